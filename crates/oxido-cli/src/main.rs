@@ -1,1 +1,53 @@
-fn main() {}
+//! `oxido`: the DigitalOcean droplet actions and actions API from the command line.
+//!
+//! Layers, outermost first: `cli` (the clap grammar; bad input stops here with exit 2),
+//! `app` (dispatch), `commands::*` (one module per command family), `session` (builds the
+//! SDK client from the token, URL and retry options, or starts the `--sandbox` emulator),
+//! the `oxido` SDK (HTTP, retries, waiting), then `output` (table or JSON on stdout) and
+//! `error`/`exit` (one line on stderr and the documented exit status; see `exit.rs`).
+
+mod app;
+mod cli;
+mod commands;
+mod config;
+mod credentials;
+mod error;
+mod exit;
+mod output;
+mod sandbox;
+mod session;
+mod verbose;
+mod wait_progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // One thread is plenty for one command (and the sandbox emulator beside it), and it
+    // starts faster and smaller than a thread pool.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("Error: could not start the async runtime: {e}");
+            return ExitStatus::Failure.into();
+        }
+    };
+    match runtime.block_on(app::run(cli)) {
+        Ok(()) => ExitStatus::Success.into(),
+        Err(error) => {
+            eprintln!("{}", error.line());
+            if let Some(hint) = error.hint() {
+                eprintln!("Hint: {hint}");
+            }
+            error.exit_status().into()
+        }
+    }
+}
