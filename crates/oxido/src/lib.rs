@@ -1,1 +1,59 @@
-//! placeholder
+//! An async client for the DigitalOcean API v2.
+//!
+//! Start with a [`Client`], then use one handler per API family: [`Client::droplet_actions`] and
+//! [`Client::actions`]. Every call returns a `Result` whose error, [`Error`], tells API answers (with their
+//! status, error id, message and request id) apart from transport failures, timeouts, undecodable responses
+//! and arguments refused before sending.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use futures::TryStreamExt;
+//! use oxido::{Action, Client, DropletAction, RetryPolicy};
+//!
+//! # async fn run() -> Result<(), oxido::Error> {
+//! let client = Client::builder()
+//!     .token(std::env::var("DIGITALOCEAN_TOKEN").unwrap_or_default())
+//!     .base_url("http://127.0.0.1:3000")
+//!     .retry(RetryPolicy::default().with_max_retries(3))
+//!     .build()?;
+//!
+//! let action: Action = client.droplet_actions().get(3164444, 36804636).await?;
+//! println!("{} {} since {}", action.kind, action.status, action.started_at);
+//!
+//! let started = client.droplet_actions().post(3164444, DropletAction::Reboot).await?;
+//! let done = client.actions().wait(started.id).timeout(Duration::from_secs(300)).await?;
+//!
+//! let history: Vec<Action> = client.droplet_actions().list(3164444).per_page(200).into_stream().try_collect().await?;
+//!
+//! match client.actions().get(1).await {
+//!     Ok(action) => println!("{action:?}"),
+//!     Err(err) if err.is_not_found() => println!("no such action"),
+//!     Err(err) => return Err(err),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Requests are traced with [`tracing`] on target `oxido`: one span per call and one DEBUG event per attempt.
+//! The API token never appears in `Debug`, `Display`, errors or traces.
+
+#![warn(missing_docs)]
+
+mod client;
+mod decode;
+mod error;
+mod models;
+mod pagination;
+mod resources;
+mod transport;
+mod wait;
+
+pub use client::{BASE_URL_ENV_VAR, Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV_VARS};
+pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
+pub use models::{
+    Action, ActionStatus, ActionType, BackupPlan, BackupPolicy, DropletAction, ImageRef, Links,
+    Meta, Page, PageLinks, Region, TagAction, Weekday,
+};
+pub use pagination::{ListBuilder, ListStream, MAX_PER_PAGE};
+pub use resources::{Actions, DropletActions};
+pub use transport::{RateLimit, RetryPolicy, Timeouts};
+pub use wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Wait};

@@ -1,0 +1,395 @@
+//! The client handle and its builder.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use http::HeaderValue;
+use url::Url;
+
+use crate::error::Error;
+use crate::resources::{Actions, DropletActions};
+use crate::transport::{RateLimit, RetryPolicy, Timeouts};
+
+/// The API's production address.
+pub const DEFAULT_BASE_URL: &str = "https://api.digitalocean.com";
+
+/// The environment variables [`Client::from_env`] reads the token from, in order.
+pub const TOKEN_ENV_VARS: [&str; 2] = ["DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN"];
+
+/// The environment variable [`Client::from_env`] reads an alternative base URL from.
+pub const BASE_URL_ENV_VAR: &str = "DIGITALOCEAN_API_URL";
+
+/// A handle to the API.
+///
+/// Cloning is cheap (one reference count) and every clone shares one pooled keep-alive HTTP connection pool and
+/// the last rate-limit snapshot. `Debug` never shows the token.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), oxido::Error> {
+/// let client = oxido::Client::builder()
+///     .token("dop_v1_example")
+///     .base_url("http://127.0.0.1:3000")
+///     .build()?;
+/// let action = client.droplet_actions().get(3164444, 36804636).await?;
+/// println!("{} is {}", action.kind, action.status);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    /// The `Authorization` header, marked sensitive so `http` never prints it.
+    pub(crate) authorization: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) user_agent: String,
+    pub(crate) last_rate_limit: Mutex<Option<RateLimit>>,
+}
+
+impl ClientInner {
+    pub(crate) fn record_rate_limit(&self, snapshot: RateLimit) {
+        *self
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(snapshot);
+    }
+}
+
+impl Client {
+    /// A builder, for anything beyond the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client with default settings talking to the production API.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the token is empty or not a valid header value.
+    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().token(token).build()
+    }
+
+    /// A client whose token comes from `DIGITALOCEAN_TOKEN`, else `DIGITALOCEAN_ACCESS_TOKEN`, and whose base
+    /// URL comes from `DIGITALOCEAN_API_URL` when that is set.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when neither token variable is set to a non-empty value, or the URL is invalid.
+    pub fn from_env() -> Result<Self, Error> {
+        let token = TOKEN_ENV_VARS
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.trim().is_empty())
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "no API token: set {} or {}",
+                    TOKEN_ENV_VARS[0], TOKEN_ENV_VARS[1]
+                ))
+            })?;
+        let mut builder = Self::builder().token(token);
+        if let Some(url) = std::env::var(BASE_URL_ENV_VAR)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+        {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The Droplet Actions family: get, list and start actions on Droplets.
+    pub fn droplet_actions(&self) -> DropletActions {
+        DropletActions::new(self.clone())
+    }
+
+    /// The Actions family: get, list and wait for actions on any resource.
+    pub fn actions(&self) -> Actions {
+        Actions::new(self.clone())
+    }
+
+    /// The rate-limit headers of the most recent response that carried them, success or error.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        *self
+            .inner
+            .last_rate_limit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The retry policy in use.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The time limits in use.
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("token", &"<redacted>")
+            .field("retry", &self.inner.retry)
+            .field("timeouts", &self.inner.timeouts)
+            .field("user_agent", &self.inner.user_agent)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use oxido::{Client, RetryPolicy};
+///
+/// let client = Client::builder()
+///     .token("dop_v1_example")
+///     .base_url("http://127.0.0.1:3000")
+///     .retry(RetryPolicy::default().with_max_retries(3).with_backoff(Duration::from_millis(200), Duration::from_secs(5)))
+///     .connect_timeout(Duration::from_secs(5))
+///     .attempt_timeout(Duration::from_secs(20))
+///     .overall_timeout(Duration::from_secs(60))
+///     .user_agent_suffix("my-tool/1.0")
+///     .build()?;
+/// assert!(client.user_agent().ends_with("my-tool/1.0"));
+/// assert!(!format!("{client:?}").contains("dop_v1_example"));
+/// # Ok::<(), oxido::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    token: Option<String>,
+    base_url: Option<String>,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    user_agent_suffix: Option<String>,
+}
+
+impl ClientBuilder {
+    /// Sets the API token (required).
+    #[must_use]
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Sets where requests go; default `https://api.digitalocean.com`. A path prefix is kept.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sets the retry policy; default [`RetryPolicy::default`].
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets all time limits at once.
+    #[must_use]
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Sets the limit for establishing a connection; default 10 s.
+    #[must_use]
+    pub fn connect_timeout(mut self, limit: Duration) -> Self {
+        self.timeouts.connect = limit;
+        self
+    }
+
+    /// Sets the limit for one attempt; default 30 s.
+    #[must_use]
+    pub fn attempt_timeout(mut self, limit: Duration) -> Self {
+        self.timeouts.attempt = limit;
+        self
+    }
+
+    /// Sets the limit across all attempts of one call; default 120 s.
+    #[must_use]
+    pub fn overall_timeout(mut self, limit: Duration) -> Self {
+        self.timeouts.overall = limit;
+        self
+    }
+
+    /// Appends text to the `User-Agent` (`oxido/<version> <suffix>`).
+    #[must_use]
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Checks the settings and creates the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the setting that is missing or invalid. The token's value is never included.
+    pub fn build(self) -> Result<Client, Error> {
+        let token = self.token.as_deref().map(str::trim).unwrap_or_default();
+        if token.is_empty() {
+            return Err(Error::config("token: no API token was given"));
+        }
+        let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+            Error::config("token: contains characters that cannot be sent in an HTTP header")
+        })?;
+        authorization.set_sensitive(true);
+
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        for (name, limit) in [
+            ("connect_timeout", self.timeouts.connect),
+            ("attempt_timeout", self.timeouts.attempt),
+            ("overall_timeout", self.timeouts.overall),
+        ] {
+            if limit.is_zero() {
+                return Err(Error::config(format!("{name}: must be longer than zero")));
+            }
+        }
+
+        let mut user_agent = format!("oxido/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = self
+            .user_agent_suffix
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        HeaderValue::try_from(user_agent.as_str()).map_err(|_| {
+            Error::config("user_agent_suffix: contains characters not allowed in a header")
+        })?;
+
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent.clone())
+            .connect_timeout(self.timeouts.connect)
+            // The API never redirects; following one could replay a POST or carry the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| Error::config(format!("could not create the HTTP client: {err}")))?;
+
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                authorization,
+                retry: self.retry,
+                timeouts: self.timeouts,
+                user_agent,
+                last_rate_limit: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish()
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text.trim())
+        .map_err(|err| Error::config(format!("base_url `{text}`: {err}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "base_url: must not carry credentials; use .token()",
+        ));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config(format!(
+            "base_url `{text}`: the scheme must be http or https"
+        )));
+    }
+    if url.host_str().is_none() {
+        return Err(Error::config(format!("base_url `{text}`: has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base_url `{text}`: must not have a query or fragment"
+        )));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_clone_send_sync() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<Client>();
+    }
+
+    #[test]
+    fn missing_token_is_a_config_error() {
+        let err = Client::builder().build().expect_err("no token");
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(err.to_string().contains("token"));
+        assert!(Client::new("   ").is_err());
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused_by_name() {
+        for url in [
+            "not a url",
+            "ftp://example.com",
+            "http://127.0.0.1:3000/?x=1",
+            "http://user:pw@127.0.0.1",
+        ] {
+            let err = Client::builder()
+                .token("t")
+                .base_url(url)
+                .build()
+                .expect_err(url);
+            assert!(err.to_string().contains("base_url"), "{err}");
+            assert!(!err.to_string().contains("pw@"), "{err}");
+        }
+    }
+
+    #[test]
+    fn zero_timeouts_are_refused() {
+        let err = Client::builder()
+            .token("t")
+            .attempt_timeout(Duration::ZERO)
+            .build()
+            .expect_err("zero");
+        assert!(err.to_string().contains("attempt_timeout"));
+    }
+
+    #[test]
+    fn debug_redacts_token() {
+        let secret = "dop_v1_supersecretvalue";
+        let builder = Client::builder().token(secret);
+        assert!(!format!("{builder:?}").contains(secret));
+        let client = builder.build().expect("valid");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains(secret));
+        assert!(shown.contains("<redacted>"));
+        assert_eq!(client.base_url().as_str(), "https://api.digitalocean.com/");
+        assert!(client.user_agent().starts_with("oxido/"));
+    }
+}

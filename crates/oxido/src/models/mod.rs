@@ -1,0 +1,12 @@
+//! Data types exchanged with the API: what responses decode into and what request bodies encode from.
+
+mod action;
+pub(crate) mod droplet_action;
+mod page;
+mod region;
+mod string_enum;
+
+pub use action::{Action, ActionStatus, ActionType};
+pub use droplet_action::{BackupPlan, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};
+pub use page::{Links, Meta, Page, PageLinks};
+pub use region::Region;
