@@ -1,1 +1,47 @@
-//! placeholder
+//! A stateful local emulator of the DigitalOcean API v2, for testing without a cloud account.
+//!
+//! It serves droplets, droplet actions and actions in the API's wire format, with
+//! per-token accounts and scopes, the API's rate limits, actions that complete after
+//! a configurable duration and change their droplet, and fault injection for testing
+//! clients' error handling. Use it in tests through [`Sim`], or run the `oxido-sim`
+//! binary.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), oxido_sim::Error> {
+//! use std::time::Duration;
+//! use oxido_sim::{Fault, Seed, Sim};
+//!
+//! let sim = Sim::builder()
+//!     .seed(Seed::Demo)
+//!     .action_duration(Duration::from_millis(200))
+//!     .start()
+//!     .await?;
+//! sim.inject(Fault::status(503).on("GET", "/v2/actions/{action_id}").times(1))?;
+//! // ... point a client at sim.base_url() with sim.token() ...
+//! assert_eq!(sim.requests().len(), 0);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod admin;
+mod app;
+mod auth;
+mod error;
+mod faults;
+mod journal;
+mod rate_limit;
+mod routes;
+mod seed;
+mod server;
+mod sim;
+mod state;
+mod wire;
+
+pub use error::Error;
+pub use faults::{ActionFailure, Fault, FaultEffect, FaultId};
+pub use journal::SeenRequest;
+pub use seed::Seed;
+pub use sim::{
+    DEFAULT_ACTION_DURATION, DEFAULT_ADMIN_TOKEN, DEFAULT_RATE_LIMIT_PER_HOUR,
+    DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_REQUEST_LOG_CAPACITY, DEMO_TOKEN, Sim, SimBuilder,
+};

@@ -1,1 +1,123 @@
-fn main() {}
+//! `oxido-sim`: run the DigitalOcean API emulator as a local server.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use oxido_sim::{ActionFailure, Fault, Seed, Sim};
+
+/// A stateful local emulator of the DigitalOcean API v2.
+#[derive(Debug, Parser)]
+#[command(name = "oxido-sim", version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    /// Extra read-write token for the demo account (repeatable). The demo token always works.
+    #[arg(long = "token", value_name = "TOKEN")]
+    tokens: Vec<String>,
+    /// Read-only token for the demo account (repeatable).
+    #[arg(long = "read-token", value_name = "TOKEN")]
+    read_tokens: Vec<String>,
+    /// Read-write token for a separate empty account (repeatable; one account each).
+    #[arg(long = "other-account-token", value_name = "TOKEN")]
+    other_account_tokens: Vec<String>,
+    /// Token guarding the /_sim/ admin routes.
+    #[arg(long, value_name = "TOKEN", default_value = oxido_sim::DEFAULT_ADMIN_TOKEN)]
+    admin_token: String,
+    /// Initial data: demo or empty.
+    #[arg(long, default_value = "demo", value_parser = parse_seed)]
+    seed: Seed,
+    /// How long actions stay in-progress, e.g. 250ms or 3s.
+    #[arg(long, default_value = "3s", value_parser = humantime::parse_duration)]
+    action_duration: Duration,
+    /// Per-token burst limit per rolling minute.
+    #[arg(long, default_value_t = oxido_sim::DEFAULT_RATE_LIMIT_PER_MINUTE)]
+    rate_limit_per_minute: u32,
+    /// Per-token limit per rolling hour.
+    #[arg(long, default_value_t = oxido_sim::DEFAULT_RATE_LIMIT_PER_HOUR)]
+    rate_limit_per_hour: u32,
+    /// A fault rule as JSON (repeatable), e.g.
+    /// '{"method":"GET","route":"/v2/actions/{action_id}","share":0.1,"effect":{"kind":"status","status":503}}'.
+    /// Effects: latency{millis}, status{status,retry_after,exhaust_rate_limit,html},
+    /// drop_connection, truncated_body, malformed_json, oversized_body{bytes}.
+    #[arg(long = "fault", value_name = "JSON", value_parser = parse_fault)]
+    faults: Vec<Fault>,
+    /// Make actions of this type end errored (repeatable; "any" for every type).
+    #[arg(long = "fail-action", value_name = "TYPE")]
+    fail_actions: Vec<String>,
+}
+
+fn parse_seed(s: &str) -> Result<Seed, String> {
+    s.parse().map_err(|e: oxido_sim::Error| e.to_string())
+}
+
+fn parse_fault(s: &str) -> Result<Fault, String> {
+    s.parse().map_err(|e: oxido_sim::Error| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oxido-sim: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> ExitCode {
+    let mut builder = Sim::builder()
+        .listen(args.listen)
+        .seed(args.seed)
+        .action_duration(args.action_duration)
+        .admin_token(args.admin_token)
+        .rate_limit_per_minute(args.rate_limit_per_minute)
+        .rate_limit_per_hour(args.rate_limit_per_hour);
+    for token in args.tokens {
+        builder = builder.token(token);
+    }
+    for token in args.read_tokens {
+        builder = builder.read_token(token);
+    }
+    for token in args.other_account_tokens {
+        builder = builder.other_account_token(token);
+    }
+    for fault in args.faults {
+        builder = builder.fault(fault);
+    }
+    for kind in args.fail_actions {
+        builder = builder.fail_actions(if kind == "any" {
+            ActionFailure::any()
+        } else {
+            ActionFailure::of_type(kind)
+        });
+    }
+    let sim = match builder.start().await {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!("oxido-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The demo token is a fixed, public test value, so printing it is intended.
+    println!("oxido-sim listening on {}", sim.base_url());
+    println!("demo token: {}", sim.token());
+    println!("admin routes: {}/_sim/ (Authorization: Bearer <admin token>)", sim.base_url());
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("oxido-sim: cannot wait for Ctrl-C: {e}");
+    }
+    println!("oxido-sim: shutting down");
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}

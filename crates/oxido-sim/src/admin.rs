@@ -1,0 +1,149 @@
+//! `/_sim/...`: run-time control for tests, guarded by the admin token.
+//!
+//! - `GET|POST|DELETE /_sim/faults`, `DELETE /_sim/faults/{id}`: fault rules (JSON as [`Fault`])
+//! - `POST|DELETE /_sim/action-failures`: rules making actions end `errored` ([`ActionFailure`])
+//! - `PUT /_sim/action-duration` with `{"duration":"250ms"}`
+//! - `GET|DELETE /_sim/requests`: the requests seen
+//! - `POST /_sim/reset`: back to the seed, no faults, no requests, fresh rate limits
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{OriginalUri, State};
+use axum::response::Response;
+use axum::routing::{delete, get, post, put};
+use http::{HeaderMap, StatusCode, header};
+use serde_json::json;
+
+use crate::app::App;
+use crate::auth::bearer;
+use crate::faults::{ActionFailure, Fault, FaultId};
+use crate::wire::error::{ApiError, json};
+
+/// Admin routes, to be nested under `/_sim`.
+pub(crate) fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route("/faults/{id}", delete(remove_fault))
+        .route(
+            "/action-failures",
+            post(add_failure).delete(clear_failures),
+        )
+        .route("/action-duration", put(set_duration))
+        .route("/requests", get(list_requests).delete(clear_requests))
+        .route("/reset", post(reset))
+}
+
+fn check(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer);
+    if token == Some(app.admin_token.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized())
+    }
+}
+
+fn no_content() -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::unprocessable(format!("invalid body: {e}")))
+}
+
+async fn list_faults(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    json(StatusCode::OK, &json!({ "faults": app.faults.list() }))
+}
+
+async fn add_fault(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    let fault: Fault = parse(&body)?;
+    let id = app
+        .faults
+        .add(fault)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    json(StatusCode::CREATED, &json!({ "id": id }))
+}
+
+async fn clear_faults(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    app.faults.clear();
+    Ok(no_content())
+}
+
+async fn remove_fault(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    let id = crate::routes::id_at(&uri, 3)?;
+    if app.faults.remove(FaultId(id)) {
+        Ok(no_content())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+async fn add_failure(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    let rule: ActionFailure = parse(&body)?;
+    app.failures.add(rule);
+    Ok(no_content())
+}
+
+async fn clear_failures(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    app.failures.clear();
+    Ok(no_content())
+}
+
+async fn set_duration(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        duration: String,
+    }
+    let body: Body = parse(&body)?;
+    let duration = humantime::parse_duration(&body.duration)
+        .map_err(|e| ApiError::unprocessable(format!("duration: {e}")))?;
+    app.set_action_duration(duration);
+    Ok(no_content())
+}
+
+async fn list_requests(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    json(StatusCode::OK, &json!({ "requests": app.journal.snapshot() }))
+}
+
+async fn clear_requests(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    app.journal.clear();
+    Ok(no_content())
+}
+
+async fn reset(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    app.reset();
+    Ok(no_content())
+}

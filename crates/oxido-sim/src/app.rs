@@ -1,0 +1,94 @@
+//! State shared by every connection: the store and the simulator's settings.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::auth::Auth;
+use crate::faults::{FailureTable, FaultTable};
+use crate::journal::Journal;
+use crate::rate_limit::RateLimiter;
+use crate::seed::Seed;
+use crate::state::model::{ActionKind, Outcome};
+use crate::state::store::{Store, Timing};
+
+/// Everything a request handler can reach.
+pub(crate) struct App {
+    pub store: Store,
+    pub seed: Seed,
+    pub auth: Auth,
+    pub limiter: RateLimiter,
+    pub faults: FaultTable,
+    pub failures: FailureTable,
+    pub journal: Journal,
+    pub admin_token: String,
+    pub local_addr: SocketAddr,
+    action_duration_nanos: AtomicU64,
+}
+
+impl App {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        seed: Seed,
+        auth: Auth,
+        limiter: RateLimiter,
+        journal: Journal,
+        admin_token: String,
+        local_addr: SocketAddr,
+        action_duration: Duration,
+    ) -> Self {
+        let app = Self {
+            store: Store::new(seed.data()),
+            seed,
+            auth,
+            limiter,
+            faults: FaultTable::default(),
+            failures: FailureTable::default(),
+            journal,
+            admin_token,
+            local_addr,
+            action_duration_nanos: AtomicU64::new(0),
+        };
+        app.set_action_duration(action_duration);
+        app
+    }
+
+    /// Changes how long new actions run.
+    pub fn set_action_duration(&self, duration: Duration) {
+        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        self.action_duration_nanos.store(nanos, Ordering::Relaxed);
+    }
+
+    /// How long new actions run.
+    pub fn action_duration(&self) -> Duration {
+        Duration::from_nanos(self.action_duration_nanos.load(Ordering::Relaxed))
+    }
+
+    /// Start time and duration for an action started now.
+    pub fn timing(&self, now: Timestamp) -> Timing {
+        Timing {
+            now,
+            duration: self.action_duration(),
+        }
+    }
+
+    /// The outcome a new action of `kind` will have, per the failure rules.
+    pub fn decide(&self, kind: ActionKind) -> Outcome {
+        if self.failures.should_fail(kind.as_str()) {
+            Outcome::Errored
+        } else {
+            Outcome::Completed
+        }
+    }
+
+    /// Restores the seed data and forgets faults, failure rules, requests and rate counts.
+    pub fn reset(&self) {
+        self.store.replace(self.seed.data());
+        self.faults.clear();
+        self.failures.clear();
+        self.journal.clear();
+        self.limiter.clear();
+    }
+}

@@ -1,0 +1,210 @@
+//! Initial data: the demo account (holding the reference page's example) or nothing.
+
+use jiff::Timestamp;
+
+use crate::auth::PRIMARY_ACCOUNT;
+use crate::state::catalog::{self, Image, Region, Size};
+use crate::state::model::{Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Outcome};
+use crate::state::store::Data;
+
+/// Which data the simulator starts with (and returns to on reset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Seed {
+    /// The demo account: droplet 3164444 with the reference page's action 36804636,
+    /// plus three more droplets (tagged `web`, `db`, or untagged, in ams3, sfo3 and
+    /// fra1) with some action history.
+    #[default]
+    Demo,
+    /// No droplets and no actions.
+    Empty,
+}
+
+impl std::str::FromStr for Seed {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "demo" => Ok(Self::Demo),
+            "empty" => Ok(Self::Empty),
+            other => Err(crate::Error::InvalidConfig(format!(
+                "seed must be 'demo' or 'empty', got '{other}'"
+            ))),
+        }
+    }
+}
+
+impl Seed {
+    /// Builds the data set.
+    pub(crate) fn data(self) -> Data {
+        let mut data = Data::empty();
+        if self == Seed::Demo {
+            demo(&mut data);
+        }
+        data
+    }
+}
+
+fn at(text: &str) -> Timestamp {
+    // Constant inputs; the seed tests prove each one parses.
+    text.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+struct DropletSeed {
+    id: u64,
+    name: &'static str,
+    region: &'static str,
+    size: &'static str,
+    image: &'static str,
+    status: DropletStatus,
+    created_at: &'static str,
+    backups: bool,
+    ipv6: bool,
+    backup_ids: &'static [u64],
+    snapshot_ids: &'static [u64],
+    tags: &'static [&'static str],
+    vpc_uuid: &'static str,
+}
+
+fn demo(data: &mut Data) {
+    let droplets = [
+        DropletSeed {
+            id: 3164444,
+            name: "example.com",
+            region: "nyc3",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-20-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2020-11-14T16:29:21Z",
+            backups: true,
+            ipv6: true,
+            backup_ids: &[53893572],
+            snapshot_ids: &[67512819],
+            tags: &["web", "env:prod"],
+            vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae000",
+        },
+        DropletSeed {
+            id: 3164450,
+            name: "web-2",
+            region: "ams3",
+            size: "s-1vcpu-2gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2021-02-03T09:12:40Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &["web"],
+            vpc_uuid: "5a4981aa-9653-4bd1-bef5-d6bff52042e4",
+        },
+        DropletSeed {
+            id: 3164494,
+            name: "db-1",
+            region: "sfo3",
+            size: "s-2vcpu-4gb",
+            image: "debian-12-x64",
+            status: DropletStatus::Off,
+            created_at: "2021-03-18T22:01:05Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &["db", "env:prod"],
+            vpc_uuid: "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+        },
+        DropletSeed {
+            id: 3164510,
+            name: "worker-1",
+            region: "fra1",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2022-06-01T07:45:00Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: "c3b0e1d2-7f6a-4e5b-8c9d-0a1b2c3d4e5f",
+        },
+    ];
+    for d in &droplets {
+        data.push_droplet(droplet(d));
+    }
+    // (id, droplet, type, started, completed): the first is the reference page's example.
+    let history: [(u64, u64, ActionKind, &str, &str); 9] = [
+        (36804636, 3164444, ActionKind::Create, "2020-11-14T16:29:21Z", "2020-11-14T16:30:06Z"),
+        (36804750, 3164444, ActionKind::EnableBackups, "2020-11-14T17:02:11Z", "2020-11-14T17:02:19Z"),
+        (36805101, 3164444, ActionKind::Snapshot, "2020-12-01T03:00:00Z", "2020-12-01T03:04:31Z"),
+        (52412087, 3164450, ActionKind::Create, "2021-02-03T09:12:40Z", "2021-02-03T09:13:22Z"),
+        (52413311, 3164450, ActionKind::PowerOff, "2021-02-10T12:00:03Z", "2021-02-10T12:00:09Z"),
+        (52413380, 3164450, ActionKind::PowerOn, "2021-02-10T12:05:44Z", "2021-02-10T12:05:50Z"),
+        (60233401, 3164494, ActionKind::Create, "2021-03-18T22:01:05Z", "2021-03-18T22:01:49Z"),
+        (60290017, 3164494, ActionKind::Shutdown, "2021-04-02T18:30:00Z", "2021-04-02T18:30:14Z"),
+        (91877210, 3164510, ActionKind::Create, "2022-06-01T07:45:00Z", "2022-06-01T07:45:38Z"),
+    ];
+    for (id, droplet_id, kind, started, completed) in history {
+        let region = data
+            .droplets
+            .get(&droplet_id)
+            .map_or(&catalog::REGIONS[0], |d| d.region);
+        data.push_action(Action {
+            id,
+            account: PRIMARY_ACCOUNT,
+            kind,
+            droplet_id,
+            region,
+            started_at: at(started),
+            completes_at: Some(at(completed)),
+            outcome: Outcome::Completed,
+        });
+    }
+}
+
+fn droplet(s: &DropletSeed) -> Droplet {
+    let region: &'static Region = catalog::region(s.region).unwrap_or(&catalog::REGIONS[0]);
+    let size: &'static Size = catalog::size(s.size).unwrap_or(&catalog::SIZES[0]);
+    let image: &'static Image = catalog::image_by_slug(s.image).unwrap_or(&catalog::IMAGES[0]);
+    Droplet {
+        id: s.id,
+        account: PRIMARY_ACCOUNT,
+        name: s.name.to_owned(),
+        size,
+        disk: size.disk,
+        status: s.status,
+        created_at: at(s.created_at),
+        backups: s.backups,
+        backup_policy: s.backups.then(BackupPolicy::default),
+        ipv6: s.ipv6,
+        monitoring: false,
+        backup_ids: s.backup_ids.to_vec(),
+        snapshot_ids: s.snapshot_ids.to_vec(),
+        image,
+        kernel: None,
+        region,
+        tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
+        vpc_uuid: s.vpc_uuid.to_owned(),
+        action_ids: Vec::new(),
+        pending: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_seed_timestamp_parses() {
+        let data = Seed::Demo.data();
+        assert_eq!(data.droplets.len(), 4);
+        assert_eq!(data.actions.len(), 9);
+        for action in data.actions.values() {
+            assert!(action.started_at > Timestamp::UNIX_EPOCH, "action {}", action.id);
+        }
+        for droplet in data.droplets.values() {
+            assert!(droplet.created_at > Timestamp::UNIX_EPOCH, "droplet {}", droplet.id);
+        }
+        assert!(Seed::Empty.data().droplets.is_empty());
+    }
+}

@@ -1,0 +1,349 @@
+//! The library handle: build, start, control and stop a simulator.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::app::App;
+use crate::auth::{Auth, PRIMARY_ACCOUNT, valid_token};
+use crate::faults::{ActionFailure, Fault, FaultId};
+use crate::journal::{Journal, SeenRequest};
+use crate::rate_limit::RateLimiter;
+use crate::seed::Seed;
+use crate::state::model::AccountId;
+use crate::{Error, routes, server};
+
+/// The read-write token of the demo account, always accepted.
+pub const DEMO_TOKEN: &str = "oxido-sim-demo-token";
+/// The admin token for `/_sim/` routes unless another is configured.
+pub const DEFAULT_ADMIN_TOKEN: &str = "oxido-sim-admin-token";
+/// How long actions run unless configured otherwise.
+pub const DEFAULT_ACTION_DURATION: Duration = Duration::from_secs(3);
+/// The API's documented per-minute burst limit.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 250;
+/// The API's documented hourly limit.
+pub const DEFAULT_RATE_LIMIT_PER_HOUR: u32 = 5000;
+/// How many recent requests the request log keeps.
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// Configures a simulator; see [`Sim::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SimBuilder {
+    seed: Seed,
+    action_duration: Duration,
+    tokens: Vec<String>,
+    read_tokens: Vec<String>,
+    other_account_tokens: Vec<String>,
+    admin_token: String,
+    per_minute: u32,
+    per_hour: u32,
+    listen: SocketAddr,
+    faults: Vec<Fault>,
+    failures: Vec<ActionFailure>,
+    request_log_capacity: usize,
+}
+
+impl Default for SimBuilder {
+    fn default() -> Self {
+        Self {
+            seed: Seed::Demo,
+            action_duration: DEFAULT_ACTION_DURATION,
+            tokens: Vec::new(),
+            read_tokens: Vec::new(),
+            other_account_tokens: Vec::new(),
+            admin_token: DEFAULT_ADMIN_TOKEN.to_owned(),
+            per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+            per_hour: DEFAULT_RATE_LIMIT_PER_HOUR,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            faults: Vec::new(),
+            failures: Vec::new(),
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+        }
+    }
+}
+
+impl SimBuilder {
+    /// Initial data (default [`Seed::Demo`]).
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How long a posted action stays `in-progress` (default 3 s). A duration too
+    /// long for the calendar means actions never complete.
+    pub fn action_duration(mut self, duration: Duration) -> Self {
+        self.action_duration = duration;
+        self
+    }
+
+    /// An extra read-write token for the demo account (besides [`DEMO_TOKEN`]).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.push(token.into());
+        self
+    }
+
+    /// A read-only token for the demo account: reads work, writes get 403.
+    pub fn read_token(mut self, token: impl Into<String>) -> Self {
+        self.read_tokens.push(token.into());
+        self
+    }
+
+    /// A read-write token for a separate, empty account that cannot see the demo
+    /// account's resources (each such token gets its own account).
+    pub fn other_account_token(mut self, token: impl Into<String>) -> Self {
+        self.other_account_tokens.push(token.into());
+        self
+    }
+
+    /// The token guarding `/_sim/` routes (default [`DEFAULT_ADMIN_TOKEN`]).
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = token.into();
+        self
+    }
+
+    /// Burst limit per token per rolling minute (default 250).
+    pub fn rate_limit_per_minute(mut self, limit: u32) -> Self {
+        self.per_minute = limit;
+        self
+    }
+
+    /// Limit per token per rolling hour (default 5000).
+    pub fn rate_limit_per_hour(mut self, limit: u32) -> Self {
+        self.per_hour = limit;
+        self
+    }
+
+    /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// A fault active from the start.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// An action-failure rule active from the start.
+    pub fn fail_actions(mut self, rule: ActionFailure) -> Self {
+        self.failures.push(rule);
+        self
+    }
+
+    /// How many recent requests [`Sim::requests`] keeps (default 10,000).
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.request_log_capacity = capacity;
+        self
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        let all = self
+            .tokens
+            .iter()
+            .chain(&self.read_tokens)
+            .chain(&self.other_account_tokens)
+            .chain(std::iter::once(&self.admin_token));
+        for token in all {
+            if !valid_token(token) {
+                return Err(Error::InvalidConfig(
+                    "tokens must be 1-512 visible ASCII characters without spaces".into(),
+                ));
+            }
+        }
+        let api_tokens = self
+            .tokens
+            .iter()
+            .chain(&self.read_tokens)
+            .chain(&self.other_account_tokens);
+        if api_tokens.clone().any(|t| *t == self.admin_token) || self.admin_token == DEMO_TOKEN {
+            return Err(Error::InvalidConfig(
+                "the admin token must differ from every API token".into(),
+            ));
+        }
+        if self.per_minute == 0 || self.per_hour == 0 {
+            return Err(Error::InvalidConfig(
+                "rate limits must be at least 1 request".into(),
+            ));
+        }
+        for fault in &self.faults {
+            fault.validate()?;
+        }
+        Ok(())
+    }
+
+    fn auth(&self) -> Auth {
+        let mut auth = Auth::default();
+        auth.add(DEMO_TOKEN, PRIMARY_ACCOUNT, true);
+        for token in &self.tokens {
+            auth.add(token, PRIMARY_ACCOUNT, true);
+        }
+        for token in &self.read_tokens {
+            auth.add(token, PRIMARY_ACCOUNT, false);
+        }
+        for (n, token) in self.other_account_tokens.iter().enumerate() {
+            let account = AccountId(PRIMARY_ACCOUNT.0 + 1 + n as u32);
+            auth.add(token, account, true);
+        }
+        auth
+    }
+
+    /// Binds the socket and starts serving in the background of the current Tokio runtime.
+    pub async fn start(self) -> Result<Sim, Error> {
+        self.validate()?;
+        let listener = server::bind(self.listen).await?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| Error::Bind {
+                addr: self.listen,
+                source,
+            })?;
+        let app = Arc::new(App::new(
+            self.seed,
+            self.auth(),
+            RateLimiter::new(self.per_minute, self.per_hour),
+            Journal::new(self.request_log_capacity),
+            self.admin_token.clone(),
+            addr,
+            self.action_duration,
+        ));
+        for fault in self.faults {
+            app.faults.add(fault)?;
+        }
+        for rule in self.failures {
+            app.failures.add(rule);
+        }
+        let (shutdown, signal) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, routes::router(app.clone()), signal));
+        Ok(Sim {
+            addr,
+            base_url: format!("http://{addr}"),
+            admin_token: self.admin_token,
+            app,
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), oxido_sim::Error> {
+/// use std::time::Duration;
+/// let sim = oxido_sim::Sim::builder()
+///     .action_duration(Duration::from_millis(200))
+///     .start()
+///     .await?;
+/// println!("{} with token {}", sim.base_url(), sim.token());
+/// sim.shutdown().await;
+/// # Ok(()) }
+/// ```
+pub struct Sim {
+    addr: SocketAddr,
+    base_url: String,
+    admin_token: String,
+    app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl Sim {
+    /// A builder with the defaults (demo seed, 3 s actions, API rate limits, ephemeral port).
+    pub fn builder() -> SimBuilder {
+        SimBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The demo account's read-write token ([`DEMO_TOKEN`]).
+    pub fn token(&self) -> &str {
+        DEMO_TOKEN
+    }
+
+    /// The token for `/_sim/` routes.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// Adds a fault rule; the error names an invalid field.
+    pub fn inject(&self, fault: Fault) -> Result<FaultId, Error> {
+        self.app.faults.add(fault)
+    }
+
+    /// Removes one fault rule; false if it was already gone.
+    pub fn remove_fault(&self, id: FaultId) -> bool {
+        self.app.faults.remove(id)
+    }
+
+    /// Removes every fault rule and action-failure rule.
+    pub fn clear_faults(&self) {
+        self.app.faults.clear();
+        self.app.failures.clear();
+    }
+
+    /// Makes matching new actions end `errored`.
+    pub fn fail_actions(&self, rule: ActionFailure) {
+        self.app.failures.add(rule);
+    }
+
+    /// Changes how long new actions run (e.g. `Duration::MAX` for never).
+    pub fn set_action_duration(&self, duration: Duration) {
+        self.app.set_action_duration(duration);
+    }
+
+    /// The API requests received so far (oldest first, faulted ones included).
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        self.app.journal.snapshot()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.app.journal.clear();
+    }
+
+    /// Number of actions stored (all accounts).
+    pub fn action_count(&self) -> usize {
+        self.app.store.action_count()
+    }
+
+    /// Back to the seed data; clears faults, failure rules, the request log and rate counts.
+    pub fn reset(&self) {
+        self.app.reset();
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to 2 s), then returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The simulated cloud: reference data, records, the store and action completion.
+
+pub(crate) mod catalog;
+pub(crate) mod lifecycle;
+pub(crate) mod model;
+pub(crate) mod store;

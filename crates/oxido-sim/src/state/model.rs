@@ -1,0 +1,238 @@
+//! The records the store keeps: compact actions and full droplets.
+
+use jiff::Timestamp;
+
+use super::catalog::{Image, Region, Size};
+
+/// Identifies the account a token, droplet or action belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct AccountId(pub u32);
+
+/// Every action type the simulator knows, including `create` (made by droplet creation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ActionKind {
+    Create,
+    EnableBackups,
+    DisableBackups,
+    ChangeBackupPolicy,
+    Reboot,
+    PowerCycle,
+    Shutdown,
+    PowerOff,
+    PowerOn,
+    Restore,
+    PasswordReset,
+    Resize,
+    Rebuild,
+    Rename,
+    ChangeKernel,
+    EnableIpv6,
+    Snapshot,
+}
+
+impl ActionKind {
+    /// Types a client may post to `/v2/droplets/{id}/actions`.
+    pub const POSTABLE: [ActionKind; 16] = [
+        Self::EnableBackups,
+        Self::DisableBackups,
+        Self::ChangeBackupPolicy,
+        Self::Reboot,
+        Self::PowerCycle,
+        Self::Shutdown,
+        Self::PowerOff,
+        Self::PowerOn,
+        Self::Restore,
+        Self::PasswordReset,
+        Self::Resize,
+        Self::Rebuild,
+        Self::Rename,
+        Self::ChangeKernel,
+        Self::EnableIpv6,
+        Self::Snapshot,
+    ];
+
+    /// Types a client may post by tag to `/v2/droplets/actions`.
+    pub const BY_TAG: [ActionKind; 8] = [
+        Self::EnableBackups,
+        Self::DisableBackups,
+        Self::PowerCycle,
+        Self::Shutdown,
+        Self::PowerOff,
+        Self::PowerOn,
+        Self::EnableIpv6,
+        Self::Snapshot,
+    ];
+
+    /// The wire name of the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::EnableBackups => "enable_backups",
+            Self::DisableBackups => "disable_backups",
+            Self::ChangeBackupPolicy => "change_backup_policy",
+            Self::Reboot => "reboot",
+            Self::PowerCycle => "power_cycle",
+            Self::Shutdown => "shutdown",
+            Self::PowerOff => "power_off",
+            Self::PowerOn => "power_on",
+            Self::Restore => "restore",
+            Self::PasswordReset => "password_reset",
+            Self::Resize => "resize",
+            Self::Rebuild => "rebuild",
+            Self::Rename => "rename",
+            Self::ChangeKernel => "change_kernel",
+            Self::EnableIpv6 => "enable_ipv6",
+            Self::Snapshot => "snapshot",
+        }
+    }
+
+    /// Parses a postable type name.
+    pub fn parse_postable(name: &str) -> Option<Self> {
+        Self::POSTABLE.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// How an action ends once its duration has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Completed,
+    Errored,
+}
+
+/// The wire status of an action at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ActionStatus {
+    InProgress,
+    Completed,
+    Errored,
+}
+
+impl ActionStatus {
+    /// The wire name of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InProgress => "in-progress",
+            Self::Completed => "completed",
+            Self::Errored => "errored",
+        }
+    }
+}
+
+/// One action. Kept small and `Copy` so 100,000 of them stay cheap, and so a
+/// reader copies it out of the lock and serializes without holding it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Action {
+    pub id: u64,
+    pub account: AccountId,
+    pub kind: ActionKind,
+    pub droplet_id: u64,
+    pub region: &'static Region,
+    pub started_at: Timestamp,
+    /// `None` means the action never completes (its duration overflowed the calendar).
+    pub completes_at: Option<Timestamp>,
+    pub outcome: Outcome,
+}
+
+impl Action {
+    /// Status and completion time as seen at `now`. The status is a pure function of
+    /// time, so every reader agrees and an action completes exactly once.
+    pub fn status_at(&self, now: Timestamp) -> (ActionStatus, Option<Timestamp>) {
+        match self.completes_at {
+            Some(done) if done <= now => {
+                let status = match self.outcome {
+                    Outcome::Completed => ActionStatus::Completed,
+                    Outcome::Errored => ActionStatus::Errored,
+                };
+                (status, Some(done))
+            }
+            _ => (ActionStatus::InProgress, None),
+        }
+    }
+}
+
+/// A Droplet's power state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DropletStatus {
+    New,
+    Active,
+    Off,
+}
+
+impl DropletStatus {
+    /// The wire name of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Active => "active",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// A validated backup policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BackupPolicy {
+    pub plan: String,
+    pub weekday: String,
+    pub hour: u8,
+}
+
+impl Default for BackupPolicy {
+    fn default() -> Self {
+        Self {
+            plan: "daily".into(),
+            weekday: "SUN".into(),
+            hour: 0,
+        }
+    }
+}
+
+/// What a pending action does to its droplet when it completes successfully.
+#[derive(Debug, Clone)]
+pub(crate) enum Effect {
+    Activate,
+    PowerOff,
+    Rename(String),
+    Resize { size: &'static Size, disk: bool },
+    Snapshot,
+    EnableBackups(Option<BackupPolicy>),
+    DisableBackups,
+    ChangeBackupPolicy(BackupPolicy),
+    EnableIpv6,
+    Rebuild(&'static Image),
+    ChangeKernel(u64),
+    Nothing,
+}
+
+/// An action the droplet is waiting on, with the change it will make.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub action_id: u64,
+    pub effect: Effect,
+}
+
+/// One Droplet with everything its wire form needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Droplet {
+    pub id: u64,
+    pub account: AccountId,
+    pub name: String,
+    pub size: &'static Size,
+    pub disk: u32,
+    pub status: DropletStatus,
+    pub created_at: Timestamp,
+    pub backups: bool,
+    pub backup_policy: Option<BackupPolicy>,
+    pub ipv6: bool,
+    pub monitoring: bool,
+    pub backup_ids: Vec<u64>,
+    pub snapshot_ids: Vec<u64>,
+    pub image: &'static Image,
+    pub kernel: Option<u64>,
+    pub region: &'static Region,
+    pub tags: Vec<String>,
+    pub vpc_uuid: String,
+    /// Ids of this droplet's actions, oldest first (ids only grow).
+    pub action_ids: Vec<u64>,
+    pub pending: Option<Pending>,
+}

@@ -1,0 +1,453 @@
+//! The in-memory data of every account, behind one reader-writer lock.
+//!
+//! Actions live in a map by id; each droplet and each account keeps the ids of its
+//! actions oldest first, so a newest-first page is a slice read from the end: O(page).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::catalog::{Image, Region, Size};
+use super::lifecycle::{is_busy, settle};
+use super::model::{AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Outcome, Pending};
+use crate::wire::error::ApiError;
+
+/// Which slice of a list the client asked for (`page` from 1).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Paging {
+    /// Indices (into an oldest-first list of `len`) of this page, newest first.
+    fn newest_first(self, len: usize) -> impl Iterator<Item = usize> {
+        let skip = (self.page - 1).saturating_mul(self.per_page);
+        let len_u = len as u64;
+        let (start, end) = if skip >= len_u {
+            (0, 0)
+        } else {
+            let end = len_u - skip;
+            (end.saturating_sub(self.per_page), end)
+        };
+        (start as usize..end as usize).rev()
+    }
+
+    /// Indices of this page in natural order.
+    fn oldest_first(self, len: usize) -> std::ops::Range<usize> {
+        let skip = (self.page - 1).saturating_mul(self.per_page);
+        let start = skip.min(len as u64) as usize;
+        let end = skip.saturating_add(self.per_page).min(len as u64) as usize;
+        start..end
+    }
+}
+
+/// A validated request to act on a droplet.
+#[derive(Debug, Clone)]
+pub(crate) struct ActionRequest {
+    pub kind: ActionKind,
+    pub effect: Effect,
+}
+
+/// A validated request to create a droplet.
+#[derive(Debug, Clone)]
+pub(crate) struct NewDroplet {
+    pub name: String,
+    pub region: &'static Region,
+    pub size: &'static Size,
+    pub image: &'static Image,
+    pub backups: bool,
+    pub ipv6: bool,
+    pub monitoring: bool,
+    pub tags: Vec<String>,
+    pub vpc_uuid: Option<String>,
+}
+
+/// Ids owned by one account.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct AccountIndex {
+    pub droplets: BTreeSet<u64>,
+    /// Oldest first.
+    pub actions: Vec<u64>,
+}
+
+/// Everything the simulator stores.
+#[derive(Debug, Clone)]
+pub(crate) struct Data {
+    pub droplets: HashMap<u64, Droplet>,
+    pub actions: HashMap<u64, Action>,
+    pub accounts: HashMap<AccountId, AccountIndex>,
+    pub next_droplet_id: u64,
+    pub next_action_id: u64,
+    pub next_image_id: u64,
+}
+
+impl Data {
+    /// An empty data set whose generated ids start at the given values.
+    pub fn empty() -> Self {
+        Self {
+            droplets: HashMap::new(),
+            actions: HashMap::new(),
+            accounts: HashMap::new(),
+            next_droplet_id: 3_200_000,
+            next_action_id: 1_900_000_000,
+            next_image_id: 140_000_000,
+        }
+    }
+
+    /// Records an action for its droplet and account and returns a copy.
+    pub fn push_action(&mut self, action: Action) -> Action {
+        if let Some(droplet) = self.droplets.get_mut(&action.droplet_id) {
+            droplet.action_ids.push(action.id);
+        }
+        self.accounts
+            .entry(action.account)
+            .or_default()
+            .actions
+            .push(action.id);
+        self.actions.insert(action.id, action);
+        action
+    }
+
+    /// Stores a droplet under its account.
+    pub fn push_droplet(&mut self, droplet: Droplet) {
+        self.accounts
+            .entry(droplet.account)
+            .or_default()
+            .droplets
+            .insert(droplet.id);
+        self.droplets.insert(droplet.id, droplet);
+    }
+
+    fn new_action(
+        &mut self,
+        account: AccountId,
+        kind: ActionKind,
+        droplet_id: u64,
+        region: &'static Region,
+        timing: Timing,
+        outcome: Outcome,
+    ) -> Action {
+        let id = self.next_action_id;
+        self.next_action_id += 1;
+        self.push_action(Action {
+            id,
+            account,
+            kind,
+            droplet_id,
+            region,
+            started_at: timing.now,
+            completes_at: timing.completes_at(),
+            outcome,
+        })
+    }
+
+    fn owned_droplet_mut(&mut self, account: AccountId, id: u64) -> Option<&mut Droplet> {
+        self.droplets.get_mut(&id).filter(|d| d.account == account)
+    }
+
+    fn settle_droplet(&mut self, id: u64, now: Timestamp) {
+        let Data {
+            droplets,
+            actions,
+            next_image_id,
+            ..
+        } = self;
+        if let Some(droplet) = droplets.get_mut(&id) {
+            settle(droplet, actions, now, next_image_id);
+        }
+    }
+}
+
+/// When a new action starts and how long it runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timing {
+    pub now: Timestamp,
+    pub duration: Duration,
+}
+
+impl Timing {
+    fn completes_at(self) -> Option<Timestamp> {
+        self.now.checked_add(self.duration).ok()
+    }
+}
+
+/// Decides whether a new action of a kind will end `errored`.
+pub(crate) type Decide<'a> = &'a dyn Fn(ActionKind) -> Outcome;
+
+/// The shared store.
+#[derive(Debug)]
+pub(crate) struct Store {
+    data: RwLock<Data>,
+}
+
+impl Store {
+    pub fn new(data: Data) -> Self {
+        Self {
+            data: RwLock::new(data),
+        }
+    }
+
+    // A panic while holding the lock cannot leave `Data` half-updated in a way that
+    // matters more than stopping service, so a poisoned lock is simply reused.
+    fn read(&self) -> RwLockReadGuard<'_, Data> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Data> {
+        self.data.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Replaces all data (used by reset).
+    pub fn replace(&self, data: Data) {
+        *self.write() = data;
+    }
+
+    /// Number of stored actions.
+    pub fn action_count(&self) -> usize {
+        self.read().actions.len()
+    }
+
+    /// One action of the account.
+    pub fn action(&self, account: AccountId, id: u64) -> Option<Action> {
+        self.read()
+            .actions
+            .get(&id)
+            .filter(|a| a.account == account)
+            .copied()
+    }
+
+    /// One action of one of the account's droplets.
+    pub fn droplet_action(&self, account: AccountId, droplet_id: u64, id: u64) -> Option<Action> {
+        let data = self.read();
+        data.droplets.get(&droplet_id).filter(|d| d.account == account)?;
+        data.actions
+            .get(&id)
+            .filter(|a| a.account == account && a.droplet_id == droplet_id)
+            .copied()
+    }
+
+    /// A newest-first page of the account's actions and the total.
+    pub fn account_actions(&self, account: AccountId, paging: Paging) -> (Vec<Action>, usize) {
+        let data = self.read();
+        let Some(index) = data.accounts.get(&account) else {
+            return (Vec::new(), 0);
+        };
+        let page = paging
+            .newest_first(index.actions.len())
+            .filter_map(|i| data.actions.get(&index.actions[i]).copied())
+            .collect();
+        (page, index.actions.len())
+    }
+
+    /// A newest-first page of one droplet's actions and the total; `None` if no such droplet.
+    pub fn droplet_actions(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        paging: Paging,
+    ) -> Option<(Vec<Action>, usize)> {
+        let data = self.read();
+        let droplet = data.droplets.get(&droplet_id).filter(|d| d.account == account)?;
+        let page = paging
+            .newest_first(droplet.action_ids.len())
+            .filter_map(|i| data.actions.get(&droplet.action_ids[i]).copied())
+            .collect();
+        Some((page, droplet.action_ids.len()))
+    }
+
+    /// One droplet, with any finished action applied first.
+    pub fn droplet(&self, account: AccountId, id: u64, now: Timestamp) -> Option<Droplet> {
+        let mut data = self.write();
+        data.owned_droplet_mut(account, id)?;
+        data.settle_droplet(id, now);
+        data.droplets.get(&id).cloned()
+    }
+
+    /// A page of the account's droplets (oldest first, optionally only those with `tag`).
+    pub fn droplets(
+        &self,
+        account: AccountId,
+        tag: Option<&str>,
+        paging: Paging,
+        now: Timestamp,
+    ) -> (Vec<Droplet>, usize) {
+        let mut data = self.write();
+        let ids: Vec<u64> = match data.accounts.get(&account) {
+            Some(index) => index.droplets.iter().copied().collect(),
+            None => return (Vec::new(), 0),
+        };
+        let matching: Vec<u64> = ids
+            .into_iter()
+            .filter(|id| {
+                tag.is_none_or(|t| {
+                    data.droplets
+                        .get(id)
+                        .is_some_and(|d| d.tags.iter().any(|x| x == t))
+                })
+            })
+            .collect();
+        let page_ids = &matching[paging.oldest_first(matching.len())];
+        let mut page = Vec::with_capacity(page_ids.len());
+        for id in page_ids {
+            data.settle_droplet(*id, now);
+            if let Some(d) = data.droplets.get(id) {
+                page.push(d.clone());
+            }
+        }
+        (page, matching.len())
+    }
+
+    /// Creates a droplet and its `create` action.
+    pub fn create_droplet(
+        &self,
+        account: AccountId,
+        spec: NewDroplet,
+        timing: Timing,
+        decide: Decide<'_>,
+    ) -> (Droplet, Action) {
+        let mut data = self.write();
+        let id = data.next_droplet_id;
+        data.next_droplet_id += 1;
+        let droplet = Droplet {
+            id,
+            account,
+            name: spec.name,
+            size: spec.size,
+            disk: spec.size.disk,
+            status: DropletStatus::New,
+            created_at: timing.now,
+            backups: spec.backups,
+            backup_policy: None,
+            ipv6: spec.ipv6,
+            monitoring: spec.monitoring,
+            backup_ids: Vec::new(),
+            snapshot_ids: Vec::new(),
+            image: spec.image,
+            kernel: None,
+            region: spec.region,
+            tags: spec.tags,
+            vpc_uuid: spec
+                .vpc_uuid
+                .unwrap_or_else(|| format!("5a4981aa-9653-4bd1-bef5-{:012x}", account.0)),
+            action_ids: Vec::new(),
+            // `new_action` below takes the next id, so the droplet can point at it now.
+            pending: Some(Pending {
+                action_id: data.next_action_id,
+                effect: Effect::Activate,
+            }),
+        };
+        let outcome = decide(ActionKind::Create);
+        data.push_droplet(droplet);
+        let action = data.new_action(account, ActionKind::Create, id, spec.region, timing, outcome);
+        let droplet = data.droplets[&id].clone();
+        (droplet, action)
+    }
+
+    /// Deletes a droplet; its actions stay readable under `/v2/actions`.
+    pub fn delete_droplet(&self, account: AccountId, id: u64) -> bool {
+        let mut data = self.write();
+        if data.owned_droplet_mut(account, id).is_none() {
+            return false;
+        }
+        data.droplets.remove(&id);
+        if let Some(index) = data.accounts.get_mut(&account) {
+            index.droplets.remove(&id);
+        }
+        true
+    }
+
+    /// Starts an action on one droplet.
+    pub fn start_action(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        request: ActionRequest,
+        timing: Timing,
+        decide: Decide<'_>,
+    ) -> Result<Action, ApiError> {
+        let mut data = self.write();
+        if data.owned_droplet_mut(account, droplet_id).is_none() {
+            return Err(ApiError::not_found());
+        }
+        data.settle_droplet(droplet_id, timing.now);
+        let droplet = &data.droplets[&droplet_id];
+        check_startable(droplet, &data.actions, &request, timing.now)?;
+        let region = droplet.region;
+        let action = data.new_action(account, request.kind, droplet_id, region, timing, decide(request.kind));
+        if let Some(d) = data.droplets.get_mut(&droplet_id) {
+            d.pending = Some(Pending {
+                action_id: action.id,
+                effect: request.effect,
+            });
+        }
+        Ok(action)
+    }
+
+    /// Starts one action per droplet carrying `tag`, all or none.
+    pub fn start_by_tag(
+        &self,
+        account: AccountId,
+        tag: &str,
+        request: ActionRequest,
+        timing: Timing,
+        decide: Decide<'_>,
+    ) -> Result<Vec<Action>, ApiError> {
+        let mut data = self.write();
+        let ids: Vec<u64> = data
+            .accounts
+            .get(&account)
+            .map(|index| {
+                index
+                    .droplets
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        data.droplets
+                            .get(id)
+                            .is_some_and(|d| d.tags.iter().any(|t| t == tag))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in &ids {
+            data.settle_droplet(*id, timing.now);
+            check_startable(&data.droplets[id], &data.actions, &request, timing.now)?;
+        }
+        let mut started = Vec::with_capacity(ids.len());
+        for id in ids {
+            let region = data.droplets[&id].region;
+            let action = data.new_action(account, request.kind, id, region, timing, decide(request.kind));
+            if let Some(d) = data.droplets.get_mut(&id) {
+                d.pending = Some(Pending {
+                    action_id: action.id,
+                    effect: request.effect.clone(),
+                });
+            }
+            started.push(action);
+        }
+        Ok(started)
+    }
+}
+
+fn check_startable(
+    droplet: &Droplet,
+    actions: &HashMap<u64, Action>,
+    request: &ActionRequest,
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    if is_busy(droplet, actions, now) {
+        return Err(ApiError::pending_event());
+    }
+    if let Effect::Resize { size, .. } = &request.effect {
+        if size.disk < droplet.disk {
+            return Err(ApiError::unprocessable(format!(
+                "size: '{}' has a {} GB disk, smaller than this droplet's {} GB disk",
+                size.slug, size.disk, droplet.disk
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! The body of a droplet creation request.
+
+use serde_json::{Map, Value};
+
+use super::action_request::{check_hostname, excerpt};
+use super::body::{opt_bool, opt_str, req_str};
+use super::error::ApiError;
+use crate::state::catalog;
+use crate::state::store::NewDroplet;
+
+/// Parses and validates a single-droplet create body.
+pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
+    if body.contains_key("names") {
+        return Err(ApiError::unprocessable(
+            "names: creating several droplets in one request is not supported by the simulator; send one request per name.",
+        ));
+    }
+    let name = req_str(body, "name")?;
+    check_hostname(name)?;
+    let region_slug = opt_str(body, "region")?.unwrap_or("nyc3");
+    let region = catalog::region(region_slug).ok_or_else(|| {
+        ApiError::unprocessable(format!("region: '{}' is not a known region slug.", excerpt(region_slug)))
+    })?;
+    let size_slug = req_str(body, "size")?;
+    let size = catalog::size(size_slug).ok_or_else(|| {
+        ApiError::unprocessable(format!("size: '{}' is not a known size slug.", excerpt(size_slug)))
+    })?;
+    let image = match body.get("image") {
+        None | Some(Value::Null) => return Err(ApiError::unprocessable("image is required.")),
+        Some(Value::String(slug)) => catalog::image_by_slug(slug),
+        Some(Value::Number(n)) => n.as_u64().and_then(catalog::image_by_id),
+        Some(_) => return Err(ApiError::unprocessable("image must be an image slug or a numeric image id.")),
+    }
+    .ok_or_else(|| ApiError::unprocessable("image: no image with that slug or id is available."))?;
+    let tags = match body.get("tags") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| match t {
+                Value::String(s) if !s.is_empty() && s.len() <= 255 => Ok(s.clone()),
+                _ => Err(ApiError::unprocessable("tags must be an array of non-empty strings.")),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(ApiError::unprocessable("tags must be an array of strings.")),
+    };
+    Ok(NewDroplet {
+        name: name.to_owned(),
+        region,
+        size,
+        image,
+        backups: opt_bool(body, "backups")?.unwrap_or(false),
+        ipv6: opt_bool(body, "ipv6")?.unwrap_or(false),
+        monitoring: opt_bool(body, "monitoring")?.unwrap_or(false),
+        tags,
+        vpc_uuid: opt_str(body, "vpc_uuid")?.map(str::to_owned),
+    })
+}
