@@ -73,3 +73,20 @@ pub(crate) fn get_request(action_id: u64) -> Result<ApiRequest, Error> {
 pub(crate) fn list_request() -> ApiRequest {
     ApiRequest::get("actions.list", "/v2/actions".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_and_list_paths() {
+        let request = get_request(36804636).expect("valid id");
+        assert_eq!(request.path_and_query(), "/v2/actions/36804636");
+        assert_eq!(request.operation, "actions.get");
+        assert_eq!(list_request().path_and_query(), "/v2/actions");
+        match get_request(0) {
+            Err(Error::InvalidArgument { argument, .. }) => assert_eq!(argument, "action_id"),
+            other => panic!("expected invalid action_id, got {other:?}"),
+        }
+    }
+}

@@ -162,3 +162,192 @@ pub(crate) fn post_by_tag_request(tag: &str, action: &TagAction) -> Result<ApiRe
     )?
     .with_query("tag_name", tag))
 }
+
+#[cfg(test)]
+mod tests {
+    use http::Method;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::models::{BackupPolicy, ImageRef, Weekday};
+
+    fn body_of(action: DropletAction) -> String {
+        let request = post_request(3164444, &action).expect("valid action");
+        request.body_text().expect("utf-8 body").to_owned()
+    }
+
+    #[test]
+    fn get_builds_path_without_body() {
+        let request = get_request(3934132, 2432342).expect("valid ids");
+        assert_eq!(request.method, Method::GET);
+        assert_eq!(request.path_and_query(), "/v2/droplets/3934132/actions/2432342");
+        assert_eq!(request.body, None);
+        assert_eq!(request.operation, "droplet_actions.get");
+    }
+
+    #[test]
+    fn list_builds_path() {
+        let request = list_request(3164444).expect("valid id");
+        assert_eq!(request.path_and_query(), "/v2/droplets/3164444/actions");
+        assert_eq!(request.method, Method::GET);
+    }
+
+    #[test]
+    fn post_path_and_method() {
+        let request = post_request(3164444, &DropletAction::Reboot).expect("valid");
+        assert_eq!(request.method, Method::POST);
+        assert_eq!(request.path_and_query(), "/v2/droplets/3164444/actions");
+    }
+
+    #[test]
+    fn all_sixteen_bodies_are_exact() {
+        let cases = [
+            (DropletAction::EnableBackups { backup_policy: None }, r#"{"type":"enable_backups"}"#),
+            (
+                DropletAction::EnableBackups { backup_policy: Some(BackupPolicy::daily(20)) },
+                r#"{"type":"enable_backups","backup_policy":{"plan":"daily","hour":20}}"#,
+            ),
+            (DropletAction::DisableBackups, r#"{"type":"disable_backups"}"#),
+            (
+                DropletAction::ChangeBackupPolicy { backup_policy: BackupPolicy::weekly(Weekday::Sun, 4) },
+                r#"{"type":"change_backup_policy","backup_policy":{"plan":"weekly","weekday":"SUN","hour":4}}"#,
+            ),
+            (DropletAction::Reboot, r#"{"type":"reboot"}"#),
+            (DropletAction::PowerCycle, r#"{"type":"power_cycle"}"#),
+            (DropletAction::Shutdown, r#"{"type":"shutdown"}"#),
+            (DropletAction::PowerOff, r#"{"type":"power_off"}"#),
+            (DropletAction::PowerOn, r#"{"type":"power_on"}"#),
+            (DropletAction::Restore { image: 12389723 }, r#"{"type":"restore","image":12389723}"#),
+            (DropletAction::PasswordReset, r#"{"type":"password_reset"}"#),
+            (
+                DropletAction::Resize { size: "s-2vcpu-2gb".into(), disk: true },
+                r#"{"type":"resize","size":"s-2vcpu-2gb","disk":true}"#,
+            ),
+            (
+                DropletAction::Rebuild { image: ImageRef::Slug("ubuntu-20-04-x64".into()) },
+                r#"{"type":"rebuild","image":"ubuntu-20-04-x64"}"#,
+            ),
+            (DropletAction::Rebuild { image: ImageRef::Id(12389723) }, r#"{"type":"rebuild","image":12389723}"#),
+            (DropletAction::Rename { name: "nifty-new-name".into() }, r#"{"type":"rename","name":"nifty-new-name"}"#),
+            (DropletAction::ChangeKernel { kernel: 12389723 }, r#"{"type":"change_kernel","kernel":12389723}"#),
+            (DropletAction::EnableIpv6, r#"{"type":"enable_ipv6"}"#),
+            (DropletAction::Snapshot { name: None }, r#"{"type":"snapshot"}"#),
+            (
+                DropletAction::Snapshot { name: Some("Nifty New Snapshot".into()) },
+                r#"{"type":"snapshot","name":"Nifty New Snapshot"}"#,
+            ),
+        ];
+        let mut types = std::collections::BTreeSet::new();
+        for (action, expected) in cases {
+            types.insert(action.type_name());
+            let type_in_body = format!(r#""type":"{}""#, action.type_name());
+            let body = body_of(action.clone());
+            assert_eq!(body, expected, "{action:?}");
+            assert!(body.contains(&type_in_body));
+            let decoded: DropletAction = serde_json::from_str(&body).expect("body decodes back");
+            assert_eq!(decoded, action);
+        }
+        assert_eq!(types.len(), 16, "every action type is covered: {types:?}");
+    }
+
+    #[test]
+    fn tag_bodies_and_encoded_tag() {
+        let cases = [
+            (TagAction::EnableBackups, r#"{"type":"enable_backups"}"#),
+            (TagAction::DisableBackups, r#"{"type":"disable_backups"}"#),
+            (TagAction::PowerCycle, r#"{"type":"power_cycle"}"#),
+            (TagAction::Shutdown, r#"{"type":"shutdown"}"#),
+            (TagAction::PowerOff, r#"{"type":"power_off"}"#),
+            (TagAction::PowerOn, r#"{"type":"power_on"}"#),
+            (TagAction::EnableIpv6, r#"{"type":"enable_ipv6"}"#),
+            (TagAction::Snapshot { name: None }, r#"{"type":"snapshot"}"#),
+            (TagAction::Snapshot { name: Some("nightly".into()) }, r#"{"type":"snapshot","name":"nightly"}"#),
+        ];
+        for (action, expected) in cases {
+            let request = post_by_tag_request("web", &action).expect("valid");
+            assert_eq!(request.method, Method::POST);
+            assert_eq!(request.path_and_query(), "/v2/droplets/actions?tag_name=web");
+            assert_eq!(request.body_text(), Some(expected));
+        }
+        let request = post_by_tag_request("env:prod & staging/β", &TagAction::PowerOn).expect("valid");
+        assert_eq!(
+            request.path_and_query(),
+            "/v2/droplets/actions?tag_name=env%3Aprod%20%26%20staging%2F%CE%B2"
+        );
+    }
+
+    #[test]
+    fn tag_actions_reject_types_not_allowed_by_tag() {
+        for body in [r#"{"type":"reboot"}"#, r#"{"type":"resize","size":"s","disk":true}"#, r#"{"type":"rename","name":"x"}"#] {
+            assert!(serde_json::from_str::<TagAction>(body).is_err(), "{body}");
+        }
+    }
+
+    fn argument_of(err: Error) -> &'static str {
+        match err {
+            Error::InvalidArgument { argument, .. } => argument,
+            other => panic!("expected an invalid argument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_arguments_are_refused_by_name() {
+        assert_eq!(argument_of(get_request(0, 1).expect_err("zero droplet")), "droplet_id");
+        assert_eq!(argument_of(get_request(1, 0).expect_err("zero action")), "action_id");
+        assert_eq!(argument_of(list_request(0).expect_err("zero droplet")), "droplet_id");
+        assert_eq!(argument_of(post_request(0, &DropletAction::Reboot).expect_err("zero")), "droplet_id");
+        let bad = [
+            (DropletAction::Resize { size: " ".into(), disk: false }, "size"),
+            (DropletAction::Rename { name: String::new() }, "name"),
+            (DropletAction::Restore { image: 0 }, "image"),
+            (DropletAction::Rebuild { image: ImageRef::Id(0) }, "image"),
+            (DropletAction::Rebuild { image: ImageRef::Slug(String::new()) }, "image"),
+            (DropletAction::ChangeKernel { kernel: 0 }, "kernel"),
+            (DropletAction::Snapshot { name: Some(String::new()) }, "name"),
+            (
+                DropletAction::ChangeBackupPolicy { backup_policy: BackupPolicy::daily(3) },
+                "backup_policy.hour",
+            ),
+        ];
+        for (action, argument) in bad {
+            assert_eq!(argument_of(post_request(1, &action).expect_err("invalid")), argument, "{action:?}");
+        }
+        assert_eq!(argument_of(post_by_tag_request("", &TagAction::PowerOff).expect_err("empty tag")), "tag");
+        assert_eq!(argument_of(post_by_tag_request("  ", &TagAction::PowerOff).expect_err("blank tag")), "tag");
+        let err = post_by_tag_request("web", &TagAction::Snapshot { name: Some(String::new()) }).expect_err("empty");
+        assert_eq!(argument_of(err), "name");
+    }
+
+    proptest! {
+        #[test]
+        fn get_path_holds_both_ids(droplet_id in 1u64.., action_id in 1u64..) {
+            let request = get_request(droplet_id, action_id).expect("positive ids");
+            prop_assert_eq!(request.path, format!("/v2/droplets/{droplet_id}/actions/{action_id}"));
+        }
+
+        #[test]
+        fn any_tag_round_trips_through_the_query(tag in "\\PC{1,40}") {
+            prop_assume!(!tag.trim().is_empty());
+            let request = post_by_tag_request(&tag, &TagAction::PowerOff).expect("non-empty tag");
+            let base = url::Url::parse("http://127.0.0.1:1").expect("valid");
+            let url = request.url(&base);
+            let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            prop_assert_eq!(pairs, vec![("tag_name".to_owned(), tag.clone())]);
+            prop_assert_eq!(url.path(), "/v2/droplets/actions");
+        }
+
+        #[test]
+        fn resize_body_is_exact_for_any_size(size in "[a-z0-9-]{1,30}", disk in any::<bool>()) {
+            let body = body_of(DropletAction::Resize { size: size.clone(), disk });
+            prop_assert_eq!(body, format!(r#"{{"type":"resize","size":"{size}","disk":{disk}}}"#));
+        }
+
+        #[test]
+        fn rename_body_decodes_to_the_same_name(name in "\\PC{1,60}") {
+            prop_assume!(!name.trim().is_empty());
+            let body = body_of(DropletAction::Rename { name: name.clone() });
+            let value: serde_json::Value = serde_json::from_str(&body).expect("json");
+            prop_assert_eq!(value, serde_json::json!({"type": "rename", "name": name}));
+        }
+    }
+}
