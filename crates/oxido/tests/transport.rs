@@ -7,7 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{REFERENCE_ACTION, SECRET_TOKEN, action_json, client_for, fast_retry};
-use oxido::{ActionStatus, Client, DropletAction, Error, RateLimit, RetryPolicy, TagAction, TimeoutKind, TransportErrorKind};
+use oxido::{
+    ActionStatus, Client, DropletAction, Error, RateLimit, RetryPolicy, TagAction, TimeoutKind,
+    TransportErrorKind,
+};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 use wiremock::matchers::{body_string, header, method, path, query_param};
@@ -28,7 +31,10 @@ fn with_rate_limit(template: ResponseTemplate, remaining: u64, reset: u64) -> Re
 }
 
 fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
 }
 
 fn no_retry_client(base_url: &str) -> Client {
@@ -42,7 +48,11 @@ fn no_retry_client(base_url: &str) -> Client {
 }
 
 async fn requests_seen(server: &MockServer) -> usize {
-    server.received_requests().await.map(|requests| requests.len()).unwrap_or(0)
+    server
+        .received_requests()
+        .await
+        .map(|requests| requests.len())
+        .unwrap_or(0)
 }
 
 #[tokio::test]
@@ -50,22 +60,44 @@ async fn get_200_decodes_the_reference_example_and_sends_auth_headers() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(GET_PATH))
-        .and(header("authorization", format!("Bearer {SECRET_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {SECRET_TOKEN}").as_str(),
+        ))
         .and(header("accept", "application/json"))
-        .respond_with(with_rate_limit(json_response(200, REFERENCE_ACTION), 4816, 1444931833))
+        .respond_with(with_rate_limit(
+            json_response(200, REFERENCE_ACTION),
+            4816,
+            1444931833,
+        ))
         .expect(1)
         .mount(&server)
         .await;
 
     let client = client_for(&server.uri());
-    let action = client.droplet_actions().get(3164444, 36804636).await.expect("200 decodes");
+    let action = client
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect("200 decodes");
     assert_eq!(action.id, 36804636);
     assert_eq!(action.status, ActionStatus::Completed);
     assert_eq!(action.resource_id, Some(3164444));
-    assert_eq!(client.rate_limit(), Some(RateLimit { limit: 5000, remaining: 4816, reset: 1444931833 }));
+    assert_eq!(
+        client.rate_limit(),
+        Some(RateLimit {
+            limit: 5000,
+            remaining: 4816,
+            reset: 1444931833
+        })
+    );
 
     let requests = server.received_requests().await.expect("recording on");
-    let user_agent = requests[0].headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let user_agent = requests[0]
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert!(user_agent.starts_with("oxido/"), "{user_agent}");
 }
 
@@ -73,7 +105,11 @@ async fn get_200_decodes_the_reference_example_and_sends_auth_headers() {
 async fn every_error_status_of_the_reference_page_is_an_api_error() {
     let cases: [(u16, &str, &str); 5] = [
         (401, "unauthorized", "Unable to authenticate you."),
-        (404, "not_found", "The resource you requested could not be found."),
+        (
+            404,
+            "not_found",
+            "The resource you requested could not be found.",
+        ),
         (429, "too_many_requests", "API Rate limit exceeded."),
         (500, "server_error", "Unexpected server-side error"),
         (418, "example_error", "some error message"),
@@ -83,11 +119,19 @@ async fn every_error_status_of_the_reference_page_is_an_api_error() {
         let body = serde_json::json!({ "id": id, "message": message }).to_string();
         Mock::given(method("GET"))
             .and(path(GET_PATH))
-            .respond_with(with_rate_limit(json_response(status, &body), 4000, unix_now() + 3600))
+            .respond_with(with_rate_limit(
+                json_response(status, &body),
+                4000,
+                unix_now() + 3600,
+            ))
             .mount(&server)
             .await;
         let client = no_retry_client(&server.uri());
-        let err = client.droplet_actions().get(3164444, 36804636).await.expect_err("non-2xx is an error");
+        let err = client
+            .droplet_actions()
+            .get(3164444, 36804636)
+            .await
+            .expect_err("non-2xx is an error");
 
         let api = err.api_error().expect("an API error");
         assert_eq!(api.status, status);
@@ -97,12 +141,19 @@ async fn every_error_status_of_the_reference_page_is_an_api_error() {
         assert_eq!(api.attempts, 1);
         assert_eq!(api.rate_limit.map(|limit| limit.remaining), Some(4000));
         assert_eq!(err.status(), Some(status));
-        assert_eq!(err.to_string(), format!("GET {GET_PATH}: {status} {id}: {message}"));
+        assert_eq!(
+            err.to_string(),
+            format!("GET {GET_PATH}: {status} {id}: {message}")
+        );
         assert_eq!(err.is_unauthorized(), status == 401);
         assert_eq!(err.is_not_found(), status == 404);
         assert_eq!(err.is_rate_limited(), status == 429);
         assert_eq!(err.is_server_error(), status == 500);
-        assert_eq!(client.rate_limit().map(|limit| limit.remaining), Some(4000), "snapshot kept on errors");
+        assert_eq!(
+            client.rate_limit().map(|limit| limit.remaining),
+            Some(4000),
+            "snapshot kept on errors"
+        );
         assert_eq!(requests_seen(&server).await, 1);
     }
 }
@@ -113,12 +164,19 @@ async fn request_id_comes_from_the_header_when_the_body_has_none() {
     Mock::given(method("GET"))
         .and(path(GET_PATH))
         .respond_with(
-            json_response(404, r#"{"id":"not_found","message":"The resource you requested could not be found."}"#)
-                .insert_header("x-request-id", "515850a0-a812-50bf-aa3c-d0d21d287e40"),
+            json_response(
+                404,
+                r#"{"id":"not_found","message":"The resource you requested could not be found."}"#,
+            )
+            .insert_header("x-request-id", "515850a0-a812-50bf-aa3c-d0d21d287e40"),
         )
         .mount(&server)
         .await;
-    let err = client_for(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect_err("404");
+    let err = client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("404");
     assert_eq!(
         err.to_string(),
         "GET /v2/droplets/3164444/actions/36804636: 404 not_found: The resource you requested could not be found. \
@@ -137,7 +195,11 @@ async fn html_502_from_a_proxy_still_becomes_an_api_error() {
         ))
         .mount(&server)
         .await;
-    let err = no_retry_client(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect_err("502");
+    let err = no_retry_client(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("502");
     let api = err.api_error().expect("api error");
     assert_eq!(api.id, "bad_gateway");
     assert_eq!(api.message, "502 Bad Gateway 502 Bad Gateway");
@@ -149,13 +211,24 @@ async fn get_is_retried_after_503_then_succeeds() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(GET_PATH))
-        .respond_with(json_response(503, r#"{"id":"service_unavailable","message":"try later"}"#))
+        .respond_with(json_response(
+            503,
+            r#"{"id":"service_unavailable","message":"try later"}"#,
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET")).and(path(GET_PATH)).respond_with(json_response(200, REFERENCE_ACTION)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(json_response(200, REFERENCE_ACTION))
+        .mount(&server)
+        .await;
 
-    let action = client_for(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect("second try works");
+    let action = client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect("second try works");
     assert_eq!(action.id, 36804636);
     assert_eq!(requests_seen(&server).await, 2);
 }
@@ -165,10 +238,17 @@ async fn get_gives_up_after_max_retries_and_reports_attempts() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(GET_PATH))
-        .respond_with(json_response(500, r#"{"id":"server_error","message":"Unexpected server-side error"}"#))
+        .respond_with(json_response(
+            500,
+            r#"{"id":"server_error","message":"Unexpected server-side error"}"#,
+        ))
         .mount(&server)
         .await;
-    let err = client_for(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect_err("always 500");
+    let err = client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("always 500");
     assert_eq!(err.api_error().map(|api| api.attempts), Some(4));
     assert_eq!(requests_seen(&server).await, 4);
 }
@@ -179,18 +259,33 @@ async fn retry_after_is_honoured_beyond_the_backoff_maximum() {
     Mock::given(method("GET"))
         .and(path(GET_PATH))
         .respond_with(
-            json_response(429, r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#)
-                .insert_header("retry-after", "1"),
+            json_response(
+                429,
+                r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+            )
+            .insert_header("retry-after", "1"),
         )
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET")).and(path(GET_PATH)).respond_with(json_response(200, REFERENCE_ACTION)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(json_response(200, REFERENCE_ACTION))
+        .mount(&server)
+        .await;
 
     // The backoff maximum is 20 ms, so a pause of about a second can only come from Retry-After.
     let started = Instant::now();
-    client_for(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect("retried after the pause");
-    assert!(started.elapsed() >= Duration::from_millis(900), "waited only {:?}", started.elapsed());
+    client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect("retried after the pause");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited only {:?}",
+        started.elapsed()
+    );
     assert_eq!(requests_seen(&server).await, 2);
 }
 
@@ -200,14 +295,24 @@ async fn retry_after_beyond_the_cap_returns_the_429_at_once() {
     Mock::given(method("GET"))
         .and(path(GET_PATH))
         .respond_with(
-            json_response(429, r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#)
-                .insert_header("retry-after", "3600"),
+            json_response(
+                429,
+                r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+            )
+            .insert_header("retry-after", "3600"),
         )
         .mount(&server)
         .await;
-    let err = client_for(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect_err("429");
+    let err = client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("429");
     assert!(err.is_rate_limited());
-    assert_eq!(err.api_error().and_then(|api| api.retry_after), Some(Duration::from_secs(3600)));
+    assert_eq!(
+        err.api_error().and_then(|api| api.retry_after),
+        Some(Duration::from_secs(3600))
+    );
     assert_eq!(requests_seen(&server).await, 1);
 }
 
@@ -217,13 +322,20 @@ async fn exhausted_quota_with_a_far_reset_returns_the_429_at_once() {
     Mock::given(method("GET"))
         .and(path(GET_PATH))
         .respond_with(with_rate_limit(
-            json_response(429, r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#),
+            json_response(
+                429,
+                r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+            ),
             0,
             unix_now() + 3600,
         ))
         .mount(&server)
         .await;
-    let err = client_for(&server.uri()).droplet_actions().get(3164444, 36804636).await.expect_err("429");
+    let err = client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("429");
     assert!(err.is_rate_limited());
     assert_eq!(requests_seen(&server).await, 1);
 }
@@ -234,7 +346,10 @@ async fn exhausted_quota_with_a_near_reset_waits_and_retries() {
     Mock::given(method("GET"))
         .and(path(GET_PATH))
         .respond_with(with_rate_limit(
-            json_response(429, r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#),
+            json_response(
+                429,
+                r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+            ),
             0,
             unix_now() + 1,
         ))
@@ -243,11 +358,19 @@ async fn exhausted_quota_with_a_near_reset_waits_and_retries() {
         .await;
     Mock::given(method("GET"))
         .and(path(GET_PATH))
-        .respond_with(with_rate_limit(json_response(200, REFERENCE_ACTION), 4999, unix_now() + 3600))
+        .respond_with(with_rate_limit(
+            json_response(200, REFERENCE_ACTION),
+            4999,
+            unix_now() + 3600,
+        ))
         .mount(&server)
         .await;
     let client = client_for(&server.uri());
-    client.droplet_actions().get(3164444, 36804636).await.expect("waited for the reset");
+    client
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect("waited for the reset");
     assert_eq!(requests_seen(&server).await, 2);
     assert_eq!(client.rate_limit().map(|limit| limit.remaining), Some(4999));
 }
@@ -257,7 +380,10 @@ async fn post_is_never_resent_on_500() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(POST_PATH))
-        .respond_with(json_response(500, r#"{"id":"server_error","message":"Unexpected server-side error"}"#))
+        .respond_with(json_response(
+            500,
+            r#"{"id":"server_error","message":"Unexpected server-side error"}"#,
+        ))
         .mount(&server)
         .await;
     let err = client_for(&server.uri())
@@ -267,7 +393,11 @@ async fn post_is_never_resent_on_500() {
         .expect_err("500");
     assert!(err.is_server_error());
     assert_eq!(err.api_error().map(|api| api.attempts), Some(1));
-    assert_eq!(requests_seen(&server).await, 1, "the POST reached the server exactly once");
+    assert_eq!(
+        requests_seen(&server).await,
+        1,
+        "the POST reached the server exactly once"
+    );
 }
 
 #[tokio::test]
@@ -275,7 +405,10 @@ async fn post_is_retried_on_429_and_sends_the_exact_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(POST_PATH))
-        .respond_with(json_response(429, r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#))
+        .respond_with(json_response(
+            429,
+            r#"{"id":"too_many_requests","message":"API Rate limit exceeded."}"#,
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -283,13 +416,21 @@ async fn post_is_retried_on_429_and_sends_the_exact_body() {
     Mock::given(method("POST"))
         .and(path(POST_PATH))
         .and(header("content-type", "application/json"))
-        .and(body_string(r#"{"type":"resize","size":"s-2vcpu-2gb","disk":true}"#))
+        .and(body_string(
+            r#"{"type":"resize","size":"s-2vcpu-2gb","disk":true}"#,
+        ))
         .respond_with(json_response(201, &created))
         .mount(&server)
         .await;
     let action = client_for(&server.uri())
         .droplet_actions()
-        .post(3164444, DropletAction::Resize { size: "s-2vcpu-2gb".into(), disk: true })
+        .post(
+            3164444,
+            DropletAction::Resize {
+                size: "s-2vcpu-2gb".into(),
+                disk: true,
+            },
+        )
         .await
         .expect("429 is safe to retry");
     assert_eq!(action.id, 99);
@@ -323,12 +464,53 @@ async fn post_by_tag_sends_the_encoded_tag_and_returns_every_action() {
 async fn invalid_arguments_send_nothing() {
     let server = MockServer::start().await;
     let client = client_for(&server.uri());
-    let err = client.droplet_actions().get(0, 1).await.expect_err("zero id");
-    assert!(matches!(err, Error::InvalidArgument { argument: "droplet_id", .. }), "{err}");
-    let err = client.droplet_actions().post_by_tag("", TagAction::PowerOn).await.expect_err("empty tag");
-    assert!(matches!(err, Error::InvalidArgument { argument: "tag", .. }), "{err}");
-    let err = client.droplet_actions().list(1).per_page(500).send().await.expect_err("page too big");
-    assert!(matches!(err, Error::InvalidArgument { argument: "per_page", .. }), "{err}");
+    let err = client
+        .droplet_actions()
+        .get(0, 1)
+        .await
+        .expect_err("zero id");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "droplet_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = client
+        .droplet_actions()
+        .post_by_tag("", TagAction::PowerOn)
+        .await
+        .expect_err("empty tag");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "tag",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = client
+        .droplet_actions()
+        .list(1)
+        .per_page(500)
+        .send()
+        .await
+        .expect_err("page too big");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "per_page",
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(requests_seen(&server).await, 0);
 }
 
@@ -338,10 +520,20 @@ async fn decode_failure_names_the_operation_and_json_path() {
     let mut broken = action_json(5, "completed");
     broken["started_at"] = serde_json::json!(12);
     let body = serde_json::json!({ "action": broken }).to_string();
-    Mock::given(method("GET")).and(path("/v2/actions/5")).respond_with(json_response(200, &body)).mount(&server).await;
-    let err = client_for(&server.uri()).actions().get(5).await.expect_err("bad timestamp");
+    Mock::given(method("GET"))
+        .and(path("/v2/actions/5"))
+        .respond_with(json_response(200, &body))
+        .mount(&server)
+        .await;
+    let err = client_for(&server.uri())
+        .actions()
+        .get(5)
+        .await
+        .expect_err("bad timestamp");
     match &err {
-        Error::Decode { operation, path, .. } => {
+        Error::Decode {
+            operation, path, ..
+        } => {
             assert_eq!(*operation, "actions.get");
             assert_eq!(path, "action.started_at");
         }
@@ -357,7 +549,9 @@ async fn hang_up_server() -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<
     let counter = Arc::clone(&accepted);
     let task = tokio::spawn(async move {
         for _ in 0..16 {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             counter.fetch_add(1, Ordering::SeqCst);
             let mut buffer = [0u8; 4096];
             let _ = tokio::time::timeout(Duration::from_secs(2), socket.read(&mut buffer)).await;
@@ -370,7 +564,11 @@ async fn hang_up_server() -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<
 #[tokio::test]
 async fn post_is_never_resent_after_a_dropped_connection() {
     let (url, accepted, task) = hang_up_server().await;
-    let err = client_for(&url).droplet_actions().post(3164444, DropletAction::Reboot).await.expect_err("dropped");
+    let err = client_for(&url)
+        .droplet_actions()
+        .post(3164444, DropletAction::Reboot)
+        .await
+        .expect_err("dropped");
     match &err {
         Error::Transport { kind, attempts, .. } => {
             assert_ne!(*kind, TransportErrorKind::Connect);
@@ -378,15 +576,26 @@ async fn post_is_never_resent_after_a_dropped_connection() {
         }
         other => panic!("expected a transport error, got {other:?}"),
     }
-    assert_eq!(accepted.load(Ordering::SeqCst), 1, "the POST reached the server exactly once");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "the POST reached the server exactly once"
+    );
     task.abort();
 }
 
 #[tokio::test]
 async fn get_is_retried_after_a_dropped_connection() {
     let (url, accepted, task) = hang_up_server().await;
-    let err = client_for(&url).droplet_actions().get(3164444, 36804636).await.expect_err("always dropped");
-    assert!(matches!(err, Error::Transport { attempts: 4, .. }), "{err:?}");
+    let err = client_for(&url)
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("always dropped");
+    assert!(
+        matches!(err, Error::Transport { attempts: 4, .. }),
+        "{err:?}"
+    );
     assert_eq!(accepted.load(Ordering::SeqCst), 4);
     task.abort();
 }
@@ -404,7 +613,11 @@ async fn post_is_retried_when_the_connection_is_refused() {
     match &err {
         Error::Transport { kind, attempts, .. } => {
             assert_eq!(*kind, TransportErrorKind::Connect);
-            assert_eq!(*attempts, fast_retry().max_retries() + 1, "refused connections are safe to retry");
+            assert_eq!(
+                *attempts,
+                fast_retry().max_retries() + 1,
+                "refused connections are safe to retry"
+            );
         }
         other => panic!("expected a transport error, got {other:?}"),
     }
@@ -426,9 +639,23 @@ async fn slow_post_times_out_per_attempt_and_is_not_resent() {
         .attempt_timeout(Duration::from_millis(200))
         .build()
         .expect("valid");
-    let err = client.droplet_actions().post(3164444, DropletAction::Reboot).await.expect_err("too slow");
+    let err = client
+        .droplet_actions()
+        .post(3164444, DropletAction::Reboot)
+        .await
+        .expect_err("too slow");
     assert!(err.is_timeout());
-    assert!(matches!(err, Error::Timeout { limit: TimeoutKind::Attempt, attempts: 1, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                limit: TimeoutKind::Attempt,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(requests_seen(&server).await, 1);
 }
 
@@ -448,6 +675,19 @@ async fn overall_timeout_bounds_the_whole_call() {
         .overall_timeout(Duration::from_millis(300))
         .build()
         .expect("valid");
-    let err = client.droplet_actions().get(3164444, 36804636).await.expect_err("too slow");
-    assert!(matches!(err, Error::Timeout { limit: TimeoutKind::Overall, .. }), "{err:?}");
+    let err = client
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("too slow");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                limit: TimeoutKind::Overall,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

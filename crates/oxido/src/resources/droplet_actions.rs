@@ -180,7 +180,10 @@ mod tests {
     fn get_builds_path_without_body() {
         let request = get_request(3934132, 2432342).expect("valid ids");
         assert_eq!(request.method, Method::GET);
-        assert_eq!(request.path_and_query(), "/v2/droplets/3934132/actions/2432342");
+        assert_eq!(
+            request.path_and_query(),
+            "/v2/droplets/3934132/actions/2432342"
+        );
         assert_eq!(request.body, None);
         assert_eq!(request.operation, "droplet_actions.get");
     }
@@ -202,14 +205,26 @@ mod tests {
     #[test]
     fn all_sixteen_bodies_are_exact() {
         let cases = [
-            (DropletAction::EnableBackups { backup_policy: None }, r#"{"type":"enable_backups"}"#),
             (
-                DropletAction::EnableBackups { backup_policy: Some(BackupPolicy::daily(20)) },
+                DropletAction::EnableBackups {
+                    backup_policy: None,
+                },
+                r#"{"type":"enable_backups"}"#,
+            ),
+            (
+                DropletAction::EnableBackups {
+                    backup_policy: Some(BackupPolicy::daily(20)),
+                },
                 r#"{"type":"enable_backups","backup_policy":{"plan":"daily","hour":20}}"#,
             ),
-            (DropletAction::DisableBackups, r#"{"type":"disable_backups"}"#),
             (
-                DropletAction::ChangeBackupPolicy { backup_policy: BackupPolicy::weekly(Weekday::Sun, 4) },
+                DropletAction::DisableBackups,
+                r#"{"type":"disable_backups"}"#,
+            ),
+            (
+                DropletAction::ChangeBackupPolicy {
+                    backup_policy: BackupPolicy::weekly(Weekday::Sun, 4),
+                },
                 r#"{"type":"change_backup_policy","backup_policy":{"plan":"weekly","weekday":"SUN","hour":4}}"#,
             ),
             (DropletAction::Reboot, r#"{"type":"reboot"}"#),
@@ -217,23 +232,49 @@ mod tests {
             (DropletAction::Shutdown, r#"{"type":"shutdown"}"#),
             (DropletAction::PowerOff, r#"{"type":"power_off"}"#),
             (DropletAction::PowerOn, r#"{"type":"power_on"}"#),
-            (DropletAction::Restore { image: 12389723 }, r#"{"type":"restore","image":12389723}"#),
+            (
+                DropletAction::Restore { image: 12389723 },
+                r#"{"type":"restore","image":12389723}"#,
+            ),
             (DropletAction::PasswordReset, r#"{"type":"password_reset"}"#),
             (
-                DropletAction::Resize { size: "s-2vcpu-2gb".into(), disk: true },
+                DropletAction::Resize {
+                    size: "s-2vcpu-2gb".into(),
+                    disk: true,
+                },
                 r#"{"type":"resize","size":"s-2vcpu-2gb","disk":true}"#,
             ),
             (
-                DropletAction::Rebuild { image: ImageRef::Slug("ubuntu-20-04-x64".into()) },
+                DropletAction::Rebuild {
+                    image: ImageRef::Slug("ubuntu-20-04-x64".into()),
+                },
                 r#"{"type":"rebuild","image":"ubuntu-20-04-x64"}"#,
             ),
-            (DropletAction::Rebuild { image: ImageRef::Id(12389723) }, r#"{"type":"rebuild","image":12389723}"#),
-            (DropletAction::Rename { name: "nifty-new-name".into() }, r#"{"type":"rename","name":"nifty-new-name"}"#),
-            (DropletAction::ChangeKernel { kernel: 12389723 }, r#"{"type":"change_kernel","kernel":12389723}"#),
-            (DropletAction::EnableIpv6, r#"{"type":"enable_ipv6"}"#),
-            (DropletAction::Snapshot { name: None }, r#"{"type":"snapshot"}"#),
             (
-                DropletAction::Snapshot { name: Some("Nifty New Snapshot".into()) },
+                DropletAction::Rebuild {
+                    image: ImageRef::Id(12389723),
+                },
+                r#"{"type":"rebuild","image":12389723}"#,
+            ),
+            (
+                DropletAction::Rename {
+                    name: "nifty-new-name".into(),
+                },
+                r#"{"type":"rename","name":"nifty-new-name"}"#,
+            ),
+            (
+                DropletAction::ChangeKernel { kernel: 12389723 },
+                r#"{"type":"change_kernel","kernel":12389723}"#,
+            ),
+            (DropletAction::EnableIpv6, r#"{"type":"enable_ipv6"}"#),
+            (
+                DropletAction::Snapshot { name: None },
+                r#"{"type":"snapshot"}"#,
+            ),
+            (
+                DropletAction::Snapshot {
+                    name: Some("Nifty New Snapshot".into()),
+                },
                 r#"{"type":"snapshot","name":"Nifty New Snapshot"}"#,
             ),
         ];
@@ -261,15 +302,24 @@ mod tests {
             (TagAction::PowerOn, r#"{"type":"power_on"}"#),
             (TagAction::EnableIpv6, r#"{"type":"enable_ipv6"}"#),
             (TagAction::Snapshot { name: None }, r#"{"type":"snapshot"}"#),
-            (TagAction::Snapshot { name: Some("nightly".into()) }, r#"{"type":"snapshot","name":"nightly"}"#),
+            (
+                TagAction::Snapshot {
+                    name: Some("nightly".into()),
+                },
+                r#"{"type":"snapshot","name":"nightly"}"#,
+            ),
         ];
         for (action, expected) in cases {
             let request = post_by_tag_request("web", &action).expect("valid");
             assert_eq!(request.method, Method::POST);
-            assert_eq!(request.path_and_query(), "/v2/droplets/actions?tag_name=web");
+            assert_eq!(
+                request.path_and_query(),
+                "/v2/droplets/actions?tag_name=web"
+            );
             assert_eq!(request.body_text(), Some(expected));
         }
-        let request = post_by_tag_request("env:prod & staging/β", &TagAction::PowerOn).expect("valid");
+        let request =
+            post_by_tag_request("env:prod & staging/β", &TagAction::PowerOn).expect("valid");
         assert_eq!(
             request.path_and_query(),
             "/v2/droplets/actions?tag_name=env%3Aprod%20%26%20staging%2F%CE%B2"
@@ -278,7 +328,11 @@ mod tests {
 
     #[test]
     fn tag_actions_reject_types_not_allowed_by_tag() {
-        for body in [r#"{"type":"reboot"}"#, r#"{"type":"resize","size":"s","disk":true}"#, r#"{"type":"rename","name":"x"}"#] {
+        for body in [
+            r#"{"type":"reboot"}"#,
+            r#"{"type":"resize","size":"s","disk":true}"#,
+            r#"{"type":"rename","name":"x"}"#,
+        ] {
             assert!(serde_json::from_str::<TagAction>(body).is_err(), "{body}");
         }
     }
@@ -292,29 +346,85 @@ mod tests {
 
     #[test]
     fn invalid_arguments_are_refused_by_name() {
-        assert_eq!(argument_of(get_request(0, 1).expect_err("zero droplet")), "droplet_id");
-        assert_eq!(argument_of(get_request(1, 0).expect_err("zero action")), "action_id");
-        assert_eq!(argument_of(list_request(0).expect_err("zero droplet")), "droplet_id");
-        assert_eq!(argument_of(post_request(0, &DropletAction::Reboot).expect_err("zero")), "droplet_id");
+        assert_eq!(
+            argument_of(get_request(0, 1).expect_err("zero droplet")),
+            "droplet_id"
+        );
+        assert_eq!(
+            argument_of(get_request(1, 0).expect_err("zero action")),
+            "action_id"
+        );
+        assert_eq!(
+            argument_of(list_request(0).expect_err("zero droplet")),
+            "droplet_id"
+        );
+        assert_eq!(
+            argument_of(post_request(0, &DropletAction::Reboot).expect_err("zero")),
+            "droplet_id"
+        );
         let bad = [
-            (DropletAction::Resize { size: " ".into(), disk: false }, "size"),
-            (DropletAction::Rename { name: String::new() }, "name"),
-            (DropletAction::Restore { image: 0 }, "image"),
-            (DropletAction::Rebuild { image: ImageRef::Id(0) }, "image"),
-            (DropletAction::Rebuild { image: ImageRef::Slug(String::new()) }, "image"),
-            (DropletAction::ChangeKernel { kernel: 0 }, "kernel"),
-            (DropletAction::Snapshot { name: Some(String::new()) }, "name"),
             (
-                DropletAction::ChangeBackupPolicy { backup_policy: BackupPolicy::daily(3) },
+                DropletAction::Resize {
+                    size: " ".into(),
+                    disk: false,
+                },
+                "size",
+            ),
+            (
+                DropletAction::Rename {
+                    name: String::new(),
+                },
+                "name",
+            ),
+            (DropletAction::Restore { image: 0 }, "image"),
+            (
+                DropletAction::Rebuild {
+                    image: ImageRef::Id(0),
+                },
+                "image",
+            ),
+            (
+                DropletAction::Rebuild {
+                    image: ImageRef::Slug(String::new()),
+                },
+                "image",
+            ),
+            (DropletAction::ChangeKernel { kernel: 0 }, "kernel"),
+            (
+                DropletAction::Snapshot {
+                    name: Some(String::new()),
+                },
+                "name",
+            ),
+            (
+                DropletAction::ChangeBackupPolicy {
+                    backup_policy: BackupPolicy::daily(3),
+                },
                 "backup_policy.hour",
             ),
         ];
         for (action, argument) in bad {
-            assert_eq!(argument_of(post_request(1, &action).expect_err("invalid")), argument, "{action:?}");
+            assert_eq!(
+                argument_of(post_request(1, &action).expect_err("invalid")),
+                argument,
+                "{action:?}"
+            );
         }
-        assert_eq!(argument_of(post_by_tag_request("", &TagAction::PowerOff).expect_err("empty tag")), "tag");
-        assert_eq!(argument_of(post_by_tag_request("  ", &TagAction::PowerOff).expect_err("blank tag")), "tag");
-        let err = post_by_tag_request("web", &TagAction::Snapshot { name: Some(String::new()) }).expect_err("empty");
+        assert_eq!(
+            argument_of(post_by_tag_request("", &TagAction::PowerOff).expect_err("empty tag")),
+            "tag"
+        );
+        assert_eq!(
+            argument_of(post_by_tag_request("  ", &TagAction::PowerOff).expect_err("blank tag")),
+            "tag"
+        );
+        let err = post_by_tag_request(
+            "web",
+            &TagAction::Snapshot {
+                name: Some(String::new()),
+            },
+        )
+        .expect_err("empty");
         assert_eq!(argument_of(err), "name");
     }
 

@@ -1,0 +1,227 @@
+//! Following `links.pages.next` across pages, against a server whose links point at another host.
+
+mod common;
+
+use common::{action_json, client_for};
+use futures::{StreamExt, TryStreamExt};
+use oxido::{Action, Error};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const LIST_PATH: &str = "/v2/droplets/3164444/actions";
+/// The API writes absolute links on its own host; the client must replay them against its base URL instead.
+const FOREIGN: &str = "https://api.digitalocean.com/v2/droplets/3164444/actions";
+
+fn page_body(ids: &[u64], next: Option<String>, total: u64) -> String {
+    let actions: Vec<Value> = ids.iter().map(|id| action_json(*id, "completed")).collect();
+    let links = match next {
+        Some(next) => {
+            json!({ "pages": { "first": format!("{FOREIGN}?page=1&per_page=2"), "next": next } })
+        }
+        None => json!({ "pages": { "first": format!("{FOREIGN}?page=1&per_page=2") } }),
+    };
+    json!({ "actions": actions, "links": links, "meta": { "total": total } }).to_string()
+}
+
+fn ok(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "application/json")
+}
+
+async fn mount_first_two_pages(server: &MockServer, second_next: Option<String>) {
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("per_page", "2"))
+        .and(query_param_is_missing("page"))
+        .respond_with(ok(page_body(
+            &[1, 2],
+            Some(format!("{FOREIGN}?page=2&per_page=2")),
+            5,
+        )))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("page", "2"))
+        .respond_with(ok(page_body(&[3, 4], second_next, 5)))
+        .mount(server)
+        .await;
+}
+
+async fn request_count(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .map(|requests| requests.len())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn stream_follows_three_pages_of_foreign_links_against_the_base_url() {
+    let server = MockServer::start().await;
+    mount_first_two_pages(&server, Some(format!("{FOREIGN}?page=3&per_page=2"))).await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("page", "3"))
+        .respond_with(ok(page_body(&[5], None, 5)))
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server.uri());
+    let all: Vec<Action> = client
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("three pages");
+    assert_eq!(
+        all.iter().map(|action| action.id).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
+    assert_eq!(
+        request_count(&server).await,
+        3,
+        "every page came from the local server"
+    );
+
+    let pages: Vec<_> = client
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .into_pages()
+        .try_collect()
+        .await
+        .expect("three pages");
+    assert_eq!(
+        pages
+            .iter()
+            .map(|page| page.items.len())
+            .collect::<Vec<_>>(),
+        vec![2, 2, 1]
+    );
+    assert!(pages[2].next_link().is_none());
+}
+
+#[tokio::test]
+async fn send_returns_one_page_with_total_and_links() {
+    let server = MockServer::start().await;
+    mount_first_two_pages(&server, None).await;
+    let client = client_for(&server.uri());
+    let first = client
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .send()
+        .await
+        .expect("page one");
+    assert_eq!(first.items.len(), 2);
+    assert_eq!(first.total(), Some(5));
+    assert_eq!(
+        first.next_link(),
+        Some(format!("{FOREIGN}?page=2&per_page=2").as_str())
+    );
+    let second = client
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .page(2)
+        .send()
+        .await
+        .expect("page two");
+    assert_eq!(
+        second.items.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_next_link_ends_the_stream_with_an_error() {
+    let server = MockServer::start().await;
+    mount_first_two_pages(&server, Some(format!("{FOREIGN}?page=2&per_page=2"))).await;
+    let results: Vec<Result<Action, Error>> = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .into_stream()
+        .take(20)
+        .collect()
+        .await;
+    assert_eq!(
+        results.len(),
+        5,
+        "four items, then the error, then the end: {results:?}"
+    );
+    let ids: Vec<u64> = results
+        .iter()
+        .filter_map(|result| result.as_ref().ok())
+        .map(|action| action.id)
+        .collect();
+    assert_eq!(ids, vec![1, 2, 3, 4]);
+    match &results[4] {
+        Err(Error::PaginationLoop { operation, link }) => {
+            assert_eq!(*operation, "droplet_actions.list");
+            assert!(link.contains("page=2"), "{link}");
+        }
+        other => panic!("expected a pagination loop error, got {other:?}"),
+    }
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_failed_page_is_surfaced_not_dropped() {
+    let server = MockServer::start().await;
+    mount_first_two_pages(&server, Some(format!("{FOREIGN}?page=3&per_page=2"))).await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("page", "3"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            r#"{"id":"not_found","message":"The resource you requested could not be found."}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let mut stream = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .into_stream();
+    let mut ids = Vec::new();
+    let mut failure = None;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(action) => ids.push(action.id),
+            Err(err) => failure = Some(err),
+        }
+    }
+    assert_eq!(ids, vec![1, 2, 3, 4]);
+    let failure = failure.expect("the third page's failure is reported");
+    assert!(failure.is_not_found());
+    assert_eq!(
+        failure.api_error().map(|api| api.path.as_str()),
+        Some("/v2/droplets/3164444/actions?page=3&per_page=2")
+    );
+}
+
+#[tokio::test]
+async fn actions_list_single_page_without_links() {
+    let server = MockServer::start().await;
+    let body =
+        json!({ "actions": [action_json(9, "completed")], "links": {}, "meta": { "total": 1 } })
+            .to_string();
+    Mock::given(method("GET"))
+        .and(path("/v2/actions"))
+        .respond_with(ok(body))
+        .mount(&server)
+        .await;
+    let all: Vec<Action> = client_for(&server.uri())
+        .actions()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("one page");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].id, 9);
+}
