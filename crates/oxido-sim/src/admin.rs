@@ -24,12 +24,12 @@ use crate::wire::error::{ApiError, json};
 /// Admin routes, to be nested under `/_sim`.
 pub(crate) fn router() -> Router<Arc<App>> {
     Router::new()
-        .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
-        .route("/faults/{id}", delete(remove_fault))
         .route(
-            "/action-failures",
-            post(add_failure).delete(clear_failures),
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
         )
+        .route("/faults/{id}", delete(remove_fault))
+        .route("/action-failures", post(add_failure).delete(clear_failures))
         .route("/action-duration", put(set_duration))
         .route("/requests", get(list_requests).delete(clear_requests))
         .route("/reset", post(reset))
@@ -57,7 +57,10 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::unprocessable(format!("invalid body: {e}")))
 }
 
-async fn list_faults(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn list_faults(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check(&app, &headers)?;
     json(StatusCode::OK, &json!({ "faults": app.faults.list() }))
 }
@@ -76,7 +79,10 @@ async fn add_fault(
     json(StatusCode::CREATED, &json!({ "id": id }))
 }
 
-async fn clear_faults(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn clear_faults(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check(&app, &headers)?;
     app.faults.clear();
     Ok(no_content())
@@ -107,7 +113,10 @@ async fn add_failure(
     Ok(no_content())
 }
 
-async fn clear_failures(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn clear_failures(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check(&app, &headers)?;
     app.failures.clear();
     Ok(no_content())
@@ -131,12 +140,21 @@ async fn set_duration(
     Ok(no_content())
 }
 
-async fn list_requests(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn list_requests(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check(&app, &headers)?;
-    json(StatusCode::OK, &json!({ "requests": app.journal.snapshot() }))
+    json(
+        StatusCode::OK,
+        &json!({ "requests": app.journal.snapshot() }),
+    )
 }
 
-async fn clear_requests(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn clear_requests(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check(&app, &headers)?;
     app.journal.clear();
     Ok(no_content())

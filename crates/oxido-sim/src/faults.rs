@@ -218,7 +218,9 @@ impl Fault {
         }
         if let Some(method) = &self.method {
             if method.is_empty() || !method.chars().all(|c| c.is_ascii_alphabetic() || c == '*') {
-                return Err(Error::InvalidFault(format!("method '{method}' is not an HTTP method")));
+                return Err(Error::InvalidFault(format!(
+                    "method '{method}' is not an HTTP method"
+                )));
             }
         }
         if let FaultEffect::Status { status, .. } = self.effect {
@@ -252,7 +254,8 @@ impl std::str::FromStr for Fault {
 
     /// Parses the JSON form used by the admin route and the binary's `--fault` flag.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let fault: Fault = serde_json::from_str(s).map_err(|e| Error::InvalidFault(e.to_string()))?;
+        let fault: Fault =
+            serde_json::from_str(s).map_err(|e| Error::InvalidFault(e.to_string()))?;
         fault.validate()?;
         Ok(fault)
     }
@@ -475,7 +478,9 @@ mod tests {
     #[test]
     fn times_limits_and_retires_a_rule() {
         let table = FaultTable::default();
-        table.add(Fault::status(503).on("GET", "/v2/actions").times(2)).unwrap();
+        table
+            .add(Fault::status(503).on("GET", "/v2/actions").times(2))
+            .unwrap();
         assert!(table.plan("GET", "/v2/actions").effect.is_some());
         assert!(table.plan("POST", "/v2/actions").effect.is_none());
         assert!(table.plan("get", "/v2/actions").effect.is_some());
@@ -489,7 +494,9 @@ mod tests {
         assert!(err.to_string().contains("share"));
         let err = Fault::status(700).validate().unwrap_err();
         assert!(err.to_string().contains("status"));
-        let err: Error = "{\"effect\":{\"kind\":\"nope\"}}".parse::<Fault>().unwrap_err();
+        let err: Error = "{\"effect\":{\"kind\":\"nope\"}}"
+            .parse::<Fault>()
+            .unwrap_err();
         assert!(err.to_string().contains("nope"));
     }
 }

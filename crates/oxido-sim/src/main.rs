@@ -66,7 +66,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("oxido-sim: cannot start the async runtime: {e}");
@@ -113,7 +116,10 @@ async fn run(args: Args) -> ExitCode {
     // The demo token is a fixed, public test value, so printing it is intended.
     println!("oxido-sim listening on {}", sim.base_url());
     println!("demo token: {}", sim.token());
-    println!("admin routes: {}/_sim/ (Authorization: Bearer <admin token>)", sim.base_url());
+    println!(
+        "admin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
+        sim.base_url()
+    );
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("oxido-sim: cannot wait for Ctrl-C: {e}");
     }

@@ -134,15 +134,69 @@ fn demo(data: &mut Data) {
     }
     // (id, droplet, type, started, completed): the first is the reference page's example.
     let history: [(u64, u64, ActionKind, &str, &str); 9] = [
-        (36804636, 3164444, ActionKind::Create, "2020-11-14T16:29:21Z", "2020-11-14T16:30:06Z"),
-        (36804750, 3164444, ActionKind::EnableBackups, "2020-11-14T17:02:11Z", "2020-11-14T17:02:19Z"),
-        (36805101, 3164444, ActionKind::Snapshot, "2020-12-01T03:00:00Z", "2020-12-01T03:04:31Z"),
-        (52412087, 3164450, ActionKind::Create, "2021-02-03T09:12:40Z", "2021-02-03T09:13:22Z"),
-        (52413311, 3164450, ActionKind::PowerOff, "2021-02-10T12:00:03Z", "2021-02-10T12:00:09Z"),
-        (52413380, 3164450, ActionKind::PowerOn, "2021-02-10T12:05:44Z", "2021-02-10T12:05:50Z"),
-        (60233401, 3164494, ActionKind::Create, "2021-03-18T22:01:05Z", "2021-03-18T22:01:49Z"),
-        (60290017, 3164494, ActionKind::Shutdown, "2021-04-02T18:30:00Z", "2021-04-02T18:30:14Z"),
-        (91877210, 3164510, ActionKind::Create, "2022-06-01T07:45:00Z", "2022-06-01T07:45:38Z"),
+        (
+            36804636,
+            3164444,
+            ActionKind::Create,
+            "2020-11-14T16:29:21Z",
+            "2020-11-14T16:30:06Z",
+        ),
+        (
+            36804750,
+            3164444,
+            ActionKind::EnableBackups,
+            "2020-11-14T17:02:11Z",
+            "2020-11-14T17:02:19Z",
+        ),
+        (
+            36805101,
+            3164444,
+            ActionKind::Snapshot,
+            "2020-12-01T03:00:00Z",
+            "2020-12-01T03:04:31Z",
+        ),
+        (
+            52412087,
+            3164450,
+            ActionKind::Create,
+            "2021-02-03T09:12:40Z",
+            "2021-02-03T09:13:22Z",
+        ),
+        (
+            52413311,
+            3164450,
+            ActionKind::PowerOff,
+            "2021-02-10T12:00:03Z",
+            "2021-02-10T12:00:09Z",
+        ),
+        (
+            52413380,
+            3164450,
+            ActionKind::PowerOn,
+            "2021-02-10T12:05:44Z",
+            "2021-02-10T12:05:50Z",
+        ),
+        (
+            60233401,
+            3164494,
+            ActionKind::Create,
+            "2021-03-18T22:01:05Z",
+            "2021-03-18T22:01:49Z",
+        ),
+        (
+            60290017,
+            3164494,
+            ActionKind::Shutdown,
+            "2021-04-02T18:30:00Z",
+            "2021-04-02T18:30:14Z",
+        ),
+        (
+            91877210,
+            3164510,
+            ActionKind::Create,
+            "2022-06-01T07:45:00Z",
+            "2022-06-01T07:45:38Z",
+        ),
     ];
     for (id, droplet_id, kind, started, completed) in history {
         let region = data
@@ -200,10 +254,18 @@ mod tests {
         assert_eq!(data.droplets.len(), 4);
         assert_eq!(data.actions.len(), 9);
         for action in data.actions.values() {
-            assert!(action.started_at > Timestamp::UNIX_EPOCH, "action {}", action.id);
+            assert!(
+                action.started_at > Timestamp::UNIX_EPOCH,
+                "action {}",
+                action.id
+            );
         }
         for droplet in data.droplets.values() {
-            assert!(droplet.created_at > Timestamp::UNIX_EPOCH, "droplet {}", droplet.id);
+            assert!(
+                droplet.created_at > Timestamp::UNIX_EPOCH,
+                "droplet {}",
+                droplet.id
+            );
         }
         assert!(Seed::Empty.data().droplets.is_empty());
     }

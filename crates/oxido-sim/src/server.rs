@@ -44,7 +44,11 @@ pub(crate) struct RequestCtx {
 
 /// Runs around every route: request id, body buffering, request log, faults,
 /// authentication, rate limiting, and the API's error shape on the way out.
-pub(crate) async fn pipeline(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn pipeline(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let request_id = new_request_id();
     let (mut parts, body) = request.into_parts();
     parts.extensions.insert(RequestCtx {
@@ -70,7 +74,12 @@ pub(crate) async fn pipeline(State(app): State<Arc<App>>, request: Request, next
     });
     let Ok(body) = body else {
         let error = ApiError::payload_too_large(MAX_BODY_BYTES);
-        return finish(error.into_response(), &request_id, Some(app.limiter.uncounted())).await;
+        return finish(
+            error.into_response(),
+            &request_id,
+            Some(app.limiter.uncounted()),
+        )
+        .await;
     };
 
     let plan = app.faults.plan(parts.method.as_str(), parts.uri.path());
@@ -91,7 +100,14 @@ pub(crate) async fn pipeline(State(app): State<Arc<App>>, request: Request, next
             exhaust_rate_limit,
             html,
         }) => {
-            return faulted_status(&app, *status, *retry_after, *exhaust_rate_limit, *html, &request_id);
+            return faulted_status(
+                &app,
+                *status,
+                *retry_after,
+                *exhaust_rate_limit,
+                *html,
+                &request_id,
+            );
         }
         _ => {}
     }
@@ -102,11 +118,20 @@ pub(crate) async fn pipeline(State(app): State<Arc<App>>, request: Request, next
     };
     let rate = match app.limiter.check(&principal.key) {
         Verdict::Allowed(headers) => headers,
-        Verdict::Limited { headers, retry_after } => {
-            let mut response =
-                finish(ApiError::too_many_requests().into_response(), &request_id, Some(headers)).await;
+        Verdict::Limited {
+            headers,
+            retry_after,
+        } => {
+            let mut response = finish(
+                ApiError::too_many_requests().into_response(),
+                &request_id,
+                Some(headers),
+            )
+            .await;
             if let Some(seconds) = retry_after {
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             return response;
         }
@@ -123,24 +148,28 @@ pub(crate) async fn pipeline(State(app): State<Arc<App>>, request: Request, next
 /// Renders pending API errors, turns framework rejections into the API's shape,
 /// and adds the request id and rate-limit headers.
 async fn finish(response: Response, request_id: &str, rate: Option<RateHeaders>) -> Response {
-    let mut response = if let Some(PendingError(error)) = response.extensions().get::<PendingError>().cloned() {
-        with_headers_of(error.render(request_id), response.headers())
-    } else if response.status().as_u16() >= 400 && !is_json(response.headers()) {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = axum::body::to_bytes(response.into_body(), 4096)
-            .await
-            .unwrap_or_default();
-        let mut error = ApiError::for_status(status);
-        let text = String::from_utf8_lossy(&text);
-        let text = text.trim();
-        if !text.is_empty() && status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED {
-            error.message = text.to_owned().into();
-        }
-        with_headers_of(error.render(request_id), &headers)
-    } else {
-        response
-    };
+    let mut response =
+        if let Some(PendingError(error)) = response.extensions().get::<PendingError>().cloned() {
+            with_headers_of(error.render(request_id), response.headers())
+        } else if response.status().as_u16() >= 400 && !is_json(response.headers()) {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let text = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .unwrap_or_default();
+            let mut error = ApiError::for_status(status);
+            let text = String::from_utf8_lossy(&text);
+            let text = text.trim();
+            if !text.is_empty()
+                && status != StatusCode::NOT_FOUND
+                && status != StatusCode::METHOD_NOT_ALLOWED
+            {
+                error.message = text.to_owned().into();
+            }
+            with_headers_of(error.render(request_id), &headers)
+        } else {
+            response
+        };
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert(HeaderName::from_static("x-request-id"), value);
@@ -168,9 +197,18 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 fn insert_rate_headers(headers: &mut HeaderMap, rate: RateHeaders) {
-    headers.insert(HeaderName::from_static("ratelimit-limit"), HeaderValue::from(rate.limit));
-    headers.insert(HeaderName::from_static("ratelimit-remaining"), HeaderValue::from(rate.remaining));
-    headers.insert(HeaderName::from_static("ratelimit-reset"), HeaderValue::from(rate.reset));
+    headers.insert(
+        HeaderName::from_static("ratelimit-limit"),
+        HeaderValue::from(rate.limit),
+    );
+    headers.insert(
+        HeaderName::from_static("ratelimit-remaining"),
+        HeaderValue::from(rate.remaining),
+    );
+    headers.insert(
+        HeaderName::from_static("ratelimit-reset"),
+        HeaderValue::from(rate.reset),
+    );
 }
 
 fn faulted_status(
@@ -213,7 +251,9 @@ fn faulted_status(
 /// Rewrites a finished response's body for the truncated, malformed and oversized faults.
 async fn corrupt(response: Response, effect: &FaultEffect) -> Response {
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let new_body: Bytes = match effect {
         FaultEffect::TruncatedBody => bytes.slice(..bytes.len() / 2),
         FaultEffect::MalformedJson => {
@@ -229,9 +269,10 @@ async fn corrupt(response: Response, effect: &FaultEffect) -> Response {
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     if !is_json(&parts.headers) {
-        parts
-            .headers
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(JSON_CONTENT_TYPE),
+        );
     }
     Response::from_parts(parts, Body::from(new_body))
 }
@@ -291,7 +332,11 @@ pub(crate) async fn bind(addr: SocketAddr) -> Result<TcpListener, crate::Error> 
 }
 
 /// Accepts connections until `shutdown` flips, then drains them briefly.
-pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {

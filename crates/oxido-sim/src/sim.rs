@@ -196,12 +196,10 @@ impl SimBuilder {
     pub async fn start(self) -> Result<Sim, Error> {
         self.validate()?;
         let listener = server::bind(self.listen).await?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| Error::Bind {
-                addr: self.listen,
-                source,
-            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: self.listen,
+            source,
+        })?;
         let app = Arc::new(App::new(
             self.seed,
             self.auth(),
@@ -254,7 +252,9 @@ pub struct Sim {
 
 impl std::fmt::Debug for Sim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sim").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Sim")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 

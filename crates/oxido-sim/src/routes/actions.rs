@@ -32,7 +32,10 @@ pub(crate) async fn get_one(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let id = id_at(&uri, 3)?;
-    let action = app.store.action(who.account, id).ok_or_else(ApiError::not_found)?;
+    let action = app
+        .store
+        .action(who.account, id)
+        .ok_or_else(ApiError::not_found)?;
     json(
         StatusCode::OK,
         &OneAction {

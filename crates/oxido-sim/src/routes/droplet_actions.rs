@@ -74,13 +74,11 @@ pub(crate) async fn post(
     let droplet_id = id_at(&uri, 3)?;
     let request = action_request::parse(&json_object(&body)?, Target::One)?;
     let now = Timestamp::now();
-    let action = app.store.start_action(
-        who.account,
-        droplet_id,
-        request,
-        app.timing(now),
-        &|kind| app.decide(kind),
-    )?;
+    let action =
+        app.store
+            .start_action(who.account, droplet_id, request, app.timing(now), &|kind| {
+                app.decide(kind)
+            })?;
     json(
         StatusCode::CREATED,
         &OneAction {
@@ -105,13 +103,11 @@ pub(crate) async fn post_by_tag(
         .to_owned();
     let request = action_request::parse(&json_object(&body)?, Target::Tag)?;
     let now = Timestamp::now();
-    let actions = app.store.start_by_tag(
-        who.account,
-        &tag,
-        request,
-        app.timing(now),
-        &|kind| app.decide(kind),
-    )?;
+    let actions = app
+        .store
+        .start_by_tag(who.account, &tag, request, app.timing(now), &|kind| {
+            app.decide(kind)
+        })?;
     json(
         StatusCode::CREATED,
         &ManyActions {

@@ -31,7 +31,10 @@ pub(crate) async fn get_one(
         .store
         .droplet(who.account, id, Timestamp::now())
         .ok_or_else(ApiError::not_found)?;
-    json(StatusCode::OK, &json!({ "droplet": droplet_json(&droplet) }))
+    json(
+        StatusCode::OK,
+        &json!({ "droplet": droplet_json(&droplet) }),
+    )
 }
 
 /// GET /v2/droplets
@@ -64,9 +67,9 @@ pub(crate) async fn create(
     require_write(&who)?;
     let spec = droplet_request::parse(&json_object(&body)?)?;
     let now = Timestamp::now();
-    let (droplet, action) =
-        app.store
-            .create_droplet(who.account, spec, app.timing(now), &|kind| app.decide(kind));
+    let (droplet, action) = app
+        .store
+        .create_droplet(who.account, spec, app.timing(now), &|kind| app.decide(kind));
     json(
         StatusCode::ACCEPTED,
         &json!({
@@ -95,8 +98,9 @@ pub(crate) async fn delete(
     }
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(JSON_CONTENT_TYPE),
+    );
     Ok(response)
 }

@@ -11,7 +11,9 @@ use jiff::Timestamp;
 
 use super::catalog::{Image, Region, Size};
 use super::lifecycle::{is_busy, settle};
-use super::model::{AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Outcome, Pending};
+use super::model::{
+    AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Outcome, Pending,
+};
 use crate::wire::error::ApiError;
 
 /// Which slice of a list the client asked for (`page` from 1).
@@ -222,7 +224,9 @@ impl Store {
     /// One action of one of the account's droplets.
     pub fn droplet_action(&self, account: AccountId, droplet_id: u64, id: u64) -> Option<Action> {
         let data = self.read();
-        data.droplets.get(&droplet_id).filter(|d| d.account == account)?;
+        data.droplets
+            .get(&droplet_id)
+            .filter(|d| d.account == account)?;
         data.actions
             .get(&id)
             .filter(|a| a.account == account && a.droplet_id == droplet_id)
@@ -250,7 +254,10 @@ impl Store {
         paging: Paging,
     ) -> Option<(Vec<Action>, usize)> {
         let data = self.read();
-        let droplet = data.droplets.get(&droplet_id).filter(|d| d.account == account)?;
+        let droplet = data
+            .droplets
+            .get(&droplet_id)
+            .filter(|d| d.account == account)?;
         let page = paging
             .newest_first(droplet.action_ids.len())
             .filter_map(|i| data.actions.get(&droplet.action_ids[i]).copied())
@@ -341,7 +348,14 @@ impl Store {
         };
         let outcome = decide(ActionKind::Create);
         data.push_droplet(droplet);
-        let action = data.new_action(account, ActionKind::Create, id, spec.region, timing, outcome);
+        let action = data.new_action(
+            account,
+            ActionKind::Create,
+            id,
+            spec.region,
+            timing,
+            outcome,
+        );
         let droplet = data.droplets[&id].clone();
         (droplet, action)
     }
@@ -376,7 +390,14 @@ impl Store {
         let droplet = &data.droplets[&droplet_id];
         check_startable(droplet, &data.actions, &request, timing.now)?;
         let region = droplet.region;
-        let action = data.new_action(account, request.kind, droplet_id, region, timing, decide(request.kind));
+        let action = data.new_action(
+            account,
+            request.kind,
+            droplet_id,
+            region,
+            timing,
+            decide(request.kind),
+        );
         if let Some(d) = data.droplets.get_mut(&droplet_id) {
             d.pending = Some(Pending {
                 action_id: action.id,
@@ -419,7 +440,14 @@ impl Store {
         let mut started = Vec::with_capacity(ids.len());
         for id in ids {
             let region = data.droplets[&id].region;
-            let action = data.new_action(account, request.kind, id, region, timing, decide(request.kind));
+            let action = data.new_action(
+                account,
+                request.kind,
+                id,
+                region,
+                timing,
+                decide(request.kind),
+            );
             if let Some(d) = data.droplets.get_mut(&id) {
                 d.pending = Some(Pending {
                     action_id: action.id,

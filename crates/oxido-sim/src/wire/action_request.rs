@@ -47,12 +47,16 @@ pub(crate) fn parse(body: &Map<String, Value>, target: Target) -> Result<ActionR
         ActionKind::EnableBackups => Effect::EnableBackups(opt_policy(body)?),
         ActionKind::DisableBackups => Effect::DisableBackups,
         ActionKind::ChangeBackupPolicy => Effect::ChangeBackupPolicy(
-            opt_policy(body)?.ok_or_else(|| ApiError::unprocessable("backup_policy is required."))?,
+            opt_policy(body)?
+                .ok_or_else(|| ApiError::unprocessable("backup_policy is required."))?,
         ),
         ActionKind::Resize => {
             let slug = req_str(body, "size")?;
             let size = catalog::size(slug).ok_or_else(|| {
-                ApiError::unprocessable(format!("size: '{}' is not a known size slug.", excerpt(slug)))
+                ApiError::unprocessable(format!(
+                    "size: '{}' is not a known size slug.",
+                    excerpt(slug)
+                ))
             })?;
             let disk = opt_bool(body, "disk")?.unwrap_or(false);
             Effect::Resize { size, disk }
@@ -79,10 +83,14 @@ fn image(body: &Map<String, Value>) -> Result<&'static catalog::Image, ApiError>
         Some(Value::String(slug)) => catalog::image_by_slug(slug),
         Some(Value::Number(n)) => n.as_u64().and_then(catalog::image_by_id),
         Some(_) => {
-            return Err(ApiError::unprocessable("image must be an image slug or a numeric image id."));
+            return Err(ApiError::unprocessable(
+                "image must be an image slug or a numeric image id.",
+            ));
         }
     };
-    found.ok_or_else(|| ApiError::unprocessable("image: no image with that slug or id is available."))
+    found.ok_or_else(|| {
+        ApiError::unprocessable("image: no image with that slug or id is available.")
+    })
 }
 
 fn opt_policy(body: &Map<String, Value>) -> Result<Option<BackupPolicy>, ApiError> {
@@ -94,7 +102,9 @@ fn opt_policy(body: &Map<String, Value>) -> Result<Option<BackupPolicy>, ApiErro
     let mut out = BackupPolicy::default();
     if let Some(plan) = opt_str(policy, "plan").map_err(prefix_policy)? {
         if !["daily", "weekly"].contains(&plan) {
-            return Err(ApiError::unprocessable("backup_policy.plan must be 'daily' or 'weekly'."));
+            return Err(ApiError::unprocessable(
+                "backup_policy.plan must be 'daily' or 'weekly'.",
+            ));
         }
         plan.clone_into(&mut out.plan);
     }
@@ -130,7 +140,10 @@ pub(crate) fn check_hostname(name: &str) -> Result<(), ApiError> {
     let valid_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-    let valid_ends = name.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+    let valid_ends = name
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
     if name.is_empty() || name.len() > 255 || !valid_chars || !valid_ends {
         return Err(ApiError::unprocessable(
             "name must be 1-255 characters of letters, digits, '.' and '-', ending with a letter or digit.",

@@ -13,29 +13,44 @@ pub(crate) fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> 
         .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8 JSON."))?;
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
-        return Err(ApiError::bad_request("The request body is empty; a JSON object is required."));
+        return Err(ApiError::bad_request(
+            "The request body is empty; a JSON object is required.",
+        ));
     }
     if !trimmed.starts_with(['{', '[', '"']) && !looks_like_json_scalar(trimmed) {
-        return Err(ApiError::bad_request("The request body is not JSON; a JSON object is required."));
+        return Err(ApiError::bad_request(
+            "The request body is not JSON; a JSON object is required.",
+        ));
     }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::unprocessable("The request body must be a JSON object.")),
-        Err(e) => Err(ApiError::unprocessable(format!("The request body is malformed JSON: {e}"))),
+        Ok(_) => Err(ApiError::unprocessable(
+            "The request body must be a JSON object.",
+        )),
+        Err(e) => Err(ApiError::unprocessable(format!(
+            "The request body is malformed JSON: {e}"
+        ))),
     }
 }
 
 fn looks_like_json_scalar(text: &str) -> bool {
     text.starts_with(|c: char| c.is_ascii_digit() || c == '-')
-        || ["true", "false", "null"].iter().any(|w| text.starts_with(w))
+        || ["true", "false", "null"]
+            .iter()
+            .any(|w| text.starts_with(w))
 }
 
 /// Reads an optional string field.
-pub(crate) fn opt_str<'a>(body: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, ApiError> {
+pub(crate) fn opt_str<'a>(
+    body: &'a Map<String, Value>,
+    field: &str,
+) -> Result<Option<&'a str>, ApiError> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::unprocessable(format!("{field} must be a string."))),
+        Some(_) => Err(ApiError::unprocessable(format!(
+            "{field} must be a string."
+        ))),
     }
 }
 
@@ -49,7 +64,9 @@ pub(crate) fn opt_bool(body: &Map<String, Value>, field: &str) -> Result<Option<
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ApiError::unprocessable(format!("{field} must be a boolean."))),
+        Some(_) => Err(ApiError::unprocessable(format!(
+            "{field} must be a boolean."
+        ))),
     }
 }
 

@@ -19,17 +19,27 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
     check_hostname(name)?;
     let region_slug = opt_str(body, "region")?.unwrap_or("nyc3");
     let region = catalog::region(region_slug).ok_or_else(|| {
-        ApiError::unprocessable(format!("region: '{}' is not a known region slug.", excerpt(region_slug)))
+        ApiError::unprocessable(format!(
+            "region: '{}' is not a known region slug.",
+            excerpt(region_slug)
+        ))
     })?;
     let size_slug = req_str(body, "size")?;
     let size = catalog::size(size_slug).ok_or_else(|| {
-        ApiError::unprocessable(format!("size: '{}' is not a known size slug.", excerpt(size_slug)))
+        ApiError::unprocessable(format!(
+            "size: '{}' is not a known size slug.",
+            excerpt(size_slug)
+        ))
     })?;
     let image = match body.get("image") {
         None | Some(Value::Null) => return Err(ApiError::unprocessable("image is required.")),
         Some(Value::String(slug)) => catalog::image_by_slug(slug),
         Some(Value::Number(n)) => n.as_u64().and_then(catalog::image_by_id),
-        Some(_) => return Err(ApiError::unprocessable("image must be an image slug or a numeric image id.")),
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "image must be an image slug or a numeric image id.",
+            ));
+        }
     }
     .ok_or_else(|| ApiError::unprocessable("image: no image with that slug or id is available."))?;
     let tags = match body.get("tags") {
@@ -38,7 +48,9 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
             .iter()
             .map(|t| match t {
                 Value::String(s) if !s.is_empty() && s.len() <= 255 => Ok(s.clone()),
-                _ => Err(ApiError::unprocessable("tags must be an array of non-empty strings.")),
+                _ => Err(ApiError::unprocessable(
+                    "tags must be an array of non-empty strings.",
+                )),
             })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err(ApiError::unprocessable("tags must be an array of strings.")),

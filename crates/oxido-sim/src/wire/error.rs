@@ -19,7 +19,11 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, id: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        id: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
             status,
             id,
@@ -28,7 +32,11 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Unable to authenticate you.")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unable to authenticate you.",
+        )
     }
 
     pub fn forbidden() -> Self {
@@ -56,7 +64,11 @@ impl ApiError {
     }
 
     pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable_entity", message)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable_entity",
+            message,
+        )
     }
 
     pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
@@ -96,10 +108,18 @@ impl ApiError {
             422 => Self::unprocessable("The request could not be processed."),
             429 => Self::too_many_requests(),
             502 => Self::new(status, "bad_gateway", "Bad gateway."),
-            503 => Self::new(status, "service_unavailable", "The service is temporarily unavailable."),
+            503 => Self::new(
+                status,
+                "service_unavailable",
+                "The service is temporarily unavailable.",
+            ),
             504 => Self::new(status, "gateway_timeout", "The upstream server timed out."),
             500..=599 => Self::new(status, "server_error", "Unexpected server-side error"),
-            _ => Self::new(status, "error", status.canonical_reason().unwrap_or("Error")),
+            _ => Self::new(
+                status,
+                "error",
+                status.canonical_reason().unwrap_or("Error"),
+            ),
         }
     }
 
@@ -141,9 +161,10 @@ pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub(crate) fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(JSON_CONTENT_TYPE),
+    );
     response
 }
 
@@ -151,5 +172,11 @@ pub(crate) fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
 pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Response, ApiError> {
     serde_json::to_vec(value)
         .map(|bytes| json_bytes(status, bytes))
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.to_string()))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                e.to_string(),
+            )
+        })
 }

@@ -1,0 +1,76 @@
+//! The `oxido-sim` binary prints its URL and token, serves, and stops on Ctrl-C.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn binary_serves_and_stops_on_sigint() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "empty",
+            "--action-duration",
+            "250ms",
+        ])
+        .args(["--read-token", "reader", "--rate-limit-per-minute", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    let second = lines.next().unwrap().unwrap();
+    assert!(second.contains(oxido_sim::DEMO_TOKEN), "{second}");
+
+    let client = crate::common::client();
+    let reply = client
+        .get(format!("{base}/v2/actions"))
+        .bearer_auth("reader")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status().as_u16(), 200);
+    let body = reply.text().await.unwrap();
+    assert!(body.contains("\"total\":0"), "{body}");
+
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            assert!(exit.success(), "{exit:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "binary did not stop after SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn bad_flags_are_reported() {
+    let output = Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+        .args(["--seed", "full"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("seed"), "{stderr}");
+    let output = Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+        .args(["--fault", "{\"effect\":{\"kind\":\"status\",\"status\":9}}"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("status"));
+}

@@ -1,0 +1,14 @@
+//! Integration tests over real HTTP on 127.0.0.1 with plain reqwest.
+
+mod admin;
+mod auth;
+mod binary;
+mod common;
+mod concurrency;
+mod errors;
+mod faults;
+mod hostile;
+mod lifecycle;
+mod pagination;
+mod rate_limit;
+mod reference;
