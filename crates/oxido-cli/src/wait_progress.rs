@@ -131,7 +131,10 @@ impl Outcome {
 
     fn action(&self) -> &Action {
         match self {
-            Outcome::Done(a) | Outcome::Errored(a) | Outcome::TimedOut(a) | Outcome::Failed(_, a) => a,
+            Outcome::Done(a)
+            | Outcome::Errored(a)
+            | Outcome::TimedOut(a)
+            | Outcome::Failed(_, a) => a,
         }
     }
 }

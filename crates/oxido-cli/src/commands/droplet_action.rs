@@ -3,8 +3,8 @@
 use oxido::{BackupPlan, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};
 
 use crate::cli::{
-    BackupPolicyArgs, DropletActionCommand, DropletOrTag, OptionalBackupPolicyArgs, Plan,
-    WaitArgs, Weekday as WeekdayArg,
+    BackupPolicyArgs, DropletActionCommand, DropletOrTag, OptionalBackupPolicyArgs, Plan, WaitArgs,
+    Weekday as WeekdayArg,
 };
 use crate::commands::{finish_started, list_pages};
 use crate::error::CliError;
@@ -30,26 +30,74 @@ pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(),
             one(session, target.droplet_id, DropletAction::Reboot, &wait).await
         }
         C::PasswordReset { target, wait } => {
-            one(session, target.droplet_id, DropletAction::PasswordReset, &wait).await
+            one(
+                session,
+                target.droplet_id,
+                DropletAction::PasswordReset,
+                &wait,
+            )
+            .await
         }
         C::PowerCycle { target, wait } => {
-            either(session, target, DropletAction::PowerCycle, TagAction::PowerCycle, &wait).await
+            either(
+                session,
+                target,
+                DropletAction::PowerCycle,
+                TagAction::PowerCycle,
+                &wait,
+            )
+            .await
         }
         C::Shutdown { target, wait } => {
-            either(session, target, DropletAction::Shutdown, TagAction::Shutdown, &wait).await
+            either(
+                session,
+                target,
+                DropletAction::Shutdown,
+                TagAction::Shutdown,
+                &wait,
+            )
+            .await
         }
         C::PowerOff { target, wait } => {
-            either(session, target, DropletAction::PowerOff, TagAction::PowerOff, &wait).await
+            either(
+                session,
+                target,
+                DropletAction::PowerOff,
+                TagAction::PowerOff,
+                &wait,
+            )
+            .await
         }
         C::PowerOn { target, wait } => {
-            either(session, target, DropletAction::PowerOn, TagAction::PowerOn, &wait).await
+            either(
+                session,
+                target,
+                DropletAction::PowerOn,
+                TagAction::PowerOn,
+                &wait,
+            )
+            .await
         }
         C::EnableIpv6 { target, wait } => {
-            either(session, target, DropletAction::EnableIpv6, TagAction::EnableIpv6, &wait).await
+            either(
+                session,
+                target,
+                DropletAction::EnableIpv6,
+                TagAction::EnableIpv6,
+                &wait,
+            )
+            .await
         }
         C::DisableBackups { target, wait } => {
             let by_tag = TagAction::DisableBackups;
-            either(session, target, DropletAction::DisableBackups, by_tag, &wait).await
+            either(
+                session,
+                target,
+                DropletAction::DisableBackups,
+                by_tag,
+                &wait,
+            )
+            .await
         }
         C::EnableBackups {
             target,
@@ -81,7 +129,15 @@ pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(),
             target,
             image,
             wait,
-        } => one(session, target.droplet_id, DropletAction::Restore { image }, &wait).await,
+        } => {
+            one(
+                session,
+                target.droplet_id,
+                DropletAction::Restore { image },
+                &wait,
+            )
+            .await
+        }
         C::Resize {
             target,
             size,
@@ -102,7 +158,13 @@ pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(),
             one(session, target.droplet_id, action, &wait).await
         }
         C::Rename { target, name, wait } => {
-            one(session, target.droplet_id, DropletAction::Rename { name }, &wait).await
+            one(
+                session,
+                target.droplet_id,
+                DropletAction::Rename { name },
+                &wait,
+            )
+            .await
         }
         C::ChangeKernel {
             target,
@@ -153,9 +215,7 @@ async fn either(
             finish_started(session, started, wait, true).await
         }
         // clap's required group makes this unreachable; say so plainly if it ever is not.
-        (None, None) => Err(CliError::Usage(
-            "give a droplet id or --tag".to_owned(),
-        )),
+        (None, None) => Err(CliError::Usage("give a droplet id or --tag".to_owned())),
     }
 }
 

@@ -14,7 +14,10 @@ use crate::session::Session;
 use crate::wait_progress::{Display, wait_all};
 
 /// One page with `--page`, else every page (at the largest page size unless `--per-page`).
-async fn list_pages(list: ListBuilder<Action>, paging: &PagingArgs) -> Result<Vec<Action>, CliError> {
+async fn list_pages(
+    list: ListBuilder<Action>,
+    paging: &PagingArgs,
+) -> Result<Vec<Action>, CliError> {
     match paging.page {
         Some(page) => {
             let mut list = list.page(page);

@@ -1,0 +1,382 @@
+//! Every action subcommand's effect on the emulated droplet, `--tag`, and `--wait`.
+
+use std::time::Duration;
+
+use oxido_sim::ActionFailure;
+use serde_json::{Value, json};
+
+use crate::common::{Harness, stderr, stdout};
+
+/// Starts an action with `-o json` and returns the printed action after checking it is the
+/// freshly started one.
+fn start(h: &Harness, args: &[&str]) -> Value {
+    let out = h
+        .oxido()
+        .args(["-o", "json", "droplet-action"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+/// Starts an action on one droplet and waits (in the emulator) until it has completed.
+fn complete(h: &Harness, args: &[&str], expected_type: &str) -> Value {
+    let started = start(h, args);
+    assert_eq!(started["type"], expected_type);
+    assert_eq!(started["status"], "in-progress");
+    let id = started["id"].as_u64().unwrap();
+    let settled = h.settled_action(id);
+    assert_eq!(settled["status"], "completed", "{settled}");
+    settled
+}
+
+/// The JSON body of the last POST the emulator saw.
+fn last_post_body(h: &Harness) -> Value {
+    let posts: Vec<_> = h
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    let last = posts.last().expect("a POST was sent");
+    serde_json::from_str(&last.body).unwrap()
+}
+
+fn features(droplet: &Value) -> Vec<String> {
+    droplet["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn power_off_shutdown_and_power_on_change_the_status() {
+    let h = Harness::start();
+    complete(&h, &["power-off", "3164450"], "power_off");
+    assert_eq!(h.droplet(3164450)["status"], "off");
+    complete(&h, &["power-on", "3164450"], "power_on");
+    assert_eq!(h.droplet(3164450)["status"], "active");
+    complete(&h, &["shutdown", "3164450"], "shutdown");
+    assert_eq!(h.droplet(3164450)["status"], "off");
+    assert_eq!(last_post_body(&h), json!({"type": "shutdown"}));
+}
+
+#[test]
+fn reboot_power_cycle_and_restore_bring_a_droplet_up() {
+    let h = Harness::start();
+    assert_eq!(h.droplet(3164494)["status"], "off");
+    complete(&h, &["power-cycle", "3164494"], "power_cycle");
+    assert_eq!(h.droplet(3164494)["status"], "active");
+    complete(&h, &["power-off", "3164494"], "power_off");
+    complete(&h, &["reboot", "3164494"], "reboot");
+    assert_eq!(h.droplet(3164494)["status"], "active");
+    complete(&h, &["power-off", "3164494"], "power_off");
+    complete(
+        &h,
+        &["restore", "3164494", "--image", "53893572"],
+        "restore",
+    );
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "restore", "image": 53893572})
+    );
+    assert_eq!(h.droplet(3164494)["status"], "active");
+}
+
+#[test]
+fn password_reset_completes_without_changing_the_droplet() {
+    let h = Harness::start();
+    let before = h.droplet(3164444);
+    let done = complete(&h, &["password-reset", "3164444"], "password_reset");
+    assert_eq!(done["resource_id"], 3164444);
+    assert_eq!(last_post_body(&h), json!({"type": "password_reset"}));
+    assert_eq!(h.droplet(3164444), before);
+}
+
+#[test]
+fn ipv6_and_backups_toggle_features() {
+    let h = Harness::start();
+    complete(&h, &["enable-ipv6", "3164450"], "enable_ipv6");
+    assert!(features(&h.droplet(3164450)).contains(&"ipv6".to_owned()));
+
+    complete(&h, &["disable-backups", "3164444"], "disable_backups");
+    assert!(!features(&h.droplet(3164444)).contains(&"backups".to_owned()));
+
+    let args = [
+        "enable-backups",
+        "3164450",
+        "--plan",
+        "weekly",
+        "--weekday",
+        "sat",
+        "--hour",
+        "20",
+    ];
+    complete(&h, &args, "enable_backups");
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "enable_backups",
+               "backup_policy": {"plan": "weekly", "weekday": "SAT", "hour": 20}})
+    );
+    let droplet = h.droplet(3164450);
+    assert!(features(&droplet).contains(&"backups".to_owned()));
+    assert_eq!(
+        droplet["next_backup_window"]["start"],
+        "2030-01-06T20:00:00Z"
+    );
+
+    let args = [
+        "change-backup-policy",
+        "3164450",
+        "--plan",
+        "daily",
+        "--hour",
+        "4",
+    ];
+    complete(&h, &args, "change_backup_policy");
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "change_backup_policy", "backup_policy": {"plan": "daily", "hour": 4}})
+    );
+    assert_eq!(
+        h.droplet(3164450)["next_backup_window"]["start"],
+        "2030-01-06T04:00:00Z"
+    );
+}
+
+#[test]
+fn enable_backups_without_a_plan_sends_no_policy() {
+    let h = Harness::start();
+    complete(&h, &["enable-backups", "3164510"], "enable_backups");
+    assert_eq!(last_post_body(&h), json!({"type": "enable_backups"}));
+    assert!(features(&h.droplet(3164510)).contains(&"backups".to_owned()));
+}
+
+#[test]
+fn resize_rebuild_rename_kernel_and_snapshot_change_the_droplet() {
+    let h = Harness::start();
+    complete(
+        &h,
+        &["resize", "3164510", "--size", "s-2vcpu-4gb", "--disk"],
+        "resize",
+    );
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "resize", "size": "s-2vcpu-4gb", "disk": true})
+    );
+    assert_eq!(h.droplet(3164510)["size_slug"], "s-2vcpu-4gb");
+
+    complete(
+        &h,
+        &["rebuild", "3164510", "--image", "debian-12-x64"],
+        "rebuild",
+    );
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "rebuild", "image": "debian-12-x64"})
+    );
+    assert_eq!(h.droplet(3164510)["image"]["slug"], "debian-12-x64");
+    complete(
+        &h,
+        &["rebuild", "3164510", "--image", "129211873"],
+        "rebuild",
+    );
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "rebuild", "image": 129211873})
+    );
+    assert_eq!(h.droplet(3164510)["image"]["id"], 129211873);
+
+    complete(&h, &["rename", "3164510", "--name", "worker-9"], "rename");
+    assert_eq!(h.droplet(3164510)["name"], "worker-9");
+
+    complete(
+        &h,
+        &["change-kernel", "3164510", "--kernel", "7515"],
+        "change_kernel",
+    );
+    assert_eq!(h.droplet(3164510)["kernel"]["id"], 7515);
+
+    let before = h.droplet(3164510)["snapshot_ids"].as_array().unwrap().len();
+    complete(
+        &h,
+        &["snapshot", "3164510", "--name", "nightly"],
+        "snapshot",
+    );
+    assert_eq!(
+        last_post_body(&h),
+        json!({"type": "snapshot", "name": "nightly"})
+    );
+    let after = h.droplet(3164510)["snapshot_ids"].as_array().unwrap().len();
+    assert_eq!(after, before + 1);
+}
+
+#[test]
+fn tag_acts_on_every_tagged_droplet_and_prints_an_array() {
+    let h = Harness::start();
+    let started = start(&h, &["power-off", "--tag", "web"]);
+    let actions = started.as_array().expect("a JSON array for by-tag actions");
+    let mut droplets: Vec<u64> = actions
+        .iter()
+        .map(|a| a["resource_id"].as_u64().unwrap())
+        .collect();
+    droplets.sort_unstable();
+    assert_eq!(droplets, [3164444, 3164450]);
+    let post = h
+        .sim
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert_eq!(post.path, "/v2/droplets/actions?tag_name=web");
+    for action in actions {
+        h.settled_action(action["id"].as_u64().unwrap());
+    }
+    assert_eq!(h.droplet(3164444)["status"], "off");
+    assert_eq!(h.droplet(3164450)["status"], "off");
+    assert_eq!(
+        h.droplet(3164510)["status"],
+        "active",
+        "untagged droplet untouched"
+    );
+}
+
+#[test]
+fn tag_is_refused_for_actions_the_api_only_takes_by_id() {
+    let h = Harness::start();
+    h.oxido()
+        .args(["droplet-action", "reboot", "--tag", "web"])
+        .assert()
+        .code(2)
+        .stdout("");
+    h.oxido()
+        .args(["droplet-action", "power-off", "3164444", "--tag", "web"])
+        .assert()
+        .code(2);
+    assert_eq!(h.requests_to("/v2/"), 0, "nothing was sent");
+}
+
+#[test]
+fn wait_follows_the_action_to_completion() {
+    let h = Harness::start();
+    let out = h
+        .oxido()
+        .args(["droplet-action", "reboot", "3164444", "--wait"])
+        .args(["--format", "Type,Status,Resource ID"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Type     Status      Resource ID\nreboot   completed   3164444\n"
+    );
+    // stderr is not a terminal here: plain progress lines instead of a spinner.
+    let progress = stderr(&out);
+    assert!(progress.starts_with("Waiting for action "), "{progress}");
+    assert!(
+        progress.contains("(reboot on droplet 3164444)"),
+        "{progress}"
+    );
+    assert!(progress.contains(": completed after "), "{progress}");
+}
+
+#[test]
+fn wait_with_json_keeps_stderr_quiet() {
+    let h = Harness::start();
+    let out = h
+        .oxido()
+        .args([
+            "-o",
+            "json",
+            "droplet-action",
+            "power-off",
+            "--tag",
+            "web",
+            "--wait",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "");
+    let actions: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let statuses: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["completed", "completed"]);
+}
+
+#[test]
+fn an_errored_action_exits_7_after_printing_it() {
+    let h = Harness::start_with(|b| b.fail_actions(ActionFailure::of_type("reboot")));
+    let out = h
+        .oxido()
+        .args([
+            "-o",
+            "json",
+            "droplet-action",
+            "reboot",
+            "3164444",
+            "--wait",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let action: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(action["status"], "errored");
+    let id = action["id"].as_u64().unwrap();
+    assert_eq!(
+        stderr(&out),
+        format!("Error: action {id} (reboot on droplet 3164444) errored\n")
+    );
+}
+
+#[test]
+fn action_wait_resumes_waiting_by_id() {
+    let h = Harness::start();
+    let started = start(&h, &["snapshot", "3164444"]);
+    let id = started["id"].as_u64().unwrap().to_string();
+    let out = h
+        .oxido()
+        .args(["action", "wait", &id, "--wait-timeout", "20s", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let done: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(done["status"], "completed");
+    assert_eq!(done["id"], started["id"]);
+}
+
+#[test]
+fn a_wait_that_runs_out_exits_8_with_the_last_state() {
+    let h = Harness::start_with(|b| b.action_duration(Duration::from_secs(600)));
+    let out = h
+        .oxido()
+        .args([
+            "droplet-action",
+            "reboot",
+            "3164444",
+            "--wait-timeout",
+            "1200ms",
+        ])
+        .args(["--format", "Type,Status", "--no-header"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    assert_eq!(stdout(&out), "reboot   in-progress\n");
+    let err = stderr(&out);
+    assert!(
+        err.contains("still in-progress when the wait ran out"),
+        "{err}"
+    );
+    assert!(err.contains("Error: timed out waiting: action "), "{err}");
+    assert!(
+        err.contains("Hint: keep waiting with `oxido action wait"),
+        "{err}"
+    );
+}

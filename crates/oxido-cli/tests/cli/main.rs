@@ -1,0 +1,8 @@
+//! End-to-end tests: the built `oxido` binary against an oxido-sim started in the test.
+
+mod common;
+
+mod actions;
+mod auth;
+mod errors;
+mod read;
