@@ -38,6 +38,9 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "bench_hooks.rs"]
+pub mod __bench;
 mod client;
 mod decode;
 mod error;

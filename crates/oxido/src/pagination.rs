@@ -76,7 +76,7 @@ impl<T: Send + 'static> ListBuilder<T> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a bad id, page or page size; otherwise any failure of the call.
-    pub fn send(self) -> impl Future<Output = Result<Page<T>, Error>> + Send + 'static {
+    pub fn send(self) -> impl Future<Output = Result<Page<T>, Error>> + Send + 'static + use<T> {
         let client = self.client.clone();
         let decode = self.decode;
         let request = self.first_request();

@@ -691,3 +691,23 @@ async fn overall_timeout_bounds_the_whole_call() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn futures_do_not_borrow_their_handler_and_can_be_spawned() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(json_response(200, REFERENCE_ACTION))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    // Each future is built from a temporary handler that is gone before the future runs.
+    let futures: Vec<_> = (0..3)
+        .map(|_| client.droplet_actions().get(3164444, 36804636))
+        .collect();
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    for task in tasks {
+        assert_eq!(task.await.expect("task ran").expect("200").id, 36804636);
+    }
+    assert_eq!(requests_seen(&server).await, 3);
+}

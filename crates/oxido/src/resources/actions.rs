@@ -29,7 +29,7 @@ impl Actions {
     pub fn get(
         &self,
         action_id: u64,
-    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static {
+    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static + use<> {
         let client = self.client.clone();
         async move {
             let request = get_request(action_id)?;

@@ -37,7 +37,7 @@ impl DropletActions {
         &self,
         droplet_id: u64,
         action_id: u64,
-    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static {
+    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static + use<> {
         let client = self.client.clone();
         async move {
             let request = get_request(droplet_id, action_id)?;
@@ -83,7 +83,7 @@ impl DropletActions {
         &self,
         droplet_id: u64,
         action: DropletAction,
-    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static {
+    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static + use<> {
         let client = self.client.clone();
         async move {
             let request = post_request(droplet_id, &action)?;
@@ -108,7 +108,7 @@ impl DropletActions {
         &self,
         tag: &str,
         action: TagAction,
-    ) -> impl Future<Output = Result<Vec<Action>, Error>> + Send + 'static {
+    ) -> impl Future<Output = Result<Vec<Action>, Error>> + Send + 'static + use<> {
         let client = self.client.clone();
         let request = post_by_tag_request(tag, &action);
         async move {

@@ -2,8 +2,8 @@
 //! can be moved into spawned tasks.
 
 mod actions;
-mod droplet_actions;
-mod envelopes;
+pub(crate) mod droplet_actions;
+pub(crate) mod envelopes;
 
 pub use actions::Actions;
 pub use droplet_actions::DropletActions;

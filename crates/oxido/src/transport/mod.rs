@@ -1,6 +1,6 @@
 //! Turning an [`ApiRequest`] into a response: retries, time limits, rate-limit bookkeeping and tracing.
 
-mod error_body;
+pub(crate) mod error_body;
 mod rate_limit;
 mod request;
 mod retry;
