@@ -711,3 +711,40 @@ async fn futures_do_not_borrow_their_handler_and_can_be_spawned() {
     }
     assert_eq!(requests_seen(&server).await, 3);
 }
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let server = MockServer::start().await;
+    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(
+            json_response(
+                503,
+                r#"{"id":"service_unavailable","message":"down for a moment"}"#,
+            )
+            .insert_header("retry-after", soon.as_str()),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(json_response(200, REFERENCE_ACTION))
+        .mount(&server)
+        .await;
+    // HTTP dates have whole-second precision, so the pause is between one and two seconds; the backoff alone is
+    // at most 20 ms.
+    let started = Instant::now();
+    client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect("retried after the date");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited only {:?}",
+        started.elapsed()
+    );
+    assert_eq!(requests_seen(&server).await, 2);
+}

@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -224,4 +225,32 @@ async fn wait_can_be_spawned() {
         .expect("task ran")
         .expect("completed");
     assert_eq!(done.id, 42);
+}
+
+#[tokio::test]
+async fn dropping_the_wait_stops_polling() {
+    let server = MockServer::start().await;
+    mount_states(&server, "/v2/actions/42", &[], "in-progress").await;
+    let wait = client_for(&server.uri())
+        .actions()
+        .wait(42)
+        .poll_interval(FAST_MIN, FAST_MIN);
+    let outcome = tokio::time::timeout(Duration::from_millis(100), wait.into_future()).await;
+    assert!(outcome.is_err(), "the wait was still running when dropped");
+    let polls_at_drop = server
+        .received_requests()
+        .await
+        .map(|requests| requests.len())
+        .unwrap_or(0);
+    assert!(polls_at_drop >= 1);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let polls_later = server
+        .received_requests()
+        .await
+        .map(|requests| requests.len())
+        .unwrap_or(0);
+    assert_eq!(
+        polls_later, polls_at_drop,
+        "no poll after the future was dropped"
+    );
 }

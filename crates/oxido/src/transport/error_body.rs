@@ -45,16 +45,7 @@ pub(crate) fn api_error(request: &ApiRequest, context: ErrorContext<'_>) -> ApiE
         .map(|message| one_line(&message))
         .filter(|message| !message.is_empty())
         .unwrap_or_else(|| excerpt(context.body, context.status));
-    let request_id = body_request_id
-        .or_else(|| {
-            context
-                .headers
-                .get("x-request-id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        })
-        .map(|id| one_line(&id))
-        .filter(|id| !id.is_empty());
+    let request_id = pick_request_id(body_request_id, context.headers);
     ApiError {
         status: context.status,
         id,
@@ -66,6 +57,28 @@ pub(crate) fn api_error(request: &ApiRequest, context: ErrorContext<'_>) -> ApiE
         method: request.method.clone(),
         path: request.path_and_query(),
     }
+}
+
+/// The request id of an answer: the error body's `request_id` when `body` has one, else `x-request-id`.
+pub(crate) fn request_id(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    let from_body = if body.is_empty() {
+        None
+    } else {
+        serde_json::from_slice::<ErrorBody>(body)
+            .ok()
+            .and_then(|parsed| parsed.request_id)
+    };
+    pick_request_id(from_body, headers)
+}
+
+fn pick_request_id(from_body: Option<String>, headers: &HeaderMap) -> Option<String> {
+    from_body
+        .map(|id| one_line(&id))
+        .filter(|id| !id.is_empty())
+        .or_else(|| {
+            let header = headers.get("x-request-id")?.to_str().ok()?;
+            Some(one_line(header)).filter(|id| !id.is_empty())
+        })
 }
 
 /// `bad_gateway` for 502, `http_599` for statuses without a standard name.

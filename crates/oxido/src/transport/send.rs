@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::error_body::{ErrorContext, api_error};
+use super::error_body::{self, ErrorContext, api_error};
 use super::rate_limit::RateLimit;
 use super::request::ApiRequest;
 use super::retry::{Failure, may_retry};
@@ -121,24 +121,24 @@ async fn send_with_retries(
                 if let Some(snapshot) = rate_limit {
                     inner.record_rate_limit(snapshot);
                 }
-                let header_request_id = headers
-                    .get("x-request-id")
-                    .and_then(|value| value.to_str().ok());
+                let success = (200..300).contains(&status);
+                let request_id =
+                    error_body::request_id(&headers, if success { &[] } else { &body });
                 tracing::debug!(
                     target: "oxido",
                     method = %request.method,
                     path = %path,
                     status,
                     attempt,
-                    request_id = header_request_id.unwrap_or("-"),
+                    request_id = request_id.as_deref(),
                     elapsed_ms = attempt_ms,
                     "http response"
                 );
                 span.record("status", status);
-                if let Some(id) = header_request_id {
+                if let Some(id) = request_id.as_deref() {
                     span.record("request_id", id);
                 }
-                if (200..300).contains(&status) {
+                if success {
                     return Ok(RawResponse { body });
                 }
                 let retry_after = parse_retry_after(&headers, SystemTime::now());
