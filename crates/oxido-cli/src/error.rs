@@ -101,7 +101,9 @@ fn sdk_status(error: &oxido::Error) -> ExitStatus {
     }
     if error.is_timeout() {
         ExitStatus::TimedOut
-    } else if error.is_invalid_argument() {
+    } else if error.is_invalid_argument() || matches!(error, oxido::Error::Config { .. }) {
+        // The client's settings come from this command line (--api-url, --timeout), so a
+        // setting the SDK refuses is bad input.
         ExitStatus::Usage
     } else if matches!(error, oxido::Error::ActionErrored { .. }) {
         ExitStatus::ActionErrored

@@ -1,15 +1,21 @@
-//! `--verbose`: the SDK's per-attempt HTTP events on stderr.
+//! `--verbose`: one line on stderr per HTTP attempt, retry and failure the SDK reports.
 //!
-//! Only the SDK's own target (`oxido`, `oxido::...`) and this binary's are shown, so an
-//! in-process sandbox emulator stays quiet. The SDK never puts the token in an event, and
-//! neither does this crate.
+//! The SDK emits `tracing` events on target `oxido` with the method, path, status, attempt,
+//! request id and elapsed time; this layer turns each into a short line such as
+//! `> GET /v2/actions/1 -> 200 in 3 ms (attempt 1, request 5f2c...)`. Only the SDK's and this
+//! binary's targets are shown, so an in-process sandbox emulator stays quiet. Neither crate
+//! ever puts the token in an event, and this layer prints only the fields it knows.
 
-use tracing::Level;
-use tracing_subscriber::filter::filter_fn;
-use tracing_subscriber::fmt::format::FmtSpan;
+use std::fmt::{self, Write as _};
+use std::io::Write as _;
+
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::Context;
 use tracing_subscriber::prelude::*;
 
-/// Installs the stderr logger when `-v` was given at least once; `-vv` adds TRACE.
+/// Installs the stderr logger when `-v` was given at least once; `-vv` adds TRACE events.
 pub fn install(verbosity: u8) {
     if verbosity == 0 {
         return;
@@ -19,21 +25,180 @@ pub fn install(verbosity: u8) {
     } else {
         Level::DEBUG
     };
-    let ours = filter_fn(move |meta| {
-        let target = meta.target();
-        let in_scope = target == "oxido"
-            || target.starts_with("oxido::")
-            || target == "oxido_cli"
-            || target.starts_with("oxido_cli::");
-        in_scope && *meta.level() <= max
-    });
-    let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .without_time()
-        .with_target(false)
-        .with_span_events(FmtSpan::NONE)
-        .compact()
-        .with_filter(ours);
-    // A second install (never expected) would fail; the first logger stays, which is fine.
-    let _ = tracing_subscriber::registry().with(layer).try_init();
+    // A logger installed earlier (never expected in this binary) keeps precedence.
+    let _ = tracing_subscriber::registry()
+        .with(HttpLines { max })
+        .try_init();
+}
+
+/// Writes the SDK's events as plain lines on stderr.
+struct HttpLines {
+    max: Level,
+}
+
+impl<S: Subscriber> Layer<S> for HttpLines {
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        meta.is_event() && *meta.level() <= self.max && is_ours(meta.target())
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let mut err = std::io::stderr().lock();
+        // Logging must never fail the command: a closed stderr just loses the line.
+        let _ = writeln!(err, "{}", fields.line());
+    }
+}
+
+fn is_ours(target: &str) -> bool {
+    ["oxido", "oxido_cli"].iter().any(|ours| {
+        target == *ours
+            || target
+                .strip_prefix(ours)
+                .is_some_and(|rest| rest.starts_with("::"))
+    })
+}
+
+/// The fields of one event that are worth a line.
+#[derive(Default)]
+struct Fields {
+    message: String,
+    method: Option<String>,
+    path: Option<String>,
+    status: Option<String>,
+    attempt: Option<String>,
+    elapsed_ms: Option<String>,
+    request_id: Option<String>,
+    error: Option<String>,
+    delay_ms: Option<String>,
+    reason: Option<String>,
+    source: Option<String>,
+}
+
+impl Visit for Fields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.store(field, value.to_owned());
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.store(field, format!("{value:?}"));
+    }
+}
+
+impl Fields {
+    fn store(&mut self, field: &Field, value: String) {
+        let slot = match field.name() {
+            "message" => {
+                self.message = value;
+                return;
+            }
+            "method" => &mut self.method,
+            "path" => &mut self.path,
+            "status" => &mut self.status,
+            "attempt" => &mut self.attempt,
+            "elapsed_ms" => &mut self.elapsed_ms,
+            "request_id" => &mut self.request_id,
+            "error" => &mut self.error,
+            "delay_ms" => &mut self.delay_ms,
+            "reason" => &mut self.reason,
+            "source" => &mut self.source,
+            // Unknown fields are left out rather than risk printing something sensitive.
+            _ => return,
+        };
+        *slot = Some(value);
+    }
+
+    fn line(&self) -> String {
+        let mut line = String::from(">");
+        if let (Some(method), Some(path)) = (&self.method, &self.path) {
+            let _ = write!(line, " {method} {path}");
+        }
+        match (self.message.as_str(), &self.status) {
+            ("http response", Some(status)) => {
+                let _ = write!(line, " -> {status}");
+            }
+            ("retrying", _) => {
+                let _ = write!(line, ": retrying");
+                if let Some(delay) = &self.delay_ms {
+                    let _ = write!(line, " in {delay} ms");
+                }
+                if let Some(reason) = &self.reason {
+                    let _ = write!(line, " after {reason}");
+                }
+            }
+            (message, _) => {
+                let _ = write!(line, " {message}");
+            }
+        }
+        if let Some(error) = &self.error {
+            let _ = write!(line, ": {error}");
+        }
+        if let Some(elapsed) = &self.elapsed_ms {
+            let _ = write!(line, " in {elapsed} ms");
+        }
+        let mut details = Vec::new();
+        if let Some(attempt) = &self.attempt {
+            details.push(format!("attempt {attempt}"));
+        }
+        if let Some(id) = self.request_id.as_deref().filter(|id| *id != "-") {
+            details.push(format!("request {id}"));
+        }
+        if let Some(source) = &self.source {
+            details.push(format!("token from {source}"));
+        }
+        if !details.is_empty() {
+            let _ = write!(line, " ({})", details.join(", "));
+        }
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_response_reads_as_one_short_line() {
+        let fields = Fields {
+            message: "http response".into(),
+            method: Some("GET".into()),
+            path: Some("/v2/actions/1".into()),
+            status: Some("200".into()),
+            attempt: Some("1".into()),
+            elapsed_ms: Some("3".into()),
+            request_id: Some("abc".into()),
+            ..Fields::default()
+        };
+        assert_eq!(
+            fields.line(),
+            "> GET /v2/actions/1 -> 200 in 3 ms (attempt 1, request abc)"
+        );
+    }
+
+    #[test]
+    fn a_retry_names_its_delay_and_reason() {
+        let fields = Fields {
+            message: "retrying".into(),
+            method: Some("GET".into()),
+            path: Some("/v2/actions".into()),
+            attempt: Some("1".into()),
+            delay_ms: Some("250".into()),
+            reason: Some("503".into()),
+            request_id: Some("-".into()),
+            ..Fields::default()
+        };
+        assert_eq!(
+            fields.line(),
+            "> GET /v2/actions: retrying in 250 ms after 503 (attempt 1)"
+        );
+    }
+
+    #[test]
+    fn only_the_sdk_and_cli_targets_are_shown() {
+        assert!(is_ours("oxido"));
+        assert!(is_ours("oxido::transport"));
+        assert!(is_ours("oxido_cli"));
+        assert!(!is_ours("oxido_sim"));
+        assert!(!is_ours("hyper::proto"));
+    }
 }

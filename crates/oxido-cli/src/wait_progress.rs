@@ -74,6 +74,11 @@ pub async fn wait_all(
         }
     });
     let outcomes = join_all(waits).await;
+    if board.is_some() {
+        // The finished spinners leave the cursor at the end of their last line; move on so
+        // the result starts on a line of its own.
+        eprintln!();
+    }
 
     let mut finals = Vec::with_capacity(outcomes.len());
     let mut errored = Vec::new();
@@ -193,7 +198,12 @@ impl Tracker {
         };
         let line = format!("{}: {ending} after {}", self.label, self.elapsed());
         match (&self.spinner, self.display) {
-            (Some(bar), _) => bar.finish_with_message(line),
+            (Some(bar), _) => {
+                if let Ok(style) = ProgressStyle::with_template("  {msg}") {
+                    bar.set_style(style);
+                }
+                bar.finish_with_message(line);
+            }
             (None, Display::Lines) => eprintln!("{line}"),
             _ => {}
         }

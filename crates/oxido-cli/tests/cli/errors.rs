@@ -91,6 +91,27 @@ fn invalid_input_rejected_by_the_api_exits_2() {
 }
 
 #[test]
+fn a_malformed_api_url_is_a_usage_error() {
+    let h = Harness::start();
+    let out = h
+        .bare()
+        .args([
+            "--api-url",
+            "not a url",
+            "--token",
+            TOKEN,
+            "action",
+            "get",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).starts_with("Error: "), "{}", stderr(&out));
+}
+
+#[test]
 fn a_missing_token_exits_3_with_a_hint() {
     let h = Harness::start();
     let out = h
