@@ -342,6 +342,10 @@ mod tests {
     fn client_is_clone_send_sync() {
         fn assert_traits<T: Clone + Send + Sync + 'static>() {}
         assert_traits::<Client>();
+        assert_traits::<crate::ListBuilder<crate::Action>>();
+        fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_error::<Error>();
+        assert_error::<crate::ApiError>();
     }
 
     #[test]

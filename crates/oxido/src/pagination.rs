@@ -20,14 +20,29 @@ pub(crate) type PageDecoder<T> = fn(&'static str, &[u8]) -> Result<Page<T>, Erro
 /// The largest page the API serves.
 pub const MAX_PER_PAGE: u32 = 200;
 
+/// An argument refused when the builder was created, reported when it is used.
+type Refused = (&'static str, String);
+
 /// A list request: set the page size or start page, then fetch one page with [`ListBuilder::send`] or every
-/// item with [`ListBuilder::into_stream`].
+/// item with [`ListBuilder::into_stream`]. Cloning it gives an independent request.
 pub struct ListBuilder<T> {
     client: Client,
-    first: Result<ApiRequest, Error>,
+    first: Result<ApiRequest, Refused>,
     per_page: Option<u32>,
     page: Option<u32>,
     decode: PageDecoder<T>,
+}
+
+impl<T> Clone for ListBuilder<T> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            first: self.first.clone(),
+            per_page: self.per_page,
+            page: self.page,
+            decode: self.decode,
+        }
+    }
 }
 
 impl<T> fmt::Debug for ListBuilder<T> {
@@ -49,6 +64,11 @@ impl<T: Send + 'static> ListBuilder<T> {
         first: Result<ApiRequest, Error>,
         decode: PageDecoder<T>,
     ) -> Self {
+        // Only argument checks can fail while a request is built; keep them in a cloneable form.
+        let first = first.map_err(|err| match err {
+            Error::InvalidArgument { argument, reason } => (argument, reason),
+            other => ("request", other.to_string()),
+        });
         Self {
             client,
             first,
@@ -119,7 +139,9 @@ impl<T: Send + 'static> ListBuilder<T> {
     fn first_request(&self) -> Result<ApiRequest, Error> {
         let mut request = match &self.first {
             Ok(request) => request.clone(),
-            Err(err) => return Err(rebuild_invalid(err)),
+            Err((argument, reason)) => {
+                return Err(Error::invalid_argument(argument, reason.clone()));
+            }
         };
         if let Some(per_page) = self.per_page {
             if !(1..=MAX_PER_PAGE).contains(&per_page) {
@@ -137,17 +159,6 @@ impl<T: Send + 'static> ListBuilder<T> {
             request = request.with_query("page", page);
         }
         Ok(request)
-    }
-}
-
-/// Argument errors are detected when the builder is created but reported when it is used; they are the only
-/// errors a builder can hold.
-fn rebuild_invalid(err: &Error) -> Error {
-    match err {
-        Error::InvalidArgument { argument, reason } => {
-            Error::invalid_argument(argument, reason.clone())
-        }
-        other => Error::config(other.to_string()),
     }
 }
 

@@ -119,6 +119,9 @@ async fn token_is_absent_from_debug_display_errors_and_traces() {
     shown.push(format!("{bad_header} {bad_header:?}"));
 
     let logs = captured.text();
+    if std::env::var_os("OXIDO_SHOW_LOGS").is_some() {
+        eprintln!("{logs}");
+    }
     shown.push(logs.clone());
     for text in &shown {
         assert!(!text.contains(SECRET_TOKEN), "token leaked in: {text}");

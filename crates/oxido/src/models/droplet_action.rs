@@ -237,14 +237,20 @@ pub enum BackupPlan {
 /// A day of the week, as the backup policy spells it (`SUN` .. `SAT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
-#[allow(missing_docs)]
 pub enum Weekday {
+    /// Sunday.
     Sun,
+    /// Monday.
     Mon,
+    /// Tuesday.
     Tue,
+    /// Wednesday.
     Wed,
+    /// Thursday.
     Thu,
+    /// Friday.
     Fri,
+    /// Saturday.
     Sat,
 }
 

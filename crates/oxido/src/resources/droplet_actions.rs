@@ -428,7 +428,80 @@ mod tests {
         assert_eq!(argument_of(err), "name");
     }
 
+    fn any_policy() -> impl Strategy<Value = BackupPolicy> {
+        let weekday = prop_oneof![
+            Just(Weekday::Sun),
+            Just(Weekday::Mon),
+            Just(Weekday::Tue),
+            Just(Weekday::Wed),
+            Just(Weekday::Thu),
+            Just(Weekday::Fri),
+            Just(Weekday::Sat),
+        ];
+        let hour = proptest::sample::select(BackupPolicy::ALLOWED_HOURS.to_vec());
+        prop_oneof![
+            hour.clone().prop_map(BackupPolicy::daily),
+            (weekday, hour).prop_map(|(day, hour)| BackupPolicy::weekly(day, hour)),
+        ]
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 ._-]{0,20}[a-zA-Z0-9]"
+    }
+
+    fn any_droplet_action() -> impl Strategy<Value = DropletAction> {
+        prop_oneof![
+            proptest::option::of(any_policy())
+                .prop_map(|backup_policy| DropletAction::EnableBackups { backup_policy }),
+            Just(DropletAction::DisableBackups),
+            any_policy()
+                .prop_map(|backup_policy| DropletAction::ChangeBackupPolicy { backup_policy }),
+            Just(DropletAction::Reboot),
+            Just(DropletAction::PowerCycle),
+            Just(DropletAction::Shutdown),
+            Just(DropletAction::PowerOff),
+            Just(DropletAction::PowerOn),
+            (1u64..).prop_map(|image| DropletAction::Restore { image }),
+            Just(DropletAction::PasswordReset),
+            (any_text(), any::<bool>())
+                .prop_map(|(size, disk)| DropletAction::Resize { size, disk }),
+            prop_oneof![
+                (1u64..).prop_map(ImageRef::Id),
+                any_text().prop_map(ImageRef::Slug)
+            ]
+            .prop_map(|image| DropletAction::Rebuild { image }),
+            any_text().prop_map(|name| DropletAction::Rename { name }),
+            (1u64..).prop_map(|kernel| DropletAction::ChangeKernel { kernel }),
+            Just(DropletAction::EnableIpv6),
+            proptest::option::of(any_text()).prop_map(|name| DropletAction::Snapshot { name }),
+        ]
+    }
+
+    fn has_null(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Null => true,
+            serde_json::Value::Array(items) => items.iter().any(has_null),
+            serde_json::Value::Object(fields) => fields.values().any(has_null),
+            _ => false,
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_valid_action_builds_a_null_free_body_that_decodes_back(
+            droplet_id in 1u64..,
+            action in any_droplet_action(),
+        ) {
+            let request = post_request(droplet_id, &action).expect("valid by construction");
+            prop_assert_eq!(&request.path, &format!("/v2/droplets/{droplet_id}/actions"));
+            let body: serde_json::Value =
+                serde_json::from_str(request.body_text().expect("utf-8")).expect("JSON body");
+            prop_assert_eq!(body.get("type").and_then(|t| t.as_str()), Some(action.type_name()));
+            prop_assert!(!has_null(&body), "no nulls in {}", body);
+            let decoded: DropletAction = serde_json::from_value(body).expect("decodes back");
+            prop_assert_eq!(decoded, action);
+        }
+
         #[test]
         fn get_path_holds_both_ids(droplet_id in 1u64.., action_id in 1u64..) {
             let request = get_request(droplet_id, action_id).expect("positive ids");
