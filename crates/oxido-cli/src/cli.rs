@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
+use crate::credentials::SecretArg;
 use crate::output::table::ColumnList;
 
 /// The exit status table; the single source for `--help` (see also `exit::ExitStatus`).
@@ -64,8 +65,8 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// API token (else DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, the config file)
-    #[arg(long, global = true, value_name = "TOKEN")]
-    pub token: Option<String>,
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = SecretArg::parse)]
+    pub token: Option<SecretArg>,
 
     /// API base URL [default: https://api.digitalocean.com]
     #[arg(

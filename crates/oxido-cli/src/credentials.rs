@@ -48,6 +48,23 @@ impl fmt::Display for TokenSource {
     }
 }
 
+/// A token given on the command line; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretArg(String);
+
+impl SecretArg {
+    /// The clap value parser for `--token`.
+    pub fn parse(value: &str) -> Result<SecretArg, String> {
+        Ok(SecretArg(value.to_owned()))
+    }
+}
+
+impl fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// Resolves the token in the documented order; blank values count as absent.
 pub fn resolve(global: &GlobalArgs) -> Result<Credentials, CliError> {
     resolve_with(global, |name| std::env::var(name).ok())
@@ -59,7 +76,7 @@ fn resolve_with(
 ) -> Result<Credentials, CliError> {
     let present = |value: Option<String>| value.filter(|t| !t.trim().is_empty());
 
-    if let Some(token) = present(global.token.clone()) {
+    if let Some(token) = present(global.token.as_ref().map(|secret| secret.0.clone())) {
         return Ok(Credentials {
             token,
             source: TokenSource::Flag,
@@ -125,7 +142,9 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_token() {
-        let found = resolve_with(&global(&["--token", "dop_v1_secret"]), |_| None).unwrap();
+        let args = global(&["--token", "dop_v1_secret"]);
+        assert!(!format!("{args:?}").contains("dop_v1_secret"));
+        let found = resolve_with(&args, |_| None).unwrap();
         assert!(!format!("{found:?}").contains("dop_v1_secret"));
     }
 }

@@ -165,7 +165,7 @@ impl Tracker {
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         });
-        if display == Display::Lines {
+        if display == Display::Lines && !action.status.is_terminal() {
             eprintln!("Waiting for {label}: {}", action.status);
         }
         Tracker {

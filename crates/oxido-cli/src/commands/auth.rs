@@ -1,12 +1,11 @@
 //! `oxido auth init|list|switch`: named contexts in the config file.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 
 use crate::cli::{AuthCommand, GlobalArgs};
 use crate::config::{Config, Context, config_path};
 use crate::error::CliError;
-use crate::output::Output;
-use crate::output::json;
+use crate::output::{Output, json, write_stdout};
 
 /// Runs an `auth` subcommand.
 pub fn run(command: &AuthCommand, global: &GlobalArgs, output: &Output) -> Result<(), CliError> {
@@ -81,10 +80,7 @@ fn list(config: &Config, output: &Output) -> Result<(), CliError> {
             })
             .collect()
     };
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    Ok(write_stdout(&text)?)
 }
 
 fn unknown_context(config: &Config, name: &str) -> String {

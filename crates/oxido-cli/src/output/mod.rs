@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use oxido::Action;
 
 use crate::cli::{GlobalArgs, OutputKind};
-use table::{Column, ColumnList};
+use table::Column;
 
 /// How results are printed, decided once from the global options.
 #[derive(Debug, Clone)]
@@ -60,16 +60,6 @@ impl Output {
     }
 }
 
-impl Default for Output {
-    fn default() -> Self {
-        Output {
-            kind: OutputKind::Table,
-            columns: ColumnList::default().0,
-            header: true,
-        }
-    }
-}
-
 /// The text of one table cell; absent values are blank, never `null`.
 fn cell(action: &Action, column: Column) -> String {
     match column {
@@ -106,7 +96,7 @@ pub fn describe(action: &Action) -> String {
 }
 
 /// Writes to stdout; a reader that went away (`oxido ... | head`) is not an error.
-fn write_stdout(text: &str) -> io::Result<()> {
+pub fn write_stdout(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

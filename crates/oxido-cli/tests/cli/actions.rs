@@ -256,6 +256,21 @@ fn tag_is_refused_for_actions_the_api_only_takes_by_id() {
         .args(["droplet-action", "power-off", "3164444", "--tag", "web"])
         .assert()
         .code(2);
+    h.oxido()
+        .args([
+            "droplet-action",
+            "enable-backups",
+            "--tag",
+            "web",
+            "--plan",
+            "daily",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            "Error: --plan, --weekday and --hour apply to one droplet; \
+             by tag the API uses its default policy\n",
+        );
     assert_eq!(h.requests_to("/v2/"), 0, "nothing was sent");
 }
 
