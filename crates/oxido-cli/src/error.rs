@@ -19,7 +19,7 @@ pub enum CliError {
     #[error("{0}")]
     Usage(String),
     /// No token anywhere in the documented order.
-    #[error("no API token found{}", match .context { Some(name) => format!(" (context `{name}` is not in the config file)"), None => String::new() })]
+    #[error("no API token found{}", MissingContext(.context.as_deref()))]
     NoToken {
         /// The context asked for with `--context`, when it does not exist.
         context: Option<String>,
@@ -69,21 +69,26 @@ impl CliError {
     }
 
     /// Advice for the failures where a next step is clear.
-    pub fn hint(&self) -> Option<&'static str> {
+    pub fn hint(&self) -> Option<String> {
         let status = match self {
             CliError::NoToken { .. } => {
                 return Some(
                     "pass --token, set DIGITALOCEAN_TOKEN, or store one with `oxido auth init`; \
-                     add --sandbox to try oxido without an account",
+                     add --sandbox to try oxido without an account"
+                        .to_owned(),
                 );
             }
-            CliError::WaitTimedOut(_) => {
-                return Some("keep waiting with `oxido action wait <ID> --wait-timeout 30m`");
+            CliError::WaitTimedOut(actions) => {
+                let commands: Vec<String> = actions
+                    .iter()
+                    .map(|a| format!("`oxido action wait {}`", a.id))
+                    .collect();
+                return Some(format!("keep waiting with {}", commands.join(", ")));
             }
             CliError::Sdk(error) => error.status(),
             _ => None,
         }?;
-        match status {
+        let hint = match status {
             401 => Some(
                 "the token was refused: check it, or set a new one with --token, \
                  DIGITALOCEAN_TOKEN or `oxido auth init`",
@@ -91,7 +96,8 @@ impl CliError {
             403 => Some("the token lacks this permission (is it a read-only token?)"),
             429 => Some("the API rate limit is exhausted; try again later or raise --retries"),
             _ => None,
-        }
+        };
+        hint.map(str::to_owned)
     }
 }
 
@@ -109,6 +115,17 @@ fn sdk_status(error: &oxido::Error) -> ExitStatus {
         ExitStatus::ActionErrored
     } else {
         ExitStatus::Failure
+    }
+}
+
+struct MissingContext<'a>(Option<&'a str>);
+
+impl fmt::Display for MissingContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(name) => write!(f, " (context `{name}` is not in the config file)"),
+            None => Ok(()),
+        }
     }
 }
 
