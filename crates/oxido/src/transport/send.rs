@@ -1,4 +1,7 @@
 //! Sending one [`ApiRequest`]: attempts, retries, time limits, rate-limit snapshots and tracing.
+//!
+//! The loop sends one attempt, turns its outcome into a [`Step`] (finish, or retry after a pause), and repeats
+//! until a step finishes. Each `on_*` function decides one kind of outcome.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -23,15 +26,46 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
-/// What one attempt produced.
-enum AttemptOutcome {
-    Answer {
-        status: u16,
-        headers: HeaderMap,
-        body: Bytes,
-    },
-    Failed(reqwest::Error),
-    TimedOut,
+/// What to do after an attempt.
+enum Step {
+    Finish(Result<RawResponse, Error>),
+    Retry { delay: Duration, reason: String },
+}
+
+/// The facts about the current attempt that every decision needs.
+struct Attempt<'a> {
+    inner: &'a ClientInner,
+    request: &'a ApiRequest,
+    path: &'a str,
+    number: u32,
+    deadline: Instant,
+    elapsed_ms: u64,
+}
+
+impl Attempt<'_> {
+    fn retries_left(&self) -> bool {
+        self.number <= self.inner.retry.max_retries()
+    }
+
+    /// Retry after `delay` if the method allows it for `failure`, retries are left and the pause ends before the
+    /// overall deadline; otherwise finish with `error`.
+    fn retry_or(
+        &self,
+        failure: Failure,
+        delay: Option<Duration>,
+        reason: String,
+        error: impl FnOnce() -> Error,
+    ) -> Step {
+        let allowed = self.retries_left() && may_retry(&self.request.method, failure);
+        match delay.filter(|delay| allowed && Instant::now() + *delay < self.deadline) {
+            Some(delay) => Step::Retry { delay, reason },
+            None => Step::Finish(Err(error())),
+        }
+    }
+
+    fn timeout_error(&self, limit: TimeoutKind, after: Duration) -> Error {
+        timeout_error(self.request, self.path, limit, after, self.number)
+    }
 }
 
 /// Sends `request`, retrying as the client's policy allows, and returns the first success answer.
@@ -70,13 +104,12 @@ async fn send_with_retries(
 ) -> Result<RawResponse, Error> {
     let span = tracing::Span::current();
     let timeouts = inner.timeouts;
-    let policy = &inner.retry;
     let deadline = started + timeouts.overall;
     let url = request.url(&inner.base_url);
-    let mut attempt: u32 = 0;
+    let mut number: u32 = 0;
     loop {
-        attempt += 1;
-        span.record("attempts", attempt);
+        number += 1;
+        span.record("attempts", number);
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(timeout_error(
@@ -84,7 +117,7 @@ async fn send_with_retries(
                 path,
                 TimeoutKind::Overall,
                 timeouts.overall,
-                attempt - 1,
+                number - 1,
             ));
         }
         // Whichever limit is nearer decides how this attempt may end, and is the one reported.
@@ -94,138 +127,35 @@ async fn send_with_retries(
             (TimeoutKind::Overall, timeouts.overall)
         };
         let attempt_started = Instant::now();
-        let outcome = match tokio::time::timeout(
-            limit.min(remaining),
-            send_once(inner, request, url.clone()),
-        )
-        .await
-        {
-            Ok(Ok((status, headers, body))) => AttemptOutcome::Answer {
-                status,
-                headers,
-                body,
-            },
-            Ok(Err(err)) => AttemptOutcome::Failed(err),
-            Err(_) => AttemptOutcome::TimedOut,
+        let outcome =
+            tokio::time::timeout(limit.min(remaining), send_once(inner, request, url.clone()))
+                .await;
+        let attempt = Attempt {
+            inner,
+            request,
+            path,
+            number,
+            deadline,
+            elapsed_ms: elapsed_ms(attempt_started),
         };
-        let attempt_ms = elapsed_ms(attempt_started);
-        let retries_left = attempt <= policy.max_retries();
-
-        match outcome {
-            AttemptOutcome::Answer {
-                status,
-                headers,
-                body,
-            } => {
-                let rate_limit = RateLimit::from_headers(&headers);
-                if let Some(snapshot) = rate_limit {
-                    inner.record_rate_limit(snapshot);
-                }
-                let success = (200..300).contains(&status);
-                let request_id =
-                    error_body::request_id(&headers, if success { &[] } else { &body });
+        let step = match outcome {
+            Ok(Ok((status, headers, body))) => on_answer(&attempt, &span, status, &headers, body),
+            Ok(Err(err)) => on_transport_error(&attempt, err),
+            Err(_) => on_timeout(&attempt, limit_kind, limit),
+        };
+        match step {
+            Step::Finish(result) => return result,
+            Step::Retry { delay, reason } => {
                 tracing::debug!(
                     target: "oxido",
                     method = %request.method,
                     path = %path,
-                    status,
-                    attempt,
-                    request_id = request_id.as_deref(),
-                    elapsed_ms = attempt_ms,
-                    "http response"
+                    attempt = number,
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    reason = %reason,
+                    "retrying"
                 );
-                span.record("status", status);
-                if let Some(id) = request_id.as_deref() {
-                    span.record("request_id", id);
-                }
-                if success {
-                    return Ok(RawResponse { body });
-                }
-                let retry_after = parse_retry_after(&headers, SystemTime::now());
-                if retries_left && may_retry(&request.method, Failure::Status(status)) {
-                    let delay = policy.delay_after_status(
-                        status,
-                        retry_after,
-                        rate_limit,
-                        unix_now(),
-                        attempt,
-                    );
-                    if let Some(delay) = delay.filter(|delay| fits_before(*delay, deadline)) {
-                        log_retry(request, path, attempt, delay, &format!("status {status}"));
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                }
-                let context = ErrorContext {
-                    status,
-                    headers: &headers,
-                    body: &body,
-                    rate_limit,
-                    retry_after,
-                    attempts: attempt,
-                };
-                return Err(api_error(request, context).into());
-            }
-            AttemptOutcome::Failed(err) => {
-                let (kind, failure) = classify(&err);
-                let detail = error_chain(&err);
-                tracing::debug!(
-                    target: "oxido",
-                    method = %request.method,
-                    path = %path,
-                    attempt,
-                    elapsed_ms = attempt_ms,
-                    error = %detail,
-                    "http transport error"
-                );
-                if retries_left && may_retry(&request.method, failure) {
-                    let delay = policy.backoff(attempt);
-                    if fits_before(delay, deadline) {
-                        log_retry(request, path, attempt, delay, &kind.to_string());
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                }
-                if err.is_timeout() && err.is_connect() {
-                    return Err(timeout_error(
-                        request,
-                        path,
-                        TimeoutKind::Connect,
-                        timeouts.connect,
-                        attempt,
-                    ));
-                }
-                return Err(Error::Transport {
-                    method: request.method.clone(),
-                    path: path.to_owned(),
-                    kind,
-                    attempts: attempt,
-                    detail,
-                    source: Box::new(err),
-                });
-            }
-            AttemptOutcome::TimedOut => {
-                tracing::debug!(
-                    target: "oxido",
-                    method = %request.method,
-                    path = %path,
-                    attempt,
-                    elapsed_ms = attempt_ms,
-                    error = %format_args!("{limit_kind} timeout"),
-                    "http timeout"
-                );
-                if limit_kind == TimeoutKind::Attempt
-                    && retries_left
-                    && may_retry(&request.method, Failure::AttemptTimeout)
-                {
-                    let delay = policy.backoff(attempt);
-                    if fits_before(delay, deadline) {
-                        log_retry(request, path, attempt, delay, "attempt timeout");
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                }
-                return Err(timeout_error(request, path, limit_kind, limit, attempt));
+                tokio::time::sleep(delay).await;
             }
         }
     }
@@ -252,6 +182,114 @@ async fn send_once(
     let headers = response.headers().clone();
     let body = response.bytes().await?;
     Ok((status, headers, body))
+}
+
+/// The server answered: record the rate limit, then succeed, retry, or build the API error.
+fn on_answer(
+    attempt: &Attempt<'_>,
+    span: &tracing::Span,
+    status: u16,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Step {
+    let rate_limit = RateLimit::from_headers(headers);
+    if let Some(snapshot) = rate_limit {
+        attempt.inner.record_rate_limit(snapshot);
+    }
+    let success = (200..300).contains(&status);
+    let request_id = error_body::request_id(headers, if success { &[] } else { &body });
+    tracing::debug!(
+        target: "oxido",
+        method = %attempt.request.method,
+        path = %attempt.path,
+        status,
+        attempt = attempt.number,
+        request_id = request_id.as_deref(),
+        elapsed_ms = attempt.elapsed_ms,
+        "http response"
+    );
+    span.record("status", status);
+    if let Some(id) = request_id.as_deref() {
+        span.record("request_id", id);
+    }
+    if success {
+        return Step::Finish(Ok(RawResponse { body }));
+    }
+
+    let retry_after = parse_retry_after(headers, SystemTime::now());
+    let delay = attempt.inner.retry.delay_after_status(
+        status,
+        retry_after,
+        rate_limit,
+        unix_now(),
+        attempt.number,
+    );
+    attempt.retry_or(
+        Failure::Status(status),
+        delay,
+        format!("status {status}"),
+        || {
+            let context = ErrorContext {
+                status,
+                headers,
+                body: &body,
+                rate_limit,
+                retry_after,
+                attempts: attempt.number,
+            };
+            api_error(attempt.request, context).into()
+        },
+    )
+}
+
+/// No HTTP answer: retry when the method allows it for this kind of failure, else report it.
+fn on_transport_error(attempt: &Attempt<'_>, err: reqwest::Error) -> Step {
+    let (kind, failure) = classify(&err);
+    let detail = error_chain(&err);
+    tracing::debug!(
+        target: "oxido",
+        method = %attempt.request.method,
+        path = %attempt.path,
+        attempt = attempt.number,
+        elapsed_ms = attempt.elapsed_ms,
+        error = %detail,
+        "http transport error"
+    );
+    let delay = Some(attempt.inner.retry.backoff(attempt.number));
+    attempt.retry_or(failure, delay, kind.to_string(), || {
+        if err.is_timeout() && err.is_connect() {
+            return attempt.timeout_error(TimeoutKind::Connect, attempt.inner.timeouts.connect);
+        }
+        Error::Transport {
+            method: attempt.request.method.clone(),
+            path: attempt.path.to_owned(),
+            kind,
+            attempts: attempt.number,
+            detail,
+            source: Box::new(err),
+        }
+    })
+}
+
+/// The attempt ran out of time. Only a per-attempt limit may be retried; the overall one ends the call.
+fn on_timeout(attempt: &Attempt<'_>, limit_kind: TimeoutKind, limit: Duration) -> Step {
+    tracing::debug!(
+        target: "oxido",
+        method = %attempt.request.method,
+        path = %attempt.path,
+        attempt = attempt.number,
+        elapsed_ms = attempt.elapsed_ms,
+        error = %format_args!("{limit_kind} timeout of {}ms", limit.as_millis()),
+        "http timeout"
+    );
+    let delay =
+        (limit_kind == TimeoutKind::Attempt).then(|| attempt.inner.retry.backoff(attempt.number));
+    attempt.retry_or(
+        Failure::AttemptTimeout,
+        delay,
+        "attempt timeout".to_owned(),
+        || attempt.timeout_error(limit_kind, limit),
+    )
 }
 
 /// Whether the request can have reached the server decides retrying: a failed connect cannot have.
@@ -295,22 +333,6 @@ fn timeout_error(
         after,
         attempts,
     }
-}
-
-fn log_retry(request: &ApiRequest, path: &str, attempt: u32, delay: Duration, reason: &str) {
-    tracing::debug!(
-        target: "oxido",
-        method = %request.method,
-        path = %path,
-        attempt,
-        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-        reason,
-        "retrying"
-    );
-}
-
-fn fits_before(delay: Duration, deadline: Instant) -> bool {
-    Instant::now() + delay < deadline
 }
 
 fn elapsed_ms(since: Instant) -> u64 {
