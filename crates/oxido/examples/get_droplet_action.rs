@@ -1,23 +1,28 @@
 //! Fetches one Droplet action, like the reference page's request sample
-//! (`client.droplet_actions.get(droplet_id=3934132, action_id=2432342)`).
-//!
-//! Reads the token from `DIGITALOCEAN_TOKEN` and, when set, the server from `DIGITALOCEAN_API_URL`
-//! (point it at the local emulator: `DIGITALOCEAN_API_URL=http://127.0.0.1:3000`).
+//! (`client.droplet_actions.get(droplet_id=..., action_id=...)`), against an `oxido-sim`
+//! emulator started inside this process, so the example never needs an account or the network.
 //!
 //! ```text
-//! DIGITALOCEAN_TOKEN=... cargo run -p oxido --example get_droplet_action -- 3934132 2432342
+//! cargo run -p oxido --example get_droplet_action              # the demo seed's 3164444 / 36804636
+//! cargo run -p oxido --example get_droplet_action -- 3164444 36804636
 //! ```
+//!
+//! Against the real API the only change is the client: `Client::from_env()?` (it reads
+//! `DIGITALOCEAN_TOKEN`) instead of pointing the builder at the emulator.
 
 use std::process::ExitCode;
 
 use oxido::Client;
+use oxido_sim::{Seed, Sim};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let droplet_id = parse_id(args.next(), "droplet_id", 3934132);
-    let action_id = parse_id(args.next(), "action_id", 2432342);
-    let (droplet_id, action_id) = match (droplet_id, action_id) {
+    let ids = (
+        parse_id(args.next(), "droplet_id", 3164444),
+        parse_id(args.next(), "action_id", 36804636),
+    );
+    let (droplet_id, action_id) = match ids {
         (Ok(droplet_id), Ok(action_id)) => (droplet_id, action_id),
         (Err(message), _) | (_, Err(message)) => {
             eprintln!("{message}");
@@ -25,7 +30,18 @@ async fn main() -> ExitCode {
         }
     };
 
-    let client = match Client::from_env() {
+    let sim = match Sim::builder().seed(Seed::Demo).start().await {
+        Ok(sim) => sim,
+        Err(err) => {
+            eprintln!("could not start the emulator: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let client = match Client::builder()
+        .token(sim.token())
+        .base_url(sim.base_url())
+        .build()
+    {
         Ok(client) => client,
         Err(err) => {
             eprintln!("{err}");
@@ -52,10 +68,11 @@ async fn main() -> ExitCode {
 }
 
 fn parse_id(arg: Option<String>, name: &str, default: u64) -> Result<u64, String> {
-    match arg {
-        None => Ok(default),
-        Some(text) => text
-            .parse()
-            .map_err(|_| format!("{name} must be a positive integer, got `{text}`")),
+    let Some(text) = arg else {
+        return Ok(default);
+    };
+    match text.parse::<u64>() {
+        Ok(id) if id >= 1 => Ok(id),
+        _ => Err(format!("{name} must be a positive integer, got `{text}`")),
     }
 }
