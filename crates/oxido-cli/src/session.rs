@@ -29,7 +29,7 @@ impl Session {
             (Some(sandbox), token, Some(url))
         } else {
             let found = credentials::resolve(global)?;
-            tracing::debug!(target: "oxido_cli", source = %found.source, "using the API token");
+            tracing::debug!(target: "oxido_cli", "using the API token from {}", found.source);
             (None, found.token, global.api_url.clone())
         };
 

@@ -72,7 +72,6 @@ struct Fields {
     error: Option<String>,
     delay_ms: Option<String>,
     reason: Option<String>,
-    source: Option<String>,
 }
 
 impl Visit for Fields {
@@ -101,7 +100,6 @@ impl Fields {
             "error" => &mut self.error,
             "delay_ms" => &mut self.delay_ms,
             "reason" => &mut self.reason,
-            "source" => &mut self.source,
             // Unknown fields are left out rather than risk printing something sensitive.
             _ => return,
         };
@@ -142,9 +140,6 @@ impl Fields {
         }
         if let Some(id) = self.request_id.as_deref().filter(|id| *id != "-") {
             details.push(format!("request {id}"));
-        }
-        if let Some(source) = &self.source {
-            details.push(format!("token from {source}"));
         }
         if !details.is_empty() {
             let _ = write!(line, " ({})", details.join(", "));

@@ -9,6 +9,22 @@ use crate::common::{Harness, READ_TOKEN, TOKEN, stderr, stdout};
 const ACTION_ROUTE: &str = "/v2/droplets/{droplet_id}/actions/{action_id}";
 
 #[test]
+fn a_missing_subcommand_or_argument_is_a_usage_error() {
+    let h = Harness::start();
+    h.oxido().assert().code(2).stdout("");
+    h.oxido()
+        .args(["droplet-action", "get", "3164444"])
+        .assert()
+        .code(2)
+        .stdout("");
+    h.oxido()
+        .args(["droplet-action", "resize", "3164444"])
+        .assert()
+        .code(2);
+    assert_eq!(h.requests_to("/v2/"), 0);
+}
+
+#[test]
 fn bad_ids_are_usage_errors_and_nothing_is_sent() {
     let h = Harness::start();
     for args in [
@@ -282,11 +298,13 @@ fn verbose_logs_requests_without_the_token() {
         .unwrap();
     assert!(out.status.success());
     let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "> using the API token from --token", "{err}");
     assert!(
-        err.contains("/v2/droplets/3164444/actions/36804636"),
+        lines[1].starts_with("> GET /v2/droplets/3164444/actions/36804636 -> 200 in "),
         "the request is logged: {err}"
     );
-    assert!(err.contains("200"), "{err}");
+    assert!(err.contains("(attempt 1, request "), "{err}");
     for stream in [stdout(&out), err] {
         assert!(!stream.contains(TOKEN), "token leaked: {stream}");
         assert!(
