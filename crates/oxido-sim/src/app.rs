@@ -4,15 +4,13 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use jiff::Timestamp;
-
 use crate::auth::Auth;
 use crate::faults::{FailureTable, FaultTable};
 use crate::journal::Journal;
 use crate::rate_limit::RateLimiter;
 use crate::seed::Seed;
 use crate::state::model::{ActionKind, Outcome};
-use crate::state::store::{Store, Timing};
+use crate::state::store::Store;
 
 /// Everything a request handler can reach.
 pub(crate) struct App {
@@ -64,14 +62,6 @@ impl App {
     /// How long new actions run.
     pub fn action_duration(&self) -> Duration {
         Duration::from_nanos(self.action_duration_nanos.load(Ordering::Relaxed))
-    }
-
-    /// Start time and duration for an action started now.
-    pub fn timing(&self, now: Timestamp) -> Timing {
-        Timing {
-            now,
-            duration: self.action_duration(),
-        }
     }
 
     /// The outcome a new action of `kind` will have, per the failure rules.

@@ -73,16 +73,17 @@ pub(crate) async fn post(
     require_write(&who)?;
     let droplet_id = id_at(&uri, 3)?;
     let request = action_request::parse(&json_object(&body)?, Target::One)?;
-    let now = Timestamp::now();
-    let action =
-        app.store
-            .start_action(who.account, droplet_id, request, app.timing(now), &|kind| {
-                app.decide(kind)
-            })?;
+    let action = app.store.start_action(
+        who.account,
+        droplet_id,
+        request,
+        app.action_duration(),
+        &|kind| app.decide(kind),
+    )?;
     json(
         StatusCode::CREATED,
         &OneAction {
-            action: ActionView::new(&action, now),
+            action: ActionView::new(&action, action.started_at),
         },
     )
 }
@@ -102,16 +103,18 @@ pub(crate) async fn post_by_tag(
         .ok_or_else(|| ApiError::unprocessable("tag_name is required as a query parameter."))?
         .to_owned();
     let request = action_request::parse(&json_object(&body)?, Target::Tag)?;
-    let now = Timestamp::now();
-    let actions = app
-        .store
-        .start_by_tag(who.account, &tag, request, app.timing(now), &|kind| {
-            app.decide(kind)
-        })?;
+    let actions =
+        app.store
+            .start_by_tag(who.account, &tag, request, app.action_duration(), &|kind| {
+                app.decide(kind)
+            })?;
     json(
         StatusCode::CREATED,
         &ManyActions {
-            actions: actions.iter().map(|a| ActionView::new(a, now)).collect(),
+            actions: actions
+                .iter()
+                .map(|a| ActionView::new(a, a.started_at))
+                .collect(),
         },
     )
 }

@@ -66,10 +66,11 @@ pub(crate) async fn create(
 ) -> Result<Response, ApiError> {
     require_write(&who)?;
     let spec = droplet_request::parse(&json_object(&body)?)?;
-    let now = Timestamp::now();
-    let (droplet, action) = app
-        .store
-        .create_droplet(who.account, spec, app.timing(now), &|kind| app.decide(kind));
+    let (droplet, action) =
+        app.store
+            .create_droplet(who.account, spec, app.action_duration(), &|kind| {
+                app.decide(kind)
+            });
     json(
         StatusCode::ACCEPTED,
         &json!({

@@ -312,10 +312,16 @@ impl Store {
         &self,
         account: AccountId,
         spec: NewDroplet,
-        timing: Timing,
+        duration: Duration,
         decide: Decide<'_>,
     ) -> (Droplet, Action) {
         let mut data = self.write();
+        // The clock is read under the lock so start times follow lock order: an action
+        // that completed "now" is never seen in progress by a request that came later.
+        let timing = Timing {
+            now: Timestamp::now(),
+            duration,
+        };
         let id = data.next_droplet_id;
         data.next_droplet_id += 1;
         let droplet = Droplet {
@@ -379,10 +385,16 @@ impl Store {
         account: AccountId,
         droplet_id: u64,
         request: ActionRequest,
-        timing: Timing,
+        duration: Duration,
         decide: Decide<'_>,
     ) -> Result<Action, ApiError> {
         let mut data = self.write();
+        // The clock is read under the lock so start times follow lock order: an action
+        // that completed "now" is never seen in progress by a request that came later.
+        let timing = Timing {
+            now: Timestamp::now(),
+            duration,
+        };
         if data.owned_droplet_mut(account, droplet_id).is_none() {
             return Err(ApiError::not_found());
         }
@@ -413,10 +425,16 @@ impl Store {
         account: AccountId,
         tag: &str,
         request: ActionRequest,
-        timing: Timing,
+        duration: Duration,
         decide: Decide<'_>,
     ) -> Result<Vec<Action>, ApiError> {
         let mut data = self.write();
+        // The clock is read under the lock so start times follow lock order: an action
+        // that completed "now" is never seen in progress by a request that came later.
+        let timing = Timing {
+            now: Timestamp::now(),
+            duration,
+        };
         let ids: Vec<u64> = data
             .accounts
             .get(&account)
