@@ -23,6 +23,7 @@ pub(crate) struct App {
     pub journal: Journal,
     pub admin_token: String,
     pub local_addr: SocketAddr,
+    max_actions: usize,
     action_duration_nanos: AtomicU64,
 }
 
@@ -36,9 +37,10 @@ impl App {
         admin_token: String,
         local_addr: SocketAddr,
         action_duration: Duration,
+        max_actions: usize,
     ) -> Self {
         let app = Self {
-            store: Store::new(seed.data()),
+            store: Store::new(seed.data(max_actions)),
             seed,
             auth,
             limiter,
@@ -47,6 +49,7 @@ impl App {
             journal,
             admin_token,
             local_addr,
+            max_actions,
             action_duration_nanos: AtomicU64::new(0),
         };
         app.set_action_duration(action_duration);
@@ -75,7 +78,7 @@ impl App {
 
     /// Restores the seed data and forgets faults, failure rules, requests and rate counts.
     pub fn reset(&self) {
-        self.store.replace(self.seed.data());
+        self.store.replace(self.seed.data(self.max_actions));
         self.faults.clear();
         self.failures.clear();
         self.journal.clear();

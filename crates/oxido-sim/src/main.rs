@@ -38,6 +38,9 @@ struct Args {
     /// Per-token limit per rolling hour.
     #[arg(long, default_value_t = oxido_sim::DEFAULT_RATE_LIMIT_PER_HOUR)]
     rate_limit_per_hour: u32,
+    /// Keep at most this many actions; the oldest are forgotten past it.
+    #[arg(long, default_value_t = oxido_sim::DEFAULT_MAX_ACTIONS)]
+    max_actions: usize,
     /// A fault rule as JSON (repeatable), e.g.
     /// '{"method":"GET","route":"/v2/actions/{action_id}","share":0.1,"effect":{"kind":"status","status":503}}'.
     /// Effects: latency{millis}, status{status,retry_after,exhaust_rate_limit,html},
@@ -86,7 +89,8 @@ async fn run(args: Args) -> ExitCode {
         .action_duration(args.action_duration)
         .admin_token(args.admin_token)
         .rate_limit_per_minute(args.rate_limit_per_minute)
-        .rate_limit_per_hour(args.rate_limit_per_hour);
+        .rate_limit_per_hour(args.rate_limit_per_hour)
+        .max_actions(args.max_actions);
     for token in args.tokens {
         builder = builder.token(token);
     }
@@ -106,6 +110,14 @@ async fn run(args: Args) -> ExitCode {
             ActionFailure::of_type(kind)
         });
     }
+    // Registered before the banner: a script may send SIGINT as soon as it reads it.
+    let stop = match StopSignal::register() {
+        Ok(stop) => stop,
+        Err(e) => {
+            eprintln!("oxido-sim: cannot listen for Ctrl-C: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let sim = match builder.start().await {
         Ok(sim) => sim,
         Err(e) => {
@@ -120,10 +132,47 @@ async fn run(args: Args) -> ExitCode {
         "admin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
         sim.base_url()
     );
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("oxido-sim: cannot wait for Ctrl-C: {e}");
-    }
+    stop.wait().await;
     println!("oxido-sim: shutting down");
     sim.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Ctrl-C (and, on Unix, SIGTERM), listened for from the moment it is registered.
+struct StopSignal {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    #[cfg(unix)]
+    fn register() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn register() -> std::io::Result<Self> {
+        Ok(Self {})
+    }
+
+    #[cfg(unix)]
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn wait(self) {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("oxido-sim: cannot wait for Ctrl-C: {e}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! Initial data: the demo account (holding the reference page's example) or nothing.
 
+use std::collections::VecDeque;
+
 use jiff::Timestamp;
 
 use crate::auth::PRIMARY_ACCOUNT;
@@ -36,8 +38,8 @@ impl std::str::FromStr for Seed {
 
 impl Seed {
     /// Builds the data set.
-    pub(crate) fn data(self) -> Data {
-        let mut data = Data::empty();
+    pub(crate) fn data(self, max_actions: usize) -> Data {
+        let mut data = Data::empty(max_actions);
         if self == Seed::Demo {
             demo(&mut data);
         }
@@ -239,7 +241,7 @@ fn droplet(s: &DropletSeed) -> Droplet {
         region,
         tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
         vpc_uuid: s.vpc_uuid.to_owned(),
-        action_ids: Vec::new(),
+        action_ids: VecDeque::new(),
         pending: None,
     }
 }
@@ -250,7 +252,7 @@ mod tests {
 
     #[test]
     fn every_seed_timestamp_parses() {
-        let data = Seed::Demo.data();
+        let data = Seed::Demo.data(usize::MAX);
         assert_eq!(data.droplets.len(), 4);
         assert_eq!(data.actions.len(), 9);
         for action in data.actions.values() {
@@ -267,6 +269,6 @@ mod tests {
                 droplet.id
             );
         }
-        assert!(Seed::Empty.data().droplets.is_empty());
+        assert!(Seed::Empty.data(usize::MAX).droplets.is_empty());
     }
 }

@@ -26,6 +26,8 @@ pub const DEFAULT_ACTION_DURATION: Duration = Duration::from_secs(3);
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 250;
 /// The API's documented hourly limit.
 pub const DEFAULT_RATE_LIMIT_PER_HOUR: u32 = 5000;
+/// How many actions are kept before the oldest are forgotten.
+pub const DEFAULT_MAX_ACTIONS: usize = 1_000_000;
 /// How many recent requests the request log keeps.
 pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
 
@@ -45,6 +47,7 @@ pub struct SimBuilder {
     faults: Vec<Fault>,
     failures: Vec<ActionFailure>,
     request_log_capacity: usize,
+    max_actions: usize,
 }
 
 impl Default for SimBuilder {
@@ -62,6 +65,7 @@ impl Default for SimBuilder {
             faults: Vec::new(),
             failures: Vec::new(),
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            max_actions: DEFAULT_MAX_ACTIONS,
         }
     }
 }
@@ -141,6 +145,13 @@ impl SimBuilder {
         self
     }
 
+    /// How many actions to keep (default 1,000,000, about 150 MB); past it the oldest
+    /// action is forgotten, so a long load test stays within bounded memory.
+    pub fn max_actions(mut self, max: usize) -> Self {
+        self.max_actions = max;
+        self
+    }
+
     fn validate(&self) -> Result<(), Error> {
         let all = self
             .tokens
@@ -163,6 +174,11 @@ impl SimBuilder {
         if api_tokens.clone().any(|t| *t == self.admin_token) || self.admin_token == DEMO_TOKEN {
             return Err(Error::InvalidConfig(
                 "the admin token must differ from every API token".into(),
+            ));
+        }
+        if self.max_actions == 0 {
+            return Err(Error::InvalidConfig(
+                "max_actions must be at least 1".into(),
             ));
         }
         if self.per_minute == 0 || self.per_hour == 0 {
@@ -208,6 +224,7 @@ impl SimBuilder {
             self.admin_token.clone(),
             addr,
             self.action_duration,
+            self.max_actions,
         ));
         for fault in self.faults {
             app.faults.add(fault)?;

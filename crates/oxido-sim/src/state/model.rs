@@ -1,5 +1,7 @@
 //! The records the store keeps: compact actions and full droplets.
 
+use std::collections::VecDeque;
+
 use jiff::Timestamp;
 
 use super::catalog::{Image, Region, Size};
@@ -233,6 +235,6 @@ pub(crate) struct Droplet {
     pub tags: Vec<String>,
     pub vpc_uuid: String,
     /// Ids of this droplet's actions, oldest first (ids only grow).
-    pub action_ids: Vec<u64>,
+    pub action_ids: VecDeque<u64>,
     pub pending: Option<Pending>,
 }

@@ -3,7 +3,7 @@
 //! Actions live in a map by id; each droplet and each account keeps the ids of its
 //! actions oldest first, so a newest-first page is a slice read from the end: O(page).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -72,7 +72,7 @@ pub(crate) struct NewDroplet {
 pub(crate) struct AccountIndex {
     pub droplets: BTreeSet<u64>,
     /// Oldest first.
-    pub actions: Vec<u64>,
+    pub actions: VecDeque<u64>,
 }
 
 /// Everything the simulator stores.
@@ -84,11 +84,14 @@ pub(crate) struct Data {
     pub next_droplet_id: u64,
     pub next_action_id: u64,
     pub next_image_id: u64,
+    /// Every stored action id, oldest first, for eviction past `max_actions`.
+    order: VecDeque<u64>,
+    max_actions: usize,
 }
 
 impl Data {
-    /// An empty data set whose generated ids start at the given values.
-    pub fn empty() -> Self {
+    /// An empty data set keeping at most `max_actions` actions.
+    pub fn empty(max_actions: usize) -> Self {
         Self {
             droplets: HashMap::new(),
             actions: HashMap::new(),
@@ -96,21 +99,53 @@ impl Data {
             next_droplet_id: 3_200_000,
             next_action_id: 1_900_000_000,
             next_image_id: 140_000_000,
+            order: VecDeque::new(),
+            max_actions: max_actions.max(1),
         }
     }
 
-    /// Records an action for its droplet and account and returns a copy.
+    /// Records an action for its droplet and account and returns a copy,
+    /// evicting the oldest action once more than `max_actions` are stored.
     pub fn push_action(&mut self, action: Action) -> Action {
         if let Some(droplet) = self.droplets.get_mut(&action.droplet_id) {
-            droplet.action_ids.push(action.id);
+            droplet.action_ids.push_back(action.id);
         }
         self.accounts
             .entry(action.account)
             .or_default()
             .actions
-            .push(action.id);
+            .push_back(action.id);
         self.actions.insert(action.id, action);
+        self.order.push_back(action.id);
+        while self.actions.len() > self.max_actions {
+            self.evict_oldest();
+        }
         action
+    }
+
+    // Ids are stored oldest first everywhere, so the globally oldest action is also
+    // the oldest of its droplet and of its account: each removal is O(1).
+    fn evict_oldest(&mut self) {
+        let Some(id) = self.order.pop_front() else {
+            return;
+        };
+        let Some(action) = self.actions.remove(&id) else {
+            return;
+        };
+        if let Some(droplet) = self.droplets.get_mut(&action.droplet_id) {
+            if droplet.action_ids.front() == Some(&id) {
+                droplet.action_ids.pop_front();
+            } else {
+                droplet.action_ids.retain(|x| *x != id);
+            }
+        }
+        if let Some(index) = self.accounts.get_mut(&action.account) {
+            if index.actions.front() == Some(&id) {
+                index.actions.pop_front();
+            } else {
+                index.actions.retain(|x| *x != id);
+            }
+        }
     }
 
     /// Stores a droplet under its account.
@@ -345,7 +380,7 @@ impl Store {
             vpc_uuid: spec
                 .vpc_uuid
                 .unwrap_or_else(|| format!("5a4981aa-9653-4bd1-bef5-{:012x}", account.0)),
-            action_ids: Vec::new(),
+            action_ids: VecDeque::new(),
             // `new_action` below takes the next id, so the droplet can point at it now.
             pending: Some(Pending {
                 action_id: data.next_action_id,

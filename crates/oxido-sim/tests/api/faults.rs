@@ -109,10 +109,18 @@ async fn added_latency_delays_the_reply() {
     let started = Instant::now();
     assert_eq!(get(&sim, ACTION).await.status.as_u16(), 200);
     assert!(started.elapsed() >= Duration::from_millis(250));
-    // Other routes are not slowed: the pattern needs exactly one segment after /v2/actions.
-    let started = Instant::now();
-    get(&sim, "/v2/actions").await;
-    assert!(started.elapsed() < Duration::from_millis(250));
+    sim.clear_faults();
+    // A pattern matches exactly one segment per placeholder: the list route is not hit.
+    sim.inject(Fault::status(503).on("GET", ROUTE)).unwrap();
+    assert_eq!(get(&sim, "/v2/actions").await.status.as_u16(), 200);
+    assert_eq!(
+        get(&sim, "/v2/droplets/3164444/actions/36804636")
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    assert_eq!(get(&sim, ACTION).await.status.as_u16(), 503);
 }
 
 #[tokio::test]

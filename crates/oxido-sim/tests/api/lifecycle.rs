@@ -45,7 +45,8 @@ async fn power_actions_change_the_status() {
 
 #[tokio::test]
 async fn the_droplet_changes_only_when_the_action_completes() {
-    let sim = demo(300).await;
+    // Long enough that the immediate read below cannot race the completion.
+    let sim = demo(1500).await;
     let id = act(&sim, DROPLET, r#"{"type":"power_off"}"#).await;
     assert_eq!(droplet(&sim, DROPLET).await["status"], "active");
     let action = wait_action(&sim, id, LIMIT).await;

@@ -154,3 +154,29 @@ async fn links_use_the_requests_own_host_and_keep_filters() {
         "http://sim.example.test:8080/v2/droplets?page=2&tag_name=web&per_page=1"
     );
 }
+
+#[tokio::test]
+async fn the_oldest_actions_are_forgotten_past_max_actions() {
+    let sim = start(
+        Sim::builder()
+            .max_actions(12)
+            .action_duration(std::time::Duration::ZERO),
+    )
+    .await;
+    for _ in 0..5 {
+        let reply = post(&sim, "/v2/droplets/3164510/actions", r#"{"type":"reboot"}"#).await;
+        assert_eq!(reply.status.as_u16(), 201, "{}", reply.text);
+    }
+    assert_eq!(sim.action_count(), 12);
+    // The two oldest seed actions (both on droplet 3164444) are gone everywhere.
+    get(&sim, "/v2/actions/36804636")
+        .await
+        .assert_error(404, "not_found");
+    get(&sim, "/v2/actions/36804750")
+        .await
+        .assert_error(404, "not_found");
+    assert_eq!(get(&sim, "/v2/actions").await.json()["meta"]["total"], 12);
+    let droplet_page = get(&sim, "/v2/droplets/3164444/actions").await.json();
+    assert_eq!(ids(&droplet_page, "actions"), vec![36805101]);
+    assert_eq!(droplet_page["meta"]["total"], 1);
+}
