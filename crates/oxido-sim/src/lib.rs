@@ -28,6 +28,7 @@ mod app;
 mod auth;
 mod error;
 mod faults;
+mod in_process;
 mod journal;
 mod rate_limit;
 mod routes;
@@ -36,6 +37,12 @@ mod server;
 mod sim;
 mod state;
 mod wire;
+
+/// Hooks for fuzz targets; not a stable API.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::in_process::InProcess;
+}
 
 pub use error::Error;
 pub use faults::{ActionFailure, Fault, FaultEffect, FaultId};

@@ -208,14 +208,9 @@ impl SimBuilder {
         auth
     }
 
-    /// Binds the socket and starts serving in the background of the current Tokio runtime.
-    pub async fn start(self) -> Result<Sim, Error> {
+    /// Validates the settings and builds the shared state for a server at `addr`.
+    fn build_app(&self, addr: SocketAddr) -> Result<Arc<App>, Error> {
         self.validate()?;
-        let listener = server::bind(self.listen).await?;
-        let addr = listener.local_addr().map_err(|source| Error::Bind {
-            addr: self.listen,
-            source,
-        })?;
         let app = Arc::new(App::new(
             self.seed,
             self.auth(),
@@ -226,12 +221,32 @@ impl SimBuilder {
             self.action_duration,
             self.max_actions,
         ));
-        for fault in self.faults {
-            app.faults.add(fault)?;
+        for fault in &self.faults {
+            app.faults.add(fault.clone())?;
         }
-        for rule in self.failures {
-            app.failures.add(rule);
+        for rule in &self.failures {
+            app.failures.add(rule.clone());
         }
+        Ok(app)
+    }
+
+    /// Builds the simulator without a socket, for fuzzing request handling in-process.
+    /// Not a stable API.
+    #[doc(hidden)]
+    pub fn in_process(self) -> Result<crate::__fuzz::InProcess, Error> {
+        let app = self.build_app(self.listen)?;
+        Ok(crate::__fuzz::InProcess::new(app))
+    }
+
+    /// Binds the socket and starts serving in the background of the current Tokio runtime.
+    pub async fn start(self) -> Result<Sim, Error> {
+        self.validate()?;
+        let listener = server::bind(self.listen).await?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: self.listen,
+            source,
+        })?;
+        let app = self.build_app(addr)?;
         let (shutdown, signal) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, routes::router(app.clone()), signal));
         Ok(Sim {

@@ -174,3 +174,26 @@ async fn odd_headers_and_raw_requests_are_answered() {
         "{reply}"
     );
 }
+
+#[tokio::test]
+async fn the_in_process_hook_runs_the_same_pipeline() {
+    let sim = oxido_sim::Sim::builder().in_process().unwrap();
+    let request = http::Request::get("/v2/droplets/3164444/actions/36804636")
+        .header("authorization", format!("Bearer {}", oxido_sim::DEMO_TOKEN))
+        .body(bytes::Bytes::new())
+        .unwrap();
+    let response = sim.call(request).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+    assert_eq!(body["action"]["id"], 36804636);
+    let unauthorized = sim
+        .call(
+            http::Request::get("/v2/actions")
+                .body(bytes::Bytes::new())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(unauthorized.status().as_u16(), 401);
+    assert!(unauthorized.headers().contains_key("x-request-id"));
+    sim.reset();
+}
