@@ -70,6 +70,7 @@ impl FaultEffect {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Fault {
     /// HTTP method to match (case-insensitive); `None` matches all.
     #[serde(default)]
@@ -387,6 +388,7 @@ impl FaultTable {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ActionFailure {
     /// Only actions of this type (e.g. `reboot`, `create`); `None` matches all.
     #[serde(default, rename = "type")]

@@ -162,3 +162,80 @@ pub(crate) fn excerpt(text: &str) -> String {
         format!("{cut}...")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::wire::body::json_object;
+
+    fn outcome(bytes: &[u8], target: Target) -> Result<ActionKind, ApiError> {
+        json_object(bytes).and_then(|body| parse(&body, target).map(|r| r.kind))
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_are_refused_with_400_or_422(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            if let Err(e) = outcome(&bytes, Target::One) {
+                prop_assert!(e.status.as_u16() == 400 || e.status.as_u16() == 422, "{e:?}");
+                prop_assert!(!e.message.is_empty());
+            }
+        }
+
+        #[test]
+        fn arbitrary_json_values_for_each_parameter_never_panic(
+            kind in prop::sample::select(ActionKind::POSTABLE.to_vec()),
+            field in prop::sample::select(vec!["name", "size", "disk", "image", "kernel", "backup_policy"]),
+            value in prop_oneof![
+                Just(serde_json::json!(null)),
+                any::<bool>().prop_map(serde_json::Value::from),
+                any::<i64>().prop_map(serde_json::Value::from),
+                any::<f64>().prop_map(serde_json::Value::from),
+                ".{0,40}".prop_map(serde_json::Value::from),
+                Just(serde_json::json!({"plan": "weekly", "hour": 25})),
+                Just(serde_json::json!([1, "two"])),
+            ],
+        ) {
+            let body = serde_json::json!({ "type": kind.as_str(), field: value });
+            let bytes = serde_json::to_vec(&body).unwrap();
+            match outcome(&bytes, Target::One) {
+                Ok(parsed) => prop_assert_eq!(parsed, kind),
+                Err(e) => {
+                    prop_assert_eq!(e.status.as_u16(), 422);
+                    prop_assert!(!e.message.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_postable_type_parses_with_its_required_parameters() {
+        let bodies = [
+            r#"{"type":"enable_backups"}"#,
+            r#"{"type":"disable_backups"}"#,
+            r#"{"type":"change_backup_policy","backup_policy":{"plan":"weekly","weekday":"MON","hour":20}}"#,
+            r#"{"type":"reboot"}"#,
+            r#"{"type":"power_cycle"}"#,
+            r#"{"type":"shutdown"}"#,
+            r#"{"type":"power_off"}"#,
+            r#"{"type":"power_on"}"#,
+            r#"{"type":"restore","image":12389723}"#,
+            r#"{"type":"password_reset"}"#,
+            r#"{"type":"resize","size":"s-2vcpu-2gb","disk":true}"#,
+            r#"{"type":"rebuild","image":"ubuntu-22-04-x64"}"#,
+            r#"{"type":"rename","name":"nifty-new-name"}"#,
+            r#"{"type":"change_kernel","kernel":12389723}"#,
+            r#"{"type":"enable_ipv6"}"#,
+            r#"{"type":"snapshot","name":"Nifty New Snapshot"}"#,
+        ];
+        assert_eq!(bodies.len(), ActionKind::POSTABLE.len());
+        for (body, kind) in bodies.iter().zip(ActionKind::POSTABLE) {
+            assert_eq!(
+                outcome(body.as_bytes(), Target::One).unwrap(),
+                kind,
+                "{body}"
+            );
+        }
+    }
+}
