@@ -135,3 +135,46 @@ async fn action_failures_and_duration_through_the_admin_route() {
     .await;
     bad.assert_error(422, "unprocessable_entity");
 }
+
+#[tokio::test]
+async fn shutdown_lets_in_flight_requests_finish_then_closes_the_port() {
+    let sim = demo(50).await;
+    let addr = sim.addr();
+    sim.inject(oxido_sim::Fault::latency(std::time::Duration::from_millis(
+        300,
+    )))
+    .unwrap();
+    let url = format!("{}/v2/actions/36804636", sim.base_url());
+    let token = sim.token().to_owned();
+    let in_flight = tokio::spawn(async move { client().get(url).bearer_auth(token).send().await });
+    // Let the request reach the server before shutting down.
+    for _ in 0..100 {
+        if !sim.requests().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    sim.shutdown().await;
+    let reply = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight request is answered");
+    assert_eq!(reply.status().as_u16(), 200);
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    let sim = demo(50).await;
+    let addr = sim.addr();
+    drop(sim);
+    let mut closed = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(closed, "port {addr} still accepts after drop");
+}
