@@ -453,8 +453,11 @@ pub struct OptionalBackupPolicyArgs {
 }
 
 /// Ids are positive: 0 or a negative number is refused before anything is sent.
-fn id_parser() -> clap::builder::RangedU64ValueParser<u64> {
-    clap::value_parser!(u64).range(1..)
+fn id_parser() -> impl Fn(&str) -> Result<u64, String> + Clone {
+    |value: &str| match value.trim().parse::<u64>() {
+        Ok(id) if id >= 1 => Ok(id),
+        _ => Err("an id must be a positive integer (1 or more)".to_owned()),
+    }
 }
 
 /// Rejects empty or blank text for the named option.
@@ -511,6 +514,16 @@ mod tests {
             wait_timeout: None,
         };
         assert_eq!(none.limit(), None);
+    }
+
+    #[test]
+    fn ids_must_be_positive_integers() {
+        let parse = id_parser();
+        assert_eq!(parse("3164444"), Ok(3164444));
+        for bad in ["0", "-1", "abc", "", "1.5", "18446744073709551616"] {
+            let err = parse(bad).expect_err(bad);
+            assert!(err.contains("positive integer"), "{bad}: {err}");
+        }
     }
 
     #[test]
