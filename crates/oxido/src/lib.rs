@@ -60,3 +60,8 @@ pub use pagination::{ListBuilder, ListStream, MAX_PER_PAGE};
 pub use resources::{Actions, DropletActions};
 pub use transport::{RateLimit, RetryPolicy, Timeouts};
 pub use wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Wait};
+
+// The README's Rust examples are compiled as doctests, so the front page cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
