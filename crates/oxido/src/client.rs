@@ -20,6 +20,9 @@ pub const TOKEN_ENV_VARS: [&str; 2] = ["DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCES
 /// The environment variable [`Client::from_env`] reads an alternative base URL from.
 pub const BASE_URL_ENV_VAR: &str = "DIGITALOCEAN_API_URL";
 
+/// The largest response body a client reads by default: 32 MiB, far above any page of 200 objects.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
 /// A handle to the API.
 ///
 /// Cloning is cheap (one reference count) and every clone shares one pooled keep-alive HTTP connection pool and
@@ -48,6 +51,7 @@ pub(crate) struct ClientInner {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) user_agent: String,
+    pub(crate) max_response_bytes: usize,
     pub(crate) last_rate_limit: Mutex<Option<RateLimit>>,
 }
 
@@ -178,6 +182,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeouts: Timeouts,
     user_agent_suffix: Option<String>,
+    max_response_bytes: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -237,6 +242,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest response body the client reads; default [`DEFAULT_MAX_RESPONSE_BYTES`]. A larger
+    /// body ends the call with [`Error::ResponseTooLarge`] instead of being buffered.
+    #[must_use]
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -260,6 +273,13 @@ impl ClientBuilder {
             if limit.is_zero() {
                 return Err(Error::config(format!("{name}: must be longer than zero")));
             }
+        }
+
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes: must be at least 1"));
         }
 
         let mut user_agent = format!("oxido/{}", env!("CARGO_PKG_VERSION"));
@@ -292,6 +312,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeouts: self.timeouts,
                 user_agent,
+                max_response_bytes,
                 last_rate_limit: Mutex::new(None),
             }),
         })
@@ -382,6 +403,16 @@ mod tests {
             .build()
             .expect_err("zero");
         assert!(err.to_string().contains("attempt_timeout"));
+    }
+
+    #[test]
+    fn a_zero_response_limit_is_refused() {
+        let err = Client::builder()
+            .token("t")
+            .max_response_bytes(0)
+            .build()
+            .expect_err("zero");
+        assert!(err.to_string().contains("max_response_bytes"), "{err}");
     }
 
     #[test]

@@ -63,6 +63,23 @@ pub enum Error {
         message: String,
     },
 
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); reading stopped there,
+    /// so a misbehaving server cannot exhaust the process's memory.
+    #[error(
+        "{method} {path}: the response body exceeds the limit of {limit} bytes (status {status})"
+    )]
+    ResponseTooLarge {
+        /// The HTTP method of the request.
+        method: Method,
+        /// The request path, with its query string.
+        path: String,
+        /// The HTTP status of the oversized response.
+        status: u16,
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+
     /// An argument was refused before anything was sent.
     #[error("invalid argument `{argument}`: {reason}")]
     InvalidArgument {

@@ -50,7 +50,10 @@ mod resources;
 mod transport;
 mod wait;
 
-pub use client::{BASE_URL_ENV_VAR, Client, ClientBuilder, DEFAULT_BASE_URL, TOKEN_ENV_VARS};
+pub use client::{
+    BASE_URL_ENV_VAR, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
+    TOKEN_ENV_VARS,
+};
 pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
 pub use models::{
     Action, ActionStatus, ActionType, BackupPlan, BackupPolicy, DropletAction, ImageRef, Links,

@@ -748,3 +748,102 @@ async fn retry_after_as_an_http_date_is_honoured() {
     );
     assert_eq!(requests_seen(&server).await, 2);
 }
+
+fn limited_client(base_url: &str, limit: usize) -> Client {
+    Client::builder()
+        .token(SECRET_TOKEN)
+        .base_url(base_url)
+        .retry(fast_retry())
+        .attempt_timeout(Duration::from_secs(5))
+        .max_response_bytes(limit)
+        .build()
+        .expect("valid client")
+}
+
+#[tokio::test]
+async fn a_body_declared_larger_than_the_limit_is_refused_without_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(json_response(200, REFERENCE_ACTION))
+        .mount(&server)
+        .await;
+
+    let limit = REFERENCE_ACTION.len() - 1;
+    let err = limited_client(&server.uri(), limit)
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("body over the limit");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { status: 200, limit: l, .. } if l == limit),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "GET {GET_PATH}: the response body exceeds the limit of {limit} bytes (status 200)"
+        )
+    );
+    assert_eq!(
+        requests_seen(&server).await,
+        1,
+        "an oversized body is not retried"
+    );
+
+    let fits = limited_client(&server.uri(), REFERENCE_ACTION.len())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect("a body exactly at the limit is read");
+    assert_eq!(fits.id, 36804636);
+}
+
+#[tokio::test]
+async fn an_endless_chunked_body_stops_at_the_limit() {
+    // A server that declares no length and keeps sending: the client must stop reading at its limit.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let server = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return 0;
+        }
+        let chunk = format!("400\r\n{}\r\n", "x".repeat(0x400));
+        let mut sent = 0;
+        // Bounded: 1 MiB at most, far past the client's 16 KiB limit.
+        for _ in 0..1024 {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                break;
+            }
+            sent += 0x400;
+        }
+        sent
+    });
+
+    let err = limited_client(&format!("http://{addr}"), 16 * 1024)
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("endless body");
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                status: 200,
+                limit: 16384,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let sent = tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("server finished")
+        .expect("server task");
+    assert!(sent > 16 * 1024, "the server got past the limit: {sent}");
+}

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::HeaderMap;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -140,7 +140,8 @@ async fn send_with_retries(
         };
         let step = match outcome {
             Ok(Ok((status, headers, body))) => on_answer(&attempt, &span, status, &headers, body),
-            Ok(Err(err)) => on_transport_error(&attempt, err),
+            Ok(Err(SendFailure::Http(err))) => on_transport_error(&attempt, err),
+            Ok(Err(SendFailure::TooLarge { status })) => on_too_large(&attempt, status),
             Err(_) => on_timeout(&attempt, limit_kind, limit),
         };
         match step {
@@ -161,12 +162,27 @@ async fn send_with_retries(
     }
 }
 
+/// Why an attempt produced no complete answer.
+enum SendFailure {
+    Http(reqwest::Error),
+    /// The body would exceed the client's limit; nothing past the limit was buffered.
+    TooLarge {
+        status: u16,
+    },
+}
+
+impl From<reqwest::Error> for SendFailure {
+    fn from(err: reqwest::Error) -> Self {
+        Self::Http(err)
+    }
+}
+
 /// One attempt: send and read the whole body, so the attempt limit covers a slow body too.
 async fn send_once(
     inner: &ClientInner,
     request: &ApiRequest,
     url: url::Url,
-) -> Result<(u16, HeaderMap, Bytes), reqwest::Error> {
+) -> Result<(u16, HeaderMap, Bytes), SendFailure> {
     let mut builder = inner
         .http
         .request(request.method.clone(), url)
@@ -177,11 +193,23 @@ async fn send_once(
             .header(http::header::CONTENT_TYPE, "application/json")
             .body(body.clone());
     }
-    let response = builder.send().await?;
+    let mut response = builder.send().await?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok((status, headers, body))
+    let limit = inner.max_response_bytes;
+    let declared = response.content_length().unwrap_or(0);
+    if declared > limit as u64 {
+        return Err(SendFailure::TooLarge { status });
+    }
+    // The declared length is only a hint (it can lie); the limit is enforced on what actually arrives.
+    let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Err(SendFailure::TooLarge { status });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body.freeze()))
 }
 
 /// The server answered: record the rate limit, then succeed, retry, or build the API error.
@@ -243,6 +271,27 @@ fn on_answer(
 }
 
 /// No HTTP answer: retry when the method allows it for this kind of failure, else report it.
+/// An oversized body is never retried: the same request would bring the same body.
+fn on_too_large(attempt: &Attempt<'_>, status: u16) -> Step {
+    let limit = attempt.inner.max_response_bytes;
+    tracing::debug!(
+        target: "oxido",
+        method = %attempt.request.method,
+        path = %attempt.path,
+        status,
+        attempt = attempt.number,
+        elapsed_ms = attempt.elapsed_ms,
+        limit,
+        "http response too large"
+    );
+    Step::Finish(Err(Error::ResponseTooLarge {
+        method: attempt.request.method.clone(),
+        path: attempt.path.to_owned(),
+        status,
+        limit,
+    }))
+}
+
 fn on_transport_error(attempt: &Attempt<'_>, err: reqwest::Error) -> Step {
     let (kind, failure) = classify(&err);
     let detail = error_chain(&err);
