@@ -1,15 +1,18 @@
-//! Any method, path, query string, token and body sent to the emulator over real HTTP: it answers (never
-//! drops the connection or panics), never with a 500, and every error it produces is the API's JSON shape
-//! `{"id", "message", ...}` with an `x-request-id` header (405s also carry `allow`).
+//! Any method, path, query string, host, token and body handled by the emulator's full request pipeline
+//! (in-process, through its doc(hidden) fuzz hook): it never panics, never answers 500, and every error it
+//! produces is the API's JSON shape `{"id", "message", ...}` with an `x-request-id` header (405s also carry
+//! `allow`); absolute links it builds stay on the host the request named.
 #![no_main]
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use bytes::Bytes;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use oxido_fuzz::{RawResponse, block_on, raw_exchange};
+use oxido_fuzz::block_on;
+use oxido_sim::__fuzz::InProcess;
 
 /// Starting points that reach each route family, so the fuzzer spends its time inside the handlers.
 const PREFIXES: &[&str] = &[
@@ -30,31 +33,31 @@ const RESET_EVERY: u64 = 5_000;
 #[derive(Debug, Arbitrary)]
 struct Request {
     method: u8,
+    custom_method: Option<Vec<u8>>,
     prefix: u8,
     path: Vec<u8>,
     query: Option<Vec<u8>>,
+    host: Option<Vec<u8>>,
     auth: u8,
     json_content_type: bool,
     body: Vec<u8>,
 }
 
-fn sim() -> &'static oxido_sim::Sim {
-    static SIM: OnceLock<oxido_sim::Sim> = OnceLock::new();
+fn sim() -> &'static InProcess {
+    static SIM: OnceLock<InProcess> = OnceLock::new();
     SIM.get_or_init(|| {
-        block_on(
-            oxido_sim::Sim::builder()
-                .seed(oxido_sim::Seed::Demo)
-                .action_duration(Duration::from_millis(5))
-                .rate_limit_per_minute(u32::MAX)
-                .rate_limit_per_hour(u32::MAX)
-                .request_log_capacity(16)
-                .start(),
-        )
-        .expect("the emulator starts")
+        oxido_sim::Sim::builder()
+            .seed(oxido_sim::Seed::Demo)
+            .action_duration(Duration::from_millis(5))
+            .rate_limit_per_minute(u32::MAX)
+            .rate_limit_per_hour(u32::MAX)
+            .request_log_capacity(16)
+            .in_process()
+            .expect("the emulator builds")
     })
 }
 
-/// Bytes allowed in a request target by the HTTP parser; everything else is dropped.
+/// Bytes allowed in a request target; everything else is dropped (the HTTP layer would refuse them).
 fn target_bytes(raw: &[u8]) -> String {
     raw.iter()
         .filter(|b| b.is_ascii_graphic() && !matches!(b, b'#'))
@@ -62,30 +65,62 @@ fn target_bytes(raw: &[u8]) -> String {
         .collect()
 }
 
-fn check(method: &str, response: &RawResponse) {
-    let header = |name: &str| {
-        response
-            .headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+fn build(input: &Request) -> Option<http::Request<Bytes>> {
+    let method = match &input.custom_method {
+        Some(raw) => http::Method::from_bytes(raw).ok()?,
+        None => http::Method::from_bytes(METHODS[usize::from(input.method) % METHODS.len()].as_bytes())
+            .ok()?,
     };
-    assert_ne!(response.status, 500, "a 500: {:?}", String::from_utf8_lossy(&response.body));
-    if response.status == 405 {
-        assert!(header("allow").is_some(), "405 without allow");
+    let mut target = PREFIXES[usize::from(input.prefix) % PREFIXES.len()].to_owned();
+    target.push_str(&target_bytes(&input.path));
+    if let Some(query) = &input.query {
+        target.push('?');
+        target.push_str(&target_bytes(query));
     }
-    // The HTTP parser itself answers 400 with an empty body to requests it cannot read; HEAD has no body.
-    let framework_400 = response.status == 400 && response.body.is_empty();
-    if response.status >= 400 && method != "HEAD" && !framework_400 {
-        let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap_or_else(|err| {
-            panic!(
-                "error {} with a non-JSON body ({err}): {:?}",
-                response.status,
-                String::from_utf8_lossy(&response.body)
-            )
+    let mut request = http::Request::builder().method(method).uri(target);
+    if let Some(host) = &input.host {
+        request = request.header(http::header::HOST, http::HeaderValue::from_bytes(host).ok()?);
+    }
+    let authorization = match input.auth % 4 {
+        0 => None,
+        1 => Some(format!("Bearer {}", oxido_sim::DEMO_TOKEN)),
+        2 => Some("Bearer not-a-known-token".to_owned()),
+        _ => Some("Basic Zm9vOmJhcg==".to_owned()),
+    };
+    if let Some(value) = authorization {
+        request = request.header(http::header::AUTHORIZATION, value);
+    }
+    if input.json_content_type {
+        request = request.header(http::header::CONTENT_TYPE, "application/json");
+    }
+    request.body(Bytes::from(input.body.clone())).ok()
+}
+
+fn check(request_method: &http::Method, host: Option<&[u8]>, response: &http::Response<Bytes>) {
+    let status = response.status().as_u16();
+    let body = response.body();
+    assert_ne!(status, 500, "a 500: {:?}", String::from_utf8_lossy(body));
+    if status == 405 {
+        assert!(response.headers().contains_key(http::header::ALLOW), "405 without allow");
+    }
+    let headless = request_method == http::Method::HEAD && body.is_empty();
+    if status >= 400 && !headless {
+        let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|err| {
+            panic!("error {status} with a non-JSON body ({err}): {:?}", String::from_utf8_lossy(body))
         });
-        assert!(body["id"].is_string() && body["message"].is_string(), "error body {body}");
-        assert!(header("x-request-id").is_some(), "error {} without x-request-id", response.status);
+        assert!(json["id"].is_string() && json["message"].is_string(), "error body {json}");
+        assert!(response.headers().contains_key("x-request-id"), "error {status} without x-request-id");
+    }
+    // Absolute pagination links are built from the request's host: they must parse as URLs.
+    if status == 200 {
+        if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
+            if let Some(pages) = json["links"]["pages"].as_object() {
+                for link in pages.values() {
+                    let link = link.as_str().expect("page links are strings");
+                    assert!(link.starts_with("http"), "link {link:?} (host {host:?})");
+                }
+            }
+        }
     }
 }
 
@@ -95,29 +130,10 @@ fuzz_target!(|input: Request| {
     if EXECUTIONS.fetch_add(1, Ordering::Relaxed) % RESET_EVERY == RESET_EVERY - 1 {
         sim.reset();
     }
-    let method = METHODS[usize::from(input.method) % METHODS.len()];
-    let mut target = PREFIXES[usize::from(input.prefix) % PREFIXES.len()].to_owned();
-    target.push_str(&target_bytes(&input.path));
-    if let Some(query) = &input.query {
-        target.push('?');
-        target.push_str(&target_bytes(query));
-    }
-    let authorization = match input.auth % 4 {
-        0 => String::new(),
-        1 => format!("authorization: Bearer {}\r\n", sim.token()),
-        2 => "authorization: Bearer not-a-known-token\r\n".to_owned(),
-        _ => "authorization: Basic Zm9vOmJhcg==\r\n".to_owned(),
+    let Some(request) = build(&input) else {
+        return;
     };
-    let content_type = if input.json_content_type { "content-type: application/json\r\n" } else { "" };
-    let mut request = format!(
-        "{method} {target} HTTP/1.1\r\nhost: {}\r\n{authorization}{content_type}content-length: {}\r\nconnection: close\r\n\r\n",
-        sim.addr(),
-        input.body.len()
-    )
-    .into_bytes();
-    request.extend_from_slice(&input.body);
-
-    let response = block_on(raw_exchange(sim.addr(), &request))
-        .unwrap_or_else(|| panic!("no reply to {method} {target}"));
-    check(method, &response);
+    let method = request.method().clone();
+    let response = block_on(sim.call(request));
+    check(&method, input.host.as_deref(), &response);
 });

@@ -1,6 +1,6 @@
 //! Shared pieces of the fuzz targets: one Tokio runtime per process, a loopback server that answers every
-//! request with a canned reply (to drive the SDK's real response handling), and a raw HTTP/1.1 exchange
-//! (to drive the emulator's request handling byte for byte).
+//! request with a canned reply (to drive the SDK's real response handling), and the invariants every SDK
+//! error must keep.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -135,38 +135,6 @@ pub fn header_value(raw: &[u8]) -> String {
         .collect::<String>()
         .trim()
         .to_owned()
-}
-
-/// A response as read from a raw exchange.
-#[derive(Debug)]
-pub struct RawResponse {
-    /// Status code from the status line.
-    pub status: u16,
-    /// Header lines, names lower-cased.
-    pub headers: Vec<(String, String)>,
-    /// The body as sent (the emulator sends content-length bodies).
-    pub body: Vec<u8>,
-}
-
-/// Sends `request` as is on a fresh connection to `addr` and reads the whole reply (the request should
-/// carry `connection: close`). `None` when the server closed without a parsable status line.
-pub async fn raw_exchange(addr: std::net::SocketAddr, request: &[u8]) -> Option<RawResponse> {
-    let mut stream = TcpStream::connect(addr).await.ok()?;
-    stream.write_all(request).await.ok()?;
-    let mut reply = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut reply))
-        .await
-        .ok()?
-        .ok()?;
-    let head_end = find(&reply, b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&reply[..head_end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
-        .collect();
-    Some(RawResponse { status, headers, body: reply[head_end + 4..].to_vec() })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
