@@ -41,11 +41,7 @@ pub async fn run(
         Load::GetAction => (0..connections)
             .map(|_| format!("{base}/v2/droplets/{droplet_id}/actions/{action_id}"))
             .collect(),
-        Load::PostReboot => create_droplets(target, connections)
-            .await?
-            .into_iter()
-            .map(|id| format!("{base}/v2/droplets/{id}/actions"))
-            .collect(),
+        Load::PostReboot => droplet_urls(target, connections).await?,
     };
     let mut clients = Vec::with_capacity(connections);
     for url in urls {
@@ -95,6 +91,34 @@ pub async fn run(
         errors,
         started.elapsed(),
     ))
+}
+
+/// The action-POST URLs of `count` freshly created droplets.
+pub async fn droplet_urls(target: &Target, count: usize) -> Result<Vec<String>, String> {
+    let base = target.base_url.trim_end_matches('/');
+    Ok(create_droplets(target, count)
+        .await?
+        .into_iter()
+        .map(|id| format!("{base}/v2/droplets/{id}/actions"))
+        .collect())
+}
+
+/// GET of an action that must answer 200; `Err` carries the status (0 for a transport failure).
+pub async fn get_action(
+    client: &reqwest::Client,
+    url: &str,
+    authorization: &str,
+) -> Result<(), u16> {
+    send(client, Load::GetAction, url, authorization).await
+}
+
+/// POST of a reboot that must answer 201; `Err` carries the status (0 for a transport failure).
+pub async fn post_reboot(
+    client: &reqwest::Client,
+    url: &str,
+    authorization: &str,
+) -> Result<(), u16> {
+    send(client, Load::PostReboot, url, authorization).await
 }
 
 /// One request; `Err` carries the status (0 for a transport failure).

@@ -5,12 +5,15 @@
 //! reqwest loop, a 10,000-action listing through the SDK's stream, the emulator's own requests per second,
 //! the CLI one-shot, and peak memory. With `--base-url` it measures only the client side against a server
 //! already running on 127.0.0.1 (bench/peers.sh uses this). Results print as a table and as JSON.
+//! `--soak 60` instead holds 32 connections of mixed GET/POST on the emulator for a minute and reports errors
+//! and resident memory over time.
 
 mod cli_one_shot;
 mod client_loops;
 mod emulator_load;
 mod memory;
 mod report;
+mod soak;
 mod stats;
 mod target;
 
@@ -28,6 +31,10 @@ use crate::target::{REFERENCE_ACTION, Target};
 const STREAM_ACTIONS: usize = 10_000;
 /// Page size of the stream scenario (the API's maximum).
 const STREAM_PER_PAGE: u32 = 200;
+/// Connections held by the soak.
+const SOAK_CONNECTIONS: usize = 32;
+/// Action store cap during the soak: reached within seconds, after which the store stops growing.
+const SOAK_MAX_ACTIONS: usize = 20_000;
 
 #[derive(Debug, Parser)]
 #[command(about = "End-to-end benchmarks of the oxido SDK, CLI and emulator (127.0.0.1 only)")]
@@ -48,6 +55,10 @@ struct Args {
     /// The `oxido` CLI binary for the one-shot measurement (default: next to this binary).
     #[arg(long)]
     cli: Option<PathBuf>,
+    /// Instead of the benchmarks: hold 32 connections of mixed GET/POST on an in-process emulator for this
+    /// many seconds, then report errors and resident memory over time (fault injection off).
+    #[arg(long, conflicts_with = "base_url", value_parser = clap::value_parser!(u64).range(10..=3600))]
+    soak: Option<u64>,
     /// How many CLI one-shot runs to time.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
     cli_runs: u64,
@@ -65,6 +76,38 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(seconds) = args.soak {
+        return match runtime.block_on(run_soak(Duration::from_secs(seconds))) {
+            Ok(result) => match serde_json::to_string_pretty(&result) {
+                Ok(json) => {
+                    if !args.json {
+                        eprintln!(
+                            "soak: {} requests ok, {} errors, {:.0} req/s; RSS {:.1} MiB after warm-up, {:.1} MiB at the end",
+                            result.ok,
+                            result.errors,
+                            result.requests_per_sec,
+                            result.rss_after_warmup_kib as f64 / 1024.0,
+                            result.rss_at_end_kib as f64 / 1024.0
+                        );
+                    }
+                    println!("{json}");
+                    if result.errors == 0 {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(err) => {
+                    eprintln!("oxido-bench: cannot encode the soak result: {err}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(err) => {
+                eprintln!("oxido-bench: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match runtime.block_on(run(&args)) {
         Ok(report) => {
             if !args.json {
@@ -195,6 +238,22 @@ async fn run(args: &Args) -> Result<Report, String> {
 
     report.peak_rss_kib = memory::peak_rss_kib();
     Ok(report)
+}
+
+/// The soak: an in-process emulator whose action store is capped, so memory can only grow by a leak.
+async fn run_soak(duration: Duration) -> Result<soak::SoakResult, String> {
+    let sim = oxido_sim::Sim::builder()
+        .seed(oxido_sim::Seed::Demo)
+        .action_duration(Duration::ZERO)
+        .rate_limit_per_minute(u32::MAX)
+        .rate_limit_per_hour(u32::MAX)
+        .request_log_capacity(1_000)
+        .max_actions(SOAK_MAX_ACTIONS)
+        .start()
+        .await
+        .map_err(|err| format!("starting the emulator: {err}"))?;
+    let target = Target::loopback(&sim.base_url(), sim.token())?;
+    soak::run(&target, SOAK_CONNECTIONS, duration).await
 }
 
 /// Actions already on `droplet_id`, from the first page's `meta.total`.

@@ -5,6 +5,11 @@ pub fn peak_rss_kib() -> Option<u64> {
     status_field_kib("VmHWM")
 }
 
+/// Current resident set size of this process (`VmRSS`), in KiB; `None` off Linux.
+pub fn current_rss_kib() -> Option<u64> {
+    status_field_kib("VmRSS")
+}
+
 fn status_field_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status.lines().find_map(|line| {
@@ -36,7 +41,7 @@ mod tests {
     fn own_memory_is_visible_on_linux() {
         if cfg!(target_os = "linux") {
             // Current first: the peak read afterwards can only be as large or larger.
-            let now = status_field_kib("VmRSS").expect("VmRSS");
+            let now = current_rss_kib().expect("VmRSS");
             let peak = peak_rss_kib().expect("VmHWM");
             assert!(peak >= now && now > 0, "peak {peak} now {now}");
         }
