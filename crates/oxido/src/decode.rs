@@ -3,6 +3,10 @@
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::text::one_line_clipped;
+
+/// The longest JSON path or parser message kept in a decode error; both can quote server-controlled text.
+const DETAIL_CHARS: usize = 300;
 
 /// Decodes `body` as `T`; on failure reports where in the document it went wrong.
 pub(crate) fn decode_json<T: DeserializeOwned>(
@@ -12,8 +16,8 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Decode {
         operation,
-        path: err.path().to_string(),
-        message: err.into_inner().to_string(),
+        path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
+        message: one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
     })
 }
 
@@ -50,6 +54,25 @@ mod tests {
             err.to_string()
                 .starts_with("decoding the response of things.get failed at `inner.id`")
         );
+    }
+
+    #[test]
+    fn server_text_in_the_path_or_message_cannot_break_the_line() {
+        // Found by the decode_action_page fuzz target: a key holding an escaped newline puts it in the path.
+        let body = br#"{"x\nforged log line\u001b[2J": [1,,]}"#;
+        let err = decode_json::<Outer>("things.list", body).expect_err("bad body");
+        let Error::Decode { path, .. } = &err else {
+            panic!("unexpected error {err:?}");
+        };
+        assert_eq!(path, "x forged log line [2J");
+        let line = err.to_string();
+        assert!(!line.contains(['\n', '\u{1b}']), "{line:?}");
+
+        let huge = format!(r#"{{"inner":{{"id":"{}"}}}}"#, "x".repeat(100_000));
+        let line = decode_json::<Outer>("things.get", huge.as_bytes())
+            .expect_err("wrong type")
+            .to_string();
+        assert!(line.len() < 1_000, "{} bytes", line.len());
     }
 
     #[test]

@@ -47,6 +47,7 @@ mod error;
 mod models;
 mod pagination;
 mod resources;
+mod text;
 mod transport;
 mod wait;
 

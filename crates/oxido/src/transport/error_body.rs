@@ -8,9 +8,14 @@ use serde::Deserialize;
 use super::rate_limit::RateLimit;
 use super::request::ApiRequest;
 use crate::error::ApiError;
+use crate::text::{one_line, one_line_clipped};
 
 /// The longest message kept from a body that was not the API's JSON error object.
 const EXCERPT_CHARS: usize = 200;
+/// The longest message kept from the API's JSON error object; real ones are a sentence or two.
+const MESSAGE_CHARS: usize = 1000;
+/// The longest error id or request id kept.
+const ID_CHARS: usize = 200;
 
 #[derive(Deserialize)]
 struct ErrorBody {
@@ -38,11 +43,11 @@ pub(crate) fn api_error(request: &ApiRequest, context: ErrorContext<'_>) -> ApiE
         None => (None, None, None),
     };
     let id = body_id
-        .map(|id| one_line(&id))
+        .map(|id| one_line_clipped(&id, ID_CHARS))
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| id_for(context.status));
     let message = body_message
-        .map(|message| one_line(&message))
+        .map(|message| one_line_clipped(&message, MESSAGE_CHARS))
         .filter(|message| !message.is_empty())
         .unwrap_or_else(|| excerpt(context.body, context.status));
     let request_id = pick_request_id(body_request_id, context.headers);
@@ -73,11 +78,11 @@ pub(crate) fn request_id(headers: &HeaderMap, body: &[u8]) -> Option<String> {
 
 fn pick_request_id(from_body: Option<String>, headers: &HeaderMap) -> Option<String> {
     from_body
-        .map(|id| one_line(&id))
+        .map(|id| one_line_clipped(&id, ID_CHARS))
         .filter(|id| !id.is_empty())
         .or_else(|| {
             let header = headers.get("x-request-id")?.to_str().ok()?;
-            Some(one_line(header)).filter(|id| !id.is_empty())
+            Some(one_line_clipped(header, ID_CHARS)).filter(|id| !id.is_empty())
         })
 }
 
@@ -115,8 +120,7 @@ fn excerpt(body: &[u8], status: u16) -> String {
             _ => {}
         }
     }
-    let line = one_line(&visible);
-    if line.is_empty() {
+    if one_line(&visible).is_empty() {
         return format!(
             "HTTP {status} with no readable body{}",
             StatusCode::from_u16(status)
@@ -126,18 +130,7 @@ fn excerpt(body: &[u8], status: u16) -> String {
                 .unwrap_or_default()
         );
     }
-    match line.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}...", &line[..cut]),
-        None => line,
-    }
-}
-
-/// Collapses whitespace and drops control characters so an error always prints as one line.
-fn one_line(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    one_line_clipped(&visible, EXCERPT_CHARS)
 }
 
 #[cfg(test)]
