@@ -7,23 +7,14 @@ use axum::extract::State;
 use axum::response::Response;
 use http::{StatusCode, Uri};
 use jiff::Timestamp;
-use serde::Serialize;
 
 use super::id_at;
 use crate::app::App;
 use crate::auth::Principal;
 use crate::server::RequestCtx;
-use crate::wire::action::{ActionView, OneAction};
-use crate::wire::error::{ApiError, json};
+use crate::wire::action::{action_page_response, one_action_response};
+use crate::wire::error::ApiError;
 use crate::wire::page::{ListQuery, PageInfo};
-
-/// A page of actions with links and meta.
-#[derive(Serialize)]
-pub(crate) struct ActionsPage {
-    pub actions: Vec<ActionView>,
-    #[serde(flatten)]
-    pub info: PageInfo,
-}
 
 /// GET /v2/actions/{action_id}
 pub(crate) async fn get_one(
@@ -36,12 +27,7 @@ pub(crate) async fn get_one(
         .store
         .action(who.account, id)
         .ok_or_else(ApiError::not_found)?;
-    json(
-        StatusCode::OK,
-        &OneAction {
-            action: ActionView::new(&action, Timestamp::now()),
-        },
-    )
+    one_action_response(StatusCode::OK, &action, Timestamp::now())
 }
 
 /// GET /v2/actions
@@ -53,12 +39,8 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let query = ListQuery::parse(uri.query())?;
     let (actions, total) = app.store.account_actions(who.account, query.paging);
-    let now = Timestamp::now();
-    json(
-        StatusCode::OK,
-        &ActionsPage {
-            actions: actions.iter().map(|a| ActionView::new(a, now)).collect(),
-            info: PageInfo::new(&ctx.origin, uri.path(), &query, total),
-        },
+    action_page_response(
+        &actions,
+        PageInfo::new(&ctx.origin, uri.path(), &query, total),
     )
 }

@@ -9,12 +9,11 @@ use axum::response::Response;
 use http::{StatusCode, Uri};
 use jiff::Timestamp;
 
-use super::actions::ActionsPage;
 use super::{id_at, require_write};
 use crate::app::App;
 use crate::auth::Principal;
 use crate::server::RequestCtx;
-use crate::wire::action::{ActionView, ManyActions, OneAction};
+use crate::wire::action::{ActionView, ManyActions, action_page_response, one_action_response};
 use crate::wire::action_request::{self, Target};
 use crate::wire::body::json_object;
 use crate::wire::error::{ApiError, json};
@@ -32,12 +31,7 @@ pub(crate) async fn get_one(
         .store
         .droplet_action(who.account, droplet_id, action_id)
         .ok_or_else(ApiError::not_found)?;
-    json(
-        StatusCode::OK,
-        &OneAction {
-            action: ActionView::new(&action, Timestamp::now()),
-        },
-    )
+    one_action_response(StatusCode::OK, &action, Timestamp::now())
 }
 
 /// GET /v2/droplets/{droplet_id}/actions
@@ -53,13 +47,9 @@ pub(crate) async fn list(
         .store
         .droplet_actions(who.account, droplet_id, query.paging)
         .ok_or_else(ApiError::not_found)?;
-    let now = Timestamp::now();
-    json(
-        StatusCode::OK,
-        &ActionsPage {
-            actions: actions.iter().map(|a| ActionView::new(a, now)).collect(),
-            info: PageInfo::new(&ctx.origin, uri.path(), &query, total),
-        },
+    action_page_response(
+        &actions,
+        PageInfo::new(&ctx.origin, uri.path(), &query, total),
     )
 }
 
@@ -80,12 +70,7 @@ pub(crate) async fn post(
         app.action_duration(),
         &|kind| app.decide(kind),
     )?;
-    json(
-        StatusCode::CREATED,
-        &OneAction {
-            action: ActionView::new(&action, action.started_at),
-        },
-    )
+    one_action_response(StatusCode::CREATED, &action, action.started_at)
 }
 
 /// POST /v2/droplets/actions?tag_name=

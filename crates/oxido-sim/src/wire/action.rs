@@ -1,9 +1,13 @@
 //! The API's `action` object.
 
+use axum::response::Response;
+use http::StatusCode;
 use jiff::Timestamp;
 use serde::Serialize;
 
 use super::Stamp;
+use super::error::{ApiError, json};
+use super::page::PageInfo;
 use crate::state::catalog::Region;
 use crate::state::model::Action;
 
@@ -49,4 +53,41 @@ pub(crate) struct OneAction {
 #[derive(Debug, Serialize)]
 pub(crate) struct ManyActions {
     pub actions: Vec<ActionView>,
+}
+
+/// `{"actions": [...], "links": ..., "meta": ...}` as list routes answer.
+#[derive(Debug, Serialize)]
+struct ActionsPage {
+    actions: Vec<ActionView>,
+    #[serde(flatten)]
+    info: PageInfo,
+}
+
+/// A `{"action": ...}` response, the action as seen at `now`.
+pub(crate) fn one_action_response(
+    status: StatusCode,
+    action: &Action,
+    now: Timestamp,
+) -> Result<Response, ApiError> {
+    json(
+        status,
+        &OneAction {
+            action: ActionView::new(action, now),
+        },
+    )
+}
+
+/// A 200 list page of actions, all seen at the same moment.
+pub(crate) fn action_page_response(
+    actions: &[Action],
+    info: PageInfo,
+) -> Result<Response, ApiError> {
+    let now = Timestamp::now();
+    json(
+        StatusCode::OK,
+        &ActionsPage {
+            actions: actions.iter().map(|a| ActionView::new(a, now)).collect(),
+            info,
+        },
+    )
 }
