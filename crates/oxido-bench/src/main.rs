@@ -65,6 +65,14 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    let mut raw = std::env::args_os().skip(1).peekable();
+    if raw
+        .peek()
+        .is_some_and(|first| first == cli_one_shot::SPAWNER_FLAG)
+    {
+        raw.next();
+        return cli_one_shot::spawner_main(raw);
+    }
     let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
