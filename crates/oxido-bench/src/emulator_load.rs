@@ -103,24 +103,6 @@ pub async fn droplet_urls(target: &Target, count: usize) -> Result<Vec<String>, 
         .collect())
 }
 
-/// GET of an action that must answer 200; `Err` carries the status (0 for a transport failure).
-pub async fn get_action(
-    client: &reqwest::Client,
-    url: &str,
-    authorization: &str,
-) -> Result<(), u16> {
-    send(client, Load::GetAction, url, authorization).await
-}
-
-/// POST of a reboot that must answer 201; `Err` carries the status (0 for a transport failure).
-pub async fn post_reboot(
-    client: &reqwest::Client,
-    url: &str,
-    authorization: &str,
-) -> Result<(), u16> {
-    send(client, Load::PostReboot, url, authorization).await
-}
-
 /// One request; `Err` carries the status (0 for a transport failure).
 async fn send(
     client: &reqwest::Client,
