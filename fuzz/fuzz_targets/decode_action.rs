@@ -22,7 +22,10 @@ fuzz_target!(|body: &[u8]| {
     match block_on(client.droplet_actions().get(3_164_444, 36_804_636)) {
         Ok(_) => {}
         Err(err) => {
-            assert!(matches!(err, oxido::Error::Decode { .. }), "a 200 gave {err:?}");
+            assert!(
+                matches!(err, oxido::Error::Decode { .. }),
+                "a 200 gave {err:?}"
+            );
             assert!(err.to_string().contains("droplet_actions.get"), "{err}");
             check_error(&err);
         }

@@ -16,12 +16,21 @@ fuzz_target!(|body: &[u8]| {
         headers: vec![("content-type".into(), "application/json".into())],
         body: body.to_vec(),
     });
-    match block_on(client.droplet_actions().list(3_164_444).per_page(200).send()) {
+    match block_on(
+        client
+            .droplet_actions()
+            .list(3_164_444)
+            .per_page(200)
+            .send(),
+    ) {
         Ok(page) => {
             let _ = page.next_link();
         }
         Err(err) => {
-            assert!(matches!(err, oxido::Error::Decode { .. }), "a 200 gave {err:?}");
+            assert!(
+                matches!(err, oxido::Error::Decode { .. }),
+                "a 200 gave {err:?}"
+            );
             check_error(&err);
         }
     }
@@ -41,5 +50,8 @@ fuzz_target!(|body: &[u8]| {
         }
         seen
     });
-    assert!(pages <= PAGE_BOUND, "the page stream did not stop on a repeated next link");
+    assert!(
+        pages <= PAGE_BOUND,
+        "the page stream did not stop on a repeated next link"
+    );
 });

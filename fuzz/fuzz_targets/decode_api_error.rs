@@ -41,11 +41,17 @@ fuzz_target!(|input: ErrorReply| {
     }
 
     let client = sdk_client();
-    CannedServer::get().set_reply(Reply { status, headers, body: input.body });
+    CannedServer::get().set_reply(Reply {
+        status,
+        headers,
+        body: input.body,
+    });
     let err = block_on(client.droplet_actions().get(3_164_444, 36_804_636))
         .expect_err("a 4xx/5xx answer must be an error");
     check_error(&err);
-    let api = err.api_error().expect("an answer with a status is an ApiError");
+    let api = err
+        .api_error()
+        .expect("an answer with a status is an ApiError");
     assert_eq!(api.status, status);
     assert!(!api.id.is_empty() && !api.message.is_empty(), "{api:?}");
     assert!(err.to_string().contains(&status.to_string()), "{err}");

@@ -68,8 +68,10 @@ fn target_bytes(raw: &[u8]) -> String {
 fn build(input: &Request) -> Option<http::Request<Bytes>> {
     let method = match &input.custom_method {
         Some(raw) => http::Method::from_bytes(raw).ok()?,
-        None => http::Method::from_bytes(METHODS[usize::from(input.method) % METHODS.len()].as_bytes())
-            .ok()?,
+        None => {
+            http::Method::from_bytes(METHODS[usize::from(input.method) % METHODS.len()].as_bytes())
+                .ok()?
+        }
     };
     let mut target = PREFIXES[usize::from(input.prefix) % PREFIXES.len()].to_owned();
     target.push_str(&target_bytes(&input.path));
@@ -79,7 +81,10 @@ fn build(input: &Request) -> Option<http::Request<Bytes>> {
     }
     let mut request = http::Request::builder().method(method).uri(target);
     if let Some(host) = &input.host {
-        request = request.header(http::header::HOST, http::HeaderValue::from_bytes(host).ok()?);
+        request = request.header(
+            http::header::HOST,
+            http::HeaderValue::from_bytes(host).ok()?,
+        );
     }
     let authorization = match input.auth % 4 {
         0 => None,
@@ -101,15 +106,27 @@ fn check(request_method: &http::Method, host: Option<&[u8]>, response: &http::Re
     let body = response.body();
     assert_ne!(status, 500, "a 500: {:?}", String::from_utf8_lossy(body));
     if status == 405 {
-        assert!(response.headers().contains_key(http::header::ALLOW), "405 without allow");
+        assert!(
+            response.headers().contains_key(http::header::ALLOW),
+            "405 without allow"
+        );
     }
     let headless = request_method == http::Method::HEAD && body.is_empty();
     if status >= 400 && !headless {
         let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|err| {
-            panic!("error {status} with a non-JSON body ({err}): {:?}", String::from_utf8_lossy(body))
+            panic!(
+                "error {status} with a non-JSON body ({err}): {:?}",
+                String::from_utf8_lossy(body)
+            )
         });
-        assert!(json["id"].is_string() && json["message"].is_string(), "error body {json}");
-        assert!(response.headers().contains_key("x-request-id"), "error {status} without x-request-id");
+        assert!(
+            json["id"].is_string() && json["message"].is_string(),
+            "error body {json}"
+        );
+        assert!(
+            response.headers().contains_key("x-request-id"),
+            "error {status} without x-request-id"
+        );
     }
     // Absolute pagination links are built from the request's host: they must parse as URLs.
     if status == 200 {

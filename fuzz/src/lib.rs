@@ -49,7 +49,9 @@ impl CannedServer {
         static SERVER: OnceLock<CannedServer> = OnceLock::new();
         SERVER.get_or_init(|| {
             block_on(async {
-                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+                let listener = TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind 127.0.0.1");
                 let addr = listener.local_addr().expect("local address");
                 let reply = Arc::new(Mutex::new(Reply::default()));
                 let shared = reply.clone();
@@ -58,7 +60,10 @@ impl CannedServer {
                         tokio::spawn(serve_connection(stream, shared.clone()));
                     }
                 });
-                CannedServer { base_url: format!("http://{addr}"), reply }
+                CannedServer {
+                    base_url: format!("http://{addr}"),
+                    reply,
+                }
             })
         })
     }
@@ -90,7 +95,11 @@ async fn serve_connection(mut stream: TcpStream, reply: Arc<Mutex<Reply>>) {
         };
         buffer.drain(..head_end);
         let reply = reply.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        let mut out = format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\n", reply.status, reply.body.len());
+        let mut out = format!(
+            "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
+            reply.status,
+            reply.body.len()
+        );
         for (name, value) in &reply.headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -123,8 +132,14 @@ pub fn sdk_client() -> &'static oxido::Client {
 pub fn check_error(err: &oxido::Error) {
     let display = err.to_string();
     let debug = format!("{err:?}");
-    assert!(!display.contains('\n'), "Display is not one line: {display:?}");
-    assert!(!display.contains(FUZZ_TOKEN) && !debug.contains(FUZZ_TOKEN), "token leaked: {debug}");
+    assert!(
+        !display.contains('\n'),
+        "Display is not one line: {display:?}"
+    );
+    assert!(
+        !display.contains(FUZZ_TOKEN) && !debug.contains(FUZZ_TOKEN),
+        "token leaked: {debug}"
+    );
 }
 
 /// Keeps only bytes that may appear in an HTTP header value (visible ASCII and spaces).
@@ -138,5 +153,7 @@ pub fn header_value(raw: &[u8]) -> String {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
