@@ -74,10 +74,15 @@ fn main() -> ExitCode {
         return cli_one_shot::spawner_main(raw);
     }
     let args = Args::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // Against an external server this process is only a client, so it runs on one thread like pydo's loop
+    // (and like the `oxido` CLI): no cross-thread wake-ups between the caller and the connection task.
+    // In-process, the emulator needs worker threads of its own.
+    let mut builder = if args.base_url.is_some() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("oxido-bench: cannot start the Tokio runtime: {err}");
