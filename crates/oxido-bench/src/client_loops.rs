@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use oxido::{Client, RetryPolicy};
 
-use crate::stats::LoopResult;
+use crate::stats::{LoopResult, join_samples};
 use crate::target::Target;
 
 /// Calls before timing starts, so connection set-up and first-touch costs are not measured.
@@ -86,15 +86,7 @@ pub async fn sdk_get_concurrent(
             })
         })
         .collect();
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    for task in tasks {
-        let (mut task_latencies, task_errors) = task
-            .await
-            .map_err(|err| format!("a load task failed: {err}"))?;
-        latencies.append(&mut task_latencies);
-        errors += task_errors;
-    }
+    let (latencies, errors) = join_samples(tasks).await?;
     let name = format!("sdk_get_concurrent_{in_flight}");
     Ok(LoopResult::from_samples(
         &name,

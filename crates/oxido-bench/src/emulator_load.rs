@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::stats::LoopResult;
+use crate::stats::{LoopResult, join_samples};
 use crate::target::Target;
 
 /// What each connection sends.
@@ -75,15 +75,7 @@ pub async fn run(
             })
         })
         .collect();
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    for task in tasks {
-        let (mut task_latencies, task_errors) = task
-            .await
-            .map_err(|err| format!("a load task failed: {err}"))?;
-        latencies.append(&mut task_latencies);
-        errors += task_errors;
-    }
+    let (latencies, errors) = join_samples(tasks).await?;
     let name = format!("emulator_{}_{connections}_connections", load.label());
     Ok(LoopResult::from_samples(
         &name,

@@ -2,7 +2,25 @@
 
 use std::time::Duration;
 
+use tokio::task::JoinHandle;
+
 use serde::Serialize;
+
+/// Waits for every load task and merges their latency samples and error counts.
+pub async fn join_samples(
+    tasks: Vec<JoinHandle<(Vec<Duration>, u64)>>,
+) -> Result<(Vec<Duration>, u64), String> {
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (mut task_latencies, task_errors) = task
+            .await
+            .map_err(|err| format!("a load task failed: {err}"))?;
+        latencies.append(&mut task_latencies);
+        errors += task_errors;
+    }
+    Ok((latencies, errors))
+}
 
 /// The outcome of one timed loop: how many operations in how long, and their latency spread.
 #[derive(Debug, Clone, Serialize)]
