@@ -9,6 +9,7 @@ use crate::cli::{
 use crate::commands::{finish_started, list_pages};
 use crate::error::CliError;
 use crate::session::Session;
+use crate::stdio;
 
 /// Runs a `droplet-action` subcommand.
 pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(), CliError> {
@@ -212,6 +213,12 @@ async fn either(
                 .droplet_actions()
                 .post_by_tag(&tag, by_tag)
                 .await?;
+            if started.is_empty() {
+                // An empty table alone reads like a glitch; say why nothing happened.
+                stdio::err_line(&format!(
+                    "Note: no Droplets are tagged {tag}, so no action was started"
+                ));
+            }
             finish_started(session, started, wait, true).await
         }
         // clap's required group makes this unreachable; say so plainly if it ever is not.
@@ -262,8 +269,8 @@ mod tests {
     fn numeric_images_are_ids_and_others_slugs() {
         assert_eq!(image_ref("12389723"), ImageRef::Id(12389723));
         assert_eq!(
-            image_ref("ubuntu-24-04-x64"),
-            ImageRef::Slug("ubuntu-24-04-x64".to_owned())
+            image_ref("ubuntu-22-04-x64"),
+            ImageRef::Slug("ubuntu-22-04-x64".to_owned())
         );
     }
 

@@ -46,7 +46,7 @@ async fn finish_started(
         None => (started, Ok(())),
         Some(limit) => {
             let display = Display::detect(&session.output);
-            wait_all(&session.client, started, limit, display).await
+            wait_all(&session.client, started, limit, display, session.sandbox).await
         }
     };
     match finals.as_slice() {

@@ -3,7 +3,7 @@
 pub mod json;
 pub mod table;
 
-use std::io::{self, Write};
+use std::io;
 
 use oxido::Action;
 
@@ -95,13 +95,11 @@ pub fn describe(action: &Action) -> String {
     }
 }
 
-/// Writes to stdout; a reader that went away (`oxido ... | head`) is not an error.
+/// Writes a result to stdout; a reader that went away (`oxido ... | head`) is not an error,
+/// a full disk is (the result was lost).
 pub fn write_stdout(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
+    crate::stdio::out(text.as_bytes())
+        .map_err(|e| io::Error::new(e.kind(), format!("writing the result to stdout: {e}")))
 }
 
 #[cfg(test)]

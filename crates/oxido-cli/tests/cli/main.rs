@@ -5,4 +5,5 @@ mod common;
 mod actions;
 mod auth;
 mod errors;
+mod pipes;
 mod read;
