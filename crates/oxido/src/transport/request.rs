@@ -2,7 +2,7 @@
 //! without any I/O.
 
 use bytes::Bytes;
-use http::Method;
+use http::{HeaderName, HeaderValue, Method};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use url::Url;
@@ -71,6 +71,8 @@ pub(crate) struct ApiRequest {
     pub(crate) host: Host,
     /// The `Accept` header.
     pub(crate) accept: &'static str,
+    /// Extra request headers (`X-Dangerous: true`, say). `Authorization` cannot be set this way.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[allow(dead_code)] // used by generated operations
@@ -103,6 +105,7 @@ impl ApiRequest {
             operation,
             host: Host::Api,
             accept: JSON,
+            headers: Vec::new(),
         }
     }
 
@@ -166,6 +169,15 @@ impl ApiRequest {
     #[must_use]
     pub(crate) fn with_accept(mut self, accept: &'static str) -> Self {
         self.accept = accept;
+        self
+    }
+
+    /// Adds a request header. The credential is the client's business, so an `Authorization` header added here
+    /// is never sent.
+    #[must_use]
+    #[allow(dead_code)] // used by generated operations
+    pub(crate) fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
         self
     }
 
@@ -417,6 +429,11 @@ mod tests {
         assert_eq!(json.body.as_ref().map(|b| b.content_type), Some(JSON));
         assert_eq!(json.accept, JSON);
         assert_eq!(json.host, Host::Api);
+        let dangerous = ApiRequest::new("d", Method::DELETE, "/v2/x".into()).with_header(
+            HeaderName::from_static("x-dangerous"),
+            HeaderValue::from_static("true"),
+        );
+        assert_eq!(dangerous.headers.len(), 1);
     }
 
     #[test]

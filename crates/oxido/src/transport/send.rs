@@ -308,6 +308,11 @@ async fn send_once(
         http::header::ACCEPT,
         HeaderValue::from_static(request.accept),
     );
+    for (name, value) in &request.headers {
+        if name != http::header::AUTHORIZATION {
+            builder = builder.header(name.clone(), value.clone());
+        }
+    }
     if let Some(authorization) = authorization {
         builder = builder.header(http::header::AUTHORIZATION, authorization.clone());
     }

@@ -191,10 +191,27 @@ async fn accept_query_and_json_body_are_sent_as_built_and_raw_answers_keep_statu
     assert_eq!(raw.headers["location"], "/v2/somewhere");
     assert_eq!(&raw.body[..], b"apiVersion: v1\n");
 
-    let delete = ApiRequest::new("x.delete", Method::DELETE, "/v2/x/1".into());
+    let delete = ApiRequest::new("x.delete", Method::DELETE, "/v2/x/1".into())
+        .with_header(
+            http::HeaderName::from_static("x-dangerous"),
+            http::HeaderValue::from_static("true"),
+        )
+        .with_header(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer forged"),
+        );
     let raw = execute(&client.inner, &delete).await.expect("204");
     assert_eq!((raw.status, raw.body.len()), (204, 0));
     assert_eq!(raw.headers["x-request-id"], "r-1");
+    let seen = server.received_requests().await.expect("recording");
+    let deleted = seen
+        .iter()
+        .find(|request| request.method == wiremock::http::Method::DELETE)
+        .expect("delete sent");
+    assert_eq!(deleted.headers["x-dangerous"], "true");
+    let credentials: Vec<_> = deleted.headers.get_all("authorization").iter().collect();
+    assert_eq!(credentials.len(), 1);
+    assert_eq!(credentials[0], &format!("Bearer {TOKEN}"));
 }
 
 #[tokio::test]
