@@ -55,6 +55,10 @@ pub enum CliError {
         /// Whether they ran in the `--sandbox` emulator (gone when the command ends).
         sandbox: bool,
     },
+    /// An answer of an unexpected shape: JSON that could not be taken apart for `-o json`,
+    /// or a list whose pages do not add up.
+    #[error("unexpected answer from the API: {0}")]
+    Unexpected(String),
     /// The sandbox emulator could not start.
     #[error("could not start the sandbox: {0}")]
     Sandbox(String),
@@ -67,7 +71,10 @@ impl CliError {
             CliError::Sdk(error) | CliError::WaitFailed { error, .. } => sdk_status(error),
             CliError::Usage(_) => ExitStatus::Usage,
             CliError::NoToken { .. } | CliError::DanglingContext(_) => ExitStatus::Auth,
-            CliError::Config(_) | CliError::Io(_) | CliError::Sandbox(_) => ExitStatus::Failure,
+            CliError::Config(_)
+            | CliError::Io(_)
+            | CliError::Sandbox(_)
+            | CliError::Unexpected(_) => ExitStatus::Failure,
             CliError::ActionsErrored(_) => ExitStatus::ActionErrored,
             CliError::WaitTimedOut { .. } => ExitStatus::TimedOut,
         }

@@ -6,4 +6,5 @@ mod actions;
 mod auth;
 mod errors;
 mod pipes;
+mod raw_json;
 mod read;
