@@ -86,27 +86,44 @@ fn resolve_with(
     env: impl Fn(&str) -> Option<String>,
     load_config: impl FnOnce() -> Result<Config, CliError>,
 ) -> Result<Credentials, CliError> {
-    let present = |value: Option<String>| value.filter(|t| !t.trim().is_empty());
-
-    if let Some(token) = present(global.token.as_ref().map(|secret| secret.0.clone())) {
+    let flag = present(global.token.as_ref().map(|secret| secret.0.clone()));
+    let Some(name) = &global.context else {
+        if let Some(token) = flag {
+            return Ok(Credentials {
+                token,
+                source: TokenSource::Flag,
+            });
+        }
+        return from_env_or_current(env, load_config);
+    };
+    // A named context must exist even when --token makes it moot: a typo in it is a
+    // mistake worth hearing about before anything is sent.
+    let config = load_config()?;
+    let Some(context) = config.contexts.get(name) else {
+        return Err(CliError::Usage(config.unknown_context(name)));
+    };
+    if let Some(token) = flag {
         return Ok(Credentials {
             token,
             source: TokenSource::Flag,
         });
     }
-    if let Some(name) = &global.context {
-        let config = load_config()?;
-        return match config.contexts.get(name) {
-            Some(context) if !context.token.trim().is_empty() => Ok(Credentials {
-                token: context.token.clone(),
-                source: TokenSource::Context(name.clone()),
-            }),
-            Some(_) => Err(CliError::NoToken {
-                context: Some(name.clone()),
-            }),
-            None => Err(CliError::Usage(config.unknown_context(name))),
-        };
+    match present(Some(context.token.clone())) {
+        Some(token) => Ok(Credentials {
+            token,
+            source: TokenSource::Context(name.clone()),
+        }),
+        None => Err(CliError::NoToken {
+            context: Some(name.clone()),
+        }),
     }
+}
+
+/// Without --token or --context: the token variables, then the current context.
+fn from_env_or_current(
+    env: impl Fn(&str) -> Option<String>,
+    load_config: impl FnOnce() -> Result<Config, CliError>,
+) -> Result<Credentials, CliError> {
     for name in TOKEN_ENV_VARS {
         if let Some(token) = present(env(name)) {
             return Ok(Credentials {
@@ -129,6 +146,11 @@ fn resolve_with(
         }),
         _ => Err(CliError::NoToken { context: None }),
     }
+}
+
+/// Blank values count as absent.
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|t| !t.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -207,6 +229,12 @@ mod tests {
             "no context named `nope`; stored contexts: work"
         );
         assert_eq!(err.exit_status(), crate::exit::ExitStatus::Usage);
+        let with_flag = resolve_with(
+            &global(&["--context", "nope", "--token", "t"]),
+            |_| None,
+            stored,
+        );
+        assert!(with_flag.is_err(), "a typo in --context is reported");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub enum CliError {
     /// No token anywhere in the documented order.
     #[error("no API token found{}", MissingContext(.context.as_deref()))]
     NoToken {
-        /// The context asked for with `--context`, when it does not exist.
+        /// The context asked for with `--context`, when it holds a blank token.
         context: Option<String>,
     },
     /// The config file could not be read or written.
@@ -219,7 +219,7 @@ struct MissingContext<'a>(Option<&'a str>);
 impl fmt::Display for MissingContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(name) => write!(f, " (context `{name}` is not in the config file)"),
+            Some(name) => write!(f, " (context `{name}` holds a blank token)"),
             None => Ok(()),
         }
     }

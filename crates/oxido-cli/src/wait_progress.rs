@@ -2,6 +2,9 @@
 //!
 //! A spinner per action when stderr is a terminal, one plain line per status change when it
 //! is not (logs, CI), and nothing at all with `-o json` so machine output stays clean.
+//! Spinners draw through indicatif, which drops failed terminal writes; of its calls only
+//! `suspend` and `set_tab_width` unwrap a draw, and neither is used here. Plain lines go
+//! through `stdio`, so a closed or full stderr never stops a wait.
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};

@@ -116,6 +116,16 @@ fn a_full_or_closed_stderr_keeps_the_documented_status() {
         .unwrap();
     assert_eq!(wait_bounded(child), Some(4));
 
+    // clap's own usage error keeps its status 2.
+    let child = h
+        .bare_std()
+        .args(["--no-such-flag"])
+        .stdout(Stdio::null())
+        .stderr(full())
+        .spawn()
+        .unwrap();
+    assert_eq!(wait_bounded(child), Some(2));
+
     // A wait whose progress lines cannot be written still ends with the action's status.
     let child = h
         .oxido_std()
