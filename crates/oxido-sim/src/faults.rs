@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
+/// The longest delay latency rules can add to one request, however large their
+/// `millis` (summed with saturation, then clamped).
+pub const MAX_FAULT_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// What a fault does to a matching request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -16,7 +20,7 @@ use crate::Error;
 pub enum FaultEffect {
     /// Wait this long before handling the request (the request then proceeds normally).
     Latency {
-        /// Added delay in milliseconds.
+        /// Added delay in milliseconds (the total per request is capped at [`MAX_FAULT_DELAY`]).
         millis: u64,
     },
     /// Answer with this status instead of handling the request (state is untouched).
@@ -366,7 +370,12 @@ impl FaultTable {
                 continue;
             }
             match &rule.fault.effect {
-                FaultEffect::Latency { millis } => plan.delay += Duration::from_millis(*millis),
+                FaultEffect::Latency { millis } => {
+                    plan.delay = plan
+                        .delay
+                        .saturating_add(Duration::from_millis(*millis))
+                        .min(MAX_FAULT_DELAY);
+                }
                 other => plan.effect = Some(other.clone()),
             }
             if let Some(n) = &mut rule.remaining {
@@ -488,6 +497,15 @@ mod tests {
         assert!(table.plan("get", "/v2/actions").effect.is_some());
         assert!(table.plan("GET", "/v2/actions").effect.is_none());
         assert!(table.list().is_empty());
+    }
+
+    #[test]
+    fn huge_latencies_add_up_without_overflow_and_are_capped() {
+        let table = FaultTable::default();
+        let huge = Fault::new(FaultEffect::Latency { millis: u64::MAX });
+        table.add(huge.clone()).unwrap();
+        table.add(huge).unwrap();
+        assert_eq!(table.plan("GET", "/v2/actions").delay, MAX_FAULT_DELAY);
     }
 
     #[test]

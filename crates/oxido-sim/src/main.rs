@@ -38,9 +38,15 @@ struct Args {
     /// Per-token limit per rolling hour.
     #[arg(long, default_value_t = oxido_sim::DEFAULT_RATE_LIMIT_PER_HOUR)]
     rate_limit_per_hour: u32,
-    /// Keep at most this many actions; the oldest are forgotten past it.
+    /// Keep at most this many actions per account; past it the account's oldest are forgotten.
     #[arg(long, default_value_t = oxido_sim::DEFAULT_MAX_ACTIONS)]
     max_actions: usize,
+    /// Connections served at once; more wait unaccepted until one closes.
+    #[arg(long, default_value_t = oxido_sim::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// How long a client may take to send a request's head, then its body, e.g. 10s.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    read_timeout: Duration,
     /// A fault rule as JSON (repeatable), e.g.
     /// '{"method":"GET","route":"/v2/actions/{action_id}","share":0.1,"effect":{"kind":"status","status":503}}'.
     /// Effects: latency{millis}, status{status,retry_after,exhaust_rate_limit,html},
@@ -90,7 +96,9 @@ async fn run(args: Args) -> ExitCode {
         .admin_token(args.admin_token)
         .rate_limit_per_minute(args.rate_limit_per_minute)
         .rate_limit_per_hour(args.rate_limit_per_hour)
-        .max_actions(args.max_actions);
+        .max_actions(args.max_actions)
+        .max_connections(args.max_connections)
+        .read_timeout(args.read_timeout);
     for token in args.tokens {
         builder = builder.token(token);
     }
