@@ -74,3 +74,40 @@ fn bad_flags_are_reported() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("status"));
 }
+
+#[tokio::test]
+async fn a_valid_fault_flag_applies_from_the_start() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+        .args(["--listen", "127.0.0.1:0", "--seed", "demo"])
+        .args([
+            "--fault",
+            r#"{"method":"GET","route":"/v2/actions/{action_id}","times":1,"effect":{"kind":"status","status":503,"retry_after":7}}"#,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_owned();
+    let client = crate::common::client();
+    let get = || {
+        client
+            .get(format!("{base}/v2/actions/36804636"))
+            .bearer_auth(oxido_sim::DEMO_TOKEN)
+            .send()
+    };
+    let faulted = get().await.unwrap();
+    let status = faulted.status().as_u16();
+    let retry_after = faulted.headers().get("retry-after").cloned();
+    let second = get().await.unwrap().status().as_u16();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 503);
+    assert_eq!(
+        retry_after.as_ref().and_then(|v| v.to_str().ok()),
+        Some("7")
+    );
+    assert_eq!(second, 200, "the rule retires after one use");
+}
