@@ -19,6 +19,9 @@ use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+mod conn_io;
+
+use self::conn_io::ApiShapedIo;
 use crate::app::App;
 use crate::auth::Principal;
 use crate::faults::FaultEffect;
@@ -29,7 +32,10 @@ use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, PendingError};
 pub(crate) const MAX_BODY_BYTES: usize = 1 << 20;
 /// Largest request head (request line and headers) hyper accepts; past it hyper
 /// itself answers 431. URIs are capped separately by hyper at 65,534 bytes (414).
-const MAX_HEAD_BYTES: usize = 80 * 1024;
+pub(crate) const MAX_HEAD_BYTES: usize = 80 * 1024;
+/// Most headers in a request: hyper's default, past which it answers 431 (left at
+/// the default because setting it moves header parsing to the heap).
+pub(crate) const MAX_HEADERS: usize = 100;
 /// How long shutdown waits for in-flight requests before closing connections.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -398,7 +404,7 @@ fn pad_json(body: &[u8], target: usize) -> Vec<u8> {
     out
 }
 
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     let n = fastrand::u128(..);
     let hex = format!("{n:032x}");
     format!(
@@ -500,15 +506,15 @@ async fn serve_connection(
         router.clone().oneshot(request.map(Body::new))
     });
     // hyper answers a malformed request line or headers (400), a URI over 65,534
-    // bytes (414) and a head over MAX_HEAD_BYTES or with more than 100 headers (431)
-    // itself, before any service runs: those answers have an empty body and no
-    // x-request-id, and hyper then closes the connection. The header read timeout
-    // also closes a connection that sits idle between requests.
+    // bytes (414) and a head over MAX_HEAD_BYTES or with more than MAX_HEADERS
+    // headers (431) itself, before any service runs, then closes the connection;
+    // `ApiShapedIo` gives those answers the API's JSON body and an x-request-id.
+    // The header read timeout also closes a connection idle between requests.
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(config.read_timeout)
         .max_header_size(MAX_HEAD_BYTES)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(TokioIo::new(ApiShapedIo::new(stream)), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}

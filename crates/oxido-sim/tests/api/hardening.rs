@@ -457,3 +457,51 @@ async fn the_admin_delete_routes_remove_what_they_name() {
     let action = wait_action(&sim, id, Duration::from_secs(10)).await;
     assert_eq!(action["status"], "errored");
 }
+
+#[tokio::test]
+async fn errors_raised_by_the_http_layer_have_the_api_shape() {
+    let sim = demo(50).await;
+    let long_uri = format!(
+        "GET /v2/actions?q={} HTTP/1.1\r\nHost: sim\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let big_header = format!(
+        "GET /v2/actions HTTP/1.1\r\nHost: sim\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(100_000)
+    );
+    let many_headers = format!(
+        "GET /v2/actions HTTP/1.1\r\nHost: sim\r\n{}\r\n",
+        (0..150)
+            .map(|n| format!("X-H{n}: v\r\n"))
+            .collect::<String>()
+    );
+    let cases = [
+        ("BLAH\u{1}/ nonsense\r\n\r\n".to_owned(), 400, "bad_request"),
+        (
+            "GET /v2/actions HTTP/1.1\r\nHost: sim\r\nBad Header: x\r\n\r\n".to_owned(),
+            400,
+            "bad_request",
+        ),
+        (long_uri, 414, "uri_too_long"),
+        (big_header, 431, "request_header_fields_too_large"),
+        (many_headers, 431, "request_header_fields_too_large"),
+    ];
+    for (request, status, id) in cases {
+        let reply = raw(&sim, request.as_bytes(), false, Duration::from_secs(10)).await;
+        assert!(
+            reply.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{status}: {}",
+            &reply[..reply.len().min(300)]
+        );
+        let body = json_body(&reply);
+        assert_eq!(body["id"], id, "{reply}");
+        let request_id = body["request_id"].as_str().unwrap();
+        assert!(
+            reply.contains(&format!("x-request-id: {request_id}\r\n")),
+            "{reply}"
+        );
+        assert!(reply.contains("content-type: application/json"), "{reply}");
+    }
+    // The server still serves normally afterwards.
+    assert_eq!(get(&sim, "/v2/actions").await.status.as_u16(), 200);
+}
