@@ -46,7 +46,7 @@ pub mod __fuzz {
 }
 
 pub use error::Error;
-pub use faults::{ActionFailure, Fault, FaultEffect, FaultId, MAX_FAULT_DELAY};
+pub use faults::{ActionFailure, Fault, FaultEffect, FaultId, MAX_FAULT_DELAY, MAX_RULES};
 pub use journal::{REQUEST_LOG_BODY_BYTES, SeenRequest};
 pub use seed::Seed;
 pub use sim::{
