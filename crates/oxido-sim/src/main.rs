@@ -44,9 +44,12 @@ struct Args {
     /// Connections served at once; more wait unaccepted until one closes.
     #[arg(long, default_value_t = oxido_sim::DEFAULT_MAX_CONNECTIONS)]
     max_connections: usize,
-    /// How long a client may take to send a request's head, then its body, e.g. 10s.
+    /// How long a client may take to send a request's body, e.g. 10s (then 408).
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
-    read_timeout: Duration,
+    body_timeout: Duration,
+    /// How long a connection may wait for a request head, idle or slow, e.g. 60s.
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    idle_timeout: Duration,
     /// A fault rule as JSON (repeatable), e.g.
     /// '{"method":"GET","route":"/v2/actions/{action_id}","share":0.1,"effect":{"kind":"status","status":503}}'.
     /// Effects: latency{millis}, status{status,retry_after,exhaust_rate_limit,html},
@@ -98,7 +101,8 @@ async fn run(args: Args) -> ExitCode {
         .rate_limit_per_hour(args.rate_limit_per_hour)
         .max_actions(args.max_actions)
         .max_connections(args.max_connections)
-        .read_timeout(args.read_timeout);
+        .body_timeout(args.body_timeout)
+        .idle_timeout(args.idle_timeout);
     for token in args.tokens {
         builder = builder.token(token);
     }

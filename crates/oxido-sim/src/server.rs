@@ -44,8 +44,10 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) struct ServerConfig {
     /// Connections served at once; more wait in the kernel's accept backlog.
     pub max_connections: usize,
-    /// How long a client may take to send a request head, and separately its body.
-    pub read_timeout: Duration,
+    /// How long a connection may wait for a request head (idle, or slowly sent).
+    pub idle_timeout: Duration,
+    /// How long a client may take to send a request's body.
+    pub body_timeout: Duration,
 }
 
 /// Per-connection facts and controls handed to the pipeline: a switch that lets a
@@ -53,7 +55,7 @@ pub(crate) struct ServerConfig {
 #[derive(Clone)]
 pub(crate) struct ConnControl {
     kill: Arc<Notify>,
-    read_timeout: Duration,
+    body_timeout: Duration,
 }
 
 /// Per-request facts the handlers need.
@@ -70,7 +72,7 @@ enum BodyFault {
     TooLarge,
     /// Cut short or badly framed (shorter than its `Content-Length`, bad chunking).
     Malformed,
-    /// Not finished within the read timeout.
+    /// Not finished within the body timeout.
     TimedOut,
 }
 
@@ -151,7 +153,7 @@ pub(crate) async fn pipeline(
     let timeout = parts
         .extensions
         .get::<ConnControl>()
-        .map(|c| c.read_timeout);
+        .map(|c| c.body_timeout);
     let full_path = parts
         .uri
         .path_and_query()
@@ -499,7 +501,7 @@ async fn serve_connection(
     let kill = Arc::new(Notify::new());
     let control = ConnControl {
         kill: kill.clone(),
-        read_timeout: config.read_timeout,
+        body_timeout: config.body_timeout,
     };
     let service = hyper::service::service_fn(move |mut request: http::Request<Incoming>| {
         request.extensions_mut().insert(control.clone());
@@ -509,10 +511,11 @@ async fn serve_connection(
     // bytes (414) and a head over MAX_HEAD_BYTES or with more than MAX_HEADERS
     // headers (431) itself, before any service runs, then closes the connection;
     // `ApiShapedIo` gives those answers the API's JSON body and an x-request-id.
-    // The header read timeout also closes a connection idle between requests.
+    // The header read timeout (the idle timeout) also closes a connection that
+    // sits idle between requests: a slot under the connection cap is not held forever.
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(config.read_timeout)
+        .header_read_timeout(config.idle_timeout)
         .max_header_size(MAX_HEAD_BYTES)
         .serve_connection(TokioIo::new(ApiShapedIo::new(stream)), service);
     tokio::pin!(connection);

@@ -34,8 +34,12 @@ pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
 pub const DEFAULT_REQUEST_LOG_BYTES: usize = 8 << 20;
 /// How many connections are served at once unless configured otherwise.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
-/// How long a client may take to send a request's head, and then its body.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may wait for a request head, idle or slowly sent. Longer
+/// than the SDK's longest default poll interval (10 s), so a waiting client's
+/// kept-alive connection is not closed under it.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Configures a simulator; see [`Sim::builder`].
 #[derive(Debug, Clone)]
@@ -56,7 +60,8 @@ pub struct SimBuilder {
     request_log_bytes: usize,
     max_actions: usize,
     max_connections: usize,
-    read_timeout: Duration,
+    body_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 impl Default for SimBuilder {
@@ -77,7 +82,8 @@ impl Default for SimBuilder {
             request_log_bytes: DEFAULT_REQUEST_LOG_BYTES,
             max_actions: DEFAULT_MAX_ACTIONS,
             max_connections: DEFAULT_MAX_CONNECTIONS,
-            read_timeout: DEFAULT_READ_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -172,11 +178,18 @@ impl SimBuilder {
         self
     }
 
-    /// How long a client may take to send a request's head (or, on a kept-alive
-    /// connection, the next one) and then its body (default 10 s). A slow head closes
-    /// the connection; a slow body gets a 408 and the connection is closed.
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+    /// How long a client may take to send a request's body once its head has
+    /// arrived (default 10 s); past it the answer is a 408 and the connection closes.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may wait for a request head, whether idle between
+    /// requests or sending one slowly (default 60 s); past it the connection closes
+    /// without an answer.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
         self
     }
 
@@ -222,9 +235,9 @@ impl SimBuilder {
                 "max_connections must be at least 1".into(),
             ));
         }
-        if self.read_timeout.is_zero() {
+        if self.body_timeout.is_zero() || self.idle_timeout.is_zero() {
             return Err(Error::InvalidConfig(
-                "read_timeout must be longer than zero".into(),
+                "body_timeout and idle_timeout must be longer than zero".into(),
             ));
         }
         if self.per_minute == 0 || self.per_hour == 0 {
@@ -296,7 +309,8 @@ impl SimBuilder {
         let (shutdown, signal) = watch::channel(false);
         let config = server::ServerConfig {
             max_connections: self.max_connections,
-            read_timeout: self.read_timeout,
+            idle_timeout: self.idle_timeout,
+            body_timeout: self.body_timeout,
         };
         let router = routes::router(app.clone());
         let task = tokio::spawn(server::serve(listener, router, config, signal));

@@ -220,7 +220,7 @@ async fn a_short_or_badly_chunked_body_is_a_400() {
 
 #[tokio::test]
 async fn a_body_that_never_arrives_times_out() {
-    let sim = start(Sim::builder().read_timeout(Duration::from_millis(300))).await;
+    let sim = start(Sim::builder().body_timeout(Duration::from_millis(300))).await;
     let request = format!(
         "POST /v2/droplets/3164444/actions HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer {}\r\nContent-Length: 100\r\n\r\n",
         sim.token()
@@ -233,8 +233,8 @@ async fn a_body_that_never_arrives_times_out() {
 }
 
 #[tokio::test]
-async fn an_idle_connection_is_closed_after_the_read_timeout() {
-    let sim = start(Sim::builder().read_timeout(Duration::from_millis(300))).await;
+async fn an_idle_connection_is_closed_after_the_idle_timeout() {
+    let sim = start(Sim::builder().idle_timeout(Duration::from_millis(300))).await;
     let reply = raw(&sim, b"", false, Duration::from_secs(20)).await;
     assert_eq!(reply, "", "closed without an answer");
 }
