@@ -42,11 +42,13 @@ fn start() -> Server {
         .spawn()
         .expect("binary starts");
     let stdout = child.stdout.take().expect("stdout piped");
-    let first = BufReader::new(stdout)
-        .lines()
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines
         .next()
         .expect("a banner line")
         .expect("readable banner");
+    // Keep reading so the server never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     let base = first.rsplit(' ').next().expect("a URL").to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{first}");
     Server { child, base }
