@@ -112,7 +112,10 @@ pub(crate) fn room_for_one(kind: &str, held: usize) -> Result<(), ApiError> {
 /// [`MAX_STRING_BYTES`], arrays of at most [`MAX_ARRAY_ITEMS`] items, objects of at
 /// most [`MAX_ARRAY_ITEMS`] members, at most [`MAX_DEPTH`] levels, and at most
 /// [`MAX_STORED_BYTES`] in all. `field` names the value in the error.
-#[allow(dead_code)] // The generic engine's entry point; the hand-written routes check fields one by one.
+#[allow(
+    dead_code,
+    reason = "the generic engine's entry point; hand-written routes check fields one by one"
+)]
 pub(crate) fn check_stored(field: &str, value: &Value) -> Result<(), ApiError> {
     let mut total = 0usize;
     walk(field, value, 0, &mut total)

@@ -132,7 +132,8 @@ pub(crate) async fn pipeline(
     // RFC 9112 section 3.2: an HTTP/1.1 request without Host must be answered 400.
     // (Only over a socket: in-process calls are not HTTP messages.)
     let over_http = parts.extensions.get::<ConnControl>().is_some();
-    if over_http && parts.version == Version::HTTP_11 && !parts.headers.contains_key(header::HOST) {
+    let no_host = !parts.headers.contains_key(header::HOST);
+    if over_http && parts.version == Version::HTTP_11 && no_host {
         let error = ApiError::bad_request("An HTTP/1.1 request must carry a Host header.");
         return finish(error.into_response(), &request_id, None).await;
     }
@@ -169,7 +170,7 @@ pub(crate) async fn pipeline(
             let error = match fault {
                 BodyFault::TooLarge => ApiError::payload_too_large(MAX_BODY_BYTES),
                 BodyFault::Malformed => ApiError::bad_request(
-                    "The request body is incomplete or badly framed (shorter than its Content-Length, or bad chunked encoding).",
+                    "The request body is shorter than its Content-Length or badly chunked.",
                 ),
                 BodyFault::TimedOut => ApiError::new(
                     StatusCode::REQUEST_TIMEOUT,
