@@ -115,12 +115,20 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for ApiShapedIo<T> {
 /// The API-shaped answer replacing `head`, if `head` is a whole response head
 /// with one of hyper's parse-error statuses and no request id.
 fn replacement_for(head: &[u8]) -> Option<Vec<u8>> {
-    let end = head.windows(4).position(|w| w == b"\r\n\r\n")?;
-    if end + 4 != head.len() || !head.starts_with(b"HTTP/1.") || head.len() < 12 {
+    // Cheap checks first: every response write passes through here.
+    if head.len() < 16 || !head.starts_with(b"HTTP/1.") || !head.ends_with(b"\r\n\r\n") {
         return None;
     }
-    let lower = head.to_ascii_lowercase();
-    if lower.windows(13).any(|w| w == b"x-request-id:") {
+    if !matches!(&head[9..12], b"400" | b"414" | b"431") {
+        return None;
+    }
+    let end = head.windows(4).position(|w| w == b"\r\n\r\n")?;
+    if end + 4 != head.len()
+        || head
+            .to_ascii_lowercase()
+            .windows(13)
+            .any(|w| w == b"x-request-id:")
+    {
         return None;
     }
     let (status, id, message) = match &head[9..12] {
