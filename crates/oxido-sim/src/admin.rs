@@ -109,7 +109,9 @@ async fn add_failure(
 ) -> Result<Response, ApiError> {
     check(&app, &headers)?;
     let rule: ActionFailure = parse(&body)?;
-    app.failures.add(rule);
+    app.failures
+        .add_bounded(rule)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     Ok(no_content())
 }
 

@@ -9,6 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
+/// The longest delay latency rules can add to one request, however large their
+/// `millis` (summed with saturation, then clamped).
+pub const MAX_FAULT_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Most fault rules, and most action-failure rules, active at once.
+pub const MAX_RULES: usize = 1000;
+/// Longest `route` or `method` a rule may name, and longest action type.
+const MAX_RULE_TEXT: usize = 2048;
+
 /// What a fault does to a matching request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -16,7 +25,7 @@ use crate::Error;
 pub enum FaultEffect {
     /// Wait this long before handling the request (the request then proceeds normally).
     Latency {
-        /// Added delay in milliseconds.
+        /// Added delay in milliseconds (the total per request is capped at [`MAX_FAULT_DELAY`]).
         millis: u64,
     },
     /// Answer with this status instead of handling the request (state is untouched).
@@ -204,6 +213,13 @@ impl Fault {
 
     /// Checks every field, naming the first bad one.
     pub fn validate(&self) -> Result<(), Error> {
+        for (field, text) in [("route", &self.route), ("method", &self.method)] {
+            if text.as_ref().is_some_and(|t| t.len() > MAX_RULE_TEXT) {
+                return Err(Error::InvalidFault(format!(
+                    "{field} must be at most {MAX_RULE_TEXT} bytes long"
+                )));
+            }
+        }
         if !(0.0..=1.0).contains(&self.share) {
             return Err(Error::InvalidFault(format!(
                 "share must be between 0.0 and 1.0, got {}",
@@ -315,6 +331,11 @@ impl FaultTable {
         fault.validate()?;
         let id = FaultId(self.next_id.fetch_add(1, Ordering::Relaxed) + 1);
         let mut rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        if rules.len() >= MAX_RULES {
+            return Err(Error::InvalidFault(format!(
+                "at most {MAX_RULES} fault rules may be active; remove some first"
+            )));
+        }
         rules.push(ActiveFault {
             id,
             remaining: fault.times,
@@ -366,7 +387,12 @@ impl FaultTable {
                 continue;
             }
             match &rule.fault.effect {
-                FaultEffect::Latency { millis } => plan.delay += Duration::from_millis(*millis),
+                FaultEffect::Latency { millis } => {
+                    plan.delay = plan
+                        .delay
+                        .saturating_add(Duration::from_millis(*millis))
+                        .min(MAX_FAULT_DELAY);
+                }
                 other => plan.effect = Some(other.clone()),
             }
             if let Some(n) = &mut rule.remaining {
@@ -429,6 +455,7 @@ pub(crate) struct FailureTable {
 }
 
 impl FailureTable {
+    /// Adds a rule from trusted code (the library handle).
     pub fn add(&self, rule: ActionFailure) {
         if rule.times != Some(0) {
             self.rules
@@ -436,6 +463,29 @@ impl FailureTable {
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(rule);
         }
+    }
+
+    /// Adds a rule from the network (the admin route): bounded in size and count.
+    pub fn add_bounded(&self, rule: ActionFailure) -> Result<(), Error> {
+        if rule
+            .action_type
+            .as_ref()
+            .is_some_and(|t| t.len() > MAX_RULE_TEXT)
+        {
+            return Err(Error::InvalidFault(format!(
+                "type must be at most {MAX_RULE_TEXT} bytes long"
+            )));
+        }
+        let mut rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        if rules.len() >= MAX_RULES {
+            return Err(Error::InvalidFault(format!(
+                "at most {MAX_RULES} action-failure rules may be active; remove some first"
+            )));
+        }
+        if rule.times != Some(0) {
+            rules.push(rule);
+        }
+        Ok(())
     }
 
     pub fn clear(&self) {
@@ -488,6 +538,35 @@ mod tests {
         assert!(table.plan("get", "/v2/actions").effect.is_some());
         assert!(table.plan("GET", "/v2/actions").effect.is_none());
         assert!(table.list().is_empty());
+    }
+
+    #[test]
+    fn huge_latencies_add_up_without_overflow_and_are_capped() {
+        let table = FaultTable::default();
+        let huge = Fault::new(FaultEffect::Latency { millis: u64::MAX });
+        table.add(huge.clone()).unwrap();
+        table.add(huge).unwrap();
+        assert_eq!(table.plan("GET", "/v2/actions").delay, MAX_FAULT_DELAY);
+    }
+
+    #[test]
+    fn rule_tables_are_bounded() {
+        let faults = FaultTable::default();
+        for _ in 0..MAX_RULES {
+            faults.add(Fault::status(503)).unwrap();
+        }
+        let err = faults.add(Fault::status(503)).unwrap_err();
+        assert!(err.to_string().contains("at most"), "{err}");
+        let long = Fault::status(503).route(format!("/{}", "a".repeat(MAX_RULE_TEXT)));
+        assert!(long.validate().unwrap_err().to_string().contains("route"));
+
+        let failures = FailureTable::default();
+        for _ in 0..MAX_RULES {
+            failures.add_bounded(ActionFailure::any()).unwrap();
+        }
+        assert!(failures.add_bounded(ActionFailure::any()).is_err());
+        let long = ActionFailure::of_type("t".repeat(MAX_RULE_TEXT + 1));
+        assert!(FailureTable::default().add_bounded(long).is_err());
     }
 
     #[test]

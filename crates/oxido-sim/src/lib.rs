@@ -30,6 +30,7 @@ mod error;
 mod faults;
 mod in_process;
 mod journal;
+mod limits;
 mod rate_limit;
 mod routes;
 mod seed;
@@ -45,10 +46,12 @@ pub mod __fuzz {
 }
 
 pub use error::Error;
-pub use faults::{ActionFailure, Fault, FaultEffect, FaultId};
-pub use journal::SeenRequest;
+pub use faults::{ActionFailure, Fault, FaultEffect, FaultId, MAX_FAULT_DELAY, MAX_RULES};
+pub use journal::{REQUEST_LOG_BODY_BYTES, SeenRequest};
 pub use seed::Seed;
 pub use sim::{
-    DEFAULT_ACTION_DURATION, DEFAULT_ADMIN_TOKEN, DEFAULT_MAX_ACTIONS, DEFAULT_RATE_LIMIT_PER_HOUR,
-    DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_REQUEST_LOG_CAPACITY, DEMO_TOKEN, Sim, SimBuilder,
+    DEFAULT_ACTION_DURATION, DEFAULT_ADMIN_TOKEN, DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_ACTIONS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RATE_LIMIT_PER_HOUR,
+    DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
+    DEMO_TOKEN, Sim, SimBuilder,
 };

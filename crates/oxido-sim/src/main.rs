@@ -38,9 +38,18 @@ struct Args {
     /// Per-token limit per rolling hour.
     #[arg(long, default_value_t = oxido_sim::DEFAULT_RATE_LIMIT_PER_HOUR)]
     rate_limit_per_hour: u32,
-    /// Keep at most this many actions; the oldest are forgotten past it.
+    /// Keep at most this many actions per account; past it the account's oldest are forgotten.
     #[arg(long, default_value_t = oxido_sim::DEFAULT_MAX_ACTIONS)]
     max_actions: usize,
+    /// Connections served at once; more wait unaccepted until one closes.
+    #[arg(long, default_value_t = oxido_sim::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// How long a client may take to send a request's body, e.g. 10s (then 408).
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    body_timeout: Duration,
+    /// How long a connection may wait for a request head, idle or slow, e.g. 60s.
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    idle_timeout: Duration,
     /// A fault rule as JSON (repeatable), e.g.
     /// '{"method":"GET","route":"/v2/actions/{action_id}","share":0.1,"effect":{"kind":"status","status":503}}'.
     /// Effects: latency{millis}, status{status,retry_after,exhaust_rate_limit,html},
@@ -61,7 +70,14 @@ fn parse_fault(s: &str) -> Result<Fault, String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        // Help, version and usage errors, printed without panicking on a closed stream.
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -75,7 +91,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("oxido-sim: cannot start the async runtime: {e}");
+            complain(&format!("oxido-sim: cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
@@ -90,7 +106,10 @@ async fn run(args: Args) -> ExitCode {
         .admin_token(args.admin_token)
         .rate_limit_per_minute(args.rate_limit_per_minute)
         .rate_limit_per_hour(args.rate_limit_per_hour)
-        .max_actions(args.max_actions);
+        .max_actions(args.max_actions)
+        .max_connections(args.max_connections)
+        .body_timeout(args.body_timeout)
+        .idle_timeout(args.idle_timeout);
     for token in args.tokens {
         builder = builder.token(token);
     }
@@ -114,28 +133,42 @@ async fn run(args: Args) -> ExitCode {
     let stop = match StopSignal::register() {
         Ok(stop) => stop,
         Err(e) => {
-            eprintln!("oxido-sim: cannot listen for Ctrl-C: {e}");
+            complain(&format!("oxido-sim: cannot listen for Ctrl-C: {e}"));
             return ExitCode::FAILURE;
         }
     };
     let sim = match builder.start().await {
         Ok(sim) => sim,
         Err(e) => {
-            eprintln!("oxido-sim: {e}");
+            complain(&format!("oxido-sim: {e}"));
             return ExitCode::FAILURE;
         }
     };
     // The demo token is a fixed, public test value, so printing it is intended.
-    println!("oxido-sim listening on {}", sim.base_url());
-    println!("demo token: {}", sim.token());
-    println!(
-        "admin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
+    say(&format!(
+        "oxido-sim listening on {}\ndemo token: {}\nadmin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
+        sim.base_url(),
+        sim.token(),
         sim.base_url()
-    );
+    ));
     stop.wait().await;
-    println!("oxido-sim: shutting down");
+    say("oxido-sim: shutting down");
     sim.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Prints a line on stdout. A reader that went away (a closed pipe, a full disk)
+/// must not stop the server, so write errors are ignored.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+}
+
+/// Diagnostics on stderr, ignoring a closed stderr for the same reason.
+fn complain(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// Ctrl-C (and, on Unix, SIGTERM), listened for from the moment it is registered.
@@ -172,7 +205,7 @@ impl StopSignal {
     #[cfg(not(unix))]
     async fn wait(self) {
         if let Err(e) = tokio::signal::ctrl_c().await {
-            eprintln!("oxido-sim: cannot wait for Ctrl-C: {e}");
+            complain(&format!("oxido-sim: cannot wait for Ctrl-C: {e}"));
         }
     }
 }

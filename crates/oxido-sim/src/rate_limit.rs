@@ -97,11 +97,32 @@ impl RateLimiter {
             .clear();
     }
 
-    /// Headers for a request that is not counted (no valid token).
-    pub fn uncounted(&self) -> RateHeaders {
+    /// The token's current state without counting a request, for answers that are
+    /// not counted (a refused body, an injected fault): what the next counted request
+    /// would start from, so a client recording every answer's headers stays right.
+    pub fn peek(&self, key: &Arc<str>) -> RateHeaders {
+        let now = self.origin.elapsed().as_secs();
+        let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        let (used, oldest) = match tokens.get_mut(key) {
+            Some(windows) => {
+                windows.hour.expire(now, HOUR);
+                (windows.hour.total, windows.hour.oldest())
+            }
+            None => (0, None),
+        };
         RateHeaders {
             limit: self.per_hour,
-            remaining: self.per_hour,
+            remaining: self.per_hour.saturating_sub(used),
+            reset: self.origin_unix + (oldest.unwrap_or(now) + HOUR) as i64,
+        }
+    }
+
+    /// Headers of an exhausted limit resetting an hour from now (the
+    /// `exhaust_rate_limit` fault).
+    pub fn exhausted(&self) -> RateHeaders {
+        RateHeaders {
+            limit: self.per_hour,
+            remaining: 0,
             reset: self.unix_now() + HOUR as i64,
         }
     }
@@ -149,5 +170,30 @@ impl RateLimiter {
             remaining: self.per_hour - windows.hour.total,
             reset: reset_of(&windows.hour),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peeking_reports_the_real_state_without_counting() {
+        let limiter = RateLimiter::new(250, 5000);
+        let key: Arc<str> = Arc::from("token");
+        assert_eq!(limiter.peek(&key).remaining, 5000);
+        for _ in 0..3 {
+            limiter.check(&key);
+        }
+        let peeked = limiter.peek(&key);
+        assert_eq!(peeked.remaining, 4997);
+        assert_eq!(limiter.peek(&key), peeked);
+        match limiter.check(&key) {
+            Verdict::Allowed(headers) => {
+                assert_eq!(headers.remaining, 4996);
+                assert_eq!(headers.reset, peeked.reset);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

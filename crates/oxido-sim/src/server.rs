@@ -10,29 +10,52 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use futures::StreamExt;
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+mod conn_io;
+
+use self::conn_io::ApiShapedIo;
 use crate::app::App;
+use crate::auth::Principal;
 use crate::faults::FaultEffect;
-use crate::journal::SeenRequest;
 use crate::rate_limit::{RateHeaders, Verdict};
 use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, PendingError};
 
 /// Largest request body accepted.
 pub(crate) const MAX_BODY_BYTES: usize = 1 << 20;
+/// Largest request head (request line and headers) hyper accepts; past it hyper
+/// itself answers 431. URIs are capped separately by hyper at 65,534 bytes (414).
+pub(crate) const MAX_HEAD_BYTES: usize = 80 * 1024;
+/// Most headers in a request: hyper's default, past which it answers 431 (left at
+/// the default because setting it moves header parsing to the heap).
+pub(crate) const MAX_HEADERS: usize = 100;
 /// How long shutdown waits for in-flight requests before closing connections.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Lets a handler close its own connection without replying.
+/// Connection-level settings of the listener.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ServerConfig {
+    /// Connections served at once; more wait in the kernel's accept backlog.
+    pub max_connections: usize,
+    /// How long a connection may wait for a request head (idle, or slowly sent).
+    pub idle_timeout: Duration,
+    /// How long a client may take to send a request's body.
+    pub body_timeout: Duration,
+}
+
+/// Per-connection facts and controls handed to the pipeline: a switch that lets a
+/// handler close its own connection without replying, and the body read timeout.
 #[derive(Clone)]
 pub(crate) struct ConnControl {
     kill: Arc<Notify>,
+    body_timeout: Duration,
 }
 
 /// Per-request facts the handlers need.
@@ -40,6 +63,61 @@ pub(crate) struct ConnControl {
 pub(crate) struct RequestCtx {
     /// `http://host[:port]` as the client addressed us, for absolute links.
     pub origin: Arc<str>,
+}
+
+/// Why a request body could not be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyFault {
+    /// Larger than [`MAX_BODY_BYTES`] (declared or sent).
+    TooLarge,
+    /// Cut short or badly framed (shorter than its `Content-Length`, bad chunking).
+    Malformed,
+    /// Not finished within the body timeout.
+    TimedOut,
+}
+
+/// Reads a request body: all of it when `keep` (up to [`MAX_BODY_BYTES`]), or only
+/// counts and discards it otherwise, so a request that will be refused cannot make
+/// the server hold its bytes. Returns the body (empty unless kept) and its length.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    keep: bool,
+    timeout: Option<Duration>,
+) -> Result<(Bytes, u64), (BodyFault, u64)> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err((BodyFault::TooLarge, 0));
+    }
+    let mut received = 0u64;
+    let mut kept = Vec::new();
+    let read = async {
+        let mut stream = body.into_data_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| BodyFault::Malformed)?;
+            received = received.saturating_add(chunk.len() as u64);
+            if received > MAX_BODY_BYTES as u64 {
+                return Err(BodyFault::TooLarge);
+            }
+            if keep {
+                kept.extend_from_slice(&chunk);
+            }
+        }
+        Ok(())
+    };
+    let outcome = match timeout {
+        Some(limit) => tokio::time::timeout(limit, read)
+            .await
+            .unwrap_or(Err(BodyFault::TimedOut)),
+        None => read.await,
+    };
+    match outcome {
+        Ok(()) => Ok((Bytes::from(kept), received)),
+        Err(fault) => Err((fault, received)),
+    }
 }
 
 /// Runs around every route: request id, body buffering, request log, faults,
@@ -51,6 +129,14 @@ pub(crate) async fn pipeline(
 ) -> Response {
     let request_id = new_request_id();
     let (mut parts, body) = request.into_parts();
+    // RFC 9112 section 3.2: an HTTP/1.1 request without Host must be answered 400.
+    // (Only over a socket: in-process calls are not HTTP messages.)
+    let over_http = parts.extensions.get::<ConnControl>().is_some();
+    let no_host = !parts.headers.contains_key(header::HOST);
+    if over_http && parts.version == Version::HTTP_11 && no_host {
+        let error = ApiError::bad_request("An HTTP/1.1 request must carry a Host header.");
+        return finish(error.into_response(), &request_id, None).await;
+    }
     parts.extensions.insert(RequestCtx {
         origin: origin(&parts.headers, app.local_addr),
     });
@@ -60,26 +146,45 @@ pub(crate) async fn pipeline(
         return finish(response, &request_id, None).await;
     }
 
-    let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
-    app.journal.record(SeenRequest {
-        method: parts.method.to_string(),
-        path: parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned()),
-        body: body
-            .as_ref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default(),
-    });
-    let Ok(body) = body else {
-        let error = ApiError::payload_too_large(MAX_BODY_BYTES);
-        return finish(
-            error.into_response(),
-            &request_id,
-            Some(app.limiter.uncounted()),
-        )
-        .await;
+    // Who is calling is known from the headers alone: a body is kept only for a
+    // known token, and answers carry rate-limit headers only for one (the token's
+    // real state; a caller without a valid token has no rate-limit state to report).
+    let principal = app.auth.authenticate(&parts.headers);
+    let peek = |p: &Option<Principal>| p.as_ref().map(|p| app.limiter.peek(&p.key));
+    let timeout = parts
+        .extensions
+        .get::<ConnControl>()
+        .map(|c| c.body_timeout);
+    let full_path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |pq| pq.as_str());
+    let body = match read_body(&parts.headers, body, principal.is_some(), timeout).await {
+        Ok((body, len)) => {
+            let kept = principal.is_some().then_some(&body[..]);
+            app.journal.record(&parts.method, full_path, kept, len);
+            body
+        }
+        Err((fault, len)) => {
+            app.journal.record(&parts.method, full_path, None, len);
+            let error = match fault {
+                BodyFault::TooLarge => ApiError::payload_too_large(MAX_BODY_BYTES),
+                BodyFault::Malformed => ApiError::bad_request(
+                    "The request body is shorter than its Content-Length or badly chunked.",
+                ),
+                BodyFault::TimedOut => ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    "The request body was not received in time.",
+                ),
+            };
+            let mut response = finish(error.into_response(), &request_id, peek(&principal)).await;
+            // The rest of the body may still be on its way: this connection is done.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
     };
 
     let plan = app.faults.plan(parts.method.as_str(), parts.uri.path());
@@ -107,14 +212,15 @@ pub(crate) async fn pipeline(
                 *exhaust_rate_limit,
                 *html,
                 &request_id,
+                peek(&principal),
             );
         }
         _ => {}
     }
 
-    let Some(principal) = app.auth.authenticate(&parts.headers) else {
+    let Some(principal) = principal else {
         let response = ApiError::unauthorized().into_response();
-        return finish(response, &request_id, Some(app.limiter.uncounted())).await;
+        return finish(response, &request_id, None).await;
     };
     let rate = match app.limiter.check(&principal.key) {
         Verdict::Allowed(headers) => headers,
@@ -218,6 +324,7 @@ fn faulted_status(
     exhaust_rate_limit: bool,
     html: bool,
     request_id: &str,
+    rate: Option<RateHeaders>,
 ) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = if html {
@@ -237,11 +344,16 @@ fn faulted_status(
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert(HeaderName::from_static("x-request-id"), value);
     }
-    let mut rate = app.limiter.uncounted();
-    if exhaust_rate_limit {
-        rate.remaining = 0;
+    // A replaced status is not counted: report the token's real state, unless the
+    // fault asks for an exhausted limit (then a reset an hour away, as documented).
+    let rate = if exhaust_rate_limit {
+        Some(app.limiter.exhausted())
+    } else {
+        rate
+    };
+    if let Some(rate) = rate {
+        insert_rate_headers(headers, rate);
     }
-    insert_rate_headers(headers, rate);
     if let Some(seconds) = retry_after {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
@@ -295,7 +407,7 @@ fn pad_json(body: &[u8], target: usize) -> Vec<u8> {
     out
 }
 
-fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     let n = fastrand::u128(..);
     let hex = format!("{n:032x}");
     format!(
@@ -331,18 +443,34 @@ pub(crate) async fn bind(addr: SocketAddr) -> Result<TcpListener, crate::Error> 
         .map_err(|source| crate::Error::Bind { addr, source })
 }
 
-/// Accepts connections until `shutdown` flips, then drains them briefly.
+/// Accepts connections until `shutdown` flips, then drains them briefly. At most
+/// `config.max_connections` are served at once: past that the listener stops
+/// accepting until one closes, so newcomers wait in the kernel's backlog.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
+    config: ServerConfig,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let permits = Arc::new(Semaphore::new(config.max_connections));
     let mut connections = JoinSet::new();
     loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            _ = shutdown.changed() => break,
+        };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                    let (router, shutdown) = (router.clone(), shutdown.clone());
+                    connections.spawn(async move {
+                        serve_connection(stream, router, config, shutdown).await;
+                        drop(permit);
+                    });
                 }
                 Err(error) => {
                     // Usually out of file descriptors; back off instead of spinning.
@@ -363,18 +491,34 @@ pub(crate) async fn serve(
     }
 }
 
-async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    config: ServerConfig,
+    mut shutdown: watch::Receiver<bool>,
+) {
     // Small JSON replies on keep-alive connections: don't let Nagle delay them.
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
-    let control = ConnControl { kill: kill.clone() };
+    let control = ConnControl {
+        kill: kill.clone(),
+        body_timeout: config.body_timeout,
+    };
     let service = hyper::service::service_fn(move |mut request: http::Request<Incoming>| {
         request.extensions_mut().insert(control.clone());
         router.clone().oneshot(request.map(Body::new))
     });
+    // hyper answers a malformed request line or headers (400), a URI over 65,534
+    // bytes (414) and a head over MAX_HEAD_BYTES or with more than MAX_HEADERS
+    // headers (431) itself, before any service runs, then closes the connection;
+    // `ApiShapedIo` gives those answers the API's JSON body and an x-request-id.
+    // The header read timeout (the idle timeout) also closes a connection that
+    // sits idle between requests: a slot under the connection cap is not held forever.
     let connection = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .serve_connection(TokioIo::new(stream), service);
+        .header_read_timeout(config.idle_timeout)
+        .max_header_size(MAX_HEAD_BYTES)
+        .serve_connection(TokioIo::new(ApiShapedIo::new(stream)), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}

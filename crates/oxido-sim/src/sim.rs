@@ -26,10 +26,20 @@ pub const DEFAULT_ACTION_DURATION: Duration = Duration::from_secs(3);
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 250;
 /// The API's documented hourly limit.
 pub const DEFAULT_RATE_LIMIT_PER_HOUR: u32 = 5000;
-/// How many actions are kept before the oldest are forgotten.
+/// How many actions each account keeps before its oldest are forgotten.
 pub const DEFAULT_MAX_ACTIONS: usize = 1_000_000;
 /// How many recent requests the request log keeps.
 pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 10_000;
+/// How many bytes the request log may hold (paths, body prefixes and bookkeeping).
+pub const DEFAULT_REQUEST_LOG_BYTES: usize = 8 << 20;
+/// How many connections are served at once unless configured otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// How long a client may take to send a request's body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may wait for a request head, idle or slowly sent. Longer
+/// than the SDK's longest default poll interval (10 s), so a waiting client's
+/// kept-alive connection is not closed under it.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Configures a simulator; see [`Sim::builder`].
 #[derive(Debug, Clone)]
@@ -47,7 +57,11 @@ pub struct SimBuilder {
     faults: Vec<Fault>,
     failures: Vec<ActionFailure>,
     request_log_capacity: usize,
+    request_log_bytes: usize,
     max_actions: usize,
+    max_connections: usize,
+    body_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 impl Default for SimBuilder {
@@ -65,7 +79,11 @@ impl Default for SimBuilder {
             faults: Vec::new(),
             failures: Vec::new(),
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            request_log_bytes: DEFAULT_REQUEST_LOG_BYTES,
             max_actions: DEFAULT_MAX_ACTIONS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -145,8 +163,39 @@ impl SimBuilder {
         self
     }
 
-    /// How many actions to keep (default 1,000,000, about 150 MB); past it the oldest
-    /// action is forgotten, so a long load test stays within bounded memory.
+    /// How many bytes the request log may hold (default 8 MiB); past it the oldest
+    /// entries are forgotten. Each entry keeps at most the first
+    /// [`REQUEST_LOG_BODY_BYTES`](crate::REQUEST_LOG_BODY_BYTES) of its body.
+    pub fn request_log_bytes(mut self, bytes: usize) -> Self {
+        self.request_log_bytes = bytes;
+        self
+    }
+
+    /// How many connections are served at once (default 512); more wait, unaccepted,
+    /// until one closes.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
+        self
+    }
+
+    /// How long a client may take to send a request's body once its head has
+    /// arrived (default 10 s); past it the answer is a 408 and the connection closes.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may wait for a request head, whether idle between
+    /// requests or sending one slowly (default 60 s); past it the connection closes
+    /// without an answer.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How many actions each account keeps (default 1,000,000, about 150 MB); past it
+    /// that account's oldest action is forgotten, so a long load test stays within
+    /// bounded memory and one account's traffic never evicts another's history.
     pub fn max_actions(mut self, max: usize) -> Self {
         self.max_actions = max;
         self
@@ -179,6 +228,16 @@ impl SimBuilder {
         if self.max_actions == 0 {
             return Err(Error::InvalidConfig(
                 "max_actions must be at least 1".into(),
+            ));
+        }
+        if self.max_connections == 0 {
+            return Err(Error::InvalidConfig(
+                "max_connections must be at least 1".into(),
+            ));
+        }
+        if self.body_timeout.is_zero() || self.idle_timeout.is_zero() {
+            return Err(Error::InvalidConfig(
+                "body_timeout and idle_timeout must be longer than zero".into(),
             ));
         }
         if self.per_minute == 0 || self.per_hour == 0 {
@@ -215,7 +274,7 @@ impl SimBuilder {
             self.seed,
             self.auth(),
             RateLimiter::new(self.per_minute, self.per_hour),
-            Journal::new(self.request_log_capacity),
+            Journal::new(self.request_log_capacity, self.request_log_bytes),
             self.admin_token.clone(),
             addr,
             self.action_duration,
@@ -248,7 +307,13 @@ impl SimBuilder {
         })?;
         let app = self.build_app(addr)?;
         let (shutdown, signal) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, routes::router(app.clone()), signal));
+        let config = server::ServerConfig {
+            max_connections: self.max_connections,
+            idle_timeout: self.idle_timeout,
+            body_timeout: self.body_timeout,
+        };
+        let router = routes::router(app.clone());
+        let task = tokio::spawn(server::serve(listener, router, config, signal));
         Ok(Sim {
             addr,
             base_url: format!("http://{addr}"),

@@ -123,10 +123,12 @@ fn ipv6_and_backups_toggle_features() {
     );
     let droplet = h.droplet(3164450);
     assert!(features(&droplet).contains(&"backups".to_owned()));
+    // A weekly SAT 20:00 policy: the emulator's reference week has Saturday 2030-01-12.
     assert_eq!(
         droplet["next_backup_window"]["start"],
-        "2030-01-06T20:00:00Z"
+        "2030-01-12T20:00:00Z"
     );
+    assert_eq!(droplet["next_backup_window"]["end"], "2030-01-13T00:00:00Z");
 
     let args = [
         "change-backup-policy",

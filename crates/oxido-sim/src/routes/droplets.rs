@@ -70,7 +70,7 @@ pub(crate) async fn create(
         app.store
             .create_droplet(who.account, spec, app.action_duration(), &|kind| {
                 app.decide(kind)
-            });
+            })?;
     json(
         StatusCode::ACCEPTED,
         &json!({

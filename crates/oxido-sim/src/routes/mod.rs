@@ -45,11 +45,13 @@ async fn not_found() -> ApiError {
 }
 
 /// The numeric id in path segment `index` (`/v2/x/{id}` has the id at 3);
-/// anything malformed is simply a resource that does not exist.
+/// anything malformed is simply a resource that does not exist. Only the canonical
+/// decimal form names a resource: `+5`, `05`, `0x5` or `5e0` do not.
 pub(crate) fn id_at(uri: &Uri, index: usize) -> Result<u64, ApiError> {
     uri.path()
         .split('/')
         .nth(index)
+        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0'))
         .and_then(|s| s.parse::<u64>().ok())
         .filter(|n| *n > 0)
         .ok_or_else(ApiError::not_found)

@@ -14,6 +14,7 @@ use super::lifecycle::{is_busy, settle};
 use super::model::{
     AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Outcome, Pending,
 };
+use crate::limits;
 use crate::wire::error::ApiError;
 
 /// Which slice of a list the client asked for (`page` from 1).
@@ -84,13 +85,12 @@ pub(crate) struct Data {
     pub next_droplet_id: u64,
     pub next_action_id: u64,
     pub next_image_id: u64,
-    /// Every stored action id, oldest first, for eviction past `max_actions`.
-    order: VecDeque<u64>,
+    /// How many actions each account keeps; past it, that account's oldest is forgotten.
     max_actions: usize,
 }
 
 impl Data {
-    /// An empty data set keeping at most `max_actions` actions.
+    /// An empty data set keeping at most `max_actions` actions per account.
     pub fn empty(max_actions: usize) -> Self {
         Self {
             droplets: HashMap::new(),
@@ -99,34 +99,38 @@ impl Data {
             next_droplet_id: 3_200_000,
             next_action_id: 1_900_000_000,
             next_image_id: 140_000_000,
-            order: VecDeque::new(),
             max_actions: max_actions.max(1),
         }
     }
 
-    /// Records an action for its droplet and account and returns a copy,
-    /// evicting the oldest action once more than `max_actions` are stored.
+    /// Records an action for its droplet and account and returns a copy, evicting
+    /// the account's oldest action once it holds more than `max_actions`. The cap is
+    /// per account, so one account's traffic never evicts another's history.
     pub fn push_action(&mut self, action: Action) -> Action {
         if let Some(droplet) = self.droplets.get_mut(&action.droplet_id) {
             droplet.action_ids.push_back(action.id);
         }
-        self.accounts
-            .entry(action.account)
-            .or_default()
-            .actions
-            .push_back(action.id);
+        let index = self.accounts.entry(action.account).or_default();
+        index.actions.push_back(action.id);
         self.actions.insert(action.id, action);
-        self.order.push_back(action.id);
-        while self.actions.len() > self.max_actions {
-            self.evict_oldest();
+        while self
+            .accounts
+            .get(&action.account)
+            .is_some_and(|index| index.actions.len() > self.max_actions)
+        {
+            self.evict_oldest(action.account);
         }
         action
     }
 
-    // Ids are stored oldest first everywhere, so the globally oldest action is also
-    // the oldest of its droplet and of its account: each removal is O(1).
-    fn evict_oldest(&mut self) {
-        let Some(id) = self.order.pop_front() else {
+    // Ids are stored oldest first everywhere, so the account's oldest action is also
+    // the oldest of its droplet: each removal is O(1).
+    fn evict_oldest(&mut self, account: AccountId) {
+        let Some(id) = self
+            .accounts
+            .get_mut(&account)
+            .and_then(|index| index.actions.pop_front())
+        else {
             return;
         };
         let Some(action) = self.actions.remove(&id) else {
@@ -137,13 +141,6 @@ impl Data {
                 droplet.action_ids.pop_front();
             } else {
                 droplet.action_ids.retain(|x| *x != id);
-            }
-        }
-        if let Some(index) = self.accounts.get_mut(&action.account) {
-            if index.actions.front() == Some(&id) {
-                index.actions.pop_front();
-            } else {
-                index.actions.retain(|x| *x != id);
             }
         }
     }
@@ -349,8 +346,10 @@ impl Store {
         spec: NewDroplet,
         duration: Duration,
         decide: Decide<'_>,
-    ) -> (Droplet, Action) {
+    ) -> Result<(Droplet, Action), ApiError> {
         let mut data = self.write();
+        let held = data.accounts.get(&account).map_or(0, |i| i.droplets.len());
+        limits::room_for_one("droplets", held)?;
         // The clock is read under the lock so start times follow lock order: an action
         // that completed "now" is never seen in progress by a request that came later.
         let timing = Timing {
@@ -398,7 +397,7 @@ impl Store {
             outcome,
         );
         let droplet = data.droplets[&id].clone();
-        (droplet, action)
+        Ok((droplet, action))
     }
 
     /// Deletes a droplet; its actions stay readable under `/v2/actions`.
@@ -521,6 +520,9 @@ fn check_startable(
 ) -> Result<(), ApiError> {
     if is_busy(droplet, actions, now) {
         return Err(ApiError::pending_event());
+    }
+    if matches!(request.effect, Effect::Snapshot) {
+        limits::room_for_one("snapshots on this droplet", droplet.snapshot_ids.len())?;
     }
     if let Effect::Resize { size, .. } = &request.effect {
         if size.disk < droplet.disk {

@@ -144,7 +144,8 @@ pub(crate) fn check_hostname(name: &str) -> Result<(), ApiError> {
         .chars()
         .last()
         .is_some_and(|c| c.is_ascii_alphanumeric());
-    if name.is_empty() || name.len() > 255 || !valid_chars || !valid_ends {
+    if name.is_empty() || name.len() > crate::limits::MAX_NAME_BYTES || !valid_chars || !valid_ends
+    {
         return Err(ApiError::unprocessable(
             "name must be 1-255 characters of letters, digits, '.' and '-', ending with a letter or digit.",
         ));

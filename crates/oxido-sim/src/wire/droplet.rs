@@ -1,5 +1,6 @@
 //! The API's `droplet` object.
 
+use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::Stamp;
@@ -49,12 +50,31 @@ pub(crate) fn droplet_json(d: &Droplet) -> Value {
     })
 }
 
+/// The backup window in a fixed reference week (Sunday 2030-01-06 to Saturday
+/// 2030-01-12), so answers are reproducible: a daily plan's window starts on the
+/// Sunday, a weekly plan's on its weekday; both last four hours and may end on the
+/// next day (never at `24:00`).
 fn next_backup_window(d: &Droplet) -> Value {
-    let hour = d.backup_policy.as_ref().map_or(0, |p| p.hour);
-    json!({
-        "start": format!("2030-01-06T{hour:02}:00:00Z"),
-        "end": format!("2030-01-06T{:02}:00:00Z", hour + 4),
-    })
+    const WEEK: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+    let policy = d.backup_policy.clone().unwrap_or_default();
+    let day = if policy.plan == "weekly" {
+        WEEK.iter().position(|w| *w == policy.weekday).unwrap_or(0)
+    } else {
+        0
+    };
+    // 2030-01-06T00:00:00Z, a Sunday.
+    const SUNDAY: i64 = 1_893_888_000;
+    let start = SUNDAY + day as i64 * 86_400 + i64::from(policy.hour) * 3_600;
+    let window = Timestamp::from_second(start)
+        .ok()
+        .zip(Timestamp::from_second(start + 4 * 3_600).ok());
+    match window {
+        Some((start, end)) => json!({
+            "start": Stamp(start).to_string(),
+            "end": Stamp(end).to_string(),
+        }),
+        None => Value::Null,
+    }
 }
 
 fn image_json(image: &Image) -> Value {
@@ -116,4 +136,45 @@ fn networks(d: &Droplet) -> Value {
         ],
         "v6": v6,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::Seed;
+    use crate::state::model::BackupPolicy;
+
+    fn window(plan: &str, weekday: &str, hour: u8) -> Value {
+        let data = Seed::Demo.data(100);
+        let mut droplet = data.droplets.values().next().unwrap().clone();
+        droplet.backups = true;
+        droplet.backup_policy = Some(BackupPolicy {
+            plan: plan.into(),
+            weekday: weekday.into(),
+            hour,
+        });
+        droplet_json(&droplet)["next_backup_window"].clone()
+    }
+
+    #[test]
+    fn a_weekly_window_falls_on_its_weekday_and_ends_on_a_real_time() {
+        let w = window("weekly", "SAT", 20);
+        assert_eq!(w["start"], "2030-01-12T20:00:00Z");
+        assert_eq!(w["end"], "2030-01-13T00:00:00Z");
+        let start: Timestamp = w["start"].as_str().unwrap().parse().unwrap();
+        // The Unix epoch was a Thursday: day 2 of a Saturday-first count.
+        assert_eq!(start.as_second().div_euclid(86_400).rem_euclid(7), 2);
+        assert_eq!(window("weekly", "MON", 4)["start"], "2030-01-07T04:00:00Z");
+        assert_eq!(window("daily", "SAT", 8)["start"], "2030-01-06T08:00:00Z");
+        for hour in [0, 4, 8, 12, 16, 20] {
+            for day in ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] {
+                let w = window("weekly", day, hour);
+                for edge in ["start", "end"] {
+                    let text = w[edge].as_str().unwrap();
+                    assert!(!text.contains("T24:"), "{text}");
+                    text.parse::<jiff::Timestamp>().unwrap();
+                }
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::action_request::{check_hostname, excerpt};
 use super::body::{opt_bool, opt_str, req_str};
 use super::error::ApiError;
+use crate::limits;
 use crate::state::catalog;
 use crate::state::store::NewDroplet;
 
@@ -44,17 +45,49 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
     .ok_or_else(|| ApiError::unprocessable("image: no image with that slug or id is available."))?;
     let tags = match body.get("tags") {
         None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|t| match t {
-                Value::String(s) if !s.is_empty() && s.len() <= 255 => Ok(s.clone()),
-                _ => Err(ApiError::unprocessable(
-                    "tags must be an array of non-empty strings.",
-                )),
-            })
-            .collect::<Result<_, _>>()?,
+        Some(Value::Array(items)) => {
+            limits::bounded_array("tags", items, limits::MAX_TAGS)?;
+            items
+                .iter()
+                .map(|t| match t {
+                    Value::String(s) => limits::tag("tags", s).map(|()| s.clone()),
+                    _ => Err(ApiError::unprocessable(
+                        "tags must be an array of non-empty strings.",
+                    )),
+                })
+                .collect::<Result<_, _>>()?
+        }
         Some(_) => return Err(ApiError::unprocessable("tags must be an array of strings.")),
     };
+    let vpc_uuid = opt_str(body, "vpc_uuid")?;
+    if let Some(vpc) = vpc_uuid {
+        limits::uuid("vpc_uuid", vpc)?;
+    }
+    // Accepted but not stored: checked so a request the API would refuse is refused here too.
+    if let Some(user_data) = opt_str(body, "user_data")? {
+        limits::bounded_str("user_data", user_data, limits::MAX_USER_DATA_BYTES)?;
+    }
+    id_or_name_array(body, "ssh_keys")?;
+    if let Some(volumes) = opt_array(body, "volumes")? {
+        limits::bounded_array("volumes", volumes, limits::MAX_ARRAY_ITEMS)?;
+        for volume in volumes {
+            match volume {
+                Value::String(id) => limits::uuid("volumes", id)?,
+                _ => {
+                    return Err(ApiError::unprocessable(
+                        "volumes must be an array of UUIDs.",
+                    ));
+                }
+            }
+        }
+    }
+    for flag in [
+        "private_networking",
+        "with_droplet_agent",
+        "public_networking",
+    ] {
+        opt_bool(body, flag)?;
+    }
     Ok(NewDroplet {
         name: name.to_owned(),
         region,
@@ -64,6 +97,41 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         ipv6: opt_bool(body, "ipv6")?.unwrap_or(false),
         monitoring: opt_bool(body, "monitoring")?.unwrap_or(false),
         tags,
-        vpc_uuid: opt_str(body, "vpc_uuid")?.map(str::to_owned),
+        vpc_uuid: vpc_uuid.map(str::to_owned),
     })
+}
+
+fn opt_array<'a>(
+    body: &'a Map<String, Value>,
+    field: &str,
+) -> Result<Option<&'a [Value]>, ApiError> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => Ok(Some(items)),
+        Some(_) => Err(ApiError::unprocessable(format!(
+            "{field} must be an array."
+        ))),
+    }
+}
+
+/// An array of ids or names (`ssh_keys`: key ids or fingerprints), bounded.
+fn id_or_name_array(body: &Map<String, Value>, field: &str) -> Result<(), ApiError> {
+    let Some(items) = opt_array(body, field)? else {
+        return Ok(());
+    };
+    limits::bounded_array(field, items, limits::MAX_ARRAY_ITEMS)?;
+    for item in items {
+        match item {
+            Value::Number(n) if n.as_u64().is_some() => {}
+            Value::String(s) if !s.is_empty() => {
+                limits::bounded_str(field, s, limits::MAX_NAME_BYTES)?;
+            }
+            _ => {
+                return Err(ApiError::unprocessable(format!(
+                    "{field} must be an array of ids or fingerprints."
+                )));
+            }
+        }
+    }
+    Ok(())
 }

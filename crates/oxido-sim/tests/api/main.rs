@@ -7,6 +7,7 @@ mod common;
 mod concurrency;
 mod errors;
 mod faults;
+mod hardening;
 mod hostile;
 mod lifecycle;
 mod pagination;
