@@ -71,11 +71,23 @@ pub(crate) struct ClientInner {
 }
 
 impl ClientInner {
+    /// Keeps the newest snapshot: answers to overlapping requests arrive in any order, so a later reset wins,
+    /// and within the same reset the lower remaining count (the one that counted more requests).
     pub(crate) fn record_rate_limit(&self, snapshot: RateLimit) {
-        *self
+        let mut last = self
             .last_rate_limit
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(snapshot);
+            .unwrap_or_else(PoisonError::into_inner);
+        let newer = match *last {
+            None => true,
+            Some(old) => {
+                snapshot.reset > old.reset
+                    || (snapshot.reset == old.reset && snapshot.remaining <= old.remaining)
+            }
+        };
+        if newer {
+            *last = Some(snapshot);
+        }
     }
 }
 
@@ -568,6 +580,66 @@ mod tests {
             .build()
             .expect_err("zero");
         assert!(err.to_string().contains("max_response_bytes"), "{err}");
+    }
+
+    #[test]
+    fn the_rate_limit_snapshot_never_goes_backwards() {
+        let client = Client::new("t").expect("valid");
+        let snapshot = |remaining, reset| RateLimit {
+            limit: 5000,
+            remaining,
+            reset,
+        };
+        client.inner.record_rate_limit(snapshot(4990, 100));
+        client.inner.record_rate_limit(snapshot(4995, 100));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4990, 100)),
+            "higher remaining, same reset"
+        );
+        client.inner.record_rate_limit(snapshot(4000, 99));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4990, 100)),
+            "earlier reset"
+        );
+        client.inner.record_rate_limit(snapshot(4999, 160));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4999, 160)),
+            "later reset wins"
+        );
+        client.inner.record_rate_limit(snapshot(4980, 160));
+        assert_eq!(client.rate_limit(), Some(snapshot(4980, 160)));
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_are_never_echoed() {
+        for (url, setting) in [
+            ("http://user:hunter2@[::1", "base_url"),
+            ("ftp://user:hunter2@127.0.0.1", "base_url"),
+            ("http://user:hunter2@127.0.0.1/?q", "base_url"),
+            ("http://user:hunter2@127.0.0.1", "base_url"),
+        ] {
+            let builder = Client::builder().token("t").base_url(url);
+            let shown = format!("{builder:?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            let err = builder.build().expect_err(url);
+            let shown = format!("{err} {err:?}");
+            assert!(shown.contains(setting), "{shown}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+        }
+        let err = Client::builder()
+            .token("t")
+            .agent_base_url("https://k:hunter2@agent.example/x y%")
+            .build()
+            .expect_err("credentials");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(
+            redact_url_credentials("https://a:b@c@host:1/p?u=x@y"),
+            "https://<redacted>@host:1/p?u=x@y"
+        );
+        assert_eq!(redact_url_credentials("no url"), "no url");
     }
 
     #[test]
