@@ -111,9 +111,17 @@ impl Client {
     /// # Errors
     /// [`Error::Config`] when neither token variable is set to a non-empty value, or the URL is invalid.
     pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_lookup(|name| std::env::var(name).ok())?.build()
+    }
+
+    /// The builder [`Client::from_env`] makes, with variables read through `lookup`: the first token variable
+    /// set to a non-blank value wins, and a blank base URL counts as unset.
+    pub(crate) fn builder_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
         let token = TOKEN_ENV_VARS
             .iter()
-            .filter_map(|name| std::env::var(name).ok())
+            .filter_map(|name| lookup(name))
             .find(|value| !value.trim().is_empty())
             .ok_or_else(|| {
                 Error::config(format!(
@@ -122,13 +130,10 @@ impl Client {
                 ))
             })?;
         let mut builder = Self::builder().token(token);
-        if let Some(url) = std::env::var(BASE_URL_ENV_VAR)
-            .ok()
-            .filter(|url| !url.trim().is_empty())
-        {
+        if let Some(url) = lookup(BASE_URL_ENV_VAR).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url);
         }
-        builder.build()
+        Ok(builder)
     }
 
     /// The Droplet Actions family: get, list and start actions on Droplets.
@@ -237,6 +242,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<usize>,
     max_event_bytes: Option<usize>,
+    no_proxy: bool,
     inference_base_url: Option<String>,
     inference_access_key: Option<String>,
     agent_base_url: Option<String>,
@@ -313,6 +319,15 @@ impl ClientBuilder {
     #[must_use]
     pub fn max_event_bytes(mut self, limit: usize) -> Self {
         self.max_event_bytes = Some(limit);
+        self
+    }
+
+    /// Ignores the proxy environment variables (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`) and connects
+    /// directly. By default they are honoured, as in most HTTP clients; a client for a local server
+    /// (an emulator on 127.0.0.1) should not send its requests, token included, to a proxy.
+    #[must_use]
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
         self
     }
 
@@ -415,7 +430,11 @@ impl ClientBuilder {
             Error::config("user_agent_suffix: contains characters not allowed in a header")
         })?;
 
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if self.no_proxy {
+            http = http.no_proxy();
+        }
+        let http = http
             .user_agent(user_agent.clone())
             .connect_timeout(self.timeouts.connect)
             // The API never redirects; following one could replay a POST or carry the token elsewhere.
@@ -460,6 +479,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("no_proxy", &self.no_proxy)
             .finish()
     }
 }
@@ -580,6 +600,61 @@ mod tests {
             .build()
             .expect_err("zero");
         assert!(err.to_string().contains("max_response_bytes"), "{err}");
+    }
+
+    fn from_vars(vars: &[(&str, &str)]) -> Result<Client, Error> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        Client::builder_from_lookup(|name| {
+            vars.iter()
+                .find(|(var, _)| var == name)
+                .map(|(_, value)| value.clone())
+        })?
+        .build()
+    }
+
+    fn bearer_of(client: &Client) -> String {
+        String::from_utf8_lossy(client.inner.authorization.as_bytes()).into_owned()
+    }
+
+    #[test]
+    fn from_env_reads_the_token_variables_in_order_and_the_base_url() {
+        let both = from_vars(&[
+            ("DIGITALOCEAN_ACCESS_TOKEN", "second"),
+            ("DIGITALOCEAN_TOKEN", "first"),
+        ])
+        .expect("valid");
+        assert_eq!(bearer_of(&both), "Bearer first");
+        assert_eq!(both.base_url().as_str(), "https://api.digitalocean.com/");
+        let blank_first = from_vars(&[
+            ("DIGITALOCEAN_TOKEN", "  "),
+            ("DIGITALOCEAN_ACCESS_TOKEN", "second"),
+            ("DIGITALOCEAN_API_URL", "http://127.0.0.1:3000/sim"),
+        ])
+        .expect("valid");
+        assert_eq!(bearer_of(&blank_first), "Bearer second");
+        assert_eq!(blank_first.base_url().as_str(), "http://127.0.0.1:3000/sim");
+        let blank_url = from_vars(&[("DIGITALOCEAN_TOKEN", "t"), ("DIGITALOCEAN_API_URL", " ")])
+            .expect("a blank URL counts as unset");
+        assert_eq!(
+            blank_url.base_url().as_str(),
+            "https://api.digitalocean.com/"
+        );
+        let err =
+            from_vars(&[("DIGITALOCEAN_API_URL", "http://127.0.0.1:1")]).expect_err("no token");
+        let text = err.to_string();
+        assert!(
+            text.contains("DIGITALOCEAN_TOKEN") && text.contains("DIGITALOCEAN_ACCESS_TOKEN"),
+            "{text}"
+        );
+        let err = from_vars(&[
+            ("DIGITALOCEAN_TOKEN", "t"),
+            ("DIGITALOCEAN_API_URL", "ftp://x"),
+        ])
+        .expect_err("bad url");
+        assert!(err.to_string().contains("base_url"), "{err}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ const U64_MAX: &str = "18446744073709551615";
 
 fn client(uri: &str, overall: Duration, cap: Duration) -> Client {
     Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(uri)
         .retry(fast_retry().with_rate_limit_wait_cap(cap))
@@ -52,6 +53,7 @@ async fn the_longest_time_limits_work_instead_of_overflowing() {
     let server =
         serve(ResponseTemplate::new(200).set_body_raw(REFERENCE_ACTION, "application/json")).await;
     let client = Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(server.uri())
         .connect_timeout(Duration::MAX)
