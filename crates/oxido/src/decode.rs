@@ -9,12 +9,19 @@ use crate::text::one_line_clipped;
 const DETAIL_CHARS: usize = 300;
 
 /// Decodes `body` as `T`; on failure reports where in the document it went wrong.
+///
+/// A good body is decoded once by plain serde_json; only a failing one is decoded a second time with path
+/// tracking, which costs a little on every value, to name the place.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
 ) -> Result<T, Error> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Decode {
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    tracked.map_err(|err| Error::Decode {
         operation,
         path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
         message: one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
