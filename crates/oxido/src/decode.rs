@@ -28,6 +28,16 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     })
 }
 
+/// A body that is text (YAML, CSV): it must be UTF-8.
+#[allow(dead_code)] // used by generated operations that answer text
+pub(crate) fn decode_text(operation: &'static str, body: &[u8]) -> Result<String, Error> {
+    String::from_utf8(body.to_vec()).map_err(|err| Error::Decode {
+        operation,
+        path: ".".to_owned(),
+        message: format!("the body is not UTF-8 text ({err})"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +90,16 @@ mod tests {
             .expect_err("wrong type")
             .to_string();
         assert!(line.len() < 1_000, "{} bytes", line.len());
+    }
+
+    #[test]
+    fn text_bodies_must_be_utf8() {
+        assert_eq!(
+            decode_text("k.get", b"apiVersion: v1\n").expect("text"),
+            "apiVersion: v1\n"
+        );
+        let err = decode_text("k.get", b"\xff\xfe").expect_err("not utf-8");
+        assert!(err.to_string().contains("k.get"), "{err}");
     }
 
     #[test]
