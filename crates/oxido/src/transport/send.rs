@@ -177,6 +177,16 @@ async fn execute_answer(
     result
 }
 
+/// The base URL of `host`, when it has one (a presigned URL has none; an agent URL may not be set).
+pub(crate) fn host_base(inner: &ClientInner, host: Host) -> Option<&url::Url> {
+    match host {
+        Host::Api => Some(&inner.base_url),
+        Host::Inference => Some(&inner.inference_base_url),
+        Host::Agent => inner.agent_base_url.as_ref(),
+        Host::Absolute => None,
+    }
+}
+
 /// The URL and the `Authorization` header (none for a presigned URL) of `request`.
 fn target<'a>(
     inner: &'a ClientInner,
@@ -366,7 +376,11 @@ fn on_answer(
     };
     // An error body is parsed once, here, for both the trace and the error.
     let parsed = (!success).then(|| ErrorBody::parse(&body));
-    let request_id = error_body::request_id(&headers, parsed.as_ref());
+    // Only traces show a success's request id; skip the lookup and copy when nobody listens.
+    let traced = !span.is_disabled() || tracing::enabled!(target: "oxido", tracing::Level::DEBUG);
+    let request_id = traced
+        .then(|| error_body::request_id(&headers, parsed.as_ref()))
+        .flatten();
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
