@@ -26,6 +26,7 @@
 mod admin;
 mod app;
 mod auth;
+mod engine;
 mod error;
 mod faults;
 mod in_process;

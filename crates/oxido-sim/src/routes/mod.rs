@@ -35,13 +35,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v2/actions", get(actions::list))
         .route("/v2/actions/{action_id}", get(actions::get_one))
         .nest("/_sim", crate::admin::router())
-        .fallback(not_found)
+        .fallback(crate::engine::handle)
+        .method_not_allowed_fallback(crate::engine::handle)
         .layer(from_fn_with_state(app.clone(), crate::server::pipeline))
         .with_state(app)
-}
-
-async fn not_found() -> ApiError {
-    ApiError::not_found()
 }
 
 /// The numeric id in path segment `index` (`/v2/x/{id}` has the id at 3);
