@@ -45,6 +45,27 @@ pub mod __fuzz {
     pub use crate::in_process::InProcess;
 }
 
+/// The emulator's reading of the vendored description, for tests; not a stable API.
+#[doc(hidden)]
+pub mod __spec {
+    /// Number of operations routed.
+    pub fn operation_count() -> usize {
+        crate::engine::spec::OPS.len()
+    }
+
+    /// The success response's JSON Schema (OpenAPI 3.0 rewritten as JSON Schema
+    /// 2020-12, definitions inlined under `$defs`) of `method path`, if it documents one.
+    pub fn response_schema(method: &str, path: &str) -> Option<serde_json::Value> {
+        let index = crate::engine::spec::OPS
+            .iter()
+            .position(|op| op.method.as_str() == method && op.path == path)?;
+        crate::engine::spec::operation(index)
+            .response
+            .as_ref()
+            .map(|doc| doc.schema.clone())
+    }
+}
+
 pub use error::Error;
 pub use faults::{ActionFailure, Fault, FaultEffect, FaultId};
 pub use journal::SeenRequest;

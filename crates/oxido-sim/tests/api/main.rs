@@ -6,6 +6,7 @@ mod binary;
 mod common;
 mod concurrency;
 mod errors;
+mod every_operation;
 mod faults;
 mod hostile;
 mod lifecycle;

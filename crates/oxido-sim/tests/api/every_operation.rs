@@ -1,0 +1,264 @@
+//! Every operation's documented example request, sent with plain reqwest to a fresh
+//! demo emulator in the order reads, writes, deletes. Each must answer 2xx with a body
+//! valid for its response schema, unless `unanswerable.txt` lists it with a reason.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use oxido_sim::Sim;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use crate::common::client;
+
+const UNANSWERABLE: &str = include_str!("unanswerable.txt");
+
+fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/digitalocean-openapi.json");
+    let bytes = std::fs::read(path).expect("the vendored spec is readable");
+    serde_json::from_slice(&bytes).expect("the vendored spec is JSON")
+}
+
+fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(r) => value = spec.pointer(&r[1..]).expect("reference resolves"),
+            None => break,
+        }
+    }
+    value
+}
+
+fn example_of(spec: &Value, holder: &Value) -> Option<Value> {
+    if let Some(example) = holder.get("example") {
+        return Some(example.clone());
+    }
+    let first = holder.get("examples")?.as_object()?.values().next()?;
+    resolve(spec, first).get("value").cloned()
+}
+
+/// A body with only the required members, from the schema's examples where it has them.
+fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
+    let schema = resolve(spec, schema);
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        return values[0].clone();
+    }
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        let mut merged = Map::new();
+        for part in parts {
+            if let Value::Object(m) = required_only(spec, part, depth + 1) {
+                merged.extend(m);
+            }
+        }
+        return Value::Object(merged);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(alternatives)) = schema.get(key) {
+            return required_only(spec, &alternatives[0], depth + 1);
+        }
+    }
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or(
+        if schema.get("properties").is_some() {
+            "object"
+        } else {
+            "string"
+        },
+    );
+    match kind {
+        "object" => {
+            let mut out = Map::new();
+            if depth < 10 {
+                for name in schema["required"].as_array().into_iter().flatten() {
+                    let name = name.as_str().unwrap_or_default();
+                    let prop = &schema["properties"][name];
+                    out.insert(name.to_owned(), required_only(spec, prop, depth + 1));
+                }
+            }
+            Value::Object(out)
+        }
+        "array" => json!([required_only(spec, &schema["items"], depth + 1)]),
+        "integer" | "number" => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
+        "boolean" => json!(true),
+        _ => match schema.get("format").and_then(Value::as_str) {
+            Some("uuid") => json!("3d3c6d4e-7c5a-4b8e-9f10-2a1b3c4d5e6f"),
+            Some("date-time") => json!("2026-01-01T00:00:00Z"),
+            Some("ipv4") => json!("192.0.2.10"),
+            Some("email") => json!("sammy@example.com"),
+            _ => json!("example"),
+        },
+    }
+}
+
+#[derive(Debug)]
+struct Example {
+    method: String,
+    template: String,
+    url: String,
+    body: Option<(Vec<u8>, String)>,
+}
+
+fn examples(spec: &Value) -> Vec<Example> {
+    let mut out = Vec::new();
+    for (template, item) in spec["paths"].as_object().expect("paths") {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            let Some(op) = item.get(method) else { continue };
+            let params: Vec<&Value> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(item["parameters"].as_array().into_iter().flatten())
+                .map(|p| resolve(spec, p))
+                .collect();
+            let value_of = |p: &Value| {
+                let v = example_of(spec, p)
+                    .or_else(|| resolve(spec, &p["schema"]).get("example").cloned())
+                    .unwrap_or(Value::Null);
+                match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                }
+            };
+            let mut url = template.clone();
+            let mut query = Vec::new();
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or_default();
+                match p["in"].as_str() {
+                    Some("path") => {
+                        let value = value_of(p);
+                        let encoded = utf8_percent_encode(&value, NON_ALPHANUMERIC).to_string();
+                        url = url.replace(&format!("{{{name}}}"), &encoded);
+                    }
+                    Some("query") if p["required"] == true => {
+                        query.push(format!(
+                            "{name}={}",
+                            utf8_percent_encode(&value_of(p), NON_ALPHANUMERIC)
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            if !query.is_empty() {
+                url = format!("{url}?{}", query.join("&"));
+            }
+            let body = op.get("requestBody").map(|b| {
+                let b = resolve(spec, b);
+                let (media, content) = b["content"]
+                    .as_object()
+                    .and_then(|c| c.iter().next())
+                    .expect("a request body has content");
+                if media.contains("json") {
+                    let value = example_of(spec, content)
+                        .unwrap_or_else(|| required_only(spec, &content["schema"], 0));
+                    (serde_json::to_vec(&value).expect("serializes"), media.clone())
+                } else {
+                    (b"example bytes".to_vec(), media.clone())
+                }
+            });
+            out.push(Example {
+                method: method.to_uppercase(),
+                template: template.clone(),
+                url,
+                body,
+            });
+        }
+    }
+    // Reads, then writes, then deletes (innermost first, so parents go last).
+    out.sort_by_key(|e| {
+        let phase = match e.method.as_str() {
+            "GET" => 0,
+            "DELETE" => 2,
+            _ => 1,
+        };
+        let depth = if phase == 2 {
+            usize::MAX - e.template.matches('/').count()
+        } else {
+            0
+        };
+        (phase, depth, e.template.clone())
+    });
+    out
+}
+
+fn unanswerable() -> BTreeSet<String> {
+    UNANSWERABLE
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" | ").map(|(op, _)| op.trim().to_owned()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_example_request_answers_2xx_in_read_write_delete_order() {
+    let spec = spec();
+    let sim = Sim::builder()
+        .rate_limit_per_minute(100_000)
+        .rate_limit_per_hour(1_000_000)
+        .action_duration(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("sim starts");
+    let examples = examples(&spec);
+    assert_eq!(examples.len(), oxido_sim::__spec::operation_count());
+    let client = client();
+    let listed = unanswerable();
+    let mut answered = 0;
+    let mut unexpected = Vec::new();
+    for example in &examples {
+        let key = format!("{} {}", example.method, example.template);
+        let method = Method::from_bytes(example.method.as_bytes()).expect("method");
+        let mut request = client
+            .request(method, format!("{}{}", sim.base_url(), example.url))
+            .bearer_auth(sim.token());
+        if let Some((bytes, media)) = &example.body {
+            request = request
+                .header("content-type", media.as_str())
+                .body(bytes.clone());
+        }
+        let response = request.send().await.expect("answered");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = response.text().await.expect("body");
+        let mut problem = None;
+        if !status.is_success() {
+            problem = Some(format!("{status}: {}", text.chars().take(300).collect::<String>()));
+        } else if content_type.starts_with("application/json") && !text.is_empty() {
+            let body: Value = serde_json::from_str(&text).expect("a JSON answer parses");
+            if let Some(schema) = oxido_sim::__spec::response_schema(&example.method, &example.template) {
+                let validator = jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .expect("response schema compiles");
+                if let Err(error) = validator.validate(&body) {
+                    problem = Some(format!(
+                        "answer does not match its schema at {}: {error}",
+                        error.instance_path()
+                    ));
+                }
+            }
+        }
+        match problem {
+            None => answered += 1,
+            Some(why) => {
+                println!("FAIL {key} -> {}: {why}", example.url);
+                if !listed.contains(&key) {
+                    unexpected.push(key);
+                }
+            }
+        }
+    }
+    println!("{answered}/{} answered 2xx", examples.len());
+    assert!(
+        unexpected.is_empty(),
+        "{} operations failed that unanswerable.txt does not list: {unexpected:#?}",
+        unexpected.len()
+    );
+}
