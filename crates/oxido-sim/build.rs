@@ -40,20 +40,6 @@ fn main() {
             let start = details.len();
             details.push_str(&serde_json::to_string(&detail.json).expect("serializes"));
             let end = details.len();
-            let servers = op
-                .get("servers")
-                .or_else(|| item.get("servers"))
-                .and_then(|s| s[0]["url"].as_str())
-                .unwrap_or("");
-            let host = if servers.contains("inference") {
-                "Inference"
-            } else if servers.contains("agent_url") {
-                "Agent"
-            } else if path.starts_with("/<") {
-                "Presigned"
-            } else {
-                "Api"
-            };
             // Each path parameter's documented example, in template order, as text.
             let examples: Vec<String> = path
                 .split('/')
@@ -74,7 +60,7 @@ fn main() {
                 .collect();
             writeln!(
                 table,
-                "    OpMeta {{ id: {:?}, method: Method::{}, path: {:?}, host: Host::{host}, status: {}, \
+                "    OpMeta {{ id: {:?}, method: Method::{}, path: {:?}, status: {}, \
                  request_media: {:?}, request_required: {}, response_media: {:?}, examples: &{examples:?}, \
                  detail: ({start}, {end}) }},",
                 op["operationId"].as_str().unwrap_or(""),
@@ -144,8 +130,8 @@ fn operation_detail(spec: &Value, item: &Value, op: &Value) -> Detail {
             continue;
         }
         let schema = param.get("schema").cloned().unwrap_or(json!({}));
-        let example = first_example(spec, param)
-            .or_else(|| resolve(spec, &schema).get("example").cloned());
+        let example =
+            first_example(spec, param).or_else(|| resolve(spec, &schema).get("example").cloned());
         params.push(json!({
             "name": name,
             "in": location,
@@ -175,7 +161,13 @@ fn operation_detail(spec: &Value, item: &Value, op: &Value) -> Detail {
     let (status, response) = responses
         .iter()
         .find(|(code, _)| code.starts_with('2'))
-        .or_else(|| responses.iter().find(|(code, _)| code.as_bytes()[0].is_ascii_digit()))
+        // A retired endpoint documents only errors; it answers its 410.
+        .or_else(|| responses.iter().find(|(code, _)| code.as_str() == "410"))
+        .or_else(|| {
+            responses
+                .iter()
+                .find(|(code, _)| code.as_bytes()[0].is_ascii_digit())
+        })
         .map(|(code, r)| (code.parse::<u16>().unwrap_or(200), resolve(spec, r)))
         .expect("an operation documents a response");
     let mut response_media = String::new();
@@ -268,11 +260,22 @@ fn convert(spec: &Value, schema: &Value, mode: Mode, needed: &mut BTreeSet<Strin
                     .as_array()
                     .map(|a| a.iter().map(|v| convert(spec, v, mode, needed)).collect())
                     .unwrap_or_default();
-                out.insert(key.clone(), Value::Array(list));
+                // With a discriminator the `type` member picks the shape, so shapes that
+                // overlap (a snapshot action is also a plain action) are not an error.
+                let key = if key == "oneOf" && obj.contains_key("discriminator") {
+                    "anyOf".to_owned()
+                } else {
+                    key.clone()
+                };
+                out.insert(key, Value::Array(list));
             }
             "required" => {
                 // readOnly members are required only in answers, writeOnly only in requests.
-                let skip = if mode == Mode::Request { "readOnly" } else { "writeOnly" };
+                let skip = if mode == Mode::Request {
+                    "readOnly"
+                } else {
+                    "writeOnly"
+                };
                 let kept: Vec<Value> = value
                     .as_array()
                     .into_iter()
@@ -297,7 +300,10 @@ fn convert(spec: &Value, schema: &Value, mode: Mode, needed: &mut BTreeSet<Strin
             }
         }
     }
-    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         match obj.get(flag) {
             Some(Value::Bool(true)) => {
                 if let Some(b) = out.remove(bound) {

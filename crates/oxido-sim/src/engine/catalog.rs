@@ -24,7 +24,6 @@ pub(crate) enum Kind {
 /// A collection: a template path whose `{param}` child addresses one item.
 #[derive(Debug)]
 pub(crate) struct Collection {
-    pub path: &'static str,
     pub param: &'static str,
     pub read: Option<usize>,
     pub list: Option<usize>,
@@ -69,7 +68,6 @@ impl Catalog {
             {
                 let index = *by_path.entry(head).or_insert_with(|| {
                     collections.push(Collection {
-                        path: head,
                         param: name,
                         read: None,
                         list: None,
@@ -181,12 +179,14 @@ pub(crate) fn concrete(template: &Template, values: &[String], depth: usize) -> 
 /// The documented-or-generated answer of an operation, made once.
 pub(crate) fn template(op: usize) -> &'static Value {
     let operation = operation(op);
-    operation.template.get_or_init(|| match &operation.response {
-        Some(doc) if operation.meta.response_media.contains("json") => {
-            conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref())
-        }
-        _ => Value::Null,
-    })
+    operation
+        .template
+        .get_or_init(|| match &operation.response {
+            Some(doc) if operation.meta.response_media.contains("json") => {
+                conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref())
+            }
+            _ => Value::Null,
+        })
 }
 
 /// The member of an answer that holds the single object (`{"volume": {...}}`), if any.
@@ -207,7 +207,9 @@ pub(crate) fn list_member(answer: &Value) -> Option<&str> {
     let obj = answer.as_object()?;
     obj.iter()
         .find(|(k, v)| {
-            *k != "links" && *k != "meta" && v.as_array().is_some_and(|a| a.iter().all(Value::is_object))
+            *k != "links"
+                && *k != "meta"
+                && v.as_array().is_some_and(|a| a.iter().all(Value::is_object))
         })
         .map(|(k, _)| k.as_str())
 }

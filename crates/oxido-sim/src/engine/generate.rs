@@ -72,6 +72,39 @@ fn fits(value: &Value, schema: &Value) -> bool {
 
 /// A value for `schema`; `rich` prefers documented examples, otherwise plain valid values.
 pub(crate) fn generate(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
+    let mut value = shaped(root, schema, rich, depth);
+    if let Value::Object(map) = &mut value {
+        fill_required(root, schema, map, 0);
+    }
+    value
+}
+
+/// Adds members a schema requires without describing them (the description has a few).
+fn fill_required(root: &Value, schema: &Value, map: &mut Map<String, Value>, depth: u32) {
+    let schema = resolve(root, schema);
+    if depth > 8 {
+        return;
+    }
+    for name in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = name.as_str()
+            && !map.contains_key(name)
+        {
+            map.insert(name.to_owned(), Value::String("example".to_owned()));
+        }
+    }
+    if let Some(Value::Array(parts)) = schema.get("allOf") {
+        for part in parts {
+            fill_required(root, part, map, depth + 1);
+        }
+    }
+}
+
+fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
     let schema = resolve(root, schema);
     if let Some(value) = schema.get("const") {
         return value.clone();
@@ -184,10 +217,12 @@ fn object(root: &Value, schema: &Value, rich: bool, depth: u32) -> Option<Value>
 fn number(schema: &Value, integer: bool) -> Value {
     let min = schema.get("minimum").and_then(Value::as_f64);
     let xmin = schema.get("exclusiveMinimum").and_then(Value::as_f64);
-    let max = schema
-        .get("maximum")
-        .and_then(Value::as_f64)
-        .or_else(|| schema.get("exclusiveMaximum").and_then(Value::as_f64).map(|m| m - 1.0));
+    let max = schema.get("maximum").and_then(Value::as_f64).or_else(|| {
+        schema
+            .get("exclusiveMaximum")
+            .and_then(Value::as_f64)
+            .map(|m| m - 1.0)
+    });
     let mut n = match (min, xmin) {
         (Some(m), _) => m,
         (None, Some(x)) => x + 1.0,
@@ -218,7 +253,10 @@ fn string(schema: &Value) -> String {
         _ => "example".to_owned(),
     };
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     let mut s = base;
     while s.chars().count() < min {
         s.push('x');

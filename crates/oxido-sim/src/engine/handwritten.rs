@@ -4,13 +4,25 @@
 //! To hand-write an operation over the engine, add its `operationId` to `dispatch`;
 //! the request arrives parsed and validated in a [`Call`].
 
-use axum::response::Response;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use jiff::Timestamp;
+use serde_json::{Map, Value, json};
 
 use super::Call;
+use crate::app::App;
+use crate::auth::Principal;
+use crate::server::RequestCtx;
 use crate::state::store::Paging;
-use crate::wire::error::ApiError;
+use crate::wire::body::json_object;
+use crate::wire::droplet::droplet_json;
+use crate::wire::error::{ApiError, json};
 
 /// Whether an item lives in a hand-written store; `None` if the engine owns the collection.
 pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option<bool> {
@@ -18,7 +30,11 @@ pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option
         "/v2/droplets" => Some(
             id.parse::<u64>()
                 .ok()
-                .and_then(|id| call.app.store.droplet(call.who.account, id, Timestamp::now()))
+                .and_then(|id| {
+                    call.app
+                        .store
+                        .droplet(call.who.account, id, Timestamp::now())
+                })
                 .is_some(),
         ),
         _ => None,
@@ -30,6 +46,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let id = super::spec::OPS[call.op].id;
     match id {
         "droplets_destroy_byTag" => destroy_by_tag(call).map(Some),
+        "inference_create_batch_file" => create_batch_file(call).map(Some),
         _ => Ok(None),
     }
 }
@@ -55,4 +72,153 @@ fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
         call.app.store.delete_droplet(call.who.account, droplet.id);
     }
     Ok(super::empty(StatusCode::NO_CONTENT))
+}
+
+/// Most Droplets one request may create, as the API allows.
+const MAX_NAMES: usize = 10;
+
+/// POST /v2/droplets: one Droplet (`name`) through the hand-written route, or several
+/// (`names`), each created as if requested alone and all answered together.
+pub(crate) async fn create_droplets(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Principal>,
+    Extension(ctx): Extension<RequestCtx>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let object = json_object(&body)?;
+    let Some(names) = object.get("names") else {
+        return crate::routes::droplets::create(State(app), Extension(who), Extension(ctx), body)
+            .await;
+    };
+    crate::routes::require_write(&who)?;
+    let names: Vec<&str> = names
+        .as_array()
+        .filter(|n| !n.is_empty() && n.len() <= MAX_NAMES)
+        .and_then(|n| n.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+        .ok_or_else(|| {
+            ApiError::unprocessable(format!(
+                "names: must be an array of 1 to {MAX_NAMES} strings"
+            ))
+        })?;
+    if object.contains_key("name") {
+        return Err(ApiError::unprocessable(
+            "name: give either name or names, not both",
+        ));
+    }
+    // Every name is checked before any Droplet is made.
+    let mut specs = Vec::with_capacity(names.len());
+    for name in &names {
+        let mut one: Map<String, Value> = object.clone();
+        one.remove("names");
+        one.insert("name".into(), Value::String((*name).to_owned()));
+        specs.push(crate::wire::droplet_request::parse(&one)?);
+    }
+    let mut droplets = Vec::new();
+    let mut actions = Vec::new();
+    for spec in specs {
+        let (droplet, action) =
+            app.store
+                .create_droplet(who.account, spec, app.action_duration(), &|kind| {
+                    app.decide(kind)
+                });
+        droplets.push(droplet_json(&droplet));
+        actions.push(json!({
+            "id": action.id,
+            "rel": "create",
+            "href": format!("{}/v2/actions/{}", ctx.origin, action.id),
+        }));
+    }
+    json(
+        StatusCode::ACCEPTED,
+        &json!({ "droplets": droplets, "links": { "actions": actions } }),
+    )
+}
+
+/// Most presigned uploads remembered at once; the oldest is forgotten past it.
+const MAX_UPLOADS: usize = 1_000;
+
+/// Presigned upload slots handed out by `POST /v1/batches/files`: file id → signature.
+#[derive(Debug, Default)]
+pub(crate) struct Uploads {
+    slots: Mutex<VecDeque<(String, String, Option<usize>)>>,
+}
+
+impl Uploads {
+    fn open(&self, file_id: &str) -> String {
+        let signature = super::generate::uuid().replace('-', "");
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if slots.len() >= MAX_UPLOADS {
+            slots.pop_front();
+        }
+        slots.push_back((file_id.to_owned(), signature.clone(), None));
+        signature
+    }
+
+    fn fill(&self, file_id: &str, signature: &str, size: usize) -> bool {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        match slots
+            .iter_mut()
+            .find(|(id, sig, _)| id == file_id && sig == signature)
+        {
+            Some(slot) => {
+                slot.2 = Some(size);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn clear(&self) {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// Where presigned uploads go: outside the API's paths, so they carry no token.
+pub(crate) const UPLOAD_PREFIX: &str = "/_sim/uploads/";
+
+/// POST /v1/batches/files: a file id and a presigned URL on this emulator to PUT it to.
+fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
+    let mut answer = super::catalog::template(call.op).clone();
+    let file_id = super::generate::uuid();
+    let signature = call.app.engine.uploads.open(&file_id);
+    if let Some(map) = answer.as_object_mut() {
+        map.insert("file_id".into(), Value::String(file_id.clone()));
+        map.insert(
+            "upload_url".into(),
+            Value::String(format!(
+                "{}{UPLOAD_PREFIX}{file_id}?signature={signature}",
+                call.origin
+            )),
+        );
+    }
+    super::answer(call.op, Some(answer))
+}
+
+/// PUT to a presigned upload URL: no token, the signature in the URL is the credential.
+pub(crate) async fn upload(app: &App, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if parts.method != http::Method::PUT {
+        return ApiError::method_not_allowed().into_response();
+    }
+    let file_id = parts
+        .uri
+        .path()
+        .strip_prefix(UPLOAD_PREFIX)
+        .unwrap_or_default()
+        .to_owned();
+    let signature = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "signature")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES).await else {
+        return ApiError::payload_too_large(crate::server::MAX_BODY_BYTES).into_response();
+    };
+    if app.engine.uploads.fill(&file_id, &signature, bytes.len()) {
+        super::empty(StatusCode::OK)
+    } else {
+        ApiError::forbidden().into_response()
+    }
 }

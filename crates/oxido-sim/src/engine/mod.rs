@@ -25,7 +25,9 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde_json::{Map, Value};
 
-use self::catalog::{Catalog, Kind, concrete, id_field, item_template, list_member, template, wrapper};
+use self::catalog::{
+    Catalog, Kind, concrete, id_field, item_template, list_member, template, wrapper,
+};
 use self::router::Template;
 use self::spec::{Method, operation};
 use self::store::{AccountData, EngineStore, oversized};
@@ -50,6 +52,7 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(500_000_000);
 #[derive(Debug, Default)]
 pub(crate) struct Engine {
     pub store: EngineStore,
+    pub uploads: handwritten::Uploads,
 }
 
 impl Engine {
@@ -62,6 +65,7 @@ impl Engine {
     /// Back to the seed (the demo objects reappear on first touch).
     pub fn reset(&self) {
         self.store.clear();
+        self.uploads.clear();
     }
 }
 
@@ -88,6 +92,9 @@ pub(crate) struct Call<'a> {
 }
 
 async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
+    if request.uri().path().starts_with(handwritten::UPLOAD_PREFIX) {
+        return Ok(handwritten::upload(app, request).await);
+    }
     let (parts, body) = request.into_parts();
     let catalog = catalog();
     let matched = catalog
@@ -165,9 +172,8 @@ fn request_body(
         }
         return Ok(None);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        ApiError::bad_request(format!("The request body is not valid JSON: {e}"))
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
     if let Some(validator) = &doc.validator {
         validate::body(validator, &value)?;
     }
@@ -299,7 +305,10 @@ pub(crate) fn answer(op: usize, value: Option<Value>) -> Result<Response, ApiErr
             None => Ok(empty(status)),
         };
     }
-    let example = operation(op).response.as_ref().and_then(|d| d.example.clone());
+    let example = operation(op)
+        .response
+        .as_ref()
+        .and_then(|d| d.example.clone());
     let text: Vec<u8> = match (example, meta.response_media) {
         (Some(Value::String(s)), _) => s.into_bytes(),
         (_, "text/csv") => b"date,description,amount\n2026-01-01,Droplet usage,12.00\n".to_vec(),
@@ -394,9 +403,11 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
     let items = addressed(call);
     let kind = catalog.kinds[call.op];
     let own = match kind {
-        Kind::List(_) | Kind::Create(_) => {
-            Some(concrete(call.template, &call.values, call.template.literals.len()))
-        }
+        Kind::List(_) | Kind::Create(_) => Some(concrete(
+            call.template,
+            &call.values,
+            call.template.literals.len(),
+        )),
         _ => None,
     };
     let mut paths: Vec<&str> = items.iter().map(|(_, p, _)| p.as_str()).collect();
@@ -412,6 +423,10 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
                 return Err(ApiError::not_found());
             }
         }
+    }
+    if !status_of(call.op).is_success() {
+        // A retired endpoint: its documented error.
+        return static_answer(call);
     }
     match kind {
         Kind::List(c) => list(call, c, own.as_deref().unwrap_or_default()),

@@ -39,22 +39,12 @@ impl Method {
     }
 }
 
-/// Which server an operation lives on; all of them share the emulator's listener.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Host {
-    Api,
-    Inference,
-    Agent,
-    Presigned,
-}
-
 /// One operation as the build script recorded it.
 #[derive(Debug)]
 pub(crate) struct OpMeta {
     pub id: &'static str,
     pub method: Method,
     pub path: &'static str,
-    pub host: Host,
     /// The documented success status (or the only documented status, for a retired endpoint).
     pub status: u16,
     pub request_media: &'static str,
@@ -85,7 +75,6 @@ pub(crate) struct Param {
     pub required: bool,
     pub schema: Value,
     pub validator: Option<Validator>,
-    pub example: Value,
 }
 
 /// A request or response document: schema, compiled validator, documented example.
@@ -161,7 +150,6 @@ fn parse(index: usize) -> Operation {
                 required: p["required"].as_bool().unwrap_or(false),
                 validator: compile(&schema),
                 schema,
-                example: p["example"].take(),
             }
         })
         .collect();

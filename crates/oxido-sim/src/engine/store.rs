@@ -143,7 +143,9 @@ impl EngineStore {
     }
 
     pub fn write(&self) -> RwLockWriteGuard<'_, HashMap<AccountId, AccountData>> {
-        self.accounts.write().unwrap_or_else(PoisonError::into_inner)
+        self.accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub fn clear(&self) {

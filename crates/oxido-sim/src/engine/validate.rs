@@ -25,7 +25,11 @@ fn wanted_type(param: &Param) -> &str {
     let schema = resolve(&param.schema, &param.schema);
     match schema.get("type") {
         Some(Value::String(t)) => t,
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("string"),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("string"),
         _ => "string",
     }
 }
@@ -170,7 +174,11 @@ pub(crate) fn located(error: &ValidationError<'_>) -> String {
         .map(|s| s.to_string())
         .collect();
     if let ValidationErrorKind::Required { property } = error.kind() {
-        field.push(property.as_str().map_or_else(|| property.to_string(), str::to_owned));
+        field.push(
+            property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_owned),
+        );
     }
     if field.is_empty() {
         format!("request body: {}", describe(error))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use http::Uri;
 
 use crate::app::App;
@@ -18,7 +18,12 @@ use crate::wire::error::ApiError;
 /// The whole application: API routes, admin routes, and the pipeline around them.
 pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/v2/droplets", get(droplets::list).post(droplets::create))
+        .route(
+            "/v2/droplets",
+            get(droplets::list).post(crate::engine::handwritten::create_droplets),
+        )
+        // A literal the `{droplet_id}` route below would otherwise take.
+        .route("/v2/droplets/autoscale", any(crate::engine::handle))
         .route("/v2/droplets/actions", post(droplet_actions::post_by_tag))
         .route(
             "/v2/droplets/{droplet_id}",

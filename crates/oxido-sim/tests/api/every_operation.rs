@@ -15,7 +15,10 @@ use crate::common::client;
 const UNANSWERABLE: &str = include_str!("unanswerable.txt");
 
 fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../spec/digitalocean-openapi.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../spec/digitalocean-openapi.json"
+    );
     let bytes = std::fs::read(path).expect("the vendored spec is readable");
     serde_json::from_slice(&bytes).expect("the vendored spec is JSON")
 }
@@ -47,14 +50,15 @@ fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
     if let Some(Value::Array(values)) = schema.get("enum") {
         return values[0].clone();
     }
-    if let Some(Value::Array(parts)) = schema.get("allOf") {
-        let mut merged = Map::new();
-        for part in parts {
-            if let Value::Object(m) = required_only(spec, part, depth + 1) {
-                merged.extend(m);
-            }
+    if schema.get("allOf").is_some() {
+        let (mut properties, mut required) = (Map::new(), Vec::new());
+        flatten(spec, schema, &mut properties, &mut required);
+        let mut out = Map::new();
+        for name in required {
+            let prop = properties.get(&name).cloned().unwrap_or(Value::Null);
+            out.insert(name, required_only(spec, &prop, depth + 1));
         }
-        return Value::Object(merged);
+        return Value::Object(out);
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(alternatives)) = schema.get(key) {
@@ -93,12 +97,37 @@ fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
     }
 }
 
+/// The properties and required names of a schema and its `allOf` parts together.
+fn flatten(
+    spec: &Value,
+    schema: &Value,
+    properties: &mut Map<String, Value>,
+    required: &mut Vec<String>,
+) {
+    let schema = resolve(spec, schema);
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        for (k, v) in props {
+            properties.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    for name in schema["required"].as_array().into_iter().flatten() {
+        if let Some(name) = name.as_str()
+            && !required.iter().any(|r| r == name)
+        {
+            required.push(name.to_owned());
+        }
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        flatten(spec, part, properties, required);
+    }
+}
+
 #[derive(Debug)]
 struct Example {
     method: String,
     template: String,
     url: String,
-    body: Option<(Vec<u8>, String)>,
+    bodies: Vec<(Vec<u8>, String)>,
 }
 
 fn examples(spec: &Value) -> Vec<Example> {
@@ -132,11 +161,28 @@ fn examples(spec: &Value) -> Vec<Example> {
                         let encoded = utf8_percent_encode(&value, NON_ALPHANUMERIC).to_string();
                         url = url.replace(&format!("{{{name}}}"), &encoded);
                     }
-                    Some("query") if p["required"] == true => {
-                        query.push(format!(
-                            "{name}={}",
-                            utf8_percent_encode(&value_of(p), NON_ALPHANUMERIC)
-                        ));
+                    // Required parameters, and optional ones the description gives an example for.
+                    Some("query")
+                        if p["required"] == true
+                            || example_of(spec, p).is_some()
+                            || resolve(spec, &p["schema"]).get("example").is_some() =>
+                    {
+                        let example = example_of(spec, p)
+                            .or_else(|| resolve(spec, &p["schema"]).get("example").cloned());
+                        // An array travels as the parameter repeated.
+                        let values: Vec<String> = match example {
+                            Some(Value::Array(items)) => items
+                                .iter()
+                                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                                .collect(),
+                            _ => vec![value_of(p)],
+                        };
+                        for value in values {
+                            query.push(format!(
+                                "{name}={}",
+                                utf8_percent_encode(&value, NON_ALPHANUMERIC)
+                            ));
+                        }
                     }
                     _ => {}
                 }
@@ -144,25 +190,71 @@ fn examples(spec: &Value) -> Vec<Example> {
             if !query.is_empty() {
                 url = format!("{url}?{}", query.join("&"));
             }
-            let body = op.get("requestBody").map(|b| {
+            let mut bodies = Vec::new();
+            if let Some(b) = op.get("requestBody") {
                 let b = resolve(spec, b);
                 let (media, content) = b["content"]
                     .as_object()
                     .and_then(|c| c.iter().next())
                     .expect("a request body has content");
                 if media.contains("json") {
-                    let value = example_of(spec, content)
-                        .unwrap_or_else(|| required_only(spec, &content["schema"], 0));
-                    (serde_json::to_vec(&value).expect("serializes"), media.clone())
+                    // Every documented example, in order; the first that answers 2xx counts.
+                    let mut values: Vec<Value> = content
+                        .get("example")
+                        .cloned()
+                        .into_iter()
+                        .chain(
+                            content["examples"]
+                                .as_object()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|(_, e)| resolve(spec, e).get("value").cloned()),
+                        )
+                        .collect();
+                    if values.is_empty() {
+                        // Without an example: the required members of each documented shape.
+                        let schema = resolve(spec, &content["schema"]);
+                        let shapes = schema
+                            .get("oneOf")
+                            .or_else(|| schema.get("anyOf"))
+                            .and_then(Value::as_array);
+                        let mapping = schema["discriminator"]["mapping"].as_object();
+                        let property = schema["discriminator"]["propertyName"].as_str();
+                        match shapes {
+                            // Each value the discriminator documents, with its shape.
+                            Some(_) if mapping.is_some() && property.is_some() => {
+                                for (tag, target) in mapping.into_iter().flatten() {
+                                    let shape = json!({ "$ref": target });
+                                    let mut value = required_only(spec, &shape, 0);
+                                    if let Some(map) = value.as_object_mut() {
+                                        map.insert(
+                                            property.unwrap_or_default().to_owned(),
+                                            json!(tag),
+                                        );
+                                    }
+                                    values.push(value);
+                                }
+                            }
+                            Some(shapes) => values
+                                .extend(shapes.iter().map(|shape| required_only(spec, shape, 0))),
+                            None => values.push(required_only(spec, schema, 0)),
+                        }
+                    }
+                    for value in values {
+                        bodies.push((
+                            serde_json::to_vec(&value).expect("serializes"),
+                            media.clone(),
+                        ));
+                    }
                 } else {
-                    (b"example bytes".to_vec(), media.clone())
+                    bodies.push((b"{\"custom_id\":\"1\"}\n".to_vec(), media.clone()));
                 }
-            });
+            }
             out.push(Example {
                 method: method.to_uppercase(),
                 template: template.clone(),
                 url,
-                body,
+                bodies,
             });
         }
     }
@@ -197,7 +289,8 @@ async fn every_documented_example_request_answers_2xx_in_read_write_delete_order
     let sim = Sim::builder()
         .rate_limit_per_minute(100_000)
         .rate_limit_per_hour(1_000_000)
-        .action_duration(Duration::from_millis(50))
+        // Actions finish at once, so one write never finds another still pending.
+        .action_duration(Duration::ZERO)
         .start()
         .await
         .expect("sim starts");
@@ -210,15 +303,52 @@ async fn every_documented_example_request_answers_2xx_in_read_write_delete_order
     for example in &examples {
         let key = format!("{} {}", example.method, example.template);
         let method = Method::from_bytes(example.method.as_bytes()).expect("method");
-        let mut request = client
-            .request(method, format!("{}{}", sim.base_url(), example.url))
-            .bearer_auth(sim.token());
-        if let Some((bytes, media)) = &example.body {
-            request = request
-                .header("content-type", media.as_str())
-                .body(bytes.clone());
+        let mut url = format!("{}{}", sim.base_url(), example.url);
+        let mut token = Some(sim.token());
+        if example.template.starts_with("/<") {
+            // The presigned upload: PUT, without a token, to the URL a file intent hands out.
+            let intent = client
+                .post(format!("{}/v1/batches/files", sim.base_url()))
+                .bearer_auth(sim.token())
+                .header("content-type", "application/json")
+                .body(json!({ "file_name": "batch_requests.jsonl" }).to_string())
+                .send()
+                .await
+                .expect("answered");
+            let intent: Value =
+                serde_json::from_str(&intent.text().await.expect("body")).expect("a file intent");
+            url = intent["upload_url"]
+                .as_str()
+                .expect("upload_url")
+                .to_owned();
+            token = None;
         }
-        let response = request.send().await.expect("answered");
+        let attempts: Vec<Option<&(Vec<u8>, String)>> = if example.bodies.is_empty() {
+            vec![None]
+        } else {
+            example.bodies.iter().map(Some).collect()
+        };
+        let mut sent = String::new();
+        let mut response = None;
+        for body in attempts {
+            let mut request = client.request(method.clone(), &url);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some((bytes, media)) = body {
+                sent = String::from_utf8_lossy(bytes).chars().take(300).collect();
+                request = request
+                    .header("content-type", media.as_str())
+                    .body(bytes.clone());
+            }
+            let answer = request.send().await.expect("answered");
+            let done = answer.status().is_success();
+            response = Some(answer);
+            if done {
+                break;
+            }
+        }
+        let response = response.expect("at least one attempt");
         let status = response.status();
         let content_type = response
             .headers()
@@ -229,10 +359,15 @@ async fn every_documented_example_request_answers_2xx_in_read_write_delete_order
         let text = response.text().await.expect("body");
         let mut problem = None;
         if !status.is_success() {
-            problem = Some(format!("{status}: {}", text.chars().take(300).collect::<String>()));
+            problem = Some(format!(
+                "{status}: {}",
+                text.chars().take(300).collect::<String>()
+            ));
         } else if content_type.starts_with("application/json") && !text.is_empty() {
             let body: Value = serde_json::from_str(&text).expect("a JSON answer parses");
-            if let Some(schema) = oxido_sim::__spec::response_schema(&example.method, &example.template) {
+            if let Some(schema) =
+                oxido_sim::__spec::response_schema(&example.method, &example.template)
+            {
                 let validator = jsonschema::options()
                     .should_validate_formats(true)
                     .build(&schema)
@@ -248,7 +383,7 @@ async fn every_documented_example_request_answers_2xx_in_read_write_delete_order
         match problem {
             None => answered += 1,
             Some(why) => {
-                println!("FAIL {key} -> {}: {why}", example.url);
+                println!("FAIL {key} -> {} {sent}: {why}", example.url);
                 if !listed.contains(&key) {
                     unexpected.push(key);
                 }
