@@ -24,6 +24,7 @@ pub(crate) enum Kind {
 /// A collection: a template path whose `{param}` child addresses one item.
 #[derive(Debug)]
 pub(crate) struct Collection {
+    pub path: &'static str,
     pub param: &'static str,
     pub read: Option<usize>,
     pub list: Option<usize>,
@@ -68,6 +69,7 @@ impl Catalog {
             {
                 let index = *by_path.entry(head).or_insert_with(|| {
                     collections.push(Collection {
+                        path: head,
                         param: name,
                         read: None,
                         list: None,

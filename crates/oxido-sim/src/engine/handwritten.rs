@@ -47,6 +47,12 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     match id {
         "droplets_destroy_byTag" => destroy_by_tag(call).map(Some),
         "inference_create_batch_file" => create_batch_file(call).map(Some),
+        "volumeActions_post_byId" => volume_action(call, Target::Path).map(Some),
+        "volumeActions_post" => volume_action(call, Target::Name).map(Some),
+        "reservedIPsActions_post" => ip_action(call, "/v2/reserved_ips").map(Some),
+        "floatingIPsAction_post" => ip_action(call, "/v2/floating_ips").map(Some),
+        "tags_assign_resources" => tag_resources(call, true).map(Some),
+        "tags_unassign_resources" => tag_resources(call, false).map(Some),
         _ => Ok(None),
     }
 }
@@ -221,4 +227,205 @@ pub(crate) async fn upload(app: &App, request: Request) -> Response {
     } else {
         ApiError::forbidden().into_response()
     }
+}
+
+/// Runs `change` on an engine object (demo objects seeded first); 404 if it is not there.
+fn with_object<R>(
+    call: &Call<'_>,
+    collection: &str,
+    id: &str,
+    change: impl FnOnce(&mut Value) -> Result<R, ApiError>,
+) -> Result<R, ApiError> {
+    super::ensure_seeded(call, &[collection]);
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts
+        .get_mut(&call.who.account)
+        .ok_or_else(ApiError::not_found)?;
+    let key = data
+        .items(collection)
+        .and_then(|items| items.key_of(id))
+        .ok_or_else(ApiError::not_found)?;
+    let object = data
+        .settled_mut(collection, &key)
+        .ok_or_else(ApiError::not_found)?;
+    change(object)
+}
+
+/// The documented action answer, carrying the requested action type.
+fn action_answer(call: &Call<'_>, kind: &str) -> Result<Response, ApiError> {
+    let mut answer = super::catalog::template(call.op).clone();
+    if let Some(slot) = answer.pointer_mut("/action/type") {
+        *slot = Value::String(kind.to_owned());
+    }
+    if let Some(slot) = answer.pointer_mut("/action/started_at") {
+        *slot = Value::String(super::generate::now());
+    }
+    if !super::conforms(call.op, &answer) {
+        return super::static_answer(call);
+    }
+    super::answer(call.op, Some(answer))
+}
+
+fn body_str<'a>(call: &'a Call<'_>, field: &str) -> Option<&'a str> {
+    call.body.as_ref()?.get(field)?.as_str()
+}
+
+fn body_u64(call: &Call<'_>, field: &str) -> Option<u64> {
+    call.body.as_ref()?.get(field)?.as_u64()
+}
+
+/// A Droplet of the caller's account, from the body's `droplet_id`.
+fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Droplet, ApiError> {
+    let id = body_u64(call, "droplet_id")
+        .ok_or_else(|| ApiError::unprocessable("droplet_id: is required"))?;
+    call.app
+        .store
+        .droplet(call.who.account, id, Timestamp::now())
+        .ok_or_else(|| ApiError::unprocessable(format!("droplet_id: no Droplet {id}")))
+}
+
+/// Which volume a volume action names.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Path,
+    Name,
+}
+
+/// POST /v2/volumes/{volume_id}/actions and /v2/volumes/actions (by name): attach and
+/// detach change the volume's `droplet_ids`, resize its size (volumes only grow).
+fn volume_action(call: &Call<'_>, target: Target) -> Result<Response, ApiError> {
+    let kind = body_str(call, "type").unwrap_or_default().to_owned();
+    let volume = match target {
+        Target::Path => call.values.first().cloned().unwrap_or_default(),
+        Target::Name => body_str(call, "volume_name")
+            .ok_or_else(|| ApiError::unprocessable("volume_name: is required"))?
+            .to_owned(),
+    };
+    // Attaching needs a real Droplet; detaching one that is not attached changes nothing.
+    let droplet = match kind.as_str() {
+        "attach" => Some(body_droplet(call)?.id),
+        "detach" => body_u64(call, "droplet_id"),
+        _ => None,
+    };
+    let size = body_u64(call, "size_gigabytes");
+    with_object(call, "/v2/volumes", &volume, |object| {
+        match (kind.as_str(), droplet) {
+            ("attach", Some(d)) => {
+                let ids = object
+                    .get_mut("droplet_ids")
+                    .and_then(Value::as_array_mut)
+                    .ok_or_else(|| ApiError::unprocessable("the volume cannot be attached"))?;
+                if !ids.iter().any(|v| v.as_u64() == Some(d)) {
+                    ids.push(Value::from(d));
+                }
+            }
+            ("detach", Some(d)) => {
+                if let Some(ids) = object.get_mut("droplet_ids").and_then(Value::as_array_mut) {
+                    ids.retain(|v| v.as_u64() != Some(d));
+                }
+            }
+            ("resize", _) => {
+                let size =
+                    size.ok_or_else(|| ApiError::unprocessable("size_gigabytes: is required"))?;
+                let current = object["size_gigabytes"].as_u64().unwrap_or(0);
+                if size < current {
+                    return Err(ApiError::unprocessable(format!(
+                        "size_gigabytes: a volume can only grow (it has {current})"
+                    )));
+                }
+                object["size_gigabytes"] = Value::from(size);
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    action_answer(call, &kind)
+}
+
+/// POST /v2/reserved_ips/{ip}/actions (and the floating IP alias): assign puts the
+/// Droplet on the address, unassign takes it off.
+fn ip_action(call: &Call<'_>, collection: &str) -> Result<Response, ApiError> {
+    let kind = body_str(call, "type").unwrap_or_default().to_owned();
+    let ip = call.values.first().cloned().unwrap_or_default();
+    let droplet = match kind.as_str() {
+        "assign" => Some(droplet_json(&body_droplet(call)?)),
+        _ => None,
+    };
+    with_object(call, collection, &ip, |object| {
+        if let Some(map) = object.as_object_mut() {
+            map.insert("droplet".into(), droplet.unwrap_or(Value::Null));
+        }
+        Ok(())
+    })?;
+    action_answer(call, &kind)
+}
+
+/// The engine collection holding a taggable resource type.
+fn tagged_collection(resource_type: &str) -> Option<&'static str> {
+    Some(match resource_type {
+        "volume" => "/v2/volumes",
+        "image" => "/v2/images",
+        "volume_snapshot" => "/v2/snapshots",
+        "database" => "/v2/databases",
+        _ => return None,
+    })
+}
+
+/// POST|DELETE /v2/tags/{tag_id}/resources: the tag appears in (or leaves) each
+/// resource's `tags`, and the tag counts its resources.
+fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, ApiError> {
+    let tag = call.values.first().cloned().unwrap_or_default();
+    let resources: Vec<(String, String)> = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("resources"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let id = match r.get("resource_id")? {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((id, r.get("resource_type")?.as_str()?.to_owned()))
+        })
+        .collect();
+    // Resources this account does not hold are passed over, as tagging is idempotent.
+    let mut changed = 0i64;
+    for (id, kind) in &resources {
+        let Some(collection) = tagged_collection(kind) else {
+            if kind == "droplet" && exists(call, "/v2/droplets", id) == Some(true) {
+                changed += 1;
+            }
+            continue;
+        };
+        let _ = with_object(call, collection, id, |object| {
+            let Some(map) = object.as_object_mut() else {
+                return Ok(());
+            };
+            let tags = map
+                .entry("tags")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(tags) = tags.as_array_mut() {
+                let has = tags.iter().any(|t| t.as_str() == Some(tag.as_str()));
+                if assign && !has {
+                    tags.push(Value::String(tag.clone()));
+                    changed += 1;
+                } else if !assign && has {
+                    tags.retain(|t| t.as_str() != Some(tag.as_str()));
+                    changed += 1;
+                }
+            }
+            Ok(())
+        });
+    }
+    let delta = if assign { changed } else { -changed };
+    with_object(call, "/v2/tags", &tag, |object| {
+        if let Some(count) = object.pointer_mut("/resources/count") {
+            let now = count.as_i64().unwrap_or(0).saturating_add(delta).max(0);
+            *count = Value::from(now);
+        }
+        Ok(())
+    })?;
+    Ok(super::empty(StatusCode::NO_CONTENT))
 }

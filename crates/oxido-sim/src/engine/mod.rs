@@ -11,6 +11,7 @@
 pub(crate) mod catalog;
 pub(crate) mod generate;
 pub(crate) mod handwritten;
+pub(crate) mod lifecycle;
 pub(crate) mod router;
 pub(crate) mod spec;
 pub(crate) mod store;
@@ -278,7 +279,7 @@ fn exists(call: &Call<'_>, data: Option<&AccountData>, collection_path: &str, id
         .is_some()
 }
 
-fn empty(status: StatusCode) -> Response {
+pub(crate) fn empty(status: StatusCode) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -390,7 +391,7 @@ fn wrapped(op: usize, object: Value) -> Value {
     }
 }
 
-fn conforms(op: usize, answer: &Value) -> bool {
+pub(crate) fn conforms(op: usize, answer: &Value) -> bool {
     operation(op)
         .response
         .as_ref()
@@ -457,13 +458,13 @@ fn list(call: &Call<'_>, _collection: usize, path: &str) -> Result<Response, Api
         .iter()
         .filter(|(k, _)| k != "page" && k != "per_page")
         .collect();
-    let matching: Vec<&Value> = accounts
-        .get(&call.who.account)
+    let data = accounts.get(&call.who.account);
+    let matching: Vec<(&str, &Value)> = data
         .and_then(|d| d.items(path))
         .map(|items| {
             items
                 .iter()
-                .filter(|item| filters.iter().all(|(k, v)| keeps(item, k, v)))
+                .filter(|(_, item)| filters.iter().all(|(k, v)| keeps(item, k, v)))
                 .collect()
         })
         .unwrap_or_default();
@@ -473,7 +474,7 @@ fn list(call: &Call<'_>, _collection: usize, path: &str) -> Result<Response, Api
         .into_iter()
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
         .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
-        .cloned()
+        .filter_map(|(key, item)| data.map(|d| d.rendered(path, key, item)))
         .collect();
     drop(accounts);
     let mut answer = answer.clone();
@@ -541,11 +542,27 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         answer = wrapped(call.op, object.clone());
     }
     let key = id_text(&id).unwrap_or_else(generate::uuid);
+    // A long-running resource starts in its first status and reaches its last
+    // once the configured action duration has passed.
+    let lifecycle = lifecycle::of(catalog.collections[collection].path);
+    if let Some(l) = lifecycle {
+        lifecycle::start(&mut object, l);
+        let started = wrapped(call.op, object.clone());
+        if conforms(call.op, &started) {
+            answer = started;
+        }
+    }
     {
         let mut accounts = call.app.engine.store.write();
         let data = accounts.entry(call.who.account).or_default();
-        data.put(path, key, object)
+        data.put(path, key.clone(), object)
             .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
+        if let Some(l) = lifecycle {
+            data.transitions.insert(
+                format!("{path}/{key}"),
+                lifecycle::transition(l, call.app.action_duration()),
+            );
+        }
     }
     answer_value(call.op, answer)
 }
@@ -575,8 +592,11 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             let accounts = call.app.engine.store.read();
             let object = accounts
                 .get(&call.who.account)
-                .and_then(|d| d.items(path))
-                .and_then(|items| items.key_of(id).and_then(|k| items.get(&k).cloned()))
+                .and_then(|d| {
+                    let items = d.items(path)?;
+                    let key = items.key_of(id)?;
+                    items.get(&key).map(|v| d.rendered(path, &key, v))
+                })
                 .ok_or_else(ApiError::not_found)?;
             drop(accounts);
             let answer = wrapped(call.op, object);
@@ -588,12 +608,14 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
         }
         Kind::Update(_) => {
             let mut accounts = call.app.engine.store.write();
-            let items = accounts
+            let data = accounts
                 .get_mut(&call.who.account)
-                .and_then(|d| d.items_mut(path))
                 .ok_or_else(ApiError::not_found)?;
-            let key = items.key_of(id).ok_or_else(ApiError::not_found)?;
-            let Some(stored) = items.get_mut(&key) else {
+            let key = data
+                .items(path)
+                .and_then(|items| items.key_of(id))
+                .ok_or_else(ApiError::not_found)?;
+            let Some(stored) = data.settled_mut(path, &key) else {
                 return Err(ApiError::not_found());
             };
             let mut updated = stored.clone();

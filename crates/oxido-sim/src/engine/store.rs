@@ -35,8 +35,10 @@ impl Items {
     }
 
     /// Every item, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &Value> {
-        self.order.iter().filter_map(|id| self.by_id.get(id))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.order
+            .iter()
+            .filter_map(|id| self.by_id.get(id).map(|v| (id.as_str(), v)))
     }
 
     /// The stored key of the item `id` names, directly or through one of its identifying members.
@@ -83,7 +85,30 @@ pub(crate) struct AccountData {
     pub collections: HashMap<String, Items>,
     /// Concrete collection paths whose demo objects are already in place.
     pub seeded: HashSet<String>,
+    /// Long-running objects still on their way: `collection/id` → where their status goes.
+    pub transitions: HashMap<String, Transition>,
     objects: usize,
+}
+
+/// A status that changes by itself once its time comes.
+#[derive(Debug, Clone)]
+pub(crate) struct Transition {
+    pub pointer: &'static str,
+    pub done: &'static str,
+    pub at: jiff::Timestamp,
+}
+
+impl Transition {
+    /// Applies the final status to `object` if its time has come; true if it had.
+    pub fn apply(&self, object: &mut Value, now: jiff::Timestamp) -> bool {
+        if now < self.at {
+            return false;
+        }
+        if let Some(slot) = object.pointer_mut(self.pointer) {
+            *slot = Value::String(self.done.to_owned());
+        }
+        true
+    }
 }
 
 impl AccountData {
@@ -91,8 +116,26 @@ impl AccountData {
         self.collections.get(collection)
     }
 
-    pub fn items_mut(&mut self, collection: &str) -> Option<&mut Items> {
-        self.collections.get_mut(collection)
+    /// The stored object, with its long-running status settled first.
+    pub fn settled_mut(&mut self, collection: &str, key: &str) -> Option<&mut Value> {
+        let transition_key = format!("{collection}/{key}");
+        let due = self.transitions.get(&transition_key).cloned();
+        let object = self.collections.get_mut(collection)?.get_mut(key)?;
+        if let Some(t) = due
+            && t.apply(object, jiff::Timestamp::now())
+        {
+            self.transitions.remove(&transition_key);
+        }
+        self.collections.get_mut(collection)?.get_mut(key)
+    }
+
+    /// A copy of `object` (stored under `key`) as it reads now.
+    pub fn rendered(&self, collection: &str, key: &str, object: &Value) -> Value {
+        let mut copy = object.clone();
+        if let Some(t) = self.transitions.get(&format!("{collection}/{key}")) {
+            t.apply(&mut copy, jiff::Timestamp::now());
+        }
+        copy
     }
 
     /// Stores `value` under `id`, within the account's bounds.
@@ -113,6 +156,7 @@ impl AccountData {
 
     pub fn remove(&mut self, collection: &str, id: &str) -> Option<Value> {
         let removed = self.collections.get_mut(collection)?.remove(id)?;
+        self.transitions.remove(&format!("{collection}/{id}"));
         self.objects = self.objects.saturating_sub(1);
         // Children of the removed item go with it.
         let prefix = format!("{collection}/{id}/");
@@ -122,6 +166,7 @@ impl AccountData {
             .filter(|k| k.starts_with(&prefix))
             .cloned()
             .collect();
+        self.transitions.retain(|k, _| !k.starts_with(&prefix));
         for child in children {
             if let Some(items) = self.collections.remove(&child) {
                 self.objects = self.objects.saturating_sub(items.len());

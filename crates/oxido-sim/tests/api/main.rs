@@ -11,6 +11,7 @@ mod every_operation;
 mod faults;
 mod hostile;
 mod lifecycle;
+mod lifecycles;
 mod pagination;
 mod rate_limit;
 mod reference;
