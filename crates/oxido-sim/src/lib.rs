@@ -53,6 +53,41 @@ pub mod __spec {
         crate::engine::spec::OPS.len()
     }
 
+    /// Parses, compiles and builds the answer template of every operation, as if each
+    /// had been called once (for measuring memory with everything loaded).
+    pub fn load_all() {
+        for index in 0..crate::engine::spec::OPS.len() {
+            let _ = crate::engine::catalog::template(index);
+        }
+    }
+
+    /// The path of every GET operation with its documented parameter examples filled in.
+    pub fn example_get_paths() -> Vec<String> {
+        crate::engine::spec::OPS
+            .iter()
+            .filter(|op| op.method == crate::engine::spec::Method::Get)
+            .map(|op| {
+                let mut examples = op.examples.iter();
+                op.path
+                    .split('/')
+                    .map(|segment| {
+                        if segment.starts_with('{') {
+                            let value = examples.next().copied().unwrap_or_default();
+                            percent_encoding::utf8_percent_encode(
+                                value,
+                                percent_encoding::NON_ALPHANUMERIC,
+                            )
+                            .to_string()
+                        } else {
+                            segment.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect()
+    }
+
     /// The success response's JSON Schema (OpenAPI 3.0 rewritten as JSON Schema
     /// 2020-12, definitions inlined under `$defs`) of `method path`, if it documents one.
     pub fn response_schema(method: &str, path: &str) -> Option<serde_json::Value> {
