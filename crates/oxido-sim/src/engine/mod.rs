@@ -85,6 +85,8 @@ pub(crate) struct Call<'a> {
     pub origin: Arc<str>,
     pub op: usize,
     pub template: &'static Template,
+    /// Index of `template` in the route table.
+    pub template_index: usize,
     pub values: Vec<String>,
     pub query: Vec<(String, String)>,
     pub raw_query: Option<String>,
@@ -140,6 +142,7 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         origin,
         op,
         template,
+        template_index: matched.template,
         values: matched.values,
         query,
         raw_query: parts.uri.query().map(str::to_owned),
@@ -190,13 +193,7 @@ fn request_body(
 /// (collection, concrete collection path, id) of every item the path addresses.
 fn addressed(call: &Call<'_>) -> Vec<(usize, String, String)> {
     let catalog = catalog();
-    let t = catalog
-        .routes
-        .templates
-        .iter()
-        .position(|t| std::ptr::eq(t, call.template))
-        .unwrap_or(0);
-    catalog.items[t]
+    catalog.items[call.template_index]
         .iter()
         .map(|item| {
             (
@@ -226,7 +223,14 @@ fn seed_collection(data: &mut AccountData, collection_path: &str) {
         let mut object = base.clone();
         let param = catalog.collections[*collection].param;
         if let Some(field) = id_field(param, &object).map(str::to_owned) {
-            object[&field] = typed_id(&object[&field], id);
+            let original = object[&field].clone();
+            object[&field] = typed_id(&original, id);
+            // An example id that breaks the member's format keeps the template's own.
+            if let Some(read) = catalog.collections[*collection].read
+                && !conforms(read, &wrapped(read, object.clone()))
+            {
+                object[&field] = original;
+            }
         }
         let _ = data.put(collection_path, id.clone(), object);
     }
@@ -380,15 +384,35 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
 
 fn wrapped(op: usize, object: Value) -> Value {
     let answer = template(op);
-    match wrapper(answer) {
-        Some(key) => {
-            let mut answer = answer.clone();
-            answer[key] = object;
-            answer
+    match (wrapper(answer), answer.as_object()) {
+        (Some(key), Some(members)) => {
+            // Built member by member so the template's own object is never copied.
+            let mut object = Some(object);
+            Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| {
+                        let value = if k == key {
+                            object.take().unwrap_or(Value::Null)
+                        } else {
+                            v.clone()
+                        };
+                        (k.clone(), value)
+                    })
+                    .collect(),
+            )
         }
-        None if answer.is_object() => object,
-        None => answer.clone(),
+        (None, Some(_)) => object,
+        _ => answer.clone(),
     }
+}
+
+/// Whether `object` answers correctly through `op` and through its collection's read.
+fn storable(op: usize, collection: usize, object: &Value) -> bool {
+    conforms(op, &wrapped(op, object.clone()))
+        && catalog().collections[collection]
+            .read
+            .is_none_or(|read| conforms(read, &wrapped(read, object.clone())))
 }
 
 pub(crate) fn conforms(op: usize, answer: &Value) -> bool {
@@ -532,15 +556,14 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         object[f.as_str()] = id.clone();
     }
     stamp(&mut object, &kind, &id);
-    let mut answer = wrapped(call.op, object.clone());
-    if !conforms(call.op, &answer) {
+    if !storable(call.op, collection, &object) {
         object = base;
         if let Some(f) = &field {
             object[f.as_str()] = id.clone();
         }
         stamp(&mut object, &kind, &id);
-        answer = wrapped(call.op, object.clone());
     }
+    let mut answer = wrapped(call.op, object.clone());
     let key = id_text(&id).unwrap_or_else(generate::uuid);
     // A long-running resource starts in its first status and reaches its last
     // once the configured action duration has passed.
@@ -599,14 +622,10 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 })
                 .ok_or_else(ApiError::not_found)?;
             drop(accounts);
-            let answer = wrapped(call.op, object);
-            if conforms(call.op, &answer) {
-                answer_value(call.op, answer)
-            } else {
-                static_answer(call)
-            }
+            // Objects are checked against the read answer when stored, so none is needed here.
+            answer_value(call.op, wrapped(call.op, object))
         }
-        Kind::Update(_) => {
+        Kind::Update(collection) => {
             let mut accounts = call.app.engine.store.write();
             let data = accounts
                 .get_mut(&call.who.account)
@@ -628,7 +647,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 map.insert("updated_at".into(), Value::String(generate::now()));
             }
             let answer = wrapped(call.op, updated.clone());
-            if conforms(call.op, &answer) {
+            if storable(call.op, collection, &updated) {
                 *stored = updated;
                 drop(accounts);
                 answer_value(call.op, answer)

@@ -23,14 +23,37 @@ async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> crate::comm
     .await
 }
 
+/// Asserts that `body` is valid for the response schema of `method path`.
+fn conforms(method: &str, path: &str, body: &Value) {
+    let schema = oxido_sim::__spec::response_schema(method, path).expect("documented");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("compiles");
+    if let Err(error) = validator.validate(body) {
+        panic!(
+            "{method} {path} answer invalid at {}: {error}",
+            error.instance_path()
+        );
+    }
+}
+
 /// Reads `path` until `pointer` reads `want` (bounded by `limit`).
-async fn until(sim: &Sim, path: &str, pointer: &str, want: &str, limit: Duration) -> Value {
+async fn until(
+    sim: &Sim,
+    template: &str,
+    path: &str,
+    pointer: &str,
+    want: &str,
+    limit: Duration,
+) -> Value {
     let deadline = Instant::now() + limit;
     for _ in 0..500 {
         let reply = get(sim, path).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         let body = reply.json();
         if body.pointer(pointer).and_then(Value::as_str) == Some(want) {
+            conforms("GET", template, &body);
             return body;
         }
         assert!(
@@ -57,6 +80,7 @@ async fn volumes_attach_detach_and_grow() {
     assert_eq!(attach.json()["action"]["type"], "attach");
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
     assert_eq!(volume["volume"]["droplet_ids"], json!([DROPLET]));
+    conforms("GET", "/v2/volumes/{volume_id}", &volume);
     let unknown = send(
         &sim,
         Method::POST,
@@ -117,6 +141,7 @@ async fn reserved_ips_are_assigned_and_unassigned() {
     assert!(assign.status.is_success(), "{}", assign.text);
     let read = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
     assert_eq!(read["reserved_ip"]["droplet"]["id"], DROPLET);
+    conforms("GET", "/v2/reserved_ips/{reserved_ip}", &read);
     let unassign = send(&sim, Method::POST, &actions, json!({"type": "unassign"})).await;
     assert!(unassign.status.is_success(), "{}", unassign.text);
     let read = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
@@ -194,6 +219,7 @@ async fn a_kubernetes_cluster_provisions_then_runs_and_has_a_kubeconfig() {
     let path = format!("/v2/kubernetes/clusters/{id}");
     until(
         &sim,
+        "/v2/kubernetes/clusters/{cluster_id}",
         &path,
         "/kubernetes_cluster/status/state",
         "running",
@@ -226,6 +252,7 @@ async fn a_database_is_created_then_online() {
     let id = db["id"].as_str().expect("id").to_owned();
     until(
         &sim,
+        "/v2/databases/{database_cluster_uuid}",
         &format!("/v2/databases/{id}"),
         "/database/status",
         "online",
@@ -260,6 +287,7 @@ async fn an_app_deployment_becomes_active() {
     let id = deployment["id"].as_str().expect("id").to_owned();
     until(
         &sim,
+        "/v2/apps/{app_id}/deployments/{deployment_id}",
         &format!("/v2/apps/{app}/deployments/{id}"),
         "/deployment/phase",
         "ACTIVE",
