@@ -382,7 +382,7 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
     }
 }
 
-fn wrapped(op: usize, object: Value) -> Value {
+pub(crate) fn wrapped(op: usize, object: Value) -> Value {
     let answer = template(op);
     match (wrapper(answer), answer.as_object()) {
         (Some(key), Some(members)) => {

@@ -295,3 +295,68 @@ async fn an_app_deployment_becomes_active() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
+    let sim = start(Sim::builder()).await;
+    let created = post(
+        &sim,
+        "/v2/firewalls",
+        r#"{"name": "web", "inbound_rules": [{"protocol": "tcp", "ports": "80", "sources": {"addresses": ["0.0.0.0/0"]}}], "outbound_rules": [{"protocol": "tcp", "ports": "all", "destinations": {"addresses": ["0.0.0.0/0"]}}]}"#,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.text);
+    let id = created.json()["firewall"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let path = format!("/v2/firewalls/{id}");
+    let added = send(
+        &sim,
+        Method::POST,
+        &format!("{path}/droplets"),
+        json!({"droplet_ids": [DROPLET]}),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::NO_CONTENT, "{}", added.text);
+    let rule = json!({"inbound_rules": [{"protocol": "tcp", "ports": "443", "sources": {"addresses": ["0.0.0.0/0"]}}]});
+    let ruled = send(&sim, Method::POST, &format!("{path}/rules"), rule.clone()).await;
+    assert_eq!(ruled.status, StatusCode::NO_CONTENT, "{}", ruled.text);
+    let firewall = get(&sim, &path).await.json();
+    conforms("GET", "/v2/firewalls/{firewall_id}", &firewall);
+    assert!(
+        firewall["firewall"]["droplet_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&json!(DROPLET))
+    );
+    assert!(
+        firewall["firewall"]["inbound_rules"]
+            .as_array()
+            .expect("rules")
+            .contains(&rule["inbound_rules"][0])
+    );
+    let removed = send(
+        &sim,
+        Method::DELETE,
+        &format!("{path}/droplets"),
+        json!({"droplet_ids": [DROPLET]}),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    let unruled = send(&sim, Method::DELETE, &format!("{path}/rules"), rule.clone()).await;
+    assert_eq!(unruled.status, StatusCode::NO_CONTENT, "{}", unruled.text);
+    let firewall = get(&sim, &path).await.json();
+    assert!(
+        !firewall["firewall"]["droplet_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&json!(DROPLET))
+    );
+    assert!(
+        !firewall["firewall"]["inbound_rules"]
+            .as_array()
+            .expect("rules")
+            .contains(&rule["inbound_rules"][0])
+    );
+}
