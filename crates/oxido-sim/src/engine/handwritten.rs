@@ -53,10 +53,21 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "floatingIPsAction_post" => ip_action(call, "/v2/floating_ips").map(Some),
         "tags_assign_resources" => tag_resources(call, true).map(Some),
         "tags_unassign_resources" => tag_resources(call, false).map(Some),
-        _ => match MEMBERSHIPS.iter().find(|m| m.operation == id) {
-            Some(m) => membership(call, m).map(Some),
-            None => Ok(None),
-        },
+        "projects_assign_resources" | "projects_assign_resources_default" => {
+            assign_to_project(call).map(Some)
+        }
+        "projects_list_resources" | "projects_list_resources_default" => {
+            project_resources(call).map(Some)
+        }
+        _ => {
+            if let Some(m) = MEMBERSHIPS.iter().find(|m| m.operation == id) {
+                return membership(call, m).map(Some);
+            }
+            if let Some(setter) = SETTERS.iter().find(|s| s.operation == id) {
+                return set_fields(call, setter).map(Some);
+            }
+            Ok(None)
+        }
     }
 }
 
@@ -541,4 +552,155 @@ fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, ApiError> {
         Ok(())
     })?;
     Ok(super::empty(StatusCode::NO_CONTENT))
+}
+
+/// An operation that changes members of an object from the same-named body fields
+/// (`{"version": ...}` on an upgrade sets the cluster's `version`).
+struct Setter {
+    operation: &'static str,
+    collection: &'static str,
+    fields: &'static [&'static str],
+}
+
+const SETTERS: &[Setter] = &[
+    Setter {
+        operation: "kubernetes_upgrade_cluster",
+        collection: "/v2/kubernetes/clusters",
+        fields: &["version"],
+    },
+    Setter {
+        operation: "databases_update_clusterSize",
+        collection: "/v2/databases",
+        fields: &["size", "num_nodes", "storage_size_mib"],
+    },
+    Setter {
+        operation: "databases_update_region",
+        collection: "/v2/databases",
+        fields: &["region"],
+    },
+    Setter {
+        operation: "databases_update_maintenanceWindow",
+        collection: "/v2/databases",
+        fields: &["maintenance_window"],
+    },
+];
+
+fn set_fields(call: &Call<'_>, setter: &Setter) -> Result<Response, ApiError> {
+    let id = call.values.first().cloned().unwrap_or_default();
+    let read = super::catalog()
+        .collections
+        .iter()
+        .find(|c| c.path == setter.collection)
+        .and_then(|c| c.read);
+    with_object(call, setter.collection, &id, |object| {
+        let mut changed = object.clone();
+        for field in setter.fields {
+            if let Some(value) = call.body.as_ref().and_then(|b| b.get(*field))
+                && let Some(map) = changed.as_object_mut()
+                && map.contains_key(*field)
+            {
+                map.insert((*field).to_owned(), value.clone());
+            }
+        }
+        // Only a change the object's own answer accepts is made.
+        if read.is_none_or(|read| super::conforms(read, &super::wrapped(read, changed.clone()))) {
+            *object = changed;
+        }
+        Ok(())
+    })?;
+    super::static_answer(call)
+}
+
+/// Where a project's assigned resources are kept (`default` names the default project).
+fn project_resources_path(call: &Call<'_>) -> String {
+    let project = call
+        .values
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "default".to_owned());
+    format!("/v2/projects/{project}/resources")
+}
+
+/// POST /v2/projects/{id}/resources: each URN is assigned (again, harmlessly, if it was).
+fn assign_to_project(call: &Call<'_>) -> Result<Response, ApiError> {
+    let path = project_resources_path(call);
+    let urns: Vec<String> = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("resources"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_owned))
+        .collect();
+    let now = super::generate::now();
+    let mut assigned = Vec::new();
+    {
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        for urn in urns {
+            let entry = json!({
+                "urn": urn,
+                "assigned_at": now,
+                "links": { "self": format!("{}{}", call.origin, urn_path(&urn)) },
+                "status": "ok",
+            });
+            data.put(&path, urn, entry.clone())
+                .map_err(|why| ApiError::unprocessable(format!("resources: {why}")))?;
+            assigned.push(entry);
+        }
+    }
+    let mut answer = super::catalog::template(call.op).clone();
+    answer["resources"] = Value::Array(assigned);
+    if !super::conforms(call.op, &answer) {
+        return super::static_answer(call);
+    }
+    super::answer(call.op, Some(answer))
+}
+
+/// `do:droplet:13457723` → `/v2/droplets/13457723`
+fn urn_path(urn: &str) -> String {
+    let mut parts = urn.splitn(3, ':').skip(1);
+    match (parts.next(), parts.next()) {
+        (Some(kind), Some(id)) => format!("/v2/{kind}s/{id}"),
+        _ => String::new(),
+    }
+}
+
+/// GET /v2/projects/{id}/resources: what was assigned, paged.
+fn project_resources(call: &Call<'_>) -> Result<Response, ApiError> {
+    let path = project_resources_path(call);
+    let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
+    let accounts = call.app.engine.store.read();
+    let all: Vec<Value> = accounts
+        .get(&call.who.account)
+        .and_then(|d| d.items(&path))
+        .map(|items| items.iter().map(|(_, v)| v.clone()).collect())
+        .unwrap_or_default();
+    drop(accounts);
+    if all.is_empty() {
+        // Nothing assigned here yet: the documented resources.
+        return super::static_answer(call);
+    }
+    let total = all.len();
+    let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
+        .unwrap_or(usize::MAX);
+    let page: Vec<Value> = all
+        .into_iter()
+        .skip(skip)
+        .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
+        .collect();
+    let mut answer = super::catalog::template(call.op).clone();
+    answer["resources"] = Value::Array(page);
+    let info = crate::wire::page::PageInfo::new(&call.origin, &call.path, &query, total);
+    if let Some(obj) = answer.as_object_mut() {
+        obj.insert("links".into(), info.links);
+        if let Some(Value::Object(meta)) = obj.get_mut("meta") {
+            meta.insert("total".into(), Value::from(total));
+        }
+    }
+    if !super::conforms(call.op, &answer) {
+        return super::static_answer(call);
+    }
+    super::answer(call.op, Some(answer))
 }

@@ -360,3 +360,43 @@ async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
             .contains(&rule["inbound_rules"][0])
     );
 }
+
+#[tokio::test]
+async fn projects_hold_the_resources_assigned_to_them() {
+    let sim = start(Sim::builder()).await;
+    let project = "4de7ac8b-495b-4884-9a69-1050c6793cd6";
+    let urns =
+        json!({"resources": [format!("do:droplet:{DROPLET}"), format!("do:volume:{VOLUME}")]});
+    let assigned = send(
+        &sim,
+        Method::POST,
+        &format!("/v2/projects/{project}/resources"),
+        urns,
+    )
+    .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text);
+    let listed = get(&sim, &format!("/v2/projects/{project}/resources"))
+        .await
+        .json();
+    conforms("GET", "/v2/projects/{project_id}/resources", &listed);
+    assert_eq!(listed["meta"]["total"], 2);
+    assert_eq!(
+        listed["resources"][0]["urn"],
+        format!("do:droplet:{DROPLET}")
+    );
+    let upgraded = send(
+        &sim,
+        Method::POST,
+        "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af/upgrade",
+        json!({"version": "1.30.1-do.0"}),
+    )
+    .await;
+    assert_eq!(upgraded.status, StatusCode::ACCEPTED, "{}", upgraded.text);
+    let cluster = get(
+        &sim,
+        "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af",
+    )
+    .await
+    .json();
+    assert_eq!(cluster["kubernetes_cluster"]["version"], "1.30.1-do.0");
+}
