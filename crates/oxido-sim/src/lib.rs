@@ -50,7 +50,15 @@ pub mod __fuzz {
 pub mod __spec {
     /// Number of operations routed.
     pub fn operation_count() -> usize {
-        crate::engine::spec::OPS.len()
+        crate::engine::spec::OP_COUNT
+    }
+
+    /// How many operations are parsed and compiled right now, and the most kept.
+    pub fn cached_operations() -> (usize, usize) {
+        (
+            crate::engine::spec::cached_operations(),
+            crate::engine::spec::CACHED_OPERATIONS,
+        )
     }
 
     /// Parses, compiles and builds the answer template of every operation, as if each

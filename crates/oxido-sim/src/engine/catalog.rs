@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::generate::conforming;
-use super::router::{Routes, Template};
-use super::spec::{Method, OPS, operation};
+use super::router::Routes;
+use super::router::Template as PathTemplate;
+use std::sync::Arc;
+
+use super::spec::{Method, OPS, Operation, operation};
 
 /// What an operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +145,7 @@ impl Catalog {
     }
 }
 
-fn item_refs(template: &Template, by_path: &HashMap<&'static str, usize>) -> Vec<ItemRef> {
+fn item_refs(template: &PathTemplate, by_path: &HashMap<&'static str, usize>) -> Vec<ItemRef> {
     let mut refs = Vec::new();
     let mut value = 0;
     for (i, param) in template.params.iter().enumerate() {
@@ -163,7 +166,7 @@ fn item_refs(template: &Template, by_path: &HashMap<&'static str, usize>) -> Vec
 }
 
 /// The concrete path of the first `depth` segments, parameters filled in.
-pub(crate) fn concrete(template: &Template, values: &[String], depth: usize) -> String {
+pub(crate) fn concrete(template: &PathTemplate, values: &[String], depth: usize) -> String {
     let mut out = String::new();
     let mut v = 0;
     for (seg, param) in template.literals.iter().zip(&template.params).take(depth) {
@@ -178,8 +181,19 @@ pub(crate) fn concrete(template: &Template, values: &[String], depth: usize) -> 
     out
 }
 
-/// The documented-or-generated answer of an operation, made once.
-pub(crate) fn template(op: usize) -> &'static Value {
+/// An operation's answer template, borrowed from the operation cache.
+pub(crate) struct Template(Arc<Operation>);
+
+impl std::ops::Deref for Template {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        self.0.template.get().unwrap_or(&Value::Null)
+    }
+}
+
+/// The documented-or-generated answer of an operation, made once per parse.
+pub(crate) fn template(op: usize) -> Template {
     let operation = operation(op);
     operation
         .template
@@ -188,7 +202,8 @@ pub(crate) fn template(op: usize) -> &'static Value {
                 conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref())
             }
             _ => Value::Null,
-        })
+        });
+    Template(operation)
 }
 
 /// The member of an answer that holds the single object (`{"volume": {...}}`), if any.
@@ -221,7 +236,7 @@ pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
     let c = &catalog.collections[collection];
     if let Some(read) = c.read {
         let answer = template(read);
-        if let Some(key) = wrapper(answer) {
+        if let Some(key) = wrapper(&answer) {
             return answer[key].clone();
         }
         if answer.is_object() {
@@ -230,7 +245,7 @@ pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
     }
     if let Some(list) = c.list {
         let answer = template(list);
-        if let Some(key) = list_member(answer)
+        if let Some(key) = list_member(&answer)
             && let Some(first) = answer[key].get(0)
         {
             return first.clone();
@@ -238,7 +253,7 @@ pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
     }
     if let Some(create) = c.create {
         let answer = template(create);
-        if let Some(key) = wrapper(answer) {
+        if let Some(key) = wrapper(&answer) {
             return answer[key].clone();
         }
     }

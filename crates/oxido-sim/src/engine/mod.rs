@@ -131,11 +131,11 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
     let names: Vec<&str> = template.params.iter().flatten().copied().collect();
-    validate::params(operation, &names, &matched.values, &query)?;
+    validate::params(&operation, &names, &matched.values, &query)?;
     let bytes = axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::payload_too_large(crate::server::MAX_BODY_BYTES))?;
-    let body = request_body(operation, &parts.method, &bytes)?;
+    let body = request_body(&operation, &parts.method, &bytes)?;
     let call = Call {
         app,
         who,
@@ -384,7 +384,7 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
 
 pub(crate) fn wrapped(op: usize, object: Value) -> Value {
     let answer = template(op);
-    match (wrapper(answer), answer.as_object()) {
+    match (wrapper(&answer), answer.as_object()) {
         (Some(key), Some(members)) => {
             // Built member by member so the template's own object is never copied.
             let mut object = Some(object);
@@ -472,7 +472,7 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
 
 fn list(call: &Call<'_>, _collection: usize, path: &str) -> Result<Response, ApiError> {
     let answer = template(call.op);
-    let Some(member) = list_member(answer) else {
+    let Some(member) = list_member(&answer) else {
         return static_answer(call);
     };
     let query = ListQuery::parse(call.raw_query.as_deref())?;
@@ -537,8 +537,8 @@ fn keeps(item: &Value, key: &str, value: &str) -> bool {
 fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiError> {
     let catalog = catalog();
     let answer_t = template(call.op);
-    let kind = wrapper(answer_t).unwrap_or("resource").to_owned();
-    let base = match wrapper(answer_t) {
+    let kind = wrapper(&answer_t).unwrap_or("resource").to_owned();
+    let base = match wrapper(&answer_t) {
         Some(key) => answer_t[key].clone(),
         None => item_template(catalog, collection),
     };
