@@ -72,6 +72,42 @@ fn fits(value: &Value, schema: &Value) -> bool {
 
 /// A value for `schema`; `rich` prefers documented examples, otherwise plain valid values.
 pub(crate) fn generate(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
+    // A definition met again inside itself (an agent's child agents are agents) ends in
+    // an empty value, or generated answers would grow exponentially with the depth.
+    let name = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"));
+    let Some(name) = name else {
+        return generate_here(root, schema, rich, depth);
+    };
+    if EXPANDING.with(|s| s.borrow().iter().any(|n| n == name)) {
+        return cut(resolve(root, schema));
+    }
+    EXPANDING.with(|s| s.borrow_mut().push(name.to_owned()));
+    let value = generate_here(root, schema, rich, depth);
+    EXPANDING.with(|s| s.borrow_mut().pop());
+    value
+}
+
+thread_local! {
+    /// The definitions being expanded, outermost first.
+    static EXPANDING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The smallest value of a schema's type.
+fn cut(schema: &Value) -> Value {
+    let ts = types(schema);
+    if ts.contains(&"null") {
+        Value::Null
+    } else if ts.contains(&"array") || schema.get("items").is_some() {
+        json!([])
+    } else {
+        json!({})
+    }
+}
+
+fn generate_here(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
     let mut value = shaped(root, schema, rich, depth);
     if let Value::Object(map) = &mut value {
         fill_required(root, schema, map, 0);
@@ -330,6 +366,24 @@ mod tests {
         let schema = json!({"type": "string", "format": "uuid"});
         let v = crate::engine::spec::compile(&schema).expect("compiles");
         assert!(v.is_valid(&json!(id)));
+    }
+
+    #[test]
+    fn recursive_definitions_end_instead_of_multiplying() {
+        // Three ways for an agent to hold agents: unbounded expansion grew as 3^depth.
+        let schema = json!({
+            "$ref": "#/$defs/agent",
+            "$defs": {"agent": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "children": {"type": "array", "items": {"$ref": "#/$defs/agent"}},
+                "parents": {"type": "array", "items": {"$ref": "#/$defs/agent"}},
+                "peer": {"$ref": "#/$defs/agent"}
+            }}}
+        });
+        let value = generate(&schema, &schema, true, 0);
+        assert_eq!(value["children"], json!([]));
+        assert_eq!(value["peer"], json!({}));
+        assert!(value.to_string().len() < 200, "{value}");
     }
 
     #[test]
