@@ -213,6 +213,14 @@ fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
                 return json!([]);
             }
             let items = schema.get("items").unwrap_or(&Value::Null);
+            if items
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .is_some_and(|n| EXPANDING.with(|s| s.borrow().iter().any(|e| e == n)))
+            {
+                return json!([]);
+            }
             let item = generate(root, items, rich, depth + 1);
             let count = wanted.clamp(1, 4);
             let mut out: Vec<Value> = Vec::new();
