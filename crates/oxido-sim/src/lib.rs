@@ -1,8 +1,10 @@
 //! A stateful local emulator of the DigitalOcean API v2, for testing without a cloud account.
 //!
-//! It serves droplets, droplet actions and actions in the API's wire format, with
-//! per-token accounts and scopes, the API's rate limits, actions that complete after
-//! a configurable duration and change their droplet, and fault injection for testing
+//! It serves every operation of the vendored API description in the API's wire format:
+//! droplets, droplet actions and actions by hand, everything else through a generic engine
+//! that validates requests against the description and keeps created objects per account.
+//! It has per-token accounts and scopes, the API's rate limits, actions and long-running
+//! resources that complete after a configurable duration, and fault injection for testing
 //! clients' error handling. Use it in tests through [`Sim`], or run the `oxido-sim`
 //! binary.
 //!
