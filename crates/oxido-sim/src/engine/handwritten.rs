@@ -331,7 +331,11 @@ fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(crate) async fn upload(app: &App, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if parts.method != http::Method::PUT {
-        return ApiError::method_not_allowed().into_response();
+        let mut response = ApiError::method_not_allowed().into_response();
+        response
+            .headers_mut()
+            .insert(http::header::ALLOW, http::HeaderValue::from_static("PUT"));
+        return response;
     }
     let file_id = parts
         .uri

@@ -353,4 +353,11 @@ async fn a_batch_file_uploads_to_its_presigned_url_without_a_token() {
         .await
         .expect("answered");
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // Found by the sim_requests fuzz target: another method is a 405 that says which one fits.
+    let read = client().get(&url).send().await.expect("answered");
+    assert_eq!(read.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        read.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("PUT")
+    );
 }
