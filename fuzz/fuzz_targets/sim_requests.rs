@@ -1,7 +1,8 @@
 //! Any method, path, query string, host, token and body handled by the emulator's full request pipeline
 //! (in-process, through its doc(hidden) fuzz hook): it never panics, never answers 500, and every error it
 //! produces is the API's JSON shape `{"id", "message", ...}` with an `x-request-id` header (405s also carry
-//! `allow`); absolute links it builds stay on the host the request named.
+//! `allow`); absolute links it builds stay on the host the request named. The prefixes reach the hand-written
+//! routes and the generic engine that serves the rest of the description.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -23,6 +24,25 @@ const PREFIXES: &[&str] = &[
     "/v2/droplets",
     "/v2/actions/",
     "/v2/actions",
+    // The generic engine: collections, nested items, actions, non-JSON answers, other hosts.
+    "/v2/volumes/7724db7c-e098-11e5-b522-000f53304e51",
+    "/v2/volumes/7724db7c-e098-11e5-b522-000f53304e51/actions",
+    "/v2/volumes",
+    "/v2/domains/example.com/records/",
+    "/v2/domains/",
+    "/v2/account/keys/",
+    "/v2/tags/awesome/resources",
+    "/v2/reserved_ips/45.55.96.47/actions",
+    "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af/kubeconfig",
+    "/v2/kubernetes/clusters",
+    "/v2/databases/9cc10173-e9ea-4176-9dbc-a4cee4c4ff30/users/",
+    "/v2/apps/4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf/deployments",
+    "/v2/customers/my/invoices/",
+    "/v2/monitoring/metrics/droplet/cpu",
+    "/v1/chat/completions",
+    "/v1/batches/files",
+    "/api/v1/chat/completions",
+    "/_sim/uploads/",
     "/_sim/",
     "/",
 ];

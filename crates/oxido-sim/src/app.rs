@@ -15,6 +15,8 @@ use crate::state::store::Store;
 /// Everything a request handler can reach.
 pub(crate) struct App {
     pub store: Store,
+    /// Everything the hand-written routes don't serve.
+    pub engine: crate::engine::Engine,
     pub seed: Seed,
     pub auth: Auth,
     pub limiter: RateLimiter,
@@ -41,6 +43,7 @@ impl App {
     ) -> Self {
         let app = Self {
             store: Store::new(seed.data(max_actions)),
+            engine: crate::engine::Engine::new(),
             seed,
             auth,
             limiter,
@@ -79,6 +82,7 @@ impl App {
     /// Restores the seed data and forgets faults, failure rules, requests and rate counts.
     pub fn reset(&self) {
         self.store.replace(self.seed.data(self.max_actions));
+        self.engine.reset();
         self.faults.clear();
         self.failures.clear();
         self.journal.clear();

@@ -1,8 +1,10 @@
 //! A stateful local emulator of the DigitalOcean API v2, for testing without a cloud account.
 //!
-//! It serves droplets, droplet actions and actions in the API's wire format, with
-//! per-token accounts and scopes, the API's rate limits, actions that complete after
-//! a configurable duration and change their droplet, and fault injection for testing
+//! It serves every operation of the vendored API description in the API's wire format:
+//! droplets, droplet actions and actions by hand, everything else through a generic engine
+//! that validates requests against the description and keeps created objects per account.
+//! It has per-token accounts and scopes, the API's rate limits, actions and long-running
+//! resources that complete after a configurable duration, and fault injection for testing
 //! clients' error handling. Use it in tests through [`Sim`], or run the `oxido-sim`
 //! binary.
 //!
@@ -26,6 +28,7 @@
 mod admin;
 mod app;
 mod auth;
+mod engine;
 mod error;
 mod faults;
 mod in_process;
@@ -43,6 +46,70 @@ mod wire;
 #[doc(hidden)]
 pub mod __fuzz {
     pub use crate::in_process::InProcess;
+}
+
+/// The emulator's reading of the vendored description, for tests; not a stable API.
+#[doc(hidden)]
+pub mod __spec {
+    /// Number of operations routed.
+    pub fn operation_count() -> usize {
+        crate::engine::spec::OP_COUNT
+    }
+
+    /// How many operations are parsed and compiled right now, and the most kept.
+    pub fn cached_operations() -> (usize, usize) {
+        (
+            crate::engine::spec::cached_operations(),
+            crate::engine::spec::CACHED_OPERATIONS,
+        )
+    }
+
+    /// Parses, compiles and builds the answer template of every operation, as if each
+    /// had been called once (for measuring memory with everything loaded).
+    pub fn load_all() {
+        for index in 0..crate::engine::spec::OPS.len() {
+            let _ = crate::engine::catalog::template(index);
+        }
+    }
+
+    /// The path of every GET operation with its documented parameter examples filled in.
+    pub fn example_get_paths() -> Vec<String> {
+        crate::engine::spec::OPS
+            .iter()
+            .filter(|op| op.method == crate::engine::spec::Method::Get)
+            .map(|op| {
+                let mut examples = op.examples.iter();
+                op.path
+                    .split('/')
+                    .map(|segment| {
+                        if segment.starts_with('{') {
+                            let value = examples.next().copied().unwrap_or_default();
+                            percent_encoding::utf8_percent_encode(
+                                value,
+                                percent_encoding::NON_ALPHANUMERIC,
+                            )
+                            .to_string()
+                        } else {
+                            segment.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect()
+    }
+
+    /// The success response's JSON Schema (OpenAPI 3.0 rewritten as JSON Schema
+    /// 2020-12, definitions inlined under `$defs`) of `method path`, if it documents one.
+    pub fn response_schema(method: &str, path: &str) -> Option<serde_json::Value> {
+        let index = crate::engine::spec::OPS
+            .iter()
+            .position(|op| op.method.as_str() == method && op.path == path)?;
+        crate::engine::spec::operation(index)
+            .response
+            .as_ref()
+            .map(|doc| doc.schema.clone())
+    }
 }
 
 pub use error::Error;

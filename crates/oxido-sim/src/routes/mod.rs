@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use http::Uri;
 
 use crate::app::App;
@@ -18,7 +18,12 @@ use crate::wire::error::ApiError;
 /// The whole application: API routes, admin routes, and the pipeline around them.
 pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/v2/droplets", get(droplets::list).post(droplets::create))
+        .route(
+            "/v2/droplets",
+            get(droplets::list).post(crate::engine::handwritten::create_droplets),
+        )
+        // A literal the `{droplet_id}` route below would otherwise take.
+        .route("/v2/droplets/autoscale", any(crate::engine::handle))
         .route("/v2/droplets/actions", post(droplet_actions::post_by_tag))
         .route(
             "/v2/droplets/{droplet_id}",
@@ -35,13 +40,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v2/actions", get(actions::list))
         .route("/v2/actions/{action_id}", get(actions::get_one))
         .nest("/_sim", crate::admin::router())
-        .fallback(not_found)
+        .fallback(crate::engine::handle)
+        .method_not_allowed_fallback(crate::engine::handle)
         .layer(from_fn_with_state(app.clone(), crate::server::pipeline))
         .with_state(app)
-}
-
-async fn not_found() -> ApiError {
-    ApiError::not_found()
 }
 
 /// The numeric id in path segment `index` (`/v2/x/{id}` has the id at 3);

@@ -121,7 +121,13 @@ fn networks(d: &Droplet) -> Value {
     let mid = (d.id / 250) % 250;
     let v6 = if d.ipv6 {
         json!([{
-            "ip_address": format!("2001:db8:0:1010::{:x}", d.id),
+            "ip_address": format!(
+                "2001:db8:0:1010:{:x}:{:x}:{:x}:{:x}",
+                d.id >> 48,
+                (d.id >> 32) & 0xffff,
+                (d.id >> 16) & 0xffff,
+                d.id & 0xffff
+            ),
             "netmask": 64,
             "gateway": "2001:db8:0:1010::1",
             "type": "public",

@@ -1,0 +1,339 @@
+//! Turns the vendored OpenAPI description into a compact operation table.
+//!
+//! The 3.6 MB description is read here, at build time, so the emulator never parses
+//! it at start-up: it gets a static route table (`spec_ops.rs`) and, per operation,
+//! a small self-contained JSON document (`spec_details.json`) with its parameters,
+//! request and response schemas (OpenAPI 3.0 rewritten as JSON Schema 2020-12, with
+//! only the definitions it reaches) and documented examples, parsed on first use.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Request,
+    Response,
+}
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let spec_path = manifest.join("../../spec/digitalocean-openapi.json");
+    println!("cargo:rerun-if-changed={}", spec_path.display());
+    println!("cargo:rerun-if-changed=build.rs");
+    let bytes = std::fs::read(&spec_path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", spec_path.display()));
+    let spec: Value = serde_json::from_slice(&bytes).expect("the vendored spec is JSON");
+
+    let mut table = String::from("&[\n");
+    let mut details = String::new();
+    let mut count = 0usize;
+    let paths = spec["paths"].as_object().expect("spec has paths");
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let detail = operation_detail(&spec, item, op);
+            let start = details.len();
+            details.push_str(&serde_json::to_string(&detail.json).expect("serializes"));
+            let end = details.len();
+            // Each path parameter's documented example, in template order, as text.
+            let examples: Vec<String> = path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .map(|name| {
+                    detail.json["params"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find(|p| p["name"] == name && p["in"] == "path")
+                        .map(|p| match &p["example"] {
+                            Value::String(s) => s.clone(),
+                            Value::Null => String::new(),
+                            other => other.to_string(),
+                        })
+                        .unwrap_or_default()
+                })
+                .collect();
+            writeln!(
+                table,
+                "    OpMeta {{ id: {:?}, method: Method::{}, path: {:?}, status: {}, \
+                 request_media: {:?}, request_required: {}, response_media: {:?}, examples: &{examples:?}, \
+                 detail: ({start}, {end}) }},",
+                op["operationId"].as_str().unwrap_or(""),
+                capitalized(method),
+                path,
+                detail.status,
+                detail.request_media,
+                detail.request_required,
+                detail.response_media,
+            )
+            .expect("write to string");
+            count += 1;
+        }
+    }
+    table.push(']');
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
+    let code = format!(
+        "/// Number of operations in the vendored description.\npub(crate) const OP_COUNT: usize = {count};\n\
+         /// Every operation, by path then method.\npub(crate) static OPS: &[OpMeta] = {table};\n"
+    );
+    std::fs::write(out.join("spec_ops.rs"), code).expect("write spec_ops.rs");
+    std::fs::write(out.join("spec_details.json"), details).expect("write spec_details.json");
+}
+
+struct Detail {
+    json: Value,
+    status: u16,
+    request_media: String,
+    request_required: bool,
+    response_media: String,
+}
+
+fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        let Some(r) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
+        value = spec
+            .pointer(r.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("dangling $ref {r}"));
+    }
+    value
+}
+
+fn first_example(spec: &Value, holder: &Value) -> Option<Value> {
+    if let Some(example) = holder.get("example") {
+        return Some(example.clone());
+    }
+    let examples = holder.get("examples")?.as_object()?;
+    let first = examples.values().next()?;
+    resolve(spec, first).get("value").cloned()
+}
+
+fn operation_detail(spec: &Value, item: &Value, op: &Value) -> Detail {
+    let mut params = Vec::new();
+    let mut seen = BTreeSet::new();
+    let declared = op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(item["parameters"].as_array().into_iter().flatten());
+    for param in declared {
+        let param = resolve(spec, param);
+        let name = param["name"].as_str().unwrap_or("").to_owned();
+        let location = param["in"].as_str().unwrap_or("").to_owned();
+        if !seen.insert((name.clone(), location.clone())) {
+            continue;
+        }
+        let schema = param.get("schema").cloned().unwrap_or(json!({}));
+        let example =
+            first_example(spec, param).or_else(|| resolve(spec, &schema).get("example").cloned());
+        params.push(json!({
+            "name": name,
+            "in": location,
+            "required": param["required"].as_bool().unwrap_or(false),
+            "schema": standalone(spec, &schema, Mode::Request),
+            "example": example,
+        }));
+    }
+
+    let mut request = Value::Null;
+    let mut request_media = String::new();
+    let mut request_required = false;
+    if let Some(body) = op.get("requestBody") {
+        let body = resolve(spec, body);
+        request_required = body["required"].as_bool().unwrap_or(false);
+        if let Some((media, content)) = body["content"].as_object().and_then(|c| c.iter().next()) {
+            request_media = media.clone();
+            let schema = content.get("schema").cloned().unwrap_or(json!({}));
+            request = json!({
+                "schema": standalone(spec, &schema, Mode::Request),
+                "example": first_example(spec, content),
+            });
+        }
+    }
+
+    let responses = op["responses"].as_object().expect("responses");
+    let (status, response) = responses
+        .iter()
+        .find(|(code, _)| code.starts_with('2'))
+        // A retired endpoint documents only errors; it answers its 410.
+        .or_else(|| responses.iter().find(|(code, _)| code.as_str() == "410"))
+        .or_else(|| {
+            responses
+                .iter()
+                .find(|(code, _)| code.as_bytes()[0].is_ascii_digit())
+        })
+        .map(|(code, r)| (code.parse::<u16>().unwrap_or(200), resolve(spec, r)))
+        .expect("an operation documents a response");
+    let mut response_media = String::new();
+    let mut response_json = Value::Null;
+    if let Some(content) = response["content"].as_object() {
+        let (media, media_obj) = content
+            .iter()
+            .find(|(m, _)| m.as_str() == "application/json")
+            .or_else(|| content.iter().next())
+            .expect("content has a media type");
+        response_media = media.clone();
+        let schema = media_obj.get("schema").cloned().unwrap_or(json!({}));
+        response_json = json!({
+            "schema": standalone(spec, &schema, Mode::Response),
+            "example": first_example(spec, media_obj),
+        });
+    }
+    Detail {
+        json: json!({ "params": params, "request": request, "response": response_json }),
+        status,
+        request_media,
+        request_required,
+        response_media,
+    }
+}
+
+/// The schema rewritten as JSON Schema with the definitions it reaches under `$defs`.
+fn standalone(spec: &Value, schema: &Value, mode: Mode) -> Value {
+    let mut needed = BTreeSet::new();
+    let mut root = convert(spec, schema, mode, &mut needed);
+    let mut defs = Map::new();
+    let mut queue: Vec<String> = needed.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        if defs.contains_key(&name) {
+            continue;
+        }
+        let source = &spec["components"]["schemas"][&name];
+        let mut more = BTreeSet::new();
+        defs.insert(name, convert(spec, source, mode, &mut more));
+        for n in more {
+            if !defs.contains_key(&n) {
+                queue.push(n);
+            }
+        }
+    }
+    if !defs.is_empty() {
+        match &mut root {
+            Value::Object(obj) => {
+                obj.insert("$defs".into(), Value::Object(defs));
+            }
+            other => {
+                *other = json!({ "allOf": [other.clone()], "$defs": defs });
+            }
+        }
+    }
+    root
+}
+
+fn convert(spec: &Value, schema: &Value, mode: Mode, needed: &mut BTreeSet<String>) -> Value {
+    let Some(obj) = schema.as_object() else {
+        return schema.clone();
+    };
+    if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("schema $ref outside components/schemas: {r}"));
+        needed.insert(name.to_owned());
+        // OpenAPI 3.0 ignores a $ref's siblings.
+        return json!({ "$ref": format!("#/$defs/{name}") });
+    }
+    let mut out = Map::new();
+    for (key, value) in obj {
+        match key.as_str() {
+            "properties" | "patternProperties" => {
+                let props = value
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), convert(spec, v, mode, needed)))
+                            .collect::<Map<_, _>>()
+                    })
+                    .unwrap_or_default();
+                out.insert(key.clone(), Value::Object(props));
+            }
+            "items" | "additionalProperties" | "not" => {
+                out.insert(key.clone(), convert(spec, value, mode, needed));
+            }
+            "allOf" | "anyOf" | "oneOf" => {
+                let list = value
+                    .as_array()
+                    .map(|a| a.iter().map(|v| convert(spec, v, mode, needed)).collect())
+                    .unwrap_or_default();
+                // With a discriminator the `type` member picks the shape, so shapes that
+                // overlap (a snapshot action is also a plain action) are not an error.
+                let key = if key == "oneOf" && obj.contains_key("discriminator") {
+                    "anyOf".to_owned()
+                } else {
+                    key.clone()
+                };
+                out.insert(key, Value::Array(list));
+            }
+            "required" => {
+                // readOnly members are required only in answers, writeOnly only in requests.
+                let skip = if mode == Mode::Request {
+                    "readOnly"
+                } else {
+                    "writeOnly"
+                };
+                let kept: Vec<Value> = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|name| {
+                        let prop = name
+                            .as_str()
+                            .and_then(|n| obj.get("properties").and_then(|p| p.get(n)));
+                        !prop.is_some_and(|p| resolve(spec, p)[skip] == Value::Bool(true))
+                    })
+                    .cloned()
+                    .collect();
+                if !kept.is_empty() {
+                    out.insert(key.clone(), Value::Array(kept));
+                }
+            }
+            "description" | "title" | "externalDocs" | "xml" | "discriminator" | "deprecated"
+            | "default" | "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => {}
+            k if k.starts_with("x-") => {}
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        match obj.get(flag) {
+            Some(Value::Bool(true)) => {
+                if let Some(b) = out.remove(bound) {
+                    out.insert(flag.into(), b);
+                }
+            }
+            Some(n @ Value::Number(_)) => {
+                out.insert(flag.into(), n.clone());
+            }
+            _ => {}
+        }
+    }
+    if obj.get("nullable") == Some(&Value::Bool(true)) {
+        if let Some(Value::Array(values)) = out.get_mut("enum") {
+            values.push(Value::Null);
+        }
+        match out.get("type").cloned() {
+            Some(Value::String(t)) => {
+                out.insert("type".into(), json!([t, "null"]));
+            }
+            _ => {
+                return json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] });
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn capitalized(method: &str) -> String {
+    let mut out = method.to_owned();
+    out[..1].make_ascii_uppercase();
+    out
+}

@@ -1,0 +1,92 @@
+//! Resources that take time to come up: the status they start in and the one they
+//! reach once the configured action duration (`--action-duration`) has passed.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::store::Transition;
+
+/// One long-running resource kind.
+#[derive(Debug)]
+pub(crate) struct Lifecycle {
+    /// The collection's path template.
+    pub collection: &'static str,
+    /// JSON pointer of the status member.
+    pub pointer: &'static str,
+    pub starting: &'static str,
+    pub done: &'static str,
+}
+
+/// Every long-running kind the engine models.
+pub(crate) const LIFECYCLES: &[Lifecycle] = &[
+    Lifecycle {
+        collection: "/v2/kubernetes/clusters",
+        pointer: "/status/state",
+        starting: "provisioning",
+        done: "running",
+    },
+    Lifecycle {
+        collection: "/v2/databases",
+        pointer: "/status",
+        starting: "creating",
+        done: "online",
+    },
+    Lifecycle {
+        collection: "/v2/databases/{database_cluster_uuid}/replicas",
+        pointer: "/status",
+        starting: "creating",
+        done: "online",
+    },
+    Lifecycle {
+        collection: "/v2/apps/{app_id}/deployments",
+        pointer: "/phase",
+        starting: "PENDING_BUILD",
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/load_balancers",
+        pointer: "/status",
+        starting: "new",
+        done: "active",
+    },
+    Lifecycle {
+        collection: "/v2/images",
+        pointer: "/status",
+        starting: "NEW",
+        done: "available",
+    },
+    Lifecycle {
+        collection: "/v2/certificates",
+        pointer: "/state",
+        starting: "pending",
+        done: "verified",
+    },
+];
+
+/// The lifecycle of a collection, if it has one.
+pub(crate) fn of(collection: &str) -> Option<&'static Lifecycle> {
+    LIFECYCLES.iter().find(|l| l.collection == collection)
+}
+
+/// Puts a new object in its starting status.
+pub(crate) fn start(object: &mut Value, lifecycle: &Lifecycle) {
+    if let Some(slot) = object.pointer_mut(lifecycle.pointer) {
+        *slot = Value::String(lifecycle.starting.to_owned());
+    }
+}
+
+/// When and how a new object settles; a duration past the calendar never settles.
+pub(crate) fn transition(lifecycle: &'static Lifecycle, duration: Duration) -> Transition {
+    let now = Timestamp::now();
+    let at = jiff::SignedDuration::try_from(duration)
+        .ok()
+        .and_then(|d| now.checked_add(d).ok())
+        .unwrap_or(Timestamp::MAX);
+    Transition {
+        pointer: lifecycle.pointer,
+        done: lifecycle.done,
+        at,
+    }
+}

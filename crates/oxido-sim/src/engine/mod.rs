@@ -1,0 +1,707 @@
+//! The generic engine: every operation of the vendored description that no
+//! hand-written route serves is routed, validated and answered here.
+//!
+//! A request reaches it as the router's fallback (unknown path or method for the
+//! hand-written routes), after the shared pipeline (journal, faults, auth, rate
+//! limits). It matches the path against the description's templates, validates the
+//! parameters and body, then acts on the account's collections: `POST /things`
+//! creates, `GET /things` lists, `GET|PUT|PATCH|DELETE /things/{id}` read, update and
+//! delete; anything else answers its documented example. See `docs/ARCHITECTURE.md`.
+
+pub(crate) mod catalog;
+pub(crate) mod generate;
+pub(crate) mod handwritten;
+pub(crate) mod lifecycle;
+pub(crate) mod router;
+pub(crate) mod spec;
+pub(crate) mod store;
+pub(crate) mod validate;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use serde_json::{Map, Value};
+
+use self::catalog::{
+    Catalog, Kind, concrete, id_field, item_template, list_member, template, wrapper,
+};
+use self::router::Template;
+use self::spec::{Method, operation};
+use self::store::{AccountData, EngineStore, oversized};
+use crate::app::App;
+use crate::auth::{PRIMARY_ACCOUNT, Principal};
+use crate::seed::Seed;
+use crate::server::RequestCtx;
+use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, json};
+use crate::wire::page::{ListQuery, PageInfo};
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::build);
+
+/// The route table and collections inferred from the description (built once per process).
+pub(crate) fn catalog() -> &'static Catalog {
+    &CATALOG
+}
+
+/// Integer ids handed to new objects.
+static NEXT_ID: AtomicU64 = AtomicU64::new(500_000_000);
+
+/// The engine's state, owned by [`App`].
+#[derive(Debug, Default)]
+pub(crate) struct Engine {
+    pub store: EngineStore,
+    pub uploads: handwritten::Uploads,
+}
+
+impl Engine {
+    pub fn new() -> Self {
+        // Built here so the first request pays nothing.
+        let _ = catalog();
+        Self::default()
+    }
+
+    /// Back to the seed (the demo objects reappear on first touch).
+    pub fn reset(&self) {
+        self.store.clear();
+        self.uploads.clear();
+    }
+}
+
+/// The router's fallback: every request no hand-written route took.
+pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
+    match serve(&app, request).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A request as the engine sees it.
+pub(crate) struct Call<'a> {
+    pub app: &'a App,
+    pub who: Principal,
+    pub origin: Arc<str>,
+    pub op: usize,
+    pub template: &'static Template,
+    /// Index of `template` in the route table.
+    pub template_index: usize,
+    pub values: Vec<String>,
+    pub query: Vec<(String, String)>,
+    pub raw_query: Option<String>,
+    pub path: String,
+    pub body: Option<Value>,
+}
+
+async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
+    if request.uri().path().starts_with(handwritten::UPLOAD_PREFIX) {
+        return Ok(handwritten::upload(app, request).await);
+    }
+    let (parts, body) = request.into_parts();
+    let catalog = catalog();
+    let matched = catalog
+        .routes
+        .find(parts.uri.path())
+        .ok_or_else(ApiError::not_found)?;
+    let template = &catalog.routes.templates[matched.template];
+    let Some(op) = Method::from_http(&parts.method).and_then(|m| template.op(m)) else {
+        let mut response = ApiError::method_not_allowed().into_response();
+        if let Ok(allow) = HeaderValue::from_str(&template.allow()) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        return Ok(response);
+    };
+    // The pipeline authenticates every API request; anything else is not an API route.
+    let who = parts
+        .extensions
+        .get::<Principal>()
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    if parts.method != http::Method::GET && !who.writable {
+        return Err(ApiError::forbidden());
+    }
+    let origin = parts
+        .extensions
+        .get::<RequestCtx>()
+        .map_or_else(|| Arc::from(""), |c| c.origin.clone());
+    let operation = operation(op);
+    let query: Vec<(String, String)> =
+        url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+    let names: Vec<&str> = template.params.iter().flatten().copied().collect();
+    validate::params(&operation, &names, &matched.values, &query)?;
+    let bytes = axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::payload_too_large(crate::server::MAX_BODY_BYTES))?;
+    let body = request_body(&operation, &parts.method, &bytes)?;
+    let call = Call {
+        app,
+        who,
+        origin,
+        op,
+        template,
+        template_index: matched.template,
+        values: matched.values,
+        query,
+        raw_query: parts.uri.query().map(str::to_owned),
+        path: parts.uri.path().to_owned(),
+        body,
+    };
+    if let Some(response) = handwritten::dispatch(&call)? {
+        return Ok(response);
+    }
+    generic(&call)
+}
+
+fn request_body(
+    operation: &spec::Operation,
+    method: &http::Method,
+    bytes: &[u8],
+) -> Result<Option<Value>, ApiError> {
+    let Some(doc) = &operation.request else {
+        return Ok(None);
+    };
+    if !operation.meta.request_media.contains("json") {
+        return Ok(None);
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8 JSON."))?;
+    if text.trim().is_empty() {
+        if operation.meta.request_required || *method == http::Method::POST {
+            return Err(ApiError::bad_request(
+                "The request body is empty; a JSON object is required.",
+            ));
+        }
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+    if let Some(validator) = &doc.validator {
+        validate::body(validator, &value)?;
+    }
+    if let Some(path) = oversized(&value, &mut Vec::new()) {
+        return Err(ApiError::unprocessable(format!(
+            "{path}: must be at most {} bytes",
+            store::MAX_STRING
+        )));
+    }
+    Ok(Some(value))
+}
+
+/// (collection, concrete collection path, id) of every item the path addresses.
+fn addressed(call: &Call<'_>) -> Vec<(usize, String, String)> {
+    let catalog = catalog();
+    catalog.items[call.template_index]
+        .iter()
+        .map(|item| {
+            (
+                item.collection,
+                concrete(call.template, &call.values, item.depth),
+                call.values[item.value].clone(),
+            )
+        })
+        .collect()
+}
+
+fn seeds_demo(app: &App, who: &Principal) -> bool {
+    app.seed == Seed::Demo && who.account == PRIMARY_ACCOUNT
+}
+
+/// Puts the documented demo objects of `collection_path` in place, once.
+fn seed_collection(data: &mut AccountData, collection_path: &str) {
+    if !data.seeded.insert(collection_path.to_owned()) {
+        return;
+    }
+    let catalog = catalog();
+    let Some((collection, ids)) = catalog.seed.get(collection_path) else {
+        return;
+    };
+    let base = item_template(catalog, *collection);
+    for id in ids {
+        let mut object = base.clone();
+        let param = catalog.collections[*collection].param;
+        if let Some(field) = id_field(param, &object).map(str::to_owned) {
+            let original = object[&field].clone();
+            object[&field] = typed_id(&original, id);
+            // An example id that breaks the member's format keeps the template's own.
+            if let Some(read) = catalog.collections[*collection].read
+                && !conforms(read, &wrapped(read, object.clone()))
+            {
+                object[&field] = original;
+            }
+        }
+        let _ = data.put(collection_path, id.clone(), object);
+    }
+}
+
+fn typed_id(like: &Value, id: &str) -> Value {
+    if like.is_number()
+        && let Ok(n) = id.parse::<i64>()
+    {
+        return Value::from(n);
+    }
+    Value::String(id.to_owned())
+}
+
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Makes sure the demo objects of every collection in `paths` exist.
+pub(crate) fn ensure_seeded(call: &Call<'_>, paths: &[&str]) {
+    if !seeds_demo(call.app, &call.who) {
+        return;
+    }
+    {
+        let accounts = call.app.engine.store.read();
+        if let Some(data) = accounts.get(&call.who.account)
+            && paths.iter().all(|p| data.seeded.contains(*p))
+        {
+            return;
+        }
+    }
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts.entry(call.who.account).or_default();
+    for path in paths {
+        seed_collection(data, path);
+    }
+}
+
+/// Does the item exist, in the engine or in a hand-written store?
+fn exists(call: &Call<'_>, data: Option<&AccountData>, collection_path: &str, id: &str) -> bool {
+    if let Some(found) = handwritten::exists(call, collection_path, id) {
+        return found;
+    }
+    data.and_then(|d| d.items(collection_path))
+        .and_then(|items| items.key_of(id))
+        .is_some()
+}
+
+pub(crate) fn empty(status: StatusCode) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(JSON_CONTENT_TYPE),
+    );
+    response
+}
+
+fn status_of(op: usize) -> StatusCode {
+    StatusCode::from_u16(spec::OPS[op].status).unwrap_or(StatusCode::OK)
+}
+
+/// Answers with the operation's documented media type and status.
+pub(crate) fn answer(op: usize, value: Option<Value>) -> Result<Response, ApiError> {
+    let meta = &spec::OPS[op];
+    let status = status_of(op);
+    if meta.response_media.is_empty() || status == StatusCode::NO_CONTENT {
+        return Ok(empty(status));
+    }
+    if meta.response_media.contains("json") {
+        return match value {
+            Some(v) => json(status, &v),
+            None => Ok(empty(status)),
+        };
+    }
+    let example = operation(op)
+        .response
+        .as_ref()
+        .and_then(|d| d.example.clone());
+    let text: Vec<u8> = match (example, meta.response_media) {
+        (Some(Value::String(s)), _) => s.into_bytes(),
+        (_, "text/csv") => b"date,description,amount\n2026-01-01,Droplet usage,12.00\n".to_vec(),
+        (_, "application/yaml") => KUBECONFIG.as_bytes().to_vec(),
+        (_, "application/pdf") => MINIMAL_PDF.to_vec(),
+        (Some(other), _) => other.to_string().into_bytes(),
+        (None, _) => Vec::new(),
+    };
+    let mut response = Response::new(Body::from(text));
+    *response.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(meta.response_media) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    Ok(response)
+}
+
+const KUBECONFIG: &str = "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: do-nyc1-example\ncontexts:\n- context:\n    cluster: do-nyc1-example\n    user: do-nyc1-example-admin\n  name: do-nyc1-example\ncurrent-context: do-nyc1-example\nusers:\n- name: do-nyc1-example-admin\n  user:\n    token: emulated\n";
+const MINIMAL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Copies the body's members over `target` where they keep the target's shape.
+pub(crate) fn merge(target: &mut Value, body: &Value) {
+    let (Some(target), Some(body)) = (target.as_object_mut(), body.as_object()) else {
+        return;
+    };
+    for (key, value) in body {
+        let Some(slot) = target.get_mut(key) else {
+            continue;
+        };
+        match (&mut *slot, value) {
+            (Value::Object(_), Value::Object(_)) => merge(slot, value),
+            (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => {
+                *slot = value.clone();
+            }
+            (Value::Number(a), Value::Number(b)) if a.is_f64() || !b.is_f64() => {
+                *slot = value.clone();
+            }
+            (Value::Array(a), Value::Array(b)) => {
+                let same = match (a.first(), b.first()) {
+                    (Some(x), Some(y)) => std::mem::discriminant(x) == std::mem::discriminant(y),
+                    _ => true,
+                };
+                if same {
+                    *slot = value.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Fills the members the server owns.
+fn stamp(object: &mut Value, kind: &str, id: &Value) {
+    let Some(map) = object.as_object_mut() else {
+        return;
+    };
+    let now = generate::now();
+    for field in ["created_at", "updated_at"] {
+        if map.get(field).is_some_and(Value::is_string) {
+            map.insert(field.to_owned(), Value::String(now.clone()));
+        }
+    }
+    if map.get("urn").is_some_and(Value::is_string)
+        && let Some(id) = id_text(id)
+    {
+        map.insert("urn".to_owned(), Value::String(format!("do:{kind}:{id}")));
+    }
+}
+
+pub(crate) fn wrapped(op: usize, object: Value) -> Value {
+    let answer = template(op);
+    match (wrapper(&answer), answer.as_object()) {
+        (Some(key), Some(members)) => {
+            // Built member by member so the template's own object is never copied.
+            let mut object = Some(object);
+            Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| {
+                        let value = if k == key {
+                            object.take().unwrap_or(Value::Null)
+                        } else {
+                            v.clone()
+                        };
+                        (k.clone(), value)
+                    })
+                    .collect(),
+            )
+        }
+        (None, Some(_)) => object,
+        _ => answer.clone(),
+    }
+}
+
+/// Whether `object` answers correctly through `op` and through its collection's read.
+fn storable(op: usize, collection: usize, object: &Value) -> bool {
+    conforms(op, &wrapped(op, object.clone()))
+        && catalog().collections[collection]
+            .read
+            .is_none_or(|read| conforms(read, &wrapped(read, object.clone())))
+}
+
+pub(crate) fn conforms(op: usize, answer: &Value) -> bool {
+    operation(op)
+        .response
+        .as_ref()
+        .and_then(|d| d.validator.as_ref())
+        .is_none_or(|v| v.is_valid(answer))
+}
+
+fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
+    let catalog = catalog();
+    let items = addressed(call);
+    let kind = catalog.kinds[call.op];
+    let own = match kind {
+        Kind::List(_) | Kind::Create(_) => Some(concrete(
+            call.template,
+            &call.values,
+            call.template.literals.len(),
+        )),
+        _ => None,
+    };
+    let mut paths: Vec<&str> = items.iter().map(|(_, p, _)| p.as_str()).collect();
+    if let Some(own) = &own {
+        paths.push(own);
+    }
+    ensure_seeded(call, &paths);
+    {
+        let accounts = call.app.engine.store.read();
+        let data = accounts.get(&call.who.account);
+        for (_, path, id) in &items {
+            if !exists(call, data, path, id) {
+                return Err(ApiError::not_found());
+            }
+        }
+    }
+    if !status_of(call.op).is_success() {
+        // A retired endpoint: its documented error.
+        return static_answer(call);
+    }
+    match kind {
+        Kind::List(c) => list(call, c, own.as_deref().unwrap_or_default()),
+        Kind::Create(c) => create(call, c, own.as_deref().unwrap_or_default()),
+        Kind::Read(_) | Kind::Update(_) | Kind::Delete(_) => {
+            let Some((_, path, id)) = items.last() else {
+                return static_answer(call);
+            };
+            match handwritten::exists(call, path, id) {
+                // A hand-written item the engine has no copy of: its documented answer.
+                Some(_) => static_answer(call),
+                None => item(call, kind, path, id),
+            }
+        }
+        Kind::Static => static_answer(call),
+    }
+}
+
+fn list(call: &Call<'_>, _collection: usize, path: &str) -> Result<Response, ApiError> {
+    let answer = template(call.op);
+    let Some(member) = list_member(&answer) else {
+        return static_answer(call);
+    };
+    let query = ListQuery::parse(call.raw_query.as_deref())?;
+    let accounts = call.app.engine.store.read();
+    let filters: Vec<&(String, String)> = call
+        .query
+        .iter()
+        .filter(|(k, _)| k != "page" && k != "per_page")
+        .collect();
+    let data = accounts.get(&call.who.account);
+    let matching: Vec<(&str, &Value)> = data
+        .and_then(|d| d.items(path))
+        .map(|items| {
+            items
+                .iter()
+                .filter(|(_, item)| filters.iter().all(|(k, v)| keeps(item, k, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let total = matching.len();
+    let skip = (query.paging.page - 1).saturating_mul(query.paging.per_page);
+    let page: Vec<Value> = matching
+        .into_iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
+        .filter_map(|(key, item)| data.map(|d| d.rendered(path, key, item)))
+        .collect();
+    drop(accounts);
+    let mut answer = answer.clone();
+    answer[member] = Value::Array(page);
+    let info = PageInfo::new(&call.origin, &call.path, &query, total);
+    if let Some(obj) = answer.as_object_mut() {
+        if obj.contains_key("links") {
+            obj.insert("links".into(), info.links);
+        }
+        if let Some(Value::Object(meta)) = obj.get_mut("meta") {
+            meta.insert("total".into(), Value::from(total));
+        }
+    }
+    if !conforms(call.op, &answer) {
+        // Stored objects that stray from the list's item shape still list as documented.
+        return answer_value(call.op, template(call.op).clone());
+    }
+    answer_value(call.op, answer)
+}
+
+fn answer_value(op: usize, value: Value) -> Result<Response, ApiError> {
+    answer(op, Some(value))
+}
+
+/// A list filter: a query parameter naming a string member (or a list of strings) of the item.
+fn keeps(item: &Value, key: &str, value: &str) -> bool {
+    match item.get(key) {
+        Some(Value::String(s)) => s == value,
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
+            a.iter().any(|s| s.as_str() == Some(value))
+        }
+        _ => true,
+    }
+}
+
+fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiError> {
+    let catalog = catalog();
+    let answer_t = template(call.op);
+    let kind = wrapper(&answer_t).unwrap_or("resource").to_owned();
+    let base = match wrapper(&answer_t) {
+        Some(key) => answer_t[key].clone(),
+        None => item_template(catalog, collection),
+    };
+    let mut object = base.clone();
+    if let Some(body) = &call.body {
+        merge(&mut object, body);
+    }
+    let param = catalog.collections[collection].param;
+    let field = id_field(param, &object).map(str::to_owned);
+    let id = match &field {
+        Some(f) => new_id(f, &object[f.as_str()], call.body.as_ref()),
+        None => Value::String(generate::uuid()),
+    };
+    if let Some(f) = &field {
+        object[f.as_str()] = id.clone();
+    }
+    stamp(&mut object, &kind, &id);
+    if !storable(call.op, collection, &object) {
+        object = base;
+        if let Some(f) = &field {
+            object[f.as_str()] = id.clone();
+        }
+        stamp(&mut object, &kind, &id);
+    }
+    let mut answer = wrapped(call.op, object.clone());
+    let key = id_text(&id).unwrap_or_else(generate::uuid);
+    // A long-running resource starts in its first status and reaches its last
+    // once the configured action duration has passed.
+    let lifecycle = lifecycle::of(catalog.collections[collection].path);
+    if let Some(l) = lifecycle {
+        lifecycle::start(&mut object, l);
+        let started = wrapped(call.op, object.clone());
+        if conforms(call.op, &started) {
+            answer = started;
+        }
+    }
+    {
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        data.put(path, key.clone(), object)
+            .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
+        if let Some(l) = lifecycle {
+            data.transitions.insert(
+                format!("{path}/{key}"),
+                lifecycle::transition(l, call.app.action_duration()),
+            );
+        }
+    }
+    answer_value(call.op, answer)
+}
+
+fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
+    if let Some(named) = body.and_then(|b| b.get(field)).filter(|v| v.is_string())
+        && field != "id"
+        && field != "uuid"
+    {
+        return named.clone();
+    }
+    match current {
+        Value::Number(_) => Value::from(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+        Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
+            Value::String(generate::uuid())
+        }
+        _ => match body.and_then(|b| b.get("name")).and_then(Value::as_str) {
+            Some(name) => Value::String(name.to_owned()),
+            None => Value::String(generate::uuid()),
+        },
+    }
+}
+
+fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, ApiError> {
+    match kind {
+        Kind::Read(_) => {
+            let accounts = call.app.engine.store.read();
+            let object = accounts
+                .get(&call.who.account)
+                .and_then(|d| {
+                    let items = d.items(path)?;
+                    let key = items.key_of(id)?;
+                    items.get(&key).map(|v| d.rendered(path, &key, v))
+                })
+                .ok_or_else(ApiError::not_found)?;
+            drop(accounts);
+            // Objects are checked against the read answer when stored, so none is needed here.
+            answer_value(call.op, wrapped(call.op, object))
+        }
+        Kind::Update(collection) => {
+            let mut accounts = call.app.engine.store.write();
+            let data = accounts
+                .get_mut(&call.who.account)
+                .ok_or_else(ApiError::not_found)?;
+            let key = data
+                .items(path)
+                .and_then(|items| items.key_of(id))
+                .ok_or_else(ApiError::not_found)?;
+            let Some(stored) = data.settled_mut(path, &key) else {
+                return Err(ApiError::not_found());
+            };
+            let mut updated = stored.clone();
+            if let Some(body) = &call.body {
+                merge(&mut updated, body);
+            }
+            if let Some(map) = updated.as_object_mut()
+                && map.get("updated_at").is_some_and(Value::is_string)
+            {
+                map.insert("updated_at".into(), Value::String(generate::now()));
+            }
+            let answer = wrapped(call.op, updated.clone());
+            if storable(call.op, collection, &updated) {
+                *stored = updated;
+                drop(accounts);
+                answer_value(call.op, answer)
+            } else {
+                drop(accounts);
+                static_answer(call)
+            }
+        }
+        _ => {
+            let mut accounts = call.app.engine.store.write();
+            let data = accounts
+                .get_mut(&call.who.account)
+                .ok_or_else(ApiError::not_found)?;
+            let key = data
+                .items(path)
+                .and_then(|items| items.key_of(id))
+                .ok_or_else(ApiError::not_found)?;
+            data.remove(path, &key).ok_or_else(ApiError::not_found)?;
+            drop(accounts);
+            let documented = template(call.op);
+            answer(call.op, (!documented.is_null()).then(|| documented.clone()))
+        }
+    }
+}
+
+/// The documented answer, with the path's ids put where the answer names them.
+pub(crate) fn static_answer(call: &Call<'_>) -> Result<Response, ApiError> {
+    let mut answer = template(call.op).clone();
+    if answer.is_null() {
+        return self::answer(call.op, None);
+    }
+    let names: Vec<&str> = call.template.params.iter().flatten().copied().collect();
+    let mut targets: Vec<&mut Map<String, Value>> = Vec::new();
+    if let Some(key) = wrapper(&answer).map(str::to_owned) {
+        if let Some(Value::Object(inner)) = answer.get_mut(&key) {
+            substitute(inner, &names, &call.values);
+        }
+    }
+    if let Some(obj) = answer.as_object_mut() {
+        targets.push(obj);
+    }
+    for obj in targets {
+        substitute(obj, &names, &call.values);
+    }
+    if !conforms(call.op, &answer) {
+        answer = template(call.op).clone();
+    }
+    answer_value(call.op, answer)
+}
+
+fn substitute(obj: &mut Map<String, Value>, names: &[&str], values: &[String]) {
+    for (name, value) in names.iter().zip(values) {
+        if let Some(slot) = obj.get_mut(*name) {
+            *slot = typed_id(slot, value);
+        }
+    }
+}

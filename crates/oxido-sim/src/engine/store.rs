@@ -1,0 +1,219 @@
+//! The generic engine's data: per account, collections of JSON objects by id.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde_json::Value;
+
+use crate::state::model::AccountId;
+
+/// Most objects one collection holds; creating past it is refused.
+pub(crate) const MAX_PER_COLLECTION: usize = 1_000;
+/// Most objects one account holds across the engine's collections.
+pub(crate) const MAX_PER_ACCOUNT: usize = 20_000;
+/// Longest string stored in an object.
+pub(crate) const MAX_STRING: usize = 64 * 1024;
+
+/// One collection's items, oldest first.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Items {
+    order: Vec<String>,
+    by_id: HashMap<String, Value>,
+}
+
+impl Items {
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.by_id.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
+        self.by_id.get_mut(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Every item, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.order
+            .iter()
+            .filter_map(|id| self.by_id.get(id).map(|v| (id.as_str(), v)))
+    }
+
+    /// The stored key of the item `id` names, directly or through one of its identifying members.
+    pub fn key_of(&self, id: &str) -> Option<String> {
+        if self.by_id.contains_key(id) {
+            return Some(id.to_owned());
+        }
+        self.order
+            .iter()
+            .find(|k| {
+                self.by_id.get(*k).is_some_and(|v| {
+                    ["id", "uuid", "name", "slug", "fingerprint"]
+                        .iter()
+                        .any(|f| match v.get(*f) {
+                            Some(Value::String(s)) => s == id,
+                            Some(Value::Number(n)) => n.to_string() == id,
+                            _ => false,
+                        })
+                })
+            })
+            .cloned()
+    }
+
+    /// Inserts or replaces; true if a new id was added.
+    fn put(&mut self, id: String, value: Value) -> bool {
+        if self.by_id.insert(id.clone(), value).is_none() {
+            self.order.push(id);
+            true
+        } else {
+            false
+        }
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Value> {
+        let value = self.by_id.remove(id)?;
+        self.order.retain(|k| k != id);
+        Some(value)
+    }
+}
+
+/// One account's collections, by concrete collection path.
+#[derive(Debug, Default)]
+pub(crate) struct AccountData {
+    pub collections: HashMap<String, Items>,
+    /// Concrete collection paths whose demo objects are already in place.
+    pub seeded: HashSet<String>,
+    /// Long-running objects still on their way: `collection/id` → where their status goes.
+    pub transitions: HashMap<String, Transition>,
+    objects: usize,
+}
+
+/// A status that changes by itself once its time comes.
+#[derive(Debug, Clone)]
+pub(crate) struct Transition {
+    pub pointer: &'static str,
+    pub done: &'static str,
+    pub at: jiff::Timestamp,
+}
+
+impl Transition {
+    /// Applies the final status to `object` if its time has come; true if it had.
+    pub fn apply(&self, object: &mut Value, now: jiff::Timestamp) -> bool {
+        if now < self.at {
+            return false;
+        }
+        if let Some(slot) = object.pointer_mut(self.pointer) {
+            *slot = Value::String(self.done.to_owned());
+        }
+        true
+    }
+}
+
+impl AccountData {
+    pub fn items(&self, collection: &str) -> Option<&Items> {
+        self.collections.get(collection)
+    }
+
+    /// The stored object, with its long-running status settled first.
+    pub fn settled_mut(&mut self, collection: &str, key: &str) -> Option<&mut Value> {
+        let transition_key = format!("{collection}/{key}");
+        let due = self.transitions.get(&transition_key).cloned();
+        let object = self.collections.get_mut(collection)?.get_mut(key)?;
+        if let Some(t) = due
+            && t.apply(object, jiff::Timestamp::now())
+        {
+            self.transitions.remove(&transition_key);
+        }
+        self.collections.get_mut(collection)?.get_mut(key)
+    }
+
+    /// A copy of `object` (stored under `key`) as it reads now.
+    pub fn rendered(&self, collection: &str, key: &str, object: &Value) -> Value {
+        let mut copy = object.clone();
+        if let Some(t) = self.transitions.get(&format!("{collection}/{key}")) {
+            t.apply(&mut copy, jiff::Timestamp::now());
+        }
+        copy
+    }
+
+    /// Stores `value` under `id`, within the account's bounds.
+    pub fn put(&mut self, collection: &str, id: String, value: Value) -> Result<(), &'static str> {
+        let items = self.collections.entry(collection.to_owned()).or_default();
+        let adding = items.get(&id).is_none();
+        if adding && items.len() >= MAX_PER_COLLECTION {
+            return Err("this collection is full");
+        }
+        if adding && self.objects >= MAX_PER_ACCOUNT {
+            return Err("this account holds too many objects");
+        }
+        if items.put(id, value) {
+            self.objects += 1;
+        }
+        Ok(())
+    }
+
+    pub fn remove(&mut self, collection: &str, id: &str) -> Option<Value> {
+        let removed = self.collections.get_mut(collection)?.remove(id)?;
+        self.transitions.remove(&format!("{collection}/{id}"));
+        self.objects = self.objects.saturating_sub(1);
+        // Children of the removed item go with it.
+        let prefix = format!("{collection}/{id}/");
+        let children: Vec<String> = self
+            .collections
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .cloned()
+            .collect();
+        self.transitions.retain(|k, _| !k.starts_with(&prefix));
+        for child in children {
+            if let Some(items) = self.collections.remove(&child) {
+                self.objects = self.objects.saturating_sub(items.len());
+            }
+        }
+        Some(removed)
+    }
+}
+
+/// Every account's engine data behind one lock.
+#[derive(Debug, Default)]
+pub(crate) struct EngineStore {
+    accounts: RwLock<HashMap<AccountId, AccountData>>,
+}
+
+impl EngineStore {
+    pub fn read(&self) -> RwLockReadGuard<'_, HashMap<AccountId, AccountData>> {
+        self.accounts.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, HashMap<AccountId, AccountData>> {
+        self.accounts
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn clear(&self) {
+        self.write().clear();
+    }
+}
+
+/// The first string longer than [`MAX_STRING`] in `value`, by its path.
+pub(crate) fn oversized(value: &Value, path: &mut Vec<String>) -> Option<String> {
+    match value {
+        Value::String(s) if s.len() > MAX_STRING => Some(path.join(".")),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            path.push(i.to_string());
+            let found = oversized(v, path);
+            path.pop();
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            path.push(k.clone());
+            let found = oversized(v, path);
+            path.pop();
+            found
+        }),
+        _ => None,
+    }
+}

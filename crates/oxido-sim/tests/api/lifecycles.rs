@@ -1,0 +1,402 @@
+//! Resources whose effects and statuses a test against the real API would check,
+//! through plain reqwest: volumes and Droplets, reserved IPs, tags, and the
+//! long-running Kubernetes clusters, databases and app deployments.
+
+use std::time::{Duration, Instant};
+
+use oxido_sim::Sim;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{DROPLET, call, get, post, start};
+
+const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
+
+async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> crate::common::Reply {
+    call(
+        sim,
+        method,
+        path,
+        Some(sim.token()),
+        Some(&body.to_string()),
+    )
+    .await
+}
+
+/// Asserts that `body` is valid for the response schema of `method path`.
+fn conforms(method: &str, path: &str, body: &Value) {
+    let schema = oxido_sim::__spec::response_schema(method, path).expect("documented");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("compiles");
+    if let Err(error) = validator.validate(body) {
+        panic!(
+            "{method} {path} answer invalid at {}: {error}",
+            error.instance_path()
+        );
+    }
+}
+
+/// Reads `path` until `pointer` reads `want` (bounded by `limit`).
+async fn until(
+    sim: &Sim,
+    template: &str,
+    path: &str,
+    pointer: &str,
+    want: &str,
+    limit: Duration,
+) -> Value {
+    let deadline = Instant::now() + limit;
+    for _ in 0..500 {
+        let reply = get(sim, path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let body = reply.json();
+        if body.pointer(pointer).and_then(Value::as_str) == Some(want) {
+            conforms("GET", template, &body);
+            return body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{path} {pointer} never became {want}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{path} did not settle within the poll budget");
+}
+
+#[tokio::test]
+async fn volumes_attach_detach_and_grow() {
+    let sim = start(Sim::builder()).await;
+    let actions = format!("/v2/volumes/{VOLUME}/actions");
+    let attach = send(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "attach", "droplet_id": DROPLET, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(attach.status, StatusCode::ACCEPTED, "{}", attach.text);
+    assert_eq!(attach.json()["action"]["type"], "attach");
+    let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
+    assert_eq!(volume["volume"]["droplet_ids"], json!([DROPLET]));
+    conforms("GET", "/v2/volumes/{volume_id}", &volume);
+    let unknown = send(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "attach", "droplet_id": 999, "region": "nyc1"}),
+    )
+    .await;
+    unknown.assert_error(422, "unprocessable_entity");
+    let detach = send(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "detach", "droplet_id": DROPLET, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(detach.status, StatusCode::ACCEPTED, "{}", detach.text);
+    let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
+    assert_eq!(volume["volume"]["droplet_ids"], json!([]));
+    let grow = send(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "resize", "size_gigabytes": 100, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(grow.status, StatusCode::ACCEPTED, "{}", grow.text);
+    assert_eq!(
+        get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json()["volume"]["size_gigabytes"],
+        100
+    );
+    let shrink = send(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "resize", "size_gigabytes": 10, "region": "nyc1"}),
+    )
+    .await;
+    shrink.assert_error(422, "unprocessable_entity");
+}
+
+#[tokio::test]
+async fn reserved_ips_are_assigned_and_unassigned() {
+    let sim = start(Sim::builder()).await;
+    let created = post(&sim, "/v2/reserved_ips", r#"{"region": "nyc3"}"#).await;
+    assert!(created.status.is_success(), "{}", created.text);
+    let ip = created.json()["reserved_ip"]["ip"]
+        .as_str()
+        .expect("ip")
+        .to_owned();
+    let actions = format!("/v2/reserved_ips/{ip}/actions");
+    let assign = send(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "assign", "droplet_id": DROPLET}),
+    )
+    .await;
+    assert!(assign.status.is_success(), "{}", assign.text);
+    let read = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
+    assert_eq!(read["reserved_ip"]["droplet"]["id"], DROPLET);
+    conforms("GET", "/v2/reserved_ips/{reserved_ip}", &read);
+    let unassign = send(&sim, Method::POST, &actions, json!({"type": "unassign"})).await;
+    assert!(unassign.status.is_success(), "{}", unassign.text);
+    let read = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
+    assert!(read["reserved_ip"]["droplet"].is_null(), "{read}");
+}
+
+#[tokio::test]
+async fn tags_are_applied_to_resources_and_counted() {
+    let sim = start(Sim::builder()).await;
+    let created = post(&sim, "/v2/tags", r#"{"name": "backup"}"#).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let resources = json!({"resources": [{"resource_id": VOLUME, "resource_type": "volume"}]});
+    let tagged = send(
+        &sim,
+        Method::POST,
+        "/v2/tags/backup/resources",
+        resources.clone(),
+    )
+    .await;
+    assert_eq!(tagged.status, StatusCode::NO_CONTENT, "{}", tagged.text);
+    let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
+    assert!(
+        volume["volume"]["tags"]
+            .as_array()
+            .expect("tags")
+            .contains(&json!("backup")),
+        "{volume}"
+    );
+    assert_eq!(
+        get(&sim, "/v2/tags/backup").await.json()["tag"]["resources"]["count"],
+        1
+    );
+    // Tagging again changes nothing.
+    let again = send(
+        &sim,
+        Method::POST,
+        "/v2/tags/backup/resources",
+        resources.clone(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NO_CONTENT, "{}", again.text);
+    assert_eq!(
+        get(&sim, "/v2/tags/backup").await.json()["tag"]["resources"]["count"],
+        1
+    );
+    let untagged = send(&sim, Method::DELETE, "/v2/tags/backup/resources", resources).await;
+    assert_eq!(untagged.status, StatusCode::NO_CONTENT, "{}", untagged.text);
+    let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
+    assert!(
+        !volume["volume"]["tags"]
+            .as_array()
+            .expect("tags")
+            .contains(&json!("backup"))
+    );
+    assert_eq!(
+        get(&sim, "/v2/tags/backup").await.json()["tag"]["resources"]["count"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_kubernetes_cluster_provisions_then_runs_and_has_a_kubeconfig() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(200))).await;
+    let created = post(
+        &sim,
+        "/v2/kubernetes/clusters",
+        r#"{"name": "prod", "region": "nyc1", "version": "1.29.1-do.0", "node_pools": [{"size": "s-1vcpu-2gb", "name": "workers", "count": 3}]}"#,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let cluster = created.json()["kubernetes_cluster"].clone();
+    assert_eq!(cluster["status"]["state"], "provisioning");
+    assert_eq!(cluster["name"], "prod");
+    let id = cluster["id"].as_str().expect("id").to_owned();
+    let path = format!("/v2/kubernetes/clusters/{id}");
+    until(
+        &sim,
+        "/v2/kubernetes/clusters/{cluster_id}",
+        &path,
+        "/kubernetes_cluster/status/state",
+        "running",
+        Duration::from_secs(10),
+    )
+    .await;
+    let config = get(&sim, &format!("{path}/kubeconfig")).await;
+    assert_eq!(config.status, StatusCode::OK);
+    assert!(config.text.contains("apiVersion"), "{}", config.text);
+    let deleted = call(&sim, Method::DELETE, &path, Some(sim.token()), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    get(&sim, &format!("{path}/kubeconfig"))
+        .await
+        .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_database_is_created_then_online() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(200))).await;
+    let created = post(
+        &sim,
+        "/v2/databases",
+        r#"{"name": "backend", "engine": "pg", "version": "16", "region": "nyc3", "size": "db-s-2vcpu-4gb", "num_nodes": 2}"#,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let db = created.json()["database"].clone();
+    assert_eq!(db["status"], "creating");
+    assert_eq!(db["engine"], "pg");
+    let id = db["id"].as_str().expect("id").to_owned();
+    until(
+        &sim,
+        "/v2/databases/{database_cluster_uuid}",
+        &format!("/v2/databases/{id}"),
+        "/database/status",
+        "online",
+        Duration::from_secs(10),
+    )
+    .await;
+    let users = post(
+        &sim,
+        &format!("/v2/databases/{id}/users"),
+        r#"{"name": "app"}"#,
+    )
+    .await;
+    assert_eq!(users.status, StatusCode::CREATED, "{}", users.text);
+    let user = get(&sim, &format!("/v2/databases/{id}/users/app")).await;
+    assert_eq!(user.status, StatusCode::OK, "{}", user.text);
+    assert_eq!(user.json()["user"]["name"], "app");
+}
+
+#[tokio::test]
+async fn an_app_deployment_becomes_active() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(200))).await;
+    let app = "4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf";
+    let created = post(
+        &sim,
+        &format!("/v2/apps/{app}/deployments"),
+        r#"{"force_build": true}"#,
+    )
+    .await;
+    assert!(created.status.is_success(), "{}", created.text);
+    let deployment = created.json()["deployment"].clone();
+    assert_eq!(deployment["phase"], "PENDING_BUILD");
+    let id = deployment["id"].as_str().expect("id").to_owned();
+    until(
+        &sim,
+        "/v2/apps/{app_id}/deployments/{deployment_id}",
+        &format!("/v2/apps/{app}/deployments/{id}"),
+        "/deployment/phase",
+        "ACTIVE",
+        Duration::from_secs(10),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
+    let sim = start(Sim::builder()).await;
+    let created = post(
+        &sim,
+        "/v2/firewalls",
+        r#"{"name": "web", "inbound_rules": [{"protocol": "tcp", "ports": "80", "sources": {"addresses": ["0.0.0.0/0"]}}], "outbound_rules": [{"protocol": "tcp", "ports": "all", "destinations": {"addresses": ["0.0.0.0/0"]}}]}"#,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.text);
+    let id = created.json()["firewall"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let path = format!("/v2/firewalls/{id}");
+    let added = send(
+        &sim,
+        Method::POST,
+        &format!("{path}/droplets"),
+        json!({"droplet_ids": [DROPLET]}),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::NO_CONTENT, "{}", added.text);
+    let rule = json!({"inbound_rules": [{"protocol": "tcp", "ports": "443", "sources": {"addresses": ["0.0.0.0/0"]}}]});
+    let ruled = send(&sim, Method::POST, &format!("{path}/rules"), rule.clone()).await;
+    assert_eq!(ruled.status, StatusCode::NO_CONTENT, "{}", ruled.text);
+    let firewall = get(&sim, &path).await.json();
+    conforms("GET", "/v2/firewalls/{firewall_id}", &firewall);
+    assert!(
+        firewall["firewall"]["droplet_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&json!(DROPLET))
+    );
+    assert!(
+        firewall["firewall"]["inbound_rules"]
+            .as_array()
+            .expect("rules")
+            .contains(&rule["inbound_rules"][0])
+    );
+    let removed = send(
+        &sim,
+        Method::DELETE,
+        &format!("{path}/droplets"),
+        json!({"droplet_ids": [DROPLET]}),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    let unruled = send(&sim, Method::DELETE, &format!("{path}/rules"), rule.clone()).await;
+    assert_eq!(unruled.status, StatusCode::NO_CONTENT, "{}", unruled.text);
+    let firewall = get(&sim, &path).await.json();
+    assert!(
+        !firewall["firewall"]["droplet_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&json!(DROPLET))
+    );
+    assert!(
+        !firewall["firewall"]["inbound_rules"]
+            .as_array()
+            .expect("rules")
+            .contains(&rule["inbound_rules"][0])
+    );
+}
+
+#[tokio::test]
+async fn projects_hold_the_resources_assigned_to_them() {
+    let sim = start(Sim::builder()).await;
+    let project = "4de7ac8b-495b-4884-9a69-1050c6793cd6";
+    let urns =
+        json!({"resources": [format!("do:droplet:{DROPLET}"), format!("do:volume:{VOLUME}")]});
+    let assigned = send(
+        &sim,
+        Method::POST,
+        &format!("/v2/projects/{project}/resources"),
+        urns,
+    )
+    .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text);
+    let listed = get(&sim, &format!("/v2/projects/{project}/resources"))
+        .await
+        .json();
+    conforms("GET", "/v2/projects/{project_id}/resources", &listed);
+    assert_eq!(listed["meta"]["total"], 2);
+    assert_eq!(
+        listed["resources"][0]["urn"],
+        format!("do:droplet:{DROPLET}")
+    );
+    let upgraded = send(
+        &sim,
+        Method::POST,
+        "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af/upgrade",
+        json!({"version": "1.30.1-do.0"}),
+    )
+    .await;
+    assert_eq!(upgraded.status, StatusCode::ACCEPTED, "{}", upgraded.text);
+    let cluster = get(
+        &sim,
+        "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af",
+    )
+    .await
+    .json();
+    assert_eq!(cluster["kubernetes_cluster"]["version"], "1.30.1-do.0");
+}
