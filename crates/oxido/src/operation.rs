@@ -52,7 +52,11 @@ pub(crate) fn request(operation: &'static str, method: Method, path: String) -> 
 /// refuses an empty value by name.
 pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'.');
     if value.is_empty() {
         return Err(Error::invalid_argument(name, "must not be empty"));
     }
@@ -68,13 +72,19 @@ pub(crate) fn absolute_url(name: &'static str, value: &str) -> Result<String, Er
     let url = url::Url::parse(value)
         .map_err(|err| Error::invalid_argument(name, format!("not a URL: {err}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::invalid_argument(name, "the scheme must be http or https"));
+        return Err(Error::invalid_argument(
+            name,
+            "the scheme must be http or https",
+        ));
     }
     Ok(url.into())
 }
 
 /// Adds the request body as JSON.
-pub(crate) fn json_body<B: Serialize>(mut request: ApiRequest, body: &B) -> Result<ApiRequest, Error> {
+pub(crate) fn json_body<B: Serialize>(
+    mut request: ApiRequest,
+    body: &B,
+) -> Result<ApiRequest, Error> {
     let encoded = serde_json::to_vec(body).map_err(|err| {
         Error::invalid_argument("body", format!("could not be encoded as JSON: {err}"))
     })?;
@@ -83,7 +93,11 @@ pub(crate) fn json_body<B: Serialize>(mut request: ApiRequest, body: &B) -> Resu
 }
 
 /// Adds a raw body with its content type.
-pub(crate) fn bytes_body(mut request: ApiRequest, body: Bytes, _content_type: &'static str) -> ApiRequest {
+pub(crate) fn bytes_body(
+    mut request: ApiRequest,
+    body: Bytes,
+    _content_type: &'static str,
+) -> ApiRequest {
     request.body = Some(body);
     request
 }
@@ -125,7 +139,10 @@ pub struct Call<T> {
 impl<T> fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
-            .field("request", &self.request.as_ref().map(ApiRequest::path_and_query))
+            .field(
+                "request",
+                &self.request.as_ref().map(ApiRequest::path_and_query),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -133,19 +150,38 @@ impl<T> fmt::Debug for Call<T> {
 impl<T: DeserializeOwned + Send + 'static> Call<T> {
     /// The whole answer is `T`.
     pub(crate) fn json(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
-        Self { client, request, key: "", decode: decode_whole }
+        Self {
+            client,
+            request,
+            key: "",
+            decode: decode_whole,
+        }
     }
 
     /// The answer is `{"key": T}`.
-    pub(crate) fn member(client: crate::Client, request: Result<ApiRequest, Error>, key: &'static str) -> Self {
-        Self { client, request, key, decode: decode_member }
+    pub(crate) fn member(
+        client: crate::Client,
+        request: Result<ApiRequest, Error>,
+        key: &'static str,
+    ) -> Self {
+        Self {
+            client,
+            request,
+            key,
+            decode: decode_member,
+        }
     }
 }
 
 impl Call<()> {
     /// The answer has no body worth reading (204).
     pub(crate) fn empty(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
-        Self { client, request, key: "", decode: |_, _, _| Ok(()) }
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |_, _, _| Ok(()),
+        }
     }
 }
 
@@ -170,7 +206,12 @@ impl Call<String> {
 impl Call<Bytes> {
     /// The answer is binary (PDF).
     pub(crate) fn bytes(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
-        Self { client, request, key: "", decode: |_, body, _| Ok(Bytes::copy_from_slice(body)) }
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |_, body, _| Ok(Bytes::copy_from_slice(body)),
+        }
     }
 }
 
@@ -223,7 +264,10 @@ pub struct ListCall<T> {
 impl<T> fmt::Debug for ListCall<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListCall")
-            .field("request", &self.request.as_ref().map(ApiRequest::path_and_query))
+            .field(
+                "request",
+                &self.request.as_ref().map(ApiRequest::path_and_query),
+            )
             .field("per_page", &self.per_page)
             .field("page", &self.page)
             .finish_non_exhaustive()
@@ -236,7 +280,13 @@ impl<T: Send + 'static> ListCall<T> {
         request: Result<ApiRequest, Error>,
         decode: fn(&'static str, &[u8]) -> Result<Page<T>, Error>,
     ) -> Self {
-        Self { client, request, decode, per_page: None, page: None }
+        Self {
+            client,
+            request,
+            decode,
+            per_page: None,
+            page: None,
+        }
     }
 
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -300,7 +350,10 @@ impl<T: Send + 'static> IntoFuture for ListCall<T> {
 
 const DETAIL_CHARS: usize = 300;
 
-fn decode_error(operation: &'static str, err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+fn decode_error(
+    operation: &'static str,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
     Error::Decode {
         operation,
         path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
@@ -308,18 +361,34 @@ fn decode_error(operation: &'static str, err: serde_path_to_error::Error<serde_j
     }
 }
 
-fn decode_whole<T: DeserializeOwned>(operation: &'static str, body: &[u8], _key: &'static str) -> Result<T, Error> {
+fn decode_whole<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    _key: &'static str,
+) -> Result<T, Error> {
     crate::decode::decode_json(operation, body)
 }
 
 /// Decodes `{"key": T, ...}` into `T` without building the rest.
-fn decode_member<T: DeserializeOwned>(operation: &'static str, body: &[u8], key: &'static str) -> Result<T, Error> {
+fn decode_member<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let found = EnvelopeSeed::<T> { key, marker: PhantomData }
-        .deserialize(tracked)
-        .map_err(|err| decode_error(operation, serde_path_to_error::Error::new(track.path(), err)))?;
+    let found = EnvelopeSeed::<T> {
+        key,
+        marker: PhantomData,
+    }
+    .deserialize(tracked)
+    .map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })?;
     found.ok_or_else(|| Error::Decode {
         operation,
         path: String::new(),
@@ -335,7 +404,10 @@ struct EnvelopeSeed<T> {
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<T> {
     type Value = Option<T>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
@@ -361,14 +433,30 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
 }
 
 /// Decodes one page `{"key": [T], "links": …, "meta": …}`.
-pub(crate) fn page<T: DeserializeOwned>(operation: &'static str, body: &[u8], key: &'static str) -> Result<Page<T>, Error> {
+pub(crate) fn page<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<Page<T>, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let (items, links, meta) = PageSeed::<T> { key, marker: PhantomData }
-        .deserialize(tracked)
-        .map_err(|err| decode_error(operation, serde_path_to_error::Error::new(track.path(), err)))?;
-    Ok(Page { items: items.unwrap_or_default(), links: links.unwrap_or_default(), meta: meta.unwrap_or_default() })
+    let (items, links, meta) = PageSeed::<T> {
+        key,
+        marker: PhantomData,
+    }
+    .deserialize(tracked)
+    .map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })?;
+    Ok(Page {
+        items: items.unwrap_or_default(),
+        links: links.unwrap_or_default(),
+        meta: meta.unwrap_or_default(),
+    })
 }
 
 struct PageSeed<T> {
@@ -381,7 +469,10 @@ type PageParts<T> = (Option<Vec<T>>, Option<Links>, Option<Meta>);
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
     type Value = PageParts<T>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
