@@ -23,6 +23,12 @@ pub const BASE_URL_ENV_VAR: &str = "DIGITALOCEAN_API_URL";
 /// The largest response body a client reads by default: 32 MiB, far above any page of 200 objects.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// Where the serverless and batch inference and embeddings operations go by default.
+pub const DEFAULT_INFERENCE_BASE_URL: &str = "https://inference.do-ai.run";
+
+/// The largest single server-sent event a client accepts by default: 1 MiB.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 1024 * 1024;
+
 /// A handle to the API.
 ///
 /// Cloning is cheap (one reference count) and every clone shares one pooled keep-alive HTTP connection pool and
@@ -48,6 +54,15 @@ pub(crate) struct ClientInner {
     pub(crate) base_url: Url,
     /// The `Authorization` header, marked sensitive so `http` never prints it.
     pub(crate) authorization: HeaderValue,
+    /// Where [`Host::Inference`](crate::transport::Host) requests go.
+    pub(crate) inference_base_url: Url,
+    /// The bearer for inference requests: the inference access key when one was set, else the token.
+    pub(crate) inference_authorization: HeaderValue,
+    /// Where [`Host::Agent`](crate::transport::Host) requests go, when configured.
+    pub(crate) agent_base_url: Option<Url>,
+    /// The bearer for agent requests: the agent access key, when configured.
+    pub(crate) agent_authorization: Option<HeaderValue>,
+    pub(crate) max_event_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) user_agent: String,
@@ -56,11 +71,23 @@ pub(crate) struct ClientInner {
 }
 
 impl ClientInner {
+    /// Keeps the newest snapshot: answers to overlapping requests arrive in any order, so a later reset wins,
+    /// and within the same reset the lower remaining count (the one that counted more requests).
     pub(crate) fn record_rate_limit(&self, snapshot: RateLimit) {
-        *self
+        let mut last = self
             .last_rate_limit
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(snapshot);
+            .unwrap_or_else(PoisonError::into_inner);
+        let newer = match *last {
+            None => true,
+            Some(old) => {
+                snapshot.reset > old.reset
+                    || (snapshot.reset == old.reset && snapshot.remaining <= old.remaining)
+            }
+        };
+        if newer {
+            *last = Some(snapshot);
+        }
     }
 }
 
@@ -84,9 +111,17 @@ impl Client {
     /// # Errors
     /// [`Error::Config`] when neither token variable is set to a non-empty value, or the URL is invalid.
     pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_lookup(|name| std::env::var(name).ok())?.build()
+    }
+
+    /// The builder [`Client::from_env`] makes, with variables read through `lookup`: the first token variable
+    /// set to a non-blank value wins, and a blank base URL counts as unset.
+    pub(crate) fn builder_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
         let token = TOKEN_ENV_VARS
             .iter()
-            .filter_map(|name| std::env::var(name).ok())
+            .filter_map(|name| lookup(name))
             .find(|value| !value.trim().is_empty())
             .ok_or_else(|| {
                 Error::config(format!(
@@ -95,13 +130,10 @@ impl Client {
                 ))
             })?;
         let mut builder = Self::builder().token(token);
-        if let Some(url) = std::env::var(BASE_URL_ENV_VAR)
-            .ok()
-            .filter(|url| !url.trim().is_empty())
-        {
+        if let Some(url) = lookup(BASE_URL_ENV_VAR).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url);
         }
-        builder.build()
+        Ok(builder)
     }
 
     /// The Droplet Actions family: get, list and start actions on Droplets.
@@ -128,6 +160,16 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The base URL of the inference operations (serverless and batch inference, embeddings).
+    pub fn inference_base_url(&self) -> &Url {
+        &self.inner.inference_base_url
+    }
+
+    /// The base URL of the agent inference operations, when one was configured.
+    pub fn agent_base_url(&self) -> Option<&Url> {
+        self.inner.agent_base_url.as_ref()
+    }
+
     /// The retry policy in use.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
@@ -148,7 +190,23 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
+            .field(
+                "inference_base_url",
+                &self.inner.inference_base_url.as_str(),
+            )
+            .field(
+                "agent_base_url",
+                &self.inner.agent_base_url.as_ref().map(Url::as_str),
+            )
             .field("token", &"<redacted>")
+            .field(
+                "agent_access_key",
+                &self
+                    .inner
+                    .agent_authorization
+                    .as_ref()
+                    .map(|_| "<redacted>"),
+            )
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("user_agent", &self.inner.user_agent)
@@ -183,6 +241,12 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<usize>,
+    max_event_bytes: Option<usize>,
+    no_proxy: bool,
+    inference_base_url: Option<String>,
+    inference_access_key: Option<String>,
+    agent_base_url: Option<String>,
+    agent_access_key: Option<String>,
 }
 
 impl ClientBuilder {
@@ -250,6 +314,53 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest single server-sent event a streaming operation accepts; default
+    /// [`DEFAULT_MAX_EVENT_BYTES`]. A larger event ends the stream with [`Error::ResponseTooLarge`].
+    #[must_use]
+    pub fn max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = Some(limit);
+        self
+    }
+
+    /// Ignores the proxy environment variables (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`) and connects
+    /// directly. By default they are honoured, as in most HTTP clients; a client for a local server
+    /// (an emulator on 127.0.0.1) should not send its requests, token included, to a proxy.
+    #[must_use]
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// Sets where the inference operations go (serverless and batch inference, embeddings); default
+    /// [`DEFAULT_INFERENCE_BASE_URL`]. A path prefix is kept.
+    #[must_use]
+    pub fn inference_base_url(mut self, url: impl Into<String>) -> Self {
+        self.inference_base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the model access key sent to the inference host instead of the API token. As secret as the
+    /// token: never shown.
+    #[must_use]
+    pub fn inference_access_key(mut self, key: impl Into<String>) -> Self {
+        self.inference_access_key = Some(key.into());
+        self
+    }
+
+    /// Sets the URL of the agent that the agent inference operations talk to (each agent has its own).
+    #[must_use]
+    pub fn agent_base_url(mut self, url: impl Into<String>) -> Self {
+        self.agent_base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the agent's access key, sent as the bearer to the agent URL. As secret as the token: never shown.
+    #[must_use]
+    pub fn agent_access_key(mut self, key: impl Into<String>) -> Self {
+        self.agent_access_key = Some(key.into());
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -259,12 +370,31 @@ impl ClientBuilder {
         if token.is_empty() {
             return Err(Error::config("token: no API token was given"));
         }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-            Error::config("token: contains characters that cannot be sent in an HTTP header")
-        })?;
-        authorization.set_sensitive(true);
-
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let authorization = bearer("token", token)?;
+        let base_url = parse_base_url(
+            "base_url",
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
+        let inference_base_url = parse_base_url(
+            "inference_base_url",
+            self.inference_base_url
+                .as_deref()
+                .unwrap_or(DEFAULT_INFERENCE_BASE_URL),
+        )?;
+        let inference_authorization = match self.inference_access_key.as_deref().map(str::trim) {
+            Some(key) => bearer("inference_access_key", key)?,
+            None => authorization.clone(),
+        };
+        let agent_base_url = self
+            .agent_base_url
+            .as_deref()
+            .map(|url| parse_base_url("agent_base_url", url))
+            .transpose()?;
+        let agent_authorization = self
+            .agent_access_key
+            .as_deref()
+            .map(|key| bearer("agent_access_key", key.trim()))
+            .transpose()?;
         for (name, limit) in [
             ("connect_timeout", self.timeouts.connect),
             ("attempt_timeout", self.timeouts.attempt),
@@ -281,6 +411,10 @@ impl ClientBuilder {
         if max_response_bytes == 0 {
             return Err(Error::config("max_response_bytes: must be at least 1"));
         }
+        let max_event_bytes = self.max_event_bytes.unwrap_or(DEFAULT_MAX_EVENT_BYTES);
+        if max_event_bytes == 0 {
+            return Err(Error::config("max_event_bytes: must be at least 1"));
+        }
 
         let mut user_agent = format!("oxido/{}", env!("CARGO_PKG_VERSION"));
         if let Some(suffix) = self
@@ -296,7 +430,11 @@ impl ClientBuilder {
             Error::config("user_agent_suffix: contains characters not allowed in a header")
         })?;
 
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if self.no_proxy {
+            http = http.no_proxy();
+        }
+        let http = http
             .user_agent(user_agent.clone())
             .connect_timeout(self.timeouts.connect)
             // The API never redirects; following one could replay a POST or carry the token elsewhere.
@@ -309,6 +447,11 @@ impl ClientBuilder {
                 http,
                 base_url,
                 authorization,
+                inference_base_url,
+                inference_authorization,
+                agent_base_url,
+                agent_authorization,
+                max_event_bytes,
                 retry: self.retry,
                 timeouts: self.timeouts,
                 user_agent,
@@ -321,35 +464,79 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |secret: &Option<String>| secret.as_ref().map(|_| "<redacted>");
+        let url = |url: &Option<String>| url.as_deref().map(redact_url_credentials);
         f.debug_struct("ClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field("token", &redacted(&self.token))
+            .field("base_url", &url(&self.base_url))
+            .field("inference_base_url", &url(&self.inference_base_url))
+            .field(
+                "inference_access_key",
+                &redacted(&self.inference_access_key),
+            )
+            .field("agent_base_url", &url(&self.agent_base_url))
+            .field("agent_access_key", &redacted(&self.agent_access_key))
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("no_proxy", &self.no_proxy)
             .finish()
     }
 }
 
-fn parse_base_url(text: &str) -> Result<Url, Error> {
+/// A sensitive `Bearer` header, so `http` never prints it.
+fn bearer(setting: &str, secret: &str) -> Result<HeaderValue, Error> {
+    if secret.is_empty() {
+        return Err(Error::config(format!("{setting}: must not be empty")));
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {secret}")).map_err(|_| {
+        Error::config(format!(
+            "{setting}: contains characters that cannot be sent in an HTTP header"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `text` with any `user:password@` of a URL replaced by `<redacted>@`, for errors and `Debug`.
+pub(crate) fn redact_url_credentials(text: &str) -> String {
+    let Some(scheme_end) = text.find("://") else {
+        return text.to_owned();
+    };
+    let authority_start = scheme_end + 3;
+    let authority_end = text[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |offset| authority_start + offset);
+    match text[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}<redacted>@{}",
+            &text[..authority_start],
+            &text[authority_start + at + 1..]
+        ),
+        None => text.to_owned(),
+    }
+}
+
+fn parse_base_url(setting: &str, text: &str) -> Result<Url, Error> {
+    let shown = redact_url_credentials(text);
     let url = Url::parse(text.trim())
-        .map_err(|err| Error::config(format!("base_url `{text}`: {err}")))?;
+        .map_err(|err| Error::config(format!("{setting} `{shown}`: {err}")))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(
-            "base_url: must not carry credentials; use .token()",
-        ));
+        return Err(Error::config(format!(
+            "{setting}: must not carry credentials; use .token()"
+        )));
     }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::config(format!(
-            "base_url `{text}`: the scheme must be http or https"
+            "{setting} `{shown}`: the scheme must be http or https"
         )));
     }
     if url.host_str().is_none() {
-        return Err(Error::config(format!("base_url `{text}`: has no host")));
+        return Err(Error::config(format!("{setting} `{shown}`: has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base_url `{text}`: must not have a query or fragment"
+            "{setting} `{shown}`: must not have a query or fragment"
         )));
     }
     Ok(url)
@@ -413,6 +600,121 @@ mod tests {
             .build()
             .expect_err("zero");
         assert!(err.to_string().contains("max_response_bytes"), "{err}");
+    }
+
+    fn from_vars(vars: &[(&str, &str)]) -> Result<Client, Error> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        Client::builder_from_lookup(|name| {
+            vars.iter()
+                .find(|(var, _)| var == name)
+                .map(|(_, value)| value.clone())
+        })?
+        .build()
+    }
+
+    fn bearer_of(client: &Client) -> String {
+        String::from_utf8_lossy(client.inner.authorization.as_bytes()).into_owned()
+    }
+
+    #[test]
+    fn from_env_reads_the_token_variables_in_order_and_the_base_url() {
+        let both = from_vars(&[
+            ("DIGITALOCEAN_ACCESS_TOKEN", "second"),
+            ("DIGITALOCEAN_TOKEN", "first"),
+        ])
+        .expect("valid");
+        assert_eq!(bearer_of(&both), "Bearer first");
+        assert_eq!(both.base_url().as_str(), "https://api.digitalocean.com/");
+        let blank_first = from_vars(&[
+            ("DIGITALOCEAN_TOKEN", "  "),
+            ("DIGITALOCEAN_ACCESS_TOKEN", "second"),
+            ("DIGITALOCEAN_API_URL", "http://127.0.0.1:3000/sim"),
+        ])
+        .expect("valid");
+        assert_eq!(bearer_of(&blank_first), "Bearer second");
+        assert_eq!(blank_first.base_url().as_str(), "http://127.0.0.1:3000/sim");
+        let blank_url = from_vars(&[("DIGITALOCEAN_TOKEN", "t"), ("DIGITALOCEAN_API_URL", " ")])
+            .expect("a blank URL counts as unset");
+        assert_eq!(
+            blank_url.base_url().as_str(),
+            "https://api.digitalocean.com/"
+        );
+        let err =
+            from_vars(&[("DIGITALOCEAN_API_URL", "http://127.0.0.1:1")]).expect_err("no token");
+        let text = err.to_string();
+        assert!(
+            text.contains("DIGITALOCEAN_TOKEN") && text.contains("DIGITALOCEAN_ACCESS_TOKEN"),
+            "{text}"
+        );
+        let err = from_vars(&[
+            ("DIGITALOCEAN_TOKEN", "t"),
+            ("DIGITALOCEAN_API_URL", "ftp://x"),
+        ])
+        .expect_err("bad url");
+        assert!(err.to_string().contains("base_url"), "{err}");
+    }
+
+    #[test]
+    fn the_rate_limit_snapshot_never_goes_backwards() {
+        let client = Client::new("t").expect("valid");
+        let snapshot = |remaining, reset| RateLimit {
+            limit: 5000,
+            remaining,
+            reset,
+        };
+        client.inner.record_rate_limit(snapshot(4990, 100));
+        client.inner.record_rate_limit(snapshot(4995, 100));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4990, 100)),
+            "higher remaining, same reset"
+        );
+        client.inner.record_rate_limit(snapshot(4000, 99));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4990, 100)),
+            "earlier reset"
+        );
+        client.inner.record_rate_limit(snapshot(4999, 160));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4999, 160)),
+            "later reset wins"
+        );
+        client.inner.record_rate_limit(snapshot(4980, 160));
+        assert_eq!(client.rate_limit(), Some(snapshot(4980, 160)));
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_are_never_echoed() {
+        for (url, setting) in [
+            ("http://user:hunter2@[::1", "base_url"),
+            ("ftp://user:hunter2@127.0.0.1", "base_url"),
+            ("http://user:hunter2@127.0.0.1/?q", "base_url"),
+            ("http://user:hunter2@127.0.0.1", "base_url"),
+        ] {
+            let builder = Client::builder().token("t").base_url(url);
+            let shown = format!("{builder:?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            let err = builder.build().expect_err(url);
+            let shown = format!("{err} {err:?}");
+            assert!(shown.contains(setting), "{shown}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+        }
+        let err = Client::builder()
+            .token("t")
+            .agent_base_url("https://k:hunter2@agent.example/x y%")
+            .build()
+            .expect_err("credentials");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(
+            redact_url_credentials("https://a:b@c@host:1/p?u=x@y"),
+            "https://<redacted>@host:1/p?u=x@y"
+        );
+        assert_eq!(redact_url_credentials("no url"), "no url");
     }
 
     #[test]
