@@ -67,6 +67,8 @@ pub struct Operation {
     pub response_examples: Vec<(String, serde_json::Value)>,
     pub request_examples: Vec<(String, serde_json::Value)>,
     pub deprecated: bool,
+    /// The event type of the `text/event-stream` variant (sent with `"stream": true`), if there is one.
+    pub stream_event: Option<Ty>,
 }
 
 impl Operation {
@@ -239,6 +241,9 @@ impl Api {
                 let mut named = BTreeSet::new();
                 if let Some(body) = &op.body {
                     body.ty.named(&mut named);
+                }
+                if let Some(event) = &op.stream_event {
+                    event.named(&mut named);
                 }
                 match &op.response {
                     ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => {

@@ -844,8 +844,18 @@ fn lower_operation(
             }
         }
     };
+    let stream_event = success.and_then(|(_, r)| {
+        let r = lowerer.deref(r).clone();
+        let schema = r
+            .get("content")?
+            .get("text/event-stream")?
+            .get("schema")?
+            .clone();
+        Some(lowerer.ty(&schema, &format!("{ctx}Event")))
+    });
     let _ = root;
     Operation {
+        stream_event,
         operation_id: operation_id.to_owned(),
         method_name: method_name.to_owned(),
         http_method: method.to_uppercase(),

@@ -20,51 +20,24 @@ pub(crate) use crate::error::Error;
 pub(crate) use crate::models::Page;
 use crate::models::{Links, Meta};
 use crate::pagination::{ListBuilder, ListStream};
+use crate::response::Response;
 use crate::text::one_line_clipped;
-pub(crate) use crate::transport::ApiRequest;
-use crate::transport::execute;
+pub(crate) use crate::transport::{ApiRequest, Host};
+use crate::transport::{EventStream, encode_segment, execute};
 
 pub(crate) mod table;
 
 /// The future every operation returns: boxed, so no per-operation state machine is compiled.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
-/// Where a request goes. Stand-in for the transport's `Host` until it has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Host {
-    Inference,
-    Agent,
-    Absolute,
-}
-
-/// A request without query or body.
+/// A request to the API host without query or body.
 pub(crate) fn request(operation: &'static str, method: Method, path: String) -> ApiRequest {
-    ApiRequest {
-        method,
-        path,
-        query: Vec::new(),
-        body: None,
-        operation,
-    }
+    ApiRequest::new(operation, method, path)
 }
 
-/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters; `.` and `..` too), and
-/// refuses an empty value by name.
+/// Percent-encodes one path segment, refusing an empty value (or `.`/`..`) by name.
 pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'~')
-        .remove(b'.');
-    if value.is_empty() {
-        return Err(Error::invalid_argument(name, "must not be empty"));
-    }
-    Ok(match value {
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(value, SEGMENT).to_string(),
-    })
+    encode_segment(name, value)
 }
 
 /// Checks a whole URL given by the caller (a presigned upload URL).
@@ -81,48 +54,73 @@ pub(crate) fn absolute_url(name: &'static str, value: &str) -> Result<String, Er
 }
 
 /// Adds the request body as JSON.
-pub(crate) fn json_body<B: Serialize>(
-    mut request: ApiRequest,
+pub(crate) fn json_body<B: Serialize>(request: ApiRequest, body: &B) -> Result<ApiRequest, Error> {
+    request.with_json_body(body)
+}
+
+/// Adds the request body as JSON with `"stream": true`, for the server-sent-events variant of an operation.
+pub(crate) fn stream_json_body<B: Serialize>(
+    request: ApiRequest,
     body: &B,
 ) -> Result<ApiRequest, Error> {
-    let encoded = serde_json::to_vec(body).map_err(|err| {
+    let mut value = serde_json::to_value(body).map_err(|err| {
         Error::invalid_argument("body", format!("could not be encoded as JSON: {err}"))
     })?;
-    request.body = Some(Bytes::from(encoded));
-    Ok(request)
+    match value.as_object_mut() {
+        Some(fields) => {
+            fields.insert("stream".to_owned(), serde_json::Value::Bool(true));
+        }
+        None => return Err(Error::invalid_argument("body", "must be a JSON object")),
+    }
+    request
+        .with_accept("text/event-stream")
+        .with_json_body(&value)
 }
 
 /// Adds a raw body with its content type.
 pub(crate) fn bytes_body(
-    mut request: ApiRequest,
+    request: ApiRequest,
     body: Bytes,
-    _content_type: &'static str,
+    content_type: &'static str,
 ) -> ApiRequest {
-    request.body = Some(body);
-    request
+    request.with_bytes_body(body, content_type)
 }
 
 /// Asks for a non-JSON answer.
-pub(crate) fn accept(request: ApiRequest, _accept: &'static str) -> ApiRequest {
-    request
+pub(crate) fn accept(request: ApiRequest, accept: &'static str) -> ApiRequest {
+    request.with_accept(accept)
 }
 
 /// Sends the request to another host than the API's.
-pub(crate) fn host(request: ApiRequest, _host: Host) -> ApiRequest {
-    request
+pub(crate) fn host(request: ApiRequest, host: Host) -> ApiRequest {
+    request.with_host(host)
 }
 
-/// Adds a fixed request header.
-pub(crate) fn header(request: ApiRequest, _name: &'static str, _value: &'static str) -> ApiRequest {
-    request
+/// Adds a fixed request header; `name` is lower case.
+pub(crate) fn header(request: ApiRequest, name: &'static str, value: &'static str) -> ApiRequest {
+    request.with_header(
+        http::HeaderName::from_static(name),
+        http::HeaderValue::from_static(value),
+    )
 }
 
 /// Adds one query parameter per value.
+#[allow(dead_code)] // no operation has a required list parameter today
 pub(crate) fn query_list(mut request: ApiRequest, name: &str, values: &[&str]) -> ApiRequest {
     for value in values {
         request = request.with_query(name, value);
     }
     request
+}
+
+/// Opens the server-sent-events answer of `request`, each event decoded as `T`.
+pub(crate) fn open_stream<T: DeserializeOwned + Send + 'static>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+) -> BoxFuture<EventStream<T>> {
+    Box::pin(
+        async move { EventStream::open(&client, request?, crate::decode::decode_json::<T>).await },
+    )
 }
 
 type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
@@ -228,6 +226,32 @@ impl<T: Send + 'static> Call<T> {
     pub fn send(self) -> BoxFuture<T> {
         Box::pin(run(self.client, self.request, self.key, self.decode))
     }
+
+    /// Sends the request and returns the decoded value together with the status, headers and body exactly
+    /// as the API sent them.
+    ///
+    /// # Errors
+    /// As [`Call::send`].
+    pub fn send_with_response(self) -> BoxFuture<Response<T>> {
+        Box::pin(run_with_response(
+            self.client,
+            self.request,
+            self.key,
+            self.decode,
+        ))
+    }
+}
+
+async fn run_with_response<T>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
+    decode: Decoder<T>,
+) -> Result<Response<T>, Error> {
+    let request = request?;
+    let response = execute(&client.inner, &request).await?;
+    let value = decode(request.operation, &response.body, key)?;
+    Ok(Response::from_raw(response, value))
 }
 
 async fn run<T>(
@@ -323,6 +347,14 @@ impl<T: Send + 'static> ListCall<T> {
     /// [`Error::InvalidArgument`] for an argument refused before sending; otherwise any failure of the call.
     pub fn send(self) -> BoxFuture<Page<T>> {
         Box::pin(self.into_list().send())
+    }
+
+    /// Fetches the one page with the status, headers and body exactly as the API sent them.
+    ///
+    /// # Errors
+    /// As [`ListCall::send`].
+    pub fn send_with_response(self) -> BoxFuture<Response<Page<T>>> {
+        Box::pin(self.into_list().send_with_response())
     }
 
     /// Every item of every page from the starting one, fetched as the stream is read.
