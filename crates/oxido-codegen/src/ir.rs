@@ -63,9 +63,9 @@ pub struct Operation {
     pub fixed_headers: Vec<(String, String)>,
     pub body: Option<Body>,
     pub response: ResponseKind,
-    /// Examples of the success answer (name, JSON) and of the request body.
-    pub response_examples: Vec<(String, serde_json::Value)>,
-    pub request_examples: Vec<(String, serde_json::Value)>,
+    /// Examples of the success answer and of the request body: (name, JSON pointer into the spec).
+    pub response_examples: Vec<(String, String)>,
+    pub request_examples: Vec<(String, String)>,
     pub deprecated: bool,
     /// The event type of the `text/event-stream` variant (sent with `"stream": true`), if there is one.
     pub stream_event: Option<Ty>,

@@ -609,7 +609,8 @@ pub struct Droplet {
     /// The details of the network that are configured for the Droplet instance.  This is an object that contains keys for IPv4 and IPv6.  The value of each of these is an array that contains objects describing an individual IP resource allocated to the Droplet.  These will define attributes like the IP address, netmask, and gateway of the specific network depending on the type of network it is.
     pub networks: DropletNetworks,
     /// The `next_backup_window` field.
-    pub next_backup_window: DropletNextBackupWindow,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_backup_window: Option<DropletNextBackupWindow>,
     /// The `region` field.
     pub region: crate::models::Region,
     /// The `size` field.
