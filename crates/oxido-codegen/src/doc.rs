@@ -6,6 +6,8 @@
 pub fn clean(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    // Width of the current list item's marker: its continuation lines are indented by it.
+    let mut list_indent = 0;
     for raw in text.trim().lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -22,7 +24,20 @@ pub fn clean(text: &str) -> Vec<String> {
             lines.push(line.to_owned());
             continue;
         }
-        lines.push(clean_line(trimmed));
+        if trimmed.is_empty() {
+            list_indent = 0;
+            lines.push(String::new());
+            continue;
+        }
+        let cleaned = clean_line(trimmed);
+        if let Some(width) = list_marker(trimmed) {
+            list_indent = width;
+            lines.push(cleaned);
+        } else if list_indent > 0 {
+            lines.push(format!("{}{cleaned}", " ".repeat(list_indent)));
+        } else {
+            lines.push(cleaned);
+        }
     }
     if in_fence {
         lines.push("```".to_owned());
@@ -122,6 +137,18 @@ fn clean_line(line: &str) -> String {
         out = out.replace('`', "'");
     }
     out
+}
+
+/// The width of a list item's marker (`- `, `* `, `+ `, `1. `), if the line starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(". ") {
+        return Some(digits + 2);
+    }
+    None
 }
 
 fn find(chars: &[char], from: usize, wanted: char) -> Option<usize> {

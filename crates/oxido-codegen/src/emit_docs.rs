@@ -28,7 +28,7 @@ parameter (listed under *options*). Path and query strings take `&str`; integers
             out,
             "- [`{}`](#{}) ({})",
             service.handler,
-            service.handler.replace('_', "_"),
+            service.handler,
             service.operations.len()
         );
     }
@@ -65,7 +65,7 @@ parameter (listed under *options*). Path and query strings take `&str`; integers
                     .collect();
                 if let Some(body) = &op.body {
                     args.push(if body.content_type == "application/json" {
-                        format!("{}", rust_ty(api, &body.ty))
+                        rust_ty(api, &body.ty)
                     } else {
                         "bytes".to_owned()
                     });

@@ -545,10 +545,6 @@ impl<'a> Lowerer<'a> {
             self.types[*i].is_body = true;
         }
     }
-
-    pub fn type_name(&self, index: usize) -> &str {
-        &self.types[index].name
-    }
 }
 
 /// The type index behind `Named` or `Boxed(Named)`.

@@ -21,10 +21,10 @@ impl FloatingIps {
     ///
     /// On creation, a floating IP must be either assigned to a Droplet or reserved to a region.
     /// * To create a new floating IP assigned to a Droplet, send a POST
-    /// request to `/v2/floating_ips` with the `droplet_id` attribute.
+    ///   request to `/v2/floating_ips` with the `droplet_id` attribute.
     ///
     /// * To create a new floating IP reserved to a region, send a POST request to
-    /// `/v2/floating_ips` with the `region` attribute.
+    ///   `/v2/floating_ips` with the `region` attribute.
     ///
     /// `POST /v2/floating_ips` (operation `floatingIPs_create`).
     pub fn create(&self, body: FloatingIpCreate) -> Call<FloatingIpsCreateResponse> {

@@ -135,15 +135,15 @@ impl Images {
     /// The recipient can be one of the following:
     ///
     /// * A DigitalOcean account, denoted by `recipient_email` in the request body.
-    /// The recipient will receive an email with instructions to accept the transfer.
-    /// Once the recipient accepts the transfer, the image will be moved to their
-    /// account.
+    ///   The recipient will receive an email with instructions to accept the transfer.
+    ///   Once the recipient accepts the transfer, the image will be moved to their
+    ///   account.
     ///
     /// * A DigitalOcean team, denoted by `recipient_uuid` in the request body. If the
-    /// user has sufficient permissions in the recipient team, the transfer will be
-    /// automatically accepted and the image will be moved to the recipient team's
-    /// account. Otherwise, the transfer will be pending until a user with sufficient
-    /// permissions in the recipient team accepts the transfer.
+    ///   user has sufficient permissions in the recipient team, the transfer will be
+    ///   automatically accepted and the image will be moved to the recipient team's
+    ///   account. Otherwise, the transfer will be pending until a user with sufficient
+    ///   permissions in the recipient team accepts the transfer.
     ///
     /// `POST /v2/images/{image_id}/account_transfer` (operation `images_post_account_transfer_create`).
     pub fn post_account_transfer_create(

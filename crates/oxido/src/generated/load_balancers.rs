@@ -68,8 +68,8 @@ impl LoadBalancers {
     ///
     /// * Set `droplet_ids` to a list of specific Droplet IDs.
     /// * Set `tag` to the name of a tag. All Droplets with this tag applied will be
-    /// assigned to the load balancer. Additional Droplets will be automatically
-    /// assigned as they are tagged.
+    ///   assigned to the load balancer. Additional Droplets will be automatically
+    ///   assigned as they are tagged.
     ///
     /// These methods are mutually exclusive.
     ///

@@ -360,15 +360,15 @@ impl RegistryHandler {
     /// following sequence of events on your registry.
     ///
     /// * Set the registry to read-only mode, meaning no further write-scoped
-    /// JWTs will be issued to registry clients. Existing write-scoped JWTs will
-    /// continue to work until they expire which can take up to 15 minutes.
+    ///   JWTs will be issued to registry clients. Existing write-scoped JWTs will
+    ///   continue to work until they expire which can take up to 15 minutes.
     /// * Wait until all existing write-scoped JWTs have expired.
     /// * Scan all registry manifests to determine which blobs are unreferenced.
     /// * Delete all unreferenced blobs from the registry.
     /// * Record the number of blobs deleted and bytes freed, mark the garbage
-    /// collection status as `success`.
+    ///   collection status as `success`.
     /// * Remove the read-only mode restriction from the registry, meaning write-scoped
-    /// JWTs will once again be issued to registry clients.
+    ///   JWTs will once again be issued to registry clients.
     ///
     /// `POST /v2/registry/{registry_name}/garbage-collection` (operation `registry_run_garbageCollection`).
     ///

@@ -21,10 +21,10 @@ impl ReservedIps {
     ///
     /// On creation, a reserved IP must be either assigned to a Droplet or reserved to a region.
     /// * To create a new reserved IP assigned to a Droplet, send a POST
-    /// request to `/v2/reserved_ips` with the `droplet_id` attribute.
+    ///   request to `/v2/reserved_ips` with the `droplet_id` attribute.
     ///
     /// * To create a new reserved IP reserved to a region, send a POST request to
-    /// `/v2/reserved_ips` with the `region` attribute.
+    ///   `/v2/reserved_ips` with the `region` attribute.
     ///
     /// `POST /v2/reserved_ips` (operation `reservedIPs_create`).
     pub fn create(&self, body: ReservedIpCreate) -> Call<ReservedIpsCreateResponse> {

@@ -21,7 +21,7 @@ impl ReservedIpv6Handler {
     ///
     /// On creation, a reserved IPv6 must be reserved to a region.
     /// * To create a new reserved IPv6 reserved to a region, send a POST request to
-    /// `/v2/reserved_ipv6` with the `region_slug` attribute.
+    ///   `/v2/reserved_ipv6` with the `region_slug` attribute.
     ///
     /// `POST /v2/reserved_ipv6` (operation `reservedIPv6_create`).
     pub fn create(&self, body: ReservedIpv6Create) -> Call<ReservedIpv6CreateResponseReservedIpv6> {

@@ -3986,13 +3986,13 @@ crate::models::string_enum::open_string_enum! {
 /// empty so it can be merged with inline values on a future run.
 ///
 /// - PRESET_SAVE_SECTION_CANDIDATE: Candidate model identity (`candidate_model_uuid`, `candidate_model_source`,
-/// `candidate_model_name`) and the non-prompt inference params
-/// (`max_tokens`, `temperature`, `stop_token`).
+///   `candidate_model_name`) and the non-prompt inference params
+///   (`max_tokens`, `temperature`, `stop_token`).
 /// - PRESET_SAVE_SECTION_METRICS: The selected `metric_uuids` and the optional `star_metric`.
 /// - PRESET_SAVE_SECTION_JUDGE: The `judge_model_uuid`.
 /// - PRESET_SAVE_SECTION_DATASET: The `dataset_uuid`.
 /// - PRESET_SAVE_SECTION_SYSTEM_PROMPT: The candidate's `system_prompt` only. Independent of CANDIDATE so the
-/// model + params and the prompt can be saved/replayed separately.
+///   model + params and the prompt can be saved/replayed separately.
 ///
 /// Schema `apiPresetSaveSection`.
 pub enum ApiPresetSaveSection {
