@@ -358,7 +358,11 @@ fn emit_service(api: &Api, service: &Service) -> String {
             emit_stream_method(api, op, &mut out);
         }
     }
+    emit_waiters(service, &mut out);
     out.push_str("}\n\n");
+    if service.handler == "droplets" {
+        out.push_str("fn droplet_progress(droplet: &Droplet) -> crate::Progress {\n    match droplet.status {\n        DropletStatus::Active => crate::Progress::Done,\n        DropletStatus::Archive => crate::Progress::Failed(\"archive\".to_owned()),\n        _ => crate::Progress::Pending,\n    }\n}\n\n");
+    }
     for op in &service.operations {
         emit_request_fn(api, service, op, &mut out, false);
         if op.stream_event.is_some() {
@@ -459,6 +463,49 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
             "{} {{ call: {call} }}\n}}\n",
             builder_name(api, service, op)
         );
+    }
+}
+
+/// Action families and how their actions are polled: (handler, the `get` operation's method, or `None` when
+/// the family has no endpoint of its own and `/v2/actions/{action_id}` is polled).
+pub const ACTION_WAITERS: &[(&str, Option<&str>)] = &[
+    ("volume_actions", Some("get")),
+    ("image_actions", Some("get")),
+    ("floating_ips_action", Some("get")),
+    ("reserved_ips_actions", Some("get")),
+    ("reserved_ipv6_actions", None),
+    ("nfs", None),
+];
+
+fn emit_waiters(service: &Service, out: &mut String) {
+    if let Some((_, get)) = ACTION_WAITERS.iter().find(|(h, _)| *h == service.handler) {
+        match get.and_then(|m| service.operations.iter().find(|op| op.method_name == m)) {
+            Some(op) => {
+                let args: Vec<String> = op
+                    .path_params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.ident, arg_ty(p.kind)))
+                    .collect();
+                let names: Vec<&str> = op.path_params.iter().map(|p| p.ident.as_str()).collect();
+                let _ = writeln!(
+                    out,
+                    "/// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling\n/// `GET {}`. See [`crate::Wait`] for the settings.\npub fn wait(&self, {}) -> crate::Wait {{\ncrate::Wait::with_request(self.client.clone(), {}({}))\n}}\n",
+                    op.path,
+                    args.join(", "),
+                    request_fn_name(op),
+                    names.join(", ")
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "/// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling\n/// `GET /v2/actions/{{action_id}}` (this family has no action endpoint of its own). See [`crate::Wait`] for the\n/// settings.\npub fn wait(&self, action_id: u64) -> crate::Wait {{\ncrate::Wait::for_action(self.client.clone(), action_id)\n}}\n"
+                );
+            }
+        }
+    }
+    if service.handler == "droplets" {
+        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.client.clone(), operation::request(\"droplets.get\", Method::GET, format!(\"/v2/droplets/{droplet_id}\")), |operation, body| operation::member(operation, body, \"droplet\"), droplet_progress)\n}\n");
     }
 }
 

@@ -531,3 +531,12 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
         Ok((items, links, meta))
     }
 }
+
+/// Decodes `{"key": T, ...}` into `T`, for pollers (which take a two-argument decoder).
+pub(crate) fn member<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<T, Error> {
+    decode_member(operation, body, key)
+}

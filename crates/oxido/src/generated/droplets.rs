@@ -375,6 +375,35 @@ impl Droplets {
             "supported_policies",
         )
     }
+
+    /// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet
+    /// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.
+    ///
+    /// ```no_run
+    /// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {
+    /// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {
+        crate::WaitFor::new(
+            self.client.clone(),
+            operation::request(
+                "droplets.get",
+                Method::GET,
+                format!("/v2/droplets/{droplet_id}"),
+            ),
+            |operation, body| operation::member(operation, body, "droplet"),
+            droplet_progress,
+        )
+    }
+}
+
+fn droplet_progress(droplet: &Droplet) -> crate::Progress {
+    match droplet.status {
+        DropletStatus::Active => crate::Progress::Done,
+        DropletStatus::Archive => crate::Progress::Failed("archive".to_owned()),
+        _ => crate::Progress::Pending,
+    }
 }
 
 fn create_request(body: &DropletsCreateBody) -> Result<ApiRequest, Error> {

@@ -70,6 +70,12 @@ impl FloatingIpsAction {
             "action",
         )
     }
+
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    pub fn wait(&self, floating_ip: &str, action_id: u64) -> crate::Wait {
+        crate::Wait::with_request(self.client.clone(), get_request(floating_ip, action_id))
+    }
 }
 
 fn get_request(floating_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {

@@ -59,6 +59,12 @@ impl ImageActions {
     pub fn post(&self, image_id: u64, body: ImageActionsPostBody) -> Call<crate::models::Action> {
         Call::json(self.client.clone(), post_request(image_id, &body))
     }
+
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/images/{image_id}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    pub fn wait(&self, image_id: u64, action_id: u64) -> crate::Wait {
+        crate::Wait::with_request(self.client.clone(), get_request(image_id, action_id))
+    }
 }
 
 fn get_request(image_id: u64, action_id: u64) -> Result<ApiRequest, Error> {

@@ -213,6 +213,13 @@ impl Nfs {
             call: Call::member(self.client.clone(), list_snapshot_request(), "snapshots"),
         }
     }
+
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See [`crate::Wait`] for the
+    /// settings.
+    pub fn wait(&self, action_id: u64) -> crate::Wait {
+        crate::Wait::for_action(self.client.clone(), action_id)
+    }
 }
 
 fn create_request(body: &NfsRequest) -> Result<ApiRequest, Error> {

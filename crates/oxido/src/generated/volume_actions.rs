@@ -136,6 +136,12 @@ impl VolumeActions {
             ),
         }
     }
+
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/volumes/{volume_id}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    pub fn wait(&self, volume_id: &str, action_id: u64) -> crate::Wait {
+        crate::Wait::with_request(self.client.clone(), get_request(volume_id, action_id))
+    }
 }
 
 fn get_request(volume_id: &str, action_id: u64) -> Result<ApiRequest, Error> {
