@@ -124,7 +124,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         }
         files.push((format!("types/{home_name}.rs"), out));
         if home_name == "common" {
-            let _ = writeln!(module, "mod common;\npub use common::*;");
+            let _ = writeln!(module, "mod common;\n#[allow(unused_imports)] // empty when no service is enabled\npub use common::*;");
         } else {
             let _ = writeln!(
                 module,

@@ -46,6 +46,7 @@ mod certificates;
 #[cfg(feature = "certificates")]
 pub use certificates::*;
 mod common;
+#[allow(unused_imports)] // empty when no service is enabled
 pub use common::*;
 #[cfg(feature = "databases")]
 mod databases;
