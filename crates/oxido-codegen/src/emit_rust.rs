@@ -51,6 +51,7 @@ pub fn rust_ty(api: &Api, ty: &Ty) -> String {
         Ty::Str => "String".to_owned(),
         Ty::Bool => "bool".to_owned(),
         Ty::Int => "i64".to_owned(),
+        Ty::U64 => "u64".to_owned(),
         Ty::Float => "f64".to_owned(),
         Ty::Value => "serde_json::Value".to_owned(),
         Ty::Vec(inner) => format!("Vec<{}>", rust_ty(api, inner)),
@@ -124,7 +125,10 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         }
         files.push((format!("types/{home_name}.rs"), out));
         if home_name == "common" {
-            let _ = writeln!(module, "mod common;\n#[allow(unused_imports)] // empty when no service is enabled\npub use common::*;");
+            let _ = writeln!(
+                module,
+                "mod common;\n#[allow(unused_imports)] // empty when no service is enabled\npub use common::*;"
+            );
         } else {
             let _ = writeln!(
                 module,
@@ -193,6 +197,9 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
                 let _ = writeln!(out, "pub {}: {ty},", field.ident);
             }
             out.push_str("}\n\n");
+            if def.is_body && !all_optional {
+                emit_constructor(api, def, fields, &cfg, out);
+            }
         }
         TypeKind::StringEnum(variants) => {
             out.push_str(&cfg);
@@ -266,6 +273,42 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
         }
         TypeKind::Existing(_) | TypeKind::Pending => {}
     }
+}
+
+/// `new(required fields…)` for a request type that cannot be `Default`: the optional fields start as `None`.
+fn emit_constructor(api: &Api, def: &TypeDef, fields: &[Field], cfg: &str, out: &mut String) {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args: Vec<String> = required
+        .iter()
+        .map(|f| match f.ty {
+            Ty::Str => format!("{}: impl Into<String>", f.ident),
+            _ => format!("{}: {}", f.ident, rust_ty(api, &f.ty)),
+        })
+        .collect();
+    let inits: Vec<String> = fields
+        .iter()
+        .map(|f| match (f.required, &f.ty) {
+            (true, Ty::Str) => format!("{}: {}.into()", f.ident, f.ident),
+            (true, _) => f.ident.clone(),
+            (false, _) => format!("{}: None", f.ident),
+        })
+        .collect();
+    out.push_str(cfg);
+    let _ = writeln!(out, "impl {} {{", def.name);
+    let _ = writeln!(
+        out,
+        "/// A `{}` with its required fields; the optional ones start as `None`.",
+        def.name
+    );
+    if required.len() > 7 {
+        out.push_str("#[allow(clippy::too_many_arguments)]\n");
+    }
+    let _ = writeln!(
+        out,
+        "pub fn new({}) -> Self {{\nSelf {{ {} }}\n}}\n}}\n",
+        args.join(", "),
+        inits.join(", ")
+    );
 }
 
 fn named(ty: &Ty) -> Option<usize> {

@@ -139,7 +139,7 @@ fn sample_json(api: &Api, ty: &Ty, depth: usize) -> serde_json::Value {
     match ty {
         Ty::Str => json!("example"),
         Ty::Bool => json!(true),
-        Ty::Int => json!(1),
+        Ty::Int | Ty::U64 => json!(1),
         Ty::Float => json!(1.5),
         Ty::Value => json!({}),
         Ty::Vec(inner) => json!([sample_json(api, inner, depth + 1)]),

@@ -150,6 +150,8 @@ pub enum Ty {
     Str,
     Bool,
     Int,
+    /// An integer id (`id`, `…_id`, `…_ids` fields): never negative.
+    U64,
     Float,
     /// Free-form JSON.
     Value,
@@ -231,6 +233,21 @@ impl Api {
             _ => {}
         }
         out
+    }
+
+    /// Marks every type reachable from a request body as a body type (it gets `Default` or `new`).
+    pub fn propagate_bodies(&mut self) {
+        let mut stack: Vec<usize> = (0..self.types.len())
+            .filter(|&i| self.types[i].is_body)
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(index) = stack.pop() {
+            if !seen.insert(index) {
+                continue;
+            }
+            self.types[index].is_body = true;
+            stack.extend(self.type_deps(index));
+        }
     }
 
     /// Marks every type reachable from each operation with its service's feature.

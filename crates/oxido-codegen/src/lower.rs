@@ -339,7 +339,7 @@ impl<'a> Lowerer<'a> {
         let mut idents = BTreeSet::new();
         for (json_name, prop) in props {
             let field_ty = self.ty(&prop, &format!("{name}{}", pascal(&json_name)));
-            let field_ty = self.named_ref(field_ty);
+            let field_ty = id_typed(&json_name, self.named_ref(field_ty));
             self.total_fields += 1;
             if field_ty.mentions_value() {
                 self.value_fields += 1;
@@ -498,6 +498,37 @@ impl<'a> Lowerer<'a> {
                 tag_values,
             });
         }
+        // Inline variants are named after the required field only they have (`droplet` vs `droplets`).
+        let prefix = format!("{name}Variant");
+        let required_sets: Vec<Vec<String>> = variants
+            .iter()
+            .map(|v| match named_index(&v.ty).map(|i| &self.types[i]) {
+                Some(TypeDef {
+                    kind: TypeKind::Struct(fields),
+                    name: tname,
+                    ..
+                }) if tname.starts_with(&prefix) => fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| f.json_name.clone())
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        for (i, variant) in variants.iter_mut().enumerate() {
+            let unique = required_sets[i].iter().find(|f| {
+                required_sets
+                    .iter()
+                    .enumerate()
+                    .all(|(j, other)| j == i || !other.contains(f))
+            });
+            if let Some(field) = unique {
+                let candidate = pascal(field);
+                if used.insert(candidate.clone()) {
+                    variant.name = candidate;
+                }
+            }
+        }
         // Untagged: try the variant with the most required fields first, so a lenient one cannot shadow it.
         let tag = tag.filter(|_| variants.iter().all(|v| !v.tag_values.is_empty()));
         if tag.is_none() {
@@ -544,6 +575,18 @@ impl<'a> Lowerer<'a> {
         if let Ty::Named(i) = ty {
             self.types[*i].is_body = true;
         }
+    }
+}
+
+/// Integer ids are `u64`, as in the hand-written models and the path parameters.
+fn id_typed(field: &str, ty: Ty) -> Ty {
+    let is_id = field == "id" || field.ends_with("_id");
+    match ty {
+        Ty::Int if is_id => Ty::U64,
+        Ty::Vec(inner) if *inner == Ty::Int && (field == "ids" || field.ends_with("_ids")) => {
+            Ty::Vec(Box::new(Ty::U64))
+        }
+        other => other,
     }
 }
 
@@ -708,6 +751,7 @@ pub fn lower(root: &Value) -> Api {
         total_fields,
     };
     api.compute_features();
+    api.propagate_bodies();
     api
 }
 

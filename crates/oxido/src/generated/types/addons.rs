@@ -23,7 +23,7 @@ pub struct AddonsPlan {
     /// Indicates if the plan is currently active.
     pub active: bool,
     /// ID of the app associated with this plan.
-    pub app_id: i64,
+    pub app_id: u64,
     /// Indicates if the plan is available for selection.
     pub available: bool,
     /// Indicates if this plan is the default option for the app.
@@ -42,7 +42,7 @@ pub struct AddonsPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<AddonsFeature>>,
     /// ID of a given plan.
-    pub id: i64,
+    pub id: u64,
     /// Price of a month's usage of the plan in US dollars.
     pub price_per_month: i64,
     /// Slug identifier for the plan.
@@ -63,7 +63,7 @@ pub struct AddonsDimensionWithPrice {
     /// Name of the feature associated with the dimension.
     pub feature_name: String,
     /// Unique identifier for the dimension.
-    pub id: i64,
+    pub id: u64,
     /// Unique string identifier for the dimension, tied to a price.
     pub sku: String,
     /// Slug identifier for the dimension.
@@ -76,7 +76,7 @@ pub struct AddonsDimensionWithPrice {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AddonsDimensionVolumeWithPrice {
     /// Unique identifier for the addon.
-    pub id: i64,
+    pub id: u64,
     /// The minimum volume for the volume pricing tier.
     pub low_volume: i64,
     /// The maximum volume for the volume pricing tier.
@@ -91,7 +91,7 @@ pub struct AddonsFeature {
     /// Timestamp when the feature was created.
     pub created_at: String,
     /// Unique identifier for the app feature.
-    pub id: i64,
+    pub id: u64,
     /// Name of the feature.
     pub name: String,
     /// Feature type, indicating the kind of data it holds.
@@ -176,7 +176,7 @@ pub struct AddonsAppMetadata {
     /// The display name of the metadata item.
     pub display_name: String,
     /// Unique identifier for the addon metadata item.
-    pub id: i64,
+    pub id: u64,
     /// The name of the metadata item.
     pub name: String,
     /// The `options` field.
@@ -241,6 +241,16 @@ pub struct AddonsResourceMetadata {
     pub value: AddonsResourceMetadataValue,
 }
 
+impl AddonsResourceMetadata {
+    /// A `AddonsResourceMetadata` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, value: AddonsResourceMetadataValue) -> Self {
+        Self {
+            name: name.into(),
+            value,
+        }
+    }
+}
+
 /// The value to be set for the metadata item, which can be a string or boolean.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -283,7 +293,7 @@ pub struct AddonsResourceNew {
     pub fleet_uuid: Option<String>,
     /// ID of the droplet to be linked to this resource, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub linked_droplet_id: Option<i64>,
+    pub linked_droplet_id: Option<u64>,
     /// Metadata associated with the resource, set by the user. Metadata expected varies per app, and can be verified with a GET request to "/v2/add-ons/apps/{app_slug}/metadata"
     pub metadata: Vec<AddonsResourceMetadata>,
     /// The name of the addon resource.
@@ -292,9 +302,37 @@ pub struct AddonsResourceNew {
     pub plan_slug: String,
 }
 
+impl AddonsResourceNew {
+    /// A `AddonsResourceNew` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        app_slug: impl Into<String>,
+        metadata: Vec<AddonsResourceMetadata>,
+        name: impl Into<String>,
+        plan_slug: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_slug: app_slug.into(),
+            fleet_uuid: None,
+            linked_droplet_id: None,
+            metadata,
+            name: name.into(),
+            plan_slug: plan_slug.into(),
+        }
+    }
+}
+
 /// `AddonsPatchPlanBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AddonsPatchPlanBody {
     /// The slug identifier for the new plan to apply to the add-on resource.
     pub plan_slug: String,
+}
+
+impl AddonsPatchPlanBody {
+    /// A `AddonsPatchPlanBody` with its required fields; the optional ones start as `None`.
+    pub fn new(plan_slug: impl Into<String>) -> Self {
+        Self {
+            plan_slug: plan_slug.into(),
+        }
+    }
 }

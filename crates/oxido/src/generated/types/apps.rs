@@ -323,6 +323,30 @@ pub struct AppSpec {
     pub workers: Option<Vec<AppWorkerSpec>>,
 }
 
+impl AppSpec {
+    /// A `AppSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            databases: None,
+            disable_edge_cache: None,
+            disable_email_obfuscation: None,
+            domains: None,
+            egress: None,
+            enhanced_threat_control_enabled: None,
+            functions: None,
+            ingress: None,
+            jobs: None,
+            maintenance: None,
+            name: name.into(),
+            region: None,
+            services: None,
+            static_sites: None,
+            vpc: None,
+            workers: None,
+        }
+    }
+}
+
 /// The `app_database_spec` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppDatabaseSpec {
@@ -352,6 +376,21 @@ pub struct AppDatabaseSpec {
     /// The version of the database engine
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl AppDatabaseSpec {
+    /// A `AppDatabaseSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            cluster_name: None,
+            db_name: None,
+            db_user: None,
+            engine: None,
+            name: name.into(),
+            production: None,
+            version: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -408,6 +447,19 @@ pub struct AppDomainSpec {
     pub zone: Option<String>,
 }
 
+impl AppDomainSpec {
+    /// A `AppDomainSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(domain: impl Into<String>) -> Self {
+        Self {
+            domain: domain.into(),
+            minimum_tls_version: None,
+            kind: None,
+            wildcard: None,
+            zone: None,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The minimum version of TLS a client application can use to access resources for the domain.  Must be one of the following values wrapped within quotations: `"1.2"` or `"1.3"`.
 pub enum AppDomainSpecMinimumTlsVersion {
@@ -437,7 +489,7 @@ ALIAS => "ALIAS",
 /// Specification for app egress configurations.
 ///
 /// Schema `app_egress_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppEgressSpec {
     /// The `type` field.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -491,8 +543,27 @@ pub struct AppFunctionsSpec {
     pub source_dir: Option<String>,
 }
 
+impl AppFunctionsSpec {
+    /// A `AppFunctionsSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            alerts: None,
+            bitbucket: None,
+            cors: None,
+            envs: None,
+            git: None,
+            github: None,
+            gitlab: None,
+            log_destinations: None,
+            name: name.into(),
+            routes: None,
+            source_dir: None,
+        }
+    }
+}
+
 /// The `app_alert_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertSpec {
     /// Is the alert disabled?
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -582,7 +653,7 @@ ONEHOUR => "ONE_HOUR",
 }
 
 /// The `apps_bitbucket_source_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsBitbucketSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -596,7 +667,7 @@ pub struct AppsBitbucketSourceSpec {
 }
 
 /// The `apps_cors_policy` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsCorsPolicy {
     /// Whether browsers should expose the response to the client-side JavaScript code when the request’s credentials mode is include. This configures the `Access-Control-Allow-Credentials` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,7 +690,7 @@ pub struct AppsCorsPolicy {
 }
 
 /// The `apps_string_match` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsStringMatch {
     /// Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set. An empty string is a valid value and will be serialized explicitly rather than being omitted from the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -651,6 +722,18 @@ pub struct AppVariableDefinition {
     pub value: Option<String>,
 }
 
+impl AppVariableDefinition {
+    /// A `AppVariableDefinition` with its required fields; the optional ones start as `None`.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            scope: None,
+            kind: None,
+            value: None,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// - RUN_TIME: Made available only at run-time
 /// - BUILD_TIME: Made available only at build-time
@@ -679,7 +762,7 @@ SECRET => "SECRET",
 }
 
 /// The `apps_git_source_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsGitSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -690,7 +773,7 @@ pub struct AppsGitSourceSpec {
 }
 
 /// The `apps_github_source_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsGithubSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -704,7 +787,7 @@ pub struct AppsGithubSourceSpec {
 }
 
 /// The `apps_gitlab_source_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsGitlabSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -736,6 +819,19 @@ pub struct AppLogDestinationDefinition {
     pub papertrail: Option<AppLogDestinationPapertrailSpec>,
 }
 
+impl AppLogDestinationDefinition {
+    /// A `AppLogDestinationDefinition` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            datadog: None,
+            logtail: None,
+            name: name.into(),
+            open_search: None,
+            papertrail: None,
+        }
+    }
+}
+
 /// DataDog configuration.
 ///
 /// Schema `app_log_destination_datadog_spec`.
@@ -748,10 +844,20 @@ pub struct AppLogDestinationDatadogSpec {
     pub endpoint: Option<String>,
 }
 
+impl AppLogDestinationDatadogSpec {
+    /// A `AppLogDestinationDatadogSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        Self {
+            api_key: api_key.into(),
+            endpoint: None,
+        }
+    }
+}
+
 /// Logtail configuration.
 ///
 /// Schema `app_log_destination_logtail_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationLogtailSpec {
     /// Logtail token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -761,7 +867,7 @@ pub struct AppLogDestinationLogtailSpec {
 /// OpenSearch configuration.
 ///
 /// Schema `app_log_destination_open_search_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationOpenSearchSpec {
     /// Configure Username and/or Password for Basic authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -782,7 +888,7 @@ pub struct AppLogDestinationOpenSearchSpec {
 /// Configure Username and/or Password for Basic authentication.
 ///
 /// Schema `app_log_destination_open_search_spec_basic_auth`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationOpenSearchSpecBasicAuth {
     /// Password for user defined in User. Is required when `endpoint` is set.
     /// Cannot be set if using a DigitalOcean DBaaS OpenSearch cluster.
@@ -803,8 +909,17 @@ pub struct AppLogDestinationPapertrailSpec {
     pub endpoint: String,
 }
 
+impl AppLogDestinationPapertrailSpec {
+    /// A `AppLogDestinationPapertrailSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+        }
+    }
+}
+
 /// The `app_route_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppRouteSpec {
     /// (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths must start with / and must be unique across all components within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -817,7 +932,7 @@ pub struct AppRouteSpec {
 /// Specification for app ingress configurations.
 ///
 /// Schema `app_ingress_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpec {
     /// Optional HTTPS URL of a custom error page to display when the app is unreachable. The
     /// page is shown in a full-viewport iframe. The target must allow framing: avoid
@@ -831,7 +946,7 @@ pub struct AppIngressSpec {
 }
 
 /// The `app_ingress_spec_rule` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRule {
     /// The component to route to. Only one of `component` or `redirect` may be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -862,10 +977,21 @@ pub struct AppIngressSpecRuleRoutingComponent {
     pub rewrite: Option<String>,
 }
 
+impl AppIngressSpecRuleRoutingComponent {
+    /// A `AppIngressSpecRuleRoutingComponent` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            preserve_path_prefix: None,
+            rewrite: None,
+        }
+    }
+}
+
 /// The match configuration for the rule.
 ///
 /// Schema `app_ingress_spec_rule_match`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleMatch {
     /// The authority to match on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -878,7 +1004,7 @@ pub struct AppIngressSpecRuleMatch {
 /// The authority to match on.
 ///
 /// Schema `app_ingress_spec_rule_string_match_exact`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleStringMatchExact {
     /// Exact string match. An empty string is a valid value and will be serialized explicitly rather than being omitted from the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -888,7 +1014,7 @@ pub struct AppIngressSpecRuleStringMatchExact {
 /// The path to match on.
 ///
 /// Schema `app_ingress_spec_rule_string_match_prefix`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleStringMatchPrefix {
     /// Prefix-based match. For example, `/api` will match `/api`, `/api/`, and any nested paths such as `/api/v1/endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -898,7 +1024,7 @@ pub struct AppIngressSpecRuleStringMatchPrefix {
 /// The redirect configuration for the rule. Only one of `component` or `redirect` may be set.
 ///
 /// Schema `app_ingress_spec_rule_routing_redirect`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleRoutingRedirect {
     /// The authority/host to redirect to. This can be a hostname or IP address. Note: use `port` to set the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -975,8 +1101,33 @@ pub struct AppJobSpec {
     pub termination: Option<AppJobSpecTermination>,
 }
 
+impl AppJobSpec {
+    /// A `AppJobSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            bitbucket: None,
+            build_command: None,
+            dockerfile_path: None,
+            environment_slug: None,
+            envs: None,
+            git: None,
+            github: None,
+            gitlab: None,
+            image: None,
+            log_destinations: None,
+            name: name.into(),
+            run_command: None,
+            source_dir: None,
+            instance_count: None,
+            instance_size_slug: None,
+            kind: None,
+            termination: None,
+        }
+    }
+}
+
 /// The `apps_image_source_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsImageSourceSpec {
     /// The `deploy_on_push` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1006,7 +1157,7 @@ pub struct AppsImageSourceSpec {
 }
 
 /// `AppsImageSourceSpecDeployOnPush`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsImageSourceSpecDeployOnPush {
     /// Whether to automatically deploy new images. Can only be used for images hosted in DOCR and can only be used with an image tag, not a specific digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1116,7 +1267,7 @@ FAILEDDEPLOY => "FAILED_DEPLOY",
 }
 
 /// The `app_job_spec_termination` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppJobSpecTermination {
     /// The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1126,7 +1277,7 @@ pub struct AppJobSpecTermination {
 /// Specification to configure maintenance settings for the app, such as maintenance mode and archiving the app.
 ///
 /// Schema `app_maintenance_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppMaintenanceSpec {
     /// Indicates whether the app should be archived. Setting this to true implies that enabled is set to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1245,10 +1396,42 @@ pub struct AppServiceSpec {
     pub termination: Option<AppServiceSpecTermination>,
 }
 
+impl AppServiceSpec {
+    /// A `AppServiceSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            bitbucket: None,
+            build_command: None,
+            dockerfile_path: None,
+            environment_slug: None,
+            envs: None,
+            git: None,
+            github: None,
+            gitlab: None,
+            image: None,
+            log_destinations: None,
+            name: name.into(),
+            run_command: None,
+            source_dir: None,
+            instance_count: None,
+            instance_size_slug: None,
+            autoscaling: None,
+            cors: None,
+            health_check: None,
+            http_port: None,
+            internal_ports: None,
+            liveness_health_check: None,
+            protocol: None,
+            routes: None,
+            termination: None,
+        }
+    }
+}
+
 /// Configuration for automatically scaling this component based on metrics.
 ///
 /// Schema `app_autoscaling_spec_service`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecService {
     /// The maximum amount of instances for this component. Maximum 250. Consider using a larger instance size if your application requires more than 250 instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1262,7 +1445,7 @@ pub struct AppAutoscalingSpecService {
 }
 
 /// The metrics that the component is scaled on.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecServiceMetrics {
     /// Settings for scaling the component based on CPU utilization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1270,7 +1453,7 @@ pub struct AppAutoscalingSpecServiceMetrics {
 }
 
 /// Settings for scaling the component based on CPU utilization.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecServiceMetricsCpu {
     /// The average target CPU utilization for the component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1278,7 +1461,7 @@ pub struct AppAutoscalingSpecServiceMetricsCpu {
 }
 
 /// The `app_service_spec_health_check` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppServiceSpecHealthCheck {
     /// The number of failed health checks before considered unhealthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1304,7 +1487,7 @@ pub struct AppServiceSpecHealthCheck {
 }
 
 /// The `app_health_check_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppHealthCheckSpec {
     /// The number of failed health checks before considered unhealthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1343,7 +1526,7 @@ HTTP2 => "HTTP2",
 }
 
 /// The `app_service_spec_termination` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppServiceSpecTermination {
     /// The number of seconds to wait between selecting a container instance for termination and issuing the TERM signal. Selecting a container instance for termination begins an asynchronous drain of new requests on upstream load-balancers. (Default 15)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1414,8 +1597,35 @@ pub struct AppStaticSiteSpec {
     pub routes: Option<Vec<AppRouteSpec>>,
 }
 
+impl AppStaticSiteSpec {
+    /// A `AppStaticSiteSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            bitbucket: None,
+            build_command: None,
+            dockerfile_path: None,
+            environment_slug: None,
+            envs: None,
+            git: None,
+            github: None,
+            gitlab: None,
+            image: None,
+            log_destinations: None,
+            name: name.into(),
+            run_command: None,
+            source_dir: None,
+            catchall_document: None,
+            cors: None,
+            error_document: None,
+            index_document: None,
+            output_dir: None,
+            routes: None,
+        }
+    }
+}
+
 /// The `apps_vpc` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsVpc {
     /// The `egress_ips` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1426,7 +1636,7 @@ pub struct AppsVpc {
 }
 
 /// The `apps_vpc_egress_ip` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsVpcEgressIp {
     /// The `ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1491,10 +1701,36 @@ pub struct AppWorkerSpec {
     pub termination: Option<AppWorkerSpecTermination>,
 }
 
+impl AppWorkerSpec {
+    /// A `AppWorkerSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            bitbucket: None,
+            build_command: None,
+            dockerfile_path: None,
+            environment_slug: None,
+            envs: None,
+            git: None,
+            github: None,
+            gitlab: None,
+            image: None,
+            log_destinations: None,
+            name: name.into(),
+            run_command: None,
+            source_dir: None,
+            instance_count: None,
+            instance_size_slug: None,
+            autoscaling: None,
+            liveness_health_check: None,
+            termination: None,
+        }
+    }
+}
+
 /// Configuration for automatically scaling this component based on metrics.
 ///
 /// Schema `app_autoscaling_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpec {
     /// The maximum amount of instances for this component. Maximum 250. Consider using a larger instance size if your application requires more than 250 instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1508,7 +1744,7 @@ pub struct AppAutoscalingSpec {
 }
 
 /// The `app_worker_spec_termination` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppWorkerSpecTermination {
     /// The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1666,6 +1902,16 @@ pub struct AppsCreateAppRequest {
     pub spec: AppSpec,
 }
 
+impl AppsCreateAppRequest {
+    /// A `AppsCreateAppRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(spec: AppSpec) -> Self {
+        Self {
+            project_id: None,
+            spec,
+        }
+    }
+}
+
 /// The `app_metrics_bandwidth_usage_request` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppMetricsBandwidthUsageRequest {
@@ -1674,6 +1920,16 @@ pub struct AppMetricsBandwidthUsageRequest {
     /// Optional day to query. Only the date component of the timestamp will be considered. Default: yesterday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+}
+
+impl AppMetricsBandwidthUsageRequest {
+    /// A `AppMetricsBandwidthUsageRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(app_ids: Vec<String>) -> Self {
+        Self {
+            app_ids,
+            date: None,
+        }
+    }
 }
 
 /// The `app_metrics_bandwidth_usage` schema.
@@ -1708,6 +1964,13 @@ pub struct AppPropose {
     pub app_id: Option<String>,
     /// The desired configuration of an application.
     pub spec: AppSpec,
+}
+
+impl AppPropose {
+    /// A `AppPropose` with its required fields; the optional ones start as `None`.
+    pub fn new(spec: AppSpec) -> Self {
+        Self { app_id: None, spec }
+    }
 }
 
 /// The `app_propose_response` schema.
@@ -1904,7 +2167,7 @@ SUCCESS => "SUCCESS",
 }
 
 /// The `app_alert_slack_webhook` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertSlackWebhook {
     /// The `channel` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2340,4 +2603,14 @@ pub struct AppsUpdateAppRequest {
     /// Whether or not to update the source versions (for example fetching a new commit or image digest) of all components. By default (when this is false) only newly added sources will be updated to avoid changes like updating the scale of a component from also updating the respective code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_all_source_versions: Option<bool>,
+}
+
+impl AppsUpdateAppRequest {
+    /// A `AppsUpdateAppRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(spec: AppSpec) -> Self {
+        Self {
+            spec,
+            update_all_source_versions: None,
+        }
+    }
 }

@@ -45,6 +45,15 @@ pub struct AutoscalePoolStaticConfig {
     pub target_number_instances: i64,
 }
 
+impl AutoscalePoolStaticConfig {
+    /// A `AutoscalePoolStaticConfig` with its required fields; the optional ones start as `None`.
+    pub fn new(target_number_instances: i64) -> Self {
+        Self {
+            target_number_instances,
+        }
+    }
+}
+
 /// The `autoscale_pool_dynamic_config` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolDynamicConfig {
@@ -61,6 +70,19 @@ pub struct AutoscalePoolDynamicConfig {
     /// Target memory utilization as a decimal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_memory_utilization: Option<f64>,
+}
+
+impl AutoscalePoolDynamicConfig {
+    /// A `AutoscalePoolDynamicConfig` with its required fields; the optional ones start as `None`.
+    pub fn new(max_instances: i64, min_instances: i64) -> Self {
+        Self {
+            cooldown_minutes: None,
+            max_instances,
+            min_instances,
+            target_cpu_utilization: None,
+            target_memory_utilization: None,
+        }
+    }
 }
 
 /// The `current_utilization` schema.
@@ -113,6 +135,31 @@ pub struct AutoscalePoolDropletTemplate {
     /// Installs the Droplet agent. This must be set to true to monitor Droplets for resource utilization scaling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_droplet_agent: Option<bool>,
+}
+
+impl AutoscalePoolDropletTemplate {
+    /// A `AutoscalePoolDropletTemplate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        image: impl Into<String>,
+        region: AutoscalePoolDropletTemplateRegion,
+        size: impl Into<String>,
+        ssh_keys: Vec<String>,
+    ) -> Self {
+        Self {
+            image: image.into(),
+            ipv6: None,
+            name: None,
+            project_id: None,
+            public_networking: None,
+            region,
+            size: size.into(),
+            ssh_keys,
+            tags: None,
+            user_data: None,
+            vpc_uuid: None,
+            with_droplet_agent: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -172,6 +219,21 @@ pub struct AutoscalePoolCreate {
     pub name: String,
 }
 
+impl AutoscalePoolCreate {
+    /// A `AutoscalePoolCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        config: AutoscalePoolConfig,
+        droplet_template: AutoscalePoolDropletTemplate,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            config,
+            droplet_template,
+            name: name.into(),
+        }
+    }
+}
+
 /// The `history` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct History {
@@ -223,7 +285,7 @@ pub struct Member {
     /// The `current_utilization` field.
     pub current_utilization: MemberCurrentUtilization,
     /// The unique identifier of the Droplet.
-    pub droplet_id: i64,
+    pub droplet_id: u64,
     /// The health status of the Droplet.
     pub health_status: MemberHealthStatus,
     /// The power status of the Droplet.

@@ -64,6 +64,21 @@ pub struct ByoipPrefixCreate {
     pub signature: String,
 }
 
+impl ByoipPrefixCreate {
+    /// A `ByoipPrefixCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        prefix: impl Into<String>,
+        region: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            prefix: prefix.into(),
+            region: region.into(),
+            signature: signature.into(),
+        }
+    }
+}
+
 /// `ByoipPrefixesCreateResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefixesCreateResponse {
@@ -97,7 +112,7 @@ pub struct ByoipPrefixResource {
     pub byoip: Option<String>,
     /// Unique identifier for the allocation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// Region where the allocation is made
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,

@@ -29,6 +29,21 @@ pub struct CdnEndpoint {
     pub ttl: Option<i64>,
 }
 
+impl CdnEndpoint {
+    /// A `CdnEndpoint` with its required fields; the optional ones start as `None`.
+    pub fn new(origin: impl Into<String>) -> Self {
+        Self {
+            certificate_id: None,
+            created_at: None,
+            custom_domain: None,
+            endpoint: None,
+            id: None,
+            origin: origin.into(),
+            ttl: None,
+        }
+    }
+}
+
 /// The `update_endpoint` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateEndpoint {
@@ -48,4 +63,11 @@ pub struct UpdateEndpoint {
 pub struct PurgeCache {
     /// An array of strings containing the path to the content to be purged from the CDN cache.
     pub files: Vec<String>,
+}
+
+impl PurgeCache {
+    /// A `PurgeCache` with its required fields; the optional ones start as `None`.
+    pub fn new(files: Vec<String>) -> Self {
+        Self { files }
+    }
 }

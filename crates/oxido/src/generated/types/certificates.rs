@@ -77,6 +77,17 @@ pub struct CertificateRequestLetsEncrypt {
     pub dns_names: Vec<String>,
 }
 
+impl CertificateRequestLetsEncrypt {
+    /// A `CertificateRequestLetsEncrypt` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, dns_names: Vec<String>) -> Self {
+        Self {
+            name: name.into(),
+            kind: None,
+            dns_names,
+        }
+    }
+}
+
 /// The `certificate_request_custom` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CertificateRequestCustom {
@@ -92,4 +103,21 @@ pub struct CertificateRequestCustom {
     pub leaf_certificate: String,
     /// The contents of a PEM-formatted private-key corresponding to the SSL certificate.
     pub private_key: String,
+}
+
+impl CertificateRequestCustom {
+    /// A `CertificateRequestCustom` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        leaf_certificate: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            kind: None,
+            certificate_chain: None,
+            leaf_certificate: leaf_certificate.into(),
+            private_key: private_key.into(),
+        }
+    }
 }

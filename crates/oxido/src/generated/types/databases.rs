@@ -89,7 +89,7 @@ pub struct DatabaseClusterRead {
 }
 
 /// The `database_connection` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseConnection {
     /// The name of the default database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +117,7 @@ pub struct DatabaseConnection {
 /// DigitalOcean-specific settings for the database cluster.
 ///
 /// Schema `do_settings`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DoSettings {
     /// An array of custom CNAMEs for the database cluster. Each CNAME must be a valid RFC 1123 hostname (e.g., "db.example.com"). Maximum of 16 CNAMEs allowed, each up to 253 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,8 +163,20 @@ pub struct DatabaseMaintenanceWindow {
     pub pending: Option<bool>,
 }
 
+impl DatabaseMaintenanceWindow {
+    /// A `DatabaseMaintenanceWindow` with its required fields; the optional ones start as `None`.
+    pub fn new(day: impl Into<String>, hour: impl Into<String>) -> Self {
+        Self {
+            day: day.into(),
+            description: None,
+            hour: hour.into(),
+            pending: None,
+        }
+    }
+}
+
 /// The `database_service_endpoint` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseServiceEndpoint {
     /// A FQDN pointing to the database cluster's node(s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,6 +208,20 @@ pub struct FirewallRule {
     pub value: String,
 }
 
+impl FirewallRule {
+    /// A `FirewallRule` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FirewallRuleType, value: impl Into<String>) -> Self {
+        Self {
+            cluster_uuid: None,
+            created_at: None,
+            description: None,
+            kind,
+            uuid: None,
+            value: value.into(),
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of resource that the firewall rule allows to access the database cluster.
 pub enum FirewallRuleType {
@@ -213,7 +239,7 @@ App => "app",
 }
 
 /// The `schema_registry_connection` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SchemaRegistryConnection {
     /// The FQDN pointing to the schema registry connection uri.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,7 +278,7 @@ Forking => "forking",
 }
 
 /// The `opensearch_connection` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConnection {
     /// The FQDN pointing to the opensearch cluster's current primary node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,6 +326,21 @@ pub struct DatabaseUser {
     pub settings: Option<UserSettings>,
 }
 
+impl DatabaseUser {
+    /// A `DatabaseUser` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            access_cert: None,
+            access_key: None,
+            mysql_settings: None,
+            name: name.into(),
+            password: None,
+            role: None,
+            settings: None,
+        }
+    }
+}
+
 /// The `mysql_settings` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MysqlSettings {
@@ -309,6 +350,13 @@ pub struct MysqlSettings {
     /// default for the version of MySQL in use will be used. As of MySQL 8.0, the
     /// default is `caching_sha2_password`.
     pub auth_plugin: MysqlSettingsAuthPlugin,
+}
+
+impl MysqlSettings {
+    /// A `MysqlSettings` with its required fields; the optional ones start as `None`.
+    pub fn new(auth_plugin: MysqlSettingsAuthPlugin) -> Self {
+        Self { auth_plugin }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -337,7 +385,7 @@ Normal => "normal",
 }
 
 /// The `user_settings` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSettings {
     /// ACLs (Access Control Lists) specifying permissions on topics within a Kafka cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -368,6 +416,17 @@ pub struct UserSettingsAclItem {
     pub topic: String,
 }
 
+impl UserSettingsAclItem {
+    /// A `UserSettingsAclItem` with its required fields; the optional ones start as `None`.
+    pub fn new(permission: UserSettingsAclItemPermission, topic: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            permission,
+            topic: topic.into(),
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
 pub enum UserSettingsAclItemPermission {
@@ -383,7 +442,7 @@ Produceconsume => "produceconsume",
 }
 
 /// MongoDB-specific settings for the user. This option is not currently supported for other database engines.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSettingsMongoUserSettings {
     /// A list of databases to which the user should have access. When the database is set to `admin`, the user will have access to all databases based on the user's role i.e. a user with the role `readOnly` assigned to the `admin` database will have read access to all databases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -406,7 +465,7 @@ DbAdmin => "dbAdmin",
 }
 
 /// `UserSettingsOpensearchAclItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSettingsOpensearchAclItem {
     /// A regex for matching the indexes that this ACL should apply to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -522,6 +581,50 @@ pub struct DatabasesCreateClusterBody {
     pub backup_restore: Option<DatabaseBackup>,
 }
 
+impl DatabasesCreateClusterBody {
+    /// A `DatabasesCreateClusterBody` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        engine: DatabaseClusterReadEngine,
+        name: impl Into<String>,
+        num_nodes: i64,
+        region: impl Into<String>,
+        size: impl Into<String>,
+    ) -> Self {
+        Self {
+            autoscale: None,
+            connection: None,
+            created_at: None,
+            db_names: None,
+            do_settings: None,
+            engine,
+            id: None,
+            maintenance_window: None,
+            metrics_endpoints: None,
+            name: name.into(),
+            num_nodes,
+            private_connection: None,
+            private_network_uuid: None,
+            project_id: None,
+            region: region.into(),
+            rules: None,
+            schema_registry_connection: None,
+            semantic_version: None,
+            size: size.into(),
+            standby_connection: None,
+            standby_private_connection: None,
+            status: None,
+            storage_size_mib: None,
+            tags: None,
+            ui_connection: None,
+            users: None,
+            version: None,
+            version_end_of_availability: None,
+            version_end_of_life: None,
+            backup_restore: None,
+        }
+    }
+}
+
 /// Contains all autoscaling configuration for a database cluster
 ///
 /// Schema `database_autoscale_params`.
@@ -547,6 +650,17 @@ pub struct DatabaseStorageAutoscaleParams {
     pub threshold_percent: Option<i64>,
 }
 
+impl DatabaseStorageAutoscaleParams {
+    /// A `DatabaseStorageAutoscaleParams` with its required fields; the optional ones start as `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            increment_gib: None,
+            threshold_percent: None,
+        }
+    }
+}
+
 /// The `database_backup` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseBackup {
@@ -555,6 +669,16 @@ pub struct DatabaseBackup {
     pub backup_created_at: Option<String>,
     /// The name of an existing database cluster from which the backup will be restored.
     pub database_name: String,
+}
+
+impl DatabaseBackup {
+    /// A `DatabaseBackup` with its required fields; the optional ones start as `None`.
+    pub fn new(database_name: impl Into<String>) -> Self {
+        Self {
+            backup_created_at: None,
+            database_name: database_name.into(),
+        }
+    }
 }
 
 /// The `database_metrics_credentials` schema.
@@ -566,7 +690,7 @@ pub struct DatabaseMetricsCredentials {
 }
 
 /// The `databases_basic_auth_credentials` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesBasicAuthCredentials {
     /// basic authentication password for metrics HTTP endpoint
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -757,7 +881,7 @@ pub enum DatabasesGetConfigResponseConfig {
 }
 
 /// The `mysql_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MysqlAdvancedConfig {
     /// When enabled, grants `EXECUTE` and `ALTER ROUTINE` privileges to the creator of a stored routine. When disabled, these privileges are not granted automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -944,7 +1068,7 @@ NONE => "NONE",
 /// MySQL Incremental Backup configuration settings
 ///
 /// Schema `mysql_incremental_backup`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MysqlIncrementalBackup {
     /// Enable periodic incremental backups. When enabled, full_backup_week_schedule must be set. Incremental backups only store changes since the last backup, making them faster and more storage-efficient than full backups. This is particularly useful for large databases where daily full backups would be too time-consuming or expensive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -955,7 +1079,7 @@ pub struct MysqlIncrementalBackup {
 }
 
 /// The `postgres_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostgresAdvancedConfig {
     /// Specifies a fraction, in a decimal value, of the table size to add to autovacuum_analyze_threshold when deciding whether to trigger an ANALYZE. The default is 0.2 (20% of table size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1188,7 +1312,7 @@ None => "none",
 /// PGBouncer connection pooling settings
 ///
 /// Schema `pgbouncer_advanced_config`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PgbouncerAdvancedConfig {
     /// If the automatically-created database pools have been unused this many seconds, they are freed. If 0, timeout is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1254,7 +1378,7 @@ Quorum => "quorum",
 /// TimescaleDB extension configuration values
 ///
 /// Schema `timescaledb_advanced_config`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimescaledbAdvancedConfig {
     /// The number of background workers for timescaledb operations.  Set to the sum of your number of databases and the total number of concurrent background workers you want running at any given point in time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1284,7 +1408,7 @@ None => "none",
 }
 
 /// The `redis_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedisAdvancedConfig {
     /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this option is not defined, all_channels is assumed to keep backward compatibility. This option doesn't affect Caching configuration acl-pubsub-default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1391,7 +1515,7 @@ Rdb => "rdb",
 }
 
 /// The `valkey_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ValkeyAdvancedConfig {
     /// Frequent RDB snapshots
     /// When enabled, Valkey will create frequent local RDB snapshots. When disabled, Valkey will only take RDB snapshots when a backup is created, based on the backup schedule. This setting is ignored when valkey_persistence is set to off.
@@ -1486,7 +1610,7 @@ VolatileTtl => "volatile_ttl",
 }
 
 /// The `kafka_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KafkaAdvancedConfig {
     /// Enable auto creation of topics
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1651,7 +1775,7 @@ LogAppendTime => "LogAppendTime",
 }
 
 /// The `opensearch_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchAdvancedConfig {
     /// Specifices whether to allow automatic creation of indices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1779,7 +1903,7 @@ pub struct OpensearchAdvancedConfig {
 }
 
 /// The `mongo_advanced_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MongoAdvancedConfig {
     /// Specifies the default consistency behavior of reads from the database. Data that is returned from the query with may or may not have been acknowledged by all nodes in the replicaset depending on this value.  Learn more [here](https://www.mongodb.com/docs/manual/reference/read-concern/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1845,11 +1969,25 @@ pub struct Database {
     pub name: String,
 }
 
+impl Database {
+    /// A `Database` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
 /// `DatabasesUpdateDoSettingsBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateDoSettingsBody {
     /// DigitalOcean-specific settings for the database cluster.
     pub do_settings: DoSettings,
+}
+
+impl DatabasesUpdateDoSettingsBody {
+    /// A `DatabasesUpdateDoSettingsBody` with its required fields; the optional ones start as `None`.
+    pub fn new(do_settings: DoSettings) -> Self {
+        Self { do_settings }
+    }
 }
 
 /// The `events_logs` schema.
@@ -1901,6 +2039,13 @@ pub struct DatabasesUpdateEvictionPolicyBody {
     /// - `volatile_random`: Evict keys with expiration only in a random order.
     /// - `volatile_ttl`: Evict keys with expiration only, shortest time-to-live (TTL) first.
     pub eviction_policy: EvictionPolicyModel,
+}
+
+impl DatabasesUpdateEvictionPolicyBody {
+    /// A `DatabasesUpdateEvictionPolicyBody` with its required fields; the optional ones start as `None`.
+    pub fn new(eviction_policy: EvictionPolicyModel) -> Self {
+        Self { eviction_policy }
+    }
 }
 
 /// `DatabasesUpdateFirewallRulesBody`.
@@ -2057,6 +2202,28 @@ pub struct RsyslogLogsink {
     pub tls: bool,
 }
 
+impl RsyslogLogsink {
+    /// A `RsyslogLogsink` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        format: RsyslogLogsinkFormat,
+        port: i64,
+        server: impl Into<String>,
+        tls: bool,
+    ) -> Self {
+        Self {
+            ca: None,
+            cert: None,
+            format,
+            key: None,
+            logline: None,
+            port,
+            sd: None,
+            server: server.into(),
+            tls,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Message format used by the server, this can be either rfc3164 (the old BSD style message format), `rfc5424` (current syslog message format) or custom
 pub enum RsyslogLogsinkFormat {
@@ -2087,6 +2254,19 @@ pub struct ElasticsearchLogsink {
     pub url: String,
 }
 
+impl ElasticsearchLogsink {
+    /// A `ElasticsearchLogsink` with its required fields; the optional ones start as `None`.
+    pub fn new(index_prefix: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            ca: None,
+            index_days_max: None,
+            index_prefix: index_prefix.into(),
+            timeout: None,
+            url: url.into(),
+        }
+    }
+}
+
 /// The `opensearch_logsink` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchLogsink {
@@ -2105,6 +2285,19 @@ pub struct OpensearchLogsink {
     pub url: String,
 }
 
+impl OpensearchLogsink {
+    /// A `OpensearchLogsink` with its required fields; the optional ones start as `None`.
+    pub fn new(index_prefix: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            ca: None,
+            index_days_max: None,
+            index_prefix: index_prefix.into(),
+            timeout: None,
+            url: url.into(),
+        }
+    }
+}
+
 /// Configuration for Datadog integration **applicable only to MongoDB clusters**.
 ///
 /// Schema `datadog_logsink`.
@@ -2114,6 +2307,16 @@ pub struct DatadogLogsink {
     pub datadog_api_key: String,
     /// Datadog connection URL
     pub site: String,
+}
+
+impl DatadogLogsink {
+    /// A `DatadogLogsink` with its required fields; the optional ones start as `None`.
+    pub fn new(datadog_api_key: impl Into<String>, site: impl Into<String>) -> Self {
+        Self {
+            datadog_api_key: datadog_api_key.into(),
+            site: site.into(),
+        }
+    }
 }
 
 /// The `logsink_create` schema.
@@ -2163,11 +2366,27 @@ pub struct LogsinkUpdate {
     pub config: LogsinkVerboseConfig,
 }
 
+impl LogsinkUpdate {
+    /// A `LogsinkUpdate` with its required fields; the optional ones start as `None`.
+    pub fn new(config: LogsinkVerboseConfig) -> Self {
+        Self { config }
+    }
+}
+
 /// `DatabasesUpdateRegionBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateRegionBody {
     /// A slug identifier for the region to which the database cluster will be migrated.
     pub region: String,
+}
+
+impl DatabasesUpdateRegionBody {
+    /// A `DatabasesUpdateRegionBody` with its required fields; the optional ones start as `None`.
+    pub fn new(region: impl Into<String>) -> Self {
+        Self {
+            region: region.into(),
+        }
+    }
 }
 
 /// The `online_migration` schema.
@@ -2213,8 +2432,19 @@ pub struct SourceDatabase {
     pub source: SourceDatabaseSource,
 }
 
+impl SourceDatabase {
+    /// A `SourceDatabase` with its required fields; the optional ones start as `None`.
+    pub fn new(source: SourceDatabaseSource) -> Self {
+        Self {
+            disable_ssl: None,
+            ignore_dbs: None,
+            source,
+        }
+    }
+}
+
 /// `SourceDatabaseSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourceDatabaseSource {
     /// The name of the default database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2261,6 +2491,28 @@ pub struct ConnectionPool {
     pub user: Option<String>,
 }
 
+impl ConnectionPool {
+    /// A `ConnectionPool` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        db: impl Into<String>,
+        mode: impl Into<String>,
+        name: impl Into<String>,
+        size: i64,
+    ) -> Self {
+        Self {
+            connection: None,
+            db: db.into(),
+            mode: mode.into(),
+            name: name.into(),
+            private_connection: None,
+            size,
+            standby_connection: None,
+            standby_private_connection: None,
+            user: None,
+        }
+    }
+}
+
 /// The `connection_pool_update` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPoolUpdate {
@@ -2273,6 +2525,18 @@ pub struct ConnectionPoolUpdate {
     /// The name of the user for use with the connection pool. When excluded, all sessions connect to the database as the inbound user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+impl ConnectionPoolUpdate {
+    /// A `ConnectionPoolUpdate` with its required fields; the optional ones start as `None`.
+    pub fn new(db: impl Into<String>, mode: impl Into<String>, size: i64) -> Self {
+        Self {
+            db: db.into(),
+            mode: mode.into(),
+            size,
+            user: None,
+        }
+    }
 }
 
 /// The `database_replica_read` schema.
@@ -2355,6 +2619,26 @@ pub struct DatabaseReplica {
     pub tags: Option<Vec<String>>,
 }
 
+impl DatabaseReplica {
+    /// A `DatabaseReplica` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            connection: None,
+            created_at: None,
+            do_settings: None,
+            id: None,
+            name: name.into(),
+            private_connection: None,
+            private_network_uuid: None,
+            region: None,
+            size: None,
+            status: None,
+            storage_size_mib: None,
+            tags: None,
+        }
+    }
+}
+
 /// The `database_cluster_resize` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseClusterResize {
@@ -2367,6 +2651,17 @@ pub struct DatabaseClusterResize {
     pub storage_size_mib: Option<i64>,
 }
 
+impl DatabaseClusterResize {
+    /// A `DatabaseClusterResize` with its required fields; the optional ones start as `None`.
+    pub fn new(num_nodes: i64, size: impl Into<String>) -> Self {
+        Self {
+            num_nodes,
+            size: size.into(),
+            storage_size_mib: None,
+        }
+    }
+}
+
 /// The `kafka_schema_verbose` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KafkaSchemaVerbose {
@@ -2375,7 +2670,7 @@ pub struct KafkaSchemaVerbose {
     pub schema: Option<String>,
     /// The id for schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_id: Option<i64>,
+    pub schema_id: Option<u64>,
     /// The type of the schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_type: Option<KafkaSchemaVerboseSchemaType>,
@@ -2437,6 +2732,17 @@ pub struct DatabasesUpdateKafkaSchemaConfigBody {
     pub compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
 }
 
+impl DatabasesUpdateKafkaSchemaConfigBody {
+    /// A `DatabasesUpdateKafkaSchemaConfigBody` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
+    ) -> Self {
+        Self {
+            compatibility_level,
+        }
+    }
+}
+
 /// `DatabasesGetKafkaSchemaSubjectConfigResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesGetKafkaSchemaSubjectConfigResponse {
@@ -2454,7 +2760,7 @@ pub struct KafkaSchemaVersionVerbose {
     pub schema: Option<String>,
     /// The id for schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_id: Option<i64>,
+    pub schema_id: Option<u64>,
     /// The type of the schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_type: Option<KafkaSchemaVerboseSchemaType>,
@@ -2471,6 +2777,15 @@ pub struct KafkaSchemaVersionVerbose {
 pub struct SqlMode {
     /// A string specifying the configured SQL modes for the MySQL cluster.
     pub sql_mode: String,
+}
+
+impl SqlMode {
+    /// A `SqlMode` with its required fields; the optional ones start as `None`.
+    pub fn new(sql_mode: impl Into<String>) -> Self {
+        Self {
+            sql_mode: sql_mode.into(),
+        }
+    }
 }
 
 /// The `kafka_topic` schema.
@@ -2522,7 +2837,7 @@ pub struct KafkaTopicCreate {
 }
 
 /// The `kafka_topic_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicConfig {
     /// The cleanup_policy sets the retention policy to use on log segments. 'delete' will discard old segments when retention time/size limits are reached. 'compact' will enable log compaction, resulting in retention of the latest value for each key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2748,7 +3063,7 @@ pub struct KafkaTopicPartition {
     pub earliest_offset: Option<i64>,
     /// An identifier for the partition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The number of nodes that are in-sync (have the latest data) for the given partition
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_sync_replicas: Option<i64>,
@@ -2819,6 +3134,22 @@ pub struct DatabasesAddUserBody {
     /// This option is not currently supported for other database engines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readonly: Option<bool>,
+}
+
+impl DatabasesAddUserBody {
+    /// A `DatabasesAddUserBody` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            access_cert: None,
+            access_key: None,
+            mysql_settings: None,
+            name: name.into(),
+            password: None,
+            role: None,
+            settings: None,
+            readonly: None,
+        }
+    }
 }
 
 /// `DatabasesUpdateUserBody`.

@@ -86,7 +86,7 @@ pub struct PendingDeploymentSpec {
 /// Configuration for a single model deployment.
 ///
 /// Schema `model_deployment_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ModelDeploymentSpec {
     /// Accelerator configuration for this deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +118,18 @@ pub struct AcceleratorConfigSpec {
     /// Accelerator type (e.g. prefill_decode).
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+impl AcceleratorConfigSpec {
+    /// A `AcceleratorConfigSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(accelerator_slug: impl Into<String>, scale: i64, kind: impl Into<String>) -> Self {
+        Self {
+            accelerator_slug: accelerator_slug.into(),
+            scale,
+            status: None,
+            kind: kind.into(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -157,6 +169,13 @@ pub struct PendingDeploymentSpecVpc {
     pub uuid: String,
 }
 
+impl PendingDeploymentSpecVpc {
+    /// A `PendingDeploymentSpecVpc` with its required fields; the optional ones start as `None`.
+    pub fn new(uuid: impl Into<String>) -> Self {
+        Self { uuid: uuid.into() }
+    }
+}
+
 /// Structured configuration for a Dedicated Inference deployment.
 ///
 /// Schema `dedicated_inference_spec`.
@@ -174,6 +193,27 @@ pub struct DedicatedInferenceSpec {
     pub version: i64,
     /// The `vpc` field.
     pub vpc: PendingDeploymentSpecVpc,
+}
+
+impl DedicatedInferenceSpec {
+    /// A `DedicatedInferenceSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        enable_public_endpoint: bool,
+        model_deployments: Vec<ModelDeploymentSpec>,
+        name: impl Into<String>,
+        region: DedicatedInferenceSpecRegion,
+        version: i64,
+        vpc: PendingDeploymentSpecVpc,
+    ) -> Self {
+        Self {
+            enable_public_endpoint,
+            model_deployments,
+            name: name.into(),
+            region,
+            version,
+            vpc,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -214,6 +254,16 @@ pub struct DedicatedInferenceCreateRequest {
     pub access_tokens: Option<std::collections::BTreeMap<String, String>>,
     /// Structured configuration for a Dedicated Inference deployment.
     pub spec: DedicatedInferenceSpec,
+}
+
+impl DedicatedInferenceCreateRequest {
+    /// A `DedicatedInferenceCreateRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(spec: DedicatedInferenceSpec) -> Self {
+        Self {
+            access_tokens: None,
+            spec,
+        }
+    }
 }
 
 /// `DedicatedInferencesCreateResponse`.
@@ -308,7 +358,7 @@ pub struct DedicatedInferenceUpdateRequest {
 }
 
 /// Provider tokens for model access (e.g. gated Hugging Face models).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceUpdateRequestAccessTokens {
     /// Hugging Face token required for gated models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,4 +395,11 @@ pub struct DedicatedInferenceAccelerator {
 pub struct DedicatedInferenceTokenCreateRequest {
     /// Name for the new token.
     pub name: String,
+}
+
+impl DedicatedInferenceTokenCreateRequest {
+    /// A `DedicatedInferenceTokenCreateRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
 }

@@ -32,7 +32,7 @@ pub struct DomainRecord {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -54,6 +54,24 @@ pub struct DomainRecord {
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
+}
+
+impl DomainRecord {
+    /// A `DomainRecord` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self {
+            data: None,
+            flags: None,
+            id: None,
+            name: None,
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
 }
 
 /// `DomainsCreateRecordBody`.
@@ -112,7 +130,7 @@ pub struct DomainRecordA {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -133,6 +151,24 @@ pub struct DomainRecordA {
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
+}
+
+impl DomainRecordA {
+    /// A `DomainRecordA` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
 }
 
 /// The `domain_record_aaaa` schema.
@@ -145,7 +181,7 @@ pub struct DomainRecordAaaa {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -166,6 +202,24 @@ pub struct DomainRecordAaaa {
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
+}
+
+impl DomainRecordAaaa {
+    /// A `DomainRecordAaaa` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
 }
 
 /// The `domain_record_caa` schema.
@@ -178,7 +232,7 @@ pub struct DomainRecordCaa {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -199,6 +253,24 @@ pub struct DomainRecordCaa {
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
+}
+
+impl DomainRecordCaa {
+    /// A `DomainRecordCaa` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
 }
 
 /// The `domain_record_cname` schema.
@@ -211,7 +283,7 @@ pub struct DomainRecordCname {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -234,6 +306,24 @@ pub struct DomainRecordCname {
     pub weight: Option<i64>,
 }
 
+impl DomainRecordCname {
+    /// A `DomainRecordCname` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
+}
+
 /// The `domain_record_mx` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordMx {
@@ -244,7 +334,7 @@ pub struct DomainRecordMx {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -268,6 +358,24 @@ pub struct DomainRecordMx {
     pub weight: Option<i64>,
 }
 
+impl DomainRecordMx {
+    /// A `DomainRecordMx` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: None,
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
+}
+
 /// The `domain_record_ns` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordNs {
@@ -278,7 +386,7 @@ pub struct DomainRecordNs {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -301,6 +409,24 @@ pub struct DomainRecordNs {
     pub weight: Option<i64>,
 }
 
+impl DomainRecordNs {
+    /// A `DomainRecordNs` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
+}
+
 /// The `domain_record_soa` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordSoa {
@@ -312,7 +438,7 @@ pub struct DomainRecordSoa {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -335,6 +461,24 @@ pub struct DomainRecordSoa {
     pub weight: Option<i64>,
 }
 
+impl DomainRecordSoa {
+    /// A `DomainRecordSoa` with its required fields; the optional ones start as `None`.
+    pub fn new(ttl: i64, kind: impl Into<String>) -> Self {
+        Self {
+            data: None,
+            flags: None,
+            id: None,
+            name: None,
+            port: None,
+            priority: None,
+            tag: None,
+            ttl,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
+}
+
 /// The `domain_record_srv` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordSrv {
@@ -345,7 +489,7 @@ pub struct DomainRecordSrv {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -368,6 +512,24 @@ pub struct DomainRecordSrv {
     pub weight: Option<i64>,
 }
 
+impl DomainRecordSrv {
+    /// A `DomainRecordSrv` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
+}
+
 /// The `domain_record_txt` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordTxt {
@@ -378,7 +540,7 @@ pub struct DomainRecordTxt {
     pub flags: Option<i64>,
     /// A unique identifier for each domain record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -399,4 +561,22 @@ pub struct DomainRecordTxt {
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
+}
+
+impl DomainRecordTxt {
+    /// A `DomainRecordTxt` with its required fields; the optional ones start as `None`.
+    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            data: data.into(),
+            flags: None,
+            id: None,
+            name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
 }

@@ -64,8 +64,36 @@ pub struct DropletSingleCreate {
     pub with_droplet_agent: Option<bool>,
 }
 
+impl DropletSingleCreate {
+    /// A `DropletSingleCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        image: DropletSingleCreateImage,
+        size: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            backup_policy: None,
+            backups: None,
+            image,
+            ipv6: None,
+            monitoring: None,
+            private_networking: None,
+            public_networking: None,
+            region: None,
+            size: size.into(),
+            ssh_keys: None,
+            tags: None,
+            user_data: None,
+            volumes: None,
+            vpc_uuid: None,
+            with_droplet_agent: None,
+        }
+    }
+}
+
 /// The `droplet_backup_policy` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DropletBackupPolicy {
     /// The hour of the day that the backup window will start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,14 +212,42 @@ pub struct DropletMultiCreate {
     pub with_droplet_agent: Option<bool>,
 }
 
+impl DropletMultiCreate {
+    /// A `DropletMultiCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        names: Vec<String>,
+        image: DropletSingleCreateImage,
+        size: impl Into<String>,
+    ) -> Self {
+        Self {
+            names,
+            backup_policy: None,
+            backups: None,
+            image,
+            ipv6: None,
+            monitoring: None,
+            private_networking: None,
+            public_networking: None,
+            region: None,
+            size: size.into(),
+            ssh_keys: None,
+            tags: None,
+            user_data: None,
+            volumes: None,
+            vpc_uuid: None,
+            with_droplet_agent: None,
+        }
+    }
+}
+
 /// `DropletsCreateResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DropletsCreateResponse {
     /// A `DropletsCreateResponseVariant1`.
-    Variant1(DropletsCreateResponseVariant1),
+    Droplet(DropletsCreateResponseVariant1),
     /// A `DropletsCreateResponseVariant2`.
-    Variant2(DropletsCreateResponseVariant2),
+    Droplets(DropletsCreateResponseVariant2),
 }
 
 /// `DropletsCreateResponseVariant1`.
@@ -245,7 +301,7 @@ pub struct DropletBackupPolicyRecord {
     pub backup_policy: Option<DropletBackupPolicy>,
     /// The unique identifier for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_id: Option<i64>,
+    pub droplet_id: Option<u64>,
     /// The `next_backup_window` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_backup_window: Option<DropletNextBackupWindow>,
@@ -276,7 +332,7 @@ pub struct SupportedDropletBackupPolicy {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DropletSnapshot {
     /// The unique identifier for the snapshot or backup.
-    pub id: i64,
+    pub id: u64,
     /// A time value given in ISO8601 combined date and time format that represents when the snapshot was created.
     pub created_at: String,
     /// The minimum size in GB required for a volume or Droplet to use this snapshot.

@@ -21,3 +21,10 @@ pub struct FirewallsAddTagsBody {
     /// The `tags` field.
     pub tags: Vec<String>,
 }
+
+impl FirewallsAddTagsBody {
+    /// A `FirewallsAddTagsBody` with its required fields; the optional ones start as `None`.
+    pub fn new(tags: Vec<String>) -> Self {
+        Self { tags }
+    }
+}

@@ -29,9 +29,9 @@ pub struct FloatingIp {
 #[serde(untagged)]
 pub enum FloatingIpCreate {
     /// A `FloatingIpCreateVariant1`.
-    Variant1(FloatingIpCreateVariant1),
+    DropletId(FloatingIpCreateVariant1),
     /// A `FloatingIpCreateVariant2`.
-    Variant2(FloatingIpCreateVariant2),
+    Region(FloatingIpCreateVariant2),
 }
 
 /// `FloatingIpsCreateResponse`.

@@ -37,6 +37,13 @@ pub struct FloatingIpActionUnassign {
     pub kind: FloatingIpActionUnassignType,
 }
 
+impl FloatingIpActionUnassign {
+    /// A `FloatingIpActionUnassign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType) -> Self {
+        Self { kind }
+    }
+}
+
 /// The `floating_ip_action_assign` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FloatingIpActionAssign {
@@ -44,5 +51,12 @@ pub struct FloatingIpActionAssign {
     #[serde(rename = "type")]
     pub kind: FloatingIpActionUnassignType,
     /// The ID of the Droplet that the floating IP will be assigned to.
-    pub droplet_id: i64,
+    pub droplet_id: u64,
+}
+
+impl FloatingIpActionAssign {
+    /// A `FloatingIpActionAssign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType, droplet_id: u64) -> Self {
+        Self { kind, droplet_id }
+    }
 }

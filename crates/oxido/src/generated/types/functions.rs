@@ -43,6 +43,16 @@ pub struct CreateNamespace {
     pub region: String,
 }
 
+impl CreateNamespace {
+    /// A `CreateNamespace` with its required fields; the optional ones start as `None`.
+    pub fn new(label: impl Into<String>, region: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            region: region.into(),
+        }
+    }
+}
+
 /// The `trigger_info` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TriggerInfo {
@@ -87,8 +97,18 @@ pub struct ScheduledDetails {
     pub cron: String,
 }
 
+impl ScheduledDetails {
+    /// A `ScheduledDetails` with its required fields; the optional ones start as `None`.
+    pub fn new(cron: impl Into<String>) -> Self {
+        Self {
+            body: None,
+            cron: cron.into(),
+        }
+    }
+}
+
 /// Optional data to be sent to function while triggering the function.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScheduledDetailsBody {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +140,25 @@ pub struct CreateTrigger {
     /// One of different type of triggers. Currently only SCHEDULED is supported.
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+impl CreateTrigger {
+    /// A `CreateTrigger` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        function: impl Into<String>,
+        is_enabled: bool,
+        name: impl Into<String>,
+        scheduled_details: ScheduledDetails,
+        kind: impl Into<String>,
+    ) -> Self {
+        Self {
+            function: function.into(),
+            is_enabled,
+            name: name.into(),
+            scheduled_details,
+            kind: kind.into(),
+        }
+    }
 }
 
 /// The `update_trigger` schema.

@@ -45,6 +45,16 @@ pub struct AccessKeyCreateRequest {
     pub name: String,
 }
 
+impl AccessKeyCreateRequest {
+    /// A `AccessKeyCreateRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            expires_in: None,
+            name: name.into(),
+        }
+    }
+}
+
 /// The `access_key_create_response` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AccessKeyCreateResponse {

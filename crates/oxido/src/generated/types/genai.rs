@@ -238,7 +238,7 @@ VISIBILITYPRIVATE => "VISIBILITY_PRIVATE",
 /// McpServer defines a remote MCP server configuration for an agent.
 ///
 /// Schema `apiMcpServer`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiMcpServer {
     /// Optional list of allowed tool names to expose from this server
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -540,7 +540,7 @@ pub struct ApiModelRouterConfig {
 /// Model router policy
 ///
 /// Schema `apiModelRouterTaskPolicy`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterTaskPolicy {
     /// Task definition embedded in a model router config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -559,7 +559,7 @@ pub struct ApiModelRouterTaskPolicy {
 /// Task definition embedded in a model router config.
 ///
 /// Schema `apiModelRouterTaskDetails`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterTaskDetails {
     /// Short task description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -572,7 +572,7 @@ pub struct ApiModelRouterTaskDetails {
 /// Selection policy preference for choosing among assigned models.
 ///
 /// Schema `apiModelRouterSelectionPolicy`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterSelectionPolicy {
     /// One of: none, cheapest, fastest
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -887,7 +887,7 @@ INDEXJOBSTATUSCANCELLED => "INDEX_JOB_STATUS_CANCELLED",
 /// Configuration for cross-encoder reranking during retrieval.
 ///
 /// Schema `apiRerankingConfiguration`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiRerankingConfiguration {
     /// Whether reranking is enabled for retrieval
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1600,7 +1600,7 @@ METRICCATEGORYMODELFIT => "METRIC_CATEGORY_MODEL_FIT",
 /// Prompt and model response are always included in the judge context.
 ///
 /// Schema `apiCustomEvaluationMetricConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiCustomEvaluationMetricConfig {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1680,7 +1680,7 @@ EVALUATIONMETRICSOURCECUSTOM => "EVALUATION_METRIC_SOURCE_CUSTOM",
 }
 
 /// The `apiStarMetric` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiStarMetric {
     /// The `metric_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1796,7 +1796,7 @@ pub struct ApiLinkAgentGuardrailsInputPublic {
 }
 
 /// The `apiAgentGuardrailInput` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentGuardrailInput {
     /// Guardrail uuid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2497,7 +2497,7 @@ pub struct CustomModelActiveDeploymentEndpoints {
 /// Reference to the original source of the model
 ///
 /// Schema `CustomModelSourceRef`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomModelSourceRef {
     /// Access level required for the model repository
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2577,7 +2577,7 @@ STATUSDELETED => "STATUS_DELETED",
 /// User-defined tags for organizing models
 ///
 /// Schema `CustomModelTags`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CustomModelTags {
     /// List of tag strings
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2769,7 +2769,7 @@ pub struct ApiCreateEvaluationDatasetInputPublic {
 /// File to upload as data source for knowledge base.
 ///
 /// Schema `apiFileUploadDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiFileUploadDataSource {
     /// The original file name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2795,7 +2795,7 @@ pub struct ApiCreateDataSourceFileUploadPresignedUrlsInputPublic {
 /// A single file’s metadata in the request.
 ///
 /// Schema `apiPresignedUrlFile`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiPresignedUrlFile {
     /// Local filename
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3059,7 +3059,7 @@ pub struct ApiPrompt {
     pub prompt_chunks: Option<Vec<ApiPromptChunk>>,
     /// Prompt ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_id: Option<i64>,
+    pub prompt_id: Option<u64>,
     /// The metric results for the prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_level_metric_results: Option<Vec<ApiEvaluationMetricResult>>,
@@ -3364,7 +3364,7 @@ pub struct ApiUpdateEvaluationTestCaseInputPublic {
 }
 
 /// The `apiEvaluationTestCaseMetricList` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationTestCaseMetricList {
     /// The `metric_uuids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3445,7 +3445,7 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
 }
 
 /// The `apiKBDataSource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiKBDataSource {
     /// AWS S3 Data Source
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3485,7 +3485,7 @@ pub struct ApiKBDataSource {
 /// AWS S3 Data Source
 ///
 /// Schema `apiAWSDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiAWSDataSource {
     /// Spaces bucket name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3521,7 +3521,7 @@ CHUNKINGALGORITHMFIXEDLENGTH => "CHUNKING_ALGORITHM_FIXED_LENGTH",
 }
 
 /// The `apiChunkingOptions` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiChunkingOptions {
     /// The `child_chunk_size` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3540,7 +3540,7 @@ pub struct ApiChunkingOptions {
 /// Dropbox Data Source
 ///
 /// Schema `apiDropboxDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiDropboxDataSource {
     /// The `folder` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3553,7 +3553,7 @@ pub struct ApiDropboxDataSource {
 /// Google Drive Data Source
 ///
 /// Schema `apiGoogleDriveDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiGoogleDriveDataSource {
     /// The `folder_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3566,7 +3566,7 @@ pub struct ApiGoogleDriveDataSource {
 /// Spaces Bucket Data Source
 ///
 /// Schema `apiSpacesDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiSpacesDataSource {
     /// Spaces bucket name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3582,7 +3582,7 @@ pub struct ApiSpacesDataSource {
 /// WebCrawlerDataSource
 ///
 /// Schema `apiWebCrawlerDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiWebCrawlerDataSource {
     /// The base url to crawl.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3949,7 +3949,7 @@ pub struct ApiModelEvaluationPreset {
 /// Inference configuration for the candidate model during evaluation.
 ///
 /// Schema `apiCandidateInferenceConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiCandidateInferenceConfig {
     /// The `max_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

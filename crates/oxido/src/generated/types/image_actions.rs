@@ -37,6 +37,13 @@ pub struct ImageActionBase {
     pub kind: ImageActionBaseType,
 }
 
+impl ImageActionBase {
+    /// A `ImageActionBase` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: ImageActionBaseType) -> Self {
+        Self { kind }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The action to be taken on the image. Can be either `convert` or `transfer`.
 pub enum ImageActionBaseType {
@@ -55,4 +62,11 @@ pub struct ImageActionTransfer {
     pub kind: ImageActionBaseType,
     /// The slug identifier for the region where the resource will initially be  available.
     pub region: RegionSlug,
+}
+
+impl ImageActionTransfer {
+    /// A `ImageActionTransfer` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: ImageActionBaseType, region: RegionSlug) -> Self {
+        Self { kind, region }
+    }
 }

@@ -24,6 +24,20 @@ pub struct ImageNewCustom {
     pub url: String,
 }
 
+impl ImageNewCustom {
+    /// A `ImageNewCustom` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, region: RegionSlug, url: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            distribution: None,
+            name: name.into(),
+            region,
+            tags: None,
+            url: url.into(),
+        }
+    }
+}
+
 /// The `image_update` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImageUpdate {
@@ -43,9 +57,9 @@ pub struct ImageUpdate {
 #[serde(untagged)]
 pub enum ImagesPostAccountTransferCreate {
     /// A `ImagesPostAccountTransferCreateVariant1`.
-    Variant1(ImagesPostAccountTransferCreateVariant1),
+    RecipientEmail(ImagesPostAccountTransferCreateVariant1),
     /// A `ImagesPostAccountTransferCreateVariant2`.
-    Variant2(ImagesPostAccountTransferCreateVariant2),
+    RecipientUuid(ImagesPostAccountTransferCreateVariant2),
 }
 
 /// `ImagesPostAccountTransferCreateVariant1`.
@@ -55,6 +69,15 @@ pub struct ImagesPostAccountTransferCreateVariant1 {
     pub recipient_email: String,
 }
 
+impl ImagesPostAccountTransferCreateVariant1 {
+    /// A `ImagesPostAccountTransferCreateVariant1` with its required fields; the optional ones start as `None`.
+    pub fn new(recipient_email: impl Into<String>) -> Self {
+        Self {
+            recipient_email: recipient_email.into(),
+        }
+    }
+}
+
 /// `ImagesPostAccountTransferCreateVariant2`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferCreateVariant2 {
@@ -62,25 +85,58 @@ pub struct ImagesPostAccountTransferCreateVariant2 {
     pub recipient_uuid: String,
 }
 
+impl ImagesPostAccountTransferCreateVariant2 {
+    /// A `ImagesPostAccountTransferCreateVariant2` with its required fields; the optional ones start as `None`.
+    pub fn new(recipient_uuid: impl Into<String>) -> Self {
+        Self {
+            recipient_uuid: recipient_uuid.into(),
+        }
+    }
+}
+
 /// The `images_post_account_transfer_accept` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferAccept {
     /// A unique number that used to identify and reference an image account transfer.
-    pub transfer_id: i64,
+    pub transfer_id: u64,
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: String,
+}
+
+impl ImagesPostAccountTransferAccept {
+    /// A `ImagesPostAccountTransferAccept` with its required fields; the optional ones start as `None`.
+    pub fn new(transfer_id: u64, recipient_uuid: impl Into<String>) -> Self {
+        Self {
+            transfer_id,
+            recipient_uuid: recipient_uuid.into(),
+        }
+    }
 }
 
 /// The `images_post_account_transfer_cancel` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferCancel {
     /// A unique number that used to identify and reference an image account transfer.
-    pub transfer_id: i64,
+    pub transfer_id: u64,
+}
+
+impl ImagesPostAccountTransferCancel {
+    /// A `ImagesPostAccountTransferCancel` with its required fields; the optional ones start as `None`.
+    pub fn new(transfer_id: u64) -> Self {
+        Self { transfer_id }
+    }
 }
 
 /// The `images_post_account_transfer_decline` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferDecline {
     /// A unique number that used to identify and reference an image account transfer.
-    pub transfer_id: i64,
+    pub transfer_id: u64,
+}
+
+impl ImagesPostAccountTransferDecline {
+    /// A `ImagesPostAccountTransferDecline` with its required fields; the optional ones start as `None`.
+    pub fn new(transfer_id: u64) -> Self {
+        Self { transfer_id }
+    }
 }

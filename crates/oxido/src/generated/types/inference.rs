@@ -24,6 +24,17 @@ pub struct AsyncInvokeRequest {
     pub tags: Option<Vec<AsyncInvokeRequestTagsItem>>,
 }
 
+impl AsyncInvokeRequest {
+    /// A `AsyncInvokeRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(input: AsyncInvokeRequestInput, model_id: impl Into<String>) -> Self {
+        Self {
+            input,
+            model_id: model_id.into(),
+            tags: None,
+        }
+    }
+}
+
 /// The input parameters for the model invocation. Fields vary by model type.
 ///
 /// For **image generation** models (e.g., `fal-ai/flux/schnell`, `fal-ai/fast-sdxl`), use `prompt` along with optional image parameters like `output_format`, `num_inference_steps`, `guidance_scale`, `num_images`, and `enable_safety_checker`.
@@ -31,7 +42,7 @@ pub struct AsyncInvokeRequest {
 /// For **audio generation** models (e.g., `fal-ai/stable-audio-25/text-to-audio`), use `prompt` along with `seconds_total` to control the duration.
 ///
 /// For **text-to-speech** models (e.g., `fal-ai/elevenlabs/tts/multilingual-v2`), use `text` with the content you want converted to speech.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeRequestInput {
     /// Whether to enable the safety checker for generated content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +77,16 @@ pub struct AsyncInvokeRequestTagsItem {
     pub key: String,
     /// The tag value.
     pub value: String,
+}
+
+impl AsyncInvokeRequestTagsItem {
+    /// A `AsyncInvokeRequestTagsItem` with its required fields; the optional ones start as `None`.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
 }
 
 /// Response returned when an asynchronous invocation request is accepted. The job status is QUEUED initially. Use the request_id to poll for the result.
@@ -285,6 +306,25 @@ pub struct BatchCreateRequest {
     pub request_id: String,
 }
 
+impl BatchCreateRequest {
+    /// A `BatchCreateRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        completion_window: BatchCompletionWindow,
+        file_id: impl Into<String>,
+        provider: BatchProvider,
+        request_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            completion_window,
+            endpoint: None,
+            file_id: file_id.into(),
+            metadata: None,
+            provider,
+            request_id: request_id.into(),
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Inference endpoint each request is dispatched to. **Required when `provider` is `openai` and must match the `url` on every JSONL line. Must be omitted when `provider` is `anthropic`.**
 pub enum BatchCreateRequestEndpoint {
@@ -302,6 +342,15 @@ V1ChatCompletions => "/v1/chat/completions",
 pub struct BatchFileCreateRequest {
     /// The file you plan to upload. Must end with `.jsonl` (case-insensitive) and contain one request per line in the schema expected by the target `provider`.
     pub file_name: String,
+}
+
+impl BatchFileCreateRequest {
+    /// A `BatchFileCreateRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(file_name: impl Into<String>) -> Self {
+        Self {
+            file_name: file_name.into(),
+        }
+    }
 }
 
 /// Presigned upload URL and `file_id` for a new batch input file.
@@ -353,6 +402,18 @@ pub struct EmbeddingsRequest {
     /// Optional end-user identifier to help with abuse monitoring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+impl EmbeddingsRequest {
+    /// A `EmbeddingsRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(input: EmbeddingsRequestInput, model: impl Into<String>) -> Self {
+        Self {
+            encoding_format: None,
+            input,
+            model: model.into(),
+            user: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -470,6 +531,26 @@ pub struct CreateImageRequest {
     /// A unique identifier representing your end-user, which can help DigitalOcean to monitor and detect abuse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+}
+
+impl CreateImageRequest {
+    /// A `CreateImageRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(model: impl Into<String>, n: i64, prompt: impl Into<String>) -> Self {
+        Self {
+            background: None,
+            model: model.into(),
+            moderation: None,
+            n,
+            output_compression: None,
+            output_format: None,
+            partial_images: None,
+            prompt: prompt.into(),
+            quality: None,
+            size: None,
+            stream: None,
+            user: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -679,6 +760,33 @@ pub struct MessagesCreateRequest {
     pub top_p: Option<f64>,
 }
 
+impl MessagesCreateRequest {
+    /// A `MessagesCreateRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        max_tokens: i64,
+        messages: Vec<MessagesApiMessageParam>,
+        model: impl Into<String>,
+    ) -> Self {
+        Self {
+            max_tokens,
+            messages,
+            metadata: None,
+            model: model.into(),
+            reasoning_effort: None,
+            speed: None,
+            stop_sequences: None,
+            stream: None,
+            system: None,
+            temperature: None,
+            thinking: None,
+            tool_choice: None,
+            tools: None,
+            top_k: None,
+            top_p: None,
+        }
+    }
+}
+
 /// One turn in the conversation. Roles are `user` or `assistant` (no `system` role; use the top-level `system` field). Content may be a string (equivalent to a single text block) or an array of content blocks.
 ///
 /// Schema `messages_api_message_param`.
@@ -688,6 +796,13 @@ pub struct MessagesApiMessageParam {
     pub content: MessagesApiMessageParamContent,
     /// Speaker role for this message.
     pub role: MessagesApiMessageParamRole,
+}
+
+impl MessagesApiMessageParam {
+    /// A `MessagesApiMessageParam` with its required fields; the optional ones start as `None`.
+    pub fn new(content: MessagesApiMessageParamContent, role: MessagesApiMessageParamRole) -> Self {
+        Self { content, role }
+    }
 }
 
 /// Message body as plain text or structured blocks.
@@ -728,6 +843,16 @@ pub struct MessagesRequestTextBlockParam {
     pub kind: MessagesRequestTextBlockParamType,
 }
 
+impl MessagesRequestTextBlockParam {
+    /// A `MessagesRequestTextBlockParam` with its required fields; the optional ones start as `None`.
+    pub fn new(text: impl Into<String>, kind: MessagesRequestTextBlockParamType) -> Self {
+        Self {
+            text: text.into(),
+            kind,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Block type identifier.
 pub enum MessagesRequestTextBlockParamType {
@@ -748,6 +873,13 @@ pub struct MessagesImageBlockParam {
     pub kind: MessagesImageBlockParamType,
 }
 
+impl MessagesImageBlockParam {
+    /// A `MessagesImageBlockParam` with its required fields; the optional ones start as `None`.
+    pub fn new(source: MessagesImageSourceParam, kind: MessagesImageBlockParamType) -> Self {
+        Self { source, kind }
+    }
+}
+
 /// Image payload (for example base64-encoded bytes).
 ///
 /// Schema `messages_image_source_param`.
@@ -760,6 +892,21 @@ pub struct MessagesImageSourceParam {
     /// Source kind (for example `base64`).
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+impl MessagesImageSourceParam {
+    /// A `MessagesImageSourceParam` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        data: impl Into<String>,
+        media_type: impl Into<String>,
+        kind: impl Into<String>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            media_type: media_type.into(),
+            kind: kind.into(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -786,6 +933,23 @@ pub struct MessagesToolUseBlockParam {
     pub kind: MessagesToolUseBlockParamType,
 }
 
+impl MessagesToolUseBlockParam {
+    /// A `MessagesToolUseBlockParam` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        id: impl Into<String>,
+        input: serde_json::Value,
+        name: impl Into<String>,
+        kind: MessagesToolUseBlockParamType,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            input,
+            name: name.into(),
+            kind,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// `MessagesToolUseBlockParamType`.
 pub enum MessagesToolUseBlockParamType {
@@ -806,6 +970,21 @@ pub struct MessagesToolResultBlockParam {
     /// The `type` field.
     #[serde(rename = "type")]
     pub kind: MessagesToolResultBlockParamType,
+}
+
+impl MessagesToolResultBlockParam {
+    /// A `MessagesToolResultBlockParam` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        content: MessagesToolResultBlockParamContent,
+        tool_use_id: impl Into<String>,
+        kind: MessagesToolResultBlockParamType,
+    ) -> Self {
+        Self {
+            content,
+            tool_use_id: tool_use_id.into(),
+            kind,
+        }
+    }
 }
 
 /// Tool output as plain text or structured objects.
@@ -837,7 +1016,7 @@ Assistant => "assistant",
 }
 
 /// Optional request metadata.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MessagesCreateRequestMetadata {
     /// Opaque identifier for the end user (for example a UUID or hash). Do not include PII.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -874,6 +1053,13 @@ pub struct MessagesThinkingConfigParam {
     pub kind: String,
 }
 
+impl MessagesThinkingConfigParam {
+    /// A `MessagesThinkingConfigParam` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self { kind: kind.into() }
+    }
+}
+
 /// Controls how the model uses tools: automatic selection, require any tool, force a specific tool, or a string form accepted by the service.
 ///
 /// Schema `messages_tool_choice_param`.
@@ -881,7 +1067,7 @@ pub struct MessagesThinkingConfigParam {
 #[serde(untagged)]
 pub enum MessagesToolChoiceParam {
     /// A `MessagesToolChoiceParamVariant2`.
-    Variant2(MessagesToolChoiceParamVariant2),
+    Type(MessagesToolChoiceParamVariant2),
     /// A `String`.
     String(String),
 }
@@ -895,6 +1081,13 @@ pub struct MessagesToolChoiceParamVariant2 {
     /// Tool selection mode.
     #[serde(rename = "type")]
     pub kind: MessagesToolChoiceParamVariant2Type,
+}
+
+impl MessagesToolChoiceParamVariant2 {
+    /// A `MessagesToolChoiceParamVariant2` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: MessagesToolChoiceParamVariant2Type) -> Self {
+        Self { name: None, kind }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -921,6 +1114,17 @@ pub struct MessagesToolDefinitionParam {
     pub input_schema: serde_json::Value,
     /// Tool name referenced in `tool_use` blocks.
     pub name: String,
+}
+
+impl MessagesToolDefinitionParam {
+    /// A `MessagesToolDefinitionParam` with its required fields; the optional ones start as `None`.
+    pub fn new(input_schema: serde_json::Value, name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            input_schema,
+            name: name.into(),
+        }
+    }
 }
 
 /// Non-streaming assistant message from `POST /v1/messages`. `type` is always `message` and `role` is always `assistant`.
@@ -1165,6 +1369,27 @@ pub struct CreateResponseRequest {
     pub user: Option<String>,
 }
 
+impl CreateResponseRequest {
+    /// A `CreateResponseRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(input: CreateResponseRequestInput, model: impl Into<String>) -> Self {
+        Self {
+            input,
+            instructions: None,
+            max_output_tokens: None,
+            metadata: None,
+            model: model.into(),
+            stop: None,
+            stream: None,
+            stream_options: None,
+            temperature: None,
+            tool_choice: None,
+            tools: None,
+            top_p: None,
+            user: None,
+        }
+    }
+}
+
 /// The prompt or input content you want the model to respond to. Can be a simple text string or an array of message objects for conversation context.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -1183,6 +1408,16 @@ pub struct CreateResponseRequestInputVariant2Item {
     /// The role of the message author.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<CreateResponseRequestInputVariant2ItemRole>,
+}
+
+impl CreateResponseRequestInputVariant2Item {
+    /// A `CreateResponseRequestInputVariant2Item` with its required fields; the optional ones start as `None`.
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            role: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1226,6 +1461,18 @@ pub struct CreateResponseRequestToolsItem {
     /// The type of the tool.
     #[serde(rename = "type")]
     pub kind: ChatCompletionToolCallType,
+}
+
+impl CreateResponseRequestToolsItem {
+    /// A `CreateResponseRequestToolsItem` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: ChatCompletionToolCallType) -> Self {
+        Self {
+            description: None,
+            name: None,
+            parameters: None,
+            kind,
+        }
+    }
 }
 
 /// The response includes structured output and token usage details.

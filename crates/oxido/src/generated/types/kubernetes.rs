@@ -105,7 +105,7 @@ pub struct ClusterRead {
 /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the Kubernetes cluster.
 ///
 /// Schema `amd_gpu_device_metrics_exporter_plugin`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AmdGpuDeviceMetricsExporterPlugin {
     /// Indicates whether the AMD Device Metrics Exporter is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +115,7 @@ pub struct AmdGpuDeviceMetricsExporterPlugin {
 /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an AMD GPU node pool.
 ///
 /// Schema `amd_gpu_device_plugin`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AmdGpuDevicePlugin {
     /// Indicates whether the AMD GPU Device Plugin is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,7 +125,7 @@ pub struct AmdGpuDevicePlugin {
 /// An object specifying custom cluster autoscaler configuration.
 ///
 /// Schema `cluster_autoscaler_configuration`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterAutoscalerConfiguration {
     /// Customizes expanders used by cluster-autoscaler.
     /// The autoscaler will apply each expander from the provided list to narrow down the selection of node types created to scale up,
@@ -162,7 +162,7 @@ LeastWaste => "least_waste",
 /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane firewall is in early availability (invite only).
 ///
 /// Schema `control_plane_firewall`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ControlPlaneFirewall {
     /// An array of public addresses (IPv4 or CIDR) allowed to access the control plane.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +175,7 @@ pub struct ControlPlaneFirewall {
 /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS should be enabled for the Kubernetes cluster.
 ///
 /// Schema `coredns_autoscaler`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CorednsAutoscaler {
     /// Indicates whether the CoreDNS Cluster Proportional Autoscaler add-on is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,7 +185,7 @@ pub struct CorednsAutoscaler {
 /// An object specifying the maintenance window policy for the Kubernetes cluster.
 ///
 /// Schema `maintenance_policy`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MaintenancePolicy {
     /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any` to indicate an arbitrary week day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,8 +255,27 @@ pub struct KubernetesNodePool {
     pub taints: Option<Vec<KubernetesNodePoolTaint>>,
 }
 
+impl KubernetesNodePool {
+    /// A `KubernetesNodePool` with its required fields; the optional ones start as `None`.
+    pub fn new(size: impl Into<String>, count: i64, name: impl Into<String>) -> Self {
+        Self {
+            size: size.into(),
+            auto_scale: None,
+            count,
+            id: None,
+            labels: None,
+            max_nodes: None,
+            min_nodes: None,
+            name: name.into(),
+            nodes: None,
+            tags: None,
+            taints: None,
+        }
+    }
+}
+
 /// The `node` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// A time value given in ISO8601 combined date and time format that represents when the node was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,7 +298,7 @@ pub struct Node {
 }
 
 /// An object containing a `state` attribute whose value is set to a string indicating the current status of the node.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NodeStatus {
     /// A string indicating the current status of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,7 +320,7 @@ Deleting => "deleting",
 }
 
 /// The `kubernetes_node_pool_taint` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesNodePoolTaint {
     /// How the node reacts to pods that it won't tolerate. Available effect values are `NoSchedule`, `PreferNoSchedule`, and `NoExecute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,7 +348,7 @@ NoExecute => "NoExecute",
 /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
 ///
 /// Schema `nvidia_gpu_device_plugin`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NvidiaGpuDevicePlugin {
     /// Indicates whether the Nvidia GPU Device Plugin is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -339,7 +358,7 @@ pub struct NvidiaGpuDevicePlugin {
 /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for the Kubernetes cluster.
 ///
 /// Schema `p2p_oci_registry_plugin`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct P2pOciRegistryPlugin {
     /// Indicates whether the Peer-to-peer OCI registry component is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -349,7 +368,7 @@ pub struct P2pOciRegistryPlugin {
 /// An object specifying whether the RDMA shared device plugin should be enabled in the Kubernetes cluster.
 ///
 /// Schema `rdma_shared_dev_plugin`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RdmaSharedDevPlugin {
     /// Indicates whether the RDMA shared device plugin is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,7 +378,7 @@ pub struct RdmaSharedDevPlugin {
 /// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
 ///
 /// Schema `routing_agent`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RoutingAgent {
     /// Indicates whether the routing-agent component is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -369,7 +388,7 @@ pub struct RoutingAgent {
 /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
 ///
 /// Schema `sso`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Sso {
     /// The OIDC client ID registered with the identity provider. Required when
     /// `enabled` is `true`.
@@ -390,7 +409,7 @@ pub struct Sso {
 }
 
 /// An object containing a `state` attribute whose value is set to a string indicating the current status of the cluster.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterReadStatus {
     /// An optional message providing additional information about the current cluster state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -519,6 +538,50 @@ pub struct Cluster {
     pub worker_subnet_uuid: Option<String>,
 }
 
+impl Cluster {
+    /// A `Cluster` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        node_pools: Vec<KubernetesNodePool>,
+        region: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            amd_gpu_device_metrics_exporter_plugin: None,
+            amd_gpu_device_plugin: None,
+            auto_upgrade: None,
+            cluster_autoscaler_configuration: None,
+            cluster_subnet: None,
+            control_plane_firewall: None,
+            coredns_autoscaler: None,
+            created_at: None,
+            endpoint: None,
+            ha: None,
+            id: None,
+            ipv4: None,
+            isolated_workers: None,
+            maintenance_policy: None,
+            name: name.into(),
+            node_pools,
+            nvidia_gpu_device_plugin: None,
+            p2p_oci_registry_plugin: None,
+            rdma_shared_dev_plugin: None,
+            region: region.into(),
+            registry_enabled: None,
+            routing_agent: None,
+            service_subnet: None,
+            sso: None,
+            status: None,
+            surge_upgrade: None,
+            tags: None,
+            updated_at: None,
+            version: version.into(),
+            vpc_uuid: None,
+            worker_subnet_uuid: None,
+        }
+    }
+}
+
 /// The `cluster_update` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClusterUpdate {
@@ -569,6 +632,30 @@ pub struct ClusterUpdate {
     /// An array of tags applied to the Kubernetes cluster. All clusters are automatically tagged `k8s` and `k8s:$K8S_CLUSTER_ID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl ClusterUpdate {
+    /// A `ClusterUpdate` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            amd_gpu_device_metrics_exporter_plugin: None,
+            amd_gpu_device_plugin: None,
+            auto_upgrade: None,
+            cluster_autoscaler_configuration: None,
+            control_plane_firewall: None,
+            coredns_autoscaler: None,
+            ha: None,
+            maintenance_policy: None,
+            name: name.into(),
+            nvidia_gpu_device_plugin: None,
+            p2p_oci_registry_plugin: None,
+            rdma_shared_dev_plugin: None,
+            routing_agent: None,
+            sso: None,
+            surge_upgrade: None,
+            tags: None,
+        }
+    }
 }
 
 /// The `clusterlint_results` schema.

@@ -97,7 +97,7 @@ pub struct LoadBalancer {
     pub region: Option<crate::models::Region>,
     /// An array containing the IDs of the Droplets assigned to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<i64>>,
+    pub droplet_ids: Option<Vec<u64>>,
     /// The name of a Droplet tag corresponding to Droplets assigned to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
@@ -116,7 +116,7 @@ LeastConnections => "least_connections",
 /// An object specifying domain configurations for a Global load balancer.
 ///
 /// Schema `domains`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Domains {
     /// The ID of the TLS certificate used for SSL termination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,7 +132,7 @@ pub struct Domains {
 /// An object specifying allow and deny rules to control traffic to the load balancer.
 ///
 /// Schema `lb_firewall`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LbFirewall {
     /// the rules for allowing traffic to the load balancer (in the form 'ip:1.2.3.4' or 'cidr:1.2.0.0/16')
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +161,25 @@ pub struct ForwardingRule {
     /// A boolean value indicating whether SSL encrypted traffic will be passed through to the backend Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_passthrough: Option<bool>,
+}
+
+impl ForwardingRule {
+    /// A `ForwardingRule` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        entry_port: i64,
+        entry_protocol: ForwardingRuleEntryProtocol,
+        target_port: i64,
+        target_protocol: ForwardingRuleTargetProtocol,
+    ) -> Self {
+        Self {
+            certificate_id: None,
+            entry_port,
+            entry_protocol,
+            target_port,
+            target_protocol,
+            tls_passthrough: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -200,7 +219,7 @@ Udp => "udp",
 /// An object specifying forwarding configurations for a Global load balancer.
 ///
 /// Schema `glb_settings`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct GlbSettings {
     /// An object specifying CDN configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +239,7 @@ pub struct GlbSettings {
 }
 
 /// An object specifying CDN configurations for a Global load balancer.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct GlbSettingsCdn {
     /// A boolean flag to enable CDN caching.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,7 +261,7 @@ Http2 => "http2",
 /// An object specifying health check settings for the load balancer.
 ///
 /// Schema `health_check`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct HealthCheck {
     /// The number of seconds between between two consecutive health checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,7 +350,7 @@ Errored => "errored",
 /// An object specifying sticky sessions settings for the load balancer.
 ///
 /// Schema `sticky_sessions`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct StickySessions {
     /// The name of the cookie sent to the client. This attribute is only returned when using `cookies` for the sticky sessions type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,16 +400,16 @@ GLOBAL => "GLOBAL",
 #[serde(untagged)]
 pub enum LoadBalancerCreate {
     /// A `LoadBalancerCreateVariant1`.
-    Variant1(LoadBalancerCreateVariant1),
+    DropletIds(LoadBalancerCreateVariant1),
     /// A `LoadBalancerCreateVariant2`.
-    Variant2(LoadBalancerCreateVariant2),
+    Tag(LoadBalancerCreateVariant2),
 }
 
 /// `LoadBalancerCreateVariant1`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerCreateVariant1 {
     /// An array containing the IDs of the Droplets assigned to the load balancer.
-    pub droplet_ids: Vec<i64>,
+    pub droplet_ids: Vec<u64>,
     /// The slug identifier for the region where the resource will initially be  available.
     pub region: RegionSlug,
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
@@ -478,6 +497,47 @@ pub struct LoadBalancerCreateVariant1 {
     /// A string specifying the UUID of the VPC to which the load balancer is assigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
+}
+
+impl LoadBalancerCreateVariant1 {
+    /// A `LoadBalancerCreateVariant1` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        droplet_ids: Vec<u64>,
+        region: RegionSlug,
+        forwarding_rules: Vec<ForwardingRule>,
+    ) -> Self {
+        Self {
+            droplet_ids,
+            region,
+            algorithm: None,
+            created_at: None,
+            disable_lets_encrypt_dns_records: None,
+            domains: None,
+            enable_backend_keepalive: None,
+            enable_proxy_protocol: None,
+            firewall: None,
+            forwarding_rules,
+            glb_settings: None,
+            health_check: None,
+            http_idle_timeout_seconds: None,
+            id: None,
+            ip: None,
+            ipv6: None,
+            name: None,
+            network: None,
+            network_stack: None,
+            project_id: None,
+            redirect_http_to_https: None,
+            size: None,
+            size_unit: None,
+            status: None,
+            sticky_sessions: None,
+            target_load_balancer_ids: None,
+            tls_cipher_policy: None,
+            kind: None,
+            vpc_uuid: None,
+        }
+    }
 }
 
 /// `LoadBalancerCreateVariant2`.
@@ -574,9 +634,57 @@ pub struct LoadBalancerCreateVariant2 {
     pub vpc_uuid: Option<String>,
 }
 
+impl LoadBalancerCreateVariant2 {
+    /// A `LoadBalancerCreateVariant2` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        tag: impl Into<String>,
+        region: RegionSlug,
+        forwarding_rules: Vec<ForwardingRule>,
+    ) -> Self {
+        Self {
+            tag: tag.into(),
+            region,
+            algorithm: None,
+            created_at: None,
+            disable_lets_encrypt_dns_records: None,
+            domains: None,
+            enable_backend_keepalive: None,
+            enable_proxy_protocol: None,
+            firewall: None,
+            forwarding_rules,
+            glb_settings: None,
+            health_check: None,
+            http_idle_timeout_seconds: None,
+            id: None,
+            ip: None,
+            ipv6: None,
+            name: None,
+            network: None,
+            network_stack: None,
+            project_id: None,
+            redirect_http_to_https: None,
+            size: None,
+            size_unit: None,
+            status: None,
+            sticky_sessions: None,
+            target_load_balancer_ids: None,
+            tls_cipher_policy: None,
+            kind: None,
+            vpc_uuid: None,
+        }
+    }
+}
+
 /// `LoadBalancersAddForwardingRulesBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancersAddForwardingRulesBody {
     /// The `forwarding_rules` field.
     pub forwarding_rules: Vec<ForwardingRule>,
+}
+
+impl LoadBalancersAddForwardingRulesBody {
+    /// A `LoadBalancersAddForwardingRulesBody` with its required fields; the optional ones start as `None`.
+    pub fn new(forwarding_rules: Vec<ForwardingRule>) -> Self {
+        Self { forwarding_rules }
+    }
 }

@@ -39,6 +39,13 @@ pub struct Alerts {
     pub slack: Vec<SlackDetails>,
 }
 
+impl Alerts {
+    /// A `Alerts` with its required fields; the optional ones start as `None`.
+    pub fn new(email: Vec<String>, slack: Vec<SlackDetails>) -> Self {
+        Self { email, slack }
+    }
+}
+
 /// The `slack_details` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SlackDetails {
@@ -46,6 +53,16 @@ pub struct SlackDetails {
     pub channel: String,
     /// Slack Webhook URL.
     pub url: String,
+}
+
+impl SlackDetails {
+    /// A `SlackDetails` with its required fields; the optional ones start as `None`.
+    pub fn new(channel: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            channel: channel.into(),
+            url: url.into(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -174,6 +191,34 @@ pub struct AlertPolicyRequest {
     pub window: AlertPolicyWindow,
 }
 
+impl AlertPolicyRequest {
+    /// A `AlertPolicyRequest` with its required fields; the optional ones start as `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        alerts: Alerts,
+        compare: AlertPolicyCompare,
+        description: impl Into<String>,
+        enabled: bool,
+        entities: Vec<String>,
+        tags: Vec<String>,
+        kind: AlertPolicyType,
+        value: f64,
+        window: AlertPolicyWindow,
+    ) -> Self {
+        Self {
+            alerts,
+            compare,
+            description: description.into(),
+            enabled,
+            entities,
+            tags,
+            kind,
+            value,
+            window,
+        }
+    }
+}
+
 /// The `metrics` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
@@ -284,7 +329,7 @@ pub struct OpensearchConfig {
 }
 
 /// Credentials for an OpenSearch cluster user. Optional if `cluster_uuid` is passed.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConfigCredentials {
     /// The `password` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,6 +358,16 @@ pub struct SinkResource {
     pub name: Option<String>,
     /// The uniform resource name (URN) for the resource in the format do:resource_type:resource_id.
     pub urn: String,
+}
+
+impl SinkResource {
+    /// A `SinkResource` with its required fields; the optional ones start as `None`.
+    pub fn new(urn: impl Into<String>) -> Self {
+        Self {
+            name: None,
+            urn: urn.into(),
+        }
+    }
 }
 
 /// `MonitoringCreateSinkBody`.
@@ -383,6 +438,17 @@ pub struct DestinationRequest {
     pub kind: DestinationType,
 }
 
+impl DestinationRequest {
+    /// A `DestinationRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(config: OpensearchConfigRequest, kind: DestinationType) -> Self {
+        Self {
+            config,
+            name: None,
+            kind,
+        }
+    }
+}
+
 /// The `opensearch_config_request` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConfigRequest {
@@ -403,4 +469,18 @@ pub struct OpensearchConfigRequest {
     /// Number of days to retain logs in an OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i64>,
+}
+
+impl OpensearchConfigRequest {
+    /// A `OpensearchConfigRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        Self {
+            cluster_name: None,
+            cluster_uuid: None,
+            credentials: None,
+            endpoint: endpoint.into(),
+            index_name: None,
+            retention_days: None,
+        }
+    }
 }

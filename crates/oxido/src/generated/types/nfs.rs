@@ -91,6 +91,25 @@ pub struct AccessPolicy {
     pub squash_config: AccessPolicySquashConfig,
 }
 
+impl AccessPolicy {
+    /// A `AccessPolicy` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        anongid: i64,
+        anonuid: i64,
+        identity_enforcement_enabled: bool,
+        protocols: Vec<AccessPolicyProtocolsItem>,
+        squash_config: AccessPolicySquashConfig,
+    ) -> Self {
+        Self {
+            anongid,
+            anonuid,
+            identity_enforcement_enabled,
+            protocols,
+            squash_config,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// `AccessPolicyProtocolsItem`.
 pub enum AccessPolicyProtocolsItem {
@@ -160,6 +179,24 @@ pub struct NfsRequest {
     pub size_gib: i64,
     /// List of VPC IDs that should be able to access the share.
     pub vpc_ids: Vec<String>,
+}
+
+impl NfsRequest {
+    /// A `NfsRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        region: impl Into<String>,
+        size_gib: i64,
+        vpc_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            performance_tier: None,
+            region: region.into(),
+            size_gib,
+            vpc_ids,
+        }
+    }
 }
 
 /// Response returned after starting an access point mutation.
@@ -245,6 +282,23 @@ pub struct AccessPointRequest {
     /// provisioned (or reused) in this VPC, and the access point becomes mountable from
     /// this VPC regardless of whether the parent share is currently attached to it.
     pub vpc_id: String,
+}
+
+impl AccessPointRequest {
+    /// A `AccessPointRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        access_policy: AccessPolicy,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        vpc_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            access_policy,
+            name: name.into(),
+            path: path.into(),
+            vpc_id: vpc_id.into(),
+        }
+    }
 }
 
 /// Represents an NFS snapshot.
@@ -339,6 +393,17 @@ pub struct NfsActionResize {
     pub params: Option<NfsActionResizeParams>,
 }
 
+impl NfsActionResize {
+    /// A `NfsActionResize` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: NfsActionResizeType) -> Self {
+        Self {
+            region: None,
+            kind,
+            params: None,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of action to initiate for the NFS share (such as resize or snapshot).
 pub enum NfsActionResizeType {
@@ -364,6 +429,13 @@ pub struct NfsActionResizeParams {
     pub size_gib: i64,
 }
 
+impl NfsActionResizeParams {
+    /// A `NfsActionResizeParams` with its required fields; the optional ones start as `None`.
+    pub fn new(size_gib: i64) -> Self {
+        Self { size_gib }
+    }
+}
+
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_snapshot`.
@@ -378,6 +450,17 @@ pub struct NfsActionSnapshot {
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<ChatCompletionRequestToolChoiceVariant2Function>,
+}
+
+impl NfsActionSnapshot {
+    /// A `NfsActionSnapshot` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: NfsActionResizeType) -> Self {
+        Self {
+            region: None,
+            kind,
+            params: None,
+        }
+    }
 }
 
 /// Specifies the action that will be taken on the NFS share.
@@ -396,11 +479,31 @@ pub struct NfsActionAttach {
     pub params: Option<NfsActionAttachParams>,
 }
 
+impl NfsActionAttach {
+    /// A `NfsActionAttach` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: NfsActionResizeType) -> Self {
+        Self {
+            region: None,
+            kind,
+            params: None,
+        }
+    }
+}
+
 /// `NfsActionAttachParams`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionAttachParams {
     /// The ID of the VPC to which the NFS share will be attached
     pub vpc_id: String,
+}
+
+impl NfsActionAttachParams {
+    /// A `NfsActionAttachParams` with its required fields; the optional ones start as `None`.
+    pub fn new(vpc_id: impl Into<String>) -> Self {
+        Self {
+            vpc_id: vpc_id.into(),
+        }
+    }
 }
 
 /// Specifies the action that will be taken on the NFS share.
@@ -419,6 +522,17 @@ pub struct NfsActionDetach {
     pub params: Option<NfsActionAttachParams>,
 }
 
+impl NfsActionDetach {
+    /// A `NfsActionDetach` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: NfsActionResizeType) -> Self {
+        Self {
+            region: None,
+            kind,
+            params: None,
+        }
+    }
+}
+
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_reassign`.
@@ -435,6 +549,17 @@ pub struct NfsActionReassign {
     pub params: Option<NfsActionReassignParams>,
 }
 
+impl NfsActionReassign {
+    /// A `NfsActionReassign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: NfsActionResizeType) -> Self {
+        Self {
+            region: None,
+            kind,
+            params: None,
+        }
+    }
+}
+
 /// `NfsActionReassignParams`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionReassignParams {
@@ -442,6 +567,16 @@ pub struct NfsActionReassignParams {
     pub new_vpc_id: String,
     /// The ID of the VPC from which the NFS share will be reassigned
     pub old_vpc_id: String,
+}
+
+impl NfsActionReassignParams {
+    /// A `NfsActionReassignParams` with its required fields; the optional ones start as `None`.
+    pub fn new(new_vpc_id: impl Into<String>, old_vpc_id: impl Into<String>) -> Self {
+        Self {
+            new_vpc_id: new_vpc_id.into(),
+            old_vpc_id: old_vpc_id.into(),
+        }
+    }
 }
 
 /// Specifies the action that will be taken on the NFS share.
@@ -460,9 +595,29 @@ pub struct NfsActionSwitchPerformanceTier {
     pub params: Option<NfsActionSwitchPerformanceTierParams>,
 }
 
+impl NfsActionSwitchPerformanceTier {
+    /// A `NfsActionSwitchPerformanceTier` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: NfsActionResizeType) -> Self {
+        Self {
+            region: None,
+            kind,
+            params: None,
+        }
+    }
+}
+
 /// `NfsActionSwitchPerformanceTierParams`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionSwitchPerformanceTierParams {
     /// The performance tier to which the NFS share will be switched (e.g., standard, high).
     pub performance_tier: String,
+}
+
+impl NfsActionSwitchPerformanceTierParams {
+    /// A `NfsActionSwitchPerformanceTierParams` with its required fields; the optional ones start as `None`.
+    pub fn new(performance_tier: impl Into<String>) -> Self {
+        Self {
+            performance_tier: performance_tier.into(),
+        }
+    }
 }

@@ -22,3 +22,13 @@ pub struct OneClicksCreate {
     /// A unique ID for the Kubernetes cluster to which the 1-Click Applications will be installed.
     pub cluster_uuid: String,
 }
+
+impl OneClicksCreate {
+    /// A `OneClicksCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(addon_slugs: Vec<String>, cluster_uuid: impl Into<String>) -> Self {
+        Self {
+            addon_slugs,
+            cluster_uuid: cluster_uuid.into(),
+        }
+    }
+}

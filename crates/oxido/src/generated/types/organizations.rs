@@ -14,6 +14,16 @@ pub struct CreateTeamRequest {
     pub name: String,
 }
 
+impl CreateTeamRequest {
+    /// A `CreateTeamRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            invitations: None,
+            name: name.into(),
+        }
+    }
+}
+
 /// An invitation to join a newly created team.
 ///
 /// Schema `team_invitation`.
@@ -23,6 +33,16 @@ pub struct TeamInvitation {
     pub email: String,
     /// The role to assign to the invited user. The `owner` role cannot be assigned via invitation.
     pub role: TeamInvitationRole,
+}
+
+impl TeamInvitation {
+    /// A `TeamInvitation` with its required fields; the optional ones start as `None`.
+    pub fn new(email: impl Into<String>, role: TeamInvitationRole) -> Self {
+        Self {
+            email: email.into(),
+            role,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -95,7 +115,7 @@ pub struct OrganizationTeam {
     pub email: Option<String>,
     /// A unique identifier for the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// A time value given in ISO8601 combined date and time format that represents when the team joined the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_organization_at: Option<String>,

@@ -83,6 +83,28 @@ pub struct PartnerAttachmentWritable {
     pub vpc_ids: Vec<String>,
 }
 
+impl PartnerAttachmentWritable {
+    /// A `PartnerAttachmentWritable` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        connection_bandwidth_in_mbps: i64,
+        naas_provider: impl Into<String>,
+        name: impl Into<String>,
+        region: PartnerAttachmentWritableRegion,
+        vpc_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            bgp: None,
+            connection_bandwidth_in_mbps,
+            naas_provider: naas_provider.into(),
+            name: name.into(),
+            parent_uuid: None,
+            redundancy_zone: None,
+            region,
+            vpc_ids,
+        }
+    }
+}
+
 /// Optional BGP configurations
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentWritableBgp {
@@ -94,6 +116,23 @@ pub struct PartnerAttachmentWritableBgp {
     pub peer_router_asn: i64,
     /// IP of the Naas Provider router
     pub peer_router_ip: String,
+}
+
+impl PartnerAttachmentWritableBgp {
+    /// A `PartnerAttachmentWritableBgp` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        auth_key: impl Into<String>,
+        local_router_ip: impl Into<String>,
+        peer_router_asn: i64,
+        peer_router_ip: impl Into<String>,
+    ) -> Self {
+        Self {
+            auth_key: auth_key.into(),
+            local_router_ip: local_router_ip.into(),
+            peer_router_asn,
+            peer_router_ip: peer_router_ip.into(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -127,9 +166,9 @@ Sgp => "sgp",
 #[serde(untagged)]
 pub enum PartnerAttachmentUpdatable {
     /// A `PartnerAttachmentUpdatableVariant1`.
-    Variant1(PartnerAttachmentUpdatableVariant1),
+    Name(PartnerAttachmentUpdatableVariant1),
     /// A `PartnerAttachmentUpdatableVariant2`.
-    Variant2(PartnerAttachmentUpdatableVariant2),
+    VpcIds(PartnerAttachmentUpdatableVariant2),
     /// A `PartnerAttachmentUpdatableVariant3`.
     Variant3(PartnerAttachmentUpdatableVariant3),
 }
@@ -141,6 +180,13 @@ pub struct PartnerAttachmentUpdatableVariant1 {
     pub name: String,
 }
 
+impl PartnerAttachmentUpdatableVariant1 {
+    /// A `PartnerAttachmentUpdatableVariant1` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
 /// `PartnerAttachmentUpdatableVariant2`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentUpdatableVariant2 {
@@ -148,8 +194,15 @@ pub struct PartnerAttachmentUpdatableVariant2 {
     pub vpc_ids: Vec<String>,
 }
 
+impl PartnerAttachmentUpdatableVariant2 {
+    /// A `PartnerAttachmentUpdatableVariant2` with its required fields; the optional ones start as `None`.
+    pub fn new(vpc_ids: Vec<String>) -> Self {
+        Self { vpc_ids }
+    }
+}
+
 /// `PartnerAttachmentUpdatableVariant3`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentUpdatableVariant3 {
     /// BGP configurations
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,7 +24,7 @@ pub struct Project {
     pub name: Option<String>,
     /// The integer id of the project owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<u64>,
     /// The unique universal identifier of the project owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_uuid: Option<String>,
@@ -85,7 +85,7 @@ pub struct ProjectBase {
     pub name: Option<String>,
     /// The integer id of the project owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<u64>,
     /// The unique universal identifier of the project owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_uuid: Option<String>,

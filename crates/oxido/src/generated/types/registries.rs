@@ -17,6 +17,17 @@ pub struct MultiregistryCreate {
     pub subscription_tier_slug: Option<MultiregistryCreateSubscriptionTierSlug>,
 }
 
+impl MultiregistryCreate {
+    /// A `MultiregistryCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            region: None,
+            subscription_tier_slug: None,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Slug of the region where registry data is stored. When not provided, a region will be selected.
 pub enum MultiregistryCreateRegion {

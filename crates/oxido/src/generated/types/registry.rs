@@ -16,6 +16,20 @@ pub struct RegistryCreate {
     pub subscription_tier_slug: MultiregistryCreateSubscriptionTierSlug,
 }
 
+impl RegistryCreate {
+    /// A `RegistryCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        subscription_tier_slug: MultiregistryCreateSubscriptionTierSlug,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            region: None,
+            subscription_tier_slug,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Slug of the region where registry data is stored. When not provided, a region will be selected.
 pub enum RegistryCreateRegion {

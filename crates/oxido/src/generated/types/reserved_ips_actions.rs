@@ -37,6 +37,13 @@ pub struct ReservedIpActionUnassign {
     pub kind: FloatingIpActionUnassignType,
 }
 
+impl ReservedIpActionUnassign {
+    /// A `ReservedIpActionUnassign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType) -> Self {
+        Self { kind }
+    }
+}
+
 /// The `reserved_ip_action_assign` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpActionAssign {
@@ -44,5 +51,12 @@ pub struct ReservedIpActionAssign {
     #[serde(rename = "type")]
     pub kind: FloatingIpActionUnassignType,
     /// The ID of the Droplet that the reserved IP will be assigned to.
-    pub droplet_id: i64,
+    pub droplet_id: u64,
+}
+
+impl ReservedIpActionAssign {
+    /// A `ReservedIpActionAssign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType, droplet_id: u64) -> Self {
+        Self { kind, droplet_id }
+    }
 }

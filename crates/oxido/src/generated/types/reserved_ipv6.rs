@@ -28,6 +28,15 @@ pub struct ReservedIpv6Create {
     pub region_slug: String,
 }
 
+impl ReservedIpv6Create {
+    /// A `ReservedIpv6Create` with its required fields; the optional ones start as `None`.
+    pub fn new(region_slug: impl Into<String>) -> Self {
+        Self {
+            region_slug: region_slug.into(),
+        }
+    }
+}
+
 /// `ReservedIpv6CreateResponseReservedIpv6`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6CreateResponseReservedIpv6 {

@@ -37,6 +37,13 @@ pub struct ReservedIpv6ActionUnassign {
     pub kind: FloatingIpActionUnassignType,
 }
 
+impl ReservedIpv6ActionUnassign {
+    /// A `ReservedIpv6ActionUnassign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType) -> Self {
+        Self { kind }
+    }
+}
+
 /// The `reserved_ipv6_action_assign` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6ActionAssign {
@@ -44,7 +51,14 @@ pub struct ReservedIpv6ActionAssign {
     #[serde(rename = "type")]
     pub kind: FloatingIpActionUnassignType,
     /// The ID of the Droplet that the reserved IPv6 will be assigned to.
-    pub droplet_id: i64,
+    pub droplet_id: u64,
+}
+
+impl ReservedIpv6ActionAssign {
+    /// A `ReservedIpv6ActionAssign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType, droplet_id: u64) -> Self {
+        Self { kind, droplet_id }
+    }
 }
 
 /// `ReservedIpv6ActionsPostResponseAction`.
@@ -55,7 +69,7 @@ pub struct ReservedIpv6ActionsPostResponseAction {
     pub completed_at: Option<String>,
     /// A unique numeric ID that can be used to identify and reference an action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<crate::models::Region>,
@@ -64,7 +78,7 @@ pub struct ReservedIpv6ActionsPostResponseAction {
     pub region_slug: Option<String>,
     /// A unique identifier for the resource that the action is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<i64>,
+    pub resource_id: Option<u64>,
     /// The type of resource that the action is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,

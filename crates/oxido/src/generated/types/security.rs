@@ -228,7 +228,7 @@ pub struct SuppressedResource {
 }
 
 /// `SettingsTierCoverageValue`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SettingsTierCoverageValue {
     /// The `resources` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

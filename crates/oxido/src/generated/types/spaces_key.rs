@@ -30,6 +30,16 @@ pub struct Grant {
     pub permission: String,
 }
 
+impl Grant {
+    /// A `Grant` with its required fields; the optional ones start as `None`.
+    pub fn new(bucket: impl Into<String>, permission: impl Into<String>) -> Self {
+        Self {
+            bucket: bucket.into(),
+            permission: permission.into(),
+        }
+    }
+}
+
 /// The `key_create_response` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KeyCreateResponse {

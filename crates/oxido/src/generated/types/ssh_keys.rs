@@ -12,11 +12,23 @@ pub struct SshKeys {
     pub fingerprint: Option<String>,
     /// A unique identification number for this key. Can be used to embed a  specific SSH key into a Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// A human-readable display name for this key, used to easily identify the SSH keys when they are displayed.
     pub name: String,
     /// The entire public key string that was uploaded. Embedded into the root user's `authorized_keys` file if you include this key during Droplet creation.
     pub public_key: String,
+}
+
+impl SshKeys {
+    /// A `SshKeys` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, public_key: impl Into<String>) -> Self {
+        Self {
+            fingerprint: None,
+            id: None,
+            name: name.into(),
+            public_key: public_key.into(),
+        }
+    }
 }
 
 /// `SshKeysUpdateBody`.

@@ -32,7 +32,7 @@ pub struct Tags {
 /// It also includes a count of the total number of resources tagged with the current tag as well as a `last_tagged_uri` attribute set to the last resource tagged with the current tag.
 ///
 /// This will only include resources that you are authorized to see. For example, to see tagged Droplets, include the `droplet:read` scope.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagsResources {
     /// The number of tagged objects for this type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ pub struct TagsResources {
 /// Tagged Resource Statistics include metadata regarding the resource type that has been tagged.
 ///
 /// Schema `tags_metadata`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagsMetadata {
     /// The number of tagged objects for this type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,8 +81,15 @@ pub struct TagsResource {
     pub resources: Vec<TagsResourceResourcesItem>,
 }
 
+impl TagsResource {
+    /// A `TagsResource` with its required fields; the optional ones start as `None`.
+    pub fn new(resources: Vec<TagsResourceResourcesItem>) -> Self {
+        Self { resources }
+    }
+}
+
 /// `TagsResourceResourcesItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagsResourceResourcesItem {
     /// The identifier of a resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

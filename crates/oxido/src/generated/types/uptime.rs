@@ -120,6 +120,13 @@ pub struct Notification {
     pub slack: Vec<NotificationSlackItem>,
 }
 
+impl Notification {
+    /// A `Notification` with its required fields; the optional ones start as `None`.
+    pub fn new(email: Vec<String>, slack: Vec<NotificationSlackItem>) -> Self {
+        Self { email, slack }
+    }
+}
+
 /// `NotificationSlackItem`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NotificationSlackItem {
@@ -127,6 +134,16 @@ pub struct NotificationSlackItem {
     pub channel: String,
     /// Slack Webhook URL.
     pub url: String,
+}
+
+impl NotificationSlackItem {
+    /// A `NotificationSlackItem` with its required fields; the optional ones start as `None`.
+    pub fn new(channel: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            channel: channel.into(),
+            url: url.into(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -73,7 +73,7 @@ pub struct VectordbVectorDB {
 /// VectorDBConfig holds optional, advanced cluster settings.
 ///
 /// Schema `vectordbVectorDBConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VectordbVectorDBConfig {
     /// Default vector compression for new collections: rq, pq, bq, or sq. Empty means platform default (rq).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -39,10 +39,22 @@ pub struct VolumeActionPostAttach {
     #[serde(rename = "type")]
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
-    pub droplet_id: i64,
+    pub droplet_id: u64,
     /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl VolumeActionPostAttach {
+    /// A `VolumeActionPostAttach` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: VolumeActionPostAttachType, droplet_id: u64) -> Self {
+        Self {
+            region: None,
+            kind,
+            droplet_id,
+            tags: None,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -67,7 +79,18 @@ pub struct VolumeActionPostDetach {
     #[serde(rename = "type")]
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
-    pub droplet_id: i64,
+    pub droplet_id: u64,
+}
+
+impl VolumeActionPostDetach {
+    /// A `VolumeActionPostDetach` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: VolumeActionPostAttachType, droplet_id: u64) -> Self {
+        Self {
+            region: None,
+            kind,
+            droplet_id,
+        }
+    }
 }
 
 /// The `volumeAction` schema.
@@ -75,7 +98,7 @@ pub struct VolumeActionPostDetach {
 pub struct VolumeAction {
     /// The `resource_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<i64>,
+    pub resource_id: Option<u64>,
     /// This is the type of action that the object represents. For example, this could be "attach_volume" to represent the state of a volume attach action.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -84,7 +107,7 @@ pub struct VolumeAction {
     pub completed_at: Option<String>,
     /// A unique numeric ID that can be used to identify and reference an action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<crate::models::Region>,
@@ -141,4 +164,15 @@ pub struct VolumeActionPostResize {
     pub kind: VolumeActionPostAttachType,
     /// The new size of the block storage volume in GiB (1024^3).
     pub size_gigabytes: i64,
+}
+
+impl VolumeActionPostResize {
+    /// A `VolumeActionPostResize` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: VolumeActionPostAttachType, size_gigabytes: i64) -> Self {
+        Self {
+            region: None,
+            kind,
+            size_gigabytes,
+        }
+    }
 }

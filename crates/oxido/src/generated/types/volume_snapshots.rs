@@ -13,3 +13,13 @@ pub struct VolumeSnapshotsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
+impl VolumeSnapshotsCreateBody {
+    /// A `VolumeSnapshotsCreateBody` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            tags: None,
+        }
+    }
+}

@@ -15,7 +15,7 @@ pub struct VolumeFull {
     pub description: Option<String>,
     /// An array containing the IDs of the Droplets the volume is attached to. Note that at this time, a volume can only be attached to a single Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<i64>>,
+    pub droplet_ids: Option<Vec<u64>>,
     /// The unique identifier for the block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -60,7 +60,7 @@ pub struct VolumesExt4 {
     pub description: Option<String>,
     /// An array containing the IDs of the Droplets the volume is attached to. Note that at this time, a volume can only be attached to a single Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<i64>>,
+    pub droplet_ids: Option<Vec<u64>>,
     /// The unique identifier for the block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -84,6 +84,25 @@ pub struct VolumesExt4 {
     pub region: RegionSlug,
 }
 
+impl VolumesExt4 {
+    /// A `VolumesExt4` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, size_gigabytes: i64, region: RegionSlug) -> Self {
+        Self {
+            created_at: None,
+            description: None,
+            droplet_ids: None,
+            id: None,
+            name: name.into(),
+            size_gigabytes,
+            tags: None,
+            snapshot_id: None,
+            filesystem_type: None,
+            filesystem_label: None,
+            region,
+        }
+    }
+}
+
 /// The `volumes_xfs` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VolumesXfs {
@@ -95,7 +114,7 @@ pub struct VolumesXfs {
     pub description: Option<String>,
     /// An array containing the IDs of the Droplets the volume is attached to. Note that at this time, a volume can only be attached to a single Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<i64>>,
+    pub droplet_ids: Option<Vec<u64>>,
     /// The unique identifier for the block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -117,4 +136,23 @@ pub struct VolumesXfs {
     pub filesystem_label: Option<String>,
     /// The slug identifier for the region where the resource will initially be  available.
     pub region: RegionSlug,
+}
+
+impl VolumesXfs {
+    /// A `VolumesXfs` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, size_gigabytes: i64, region: RegionSlug) -> Self {
+        Self {
+            created_at: None,
+            description: None,
+            droplet_ids: None,
+            id: None,
+            name: name.into(),
+            size_gigabytes,
+            tags: None,
+            snapshot_id: None,
+            filesystem_type: None,
+            filesystem_label: None,
+            region,
+        }
+    }
 }

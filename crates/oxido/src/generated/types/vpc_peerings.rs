@@ -12,3 +12,13 @@ pub struct VpcPeeringsCreateBody {
     /// An array of the two peered VPCs IDs.
     pub vpc_ids: Vec<String>,
 }
+
+impl VpcPeeringsCreateBody {
+    /// A `VpcPeeringsCreateBody` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, vpc_ids: Vec<String>) -> Self {
+        Self {
+            name: name.into(),
+            vpc_ids,
+        }
+    }
+}

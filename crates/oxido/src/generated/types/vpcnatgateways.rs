@@ -162,6 +162,28 @@ pub struct VpcNatGatewayCreate {
     pub vpcs: Vec<VpcNatGatewayCreateVpcsItem>,
 }
 
+impl VpcNatGatewayCreate {
+    /// A `VpcNatGatewayCreate` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        region: VpcNatGatewayGetRegion,
+        size: i64,
+        kind: VpcNatGatewayGetType,
+        vpcs: Vec<VpcNatGatewayCreateVpcsItem>,
+    ) -> Self {
+        Self {
+            icmp_timeout_seconds: None,
+            name: name.into(),
+            region,
+            size,
+            tcp_timeout_seconds: None,
+            kind,
+            udp_timeout_seconds: None,
+            vpcs,
+        }
+    }
+}
+
 /// `VpcNatGatewayCreateVpcsItem`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayCreateVpcsItem {
@@ -170,6 +192,16 @@ pub struct VpcNatGatewayCreateVpcsItem {
     pub default_gateway: Option<bool>,
     /// The unique identifier of the VPC to which the NAT gateway is attached.
     pub vpc_uuid: String,
+}
+
+impl VpcNatGatewayCreateVpcsItem {
+    /// A `VpcNatGatewayCreateVpcsItem` with its required fields; the optional ones start as `None`.
+    pub fn new(vpc_uuid: impl Into<String>) -> Self {
+        Self {
+            default_gateway: None,
+            vpc_uuid: vpc_uuid.into(),
+        }
+    }
 }
 
 /// The `vpc_nat_gateway_update` schema.
@@ -193,8 +225,22 @@ pub struct VpcNatGatewayUpdate {
     pub vpcs: Option<Vec<VpcNatGatewayUpdateVpcsItem>>,
 }
 
+impl VpcNatGatewayUpdate {
+    /// A `VpcNatGatewayUpdate` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, size: i64) -> Self {
+        Self {
+            icmp_timeout_seconds: None,
+            name: name.into(),
+            size,
+            tcp_timeout_seconds: None,
+            udp_timeout_seconds: None,
+            vpcs: None,
+        }
+    }
+}
+
 /// `VpcNatGatewayUpdateVpcsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayUpdateVpcsItem {
     /// The classification of the NAT gateway as the default egress route for the VPC traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -48,6 +48,18 @@ pub struct VpcsCreateBody {
     pub region: String,
 }
 
+impl VpcsCreateBody {
+    /// A `VpcsCreateBody` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, region: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            name: name.into(),
+            ip_range: None,
+            region: region.into(),
+        }
+    }
+}
+
 /// `VpcsUpdateBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcsUpdateBody {
@@ -59,6 +71,17 @@ pub struct VpcsUpdateBody {
     /// A boolean value indicating whether or not the VPC is the default network for the region. All applicable resources are placed into the default VPC network unless otherwise specified during their creation. The `default` field cannot be unset from `true`. If you want to set a new default VPC network, update the `default` field of another VPC network in the same region. The previous network's `default` field will be set to `false` when a new default VPC has been defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
+}
+
+impl VpcsUpdateBody {
+    /// A `VpcsUpdateBody` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            name: name.into(),
+            default: None,
+        }
+    }
 }
 
 /// `VpcsPatchBody`.
@@ -96,4 +119,14 @@ pub struct VpcsCreatePeeringsBody {
     pub name: String,
     /// The ID of the VPC to peer with.
     pub vpc_id: String,
+}
+
+impl VpcsCreatePeeringsBody {
+    /// A `VpcsCreatePeeringsBody` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            vpc_id: vpc_id.into(),
+        }
+    }
 }
