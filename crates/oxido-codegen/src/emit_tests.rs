@@ -72,12 +72,40 @@ fn examples(api: &Api) -> String {
             }
         }
     }
+    // Examples on schemas and properties, inline: (`Type.field`, `schema`, `example`, the JSON text).
+    let mut seen = std::collections::BTreeSet::new();
+    for (label, ty, optional, example) in &api.schema_examples {
+        let reachable =
+            crate::lower::named_index(ty).is_none_or(|i| !api.types[i].features.is_empty());
+        if !reachable || !seen.insert(label.clone()) || !owner_reachable(api, label) {
+            continue;
+        }
+        let check = if *optional {
+            format!("Option<{}>", public_ty(api, ty))
+        } else {
+            public_ty(api, ty)
+        };
+        let _ = writeln!(
+            out,
+            "({label:?}, \"schema\", \"example\", {:?}, |v| whole::<{check}>(v)),",
+            example.to_string()
+        );
+        count += 1;
+    }
     out.push_str("];\n\n");
     let _ = writeln!(
         out,
         "#[test]\nfn every_example_round_trips() {{\n    assert_eq!(EXAMPLES.len(), {count});\n    generated_support::run_examples(EXAMPLES);\n}}"
     );
     out
+}
+
+/// Whether the type a `Type.field` label belongs to is compiled (reached by some operation).
+fn owner_reachable(api: &Api, label: &str) -> bool {
+    let owner = label.split('.').next().unwrap_or_default();
+    api.types
+        .iter()
+        .any(|t| t.name == owner && !t.features.is_empty())
 }
 
 fn unreserved(text: &str) -> bool {

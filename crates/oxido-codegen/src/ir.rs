@@ -10,6 +10,9 @@ pub struct Api {
     /// Fields whose type fell back to `serde_json::Value`, and all fields, for the report.
     pub value_fields: usize,
     pub total_fields: usize,
+    /// Examples given on schemas and properties: (label such as `Droplet.id`, type, whether the field is
+    /// an `Option`, the example).
+    pub schema_examples: Vec<(String, Ty, bool, serde_json::Value)>,
 }
 
 /// One handler (`client.droplets()`), from one operationId prefix.

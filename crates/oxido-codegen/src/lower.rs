@@ -54,6 +54,7 @@ pub struct Lowerer<'a> {
     building: Vec<usize>,
     pub value_fields: usize,
     pub total_fields: usize,
+    pub schema_examples: Vec<(String, Ty, bool, Value)>,
 }
 
 fn schemas(root: &Value) -> &Map<String, Value> {
@@ -102,6 +103,7 @@ impl<'a> Lowerer<'a> {
             building: Vec::new(),
             value_fields: 0,
             total_fields: 0,
+            schema_examples: Vec::new(),
         }
     }
 
@@ -340,6 +342,21 @@ impl<'a> Lowerer<'a> {
         for (json_name, prop) in props {
             let field_ty = self.ty(&prop, &format!("{name}{}", pascal(&json_name)));
             let field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            if let Some(example) = prop
+                .get("example")
+                .or_else(|| self.deref(&prop).get("example"))
+            {
+                // Checked as the field is declared: `Option<T>` unless required and not nullable.
+                let optional = !required.contains(&json_name)
+                    || is_nullable(&prop, self)
+                    || defects::nullable_anyway(&name, &json_name);
+                self.schema_examples.push((
+                    format!("{name}.{json_name}"),
+                    field_ty.clone(),
+                    optional,
+                    example.clone(),
+                ));
+            }
             self.total_fields += 1;
             if field_ty.mentions_value() {
                 self.value_fields += 1;
@@ -369,6 +386,10 @@ impl<'a> Lowerer<'a> {
         }
         self.building.pop();
         self.types[index].kind = TypeKind::Struct(fields);
+        if let Some(example) = schema.get("example") {
+            self.schema_examples
+                .push((name, ty.clone(), false, example.clone()));
+        }
         ty
     }
 
@@ -567,8 +588,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub fn finish(self) -> (Vec<TypeDef>, usize, usize) {
-        (self.types, self.value_fields, self.total_fields)
+    pub fn finish(self) -> (Vec<TypeDef>, usize, usize, Vec<(String, Ty, bool, Value)>) {
+        (
+            self.types,
+            self.value_fields,
+            self.total_fields,
+            self.schema_examples,
+        )
     }
 
     pub fn mark_body(&mut self, ty: &Ty) {
@@ -736,7 +762,7 @@ pub fn lower(root: &Value) -> Api {
             .operations
             .sort_by(|a, b| a.method_name.cmp(&b.method_name));
     }
-    let (types, value_fields, total_fields) = lowerer.finish();
+    let (types, value_fields, total_fields, schema_examples) = lowerer.finish();
     // Models keep their natural names; a handler that would share one is called `…Handler`.
     let model_names: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
     for service in &mut services {
@@ -749,6 +775,7 @@ pub fn lower(root: &Value) -> Api {
         types,
         value_fields,
         total_fields,
+        schema_examples,
     };
     api.compute_features();
     api.propagate_bodies();
