@@ -72,6 +72,31 @@ fn examples(api: &Api) -> String {
             }
         }
     }
+    // Error answers: most are shared components, so each distinct example is checked once; the raw count
+    // (once per operation that declares it) is reported too.
+    let mut raw_errors = 0;
+    let mut seen_pointers = std::collections::BTreeSet::new();
+    for service in api.services.iter().filter(|s| !s.hand_written) {
+        for op in &service.operations {
+            for (code, ty, examples) in &op.other_responses {
+                for (name, ptr) in examples {
+                    raw_errors += 1;
+                    if !seen_pointers.insert(ptr.clone()) {
+                        continue;
+                    }
+                    let _ = writeln!(
+                        out,
+                        "({:?}, \"error-{code}\", {:?}, {:?}, |v| whole::<{}>(v)),",
+                        op.operation_id,
+                        name,
+                        ptr,
+                        public_ty(api, ty)
+                    );
+                    count += 1;
+                }
+            }
+        }
+    }
     // Examples on schemas and properties, inline: (`Type.field`, `schema`, `example`, the JSON text).
     let mut seen = std::collections::BTreeSet::new();
     for (label, ty, optional, example) in &api.schema_examples {
@@ -92,10 +117,13 @@ fn examples(api: &Api) -> String {
         );
         count += 1;
     }
-    out.push_str("];\n\n");
     let _ = writeln!(
         out,
-        "#[test]\nfn every_example_round_trips() {{\n    assert_eq!(EXAMPLES.len(), {count});\n    generated_support::run_examples(EXAMPLES);\n}}"
+        "];\n\n/// Error-answer examples counted once per operation that declares them.\nconst RAW_ERROR_EXAMPLES: usize = {raw_errors};\n"
+    );
+    let _ = writeln!(
+        out,
+        "#[test]\nfn every_example_round_trips() {{\n    assert_eq!(EXAMPLES.len(), {count});\n    generated_support::run_examples(EXAMPLES, RAW_ERROR_EXAMPLES);\n}}"
     );
     out
 }

@@ -70,6 +70,8 @@ pub struct Operation {
     pub response_examples: Vec<(String, String)>,
     pub request_examples: Vec<(String, String)>,
     pub deprecated: bool,
+    /// The other (error) answers with JSON examples: (status, type, examples as (name, pointer)).
+    pub other_responses: Vec<(String, Ty, Vec<(String, String)>)>,
     /// The event type of the `text/event-stream` variant (sent with `"stream": true`), if there is one.
     pub stream_event: Option<Ty>,
 }
@@ -264,6 +266,9 @@ impl Api {
                 }
                 if let Some(event) = &op.stream_event {
                     event.named(&mut named);
+                }
+                for (_, ty, _) in &op.other_responses {
+                    ty.named(&mut named);
                 }
                 match &op.response {
                     ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => {

@@ -933,8 +933,31 @@ fn lower_operation(
             .clone();
         Some(lowerer.ty(&schema, &format!("{ctx}Event")))
     });
+    let success_code = success.map(|(code, _)| code.clone());
+    let mut other_responses = Vec::new();
+    for (code, response) in &responses {
+        if Some(code) == success_code.as_ref() {
+            continue;
+        }
+        let base = ref_pointer(response).unwrap_or_else(|| format!("{op_ptr}/responses/{code}"));
+        let media_ptr = format!("{base}/content/application~1json");
+        let response = lowerer.deref(response).clone();
+        let Some(json) = response
+            .get("content")
+            .and_then(|c| c.get("application/json"))
+        else {
+            continue;
+        };
+        let examples = examples_of(lowerer, json, &media_ptr);
+        if examples.is_empty() {
+            continue;
+        }
+        let ty = lowerer.ty(&json["schema"], &format!("{ctx}{}Response", pascal(code)));
+        other_responses.push((code.clone(), ty, examples));
+    }
     let _ = root;
     Operation {
+        other_responses,
         stream_event,
         operation_id: operation_id.to_owned(),
         method_name: method_name.to_owned(),

@@ -153,7 +153,8 @@ fn thousands(n: usize) -> String {
 }
 
 /// Runs every example check; listed examples must fail and unlisted ones must pass.
-pub fn run_examples(table: &[(&str, &str, &str, &str, Check)]) {
+/// `raw_errors` counts error-answer examples once per operation declaring them (the table has each once).
+pub fn run_examples(table: &[(&str, &str, &str, &str, Check)], raw_errors: usize) {
     let listed = known_bad();
     let mut passed = 0;
     let mut listed_failures = 0;
@@ -188,11 +189,15 @@ pub fn run_examples(table: &[(&str, &str, &str, &str, Check)]) {
             (Err(reason), false) => unexpected.push(format!("{key}: {reason}")),
         }
     }
+    let errors = table.iter().filter(|e| e.1.starts_with("error-")).count();
     println!(
-        "{} examples, {} round-trip, {} listed spec defects",
+        "{} examples, {} round-trip, {} listed spec defects ({} distinct error-answer examples, {} counted per operation: {} examples in all)",
         thousands(table.len()),
         thousands(passed),
-        thousands(listed_failures)
+        thousands(listed_failures),
+        thousands(errors),
+        thousands(raw_errors),
+        thousands(table.len() - errors + raw_errors)
     );
     let stale: Vec<&String> = listed
         .iter()

@@ -4,6 +4,74 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// The `error` schema.
+#[cfg(any(
+    feature = "account",
+    feature = "addons",
+    feature = "agent_inference",
+    feature = "apps",
+    feature = "autoscalepools",
+    feature = "balance",
+    feature = "billing_history",
+    feature = "billing_insights",
+    feature = "byoip_prefixes",
+    feature = "cdn",
+    feature = "certificates",
+    feature = "databases",
+    feature = "dedicated_inferences",
+    feature = "domains",
+    feature = "droplets",
+    feature = "firewalls",
+    feature = "floating_ips",
+    feature = "floating_ips_action",
+    feature = "functions",
+    feature = "functions_access_key",
+    feature = "genai",
+    feature = "image_actions",
+    feature = "images",
+    feature = "inference",
+    feature = "invoices",
+    feature = "kubernetes",
+    feature = "load_balancers",
+    feature = "monitoring",
+    feature = "nfs",
+    feature = "one_clicks",
+    feature = "organizations",
+    feature = "partner_attachments",
+    feature = "projects",
+    feature = "regions",
+    feature = "registries",
+    feature = "registry",
+    feature = "reserved_ips",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6",
+    feature = "reserved_ipv6_actions",
+    feature = "security",
+    feature = "sizes",
+    feature = "snapshots",
+    feature = "spaces_key",
+    feature = "ssh_keys",
+    feature = "tags",
+    feature = "uptime",
+    feature = "vector_databases",
+    feature = "volume_actions",
+    feature = "volume_snapshots",
+    feature = "volumes",
+    feature = "vpc_peerings",
+    feature = "vpcnatgateways",
+    feature = "vpcs"
+))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ErrorModel {
+    /// A short identifier corresponding to the HTTP status code returned. For  example, the ID for a response returning a 404 status code would be "not_found."
+    pub id: String,
+    /// A message providing additional information about the error, including  details to help resolve it when possible.
+    pub message: String,
+    /// Optionally, some endpoints may include a request ID that should be  provided when reporting bugs or opening support tickets to help  identify the issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
 /// The `chat_completion_request` schema.
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -259,6 +259,17 @@ ACTIONFAILED => "ACTION_FAILED",
 }
 }
 
+/// A standard NFS API error response object.
+///
+/// Schema `nfs_api_error`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct NfsApiError {
+    /// A service-defined error code.
+    pub code: String,
+    /// A human-readable description of the error.
+    pub message: String,
+}
+
 /// Payload for creating a new access point on a share.
 ///
 /// Schema `access_point_request`.

@@ -70,6 +70,18 @@ pub struct TagsMetadata {
     pub last_tagged_uri: Option<String>,
 }
 
+/// The `error_with_root_causes` schema.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ErrorWithRootCauses {
+    /// A message providing information about the error.
+    pub error: String,
+    /// A list of error messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<String>>,
+    /// A list of underlying causes for the error, including details to help  resolve it when possible.
+    pub root_causes: Vec<String>,
+}
+
 /// The `tags_resource` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TagsResource {
