@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use oxido::{Client, RetryPolicy};
 
+use crate::memory::process_cpu_time;
 use crate::stats::{LoopResult, join_samples};
 use crate::target::Target;
 
@@ -14,6 +15,11 @@ use crate::target::Target;
 const WARMUP_CALLS: usize = 200;
 /// Upper bound on measured calls per loop, whatever the time budget.
 const MAX_CALLS: usize = 5_000_000;
+
+/// Process CPU time used since `before`.
+fn cpu_spent(before: Option<Duration>) -> Option<Duration> {
+    process_cpu_time()?.checked_sub(before?)
+}
 
 /// An SDK client for `target`, with retries off so a failure is counted rather than hidden.
 pub fn sdk_client(target: &Target) -> Result<Client, oxido::Error> {
@@ -37,6 +43,7 @@ pub async fn sdk_get_sequential(target: &Target, budget: Duration) -> Result<Loo
     }
     let mut latencies = Vec::new();
     let mut errors = 0;
+    let cpu_before = process_cpu_time();
     let started = Instant::now();
     while started.elapsed() < budget && latencies.len() < MAX_CALLS {
         let before = Instant::now();
@@ -45,12 +52,9 @@ pub async fn sdk_get_sequential(target: &Target, budget: Duration) -> Result<Loo
             _ => errors += 1,
         }
     }
-    Ok(LoopResult::from_samples(
-        "sdk_get_sequential",
-        latencies,
-        errors,
-        started.elapsed(),
-    ))
+    let elapsed = started.elapsed();
+    let cpu = cpu_spent(cpu_before);
+    Ok(LoopResult::from_samples("sdk_get_sequential", latencies, errors, elapsed).with_cpu(cpu))
 }
 
 /// `in_flight` tasks sharing one `Client`, each calling `droplet_actions().get` back to back for `budget`.
@@ -127,6 +131,7 @@ pub async fn bare_reqwest_get_sequential(
     }
     let mut latencies = Vec::new();
     let mut errors = 0;
+    let cpu_before = process_cpu_time();
     let started = Instant::now();
     while started.elapsed() < budget && latencies.len() < MAX_CALLS {
         let before = Instant::now();
@@ -135,12 +140,12 @@ pub async fn bare_reqwest_get_sequential(
             None => errors += 1,
         }
     }
-    Ok(LoopResult::from_samples(
-        "bare_reqwest_get_sequential",
-        latencies,
-        errors,
-        started.elapsed(),
-    ))
+    let elapsed = started.elapsed();
+    let cpu = cpu_spent(cpu_before);
+    Ok(
+        LoopResult::from_samples("bare_reqwest_get_sequential", latencies, errors, elapsed)
+            .with_cpu(cpu),
+    )
 }
 
 /// The outcome of streaming a whole action history through the SDK.

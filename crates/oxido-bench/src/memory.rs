@@ -18,6 +18,27 @@ fn status_field_kib(field: &str) -> Option<u64> {
     })
 }
 
+/// User plus system CPU time this process has used so far; `None` if it cannot be read.
+pub fn process_cpu_time() -> Option<std::time::Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: as in `children_peak_rss_kib`: getrusage fills the local it points to, read only on success.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    let micros = |time: libc::timeval| {
+        u64::try_from(time.tv_sec)
+            .ok()?
+            .checked_mul(1_000_000)?
+            .checked_add(u64::try_from(time.tv_usec).ok()?)
+    };
+    Some(std::time::Duration::from_micros(
+        micros(usage.ru_utime)?.checked_add(micros(usage.ru_stime)?)?,
+    ))
+}
+
 /// Largest peak resident set size among the child processes waited for so far, in KiB.
 pub fn children_peak_rss_kib() -> Option<u64> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();

@@ -98,6 +98,24 @@ impl Report {
         if let Some(ratio) = self.sdk_overhead_ratio {
             out += &format!("\nSDK mean latency / bare reqwest mean latency: {ratio:.2}x\n");
         }
+        let sequential = |name: &str| self.scenarios.iter().find(|row| row.name == name);
+        if let (Some(sdk), Some(bare)) = (
+            sequential("sdk_get_sequential"),
+            sequential("bare_reqwest_get_sequential"),
+        ) {
+            if let (Some(sdk_cpu), Some(bare_cpu)) = (sdk.cpu_us_per_call, bare.cpu_us_per_call) {
+                out += &format!(
+                    "process CPU per sequential get: SDK {sdk_cpu:.1} us, bare reqwest {bare_cpu:.1} us ({:.2}x)\n",
+                    sdk_cpu / bare_cpu.max(f64::MIN_POSITIVE)
+                );
+            }
+            if bare.calls_per_sec > 0.0 {
+                out += &format!(
+                    "SDK calls/s / bare reqwest calls/s: {:.2}\n",
+                    sdk.calls_per_sec / bare.calls_per_sec
+                );
+            }
+        }
         if let Some(stream) = &self.list_stream {
             out += &format!(
                 "stream of {} actions at per_page {}: median {:.1} ms, min {:.1} ms over {} runs ({:.0} actions/s)\n",

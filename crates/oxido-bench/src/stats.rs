@@ -41,6 +41,11 @@ pub struct LoopResult {
     pub p99_us: f64,
     /// Operations that failed (any error); a healthy run reports 0.
     pub errors: u64,
+    /// Process CPU time (user + system) per completed operation, microseconds, for the sequential client
+    /// loops. Against `--base-url` the process is the client alone; with the in-process emulator it
+    /// includes the emulator's share of each call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_us_per_call: Option<f64>,
 }
 
 impl LoopResult {
@@ -76,7 +81,17 @@ impl LoopResult {
             p50_us: round(percentile_us(&latencies, 0.50), 1),
             p99_us: round(percentile_us(&latencies, 0.99), 1),
             errors,
+            cpu_us_per_call: None,
         }
+    }
+
+    /// Records `cpu` (process CPU time spent in the measured window) as a per-call figure.
+    #[must_use]
+    pub fn with_cpu(mut self, cpu: Option<Duration>) -> Self {
+        self.cpu_us_per_call = cpu
+            .filter(|_| self.calls > 0)
+            .map(|cpu| round(cpu.as_secs_f64() * 1e6 / self.calls as f64, 1));
+        self
     }
 }
 

@@ -143,6 +143,15 @@ impl<T: Send + 'static> ListBuilder<T> {
 
     /// Every page from the starting one, as a stream; see [`ListBuilder::into_stream`].
     pub fn into_pages(self) -> ListStream<Page<T>> {
+        let pages = self.into_responses().map_ok(Response::into_value);
+        ListStream {
+            inner: pages.boxed(),
+        }
+    }
+
+    /// Every page from the starting one with the status, headers and body the API sent for it; see
+    /// [`ListBuilder::into_stream`].
+    pub fn into_responses(self) -> ListStream<Response<Page<T>>> {
         let state = PagerState {
             client: self.client.clone(),
             decode: self.decode,
@@ -200,7 +209,9 @@ struct PagerState<T> {
     page_size: u64,
 }
 
-async fn next_page<T>(mut state: PagerState<T>) -> Result<Option<(Page<T>, PagerState<T>)>, Error> {
+async fn next_page<T>(
+    mut state: PagerState<T>,
+) -> Result<Option<(Response<Page<T>>, PagerState<T>)>, Error> {
     if let Some(err) = state.pending_error.take() {
         return Err(err);
     }
@@ -223,7 +234,7 @@ async fn next_page<T>(mut state: PagerState<T>) -> Result<Option<(Page<T>, Pager
             Err(err) => state.pending_error = Some(err),
         }
     }
-    Ok(Some((page, state)))
+    Ok(Some((Response::from_raw(response, page), state)))
 }
 
 /// Why following `next` would never end, if it would not: a link already fetched, an empty page that still

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{REFERENCE_ACTION, client_for};
+use futures::TryStreamExt;
 use oxido::{DropletAction, TagAction};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -94,6 +95,16 @@ async fn posts_and_pages_with_response_keep_the_body() {
     assert_eq!(page.value.items.len(), 1);
     assert_eq!(page.value.total(), Some(1));
     assert_eq!(page.json().expect("json")["extra"], true);
+    let pages: Vec<_> = client
+        .droplet_actions()
+        .list(3164444)
+        .into_responses()
+        .try_collect()
+        .await
+        .expect("one page");
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].value.items.len(), 1);
+    assert_eq!(pages[0].json().expect("json")["extra"], true);
 }
 
 #[test]

@@ -1,7 +1,12 @@
 //! The rate-limit headers the API sends with every answer.
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 use jiff::Timestamp;
+
+// Names made once: looking a header up by `&str` parses and validates the name on every call.
+const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 
 /// A snapshot of the rate-limit headers of one response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,9 +23,9 @@ impl RateLimit {
     /// Reads the three headers; `None` when any of them is missing or not a number.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         Some(Self {
-            limit: header_number(headers, "ratelimit-limit")?,
-            remaining: header_number(headers, "ratelimit-remaining")?,
-            reset: header_number(headers, "ratelimit-reset")?,
+            limit: header_number(headers, &LIMIT)?,
+            remaining: header_number(headers, &REMAINING)?,
+            reset: header_number(headers, &RESET)?,
         })
     }
 
@@ -37,7 +42,7 @@ impl RateLimit {
     }
 }
 
-fn header_number(headers: &HeaderMap, name: &str) -> Option<u64> {
+fn header_number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 

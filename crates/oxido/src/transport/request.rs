@@ -228,11 +228,16 @@ impl ApiRequest {
     pub(crate) fn url_below(&self, base: &Url) -> Result<Url, Error> {
         let mut url = base.clone();
         let prefix = base.path().trim_end_matches('/');
-        let mut path = String::with_capacity(prefix.len() + self.path.len());
-        path.push_str(prefix);
-        path.push_str(&self.path);
-        url.set_path(&path);
-        if url.path() != path && normalised_path(&path) != url.path() {
+        let joined;
+        // Most base URLs have no path prefix: then the request's own path is used without a copy.
+        let path = if prefix.is_empty() {
+            self.path.as_str()
+        } else {
+            joined = format!("{prefix}{}", self.path);
+            joined.as_str()
+        };
+        url.set_path(path);
+        if url.path() != path && normalised_path(path) != url.path() {
             return Err(Error::invalid_argument(
                 "path",
                 format!(
@@ -242,7 +247,9 @@ impl ApiRequest {
                 ),
             ));
         }
-        url.set_query(self.encoded_query().as_deref());
+        if let Some(query) = self.encoded_query() {
+            url.set_query(Some(&query));
+        }
         Ok(url)
     }
 

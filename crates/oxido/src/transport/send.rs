@@ -376,7 +376,12 @@ fn on_answer(
     };
     // An error body is parsed once, here, for both the trace and the error.
     let parsed = (!success).then(|| ErrorBody::parse(&body));
-    let request_id = error_body::request_id(&headers, parsed.as_ref());
+    // Only traces show a success's request id; skip the lookup and copy when nobody listens.
+    let traced =
+        !span.is_disabled() || tracing::event_enabled!(target: "oxido", tracing::Level::DEBUG);
+    let request_id = traced
+        .then(|| error_body::request_id(&headers, parsed.as_ref()))
+        .flatten();
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
