@@ -756,6 +756,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
             out,
             "/// Every page, fetched as the stream is read.\npub fn into_pages(self) -> crate::ListStream<Page<{output}>> {{ self.call.into_pages() }}\n"
         );
+        let _ = writeln!(
+            out,
+            "/// Every page with its status, headers and body as the API sent them.\npub fn into_responses(self) -> crate::ListStream<crate::Response<Page<{output}>>> {{ self.call.into_responses() }}\n"
+        );
         out.push_str("}\n\n");
         let _ = writeln!(
             out,

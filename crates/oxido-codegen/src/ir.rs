@@ -12,7 +12,7 @@ pub struct Api {
     pub total_fields: usize,
     /// Examples given on schemas and properties: (label such as `Droplet.id`, type, whether the field is
     /// an `Option`, the example).
-    pub schema_examples: Vec<(String, Ty, bool, serde_json::Value)>,
+    pub schema_examples: Vec<SchemaExample>,
 }
 
 /// One handler (`client.droplets()`), from one operationId prefix.
@@ -71,7 +71,7 @@ pub struct Operation {
     pub request_examples: Vec<(String, String)>,
     pub deprecated: bool,
     /// The other (error) answers with JSON examples: (status, type, examples as (name, pointer)).
-    pub other_responses: Vec<(String, Ty, Vec<(String, String)>)>,
+    pub other_responses: Vec<OtherResponse>,
     /// The event type of the `text/event-stream` variant (sent with `"stream": true`), if there is one.
     pub stream_event: Option<Ty>,
 }
@@ -81,6 +81,13 @@ impl Operation {
         matches!(self.response, ResponseKind::Page { .. })
     }
 }
+
+/// A non-success answer with JSON examples: (status, type, examples as (name, JSON pointer)).
+pub type OtherResponse = (String, Ty, Vec<(String, String)>);
+
+/// An example given on a schema or property: (label such as `Droplet.id`, type, whether the field is an
+/// `Option`, the example).
+pub type SchemaExample = (String, Ty, bool, serde_json::Value);
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ParamKind {

@@ -54,7 +54,7 @@ pub struct Lowerer<'a> {
     building: Vec<usize>,
     pub value_fields: usize,
     pub total_fields: usize,
-    pub schema_examples: Vec<(String, Ty, bool, Value)>,
+    pub schema_examples: Vec<SchemaExample>,
 }
 
 fn schemas(root: &Value) -> &Map<String, Value> {
@@ -588,7 +588,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub fn finish(self) -> (Vec<TypeDef>, usize, usize, Vec<(String, Ty, bool, Value)>) {
+    pub fn finish(self) -> (Vec<TypeDef>, usize, usize, Vec<SchemaExample>) {
         (
             self.types,
             self.value_fields,

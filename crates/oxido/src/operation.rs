@@ -369,6 +369,11 @@ impl<T: Send + 'static> ListCall<T> {
     pub fn into_pages(self) -> ListStream<Page<T>> {
         self.into_list().into_pages()
     }
+
+    /// Every page from the starting one with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> ListStream<Response<Page<T>>> {
+        self.into_list().into_responses()
+    }
 }
 
 impl<T: Send + 'static> IntoFuture for ListCall<T> {

@@ -1301,6 +1301,11 @@ impl AppsListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<App>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<App>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for AppsListRequest {
@@ -1382,6 +1387,11 @@ impl AppsListDeploymentsRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<AppsDeployment>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AppsDeployment>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for AppsListDeploymentsRequest {
@@ -1446,6 +1456,11 @@ impl AppsListEventsRequest {
     /// Every page, fetched as the stream is read.
     pub fn into_pages(self) -> crate::ListStream<Page<AppEvent>> {
         self.call.into_pages()
+    }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AppEvent>>> {
+        self.call.into_responses()
     }
 }
 
@@ -1525,6 +1540,11 @@ impl AppsListJobInvocationsRequest {
     /// Every page, fetched as the stream is read.
     pub fn into_pages(self) -> crate::ListStream<Page<AppJobInvocation>> {
         self.call.into_pages()
+    }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AppJobInvocation>>> {
+        self.call.into_responses()
     }
 }
 

@@ -223,6 +223,11 @@ impl AutoscalepoolsListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<AutoscalePool>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AutoscalePool>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for AutoscalepoolsListRequest {

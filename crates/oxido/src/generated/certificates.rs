@@ -148,6 +148,11 @@ impl CertificatesListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<Certificate>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Certificate>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for CertificatesListRequest {

@@ -363,6 +363,11 @@ impl DedicatedInferencesListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<DedicatedInference>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<DedicatedInference>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for DedicatedInferencesListRequest {
@@ -422,6 +427,13 @@ impl DedicatedInferencesListAcceleratorsRequest {
     /// Every page, fetched as the stream is read.
     pub fn into_pages(self) -> crate::ListStream<Page<DedicatedInferenceAccelerator>> {
         self.call.into_pages()
+    }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(
+        self,
+    ) -> crate::ListStream<crate::Response<Page<DedicatedInferenceAccelerator>>> {
+        self.call.into_responses()
     }
 }
 

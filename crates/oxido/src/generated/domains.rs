@@ -295,6 +295,11 @@ impl DomainsListRecordsRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<DomainRecord>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<DomainRecord>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for DomainsListRecordsRequest {

@@ -550,6 +550,11 @@ impl DropletsListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<Droplet>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Droplet>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for DropletsListRequest {

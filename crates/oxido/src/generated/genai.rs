@@ -2762,6 +2762,11 @@ impl GenaiListAgentsRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<ApiAgentPublic>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiAgentPublic>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListAgentsRequest {
@@ -2838,6 +2843,11 @@ impl GenaiListAgentsByWorkspaceRequest {
     /// Every page, fetched as the stream is read.
     pub fn into_pages(self) -> crate::ListStream<Page<ApiAgent>> {
         self.call.into_pages()
+    }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiAgent>>> {
+        self.call.into_responses()
     }
 }
 
@@ -3153,6 +3163,11 @@ impl GenaiListModelCatalogRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<ApiModelCatalogEntry>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiModelCatalogEntry>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListModelCatalogRequest {
@@ -3368,6 +3383,11 @@ impl GenaiListModelsRequest {
     /// Every page, fetched as the stream is read.
     pub fn into_pages(self) -> crate::ListStream<Page<ApiModelPublic>> {
         self.call.into_pages()
+    }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiModelPublic>>> {
+        self.call.into_responses()
     }
 }
 

@@ -283,6 +283,11 @@ impl ImagesListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<Image>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Image>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for ImagesListRequest {

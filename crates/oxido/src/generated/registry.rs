@@ -675,6 +675,11 @@ impl RegistryListRepositoriesV2Request {
     pub fn into_pages(self) -> crate::ListStream<Page<RepositoryV2>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<RepositoryV2>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for RegistryListRepositoriesV2Request {

@@ -143,6 +143,11 @@ impl SnapshotsListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<Snapshots>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Snapshots>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for SnapshotsListRequest {

@@ -189,6 +189,11 @@ impl SpacesKeyListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<Key>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Key>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for SpacesKeyListRequest {

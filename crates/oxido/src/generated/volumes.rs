@@ -200,6 +200,11 @@ impl VolumesListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<VolumeFull>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VolumeFull>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for VolumesListRequest {

@@ -159,6 +159,11 @@ impl VpcPeeringsListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<VpcPeering>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VpcPeering>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for VpcPeeringsListRequest {

@@ -179,6 +179,11 @@ impl VpcnatgatewaysListRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<VpcNatGatewayGet>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VpcNatGatewayGet>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for VpcnatgatewaysListRequest {

@@ -254,6 +254,11 @@ impl VpcsListMembersRequest {
     pub fn into_pages(self) -> crate::ListStream<Page<VpcMember>> {
         self.call.into_pages()
     }
+
+    /// Every page with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VpcMember>>> {
+        self.call.into_responses()
+    }
 }
 
 impl std::future::IntoFuture for VpcsListMembersRequest {
