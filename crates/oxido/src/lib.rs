@@ -44,7 +44,9 @@ pub mod __bench;
 mod client;
 mod decode;
 mod error;
+mod generated;
 mod models;
+mod operation;
 mod pagination;
 mod resources;
 mod response;
@@ -57,10 +59,12 @@ pub use client::{
     DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES, TOKEN_ENV_VARS,
 };
 pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
+pub use generated::*;
 pub use models::{
     Action, ActionStatus, ActionType, BackupPlan, BackupPolicy, DropletAction, ImageRef, Links,
     Meta, Page, PageLinks, Region, TagAction, Weekday,
 };
+pub use operation::{BoxFuture, Call, ListCall};
 pub use pagination::{ListBuilder, ListStream, MAX_PER_PAGE};
 pub use resources::{Actions, DropletActions};
 pub use response::Response;

@@ -202,7 +202,7 @@ impl Wait {
         Self::with_request(client, Ok(request))
     }
 
-    fn with_request(client: Client, request: Result<ApiRequest, Error>) -> Self {
+    pub(crate) fn with_request(client: Client, request: Result<ApiRequest, Error>) -> Self {
         Self {
             client,
             request,

@@ -4,7 +4,7 @@ mod action;
 pub(crate) mod droplet_action;
 mod page;
 mod region;
-mod string_enum;
+pub(crate) mod string_enum;
 
 pub use action::{Action, ActionStatus, ActionType};
 pub use droplet_action::{BackupPlan, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};

@@ -1,0 +1,225 @@
+//! Generates oxido's SDK code from the vendored OpenAPI description.
+//!
+//! `cargo run -p oxido-codegen` rewrites the generated files; `cargo run -p oxido-codegen -- --check` writes
+//! nothing and exits 1 naming every file whose committed content differs.
+
+mod defects;
+mod doc;
+mod emit_docs;
+mod emit_rust;
+mod emit_tests;
+mod ir;
+mod lower;
+mod naming;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+const FEATURES_BEGIN: &str = "# BEGIN generated features (cargo run -p oxido-codegen)\n";
+const FEATURES_END: &str = "# END generated features\n";
+
+fn main() -> ExitCode {
+    // The spec nests deeply; lowering recurses along it.
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(run)
+        .expect("spawn the generator thread")
+        .join()
+        .unwrap_or(ExitCode::from(3))
+}
+
+fn run() -> ExitCode {
+    let check = std::env::args().skip(1).any(|a| a == "--check");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let spec_path = root.join("spec/digitalocean-openapi.json");
+    let spec: serde_json::Value = match std::fs::read(&spec_path)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
+    {
+        Ok(spec) => spec,
+        Err(err) => {
+            eprintln!("oxido-codegen: cannot read {}: {err}", spec_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let api = lower::lower(&spec);
+    report(&api);
+
+    let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+    let generated = root.join("crates/oxido/src/generated");
+    for (name, source) in emit_rust::emit(&api) {
+        outputs.push((generated.join(name), source));
+    }
+    for (name, source) in emit_tests::emit(&api) {
+        outputs.push((root.join("crates/oxido/tests").join(name), source));
+    }
+    let mut formatted = Vec::new();
+    for (path, source) in outputs {
+        match rustfmt(&root, &source) {
+            Ok(text) => formatted.push((path, text)),
+            Err(err) => {
+                eprintln!("oxido-codegen: rustfmt failed on {}: {err}", path.display());
+                let _ = std::fs::create_dir_all(std::env::temp_dir().join("oxido-codegen"));
+                let dump = std::env::temp_dir()
+                    .join("oxido-codegen")
+                    .join(path.file_name().unwrap_or_default());
+                let _ = std::fs::write(&dump, &source);
+                eprintln!(
+                    "oxido-codegen: unformatted source left in {}",
+                    dump.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    formatted.push((root.join("docs/operations.md"), emit_docs::emit(&api)));
+    let manifest = root.join("crates/oxido/Cargo.toml");
+    match std::fs::read_to_string(&manifest) {
+        Ok(text) => formatted.push((manifest, with_features(&text, &api))),
+        Err(err) => {
+            eprintln!("oxido-codegen: cannot read {}: {err}", manifest.display());
+            return ExitCode::from(2);
+        }
+    }
+
+    let mut differing = Vec::new();
+    let stale = stale_files(&generated, &formatted);
+    for (path, text) in &formatted {
+        let same = std::fs::read_to_string(path).is_ok_and(|old| &old == text);
+        if same {
+            continue;
+        }
+        if check {
+            differing.push(path.clone());
+        } else {
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if let Err(err) = std::fs::write(path, text) {
+                eprintln!("oxido-codegen: cannot write {}: {err}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    for path in stale {
+        if check {
+            differing.push(path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    if check && !differing.is_empty() {
+        eprintln!(
+            "oxido-codegen: the committed generated code differs from the spec's; run `cargo run -p oxido-codegen`:"
+        );
+        for path in &differing {
+            eprintln!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
+        }
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "oxido-codegen: {} files {}",
+        formatted.len(),
+        if check { "up to date" } else { "written" }
+    );
+    ExitCode::SUCCESS
+}
+
+fn report(api: &ir::Api) {
+    let operations: usize = api.services.iter().map(|s| s.operations.len()).sum();
+    let generated: usize = api
+        .services
+        .iter()
+        .filter(|s| !s.hand_written)
+        .map(|s| s.operations.len())
+        .sum();
+    let types = api
+        .types
+        .iter()
+        .filter(|t| !matches!(t.kind, ir::TypeKind::Existing(_)) && !t.features.is_empty())
+        .count();
+    let unreached = api
+        .types
+        .iter()
+        .filter(|t| t.features.is_empty() && !matches!(t.kind, ir::TypeKind::Existing(_)))
+        .count();
+    eprintln!(
+        "oxido-codegen: {} handlers, {operations} operations ({generated} generated), {types} types ({unreached} unreached by any operation), {} of {} fields fall back to serde_json::Value ({:.2}%)",
+        api.services.len(),
+        api.value_fields,
+        api.total_fields,
+        100.0 * api.value_fields as f64 / api.total_fields.max(1) as f64
+    );
+}
+
+/// Generated files on disk that this run would not write (a removed service or type group).
+fn stale_files(generated: &Path, outputs: &[(PathBuf, String)]) -> Vec<PathBuf> {
+    let mut stale = Vec::new();
+    for dir in [generated.to_path_buf(), generated.join("types")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "rs")
+                && !outputs.iter().any(|(p, _)| p == &path)
+            {
+                stale.push(path);
+            }
+        }
+    }
+    stale
+}
+
+fn rustfmt(root: &Path, source: &str) -> Result<String, String> {
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .current_dir(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start rustfmt: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let input = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    let _ = writer.join();
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr)
+            .chars()
+            .take(4000)
+            .collect());
+    }
+    String::from_utf8(output.stdout).map_err(|e| e.to_string())
+}
+
+/// The manifest with its generated `[features]` table replaced.
+fn with_features(manifest: &str, api: &ir::Api) -> String {
+    let services: Vec<&str> = api
+        .services
+        .iter()
+        .filter(|s| !s.hand_written)
+        .map(|s| s.handler.as_str())
+        .collect();
+    let mut table = String::from(FEATURES_BEGIN);
+    table.push_str("[features]\n");
+    table.push_str("default = [\n");
+    for s in &services {
+        table.push_str(&format!("    \"{s}\",\n"));
+    }
+    table.push_str("]\n");
+    for s in &services {
+        table.push_str(&format!("{s} = []\n"));
+    }
+    table.push_str(FEATURES_END);
+    match (manifest.find(FEATURES_BEGIN), manifest.find(FEATURES_END)) {
+        (Some(start), Some(end)) => format!(
+            "{}{table}{}",
+            &manifest[..start],
+            &manifest[end + FEATURES_END.len()..]
+        ),
+        _ => format!("{}\n{table}", manifest.trim_end()),
+    }
+}

@@ -1,0 +1,550 @@
+//! The small runtime that generated operations call: building requests, sending them through the transport
+//! and decoding the answer. Generated code never touches the transport directly, so a transport change is
+//! absorbed here.
+//!
+//! Per-operation code is plain, non-generic request building; the generic functions below are instantiated
+//! once per response type, which keeps the build of 650 operations fast.
+
+// With only some services enabled (`--no-default-features --features droplets`), some helpers are unused.
+#![allow(dead_code)]
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+pub(crate) use http::Method;
+
+pub(crate) use crate::error::Error;
+pub(crate) use crate::models::Page;
+use crate::models::{Links, Meta};
+use crate::pagination::{ListBuilder, ListStream};
+use crate::response::Response;
+use crate::text::one_line_clipped;
+pub(crate) use crate::transport::{ApiRequest, Host};
+use crate::transport::{EventStream, encode_segment, execute};
+
+pub(crate) mod table;
+
+/// The future every operation returns: boxed, so no per-operation state machine is compiled.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
+
+/// A request to the API host without query or body.
+pub(crate) fn request(operation: &'static str, method: Method, path: String) -> ApiRequest {
+    ApiRequest::new(operation, method, path)
+}
+
+/// Percent-encodes one path segment, refusing an empty value (or `.`/`..`) by name.
+pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> {
+    encode_segment(name, value)
+}
+
+/// Checks a whole URL given by the caller (a presigned upload URL).
+pub(crate) fn absolute_url(name: &'static str, value: &str) -> Result<String, Error> {
+    let url = url::Url::parse(value)
+        .map_err(|err| Error::invalid_argument(name, format!("not a URL: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::invalid_argument(
+            name,
+            "the scheme must be http or https",
+        ));
+    }
+    Ok(url.into())
+}
+
+/// Adds the request body as JSON.
+pub(crate) fn json_body<B: Serialize>(request: ApiRequest, body: &B) -> Result<ApiRequest, Error> {
+    request.with_json_body(body)
+}
+
+/// Adds the request body as JSON with `"stream": true`, for the server-sent-events variant of an operation.
+pub(crate) fn stream_json_body<B: Serialize>(
+    request: ApiRequest,
+    body: &B,
+) -> Result<ApiRequest, Error> {
+    let mut value = serde_json::to_value(body).map_err(|err| {
+        Error::invalid_argument("body", format!("could not be encoded as JSON: {err}"))
+    })?;
+    match value.as_object_mut() {
+        Some(fields) => {
+            fields.insert("stream".to_owned(), serde_json::Value::Bool(true));
+        }
+        None => return Err(Error::invalid_argument("body", "must be a JSON object")),
+    }
+    request
+        .with_accept("text/event-stream")
+        .with_json_body(&value)
+}
+
+/// Adds a raw body with its content type.
+pub(crate) fn bytes_body(
+    request: ApiRequest,
+    body: Bytes,
+    content_type: &'static str,
+) -> ApiRequest {
+    request.with_bytes_body(body, content_type)
+}
+
+/// Asks for a non-JSON answer.
+pub(crate) fn accept(request: ApiRequest, accept: &'static str) -> ApiRequest {
+    request.with_accept(accept)
+}
+
+/// Sends the request to another host than the API's.
+pub(crate) fn host(request: ApiRequest, host: Host) -> ApiRequest {
+    request.with_host(host)
+}
+
+/// Adds a fixed request header; `name` is lower case.
+pub(crate) fn header(request: ApiRequest, name: &'static str, value: &'static str) -> ApiRequest {
+    request.with_header(
+        http::HeaderName::from_static(name),
+        http::HeaderValue::from_static(value),
+    )
+}
+
+/// Adds one query parameter per value.
+#[allow(dead_code)] // no operation has a required list parameter today
+pub(crate) fn query_list(mut request: ApiRequest, name: &str, values: &[&str]) -> ApiRequest {
+    for value in values {
+        request = request.with_query(name, value);
+    }
+    request
+}
+
+/// Opens the server-sent-events answer of `request`, each event decoded as `T`.
+pub(crate) fn open_stream<T: DeserializeOwned + Send + 'static>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+) -> BoxFuture<EventStream<T>> {
+    Box::pin(
+        async move { EventStream::open(&client, request?, crate::decode::decode_json::<T>).await },
+    )
+}
+
+type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
+
+/// One operation, ready to send: `.await` it or call [`Call::send`].
+#[must_use = "a request does nothing until it is sent"]
+pub struct Call<T> {
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
+    decode: Decoder<T>,
+}
+
+impl<T> fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field(
+                "request",
+                &self.request.as_ref().map(ApiRequest::path_and_query),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Call<T> {
+    /// The whole answer is `T`.
+    pub(crate) fn json(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
+        Self {
+            client,
+            request,
+            key: "",
+            decode: decode_whole,
+        }
+    }
+
+    /// The answer is `{"key": T}`.
+    pub(crate) fn member(
+        client: crate::Client,
+        request: Result<ApiRequest, Error>,
+        key: &'static str,
+    ) -> Self {
+        Self {
+            client,
+            request,
+            key,
+            decode: decode_member,
+        }
+    }
+}
+
+impl Call<()> {
+    /// The answer has no body worth reading (204).
+    pub(crate) fn empty(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |_, _, _| Ok(()),
+        }
+    }
+}
+
+impl Call<String> {
+    /// The answer is text (YAML, CSV).
+    pub(crate) fn text(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |operation, body, _| {
+                String::from_utf8(body.to_vec()).map_err(|_| Error::Decode {
+                    operation,
+                    path: String::new(),
+                    message: "the text answer is not UTF-8".to_owned(),
+                })
+            },
+        }
+    }
+}
+
+impl Call<Bytes> {
+    /// The answer is binary (PDF).
+    pub(crate) fn bytes(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |_, body, _| Ok(Bytes::copy_from_slice(body)),
+        }
+    }
+}
+
+impl<T: Send + 'static> Call<T> {
+    pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Sends the request and decodes the answer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an argument refused before sending; otherwise any failure of the call.
+    pub fn send(self) -> BoxFuture<T> {
+        Box::pin(run(self.client, self.request, self.key, self.decode))
+    }
+
+    /// Sends the request and returns the decoded value together with the status, headers and body exactly
+    /// as the API sent them.
+    ///
+    /// # Errors
+    /// As [`Call::send`].
+    pub fn send_with_response(self) -> BoxFuture<Response<T>> {
+        Box::pin(run_with_response(
+            self.client,
+            self.request,
+            self.key,
+            self.decode,
+        ))
+    }
+}
+
+async fn run_with_response<T>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
+    decode: Decoder<T>,
+) -> Result<Response<T>, Error> {
+    let request = request?;
+    let response = execute(&client.inner, &request).await?;
+    let value = decode(request.operation, &response.body, key)?;
+    Ok(Response::from_raw(response, value))
+}
+
+async fn run<T>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
+    decode: Decoder<T>,
+) -> Result<T, Error> {
+    let request = request?;
+    let response = execute(&client.inner, &request).await?;
+    decode(request.operation, &response.body, key)
+}
+
+impl<T: Send + 'static> IntoFuture for Call<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<T>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// A list operation: `.await` it (or [`ListCall::send`]) for one page, or [`ListCall::into_stream`] for
+/// every item.
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListCall<T> {
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+    decode: fn(&'static str, &[u8]) -> Result<Page<T>, Error>,
+    per_page: Option<u32>,
+    page: Option<u32>,
+}
+
+impl<T> fmt::Debug for ListCall<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListCall")
+            .field(
+                "request",
+                &self.request.as_ref().map(ApiRequest::path_and_query),
+            )
+            .field("per_page", &self.per_page)
+            .field("page", &self.page)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> ListCall<T> {
+    pub(crate) fn new(
+        client: crate::Client,
+        request: Result<ApiRequest, Error>,
+        decode: fn(&'static str, &[u8]) -> Result<Page<T>, Error>,
+    ) -> Self {
+        Self {
+            client,
+            request,
+            decode,
+            per_page: None,
+            page: None,
+        }
+    }
+
+    pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Items per page, 1 to 200 (the API's default is 20).
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.per_page = Some(per_page);
+        self
+    }
+
+    /// The page to fetch (or to start streaming from), 1 or greater.
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    fn into_list(self) -> ListBuilder<T> {
+        let mut list = ListBuilder::new(self.client, self.request, self.decode);
+        if let Some(per_page) = self.per_page {
+            list = list.per_page(per_page);
+        }
+        if let Some(page) = self.page {
+            list = list.page(page);
+        }
+        list
+    }
+
+    /// Fetches the one page this request describes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an argument refused before sending; otherwise any failure of the call.
+    pub fn send(self) -> BoxFuture<Page<T>> {
+        Box::pin(self.into_list().send())
+    }
+
+    /// Fetches the one page with the status, headers and body exactly as the API sent them.
+    ///
+    /// # Errors
+    /// As [`ListCall::send`].
+    pub fn send_with_response(self) -> BoxFuture<Response<Page<T>>> {
+        Box::pin(self.into_list().send_with_response())
+    }
+
+    /// Every item of every page from the starting one, fetched as the stream is read.
+    pub fn into_stream(self) -> ListStream<T> {
+        self.into_list().into_stream()
+    }
+
+    /// Every page from the starting one, as a stream.
+    pub fn into_pages(self) -> ListStream<Page<T>> {
+        self.into_list().into_pages()
+    }
+
+    /// Every page from the starting one with its status, headers and body as the API sent them.
+    pub fn into_responses(self) -> ListStream<Response<Page<T>>> {
+        self.into_list().into_responses()
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for ListCall<T> {
+    type Output = Result<Page<T>, Error>;
+    type IntoFuture = BoxFuture<Page<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Decoding
+
+const DETAIL_CHARS: usize = 300;
+
+fn decode_error(
+    operation: &'static str,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
+    Error::Decode {
+        operation,
+        path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
+        message: one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
+    }
+}
+
+fn decode_whole<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    _key: &'static str,
+) -> Result<T, Error> {
+    crate::decode::decode_json(operation, body)
+}
+
+/// Decodes `{"key": T, ...}` into `T` without building the rest.
+fn decode_member<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    let found = EnvelopeSeed::<T> {
+        key,
+        marker: PhantomData,
+    }
+    .deserialize(tracked)
+    .map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })?;
+    found.ok_or_else(|| Error::Decode {
+        operation,
+        path: String::new(),
+        message: format!("the answer has no `{key}` member"),
+    })
+}
+
+struct EnvelopeSeed<T> {
+    key: &'static str,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` member", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if name == self.key && found.is_none() {
+                found = Some(map.next_value::<T>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Decodes one page `{"key": [T], "links": …, "meta": …}`.
+pub(crate) fn page<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<Page<T>, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    let (items, links, meta) = PageSeed::<T> {
+        key,
+        marker: PhantomData,
+    }
+    .deserialize(tracked)
+    .map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })?;
+    Ok(Page {
+        items: items.unwrap_or_default(),
+        links: links.unwrap_or_default(),
+        meta: meta.unwrap_or_default(),
+    })
+}
+
+struct PageSeed<T> {
+    key: &'static str,
+    marker: PhantomData<T>,
+}
+
+type PageParts<T> = (Option<Vec<T>>, Option<Links>, Option<Meta>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
+    type Value = PageParts<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
+    type Value = PageParts<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` list", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut items, mut links, mut meta) = (None, None, None);
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match name.as_ref() {
+                "links" => links = map.next_value::<Option<Links>>()?,
+                "meta" => meta = map.next_value::<Option<Meta>>()?,
+                other if other == self.key => items = map.next_value::<Option<Vec<T>>>()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((items, links, meta))
+    }
+}
+
+/// Decodes `{"key": T, ...}` into `T`, for pollers (which take a two-argument decoder).
+pub(crate) fn member<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<T, Error> {
+    decode_member(operation, body, key)
+}
