@@ -18,10 +18,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     verbose::install(global.verbose);
     let output = Output::from_args(&global);
     match command {
-        Command::Completion { shell } => {
-            completion::run(shell);
-            Ok(())
-        }
+        Command::Completion { shell } => completion::run(shell),
+        Command::Auth(_) if global.sandbox => Err(CliError::Usage(
+            "`auth` manages the real config file and --sandbox never reads it (the emulator \
+             brings its own token); run `auth` without --sandbox"
+                .to_owned(),
+        )),
         Command::Auth(command) => auth::run(&command, &global, &output),
         Command::DropletAction(command) => {
             let session = Session::open(&global, output).await?;

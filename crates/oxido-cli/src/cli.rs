@@ -30,9 +30,9 @@ macro_rules! exit_status_help {
 
 macro_rules! token_and_sandbox_help {
     () => {
-        "Token, first found wins: --token, DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, then
-the context named by --context (else the current one) in the config file written by
-`oxido auth init`.
+        "Token, first found wins: --token, the context named by --context (it must exist),
+DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, then the current context of the config
+file written by `oxido auth init`.
 
 --sandbox runs the command against an emulator started inside this process, with demo
 data (droplet 3164444 and its action 36804636 among it). Its state lasts for this one
@@ -64,22 +64,18 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// API token (else DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, the config file)
+    /// API token (else --context, DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, the config file)
     #[arg(long, global = true, value_name = "TOKEN", value_parser = SecretArg::parse)]
     pub token: Option<SecretArg>,
 
-    /// API base URL [default: https://api.digitalocean.com]
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        env = "DIGITALOCEAN_API_URL",
-        hide_env_values = true
-    )]
+    /// API base URL, else DIGITALOCEAN_API_URL [default: https://api.digitalocean.com]
+    // Read by hand (session.rs), not with clap's `env`: an empty variable must count as unset
+    // while an empty flag stays an error.
+    #[arg(long, global = true, value_name = "URL", value_parser = non_empty("--api-url"))]
     pub api_url: Option<String>,
 
-    /// Config file context to take the token from (default: the current one)
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Config file context to take the token from; wins over the token variables
+    #[arg(long, global = true, value_name = "NAME", value_parser = non_empty("--context"))]
     pub context: Option<String>,
 
     /// Output format
@@ -271,7 +267,7 @@ pub enum DropletActionCommand {
     Rebuild {
         #[command(flatten)]
         target: DropletId,
-        /// The image's numeric id or its slug, e.g. `ubuntu-24-04-x64`
+        /// The image's numeric id or its slug, e.g. `ubuntu-22-04-x64`
         #[arg(long, value_name = "ID_OR_SLUG", value_parser = non_empty("--image"))]
         image: String,
         #[command(flatten)]
@@ -337,13 +333,20 @@ pub enum ActionCommand {
 /// `oxido auth ...`
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
-    /// Store a token (read from stdin, or prompted for) in a context; --context names it
+    /// Store a token (--token, else read from stdin or prompted for) in a context; --context names it
     Init,
     /// List the stored contexts (never their tokens); `*` marks the current one
     List,
     /// Make a stored context the current one
     Switch {
         /// The context's name
+        #[arg(value_parser = non_empty("the context name"))]
+        name: String,
+    },
+    /// Delete a stored context and its token
+    Remove {
+        /// The context's name
+        #[arg(value_parser = non_empty("the context name"))]
         name: String,
     },
 }

@@ -3,7 +3,8 @@
 //! Lives at `<user config dir>/oxido/config.toml` (`$OXIDO_CONFIG_DIR/config.toml` when that
 //! variable is set, which tests use). It holds secrets, so it is written with mode 0600 in a
 //! 0700 directory, through a temporary file renamed over the old one so a crash never leaves
-//! half a file.
+//! half a file. A symlinked `config.toml` (dotfile managers) is written through: the new
+//! file replaces the link's target and the link stays.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,6 +13,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::stdio;
 
 /// Overrides the config directory.
 pub const CONFIG_DIR_ENV: &str = "OXIDO_CONFIG_DIR";
@@ -64,10 +67,12 @@ pub enum ConfigError {
         source: io::Error,
     },
     /// The file is not valid TOML of the expected shape.
-    #[error("{path} is not a valid config file: {message}")]
+    #[error("{path} is not a valid config file{}: {message}", Position(*.position))]
     Parse {
         /// The file.
         path: PathBuf,
+        /// Line and column (from 1) of the problem, when the parser knows it.
+        position: Option<(usize, usize)>,
         /// What the parser reported.
         message: String,
     },
@@ -98,11 +103,15 @@ impl Config {
                 });
             }
         };
+        if let Some(warning) = permission_warning(path) {
+            stdio::err_line(&warning);
+        }
         // toml's messages quote the offending line, which could hold a token: keep only
         // the position and the reason.
         toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
-            message: e.message().to_owned(),
+            position: e.span().map(|span| line_and_column(&text, span.start)),
+            message: e.message().trim_end().to_owned(),
         })
     }
 
@@ -121,11 +130,15 @@ impl Config {
 
         let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
+            position: None,
             message: e.to_string(),
         })?;
-        let temp = path.with_extension("toml.tmp");
+        let target = link_target(path).map_err(io_err("following the link", path))?;
+        let mut temp_name = target.file_name().unwrap_or_default().to_os_string();
+        temp_name.push(".tmp");
+        let temp = target.with_file_name(temp_name);
         write_private_file(&temp, text.as_bytes()).map_err(io_err("writing", &temp))?;
-        fs::rename(&temp, path).map_err(io_err("replacing", path))
+        fs::rename(&temp, &target).map_err(io_err("replacing", &target))
     }
 
     /// The name of the context to use: `--context`, else the current one, else `default`.
@@ -134,6 +147,76 @@ impl Config {
             .or(self.current_context.as_deref())
             .unwrap_or(DEFAULT_CONTEXT)
     }
+
+    /// The error text for a context name that is not stored, listing the stored ones.
+    pub fn unknown_context(&self, name: &str) -> String {
+        if self.contexts.is_empty() {
+            return format!(
+                "no context named `{name}`; none is stored yet (run `oxido auth init`)"
+            );
+        }
+        let known: Vec<&str> = self.contexts.keys().map(String::as_str).collect();
+        format!(
+            "no context named `{name}`; stored contexts: {}",
+            known.join(", ")
+        )
+    }
+}
+
+struct Position(Option<(usize, usize)>);
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some((line, column)) => write!(f, " (line {line}, column {column})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Where writing `path` must land: the file itself, or the end of its symlink chain.
+fn link_target(path: &Path) -> io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => Ok(target),
+            // A dangling link: write where it points.
+            Err(_) => {
+                let link = fs::read_link(path)?;
+                Ok(path.parent().unwrap_or(Path::new(".")).join(link))
+            }
+        },
+        _ => Ok(path.to_owned()),
+    }
+}
+
+/// A warning when other users may read the file (it holds tokens).
+#[cfg(unix)]
+pub fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "Warning: {} holds API tokens but other users may read it (mode {mode:03o}); \
+             run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+/// A warning when other users may read the file (it holds tokens).
+#[cfg(not(unix))]
+pub fn permission_warning(_path: &Path) -> Option<String> {
+    None
 }
 
 #[cfg(unix)]
@@ -228,6 +311,65 @@ mod tests {
         fs::write(&path, "[contexts.work]\ntoken = dop_v1_secret_unquoted\n").unwrap();
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(!err.contains("dop_v1_secret"), "{err}");
+    }
+
+    #[test]
+    fn parse_errors_name_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        fs::write(
+            &path,
+            "current_context = \"work\"\n[contexts.work]\ntoken = oops\n",
+        )
+        .unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("(line 3, column 9)"), "{err}");
+        assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("é", 2), (1, 2));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_file_is_written_through_and_the_link_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles").join("oxido.toml");
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        fs::write(&real, "").unwrap();
+        let link = dir.path().join("cfg").join(FILE_NAME);
+        fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        sample().save(&link).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(Config::load(&real).unwrap(), sample());
+        // A dangling link is written through too.
+        fs::remove_file(&real).unwrap();
+        sample().save(&link).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(Config::load(&real).unwrap(), sample());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_can_read_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        sample().save(&path).unwrap();
+        assert_eq!(permission_warning(&path), None);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let warning = permission_warning(&path).unwrap();
+        assert!(warning.contains("mode 644"), "{warning}");
+        assert!(warning.contains("chmod 600"), "{warning}");
     }
 
     #[test]

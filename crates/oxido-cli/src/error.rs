@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io;
+use std::time::Duration;
 
 use oxido::Action;
 
@@ -21,7 +22,7 @@ pub enum CliError {
     /// No token anywhere in the documented order.
     #[error("no API token found{}", MissingContext(.context.as_deref()))]
     NoToken {
-        /// The context asked for with `--context`, when it does not exist.
+        /// The context asked for with `--context`, when it holds a blank token.
         context: Option<String>,
     },
     /// The config file could not be read or written.
@@ -30,12 +31,34 @@ pub enum CliError {
     /// Writing the result or reading stdin failed.
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// The config file's current context names a context it does not hold.
+    #[error("the current context `{0}` is not in the config file")]
+    DanglingContext(String),
     /// One or more waited-for actions ended `errored` (they were printed already).
     #[error("{}", ErroredLine(.0))]
     ActionsErrored(Vec<Action>),
     /// `--wait` ran out of time; the last states seen were printed already.
-    #[error("{}", TimedOutLine(.0))]
-    WaitTimedOut(Vec<Action>),
+    #[error("{}", TimedOutLine(.actions))]
+    WaitTimedOut {
+        /// The actions still running, as last seen.
+        actions: Vec<Action>,
+        /// Whether they ran in the `--sandbox` emulator (gone when the command ends).
+        sandbox: bool,
+    },
+    /// Polling failed after the actions were started; they may still be running.
+    #[error("{error}")]
+    WaitFailed {
+        /// Why polling failed.
+        error: oxido::Error,
+        /// The started actions whose end was not seen.
+        actions: Vec<Action>,
+        /// Whether they ran in the `--sandbox` emulator (gone when the command ends).
+        sandbox: bool,
+    },
+    /// An answer of an unexpected shape: JSON that could not be taken apart for `-o json`,
+    /// or a list whose pages do not add up.
+    #[error("unexpected answer from the API: {0}")]
+    Unexpected(String),
     /// The sandbox emulator could not start.
     #[error("could not start the sandbox: {0}")]
     Sandbox(String),
@@ -45,19 +68,26 @@ impl CliError {
     /// The exit status documented for this failure.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            CliError::Sdk(error) => sdk_status(error),
+            CliError::Sdk(error) | CliError::WaitFailed { error, .. } => sdk_status(error),
             CliError::Usage(_) => ExitStatus::Usage,
-            CliError::NoToken { .. } => ExitStatus::Auth,
-            CliError::Config(_) | CliError::Io(_) | CliError::Sandbox(_) => ExitStatus::Failure,
+            CliError::NoToken { .. } | CliError::DanglingContext(_) => ExitStatus::Auth,
+            CliError::Config(_)
+            | CliError::Io(_)
+            | CliError::Sandbox(_)
+            | CliError::Unexpected(_) => ExitStatus::Failure,
             CliError::ActionsErrored(_) => ExitStatus::ActionErrored,
-            CliError::WaitTimedOut(_) => ExitStatus::TimedOut,
+            CliError::WaitTimedOut { .. } => ExitStatus::TimedOut,
         }
     }
 
     /// The error line, `Error: <status> <id>: <message> (request <id>)` for API errors.
     pub fn line(&self) -> String {
         match self {
-            CliError::Sdk(oxido::Error::Api(api)) => {
+            CliError::Sdk(oxido::Error::Api(api))
+            | CliError::WaitFailed {
+                error: oxido::Error::Api(api),
+                ..
+            } => {
                 let mut line = format!("Error: {} {}: {}", api.status, api.id, api.message);
                 if let Some(request_id) = &api.request_id {
                     line.push_str(&format!(" (request {request_id})"));
@@ -68,36 +98,102 @@ impl CliError {
         }
     }
 
-    /// Advice for the failures where a next step is clear.
+    /// Advice for the failures where a next step is clear (may hold more `Hint:` lines).
     pub fn hint(&self) -> Option<String> {
-        let status = match self {
-            CliError::NoToken { .. } => {
-                return Some(
-                    "pass --token, set DIGITALOCEAN_TOKEN, or store one with `oxido auth init`; \
+        match self {
+            CliError::NoToken { .. } => Some(
+                "pass --token, set DIGITALOCEAN_TOKEN, or store one with `oxido auth init`; \
                      add --sandbox to try oxido without an account"
-                        .to_owned(),
-                );
-            }
-            CliError::WaitTimedOut(actions) => {
-                let commands: Vec<String> = actions
-                    .iter()
-                    .map(|a| format!("`oxido action wait {}`", a.id))
-                    .collect();
-                return Some(format!("keep waiting with {}", commands.join(", ")));
-            }
-            CliError::Sdk(error) => error.status(),
-            _ => None,
-        }?;
-        let hint = match status {
-            401 => Some(
-                "the token was refused: check it, or set a new one with --token, \
-                 DIGITALOCEAN_TOKEN or `oxido auth init`",
+                    .to_owned(),
             ),
-            403 => Some("the token lacks this permission (is it a read-only token?)"),
-            429 => Some("the API rate limit is exhausted; try again later or raise --retries"),
+            CliError::DanglingContext(name) => Some(format!(
+                "pick a stored context with `oxido auth switch NAME` (see `oxido auth list`), \
+                     or store one named `{name}` with `oxido auth init --context {name}`"
+            )),
+            CliError::WaitTimedOut { actions, sandbox } => {
+                Some(resume_hint("keep waiting with", actions, *sandbox))
+            }
+            CliError::WaitFailed {
+                error,
+                actions,
+                sandbox,
+            } => {
+                let started: Vec<String> = actions.iter().map(describe).collect();
+                let resume = resume_hint("follow it with", actions, *sandbox);
+                Some(match sdk_hint(error) {
+                    Some(more) => {
+                        format!("{more}\nHint: {} was started; {resume}", started.join(", "))
+                    }
+                    None => format!("{} was started; {resume}", started.join(", ")),
+                })
+            }
+            CliError::Sdk(error) => sdk_hint(error),
             _ => None,
-        };
-        hint.map(str::to_owned)
+        }
+    }
+}
+
+/// Advice for an SDK failure with a final HTTP status.
+fn sdk_hint(error: &oxido::Error) -> Option<String> {
+    if error.is_rate_limited() {
+        return Some(rate_limit_hint(error, jiff::Timestamp::now()));
+    }
+    let hint = match error.status()? {
+        401 => Some(
+            "the token was refused: check it, or set a new one with --token, \
+                 DIGITALOCEAN_TOKEN or `oxido auth init`",
+        ),
+        403 => Some("the token lacks this permission (is it a read-only token?)"),
+        _ => None,
+    };
+    hint.map(str::to_owned)
+}
+
+/// How to go on waiting for actions this command started. A sandbox's emulator stops with
+/// the command, so there is nothing to resume there.
+fn resume_hint(lead: &str, actions: &[Action], sandbox: bool) -> String {
+    if sandbox {
+        return "the sandbox's state ends with this command, so it cannot be waited for \
+                later; for state that lasts, run the `oxido-sim` binary and point --api-url \
+                at it"
+            .to_owned();
+    }
+    let commands: Vec<String> = actions
+        .iter()
+        .map(|a| format!("`oxido action wait {}`", a.id))
+        .collect();
+    format!("{lead} {}", commands.join(", "))
+}
+
+/// Advice after a final 429: more retries help only if the limit frees up within the wait
+/// the SDK is willing to make; otherwise say when it resets.
+fn rate_limit_hint(error: &oxido::Error, now: jiff::Timestamp) -> String {
+    let Some(api) = error.api_error() else {
+        return "the API rate limit is exhausted; try again later".to_owned();
+    };
+    let now_secs = u64::try_from(now.as_second()).unwrap_or(0);
+    let wait = api.retry_after.or_else(|| {
+        api.rate_limit
+            .filter(oxido::RateLimit::is_exhausted)
+            .map(|limit| Duration::from_secs(limit.reset.saturating_sub(now_secs)))
+    });
+    let cap = oxido::RetryPolicy::default().rate_limit_wait_cap();
+    match wait {
+        Some(wait) if wait > cap => {
+            let at = now
+                .checked_add(jiff::SignedDuration::from_secs(
+                    i64::try_from(wait.as_secs()).unwrap_or(i64::MAX),
+                ))
+                .map(|at| format!(" at {}", at.round(jiff::Unit::Second).unwrap_or(at)))
+                .unwrap_or_default();
+            let rounded = Duration::from_secs(wait.as_secs().div_ceil(60).saturating_mul(60));
+            format!(
+                "the API rate limit is used up and resets{at} (in about {}); \
+                 more retries cannot help before then",
+                humantime::format_duration(rounded)
+            )
+        }
+        _ => "the API rate limit is exhausted; try again later or raise --retries".to_owned(),
     }
 }
 
@@ -123,7 +219,7 @@ struct MissingContext<'a>(Option<&'a str>);
 impl fmt::Display for MissingContext<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(name) => write!(f, " (context `{name}` is not in the config file)"),
+            Some(name) => write!(f, " (context `{name}` holds a blank token)"),
             None => Ok(()),
         }
     }

@@ -5,6 +5,10 @@
 //! SDK client from the token, URL and retry options, or starts the `--sandbox` emulator),
 //! the `oxido` SDK (HTTP, retries, waiting), then `output` (table or JSON on stdout) and
 //! `error`/`exit` (one line on stderr and the documented exit status; see `exit.rs`).
+//! Every write to stdout or stderr goes through `stdio`, which survives closed pipes and
+//! full disks; the lints below keep the panicking print macros out.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod app;
 mod cli;
@@ -16,6 +20,7 @@ mod exit;
 mod output;
 mod sandbox;
 mod session;
+mod stdio;
 mod verbose;
 mod wait_progress;
 
@@ -36,16 +41,16 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("Error: could not start the async runtime: {e}");
+            stdio::err_line(&format!("Error: could not start the async runtime: {e}"));
             return ExitStatus::Failure.into();
         }
     };
     match runtime.block_on(app::run(cli)) {
         Ok(()) => ExitStatus::Success.into(),
         Err(error) => {
-            eprintln!("{}", error.line());
+            stdio::err_line(&error.line());
             if let Some(hint) = error.hint() {
-                eprintln!("Hint: {hint}");
+                stdio::err_line(&format!("Hint: {hint}"));
             }
             error.exit_status().into()
         }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use oxido_sim::{Seed, Sim};
 
 use crate::error::CliError;
+use crate::stdio;
 
 /// How long sandbox actions stay `in-progress`: long enough to watch `--wait`, short enough
 /// not to bore anyone.
@@ -24,10 +25,10 @@ impl Sandbox {
             .start()
             .await
             .map_err(|e| CliError::Sandbox(e.to_string()))?;
-        eprintln!(
+        stdio::err_line(&format!(
             "Sandbox: a local emulator with demo data at {}; its state lasts for this command only.",
             sim.base_url()
-        );
+        ));
         Ok(Sandbox { sim })
     }
 

@@ -15,6 +15,8 @@ pub struct Session {
     pub client: Client,
     /// How to print results.
     pub output: Output,
+    /// Whether the client talks to the in-process `--sandbox` emulator.
+    pub sandbox: bool,
     /// Holds the in-process emulator for `--sandbox`; dropping it stops the emulator.
     _sandbox: Option<Sandbox>,
 }
@@ -30,7 +32,11 @@ impl Session {
         } else {
             let found = credentials::resolve(global)?;
             tracing::debug!(target: "oxido_cli", "using the API token from {}", found.source);
-            (None, found.token, global.api_url.clone())
+            (
+                None,
+                found.token,
+                api_url(global, |name| std::env::var(name).ok()),
+            )
         };
 
         let mut builder = Client::builder()
@@ -48,7 +54,50 @@ impl Session {
         Ok(Session {
             client: builder.build()?,
             output,
+            sandbox: sandbox.is_some(),
             _sandbox: sandbox,
         })
+    }
+}
+
+/// The variable read when `--api-url` is absent.
+pub const API_URL_ENV: &str = "DIGITALOCEAN_API_URL";
+
+/// `--api-url`, else a non-blank `DIGITALOCEAN_API_URL`; an empty variable counts as unset,
+/// as the token variables do.
+fn api_url(global: &GlobalArgs, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    global
+        .api_url
+        .clone()
+        .or_else(|| env(API_URL_ENV).filter(|url| !url.trim().is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+
+    fn global(args: &[&str]) -> GlobalArgs {
+        let mut argv = vec!["oxido"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&["action", "get", "1"]);
+        Cli::try_parse_from(argv).unwrap().global
+    }
+
+    #[test]
+    fn an_empty_api_url_variable_is_unset_and_the_flag_wins() {
+        let env = |value: &'static str| move |_: &str| Some(value.to_owned());
+        assert_eq!(api_url(&global(&[]), env("")), None);
+        assert_eq!(api_url(&global(&[]), env("  ")), None);
+        assert_eq!(
+            api_url(&global(&[]), env("http://127.0.0.1:1")).as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        assert_eq!(
+            api_url(&global(&["--api-url", "http://flag"]), env("http://env")).as_deref(),
+            Some("http://flag")
+        );
+        assert!(Cli::try_parse_from(["oxido", "--api-url", "", "action", "get", "1"]).is_err());
     }
 }

@@ -5,9 +5,13 @@
 //! `> GET /v2/actions/1 -> 200 in 3 ms (attempt 1, request 5f2c...)`. Only the SDK's and this
 //! binary's targets are shown, so an in-process sandbox emulator stays quiet. Neither crate
 //! ever puts the token in an event, and this layer prints only the fields it knows.
+//!
+//! Without `-v` the same layer still watches for one event: a retry after a 429 that waits a
+//! second or more (the SDK sleeps until the rate limit resets, up to a minute). A silent
+//! minute looks like a hang, so that wait is announced on stderr.
 
 use std::fmt::{self, Write as _};
-use std::io::Write as _;
+use std::time::Duration;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -15,38 +19,50 @@ use tracing_subscriber::Layer;
 use tracing_subscriber::layer::Context;
 use tracing_subscriber::prelude::*;
 
-/// Installs the stderr logger when `-v` was given at least once; `-vv` adds TRACE events.
+use crate::stdio;
+
+/// Installs the stderr logger: request lines with `-v` (`-vv` adds TRACE events), and the
+/// rate-limit wait notice always.
 pub fn install(verbosity: u8) {
-    if verbosity == 0 {
-        return;
-    }
-    let max = if verbosity >= 2 {
-        Level::TRACE
-    } else {
-        Level::DEBUG
+    let lines = match verbosity {
+        0 => None,
+        1 => Some(Level::DEBUG),
+        _ => Some(Level::TRACE),
     };
     // A logger installed earlier (never expected in this binary) keeps precedence.
     let _ = tracing_subscriber::registry()
-        .with(HttpLines { max })
+        .with(HttpLines { lines })
         .try_init();
 }
 
 /// Writes the SDK's events as plain lines on stderr.
 struct HttpLines {
-    max: Level,
+    /// The most detailed level printed as request lines; `None` without `-v`.
+    lines: Option<Level>,
 }
+
+/// Waits shorter than this pass without a notice.
+const NOTICE_AFTER: Duration = Duration::from_secs(1);
 
 impl<S: Subscriber> Layer<S> for HttpLines {
     fn enabled(&self, meta: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        meta.is_event() && *meta.level() <= self.max && is_ours(meta.target())
+        // DEBUG is needed even without -v: the SDK's "retrying" event is DEBUG.
+        let max = self.lines.unwrap_or(Level::DEBUG).max(Level::DEBUG);
+        meta.is_event() && *meta.level() <= max && is_ours(meta.target())
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let mut err = std::io::stderr().lock();
-        // Logging must never fail the command: a closed stderr just loses the line.
-        let _ = writeln!(err, "{}", fields.line());
+        if self
+            .lines
+            .is_some_and(|max| *event.metadata().level() <= max)
+        {
+            stdio::err_line(&fields.line());
+        }
+        if let Some(notice) = fields.rate_limit_notice() {
+            stdio::err_line(&notice);
+        }
     }
 }
 
@@ -104,6 +120,23 @@ impl Fields {
             _ => return,
         };
         *slot = Some(value);
+    }
+
+    /// "Rate limited ..." when this is a retry after a 429 that waits a noticeable time.
+    fn rate_limit_notice(&self) -> Option<String> {
+        if self.message != "retrying" || self.reason.as_deref() != Some("status 429") {
+            return None;
+        }
+        let millis: u64 = self.delay_ms.as_deref()?.parse().ok()?;
+        let wait = Duration::from_millis(millis);
+        if wait < NOTICE_AFTER {
+            return None;
+        }
+        let whole = Duration::from_secs(millis.div_ceil(1000));
+        Some(format!(
+            "Rate limited by the API: waiting {} for the limit to reset, then retrying",
+            humantime::format_duration(whole)
+        ))
     }
 
     fn line(&self) -> String {
@@ -186,6 +219,22 @@ mod tests {
             fields.line(),
             "> GET /v2/actions: retrying in 250 ms after 503 (attempt 1)"
         );
+    }
+
+    #[test]
+    fn a_long_wait_after_429_is_announced_and_short_or_other_ones_are_not() {
+        let retry = |reason: &str, delay: &str| Fields {
+            message: "retrying".into(),
+            delay_ms: Some(delay.into()),
+            reason: Some(reason.into()),
+            ..Fields::default()
+        };
+        assert_eq!(
+            retry("status 429", "56200").rate_limit_notice().as_deref(),
+            Some("Rate limited by the API: waiting 57s for the limit to reset, then retrying")
+        );
+        assert_eq!(retry("status 429", "300").rate_limit_notice(), None);
+        assert_eq!(retry("status 503", "5000").rate_limit_notice(), None);
     }
 
     #[test]

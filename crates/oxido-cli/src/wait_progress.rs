@@ -2,6 +2,9 @@
 //!
 //! A spinner per action when stderr is a terminal, one plain line per status change when it
 //! is not (logs, CI), and nothing at all with `-o json` so machine output stays clean.
+//! Spinners draw through indicatif, which drops failed terminal writes; of its calls only
+//! `suspend` and `set_tab_width` unwrap a draw, and neither is used here. Plain lines go
+//! through `stdio`, so a closed or full stderr never stops a wait.
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
@@ -13,6 +16,7 @@ use oxido::{Action, ActionStatus, Client};
 
 use crate::error::CliError;
 use crate::output::{Output, describe};
+use crate::stdio;
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +45,16 @@ impl Display {
 /// Waits for every action, then returns their final states in the same order.
 ///
 /// An action that ends `errored` makes the result [`CliError::ActionsErrored`], one still
-/// running at the deadline [`CliError::WaitTimedOut`]; either way the final states are
-/// returned alongside so they can be printed first.
+/// running at the deadline [`CliError::WaitTimedOut`], a poll that fails
+/// [`CliError::WaitFailed`] (naming every action whose end was not seen); either way the
+/// final states are returned alongside so they can be printed first. `sandbox` tells the
+/// errors that the actions die with this command.
 pub async fn wait_all(
     client: &Client,
     actions: Vec<Action>,
     limit: Duration,
     display: Display,
+    sandbox: bool,
 ) -> (Vec<Action>, Result<(), CliError>) {
     let board = (display == Display::Spinner)
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
@@ -77,13 +84,14 @@ pub async fn wait_all(
     if board.is_some() {
         // The finished spinners leave the cursor at the end of their last line; move on so
         // the result starts on a line of its own.
-        eprintln!();
+        stdio::err_line("");
     }
 
     let mut finals = Vec::with_capacity(outcomes.len());
     let mut errored = Vec::new();
     let mut timed_out = Vec::new();
     let mut failure = None;
+    let mut unfinished = Vec::new();
     for outcome in outcomes {
         match outcome {
             Outcome::Done(action) => finals.push(action),
@@ -93,20 +101,29 @@ pub async fn wait_all(
             }
             Outcome::TimedOut(action) => {
                 timed_out.push(action.clone());
+                unfinished.push(action.clone());
                 finals.push(action);
             }
             Outcome::Failed(error, last) => {
+                unfinished.push(last.clone());
                 finals.push(last);
                 failure.get_or_insert(error);
             }
         }
     }
     let result = if let Some(error) = failure {
-        Err(CliError::Sdk(error))
+        Err(CliError::WaitFailed {
+            error,
+            actions: unfinished,
+            sandbox,
+        })
     } else if !errored.is_empty() {
         Err(CliError::ActionsErrored(errored))
     } else if !timed_out.is_empty() {
-        Err(CliError::WaitTimedOut(timed_out))
+        Err(CliError::WaitTimedOut {
+            actions: timed_out,
+            sandbox,
+        })
     } else {
         Ok(())
     };
@@ -166,7 +183,7 @@ impl Tracker {
             bar
         });
         if display == Display::Lines && !action.status.is_terminal() {
-            eprintln!("Waiting for {label}: {}", action.status);
+            stdio::err_line(&format!("Waiting for {label}: {}", action.status));
         }
         Tracker {
             label,
@@ -183,7 +200,12 @@ impl Tracker {
         }
         if self.last_status.as_ref() != Some(&action.status) {
             if self.display == Display::Lines && !action.status.is_terminal() {
-                eprintln!("{}: {} after {}", self.label, action.status, self.elapsed());
+                stdio::err_line(&format!(
+                    "{}: {} after {}",
+                    self.label,
+                    action.status,
+                    self.elapsed()
+                ));
             }
             self.last_status = Some(action.status.clone());
         }
@@ -204,7 +226,7 @@ impl Tracker {
                 }
                 bar.finish_with_message(line);
             }
-            (None, Display::Lines) => eprintln!("{line}"),
+            (None, Display::Lines) => stdio::err_line(&line),
             _ => {}
         }
     }

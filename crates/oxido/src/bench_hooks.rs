@@ -14,7 +14,7 @@ pub type BuiltRequest = (Method, String, Option<Bytes>);
 
 fn parts(request: ApiRequest) -> BuiltRequest {
     let path = request.path_and_query();
-    (request.method, path, request.body)
+    (request.method, path, request.body.map(|body| body.bytes))
 }
 
 /// Decodes a `{"action": ...}` body as `droplet_actions.get` does.
@@ -34,6 +34,7 @@ pub fn decode_api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiErr
         status,
         headers,
         body,
+        parsed: error_body::ErrorBody::parse(body),
         rate_limit: crate::transport::RateLimit::from_headers(headers),
         retry_after: None,
         attempts: 1,

@@ -23,6 +23,12 @@ pub const BASE_URL_ENV_VAR: &str = "DIGITALOCEAN_API_URL";
 /// The largest response body a client reads by default: 32 MiB, far above any page of 200 objects.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// Where the serverless and batch inference and embeddings operations go by default.
+pub const DEFAULT_INFERENCE_BASE_URL: &str = "https://inference.do-ai.run";
+
+/// The largest single server-sent event a client accepts by default: 1 MiB.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 1024 * 1024;
+
 /// A handle to the API.
 ///
 /// Cloning is cheap (one reference count) and every clone shares one pooled keep-alive HTTP connection pool and
@@ -48,6 +54,15 @@ pub(crate) struct ClientInner {
     pub(crate) base_url: Url,
     /// The `Authorization` header, marked sensitive so `http` never prints it.
     pub(crate) authorization: HeaderValue,
+    /// Where [`Host::Inference`](crate::transport::Host) requests go.
+    pub(crate) inference_base_url: Url,
+    /// The bearer for inference requests: the inference access key when one was set, else the token.
+    pub(crate) inference_authorization: HeaderValue,
+    /// Where [`Host::Agent`](crate::transport::Host) requests go, when configured.
+    pub(crate) agent_base_url: Option<Url>,
+    /// The bearer for agent requests: the agent access key, when configured.
+    pub(crate) agent_authorization: Option<HeaderValue>,
+    pub(crate) max_event_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) user_agent: String,
@@ -128,6 +143,16 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The base URL of the inference operations (serverless and batch inference, embeddings).
+    pub fn inference_base_url(&self) -> &Url {
+        &self.inner.inference_base_url
+    }
+
+    /// The base URL of the agent inference operations, when one was configured.
+    pub fn agent_base_url(&self) -> Option<&Url> {
+        self.inner.agent_base_url.as_ref()
+    }
+
     /// The retry policy in use.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
@@ -148,7 +173,23 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
+            .field(
+                "inference_base_url",
+                &self.inner.inference_base_url.as_str(),
+            )
+            .field(
+                "agent_base_url",
+                &self.inner.agent_base_url.as_ref().map(Url::as_str),
+            )
             .field("token", &"<redacted>")
+            .field(
+                "agent_access_key",
+                &self
+                    .inner
+                    .agent_authorization
+                    .as_ref()
+                    .map(|_| "<redacted>"),
+            )
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("user_agent", &self.inner.user_agent)
@@ -183,6 +224,11 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<usize>,
+    max_event_bytes: Option<usize>,
+    inference_base_url: Option<String>,
+    inference_access_key: Option<String>,
+    agent_base_url: Option<String>,
+    agent_access_key: Option<String>,
 }
 
 impl ClientBuilder {
@@ -250,6 +296,44 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest single server-sent event a streaming operation accepts; default
+    /// [`DEFAULT_MAX_EVENT_BYTES`]. A larger event ends the stream with [`Error::ResponseTooLarge`].
+    #[must_use]
+    pub fn max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = Some(limit);
+        self
+    }
+
+    /// Sets where the inference operations go (serverless and batch inference, embeddings); default
+    /// [`DEFAULT_INFERENCE_BASE_URL`]. A path prefix is kept.
+    #[must_use]
+    pub fn inference_base_url(mut self, url: impl Into<String>) -> Self {
+        self.inference_base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the model access key sent to the inference host instead of the API token. As secret as the
+    /// token: never shown.
+    #[must_use]
+    pub fn inference_access_key(mut self, key: impl Into<String>) -> Self {
+        self.inference_access_key = Some(key.into());
+        self
+    }
+
+    /// Sets the URL of the agent that the agent inference operations talk to (each agent has its own).
+    #[must_use]
+    pub fn agent_base_url(mut self, url: impl Into<String>) -> Self {
+        self.agent_base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the agent's access key, sent as the bearer to the agent URL. As secret as the token: never shown.
+    #[must_use]
+    pub fn agent_access_key(mut self, key: impl Into<String>) -> Self {
+        self.agent_access_key = Some(key.into());
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -259,12 +343,31 @@ impl ClientBuilder {
         if token.is_empty() {
             return Err(Error::config("token: no API token was given"));
         }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-            Error::config("token: contains characters that cannot be sent in an HTTP header")
-        })?;
-        authorization.set_sensitive(true);
-
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let authorization = bearer("token", token)?;
+        let base_url = parse_base_url(
+            "base_url",
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+        )?;
+        let inference_base_url = parse_base_url(
+            "inference_base_url",
+            self.inference_base_url
+                .as_deref()
+                .unwrap_or(DEFAULT_INFERENCE_BASE_URL),
+        )?;
+        let inference_authorization = match self.inference_access_key.as_deref().map(str::trim) {
+            Some(key) => bearer("inference_access_key", key)?,
+            None => authorization.clone(),
+        };
+        let agent_base_url = self
+            .agent_base_url
+            .as_deref()
+            .map(|url| parse_base_url("agent_base_url", url))
+            .transpose()?;
+        let agent_authorization = self
+            .agent_access_key
+            .as_deref()
+            .map(|key| bearer("agent_access_key", key.trim()))
+            .transpose()?;
         for (name, limit) in [
             ("connect_timeout", self.timeouts.connect),
             ("attempt_timeout", self.timeouts.attempt),
@@ -280,6 +383,10 @@ impl ClientBuilder {
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         if max_response_bytes == 0 {
             return Err(Error::config("max_response_bytes: must be at least 1"));
+        }
+        let max_event_bytes = self.max_event_bytes.unwrap_or(DEFAULT_MAX_EVENT_BYTES);
+        if max_event_bytes == 0 {
+            return Err(Error::config("max_event_bytes: must be at least 1"));
         }
 
         let mut user_agent = format!("oxido/{}", env!("CARGO_PKG_VERSION"));
@@ -309,6 +416,11 @@ impl ClientBuilder {
                 http,
                 base_url,
                 authorization,
+                inference_base_url,
+                inference_authorization,
+                agent_base_url,
+                agent_authorization,
+                max_event_bytes,
                 retry: self.retry,
                 timeouts: self.timeouts,
                 user_agent,
@@ -321,9 +433,18 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |secret: &Option<String>| secret.as_ref().map(|_| "<redacted>");
+        let url = |url: &Option<String>| url.as_deref().map(redact_url_credentials);
         f.debug_struct("ClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field("token", &redacted(&self.token))
+            .field("base_url", &url(&self.base_url))
+            .field("inference_base_url", &url(&self.inference_base_url))
+            .field(
+                "inference_access_key",
+                &redacted(&self.inference_access_key),
+            )
+            .field("agent_base_url", &url(&self.agent_base_url))
+            .field("agent_access_key", &redacted(&self.agent_access_key))
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("user_agent_suffix", &self.user_agent_suffix)
@@ -331,25 +452,59 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-fn parse_base_url(text: &str) -> Result<Url, Error> {
+/// A sensitive `Bearer` header, so `http` never prints it.
+fn bearer(setting: &str, secret: &str) -> Result<HeaderValue, Error> {
+    if secret.is_empty() {
+        return Err(Error::config(format!("{setting}: must not be empty")));
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {secret}")).map_err(|_| {
+        Error::config(format!(
+            "{setting}: contains characters that cannot be sent in an HTTP header"
+        ))
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `text` with any `user:password@` of a URL replaced by `<redacted>@`, for errors and `Debug`.
+pub(crate) fn redact_url_credentials(text: &str) -> String {
+    let Some(scheme_end) = text.find("://") else {
+        return text.to_owned();
+    };
+    let authority_start = scheme_end + 3;
+    let authority_end = text[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |offset| authority_start + offset);
+    match text[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}<redacted>@{}",
+            &text[..authority_start],
+            &text[authority_start + at + 1..]
+        ),
+        None => text.to_owned(),
+    }
+}
+
+fn parse_base_url(setting: &str, text: &str) -> Result<Url, Error> {
+    let shown = redact_url_credentials(text);
     let url = Url::parse(text.trim())
-        .map_err(|err| Error::config(format!("base_url `{text}`: {err}")))?;
+        .map_err(|err| Error::config(format!("{setting} `{shown}`: {err}")))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(
-            "base_url: must not carry credentials; use .token()",
-        ));
+        return Err(Error::config(format!(
+            "{setting}: must not carry credentials; use .token()"
+        )));
     }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::config(format!(
-            "base_url `{text}`: the scheme must be http or https"
+            "{setting} `{shown}`: the scheme must be http or https"
         )));
     }
     if url.host_str().is_none() {
-        return Err(Error::config(format!("base_url `{text}`: has no host")));
+        return Err(Error::config(format!("{setting} `{shown}`: has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base_url `{text}`: must not have a query or fragment"
+            "{setting} `{shown}`: must not have a query or fragment"
         )));
     }
     Ok(url)

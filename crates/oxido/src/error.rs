@@ -105,6 +105,26 @@ pub enum Error {
         last: Option<Box<Action>>,
     },
 
+    /// A waited-for resource reached a state from which it will never be done.
+    #[error("{operation}: the resource reached the state `{state}` instead of finishing")]
+    WaitFailed {
+        /// The operation that was polled.
+        operation: &'static str,
+        /// The failed state, as the API names it.
+        state: String,
+    },
+
+    /// A waited-for resource did not reach the state waited for in time.
+    #[error("{operation}: not done after waiting {}s{}", .after.as_secs_f64(), if *.polled { "" } else { " (no poll answered)" })]
+    WaitForTimeout {
+        /// The operation that was polled.
+        operation: &'static str,
+        /// The configured time limit.
+        after: Duration,
+        /// Whether any poll answered before the limit.
+        polled: bool,
+    },
+
     /// A list response pointed at a next page that was already fetched; following it would loop forever.
     #[error(
         "{operation}: the server repeated the next-page link `{link}`; stopping instead of looping"
@@ -201,7 +221,10 @@ impl Error {
 
     /// A request or wait time limit ran out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout { .. } | Self::WaitTimeout { .. })
+        matches!(
+            self,
+            Self::Timeout { .. } | Self::WaitTimeout { .. } | Self::WaitForTimeout { .. }
+        )
     }
 
     /// The request never got an HTTP answer (refused, reset, DNS, TLS...).

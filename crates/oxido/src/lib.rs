@@ -49,13 +49,14 @@ mod models;
 mod operation;
 mod pagination;
 mod resources;
+mod response;
 mod text;
 mod transport;
 mod wait;
 
 pub use client::{
-    BASE_URL_ENV_VAR, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
-    TOKEN_ENV_VARS,
+    BASE_URL_ENV_VAR, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_INFERENCE_BASE_URL,
+    DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES, TOKEN_ENV_VARS,
 };
 pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
 pub use generated::*;
@@ -66,8 +67,12 @@ pub use models::{
 pub use operation::{BoxFuture, Call, ListCall};
 pub use pagination::{ListBuilder, ListStream, MAX_PER_PAGE};
 pub use resources::{Actions, DropletActions};
-pub use transport::{RateLimit, RetryPolicy, Timeouts};
-pub use wait::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Wait};
+pub use response::Response;
+pub use transport::{EventStream, RateLimit, RetryPolicy, Timeouts};
+pub use wait::{
+    DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Progress, Wait,
+    WaitFor,
+};
 
 // The README's Rust examples are compiled as doctests, so the front page cannot drift from the API.
 #[cfg(doctest)]

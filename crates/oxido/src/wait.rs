@@ -1,4 +1,5 @@
-//! Waiting for an action to finish by polling it with a growing interval.
+//! Waiting for something to finish by polling it with a growing interval: an action ([`Wait`]) or any resource
+//! ([`WaitFor`], e.g. a Droplet becoming `active`).
 
 use std::fmt;
 use std::future::IntoFuture;
@@ -11,7 +12,8 @@ use tokio::time::Instant;
 use crate::client::Client;
 use crate::error::Error;
 use crate::models::{Action, ActionStatus};
-use crate::resources::{Actions, DropletActions};
+use crate::resources::envelopes::decode_action;
+use crate::transport::{ApiRequest, execute};
 
 /// The default limit on how long [`Wait`] polls.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -20,87 +22,50 @@ pub const DEFAULT_MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// The default longest pause between polls.
 pub const DEFAULT_MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
 
-type ProgressCallback = Arc<dyn Fn(&Action) + Send + Sync + 'static>;
-
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    Action { action_id: u64 },
-    DropletAction { droplet_id: u64, action_id: u64 },
+/// Where a polled resource stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Not finished yet: poll again.
+    Pending,
+    /// Finished as hoped: the wait returns it.
+    Done,
+    /// Finished in a state that will never become done (an `errored` action); the text names the state.
+    Failed(String),
 }
 
-/// Waits for an action to reach `completed` (→ `Ok(Action)`) or `errored` (→ [`Error::ActionErrored`]), or for
-/// the timeout (→ [`Error::WaitTimeout`] with the last state seen). Configure it, then `.await` it; dropping the
-/// future stops polling.
-///
-/// Polls start right away, then pause for the minimum interval, doubling up to the maximum.
-#[must_use = "a wait does nothing until it is awaited"]
-pub struct Wait {
-    client: Client,
-    target: Target,
+/// Decodes one poll's answer.
+pub(crate) type PollDecoder<T> = fn(&'static str, &[u8]) -> Result<T, Error>;
+
+type ProgressCallback<T> = Arc<dyn Fn(&T) + Send + Sync + 'static>;
+
+/// The settings every waiter shares.
+struct Settings<T> {
     timeout: Duration,
     min_interval: Duration,
     max_interval: Duration,
-    on_progress: Option<ProgressCallback>,
+    on_progress: Option<ProgressCallback<T>>,
 }
 
-impl fmt::Debug for Wait {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wait")
-            .field("target", &self.target)
-            .field("timeout", &self.timeout)
-            .field("min_interval", &self.min_interval)
-            .field("max_interval", &self.max_interval)
-            .field(
-                "on_progress",
-                &self.on_progress.as_ref().map(|_| "<callback>"),
-            )
-            .finish()
-    }
-}
-
-impl Wait {
-    pub(crate) fn for_action(client: Client, action_id: u64) -> Self {
-        Self::new(client, Target::Action { action_id })
-    }
-
-    pub(crate) fn for_droplet_action(client: Client, droplet_id: u64, action_id: u64) -> Self {
-        Self::new(
-            client,
-            Target::DropletAction {
-                droplet_id,
-                action_id,
-            },
-        )
-    }
-
-    fn new(client: Client, target: Target) -> Self {
+impl<T> Default for Settings<T> {
+    fn default() -> Self {
         Self {
-            client,
-            target,
             timeout: DEFAULT_WAIT_TIMEOUT,
             min_interval: DEFAULT_MIN_POLL_INTERVAL,
             max_interval: DEFAULT_MAX_POLL_INTERVAL,
             on_progress: None,
         }
     }
+}
 
-    /// Gives up after `timeout` (default 10 minutes).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Pauses `min` after the first poll, doubling up to `max` (defaults 1 s and 10 s).
-    pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
-        self.min_interval = min;
-        self.max_interval = max;
-        self
-    }
-
-    /// Calls `callback` with every state polled, the final one included.
-    pub fn on_progress(mut self, callback: impl Fn(&Action) + Send + Sync + 'static) -> Self {
-        self.on_progress = Some(Arc::new(callback));
-        self
+impl<T> Settings<T> {
+    fn debug_fields(&self, f: &mut fmt::DebugStruct<'_, '_>) {
+        f.field("timeout", &self.timeout)
+            .field("min_interval", &self.min_interval)
+            .field("max_interval", &self.max_interval)
+            .field(
+                "on_progress",
+                &self.on_progress.as_ref().map(|_| "<callback>"),
+            );
     }
 
     fn validate(&self) -> Result<(), Error> {
@@ -124,57 +89,166 @@ impl Wait {
         }
         Ok(())
     }
+}
 
-    async fn poll(&self) -> Result<Action, Error> {
-        match self.target {
-            Target::Action { action_id } => Actions::new(self.client.clone()).get(action_id).await,
-            Target::DropletAction {
-                droplet_id,
-                action_id,
-            } => {
-                DropletActions::new(self.client.clone())
-                    .get(droplet_id, action_id)
-                    .await
-            }
+/// How a poll loop ended, before it is turned into the waiter's own result.
+enum Outcome<T> {
+    Done(T),
+    Failed(T, String),
+    TimedOut(Option<T>),
+}
+
+/// The pauses between polls: the minimum first, doubling up to the maximum.
+pub(crate) fn next_interval(current: Duration, max: Duration) -> Duration {
+    current.saturating_mul(2).min(max)
+}
+
+/// Polls `request` until `done` says it finished or the deadline passes.
+///
+/// Polls start right away. A poll that starts before the deadline is cut off by it; when a pause ends at the
+/// deadline, one last poll is made there (limited by the client's own time limits), so a resource finishing
+/// during the final pause is seen. Timeouts too long to represent mean "no deadline"; nothing overflows.
+async fn poll_until<T>(
+    client: &Client,
+    request: &ApiRequest,
+    decode: PollDecoder<T>,
+    done: fn(&T) -> Progress,
+    settings: &Settings<T>,
+) -> Result<Outcome<T>, Error> {
+    settings.validate()?;
+    let deadline = Instant::now().checked_add(settings.timeout);
+    let mut interval = settings.min_interval;
+    let mut last: Option<T> = None;
+    loop {
+        let last_look = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+        let poll = async {
+            let response = execute(&client.inner, request).await?;
+            decode(request.operation, &response.body)
+        };
+        let value = match deadline.filter(|_| !last_look) {
+            Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
+                Ok(result) => result?,
+                Err(_) => return Ok(Outcome::TimedOut(last)),
+            },
+            None => poll.await?,
+        };
+        if let Some(callback) = &settings.on_progress {
+            callback(&value);
+        }
+        match done(&value) {
+            Progress::Done => return Ok(Outcome::Done(value)),
+            Progress::Failed(state) => return Ok(Outcome::Failed(value, state)),
+            Progress::Pending if last_look => return Ok(Outcome::TimedOut(Some(value))),
+            Progress::Pending => last = Some(value),
+        }
+        let now = Instant::now();
+        match (now.checked_add(interval), deadline) {
+            (Some(wake), Some(deadline)) => tokio::time::sleep_until(wake.min(deadline)).await,
+            (None, Some(deadline)) => tokio::time::sleep_until(deadline).await,
+            (_, None) => tokio::time::sleep(interval).await,
+        }
+        interval = next_interval(interval, settings.max_interval);
+    }
+}
+
+/// Whether an action is finished.
+fn action_progress(action: &Action) -> Progress {
+    match &action.status {
+        ActionStatus::Completed => Progress::Done,
+        ActionStatus::Errored => Progress::Failed(action.status.to_string()),
+        _ => Progress::Pending,
+    }
+}
+
+/// Waits for an action to reach `completed` (→ `Ok(Action)`) or `errored` (→ [`Error::ActionErrored`]), or for
+/// the timeout (→ [`Error::WaitTimeout`] with the last state seen). Configure it, then `.await` it; dropping the
+/// future stops polling.
+///
+/// Polls start right away, then pause for the minimum interval, doubling up to the maximum. When a pause ends
+/// at the deadline, one last poll is made there.
+#[must_use = "a wait does nothing until it is awaited"]
+pub struct Wait {
+    client: Client,
+    request: Result<ApiRequest, Error>,
+    settings: Settings<Action>,
+}
+
+impl fmt::Debug for Wait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Wait");
+        debug.field(
+            "request",
+            &self.request.as_ref().map(ApiRequest::path_and_query),
+        );
+        self.settings.debug_fields(&mut debug);
+        debug.finish()
+    }
+}
+
+impl Wait {
+    pub(crate) fn for_action(client: Client, action_id: u64) -> Self {
+        let request = crate::resources::actions_get_request(action_id);
+        Self::with_request(client, request)
+    }
+
+    pub(crate) fn for_droplet_action(client: Client, droplet_id: u64, action_id: u64) -> Self {
+        let request = crate::resources::droplet_actions_get_request(droplet_id, action_id);
+        Self::with_request(client, request)
+    }
+
+    /// Polls `request`, any GET answering `{"action": …}` (a volume, image or IP action, for example).
+    #[allow(dead_code)]
+    pub(crate) fn for_request(client: Client, request: ApiRequest) -> Self {
+        Self::with_request(client, Ok(request))
+    }
+
+    fn with_request(client: Client, request: Result<ApiRequest, Error>) -> Self {
+        Self {
+            client,
+            request,
+            settings: Settings::default(),
         }
     }
 
+    /// Gives up after `timeout` (default 10 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// Pauses `min` after the first poll, doubling up to `max` (defaults 1 s and 10 s).
+    pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
+        self.settings.min_interval = min;
+        self.settings.max_interval = max;
+        self
+    }
+
+    /// Calls `callback` with every state polled, the final one included.
+    pub fn on_progress(mut self, callback: impl Fn(&Action) + Send + Sync + 'static) -> Self {
+        self.settings.on_progress = Some(Arc::new(callback));
+        self
+    }
+
     async fn run(self) -> Result<Action, Error> {
-        self.validate()?;
-        let deadline = Instant::now() + self.timeout;
-        let mut interval = self.min_interval;
-        let mut last: Option<Box<Action>> = None;
-        loop {
-            let action = match tokio::time::timeout_at(deadline, self.poll()).await {
-                Ok(result) => result?,
-                Err(_) => {
-                    return Err(Error::WaitTimeout {
-                        after: self.timeout,
-                        last,
-                    });
-                }
-            };
-            if let Some(callback) = &self.on_progress {
-                callback(&action);
-            }
-            match action.status {
-                ActionStatus::Completed => return Ok(action),
-                ActionStatus::Errored => {
-                    return Err(Error::ActionErrored {
-                        action: Box::new(action),
-                    });
-                }
-                _ => last = Some(Box::new(action)),
-            }
-            let wake = (Instant::now() + interval).min(deadline);
-            tokio::time::sleep_until(wake).await;
-            if wake >= deadline {
-                return Err(Error::WaitTimeout {
-                    after: self.timeout,
-                    last,
-                });
-            }
-            interval = interval.saturating_mul(2).min(self.max_interval);
+        self.settings.validate()?;
+        let request = self.request?;
+        let outcome = poll_until(
+            &self.client,
+            &request,
+            decode_action,
+            action_progress,
+            &self.settings,
+        )
+        .await?;
+        match outcome {
+            Outcome::Done(action) => Ok(action),
+            Outcome::Failed(action, _) => Err(Error::ActionErrored {
+                action: Box::new(action),
+            }),
+            Outcome::TimedOut(last) => Err(Error::WaitTimeout {
+                after: self.settings.timeout,
+                last: last.map(Box::new),
+            }),
         }
     }
 }
@@ -185,5 +259,242 @@ impl IntoFuture for Wait {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())
+    }
+}
+
+/// Waits for a resource to reach a state, for example a new Droplet becoming `active`: polls one request until
+/// its answer is done (→ `Ok(T)`), failed (→ [`Error::WaitFailed`]) or the timeout passes
+/// (→ [`Error::WaitForTimeout`]). The same settings and polling rules as [`Wait`].
+#[must_use = "a wait does nothing until it is awaited"]
+pub struct WaitFor<T> {
+    client: Client,
+    request: ApiRequest,
+    decode: PollDecoder<T>,
+    done: fn(&T) -> Progress,
+    settings: Settings<T>,
+}
+
+impl<T> fmt::Debug for WaitFor<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("WaitFor");
+        debug.field("request", &self.request.path_and_query());
+        self.settings.debug_fields(&mut debug);
+        debug.finish()
+    }
+}
+
+impl<T: Send + 'static> WaitFor<T> {
+    /// Polls `request`, decoding each answer with `decode` and asking `done` whether it finished.
+    #[allow(dead_code)]
+    pub(crate) fn new(
+        client: Client,
+        request: ApiRequest,
+        decode: PollDecoder<T>,
+        done: fn(&T) -> Progress,
+    ) -> Self {
+        Self {
+            client,
+            request,
+            decode,
+            done,
+            settings: Settings::default(),
+        }
+    }
+
+    /// Gives up after `timeout` (default 10 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// Pauses `min` after the first poll, doubling up to `max` (defaults 1 s and 10 s).
+    pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
+        self.settings.min_interval = min;
+        self.settings.max_interval = max;
+        self
+    }
+
+    /// Calls `callback` with every state polled, the final one included.
+    pub fn on_progress(mut self, callback: impl Fn(&T) + Send + Sync + 'static) -> Self {
+        self.settings.on_progress = Some(Arc::new(callback));
+        self
+    }
+
+    async fn run(self) -> Result<T, Error> {
+        let operation = self.request.operation;
+        let outcome = poll_until(
+            &self.client,
+            &self.request,
+            self.decode,
+            self.done,
+            &self.settings,
+        )
+        .await?;
+        match outcome {
+            Outcome::Done(value) => Ok(value),
+            Outcome::Failed(_, state) => Err(Error::WaitFailed { operation, state }),
+            Outcome::TimedOut(last) => Err(Error::WaitForTimeout {
+                operation,
+                after: self.settings.timeout,
+                polled: last.is_some(),
+            }),
+        }
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for WaitFor<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = BoxFuture<'static, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interval_doubles_up_to_the_maximum_without_overflow() {
+        let max = Duration::from_secs(10);
+        let mut interval = Duration::from_secs(1);
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            seen.push(interval.as_secs());
+            interval = next_interval(interval, max);
+        }
+        assert_eq!(seen, [1, 2, 4, 8, 10, 10]);
+        assert_eq!(next_interval(Duration::MAX, Duration::MAX), Duration::MAX);
+    }
+}
+
+#[cfg(test)]
+mod poll_tests {
+    use std::sync::Mutex;
+
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+
+    #[derive(Debug, Clone, serde::Deserialize)]
+    struct Droplet {
+        status: String,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        droplet: Droplet,
+    }
+
+    fn decode_droplet(operation: &'static str, body: &[u8]) -> Result<Droplet, Error> {
+        crate::decode::decode_json::<Envelope>(operation, body).map(|e| e.droplet)
+    }
+
+    fn active(droplet: &Droplet) -> Progress {
+        match droplet.status.as_str() {
+            "active" => Progress::Done,
+            "new" => Progress::Pending,
+            other => Progress::Failed(other.to_owned()),
+        }
+    }
+
+    async fn server_with(states: &[&str], then: &str) -> MockServer {
+        let server = MockServer::start().await;
+        for state in states {
+            Mock::given(method("GET"))
+                .and(path("/v2/droplets/7"))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_json(serde_json::json!({"droplet": {"status": state}})),
+                )
+                .up_to_n_times(1)
+                .mount(&server)
+                .await;
+        }
+        Mock::given(method("GET"))
+            .and(path("/v2/droplets/7"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({"droplet": {"status": then}})),
+            )
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn client(uri: &str) -> Client {
+        Client::builder()
+            .token("t")
+            .base_url(uri)
+            .build()
+            .expect("valid")
+    }
+
+    fn wait_for(uri: &str) -> WaitFor<Droplet> {
+        WaitFor::new(
+            client(uri),
+            ApiRequest::get("droplets.get", "/v2/droplets/7".into()),
+            decode_droplet,
+            active,
+        )
+        .poll_interval(Duration::from_millis(5), Duration::from_millis(20))
+    }
+
+    #[tokio::test]
+    async fn a_resource_wait_returns_the_resource_once_done_and_reports_each_state() {
+        let server = server_with(&["new", "new"], "active").await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let recorder = Arc::clone(&seen);
+        let droplet = wait_for(&server.uri())
+            .timeout(Duration::from_secs(30))
+            .on_progress(move |d| recorder.lock().expect("lock").push(d.status.clone()))
+            .await
+            .expect("active");
+        assert_eq!(droplet.status, "active");
+        assert_eq!(*seen.lock().expect("lock"), ["new", "new", "active"]);
+    }
+
+    #[tokio::test]
+    async fn a_resource_wait_reports_a_failed_state_and_a_timeout() {
+        let server = server_with(&["new"], "archive").await;
+        let err = wait_for(&server.uri())
+            .timeout(Duration::from_secs(30))
+            .await
+            .expect_err("failed");
+        match &err {
+            Error::WaitFailed { operation, state } => {
+                assert_eq!((*operation, state.as_str()), ("droplets.get", "archive"));
+            }
+            other => panic!("expected WaitFailed, got {other:?}"),
+        }
+        let pending = server_with(&[], "new").await;
+        let err = wait_for(&pending.uri())
+            .timeout(Duration::from_millis(200))
+            .await
+            .expect_err("never active");
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(matches!(err, Error::WaitForTimeout { polled: true, .. }));
+    }
+
+    #[tokio::test]
+    async fn an_action_wait_can_poll_any_action_endpoint() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v2/volumes/v-1/actions/9"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "action": {"id": 9, "status": "completed", "type": "attach_volume",
+                           "started_at": "2020-11-14T16:29:21Z", "resource_id": 1,
+                           "resource_type": "volume", "region_slug": "nyc3"}
+            })))
+            .mount(&server)
+            .await;
+        let request = ApiRequest::get("volume_actions.get", "/v2/volumes/v-1/actions/9".into());
+        let action = Wait::for_request(client(&server.uri()), request)
+            .timeout(Duration::from_secs(30))
+            .await
+            .expect("completed");
+        assert_eq!(action.id, 9);
     }
 }

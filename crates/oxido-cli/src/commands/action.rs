@@ -3,6 +3,7 @@
 use crate::cli::{ActionCommand, WaitArgs};
 use crate::commands::{finish_started, list_pages};
 use crate::error::CliError;
+use crate::output::Fetched;
 use crate::session::Session;
 
 /// Runs an `action` subcommand.
@@ -10,18 +11,18 @@ pub async fn run(command: ActionCommand, session: &Session) -> Result<(), CliErr
     let actions = session.client.actions();
     match command {
         ActionCommand::Get { action_id } => {
-            let action = actions.get(action_id).await?;
+            let action = Fetched::one(&actions.get_with_response(action_id).await?)?;
             Ok(session.output.action(&action)?)
         }
         ActionCommand::List { paging } => {
-            let found = list_pages(actions.list(), &paging).await?;
+            let found = list_pages(|| actions.list(), &paging).await?;
             Ok(session.output.actions(&found)?)
         }
         ActionCommand::Wait {
             action_id,
             wait_timeout,
         } => {
-            let current = actions.get(action_id).await?;
+            let current = Fetched::one(&actions.get_with_response(action_id).await?)?;
             let wait = WaitArgs {
                 wait: true,
                 wait_timeout: Some(wait_timeout),

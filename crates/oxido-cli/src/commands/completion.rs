@@ -1,13 +1,18 @@
 //! `oxido completion <shell>`: prints a completion script generated from the grammar.
 
-use std::io;
-
 use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+use crate::error::CliError;
+use crate::output::write_stdout;
 
 /// Writes the completion script for `shell` on stdout.
-pub fn run(shell: Shell) {
-    clap_complete::generate(shell, &mut Cli::command(), "oxido", &mut io::stdout());
+pub fn run(shell: Shell) -> Result<(), CliError> {
+    // clap_complete panics when its writer fails (`| head -1`), so the script is built in
+    // memory and written through the fallible stdout path.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "oxido", &mut script);
+    let text = String::from_utf8_lossy(&script);
+    Ok(write_stdout(&text)?)
 }

@@ -8,7 +8,9 @@ use crate::cli::{
 };
 use crate::commands::{finish_started, list_pages};
 use crate::error::CliError;
+use crate::output::Fetched;
 use crate::session::Session;
+use crate::stdio;
 
 /// Runs a `droplet-action` subcommand.
 pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(), CliError> {
@@ -19,11 +21,11 @@ pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(),
             droplet_id,
             action_id,
         } => {
-            let action = actions.get(droplet_id, action_id).await?;
-            Ok(session.output.action(&action)?)
+            let answer = actions.get_with_response(droplet_id, action_id).await?;
+            Ok(session.output.action(&Fetched::one(&answer)?)?)
         }
         C::List { droplet_id, paging } => {
-            let found = list_pages(actions.list(droplet_id), &paging).await?;
+            let found = list_pages(|| actions.list(droplet_id), &paging).await?;
             Ok(session.output.actions(&found)?)
         }
         C::Reboot { target, wait } => {
@@ -188,12 +190,12 @@ async fn one(
     action: DropletAction,
     wait: &WaitArgs,
 ) -> Result<(), CliError> {
-    let started = session
+    let answer = session
         .client
         .droplet_actions()
-        .post(droplet_id, action)
+        .post_with_response(droplet_id, action)
         .await?;
-    finish_started(session, vec![started], wait, false).await
+    finish_started(session, vec![Fetched::one(&answer)?], wait, false).await
 }
 
 /// Starts an action on one droplet, or on every droplet with `--tag` (printed as a list).
@@ -207,11 +209,18 @@ async fn either(
     match (target.droplet_id, target.tag) {
         (Some(droplet_id), _) => one(session, droplet_id, single, wait).await,
         (None, Some(tag)) => {
-            let started = session
+            let answer = session
                 .client
                 .droplet_actions()
-                .post_by_tag(&tag, by_tag)
+                .post_by_tag_with_response(&tag, by_tag)
                 .await?;
+            let started = Fetched::list(&answer)?;
+            if started.is_empty() {
+                // An empty table alone reads like a glitch; say why nothing happened.
+                stdio::err_line(&format!(
+                    "Note: no Droplets are tagged {tag}, so no action was started"
+                ));
+            }
             finish_started(session, started, wait, true).await
         }
         // clap's required group makes this unreachable; say so plainly if it ever is not.
@@ -262,8 +271,8 @@ mod tests {
     fn numeric_images_are_ids_and_others_slugs() {
         assert_eq!(image_ref("12389723"), ImageRef::Id(12389723));
         assert_eq!(
-            image_ref("ubuntu-24-04-x64"),
-            ImageRef::Slug("ubuntu-24-04-x64".to_owned())
+            image_ref("ubuntu-22-04-x64"),
+            ImageRef::Slug("ubuntu-22-04-x64".to_owned())
         );
     }
 

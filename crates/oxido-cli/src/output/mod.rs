@@ -3,12 +3,60 @@
 pub mod json;
 pub mod table;
 
-use std::io::{self, Write};
+use std::io;
 
-use oxido::Action;
+use oxido::{Action, Page, Response};
+use serde_json::value::RawValue;
 
 use crate::cli::{GlobalArgs, OutputKind};
+use crate::error::CliError;
 use table::Column;
+
+/// An action as decoded (for tables) together with the API's JSON for it (for `-o json`).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The decoded action.
+    pub action: Action,
+    /// The action's object exactly as the API sent it.
+    pub json: Box<RawValue>,
+}
+
+impl Fetched {
+    /// From an answer `{"action": {...}}`.
+    pub fn one(response: &Response<Action>) -> Result<Fetched, CliError> {
+        Ok(Fetched {
+            action: response.value.clone(),
+            json: json::member(&response.body, "action")?,
+        })
+    }
+
+    /// From an answer `{"actions": [...]}`.
+    pub fn list(response: &Response<Vec<Action>>) -> Result<Vec<Fetched>, CliError> {
+        pair(&response.value, &response.body)
+    }
+
+    /// From one page of a list, `{"actions": [...], "links": ..., "meta": ...}`.
+    pub fn page(response: &Response<Page<Action>>) -> Result<Vec<Fetched>, CliError> {
+        pair(&response.value.items, &response.body)
+    }
+}
+
+fn pair(actions: &[Action], body: &[u8]) -> Result<Vec<Fetched>, CliError> {
+    let raw = json::member_items(body, "actions")?;
+    if raw.len() != actions.len() {
+        return Err(CliError::Unexpected(format!(
+            "{} actions decoded but {} in the answer",
+            actions.len(),
+            raw.len()
+        )));
+    }
+    Ok(actions
+        .iter()
+        .cloned()
+        .zip(raw)
+        .map(|(action, json)| Fetched { action, json })
+        .collect())
+}
 
 /// How results are printed, decided once from the global options.
 #[derive(Debug, Clone)]
@@ -33,28 +81,32 @@ impl Output {
         self.kind == OutputKind::Json
     }
 
-    /// Prints one action: a one-row table, or the bare JSON object.
-    pub fn action(&self, action: &Action) -> io::Result<()> {
+    /// Prints one action: a one-row table, or the API's JSON object.
+    pub fn action(&self, action: &Fetched) -> io::Result<()> {
         let text = match self.kind {
             OutputKind::Table => self.table(std::slice::from_ref(action)),
-            OutputKind::Json => json::pretty(action)?,
+            OutputKind::Json => json::raw(&action.json),
         };
         write_stdout(&text)
     }
 
-    /// Prints a list of actions: a table, or a JSON array (empty lists included).
-    pub fn actions(&self, actions: &[Action]) -> io::Result<()> {
+    /// Prints a list of actions: a table, or an array of the API's objects (empty lists
+    /// included).
+    pub fn actions(&self, actions: &[Fetched]) -> io::Result<()> {
         let text = match self.kind {
             OutputKind::Table => self.table(actions),
-            OutputKind::Json => json::pretty(actions)?,
+            OutputKind::Json => {
+                let objects: Vec<Box<RawValue>> = actions.iter().map(|a| a.json.clone()).collect();
+                json::raw_array(&objects)
+            }
         };
         write_stdout(&text)
     }
 
-    fn table(&self, actions: &[Action]) -> String {
+    fn table(&self, actions: &[Fetched]) -> String {
         let rows: Vec<Vec<String>> = actions
             .iter()
-            .map(|action| self.columns.iter().map(|c| cell(action, *c)).collect())
+            .map(|f| self.columns.iter().map(|c| cell(&f.action, *c)).collect())
             .collect();
         table::render(&self.columns, &rows, self.header)
     }
@@ -95,13 +147,11 @@ pub fn describe(action: &Action) -> String {
     }
 }
 
-/// Writes to stdout; a reader that went away (`oxido ... | head`) is not an error.
+/// Writes a result to stdout; a reader that went away (`oxido ... | head`) is not an error,
+/// a full disk is (the result was lost).
 pub fn write_stdout(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
+    crate::stdio::out(text.as_bytes())
+        .map_err(|e| io::Error::new(e.kind(), format!("writing the result to stdout: {e}")))
 }
 
 #[cfg(test)]

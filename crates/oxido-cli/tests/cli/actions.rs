@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use oxido_sim::ActionFailure;
+use oxido_sim::{ActionFailure, Fault};
 use serde_json::{Value, json};
 
 use crate::common::{Harness, stderr, stdout};
@@ -394,4 +394,127 @@ fn a_wait_that_runs_out_exits_8_with_the_last_state() {
         err.contains("Hint: keep waiting with `oxido action wait"),
         "{err}"
     );
+}
+
+/// Every subcommand that takes `--tag` sends its own action type by tag (not a neighbour's).
+#[test]
+fn every_by_tag_subcommand_sends_its_own_type() {
+    let cases: [(&[&str], Value); 8] = [
+        (&["power-cycle"], json!({"type": "power_cycle"})),
+        (&["shutdown"], json!({"type": "shutdown"})),
+        (&["power-off"], json!({"type": "power_off"})),
+        (&["power-on"], json!({"type": "power_on"})),
+        (&["enable-ipv6"], json!({"type": "enable_ipv6"})),
+        (&["disable-backups"], json!({"type": "disable_backups"})),
+        (&["enable-backups"], json!({"type": "enable_backups"})),
+        (
+            &["snapshot", "--name", "by-tag"],
+            json!({"type": "snapshot", "name": "by-tag"}),
+        ),
+    ];
+    for (args, body) in cases {
+        let h = Harness::start();
+        let mut all = args.to_vec();
+        all.extend(["--tag", "web"]);
+        let started = start(&h, &all);
+        let posts: Vec<_> = h
+            .sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect();
+        assert_eq!(posts.len(), 1, "{args:?}: one request by tag");
+        assert_eq!(
+            posts[0].path, "/v2/droplets/actions?tag_name=web",
+            "{args:?}"
+        );
+        let sent: Value = serde_json::from_str(&posts[0].body).unwrap();
+        assert_eq!(sent, body, "{args:?}");
+        for action in started.as_array().expect("an array by tag") {
+            assert_eq!(action["type"], body["type"], "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn a_tag_on_no_droplet_says_so_on_stderr() {
+    let h = Harness::start();
+    let out = h
+        .oxido()
+        .args(["droplet-action", "power-off", "--tag", "nosuchtag"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "Note: no Droplets are tagged nosuchtag, so no action was started\n"
+    );
+}
+
+#[test]
+fn a_poll_that_fails_after_the_start_names_the_action_and_how_to_resume() {
+    let h = Harness::start();
+    h.sim
+        .inject(Fault::status(500).on("GET", "/v2/actions/{action_id}"))
+        .unwrap();
+    let out = h
+        .oxido()
+        .args(["--retries", "0", "-o", "json"])
+        .args(["droplet-action", "reboot", "3164444", "--wait"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "the SDK error's status");
+    let started: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let id = started["id"].as_u64().unwrap();
+    let err = stderr(&out);
+    assert!(err.starts_with("Error: 500 "), "{err}");
+    assert!(
+        err.contains(&format!(
+            "Hint: action {id} (reboot on droplet 3164444) was started; \
+             follow it with `oxido action wait {id}`"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sandbox_wait_that_runs_out_does_not_suggest_resuming() {
+    let h = Harness::start();
+    let out = h
+        .bare()
+        .args(["--sandbox", "droplet-action", "reboot", "3164444"])
+        .args(["--wait-timeout", "1ms"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    let err = stderr(&out);
+    assert!(!err.contains("oxido action wait"), "{err}");
+    assert!(
+        err.contains("Hint: the sandbox's state ends with this command"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_rebuild_help_example_works_in_the_sandbox() {
+    let h = Harness::start();
+    let help = h
+        .bare()
+        .args(["droplet-action", "rebuild", "--help"])
+        .output()
+        .unwrap();
+    let text = stdout(&help);
+    let image_help = &text[text.find("--image").expect("--image is documented")..];
+    let example = image_help
+        .split("e.g. `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("an --image example in the help");
+    let out = h
+        .bare()
+        .args(["--sandbox", "droplet-action", "rebuild", "3164444"])
+        .args(["--image", example, "--wait"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{example}: {}", stderr(&out));
 }

@@ -2,7 +2,8 @@
 //!
 //! The emulator runs on its own small tokio runtime so it keeps serving while the test
 //! thread blocks on the child process. Every command gets a private config directory and
-//! none of the caller's DigitalOcean variables, so the developer's machine cannot leak in.
+//! none of the caller's DigitalOcean or proxy variables, so the developer's machine cannot
+//! leak in, and no request (nor its Bearer token) can reach a proxy.
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
@@ -65,13 +66,36 @@ impl Harness {
     /// `oxido` with only the clean environment (no URL, no token).
     pub fn bare(&self) -> Command {
         let mut cmd = assert_cmd::cargo_bin_cmd!("oxido");
-        cmd.env_remove("DIGITALOCEAN_TOKEN")
-            .env_remove("DIGITALOCEAN_ACCESS_TOKEN")
-            .env_remove("DIGITALOCEAN_API_URL")
-            .env_remove("RUST_LOG")
+        for name in REMOVED_VARS {
+            cmd.env_remove(name);
+        }
+        cmd.env("NO_PROXY", NO_PROXY)
+            .env("no_proxy", NO_PROXY)
             .env("OXIDO_CONFIG_DIR", self.config_dir.path())
             .env("COLUMNS", "100")
             .timeout(Duration::from_secs(30));
+        cmd
+    }
+
+    /// The same clean `oxido` as [`Harness::bare`], as a plain `std` command, for tests that
+    /// wire its stdout and stderr to pipes or files themselves. Wait with [`wait_bounded`].
+    pub fn bare_std(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oxido"));
+        for name in REMOVED_VARS {
+            cmd.env_remove(name);
+        }
+        cmd.env("NO_PROXY", NO_PROXY)
+            .env("no_proxy", NO_PROXY)
+            .env("OXIDO_CONFIG_DIR", self.config_dir.path())
+            .env("COLUMNS", "100")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    /// [`Harness::bare_std`] pointed at the emulator with the test token.
+    pub fn oxido_std(&self) -> std::process::Command {
+        let mut cmd = self.bare_std();
+        cmd.args(["--api-url", &self.sim.base_url(), "--token", TOKEN]);
         cmd
     }
 
@@ -79,7 +103,11 @@ impl Harness {
     pub fn get_json(&self, path: &str) -> Value {
         let url = format!("{}{path}", self.sim.base_url());
         self.runtime.block_on(async {
-            let response = reqwest::Client::new()
+            let client = reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("a test client");
+            let response = client
                 .get(&url)
                 .bearer_auth(TOKEN)
                 .send()
@@ -119,6 +147,41 @@ impl Harness {
             .iter()
             .filter(|r| r.path.starts_with(prefix))
             .count()
+    }
+}
+
+/// Variables of the caller that must not reach the binary under test.
+const REMOVED_VARS: [&str; 12] = [
+    "DIGITALOCEAN_TOKEN",
+    "DIGITALOCEAN_ACCESS_TOKEN",
+    "DIGITALOCEAN_API_URL",
+    "RUST_LOG",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// Loopback never goes through a proxy, even one set by the environment.
+const NO_PROXY: &str = "127.0.0.1,localhost,::1";
+
+/// Waits for a child for at most 30 s (then kills it and fails), returning its exit code.
+pub fn wait_bounded(mut child: std::process::Child) -> Option<i32> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            return status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("oxido did not exit within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

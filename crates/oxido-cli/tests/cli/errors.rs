@@ -334,3 +334,54 @@ fn verbose_failures_do_not_leak_the_token_either() {
         assert!(!stream.contains("refused_secret"), "token leaked: {stream}");
     }
 }
+
+#[test]
+fn a_short_rate_limit_wait_is_announced_on_stderr() {
+    let h = Harness::start();
+    h.sim
+        .inject(Fault::too_many_requests(2).on("GET", ACTION_ROUTE).times(1))
+        .unwrap();
+    let out = h
+        .oxido()
+        .args([
+            "droplet-action",
+            "get",
+            "3164444",
+            "36804636",
+            "--no-header",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "Rate limited by the API: waiting 2s for the limit to reset, then retrying\n"
+    );
+}
+
+#[test]
+fn a_far_away_reset_says_when_instead_of_suggesting_retries() {
+    let h = Harness::start();
+    h.sim
+        .inject(Fault::rate_limit_exhausted().on("GET", ACTION_ROUTE))
+        .unwrap();
+    let out = h
+        .oxido()
+        .args(["droplet-action", "get", "3164444", "36804636"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let err = stderr(&out);
+    assert!(err.starts_with("Error: 429 too_many_requests: "), "{err}");
+    assert!(
+        err.contains("Hint: the API rate limit is used up and resets at "),
+        "{err}"
+    );
+    assert!(err.contains("more retries cannot help"), "{err}");
+    assert!(!err.contains("raise --retries"), "{err}");
+    assert_eq!(
+        h.requests_to("/v2/droplets/3164444/actions/36804636"),
+        1,
+        "no retry against a reset an hour away"
+    );
+}

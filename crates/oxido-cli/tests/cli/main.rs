@@ -5,4 +5,6 @@ mod common;
 mod actions;
 mod auth;
 mod errors;
+mod pipes;
+mod raw_json;
 mod read;

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::models::Action;
 use crate::models::droplet_action::require_id;
 use crate::pagination::ListBuilder;
+use crate::response::Response;
 use crate::transport::{ApiRequest, execute};
 use crate::wait::Wait;
 
@@ -35,6 +36,23 @@ impl Actions {
             let request = get_request(action_id)?;
             let response = execute(&client.inner, &request).await?;
             decode_action(request.operation, &response.body)
+        }
+    }
+
+    /// [`Actions::get`], also returning the status, headers and body exactly as the API sent them.
+    ///
+    /// # Errors
+    /// As [`Actions::get`].
+    pub fn get_with_response(
+        &self,
+        action_id: u64,
+    ) -> impl Future<Output = Result<Response<Action>, Error>> + Send + 'static + use<> {
+        let client = self.client.clone();
+        async move {
+            let request = get_request(action_id)?;
+            let response = execute(&client.inner, &request).await?;
+            let action = decode_action(request.operation, &response.body)?;
+            Ok(Response::from_raw(response, action))
         }
     }
 

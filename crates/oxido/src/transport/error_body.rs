@@ -17,11 +17,22 @@ const MESSAGE_CHARS: usize = 1000;
 /// The longest error id or request id kept.
 const ID_CHARS: usize = 200;
 
-#[derive(Deserialize)]
-struct ErrorBody {
+/// The fields of the API's JSON error object; parsed once per answer and shared by tracing and the error.
+#[derive(Deserialize, Default)]
+pub(crate) struct ErrorBody {
     id: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
+}
+
+impl ErrorBody {
+    /// The error object in `body`, or an empty one when `body` is not one.
+    pub(crate) fn parse(body: &[u8]) -> Self {
+        if body.is_empty() {
+            return Self::default();
+        }
+        serde_json::from_slice(body).unwrap_or_default()
+    }
 }
 
 /// Facts about the answer, gathered by the sender.
@@ -29,6 +40,8 @@ pub(crate) struct ErrorContext<'a> {
     pub(crate) status: u16,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
+    /// `body` parsed as the API's error object.
+    pub(crate) parsed: ErrorBody,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
@@ -37,11 +50,11 @@ pub(crate) struct ErrorContext<'a> {
 /// Builds the error: id, message and request id from the JSON body when it has them, otherwise an id derived
 /// from the status and a short plain-text excerpt of the body (a proxy's HTML page, for example).
 pub(crate) fn api_error(request: &ApiRequest, context: ErrorContext<'_>) -> ApiError {
-    let parsed = serde_json::from_slice::<ErrorBody>(context.body).ok();
-    let (body_id, body_message, body_request_id) = match parsed {
-        Some(body) => (body.id, body.message, body.request_id),
-        None => (None, None, None),
-    };
+    let ErrorBody {
+        id: body_id,
+        message: body_message,
+        request_id: body_request_id,
+    } = context.parsed;
     let id = body_id
         .map(|id| one_line_clipped(&id, ID_CHARS))
         .filter(|id| !id.is_empty())
@@ -64,16 +77,9 @@ pub(crate) fn api_error(request: &ApiRequest, context: ErrorContext<'_>) -> ApiE
     }
 }
 
-/// The request id of an answer: the error body's `request_id` when `body` has one, else `x-request-id`.
-pub(crate) fn request_id(headers: &HeaderMap, body: &[u8]) -> Option<String> {
-    let from_body = if body.is_empty() {
-        None
-    } else {
-        serde_json::from_slice::<ErrorBody>(body)
-            .ok()
-            .and_then(|parsed| parsed.request_id)
-    };
-    pick_request_id(from_body, headers)
+/// The request id of an answer: the error body's `request_id` when it has one, else `x-request-id`.
+pub(crate) fn request_id(headers: &HeaderMap, parsed: Option<&ErrorBody>) -> Option<String> {
+    pick_request_id(parsed.and_then(|body| body.request_id.clone()), headers)
 }
 
 fn pick_request_id(from_body: Option<String>, headers: &HeaderMap) -> Option<String> {
@@ -146,6 +152,7 @@ mod tests {
                 status,
                 headers,
                 body,
+                parsed: ErrorBody::parse(body),
                 rate_limit: None,
                 retry_after: None,
                 attempts: 1,

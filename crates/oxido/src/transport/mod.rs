@@ -1,6 +1,7 @@
 //! Turning an [`ApiRequest`] into a response: retries, time limits, rate-limit bookkeeping and tracing.
 
 pub(crate) mod error_body;
+mod events;
 mod rate_limit;
 mod request;
 mod retry;
@@ -8,8 +9,14 @@ mod retry_after;
 mod send;
 mod timeouts;
 
+pub use events::EventStream;
 pub use rate_limit::RateLimit;
-pub(crate) use request::ApiRequest;
+#[allow(unused_imports)]
+pub(crate) use request::{ApiRequest, Body, Host, Query, encode_segment};
 pub use retry::RetryPolicy;
-pub(crate) use send::execute;
+#[allow(unused_imports)]
+pub(crate) use send::{RawResponse, StreamingResponse, execute, execute_streaming};
 pub use timeouts::Timeouts;
+
+#[cfg(test)]
+mod tests;

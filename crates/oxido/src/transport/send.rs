@@ -6,29 +6,58 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use super::error_body::{self, ErrorContext, api_error};
+use super::error_body::{self, ErrorBody, ErrorContext, api_error};
 use super::rate_limit::RateLimit;
-use super::request::ApiRequest;
+use super::request::{ApiRequest, Host};
 use super::retry::{Failure, may_retry};
 use super::retry_after::parse_retry_after;
 use crate::client::ClientInner;
 use crate::error::{Error, TimeoutKind, TransportErrorKind};
 
-/// A success answer, body still undecoded.
-#[derive(Debug)]
+/// A success answer, body still undecoded: exactly what the server sent.
+#[derive(Debug, Clone)]
 pub(crate) struct RawResponse {
+    /// The HTTP status.
+    pub(crate) status: u16,
+    /// The response headers.
+    pub(crate) headers: HeaderMap,
     /// The body.
     pub(crate) body: Bytes,
 }
 
+/// A success answer whose body has not been read yet: a stream of server-sent events, for example.
+#[derive(Debug)]
+pub(crate) struct StreamingResponse {
+    /// The HTTP status.
+    pub(crate) status: u16,
+    /// The response headers.
+    #[allow(dead_code)] // for generated streaming operations that read them
+    pub(crate) headers: HeaderMap,
+    /// The open response, body unread.
+    pub(crate) body: reqwest::Response,
+}
+
+/// The body of an answer: read whole, or left open for streaming.
+enum Payload {
+    Full(Bytes),
+    Open(reqwest::Response),
+}
+
+/// A success answer of either kind.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    payload: Payload,
+}
+
 /// What to do after an attempt.
 enum Step {
-    Finish(Result<RawResponse, Error>),
+    Finish(Result<Answer, Error>),
     Retry { delay: Duration, reason: String },
 }
 
@@ -38,7 +67,8 @@ struct Attempt<'a> {
     request: &'a ApiRequest,
     path: &'a str,
     number: u32,
-    deadline: Instant,
+    /// `None` when the overall limit is too far away to be represented: no deadline at all.
+    deadline: Option<Instant>,
     elapsed_ms: u64,
 }
 
@@ -57,7 +87,7 @@ impl Attempt<'_> {
         error: impl FnOnce() -> Error,
     ) -> Step {
         let allowed = self.retries_left() && may_retry(&self.request.method, failure);
-        match delay.filter(|delay| allowed && Instant::now() + *delay < self.deadline) {
+        match delay.filter(|delay| allowed && ends_before(*delay, self.deadline)) {
             Some(delay) => Step::Retry { delay, reason },
             None => Step::Finish(Err(error())),
         }
@@ -65,6 +95,16 @@ impl Attempt<'_> {
 
     fn timeout_error(&self, limit: TimeoutKind, after: Duration) -> Error {
         timeout_error(self.request, self.path, limit, after, self.number)
+    }
+}
+
+/// Whether a pause of `delay` starting now ends before `deadline`; a pause too long to represent never does,
+/// unless there is no deadline.
+fn ends_before(delay: Duration, deadline: Option<Instant>) -> bool {
+    match (Instant::now().checked_add(delay), deadline) {
+        (Some(wake), Some(deadline)) => wake < deadline,
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }
 
@@ -76,6 +116,47 @@ pub(crate) async fn execute(
     inner: &ClientInner,
     request: &ApiRequest,
 ) -> Result<RawResponse, Error> {
+    let answer = execute_answer(inner, request, false).await?;
+    let body = match answer.payload {
+        Payload::Full(body) => body,
+        // Only streaming calls leave a body open; this one asked for it whole.
+        Payload::Open(_) => {
+            return Err(Error::config(
+                "internal: a buffered request produced a streaming answer",
+            ));
+        }
+    };
+    Ok(RawResponse {
+        status: answer.status,
+        headers: answer.headers,
+        body,
+    })
+}
+
+/// Like [`execute`], but a success answer is returned as soon as its headers arrive, body unread, so it can be
+/// consumed as a stream. Retries happen only before that point; error answers are read and reported as usual.
+pub(crate) async fn execute_streaming(
+    inner: &ClientInner,
+    request: &ApiRequest,
+) -> Result<StreamingResponse, Error> {
+    let answer = execute_answer(inner, request, true).await?;
+    match answer.payload {
+        Payload::Open(body) => Ok(StreamingResponse {
+            status: answer.status,
+            headers: answer.headers,
+            body,
+        }),
+        Payload::Full(_) => Err(Error::config(
+            "internal: a streaming request produced a buffered answer",
+        )),
+    }
+}
+
+async fn execute_answer(
+    inner: &ClientInner,
+    request: &ApiRequest,
+    streaming: bool,
+) -> Result<Answer, Error> {
     let path = request.path_and_query();
     let span = tracing::debug_span!(
         target: "oxido",
@@ -89,11 +170,44 @@ pub(crate) async fn execute(
         elapsed_ms = Empty,
     );
     let started = Instant::now();
-    let result = send_with_retries(inner, request, &path, started)
+    let result = send_with_retries(inner, request, &path, started, streaming)
         .instrument(span.clone())
         .await;
     span.record("elapsed_ms", elapsed_ms(started));
     result
+}
+
+/// The URL and the `Authorization` header (none for a presigned URL) of `request`.
+fn target<'a>(
+    inner: &'a ClientInner,
+    request: &ApiRequest,
+) -> Result<(url::Url, Option<&'a HeaderValue>), Error> {
+    match request.host {
+        Host::Api => Ok((
+            request.url_below(&inner.base_url)?,
+            Some(&inner.authorization),
+        )),
+        Host::Inference => Ok((
+            request.url_below(&inner.inference_base_url)?,
+            Some(&inner.inference_authorization),
+        )),
+        Host::Agent => {
+            let base = inner.agent_base_url.as_ref().ok_or_else(|| {
+                Error::config(format!(
+                    "agent_base_url: {} talks to an agent; set the agent's URL on the client builder",
+                    request.operation
+                ))
+            })?;
+            let key = inner.agent_authorization.as_ref().ok_or_else(|| {
+                Error::config(format!(
+                    "agent_access_key: {} needs the agent's access key; set it on the client builder",
+                    request.operation
+                ))
+            })?;
+            Ok((request.url_below(base)?, Some(key)))
+        }
+        Host::Absolute => Ok((request.absolute_url()?, None)),
+    }
 }
 
 async fn send_with_retries(
@@ -101,16 +215,19 @@ async fn send_with_retries(
     request: &ApiRequest,
     path: &str,
     started: Instant,
-) -> Result<RawResponse, Error> {
+    streaming: bool,
+) -> Result<Answer, Error> {
     let span = tracing::Span::current();
     let timeouts = inner.timeouts;
-    let deadline = started + timeouts.overall;
-    let url = request.url(&inner.base_url);
+    let deadline = started.checked_add(timeouts.overall);
+    let (url, authorization) = target(inner, request)?;
     let mut number: u32 = 0;
     loop {
-        number += 1;
+        number = number.saturating_add(1);
         span.record("attempts", number);
-        let remaining = deadline.saturating_duration_since(Instant::now());
+        let remaining = deadline.map_or(Duration::MAX, |deadline| {
+            deadline.saturating_duration_since(Instant::now())
+        });
         if remaining.is_zero() {
             return Err(timeout_error(
                 request,
@@ -127,9 +244,8 @@ async fn send_with_retries(
             (TimeoutKind::Overall, timeouts.overall)
         };
         let attempt_started = Instant::now();
-        let outcome =
-            tokio::time::timeout(limit.min(remaining), send_once(inner, request, url.clone()))
-                .await;
+        let send = send_once(inner, request, url.clone(), authorization, streaming);
+        let outcome = tokio::time::timeout(limit.min(remaining), send).await;
         let attempt = Attempt {
             inner,
             request,
@@ -139,7 +255,9 @@ async fn send_with_retries(
             elapsed_ms: elapsed_ms(attempt_started),
         };
         let step = match outcome {
-            Ok(Ok((status, headers, body))) => on_answer(&attempt, &span, status, &headers, body),
+            Ok(Ok((status, headers, payload))) => {
+                on_answer(&attempt, &span, status, headers, payload)
+            }
             Ok(Err(SendFailure::Http(err))) => on_transport_error(&attempt, err),
             Ok(Err(SendFailure::TooLarge { status })) => on_too_large(&attempt, status),
             Err(_) => on_timeout(&attempt, limit_kind, limit),
@@ -177,25 +295,42 @@ impl From<reqwest::Error> for SendFailure {
     }
 }
 
-/// One attempt: send and read the whole body, so the attempt limit covers a slow body too.
+/// One attempt: send and read the whole body, so the attempt limit covers a slow body too. When `streaming`,
+/// a success answer's body is left unread.
 async fn send_once(
     inner: &ClientInner,
     request: &ApiRequest,
     url: url::Url,
-) -> Result<(u16, HeaderMap, Bytes), SendFailure> {
-    let mut builder = inner
-        .http
-        .request(request.method.clone(), url)
-        .header(http::header::AUTHORIZATION, inner.authorization.clone())
-        .header(http::header::ACCEPT, "application/json");
+    authorization: Option<&HeaderValue>,
+    streaming: bool,
+) -> Result<(u16, HeaderMap, Payload), SendFailure> {
+    let mut builder = inner.http.request(request.method.clone(), url).header(
+        http::header::ACCEPT,
+        HeaderValue::from_static(request.accept),
+    );
+    for (name, value) in &request.headers {
+        if name != http::header::AUTHORIZATION {
+            builder = builder.header(name.clone(), value.clone());
+        }
+    }
+    if let Some(authorization) = authorization {
+        builder = builder.header(http::header::AUTHORIZATION, authorization.clone());
+    }
     if let Some(body) = &request.body {
         builder = builder
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(body.clone());
+            .header(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static(body.content_type),
+            )
+            .body(body.bytes.clone());
     }
     let mut response = builder.send().await?;
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    // Taken, not cloned: the body is read through the response, which no longer needs its headers.
+    let headers = std::mem::take(response.headers_mut());
+    if streaming && response.status().is_success() {
+        return Ok((status, headers, Payload::Open(response)));
+    }
     let limit = inner.max_response_bytes;
     let declared = response.content_length().unwrap_or(0);
     if declared > limit as u64 {
@@ -204,12 +339,12 @@ async fn send_once(
     // The declared length is only a hint (it can lie); the limit is enforced on what actually arrives.
     let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0));
     while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
+        if body.len().saturating_add(chunk.len()) > limit {
             return Err(SendFailure::TooLarge { status });
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((status, headers, body.freeze()))
+    Ok((status, headers, Payload::Full(body.freeze())))
 }
 
 /// The server answered: record the rate limit, then succeed, retry, or build the API error.
@@ -217,15 +352,21 @@ fn on_answer(
     attempt: &Attempt<'_>,
     span: &tracing::Span,
     status: u16,
-    headers: &HeaderMap,
-    body: Bytes,
+    headers: HeaderMap,
+    payload: Payload,
 ) -> Step {
-    let rate_limit = RateLimit::from_headers(headers);
+    let rate_limit = RateLimit::from_headers(&headers);
     if let Some(snapshot) = rate_limit {
         attempt.inner.record_rate_limit(snapshot);
     }
     let success = (200..300).contains(&status);
-    let request_id = error_body::request_id(headers, if success { &[] } else { &body });
+    let (body, open) = match payload {
+        Payload::Full(body) => (body, None),
+        Payload::Open(response) => (Bytes::new(), Some(response)),
+    };
+    // An error body is parsed once, here, for both the trace and the error.
+    let parsed = (!success).then(|| ErrorBody::parse(&body));
+    let request_id = error_body::request_id(&headers, parsed.as_ref());
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
@@ -241,10 +382,18 @@ fn on_answer(
         span.record("request_id", id);
     }
     if success {
-        return Step::Finish(Ok(RawResponse { body }));
+        let payload = match open {
+            Some(response) => Payload::Open(response),
+            None => Payload::Full(body),
+        };
+        return Step::Finish(Ok(Answer {
+            status,
+            headers,
+            payload,
+        }));
     }
 
-    let retry_after = parse_retry_after(headers, SystemTime::now());
+    let retry_after = parse_retry_after(&headers, SystemTime::now());
     let delay = attempt.inner.retry.delay_after_status(
         status,
         retry_after,
@@ -259,8 +408,9 @@ fn on_answer(
         || {
             let context = ErrorContext {
                 status,
-                headers,
+                headers: &headers,
                 body: &body,
+                parsed: parsed.unwrap_or_default(),
                 rate_limit,
                 retry_after,
                 attempts: attempt.number,
@@ -355,7 +505,7 @@ fn classify(err: &reqwest::Error) -> (TransportErrorKind, Failure) {
 }
 
 /// The error and all its causes on one line; reqwest's own message alone hides the interesting part.
-fn error_chain(err: &reqwest::Error) -> String {
+pub(super) fn error_chain(err: &reqwest::Error) -> String {
     let mut parts = vec![err.to_string()];
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
