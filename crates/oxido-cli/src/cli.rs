@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
 use crate::credentials::SecretArg;
-use crate::output::table::ColumnList;
 
 /// The exit status table; the single source for `--help` (see also `exit::ExitStatus`).
 macro_rules! exit_status_help {
@@ -89,9 +88,10 @@ pub struct GlobalArgs {
     )]
     pub output: OutputKind,
 
-    /// Table columns to show, in order, e.g. `ID,Status` (case-insensitive)
-    #[arg(long, global = true, value_name = "COL,COL", value_parser = ColumnList::parse)]
-    pub format: Option<ColumnList>,
+    /// Table columns to show, in order: `ID,Status` for actions, any field or dotted path
+    /// (`id,name,region.slug,networks.v4.0.ip_address`) for generated commands
+    #[arg(long, global = true, value_name = "COL,COL", value_parser = non_empty("--format"))]
+    pub format: Option<String>,
 
     /// Leave out the table's header line
     #[arg(long, global = true)]

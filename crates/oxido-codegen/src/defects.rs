@@ -41,12 +41,21 @@ pub const DEFECTS: &[(&str, &str, &str)] = &[
 
 /// Enum values the spec forgot, by the generated enum's name.
 pub fn extend_enum(type_name: &str, variants: &mut Vec<(String, String)>) {
-    if type_name == "DropletActionType" && !variants.iter().any(|(_, v)| v == "change_backup_policy") {
-        variants.push(("ChangeBackupPolicy".to_owned(), "change_backup_policy".to_owned()));
+    if type_name == "DropletActionType"
+        && !variants.iter().any(|(_, v)| v == "change_backup_policy")
+    {
+        variants.push((
+            "ChangeBackupPolicy".to_owned(),
+            "change_backup_policy".to_owned(),
+        ));
     }
 }
 
 /// Query parameters the spec does not mark required although the operation needs them.
 pub fn query_required(operation_id: &str, name: &str) -> bool {
-    name == "tag_name" && matches!(operation_id, "dropletActions_post_byTag" | "droplets_destroy_byTag")
+    name == "tag_name"
+        && matches!(
+            operation_id,
+            "dropletActions_post_byTag" | "droplets_destroy_byTag"
+        )
 }

@@ -87,10 +87,18 @@ fn clean_line(line: &str) -> String {
         }
         if starts_url(&chars, i) {
             let mut end = i;
-            while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '<' | '>' | '"' | '`') {
+            while end < chars.len()
+                && !chars[end].is_whitespace()
+                && !matches!(chars[end], '<' | '>' | '"' | '`')
+            {
                 end += 1;
             }
-            while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | ')' | '\'' | '!' | '?') {
+            while end > i
+                && matches!(
+                    chars[end - 1],
+                    '.' | ',' | ';' | ':' | ')' | '\'' | '!' | '?'
+                )
+            {
                 end -= 1;
             }
             let url: String = chars[i..end].iter().collect();
@@ -127,7 +135,9 @@ fn starts_url(chars: &[char], i: usize) -> bool {
 
 fn is_entity(chars: &[char], i: usize) -> bool {
     let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
-    ["&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;"].iter().any(|e| rest.starts_with(e))
+    ["&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;"]
+        .iter()
+        .any(|e| rest.starts_with(e))
 }
 
 /// Doc comment lines for `text`, indented by nothing; empty when there is no text.

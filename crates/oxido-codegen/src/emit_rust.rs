@@ -15,7 +15,10 @@ pub fn emit(api: &Api) -> Vec<(String, String)> {
     let mut files = Vec::new();
     files.extend(emit_types(api));
     for service in api.services.iter().filter(|s| !s.hand_written) {
-        files.push((format!("{}.rs", service.handler), emit_service(api, service)));
+        files.push((
+            format!("{}.rs", service.handler),
+            emit_service(api, service),
+        ));
     }
     files.push(("operations.rs".to_owned(), emit_table(api)));
     files.push(("mod.rs".to_owned(), emit_mod(api)));
@@ -23,7 +26,10 @@ pub fn emit(api: &Api) -> Vec<(String, String)> {
 }
 
 pub fn cfg_any(features: &BTreeSet<String>) -> String {
-    let list: Vec<String> = features.iter().map(|f| format!("feature = \"{f}\"")).collect();
+    let list: Vec<String> = features
+        .iter()
+        .map(|f| format!("feature = \"{f}\""))
+        .collect();
     if list.len() == 1 {
         format!("#[cfg({})]\n", list[0])
     } else {
@@ -48,7 +54,10 @@ pub fn rust_ty(api: &Api, ty: &Ty) -> String {
         Ty::Float => "f64".to_owned(),
         Ty::Value => "serde_json::Value".to_owned(),
         Ty::Vec(inner) => format!("Vec<{}>", rust_ty(api, inner)),
-        Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", rust_ty(api, inner)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            rust_ty(api, inner)
+        ),
         Ty::Boxed(inner) => format!("Box<{}>", rust_ty(api, inner)),
         Ty::Named(i) => match &api.types[*i].kind {
             TypeKind::Existing(path) => (*path).to_owned(),
@@ -61,7 +70,10 @@ pub fn rust_ty(api: &Api, ty: &Ty) -> String {
 pub fn public_ty(api: &Api, ty: &Ty) -> String {
     match ty {
         Ty::Vec(inner) => format!("Vec<{}>", public_ty(api, inner)),
-        Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", public_ty(api, inner)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            public_ty(api, inner)
+        ),
         Ty::Boxed(inner) => format!("Box<{}>", public_ty(api, inner)),
         Ty::Named(i) => match &api.types[*i].kind {
             TypeKind::Existing(path) => path.replace("crate::models::", "oxido::"),
@@ -73,13 +85,18 @@ pub fn public_ty(api: &Api, ty: &Ty) -> String {
 
 fn doc_or(text: &str, fallback: &str) -> String {
     let doc = doc_comment(text);
-    if doc.trim().is_empty() { format!("/// {fallback}\n") } else { doc }
+    if doc.trim().is_empty() {
+        format!("/// {fallback}\n")
+    } else {
+        doc
+    }
 }
 
 fn emit_types(api: &Api) -> Vec<(String, String)> {
     let mut by_home: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, def) in api.types.iter().enumerate() {
-        if matches!(def.kind, TypeKind::Existing(_) | TypeKind::Pending) || def.features.is_empty() {
+        if matches!(def.kind, TypeKind::Existing(_) | TypeKind::Pending) || def.features.is_empty()
+        {
             continue;
         }
         by_home.entry(home(def)).or_default().push(i);
@@ -91,7 +108,15 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
     for (home_name, indices) in &by_home {
         let mut out = String::new();
         out.push_str(HEADER);
-        let _ = writeln!(out, "//! Types {}.\n", if home_name == "common" { "shared by several services".to_owned() } else { format!("used by the `{home_name}` service") });
+        let _ = writeln!(
+            out,
+            "//! Types {}.\n",
+            if home_name == "common" {
+                "shared by several services".to_owned()
+            } else {
+                format!("used by the `{home_name}` service")
+            }
+        );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
         for &i in indices {
             emit_type(api, i, home_name == "common", &mut out);
@@ -100,7 +125,10 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         if home_name == "common" {
             let _ = writeln!(module, "mod common;\npub use common::*;");
         } else {
-            let _ = writeln!(module, "#[cfg(feature = \"{home_name}\")]\nmod {home_name};\n#[cfg(feature = \"{home_name}\")]\npub use {home_name}::*;");
+            let _ = writeln!(
+                module,
+                "#[cfg(feature = \"{home_name}\")]\nmod {home_name};\n#[cfg(feature = \"{home_name}\")]\npub use {home_name}::*;"
+            );
         }
     }
     files.push(("types/mod.rs".to_owned(), module));
@@ -109,7 +137,11 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
 
 fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
     let def = &api.types[index];
-    let cfg = if gate { cfg_any(&def.features) } else { String::new() };
+    let cfg = if gate {
+        cfg_any(&def.features)
+    } else {
+        String::new()
+    };
     let fallback = match &def.schema {
         Some(schema) => format!("The `{schema}` schema."),
         None => format!("`{}`.", def.name),
@@ -123,16 +155,29 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
     match &def.kind {
         TypeKind::Struct(fields) => {
             let all_optional = fields.iter().all(|f| !f.required);
-            let default = if def.is_body && all_optional { ", Default" } else { "" };
+            let default = if def.is_body && all_optional {
+                ", Default"
+            } else {
+                ""
+            };
             out.push_str(&doc);
             out.push_str(&cfg);
-            let _ = writeln!(out, "#[derive(Debug, Clone{default}, serde::Serialize, serde::Deserialize)]");
+            let _ = writeln!(
+                out,
+                "#[derive(Debug, Clone{default}, serde::Serialize, serde::Deserialize)]"
+            );
             let _ = writeln!(out, "pub struct {} {{", def.name);
             for field in fields {
-                out.push_str(&doc_or(&field.doc, &format!("The `{}` field.", field.json_name)));
+                out.push_str(&doc_or(
+                    &field.doc,
+                    &format!("The `{}` field.", field.json_name),
+                ));
                 let mut attrs = Vec::new();
                 if bare(&field.ident) != field.json_name {
-                    attrs.push(format!("rename = \"{}\"", field.json_name.replace('"', "\\\"")));
+                    attrs.push(format!(
+                        "rename = \"{}\"",
+                        field.json_name.replace('"', "\\\"")
+                    ));
                 }
                 let ty = rust_ty(api, &field.ty);
                 let ty = if field.required {
@@ -154,7 +199,11 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
             out.push_str(&doc);
             let _ = writeln!(out, "pub enum {} {{", def.name);
             for (name, value) in variants {
-                let _ = writeln!(out, "/// `{value}`\n{name} => \"{}\",", value.replace('\\', "\\\\").replace('"', "\\\""));
+                let _ = writeln!(
+                    out,
+                    "/// `{value}`\n{name} => \"{}\",",
+                    value.replace('\\', "\\\\").replace('"', "\\\"")
+                );
             }
             out.push_str("}\n}\n\n");
         }
@@ -168,7 +217,9 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
             let _ = writeln!(out, "pub enum {} {{", def.name);
             for variant in variants {
                 let what = match named(&variant.ty) {
-                    Some(t) => format!("A [`{}`].", api.types[t].name).replace("[`", "`").replace("`]", "`"),
+                    Some(t) => format!("A [`{}`].", api.types[t].name)
+                        .replace("[`", "`")
+                        .replace("`]", "`"),
                     None => format!("A `{}`.", rust_ty(api, &variant.ty)),
                 };
                 let what = if variant.tag_values.is_empty() {
@@ -176,7 +227,12 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
                 } else {
                     format!("{what} Selected by `{}`.", variant.tag_values.join("`, `"))
                 };
-                let _ = writeln!(out, "/// {what}\n{}({}),", variant.name, rust_ty(api, &variant.ty));
+                let _ = writeln!(
+                    out,
+                    "/// {what}\n{}({}),",
+                    variant.name,
+                    rust_ty(api, &variant.ty)
+                );
             }
             if tag.is_some() {
                 out.push_str("/// A kind this version of the crate does not know, kept as the API sent it.\nOther(serde_json::Value),\n");
@@ -187,10 +243,22 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
                 let _ = writeln!(out, "impl<'de> serde::Deserialize<'de> for {} {{", def.name);
                 out.push_str("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
                 out.push_str("use serde::de::Error as _;\nlet value = serde_json::Value::deserialize(deserializer)?;\n");
-                let _ = writeln!(out, "let decoded = match value.get(\"{tag}\").and_then(serde_json::Value::as_str) {{");
+                let _ = writeln!(
+                    out,
+                    "let decoded = match value.get(\"{tag}\").and_then(serde_json::Value::as_str) {{"
+                );
                 for variant in variants {
-                    let pats: Vec<String> = variant.tag_values.iter().map(|v| format!("Some(\"{v}\")")).collect();
-                    let _ = writeln!(out, "{} => serde_json::from_value(value).map(Self::{}),", pats.join(" | "), variant.name);
+                    let pats: Vec<String> = variant
+                        .tag_values
+                        .iter()
+                        .map(|v| format!("Some(\"{v}\")"))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "{} => serde_json::from_value(value).map(Self::{}),",
+                        pats.join(" | "),
+                        variant.name
+                    );
                 }
                 out.push_str("_ => return Ok(Self::Other(value)),\n};\ndecoded.map_err(D::Error::custom)\n}\n}\n\n");
             }
@@ -219,9 +287,16 @@ pub fn output_ty(api: &Api, op: &Operation) -> String {
 
 /// The name of the builder struct an operation returns when it has options of its own.
 pub fn builder_name(api: &Api, service: &Service, op: &Operation) -> String {
-    let base = service.type_name.strip_suffix("Handler").unwrap_or(&service.type_name);
+    let base = service
+        .type_name
+        .strip_suffix("Handler")
+        .unwrap_or(&service.type_name);
     let name = format!("{base}{}Request", crate::naming::pascal(&op.method_name));
-    if api.types.iter().any(|t| t.name == name) { format!("{base}{}Call", crate::naming::pascal(&op.method_name)) } else { name }
+    if api.types.iter().any(|t| t.name == name) {
+        format!("{base}{}Call", crate::naming::pascal(&op.method_name))
+    } else {
+        name
+    }
 }
 
 fn own_options(op: &Operation) -> Vec<&Param> {
@@ -255,12 +330,27 @@ fn arg_ty(kind: ParamKind) -> &'static str {
 fn emit_service(api: &Api, service: &Service) -> String {
     let mut out = String::new();
     out.push_str(HEADER);
-    let _ = writeln!(out, "//! The `{}` operations (`client.{}()`).\n", service.prefix, service.handler);
+    let _ = writeln!(
+        out,
+        "//! The `{}` operations (`client.{}()`).\n",
+        service.prefix, service.handler
+    );
     out.push_str("#[allow(unused_imports)]\nuse crate::generated::types::*;\n#[allow(unused_imports)]\nuse crate::operation::{self, ApiRequest, Call, Error, Host, ListCall, Method, Page};\n\n");
-    let _ = writeln!(out, "/// The `{}` operations. Get one from [`crate::Client::{}`].", service.prefix, service.handler);
-    let _ = writeln!(out, "#[derive(Debug, Clone)]\npub struct {} {{\n    client: crate::Client,\n}}\n", service.type_name);
+    let _ = writeln!(
+        out,
+        "/// The `{}` operations. Get one from [`crate::Client::{}`].",
+        service.prefix, service.handler
+    );
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone)]\npub struct {} {{\n    client: crate::Client,\n}}\n",
+        service.type_name
+    );
     let _ = writeln!(out, "impl {} {{", service.type_name);
-    let _ = writeln!(out, "pub(crate) fn new(client: crate::Client) -> Self {{ Self {{ client }} }}\n");
+    let _ = writeln!(
+        out,
+        "pub(crate) fn new(client: crate::Client) -> Self {{ Self {{ client }} }}\n"
+    );
     for op in &service.operations {
         emit_method(api, service, op, &mut out);
     }
@@ -281,12 +371,23 @@ fn method_doc(op: &Operation) -> String {
         doc.push_str("///\n");
         doc.push_str(&description);
     }
-    let _ = write!(doc, "///\n/// `{} {}` (operation `{}`).\n", op.http_method, op.path.replace('<', "{").replace('>', "}"), op.operation_id);
+    let _ = write!(
+        doc,
+        "///\n/// `{} {}` (operation `{}`).\n",
+        op.http_method,
+        op.path.replace('<', "{").replace('>', "}"),
+        op.operation_id
+    );
     doc
 }
 
 fn signature_args(api: &Api, op: &Operation) -> Vec<String> {
-    let mut args: Vec<String> = op.path_params.iter().chain(&op.required_query).map(|p| format!("{}: {}", p.ident, arg_ty(p.kind))).collect();
+    let mut args: Vec<String> = op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .map(|p| format!("{}: {}", p.ident, arg_ty(p.kind)))
+        .collect();
     if let Some(body) = &op.body {
         if body.content_type == "application/json" {
             args.push(format!("body: {}", rust_ty(api, &body.ty)));
@@ -298,9 +399,18 @@ fn signature_args(api: &Api, op: &Operation) -> Vec<String> {
 }
 
 fn call_args(op: &Operation) -> Vec<String> {
-    let mut args: Vec<String> = op.path_params.iter().chain(&op.required_query).map(|p| p.ident.clone()).collect();
+    let mut args: Vec<String> = op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .map(|p| p.ident.clone())
+        .collect();
     if let Some(body) = &op.body {
-        args.push(if body.content_type == "application/json" { "&body".to_owned() } else { "body.into()".to_owned() });
+        args.push(if body.content_type == "application/json" {
+            "&body".to_owned()
+        } else {
+            "body.into()".to_owned()
+        });
     }
     args
 }
@@ -316,26 +426,42 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     }
     let args = signature_args(api, op);
     let ret = return_ty(api, service, op);
-    let _ = writeln!(out, "pub fn {}(&self, {}) -> {ret} {{", op.method_name, args.join(", "));
+    let _ = writeln!(
+        out,
+        "pub fn {}(&self, {}) -> {ret} {{",
+        op.method_name,
+        args.join(", ")
+    );
     let request = format!("{}({})", request_fn_name(op), call_args(op).join(", "));
     let client = "self.client.clone()";
     let call = match &op.response {
         ResponseKind::Empty => format!("Call::empty({client}, {request})"),
         ResponseKind::Json(_) => format!("Call::json({client}, {request})"),
         ResponseKind::Member { key, .. } => format!("Call::member({client}, {request}, \"{key}\")"),
-        ResponseKind::Page { key, .. } => format!("ListCall::new({client}, {request}, |operation, body| operation::page(operation, body, \"{key}\"))"),
+        ResponseKind::Page { key, .. } => format!(
+            "ListCall::new({client}, {request}, |operation, body| operation::page(operation, body, \"{key}\"))"
+        ),
         ResponseKind::Text { .. } => format!("Call::text({client}, {request})"),
         ResponseKind::Bytes { .. } => format!("Call::bytes({client}, {request})"),
     };
     if own_options(op).is_empty() {
         let _ = writeln!(out, "{call}\n}}\n");
     } else {
-        let _ = writeln!(out, "{} {{ call: {call} }}\n}}\n", builder_name(api, service, op));
+        let _ = writeln!(
+            out,
+            "{} {{ call: {call} }}\n}}\n",
+            builder_name(api, service, op)
+        );
     }
 }
 
 fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut String) {
-    let mut args: Vec<String> = op.path_params.iter().chain(&op.required_query).map(|p| format!("{}: {}", p.ident, arg_ty(p.kind))).collect();
+    let mut args: Vec<String> = op
+        .path_params
+        .iter()
+        .chain(&op.required_query)
+        .map(|p| format!("{}: {}", p.ident, arg_ty(p.kind)))
+        .collect();
     if let Some(body) = &op.body {
         if body.content_type == "application/json" {
             args.push(format!("body: &{}", rust_ty(api, &body.ty)));
@@ -343,24 +469,44 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
             args.push("body: bytes::Bytes".to_owned());
         }
     }
-    let _ = writeln!(out, "fn {}({}) -> Result<ApiRequest, Error> {{", request_fn_name(op), args.join(", "));
+    let _ = writeln!(
+        out,
+        "fn {}({}) -> Result<ApiRequest, Error> {{",
+        request_fn_name(op),
+        args.join(", ")
+    );
     let name = format!("{}.{}", service.handler, bare(&op.method_name));
     let path = if op.host == Host::Absolute {
-        let _ = writeln!(out, "let url = operation::absolute_url(\"upload_url\", upload_url)?;");
+        let _ = writeln!(
+            out,
+            "let url = operation::absolute_url(\"upload_url\", upload_url)?;"
+        );
         "url".to_owned()
     } else {
         for p in &op.path_params {
             if p.kind == ParamKind::Str {
-                let _ = writeln!(out, "let {0} = operation::segment(\"{1}\", {0})?;", p.ident, bare(&p.ident));
+                let _ = writeln!(
+                    out,
+                    "let {0} = operation::segment(\"{1}\", {0})?;",
+                    p.ident,
+                    bare(&p.ident)
+                );
             }
         }
         let mut template = op.path.clone();
         for p in &op.path_params {
-            template = template.replace(&format!("{{{}}}", p.name), &format!("{{{}}}", bare(&p.ident)));
+            template = template.replace(
+                &format!("{{{}}}", p.name),
+                &format!("{{{}}}", bare(&p.ident)),
+            );
         }
         if op.path_params.iter().any(|p| p.ident.starts_with("r#")) {
             // Raw identifiers cannot be captured by name in a format string.
-            let names: Vec<String> = op.path_params.iter().map(|p| format!("{} = {}", bare(&p.ident), p.ident)).collect();
+            let names: Vec<String> = op
+                .path_params
+                .iter()
+                .map(|p| format!("{} = {}", bare(&p.ident), p.ident))
+                .collect();
             format!("format!(\"{template}\", {})", names.join(", "))
         } else if op.path_params.is_empty() {
             format!("\"{template}\".to_owned()")
@@ -375,12 +521,18 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
     }
     for p in &op.required_query {
         chain = match p.kind {
-            ParamKind::StrList => format!("operation::query_list({chain}, \"{}\", {})", p.name, p.ident),
+            ParamKind::StrList => format!(
+                "operation::query_list({chain}, \"{}\", {})",
+                p.name, p.ident
+            ),
             _ => format!("{chain}.with_query(\"{}\", {})", p.name, p.ident),
         };
     }
     for (name, value) in &op.fixed_headers {
-        chain = format!("operation::header({chain}, \"{}\", \"{value}\")", name.to_ascii_lowercase());
+        chain = format!(
+            "operation::header({chain}, \"{}\", \"{value}\")",
+            name.to_ascii_lowercase()
+        );
     }
     match &op.response {
         ResponseKind::Text { accept } | ResponseKind::Bytes { accept } => {
@@ -393,7 +545,11 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
             let _ = writeln!(out, "operation::json_body({chain}, body)\n}}\n");
         }
         Some(body) => {
-            let _ = writeln!(out, "Ok(operation::bytes_body({chain}, body, \"{}\"))\n}}\n", body.content_type);
+            let _ = writeln!(
+                out,
+                "Ok(operation::bytes_body({chain}, body, \"{}\"))\n}}\n",
+                body.content_type
+            );
         }
         None => {
             let _ = writeln!(out, "Ok({chain})\n}}\n");
@@ -404,37 +560,94 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
 fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     let name = builder_name(api, service, op);
     let output = output_ty(api, op);
-    let inner = if op.is_list() { format!("ListCall<{output}>") } else { format!("Call<{output}>") };
-    let _ = writeln!(out, "/// The request of [`{}::{}`]: set options, then `.await` it or call `.send()`{}.", service.type_name, op.method_name, if op.is_list() { " or `.into_stream()`" } else { "" });
-    let _ = writeln!(out, "#[must_use = \"a request does nothing until it is sent\"]\n#[derive(Debug)]\npub struct {name} {{\n    call: {inner},\n}}\n");
+    let inner = if op.is_list() {
+        format!("ListCall<{output}>")
+    } else {
+        format!("Call<{output}>")
+    };
+    let _ = writeln!(
+        out,
+        "/// The request of [`{}::{}`]: set options, then `.await` it or call `.send()`{}.",
+        service.type_name,
+        op.method_name,
+        if op.is_list() {
+            " or `.into_stream()`"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "#[must_use = \"a request does nothing until it is sent\"]\n#[derive(Debug)]\npub struct {name} {{\n    call: {inner},\n}}\n"
+    );
     let _ = writeln!(out, "impl {name} {{");
     for p in own_options(op) {
-        out.push_str(&doc_or(&p.description, &format!("Sets the `{}` query parameter.", p.name)));
+        out.push_str(&doc_or(
+            &p.description,
+            &format!("Sets the `{}` query parameter.", p.name),
+        ));
         let setter = &p.ident;
         match p.kind {
             ParamKind::Str => {
-                let _ = writeln!(out, "pub fn {setter}(mut self, value: impl Into<String>) -> Self {{ self.call = self.call.query(\"{}\", value.into()); self }}\n", p.name);
+                let _ = writeln!(
+                    out,
+                    "pub fn {setter}(mut self, value: impl Into<String>) -> Self {{ self.call = self.call.query(\"{}\", value.into()); self }}\n",
+                    p.name
+                );
             }
             ParamKind::StrList => {
-                let _ = writeln!(out, "pub fn {setter}<I, S>(mut self, values: I) -> Self where I: IntoIterator<Item = S>, S: Into<String> {{ for value in values {{ self.call = self.call.query(\"{}\", value.into()); }} self }}\n", p.name);
+                let _ = writeln!(
+                    out,
+                    "pub fn {setter}<I, S>(mut self, values: I) -> Self where I: IntoIterator<Item = S>, S: Into<String> {{ for value in values {{ self.call = self.call.query(\"{}\", value.into()); }} self }}\n",
+                    p.name
+                );
             }
             kind => {
-                let _ = writeln!(out, "pub fn {setter}(mut self, value: {}) -> Self {{ self.call = self.call.query(\"{}\", value); self }}\n", arg_ty(kind), p.name);
+                let _ = writeln!(
+                    out,
+                    "pub fn {setter}(mut self, value: {}) -> Self {{ self.call = self.call.query(\"{}\", value); self }}\n",
+                    arg_ty(kind),
+                    p.name
+                );
             }
         }
     }
     if op.is_list() {
-        let _ = writeln!(out, "/// Items per page, 1 to 200.\npub fn per_page(mut self, per_page: u32) -> Self {{ self.call = self.call.per_page(per_page); self }}\n");
-        let _ = writeln!(out, "/// The page to fetch or start streaming from, 1 or greater.\npub fn page(mut self, page: u32) -> Self {{ self.call = self.call.page(page); self }}\n");
-        let _ = writeln!(out, "/// Fetches the one page this request describes.\npub fn send(self) -> operation::BoxFuture<Page<{output}>> {{ self.call.send() }}\n");
-        let _ = writeln!(out, "/// Every item of every page, fetched as the stream is read.\npub fn into_stream(self) -> crate::ListStream<{output}> {{ self.call.into_stream() }}\n");
-        let _ = writeln!(out, "/// Every page, fetched as the stream is read.\npub fn into_pages(self) -> crate::ListStream<Page<{output}>> {{ self.call.into_pages() }}\n");
+        let _ = writeln!(
+            out,
+            "/// Items per page, 1 to 200.\npub fn per_page(mut self, per_page: u32) -> Self {{ self.call = self.call.per_page(per_page); self }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// The page to fetch or start streaming from, 1 or greater.\npub fn page(mut self, page: u32) -> Self {{ self.call = self.call.page(page); self }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Fetches the one page this request describes.\npub fn send(self) -> operation::BoxFuture<Page<{output}>> {{ self.call.send() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Every item of every page, fetched as the stream is read.\npub fn into_stream(self) -> crate::ListStream<{output}> {{ self.call.into_stream() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Every page, fetched as the stream is read.\npub fn into_pages(self) -> crate::ListStream<Page<{output}>> {{ self.call.into_pages() }}\n"
+        );
         out.push_str("}\n\n");
-        let _ = writeln!(out, "impl std::future::IntoFuture for {name} {{\ntype Output = Result<Page<{output}>, Error>;\ntype IntoFuture = operation::BoxFuture<Page<{output}>>;\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n");
+        let _ = writeln!(
+            out,
+            "impl std::future::IntoFuture for {name} {{\ntype Output = Result<Page<{output}>, Error>;\ntype IntoFuture = operation::BoxFuture<Page<{output}>>;\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
+        );
     } else {
-        let _ = writeln!(out, "/// Sends the request.\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n");
+        let _ = writeln!(
+            out,
+            "/// Sends the request.\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n"
+        );
         out.push_str("}\n\n");
-        let _ = writeln!(out, "impl std::future::IntoFuture for {name} {{\ntype Output = Result<{output}, Error>;\ntype IntoFuture = operation::BoxFuture<{output}>;\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n");
+        let _ = writeln!(
+            out,
+            "impl std::future::IntoFuture for {name} {{\ntype Output = Result<{output}, Error>;\ntype IntoFuture = operation::BoxFuture<{output}>;\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
+        );
     }
 }
 
@@ -447,12 +660,19 @@ fn emit_table(api: &Api) -> String {
     out.push_str("//! Every operation of the API as plain data, for tools (such as a CLI) that dispatch by name.\n\n");
     out.push_str("pub use crate::operation::table::{BodyKind, Host, OperationInfo, ParamInfo, ParamKind, ParamLocation, ResponseKind};\n\n");
     let total: usize = api.services.iter().map(|s| s.operations.len()).sum();
-    let _ = writeln!(out, "/// All {total} operations, sorted by handler and method.");
+    let _ = writeln!(
+        out,
+        "/// All {total} operations, sorted by handler and method."
+    );
     let _ = writeln!(out, "pub static OPERATIONS: &[OperationInfo] = &[");
     for service in &api.services {
         for op in &service.operations {
             let mut params = Vec::new();
-            for (loc, list, required) in [("Path", &op.path_params, true), ("Query", &op.required_query, true), ("Query", &op.optional_query, false)] {
+            for (loc, list, required) in [
+                ("Path", &op.path_params, true),
+                ("Query", &op.required_query, true),
+                ("Query", &op.optional_query, false),
+            ] {
                 for p in list {
                     params.push(format!(
                         "ParamInfo {{ name: \"{}\", rust_name: \"{}\", location: ParamLocation::{loc}, kind: ParamKind::{}, required: {required} }}",
@@ -462,10 +682,16 @@ fn emit_table(api: &Api) -> String {
             }
             let body = match &op.body {
                 None => "BodyKind::None".to_owned(),
-                Some(b) if b.content_type == "application/json" => format!("BodyKind::Json(\"{}\")", public_ty(api, &b.ty)),
+                Some(b) if b.content_type == "application/json" => {
+                    format!("BodyKind::Json(\"{}\")", public_ty(api, &b.ty))
+                }
                 Some(b) => format!("BodyKind::Bytes(\"{}\")", b.content_type),
             };
-            let hand = if service.hand_written { "true" } else { "false" };
+            let hand = if service.hand_written {
+                "true"
+            } else {
+                "false"
+            };
             let _ = writeln!(
                 out,
                 "OperationInfo {{ operation_id: \"{}\", handler: \"{}\", method: \"{}\", http_method: \"{}\", path: \"{}\", host: Host::{}, params: &[{}], body: {body}, response: ResponseKind::{}, output: \"{}\", summary: {:?}, hand_written: {hand} }},",
@@ -502,7 +728,11 @@ fn emit_mod(api: &Api) -> String {
     out.push_str("//! The generated part of the SDK: one handler per service, the data types and the operation table.\n\n");
     out.push_str("pub mod operations;\npub mod types;\n\n");
     for service in api.services.iter().filter(|s| !s.hand_written) {
-        let _ = writeln!(out, "#[cfg(feature = \"{0}\")]\nmod {0};\n#[cfg(feature = \"{0}\")]\npub use {0}::*;", service.handler);
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"{0}\")]\nmod {0};\n#[cfg(feature = \"{0}\")]\npub use {0}::*;",
+            service.handler
+        );
     }
     out.push_str("\nimpl crate::Client {\n");
     for service in api.services.iter().filter(|s| !s.hand_written) {

@@ -241,12 +241,17 @@ impl Api {
                     body.ty.named(&mut named);
                 }
                 match &op.response {
-                    ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => ty.named(&mut named),
+                    ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => {
+                        ty.named(&mut named)
+                    }
                     ResponseKind::Page { item, .. } => item.named(&mut named),
                     _ => {}
                 }
                 for index in named {
-                    roots.entry(index).or_default().insert(service.handler.clone());
+                    roots
+                        .entry(index)
+                        .or_default()
+                        .insert(service.handler.clone());
                 }
             }
         }

@@ -18,18 +18,30 @@ pub const OVERRIDES: &[(&str, &str)] = &[
 
 /// Operations that stay hand-written (`resources/droplet_actions.rs`, `resources/actions.rs`).
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
-    ("dropletActions_list", "client.droplet_actions().list(droplet_id)"),
-    ("dropletActions_post", "client.droplet_actions().post(droplet_id, action)"),
-    ("dropletActions_post_byTag", "client.droplet_actions().post_by_tag(tag_name, action)"),
-    ("dropletActions_get", "client.droplet_actions().get(droplet_id, action_id)"),
+    (
+        "dropletActions_list",
+        "client.droplet_actions().list(droplet_id)",
+    ),
+    (
+        "dropletActions_post",
+        "client.droplet_actions().post(droplet_id, action)",
+    ),
+    (
+        "dropletActions_post_byTag",
+        "client.droplet_actions().post_by_tag(tag_name, action)",
+    ),
+    (
+        "dropletActions_get",
+        "client.droplet_actions().get(droplet_id, action_id)",
+    ),
     ("actions_list", "client.actions().list()"),
     ("actions_get", "client.actions().get(action_id)"),
 ];
 
 /// Names the generated code cannot use for a model because they mean something else in scope.
 const RESERVED: &[&str] = &[
-    "Error", "Result", "Option", "Vec", "String", "Box", "Value", "Call", "ListCall", "Client", "Page",
-    "Links", "Meta", "Response", "Action", "Region", "Method", "Default", "Host", "Bytes",
+    "Error", "Result", "Option", "Vec", "String", "Box", "Value", "Call", "ListCall", "Client",
+    "Page", "Links", "Meta", "Response", "Action", "Region", "Method", "Default", "Host", "Bytes",
 ];
 
 pub struct Lowerer<'a> {
@@ -45,11 +57,16 @@ pub struct Lowerer<'a> {
 }
 
 fn schemas(root: &Value) -> &Map<String, Value> {
-    root["components"]["schemas"].as_object().expect("components.schemas")
+    root["components"]["schemas"]
+        .as_object()
+        .expect("components.schemas")
 }
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The shape of a schema without its prose, so identical inline schemas share one type.
@@ -58,7 +75,12 @@ fn shape_key(v: &Value) -> String {
         match v {
             Value::Object(m) => Value::Object(
                 m.iter()
-                    .filter(|(k, _)| !matches!(k.as_str(), "description" | "example" | "examples" | "title" | "default"))
+                    .filter(|(k, _)| {
+                        !matches!(
+                            k.as_str(),
+                            "description" | "example" | "examples" | "title" | "default"
+                        )
+                    })
                     .map(|(k, v)| (k.clone(), strip(v)))
                     .collect(),
             ),
@@ -116,7 +138,8 @@ impl<'a> Lowerer<'a> {
         let name = self.unique_name(name);
         if let Some(schema) = &schema {
             // Registered before its body is built, so a cycle through it ends here.
-            self.by_schema.insert(schema.clone(), Ty::Named(self.types.len()));
+            self.by_schema
+                .insert(schema.clone(), Ty::Named(self.types.len()));
         }
         self.types.push(TypeDef {
             name,
@@ -179,7 +202,10 @@ impl<'a> Lowerer<'a> {
             if structural.len() == 1 && !adds_fields && !has_required_only(parts) {
                 return self.ty(structural[0], ctx);
             }
-            if structural.iter().all(|p| is_object_like(self.deref(p), self)) {
+            if structural
+                .iter()
+                .all(|p| is_object_like(self.deref(p), self))
+            {
                 return self.struct_ty(schema, ctx, schema_name);
             }
             if let Some(first) = structural.first() {
@@ -187,7 +213,11 @@ impl<'a> Lowerer<'a> {
             }
             return self.value();
         }
-        if let Some(branches) = schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array) {
+        if let Some(branches) = schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))
+            .and_then(Value::as_array)
+        {
             let real: Vec<&Value> = branches.iter().filter(|b| !is_empty_schema(b)).collect();
             if real.is_empty() {
                 return self.value();
@@ -215,7 +245,11 @@ impl<'a> Lowerer<'a> {
                 }
                 Ty::Vec(Box::new(self.ty(&items, &format!("{ctx}Item"))))
             }
-            _ if schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) => {
+            _ if schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty()) =>
+            {
                 self.struct_ty(schema, ctx, schema_name)
             }
             _ => match schema.get("additionalProperties") {
@@ -235,7 +269,10 @@ impl<'a> Lowerer<'a> {
         if schema_name.is_some() {
             return None;
         }
-        self.by_shape.get(&shape_key(schema)).cloned().map(|t| self.named_ref(t))
+        self.by_shape
+            .get(&shape_key(schema))
+            .cloned()
+            .map(|t| self.named_ref(t))
     }
 
     fn remember(&mut self, schema: &Value, schema_name: &Option<String>, ty: &Ty) {
@@ -244,7 +281,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn enum_ty(&mut self, schema: &Value, values: &[Value], ctx: &str, schema_name: Option<String>) -> Ty {
+    fn enum_ty(
+        &mut self,
+        schema: &Value,
+        values: &[Value],
+        ctx: &str,
+        schema_name: Option<String>,
+    ) -> Ty {
         if let Some(ty) = self.shared(schema, &schema_name) {
             return ty;
         }
@@ -308,7 +351,11 @@ impl<'a> Lowerer<'a> {
             let prop_doc = {
                 let resolved = self.deref(&prop);
                 let own = text(&prop, "description");
-                if own.is_empty() { text(resolved, "description") } else { own }
+                if own.is_empty() {
+                    text(resolved, "description")
+                } else {
+                    own
+                }
             };
             fields.push(Field {
                 required: required.contains(&json_name) && !is_nullable(&prop, self),
@@ -324,7 +371,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Gathers properties and required names through `allOf` and references, in order.
-    fn collect(&self, schema: &Value, props: &mut Vec<(String, Value)>, required: &mut BTreeSet<String>, doc: &mut String) {
+    fn collect(
+        &self,
+        schema: &Value,
+        props: &mut Vec<(String, Value)>,
+        required: &mut BTreeSet<String>,
+        doc: &mut String,
+    ) {
         let schema = self.deref(schema);
         if doc.is_empty() {
             *doc = text(schema, "description");
@@ -351,7 +404,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn union_ty(&mut self, schema: &Value, branches: &[&Value], ctx: &str, schema_name: Option<String>) -> Ty {
+    fn union_ty(
+        &mut self,
+        schema: &Value,
+        branches: &[&Value],
+        ctx: &str,
+        schema_name: Option<String>,
+    ) -> Ty {
         if let Some(ty) = self.shared(schema, &schema_name) {
             return ty;
         }
@@ -360,17 +419,27 @@ impl<'a> Lowerer<'a> {
         self.remember(schema, &schema_name, &ty);
         self.building.push(index);
         let discriminator = schema.get("discriminator");
-        let tag = discriminator.and_then(|d| d.get("propertyName")).and_then(Value::as_str).map(str::to_owned);
+        let tag = discriminator
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let mapping: Vec<(String, String)> = discriminator
             .and_then(|d| d.get("mapping"))
             .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
             .unwrap_or_default();
         let name = self.types[index].name.clone();
         let mut variants: Vec<Variant> = Vec::new();
         let mut used = BTreeSet::new();
         for (i, branch) in branches.iter().enumerate() {
-            let reference = branch.get("$ref").and_then(Value::as_str).map(str::to_owned);
+            let reference = branch
+                .get("$ref")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             let branch_ty = self.ty(branch, &format!("{name}Variant{}", i + 1));
             let branch_ty = self.named_ref(branch_ty);
             let mut vname = match &branch_ty {
@@ -393,7 +462,11 @@ impl<'a> Lowerer<'a> {
             }
             let mut tag_values = Vec::new();
             if let (Some(tag), Some(reference)) = (&tag, &reference) {
-                tag_values = mapping.iter().filter(|(_, r)| r == reference).map(|(k, _)| k.clone()).collect();
+                tag_values = mapping
+                    .iter()
+                    .filter(|(_, r)| r == reference)
+                    .map(|(k, _)| k.clone())
+                    .collect();
                 if tag_values.is_empty() {
                     // Without a mapping, a branch's tag is its schema name or the single value of its enum.
                     let resolved = self.deref(branch);
@@ -401,17 +474,27 @@ impl<'a> Lowerer<'a> {
                     let mut req = BTreeSet::new();
                     let mut d = String::new();
                     self.collect(resolved, &mut props, &mut req, &mut d);
-                    let from_enum = props
-                        .iter()
-                        .find(|(n, _)| n == tag)
-                        .and_then(|(_, p)| self.deref(p).get("enum").and_then(Value::as_array).cloned());
+                    let from_enum = props.iter().find(|(n, _)| n == tag).and_then(|(_, p)| {
+                        self.deref(p).get("enum").and_then(Value::as_array).cloned()
+                    });
                     match from_enum {
-                        Some(values) => tag_values = values.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-                        None => tag_values.push(reference.rsplit('/').next().unwrap_or_default().to_owned()),
+                        Some(values) => {
+                            tag_values = values
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_owned)
+                                .collect()
+                        }
+                        None => tag_values
+                            .push(reference.rsplit('/').next().unwrap_or_default().to_owned()),
                     }
                 }
             }
-            variants.push(Variant { name: vname, ty: branch_ty, tag_values });
+            variants.push(Variant {
+                name: vname,
+                ty: branch_ty,
+                tag_values,
+            });
         }
         // Untagged: try the variant with the most required fields first, so a lenient one cannot shadow it.
         let tag = tag.filter(|_| variants.iter().all(|v| !v.tag_values.is_empty()));
@@ -420,7 +503,10 @@ impl<'a> Lowerer<'a> {
             let mut order: Vec<usize> = (0..variants.len()).collect();
             order.sort_by_key(|&i| -weights[i]);
             let mut old: Vec<Option<Variant>> = variants.into_iter().map(Some).collect();
-            variants = order.into_iter().map(|i| old[i].take().expect("each once")).collect();
+            variants = order
+                .into_iter()
+                .map(|i| old[i].take().expect("each once"))
+                .collect();
         }
         self.building.pop();
         self.types[index].kind = TypeKind::Union { tag, variants };
@@ -431,7 +517,9 @@ impl<'a> Lowerer<'a> {
     fn specificity(&self, ty: &Ty) -> i64 {
         if let Some(i) = named_index(ty) {
             return match &self.types[i].kind {
-                TypeKind::Struct(fields) => 10 + 10 * fields.iter().filter(|f| f.required).count() as i64,
+                TypeKind::Struct(fields) => {
+                    10 + 10 * fields.iter().filter(|f| f.required).count() as i64
+                }
                 TypeKind::Union { .. } => 5,
                 TypeKind::StringEnum(_) => 3,
                 _ => 8,
@@ -480,43 +568,77 @@ fn variant_name(type_name: &str, union_name: &str) -> String {
 }
 
 fn is_prose_only(v: &Value) -> bool {
-    v.as_object().is_some_and(|m| m.keys().all(|k| matches!(k.as_str(), "description" | "example" | "title" | "nullable" | "readOnly" | "writeOnly" | "default")))
+    v.as_object().is_some_and(|m| {
+        m.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "description"
+                    | "example"
+                    | "title"
+                    | "nullable"
+                    | "readOnly"
+                    | "writeOnly"
+                    | "default"
+            )
+        })
+    })
 }
 
 fn has_required_only(parts: &[Value]) -> bool {
-    parts.iter().any(|p| p.get("required").is_some() && p.get("properties").is_none() && p.get("$ref").is_none())
+    parts.iter().any(|p| {
+        p.get("required").is_some() && p.get("properties").is_none() && p.get("$ref").is_none()
+    })
 }
 
 fn is_empty_schema(v: &Value) -> bool {
-    v.as_object().is_some_and(|m| m.keys().all(|k| matches!(k.as_str(), "description" | "example" | "title" | "nullable")))
-        || v.get("type").and_then(Value::as_str) == Some("null")
+    v.as_object().is_some_and(|m| {
+        m.keys()
+            .all(|k| matches!(k.as_str(), "description" | "example" | "title" | "nullable"))
+    }) || v.get("type").and_then(Value::as_str) == Some("null")
 }
 
 fn is_object_like(v: &Value, lowerer: &Lowerer<'_>) -> bool {
     let v = lowerer.deref(v);
     v.get("properties").is_some()
         || v.get("type").and_then(Value::as_str) == Some("object")
-        || v.get("allOf").is_some_and(|parts| parts.as_array().is_some_and(|p| p.iter().all(|x| is_object_like(x, lowerer))))
+        || v.get("allOf").is_some_and(|parts| {
+            parts
+                .as_array()
+                .is_some_and(|p| p.iter().all(|x| is_object_like(x, lowerer)))
+        })
         || (v.get("required").is_some() && v.get("type").is_none())
         || is_prose_only(v)
 }
 
 fn is_nullable(v: &Value, lowerer: &Lowerer<'_>) -> bool {
     v.get("nullable").and_then(Value::as_bool).unwrap_or(false)
-        || lowerer.deref(v).get("nullable").and_then(Value::as_bool).unwrap_or(false)
+        || lowerer
+            .deref(v)
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
 }
 
 /// Whether a named schema becomes its own type (object, enum, union), rather than a primitive or list.
 fn needs_named_type(schema: &Value, lowerer: &Lowerer<'_>) -> bool {
-    if schema.get("allOf").is_some() || schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
+    if schema.get("allOf").is_some()
+        || schema.get("oneOf").is_some()
+        || schema.get("anyOf").is_some()
+    {
         // Resolved inside inline_ty; a named allOf of several parts is a struct.
         return true;
     }
-    if schema.get("enum").is_some_and(|e| e.as_array().is_some_and(|a| a.iter().all(Value::is_string))) {
+    if schema
+        .get("enum")
+        .is_some_and(|e| e.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+    {
         return true;
     }
     let _ = lowerer;
-    schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -527,12 +649,20 @@ pub fn lower(root: &Value) -> Api {
     let mut services: BTreeMap<String, Service> = BTreeMap::new();
     let paths = root["paths"].as_object().expect("paths");
     for (path, item) in paths {
-        let path_level: Vec<Value> = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let path_level: Vec<Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for method in ["get", "put", "post", "delete", "patch", "head"] {
             let Some(op) = item.get(method) else { continue };
             let operation_id = text(op, "operationId");
             let (handler, method_name) = operation_names(&operation_id);
-            let prefix = operation_id.split('_').next().unwrap_or_default().to_owned();
+            let prefix = operation_id
+                .split('_')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             let hand_written = HAND_WRITTEN.iter().any(|(id, _)| *id == operation_id);
             let service = services.entry(handler.clone()).or_insert_with(|| Service {
                 prefix: prefix.clone(),
@@ -541,13 +671,29 @@ pub fn lower(root: &Value) -> Api {
                 hand_written,
                 operations: Vec::new(),
             });
-            let lowered = lower_operation(&mut lowerer, root, path, method, op, &path_level, &operation_id, &service.type_name, &method_name);
-            services.get_mut(&handler).expect("inserted").operations.push(lowered);
+            let lowered = lower_operation(
+                &mut lowerer,
+                root,
+                path,
+                method,
+                op,
+                &path_level,
+                &operation_id,
+                &service.type_name,
+                &method_name,
+            );
+            services
+                .get_mut(&handler)
+                .expect("inserted")
+                .operations
+                .push(lowered);
         }
     }
     let mut services: Vec<Service> = services.into_values().collect();
     for service in &mut services {
-        service.operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+        service
+            .operations
+            .sort_by(|a, b| a.method_name.cmp(&b.method_name));
     }
     let (types, value_fields, total_fields) = lowerer.finish();
     // Models keep their natural names; a handler that would share one is called `…Handler`.
@@ -557,7 +703,12 @@ pub fn lower(root: &Value) -> Api {
             service.type_name.push_str("Handler");
         }
     }
-    let mut api = Api { services, types, value_fields, total_fields };
+    let mut api = Api {
+        services,
+        types,
+        value_fields,
+        total_fields,
+    };
     api.compute_features();
     api
 }
@@ -582,7 +733,12 @@ fn lower_operation(
         _ => Host::Api,
     };
     let mut params: Vec<Value> = path_level.to_vec();
-    params.extend(op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default());
+    params.extend(
+        op.get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    );
     let params: Vec<Value> = params.iter().map(|p| lowerer.deref(p).clone()).collect();
     let mut path_params = Vec::new();
     let mut required_query = Vec::new();
@@ -592,10 +748,17 @@ fn lower_operation(
     // Path parameters in the order they appear in the path.
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len());
         let name = &rest[start + 1..end];
-        let spec = params.iter().find(|p| p["in"] == "path" && p["name"] == name);
-        let kind = spec.map(|p| param_kind(lowerer, &p["schema"], true)).unwrap_or(ParamKind::Str);
+        let spec = params
+            .iter()
+            .find(|p| p["in"] == "path" && p["name"] == name);
+        let kind = spec
+            .map(|p| param_kind(lowerer, &p["schema"], true))
+            .unwrap_or(ParamKind::Str);
         path_params.push(make_param(name, kind, spec, &mut used));
         rest = &rest[end + 1..];
     }
@@ -604,7 +767,8 @@ fn lower_operation(
             name: "upload_url".to_owned(),
             ident: "upload_url".to_owned(),
             kind: ParamKind::Str,
-            description: "The presigned `upload_url` returned when the batch file was created.".to_owned(),
+            description: "The presigned `upload_url` returned when the batch file was created."
+                .to_owned(),
             example: Some(Value::String("https://example.invalid/upload".to_owned())),
         });
     }
@@ -613,7 +777,8 @@ fn lower_operation(
         match p["in"].as_str() {
             Some("query") => {
                 let kind = param_kind(lowerer, &p["schema"], false);
-                let required = p["required"].as_bool().unwrap_or(false) || defects::query_required(operation_id, name);
+                let required = p["required"].as_bool().unwrap_or(false)
+                    || defects::query_required(operation_id, name);
                 let param = make_param(name, kind, Some(p), &mut used);
                 if required {
                     required_query.push(param);
@@ -627,32 +792,50 @@ fn lower_operation(
             _ => {}
         }
     }
-    let body = op.get("requestBody").map(|b| lowerer.deref(b).clone()).and_then(|b| {
-        let content = b.get("content")?.as_object()?;
-        if let Some(json) = content.get("application/json") {
-            let ty = lowerer.ty(&json["schema"], &format!("{ctx}Body"));
-            lowerer.mark_body(&ty);
-            Some(Body { ty, content_type: "application/json".to_owned() })
-        } else {
-            content.keys().next().map(|ct| Body { ty: Ty::Str, content_type: ct.clone() })
-        }
-    });
+    let body = op
+        .get("requestBody")
+        .map(|b| lowerer.deref(b).clone())
+        .and_then(|b| {
+            let content = b.get("content")?.as_object()?;
+            if let Some(json) = content.get("application/json") {
+                let ty = lowerer.ty(&json["schema"], &format!("{ctx}Body"));
+                lowerer.mark_body(&ty);
+                Some(Body {
+                    ty,
+                    content_type: "application/json".to_owned(),
+                })
+            } else {
+                content.keys().next().map(|ct| Body {
+                    ty: Ty::Str,
+                    content_type: ct.clone(),
+                })
+            }
+        });
     let request_examples = op
         .get("requestBody")
         .map(|b| lowerer.deref(b).clone())
         .map(|b| examples_of(lowerer, &b["content"]["application/json"]))
         .unwrap_or_default();
     let responses = op["responses"].as_object().cloned().unwrap_or_default();
-    let success = responses.iter().filter(|(code, _)| code.starts_with('2')).min_by_key(|(code, _)| code.to_string());
+    let success = responses
+        .iter()
+        .filter(|(code, _)| code.starts_with('2'))
+        .min_by_key(|(code, _)| code.to_string());
     let (response, response_examples) = match success {
         None => (ResponseKind::Empty, Vec::new()),
         Some((_, response)) => {
             let response = lowerer.deref(response).clone();
-            let content = response.get("content").and_then(Value::as_object).cloned().unwrap_or_default();
+            let content = response
+                .get("content")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             if let Some(json) = content.get("application/json") {
                 let kind = response_kind(lowerer, &json["schema"], &format!("{ctx}Response"));
                 (kind, examples_of(lowerer, json))
-            } else if let Some((ct, _)) = content.iter().find(|(ct, _)| ct.starts_with("text/") && ct.as_str() != "text/event-stream" || ct.contains("yaml")) {
+            } else if let Some((ct, _)) = content.iter().find(|(ct, _)| {
+                ct.starts_with("text/") && ct.as_str() != "text/event-stream" || ct.contains("yaml")
+            }) {
                 (ResponseKind::Text { accept: ct.clone() }, Vec::new())
             } else if let Some((ct, _)) = content.iter().next() {
                 (ResponseKind::Bytes { accept: ct.clone() }, Vec::new())
@@ -678,11 +861,19 @@ fn lower_operation(
         response,
         response_examples,
         request_examples,
-        deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+        deprecated: op
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     }
 }
 
-fn make_param(name: &str, kind: ParamKind, spec: Option<&Value>, used: &mut BTreeSet<String>) -> Param {
+fn make_param(
+    name: &str,
+    kind: ParamKind,
+    spec: Option<&Value>,
+    used: &mut BTreeSet<String>,
+) -> Param {
     let mut id = ident(name);
     if matches!(id.as_str(), "body" | "client" | "request") {
         id.push_str("_param");
@@ -691,8 +882,18 @@ fn make_param(name: &str, kind: ParamKind, spec: Option<&Value>, used: &mut BTre
         id.push('_');
     }
     let description = spec.map(|p| text(p, "description")).unwrap_or_default();
-    let example = spec.and_then(|p| p.get("example").or_else(|| p["schema"].get("example")).cloned());
-    Param { name: name.to_owned(), ident: id, kind, description, example }
+    let example = spec.and_then(|p| {
+        p.get("example")
+            .or_else(|| p["schema"].get("example"))
+            .cloned()
+    });
+    Param {
+        name: name.to_owned(),
+        ident: id,
+        kind,
+        description,
+        example,
+    }
 }
 
 fn param_kind(lowerer: &Lowerer<'_>, schema: &Value, in_path: bool) -> ParamKind {
@@ -715,7 +916,10 @@ fn response_kind(lowerer: &mut Lowerer<'_>, schema: &Value, ctx: &str) -> Respon
     if resolved.get("oneOf").is_none() && resolved.get("anyOf").is_none() {
         lowerer.collect(&resolved, &mut props, &mut required, &mut doc);
     }
-    let data: Vec<&(String, Value)> = props.iter().filter(|(n, _)| n != "links" && n != "meta").collect();
+    let data: Vec<&(String, Value)> = props
+        .iter()
+        .filter(|(n, _)| n != "links" && n != "meta")
+        .collect();
     let paged = props.len() > data.len();
     if paged && data.len() == 1 {
         let (key, prop) = data[0];
@@ -723,13 +927,19 @@ fn response_kind(lowerer: &mut Lowerer<'_>, schema: &Value, ctx: &str) -> Respon
         if prop_schema.get("type").and_then(Value::as_str) == Some("array") {
             let items = prop_schema.get("items").cloned().unwrap_or(Value::Null);
             let item = lowerer.ty(&items, &format!("{ctx}{}Item", pascal(key)));
-            return ResponseKind::Page { key: key.clone(), item };
+            return ResponseKind::Page {
+                key: key.clone(),
+                item,
+            };
         }
     }
     if !paged && props.len() == 1 {
         let (key, prop) = &props[0];
         let ty = lowerer.ty(prop, &format!("{ctx}{}", pascal(key)));
-        return ResponseKind::Member { key: key.clone(), ty };
+        return ResponseKind::Member {
+            key: key.clone(),
+            ty,
+        };
     }
     ResponseKind::Json(lowerer.ty(schema, ctx))
 }

@@ -5,6 +5,7 @@
 
 mod defects;
 mod doc;
+mod emit_cli;
 mod emit_docs;
 mod emit_rust;
 mod emit_tests;
@@ -33,7 +34,10 @@ fn run() -> ExitCode {
     let check = std::env::args().skip(1).any(|a| a == "--check");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let spec_path = root.join("spec/digitalocean-openapi.json");
-    let spec: serde_json::Value = match std::fs::read(&spec_path).map_err(|e| e.to_string()).and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string())) {
+    let spec: serde_json::Value = match std::fs::read(&spec_path)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))
+    {
         Ok(spec) => spec,
         Err(err) => {
             eprintln!("oxido-codegen: cannot read {}: {err}", spec_path.display());
@@ -51,6 +55,11 @@ fn run() -> ExitCode {
     for (name, source) in emit_tests::emit(&api) {
         outputs.push((root.join("crates/oxido/tests").join(name), source));
     }
+    outputs.extend(
+        emit_cli::emit(&api)
+            .into_iter()
+            .map(|(path, source)| (root.join(path), source)),
+    );
     let mut formatted = Vec::new();
     for (path, source) in outputs {
         match rustfmt(&root, &source) {
@@ -58,14 +67,20 @@ fn run() -> ExitCode {
             Err(err) => {
                 eprintln!("oxido-codegen: rustfmt failed on {}: {err}", path.display());
                 let _ = std::fs::create_dir_all(std::env::temp_dir().join("oxido-codegen"));
-                let dump = std::env::temp_dir().join("oxido-codegen").join(path.file_name().unwrap_or_default());
+                let dump = std::env::temp_dir()
+                    .join("oxido-codegen")
+                    .join(path.file_name().unwrap_or_default());
                 let _ = std::fs::write(&dump, &source);
-                eprintln!("oxido-codegen: unformatted source left in {}", dump.display());
+                eprintln!(
+                    "oxido-codegen: unformatted source left in {}",
+                    dump.display()
+                );
                 return ExitCode::from(2);
             }
         }
     }
     formatted.push((root.join("docs/operations.md"), emit_docs::emit(&api)));
+    formatted.push((root.join("docs/cli.md"), emit_cli::docs(&api)));
     let manifest = root.join("crates/oxido/Cargo.toml");
     match std::fs::read_to_string(&manifest) {
         Ok(text) => formatted.push((manifest, with_features(&text, &api))),
@@ -102,21 +117,40 @@ fn run() -> ExitCode {
         }
     }
     if check && !differing.is_empty() {
-        eprintln!("oxido-codegen: the committed generated code differs from the spec's; run `cargo run -p oxido-codegen`:");
+        eprintln!(
+            "oxido-codegen: the committed generated code differs from the spec's; run `cargo run -p oxido-codegen`:"
+        );
         for path in &differing {
             eprintln!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
         }
         return ExitCode::from(1);
     }
-    eprintln!("oxido-codegen: {} files {}", formatted.len(), if check { "up to date" } else { "written" });
+    eprintln!(
+        "oxido-codegen: {} files {}",
+        formatted.len(),
+        if check { "up to date" } else { "written" }
+    );
     ExitCode::SUCCESS
 }
 
 fn report(api: &ir::Api) {
     let operations: usize = api.services.iter().map(|s| s.operations.len()).sum();
-    let generated: usize = api.services.iter().filter(|s| !s.hand_written).map(|s| s.operations.len()).sum();
-    let types = api.types.iter().filter(|t| !matches!(t.kind, ir::TypeKind::Existing(_)) && !t.features.is_empty()).count();
-    let unreached = api.types.iter().filter(|t| t.features.is_empty() && !matches!(t.kind, ir::TypeKind::Existing(_))).count();
+    let generated: usize = api
+        .services
+        .iter()
+        .filter(|s| !s.hand_written)
+        .map(|s| s.operations.len())
+        .sum();
+    let types = api
+        .types
+        .iter()
+        .filter(|t| !matches!(t.kind, ir::TypeKind::Existing(_)) && !t.features.is_empty())
+        .count();
+    let unreached = api
+        .types
+        .iter()
+        .filter(|t| t.features.is_empty() && !matches!(t.kind, ir::TypeKind::Existing(_)))
+        .count();
     eprintln!(
         "oxido-codegen: {} handlers, {operations} operations ({generated} generated), {types} types ({unreached} unreached by any operation), {} of {} fields fall back to serde_json::Value ({:.2}%)",
         api.services.len(),
@@ -130,10 +164,14 @@ fn report(api: &ir::Api) {
 fn stale_files(generated: &Path, outputs: &[(PathBuf, String)]) -> Vec<PathBuf> {
     let mut stale = Vec::new();
     for dir in [generated.to_path_buf(), generated.join("types")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.extension().is_some_and(|e| e == "rs") && !outputs.iter().any(|(p, _)| p == &path) {
+            if path.extension().is_some_and(|e| e == "rs")
+                && !outputs.iter().any(|(p, _)| p == &path)
+            {
                 stale.push(path);
             }
         }
@@ -156,14 +194,22 @@ fn rustfmt(root: &Path, source: &str) -> Result<String, String> {
     let output = child.wait_with_output().map_err(|e| e.to_string())?;
     let _ = writer.join();
     if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).chars().take(4000).collect());
+        return Err(String::from_utf8_lossy(&output.stderr)
+            .chars()
+            .take(4000)
+            .collect());
     }
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
 }
 
 /// The manifest with its generated `[features]` table replaced.
 fn with_features(manifest: &str, api: &ir::Api) -> String {
-    let services: Vec<&str> = api.services.iter().filter(|s| !s.hand_written).map(|s| s.handler.as_str()).collect();
+    let services: Vec<&str> = api
+        .services
+        .iter()
+        .filter(|s| !s.hand_written)
+        .map(|s| s.handler.as_str())
+        .collect();
     let mut table = String::from(FEATURES_BEGIN);
     table.push_str("[features]\n");
     table.push_str("default = [\n");
@@ -176,7 +222,11 @@ fn with_features(manifest: &str, api: &ir::Api) -> String {
     }
     table.push_str(FEATURES_END);
     match (manifest.find(FEATURES_BEGIN), manifest.find(FEATURES_END)) {
-        (Some(start), Some(end)) => format!("{}{table}{}", &manifest[..start], &manifest[end + FEATURES_END.len()..]),
+        (Some(start), Some(end)) => format!(
+            "{}{table}{}",
+            &manifest[..start],
+            &manifest[end + FEATURES_END.len()..]
+        ),
         _ => format!("{}\n{table}", manifest.trim_end()),
     }
 }

@@ -5,7 +5,9 @@ pub fn snake(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
     let mut prev: Option<char> = None;
     for c in text.chars() {
-        if c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+        if c.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+        {
             out.push('_');
         }
         out.push(c.to_ascii_lowercase());
@@ -53,11 +55,11 @@ pub fn pascal(text: &str) -> String {
 }
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false",
-    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-    "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof",
-    "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// A snake_case identifier for any JSON name; keywords become raw identifiers.
@@ -114,7 +116,10 @@ mod tests {
     fn operation_names_apply_the_exception_and_drop_yml() {
         assert_eq!(
             operation_names("apps_get_appCPUPercentageMetrics"),
-            ("apps".to_owned(), "get_app_cpu_percentage_metrics".to_owned())
+            (
+                "apps".to_owned(),
+                "get_app_cpu_percentage_metrics".to_owned()
+            )
         );
         assert_eq!(
             operation_names("kubernetes_get_kubeconfig.yml"),
@@ -122,7 +127,10 @@ mod tests {
         );
         assert_eq!(
             operation_names("droplets_destroy_withAssociatedResourcesDangerous"),
-            ("droplets".to_owned(), "destroy_with_associated_resources_dangerous".to_owned())
+            (
+                "droplets".to_owned(),
+                "destroy_with_associated_resources_dangerous".to_owned()
+            )
         );
     }
 
