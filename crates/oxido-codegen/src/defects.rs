@@ -18,8 +18,13 @@ pub const DEFECTS: &[(&str, &str, &str)] = &[
         "errors never come from the declared responses: every non-2xx answer becomes `Error::Api` by the transport",
     ),
     (
+        "`next_backup_window` is required and not nullable, but the API (and the spec's own examples) send `null` when backups are off",
+        "`components.schemas.droplet.properties.next_backup_window`",
+        "the field is `Option`; without this no Droplet without backups would decode",
+    ),
+    (
         "two operationIds end in `.yml`",
-        "`apps_validate_appSpec.yml`-style ids",
+        "`monitoring_get_appRestartCountMetrics.yml`, `monitoring_get_droplet_autoscale_current_cpu_utilization.yml`",
         "the suffix is dropped from the method name (issue 8 naming rule)",
     ),
     (
@@ -29,7 +34,7 @@ pub const DEFECTS: &[(&str, &str, &str)] = &[
     ),
     (
         "`tag_name` is not marked required where the call means nothing without it",
-        "`dropletActions_post_byTag`, `droplets_destroy_byTag`",
+        "`dropletActions_post_byTag`",
         "treated as a required query parameter (positional)",
     ),
     (
@@ -53,9 +58,10 @@ pub fn extend_enum(type_name: &str, variants: &mut Vec<(String, String)>) {
 
 /// Query parameters the spec does not mark required although the operation needs them.
 pub fn query_required(operation_id: &str, name: &str) -> bool {
-    name == "tag_name"
-        && matches!(
-            operation_id,
-            "dropletActions_post_byTag" | "droplets_destroy_byTag"
-        )
+    name == "tag_name" && operation_id == "dropletActions_post_byTag"
+}
+
+/// Required fields the API sends as `null` anyway: (type name, JSON field).
+pub fn nullable_anyway(type_name: &str, field: &str) -> bool {
+    matches!((type_name, field), ("Droplet", "next_backup_window"))
 }

@@ -353,10 +353,16 @@ fn emit_service(api: &Api, service: &Service) -> String {
     );
     for op in &service.operations {
         emit_method(api, service, op, &mut out);
+        if op.stream_event.is_some() {
+            emit_stream_method(api, op, &mut out);
+        }
     }
     out.push_str("}\n\n");
     for op in &service.operations {
-        emit_request_fn(api, service, op, &mut out);
+        emit_request_fn(api, service, op, &mut out, false);
+        if op.stream_event.is_some() {
+            emit_request_fn(api, service, op, &mut out, true);
+        }
         if !own_options(op).is_empty() {
             emit_builder(api, service, op, &mut out);
         }
@@ -455,7 +461,24 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     }
 }
 
-fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut String) {
+fn emit_stream_method(api: &Api, op: &Operation, out: &mut String) {
+    let event = rust_ty(api, op.stream_event.as_ref().expect("streaming"));
+    let _ = writeln!(
+        out,
+        "/// Like [`Self::{0}`], but asks for the answer as server-sent events (`\"stream\": true`) and yields\n/// them as a stream of `{event}`; the stream ends after the `[DONE]` event.\n///\n/// # Errors\n/// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.",
+        bare(&op.method_name)
+    );
+    let _ = writeln!(
+        out,
+        "pub fn {}_stream(&self, {}) -> operation::BoxFuture<crate::EventStream<{event}>> {{\noperation::open_stream(self.client.clone(), {}_stream_request({}))\n}}\n",
+        bare(&op.method_name),
+        signature_args(api, op).join(", "),
+        bare(&op.method_name),
+        call_args(op).join(", ")
+    );
+}
+
+fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut String, stream: bool) {
     let mut args: Vec<String> = op
         .path_params
         .iter()
@@ -469,10 +492,14 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
             args.push("body: bytes::Bytes".to_owned());
         }
     }
+    let fn_name = if stream {
+        format!("{}_stream_request", bare(&op.method_name))
+    } else {
+        request_fn_name(op)
+    };
     let _ = writeln!(
         out,
-        "fn {}({}) -> Result<ApiRequest, Error> {{",
-        request_fn_name(op),
+        "fn {fn_name}({}) -> Result<ApiRequest, Error> {{",
         args.join(", ")
     );
     let name = format!("{}.{}", service.handler, bare(&op.method_name));
@@ -542,7 +569,12 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
     }
     match &op.body {
         Some(body) if body.content_type == "application/json" => {
-            let _ = writeln!(out, "operation::json_body({chain}, body)\n}}\n");
+            let encode = if stream {
+                "stream_json_body"
+            } else {
+                "json_body"
+            };
+            let _ = writeln!(out, "operation::{encode}({chain}, body)\n}}\n");
         }
         Some(body) => {
             let _ = writeln!(

@@ -63,10 +63,12 @@ pub struct Operation {
     pub fixed_headers: Vec<(String, String)>,
     pub body: Option<Body>,
     pub response: ResponseKind,
-    /// Examples of the success answer (name, JSON) and of the request body.
-    pub response_examples: Vec<(String, serde_json::Value)>,
-    pub request_examples: Vec<(String, serde_json::Value)>,
+    /// Examples of the success answer and of the request body: (name, JSON pointer into the spec).
+    pub response_examples: Vec<(String, String)>,
+    pub request_examples: Vec<(String, String)>,
     pub deprecated: bool,
+    /// The event type of the `text/event-stream` variant (sent with `"stream": true`), if there is one.
+    pub stream_event: Option<Ty>,
 }
 
 impl Operation {
@@ -239,6 +241,9 @@ impl Api {
                 let mut named = BTreeSet::new();
                 if let Some(body) = &op.body {
                     body.ty.named(&mut named);
+                }
+                if let Some(event) = &op.stream_event {
+                    event.named(&mut named);
                 }
                 match &op.response {
                     ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => {

@@ -358,7 +358,9 @@ impl<'a> Lowerer<'a> {
                 }
             };
             fields.push(Field {
-                required: required.contains(&json_name) && !is_nullable(&prop, self),
+                required: required.contains(&json_name)
+                    && !is_nullable(&prop, self)
+                    && !defects::nullable_anyway(&name, &json_name),
                 json_name,
                 ident: id,
                 ty: field_ty,
@@ -811,10 +813,18 @@ fn lower_operation(
                 })
             }
         });
+    let op_ptr = format!("/paths/{}/{method}", escape(path));
     let request_examples = op
         .get("requestBody")
-        .map(|b| lowerer.deref(b).clone())
-        .map(|b| examples_of(lowerer, &b["content"]["application/json"]))
+        .map(|b| {
+            let base = ref_pointer(b).unwrap_or_else(|| format!("{op_ptr}/requestBody"));
+            let b = lowerer.deref(b).clone();
+            examples_of(
+                lowerer,
+                &b["content"]["application/json"],
+                &format!("{base}/content/application~1json"),
+            )
+        })
         .unwrap_or_default();
     let responses = op["responses"].as_object().cloned().unwrap_or_default();
     let success = responses
@@ -823,7 +833,10 @@ fn lower_operation(
         .min_by_key(|(code, _)| code.to_string());
     let (response, response_examples) = match success {
         None => (ResponseKind::Empty, Vec::new()),
-        Some((_, response)) => {
+        Some((code, response)) => {
+            let base =
+                ref_pointer(response).unwrap_or_else(|| format!("{op_ptr}/responses/{code}"));
+            let media_ptr = format!("{base}/content/application~1json");
             let response = lowerer.deref(response).clone();
             let content = response
                 .get("content")
@@ -832,7 +845,7 @@ fn lower_operation(
                 .unwrap_or_default();
             if let Some(json) = content.get("application/json") {
                 let kind = response_kind(lowerer, &json["schema"], &format!("{ctx}Response"));
-                (kind, examples_of(lowerer, json))
+                (kind, examples_of(lowerer, json, &media_ptr))
             } else if let Some((ct, _)) = content.iter().find(|(ct, _)| {
                 ct.starts_with("text/") && ct.as_str() != "text/event-stream" || ct.contains("yaml")
             }) {
@@ -844,8 +857,18 @@ fn lower_operation(
             }
         }
     };
+    let stream_event = success.and_then(|(_, r)| {
+        let r = lowerer.deref(r).clone();
+        let schema = r
+            .get("content")?
+            .get("text/event-stream")?
+            .get("schema")?
+            .clone();
+        Some(lowerer.ty(&schema, &format!("{ctx}Event")))
+    });
     let _ = root;
     Operation {
+        stream_event,
         operation_id: operation_id.to_owned(),
         method_name: method_name.to_owned(),
         http_method: method.to_uppercase(),
@@ -944,19 +967,32 @@ fn response_kind(lowerer: &mut Lowerer<'_>, schema: &Value, ctx: &str) -> Respon
     ResponseKind::Json(lowerer.ty(schema, ctx))
 }
 
-/// The examples of one media type: `examples` (inline or by reference) and `example`.
-fn examples_of(lowerer: &Lowerer<'_>, media: &Value) -> Vec<(String, Value)> {
+/// The examples of one media type, as JSON pointers: `examples` (inline or by reference) and `example`.
+fn examples_of(lowerer: &Lowerer<'_>, media: &Value, media_ptr: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Some(examples) = media.get("examples").and_then(Value::as_object) {
         for (name, example) in examples {
-            let example = lowerer.deref(example);
-            if let Some(value) = example.get("value") {
-                out.push((name.clone(), value.clone()));
+            let base = ref_pointer(example)
+                .unwrap_or_else(|| format!("{media_ptr}/examples/{}", escape(name)));
+            if lowerer.deref(example).get("value").is_some() {
+                out.push((name.clone(), format!("{base}/value")));
             }
         }
     }
-    if let Some(example) = media.get("example") {
-        out.push(("example".to_owned(), example.clone()));
+    if media.get("example").is_some() {
+        out.push(("example".to_owned(), format!("{media_ptr}/example")));
     }
     out
+}
+
+/// A JSON pointer token.
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The JSON pointer a `$ref` names, if `v` is one.
+fn ref_pointer(v: &Value) -> Option<String> {
+    v.get("$ref")
+        .and_then(Value::as_str)
+        .map(|r| r.trim_start_matches('#').to_owned())
 }

@@ -71,11 +71,23 @@ pub(crate) struct ClientInner {
 }
 
 impl ClientInner {
+    /// Keeps the newest snapshot: answers to overlapping requests arrive in any order, so a later reset wins,
+    /// and within the same reset the lower remaining count (the one that counted more requests).
     pub(crate) fn record_rate_limit(&self, snapshot: RateLimit) {
-        *self
+        let mut last = self
             .last_rate_limit
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(snapshot);
+            .unwrap_or_else(PoisonError::into_inner);
+        let newer = match *last {
+            None => true,
+            Some(old) => {
+                snapshot.reset > old.reset
+                    || (snapshot.reset == old.reset && snapshot.remaining <= old.remaining)
+            }
+        };
+        if newer {
+            *last = Some(snapshot);
+        }
     }
 }
 
@@ -99,9 +111,17 @@ impl Client {
     /// # Errors
     /// [`Error::Config`] when neither token variable is set to a non-empty value, or the URL is invalid.
     pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_lookup(|name| std::env::var(name).ok())?.build()
+    }
+
+    /// The builder [`Client::from_env`] makes, with variables read through `lookup`: the first token variable
+    /// set to a non-blank value wins, and a blank base URL counts as unset.
+    pub(crate) fn builder_from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
         let token = TOKEN_ENV_VARS
             .iter()
-            .filter_map(|name| std::env::var(name).ok())
+            .filter_map(|name| lookup(name))
             .find(|value| !value.trim().is_empty())
             .ok_or_else(|| {
                 Error::config(format!(
@@ -110,13 +130,10 @@ impl Client {
                 ))
             })?;
         let mut builder = Self::builder().token(token);
-        if let Some(url) = std::env::var(BASE_URL_ENV_VAR)
-            .ok()
-            .filter(|url| !url.trim().is_empty())
-        {
+        if let Some(url) = lookup(BASE_URL_ENV_VAR).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url);
         }
-        builder.build()
+        Ok(builder)
     }
 
     /// The Droplet Actions family: get, list and start actions on Droplets.
@@ -225,6 +242,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     max_response_bytes: Option<usize>,
     max_event_bytes: Option<usize>,
+    no_proxy: bool,
     inference_base_url: Option<String>,
     inference_access_key: Option<String>,
     agent_base_url: Option<String>,
@@ -301,6 +319,15 @@ impl ClientBuilder {
     #[must_use]
     pub fn max_event_bytes(mut self, limit: usize) -> Self {
         self.max_event_bytes = Some(limit);
+        self
+    }
+
+    /// Ignores the proxy environment variables (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`) and connects
+    /// directly. By default they are honoured, as in most HTTP clients; a client for a local server
+    /// (an emulator on 127.0.0.1) should not send its requests, token included, to a proxy.
+    #[must_use]
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
         self
     }
 
@@ -403,7 +430,11 @@ impl ClientBuilder {
             Error::config("user_agent_suffix: contains characters not allowed in a header")
         })?;
 
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if self.no_proxy {
+            http = http.no_proxy();
+        }
+        let http = http
             .user_agent(user_agent.clone())
             .connect_timeout(self.timeouts.connect)
             // The API never redirects; following one could replay a POST or carry the token elsewhere.
@@ -448,6 +479,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("no_proxy", &self.no_proxy)
             .finish()
     }
 }
@@ -568,6 +600,121 @@ mod tests {
             .build()
             .expect_err("zero");
         assert!(err.to_string().contains("max_response_bytes"), "{err}");
+    }
+
+    fn from_vars(vars: &[(&str, &str)]) -> Result<Client, Error> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        Client::builder_from_lookup(|name| {
+            vars.iter()
+                .find(|(var, _)| var == name)
+                .map(|(_, value)| value.clone())
+        })?
+        .build()
+    }
+
+    fn bearer_of(client: &Client) -> String {
+        String::from_utf8_lossy(client.inner.authorization.as_bytes()).into_owned()
+    }
+
+    #[test]
+    fn from_env_reads_the_token_variables_in_order_and_the_base_url() {
+        let both = from_vars(&[
+            ("DIGITALOCEAN_ACCESS_TOKEN", "second"),
+            ("DIGITALOCEAN_TOKEN", "first"),
+        ])
+        .expect("valid");
+        assert_eq!(bearer_of(&both), "Bearer first");
+        assert_eq!(both.base_url().as_str(), "https://api.digitalocean.com/");
+        let blank_first = from_vars(&[
+            ("DIGITALOCEAN_TOKEN", "  "),
+            ("DIGITALOCEAN_ACCESS_TOKEN", "second"),
+            ("DIGITALOCEAN_API_URL", "http://127.0.0.1:3000/sim"),
+        ])
+        .expect("valid");
+        assert_eq!(bearer_of(&blank_first), "Bearer second");
+        assert_eq!(blank_first.base_url().as_str(), "http://127.0.0.1:3000/sim");
+        let blank_url = from_vars(&[("DIGITALOCEAN_TOKEN", "t"), ("DIGITALOCEAN_API_URL", " ")])
+            .expect("a blank URL counts as unset");
+        assert_eq!(
+            blank_url.base_url().as_str(),
+            "https://api.digitalocean.com/"
+        );
+        let err =
+            from_vars(&[("DIGITALOCEAN_API_URL", "http://127.0.0.1:1")]).expect_err("no token");
+        let text = err.to_string();
+        assert!(
+            text.contains("DIGITALOCEAN_TOKEN") && text.contains("DIGITALOCEAN_ACCESS_TOKEN"),
+            "{text}"
+        );
+        let err = from_vars(&[
+            ("DIGITALOCEAN_TOKEN", "t"),
+            ("DIGITALOCEAN_API_URL", "ftp://x"),
+        ])
+        .expect_err("bad url");
+        assert!(err.to_string().contains("base_url"), "{err}");
+    }
+
+    #[test]
+    fn the_rate_limit_snapshot_never_goes_backwards() {
+        let client = Client::new("t").expect("valid");
+        let snapshot = |remaining, reset| RateLimit {
+            limit: 5000,
+            remaining,
+            reset,
+        };
+        client.inner.record_rate_limit(snapshot(4990, 100));
+        client.inner.record_rate_limit(snapshot(4995, 100));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4990, 100)),
+            "higher remaining, same reset"
+        );
+        client.inner.record_rate_limit(snapshot(4000, 99));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4990, 100)),
+            "earlier reset"
+        );
+        client.inner.record_rate_limit(snapshot(4999, 160));
+        assert_eq!(
+            client.rate_limit(),
+            Some(snapshot(4999, 160)),
+            "later reset wins"
+        );
+        client.inner.record_rate_limit(snapshot(4980, 160));
+        assert_eq!(client.rate_limit(), Some(snapshot(4980, 160)));
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_are_never_echoed() {
+        for (url, setting) in [
+            ("http://user:hunter2@[::1", "base_url"),
+            ("ftp://user:hunter2@127.0.0.1", "base_url"),
+            ("http://user:hunter2@127.0.0.1/?q", "base_url"),
+            ("http://user:hunter2@127.0.0.1", "base_url"),
+        ] {
+            let builder = Client::builder().token("t").base_url(url);
+            let shown = format!("{builder:?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            let err = builder.build().expect_err(url);
+            let shown = format!("{err} {err:?}");
+            assert!(shown.contains(setting), "{shown}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+        }
+        let err = Client::builder()
+            .token("t")
+            .agent_base_url("https://k:hunter2@agent.example/x y%")
+            .build()
+            .expect_err("credentials");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(
+            redact_url_credentials("https://a:b@c@host:1/p?u=x@y"),
+            "https://<redacted>@host:1/p?u=x@y"
+        );
+        assert_eq!(redact_url_credentials("no url"), "no url");
     }
 
     #[test]

@@ -136,6 +136,18 @@ pub enum Error {
         link: String,
     },
 
+    /// A list stream stopped following next-page links because they would never end: an empty page that
+    /// still links further, more pages than the reported total allows, or the hard ceiling on pages.
+    #[error("{operation}: stopped before the next-page link `{link}`: {reason}")]
+    PaginationStopped {
+        /// The list operation.
+        operation: &'static str,
+        /// The link not followed, as path and query.
+        link: String,
+        /// Why.
+        reason: String,
+    },
+
     /// The client could not be configured (missing token, bad base URL, ...).
     #[error("configuration error: {reason}")]
     Config {

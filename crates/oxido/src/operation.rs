@@ -20,47 +20,24 @@ pub(crate) use crate::error::Error;
 pub(crate) use crate::models::Page;
 use crate::models::{Links, Meta};
 use crate::pagination::{ListBuilder, ListStream};
+use crate::response::Response;
 use crate::text::one_line_clipped;
-pub(crate) use crate::transport::ApiRequest;
-use crate::transport::execute;
+pub(crate) use crate::transport::{ApiRequest, Host};
+use crate::transport::{EventStream, encode_segment, execute};
 
 pub(crate) mod table;
 
 /// The future every operation returns: boxed, so no per-operation state machine is compiled.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
-/// Where a request goes. Stand-in for the transport's `Host` until it has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Host {
-    Inference,
-    Agent,
-    Absolute,
-}
-
-/// A request without query or body.
+/// A request to the API host without query or body.
 pub(crate) fn request(operation: &'static str, method: Method, path: String) -> ApiRequest {
-    ApiRequest {
-        method,
-        path,
-        query: Vec::new(),
-        body: None,
-        operation,
-    }
+    ApiRequest::new(operation, method, path)
 }
 
-/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters; `.` and `..` too), and
-/// refuses an empty value by name.
+/// Percent-encodes one path segment, refusing an empty value (or `.`/`..`) by name.
 pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~').remove(b'.');
-    if value.is_empty() {
-        return Err(Error::invalid_argument(name, "must not be empty"));
-    }
-    Ok(match value {
-        "." => "%2E".to_owned(),
-        ".." => "%2E%2E".to_owned(),
-        _ => utf8_percent_encode(value, SEGMENT).to_string(),
-    })
+    encode_segment(name, value)
 }
 
 /// Checks a whole URL given by the caller (a presigned upload URL).
@@ -68,47 +45,82 @@ pub(crate) fn absolute_url(name: &'static str, value: &str) -> Result<String, Er
     let url = url::Url::parse(value)
         .map_err(|err| Error::invalid_argument(name, format!("not a URL: {err}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::invalid_argument(name, "the scheme must be http or https"));
+        return Err(Error::invalid_argument(
+            name,
+            "the scheme must be http or https",
+        ));
     }
     Ok(url.into())
 }
 
 /// Adds the request body as JSON.
-pub(crate) fn json_body<B: Serialize>(mut request: ApiRequest, body: &B) -> Result<ApiRequest, Error> {
-    let encoded = serde_json::to_vec(body).map_err(|err| {
+pub(crate) fn json_body<B: Serialize>(request: ApiRequest, body: &B) -> Result<ApiRequest, Error> {
+    request.with_json_body(body)
+}
+
+/// Adds the request body as JSON with `"stream": true`, for the server-sent-events variant of an operation.
+pub(crate) fn stream_json_body<B: Serialize>(
+    request: ApiRequest,
+    body: &B,
+) -> Result<ApiRequest, Error> {
+    let mut value = serde_json::to_value(body).map_err(|err| {
         Error::invalid_argument("body", format!("could not be encoded as JSON: {err}"))
     })?;
-    request.body = Some(Bytes::from(encoded));
-    Ok(request)
+    match value.as_object_mut() {
+        Some(fields) => {
+            fields.insert("stream".to_owned(), serde_json::Value::Bool(true));
+        }
+        None => return Err(Error::invalid_argument("body", "must be a JSON object")),
+    }
+    request
+        .with_accept("text/event-stream")
+        .with_json_body(&value)
 }
 
 /// Adds a raw body with its content type.
-pub(crate) fn bytes_body(mut request: ApiRequest, body: Bytes, _content_type: &'static str) -> ApiRequest {
-    request.body = Some(body);
-    request
+pub(crate) fn bytes_body(
+    request: ApiRequest,
+    body: Bytes,
+    content_type: &'static str,
+) -> ApiRequest {
+    request.with_bytes_body(body, content_type)
 }
 
 /// Asks for a non-JSON answer.
-pub(crate) fn accept(request: ApiRequest, _accept: &'static str) -> ApiRequest {
-    request
+pub(crate) fn accept(request: ApiRequest, accept: &'static str) -> ApiRequest {
+    request.with_accept(accept)
 }
 
 /// Sends the request to another host than the API's.
-pub(crate) fn host(request: ApiRequest, _host: Host) -> ApiRequest {
-    request
+pub(crate) fn host(request: ApiRequest, host: Host) -> ApiRequest {
+    request.with_host(host)
 }
 
-/// Adds a fixed request header.
-pub(crate) fn header(request: ApiRequest, _name: &'static str, _value: &'static str) -> ApiRequest {
-    request
+/// Adds a fixed request header; `name` is lower case.
+pub(crate) fn header(request: ApiRequest, name: &'static str, value: &'static str) -> ApiRequest {
+    request.with_header(
+        http::HeaderName::from_static(name),
+        http::HeaderValue::from_static(value),
+    )
 }
 
 /// Adds one query parameter per value.
+#[allow(dead_code)] // no operation has a required list parameter today
 pub(crate) fn query_list(mut request: ApiRequest, name: &str, values: &[&str]) -> ApiRequest {
     for value in values {
         request = request.with_query(name, value);
     }
     request
+}
+
+/// Opens the server-sent-events answer of `request`, each event decoded as `T`.
+pub(crate) fn open_stream<T: DeserializeOwned + Send + 'static>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+) -> BoxFuture<EventStream<T>> {
+    Box::pin(
+        async move { EventStream::open(&client, request?, crate::decode::decode_json::<T>).await },
+    )
 }
 
 type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
@@ -125,7 +137,10 @@ pub struct Call<T> {
 impl<T> fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
-            .field("request", &self.request.as_ref().map(ApiRequest::path_and_query))
+            .field(
+                "request",
+                &self.request.as_ref().map(ApiRequest::path_and_query),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -133,19 +148,38 @@ impl<T> fmt::Debug for Call<T> {
 impl<T: DeserializeOwned + Send + 'static> Call<T> {
     /// The whole answer is `T`.
     pub(crate) fn json(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
-        Self { client, request, key: "", decode: decode_whole }
+        Self {
+            client,
+            request,
+            key: "",
+            decode: decode_whole,
+        }
     }
 
     /// The answer is `{"key": T}`.
-    pub(crate) fn member(client: crate::Client, request: Result<ApiRequest, Error>, key: &'static str) -> Self {
-        Self { client, request, key, decode: decode_member }
+    pub(crate) fn member(
+        client: crate::Client,
+        request: Result<ApiRequest, Error>,
+        key: &'static str,
+    ) -> Self {
+        Self {
+            client,
+            request,
+            key,
+            decode: decode_member,
+        }
     }
 }
 
 impl Call<()> {
     /// The answer has no body worth reading (204).
     pub(crate) fn empty(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
-        Self { client, request, key: "", decode: |_, _, _| Ok(()) }
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |_, _, _| Ok(()),
+        }
     }
 }
 
@@ -170,7 +204,12 @@ impl Call<String> {
 impl Call<Bytes> {
     /// The answer is binary (PDF).
     pub(crate) fn bytes(client: crate::Client, request: Result<ApiRequest, Error>) -> Self {
-        Self { client, request, key: "", decode: |_, body, _| Ok(Bytes::copy_from_slice(body)) }
+        Self {
+            client,
+            request,
+            key: "",
+            decode: |_, body, _| Ok(Bytes::copy_from_slice(body)),
+        }
     }
 }
 
@@ -187,6 +226,32 @@ impl<T: Send + 'static> Call<T> {
     pub fn send(self) -> BoxFuture<T> {
         Box::pin(run(self.client, self.request, self.key, self.decode))
     }
+
+    /// Sends the request and returns the decoded value together with the status, headers and body exactly
+    /// as the API sent them.
+    ///
+    /// # Errors
+    /// As [`Call::send`].
+    pub fn send_with_response(self) -> BoxFuture<Response<T>> {
+        Box::pin(run_with_response(
+            self.client,
+            self.request,
+            self.key,
+            self.decode,
+        ))
+    }
+}
+
+async fn run_with_response<T>(
+    client: crate::Client,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
+    decode: Decoder<T>,
+) -> Result<Response<T>, Error> {
+    let request = request?;
+    let response = execute(&client.inner, &request).await?;
+    let value = decode(request.operation, &response.body, key)?;
+    Ok(Response::from_raw(response, value))
 }
 
 async fn run<T>(
@@ -223,7 +288,10 @@ pub struct ListCall<T> {
 impl<T> fmt::Debug for ListCall<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListCall")
-            .field("request", &self.request.as_ref().map(ApiRequest::path_and_query))
+            .field(
+                "request",
+                &self.request.as_ref().map(ApiRequest::path_and_query),
+            )
             .field("per_page", &self.per_page)
             .field("page", &self.page)
             .finish_non_exhaustive()
@@ -236,7 +304,13 @@ impl<T: Send + 'static> ListCall<T> {
         request: Result<ApiRequest, Error>,
         decode: fn(&'static str, &[u8]) -> Result<Page<T>, Error>,
     ) -> Self {
-        Self { client, request, decode, per_page: None, page: None }
+        Self {
+            client,
+            request,
+            decode,
+            per_page: None,
+            page: None,
+        }
     }
 
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -275,6 +349,14 @@ impl<T: Send + 'static> ListCall<T> {
         Box::pin(self.into_list().send())
     }
 
+    /// Fetches the one page with the status, headers and body exactly as the API sent them.
+    ///
+    /// # Errors
+    /// As [`ListCall::send`].
+    pub fn send_with_response(self) -> BoxFuture<Response<Page<T>>> {
+        Box::pin(self.into_list().send_with_response())
+    }
+
     /// Every item of every page from the starting one, fetched as the stream is read.
     pub fn into_stream(self) -> ListStream<T> {
         self.into_list().into_stream()
@@ -300,7 +382,10 @@ impl<T: Send + 'static> IntoFuture for ListCall<T> {
 
 const DETAIL_CHARS: usize = 300;
 
-fn decode_error(operation: &'static str, err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+fn decode_error(
+    operation: &'static str,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
     Error::Decode {
         operation,
         path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
@@ -308,18 +393,34 @@ fn decode_error(operation: &'static str, err: serde_path_to_error::Error<serde_j
     }
 }
 
-fn decode_whole<T: DeserializeOwned>(operation: &'static str, body: &[u8], _key: &'static str) -> Result<T, Error> {
+fn decode_whole<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    _key: &'static str,
+) -> Result<T, Error> {
     crate::decode::decode_json(operation, body)
 }
 
 /// Decodes `{"key": T, ...}` into `T` without building the rest.
-fn decode_member<T: DeserializeOwned>(operation: &'static str, body: &[u8], key: &'static str) -> Result<T, Error> {
+fn decode_member<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let found = EnvelopeSeed::<T> { key, marker: PhantomData }
-        .deserialize(tracked)
-        .map_err(|err| decode_error(operation, serde_path_to_error::Error::new(track.path(), err)))?;
+    let found = EnvelopeSeed::<T> {
+        key,
+        marker: PhantomData,
+    }
+    .deserialize(tracked)
+    .map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })?;
     found.ok_or_else(|| Error::Decode {
         operation,
         path: String::new(),
@@ -335,7 +436,10 @@ struct EnvelopeSeed<T> {
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for EnvelopeSeed<T> {
     type Value = Option<T>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
@@ -361,14 +465,30 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
 }
 
 /// Decodes one page `{"key": [T], "links": …, "meta": …}`.
-pub(crate) fn page<T: DeserializeOwned>(operation: &'static str, body: &[u8], key: &'static str) -> Result<Page<T>, Error> {
+pub(crate) fn page<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<Page<T>, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let (items, links, meta) = PageSeed::<T> { key, marker: PhantomData }
-        .deserialize(tracked)
-        .map_err(|err| decode_error(operation, serde_path_to_error::Error::new(track.path(), err)))?;
-    Ok(Page { items: items.unwrap_or_default(), links: links.unwrap_or_default(), meta: meta.unwrap_or_default() })
+    let (items, links, meta) = PageSeed::<T> {
+        key,
+        marker: PhantomData,
+    }
+    .deserialize(tracked)
+    .map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })?;
+    Ok(Page {
+        items: items.unwrap_or_default(),
+        links: links.unwrap_or_default(),
+        meta: meta.unwrap_or_default(),
+    })
 }
 
 struct PageSeed<T> {
@@ -381,7 +501,10 @@ type PageParts<T> = (Option<Vec<T>>, Option<Links>, Option<Meta>);
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
     type Value = PageParts<T>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }

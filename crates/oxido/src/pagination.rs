@@ -13,7 +13,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::models::Page;
 use crate::response::Response;
-use crate::transport::{ApiRequest, Query, execute};
+use crate::transport::{ApiRequest, Query, execute, host_base};
 
 /// Decodes one page of a list response.
 pub(crate) type PageDecoder<T> = fn(&'static str, &[u8]) -> Result<Page<T>, Error>;
@@ -149,6 +149,8 @@ impl<T: Send + 'static> ListBuilder<T> {
             next: Some(self.first_request()),
             seen: HashSet::new(),
             pending_error: None,
+            fetched: 0,
+            page_size: 0,
         };
         ListStream {
             inner: stream::try_unfold(state, next_page).boxed(),
@@ -181,12 +183,21 @@ impl<T: Send + 'static> ListBuilder<T> {
     }
 }
 
+/// Pages one stream may fetch whatever the server's metadata says: 50,000 pages is ten million items at
+/// the largest page size, far beyond any real list, and still a bound on a server that never stops.
+pub(crate) const MAX_PAGES: u64 = 50_000;
+
 struct PagerState<T> {
     client: Client,
     decode: PageDecoder<T>,
     next: Option<Result<ApiRequest, Error>>,
+    /// The normalised path and query of every page requested so far.
     seen: HashSet<String>,
     pending_error: Option<Error>,
+    /// Pages fetched so far.
+    fetched: u64,
+    /// The most items any page held: the server's page size, as far as it showed it.
+    page_size: u64,
 }
 
 async fn next_page<T>(mut state: PagerState<T>) -> Result<Option<(Page<T>, PagerState<T>)>, Error> {
@@ -197,39 +208,103 @@ async fn next_page<T>(mut state: PagerState<T>) -> Result<Option<(Page<T>, Pager
         return Ok(None);
     };
     let request = request?;
-    state.seen.insert(request.path_and_query());
+    state.seen.insert(loop_key(&request));
     let response = execute(&state.client.inner, &request).await?;
     let page = (state.decode)(request.operation, &response.body)?;
+    state.fetched = state.fetched.saturating_add(1);
+    state.page_size = state.page_size.max(page.items.len() as u64);
     if let Some(link) = page.next_link() {
         // The page itself is good: hand it out first, and report a bad link on the following poll.
-        match next_request(&request, link, &state.client.inner.base_url) {
-            Ok(next) if state.seen.contains(&next.path_and_query()) => {
-                state.pending_error = Some(Error::PaginationLoop {
-                    operation: request.operation,
-                    link: next.path_and_query(),
-                });
-            }
-            Ok(next) => state.next = Some(Ok(next)),
+        match next_request(&state.client, &request, link) {
+            Ok(next) => match runaway(&state, &request, &page, &next) {
+                Some(err) => state.pending_error = Some(err),
+                None => state.next = Some(Ok(next)),
+            },
             Err(err) => state.pending_error = Some(err),
         }
     }
     Ok(Some((page, state)))
 }
 
-/// The request for a next-page link: its path and query only, replayed against our own base URL.
+/// Why following `next` would never end, if it would not: a link already fetched, an empty page that still
+/// points further, more pages than the reported total allows, or the hard ceiling.
+fn runaway<T>(
+    state: &PagerState<T>,
+    current: &ApiRequest,
+    page: &Page<T>,
+    next: &ApiRequest,
+) -> Option<Error> {
+    let operation = current.operation;
+    let link = next.path_and_query();
+    if state.seen.contains(&loop_key(next)) {
+        return Some(Error::PaginationLoop { operation, link });
+    }
+    let stopped = |reason: String| Error::PaginationStopped {
+        operation,
+        link: link.clone(),
+        reason,
+    };
+    if page.items.is_empty() {
+        return Some(stopped(
+            "an empty page still links to a next page".to_owned(),
+        ));
+    }
+    if let Some(total) = page.meta.total {
+        // One page of slack: items added while paging shift the pages by up to one.
+        let allowed = total.div_ceil(state.page_size.max(1)).saturating_add(1);
+        if state.fetched >= allowed {
+            return Some(stopped(format!(
+                "{} pages of up to {} items already cover the reported total of {total}",
+                state.fetched, state.page_size
+            )));
+        }
+    }
+    if state.fetched >= MAX_PAGES {
+        return Some(stopped(format!("reached the ceiling of {MAX_PAGES} pages")));
+    }
+    None
+}
+
+/// A request's identity for the loop guard: its path and its query pairs decoded and sorted, with `page=1`
+/// dropped (the first page is the same with or without it), so `?b=2&a=1` equals `?a=1&b=2`.
+fn loop_key(request: &ApiRequest) -> String {
+    let query = request.encoded_query().unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .filter(|(name, value)| !(name == "page" && value.trim_start_matches('0') == "1"))
+        .collect();
+    pairs.sort();
+    let mut key = request.path.clone();
+    for (name, value) in pairs {
+        key.push('\n');
+        key.push_str(&name);
+        key.push('=');
+        key.push_str(&value);
+    }
+    key
+}
+
+/// The request for a next-page link: resolved against the current page (so a relative link means what it
+/// says), then its path and query replayed against the client's own base URL for that host, the query byte
+/// for byte.
 pub(crate) fn next_request(
+    client: &Client,
     current: &ApiRequest,
     link: &str,
-    base: &Url,
 ) -> Result<ApiRequest, Error> {
+    let bad_link = |reason: String| Error::Decode {
+        operation: current.operation,
+        path: "links.pages.next".to_owned(),
+        message: reason,
+    };
+    let base = host_base(&client.inner, current.host).ok_or_else(|| {
+        bad_link("the list's host has no base URL to replay links against".to_owned())
+    })?;
+    let here = current.url_below(base)?;
     let parsed = Url::options()
-        .base_url(Some(base))
+        .base_url(Some(&here))
         .parse(link)
-        .map_err(|err| Error::Decode {
-            operation: current.operation,
-            path: "links.pages.next".to_owned(),
-            message: format!("not a usable link ({err})"),
-        })?;
+        .map_err(|err| bad_link(format!("not a usable link ({err})")))?;
     let prefix = base.path().trim_end_matches('/');
     let path = match parsed.path().strip_prefix(prefix) {
         Some(rest) if !prefix.is_empty() && rest.starts_with('/') => rest,
@@ -267,44 +342,95 @@ impl<T> Stream for ListStream<T> {
 mod tests {
     use super::*;
 
+    fn client(base: &str) -> Client {
+        Client::builder()
+            .token("t")
+            .base_url(base)
+            .build()
+            .expect("valid")
+    }
+
     fn current() -> ApiRequest {
         ApiRequest::get("droplet_actions.list", "/v2/droplets/1/actions".into())
             .with_query("per_page", 2)
     }
 
+    fn next_url(base: &str, current: &ApiRequest, link: &str) -> String {
+        let client = client(base);
+        next_request(&client, current, link)
+            .expect("usable")
+            .url_below(client.base_url())
+            .expect("plain")
+            .to_string()
+    }
+
     #[test]
     fn absolute_link_on_another_host_is_replayed_against_base() {
-        let base = Url::parse("http://127.0.0.1:3000").expect("valid");
-        let next = next_request(
-            &current(),
-            "https://api.digitalocean.com/v2/droplets/1/actions?page=2&per_page=2",
-            &base,
-        )
-        .expect("usable");
         assert_eq!(
-            next.url_below(&base).expect("plain").as_str(),
+            next_url(
+                "http://127.0.0.1:3000",
+                &current(),
+                "https://api.digitalocean.com/v2/droplets/1/actions?page=2&per_page=2"
+            ),
             "http://127.0.0.1:3000/v2/droplets/1/actions?page=2&per_page=2"
         );
     }
 
     #[test]
     fn base_prefix_is_not_doubled() {
-        let base = Url::parse("http://127.0.0.1:3000/sim").expect("valid");
-        let next = next_request(
-            &current(),
-            "http://127.0.0.1:3000/sim/v2/droplets/1/actions?page=3",
-            &base,
-        )
-        .expect("usable");
+        let base = "http://127.0.0.1:3000/sim";
         assert_eq!(
-            next.url_below(&base).expect("plain").as_str(),
+            next_url(
+                base,
+                &current(),
+                "http://127.0.0.1:3000/sim/v2/droplets/1/actions?page=3"
+            ),
             "http://127.0.0.1:3000/sim/v2/droplets/1/actions?page=3"
         );
-        let relative =
-            next_request(&current(), "/v2/droplets/1/actions?page=4", &base).expect("usable");
         assert_eq!(
-            relative.url_below(&base).expect("plain").as_str(),
+            next_url(base, &current(), "/sim/v2/droplets/1/actions?page=4"),
             "http://127.0.0.1:3000/sim/v2/droplets/1/actions?page=4"
         );
+    }
+
+    #[test]
+    fn a_relative_link_resolves_against_the_current_page() {
+        let base = "http://127.0.0.1:3000/sim/";
+        assert_eq!(
+            next_url(base, &current(), "?page=2&per_page=2"),
+            "http://127.0.0.1:3000/sim/v2/droplets/1/actions?page=2&per_page=2"
+        );
+        assert_eq!(
+            next_url(base, &current(), "actions?page=3"),
+            "http://127.0.0.1:3000/sim/v2/droplets/1/actions?page=3"
+        );
+    }
+
+    #[test]
+    fn a_link_query_is_replayed_exactly_as_received() {
+        let url = next_url(
+            "http://127.0.0.1:3000",
+            &current(),
+            "/v2/droplets/1/actions?cursor=a+b%2Fc&page=2&flag",
+        );
+        assert_eq!(
+            url,
+            "http://127.0.0.1:3000/v2/droplets/1/actions?cursor=a+b%2Fc&page=2&flag"
+        );
+    }
+
+    #[test]
+    fn the_loop_key_ignores_order_encoding_and_page_one() {
+        let plain = ApiRequest::get("l", "/v2/x".into()).with_query("per_page", 2);
+        let mut page_one = ApiRequest::get("l", "/v2/x".into());
+        page_one.query = Query::Verbatim("page=1&per_page=2".into());
+        assert_eq!(loop_key(&plain), loop_key(&page_one));
+        let mut reordered = ApiRequest::get("l", "/v2/x".into());
+        reordered.query = Query::Verbatim("per_page=2&page=%32".into());
+        let two = ApiRequest::get("l", "/v2/x".into())
+            .with_query("page", 2)
+            .with_query("per_page", 2);
+        assert_eq!(loop_key(&reordered), loop_key(&two));
+        assert_ne!(loop_key(&plain), loop_key(&two));
     }
 }

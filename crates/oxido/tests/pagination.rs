@@ -7,7 +7,7 @@ use futures::{StreamExt, TryStreamExt};
 use oxido::{Action, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const LIST_PATH: &str = "/v2/droplets/3164444/actions";
 /// The API writes absolute links on its own host; the client must replay them against its base URL instead.
@@ -224,4 +224,209 @@ async fn actions_list_single_page_without_links() {
         .expect("one page");
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].id, 9);
+}
+
+/// Answers every page with `items` actions, `total` in meta, and a link to the page after the requested one,
+/// written by `link` from that page number: a server whose pages never end.
+struct EndlessPages {
+    items: usize,
+    total: Option<u64>,
+    link: fn(u64) -> String,
+}
+
+impl Respond for EndlessPages {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let page: u64 = request
+            .url
+            .query_pairs()
+            .find(|(name, _)| name == "page")
+            .and_then(|(_, value)| value.parse().ok())
+            .unwrap_or(1);
+        let actions: Vec<Value> = (0..self.items)
+            .map(|i| action_json(page * 1000 + i as u64, "completed"))
+            .collect();
+        let mut body = json!({
+            "actions": actions,
+            "links": { "pages": { "next": (self.link)(page + 1) } },
+        });
+        if let Some(total) = self.total {
+            body["meta"] = json!({ "total": total });
+        }
+        ok(body.to_string())
+    }
+}
+
+/// Every result of the stream, bounded in count and time so a stream that never ends fails the test.
+async fn collect_all(server: &MockServer) -> Vec<Result<Action, Error>> {
+    let stream = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .into_stream()
+        .take(10_000)
+        .collect();
+    tokio::time::timeout(std::time::Duration::from_secs(60), stream)
+        .await
+        .expect("the stream ends by itself")
+}
+
+#[tokio::test]
+async fn endless_empty_pages_stop_after_the_first_with_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .respond_with(EndlessPages {
+            items: 0,
+            total: None,
+            link: |page| format!("{FOREIGN}?page={page}"),
+        })
+        .mount(&server)
+        .await;
+    let results = collect_all(&server).await;
+    assert_eq!(results.len(), 1, "{results:?}");
+    match &results[0] {
+        Err(Error::PaginationStopped { reason, link, .. }) => {
+            assert!(reason.contains("empty page"), "{reason}");
+            assert!(link.ends_with("?page=2"), "{link}");
+        }
+        other => panic!("expected a stopped stream, got {other:?}"),
+    }
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn pages_beyond_the_reported_total_are_not_fetched() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .respond_with(EndlessPages {
+            items: 2,
+            total: Some(5),
+            link: |page| format!("{FOREIGN}?page={page}"),
+        })
+        .mount(&server)
+        .await;
+    let results = collect_all(&server).await;
+    let items = results.iter().filter(|r| r.is_ok()).count();
+    // 5 items in pages of 2 are 3 pages; one page of slack allows a fourth, then the stream stops.
+    assert_eq!(items, 8, "{results:?}");
+    assert!(
+        matches!(results.last(), Some(Err(Error::PaginationStopped { .. }))),
+        "{:?}",
+        results.last()
+    );
+    assert_eq!(request_count(&server).await, 4);
+}
+
+#[tokio::test]
+async fn a_link_back_to_the_first_page_is_caught_before_any_duplicate() {
+    let server = MockServer::start().await;
+    mount_first_two_pages(&server, Some(format!("{FOREIGN}?per_page=2&page=1"))).await;
+    let results: Vec<Result<Action, Error>> = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .into_stream()
+        .take(20)
+        .collect()
+        .await;
+    let ids: Vec<u64> = results
+        .iter()
+        .filter_map(|result| result.as_ref().ok())
+        .map(|action| action.id)
+        .collect();
+    assert_eq!(ids, vec![1, 2, 3, 4], "no item twice");
+    assert!(matches!(
+        results.last(),
+        Some(Err(Error::PaginationLoop { .. }))
+    ));
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_relative_next_link_is_followed_from_the_current_page() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param_is_missing("page"))
+        .respond_with(ok(page_body(&[1, 2], Some("?page=2&per_page=2".into()), 3)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("page", "2"))
+        .respond_with(ok(page_body(&[3], None, 3)))
+        .mount(&server)
+        .await;
+    let all: Vec<Action> = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("two pages");
+    assert_eq!(all.iter().map(|a| a.id).collect::<Vec<_>>(), vec![1, 2, 3]);
+}
+
+#[tokio::test]
+async fn a_next_link_query_is_sent_exactly_as_received() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ok(page_body(
+            &[1],
+            Some(format!("{FOREIGN}?cursor=a+b%2Bc&per_page=1")),
+            2,
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("cursor", "a b+c"))
+        .respond_with(ok(page_body(&[2], None, 2)))
+        .mount(&server)
+        .await;
+    let all: Vec<Action> = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("two pages");
+    assert_eq!(all.len(), 2);
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests[1].url.query(), Some("cursor=a+b%2Bc&per_page=1"));
+}
+
+#[tokio::test]
+async fn page_zero_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let err = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .page(0)
+        .send()
+        .await
+        .expect_err("page 0");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "page",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let streamed: Vec<Result<Action, Error>> = client_for(&server.uri())
+        .actions()
+        .list()
+        .page(0)
+        .into_stream()
+        .collect()
+        .await;
+    assert_eq!(streamed.len(), 1);
+    assert!(streamed[0].as_ref().is_err_and(Error::is_invalid_argument));
+    assert_eq!(request_count(&server).await, 0);
 }

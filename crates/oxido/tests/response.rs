@@ -99,6 +99,7 @@ async fn posts_and_pages_with_response_keep_the_body() {
 #[test]
 fn every_credential_setting_is_redacted_in_debug() {
     let builder = oxido::Client::builder()
+        .no_proxy()
         .token("tok_secret_1")
         .agent_access_key("agent_secret_2")
         .inference_access_key("model_secret_3")

@@ -39,6 +39,7 @@ fn unix_now() -> u64 {
 
 fn no_retry_client(base_url: &str) -> Client {
     Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(base_url)
         .retry(RetryPolicy::disabled())
@@ -629,14 +630,15 @@ async fn slow_post_times_out_per_attempt_and_is_not_resent() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(POST_PATH))
-        .respond_with(json_response(201, "{}").set_delay(Duration::from_secs(3)))
+        .respond_with(json_response(201, "{}").set_delay(Duration::from_secs(30)))
         .mount(&server)
         .await;
     let client = Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(server.uri())
         .retry(fast_retry())
-        .attempt_timeout(Duration::from_millis(200))
+        .attempt_timeout(Duration::from_secs(1))
         .build()
         .expect("valid");
     let err = client
@@ -664,15 +666,16 @@ async fn overall_timeout_bounds_the_whole_call() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(GET_PATH))
-        .respond_with(json_response(200, REFERENCE_ACTION).set_delay(Duration::from_secs(3)))
+        .respond_with(json_response(200, REFERENCE_ACTION).set_delay(Duration::from_secs(30)))
         .mount(&server)
         .await;
     let client = Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(server.uri())
         .retry(fast_retry())
         .attempt_timeout(Duration::from_secs(10))
-        .overall_timeout(Duration::from_millis(300))
+        .overall_timeout(Duration::from_secs(1))
         .build()
         .expect("valid");
     let err = client
@@ -751,6 +754,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
 
 fn limited_client(base_url: &str, limit: usize) -> Client {
     Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(base_url)
         .retry(fast_retry())
@@ -846,4 +850,142 @@ async fn an_endless_chunked_body_stops_at_the_limit() {
         .expect("server finished")
         .expect("server task");
     assert!(sent > 16 * 1024, "the server got past the limit: {sent}");
+}
+
+#[tokio::test]
+async fn a_403_is_forbidden_and_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(GET_PATH))
+        .respond_with(json_response(
+            403,
+            r#"{"id":"forbidden","message":"You do not have access for the attempted action."}"#,
+        ))
+        .mount(&server)
+        .await;
+    let err = client_for(&server.uri())
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("403");
+    assert!(err.is_forbidden(), "{err:?}");
+    assert!(!err.is_unauthorized() && !err.is_not_found());
+    let api = err.api_error().expect("an API error");
+    assert_eq!(
+        (api.status, api.id.as_str(), api.attempts),
+        (403, "forbidden", 1)
+    );
+    assert_eq!(requests_seen(&server).await, 1);
+}
+
+#[tokio::test]
+async fn redirects_are_refused_and_never_carry_the_token_elsewhere() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_response(200, REFERENCE_ACTION))
+        .mount(&elsewhere)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(json_response(201, REFERENCE_ACTION))
+        .mount(&elsewhere)
+        .await;
+    // Another host name for the same machine: a redirect target that is not the client's origin.
+    let target = elsewhere.uri().replace("127.0.0.1", "localhost");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", format!("{target}{GET_PATH}")),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(307).insert_header("location", format!("{target}{POST_PATH}")),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let get = client
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("a redirect is not followed");
+    assert_eq!(get.status(), Some(302), "{get:?}");
+    let post = client
+        .droplet_actions()
+        .post(3164444, DropletAction::Reboot)
+        .await
+        .expect_err("a redirect is not followed");
+    assert_eq!(post.status(), Some(307), "{post:?}");
+    assert_eq!(requests_seen(&server).await, 2);
+    assert_eq!(
+        requests_seen(&elsewhere).await,
+        0,
+        "nothing, token included, went to the redirect target"
+    );
+}
+
+/// A listener on 127.0.0.1 whose accept queue is full, so a new connection's SYN is dropped and the connect
+/// hangs: the only way to make a connect time out on loopback. Returns the address and the queued sockets.
+async fn unaccepting_listener() -> (
+    std::net::SocketAddr,
+    tokio::net::TcpListener,
+    Vec<tokio::net::TcpStream>,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("address"))
+        .expect("bind");
+    let listener = socket.listen(1).expect("listen");
+    let address = listener.local_addr().expect("address");
+    let mut queued = Vec::new();
+    for _ in 0..64 {
+        match tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(address),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => queued.push(stream),
+            _ => break,
+        }
+    }
+    (address, listener, queued)
+}
+
+#[tokio::test]
+async fn a_connect_that_hangs_ends_with_the_connect_timeout() {
+    let (address, _listener, queued) = unaccepting_listener().await;
+    assert!(queued.len() < 64, "the accept queue never filled");
+    let client = Client::builder()
+        .no_proxy()
+        .token(SECRET_TOKEN)
+        .base_url(format!("http://{address}"))
+        .retry(RetryPolicy::disabled())
+        .connect_timeout(Duration::from_millis(500))
+        .attempt_timeout(Duration::from_secs(30))
+        .overall_timeout(Duration::from_secs(60))
+        .build()
+        .expect("valid");
+    let started = Instant::now();
+    let err = client
+        .droplet_actions()
+        .get(3164444, 36804636)
+        .await
+        .expect_err("cannot connect");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                limit: TimeoutKind::Connect,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "ended by the connect limit, not the 30 s attempt limit"
+    );
 }

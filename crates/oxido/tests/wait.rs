@@ -85,6 +85,7 @@ async fn wait_on_an_errored_action_returns_it_in_the_error() {
     let err = client_for(&server.uri())
         .droplet_actions()
         .wait(3164444, 42)
+        .timeout(Duration::from_secs(30))
         .poll_interval(FAST_MIN, FAST_MAX)
         .await
         .expect_err("errored");
@@ -103,14 +104,14 @@ async fn wait_times_out_with_the_last_state_seen() {
     let err = client_for(&server.uri())
         .actions()
         .wait(42)
-        .timeout(Duration::from_millis(250))
+        .timeout(Duration::from_secs(2))
         .poll_interval(FAST_MIN, FAST_MAX)
         .await
         .expect_err("never finishes");
     assert!(err.is_timeout());
     match &err {
         Error::WaitTimeout { after, last } => {
-            assert_eq!(*after, Duration::from_millis(250));
+            assert_eq!(*after, Duration::from_secs(2));
             assert_eq!(
                 last.as_ref().map(|action| action.status.clone()),
                 Some(ActionStatus::InProgress)
@@ -231,26 +232,92 @@ async fn wait_can_be_spawned() {
 async fn dropping_the_wait_stops_polling() {
     let server = MockServer::start().await;
     mount_states(&server, "/v2/actions/42", &[], "in-progress").await;
+    let polls = || async {
+        server
+            .received_requests()
+            .await
+            .map(|requests| requests.len())
+            .unwrap_or(0)
+    };
     let wait = client_for(&server.uri())
         .actions()
         .wait(42)
-        .poll_interval(FAST_MIN, FAST_MIN);
-    let outcome = tokio::time::timeout(Duration::from_millis(100), wait.into_future()).await;
-    assert!(outcome.is_err(), "the wait was still running when dropped");
-    let polls_at_drop = server
-        .received_requests()
-        .await
-        .map(|requests| requests.len())
-        .unwrap_or(0);
-    assert!(polls_at_drop >= 1);
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    let polls_later = server
-        .received_requests()
-        .await
-        .map(|requests| requests.len())
-        .unwrap_or(0);
+        .poll_interval(FAST_MIN, FAST_MIN)
+        .into_future();
+    let task = tokio::spawn(wait);
+    // Bounded in count and time, not in exact timing: run until the wait has polled at least twice.
+    for _ in 0..600 {
+        if polls().await >= 2 || task.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        !task.is_finished(),
+        "an in-progress action keeps the wait running"
+    );
+    task.abort();
+    assert!(task.await.is_err_and(|err| err.is_cancelled()));
+    // A poll already on the wire when the future was dropped may still arrive; after that, nothing.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let settled = polls().await;
+    assert!(settled >= 2);
+    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        polls_later, polls_at_drop,
+        polls().await,
+        settled,
         "no poll after the future was dropped"
     );
+}
+
+#[tokio::test]
+async fn an_action_finishing_during_the_last_pause_is_seen_by_a_poll_at_the_deadline() {
+    let server = MockServer::start().await;
+    // Polls at 0 s and 1 s see it running; it has finished by the deadline at 2.5 s.
+    mount_states(
+        &server,
+        "/v2/actions/42",
+        &["in-progress", "in-progress"],
+        "completed",
+    )
+    .await;
+    let done = client_for(&server.uri())
+        .actions()
+        .wait(42)
+        .timeout(Duration::from_millis(2500))
+        .poll_interval(Duration::from_secs(1), Duration::from_secs(10))
+        .await
+        .expect("seen completed at the deadline");
+    assert_eq!(done.status, ActionStatus::Completed);
+    let polls = server.received_requests().await.map_or(0, |r| r.len());
+    assert!(polls >= 3, "{polls}");
+}
+
+#[tokio::test]
+async fn the_pause_between_polls_doubles_up_to_the_maximum() {
+    let server = MockServer::start().await;
+    mount_states(&server, "/v2/actions/42", &["in-progress"; 5], "completed").await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recorder = Arc::clone(&seen);
+    client_for(&server.uri())
+        .actions()
+        .wait(42)
+        .timeout(Duration::from_secs(60))
+        .poll_interval(Duration::from_millis(50), Duration::from_millis(200))
+        .on_progress(move |_| {
+            recorder
+                .lock()
+                .expect("not poisoned")
+                .push(std::time::Instant::now())
+        })
+        .await
+        .expect("completes");
+    let times = seen.lock().expect("not poisoned").clone();
+    assert_eq!(times.len(), 6);
+    let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    // A sleep is never shorter than asked, so these lower bounds hold on any machine; the doubling is what
+    // makes the third and later gaps at least 200 ms.
+    for (gap, least) in gaps.iter().zip([50, 100, 200, 200, 200]) {
+        assert!(*gap >= Duration::from_millis(least), "{gaps:?}");
+    }
 }

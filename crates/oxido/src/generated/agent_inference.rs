@@ -33,6 +33,22 @@ impl AgentInference {
             create_chat_completion_request(agent, &body),
         )
     }
+
+    /// Like [`Self::create_chat_completion`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// them as a stream of `ChatCompletionChunk`; the stream ends after the `[DONE]` event.
+    ///
+    /// # Errors
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    pub fn create_chat_completion_stream(
+        &self,
+        agent: bool,
+        body: ChatCompletionRequest,
+    ) -> operation::BoxFuture<crate::EventStream<ChatCompletionChunk>> {
+        operation::open_stream(
+            self.client.clone(),
+            create_chat_completion_stream_request(agent, &body),
+        )
+    }
 }
 
 fn create_chat_completion_request(
@@ -40,6 +56,24 @@ fn create_chat_completion_request(
     body: &ChatCompletionRequest,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
+        operation::host(
+            operation::request(
+                "agent_inference.create_chat_completion",
+                Method::POST,
+                "/api/v1/chat/completions".to_owned(),
+            ),
+            Host::Agent,
+        )
+        .with_query("agent", agent),
+        body,
+    )
+}
+
+fn create_chat_completion_stream_request(
+    agent: bool,
+    body: &ChatCompletionRequest,
+) -> Result<ApiRequest, Error> {
+    operation::stream_json_body(
         operation::host(
             operation::request(
                 "agent_inference.create_chat_completion",

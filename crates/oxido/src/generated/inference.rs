@@ -69,6 +69,21 @@ impl Inference {
         Call::json(self.client.clone(), create_chat_completion_request(&body))
     }
 
+    /// Like [`Self::create_chat_completion`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// them as a stream of `ChatCompletionChunk`; the stream ends after the `[DONE]` event.
+    ///
+    /// # Errors
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    pub fn create_chat_completion_stream(
+        &self,
+        body: ChatCompletionRequest,
+    ) -> operation::BoxFuture<crate::EventStream<ChatCompletionChunk>> {
+        operation::open_stream(
+            self.client.clone(),
+            create_chat_completion_stream_request(&body),
+        )
+    }
+
     /// Create embedding
     ///
     /// Create vector embeddings for one or more text inputs. OpenAI-compatible request and response. Unknown fields in the request body are rejected. There is no streaming response for this endpoint.
@@ -87,6 +102,18 @@ impl Inference {
         Call::json(self.client.clone(), create_image_request(&body))
     }
 
+    /// Like [`Self::create_image`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// them as a stream of `ImageGenPartialImageEvent`; the stream ends after the `[DONE]` event.
+    ///
+    /// # Errors
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    pub fn create_image_stream(
+        &self,
+        body: CreateImageRequest,
+    ) -> operation::BoxFuture<crate::EventStream<ImageGenPartialImageEvent>> {
+        operation::open_stream(self.client.clone(), create_image_stream_request(&body))
+    }
+
     /// Create the next assistant message
     ///
     /// Send a structured list of input messages with text and/or image content, and the model will generate the next message in the conversation.
@@ -96,6 +123,18 @@ impl Inference {
         Call::json(self.client.clone(), create_messages_request(&body))
     }
 
+    /// Like [`Self::create_messages`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// them as a stream of `MessagesStreamEvent`; the stream ends after the `[DONE]` event.
+    ///
+    /// # Errors
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    pub fn create_messages_stream(
+        &self,
+        body: MessagesCreateRequest,
+    ) -> operation::BoxFuture<crate::EventStream<MessagesStreamEvent>> {
+        operation::open_stream(self.client.clone(), create_messages_stream_request(&body))
+    }
+
     /// Send Prompt to a Model Using the Responses API
     ///
     /// Generate text responses from text prompts. This endpoint supports both streaming and non-streaming responses for supported text models.
@@ -103,6 +142,18 @@ impl Inference {
     /// `POST /v1/responses` (operation `inference_create_response`).
     pub fn create_response(&self, body: CreateResponseRequest) -> Call<CreateResponseResponse> {
         Call::json(self.client.clone(), create_response_request(&body))
+    }
+
+    /// Like [`Self::create_response`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// them as a stream of `CreateResponseStreamResponse`; the stream ends after the `[DONE]` event.
+    ///
+    /// # Errors
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    pub fn create_response_stream(
+        &self,
+        body: CreateResponseRequest,
+    ) -> operation::BoxFuture<crate::EventStream<CreateResponseStreamResponse>> {
+        operation::open_stream(self.client.clone(), create_response_stream_request(&body))
     }
 
     /// Retrieve a Batch Inference Job
@@ -232,6 +283,22 @@ fn create_chat_completion_request(body: &ChatCompletionRequest) -> Result<ApiReq
     )
 }
 
+fn create_chat_completion_stream_request(
+    body: &ChatCompletionRequest,
+) -> Result<ApiRequest, Error> {
+    operation::stream_json_body(
+        operation::host(
+            operation::request(
+                "inference.create_chat_completion",
+                Method::POST,
+                "/v1/chat/completions".to_owned(),
+            ),
+            Host::Inference,
+        ),
+        body,
+    )
+}
+
 fn create_embedding_request(body: &EmbeddingsRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -260,6 +327,20 @@ fn create_image_request(body: &CreateImageRequest) -> Result<ApiRequest, Error> 
     )
 }
 
+fn create_image_stream_request(body: &CreateImageRequest) -> Result<ApiRequest, Error> {
+    operation::stream_json_body(
+        operation::host(
+            operation::request(
+                "inference.create_image",
+                Method::POST,
+                "/v1/images/generations".to_owned(),
+            ),
+            Host::Inference,
+        ),
+        body,
+    )
+}
+
 fn create_messages_request(body: &MessagesCreateRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -274,8 +355,36 @@ fn create_messages_request(body: &MessagesCreateRequest) -> Result<ApiRequest, E
     )
 }
 
+fn create_messages_stream_request(body: &MessagesCreateRequest) -> Result<ApiRequest, Error> {
+    operation::stream_json_body(
+        operation::host(
+            operation::request(
+                "inference.create_messages",
+                Method::POST,
+                "/v1/messages".to_owned(),
+            ),
+            Host::Inference,
+        ),
+        body,
+    )
+}
+
 fn create_response_request(body: &CreateResponseRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
+        operation::host(
+            operation::request(
+                "inference.create_response",
+                Method::POST,
+                "/v1/responses".to_owned(),
+            ),
+            Host::Inference,
+        ),
+        body,
+    )
+}
+
+fn create_response_stream_request(body: &CreateResponseRequest) -> Result<ApiRequest, Error> {
+    operation::stream_json_body(
         operation::host(
             operation::request(
                 "inference.create_response",

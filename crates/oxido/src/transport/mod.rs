@@ -15,7 +15,7 @@ pub use rate_limit::RateLimit;
 pub(crate) use request::{ApiRequest, Body, Host, Query, encode_segment};
 pub use retry::RetryPolicy;
 #[allow(unused_imports)]
-pub(crate) use send::{RawResponse, StreamingResponse, execute, execute_streaming};
+pub(crate) use send::{RawResponse, StreamingResponse, execute, execute_streaming, host_base};
 pub use timeouts::Timeouts;
 
 #[cfg(test)]

@@ -122,7 +122,8 @@ impl RetryPolicy {
         retry: u32,
     ) -> Option<Duration> {
         if let Some(wait) = retry_after {
-            return (wait <= self.rate_limit_wait_cap).then_some(wait);
+            // `Duration::MAX` stands for a number too large to read: beyond any cap, even an unlimited one.
+            return (wait != Duration::MAX && wait <= self.rate_limit_wait_cap).then_some(wait);
         }
         if status == 429 {
             if let Some(limit) = rate_limit.filter(RateLimit::is_exhausted) {
@@ -241,6 +242,29 @@ mod tests {
         assert_eq!(
             policy.delay_after_status(429, Some(Duration::from_secs(61)), None, 0, 1),
             None
+        );
+    }
+
+    #[test]
+    fn an_unreadably_large_retry_after_is_beyond_even_an_unlimited_cap() {
+        let policy = RetryPolicy::default().with_rate_limit_wait_cap(Duration::MAX);
+        assert_eq!(
+            policy.delay_after_status(429, Some(Duration::MAX), None, 0, 1),
+            None
+        );
+        let huge = Duration::from_secs(u64::MAX);
+        assert_eq!(
+            policy.delay_after_status(429, Some(huge), None, 0, 1),
+            Some(huge)
+        );
+        let reset_at_the_end_of_time = Some(RateLimit {
+            limit: 5000,
+            remaining: 0,
+            reset: u64::MAX,
+        });
+        assert_eq!(
+            policy.delay_after_status(429, None, reset_at_the_end_of_time, 1_000, 1),
+            Some(Duration::from_secs(u64::MAX - 1_000))
         );
     }
 

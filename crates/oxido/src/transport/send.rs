@@ -177,6 +177,16 @@ async fn execute_answer(
     result
 }
 
+/// The base URL of `host`, when it has one (a presigned URL has none; an agent URL may not be set).
+pub(crate) fn host_base(inner: &ClientInner, host: Host) -> Option<&url::Url> {
+    match host {
+        Host::Api => Some(&inner.base_url),
+        Host::Inference => Some(&inner.inference_base_url),
+        Host::Agent => inner.agent_base_url.as_ref(),
+        Host::Absolute => None,
+    }
+}
+
 /// The URL and the `Authorization` header (none for a presigned URL) of `request`.
 fn target<'a>(
     inner: &'a ClientInner,

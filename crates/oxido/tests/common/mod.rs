@@ -22,6 +22,7 @@ pub fn fast_retry() -> RetryPolicy {
 /// A client for `base_url` with fast retries and short time limits.
 pub fn client_for(base_url: &str) -> Client {
     Client::builder()
+        .no_proxy()
         .token(SECRET_TOKEN)
         .base_url(base_url)
         .retry(fast_retry())

@@ -546,6 +546,90 @@ pub struct ImagesUsageInputTokensDetails {
     pub text_tokens: i64,
 }
 
+/// Emitted when a partial image is available during image generation streaming.
+///
+/// Schema `image_gen_partial_image_event`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ImageGenPartialImageEvent {
+    /// Base64-encoded partial image data, suitable for rendering as an image.
+    pub b64_json: String,
+    /// The background setting for the requested image.
+    pub background: ImageGenPartialImageEventBackground,
+    /// The Unix timestamp when the event was created.
+    pub created_at: i64,
+    /// The output format for the requested image.
+    pub output_format: ImageGenPartialImageEventOutputFormat,
+    /// 0-based index for the partial image (streaming).
+    pub partial_image_index: i64,
+    /// The quality setting for the requested image.
+    pub quality: ImageGenPartialImageEventQuality,
+    /// The size of the requested image.
+    pub size: ImageGenPartialImageEventSize,
+    /// The type of the event. Always `image_generation.partial_image`.
+    #[serde(rename = "type")]
+    pub kind: ImageGenPartialImageEventType,
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The background setting for the requested image.
+pub enum ImageGenPartialImageEventBackground {
+/// `transparent`
+Transparent => "transparent",
+/// `opaque`
+Opaque => "opaque",
+/// `auto`
+Auto => "auto",
+}
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The output format for the requested image.
+pub enum ImageGenPartialImageEventOutputFormat {
+/// `png`
+Png => "png",
+/// `webp`
+Webp => "webp",
+/// `jpeg`
+Jpeg => "jpeg",
+}
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The quality setting for the requested image.
+pub enum ImageGenPartialImageEventQuality {
+/// `low`
+Low => "low",
+/// `medium`
+Medium => "medium",
+/// `high`
+High => "high",
+/// `auto`
+Auto => "auto",
+}
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The size of the requested image.
+pub enum ImageGenPartialImageEventSize {
+/// `1024x1024`
+T1024x1024 => "1024x1024",
+/// `1024x1536`
+T1024x1536 => "1024x1536",
+/// `1536x1024`
+T1536x1024 => "1536x1024",
+/// `auto`
+Auto => "auto",
+}
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The type of the event. Always `image_generation.partial_image`.
+pub enum ImageGenPartialImageEventType {
+/// `image_generation.partial_image`
+ImageGenerationPartialImage => "image_generation.partial_image",
+}
+}
+
 /// Request body for `POST /v1/messages`. Required fields are `model`, `messages`, and `max_tokens`.
 ///
 /// Schema `messages_create_request`.
@@ -947,6 +1031,62 @@ pub struct MessagesUsage {
     pub speed: Option<MessagesCreateRequestSpeed>,
 }
 
+/// One server-sent event (SSE) JSON payload when `stream` is true. Each event line contains a JSON object after the `data:` prefix.
+///
+/// Schema `messages_stream_event`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MessagesStreamEvent {
+    /// Present on `content_block_start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_block: Option<serde_json::Value>,
+    /// Present on `content_block_delta` and `message_delta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<serde_json::Value>,
+    /// Index of the content block this event refers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<i64>,
+    /// Present on `message_start`; initial message metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<serde_json::Value>,
+    /// SSE event type.
+    #[serde(rename = "type")]
+    pub kind: MessagesStreamEventType,
+    /// Streamed usage (for example on `message_delta`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<MessagesStreamEventUsage>,
+}
+
+crate::models::string_enum::open_string_enum! {
+/// SSE event type.
+pub enum MessagesStreamEventType {
+/// `message_start`
+MessageStart => "message_start",
+/// `content_block_start`
+ContentBlockStart => "content_block_start",
+/// `content_block_delta`
+ContentBlockDelta => "content_block_delta",
+/// `content_block_stop`
+ContentBlockStop => "content_block_stop",
+/// `message_delta`
+MessageDelta => "message_delta",
+/// `message_stop`
+MessageStop => "message_stop",
+/// `ping`
+Ping => "ping",
+}
+}
+
+/// Streamed usage (for example on `message_delta`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MessagesStreamEventUsage {
+    /// The `output_tokens` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<i64>,
+    /// The `speed` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<MessagesCreateRequestSpeed>,
+}
+
 /// Response listing available models.
 ///
 /// Schema `list_models_response`.
@@ -1230,4 +1370,80 @@ pub struct ResponseUsageOutputTokensDetails {
     pub reasoning_tokens: i64,
     /// The number of tool output tokens.
     pub tool_output_tokens: i64,
+}
+
+/// Represents a streamed chunk of a text-to-text response returned by the model, based on the provided input.
+///
+/// Schema `create_response_stream_response`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CreateResponseStreamResponse {
+    /// A list of response choice chunks. Can contain more than one element if `n` is greater than 1. Can also be empty for the last chunk if you set `stream_options: {"include_usage": true}`.
+    pub choices: Vec<CreateResponseStreamResponseChoicesItem>,
+    /// The Unix timestamp (in seconds) of when the response was created. Each chunk has the same timestamp.
+    pub created: i64,
+    /// A unique identifier for the response. Each chunk has the same ID.
+    pub id: String,
+    /// The model used to generate the response.
+    pub model: String,
+    /// The object type, which is always `response.chunk`.
+    pub object: CreateResponseStreamResponseObject,
+    /// An optional field that will only be present when you set `stream_options: {"include_usage": true}` in your request. When present, it contains a null value except for the last chunk which contains the token usage statistics for the entire request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<ResponseUsage>,
+}
+
+/// `CreateResponseStreamResponseChoicesItem`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CreateResponseStreamResponseChoicesItem {
+    /// A chunk of the response message generated by the model.
+    pub delta: CreateResponseStreamResponseChoicesItemDelta,
+    /// The reason the model stopped generating tokens. Only present in the final chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<ChatCompletionChunkChoicesItemFinishReason>,
+    /// The index of the choice in the list of choices.
+    pub index: i64,
+    /// Log probability information for the choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logprobs: Option<CreateResponseStreamResponseChoicesItemLogprobs>,
+}
+
+/// A chunk of the response message generated by the model.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CreateResponseStreamResponseChoicesItemDelta {
+    /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// The reasoning content generated by the model. Only present when the model generates reasoning text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// The role of the message author. Only present in the first chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<CreateResponseStreamResponseChoicesItemDeltaRole>,
+    /// The tool calls generated by the model, such as function calls. Only present when the model decides to call a tool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ChatCompletionResponseChoicesItemMessageToolCallsItem>>,
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The role of the message author. Only present in the first chunk.
+pub enum CreateResponseStreamResponseChoicesItemDeltaRole {
+/// `assistant`
+Assistant => "assistant",
+}
+}
+
+/// Log probability information for the choice.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CreateResponseStreamResponseChoicesItemLogprobs {
+    /// A list of message content tokens with log probability information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Vec<ChatCompletionTokenLogprob>>,
+}
+
+crate::models::string_enum::open_string_enum! {
+/// The object type, which is always `response.chunk`.
+pub enum CreateResponseStreamResponseObject {
+/// `response.chunk`
+ResponseChunk => "response.chunk",
+}
 }
