@@ -70,8 +70,8 @@ const PREFERRED: &[&str] = &[
 ];
 
 /// The Rust files: (path below the repository root, unformatted source).
-pub fn emit(api: &Api) -> Vec<(String, String)> {
-    let commands = commands(api);
+pub fn emit(api: &Api, spec: &serde_json::Value) -> Vec<(String, String)> {
+    let commands = commands(api, spec);
     vec![
         (
             "crates/oxido-cli/src/generated/mod.rs".to_owned(),
@@ -87,14 +87,14 @@ pub fn emit(api: &Api) -> Vec<(String, String)> {
         ),
         (
             "crates/oxido-cli/tests/generated/commands.rs".to_owned(),
-            emit_test_table(api, &commands),
+            emit_test_table(spec, &commands),
         ),
     ]
 }
 
 /// `docs/cli.md`: every command.
-pub fn docs(api: &Api) -> String {
-    emit_docs(&commands(api))
+pub fn docs(api: &Api, spec: &serde_json::Value) -> String {
+    emit_docs(&commands(api, spec))
 }
 
 /// One generated command, in the order of the table.
@@ -162,7 +162,7 @@ fn short_help(text: &str) -> String {
     short
 }
 
-pub fn commands(api: &Api) -> Vec<Command<'_>> {
+pub fn commands<'a>(api: &'a Api, spec: &serde_json::Value) -> Vec<Command<'a>> {
     let mut out = Vec::new();
     for service in api.services.iter().filter(|s| !s.hand_written) {
         let handler = kebab(&service.handler);
@@ -171,13 +171,19 @@ pub fn commands(api: &Api) -> Vec<Command<'_>> {
             "generated handler `{handler}` would shadow a curated command"
         );
         for op in &service.operations {
-            out.push(command(api, service, op, handler.clone()));
+            out.push(command(api, spec, service, op, handler.clone()));
         }
     }
     out
 }
 
-fn command<'a>(api: &Api, service: &'a Service, op: &'a Operation, handler: String) -> Command<'a> {
+fn command<'a>(
+    api: &Api,
+    spec: &serde_json::Value,
+    service: &'a Service,
+    op: &'a Operation,
+    handler: String,
+) -> Command<'a> {
     let mut args = Vec::new();
     let mut used: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
     for p in &op.path_params {
@@ -258,7 +264,7 @@ fn command<'a>(api: &Api, service: &'a Service, op: &'a Operation, handler: Stri
         wait,
         example: String::new(),
     };
-    cmd.example = example(&cmd);
+    cmd.example = example(&cmd, spec);
     cmd
 }
 
@@ -469,7 +475,7 @@ fn example_text(value: &serde_json::Value) -> Option<String> {
 }
 
 /// One example command line, from the spec's examples where it has them.
-fn example(cmd: &Command<'_>) -> String {
+fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
     let op = cmd.op;
     let mut words = vec!["oxido".to_owned(), cmd.handler.clone(), cmd.name.clone()];
     for p in &op.path_params {
@@ -499,7 +505,10 @@ fn example(cmd: &Command<'_>) -> String {
         ));
     }
     if let Some(body) = &op.body {
-        let example = op.request_examples.first().map(|(_, v)| v);
+        let example = op
+            .request_examples
+            .first()
+            .and_then(|(_, pointer)| spec.pointer(pointer));
         let mut flags = Vec::new();
         let mut covered = true;
         if let Some(serde_json::Value::Object(map)) = example {
@@ -648,7 +657,7 @@ fn required_arg(arg: &Arg) -> String {
 fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
     let mut out = String::from(HEADER);
     out.push_str("//! Calls the typed SDK method of each generated command, so a body is parsed into the SDK's own type.\n\n");
-    out.push_str("use crate::commands::generated::{Answer, Input, collect, raw, unit, value};\nuse crate::error::CliError;\n\n");
+    out.push_str("use crate::commands::generated::{Answer, Input, collect, json, raw, unit, value};\nuse crate::error::CliError;\n\n");
     out.push_str("/// Runs command `index` of [`super::table::OPS`] with the client.\n");
     out.push_str("#[allow(clippy::too_many_lines)]\n");
     out.push_str("pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<Answer, CliError> {\n");
@@ -683,7 +692,8 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
             .iter()
             .filter(|a| a.place == "Query" && !a.required)
             .collect();
-        let mutable = if setters.is_empty() { "" } else { "mut " };
+        let setters_empty = setters.is_empty();
+        let mutable = if setters_empty { "" } else { "mut " };
         let _ = write!(
             out,
             "let {mutable}r = c.{}().{}({});",
@@ -719,6 +729,9 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
         }
         let finish = match &op.response {
             ResponseKind::Empty => "unit(r.send().await?)".to_owned(),
+            // Without options of its own the call is the SDK's `Call`, whose answer keeps the API's bytes.
+            ResponseKind::Json(_) if setters_empty => "json(&r.send_with_response().await?, \"\")?".to_owned(),
+            ResponseKind::Member { key, .. } if setters_empty => format!("json(&r.send_with_response().await?, {})?", lit(key)),
             ResponseKind::Json(_) | ResponseKind::Member { .. } => "value(&r.send().await?)?".to_owned(),
             ResponseKind::Page { .. } => "collect(a, r.per_page(a.per_page()), |r, p| r.page(p).send(), |r| r.into_stream()).await?".to_owned(),
             ResponseKind::Text { .. } => "raw(r.send().await?.into_bytes())".to_owned(),
@@ -732,8 +745,7 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
 }
 
 /// The test table: for each command, the argv to run and what must reach the server.
-fn emit_test_table(api: &Api, commands: &[Command<'_>]) -> String {
-    let _ = api;
+fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String {
     let mut out = String::from(HEADER);
     out.push_str("//! One case per generated command: the arguments, and the request the CLI must send for them.\n\n");
     out.push_str("/// One command line and the request it must produce.\npub struct Case {\n    pub operation_id: &'static str,\n    pub args: &'static [&'static str],\n    pub method: &'static str,\n    pub path: &'static str,\n    pub query: &'static [(&'static str, &'static str)],\n    /// The JSON body that must be sent (`\"\"` for none).\n    pub body: &'static str,\n    /// The JSON the canned server answers (`\"\"` for an empty answer).\n    pub answer: &'static str,\n    pub status: u16,\n    pub list: bool,\n}\n\n");
@@ -765,7 +777,11 @@ fn emit_test_table(api: &Api, commands: &[Command<'_>]) -> String {
         }
         let body = match &op.body {
             Some(b) if b.content_type == "application/json" => {
-                let Some((_, example)) = op.request_examples.first() else {
+                let Some(example) = op
+                    .request_examples
+                    .first()
+                    .and_then(|(_, pointer)| spec.pointer(pointer))
+                else {
                     continue;
                 };
                 args.push("--body".to_owned());
@@ -778,9 +794,14 @@ fn emit_test_table(api: &Api, commands: &[Command<'_>]) -> String {
         let (status, answer) = match &op.response {
             ResponseKind::Empty => (204, String::new()),
             ResponseKind::Text { .. } | ResponseKind::Bytes { .. } => continue,
-            _ => match op.response_examples.first() {
-                Some((_, example)) => (200, serde_json::to_string(example).unwrap_or_default()),
-                None => continue,
+            // Without an example answer only the request is checked (`status` 200, no body).
+            _ => match op
+                .response_examples
+                .first()
+                .and_then(|(_, pointer)| spec.pointer(pointer))
+            {
+                Some(example) => (200, serde_json::to_string(example).unwrap_or_default()),
+                None => (200, String::new()),
             },
         };
         let list = op.is_list();
@@ -850,7 +871,7 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
 mod tests {
     use super::*;
 
-    fn api() -> Api {
+    fn api() -> (Api, serde_json::Value) {
         let spec: serde_json::Value = serde_json::from_slice(
             &std::fs::read(concat!(
                 env!("CARGO_MANIFEST_DIR"),
@@ -861,7 +882,7 @@ mod tests {
         .expect("json");
         std::thread::Builder::new()
             .stack_size(256 * 1024 * 1024)
-            .spawn(move || crate::lower::lower(&spec))
+            .spawn(move || (crate::lower::lower(&spec), spec))
             .expect("thread")
             .join()
             .expect("lower")
@@ -876,8 +897,8 @@ mod tests {
 
     #[test]
     fn commands_are_unique_and_never_shadow_curated_ones() {
-        let api = api();
-        let commands = commands(&api);
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
         let mut seen = BTreeSet::new();
         for cmd in &commands {
             assert!(
@@ -916,8 +937,8 @@ mod tests {
 
     #[test]
     fn droplets_get_the_columns_and_flags_the_issue_names() {
-        let api = api();
-        let commands = commands(&api);
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
         let list = commands
             .iter()
             .find(|c| c.op.operation_id == "droplets_list")
@@ -954,8 +975,8 @@ mod tests {
 
     #[test]
     fn action_answers_can_be_waited_for() {
-        let api = api();
-        let commands = commands(&api);
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
         let waits = commands.iter().filter(|c| c.wait != "None").count();
         assert!(waits >= 5, "{waits}");
         let post = commands

@@ -56,7 +56,7 @@ fn run() -> ExitCode {
         outputs.push((root.join("crates/oxido/tests").join(name), source));
     }
     outputs.extend(
-        emit_cli::emit(&api)
+        emit_cli::emit(&api, &spec)
             .into_iter()
             .map(|(path, source)| (root.join(path), source)),
     );
@@ -80,7 +80,7 @@ fn run() -> ExitCode {
         }
     }
     formatted.push((root.join("docs/operations.md"), emit_docs::emit(&api)));
-    formatted.push((root.join("docs/cli.md"), emit_cli::docs(&api)));
+    formatted.push((root.join("docs/cli.md"), emit_cli::docs(&api, &spec)));
     let manifest = root.join("crates/oxido/Cargo.toml");
     match std::fs::read_to_string(&manifest) {
         Ok(text) => formatted.push((manifest, with_features(&text, &api))),

@@ -12,6 +12,7 @@ use futures::TryStreamExt as _;
 use oxido::{Action, BoxFuture, ListStream, MAX_PER_PAGE, Page};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::cli::{GlobalArgs, parse_duration};
@@ -24,6 +25,7 @@ use crate::wait_progress::{Display, wait_all};
 #[derive(Debug)]
 pub struct OpSpec {
     /// The handler's name in kebab case, e.g. `floating-ips-action`.
+    #[allow(dead_code)] // read by the table's tests
     pub handler: &'static str,
     /// The method's name in kebab case, e.g. `get-kubeconfig`.
     pub name: &'static str,
@@ -131,7 +133,8 @@ pub enum Wait {
     None,
     /// The action the command returns.
     Action,
-    /// The actions the command returns.
+    /// The actions the command returns (emitted for an answer that is a list of actions).
+    #[allow(dead_code)]
     Actions,
 }
 
@@ -289,6 +292,11 @@ pub async fn run(
     let session = Session::open(global, output).await?;
     let answer = crate::generated::dispatch::dispatch(index, &input, &session.client).await?;
     let limit = input.wait_limit();
+    let answer = if limit.is_some() {
+        answer.into_value()?
+    } else {
+        answer
+    };
     match (answer, op.wait, limit) {
         (Answer::One(value), Wait::Action, Some(limit)) => {
             wait_and_print(&session, op, vec![value], false, limit).await
@@ -345,6 +353,31 @@ pub enum Answer {
     Many(Vec<Value>),
     /// Bytes to copy to stdout.
     Raw(Vec<u8>),
+    /// The API's own JSON for the result, as sent.
+    Json(Box<RawValue>),
+}
+
+impl Answer {
+    /// The answer as a JSON value (tables and `--wait` read it so).
+    pub fn into_value(self) -> Result<Answer, CliError> {
+        match self {
+            Answer::Json(raw) => serde_json::from_str(raw.get())
+                .map(Answer::One)
+                .map_err(|e| CliError::Unexpected(format!("the answer is not JSON: {e}"))),
+            other => Ok(other),
+        }
+    }
+}
+
+/// The API's JSON from an SDK response: the whole body, or its `key` member.
+pub fn json<T>(response: &oxido::Response<T>, key: &str) -> Result<Answer, CliError> {
+    if key.is_empty() {
+        serde_json::from_slice::<Box<RawValue>>(&response.body)
+            .map(Answer::Json)
+            .map_err(|e| CliError::Unexpected(format!("the answer is not JSON: {e}")))
+    } else {
+        crate::output::json::member(&response.body, key).map(Answer::Json)
+    }
 }
 
 /// An answer with no body.
@@ -401,7 +434,8 @@ impl Input<'_> {
         self.opt_id(id).ok_or_else(|| missing(id))
     }
 
-    /// A required integer.
+    /// A required integer (emitted for a required integer query parameter).
+    #[allow(dead_code)]
     pub fn int(&self, id: &str) -> Result<i64, CliError> {
         self.opt_int(id).ok_or_else(|| missing(id))
     }

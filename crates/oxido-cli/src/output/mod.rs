@@ -111,6 +111,10 @@ impl Output {
                     ))
                 });
             }
+            Answer::Json(raw) if self.kind == OutputKind::Json => {
+                return Ok(write_stdout(&json::raw(&raw))?);
+            }
+            answer @ Answer::Json(_) => return self.answer(op, answer.into_value()?),
             Answer::Many(items) => {
                 if self.kind == OutputKind::Json {
                     return Ok(write_stdout(&json::pretty(&items)?)?);
