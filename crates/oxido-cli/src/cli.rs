@@ -39,14 +39,22 @@ command only; run the `oxido-sim` binary for state that lasts between commands."
     };
 }
 
-/// `oxido`: DigitalOcean droplet actions and actions from the command line.
+/// `oxido`: the DigitalOcean API from the command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "oxido",
     version,
-    about = "Run and inspect DigitalOcean droplet actions",
-    after_help = "See --help for where the token comes from, --sandbox, and the exit status table.",
-    after_long_help = concat!(token_and_sandbox_help!(), "\n\n", exit_status_help!()),
+    about = "The DigitalOcean API from the command line",
+    after_help = "[curated] commands are written by hand; [generated] ones map one-to-one to the API's operations \
+(docs/cli.md lists them all). See --help for where the token comes from, --sandbox, and the exit status table.",
+    after_long_help = concat!(
+        "[curated] commands are written by hand; [generated] ones map one-to-one to the API's\n\
+operations (`oxido <handler> <method> [path args] [flags]`, all listed in docs/cli.md).\n\
+A generated handler never takes a curated command's name.\n\n",
+        token_and_sandbox_help!(),
+        "\n\n",
+        exit_status_help!()
+    ),
     propagate_version = true
 )]
 pub struct Cli {
@@ -126,19 +134,19 @@ pub enum OutputKind {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Act on droplets (reboot, resize, snapshot, ...) and read their actions
+    /// [curated] Act on droplets (reboot, resize, snapshot, ...) and read their actions
     #[command(subcommand)]
     DropletAction(DropletActionCommand),
 
-    /// Read and wait for actions of any resource
+    /// [curated] Read and wait for actions of any resource
     #[command(subcommand)]
     Action(ActionCommand),
 
-    /// Store API tokens in named contexts
+    /// [curated] Store API tokens in named contexts
     #[command(subcommand)]
     Auth(AuthCommand),
 
-    /// Print a shell completion script
+    /// [curated] Print a shell completion script for every command
     Completion {
         /// The shell to generate completions for
         #[arg(value_enum)]

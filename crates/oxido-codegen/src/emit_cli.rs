@@ -45,6 +45,7 @@ const PREFERRED: &[&str] = &[
     "id",
     "uuid",
     "name",
+    "spec",
     "slug",
     "email",
     "status",
@@ -391,6 +392,19 @@ fn columns(api: &Api, op: &Operation) -> Vec<String> {
             if has_slug && matches!(field.json_name.as_str(), "region" | "size" | "image") {
                 return Some(format!("{}.slug", field.json_name));
             }
+            // A status object's state (Kubernetes) and a spec's name (apps).
+            let inner_scalar = |name: &str| match &api.types[*i].kind {
+                TypeKind::Struct(inner) => inner
+                    .iter()
+                    .any(|f| f.json_name == name && is_scalar(api, &f.ty)),
+                _ => false,
+            };
+            if field.json_name == "status" && inner_scalar("state") {
+                return Some("status.state".to_owned());
+            }
+            if field.json_name == "spec" && inner_scalar("name") {
+                return Some("spec.name".to_owned());
+            }
         }
         None
     };
@@ -680,7 +694,21 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
         }
         if let Some(body) = &op.body {
             if body.content_type == "application/json" {
-                call_args.push(format!("a.body::<{}>()?", public_ty(api, &body.ty)));
+                let first_struct = match &body.ty {
+                    Ty::Named(i) => match &api.types[*i].kind {
+                        TypeKind::Union { variants, .. } => variants.iter().find(|v| matches!(&v.ty, Ty::Named(j) if matches!(api.types[*j].kind, TypeKind::Struct(_)))),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match first_struct {
+                    Some(variant) => call_args.push(format!(
+                        "a.body_union::<{}, {}>()?",
+                        public_ty(api, &body.ty),
+                        public_ty(api, &variant.ty)
+                    )),
+                    None => call_args.push(format!("a.body::<{}>()?", public_ty(api, &body.ty))),
+                }
             } else {
                 call_args.push("a.bytes_body()?".to_owned());
             }

@@ -508,6 +508,23 @@ impl Input<'_> {
     /// The JSON body: `--body` (a file or `-`), with every body flag given set over it,
     /// checked against the SDK's type before anything is sent.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, CliError> {
+        checked(self.body_value()?)
+    }
+
+    /// A body whose type is a union of shapes: when it fits none, the error is the one of
+    /// shape `V` (the first), which names a field rather than just "no variant matched".
+    pub fn body_union<T: DeserializeOwned, V: DeserializeOwned>(&self) -> Result<T, CliError> {
+        let body = self.body_value()?;
+        match serde_json::from_value::<T>(body.clone()) {
+            Ok(value) => Ok(value),
+            Err(_) => {
+                checked::<V>(body.clone())?;
+                checked(body)
+            }
+        }
+    }
+
+    fn body_value(&self) -> Result<Value, CliError> {
         let mut body = match self.opt_str("body") {
             Some(source) => {
                 let bytes = read_source(source)?;
@@ -532,7 +549,7 @@ impl Input<'_> {
                 }
             }
         }
-        checked(body)
+        Ok(body)
     }
 
     fn body_flag(&self, spec: &ArgSpec) -> Option<Value> {

@@ -621,9 +621,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // certificates_create
         71 => {
-            let r = c
-                .certificates()
-                .create(a.body::<oxido::types::CertificatesCreateBody>()?);
+            let r = c.certificates().create(a.body_union::<oxido::types::CertificatesCreateBody, oxido::types::CertificateRequestCustom>()?);
             json(&r.send_with_response().await?, "certificate")?
         }
         // certificates_delete
@@ -1290,7 +1288,8 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         160 => {
             let r = c.domains().create_record(
                 a.str("p:domain_name")?,
-                a.body::<oxido::types::DomainsCreateRecordBody>()?,
+                a.body_union::<oxido::types::DomainsCreateRecordBody, oxido::types::DomainRecordA>(
+                )?,
             );
             json(&r.send_with_response().await?, "domain_record")?
         }
@@ -1366,9 +1365,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // droplets_create
         169 => {
-            let r = c
-                .droplets()
-                .create(a.body::<oxido::types::DropletsCreateBody>()?);
+            let r = c.droplets().create(a.body_union::<oxido::types::DropletsCreateBody, oxido::types::DropletSingleCreate>()?);
             json(&r.send_with_response().await?, "")?
         }
         // droplets_destroy
@@ -1600,9 +1597,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // floatingIPs_create
         199 => {
-            let r = c
-                .floating_ips()
-                .create(a.body::<oxido::types::FloatingIpCreate>()?);
+            let r = c.floating_ips().create(a.body_union::<oxido::types::FloatingIpCreate, oxido::types::FloatingIpCreateVariant1>()?);
             json(&r.send_with_response().await?, "")?
         }
         // floatingIPs_delete
@@ -1646,10 +1641,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // floatingIPsAction_post
         205 => {
-            let r = c.floating_ips_action().post(
-                a.str("p:floating_ip")?,
-                a.body::<oxido::types::FloatingIpsActionPostBody>()?,
-            );
+            let r = c.floating_ips_action().post(a.str("p:floating_ip")?, a.body_union::<oxido::types::FloatingIpsActionPostBody, oxido::types::FloatingIpActionUnassign>()?);
             json(&r.send_with_response().await?, "action")?
         }
         // functions_create_namespace
@@ -2739,7 +2731,8 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         340 => {
             let r = c.image_actions().post(
                 a.id("p:image_id")?,
-                a.body::<oxido::types::ImageActionsPostBody>()?,
+                a.body_union::<oxido::types::ImageActionsPostBody, oxido::types::ImageActionBase>(
+                )?,
             );
             json(&r.send_with_response().await?, "")?
         }
@@ -2798,10 +2791,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // images_post_account_transfer_create
         347 => {
-            let r = c.images().post_account_transfer_create(
-                a.id("p:image_id")?,
-                a.body::<oxido::types::ImagesPostAccountTransferCreate>()?,
-            );
+            let r = c.images().post_account_transfer_create(a.id("p:image_id")?, a.body_union::<oxido::types::ImagesPostAccountTransferCreate, oxido::types::ImagesPostAccountTransferCreateVariant1>()?);
             json(&r.send_with_response().await?, "transfer_id")?
         }
         // images_post_account_transfer_decline
@@ -3187,9 +3177,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // loadBalancers_create
         399 => {
-            let r = c
-                .load_balancers()
-                .create(a.body::<oxido::types::LoadBalancerCreate>()?);
+            let r = c.load_balancers().create(a.body_union::<oxido::types::LoadBalancerCreate, oxido::types::LoadBalancerCreateVariant1>()?);
             json(&r.send_with_response().await?, "load_balancer")?
         }
         // loadBalancers_delete
@@ -3236,10 +3224,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // loadBalancers_update
         406 => {
-            let r = c.load_balancers().update(
-                a.str("p:lb_id")?,
-                a.body::<oxido::types::LoadBalancerCreate>()?,
-            );
+            let r = c.load_balancers().update(a.str("p:lb_id")?, a.body_union::<oxido::types::LoadBalancerCreate, oxido::types::LoadBalancerCreateVariant1>()?);
             json(&r.send_with_response().await?, "load_balancer")?
         }
         // monitoring_create_alertPolicy
@@ -3903,7 +3888,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         481 => {
             let r = c.nfs().create_action(
                 a.str("p:nfs_id")?,
-                a.body::<oxido::types::NfsCreateActionBody>()?,
+                a.body_union::<oxido::types::NfsCreateActionBody, oxido::types::NfsActionResize>()?,
             );
             json(&r.send_with_response().await?, "action")?
         }
@@ -4063,10 +4048,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // partnerAttachments_patch
         503 => {
-            let r = c.partner_attachments().patch(
-                a.str("p:pa_id")?,
-                a.body::<oxido::types::PartnerAttachmentUpdatable>()?,
-            );
+            let r = c.partner_attachments().patch(a.str("p:pa_id")?, a.body_union::<oxido::types::PartnerAttachmentUpdatable, oxido::types::PartnerAttachmentUpdatableVariant1>()?);
             json(&r.send_with_response().await?, "partner_attachment")?
         }
         // projects_assign_resources
@@ -4492,9 +4474,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPs_create
         555 => {
-            let r = c
-                .reserved_ips()
-                .create(a.body::<oxido::types::ReservedIpCreate>()?);
+            let r = c.reserved_ips().create(a.body_union::<oxido::types::ReservedIpCreate, oxido::types::FloatingIpCreateVariant1>()?);
             json(&r.send_with_response().await?, "")?
         }
         // reservedIPs_delete
@@ -4538,10 +4518,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPsActions_post
         561 => {
-            let r = c.reserved_ips_actions().post(
-                a.str("p:reserved_ip")?,
-                a.body::<oxido::types::ReservedIpsActionsPostBody>()?,
-            );
+            let r = c.reserved_ips_actions().post(a.str("p:reserved_ip")?, a.body_union::<oxido::types::ReservedIpsActionsPostBody, oxido::types::ReservedIpActionUnassign>()?);
             json(&r.send_with_response().await?, "action")?
         }
         // reservedIPv6_create
@@ -4574,10 +4551,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPv6Actions_post
         566 => {
-            let r = c.reserved_ipv6_actions().post(
-                a.str("p:reserved_ipv6")?,
-                a.body::<oxido::types::ReservedIpv6ActionsPostBody>()?,
-            );
+            let r = c.reserved_ipv6_actions().post(a.str("p:reserved_ipv6")?, a.body_union::<oxido::types::ReservedIpv6ActionsPostBody, oxido::types::ReservedIpv6ActionUnassign>()?);
             json(&r.send_with_response().await?, "action")?
         }
         // security_create_scan
@@ -5039,9 +5013,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // volumeActions_post
         622 => {
-            let mut r = c
-                .volume_actions()
-                .post(a.body::<oxido::types::VolumeActionsPostBody>()?);
+            let mut r = c.volume_actions().post(a.body_union::<oxido::types::VolumeActionsPostBody, oxido::types::VolumeActionPostAttach>()?);
             if let Some(v) = a.opt_int("q:per_page") {
                 r = r.per_page(v);
             }
@@ -5052,10 +5024,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // volumeActions_post_byId
         623 => {
-            let mut r = c.volume_actions().post_by_id(
-                a.str("p:volume_id")?,
-                a.body::<oxido::types::VolumeActionsPostByIdBody>()?,
-            );
+            let mut r = c.volume_actions().post_by_id(a.str("p:volume_id")?, a.body_union::<oxido::types::VolumeActionsPostByIdBody, oxido::types::VolumeActionPostAttach>()?);
             if let Some(v) = a.opt_int("q:per_page") {
                 r = r.per_page(v);
             }
@@ -5095,9 +5064,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // volumes_create
         628 => {
-            let r = c
-                .volumes()
-                .create(a.body::<oxido::types::VolumesCreateBody>()?);
+            let r = c.volumes().create(
+                a.body_union::<oxido::types::VolumesCreateBody, oxido::types::VolumesExt4>()?,
+            );
             json(&r.send_with_response().await?, "volume")?
         }
         // volumes_delete

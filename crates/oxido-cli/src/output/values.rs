@@ -43,8 +43,16 @@ fn normalise(name: &str) -> String {
     }
 }
 
-/// A column's title: `region.slug` → `Region Slug`, `id` → `ID`.
+/// A column's title: `region.slug` → `Region`, `status.state` → `Status`, `created_at` → `Created At`, `id` → `ID`.
 pub fn title(path: &str) -> String {
+    // `region.slug` reads as the region it names.
+    let path = match path {
+        "spec.name" => "name",
+        _ => path
+            .strip_suffix(".slug")
+            .or_else(|| path.strip_suffix(".state"))
+            .unwrap_or(path),
+    };
     path.split(['.', '_'])
         .filter(|w| !w.is_empty())
         .map(|word| match word {
@@ -122,7 +130,7 @@ mod tests {
         let cols = columns(Some("ID, Created At,region.slug"), &["name"], &[]);
         assert_eq!(cols, ["id", "created_at", "region.slug"]);
         let titles: Vec<String> = cols.iter().map(|c| title(c)).collect();
-        assert_eq!(titles, ["ID", "Created At", "Region Slug"]);
+        assert_eq!(titles, ["ID", "Created At", "Region"]);
     }
 
     #[test]
