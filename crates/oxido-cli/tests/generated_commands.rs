@@ -313,3 +313,243 @@ fn same_fields(sent: &Value, expected: &Value) -> bool {
         (a, b) => a == b,
     }
 }
+
+fn mount(
+    runtime: &tokio::runtime::Runtime,
+    server: &MockServer,
+    status: u16,
+    body: &'static str,
+    content_type: &str,
+) {
+    runtime.block_on(async {
+        server.reset().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).set_body_raw(body, content_type))
+            .mount(server)
+            .await;
+    });
+}
+
+fn start() -> (tokio::runtime::Runtime, MockServer) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = runtime.block_on(MockServer::start());
+    (runtime, server)
+}
+
+#[test]
+fn body_flags_override_the_body_file_and_a_bad_field_is_a_usage_error_before_sending() {
+    let (runtime, server) = start();
+    mount(
+        &runtime,
+        &server,
+        201,
+        r#"{"ssh_key":{"id":1,"name":"flag","public_key":"ssh-ed25519 AAAA k","fingerprint":"f"}}"#,
+        "application/json",
+    );
+    let out = oxido(
+        &server,
+        &["ssh-keys", "create", "--body", "-", "--name", "flag"],
+        r#"{"name":"file","public_key":"ssh-ed25519 AAAA k"}"#,
+        true,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let requests = runtime
+        .block_on(server.received_requests())
+        .unwrap_or_default();
+    let sent: Value = serde_json::from_slice(&requests[0].body).expect("JSON body");
+    assert_eq!(
+        sent,
+        serde_json::json!({"name": "flag", "public_key": "ssh-ed25519 AAAA k"})
+    );
+
+    runtime.block_on(server.reset());
+    let out = oxido(
+        &server,
+        &["ssh-keys", "create", "--name", "only-a-name"],
+        "",
+        true,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("public_key"), "{err}");
+    let out = oxido(
+        &server,
+        &[
+            "droplets",
+            "create",
+            "--name",
+            "web-1",
+            "--region",
+            "nyc3",
+            "--size",
+            "s-1vcpu-1gb",
+        ],
+        "",
+        true,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing field `image`"), "{err}");
+    assert!(
+        runtime
+            .block_on(server.received_requests())
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+
+#[test]
+fn format_takes_dotted_paths_and_non_json_answers_are_copied_as_sent() {
+    let (runtime, server) = start();
+    let case = cases::CASES
+        .iter()
+        .find(|c| c.operation_id == "droplets_get")
+        .expect("droplets_get case");
+    mount(&runtime, &server, 200, case.answer, "application/json");
+    let out = oxido(
+        &server,
+        &[
+            "droplets",
+            "get",
+            "7",
+            "--format",
+            "id,region.slug,networks.v4.0.ip_address",
+            "--no-header",
+        ],
+        "",
+        false,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_str(case.answer).expect("JSON");
+    let droplet = &answer["droplet"];
+    let expected = format!(
+        "{}   {}   {}\n",
+        droplet["id"],
+        droplet["region"]["slug"].as_str().expect("slug"),
+        droplet["networks"]["v4"][0]["ip_address"]
+            .as_str()
+            .expect("ip")
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+
+    mount(
+        &runtime,
+        &server,
+        200,
+        "apiVersion: v1\nkind: Config\n",
+        "application/yaml",
+    );
+    let out = oxido(
+        &server,
+        &[
+            "kubernetes",
+            "get-kubeconfig",
+            "bd5f5959-5e1e-4205-a714-a914373942af",
+        ],
+        "",
+        false,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"apiVersion: v1\nkind: Config\n");
+}
+
+#[test]
+fn completion_covers_every_generated_command() {
+    let (_runtime, server) = start();
+    let out = oxido(&server, &["completion", "bash"], "", false);
+    assert!(out.status.success());
+    let script = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "get-kubeconfig",
+        "floating-ips-action",
+        "droplet-action",
+        "destroy-with-associated-resources-dangerous",
+    ] {
+        assert!(
+            script.contains(word),
+            "{word} missing from the completion script"
+        );
+    }
+}
+
+fn volume_action(status: &str) -> String {
+    format!(
+        r#"{{"action":{{"id":72531856,"status":"{status}","type":"attach_volume","started_at":"2020-11-12T17:51:03Z","completed_at":null,"resource_id":null,"resource_type":"volume","region":null,"region_slug":"nyc1"}}}}"#
+    )
+}
+
+/// `--wait` on a generated action command polls the action: exit 0 when it completes, 7
+/// when it errors.
+#[test]
+fn wait_polls_a_generated_commands_action_to_its_end() {
+    use wiremock::matchers::{method, path};
+    let (runtime, server) = start();
+    for (end, code) in [("completed", 0), ("errored", 7)] {
+        runtime.block_on(async {
+            server.reset().await;
+            Mock::given(method("POST"))
+                .and(path(
+                    "/v2/volumes/7724db7c-e098-11e5-b522-000f53304e51/actions",
+                ))
+                .respond_with(
+                    ResponseTemplate::new(202)
+                        .set_body_raw(volume_action("in-progress"), "application/json"),
+                )
+                .mount(&server)
+                .await;
+            Mock::given(method("GET"))
+                .and(path("/v2/actions/72531856"))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_raw(volume_action(end), "application/json"),
+                )
+                .mount(&server)
+                .await;
+        });
+        let out = oxido(
+            &server,
+            &[
+                "volume-actions",
+                "post-by-id",
+                "7724db7c-e098-11e5-b522-000f53304e51",
+                "--type",
+                "attach",
+                "--droplet-id",
+                "11612190",
+                "--wait",
+                "--wait-timeout",
+                "60s",
+            ],
+            "",
+            false,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(end));
+        let polls = runtime
+            .block_on(server.received_requests())
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.method.as_str() == "GET")
+            .count();
+        assert!(polls >= 1);
+    }
+}
