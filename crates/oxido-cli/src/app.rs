@@ -1,22 +1,59 @@
 //! Dispatch: from parsed arguments to the command that runs them.
 
-use crate::cli::{Cli, Command};
-use crate::commands::{action, auth, completion, droplet_action};
+use clap::ArgMatches;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::commands::{action, auth, completion, droplet_action, generated};
 use crate::error::CliError;
 use crate::output::Output;
 use crate::session::Session;
 use crate::verbose;
 
+/// A parsed command line: a curated command (the clap derive grammar) or a generated one
+/// (the builder grammar from the operation table).
+pub enum Selected<'a> {
+    /// `droplet-action`, `action`, `auth`, `completion`.
+    Curated(Cli),
+    /// Generated command `index` of the table.
+    Generated {
+        /// The global options.
+        global: GlobalArgs,
+        /// Its index in `generated::table::OPS`.
+        index: usize,
+        /// Its own arguments.
+        matches: &'a ArgMatches,
+    },
+}
+
 /// Runs the parsed command line.
-pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let Cli { global, command } = cli;
-    if global.format.is_some() && global.output == crate::cli::OutputKind::Json {
+pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
+    let global = match &selected {
+        Selected::Curated(cli) => &cli.global,
+        Selected::Generated { global, .. } => global,
+    };
+    if global.format.is_some() && global.output != crate::cli::OutputKind::Table {
         return Err(CliError::Usage(
             "--format picks table columns; it does not apply to -o json".to_owned(),
         ));
     }
     verbose::install(global.verbose);
-    let output = Output::from_args(&global);
+    let output = Output::from_args(global);
+    let (global, command) = match selected {
+        Selected::Generated {
+            global,
+            index,
+            matches,
+        } => {
+            return generated::run(index, matches, &global, output).await;
+        }
+        Selected::Curated(Cli { global, command }) => (global, command),
+    };
+    if matches!(
+        command,
+        Command::DropletAction(_) | Command::Action(_) | Command::Auth(_)
+    ) {
+        output.check_action_columns()?;
+    }
     match command {
         Command::Completion { shell } => completion::run(shell),
         Command::Auth(_) if global.sandbox => Err(CliError::Usage(

@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
 use crate::credentials::SecretArg;
-use crate::output::table::ColumnList;
 
 /// The exit status table; the single source for `--help` (see also `exit::ExitStatus`).
 macro_rules! exit_status_help {
@@ -40,14 +39,22 @@ command only; run the `oxido-sim` binary for state that lasts between commands."
     };
 }
 
-/// `oxido`: DigitalOcean droplet actions and actions from the command line.
+/// `oxido`: the DigitalOcean API from the command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "oxido",
     version,
-    about = "Run and inspect DigitalOcean droplet actions",
-    after_help = "See --help for where the token comes from, --sandbox, and the exit status table.",
-    after_long_help = concat!(token_and_sandbox_help!(), "\n\n", exit_status_help!()),
+    about = "The DigitalOcean API from the command line",
+    after_help = "[curated] commands are written by hand; [generated] ones map one-to-one to the API's operations \
+(docs/cli.md lists them all). See --help for where the token comes from, --sandbox, and the exit status table.",
+    after_long_help = concat!(
+        "[curated] commands are written by hand; [generated] ones map one-to-one to the API's\n\
+operations (`oxido <handler> <method> [path args] [flags]`, all listed in docs/cli.md).\n\
+A generated handler never takes a curated command's name.\n\n",
+        token_and_sandbox_help!(),
+        "\n\n",
+        exit_status_help!()
+    ),
     propagate_version = true
 )]
 pub struct Cli {
@@ -89,9 +96,10 @@ pub struct GlobalArgs {
     )]
     pub output: OutputKind,
 
-    /// Table columns to show, in order, e.g. `ID,Status` (case-insensitive)
-    #[arg(long, global = true, value_name = "COL,COL", value_parser = ColumnList::parse)]
-    pub format: Option<ColumnList>,
+    /// Table columns to show, in order: `ID,Status` for actions, any field or dotted path
+    /// (`id,name,region.slug,networks.v4.0.ip_address`) for generated commands
+    #[arg(long, global = true, value_name = "COL,COL", value_parser = non_empty("--format"))]
+    pub format: Option<String>,
 
     /// Leave out the table's header line
     #[arg(long, global = true)]
@@ -126,19 +134,19 @@ pub enum OutputKind {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Act on droplets (reboot, resize, snapshot, ...) and read their actions
+    /// [curated] Act on droplets (reboot, resize, snapshot, ...) and read their actions
     #[command(subcommand)]
     DropletAction(DropletActionCommand),
 
-    /// Read and wait for actions of any resource
+    /// [curated] Read and wait for actions of any resource
     #[command(subcommand)]
     Action(ActionCommand),
 
-    /// Store API tokens in named contexts
+    /// [curated] Store API tokens in named contexts
     #[command(subcommand)]
     Auth(AuthCommand),
 
-    /// Print a shell completion script
+    /// [curated] Print a shell completion script for every command
     Completion {
         /// The shell to generate completions for
         #[arg(value_enum)]

@@ -17,6 +17,7 @@ mod config;
 mod credentials;
 mod error;
 mod exit;
+mod generated;
 mod output;
 mod sandbox;
 mod session;
@@ -26,13 +27,35 @@ mod wait_progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let words: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let matches =
+        commands::generated::add_handlers(Cli::command(), &words, false).get_matches_from(argv);
+    let parsed =
+        GlobalArgs::from_arg_matches(&matches).and_then(
+            |global| match commands::generated::selected(&matches) {
+                Some((index, op_matches)) => Ok(app::Selected::Generated {
+                    global,
+                    index,
+                    matches: op_matches,
+                }),
+                None => Command::from_arg_matches(&matches)
+                    .map(|command| app::Selected::Curated(Cli { global, command })),
+            },
+        );
+    let selected = match parsed {
+        Ok(selected) => selected,
+        Err(e) => e.exit(),
+    };
     // One thread is plenty for one command (and the sandbox emulator beside it), and it
     // starts faster and smaller than a thread pool.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -45,7 +68,7 @@ fn main() -> ExitCode {
             return ExitStatus::Failure.into();
         }
     };
-    match runtime.block_on(app::run(cli)) {
+    match runtime.block_on(app::run(selected)) {
         Ok(()) => ExitStatus::Success.into(),
         Err(error) => {
             stdio::err_line(&error.line());

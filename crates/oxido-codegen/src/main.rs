@@ -5,6 +5,7 @@
 
 mod defects;
 mod doc;
+mod emit_cli;
 mod emit_docs;
 mod emit_rust;
 mod emit_tests;
@@ -54,6 +55,11 @@ fn run() -> ExitCode {
     for (name, source) in emit_tests::emit(&api) {
         outputs.push((root.join("crates/oxido/tests").join(name), source));
     }
+    outputs.extend(
+        emit_cli::emit(&api, &spec)
+            .into_iter()
+            .map(|(path, source)| (root.join(path), source)),
+    );
     let mut formatted = Vec::new();
     for (path, source) in outputs {
         match rustfmt(&root, &source) {
@@ -74,6 +80,7 @@ fn run() -> ExitCode {
         }
     }
     formatted.push((root.join("docs/operations.md"), emit_docs::emit(&api)));
+    formatted.push((root.join("docs/cli.md"), emit_cli::docs(&api, &spec)));
     let manifest = root.join("crates/oxido/Cargo.toml");
     match std::fs::read_to_string(&manifest) {
         Ok(text) => formatted.push((manifest, with_features(&text, &api))),

@@ -12,7 +12,8 @@ pub fn run(shell: Shell) -> Result<(), CliError> {
     // clap_complete panics when its writer fails (`| head -1`), so the script is built in
     // memory and written through the fallible stdout path.
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "oxido", &mut script);
+    let mut command = super::generated::add_handlers(Cli::command(), &[], true);
+    clap_complete::generate(shell, &mut command, "oxido", &mut script);
     let text = String::from_utf8_lossy(&script);
     Ok(write_stdout(&text)?)
 }

@@ -4,6 +4,7 @@ pub mod action;
 pub mod auth;
 pub mod completion;
 pub mod droplet_action;
+pub mod generated;
 
 use oxido::{Action, ListBuilder, MAX_PER_PAGE};
 

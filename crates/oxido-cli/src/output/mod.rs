@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod table;
+pub mod values;
 
 use std::io;
 
@@ -62,7 +63,9 @@ fn pair(actions: &[Action], body: &[u8]) -> Result<Vec<Fetched>, CliError> {
 #[derive(Debug, Clone)]
 pub struct Output {
     kind: OutputKind,
-    columns: Vec<Column>,
+    /// `--format` as given: action columns for the curated commands, JSON paths for the
+    /// generated ones.
+    format: Option<String>,
     header: bool,
 }
 
@@ -71,9 +74,65 @@ impl Output {
     pub fn from_args(global: &GlobalArgs) -> Output {
         Output {
             kind: global.output,
-            columns: global.format.clone().unwrap_or_default().0,
+            format: global.format.clone(),
             header: !global.no_header,
         }
+    }
+
+    /// The action columns `--format` names (all by default); an unknown one is a usage error.
+    pub fn check_action_columns(&self) -> Result<Vec<Column>, CliError> {
+        match &self.format {
+            None => Ok(table::ColumnList::default().0),
+            Some(text) => table::ColumnList::parse(text)
+                .map(|list| list.0)
+                .map_err(|e| {
+                    CliError::Usage(format!(
+                        "invalid value '{text}' for '--format <COL,COL>': {e}"
+                    ))
+                }),
+        }
+    }
+
+    /// Prints the answer of a generated command: a table with the command's default columns
+    /// (or `--format`'s), JSON, or the raw bytes of a non-JSON answer; nothing for 204.
+    pub fn answer(
+        &self,
+        op: &crate::commands::generated::OpSpec,
+        answer: crate::commands::generated::Answer,
+    ) -> Result<(), CliError> {
+        use crate::commands::generated::Answer;
+        let rows = match answer {
+            Answer::Nothing => return Ok(()),
+            Answer::Raw(bytes) => {
+                return crate::stdio::out(&bytes).map_err(|e| {
+                    CliError::Io(io::Error::new(
+                        e.kind(),
+                        format!("writing the result to stdout: {e}"),
+                    ))
+                });
+            }
+            Answer::Json(raw) if self.kind == OutputKind::Json => {
+                return Ok(write_stdout(&json::raw(&raw))?);
+            }
+            answer @ Answer::Json(_) => return self.answer(op, answer.into_value()?),
+            Answer::Many(items) => {
+                if self.kind == OutputKind::Json {
+                    return Ok(write_stdout(&json::pretty(&items)?)?);
+                }
+                items
+            }
+            Answer::One(value) => {
+                if self.kind == OutputKind::Json {
+                    return Ok(write_stdout(&json::pretty(&value)?)?);
+                }
+                match value {
+                    serde_json::Value::Array(items) => items,
+                    other => vec![other],
+                }
+            }
+        };
+        let columns = values::columns(self.format.as_deref(), op.columns, &rows);
+        Ok(write_stdout(&values::render(&columns, &rows, self.header))?)
     }
 
     /// True when results are machine-readable JSON (progress output stays quiet then).
@@ -104,11 +163,13 @@ impl Output {
     }
 
     fn table(&self, actions: &[Fetched]) -> String {
+        // Checked before the command ran (app.rs), so the default is never used on bad input.
+        let columns = self.check_action_columns().unwrap_or_default();
         let rows: Vec<Vec<String>> = actions
             .iter()
-            .map(|f| self.columns.iter().map(|c| cell(&f.action, *c)).collect())
+            .map(|f| columns.iter().map(|c| cell(&f.action, *c)).collect())
             .collect();
-        table::render(&self.columns, &rows, self.header)
+        table::render(&columns, &rows, self.header)
     }
 }
 

@@ -108,13 +108,18 @@ const GAP: &str = "   ";
 /// Trailing blanks are trimmed so an empty last cell leaves no stray spaces.
 pub fn render(columns: &[Column], rows: &[Vec<String>], header: bool) -> String {
     let titles: Vec<String> = columns.iter().map(|c| c.title().to_owned()).collect();
-    let lines: Vec<&Vec<String>> = header
-        .then_some(&titles)
+    render_titled(&titles, rows, header)
+}
+
+/// Lays out rows under the given column titles, as [`render`] does.
+pub fn render_titled(titles: &[String], rows: &[Vec<String>], header: bool) -> String {
+    let lines: Vec<&[String]> = header
+        .then_some(titles)
         .into_iter()
-        .chain(rows.iter())
+        .chain(rows.iter().map(Vec::as_slice))
         .collect();
 
-    let mut widths = vec![0; columns.len()];
+    let mut widths = vec![0; titles.len()];
     for line in &lines {
         for (width, cell) in widths.iter_mut().zip(line.iter()) {
             *width = (*width).max(cell.chars().count());

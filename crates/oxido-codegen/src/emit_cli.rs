@@ -1,0 +1,1016 @@
+//! Emits the CLI's generated part: the command table (`oxido-cli/src/generated/table.rs`), the dispatch
+//! `match` that calls the typed SDK method of each operation (`generated/dispatch.rs`), the per-operation
+//! test table (`oxido-cli/tests/generated/commands.rs`) and `docs/cli.md`.
+//!
+//! The table is plain static data that the CLI turns into clap commands with the builder API, only for the
+//! handler named on the command line; 650 derive structs would cost build time and start-up time alike.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::emit_rust::{HEADER, public_ty};
+use crate::ir::*;
+use crate::naming::bare;
+
+/// Top-level commands written by hand in `oxido-cli`; a generated handler must never take one of these names.
+pub const CURATED: &[&str] = &["droplet-action", "action", "auth", "completion", "help"];
+
+/// Flags every command has (global options and the ones the runtime adds); a body field that would take
+/// one of these names gets a `body-` prefix.
+const RESERVED: &[&str] = &[
+    "token",
+    "api-url",
+    "context",
+    "output",
+    "format",
+    "no-header",
+    "sandbox",
+    "verbose",
+    "retries",
+    "timeout",
+    "help",
+    "version",
+    "body",
+    "page",
+    "per-page",
+    "wait",
+    "wait-timeout",
+];
+
+/// Most columns a default table shows.
+const MAX_COLUMNS: usize = 8;
+
+/// Field names that make good table columns, best first.
+const PREFERRED: &[&str] = &[
+    "id",
+    "uuid",
+    "name",
+    "spec",
+    "slug",
+    "email",
+    "status",
+    "state",
+    "phase",
+    "region",
+    "size_slug",
+    "size",
+    "type",
+    "ip",
+    "ip_address",
+    "version",
+    "engine",
+    "num_nodes",
+    "memory",
+    "vcpus",
+    "disk",
+    "size_gigabytes",
+    "data",
+    "ttl",
+    "fingerprint",
+    "created_at",
+];
+
+/// The Rust files: (path below the repository root, unformatted source).
+pub fn emit(api: &Api, spec: &serde_json::Value) -> Vec<(String, String)> {
+    let commands = commands(api, spec);
+    vec![
+        (
+            "crates/oxido-cli/src/generated/mod.rs".to_owned(),
+            emit_mod(),
+        ),
+        (
+            "crates/oxido-cli/src/generated/table.rs".to_owned(),
+            emit_table(&commands),
+        ),
+        (
+            "crates/oxido-cli/src/generated/dispatch.rs".to_owned(),
+            emit_dispatch(api, &commands),
+        ),
+        (
+            "crates/oxido-cli/tests/generated/commands.rs".to_owned(),
+            emit_test_table(spec, &commands),
+        ),
+    ]
+}
+
+/// `docs/cli.md`: every command.
+pub fn docs(api: &Api, spec: &serde_json::Value) -> String {
+    emit_docs(&commands(api, spec))
+}
+
+/// One generated command, in the order of the table.
+pub struct Command<'a> {
+    pub service: &'a Service,
+    pub op: &'a Operation,
+    pub handler: String,
+    pub name: String,
+    pub args: Vec<Arg>,
+    pub columns: Vec<String>,
+    pub wait: &'static str,
+    pub example: String,
+}
+
+/// One argument of a generated command.
+pub struct Arg {
+    /// The clap id, unique within the command: `p:`, `q:` or `b:` and the wire name.
+    pub id: String,
+    /// The long flag, or the value name of a positional.
+    pub flag: String,
+    pub wire: String,
+    pub kind: &'static str,
+    pub place: &'static str,
+    pub required: bool,
+    pub help: String,
+    /// The SDK setter or argument name (query parameters).
+    pub ident: String,
+    pub param_kind: Option<ParamKind>,
+}
+
+pub fn kebab(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+fn param_kind_name(kind: ParamKind) -> &'static str {
+    match kind {
+        ParamKind::Id => "Id",
+        ParamKind::Int => "Int",
+        ParamKind::Bool => "Bool",
+        ParamKind::Str => "Str",
+        ParamKind::StrList => "StrList",
+    }
+}
+
+/// The first sentence-ish line of a description, short enough for `--help`.
+fn short_help(text: &str) -> String {
+    let line = crate::doc::clean(text)
+        .into_iter()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let line = line.trim().trim_start_matches(['#', ' ']).to_owned();
+    let end = line.find(". ").map(|i| i + 1).unwrap_or(line.len());
+    let mut short: String = line[..end].chars().take(120).collect();
+    if short.len() < line[..end].len() {
+        short.push('…');
+    }
+    short
+}
+
+pub fn commands<'a>(api: &'a Api, spec: &serde_json::Value) -> Vec<Command<'a>> {
+    let mut out = Vec::new();
+    for service in api.services.iter().filter(|s| !s.hand_written) {
+        let handler = kebab(&service.handler);
+        assert!(
+            !CURATED.contains(&handler.as_str()),
+            "generated handler `{handler}` would shadow a curated command"
+        );
+        for op in &service.operations {
+            out.push(command(api, spec, service, op, handler.clone()));
+        }
+    }
+    out
+}
+
+fn command<'a>(
+    api: &Api,
+    spec: &serde_json::Value,
+    service: &'a Service,
+    op: &'a Operation,
+    handler: String,
+) -> Command<'a> {
+    let mut args = Vec::new();
+    let mut used: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+    for p in &op.path_params {
+        args.push(Arg {
+            id: format!("p:{}", p.name),
+            flag: p.name.to_ascii_uppercase().replace('-', "_"),
+            wire: p.name.clone(),
+            kind: param_kind_name(p.kind),
+            place: "Path",
+            required: true,
+            help: short_help(&p.description),
+            ident: p.ident.clone(),
+            param_kind: Some(p.kind),
+        });
+    }
+    for (list, required) in [(&op.required_query, true), (&op.optional_query, false)] {
+        for p in list {
+            if op.is_list() && matches!(p.name.as_str(), "page" | "per_page") {
+                continue;
+            }
+            let mut flag = kebab(&p.name);
+            if used.contains(&flag) {
+                flag = format!("query-{flag}");
+            }
+            used.insert(flag.clone());
+            args.push(Arg {
+                id: format!("q:{}", p.name),
+                flag,
+                wire: p.name.clone(),
+                kind: param_kind_name(p.kind),
+                place: "Query",
+                required,
+                help: short_help(&p.description),
+                ident: p.ident.clone(),
+                param_kind: Some(p.kind),
+            });
+        }
+    }
+    if let Some(fields) = body_fields(api, op) {
+        for field in fields {
+            let Some(kind) = flag_kind(api, &field.ty) else {
+                continue;
+            };
+            let mut flag = kebab(&field.json_name);
+            if flag.is_empty() {
+                continue;
+            }
+            if used.contains(&flag) {
+                flag = format!("body-{flag}");
+                if used.contains(&flag) {
+                    continue;
+                }
+            }
+            used.insert(flag.clone());
+            args.push(Arg {
+                id: format!("b:{}", field.json_name),
+                flag,
+                wire: field.json_name.clone(),
+                kind,
+                place: "Body",
+                required: false,
+                help: short_help(&field.doc),
+                ident: field.ident.clone(),
+                param_kind: None,
+            });
+        }
+    }
+    let name = kebab(bare(&op.method_name));
+    let columns = columns(api, op);
+    let wait = wait_kind(api, op);
+    let mut cmd = Command {
+        service,
+        op,
+        handler,
+        name,
+        args,
+        columns,
+        wait,
+        example: String::new(),
+    };
+    cmd.example = example(&cmd, spec);
+    cmd
+}
+
+/// The top-level fields of a JSON body: a struct's, or those of every struct variant of a union (the
+/// first variant naming a field decides its flag's kind).
+fn body_fields<'a>(api: &'a Api, op: &Operation) -> Option<Vec<&'a Field>> {
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.content_type == "application/json")?;
+    let Ty::Named(i) = &body.ty else { return None };
+    match &api.types[*i].kind {
+        TypeKind::Struct(fields) => Some(fields.iter().collect()),
+        TypeKind::Union { variants, .. } => {
+            let mut out: Vec<&Field> = Vec::new();
+            for variant in variants {
+                if let Ty::Named(v) = &variant.ty {
+                    if let TypeKind::Struct(fields) = &api.types[*v].kind {
+                        for field in fields {
+                            if !out.iter().any(|f| f.json_name == field.json_name) {
+                                out.push(field);
+                            }
+                        }
+                    }
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// How a body field is given as a flag, when it can be.
+fn flag_kind(api: &Api, ty: &Ty) -> Option<&'static str> {
+    let is_string = |ty: &Ty| match ty {
+        Ty::Str => true,
+        Ty::Named(i) => matches!(api.types[*i].kind, TypeKind::StringEnum(_)),
+        _ => false,
+    };
+    let scalar_union = |ty: &Ty| match ty {
+        Ty::Named(i) => match &api.types[*i].kind {
+            TypeKind::Union { variants, .. } => variants
+                .iter()
+                .all(|v| matches!(v.ty, Ty::Str | Ty::Int | Ty::Float | Ty::Bool)),
+            _ => false,
+        },
+        _ => false,
+    };
+    match ty {
+        Ty::Int => Some("Int"),
+        Ty::Float => Some("Float"),
+        Ty::Bool => Some("Bool"),
+        Ty::Vec(inner) if is_string(inner) => Some("StrList"),
+        other if is_string(other) => Some("Str"),
+        // An id or a slug (`--image 12345` or `--image ubuntu-24-04-x64`), or free-form JSON.
+        other if scalar_union(other) || matches!(other, Ty::Value) => Some("Json"),
+        _ => None,
+    }
+}
+
+/// The type one table row shows.
+fn row_type(op: &Operation) -> Option<&Ty> {
+    let ty = match &op.response {
+        ResponseKind::Page { item, .. } => item,
+        ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => ty,
+        _ => return None,
+    };
+    Some(match ty {
+        Ty::Vec(inner) => inner,
+        other => other,
+    })
+}
+
+fn is_scalar(api: &Api, ty: &Ty) -> bool {
+    match ty {
+        Ty::Str | Ty::Int | Ty::Float | Ty::Bool => true,
+        Ty::Named(i) => matches!(api.types[*i].kind, TypeKind::StringEnum(_)),
+        _ => false,
+    }
+}
+
+/// Default table columns for an operation's answer, chosen from its schema: preferred names first (with
+/// `region.slug` for a region object), then other scalar fields in the schema's order.
+fn columns(api: &Api, op: &Operation) -> Vec<String> {
+    let Some(Ty::Named(index)) = row_type(op) else {
+        return Vec::new();
+    };
+    let def = &api.types[*index];
+    let fields = match &def.kind {
+        TypeKind::Existing(path) => {
+            let known: &[&str] = match *path {
+                "crate::models::Action" => &[
+                    "id",
+                    "status",
+                    "type",
+                    "started_at",
+                    "completed_at",
+                    "resource_id",
+                    "resource_type",
+                    "region_slug",
+                ],
+                "crate::models::Region" => &["slug", "name", "available"],
+                _ => &[],
+            };
+            return known.iter().map(|s| (*s).to_owned()).collect();
+        }
+        TypeKind::Struct(fields) => fields,
+        _ => return Vec::new(),
+    };
+    let mut chosen: Vec<String> = Vec::new();
+    let column_of = |field: &Field| -> Option<String> {
+        if is_scalar(api, &field.ty) {
+            return Some(field.json_name.clone());
+        }
+        // An object with a slug (region, size, image) reads best as its slug.
+        if let Ty::Named(i) = &field.ty {
+            let has_slug = match &api.types[*i].kind {
+                TypeKind::Struct(inner) => inner
+                    .iter()
+                    .any(|f| f.json_name == "slug" && is_scalar(api, &f.ty)),
+                TypeKind::Existing("crate::models::Region") => true,
+                _ => false,
+            };
+            if has_slug && matches!(field.json_name.as_str(), "region" | "size" | "image") {
+                return Some(format!("{}.slug", field.json_name));
+            }
+            // A status object's state (Kubernetes) and a spec's name (apps).
+            let inner_scalar = |name: &str| match &api.types[*i].kind {
+                TypeKind::Struct(inner) => inner
+                    .iter()
+                    .any(|f| f.json_name == name && is_scalar(api, &f.ty)),
+                _ => false,
+            };
+            if field.json_name == "status" && inner_scalar("state") {
+                return Some("status.state".to_owned());
+            }
+            if field.json_name == "spec" && inner_scalar("name") {
+                return Some("spec.name".to_owned());
+            }
+        }
+        None
+    };
+    for name in PREFERRED {
+        if let Some(field) = fields.iter().find(|f| f.json_name == *name) {
+            if let Some(column) = column_of(field) {
+                if !(column == "size.slug" && chosen.iter().any(|c| c == "size_slug")) {
+                    chosen.push(column);
+                }
+            }
+        }
+    }
+    for field in fields {
+        if chosen.len() >= MAX_COLUMNS {
+            break;
+        }
+        if let Some(column) = column_of(field).filter(|c| !c.contains('.')) {
+            if !chosen.contains(&column) && !field.json_name.contains("description") {
+                chosen.push(column);
+            }
+        }
+    }
+    // created_at, when present, stays last even when it was preferred early.
+    chosen.truncate(MAX_COLUMNS);
+    if let Some(at) = chosen.iter().position(|c| c == "created_at") {
+        let c = chosen.remove(at);
+        chosen.push(c);
+    }
+    chosen
+}
+
+/// Whether a type is an action: the SDK's `Action`, or a schema that extends it (`volumeAction`).
+fn is_action(api: &Api, ty: &Ty) -> bool {
+    let Ty::Named(i) = ty else { return false };
+    match &api.types[*i].kind {
+        TypeKind::Existing(path) => *path == "crate::models::Action",
+        TypeKind::Struct(fields) => ["id", "status", "type", "started_at", "resource_type"]
+            .iter()
+            .all(|name| fields.iter().any(|f| f.json_name == *name)),
+        _ => false,
+    }
+}
+
+/// What `--wait` waits for: `Action` for an answer that is an action, `Actions` for a list of them.
+fn wait_kind(api: &Api, op: &Operation) -> &'static str {
+    if op.http_method == "GET" {
+        return "None";
+    }
+    match &op.response {
+        ResponseKind::Member {
+            ty: Ty::Vec(inner), ..
+        }
+        | ResponseKind::Json(Ty::Vec(inner))
+            if is_action(api, inner) =>
+        {
+            "Actions"
+        }
+        ResponseKind::Member { ty, .. } | ResponseKind::Json(ty) if is_action(api, ty) => "Action",
+        _ => "None",
+    }
+}
+
+fn shell_word(value: &str) -> String {
+    if !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,".contains(c))
+    {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
+fn example_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// One example command line, from the spec's examples where it has them.
+fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
+    let op = cmd.op;
+    let mut words = vec!["oxido".to_owned(), cmd.handler.clone(), cmd.name.clone()];
+    for p in &op.path_params {
+        let value = p
+            .example
+            .as_ref()
+            .and_then(example_text)
+            .unwrap_or_else(|| match p.kind {
+                ParamKind::Id | ParamKind::Int => "1".to_owned(),
+                _ => format!("<{}>", kebab(&p.name)),
+            });
+        words.push(shell_word(&value));
+    }
+    for p in &op.required_query {
+        let arg = cmd
+            .args
+            .iter()
+            .find(|a| a.place == "Query" && a.wire == p.name);
+        let Some(arg) = arg else { continue };
+        let value = p.example.as_ref().and_then(|v| match v {
+            serde_json::Value::Array(items) => items.first().and_then(example_text),
+            other => example_text(other),
+        });
+        words.push(format!("--{}", arg.flag));
+        words.push(shell_word(
+            &value.unwrap_or_else(|| format!("<{}>", arg.flag)),
+        ));
+    }
+    if let Some(body) = &op.body {
+        let example = op
+            .request_examples
+            .first()
+            .and_then(|(_, pointer)| spec.pointer(pointer));
+        let mut flags = Vec::new();
+        let mut covered = true;
+        if let Some(serde_json::Value::Object(map)) = example {
+            for (key, value) in map {
+                let arg = cmd
+                    .args
+                    .iter()
+                    .find(|a| a.place == "Body" && &a.wire == key);
+                match (arg, value) {
+                    (Some(arg), serde_json::Value::Array(items)) if arg.kind == "StrList" => {
+                        for item in items.iter().filter_map(example_text) {
+                            flags.push(format!("--{} {}", arg.flag, shell_word(&item)));
+                        }
+                    }
+                    (Some(arg), value) if arg.kind != "StrList" => match example_text(value) {
+                        Some(text) if arg.kind == "Bool" => {
+                            flags.push(format!("--{}={text}", arg.flag))
+                        }
+                        Some(text) => flags.push(format!("--{} {}", arg.flag, shell_word(&text))),
+                        None => covered = false,
+                    },
+                    _ => covered = false,
+                }
+            }
+        } else {
+            covered = false;
+        }
+        if body.content_type != "application/json" {
+            words.push("--body FILE".to_owned());
+        } else if covered && !flags.is_empty() && flags.len() <= 6 {
+            words.extend(flags);
+        } else {
+            words.push("--body body.json".to_owned());
+        }
+    }
+    words.join(" ")
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Emitters
+
+fn emit_mod() -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("//! The generated commands: one per API operation, from the same spec and generator as the SDK.\n\n");
+    out.push_str("pub mod dispatch;\npub mod table;\n");
+    out
+}
+
+fn lit(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn emit_table(commands: &[Command<'_>]) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("//! Every generated command as static data; `crate::commands::generated` builds clap commands from it.\n\n");
+    out.push_str(
+        "use crate::commands::generated::{ArgSpec, Body, Kind, OpSpec, Output, Place, Wait};\n\n",
+    );
+    let mut handlers: Vec<(String, String, usize, usize)> = Vec::new();
+    for (i, cmd) in commands.iter().enumerate() {
+        match handlers.last_mut() {
+            Some((name, _, _, end)) if *name == cmd.handler => *end = i + 1,
+            _ => handlers.push((cmd.handler.clone(), cmd.service.prefix.clone(), i, i + 1)),
+        }
+    }
+    let _ = writeln!(
+        out,
+        "/// Each handler's kebab-case name, its operationId prefix and its commands' range in [`OPS`]."
+    );
+    let _ = writeln!(
+        out,
+        "pub static HANDLERS: &[(&str, &str, usize, usize)] = &["
+    );
+    for (name, prefix, start, end) in &handlers {
+        let _ = writeln!(out, "({}, {}, {start}, {end}),", lit(name), lit(prefix));
+    }
+    out.push_str("];\n\n");
+    let _ = writeln!(
+        out,
+        "/// All {} generated commands, by handler then method.",
+        commands.len()
+    );
+    out.push_str("pub static OPS: &[OpSpec] = &[\n");
+    for cmd in commands {
+        let op = cmd.op;
+        let output = match &op.response {
+            ResponseKind::Empty => "Empty",
+            ResponseKind::Json(_) | ResponseKind::Member { .. } => "Value",
+            ResponseKind::Page { .. } => "List",
+            ResponseKind::Text { .. } | ResponseKind::Bytes { .. } => "Raw",
+        };
+        let body = match &op.body {
+            None => "None",
+            Some(b) if b.content_type == "application/json" => "Json",
+            Some(_) => "Bytes",
+        };
+        let args: Vec<String> = cmd
+            .args
+            .iter()
+            .map(|a| {
+                format!(
+                    "ArgSpec {{ id: {}, flag: {}, wire: {}, kind: Kind::{}, place: Place::{}, required: {}, help: {} }}",
+                    lit(&a.id),
+                    lit(&a.flag),
+                    lit(&a.wire),
+                    a.kind,
+                    a.place,
+                    a.required,
+                    lit(&a.help)
+                )
+            })
+            .collect();
+        let columns: Vec<String> = cmd.columns.iter().map(|c| lit(c)).collect();
+        let _ = writeln!(
+            out,
+            "OpSpec {{ handler: {}, name: {}, operation_id: {}, summary: {}, http_method: {}, path: {}, example: {}, args: &[{}], body: Body::{body}, output: Output::{output}, columns: &[{}], wait: Wait::{}, deprecated: {} }},",
+            lit(&cmd.handler),
+            lit(&cmd.name),
+            lit(&op.operation_id),
+            lit(op.summary.trim()),
+            lit(&op.http_method),
+            lit(&op.path),
+            lit(&cmd.example),
+            args.join(", "),
+            columns.join(", "),
+            cmd.wait,
+            op.deprecated,
+        );
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// The Rust expression reading one required argument, typed as the SDK method takes it.
+fn required_arg(arg: &Arg) -> String {
+    let id = lit(&arg.id);
+    match arg.param_kind {
+        Some(ParamKind::Id) => format!("a.id({id})?"),
+        Some(ParamKind::Int) => format!("a.int({id})?"),
+        Some(ParamKind::Bool) => format!("a.flag({id})?"),
+        Some(ParamKind::StrList) => format!("&a.strs({id})"),
+        _ => format!("a.str({id})?"),
+    }
+}
+
+fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("//! Calls the typed SDK method of each generated command, so a body is parsed into the SDK's own type.\n\n");
+    out.push_str("use crate::commands::generated::{Answer, Input, collect, json, raw, unit, value};\nuse crate::error::CliError;\n\n");
+    out.push_str("/// Runs command `index` of [`super::table::OPS`] with the client.\n");
+    out.push_str("#[allow(clippy::too_many_lines)]\n");
+    out.push_str("pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<Answer, CliError> {\n");
+    out.push_str("Ok(match index {\n");
+    for (index, cmd) in commands.iter().enumerate() {
+        let op = cmd.op;
+        let mut call_args: Vec<String> = Vec::new();
+        for p in op.path_params.iter().chain(&op.required_query) {
+            let place = if op.path_params.iter().any(|q| q.name == p.name) {
+                "p"
+            } else {
+                "q"
+            };
+            let arg = cmd
+                .args
+                .iter()
+                .find(|a| a.id == format!("{place}:{}", p.name))
+                .expect("argument of a parameter");
+            call_args.push(required_arg(arg));
+        }
+        if let Some(body) = &op.body {
+            if body.content_type == "application/json" {
+                let first_struct = match &body.ty {
+                    Ty::Named(i) => match &api.types[*i].kind {
+                        TypeKind::Union { variants, .. } => variants.iter().find(|v| matches!(&v.ty, Ty::Named(j) if matches!(api.types[*j].kind, TypeKind::Struct(_)))),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match first_struct {
+                    Some(variant) => call_args.push(format!(
+                        "a.body_union::<{}, {}>()?",
+                        public_ty(api, &body.ty),
+                        public_ty(api, &variant.ty)
+                    )),
+                    None => call_args.push(format!("a.body::<{}>()?", public_ty(api, &body.ty))),
+                }
+            } else {
+                call_args.push("a.bytes_body()?".to_owned());
+            }
+        }
+        let _ = writeln!(out, "// {}", op.operation_id);
+        let _ = write!(out, "{index} => {{ ");
+        let setters: Vec<&Arg> = cmd
+            .args
+            .iter()
+            .filter(|a| a.place == "Query" && !a.required)
+            .collect();
+        let setters_empty = setters.is_empty();
+        let mutable = if setters_empty { "" } else { "mut " };
+        let _ = write!(
+            out,
+            "let {mutable}r = c.{}().{}({});",
+            cmd.service.handler,
+            op.method_name,
+            call_args.join(", ")
+        );
+        for arg in setters {
+            let id = lit(&arg.id);
+            let ident = &arg.ident;
+            let _ = match arg.param_kind {
+                Some(ParamKind::StrList) => write!(
+                    out,
+                    "let v = a.strs({id}); if !v.is_empty() {{ r = r.{ident}(v); }}"
+                ),
+                Some(ParamKind::Id) => write!(
+                    out,
+                    "if let Some(v) = a.opt_id({id}) {{ r = r.{ident}(v); }}"
+                ),
+                Some(ParamKind::Int) => write!(
+                    out,
+                    "if let Some(v) = a.opt_int({id}) {{ r = r.{ident}(v); }}"
+                ),
+                Some(ParamKind::Bool) => write!(
+                    out,
+                    "if let Some(v) = a.opt_flag({id}) {{ r = r.{ident}(v); }}"
+                ),
+                _ => write!(
+                    out,
+                    "if let Some(v) = a.opt_str({id}) {{ r = r.{ident}(v); }}"
+                ),
+            };
+        }
+        let finish = match &op.response {
+            ResponseKind::Empty => "unit(r.send().await?)".to_owned(),
+            // Without options of its own the call is the SDK's `Call`, whose answer keeps the API's bytes.
+            ResponseKind::Json(_) if setters_empty => "json(&r.send_with_response().await?, \"\")?".to_owned(),
+            ResponseKind::Member { key, .. } if setters_empty => format!("json(&r.send_with_response().await?, {})?", lit(key)),
+            ResponseKind::Json(_) | ResponseKind::Member { .. } => "value(&r.send().await?)?".to_owned(),
+            ResponseKind::Page { .. } => "collect(a, r.per_page(a.per_page()), |r, p| r.page(p).send(), |r| r.into_stream()).await?".to_owned(),
+            ResponseKind::Text { .. } => "raw(r.send().await?.into_bytes())".to_owned(),
+            ResponseKind::Bytes { .. } => "raw(r.send().await?.to_vec())".to_owned(),
+        };
+        let _ = writeln!(out, " {finish} }}");
+    }
+    out.push_str("_ => return Err(CliError::Unexpected(format!(\"no generated command number {index}\"))),\n");
+    out.push_str("})\n}\n");
+    out
+}
+
+/// The test table: for each command, the argv to run and what must reach the server.
+fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("//! One case per generated command: the arguments, and the request the CLI must send for them.\n\n");
+    out.push_str("/// One command line and the request it must produce.\npub struct Case {\n    pub operation_id: &'static str,\n    pub args: &'static [&'static str],\n    pub method: &'static str,\n    pub path: &'static str,\n    pub query: &'static [(&'static str, &'static str)],\n    /// The JSON body that must be sent (`\"\"` for none).\n    pub body: &'static str,\n    /// The JSON the canned server answers (`\"\"` for an empty answer).\n    pub answer: &'static str,\n    pub status: u16,\n    pub list: bool,\n}\n\n");
+    let _ = writeln!(out, "pub static CASES: &[Case] = &[");
+    for cmd in commands {
+        let op = cmd.op;
+        if op.host != Host::Api {
+            continue;
+        }
+        let mut args = vec![cmd.handler.clone(), cmd.name.clone()];
+        let mut path = op.path.clone();
+        for (i, p) in op.path_params.iter().enumerate() {
+            let value = match p.kind {
+                ParamKind::Id | ParamKind::Int => format!("{}", 1000 + i),
+                _ => format!("seg-{i}"),
+            };
+            path = path.replace(&format!("{{{}}}", p.name), &value);
+            args.push(value);
+        }
+        let mut query: Vec<(String, String)> = Vec::new();
+        for arg in cmd.args.iter().filter(|a| a.place == "Query" && a.required) {
+            let value = match arg.kind {
+                "Id" | "Int" => "7".to_owned(),
+                "Bool" => "true".to_owned(),
+                _ => "q-value".to_owned(),
+            };
+            args.push(format!("--{}={value}", arg.flag));
+            query.push((arg.wire.clone(), value));
+        }
+        let body = match &op.body {
+            Some(b) if b.content_type == "application/json" => {
+                let Some(example) = op
+                    .request_examples
+                    .first()
+                    .and_then(|(_, pointer)| spec.pointer(pointer))
+                else {
+                    continue;
+                };
+                args.push("--body".to_owned());
+                args.push("-".to_owned());
+                serde_json::to_string(example).unwrap_or_default()
+            }
+            Some(_) => continue,
+            None => String::new(),
+        };
+        let (status, answer) = match &op.response {
+            ResponseKind::Empty => (204, String::new()),
+            ResponseKind::Text { .. } | ResponseKind::Bytes { .. } => continue,
+            // Without an example answer only the request is checked (`status` 200, no body).
+            _ => match op
+                .response_examples
+                .first()
+                .and_then(|(_, pointer)| spec.pointer(pointer))
+            {
+                Some(example) => (200, serde_json::to_string(example).unwrap_or_default()),
+                None => (200, String::new()),
+            },
+        };
+        let list = op.is_list();
+        let query: Vec<String> = query
+            .iter()
+            .map(|(k, v)| format!("({}, {})", lit(k), lit(v)))
+            .collect();
+        let args: Vec<String> = args.iter().map(|a| lit(a)).collect();
+        let _ = writeln!(
+            out,
+            "Case {{ operation_id: {}, args: &[{}], method: {}, path: {}, query: &[{}], body: {}, answer: {}, status: {status}, list: {list} }},",
+            lit(&op.operation_id),
+            args.join(", "),
+            lit(&op.http_method),
+            lit(&path),
+            query.join(", "),
+            lit(&body),
+            lit(&answer),
+        );
+    }
+    out.push_str("];\n");
+    out
+}
+
+fn emit_docs(commands: &[Command<'_>]) -> String {
+    let mut out = String::new();
+    out.push_str("<!-- @generated by `cargo run -p oxido-codegen` from spec/digitalocean-openapi.json. Do not edit. -->\n");
+    out.push_str("# `oxido` commands\n\n");
+    let _ = writeln!(
+        out,
+        "Every operation of the DigitalOcean API is one command, `oxido <handler> <method> [path args…] [flags]`: {} generated \
+         commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`). Path parameters are \
+         positional, query parameters are flags, and a JSON body comes from flags for its top-level scalar and string-list fields \
+         and/or `--body FILE` (`--body -` reads stdin); a flag wins over the same field of `--body`. Lists fetch every page unless \
+         `--page` is given. Commands that start an action accept `--wait`. `oxido <handler> <method> --help` shows each command's \
+         flags.\n",
+        commands.len()
+    );
+    let mut current = "";
+    for cmd in commands {
+        if cmd.handler != current {
+            current = &cmd.handler;
+            let _ = writeln!(
+                out,
+                "\n## `{current}`\n\n| Command | HTTP | Summary |\n| --- | --- | --- |"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "| `oxido {} {}` | `{} {}` | {}{} |",
+            cmd.handler,
+            cmd.name,
+            cmd.op.http_method,
+            cmd.op.path,
+            cmd.op.summary.trim().replace('|', "\\|"),
+            if cmd.wait != "None" {
+                " (`--wait`)"
+            } else {
+                ""
+            }
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> (Api, serde_json::Value) {
+        let spec: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../spec/digitalocean-openapi.json"
+            ))
+            .expect("spec"),
+        )
+        .expect("json");
+        std::thread::Builder::new()
+            .stack_size(256 * 1024 * 1024)
+            .spawn(move || (crate::lower::lower(&spec), spec))
+            .expect("thread")
+            .join()
+            .expect("lower")
+    }
+
+    #[test]
+    fn kebab_case() {
+        assert_eq!(kebab("get_kubeconfig"), "get-kubeconfig");
+        assert_eq!(kebab("floating_ips_action"), "floating-ips-action");
+        assert_eq!(kebab("X-Dangerous"), "x-dangerous");
+    }
+
+    #[test]
+    fn commands_are_unique_and_never_shadow_curated_ones() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let mut seen = BTreeSet::new();
+        for cmd in &commands {
+            assert!(
+                seen.insert((cmd.handler.clone(), cmd.name.clone())),
+                "duplicate {} {}",
+                cmd.handler,
+                cmd.name
+            );
+            assert!(!CURATED.contains(&cmd.handler.as_str()));
+            let mut flags = BTreeSet::new();
+            for arg in &cmd.args {
+                assert!(
+                    flags.insert(arg.flag.clone()),
+                    "duplicate flag {} on {} {}",
+                    arg.flag,
+                    cmd.handler,
+                    cmd.name
+                );
+                assert!(
+                    !RESERVED.contains(&arg.flag.as_str()),
+                    "reserved flag {} on {} {}",
+                    arg.flag,
+                    cmd.handler,
+                    cmd.name
+                );
+            }
+        }
+        let generated: usize = api
+            .services
+            .iter()
+            .filter(|s| !s.hand_written)
+            .map(|s| s.operations.len())
+            .sum();
+        assert_eq!(commands.len(), generated);
+    }
+
+    #[test]
+    fn droplets_get_the_columns_and_flags_the_issue_names() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let list = commands
+            .iter()
+            .find(|c| c.op.operation_id == "droplets_list")
+            .expect("droplets list");
+        assert_eq!(list.columns.first().map(String::as_str), Some("id"));
+        assert!(list.columns.iter().any(|c| c == "name"));
+        assert!(list.columns.iter().any(|c| c == "status"));
+        assert!(list.columns.iter().any(|c| c == "region.slug"));
+        assert!(list.columns.len() <= MAX_COLUMNS);
+        let create = commands
+            .iter()
+            .find(|c| c.op.operation_id == "droplets_create")
+            .expect("droplets create");
+        for flag in ["name", "region", "size", "image", "tags"] {
+            assert!(
+                create
+                    .args
+                    .iter()
+                    .any(|a| a.flag == flag && a.place == "Body"),
+                "--{flag}"
+            );
+        }
+        let get = commands
+            .iter()
+            .find(|c| c.op.operation_id == "droplets_get")
+            .expect("droplets get");
+        assert_eq!(get.example, "oxido droplets get 3164444");
+        let kubeconfig = commands
+            .iter()
+            .find(|c| c.handler == "kubernetes" && c.name == "get-kubeconfig")
+            .expect("kubeconfig");
+        assert!(matches!(kubeconfig.op.response, ResponseKind::Text { .. }));
+    }
+
+    #[test]
+    fn action_answers_can_be_waited_for() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let waits = commands.iter().filter(|c| c.wait != "None").count();
+        assert!(waits >= 5, "{waits}");
+        let post = commands
+            .iter()
+            .find(|c| c.op.operation_id == "volumeActions_post")
+            .expect("volume actions");
+        assert_eq!(post.wait, "Action");
+    }
+}
