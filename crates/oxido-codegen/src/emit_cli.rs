@@ -309,13 +309,13 @@ fn flag_kind(api: &Api, ty: &Ty) -> Option<&'static str> {
         Ty::Named(i) => match &api.types[*i].kind {
             TypeKind::Union { variants, .. } => variants
                 .iter()
-                .all(|v| matches!(v.ty, Ty::Str | Ty::Int | Ty::Float | Ty::Bool)),
+                .all(|v| matches!(v.ty, Ty::Str | Ty::Int | Ty::U64 | Ty::Float | Ty::Bool)),
             _ => false,
         },
         _ => false,
     };
     match ty {
-        Ty::Int => Some("Int"),
+        Ty::Int | Ty::U64 => Some("Int"),
         Ty::Float => Some("Float"),
         Ty::Bool => Some("Bool"),
         Ty::Vec(inner) if is_string(inner) => Some("StrList"),
@@ -341,7 +341,7 @@ fn row_type(op: &Operation) -> Option<&Ty> {
 
 fn is_scalar(api: &Api, ty: &Ty) -> bool {
     match ty {
-        Ty::Str | Ty::Int | Ty::Float | Ty::Bool => true,
+        Ty::Str | Ty::Int | Ty::U64 | Ty::Float | Ty::Bool => true,
         Ty::Named(i) => matches!(api.types[*i].kind, TypeKind::StringEnum(_)),
         _ => false,
     }
