@@ -434,6 +434,34 @@ impl Store {
         Ok((droplet, action))
     }
 
+    /// Puts `tag` on (or takes it off) one of the account's droplets: `None` if there
+    /// is no such droplet, otherwise whether its tags changed.
+    pub fn tag_droplet(
+        &self,
+        account: AccountId,
+        id: u64,
+        tag: &str,
+        assign: bool,
+    ) -> Result<Option<bool>, ApiError> {
+        let mut data = self.write();
+        let Some(droplet) = data.owned_droplet_mut(account, id) else {
+            return Ok(None);
+        };
+        let has = droplet.tags.iter().any(|t| t == tag);
+        if assign && !has {
+            limits::tag("tag", tag)?;
+            // One more must still fit under the per-droplet cap.
+            limits::bounded_array("tags", &droplet.tags, limits::MAX_TAGS - 1)?;
+            droplet.tags.push(tag.to_owned());
+            return Ok(Some(true));
+        }
+        if !assign && has {
+            droplet.tags.retain(|t| t != tag);
+            return Ok(Some(true));
+        }
+        Ok(Some(false))
+    }
+
     /// Deletes a droplet; its actions stay readable under `/v2/actions`.
     pub fn delete_droplet(&self, account: AccountId, id: u64) -> bool {
         let mut data = self.write();
