@@ -522,8 +522,18 @@ fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, ApiError> {
     let mut changed = 0i64;
     for (id, kind) in &resources {
         let Some(collection) = tagged_collection(kind) else {
-            if kind == "droplet" && exists(call, "/v2/droplets", id) == Some(true) {
-                changed += 1;
+            if kind == "droplet" {
+                let droplet = id.parse::<u64>().ok();
+                let tagged = match droplet {
+                    Some(d) => call
+                        .app
+                        .store
+                        .tag_droplet(call.who.account, d, &tag, assign)?,
+                    None => None,
+                };
+                if tagged == Some(true) {
+                    changed += 1;
+                }
             }
             continue;
         };

@@ -35,6 +35,20 @@ pub(crate) fn settle(
     }
 }
 
+/// Whether `settle` would change the droplet at `now`: it has a pending action
+/// that has finished (or whose record is gone).
+pub(crate) fn needs_settling(
+    droplet: &Droplet,
+    actions: &HashMap<u64, Action>,
+    now: Timestamp,
+) -> bool {
+    droplet.pending.as_ref().is_some_and(|p| {
+        actions
+            .get(&p.action_id)
+            .is_none_or(|a| a.status_at(now).0 != ActionStatus::InProgress)
+    })
+}
+
 /// Whether the droplet's pending action (if any) is still running at `now`.
 pub(crate) fn is_busy(droplet: &Droplet, actions: &HashMap<u64, Action>, now: Timestamp) -> bool {
     droplet.pending.as_ref().is_some_and(|p| {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::catalog::{Image, Region, Size};
-use super::lifecycle::{is_busy, settle};
+use super::lifecycle::{is_busy, needs_settling, settle};
 use super::model::{
     AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Outcome, Pending,
 };
@@ -182,6 +182,25 @@ impl Data {
         self.droplets.get_mut(&id).filter(|d| d.account == account)
     }
 
+    /// The account's droplet ids (ascending), only those carrying `tag` if given.
+    fn tagged_droplets(&self, account: AccountId, tag: Option<&str>) -> Vec<u64> {
+        let Some(index) = self.accounts.get(&account) else {
+            return Vec::new();
+        };
+        index
+            .droplets
+            .iter()
+            .copied()
+            .filter(|id| {
+                tag.is_none_or(|t| {
+                    self.droplets
+                        .get(id)
+                        .is_some_and(|d| d.tags.iter().any(|x| x == t))
+                })
+            })
+            .collect()
+    }
+
     fn settle_droplet(&mut self, id: u64, now: Timestamp) {
         let Data {
             droplets,
@@ -298,7 +317,18 @@ impl Store {
     }
 
     /// One droplet, with any finished action applied first.
+    ///
+    /// Reads take the read lock; only a droplet whose pending action has finished
+    /// needs the write lock, and `settle` takes the effect out, so it applies once
+    /// however many readers race to upgrade.
     pub fn droplet(&self, account: AccountId, id: u64, now: Timestamp) -> Option<Droplet> {
+        {
+            let data = self.read();
+            let droplet = data.droplets.get(&id).filter(|d| d.account == account)?;
+            if !needs_settling(droplet, &data.actions, now) {
+                return Some(droplet.clone());
+            }
+        }
         let mut data = self.write();
         data.owned_droplet_mut(account, id)?;
         data.settle_droplet(id, now);
@@ -313,21 +343,25 @@ impl Store {
         paging: Paging,
         now: Timestamp,
     ) -> (Vec<Droplet>, usize) {
+        {
+            let data = self.read();
+            let matching = data.tagged_droplets(account, tag);
+            let page_ids = &matching[paging.oldest_first(matching.len())];
+            let settled = page_ids.iter().all(|id| {
+                data.droplets
+                    .get(id)
+                    .is_none_or(|d| !needs_settling(d, &data.actions, now))
+            });
+            if settled {
+                let page = page_ids
+                    .iter()
+                    .filter_map(|id| data.droplets.get(id).cloned())
+                    .collect();
+                return (page, matching.len());
+            }
+        }
         let mut data = self.write();
-        let ids: Vec<u64> = match data.accounts.get(&account) {
-            Some(index) => index.droplets.iter().copied().collect(),
-            None => return (Vec::new(), 0),
-        };
-        let matching: Vec<u64> = ids
-            .into_iter()
-            .filter(|id| {
-                tag.is_none_or(|t| {
-                    data.droplets
-                        .get(id)
-                        .is_some_and(|d| d.tags.iter().any(|x| x == t))
-                })
-            })
-            .collect();
+        let matching = data.tagged_droplets(account, tag);
         let page_ids = &matching[paging.oldest_first(matching.len())];
         let mut page = Vec::with_capacity(page_ids.len());
         for id in page_ids {
@@ -398,6 +432,34 @@ impl Store {
         );
         let droplet = data.droplets[&id].clone();
         Ok((droplet, action))
+    }
+
+    /// Puts `tag` on (or takes it off) one of the account's droplets: `None` if there
+    /// is no such droplet, otherwise whether its tags changed.
+    pub fn tag_droplet(
+        &self,
+        account: AccountId,
+        id: u64,
+        tag: &str,
+        assign: bool,
+    ) -> Result<Option<bool>, ApiError> {
+        let mut data = self.write();
+        let Some(droplet) = data.owned_droplet_mut(account, id) else {
+            return Ok(None);
+        };
+        let has = droplet.tags.iter().any(|t| t == tag);
+        if assign && !has {
+            limits::tag("tag", tag)?;
+            // One more must still fit under the per-droplet cap.
+            limits::bounded_array("tags", &droplet.tags, limits::MAX_TAGS - 1)?;
+            droplet.tags.push(tag.to_owned());
+            return Ok(Some(true));
+        }
+        if !assign && has {
+            droplet.tags.retain(|t| t != tag);
+            return Ok(Some(true));
+        }
+        Ok(Some(false))
     }
 
     /// Deletes a droplet; its actions stay readable under `/v2/actions`.

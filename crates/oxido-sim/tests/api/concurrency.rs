@@ -111,3 +111,40 @@ async fn concurrent_posters_and_readers_never_see_two_in_progress_or_a_second_co
         .json();
     assert_eq!(page["meta"]["total"], 3 + created);
 }
+
+/// Readers take the read lock and upgrade only to settle a finished action: many
+/// readers racing to upgrade (single GETs and lists) still apply a snapshot once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_readers_settle_a_finished_action_exactly_once() {
+    let sim = demo(50).await;
+    let before = droplet(&sim, DROPLET).await["snapshot_ids"]
+        .as_array()
+        .unwrap()
+        .len();
+    let id = act(&sim, DROPLET, r#"{"type":"snapshot"}"#).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let sim = Arc::new(sim);
+    let mut readers = tokio::task::JoinSet::new();
+    for i in 0..32 {
+        let sim = Arc::clone(&sim);
+        readers.spawn(async move {
+            let path = if i % 2 == 0 {
+                format!("/v2/droplets/{DROPLET}")
+            } else {
+                "/v2/droplets?per_page=200".to_owned()
+            };
+            get(&sim, &path).await.status.as_u16()
+        });
+    }
+    while let Some(status) = readers.join_next().await {
+        assert_eq!(status.unwrap(), 200);
+    }
+    let action = wait_action(&sim, id, Duration::from_secs(5)).await;
+    assert_eq!(action["status"], "completed");
+    let d = droplet(&sim, DROPLET).await;
+    assert_eq!(
+        d["snapshot_ids"].as_array().unwrap().len(),
+        before + 1,
+        "{d}"
+    );
+}

@@ -5,7 +5,7 @@ use oxido_sim::{Fault, Seed, Sim};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{call, client, get, post, start};
+use crate::common::{OTHER_DROPLET, call, client, demo, droplet, get, post, start};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
 
@@ -360,4 +360,55 @@ async fn a_batch_file_uploads_to_its_presigned_url_without_a_token() {
         read.headers().get("allow").and_then(|v| v.to_str().ok()),
         Some("PUT")
     );
+}
+
+/// Tagging a Droplet through `/v2/tags/{tag}/resources` changes its `tags`, so lists
+/// by tag and by-tag actions find it; untagging takes it back out.
+#[tokio::test]
+async fn tagging_a_droplet_changes_its_tags_and_by_tag_lists() {
+    let sim = demo(30).await;
+    let tag = "engine2-batch";
+    let created = post(&sim, "/v2/tags", &format!(r#"{{"name":"{tag}"}}"#)).await;
+    assert!(created.status.is_success(), "{}", created.text);
+    let body = format!(
+        r#"{{"resources":[{{"resource_id":"{OTHER_DROPLET}","resource_type":"droplet"}}]}}"#
+    );
+    let tagged = post(&sim, &format!("/v2/tags/{tag}/resources"), &body).await;
+    assert_eq!(tagged.status.as_u16(), 204, "{}", tagged.text);
+    let d = droplet(&sim, OTHER_DROPLET).await;
+    assert!(
+        d["tags"].as_array().unwrap().iter().any(|t| t == tag),
+        "{d}"
+    );
+    let listed = get(&sim, &format!("/v2/droplets?tag_name={tag}"))
+        .await
+        .json();
+    let ids: Vec<u64> = listed["droplets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![OTHER_DROPLET]);
+    let by_tag = post(
+        &sim,
+        &format!("/v2/droplets/actions?tag_name={tag}"),
+        r#"{"type":"power_off"}"#,
+    )
+    .await;
+    assert_eq!(by_tag.status.as_u16(), 201, "{}", by_tag.text);
+    assert_eq!(by_tag.json()["actions"][0]["resource_id"], OTHER_DROPLET);
+    let untagged = call(
+        &sim,
+        Method::DELETE,
+        &format!("/v2/tags/{tag}/resources"),
+        Some(sim.token()),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(untagged.status.as_u16(), 204, "{}", untagged.text);
+    let listed = get(&sim, &format!("/v2/droplets?tag_name={tag}"))
+        .await
+        .json();
+    assert_eq!(listed["meta"]["total"], 0, "{listed}");
 }
