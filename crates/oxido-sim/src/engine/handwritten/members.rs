@@ -1,0 +1,120 @@
+//! Operations that add members to (or take them out of) arrays of an engine object:
+//! Droplets, tags and rules of firewalls, Droplets of load balancers.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::Value;
+
+use super::object::with_object;
+use crate::engine::Call;
+use crate::wire::error::ApiError;
+
+/// An operation that adds members to (or removes them from) arrays of an object:
+/// each field of the body is appended to (or taken out of) the same-named array.
+pub(super) struct Membership {
+    pub operation: &'static str,
+    collection: &'static str,
+    fields: &'static [&'static str],
+    add: bool,
+}
+
+pub(super) const MEMBERSHIPS: &[Membership] = &[
+    Membership {
+        operation: "firewalls_assign_droplets",
+        collection: "/v2/firewalls",
+        fields: &["droplet_ids"],
+        add: true,
+    },
+    Membership {
+        operation: "firewalls_delete_droplets",
+        collection: "/v2/firewalls",
+        fields: &["droplet_ids"],
+        add: false,
+    },
+    Membership {
+        operation: "firewalls_add_tags",
+        collection: "/v2/firewalls",
+        fields: &["tags"],
+        add: true,
+    },
+    Membership {
+        operation: "firewalls_delete_tags",
+        collection: "/v2/firewalls",
+        fields: &["tags"],
+        add: false,
+    },
+    Membership {
+        operation: "firewalls_add_rules",
+        collection: "/v2/firewalls",
+        fields: &["inbound_rules", "outbound_rules"],
+        add: true,
+    },
+    Membership {
+        operation: "firewalls_delete_rules",
+        collection: "/v2/firewalls",
+        fields: &["inbound_rules", "outbound_rules"],
+        add: false,
+    },
+    Membership {
+        operation: "loadBalancers_add_droplets",
+        collection: "/v2/load_balancers",
+        fields: &["droplet_ids"],
+        add: true,
+    },
+    Membership {
+        operation: "loadBalancers_remove_droplets",
+        collection: "/v2/load_balancers",
+        fields: &["droplet_ids"],
+        add: false,
+    },
+];
+
+pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, ApiError> {
+    let id = call.values.first().cloned().unwrap_or_default();
+    let catalog = crate::engine::catalog();
+    let read = catalog
+        .collections
+        .iter()
+        .find(|c| c.path == m.collection)
+        .and_then(|c| c.read);
+    with_object(call, m.collection, &id, |object| {
+        let before = object.clone();
+        for field in m.fields {
+            let given: Vec<Value> = call
+                .body
+                .as_ref()
+                .and_then(|b| b.get(*field))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let Some(map) = object.as_object_mut() else {
+                continue;
+            };
+            let list = map
+                .entry(*field)
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(list) = list.as_array_mut() {
+                for value in given {
+                    let present = list.contains(&value);
+                    if m.add && !present {
+                        list.push(value);
+                    } else if !m.add {
+                        list.retain(|v| *v != value);
+                    }
+                }
+            }
+        }
+        // A change the object's own answer would not accept is not made.
+        if let Some(read) = read
+            && !crate::engine::conforms(read, &crate::engine::wrapped(read, object.clone()))
+        {
+            *object = before;
+            return Err(ApiError::unprocessable(format!(
+                "{}: the given members do not fit this resource",
+                m.fields.join(", ")
+            )));
+        }
+        Ok(())
+    })?;
+    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+}

@@ -1,0 +1,64 @@
+//! Helpers the hand-written operations share: changing a stored engine object,
+//! reading the body, answering with an action.
+
+use axum::response::Response;
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::engine::Call;
+use crate::wire::error::ApiError;
+
+/// Runs `change` on an engine object (demo objects seeded first); 404 if it is not there.
+pub(super) fn with_object<R>(
+    call: &Call<'_>,
+    collection: &str,
+    id: &str,
+    change: impl FnOnce(&mut Value) -> Result<R, ApiError>,
+) -> Result<R, ApiError> {
+    crate::engine::ensure_seeded(call, &[collection]);
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts
+        .get_mut(&call.who.account)
+        .ok_or_else(ApiError::not_found)?;
+    let key = data
+        .items(collection)
+        .and_then(|items| items.key_of(id))
+        .ok_or_else(ApiError::not_found)?;
+    let object = data
+        .settled_mut(collection, &key)
+        .ok_or_else(ApiError::not_found)?;
+    change(object)
+}
+
+/// The documented action answer, carrying the requested action type.
+pub(super) fn action_answer(call: &Call<'_>, kind: &str) -> Result<Response, ApiError> {
+    let mut answer = crate::engine::catalog::template(call.op).clone();
+    if let Some(slot) = answer.pointer_mut("/action/type") {
+        *slot = Value::String(kind.to_owned());
+    }
+    if let Some(slot) = answer.pointer_mut("/action/started_at") {
+        *slot = Value::String(crate::engine::generate::now());
+    }
+    if !crate::engine::conforms(call.op, &answer) {
+        return crate::engine::static_answer(call);
+    }
+    crate::engine::answer(call.op, Some(answer))
+}
+
+pub(super) fn body_str<'a>(call: &'a Call<'_>, field: &str) -> Option<&'a str> {
+    call.body.as_ref()?.get(field)?.as_str()
+}
+
+pub(super) fn body_u64(call: &Call<'_>, field: &str) -> Option<u64> {
+    call.body.as_ref()?.get(field)?.as_u64()
+}
+
+/// A Droplet of the caller's account, from the body's `droplet_id`.
+pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Droplet, ApiError> {
+    let id = body_u64(call, "droplet_id")
+        .ok_or_else(|| ApiError::unprocessable("droplet_id: is required"))?;
+    call.app
+        .store
+        .droplet(call.who.account, id, Timestamp::now())
+        .ok_or_else(|| ApiError::unprocessable(format!("droplet_id: no Droplet {id}")))
+}

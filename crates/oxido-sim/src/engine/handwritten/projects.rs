@@ -1,0 +1,101 @@
+//! Projects: resources assigned by URN and listed back, paged.
+
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::engine::Call;
+use crate::wire::error::ApiError;
+
+/// Where a project's assigned resources are kept (`default` names the default project).
+fn resources_path(call: &Call<'_>) -> String {
+    let project = call
+        .values
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "default".to_owned());
+    format!("/v2/projects/{project}/resources")
+}
+
+/// POST /v2/projects/{id}/resources: each URN is assigned (again, harmlessly, if it was).
+pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
+    let path = resources_path(call);
+    let urns: Vec<String> = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("resources"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_owned))
+        .collect();
+    let now = crate::engine::generate::now();
+    let mut assigned = Vec::new();
+    {
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        for urn in urns {
+            let entry = json!({
+                "urn": urn,
+                "assigned_at": now,
+                "links": { "self": format!("{}{}", call.origin, urn_path(&urn)) },
+                "status": "ok",
+            });
+            data.put(&path, urn, entry.clone())
+                .map_err(|why| ApiError::unprocessable(format!("resources: {why}")))?;
+            assigned.push(entry);
+        }
+    }
+    let mut answer = crate::engine::catalog::template(call.op).clone();
+    answer["resources"] = Value::Array(assigned);
+    if !crate::engine::conforms(call.op, &answer) {
+        return crate::engine::static_answer(call);
+    }
+    crate::engine::answer(call.op, Some(answer))
+}
+
+/// `do:droplet:13457723` → `/v2/droplets/13457723`
+fn urn_path(urn: &str) -> String {
+    let mut parts = urn.splitn(3, ':').skip(1);
+    match (parts.next(), parts.next()) {
+        (Some(kind), Some(id)) => format!("/v2/{kind}s/{id}"),
+        _ => String::new(),
+    }
+}
+
+/// GET /v2/projects/{id}/resources: what was assigned, paged.
+pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let path = resources_path(call);
+    let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
+    let accounts = call.app.engine.store.read();
+    let all: Vec<Value> = accounts
+        .get(&call.who.account)
+        .and_then(|d| d.items(&path))
+        .map(|items| items.iter().map(|(_, v)| v.clone()).collect())
+        .unwrap_or_default();
+    drop(accounts);
+    if all.is_empty() {
+        // Nothing assigned here yet: the documented resources.
+        return crate::engine::static_answer(call);
+    }
+    let total = all.len();
+    let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
+        .unwrap_or(usize::MAX);
+    let page: Vec<Value> = all
+        .into_iter()
+        .skip(skip)
+        .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
+        .collect();
+    let mut answer = crate::engine::catalog::template(call.op).clone();
+    answer["resources"] = Value::Array(page);
+    let info = crate::wire::page::PageInfo::new(&call.origin, &call.path, &query, total);
+    if let Some(obj) = answer.as_object_mut() {
+        obj.insert("links".into(), info.links);
+        if let Some(Value::Object(meta)) = obj.get_mut("meta") {
+            meta.insert("total".into(), Value::from(total));
+        }
+    }
+    if !crate::engine::conforms(call.op, &answer) {
+        return crate::engine::static_answer(call);
+    }
+    crate::engine::answer(call.op, Some(answer))
+}

@@ -1,0 +1,107 @@
+//! The inference batch file upload: a presigned URL on this emulator, credentialed
+//! by its signature rather than a token.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
+
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use serde_json::Value;
+
+use crate::app::App;
+use crate::engine::Call;
+use crate::wire::error::ApiError;
+
+/// Most presigned uploads remembered at once; the oldest is forgotten past it.
+const MAX_UPLOADS: usize = 1_000;
+
+/// Presigned upload slots handed out by `POST /v1/batches/files`: file id → signature.
+#[derive(Debug, Default)]
+pub(crate) struct Uploads {
+    slots: Mutex<VecDeque<(String, String, Option<usize>)>>,
+}
+
+impl Uploads {
+    pub(super) fn open(&self, file_id: &str) -> String {
+        let signature = crate::engine::generate::uuid().replace('-', "");
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if slots.len() >= MAX_UPLOADS {
+            slots.pop_front();
+        }
+        slots.push_back((file_id.to_owned(), signature.clone(), None));
+        signature
+    }
+
+    pub(super) fn fill(&self, file_id: &str, signature: &str, size: usize) -> bool {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        match slots
+            .iter_mut()
+            .find(|(id, sig, _)| id == file_id && sig == signature)
+        {
+            Some(slot) => {
+                slot.2 = Some(size);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn clear(&self) {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// Where presigned uploads go: outside the API's paths, so they carry no token.
+pub(crate) const UPLOAD_PREFIX: &str = "/_sim/uploads/";
+
+/// POST /v1/batches/files: a file id and a presigned URL on this emulator to PUT it to.
+pub(super) fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
+    let mut answer = crate::engine::catalog::template(call.op).clone();
+    let file_id = crate::engine::generate::uuid();
+    let signature = call.app.engine.uploads.open(&file_id);
+    if let Some(map) = answer.as_object_mut() {
+        map.insert("file_id".into(), Value::String(file_id.clone()));
+        map.insert(
+            "upload_url".into(),
+            Value::String(format!(
+                "{}{UPLOAD_PREFIX}{file_id}?signature={signature}",
+                call.origin
+            )),
+        );
+    }
+    crate::engine::answer(call.op, Some(answer))
+}
+
+/// PUT to a presigned upload URL: no token, the signature in the URL is the credential.
+pub(crate) async fn upload(app: &App, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if parts.method != http::Method::PUT {
+        let mut response = ApiError::method_not_allowed().into_response();
+        response
+            .headers_mut()
+            .insert(http::header::ALLOW, http::HeaderValue::from_static("PUT"));
+        return response;
+    }
+    let file_id = parts
+        .uri
+        .path()
+        .strip_prefix(UPLOAD_PREFIX)
+        .unwrap_or_default()
+        .to_owned();
+    let signature = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "signature")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES).await else {
+        return ApiError::payload_too_large(crate::server::MAX_BODY_BYTES).into_response();
+    };
+    if app.engine.uploads.fill(&file_id, &signature, bytes.len()) {
+        crate::engine::empty(StatusCode::OK)
+    } else {
+        ApiError::forbidden().into_response()
+    }
+}
