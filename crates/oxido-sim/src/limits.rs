@@ -38,6 +38,8 @@ pub(crate) const MAX_DEPTH: usize = 16;
 pub(crate) const MAX_STORED_BYTES: usize = 256 * 1024;
 /// Most objects of one kind (droplets, ...) one account may hold at once.
 pub(crate) const MAX_OBJECTS_PER_ACCOUNT: usize = 1000;
+/// Volumes attached to one Droplet at once, as the API allows.
+pub(crate) const MAX_VOLUMES_PER_DROPLET: usize = 7;
 
 /// A UUID in its canonical 8-4-4-4-12 hexadecimal form.
 pub(crate) fn uuid(field: &str, value: &str) -> Result<(), ApiError> {

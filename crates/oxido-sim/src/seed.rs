@@ -6,7 +6,9 @@ use jiff::Timestamp;
 
 use crate::auth::PRIMARY_ACCOUNT;
 use crate::state::catalog::{self, Image, Region, Size};
-use crate::state::model::{Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Outcome};
+use crate::state::model::{
+    Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Outcome, Subject,
+};
 use crate::state::store::Data;
 
 /// Which data the simulator starts with (and returns to on reset).
@@ -209,6 +211,7 @@ fn demo(data: &mut Data) {
             id,
             account: PRIMARY_ACCOUNT,
             kind,
+            subject: Subject::Droplet,
             droplet_id,
             region,
             started_at: at(started),
@@ -241,6 +244,7 @@ fn droplet(s: &DropletSeed) -> Droplet {
         region,
         tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
         vpc_uuid: s.vpc_uuid.to_owned(),
+        volume_ids: Vec::new(),
         action_ids: VecDeque::new(),
         pending: None,
     }

@@ -234,6 +234,7 @@ fn seed_collection(data: &mut AccountData, collection_path: &str) {
         }
         let _ = data.put(collection_path, id.clone(), object);
     }
+    handwritten::seed_more(data, collection_path);
 }
 
 fn typed_id(like: &Value, id: &str) -> Value {
@@ -470,7 +471,7 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
     }
 }
 
-fn list(call: &Call<'_>, _collection: usize, path: &str) -> Result<Response, ApiError> {
+fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiError> {
     let answer = template(call.op);
     let Some(member) = list_member(&answer) else {
         return static_answer(call);
@@ -494,13 +495,14 @@ fn list(call: &Call<'_>, _collection: usize, path: &str) -> Result<Response, Api
         .unwrap_or_default();
     let total = matching.len();
     let skip = (query.paging.page - 1).saturating_mul(query.paging.per_page);
-    let page: Vec<Value> = matching
+    let mut page: Vec<Value> = matching
         .into_iter()
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
         .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
         .filter_map(|(key, item)| data.map(|d| d.rendered(path, key, item)))
         .collect();
     drop(accounts);
+    handwritten::decorate(call, catalog().collections[collection].path, &mut page);
     let mut answer = answer.clone();
     answer[member] = Value::Array(page);
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
@@ -563,6 +565,11 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         }
         stamp(&mut object, &kind, &id);
     }
+    handwritten::decorate(
+        call,
+        catalog.collections[collection].path,
+        std::slice::from_mut(&mut object),
+    );
     let mut answer = wrapped(call.op, object.clone());
     let key = id_text(&id).unwrap_or_else(generate::uuid);
     // A long-running resource starts in its first status and reaches its last
@@ -611,9 +618,9 @@ fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
 
 fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, ApiError> {
     match kind {
-        Kind::Read(_) => {
+        Kind::Read(collection) => {
             let accounts = call.app.engine.store.read();
-            let object = accounts
+            let mut object = accounts
                 .get(&call.who.account)
                 .and_then(|d| {
                     let items = d.items(path)?;
@@ -622,6 +629,11 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 })
                 .ok_or_else(ApiError::not_found)?;
             drop(accounts);
+            handwritten::decorate(
+                call,
+                catalog().collections[collection].path,
+                std::slice::from_mut(&mut object),
+            );
             // Objects are checked against the read answer when stored, so none is needed here.
             answer_value(call.op, wrapped(call.op, object))
         }

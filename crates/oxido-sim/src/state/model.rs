@@ -120,13 +120,54 @@ impl ActionStatus {
     }
 }
 
+/// The resource families whose actions are not Droplet actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Family {
+    Volume,
+    Image,
+    FloatingIp,
+    ReservedIp,
+    ReservedIpv6,
+    NfsShare,
+}
+
+impl Family {
+    /// The action's `resource_type`.
+    pub fn resource_type(self) -> &'static str {
+        match self {
+            Self::Volume => "volume",
+            Self::Image => "image",
+            Self::FloatingIp => "floating_ip",
+            Self::ReservedIp => "reserved_ip",
+            Self::ReservedIpv6 => "reserved_ipv6",
+            Self::NfsShare => "SHARE",
+        }
+    }
+
+    /// Whether the family's resources have integer ids an action can name.
+    fn numeric_id(self) -> bool {
+        !matches!(self, Self::Volume | Self::NfsShare)
+    }
+}
+
+/// What an action acts on: a Droplet (its `kind` says how), or another family's
+/// resource with the action's wire type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Subject {
+    Droplet,
+    Other(Family, &'static str),
+}
+
 /// One action. Kept small and `Copy` so 100,000 of them stay cheap, and so a
 /// reader copies it out of the lock and serializes without holding it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Action {
     pub id: u64,
     pub account: AccountId,
+    /// The Droplet action's type; only meaningful when `subject` is a Droplet.
     pub kind: ActionKind,
+    pub subject: Subject,
+    /// The Droplet's id, or the other resource's integer id (0 if it has none).
     pub droplet_id: u64,
     pub region: &'static Region,
     pub started_at: Timestamp,
@@ -136,6 +177,30 @@ pub(crate) struct Action {
 }
 
 impl Action {
+    /// The wire `type`.
+    pub fn type_name(&self) -> &'static str {
+        match self.subject {
+            Subject::Droplet => self.kind.as_str(),
+            Subject::Other(_, name) => name,
+        }
+    }
+
+    /// The wire `resource_type`.
+    pub fn resource_type(&self) -> &'static str {
+        match self.subject {
+            Subject::Droplet => "droplet",
+            Subject::Other(family, _) => family.resource_type(),
+        }
+    }
+
+    /// The wire `resource_id`: null for resources named by UUID.
+    pub fn resource_id(&self) -> Option<u64> {
+        match self.subject {
+            Subject::Other(family, _) if !family.numeric_id() => None,
+            _ => Some(self.droplet_id),
+        }
+    }
+
     /// Status and completion time as seen at `now`. The status is a pure function of
     /// time, so every reader agrees and an action completes exactly once.
     pub fn status_at(&self, now: Timestamp) -> (ActionStatus, Option<Timestamp>) {
@@ -234,6 +299,8 @@ pub(crate) struct Droplet {
     pub region: &'static Region,
     pub tags: Vec<String>,
     pub vpc_uuid: String,
+    /// Volumes attached, in attach order.
+    pub volume_ids: Vec<String>,
     /// Ids of this droplet's actions, oldest first (ids only grow).
     pub action_ids: VecDeque<u64>,
     pub pending: Option<Pending>,

@@ -12,7 +12,8 @@ use jiff::Timestamp;
 use super::catalog::{Image, Region, Size};
 use super::lifecycle::{is_busy, needs_settling, settle};
 use super::model::{
-    AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Outcome, Pending,
+    AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
+    Subject,
 };
 use crate::limits;
 use crate::wire::error::ApiError;
@@ -76,12 +77,19 @@ pub(crate) struct AccountIndex {
     pub actions: VecDeque<u64>,
 }
 
+/// A resource of another family than Droplets, by its id or address.
+pub(crate) type ResourceKey = (AccountId, Family, String);
+
 /// Everything the simulator stores.
 #[derive(Debug, Clone)]
 pub(crate) struct Data {
     pub droplets: HashMap<u64, Droplet>,
     pub actions: HashMap<u64, Action>,
     pub accounts: HashMap<AccountId, AccountIndex>,
+    /// Action ids of each non-Droplet resource, oldest first.
+    resource_actions: HashMap<ResourceKey, VecDeque<u64>>,
+    /// The resource each non-Droplet action belongs to (for eviction).
+    action_resource: HashMap<u64, ResourceKey>,
     pub next_droplet_id: u64,
     pub next_action_id: u64,
     pub next_image_id: u64,
@@ -96,6 +104,8 @@ impl Data {
             droplets: HashMap::new(),
             actions: HashMap::new(),
             accounts: HashMap::new(),
+            resource_actions: HashMap::new(),
+            action_resource: HashMap::new(),
             next_droplet_id: 3_200_000,
             next_action_id: 1_900_000_000,
             next_image_id: 140_000_000,
@@ -107,7 +117,9 @@ impl Data {
     /// the account's oldest action once it holds more than `max_actions`. The cap is
     /// per account, so one account's traffic never evicts another's history.
     pub fn push_action(&mut self, action: Action) -> Action {
-        if let Some(droplet) = self.droplets.get_mut(&action.droplet_id) {
+        if action.subject == Subject::Droplet
+            && let Some(droplet) = self.droplets.get_mut(&action.droplet_id)
+        {
             droplet.action_ids.push_back(action.id);
         }
         let index = self.accounts.entry(action.account).or_default();
@@ -136,6 +148,15 @@ impl Data {
         let Some(action) = self.actions.remove(&id) else {
             return;
         };
+        if let Some(key) = self.action_resource.remove(&id) {
+            if let Some(ids) = self.resource_actions.get_mut(&key) {
+                ids.retain(|x| *x != id);
+                if ids.is_empty() {
+                    self.resource_actions.remove(&key);
+                }
+            }
+            return;
+        }
         if let Some(droplet) = self.droplets.get_mut(&action.droplet_id) {
             if droplet.action_ids.front() == Some(&id) {
                 droplet.action_ids.pop_front();
@@ -170,6 +191,7 @@ impl Data {
             id,
             account,
             kind,
+            subject: Subject::Droplet,
             droplet_id,
             region,
             started_at: timing.now,
@@ -410,6 +432,7 @@ impl Store {
             kernel: None,
             region: spec.region,
             tags: spec.tags,
+            volume_ids: Vec::new(),
             vpc_uuid: spec
                 .vpc_uuid
                 .unwrap_or_else(|| format!("5a4981aa-9653-4bd1-bef5-{:012x}", account.0)),
@@ -571,6 +594,151 @@ impl Store {
             started.push(action);
         }
         Ok(started)
+    }
+}
+
+/// What a non-Droplet action needs to be recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceAction {
+    pub family: Family,
+    /// The wire `type`.
+    pub type_name: &'static str,
+    /// The resource's id or address, as its own routes name it.
+    pub key: String,
+    /// Its integer id, where it has one.
+    pub numeric_id: u64,
+    pub region: &'static Region,
+    pub outcome: Outcome,
+}
+
+impl Store {
+    /// Records an action on another family's resource (a volume, an image, an IP, an
+    /// NFS share); it reads under `/v2/actions` like a Droplet's and progresses with time.
+    pub fn record_action(
+        &self,
+        account: AccountId,
+        request: ResourceAction,
+        duration: Duration,
+    ) -> Action {
+        let mut data = self.write();
+        let timing = Timing {
+            now: Timestamp::now(),
+            duration,
+        };
+        let id = data.next_action_id;
+        data.next_action_id += 1;
+        let key: ResourceKey = (account, request.family, request.key);
+        data.resource_actions
+            .entry(key.clone())
+            .or_default()
+            .push_back(id);
+        data.action_resource.insert(id, key);
+        data.push_action(Action {
+            id,
+            account,
+            kind: ActionKind::Create,
+            subject: Subject::Other(request.family, request.type_name),
+            droplet_id: request.numeric_id,
+            region: request.region,
+            started_at: timing.now,
+            completes_at: timing.completes_at(),
+            outcome: request.outcome,
+        })
+    }
+
+    /// A newest-first page of one non-Droplet resource's actions and the total.
+    pub fn resource_actions(
+        &self,
+        account: AccountId,
+        family: Family,
+        key: &str,
+        paging: Paging,
+    ) -> (Vec<Action>, usize) {
+        let data = self.read();
+        let Some(ids) = data
+            .resource_actions
+            .get(&(account, family, key.to_owned()))
+        else {
+            return (Vec::new(), 0);
+        };
+        let page = paging
+            .newest_first(ids.len())
+            .filter_map(|i| data.actions.get(&ids[i]).copied())
+            .collect();
+        (page, ids.len())
+    }
+
+    /// One action of one non-Droplet resource.
+    pub fn resource_action(
+        &self,
+        account: AccountId,
+        family: Family,
+        key: &str,
+        id: u64,
+    ) -> Option<Action> {
+        let data = self.read();
+        let owner = data.action_resource.get(&id)?;
+        if *owner != (account, family, key.to_owned()) {
+            return None;
+        }
+        data.actions.get(&id).copied()
+    }
+
+    /// Attaches a volume to one of the account's Droplets (again, harmlessly, if it is).
+    pub fn attach_volume(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        volume_id: &str,
+    ) -> Result<(), ApiError> {
+        let mut data = self.write();
+        // A volume is attached to one Droplet at a time.
+        let elsewhere = data.tagged_droplets(account, None).into_iter().find(|id| {
+            *id != droplet_id && data.droplets[id].volume_ids.iter().any(|v| v == volume_id)
+        });
+        if let Some(other) = elsewhere {
+            return Err(ApiError::unprocessable(format!(
+                "volume_id: the volume is already attached to Droplet {other}"
+            )));
+        }
+        let droplet = data.owned_droplet_mut(account, droplet_id).ok_or_else(|| {
+            ApiError::unprocessable(format!("droplet_id: no Droplet {droplet_id}"))
+        })?;
+        if droplet.volume_ids.iter().any(|v| v == volume_id) {
+            return Ok(());
+        }
+        limits::bounded_array(
+            "volumes attached to this Droplet",
+            &droplet.volume_ids,
+            limits::MAX_VOLUMES_PER_DROPLET - 1,
+        )?;
+        droplet.volume_ids.push(volume_id.to_owned());
+        Ok(())
+    }
+
+    /// Detaches a volume from a Droplet; detaching what is not attached changes nothing.
+    pub fn detach_volume(&self, account: AccountId, droplet_id: u64, volume_id: &str) {
+        let mut data = self.write();
+        if let Some(droplet) = data.owned_droplet_mut(account, droplet_id) {
+            droplet.volume_ids.retain(|v| v != volume_id);
+        }
+    }
+
+    /// The account's Droplets each volume is attached to, by volume id (ascending Droplet ids).
+    pub fn attachments(&self, account: AccountId) -> HashMap<String, Vec<u64>> {
+        let data = self.read();
+        let mut by_volume: HashMap<String, Vec<u64>> = HashMap::new();
+        for id in data.tagged_droplets(account, None) {
+            for volume in data
+                .droplets
+                .get(&id)
+                .map(|d| d.volume_ids.as_slice())
+                .unwrap_or_default()
+            {
+                by_volume.entry(volume.clone()).or_default().push(id);
+            }
+        }
+        by_volume
     }
 }
 

@@ -20,7 +20,7 @@ pub(crate) struct ActionView {
     kind: &'static str,
     started_at: Stamp,
     completed_at: Option<Stamp>,
-    resource_id: u64,
+    resource_id: Option<u64>,
     resource_type: &'static str,
     region: &'static Region,
     region_slug: &'static str,
@@ -32,11 +32,11 @@ impl ActionView {
         Self {
             id: action.id,
             status: status.as_str(),
-            kind: action.kind.as_str(),
+            kind: action.type_name(),
             started_at: Stamp(action.started_at),
             completed_at: completed_at.map(Stamp),
-            resource_id: action.droplet_id,
-            resource_type: "droplet",
+            resource_id: action.resource_id(),
+            resource_type: action.resource_type(),
             region: action.region,
             region_slug: action.region.slug,
         }

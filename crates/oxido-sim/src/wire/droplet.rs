@@ -40,7 +40,7 @@ pub(crate) fn droplet_json(d: &Droplet) -> Value {
         "next_backup_window": d.backups.then(|| next_backup_window(d)),
         "snapshot_ids": d.snapshot_ids,
         "image": image_json(d.image),
-        "volume_ids": [],
+        "volume_ids": d.volume_ids,
         "size": size_json(d.size),
         "size_slug": d.size.slug,
         "networks": networks(d),

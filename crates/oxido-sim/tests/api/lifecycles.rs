@@ -77,7 +77,7 @@ async fn volumes_attach_detach_and_grow() {
     )
     .await;
     assert_eq!(attach.status, StatusCode::ACCEPTED, "{}", attach.text);
-    assert_eq!(attach.json()["action"]["type"], "attach");
+    assert_eq!(attach.json()["action"]["type"], "attach_volume");
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
     assert_eq!(volume["volume"]["droplet_ids"], json!([DROPLET]));
     conforms("GET", "/v2/volumes/{volume_id}", &volume);

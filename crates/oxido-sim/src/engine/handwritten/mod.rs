@@ -4,8 +4,11 @@
 //! To hand-write an operation over the engine, add its `operationId` to `dispatch`;
 //! the request arrives parsed and validated in a [`Call`].
 
+mod actions;
 mod droplets;
+mod images;
 mod members;
+mod nfs;
 mod object;
 mod projects;
 mod reserved_ips;
@@ -19,7 +22,10 @@ use jiff::Timestamp;
 
 pub(crate) use self::droplets::create_droplets;
 pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
+use serde_json::Value;
+
 use super::Call;
+use crate::state::model::Family;
 use crate::wire::error::ApiError;
 
 /// Whether an item lives in a hand-written store; `None` if the engine owns the collection.
@@ -47,8 +53,21 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "inference_create_batch_file" => uploads::create_batch_file(call).map(Some),
         "volumeActions_post_byId" => volumes::action(call, volumes::Target::Path).map(Some),
         "volumeActions_post" => volumes::action(call, volumes::Target::Name).map(Some),
-        "reservedIPsActions_post" => reserved_ips::action(call, "/v2/reserved_ips").map(Some),
-        "floatingIPsAction_post" => reserved_ips::action(call, "/v2/floating_ips").map(Some),
+        "volumeActions_list" => volumes::list_actions(call),
+        "volumeActions_get" => volumes::get_action(call),
+        "volumes_delete" => volumes::delete(call),
+        "volumes_delete_byName" => volumes::delete_by_name(call).map(Some),
+        "imageActions_post" => images::action(call).map(Some),
+        "imageActions_list" => images::list_actions(call),
+        "imageActions_get" => images::get_action(call),
+        "reservedIPsActions_post" => reserved_ips::action(call, Family::ReservedIp).map(Some),
+        "reservedIPsActions_list" => reserved_ips::list_actions(call, Family::ReservedIp),
+        "reservedIPsActions_get" => reserved_ips::get_action(call, Family::ReservedIp),
+        "floatingIPsAction_post" => reserved_ips::action(call, Family::FloatingIp).map(Some),
+        "floatingIPsAction_list" => reserved_ips::list_actions(call, Family::FloatingIp),
+        "floatingIPsAction_get" => reserved_ips::get_action(call, Family::FloatingIp),
+        "reservedIPv6Actions_post" => reserved_ips::action(call, Family::ReservedIpv6).map(Some),
+        "nfs_create_action" => nfs::action(call).map(Some),
         "tags_assign_resources" => tags::tag_resources(call, true).map(Some),
         "tags_unassign_resources" => tags::tag_resources(call, false).map(Some),
         "projects_assign_resources" | "projects_assign_resources_default" => {
@@ -66,5 +85,20 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             }
             Ok(None)
         }
+    }
+}
+
+/// Puts into engine objects of `collection` (a path template) the members whose truth
+/// lives in the hand-written store, before they are answered.
+pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value]) {
+    if collection == "/v2/volumes" {
+        volumes::decorate(call, objects);
+    }
+}
+
+/// Demo objects the description's examples name beyond its parameter examples.
+pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
+    if collection_path == "/v2/volumes" {
+        volumes::seed_by_name(data);
     }
 }

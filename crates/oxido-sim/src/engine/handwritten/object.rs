@@ -1,7 +1,6 @@
 //! Helpers the hand-written operations share: changing a stored engine object,
 //! reading the body, answering with an action.
 
-use axum::response::Response;
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -28,21 +27,6 @@ pub(super) fn with_object<R>(
         .settled_mut(collection, &key)
         .ok_or_else(ApiError::not_found)?;
     change(object)
-}
-
-/// The documented action answer, carrying the requested action type.
-pub(super) fn action_answer(call: &Call<'_>, kind: &str) -> Result<Response, ApiError> {
-    let mut answer = crate::engine::catalog::template(call.op).clone();
-    if let Some(slot) = answer.pointer_mut("/action/type") {
-        *slot = Value::String(kind.to_owned());
-    }
-    if let Some(slot) = answer.pointer_mut("/action/started_at") {
-        *slot = Value::String(crate::engine::generate::now());
-    }
-    if !crate::engine::conforms(call.op, &answer) {
-        return crate::engine::static_answer(call);
-    }
-    crate::engine::answer(call.op, Some(answer))
 }
 
 pub(super) fn body_str<'a>(call: &'a Call<'_>, field: &str) -> Option<&'a str> {

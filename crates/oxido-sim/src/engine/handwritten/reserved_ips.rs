@@ -1,27 +1,80 @@
-//! Reserved (and floating) IP actions: assign and unassign.
+//! Reserved IP, floating IP and reserved IPv6 actions: assign puts the Droplet on the
+//! address, unassign takes it off; each is a real action.
+
+use std::net::IpAddr;
 
 use axum::response::Response;
 use serde_json::Value;
 
-use super::object::{action_answer, body_droplet, body_str, with_object};
+use super::actions::{self, On, region_of};
+use super::object::{body_droplet, body_str, with_object};
 use crate::engine::Call;
+use crate::state::model::Family;
 use crate::wire::droplet::droplet_json;
 use crate::wire::error::ApiError;
 
-/// POST /v2/reserved_ips/{ip}/actions (and the floating IP alias): assign puts the
-/// Droplet on the address, unassign takes it off.
-pub(super) fn action(call: &Call<'_>, collection: &str) -> Result<Response, ApiError> {
-    let kind = body_str(call, "type").unwrap_or_default().to_owned();
+/// Where a family's addresses are stored.
+fn collection(family: Family) -> &'static str {
+    match family {
+        Family::FloatingIp => "/v2/floating_ips",
+        Family::ReservedIpv6 => "/v2/reserved_ipv6",
+        _ => "/v2/reserved_ips",
+    }
+}
+
+/// The integer an action names an address by: an IPv4 address as the API does
+/// (`45.55.96.168` is 758604968); an IPv6 address by its low 48 bits.
+fn numeric(ip: &str) -> u64 {
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => u64::from(u32::from(v4)),
+        Ok(IpAddr::V6(v6)) => (u128::from(v6) & 0xffff_ffff_ffff) as u64,
+        Err(_) => 0,
+    }
+}
+
+/// POST /v2/{reserved_ips,floating_ips,reserved_ipv6}/{ip}/actions
+pub(super) fn action(call: &Call<'_>, family: Family) -> Result<Response, ApiError> {
     let ip = call.values.first().cloned().unwrap_or_default();
-    let droplet = match kind.as_str() {
-        "assign" => Some(droplet_json(&body_droplet(call)?)),
-        _ => None,
-    };
-    with_object(call, collection, &ip, |object| {
-        if let Some(map) = object.as_object_mut() {
-            map.insert("droplet".into(), droplet.unwrap_or(Value::Null));
+    let (droplet, type_name) = match body_str(call, "type").unwrap_or_default() {
+        "assign" => (droplet_json(&body_droplet(call)?), "assign_ip"),
+        "unassign" => (Value::Null, "unassign_ip"),
+        other => {
+            return Err(ApiError::unprocessable(format!(
+                "type: '{other}' is not one of assign, unassign"
+            )));
         }
-        Ok(())
+    };
+    let region = with_object(call, collection(family), &ip, |object| {
+        if let Some(map) = object.as_object_mut() {
+            map.insert("droplet".into(), droplet);
+        }
+        Ok(region_of(object).or_else(|| {
+            object
+                .get("region_slug")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        }))
     })?;
-    action_answer(call, &kind)
+    let on = On {
+        family,
+        numeric_id: numeric(&ip),
+        key: ip,
+        region,
+    };
+    let action = actions::record(call, on, type_name);
+    actions::answer_one(call, &action)
+}
+
+/// GET /v2/{reserved_ips,floating_ips}/{ip}/actions
+pub(super) fn list_actions(call: &Call<'_>, family: Family) -> Result<Option<Response>, ApiError> {
+    let ip = call.values.first().cloned().unwrap_or_default();
+    with_object(call, collection(family), &ip, |_| Ok(()))?;
+    actions::list(call, family, &ip)
+}
+
+/// GET /v2/{reserved_ips,floating_ips}/{ip}/actions/{action_id}
+pub(super) fn get_action(call: &Call<'_>, family: Family) -> Result<Option<Response>, ApiError> {
+    let ip = call.values.first().cloned().unwrap_or_default();
+    with_object(call, collection(family), &ip, |_| Ok(()))?;
+    actions::get(call, family, &ip)
 }

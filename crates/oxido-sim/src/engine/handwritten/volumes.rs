@@ -1,11 +1,23 @@
-//! Volume actions: attach, detach and resize.
+//! Volumes and their actions. Attachments live on the Droplets (`Store::attach_volume`),
+//! so a Droplet's `volume_ids` and a volume's `droplet_ids` always agree, and deleting a
+//! Droplet detaches its volumes. An attached volume cannot be deleted (409, as the API
+//! answers); resize only grows; detaching is idempotent.
+
+use std::collections::HashMap;
 
 use axum::response::Response;
+use http::StatusCode;
 use serde_json::Value;
 
-use super::object::{action_answer, body_droplet, body_str, body_u64, with_object};
+use super::actions::{self, On, region_of};
+use super::object::{body_str, body_u64, with_object};
 use crate::engine::Call;
+use crate::engine::store::AccountData;
+use crate::state::catalog;
+use crate::state::model::Family;
 use crate::wire::error::ApiError;
+
+const VOLUMES: &str = "/v2/volumes";
 
 /// Which volume a volume action names.
 #[derive(Debug, Clone, Copy)]
@@ -14,42 +26,48 @@ pub(super) enum Target {
     Name,
 }
 
-/// POST /v2/volumes/{volume_id}/actions and /v2/volumes/actions (by name): attach and
-/// detach change the volume's `droplet_ids`, resize its size (volumes only grow).
-pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiError> {
-    let kind = body_str(call, "type").unwrap_or_default().to_owned();
-    let volume = match target {
+/// The id and region of the volume a path (or the body's `volume_name`) names; 404 if none.
+fn find(call: &Call<'_>, target: Target) -> Result<(String, Option<String>), ApiError> {
+    let named = match target {
         Target::Path => call.values.first().cloned().unwrap_or_default(),
         Target::Name => body_str(call, "volume_name")
             .ok_or_else(|| ApiError::unprocessable("volume_name: is required"))?
             .to_owned(),
     };
-    // Attaching needs a real Droplet; detaching one that is not attached changes nothing.
-    let droplet = match kind.as_str() {
-        "attach" => Some(body_droplet(call)?.id),
-        "detach" => body_u64(call, "droplet_id"),
-        _ => None,
-    };
-    let size = body_u64(call, "size_gigabytes");
-    with_object(call, "/v2/volumes", &volume, |object| {
-        match (kind.as_str(), droplet) {
-            ("attach", Some(d)) => {
-                let ids = object
-                    .get_mut("droplet_ids")
-                    .and_then(Value::as_array_mut)
-                    .ok_or_else(|| ApiError::unprocessable("the volume cannot be attached"))?;
-                if !ids.iter().any(|v| v.as_u64() == Some(d)) {
-                    ids.push(Value::from(d));
-                }
-            }
-            ("detach", Some(d)) => {
-                if let Some(ids) = object.get_mut("droplet_ids").and_then(Value::as_array_mut) {
-                    ids.retain(|v| v.as_u64() != Some(d));
-                }
-            }
-            ("resize", _) => {
-                let size =
-                    size.ok_or_else(|| ApiError::unprocessable("size_gigabytes: is required"))?;
+    with_object(call, VOLUMES, &named, |object| {
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or_else(|| named.clone(), str::to_owned);
+        Ok((id, region_of(object)))
+    })
+}
+
+fn droplet_id(call: &Call<'_>) -> Result<u64, ApiError> {
+    body_u64(call, "droplet_id").ok_or_else(|| ApiError::unprocessable("droplet_id: is required"))
+}
+
+/// POST /v2/volumes/{volume_id}/actions and /v2/volumes/actions (by name).
+pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiError> {
+    let (id, region) = find(call, target)?;
+    let account = call.who.account;
+    let type_name = match body_str(call, "type").unwrap_or_default() {
+        "attach" => {
+            call.app
+                .store
+                .attach_volume(account, droplet_id(call)?, &id)?;
+            "attach_volume"
+        }
+        "detach" => {
+            call.app
+                .store
+                .detach_volume(account, droplet_id(call)?, &id);
+            "detach_volume"
+        }
+        "resize" => {
+            let size = body_u64(call, "size_gigabytes")
+                .ok_or_else(|| ApiError::unprocessable("size_gigabytes: is required"))?;
+            with_object(call, VOLUMES, &id, |object| {
                 let current = object["size_gigabytes"].as_u64().unwrap_or(0);
                 if size < current {
                     return Err(ApiError::unprocessable(format!(
@@ -57,10 +75,135 @@ pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiErr
                     )));
                 }
                 object["size_gigabytes"] = Value::from(size);
-            }
-            _ => {}
+                Ok(())
+            })?;
+            "resize_volume"
         }
-        Ok(())
-    })?;
-    action_answer(call, &kind)
+        other => {
+            return Err(ApiError::unprocessable(format!(
+                "type: '{other}' is not one of attach, detach, resize"
+            )));
+        }
+    };
+    let on = On {
+        family: Family::Volume,
+        key: id,
+        numeric_id: 0,
+        region,
+    };
+    let action = actions::record(call, on, type_name);
+    actions::answer_one(call, &action)
+}
+
+/// GET /v2/volumes/{volume_id}/actions
+pub(super) fn list_actions(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let (id, _) = find(call, Target::Path)?;
+    actions::list(call, Family::Volume, &id)
+}
+
+/// GET /v2/volumes/{volume_id}/actions/{action_id}
+pub(super) fn get_action(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let (id, _) = find(call, Target::Path)?;
+    actions::get(call, Family::Volume, &id)
+}
+
+fn refuse_if_attached(attachments: &HashMap<String, Vec<u64>>, id: &str) -> Result<(), ApiError> {
+    match attachments.get(id) {
+        Some(droplets) if !droplets.is_empty() => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!(
+                "A volume that is attached to a Droplet cannot be deleted; detach it from Droplet {} first.",
+                droplets[0]
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// DELETE /v2/volumes/{volume_id}: refused while attached, otherwise the engine deletes it.
+pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let (id, _) = find(call, Target::Path)?;
+    let attachments = call.app.store.attachments(call.who.account);
+    refuse_if_attached(&attachments, &id)?;
+    Ok(None)
+}
+
+/// DELETE /v2/volumes?name=&region=: every volume of that name (in that region) goes,
+/// unless one of them is attached.
+pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
+    let param = |name: &str| {
+        call.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let name = param("name").ok_or_else(|| ApiError::unprocessable("name: is required"))?;
+    let region = param("region");
+    crate::engine::ensure_seeded(call, &[VOLUMES]);
+    let attachments = call.app.store.attachments(call.who.account);
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts
+        .get_mut(&call.who.account)
+        .ok_or_else(ApiError::not_found)?;
+    let doomed: Vec<(String, String)> = data
+        .items(VOLUMES)
+        .map(|items| {
+            items
+                .iter()
+                .filter(|(_, v)| v.get("name").and_then(Value::as_str) == Some(name.as_str()))
+                .filter(|(_, v)| region.is_none() || region_of(v) == region)
+                .map(|(key, v)| {
+                    let id = v.get("id").and_then(Value::as_str).unwrap_or(key);
+                    (key.to_owned(), id.to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if doomed.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    for (_, id) in &doomed {
+        refuse_if_attached(&attachments, id)?;
+    }
+    for (key, _) in doomed {
+        data.remove(VOLUMES, &key);
+    }
+    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+}
+
+/// Puts the volumes' attachments from the hand-written store into their `droplet_ids`.
+pub(super) fn decorate(call: &Call<'_>, objects: &mut [Value]) {
+    let attachments = call.app.store.attachments(call.who.account);
+    for object in objects {
+        let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
+        let ids: Vec<Value> = attachments
+            .get(id)
+            .map(|d| d.iter().copied().map(Value::from).collect())
+            .unwrap_or_default();
+        if let Some(map) = object.as_object_mut()
+            && map.contains_key("droplet_ids")
+        {
+            map.insert("droplet_ids".into(), Value::Array(ids));
+        }
+    }
+}
+
+/// The delete-by-name example names a volume `example` in nyc3, beside the nyc1 one
+/// the id examples hold: the demo account has both.
+pub(super) fn seed_by_name(data: &mut AccountData) {
+    let Some(mut twin) = data
+        .items(VOLUMES)
+        .and_then(|items| items.iter().next().map(|(_, v)| v.clone()))
+    else {
+        return;
+    };
+    let id = crate::engine::generate::uuid();
+    let region = catalog::region("nyc3").and_then(|r| serde_json::to_value(r).ok());
+    if let (Some(map), Some(region)) = (twin.as_object_mut(), region) {
+        map.insert("id".into(), Value::String(id.clone()));
+        map.insert("name".into(), Value::String("example".into()));
+        map.insert("region".into(), region);
+        let _ = data.put(VOLUMES, id, twin);
+    }
 }

@@ -1,0 +1,91 @@
+//! Image actions: `transfer` copies the image to another region (it appears in the
+//! image's `regions`), `convert` turns a backup into a snapshot; each is a real action.
+
+use axum::response::Response;
+use serde_json::Value;
+
+use super::actions::{self, On};
+use super::object::{body_str, with_object};
+use crate::engine::Call;
+use crate::state::model::Family;
+use crate::wire::error::ApiError;
+
+const IMAGES: &str = "/v2/images";
+
+/// The image's integer id and first region, 404 if the account has no such image.
+fn find(call: &Call<'_>) -> Result<(String, u64, Option<String>), ApiError> {
+    let id = call.values.first().cloned().unwrap_or_default();
+    with_object(call, IMAGES, &id, |object| {
+        let numeric = object.get("id").and_then(Value::as_u64).unwrap_or(0);
+        let region = object
+            .get("regions")
+            .and_then(Value::as_array)
+            .and_then(|r| r.first())
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Ok((id.clone(), numeric, region))
+    })
+}
+
+/// POST /v2/images/{image_id}/actions
+pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, numeric, mut region) = find(call)?;
+    let type_name = match body_str(call, "type").unwrap_or_default() {
+        "transfer" => {
+            let to = body_str(call, "region")
+                .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?
+                .to_owned();
+            with_object(call, IMAGES, &key, |object| {
+                if let Some(regions) = object.get_mut("regions").and_then(Value::as_array_mut)
+                    && !regions.iter().any(|r| r.as_str() == Some(to.as_str()))
+                {
+                    regions.push(Value::String(to.clone()));
+                }
+                Ok(())
+            })?;
+            region = Some(to);
+            "transfer"
+        }
+        "convert" => {
+            with_object(call, IMAGES, &key, |object| {
+                match object.get("type").and_then(Value::as_str) {
+                    Some("backup") => {
+                        object["type"] = Value::String("snapshot".into());
+                        Ok(())
+                    }
+                    Some("snapshot") => Ok(()),
+                    other => Err(ApiError::unprocessable(format!(
+                        "type: only a backup can be converted to a snapshot (this image is {})",
+                        other.unwrap_or("untyped")
+                    ))),
+                }
+            })?;
+            "convert"
+        }
+        other => {
+            return Err(ApiError::unprocessable(format!(
+                "type: '{other}' is not one of convert, transfer"
+            )));
+        }
+    };
+    let on = On {
+        family: Family::Image,
+        key,
+        numeric_id: numeric,
+        region,
+    };
+    let action = actions::record(call, on, type_name);
+    actions::answer_one(call, &action)
+}
+
+/// GET /v2/images/{image_id}/actions
+pub(super) fn list_actions(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let (key, _, _) = find(call)?;
+    actions::list(call, Family::Image, &key)
+}
+
+/// GET /v2/images/{image_id}/actions/{action_id}
+pub(super) fn get_action(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let (key, _, _) = find(call)?;
+    actions::get(call, Family::Image, &key)
+}
