@@ -209,7 +209,10 @@ async fn ip_actions_of_every_family_are_real_actions() {
     assert_eq!(v4["type"], "assign_ip");
     assert_eq!(v4["resource_type"], "reserved_ip");
     // The address as a 32-bit integer, as the API numbers IPv4 resources.
-    assert_eq!(v4["resource_id"], (45u64 << 24) + (55 << 16) + (96 << 8) + 47);
+    assert_eq!(
+        v4["resource_id"],
+        (45u64 << 24) + (55 << 16) + (96 << 8) + 47
+    );
     let id = v4["id"].as_u64().expect("id");
     assert_eq!(wait_action(&sim, id, PATIENCE).await["status"], "completed");
     let listed = get(&sim, "/v2/reserved_ips/45.55.96.47/actions")
@@ -312,5 +315,82 @@ async fn resource_action_history_is_bounded_per_account() {
     assert_eq!(
         get(&sim, &format!("/v2/actions/{}", ids[4])).await.status,
         StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn volume_snapshots_list_per_volume_and_with_every_snapshot() {
+    let sim = sim(0).await;
+    let path = format!("/v2/volumes/{VOLUME}/snapshots");
+    let before = get(&sim, &path).await.json();
+    assert_eq!(before["meta"]["total"], 0, "{before}");
+    let made = send(
+        &sim,
+        Method::POST,
+        &path,
+        json!({"name": "nightly", "tags": ["db"]}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let made = made.json();
+    conforms("POST", "/v2/volumes/{volume_id}/snapshots", &made);
+    let snapshot = &made["snapshot"];
+    assert_eq!(snapshot["resource_id"], VOLUME);
+    assert_eq!(snapshot["resource_type"], "volume");
+    assert_eq!(snapshot["name"], "nightly");
+    let id = snapshot["id"].as_str().expect("id").to_owned();
+
+    let listed = get(&sim, &path).await.json();
+    conforms("GET", "/v2/volumes/{volume_id}/snapshots", &listed);
+    assert_eq!(listed["meta"]["total"], 1);
+    assert_eq!(listed["snapshots"][0]["id"], id.as_str());
+    let everywhere = get(&sim, "/v2/snapshots?resource_type=volume&per_page=200")
+        .await
+        .json();
+    conforms("GET", "/v2/snapshots", &everywhere);
+    let ids: Vec<&str> = everywhere["snapshots"]
+        .as_array()
+        .expect("snapshots")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(ids.contains(&id.as_str()), "{everywhere}");
+    let one = get(&sim, &format!("/v2/volumes/snapshots/{id}")).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.text);
+    assert_eq!(one.json()["snapshot"]["name"], "nightly");
+    // Another volume's list does not show it.
+    let other = send(
+        &sim,
+        Method::POST,
+        "/v2/volumes",
+        json!({"name": "other", "size_gigabytes": 10, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text);
+    let other_id = other.json()["volume"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let theirs = get(&sim, &format!("/v2/volumes/{other_id}/snapshots"))
+        .await
+        .json();
+    assert_eq!(theirs["meta"]["total"], 0, "{theirs}");
+
+    let gone = delete(&sim, &format!("/v2/volumes/snapshots/{id}")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    assert_eq!(get(&sim, &path).await.json()["meta"]["total"], 0);
+    assert_eq!(
+        get(&sim, &format!("/v2/snapshots/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // An unknown volume has no snapshot list.
+    assert_eq!(
+        get(
+            &sim,
+            "/v2/volumes/00000000-0000-4000-8000-000000000000/snapshots"
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
     );
 }

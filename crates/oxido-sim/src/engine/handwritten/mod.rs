@@ -15,6 +15,7 @@ mod reserved_ips;
 mod setters;
 mod tags;
 mod uploads;
+mod volume_snapshots;
 mod volumes;
 
 use axum::response::Response;
@@ -57,6 +58,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "volumeActions_get" => volumes::get_action(call),
         "volumes_delete" => volumes::delete(call),
         "volumes_delete_byName" => volumes::delete_by_name(call).map(Some),
+        "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
+        "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
+        "volumeSnapshots_get_byId" => volume_snapshots::get(call),
+        "volumeSnapshots_delete_byId" => volume_snapshots::delete(call),
         "imageActions_post" => images::action(call).map(Some),
         "imageActions_list" => images::list_actions(call),
         "imageActions_get" => images::get_action(call),

@@ -1,0 +1,159 @@
+//! Volume snapshots: made from a volume, kept with every other snapshot under
+//! `/v2/snapshots` (so they list there and by id), listed per volume, read and
+//! deleted through `/v2/volumes/snapshots/{id}` too. A snapshot outlives its volume.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use super::actions::region_of;
+use super::object::{body_str, with_object};
+use crate::engine::catalog::{list_member, template};
+use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
+use crate::wire::error::ApiError;
+use crate::wire::page::{ListQuery, PageInfo};
+
+const SNAPSHOTS: &str = "/v2/snapshots";
+
+fn of_volume(snapshot: &Value, volume: &str) -> bool {
+    snapshot.get("resource_type").and_then(Value::as_str) == Some("volume")
+        && snapshot.get("resource_id").and_then(Value::as_str) == Some(volume)
+}
+
+/// The volume the path names: its id, region and size; 404 if none.
+fn volume(call: &Call<'_>) -> Result<(String, Option<String>, u64), ApiError> {
+    let named = call.values.first().cloned().unwrap_or_default();
+    with_object(call, "/v2/volumes", &named, |object| {
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or_else(|| named.clone(), str::to_owned);
+        let size = object
+            .get("size_gigabytes")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        Ok((id, region_of(object), size))
+    })
+}
+
+/// POST /v2/volumes/{volume_id}/snapshots
+pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (volume, region, size) = volume(call)?;
+    let name =
+        body_str(call, "name").ok_or_else(|| ApiError::unprocessable("name: is required"))?;
+    let tags = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("tags"))
+        .cloned()
+        .unwrap_or_else(|| json!([]));
+    let documented = template(call.op);
+    let mut snapshot = documented
+        .get("snapshot")
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let id = generate::uuid();
+    if let Some(map) = snapshot.as_object_mut() {
+        map.insert("id".into(), Value::String(id.clone()));
+        map.insert("name".into(), Value::String(name.to_owned()));
+        map.insert("created_at".into(), Value::String(generate::now()));
+        map.insert(
+            "regions".into(),
+            json!(region.into_iter().collect::<Vec<_>>()),
+        );
+        map.insert("resource_id".into(), Value::String(volume));
+        map.insert("resource_type".into(), Value::String("volume".into()));
+        map.insert("min_disk_size".into(), Value::from(size));
+        // A new volume's snapshot holds no data yet.
+        map.insert("size_gigabytes".into(), Value::from(0));
+        map.insert("tags".into(), tags);
+    }
+    let answer_value = json!({ "snapshot": snapshot });
+    if !conforms(call.op, &answer_value) {
+        return Err(ApiError::unprocessable("tags: not a list of tag names"));
+    }
+    ensure_seeded(call, &[SNAPSHOTS]);
+    {
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        data.put(SNAPSHOTS, id, snapshot)
+            .map_err(|why| ApiError::unprocessable(format!("snapshot: {why}")))?;
+    }
+    answer(call.op, Some(answer_value))
+}
+
+/// GET /v2/volumes/{volume_id}/snapshots: the volume's snapshots, oldest first.
+pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (volume, _, _) = volume(call)?;
+    let query = ListQuery::parse(call.raw_query.as_deref())?;
+    ensure_seeded(call, &[SNAPSHOTS]);
+    let accounts = call.app.engine.store.read();
+    let all: Vec<Value> = accounts
+        .get(&call.who.account)
+        .and_then(|d| d.items(SNAPSHOTS))
+        .map(|items| {
+            items
+                .iter()
+                .filter(|(_, s)| of_volume(s, &volume))
+                .map(|(_, s)| s.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    drop(accounts);
+    let total = all.len();
+    let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
+        .unwrap_or(usize::MAX);
+    let page: Vec<Value> = all
+        .into_iter()
+        .skip(skip)
+        .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
+        .collect();
+    let documented = template(call.op);
+    let member = list_member(&documented).unwrap_or("snapshots").to_owned();
+    let info = PageInfo::new(&call.origin, &call.path, &query, total);
+    let mut out = Map::new();
+    out.insert(member, Value::Array(page));
+    out.insert("links".into(), info.links);
+    out.insert("meta".into(), json!({ "total": total }));
+    let out = Value::Object(out);
+    if !conforms(call.op, &out) {
+        return crate::engine::static_answer(call);
+    }
+    answer(call.op, Some(out))
+}
+
+/// GET /v2/volumes/snapshots/{snapshot_id}: reads a volume snapshot made here; `None` leaves the documented ones to the engine.
+pub(super) fn get(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let id = call.values.first().cloned().unwrap_or_default();
+    let accounts = call.app.engine.store.read();
+    let found = accounts
+        .get(&call.who.account)
+        .and_then(|d| d.items(SNAPSHOTS))
+        .and_then(|items| items.get(&id))
+        .filter(|s| s.get("resource_type").and_then(Value::as_str) == Some("volume"))
+        .cloned();
+    drop(accounts);
+    match found {
+        Some(snapshot) => answer(call.op, Some(json!({ "snapshot": snapshot }))).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// DELETE /v2/volumes/snapshots/{snapshot_id}: a volume snapshot made here goes from
+/// every list; `None` leaves the documented ones to the engine.
+pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let id = call.values.first().cloned().unwrap_or_default();
+    let mut accounts = call.app.engine.store.write();
+    let Some(data) = accounts.get_mut(&call.who.account) else {
+        return Ok(None);
+    };
+    let is_volume_snapshot = data
+        .items(SNAPSHOTS)
+        .and_then(|items| items.get(&id))
+        .is_some_and(|s| s.get("resource_type").and_then(Value::as_str) == Some("volume"));
+    if !is_volume_snapshot {
+        return Ok(None);
+    }
+    data.remove(SNAPSHOTS, &id);
+    Ok(Some(crate::engine::empty(StatusCode::NO_CONTENT)))
+}
