@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 use crate::auth::PRIMARY_ACCOUNT;
 use crate::state::catalog::{self, Image, Region, Size};
+use crate::state::images::{DropletImage, ImageKind};
 use crate::state::model::{
     Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Outcome, Subject,
 };
@@ -134,7 +135,22 @@ fn demo(data: &mut Data) {
         },
     ];
     for d in &droplets {
-        data.push_droplet(droplet(d));
+        let made = droplet(d);
+        // The seeded images were made a day after their Droplet.
+        let day_later = made
+            .created_at
+            .checked_add(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(made.created_at);
+        for (ids, kind) in [
+            (d.backup_ids, ImageKind::Backup),
+            (d.snapshot_ids, ImageKind::Snapshot),
+        ] {
+            for id in ids {
+                data.images
+                    .insert(*id, DropletImage::of(&made, *id, kind, day_later));
+            }
+        }
+        data.push_droplet(made);
     }
     // (id, droplet, type, started, completed): the first is the reference page's example.
     let history: [(u64, u64, ActionKind, &str, &str); 9] = [

@@ -203,3 +203,57 @@ async fn an_image_transfer_is_an_action_of_the_image_and_reaches_the_new_region(
         "{regions}"
     );
 }
+
+#[tokio::test]
+async fn a_droplet_snapshot_taken_through_the_sdk_lists_with_its_droplet() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let action = client
+        .droplet_actions()
+        .post(
+            DROPLET,
+            oxido::DropletAction::Snapshot {
+                name: Some("sdk-made".into()),
+            },
+        )
+        .await
+        .expect("snapshot accepted");
+    client
+        .droplet_actions()
+        .wait(DROPLET, action.id)
+        .poll_interval(Duration::from_millis(20), Duration::from_millis(100))
+        .timeout(PATIENCE)
+        .await
+        .expect("the snapshot completes");
+    let snapshots = client
+        .droplets()
+        .list_snapshots(DROPLET)
+        .send()
+        .await
+        .expect("snapshots");
+    let names: Vec<&str> = snapshots.items.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[1], "sdk-made");
+    let droplet = client.droplets().get(DROPLET).await.expect("droplet");
+    assert_eq!(droplet.snapshot_ids.last(), Some(&snapshots.items[1].id));
+    let backups = client
+        .droplets()
+        .list_backups(DROPLET)
+        .send()
+        .await
+        .expect("backups");
+    assert_eq!(backups.items.len(), 1);
+    let kernels = client
+        .droplets()
+        .list_kernels(DROPLET)
+        .send()
+        .await
+        .expect("kernels");
+    assert_eq!(kernels.items.len(), 3);
+    let neighbors = client
+        .droplets()
+        .list_neighbors(DROPLET)
+        .await
+        .expect("neighbors");
+    assert!(neighbors.is_empty(), "no other demo Droplet is in nyc3");
+}

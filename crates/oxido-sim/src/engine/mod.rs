@@ -526,7 +526,7 @@ fn answer_value(op: usize, value: Value) -> Result<Response, ApiError> {
 }
 
 /// A list filter: a query parameter naming a string member (or a list of strings) of the item.
-fn keeps(item: &Value, key: &str, value: &str) -> bool {
+pub(crate) fn keeps(item: &Value, key: &str, value: &str) -> bool {
     match item.get(key) {
         Some(Value::String(s)) => s == value,
         Some(Value::Array(a)) if a.iter().all(Value::is_string) => {

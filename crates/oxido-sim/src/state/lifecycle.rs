@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use super::images::{DropletImage, ImageKind, Images};
 use super::model::{Action, ActionStatus, Droplet, DropletStatus, Effect, Pending};
 
 /// Applies the droplet's pending action if it has finished by `now`.
@@ -15,14 +16,15 @@ pub(crate) fn settle(
     actions: &HashMap<u64, Action>,
     now: Timestamp,
     next_image_id: &mut u64,
+    images: &mut Images,
 ) {
     let Some(pending) = &droplet.pending else {
         return;
     };
-    let status = match actions.get(&pending.action_id) {
-        Some(action) => action.status_at(now).0,
+    let (status, at) = match actions.get(&pending.action_id) {
+        Some(action) => action.status_at(now),
         // The action record is gone (store reset mid-flight); release the droplet.
-        None => ActionStatus::Errored,
+        None => (ActionStatus::Errored, None),
     };
     if status == ActionStatus::InProgress {
         return;
@@ -31,7 +33,7 @@ pub(crate) fn settle(
         return;
     };
     if status == ActionStatus::Completed {
-        apply(droplet, effect, next_image_id);
+        apply(droplet, effect, next_image_id, images, at.unwrap_or(now));
     }
 }
 
@@ -58,7 +60,13 @@ pub(crate) fn is_busy(droplet: &Droplet, actions: &HashMap<u64, Action>, now: Ti
     })
 }
 
-fn apply(droplet: &mut Droplet, effect: Effect, next_image_id: &mut u64) {
+fn apply(
+    droplet: &mut Droplet,
+    effect: Effect,
+    next_image_id: &mut u64,
+    images: &mut Images,
+    at: Timestamp,
+) {
     match effect {
         Effect::Activate => droplet.status = DropletStatus::Active,
         Effect::PowerOff => droplet.status = DropletStatus::Off,
@@ -69,9 +77,15 @@ fn apply(droplet: &mut Droplet, effect: Effect, next_image_id: &mut u64) {
                 droplet.disk = size.disk;
             }
         }
-        Effect::Snapshot => {
-            droplet.snapshot_ids.push(*next_image_id);
+        Effect::Snapshot(name) => {
+            let id = *next_image_id;
             *next_image_id += 1;
+            droplet.snapshot_ids.push(id);
+            let mut image = DropletImage::of(droplet, id, ImageKind::Snapshot, at);
+            if let Some(name) = name {
+                image.name = name;
+            }
+            images.insert(id, image);
         }
         Effect::EnableBackups(policy) => {
             droplet.backups = true;

@@ -260,8 +260,12 @@ pub(crate) enum Effect {
     Activate,
     PowerOff,
     Rename(String),
-    Resize { size: &'static Size, disk: bool },
-    Snapshot,
+    Resize {
+        size: &'static Size,
+        disk: bool,
+    },
+    /// With the name the client gave, if any.
+    Snapshot(Option<String>),
     EnableBackups(Option<BackupPolicy>),
     DisableBackups,
     ChangeBackupPolicy(BackupPolicy),

@@ -10,6 +10,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::catalog::{Image, Region, Size};
+use super::images::{ImageKind, Images};
 use super::lifecycle::{is_busy, needs_settling, settle};
 use super::model::{
     AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
@@ -90,6 +91,8 @@ pub(crate) struct Data {
     resource_actions: HashMap<ResourceKey, VecDeque<u64>>,
     /// The resource each non-Droplet action belongs to (for eviction).
     action_resource: HashMap<u64, ResourceKey>,
+    /// Droplet snapshots and backups, by id.
+    pub images: Images,
     pub next_droplet_id: u64,
     pub next_action_id: u64,
     pub next_image_id: u64,
@@ -106,6 +109,7 @@ impl Data {
             accounts: HashMap::new(),
             resource_actions: HashMap::new(),
             action_resource: HashMap::new(),
+            images: Images::new(),
             next_droplet_id: 3_200_000,
             next_action_id: 1_900_000_000,
             next_image_id: 140_000_000,
@@ -205,7 +209,7 @@ impl Data {
     }
 
     /// The account's droplet ids (ascending), only those carrying `tag` if given.
-    fn tagged_droplets(&self, account: AccountId, tag: Option<&str>) -> Vec<u64> {
+    pub(super) fn tagged_droplets(&self, account: AccountId, tag: Option<&str>) -> Vec<u64> {
         let Some(index) = self.accounts.get(&account) else {
             return Vec::new();
         };
@@ -223,15 +227,16 @@ impl Data {
             .collect()
     }
 
-    fn settle_droplet(&mut self, id: u64, now: Timestamp) {
+    pub(super) fn settle_droplet(&mut self, id: u64, now: Timestamp) {
         let Data {
             droplets,
             actions,
             next_image_id,
+            images,
             ..
         } = self;
         if let Some(droplet) = droplets.get_mut(&id) {
-            settle(droplet, actions, now, next_image_id);
+            settle(droplet, actions, now, next_image_id, images);
         }
     }
 }
@@ -267,11 +272,11 @@ impl Store {
 
     // A panic while holding the lock cannot leave `Data` half-updated in a way that
     // matters more than stopping service, so a poisoned lock is simply reused.
-    fn read(&self) -> RwLockReadGuard<'_, Data> {
+    pub(super) fn read(&self) -> RwLockReadGuard<'_, Data> {
         self.data.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, Data> {
+    pub(super) fn write(&self) -> RwLockWriteGuard<'_, Data> {
         self.data.write().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -495,6 +500,9 @@ impl Store {
         if let Some(index) = data.accounts.get_mut(&account) {
             index.droplets.remove(&id);
         }
+        // Backups go with their Droplet; snapshots stay.
+        data.images
+            .retain(|_, i| i.droplet_id != id || i.kind == ImageKind::Snapshot);
         true
     }
 
@@ -751,7 +759,7 @@ fn check_startable(
     if is_busy(droplet, actions, now) {
         return Err(ApiError::pending_event());
     }
-    if matches!(request.effect, Effect::Snapshot) {
+    if matches!(request.effect, Effect::Snapshot(_)) {
         limits::room_for_one("snapshots on this droplet", droplet.snapshot_ids.len())?;
     }
     if let Effect::Resize { size, .. } = &request.effect {

@@ -70,8 +70,11 @@ pub(crate) fn parse(body: &Map<String, Value>, target: Target) -> Result<ActionR
         ActionKind::ChangeKernel => Effect::ChangeKernel(req_id(body, "kernel")?),
         ActionKind::EnableIpv6 => Effect::EnableIpv6,
         ActionKind::Snapshot => {
-            opt_str(body, "name")?;
-            Effect::Snapshot
+            let name = opt_str(body, "name")?;
+            if let Some(name) = name {
+                crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
+            }
+            Effect::Snapshot(name.map(str::to_owned))
         }
     };
     Ok(ActionRequest { kind, effect })

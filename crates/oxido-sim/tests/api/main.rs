@@ -5,6 +5,7 @@ mod auth;
 mod binary;
 mod common;
 mod concurrency;
+mod droplet_images;
 mod engine;
 mod errors;
 mod every_operation;

@@ -5,9 +5,11 @@
 //! the request arrives parsed and validated in a [`Call`].
 
 mod actions;
+mod droplet_images;
 mod droplets;
 mod images;
 mod members;
+mod neighbors;
 mod nfs;
 mod object;
 mod projects;
@@ -26,6 +28,7 @@ pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
 use serde_json::Value;
 
 use super::Call;
+use crate::state::images::ImageKind;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
 
@@ -58,6 +61,21 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "volumeActions_get" => volumes::get_action(call),
         "volumes_delete" => volumes::delete(call),
         "volumes_delete_byName" => volumes::delete_by_name(call).map(Some),
+        "droplets_list_snapshots" => {
+            droplet_images::list_for_droplet(call, ImageKind::Snapshot).map(Some)
+        }
+        "droplets_list_backups" => {
+            droplet_images::list_for_droplet(call, ImageKind::Backup).map(Some)
+        }
+        "droplets_list_kernels" => neighbors::kernels(call).map(Some),
+        "droplets_list_neighbors" => neighbors::list(call).map(Some),
+        "droplets_list_neighborsIds" => neighbors::ids(call).map(Some),
+        "snapshots_list" => droplet_images::list_snapshots(call).map(Some),
+        "snapshots_get" => droplet_images::get_snapshot(call),
+        "snapshots_delete" => droplet_images::delete(call, Some(ImageKind::Snapshot)),
+        "images_list" => droplet_images::list_images(call).map(Some),
+        "images_get" => droplet_images::get_image(call),
+        "images_delete" => droplet_images::delete(call, None),
         "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
         "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
         "volumeSnapshots_get_byId" => volume_snapshots::get(call),

@@ -46,3 +46,30 @@ pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
         .droplet(call.who.account, id, Timestamp::now())
         .ok_or_else(|| ApiError::unprocessable(format!("droplet_id: no Droplet {id}")))
 }
+
+/// Answers one page of `all` as the operation's list (`member`, `links`, `meta`);
+/// the documented list if the page would not conform.
+pub(super) fn page(call: &Call<'_>, all: Vec<Value>) -> Result<axum::response::Response, ApiError> {
+    use crate::engine::catalog::{list_member, template};
+    let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
+    let total = all.len();
+    let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
+        .unwrap_or(usize::MAX);
+    let items: Vec<Value> = all
+        .into_iter()
+        .skip(skip)
+        .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
+        .collect();
+    let documented = template(call.op);
+    let member = list_member(&documented).unwrap_or("items").to_owned();
+    let info = crate::wire::page::PageInfo::new(&call.origin, &call.path, &query, total);
+    let mut out = serde_json::Map::new();
+    out.insert(member, Value::Array(items));
+    out.insert("links".into(), info.links);
+    out.insert("meta".into(), serde_json::json!({ "total": total }));
+    let out = Value::Object(out);
+    if !crate::engine::conforms(call.op, &out) {
+        return crate::engine::static_answer(call);
+    }
+    crate::engine::answer(call.op, Some(out))
+}

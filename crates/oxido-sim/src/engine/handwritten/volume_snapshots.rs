@@ -7,11 +7,10 @@ use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::actions::region_of;
-use super::object::{body_str, with_object};
-use crate::engine::catalog::{list_member, template};
+use super::object::{body_str, page, with_object};
+use crate::engine::catalog::template;
 use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
 use crate::wire::error::ApiError;
-use crate::wire::page::{ListQuery, PageInfo};
 
 const SNAPSHOTS: &str = "/v2/snapshots";
 
@@ -85,7 +84,6 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 /// GET /v2/volumes/{volume_id}/snapshots: the volume's snapshots, oldest first.
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let (volume, _, _) = volume(call)?;
-    let query = ListQuery::parse(call.raw_query.as_deref())?;
     ensure_seeded(call, &[SNAPSHOTS]);
     let accounts = call.app.engine.store.read();
     let all: Vec<Value> = accounts
@@ -100,26 +98,7 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
         })
         .unwrap_or_default();
     drop(accounts);
-    let total = all.len();
-    let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
-        .unwrap_or(usize::MAX);
-    let page: Vec<Value> = all
-        .into_iter()
-        .skip(skip)
-        .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
-        .collect();
-    let documented = template(call.op);
-    let member = list_member(&documented).unwrap_or("snapshots").to_owned();
-    let info = PageInfo::new(&call.origin, &call.path, &query, total);
-    let mut out = Map::new();
-    out.insert(member, Value::Array(page));
-    out.insert("links".into(), info.links);
-    out.insert("meta".into(), json!({ "total": total }));
-    let out = Value::Object(out);
-    if !conforms(call.op, &out) {
-        return crate::engine::static_answer(call);
-    }
-    answer(call.op, Some(out))
+    page(call, all)
 }
 
 /// GET /v2/volumes/snapshots/{snapshot_id}: reads a volume snapshot made here; `None` leaves the documented ones to the engine.

@@ -1,0 +1,180 @@
+//! Droplet snapshots and backups from the hand-written store: listed per Droplet,
+//! and beside the engine's own objects under `/v2/snapshots` and `/v2/images` (read
+//! and deleted by id there too). A snapshot action's image appears once it completes.
+
+use axum::response::Response;
+use http::StatusCode;
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::object::page;
+use crate::engine::{Call, answer, ensure_seeded, keeps};
+use crate::state::images::{DropletImage, ImageKind};
+use crate::wire::Stamp;
+use crate::wire::error::ApiError;
+
+/// As a Droplet's snapshot and backup lists show an image.
+fn listed(i: &DropletImage) -> Value {
+    json!({
+        "id": i.id,
+        "name": i.name,
+        "distribution": i.distribution,
+        "slug": null,
+        "public": false,
+        "regions": [i.region.slug],
+        "created_at": Stamp(i.created_at).to_string(),
+        "min_disk_size": i.min_disk_size,
+        "size_gigabytes": i.size_gigabytes,
+        "type": i.kind.as_str(),
+    })
+}
+
+/// As `/v2/snapshots` shows a Droplet snapshot.
+fn as_snapshot(i: &DropletImage) -> Value {
+    json!({
+        "id": i.id.to_string(),
+        "name": i.name,
+        "created_at": Stamp(i.created_at).to_string(),
+        "regions": [i.region.slug],
+        "resource_id": i.droplet_id.to_string(),
+        "resource_type": "droplet",
+        "min_disk_size": i.min_disk_size,
+        "size_gigabytes": i.size_gigabytes,
+        "tags": [],
+    })
+}
+
+/// As `/v2/images` shows a Droplet image.
+fn as_image(i: &DropletImage) -> Value {
+    let mut image = listed(i);
+    if let Some(map) = image.as_object_mut() {
+        for (k, v) in [
+            ("description", json!("")),
+            ("tags", json!([])),
+            ("status", json!("available")),
+            ("error_message", json!("")),
+        ] {
+            map.insert(k.into(), v);
+        }
+    }
+    image
+}
+
+fn query<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
+    call.query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// GET /v2/droplets/{droplet_id}/snapshots and /backups
+pub(super) fn list_for_droplet(call: &Call<'_>, kind: ImageKind) -> Result<Response, ApiError> {
+    let droplet = call
+        .values
+        .first()
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(ApiError::not_found)?;
+    let images = call
+        .app
+        .store
+        .droplet_images(call.who.account, droplet, kind, Timestamp::now())
+        .ok_or_else(ApiError::not_found)?;
+    page(call, images.iter().map(listed).collect())
+}
+
+/// The engine's stored objects of `collection` that pass the request's filters.
+fn engine_items(call: &Call<'_>, collection: &str) -> Vec<Value> {
+    ensure_seeded(call, &[collection]);
+    let filters: Vec<&(String, String)> = call
+        .query
+        .iter()
+        .filter(|(k, _)| k != "page" && k != "per_page")
+        .collect();
+    let accounts = call.app.engine.store.read();
+    accounts
+        .get(&call.who.account)
+        .and_then(|d| {
+            let items = d.items(collection)?;
+            Some(
+                items
+                    .iter()
+                    .filter(|(_, v)| filters.iter().all(|(k, q)| keeps(v, k, q)))
+                    .map(|(key, v)| d.rendered(collection, key, v))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// GET /v2/snapshots: the engine's snapshots, then the Droplets' own.
+pub(super) fn list_snapshots(call: &Call<'_>) -> Result<Response, ApiError> {
+    let mut all = engine_items(call, "/v2/snapshots");
+    if query(call, "resource_type").is_none_or(|t| t == "droplet") {
+        all.extend(
+            call.app
+                .store
+                .account_images(call.who.account, Timestamp::now())
+                .iter()
+                .filter(|i| i.kind == ImageKind::Snapshot)
+                .map(as_snapshot),
+        );
+    }
+    page(call, all)
+}
+
+/// GET /v2/images: the engine's images, then the Droplets' snapshots and backups
+/// (private, untagged, neither distribution nor application images).
+pub(super) fn list_images(call: &Call<'_>) -> Result<Response, ApiError> {
+    let mut all = engine_items(call, "/v2/images");
+    let ours = query(call, "type").is_none()
+        && query(call, "tag_name").is_none()
+        && query(call, "private") != Some("false");
+    if ours {
+        all.extend(
+            call.app
+                .store
+                .account_images(call.who.account, Timestamp::now())
+                .iter()
+                .map(as_image),
+        );
+    }
+    page(call, all)
+}
+
+/// The Droplet image a path's first id names, if it is one.
+fn named(call: &Call<'_>, kind: Option<ImageKind>) -> Option<DropletImage> {
+    let id = call.values.first()?.parse::<u64>().ok()?;
+    call.app
+        .store
+        .image(call.who.account, id, Timestamp::now())
+        .filter(|i| kind.is_none_or(|k| i.kind == k))
+}
+
+/// GET /v2/snapshots/{snapshot_id}: a Droplet snapshot; `None` leaves the rest to the engine.
+pub(super) fn get_snapshot(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    match named(call, Some(ImageKind::Snapshot)) {
+        Some(i) => answer(call.op, Some(json!({ "snapshot": as_snapshot(&i) }))).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// GET /v2/images/{image_id}: a Droplet image; `None` leaves the rest to the engine.
+pub(super) fn get_image(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    match named(call, None) {
+        Some(i) => answer(call.op, Some(json!({ "image": as_image(&i) }))).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// DELETE /v2/snapshots/{id} and /v2/images/{id} of a Droplet image.
+pub(super) fn delete(
+    call: &Call<'_>,
+    kind: Option<ImageKind>,
+) -> Result<Option<Response>, ApiError> {
+    match named(call, kind) {
+        Some(i) if call.app.store.delete_image(call.who.account, i.id) => {
+            Ok(Some(crate::engine::empty(StatusCode::NO_CONTENT)))
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,180 @@
+//! Images a Droplet makes of itself: snapshots (kept after the Droplet is deleted, as
+//! the API keeps them) and backups (deleted with it).
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::catalog::Region;
+use super::lifecycle::needs_settling;
+use super::model::{AccountId, Droplet};
+use super::store::Store;
+
+/// Which kind of Droplet image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImageKind {
+    Snapshot,
+    Backup,
+}
+
+impl ImageKind {
+    /// The image's wire `type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Snapshot => "snapshot",
+            Self::Backup => "backup",
+        }
+    }
+}
+
+/// One snapshot or backup of a Droplet.
+#[derive(Debug, Clone)]
+pub(crate) struct DropletImage {
+    pub id: u64,
+    pub account: AccountId,
+    pub droplet_id: u64,
+    pub name: String,
+    pub kind: ImageKind,
+    pub created_at: Timestamp,
+    pub region: &'static Region,
+    pub min_disk_size: u32,
+    /// What the image holds: a fixed share of the disk, as a fresh system uses.
+    pub size_gigabytes: f64,
+    pub distribution: &'static str,
+}
+
+impl DropletImage {
+    /// An image of `droplet` as it is at `at`, named as the API names unnamed ones.
+    pub fn of(droplet: &Droplet, id: u64, kind: ImageKind, at: Timestamp) -> Self {
+        let name = match kind {
+            ImageKind::Snapshot => format!("{}-{}", droplet.name, at.as_millisecond()),
+            ImageKind::Backup => format!("{} {}", droplet.name, at.strftime("%Y-%m-%d")),
+        };
+        Self {
+            id,
+            account: droplet.account,
+            droplet_id: droplet.id,
+            name,
+            kind,
+            created_at: at,
+            region: droplet.region,
+            min_disk_size: droplet.disk,
+            size_gigabytes: 2.34,
+            distribution: droplet.image.distribution,
+        }
+    }
+}
+
+/// Every account's Droplet images by id (ids grow, so this is creation order).
+pub(crate) type Images = BTreeMap<u64, DropletImage>;
+
+impl Store {
+    /// Applies every finished action of the account's Droplets (so their snapshots exist).
+    fn settle_account(&self, account: AccountId, now: Timestamp) {
+        let ids = {
+            let data = self.read();
+            let ids = data.tagged_droplets(account, None);
+            let due = ids.iter().any(|id| {
+                data.droplets
+                    .get(id)
+                    .is_some_and(|d| needs_settling(d, &data.actions, now))
+            });
+            if !due {
+                return;
+            }
+            ids
+        };
+        let mut data = self.write();
+        for id in ids {
+            data.settle_droplet(id, now);
+        }
+    }
+
+    /// One Droplet's snapshots or backups, oldest first; `None` if there is no such Droplet.
+    pub fn droplet_images(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        kind: ImageKind,
+        now: Timestamp,
+    ) -> Option<Vec<DropletImage>> {
+        self.droplet(account, droplet_id, now)?;
+        let data = self.read();
+        Some(
+            data.images
+                .values()
+                .filter(|i| i.account == account && i.droplet_id == droplet_id && i.kind == kind)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Every Droplet image of the account, oldest first.
+    pub fn account_images(&self, account: AccountId, now: Timestamp) -> Vec<DropletImage> {
+        self.settle_account(account, now);
+        let data = self.read();
+        data.images
+            .values()
+            .filter(|i| i.account == account)
+            .cloned()
+            .collect()
+    }
+
+    /// One Droplet image of the account.
+    pub fn image(&self, account: AccountId, id: u64, now: Timestamp) -> Option<DropletImage> {
+        self.settle_account(account, now);
+        self.read()
+            .images
+            .get(&id)
+            .filter(|i| i.account == account)
+            .cloned()
+    }
+
+    /// Deletes a Droplet image (it leaves its Droplet's `snapshot_ids` or `backup_ids`).
+    pub fn delete_image(&self, account: AccountId, id: u64) -> bool {
+        let mut data = self.write();
+        let Some(image) = data.images.get(&id).filter(|i| i.account == account) else {
+            return false;
+        };
+        let droplet = image.droplet_id;
+        data.images.remove(&id);
+        if let Some(d) = data.droplets.get_mut(&droplet) {
+            d.snapshot_ids.retain(|x| *x != id);
+            d.backup_ids.retain(|x| *x != id);
+        }
+        true
+    }
+
+    /// The account's other Droplets on the same host as `droplet_id` (the emulator
+    /// puts each region's Droplets on one host); `None` if there is no such Droplet.
+    pub fn neighbors(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        now: Timestamp,
+    ) -> Option<Vec<Droplet>> {
+        let me = self.droplet(account, droplet_id, now)?;
+        let data = self.read();
+        Some(
+            data.tagged_droplets(account, None)
+                .into_iter()
+                .filter(|id| *id != droplet_id)
+                .filter_map(|id| data.droplets.get(&id))
+                .filter(|d| d.region.slug == me.region.slug)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Groups of the account's Droplet ids that share a host (only groups of two or more).
+    pub fn neighbor_groups(&self, account: AccountId) -> Vec<Vec<u64>> {
+        let data = self.read();
+        let mut by_region: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+        for id in data.tagged_droplets(account, None) {
+            if let Some(d) = data.droplets.get(&id) {
+                by_region.entry(d.region.slug).or_default().push(id);
+            }
+        }
+        by_region.into_values().filter(|g| g.len() > 1).collect()
+    }
+}
