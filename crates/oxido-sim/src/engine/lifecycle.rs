@@ -16,6 +16,8 @@ pub(crate) struct Lifecycle {
     /// JSON pointer of the status member.
     pub pointer: &'static str,
     pub starting: &'static str,
+    /// Statuses between `starting` and `done`, in order.
+    pub steps: &'static [&'static str],
     pub done: &'static str,
 }
 
@@ -25,45 +27,65 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         collection: "/v2/kubernetes/clusters",
         pointer: "/status/state",
         starting: "provisioning",
+        steps: &[],
         done: "running",
     },
     Lifecycle {
         collection: "/v2/databases",
         pointer: "/status",
         starting: "creating",
+        steps: &[],
         done: "online",
     },
     Lifecycle {
         collection: "/v2/databases/{database_cluster_uuid}/replicas",
         pointer: "/status",
         starting: "creating",
+        steps: &[],
         done: "online",
     },
     Lifecycle {
         collection: "/v2/apps/{app_id}/deployments",
         pointer: "/phase",
         starting: "PENDING_BUILD",
+        steps: &["BUILDING", "PENDING_DEPLOY", "DEPLOYING"],
         done: "ACTIVE",
     },
     Lifecycle {
         collection: "/v2/load_balancers",
         pointer: "/status",
         starting: "new",
+        steps: &[],
         done: "active",
     },
     Lifecycle {
         collection: "/v2/images",
         pointer: "/status",
         starting: "NEW",
+        steps: &[],
         done: "available",
     },
     Lifecycle {
         collection: "/v2/certificates",
         pointer: "/state",
         starting: "pending",
+        steps: &[],
         done: "verified",
     },
 ];
+
+/// A registry garbage collection, started by `POST .../garbage-collection`.
+pub(crate) const GARBAGE_COLLECTION: Lifecycle = Lifecycle {
+    collection: "/v2/registry/{registry_name}/garbage-collections",
+    pointer: "/status",
+    starting: "requested",
+    steps: &[
+        "waiting for write JWTs to expire",
+        "scanning manifests",
+        "deleting unreferenced blobs",
+    ],
+    done: "succeeded",
+};
 
 /// The lifecycle of a collection, if it has one.
 pub(crate) fn of(collection: &str) -> Option<&'static Lifecycle> {
@@ -86,7 +108,9 @@ pub(crate) fn transition(lifecycle: &'static Lifecycle, duration: Duration) -> T
         .unwrap_or(Timestamp::MAX);
     Transition {
         pointer: lifecycle.pointer,
+        steps: lifecycle.steps,
         done: lifecycle.done,
+        from: now,
         at,
     }
 }

@@ -205,7 +205,7 @@ fn addressed(call: &Call<'_>) -> Vec<(usize, String, String)> {
         .collect()
 }
 
-fn seeds_demo(app: &App, who: &Principal) -> bool {
+pub(crate) fn seeds_demo(app: &App, who: &Principal) -> bool {
     app.seed == Seed::Demo && who.account == PRIMARY_ACCOUNT
 }
 

@@ -90,24 +90,52 @@ pub(crate) struct AccountData {
     objects: usize,
 }
 
-/// A status that changes by itself once its time comes.
+/// A status that changes by itself: through `steps`, evenly spaced from `from`,
+/// to `done` at `at`.
 #[derive(Debug, Clone)]
 pub(crate) struct Transition {
     pub pointer: &'static str,
+    pub steps: &'static [&'static str],
     pub done: &'static str,
+    pub from: jiff::Timestamp,
     pub at: jiff::Timestamp,
 }
 
 impl Transition {
-    /// Applies the final status to `object` if its time has come; true if it had.
+    /// Puts the status due at `now` into `object`; true once it is the final one.
     pub fn apply(&self, object: &mut Value, now: jiff::Timestamp) -> bool {
-        if now < self.at {
-            return false;
+        let (status, finished) = self.status_at(now);
+        if let Some(status) = status
+            && let Some(slot) = object.pointer_mut(self.pointer)
+        {
+            *slot = Value::String(status.to_owned());
         }
-        if let Some(slot) = object.pointer_mut(self.pointer) {
-            *slot = Value::String(self.done.to_owned());
+        finished
+    }
+
+    /// The status due at `now` (`None` before the first step) and whether it is final.
+    fn status_at(&self, now: jiff::Timestamp) -> (Option<&'static str>, bool) {
+        if now >= self.at {
+            return (Some(self.done), true);
         }
-        true
+        let total = self
+            .at
+            .as_nanosecond()
+            .saturating_sub(self.from.as_nanosecond());
+        let gone = now
+            .as_nanosecond()
+            .saturating_sub(self.from.as_nanosecond());
+        if self.steps.is_empty() || total <= 0 || gone <= 0 {
+            return (None, false);
+        }
+        // Starting status, then each step, share the time equally.
+        let slots = i128::try_from(self.steps.len() + 1).unwrap_or(i128::MAX);
+        let slot = gone.saturating_mul(slots) / total;
+        let index = usize::try_from(slot).unwrap_or(0);
+        match index.checked_sub(1).and_then(|i| self.steps.get(i)) {
+            Some(step) => (Some(step), false),
+            None => (None, false),
+        }
     }
 }
 
@@ -215,5 +243,55 @@ pub(crate) fn oversized(value: &Value, path: &mut Vec<String>) -> Option<String>
             found
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::{SignedDuration, Timestamp};
+    use serde_json::json;
+
+    use super::Transition;
+
+    #[test]
+    fn a_transition_walks_its_steps_evenly_then_finishes() {
+        let from = Timestamp::UNIX_EPOCH;
+        let at = from + SignedDuration::from_secs(40);
+        let t = Transition {
+            pointer: "/status",
+            steps: &["b", "c", "d"],
+            done: "e",
+            from,
+            at,
+        };
+        let mut object = json!({"status": "a"});
+        let seen: Vec<(bool, String)> = [0, 9, 10, 19, 20, 35, 40, 99]
+            .iter()
+            .map(|s| {
+                let finished = t.apply(&mut object, from + SignedDuration::from_secs(*s));
+                (finished, object["status"].as_str().unwrap_or("").to_owned())
+            })
+            .collect();
+        let statuses: Vec<&str> = seen.iter().map(|(_, s)| s.as_str()).collect();
+        assert_eq!(statuses, ["a", "a", "b", "b", "c", "d", "e", "e"]);
+        assert!(seen[..6].iter().all(|(f, _)| !f));
+        assert!(seen[6..].iter().all(|(f, _)| *f));
+    }
+
+    #[test]
+    fn a_transition_without_steps_keeps_the_start_until_done() {
+        let from = Timestamp::UNIX_EPOCH;
+        let t = Transition {
+            pointer: "/status",
+            steps: &[],
+            done: "online",
+            from,
+            at: from + SignedDuration::from_secs(10),
+        };
+        let mut object = json!({"status": "creating"});
+        assert!(!t.apply(&mut object, from + SignedDuration::from_secs(9)));
+        assert_eq!(object["status"], "creating");
+        assert!(t.apply(&mut object, from + SignedDuration::from_secs(10)));
+        assert_eq!(object["status"], "online");
     }
 }

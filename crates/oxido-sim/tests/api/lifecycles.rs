@@ -400,3 +400,120 @@ async fn projects_hold_the_resources_assigned_to_them() {
     .json();
     assert_eq!(cluster["kubernetes_cluster"]["version"], "1.30.1-do.0");
 }
+
+#[tokio::test]
+async fn registry_garbage_collection_moves_through_its_statuses_one_at_a_time() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(800))).await;
+    let base = "/v2/registry/example";
+    // The demo registry's documented collection is long finished.
+    let old = get(&sim, &format!("{base}/garbage-collection")).await;
+    assert_eq!(old.status, StatusCode::OK, "{}", old.text);
+    assert_eq!(old.json()["garbage_collection"]["status"], "succeeded");
+
+    let started = send(
+        &sim,
+        Method::POST,
+        &format!("{base}/garbage-collection"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::CREATED, "{}", started.text);
+    let started = started.json();
+    conforms(
+        "POST",
+        "/v2/registry/{registry_name}/garbage-collection",
+        &started,
+    );
+    assert_eq!(started["garbage_collection"]["status"], "requested");
+    let uuid = started["garbage_collection"]["uuid"]
+        .as_str()
+        .expect("uuid")
+        .to_owned();
+    // One at a time.
+    send(
+        &sim,
+        Method::POST,
+        &format!("{base}/garbage-collection"),
+        json!({}),
+    )
+    .await
+    .assert_error(409, "conflict");
+    // Every status it shows is one of the documented steps, in order, ending `succeeded`.
+    let order = [
+        "requested",
+        "waiting for write JWTs to expire",
+        "scanning manifests",
+        "deleting unreferenced blobs",
+        "succeeded",
+    ];
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = get(&sim, &format!("{base}/garbage-collection"))
+            .await
+            .json();
+        conforms(
+            "GET",
+            "/v2/registry/{registry_name}/garbage-collection",
+            &body,
+        );
+        let status = body["garbage_collection"]["status"]
+            .as_str()
+            .expect("status")
+            .to_owned();
+        let at = order
+            .iter()
+            .position(|s| *s == status)
+            .expect("a documented status");
+        assert!(
+            seen.last().is_none_or(|last| *last <= at),
+            "{status} after {seen:?}"
+        );
+        seen.push(at);
+        if status == "succeeded" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never succeeded: {seen:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let listed = get(&sim, &format!("{base}/garbage-collections"))
+        .await
+        .json();
+    conforms(
+        "GET",
+        "/v2/registry/{registry_name}/garbage-collections",
+        &listed,
+    );
+    assert_eq!(listed["meta"]["total"], 2);
+    assert_eq!(listed["garbage_collections"][0]["uuid"], uuid.as_str());
+
+    // A running one can be cancelled; it then stays cancelled.
+    let next = send(
+        &sim,
+        Method::POST,
+        &format!("{base}/garbage-collection"),
+        json!({}),
+    )
+    .await;
+    let next = next.json()["garbage_collection"]["uuid"]
+        .as_str()
+        .expect("uuid")
+        .to_owned();
+    let cancelled = send(
+        &sim,
+        Method::PUT,
+        &format!("{base}/garbage-collection/{next}"),
+        json!({"cancel": true}),
+    )
+    .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
+    assert_eq!(
+        cancelled.json()["garbage_collection"]["status"],
+        "cancelled"
+    );
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let later = get(&sim, &format!("{base}/garbage-collections"))
+        .await
+        .json();
+    assert_eq!(later["garbage_collections"][0]["status"], "cancelled");
+}

@@ -13,6 +13,7 @@ mod neighbors;
 mod nfs;
 mod object;
 mod projects;
+mod registry_gc;
 mod reserved_ips;
 mod setters;
 mod tags;
@@ -76,6 +77,18 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "images_list" => droplet_images::list_images(call).map(Some),
         "images_get" => droplet_images::get_image(call),
         "images_delete" => droplet_images::delete(call, None),
+        "registry_run_garbageCollection" | "registries_run_garbageCollection" => {
+            registry_gc::run(call).map(Some)
+        }
+        "registry_get_garbageCollection" | "registries_get_garbageCollection" => {
+            registry_gc::active(call).map(Some)
+        }
+        "registry_list_garbageCollections" | "registries_list_garbageCollections" => {
+            registry_gc::list(call).map(Some)
+        }
+        "registry_update_garbageCollection" | "registries_update_garbageCollection" => {
+            registry_gc::update(call).map(Some)
+        }
         "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
         "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
         "volumeSnapshots_get_byId" => volume_snapshots::get(call),
