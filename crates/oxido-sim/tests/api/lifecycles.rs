@@ -517,3 +517,55 @@ async fn registry_garbage_collection_moves_through_its_statuses_one_at_a_time() 
         .json();
     assert_eq!(later["garbage_collections"][0]["status"], "cancelled");
 }
+
+#[tokio::test]
+async fn vpc_members_are_the_droplets_and_resources_in_it() {
+    let sim = start(Sim::builder()).await;
+    // Demo Droplet 3164450 is in this VPC.
+    let vpc = "5a4981aa-9653-4bd1-bef5-d6bff52042e4";
+    let members = get(&sim, &format!("/v2/vpcs/{vpc}/members")).await;
+    assert_eq!(members.status, StatusCode::OK, "{}", members.text);
+    let members = members.json();
+    conforms("GET", "/v2/vpcs/{vpc_id}/members", &members);
+    let urns: Vec<&str> = members["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .filter_map(|m| m["urn"].as_str())
+        .collect();
+    assert_eq!(urns, ["do:droplet:3164450"]);
+    let made = post(
+        &sim,
+        "/v2/droplets",
+        &json!({"name": "inside", "region": "ams3", "size": "s-1vcpu-1gb",
+                "image": "ubuntu-22-04-x64", "vpc_uuid": vpc})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let id = made.json()["droplet"]["id"].as_u64().expect("id");
+    let members = get(
+        &sim,
+        &format!("/v2/vpcs/{vpc}/members?resource_type=droplet"),
+    )
+    .await
+    .json();
+    assert_eq!(members["meta"]["total"], 2, "{members}");
+    assert_eq!(members["members"][1]["urn"], format!("do:droplet:{id}"));
+    let none = get(
+        &sim,
+        &format!("/v2/vpcs/{vpc}/members?resource_type=loadbalancer"),
+    )
+    .await
+    .json();
+    assert_eq!(none["meta"]["total"], 0, "{none}");
+    assert_eq!(
+        get(
+            &sim,
+            "/v2/vpcs/00000000-0000-4000-8000-000000000000/members"
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}

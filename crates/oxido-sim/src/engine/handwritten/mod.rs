@@ -20,6 +20,7 @@ mod tags;
 mod uploads;
 mod volume_snapshots;
 mod volumes;
+mod vpc_members;
 
 use axum::response::Response;
 use jiff::Timestamp;
@@ -89,6 +90,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "registry_update_garbageCollection" | "registries_update_garbageCollection" => {
             registry_gc::update(call).map(Some)
         }
+        "vpcs_list_members" => vpc_members::list(call).map(Some),
         "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
         "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
         "volumeSnapshots_get_byId" => volume_snapshots::get(call),

@@ -1,0 +1,99 @@
+//! A VPC's members: the Droplets (from the hand-written store) and the engine's load
+//! balancers, Kubernetes clusters and database clusters whose network is that VPC.
+
+use axum::response::Response;
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::object::page;
+use crate::engine::{Call, ensure_seeded};
+use crate::state::store::Paging;
+use crate::wire::Stamp;
+use crate::wire::error::ApiError;
+
+/// Engine collections that join VPCs: (collection, URN kind, member naming the VPC).
+const JOINERS: &[(&str, &str, &str)] = &[
+    ("/v2/load_balancers", "loadbalancer", "vpc_uuid"),
+    ("/v2/kubernetes/clusters", "kubernetes", "vpc_uuid"),
+    ("/v2/databases", "dbaas", "private_network_uuid"),
+];
+
+/// GET /v2/vpcs/{vpc_id}/members?resource_type=
+pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let vpc = call.values.first().cloned().unwrap_or_default();
+    let wanted = call
+        .query
+        .iter()
+        .find(|(k, _)| k == "resource_type")
+        .map(|(_, v)| v.as_str());
+    let all = Paging {
+        page: 1,
+        per_page: u64::MAX,
+    };
+    let (droplets, _) = call
+        .app
+        .store
+        .droplets(call.who.account, None, all, Timestamp::now());
+    let inside: Vec<Value> = droplets
+        .iter()
+        .filter(|d| d.vpc_uuid == vpc)
+        .map(|d| {
+            json!({
+                "urn": format!("do:droplet:{}", d.id),
+                "name": d.name,
+                "created_at": Stamp(d.created_at).to_string(),
+            })
+        })
+        .collect();
+    // A VPC exists if the engine holds it or a Droplet is in it (every Droplet's is real).
+    let known = !inside.is_empty();
+    let mut members = Vec::new();
+    if wanted.is_none_or(|w| w == "droplet") {
+        members = inside;
+    }
+    let joiners: Vec<_> = JOINERS
+        .iter()
+        .filter(|(_, kind, _)| wanted.is_none_or(|w| w == *kind))
+        .collect();
+    ensure_seeded(
+        call,
+        &joiners.iter().map(|(c, _, _)| *c).collect::<Vec<_>>(),
+    );
+    let accounts = call.app.engine.store.read();
+    if let Some(data) = accounts.get(&call.who.account) {
+        for (collection, kind, field) in joiners {
+            let Some(items) = data.items(collection) else {
+                continue;
+            };
+            for (key, item) in items.iter() {
+                if item.get(*field).and_then(Value::as_str) != Some(vpc.as_str()) {
+                    continue;
+                }
+                let id = item
+                    .get("id")
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .unwrap_or_else(|| key.to_owned());
+                members.push(json!({
+                    "urn": format!("do:{kind}:{id}"),
+                    "name": item.get("name").cloned().unwrap_or(Value::Null),
+                    "created_at": item.get("created_at").cloned().unwrap_or(Value::Null),
+                }));
+            }
+        }
+    }
+    let known = known
+        || accounts
+            .get(&call.who.account)
+            .and_then(|d| d.items("/v2/vpcs"))
+            .and_then(|items| items.key_of(&vpc))
+            .is_some();
+    drop(accounts);
+    if !known {
+        ensure_seeded(call, &["/v2/vpcs"]);
+        super::object::with_object(call, "/v2/vpcs", &vpc, |_| Ok(()))?;
+    }
+    page(call, members)
+}
