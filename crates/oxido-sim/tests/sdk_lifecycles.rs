@@ -257,3 +257,83 @@ async fn a_droplet_snapshot_taken_through_the_sdk_lists_with_its_droplet() {
         .expect("neighbors");
     assert!(neighbors.is_empty(), "no other demo Droplet is in nyc3");
 }
+
+const CLUSTER: &str = "bd5f5959-5e1e-4205-a714-a914373942af";
+
+#[tokio::test]
+async fn node_pools_added_resized_and_deleted_through_the_sdk_change_the_cluster() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let k8s = client.kubernetes();
+    let before = k8s
+        .get_cluster(CLUSTER)
+        .await
+        .expect("cluster")
+        .node_pools
+        .len();
+    let added = k8s
+        .add_node_pool(
+            CLUSTER,
+            body(json!({"size": "s-1vcpu-2gb", "count": 2, "name": "extra"})),
+        )
+        .await
+        .expect("pool added");
+    let id = added.id.clone().expect("a pool id");
+    assert_eq!(added.nodes.as_ref().map(Vec::len), Some(2));
+    let cluster = k8s.get_cluster(CLUSTER).await.expect("cluster");
+    assert_eq!(cluster.node_pools.len(), before + 1);
+    let resized = k8s
+        .update_node_pool(CLUSTER, &id, body(json!({"name": "extra", "count": 4})))
+        .await
+        .expect("pool resized");
+    assert_eq!(resized.count, 4);
+    let read = k8s.get_node_pool(CLUSTER, &id).await.expect("pool");
+    assert_eq!(read.nodes.as_ref().map(Vec::len), Some(4));
+    let listed = k8s.list_node_pools(CLUSTER).await.expect("pools");
+    assert!(
+        listed
+            .iter()
+            .any(|p| p.id.as_deref() == Some(id.as_str()) && p.count == 4)
+    );
+    k8s.delete_node_pool(CLUSTER, &id)
+        .await
+        .expect("pool deleted");
+    let cluster = k8s.get_cluster(CLUSTER).await.expect("cluster");
+    assert_eq!(cluster.node_pools.len(), before);
+    let gone = k8s.get_node_pool(CLUSTER, &id).await.expect_err("deleted");
+    assert!(gone.is_not_found(), "{gone}");
+}
+
+#[tokio::test]
+async fn a_registry_garbage_collection_run_through_the_sdk_succeeds() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let registry = client.registry();
+    let started = registry
+        .run_garbage_collection("example", body(json!({})))
+        .await
+        .expect("collection started");
+    let status = |gc: &oxido::types::GarbageCollection| {
+        serde_json::to_value(&gc.status).expect("status serializes")
+    };
+    assert_eq!(status(&started), json!("requested"));
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let now = registry
+            .get_garbage_collection("example")
+            .await
+            .expect("the running collection");
+        assert_eq!(now.uuid, started.uuid);
+        if status(&now) == json!("succeeded") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never succeeded");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let all = registry
+        .list_garbage_collections("example")
+        .send()
+        .await
+        .expect("collections");
+    assert_eq!(all.first().map(|gc| gc.uuid.clone()), Some(started.uuid));
+}

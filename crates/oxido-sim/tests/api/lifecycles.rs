@@ -569,3 +569,96 @@ async fn vpc_members_are_the_droplets_and_resources_in_it() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn node_pools_change_their_cluster_and_new_nodes_come_up() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(200))).await;
+    let cluster = "bd5f5959-5e1e-4205-a714-a914373942af";
+    let pools = format!("/v2/kubernetes/clusters/{cluster}/node_pools");
+    let added = send(
+        &sim,
+        Method::POST,
+        &pools,
+        json!({"size": "s-1vcpu-2gb", "count": 1, "name": "burst"}),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    let added = added.json();
+    conforms(
+        "POST",
+        "/v2/kubernetes/clusters/{cluster_id}/node_pools",
+        &added,
+    );
+    let id = added["node_pool"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        added["node_pool"]["nodes"][0]["status"]["state"],
+        "provisioning"
+    );
+    let read = until(
+        &sim,
+        "/v2/kubernetes/clusters/{cluster_id}",
+        &format!("/v2/kubernetes/clusters/{cluster}"),
+        "/kubernetes_cluster/node_pools/2/nodes/0/status/state",
+        "running",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(
+        read["kubernetes_cluster"]["node_pools"][2]["id"],
+        id.as_str()
+    );
+
+    let resized = send(
+        &sim,
+        Method::PUT,
+        &format!("{pools}/{id}"),
+        json!({"name": "burst", "count": 3}),
+    )
+    .await;
+    assert_eq!(resized.status, StatusCode::ACCEPTED, "{}", resized.text);
+    let pool = get(&sim, &format!("{pools}/{id}")).await.json();
+    conforms(
+        "GET",
+        "/v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}",
+        &pool,
+    );
+    assert_eq!(pool["node_pool"]["count"], 3);
+    let nodes = pool["node_pool"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .clone();
+    assert_eq!(nodes.len(), 3);
+    let node = nodes[0]["id"].as_str().expect("node id");
+    let removed = call(
+        &sim,
+        Method::DELETE,
+        &format!("{pools}/{id}/nodes/{node}"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::ACCEPTED, "{}", removed.text);
+    let pool = get(&sim, &format!("{pools}/{id}")).await.json();
+    assert_eq!(pool["node_pool"]["count"], 2);
+
+    let gone = call(
+        &sim,
+        Method::DELETE,
+        &format!("{pools}/{id}"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    let listed = get(&sim, &pools).await.json();
+    conforms(
+        "GET",
+        "/v2/kubernetes/clusters/{cluster_id}/node_pools",
+        &listed,
+    );
+    assert_eq!(listed["node_pools"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        get(&sim, &format!("{pools}/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

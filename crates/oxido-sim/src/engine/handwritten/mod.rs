@@ -11,6 +11,7 @@ mod images;
 mod members;
 mod neighbors;
 mod nfs;
+mod node_pools;
 mod object;
 mod projects;
 mod registry_gc;
@@ -90,6 +91,12 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "registry_update_garbageCollection" | "registries_update_garbageCollection" => {
             registry_gc::update(call).map(Some)
         }
+        "kubernetes_add_nodePool" => node_pools::add(call).map(Some),
+        "kubernetes_list_nodePools" => node_pools::list(call).map(Some),
+        "kubernetes_get_nodePool" => node_pools::get(call).map(Some),
+        "kubernetes_update_nodePool" => node_pools::update(call).map(Some),
+        "kubernetes_delete_nodePool" => node_pools::delete(call).map(Some),
+        "kubernetes_delete_node" => node_pools::delete_node(call).map(Some),
         "vpcs_list_members" => vpc_members::list(call).map(Some),
         "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
         "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
@@ -129,8 +136,14 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 /// Puts into engine objects of `collection` (a path template) the members whose truth
 /// lives in the hand-written store, before they are answered.
 pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value]) {
-    if collection == "/v2/volumes" {
-        volumes::decorate(call, objects);
+    match collection {
+        "/v2/volumes" => volumes::decorate(call, objects),
+        "/v2/kubernetes/clusters" => {
+            for cluster in objects {
+                node_pools::settle_nodes(cluster, call.app.action_duration());
+            }
+        }
+        _ => {}
     }
 }
 

@@ -1,0 +1,232 @@
+//! Kubernetes node pools live in their cluster's `node_pools`, so adding, resizing
+//! and deleting a pool (or one of its nodes) changes what the cluster reads; new
+//! nodes are `provisioning` until the action duration has passed.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use super::object::with_object;
+use crate::engine::catalog::template;
+use crate::engine::{Call, answer, generate};
+use crate::wire::error::ApiError;
+
+const CLUSTERS: &str = "/v2/kubernetes/clusters";
+/// Most nodes one pool holds here (the API's own limit is per account quota).
+const MAX_NODES: u64 = 64;
+
+fn cluster_id(call: &Call<'_>) -> String {
+    call.values.first().cloned().unwrap_or_default()
+}
+
+fn pool_id(call: &Call<'_>) -> String {
+    call.values.get(1).cloned().unwrap_or_default()
+}
+
+fn pools(cluster: &mut Value) -> Result<&mut Vec<Value>, ApiError> {
+    let map = cluster
+        .as_object_mut()
+        .ok_or_else(|| ApiError::unprocessable("the cluster has no node pools"))?;
+    map.entry("node_pools")
+        .or_insert_with(|| Value::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| ApiError::unprocessable("the cluster has no node pools"))
+}
+
+fn find<'a>(pools: &'a mut [Value], id: &str) -> Result<&'a mut Value, ApiError> {
+    pools
+        .iter_mut()
+        .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+        .ok_or_else(ApiError::not_found)
+}
+
+/// A new node of `pool`, in the shape of the pool's first node if it has one.
+fn node(pool: &Map<String, Value>, like: Option<&Value>) -> Value {
+    let now = generate::now();
+    let name = pool.get("name").and_then(Value::as_str).unwrap_or("pool");
+    let id = generate::uuid();
+    let mut node = like.cloned().unwrap_or_else(|| json!({}));
+    if let Some(map) = node.as_object_mut() {
+        map.insert("id".into(), Value::String(id.clone()));
+        map.insert("name".into(), Value::String(format!("{name}-{}", &id[..4])));
+        map.insert("status".into(), json!({ "state": "provisioning" }));
+        map.insert("created_at".into(), Value::String(now.clone()));
+        map.insert("updated_at".into(), Value::String(now));
+    }
+    node
+}
+
+/// Shows nodes made more than `duration` ago as `running` (they are stored as made).
+pub(super) fn settle_nodes(cluster: &mut Value, duration: std::time::Duration) {
+    let now = jiff::Timestamp::now();
+    let Some(pools) = cluster.get_mut("node_pools").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for pool in pools {
+        let Some(nodes) = pool.get_mut("nodes").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for node in nodes {
+            let ready = node
+                .get("created_at")
+                .and_then(Value::as_str)
+                .and_then(|at| at.parse::<jiff::Timestamp>().ok())
+                .and_then(|at| {
+                    jiff::SignedDuration::try_from(duration)
+                        .ok()
+                        .and_then(|d| at.checked_add(d).ok())
+                })
+                .is_some_and(|ready| ready <= now);
+            if ready
+                && node.pointer("/status/state").and_then(Value::as_str) == Some("provisioning")
+            {
+                node["status"] = json!({ "state": "running" });
+            }
+        }
+    }
+}
+
+/// Sets the pool's `count` and grows or shrinks its `nodes` to match.
+fn resize(pool: &mut Value, count: u64) -> Result<(), ApiError> {
+    if count > MAX_NODES {
+        return Err(ApiError::unprocessable(format!(
+            "count: at most {MAX_NODES} nodes per pool"
+        )));
+    }
+    let Some(map) = pool.as_object_mut() else {
+        return Ok(());
+    };
+    map.insert("count".into(), Value::from(count));
+    let snapshot = map.clone();
+    let nodes = map
+        .entry("nodes")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Some(nodes) = nodes.as_array_mut() {
+        let want = usize::try_from(count).unwrap_or(usize::MAX);
+        let like = nodes.first().cloned();
+        while nodes.len() < want {
+            nodes.push(node(&snapshot, like.as_ref()));
+        }
+        nodes.truncate(want);
+    }
+    Ok(())
+}
+
+/// Copies the body's pool settings (name, size, count, tags, labels, taints, scaling).
+fn apply(pool: &mut Value, body: &Value) -> Result<(), ApiError> {
+    if let (Some(map), Some(body)) = (pool.as_object_mut(), body.as_object()) {
+        for field in [
+            "name",
+            "size",
+            "tags",
+            "labels",
+            "taints",
+            "auto_scale",
+            "min_nodes",
+            "max_nodes",
+        ] {
+            if let Some(value) = body.get(field) {
+                map.insert(field.into(), value.clone());
+            }
+        }
+    }
+    if let Some(count) = body.get("count").and_then(Value::as_u64) {
+        resize(pool, count)?;
+    }
+    Ok(())
+}
+
+/// POST /v2/kubernetes/clusters/{cluster_id}/node_pools
+pub(super) fn add(call: &Call<'_>) -> Result<Response, ApiError> {
+    let body = call.body.clone().unwrap_or_else(|| json!({}));
+    let mut pool = template(call.op)
+        .get("node_pool")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    if let Some(map) = pool.as_object_mut() {
+        map.insert("id".into(), Value::String(generate::uuid()));
+        map.insert("nodes".into(), json!([]));
+    }
+    apply(&mut pool, &body)?;
+    let added = pool.clone();
+    with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
+        let pools = pools(cluster)?;
+        crate::limits::bounded_array("node_pools", pools, crate::limits::MAX_ARRAY_ITEMS - 1)?;
+        pools.push(pool);
+        Ok(())
+    })?;
+    answer(call.op, Some(json!({ "node_pool": added })))
+}
+
+/// GET /v2/kubernetes/clusters/{cluster_id}/node_pools
+pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let duration = call.app.action_duration();
+    let all = with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
+        settle_nodes(cluster, duration);
+        Ok(pools(cluster)?.clone())
+    })?;
+    answer(call.op, Some(json!({ "node_pools": all })))
+}
+
+/// GET /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}
+pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = pool_id(call);
+    let duration = call.app.action_duration();
+    let pool = with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
+        settle_nodes(cluster, duration);
+        Ok(find(pools(cluster)?, &id)?.clone())
+    })?;
+    answer(call.op, Some(json!({ "node_pool": pool })))
+}
+
+/// PUT /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}
+pub(super) fn update(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = pool_id(call);
+    let body = call.body.clone().unwrap_or_else(|| json!({}));
+    let pool = with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
+        let pool = find(pools(cluster)?, &id)?;
+        let mut changed = pool.clone();
+        apply(&mut changed, &body)?;
+        *pool = changed.clone();
+        Ok(changed)
+    })?;
+    answer(call.op, Some(json!({ "node_pool": pool })))
+}
+
+/// DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}
+pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = pool_id(call);
+    with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
+        let pools = pools(cluster)?;
+        let before = pools.len();
+        pools.retain(|p| p.get("id").and_then(Value::as_str) != Some(id.as_str()));
+        if pools.len() == before {
+            return Err(ApiError::not_found());
+        }
+        Ok(())
+    })?;
+    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+}
+
+/// DELETE .../node_pools/{node_pool_id}/nodes/{node_id}: the node goes and the pool
+/// counts one fewer.
+pub(super) fn delete_node(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = pool_id(call);
+    let node = call.values.get(2).cloned().unwrap_or_default();
+    with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
+        let pool = find(pools(cluster)?, &id)?;
+        let nodes = pool
+            .get_mut("nodes")
+            .and_then(Value::as_array_mut)
+            .ok_or_else(ApiError::not_found)?;
+        let before = nodes.len();
+        nodes.retain(|n| n.get("id").and_then(Value::as_str) != Some(node.as_str()));
+        if nodes.len() == before {
+            return Err(ApiError::not_found());
+        }
+        let left = nodes.len();
+        pool["count"] = Value::from(left);
+        Ok(())
+    })?;
+    Ok(crate::engine::empty(StatusCode::ACCEPTED))
+}
