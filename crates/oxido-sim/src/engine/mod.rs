@@ -570,8 +570,14 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         catalog.collections[collection].path,
         std::slice::from_mut(&mut object),
     );
-    let mut answer = wrapped(call.op, object.clone());
     let key = id_text(&id).unwrap_or_else(generate::uuid);
+    handwritten::after_create(
+        call,
+        catalog.collections[collection].path,
+        &key,
+        &mut object,
+    );
+    let mut answer = wrapped(call.op, object.clone());
     // A long-running resource starts in its first status and reaches its last
     // once the configured action duration has passed.
     let lifecycle = lifecycle::of(catalog.collections[collection].path);

@@ -662,3 +662,62 @@ async fn node_pools_change_their_cluster_and_new_nodes_come_up() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_new_app_starts_its_first_deployment() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(200))).await;
+    let created = post(
+        &sim,
+        "/v2/apps",
+        &json!({"spec": {"name": "first-app", "region": "nyc"}}).to_string(),
+    )
+    .await;
+    assert!(created.status.is_success(), "{}", created.text);
+    let created = created.json();
+    conforms("POST", "/v2/apps", &created);
+    let app = created["app"]["id"].as_str().expect("app id").to_owned();
+    let pending = created["app"]["pending_deployment"]["id"]
+        .as_str()
+        .expect("pending deployment id")
+        .to_owned();
+    let listed = get(&sim, &format!("/v2/apps/{app}/deployments"))
+        .await
+        .json();
+    assert_eq!(listed["meta"]["total"], 1, "{listed}");
+    assert_eq!(listed["deployments"][0]["id"], pending.as_str());
+    // Every phase it shows is on the documented way, ending ACTIVE.
+    let order = [
+        "PENDING_BUILD",
+        "BUILDING",
+        "PENDING_DEPLOY",
+        "DEPLOYING",
+        "ACTIVE",
+    ];
+    let mut last = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = get(&sim, &format!("/v2/apps/{app}/deployments/{pending}")).await;
+        assert_eq!(body.status, StatusCode::OK, "{}", body.text);
+        let body = body.json();
+        let phase = body["deployment"]["phase"]
+            .as_str()
+            .expect("phase")
+            .to_owned();
+        let at = order
+            .iter()
+            .position(|p| *p == phase)
+            .expect("a documented phase");
+        assert!(at >= last, "{phase} after {}", order[last]);
+        last = at;
+        if phase == "ACTIVE" {
+            conforms(
+                "GET",
+                "/v2/apps/{app_id}/deployments/{deployment_id}",
+                &body,
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "never ACTIVE");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -5,6 +5,7 @@
 //! the request arrives parsed and validated in a [`Call`].
 
 mod actions;
+mod apps;
 mod droplet_images;
 mod droplets;
 mod images;
@@ -151,5 +152,13 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
     if collection_path == "/v2/volumes" {
         volumes::seed_by_name(data);
+    }
+}
+
+/// Effects of creating an object of `collection` (a path template) stored under `key`,
+/// made before it is stored and answered.
+pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
+    if collection == "/v2/apps" {
+        apps::first_deployment(call, key, object);
     }
 }
