@@ -721,3 +721,41 @@ async fn a_new_app_starts_its_first_deployment() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn balance_and_invoice_preview_follow_the_droplets_run() {
+    let sim = start(Sim::builder().seed(oxido_sim::Seed::Empty)).await;
+    let usage = |body: &Value, pointer: &str| -> f64 {
+        body.pointer(pointer)
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{pointer} in {body}"))
+    };
+    let idle = get(&sim, "/v2/customers/my/balance").await.json();
+    conforms("GET", "/v2/customers/my/balance", &idle);
+    assert_eq!(usage(&idle, "/month_to_date_usage"), 0.0);
+    let made = post(
+        &sim,
+        "/v2/droplets",
+        r#"{"name":"billed","region":"nyc3","size":"s-2vcpu-4gb","image":"ubuntu-22-04-x64"}"#,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let size = &made.json()["droplet"]["size"];
+    let hourly = size["price_hourly"].as_f64().expect("hourly");
+    let monthly = size["price_monthly"].as_f64().expect("monthly");
+    let running = get(&sim, "/v2/customers/my/balance").await.json();
+    let spent = usage(&running, "/month_to_date_usage");
+    // The first started hour is billed, never more than the month's price.
+    assert!(
+        spent >= (hourly * 100.0).round() / 100.0 && spent <= monthly,
+        "{running}"
+    );
+    let invoices = get(&sim, "/v2/customers/my/invoices").await.json();
+    conforms("GET", "/v2/customers/my/invoices", &invoices);
+    assert_eq!(invoices["invoices"], json!([]));
+    assert_eq!(usage(&invoices, "/invoice_preview/amount"), spent);
+    let history = get(&sim, "/v2/customers/my/billing_history").await.json();
+    conforms("GET", "/v2/customers/my/billing_history", &history);
+    assert_eq!(history["billing_history"], json!([]));
+}

@@ -6,6 +6,7 @@
 
 mod actions;
 mod apps;
+mod billing;
 mod droplet_images;
 mod droplets;
 mod images;
@@ -98,6 +99,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "kubernetes_update_nodePool" => node_pools::update(call).map(Some),
         "kubernetes_delete_nodePool" => node_pools::delete(call).map(Some),
         "kubernetes_delete_node" => node_pools::delete_node(call).map(Some),
+        "balance_get" => billing::balance(call).map(Some),
+        "invoices_list" => billing::invoices(call).map(Some),
+        "billingHistory_list" => billing::history(call).map(Some),
         "vpcs_list_members" => vpc_members::list(call).map(Some),
         "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
         "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),

@@ -50,6 +50,15 @@ pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
 /// Answers one page of `all` as the operation's list (`member`, `links`, `meta`);
 /// the documented list if the page would not conform.
 pub(super) fn page(call: &Call<'_>, all: Vec<Value>) -> Result<axum::response::Response, ApiError> {
+    let out = page_value(call, all)?;
+    if !crate::engine::conforms(call.op, &out) {
+        return crate::engine::static_answer(call);
+    }
+    crate::engine::answer(call.op, Some(out))
+}
+
+/// One page of `all` as the operation's list: `{member: [...], links, meta}`.
+pub(super) fn page_value(call: &Call<'_>, all: Vec<Value>) -> Result<Value, ApiError> {
     use crate::engine::catalog::{list_member, template};
     let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
     let total = all.len();
@@ -67,9 +76,5 @@ pub(super) fn page(call: &Call<'_>, all: Vec<Value>) -> Result<axum::response::R
     out.insert(member, Value::Array(items));
     out.insert("links".into(), info.links);
     out.insert("meta".into(), serde_json::json!({ "total": total }));
-    let out = Value::Object(out);
-    if !crate::engine::conforms(call.op, &out) {
-        return crate::engine::static_answer(call);
-    }
-    crate::engine::answer(call.op, Some(out))
+    Ok(Value::Object(out))
 }
