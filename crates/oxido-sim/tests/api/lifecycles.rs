@@ -759,3 +759,42 @@ async fn balance_and_invoice_preview_follow_the_droplets_run() {
     conforms("GET", "/v2/customers/my/billing_history", &history);
     assert_eq!(history["billing_history"], json!([]));
 }
+
+#[tokio::test]
+async fn database_connection_pools_are_added_read_and_removed() {
+    let sim = start(Sim::builder()).await;
+    let db = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30";
+    let pools = format!("/v2/databases/{db}/pools");
+    let made = send(
+        &sim,
+        Method::POST,
+        &pools,
+        json!({"name": "backend", "mode": "transaction", "size": 10, "db": "defaultdb", "user": "doadmin"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let read = get(&sim, &format!("{pools}/backend")).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.json()["pool"]["size"], 10);
+    let listed = get(&sim, &pools).await.json();
+    let names: Vec<&str> = listed["pools"]
+        .as_array()
+        .expect("pools")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"backend"), "{listed}");
+    let gone = call(
+        &sim,
+        Method::DELETE,
+        &format!("{pools}/backend"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    assert_eq!(
+        get(&sim, &format!("{pools}/backend")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
