@@ -1,7 +1,7 @@
 //! Client-side loops against one server: the SDK's `droplet_actions().get`, sequential and with many
 //! calls in flight, and the same request sent by a bare reqwest client with no SDK layers.
 
-use std::sync::Arc;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
@@ -21,40 +21,203 @@ fn cpu_spent(before: Option<Duration>) -> Option<Duration> {
     process_cpu_time()?.checked_sub(before?)
 }
 
-/// An SDK client for `target`, with retries off so a failure is counted rather than hidden.
+/// An SDK client for `target`, with retries off so a failure is counted rather than hidden, and no proxy (the
+/// target is on 127.0.0.1).
 pub fn sdk_client(target: &Target) -> Result<Client, oxido::Error> {
     Client::builder()
+        .no_proxy()
         .token(target.token.clone())
         .base_url(target.base_url.clone())
         .retry(RetryPolicy::disabled())
         .build()
 }
 
-/// Sequential `droplet_actions().get` calls for `budget`.
-pub async fn sdk_get_sequential(target: &Target, budget: Duration) -> Result<LoopResult, String> {
-    let client = sdk_client(target).map_err(|err| format!("building the client: {err}"))?;
-    let (droplet_id, action_id) = target.action;
-    for _ in 0..WARMUP_CALLS {
-        client
-            .droplet_actions()
-            .get(droplet_id, action_id)
-            .await
-            .map_err(|err| format!("warm-up call failed: {err}"))?;
-    }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    let cpu_before = process_cpu_time();
-    let started = Instant::now();
-    while started.elapsed() < budget && latencies.len() < MAX_CALLS {
-        let before = Instant::now();
-        match client.droplet_actions().get(droplet_id, action_id).await {
-            Ok(action) if action.id == action_id => latencies.push(before.elapsed()),
-            _ => errors += 1,
+/// Rounds the sequential loops alternate in: each side runs `budget / ROUNDS` at a time, in a rotating order,
+/// so a burst of load from other processes falls on all sides alike instead of on whichever ran last.
+const ROUNDS: u32 = 10;
+
+/// What one side of the sequential comparison has done so far.
+#[derive(Default)]
+struct Tally {
+    latencies: Vec<Duration>,
+    errors: u64,
+    elapsed: Duration,
+    cpu: Duration,
+    cpu_known: bool,
+}
+
+impl Tally {
+    /// Calls `call` back to back for `slice`, or exactly `count` times when given (up to `MAX_CALLS` in all),
+    /// counting `false` as an error.
+    async fn run<F, Fut>(&mut self, slice: Duration, count: Option<usize>, mut call: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let cpu_before = process_cpu_time();
+        let started = Instant::now();
+        let mut done = 0;
+        while count.map_or(started.elapsed() < slice, |count| done < count)
+            && self.latencies.len() < MAX_CALLS
+        {
+            done += 1;
+            let before = Instant::now();
+            if call().await {
+                self.latencies.push(before.elapsed());
+            } else {
+                self.errors += 1;
+            }
+        }
+        self.elapsed += started.elapsed();
+        match cpu_spent(cpu_before) {
+            Some(cpu) => {
+                self.cpu += cpu;
+                self.cpu_known = true;
+            }
+            None => self.cpu_known = false,
         }
     }
-    let elapsed = started.elapsed();
-    let cpu = cpu_spent(cpu_before);
-    Ok(LoopResult::from_samples("sdk_get_sequential", latencies, errors, elapsed).with_cpu(cpu))
+
+    fn result(self, name: &str) -> LoopResult {
+        let cpu = self.cpu_known.then_some(self.cpu);
+        LoopResult::from_samples(name, self.latencies, self.errors, self.elapsed).with_cpu(cpu)
+    }
+}
+
+/// The same `GET /v2/droplets/{id}/actions/{id}` three ways, interleaved in [`ROUNDS`] rounds for `budget`
+/// each in all, after [`WARMUP_CALLS`] of each:
+///
+/// - `sdk_get_sequential`: `client.droplet_actions().get(..)`, which checks the ids, builds the request, sends it
+///   with the SDK's headers, reads the whole body under the size cap, records the rate-limit headers, and decodes
+///   the `Action` (with timestamps and region) from the JSON; retries off.
+/// - `bare_reqwest_get_sequential`: one `reqwest::Client` sending the same request line and headers
+///   (`Authorization`, `Accept: application/json`, the SDK's `User-Agent`), checking the status and reading the
+///   whole body. It does not parse the JSON.
+/// - `bare_reqwest_decode_sequential`: the bare loop, then `serde_json::from_slice` of the body into the same
+///   `{"action": oxido::Action}` envelope: what a hand-written client that wants a typed answer does at least.
+///
+/// `plan` can fix the number of calls instead of the time, and run one side alone: for counting instructions
+/// under `valgrind --tool=callgrind`, where time means little.
+pub async fn sequential_comparison(
+    target: &Target,
+    plan: &Plan,
+) -> Result<Vec<LoopResult>, String> {
+    let client = sdk_client(target).map_err(|err| format!("building the client: {err}"))?;
+    let (droplet_id, action_id) = target.action;
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .user_agent(client.user_agent())
+        .build()
+        .map_err(|err| format!("building the reqwest client: {err}"))?;
+    let url = format!(
+        "{}/v2/droplets/{droplet_id}/actions/{action_id}",
+        target.base_url.trim_end_matches('/')
+    );
+    let authorization = format!("Bearer {}", target.token);
+    let bare = || {
+        let request = http
+            .get(&url)
+            .header(reqwest::header::AUTHORIZATION, authorization.as_str())
+            .header(reqwest::header::ACCEPT, "application/json");
+        async move {
+            let response = request.send().await.ok()?;
+            let ok = response.status().is_success();
+            let body = response.bytes().await.ok()?;
+            (ok && !body.is_empty()).then_some(body)
+        }
+    };
+    let sdk = || {
+        let call = client.droplet_actions().get(droplet_id, action_id);
+        async move { call.await.is_ok_and(|action| action.id == action_id) }
+    };
+    let bare_read = || {
+        let call = bare();
+        async move { call.await.is_some() }
+    };
+    let bare_decode = || {
+        let call = bare();
+        async move {
+            call.await
+                .and_then(|body| serde_json::from_slice::<ActionEnvelope>(&body).ok())
+                .is_some_and(|envelope| envelope.action.id == action_id)
+        }
+    };
+
+    let runs = |side: Side| plan.only.is_none_or(|only| only == side);
+    for _ in 0..WARMUP_CALLS {
+        let ok = (!runs(Side::Sdk) || sdk().await)
+            && (!runs(Side::Bare) || bare_read().await)
+            && (!runs(Side::BareDecode) || bare_decode().await);
+        if !ok {
+            return Err(format!(
+                "a warm-up call to {url} failed (is the server answering the reference action?)"
+            ));
+        }
+    }
+    let slice = plan.budget / ROUNDS;
+    let count = plan.calls.map(|calls| calls.div_ceil(ROUNDS as usize));
+    let mut tallies: [Tally; 3] = Default::default();
+    for round in 0..ROUNDS as usize {
+        for turn in 0..Side::ALL.len() {
+            let index = (round + turn) % Side::ALL.len();
+            let side = Side::ALL[index];
+            if !runs(side) {
+                continue;
+            }
+            let tally = &mut tallies[index];
+            match side {
+                Side::Sdk => tally.run(slice, count, sdk).await,
+                Side::Bare => tally.run(slice, count, bare_read).await,
+                Side::BareDecode => tally.run(slice, count, bare_decode).await,
+            }
+        }
+    }
+    Ok(Side::ALL
+        .into_iter()
+        .zip(tallies)
+        .filter(|(side, _)| runs(*side))
+        .map(|(side, tally)| tally.result(side.scenario()))
+        .collect())
+}
+
+/// One side of the sequential comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Side {
+    /// The SDK's `droplet_actions().get`.
+    Sdk,
+    /// The bare reqwest loop that reads the body.
+    Bare,
+    /// The bare reqwest loop that also decodes the body into an `Action`.
+    BareDecode,
+}
+
+impl Side {
+    const ALL: [Self; 3] = [Self::Sdk, Self::Bare, Self::BareDecode];
+
+    fn scenario(self) -> &'static str {
+        match self {
+            Self::Sdk => "sdk_get_sequential",
+            Self::Bare => "bare_reqwest_get_sequential",
+            Self::BareDecode => "bare_reqwest_decode_sequential",
+        }
+    }
+}
+
+/// How long, or how many calls, and which sides.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Time of each side in all, spread over the rounds.
+    pub budget: Duration,
+    /// Exact calls of each side instead of `budget`.
+    pub calls: Option<usize>,
+    /// Run only this side.
+    pub only: Option<Side>,
+}
+
+/// The reference answer's envelope, for the bare loop that decodes.
+#[derive(serde::Deserialize)]
+struct ActionEnvelope {
+    action: oxido::Action,
 }
 
 /// `in_flight` tasks sharing one `Client`, each calling `droplet_actions().get` back to back for `budget`.
@@ -98,54 +261,6 @@ pub async fn sdk_get_concurrent(
         errors,
         started.elapsed(),
     ))
-}
-
-/// The same GET as [`sdk_get_sequential`], sent by a bare reqwest client: no retries, no decoding, no
-/// rate-limit bookkeeping. The ratio of the two is the SDK's overhead.
-pub async fn bare_reqwest_get_sequential(
-    target: &Target,
-    budget: Duration,
-) -> Result<LoopResult, String> {
-    let http = reqwest::Client::builder()
-        .build()
-        .map_err(|err| format!("building the reqwest client: {err}"))?;
-    let (droplet_id, action_id) = target.action;
-    let url = format!(
-        "{}/v2/droplets/{droplet_id}/actions/{action_id}",
-        target.base_url.trim_end_matches('/')
-    );
-    let authorization = Arc::new(format!("Bearer {}", target.token));
-    let call = || {
-        let request = http
-            .get(&url)
-            .header(reqwest::header::AUTHORIZATION, authorization.as_str());
-        async move {
-            let response = request.send().await.ok()?;
-            let ok = response.status().is_success();
-            let body = response.bytes().await.ok()?;
-            (ok && !body.is_empty()).then_some(())
-        }
-    };
-    for _ in 0..WARMUP_CALLS {
-        call().await.ok_or("bare reqwest warm-up call failed")?;
-    }
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    let cpu_before = process_cpu_time();
-    let started = Instant::now();
-    while started.elapsed() < budget && latencies.len() < MAX_CALLS {
-        let before = Instant::now();
-        match call().await {
-            Some(()) => latencies.push(before.elapsed()),
-            None => errors += 1,
-        }
-    }
-    let elapsed = started.elapsed();
-    let cpu = cpu_spent(cpu_before);
-    Ok(
-        LoopResult::from_samples("bare_reqwest_get_sequential", latencies, errors, elapsed)
-            .with_cpu(cpu),
-    )
 }
 
 /// The outcome of streaming a whole action history through the SDK.

@@ -5,6 +5,8 @@
 //! reqwest loop, a 10,000-action listing through the SDK's stream, the emulator's own requests per second,
 //! the CLI one-shot, and peak memory. With `--base-url` it measures only the client side against a server
 //! already running on 127.0.0.1 (bench/peers.sh uses this). Results print as a table and as JSON.
+//! `--nginx` measures only the sequential SDK and bare-reqwest loops against a static nginx it starts on
+//! 127.0.0.1, so the process CPU time is the client's alone (the "CPU per call" budget).
 //! `--soak 60` instead holds 32 connections of mixed GET/POST on the emulator for a minute and reports errors
 //! and resident memory over time.
 
@@ -12,6 +14,7 @@ mod cli_one_shot;
 mod client_loops;
 mod emulator_load;
 mod memory;
+mod nginx;
 mod report;
 mod soak;
 mod stats;
@@ -52,6 +55,19 @@ struct Args {
     /// Token the server at --base-url accepts.
     #[arg(long)]
     token: Option<String>,
+    /// Measure only the sequential client loops (SDK against bare reqwest) against a static nginx that this
+    /// run starts on 127.0.0.1, serving the reference action. Fails if nginx is not installed.
+    #[arg(long, conflicts_with_all = ["base_url", "soak"])]
+    nginx: bool,
+    /// The nginx binary for --nginx (default: `nginx` on PATH, else /usr/sbin/nginx).
+    #[arg(long, requires = "nginx")]
+    nginx_bin: Option<PathBuf>,
+    /// With --nginx: make exactly this many calls per side instead of timing them (for instruction counts).
+    #[arg(long, requires = "nginx", value_parser = clap::value_parser!(u64).range(1..=5_000_000))]
+    calls: Option<u64>,
+    /// With --nginx: run only this side of the comparison (for instruction counts under callgrind).
+    #[arg(long, requires = "nginx", value_enum)]
+    only: Option<client_loops::Side>,
     /// The `oxido` CLI binary for the one-shot measurement (default: next to this binary).
     #[arg(long)]
     cli: Option<PathBuf>,
@@ -77,7 +93,7 @@ fn main() -> ExitCode {
     // Against an external server this process is only a client, so it runs on one thread like pydo's loop
     // (and like the `oxido` CLI): no cross-thread wake-ups between the caller and the connection task.
     // In-process, the emulator needs worker threads of its own.
-    let mut builder = if args.base_url.is_some() {
+    let mut builder = if args.base_url.is_some() || args.nginx {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
@@ -152,10 +168,33 @@ async fn run(args: &Args) -> Result<Report, String> {
         list_stream: None,
         emulator: Vec::new(),
         sdk_overhead_ratio: None,
+        sdk_vs_bare: Vec::new(),
         cli_one_shot: None,
         peak_rss_kib: None,
         skipped: Vec::new(),
     };
+
+    if args.nginx {
+        let server = nginx::Nginx::start(args.nginx_bin.as_deref())?;
+        report.server = format!("{} at {} (static file)", server.version, server.base_url);
+        let target = Target::loopback(&server.base_url, "bench-token")?;
+        progress(
+            args,
+            "sequential gets against nginx: SDK, bare reqwest, bare reqwest + decode (interleaved)",
+        );
+        let plan = client_loops::Plan {
+            budget,
+            calls: args.calls.and_then(|calls| usize::try_from(calls).ok()),
+            only: args.only,
+        };
+        report
+            .scenarios
+            .extend(client_loops::sequential_comparison(&target, &plan).await?);
+        report.compute_overhead();
+        report.peak_rss_kib = memory::peak_rss_kib();
+        drop(server);
+        return Ok(report);
+    }
 
     // The emulator handle must outlive every loop that talks to it.
     let (target, sim) = match (&args.base_url, &args.token) {
@@ -180,14 +219,18 @@ async fn run(args: &Args) -> Result<Report, String> {
     };
     let in_process = sim.is_some();
 
-    progress(args, "SDK droplet_actions().get, sequential");
+    progress(
+        args,
+        "sequential gets: SDK, bare reqwest, bare reqwest + decode (interleaved)",
+    );
+    let plan = client_loops::Plan {
+        budget,
+        calls: None,
+        only: None,
+    };
     report
         .scenarios
-        .push(client_loops::sdk_get_sequential(&target, budget).await?);
-    progress(args, "bare reqwest GET, sequential");
-    report
-        .scenarios
-        .push(client_loops::bare_reqwest_get_sequential(&target, budget).await?);
+        .extend(client_loops::sequential_comparison(&target, &plan).await?);
     report.compute_overhead();
 
     if in_process {

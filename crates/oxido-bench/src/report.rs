@@ -50,6 +50,8 @@ pub struct Report {
     pub emulator: Vec<LoopResult>,
     /// SDK mean latency divided by the bare reqwest loop's.
     pub sdk_overhead_ratio: Option<f64>,
+    /// The SDK's sequential loop against each bare loop of the same run.
+    pub sdk_vs_bare: Vec<Ratios>,
     /// The CLI one-shot, when the `oxido` binary was found.
     pub cli_one_shot: Option<CliResult>,
     /// Peak resident set size of this process (VmHWM), KiB.
@@ -58,9 +60,40 @@ pub struct Report {
     pub skipped: Vec<String>,
 }
 
+/// The SDK's sequential loop against one baseline loop measured in the same run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ratios {
+    /// The baseline's scenario name.
+    pub baseline: String,
+    /// SDK process CPU per call over the baseline's (goal: at most 1.15 against the bare loop).
+    pub cpu_ratio: Option<f64>,
+    /// SDK calls/s over the baseline's (goal: at least 0.9 against the bare loop).
+    pub calls_per_sec_ratio: Option<f64>,
+}
+
 impl Report {
-    /// The SDK's sequential latency over the bare loop's, once both have run.
+    /// The SDK's sequential latency, CPU and throughput over the bare loops', once they have run.
     pub fn compute_overhead(&mut self) {
+        let find = |name: &str| self.scenarios.iter().find(|s| s.name == name);
+        if let Some(sdk) = find("sdk_get_sequential") {
+            self.sdk_vs_bare = [
+                "bare_reqwest_get_sequential",
+                "bare_reqwest_decode_sequential",
+            ]
+            .into_iter()
+            .filter_map(find)
+            .map(|base| Ratios {
+                baseline: base.name.clone(),
+                cpu_ratio: sdk
+                    .cpu_us_per_call
+                    .zip(base.cpu_us_per_call)
+                    .filter(|(_, base)| *base > 0.0)
+                    .map(|(sdk, base)| round2(sdk / base)),
+                calls_per_sec_ratio: (base.calls_per_sec > 0.0)
+                    .then(|| round2(sdk.calls_per_sec / base.calls_per_sec)),
+            })
+            .collect();
+        }
         let mean = |name: &str| {
             self.scenarios
                 .iter()
@@ -72,7 +105,7 @@ impl Report {
             mean("bare_reqwest_get_sequential"),
         ) {
             if bare > 0.0 {
-                self.sdk_overhead_ratio = Some((sdk / bare * 100.0).round() / 100.0);
+                self.sdk_overhead_ratio = Some(round2(sdk / bare));
             }
         }
     }
@@ -98,23 +131,29 @@ impl Report {
         if let Some(ratio) = self.sdk_overhead_ratio {
             out += &format!("\nSDK mean latency / bare reqwest mean latency: {ratio:.2}x\n");
         }
-        let sequential = |name: &str| self.scenarios.iter().find(|row| row.name == name);
-        if let (Some(sdk), Some(bare)) = (
-            sequential("sdk_get_sequential"),
-            sequential("bare_reqwest_get_sequential"),
-        ) {
-            if let (Some(sdk_cpu), Some(bare_cpu)) = (sdk.cpu_us_per_call, bare.cpu_us_per_call) {
-                out += &format!(
-                    "process CPU per sequential get: SDK {sdk_cpu:.1} us, bare reqwest {bare_cpu:.1} us ({:.2}x)\n",
-                    sdk_cpu / bare_cpu.max(f64::MIN_POSITIVE)
-                );
+        let cpu = |name: &str| {
+            self.scenarios
+                .iter()
+                .find(|row| row.name == name)
+                .and_then(|row| row.cpu_us_per_call)
+        };
+        if let Some(sdk_cpu) = cpu("sdk_get_sequential") {
+            out += &format!("process CPU per sequential get: SDK {sdk_cpu:.1} us");
+            for ratio in &self.sdk_vs_bare {
+                if let Some(base) = cpu(&ratio.baseline) {
+                    out += &format!(", {} {base:.1} us", ratio.baseline);
+                }
             }
-            if bare.calls_per_sec > 0.0 {
-                out += &format!(
-                    "SDK calls/s / bare reqwest calls/s: {:.2}\n",
-                    sdk.calls_per_sec / bare.calls_per_sec
-                );
-            }
+            out += "\n";
+        }
+        for ratio in &self.sdk_vs_bare {
+            let show = |value: Option<f64>| value.map_or("n/a".to_owned(), |v| format!("{v:.2}"));
+            out += &format!(
+                "SDK / {}: CPU per call {}x, calls/s {}x\n",
+                ratio.baseline,
+                show(ratio.cpu_ratio),
+                show(ratio.calls_per_sec_ratio)
+            );
         }
         if let Some(stream) = &self.list_stream {
             out += &format!(
@@ -144,4 +183,8 @@ impl Report {
         }
         out
     }
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
 }

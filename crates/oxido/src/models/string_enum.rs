@@ -58,11 +58,62 @@ macro_rules! open_string_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                Ok(Self::from_api_str(&text))
+                $crate::models::string_enum::deserialize_open(deserializer, Self::from_api_str)
             }
         }
     };
 }
 
 pub(crate) use open_string_enum;
+
+/// Reads a string and maps it with `from_api_str`, without first copying it into a `String` of its own when
+/// the deserializer can lend it (a known value then allocates nothing).
+pub(crate) fn deserialize_open<'de, D, T>(
+    deserializer: D,
+    from_api_str: fn(&str) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct OpenVisitor<T>(fn(&str) -> T);
+
+    impl<T> serde::de::Visitor<'_> for OpenVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            Ok((self.0)(text))
+        }
+    }
+
+    deserializer.deserialize_str(OpenVisitor(from_api_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::models::{ActionStatus, ActionType};
+
+    #[test]
+    fn known_unknown_and_escaped_values_decode() {
+        let decoded: Vec<ActionType> =
+            serde_json::from_str(r#"["reboot", "warp_drive", "power\u005foff"]"#).expect("strings");
+        assert_eq!(
+            decoded,
+            vec![
+                ActionType::Reboot,
+                ActionType::Other("warp_drive".to_owned()),
+                ActionType::PowerOff
+            ]
+        );
+        let from_bytes: ActionStatus = serde_json::from_slice(b"\"completed\"").expect("bytes");
+        assert_eq!(from_bytes, ActionStatus::Completed);
+        let from_value: ActionStatus =
+            serde_json::from_value(serde_json::json!("in-progress")).expect("value");
+        assert_eq!(from_value, ActionStatus::InProgress);
+        let err = serde_json::from_str::<ActionStatus>("7").expect_err("not a string");
+        assert!(err.to_string().contains("a string"), "{err}");
+    }
+}

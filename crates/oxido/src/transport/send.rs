@@ -65,7 +65,6 @@ enum Step {
 struct Attempt<'a> {
     inner: &'a ClientInner,
     request: &'a ApiRequest,
-    path: &'a str,
     number: u32,
     /// `None` when the overall limit is too far away to be represented: no deadline at all.
     deadline: Option<Instant>,
@@ -94,7 +93,7 @@ impl Attempt<'_> {
     }
 
     fn timeout_error(&self, limit: TimeoutKind, after: Duration) -> Error {
-        timeout_error(self.request, self.path, limit, after, self.number)
+        timeout_error(self.request, limit, after, self.number)
     }
 }
 
@@ -157,20 +156,20 @@ async fn execute_answer(
     request: &ApiRequest,
     streaming: bool,
 ) -> Result<Answer, Error> {
-    let path = request.path_and_query();
+    // The path is only formatted when a subscriber records it (or for an error), not on every call.
     let span = tracing::debug_span!(
         target: "oxido",
         "request",
         operation = request.operation,
         method = %request.method,
-        path = %path,
+        path = %ShownPath(request),
         status = Empty,
         attempts = Empty,
         request_id = Empty,
         elapsed_ms = Empty,
     );
     let started = Instant::now();
-    let result = send_with_retries(inner, request, &path, started, streaming)
+    let result = send_with_retries(inner, request, started, streaming)
         .instrument(span.clone())
         .await;
     span.record("elapsed_ms", elapsed_ms(started));
@@ -223,7 +222,6 @@ fn target<'a>(
 async fn send_with_retries(
     inner: &ClientInner,
     request: &ApiRequest,
-    path: &str,
     started: Instant,
     streaming: bool,
 ) -> Result<Answer, Error> {
@@ -241,7 +239,6 @@ async fn send_with_retries(
         if remaining.is_zero() {
             return Err(timeout_error(
                 request,
-                path,
                 TimeoutKind::Overall,
                 timeouts.overall,
                 number - 1,
@@ -259,7 +256,6 @@ async fn send_with_retries(
         let attempt = Attempt {
             inner,
             request,
-            path,
             number,
             deadline,
             elapsed_ms: elapsed_ms(attempt_started),
@@ -278,7 +274,7 @@ async fn send_with_retries(
                 tracing::debug!(
                     target: "oxido",
                     method = %request.method,
-                    path = %path,
+                    path = %ShownPath(request),
                     attempt = number,
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                     reason = %reason,
@@ -347,14 +343,32 @@ async fn send_once(
         return Err(SendFailure::TooLarge { status });
     }
     // The declared length is only a hint (it can lie); the limit is enforced on what actually arrives.
-    let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0));
+    // A body that arrives as one chunk (most answers) is kept as it came, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut received: usize = 0;
     while let Some(chunk) = response.chunk().await? {
-        if body.len().saturating_add(chunk.len()) > limit {
+        received = received.saturating_add(chunk.len());
+        if received > limit {
             return Err(SendFailure::TooLarge { status });
         }
-        body.extend_from_slice(&chunk);
+        match (&mut joined, first.take()) {
+            (Some(joined), _) => joined.extend_from_slice(&chunk),
+            (None, None) => first = Some(chunk),
+            (None, Some(earlier)) => {
+                let capacity = usize::try_from(declared).unwrap_or(0).max(received);
+                let mut buffer = BytesMut::with_capacity(capacity);
+                buffer.extend_from_slice(&earlier);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
     }
-    Ok((status, headers, Payload::Full(body.freeze())))
+    let body = match joined {
+        Some(joined) => joined.freeze(),
+        None => first.unwrap_or_default(),
+    };
+    Ok((status, headers, Payload::Full(body)))
 }
 
 /// The server answered: record the rate limit, then succeed, retry, or build the API error.
@@ -385,7 +399,7 @@ fn on_answer(
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
-        path = %attempt.path,
+        path = %ShownPath(attempt.request),
         status,
         attempt = attempt.number,
         request_id = request_id.as_deref(),
@@ -442,7 +456,7 @@ fn on_too_large(attempt: &Attempt<'_>, status: u16) -> Step {
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
-        path = %attempt.path,
+        path = %ShownPath(attempt.request),
         status,
         attempt = attempt.number,
         elapsed_ms = attempt.elapsed_ms,
@@ -451,7 +465,7 @@ fn on_too_large(attempt: &Attempt<'_>, status: u16) -> Step {
     );
     Step::Finish(Err(Error::ResponseTooLarge {
         method: attempt.request.method.clone(),
-        path: attempt.path.to_owned(),
+        path: attempt.request.path_and_query(),
         status,
         limit,
     }))
@@ -463,7 +477,7 @@ fn on_transport_error(attempt: &Attempt<'_>, err: reqwest::Error) -> Step {
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
-        path = %attempt.path,
+        path = %ShownPath(attempt.request),
         attempt = attempt.number,
         elapsed_ms = attempt.elapsed_ms,
         error = %detail,
@@ -476,7 +490,7 @@ fn on_transport_error(attempt: &Attempt<'_>, err: reqwest::Error) -> Step {
         }
         Error::Transport {
             method: attempt.request.method.clone(),
-            path: attempt.path.to_owned(),
+            path: attempt.request.path_and_query(),
             kind,
             attempts: attempt.number,
             detail,
@@ -490,7 +504,7 @@ fn on_timeout(attempt: &Attempt<'_>, limit_kind: TimeoutKind, limit: Duration) -
     tracing::debug!(
         target: "oxido",
         method = %attempt.request.method,
-        path = %attempt.path,
+        path = %ShownPath(attempt.request),
         attempt = attempt.number,
         elapsed_ms = attempt.elapsed_ms,
         error = %format_args!("{limit_kind} timeout of {}ms", limit.as_millis()),
@@ -535,17 +549,25 @@ pub(super) fn error_chain(err: &reqwest::Error) -> String {
 
 fn timeout_error(
     request: &ApiRequest,
-    path: &str,
     limit: TimeoutKind,
     after: Duration,
     attempts: u32,
 ) -> Error {
     Error::Timeout {
         method: request.method.clone(),
-        path: path.to_owned(),
+        path: request.path_and_query(),
         limit,
         after,
         attempts,
+    }
+}
+
+/// A request's path and query as errors show it ([`ApiRequest::path_and_query`]), built only when formatted.
+struct ShownPath<'a>(&'a ApiRequest);
+
+impl std::fmt::Display for ShownPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.path_and_query())
     }
 }
 

@@ -435,3 +435,80 @@ async fn a_stream_closed_between_events_simply_ends() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].as_ref().expect("event").n, 1);
 }
+
+const JSON_CHUNKED_HEAD: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+
+#[tokio::test]
+async fn a_body_in_many_chunks_is_joined_in_order_and_one_chunk_is_kept_whole() {
+    let parts: [&[u8]; 4] = [b"{\"a\":", b"[1,2,", b"3]", b"}"];
+    let mut script: Vec<Vec<u8>> = parts.iter().map(|part| chunked(part)).collect();
+    script.push(b"0\r\n\r\n".to_vec());
+    let uri = raw_server(JSON_CHUNKED_HEAD, script).await;
+    let client = builder(&uri).build().expect("valid");
+    let request = ApiRequest::get("test.get", "/v2/x".into());
+    let answer = execute(&client.inner, &request).await.expect("200");
+    assert_eq!(&answer.body[..], b"{\"a\":[1,2,3]}");
+
+    let uri = raw_server(
+        JSON_CHUNKED_HEAD,
+        vec![chunked(b"{\"whole\":true}"), b"0\r\n\r\n".to_vec()],
+    )
+    .await;
+    let client = builder(&uri).build().expect("valid");
+    let answer = execute(&client.inner, &request).await.expect("200");
+    assert_eq!(&answer.body[..], b"{\"whole\":true}");
+}
+
+#[tokio::test]
+async fn the_body_limit_counts_every_chunk() {
+    // 3 chunks of 40 bytes under a 100-byte limit: no single chunk is over, their sum is.
+    let part = vec![b' '; 40];
+    let uri = raw_server(
+        JSON_CHUNKED_HEAD,
+        vec![
+            chunked(&part),
+            chunked(&part),
+            chunked(&part),
+            b"0\r\n\r\n".to_vec(),
+        ],
+    )
+    .await;
+    let client = builder(&uri)
+        .max_response_bytes(100)
+        .build()
+        .expect("valid");
+    let request = ApiRequest::get("test.get", "/v2/x".into());
+    let err = execute(&client.inner, &request)
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                limit: 100,
+                status: 200,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let exact = raw_server(
+        JSON_CHUNKED_HEAD,
+        vec![
+            chunked(&part),
+            chunked(&part),
+            chunked(&part[..20]),
+            b"0\r\n\r\n".to_vec(),
+        ],
+    )
+    .await;
+    let client = builder(&exact)
+        .max_response_bytes(100)
+        .build()
+        .expect("valid");
+    let answer = execute(&client.inner, &request)
+        .await
+        .expect("exactly at the limit");
+    assert_eq!(answer.body.len(), 100);
+}
