@@ -1054,8 +1054,9 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
          commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`). Path parameters are \
          positional, query parameters are flags, and a JSON body comes from flags for its top-level scalar and string-list fields \
          and/or `--body FILE` (`--body -` reads stdin); a flag wins over the same field of `--body`. Lists fetch every page unless \
-         `--page` is given. Commands that start an action accept `--wait`. `oxido <handler> <method> --help` shows each command's \
-         flags.\n",
+         `--page` is given. Commands that start an action, or create a resource whose status moves (a Droplet, a Kubernetes or \
+         database cluster, an app deployment), accept `--wait`. Output is a table, `-o json` (as the API sent it) or `-o yaml`. \
+         `oxido <handler> <method> --help` shows each command's flags.\n",
         commands.len()
     );
     let mut current = "";
@@ -1202,5 +1203,13 @@ mod tests {
             .find(|c| c.op.operation_id == "volumeActions_post")
             .expect("volume actions");
         assert_eq!(post.wait, "Action");
+        // Every resource wait names an operation that exists, so a spec change cannot drop one silently.
+        for (id, wait) in RESOURCE_WAITS {
+            let cmd = commands
+                .iter()
+                .find(|c| c.op.operation_id == *id)
+                .unwrap_or_else(|| panic!("no operation {id}"));
+            assert_eq!(cmd.wait, *wait, "{id}");
+        }
     }
 }
