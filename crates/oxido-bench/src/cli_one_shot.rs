@@ -44,16 +44,34 @@ pub const SPAWNER_FLAG: &str = "--spawn-and-measure";
 /// our own size instead of the CLI's.
 pub fn measure(cli: &Path, target: &Target, runs: usize) -> Result<CliResult, String> {
     let (droplet_id, action_id) = target.action;
-    let args = [
-        "--api-url".to_owned(),
-        target.base_url.clone(),
-        "--token".to_owned(),
-        target.token.clone(),
+    let command = [
         "droplet-action".to_owned(),
         "get".to_owned(),
         droplet_id.to_string(),
         action_id.to_string(),
     ];
+    measure_command(cli, Some(target), &command, &action_id.to_string(), runs)
+}
+
+/// Times `cli [--api-url URL --token T] command...` `runs` times (after one unmeasured warm-up run), each
+/// through the small spawner, and checks every run succeeded and printed `expect`.
+pub fn measure_command(
+    cli: &Path,
+    target: Option<&Target>,
+    command: &[String],
+    expect: &str,
+    runs: usize,
+) -> Result<CliResult, String> {
+    let mut args: Vec<String> = match target {
+        Some(target) => vec![
+            "--api-url".to_owned(),
+            target.base_url.clone(),
+            "--token".to_owned(),
+            target.token.clone(),
+        ],
+        None => Vec::new(),
+    };
+    args.extend(command.iter().cloned());
     let spawner = std::env::current_exe().map_err(|err| format!("locating oxido-bench: {err}"))?;
     let run_once = || -> Result<(Duration, u64), String> {
         let output = Command::new(&spawner)
@@ -74,7 +92,7 @@ pub fn measure(cli: &Path, target: &Target, runs: usize) -> Result<CliResult, St
                 String::from_utf8_lossy(&output.stderr).trim()
             ));
         };
-        if !output.status.success() || !printed.contains(&action_id.to_string()) {
+        if !output.status.success() || !printed.contains(expect) {
             return Err(format!(
                 "{} exited with {} and printed {:?} / {:?}",
                 cli.display(),
@@ -95,12 +113,9 @@ pub fn measure(cli: &Path, target: &Target, runs: usize) -> Result<CliResult, St
     let ms = |d: Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
     let shown_args: Vec<&str> = args
         .iter()
-        .map(|arg| {
-            if *arg == target.token {
-                "<token>"
-            } else {
-                arg.as_str()
-            }
+        .map(|arg| match target {
+            Some(target) if *arg == target.token => "<token>",
+            _ => arg.as_str(),
         })
         .collect();
     Ok(CliResult {
@@ -110,6 +125,117 @@ pub fn measure(cli: &Path, target: &Target, runs: usize) -> Result<CliResult, St
         max_wall_ms: ms(times[times.len() - 1]),
         max_rss_kib,
     })
+}
+
+/// First argument that runs only the CLI budgets ([`mode_main`]).
+pub const MODE_FLAG: &str = "--cli-one-shot";
+
+/// `oxido-bench --cli-one-shot [--cli PATH] [--base-url URL --token T] [--runs N]`: the CLI's start-up
+/// budgets, each as a median over `--runs` one-shot runs with the largest peak RSS: `oxido droplets get`
+/// and `oxido droplet-action get` against an emulator (a running `oxido-sim` given by `--base-url`, else one
+/// started in this process), and `oxido --help`.
+pub fn mode_main(mut args: impl Iterator<Item = OsString>) -> ExitCode {
+    let mut cli = sibling_cli();
+    let mut base_url = None;
+    let mut token = None;
+    let mut runs = 20usize;
+    while let Some(arg) = args.next() {
+        let value = args.next().map(|v| v.to_string_lossy().into_owned());
+        match (arg.to_string_lossy().as_ref(), value) {
+            ("--cli", Some(v)) => cli = Some(PathBuf::from(v)),
+            ("--base-url", Some(v)) => base_url = Some(v),
+            ("--token", Some(v)) => token = Some(v),
+            ("--runs", Some(v)) => match v.parse::<usize>() {
+                Ok(n) if (1..=1000).contains(&n) => runs = n,
+                _ => return usage(&format!("--runs {v}: expected 1 to 1000")),
+            },
+            (other, _) => return usage(&format!("unexpected argument {other:?}")),
+        }
+    }
+    let Some(cli) = cli else {
+        return usage("no `oxido` binary next to oxido-bench; pass --cli PATH");
+    };
+    // Kept alive until the measurements end.
+    let mut _emulator = None;
+    let target = match base_url {
+        Some(url) => Target::loopback(&url, token.as_deref().unwrap_or("oxido-sim-demo-token")),
+        None => match start_emulator() {
+            Ok((runtime, sim)) => {
+                let target = Target::loopback(&sim.base_url(), sim.token());
+                _emulator = Some((runtime, sim));
+                target
+            }
+            Err(err) => Err(err),
+        },
+    };
+    let target = match target {
+        Ok(target) => target,
+        Err(err) => return usage(&err),
+    };
+    let (droplet, _) = target.action;
+    let cases: [(Option<&Target>, Vec<String>, String); 3] = [
+        (
+            Some(&target),
+            vec!["droplets".into(), "get".into(), droplet.to_string()],
+            droplet.to_string(),
+        ),
+        (
+            Some(&target),
+            vec![
+                "droplet-action".into(),
+                "get".into(),
+                droplet.to_string(),
+                target.action.1.to_string(),
+            ],
+            target.action.1.to_string(),
+        ),
+        (None, vec!["--help".into()], "Usage".into()),
+    ];
+    println!("| command | median | max | peak RSS |\n|---|---:|---:|---:|");
+    for (target, command, expect) in &cases {
+        match measure_command(&cli, *target, command, expect, runs) {
+            Ok(r) => println!(
+                "| `{}` | {:.1} ms | {:.1} ms | {:.1} MiB |",
+                r.command,
+                r.median_wall_ms,
+                r.max_wall_ms,
+                r.max_rss_kib as f64 / 1024.0
+            ),
+            Err(err) => {
+                eprintln!("oxido-bench {MODE_FLAG}: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("({runs} measured runs each, after one warm-up run)");
+    ExitCode::SUCCESS
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!(
+        "oxido-bench {MODE_FLAG}: {message}\nusage: oxido-bench {MODE_FLAG} [--cli PATH] [--base-url URL --token T] [--runs N]"
+    );
+    ExitCode::from(2)
+}
+
+/// An emulator with the demo data on its own runtime thread.
+fn start_emulator() -> Result<(tokio::runtime::Runtime, oxido_sim::Sim), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|err| format!("starting a runtime: {err}"))?;
+    let sim = runtime
+        .block_on(
+            oxido_sim::Sim::builder()
+                .seed(oxido_sim::Seed::Demo)
+                .rate_limit_per_minute(u32::MAX)
+                .rate_limit_per_hour(u32::MAX)
+                .request_log_capacity(1)
+                .start(),
+        )
+        .map_err(|err| format!("starting the emulator: {err}"))?;
+    Ok((runtime, sim))
 }
 
 /// The spawner: runs `program args...` once, then prints `<wall microseconds> <child peak RSS KiB>` on the

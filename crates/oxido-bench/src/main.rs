@@ -89,6 +89,13 @@ fn main() -> ExitCode {
         raw.next();
         return cli_one_shot::spawner_main(raw);
     }
+    if raw
+        .peek()
+        .is_some_and(|first| first == cli_one_shot::MODE_FLAG)
+    {
+        raw.next();
+        return cli_one_shot::mode_main(raw);
+    }
     let args = Args::parse();
     // Against an external server this process is only a client, so it runs on one thread like pydo's loop
     // (and like the `oxido` CLI): no cross-thread wake-ups between the caller and the connection task.

@@ -33,7 +33,7 @@ pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
     };
     if global.format.is_some() && global.output != crate::cli::OutputKind::Table {
         return Err(CliError::Usage(
-            "--format picks table columns; it does not apply to -o json".to_owned(),
+            "--format picks table columns; it does not apply to -o json or -o yaml".to_owned(),
         ));
     }
     verbose::install(global.verbose);

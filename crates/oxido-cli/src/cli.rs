@@ -129,6 +129,8 @@ pub enum OutputKind {
     Table,
     /// The API's own JSON: an object for one result, an array for a list
     Json,
+    /// The same document as `-o json`, written as YAML
+    Yaml,
 }
 
 /// The top-level commands.

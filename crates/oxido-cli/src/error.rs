@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use oxido::Action;
 
+use crate::commands::resource_wait::Unfinished;
 use crate::config::ConfigError;
 use crate::exit::ExitStatus;
 use crate::output::describe;
@@ -55,6 +56,17 @@ pub enum CliError {
         /// Whether they ran in the `--sandbox` emulator (gone when the command ends).
         sandbox: bool,
     },
+    /// Waited-for resources ended in a state they never leave (printed already).
+    #[error("{}", ResourceLine::new(.0, "ended"))]
+    ResourceFailed(Vec<Unfinished>),
+    /// `--wait` ran out of time before the resources got where they were going.
+    #[error("timed out waiting: {}", ResourceLine::new(.resources, "still"))]
+    ResourceTimedOut {
+        /// The resources not there yet, with their last state.
+        resources: Vec<Unfinished>,
+        /// Whether they live in the `--sandbox` emulator (gone when the command ends).
+        sandbox: bool,
+    },
     /// An answer of an unexpected shape: JSON that could not be taken apart for `-o json`,
     /// or a list whose pages do not add up.
     #[error("unexpected answer from the API: {0}")]
@@ -75,8 +87,10 @@ impl CliError {
             | CliError::Io(_)
             | CliError::Sandbox(_)
             | CliError::Unexpected(_) => ExitStatus::Failure,
-            CliError::ActionsErrored(_) => ExitStatus::ActionErrored,
-            CliError::WaitTimedOut { .. } => ExitStatus::TimedOut,
+            CliError::ActionsErrored(_) | CliError::ResourceFailed(_) => ExitStatus::ActionErrored,
+            CliError::WaitTimedOut { .. } | CliError::ResourceTimedOut { .. } => {
+                ExitStatus::TimedOut
+            }
         }
     }
 
@@ -127,6 +141,13 @@ impl CliError {
                     None => format!("{} was started; {resume}", started.join(", ")),
                 })
             }
+            CliError::ResourceTimedOut { resources, sandbox } => Some(if *sandbox {
+                resume_hint("", &[], true)
+            } else {
+                let commands: Vec<String> =
+                    resources.iter().map(|r| format!("`{}`", r.get)).collect();
+                format!("see where it stands with {}", commands.join(", "))
+            }),
             CliError::Sdk(error) => sdk_hint(error),
             _ => None,
         }
@@ -231,6 +252,28 @@ impl fmt::Display for ErroredLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ids: Vec<String> = self.0.iter().map(describe).collect();
         write!(f, "{} errored", ids.join(", "))
+    }
+}
+
+struct ResourceLine<'a> {
+    resources: &'a [Unfinished],
+    ending: &'static str,
+}
+
+impl<'a> ResourceLine<'a> {
+    fn new(resources: &'a [Unfinished], ending: &'static str) -> Self {
+        ResourceLine { resources, ending }
+    }
+}
+
+impl fmt::Display for ResourceLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let each: Vec<String> = self
+            .resources
+            .iter()
+            .map(|r| format!("{} {} {}", r.what, self.ending, r.state))
+            .collect();
+        write!(f, "{}", each.join(", "))
     }
 }
 

@@ -40,9 +40,16 @@ impl Session {
         };
 
         let mut builder = Client::builder()
-            .token(token)
+            .token(token.clone())
             .user_agent_suffix(concat!("oxido-cli/", env!("CARGO_PKG_VERSION")));
         if let Some(url) = base_url {
+            if sandbox.is_some() {
+                // Nothing a sandboxed command sends may leave the machine, whatever its host.
+                builder = builder
+                    .inference_base_url(url.clone())
+                    .agent_base_url(url.clone())
+                    .agent_access_key(token.clone());
+            }
             builder = builder.base_url(url);
         }
         if let Some(retries) = global.retries {

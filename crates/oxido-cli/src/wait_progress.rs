@@ -32,7 +32,7 @@ pub enum Display {
 impl Display {
     /// Picks the display for this process's stderr and output format.
     pub fn detect(output: &Output) -> Display {
-        if output.is_json() {
+        if output.is_machine() {
             Display::Quiet
         } else if std::io::stderr().is_terminal() {
             Display::Spinner

@@ -4,6 +4,7 @@
 //! Commands run one after the other against one server, with the binary cargo built.
 
 #[path = "generated/commands.rs"]
+#[allow(dead_code)] // EXAMPLES are `sandbox_every_command.rs`'s
 mod cases;
 
 use std::io::Write as _;

@@ -448,8 +448,33 @@ fn is_action(api: &Api, ty: &Ty) -> bool {
     }
 }
 
-/// What `--wait` waits for: `Action` for an answer that is an action, `Actions` for a list of them.
+/// Operations that create a resource whose status moves, and the CLI's `resource_wait::Resource` that
+/// waits for it (a Droplet `active`, a cluster `running`, a database `online`, a deployment `ACTIVE`).
+const RESOURCE_WAITS: &[(&str, &str)] = &[
+    ("droplets_create", "Resource(Resource::Droplet)"),
+    (
+        "kubernetes_create_cluster",
+        "Resource(Resource::KubernetesCluster)",
+    ),
+    ("databases_create_cluster", "Resource(Resource::Database)"),
+    (
+        "databases_create_replica",
+        "Resource(Resource::DatabaseReplica)",
+    ),
+    ("apps_create", "Resource(Resource::App)"),
+    (
+        "apps_create_deployment",
+        "Resource(Resource::AppDeployment)",
+    ),
+    ("apps_create_rollback", "Resource(Resource::AppDeployment)"),
+];
+
+/// What `--wait` waits for: `Action` for an answer that is an action, `Actions` for a list of them, a
+/// resource's status for the operations in [`RESOURCE_WAITS`].
 fn wait_kind(api: &Api, op: &Operation) -> &'static str {
+    if let Some((_, wait)) = RESOURCE_WAITS.iter().find(|(id, _)| *id == op.operation_id) {
+        return wait;
+    }
     if op.http_method == "GET" {
         return "None";
     }
@@ -490,8 +515,24 @@ fn example_text(value: &serde_json::Value) -> Option<String> {
 
 /// One example command line, from the spec's examples where it has them.
 fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
+    let (words, _) = example_argv(cmd, spec);
+    let mut line = vec!["oxido".to_owned()];
+    line.extend(words.iter().map(|w| {
+        if w.starts_with('<') && w.ends_with('>') {
+            w.clone()
+        } else {
+            shell_word(w)
+        }
+    }));
+    line.join(" ")
+}
+
+/// The example's arguments after `oxido`, unquoted, and the JSON body it reads from `--body body.json`
+/// (the spec's request example), if any.
+fn example_argv(cmd: &Command<'_>, spec: &serde_json::Value) -> (Vec<String>, Option<String>) {
     let op = cmd.op;
-    let mut words = vec!["oxido".to_owned(), cmd.handler.clone(), cmd.name.clone()];
+    let mut words = vec![cmd.handler.clone(), cmd.name.clone()];
+    let mut body_json = None;
     for p in &op.path_params {
         let value = p
             .example
@@ -501,7 +542,7 @@ fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
                 ParamKind::Id | ParamKind::Int => "1".to_owned(),
                 _ => format!("<{}>", kebab(&p.name)),
             });
-        words.push(shell_word(&value));
+        words.push(value);
     }
     for p in &op.required_query {
         let arg = cmd
@@ -513,17 +554,21 @@ fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
             serde_json::Value::Array(items) => items.first().and_then(example_text),
             other => example_text(other),
         });
-        words.push(format!("--{}", arg.flag));
-        words.push(shell_word(
-            &value.unwrap_or_else(|| format!("<{}>", arg.flag)),
-        ));
+        let value = value.unwrap_or_else(|| format!("<{}>", arg.flag));
+        if arg.kind == "Bool" {
+            // A boolean flag takes its value only as `--flag=value`.
+            words.push(format!("--{}={value}", arg.flag));
+        } else {
+            words.push(format!("--{}", arg.flag));
+            words.push(value);
+        }
     }
     if let Some(body) = &op.body {
         let example = op
             .request_examples
             .first()
             .and_then(|(_, pointer)| spec.pointer(pointer));
-        let mut flags = Vec::new();
+        let mut flags: Vec<Vec<String>> = Vec::new();
         let mut covered = true;
         if let Some(serde_json::Value::Object(map)) = example {
             for (key, value) in map {
@@ -534,14 +579,14 @@ fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
                 match (arg, value) {
                     (Some(arg), serde_json::Value::Array(items)) if arg.kind == "StrList" => {
                         for item in items.iter().filter_map(example_text) {
-                            flags.push(format!("--{} {}", arg.flag, shell_word(&item)));
+                            flags.push(vec![format!("--{}", arg.flag), item]);
                         }
                     }
                     (Some(arg), value) if arg.kind != "StrList" => match example_text(value) {
                         Some(text) if arg.kind == "Bool" => {
-                            flags.push(format!("--{}={text}", arg.flag))
+                            flags.push(vec![format!("--{}={text}", arg.flag)])
                         }
-                        Some(text) => flags.push(format!("--{} {}", arg.flag, shell_word(&text))),
+                        Some(text) => flags.push(vec![format!("--{}", arg.flag), text]),
                         None => covered = false,
                     },
                     _ => covered = false,
@@ -551,14 +596,135 @@ fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
             covered = false;
         }
         if body.content_type != "application/json" {
-            words.push("--body FILE".to_owned());
+            words.extend(["--body".to_owned(), "FILE".to_owned()]);
         } else if covered && !flags.is_empty() && flags.len() <= 6 {
-            words.extend(flags);
+            words.extend(flags.into_iter().flatten());
         } else {
-            words.push("--body body.json".to_owned());
+            words.extend(["--body".to_owned(), "body.json".to_owned()]);
+            let value = example
+                .cloned()
+                .or_else(|| minimal_body(spec, &op.path, &op.http_method));
+            body_json = value.map(|e| serde_json::to_string(&e).unwrap_or_default());
         }
     }
-    words.join(" ")
+    (words, body_json)
+}
+
+/// For an operation whose spec has no request example: a JSON body with only the required members, from
+/// the schema's own examples where it has them.
+fn minimal_body(spec: &serde_json::Value, path: &str, method: &str) -> Option<serde_json::Value> {
+    let op = spec
+        .get("paths")?
+        .get(path)?
+        .get(method.to_ascii_lowercase())?;
+    let body = resolve(spec, op.get("requestBody")?);
+    let schema = body
+        .get("content")?
+        .get("application/json")?
+        .get("schema")?;
+    Some(required_only(spec, schema, 0))
+}
+
+fn resolve<'a>(
+    spec: &'a serde_json::Value,
+    mut value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    for _ in 0..16 {
+        match value
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| spec.pointer(r.trim_start_matches('#')))
+        {
+            Some(target) => value = target,
+            None => break,
+        }
+    }
+    value
+}
+
+fn required_only(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    depth: u32,
+) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let schema = resolve(spec, schema);
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        if let Some(first) = values.first() {
+            return first.clone();
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(alternatives)) = schema.get(key) {
+            if let Some(first) = alternatives.first() {
+                return required_only(spec, first, depth + 1);
+            }
+        }
+    }
+    let mut properties = serde_json::Map::new();
+    let mut required: Vec<String> = Vec::new();
+    let mut parts = vec![schema];
+    while let Some(part) = parts.pop() {
+        let part = resolve(spec, part);
+        if let Some(Value::Object(props)) = part.get("properties") {
+            for (k, v) in props {
+                properties.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        for name in part
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = name.as_str() {
+                if !required.iter().any(|r| r == name) {
+                    required.push(name.to_owned());
+                }
+            }
+        }
+        parts.extend(
+            part.get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+    }
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or(
+        if properties.is_empty() && schema.get("allOf").is_none() {
+            "string"
+        } else {
+            "object"
+        },
+    );
+    match kind {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            if depth < 10 {
+                for name in required {
+                    let prop = properties.get(&name).cloned().unwrap_or(Value::Null);
+                    out.insert(name, required_only(spec, &prop, depth + 1));
+                }
+            }
+            Value::Object(out)
+        }
+        "array" => match schema.get("items") {
+            Some(items) => json!([required_only(spec, items, depth + 1)]),
+            None => json!([]),
+        },
+        "integer" | "number" => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
+        "boolean" => json!(true),
+        _ => match schema.get("format").and_then(Value::as_str) {
+            Some("uuid") => json!("3d3c6d4e-7c5a-4b8e-9f10-2a1b3c4d5e6f"),
+            Some("date-time") => json!("2026-01-01T00:00:00Z"),
+            Some("ipv4") => json!("192.0.2.10"),
+            Some("email") => json!("sammy@example.com"),
+            _ => json!("example"),
+        },
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -579,7 +745,7 @@ fn emit_table(commands: &[Command<'_>]) -> String {
     let mut out = String::from(HEADER);
     out.push_str("//! Every generated command as static data; `crate::commands::generated` builds clap commands from it.\n\n");
     out.push_str(
-        "use crate::commands::generated::{ArgSpec, Body, Kind, OpSpec, Output, Place, Wait};\n\n",
+        "use crate::commands::generated::{ArgSpec, Body, Kind, OpSpec, Output, Place, Wait};\nuse crate::commands::resource_wait::Resource;\n\n",
     );
     let mut handlers: Vec<(String, String, usize, usize)> = Vec::new();
     for (i, cmd) in commands.iter().enumerate() {
@@ -758,10 +924,20 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
         let finish = match &op.response {
             ResponseKind::Empty => "unit(r.send().await?)".to_owned(),
             // Without options of its own the call is the SDK's `Call`, whose answer keeps the API's bytes.
-            ResponseKind::Json(_) if setters_empty => "json(&r.send_with_response().await?, \"\")?".to_owned(),
-            ResponseKind::Member { key, .. } if setters_empty => format!("json(&r.send_with_response().await?, {})?", lit(key)),
-            ResponseKind::Json(_) | ResponseKind::Member { .. } => "value(&r.send().await?)?".to_owned(),
-            ResponseKind::Page { .. } => "collect(a, r.per_page(a.per_page()), |r, p| r.page(p).send(), |r| r.into_stream()).await?".to_owned(),
+            ResponseKind::Json(_) if setters_empty => {
+                "json(&r.send_with_response().await?, \"\")?".to_owned()
+            }
+            ResponseKind::Member { key, .. } if setters_empty => {
+                format!("json(&r.send_with_response().await?, {})?", lit(key))
+            }
+            ResponseKind::Json(_) | ResponseKind::Member { .. } => {
+                "value(&r.send().await?)?".to_owned()
+            }
+            // Every page's answer as sent, so `-o json` prints the API's items untouched.
+            ResponseKind::Page { key, .. } => format!(
+                "collect(a, {}, r.per_page(a.per_page()), |r, p| r.page(p).into_responses()).await?",
+                lit(key)
+            ),
             ResponseKind::Text { .. } => "raw(r.send().await?.into_bytes())".to_owned(),
             ResponseKind::Bytes { .. } => "raw(r.send().await?.to_vec())".to_owned(),
         };
@@ -850,6 +1026,20 @@ fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String
             lit(&answer),
         );
     }
+    out.push_str("];\n\n");
+    out.push_str("/// Every generated command's example from its `--help` (the arguments after `oxido`), and the JSON body a\n/// `--body body.json` in it stands for (`\"\"` for none).\n");
+    out.push_str("pub static EXAMPLES: &[(&str, &[&str], &str)] = &[\n");
+    for cmd in commands {
+        let (words, body) = example_argv(cmd, spec);
+        let words: Vec<String> = words.iter().map(|w| lit(w)).collect();
+        let _ = writeln!(
+            out,
+            "({}, &[{}], {}),",
+            lit(&cmd.op.operation_id),
+            words.join(", "),
+            lit(body.as_deref().unwrap_or_default())
+        );
+    }
     out.push_str("];\n");
     out
 }
@@ -864,8 +1054,9 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
          commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`). Path parameters are \
          positional, query parameters are flags, and a JSON body comes from flags for its top-level scalar and string-list fields \
          and/or `--body FILE` (`--body -` reads stdin); a flag wins over the same field of `--body`. Lists fetch every page unless \
-         `--page` is given. Commands that start an action accept `--wait`. `oxido <handler> <method> --help` shows each command's \
-         flags.\n",
+         `--page` is given. Commands that start an action, or create a resource whose status moves (a Droplet, a Kubernetes or \
+         database cluster, an app deployment), accept `--wait`. Output is a table, `-o json` (as the API sent it) or `-o yaml`. \
+         `oxido <handler> <method> --help` shows each command's flags.\n",
         commands.len()
     );
     let mut current = "";
@@ -1012,5 +1203,13 @@ mod tests {
             .find(|c| c.op.operation_id == "volumeActions_post")
             .expect("volume actions");
         assert_eq!(post.wait, "Action");
+        // Every resource wait names an operation that exists, so a spec change cannot drop one silently.
+        for (id, wait) in RESOURCE_WAITS {
+            let cmd = commands
+                .iter()
+                .find(|c| c.op.operation_id == *id)
+                .unwrap_or_else(|| panic!("no operation {id}"));
+            assert_eq!(cmd.wait, *wait, "{id}");
+        }
     }
 }

@@ -142,13 +142,13 @@ fn checked_token(token: &str) -> Result<String, CliError> {
 
 fn list(config: &Config, output: &Output) -> Result<(), CliError> {
     let current = config.context_name(None);
-    let text = if output.is_json() {
+    let text: String = if output.is_machine() {
         let entries: Vec<serde_json::Value> = config
             .contexts
             .keys()
             .map(|name| serde_json::json!({ "name": name, "current": name == current }))
             .collect();
-        json::pretty(&entries)?
+        return Ok(output.structured(json::pretty(&entries)?)?);
     } else {
         config
             .contexts

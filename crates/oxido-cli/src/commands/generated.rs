@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, value_parser};
 use futures::TryStreamExt as _;
-use oxido::{Action, BoxFuture, ListStream, MAX_PER_PAGE, Page};
+use oxido::{Action, ListStream, MAX_PER_PAGE, Page, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::cli::{GlobalArgs, parse_duration};
+use crate::commands::resource_wait::{self, Resource};
 use crate::error::CliError;
 use crate::generated::table::{HANDLERS, OPS};
 use crate::session::Session;
@@ -136,6 +137,8 @@ pub enum Wait {
     /// The actions the command returns (emitted for an answer that is a list of actions).
     #[allow(dead_code)]
     Actions,
+    /// The resource the command creates, until its status gets where it is going.
+    Resource(Resource),
 }
 
 /// The about line of a generated handler.
@@ -215,12 +218,20 @@ fn op_command(op: &'static OpSpec) -> clap::Command {
             );
     }
     if op.wait != Wait::None {
+        let help = match op.wait {
+            Wait::Resource(kind) => format!(
+                "Wait until it is {} (exit 7 if it fails, 8 if the wait runs out)",
+                kind.done()
+            ),
+            _ => "Wait until the action is done (exit 7 if it errors, 8 if the wait runs out)"
+                .to_owned(),
+        };
         cmd = cmd
             .arg(
                 Arg::new("wait")
                     .long("wait")
                     .action(ArgAction::SetTrue)
-                    .help("Wait until the action is done"),
+                    .help(help),
             )
             .arg(
                 Arg::new("wait-timeout")
@@ -304,6 +315,9 @@ pub async fn run(
         (Answer::One(Value::Array(values)), Wait::Actions, Some(limit)) => {
             wait_and_print(&session, op, values, true, limit).await
         }
+        (Answer::One(value), Wait::Resource(kind), Some(limit)) => {
+            resource_wait::wait_and_print(&session, op, &input, kind, value, limit).await
+        }
         (answer, _, _) => session.output.answer(op, answer),
     }
 }
@@ -349,8 +363,8 @@ pub enum Answer {
     Nothing,
     /// One JSON value (an object, or an array of them).
     One(Value),
-    /// Every item of a list.
-    Many(Vec<Value>),
+    /// Every item of a list, each as the API sent it.
+    List(Vec<Box<RawValue>>),
     /// Bytes to copy to stdout.
     Raw(Vec<u8>),
     /// The API's own JSON for the result, as sent.
@@ -396,22 +410,32 @@ pub fn value<T: Serialize>(v: &T) -> Result<Answer, CliError> {
 }
 
 /// A list: the one page `--page` asks for, else every page. A page that fails fails the
-/// command; nothing is printed from a partial list.
-pub async fn collect<R, T: Serialize>(
+/// command; nothing is printed from a partial list. Each item is kept as the API sent it
+/// (cut from its page's `key` member), so `-o json` loses nothing.
+pub async fn collect<R, T: Send + 'static>(
     a: &Input<'_>,
+    key: &str,
     request: R,
-    one_page: impl FnOnce(R, u32) -> BoxFuture<Page<T>>,
-    every_page: impl FnOnce(R) -> ListStream<T>,
+    pages: impl FnOnce(R, u32) -> ListStream<Response<Page<T>>>,
 ) -> Result<Answer, CliError> {
-    let items: Vec<T> = match a.m.get_one::<u32>("page") {
-        Some(&page) => one_page(request, page).await?.items,
-        None => every_page(request).try_collect().await?,
-    };
-    items
-        .iter()
-        .map(value_of)
-        .collect::<Result<Vec<_>, _>>()
-        .map(Answer::Many)
+    let one = a.m.get_one::<u32>("page").copied();
+    let mut stream = pages(request, one.unwrap_or(1));
+    let mut items = Vec::new();
+    while let Some(page) = stream.try_next().await? {
+        let raw = crate::output::json::member_items(&page.body, key)?;
+        if raw.len() != page.value.items.len() {
+            return Err(CliError::Unexpected(format!(
+                "{} items decoded but {} in the answer",
+                page.value.items.len(),
+                raw.len()
+            )));
+        }
+        items.extend(raw);
+        if one.is_some() {
+            break;
+        }
+    }
+    Ok(Answer::List(items))
 }
 
 /// A generated command's arguments, read as the SDK's method takes them.

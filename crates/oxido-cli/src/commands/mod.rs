@@ -5,6 +5,7 @@ pub mod auth;
 pub mod completion;
 pub mod droplet_action;
 pub mod generated;
+pub mod resource_wait;
 
 use oxido::{Action, ListBuilder, MAX_PER_PAGE};
 
@@ -104,7 +105,7 @@ async fn finish_started(
 /// The API's JSON for an action's last state; the JSON from its start when that cannot be
 /// read (tables only use the decoded `last`).
 async fn final_state(session: &Session, last: Action, first: Fetched, reread: bool) -> Fetched {
-    if reread && session.output.is_json() {
+    if reread && session.output.is_machine() {
         let answer = session.client.actions().get_with_response(last.id).await;
         if let Ok(fetched) = answer
             .map_err(CliError::from)

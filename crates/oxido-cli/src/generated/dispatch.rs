@@ -310,12 +310,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_flag("q:with_projects") {
                 r = r.with_projects(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "apps", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // apps_list_alerts
@@ -330,12 +327,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if !v.is_empty() {
                 r = r.deployment_types(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "deployments", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // apps_list_events
@@ -345,12 +339,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if !v.is_empty() {
                 r = r.event_types(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "events", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // apps_list_instanceSizes
@@ -368,12 +359,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:deployment_id") {
                 r = r.deployment_id(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "job_invocations", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // apps_list_metrics_bandwidth_daily
@@ -454,12 +442,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:name") {
                 r = r.name(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "autoscale_pools", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // autoscalepools_list_history
@@ -467,12 +452,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .autoscalepools()
                 .list_history(a.str("p:autoscale_pool_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "history", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // autoscalepools_list_members
@@ -480,12 +462,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .autoscalepools()
                 .list_members(a.str("p:autoscale_pool_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "droplets", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // autoscalepools_update
@@ -504,12 +483,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // billingHistory_list
         57 => {
             let r = c.billing_history().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "billing_history", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // billingInsights_list
@@ -547,12 +523,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // byoipPrefixes_list
         62 => {
             let r = c.byoip_prefixes().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "byoip_prefixes", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // byoipPrefixes_list_resources
@@ -560,12 +533,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .byoip_prefixes()
                 .list_resources(a.str("p:byoip_prefix_uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "ips", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // byoipPrefixes_patch
@@ -596,12 +566,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // cdn_list_endpoints
         68 => {
             let r = c.cdn().list_endpoints();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "endpoints", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // cdn_purge_cache
@@ -640,12 +607,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:name") {
                 r = r.name(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "certificates", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // databases_add
@@ -1231,9 +1195,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             }
             collect(
                 a,
+                "dedicated_inferences",
                 r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
+                |r, p| r.page(p).into_responses(),
             )
             .await?
         }
@@ -1245,12 +1209,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:slug") {
                 r = r.slug(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "accelerators", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // dedicatedInferences_list_sizes
@@ -1263,12 +1224,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .dedicated_inferences()
                 .list_tokens(a.str("p:dedicated_inference_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "tokens", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // dedicatedInferences_patch
@@ -1320,12 +1278,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // domains_list
         165 => {
             let r = c.domains().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "domains", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // domains_list_records
@@ -1337,12 +1292,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:type") {
                 r = r.r#type(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "domain_records", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // domains_patch_record
@@ -1429,12 +1381,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:type") {
                 r = r.r#type(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "droplets", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // droplets_list_associatedResources
@@ -1458,34 +1407,25 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // droplets_list_backups
         181 => {
             let r = c.droplets().list_backups(a.id("p:droplet_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "backups", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // droplets_list_firewalls
         182 => {
             let r = c.droplets().list_firewalls(a.id("p:droplet_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "firewalls", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // droplets_list_kernels
         183 => {
             let r = c.droplets().list_kernels(a.id("p:droplet_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "kernels", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // droplets_list_neighbors
@@ -1501,12 +1441,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // droplets_list_snapshots
         186 => {
             let r = c.droplets().list_snapshots(a.id("p:droplet_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "snapshots", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // droplets_list_supported_backup_policies
@@ -1580,12 +1517,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // firewalls_list
         197 => {
             let r = c.firewalls().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "firewalls", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // firewalls_update
@@ -1613,12 +1547,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // floatingIPs_list
         202 => {
             let r = c.floating_ips().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "floating_ips", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // floatingIPsAction_get
@@ -1631,12 +1562,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // floatingIPsAction_list
         204 => {
             let r = c.floating_ips_action().list(a.str("p:floating_ip")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "actions", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // floatingIPsAction_post
@@ -2209,23 +2137,17 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // genai_list_agent_api_keys
         287 => {
             let r = c.genai().list_agent_api_keys(a.str("p:agent_uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "api_key_infos", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_agent_versions
         288 => {
             let r = c.genai().list_agent_versions(a.str("p:uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "agent_versions", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_agents
@@ -2234,34 +2156,25 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_flag("q:only_deployed") {
                 r = r.only_deployed(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "agents", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_agents_by_anthropic_key
         290 => {
             let r = c.genai().list_agents_by_anthropic_key(a.str("p:uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "agents", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_agents_by_openai_key
         291 => {
             let r = c.genai().list_agents_by_openai_key(a.str("p:uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "agents", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_agents_by_workspace
@@ -2272,23 +2185,17 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_flag("q:only_deployed") {
                 r = r.only_deployed(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "agents", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_anthropic_api_keys
         293 => {
             let r = c.genai().list_anthropic_api_keys();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "api_key_infos", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_custom_models
@@ -2361,12 +2268,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // genai_list_indexing_jobs
         302 => {
             let r = c.genai().list_indexing_jobs();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "jobs", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_indexing_jobs_by_knowledge_base
@@ -2374,12 +2278,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .genai()
                 .list_indexing_jobs_by_knowledge_base(a.str("p:knowledge_base_uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "jobs", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_knowledge_base_data_sources
@@ -2389,32 +2290,26 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
                 .list_knowledge_base_data_sources(a.str("p:knowledge_base_uuid")?);
             collect(
                 a,
+                "knowledge_base_data_sources",
                 r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
+                |r, p| r.page(p).into_responses(),
             )
             .await?
         }
         // genai_list_knowledge_bases
         305 => {
             let r = c.genai().list_knowledge_bases();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "knowledge_bases", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_model_api_keys
         306 => {
             let r = c.genai().list_model_api_keys();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "api_key_infos", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_model_catalog
@@ -2423,12 +2318,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_int("q:limit") {
                 r = r.limit(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "data", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_model_evaluation_metrics
@@ -2478,34 +2370,25 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // genai_list_model_router_presets
         311 => {
             let r = c.genai().list_model_router_presets();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "presets", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_model_router_task_presets
         312 => {
             let r = c.genai().list_model_router_task_presets();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "tasks", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_model_routers
         313 => {
             let r = c.genai().list_model_routers();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "model_routers", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_models
@@ -2518,23 +2401,17 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_flag("q:public_only") {
                 r = r.public_only(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "models", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_openai_api_keys
         315 => {
             let r = c.genai().list_openai_api_keys();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "api_key_infos", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // genai_list_workspaces
@@ -2719,12 +2596,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // imageActions_list
         339 => {
             let r = c.image_actions().list(a.id("p:image_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "actions", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // imageActions_post
@@ -2765,12 +2639,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:tag_name") {
                 r = r.tag_name(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "images", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // images_post_account_transfer_accept
@@ -2909,12 +2780,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // invoices_get_byUUID
         364 => {
             let r = c.invoices().get_by_uuid(a.str("p:invoice_uuid")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "invoice_items", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // invoices_get_csvByUUID
@@ -3087,9 +2955,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.kubernetes().list_clusters();
             collect(
                 a,
+                "kubernetes_clusters",
                 r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
+                |r, p| r.page(p).into_responses(),
             )
             .await?
         }
@@ -3198,12 +3066,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // loadBalancers_list
         403 => {
             let r = c.load_balancers().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "load_balancers", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // loadBalancers_remove_droplets
@@ -3834,12 +3699,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // monitoring_list_alertPolicy
         474 => {
             let r = c.monitoring().list_alert_policy();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "policies", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // monitoring_list_destinations
@@ -4027,9 +3889,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.partner_attachments().list();
             collect(
                 a,
+                "partner_attachments",
                 r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
+                |r, p| r.page(p).into_responses(),
             )
             .await?
         }
@@ -4038,12 +3900,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .partner_attachments()
                 .list_remote_routes(a.str("p:pa_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "remote_routes", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // partnerAttachments_patch
@@ -4089,34 +3948,25 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // projects_list
         510 => {
             let r = c.projects().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "projects", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // projects_list_resources
         511 => {
             let r = c.projects().list_resources(a.str("p:project_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "resources", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // projects_list_resources_default
         512 => {
             let r = c.projects().list_resources_default();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "resources", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // projects_patch
@@ -4150,12 +4000,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // regions_list
         517 => {
             let r = c.regions().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "regions", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registries_create
@@ -4250,12 +4097,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:page_token") {
                 r = r.page_token(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "repositories", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registries_list_repositoryManifests
@@ -4263,12 +4107,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .registries()
                 .list_repository_manifests(a.str("p:registry_name")?, a.str("p:repository_name")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "manifests", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registries_list_repositoryTags
@@ -4276,12 +4117,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .registries()
                 .list_repository_tags(a.str("p:registry_name")?, a.str("p:repository_name")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "tags", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registries_run_garbageCollection
@@ -4393,12 +4231,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // registry_list_repositories
         547 => {
             let r = c.registry().list_repositories(a.str("p:registry_name")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "repositories", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registry_list_repositoriesV2
@@ -4407,12 +4242,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:page_token") {
                 r = r.page_token(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "repositories", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registry_list_repositoryManifests
@@ -4420,12 +4252,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .registry()
                 .list_repository_manifests(a.str("p:registry_name")?, a.str("p:repository_name")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "manifests", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registry_list_repositoryTags
@@ -4433,12 +4262,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .registry()
                 .list_repository_tags(a.str("p:registry_name")?, a.str("p:repository_name")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "tags", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // registry_run_garbageCollection
@@ -4490,12 +4316,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // reservedIPs_list
         558 => {
             let r = c.reserved_ips().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "reserved_ips", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // reservedIPsActions_get
@@ -4508,12 +4331,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // reservedIPsActions_list
         560 => {
             let r = c.reserved_ips_actions().list(a.str("p:reserved_ip")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "actions", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // reservedIPsActions_post
@@ -4541,12 +4361,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // reservedIPv6_list
         565 => {
             let r = c.reserved_ipv6().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "reserved_ipv6s", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // reservedIPv6Actions_post
@@ -4571,12 +4388,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .security()
                 .create_suppression(a.body::<oxido::types::SecurityCreateSuppressionBody>()?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "resources", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // security_delete_suppression
@@ -4637,12 +4451,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // security_list_scans
         574 => {
             let r = c.security().list_scans();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "scans", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // security_list_settings
@@ -4666,12 +4477,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // sizes_list
         577 => {
             let r = c.sizes().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "sizes", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // snapshots_delete
@@ -4690,12 +4498,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:resource_type") {
                 r = r.resource_type(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "snapshots", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // spacesKey_create
@@ -4731,12 +4536,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:permission") {
                 r = r.permission(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "keys", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // spacesKey_patch
@@ -4771,12 +4573,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // sshKeys_list
         590 => {
             let r = c.ssh_keys().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "ssh_keys", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // sshKeys_update
@@ -4812,12 +4611,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // tags_list
         596 => {
             let r = c.tags().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "tags", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // tags_unassign_resources
@@ -4873,23 +4669,17 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // uptime_list_alerts
         605 => {
             let r = c.uptime().list_alerts(a.str("p:check_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "alerts", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // uptime_list_checks
         606 => {
             let r = c.uptime().list_checks();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "checks", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // uptime_update_alert
@@ -5003,12 +4793,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // volumeActions_list
         621 => {
             let r = c.volume_actions().list(a.str("p:volume_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "actions", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // volumeActions_post
@@ -5054,12 +4841,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // volumeSnapshots_list
         627 => {
             let r = c.volume_snapshots().list(a.str("p:volume_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "snapshots", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // volumes_create
@@ -5099,12 +4883,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:region") {
                 r = r.region(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "volumes", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // vpcPeerings_create
@@ -5130,12 +4911,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:region") {
                 r = r.region(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "vpc_peerings", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // vpcPeerings_patch
@@ -5178,12 +4956,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:name") {
                 r = r.name(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "vpc_nat_gateways", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // vpcnatgateways_update
@@ -5220,12 +4995,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // vpcs_list
         647 => {
             let r = c.vpcs().list();
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "vpcs", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // vpcs_list_members
@@ -5234,23 +5006,17 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             if let Some(v) = a.opt_str("q:resource_type") {
                 r = r.resource_type(v);
             }
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "members", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // vpcs_list_peerings
         649 => {
             let r = c.vpcs().list_peerings(a.str("p:vpc_id")?);
-            collect(
-                a,
-                r.per_page(a.per_page()),
-                |r, p| r.page(p).send(),
-                |r| r.into_stream(),
-            )
+            collect(a, "peerings", r.per_page(a.per_page()), |r, p| {
+                r.page(p).into_responses()
+            })
             .await?
         }
         // vpcs_patch

@@ -2,6 +2,7 @@
 //! Every generated command as static data; `crate::commands::generated` builds clap commands from it.
 
 use crate::commands::generated::{ArgSpec, Body, Kind, OpSpec, Output, Place, Wait};
+use crate::commands::resource_wait::Resource;
 
 /// Each handler's kebab-case name, its operationId prefix and its commands' range in [`OPS`].
 pub static HANDLERS: &[(&str, &str, usize, usize)] = &[
@@ -367,7 +368,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Create a model response for the given chat conversation",
         http_method: "POST",
         path: "/api/v1/chat/completions",
-        example: "oxido agent-inference create-chat-completion --agent true --body body.json",
+        example: "oxido agent-inference create-chat-completion --agent=true --body body.json",
         args: &[
             ArgSpec {
                 id: "q:agent",
@@ -734,7 +735,7 @@ pub static OPS: &[OpSpec] = &[
             "live_url",
             "created_at",
         ],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::App),
         deprecated: false,
     },
     OpSpec {
@@ -777,7 +778,7 @@ pub static OPS: &[OpSpec] = &[
             "tier_slug",
             "created_at",
         ],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::AppDeployment),
         deprecated: false,
     },
     OpSpec {
@@ -829,7 +830,7 @@ pub static OPS: &[OpSpec] = &[
             "tier_slug",
             "created_at",
         ],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::AppDeployment),
         deprecated: false,
     },
     OpSpec {
@@ -3379,7 +3380,7 @@ pub static OPS: &[OpSpec] = &[
             "engine",
             "num_nodes",
         ],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::Database),
         deprecated: false,
     },
     OpSpec {
@@ -3641,7 +3642,7 @@ pub static OPS: &[OpSpec] = &[
             "storage_size_mib",
             "created_at",
         ],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::DatabaseReplica),
         deprecated: false,
     },
     OpSpec {
@@ -6702,7 +6703,7 @@ pub static OPS: &[OpSpec] = &[
         body: Body::Json,
         output: Output::Value,
         columns: &[],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::Droplet),
         deprecated: false,
     },
     OpSpec {
@@ -13749,7 +13750,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve an Existing Image",
         http_method: "GET",
         path: "/v2/images/{image_id}",
-        example: "oxido images get '<image-id>'",
+        example: "oxido images get <image-id>",
         args: &[ArgSpec {
             id: "p:image_id",
             flag: "IMAGE_ID",
@@ -15338,7 +15339,7 @@ pub static OPS: &[OpSpec] = &[
             "cluster_subnet",
             "created_at",
         ],
-        wait: Wait::None,
+        wait: Wait::Resource(Resource::KubernetesCluster),
         deprecated: false,
     },
     OpSpec {

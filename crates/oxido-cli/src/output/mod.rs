@@ -3,6 +3,7 @@
 pub mod json;
 pub mod table;
 pub mod values;
+pub mod yaml;
 
 use std::io;
 
@@ -111,19 +112,23 @@ impl Output {
                     ))
                 });
             }
-            Answer::Json(raw) if self.kind == OutputKind::Json => {
-                return Ok(write_stdout(&json::raw(&raw))?);
+            Answer::Json(raw) if self.is_machine() => {
+                return Ok(self.structured(json::raw(&raw))?);
             }
             answer @ Answer::Json(_) => return self.answer(op, answer.into_value()?),
-            Answer::Many(items) => {
-                if self.kind == OutputKind::Json {
-                    return Ok(write_stdout(&json::pretty(&items)?)?);
+            Answer::List(pages) => {
+                if self.is_machine() {
+                    return Ok(self.structured(json::raw_array(&pages))?);
                 }
-                items
+                pages
+                    .iter()
+                    .map(|raw| serde_json::from_str(raw.get()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| CliError::Unexpected(format!("the answer is not JSON: {e}")))?
             }
             Answer::One(value) => {
-                if self.kind == OutputKind::Json {
-                    return Ok(write_stdout(&json::pretty(&value)?)?);
+                if self.is_machine() {
+                    return Ok(self.structured(json::pretty(&value)?)?);
                 }
                 match value {
                     serde_json::Value::Array(items) => items,
@@ -135,31 +140,38 @@ impl Output {
         Ok(write_stdout(&values::render(&columns, &rows, self.header))?)
     }
 
-    /// True when results are machine-readable JSON (progress output stays quiet then).
-    pub fn is_json(&self) -> bool {
-        self.kind == OutputKind::Json
+    /// True when results are JSON or YAML, which are printed from the API's own JSON
+    /// (progress output stays quiet then).
+    pub fn is_machine(&self) -> bool {
+        matches!(self.kind, OutputKind::Json | OutputKind::Yaml)
+    }
+
+    /// Prints JSON text as is for `-o json`, or as YAML for `-o yaml`.
+    pub fn structured(&self, json_text: String) -> io::Result<()> {
+        match self.kind {
+            OutputKind::Yaml => write_stdout(&yaml::from_json(&json_text)?),
+            _ => write_stdout(&json_text),
+        }
     }
 
     /// Prints one action: a one-row table, or the API's JSON object.
     pub fn action(&self, action: &Fetched) -> io::Result<()> {
-        let text = match self.kind {
-            OutputKind::Table => self.table(std::slice::from_ref(action)),
-            OutputKind::Json => json::raw(&action.json),
-        };
-        write_stdout(&text)
+        match self.kind {
+            OutputKind::Table => write_stdout(&self.table(std::slice::from_ref(action))),
+            OutputKind::Json | OutputKind::Yaml => self.structured(json::raw(&action.json)),
+        }
     }
 
     /// Prints a list of actions: a table, or an array of the API's objects (empty lists
     /// included).
     pub fn actions(&self, actions: &[Fetched]) -> io::Result<()> {
-        let text = match self.kind {
-            OutputKind::Table => self.table(actions),
-            OutputKind::Json => {
+        match self.kind {
+            OutputKind::Table => write_stdout(&self.table(actions)),
+            OutputKind::Json | OutputKind::Yaml => {
                 let objects: Vec<Box<RawValue>> = actions.iter().map(|a| a.json.clone()).collect();
-                json::raw_array(&objects)
+                self.structured(json::raw_array(&objects))
             }
-        };
-        write_stdout(&text)
+        }
     }
 
     fn table(&self, actions: &[Fetched]) -> String {

@@ -79,7 +79,7 @@ fn format_with_json_output_is_refused() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("Error: --format picks table columns; it does not apply to -o json\n");
+        .stderr("Error: --format picks table columns; it does not apply to -o json or -o yaml\n");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod common;
 mod actions;
 mod auth;
 mod errors;
+mod generated_waits;
 mod pipes;
 mod raw_json;
 mod read;
