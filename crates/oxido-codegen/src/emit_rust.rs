@@ -473,6 +473,10 @@ fn request_fn_name(op: &Operation) -> String {
     format!("{}_request", bare(&op.method_name))
 }
 
+/// Every per-operation fn (method, `*_request`, builder setters, waiters) is emitted `#[inline]`: a
+/// non-generic fn is compiled where it is defined, and it would pull the serde and serde_json code of its
+/// request and response types into the oxido rlib for every operation, used or not (most of the crate's
+/// build time). `#[inline]` fns are compiled only by the crate that calls them, for the operations it uses.
 fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     out.push_str(&method_doc(op));
     if op.deprecated {
