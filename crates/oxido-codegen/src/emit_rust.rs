@@ -473,6 +473,10 @@ fn request_fn_name(op: &Operation) -> String {
     format!("{}_request", bare(&op.method_name))
 }
 
+/// Every per-operation fn (method, `*_request`, builder setters, waiters) is emitted `#[inline]`: a
+/// non-generic fn is compiled where it is defined, and it would pull the serde and serde_json code of its
+/// request and response types into the oxido rlib for every operation, used or not (most of the crate's
+/// build time). `#[inline]` fns are compiled only by the crate that calls them, for the operations it uses.
 fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     out.push_str(&method_doc(op));
     if op.deprecated {
@@ -482,7 +486,7 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     let ret = return_ty(api, service, op);
     let _ = writeln!(
         out,
-        "pub fn {}(&self, {}) -> {ret} {{",
+        "#[inline]\npub fn {}(&self, {}) -> {ret} {{",
         op.method_name,
         args.join(", ")
     );
@@ -532,7 +536,7 @@ fn emit_waiters(service: &Service, out: &mut String) {
                 let names: Vec<&str> = op.path_params.iter().map(|p| p.ident.as_str()).collect();
                 let _ = writeln!(
                     out,
-                    "/// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling\n/// `GET {}`. See [`crate::Wait`] for the settings.\npub fn wait(&self, {}) -> crate::Wait {{\ncrate::Wait::with_request(self.client.clone(), {}({}))\n}}\n",
+                    "/// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling\n/// `GET {}`. See [`crate::Wait`] for the settings.\n#[inline]\npub fn wait(&self, {}) -> crate::Wait {{\ncrate::Wait::with_request(self.client.clone(), {}({}))\n}}\n",
                     op.path,
                     args.join(", "),
                     request_fn_name(op),
@@ -542,13 +546,13 @@ fn emit_waiters(service: &Service, out: &mut String) {
             None => {
                 let _ = writeln!(
                     out,
-                    "/// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling\n/// `GET /v2/actions/{{action_id}}` (this family has no action endpoint of its own). See [`crate::Wait`] for the\n/// settings.\npub fn wait(&self, action_id: u64) -> crate::Wait {{\ncrate::Wait::for_action(self.client.clone(), action_id)\n}}\n"
+                    "/// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling\n/// `GET /v2/actions/{{action_id}}` (this family has no action endpoint of its own). See [`crate::Wait`] for the\n/// settings.\n#[inline]\npub fn wait(&self, action_id: u64) -> crate::Wait {{\ncrate::Wait::for_action(self.client.clone(), action_id)\n}}\n"
                 );
             }
         }
     }
     if service.handler == "droplets" {
-        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.client.clone(), operation::request(\"droplets.get\", Method::GET, format!(\"/v2/droplets/{droplet_id}\")), |operation, body| operation::member(operation, body, \"droplet\"), droplet_progress)\n}\n");
+        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\n#[inline]\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.client.clone(), operation::request(\"droplets.get\", Method::GET, format!(\"/v2/droplets/{droplet_id}\")), |operation, body| operation::member(operation, body, \"droplet\"), droplet_progress)\n}\n");
     }
 }
 
@@ -561,7 +565,7 @@ fn emit_stream_method(api: &Api, op: &Operation, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "pub fn {}_stream(&self, {}) -> operation::BoxFuture<crate::EventStream<{event}>> {{\noperation::open_stream(self.client.clone(), {}_stream_request({}))\n}}\n",
+        "#[inline]\npub fn {}_stream(&self, {}) -> operation::BoxFuture<crate::EventStream<{event}>> {{\noperation::open_stream(self.client.clone(), {}_stream_request({}))\n}}\n",
         bare(&op.method_name),
         signature_args(api, op).join(", "),
         bare(&op.method_name),
@@ -590,7 +594,7 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
     };
     let _ = writeln!(
         out,
-        "fn {fn_name}({}) -> Result<ApiRequest, Error> {{",
+        "#[inline]\nfn {fn_name}({}) -> Result<ApiRequest, Error> {{",
         args.join(", ")
     );
     let name = format!("{}.{}", service.handler, bare(&op.method_name));
@@ -714,21 +718,21 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
             ParamKind::Str => {
                 let _ = writeln!(
                     out,
-                    "pub fn {setter}(mut self, value: impl Into<String>) -> Self {{ self.call = self.call.query(\"{}\", value.into()); self }}\n",
+                    "#[inline]\npub fn {setter}(mut self, value: impl Into<String>) -> Self {{ self.call = self.call.query(\"{}\", value.into()); self }}\n",
                     p.name
                 );
             }
             ParamKind::StrList => {
                 let _ = writeln!(
                     out,
-                    "pub fn {setter}<I, S>(mut self, values: I) -> Self where I: IntoIterator<Item = S>, S: Into<String> {{ for value in values {{ self.call = self.call.query(\"{}\", value.into()); }} self }}\n",
+                    "#[inline]\npub fn {setter}<I, S>(mut self, values: I) -> Self where I: IntoIterator<Item = S>, S: Into<String> {{ for value in values {{ self.call = self.call.query(\"{}\", value.into()); }} self }}\n",
                     p.name
                 );
             }
             kind => {
                 let _ = writeln!(
                     out,
-                    "pub fn {setter}(mut self, value: {}) -> Self {{ self.call = self.call.query(\"{}\", value); self }}\n",
+                    "#[inline]\npub fn {setter}(mut self, value: {}) -> Self {{ self.call = self.call.query(\"{}\", value); self }}\n",
                     arg_ty(kind),
                     p.name
                 );
@@ -738,42 +742,42 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
     if op.is_list() {
         let _ = writeln!(
             out,
-            "/// Items per page, 1 to 200.\npub fn per_page(mut self, per_page: u32) -> Self {{ self.call = self.call.per_page(per_page); self }}\n"
+            "/// Items per page, 1 to 200.\n#[inline]\npub fn per_page(mut self, per_page: u32) -> Self {{ self.call = self.call.per_page(per_page); self }}\n"
         );
         let _ = writeln!(
             out,
-            "/// The page to fetch or start streaming from, 1 or greater.\npub fn page(mut self, page: u32) -> Self {{ self.call = self.call.page(page); self }}\n"
+            "/// The page to fetch or start streaming from, 1 or greater.\n#[inline]\npub fn page(mut self, page: u32) -> Self {{ self.call = self.call.page(page); self }}\n"
         );
         let _ = writeln!(
             out,
-            "/// Fetches the one page this request describes.\npub fn send(self) -> operation::BoxFuture<Page<{output}>> {{ self.call.send() }}\n"
+            "/// Fetches the one page this request describes.\n#[inline]\npub fn send(self) -> operation::BoxFuture<Page<{output}>> {{ self.call.send() }}\n"
         );
         let _ = writeln!(
             out,
-            "/// Every item of every page, fetched as the stream is read.\npub fn into_stream(self) -> crate::ListStream<{output}> {{ self.call.into_stream() }}\n"
+            "/// Every item of every page, fetched as the stream is read.\n#[inline]\npub fn into_stream(self) -> crate::ListStream<{output}> {{ self.call.into_stream() }}\n"
         );
         let _ = writeln!(
             out,
-            "/// Every page, fetched as the stream is read.\npub fn into_pages(self) -> crate::ListStream<Page<{output}>> {{ self.call.into_pages() }}\n"
+            "/// Every page, fetched as the stream is read.\n#[inline]\npub fn into_pages(self) -> crate::ListStream<Page<{output}>> {{ self.call.into_pages() }}\n"
         );
         let _ = writeln!(
             out,
-            "/// Every page with its status, headers and body as the API sent them.\npub fn into_responses(self) -> crate::ListStream<crate::Response<Page<{output}>>> {{ self.call.into_responses() }}\n"
+            "/// Every page with its status, headers and body as the API sent them.\n#[inline]\npub fn into_responses(self) -> crate::ListStream<crate::Response<Page<{output}>>> {{ self.call.into_responses() }}\n"
         );
         out.push_str("}\n\n");
         let _ = writeln!(
             out,
-            "impl std::future::IntoFuture for {name} {{\ntype Output = Result<Page<{output}>, Error>;\ntype IntoFuture = operation::BoxFuture<Page<{output}>>;\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
+            "impl std::future::IntoFuture for {name} {{\ntype Output = Result<Page<{output}>, Error>;\ntype IntoFuture = operation::BoxFuture<Page<{output}>>;\n#[inline]\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
         );
     } else {
         let _ = writeln!(
             out,
-            "/// Sends the request.\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n"
+            "/// Sends the request.\n#[inline]\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n"
         );
         out.push_str("}\n\n");
         let _ = writeln!(
             out,
-            "impl std::future::IntoFuture for {name} {{\ntype Output = Result<{output}, Error>;\ntype IntoFuture = operation::BoxFuture<{output}>;\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
+            "impl std::future::IntoFuture for {name} {{\ntype Output = Result<{output}, Error>;\ntype IntoFuture = operation::BoxFuture<{output}>;\n#[inline]\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
         );
     }
 }

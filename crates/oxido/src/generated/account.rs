@@ -22,11 +22,13 @@ impl AccountHandler {
     /// To show information about the current user account, send a GET request to `/v2/account`.
     ///
     /// `GET /v2/account` (operation `account_get`).
+    #[inline]
     pub fn get(&self) -> Call<Account> {
         Call::member(self.client.clone(), get_request(), "account")
     }
 }
 
+#[inline]
 fn get_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "account.get",

@@ -24,6 +24,7 @@ impl Addons {
     /// what metadata is required for a specific add-on, send a GET request to `/v2/add-ons/apps/{app_slug}/metadata`.
     ///
     /// `POST /v2/add-ons/saas` (operation `addons_create`).
+    #[inline]
     pub fn create(&self, body: AddonsResourceNew) -> Call<AddonsResource> {
         Call::member(self.client.clone(), create_request(&body), "resource")
     }
@@ -35,6 +36,7 @@ impl Addons {
     /// You will no longer be billed for this resource.
     ///
     /// `DELETE /v2/add-ons/saas/{resource_uuid}` (operation `addons_delete`).
+    #[inline]
     pub fn delete(&self, resource_uuid: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(resource_uuid))
     }
@@ -45,6 +47,7 @@ impl Addons {
     /// Replace `{resource_uuid}` with the UUID of the resource you want to retrieve.
     ///
     /// `GET /v2/add-ons/saas/{resource_uuid}` (operation `addons_get`).
+    #[inline]
     pub fn get(&self, resource_uuid: &str) -> Call<AddonsResource> {
         Call::member(self.client.clone(), get_request(resource_uuid), "resource")
     }
@@ -54,6 +57,7 @@ impl Addons {
     /// To fetch details of all available Add-On Applications, send a GET request to `/v2/add-ons/apps`.
     ///
     /// `GET /v2/add-ons/apps` (operation `addons_get_app`).
+    #[inline]
     pub fn get_app(&self) -> Call<Vec<AddonsAppInfo>> {
         Call::member(self.client.clone(), get_app_request(), "apps")
     }
@@ -64,6 +68,7 @@ impl Addons {
     /// Metadata varies by application.
     ///
     /// `GET /v2/add-ons/apps/{app_slug}/metadata` (operation `addons_get_app_metadata`).
+    #[inline]
     pub fn get_app_metadata(&self, app_slug: &str) -> Call<Vec<AddonsAppMetadata>> {
         Call::member(
             self.client.clone(),
@@ -77,6 +82,7 @@ impl Addons {
     /// To fetch all Add-On Resources under your team, send a GET request to `/v2/add-ons/saas`.
     ///
     /// `GET /v2/add-ons/saas` (operation `addons_list`).
+    #[inline]
     pub fn list(&self) -> Call<Vec<AddonsResource>> {
         Call::member(self.client.clone(), list_request(), "resources")
     }
@@ -87,6 +93,7 @@ impl Addons {
     /// Replace `{resource_uuid}` with the UUID of the resource for which you want to change the name.
     ///
     /// `PATCH /v2/add-ons/saas/{resource_uuid}` (operation `addons_patch`).
+    #[inline]
     pub fn patch(
         &self,
         resource_uuid: &str,
@@ -105,6 +112,7 @@ impl Addons {
     /// Replace `{resource_uuid}` with the UUID of the resource for which you want to change the plan.
     ///
     /// `PATCH /v2/add-ons/saas/{resource_uuid}/plan` (operation `addons_patch_plan`).
+    #[inline]
     pub fn patch_plan(
         &self,
         resource_uuid: &str,
@@ -118,6 +126,7 @@ impl Addons {
     }
 }
 
+#[inline]
 fn create_request(body: &AddonsResourceNew) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("addons.create", Method::POST, "/v2/add-ons/saas".to_owned()),
@@ -125,6 +134,7 @@ fn create_request(body: &AddonsResourceNew) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(resource_uuid: &str) -> Result<ApiRequest, Error> {
     let resource_uuid = operation::segment("resource_uuid", resource_uuid)?;
     Ok(operation::request(
@@ -134,6 +144,7 @@ fn delete_request(resource_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(resource_uuid: &str) -> Result<ApiRequest, Error> {
     let resource_uuid = operation::segment("resource_uuid", resource_uuid)?;
     Ok(operation::request(
@@ -143,6 +154,7 @@ fn get_request(resource_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_app_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "addons.get_app",
@@ -151,6 +163,7 @@ fn get_app_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_app_metadata_request(app_slug: &str) -> Result<ApiRequest, Error> {
     let app_slug = operation::segment("app_slug", app_slug)?;
     Ok(operation::request(
@@ -160,6 +173,7 @@ fn get_app_metadata_request(app_slug: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "addons.list",
@@ -168,6 +182,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn patch_request(
     resource_uuid: &str,
     body: &ChatCompletionRequestToolChoiceVariant2Function,
@@ -183,6 +198,7 @@ fn patch_request(
     )
 }
 
+#[inline]
 fn patch_plan_request(
     resource_uuid: &str,
     body: &AddonsPatchPlanBody,

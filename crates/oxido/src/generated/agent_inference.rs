@@ -23,6 +23,7 @@ impl AgentInference {
     /// agent endpoint.
     ///
     /// `POST /api/v1/chat/completions` (operation `agentInference_create_chat_completion`).
+    #[inline]
     pub fn create_chat_completion(
         &self,
         agent: bool,
@@ -39,6 +40,7 @@ impl AgentInference {
     ///
     /// # Errors
     /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    #[inline]
     pub fn create_chat_completion_stream(
         &self,
         agent: bool,
@@ -51,6 +53,7 @@ impl AgentInference {
     }
 }
 
+#[inline]
 fn create_chat_completion_request(
     agent: bool,
     body: &ChatCompletionRequest,
@@ -69,6 +72,7 @@ fn create_chat_completion_request(
     )
 }
 
+#[inline]
 fn create_chat_completion_stream_request(
     agent: bool,
     body: &ChatCompletionRequest,

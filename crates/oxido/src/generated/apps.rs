@@ -22,6 +22,7 @@ impl Apps {
     /// Updates the emails and slack webhook destinations for app alerts. Emails must be associated to a user with access to the app.
     ///
     /// `POST /v2/apps/{app_id}/alerts/{alert_id}/destinations` (operation `apps_assign_alertDestinations`).
+    #[inline]
     pub fn assign_alert_destinations(
         &self,
         app_id: &str,
@@ -40,6 +41,7 @@ impl Apps {
     /// Immediately cancel an in-progress deployment.
     ///
     /// `POST /v2/apps/{app_id}/deployments/{deployment_id}/cancel` (operation `apps_cancel_deployment`).
+    #[inline]
     pub fn cancel_deployment(&self, app_id: &str, deployment_id: &str) -> Call<AppsDeployment> {
         Call::member(
             self.client.clone(),
@@ -53,6 +55,7 @@ impl Apps {
     /// Cancel an in-progress autoscaling event.
     ///
     /// `POST /v2/apps/{app_id}/events/{event_id}/cancel` (operation `apps_cancel_event`).
+    #[inline]
     pub fn cancel_event(&self, app_id: &str, event_id: &str) -> Call<AppEvent> {
         Call::member(
             self.client.clone(),
@@ -66,6 +69,7 @@ impl Apps {
     /// Cancel a specific job invocation for an app.
     ///
     /// `POST /v2/apps/{app_id}/job-invocations/{job_invocation_id}/cancel` (operation `apps_cancel_job_invocation`).
+    #[inline]
     pub fn cancel_job_invocation(
         &self,
         app_id: &str,
@@ -84,6 +88,7 @@ impl Apps {
     /// Commit an app rollback. This action permanently applies the rollback and unpins the app to resume new deployments.
     ///
     /// `POST /v2/apps/{app_id}/rollback/commit` (operation `apps_commit_rollback`).
+    #[inline]
     pub fn commit_rollback(&self, app_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), commit_rollback_request(app_id))
     }
@@ -93,6 +98,7 @@ impl Apps {
     /// Create a new app by submitting an app specification. For documentation on app specifications (`AppSpec` objects), please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/reference/app-spec/).
     ///
     /// `POST /v2/apps` (operation `apps_create`).
+    #[inline]
     pub fn create(&self, body: AppsCreateAppRequest) -> Call<App> {
         Call::member(self.client.clone(), create_request(&body), "app")
     }
@@ -102,6 +108,7 @@ impl Apps {
     /// Creating an app deployment will pull the latest changes from your repository and schedule a new deployment for your app.
     ///
     /// `POST /v2/apps/{app_id}/deployments` (operation `apps_create_deployment`).
+    #[inline]
     pub fn create_deployment(
         &self,
         app_id: &str,
@@ -125,6 +132,7 @@ impl Apps {
     /// valid and if there are any warnings.
     ///
     /// `POST /v2/apps/{app_id}/rollback` (operation `apps_create_rollback`).
+    #[inline]
     pub fn create_rollback(
         &self,
         app_id: &str,
@@ -142,6 +150,7 @@ impl Apps {
     /// Delete an existing app. Once deleted, all active deployments will be permanently shut down and the app deleted. If needed, be sure to back up your app specification so that you may re-create it at a later time.
     ///
     /// `DELETE /v2/apps/{id}` (operation `apps_delete`).
+    #[inline]
     pub fn delete(&self, id: &str) -> Call<String> {
         Call::member(self.client.clone(), delete_request(id), "id")
     }
@@ -151,6 +160,7 @@ impl Apps {
     /// Retrieve details about an existing app by either its ID or name. To retrieve an app by its name, do not include an ID in the request path. Information about the current active deployment as well as any in progress ones will also be included in the response.
     ///
     /// `GET /v2/apps/{id}` (operation `apps_get`).
+    #[inline]
     pub fn get(&self, id: &str) -> AppsGetRequest {
         AppsGetRequest {
             call: Call::member(self.client.clone(), get_request(id), "app"),
@@ -162,6 +172,7 @@ impl Apps {
     /// Retrieve information about an app deployment.
     ///
     /// `GET /v2/apps/{app_id}/deployments/{deployment_id}` (operation `apps_get_deployment`).
+    #[inline]
     pub fn get_deployment(&self, app_id: &str, deployment_id: &str) -> Call<AppsDeployment> {
         Call::member(
             self.client.clone(),
@@ -175,6 +186,7 @@ impl Apps {
     /// Get a single event for an app.
     ///
     /// `GET /v2/apps/{app_id}/events/{event_id}` (operation `apps_get_event`).
+    #[inline]
     pub fn get_event(&self, app_id: &str, event_id: &str) -> Call<AppEvent> {
         Call::member(
             self.client.clone(),
@@ -188,6 +200,7 @@ impl Apps {
     /// Retrieve the logs of an autoscaling event for an app.
     ///
     /// `GET /v2/apps/{app_id}/events/{event_id}/logs` (operation `apps_get_event_logs`).
+    #[inline]
     pub fn get_event_logs(
         &self,
         app_id: &str,
@@ -207,6 +220,7 @@ impl Apps {
     /// Returns a websocket URL that allows sending/receiving console input and output to a component of the specified deployment if one exists. Optionally, the instance_name parameter can be provided to retrieve the exec URL for a specific instance. Note that instances are ephemeral; therefore, we recommended to avoid making persistent changes or such scripting around them.
     ///
     /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/exec` (operation `apps_get_exec`).
+    #[inline]
     pub fn get_exec(
         &self,
         app_id: &str,
@@ -227,6 +241,7 @@ impl Apps {
     /// Returns a websocket URL that allows sending/receiving console input and output to a component of the active deployment if one exists.
     ///
     /// `GET /v2/apps/{app_id}/components/{component_name}/exec` (operation `apps_get_exec_active_deployment`).
+    #[inline]
     pub fn get_exec_active_deployment(
         &self,
         app_id: &str,
@@ -246,6 +261,7 @@ impl Apps {
     /// Retrieve information like health status, cpu and memory utilization of app components.
     ///
     /// `GET /v2/apps/{app_id}/health` (operation `apps_get_health`).
+    #[inline]
     pub fn get_health(&self, app_id: &str) -> Call<AppHealth> {
         Call::member(
             self.client.clone(),
@@ -259,6 +275,7 @@ impl Apps {
     /// Retrieve information about a specific instance size for `service`, `worker`, and `job` components.
     ///
     /// `GET /v2/apps/tiers/instance_sizes/{slug}` (operation `apps_get_instanceSize`).
+    #[inline]
     pub fn get_instance_size(&self, slug: &str) -> Call<AppsInstanceSize> {
         Call::member(
             self.client.clone(),
@@ -272,6 +289,7 @@ impl Apps {
     /// Retrieve the list of running instances for a given application, including instance names and component types. Please note that these instances are ephemeral and may change over time. It is recommended not to make persistent changes or develop scripts that rely on their persistence.
     ///
     /// `GET /v2/apps/{app_id}/instances` (operation `apps_get_instances`).
+    #[inline]
     pub fn get_instances(&self, app_id: &str) -> Call<Vec<AppInstance>> {
         Call::member(
             self.client.clone(),
@@ -285,6 +303,7 @@ impl Apps {
     /// Get a specific job invocation for an app.
     ///
     /// `GET /v2/apps/{app_id}/job-invocations/{job_invocation_id}` (operation `apps_get_job_invocation`).
+    #[inline]
     pub fn get_job_invocation(
         &self,
         app_id: &str,
@@ -303,6 +322,7 @@ impl Apps {
     /// Retrieve the logs of a past, in-progress, or active deployment. If a component name is specified, the logs will be limited to only that component. If deployment is omitted the active deployment will be selected (if available). The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment.
     ///
     /// `GET /v2/apps/{app_id}/jobs/{job_name}/invocations/{job_invocation_id}/logs` (operation `apps_get_job_invocation_logs`).
+    #[inline]
     pub fn get_job_invocation_logs(
         &self,
         app_id: &str,
@@ -323,6 +343,7 @@ impl Apps {
     /// Retrieve the logs of a past, in-progress, or active deployment. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment.
     ///
     /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs` (operation `apps_get_logs`).
+    #[inline]
     pub fn get_logs(
         &self,
         app_id: &str,
@@ -343,6 +364,7 @@ impl Apps {
     /// Retrieve the logs of the active deployment if one exists. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment. Note log_type=BUILD logs will return logs associated with the current active deployment (being served). To view build logs associated with in-progress build, the query must explicitly reference the deployment id.
     ///
     /// `GET /v2/apps/{app_id}/components/{component_name}/logs` (operation `apps_get_logs_active_deployment`).
+    #[inline]
     pub fn get_logs_active_deployment(
         &self,
         app_id: &str,
@@ -362,6 +384,7 @@ impl Apps {
     /// Retrieve the logs of the active deployment if one exists. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment. Note log_type=BUILD logs will return logs associated with the current active deployment (being served). To view build logs associated with in-progress build, the query must explicitly reference the deployment id.
     ///
     /// `GET /v2/apps/{app_id}/logs` (operation `apps_get_logs_active_deployment_aggregate`).
+    #[inline]
     pub fn get_logs_active_deployment_aggregate(
         &self,
         app_id: &str,
@@ -380,6 +403,7 @@ impl Apps {
     /// Retrieve the logs of a past, in-progress, or active deployment. If a component name is specified, the logs will be limited to only that component. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment.
     ///
     /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/logs` (operation `apps_get_logs_aggregate`).
+    #[inline]
     pub fn get_logs_aggregate(
         &self,
         app_id: &str,
@@ -399,6 +423,7 @@ impl Apps {
     /// Retrieve daily bandwidth usage metrics for a single app.
     ///
     /// `GET /v2/apps/{app_id}/metrics/bandwidth_daily` (operation `apps_get_metrics_bandwidth_daily`).
+    #[inline]
     pub fn get_metrics_bandwidth_daily(&self, app_id: &str) -> AppsGetMetricsBandwidthDailyRequest {
         AppsGetMetricsBandwidthDailyRequest {
             call: Call::json(
@@ -413,6 +438,7 @@ impl Apps {
     /// List all apps on your account. Information about the current active deployment as well as any in progress ones will also be included for each app.
     ///
     /// `GET /v2/apps` (operation `apps_list`).
+    #[inline]
     pub fn list(&self) -> AppsListRequest {
         AppsListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -426,6 +452,7 @@ impl Apps {
     /// List alerts associated to the app and any components. This includes configuration information about the alerts including emails, slack webhooks, and triggering events or conditions.
     ///
     /// `GET /v2/apps/{app_id}/alerts` (operation `apps_list_alerts`).
+    #[inline]
     pub fn list_alerts(&self, app_id: &str) -> Call<Vec<AppAlert>> {
         Call::member(self.client.clone(), list_alerts_request(app_id), "alerts")
     }
@@ -435,6 +462,7 @@ impl Apps {
     /// List all deployments of an app.
     ///
     /// `GET /v2/apps/{app_id}/deployments` (operation `apps_list_deployments`).
+    #[inline]
     pub fn list_deployments(&self, app_id: &str) -> AppsListDeploymentsRequest {
         AppsListDeploymentsRequest {
             call: ListCall::new(
@@ -450,6 +478,7 @@ impl Apps {
     /// List all events for an app, including deployments and autoscaling events.
     ///
     /// `GET /v2/apps/{app_id}/events` (operation `apps_list_events`).
+    #[inline]
     pub fn list_events(&self, app_id: &str) -> AppsListEventsRequest {
         AppsListEventsRequest {
             call: ListCall::new(
@@ -465,6 +494,7 @@ impl Apps {
     /// List all instance sizes for `service`, `worker`, and `job` components.
     ///
     /// `GET /v2/apps/tiers/instance_sizes` (operation `apps_list_instanceSizes`).
+    #[inline]
     pub fn list_instance_sizes(&self) -> Call<AppsListInstanceSizesResponse> {
         Call::json(self.client.clone(), list_instance_sizes_request())
     }
@@ -474,6 +504,7 @@ impl Apps {
     /// List all job invocations for an app.
     ///
     /// `GET /v2/apps/{app_id}/job-invocations` (operation `apps_list_job_invocations`).
+    #[inline]
     pub fn list_job_invocations(&self, app_id: &str) -> AppsListJobInvocationsRequest {
         AppsListJobInvocationsRequest {
             call: ListCall::new(
@@ -489,6 +520,7 @@ impl Apps {
     /// Retrieve daily bandwidth usage metrics for multiple apps.
     ///
     /// `POST /v2/apps/metrics/bandwidth_daily` (operation `apps_list_metrics_bandwidth_daily`).
+    #[inline]
     pub fn list_metrics_bandwidth_daily(
         &self,
         body: AppMetricsBandwidthUsageRequest,
@@ -504,6 +536,7 @@ impl Apps {
     /// List all regions supported by App Platform.
     ///
     /// `GET /v2/apps/regions` (operation `apps_list_regions`).
+    #[inline]
     pub fn list_regions(&self) -> Call<Vec<AppsRegion>> {
         Call::member(self.client.clone(), list_regions_request(), "regions")
     }
@@ -513,6 +546,7 @@ impl Apps {
     /// Perform a rolling restart of all or specific components in an app.
     ///
     /// `POST /v2/apps/{app_id}/restart` (operation `apps_restart`).
+    #[inline]
     pub fn restart(&self, app_id: &str, body: AppsRestartRequest) -> Call<AppsDeployment> {
         Call::member(
             self.client.clone(),
@@ -527,6 +561,7 @@ impl Apps {
     /// latest app spec prior to the rollback and unpins the app to resume new deployments.
     ///
     /// `POST /v2/apps/{app_id}/rollback/revert` (operation `apps_revert_rollback`).
+    #[inline]
     pub fn revert_rollback(&self, app_id: &str) -> Call<AppsDeployment> {
         Call::member(
             self.client.clone(),
@@ -540,6 +575,7 @@ impl Apps {
     /// Update an existing app by submitting a new app specification. For documentation on app specifications (`AppSpec` objects), please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/reference/app-spec/).
     ///
     /// `PUT /v2/apps/{id}` (operation `apps_update`).
+    #[inline]
     pub fn update(&self, id: &str, body: AppsUpdateAppRequest) -> Call<App> {
         Call::member(self.client.clone(), update_request(id, &body), "app")
     }
@@ -549,6 +585,7 @@ impl Apps {
     /// To propose and validate a spec for a new or existing app, send a POST request to the `/v2/apps/propose` endpoint. The request returns some information about the proposed app, including app cost and upgrade cost. If an existing app ID is specified, the app spec is treated as a proposed update to the existing app.
     ///
     /// `POST /v2/apps/propose` (operation `apps_validate_appSpec`).
+    #[inline]
     pub fn validate_app_spec(&self, body: AppPropose) -> Call<AppProposeResponse> {
         Call::json(self.client.clone(), validate_app_spec_request(&body))
     }
@@ -561,6 +598,7 @@ impl Apps {
     /// causing it to take longer than usual.
     ///
     /// `POST /v2/apps/{app_id}/rollback/validate` (operation `apps_validate_rollback`).
+    #[inline]
     pub fn validate_rollback(
         &self,
         app_id: &str,
@@ -573,6 +611,7 @@ impl Apps {
     }
 }
 
+#[inline]
 fn assign_alert_destinations_request(
     app_id: &str,
     alert_id: &str,
@@ -590,6 +629,7 @@ fn assign_alert_destinations_request(
     )
 }
 
+#[inline]
 fn cancel_deployment_request(app_id: &str, deployment_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let deployment_id = operation::segment("deployment_id", deployment_id)?;
@@ -600,6 +640,7 @@ fn cancel_deployment_request(app_id: &str, deployment_id: &str) -> Result<ApiReq
     ))
 }
 
+#[inline]
 fn cancel_event_request(app_id: &str, event_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let event_id = operation::segment("event_id", event_id)?;
@@ -610,6 +651,7 @@ fn cancel_event_request(app_id: &str, event_id: &str) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn cancel_job_invocation_request(
     app_id: &str,
     job_invocation_id: &str,
@@ -632,12 +674,14 @@ pub struct AppsCancelJobInvocationRequest {
 
 impl AppsCancelJobInvocationRequest {
     /// The job name to list job invocations for.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("job_name", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
         self.call.send()
     }
@@ -646,11 +690,13 @@ impl AppsCancelJobInvocationRequest {
 impl std::future::IntoFuture for AppsCancelJobInvocationRequest {
     type Output = Result<AppJobInvocation, Error>;
     type IntoFuture = operation::BoxFuture<AppJobInvocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn commit_rollback_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -660,6 +706,7 @@ fn commit_rollback_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn create_request(body: &AppsCreateAppRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("apps.create", Method::POST, "/v2/apps".to_owned()),
@@ -667,6 +714,7 @@ fn create_request(body: &AppsCreateAppRequest) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn create_deployment_request(
     app_id: &str,
     body: &AppsCreateDeploymentRequest,
@@ -682,6 +730,7 @@ fn create_deployment_request(
     )
 }
 
+#[inline]
 fn create_rollback_request(
     app_id: &str,
     body: &AppsRollbackAppRequest,
@@ -697,6 +746,7 @@ fn create_rollback_request(
     )
 }
 
+#[inline]
 fn delete_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -706,6 +756,7 @@ fn delete_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -724,12 +775,14 @@ pub struct AppsGetRequest {
 
 impl AppsGetRequest {
     /// The name of the app to retrieve.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<App> {
         self.call.send()
     }
@@ -738,11 +791,13 @@ impl AppsGetRequest {
 impl std::future::IntoFuture for AppsGetRequest {
     type Output = Result<App, Error>;
     type IntoFuture = operation::BoxFuture<App>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_deployment_request(app_id: &str, deployment_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let deployment_id = operation::segment("deployment_id", deployment_id)?;
@@ -753,6 +808,7 @@ fn get_deployment_request(app_id: &str, deployment_id: &str) -> Result<ApiReques
     ))
 }
 
+#[inline]
 fn get_event_request(app_id: &str, event_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let event_id = operation::segment("event_id", event_id)?;
@@ -763,6 +819,7 @@ fn get_event_request(app_id: &str, event_id: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn get_event_logs_request(app_id: &str, event_id: &str, r#type: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let event_id = operation::segment("event_id", event_id)?;
@@ -783,18 +840,21 @@ pub struct AppsGetEventLogsRequest {
 
 impl AppsGetEventLogsRequest {
     /// Whether the logs should follow live updates.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.call = self.call.query("follow", value);
         self
     }
 
     /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
@@ -803,11 +863,13 @@ impl AppsGetEventLogsRequest {
 impl std::future::IntoFuture for AppsGetEventLogsRequest {
     type Output = Result<AppsGetLogsResponse, Error>;
     type IntoFuture = operation::BoxFuture<AppsGetLogsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_exec_request(
     app_id: &str,
     deployment_id: &str,
@@ -832,12 +894,14 @@ pub struct AppsGetExecRequest {
 
 impl AppsGetExecRequest {
     /// The name of the actively running ephemeral compute instance
+    #[inline]
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("instance_name", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
@@ -846,11 +910,13 @@ impl AppsGetExecRequest {
 impl std::future::IntoFuture for AppsGetExecRequest {
     type Output = Result<String, Error>;
     type IntoFuture = operation::BoxFuture<String>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_exec_active_deployment_request(
     app_id: &str,
     component_name: &str,
@@ -873,12 +939,14 @@ pub struct AppsGetExecActiveDeploymentRequest {
 
 impl AppsGetExecActiveDeploymentRequest {
     /// The name of the actively running ephemeral compute instance
+    #[inline]
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("instance_name", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
@@ -887,11 +955,13 @@ impl AppsGetExecActiveDeploymentRequest {
 impl std::future::IntoFuture for AppsGetExecActiveDeploymentRequest {
     type Output = Result<String, Error>;
     type IntoFuture = operation::BoxFuture<String>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_health_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -901,6 +971,7 @@ fn get_health_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_instance_size_request(slug: &str) -> Result<ApiRequest, Error> {
     let slug = operation::segment("slug", slug)?;
     Ok(operation::request(
@@ -910,6 +981,7 @@ fn get_instance_size_request(slug: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_instances_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -919,6 +991,7 @@ fn get_instances_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_job_invocation_request(app_id: &str, job_invocation_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let job_invocation_id = operation::segment("job_invocation_id", job_invocation_id)?;
@@ -938,12 +1011,14 @@ pub struct AppsGetJobInvocationRequest {
 
 impl AppsGetJobInvocationRequest {
     /// The job name to list job invocations for.
+    #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("job_name", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
         self.call.send()
     }
@@ -952,11 +1027,13 @@ impl AppsGetJobInvocationRequest {
 impl std::future::IntoFuture for AppsGetJobInvocationRequest {
     type Output = Result<AppJobInvocation, Error>;
     type IntoFuture = operation::BoxFuture<AppJobInvocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_job_invocation_logs_request(
     app_id: &str,
     job_name: &str,
@@ -983,30 +1060,35 @@ pub struct AppsGetJobInvocationLogsRequest {
 
 impl AppsGetJobInvocationLogsRequest {
     /// The deployment ID
+    #[inline]
     pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("deployment_id", value.into());
         self
     }
 
     /// Whether the logs should follow live updates.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.call = self.call.query("follow", value);
         self
     }
 
     /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
         self
     }
 
     /// The number of lines from the end of the logs to retrieve.
+    #[inline]
     pub fn tail_lines(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("tail_lines", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
@@ -1015,11 +1097,13 @@ impl AppsGetJobInvocationLogsRequest {
 impl std::future::IntoFuture for AppsGetJobInvocationLogsRequest {
     type Output = Result<AppsGetLogsResponse, Error>;
     type IntoFuture = operation::BoxFuture<AppsGetLogsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_logs_request(
     app_id: &str,
     deployment_id: &str,
@@ -1046,18 +1130,21 @@ pub struct AppsGetLogsRequest {
 
 impl AppsGetLogsRequest {
     /// Whether the logs should follow live updates.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.call = self.call.query("follow", value);
         self
     }
 
     /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
@@ -1066,11 +1153,13 @@ impl AppsGetLogsRequest {
 impl std::future::IntoFuture for AppsGetLogsRequest {
     type Output = Result<AppsGetLogsResponse, Error>;
     type IntoFuture = operation::BoxFuture<AppsGetLogsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_logs_active_deployment_request(
     app_id: &str,
     component_name: &str,
@@ -1095,18 +1184,21 @@ pub struct AppsGetLogsActiveDeploymentRequest {
 
 impl AppsGetLogsActiveDeploymentRequest {
     /// Whether the logs should follow live updates.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.call = self.call.query("follow", value);
         self
     }
 
     /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
@@ -1115,11 +1207,13 @@ impl AppsGetLogsActiveDeploymentRequest {
 impl std::future::IntoFuture for AppsGetLogsActiveDeploymentRequest {
     type Output = Result<AppsGetLogsResponse, Error>;
     type IntoFuture = operation::BoxFuture<AppsGetLogsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_logs_active_deployment_aggregate_request(
     app_id: &str,
     r#type: &str,
@@ -1142,18 +1236,21 @@ pub struct AppsGetLogsActiveDeploymentAggregateRequest {
 
 impl AppsGetLogsActiveDeploymentAggregateRequest {
     /// Whether the logs should follow live updates.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.call = self.call.query("follow", value);
         self
     }
 
     /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
@@ -1162,11 +1259,13 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
 impl std::future::IntoFuture for AppsGetLogsActiveDeploymentAggregateRequest {
     type Output = Result<AppsGetLogsResponse, Error>;
     type IntoFuture = operation::BoxFuture<AppsGetLogsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_logs_aggregate_request(
     app_id: &str,
     deployment_id: &str,
@@ -1191,18 +1290,21 @@ pub struct AppsGetLogsAggregateRequest {
 
 impl AppsGetLogsAggregateRequest {
     /// Whether the logs should follow live updates.
+    #[inline]
     pub fn follow(mut self, value: bool) -> Self {
         self.call = self.call.query("follow", value);
         self
     }
 
     /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
@@ -1211,11 +1313,13 @@ impl AppsGetLogsAggregateRequest {
 impl std::future::IntoFuture for AppsGetLogsAggregateRequest {
     type Output = Result<AppsGetLogsResponse, Error>;
     type IntoFuture = operation::BoxFuture<AppsGetLogsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_metrics_bandwidth_daily_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -1234,12 +1338,14 @@ pub struct AppsGetMetricsBandwidthDailyRequest {
 
 impl AppsGetMetricsBandwidthDailyRequest {
     /// Optional day to query. Only the date component of the timestamp will be considered. Default: yesterday.
+    #[inline]
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("date", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<AppMetricsBandwidthUsage> {
         self.call.send()
     }
@@ -1248,11 +1354,13 @@ impl AppsGetMetricsBandwidthDailyRequest {
 impl std::future::IntoFuture for AppsGetMetricsBandwidthDailyRequest {
     type Output = Result<AppMetricsBandwidthUsage, Error>;
     type IntoFuture = operation::BoxFuture<AppMetricsBandwidthUsage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "apps.list",
@@ -1270,39 +1378,46 @@ pub struct AppsListRequest {
 
 impl AppsListRequest {
     /// Whether the project_id of listed apps should be fetched and included.
+    #[inline]
     pub fn with_projects(mut self, value: bool) -> Self {
         self.call = self.call.query("with_projects", value);
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<App>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<App> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<App>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<App>>> {
         self.call.into_responses()
     }
@@ -1311,11 +1426,13 @@ impl AppsListRequest {
 impl std::future::IntoFuture for AppsListRequest {
     type Output = Result<Page<App>, Error>;
     type IntoFuture = operation::BoxFuture<Page<App>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_alerts_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -1325,6 +1442,7 @@ fn list_alerts_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_deployments_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -1350,6 +1468,7 @@ impl AppsListDeploymentsRequest {
     /// - AUTO_ROLLBACK: automatic revert to a previous deployment
     /// - UPDATE_DATABASE_TRUSTED_SOURCES: update database trusted sources
     /// - AUTOSCALED: deployment that has been autoscaled
+    #[inline]
     pub fn deployment_types<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -1362,33 +1481,39 @@ impl AppsListDeploymentsRequest {
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppsDeployment>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<AppsDeployment> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<AppsDeployment>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AppsDeployment>>> {
         self.call.into_responses()
     }
@@ -1397,11 +1522,13 @@ impl AppsListDeploymentsRequest {
 impl std::future::IntoFuture for AppsListDeploymentsRequest {
     type Output = Result<Page<AppsDeployment>, Error>;
     type IntoFuture = operation::BoxFuture<Page<AppsDeployment>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_events_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -1420,6 +1547,7 @@ pub struct AppsListEventsRequest {
 
 impl AppsListEventsRequest {
     /// Filter events by event type.
+    #[inline]
     pub fn event_types<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -1432,33 +1560,39 @@ impl AppsListEventsRequest {
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppEvent>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<AppEvent> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<AppEvent>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AppEvent>>> {
         self.call.into_responses()
     }
@@ -1467,11 +1601,13 @@ impl AppsListEventsRequest {
 impl std::future::IntoFuture for AppsListEventsRequest {
     type Output = Result<Page<AppEvent>, Error>;
     type IntoFuture = operation::BoxFuture<Page<AppEvent>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_instance_sizes_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "apps.list_instance_sizes",
@@ -1480,6 +1616,7 @@ fn list_instance_sizes_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_job_invocations_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -1498,6 +1635,7 @@ pub struct AppsListJobInvocationsRequest {
 
 impl AppsListJobInvocationsRequest {
     /// The job names to list job invocations for.
+    #[inline]
     pub fn job_names<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -1510,39 +1648,46 @@ impl AppsListJobInvocationsRequest {
     }
 
     /// The deployment ID
+    #[inline]
     pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("deployment_id", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppJobInvocation>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<AppJobInvocation> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<AppJobInvocation>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AppJobInvocation>>> {
         self.call.into_responses()
     }
@@ -1551,11 +1696,13 @@ impl AppsListJobInvocationsRequest {
 impl std::future::IntoFuture for AppsListJobInvocationsRequest {
     type Output = Result<Page<AppJobInvocation>, Error>;
     type IntoFuture = operation::BoxFuture<Page<AppJobInvocation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_metrics_bandwidth_daily_request(
     body: &AppMetricsBandwidthUsageRequest,
 ) -> Result<ApiRequest, Error> {
@@ -1569,6 +1716,7 @@ fn list_metrics_bandwidth_daily_request(
     )
 }
 
+#[inline]
 fn list_regions_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "apps.list_regions",
@@ -1577,6 +1725,7 @@ fn list_regions_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn restart_request(app_id: &str, body: &AppsRestartRequest) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     operation::json_body(
@@ -1589,6 +1738,7 @@ fn restart_request(app_id: &str, body: &AppsRestartRequest) -> Result<ApiRequest
     )
 }
 
+#[inline]
 fn revert_rollback_request(app_id: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     Ok(operation::request(
@@ -1598,6 +1748,7 @@ fn revert_rollback_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_request(id: &str, body: &AppsUpdateAppRequest) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     operation::json_body(
@@ -1606,6 +1757,7 @@ fn update_request(id: &str, body: &AppsUpdateAppRequest) -> Result<ApiRequest, E
     )
 }
 
+#[inline]
 fn validate_app_spec_request(body: &AppPropose) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -1617,6 +1769,7 @@ fn validate_app_spec_request(body: &AppPropose) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn validate_rollback_request(
     app_id: &str,
     body: &AppsRollbackAppRequest,

@@ -24,6 +24,7 @@ impl Autoscalepools {
     /// The response body will contain a JSON object with a key called `autoscale_pool` containing the standard attributes for the new autoscale pool.
     ///
     /// `POST /v2/droplets/autoscale` (operation `autoscalepools_create`).
+    #[inline]
     pub fn create(&self, body: AutoscalePoolCreate) -> Call<AutoscalePool> {
         Call::member(self.client.clone(), create_request(&body), "autoscale_pool")
     }
@@ -35,6 +36,7 @@ impl Autoscalepools {
     /// A successful response will include a 202 response code and no content.
     ///
     /// `DELETE /v2/droplets/autoscale/{autoscale_pool_id}` (operation `autoscalepools_delete`).
+    #[inline]
     pub fn delete(&self, autoscale_pool_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(autoscale_pool_id))
     }
@@ -45,6 +47,7 @@ impl Autoscalepools {
     /// send a DELETE request to the `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID/dangerous` endpoint.
     ///
     /// `DELETE /v2/droplets/autoscale/{autoscale_pool_id}/dangerous` (operation `autoscalepools_delete_dangerous`).
+    #[inline]
     pub fn delete_dangerous(&self, autoscale_pool_id: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -58,6 +61,7 @@ impl Autoscalepools {
     /// `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID`.
     ///
     /// `GET /v2/droplets/autoscale/{autoscale_pool_id}` (operation `autoscalepools_get`).
+    #[inline]
     pub fn get(&self, autoscale_pool_id: &str) -> Call<AutoscalePool> {
         Call::member(
             self.client.clone(),
@@ -73,6 +77,7 @@ impl Autoscalepools {
     /// These each contain the standard autoscale pool attributes.
     ///
     /// `GET /v2/droplets/autoscale` (operation `autoscalepools_list`).
+    #[inline]
     pub fn list(&self) -> AutoscalepoolsListRequest {
         AutoscalepoolsListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -89,6 +94,7 @@ impl Autoscalepools {
     /// set to an array containing objects each representing a history event.
     ///
     /// `GET /v2/droplets/autoscale/{autoscale_pool_id}/history` (operation `autoscalepools_list_history`).
+    #[inline]
     pub fn list_history(&self, autoscale_pool_id: &str) -> ListCall<History> {
         ListCall::new(
             self.client.clone(),
@@ -105,6 +111,7 @@ impl Autoscalepools {
     /// set to an array containing information about each of the Droplets in the autoscale pool.
     ///
     /// `GET /v2/droplets/autoscale/{autoscale_pool_id}/members` (operation `autoscalepools_list_members`).
+    #[inline]
     pub fn list_members(&self, autoscale_pool_id: &str) -> ListCall<Member> {
         ListCall::new(
             self.client.clone(),
@@ -120,6 +127,7 @@ impl Autoscalepools {
     /// of the autoscale pool including existing attributes.
     ///
     /// `PUT /v2/droplets/autoscale/{autoscale_pool_id}` (operation `autoscalepools_update`).
+    #[inline]
     pub fn update(
         &self,
         autoscale_pool_id: &str,
@@ -133,6 +141,7 @@ impl Autoscalepools {
     }
 }
 
+#[inline]
 fn create_request(body: &AutoscalePoolCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -144,6 +153,7 @@ fn create_request(body: &AutoscalePoolCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     let autoscale_pool_id = operation::segment("autoscale_pool_id", autoscale_pool_id)?;
     Ok(operation::request(
@@ -153,6 +163,7 @@ fn delete_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_dangerous_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     let autoscale_pool_id = operation::segment("autoscale_pool_id", autoscale_pool_id)?;
     Ok(operation::header(
@@ -166,6 +177,7 @@ fn delete_dangerous_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn get_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     let autoscale_pool_id = operation::segment("autoscale_pool_id", autoscale_pool_id)?;
     Ok(operation::request(
@@ -175,6 +187,7 @@ fn get_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "autoscalepools.list",
@@ -192,39 +205,46 @@ pub struct AutoscalepoolsListRequest {
 
 impl AutoscalepoolsListRequest {
     /// The name of the autoscale pool
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AutoscalePool>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<AutoscalePool> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<AutoscalePool>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<AutoscalePool>>> {
         self.call.into_responses()
     }
@@ -233,11 +253,13 @@ impl AutoscalepoolsListRequest {
 impl std::future::IntoFuture for AutoscalepoolsListRequest {
     type Output = Result<Page<AutoscalePool>, Error>;
     type IntoFuture = operation::BoxFuture<Page<AutoscalePool>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_history_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     let autoscale_pool_id = operation::segment("autoscale_pool_id", autoscale_pool_id)?;
     Ok(operation::request(
@@ -247,6 +269,7 @@ fn list_history_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_members_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     let autoscale_pool_id = operation::segment("autoscale_pool_id", autoscale_pool_id)?;
     Ok(operation::request(
@@ -256,6 +279,7 @@ fn list_members_request(autoscale_pool_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_request(
     autoscale_pool_id: &str,
     body: &AutoscalePoolCreate,

@@ -22,11 +22,13 @@ impl BalanceHandler {
     /// To retrieve the balances on a customer's account, send a GET request to `/v2/customers/my/balance`.
     ///
     /// `GET /v2/customers/my/balance` (operation `balance_get`).
+    #[inline]
     pub fn get(&self) -> Call<Balance> {
         Call::json(self.client.clone(), get_request())
     }
 }
 
+#[inline]
 fn get_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "balance.get",

@@ -22,6 +22,7 @@ impl BillingHistoryHandler {
     /// To retrieve a list of all billing history entries, send a GET request to `/v2/customers/my/billing_history`.
     ///
     /// `GET /v2/customers/my/billing_history` (operation `billingHistory_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<BillingHistory> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "billing_history")
@@ -29,6 +30,7 @@ impl BillingHistoryHandler {
     }
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "billing_history.list",

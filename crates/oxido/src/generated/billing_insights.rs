@@ -22,6 +22,7 @@ impl BillingInsights {
     /// This endpoint returns day-over-day changes in billing resource usage based on nightly invoice items, including total amount, region, SKU, and description for a specified date range. It is important to note that the daily resource usage may not reflect month-end billing totals when totaled for a given month as nightly invoice item estimates do not necessarily encompass all invoicing factors for the entire month.
     ///
     /// `GET /v2/billing/{account_urn}/insights/{start_date}/{end_date}` (operation `billingInsights_list`).
+    #[inline]
     pub fn list(
         &self,
         account_urn: &str,
@@ -37,6 +38,7 @@ impl BillingInsights {
     }
 }
 
+#[inline]
 fn list_request(account_urn: &str, start_date: &str, end_date: &str) -> Result<ApiRequest, Error> {
     let account_urn = operation::segment("account_urn", account_urn)?;
     let start_date = operation::segment("start_date", start_date)?;
@@ -57,18 +59,21 @@ pub struct BillingInsightsListRequest {
 
 impl BillingInsightsListRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<BillingInsightsListResponse> {
         self.call.send()
     }
@@ -77,6 +82,7 @@ impl BillingInsightsListRequest {
 impl std::future::IntoFuture for BillingInsightsListRequest {
     type Output = Result<BillingInsightsListResponse, Error>;
     type IntoFuture = operation::BoxFuture<BillingInsightsListResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

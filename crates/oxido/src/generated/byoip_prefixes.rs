@@ -25,6 +25,7 @@ impl ByoipPrefixes {
     /// The response will include the details of the created prefix, including its UUID and status.
     ///
     /// `POST /v2/byoip_prefixes` (operation `byoipPrefixes_create`).
+    #[inline]
     pub fn create(&self, body: ByoipPrefixCreate) -> Call<ByoipPrefixesCreateResponse> {
         Call::json(self.client.clone(), create_request(&body))
     }
@@ -38,6 +39,7 @@ impl ByoipPrefixes {
     /// This indicates that the request was accepted and the prefix is being deleted.
     ///
     /// `DELETE /v2/byoip_prefixes/{byoip_prefix_uuid}` (operation `byoipPrefixes_delete`).
+    #[inline]
     pub fn delete(&self, byoip_prefix_uuid: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(byoip_prefix_uuid))
     }
@@ -49,6 +51,7 @@ impl ByoipPrefixes {
     /// A successful response will return the details of the specified BYOIP prefix.
     ///
     /// `GET /v2/byoip_prefixes/{byoip_prefix_uuid}` (operation `byoipPrefixes_get`).
+    #[inline]
     pub fn get(&self, byoip_prefix_uuid: &str) -> Call<ByoipPrefix> {
         Call::member(
             self.client.clone(),
@@ -63,6 +66,7 @@ impl ByoipPrefixes {
     /// A successful response will return a list of all BYOIP prefixes associated with the account.
     ///
     /// `GET /v2/byoip_prefixes` (operation `byoipPrefixes_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<ByoipPrefix> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "byoip_prefixes")
@@ -76,6 +80,7 @@ impl ByoipPrefixes {
     /// A successful response will return a list of resources associated with the specified BYOIP prefix.
     ///
     /// `GET /v2/byoip_prefixes/{byoip_prefix_uuid}/ips` (operation `byoipPrefixes_list_resources`).
+    #[inline]
     pub fn list_resources(&self, byoip_prefix_uuid: &str) -> ListCall<ByoipPrefixResource> {
         ListCall::new(
             self.client.clone(),
@@ -92,6 +97,7 @@ impl ByoipPrefixes {
     /// The response will include the updated details of the prefix.
     ///
     /// `PATCH /v2/byoip_prefixes/{byoip_prefix_uuid}` (operation `byoipPrefixes_patch`).
+    #[inline]
     pub fn patch(&self, byoip_prefix_uuid: &str, body: ByoipPrefixUpdate) -> Call<ByoipPrefix> {
         Call::member(
             self.client.clone(),
@@ -101,6 +107,7 @@ impl ByoipPrefixes {
     }
 }
 
+#[inline]
 fn create_request(body: &ByoipPrefixCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -112,6 +119,7 @@ fn create_request(body: &ByoipPrefixCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(byoip_prefix_uuid: &str) -> Result<ApiRequest, Error> {
     let byoip_prefix_uuid = operation::segment("byoip_prefix_uuid", byoip_prefix_uuid)?;
     Ok(operation::request(
@@ -121,6 +129,7 @@ fn delete_request(byoip_prefix_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(byoip_prefix_uuid: &str) -> Result<ApiRequest, Error> {
     let byoip_prefix_uuid = operation::segment("byoip_prefix_uuid", byoip_prefix_uuid)?;
     Ok(operation::request(
@@ -130,6 +139,7 @@ fn get_request(byoip_prefix_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "byoip_prefixes.list",
@@ -138,6 +148,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_resources_request(byoip_prefix_uuid: &str) -> Result<ApiRequest, Error> {
     let byoip_prefix_uuid = operation::segment("byoip_prefix_uuid", byoip_prefix_uuid)?;
     Ok(operation::request(
@@ -147,6 +158,7 @@ fn list_resources_request(byoip_prefix_uuid: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn patch_request(byoip_prefix_uuid: &str, body: &ByoipPrefixUpdate) -> Result<ApiRequest, Error> {
     let byoip_prefix_uuid = operation::segment("byoip_prefix_uuid", byoip_prefix_uuid)?;
     operation::json_body(

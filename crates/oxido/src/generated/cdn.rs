@@ -28,6 +28,7 @@ impl Cdn {
     /// `certificate_id` attributes.
     ///
     /// `POST /v2/cdn/endpoints` (operation `cdn_create_endpoint`).
+    #[inline]
     pub fn create_endpoint(&self, body: CdnEndpoint) -> Call<CdnEndpoint> {
         Call::member(
             self.client.clone(),
@@ -45,6 +46,7 @@ impl Cdn {
     /// successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/cdn/endpoints/{cdn_id}` (operation `cdn_delete_endpoint`).
+    #[inline]
     pub fn delete_endpoint(&self, cdn_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_endpoint_request(cdn_id))
     }
@@ -54,6 +56,7 @@ impl Cdn {
     /// To show information about an existing CDN endpoint, send a GET request to `/v2/cdn/endpoints/$ENDPOINT_ID`.
     ///
     /// `GET /v2/cdn/endpoints/{cdn_id}` (operation `cdn_get_endpoint`).
+    #[inline]
     pub fn get_endpoint(&self, cdn_id: &str) -> Call<CdnEndpoint> {
         Call::member(
             self.client.clone(),
@@ -67,6 +70,7 @@ impl Cdn {
     /// To list all of the CDN endpoints available on your account, send a GET request to `/v2/cdn/endpoints`.
     ///
     /// `GET /v2/cdn/endpoints` (operation `cdn_list_endpoints`).
+    #[inline]
     pub fn list_endpoints(&self) -> ListCall<CdnEndpoint> {
         ListCall::new(
             self.client.clone(),
@@ -88,6 +92,7 @@ impl Cdn {
     /// rate limit. Two identical purge requests cannot be sent at the same time.
     ///
     /// `DELETE /v2/cdn/endpoints/{cdn_id}/cache` (operation `cdn_purge_cache`).
+    #[inline]
     pub fn purge_cache(&self, cdn_id: &str, body: PurgeCache) -> Call<()> {
         Call::empty(self.client.clone(), purge_cache_request(cdn_id, &body))
     }
@@ -99,6 +104,7 @@ impl Cdn {
     /// `/v2/cdn/endpoints/$ENDPOINT_ID`.
     ///
     /// `PUT /v2/cdn/endpoints/{cdn_id}` (operation `cdn_update_endpoints`).
+    #[inline]
     pub fn update_endpoints(&self, cdn_id: &str, body: UpdateEndpoint) -> Call<CdnEndpoint> {
         Call::member(
             self.client.clone(),
@@ -108,6 +114,7 @@ impl Cdn {
     }
 }
 
+#[inline]
 fn create_endpoint_request(body: &CdnEndpoint) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -119,6 +126,7 @@ fn create_endpoint_request(body: &CdnEndpoint) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_endpoint_request(cdn_id: &str) -> Result<ApiRequest, Error> {
     let cdn_id = operation::segment("cdn_id", cdn_id)?;
     Ok(operation::request(
@@ -128,6 +136,7 @@ fn delete_endpoint_request(cdn_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_endpoint_request(cdn_id: &str) -> Result<ApiRequest, Error> {
     let cdn_id = operation::segment("cdn_id", cdn_id)?;
     Ok(operation::request(
@@ -137,6 +146,7 @@ fn get_endpoint_request(cdn_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_endpoints_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "cdn.list_endpoints",
@@ -145,6 +155,7 @@ fn list_endpoints_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn purge_cache_request(cdn_id: &str, body: &PurgeCache) -> Result<ApiRequest, Error> {
     let cdn_id = operation::segment("cdn_id", cdn_id)?;
     operation::json_body(
@@ -157,6 +168,7 @@ fn purge_cache_request(cdn_id: &str, body: &PurgeCache) -> Result<ApiRequest, Er
     )
 }
 
+#[inline]
 fn update_endpoints_request(cdn_id: &str, body: &UpdateEndpoint) -> Result<ApiRequest, Error> {
     let cdn_id = operation::segment("cdn_id", cdn_id)?;
     operation::json_body(

@@ -30,6 +30,7 @@ impl Certificates {
     /// must be provided, and the type must be set to `lets_encrypt`.
     ///
     /// `POST /v2/certificates` (operation `certificates_create`).
+    #[inline]
     pub fn create(&self, body: CertificatesCreateBody) -> Call<Certificate> {
         Call::member(self.client.clone(), create_request(&body), "certificate")
     }
@@ -40,6 +41,7 @@ impl Certificates {
     /// `/v2/certificates/$CERTIFICATE_ID`.
     ///
     /// `DELETE /v2/certificates/{certificate_id}` (operation `certificates_delete`).
+    #[inline]
     pub fn delete(&self, certificate_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(certificate_id))
     }
@@ -49,6 +51,7 @@ impl Certificates {
     /// To show information about an existing certificate, send a GET request to `/v2/certificates/$CERTIFICATE_ID`.
     ///
     /// `GET /v2/certificates/{certificate_id}` (operation `certificates_get`).
+    #[inline]
     pub fn get(&self, certificate_id: &str) -> Call<Certificate> {
         Call::member(
             self.client.clone(),
@@ -62,6 +65,7 @@ impl Certificates {
     /// To list all of the certificates available on your account, send a GET request to `/v2/certificates`.
     ///
     /// `GET /v2/certificates` (operation `certificates_list`).
+    #[inline]
     pub fn list(&self) -> CertificatesListRequest {
         CertificatesListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -71,6 +75,7 @@ impl Certificates {
     }
 }
 
+#[inline]
 fn create_request(body: &CertificatesCreateBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -82,6 +87,7 @@ fn create_request(body: &CertificatesCreateBody) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(certificate_id: &str) -> Result<ApiRequest, Error> {
     let certificate_id = operation::segment("certificate_id", certificate_id)?;
     Ok(operation::request(
@@ -91,6 +97,7 @@ fn delete_request(certificate_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(certificate_id: &str) -> Result<ApiRequest, Error> {
     let certificate_id = operation::segment("certificate_id", certificate_id)?;
     Ok(operation::request(
@@ -100,6 +107,7 @@ fn get_request(certificate_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "certificates.list",
@@ -117,39 +125,46 @@ pub struct CertificatesListRequest {
 
 impl CertificatesListRequest {
     /// Name of expected certificate
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Certificate>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<Certificate> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<Certificate>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Certificate>>> {
         self.call.into_responses()
     }
@@ -158,6 +173,7 @@ impl CertificatesListRequest {
 impl std::future::IntoFuture for CertificatesListRequest {
     type Output = Result<Page<Certificate>, Error>;
     type IntoFuture = operation::BoxFuture<Page<Certificate>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

@@ -28,6 +28,7 @@ impl Databases {
     /// an object that contains the standard attributes associated with a database.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/dbs` (operation `databases_add`).
+    #[inline]
     pub fn add(&self, database_cluster_uuid: &str, body: Database) -> Call<Database> {
         Call::member(
             self.client.clone(),
@@ -50,6 +51,7 @@ impl Databases {
     /// size and transaction mode.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/pools` (operation `databases_add_connectionPool`).
+    #[inline]
     pub fn add_connection_pool(
         &self,
         database_cluster_uuid: &str,
@@ -87,6 +89,7 @@ impl Databases {
     /// its randomly generated password.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/users` (operation `databases_add_user`).
+    #[inline]
     pub fn add_user(
         &self,
         database_cluster_uuid: &str,
@@ -114,6 +117,7 @@ impl Databases {
     /// Note: Caching cluster creates are no longer supported as of 2025-04-30T00:00:00Z. Backups are also not supported for Caching or Valkey clusters.
     ///
     /// `POST /v2/databases` (operation `databases_create_cluster`).
+    #[inline]
     pub fn create_cluster(&self, body: DatabasesCreateClusterBody) -> Call<DatabaseClusterRead> {
         Call::member(
             self.client.clone(),
@@ -128,6 +132,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/schema-registry`.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/schema-registry` (operation `databases_create_kafka_schema`).
+    #[inline]
     pub fn create_kafka_schema(
         &self,
         database_cluster_uuid: &str,
@@ -147,6 +152,7 @@ impl Databases {
     /// The result will be a JSON object with a `topic` key.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/topics` (operation `databases_create_kafka_topic`).
+    #[inline]
     pub fn create_kafka_topic(
         &self,
         database_cluster_uuid: &str,
@@ -165,6 +171,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/logsink`.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/logsink` (operation `databases_create_logsink`).
+    #[inline]
     pub fn create_logsink(
         &self,
         database_cluster_uuid: &str,
@@ -186,6 +193,7 @@ impl Databases {
     /// The response will be a JSON object with a key called `replica`. The value of this will be an object that contains the standard attributes associated with a database replica. The initial value of the read-only replica's `status` attribute will be `forking`. When the replica is ready to receive traffic, this will transition to `active`.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/replicas` (operation `databases_create_replica`).
+    #[inline]
     pub fn create_replica(
         &self,
         database_cluster_uuid: &str,
@@ -209,6 +217,7 @@ impl Databases {
     /// Note: Database management is not supported for Caching or Valkey clusters.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/dbs/{database_name}` (operation `databases_delete`).
+    #[inline]
     pub fn delete(&self, database_cluster_uuid: &str, database_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -225,6 +234,7 @@ impl Databases {
     /// successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_delete_connectionPool`).
+    #[inline]
     pub fn delete_connection_pool(&self, database_cluster_uuid: &str, pool_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -238,6 +248,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/schema-registry/$SUBJECT_NAME`.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}` (operation `databases_delete_kafka_schema`).
+    #[inline]
     pub fn delete_kafka_schema(&self, database_cluster_uuid: &str, subject_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -254,6 +265,7 @@ impl Databases {
     /// processed successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation `databases_delete_kafka_topic`).
+    #[inline]
     pub fn delete_kafka_topic(&self, database_cluster_uuid: &str, topic_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -267,6 +279,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/logsink/$LOGSINK_ID`.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation `databases_delete_logsink`).
+    #[inline]
     pub fn delete_logsink(&self, database_cluster_uuid: &str, logsink_id: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -281,6 +294,7 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/online-migration/{migration_id}` (operation `databases_delete_onlineMigration`).
+    #[inline]
     pub fn delete_online_migration(
         &self,
         database_cluster_uuid: &str,
@@ -301,6 +315,7 @@ impl Databases {
     /// processed successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/indexes/{index_name}` (operation `databases_delete_opensearch_index`).
+    #[inline]
     pub fn delete_opensearch_index(
         &self,
         database_cluster_uuid: &str,
@@ -323,6 +338,7 @@ impl Databases {
     /// Note: User management is not supported for Caching or Valkey clusters.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/users/{username}` (operation `databases_delete_user`).
+    #[inline]
     pub fn delete_user(&self, database_cluster_uuid: &str, username: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -336,6 +352,7 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}` (operation `databases_destroy_cluster`).
+    #[inline]
     pub fn destroy_cluster(&self, database_cluster_uuid: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -352,6 +369,7 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}/replicas/{replica_name}` (operation `databases_destroy_replica`).
+    #[inline]
     pub fn destroy_replica(&self, database_cluster_uuid: &str, replica_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -370,6 +388,7 @@ impl Databases {
     /// containing the standard database attributes.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/dbs/{database_name}` (operation `databases_get`).
+    #[inline]
     pub fn get(&self, database_cluster_uuid: &str, database_name: &str) -> Call<Database> {
         Call::member(
             self.client.clone(),
@@ -384,6 +403,7 @@ impl Databases {
     /// The response will be a JSON object with autoscaling configuration details.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/autoscale` (operation `databases_get_autoscale`).
+    #[inline]
     pub fn get_autoscale(&self, database_cluster_uuid: &str) -> Call<DatabaseAutoscaleParams> {
         Call::member(
             self.client.clone(),
@@ -401,6 +421,7 @@ impl Databases {
     /// containing the base64 encoding of the public key certificate.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/ca` (operation `databases_get_ca`).
+    #[inline]
     pub fn get_ca(&self, database_cluster_uuid: &str) -> Call<Ca> {
         Call::member(
             self.client.clone(),
@@ -420,6 +441,7 @@ impl Databases {
     /// The embedded maintenance_window object will contain information about any scheduled maintenance for the database cluster.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}` (operation `databases_get_cluster`).
+    #[inline]
     pub fn get_cluster(&self, database_cluster_uuid: &str) -> Call<DatabaseClusterRead> {
         Call::member(
             self.client.clone(),
@@ -433,6 +455,7 @@ impl Databases {
     /// To show the credentials for all database clusters' metrics endpoints, send a GET request to `/v2/databases/metrics/credentials`. The result will be a JSON object with a `credentials` key.
     ///
     /// `GET /v2/databases/metrics/credentials` (operation `databases_get_cluster_metrics_credentials`).
+    #[inline]
     pub fn get_cluster_metrics_credentials(&self) -> Call<DatabaseMetricsCredentials> {
         Call::member(
             self.client.clone(),
@@ -449,6 +472,7 @@ impl Databases {
     /// containing any database configuration parameters.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/config` (operation `databases_get_config`).
+    #[inline]
     pub fn get_config(
         &self,
         database_cluster_uuid: &str,
@@ -466,6 +490,7 @@ impl Databases {
     /// The response will be a JSON object with a `pool` key.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_get_connectionPool`).
+    #[inline]
     pub fn get_connection_pool(
         &self,
         database_cluster_uuid: &str,
@@ -484,6 +509,7 @@ impl Databases {
     /// The response will include the current `service_cnames` configuration.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/do_settings` (operation `databases_get_do_settings`).
+    #[inline]
     pub fn get_do_settings(&self, database_cluster_uuid: &str) -> Call<DoSettings> {
         Call::member(
             self.client.clone(),
@@ -498,6 +524,7 @@ impl Databases {
     /// The response will be a JSON object with an `eviction_policy` key. This will be set to a string representing the eviction policy.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/eviction_policy` (operation `databases_get_evictionPolicy`).
+    #[inline]
     pub fn get_eviction_policy(&self, database_cluster_uuid: &str) -> Call<EvictionPolicyModel> {
         Call::member(
             self.client.clone(),
@@ -512,6 +539,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/schema-registry/$SUBJECT_NAME`.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}` (operation `databases_get_kafka_schema`).
+    #[inline]
     pub fn get_kafka_schema(
         &self,
         database_cluster_uuid: &str,
@@ -531,6 +559,7 @@ impl Databases {
     /// containing any database configuration parameters.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/config` (operation `databases_get_kafka_schema_config`).
+    #[inline]
     pub fn get_kafka_schema_config(
         &self,
         database_cluster_uuid: &str,
@@ -550,6 +579,7 @@ impl Databases {
     /// containing any database configuration parameters.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}` (operation `databases_get_kafka_schema_subject_config`).
+    #[inline]
     pub fn get_kafka_schema_subject_config(
         &self,
         database_cluster_uuid: &str,
@@ -567,6 +597,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/schema-registry/$SUBJECT_NAME/versions/$VERSION`.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}/versions/{version}` (operation `databases_get_kafka_schema_version`).
+    #[inline]
     pub fn get_kafka_schema_version(
         &self,
         database_cluster_uuid: &str,
@@ -587,6 +618,7 @@ impl Databases {
     /// The result will be a JSON object with a `topic` key.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation `databases_get_kafka_topic`).
+    #[inline]
     pub fn get_kafka_topic(
         &self,
         database_cluster_uuid: &str,
@@ -605,6 +637,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/logsink/$LOGSINK_ID`.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation `databases_get_logsink`).
+    #[inline]
     pub fn get_logsink(
         &self,
         database_cluster_uuid: &str,
@@ -621,6 +654,7 @@ impl Databases {
     /// To retrieve the status of the most recent online migration, send a GET request to `/v2/databases/$DATABASE_ID/online-migration`.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/online-migration` (operation `databases_get_migrationStatus`).
+    #[inline]
     pub fn get_migration_status(&self, database_cluster_uuid: &str) -> Call<OnlineMigration> {
         Call::json(
             self.client.clone(),
@@ -637,6 +671,7 @@ impl Databases {
     /// The response will be a JSON object with a `replica key`. This will be set to an object containing the standard database replica attributes.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/replicas/{replica_name}` (operation `databases_get_replica`).
+    #[inline]
     pub fn get_replica(
         &self,
         database_cluster_uuid: &str,
@@ -655,6 +690,7 @@ impl Databases {
     /// The response will be a JSON object with a `sql_mode` key. This will be set to a string representing the configured SQL modes.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/sql_mode` (operation `databases_get_sql_mode`).
+    #[inline]
     pub fn get_sql_mode(&self, database_cluster_uuid: &str) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -685,6 +721,7 @@ impl Databases {
     /// For MongoDB clusters, additional information will be contained in the mongo_user_settings object
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/users/{username}` (operation `databases_get_user`).
+    #[inline]
     pub fn get_user(&self, database_cluster_uuid: &str, username: &str) -> Call<DatabaseUser> {
         Call::member(
             self.client.clone(),
@@ -699,6 +736,7 @@ impl Databases {
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/install_update` (operation `databases_install_update`).
+    #[inline]
     pub fn install_update(&self, database_cluster_uuid: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -717,6 +755,7 @@ impl Databases {
     /// Note: Database management is not supported for Caching or Valkey clusters.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/dbs` (operation `databases_list`).
+    #[inline]
     pub fn list(&self, database_cluster_uuid: &str) -> Call<Vec<Database>> {
         Call::member(
             self.client.clone(),
@@ -732,6 +771,7 @@ impl Databases {
     /// The result will be a JSON object with a `backups key`. This will be set to an array of backup objects, each of which will contain the size of the backup and the timestamp at which it was created.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/backups` (operation `databases_list_backups`).
+    #[inline]
     pub fn list_backups(&self, database_cluster_uuid: &str) -> Call<DatabasesListBackupsResponse> {
         Call::json(
             self.client.clone(),
@@ -750,6 +790,7 @@ impl Databases {
     /// The embedded `maintenance_window` object will contain information about any scheduled maintenance for the database cluster.
     ///
     /// `GET /v2/databases` (operation `databases_list_clusters`).
+    #[inline]
     pub fn list_clusters(&self) -> DatabasesListClustersRequest {
         DatabasesListClustersRequest {
             call: Call::member(self.client.clone(), list_clusters_request(), "databases"),
@@ -762,6 +803,7 @@ impl Databases {
     /// The result will be a JSON object with a `pools` key. This will be set to an array of connection pool objects.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/pools` (operation `databases_list_connectionPools`).
+    #[inline]
     pub fn list_connection_pools(&self, database_cluster_uuid: &str) -> Call<Vec<ConnectionPool>> {
         Call::member(
             self.client.clone(),
@@ -778,6 +820,7 @@ impl Databases {
     /// The result will be a JSON object with a `events` key.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/events` (operation `databases_list_events_logs`).
+    #[inline]
     pub fn list_events_logs(&self, database_cluster_uuid: &str) -> Call<Vec<EventsLogs>> {
         Call::member(
             self.client.clone(),
@@ -792,6 +835,7 @@ impl Databases {
     /// The result will be a JSON object with a `rules` key.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/firewall` (operation `databases_list_firewall_rules`).
+    #[inline]
     pub fn list_firewall_rules(&self, database_cluster_uuid: &str) -> Call<Vec<FirewallRule>> {
         Call::member(
             self.client.clone(),
@@ -806,6 +850,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/schema-registry`.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/schema-registry` (operation `databases_list_kafka_schemas`).
+    #[inline]
     pub fn list_kafka_schemas(&self, database_cluster_uuid: &str) -> Call<Vec<KafkaSchemaVerbose>> {
         Call::member(
             self.client.clone(),
@@ -822,6 +867,7 @@ impl Databases {
     /// The result will be a JSON object with a `topics` key.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/topics` (operation `databases_list_kafka_topics`).
+    #[inline]
     pub fn list_kafka_topics(&self, database_cluster_uuid: &str) -> Call<Vec<KafkaTopic>> {
         Call::member(
             self.client.clone(),
@@ -836,6 +882,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/logsink`.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/logsink` (operation `databases_list_logsink`).
+    #[inline]
     pub fn list_logsink(&self, database_cluster_uuid: &str) -> Call<Vec<LogsinkVerbose>> {
         Call::member(
             self.client.clone(),
@@ -852,6 +899,7 @@ impl Databases {
     /// The result will be a JSON object with a `indexes` key.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/indexes` (operation `databases_list_opeasearch_indexes`).
+    #[inline]
     pub fn list_opeasearch_indexes(
         &self,
         database_cluster_uuid: &str,
@@ -869,6 +917,7 @@ impl Databases {
     /// The result will be a JSON object with an `options` key.
     ///
     /// `GET /v2/databases/options` (operation `databases_list_options`).
+    #[inline]
     pub fn list_options(&self) -> Call<Options> {
         Call::json(self.client.clone(), list_options_request())
     }
@@ -882,6 +931,7 @@ impl Databases {
     /// The result will be a JSON object with a `replicas` key. This will be set to an array of database replica objects, each of which will contain the standard database replica attributes.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/replicas` (operation `databases_list_replicas`).
+    #[inline]
     pub fn list_replicas(&self, database_cluster_uuid: &str) -> Call<Vec<DatabaseReplicaRead>> {
         Call::member(
             self.client.clone(),
@@ -911,6 +961,7 @@ impl Databases {
     /// For MongoDB clusters, additional information will be contained in the mongo_user_settings object
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/users` (operation `databases_list_users`).
+    #[inline]
     pub fn list_users(&self, database_cluster_uuid: &str) -> Call<Vec<DatabaseUser>> {
         Call::member(
             self.client.clone(),
@@ -925,6 +976,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/config`.
     ///
     /// `PATCH /v2/databases/{database_cluster_uuid}/config` (operation `databases_patch_config`).
+    #[inline]
     pub fn patch_config(&self, database_cluster_uuid: &str, body: DatabaseConfig) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -941,6 +993,7 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/replicas/{replica_name}/promote` (operation `databases_promote_replica`).
+    #[inline]
     pub fn promote_replica(&self, database_cluster_uuid: &str, replica_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -961,6 +1014,7 @@ impl Databases {
     /// object containing the standard database user attributes.
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/users/{username}/reset_auth` (operation `databases_reset_auth`).
+    #[inline]
     pub fn reset_auth(
         &self,
         database_cluster_uuid: &str,
@@ -980,6 +1034,7 @@ impl Databases {
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/autoscale` (operation `databases_update_autoscale`).
+    #[inline]
     pub fn update_autoscale(
         &self,
         database_cluster_uuid: &str,
@@ -996,6 +1051,7 @@ impl Databases {
     /// To update the credentials for all database clusters' metrics endpoints, send a PUT request to `/v2/databases/metrics/credentials`. A successful request will receive a 204 No Content status code  with no body in response.
     ///
     /// `PUT /v2/databases/metrics/credentials` (operation `databases_update_cluster_metrics_credentials`).
+    #[inline]
     pub fn update_cluster_metrics_credentials(&self, body: DatabaseMetricsCredentials) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -1009,6 +1065,7 @@ impl Databases {
     /// A successful request will receive a 202 Accepted status code with no body in response. Querying the database cluster will show that its status attribute will now be set to resizing. This will transition back to online when the resize operation has completed.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/resize` (operation `databases_update_clusterSize`).
+    #[inline]
     pub fn update_cluster_size(
         &self,
         database_cluster_uuid: &str,
@@ -1025,6 +1082,7 @@ impl Databases {
     /// To update a connection pool for a PostgreSQL database cluster, send a PUT request to  `/v2/databases/$DATABASE_ID/pools/$POOL_NAME`.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_update_connectionPool`).
+    #[inline]
     pub fn update_connection_pool(
         &self,
         database_cluster_uuid: &str,
@@ -1045,6 +1103,7 @@ impl Databases {
     /// To clear all custom CNAMEs, send an empty array or omit the field.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/do_settings` (operation `databases_update_do_settings`).
+    #[inline]
     pub fn update_do_settings(
         &self,
         database_cluster_uuid: &str,
@@ -1061,6 +1120,7 @@ impl Databases {
     /// To configure an eviction policy for an existing Caching or Valkey cluster, send a PUT request to `/v2/databases/$DATABASE_ID/eviction_policy` specifying the desired policy.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/eviction_policy` (operation `databases_update_evictionPolicy`).
+    #[inline]
     pub fn update_eviction_policy(
         &self,
         database_cluster_uuid: &str,
@@ -1078,6 +1138,7 @@ impl Databases {
     /// A successful request returns a 204 status code with no content.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/firewall` (operation `databases_update_firewall_rules`).
+    #[inline]
     pub fn update_firewall_rules(
         &self,
         database_cluster_uuid: &str,
@@ -1097,6 +1158,7 @@ impl Databases {
     /// containing any database configuration parameters.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/schema-registry/config` (operation `databases_update_kafka_schema_config`).
+    #[inline]
     pub fn update_kafka_schema_config(
         &self,
         database_cluster_uuid: &str,
@@ -1117,6 +1179,7 @@ impl Databases {
     /// containing any database configuration parameters.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}` (operation `databases_update_kafka_schema_subject_config`).
+    #[inline]
     pub fn update_kafka_schema_subject_config(
         &self,
         database_cluster_uuid: &str,
@@ -1137,6 +1200,7 @@ impl Databases {
     /// The result will be a JSON object with a `topic` key.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation `databases_update_kafka_topic`).
+    #[inline]
     pub fn update_kafka_topic(
         &self,
         database_cluster_uuid: &str,
@@ -1156,6 +1220,7 @@ impl Databases {
     /// `/v2/databases/$DATABASE_ID/logsink/$LOGSINK_ID`.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation `databases_update_logsink`).
+    #[inline]
     pub fn update_logsink(
         &self,
         database_cluster_uuid: &str,
@@ -1174,6 +1239,7 @@ impl Databases {
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/maintenance` (operation `databases_update_maintenanceWindow`).
+    #[inline]
     pub fn update_maintenance_window(
         &self,
         database_cluster_uuid: &str,
@@ -1191,6 +1257,7 @@ impl Databases {
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/upgrade` (operation `databases_update_major_version`).
+    #[inline]
     pub fn update_major_version(&self, database_cluster_uuid: &str, body: Version2) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -1204,6 +1271,7 @@ impl Databases {
     /// If the existing database is continuously being written to,  the migration process will continue for up to two weeks unless it is manually stopped. Online migration is only available for [MySQL](https://docs.digitalocean.com/products/databases/mysql/how-to/migrate/#:~:text=To%20migrate%20a%20MySQL%20database,then%20select%20Set%20Up%20Migration),  [PostgreSQL](https://docs.digitalocean.com/products/databases/postgresql/how-to/migrate/),  [Caching](https://docs.digitalocean.com/products/databases/redis/how-to/migrate/), and [Valkey](https://docs.digitalocean.com/products/databases/valkey/how-to/migrate/) clusters.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/online-migration` (operation `databases_update_onlineMigration`).
+    #[inline]
     pub fn update_online_migration(
         &self,
         database_cluster_uuid: &str,
@@ -1227,6 +1295,7 @@ impl Databases {
     /// migration has completed.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/migrate` (operation `databases_update_region`).
+    #[inline]
     pub fn update_region(
         &self,
         database_cluster_uuid: &str,
@@ -1244,6 +1313,7 @@ impl Databases {
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/sql_mode` (operation `databases_update_sql_mode`).
+    #[inline]
     pub fn update_sql_mode(&self, database_cluster_uuid: &str, body: SqlMode) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -1270,6 +1340,7 @@ impl Databases {
     /// has been updated.
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/users/{username}` (operation `databases_update_user`).
+    #[inline]
     pub fn update_user(
         &self,
         database_cluster_uuid: &str,
@@ -1284,6 +1355,7 @@ impl Databases {
     }
 }
 
+#[inline]
 fn add_request(database_cluster_uuid: &str, body: &Database) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(
@@ -1296,6 +1368,7 @@ fn add_request(database_cluster_uuid: &str, body: &Database) -> Result<ApiReques
     )
 }
 
+#[inline]
 fn add_connection_pool_request(
     database_cluster_uuid: &str,
     body: &ConnectionPool,
@@ -1311,6 +1384,7 @@ fn add_connection_pool_request(
     )
 }
 
+#[inline]
 fn add_user_request(
     database_cluster_uuid: &str,
     body: &DatabasesAddUserBody,
@@ -1326,6 +1400,7 @@ fn add_user_request(
     )
 }
 
+#[inline]
 fn create_cluster_request(body: &DatabasesCreateClusterBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -1337,6 +1412,7 @@ fn create_cluster_request(body: &DatabasesCreateClusterBody) -> Result<ApiReques
     )
 }
 
+#[inline]
 fn create_kafka_schema_request(
     database_cluster_uuid: &str,
     body: &DatabaseKafkaSchemaCreate,
@@ -1352,6 +1428,7 @@ fn create_kafka_schema_request(
     )
 }
 
+#[inline]
 fn create_kafka_topic_request(
     database_cluster_uuid: &str,
     body: &KafkaTopicCreate,
@@ -1367,6 +1444,7 @@ fn create_kafka_topic_request(
     )
 }
 
+#[inline]
 fn create_logsink_request(
     database_cluster_uuid: &str,
     body: &LogsinkCreate,
@@ -1382,6 +1460,7 @@ fn create_logsink_request(
     )
 }
 
+#[inline]
 fn create_replica_request(
     database_cluster_uuid: &str,
     body: &DatabaseReplica,
@@ -1397,6 +1476,7 @@ fn create_replica_request(
     )
 }
 
+#[inline]
 fn delete_request(database_cluster_uuid: &str, database_name: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     let database_name = operation::segment("database_name", database_name)?;
@@ -1407,6 +1487,7 @@ fn delete_request(database_cluster_uuid: &str, database_name: &str) -> Result<Ap
     ))
 }
 
+#[inline]
 fn delete_connection_pool_request(
     database_cluster_uuid: &str,
     pool_name: &str,
@@ -1420,6 +1501,7 @@ fn delete_connection_pool_request(
     ))
 }
 
+#[inline]
 fn delete_kafka_schema_request(
     database_cluster_uuid: &str,
     subject_name: &str,
@@ -1433,6 +1515,7 @@ fn delete_kafka_schema_request(
     ))
 }
 
+#[inline]
 fn delete_kafka_topic_request(
     database_cluster_uuid: &str,
     topic_name: &str,
@@ -1446,6 +1529,7 @@ fn delete_kafka_topic_request(
     ))
 }
 
+#[inline]
 fn delete_logsink_request(
     database_cluster_uuid: &str,
     logsink_id: &str,
@@ -1459,6 +1543,7 @@ fn delete_logsink_request(
     ))
 }
 
+#[inline]
 fn delete_online_migration_request(
     database_cluster_uuid: &str,
     migration_id: &str,
@@ -1472,6 +1557,7 @@ fn delete_online_migration_request(
     ))
 }
 
+#[inline]
 fn delete_opensearch_index_request(
     database_cluster_uuid: &str,
     index_name: &str,
@@ -1485,6 +1571,7 @@ fn delete_opensearch_index_request(
     ))
 }
 
+#[inline]
 fn delete_user_request(database_cluster_uuid: &str, username: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     let username = operation::segment("username", username)?;
@@ -1495,6 +1582,7 @@ fn delete_user_request(database_cluster_uuid: &str, username: &str) -> Result<Ap
     ))
 }
 
+#[inline]
 fn destroy_cluster_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1504,6 +1592,7 @@ fn destroy_cluster_request(database_cluster_uuid: &str) -> Result<ApiRequest, Er
     ))
 }
 
+#[inline]
 fn destroy_replica_request(
     database_cluster_uuid: &str,
     replica_name: &str,
@@ -1517,6 +1606,7 @@ fn destroy_replica_request(
     ))
 }
 
+#[inline]
 fn get_request(database_cluster_uuid: &str, database_name: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     let database_name = operation::segment("database_name", database_name)?;
@@ -1527,6 +1617,7 @@ fn get_request(database_cluster_uuid: &str, database_name: &str) -> Result<ApiRe
     ))
 }
 
+#[inline]
 fn get_autoscale_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1536,6 +1627,7 @@ fn get_autoscale_request(database_cluster_uuid: &str) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn get_ca_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1545,6 +1637,7 @@ fn get_ca_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_cluster_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1554,6 +1647,7 @@ fn get_cluster_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error>
     ))
 }
 
+#[inline]
 fn get_cluster_metrics_credentials_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "databases.get_cluster_metrics_credentials",
@@ -1562,6 +1656,7 @@ fn get_cluster_metrics_credentials_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_config_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1571,6 +1666,7 @@ fn get_config_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn get_connection_pool_request(
     database_cluster_uuid: &str,
     pool_name: &str,
@@ -1584,6 +1680,7 @@ fn get_connection_pool_request(
     ))
 }
 
+#[inline]
 fn get_do_settings_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1593,6 +1690,7 @@ fn get_do_settings_request(database_cluster_uuid: &str) -> Result<ApiRequest, Er
     ))
 }
 
+#[inline]
 fn get_eviction_policy_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1602,6 +1700,7 @@ fn get_eviction_policy_request(database_cluster_uuid: &str) -> Result<ApiRequest
     ))
 }
 
+#[inline]
 fn get_kafka_schema_request(
     database_cluster_uuid: &str,
     subject_name: &str,
@@ -1615,6 +1714,7 @@ fn get_kafka_schema_request(
     ))
 }
 
+#[inline]
 fn get_kafka_schema_config_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1624,6 +1724,7 @@ fn get_kafka_schema_config_request(database_cluster_uuid: &str) -> Result<ApiReq
     ))
 }
 
+#[inline]
 fn get_kafka_schema_subject_config_request(
     database_cluster_uuid: &str,
     subject_name: &str,
@@ -1637,6 +1738,7 @@ fn get_kafka_schema_subject_config_request(
     ))
 }
 
+#[inline]
 fn get_kafka_schema_version_request(
     database_cluster_uuid: &str,
     subject_name: &str,
@@ -1654,6 +1756,7 @@ fn get_kafka_schema_version_request(
     ))
 }
 
+#[inline]
 fn get_kafka_topic_request(
     database_cluster_uuid: &str,
     topic_name: &str,
@@ -1667,6 +1770,7 @@ fn get_kafka_topic_request(
     ))
 }
 
+#[inline]
 fn get_logsink_request(database_cluster_uuid: &str, logsink_id: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     let logsink_id = operation::segment("logsink_id", logsink_id)?;
@@ -1677,6 +1781,7 @@ fn get_logsink_request(database_cluster_uuid: &str, logsink_id: &str) -> Result<
     ))
 }
 
+#[inline]
 fn get_migration_status_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1686,6 +1791,7 @@ fn get_migration_status_request(database_cluster_uuid: &str) -> Result<ApiReques
     ))
 }
 
+#[inline]
 fn get_replica_request(
     database_cluster_uuid: &str,
     replica_name: &str,
@@ -1699,6 +1805,7 @@ fn get_replica_request(
     ))
 }
 
+#[inline]
 fn get_sql_mode_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1708,6 +1815,7 @@ fn get_sql_mode_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn get_user_request(database_cluster_uuid: &str, username: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     let username = operation::segment("username", username)?;
@@ -1718,6 +1826,7 @@ fn get_user_request(database_cluster_uuid: &str, username: &str) -> Result<ApiRe
     ))
 }
 
+#[inline]
 fn install_update_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1727,6 +1836,7 @@ fn install_update_request(database_cluster_uuid: &str) -> Result<ApiRequest, Err
     ))
 }
 
+#[inline]
 fn list_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1736,6 +1846,7 @@ fn list_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_backups_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1745,6 +1856,7 @@ fn list_backups_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn list_clusters_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "databases.list_clusters",
@@ -1762,12 +1874,14 @@ pub struct DatabasesListClustersRequest {
 
 impl DatabasesListClustersRequest {
     /// Limits the results to database clusters with a specific tag.&lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    #[inline]
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("tag_name", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<DatabaseClusterRead>> {
         self.call.send()
     }
@@ -1776,11 +1890,13 @@ impl DatabasesListClustersRequest {
 impl std::future::IntoFuture for DatabasesListClustersRequest {
     type Output = Result<Vec<DatabaseClusterRead>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<DatabaseClusterRead>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_connection_pools_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1790,6 +1906,7 @@ fn list_connection_pools_request(database_cluster_uuid: &str) -> Result<ApiReque
     ))
 }
 
+#[inline]
 fn list_events_logs_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1799,6 +1916,7 @@ fn list_events_logs_request(database_cluster_uuid: &str) -> Result<ApiRequest, E
     ))
 }
 
+#[inline]
 fn list_firewall_rules_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1808,6 +1926,7 @@ fn list_firewall_rules_request(database_cluster_uuid: &str) -> Result<ApiRequest
     ))
 }
 
+#[inline]
 fn list_kafka_schemas_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1817,6 +1936,7 @@ fn list_kafka_schemas_request(database_cluster_uuid: &str) -> Result<ApiRequest,
     ))
 }
 
+#[inline]
 fn list_kafka_topics_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1826,6 +1946,7 @@ fn list_kafka_topics_request(database_cluster_uuid: &str) -> Result<ApiRequest, 
     ))
 }
 
+#[inline]
 fn list_logsink_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1835,6 +1956,7 @@ fn list_logsink_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn list_opeasearch_indexes_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1844,6 +1966,7 @@ fn list_opeasearch_indexes_request(database_cluster_uuid: &str) -> Result<ApiReq
     ))
 }
 
+#[inline]
 fn list_options_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "databases.list_options",
@@ -1852,6 +1975,7 @@ fn list_options_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_replicas_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1861,6 +1985,7 @@ fn list_replicas_request(database_cluster_uuid: &str) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn list_users_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     Ok(operation::request(
@@ -1870,6 +1995,7 @@ fn list_users_request(database_cluster_uuid: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn patch_config_request(
     database_cluster_uuid: &str,
     body: &DatabaseConfig,
@@ -1885,6 +2011,7 @@ fn patch_config_request(
     )
 }
 
+#[inline]
 fn promote_replica_request(
     database_cluster_uuid: &str,
     replica_name: &str,
@@ -1898,6 +2025,7 @@ fn promote_replica_request(
     ))
 }
 
+#[inline]
 fn reset_auth_request(
     database_cluster_uuid: &str,
     username: &str,
@@ -1915,6 +2043,7 @@ fn reset_auth_request(
     )
 }
 
+#[inline]
 fn update_autoscale_request(
     database_cluster_uuid: &str,
     body: &DatabaseAutoscaleParams,
@@ -1930,6 +2059,7 @@ fn update_autoscale_request(
     )
 }
 
+#[inline]
 fn update_cluster_metrics_credentials_request(
     body: &DatabaseMetricsCredentials,
 ) -> Result<ApiRequest, Error> {
@@ -1943,6 +2073,7 @@ fn update_cluster_metrics_credentials_request(
     )
 }
 
+#[inline]
 fn update_cluster_size_request(
     database_cluster_uuid: &str,
     body: &DatabaseClusterResize,
@@ -1958,6 +2089,7 @@ fn update_cluster_size_request(
     )
 }
 
+#[inline]
 fn update_connection_pool_request(
     database_cluster_uuid: &str,
     pool_name: &str,
@@ -1975,6 +2107,7 @@ fn update_connection_pool_request(
     )
 }
 
+#[inline]
 fn update_do_settings_request(
     database_cluster_uuid: &str,
     body: &DatabasesUpdateDoSettingsBody,
@@ -1990,6 +2123,7 @@ fn update_do_settings_request(
     )
 }
 
+#[inline]
 fn update_eviction_policy_request(
     database_cluster_uuid: &str,
     body: &DatabasesUpdateEvictionPolicyBody,
@@ -2005,6 +2139,7 @@ fn update_eviction_policy_request(
     )
 }
 
+#[inline]
 fn update_firewall_rules_request(
     database_cluster_uuid: &str,
     body: &DatabasesUpdateFirewallRulesBody,
@@ -2020,6 +2155,7 @@ fn update_firewall_rules_request(
     )
 }
 
+#[inline]
 fn update_kafka_schema_config_request(
     database_cluster_uuid: &str,
     body: &DatabasesUpdateKafkaSchemaConfigBody,
@@ -2035,6 +2171,7 @@ fn update_kafka_schema_config_request(
     )
 }
 
+#[inline]
 fn update_kafka_schema_subject_config_request(
     database_cluster_uuid: &str,
     subject_name: &str,
@@ -2052,6 +2189,7 @@ fn update_kafka_schema_subject_config_request(
     )
 }
 
+#[inline]
 fn update_kafka_topic_request(
     database_cluster_uuid: &str,
     topic_name: &str,
@@ -2069,6 +2207,7 @@ fn update_kafka_topic_request(
     )
 }
 
+#[inline]
 fn update_logsink_request(
     database_cluster_uuid: &str,
     logsink_id: &str,
@@ -2086,6 +2225,7 @@ fn update_logsink_request(
     )
 }
 
+#[inline]
 fn update_maintenance_window_request(
     database_cluster_uuid: &str,
     body: &DatabaseMaintenanceWindow,
@@ -2101,6 +2241,7 @@ fn update_maintenance_window_request(
     )
 }
 
+#[inline]
 fn update_major_version_request(
     database_cluster_uuid: &str,
     body: &Version2,
@@ -2116,6 +2257,7 @@ fn update_major_version_request(
     )
 }
 
+#[inline]
 fn update_online_migration_request(
     database_cluster_uuid: &str,
     body: &SourceDatabase,
@@ -2131,6 +2273,7 @@ fn update_online_migration_request(
     )
 }
 
+#[inline]
 fn update_region_request(
     database_cluster_uuid: &str,
     body: &DatabasesUpdateRegionBody,
@@ -2146,6 +2289,7 @@ fn update_region_request(
     )
 }
 
+#[inline]
 fn update_sql_mode_request(
     database_cluster_uuid: &str,
     body: &SqlMode,
@@ -2161,6 +2305,7 @@ fn update_sql_mode_request(
     )
 }
 
+#[inline]
 fn update_user_request(
     database_cluster_uuid: &str,
     username: &str,

@@ -27,6 +27,7 @@ impl DedicatedInferences {
     /// The token value is returned only on create; store it securely.
     ///
     /// `POST /v2/dedicated-inferences` (operation `dedicatedInferences_create`).
+    #[inline]
     pub fn create(
         &self,
         body: DedicatedInferenceCreateRequest,
@@ -41,6 +42,7 @@ impl DedicatedInferences {
     /// `name`. The token value is returned only once in the response; store it securely.
     ///
     /// `POST /v2/dedicated-inferences/{dedicated_inference_id}/tokens` (operation `dedicatedInferences_create_tokens`).
+    #[inline]
     pub fn create_tokens(
         &self,
         dedicated_inference_id: &str,
@@ -60,6 +62,7 @@ impl DedicatedInferences {
     /// indicates the request was accepted for processing.
     ///
     /// `DELETE /v2/dedicated-inferences/{dedicated_inference_id}` (operation `dedicatedInferences_delete`).
+    #[inline]
     pub fn delete(&self, dedicated_inference_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(dedicated_inference_id))
     }
@@ -70,6 +73,7 @@ impl DedicatedInferences {
     /// DELETE request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}`.
     ///
     /// `DELETE /v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}` (operation `dedicatedInferences_delete_tokens`).
+    #[inline]
     pub fn delete_tokens(&self, dedicated_inference_id: &str, token_id: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -84,6 +88,7 @@ impl DedicatedInferences {
     /// is one of active, new, provisioning, updating, deleting, or error.
     ///
     /// `GET /v2/dedicated-inferences/{dedicated_inference_id}` (operation `dedicatedInferences_get`).
+    #[inline]
     pub fn get(&self, dedicated_inference_id: &str) -> Call<DedicatedInference> {
         Call::member(
             self.client.clone(),
@@ -98,6 +103,7 @@ impl DedicatedInferences {
     /// GET request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}`.
     ///
     /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}` (operation `dedicatedInferences_get_accelerator`).
+    #[inline]
     pub fn get_accelerator(
         &self,
         dedicated_inference_id: &str,
@@ -116,6 +122,7 @@ impl DedicatedInferences {
     /// `/v2/dedicated-inferences/{dedicated_inference_id}/ca`.
     ///
     /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/ca` (operation `dedicatedInferences_get_ca`).
+    #[inline]
     pub fn get_ca(&self, dedicated_inference_id: &str) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -131,6 +138,7 @@ impl DedicatedInferences {
     /// request to `/v2/dedicated-inferences/gpu-model-config`.
     ///
     /// `GET /v2/dedicated-inferences/gpu-model-config` (operation `dedicatedInferences_get_gpu_model_config`).
+    #[inline]
     pub fn get_gpu_model_config(&self) -> Call<Vec<DedicatedInferenceGpuModelConfig>> {
         Call::member(
             self.client.clone(),
@@ -146,6 +154,7 @@ impl DedicatedInferences {
     /// for pagination.
     ///
     /// `GET /v2/dedicated-inferences` (operation `dedicatedInferences_list`).
+    #[inline]
     pub fn list(&self) -> DedicatedInferencesListRequest {
         DedicatedInferencesListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -161,6 +170,7 @@ impl DedicatedInferences {
     /// Optionally filter by slug and use page/per_page for pagination.
     ///
     /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/accelerators` (operation `dedicatedInferences_list_accelerators`).
+    #[inline]
     pub fn list_accelerators(
         &self,
         dedicated_inference_id: &str,
@@ -180,6 +190,7 @@ impl DedicatedInferences {
     /// GET request to `/v2/dedicated-inferences/sizes`.
     ///
     /// `GET /v2/dedicated-inferences/sizes` (operation `dedicatedInferences_list_sizes`).
+    #[inline]
     pub fn list_sizes(&self) -> Call<DedicatedInferenceSizesResponse> {
         Call::json(self.client.clone(), list_sizes_request())
     }
@@ -191,6 +202,7 @@ impl DedicatedInferences {
     /// `/v2/dedicated-inferences/{dedicated_inference_id}/tokens`.
     ///
     /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/tokens` (operation `dedicatedInferences_list_tokens`).
+    #[inline]
     pub fn list_tokens(
         &self,
         dedicated_inference_id: &str,
@@ -209,6 +221,7 @@ impl DedicatedInferences {
     /// `access_tokens`. Status will move to updating and return to active when done.
     ///
     /// `PATCH /v2/dedicated-inferences/{dedicated_inference_id}` (operation `dedicatedInferences_patch`).
+    #[inline]
     pub fn patch(
         &self,
         dedicated_inference_id: &str,
@@ -222,6 +235,7 @@ impl DedicatedInferences {
     }
 }
 
+#[inline]
 fn create_request(body: &DedicatedInferenceCreateRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -233,6 +247,7 @@ fn create_request(body: &DedicatedInferenceCreateRequest) -> Result<ApiRequest, 
     )
 }
 
+#[inline]
 fn create_tokens_request(
     dedicated_inference_id: &str,
     body: &DedicatedInferenceTokenCreateRequest,
@@ -249,6 +264,7 @@ fn create_tokens_request(
     )
 }
 
+#[inline]
 fn delete_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;
@@ -259,6 +275,7 @@ fn delete_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_tokens_request(
     dedicated_inference_id: &str,
     token_id: &str,
@@ -273,6 +290,7 @@ fn delete_tokens_request(
     ))
 }
 
+#[inline]
 fn get_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;
@@ -283,6 +301,7 @@ fn get_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_accelerator_request(
     dedicated_inference_id: &str,
     accelerator_id: &str,
@@ -297,6 +316,7 @@ fn get_accelerator_request(
     ))
 }
 
+#[inline]
 fn get_ca_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;
@@ -307,6 +327,7 @@ fn get_ca_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_gpu_model_config_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "dedicated_inferences.get_gpu_model_config",
@@ -315,6 +336,7 @@ fn get_gpu_model_config_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "dedicated_inferences.list",
@@ -332,39 +354,46 @@ pub struct DedicatedInferencesListRequest {
 
 impl DedicatedInferencesListRequest {
     /// Filter by region. Dedicated Inference is only available in nyc2, tor1, and atl1.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInference>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<DedicatedInference> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<DedicatedInference>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<DedicatedInference>>> {
         self.call.into_responses()
     }
@@ -373,11 +402,13 @@ impl DedicatedInferencesListRequest {
 impl std::future::IntoFuture for DedicatedInferencesListRequest {
     type Output = Result<Page<DedicatedInference>, Error>;
     type IntoFuture = operation::BoxFuture<Page<DedicatedInference>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_accelerators_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;
@@ -397,39 +428,46 @@ pub struct DedicatedInferencesListAcceleratorsRequest {
 
 impl DedicatedInferencesListAcceleratorsRequest {
     /// Filter accelerators by GPU slug.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("slug", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInferenceAccelerator>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<DedicatedInferenceAccelerator> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<DedicatedInferenceAccelerator>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(
         self,
     ) -> crate::ListStream<crate::Response<Page<DedicatedInferenceAccelerator>>> {
@@ -440,11 +478,13 @@ impl DedicatedInferencesListAcceleratorsRequest {
 impl std::future::IntoFuture for DedicatedInferencesListAcceleratorsRequest {
     type Output = Result<Page<DedicatedInferenceAccelerator>, Error>;
     type IntoFuture = operation::BoxFuture<Page<DedicatedInferenceAccelerator>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_sizes_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "dedicated_inferences.list_sizes",
@@ -453,6 +493,7 @@ fn list_sizes_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_tokens_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;
@@ -463,6 +504,7 @@ fn list_tokens_request(dedicated_inference_id: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn patch_request(
     dedicated_inference_id: &str,
     body: &DedicatedInferenceUpdateRequest,

@@ -25,6 +25,7 @@ impl DomainsHandler {
     /// to the apex domain.
     ///
     /// `POST /v2/domains` (operation `domains_create`).
+    #[inline]
     pub fn create(&self, body: Domain) -> Call<Domain> {
         Call::member(self.client.clone(), create_request(&body), "domain")
     }
@@ -41,6 +42,7 @@ impl DomainsHandler {
     /// types and their respective required attributes.
     ///
     /// `POST /v2/domains/{domain_name}/records` (operation `domains_create_record`).
+    #[inline]
     pub fn create_record(
         &self,
         domain_name: &str,
@@ -58,6 +60,7 @@ impl DomainsHandler {
     /// To delete a domain, send a DELETE request to `/v2/domains/$DOMAIN_NAME`.
     ///
     /// `DELETE /v2/domains/{domain_name}` (operation `domains_delete`).
+    #[inline]
     pub fn delete(&self, domain_name: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(domain_name))
     }
@@ -71,6 +74,7 @@ impl DomainsHandler {
     /// indicates a successful request with no body returned.
     ///
     /// `DELETE /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_delete_record`).
+    #[inline]
     pub fn delete_record(&self, domain_name: &str, domain_record_id: u64) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -83,6 +87,7 @@ impl DomainsHandler {
     /// To get details about a specific domain, send a GET request to `/v2/domains/$DOMAIN_NAME`.
     ///
     /// `GET /v2/domains/{domain_name}` (operation `domains_get`).
+    #[inline]
     pub fn get(&self, domain_name: &str) -> Call<Domain> {
         Call::member(self.client.clone(), get_request(domain_name), "domain")
     }
@@ -92,6 +97,7 @@ impl DomainsHandler {
     /// To retrieve a specific domain record, send a GET request to `/v2/domains/$DOMAIN_NAME/records/$RECORD_ID`.
     ///
     /// `GET /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_get_record`).
+    #[inline]
     pub fn get_record(&self, domain_name: &str, domain_record_id: u64) -> Call<DomainRecord> {
         Call::member(
             self.client.clone(),
@@ -105,6 +111,7 @@ impl DomainsHandler {
     /// To retrieve a list of all of the domains in your account, send a GET request to `/v2/domains`.
     ///
     /// `GET /v2/domains` (operation `domains_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<Domain> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "domains")
@@ -117,6 +124,7 @@ impl DomainsHandler {
     /// The list of records returned can be filtered by using the `name` and `type` query parameters. For example, to only include A records for a domain, send a GET request to `/v2/domains/$DOMAIN_NAME/records?type=A`. `name` must be a fully qualified record name. For example, to only include records matching `sub.example.com`, send a GET request to `/v2/domains/$DOMAIN_NAME/records?name=sub.example.com`. Both name and type may be used together.
     ///
     /// `GET /v2/domains/{domain_name}/records` (operation `domains_list_records`).
+    #[inline]
     pub fn list_records(&self, domain_name: &str) -> DomainsListRecordsRequest {
         DomainsListRecordsRequest {
             call: ListCall::new(
@@ -137,6 +145,7 @@ impl DomainsHandler {
     /// types and their respective attributes.
     ///
     /// `PATCH /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_patch_record`).
+    #[inline]
     pub fn patch_record(
         &self,
         domain_name: &str,
@@ -160,6 +169,7 @@ impl DomainsHandler {
     /// types and their respective attributes.
     ///
     /// `PUT /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_update_record`).
+    #[inline]
     pub fn update_record(
         &self,
         domain_name: &str,
@@ -174,6 +184,7 @@ impl DomainsHandler {
     }
 }
 
+#[inline]
 fn create_request(body: &Domain) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("domains.create", Method::POST, "/v2/domains".to_owned()),
@@ -181,6 +192,7 @@ fn create_request(body: &Domain) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn create_record_request(
     domain_name: &str,
     body: &DomainsCreateRecordBody,
@@ -196,6 +208,7 @@ fn create_record_request(
     )
 }
 
+#[inline]
 fn delete_request(domain_name: &str) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     Ok(operation::request(
@@ -205,6 +218,7 @@ fn delete_request(domain_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     Ok(operation::request(
@@ -214,6 +228,7 @@ fn delete_record_request(domain_name: &str, domain_record_id: u64) -> Result<Api
     ))
 }
 
+#[inline]
 fn get_request(domain_name: &str) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     Ok(operation::request(
@@ -223,6 +238,7 @@ fn get_request(domain_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     Ok(operation::request(
@@ -232,6 +248,7 @@ fn get_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiReq
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "domains.list",
@@ -240,6 +257,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_records_request(domain_name: &str) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     Ok(operation::request(
@@ -258,45 +276,53 @@ pub struct DomainsListRecordsRequest {
 
 impl DomainsListRecordsRequest {
     /// A fully qualified record name. For example, to only include records matching sub.example.com, send a GET request to `/v2/domains/$DOMAIN_NAME/records?name=sub.example.com`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DomainRecord>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<DomainRecord> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<DomainRecord>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<DomainRecord>>> {
         self.call.into_responses()
     }
@@ -305,11 +331,13 @@ impl DomainsListRecordsRequest {
 impl std::future::IntoFuture for DomainsListRecordsRequest {
     type Output = Result<Page<DomainRecord>, Error>;
     type IntoFuture = operation::BoxFuture<Page<DomainRecord>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn patch_record_request(
     domain_name: &str,
     domain_record_id: u64,
@@ -326,6 +354,7 @@ fn patch_record_request(
     )
 }
 
+#[inline]
 fn update_record_request(
     domain_name: &str,
     domain_record_id: u64,

@@ -46,6 +46,7 @@ impl Droplets {
     /// check the status of each individual Droplet create event.
     ///
     /// `POST /v2/droplets` (operation `droplets_create`).
+    #[inline]
     pub fn create(&self, body: DropletsCreateBody) -> Call<DropletsCreateResponse> {
         Call::json(self.client.clone(), create_request(&body))
     }
@@ -58,6 +59,7 @@ impl Droplets {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/droplets/{droplet_id}` (operation `droplets_destroy`).
+    #[inline]
     pub fn destroy(&self, droplet_id: u64) -> Call<()> {
         Call::empty(self.client.clone(), destroy_request(droplet_id))
     }
@@ -74,6 +76,7 @@ impl Droplets {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/droplets` (operation `droplets_destroy_byTag`).
+    #[inline]
     pub fn destroy_by_tag(&self, tag_name: &str) -> Call<()> {
         Call::empty(self.client.clone(), destroy_by_tag_request(tag_name))
     }
@@ -90,6 +93,7 @@ impl Droplets {
     /// content.
     ///
     /// `POST /v2/droplets/{droplet_id}/destroy_with_associated_resources/retry` (operation `droplets_destroy_retryWithAssociatedResources`).
+    #[inline]
     pub fn destroy_retry_with_associated_resources(&self, droplet_id: u64) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -111,6 +115,7 @@ impl Droplets {
     /// individual resources.
     ///
     /// `DELETE /v2/droplets/{droplet_id}/destroy_with_associated_resources/dangerous` (operation `droplets_destroy_withAssociatedResourcesDangerous`).
+    #[inline]
     pub fn destroy_with_associated_resources_dangerous(&self, droplet_id: u64) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -133,6 +138,7 @@ impl Droplets {
     /// the individual resources.
     ///
     /// `DELETE /v2/droplets/{droplet_id}/destroy_with_associated_resources/selective` (operation `droplets_destroy_withAssociatedResourcesSelective`).
+    #[inline]
     pub fn destroy_with_associated_resources_selective(
         &self,
         droplet_id: u64,
@@ -150,6 +156,7 @@ impl Droplets {
     /// `/v2/droplets/$DROPLET_ID`.
     ///
     /// `GET /v2/droplets/{droplet_id}` (operation `droplets_get`).
+    #[inline]
     pub fn get(&self, droplet_id: u64) -> Call<Droplet> {
         Call::member(self.client.clone(), get_request(droplet_id), "droplet")
     }
@@ -160,6 +167,7 @@ impl Droplets {
     /// request to `/v2/droplets/$DROPLET_ID/backups/policy`.
     ///
     /// `GET /v2/droplets/{droplet_id}/backups/policy` (operation `droplets_get_backup_policy`).
+    #[inline]
     pub fn get_backup_policy(&self, droplet_id: u64) -> Call<DropletBackupPolicyRecord> {
         Call::member(
             self.client.clone(),
@@ -175,6 +183,7 @@ impl Droplets {
     /// `/v2/droplets/$DROPLET_ID/destroy_with_associated_resources/status` endpoint.
     ///
     /// `GET /v2/droplets/{droplet_id}/destroy_with_associated_resources/status` (operation `droplets_get_DestroyAssociatedResourcesStatus`).
+    #[inline]
     pub fn get_destroy_associated_resources_status(
         &self,
         droplet_id: u64,
@@ -206,6 +215,7 @@ impl Droplets {
     /// the `type` query parameter to `gpus`. For example, `/v2/droplets?type=gpus`.
     ///
     /// `GET /v2/droplets` (operation `droplets_list`).
+    #[inline]
     pub fn list(&self) -> DropletsListRequest {
         DropletsListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -228,6 +238,7 @@ impl Droplets {
     /// information about the associated resources.
     ///
     /// `GET /v2/droplets/{droplet_id}/destroy_with_associated_resources` (operation `droplets_list_associatedResources`).
+    #[inline]
     pub fn list_associated_resources(
         &self,
         droplet_id: u64,
@@ -244,6 +255,7 @@ impl Droplets {
     /// send a GET request to `/v2/droplets/backups/policies`.
     ///
     /// `GET /v2/droplets/backups/policies` (operation `droplets_list_backup_policies`).
+    #[inline]
     pub fn list_backup_policies(&self) -> DropletsListBackupPoliciesRequest {
         DropletsListBackupPoliciesRequest {
             call: Call::json(self.client.clone(), list_backup_policies_request()),
@@ -260,6 +272,7 @@ impl Droplets {
     /// Droplet backup attributes.
     ///
     /// `GET /v2/droplets/{droplet_id}/backups` (operation `droplets_list_backups`).
+    #[inline]
     pub fn list_backups(&self, droplet_id: u64) -> ListCall<DropletSnapshot> {
         ListCall::new(
             self.client.clone(),
@@ -278,6 +291,7 @@ impl Droplets {
     /// `firewall` attributes.
     ///
     /// `GET /v2/droplets/{droplet_id}/firewalls` (operation `droplets_list_firewalls`).
+    #[inline]
     pub fn list_firewalls(&self, droplet_id: u64) -> ListCall<Firewall> {
         ListCall::new(
             self.client.clone(),
@@ -296,6 +310,7 @@ impl Droplets {
     /// `kernel` attributes.
     ///
     /// `GET /v2/droplets/{droplet_id}/kernels` (operation `droplets_list_kernels`).
+    #[inline]
     pub fn list_kernels(&self, droplet_id: u64) -> ListCall<Kernel> {
         ListCall::new(
             self.client.clone(),
@@ -316,6 +331,7 @@ impl Droplets {
     /// Droplet is not co-located any other Droplets associated with your account.
     ///
     /// `GET /v2/droplets/{droplet_id}/neighbors` (operation `droplets_list_neighbors`).
+    #[inline]
     pub fn list_neighbors(&self, droplet_id: u64) -> Call<Vec<Droplet>> {
         Call::member(
             self.client.clone(),
@@ -336,6 +352,7 @@ impl Droplets {
     /// separate physical hardware.
     ///
     /// `GET /v2/reports/droplet_neighbors_ids` (operation `droplets_list_neighborsIds`).
+    #[inline]
     pub fn list_neighbors_ids(&self) -> Call<Vec<Vec<i64>>> {
         Call::member(
             self.client.clone(),
@@ -354,6 +371,7 @@ impl Droplets {
     /// snapshot attributes.
     ///
     /// `GET /v2/droplets/{droplet_id}/snapshots` (operation `droplets_list_snapshots`).
+    #[inline]
     pub fn list_snapshots(&self, droplet_id: u64) -> ListCall<DropletSnapshot> {
         ListCall::new(
             self.client.clone(),
@@ -368,6 +386,7 @@ impl Droplets {
     /// request to `/v2/droplets/backups/supported_policies`.
     ///
     /// `GET /v2/droplets/backups/supported_policies` (operation `droplets_list_supported_backup_policies`).
+    #[inline]
     pub fn list_supported_backup_policies(&self) -> Call<Vec<SupportedDropletBackupPolicy>> {
         Call::member(
             self.client.clone(),
@@ -384,6 +403,7 @@ impl Droplets {
     /// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;
     /// # Ok(()) }
     /// ```
+    #[inline]
     pub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {
         crate::WaitFor::new(
             self.client.clone(),
@@ -406,6 +426,7 @@ fn droplet_progress(droplet: &Droplet) -> crate::Progress {
     }
 }
 
+#[inline]
 fn create_request(body: &DropletsCreateBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("droplets.create", Method::POST, "/v2/droplets".to_owned()),
@@ -413,6 +434,7 @@ fn create_request(body: &DropletsCreateBody) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn destroy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.destroy",
@@ -421,6 +443,7 @@ fn destroy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn destroy_by_tag_request(tag_name: &str) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.destroy_by_tag",
@@ -430,6 +453,7 @@ fn destroy_by_tag_request(tag_name: &str) -> Result<ApiRequest, Error> {
     .with_query("tag_name", tag_name))
 }
 
+#[inline]
 fn destroy_retry_with_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.destroy_retry_with_associated_resources",
@@ -438,6 +462,7 @@ fn destroy_retry_with_associated_resources_request(droplet_id: u64) -> Result<Ap
     ))
 }
 
+#[inline]
 fn destroy_with_associated_resources_dangerous_request(
     droplet_id: u64,
 ) -> Result<ApiRequest, Error> {
@@ -452,6 +477,7 @@ fn destroy_with_associated_resources_dangerous_request(
     ))
 }
 
+#[inline]
 fn destroy_with_associated_resources_selective_request(
     droplet_id: u64,
     body: &SelectiveDestroyAssociatedResource,
@@ -466,6 +492,7 @@ fn destroy_with_associated_resources_selective_request(
     )
 }
 
+#[inline]
 fn get_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.get",
@@ -474,6 +501,7 @@ fn get_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_backup_policy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.get_backup_policy",
@@ -482,6 +510,7 @@ fn get_backup_policy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_destroy_associated_resources_status_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.get_destroy_associated_resources_status",
@@ -490,6 +519,7 @@ fn get_destroy_associated_resources_status_request(droplet_id: u64) -> Result<Ap
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list",
@@ -507,51 +537,60 @@ pub struct DropletsListRequest {
 
 impl DropletsListRequest {
     /// Used to filter Droplets by a specific tag. Can not be combined with `name` or `type`.&lt;br&gt;Requires `tag:read` scope.
+    #[inline]
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("tag_name", value.into());
         self
     }
 
     /// Used to filter list response by Droplet name returning only exact matches. It is case-insensitive and can not be combined with `tag_name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// When `type` is set to `gpus`, only GPU Droplets will be returned. By default, only non-GPU Droplets are returned. Can not be combined with `tag_name`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Droplet>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<Droplet> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<Droplet>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Droplet>>> {
         self.call.into_responses()
     }
@@ -560,11 +599,13 @@ impl DropletsListRequest {
 impl std::future::IntoFuture for DropletsListRequest {
     type Output = Result<Page<Droplet>, Error>;
     type IntoFuture = operation::BoxFuture<Page<Droplet>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_associated_resources",
@@ -573,6 +614,7 @@ fn list_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn list_backup_policies_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_backup_policies",
@@ -590,18 +632,21 @@ pub struct DropletsListBackupPoliciesRequest {
 
 impl DropletsListBackupPoliciesRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<DropletsListBackupPoliciesResponse> {
         self.call.send()
     }
@@ -610,11 +655,13 @@ impl DropletsListBackupPoliciesRequest {
 impl std::future::IntoFuture for DropletsListBackupPoliciesRequest {
     type Output = Result<DropletsListBackupPoliciesResponse, Error>;
     type IntoFuture = operation::BoxFuture<DropletsListBackupPoliciesResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_backups_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_backups",
@@ -623,6 +670,7 @@ fn list_backups_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_firewalls_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_firewalls",
@@ -631,6 +679,7 @@ fn list_firewalls_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_kernels_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_kernels",
@@ -639,6 +688,7 @@ fn list_kernels_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_neighbors_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_neighbors",
@@ -647,6 +697,7 @@ fn list_neighbors_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_neighbors_ids_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_neighbors_ids",
@@ -655,6 +706,7 @@ fn list_neighbors_ids_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_snapshots_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_snapshots",
@@ -663,6 +715,7 @@ fn list_snapshots_request(droplet_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_supported_backup_policies_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "droplets.list_supported_backup_policies",

@@ -29,6 +29,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `POST /v2/firewalls/{firewall_id}/rules` (operation `firewalls_add_rules`).
+    #[inline]
     pub fn add_rules(&self, firewall_id: &str, body: FirewallRules) -> Call<()> {
         Call::empty(self.client.clone(), add_rules_request(firewall_id, &body))
     }
@@ -44,6 +45,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `POST /v2/firewalls/{firewall_id}/tags` (operation `firewalls_add_tags`).
+    #[inline]
     pub fn add_tags(&self, firewall_id: &str, body: FirewallsAddTagsBody) -> Call<()> {
         Call::empty(self.client.clone(), add_tags_request(firewall_id, &body))
     }
@@ -59,6 +61,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `POST /v2/firewalls/{firewall_id}/droplets` (operation `firewalls_assign_droplets`).
+    #[inline]
     pub fn assign_droplets(
         &self,
         firewall_id: &str,
@@ -76,6 +79,7 @@ impl Firewalls {
     /// must contain at least one inbound or outbound access rule.
     ///
     /// `POST /v2/firewalls` (operation `firewalls_create`).
+    #[inline]
     pub fn create(&self, body: Firewall) -> Call<Firewall> {
         Call::member(self.client.clone(), create_request(&body), "firewall")
     }
@@ -89,6 +93,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `DELETE /v2/firewalls/{firewall_id}` (operation `firewalls_delete`).
+    #[inline]
     pub fn delete(&self, firewall_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(firewall_id))
     }
@@ -104,6 +109,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `DELETE /v2/firewalls/{firewall_id}/droplets` (operation `firewalls_delete_droplets`).
+    #[inline]
     pub fn delete_droplets(
         &self,
         firewall_id: &str,
@@ -127,6 +133,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `DELETE /v2/firewalls/{firewall_id}/rules` (operation `firewalls_delete_rules`).
+    #[inline]
     pub fn delete_rules(&self, firewall_id: &str, body: FirewallRules) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -145,6 +152,7 @@ impl Firewalls {
     /// action was successful with no returned body data.
     ///
     /// `DELETE /v2/firewalls/{firewall_id}/tags` (operation `firewalls_delete_tags`).
+    #[inline]
     pub fn delete_tags(&self, firewall_id: &str, body: FirewallsAddTagsBody) -> Call<()> {
         Call::empty(self.client.clone(), delete_tags_request(firewall_id, &body))
     }
@@ -154,6 +162,7 @@ impl Firewalls {
     /// To show information about an existing firewall, send a GET request to `/v2/firewalls/$FIREWALL_ID`.
     ///
     /// `GET /v2/firewalls/{firewall_id}` (operation `firewalls_get`).
+    #[inline]
     pub fn get(&self, firewall_id: &str) -> Call<Firewall> {
         Call::member(self.client.clone(), get_request(firewall_id), "firewall")
     }
@@ -163,6 +172,7 @@ impl Firewalls {
     /// To list all of the firewalls available on your account, send a GET request to `/v2/firewalls`.
     ///
     /// `GET /v2/firewalls` (operation `firewalls_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<Firewall> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "firewalls")
@@ -179,6 +189,7 @@ impl Firewalls {
     /// to the firewall to successfully update the firewall.
     ///
     /// `PUT /v2/firewalls/{firewall_id}` (operation `firewalls_update`).
+    #[inline]
     pub fn update(&self, firewall_id: &str, body: Firewall) -> Call<Firewall> {
         Call::member(
             self.client.clone(),
@@ -188,6 +199,7 @@ impl Firewalls {
     }
 }
 
+#[inline]
 fn add_rules_request(firewall_id: &str, body: &FirewallRules) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(
@@ -200,6 +212,7 @@ fn add_rules_request(firewall_id: &str, body: &FirewallRules) -> Result<ApiReque
     )
 }
 
+#[inline]
 fn add_tags_request(firewall_id: &str, body: &FirewallsAddTagsBody) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(
@@ -212,6 +225,7 @@ fn add_tags_request(firewall_id: &str, body: &FirewallsAddTagsBody) -> Result<Ap
     )
 }
 
+#[inline]
 fn assign_droplets_request(
     firewall_id: &str,
     body: &FirewallsAssignDropletsBody,
@@ -227,6 +241,7 @@ fn assign_droplets_request(
     )
 }
 
+#[inline]
 fn create_request(body: &Firewall) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("firewalls.create", Method::POST, "/v2/firewalls".to_owned()),
@@ -234,6 +249,7 @@ fn create_request(body: &Firewall) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(firewall_id: &str) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     Ok(operation::request(
@@ -243,6 +259,7 @@ fn delete_request(firewall_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_droplets_request(
     firewall_id: &str,
     body: &FirewallsAssignDropletsBody,
@@ -258,6 +275,7 @@ fn delete_droplets_request(
     )
 }
 
+#[inline]
 fn delete_rules_request(firewall_id: &str, body: &FirewallRules) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(
@@ -270,6 +288,7 @@ fn delete_rules_request(firewall_id: &str, body: &FirewallRules) -> Result<ApiRe
     )
 }
 
+#[inline]
 fn delete_tags_request(
     firewall_id: &str,
     body: &FirewallsAddTagsBody,
@@ -285,6 +304,7 @@ fn delete_tags_request(
     )
 }
 
+#[inline]
 fn get_request(firewall_id: &str) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     Ok(operation::request(
@@ -294,6 +314,7 @@ fn get_request(firewall_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "firewalls.list",
@@ -302,6 +323,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_request(firewall_id: &str, body: &Firewall) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(

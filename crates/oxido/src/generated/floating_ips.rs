@@ -27,6 +27,7 @@ impl FloatingIps {
     ///   `/v2/floating_ips` with the `region` attribute.
     ///
     /// `POST /v2/floating_ips` (operation `floatingIPs_create`).
+    #[inline]
     pub fn create(&self, body: FloatingIpCreate) -> Call<FloatingIpsCreateResponse> {
         Call::json(self.client.clone(), create_request(&body))
     }
@@ -40,6 +41,7 @@ impl FloatingIps {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/floating_ips/{floating_ip}` (operation `floatingIPs_delete`).
+    #[inline]
     pub fn delete(&self, floating_ip: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(floating_ip))
     }
@@ -49,6 +51,7 @@ impl FloatingIps {
     /// To show information about a floating IP, send a GET request to `/v2/floating_ips/$FLOATING_IP_ADDR`.
     ///
     /// `GET /v2/floating_ips/{floating_ip}` (operation `floatingIPs_get`).
+    #[inline]
     pub fn get(&self, floating_ip: &str) -> Call<FloatingIp> {
         Call::member(self.client.clone(), get_request(floating_ip), "floating_ip")
     }
@@ -58,6 +61,7 @@ impl FloatingIps {
     /// To list all of the floating IPs available on your account, send a GET request to `/v2/floating_ips`.
     ///
     /// `GET /v2/floating_ips` (operation `floatingIPs_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<FloatingIp> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "floating_ips")
@@ -65,6 +69,7 @@ impl FloatingIps {
     }
 }
 
+#[inline]
 fn create_request(body: &FloatingIpCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -76,6 +81,7 @@ fn create_request(body: &FloatingIpCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(floating_ip: &str) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
     Ok(operation::request(
@@ -85,6 +91,7 @@ fn delete_request(floating_ip: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(floating_ip: &str) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
     Ok(operation::request(
@@ -94,6 +101,7 @@ fn get_request(floating_ip: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "floating_ips.list",

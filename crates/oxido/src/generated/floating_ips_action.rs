@@ -22,6 +22,7 @@ impl FloatingIpsAction {
     /// To retrieve the status of a floating IP action, send a GET request to `/v2/floating_ips/$FLOATING_IP/actions/$ACTION_ID`.
     ///
     /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}` (operation `floatingIPsAction_get`).
+    #[inline]
     pub fn get(
         &self,
         floating_ip: &str,
@@ -39,6 +40,7 @@ impl FloatingIpsAction {
     /// To retrieve all actions that have been executed on a floating IP, send a GET request to `/v2/floating_ips/$FLOATING_IP/actions`.
     ///
     /// `GET /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_list`).
+    #[inline]
     pub fn list(&self, floating_ip: &str) -> ListCall<crate::models::Action> {
         ListCall::new(
             self.client.clone(),
@@ -59,6 +61,7 @@ impl FloatingIpsAction {
     /// | `unassign` | Unassign a floating IP from a Droplet
     ///
     /// `POST /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_post`).
+    #[inline]
     pub fn post(
         &self,
         floating_ip: &str,
@@ -73,11 +76,13 @@ impl FloatingIpsAction {
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    #[inline]
     pub fn wait(&self, floating_ip: &str, action_id: u64) -> crate::Wait {
         crate::Wait::with_request(self.client.clone(), get_request(floating_ip, action_id))
     }
 }
 
+#[inline]
 fn get_request(floating_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
     Ok(operation::request(
@@ -87,6 +92,7 @@ fn get_request(floating_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request(floating_ip: &str) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
     Ok(operation::request(
@@ -96,6 +102,7 @@ fn list_request(floating_ip: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn post_request(floating_ip: &str, body: &FloatingIpsActionPostBody) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
     operation::json_body(

@@ -22,6 +22,7 @@ impl Functions {
     /// Creates a new serverless functions namespace in the desired region and associates it with the provided label. A namespace is a collection of functions and their associated packages, triggers, and project specifications. To create a namespace, send a POST request to `/v2/functions/namespaces` with the `region` and `label` properties.
     ///
     /// `POST /v2/functions/namespaces` (operation `functions_create_namespace`).
+    #[inline]
     pub fn create_namespace(&self, body: CreateNamespace) -> Call<NamespaceInfo> {
         Call::member(
             self.client.clone(),
@@ -35,6 +36,7 @@ impl Functions {
     /// Creates a new trigger for a given function in a namespace. To create a trigger, send a POST request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers` with the `name`, `function`, `type`, `is_enabled` and `scheduled_details` properties.
     ///
     /// `POST /v2/functions/namespaces/{namespace_id}/triggers` (operation `functions_create_trigger`).
+    #[inline]
     pub fn create_trigger(&self, namespace_id: &str, body: CreateTrigger) -> Call<TriggerInfo> {
         Call::member(
             self.client.clone(),
@@ -50,6 +52,7 @@ impl Functions {
     /// A successful deletion returns a 204 response.
     ///
     /// `DELETE /v2/functions/namespaces/{namespace_id}` (operation `functions_delete_namespace`).
+    #[inline]
     pub fn delete_namespace(&self, namespace_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_namespace_request(namespace_id))
     }
@@ -61,6 +64,7 @@ impl Functions {
     /// A successful deletion returns a 204 response.
     ///
     /// `DELETE /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation `functions_delete_trigger`).
+    #[inline]
     pub fn delete_trigger(&self, namespace_id: &str, trigger_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -73,6 +77,7 @@ impl Functions {
     /// Gets the namespace details for the given namespace UUID. To get namespace details, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID` with no parameters.
     ///
     /// `GET /v2/functions/namespaces/{namespace_id}` (operation `functions_get_namespace`).
+    #[inline]
     pub fn get_namespace(&self, namespace_id: &str) -> Call<NamespaceInfo> {
         Call::member(
             self.client.clone(),
@@ -86,6 +91,7 @@ impl Functions {
     /// Gets the trigger details. To get the trigger details, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME`.
     ///
     /// `GET /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation `functions_get_trigger`).
+    #[inline]
     pub fn get_trigger(&self, namespace_id: &str, trigger_name: &str) -> Call<TriggerInfo> {
         Call::member(
             self.client.clone(),
@@ -99,6 +105,7 @@ impl Functions {
     /// Returns a list of namespaces associated with the current user. To get all namespaces, send a GET request to `/v2/functions/namespaces`.
     ///
     /// `GET /v2/functions/namespaces` (operation `functions_list_namespaces`).
+    #[inline]
     pub fn list_namespaces(&self) -> Call<Vec<NamespaceInfo>> {
         Call::member(self.client.clone(), list_namespaces_request(), "namespaces")
     }
@@ -108,6 +115,7 @@ impl Functions {
     /// Returns a list of triggers associated with the current user and namespace. To get all triggers, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers`.
     ///
     /// `GET /v2/functions/namespaces/{namespace_id}/triggers` (operation `functions_list_triggers`).
+    #[inline]
     pub fn list_triggers(&self, namespace_id: &str) -> Call<Vec<TriggerInfo>> {
         Call::member(
             self.client.clone(),
@@ -121,6 +129,7 @@ impl Functions {
     /// Updates the details of the given trigger. To update a trigger, send a PUT request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME` with new values for the `is_enabled ` or `scheduled_details` properties.
     ///
     /// `PUT /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation `functions_update_trigger`).
+    #[inline]
     pub fn update_trigger(
         &self,
         namespace_id: &str,
@@ -135,6 +144,7 @@ impl Functions {
     }
 }
 
+#[inline]
 fn create_namespace_request(body: &CreateNamespace) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -146,6 +156,7 @@ fn create_namespace_request(body: &CreateNamespace) -> Result<ApiRequest, Error>
     )
 }
 
+#[inline]
 fn create_trigger_request(namespace_id: &str, body: &CreateTrigger) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     operation::json_body(
@@ -158,6 +169,7 @@ fn create_trigger_request(namespace_id: &str, body: &CreateTrigger) -> Result<Ap
     )
 }
 
+#[inline]
 fn delete_namespace_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     Ok(operation::request(
@@ -167,6 +179,7 @@ fn delete_namespace_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_trigger_request(namespace_id: &str, trigger_name: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     let trigger_name = operation::segment("trigger_name", trigger_name)?;
@@ -177,6 +190,7 @@ fn delete_trigger_request(namespace_id: &str, trigger_name: &str) -> Result<ApiR
     ))
 }
 
+#[inline]
 fn get_namespace_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     Ok(operation::request(
@@ -186,6 +200,7 @@ fn get_namespace_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_trigger_request(namespace_id: &str, trigger_name: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     let trigger_name = operation::segment("trigger_name", trigger_name)?;
@@ -196,6 +211,7 @@ fn get_trigger_request(namespace_id: &str, trigger_name: &str) -> Result<ApiRequ
     ))
 }
 
+#[inline]
 fn list_namespaces_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "functions.list_namespaces",
@@ -204,6 +220,7 @@ fn list_namespaces_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_triggers_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     Ok(operation::request(
@@ -213,6 +230,7 @@ fn list_triggers_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_trigger_request(
     namespace_id: &str,
     trigger_name: &str,

@@ -26,6 +26,7 @@ impl FunctionsAccessKey {
     /// To create an access key, send a POST request to `/v2/functions/namespaces/{namespace_id}/keys`.
     ///
     /// `POST /v2/functions/namespaces/{namespace_id}/keys` (operation `functionsAccessKey_create`).
+    #[inline]
     pub fn create(
         &self,
         namespace_id: &str,
@@ -45,6 +46,7 @@ impl FunctionsAccessKey {
     /// To delete an access key, send a DELETE request to `/v2/functions/namespaces/{namespace_id}/keys/{key_id}`.
     ///
     /// `DELETE /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation `functionsAccessKey_delete`).
+    #[inline]
     pub fn delete(&self, namespace_id: &str, key_id: &str) -> Call<serde_json::Value> {
         Call::json(self.client.clone(), delete_request(namespace_id, key_id))
     }
@@ -56,6 +58,7 @@ impl FunctionsAccessKey {
     /// To list access keys, send a GET request to `/v2/functions/namespaces/{namespace_id}/keys`.
     ///
     /// `GET /v2/functions/namespaces/{namespace_id}/keys` (operation `functionsAccessKey_list`).
+    #[inline]
     pub fn list(&self, namespace_id: &str) -> Call<FunctionsAccessKeyListResponse> {
         Call::json(self.client.clone(), list_request(namespace_id))
     }
@@ -67,6 +70,7 @@ impl FunctionsAccessKey {
     /// To update an access key, send a PUT request to `/v2/functions/namespaces/{namespace_id}/keys/{key_id}`.
     ///
     /// `PUT /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation `functionsAccessKey_update`).
+    #[inline]
     pub fn update(
         &self,
         namespace_id: &str,
@@ -81,6 +85,7 @@ impl FunctionsAccessKey {
     }
 }
 
+#[inline]
 fn create_request(namespace_id: &str, body: &AccessKeyCreateRequest) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     operation::json_body(
@@ -93,6 +98,7 @@ fn create_request(namespace_id: &str, body: &AccessKeyCreateRequest) -> Result<A
     )
 }
 
+#[inline]
 fn delete_request(namespace_id: &str, key_id: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     let key_id = operation::segment("key_id", key_id)?;
@@ -103,6 +109,7 @@ fn delete_request(namespace_id: &str, key_id: &str) -> Result<ApiRequest, Error>
     ))
 }
 
+#[inline]
 fn list_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     Ok(operation::request(
@@ -112,6 +119,7 @@ fn list_request(namespace_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_request(
     namespace_id: &str,
     key_id: &str,

@@ -22,6 +22,7 @@ impl Genai {
     /// To add an agent route to an agent, send a POST request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
     ///
     /// `POST /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation `genai_attach_agent`).
+    #[inline]
     pub fn attach_agent(
         &self,
         parent_agent_uuid: &str,
@@ -39,6 +40,7 @@ impl Genai {
     /// To create a function route for an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/functions`.
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/functions` (operation `genai_attach_agent_function`).
+    #[inline]
     pub fn attach_agent_function(
         &self,
         agent_uuid: &str,
@@ -56,6 +58,7 @@ impl Genai {
     /// To attach guardrails to an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/guardrails`.
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/guardrails` (operation `genai_attach_agent_guardrails`).
+    #[inline]
     pub fn attach_agent_guardrails(
         &self,
         agent_uuid: &str,
@@ -73,6 +76,7 @@ impl Genai {
     /// To attach a knowledge base to an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}` (operation `genai_attach_knowledge_base`).
+    #[inline]
     pub fn attach_knowledge_base(
         &self,
         agent_uuid: &str,
@@ -90,6 +94,7 @@ impl Genai {
     /// To attach knowledge bases to an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases`
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/knowledge_bases` (operation `genai_attach_knowledge_bases`).
+    #[inline]
     pub fn attach_knowledge_bases(&self, agent_uuid: &str) -> Call<ApiAgent> {
         Call::member(
             self.client.clone(),
@@ -103,6 +108,7 @@ impl Genai {
     /// To cancel an indexing job for a knowledge base, send a PUT request to `/v2/gen-ai/indexing_jobs/{uuid}/cancel`.
     ///
     /// `PUT /v2/gen-ai/indexing_jobs/{uuid}/cancel` (operation `genai_cancel_indexing_job`).
+    #[inline]
     pub fn cancel_indexing_job(
         &self,
         uuid: &str,
@@ -120,6 +126,7 @@ impl Genai {
     /// To cancel an in-progress model evaluation run, send a PUT request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel`.
     ///
     /// `PUT /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel` (operation `genai_cancel_model_evaluation_run`).
+    #[inline]
     pub fn cancel_model_evaluation_run(
         &self,
         eval_run_uuid: &str,
@@ -137,6 +144,7 @@ impl Genai {
     /// To create a new agent, send a POST request to `/v2/gen-ai/agents`. The response body contains a JSON object with the newly created agent object.
     ///
     /// `POST /v2/gen-ai/agents` (operation `genai_create_agent`).
+    #[inline]
     pub fn create_agent(&self, body: ApiCreateAgentInputPublic) -> Call<ApiAgent> {
         Call::member(self.client.clone(), create_agent_request(&body), "agent")
     }
@@ -146,6 +154,7 @@ impl Genai {
     /// To create an agent API key, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`.
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/api_keys` (operation `genai_create_agent_api_key`).
+    #[inline]
     pub fn create_agent_api_key(
         &self,
         agent_uuid: &str,
@@ -163,6 +172,7 @@ impl Genai {
     /// To create an Anthropic API key, send a POST request to `/v2/gen-ai/anthropic/keys`.
     ///
     /// `POST /v2/gen-ai/anthropic/keys` (operation `genai_create_anthropic_api_key`).
+    #[inline]
     pub fn create_anthropic_api_key(
         &self,
         body: ApiCreateAnthropicAPIKeyInputPublic,
@@ -179,6 +189,7 @@ impl Genai {
     /// To create a custom LLM-as-judge metric for model evaluation, send a POST request to `/v2/gen-ai/custom_evaluation_metrics`.
     ///
     /// `POST /v2/gen-ai/custom_evaluation_metrics` (operation `genai_create_custom_evaluation_metric`).
+    #[inline]
     pub fn create_custom_evaluation_metric(
         &self,
         body: ApiCreateCustomEvaluationMetricInputPublic,
@@ -195,6 +206,7 @@ impl Genai {
     /// To create presigned URLs for knowledge base data source file upload, send a POST request to `/v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls`.
     ///
     /// `POST /v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls` (operation `genai_create_data_source_file_upload_presigned_urls`).
+    #[inline]
     pub fn create_data_source_file_upload_presigned_urls(
         &self,
         body: ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
@@ -210,6 +222,7 @@ impl Genai {
     /// To create an evaluation dataset, send a POST request to `/v2/gen-ai/evaluation_datasets`.
     ///
     /// `POST /v2/gen-ai/evaluation_datasets` (operation `genai_create_evaluation_dataset`).
+    #[inline]
     pub fn create_evaluation_dataset(
         &self,
         body: ApiCreateEvaluationDatasetInputPublic,
@@ -226,6 +239,7 @@ impl Genai {
     /// To create presigned URLs for evaluation dataset file upload, send a POST request to `/v2/gen-ai/evaluation_datasets/file_upload_presigned_urls`.
     ///
     /// `POST /v2/gen-ai/evaluation_datasets/file_upload_presigned_urls` (operation `genai_create_evaluation_dataset_file_upload_presigned_urls`).
+    #[inline]
     pub fn create_evaluation_dataset_file_upload_presigned_urls(
         &self,
         body: ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
@@ -241,6 +255,7 @@ impl Genai {
     /// To create an evaluation test-case send a POST request to `/v2/gen-ai/evaluation_test_cases`.
     ///
     /// `POST /v2/gen-ai/evaluation_test_cases` (operation `genai_create_evaluation_test_case`).
+    #[inline]
     pub fn create_evaluation_test_case(
         &self,
         body: ApiCreateEvaluationTestCaseInputPublic,
@@ -257,6 +272,7 @@ impl Genai {
     /// To start an indexing job for a knowledge base, send a POST request to `/v2/gen-ai/indexing_jobs`.
     ///
     /// `POST /v2/gen-ai/indexing_jobs` (operation `genai_create_indexing_job`).
+    #[inline]
     pub fn create_indexing_job(
         &self,
         body: ApiStartKnowledgeBaseIndexingJobInputPublic,
@@ -273,6 +289,7 @@ impl Genai {
     /// To create a knowledge base, send a POST request to `/v2/gen-ai/knowledge_bases`.
     ///
     /// `POST /v2/gen-ai/knowledge_bases` (operation `genai_create_knowledge_base`).
+    #[inline]
     pub fn create_knowledge_base(
         &self,
         body: ApiCreateKnowledgeBaseInputPublic,
@@ -289,6 +306,7 @@ impl Genai {
     /// To add a data source to a knowledge base, send a POST request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`.
     ///
     /// `POST /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources` (operation `genai_create_knowledge_base_data_source`).
+    #[inline]
     pub fn create_knowledge_base_data_source(
         &self,
         knowledge_base_uuid: &str,
@@ -312,6 +330,7 @@ impl Genai {
     /// `POST /v2/gen-ai/models/api_keys` (operation `genai_create_model_api_key`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn create_model_api_key(&self, body: ApiCreateModelAPIKeyInputPublic) -> Call<()> {
         Call::empty(self.client.clone(), create_model_api_key_request(&body))
     }
@@ -321,6 +340,7 @@ impl Genai {
     /// To create presigned URLs for model evaluation dataset file upload, send a POST request to `/v2/genai/model_evaluation/datasets/file_upload_presigned_urls`.
     ///
     /// `POST /v2/gen-ai/model_evaluation/datasets/file_upload_presigned_urls` (operation `genai_create_model_eval_dataset_upload_presigned_urls`).
+    #[inline]
     pub fn create_model_eval_dataset_upload_presigned_urls(
         &self,
         body: ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic,
@@ -336,6 +356,7 @@ impl Genai {
     /// To create a model evaluation run, send a POST request to `/v2/genai/model_evaluation_runs`.
     ///
     /// `POST /v2/gen-ai/model_evaluation_runs` (operation `genai_create_model_evaluation_run`).
+    #[inline]
     pub fn create_model_evaluation_run(
         &self,
         body: ApiCreateModelEvaluationRunInputPublic,
@@ -352,6 +373,7 @@ impl Genai {
     /// To create a model router, send a POST request to `/v2/gen-ai/models/routers`.
     ///
     /// `POST /v2/gen-ai/models/routers` (operation `genai_create_model_router`).
+    #[inline]
     pub fn create_model_router(
         &self,
         body: ApiCreateModelRouterInputPublic,
@@ -368,6 +390,7 @@ impl Genai {
     /// To obtain the refresh token, needed for creation of data sources, send a GET request to `/v2/gen-ai/oauth2/dropbox/tokens`. Pass the code you obtrained from the oauth flow in the field 'code'
     ///
     /// `POST /v2/gen-ai/oauth2/dropbox/tokens` (operation `genai_create_oauth2_dropbox_tokens`).
+    #[inline]
     pub fn create_oauth2_dropbox_tokens(
         &self,
         body: ApiDropboxOauth2GetTokensInput,
@@ -383,6 +406,7 @@ impl Genai {
     /// To create an OpenAI API key, send a POST request to `/v2/gen-ai/openai/keys`.
     ///
     /// `POST /v2/gen-ai/openai/keys` (operation `genai_create_openai_api_key`).
+    #[inline]
     pub fn create_openai_api_key(
         &self,
         body: ApiCreateOpenAIAPIKeyInputPublic,
@@ -399,6 +423,7 @@ impl Genai {
     /// To create scheduled indexing for a knowledge base, send a POST request to `/v2/gen-ai/scheduled-indexing`.
     ///
     /// `POST /v2/gen-ai/scheduled-indexing` (operation `genai_create_scheduled_indexing`).
+    #[inline]
     pub fn create_scheduled_indexing(
         &self,
         body: ApiCreateScheduledIndexingInputPublic,
@@ -415,6 +440,7 @@ impl Genai {
     /// To create a new workspace, send a POST request to `/v2/gen-ai/workspaces`. The response body contains a JSON object with the newly created workspace object.
     ///
     /// `POST /v2/gen-ai/workspaces` (operation `genai_create_workspace`).
+    #[inline]
     pub fn create_workspace(&self, body: ApiCreateWorkspaceInputPublic) -> Call<ApiWorkspace> {
         Call::member(
             self.client.clone(),
@@ -428,6 +454,7 @@ impl Genai {
     /// To delete an agent, send a DELETE request to `/v2/gen-ai/agents/{uuid}`.
     ///
     /// `DELETE /v2/gen-ai/agents/{uuid}` (operation `genai_delete_agent`).
+    #[inline]
     pub fn delete_agent(&self, uuid: &str) -> Call<ApiAgent> {
         Call::member(self.client.clone(), delete_agent_request(uuid), "agent")
     }
@@ -437,6 +464,7 @@ impl Genai {
     /// To delete an API key for an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}` (operation `genai_delete_agent_api_key`).
+    #[inline]
     pub fn delete_agent_api_key(
         &self,
         agent_uuid: &str,
@@ -454,6 +482,7 @@ impl Genai {
     /// To delete an Anthropic API key, send a DELETE request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation `genai_delete_anthropic_api_key`).
+    #[inline]
     pub fn delete_anthropic_api_key(&self, api_key_uuid: &str) -> Call<ApiAnthropicAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -467,6 +496,7 @@ impl Genai {
     /// To soft-delete a custom model evaluation metric, send a DELETE request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/custom_evaluation_metrics/{metric_uuid}` (operation `genai_delete_custom_evaluation_metric`).
+    #[inline]
     pub fn delete_custom_evaluation_metric(&self, metric_uuid: &str) -> Call<serde_json::Value> {
         Call::json(
             self.client.clone(),
@@ -479,6 +509,7 @@ impl Genai {
     /// To delete a custom model, send a DELETE request to `/v2/genai/custom_models/{uuid}`.
     ///
     /// `DELETE /v2/gen-ai/custom_models/{uuid}` (operation `genai_delete_custom_model`).
+    #[inline]
     pub fn delete_custom_model(&self, uuid: &str) -> Call<ApiDeleteCustomModelOutputPublic> {
         Call::json(self.client.clone(), delete_custom_model_request(uuid))
     }
@@ -488,6 +519,7 @@ impl Genai {
     /// To delete an evaluation dataset, send a DELETE request to `/v2/genai/evaluation_datasets/{dataset_uuid}`. This works for both model and agent evaluation datasets.
     ///
     /// `DELETE /v2/gen-ai/evaluation_datasets/{dataset_uuid}` (operation `genai_delete_evaluation_dataset`).
+    #[inline]
     pub fn delete_evaluation_dataset(&self, dataset_uuid: &str) -> Call<serde_json::Value> {
         Call::json(
             self.client.clone(),
@@ -500,6 +532,7 @@ impl Genai {
     /// To delete a knowledge base, send a DELETE request to `/v2/gen-ai/knowledge_bases/{uuid}`.
     ///
     /// `DELETE /v2/gen-ai/knowledge_bases/{uuid}` (operation `genai_delete_knowledge_base`).
+    #[inline]
     pub fn delete_knowledge_base(&self, uuid: &str) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -513,6 +546,7 @@ impl Genai {
     /// To delete a data source from a knowledge base, send a DELETE request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}` (operation `genai_delete_knowledge_base_data_source`).
+    #[inline]
     pub fn delete_knowledge_base_data_source(
         &self,
         knowledge_base_uuid: &str,
@@ -529,6 +563,7 @@ impl Genai {
     /// To delete an API key for a model, send a DELETE request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/models/api_keys/{api_key_uuid}` (operation `genai_delete_model_api_key`).
+    #[inline]
     pub fn delete_model_api_key(&self, api_key_uuid: &str) -> Call<ApiModelAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -542,6 +577,7 @@ impl Genai {
     /// To delete a saved model evaluation preset, send a DELETE request to `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}` (operation `genai_delete_model_evaluation_preset`).
+    #[inline]
     pub fn delete_model_evaluation_preset(
         &self,
         eval_preset_uuid: &str,
@@ -557,6 +593,7 @@ impl Genai {
     /// To delete a model evaluation run, send a DELETE request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`. The run must be in a terminal status (`successful`, `partially_successful`, `failed`, or `cancelled`). For runs still in progress, either wait for the run to finish or cancel it, then retry the delete once the run reaches a terminal status.
     ///
     /// `DELETE /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation `genai_delete_model_evaluation_run`).
+    #[inline]
     pub fn delete_model_evaluation_run(
         &self,
         eval_run_uuid: &str,
@@ -572,6 +609,7 @@ impl Genai {
     /// To delete a model router, send a DELETE request to `/v2/gen-ai/models/routers/{uuid}`.
     ///
     /// `DELETE /v2/gen-ai/models/routers/{uuid}` (operation `genai_delete_model_router`).
+    #[inline]
     pub fn delete_model_router(&self, uuid: &str) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -585,6 +623,7 @@ impl Genai {
     /// To delete an OpenAI API key, send a DELETE request to `/v2/gen-ai/openai/keys/{api_key_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/openai/keys/{api_key_uuid}` (operation `genai_delete_openai_api_key`).
+    #[inline]
     pub fn delete_openai_api_key(&self, api_key_uuid: &str) -> Call<ApiOpenAIAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -598,6 +637,7 @@ impl Genai {
     /// Delete Scheduled Indexing for knowledge base, send a DELETE request to `/v2/gen-ai/scheduled-indexing/{uuid}`.
     ///
     /// `DELETE /v2/gen-ai/scheduled-indexing/{uuid}` (operation `genai_delete_scheduled_indexing`).
+    #[inline]
     pub fn delete_scheduled_indexing(&self, uuid: &str) -> Call<ApiScheduledIndexingInfo> {
         Call::member(
             self.client.clone(),
@@ -611,6 +651,7 @@ impl Genai {
     /// To delete a workspace, send a DELETE request to `/v2/gen-ai/workspace/{workspace_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/workspaces/{workspace_uuid}` (operation `genai_delete_workspace`).
+    #[inline]
     pub fn delete_workspace(&self, workspace_uuid: &str) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -624,6 +665,7 @@ impl Genai {
     /// To delete an agent route from a parent agent, send a DELETE request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation `genai_detach_agent`).
+    #[inline]
     pub fn detach_agent(
         &self,
         parent_agent_uuid: &str,
@@ -640,6 +682,7 @@ impl Genai {
     /// To delete a function route from an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}` (operation `genai_detach_agent_function`).
+    #[inline]
     pub fn detach_agent_function(&self, agent_uuid: &str, function_uuid: &str) -> Call<ApiAgent> {
         Call::member(
             self.client.clone(),
@@ -653,6 +696,7 @@ impl Genai {
     /// To detach a guardrail from an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}` (operation `genai_detach_agent_guardrail`).
+    #[inline]
     pub fn detach_agent_guardrail(&self, agent_uuid: &str, guardrail_uuid: &str) -> Call<ApiAgent> {
         Call::member(
             self.client.clone(),
@@ -666,6 +710,7 @@ impl Genai {
     /// To detach a knowledge base from an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}` (operation `genai_detach_knowledge_base`).
+    #[inline]
     pub fn detach_knowledge_base(
         &self,
         agent_uuid: &str,
@@ -683,6 +728,7 @@ impl Genai {
     /// To retrieve details of an agent, GET request to `/v2/gen-ai/agents/{uuid}`. The response body is a JSON object containing the agent.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}` (operation `genai_get_agent`).
+    #[inline]
     pub fn get_agent(&self, uuid: &str) -> Call<ApiAgent> {
         Call::member(self.client.clone(), get_agent_request(uuid), "agent")
     }
@@ -692,6 +738,7 @@ impl Genai {
     /// To view agent routes for an agent, send a GET requtest to `/v2/gen-ai/agents/{uuid}/child_agents`.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}/child_agents` (operation `genai_get_agent_children`).
+    #[inline]
     pub fn get_agent_children(&self, uuid: &str) -> Call<Vec<ApiAgent>> {
         Call::member(
             self.client.clone(),
@@ -705,6 +752,7 @@ impl Genai {
     /// To get agent usage, send a GET request to `/v2/gen-ai/agents/{uuid}/usage`. Returns usage metrics for the specified agent within the provided time range.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}/usage` (operation `genai_get_agent_usage`).
+    #[inline]
     pub fn get_agent_usage(&self, uuid: &str) -> GenaiGetAgentUsageRequest {
         GenaiGetAgentUsageRequest {
             call: Call::json(self.client.clone(), get_agent_usage_request(uuid)),
@@ -716,6 +764,7 @@ impl Genai {
     /// To retrieve details of an Anthropic API key, send a GET request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
     ///
     /// `GET /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation `genai_get_anthropic_api_key`).
+    #[inline]
     pub fn get_anthropic_api_key(&self, api_key_uuid: &str) -> Call<ApiAnthropicAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -729,6 +778,7 @@ impl Genai {
     /// To retrieve details of a custom model, send a GET request to `/v2/gen-ai/custom_models/{uuid}`.
     ///
     /// `GET /v2/gen-ai/custom_models/{uuid}` (operation `genai_get_custom_model`).
+    #[inline]
     pub fn get_custom_model(&self, uuid: &str) -> Call<ApiCustomModel> {
         Call::member(self.client.clone(), get_custom_model_request(uuid), "model")
     }
@@ -738,6 +788,7 @@ impl Genai {
     /// To get a presigned download URL for an evaluation dataset, send a GET request to `/v2/genai/evaluation_datasets/{dataset_uuid}/download_url`.
     ///
     /// `GET /v2/gen-ai/evaluation_datasets/{dataset_uuid}/download_url` (operation `genai_get_evaluation_dataset_download_url`).
+    #[inline]
     pub fn get_evaluation_dataset_download_url(
         &self,
         dataset_uuid: &str,
@@ -753,6 +804,7 @@ impl Genai {
     /// To retrive information about an existing evaluation run, send a GET request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}`.
     ///
     /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}` (operation `genai_get_evaluation_run`).
+    #[inline]
     pub fn get_evaluation_run(&self, evaluation_run_uuid: &str) -> Call<ApiEvaluationRun> {
         Call::member(
             self.client.clone(),
@@ -766,6 +818,7 @@ impl Genai {
     /// To retrieve results of an evaluation run, send a GET request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}`.
     ///
     /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}` (operation `genai_get_evaluation_run_prompt_results`).
+    #[inline]
     pub fn get_evaluation_run_prompt_results(
         &self,
         evaluation_run_uuid: &str,
@@ -783,6 +836,7 @@ impl Genai {
     /// To retrieve results of an evaluation run, send a GET request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results`.
     ///
     /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results` (operation `genai_get_evaluation_run_results`).
+    #[inline]
     pub fn get_evaluation_run_results(
         &self,
         evaluation_run_uuid: &str,
@@ -800,6 +854,7 @@ impl Genai {
     /// To retrive information about an existing evaluation test case, send a GET request to `/v2/gen-ai/evaluation_test_case/{test_case_uuid}`.
     ///
     /// `GET /v2/gen-ai/evaluation_test_cases/{test_case_uuid}` (operation `genai_get_evaluation_test_case`).
+    #[inline]
     pub fn get_evaluation_test_case(
         &self,
         test_case_uuid: &str,
@@ -818,6 +873,7 @@ impl Genai {
     /// To get status of an indexing Job for a knowledge base, send a GET request to `/v2/gen-ai/indexing_jobs/{uuid}`.
     ///
     /// `GET /v2/gen-ai/indexing_jobs/{uuid}` (operation `genai_get_indexing_job`).
+    #[inline]
     pub fn get_indexing_job(&self, uuid: &str) -> Call<ApiIndexingJob> {
         Call::member(self.client.clone(), get_indexing_job_request(uuid), "job")
     }
@@ -827,6 +883,7 @@ impl Genai {
     /// To get a signed URL for indexing job details, send a GET request to `/v2/gen-ai/indexing_jobs/{uuid}/details_signed_url`.
     ///
     /// `GET /v2/gen-ai/indexing_jobs/{indexing_job_uuid}/details_signed_url` (operation `genai_get_indexing_job_details_signed_url`).
+    #[inline]
     pub fn get_indexing_job_details_signed_url(&self, indexing_job_uuid: &str) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -840,6 +897,7 @@ impl Genai {
     /// To retrive information about an existing knowledge base, send a GET request to `/v2/gen-ai/knowledge_bases/{uuid}`.
     ///
     /// `GET /v2/gen-ai/knowledge_bases/{uuid}` (operation `genai_get_knowledge_base`).
+    #[inline]
     pub fn get_knowledge_base(&self, uuid: &str) -> Call<ApiGetKnowledgeBaseOutput> {
         Call::json(self.client.clone(), get_knowledge_base_request(uuid))
     }
@@ -849,6 +907,7 @@ impl Genai {
     /// Returns detailed information for a specific model in the catalog including capabilities, pricing, and code examples.
     ///
     /// `GET /v2/gen-ai/models/catalog/{id}` (operation `genai_get_model_catalog_card`).
+    #[inline]
     pub fn get_model_catalog_card(&self, id: &str) -> GenaiGetModelCatalogCardRequest {
         GenaiGetModelCatalogCardRequest {
             call: Call::member(
@@ -864,6 +923,7 @@ impl Genai {
     /// To retrieve a saved model evaluation preset, send a GET request to `/v2/genai/model_evaluation_presets/{eval_preset_uuid}`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}` (operation `genai_get_model_evaluation_preset`).
+    #[inline]
     pub fn get_model_evaluation_preset(
         &self,
         eval_preset_uuid: &str,
@@ -880,6 +940,7 @@ impl Genai {
     /// To retrieve a model evaluation run, send a GET request to `/v2/genai/model_evaluation_runs/{eval_run_uuid}`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation `genai_get_model_evaluation_run`).
+    #[inline]
     pub fn get_model_evaluation_run(
         &self,
         eval_run_uuid: &str,
@@ -897,6 +958,7 @@ impl Genai {
     /// To get a presigned download URL for model evaluation run results (gzip-compressed JSON), send a GET request to `/v2/genai/model_evaluation_runs/{eval_run_uuid}/results/download_url`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/results/download_url` (operation `genai_get_model_evaluation_run_results_download_url`).
+    #[inline]
     pub fn get_model_evaluation_run_results_download_url(
         &self,
         eval_run_uuid: &str,
@@ -912,6 +974,7 @@ impl Genai {
     /// To retrieve details of a model router, send a GET request to `/v2/gen-ai/models/routers/{uuid}`.
     ///
     /// `GET /v2/gen-ai/models/routers/{uuid}` (operation `genai_get_model_router`).
+    #[inline]
     pub fn get_model_router(&self, uuid: &str) -> Call<ApiModelRouter> {
         Call::member(
             self.client.clone(),
@@ -925,6 +988,7 @@ impl Genai {
     /// To generate an Oauth2-URL for use with your localhost, send a GET request to `/v2/gen-ai/oauth2/url`. Pass '<http://localhost:3000> as redirect_url
     ///
     /// `GET /v2/gen-ai/oauth2/url` (operation `genai_get_oauth2_url`).
+    #[inline]
     pub fn get_oauth2_url(&self) -> GenaiGetOauth2UrlRequest {
         GenaiGetOauth2UrlRequest {
             call: Call::member(self.client.clone(), get_oauth2_url_request(), "url"),
@@ -936,6 +1000,7 @@ impl Genai {
     /// To retrieve details of an OpenAI API key, send a GET request to `/v2/gen-ai/openai/keys/{api_key_uuid}`.
     ///
     /// `GET /v2/gen-ai/openai/keys/{api_key_uuid}` (operation `genai_get_openai_api_key`).
+    #[inline]
     pub fn get_openai_api_key(&self, api_key_uuid: &str) -> Call<ApiOpenAIAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -949,6 +1014,7 @@ impl Genai {
     /// Get Scheduled Indexing for knowledge base using knoweldge base uuid, send a GET request to `/v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}`.
     ///
     /// `GET /v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}` (operation `genai_get_scheduled_indexing`).
+    #[inline]
     pub fn get_scheduled_indexing(
         &self,
         knowledge_base_uuid: &str,
@@ -965,6 +1031,7 @@ impl Genai {
     /// To retrieve details of a workspace, GET request to `/v2/gen-ai/workspaces/{workspace_uuid}`. The response body is a JSON object containing the workspace.
     ///
     /// `GET /v2/gen-ai/workspaces/{workspace_uuid}` (operation `genai_get_workspace`).
+    #[inline]
     pub fn get_workspace(&self, workspace_uuid: &str) -> Call<ApiWorkspace> {
         Call::member(
             self.client.clone(),
@@ -978,6 +1045,7 @@ impl Genai {
     /// To import a custom model, send a POST request to `/v2/gen-ai/custom_models/import`.
     ///
     /// `POST /v2/gen-ai/custom_models/import` (operation `genai_import_custom_model`).
+    #[inline]
     pub fn import_custom_model(
         &self,
         body: ApiImportCustomModelInputPublic,
@@ -990,6 +1058,7 @@ impl Genai {
     /// To list all agent API keys, send a GET request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`.
     ///
     /// `GET /v2/gen-ai/agents/{agent_uuid}/api_keys` (operation `genai_list_agent_api_keys`).
+    #[inline]
     pub fn list_agent_api_keys(&self, agent_uuid: &str) -> ListCall<ApiAgentAPIKeyInfo> {
         ListCall::new(
             self.client.clone(),
@@ -1003,6 +1072,7 @@ impl Genai {
     /// To list all agent versions, send a GET request to `/v2/gen-ai/agents/{uuid}/versions`.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}/versions` (operation `genai_list_agent_versions`).
+    #[inline]
     pub fn list_agent_versions(&self, uuid: &str) -> ListCall<ApiAgentVersion> {
         ListCall::new(
             self.client.clone(),
@@ -1016,6 +1086,7 @@ impl Genai {
     /// To list all agents, send a GET request to `/v2/gen-ai/agents`.
     ///
     /// `GET /v2/gen-ai/agents` (operation `genai_list_agents`).
+    #[inline]
     pub fn list_agents(&self) -> GenaiListAgentsRequest {
         GenaiListAgentsRequest {
             call: ListCall::new(
@@ -1031,6 +1102,7 @@ impl Genai {
     /// List Agents by Anthropic Key.
     ///
     /// `GET /v2/gen-ai/anthropic/keys/{uuid}/agents` (operation `genai_list_agents_by_anthropic_key`).
+    #[inline]
     pub fn list_agents_by_anthropic_key(&self, uuid: &str) -> ListCall<ApiAgent> {
         ListCall::new(
             self.client.clone(),
@@ -1044,6 +1116,7 @@ impl Genai {
     /// List Agents by OpenAI Key.
     ///
     /// `GET /v2/gen-ai/openai/keys/{uuid}/agents` (operation `genai_list_agents_by_openai_key`).
+    #[inline]
     pub fn list_agents_by_openai_key(&self, uuid: &str) -> ListCall<ApiAgent> {
         ListCall::new(
             self.client.clone(),
@@ -1057,6 +1130,7 @@ impl Genai {
     /// To list all agents by a Workspace, send a GET request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`.
     ///
     /// `GET /v2/gen-ai/workspaces/{workspace_uuid}/agents` (operation `genai_list_agents_by_workspace`).
+    #[inline]
     pub fn list_agents_by_workspace(
         &self,
         workspace_uuid: &str,
@@ -1075,6 +1149,7 @@ impl Genai {
     /// To list all Anthropic API keys, send a GET request to `/v2/gen-ai/anthropic/keys`.
     ///
     /// `GET /v2/gen-ai/anthropic/keys` (operation `genai_list_anthropic_api_keys`).
+    #[inline]
     pub fn list_anthropic_api_keys(&self) -> ListCall<ApiAnthropicAPIKeyInfo> {
         ListCall::new(
             self.client.clone(),
@@ -1088,6 +1163,7 @@ impl Genai {
     /// To list custom models, send a GET request to `/v2/gen-ai/custom_models`.
     ///
     /// `GET /v2/gen-ai/custom_models` (operation `genai_list_custom_models`).
+    #[inline]
     pub fn list_custom_models(&self) -> GenaiListCustomModelsRequest {
         GenaiListCustomModelsRequest {
             call: Call::json(self.client.clone(), list_custom_models_request()),
@@ -1099,6 +1175,7 @@ impl Genai {
     /// To list all datacenter regions, send a GET request to `/v2/gen-ai/regions`.
     ///
     /// `GET /v2/gen-ai/regions` (operation `genai_list_datacenter_regions`).
+    #[inline]
     pub fn list_datacenter_regions(&self) -> GenaiListDatacenterRegionsRequest {
         GenaiListDatacenterRegionsRequest {
             call: Call::member(
@@ -1114,6 +1191,7 @@ impl Genai {
     /// To list evaluation datasets, send a GET request to `/v2/gen-ai/evaluation_datasets`.
     ///
     /// `GET /v2/gen-ai/evaluation_datasets` (operation `genai_list_evaluation_datasets`).
+    #[inline]
     pub fn list_evaluation_datasets(&self) -> GenaiListEvaluationDatasetsRequest {
         GenaiListEvaluationDatasetsRequest {
             call: Call::member(
@@ -1129,6 +1207,7 @@ impl Genai {
     /// To list all evaluation metrics, send a GET request to `/v2/gen-ai/evaluation_metrics`.
     ///
     /// `GET /v2/gen-ai/evaluation_metrics` (operation `genai_list_evaluation_metrics`).
+    #[inline]
     pub fn list_evaluation_metrics(&self) -> Call<Vec<ApiEvaluationMetric>> {
         Call::member(
             self.client.clone(),
@@ -1142,6 +1221,7 @@ impl Genai {
     /// To list all evaluation runs by test case, send a GET request to `/v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs`.
     ///
     /// `GET /v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs` (operation `genai_list_evaluation_runs_by_test_case`).
+    #[inline]
     pub fn list_evaluation_runs_by_test_case(
         &self,
         evaluation_test_case_uuid: &str,
@@ -1160,6 +1240,7 @@ impl Genai {
     /// To list all evaluation test cases, send a GET request to `/v2/gen-ai/evaluation_test_cases`.
     ///
     /// `GET /v2/gen-ai/evaluation_test_cases` (operation `genai_list_evaluation_test_cases`).
+    #[inline]
     pub fn list_evaluation_test_cases(&self) -> Call<Vec<ApiEvaluationTestCase>> {
         Call::member(
             self.client.clone(),
@@ -1173,6 +1254,7 @@ impl Genai {
     /// To list all evaluation test cases by a workspace, send a GET request to `/v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases`.
     ///
     /// `GET /v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases` (operation `genai_list_evaluation_test_cases_by_workspace`).
+    #[inline]
     pub fn list_evaluation_test_cases_by_workspace(
         &self,
         workspace_uuid: &str,
@@ -1189,6 +1271,7 @@ impl Genai {
     /// To list all datasources for an indexing job, send a GET request to `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources`.
     ///
     /// `GET /v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources` (operation `genai_list_indexing_job_data_sources`).
+    #[inline]
     pub fn list_indexing_job_data_sources(
         &self,
         indexing_job_uuid: &str,
@@ -1205,6 +1288,7 @@ impl Genai {
     /// To list all indexing jobs for a knowledge base, send a GET request to `/v2/gen-ai/indexing_jobs`.
     ///
     /// `GET /v2/gen-ai/indexing_jobs` (operation `genai_list_indexing_jobs`).
+    #[inline]
     pub fn list_indexing_jobs(&self) -> ListCall<ApiIndexingJob> {
         ListCall::new(
             self.client.clone(),
@@ -1218,6 +1302,7 @@ impl Genai {
     /// To list latest 15 indexing jobs for a knowledge base, send a GET request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs`.
     ///
     /// `GET /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs` (operation `genai_list_indexing_jobs_by_knowledge_base`).
+    #[inline]
     pub fn list_indexing_jobs_by_knowledge_base(
         &self,
         knowledge_base_uuid: &str,
@@ -1234,6 +1319,7 @@ impl Genai {
     /// To list all data sources for a knowledge base, send a GET request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`.
     ///
     /// `GET /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources` (operation `genai_list_knowledge_base_data_sources`).
+    #[inline]
     pub fn list_knowledge_base_data_sources(
         &self,
         knowledge_base_uuid: &str,
@@ -1250,6 +1336,7 @@ impl Genai {
     /// To list all knowledge bases, send a GET request to `/v2/gen-ai/knowledge_bases`.
     ///
     /// `GET /v2/gen-ai/knowledge_bases` (operation `genai_list_knowledge_bases`).
+    #[inline]
     pub fn list_knowledge_bases(&self) -> ListCall<ApiKnowledgeBase> {
         ListCall::new(
             self.client.clone(),
@@ -1263,6 +1350,7 @@ impl Genai {
     /// To list all model API keys, send a GET request to `/v2/gen-ai/models/api_keys`.
     ///
     /// `GET /v2/gen-ai/models/api_keys` (operation `genai_list_model_api_keys`).
+    #[inline]
     pub fn list_model_api_keys(&self) -> ListCall<ApiModelAPIKeyInfo> {
         ListCall::new(
             self.client.clone(),
@@ -1276,6 +1364,7 @@ impl Genai {
     /// Returns all available models.
     ///
     /// `GET /v2/gen-ai/models/catalog` (operation `genai_list_model_catalog`).
+    #[inline]
     pub fn list_model_catalog(&self) -> GenaiListModelCatalogRequest {
         GenaiListModelCatalogRequest {
             call: ListCall::new(
@@ -1291,6 +1380,7 @@ impl Genai {
     /// To list all available metrics for model evaluation, send a GET request to `/v2/genai/model_evaluation_metrics`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_metrics` (operation `genai_list_model_evaluation_metrics`).
+    #[inline]
     pub fn list_model_evaluation_metrics(&self) -> Call<Vec<ApiEvaluationMetric>> {
         Call::member(
             self.client.clone(),
@@ -1304,6 +1394,7 @@ impl Genai {
     /// To list all saved model evaluation presets, send a GET request to `/v2/genai/model_evaluation_presets`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_presets` (operation `genai_list_model_evaluation_presets`).
+    #[inline]
     pub fn list_model_evaluation_presets(&self) -> Call<Vec<ApiModelEvaluationPreset>> {
         Call::member(
             self.client.clone(),
@@ -1317,6 +1408,7 @@ impl Genai {
     /// To list model evaluation runs, send a GET request to `/v2/genai/model_evaluation_runs`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_runs` (operation `genai_list_model_evaluation_runs`).
+    #[inline]
     pub fn list_model_evaluation_runs(&self) -> GenaiListModelEvaluationRunsRequest {
         GenaiListModelEvaluationRunsRequest {
             call: Call::json(self.client.clone(), list_model_evaluation_runs_request()),
@@ -1328,6 +1420,7 @@ impl Genai {
     /// To list model router presets, send a GET request to `/v2/gen-ai/models/routers/presets`.
     ///
     /// `GET /v2/gen-ai/models/routers/presets` (operation `genai_list_model_router_presets`).
+    #[inline]
     pub fn list_model_router_presets(&self) -> ListCall<ApiModelRouterPreset> {
         ListCall::new(
             self.client.clone(),
@@ -1341,6 +1434,7 @@ impl Genai {
     /// To list model router task presets, send a GET request to `/v2/gen-ai/models/routers/tasks/presets`.
     ///
     /// `GET /v2/gen-ai/models/routers/tasks/presets` (operation `genai_list_model_router_task_presets`).
+    #[inline]
     pub fn list_model_router_task_presets(&self) -> ListCall<ApiModelRouterTaskPreset> {
         ListCall::new(
             self.client.clone(),
@@ -1354,6 +1448,7 @@ impl Genai {
     /// To list model routers, send a GET request to `/v2/gen-ai/models/routers`.
     ///
     /// `GET /v2/gen-ai/models/routers` (operation `genai_list_model_routers`).
+    #[inline]
     pub fn list_model_routers(&self) -> ListCall<ApiModelRouter> {
         ListCall::new(
             self.client.clone(),
@@ -1367,6 +1462,7 @@ impl Genai {
     /// To list all models, send a GET request to `/v2/gen-ai/models`.
     ///
     /// `GET /v2/gen-ai/models` (operation `genai_list_models`).
+    #[inline]
     pub fn list_models(&self) -> GenaiListModelsRequest {
         GenaiListModelsRequest {
             call: ListCall::new(
@@ -1382,6 +1478,7 @@ impl Genai {
     /// To list all OpenAI API keys, send a GET request to `/v2/gen-ai/openai/keys`.
     ///
     /// `GET /v2/gen-ai/openai/keys` (operation `genai_list_openai_api_keys`).
+    #[inline]
     pub fn list_openai_api_keys(&self) -> ListCall<ApiOpenAIAPIKeyInfo> {
         ListCall::new(
             self.client.clone(),
@@ -1395,6 +1492,7 @@ impl Genai {
     /// To list all workspaces, send a GET request to `/v2/gen-ai/workspaces`.
     ///
     /// `GET /v2/gen-ai/workspaces` (operation `genai_list_workspaces`).
+    #[inline]
     pub fn list_workspaces(&self) -> Call<Vec<ApiWorkspace>> {
         Call::member(self.client.clone(), list_workspaces_request(), "workspaces")
     }
@@ -1404,6 +1502,7 @@ impl Genai {
     /// To regenerate an agent API key, send a PUT request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate`.
     ///
     /// `PUT /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate` (operation `genai_regenerate_agent_api_key`).
+    #[inline]
     pub fn regenerate_agent_api_key(
         &self,
         agent_uuid: &str,
@@ -1421,6 +1520,7 @@ impl Genai {
     /// To regenerate a model API key, send a PUT request to `/v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate`.
     ///
     /// `PUT /v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate` (operation `genai_regenerate_model_api_key`).
+    #[inline]
     pub fn regenerate_model_api_key(&self, api_key_uuid: &str) -> Call<ApiModelAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -1434,6 +1534,7 @@ impl Genai {
     /// To update to a specific agent version, send a PUT request to `/v2/gen-ai/agents/{uuid}/versions`.
     ///
     /// `PUT /v2/gen-ai/agents/{uuid}/versions` (operation `genai_rollback_to_agent_version`).
+    #[inline]
     pub fn rollback_to_agent_version(
         &self,
         uuid: &str,
@@ -1450,6 +1551,7 @@ impl Genai {
     /// To run an evaluation test case, send a POST request to `/v2/gen-ai/evaluation_runs`.
     ///
     /// `POST /v2/gen-ai/evaluation_runs` (operation `genai_run_evaluation_test_case`).
+    #[inline]
     pub fn run_evaluation_test_case(
         &self,
         body: ApiRunEvaluationTestCaseInputPublic,
@@ -1466,6 +1568,7 @@ impl Genai {
     /// To update an agent, send a PUT request to `/v2/gen-ai/agents/{uuid}`. The response body is a JSON object containing the agent.
     ///
     /// `PUT /v2/gen-ai/agents/{uuid}` (operation `genai_update_agent`).
+    #[inline]
     pub fn update_agent(&self, uuid: &str, body: ApiUpdateAgentInputPublic) -> Call<ApiAgent> {
         Call::member(
             self.client.clone(),
@@ -1479,6 +1582,7 @@ impl Genai {
     /// To update an agent API key, send a PUT request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`.
     ///
     /// `PUT /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}` (operation `genai_update_agent_api_key`).
+    #[inline]
     pub fn update_agent_api_key(
         &self,
         agent_uuid: &str,
@@ -1497,6 +1601,7 @@ impl Genai {
     /// Check whether an agent is public or private. To update the agent status, send a PUT request to `/v2/gen-ai/agents/{uuid}/deployment_visibility`.
     ///
     /// `PUT /v2/gen-ai/agents/{uuid}/deployment_visibility` (operation `genai_update_agent_deployment_visibility`).
+    #[inline]
     pub fn update_agent_deployment_visibility(
         &self,
         uuid: &str,
@@ -1514,6 +1619,7 @@ impl Genai {
     /// To update the function route, send a PUT request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`.
     ///
     /// `PUT /v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}` (operation `genai_update_agent_function`).
+    #[inline]
     pub fn update_agent_function(
         &self,
         agent_uuid: &str,
@@ -1532,6 +1638,7 @@ impl Genai {
     /// To move all listed agents a given workspace, send a PUT request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`.
     ///
     /// `PUT /v2/gen-ai/workspaces/{workspace_uuid}/agents` (operation `genai_update_agents_workspace`).
+    #[inline]
     pub fn update_agents_workspace(
         &self,
         workspace_uuid: &str,
@@ -1549,6 +1656,7 @@ impl Genai {
     /// To update an Anthropic API key, send a PUT request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
     ///
     /// `PUT /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation `genai_update_anthropic_api_key`).
+    #[inline]
     pub fn update_anthropic_api_key(
         &self,
         api_key_uuid: &str,
@@ -1566,6 +1674,7 @@ impl Genai {
     /// To update an agent route for an agent, send a PUT request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
     ///
     /// `PUT /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation `genai_update_attached_agent`).
+    #[inline]
     pub fn update_attached_agent(
         &self,
         parent_agent_uuid: &str,
@@ -1583,6 +1692,7 @@ impl Genai {
     /// To update a custom metric (issuing a new metric UUID), send a PUT request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`.
     ///
     /// `PUT /v2/gen-ai/custom_evaluation_metrics/{metric_uuid}` (operation `genai_update_custom_evaluation_metric`).
+    #[inline]
     pub fn update_custom_evaluation_metric(
         &self,
         metric_uuid: &str,
@@ -1600,6 +1710,7 @@ impl Genai {
     /// To update custom model metadata, send a PATCH request to `/v2/gen-ai/custom_models/{uuid}/metadata`.
     ///
     /// `PATCH /v2/gen-ai/custom_models/{uuid}/metadata` (operation `genai_update_custom_model_metadata`).
+    #[inline]
     pub fn update_custom_model_metadata(
         &self,
         uuid: &str,
@@ -1617,6 +1728,7 @@ impl Genai {
     /// To update an evaluation test-case send a PUT request to `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`.
     ///
     /// `PUT /v2/gen-ai/evaluation_test_cases/{test_case_uuid}` (operation `genai_update_evaluation_test_case`).
+    #[inline]
     pub fn update_evaluation_test_case(
         &self,
         test_case_uuid: &str,
@@ -1633,6 +1745,7 @@ impl Genai {
     /// To update a knowledge base, send a PUT request to `/v2/gen-ai/knowledge_bases/{uuid}`.
     ///
     /// `PUT /v2/gen-ai/knowledge_bases/{uuid}` (operation `genai_update_knowledge_base`).
+    #[inline]
     pub fn update_knowledge_base(
         &self,
         uuid: &str,
@@ -1650,6 +1763,7 @@ impl Genai {
     /// To update a data source (e.g. chunking options), send a PUT request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`.
     ///
     /// `PUT /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}` (operation `genai_update_knowledge_base_data_source`).
+    #[inline]
     pub fn update_knowledge_base_data_source(
         &self,
         knowledge_base_uuid: &str,
@@ -1668,6 +1782,7 @@ impl Genai {
     /// To update a model API key, send a PUT request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`.
     ///
     /// `PUT /v2/gen-ai/models/api_keys/{api_key_uuid}` (operation `genai_update_model_api_key`).
+    #[inline]
     pub fn update_model_api_key(
         &self,
         api_key_uuid: &str,
@@ -1685,6 +1800,7 @@ impl Genai {
     /// To update a model evaluation run's display name, send a PATCH request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`.
     ///
     /// `PATCH /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation `genai_update_model_evaluation_run`).
+    #[inline]
     pub fn update_model_evaluation_run(
         &self,
         eval_run_uuid: &str,
@@ -1702,6 +1818,7 @@ impl Genai {
     /// To update a model router, send a PUT request to `/v2/gen-ai/models/routers/{uuid}`.
     ///
     /// `PUT /v2/gen-ai/models/routers/{uuid}` (operation `genai_update_model_router`).
+    #[inline]
     pub fn update_model_router(
         &self,
         uuid: &str,
@@ -1719,6 +1836,7 @@ impl Genai {
     /// To update an OpenAI API key, send a PUT request to `/v2/gen-ai/openai/keys/{api_key_uuid}`.
     ///
     /// `PUT /v2/gen-ai/openai/keys/{api_key_uuid}` (operation `genai_update_openai_api_key`).
+    #[inline]
     pub fn update_openai_api_key(
         &self,
         api_key_uuid: &str,
@@ -1736,6 +1854,7 @@ impl Genai {
     /// To update a workspace, send a PUT request to `/v2/gen-ai/workspaces/{workspace_uuid}`. The response body is a JSON object containing the workspace.
     ///
     /// `PUT /v2/gen-ai/workspaces/{workspace_uuid}` (operation `genai_update_workspace`).
+    #[inline]
     pub fn update_workspace(
         &self,
         workspace_uuid: &str,
@@ -1749,6 +1868,7 @@ impl Genai {
     }
 }
 
+#[inline]
 fn attach_agent_request(
     parent_agent_uuid: &str,
     child_agent_uuid: &str,
@@ -1766,6 +1886,7 @@ fn attach_agent_request(
     )
 }
 
+#[inline]
 fn attach_agent_function_request(
     agent_uuid: &str,
     body: &ApiLinkAgentFunctionInputPublic,
@@ -1781,6 +1902,7 @@ fn attach_agent_function_request(
     )
 }
 
+#[inline]
 fn attach_agent_guardrails_request(
     agent_uuid: &str,
     body: &ApiLinkAgentGuardrailsInputPublic,
@@ -1796,6 +1918,7 @@ fn attach_agent_guardrails_request(
     )
 }
 
+#[inline]
 fn attach_knowledge_base_request(
     agent_uuid: &str,
     knowledge_base_uuid: &str,
@@ -1809,6 +1932,7 @@ fn attach_knowledge_base_request(
     ))
 }
 
+#[inline]
 fn attach_knowledge_bases_request(agent_uuid: &str) -> Result<ApiRequest, Error> {
     let agent_uuid = operation::segment("agent_uuid", agent_uuid)?;
     Ok(operation::request(
@@ -1818,6 +1942,7 @@ fn attach_knowledge_bases_request(agent_uuid: &str) -> Result<ApiRequest, Error>
     ))
 }
 
+#[inline]
 fn cancel_indexing_job_request(
     uuid: &str,
     body: &ApiCancelKnowledgeBaseIndexingJobInputPublic,
@@ -1833,6 +1958,7 @@ fn cancel_indexing_job_request(
     )
 }
 
+#[inline]
 fn cancel_model_evaluation_run_request(
     eval_run_uuid: &str,
     body: &ApiCancelModelEvaluationRunInputPublic,
@@ -1848,6 +1974,7 @@ fn cancel_model_evaluation_run_request(
     )
 }
 
+#[inline]
 fn create_agent_request(body: &ApiCreateAgentInputPublic) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -1859,6 +1986,7 @@ fn create_agent_request(body: &ApiCreateAgentInputPublic) -> Result<ApiRequest, 
     )
 }
 
+#[inline]
 fn create_agent_api_key_request(
     agent_uuid: &str,
     body: &ApiCreateAgentAPIKeyInputPublic,
@@ -1874,6 +2002,7 @@ fn create_agent_api_key_request(
     )
 }
 
+#[inline]
 fn create_anthropic_api_key_request(
     body: &ApiCreateAnthropicAPIKeyInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1887,6 +2016,7 @@ fn create_anthropic_api_key_request(
     )
 }
 
+#[inline]
 fn create_custom_evaluation_metric_request(
     body: &ApiCreateCustomEvaluationMetricInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1900,6 +2030,7 @@ fn create_custom_evaluation_metric_request(
     )
 }
 
+#[inline]
 fn create_data_source_file_upload_presigned_urls_request(
     body: &ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1913,6 +2044,7 @@ fn create_data_source_file_upload_presigned_urls_request(
     )
 }
 
+#[inline]
 fn create_evaluation_dataset_request(
     body: &ApiCreateEvaluationDatasetInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1926,6 +2058,7 @@ fn create_evaluation_dataset_request(
     )
 }
 
+#[inline]
 fn create_evaluation_dataset_file_upload_presigned_urls_request(
     body: &ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1939,6 +2072,7 @@ fn create_evaluation_dataset_file_upload_presigned_urls_request(
     )
 }
 
+#[inline]
 fn create_evaluation_test_case_request(
     body: &ApiCreateEvaluationTestCaseInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1952,6 +2086,7 @@ fn create_evaluation_test_case_request(
     )
 }
 
+#[inline]
 fn create_indexing_job_request(
     body: &ApiStartKnowledgeBaseIndexingJobInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1965,6 +2100,7 @@ fn create_indexing_job_request(
     )
 }
 
+#[inline]
 fn create_knowledge_base_request(
     body: &ApiCreateKnowledgeBaseInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -1978,6 +2114,7 @@ fn create_knowledge_base_request(
     )
 }
 
+#[inline]
 fn create_knowledge_base_data_source_request(
     knowledge_base_uuid: &str,
     body: &ApiCreateKnowledgeBaseDataSourceInputPublic,
@@ -1993,6 +2130,7 @@ fn create_knowledge_base_data_source_request(
     )
 }
 
+#[inline]
 fn create_model_api_key_request(
     body: &ApiCreateModelAPIKeyInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2006,6 +2144,7 @@ fn create_model_api_key_request(
     )
 }
 
+#[inline]
 fn create_model_eval_dataset_upload_presigned_urls_request(
     body: &ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2019,6 +2158,7 @@ fn create_model_eval_dataset_upload_presigned_urls_request(
     )
 }
 
+#[inline]
 fn create_model_evaluation_run_request(
     body: &ApiCreateModelEvaluationRunInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2032,6 +2172,7 @@ fn create_model_evaluation_run_request(
     )
 }
 
+#[inline]
 fn create_model_router_request(
     body: &ApiCreateModelRouterInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2045,6 +2186,7 @@ fn create_model_router_request(
     )
 }
 
+#[inline]
 fn create_oauth2_dropbox_tokens_request(
     body: &ApiDropboxOauth2GetTokensInput,
 ) -> Result<ApiRequest, Error> {
@@ -2058,6 +2200,7 @@ fn create_oauth2_dropbox_tokens_request(
     )
 }
 
+#[inline]
 fn create_openai_api_key_request(
     body: &ApiCreateOpenAIAPIKeyInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2071,6 +2214,7 @@ fn create_openai_api_key_request(
     )
 }
 
+#[inline]
 fn create_scheduled_indexing_request(
     body: &ApiCreateScheduledIndexingInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2084,6 +2228,7 @@ fn create_scheduled_indexing_request(
     )
 }
 
+#[inline]
 fn create_workspace_request(body: &ApiCreateWorkspaceInputPublic) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -2095,6 +2240,7 @@ fn create_workspace_request(body: &ApiCreateWorkspaceInputPublic) -> Result<ApiR
     )
 }
 
+#[inline]
 fn delete_agent_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2104,6 +2250,7 @@ fn delete_agent_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_agent_api_key_request(agent_uuid: &str, api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let agent_uuid = operation::segment("agent_uuid", agent_uuid)?;
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
@@ -2114,6 +2261,7 @@ fn delete_agent_api_key_request(agent_uuid: &str, api_key_uuid: &str) -> Result<
     ))
 }
 
+#[inline]
 fn delete_anthropic_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     Ok(operation::request(
@@ -2123,6 +2271,7 @@ fn delete_anthropic_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Er
     ))
 }
 
+#[inline]
 fn delete_custom_evaluation_metric_request(metric_uuid: &str) -> Result<ApiRequest, Error> {
     let metric_uuid = operation::segment("metric_uuid", metric_uuid)?;
     Ok(operation::request(
@@ -2132,6 +2281,7 @@ fn delete_custom_evaluation_metric_request(metric_uuid: &str) -> Result<ApiReque
     ))
 }
 
+#[inline]
 fn delete_custom_model_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2141,6 +2291,7 @@ fn delete_custom_model_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_evaluation_dataset_request(dataset_uuid: &str) -> Result<ApiRequest, Error> {
     let dataset_uuid = operation::segment("dataset_uuid", dataset_uuid)?;
     Ok(operation::request(
@@ -2150,6 +2301,7 @@ fn delete_evaluation_dataset_request(dataset_uuid: &str) -> Result<ApiRequest, E
     ))
 }
 
+#[inline]
 fn delete_knowledge_base_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2159,6 +2311,7 @@ fn delete_knowledge_base_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_knowledge_base_data_source_request(
     knowledge_base_uuid: &str,
     data_source_uuid: &str,
@@ -2172,6 +2325,7 @@ fn delete_knowledge_base_data_source_request(
     ))
 }
 
+#[inline]
 fn delete_model_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     Ok(operation::request(
@@ -2181,6 +2335,7 @@ fn delete_model_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error>
     ))
 }
 
+#[inline]
 fn delete_model_evaluation_preset_request(eval_preset_uuid: &str) -> Result<ApiRequest, Error> {
     let eval_preset_uuid = operation::segment("eval_preset_uuid", eval_preset_uuid)?;
     Ok(operation::request(
@@ -2190,6 +2345,7 @@ fn delete_model_evaluation_preset_request(eval_preset_uuid: &str) -> Result<ApiR
     ))
 }
 
+#[inline]
 fn delete_model_evaluation_run_request(eval_run_uuid: &str) -> Result<ApiRequest, Error> {
     let eval_run_uuid = operation::segment("eval_run_uuid", eval_run_uuid)?;
     Ok(operation::request(
@@ -2199,6 +2355,7 @@ fn delete_model_evaluation_run_request(eval_run_uuid: &str) -> Result<ApiRequest
     ))
 }
 
+#[inline]
 fn delete_model_router_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2208,6 +2365,7 @@ fn delete_model_router_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_openai_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     Ok(operation::request(
@@ -2217,6 +2375,7 @@ fn delete_openai_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn delete_scheduled_indexing_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2226,6 +2385,7 @@ fn delete_scheduled_indexing_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_workspace_request(workspace_uuid: &str) -> Result<ApiRequest, Error> {
     let workspace_uuid = operation::segment("workspace_uuid", workspace_uuid)?;
     Ok(operation::request(
@@ -2235,6 +2395,7 @@ fn delete_workspace_request(workspace_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn detach_agent_request(
     parent_agent_uuid: &str,
     child_agent_uuid: &str,
@@ -2248,6 +2409,7 @@ fn detach_agent_request(
     ))
 }
 
+#[inline]
 fn detach_agent_function_request(
     agent_uuid: &str,
     function_uuid: &str,
@@ -2261,6 +2423,7 @@ fn detach_agent_function_request(
     ))
 }
 
+#[inline]
 fn detach_agent_guardrail_request(
     agent_uuid: &str,
     guardrail_uuid: &str,
@@ -2274,6 +2437,7 @@ fn detach_agent_guardrail_request(
     ))
 }
 
+#[inline]
 fn detach_knowledge_base_request(
     agent_uuid: &str,
     knowledge_base_uuid: &str,
@@ -2287,6 +2451,7 @@ fn detach_knowledge_base_request(
     ))
 }
 
+#[inline]
 fn get_agent_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2296,6 +2461,7 @@ fn get_agent_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_agent_children_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2305,6 +2471,7 @@ fn get_agent_children_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_agent_usage_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2323,18 +2490,21 @@ pub struct GenaiGetAgentUsageRequest {
 
 impl GenaiGetAgentUsageRequest {
     /// Return all usage data from this date.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("start", value.into());
         self
     }
 
     /// Return all usage data up to this date, if omitted, will return up to the current date.
+    #[inline]
     pub fn stop(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("stop", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetAgentUsageOutput> {
         self.call.send()
     }
@@ -2343,11 +2513,13 @@ impl GenaiGetAgentUsageRequest {
 impl std::future::IntoFuture for GenaiGetAgentUsageRequest {
     type Output = Result<ApiGetAgentUsageOutput, Error>;
     type IntoFuture = operation::BoxFuture<ApiGetAgentUsageOutput>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_anthropic_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     Ok(operation::request(
@@ -2357,6 +2529,7 @@ fn get_anthropic_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn get_custom_model_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2366,6 +2539,7 @@ fn get_custom_model_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_evaluation_dataset_download_url_request(dataset_uuid: &str) -> Result<ApiRequest, Error> {
     let dataset_uuid = operation::segment("dataset_uuid", dataset_uuid)?;
     Ok(operation::request(
@@ -2375,6 +2549,7 @@ fn get_evaluation_dataset_download_url_request(dataset_uuid: &str) -> Result<Api
     ))
 }
 
+#[inline]
 fn get_evaluation_run_request(evaluation_run_uuid: &str) -> Result<ApiRequest, Error> {
     let evaluation_run_uuid = operation::segment("evaluation_run_uuid", evaluation_run_uuid)?;
     Ok(operation::request(
@@ -2384,6 +2559,7 @@ fn get_evaluation_run_request(evaluation_run_uuid: &str) -> Result<ApiRequest, E
     ))
 }
 
+#[inline]
 fn get_evaluation_run_prompt_results_request(
     evaluation_run_uuid: &str,
     prompt_id: u64,
@@ -2396,6 +2572,7 @@ fn get_evaluation_run_prompt_results_request(
     ))
 }
 
+#[inline]
 fn get_evaluation_run_results_request(evaluation_run_uuid: &str) -> Result<ApiRequest, Error> {
     let evaluation_run_uuid = operation::segment("evaluation_run_uuid", evaluation_run_uuid)?;
     Ok(operation::request(
@@ -2414,18 +2591,21 @@ pub struct GenaiGetEvaluationRunResultsRequest {
 
 impl GenaiGetEvaluationRunResultsRequest {
     /// Page number.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Items per page.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetEvaluationRunResultsOutput> {
         self.call.send()
     }
@@ -2434,11 +2614,13 @@ impl GenaiGetEvaluationRunResultsRequest {
 impl std::future::IntoFuture for GenaiGetEvaluationRunResultsRequest {
     type Output = Result<ApiGetEvaluationRunResultsOutput, Error>;
     type IntoFuture = operation::BoxFuture<ApiGetEvaluationRunResultsOutput>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_evaluation_test_case_request(test_case_uuid: &str) -> Result<ApiRequest, Error> {
     let test_case_uuid = operation::segment("test_case_uuid", test_case_uuid)?;
     Ok(operation::request(
@@ -2457,12 +2639,14 @@ pub struct GenaiGetEvaluationTestCaseRequest {
 
 impl GenaiGetEvaluationTestCaseRequest {
     /// Version of the test case.
+    #[inline]
     pub fn evaluation_test_case_version(mut self, value: i64) -> Self {
         self.call = self.call.query("evaluation_test_case_version", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiEvaluationTestCase> {
         self.call.send()
     }
@@ -2471,11 +2655,13 @@ impl GenaiGetEvaluationTestCaseRequest {
 impl std::future::IntoFuture for GenaiGetEvaluationTestCaseRequest {
     type Output = Result<ApiEvaluationTestCase, Error>;
     type IntoFuture = operation::BoxFuture<ApiEvaluationTestCase>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_indexing_job_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2485,6 +2671,7 @@ fn get_indexing_job_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_indexing_job_details_signed_url_request(
     indexing_job_uuid: &str,
 ) -> Result<ApiRequest, Error> {
@@ -2496,6 +2683,7 @@ fn get_indexing_job_details_signed_url_request(
     ))
 }
 
+#[inline]
 fn get_knowledge_base_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2505,6 +2693,7 @@ fn get_knowledge_base_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_model_catalog_card_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -2523,12 +2712,14 @@ pub struct GenaiGetModelCatalogCardRequest {
 
 impl GenaiGetModelCatalogCardRequest {
     /// Model identifier used for API calls (e.g., "llama3.1-70b-instruct"). Alternative to UUID lookup.
+    #[inline]
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("model_id", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiModelCatalogCard> {
         self.call.send()
     }
@@ -2537,11 +2728,13 @@ impl GenaiGetModelCatalogCardRequest {
 impl std::future::IntoFuture for GenaiGetModelCatalogCardRequest {
     type Output = Result<ApiModelCatalogCard, Error>;
     type IntoFuture = operation::BoxFuture<ApiModelCatalogCard>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_model_evaluation_preset_request(eval_preset_uuid: &str) -> Result<ApiRequest, Error> {
     let eval_preset_uuid = operation::segment("eval_preset_uuid", eval_preset_uuid)?;
     Ok(operation::request(
@@ -2551,6 +2744,7 @@ fn get_model_evaluation_preset_request(eval_preset_uuid: &str) -> Result<ApiRequ
     ))
 }
 
+#[inline]
 fn get_model_evaluation_run_request(eval_run_uuid: &str) -> Result<ApiRequest, Error> {
     let eval_run_uuid = operation::segment("eval_run_uuid", eval_run_uuid)?;
     Ok(operation::request(
@@ -2569,18 +2763,21 @@ pub struct GenaiGetModelEvaluationRunRequest {
 
 impl GenaiGetModelEvaluationRunRequest {
     /// Page number for per-prompt results (defaults to 1).
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Number of per-prompt results per page (defaults to 50).
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetModelEvaluationRunOutput> {
         self.call.send()
     }
@@ -2589,11 +2786,13 @@ impl GenaiGetModelEvaluationRunRequest {
 impl std::future::IntoFuture for GenaiGetModelEvaluationRunRequest {
     type Output = Result<ApiGetModelEvaluationRunOutput, Error>;
     type IntoFuture = operation::BoxFuture<ApiGetModelEvaluationRunOutput>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_model_evaluation_run_results_download_url_request(
     eval_run_uuid: &str,
 ) -> Result<ApiRequest, Error> {
@@ -2605,6 +2804,7 @@ fn get_model_evaluation_run_results_download_url_request(
     ))
 }
 
+#[inline]
 fn get_model_router_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2614,6 +2814,7 @@ fn get_model_router_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_oauth2_url_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.get_oauth2_url",
@@ -2631,18 +2832,21 @@ pub struct GenaiGetOauth2UrlRequest {
 
 impl GenaiGetOauth2UrlRequest {
     /// Type "google" / "dropbox".
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// The redirect url.
+    #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("redirect_url", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
@@ -2651,11 +2855,13 @@ impl GenaiGetOauth2UrlRequest {
 impl std::future::IntoFuture for GenaiGetOauth2UrlRequest {
     type Output = Result<String, Error>;
     type IntoFuture = operation::BoxFuture<String>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_openai_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     Ok(operation::request(
@@ -2665,6 +2871,7 @@ fn get_openai_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_scheduled_indexing_request(knowledge_base_uuid: &str) -> Result<ApiRequest, Error> {
     let knowledge_base_uuid = operation::segment("knowledge_base_uuid", knowledge_base_uuid)?;
     Ok(operation::request(
@@ -2674,6 +2881,7 @@ fn get_scheduled_indexing_request(knowledge_base_uuid: &str) -> Result<ApiReques
     ))
 }
 
+#[inline]
 fn get_workspace_request(workspace_uuid: &str) -> Result<ApiRequest, Error> {
     let workspace_uuid = operation::segment("workspace_uuid", workspace_uuid)?;
     Ok(operation::request(
@@ -2683,6 +2891,7 @@ fn get_workspace_request(workspace_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn import_custom_model_request(
     body: &ApiImportCustomModelInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -2696,6 +2905,7 @@ fn import_custom_model_request(
     )
 }
 
+#[inline]
 fn list_agent_api_keys_request(agent_uuid: &str) -> Result<ApiRequest, Error> {
     let agent_uuid = operation::segment("agent_uuid", agent_uuid)?;
     Ok(operation::request(
@@ -2705,6 +2915,7 @@ fn list_agent_api_keys_request(agent_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_agent_versions_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2714,6 +2925,7 @@ fn list_agent_versions_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_agents_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_agents",
@@ -2731,39 +2943,46 @@ pub struct GenaiListAgentsRequest {
 
 impl GenaiListAgentsRequest {
     /// Only list agents that are deployed.
+    #[inline]
     pub fn only_deployed(mut self, value: bool) -> Self {
         self.call = self.call.query("only_deployed", value);
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiAgentPublic>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<ApiAgentPublic> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<ApiAgentPublic>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiAgentPublic>>> {
         self.call.into_responses()
     }
@@ -2772,11 +2991,13 @@ impl GenaiListAgentsRequest {
 impl std::future::IntoFuture for GenaiListAgentsRequest {
     type Output = Result<Page<ApiAgentPublic>, Error>;
     type IntoFuture = operation::BoxFuture<Page<ApiAgentPublic>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_agents_by_anthropic_key_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2786,6 +3007,7 @@ fn list_agents_by_anthropic_key_request(uuid: &str) -> Result<ApiRequest, Error>
     ))
 }
 
+#[inline]
 fn list_agents_by_openai_key_request(uuid: &str) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     Ok(operation::request(
@@ -2795,6 +3017,7 @@ fn list_agents_by_openai_key_request(uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_agents_by_workspace_request(workspace_uuid: &str) -> Result<ApiRequest, Error> {
     let workspace_uuid = operation::segment("workspace_uuid", workspace_uuid)?;
     Ok(operation::request(
@@ -2813,39 +3036,46 @@ pub struct GenaiListAgentsByWorkspaceRequest {
 
 impl GenaiListAgentsByWorkspaceRequest {
     /// Only list agents that are deployed.
+    #[inline]
     pub fn only_deployed(mut self, value: bool) -> Self {
         self.call = self.call.query("only_deployed", value);
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiAgent>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<ApiAgent> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<ApiAgent>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiAgent>>> {
         self.call.into_responses()
     }
@@ -2854,11 +3084,13 @@ impl GenaiListAgentsByWorkspaceRequest {
 impl std::future::IntoFuture for GenaiListAgentsByWorkspaceRequest {
     type Output = Result<Page<ApiAgent>, Error>;
     type IntoFuture = operation::BoxFuture<Page<ApiAgent>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_anthropic_api_keys_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_anthropic_api_keys",
@@ -2867,6 +3099,7 @@ fn list_anthropic_api_keys_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_custom_models_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_custom_models",
@@ -2884,24 +3117,28 @@ pub struct GenaiListCustomModelsRequest {
 
 impl GenaiListCustomModelsRequest {
     /// Page number for pagination.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Number of items per page.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Filter by model status.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("status", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiListCustomModelsOutputPublic> {
         self.call.send()
     }
@@ -2910,11 +3147,13 @@ impl GenaiListCustomModelsRequest {
 impl std::future::IntoFuture for GenaiListCustomModelsRequest {
     type Output = Result<ApiListCustomModelsOutputPublic, Error>;
     type IntoFuture = operation::BoxFuture<ApiListCustomModelsOutputPublic>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_datacenter_regions_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_datacenter_regions",
@@ -2932,18 +3171,21 @@ pub struct GenaiListDatacenterRegionsRequest {
 
 impl GenaiListDatacenterRegionsRequest {
     /// Include datacenters that serve inference.
+    #[inline]
     pub fn serves_inference(mut self, value: bool) -> Self {
         self.call = self.call.query("serves_inference", value);
         self
     }
 
     /// Include datacenters that are capable of running batch jobs.
+    #[inline]
     pub fn serves_batch(mut self, value: bool) -> Self {
         self.call = self.call.query("serves_batch", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GenaiapiRegion>> {
         self.call.send()
     }
@@ -2952,11 +3194,13 @@ impl GenaiListDatacenterRegionsRequest {
 impl std::future::IntoFuture for GenaiListDatacenterRegionsRequest {
     type Output = Result<Vec<GenaiapiRegion>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<GenaiapiRegion>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_evaluation_datasets_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_evaluation_datasets",
@@ -2974,12 +3218,14 @@ pub struct GenaiListEvaluationDatasetsRequest {
 
 impl GenaiListEvaluationDatasetsRequest {
     /// Filter by evaluation dataset type.
+    #[inline]
     pub fn dataset_type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("dataset_type", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<ApiEvaluationDataset>> {
         self.call.send()
     }
@@ -2988,11 +3234,13 @@ impl GenaiListEvaluationDatasetsRequest {
 impl std::future::IntoFuture for GenaiListEvaluationDatasetsRequest {
     type Output = Result<Vec<ApiEvaluationDataset>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<ApiEvaluationDataset>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_evaluation_metrics_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_evaluation_metrics",
@@ -3001,6 +3249,7 @@ fn list_evaluation_metrics_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_evaluation_runs_by_test_case_request(
     evaluation_test_case_uuid: &str,
 ) -> Result<ApiRequest, Error> {
@@ -3022,12 +3271,14 @@ pub struct GenaiListEvaluationRunsByTestCaseRequest {
 
 impl GenaiListEvaluationRunsByTestCaseRequest {
     /// Version of the test case.
+    #[inline]
     pub fn evaluation_test_case_version(mut self, value: i64) -> Self {
         self.call = self.call.query("evaluation_test_case_version", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<ApiEvaluationRun>> {
         self.call.send()
     }
@@ -3036,11 +3287,13 @@ impl GenaiListEvaluationRunsByTestCaseRequest {
 impl std::future::IntoFuture for GenaiListEvaluationRunsByTestCaseRequest {
     type Output = Result<Vec<ApiEvaluationRun>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<ApiEvaluationRun>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_evaluation_test_cases_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_evaluation_test_cases",
@@ -3049,6 +3302,7 @@ fn list_evaluation_test_cases_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_evaluation_test_cases_by_workspace_request(
     workspace_uuid: &str,
 ) -> Result<ApiRequest, Error> {
@@ -3060,6 +3314,7 @@ fn list_evaluation_test_cases_by_workspace_request(
     ))
 }
 
+#[inline]
 fn list_indexing_job_data_sources_request(indexing_job_uuid: &str) -> Result<ApiRequest, Error> {
     let indexing_job_uuid = operation::segment("indexing_job_uuid", indexing_job_uuid)?;
     Ok(operation::request(
@@ -3069,6 +3324,7 @@ fn list_indexing_job_data_sources_request(indexing_job_uuid: &str) -> Result<Api
     ))
 }
 
+#[inline]
 fn list_indexing_jobs_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_indexing_jobs",
@@ -3077,6 +3333,7 @@ fn list_indexing_jobs_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_indexing_jobs_by_knowledge_base_request(
     knowledge_base_uuid: &str,
 ) -> Result<ApiRequest, Error> {
@@ -3088,6 +3345,7 @@ fn list_indexing_jobs_by_knowledge_base_request(
     ))
 }
 
+#[inline]
 fn list_knowledge_base_data_sources_request(
     knowledge_base_uuid: &str,
 ) -> Result<ApiRequest, Error> {
@@ -3099,6 +3357,7 @@ fn list_knowledge_base_data_sources_request(
     ))
 }
 
+#[inline]
 fn list_knowledge_bases_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_knowledge_bases",
@@ -3107,6 +3366,7 @@ fn list_knowledge_bases_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_model_api_keys_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_api_keys",
@@ -3115,6 +3375,7 @@ fn list_model_api_keys_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_model_catalog_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_catalog",
@@ -3132,39 +3393,46 @@ pub struct GenaiListModelCatalogRequest {
 
 impl GenaiListModelCatalogRequest {
     /// Sets the `limit` query parameter.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.call = self.call.query("limit", value);
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelCatalogEntry>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<ApiModelCatalogEntry> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<ApiModelCatalogEntry>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiModelCatalogEntry>>> {
         self.call.into_responses()
     }
@@ -3173,11 +3441,13 @@ impl GenaiListModelCatalogRequest {
 impl std::future::IntoFuture for GenaiListModelCatalogRequest {
     type Output = Result<Page<ApiModelCatalogEntry>, Error>;
     type IntoFuture = operation::BoxFuture<Page<ApiModelCatalogEntry>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_model_evaluation_metrics_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_evaluation_metrics",
@@ -3186,6 +3456,7 @@ fn list_model_evaluation_metrics_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_model_evaluation_presets_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_evaluation_presets",
@@ -3194,6 +3465,7 @@ fn list_model_evaluation_presets_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_model_evaluation_runs_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_evaluation_runs",
@@ -3211,30 +3483,35 @@ pub struct GenaiListModelEvaluationRunsRequest {
 
 impl GenaiListModelEvaluationRunsRequest {
     /// UUID of the evaluation preset to filter by.
+    #[inline]
     pub fn eval_preset_uuid(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("eval_preset_uuid", value.into());
         self
     }
 
     /// Filter by evaluation run status.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("status", value.into());
         self
     }
 
     /// Page number.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Items per page.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Filter by one or more statuses. Empty means no status filter.
+    #[inline]
     pub fn statuses<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -3248,6 +3525,7 @@ impl GenaiListModelEvaluationRunsRequest {
 
     /// Filter by one or more candidate model source types
     /// (serverless, dedicated, router). Empty means no candidate-type filter.
+    #[inline]
     pub fn candidate_types<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -3261,24 +3539,28 @@ impl GenaiListModelEvaluationRunsRequest {
 
     /// Free-text search across the eval run name, candidate model name and
     /// dataset name (case-insensitive substring match). Empty means no search.
+    #[inline]
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("search", value.into());
         self
     }
 
     /// Field to sort by. Defaults to creation date when unspecified.
+    #[inline]
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("sort_by", value.into());
         self
     }
 
     /// Sort direction. Defaults to descending when unspecified.
+    #[inline]
     pub fn sort_direction(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("sort_direction", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiListModelEvaluationRunsOutput> {
         self.call.send()
     }
@@ -3287,11 +3569,13 @@ impl GenaiListModelEvaluationRunsRequest {
 impl std::future::IntoFuture for GenaiListModelEvaluationRunsRequest {
     type Output = Result<ApiListModelEvaluationRunsOutput, Error>;
     type IntoFuture = operation::BoxFuture<ApiListModelEvaluationRunsOutput>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_model_router_presets_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_router_presets",
@@ -3300,6 +3584,7 @@ fn list_model_router_presets_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_model_router_task_presets_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_router_task_presets",
@@ -3308,6 +3593,7 @@ fn list_model_router_task_presets_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_model_routers_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_model_routers",
@@ -3316,6 +3602,7 @@ fn list_model_routers_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_models_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_models",
@@ -3341,6 +3628,7 @@ impl GenaiListModelsRequest {
     /// - MODEL_USECASE_GUARDRAIL: The model maybe used for guardrails
     /// - MODEL_USECASE_REASONING: The model usecase for reasoning
     /// - MODEL_USECASE_SERVERLESS: The model usecase for serverless inference
+    #[inline]
     pub fn usecases<I, S>(mut self, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -3353,39 +3641,46 @@ impl GenaiListModelsRequest {
     }
 
     /// Only include models that are publicly available.
+    #[inline]
     pub fn public_only(mut self, value: bool) -> Self {
         self.call = self.call.query("public_only", value);
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelPublic>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<ApiModelPublic> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<ApiModelPublic>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<ApiModelPublic>>> {
         self.call.into_responses()
     }
@@ -3394,11 +3689,13 @@ impl GenaiListModelsRequest {
 impl std::future::IntoFuture for GenaiListModelsRequest {
     type Output = Result<Page<ApiModelPublic>, Error>;
     type IntoFuture = operation::BoxFuture<Page<ApiModelPublic>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_openai_api_keys_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_openai_api_keys",
@@ -3407,6 +3704,7 @@ fn list_openai_api_keys_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_workspaces_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "genai.list_workspaces",
@@ -3415,6 +3713,7 @@ fn list_workspaces_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn regenerate_agent_api_key_request(
     agent_uuid: &str,
     api_key_uuid: &str,
@@ -3428,6 +3727,7 @@ fn regenerate_agent_api_key_request(
     ))
 }
 
+#[inline]
 fn regenerate_model_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     Ok(operation::request(
@@ -3437,6 +3737,7 @@ fn regenerate_model_api_key_request(api_key_uuid: &str) -> Result<ApiRequest, Er
     ))
 }
 
+#[inline]
 fn rollback_to_agent_version_request(
     uuid: &str,
     body: &ApiRollbackToAgentVersionInputPublic,
@@ -3452,6 +3753,7 @@ fn rollback_to_agent_version_request(
     )
 }
 
+#[inline]
 fn run_evaluation_test_case_request(
     body: &ApiRunEvaluationTestCaseInputPublic,
 ) -> Result<ApiRequest, Error> {
@@ -3465,6 +3767,7 @@ fn run_evaluation_test_case_request(
     )
 }
 
+#[inline]
 fn update_agent_request(uuid: &str, body: &ApiUpdateAgentInputPublic) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     operation::json_body(
@@ -3477,6 +3780,7 @@ fn update_agent_request(uuid: &str, body: &ApiUpdateAgentInputPublic) -> Result<
     )
 }
 
+#[inline]
 fn update_agent_api_key_request(
     agent_uuid: &str,
     api_key_uuid: &str,
@@ -3494,6 +3798,7 @@ fn update_agent_api_key_request(
     )
 }
 
+#[inline]
 fn update_agent_deployment_visibility_request(
     uuid: &str,
     body: &ApiUpdateAgentDeploymentVisibilityInputPublic,
@@ -3509,6 +3814,7 @@ fn update_agent_deployment_visibility_request(
     )
 }
 
+#[inline]
 fn update_agent_function_request(
     agent_uuid: &str,
     function_uuid: &str,
@@ -3526,6 +3832,7 @@ fn update_agent_function_request(
     )
 }
 
+#[inline]
 fn update_agents_workspace_request(
     workspace_uuid: &str,
     body: &ApiMoveAgentsToWorkspaceInputPublic,
@@ -3541,6 +3848,7 @@ fn update_agents_workspace_request(
     )
 }
 
+#[inline]
 fn update_anthropic_api_key_request(
     api_key_uuid: &str,
     body: &ApiUpdateAnthropicAPIKeyInputPublic,
@@ -3556,6 +3864,7 @@ fn update_anthropic_api_key_request(
     )
 }
 
+#[inline]
 fn update_attached_agent_request(
     parent_agent_uuid: &str,
     child_agent_uuid: &str,
@@ -3573,6 +3882,7 @@ fn update_attached_agent_request(
     )
 }
 
+#[inline]
 fn update_custom_evaluation_metric_request(
     metric_uuid: &str,
     body: &ApiUpdateCustomEvaluationMetricInputPublic,
@@ -3588,6 +3898,7 @@ fn update_custom_evaluation_metric_request(
     )
 }
 
+#[inline]
 fn update_custom_model_metadata_request(
     uuid: &str,
     body: &ApiUpdateCustomModelMetadataInputPublic,
@@ -3603,6 +3914,7 @@ fn update_custom_model_metadata_request(
     )
 }
 
+#[inline]
 fn update_evaluation_test_case_request(
     test_case_uuid: &str,
     body: &ApiUpdateEvaluationTestCaseInputPublic,
@@ -3618,6 +3930,7 @@ fn update_evaluation_test_case_request(
     )
 }
 
+#[inline]
 fn update_knowledge_base_request(
     uuid: &str,
     body: &ApiUpdateKnowledgeBaseInputPublic,
@@ -3633,6 +3946,7 @@ fn update_knowledge_base_request(
     )
 }
 
+#[inline]
 fn update_knowledge_base_data_source_request(
     knowledge_base_uuid: &str,
     data_source_uuid: &str,
@@ -3652,6 +3966,7 @@ fn update_knowledge_base_data_source_request(
     )
 }
 
+#[inline]
 fn update_model_api_key_request(
     api_key_uuid: &str,
     body: &ApiUpdateModelAPIKeyInputPublic,
@@ -3667,6 +3982,7 @@ fn update_model_api_key_request(
     )
 }
 
+#[inline]
 fn update_model_evaluation_run_request(
     eval_run_uuid: &str,
     body: &ApiUpdateModelEvaluationRunInputPublic,
@@ -3682,6 +3998,7 @@ fn update_model_evaluation_run_request(
     )
 }
 
+#[inline]
 fn update_model_router_request(
     uuid: &str,
     body: &ApiUpdateModelRouterInputPublic,
@@ -3697,6 +4014,7 @@ fn update_model_router_request(
     )
 }
 
+#[inline]
 fn update_openai_api_key_request(
     api_key_uuid: &str,
     body: &ApiUpdateOpenAIAPIKeyInputPublic,
@@ -3712,6 +4030,7 @@ fn update_openai_api_key_request(
     )
 }
 
+#[inline]
 fn update_workspace_request(
     workspace_uuid: &str,
     body: &ApiUpdateWorkspaceInputPublic,

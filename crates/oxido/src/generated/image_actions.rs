@@ -22,6 +22,7 @@ impl ImageActions {
     /// To retrieve the status of an image action, send a GET request to `/v2/images/$IMAGE_ID/actions/$IMAGE_ACTION_ID`.
     ///
     /// `GET /v2/images/{image_id}/actions/{action_id}` (operation `imageActions_get`).
+    #[inline]
     pub fn get(&self, image_id: u64, action_id: u64) -> Call<crate::models::Action> {
         Call::json(self.client.clone(), get_request(image_id, action_id))
     }
@@ -31,6 +32,7 @@ impl ImageActions {
     /// To retrieve all actions that have been executed on an image, send a GET request to `/v2/images/$IMAGE_ID/actions`.
     ///
     /// `GET /v2/images/{image_id}/actions` (operation `imageActions_list`).
+    #[inline]
     pub fn list(&self, image_id: u64) -> ListCall<crate::models::Action> {
         ListCall::new(
             self.client.clone(),
@@ -56,17 +58,20 @@ impl ImageActions {
     /// to.
     ///
     /// `POST /v2/images/{image_id}/actions` (operation `imageActions_post`).
+    #[inline]
     pub fn post(&self, image_id: u64, body: ImageActionsPostBody) -> Call<crate::models::Action> {
         Call::json(self.client.clone(), post_request(image_id, &body))
     }
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/images/{image_id}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    #[inline]
     pub fn wait(&self, image_id: u64, action_id: u64) -> crate::Wait {
         crate::Wait::with_request(self.client.clone(), get_request(image_id, action_id))
     }
 }
 
+#[inline]
 fn get_request(image_id: u64, action_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "image_actions.get",
@@ -75,6 +80,7 @@ fn get_request(image_id: u64, action_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request(image_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "image_actions.list",
@@ -83,6 +89,7 @@ fn list_request(image_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn post_request(image_id: u64, body: &ImageActionsPostBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(

@@ -27,6 +27,7 @@ impl Images {
     /// being decompressed.
     ///
     /// `POST /v2/images` (operation `images_create_custom`).
+    #[inline]
     pub fn create_custom(&self, body: ImageNewCustom) -> Call<Image> {
         Call::member(self.client.clone(), create_custom_request(&body), "image")
     }
@@ -36,6 +37,7 @@ impl Images {
     /// To delete a snapshot or custom image, send a `DELETE` request to `/v2/images/$IMAGE_ID`.
     ///
     /// `DELETE /v2/images/{image_id}` (operation `images_delete`).
+    #[inline]
     pub fn delete(&self, image_id: u64) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(image_id))
     }
@@ -46,6 +48,7 @@ impl Images {
     /// `/v2/images/$IDENTIFIER`.
     ///
     /// `GET /v2/images/{image_id}` (operation `images_get`).
+    #[inline]
     pub fn get(&self, image_id: &str) -> Call<Image> {
         Call::member(self.client.clone(), get_request(image_id), "image")
     }
@@ -78,6 +81,7 @@ impl Images {
     /// To list all images assigned to a specific tag, include the `tag_name` query parameter set to the name of the tag in your GET request. For example, `/v2/images?tag_name=$TAG_NAME`.
     ///
     /// `GET /v2/images` (operation `images_list`).
+    #[inline]
     pub fn list(&self) -> ImagesListRequest {
         ImagesListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -92,6 +96,7 @@ impl Images {
     /// `/v2/images/$IMAGE_ID/account_transfer/accept`.
     ///
     /// `POST /v2/images/{image_id}/account_transfer/accept` (operation `images_post_account_transfer_accept`).
+    #[inline]
     pub fn post_account_transfer_accept(
         &self,
         image_id: u64,
@@ -113,6 +118,7 @@ impl Images {
     /// and will not be transferred to the recipient.
     ///
     /// `POST /v2/images/{image_id}/account_transfer/cancel` (operation `images_post_account_transfer_cancel`).
+    #[inline]
     pub fn post_account_transfer_cancel(
         &self,
         image_id: u64,
@@ -146,6 +152,7 @@ impl Images {
     ///   permissions in the recipient team accepts the transfer.
     ///
     /// `POST /v2/images/{image_id}/account_transfer` (operation `images_post_account_transfer_create`).
+    #[inline]
     pub fn post_account_transfer_create(
         &self,
         image_id: u64,
@@ -168,6 +175,7 @@ impl Images {
     /// and will not be transferred to the recipient.
     ///
     /// `POST /v2/images/{image_id}/account_transfer/decline` (operation `images_post_account_transfer_decline`).
+    #[inline]
     pub fn post_account_transfer_decline(
         &self,
         image_id: u64,
@@ -186,6 +194,7 @@ impl Images {
     /// For custom images, the `description` and `distribution` attributes may also be updated.
     ///
     /// `PUT /v2/images/{image_id}` (operation `images_update`).
+    #[inline]
     pub fn update(&self, image_id: u64, body: ImageUpdate) -> Call<Image> {
         Call::member(
             self.client.clone(),
@@ -195,6 +204,7 @@ impl Images {
     }
 }
 
+#[inline]
 fn create_custom_request(body: &ImageNewCustom) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -206,6 +216,7 @@ fn create_custom_request(body: &ImageNewCustom) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(image_id: u64) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "images.delete",
@@ -214,6 +225,7 @@ fn delete_request(image_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(image_id: &str) -> Result<ApiRequest, Error> {
     let image_id = operation::segment("image_id", image_id)?;
     Ok(operation::request(
@@ -223,6 +235,7 @@ fn get_request(image_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "images.list",
@@ -240,51 +253,60 @@ pub struct ImagesListRequest {
 
 impl ImagesListRequest {
     /// Filters results based on image type which can be either `application` or `distribution`.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Used to filter only user images.
+    #[inline]
     pub fn private(mut self, value: bool) -> Self {
         self.call = self.call.query("private", value);
         self
     }
 
     /// Used to filter images by a specific tag.
+    #[inline]
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("tag_name", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Image>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<Image> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<Image>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Image>>> {
         self.call.into_responses()
     }
@@ -293,11 +315,13 @@ impl ImagesListRequest {
 impl std::future::IntoFuture for ImagesListRequest {
     type Output = Result<Page<Image>, Error>;
     type IntoFuture = operation::BoxFuture<Page<Image>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn post_account_transfer_accept_request(
     image_id: u64,
     body: &ImagesPostAccountTransferAccept,
@@ -312,6 +336,7 @@ fn post_account_transfer_accept_request(
     )
 }
 
+#[inline]
 fn post_account_transfer_cancel_request(
     image_id: u64,
     body: &ImagesPostAccountTransferCancel,
@@ -326,6 +351,7 @@ fn post_account_transfer_cancel_request(
     )
 }
 
+#[inline]
 fn post_account_transfer_create_request(
     image_id: u64,
     body: &ImagesPostAccountTransferCreate,
@@ -340,6 +366,7 @@ fn post_account_transfer_create_request(
     )
 }
 
+#[inline]
 fn post_account_transfer_decline_request(
     image_id: u64,
     body: &ImagesPostAccountTransferDecline,
@@ -354,6 +381,7 @@ fn post_account_transfer_decline_request(
     )
 }
 
+#[inline]
 fn update_request(image_id: u64, body: &ImageUpdate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(

@@ -24,6 +24,7 @@ impl Inference {
     /// Partial results produced before cancellation remain available via `GET /v1/batches/{batch_id}/results`.
     ///
     /// `POST /v1/batches/{batch_id}/cancel` (operation `inference_cancel_batch`).
+    #[inline]
     pub fn cancel_batch(&self, batch_id: &str) -> Call<Batch> {
         Call::json(self.client.clone(), cancel_batch_request(batch_id))
     }
@@ -33,6 +34,7 @@ impl Inference {
     /// Generate Image, Audio, or Text-to-Speech Using fal Models. This endpoint starts an asynchronous job and returns a request_id. The job status is QUEUED initially. Use the request_id to poll for the result.
     ///
     /// `POST /v1/async-invoke` (operation `inference_create_async_invoke`).
+    #[inline]
     pub fn create_async_invoke(&self, body: AsyncInvokeRequest) -> Call<AsyncInvokeResponse> {
         Call::json(self.client.clone(), create_async_invoke_request(&body))
     }
@@ -44,6 +46,7 @@ impl Inference {
     /// Supply a unique `request_id` to make the submission idempotent — retries with the same value return the existing job. When `provider` is `openai`, the `url` on each JSONL line must match `endpoint`.
     ///
     /// `POST /v1/batches` (operation `inference_create_batch`).
+    #[inline]
     pub fn create_batch(&self, body: BatchCreateRequest) -> Call<Batch> {
         Call::json(self.client.clone(), create_batch_request(&body))
     }
@@ -53,6 +56,7 @@ impl Inference {
     /// Creates a file record and returns a `file_id` plus a short-lived presigned `PUT` URL (typically valid for ~15 minutes). Upload the raw JSONL bytes to `upload_url` (see `PUT /{upload_path}`) before calling `POST /v1/batches`.
     ///
     /// `POST /v1/batches/files` (operation `inference_create_batch_file`).
+    #[inline]
     pub fn create_batch_file(&self, body: BatchFileCreateRequest) -> Call<BatchFileCreateResponse> {
         Call::json(self.client.clone(), create_batch_file_request(&body))
     }
@@ -62,6 +66,7 @@ impl Inference {
     /// Creates a model response for the given chat conversation.
     ///
     /// `POST /v1/chat/completions` (operation `inference_create_chat_completion`).
+    #[inline]
     pub fn create_chat_completion(
         &self,
         body: ChatCompletionRequest,
@@ -74,6 +79,7 @@ impl Inference {
     ///
     /// # Errors
     /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    #[inline]
     pub fn create_chat_completion_stream(
         &self,
         body: ChatCompletionRequest,
@@ -89,6 +95,7 @@ impl Inference {
     /// Create vector embeddings for one or more text inputs. OpenAI-compatible request and response. Unknown fields in the request body are rejected. There is no streaming response for this endpoint.
     ///
     /// `POST /v1/embeddings` (operation `inference_create_embedding`).
+    #[inline]
     pub fn create_embedding(&self, body: EmbeddingsRequest) -> Call<EmbeddingsResponse> {
         Call::json(self.client.clone(), create_embedding_request(&body))
     }
@@ -98,6 +105,7 @@ impl Inference {
     /// Creates a high-quality image from a text prompt using GPT-IMAGE-1, the latest image generation model with automatic prompt optimization and enhanced visual capabilities.
     ///
     /// `POST /v1/images/generations` (operation `inference_create_image`).
+    #[inline]
     pub fn create_image(&self, body: CreateImageRequest) -> Call<ImagesResponse> {
         Call::json(self.client.clone(), create_image_request(&body))
     }
@@ -107,6 +115,7 @@ impl Inference {
     ///
     /// # Errors
     /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    #[inline]
     pub fn create_image_stream(
         &self,
         body: CreateImageRequest,
@@ -119,6 +128,7 @@ impl Inference {
     /// Send a structured list of input messages with text and/or image content, and the model will generate the next message in the conversation.
     ///
     /// `POST /v1/messages` (operation `inference_create_messages`).
+    #[inline]
     pub fn create_messages(&self, body: MessagesCreateRequest) -> Call<MessagesCreateResponse> {
         Call::json(self.client.clone(), create_messages_request(&body))
     }
@@ -128,6 +138,7 @@ impl Inference {
     ///
     /// # Errors
     /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    #[inline]
     pub fn create_messages_stream(
         &self,
         body: MessagesCreateRequest,
@@ -140,6 +151,7 @@ impl Inference {
     /// Generate text responses from text prompts. This endpoint supports both streaming and non-streaming responses for supported text models.
     ///
     /// `POST /v1/responses` (operation `inference_create_response`).
+    #[inline]
     pub fn create_response(&self, body: CreateResponseRequest) -> Call<CreateResponseResponse> {
         Call::json(self.client.clone(), create_response_request(&body))
     }
@@ -149,6 +161,7 @@ impl Inference {
     ///
     /// # Errors
     /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    #[inline]
     pub fn create_response_stream(
         &self,
         body: CreateResponseRequest,
@@ -161,6 +174,7 @@ impl Inference {
     /// Returns the current state of a batch job. Poll until `status` reaches a terminal value (`completed`, `failed`, `expired`, or `cancelled`).
     ///
     /// `GET /v1/batches/{batch_id}` (operation `inference_get_batch`).
+    #[inline]
     pub fn get_batch(&self, batch_id: &str) -> Call<Batch> {
         Call::json(self.client.clone(), get_batch_request(batch_id))
     }
@@ -172,6 +186,7 @@ impl Inference {
     /// Download the artifacts soon after fetching — the URLs are short-lived. Result files themselves are retained for up to 30 days after the job completes, after which they are deleted.
     ///
     /// `GET /v1/batches/{batch_id}/results` (operation `inference_get_batch_results`).
+    #[inline]
     pub fn get_batch_results(&self, batch_id: &str) -> Call<BatchResultsResponse> {
         Call::json(self.client.clone(), get_batch_results_request(batch_id))
     }
@@ -181,6 +196,7 @@ impl Inference {
     /// Returns a cursor-paginated list of batch jobs, ordered newest first. Use `limit` to control page size and `after` to page forward using the `last_id` from the previous response.
     ///
     /// `GET /v1/batches` (operation `inference_list_batches`).
+    #[inline]
     pub fn list_batches(&self) -> InferenceListBatchesRequest {
         InferenceListBatchesRequest {
             call: Call::json(self.client.clone(), list_batches_request()),
@@ -192,6 +208,7 @@ impl Inference {
     /// Lists the currently available models, and provides basic information about each one such as the owner and availability.
     ///
     /// `GET /v1/models` (operation `inference_list_models`).
+    #[inline]
     pub fn list_models(&self) -> Call<ListModelsResponse> {
         Call::json(self.client.clone(), list_models_request())
     }
@@ -207,6 +224,7 @@ impl Inference {
     /// Send the raw JSONL bytes verbatim. Presigned PUT URLs are signature-sensitive to request headers — prefer `application/octet-stream` or omit `Content-Type` entirely. A custom value (for example `application/jsonl`) can cause signature mismatches unless the URL was signed for that exact header.
     ///
     /// `PUT /{upload_url}` (operation `inference_upload_batch_file`).
+    #[inline]
     pub fn upload_batch_file(&self, upload_url: &str, body: impl Into<bytes::Bytes>) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -215,6 +233,7 @@ impl Inference {
     }
 }
 
+#[inline]
 fn cancel_batch_request(batch_id: &str) -> Result<ApiRequest, Error> {
     let batch_id = operation::segment("batch_id", batch_id)?;
     Ok(operation::host(
@@ -227,6 +246,7 @@ fn cancel_batch_request(batch_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn create_async_invoke_request(body: &AsyncInvokeRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -241,6 +261,7 @@ fn create_async_invoke_request(body: &AsyncInvokeRequest) -> Result<ApiRequest, 
     )
 }
 
+#[inline]
 fn create_batch_request(body: &BatchCreateRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -255,6 +276,7 @@ fn create_batch_request(body: &BatchCreateRequest) -> Result<ApiRequest, Error> 
     )
 }
 
+#[inline]
 fn create_batch_file_request(body: &BatchFileCreateRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -269,6 +291,7 @@ fn create_batch_file_request(body: &BatchFileCreateRequest) -> Result<ApiRequest
     )
 }
 
+#[inline]
 fn create_chat_completion_request(body: &ChatCompletionRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -283,6 +306,7 @@ fn create_chat_completion_request(body: &ChatCompletionRequest) -> Result<ApiReq
     )
 }
 
+#[inline]
 fn create_chat_completion_stream_request(
     body: &ChatCompletionRequest,
 ) -> Result<ApiRequest, Error> {
@@ -299,6 +323,7 @@ fn create_chat_completion_stream_request(
     )
 }
 
+#[inline]
 fn create_embedding_request(body: &EmbeddingsRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -313,6 +338,7 @@ fn create_embedding_request(body: &EmbeddingsRequest) -> Result<ApiRequest, Erro
     )
 }
 
+#[inline]
 fn create_image_request(body: &CreateImageRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -327,6 +353,7 @@ fn create_image_request(body: &CreateImageRequest) -> Result<ApiRequest, Error> 
     )
 }
 
+#[inline]
 fn create_image_stream_request(body: &CreateImageRequest) -> Result<ApiRequest, Error> {
     operation::stream_json_body(
         operation::host(
@@ -341,6 +368,7 @@ fn create_image_stream_request(body: &CreateImageRequest) -> Result<ApiRequest, 
     )
 }
 
+#[inline]
 fn create_messages_request(body: &MessagesCreateRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -355,6 +383,7 @@ fn create_messages_request(body: &MessagesCreateRequest) -> Result<ApiRequest, E
     )
 }
 
+#[inline]
 fn create_messages_stream_request(body: &MessagesCreateRequest) -> Result<ApiRequest, Error> {
     operation::stream_json_body(
         operation::host(
@@ -369,6 +398,7 @@ fn create_messages_stream_request(body: &MessagesCreateRequest) -> Result<ApiReq
     )
 }
 
+#[inline]
 fn create_response_request(body: &CreateResponseRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::host(
@@ -383,6 +413,7 @@ fn create_response_request(body: &CreateResponseRequest) -> Result<ApiRequest, E
     )
 }
 
+#[inline]
 fn create_response_stream_request(body: &CreateResponseRequest) -> Result<ApiRequest, Error> {
     operation::stream_json_body(
         operation::host(
@@ -397,6 +428,7 @@ fn create_response_stream_request(body: &CreateResponseRequest) -> Result<ApiReq
     )
 }
 
+#[inline]
 fn get_batch_request(batch_id: &str) -> Result<ApiRequest, Error> {
     let batch_id = operation::segment("batch_id", batch_id)?;
     Ok(operation::host(
@@ -409,6 +441,7 @@ fn get_batch_request(batch_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_batch_results_request(batch_id: &str) -> Result<ApiRequest, Error> {
     let batch_id = operation::segment("batch_id", batch_id)?;
     Ok(operation::host(
@@ -421,6 +454,7 @@ fn get_batch_results_request(batch_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_batches_request() -> Result<ApiRequest, Error> {
     Ok(operation::host(
         operation::request(
@@ -441,24 +475,28 @@ pub struct InferenceListBatchesRequest {
 
 impl InferenceListBatchesRequest {
     /// Cursor for pagination. Pass the `last_id` value from the previous response to fetch the next page. Omit for the first page.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("after", value.into());
         self
     }
 
     /// Maximum number of batches to return per page.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.call = self.call.query("limit", value);
         self
     }
 
     /// Optional filter restricting results to batches in the given lifecycle state.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("status", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<BatchListResponse> {
         self.call.send()
     }
@@ -467,11 +505,13 @@ impl InferenceListBatchesRequest {
 impl std::future::IntoFuture for InferenceListBatchesRequest {
     type Output = Result<BatchListResponse, Error>;
     type IntoFuture = operation::BoxFuture<BatchListResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_models_request() -> Result<ApiRequest, Error> {
     Ok(operation::host(
         operation::request(
@@ -483,6 +523,7 @@ fn list_models_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn upload_batch_file_request(upload_url: &str, body: bytes::Bytes) -> Result<ApiRequest, Error> {
     let url = operation::absolute_url("upload_url", upload_url)?;
     Ok(operation::bytes_body(

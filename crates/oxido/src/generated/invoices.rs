@@ -22,6 +22,7 @@ impl Invoices {
     /// To retrieve the invoice items for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}` (operation `invoices_get_byUUID`).
+    #[inline]
     pub fn get_by_uuid(&self, invoice_uuid: &str) -> ListCall<InvoiceItem> {
         ListCall::new(
             self.client.clone(),
@@ -35,6 +36,7 @@ impl Invoices {
     /// To retrieve a CSV for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID/csv`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}/csv` (operation `invoices_get_csvByUUID`).
+    #[inline]
     pub fn get_csv_by_uuid(&self, invoice_uuid: &str) -> Call<String> {
         Call::text(self.client.clone(), get_csv_by_uuid_request(invoice_uuid))
     }
@@ -44,6 +46,7 @@ impl Invoices {
     /// To retrieve a PDF for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID/pdf`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}/pdf` (operation `invoices_get_pdfByUUID`).
+    #[inline]
     pub fn get_pdf_by_uuid(&self, invoice_uuid: &str) -> Call<bytes::Bytes> {
         Call::bytes(self.client.clone(), get_pdf_by_uuid_request(invoice_uuid))
     }
@@ -53,6 +56,7 @@ impl Invoices {
     /// To retrieve a summary for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID/summary`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}/summary` (operation `invoices_get_summaryByUUID`).
+    #[inline]
     pub fn get_summary_by_uuid(&self, invoice_uuid: &str) -> Call<InvoiceSummary> {
         Call::json(
             self.client.clone(),
@@ -65,6 +69,7 @@ impl Invoices {
     /// To retrieve a list of all invoices, send a GET request to `/v2/customers/my/invoices`.
     ///
     /// `GET /v2/customers/my/invoices` (operation `invoices_list`).
+    #[inline]
     pub fn list(&self) -> InvoicesListRequest {
         InvoicesListRequest {
             call: Call::json(self.client.clone(), list_request()),
@@ -72,6 +77,7 @@ impl Invoices {
     }
 }
 
+#[inline]
 fn get_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     let invoice_uuid = operation::segment("invoice_uuid", invoice_uuid)?;
     Ok(operation::request(
@@ -81,6 +87,7 @@ fn get_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_csv_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     let invoice_uuid = operation::segment("invoice_uuid", invoice_uuid)?;
     Ok(operation::accept(
@@ -93,6 +100,7 @@ fn get_csv_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_pdf_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     let invoice_uuid = operation::segment("invoice_uuid", invoice_uuid)?;
     Ok(operation::accept(
@@ -105,6 +113,7 @@ fn get_pdf_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_summary_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> {
     let invoice_uuid = operation::segment("invoice_uuid", invoice_uuid)?;
     Ok(operation::request(
@@ -114,6 +123,7 @@ fn get_summary_by_uuid_request(invoice_uuid: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "invoices.list",
@@ -131,18 +141,21 @@ pub struct InvoicesListRequest {
 
 impl InvoicesListRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<InvoicesListResponse> {
         self.call.send()
     }
@@ -151,6 +164,7 @@ impl InvoicesListRequest {
 impl std::future::IntoFuture for InvoicesListRequest {
     type Output = Result<InvoicesListResponse, Error>;
     type IntoFuture = operation::BoxFuture<InvoicesListResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

@@ -24,6 +24,7 @@ impl Kubernetes {
     /// attributes.
     ///
     /// `POST /v2/kubernetes/clusters/{cluster_id}/node_pools` (operation `kubernetes_add_nodePool`).
+    #[inline]
     pub fn add_node_pool(
         &self,
         cluster_id: &str,
@@ -41,6 +42,7 @@ impl Kubernetes {
     /// To integrate the container registries with Kubernetes clusters, send a POST request to `/v2/kubernetes/registries`.
     ///
     /// `POST /v2/kubernetes/registries` (operation `kubernetes_add_registries`).
+    #[inline]
     pub fn add_registries(&self, body: ClusterRegistries) -> Call<()> {
         Call::empty(self.client.clone(), add_registries_request(&body))
     }
@@ -50,6 +52,7 @@ impl Kubernetes {
     /// To integrate the container registry with Kubernetes clusters, send a POST request to `/v2/kubernetes/registry`.
     ///
     /// `POST /v2/kubernetes/registry` (operation `kubernetes_add_registry`).
+    #[inline]
     pub fn add_registry(&self, body: ClusterRegistry) -> Call<()> {
         Call::empty(self.client.clone(), add_registry_request(&body))
     }
@@ -67,6 +70,7 @@ impl Kubernetes {
     /// for details.
     ///
     /// `POST /v2/kubernetes/clusters` (operation `kubernetes_create_cluster`).
+    #[inline]
     pub fn create_cluster(&self, body: Cluster) -> Call<Cluster> {
         Call::member(
             self.client.clone(),
@@ -84,6 +88,7 @@ impl Kubernetes {
     /// request.
     ///
     /// `DELETE /v2/kubernetes/clusters/{cluster_id}` (operation `kubernetes_delete_cluster`).
+    #[inline]
     pub fn delete_cluster(&self, cluster_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_cluster_request(cluster_id))
     }
@@ -102,6 +107,7 @@ impl Kubernetes {
     /// setting its value to `0` deletes without replacement.
     ///
     /// `DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/nodes/{node_id}` (operation `kubernetes_delete_node`).
+    #[inline]
     pub fn delete_node(
         &self,
         cluster_id: &str,
@@ -125,6 +131,7 @@ impl Kubernetes {
     /// request. Nodes in the pool will subsequently be drained and deleted.
     ///
     /// `DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation `kubernetes_delete_nodePool`).
+    #[inline]
     pub fn delete_node_pool(&self, cluster_id: &str, node_pool_id: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -139,6 +146,7 @@ impl Kubernetes {
     /// A 204 status code with no body will be returned in response to a successful request.
     ///
     /// `DELETE /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/dangerous` (operation `kubernetes_destroy_associatedResourcesDangerous`).
+    #[inline]
     pub fn destroy_associated_resources_dangerous(&self, cluster_id: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -160,6 +168,7 @@ impl Kubernetes {
     /// to accrue changes on your account.
     ///
     /// `DELETE /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/selective` (operation `kubernetes_destroy_associatedResourcesSelective`).
+    #[inline]
     pub fn destroy_associated_resources_selective(
         &self,
         cluster_id: &str,
@@ -178,6 +187,7 @@ impl Kubernetes {
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/upgrades`.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/upgrades` (operation `kubernetes_get_availableUpgrades`).
+    #[inline]
     pub fn get_available_upgrades(&self, cluster_id: &str) -> Call<Vec<KubernetesVersion>> {
         Call::member(
             self.client.clone(),
@@ -192,6 +202,7 @@ impl Kubernetes {
     /// to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID`.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}` (operation `kubernetes_get_cluster`).
+    #[inline]
     pub fn get_cluster(&self, cluster_id: &str) -> Call<ClusterRead> {
         Call::member(
             self.client.clone(),
@@ -211,6 +222,7 @@ impl Kubernetes {
     /// [the clusterlint check documentation](https://github.com/digitalocean/clusterlint/blob/master/checks.md).
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/clusterlint` (operation `kubernetes_get_clusterLintResults`).
+    #[inline]
     pub fn get_cluster_lint_results(
         &self,
         cluster_id: &str,
@@ -229,6 +241,7 @@ impl Kubernetes {
     /// request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/user`.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/user` (operation `kubernetes_get_clusterUser`).
+    #[inline]
     pub fn get_cluster_user(
         &self,
         cluster_id: &str,
@@ -260,6 +273,7 @@ impl Kubernetes {
     /// has no impact in certificate-based authentication.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/credentials` (operation `kubernetes_get_credentials`).
+    #[inline]
     pub fn get_credentials(&self, cluster_id: &str) -> KubernetesGetCredentialsRequest {
         KubernetesGetCredentialsRequest {
             call: Call::json(self.client.clone(), get_credentials_request(cluster_id)),
@@ -296,6 +310,7 @@ impl Kubernetes {
     /// by a cluster administrator.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/kubeconfig` (operation `kubernetes_get_kubeconfig`).
+    #[inline]
     pub fn get_kubeconfig(&self, cluster_id: &str) -> KubernetesGetKubeconfigRequest {
         KubernetesGetKubeconfigRequest {
             call: Call::text(self.client.clone(), get_kubeconfig_request(cluster_id)),
@@ -308,6 +323,7 @@ impl Kubernetes {
     /// a GET request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools/$NODE_POOL_ID`.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation `kubernetes_get_nodePool`).
+    #[inline]
     pub fn get_node_pool(&self, cluster_id: &str, node_pool_id: &str) -> Call<KubernetesNodePool> {
         Call::member(
             self.client.clone(),
@@ -322,6 +338,7 @@ impl Kubernetes {
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/status_messages`. Status messages inform users of any issues that come up during the cluster lifecycle.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/status_messages` (operation `kubernetes_get_status_messages`).
+    #[inline]
     pub fn get_status_messages(&self, cluster_id: &str) -> KubernetesGetStatusMessagesRequest {
         KubernetesGetStatusMessagesRequest {
             call: Call::member(
@@ -337,6 +354,7 @@ impl Kubernetes {
     /// To list the associated billable resources that can be destroyed along with a cluster, send a GET request to the `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources` endpoint.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources` (operation `kubernetes_list_associatedResources`).
+    #[inline]
     pub fn list_associated_resources(
         &self,
         cluster_id: &str,
@@ -353,6 +371,7 @@ impl Kubernetes {
     /// to `/v2/kubernetes/clusters`.
     ///
     /// `GET /v2/kubernetes/clusters` (operation `kubernetes_list_clusters`).
+    #[inline]
     pub fn list_clusters(&self) -> ListCall<ClusterRead> {
         ListCall::new(
             self.client.clone(),
@@ -367,6 +386,7 @@ impl Kubernetes {
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools`.
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/node_pools` (operation `kubernetes_list_nodePools`).
+    #[inline]
     pub fn list_node_pools(&self, cluster_id: &str) -> Call<Vec<KubernetesNodePool>> {
         Call::member(
             self.client.clone(),
@@ -380,6 +400,7 @@ impl Kubernetes {
     /// To list the versions of Kubernetes available for use, the regions that support Kubernetes, and the available node sizes, send a GET request to `/v2/kubernetes/options`.
     ///
     /// `GET /v2/kubernetes/options` (operation `kubernetes_list_options`).
+    #[inline]
     pub fn list_options(&self) -> Call<KubernetesListOptionsResponseOptions> {
         Call::member(self.client.clone(), list_options_request(), "options")
     }
@@ -393,6 +414,7 @@ impl Kubernetes {
     /// `POST /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/recycle` (operation `kubernetes_recycle_node_pool`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn recycle_node_pool(
         &self,
         cluster_id: &str,
@@ -410,6 +432,7 @@ impl Kubernetes {
     /// To remove the container registries from Kubernetes clusters, send a DELETE request to `/v2/kubernetes/registries`.
     ///
     /// `DELETE /v2/kubernetes/registries` (operation `kubernetes_remove_registries`).
+    #[inline]
     pub fn remove_registries(&self, body: ClusterRegistries) -> Call<()> {
         Call::empty(self.client.clone(), remove_registries_request(&body))
     }
@@ -419,6 +442,7 @@ impl Kubernetes {
     /// To remove the container registry from Kubernetes clusters, send a DELETE request to `/v2/kubernetes/registry`.
     ///
     /// `DELETE /v2/kubernetes/registry` (operation `kubernetes_remove_registry`).
+    #[inline]
     pub fn remove_registry(&self, body: ClusterRegistry) -> Call<()> {
         Call::empty(self.client.clone(), remove_registry_request(&body))
     }
@@ -438,6 +462,7 @@ impl Kubernetes {
     /// [the clusterlint check documentation](https://github.com/digitalocean/clusterlint/blob/master/checks.md).
     ///
     /// `POST /v2/kubernetes/clusters/{cluster_id}/clusterlint` (operation `kubernetes_run_clusterLint`).
+    #[inline]
     pub fn run_cluster_lint(&self, cluster_id: &str, body: ClusterlintRequest) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -453,6 +478,7 @@ impl Kubernetes {
     /// attributes below.
     ///
     /// `PUT /v2/kubernetes/clusters/{cluster_id}` (operation `kubernetes_update_cluster`).
+    #[inline]
     pub fn update_cluster(&self, cluster_id: &str, body: ClusterUpdate) -> Call<Cluster> {
         Call::member(
             self.client.clone(),
@@ -469,6 +495,7 @@ impl Kubernetes {
     /// following attributes.
     ///
     /// `PUT /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation `kubernetes_update_nodePool`).
+    #[inline]
     pub fn update_node_pool(
         &self,
         cluster_id: &str,
@@ -492,6 +519,7 @@ impl Kubernetes {
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/upgrades`.
     ///
     /// `POST /v2/kubernetes/clusters/{cluster_id}/upgrade` (operation `kubernetes_upgrade_cluster`).
+    #[inline]
     pub fn upgrade_cluster(
         &self,
         cluster_id: &str,
@@ -504,6 +532,7 @@ impl Kubernetes {
     }
 }
 
+#[inline]
 fn add_node_pool_request(cluster_id: &str, body: &KubernetesNodePool) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     operation::json_body(
@@ -516,6 +545,7 @@ fn add_node_pool_request(cluster_id: &str, body: &KubernetesNodePool) -> Result<
     )
 }
 
+#[inline]
 fn add_registries_request(body: &ClusterRegistries) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -527,6 +557,7 @@ fn add_registries_request(body: &ClusterRegistries) -> Result<ApiRequest, Error>
     )
 }
 
+#[inline]
 fn add_registry_request(body: &ClusterRegistry) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -538,6 +569,7 @@ fn add_registry_request(body: &ClusterRegistry) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn create_cluster_request(body: &Cluster) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -549,6 +581,7 @@ fn create_cluster_request(body: &Cluster) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_cluster_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -558,6 +591,7 @@ fn delete_cluster_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_node_request(
     cluster_id: &str,
     node_pool_id: &str,
@@ -582,18 +616,21 @@ pub struct KubernetesDeleteNodeRequest {
 
 impl KubernetesDeleteNodeRequest {
     /// Specifies whether or not to drain workloads from a node before it is deleted. Setting it to `1` causes node draining to be skipped. Omitting the query parameter or setting its value to `0` carries out draining prior to deletion.
+    #[inline]
     pub fn skip_drain(mut self, value: i64) -> Self {
         self.call = self.call.query("skip_drain", value);
         self
     }
 
     /// Specifies whether or not to replace a node after it has been deleted. Setting it to `1` causes the node to be replaced by a new one after deletion. Omitting the query parameter or setting its value to `0` deletes without replacement.
+    #[inline]
     pub fn replace(mut self, value: i64) -> Self {
         self.call = self.call.query("replace", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
@@ -602,11 +639,13 @@ impl KubernetesDeleteNodeRequest {
 impl std::future::IntoFuture for KubernetesDeleteNodeRequest {
     type Output = Result<(), Error>;
     type IntoFuture = operation::BoxFuture<()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn delete_node_pool_request(cluster_id: &str, node_pool_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     let node_pool_id = operation::segment("node_pool_id", node_pool_id)?;
@@ -617,6 +656,7 @@ fn delete_node_pool_request(cluster_id: &str, node_pool_id: &str) -> Result<ApiR
     ))
 }
 
+#[inline]
 fn destroy_associated_resources_dangerous_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -626,6 +666,7 @@ fn destroy_associated_resources_dangerous_request(cluster_id: &str) -> Result<Ap
     ))
 }
 
+#[inline]
 fn destroy_associated_resources_selective_request(
     cluster_id: &str,
     body: &DestroyAssociatedKubernetesResources,
@@ -643,6 +684,7 @@ fn destroy_associated_resources_selective_request(
     )
 }
 
+#[inline]
 fn get_available_upgrades_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -652,6 +694,7 @@ fn get_available_upgrades_request(cluster_id: &str) -> Result<ApiRequest, Error>
     ))
 }
 
+#[inline]
 fn get_cluster_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -661,6 +704,7 @@ fn get_cluster_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_cluster_lint_results_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -679,12 +723,14 @@ pub struct KubernetesGetClusterLintResultsRequest {
 
 impl KubernetesGetClusterLintResultsRequest {
     /// Specifies the clusterlint run whose results will be retrieved.
+    #[inline]
     pub fn run_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("run_id", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<ClusterlintResults> {
         self.call.send()
     }
@@ -693,11 +739,13 @@ impl KubernetesGetClusterLintResultsRequest {
 impl std::future::IntoFuture for KubernetesGetClusterLintResultsRequest {
     type Output = Result<ClusterlintResults, Error>;
     type IntoFuture = operation::BoxFuture<ClusterlintResults>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_cluster_user_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -707,6 +755,7 @@ fn get_cluster_user_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_credentials_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -725,12 +774,14 @@ pub struct KubernetesGetCredentialsRequest {
 
 impl KubernetesGetCredentialsRequest {
     /// The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
+    #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
         self.call = self.call.query("expiry_seconds", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Credentials> {
         self.call.send()
     }
@@ -739,11 +790,13 @@ impl KubernetesGetCredentialsRequest {
 impl std::future::IntoFuture for KubernetesGetCredentialsRequest {
     type Output = Result<Credentials, Error>;
     type IntoFuture = operation::BoxFuture<Credentials>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_kubeconfig_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::accept(
@@ -765,6 +818,7 @@ pub struct KubernetesGetKubeconfigRequest {
 
 impl KubernetesGetKubeconfigRequest {
     /// The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
+    #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
         self.call = self.call.query("expiry_seconds", value);
         self
@@ -772,12 +826,14 @@ impl KubernetesGetKubeconfigRequest {
 
     /// The type of credentials to return in the kubeconfig. When omitted, the
     /// default credential type for the cluster is used: `sso` for clusters with SSO enabled, `token` for clusters without SSO enabled.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
@@ -786,11 +842,13 @@ impl KubernetesGetKubeconfigRequest {
 impl std::future::IntoFuture for KubernetesGetKubeconfigRequest {
     type Output = Result<String, Error>;
     type IntoFuture = operation::BoxFuture<String>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_node_pool_request(cluster_id: &str, node_pool_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     let node_pool_id = operation::segment("node_pool_id", node_pool_id)?;
@@ -801,6 +859,7 @@ fn get_node_pool_request(cluster_id: &str, node_pool_id: &str) -> Result<ApiRequ
     ))
 }
 
+#[inline]
 fn get_status_messages_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -819,12 +878,14 @@ pub struct KubernetesGetStatusMessagesRequest {
 
 impl KubernetesGetStatusMessagesRequest {
     /// A timestamp used to return status messages emitted since the specified time. The timestamp should be in ISO8601 format.
+    #[inline]
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("since", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<StatusMessages>> {
         self.call.send()
     }
@@ -833,11 +894,13 @@ impl KubernetesGetStatusMessagesRequest {
 impl std::future::IntoFuture for KubernetesGetStatusMessagesRequest {
     type Output = Result<Vec<StatusMessages>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<StatusMessages>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_associated_resources_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -847,6 +910,7 @@ fn list_associated_resources_request(cluster_id: &str) -> Result<ApiRequest, Err
     ))
 }
 
+#[inline]
 fn list_clusters_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "kubernetes.list_clusters",
@@ -855,6 +919,7 @@ fn list_clusters_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_node_pools_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     Ok(operation::request(
@@ -864,6 +929,7 @@ fn list_node_pools_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_options_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "kubernetes.list_options",
@@ -872,6 +938,7 @@ fn list_options_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn recycle_node_pool_request(
     cluster_id: &str,
     node_pool_id: &str,
@@ -889,6 +956,7 @@ fn recycle_node_pool_request(
     )
 }
 
+#[inline]
 fn remove_registries_request(body: &ClusterRegistries) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -900,6 +968,7 @@ fn remove_registries_request(body: &ClusterRegistries) -> Result<ApiRequest, Err
     )
 }
 
+#[inline]
 fn remove_registry_request(body: &ClusterRegistry) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -911,6 +980,7 @@ fn remove_registry_request(body: &ClusterRegistry) -> Result<ApiRequest, Error> 
     )
 }
 
+#[inline]
 fn run_cluster_lint_request(
     cluster_id: &str,
     body: &ClusterlintRequest,
@@ -926,6 +996,7 @@ fn run_cluster_lint_request(
     )
 }
 
+#[inline]
 fn update_cluster_request(cluster_id: &str, body: &ClusterUpdate) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     operation::json_body(
@@ -938,6 +1009,7 @@ fn update_cluster_request(cluster_id: &str, body: &ClusterUpdate) -> Result<ApiR
     )
 }
 
+#[inline]
 fn update_node_pool_request(
     cluster_id: &str,
     node_pool_id: &str,
@@ -955,6 +1027,7 @@ fn update_node_pool_request(
     )
 }
 
+#[inline]
 fn upgrade_cluster_request(
     cluster_id: &str,
     body: &KubernetesUpgradeClusterBody,

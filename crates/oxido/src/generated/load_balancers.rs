@@ -31,6 +31,7 @@ impl LoadBalancers {
     /// action was successful with no returned body data.
     ///
     /// `POST /v2/load_balancers/{lb_id}/droplets` (operation `loadBalancers_add_droplets`).
+    #[inline]
     pub fn add_droplets(&self, lb_id: &str, body: FirewallsAssignDropletsBody) -> Call<()> {
         Call::empty(self.client.clone(), add_droplets_request(lb_id, &body))
     }
@@ -47,6 +48,7 @@ impl LoadBalancers {
     /// action was successful with no returned body data.
     ///
     /// `POST /v2/load_balancers/{lb_id}/forwarding_rules` (operation `loadBalancers_add_forwardingRules`).
+    #[inline]
     pub fn add_forwarding_rules(
         &self,
         lb_id: &str,
@@ -74,6 +76,7 @@ impl LoadBalancers {
     /// These methods are mutually exclusive.
     ///
     /// `POST /v2/load_balancers` (operation `loadBalancers_create`).
+    #[inline]
     pub fn create(&self, body: LoadBalancerCreate) -> Call<LoadBalancer> {
         Call::member(self.client.clone(), create_request(&body), "load_balancer")
     }
@@ -88,6 +91,7 @@ impl LoadBalancers {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/load_balancers/{lb_id}` (operation `loadBalancers_delete`).
+    #[inline]
     pub fn delete(&self, lb_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(lb_id))
     }
@@ -101,6 +105,7 @@ impl LoadBalancers {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/load_balancers/{lb_id}/cache` (operation `loadBalancers_delete_cache`).
+    #[inline]
     pub fn delete_cache(&self, lb_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_cache_request(lb_id))
     }
@@ -111,6 +116,7 @@ impl LoadBalancers {
     /// `/v2/load_balancers/$LOAD_BALANCER_ID`.
     ///
     /// `GET /v2/load_balancers/{lb_id}` (operation `loadBalancers_get`).
+    #[inline]
     pub fn get(&self, lb_id: &str) -> Call<LoadBalancer> {
         Call::member(self.client.clone(), get_request(lb_id), "load_balancer")
     }
@@ -121,6 +127,7 @@ impl LoadBalancers {
     /// to `/v2/load_balancers`.
     ///
     /// `GET /v2/load_balancers` (operation `loadBalancers_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<LoadBalancer> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "load_balancers")
@@ -138,6 +145,7 @@ impl LoadBalancers {
     /// action was successful with no returned body data.
     ///
     /// `DELETE /v2/load_balancers/{lb_id}/droplets` (operation `loadBalancers_remove_droplets`).
+    #[inline]
     pub fn remove_droplets(&self, lb_id: &str, body: FirewallsAssignDropletsBody) -> Call<()> {
         Call::empty(self.client.clone(), remove_droplets_request(lb_id, &body))
     }
@@ -154,6 +162,7 @@ impl LoadBalancers {
     /// action was successful with no returned body data.
     ///
     /// `DELETE /v2/load_balancers/{lb_id}/forwarding_rules` (operation `loadBalancers_remove_forwardingRules`).
+    #[inline]
     pub fn remove_forwarding_rules(
         &self,
         lb_id: &str,
@@ -175,6 +184,7 @@ impl LoadBalancers {
     /// default value.**
     ///
     /// `PUT /v2/load_balancers/{lb_id}` (operation `loadBalancers_update`).
+    #[inline]
     pub fn update(&self, lb_id: &str, body: LoadBalancerCreate) -> Call<LoadBalancer> {
         Call::member(
             self.client.clone(),
@@ -184,6 +194,7 @@ impl LoadBalancers {
     }
 }
 
+#[inline]
 fn add_droplets_request(
     lb_id: &str,
     body: &FirewallsAssignDropletsBody,
@@ -199,6 +210,7 @@ fn add_droplets_request(
     )
 }
 
+#[inline]
 fn add_forwarding_rules_request(
     lb_id: &str,
     body: &LoadBalancersAddForwardingRulesBody,
@@ -214,6 +226,7 @@ fn add_forwarding_rules_request(
     )
 }
 
+#[inline]
 fn create_request(body: &LoadBalancerCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -225,6 +238,7 @@ fn create_request(body: &LoadBalancerCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(lb_id: &str) -> Result<ApiRequest, Error> {
     let lb_id = operation::segment("lb_id", lb_id)?;
     Ok(operation::request(
@@ -234,6 +248,7 @@ fn delete_request(lb_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_cache_request(lb_id: &str) -> Result<ApiRequest, Error> {
     let lb_id = operation::segment("lb_id", lb_id)?;
     Ok(operation::request(
@@ -243,6 +258,7 @@ fn delete_cache_request(lb_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(lb_id: &str) -> Result<ApiRequest, Error> {
     let lb_id = operation::segment("lb_id", lb_id)?;
     Ok(operation::request(
@@ -252,6 +268,7 @@ fn get_request(lb_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "load_balancers.list",
@@ -260,6 +277,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn remove_droplets_request(
     lb_id: &str,
     body: &FirewallsAssignDropletsBody,
@@ -275,6 +293,7 @@ fn remove_droplets_request(
     )
 }
 
+#[inline]
 fn remove_forwarding_rules_request(
     lb_id: &str,
     body: &LoadBalancersAddForwardingRulesBody,
@@ -290,6 +309,7 @@ fn remove_forwarding_rules_request(
     )
 }
 
+#[inline]
 fn update_request(lb_id: &str, body: &LoadBalancerCreate) -> Result<ApiRequest, Error> {
     let lb_id = operation::segment("lb_id", lb_id)?;
     operation::json_body(

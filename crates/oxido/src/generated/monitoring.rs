@@ -22,6 +22,7 @@ impl Monitoring {
     /// To create a new alert, send a POST request to `/v2/monitoring/alerts`.
     ///
     /// `POST /v2/monitoring/alerts` (operation `monitoring_create_alertPolicy`).
+    #[inline]
     pub fn create_alert_policy(&self, body: AlertPolicyRequest) -> Call<AlertPolicy> {
         Call::member(
             self.client.clone(),
@@ -35,6 +36,7 @@ impl Monitoring {
     /// To create a new destination, send a POST request to `/v2/monitoring/sinks/destinations`.
     ///
     /// `POST /v2/monitoring/sinks/destinations` (operation `monitoring_create_destination`).
+    #[inline]
     pub fn create_destination(&self, body: DestinationRequest) -> Call<DestinationOmitCredentials> {
         Call::member(
             self.client.clone(),
@@ -49,6 +51,7 @@ impl Monitoring {
     /// resources identified in `resources` to the specified pre-existing destination.
     ///
     /// `POST /v2/monitoring/sinks` (operation `monitoring_create_sink`).
+    #[inline]
     pub fn create_sink(&self, body: MonitoringCreateSinkBody) -> Call<()> {
         Call::empty(self.client.clone(), create_sink_request(&body))
     }
@@ -58,6 +61,7 @@ impl Monitoring {
     /// To delete an alert policy, send a DELETE request to `/v2/monitoring/alerts/{alert_uuid}`
     ///
     /// `DELETE /v2/monitoring/alerts/{alert_uuid}` (operation `monitoring_delete_alertPolicy`).
+    #[inline]
     pub fn delete_alert_policy(&self, alert_uuid: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_alert_policy_request(alert_uuid))
     }
@@ -67,6 +71,7 @@ impl Monitoring {
     /// To delete a destination and all associated sinks, send a DELETE request to `/v2/monitoring/sinks/destinations/${destination_uuid}`.
     ///
     /// `DELETE /v2/monitoring/sinks/destinations/{destination_uuid}` (operation `monitoring_delete_destination`).
+    #[inline]
     pub fn delete_destination(&self, destination_uuid: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -79,6 +84,7 @@ impl Monitoring {
     /// To delete a sink, send a DELETE request to `/v2/monitoring/sinks/${sink_uuid}`.
     ///
     /// `DELETE /v2/monitoring/sinks/{sink_uuid}` (operation `monitoring_delete_sink`).
+    #[inline]
     pub fn delete_sink(&self, sink_uuid: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_sink_request(sink_uuid))
     }
@@ -88,6 +94,7 @@ impl Monitoring {
     /// To retrieve a given alert policy, send a GET request to `/v2/monitoring/alerts/{alert_uuid}`
     ///
     /// `GET /v2/monitoring/alerts/{alert_uuid}` (operation `monitoring_get_alertPolicy`).
+    #[inline]
     pub fn get_alert_policy(&self, alert_uuid: &str) -> Call<AlertPolicy> {
         Call::member(
             self.client.clone(),
@@ -101,6 +108,7 @@ impl Monitoring {
     /// To retrieve cpu percentage metrics for a given app, send a GET request to `/v2/monitoring/metrics/apps/cpu_percentage`.
     ///
     /// `GET /v2/monitoring/metrics/apps/cpu_percentage` (operation `monitoring_get_appCPUPercentageMetrics`).
+    #[inline]
     pub fn get_app_cpupercentage_metrics(
         &self,
         app_id: &str,
@@ -120,6 +128,7 @@ impl Monitoring {
     /// To retrieve memory percentage metrics for a given app, send a GET request to `/v2/monitoring/metrics/apps/memory_percentage`.
     ///
     /// `GET /v2/monitoring/metrics/apps/memory_percentage` (operation `monitoring_get_appMemoryPercentageMetrics`).
+    #[inline]
     pub fn get_app_memory_percentage_metrics(
         &self,
         app_id: &str,
@@ -139,6 +148,7 @@ impl Monitoring {
     /// To retrieve restart count metrics for a given app, send a GET request to `/v2/monitoring/metrics/apps/restart_count`.
     ///
     /// `GET /v2/monitoring/metrics/apps/restart_count` (operation `monitoring_get_appRestartCountMetrics.yml`).
+    #[inline]
     pub fn get_app_restart_count_metrics(
         &self,
         app_id: &str,
@@ -158,6 +168,7 @@ impl Monitoring {
     /// Retrieve CPU usage (percent) for a MySQL cluster. Response is a time series of cluster-level CPU usage. Use **aggregate** to get avg, max, or min over the range.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/cpu_usage` (operation `monitoring_get_database_mysql_cpu_usage`).
+    #[inline]
     pub fn get_database_mysql_cpu_usage(
         &self,
         db_id: &str,
@@ -176,6 +187,7 @@ impl Monitoring {
     /// Retrieve disk usage (percent) for a MySQL cluster. Use **aggregate** (avg, max, or min) over the time range.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/disk_usage` (operation `monitoring_get_database_mysql_disk_usage`).
+    #[inline]
     pub fn get_database_mysql_disk_usage(
         &self,
         db_id: &str,
@@ -194,6 +206,7 @@ impl Monitoring {
     /// Retrieve index vs sequential reads ratio (percent) for a MySQL service — i.e. percentage of reads using an index.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/index_vs_sequential_reads` (operation `monitoring_get_database_mysql_index_vs_sequential_reads`).
+    #[inline]
     pub fn get_database_mysql_index_vs_sequential_reads(
         &self,
         db_id: &str,
@@ -211,6 +224,7 @@ impl Monitoring {
     /// Retrieve load metrics for a MySQL cluster. Use **metric** for the window: **load1** (1-minute), **load5** (5-minute), or **load15** (15-minute). Use **aggregate** to get either the average (avg) or maximum (max) over that window over the time range.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/load` (operation `monitoring_get_database_mysql_load`).
+    #[inline]
     pub fn get_database_mysql_load(
         &self,
         db_id: &str,
@@ -230,6 +244,7 @@ impl Monitoring {
     /// Retrieve memory usage (percent) for a MySQL cluster. Use **aggregate** (avg, max, or min) over the time range.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/memory_usage` (operation `monitoring_get_database_mysql_memory_usage`).
+    #[inline]
     pub fn get_database_mysql_memory_usage(
         &self,
         db_id: &str,
@@ -248,6 +263,7 @@ impl Monitoring {
     /// Retrieve operations rate (per second) for a MySQL service. Use **metric** to choose select, insert, update, or delete.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/op_rates` (operation `monitoring_get_database_mysql_op_rates`).
+    #[inline]
     pub fn get_database_mysql_op_rates(
         &self,
         db_id: &str,
@@ -266,6 +282,7 @@ impl Monitoring {
     /// Retrieve table I/O latency (seconds) for a schema. Requires **schema** and **metric** (insert, fetch, update, delete).
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/schema_latency` (operation `monitoring_get_database_mysql_schema_latency`).
+    #[inline]
     pub fn get_database_mysql_schema_latency(
         &self,
         db_id: &str,
@@ -285,6 +302,7 @@ impl Monitoring {
     /// Retrieve table I/O throughput (rows per second) for a schema. Requires **schema** and **metric** (insert, fetch, update, delete).
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/schema_throughput` (operation `monitoring_get_database_mysql_schema_throughput`).
+    #[inline]
     pub fn get_database_mysql_schema_throughput(
         &self,
         db_id: &str,
@@ -304,6 +322,7 @@ impl Monitoring {
     /// Retrieve active (running) threads for a MySQL service.
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/threads_active` (operation `monitoring_get_database_mysql_threads_active`).
+    #[inline]
     pub fn get_database_mysql_threads_active(
         &self,
         db_id: &str,
@@ -321,6 +340,7 @@ impl Monitoring {
     /// Retrieve current threads connected for a MySQL service (gauge).
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/threads_connected` (operation `monitoring_get_database_mysql_threads_connected`).
+    #[inline]
     pub fn get_database_mysql_threads_connected(
         &self,
         db_id: &str,
@@ -338,6 +358,7 @@ impl Monitoring {
     /// Retrieve threads created rate for a MySQL service (per second).
     ///
     /// `GET /v2/monitoring/metrics/database/mysql/threads_created_rate` (operation `monitoring_get_database_mysql_threads_created_rate`).
+    #[inline]
     pub fn get_database_mysql_threads_created_rate(
         &self,
         db_id: &str,
@@ -355,6 +376,7 @@ impl Monitoring {
     /// To get the details of a destination, send a GET request to `/v2/monitoring/sinks/destinations/${destination_uuid}`.
     ///
     /// `GET /v2/monitoring/sinks/destinations/{destination_uuid}` (operation `monitoring_get_destination`).
+    #[inline]
     pub fn get_destination(&self, destination_uuid: &str) -> Call<DestinationOmitCredentials> {
         Call::member(
             self.client.clone(),
@@ -368,6 +390,7 @@ impl Monitoring {
     /// To retrieve the current average CPU utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization`.
     ///
     /// `GET /v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization` (operation `monitoring_get_droplet_autoscale_current_cpu_utilization.yml`).
+    #[inline]
     pub fn get_droplet_autoscale_current_cpu_utilization(
         &self,
         autoscale_pool_id: &str,
@@ -385,6 +408,7 @@ impl Monitoring {
     /// To retrieve the current size for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_instances`.
     ///
     /// `GET /v2/monitoring/metrics/droplet_autoscale/current_instances` (operation `monitoring_get_droplet_autoscale_current_instances`).
+    #[inline]
     pub fn get_droplet_autoscale_current_instances(
         &self,
         autoscale_pool_id: &str,
@@ -402,6 +426,7 @@ impl Monitoring {
     /// To retrieve the current average memory utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_memory_utilization`.
     ///
     /// `GET /v2/monitoring/metrics/droplet_autoscale/current_memory_utilization` (operation `monitoring_get_droplet_autoscale_current_memory_utilization`).
+    #[inline]
     pub fn get_droplet_autoscale_current_memory_utilization(
         &self,
         autoscale_pool_id: &str,
@@ -419,6 +444,7 @@ impl Monitoring {
     /// To retrieve the target average CPU utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization`.
     ///
     /// `GET /v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization` (operation `monitoring_get_droplet_autoscale_target_cpu_utilization`).
+    #[inline]
     pub fn get_droplet_autoscale_target_cpu_utilization(
         &self,
         autoscale_pool_id: &str,
@@ -436,6 +462,7 @@ impl Monitoring {
     /// To retrieve the target size for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/target_instances`.
     ///
     /// `GET /v2/monitoring/metrics/droplet_autoscale/target_instances` (operation `monitoring_get_droplet_autoscale_target_instances`).
+    #[inline]
     pub fn get_droplet_autoscale_target_instances(
         &self,
         autoscale_pool_id: &str,
@@ -453,6 +480,7 @@ impl Monitoring {
     /// To retrieve the target average memory utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/target_memory_utilization`.
     ///
     /// `GET /v2/monitoring/metrics/droplet_autoscale/target_memory_utilization` (operation `monitoring_get_droplet_autoscale_target_memory_utilization`).
+    #[inline]
     pub fn get_droplet_autoscale_target_memory_utilization(
         &self,
         autoscale_pool_id: &str,
@@ -471,6 +499,7 @@ impl Monitoring {
     /// The metrics in the response body are in megabits per second (Mbps).
     ///
     /// `GET /v2/monitoring/metrics/droplet/bandwidth` (operation `monitoring_get_dropletBandwidthMetrics`).
+    #[inline]
     pub fn get_droplet_bandwidth_metrics(
         &self,
         host_id: &str,
@@ -490,6 +519,7 @@ impl Monitoring {
     /// To retrieve CPU metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/cpu`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/cpu` (operation `monitoring_get_DropletCpuMetrics`).
+    #[inline]
     pub fn get_droplet_cpu_metrics(&self, host_id: &str, start: &str, end: &str) -> Call<Metrics> {
         Call::json(
             self.client.clone(),
@@ -502,6 +532,7 @@ impl Monitoring {
     /// To retrieve filesystem free metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/filesystem_free`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/filesystem_free` (operation `monitoring_get_dropletFilesystemFreeMetrics`).
+    #[inline]
     pub fn get_droplet_filesystem_free_metrics(
         &self,
         host_id: &str,
@@ -519,6 +550,7 @@ impl Monitoring {
     /// To retrieve filesystem size metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/filesystem_size`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/filesystem_size` (operation `monitoring_get_dropletFilesystemSizeMetrics`).
+    #[inline]
     pub fn get_droplet_filesystem_size_metrics(
         &self,
         host_id: &str,
@@ -536,6 +568,7 @@ impl Monitoring {
     /// To retrieve 15 minute load average metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/load_15`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/load_15` (operation `monitoring_get_dropletLoad15Metrics`).
+    #[inline]
     pub fn get_droplet_load15_metrics(
         &self,
         host_id: &str,
@@ -553,6 +586,7 @@ impl Monitoring {
     /// To retrieve 1 minute load average metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/load_1`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/load_1` (operation `monitoring_get_dropletLoad1Metrics`).
+    #[inline]
     pub fn get_droplet_load1_metrics(
         &self,
         host_id: &str,
@@ -570,6 +604,7 @@ impl Monitoring {
     /// To retrieve 5 minute load average metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/load_5`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/load_5` (operation `monitoring_get_dropletLoad5Metrics`).
+    #[inline]
     pub fn get_droplet_load5_metrics(
         &self,
         host_id: &str,
@@ -587,6 +622,7 @@ impl Monitoring {
     /// To retrieve available memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_available`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/memory_available` (operation `monitoring_get_dropletMemoryAvailableMetrics`).
+    #[inline]
     pub fn get_droplet_memory_available_metrics(
         &self,
         host_id: &str,
@@ -604,6 +640,7 @@ impl Monitoring {
     /// To retrieve cached memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_cached`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/memory_cached` (operation `monitoring_get_dropletMemoryCachedMetrics`).
+    #[inline]
     pub fn get_droplet_memory_cached_metrics(
         &self,
         host_id: &str,
@@ -621,6 +658,7 @@ impl Monitoring {
     /// To retrieve free memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_free`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/memory_free` (operation `monitoring_get_dropletMemoryFreeMetrics`).
+    #[inline]
     pub fn get_droplet_memory_free_metrics(
         &self,
         host_id: &str,
@@ -638,6 +676,7 @@ impl Monitoring {
     /// To retrieve total memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_total`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/memory_total` (operation `monitoring_get_dropletMemoryTotalMetrics`).
+    #[inline]
     pub fn get_droplet_memory_total_metrics(
         &self,
         host_id: &str,
@@ -655,6 +694,7 @@ impl Monitoring {
     /// To retrieve Droplets active connections for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_connections`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_connections` (operation `monitoring_get_lb_droplets_connections`).
+    #[inline]
     pub fn get_lb_droplets_connections(
         &self,
         lb_id: &str,
@@ -672,6 +712,7 @@ impl Monitoring {
     /// To retrieve Droplets downtime status for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_downtime`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_downtime` (operation `monitoring_get_lb_droplets_downtime`).
+    #[inline]
     pub fn get_lb_droplets_downtime(&self, lb_id: &str, start: &str, end: &str) -> Call<Metrics> {
         Call::json(
             self.client.clone(),
@@ -684,6 +725,7 @@ impl Monitoring {
     /// To retrieve Droplets health check status for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_health_checks`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_health_checks` (operation `monitoring_get_lb_droplets_health_checks`).
+    #[inline]
     pub fn get_lb_droplets_health_checks(
         &self,
         lb_id: &str,
@@ -701,6 +743,7 @@ impl Monitoring {
     /// To retrieve Droplets 50th percentile HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p` (operation `monitoring_get_lb_droplets_http_response_time_50p`).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_50p(
         &self,
         lb_id: &str,
@@ -718,6 +761,7 @@ impl Monitoring {
     /// To retrieve Droplets 95th percentile HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p` (operation `monitoring_get_lb_droplets_http_response_time_95p`).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_95p(
         &self,
         lb_id: &str,
@@ -735,6 +779,7 @@ impl Monitoring {
     /// To retrieve Droplets 99th percentile HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p` (operation `monitoring_get_lb_droplets_http_response_time_99p`).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_99p(
         &self,
         lb_id: &str,
@@ -752,6 +797,7 @@ impl Monitoring {
     /// To retrieve Droplets average HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg` (operation `monitoring_get_lb_droplets_http_response_time_avg`).
+    #[inline]
     pub fn get_lb_droplets_http_response_time_avg(
         &self,
         lb_id: &str,
@@ -769,6 +815,7 @@ impl Monitoring {
     /// To retrieve Droplets HTTP rate of response code for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_responses`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_responses` (operation `monitoring_get_lb_droplets_http_responses`).
+    #[inline]
     pub fn get_lb_droplets_http_responses(
         &self,
         lb_id: &str,
@@ -786,6 +833,7 @@ impl Monitoring {
     /// To retrieve Droplets 50th percentile HTTP session duration in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p` (operation `monitoring_get_lb_droplets_http_session_duration_50p`).
+    #[inline]
     pub fn get_lb_droplets_http_session_duration_50p(
         &self,
         lb_id: &str,
@@ -803,6 +851,7 @@ impl Monitoring {
     /// To retrieve Droplets 95th percentile HTTP session duration in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p` (operation `monitoring_get_lb_droplets_http_session_duration_95p`).
+    #[inline]
     pub fn get_lb_droplets_http_session_duration_95p(
         &self,
         lb_id: &str,
@@ -820,6 +869,7 @@ impl Monitoring {
     /// To retrieve Droplets average HTTP session duration in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg` (operation `monitoring_get_lb_droplets_http_session_duration_avg`).
+    #[inline]
     pub fn get_lb_droplets_http_session_duration_avg(
         &self,
         lb_id: &str,
@@ -837,6 +887,7 @@ impl Monitoring {
     /// To retrieve Droplets queue size for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_queue_size`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/droplets_queue_size` (operation `monitoring_get_lb_droplets_queue_size`).
+    #[inline]
     pub fn get_lb_droplets_queue_size(&self, lb_id: &str, start: &str, end: &str) -> Call<Metrics> {
         Call::json(
             self.client.clone(),
@@ -849,6 +900,7 @@ impl Monitoring {
     /// To retrieve frontend total current active connections for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_connections_current`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_connections_current` (operation `monitoring_get_lb_frontend_connections_current`).
+    #[inline]
     pub fn get_lb_frontend_connections_current(
         &self,
         lb_id: &str,
@@ -866,6 +918,7 @@ impl Monitoring {
     /// To retrieve frontend max connections limit for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_connections_limit`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_connections_limit` (operation `monitoring_get_lb_frontend_connections_limit`).
+    #[inline]
     pub fn get_lb_frontend_connections_limit(
         &self,
         lb_id: &str,
@@ -883,6 +936,7 @@ impl Monitoring {
     /// To retrieve frontend average percentage CPU utilization for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_cpu_utilization`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_cpu_utilization` (operation `monitoring_get_lb_frontend_cpu_utilization`).
+    #[inline]
     pub fn get_lb_frontend_cpu_utilization(
         &self,
         lb_id: &str,
@@ -900,6 +954,7 @@ impl Monitoring {
     /// To retrieve firewall dropped bytes for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes`. This is currently only supported for network load balancers.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes` (operation `monitoring_get_lb_frontend_firewall_dropped_bytes`).
+    #[inline]
     pub fn get_lb_frontend_firewall_dropped_bytes(
         &self,
         lb_id: &str,
@@ -917,6 +972,7 @@ impl Monitoring {
     /// To retrieve firewall dropped packets per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets`. This is currently only supported for network load balancers.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets` (operation `monitoring_get_lb_frontend_firewall_dropped_packets`).
+    #[inline]
     pub fn get_lb_frontend_firewall_dropped_packets(
         &self,
         lb_id: &str,
@@ -934,6 +990,7 @@ impl Monitoring {
     /// To retrieve frontend HTTP requests per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second` (operation `monitoring_get_lb_frontend_http_requests_per_second`).
+    #[inline]
     pub fn get_lb_frontend_http_requests_per_second(
         &self,
         lb_id: &str,
@@ -951,6 +1008,7 @@ impl Monitoring {
     /// To retrieve frontend HTTP rate of response code for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_http_responses`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_http_responses` (operation `monitoring_get_lb_frontend_http_responses`).
+    #[inline]
     pub fn get_lb_frontend_http_responses(
         &self,
         lb_id: &str,
@@ -968,6 +1026,7 @@ impl Monitoring {
     /// To retrieve frontend HTTP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_http`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_http` (operation `monitoring_get_lb_frontend_network_throughput_http`).
+    #[inline]
     pub fn get_lb_frontend_network_throughput_http(
         &self,
         lb_id: &str,
@@ -985,6 +1044,7 @@ impl Monitoring {
     /// To retrieve frontend TCP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp` (operation `monitoring_get_lb_frontend_network_throughput_tcp`).
+    #[inline]
     pub fn get_lb_frontend_network_throughput_tcp(
         &self,
         lb_id: &str,
@@ -1002,6 +1062,7 @@ impl Monitoring {
     /// To retrieve frontend UDP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp` (operation `monitoring_get_lb_frontend_network_throughput_udp`).
+    #[inline]
     pub fn get_lb_frontend_network_throughput_udp(
         &self,
         lb_id: &str,
@@ -1019,6 +1080,7 @@ impl Monitoring {
     /// To retrieve frontend TCP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput` (operation `monitoring_get_lb_frontend_nlb_tcp_network_throughput`).
+    #[inline]
     pub fn get_lb_frontend_nlb_tcp_network_throughput(
         &self,
         lb_id: &str,
@@ -1036,6 +1098,7 @@ impl Monitoring {
     /// To retrieve frontend UDP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput` (operation `monitoring_get_lb_frontend_nlb_udp_network_throughput`).
+    #[inline]
     pub fn get_lb_frontend_nlb_udp_network_throughput(
         &self,
         lb_id: &str,
@@ -1053,6 +1116,7 @@ impl Monitoring {
     /// To retrieve frontend current TLS connections rate for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_current`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_current` (operation `monitoring_get_lb_frontend_tls_connections_current`).
+    #[inline]
     pub fn get_lb_frontend_tls_connections_current(
         &self,
         lb_id: &str,
@@ -1070,6 +1134,7 @@ impl Monitoring {
     /// To retrieve frontend closed TLS connections for exceeded rate limit for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit` (operation `monitoring_get_lb_frontend_tls_connections_exceeding_rate_limit`).
+    #[inline]
     pub fn get_lb_frontend_tls_connections_exceeding_rate_limit(
         &self,
         lb_id: &str,
@@ -1087,6 +1152,7 @@ impl Monitoring {
     /// To retrieve frontend max TLS connections limit for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit`.
     ///
     /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit` (operation `monitoring_get_lb_frontend_tls_connections_limit`).
+    #[inline]
     pub fn get_lb_frontend_tls_connections_limit(
         &self,
         lb_id: &str,
@@ -1104,6 +1170,7 @@ impl Monitoring {
     /// To get the details of a sink (resources and destination), send a GET request to `/v2/monitoring/sinks/${sink_uuid}`.
     ///
     /// `GET /v2/monitoring/sinks/{sink_uuid}` (operation `monitoring_get_sink`).
+    #[inline]
     pub fn get_sink(&self, sink_uuid: &str) -> Call<SinksResponse> {
         Call::member(self.client.clone(), get_sink_request(sink_uuid), "sink")
     }
@@ -1113,6 +1180,7 @@ impl Monitoring {
     /// Returns all alert policies that are configured for the given account. To List all alert policies, send a GET request to `/v2/monitoring/alerts`.
     ///
     /// `GET /v2/monitoring/alerts` (operation `monitoring_list_alertPolicy`).
+    #[inline]
     pub fn list_alert_policy(&self) -> ListCall<AlertPolicy> {
         ListCall::new(
             self.client.clone(),
@@ -1126,6 +1194,7 @@ impl Monitoring {
     /// To list all logging destinations, send a GET request to `/v2/monitoring/sinks/destinations`.
     ///
     /// `GET /v2/monitoring/sinks/destinations` (operation `monitoring_list_destinations`).
+    #[inline]
     pub fn list_destinations(&self) -> Call<Vec<DestinationOmitCredentials>> {
         Call::member(
             self.client.clone(),
@@ -1139,6 +1208,7 @@ impl Monitoring {
     /// To list all sinks, send a GET request to `/v2/monitoring/sinks`.
     ///
     /// `GET /v2/monitoring/sinks` (operation `monitoring_list_sinks`).
+    #[inline]
     pub fn list_sinks(&self) -> MonitoringListSinksRequest {
         MonitoringListSinksRequest {
             call: Call::member(self.client.clone(), list_sinks_request(), "sinks"),
@@ -1150,6 +1220,7 @@ impl Monitoring {
     /// To update en existing policy, send a PUT request to `v2/monitoring/alerts/{alert_uuid}`.
     ///
     /// `PUT /v2/monitoring/alerts/{alert_uuid}` (operation `monitoring_update_alertPolicy`).
+    #[inline]
     pub fn update_alert_policy(
         &self,
         alert_uuid: &str,
@@ -1167,6 +1238,7 @@ impl Monitoring {
     /// To update the details of a destination, send a PATCH request to `/v2/monitoring/sinks/destinations/${destination_uuid}`.
     ///
     /// `POST /v2/monitoring/sinks/destinations/{destination_uuid}` (operation `monitoring_update_destination`).
+    #[inline]
     pub fn update_destination(&self, destination_uuid: &str, body: DestinationRequest) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -1175,6 +1247,7 @@ impl Monitoring {
     }
 }
 
+#[inline]
 fn create_alert_policy_request(body: &AlertPolicyRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -1186,6 +1259,7 @@ fn create_alert_policy_request(body: &AlertPolicyRequest) -> Result<ApiRequest, 
     )
 }
 
+#[inline]
 fn create_destination_request(body: &DestinationRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -1197,6 +1271,7 @@ fn create_destination_request(body: &DestinationRequest) -> Result<ApiRequest, E
     )
 }
 
+#[inline]
 fn create_sink_request(body: &MonitoringCreateSinkBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -1208,6 +1283,7 @@ fn create_sink_request(body: &MonitoringCreateSinkBody) -> Result<ApiRequest, Er
     )
 }
 
+#[inline]
 fn delete_alert_policy_request(alert_uuid: &str) -> Result<ApiRequest, Error> {
     let alert_uuid = operation::segment("alert_uuid", alert_uuid)?;
     Ok(operation::request(
@@ -1217,6 +1293,7 @@ fn delete_alert_policy_request(alert_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_destination_request(destination_uuid: &str) -> Result<ApiRequest, Error> {
     let destination_uuid = operation::segment("destination_uuid", destination_uuid)?;
     Ok(operation::request(
@@ -1226,6 +1303,7 @@ fn delete_destination_request(destination_uuid: &str) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn delete_sink_request(sink_uuid: &str) -> Result<ApiRequest, Error> {
     let sink_uuid = operation::segment("sink_uuid", sink_uuid)?;
     Ok(operation::request(
@@ -1235,6 +1313,7 @@ fn delete_sink_request(sink_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_alert_policy_request(alert_uuid: &str) -> Result<ApiRequest, Error> {
     let alert_uuid = operation::segment("alert_uuid", alert_uuid)?;
     Ok(operation::request(
@@ -1244,6 +1323,7 @@ fn get_alert_policy_request(alert_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_app_cpupercentage_metrics_request(
     app_id: &str,
     start: &str,
@@ -1268,12 +1348,14 @@ pub struct MonitoringGetAppCpupercentageMetricsRequest {
 
 impl MonitoringGetAppCpupercentageMetricsRequest {
     /// The app component name.
+    #[inline]
     pub fn app_component(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("app_component", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
     }
@@ -1282,11 +1364,13 @@ impl MonitoringGetAppCpupercentageMetricsRequest {
 impl std::future::IntoFuture for MonitoringGetAppCpupercentageMetricsRequest {
     type Output = Result<Metrics, Error>;
     type IntoFuture = operation::BoxFuture<Metrics>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_app_memory_percentage_metrics_request(
     app_id: &str,
     start: &str,
@@ -1311,12 +1395,14 @@ pub struct MonitoringGetAppMemoryPercentageMetricsRequest {
 
 impl MonitoringGetAppMemoryPercentageMetricsRequest {
     /// The app component name.
+    #[inline]
     pub fn app_component(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("app_component", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
     }
@@ -1325,11 +1411,13 @@ impl MonitoringGetAppMemoryPercentageMetricsRequest {
 impl std::future::IntoFuture for MonitoringGetAppMemoryPercentageMetricsRequest {
     type Output = Result<Metrics, Error>;
     type IntoFuture = operation::BoxFuture<Metrics>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_app_restart_count_metrics_request(
     app_id: &str,
     start: &str,
@@ -1354,12 +1442,14 @@ pub struct MonitoringGetAppRestartCountMetricsRequest {
 
 impl MonitoringGetAppRestartCountMetricsRequest {
     /// The app component name.
+    #[inline]
     pub fn app_component(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("app_component", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
     }
@@ -1368,11 +1458,13 @@ impl MonitoringGetAppRestartCountMetricsRequest {
 impl std::future::IntoFuture for MonitoringGetAppRestartCountMetricsRequest {
     type Output = Result<Metrics, Error>;
     type IntoFuture = operation::BoxFuture<Metrics>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_database_mysql_cpu_usage_request(
     db_id: &str,
     aggregate: &str,
@@ -1390,6 +1482,7 @@ fn get_database_mysql_cpu_usage_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_disk_usage_request(
     db_id: &str,
     aggregate: &str,
@@ -1407,6 +1500,7 @@ fn get_database_mysql_disk_usage_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_index_vs_sequential_reads_request(
     db_id: &str,
     start: &str,
@@ -1422,6 +1516,7 @@ fn get_database_mysql_index_vs_sequential_reads_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_load_request(
     db_id: &str,
     metric: &str,
@@ -1441,6 +1536,7 @@ fn get_database_mysql_load_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_memory_usage_request(
     db_id: &str,
     aggregate: &str,
@@ -1458,6 +1554,7 @@ fn get_database_mysql_memory_usage_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_op_rates_request(
     db_id: &str,
     metric: &str,
@@ -1475,6 +1572,7 @@ fn get_database_mysql_op_rates_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_schema_latency_request(
     db_id: &str,
     schema: &str,
@@ -1494,6 +1592,7 @@ fn get_database_mysql_schema_latency_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_schema_throughput_request(
     db_id: &str,
     schema: &str,
@@ -1513,6 +1612,7 @@ fn get_database_mysql_schema_throughput_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_threads_active_request(
     db_id: &str,
     start: &str,
@@ -1528,6 +1628,7 @@ fn get_database_mysql_threads_active_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_threads_connected_request(
     db_id: &str,
     start: &str,
@@ -1543,6 +1644,7 @@ fn get_database_mysql_threads_connected_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_database_mysql_threads_created_rate_request(
     db_id: &str,
     start: &str,
@@ -1558,6 +1660,7 @@ fn get_database_mysql_threads_created_rate_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_destination_request(destination_uuid: &str) -> Result<ApiRequest, Error> {
     let destination_uuid = operation::segment("destination_uuid", destination_uuid)?;
     Ok(operation::request(
@@ -1567,6 +1670,7 @@ fn get_destination_request(destination_uuid: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn get_droplet_autoscale_current_cpu_utilization_request(
     autoscale_pool_id: &str,
     start: &str,
@@ -1582,6 +1686,7 @@ fn get_droplet_autoscale_current_cpu_utilization_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_autoscale_current_instances_request(
     autoscale_pool_id: &str,
     start: &str,
@@ -1597,6 +1702,7 @@ fn get_droplet_autoscale_current_instances_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_autoscale_current_memory_utilization_request(
     autoscale_pool_id: &str,
     start: &str,
@@ -1612,6 +1718,7 @@ fn get_droplet_autoscale_current_memory_utilization_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_autoscale_target_cpu_utilization_request(
     autoscale_pool_id: &str,
     start: &str,
@@ -1627,6 +1734,7 @@ fn get_droplet_autoscale_target_cpu_utilization_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_autoscale_target_instances_request(
     autoscale_pool_id: &str,
     start: &str,
@@ -1642,6 +1750,7 @@ fn get_droplet_autoscale_target_instances_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_autoscale_target_memory_utilization_request(
     autoscale_pool_id: &str,
     start: &str,
@@ -1657,6 +1766,7 @@ fn get_droplet_autoscale_target_memory_utilization_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_bandwidth_metrics_request(
     host_id: &str,
     interface: &str,
@@ -1676,6 +1786,7 @@ fn get_droplet_bandwidth_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_cpu_metrics_request(
     host_id: &str,
     start: &str,
@@ -1691,6 +1802,7 @@ fn get_droplet_cpu_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_filesystem_free_metrics_request(
     host_id: &str,
     start: &str,
@@ -1706,6 +1818,7 @@ fn get_droplet_filesystem_free_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_filesystem_size_metrics_request(
     host_id: &str,
     start: &str,
@@ -1721,6 +1834,7 @@ fn get_droplet_filesystem_size_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_load15_metrics_request(
     host_id: &str,
     start: &str,
@@ -1736,6 +1850,7 @@ fn get_droplet_load15_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_load1_metrics_request(
     host_id: &str,
     start: &str,
@@ -1751,6 +1866,7 @@ fn get_droplet_load1_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_load5_metrics_request(
     host_id: &str,
     start: &str,
@@ -1766,6 +1882,7 @@ fn get_droplet_load5_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_memory_available_metrics_request(
     host_id: &str,
     start: &str,
@@ -1781,6 +1898,7 @@ fn get_droplet_memory_available_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_memory_cached_metrics_request(
     host_id: &str,
     start: &str,
@@ -1796,6 +1914,7 @@ fn get_droplet_memory_cached_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_memory_free_metrics_request(
     host_id: &str,
     start: &str,
@@ -1811,6 +1930,7 @@ fn get_droplet_memory_free_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_droplet_memory_total_metrics_request(
     host_id: &str,
     start: &str,
@@ -1826,6 +1946,7 @@ fn get_droplet_memory_total_metrics_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_connections_request(
     lb_id: &str,
     start: &str,
@@ -1841,6 +1962,7 @@ fn get_lb_droplets_connections_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_downtime_request(
     lb_id: &str,
     start: &str,
@@ -1856,6 +1978,7 @@ fn get_lb_droplets_downtime_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_health_checks_request(
     lb_id: &str,
     start: &str,
@@ -1871,6 +1994,7 @@ fn get_lb_droplets_health_checks_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_response_time_50p_request(
     lb_id: &str,
     start: &str,
@@ -1886,6 +2010,7 @@ fn get_lb_droplets_http_response_time_50p_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_response_time_95p_request(
     lb_id: &str,
     start: &str,
@@ -1901,6 +2026,7 @@ fn get_lb_droplets_http_response_time_95p_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_response_time_99p_request(
     lb_id: &str,
     start: &str,
@@ -1916,6 +2042,7 @@ fn get_lb_droplets_http_response_time_99p_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_response_time_avg_request(
     lb_id: &str,
     start: &str,
@@ -1931,6 +2058,7 @@ fn get_lb_droplets_http_response_time_avg_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_responses_request(
     lb_id: &str,
     start: &str,
@@ -1946,6 +2074,7 @@ fn get_lb_droplets_http_responses_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_session_duration_50p_request(
     lb_id: &str,
     start: &str,
@@ -1961,6 +2090,7 @@ fn get_lb_droplets_http_session_duration_50p_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_session_duration_95p_request(
     lb_id: &str,
     start: &str,
@@ -1976,6 +2106,7 @@ fn get_lb_droplets_http_session_duration_95p_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_http_session_duration_avg_request(
     lb_id: &str,
     start: &str,
@@ -1991,6 +2122,7 @@ fn get_lb_droplets_http_session_duration_avg_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_droplets_queue_size_request(
     lb_id: &str,
     start: &str,
@@ -2006,6 +2138,7 @@ fn get_lb_droplets_queue_size_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_connections_current_request(
     lb_id: &str,
     start: &str,
@@ -2021,6 +2154,7 @@ fn get_lb_frontend_connections_current_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_connections_limit_request(
     lb_id: &str,
     start: &str,
@@ -2036,6 +2170,7 @@ fn get_lb_frontend_connections_limit_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_cpu_utilization_request(
     lb_id: &str,
     start: &str,
@@ -2051,6 +2186,7 @@ fn get_lb_frontend_cpu_utilization_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_firewall_dropped_bytes_request(
     lb_id: &str,
     start: &str,
@@ -2066,6 +2202,7 @@ fn get_lb_frontend_firewall_dropped_bytes_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_firewall_dropped_packets_request(
     lb_id: &str,
     start: &str,
@@ -2081,6 +2218,7 @@ fn get_lb_frontend_firewall_dropped_packets_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_http_requests_per_second_request(
     lb_id: &str,
     start: &str,
@@ -2096,6 +2234,7 @@ fn get_lb_frontend_http_requests_per_second_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_http_responses_request(
     lb_id: &str,
     start: &str,
@@ -2111,6 +2250,7 @@ fn get_lb_frontend_http_responses_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_network_throughput_http_request(
     lb_id: &str,
     start: &str,
@@ -2126,6 +2266,7 @@ fn get_lb_frontend_network_throughput_http_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_network_throughput_tcp_request(
     lb_id: &str,
     start: &str,
@@ -2141,6 +2282,7 @@ fn get_lb_frontend_network_throughput_tcp_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_network_throughput_udp_request(
     lb_id: &str,
     start: &str,
@@ -2156,6 +2298,7 @@ fn get_lb_frontend_network_throughput_udp_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_nlb_tcp_network_throughput_request(
     lb_id: &str,
     start: &str,
@@ -2171,6 +2314,7 @@ fn get_lb_frontend_nlb_tcp_network_throughput_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_nlb_udp_network_throughput_request(
     lb_id: &str,
     start: &str,
@@ -2186,6 +2330,7 @@ fn get_lb_frontend_nlb_udp_network_throughput_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_tls_connections_current_request(
     lb_id: &str,
     start: &str,
@@ -2201,6 +2346,7 @@ fn get_lb_frontend_tls_connections_current_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_tls_connections_exceeding_rate_limit_request(
     lb_id: &str,
     start: &str,
@@ -2217,6 +2363,7 @@ fn get_lb_frontend_tls_connections_exceeding_rate_limit_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_lb_frontend_tls_connections_limit_request(
     lb_id: &str,
     start: &str,
@@ -2232,6 +2379,7 @@ fn get_lb_frontend_tls_connections_limit_request(
     .with_query("end", end))
 }
 
+#[inline]
 fn get_sink_request(sink_uuid: &str) -> Result<ApiRequest, Error> {
     let sink_uuid = operation::segment("sink_uuid", sink_uuid)?;
     Ok(operation::request(
@@ -2241,6 +2389,7 @@ fn get_sink_request(sink_uuid: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_alert_policy_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "monitoring.list_alert_policy",
@@ -2249,6 +2398,7 @@ fn list_alert_policy_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_destinations_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "monitoring.list_destinations",
@@ -2257,6 +2407,7 @@ fn list_destinations_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_sinks_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "monitoring.list_sinks",
@@ -2274,12 +2425,14 @@ pub struct MonitoringListSinksRequest {
 
 impl MonitoringListSinksRequest {
     /// A unique URN for a resource.
+    #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("resource_id", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<SinksResponse>> {
         self.call.send()
     }
@@ -2288,11 +2441,13 @@ impl MonitoringListSinksRequest {
 impl std::future::IntoFuture for MonitoringListSinksRequest {
     type Output = Result<Vec<SinksResponse>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<SinksResponse>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn update_alert_policy_request(
     alert_uuid: &str,
     body: &AlertPolicyRequest,
@@ -2308,6 +2463,7 @@ fn update_alert_policy_request(
     )
 }
 
+#[inline]
 fn update_destination_request(
     destination_uuid: &str,
     body: &DestinationRequest,

@@ -22,6 +22,7 @@ impl Nfs {
     /// To create a new NFS share, send a POST request to `/v2/nfs`.
     ///
     /// `POST /v2/nfs` (operation `nfs_create`).
+    #[inline]
     pub fn create(&self, body: NfsRequest) -> Call<NfsResponse> {
         Call::member(self.client.clone(), create_request(&body), "share")
     }
@@ -38,6 +39,7 @@ impl Nfs {
     /// Duplicate name or path conflicts return `409 Conflict`.
     ///
     /// `POST /v2/nfs/shares/{share_id}/access_points` (operation `nfs_create_access_point`).
+    #[inline]
     pub fn create_access_point(
         &self,
         share_id: &str,
@@ -65,6 +67,7 @@ impl Nfs {
     /// | &lt;nobr&gt;`switch_performance_tier`&lt;/nobr&gt; | Switches the performance tier of an NFS share. Set the performance_tier attribute to the desired tier (e.g., standard, high) |
     ///
     /// `POST /v2/nfs/{nfs_id}/actions` (operation `nfs_create_action`).
+    #[inline]
     pub fn create_action(&self, nfs_id: &str, body: NfsCreateActionBody) -> Call<NfsAction2> {
         Call::member(
             self.client.clone(),
@@ -80,6 +83,7 @@ impl Nfs {
     /// A successful request will return a `204 No Content` status code.
     ///
     /// `DELETE /v2/nfs/{nfs_id}` (operation `nfs_delete`).
+    #[inline]
     pub fn delete(&self, nfs_id: &str) -> NfsDeleteRequest {
         NfsDeleteRequest {
             call: Call::empty(self.client.clone(), delete_request(nfs_id)),
@@ -98,6 +102,7 @@ impl Nfs {
     /// in `ACCESS_POINT_DELETED` or `ACCESS_POINT_FAILED` status return `400 Bad Request`.
     ///
     /// `DELETE /v2/nfs/access_points/{access_point_id}` (operation `nfs_delete_access_point`).
+    #[inline]
     pub fn delete_access_point(&self, access_point_id: &str) -> Call<AccessPointActionResponse> {
         Call::json(
             self.client.clone(),
@@ -112,6 +117,7 @@ impl Nfs {
     /// A successful request will return a `204 No Content` status code.
     ///
     /// `DELETE /v2/nfs/snapshots/{nfs_snapshot_id}` (operation `nfs_delete_snapshot`).
+    #[inline]
     pub fn delete_snapshot(&self, nfs_snapshot_id: &str) -> NfsDeleteSnapshotRequest {
         NfsDeleteSnapshotRequest {
             call: Call::empty(
@@ -128,6 +134,7 @@ impl Nfs {
     /// A successful request will return the NFS share.
     ///
     /// `GET /v2/nfs/{nfs_id}` (operation `nfs_get`).
+    #[inline]
     pub fn get(&self, nfs_id: &str) -> NfsGetRequest {
         NfsGetRequest {
             call: Call::member(self.client.clone(), get_request(nfs_id), "share"),
@@ -141,6 +148,7 @@ impl Nfs {
     /// A successful request will return the NFS access point.
     ///
     /// `GET /v2/nfs/access_points/{access_point_id}` (operation `nfs_get_access_point`).
+    #[inline]
     pub fn get_access_point(&self, access_point_id: &str) -> Call<AccessPointResponse> {
         Call::member(
             self.client.clone(),
@@ -156,6 +164,7 @@ impl Nfs {
     /// A successful request will return the NFS snapshot.
     ///
     /// `GET /v2/nfs/snapshots/{nfs_snapshot_id}` (operation `nfs_get_snapshot`).
+    #[inline]
     pub fn get_snapshot(&self, nfs_snapshot_id: &str) -> NfsGetSnapshotRequest {
         NfsGetSnapshotRequest {
             call: Call::member(
@@ -173,6 +182,7 @@ impl Nfs {
     /// A successful request will return all NFS shares belonging to the authenticated user.
     ///
     /// `GET /v2/nfs` (operation `nfs_list`).
+    #[inline]
     pub fn list(&self) -> NfsListRequest {
         NfsListRequest {
             call: Call::member(self.client.clone(), list_request(), "shares"),
@@ -189,6 +199,7 @@ impl Nfs {
     /// access point first, then by `created_at` ascending.
     ///
     /// `GET /v2/nfs/shares/{share_id}/access_points` (operation `nfs_list_access_points`).
+    #[inline]
     pub fn list_access_points(&self, share_id: &str) -> NfsListAccessPointsRequest {
         NfsListAccessPointsRequest {
             call: Call::member(
@@ -208,6 +219,7 @@ impl Nfs {
     /// Optionally, you can filter snapshots by a specific NFS share by including the `share_id` query parameter.
     ///
     /// `GET /v2/nfs/snapshots` (operation `nfs_list_snapshot`).
+    #[inline]
     pub fn list_snapshot(&self) -> NfsListSnapshotRequest {
         NfsListSnapshotRequest {
             call: Call::member(self.client.clone(), list_snapshot_request(), "snapshots"),
@@ -217,11 +229,13 @@ impl Nfs {
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See [`crate::Wait`] for the
     /// settings.
+    #[inline]
     pub fn wait(&self, action_id: u64) -> crate::Wait {
         crate::Wait::for_action(self.client.clone(), action_id)
     }
 }
 
+#[inline]
 fn create_request(body: &NfsRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("nfs.create", Method::POST, "/v2/nfs".to_owned()),
@@ -229,6 +243,7 @@ fn create_request(body: &NfsRequest) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn create_access_point_request(
     share_id: &str,
     body: &AccessPointRequest,
@@ -244,6 +259,7 @@ fn create_access_point_request(
     )
 }
 
+#[inline]
 fn create_action_request(nfs_id: &str, body: &NfsCreateActionBody) -> Result<ApiRequest, Error> {
     let nfs_id = operation::segment("nfs_id", nfs_id)?;
     operation::json_body(
@@ -256,6 +272,7 @@ fn create_action_request(nfs_id: &str, body: &NfsCreateActionBody) -> Result<Api
     )
 }
 
+#[inline]
 fn delete_request(nfs_id: &str) -> Result<ApiRequest, Error> {
     let nfs_id = operation::segment("nfs_id", nfs_id)?;
     Ok(operation::request(
@@ -274,12 +291,14 @@ pub struct NfsDeleteRequest {
 
 impl NfsDeleteRequest {
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
@@ -288,11 +307,13 @@ impl NfsDeleteRequest {
 impl std::future::IntoFuture for NfsDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = operation::BoxFuture<()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn delete_access_point_request(access_point_id: &str) -> Result<ApiRequest, Error> {
     let access_point_id = operation::segment("access_point_id", access_point_id)?;
     Ok(operation::request(
@@ -302,6 +323,7 @@ fn delete_access_point_request(access_point_id: &str) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn delete_snapshot_request(nfs_snapshot_id: &str) -> Result<ApiRequest, Error> {
     let nfs_snapshot_id = operation::segment("nfs_snapshot_id", nfs_snapshot_id)?;
     Ok(operation::request(
@@ -320,12 +342,14 @@ pub struct NfsDeleteSnapshotRequest {
 
 impl NfsDeleteSnapshotRequest {
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
@@ -334,11 +358,13 @@ impl NfsDeleteSnapshotRequest {
 impl std::future::IntoFuture for NfsDeleteSnapshotRequest {
     type Output = Result<(), Error>;
     type IntoFuture = operation::BoxFuture<()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_request(nfs_id: &str) -> Result<ApiRequest, Error> {
     let nfs_id = operation::segment("nfs_id", nfs_id)?;
     Ok(operation::request(
@@ -357,12 +383,14 @@ pub struct NfsGetRequest {
 
 impl NfsGetRequest {
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<NfsResponse> {
         self.call.send()
     }
@@ -371,11 +399,13 @@ impl NfsGetRequest {
 impl std::future::IntoFuture for NfsGetRequest {
     type Output = Result<NfsResponse, Error>;
     type IntoFuture = operation::BoxFuture<NfsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_access_point_request(access_point_id: &str) -> Result<ApiRequest, Error> {
     let access_point_id = operation::segment("access_point_id", access_point_id)?;
     Ok(operation::request(
@@ -385,6 +415,7 @@ fn get_access_point_request(access_point_id: &str) -> Result<ApiRequest, Error> 
     ))
 }
 
+#[inline]
 fn get_snapshot_request(nfs_snapshot_id: &str) -> Result<ApiRequest, Error> {
     let nfs_snapshot_id = operation::segment("nfs_snapshot_id", nfs_snapshot_id)?;
     Ok(operation::request(
@@ -403,12 +434,14 @@ pub struct NfsGetSnapshotRequest {
 
 impl NfsGetSnapshotRequest {
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<NfsSnapshotResponse> {
         self.call.send()
     }
@@ -417,11 +450,13 @@ impl NfsGetSnapshotRequest {
 impl std::future::IntoFuture for NfsGetSnapshotRequest {
     type Output = Result<NfsSnapshotResponse, Error>;
     type IntoFuture = operation::BoxFuture<NfsSnapshotResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "nfs.list",
@@ -439,12 +474,14 @@ pub struct NfsListRequest {
 
 impl NfsListRequest {
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<NfsResponse>> {
         self.call.send()
     }
@@ -453,11 +490,13 @@ impl NfsListRequest {
 impl std::future::IntoFuture for NfsListRequest {
     type Output = Result<Vec<NfsResponse>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<NfsResponse>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_access_points_request(share_id: &str) -> Result<ApiRequest, Error> {
     let share_id = operation::segment("share_id", share_id)?;
     Ok(operation::request(
@@ -476,12 +515,14 @@ pub struct NfsListAccessPointsRequest {
 
 impl NfsListAccessPointsRequest {
     /// Filter access points by status.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("status", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<AccessPointResponse>> {
         self.call.send()
     }
@@ -490,11 +531,13 @@ impl NfsListAccessPointsRequest {
 impl std::future::IntoFuture for NfsListAccessPointsRequest {
     type Output = Result<Vec<AccessPointResponse>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<AccessPointResponse>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_snapshot_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "nfs.list_snapshot",
@@ -512,18 +555,21 @@ pub struct NfsListSnapshotRequest {
 
 impl NfsListSnapshotRequest {
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// The unique ID of an NFS share. If provided, only snapshots of this specific share will be returned.
+    #[inline]
     pub fn share_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("share_id", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<NfsSnapshotResponse>> {
         self.call.send()
     }
@@ -532,6 +578,7 @@ impl NfsListSnapshotRequest {
 impl std::future::IntoFuture for NfsListSnapshotRequest {
     type Output = Result<Vec<NfsSnapshotResponse>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<NfsSnapshotResponse>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

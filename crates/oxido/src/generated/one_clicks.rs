@@ -25,6 +25,7 @@ impl OneClicksHandler {
     /// 1-Click Kubernetes applications, send a request to `/v2/1-clicks?type=kubernetes`.
     ///
     /// `POST /v2/1-clicks/kubernetes` (operation `oneClicks_install_kubernetes`).
+    #[inline]
     pub fn install_kubernetes(&self, body: OneClicksCreate) -> Call<String> {
         Call::member(
             self.client.clone(),
@@ -43,6 +44,7 @@ impl OneClicksHandler {
     /// 1-Click application data, each of which will contain the the slug and type for the 1-Click.
     ///
     /// `GET /v2/1-clicks` (operation `oneClicks_list`).
+    #[inline]
     pub fn list(&self) -> OneClicksListRequest {
         OneClicksListRequest {
             call: Call::member(self.client.clone(), list_request(), "1_clicks"),
@@ -50,6 +52,7 @@ impl OneClicksHandler {
     }
 }
 
+#[inline]
 fn install_kubernetes_request(body: &OneClicksCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -61,6 +64,7 @@ fn install_kubernetes_request(body: &OneClicksCreate) -> Result<ApiRequest, Erro
     )
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "one_clicks.list",
@@ -78,12 +82,14 @@ pub struct OneClicksListRequest {
 
 impl OneClicksListRequest {
     /// Restrict results to a certain type of 1-Click.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<OneClicks>> {
         self.call.send()
     }
@@ -92,6 +98,7 @@ impl OneClicksListRequest {
 impl std::future::IntoFuture for OneClicksListRequest {
     type Output = Result<Vec<OneClicks>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<OneClicks>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

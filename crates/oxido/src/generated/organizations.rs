@@ -27,6 +27,7 @@ impl Organizations {
     /// assigned via invitation.
     ///
     /// `POST /v2/organizations/team` (operation `organizations_create_team`).
+    #[inline]
     pub fn create_team(&self, body: CreateTeamRequest) -> Call<OrganizationsCreateTeamResponse> {
         Call::json(self.client.clone(), create_team_request(&body))
     }
@@ -39,11 +40,13 @@ impl Organizations {
     /// This endpoint must be called in an organization context.
     ///
     /// `GET /v2/organizations/teams` (operation `organizations_list_teams`).
+    #[inline]
     pub fn list_teams(&self) -> Call<Vec<OrganizationTeam>> {
         Call::member(self.client.clone(), list_teams_request(), "teams")
     }
 }
 
+#[inline]
 fn create_team_request(body: &CreateTeamRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -55,6 +58,7 @@ fn create_team_request(body: &CreateTeamRequest) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn list_teams_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "organizations.list_teams",

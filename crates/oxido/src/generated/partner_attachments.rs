@@ -24,6 +24,7 @@ impl PartnerAttachments {
     /// required configuration details.
     ///
     /// `POST /v2/partner_network_connect/attachments` (operation `partnerAttachments_create`).
+    #[inline]
     pub fn create(&self, body: PartnerAttachmentWritable) -> Call<PartnerAttachment> {
         Call::member(
             self.client.clone(),
@@ -37,6 +38,7 @@ impl PartnerAttachments {
     /// This operation generates a new service key for the specified partner attachment. The operation is asynchronous, and the response is an empty JSON object returned with a 202 status code. To poll for the new service key, send a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/service_key`.
     ///
     /// `POST /v2/partner_network_connect/attachments/{pa_id}/service_key` (operation `partnerAttachments_create_service_key`).
+    #[inline]
     pub fn create_service_key(&self, pa_id: &str) -> Call<serde_json::Value> {
         Call::json(self.client.clone(), create_service_key_request(pa_id))
     }
@@ -47,6 +49,7 @@ impl PartnerAttachments {
     /// `/v2/partner_network_connect/attachments/{pa_id}`.
     ///
     /// `DELETE /v2/partner_network_connect/attachments/{pa_id}` (operation `partnerAttachments_delete`).
+    #[inline]
     pub fn delete(&self, pa_id: &str) -> Call<PartnerAttachment> {
         Call::member(
             self.client.clone(),
@@ -61,6 +64,7 @@ impl PartnerAttachments {
     /// `/v2/partner_network_connect/attachments/{pa_id}`.
     ///
     /// `GET /v2/partner_network_connect/attachments/{pa_id}` (operation `partnerAttachments_get`).
+    #[inline]
     pub fn get(&self, pa_id: &str) -> Call<PartnerAttachment> {
         Call::member(
             self.client.clone(),
@@ -75,6 +79,7 @@ impl PartnerAttachments {
     /// `/v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key`.
     ///
     /// `GET /v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key` (operation `partnerAttachments_get_bgp_auth_key`).
+    #[inline]
     pub fn get_bgp_auth_key(&self, pa_id: &str) -> Call<serde_json::Value> {
         Call::member(
             self.client.clone(),
@@ -89,6 +94,7 @@ impl PartnerAttachments {
     /// `/v2/partner_network_connect/attachments/{pa_id}/service_key`.
     ///
     /// `GET /v2/partner_network_connect/attachments/{pa_id}/service_key` (operation `partnerAttachments_get_service_key`).
+    #[inline]
     pub fn get_service_key(&self, pa_id: &str) -> Call<serde_json::Value> {
         Call::member(
             self.client.clone(),
@@ -102,6 +108,7 @@ impl PartnerAttachments {
     /// To list all of the Partner Attachments on your account, send a `GET` request to `/v2/partner_network_connect/attachments`.
     ///
     /// `GET /v2/partner_network_connect/attachments` (operation `partnerAttachments_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<PartnerAttachment> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "partner_attachments")
@@ -114,6 +121,7 @@ impl PartnerAttachments {
     /// `/v2/partner_network_connect/attachments/{pa_id}/remote_routes`.
     ///
     /// `GET /v2/partner_network_connect/attachments/{pa_id}/remote_routes` (operation `partnerAttachments_list_remote_routes`).
+    #[inline]
     pub fn list_remote_routes(&self, pa_id: &str) -> ListCall<PartnerAttachmentRemoteRoute> {
         ListCall::new(
             self.client.clone(),
@@ -129,6 +137,7 @@ impl PartnerAttachments {
     /// fields to be updated.
     ///
     /// `PATCH /v2/partner_network_connect/attachments/{pa_id}` (operation `partnerAttachments_patch`).
+    #[inline]
     pub fn patch(&self, pa_id: &str, body: PartnerAttachmentUpdatable) -> Call<PartnerAttachment> {
         Call::member(
             self.client.clone(),
@@ -138,6 +147,7 @@ impl PartnerAttachments {
     }
 }
 
+#[inline]
 fn create_request(body: &PartnerAttachmentWritable) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -149,6 +159,7 @@ fn create_request(body: &PartnerAttachmentWritable) -> Result<ApiRequest, Error>
     )
 }
 
+#[inline]
 fn create_service_key_request(pa_id: &str) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     Ok(operation::request(
@@ -158,6 +169,7 @@ fn create_service_key_request(pa_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_request(pa_id: &str) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     Ok(operation::request(
@@ -167,6 +179,7 @@ fn delete_request(pa_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(pa_id: &str) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     Ok(operation::request(
@@ -176,6 +189,7 @@ fn get_request(pa_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_bgp_auth_key_request(pa_id: &str) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     Ok(operation::request(
@@ -185,6 +199,7 @@ fn get_bgp_auth_key_request(pa_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_service_key_request(pa_id: &str) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     Ok(operation::request(
@@ -194,6 +209,7 @@ fn get_service_key_request(pa_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "partner_attachments.list",
@@ -202,6 +218,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_remote_routes_request(pa_id: &str) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     Ok(operation::request(
@@ -211,6 +228,7 @@ fn list_remote_routes_request(pa_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn patch_request(pa_id: &str, body: &PartnerAttachmentUpdatable) -> Result<ApiRequest, Error> {
     let pa_id = operation::segment("pa_id", pa_id)?;
     operation::json_body(

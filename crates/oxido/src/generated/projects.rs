@@ -24,6 +24,7 @@ impl Projects {
     /// You must have both `project:assign_resource` and `<resource>:read` scopes to assign new resources. For example, to assign a Droplet to a project, include both the `project:assign_resource` and `droplet:read` scopes. The `project:update` scope also grants `project:assign_resource`.
     ///
     /// `POST /v2/projects/{project_id}/resources` (operation `projects_assign_resources`).
+    #[inline]
     pub fn assign_resources(
         &self,
         project_id: &str,
@@ -43,6 +44,7 @@ impl Projects {
     /// You must have both `project:assign_resource` and `<resource>:read` scopes to assign new resources. For example, to assign a Droplet to the default project, include both the `project:assign_resource` and `droplet:read` scopes. The `project:update` scope also grants `project:assign_resource`.
     ///
     /// `POST /v2/projects/default/resources` (operation `projects_assign_resources_default`).
+    #[inline]
     pub fn assign_resources_default(&self, body: ProjectAssignment) -> Call<Vec<Resource>> {
         Call::member(
             self.client.clone(),
@@ -56,6 +58,7 @@ impl Projects {
     /// To create a project, send a POST request to `/v2/projects`.
     ///
     /// `POST /v2/projects` (operation `projects_create`).
+    #[inline]
     pub fn create(&self, body: ProjectBase) -> Call<Project> {
         Call::member(self.client.clone(), create_request(&body), "project")
     }
@@ -70,6 +73,7 @@ impl Projects {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/projects/{project_id}` (operation `projects_delete`).
+    #[inline]
     pub fn delete(&self, project_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(project_id))
     }
@@ -79,6 +83,7 @@ impl Projects {
     /// To get a project, send a GET request to `/v2/projects/$PROJECT_ID`.
     ///
     /// `GET /v2/projects/{project_id}` (operation `projects_get`).
+    #[inline]
     pub fn get(&self, project_id: &str) -> Call<Project> {
         Call::member(self.client.clone(), get_request(project_id), "project")
     }
@@ -88,6 +93,7 @@ impl Projects {
     /// To get your default project, send a GET request to `/v2/projects/default`.
     ///
     /// `GET /v2/projects/default` (operation `projects_get_default`).
+    #[inline]
     pub fn get_default(&self) -> Call<Project> {
         Call::member(self.client.clone(), get_default_request(), "project")
     }
@@ -97,6 +103,7 @@ impl Projects {
     /// To list all your projects, send a GET request to `/v2/projects`.
     ///
     /// `GET /v2/projects` (operation `projects_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<Project> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "projects")
@@ -110,6 +117,7 @@ impl Projects {
     /// This endpoint will only return resources that you are authorized to see. For example, to see Droplets in a project, include the `droplet:read` scope.
     ///
     /// `GET /v2/projects/{project_id}/resources` (operation `projects_list_resources`).
+    #[inline]
     pub fn list_resources(&self, project_id: &str) -> ListCall<Resource> {
         ListCall::new(
             self.client.clone(),
@@ -125,6 +133,7 @@ impl Projects {
     /// Only resources that you are authorized to see will be returned. For example, to see Droplets in a project, include the `droplet:read` scope.
     ///
     /// `GET /v2/projects/default/resources` (operation `projects_list_resources_default`).
+    #[inline]
     pub fn list_resources_default(&self) -> ListCall<Resource> {
         ListCall::new(
             self.client.clone(),
@@ -138,6 +147,7 @@ impl Projects {
     /// To update only specific attributes of a project, send a PATCH request to `/v2/projects/$PROJECT_ID`. At least one of the following attributes needs to be sent.
     ///
     /// `PATCH /v2/projects/{project_id}` (operation `projects_patch`).
+    #[inline]
     pub fn patch(&self, project_id: &str, body: Project) -> Call<Project> {
         Call::member(
             self.client.clone(),
@@ -151,6 +161,7 @@ impl Projects {
     /// To update only specific attributes of your default project, send a PATCH request to `/v2/projects/default`. At least one of the following attributes needs to be sent.
     ///
     /// `PATCH /v2/projects/default` (operation `projects_patch_default`).
+    #[inline]
     pub fn patch_default(&self, body: Project) -> Call<Project> {
         Call::member(self.client.clone(), patch_default_request(&body), "project")
     }
@@ -160,6 +171,7 @@ impl Projects {
     /// To update a project, send a PUT request to `/v2/projects/$PROJECT_ID`. All of the following attributes must be sent.
     ///
     /// `PUT /v2/projects/{project_id}` (operation `projects_update`).
+    #[inline]
     pub fn update(&self, project_id: &str, body: Project) -> Call<Project> {
         Call::member(
             self.client.clone(),
@@ -173,6 +185,7 @@ impl Projects {
     /// To update you default project, send a PUT request to `/v2/projects/default`. All of the following attributes must be sent.
     ///
     /// `PUT /v2/projects/default` (operation `projects_update_default`).
+    #[inline]
     pub fn update_default(&self, body: Project) -> Call<Project> {
         Call::member(
             self.client.clone(),
@@ -182,6 +195,7 @@ impl Projects {
     }
 }
 
+#[inline]
 fn assign_resources_request(
     project_id: &str,
     body: &ProjectAssignment,
@@ -197,6 +211,7 @@ fn assign_resources_request(
     )
 }
 
+#[inline]
 fn assign_resources_default_request(body: &ProjectAssignment) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -208,6 +223,7 @@ fn assign_resources_default_request(body: &ProjectAssignment) -> Result<ApiReque
     )
 }
 
+#[inline]
 fn create_request(body: &ProjectBase) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("projects.create", Method::POST, "/v2/projects".to_owned()),
@@ -215,6 +231,7 @@ fn create_request(body: &ProjectBase) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(project_id: &str) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     Ok(operation::request(
@@ -224,6 +241,7 @@ fn delete_request(project_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(project_id: &str) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     Ok(operation::request(
@@ -233,6 +251,7 @@ fn get_request(project_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_default_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "projects.get_default",
@@ -241,6 +260,7 @@ fn get_default_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "projects.list",
@@ -249,6 +269,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_resources_request(project_id: &str) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     Ok(operation::request(
@@ -258,6 +279,7 @@ fn list_resources_request(project_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_resources_default_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "projects.list_resources_default",
@@ -266,6 +288,7 @@ fn list_resources_default_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn patch_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     operation::json_body(
@@ -278,6 +301,7 @@ fn patch_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error> 
     )
 }
 
+#[inline]
 fn patch_default_request(body: &Project) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -289,6 +313,7 @@ fn patch_default_request(body: &Project) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn update_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     operation::json_body(
@@ -301,6 +326,7 @@ fn update_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error>
     )
 }
 
+#[inline]
 fn update_default_request(body: &Project) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(

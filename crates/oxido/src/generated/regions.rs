@@ -23,6 +23,7 @@ impl Regions {
     /// The response will be a JSON object with a key called `regions`. The value of this will be an array of `region` objects, each of which will contain the standard region attributes.
     ///
     /// `GET /v2/regions` (operation `regions_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<crate::models::Region> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "regions")
@@ -30,6 +31,7 @@ impl Regions {
     }
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "regions.list",

@@ -26,6 +26,7 @@ impl Registries {
     /// URL `registry.digitalocean.com/example/image:tag`.
     ///
     /// `POST /v2/registries` (operation `registries_create`).
+    #[inline]
     pub fn create(&self, body: MultiregistryCreate) -> Call<RegistryBase> {
         Call::member(self.client.clone(), create_request(&body), "registry")
     }
@@ -35,6 +36,7 @@ impl Registries {
     /// To delete your container registry, destroying all container image data stored in it, send a DELETE request to `/v2/registries/{registry_name}`.
     ///
     /// `DELETE /v2/registries/{registry_name}` (operation `registries_delete`).
+    #[inline]
     pub fn delete(&self, registry_name: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(registry_name))
     }
@@ -48,6 +50,7 @@ impl Registries {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}` (operation `registries_delete_repository`).
+    #[inline]
     pub fn delete_repository(&self, registry_name: &str, repository_name: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -71,6 +74,7 @@ impl Registries {
     /// It is similar to DELETE `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/digests/$MANIFEST_DIGEST`.
     ///
     /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}` (operation `registries_delete_repositoryManifest`).
+    #[inline]
     pub fn delete_repository_manifest(
         &self,
         registry_name: &str,
@@ -97,6 +101,7 @@ impl Registries {
     /// This indicates that the request was processed successfully. It is similar to DELETE `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/tags/$TAG`.
     ///
     /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}/tags/{repository_tag}` (operation `registries_delete_repositoryTag`).
+    #[inline]
     pub fn delete_repository_tag(
         &self,
         registry_name: &str,
@@ -114,6 +119,7 @@ impl Registries {
     /// To get information about any container registry in your account, send a GET request to `/v2/registries/{registry_name}`.
     ///
     /// `GET /v2/registries/{registry_name}` (operation `registries_get`).
+    #[inline]
     pub fn get(&self, registry_name: &str) -> Call<RegistryBase> {
         Call::member(self.client.clone(), get_request(registry_name), "registry")
     }
@@ -144,6 +150,7 @@ impl Registries {
     /// credentials that expire after one hour.
     ///
     /// `GET /v2/registries/{registry_name}/docker-credentials` (operation `registries_get_dockerCredentials`).
+    #[inline]
     pub fn get_docker_credentials(
         &self,
         registry_name: &str,
@@ -160,6 +167,7 @@ impl Registries {
     /// To get information about the currently-active garbage collection for a registry, send a GET request to `/v2/registry/$REGISTRY_NAME/garbage-collection`.
     ///
     /// `GET /v2/registries/{registry_name}/garbage-collection` (operation `registries_get_garbageCollection`).
+    #[inline]
     pub fn get_garbage_collection(&self, registry_name: &str) -> Call<GarbageCollection> {
         Call::member(
             self.client.clone(),
@@ -176,6 +184,7 @@ impl Registries {
     /// To list the available options, send a GET request to `/v2/registries/options`. This is similar to GET `/v2/registry/options`.
     ///
     /// `GET /v2/registries/options` (operation `registries_get_options`).
+    #[inline]
     pub fn get_options(&self) -> Call<RegistriesGetOptionsResponseOptions> {
         Call::member(self.client.clone(), get_options_request(), "options")
     }
@@ -185,6 +194,7 @@ impl Registries {
     /// A subscription is automatically created when you configure your container registry. To get information about your subscription, send a GET request to `/v2/registries/subscription`. It is similar to GET `/v2/registry/subscription`.
     ///
     /// `GET /v2/registries/subscription` (operation `registries_get_subscription`).
+    #[inline]
     pub fn get_subscription(&self) -> Call<Subscription> {
         Call::member(
             self.client.clone(),
@@ -198,6 +208,7 @@ impl Registries {
     /// To get information about any container registry in your account, send a GET request to `/v2/registries/`.
     ///
     /// `GET /v2/registries` (operation `registries_list`).
+    #[inline]
     pub fn list(&self) -> Call<Vec<Registry>> {
         Call::member(self.client.clone(), list_request(), "registries")
     }
@@ -207,6 +218,7 @@ impl Registries {
     /// To get information about past garbage collections for a registry, send a GET request to `/v2/registry/$REGISTRY_NAME/garbage-collections`.
     ///
     /// `GET /v2/registries/{registry_name}/garbage-collections` (operation `registries_list_garbageCollections`).
+    #[inline]
     pub fn list_garbage_collections(
         &self,
         registry_name: &str,
@@ -225,6 +237,7 @@ impl Registries {
     /// To list all repositories in your container registry, send a GET request to `/v2/registries/$REGISTRY_NAME/repositoriesV2`. It is similar to GET `/v2/registry/$REGISTRY_NAME/repositoriesV2`.
     ///
     /// `GET /v2/registries/{registry_name}/repositoriesV2` (operation `registries_list_repositoriesV2`).
+    #[inline]
     pub fn list_repositories_v2(&self, registry_name: &str) -> RegistriesListRepositoriesV2Request {
         RegistriesListRepositoriesV2Request {
             call: ListCall::new(
@@ -248,6 +261,7 @@ impl Registries {
     /// It is similar to `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/digests`.
     ///
     /// `GET /v2/registries/{registry_name}/repositories/{repository_name}/digests` (operation `registries_list_repositoryManifests`).
+    #[inline]
     pub fn list_repository_manifests(
         &self,
         registry_name: &str,
@@ -273,6 +287,7 @@ impl Registries {
     /// It is similar to GET `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/tags`.
     ///
     /// `GET /v2/registries/{registry_name}/repositories/{repository_name}/tags` (operation `registries_list_repositoryTags`).
+    #[inline]
     pub fn list_repository_tags(
         &self,
         registry_name: &str,
@@ -310,6 +325,7 @@ impl Registries {
     ///   JWTs will once again be issued to registry clients.
     ///
     /// `POST /v2/registries/{registry_name}/garbage-collection` (operation `registries_run_garbageCollection`).
+    #[inline]
     pub fn run_garbage_collection(&self, registry_name: &str) -> Call<GarbageCollection> {
         Call::member(
             self.client.clone(),
@@ -323,6 +339,7 @@ impl Registries {
     /// To cancel the currently-active garbage collection for a registry, send a PUT request to `/v2/registries/$REGISTRY_NAME/garbage-collection/$GC_UUID` and specify one or more of the attributes below. It is similar to PUT `/v2/registries/$REGISTRY_NAME/garbage-collection/$GC_UUID`.
     ///
     /// `PUT /v2/registries/{registry_name}/garbage-collection/{garbage_collection_uuid}` (operation `registries_update_garbageCollection`).
+    #[inline]
     pub fn update_garbage_collection(
         &self,
         registry_name: &str,
@@ -341,6 +358,7 @@ impl Registries {
     /// After creating your registry, you can switch to a different subscription tier to better suit your needs. To do this, send a POST request to `/v2/registries/subscription`. It is similar to POST `/v2/registry/subscription`.
     ///
     /// `POST /v2/registries/subscription` (operation `registries_update_subscription`).
+    #[inline]
     pub fn update_subscription(
         &self,
         body: RegistriesUpdateSubscriptionBody,
@@ -364,11 +382,13 @@ impl Registries {
     /// It is similar to `/v2/registry/validate-name`.
     ///
     /// `POST /v2/registries/validate-name` (operation `registries_validate_name`).
+    #[inline]
     pub fn validate_name(&self, body: ValidateRegistry) -> Call<()> {
         Call::empty(self.client.clone(), validate_name_request(&body))
     }
 }
 
+#[inline]
 fn create_request(body: &MultiregistryCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -380,6 +400,7 @@ fn create_request(body: &MultiregistryCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -389,6 +410,7 @@ fn delete_request(registry_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_repository_request(
     registry_name: &str,
     repository_name: &str,
@@ -402,6 +424,7 @@ fn delete_repository_request(
     ))
 }
 
+#[inline]
 fn delete_repository_manifest_request(
     registry_name: &str,
     repository_name: &str,
@@ -419,6 +442,7 @@ fn delete_repository_manifest_request(
     ))
 }
 
+#[inline]
 fn delete_repository_tag_request(
     registry_name: &str,
     repository_name: &str,
@@ -436,6 +460,7 @@ fn delete_repository_tag_request(
     ))
 }
 
+#[inline]
 fn get_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -445,6 +470,7 @@ fn get_request(registry_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_docker_credentials_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -454,6 +480,7 @@ fn get_docker_credentials_request(registry_name: &str) -> Result<ApiRequest, Err
     ))
 }
 
+#[inline]
 fn get_garbage_collection_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -463,6 +490,7 @@ fn get_garbage_collection_request(registry_name: &str) -> Result<ApiRequest, Err
     ))
 }
 
+#[inline]
 fn get_options_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registries.get_options",
@@ -471,6 +499,7 @@ fn get_options_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_subscription_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registries.get_subscription",
@@ -479,6 +508,7 @@ fn get_subscription_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registries.list",
@@ -487,6 +517,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_garbage_collections_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -505,18 +536,21 @@ pub struct RegistriesListGarbageCollectionsRequest {
 
 impl RegistriesListGarbageCollectionsRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
         self.call.send()
     }
@@ -525,11 +559,13 @@ impl RegistriesListGarbageCollectionsRequest {
 impl std::future::IntoFuture for RegistriesListGarbageCollectionsRequest {
     type Output = Result<Vec<GarbageCollection>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<GarbageCollection>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_repositories_v2_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -548,39 +584,46 @@ pub struct RegistriesListRepositoriesV2Request {
 
 impl RegistriesListRepositoriesV2Request {
     /// Token to retrieve of the next or previous set of results more quickly than using 'page'.
+    #[inline]
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("page_token", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<RepositoryV2> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<RepositoryV2>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<RepositoryV2>>> {
         self.call.into_responses()
     }
@@ -589,11 +632,13 @@ impl RegistriesListRepositoriesV2Request {
 impl std::future::IntoFuture for RegistriesListRepositoriesV2Request {
     type Output = Result<Page<RepositoryV2>, Error>;
     type IntoFuture = operation::BoxFuture<Page<RepositoryV2>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_repository_manifests_request(
     registry_name: &str,
     repository_name: &str,
@@ -607,6 +652,7 @@ fn list_repository_manifests_request(
     ))
 }
 
+#[inline]
 fn list_repository_tags_request(
     registry_name: &str,
     repository_name: &str,
@@ -620,6 +666,7 @@ fn list_repository_tags_request(
     ))
 }
 
+#[inline]
 fn run_garbage_collection_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -629,6 +676,7 @@ fn run_garbage_collection_request(registry_name: &str) -> Result<ApiRequest, Err
     ))
 }
 
+#[inline]
 fn update_garbage_collection_request(
     registry_name: &str,
     garbage_collection_uuid: &str,
@@ -647,6 +695,7 @@ fn update_garbage_collection_request(
     )
 }
 
+#[inline]
 fn update_subscription_request(
     body: &RegistriesUpdateSubscriptionBody,
 ) -> Result<ApiRequest, Error> {
@@ -660,6 +709,7 @@ fn update_subscription_request(
     )
 }
 
+#[inline]
 fn validate_name_request(body: &ValidateRegistry) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(

@@ -30,6 +30,7 @@ impl RegistryHandler {
     /// `POST /v2/registry` (operation `registry_create`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn create(&self, body: RegistryCreate) -> Call<Registry> {
         Call::member(self.client.clone(), create_request(&body), "registry")
     }
@@ -46,6 +47,7 @@ impl RegistryHandler {
     /// `DELETE /v2/registry` (operation `registry_delete`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn delete(&self) -> Call<()> {
         Call::empty(self.client.clone(), delete_request())
     }
@@ -68,6 +70,7 @@ impl RegistryHandler {
     /// `DELETE /v2/registry/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}` (operation `registry_delete_repositoryManifest`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn delete_repository_manifest(
         &self,
         registry_name: &str,
@@ -98,6 +101,7 @@ impl RegistryHandler {
     /// `DELETE /v2/registry/{registry_name}/repositories/{repository_name}/tags/{repository_tag}` (operation `registry_delete_repositoryTag`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn delete_repository_tag(
         &self,
         registry_name: &str,
@@ -122,6 +126,7 @@ impl RegistryHandler {
     /// `GET /v2/registry` (operation `registry_get`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn get(&self) -> Call<Registry> {
         Call::member(self.client.clone(), get_request(), "registry")
     }
@@ -156,6 +161,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/docker-credentials` (operation `registry_get_dockerCredentials`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn get_docker_credentials(&self) -> RegistryGetDockerCredentialsRequest {
         RegistryGetDockerCredentialsRequest {
             call: Call::member(
@@ -176,6 +182,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/{registry_name}/garbage-collection` (operation `registry_get_garbageCollection`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn get_garbage_collection(&self, registry_name: &str) -> Call<GarbageCollection> {
         Call::member(
             self.client.clone(),
@@ -204,6 +211,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/options` (operation `registry_get_options`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn get_options(&self) -> Call<RegistriesGetOptionsResponseOptions> {
         Call::member(self.client.clone(), get_options_request(), "options")
     }
@@ -219,6 +227,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/subscription` (operation `registry_get_subscription`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn get_subscription(&self) -> Call<Subscription> {
         Call::member(
             self.client.clone(),
@@ -237,6 +246,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/{registry_name}/garbage-collections` (operation `registry_list_garbageCollections`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn list_garbage_collections(
         &self,
         registry_name: &str,
@@ -262,6 +272,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/{registry_name}/repositories` (operation `registry_list_repositories`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn list_repositories(&self, registry_name: &str) -> ListCall<Repository> {
         ListCall::new(
             self.client.clone(),
@@ -280,6 +291,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/{registry_name}/repositoriesV2` (operation `registry_list_repositoriesV2`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn list_repositories_v2(&self, registry_name: &str) -> RegistryListRepositoriesV2Request {
         RegistryListRepositoriesV2Request {
             call: ListCall::new(
@@ -305,6 +317,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/{registry_name}/repositories/{repository_name}/digests` (operation `registry_list_repositoryManifests`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn list_repository_manifests(
         &self,
         registry_name: &str,
@@ -332,6 +345,7 @@ impl RegistryHandler {
     /// `GET /v2/registry/{registry_name}/repositories/{repository_name}/tags` (operation `registry_list_repositoryTags`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn list_repository_tags(
         &self,
         registry_name: &str,
@@ -373,6 +387,7 @@ impl RegistryHandler {
     /// `POST /v2/registry/{registry_name}/garbage-collection` (operation `registry_run_garbageCollection`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn run_garbage_collection(
         &self,
         registry_name: &str,
@@ -396,6 +411,7 @@ impl RegistryHandler {
     /// `PUT /v2/registry/{registry_name}/garbage-collection/{garbage_collection_uuid}` (operation `registry_update_garbageCollection`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn update_garbage_collection(
         &self,
         registry_name: &str,
@@ -420,6 +436,7 @@ impl RegistryHandler {
     /// `POST /v2/registry/subscription` (operation `registry_update_subscription`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn update_subscription(
         &self,
         body: RegistriesUpdateSubscriptionBody,
@@ -445,11 +462,13 @@ impl RegistryHandler {
     /// `POST /v2/registry/validate-name` (operation `registry_validate_name`).
     ///
     /// Deprecated by the API.
+    #[inline]
     pub fn validate_name(&self, body: ValidateRegistry) -> Call<()> {
         Call::empty(self.client.clone(), validate_name_request(&body))
     }
 }
 
+#[inline]
 fn create_request(body: &RegistryCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("registry.create", Method::POST, "/v2/registry".to_owned()),
@@ -457,6 +476,7 @@ fn create_request(body: &RegistryCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registry.delete",
@@ -465,6 +485,7 @@ fn delete_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_repository_manifest_request(
     registry_name: &str,
     repository_name: &str,
@@ -482,6 +503,7 @@ fn delete_repository_manifest_request(
     ))
 }
 
+#[inline]
 fn delete_repository_tag_request(
     registry_name: &str,
     repository_name: &str,
@@ -499,6 +521,7 @@ fn delete_repository_tag_request(
     ))
 }
 
+#[inline]
 fn get_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registry.get",
@@ -507,6 +530,7 @@ fn get_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_docker_credentials_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registry.get_docker_credentials",
@@ -524,18 +548,21 @@ pub struct RegistryGetDockerCredentialsRequest {
 
 impl RegistryGetDockerCredentialsRequest {
     /// The duration in seconds that the returned registry credentials will be valid. If not set or 0, the credentials will not expire.
+    #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
         self.call = self.call.query("expiry_seconds", value);
         self
     }
 
     /// By default, the registry credentials allow for read-only access. Set this query parameter to `true` to obtain read-write credentials.
+    #[inline]
     pub fn read_write(mut self, value: bool) -> Self {
         self.call = self.call.query("read_write", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths> {
         self.call.send()
     }
@@ -544,11 +571,13 @@ impl RegistryGetDockerCredentialsRequest {
 impl std::future::IntoFuture for RegistryGetDockerCredentialsRequest {
     type Output = Result<RegistriesGetDockerCredentialsResponseAuths, Error>;
     type IntoFuture = operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_garbage_collection_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -558,6 +587,7 @@ fn get_garbage_collection_request(registry_name: &str) -> Result<ApiRequest, Err
     ))
 }
 
+#[inline]
 fn get_options_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registry.get_options",
@@ -566,6 +596,7 @@ fn get_options_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_subscription_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "registry.get_subscription",
@@ -574,6 +605,7 @@ fn get_subscription_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_garbage_collections_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -592,18 +624,21 @@ pub struct RegistryListGarbageCollectionsRequest {
 
 impl RegistryListGarbageCollectionsRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
         self.call.send()
     }
@@ -612,11 +647,13 @@ impl RegistryListGarbageCollectionsRequest {
 impl std::future::IntoFuture for RegistryListGarbageCollectionsRequest {
     type Output = Result<Vec<GarbageCollection>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<GarbageCollection>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_repositories_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -626,6 +663,7 @@ fn list_repositories_request(registry_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_repositories_v2_request(registry_name: &str) -> Result<ApiRequest, Error> {
     let registry_name = operation::segment("registry_name", registry_name)?;
     Ok(operation::request(
@@ -644,39 +682,46 @@ pub struct RegistryListRepositoriesV2Request {
 
 impl RegistryListRepositoriesV2Request {
     /// Token to retrieve of the next or previous set of results more quickly than using 'page'.
+    #[inline]
     pub fn page_token(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("page_token", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<RepositoryV2> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<RepositoryV2>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<RepositoryV2>>> {
         self.call.into_responses()
     }
@@ -685,11 +730,13 @@ impl RegistryListRepositoriesV2Request {
 impl std::future::IntoFuture for RegistryListRepositoriesV2Request {
     type Output = Result<Page<RepositoryV2>, Error>;
     type IntoFuture = operation::BoxFuture<Page<RepositoryV2>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_repository_manifests_request(
     registry_name: &str,
     repository_name: &str,
@@ -703,6 +750,7 @@ fn list_repository_manifests_request(
     ))
 }
 
+#[inline]
 fn list_repository_tags_request(
     registry_name: &str,
     repository_name: &str,
@@ -716,6 +764,7 @@ fn list_repository_tags_request(
     ))
 }
 
+#[inline]
 fn run_garbage_collection_request(
     registry_name: &str,
     body: &RegistryRunGc,
@@ -731,6 +780,7 @@ fn run_garbage_collection_request(
     )
 }
 
+#[inline]
 fn update_garbage_collection_request(
     registry_name: &str,
     garbage_collection_uuid: &str,
@@ -749,6 +799,7 @@ fn update_garbage_collection_request(
     )
 }
 
+#[inline]
 fn update_subscription_request(
     body: &RegistriesUpdateSubscriptionBody,
 ) -> Result<ApiRequest, Error> {
@@ -762,6 +813,7 @@ fn update_subscription_request(
     )
 }
 
+#[inline]
 fn validate_name_request(body: &ValidateRegistry) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(

@@ -27,6 +27,7 @@ impl ReservedIps {
     ///   `/v2/reserved_ips` with the `region` attribute.
     ///
     /// `POST /v2/reserved_ips` (operation `reservedIPs_create`).
+    #[inline]
     pub fn create(&self, body: ReservedIpCreate) -> Call<ReservedIpsCreateResponse> {
         Call::json(self.client.clone(), create_request(&body))
     }
@@ -40,6 +41,7 @@ impl ReservedIps {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/reserved_ips/{reserved_ip}` (operation `reservedIPs_delete`).
+    #[inline]
     pub fn delete(&self, reserved_ip: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(reserved_ip))
     }
@@ -49,6 +51,7 @@ impl ReservedIps {
     /// To show information about a reserved IP, send a GET request to `/v2/reserved_ips/$RESERVED_IP_ADDR`.
     ///
     /// `GET /v2/reserved_ips/{reserved_ip}` (operation `reservedIPs_get`).
+    #[inline]
     pub fn get(&self, reserved_ip: &str) -> Call<ReservedIp> {
         Call::member(self.client.clone(), get_request(reserved_ip), "reserved_ip")
     }
@@ -58,6 +61,7 @@ impl ReservedIps {
     /// To list all of the reserved IPs available on your account, send a GET request to `/v2/reserved_ips`.
     ///
     /// `GET /v2/reserved_ips` (operation `reservedIPs_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<ReservedIp> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "reserved_ips")
@@ -65,6 +69,7 @@ impl ReservedIps {
     }
 }
 
+#[inline]
 fn create_request(body: &ReservedIpCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -76,6 +81,7 @@ fn create_request(body: &ReservedIpCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     Ok(operation::request(
@@ -85,6 +91,7 @@ fn delete_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     Ok(operation::request(
@@ -94,6 +101,7 @@ fn get_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "reserved_ips.list",

@@ -22,6 +22,7 @@ impl ReservedIpsActions {
     /// To retrieve the status of a reserved IP action, send a GET request to `/v2/reserved_ips/$RESERVED_IP/actions/$ACTION_ID`.
     ///
     /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}` (operation `reservedIPsActions_get`).
+    #[inline]
     pub fn get(
         &self,
         reserved_ip: &str,
@@ -39,6 +40,7 @@ impl ReservedIpsActions {
     /// To retrieve all actions that have been executed on a reserved IP, send a GET request to `/v2/reserved_ips/$RESERVED_IP/actions`.
     ///
     /// `GET /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_list`).
+    #[inline]
     pub fn list(&self, reserved_ip: &str) -> ListCall<crate::models::Action> {
         ListCall::new(
             self.client.clone(),
@@ -59,6 +61,7 @@ impl ReservedIpsActions {
     /// | `unassign` | Unassign a reserved IP from a Droplet
     ///
     /// `POST /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_post`).
+    #[inline]
     pub fn post(
         &self,
         reserved_ip: &str,
@@ -73,11 +76,13 @@ impl ReservedIpsActions {
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    #[inline]
     pub fn wait(&self, reserved_ip: &str, action_id: u64) -> crate::Wait {
         crate::Wait::with_request(self.client.clone(), get_request(reserved_ip, action_id))
     }
 }
 
+#[inline]
 fn get_request(reserved_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     Ok(operation::request(
@@ -87,6 +92,7 @@ fn get_request(reserved_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     Ok(operation::request(
@@ -96,6 +102,7 @@ fn list_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn post_request(reserved_ip: &str, body: &ReservedIpsActionsPostBody) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     operation::json_body(

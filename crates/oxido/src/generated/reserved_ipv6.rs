@@ -24,6 +24,7 @@ impl ReservedIpv6Handler {
     ///   `/v2/reserved_ipv6` with the `region_slug` attribute.
     ///
     /// `POST /v2/reserved_ipv6` (operation `reservedIPv6_create`).
+    #[inline]
     pub fn create(&self, body: ReservedIpv6Create) -> Call<ReservedIpv6CreateResponseReservedIpv6> {
         Call::member(self.client.clone(), create_request(&body), "reserved_ipv6")
     }
@@ -37,6 +38,7 @@ impl ReservedIpv6Handler {
     /// This indicates that the request was processed successfully.
     ///
     /// `DELETE /v2/reserved_ipv6/{reserved_ipv6}` (operation `reservedIPv6_delete`).
+    #[inline]
     pub fn delete(&self, reserved_ipv6: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(reserved_ipv6))
     }
@@ -46,6 +48,7 @@ impl ReservedIpv6Handler {
     /// To show information about a reserved IPv6, send a GET request to `/v2/reserved_ipv6/$RESERVED_IPV6`.
     ///
     /// `GET /v2/reserved_ipv6/{reserved_ipv6}` (operation `reservedIPv6_get`).
+    #[inline]
     pub fn get(&self, reserved_ipv6: &str) -> Call<ReservedIpv6> {
         Call::member(
             self.client.clone(),
@@ -59,6 +62,7 @@ impl ReservedIpv6Handler {
     /// To list all of the reserved IPv6s available on your account, send a GET request to `/v2/reserved_ipv6`.
     ///
     /// `GET /v2/reserved_ipv6` (operation `reservedIPv6_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<ReservedIpv6ListResponseReservedIpv6sItem> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "reserved_ipv6s")
@@ -66,6 +70,7 @@ impl ReservedIpv6Handler {
     }
 }
 
+#[inline]
 fn create_request(body: &ReservedIpv6Create) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -77,6 +82,7 @@ fn create_request(body: &ReservedIpv6Create) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(reserved_ipv6: &str) -> Result<ApiRequest, Error> {
     let reserved_ipv6 = operation::segment("reserved_ipv6", reserved_ipv6)?;
     Ok(operation::request(
@@ -86,6 +92,7 @@ fn delete_request(reserved_ipv6: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(reserved_ipv6: &str) -> Result<ApiRequest, Error> {
     let reserved_ipv6 = operation::segment("reserved_ipv6", reserved_ipv6)?;
     Ok(operation::request(
@@ -95,6 +102,7 @@ fn get_request(reserved_ipv6: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "reserved_ipv6.list",

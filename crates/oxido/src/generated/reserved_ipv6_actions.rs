@@ -29,6 +29,7 @@ impl ReservedIpv6Actions {
     /// | `unassign` | Unassign a reserved IPv6 from a Droplet
     ///
     /// `POST /v2/reserved_ipv6/{reserved_ipv6}/actions` (operation `reservedIPv6Actions_post`).
+    #[inline]
     pub fn post(
         &self,
         reserved_ipv6: &str,
@@ -44,11 +45,13 @@ impl ReservedIpv6Actions {
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See [`crate::Wait`] for the
     /// settings.
+    #[inline]
     pub fn wait(&self, action_id: u64) -> crate::Wait {
         crate::Wait::for_action(self.client.clone(), action_id)
     }
 }
 
+#[inline]
 fn post_request(
     reserved_ipv6: &str,
     body: &ReservedIpv6ActionsPostBody,

@@ -22,6 +22,7 @@ impl Security {
     /// To create a CSPM scan, send a POST request to `/v2/security/scans`.
     ///
     /// `POST /v2/security/scans` (operation `security_create_scan`).
+    #[inline]
     pub fn create_scan(&self) -> Call<Scan> {
         Call::member(self.client.clone(), create_scan_request(), "scan")
     }
@@ -32,6 +33,7 @@ impl Security {
     /// `/v2/security/scans/rules` to create a new scan rule.
     ///
     /// `POST /v2/security/scans/rules` (operation `security_create_scan_rule`).
+    #[inline]
     pub fn create_scan_rule(&self, body: SecurityCreateScanRuleBody) -> Call<()> {
         Call::empty(self.client.clone(), create_scan_rule_request(&body))
     }
@@ -41,6 +43,7 @@ impl Security {
     /// To suppress scan findings, send a POST request to `/v2/security/settings/suppressions`.
     ///
     /// `POST /v2/security/settings/suppressions` (operation `security_create_suppression`).
+    #[inline]
     pub fn create_suppression(
         &self,
         body: SecurityCreateSuppressionBody,
@@ -57,6 +60,7 @@ impl Security {
     /// To remove a suppression, send a DELETE request to `/v2/security/settings/suppressions/{suppression_uuid}`.
     ///
     /// `DELETE /v2/security/settings/suppressions/{suppression_uuid}` (operation `security_delete_suppression`).
+    #[inline]
     pub fn delete_suppression(&self, suppression_uuid: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -69,6 +73,7 @@ impl Security {
     /// To get the latest CSPM scan, send a GET request to `/v2/security/scans/latest`.
     ///
     /// `GET /v2/security/scans/latest` (operation `security_get_latest_scan`).
+    #[inline]
     pub fn get_latest_scan(&self) -> SecurityGetLatestScanRequest {
         SecurityGetLatestScanRequest {
             call: Call::member(self.client.clone(), get_latest_scan_request(), "scan"),
@@ -80,6 +85,7 @@ impl Security {
     /// To get a CSPM scan by ID, send a GET request to `/v2/security/scans/{scan_id}`.
     ///
     /// `GET /v2/security/scans/{scan_id}` (operation `security_get_scan`).
+    #[inline]
     pub fn get_scan(&self, scan_id: &str) -> SecurityGetScanRequest {
         SecurityGetScanRequest {
             call: Call::member(self.client.clone(), get_scan_request(scan_id), "scan"),
@@ -91,6 +97,7 @@ impl Security {
     /// To get affected resources for a scan finding, send a GET request to `/v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources`.
     ///
     /// `GET /v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources` (operation `security_list_scan_finding_affected_resources`).
+    #[inline]
     pub fn list_scan_finding_affected_resources(
         &self,
         scan_id: &str,
@@ -110,6 +117,7 @@ impl Security {
     /// To list all CSPM scans, send a GET request to `/v2/security/scans`.
     ///
     /// `GET /v2/security/scans` (operation `security_list_scans`).
+    #[inline]
     pub fn list_scans(&self) -> ListCall<Scan> {
         ListCall::new(
             self.client.clone(),
@@ -123,6 +131,7 @@ impl Security {
     /// To list CSPM scan settings, send a GET request to `/v2/security/settings`.
     ///
     /// `GET /v2/security/settings` (operation `security_list_settings`).
+    #[inline]
     pub fn list_settings(&self) -> SecurityListSettingsRequest {
         SecurityListSettingsRequest {
             call: Call::json(self.client.clone(), list_settings_request()),
@@ -134,6 +143,7 @@ impl Security {
     /// To update CSPM plan coverage, send a PUT request to `/v2/security/settings/plan`.
     ///
     /// `PUT /v2/security/settings/plan` (operation `security_update_settings_plan`).
+    #[inline]
     pub fn update_settings_plan(
         &self,
         body: SecurityUpdateSettingsPlanBody,
@@ -146,6 +156,7 @@ impl Security {
     }
 }
 
+#[inline]
 fn create_scan_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "security.create_scan",
@@ -154,6 +165,7 @@ fn create_scan_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn create_scan_rule_request(body: &SecurityCreateScanRuleBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -165,6 +177,7 @@ fn create_scan_rule_request(body: &SecurityCreateScanRuleBody) -> Result<ApiRequ
     )
 }
 
+#[inline]
 fn create_suppression_request(body: &SecurityCreateSuppressionBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -176,6 +189,7 @@ fn create_suppression_request(body: &SecurityCreateSuppressionBody) -> Result<Ap
     )
 }
 
+#[inline]
 fn delete_suppression_request(suppression_uuid: &str) -> Result<ApiRequest, Error> {
     let suppression_uuid = operation::segment("suppression_uuid", suppression_uuid)?;
     Ok(operation::request(
@@ -185,6 +199,7 @@ fn delete_suppression_request(suppression_uuid: &str) -> Result<ApiRequest, Erro
     ))
 }
 
+#[inline]
 fn get_latest_scan_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "security.get_latest_scan",
@@ -202,30 +217,35 @@ pub struct SecurityGetLatestScanRequest {
 
 impl SecurityGetLatestScanRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// The finding severity level to include.
+    #[inline]
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("severity", value.into());
         self
     }
 
     /// The finding type to include.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Scan> {
         self.call.send()
     }
@@ -234,11 +254,13 @@ impl SecurityGetLatestScanRequest {
 impl std::future::IntoFuture for SecurityGetLatestScanRequest {
     type Output = Result<Scan, Error>;
     type IntoFuture = operation::BoxFuture<Scan>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_scan_request(scan_id: &str) -> Result<ApiRequest, Error> {
     let scan_id = operation::segment("scan_id", scan_id)?;
     Ok(operation::request(
@@ -257,30 +279,35 @@ pub struct SecurityGetScanRequest {
 
 impl SecurityGetScanRequest {
     /// The finding severity level to include.
+    #[inline]
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("severity", value.into());
         self
     }
 
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// The finding type to include.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Scan> {
         self.call.send()
     }
@@ -289,11 +316,13 @@ impl SecurityGetScanRequest {
 impl std::future::IntoFuture for SecurityGetScanRequest {
     type Output = Result<Scan, Error>;
     type IntoFuture = operation::BoxFuture<Scan>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_scan_finding_affected_resources_request(
     scan_id: &str,
     finding_uuid: &str,
@@ -316,18 +345,21 @@ pub struct SecurityListScanFindingAffectedResourcesRequest {
 
 impl SecurityListScanFindingAffectedResourcesRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<AffectedResource>> {
         self.call.send()
     }
@@ -336,11 +368,13 @@ impl SecurityListScanFindingAffectedResourcesRequest {
 impl std::future::IntoFuture for SecurityListScanFindingAffectedResourcesRequest {
     type Output = Result<Vec<AffectedResource>, Error>;
     type IntoFuture = operation::BoxFuture<Vec<AffectedResource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_scans_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "security.list_scans",
@@ -349,6 +383,7 @@ fn list_scans_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_settings_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "security.list_settings",
@@ -366,18 +401,21 @@ pub struct SecurityListSettingsRequest {
 
 impl SecurityListSettingsRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Settings> {
         self.call.send()
     }
@@ -386,11 +424,13 @@ impl SecurityListSettingsRequest {
 impl std::future::IntoFuture for SecurityListSettingsRequest {
     type Output = Result<Settings, Error>;
     type IntoFuture = operation::BoxFuture<Settings>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn update_settings_plan_request(
     body: &SecurityUpdateSettingsPlanBody,
 ) -> Result<ApiRequest, Error> {

@@ -23,6 +23,7 @@ impl Sizes {
     /// The response will be a JSON object with a key called `sizes`. The value of this will be an array of `size` objects each of which contain the standard size attributes.
     ///
     /// `GET /v2/sizes` (operation `sizes_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<Size> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "sizes")
@@ -30,6 +31,7 @@ impl Sizes {
     }
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "sizes.list",

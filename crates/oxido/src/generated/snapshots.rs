@@ -27,6 +27,7 @@ impl SnapshotsHandler {
     /// successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/snapshots/{snapshot_id}` (operation `snapshots_delete`).
+    #[inline]
     pub fn delete(&self, snapshot_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(snapshot_id))
     }
@@ -40,6 +41,7 @@ impl SnapshotsHandler {
     /// this will be an snapshot object containing the standard snapshot attributes.
     ///
     /// `GET /v2/snapshots/{snapshot_id}` (operation `snapshots_get`).
+    #[inline]
     pub fn get(&self, snapshot_id: &str) -> Call<Snapshots> {
         Call::member(self.client.clone(), get_request(snapshot_id), "snapshot")
     }
@@ -68,6 +70,7 @@ impl SnapshotsHandler {
     /// query parameter set to `volume`. For example, `/v2/snapshots?resource_type=volume`.
     ///
     /// `GET /v2/snapshots` (operation `snapshots_list`).
+    #[inline]
     pub fn list(&self) -> SnapshotsListRequest {
         SnapshotsListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -77,6 +80,7 @@ impl SnapshotsHandler {
     }
 }
 
+#[inline]
 fn delete_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     let snapshot_id = operation::segment("snapshot_id", snapshot_id)?;
     Ok(operation::request(
@@ -86,6 +90,7 @@ fn delete_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     let snapshot_id = operation::segment("snapshot_id", snapshot_id)?;
     Ok(operation::request(
@@ -95,6 +100,7 @@ fn get_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "snapshots.list",
@@ -112,39 +118,46 @@ pub struct SnapshotsListRequest {
 
 impl SnapshotsListRequest {
     /// Used to filter snapshots by a resource type.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("resource_type", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Snapshots>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<Snapshots> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<Snapshots>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Snapshots>>> {
         self.call.into_responses()
     }
@@ -153,6 +166,7 @@ impl SnapshotsListRequest {
 impl std::future::IntoFuture for SnapshotsListRequest {
     type Output = Result<Page<Snapshots>, Error>;
     type IntoFuture = operation::BoxFuture<Page<Snapshots>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

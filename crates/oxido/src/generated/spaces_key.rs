@@ -24,6 +24,7 @@ impl SpacesKey {
     /// A fullaccess permission will be prioritized if fullaccess and scoped permissions are both added.
     ///
     /// `POST /v2/spaces/keys` (operation `spacesKey_create`).
+    #[inline]
     pub fn create(&self, body: Key) -> Call<KeyCreateResponse> {
         Call::member(self.client.clone(), create_request(&body), "key")
     }
@@ -35,6 +36,7 @@ impl SpacesKey {
     /// A successful request will return a `204 No Content` status code.
     ///
     /// `DELETE /v2/spaces/keys/{access_key}` (operation `spacesKey_delete`).
+    #[inline]
     pub fn delete(&self, access_key: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(access_key))
     }
@@ -46,6 +48,7 @@ impl SpacesKey {
     /// A successful request will return the Access Key.
     ///
     /// `GET /v2/spaces/keys/{access_key}` (operation `spacesKey_get`).
+    #[inline]
     pub fn get(&self, access_key: &str) -> Call<Vec<Key>> {
         Call::member(self.client.clone(), get_request(access_key), "keys")
     }
@@ -55,6 +58,7 @@ impl SpacesKey {
     /// To list Spaces Access Key, send a GET request to `/v2/spaces/keys`. Sort parameter must be used with Sort Direction.
     ///
     /// `GET /v2/spaces/keys` (operation `spacesKey_list`).
+    #[inline]
     pub fn list(&self) -> SpacesKeyListRequest {
         SpacesKeyListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -69,6 +73,7 @@ impl SpacesKey {
     /// fullaccess key to a scoped key or vice versa. You can only update the name of the key.
     ///
     /// `PATCH /v2/spaces/keys/{access_key}` (operation `spacesKey_patch`).
+    #[inline]
     pub fn patch(&self, access_key: &str, body: Key) -> Call<Key> {
         Call::member(self.client.clone(), patch_request(access_key, &body), "key")
     }
@@ -79,6 +84,7 @@ impl SpacesKey {
     /// fullaccess key to a scoped key or vice versa. You can only update the name of the key.
     ///
     /// `PUT /v2/spaces/keys/{access_key}` (operation `spacesKey_update`).
+    #[inline]
     pub fn update(&self, access_key: &str, body: Key) -> Call<Key> {
         Call::member(
             self.client.clone(),
@@ -88,6 +94,7 @@ impl SpacesKey {
     }
 }
 
+#[inline]
 fn create_request(body: &Key) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -99,6 +106,7 @@ fn create_request(body: &Key) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(access_key: &str) -> Result<ApiRequest, Error> {
     let access_key = operation::segment("access_key", access_key)?;
     Ok(operation::request(
@@ -108,6 +116,7 @@ fn delete_request(access_key: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(access_key: &str) -> Result<ApiRequest, Error> {
     let access_key = operation::segment("access_key", access_key)?;
     Ok(operation::request(
@@ -117,6 +126,7 @@ fn get_request(access_key: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "spaces_key.list",
@@ -134,63 +144,74 @@ pub struct SpacesKeyListRequest {
 
 impl SpacesKeyListRequest {
     /// The field to sort by.
+    #[inline]
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("sort", value.into());
         self
     }
 
     /// The direction to sort by. Possible values are `asc` or `desc`.
+    #[inline]
     pub fn sort_direction(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("sort_direction", value.into());
         self
     }
 
     /// The access key's name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// The bucket's name.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("bucket", value.into());
         self
     }
 
     /// The permission of the access key. Possible values are `read`, `readwrite`, `fullaccess`, or an empty string.
+    #[inline]
     pub fn permission(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("permission", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Key>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<Key> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<Key>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<Key>>> {
         self.call.into_responses()
     }
@@ -199,11 +220,13 @@ impl SpacesKeyListRequest {
 impl std::future::IntoFuture for SpacesKeyListRequest {
     type Output = Result<Page<Key>, Error>;
     type IntoFuture = operation::BoxFuture<Page<Key>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn patch_request(access_key: &str, body: &Key) -> Result<ApiRequest, Error> {
     let access_key = operation::segment("access_key", access_key)?;
     operation::json_body(
@@ -216,6 +239,7 @@ fn patch_request(access_key: &str, body: &Key) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn update_request(access_key: &str, body: &Key) -> Result<ApiRequest, Error> {
     let access_key = operation::segment("access_key", access_key)?;
     operation::json_body(

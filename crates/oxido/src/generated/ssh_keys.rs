@@ -22,6 +22,7 @@ impl SshKeysHandler {
     /// To add a new SSH public key to your DigitalOcean account, send a POST request to `/v2/account/keys`. Set the `name` attribute to the name you wish to use and the `public_key` attribute to the full public key you are adding.
     ///
     /// `POST /v2/account/keys` (operation `sshKeys_create`).
+    #[inline]
     pub fn create(&self, body: SshKeys) -> Call<SshKeys> {
         Call::member(self.client.clone(), create_request(&body), "ssh_key")
     }
@@ -32,6 +33,7 @@ impl SshKeysHandler {
     /// A 204 status will be returned, indicating that the action was successful and that the response body is empty.
     ///
     /// `DELETE /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_delete`).
+    #[inline]
     pub fn delete(&self, ssh_key_identifier: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(ssh_key_identifier))
     }
@@ -42,6 +44,7 @@ impl SshKeysHandler {
     /// The response will be a JSON object with the key `ssh_key` and value an ssh_key object which contains the standard ssh_key attributes.
     ///
     /// `GET /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_get`).
+    #[inline]
     pub fn get(&self, ssh_key_identifier: &str) -> Call<SshKeys> {
         Call::member(
             self.client.clone(),
@@ -55,6 +58,7 @@ impl SshKeysHandler {
     /// To list all of the keys in your account, send a GET request to `/v2/account/keys`. The response will be a JSON object with a key set to `ssh_keys`. The value of this will be an array of ssh_key objects, each of which contains the standard ssh_key attributes.
     ///
     /// `GET /v2/account/keys` (operation `sshKeys_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<SshKeys> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "ssh_keys")
@@ -66,6 +70,7 @@ impl SshKeysHandler {
     /// To update the name of an SSH key, send a PUT request to either `/v2/account/keys/$SSH_KEY_ID` or `/v2/account/keys/$SSH_KEY_FINGERPRINT`. Set the `name` attribute to the new name you want to use.
     ///
     /// `PUT /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_update`).
+    #[inline]
     pub fn update(&self, ssh_key_identifier: &str, body: SshKeysUpdateBody) -> Call<SshKeys> {
         Call::member(
             self.client.clone(),
@@ -75,6 +80,7 @@ impl SshKeysHandler {
     }
 }
 
+#[inline]
 fn create_request(body: &SshKeys) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -86,6 +92,7 @@ fn create_request(body: &SshKeys) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(ssh_key_identifier: &str) -> Result<ApiRequest, Error> {
     let ssh_key_identifier = operation::segment("ssh_key_identifier", ssh_key_identifier)?;
     Ok(operation::request(
@@ -95,6 +102,7 @@ fn delete_request(ssh_key_identifier: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(ssh_key_identifier: &str) -> Result<ApiRequest, Error> {
     let ssh_key_identifier = operation::segment("ssh_key_identifier", ssh_key_identifier)?;
     Ok(operation::request(
@@ -104,6 +112,7 @@ fn get_request(ssh_key_identifier: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "ssh_keys.list",
@@ -112,6 +121,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_request(ssh_key_identifier: &str, body: &SshKeysUpdateBody) -> Result<ApiRequest, Error> {
     let ssh_key_identifier = operation::segment("ssh_key_identifier", ssh_key_identifier)?;
     operation::json_body(

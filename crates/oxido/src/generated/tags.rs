@@ -32,6 +32,7 @@ impl TagsHandler {
     /// to tag a Droplet, you must have `tag:create` and `droplet:update`.
     ///
     /// `POST /v2/tags/{tag_id}/resources` (operation `tags_assign_resources`).
+    #[inline]
     pub fn assign_resources(&self, tag_id: &str, body: TagsResource) -> Call<()> {
         Call::empty(self.client.clone(), assign_resources_request(tag_id, &body))
     }
@@ -41,6 +42,7 @@ impl TagsHandler {
     /// To create a tag you can send a POST request to `/v2/tags` with a `name` attribute.
     ///
     /// `POST /v2/tags` (operation `tags_create`).
+    #[inline]
     pub fn create(&self, body: Tags) -> Call<Tags> {
         Call::member(self.client.clone(), create_request(&body), "tag")
     }
@@ -50,6 +52,7 @@ impl TagsHandler {
     /// A tag can be deleted by sending a `DELETE` request to `/v2/tags/$TAG_NAME`. Deleting a tag also untags all the resources that have previously been tagged by the Tag
     ///
     /// `DELETE /v2/tags/{tag_id}` (operation `tags_delete`).
+    #[inline]
     pub fn delete(&self, tag_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(tag_id))
     }
@@ -63,6 +66,7 @@ impl TagsHandler {
     /// For example, to see tagged Droplets, include the `droplet:read` scope.
     ///
     /// `GET /v2/tags/{tag_id}` (operation `tags_get`).
+    #[inline]
     pub fn get(&self, tag_id: &str) -> Call<Tags> {
         Call::member(self.client.clone(), get_request(tag_id), "tag")
     }
@@ -75,6 +79,7 @@ impl TagsHandler {
     /// (e.g. Droplets will only be returned if you have `droplet:read`).
     ///
     /// `GET /v2/tags` (operation `tags_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<Tags> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "tags")
@@ -96,6 +101,7 @@ impl TagsHandler {
     /// to untag a Droplet, you must have `tag:delete` and `droplet:update`.
     ///
     /// `DELETE /v2/tags/{tag_id}/resources` (operation `tags_unassign_resources`).
+    #[inline]
     pub fn unassign_resources(&self, tag_id: &str, body: TagsResource) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -104,6 +110,7 @@ impl TagsHandler {
     }
 }
 
+#[inline]
 fn assign_resources_request(tag_id: &str, body: &TagsResource) -> Result<ApiRequest, Error> {
     let tag_id = operation::segment("tag_id", tag_id)?;
     operation::json_body(
@@ -116,6 +123,7 @@ fn assign_resources_request(tag_id: &str, body: &TagsResource) -> Result<ApiRequ
     )
 }
 
+#[inline]
 fn create_request(body: &Tags) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("tags.create", Method::POST, "/v2/tags".to_owned()),
@@ -123,6 +131,7 @@ fn create_request(body: &Tags) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(tag_id: &str) -> Result<ApiRequest, Error> {
     let tag_id = operation::segment("tag_id", tag_id)?;
     Ok(operation::request(
@@ -132,6 +141,7 @@ fn delete_request(tag_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(tag_id: &str) -> Result<ApiRequest, Error> {
     let tag_id = operation::segment("tag_id", tag_id)?;
     Ok(operation::request(
@@ -141,6 +151,7 @@ fn get_request(tag_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "tags.list",
@@ -149,6 +160,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn unassign_resources_request(tag_id: &str, body: &TagsResource) -> Result<ApiRequest, Error> {
     let tag_id = operation::segment("tag_id", tag_id)?;
     operation::json_body(

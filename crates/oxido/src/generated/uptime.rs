@@ -23,6 +23,7 @@ impl Uptime {
     /// in the table below in the JSON body.
     ///
     /// `POST /v2/uptime/checks/{check_id}/alerts` (operation `uptime_create_alert`).
+    #[inline]
     pub fn create_alert(&self, check_id: &str, body: Alert) -> Call<Alert> {
         Call::member(
             self.client.clone(),
@@ -37,6 +38,7 @@ impl Uptime {
     /// in the table below in the JSON body.
     ///
     /// `POST /v2/uptime/checks` (operation `uptime_create_check`).
+    #[inline]
     pub fn create_check(&self, body: CheckUpdatable) -> Call<Check> {
         Call::member(self.client.clone(), create_check_request(&body), "check")
     }
@@ -47,6 +49,7 @@ impl Uptime {
     /// code with no body will be returned in response to a successful request.
     ///
     /// `DELETE /v2/uptime/checks/{check_id}/alerts/{alert_id}` (operation `uptime_delete_alert`).
+    #[inline]
     pub fn delete_alert(&self, check_id: &str, alert_id: &str) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -62,6 +65,7 @@ impl Uptime {
     /// Deleting a check will also delete alerts associated with the check.
     ///
     /// `DELETE /v2/uptime/checks/{check_id}` (operation `uptime_delete_check`).
+    #[inline]
     pub fn delete_check(&self, check_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_check_request(check_id))
     }
@@ -71,6 +75,7 @@ impl Uptime {
     /// To show information about an existing alert, send a GET request to `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`.
     ///
     /// `GET /v2/uptime/checks/{check_id}/alerts/{alert_id}` (operation `uptime_get_alert`).
+    #[inline]
     pub fn get_alert(&self, check_id: &str, alert_id: &str) -> Call<Alert> {
         Call::member(
             self.client.clone(),
@@ -84,6 +89,7 @@ impl Uptime {
     /// To show information about an existing check, send a GET request to `/v2/uptime/checks/$CHECK_ID`.
     ///
     /// `GET /v2/uptime/checks/{check_id}` (operation `uptime_get_check`).
+    #[inline]
     pub fn get_check(&self, check_id: &str) -> Call<Check> {
         Call::member(self.client.clone(), get_check_request(check_id), "check")
     }
@@ -93,6 +99,7 @@ impl Uptime {
     /// To show information about an existing check's state, send a GET request to `/v2/uptime/checks/$CHECK_ID/state`.
     ///
     /// `GET /v2/uptime/checks/{check_id}/state` (operation `uptime_get_checkState`).
+    #[inline]
     pub fn get_check_state(&self, check_id: &str) -> Call<State> {
         Call::member(
             self.client.clone(),
@@ -106,6 +113,7 @@ impl Uptime {
     /// To list all of the alerts for an Uptime check, send a GET request to `/v2/uptime/checks/$CHECK_ID/alerts`.
     ///
     /// `GET /v2/uptime/checks/{check_id}/alerts` (operation `uptime_list_alerts`).
+    #[inline]
     pub fn list_alerts(&self, check_id: &str) -> ListCall<Alert> {
         ListCall::new(
             self.client.clone(),
@@ -119,6 +127,7 @@ impl Uptime {
     /// To list all of the Uptime checks on your account, send a GET request to `/v2/uptime/checks`.
     ///
     /// `GET /v2/uptime/checks` (operation `uptime_list_checks`).
+    #[inline]
     pub fn list_checks(&self) -> ListCall<Check> {
         ListCall::new(
             self.client.clone(),
@@ -132,6 +141,7 @@ impl Uptime {
     /// To update the settings of an Uptime alert, send a PUT request to `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`.
     ///
     /// `PUT /v2/uptime/checks/{check_id}/alerts/{alert_id}` (operation `uptime_update_alert`).
+    #[inline]
     pub fn update_alert(
         &self,
         check_id: &str,
@@ -150,6 +160,7 @@ impl Uptime {
     /// To update the settings of an Uptime check, send a PUT request to `/v2/uptime/checks/$CHECK_ID`.
     ///
     /// `PUT /v2/uptime/checks/{check_id}` (operation `uptime_update_check`).
+    #[inline]
     pub fn update_check(&self, check_id: &str, body: CheckUpdatable) -> Call<Check> {
         Call::member(
             self.client.clone(),
@@ -159,6 +170,7 @@ impl Uptime {
     }
 }
 
+#[inline]
 fn create_alert_request(check_id: &str, body: &Alert) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     operation::json_body(
@@ -171,6 +183,7 @@ fn create_alert_request(check_id: &str, body: &Alert) -> Result<ApiRequest, Erro
     )
 }
 
+#[inline]
 fn create_check_request(body: &CheckUpdatable) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -182,6 +195,7 @@ fn create_check_request(body: &CheckUpdatable) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_alert_request(check_id: &str, alert_id: &str) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     let alert_id = operation::segment("alert_id", alert_id)?;
@@ -192,6 +206,7 @@ fn delete_alert_request(check_id: &str, alert_id: &str) -> Result<ApiRequest, Er
     ))
 }
 
+#[inline]
 fn delete_check_request(check_id: &str) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     Ok(operation::request(
@@ -201,6 +216,7 @@ fn delete_check_request(check_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_alert_request(check_id: &str, alert_id: &str) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     let alert_id = operation::segment("alert_id", alert_id)?;
@@ -211,6 +227,7 @@ fn get_alert_request(check_id: &str, alert_id: &str) -> Result<ApiRequest, Error
     ))
 }
 
+#[inline]
 fn get_check_request(check_id: &str) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     Ok(operation::request(
@@ -220,6 +237,7 @@ fn get_check_request(check_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_check_state_request(check_id: &str) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     Ok(operation::request(
@@ -229,6 +247,7 @@ fn get_check_state_request(check_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_alerts_request(check_id: &str) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     Ok(operation::request(
@@ -238,6 +257,7 @@ fn list_alerts_request(check_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_checks_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "uptime.list_checks",
@@ -246,6 +266,7 @@ fn list_checks_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn update_alert_request(
     check_id: &str,
     alert_id: &str,
@@ -263,6 +284,7 @@ fn update_alert_request(
     )
 }
 
+#[inline]
 fn update_check_request(check_id: &str, body: &CheckUpdatable) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     operation::json_body(

@@ -22,6 +22,7 @@ impl VectorDatabases {
     /// To create a vector database, send a POST request to `/v2/vector-databases`. The response body contains a JSON object with a `vector_db` key holding the newly created database. Its initial `status` is `creating` and changes to `active` once the database is ready to receive traffic.
     ///
     /// `POST /v2/vector-databases` (operation `vectorDatabases_create`).
+    #[inline]
     pub fn create(&self, body: VectordbCreateVectorDBRequest) -> Call<VectordbVectorDB> {
         Call::member(self.client.clone(), create_request(&body), "vector_db")
     }
@@ -31,6 +32,7 @@ impl VectorDatabases {
     /// To delete a vector database, send a DELETE request to `/v2/vector-databases/{id}`. Deleting a vector database is irreversible and destroys the underlying instance along with its data.
     ///
     /// `DELETE /v2/vector-databases/{id}` (operation `vectorDatabases_delete`).
+    #[inline]
     pub fn delete(&self, id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(id))
     }
@@ -40,6 +42,7 @@ impl VectorDatabases {
     /// To show information about an existing vector database, send a GET request to `/v2/vector-databases/{id}`. The response body contains a JSON object with a `vector_db` key holding the standard vector database attributes, including an embedded `endpoints` object with the connection information needed to access the database.
     ///
     /// `GET /v2/vector-databases/{id}` (operation `vectorDatabases_get`).
+    #[inline]
     pub fn get(&self, id: &str) -> Call<VectordbVectorDB> {
         Call::member(self.client.clone(), get_request(id), "vector_db")
     }
@@ -49,6 +52,7 @@ impl VectorDatabases {
     /// To retrieve the admin credentials for a vector database, send a GET request to `/v2/vector-databases/{id}/credentials`. The response body contains the `user_id` and `api_token` for the admin user provisioned on the cluster.
     ///
     /// `GET /v2/vector-databases/{id}/credentials` (operation `vectorDatabases_get_credentials`).
+    #[inline]
     pub fn get_credentials(&self, id: &str) -> Call<VectordbGetVectorDBAdminCredentialsResponse> {
         Call::json(self.client.clone(), get_credentials_request(id))
     }
@@ -58,6 +62,7 @@ impl VectorDatabases {
     /// To check the status of a restore operation, send a GET request to `/v2/vector-databases/{id}/backups/{backup_id}/restore`. The response body contains the current status of the restore.
     ///
     /// `GET /v2/vector-databases/{id}/backups/{backup_id}/restore` (operation `vectorDatabases_get_restore_status`).
+    #[inline]
     pub fn get_restore_status(
         &self,
         id: &str,
@@ -74,6 +79,7 @@ impl VectorDatabases {
     /// To list all of the vector databases on your account, send a GET request to `/v2/vector-databases`. Use the `page` and `per_page` query parameters to paginate the results. The response body contains a `vector_dbs` array of vector database objects and a `total` field with the overall count.
     ///
     /// `GET /v2/vector-databases` (operation `vectorDatabases_list`).
+    #[inline]
     pub fn list(&self) -> VectorDatabasesListRequest {
         VectorDatabasesListRequest {
             call: Call::json(self.client.clone(), list_request()),
@@ -85,6 +91,7 @@ impl VectorDatabases {
     /// To list the available backups for a vector database, send a GET request to `/v2/vector-databases/{id}/backups`. Only backups with a status of `SUCCESS` are returned.
     ///
     /// `GET /v2/vector-databases/{id}/backups` (operation `vectorDatabases_list_backups`).
+    #[inline]
     pub fn list_backups(&self, id: &str) -> Call<Vec<VectordbBackup>> {
         Call::member(self.client.clone(), list_backups_request(id), "backups")
     }
@@ -94,6 +101,7 @@ impl VectorDatabases {
     /// To resize a vector database, send a POST request to `/v2/vector-databases/{id}/resize`. This changes the database's resource tier. The response body contains a JSON object with the updated vector database.
     ///
     /// `POST /v2/vector-databases/{id}/resize` (operation `vectorDatabases_post_resize`).
+    #[inline]
     pub fn post_resize(
         &self,
         id: &str,
@@ -111,6 +119,7 @@ impl VectorDatabases {
     /// To restore a vector database from a backup, send a POST request to `/v2/vector-databases/{id}/backups/{backup_id}/restore`. The restore runs asynchronously; use the restore-status endpoint to monitor its progress.
     ///
     /// `POST /v2/vector-databases/{id}/backups/{backup_id}/restore` (operation `vectorDatabases_post_restore_backup`).
+    #[inline]
     pub fn post_restore_backup(
         &self,
         id: &str,
@@ -128,6 +137,7 @@ impl VectorDatabases {
     /// To update an existing vector database, send a PUT request to `/v2/vector-databases/{id}`. The response body contains a JSON object with a `vector_db` key holding the updated vector database.
     ///
     /// `PUT /v2/vector-databases/{id}` (operation `vectorDatabases_update`).
+    #[inline]
     pub fn update(&self, id: &str, body: VectordbUpdateVectorDBRequest) -> Call<VectordbVectorDB> {
         Call::member(self.client.clone(), update_request(id, &body), "vector_db")
     }
@@ -137,6 +147,7 @@ impl VectorDatabases {
     /// To update the tags on a vector database, send a PUT request to `/v2/vector-databases/{id}/tags`. The supplied set of tags replaces the database's existing tags.
     ///
     /// `PUT /v2/vector-databases/{id}/tags` (operation `vectorDatabases_update_tags`).
+    #[inline]
     pub fn update_tags(
         &self,
         id: &str,
@@ -150,6 +161,7 @@ impl VectorDatabases {
     }
 }
 
+#[inline]
 fn create_request(body: &VectordbCreateVectorDBRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -161,6 +173,7 @@ fn create_request(body: &VectordbCreateVectorDBRequest) -> Result<ApiRequest, Er
     )
 }
 
+#[inline]
 fn delete_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -170,6 +183,7 @@ fn delete_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -179,6 +193,7 @@ fn get_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_credentials_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -188,6 +203,7 @@ fn get_credentials_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_restore_status_request(id: &str, backup_id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     let backup_id = operation::segment("backup_id", backup_id)?;
@@ -198,6 +214,7 @@ fn get_restore_status_request(id: &str, backup_id: &str) -> Result<ApiRequest, E
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "vector_databases.list",
@@ -215,18 +232,21 @@ pub struct VectorDatabasesListRequest {
 
 impl VectorDatabasesListRequest {
     /// Sets the `page` query parameter.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sets the `per_page` query parameter.
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<VectordbListVectorDBsResponse> {
         self.call.send()
     }
@@ -235,11 +255,13 @@ impl VectorDatabasesListRequest {
 impl std::future::IntoFuture for VectorDatabasesListRequest {
     type Output = Result<VectordbListVectorDBsResponse, Error>;
     type IntoFuture = operation::BoxFuture<VectordbListVectorDBsResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_backups_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -249,6 +271,7 @@ fn list_backups_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn post_resize_request(
     id: &str,
     body: &VectordbResizeVectorDBRequest,
@@ -264,6 +287,7 @@ fn post_resize_request(
     )
 }
 
+#[inline]
 fn post_restore_backup_request(
     id: &str,
     backup_id: &str,
@@ -281,6 +305,7 @@ fn post_restore_backup_request(
     )
 }
 
+#[inline]
 fn update_request(id: &str, body: &VectordbUpdateVectorDBRequest) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     operation::json_body(
@@ -293,6 +318,7 @@ fn update_request(id: &str, body: &VectordbUpdateVectorDBRequest) -> Result<ApiR
     )
 }
 
+#[inline]
 fn update_tags_request(
     id: &str,
     body: &VectordbUpdateVectorDBTagsRequest,

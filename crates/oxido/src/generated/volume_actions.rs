@@ -22,6 +22,7 @@ impl VolumeActions {
     /// To retrieve the status of a volume action, send a GET request to `/v2/volumes/$VOLUME_ID/actions/$ACTION_ID`.
     ///
     /// `GET /v2/volumes/{volume_id}/actions/{action_id}` (operation `volumeActions_get`).
+    #[inline]
     pub fn get(&self, volume_id: &str, action_id: u64) -> VolumeActionsGetRequest {
         VolumeActionsGetRequest {
             call: Call::member(
@@ -37,6 +38,7 @@ impl VolumeActions {
     /// To retrieve all actions that have been executed on a volume, send a GET request to `/v2/volumes/$VOLUME_ID/actions`.
     ///
     /// `GET /v2/volumes/{volume_id}/actions` (operation `volumeActions_list`).
+    #[inline]
     pub fn list(&self, volume_id: &str) -> ListCall<VolumeAction> {
         ListCall::new(
             self.client.clone(),
@@ -77,6 +79,7 @@ impl VolumeActions {
     /// | region      | Set to the slug representing the region where the volume is located |
     ///
     /// `POST /v2/volumes/actions` (operation `volumeActions_post`).
+    #[inline]
     pub fn post(&self, body: VolumeActionsPostBody) -> VolumeActionsPostRequest {
         VolumeActionsPostRequest {
             call: Call::member(self.client.clone(), post_request(&body), "action"),
@@ -123,6 +126,7 @@ impl VolumeActions {
     /// Volumes may only be resized upwards. The maximum size for a volume is 16TiB.
     ///
     /// `POST /v2/volumes/{volume_id}/actions` (operation `volumeActions_post_byId`).
+    #[inline]
     pub fn post_by_id(
         &self,
         volume_id: &str,
@@ -139,11 +143,13 @@ impl VolumeActions {
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/volumes/{volume_id}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    #[inline]
     pub fn wait(&self, volume_id: &str, action_id: u64) -> crate::Wait {
         crate::Wait::with_request(self.client.clone(), get_request(volume_id, action_id))
     }
 }
 
+#[inline]
 fn get_request(volume_id: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
     Ok(operation::request(
@@ -162,18 +168,21 @@ pub struct VolumeActionsGetRequest {
 
 impl VolumeActionsGetRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
     }
@@ -182,11 +191,13 @@ impl VolumeActionsGetRequest {
 impl std::future::IntoFuture for VolumeActionsGetRequest {
     type Output = Result<VolumeAction, Error>;
     type IntoFuture = operation::BoxFuture<VolumeAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_request(volume_id: &str) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
     Ok(operation::request(
@@ -196,6 +207,7 @@ fn list_request(volume_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn post_request(body: &VolumeActionsPostBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -216,18 +228,21 @@ pub struct VolumeActionsPostRequest {
 
 impl VolumeActionsPostRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
     }
@@ -236,11 +251,13 @@ impl VolumeActionsPostRequest {
 impl std::future::IntoFuture for VolumeActionsPostRequest {
     type Output = Result<VolumeAction, Error>;
     type IntoFuture = operation::BoxFuture<VolumeAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn post_by_id_request(
     volume_id: &str,
     body: &VolumeActionsPostByIdBody,
@@ -265,18 +282,21 @@ pub struct VolumeActionsPostByIdRequest {
 
 impl VolumeActionsPostByIdRequest {
     /// Number of items returned per page
+    #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
         self
     }
 
     /// Which 'page' of paginated results to return.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.call = self.call.query("page", value);
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
     }
@@ -285,6 +305,7 @@ impl VolumeActionsPostByIdRequest {
 impl std::future::IntoFuture for VolumeActionsPostByIdRequest {
     type Output = Result<VolumeAction, Error>;
     type IntoFuture = operation::BoxFuture<VolumeAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

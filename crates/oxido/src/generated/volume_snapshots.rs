@@ -22,6 +22,7 @@ impl VolumeSnapshots {
     /// To create a snapshot from a volume, sent a POST request to `/v2/volumes/$VOLUME_ID/snapshots`.
     ///
     /// `POST /v2/volumes/{volume_id}/snapshots` (operation `volumeSnapshots_create`).
+    #[inline]
     pub fn create(&self, volume_id: &str, body: VolumeSnapshotsCreateBody) -> Call<Snapshots> {
         Call::member(
             self.client.clone(),
@@ -39,6 +40,7 @@ impl VolumeSnapshots {
     /// successfully, but that no response body is needed.
     ///
     /// `DELETE /v2/volumes/snapshots/{snapshot_id}` (operation `volumeSnapshots_delete_byId`).
+    #[inline]
     pub fn delete_by_id(&self, snapshot_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_by_id_request(snapshot_id))
     }
@@ -48,6 +50,7 @@ impl VolumeSnapshots {
     /// To retrieve the details of a snapshot that has been created from a volume, send a GET request to `/v2/volumes/snapshots/$VOLUME_SNAPSHOT_ID`.
     ///
     /// `GET /v2/volumes/snapshots/{snapshot_id}` (operation `volumeSnapshots_get_byId`).
+    #[inline]
     pub fn get_by_id(&self, snapshot_id: &str) -> Call<Snapshots> {
         Call::member(
             self.client.clone(),
@@ -61,6 +64,7 @@ impl VolumeSnapshots {
     /// To retrieve the snapshots that have been created from a volume, send a GET request to `/v2/volumes/$VOLUME_ID/snapshots`.
     ///
     /// `GET /v2/volumes/{volume_id}/snapshots` (operation `volumeSnapshots_list`).
+    #[inline]
     pub fn list(&self, volume_id: &str) -> ListCall<Snapshots> {
         ListCall::new(
             self.client.clone(),
@@ -70,6 +74,7 @@ impl VolumeSnapshots {
     }
 }
 
+#[inline]
 fn create_request(volume_id: &str, body: &VolumeSnapshotsCreateBody) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
     operation::json_body(
@@ -82,6 +87,7 @@ fn create_request(volume_id: &str, body: &VolumeSnapshotsCreateBody) -> Result<A
     )
 }
 
+#[inline]
 fn delete_by_id_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     let snapshot_id = operation::segment("snapshot_id", snapshot_id)?;
     Ok(operation::request(
@@ -91,6 +97,7 @@ fn delete_by_id_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_by_id_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     let snapshot_id = operation::segment("snapshot_id", snapshot_id)?;
     Ok(operation::request(
@@ -100,6 +107,7 @@ fn get_by_id_request(snapshot_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request(volume_id: &str) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
     Ok(operation::request(

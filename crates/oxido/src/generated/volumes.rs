@@ -22,6 +22,7 @@ impl Volumes {
     /// To create a new volume, send a POST request to `/v2/volumes`. Optionally, a `filesystem_type` attribute may be provided in order to automatically format the volume's filesystem. Pre-formatted volumes are automatically mounted when attached to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018. Attaching pre-formatted volumes to Droplets without support for auto-mounting is not recommended.
     ///
     /// `POST /v2/volumes` (operation `volumes_create`).
+    #[inline]
     pub fn create(&self, body: VolumesCreateBody) -> Call<VolumeFull> {
         Call::member(self.client.clone(), create_request(&body), "volume")
     }
@@ -32,6 +33,7 @@ impl Volumes {
     /// No response body will be sent back, but the response code will indicate success. Specifically, the response code will be a 204, which means that the action was successful with no returned body data.
     ///
     /// `DELETE /v2/volumes/{volume_id}` (operation `volumes_delete`).
+    #[inline]
     pub fn delete(&self, volume_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(volume_id))
     }
@@ -42,6 +44,7 @@ impl Volumes {
     /// No response body will be sent back, but the response code will indicate success. Specifically, the response code will be a 204, which means that the action was successful with no returned body data.
     ///
     /// `DELETE /v2/volumes` (operation `volumes_delete_byName`).
+    #[inline]
     pub fn delete_by_name(&self) -> VolumesDeleteByNameRequest {
         VolumesDeleteByNameRequest {
             call: Call::empty(self.client.clone(), delete_by_name_request()),
@@ -53,6 +56,7 @@ impl Volumes {
     /// To show information about a block storage volume, send a GET request to `/v2/volumes/$VOLUME_ID`.
     ///
     /// `GET /v2/volumes/{volume_id}` (operation `volumes_get`).
+    #[inline]
     pub fn get(&self, volume_id: &str) -> Call<VolumeFull> {
         Call::member(self.client.clone(), get_request(volume_id), "volume")
     }
@@ -70,6 +74,7 @@ impl Volumes {
     /// It is also possible to retrieve information about a block storage volume by name. To do so, send a GET request with the volume's name and the region slug for the region it is located in as query parameters to `/v2/volumes?name=$VOLUME_NAME&region=nyc1`.
     ///
     /// `GET /v2/volumes` (operation `volumes_list`).
+    #[inline]
     pub fn list(&self) -> VolumesListRequest {
         VolumesListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -79,6 +84,7 @@ impl Volumes {
     }
 }
 
+#[inline]
 fn create_request(body: &VolumesCreateBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("volumes.create", Method::POST, "/v2/volumes".to_owned()),
@@ -86,6 +92,7 @@ fn create_request(body: &VolumesCreateBody) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(volume_id: &str) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
     Ok(operation::request(
@@ -95,6 +102,7 @@ fn delete_request(volume_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn delete_by_name_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "volumes.delete_by_name",
@@ -112,18 +120,21 @@ pub struct VolumesDeleteByNameRequest {
 
 impl VolumesDeleteByNameRequest {
     /// The block storage volume's name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// The slug identifier for the region where the resource is available.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Sends the request.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
@@ -132,11 +143,13 @@ impl VolumesDeleteByNameRequest {
 impl std::future::IntoFuture for VolumesDeleteByNameRequest {
     type Output = Result<(), Error>;
     type IntoFuture = operation::BoxFuture<()>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn get_request(volume_id: &str) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
     Ok(operation::request(
@@ -146,6 +159,7 @@ fn get_request(volume_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "volumes.list",
@@ -163,45 +177,53 @@ pub struct VolumesListRequest {
 
 impl VolumesListRequest {
     /// The block storage volume's name.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// The slug identifier for the region where the resource is available.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VolumeFull>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<VolumeFull> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<VolumeFull>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VolumeFull>>> {
         self.call.into_responses()
     }
@@ -210,6 +232,7 @@ impl VolumesListRequest {
 impl std::future::IntoFuture for VolumesListRequest {
     type Output = Result<Page<VolumeFull>, Error>;
     type IntoFuture = operation::BoxFuture<Page<VolumeFull>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }

@@ -25,6 +25,7 @@ impl VpcPeerings {
     /// that the request has been accepted for processing.
     ///
     /// `POST /v2/vpc_peerings` (operation `vpcPeerings_create`).
+    #[inline]
     pub fn create(&self, body: VpcPeeringsCreateBody) -> Call<VpcPeering> {
         Call::member(self.client.clone(), create_request(&body), "vpc_peering")
     }
@@ -34,6 +35,7 @@ impl VpcPeerings {
     /// To delete a VPC peering, send a DELETE request to `/v2/vpc_peerings/$VPC_PEERING_ID`.
     ///
     /// `DELETE /v2/vpc_peerings/{vpc_peering_id}` (operation `vpcPeerings_delete`).
+    #[inline]
     pub fn delete(&self, vpc_peering_id: &str) -> Call<VpcPeering> {
         Call::member(
             self.client.clone(),
@@ -47,6 +49,7 @@ impl VpcPeerings {
     /// To show information about an existing VPC Peering, send a GET request to `/v2/vpc_peerings/$VPC_PEERING_ID`.
     ///
     /// `GET /v2/vpc_peerings/{vpc_peering_id}` (operation `vpcPeerings_get`).
+    #[inline]
     pub fn get(&self, vpc_peering_id: &str) -> Call<VpcPeering> {
         Call::member(
             self.client.clone(),
@@ -60,6 +63,7 @@ impl VpcPeerings {
     /// To list all of the VPC peerings on your account, send a GET request to `/v2/vpc_peerings`.
     ///
     /// `GET /v2/vpc_peerings` (operation `vpcPeerings_list`).
+    #[inline]
     pub fn list(&self) -> VpcPeeringsListRequest {
         VpcPeeringsListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -73,6 +77,7 @@ impl VpcPeerings {
     /// To update the name of a VPC peering, send a PATCH request to `/v2/vpc_peerings/$VPC_PEERING_ID` with the new `name` in the request body.
     ///
     /// `PATCH /v2/vpc_peerings/{vpc_peering_id}` (operation `vpcPeerings_patch`).
+    #[inline]
     pub fn patch(&self, vpc_peering_id: &str, body: VpcPeeringUpdatable) -> Call<VpcPeering> {
         Call::member(
             self.client.clone(),
@@ -82,6 +87,7 @@ impl VpcPeerings {
     }
 }
 
+#[inline]
 fn create_request(body: &VpcPeeringsCreateBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -93,6 +99,7 @@ fn create_request(body: &VpcPeeringsCreateBody) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(vpc_peering_id: &str) -> Result<ApiRequest, Error> {
     let vpc_peering_id = operation::segment("vpc_peering_id", vpc_peering_id)?;
     Ok(operation::request(
@@ -102,6 +109,7 @@ fn delete_request(vpc_peering_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(vpc_peering_id: &str) -> Result<ApiRequest, Error> {
     let vpc_peering_id = operation::segment("vpc_peering_id", vpc_peering_id)?;
     Ok(operation::request(
@@ -111,6 +119,7 @@ fn get_request(vpc_peering_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "vpc_peerings.list",
@@ -128,39 +137,46 @@ pub struct VpcPeeringsListRequest {
 
 impl VpcPeeringsListRequest {
     /// The slug identifier for the region where the resource is available.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcPeering>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<VpcPeering> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<VpcPeering>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VpcPeering>>> {
         self.call.into_responses()
     }
@@ -169,11 +185,13 @@ impl VpcPeeringsListRequest {
 impl std::future::IntoFuture for VpcPeeringsListRequest {
     type Output = Result<Page<VpcPeering>, Error>;
     type IntoFuture = operation::BoxFuture<Page<VpcPeering>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn patch_request(vpc_peering_id: &str, body: &VpcPeeringUpdatable) -> Result<ApiRequest, Error> {
     let vpc_peering_id = operation::segment("vpc_peering_id", vpc_peering_id)?;
     operation::json_body(

@@ -24,6 +24,7 @@ impl Vpcnatgateways {
     /// The response body will contain a JSON object with a key called `vpc_nat_gateway` containing the standard attributes for the new VPC NAT gateway.
     ///
     /// `POST /v2/vpc_nat_gateways` (operation `vpcnatgateways_create`).
+    #[inline]
     pub fn create(&self, body: VpcNatGatewayCreate) -> Call<VpcNatGatewayCreate> {
         Call::member(
             self.client.clone(),
@@ -39,6 +40,7 @@ impl Vpcnatgateways {
     /// A successful response will include a 202 response code and no content.
     ///
     /// `DELETE /v2/vpc_nat_gateways/{id}` (operation `vpcnatgateways_delete`).
+    #[inline]
     pub fn delete(&self, id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(id))
     }
@@ -49,6 +51,7 @@ impl Vpcnatgateways {
     /// `/v2/vpc_nat_gateways/$VPC_NAT_GATEWAY_ID`.
     ///
     /// `GET /v2/vpc_nat_gateways/{id}` (operation `vpcnatgateways_get`).
+    #[inline]
     pub fn get(&self, id: &str) -> Call<VpcNatGatewayGet> {
         Call::member(self.client.clone(), get_request(id), "vpc_nat_gateway")
     }
@@ -60,6 +63,7 @@ impl Vpcnatgateways {
     /// These each contain the standard VPC NAT gateway attributes.
     ///
     /// `GET /v2/vpc_nat_gateways` (operation `vpcnatgateways_list`).
+    #[inline]
     pub fn list(&self) -> VpcnatgatewaysListRequest {
         VpcnatgatewaysListRequest {
             call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
@@ -75,6 +79,7 @@ impl Vpcnatgateways {
     /// of the VPC NAT Gateway including existing attributes.
     ///
     /// `PUT /v2/vpc_nat_gateways/{id}` (operation `vpcnatgateways_update`).
+    #[inline]
     pub fn update(&self, id: &str, body: VpcNatGatewayUpdate) -> Call<VpcNatGatewayUpdate> {
         Call::member(
             self.client.clone(),
@@ -84,6 +89,7 @@ impl Vpcnatgateways {
     }
 }
 
+#[inline]
 fn create_request(body: &VpcNatGatewayCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -95,6 +101,7 @@ fn create_request(body: &VpcNatGatewayCreate) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn delete_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -104,6 +111,7 @@ fn delete_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(id: &str) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     Ok(operation::request(
@@ -113,6 +121,7 @@ fn get_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "vpcnatgateways.list",
@@ -130,57 +139,67 @@ pub struct VpcnatgatewaysListRequest {
 
 impl VpcnatgatewaysListRequest {
     /// The current state of the VPC NAT gateway.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("state", value.into());
         self
     }
 
     /// The region where the VPC NAT gateway is located.
+    #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("region", value.into());
         self
     }
 
     /// The type of the VPC NAT gateway.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
         self
     }
 
     /// The name of the VPC NAT gateway.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcNatGatewayGet>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<VpcNatGatewayGet> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<VpcNatGatewayGet>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VpcNatGatewayGet>>> {
         self.call.into_responses()
     }
@@ -189,11 +208,13 @@ impl VpcnatgatewaysListRequest {
 impl std::future::IntoFuture for VpcnatgatewaysListRequest {
     type Output = Result<Page<VpcNatGatewayGet>, Error>;
     type IntoFuture = operation::BoxFuture<Page<VpcNatGatewayGet>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn update_request(id: &str, body: &VpcNatGatewayUpdate) -> Result<ApiRequest, Error> {
     let id = operation::segment("id", id)?;
     operation::json_body(

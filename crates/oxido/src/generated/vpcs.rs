@@ -27,6 +27,7 @@ impl Vpcs {
     /// region. The default VPC for a region cannot be changed or deleted.
     ///
     /// `POST /v2/vpcs` (operation `vpcs_create`).
+    #[inline]
     pub fn create(&self, body: VpcsCreateBody) -> Call<Vpc> {
         Call::member(self.client.clone(), create_request(&body), "vpc")
     }
@@ -37,6 +38,7 @@ impl Vpcs {
     /// `/v2/vpcs/$VPC_ID/peerings`.
     ///
     /// `POST /v2/vpcs/{vpc_id}/peerings` (operation `vpcs_create_peerings`).
+    #[inline]
     pub fn create_peerings(&self, vpc_id: &str, body: VpcsCreatePeeringsBody) -> Call<VpcPeering> {
         Call::member(
             self.client.clone(),
@@ -56,6 +58,7 @@ impl Vpcs {
     /// 403 Forbidden error response.
     ///
     /// `DELETE /v2/vpcs/{vpc_id}` (operation `vpcs_delete`).
+    #[inline]
     pub fn delete(&self, vpc_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(vpc_id))
     }
@@ -65,6 +68,7 @@ impl Vpcs {
     /// To show information about an existing VPC, send a GET request to `/v2/vpcs/$VPC_ID`.
     ///
     /// `GET /v2/vpcs/{vpc_id}` (operation `vpcs_get`).
+    #[inline]
     pub fn get(&self, vpc_id: &str) -> Call<Vpc> {
         Call::member(self.client.clone(), get_request(vpc_id), "vpc")
     }
@@ -74,6 +78,7 @@ impl Vpcs {
     /// To list all of the VPCs on your account, send a GET request to `/v2/vpcs`.
     ///
     /// `GET /v2/vpcs` (operation `vpcs_list`).
+    #[inline]
     pub fn list(&self) -> ListCall<Vpc> {
         ListCall::new(self.client.clone(), list_request(), |operation, body| {
             operation::page(operation, body, "vpcs")
@@ -93,6 +98,7 @@ impl Vpcs {
     /// you must have `droplet:read`).
     ///
     /// `GET /v2/vpcs/{vpc_id}/members` (operation `vpcs_list_members`).
+    #[inline]
     pub fn list_members(&self, vpc_id: &str) -> VpcsListMembersRequest {
         VpcsListMembersRequest {
             call: ListCall::new(
@@ -109,6 +115,7 @@ impl Vpcs {
     /// `/v2/vpcs/$VPC_ID/peerings`.
     ///
     /// `GET /v2/vpcs/{vpc_id}/peerings` (operation `vpcs_list_peerings`).
+    #[inline]
     pub fn list_peerings(&self, vpc_id: &str) -> ListCall<VpcPeering> {
         ListCall::new(
             self.client.clone(),
@@ -123,6 +130,7 @@ impl Vpcs {
     /// `/v2/vpcs/$VPC_ID`.
     ///
     /// `PATCH /v2/vpcs/{vpc_id}` (operation `vpcs_patch`).
+    #[inline]
     pub fn patch(&self, vpc_id: &str, body: VpcsPatchBody) -> Call<Vpc> {
         Call::member(self.client.clone(), patch_request(vpc_id, &body), "vpc")
     }
@@ -134,6 +142,7 @@ impl Vpcs {
     /// request body.
     ///
     /// `PATCH /v2/vpcs/{vpc_id}/peerings/{vpc_peering_id}` (operation `vpcs_patch_peerings`).
+    #[inline]
     pub fn patch_peerings(
         &self,
         vpc_id: &str,
@@ -152,11 +161,13 @@ impl Vpcs {
     /// To update information about a VPC, send a PUT request to `/v2/vpcs/$VPC_ID`.
     ///
     /// `PUT /v2/vpcs/{vpc_id}` (operation `vpcs_update`).
+    #[inline]
     pub fn update(&self, vpc_id: &str, body: VpcsUpdateBody) -> Call<Vpc> {
         Call::member(self.client.clone(), update_request(vpc_id, &body), "vpc")
     }
 }
 
+#[inline]
 fn create_request(body: &VpcsCreateBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("vpcs.create", Method::POST, "/v2/vpcs".to_owned()),
@@ -164,6 +175,7 @@ fn create_request(body: &VpcsCreateBody) -> Result<ApiRequest, Error> {
     )
 }
 
+#[inline]
 fn create_peerings_request(
     vpc_id: &str,
     body: &VpcsCreatePeeringsBody,
@@ -179,6 +191,7 @@ fn create_peerings_request(
     )
 }
 
+#[inline]
 fn delete_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     Ok(operation::request(
@@ -188,6 +201,7 @@ fn delete_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn get_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     Ok(operation::request(
@@ -197,6 +211,7 @@ fn get_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_request() -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "vpcs.list",
@@ -205,6 +220,7 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn list_members_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     Ok(operation::request(
@@ -223,39 +239,46 @@ pub struct VpcsListMembersRequest {
 
 impl VpcsListMembersRequest {
     /// Used to filter VPC members by a resource type.
+    #[inline]
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("resource_type", value.into());
         self
     }
 
     /// Items per page, 1 to 200.
+    #[inline]
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.call = self.call.per_page(per_page);
         self
     }
 
     /// The page to fetch or start streaming from, 1 or greater.
+    #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
         self
     }
 
     /// Fetches the one page this request describes.
+    #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcMember>> {
         self.call.send()
     }
 
     /// Every item of every page, fetched as the stream is read.
+    #[inline]
     pub fn into_stream(self) -> crate::ListStream<VpcMember> {
         self.call.into_stream()
     }
 
     /// Every page, fetched as the stream is read.
+    #[inline]
     pub fn into_pages(self) -> crate::ListStream<Page<VpcMember>> {
         self.call.into_pages()
     }
 
     /// Every page with its status, headers and body as the API sent them.
+    #[inline]
     pub fn into_responses(self) -> crate::ListStream<crate::Response<Page<VpcMember>>> {
         self.call.into_responses()
     }
@@ -264,11 +287,13 @@ impl VpcsListMembersRequest {
 impl std::future::IntoFuture for VpcsListMembersRequest {
     type Output = Result<Page<VpcMember>, Error>;
     type IntoFuture = operation::BoxFuture<Page<VpcMember>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
     }
 }
 
+#[inline]
 fn list_peerings_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     Ok(operation::request(
@@ -278,6 +303,7 @@ fn list_peerings_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
+#[inline]
 fn patch_request(vpc_id: &str, body: &VpcsPatchBody) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     operation::json_body(
@@ -286,6 +312,7 @@ fn patch_request(vpc_id: &str, body: &VpcsPatchBody) -> Result<ApiRequest, Error
     )
 }
 
+#[inline]
 fn patch_peerings_request(
     vpc_id: &str,
     vpc_peering_id: &str,
@@ -303,6 +330,7 @@ fn patch_peerings_request(
     )
 }
 
+#[inline]
 fn update_request(vpc_id: &str, body: &VpcsUpdateBody) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     operation::json_body(
