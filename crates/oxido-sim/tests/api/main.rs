@@ -16,3 +16,4 @@ mod lifecycles;
 mod pagination;
 mod rate_limit;
 mod reference;
+mod streaming;
