@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # GET throughput and latency of the oxido-sim binary under wrk, at 32 connections, for the
 # Droplet handler and the generic engine, beside a baseline route measured in the same run
-# (the machine is shared, so compare ratios). Also start-up to listening and resident memory
-# with every operation loaded.
+# (the machine is shared, so compare ratios), and the server's own CPU time per request
+# (user + system, from /proc: steadier than req/s when other work shares the cores).
 #
 #   crates/oxido-sim/benches/wrk.sh [BINARY] [SECONDS]
 #
@@ -29,20 +29,28 @@ run() {
     curl -fsS -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path"
     # A short warm-up so first-use parsing and seeding are not measured.
     wrk -t"$threads" -c32 -d1s -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" >/dev/null
-    local out
+    local out cpu_before cpu_after
+    cpu_before=$(cpu_ticks)
     out=$(wrk -t"$threads" -c32 -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
         "http://127.0.0.1:$port$path")
-    local rps p50 p99 errors
+    cpu_after=$(cpu_ticks)
+    local rps p50 p99 errors requests cpu_us
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
     p50=$(awk '$1=="50%" {print $2}' <<<"$out")
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    printf '| %s | `%s` | %s | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99" "${errors:-none}"
+    printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$name" "$path" "$rps" "$p50" "$p99" "$cpu_us" "${errors:-none}"
     echo "$rps" >"/tmp/wrk_rps_$name"
 }
 
-echo "| route | path | req/s | p50 | p99 | errors |"
-echo "|---|---|---:|---:|---:|---|"
+# utime + stime of the server, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+
+echo "| route | path | req/s | p50 | p99 | server CPU µs/request | errors |"
+echo "|---|---|---:|---:|---:|---:|---|"
 run baseline_action /v2/actions/36804636
 run droplet /v2/droplets/3164444
 run engine_volume /v2/volumes/7724db7c-e098-11e5-b522-000f53304e51
