@@ -5,6 +5,7 @@
 #   fuzz/run-all.sh [SECONDS] [TARGET...]
 #
 # cargo-fuzz needs nightly features; on a stable toolchain RUSTC_BOOTSTRAP=1 unlocks them.
+# FUZZ_TARGET_DIR, when set, is where cargo-fuzz builds (default: fuzz/target).
 # SANITIZER defaults to none: the code under test is safe Rust, and AddressSanitizer slowed the targets
 # 20-50x here (sim_requests: 357 vs 20,000 executions/s). SANITIZER=address brings it back.
 set -euo pipefail
@@ -19,6 +20,8 @@ fi
 export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
 sanitizer="${SANITIZER:-none}"
 mkdir -p artifacts/logs
+target_dir=()
+[[ -n "${FUZZ_TARGET_DIR:-}" ]] && target_dir=(--target-dir "$FUZZ_TARGET_DIR")
 
 for target in "${targets[@]}"; do
     mkdir -p "corpus/$target"
@@ -26,7 +29,7 @@ for target in "${targets[@]}"; do
     [[ -d "seeds/$target" ]] && seeds=("seeds/$target")
     echo "==> $target for ${seconds}s" >&2
     status=0
-    cargo fuzz run -O --sanitizer "$sanitizer" "$target" "corpus/$target" "${seeds[@]}" -- \
+    cargo fuzz run -O --sanitizer "$sanitizer" "${target_dir[@]}" "$target" "corpus/$target" "${seeds[@]}" -- \
         -max_total_time="$seconds" -dict=dicts/json.dict -print_final_stats=1 \
         >"artifacts/logs/$target.log" 2>&1 || status=$?
     runs=$(grep -E '^stat::number_of_executed_units' "artifacts/logs/$target.log" | awk '{print $2}' || true)

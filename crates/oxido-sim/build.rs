@@ -185,8 +185,22 @@ fn operation_detail(spec: &Value, item: &Value, op: &Value) -> Detail {
             "example": first_example(spec, media_obj),
         });
     }
+    // A success answer that can also stream (`"stream": true` in the body) documents
+    // its event schema under `text/event-stream`.
+    let stream = response["content"]
+        .get("text/event-stream")
+        .filter(|_| (200..300).contains(&status))
+        .map_or(Value::Null, |media_obj| {
+            let schema = media_obj.get("schema").cloned().unwrap_or(json!({}));
+            json!({ "schema": standalone(spec, &schema, Mode::Response) })
+        });
     Detail {
-        json: json!({ "params": params, "request": request, "response": response_json }),
+        json: json!({
+            "params": params,
+            "request": request,
+            "response": response_json,
+            "stream": stream,
+        }),
         status,
         request_media,
         request_required,

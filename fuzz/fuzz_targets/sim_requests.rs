@@ -1,7 +1,8 @@
 //! Any method, path, query string, host, token and body handled by the emulator's full request pipeline
 //! (in-process, through its doc(hidden) fuzz hook): it never panics, never answers 500, and every error it
 //! produces is the API's JSON shape `{"id", "message", ...}` with an `x-request-id` header (405s also carry
-//! `allow`); absolute links it builds stay on the host the request named. The prefixes reach the hand-written
+//! `allow`); absolute links it builds stay on the host the request named; a `text/event-stream` answer
+//! is JSON `data:` lines ending with `data: [DONE]`. The prefixes reach the hand-written
 //! routes and the generic engine that serves the rest of the description.
 #![no_main]
 
@@ -40,6 +41,9 @@ const PREFIXES: &[&str] = &[
     "/v2/customers/my/invoices/",
     "/v2/monitoring/metrics/droplet/cpu",
     "/v1/chat/completions",
+    "/v1/messages",
+    "/v1/responses",
+    "/v1/images/generations",
     "/v1/batches/files",
     "/api/v1/chat/completions",
     "/_sim/uploads/",
@@ -147,6 +151,25 @@ fn check(request_method: &http::Method, host: Option<&[u8]>, response: &http::Re
             response.headers().contains_key("x-request-id"),
             "error {status} without x-request-id"
         );
+    }
+    // A streamed answer is server-sent events: JSON data lines ending with `[DONE]`.
+    let event_stream = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if event_stream {
+        let text = std::str::from_utf8(body).expect("an event stream is UTF-8");
+        assert!(
+            text.ends_with("data: [DONE]\n\n"),
+            "stream without [DONE]: {text:?}"
+        );
+        for line in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
+            if line != "[DONE]" {
+                serde_json::from_str::<serde_json::Value>(line)
+                    .unwrap_or_else(|e| panic!("event data is not JSON ({e}): {line:?}"));
+            }
+        }
+        return;
     }
     // Absolute pagination links are built from the request's host: they must parse as URLs.
     if status == 200 {

@@ -38,6 +38,16 @@ pub const DEFECTS: &[(&str, &str, &str)] = &[
         "treated as a required query parameter (positional)",
     ),
     (
+        "`name` is not marked required on the delete-volumes-by-name call, which the API refuses without it",
+        "`volumes_delete_byName`",
+        "treated as a required query parameter (positional); `region` stays optional",
+    ),
+    (
+        "the image action answers' schema is a bare `action`, but the API (and the spec's own examples and descriptions) wrap it as `{\"action\": …}`",
+        "`imageActions_post`, `imageActions_get`",
+        "the answer is decoded as the envelope's `action` member, as for the other action families",
+    ),
+    (
         "the presigned upload has the pseudo path `/<upload_url>` and server `https://`",
         "`inference_upload_batch_file`",
         "the URL is a positional argument sent as a whole URL without Authorization",
@@ -58,7 +68,15 @@ pub fn extend_enum(type_name: &str, variants: &mut Vec<(String, String)>) {
 
 /// Query parameters the spec does not mark required although the operation needs them.
 pub fn query_required(operation_id: &str, name: &str) -> bool {
-    name == "tag_name" && operation_id == "dropletActions_post_byTag"
+    matches!(
+        (operation_id, name),
+        ("dropletActions_post_byTag", "tag_name") | ("volumes_delete_byName", "name")
+    )
+}
+
+/// Operations whose answer the API wraps in a one-member envelope the schema leaves out: the member's key.
+pub fn wrapped_answer(operation_id: &str) -> Option<&'static str> {
+    matches!(operation_id, "imageActions_post" | "imageActions_get").then_some("action")
 }
 
 /// Required fields the API sends as `null` anyway: (type name, JSON field).

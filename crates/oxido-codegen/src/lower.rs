@@ -911,7 +911,13 @@ fn lower_operation(
                 .cloned()
                 .unwrap_or_default();
             if let Some(json) = content.get("application/json") {
-                let kind = response_kind(lowerer, &json["schema"], &format!("{ctx}Response"));
+                let kind = match defects::wrapped_answer(operation_id) {
+                    Some(key) => ResponseKind::Member {
+                        key: key.to_owned(),
+                        ty: lowerer.ty(&json["schema"], &format!("{ctx}Response")),
+                    },
+                    None => response_kind(lowerer, &json["schema"], &format!("{ctx}Response")),
+                };
                 (kind, examples_of(lowerer, json, &media_ptr))
             } else if let Some((ct, _)) = content.iter().find(|(ct, _)| {
                 ct.starts_with("text/") && ct.as_str() != "text/event-stream" || ct.contains("yaml")

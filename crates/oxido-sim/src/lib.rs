@@ -110,6 +110,18 @@ pub mod __spec {
             .as_ref()
             .map(|doc| doc.schema.clone())
     }
+
+    /// The JSON Schema of one event of `method path`'s `text/event-stream` answer, if
+    /// it can stream.
+    pub fn event_schema(method: &str, path: &str) -> Option<serde_json::Value> {
+        let index = crate::engine::spec::OPS
+            .iter()
+            .position(|op| op.method.as_str() == method && op.path == path)?;
+        crate::engine::spec::operation(index)
+            .stream
+            .as_ref()
+            .map(|doc| doc.schema.clone())
+    }
 }
 
 pub use error::Error;

@@ -153,26 +153,21 @@ async fn reserved_ipv6_and_nfs_waiters_follow_v2_actions_to_completed() {
 async fn an_image_transfer_is_an_action_of_the_image_and_reaches_the_new_region() {
     let sim = sim().await;
     let client = client(&sim);
-    // The SDK's `image_actions().post` decodes the schema's bare action, while the API
-    // (and the description's own examples) wrap it in `{"action": ...}`: posted here with
-    // reqwest, followed with the SDK.
-    let posted: serde_json::Value = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client")
-        .post(format!("{}/v2/images/{IMAGE}/actions", sim.base_url()))
-        .bearer_auth(sim.token())
-        .header("content-type", "application/json")
-        .body(json!({"type": "transfer", "region": "sfo3"}).to_string())
-        .send()
+    // The API wraps image action answers in `{"action": ...}` although the spec's schema is
+    // a bare action (a spec defect the generator works around): post and read through the SDK.
+    let body: oxido::types::ImageActionsPostBody =
+        serde_json::from_value(json!({"type": "transfer", "region": "sfo3"})).expect("a body");
+    let transfer = client
+        .image_actions()
+        .post(IMAGE, body)
         .await
-        .expect("answered")
-        .text()
+        .expect("the transfer starts");
+    let read = client
+        .image_actions()
+        .get(IMAGE, transfer.id)
         .await
-        .map(|text| serde_json::from_str(&text).expect("JSON"))
-        .expect("a body");
-    let transfer: oxido::Action =
-        serde_json::from_value(posted["action"].clone()).expect("an action");
+        .expect("the transfer reads back");
+    assert_eq!(read.id, transfer.id);
     assert_eq!(transfer.resource_type, "image");
     assert_eq!(transfer.resource_id, Some(IMAGE));
     let done = client

@@ -1642,7 +1642,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/get_image_action_response/content/application~1json/example",
-        |v| whole::<oxido::Action>(v),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "imageActions_list",
@@ -1656,7 +1656,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/post_image_action_response/content/application~1json/example",
-        |v| whole::<oxido::Action>(v),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "images_create_custom",

@@ -14363,7 +14363,7 @@ const CASES: &[Case] = &[
         operation_id: "volumes_delete_byName",
         method: "DELETE",
         path: "/v2/volumes",
-        query: &[],
+        query: &[("name", "example")],
         headers: &[],
         accept: "application/json",
         body: Body::None,
@@ -14373,7 +14373,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Some(Box::pin(async move {
-                client.volumes().delete_by_name().await.map(drop)
+                client.volumes().delete_by_name("example").await.map(drop)
             }))
         },
     },

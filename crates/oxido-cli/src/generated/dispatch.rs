@@ -2591,7 +2591,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .image_actions()
                 .get(a.id("p:image_id")?, a.id("p:action_id")?);
-            json(&r.send_with_response().await?, "")?
+            json(&r.send_with_response().await?, "action")?
         }
         // imageActions_list
         339 => {
@@ -2608,7 +2608,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
                 a.body_union::<oxido::types::ImageActionsPostBody, oxido::types::ImageActionBase>(
                 )?,
             );
-            json(&r.send_with_response().await?, "")?
+            json(&r.send_with_response().await?, "action")?
         }
         // images_create_custom
         341 => {
@@ -4860,10 +4860,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // volumes_delete_byName
         630 => {
-            let mut r = c.volumes().delete_by_name();
-            if let Some(v) = a.opt_str("q:name") {
-                r = r.name(v);
-            }
+            let mut r = c.volumes().delete_by_name(a.str("q:name")?);
             if let Some(v) = a.opt_str("q:region") {
                 r = r.region(v);
             }

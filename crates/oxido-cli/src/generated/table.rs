@@ -25794,7 +25794,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete a Block Storage Volume by Name",
         http_method: "DELETE",
         path: "/v2/volumes",
-        example: "oxido volumes delete-by-name",
+        example: "oxido volumes delete-by-name --name example",
         args: &[
             ArgSpec {
                 id: "q:name",
@@ -25802,7 +25802,7 @@ pub static OPS: &[OpSpec] = &[
                 wire: "name",
                 kind: Kind::Str,
                 place: Place::Query,
-                required: false,
+                required: true,
                 help: "The block storage volume's name.",
             },
             ArgSpec {

@@ -6090,10 +6090,10 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "volumes_delete_byName",
-        args: &["volumes", "delete-by-name"],
+        args: &["volumes", "delete-by-name", "--name=q-value"],
         method: "DELETE",
         path: "/v2/volumes",
-        query: &[],
+        query: &[("name", "q-value")],
         body: "",
         answer: "",
         status: 204,
@@ -11525,7 +11525,11 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &["volumes", "delete", "7724db7c-e098-11e5-b522-000f53304e51"],
         "",
     ),
-    ("volumes_delete_byName", &["volumes", "delete-by-name"], ""),
+    (
+        "volumes_delete_byName",
+        &["volumes", "delete-by-name", "--name", "example"],
+        "",
+    ),
     (
         "volumes_get",
         &["volumes", "get", "7724db7c-e098-11e5-b522-000f53304e51"],

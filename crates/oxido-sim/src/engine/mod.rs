@@ -136,6 +136,9 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         .await
         .map_err(|_| ApiError::payload_too_large(crate::server::MAX_BODY_BYTES))?;
     let body = request_body(&operation, &parts.method, &bytes)?;
+    if let Some(response) = crate::wire::sse::respond(&operation, body.as_ref()) {
+        return Ok(response);
+    }
     let call = Call {
         app,
         who,

@@ -92,6 +92,8 @@ pub(crate) struct Operation {
     pub params: Vec<Param>,
     pub request: Option<Doc>,
     pub response: Option<Doc>,
+    /// The event schema of an answer that can stream (`text/event-stream`).
+    pub stream: Option<Doc>,
     /// A documented-or-generated answer that conforms to the response schema.
     pub template: OnceLock<Value>,
 }
@@ -160,6 +162,7 @@ fn parse(index: usize) -> Operation {
         params,
         request: doc(&detail["request"]),
         response: doc(&detail["response"]),
+        stream: doc(&detail["stream"]),
         template: OnceLock::new(),
     }
 }

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::response::Response;
 use http::{HeaderValue, StatusCode, Uri, header};
 use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{id_at, require_write};
@@ -15,7 +16,7 @@ use crate::app::App;
 use crate::auth::Principal;
 use crate::server::RequestCtx;
 use crate::wire::body::json_object;
-use crate::wire::droplet::droplet_json;
+use crate::wire::droplet::DropletWire;
 use crate::wire::droplet_request;
 use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, json};
 use crate::wire::page::{ListQuery, PageInfo};
@@ -33,8 +34,16 @@ pub(crate) async fn get_one(
         .ok_or_else(ApiError::not_found)?;
     json(
         StatusCode::OK,
-        &json!({ "droplet": droplet_json(&droplet) }),
+        &One {
+            droplet: DropletWire(&droplet),
+        },
     )
+}
+
+/// `{"droplet": …}`, serialized without an intermediate JSON value.
+#[derive(Serialize)]
+struct One<'a> {
+    droplet: DropletWire<'a>,
 }
 
 /// GET /v2/droplets
@@ -50,10 +59,19 @@ pub(crate) async fn list(
         .store
         .droplets(who.account, tag, query.paging, Timestamp::now());
     let info = PageInfo::new(&ctx.origin, uri.path(), &query, total);
-    let droplets: Vec<Value> = droplets.iter().map(droplet_json).collect();
+    #[derive(Serialize)]
+    struct Page<'a> {
+        droplets: Vec<DropletWire<'a>>,
+        links: Value,
+        meta: crate::wire::page::Meta,
+    }
     json(
         StatusCode::OK,
-        &json!({ "droplets": droplets, "links": info.links, "meta": info.meta }),
+        &Page {
+            droplets: droplets.iter().map(DropletWire).collect(),
+            links: info.links,
+            meta: info.meta,
+        },
     )
 }
 
@@ -74,7 +92,7 @@ pub(crate) async fn create(
     json(
         StatusCode::ACCEPTED,
         &json!({
-            "droplet": droplet_json(&droplet),
+            "droplet": DropletWire(&droplet),
             "links": {
                 "actions": [{
                     "id": action.id,

@@ -218,8 +218,3 @@ pub(crate) fn image_by_slug(slug: &str) -> Option<&'static Image> {
 pub(crate) fn image_by_id(id: u64) -> Option<&'static Image> {
     IMAGES.iter().find(|i| i.id == id)
 }
-
-/// Every region slug, for the `regions` lists of sizes and images.
-pub(crate) fn region_slugs() -> Vec<&'static str> {
-    REGIONS.iter().map(|r| r.slug).collect()
-}

@@ -1,147 +1,371 @@
 //! The API's `droplet` object.
+//!
+//! Serialized straight from the stored [`Droplet`] through borrowed views, so a
+//! read builds no `serde_json::Value` tree and copies no catalog data.
+
+use std::fmt;
 
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde_json::Value;
 
 use super::Stamp;
-use crate::state::catalog::{self, Image, Size};
-use crate::state::model::Droplet;
+use crate::state::catalog::{self, Image, Region, Size};
+use crate::state::model::{Droplet, DropletStatus};
 
-/// Serializes a droplet as the API does.
+/// Serializes a droplet as the API does, as a JSON value (for answers built as values).
 pub(crate) fn droplet_json(d: &Droplet) -> Value {
-    let mut features = Vec::new();
-    if d.backups {
-        features.push("backups");
+    serde_json::to_value(DropletWire(d)).unwrap_or(Value::Null)
+}
+
+/// A droplet in its wire form; serialize it directly into a response body.
+pub(crate) struct DropletWire<'a>(pub &'a Droplet);
+
+#[derive(Serialize)]
+struct Body<'a> {
+    id: u64,
+    name: &'a str,
+    memory: u32,
+    vcpus: u32,
+    disk: u32,
+    disk_info: [DiskInfo; 1],
+    locked: bool,
+    status: &'static str,
+    kernel: Option<Kernel>,
+    created_at: Stamp,
+    features: Features,
+    backup_ids: &'a [u64],
+    next_backup_window: Option<Window>,
+    snapshot_ids: &'a [u64],
+    image: ImageWire,
+    volume_ids: &'a [String],
+    size: SizeWire,
+    size_slug: &'static str,
+    networks: Networks,
+    region: &'static Region,
+    tags: &'a [String],
+    vpc_uuid: &'a str,
+}
+
+impl Serialize for DropletWire<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        Body {
+            id: d.id,
+            name: &d.name,
+            memory: d.size.memory,
+            vcpus: d.size.vcpus,
+            disk: d.disk,
+            disk_info: [DiskInfo {
+                kind: "local",
+                size: DiskSize {
+                    amount: d.disk,
+                    unit: "gib",
+                },
+            }],
+            locked: false,
+            status: d.status.as_str(),
+            kernel: d.kernel.map(Kernel),
+            created_at: Stamp(d.created_at),
+            features: Features {
+                backups: d.backups,
+                ipv6: d.ipv6,
+                monitoring: d.monitoring,
+            },
+            backup_ids: &d.backup_ids,
+            next_backup_window: if d.backups {
+                next_backup_window(d)
+            } else {
+                None
+            },
+            snapshot_ids: &d.snapshot_ids,
+            image: ImageWire(d.image),
+            volume_ids: &d.volume_ids,
+            size: SizeWire(d.size),
+            size_slug: d.size.slug,
+            networks: Networks {
+                id: d.id,
+                new: d.status == DropletStatus::New,
+                ipv6: d.ipv6,
+            },
+            region: d.region,
+            tags: &d.tags,
+            vpc_uuid: &d.vpc_uuid,
+        }
+        .serialize(serializer)
     }
-    features.push("private_networking");
-    if d.ipv6 {
-        features.push("ipv6");
+}
+
+#[derive(Serialize)]
+struct DiskInfo {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    size: DiskSize,
+}
+
+#[derive(Serialize)]
+struct DiskSize {
+    amount: u32,
+    unit: &'static str,
+}
+
+struct Kernel(u64);
+
+impl Serialize for Kernel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            id: u64,
+            name: fmt::Arguments<'a>,
+            version: fmt::Arguments<'a>,
+        }
+        let id = self.0;
+        Wire {
+            id,
+            name: format_args!("Kernel {id}"),
+            version: format_args!("6.8.0-{}-generic", id % 100),
+        }
+        .serialize(serializer)
     }
-    if d.monitoring {
-        features.push("monitoring");
+}
+
+struct Features {
+    backups: bool,
+    ipv6: bool,
+    monitoring: bool,
+}
+
+impl Serialize for Features {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let all = [
+            (self.backups, "backups"),
+            (true, "private_networking"),
+            (self.ipv6, "ipv6"),
+            (self.monitoring, "monitoring"),
+        ];
+        serializer.collect_seq(all.iter().filter(|(on, _)| *on).map(|(_, name)| name))
     }
-    json!({
-        "id": d.id,
-        "name": d.name,
-        "memory": d.size.memory,
-        "vcpus": d.size.vcpus,
-        "disk": d.disk,
-        "disk_info": [{"type": "local", "size": {"amount": d.disk, "unit": "gib"}}],
-        "locked": false,
-        "status": d.status.as_str(),
-        "kernel": d.kernel.map(|id| json!({
-            "id": id,
-            "name": format!("Kernel {id}"),
-            "version": format!("6.8.0-{}-generic", id % 100),
-        })),
-        "created_at": Stamp(d.created_at).to_string(),
-        "features": features,
-        "backup_ids": d.backup_ids,
-        "next_backup_window": d.backups.then(|| next_backup_window(d)),
-        "snapshot_ids": d.snapshot_ids,
-        "image": image_json(d.image),
-        "volume_ids": d.volume_ids,
-        "size": size_json(d.size),
-        "size_slug": d.size.slug,
-        "networks": networks(d),
-        "region": d.region,
-        "tags": d.tags,
-        "vpc_uuid": d.vpc_uuid,
-    })
+}
+
+#[derive(Serialize)]
+struct Window {
+    start: Stamp,
+    end: Stamp,
 }
 
 /// The backup window in a fixed reference week (Sunday 2030-01-06 to Saturday
 /// 2030-01-12), so answers are reproducible: a daily plan's window starts on the
 /// Sunday, a weekly plan's on its weekday; both last four hours and may end on the
 /// next day (never at `24:00`).
-fn next_backup_window(d: &Droplet) -> Value {
+fn next_backup_window(d: &Droplet) -> Option<Window> {
     const WEEK: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-    let policy = d.backup_policy.clone().unwrap_or_default();
-    let day = if policy.plan == "weekly" {
-        WEEK.iter().position(|w| *w == policy.weekday).unwrap_or(0)
+    let (weekly, weekday, hour) = match &d.backup_policy {
+        Some(p) => (p.plan == "weekly", p.weekday.as_str(), p.hour),
+        None => (false, "SUN", 0),
+    };
+    let day = if weekly {
+        WEEK.iter().position(|w| *w == weekday).unwrap_or(0)
     } else {
         0
     };
     // 2030-01-06T00:00:00Z, a Sunday.
     const SUNDAY: i64 = 1_893_888_000;
-    let start = SUNDAY + day as i64 * 86_400 + i64::from(policy.hour) * 3_600;
-    let window = Timestamp::from_second(start)
-        .ok()
-        .zip(Timestamp::from_second(start + 4 * 3_600).ok());
-    match window {
-        Some((start, end)) => json!({
-            "start": Stamp(start).to_string(),
-            "end": Stamp(end).to_string(),
-        }),
-        None => Value::Null,
+    let start = SUNDAY + day as i64 * 86_400 + i64::from(hour) * 3_600;
+    let start_at = Timestamp::from_second(start).ok()?;
+    let end_at = Timestamp::from_second(start + 4 * 3_600).ok()?;
+    Some(Window {
+        start: Stamp(start_at),
+        end: Stamp(end_at),
+    })
+}
+
+/// Every region's slug, written without collecting them first.
+struct RegionSlugs;
+
+impl Serialize for RegionSlugs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(catalog::REGIONS.len()))?;
+        for region in catalog::REGIONS {
+            seq.serialize_element(region.slug)?;
+        }
+        seq.end()
     }
 }
 
-fn image_json(image: &Image) -> Value {
-    json!({
-        "id": image.id,
-        "name": image.name,
-        "distribution": image.distribution,
-        "slug": image.slug,
-        "public": true,
-        "regions": catalog::region_slugs(),
-        "created_at": image.created_at,
-        "type": "base",
-        "min_disk_size": image.min_disk_size,
-        "size_gigabytes": image.size_gigabytes,
-        "description": "",
-        "tags": [],
-        "status": "available",
-        "error_message": "",
-    })
+struct ImageWire(&'static Image);
+
+impl Serialize for ImageWire {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire {
+            id: u64,
+            name: &'static str,
+            distribution: &'static str,
+            slug: &'static str,
+            public: bool,
+            regions: RegionSlugs,
+            created_at: &'static str,
+            #[serde(rename = "type")]
+            kind: &'static str,
+            min_disk_size: u32,
+            size_gigabytes: f64,
+            description: &'static str,
+            tags: [&'static str; 0],
+            status: &'static str,
+            error_message: &'static str,
+        }
+        let image = self.0;
+        Wire {
+            id: image.id,
+            name: image.name,
+            distribution: image.distribution,
+            slug: image.slug,
+            public: true,
+            regions: RegionSlugs,
+            created_at: image.created_at,
+            kind: "base",
+            min_disk_size: image.min_disk_size,
+            size_gigabytes: image.size_gigabytes,
+            description: "",
+            tags: [],
+            status: "available",
+            error_message: "",
+        }
+        .serialize(serializer)
+    }
 }
 
-fn size_json(size: &Size) -> Value {
-    json!({
-        "slug": size.slug,
-        "memory": size.memory,
-        "vcpus": size.vcpus,
-        "disk": size.disk,
-        "transfer": size.transfer,
-        "price_monthly": size.price_monthly,
-        "price_hourly": size.price_hourly,
-        "regions": catalog::region_slugs(),
-        "available": true,
-        "description": size.description,
-    })
+struct SizeWire(&'static Size);
+
+impl Serialize for SizeWire {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire {
+            slug: &'static str,
+            memory: u32,
+            vcpus: u32,
+            disk: u32,
+            transfer: f64,
+            price_monthly: f64,
+            price_hourly: f64,
+            regions: RegionSlugs,
+            available: bool,
+            description: &'static str,
+        }
+        let size = self.0;
+        Wire {
+            slug: size.slug,
+            memory: size.memory,
+            vcpus: size.vcpus,
+            disk: size.disk,
+            transfer: size.transfer,
+            price_monthly: size.price_monthly,
+            price_hourly: size.price_hourly,
+            regions: RegionSlugs,
+            available: true,
+            description: size.description,
+        }
+        .serialize(serializer)
+    }
 }
 
 // Addresses come from the documentation ranges (RFC 5737, RFC 3849) so they can
 // never be mistaken for, or collide with, real hosts.
-fn networks(d: &Droplet) -> Value {
-    if d.status == crate::state::model::DropletStatus::New {
-        return json!({"v4": [], "v6": []});
-    }
-    let low = (d.id % 250) + 2;
-    let mid = (d.id / 250) % 250;
-    let v6 = if d.ipv6 {
-        json!([{
-            "ip_address": format!(
+struct Networks {
+    id: u64,
+    new: bool,
+    ipv6: bool,
+}
+
+/// A documentation-range address, written without an intermediate string.
+#[derive(Clone, Copy)]
+enum Addr {
+    Private { mid: u64, low: u64 },
+    Public { low: u64 },
+    V6(u64),
+}
+
+impl fmt::Display for Addr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Addr::Private { mid, low } => write!(f, "10.128.{mid}.{low}"),
+            Addr::Public { low } => write!(f, "203.0.113.{low}"),
+            Addr::V6(id) => write!(
+                f,
                 "2001:db8:0:1010:{:x}:{:x}:{:x}:{:x}",
-                d.id >> 48,
-                (d.id >> 32) & 0xffff,
-                (d.id >> 16) & 0xffff,
-                d.id & 0xffff
+                id >> 48,
+                (id >> 32) & 0xffff,
+                (id >> 16) & 0xffff,
+                id & 0xffff
             ),
-            "netmask": 64,
-            "gateway": "2001:db8:0:1010::1",
-            "type": "public",
-        }])
-    } else {
-        json!([])
-    };
-    json!({
-        "v4": [
-            {"ip_address": format!("10.128.{mid}.{low}"), "netmask": "255.255.0.0", "gateway": "nil", "type": "private"},
-            {"ip_address": format!("203.0.113.{low}"), "netmask": "255.255.255.0", "gateway": "203.0.113.1", "type": "public"},
-        ],
-        "v6": v6,
-    })
+        }
+    }
+}
+
+impl Serialize for Addr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[derive(Serialize)]
+struct V4 {
+    ip_address: Addr,
+    netmask: &'static str,
+    gateway: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct V6 {
+    ip_address: Addr,
+    netmask: u8,
+    gateway: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+impl Serialize for Networks {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            v4: &'a [V4],
+            v6: &'a [V6],
+        }
+        if self.new {
+            return Wire { v4: &[], v6: &[] }.serialize(serializer);
+        }
+        let id = self.id;
+        let low = (id % 250) + 2;
+        let mid = (id / 250) % 250;
+        let v4 = [
+            V4 {
+                ip_address: Addr::Private { mid, low },
+                netmask: "255.255.0.0",
+                gateway: "nil",
+                kind: "private",
+            },
+            V4 {
+                ip_address: Addr::Public { low },
+                netmask: "255.255.255.0",
+                gateway: "203.0.113.1",
+                kind: "public",
+            },
+        ];
+        let v6 = [V6 {
+            ip_address: Addr::V6(id),
+            netmask: 64,
+            gateway: "2001:db8:0:1010::1",
+            kind: "public",
+        }];
+        Wire {
+            v4: &v4,
+            v6: if self.ipv6 { &v6 } else { &[] },
+        }
+        .serialize(serializer)
+    }
 }
 
 #[cfg(test)]

@@ -18,3 +18,4 @@ mod pagination;
 mod rate_limit;
 mod reference;
 mod resource_actions;
+mod streaming;

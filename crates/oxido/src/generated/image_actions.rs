@@ -24,7 +24,11 @@ impl ImageActions {
     /// `GET /v2/images/{image_id}/actions/{action_id}` (operation `imageActions_get`).
     #[inline]
     pub fn get(&self, image_id: u64, action_id: u64) -> Call<crate::models::Action> {
-        Call::json(self.client.clone(), get_request(image_id, action_id))
+        Call::member(
+            self.client.clone(),
+            get_request(image_id, action_id),
+            "action",
+        )
     }
 
     /// List All Actions for an Image
@@ -60,7 +64,7 @@ impl ImageActions {
     /// `POST /v2/images/{image_id}/actions` (operation `imageActions_post`).
     #[inline]
     pub fn post(&self, image_id: u64, body: ImageActionsPostBody) -> Call<crate::models::Action> {
-        Call::json(self.client.clone(), post_request(image_id, &body))
+        Call::member(self.client.clone(), post_request(image_id, &body), "action")
     }
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling

@@ -45,9 +45,9 @@ impl Volumes {
     ///
     /// `DELETE /v2/volumes` (operation `volumes_delete_byName`).
     #[inline]
-    pub fn delete_by_name(&self) -> VolumesDeleteByNameRequest {
+    pub fn delete_by_name(&self, name: &str) -> VolumesDeleteByNameRequest {
         VolumesDeleteByNameRequest {
-            call: Call::empty(self.client.clone(), delete_by_name_request()),
+            call: Call::empty(self.client.clone(), delete_by_name_request(name)),
         }
     }
 
@@ -103,12 +103,13 @@ fn delete_request(volume_id: &str) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn delete_by_name_request() -> Result<ApiRequest, Error> {
+fn delete_by_name_request(name: &str) -> Result<ApiRequest, Error> {
     Ok(operation::request(
         "volumes.delete_by_name",
         Method::DELETE,
         "/v2/volumes".to_owned(),
-    ))
+    )
+    .with_query("name", name))
 }
 
 /// The request of [`Volumes::delete_by_name`]: set options, then `.await` it or call `.send()`.
@@ -119,13 +120,6 @@ pub struct VolumesDeleteByNameRequest {
 }
 
 impl VolumesDeleteByNameRequest {
-    /// The block storage volume's name.
-    #[inline]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.call = self.call.query("name", value.into());
-        self
-    }
-
     /// The slug identifier for the region where the resource is available.
     #[inline]
     pub fn region(mut self, value: impl Into<String>) -> Self {
