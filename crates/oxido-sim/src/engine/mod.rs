@@ -713,10 +713,29 @@ pub(crate) fn static_answer(call: &Call<'_>) -> Result<Response, ApiError> {
     for obj in targets {
         substitute(obj, &names, &call.values);
     }
+    one_whole_page(&mut answer);
     if !conforms(call.op, &answer) {
         answer = template(call.op).clone();
     }
     answer_value(call.op, answer)
+}
+
+/// A documented list answer is the whole list: the example's own `next`/`last` links would send a client
+/// round the same page for ever, and its `meta.total` would promise items that never come.
+fn one_whole_page(answer: &mut Value) {
+    let Some(obj) = answer.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(links)) = obj.get_mut("links") {
+        links.remove("pages");
+    }
+    let items = obj
+        .iter()
+        .filter(|(key, _)| *key != "links" && *key != "meta")
+        .find_map(|(_, value)| value.as_array().map(Vec::len));
+    if let (Some(count), Some(Value::Object(meta))) = (items, obj.get_mut("meta")) {
+        meta.insert("total".into(), Value::from(count));
+    }
 }
 
 fn substitute(obj: &mut Map<String, Value>, names: &[&str], values: &[String]) {

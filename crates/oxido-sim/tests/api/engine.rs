@@ -412,3 +412,31 @@ async fn tagging_a_droplet_changes_its_tags_and_by_tag_lists() {
         .json();
     assert_eq!(listed["meta"]["total"], 0, "{listed}");
 }
+
+#[tokio::test]
+async fn a_documented_list_answer_is_one_whole_page() {
+    // The spec's example lists carry `next`/`last` links to pages that would repeat the same
+    // items; a client following them looped (`oxido --sandbox regions list`).
+    let sim = demo(0).await;
+    for path in ["/v2/regions", "/v2/sizes", "/v2/regions?page=2&per_page=1"] {
+        let reply = get(&sim, path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
+        let body = reply.json();
+        assert!(
+            body["links"].get("pages").is_none(),
+            "{path} links to more pages: {}",
+            body["links"]
+        );
+        let key = if path.starts_with("/v2/regions") {
+            "regions"
+        } else {
+            "sizes"
+        };
+        let items = body[key].as_array().map(Vec::len).expect("an item list");
+        assert!(items > 0, "{path} lists nothing");
+        assert_eq!(
+            body["meta"]["total"], items,
+            "{path}: meta.total counts the items"
+        );
+    }
+}
