@@ -131,3 +131,18 @@ pub async fn droplet(sim: &Sim, id: u64) -> Value {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     reply.json()["droplet"].clone()
 }
+
+/// Asserts that `body` is valid for the response schema of `method path`.
+pub fn conforms(method: &str, path: &str, body: &Value) {
+    let schema = oxido_sim::__spec::response_schema(method, path).expect("documented");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("compiles");
+    if let Err(error) = validator.validate(body) {
+        panic!(
+            "{method} {path} answer invalid at {}: {error}",
+            error.instance_path()
+        );
+    }
+}

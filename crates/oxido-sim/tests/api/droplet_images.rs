@@ -8,23 +8,11 @@ use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, OTHER_DROPLET, act, call, droplet, get, post, start, wait_action};
+use crate::common::{
+    DROPLET, OTHER_DROPLET, act, call, conforms, droplet, get, post, start, wait_action,
+};
 
 const PATIENCE: Duration = Duration::from_secs(30);
-
-fn conforms(method: &str, path: &str, body: &Value) {
-    let schema = oxido_sim::__spec::response_schema(method, path).expect("documented");
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("compiles");
-    if let Err(error) = validator.validate(body) {
-        panic!(
-            "{method} {path} answer invalid at {}: {error}",
-            error.instance_path()
-        );
-    }
-}
 
 async fn delete(sim: &Sim, path: &str) -> crate::common::Reply {
     call(sim, Method::DELETE, path, Some(sim.token()), None).await

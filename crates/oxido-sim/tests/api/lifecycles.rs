@@ -8,7 +8,7 @@ use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, call, get, post, start};
+use crate::common::{DROPLET, call, conforms, get, post, start};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
 
@@ -21,21 +21,6 @@ async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> crate::comm
         Some(&body.to_string()),
     )
     .await
-}
-
-/// Asserts that `body` is valid for the response schema of `method path`.
-fn conforms(method: &str, path: &str, body: &Value) {
-    let schema = oxido_sim::__spec::response_schema(method, path).expect("documented");
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("compiles");
-    if let Err(error) = validator.validate(body) {
-        panic!(
-            "{method} {path} answer invalid at {}: {error}",
-            error.instance_path()
-        );
-    }
 }
 
 /// Reads `path` until `pointer` reads `want` (bounded by `limit`).

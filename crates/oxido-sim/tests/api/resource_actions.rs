@@ -9,7 +9,7 @@ use oxido_sim::{ActionFailure, Sim};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, OTHER_DROPLET, call, get, start, wait_action};
+use crate::common::{DROPLET, OTHER_DROPLET, call, conforms, get, start, wait_action};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -31,20 +31,6 @@ async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> crate::comm
 
 async fn delete(sim: &Sim, path: &str) -> crate::common::Reply {
     call(sim, Method::DELETE, path, Some(sim.token()), None).await
-}
-
-fn conforms(method: &str, path: &str, body: &Value) {
-    let schema = oxido_sim::__spec::response_schema(method, path).expect("documented");
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("compiles");
-    if let Err(error) = validator.validate(body) {
-        panic!(
-            "{method} {path} answer invalid at {}: {error}",
-            error.instance_path()
-        );
-    }
 }
 
 /// Posts an action and returns the answer's `action`, asserting the status.
