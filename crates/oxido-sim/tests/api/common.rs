@@ -146,3 +146,15 @@ pub fn conforms(method: &str, path: &str, body: &Value) {
         );
     }
 }
+
+/// Sends `body` as JSON with the demo token.
+pub async fn send_json(sim: &Sim, method: Method, path: &str, body: Value) -> Reply {
+    call(
+        sim,
+        method,
+        path,
+        Some(sim.token()),
+        Some(&body.to_string()),
+    )
+    .await
+}

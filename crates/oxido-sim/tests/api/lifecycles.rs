@@ -8,20 +8,9 @@ use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, call, conforms, get, post, start};
+use crate::common::{DROPLET, call, conforms, get, post, send_json, start};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
-
-async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> crate::common::Reply {
-    call(
-        sim,
-        method,
-        path,
-        Some(sim.token()),
-        Some(&body.to_string()),
-    )
-    .await
-}
 
 /// Reads `path` until `pointer` reads `want` (bounded by `limit`).
 async fn until(
@@ -54,7 +43,7 @@ async fn until(
 async fn volumes_attach_detach_and_grow() {
     let sim = start(Sim::builder()).await;
     let actions = format!("/v2/volumes/{VOLUME}/actions");
-    let attach = send(
+    let attach = send_json(
         &sim,
         Method::POST,
         &actions,
@@ -66,7 +55,7 @@ async fn volumes_attach_detach_and_grow() {
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
     assert_eq!(volume["volume"]["droplet_ids"], json!([DROPLET]));
     conforms("GET", "/v2/volumes/{volume_id}", &volume);
-    let unknown = send(
+    let unknown = send_json(
         &sim,
         Method::POST,
         &actions,
@@ -74,7 +63,7 @@ async fn volumes_attach_detach_and_grow() {
     )
     .await;
     unknown.assert_error(422, "unprocessable_entity");
-    let detach = send(
+    let detach = send_json(
         &sim,
         Method::POST,
         &actions,
@@ -84,7 +73,7 @@ async fn volumes_attach_detach_and_grow() {
     assert_eq!(detach.status, StatusCode::ACCEPTED, "{}", detach.text);
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
     assert_eq!(volume["volume"]["droplet_ids"], json!([]));
-    let grow = send(
+    let grow = send_json(
         &sim,
         Method::POST,
         &actions,
@@ -96,7 +85,7 @@ async fn volumes_attach_detach_and_grow() {
         get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json()["volume"]["size_gigabytes"],
         100
     );
-    let shrink = send(
+    let shrink = send_json(
         &sim,
         Method::POST,
         &actions,
@@ -116,7 +105,7 @@ async fn reserved_ips_are_assigned_and_unassigned() {
         .expect("ip")
         .to_owned();
     let actions = format!("/v2/reserved_ips/{ip}/actions");
-    let assign = send(
+    let assign = send_json(
         &sim,
         Method::POST,
         &actions,
@@ -127,7 +116,7 @@ async fn reserved_ips_are_assigned_and_unassigned() {
     let read = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
     assert_eq!(read["reserved_ip"]["droplet"]["id"], DROPLET);
     conforms("GET", "/v2/reserved_ips/{reserved_ip}", &read);
-    let unassign = send(&sim, Method::POST, &actions, json!({"type": "unassign"})).await;
+    let unassign = send_json(&sim, Method::POST, &actions, json!({"type": "unassign"})).await;
     assert!(unassign.status.is_success(), "{}", unassign.text);
     let read = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
     assert!(read["reserved_ip"]["droplet"].is_null(), "{read}");
@@ -139,7 +128,7 @@ async fn tags_are_applied_to_resources_and_counted() {
     let created = post(&sim, "/v2/tags", r#"{"name": "backup"}"#).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let resources = json!({"resources": [{"resource_id": VOLUME, "resource_type": "volume"}]});
-    let tagged = send(
+    let tagged = send_json(
         &sim,
         Method::POST,
         "/v2/tags/backup/resources",
@@ -160,7 +149,7 @@ async fn tags_are_applied_to_resources_and_counted() {
         1
     );
     // Tagging again changes nothing.
-    let again = send(
+    let again = send_json(
         &sim,
         Method::POST,
         "/v2/tags/backup/resources",
@@ -172,7 +161,7 @@ async fn tags_are_applied_to_resources_and_counted() {
         get(&sim, "/v2/tags/backup").await.json()["tag"]["resources"]["count"],
         1
     );
-    let untagged = send(&sim, Method::DELETE, "/v2/tags/backup/resources", resources).await;
+    let untagged = send_json(&sim, Method::DELETE, "/v2/tags/backup/resources", resources).await;
     assert_eq!(untagged.status, StatusCode::NO_CONTENT, "{}", untagged.text);
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
     assert!(
@@ -296,7 +285,7 @@ async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
         .expect("id")
         .to_owned();
     let path = format!("/v2/firewalls/{id}");
-    let added = send(
+    let added = send_json(
         &sim,
         Method::POST,
         &format!("{path}/droplets"),
@@ -305,7 +294,7 @@ async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
     .await;
     assert_eq!(added.status, StatusCode::NO_CONTENT, "{}", added.text);
     let rule = json!({"inbound_rules": [{"protocol": "tcp", "ports": "443", "sources": {"addresses": ["0.0.0.0/0"]}}]});
-    let ruled = send(&sim, Method::POST, &format!("{path}/rules"), rule.clone()).await;
+    let ruled = send_json(&sim, Method::POST, &format!("{path}/rules"), rule.clone()).await;
     assert_eq!(ruled.status, StatusCode::NO_CONTENT, "{}", ruled.text);
     let firewall = get(&sim, &path).await.json();
     conforms("GET", "/v2/firewalls/{firewall_id}", &firewall);
@@ -321,7 +310,7 @@ async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
             .expect("rules")
             .contains(&rule["inbound_rules"][0])
     );
-    let removed = send(
+    let removed = send_json(
         &sim,
         Method::DELETE,
         &format!("{path}/droplets"),
@@ -329,7 +318,7 @@ async fn firewalls_and_load_balancers_gain_and_lose_droplets_and_rules() {
     )
     .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
-    let unruled = send(&sim, Method::DELETE, &format!("{path}/rules"), rule.clone()).await;
+    let unruled = send_json(&sim, Method::DELETE, &format!("{path}/rules"), rule.clone()).await;
     assert_eq!(unruled.status, StatusCode::NO_CONTENT, "{}", unruled.text);
     let firewall = get(&sim, &path).await.json();
     assert!(
@@ -352,7 +341,7 @@ async fn projects_hold_the_resources_assigned_to_them() {
     let project = "4de7ac8b-495b-4884-9a69-1050c6793cd6";
     let urns =
         json!({"resources": [format!("do:droplet:{DROPLET}"), format!("do:volume:{VOLUME}")]});
-    let assigned = send(
+    let assigned = send_json(
         &sim,
         Method::POST,
         &format!("/v2/projects/{project}/resources"),
@@ -369,7 +358,7 @@ async fn projects_hold_the_resources_assigned_to_them() {
         listed["resources"][0]["urn"],
         format!("do:droplet:{DROPLET}")
     );
-    let upgraded = send(
+    let upgraded = send_json(
         &sim,
         Method::POST,
         "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af/upgrade",
@@ -395,7 +384,7 @@ async fn registry_garbage_collection_moves_through_its_statuses_one_at_a_time() 
     assert_eq!(old.status, StatusCode::OK, "{}", old.text);
     assert_eq!(old.json()["garbage_collection"]["status"], "succeeded");
 
-    let started = send(
+    let started = send_json(
         &sim,
         Method::POST,
         &format!("{base}/garbage-collection"),
@@ -415,7 +404,7 @@ async fn registry_garbage_collection_moves_through_its_statuses_one_at_a_time() 
         .expect("uuid")
         .to_owned();
     // One at a time.
-    send(
+    send_json(
         &sim,
         Method::POST,
         &format!("{base}/garbage-collection"),
@@ -473,7 +462,7 @@ async fn registry_garbage_collection_moves_through_its_statuses_one_at_a_time() 
     assert_eq!(listed["garbage_collections"][0]["uuid"], uuid.as_str());
 
     // A running one can be cancelled; it then stays cancelled.
-    let next = send(
+    let next = send_json(
         &sim,
         Method::POST,
         &format!("{base}/garbage-collection"),
@@ -484,7 +473,7 @@ async fn registry_garbage_collection_moves_through_its_statuses_one_at_a_time() 
         .as_str()
         .expect("uuid")
         .to_owned();
-    let cancelled = send(
+    let cancelled = send_json(
         &sim,
         Method::PUT,
         &format!("{base}/garbage-collection/{next}"),
@@ -560,7 +549,7 @@ async fn node_pools_change_their_cluster_and_new_nodes_come_up() {
     let sim = start(Sim::builder().action_duration(Duration::from_millis(200))).await;
     let cluster = "bd5f5959-5e1e-4205-a714-a914373942af";
     let pools = format!("/v2/kubernetes/clusters/{cluster}/node_pools");
-    let added = send(
+    let added = send_json(
         &sim,
         Method::POST,
         &pools,
@@ -593,7 +582,7 @@ async fn node_pools_change_their_cluster_and_new_nodes_come_up() {
         id.as_str()
     );
 
-    let resized = send(
+    let resized = send_json(
         &sim,
         Method::PUT,
         &format!("{pools}/{id}"),
@@ -750,7 +739,7 @@ async fn database_connection_pools_are_added_read_and_removed() {
     let sim = start(Sim::builder()).await;
     let db = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30";
     let pools = format!("/v2/databases/{db}/pools");
-    let made = send(
+    let made = send_json(
         &sim,
         Method::POST,
         &pools,

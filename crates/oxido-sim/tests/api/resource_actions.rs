@@ -9,7 +9,7 @@ use oxido_sim::{ActionFailure, Sim};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, OTHER_DROPLET, call, conforms, get, start, wait_action};
+use crate::common::{DROPLET, OTHER_DROPLET, call, conforms, get, send_json, start, wait_action};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -18,24 +18,13 @@ async fn sim(duration_ms: u64) -> Sim {
     start(Sim::builder().action_duration(Duration::from_millis(duration_ms))).await
 }
 
-async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> crate::common::Reply {
-    call(
-        sim,
-        method,
-        path,
-        Some(sim.token()),
-        Some(&body.to_string()),
-    )
-    .await
-}
-
 async fn delete(sim: &Sim, path: &str) -> crate::common::Reply {
     call(sim, Method::DELETE, path, Some(sim.token()), None).await
 }
 
 /// Posts an action and returns the answer's `action`, asserting the status.
 async fn post_action(sim: &Sim, template: &str, path: &str, body: Value, status: u16) -> Value {
-    let reply = send(sim, Method::POST, path, body).await;
+    let reply = send_json(sim, Method::POST, path, body).await;
     assert_eq!(reply.status.as_u16(), status, "{}", reply.text);
     let answer = reply.json();
     conforms("POST", template, &answer);
@@ -104,7 +93,7 @@ async fn attachments_agree_on_both_sides_and_guard_deletion() {
     assert_eq!(attached.len(), 1, "{listed}");
 
     // One Droplet at a time.
-    let elsewhere = send(
+    let elsewhere = send_json(
         &sim,
         Method::POST,
         &format!("/v2/volumes/{VOLUME}/actions"),
@@ -231,7 +220,7 @@ async fn nfs_and_image_actions_follow_the_action_duration_and_failure_rules() {
     let sim = sim(200).await;
     sim.fail_actions(ActionFailure::of_type("transfer").times(1));
     let share = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
-    let reply = send(
+    let reply = send_json(
         &sim,
         Method::POST,
         &format!("/v2/nfs/{share}/actions"),
@@ -256,7 +245,7 @@ async fn nfs_and_image_actions_follow_the_action_duration_and_failure_rules() {
     // A transfer the failure rule catches ends `errored`; only a backup converts.
     let image = 62137902;
     let path = format!("/v2/images/{image}/actions");
-    let reply = send(
+    let reply = send_json(
         &sim,
         Method::POST,
         &path,
@@ -266,7 +255,7 @@ async fn nfs_and_image_actions_follow_the_action_duration_and_failure_rules() {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     let id = reply.json()["action"]["id"].as_u64().expect("id");
     assert_eq!(wait_action(&sim, id, PATIENCE).await["status"], "errored");
-    send(&sim, Method::POST, &path, json!({"type": "convert"}))
+    send_json(&sim, Method::POST, &path, json!({"type": "convert"}))
         .await
         .assert_error(422, "unprocessable_entity");
 }
@@ -282,7 +271,7 @@ async fn resource_action_history_is_bounded_per_account() {
     let path = format!("/v2/volumes/{VOLUME}/actions");
     let mut ids = Vec::new();
     for size in 200..205 {
-        let reply = send(
+        let reply = send_json(
             &sim,
             Method::POST,
             &path,
@@ -310,7 +299,7 @@ async fn volume_snapshots_list_per_volume_and_with_every_snapshot() {
     let path = format!("/v2/volumes/{VOLUME}/snapshots");
     let before = get(&sim, &path).await.json();
     assert_eq!(before["meta"]["total"], 0, "{before}");
-    let made = send(
+    let made = send_json(
         &sim,
         Method::POST,
         &path,
@@ -345,7 +334,7 @@ async fn volume_snapshots_list_per_volume_and_with_every_snapshot() {
     assert_eq!(one.status, StatusCode::OK, "{}", one.text);
     assert_eq!(one.json()["snapshot"]["name"], "nightly");
     // Another volume's list does not show it.
-    let other = send(
+    let other = send_json(
         &sim,
         Method::POST,
         "/v2/volumes",
