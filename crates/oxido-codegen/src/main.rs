@@ -202,6 +202,13 @@ fn rustfmt(root: &Path, source: &str) -> Result<String, String> {
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
 }
 
+/// Features of the transport rather than of a service: name, what it enables, and why it is optional.
+const TRANSPORT_FEATURES: &[(&str, &str, &str)] = &[(
+    "http2",
+    "reqwest/http2",
+    "HTTP/2 when the server offers it. Without it, HTTP/1.1 only, and h2 is not compiled.",
+)];
+
 /// The manifest with its generated `[features]` table replaced.
 fn with_features(manifest: &str, api: &ir::Api) -> String {
     let services: Vec<&str> = api
@@ -213,10 +220,16 @@ fn with_features(manifest: &str, api: &ir::Api) -> String {
     let mut table = String::from(FEATURES_BEGIN);
     table.push_str("[features]\n");
     table.push_str("default = [\n");
+    for (name, _, _) in TRANSPORT_FEATURES {
+        table.push_str(&format!("    \"{name}\",\n"));
+    }
     for s in &services {
         table.push_str(&format!("    \"{s}\",\n"));
     }
     table.push_str("]\n");
+    for (name, enables, why) in TRANSPORT_FEATURES {
+        table.push_str(&format!("# {why}\n{name} = [\"{enables}\"]\n"));
+    }
     for s in &services {
         table.push_str(&format!("{s} = []\n"));
     }
