@@ -16,6 +16,7 @@ mod nfs;
 mod node_pools;
 mod object;
 mod projects;
+mod registry;
 mod registry_gc;
 mod reserved_ips;
 mod setters;
@@ -57,7 +58,16 @@ pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option
 /// Serves the operations hand-written over the engine; `None` leaves the call to it.
 pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let id = super::spec::OPS[call.op].id;
+    if super::spec::OPS[call.op]
+        .path
+        .starts_with("/v2/registry/{registry_name}")
+    {
+        registry::check_name(call)?;
+    }
     match id {
+        "registry_get" => registry::get(call).map(Some),
+        "registry_create" => registry::create(call).map(Some),
+        "registry_delete" => registry::delete(call).map(Some),
         "droplets_destroy_byTag" => droplets::destroy_by_tag(call).map(Some),
         "inference_create_batch_file" => uploads::create_batch_file(call).map(Some),
         "volumeActions_post_byId" => volumes::action(call, volumes::Target::Path).map(Some),
@@ -156,6 +166,11 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
     if collection_path == "/v2/volumes" {
         volumes::seed_by_name(data);
+    }
+    if collection_path.starts_with("/v2/registry/")
+        && (collection_path.ends_with("/tags") || collection_path.ends_with("/digests"))
+    {
+        registry::seed_listed(data, collection_path);
     }
 }
 
