@@ -7,8 +7,10 @@
 mod actions;
 mod apps;
 mod billing;
+mod db_firewall;
 mod droplet_images;
 mod droplets;
+mod firewalls;
 mod images;
 mod members;
 mod neighbors;
@@ -72,6 +74,8 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
     match id {
         "registry_get" => registry::get(call).map(Some),
+        "databases_list_firewall_rules" => db_firewall::list(call).map(Some),
+        "databases_update_firewall_rules" => db_firewall::replace(call).map(Some),
         "registry_create" => registry::create(call).map(Some),
         "registry_delete" => registry::delete(call).map(Some),
         "droplets_destroy_byTag" => droplets::destroy_by_tag(call).map(Some),
@@ -89,6 +93,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             droplet_images::list_for_droplet(call, ImageKind::Backup).map(Some)
         }
         "droplets_list_kernels" => neighbors::kernels(call).map(Some),
+        "droplets_list_firewalls" => firewalls::for_droplet(call).map(Some),
         "droplets_list_neighbors" => neighbors::list(call).map(Some),
         "droplets_list_neighborsIds" => neighbors::ids(call).map(Some),
         "snapshots_list" => droplet_images::list_snapshots(call).map(Some),
@@ -190,7 +195,9 @@ pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &
 /// Effects of creating an object of `collection` (a path template) stored under `key`,
 /// made before it is stored and answered.
 pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
-    if collection == "/v2/apps" {
-        apps::first_deployment(call, key, object);
+    match collection {
+        "/v2/apps" => apps::first_deployment(call, key, object),
+        "/v2/floating_ips" | "/v2/reserved_ips" => reserved_ips::created(call, object),
+        _ => {}
     }
 }
