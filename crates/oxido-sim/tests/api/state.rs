@@ -246,3 +246,177 @@ async fn load_balancer_forwarding_rules_are_added_and_removed() {
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
     assert_eq!(rules(get(&sim, &path).await.json()), before);
 }
+
+#[tokio::test]
+async fn tags_count_their_resources_per_kind_and_exist_once_applied() {
+    let sim = demo(0).await;
+    // A Droplet created with a tag makes that tag.
+    let made = post(
+        &sim,
+        "/v2/droplets",
+        r#"{"name":"tagged","region":"nyc3","size":"s-1vcpu-1gb","image":"ubuntu-22-04-x64","tags":["fresh"]}"#,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let listed = get(&sim, "/v2/tags").await.json();
+    conforms("GET", "/v2/tags", &listed);
+    let names: Vec<&str> = listed["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name"))
+        .collect();
+    assert!(
+        names.contains(&"fresh") && names.contains(&"web"),
+        "{names:?}"
+    );
+    let fresh = get(&sim, "/v2/tags/fresh").await.json();
+    conforms("GET", "/v2/tags/{tag_id}", &fresh);
+    assert_eq!(fresh["tag"]["name"], "fresh");
+    assert_eq!(fresh["tag"]["resources"]["count"], 1);
+    assert_eq!(fresh["tag"]["resources"]["droplets"]["count"], 1);
+    // The demo's `web` Droplets, then a volume too.
+    let web = get(&sim, "/v2/tags/web").await.json();
+    assert_eq!(web["tag"]["resources"]["droplets"]["count"], 2, "{web}");
+    let before = web["tag"]["resources"]["count"].as_u64().expect("count");
+    let tagged = send_json(
+        &sim,
+        Method::POST,
+        "/v2/tags/web/resources",
+        json!({"resources": [{"resource_id": "7724db7c-e098-11e5-b522-000f53304e51", "resource_type": "volume"}]}),
+    )
+    .await;
+    assert_eq!(tagged.status, StatusCode::NO_CONTENT, "{}", tagged.text);
+    let web = get(&sim, "/v2/tags/web").await.json();
+    assert_eq!(web["tag"]["resources"]["volumes"]["count"], 1, "{web}");
+    assert_eq!(web["tag"]["resources"]["count"], before + 1, "{web}");
+    // Deleting a tag takes it off everything.
+    let gone = delete(&sim, "/v2/tags/web").await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    get(&sim, "/v2/tags/web")
+        .await
+        .assert_error(404, "not_found");
+    assert_eq!(droplet(&sim, DROPLET).await["tags"], json!(["env:prod"]));
+    send_json(
+        &sim,
+        Method::POST,
+        "/v2/tags/nothing/resources",
+        json!({"resources": [{"resource_id": "3164444", "resource_type": "droplet"}]}),
+    )
+    .await
+    .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_project_lists_only_what_was_assigned_and_default_names_the_default_project() {
+    let sim = demo(100).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/projects",
+        json!({"name": "empty", "purpose": "testing", "environment": "Development"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["project"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let listed = get(&sim, &format!("/v2/projects/{id}/resources"))
+        .await
+        .json();
+    conforms("GET", "/v2/projects/{project_id}/resources", &listed);
+    assert_eq!(listed["resources"], json!([]), "{listed}");
+    assert_eq!(listed["meta"]["total"], 0);
+
+    let default = get(&sim, "/v2/projects/default").await.json()["project"]["id"]
+        .as_str()
+        .expect("the default project's id")
+        .to_owned();
+    let assigned = send_json(
+        &sim,
+        Method::POST,
+        "/v2/projects/default/resources",
+        json!({"resources": ["do:droplet:3164450"]}),
+    )
+    .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text);
+    for path in [
+        "/v2/projects/default/resources".to_owned(),
+        format!("/v2/projects/{default}/resources"),
+    ] {
+        let listed = get(&sim, &path).await.json();
+        assert!(
+            listed["resources"]
+                .as_array()
+                .expect("resources")
+                .iter()
+                .any(|r| r["urn"] == "do:droplet:3164450"),
+            "{path}: {listed}"
+        );
+    }
+    get(
+        &sim,
+        "/v2/projects/00000000-0000-4000-8000-000000000000/resources",
+    )
+    .await
+    .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_new_ssh_key_has_its_own_fingerprint() {
+    let sim = demo(100).await;
+    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOxidoSimTestKey sammy@example";
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/account/keys",
+        json!({"name": "mine", "public_key": key}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let made = made.json();
+    conforms("POST", "/v2/account/keys", &made);
+    let print = made["ssh_key"]["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .to_owned();
+    assert_ne!(print, "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa");
+    let read = get(&sim, &format!("/v2/account/keys/{print}")).await.json();
+    assert_eq!(read["ssh_key"]["name"], "mine", "{read}");
+    assert_eq!(read["ssh_key"]["public_key"], key);
+}
+
+#[tokio::test]
+async fn regions_and_sizes_are_the_catalog_droplets_are_made_from() {
+    let sim = demo(100).await;
+    let regions = get(&sim, "/v2/regions").await.json();
+    conforms("GET", "/v2/regions", &regions);
+    let slugs: Vec<&str> = regions["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .map(|r| r["slug"].as_str().expect("slug"))
+        .collect();
+    assert!(
+        slugs.contains(&"nyc3") && slugs.contains(&"fra1"),
+        "{slugs:?}"
+    );
+    assert_eq!(regions["meta"]["total"], slugs.len());
+    let sizes = get(&sim, "/v2/sizes?per_page=2").await.json();
+    conforms("GET", "/v2/sizes", &sizes);
+    assert_eq!(sizes["sizes"][0]["slug"], "s-1vcpu-1gb");
+    assert!(sizes["links"]["pages"]["next"].is_string(), "{sizes}");
+    let apps = get(&sim, "/v2/1-clicks?type=kubernetes").await.json();
+    conforms("GET", "/v2/1-clicks", &apps);
+    let types: Vec<&Value> = apps["1_clicks"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .map(|a| &a["type"])
+        .collect();
+    assert!(
+        !types.is_empty() && types.iter().all(|t| *t == "kubernetes"),
+        "{apps}"
+    );
+}

@@ -7,6 +7,7 @@
 mod actions;
 mod apps;
 mod billing;
+mod catalog;
 mod db_firewall;
 mod droplet_images;
 mod droplets;
@@ -22,6 +23,7 @@ mod registry;
 mod registry_gc;
 mod reserved_ips;
 mod setters;
+mod ssh_keys;
 mod tags;
 mod uploads;
 mod volume_snapshots;
@@ -74,6 +76,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
     match id {
         "registry_get" => registry::get(call).map(Some),
+        "regions_list" => catalog::regions(call).map(Some),
+        "sizes_list" => catalog::sizes(call).map(Some),
+        "oneClicks_list" => catalog::one_clicks(call).map(Some),
         "databases_list_firewall_rules" => db_firewall::list(call).map(Some),
         "databases_update_firewall_rules" => db_firewall::replace(call).map(Some),
         "registry_create" => registry::create(call).map(Some),
@@ -141,6 +146,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "reservedIPv6Actions_post" => reserved_ips::action(call, Family::ReservedIpv6).map(Some),
         "nfs_create_action" => nfs::action(call).map(Some),
         "tags_assign_resources" => tags::tag_resources(call, true).map(Some),
+        "tags_list" => tags::list(call).map(Some),
+        "tags_get" => tags::get(call).map(Some),
+        "tags_create" => tags::create(call).map(Some),
+        "tags_delete" => tags::delete(call).map(Some),
         "tags_unassign_resources" => tags::tag_resources(call, false).map(Some),
         "projects_assign_resources" | "projects_assign_resources_default" => {
             projects::assign(call).map(Some)
@@ -198,6 +207,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
         "/v2/floating_ips" | "/v2/reserved_ips" => reserved_ips::created(call, object),
+        "/v2/account/keys" => ssh_keys::created(object),
         _ => {}
     }
 }
