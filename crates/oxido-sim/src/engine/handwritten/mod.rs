@@ -98,6 +98,8 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             droplet_images::list_for_droplet(call, ImageKind::Backup).map(Some)
         }
         "droplets_list_kernels" => neighbors::kernels(call).map(Some),
+        "droplets_get_backup_policy" => droplet_images::backup_policy(call).map(Some),
+        "droplets_list_backup_policies" => droplet_images::backup_policies(call).map(Some),
         "droplets_list_firewalls" => firewalls::for_droplet(call).map(Some),
         "droplets_list_neighbors" => neighbors::list(call).map(Some),
         "droplets_list_neighborsIds" => neighbors::ids(call).map(Some),
