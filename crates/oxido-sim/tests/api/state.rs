@@ -759,3 +759,127 @@ async fn a_droplet_created_with_a_volume_holds_it() {
     let read = get(&sim, &format!("/v2/volumes/{volume}")).await.json();
     assert_eq!(read["volume"]["droplet_ids"], json!([id]));
 }
+
+#[tokio::test]
+async fn invoices_are_computed_for_any_account_and_their_pages_end() {
+    let sim = start(Sim::builder().other_account_token("other")).await;
+    // The demo's past invoice, a page at a time: the pages end, each item once.
+    let uuid = "22737513-0ea7-4206-8ceb-98a575af7681";
+    let mut next = Some(format!("/v2/customers/my/invoices/{uuid}?per_page=1"));
+    let mut seen = 0;
+    let mut total = 0;
+    for _ in 0..10 {
+        let Some(path) = next.take() else { break };
+        let page = get(&sim, &path).await.json();
+        conforms("GET", "/v2/customers/my/invoices/{invoice_uuid}", &page);
+        seen += page["invoice_items"].as_array().map_or(0, Vec::len);
+        total = page["meta"]["total"].as_u64().expect("total");
+        next = page["links"]["pages"]["next"].as_str().map(|url| {
+            url.strip_prefix(&sim.base_url())
+                .expect("our own link")
+                .to_owned()
+        });
+    }
+    assert!(next.is_none(), "the pages go on");
+    assert_eq!(seen as u64, total);
+    let history = get(&sim, "/v2/customers/my/billing_history").await.json();
+    conforms("GET", "/v2/customers/my/billing_history", &history);
+    assert!(
+        history["billing_history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|e| e["invoice_uuid"] == uuid),
+        "{history}"
+    );
+    get(
+        &sim,
+        "/v2/customers/my/invoices/00000000-0000-4000-8000-000000000000",
+    )
+    .await
+    .assert_error(404, "not_found");
+
+    // Another account: no past invoices, and this month's preview is its Droplets.
+    let as_other = |method: Method, path: &str, body: Option<String>| {
+        let sim = &sim;
+        let path = path.to_owned();
+        async move { call(sim, method, &path, Some("other"), body.as_deref()).await }
+    };
+    let made = as_other(
+        Method::POST,
+        "/v2/droplets",
+        Some(json!({"name": "billed", "region": "nyc3", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64"}).to_string()),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let listed = as_other(Method::GET, "/v2/customers/my/invoices", None)
+        .await
+        .json();
+    conforms("GET", "/v2/customers/my/invoices", &listed);
+    assert_eq!(listed["invoices"], json!([]));
+    let preview_uuid = listed["invoice_preview"]["invoice_uuid"]
+        .as_str()
+        .expect("uuid")
+        .to_owned();
+    for path in [
+        "/v2/customers/my/invoices/preview".to_owned(),
+        format!("/v2/customers/my/invoices/{preview_uuid}"),
+    ] {
+        let items = as_other(Method::GET, &path, None).await.json();
+        conforms("GET", "/v2/customers/my/invoices/{invoice_uuid}", &items);
+        assert_eq!(
+            items["invoice_items"].as_array().map(Vec::len),
+            Some(1),
+            "{items}"
+        );
+        assert_eq!(items["invoice_items"][0]["product"], "Droplets");
+        assert!(
+            items["invoice_items"][0]["description"]
+                .as_str()
+                .expect("d")
+                .contains("billed")
+        );
+    }
+    let csv = as_other(Method::GET, "/v2/customers/my/invoices/preview/csv", None).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert_eq!(csv.text.lines().count(), 2, "{}", csv.text);
+    assert!(
+        csv.text
+            .lines()
+            .nth(1)
+            .expect("a line")
+            .starts_with("Droplets,"),
+        "{}",
+        csv.text
+    );
+    let summary = as_other(
+        Method::GET,
+        "/v2/customers/my/invoices/preview/summary",
+        None,
+    )
+    .await
+    .json();
+    conforms(
+        "GET",
+        "/v2/customers/my/invoices/{invoice_uuid}/summary",
+        &summary,
+    );
+    assert_eq!(summary["invoice_uuid"], preview_uuid.as_str());
+    assert_eq!(summary["product_charges"]["items"][0]["name"], "Droplets");
+    assert_eq!(summary["amount"], listed["invoice_preview"]["amount"]);
+    let history = as_other(Method::GET, "/v2/customers/my/billing_history", None)
+        .await
+        .json();
+    assert_eq!(history["billing_history"], json!([]));
+    // The demo's past invoice is not this account's.
+    assert_eq!(
+        as_other(
+            Method::GET,
+            &format!("/v2/customers/my/invoices/{uuid}"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
