@@ -883,3 +883,41 @@ async fn invoices_are_computed_for_any_account_and_their_pages_end() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_engine_read_answers_the_stored_object_as_its_list_does() {
+    // Reads serialize the stored object in place; they must say what the list says.
+    let sim = demo(50).await;
+    let volume = "7724db7c-e098-11e5-b522-000f53304e51";
+    for attached in [true, false] {
+        let read = get(&sim, &format!("/v2/volumes/{volume}")).await.json();
+        conforms("GET", "/v2/volumes/{volume_id}", &read);
+        let listed = get(&sim, "/v2/volumes?per_page=200").await.json();
+        let twin = listed["volumes"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .find(|v| v["id"] == volume)
+            .expect("listed")
+            .clone();
+        assert_eq!(read["volume"], twin);
+        let expected = if attached { json!([HOST]) } else { json!([]) };
+        assert_eq!(read["volume"]["droplet_ids"], expected);
+        let detach = send_json(
+            &sim,
+            Method::POST,
+            &format!("/v2/volumes/{volume}/actions"),
+            json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"}),
+        )
+        .await;
+        assert_eq!(
+            detach.status.as_u16() / 100,
+            if attached { 2 } else { 4 },
+            "{}",
+            detach.text
+        );
+    }
+    let domain = get(&sim, "/v2/domains/example.com").await;
+    assert_eq!(domain.status, StatusCode::OK, "{}", domain.text);
+    conforms("GET", "/v2/domains/{domain_name}", &domain.json());
+}
