@@ -506,12 +506,21 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         .filter(|(k, _)| k != "page" && k != "per_page")
         .collect();
     let data = accounts.get(&call.who.account);
+    // A domain's records are filtered by their fully qualified name, as the API does.
+    let domain = (catalog().collections[collection].path == "/v2/domains/{domain_name}/records")
+        .then(|| call.values.first())
+        .flatten();
     let matching: Vec<(&str, &Value)> = data
         .and_then(|d| d.items(path))
         .map(|items| {
             items
                 .iter()
-                .filter(|(_, item)| filters.iter().all(|(k, v)| keeps(item, k, v)))
+                .filter(|(_, item)| {
+                    filters.iter().all(|(k, v)| match domain {
+                        Some(domain) if k == "name" => record_named(item, domain, v),
+                        _ => keeps(item, k, v),
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -541,6 +550,19 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         return answer_value(call.op, template(call.op).clone());
     }
     answer_value(call.op, answer)
+}
+
+/// Whether a record of `domain` has the fully qualified `name` (`@` is the domain itself).
+fn record_named(item: &Value, domain: &str, name: &str) -> bool {
+    let Some(own) = item.get("name").and_then(Value::as_str) else {
+        return true;
+    };
+    let full = if own == "@" {
+        domain.to_owned()
+    } else {
+        format!("{own}.{domain}")
+    };
+    full.eq_ignore_ascii_case(name) || own == name
 }
 
 fn answer_value(op: usize, value: Value) -> Result<Response, ApiError> {

@@ -921,3 +921,55 @@ async fn an_engine_read_answers_the_stored_object_as_its_list_does() {
     assert_eq!(domain.status, StatusCode::OK, "{}", domain.text);
     conforms("GET", "/v2/domains/{domain_name}", &domain.json());
 }
+
+#[tokio::test]
+async fn domain_records_filter_by_their_fully_qualified_name() {
+    let sim = demo(50).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/domains",
+        json!({"name": "filtered.example"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    for (kind, data) in [("A", "192.0.2.1"), ("TXT", "hello")] {
+        let record = send_json(
+            &sim,
+            Method::POST,
+            "/v2/domains/filtered.example/records",
+            json!({"type": kind, "name": "www", "data": data, "ttl": 1800}),
+        )
+        .await;
+        assert_eq!(record.status, StatusCode::CREATED, "{}", record.text);
+    }
+    let named = get(
+        &sim,
+        "/v2/domains/filtered.example/records?name=www.filtered.example",
+    )
+    .await
+    .json();
+    assert_eq!(
+        named["domain_records"].as_array().map(Vec::len),
+        Some(2),
+        "{named}"
+    );
+    let typed = get(
+        &sim,
+        "/v2/domains/filtered.example/records?name=www.filtered.example&type=TXT",
+    )
+    .await
+    .json();
+    assert_eq!(
+        typed["domain_records"].as_array().map(Vec::len),
+        Some(1),
+        "{typed}"
+    );
+    let other = get(
+        &sim,
+        "/v2/domains/filtered.example/records?name=mail.filtered.example",
+    )
+    .await
+    .json();
+    assert_eq!(other["domain_records"], json!([]));
+}
