@@ -199,11 +199,28 @@ pub(crate) fn template(op: usize) -> Template {
         .template
         .get_or_init(|| match &operation.response {
             Some(doc) if operation.meta.response_media.contains("json") => {
-                conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref())
+                let mut answer =
+                    conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref());
+                fit_i64(&mut answer);
+                answer
             }
             _ => Value::Null,
         });
     Template(operation)
+}
+
+/// Integers past `i64::MAX` become `i64::MAX`: an example such as Kafka's
+/// `flush_messages: 9223372036854776000` (a float's rounding of `i64::MAX`) overflows
+/// every client that decodes an `int64` field.
+fn fit_i64(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.as_u64().is_some_and(|u| u > i64::MAX as u64) => {
+            *value = Value::from(i64::MAX);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fit_i64),
+        Value::Object(map) => map.values_mut().for_each(fit_i64),
+        _ => {}
+    }
 }
 
 /// The member of an answer that holds the single object (`{"volume": {...}}`), if any.
@@ -263,14 +280,22 @@ pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
 /// The member of an item that its path parameter names.
 pub(crate) fn id_field<'a>(param: &str, item: &'a Value) -> Option<&'a str> {
     let obj = item.as_object()?;
-    let (key, _) = obj.get_key_value(param).or_else(|| {
-        let by_name = param == "name" || param.ends_with("_name") || param == "username";
-        let order: &[&str] = if by_name {
-            &["name", "id", "uuid", "slug"]
-        } else {
-            &["id", "uuid", "name", "slug", "fingerprint"]
-        };
-        order.iter().find_map(|k| obj.get_key_value(*k))
-    })?;
+    // `repository_tag` → `tag`, `manifest_digest` → `digest`.
+    let suffix = param
+        .rsplit_once('_')
+        .map(|(_, s)| s)
+        .filter(|s| matches!(*s, "tag" | "digest"));
+    let (key, _) = obj
+        .get_key_value(param)
+        .or_else(|| suffix.and_then(|s| obj.get_key_value(s)))
+        .or_else(|| {
+            let by_name = param == "name" || param.ends_with("_name") || param == "username";
+            let order: &[&str] = if by_name {
+                &["name", "id", "uuid", "slug"]
+            } else {
+                &["id", "uuid", "name", "slug", "fingerprint"]
+            };
+            order.iter().find_map(|k| obj.get_key_value(*k))
+        })?;
     Some(key.as_str())
 }

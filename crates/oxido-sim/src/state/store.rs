@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::catalog::{Image, Region, Size};
 use super::images::{ImageKind, Images};
-use super::lifecycle::{is_busy, needs_settling, settle};
+use super::lifecycle::{is_busy, make_backups, needs_backup, needs_settling, settle};
 use super::model::{
     AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
     Subject,
@@ -68,6 +68,8 @@ pub(crate) struct NewDroplet {
     pub monitoring: bool,
     pub tags: Vec<String>,
     pub vpc_uuid: Option<String>,
+    /// Volumes to attach at once.
+    pub volumes: Vec<String>,
 }
 
 /// Ids owned by one account.
@@ -98,6 +100,8 @@ pub(crate) struct Data {
     pub next_image_id: u64,
     /// How many actions each account keeps; past it, that account's oldest is forgotten.
     max_actions: usize,
+    /// The emulator's hour for backup schedules (its action duration).
+    pub backup_every: Duration,
 }
 
 impl Data {
@@ -114,6 +118,7 @@ impl Data {
             next_action_id: 1_900_000_000,
             next_image_id: 140_000_000,
             max_actions: max_actions.max(1),
+            backup_every: Duration::ZERO,
         }
     }
 
@@ -233,10 +238,12 @@ impl Data {
             actions,
             next_image_id,
             images,
+            backup_every,
             ..
         } = self;
         if let Some(droplet) = droplets.get_mut(&id) {
             settle(droplet, actions, now, next_image_id, images);
+            make_backups(droplet, *backup_every, now, next_image_id, images);
         }
     }
 }
@@ -282,7 +289,15 @@ impl Store {
 
     /// Replaces all data (used by reset).
     pub fn replace(&self, data: Data) {
-        *self.write() = data;
+        let mut current = self.write();
+        let every = current.backup_every;
+        *current = data;
+        current.backup_every = every;
+    }
+
+    /// Sets the emulator's hour for backup schedules (its action duration).
+    pub fn set_backup_every(&self, every: Duration) {
+        self.write().backup_every = every;
     }
 
     /// Number of stored actions.
@@ -352,7 +367,9 @@ impl Store {
         {
             let data = self.read();
             let droplet = data.droplets.get(&id).filter(|d| d.account == account)?;
-            if !needs_settling(droplet, &data.actions, now) {
+            if !needs_settling(droplet, &data.actions, now)
+                && !needs_backup(droplet, data.backup_every, now)
+            {
                 return Some(droplet.clone());
             }
         }
@@ -375,9 +392,10 @@ impl Store {
             let matching = data.tagged_droplets(account, tag);
             let page_ids = &matching[paging.oldest_first(matching.len())];
             let settled = page_ids.iter().all(|id| {
-                data.droplets
-                    .get(id)
-                    .is_none_or(|d| !needs_settling(d, &data.actions, now))
+                data.droplets.get(id).is_none_or(|d| {
+                    !needs_settling(d, &data.actions, now)
+                        && !needs_backup(d, data.backup_every, now)
+                })
             });
             if settled {
                 let page = page_ids
@@ -411,6 +429,18 @@ impl Store {
         let mut data = self.write();
         let held = data.accounts.get(&account).map_or(0, |i| i.droplets.len());
         limits::room_for_one("droplets", held)?;
+        // A volume is attached to one Droplet at a time.
+        for volume in &spec.volumes {
+            if let Some(other) = data
+                .tagged_droplets(account, None)
+                .into_iter()
+                .find(|id| data.droplets[id].volume_ids.contains(volume))
+            {
+                return Err(ApiError::unprocessable(format!(
+                    "volumes: volume {volume} is already attached to Droplet {other}"
+                )));
+            }
+        }
         // The clock is read under the lock so start times follow lock order: an action
         // that completed "now" is never seen in progress by a request that came later.
         let timing = Timing {
@@ -429,6 +459,8 @@ impl Store {
             created_at: timing.now,
             backups: spec.backups,
             backup_policy: None,
+            backups_since: spec.backups.then_some(timing.now),
+            backups_made: 0,
             ipv6: spec.ipv6,
             monitoring: spec.monitoring,
             backup_ids: Vec::new(),
@@ -437,7 +469,7 @@ impl Store {
             kernel: None,
             region: spec.region,
             tags: spec.tags,
-            volume_ids: Vec::new(),
+            volume_ids: spec.volumes,
             vpc_uuid: spec
                 .vpc_uuid
                 .unwrap_or_else(|| format!("5a4981aa-9653-4bd1-bef5-{:012x}", account.0)),
@@ -724,12 +756,39 @@ impl Store {
         Ok(())
     }
 
-    /// Detaches a volume from a Droplet; detaching what is not attached changes nothing.
-    pub fn detach_volume(&self, account: AccountId, droplet_id: u64, volume_id: &str) {
+    /// Detaches a volume from a Droplet; 422 (as the API answers) if there is no such
+    /// Droplet or the volume is not attached to it.
+    pub fn detach_volume(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        volume_id: &str,
+    ) -> Result<(), ApiError> {
         let mut data = self.write();
-        if let Some(droplet) = data.owned_droplet_mut(account, droplet_id) {
-            droplet.volume_ids.retain(|v| v != volume_id);
+        let droplet = data.owned_droplet_mut(account, droplet_id).ok_or_else(|| {
+            ApiError::unprocessable(format!("droplet_id: no Droplet {droplet_id}"))
+        })?;
+        let before = droplet.volume_ids.len();
+        droplet.volume_ids.retain(|v| v != volume_id);
+        if droplet.volume_ids.len() == before {
+            return Err(ApiError::unprocessable(format!(
+                "volume_id: the volume is not attached to Droplet {droplet_id}"
+            )));
         }
+        Ok(())
+    }
+
+    /// The account's Droplets one volume is attached to (ascending ids).
+    pub fn volume_droplets(&self, account: AccountId, volume_id: &str) -> Vec<u64> {
+        let data = self.read();
+        data.tagged_droplets(account, None)
+            .into_iter()
+            .filter(|id| {
+                data.droplets
+                    .get(id)
+                    .is_some_and(|d| d.volume_ids.iter().any(|v| v == volume_id))
+            })
+            .collect()
     }
 
     /// The account's Droplets each volume is attached to, by volume id (ascending Droplet ids).

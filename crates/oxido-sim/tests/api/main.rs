@@ -17,5 +17,7 @@ mod lifecycles;
 mod pagination;
 mod rate_limit;
 mod reference;
+mod registry;
 mod resource_actions;
+mod state;
 mod streaming;

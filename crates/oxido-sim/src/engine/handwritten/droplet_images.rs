@@ -21,7 +21,7 @@ fn listed(i: &DropletImage) -> Value {
         "distribution": i.distribution,
         "slug": null,
         "public": false,
-        "regions": [i.region.slug],
+        "regions": i.regions(),
         "created_at": Stamp(i.created_at).to_string(),
         "min_disk_size": i.min_disk_size,
         "size_gigabytes": i.size_gigabytes,
@@ -35,7 +35,7 @@ fn as_snapshot(i: &DropletImage) -> Value {
         "id": i.id.to_string(),
         "name": i.name,
         "created_at": Stamp(i.created_at).to_string(),
-        "regions": [i.region.slug],
+        "regions": i.regions(),
         "resource_id": i.droplet_id.to_string(),
         "resource_type": "droplet",
         "min_disk_size": i.min_disk_size,
@@ -164,6 +164,68 @@ pub(super) fn get_image(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         Some(i) => answer(call.op, Some(json!({ "image": as_image(&i) }))).map(Some),
         None => Ok(None),
     }
+}
+
+/// GET /v2/droplets/{droplet_id}/backups/policy: the Droplet's own policy.
+pub(super) fn backup_policy(call: &Call<'_>) -> Result<Response, ApiError> {
+    let droplet = call
+        .values
+        .first()
+        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|id| {
+            call.app
+                .store
+                .droplet(call.who.account, id, Timestamp::now())
+        })
+        .ok_or_else(ApiError::not_found)?;
+    answer(
+        call.op,
+        Some(json!({ "policy": crate::wire::droplet::backup_policy_json(&droplet) })),
+    )
+}
+
+/// GET /v2/droplets/backups/policies: every Droplet's policy, by id, paged.
+pub(super) fn backup_policies(call: &Call<'_>) -> Result<Response, ApiError> {
+    let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
+    let (droplets, total) =
+        call.app
+            .store
+            .droplets(call.who.account, None, query.paging, Timestamp::now());
+    let policies: serde_json::Map<String, Value> = droplets
+        .iter()
+        .map(|d| {
+            (
+                d.id.to_string(),
+                crate::wire::droplet::backup_policy_json(d),
+            )
+        })
+        .collect();
+    let info = crate::wire::page::PageInfo::new(&call.origin, &call.path, &query, total);
+    answer(
+        call.op,
+        Some(json!({ "policies": policies, "links": info.links, "meta": { "total": total } })),
+    )
+}
+
+/// PUT /v2/images/{image_id} of a Droplet image: its name changes.
+pub(super) fn update(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let Some(image) = named(call, None) else {
+        return Ok(None);
+    };
+    let name = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("name"))
+        .and_then(Value::as_str);
+    if let Some(name) = name {
+        crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
+    }
+    let image = call
+        .app
+        .store
+        .rename_image(call.who.account, image.id, name)
+        .ok_or_else(ApiError::not_found)?;
+    answer(call.op, Some(json!({ "image": as_image(&image) }))).map(Some)
 }
 
 /// DELETE /v2/snapshots/{id} and /v2/images/{id} of a Droplet image.
