@@ -341,7 +341,12 @@ impl<'a> Lowerer<'a> {
         let mut idents = BTreeSet::new();
         for (json_name, prop) in props {
             let field_ty = self.ty(&prop, &format!("{name}{}", pascal(&json_name)));
-            let field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            let mut field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            if field_ty == Ty::Int
+                && (defects::beyond_i64(&prop) || defects::beyond_i64(self.deref(&prop)))
+            {
+                field_ty = Ty::U64;
+            }
             if let Some(example) = prop
                 .get("example")
                 .or_else(|| self.deref(&prop).get("example"))

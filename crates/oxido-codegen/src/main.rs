@@ -44,6 +44,8 @@ fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut spec = spec;
+    defects::patch_spec(&mut spec);
     let api = lower::lower(&spec);
     report(&api);
 

@@ -685,6 +685,12 @@ impl AppsCancelJobInvocationRequest {
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsCancelJobInvocationRequest {
@@ -786,6 +792,12 @@ impl AppsGetRequest {
     pub fn send(self) -> operation::BoxFuture<App> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<App>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetRequest {
@@ -858,6 +870,12 @@ impl AppsGetEventLogsRequest {
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetEventLogsRequest {
@@ -905,6 +923,12 @@ impl AppsGetExecRequest {
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetExecRequest {
@@ -949,6 +973,12 @@ impl AppsGetExecActiveDeploymentRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1022,6 +1052,12 @@ impl AppsGetJobInvocationRequest {
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationRequest {
@@ -1092,6 +1128,12 @@ impl AppsGetJobInvocationLogsRequest {
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationLogsRequest {
@@ -1148,6 +1190,12 @@ impl AppsGetLogsRequest {
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsRequest {
@@ -1202,6 +1250,12 @@ impl AppsGetLogsActiveDeploymentRequest {
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsActiveDeploymentRequest {
@@ -1253,6 +1307,12 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1308,6 +1368,12 @@ impl AppsGetLogsAggregateRequest {
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsAggregateRequest {
@@ -1348,6 +1414,14 @@ impl AppsGetMetricsBandwidthDailyRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppMetricsBandwidthUsage> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<AppMetricsBandwidthUsage>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1402,6 +1476,12 @@ impl AppsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<App>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<App>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -1500,6 +1580,12 @@ impl AppsListDeploymentsRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<AppsDeployment>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<AppsDeployment> {
@@ -1577,6 +1663,12 @@ impl AppsListEventsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppEvent>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<AppEvent>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -1672,6 +1764,14 @@ impl AppsListJobInvocationsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppJobInvocation>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<AppJobInvocation>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

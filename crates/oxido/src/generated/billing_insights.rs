@@ -77,6 +77,14 @@ impl BillingInsightsListRequest {
     pub fn send(self) -> operation::BoxFuture<BillingInsightsListResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<BillingInsightsListResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for BillingInsightsListRequest {

@@ -151,6 +151,12 @@ impl CertificatesListRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Certificate>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<Certificate> {

@@ -1885,6 +1885,14 @@ impl DatabasesListClustersRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<DatabaseClusterRead>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<DatabaseClusterRead>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for DatabasesListClustersRequest {

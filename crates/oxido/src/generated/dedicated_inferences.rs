@@ -380,6 +380,14 @@ impl DedicatedInferencesListRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<DedicatedInference>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<DedicatedInference> {
@@ -452,6 +460,14 @@ impl DedicatedInferencesListAcceleratorsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInferenceAccelerator>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<DedicatedInferenceAccelerator>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

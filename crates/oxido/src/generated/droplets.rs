@@ -577,6 +577,12 @@ impl DropletsListRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Droplet>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<Droplet> {
@@ -649,6 +655,14 @@ impl DropletsListBackupPoliciesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<DropletsListBackupPoliciesResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<DropletsListBackupPoliciesResponse>> {
+        self.call.send_with_response()
     }
 }
 

@@ -2508,6 +2508,14 @@ impl GenaiGetAgentUsageRequest {
     pub fn send(self) -> operation::BoxFuture<ApiGetAgentUsageOutput> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiGetAgentUsageOutput>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetAgentUsageRequest {
@@ -2609,6 +2617,14 @@ impl GenaiGetEvaluationRunResultsRequest {
     pub fn send(self) -> operation::BoxFuture<ApiGetEvaluationRunResultsOutput> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiGetEvaluationRunResultsOutput>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetEvaluationRunResultsRequest {
@@ -2649,6 +2665,14 @@ impl GenaiGetEvaluationTestCaseRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiEvaluationTestCase> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiEvaluationTestCase>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2723,6 +2747,12 @@ impl GenaiGetModelCatalogCardRequest {
     pub fn send(self) -> operation::BoxFuture<ApiModelCatalogCard> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ApiModelCatalogCard>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetModelCatalogCardRequest {
@@ -2780,6 +2810,14 @@ impl GenaiGetModelEvaluationRunRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetModelEvaluationRunOutput> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiGetModelEvaluationRunOutput>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2849,6 +2887,12 @@ impl GenaiGetOauth2UrlRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2969,6 +3013,12 @@ impl GenaiListAgentsRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<ApiAgentPublic>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<ApiAgentPublic> {
@@ -3062,6 +3112,12 @@ impl GenaiListAgentsByWorkspaceRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<ApiAgent>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<ApiAgent> {
@@ -3142,6 +3198,14 @@ impl GenaiListCustomModelsRequest {
     pub fn send(self) -> operation::BoxFuture<ApiListCustomModelsOutputPublic> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiListCustomModelsOutputPublic>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListCustomModelsRequest {
@@ -3189,6 +3253,12 @@ impl GenaiListDatacenterRegionsRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<GenaiapiRegion>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<GenaiapiRegion>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListDatacenterRegionsRequest {
@@ -3228,6 +3298,14 @@ impl GenaiListEvaluationDatasetsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<ApiEvaluationDataset>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<ApiEvaluationDataset>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -3281,6 +3359,14 @@ impl GenaiListEvaluationRunsByTestCaseRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<ApiEvaluationRun>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<ApiEvaluationRun>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -3417,6 +3503,14 @@ impl GenaiListModelCatalogRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelCatalogEntry>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<ApiModelCatalogEntry>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -3564,6 +3658,14 @@ impl GenaiListModelEvaluationRunsRequest {
     pub fn send(self) -> operation::BoxFuture<ApiListModelEvaluationRunsOutput> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiListModelEvaluationRunsOutput>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListModelEvaluationRunsRequest {
@@ -3665,6 +3767,12 @@ impl GenaiListModelsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelPublic>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<ApiModelPublic>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

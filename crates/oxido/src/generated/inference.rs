@@ -500,6 +500,12 @@ impl InferenceListBatchesRequest {
     pub fn send(self) -> operation::BoxFuture<BatchListResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<BatchListResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for InferenceListBatchesRequest {

@@ -159,6 +159,12 @@ impl InvoicesListRequest {
     pub fn send(self) -> operation::BoxFuture<InvoicesListResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<InvoicesListResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for InvoicesListRequest {

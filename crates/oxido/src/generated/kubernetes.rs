@@ -634,6 +634,12 @@ impl KubernetesDeleteNodeRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesDeleteNodeRequest {
@@ -734,6 +740,12 @@ impl KubernetesGetClusterLintResultsRequest {
     pub fn send(self) -> operation::BoxFuture<ClusterlintResults> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ClusterlintResults>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesGetClusterLintResultsRequest {
@@ -784,6 +796,12 @@ impl KubernetesGetCredentialsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Credentials> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Credentials>> {
+        self.call.send_with_response()
     }
 }
 
@@ -837,6 +855,12 @@ impl KubernetesGetKubeconfigRequest {
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesGetKubeconfigRequest {
@@ -888,6 +912,12 @@ impl KubernetesGetStatusMessagesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<StatusMessages>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<StatusMessages>>> {
+        self.call.send_with_response()
     }
 }
 

@@ -1359,6 +1359,12 @@ impl MonitoringGetAppCpupercentageMetricsRequest {
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppCpupercentageMetricsRequest {
@@ -1406,6 +1412,12 @@ impl MonitoringGetAppMemoryPercentageMetricsRequest {
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppMemoryPercentageMetricsRequest {
@@ -1452,6 +1464,12 @@ impl MonitoringGetAppRestartCountMetricsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2435,6 +2453,12 @@ impl MonitoringListSinksRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<SinksResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<SinksResponse>>> {
+        self.call.send_with_response()
     }
 }
 

@@ -302,6 +302,12 @@ impl NfsDeleteRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsDeleteRequest {
@@ -353,6 +359,12 @@ impl NfsDeleteSnapshotRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsDeleteSnapshotRequest {
@@ -393,6 +405,12 @@ impl NfsGetRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<NfsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<NfsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -445,6 +463,12 @@ impl NfsGetSnapshotRequest {
     pub fn send(self) -> operation::BoxFuture<NfsSnapshotResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<NfsSnapshotResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsGetSnapshotRequest {
@@ -484,6 +508,12 @@ impl NfsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<NfsResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<NfsResponse>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -525,6 +555,14 @@ impl NfsListAccessPointsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<AccessPointResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<AccessPointResponse>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -572,6 +610,14 @@ impl NfsListSnapshotRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<NfsSnapshotResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<NfsSnapshotResponse>>> {
+        self.call.send_with_response()
     }
 }
 

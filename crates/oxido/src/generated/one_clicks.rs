@@ -93,6 +93,12 @@ impl OneClicksListRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<OneClicks>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<OneClicks>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for OneClicksListRequest {

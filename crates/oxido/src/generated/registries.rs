@@ -554,6 +554,14 @@ impl RegistriesListGarbageCollectionsRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<GarbageCollection>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for RegistriesListGarbageCollectionsRequest {
@@ -608,6 +616,12 @@ impl RegistriesListRepositoriesV2Request {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<RepositoryV2>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -566,6 +566,14 @@ impl RegistryGetDockerCredentialsRequest {
     pub fn send(self) -> operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<RegistriesGetDockerCredentialsResponseAuths>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for RegistryGetDockerCredentialsRequest {
@@ -642,6 +650,14 @@ impl RegistryListGarbageCollectionsRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<GarbageCollection>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for RegistryListGarbageCollectionsRequest {
@@ -706,6 +722,12 @@ impl RegistryListRepositoriesV2Request {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<RepositoryV2>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -249,6 +249,12 @@ impl SecurityGetLatestScanRequest {
     pub fn send(self) -> operation::BoxFuture<Scan> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for SecurityGetLatestScanRequest {
@@ -311,6 +317,12 @@ impl SecurityGetScanRequest {
     pub fn send(self) -> operation::BoxFuture<Scan> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for SecurityGetScanRequest {
@@ -362,6 +374,14 @@ impl SecurityListScanFindingAffectedResourcesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<AffectedResource>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<AffectedResource>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -418,6 +438,12 @@ impl SecurityListSettingsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Settings> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Settings>> {
+        self.call.send_with_response()
     }
 }
 

@@ -49,8 +49,8 @@ impl SpacesKey {
     ///
     /// `GET /v2/spaces/keys/{access_key}` (operation `spacesKey_get`).
     #[inline]
-    pub fn get(&self, access_key: &str) -> Call<Vec<Key>> {
-        Call::member(self.client.clone(), get_request(access_key), "keys")
+    pub fn get(&self, access_key: &str) -> Call<Key> {
+        Call::member(self.client.clone(), get_request(access_key), "key")
     }
 
     /// List Spaces Access Keys
@@ -196,6 +196,12 @@ impl SpacesKeyListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Key>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Key>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

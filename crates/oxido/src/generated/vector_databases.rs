@@ -250,6 +250,14 @@ impl VectorDatabasesListRequest {
     pub fn send(self) -> operation::BoxFuture<VectordbListVectorDBsResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<VectordbListVectorDBsResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for VectorDatabasesListRequest {

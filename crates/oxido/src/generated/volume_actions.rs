@@ -186,6 +186,12 @@ impl VolumeActionsGetRequest {
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsGetRequest {
@@ -246,6 +252,12 @@ impl VolumeActionsPostRequest {
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsPostRequest {
@@ -299,6 +311,12 @@ impl VolumeActionsPostByIdRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+        self.call.send_with_response()
     }
 }
 

@@ -132,6 +132,12 @@ impl VolumesDeleteByNameRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for VolumesDeleteByNameRequest {
@@ -202,6 +208,12 @@ impl VolumesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VolumeFull>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<VolumeFull>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

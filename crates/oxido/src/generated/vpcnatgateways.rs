@@ -186,6 +186,14 @@ impl VpcnatgatewaysListRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<VpcNatGatewayGet>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<VpcNatGatewayGet> {

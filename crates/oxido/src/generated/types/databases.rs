@@ -1650,7 +1650,7 @@ pub struct KafkaAdvancedConfig {
     pub log_cleanup_policy: Option<KafkaAdvancedConfigLogCleanupPolicy>,
     /// The number of messages accumulated on a log partition before messages are flushed to disk
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_flush_interval_messages: Option<i64>,
+    pub log_flush_interval_messages: Option<u64>,
     /// The maximum time in ms that a message in any topic is kept in memory before flushed to disk. If not set, the value in log.flush.scheduler.interval.ms is used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_flush_interval_ms: Option<i64>,
@@ -2853,16 +2853,16 @@ pub struct KafkaTopicConfig {
     pub file_delete_delay_ms: Option<i64>,
     /// The flush_messages specifies the number of messages to accumulate on a log partition before messages are flushed to disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flush_messages: Option<i64>,
+    pub flush_messages: Option<u64>,
     /// The flush_ms specifies the maximum time (in ms) that a message is kept in memory before being flushed to disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flush_ms: Option<i64>,
+    pub flush_ms: Option<u64>,
     /// The index_interval_bytes specifies the number of bytes between entries being added into te offset index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_interval_bytes: Option<i64>,
     /// The max_compaction_lag_ms specifies the maximum amount of time (in ms) that a message will remain uncompacted. This is only applicable if the logs are have compaction enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_compaction_lag_ms: Option<i64>,
+    pub max_compaction_lag_ms: Option<u64>,
     /// The max_messages_bytes specifies the largest record batch size (in bytes) that can be sent to the server.  This is calculated after compression if compression is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_message_bytes: Option<i64>,
@@ -2872,6 +2872,9 @@ pub struct KafkaTopicConfig {
     /// The message_format_version specifies the message format version used by the broker to append messages to the logs. The value of this setting is assumed to be 3.0-IV1 if the broker protocol version is 3.0 or higher. By setting a  particular message format version, all existing messages on disk must be smaller or equal to the specified version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_format_version: Option<KafkaTopicConfigMessageFormatVersion>,
+    /// The maximum difference, in ms, between a message's own timestamp and the time the broker receives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_timestamp_difference_max_ms: Option<u64>,
     /// The message_timestamp_type specifies whether to use the message create time or log append time as the timestamp on a message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_timestamp_type: Option<KafkaTopicConfigMessageTimestampType>,
@@ -2896,6 +2899,9 @@ pub struct KafkaTopicConfig {
     /// The segment_bytes specifies the maximum size of a single log file (in bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment_bytes: Option<i64>,
+    /// The maximum size, in bytes, of the index that maps offsets to file positions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_index_bytes: Option<i64>,
     /// The segment_jitter_ms specifies the maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment_jitter_ms: Option<i64>,
@@ -3078,6 +3084,9 @@ pub struct KafkaTopicPartitionConsumerGroupsItem {
     /// Name of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
+    /// Name of the consumer group, as the API sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The current offset of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,

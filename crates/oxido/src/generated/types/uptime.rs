@@ -13,6 +13,9 @@ pub struct Check {
     /// A boolean value indicating whether the check is enabled/disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// The HTTP method of the check; required by the spec when creating a check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// A human-friendly display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -59,6 +62,9 @@ pub struct CheckUpdatable {
     /// A boolean value indicating whether the check is enabled/disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// The HTTP method of the check; required by the spec when creating a check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// A human-friendly display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -56,6 +56,9 @@ pub struct VolumeActionPostAttach {
     /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`), with `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
 }
 
 impl VolumeActionPostAttach {
@@ -66,6 +69,7 @@ impl VolumeActionPostAttach {
             kind,
             droplet_id,
             tags: None,
+            volume_name: None,
         }
     }
 }
@@ -93,6 +97,9 @@ pub struct VolumeActionPostDetach {
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
+    /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`), with `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
 }
 
 impl VolumeActionPostDetach {
@@ -102,6 +109,7 @@ impl VolumeActionPostDetach {
             region: None,
             kind,
             droplet_id,
+            volume_name: None,
         }
     }
 }
