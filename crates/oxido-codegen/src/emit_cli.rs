@@ -1239,6 +1239,27 @@ mod tests {
     }
 
     #[test]
+    fn union_variants_are_named_by_field_or_title_not_number() {
+        let (api, _) = api();
+        let variants = |schema: &str| -> Vec<String> {
+            let union = api
+                .types
+                .iter()
+                .find(|t| t.schema.as_deref() == Some(schema))
+                .expect(schema);
+            let TypeKind::Union { variants, .. } = &union.kind else {
+                panic!("{schema} is not a union");
+            };
+            variants.iter().map(|v| v.name.clone()).collect()
+        };
+        // Shares its branch types with `floating_ip_create`, so gets the same names.
+        let mut reserved = variants("reserved_ip_create");
+        reserved.sort();
+        assert_eq!(reserved, ["DropletId", "Region"]);
+        assert!(variants("partner_attachment_updatable").contains(&"Bgp".to_owned()));
+    }
+
+    #[test]
     fn action_answers_can_be_waited_for() {
         let (api, spec) = api();
         let commands = commands(&api, &spec);

@@ -1183,9 +1183,9 @@ GHCR => "GHCR",
 #[serde(untagged)]
 pub enum AppJobSpecInstanceSizeSlug {
     /// A `AppJobSpecInstanceSizeSlugVariant1`.
-    Variant1(AppJobSpecInstanceSizeSlugVariant1),
+    SizeSlug(AppJobSpecInstanceSizeSlugVariant1),
     /// A `AppJobSpecInstanceSizeSlugVariant2`.
-    Variant2(AppJobSpecInstanceSizeSlugVariant2),
+    Deprecated(AppJobSpecInstanceSizeSlugVariant2),
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -170,7 +170,7 @@ pub enum PartnerAttachmentUpdatable {
     /// A `PartnerAttachmentUpdatableVariant2`.
     VpcIds(PartnerAttachmentUpdatableVariant2),
     /// A `PartnerAttachmentUpdatableVariant3`.
-    Variant3(PartnerAttachmentUpdatableVariant3),
+    Bgp(PartnerAttachmentUpdatableVariant3),
 }
 
 /// `PartnerAttachmentUpdatableVariant1`.

@@ -29,9 +29,9 @@ pub struct ReservedIp {
 #[serde(untagged)]
 pub enum ReservedIpCreate {
     /// A `FloatingIpCreateVariant1`.
-    FloatingIpCreateVariant1(FloatingIpCreateVariant1),
+    DropletId(FloatingIpCreateVariant1),
     /// A `FloatingIpCreateVariant2`.
-    FloatingIpCreateVariant2(FloatingIpCreateVariant2),
+    Region(FloatingIpCreateVariant2),
 }
 
 /// `ReservedIpsCreateResponse`.
