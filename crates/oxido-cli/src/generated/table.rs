@@ -3178,7 +3178,7 @@ pub static OPS: &[OpSpec] = &[
                 kind: Kind::Str,
                 place: Place::Body,
                 required: false,
-                help: "A randomly generated password for the database user.&lt;br&gt;Requires `database:view_credentials` scope.",
+                help: "A randomly generated password for the database user.\\<br>Requires `database:view_credentials` scope.",
             },
             ArgSpec {
                 id: "b:role",
@@ -4625,7 +4625,7 @@ pub static OPS: &[OpSpec] = &[
             kind: Kind::Str,
             place: Place::Query,
             required: false,
-            help: "Limits the results to database clusters with a specific tag.&lt;br&gt;&lt;br&gt;Requires `tag:read` scope.",
+            help: "Limits the results to database clusters with a specific tag.\\<br>\\<br>Requires `tag:read` scope.",
         }],
         body: Body::None,
         output: Output::Value,
@@ -15315,7 +15315,7 @@ pub static OPS: &[OpSpec] = &[
                 kind: Kind::Str,
                 place: Place::Body,
                 required: false,
-                help: "A string specifying the UUID of the VPC to which the Kubernetes cluster is assigned.&lt;br&gt;&lt;br&gt;Requires `vpc:re…",
+                help: "A string specifying the UUID of the VPC to which the Kubernetes cluster is assigned.\\<br>\\<br>Requires `vpc:read` scope.",
             },
             ArgSpec {
                 id: "b:worker_subnet_uuid",

@@ -6266,7 +6266,8 @@ pub static CASES: &[Case] = &[
     },
 ];
 
-/// Every generated command's example from its `--help` (the arguments after `oxido`), and the JSON body a
+/// Every generated command's example from its `--help` (the arguments after `oxido`), and the JSON
+/// body a
 /// `--body body.json` in it stands for (`""` for none).
 pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ("account_get", &["account", "get"], ""),

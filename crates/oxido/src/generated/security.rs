@@ -57,9 +57,11 @@ impl Security {
 
     /// Delete Suppression
     ///
-    /// To remove a suppression, send a DELETE request to `/v2/security/settings/suppressions/{suppression_uuid}`.
+    /// To remove a suppression, send a DELETE request to
+    /// `/v2/security/settings/suppressions/{suppression_uuid}`.
     ///
-    /// `DELETE /v2/security/settings/suppressions/{suppression_uuid}` (operation `security_delete_suppression`).
+    /// `DELETE /v2/security/settings/suppressions/{suppression_uuid}` (operation
+    /// `security_delete_suppression`).
     #[inline]
     pub fn delete_suppression(&self, suppression_uuid: &str) -> Call<()> {
         Call::empty(
@@ -94,9 +96,11 @@ impl Security {
 
     /// List Finding Affected Resources
     ///
-    /// To get affected resources for a scan finding, send a GET request to `/v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources`.
+    /// To get affected resources for a scan finding, send a GET request to
+    /// `/v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources`.
     ///
-    /// `GET /v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources` (operation `security_list_scan_finding_affected_resources`).
+    /// `GET /v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources` (operation
+    /// `security_list_scan_finding_affected_resources`).
     #[inline]
     pub fn list_scan_finding_affected_resources(
         &self,
@@ -250,7 +254,8 @@ impl SecurityGetLatestScanRequest {
         self.call.send()
     }
 
-    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
         self.call.send_with_response()
@@ -318,7 +323,8 @@ impl SecurityGetScanRequest {
         self.call.send()
     }
 
-    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
         self.call.send_with_response()
@@ -348,7 +354,8 @@ fn list_scan_finding_affected_resources_request(
     ))
 }
 
-/// The request of [`Security::list_scan_finding_affected_resources`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Security::list_scan_finding_affected_resources`]: set options, then `.await` it
+/// or call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct SecurityListScanFindingAffectedResourcesRequest {
@@ -376,7 +383,8 @@ impl SecurityListScanFindingAffectedResourcesRequest {
         self.call.send()
     }
 
-    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
     #[inline]
     pub fn send_with_response(
         self,
@@ -440,7 +448,8 @@ impl SecurityListSettingsRequest {
         self.call.send()
     }
 
-    /// Sends the request and returns the decoded value with the status, headers and body as the API sent them.
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Settings>> {
         self.call.send_with_response()

@@ -109,7 +109,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`SnapshotsHandler::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`SnapshotsHandler::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct SnapshotsListRequest {
@@ -144,7 +145,8 @@ impl SnapshotsListRequest {
         self.call.send()
     }
 
-    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Snapshots>>> {
         self.call.send_with_response()

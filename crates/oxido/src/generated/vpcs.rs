@@ -230,7 +230,8 @@ fn list_members_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Vpcs::list_members`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Vpcs::list_members`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VpcsListMembersRequest {
@@ -265,7 +266,8 @@ impl VpcsListMembersRequest {
         self.call.send()
     }
 
-    /// Fetches the one page this request describes, with its status, headers and body as the API sent them.
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<VpcMember>>> {
         self.call.send_with_response()
