@@ -341,7 +341,12 @@ impl<'a> Lowerer<'a> {
         let mut idents = BTreeSet::new();
         for (json_name, prop) in props {
             let field_ty = self.ty(&prop, &format!("{name}{}", pascal(&json_name)));
-            let field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            let mut field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            if field_ty == Ty::Int
+                && (defects::beyond_i64(&prop) || defects::beyond_i64(self.deref(&prop)))
+            {
+                field_ty = Ty::U64;
+            }
             if let Some(example) = prop
                 .get("example")
                 .or_else(|| self.deref(&prop).get("example"))
@@ -442,10 +447,12 @@ impl<'a> Lowerer<'a> {
         self.remember(schema, &schema_name, &ty);
         self.building.push(index);
         let discriminator = schema.get("discriminator");
+        let consts = self.branch_consts(branches);
         let tag = discriminator
             .and_then(|d| d.get("propertyName"))
             .and_then(Value::as_str)
-            .map(str::to_owned);
+            .map(str::to_owned)
+            .or_else(|| consts.as_ref().map(|(p, _)| p.clone()));
         let mapping: Vec<(String, String)> = discriminator
             .and_then(|d| d.get("mapping"))
             .and_then(Value::as_object)
@@ -484,7 +491,9 @@ impl<'a> Lowerer<'a> {
                 n += 1;
             }
             let mut tag_values = Vec::new();
-            if let (Some(tag), Some(reference)) = (&tag, &reference) {
+            if let (None, Some((_, values))) = (discriminator, &consts) {
+                tag_values.push(values[i].clone());
+            } else if let (Some(tag), Some(reference)) = (&tag, &reference) {
                 tag_values = mapping
                     .iter()
                     .filter(|(_, r)| r == reference)
@@ -519,16 +528,16 @@ impl<'a> Lowerer<'a> {
                 tag_values,
             });
         }
-        // Inline variants are named after the required field only they have (`droplet` vs `droplets`).
-        let prefix = format!("{name}Variant");
+        // Inline variants (schema-less, possibly shared by shape with another union) are named after
+        // the required field only they have (`droplet` vs `droplets`).
         let required_sets: Vec<Vec<String>> = variants
             .iter()
             .map(|v| match named_index(&v.ty).map(|i| &self.types[i]) {
                 Some(TypeDef {
                     kind: TypeKind::Struct(fields),
-                    name: tname,
+                    schema: None,
                     ..
-                }) if tname.starts_with(&prefix) => fields
+                }) => fields
                     .iter()
                     .filter(|f| f.required)
                     .map(|f| f.json_name.clone())
@@ -550,6 +559,26 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // Still a number (`Variant3`, `FooVariant2`): the branch's own title, where it has one.
+        for (variant, branch) in variants.iter_mut().zip(branches) {
+            let numbered = variant
+                .name
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .ends_with("Variant");
+            let title = text(self.deref(branch), "title");
+            if !numbered || title.is_empty() {
+                continue;
+            }
+            // `BGP` reads as `Bgp`, as Rust names acronyms.
+            let title = if title.chars().all(|c| !c.is_ascii_lowercase()) {
+                pascal(&title.to_ascii_lowercase())
+            } else {
+                pascal(&title)
+            };
+            if used.insert(title.clone()) {
+                variant.name = title;
+            }
+        }
         // Untagged: try the variant with the most required fields first, so a lenient one cannot shadow it.
         let tag = tag.filter(|_| variants.iter().all(|v| !v.tag_values.is_empty()));
         if tag.is_none() {
@@ -565,6 +594,45 @@ impl<'a> Lowerer<'a> {
         self.building.pop();
         self.types[index].kind = TypeKind::Union { tag, variants };
         ty
+    }
+
+    /// A union without a discriminator whose branches each pin one required property to a single
+    /// value of their own (`"type": {"enum": ["text"]}`) is tagged by that property: the value, not
+    /// the order of trying, picks the branch. Gives the property and each branch's value.
+    fn branch_consts(&self, branches: &[&Value]) -> Option<(String, Vec<String>)> {
+        let mut per_branch: Vec<BTreeMap<String, String>> = Vec::new();
+        for branch in branches {
+            let mut props = Vec::new();
+            let mut required = BTreeSet::new();
+            let mut doc = String::new();
+            self.collect(branch, &mut props, &mut required, &mut doc);
+            let consts = props
+                .iter()
+                .filter(|(name, _)| required.contains(name))
+                .filter_map(|(name, prop)| {
+                    let values = self.deref(prop).get("enum")?.as_array()?;
+                    match values.as_slice() {
+                        [Value::String(only)] => Some((name.clone(), only.clone())),
+                        _ => None,
+                    }
+                })
+                .collect();
+            per_branch.push(consts);
+        }
+        let first = per_branch.first()?;
+        let mut candidates: Vec<&String> = first
+            .keys()
+            .filter(|p| {
+                let values: BTreeSet<Option<&String>> =
+                    per_branch.iter().map(|c| c.get(*p)).collect();
+                values.len() == per_branch.len() && !values.contains(&None)
+            })
+            .collect();
+        // `type` is the usual discriminator; otherwise the first such property by name.
+        candidates.sort_by_key(|p| p.as_str() != "type");
+        let property = (*candidates.first()?).clone();
+        let values = per_branch.iter().map(|c| c[&property].clone()).collect();
+        Some((property, values))
     }
 
     /// How picky a type is when decoding untagged: more required fields first, free-form last.

@@ -5,12 +5,11 @@
 use super::*;
 
 /// `ReservedIpv6ActionsPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum ReservedIpv6ActionsPostBody {
-    /// A `ReservedIpv6ActionUnassign`. Selected by `unassign`.
+    /// A `ReservedIpv6ActionUnassign`. Selected by `type` `unassign`, and always sent with it.
     ReservedIpv6ActionUnassign(ReservedIpv6ActionUnassign),
-    /// A `ReservedIpv6ActionAssign`. Selected by `assign`.
+    /// A `ReservedIpv6ActionAssign`. Selected by `type` `assign`, and always sent with it.
     ReservedIpv6ActionAssign(ReservedIpv6ActionAssign),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -26,6 +25,20 @@ impl<'de> serde::Deserialize<'de> for ReservedIpv6ActionsPostBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for ReservedIpv6ActionsPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ReservedIpv6ActionUnassign(value) => {
+                crate::operation::serialize_tagged(value, "type", "unassign", serializer)
+            }
+            Self::ReservedIpv6ActionAssign(value) => {
+                crate::operation::serialize_tagged(value, "type", "assign", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 
@@ -64,7 +77,8 @@ impl ReservedIpv6ActionAssign {
 /// `ReservedIpv6ActionsPostResponseAction`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6ActionsPostResponseAction {
-    /// A time value given in ISO8601 combined date and time format that represents when the action was completed.
+    /// A time value given in ISO8601 combined date and time format that represents when the action
+    /// was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// A unique numeric ID that can be used to identify and reference an action.
@@ -82,13 +96,15 @@ pub struct ReservedIpv6ActionsPostResponseAction {
     /// The type of resource that the action is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action was initiated.
+    /// A time value given in ISO8601 combined date and time format that represents when the action
+    /// was initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// The current status of the action. This can be "in-progress", "completed", or "errored".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FloatingIpsActionPostResponseActionStatus>,
-    /// This is the type of action that the object represents. For example, this could be "transfer" to represent the state of an image transfer action.
+    /// This is the type of action that the object represents. For example, this could be "transfer"
+    /// to represent the state of an image transfer action.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }

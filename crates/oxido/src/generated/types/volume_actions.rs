@@ -5,12 +5,11 @@
 use super::*;
 
 /// `VolumeActionsPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum VolumeActionsPostBody {
-    /// A `VolumeActionPostAttach`. Selected by `attach`.
+    /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
     VolumeActionPostAttach(VolumeActionPostAttach),
-    /// A `VolumeActionPostDetach`. Selected by `detach`.
+    /// A `VolumeActionPostDetach`. Selected by `type` `detach`, and always sent with it.
     VolumeActionPostDetach(VolumeActionPostDetach),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -29,6 +28,20 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostBody {
     }
 }
 
+impl serde::Serialize for VolumeActionsPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VolumeActionPostAttach(value) => {
+                crate::operation::serialize_tagged(value, "type", "attach", serializer)
+            }
+            Self::VolumeActionPostDetach(value) => {
+                crate::operation::serialize_tagged(value, "type", "detach", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
 /// The `volume_action_post_attach` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VolumeActionPostAttach {
@@ -40,9 +53,14 @@ pub struct VolumeActionPostAttach {
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
-    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
+    /// either existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`),
+    /// with `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
 }
 
 impl VolumeActionPostAttach {
@@ -53,6 +71,7 @@ impl VolumeActionPostAttach {
             kind,
             droplet_id,
             tags: None,
+            volume_name: None,
         }
     }
 }
@@ -80,6 +99,10 @@ pub struct VolumeActionPostDetach {
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
+    /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`),
+    /// with `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
 }
 
 impl VolumeActionPostDetach {
@@ -89,6 +112,7 @@ impl VolumeActionPostDetach {
             region: None,
             kind,
             droplet_id,
+            volume_name: None,
         }
     }
 }
@@ -99,10 +123,12 @@ pub struct VolumeAction {
     /// The `resource_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<u64>,
-    /// This is the type of action that the object represents. For example, this could be "attach_volume" to represent the state of a volume attach action.
+    /// This is the type of action that the object represents. For example, this could be
+    /// "attach_volume" to represent the state of a volume attach action.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action was completed.
+    /// A time value given in ISO8601 combined date and time format that represents when the action
+    /// was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// A unique numeric ID that can be used to identify and reference an action.
@@ -117,7 +143,8 @@ pub struct VolumeAction {
     /// The type of resource that the action is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action was initiated.
+    /// A time value given in ISO8601 combined date and time format that represents when the action
+    /// was initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// The current status of the action. This can be "in-progress", "completed", or "errored".
@@ -126,14 +153,13 @@ pub struct VolumeAction {
 }
 
 /// `VolumeActionsPostByIdBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum VolumeActionsPostByIdBody {
-    /// A `VolumeActionPostAttach`. Selected by `attach`.
+    /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
     VolumeActionPostAttach(VolumeActionPostAttach),
-    /// A `VolumeActionPostDetach`. Selected by `detach`.
+    /// A `VolumeActionPostDetach`. Selected by `type` `detach`, and always sent with it.
     VolumeActionPostDetach(VolumeActionPostDetach),
-    /// A `VolumeActionPostResize`. Selected by `resize`.
+    /// A `VolumeActionPostResize`. Selected by `type` `resize`, and always sent with it.
     VolumeActionPostResize(VolumeActionPostResize),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -150,6 +176,23 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostByIdBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for VolumeActionsPostByIdBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VolumeActionPostAttach(value) => {
+                crate::operation::serialize_tagged(value, "type", "attach", serializer)
+            }
+            Self::VolumeActionPostDetach(value) => {
+                crate::operation::serialize_tagged(value, "type", "detach", serializer)
+            }
+            Self::VolumeActionPostResize(value) => {
+                crate::operation::serialize_tagged(value, "type", "resize", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 
