@@ -2,7 +2,7 @@
 # Instructions per sequential GET for each side of `oxido-bench --nginx`, counted by callgrind (repeatable on a
 # noisy machine, unlike time). Each side runs alone twice, with N and 3N calls; the difference divided by 2N is
 # the cost of one call with start-up, warm-up and nginx's start taken out. The server's instructions are not
-# counted (nginx is another process).
+# counted (nginx is another process). `decode` is the SDK's decode of the reference body alone, without I/O.
 #
 #   crates/oxido-bench/instructions.sh [N]     # default N = 1000; needs valgrind and nginx
 set -euo pipefail
@@ -25,13 +25,13 @@ count() { # side calls -> instructions of the whole run
 }
 
 declare -A per_call
-for side in sdk bare bare-decode; do
+for side in sdk bare bare-decode decode; do
     low=$(count "$side" "$calls")
     high=$(count "$side" $((3 * calls)))
     per_call[$side]=$(( (high - low) / (2 * calls) ))
     echo "$side: ${per_call[$side]} instructions per call" >&2
 done
-awk -v s="${per_call[sdk]}" -v b="${per_call[bare]}" -v d="${per_call[bare-decode]}" 'BEGIN {
-    printf "instructions per call: SDK %d, bare reqwest %d, bare reqwest + decode %d\n", s, b, d
+awk -v s="${per_call[sdk]}" -v b="${per_call[bare]}" -v d="${per_call[bare-decode]}" -v o="${per_call[decode]}" 'BEGIN {
+    printf "instructions per call: SDK %d, bare reqwest %d, bare reqwest + decode %d; the SDK decode alone %d\n", s, b, d, o
     printf "SDK / bare: %.2fx; SDK / bare + decode: %.2fx\n", s / b, s / d
 }'

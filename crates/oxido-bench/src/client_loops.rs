@@ -143,6 +143,9 @@ pub async fn sequential_comparison(
         }
     };
 
+    if plan.only == Some(Side::Decode) {
+        return decode_only(&bare, action_id, plan).await;
+    }
     let runs = |side: Side| plan.only.is_none_or(|only| only == side);
     for _ in 0..WARMUP_CALLS {
         let ok = (!runs(Side::Sdk) || sdk().await)
@@ -169,6 +172,8 @@ pub async fn sequential_comparison(
                 Side::Sdk => tally.run(slice, count, sdk).await,
                 Side::Bare => tally.run(slice, count, bare_read).await,
                 Side::BareDecode => tally.run(slice, count, bare_decode).await,
+                // Not in `Side::ALL`: handled by `decode_only` above.
+                Side::Decode => {}
             }
         }
     }
@@ -189,6 +194,9 @@ pub enum Side {
     Bare,
     /// The bare reqwest loop that also decodes the body into an `Action`.
     BareDecode,
+    /// Only `--only decode`: the SDK's decode of the reference body into an `Action`, fetched once, with no
+    /// I/O per call; what the typed model alone costs.
+    Decode,
 }
 
 impl Side {
@@ -199,6 +207,7 @@ impl Side {
             Self::Sdk => "sdk_get_sequential",
             Self::Bare => "bare_reqwest_get_sequential",
             Self::BareDecode => "bare_reqwest_decode_sequential",
+            Self::Decode => "sdk_decode_only",
         }
     }
 }
@@ -212,6 +221,40 @@ pub struct Plan {
     pub calls: Option<usize>,
     /// Run only this side.
     pub only: Option<Side>,
+}
+
+/// Fetches the reference body once with `fetch`, then decodes it as the SDK does (and drops the result), in
+/// the same rounds and plan as the sequential sides.
+async fn decode_only<F, Fut, B>(
+    fetch: F,
+    action_id: u64,
+    plan: &Plan,
+) -> Result<Vec<LoopResult>, String>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Option<B>>,
+    B: AsRef<[u8]>,
+{
+    let body = fetch()
+        .await
+        .ok_or("fetching the reference body failed (is the server answering it?)")?;
+    let decode = || {
+        let ok =
+            oxido::__bench::decode_action(body.as_ref()).is_ok_and(|action| action.id == action_id);
+        std::future::ready(ok)
+    };
+    for _ in 0..WARMUP_CALLS {
+        if !decode().await {
+            return Err("the reference body does not decode".to_owned());
+        }
+    }
+    let slice = plan.budget / ROUNDS;
+    let count = plan.calls.map(|calls| calls.div_ceil(ROUNDS as usize));
+    let mut tally = Tally::default();
+    for _ in 0..ROUNDS {
+        tally.run(slice, count, decode).await;
+    }
+    Ok(vec![tally.result(Side::Decode.scenario())])
 }
 
 /// The reference answer's envelope, for the bare loop that decodes.

@@ -20,8 +20,10 @@ pub struct Action {
     #[serde(rename = "type")]
     pub kind: ActionType,
     /// When the action started.
+    #[serde(deserialize_with = "super::timestamp::deserialize")]
     pub started_at: Timestamp,
     /// When the action finished; `None` while it is still running.
+    #[serde(default, deserialize_with = "super::timestamp::deserialize_option")]
     pub completed_at: Option<Timestamp>,
     /// The id of the resource the action works on, if it has one.
     pub resource_id: Option<u64>,

@@ -5,6 +5,8 @@ pub(crate) mod droplet_action;
 mod page;
 mod region;
 pub(crate) mod string_enum;
+mod string_list;
+mod timestamp;
 
 pub use action::{Action, ActionStatus, ActionType};
 pub use droplet_action::{BackupPlan, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};

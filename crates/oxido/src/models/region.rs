@@ -10,11 +10,11 @@ pub struct Region {
     /// Identifier, for example `nyc3`.
     pub slug: String,
     /// Features available in the region.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::string_list::deserialize")]
     pub features: Vec<String>,
     /// Whether new Droplets can be created in the region.
     pub available: bool,
     /// Size slugs available in the region.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::string_list::deserialize")]
     pub sizes: Vec<String>,
 }

@@ -9,7 +9,7 @@ use crate::models::droplet_action::{require_id, require_text};
 use crate::models::{Action, DropletAction, TagAction};
 use crate::pagination::ListBuilder;
 use crate::response::Response;
-use crate::transport::{ApiRequest, execute};
+use crate::transport::{ApiRequest, execute, push_id};
 use crate::wait::Wait;
 
 /// Operations on the actions of Droplets. Get one from [`Client::droplet_actions`].
@@ -185,10 +185,12 @@ impl DropletActions {
 pub(crate) fn get_request(droplet_id: u64, action_id: u64) -> Result<ApiRequest, Error> {
     require_id("droplet_id", droplet_id)?;
     require_id("action_id", action_id)?;
-    Ok(ApiRequest::get(
-        "droplet_actions.get",
-        format!("/v2/droplets/{droplet_id}/actions/{action_id}"),
-    ))
+    let mut path = String::with_capacity(64);
+    path.push_str("/v2/droplets/");
+    push_id(&mut path, droplet_id);
+    path.push_str("/actions/");
+    push_id(&mut path, action_id);
+    Ok(ApiRequest::get("droplet_actions.get", path))
 }
 
 pub(crate) fn list_request(droplet_id: u64) -> Result<ApiRequest, Error> {

@@ -12,7 +12,7 @@ mod timeouts;
 pub use events::EventStream;
 pub use rate_limit::RateLimit;
 #[allow(unused_imports)]
-pub(crate) use request::{ApiRequest, Body, Host, Query, encode_segment};
+pub(crate) use request::{ApiRequest, Body, Host, Query, encode_segment, push_id};
 pub use retry::RetryPolicy;
 #[allow(unused_imports)]
 pub(crate) use send::{RawResponse, StreamingResponse, execute, execute_streaming, host_base};

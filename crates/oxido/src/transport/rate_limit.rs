@@ -1,12 +1,7 @@
 //! The rate-limit headers the API sends with every answer.
 
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderValue};
 use jiff::Timestamp;
-
-// Names made once: looking a header up by `&str` parses and validates the name on every call.
-const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
-const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
-const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 
 /// A snapshot of the rate-limit headers of one response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,10 +17,22 @@ pub struct RateLimit {
 impl RateLimit {
     /// Reads the three headers; `None` when any of them is missing or not a number.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        // One pass over the few headers an answer has, instead of hashing each name for three lookups.
+        // The first value of a repeated header counts, as with `HeaderMap::get`.
+        let (mut limit, mut remaining, mut reset) = (None, None, None);
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                "ratelimit-limit" => &mut limit,
+                "ratelimit-remaining" => &mut remaining,
+                "ratelimit-reset" => &mut reset,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
         Some(Self {
-            limit: header_number(headers, &LIMIT)?,
-            remaining: header_number(headers, &REMAINING)?,
-            reset: header_number(headers, &RESET)?,
+            limit: header_number(limit?)?,
+            remaining: header_number(remaining?)?,
+            reset: header_number(reset?)?,
         })
     }
 
@@ -42,8 +49,8 @@ impl RateLimit {
     }
 }
 
-fn header_number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+fn header_number(value: &HeaderValue) -> Option<u64> {
+    value.to_str().ok()?.trim().parse().ok()
 }
 
 #[cfg(test)]
@@ -82,5 +89,25 @@ mod tests {
         assert_eq!(RateLimit::from_headers(&headers), None);
         headers.remove("ratelimit-remaining");
         assert_eq!(RateLimit::from_headers(&headers), None);
+    }
+
+    #[test]
+    fn the_first_of_repeated_headers_counts_and_others_are_ignored() {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("application/json"));
+        headers.insert("ratelimit-reset", HeaderValue::from_static(" 1444931833 "));
+        headers.append("ratelimit-limit", HeaderValue::from_static("5000"));
+        headers.append("ratelimit-limit", HeaderValue::from_static("1"));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("1"));
+        headers.insert("ratelimit-remaining", HeaderValue::from_static("4816"));
+        headers.insert("ratelimit-remaining-extra", HeaderValue::from_static("2"));
+        assert_eq!(
+            RateLimit::from_headers(&headers),
+            Some(RateLimit {
+                limit: 5000,
+                remaining: 4816,
+                reset: 1_444_931_833
+            })
+        );
     }
 }

@@ -94,6 +94,26 @@ pub(crate) fn encode_segment(name: &'static str, value: &str) -> Result<String, 
     }
 }
 
+/// Appends `id` in decimal to `path`. Request paths are built per call, and `format!` costs several times
+/// this for a path with two ids.
+pub(crate) fn push_id(path: &mut String, id: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = id;
+    loop {
+        start -= 1;
+        // `rest % 10` is below 10, so the cast is exact.
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for digit in &digits[start..] {
+        path.push(char::from(*digit));
+    }
+}
+
 impl ApiRequest {
     /// A request to the API host without query or body, accepting JSON.
     pub(crate) fn new(operation: &'static str, method: Method, path: String) -> Self {
@@ -333,6 +353,26 @@ mod tests {
             "https://api.digitalocean.com/v2/actions/7"
         );
         assert_eq!(request.encoded_query(), None);
+    }
+
+    #[test]
+    fn push_id_writes_decimal_like_display() {
+        for id in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            36_804_636,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+            u64::MAX,
+        ] {
+            let mut path = "/v2/x/".to_owned();
+            push_id(&mut path, id);
+            assert_eq!(path, format!("/v2/x/{id}"));
+        }
     }
 
     fn segment(value: &str) -> String {

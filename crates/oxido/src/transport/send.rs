@@ -169,7 +169,11 @@ async fn execute_answer(
         elapsed_ms = Empty,
     );
     let started = Instant::now();
-    let result = send_with_retries(inner, request, started, streaming)
+    // With no subscriber for the span, entering and leaving it on every poll is wasted work.
+    if span.is_disabled() {
+        return send_with_retries(inner, request, &span, started, streaming).await;
+    }
+    let result = send_with_retries(inner, request, &span, started, streaming)
         .instrument(span.clone())
         .await;
     span.record("elapsed_ms", elapsed_ms(started));
@@ -222,13 +226,15 @@ fn target<'a>(
 async fn send_with_retries(
     inner: &ClientInner,
     request: &ApiRequest,
+    span: &tracing::Span,
     started: Instant,
     streaming: bool,
 ) -> Result<Answer, Error> {
-    let span = tracing::Span::current();
     let timeouts = inner.timeouts;
     let deadline = started.checked_add(timeouts.overall);
     let (url, authorization) = target(inner, request)?;
+    // The first attempt takes the URL; only a retry (rare) builds it again, so no attempt copies it.
+    let mut url = Some(url);
     let mut number: u32 = 0;
     loop {
         number = number.saturating_add(1);
@@ -251,7 +257,11 @@ async fn send_with_retries(
             (TimeoutKind::Overall, timeouts.overall)
         };
         let attempt_started = Instant::now();
-        let send = send_once(inner, request, url.clone(), authorization, streaming);
+        let url = match url.take() {
+            Some(url) => url,
+            None => target(inner, request)?.0,
+        };
+        let send = send_once(inner, request, url, authorization, streaming);
         let outcome = tokio::time::timeout(limit.min(remaining), send).await;
         let attempt = Attempt {
             inner,
@@ -262,7 +272,7 @@ async fn send_with_retries(
         };
         let step = match outcome {
             Ok(Ok((status, headers, payload))) => {
-                on_answer(&attempt, &span, status, headers, payload)
+                on_answer(&attempt, span, status, headers, payload)
             }
             Ok(Err(SendFailure::Http(err))) => on_transport_error(&attempt, err),
             Ok(Err(SendFailure::TooLarge { status })) => on_too_large(&attempt, status),
