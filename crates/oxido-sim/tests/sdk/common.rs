@@ -65,7 +65,10 @@ where
         if done(&now) {
             return now;
         }
-        assert!(Instant::now() < deadline, "{what}: never done, last {now:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{what}: never done, last {now:?}"
+        );
         tokio::time::sleep(POLL_MIN).await;
     }
     panic!("{what}: not done within the poll budget");

@@ -164,7 +164,12 @@ async fn rename_resize_rebuild_kernel_and_ipv6_actions_change_the_droplet() {
     .await;
     assert_eq!(d.image.slug.as_deref(), Some("debian-12-x64"));
 
-    let d = act(&client, DROPLET, DropletAction::ChangeKernel { kernel: 7515 }).await;
+    let d = act(
+        &client,
+        DROPLET,
+        DropletAction::ChangeKernel { kernel: 7515 },
+    )
+    .await;
     assert_eq!(d.kernel.and_then(|k| k.id), Some(7515));
 
     let d = act(&client, OTHER_DROPLET, DropletAction::EnableIpv6).await;
@@ -195,7 +200,10 @@ async fn power_actions_move_the_droplet_between_off_and_active() {
         .send()
         .await
         .expect("history");
-    assert_eq!(history.items.first().map(|a| &a.kind), Some(&ActionType::PowerCycle));
+    assert_eq!(
+        history.items.first().map(|a| &a.kind),
+        Some(&ActionType::PowerCycle)
+    );
 }
 
 #[tokio::test]
@@ -298,7 +306,11 @@ async fn deleting_by_tag_removes_only_the_tagged_droplets() {
         .await
         .expect("deleted by tag");
     for droplet in &created.droplets {
-        let gone = client.droplets().get(droplet.id).await.expect_err("deleted");
+        let gone = client
+            .droplets()
+            .get(droplet.id)
+            .await
+            .expect_err("deleted");
         assert!(gone.is_not_found(), "{gone}");
     }
     let left = client

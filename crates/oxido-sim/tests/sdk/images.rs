@@ -77,7 +77,11 @@ async fn a_custom_image_is_created_renamed_listed_and_deleted() {
         .await
         .expect("renamed");
     assert_eq!(renamed.name.as_deref(), Some("custom-os-v2"));
-    let read = client.images().get(&id.to_string()).await.expect("read back");
+    let read = client
+        .images()
+        .get(&id.to_string())
+        .await
+        .expect("read back");
     assert_eq!(read.name.as_deref(), Some("custom-os-v2"));
     let private = client
         .images()
@@ -87,7 +91,10 @@ async fn a_custom_image_is_created_renamed_listed_and_deleted() {
         .send()
         .await
         .expect("private images");
-    assert!(private.items.iter().any(|i| i.id == Some(id)), "{private:?}");
+    assert!(
+        private.items.iter().any(|i| i.id == Some(id)),
+        "{private:?}"
+    );
     client.images().delete(id).await.expect("deleted");
     let gone = client
         .images()
@@ -137,7 +144,11 @@ async fn a_droplet_snapshot_is_a_snapshot_and_an_image_until_deleted() {
         .await
         .expect("droplet snapshots");
     assert!(listed.items.iter().any(|s| s.id == id.to_string()));
-    let image = client.images().get(&id.to_string()).await.expect("an image too");
+    let image = client
+        .images()
+        .get(&id.to_string())
+        .await
+        .expect("an image too");
     assert_eq!(image.name.as_deref(), Some("before-upgrade"));
 
     client
@@ -173,7 +184,11 @@ async fn a_backup_converted_through_the_sdk_becomes_a_snapshot() {
         .send()
         .await
         .expect("backups");
-    let backup = backups.items.first().expect("the demo Droplet has a backup").id;
+    let backup = backups
+        .items
+        .first()
+        .expect("the demo Droplet has a backup")
+        .id;
     let convert = client
         .image_actions()
         .post(backup, body(json!({"type": "convert"})))

@@ -4,9 +4,9 @@
 use oxido::ActionStatus;
 use oxido::types::{
     FloatingIpActionAssign, FloatingIpActionUnassign, FloatingIpActionUnassignType,
-    FloatingIpDroplet, FloatingIpsActionPostBody, ReservedIpActionAssign,
-    ReservedIpActionUnassign, ReservedIpsActionsPostBody, ReservedIpv6ActionAssign,
-    ReservedIpv6ActionUnassign, ReservedIpv6ActionsPostBody,
+    FloatingIpDroplet, FloatingIpsActionPostBody, ReservedIpActionAssign, ReservedIpActionUnassign,
+    ReservedIpsActionsPostBody, ReservedIpv6ActionAssign, ReservedIpv6ActionUnassign,
+    ReservedIpv6ActionsPostBody,
 };
 use serde_json::json;
 
@@ -93,10 +93,7 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
         .create(body(json!({"droplet_id": DROPLET})))
         .await
         .expect("created for a Droplet");
-    let ip = created
-        .floating_ip
-        .and_then(|f| f.ip)
-        .expect("an address");
+    let ip = created.floating_ip.and_then(|f| f.ip).expect("an address");
     let read = fips.get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), Some(DROPLET));
 
@@ -158,10 +155,7 @@ async fn a_floating_ip_reserved_in_a_region_starts_unassigned() {
         .create(body(json!({"region": "nyc3"})))
         .await
         .expect("reserved in a region");
-    let ip = created
-        .floating_ip
-        .and_then(|f| f.ip)
-        .expect("an address");
+    let ip = created.floating_ip.and_then(|f| f.ip).expect("an address");
     let read = client.floating_ips().get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), None);
     let region = json_of(&read.region);
@@ -178,10 +172,7 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
         .create(body(json!({"region": "nyc3"})))
         .await
         .expect("reserved in a region");
-    let ip = created
-        .reserved_ip
-        .and_then(|f| f.ip)
-        .expect("an address");
+    let ip = created.reserved_ip.and_then(|f| f.ip).expect("an address");
     let started = actions
         .post(
             &ip,

@@ -1,7 +1,12 @@
 mod common;
+mod domains;
 mod droplets;
+mod firewalls;
 mod images;
 mod ips;
 mod kubernetes;
+mod load_balancers;
 mod registry;
+mod ssh_keys;
+mod tags;
 mod volumes;

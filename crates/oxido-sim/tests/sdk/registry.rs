@@ -115,7 +115,9 @@ async fn a_registry_deleted_through_the_sdk_is_gone_and_a_new_one_takes_its_plac
     let gone = registry.get().await.expect_err("deleted");
     assert!(gone.is_not_found(), "{gone}");
     let made = registry
-        .create(body(json!({"name": "fresh", "subscription_tier_slug": "basic", "region": "fra1"})))
+        .create(body(
+            json!({"name": "fresh", "subscription_tier_slug": "basic", "region": "fra1"}),
+        ))
         .await
         .expect("created");
     assert_eq!(made.name.as_deref(), Some("fresh"));

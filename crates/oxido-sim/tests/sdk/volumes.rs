@@ -116,7 +116,11 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
     .await;
     assert_eq!(detached.droplet_ids, Some(vec![]));
     let droplet = client.droplets().get(DROPLET).await.expect("droplet");
-    assert!(!droplet.volume_ids.contains(&id), "{:?}", droplet.volume_ids);
+    assert!(
+        !droplet.volume_ids.contains(&id),
+        "{:?}",
+        droplet.volume_ids
+    );
 
     let grown = act(
         &client,
@@ -141,11 +145,21 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
         .send()
         .await
         .expect("the volume's actions");
-    let mut kinds: Vec<String> = actions.items.iter().filter_map(|a| a.kind.clone()).collect();
+    let mut kinds: Vec<String> = actions
+        .items
+        .iter()
+        .filter_map(|a| a.kind.clone())
+        .collect();
     kinds.sort();
     assert_eq!(kinds, ["attach_volume", "detach_volume", "resize_volume"]);
 
-    let listed = client.volumes().list().name("data").send().await.expect("by name");
+    let listed = client
+        .volumes()
+        .list()
+        .name("data")
+        .send()
+        .await
+        .expect("by name");
     assert_eq!(listed.items.len(), 1);
     client.volumes().delete(&id).await.expect("deleted");
     let gone = client.volumes().get(&id).await.expect_err("deleted");
@@ -159,11 +173,17 @@ async fn a_volume_is_deleted_by_its_name_and_region() {
     let client = client(&sim);
     let created = client
         .volumes()
-        .create(body(json!({"name": "scratch", "region": "fra1", "size_gigabytes": 5})))
+        .create(body(
+            json!({"name": "scratch", "region": "fra1", "size_gigabytes": 5}),
+        ))
         .await
         .expect("created");
     let region = created.region.as_ref().map(|r| r.slug.as_str());
-    assert_eq!(region, Some("fra1"), "the volume is where it was asked to be");
+    assert_eq!(
+        region,
+        Some("fra1"),
+        "the volume is where it was asked to be"
+    );
     let id = created.id.expect("an id");
     client
         .volumes()
