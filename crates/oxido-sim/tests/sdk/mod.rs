@@ -1,3 +1,5 @@
+mod cdn;
+mod certificates;
 mod common;
 mod domains;
 mod droplets;
@@ -6,7 +8,9 @@ mod images;
 mod ips;
 mod kubernetes;
 mod load_balancers;
+mod projects;
 mod registry;
 mod ssh_keys;
 mod tags;
 mod volumes;
+mod vpcs;
