@@ -1,6 +1,8 @@
+mod apps;
 mod cdn;
 mod certificates;
 mod common;
+mod databases;
 mod domains;
 mod droplets;
 mod firewalls;
