@@ -1,4 +1,6 @@
 mod apps;
+mod billing;
+mod catalog;
 mod cdn;
 mod certificates;
 mod common;
@@ -10,6 +12,7 @@ mod images;
 mod ips;
 mod kubernetes;
 mod load_balancers;
+mod pagination;
 mod projects;
 mod registry;
 mod ssh_keys;
