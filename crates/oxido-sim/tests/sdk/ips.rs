@@ -24,7 +24,10 @@ async fn reserved_ipv6_and_nfs_waiters_follow_v2_actions_to_completed() {
         .reserved_ipv6_actions()
         .post(
             RESERVED_IPV6,
-            body(json!({"type": "assign", "droplet_id": DROPLET})),
+            ReservedIpv6ActionsPostBody::ReservedIpv6ActionAssign(ReservedIpv6ActionAssign::new(
+                assign(),
+                DROPLET,
+            )),
         )
         .await
         .expect("assign accepted");
