@@ -18,7 +18,8 @@ use crate::state::store::Data;
 pub enum Seed {
     /// The demo account: droplet 3164444 with the reference page's action 36804636,
     /// plus three more droplets (tagged `web`, `db`, or untagged, in ams3, sfo3 and
-    /// fra1) with some action history.
+    /// fra1) with some action history, and droplet 11612190 in nyc1, which the volume
+    /// examples attach to (with the documented volume attached and backup 62137902).
     #[default]
     Demo,
     /// No droplets and no actions.
@@ -69,6 +70,7 @@ struct DropletSeed {
     snapshot_ids: &'static [u64],
     tags: &'static [&'static str],
     vpc_uuid: &'static str,
+    volume_ids: &'static [&'static str],
 }
 
 fn demo(data: &mut Data) {
@@ -87,6 +89,7 @@ fn demo(data: &mut Data) {
             snapshot_ids: &[67512819],
             tags: &["web", "env:prod"],
             vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae000",
+            volume_ids: &[],
         },
         DropletSeed {
             id: 3164450,
@@ -102,6 +105,7 @@ fn demo(data: &mut Data) {
             snapshot_ids: &[],
             tags: &["web"],
             vpc_uuid: "5a4981aa-9653-4bd1-bef5-d6bff52042e4",
+            volume_ids: &[],
         },
         DropletSeed {
             id: 3164494,
@@ -117,6 +121,7 @@ fn demo(data: &mut Data) {
             snapshot_ids: &[],
             tags: &["db", "env:prod"],
             vpc_uuid: "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+            volume_ids: &[],
         },
         DropletSeed {
             id: 3164510,
@@ -132,6 +137,25 @@ fn demo(data: &mut Data) {
             snapshot_ids: &[],
             tags: &[],
             vpc_uuid: "c3b0e1d2-7f6a-4e5b-8c9d-0a1b2c3d4e5f",
+            volume_ids: &[],
+        },
+        // The Droplet the volume examples attach to and detach from, with the documented
+        // volume attached; its backup is the image the image examples read and convert.
+        DropletSeed {
+            id: 11612190,
+            name: "volume-host",
+            region: "nyc1",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2022-09-12T10:20:00Z",
+            backups: true,
+            ipv6: false,
+            backup_ids: &[62137902],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae001",
+            volume_ids: &["7724db7c-e098-11e5-b522-000f53304e51"],
         },
     ];
     for d in &droplets {
@@ -237,6 +261,9 @@ fn demo(data: &mut Data) {
     }
 }
 
+/// Ids of the demo Droplets' snapshots and backups (the engine must not hold a copy).
+pub(crate) const DEMO_DROPLET_IMAGES: [u64; 3] = [53893572, 67512819, 62137902];
+
 fn droplet(s: &DropletSeed) -> Droplet {
     let region: &'static Region = catalog::region(s.region).unwrap_or(&catalog::REGIONS[0]);
     let size: &'static Size = catalog::size(s.size).unwrap_or(&catalog::SIZES[0]);
@@ -260,7 +287,7 @@ fn droplet(s: &DropletSeed) -> Droplet {
         region,
         tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
         vpc_uuid: s.vpc_uuid.to_owned(),
-        volume_ids: Vec::new(),
+        volume_ids: s.volume_ids.iter().map(|v| (*v).to_owned()).collect(),
         action_ids: VecDeque::new(),
         pending: None,
     }
@@ -273,7 +300,7 @@ mod tests {
     #[test]
     fn every_seed_timestamp_parses() {
         let data = Seed::Demo.data(usize::MAX);
-        assert_eq!(data.droplets.len(), 4);
+        assert_eq!(data.droplets.len(), 5);
         assert_eq!(data.actions.len(), 9);
         for action in data.actions.values() {
             assert!(
@@ -290,5 +317,10 @@ mod tests {
             );
         }
         assert!(Seed::Empty.data(usize::MAX).droplets.is_empty());
+        let mut images: Vec<u64> = data.images.keys().copied().collect();
+        let mut listed = DEMO_DROPLET_IMAGES.to_vec();
+        images.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(images, listed);
     }
 }

@@ -263,14 +263,22 @@ pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
 /// The member of an item that its path parameter names.
 pub(crate) fn id_field<'a>(param: &str, item: &'a Value) -> Option<&'a str> {
     let obj = item.as_object()?;
-    let (key, _) = obj.get_key_value(param).or_else(|| {
-        let by_name = param == "name" || param.ends_with("_name") || param == "username";
-        let order: &[&str] = if by_name {
-            &["name", "id", "uuid", "slug"]
-        } else {
-            &["id", "uuid", "name", "slug", "fingerprint"]
-        };
-        order.iter().find_map(|k| obj.get_key_value(*k))
-    })?;
+    // `repository_tag` → `tag`, `manifest_digest` → `digest`.
+    let suffix = param
+        .rsplit_once('_')
+        .map(|(_, s)| s)
+        .filter(|s| matches!(*s, "tag" | "digest"));
+    let (key, _) = obj
+        .get_key_value(param)
+        .or_else(|| suffix.and_then(|s| obj.get_key_value(s)))
+        .or_else(|| {
+            let by_name = param == "name" || param.ends_with("_name") || param == "username";
+            let order: &[&str] = if by_name {
+                &["name", "id", "uuid", "slug"]
+            } else {
+                &["id", "uuid", "name", "slug", "fingerprint"]
+            };
+            order.iter().find_map(|k| obj.get_key_value(*k))
+        })?;
     Some(key.as_str())
 }

@@ -219,3 +219,8 @@ pub(crate) fn operation(index: usize) -> Arc<Operation> {
 pub(crate) fn cached_operations() -> usize {
     CACHE.read().unwrap_or_else(PoisonError::into_inner).len()
 }
+
+/// The index of the operation with this `operationId`.
+pub(crate) fn op_index(id: &str) -> Option<usize> {
+    OPS.iter().position(|op| op.id == id)
+}

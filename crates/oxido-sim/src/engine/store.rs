@@ -50,7 +50,7 @@ impl Items {
             .iter()
             .find(|k| {
                 self.by_id.get(*k).is_some_and(|v| {
-                    ["id", "uuid", "name", "slug", "fingerprint"]
+                    ["id", "uuid", "name", "slug", "fingerprint", "tag", "digest"]
                         .iter()
                         .any(|f| match v.get(*f) {
                             Some(Value::String(s)) => s == id,

@@ -104,6 +104,14 @@ pub(crate) static REGIONS: &[Region] = &[
         available: true,
         sizes: COMMON_SIZES,
     },
+    // Where the volume examples live.
+    Region {
+        name: "New York 1",
+        slug: "nyc1",
+        features: FULL_FEATURES,
+        available: true,
+        sizes: COMMON_SIZES,
+    },
 ];
 
 pub(crate) static SIZES: &[Size] = &[

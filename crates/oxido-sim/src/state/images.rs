@@ -37,6 +37,8 @@ pub(crate) struct DropletImage {
     pub kind: ImageKind,
     pub created_at: Timestamp,
     pub region: &'static Region,
+    /// Regions the image was transferred to, after its own.
+    pub transferred: Vec<String>,
     pub min_disk_size: u32,
     /// What the image holds: a fixed share of the disk, as a fresh system uses.
     pub size_gigabytes: f64,
@@ -44,6 +46,13 @@ pub(crate) struct DropletImage {
 }
 
 impl DropletImage {
+    /// Every region the image is in, its own first.
+    pub fn regions(&self) -> Vec<&str> {
+        std::iter::once(self.region.slug)
+            .chain(self.transferred.iter().map(String::as_str))
+            .collect()
+    }
+
     /// An image of `droplet` as it is at `at`, named as the API names unnamed ones.
     pub fn of(droplet: &Droplet, id: u64, kind: ImageKind, at: Timestamp) -> Self {
         let name = match kind {
@@ -58,6 +67,7 @@ impl DropletImage {
             kind,
             created_at: at,
             region: droplet.region,
+            transferred: Vec::new(),
             min_disk_size: droplet.disk,
             size_gigabytes: 2.34,
             distribution: droplet.image.distribution,
@@ -128,6 +138,54 @@ impl Store {
             .get(&id)
             .filter(|i| i.account == account)
             .cloned()
+    }
+
+    /// Renames a Droplet image (when `name` is given) and returns it; `None` if the
+    /// account has no such image.
+    pub fn rename_image(
+        &self,
+        account: AccountId,
+        id: u64,
+        name: Option<&str>,
+    ) -> Option<DropletImage> {
+        let mut data = self.write();
+        let image = data.images.get_mut(&id).filter(|i| i.account == account)?;
+        if let Some(name) = name {
+            image.name = name.to_owned();
+        }
+        Some(image.clone())
+    }
+
+    /// Makes a Droplet image available in one more region; false if the account has no
+    /// such image.
+    pub fn transfer_image(&self, account: AccountId, id: u64, region: &str) -> bool {
+        let mut data = self.write();
+        let Some(image) = data.images.get_mut(&id).filter(|i| i.account == account) else {
+            return false;
+        };
+        if image.region.slug != region && !image.transferred.iter().any(|r| r == region) {
+            image.transferred.push(region.to_owned());
+        }
+        true
+    }
+
+    /// Turns a Droplet backup into a snapshot (it then outlives its Droplet); false if
+    /// the account has no such image. A snapshot stays one.
+    pub fn convert_backup(&self, account: AccountId, id: u64) -> bool {
+        let mut data = self.write();
+        let Some(image) = data.images.get_mut(&id).filter(|i| i.account == account) else {
+            return false;
+        };
+        if image.kind == ImageKind::Snapshot {
+            return true;
+        }
+        image.kind = ImageKind::Snapshot;
+        let droplet = image.droplet_id;
+        if let Some(d) = data.droplets.get_mut(&droplet) {
+            d.backup_ids.retain(|x| *x != id);
+            d.snapshot_ids.push(id);
+        }
+        true
     }
 
     /// Deletes a Droplet image (it leaves its Droplet's `snapshot_ids` or `backup_ids`).

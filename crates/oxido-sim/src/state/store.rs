@@ -724,12 +724,26 @@ impl Store {
         Ok(())
     }
 
-    /// Detaches a volume from a Droplet; detaching what is not attached changes nothing.
-    pub fn detach_volume(&self, account: AccountId, droplet_id: u64, volume_id: &str) {
+    /// Detaches a volume from a Droplet; 422 (as the API answers) if there is no such
+    /// Droplet or the volume is not attached to it.
+    pub fn detach_volume(
+        &self,
+        account: AccountId,
+        droplet_id: u64,
+        volume_id: &str,
+    ) -> Result<(), ApiError> {
         let mut data = self.write();
-        if let Some(droplet) = data.owned_droplet_mut(account, droplet_id) {
-            droplet.volume_ids.retain(|v| v != volume_id);
+        let droplet = data.owned_droplet_mut(account, droplet_id).ok_or_else(|| {
+            ApiError::unprocessable(format!("droplet_id: no Droplet {droplet_id}"))
+        })?;
+        let before = droplet.volume_ids.len();
+        droplet.volume_ids.retain(|v| v != volume_id);
+        if droplet.volume_ids.len() == before {
+            return Err(ApiError::unprocessable(format!(
+                "volume_id: the volume is not attached to Droplet {droplet_id}"
+            )));
         }
+        Ok(())
     }
 
     /// The account's Droplets each volume is attached to, by volume id (ascending Droplet ids).

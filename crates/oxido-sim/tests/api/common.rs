@@ -9,6 +9,8 @@ use serde_json::Value;
 
 pub const DROPLET: u64 = 3164444;
 pub const OTHER_DROPLET: u64 = 3164450;
+/// The demo Droplet the volume examples name, holding the documented volume.
+pub const HOST: u64 = 11612190;
 
 pub async fn start(builder: SimBuilder) -> Sim {
     builder.start().await.expect("sim starts")

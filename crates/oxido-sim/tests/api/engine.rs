@@ -274,6 +274,15 @@ async fn faults_journal_and_reset_cover_engine_routes() {
         .await
         .assert_error(503, "service_unavailable");
     assert_eq!(get(&sim, &path).await.status, StatusCode::OK);
+    // The demo volume is attached to Droplet 11612190 until detached.
+    let detached = send(
+        &sim,
+        Method::POST,
+        &format!("{path}/actions"),
+        Some(serde_json::json!({"type": "detach", "droplet_id": 11612190, "region": "nyc1"})),
+    )
+    .await;
+    assert_eq!(detached.status, StatusCode::ACCEPTED, "{}", detached.text);
     let deleted = send(&sim, Method::DELETE, &path, None).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     get(&sim, &path).await.assert_error(404, "not_found");

@@ -8,7 +8,7 @@ use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, call, conforms, get, post, send_json, start};
+use crate::common::{DROPLET, HOST, call, conforms, get, post, send_json, start};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
 
@@ -47,13 +47,13 @@ async fn volumes_attach_detach_and_grow() {
         &sim,
         Method::POST,
         &actions,
-        json!({"type": "attach", "droplet_id": DROPLET, "region": "nyc1"}),
+        json!({"type": "attach", "droplet_id": HOST, "region": "nyc1"}),
     )
     .await;
     assert_eq!(attach.status, StatusCode::ACCEPTED, "{}", attach.text);
     assert_eq!(attach.json()["action"]["type"], "attach_volume");
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
-    assert_eq!(volume["volume"]["droplet_ids"], json!([DROPLET]));
+    assert_eq!(volume["volume"]["droplet_ids"], json!([HOST]));
     conforms("GET", "/v2/volumes/{volume_id}", &volume);
     let unknown = send_json(
         &sim,
@@ -67,7 +67,7 @@ async fn volumes_attach_detach_and_grow() {
         &sim,
         Method::POST,
         &actions,
-        json!({"type": "detach", "droplet_id": DROPLET, "region": "nyc1"}),
+        json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"}),
     )
     .await;
     assert_eq!(detach.status, StatusCode::ACCEPTED, "{}", detach.text);

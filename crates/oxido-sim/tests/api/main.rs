@@ -17,5 +17,6 @@ mod lifecycles;
 mod pagination;
 mod rate_limit;
 mod reference;
+mod registry;
 mod resource_actions;
 mod streaming;

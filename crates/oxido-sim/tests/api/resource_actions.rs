@@ -9,7 +9,9 @@ use oxido_sim::{ActionFailure, Sim};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DROPLET, OTHER_DROPLET, call, conforms, get, send_json, start, wait_action};
+use crate::common::{
+    DROPLET, HOST, OTHER_DROPLET, call, conforms, get, send_json, start, wait_action,
+};
 
 const VOLUME: &str = "7724db7c-e098-11e5-b522-000f53304e51";
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -38,7 +40,7 @@ async fn a_volume_action_is_a_real_action_that_completes() {
         &sim,
         "/v2/volumes/{volume_id}/actions",
         &format!("/v2/volumes/{VOLUME}/actions"),
-        json!({"type": "attach", "droplet_id": DROPLET, "region": "nyc1"}),
+        json!({"type": "attach", "droplet_id": HOST, "region": "nyc1"}),
         202,
     )
     .await;
@@ -74,21 +76,21 @@ async fn attachments_agree_on_both_sides_and_guard_deletion() {
         &sim,
         "/v2/volumes/actions",
         "/v2/volumes/actions",
-        json!({"type": "attach", "volume_name": "example", "droplet_id": DROPLET, "region": "nyc1"}),
+        json!({"type": "attach", "volume_name": "example", "droplet_id": HOST, "region": "nyc1"}),
         202,
     )
     .await;
-    let droplet = get(&sim, &format!("/v2/droplets/{DROPLET}")).await.json();
+    let droplet = get(&sim, &format!("/v2/droplets/{HOST}")).await.json();
     assert_eq!(droplet["droplet"]["volume_ids"], json!([VOLUME]));
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
-    assert_eq!(volume["volume"]["droplet_ids"], json!([DROPLET]));
+    assert_eq!(volume["volume"]["droplet_ids"], json!([HOST]));
     let listed = get(&sim, "/v2/volumes").await.json();
     conforms("GET", "/v2/volumes", &listed);
     let attached: Vec<&Value> = listed["volumes"]
         .as_array()
         .expect("volumes")
         .iter()
-        .filter(|v| v["droplet_ids"] == json!([DROPLET]))
+        .filter(|v| v["droplet_ids"] == json!([HOST]))
         .collect();
     assert_eq!(attached.len(), 1, "{listed}");
 
@@ -115,7 +117,7 @@ async fn attachments_agree_on_both_sides_and_guard_deletion() {
     );
 
     // Deleting the Droplet detaches it.
-    let gone = delete(&sim, &format!("/v2/droplets/{DROPLET}")).await;
+    let gone = delete(&sim, &format!("/v2/droplets/{HOST}")).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
     let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
     assert_eq!(volume["volume"]["droplet_ids"], json!([]));
@@ -139,7 +141,7 @@ async fn detaching_and_resizing_change_the_volume() {
         &sim,
         template,
         &path,
-        json!({"type": "attach", "droplet_id": DROPLET, "region": "nyc1"}),
+        json!({"type": "attach", "droplet_id": HOST, "region": "nyc1"}),
         202,
     )
     .await;
@@ -147,12 +149,12 @@ async fn detaching_and_resizing_change_the_volume() {
         &sim,
         template,
         &path,
-        json!({"type": "detach", "droplet_id": DROPLET, "region": "nyc1"}),
+        json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"}),
         202,
     )
     .await;
     assert_eq!(detach["type"], "detach_volume");
-    let droplet = get(&sim, &format!("/v2/droplets/{DROPLET}")).await.json();
+    let droplet = get(&sim, &format!("/v2/droplets/{HOST}")).await.json();
     assert_eq!(droplet["droplet"]["volume_ids"], json!([]));
     let resize = post_action(
         &sim,
@@ -255,9 +257,24 @@ async fn nfs_and_image_actions_follow_the_action_duration_and_failure_rules() {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     let id = reply.json()["action"]["id"].as_u64().expect("id");
     assert_eq!(wait_action(&sim, id, PATIENCE).await["status"], "errored");
-    send_json(&sim, Method::POST, &path, json!({"type": "convert"}))
-        .await
-        .assert_error(422, "unprocessable_entity");
+    // A custom image is not a backup.
+    let custom = send_json(
+        &sim,
+        Method::POST,
+        "/v2/images",
+        json!({"name": "custom", "url": "https://example.com/custom.img", "region": "nyc3"}),
+    )
+    .await;
+    assert_eq!(custom.status, StatusCode::ACCEPTED, "{}", custom.text);
+    let custom = custom.json()["image"]["id"].as_u64().expect("an id");
+    send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/images/{custom}/actions"),
+        json!({"type": "convert"}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
 }
 
 #[tokio::test]
@@ -368,4 +385,66 @@ async fn volume_snapshots_list_per_volume_and_with_every_snapshot() {
         .status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn the_documented_detach_succeeds_once_and_then_is_refused() {
+    let sim = sim(0).await;
+    let path = format!("/v2/volumes/{VOLUME}/actions");
+    let template = "/v2/volumes/{volume_id}/actions";
+    // The demo Droplet the examples name holds the documented volume.
+    let host = get(&sim, &format!("/v2/droplets/{HOST}")).await.json();
+    assert_eq!(host["droplet"]["volume_ids"], json!([VOLUME]));
+    let volume = get(&sim, &format!("/v2/volumes/{VOLUME}")).await.json();
+    assert_eq!(volume["volume"]["droplet_ids"], json!([HOST]));
+    let detach = json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"});
+    post_action(&sim, template, &path, detach.clone(), 202).await;
+    // Not attached any more: the API answers 422, and nothing is recorded.
+    send_json(&sim, Method::POST, &path, detach)
+        .await
+        .assert_error(422, "unprocessable_entity");
+    send_json(
+        &sim,
+        Method::POST,
+        &path,
+        json!({"type": "detach", "droplet_id": DROPLET, "region": "nyc1"}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+    send_json(
+        &sim,
+        Method::POST,
+        "/v2/volumes/actions",
+        json!({"type": "detach", "volume_name": "example", "droplet_id": HOST, "region": "nyc1"}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+    let listed = get(&sim, &path).await.json();
+    assert_eq!(listed["meta"]["total"], 1, "{listed}");
+}
+
+#[tokio::test]
+async fn the_documented_image_is_a_backup_that_converts_to_a_snapshot() {
+    let sim = sim(0).await;
+    let image = get(&sim, "/v2/images/62137902").await;
+    assert_eq!(image.status, StatusCode::OK, "{}", image.text);
+    let image = image.json();
+    conforms("GET", "/v2/images/{image_id}", &image);
+    assert_eq!(image["image"]["type"], "backup");
+    let backups = get(&sim, &format!("/v2/droplets/{HOST}/backups"))
+        .await
+        .json();
+    assert_eq!(backups["backups"][0]["id"], 62137902, "{backups}");
+    let action = post_action(
+        &sim,
+        "/v2/images/{image_id}/actions",
+        "/v2/images/62137902/actions",
+        json!({"type": "convert"}),
+        201,
+    )
+    .await;
+    let done = wait_action(&sim, action["id"].as_u64().expect("id"), PATIENCE).await;
+    assert_eq!(done["status"], "completed");
+    let image = get(&sim, "/v2/images/62137902").await.json();
+    assert_eq!(image["image"]["type"], "snapshot");
 }

@@ -21,7 +21,7 @@ fn listed(i: &DropletImage) -> Value {
         "distribution": i.distribution,
         "slug": null,
         "public": false,
-        "regions": [i.region.slug],
+        "regions": i.regions(),
         "created_at": Stamp(i.created_at).to_string(),
         "min_disk_size": i.min_disk_size,
         "size_gigabytes": i.size_gigabytes,
@@ -35,7 +35,7 @@ fn as_snapshot(i: &DropletImage) -> Value {
         "id": i.id.to_string(),
         "name": i.name,
         "created_at": Stamp(i.created_at).to_string(),
-        "regions": [i.region.slug],
+        "regions": i.regions(),
         "resource_id": i.droplet_id.to_string(),
         "resource_type": "droplet",
         "min_disk_size": i.min_disk_size,
@@ -164,6 +164,27 @@ pub(super) fn get_image(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         Some(i) => answer(call.op, Some(json!({ "image": as_image(&i) }))).map(Some),
         None => Ok(None),
     }
+}
+
+/// PUT /v2/images/{image_id} of a Droplet image: its name changes.
+pub(super) fn update(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let Some(image) = named(call, None) else {
+        return Ok(None);
+    };
+    let name = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("name"))
+        .and_then(Value::as_str);
+    if let Some(name) = name {
+        crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
+    }
+    let image = call
+        .app
+        .store
+        .rename_image(call.who.account, image.id, name)
+        .ok_or_else(ApiError::not_found)?;
+    answer(call.op, Some(json!({ "image": as_image(&image) }))).map(Some)
 }
 
 /// DELETE /v2/snapshots/{id} and /v2/images/{id} of a Droplet image.

@@ -2,19 +2,30 @@
 //! image's `regions`), `convert` turns a backup into a snapshot; each is a real action.
 
 use axum::response::Response;
+use jiff::Timestamp;
 use serde_json::Value;
 
 use super::actions::{self, On};
 use super::object::{body_str, with_object};
 use crate::engine::Call;
+use crate::state::images::DropletImage;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
 
 const IMAGES: &str = "/v2/images";
 
+/// A Droplet's own snapshot or backup the path names, if it is one.
+fn droplet_image(call: &Call<'_>) -> Option<DropletImage> {
+    let id = call.values.first()?.parse::<u64>().ok()?;
+    call.app.store.image(call.who.account, id, Timestamp::now())
+}
+
 /// The image's integer id and first region, 404 if the account has no such image.
 fn find(call: &Call<'_>) -> Result<(String, u64, Option<String>), ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
+    if let Some(image) = droplet_image(call) {
+        return Ok((id, image.id, Some(image.region.slug.to_owned())));
+    }
     with_object(call, IMAGES, &id, |object| {
         let numeric = object.get("id").and_then(Value::as_u64).unwrap_or(0);
         let region = object
@@ -30,6 +41,39 @@ fn find(call: &Call<'_>) -> Result<(String, u64, Option<String>), ApiError> {
 /// POST /v2/images/{image_id}/actions
 pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, numeric, mut region) = find(call)?;
+    if let Some(image) = droplet_image(call) {
+        // A Droplet's own image: a transfer adds the region, a convert turns a backup
+        // into a snapshot.
+        let type_name = match body_str(call, "type").unwrap_or_default() {
+            "transfer" => {
+                let to = body_str(call, "region")
+                    .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?;
+                crate::limits::bounded_str("region", to, crate::limits::MAX_NAME_BYTES)?;
+                call.app
+                    .store
+                    .transfer_image(call.who.account, image.id, to);
+                region = Some(to.to_owned());
+                "transfer"
+            }
+            "convert" => {
+                call.app.store.convert_backup(call.who.account, image.id);
+                "convert"
+            }
+            other => {
+                return Err(ApiError::unprocessable(format!(
+                    "type: '{other}' is not one of convert, transfer"
+                )));
+            }
+        };
+        let on = On {
+            family: Family::Image,
+            key,
+            numeric_id: numeric,
+            region,
+        };
+        let action = actions::record(call, on, type_name);
+        return actions::answer_one(call, &action);
+    }
     let type_name = match body_str(call, "type").unwrap_or_default() {
         "transfer" => {
             let to = body_str(call, "region")

@@ -16,6 +16,7 @@ mod nfs;
 mod node_pools;
 mod object;
 mod projects;
+mod registry;
 mod registry_gc;
 mod reserved_ips;
 mod setters;
@@ -50,6 +51,12 @@ pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option
                 })
                 .is_some(),
         ),
+        // A Droplet's own snapshot or backup; any other image is the engine's.
+        "/v2/images" => id
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| call.app.store.image(call.who.account, id, Timestamp::now()))
+            .map(|_| true),
         _ => None,
     }
 }
@@ -57,7 +64,16 @@ pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option
 /// Serves the operations hand-written over the engine; `None` leaves the call to it.
 pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let id = super::spec::OPS[call.op].id;
+    if super::spec::OPS[call.op]
+        .path
+        .starts_with("/v2/registry/{registry_name}")
+    {
+        registry::check_name(call)?;
+    }
     match id {
+        "registry_get" => registry::get(call).map(Some),
+        "registry_create" => registry::create(call).map(Some),
+        "registry_delete" => registry::delete(call).map(Some),
         "droplets_destroy_byTag" => droplets::destroy_by_tag(call).map(Some),
         "inference_create_batch_file" => uploads::create_batch_file(call).map(Some),
         "volumeActions_post_byId" => volumes::action(call, volumes::Target::Path).map(Some),
@@ -81,6 +97,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "images_list" => droplet_images::list_images(call).map(Some),
         "images_get" => droplet_images::get_image(call),
         "images_delete" => droplet_images::delete(call, None),
+        "images_update" => droplet_images::update(call),
         "registry_run_garbageCollection" | "registries_run_garbageCollection" => {
             registry_gc::run(call).map(Some)
         }
@@ -156,6 +173,17 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
     if collection_path == "/v2/volumes" {
         volumes::seed_by_name(data);
+    }
+    if collection_path == "/v2/images" {
+        // The Droplets' own images are the hand-written store's.
+        for id in crate::seed::DEMO_DROPLET_IMAGES {
+            data.remove(collection_path, &id.to_string());
+        }
+    }
+    if collection_path.starts_with("/v2/registry/")
+        && (collection_path.ends_with("/tags") || collection_path.ends_with("/digests"))
+    {
+        registry::seed_listed(data, collection_path);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Volumes and their actions. Attachments live on the Droplets (`Store::attach_volume`),
 //! so a Droplet's `volume_ids` and a volume's `droplet_ids` always agree, and deleting a
 //! Droplet detaches its volumes. An attached volume cannot be deleted (409, as the API
-//! answers); resize only grows; detaching is idempotent.
+//! answers); resize only grows; detaching what is not attached is a 422.
 
 use std::collections::HashMap;
 
@@ -61,7 +61,7 @@ pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiErr
         "detach" => {
             call.app
                 .store
-                .detach_volume(account, droplet_id(call)?, &id);
+                .detach_volume(account, droplet_id(call)?, &id)?;
             "detach_volume"
         }
         "resize" => {

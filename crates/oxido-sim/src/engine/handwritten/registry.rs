@@ -1,0 +1,150 @@
+//! The account's one container registry: created, read and deleted as a whole. Its
+//! repositories' tags, manifests and garbage collections live under
+//! `/v2/registry/{name}/…`, so deleting the registry takes them with it, and every
+//! `/v2/registry/{registry_name}/…` path names the account's registry or is a 404.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::Value;
+
+use crate::engine::catalog::template;
+use crate::engine::store::AccountData;
+use crate::engine::{Call, answer, empty, generate, merge, seeds_demo};
+use crate::wire::error::ApiError;
+
+/// Where the registry is kept: a collection of at most one, keyed by its name, so its
+/// sub-collections (`/v2/registry/{name}/…`) go when it is removed.
+const REGISTRY: &str = "/v2/registry";
+
+/// The demo account starts with the documented registry (once).
+fn seed(call: &Call<'_>, data: &mut AccountData) {
+    if !seeds_demo(call.app, &call.who) || !data.seeded.insert(REGISTRY.to_owned()) {
+        return;
+    }
+    let Some(op) = crate::engine::spec::op_index("registry_get") else {
+        return;
+    };
+    let documented = template(op);
+    if let Some(registry) = documented.get("registry")
+        && let Some(name) = registry.get("name").and_then(Value::as_str)
+    {
+        let _ = data.put(REGISTRY, name.to_owned(), registry.clone());
+    }
+}
+
+/// The account's registry (name and object), seeded first.
+fn current(call: &Call<'_>) -> Option<(String, Value)> {
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts.entry(call.who.account).or_default();
+    seed(call, data);
+    data.items(REGISTRY)
+        .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
+}
+
+/// 404 unless the path's `{registry_name}` is the account's registry.
+pub(super) fn check_name(call: &Call<'_>) -> Result<(), ApiError> {
+    let named = call.values.first().map_or("", String::as_str);
+    match current(call) {
+        Some((name, _)) if name == named => Ok(()),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// GET /v2/registry
+pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (_, registry) = current(call).ok_or_else(ApiError::not_found)?;
+    answer(call.op, Some(serde_json::json!({ "registry": registry })))
+}
+
+/// POST /v2/registry: the account's registry is the new one (an account has one). The
+/// same name again keeps its repositories and collections and takes the new settings.
+pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
+    let body = call.body.as_ref().ok_or_else(|| {
+        ApiError::bad_request("The request body is empty; a JSON object is required.")
+    })?;
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::unprocessable("name: is required"))?
+        .to_owned();
+    let mut registry = template(call.op)
+        .get("registry")
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({}));
+    merge(&mut registry, body);
+    let now = generate::now();
+    if let Some(map) = registry.as_object_mut() {
+        map.insert("name".into(), Value::String(name.clone()));
+        map.insert("created_at".into(), Value::String(now.clone()));
+        if map.contains_key("storage_usage_bytes") {
+            map.insert("storage_usage_bytes".into(), Value::from(0));
+        }
+        if map.contains_key("storage_usage_bytes_updated_at") {
+            map.insert("storage_usage_bytes_updated_at".into(), Value::String(now));
+        }
+        if let (Some(slug), Some(Value::Object(subscription))) = (
+            body.get("subscription_tier_slug").and_then(Value::as_str),
+            map.get_mut("subscription"),
+        ) && let Some(Value::Object(tier)) = subscription.get_mut("tier")
+        {
+            tier.insert("slug".into(), Value::String(slug.to_owned()));
+        }
+    }
+    {
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        seed(call, data);
+        let old: Vec<String> = data
+            .items(REGISTRY)
+            .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+            .unwrap_or_default();
+        for key in old.into_iter().filter(|k| *k != name) {
+            data.remove(REGISTRY, &key);
+        }
+        data.put(REGISTRY, name, registry.clone())
+            .map_err(|why| ApiError::unprocessable(format!("name: {why}")))?;
+    }
+    answer(call.op, Some(serde_json::json!({ "registry": registry })))
+}
+
+/// DELETE /v2/registry: the registry goes with its repositories and collections.
+pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (name, _) = current(call).ok_or_else(ApiError::not_found)?;
+    let mut accounts = call.app.engine.store.write();
+    if let Some(data) = accounts.get_mut(&call.who.account) {
+        data.remove(REGISTRY, &name);
+    }
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// The demo repository's tags and manifests: every item its documented list shows,
+/// beside the ones the parameter examples name.
+pub(super) fn seed_listed(data: &mut AccountData, collection_path: &str) {
+    let catalog = crate::engine::catalog();
+    let Some((collection, _)) = catalog.seed.get(collection_path) else {
+        return;
+    };
+    let c = &catalog.collections[*collection];
+    let Some(list) = c.list else {
+        return;
+    };
+    let documented = template(list);
+    let Some(member) = crate::engine::catalog::list_member(&documented) else {
+        return;
+    };
+    let Some(items) = documented.get(member).and_then(Value::as_array) else {
+        return;
+    };
+    for item in items {
+        let Some(field) = crate::engine::catalog::id_field(c.param, item) else {
+            continue;
+        };
+        if let Some(id) = item.get(field).and_then(Value::as_str)
+            && data
+                .items(collection_path)
+                .is_none_or(|i| i.get(id).is_none())
+        {
+            let _ = data.put(collection_path, id.to_owned(), item.clone());
+        }
+    }
+}
