@@ -660,7 +660,24 @@ fn required_only(
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(alternatives)) = schema.get(key) {
             if let Some(first) = alternatives.first() {
-                return required_only(spec, first, depth + 1);
+                let mut value = required_only(spec, first, depth + 1);
+                // The branch's own discriminator value, not the first value of an enum all branches
+                // share (which would select another branch).
+                if let (Some(discriminator), Some(reference), Some(fields)) = (
+                    schema.get("discriminator"),
+                    first.get("$ref").and_then(Value::as_str),
+                    value.as_object_mut(),
+                ) {
+                    let tag = discriminator.get("propertyName").and_then(Value::as_str);
+                    let mapped = discriminator
+                        .get("mapping")
+                        .and_then(Value::as_object)
+                        .and_then(|m| m.iter().find(|(_, r)| r.as_str() == Some(reference)));
+                    if let (Some(tag), Some((tag_value, _))) = (tag, mapped) {
+                        fields.insert(tag.to_owned(), json!(tag_value));
+                    }
+                }
+                return value;
             }
         }
     }
@@ -1190,6 +1207,39 @@ mod tests {
             .find(|c| c.handler == "kubernetes" && c.name == "get-kubeconfig")
             .expect("kubeconfig");
         assert!(matches!(kubeconfig.op.response, ResponseKind::Text { .. }));
+    }
+
+    #[test]
+    fn a_union_body_example_carries_its_own_branch_tag() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        for id in [
+            "floatingIPsAction_post",
+            "reservedIPsActions_post",
+            "reservedIPv6Actions_post",
+        ] {
+            let cmd = commands.iter().find(|c| c.op.operation_id == id).expect(id);
+            // The first branch is unassign; the shared enum's first value (`assign`) would select the
+            // assign branch, which then lacks its `droplet_id`.
+            let (_, body) = example_argv(cmd, &spec);
+            assert_eq!(body.as_deref(), Some(r#"{"type":"unassign"}"#), "{id}");
+        }
+    }
+
+    #[test]
+    fn branches_that_pin_a_type_make_a_tagged_union() {
+        let (api, _) = api();
+        let union = api
+            .types
+            .iter()
+            .find(|t| t.schema.as_deref() == Some("messages_response_content_block"))
+            .expect("messages_response_content_block");
+        let TypeKind::Union { tag, variants } = &union.kind else {
+            panic!("not a union");
+        };
+        assert_eq!(tag.as_deref(), Some("type"));
+        let values: Vec<&[String]> = variants.iter().map(|v| v.tag_values.as_slice()).collect();
+        assert_eq!(values, [["text".to_owned()], ["tool_use".to_owned()]]);
     }
 
     #[test]

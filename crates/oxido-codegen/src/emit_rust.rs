@@ -220,7 +220,7 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
             out.push_str(&cfg);
             match tag {
                 None => out.push_str("#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]\n#[serde(untagged)]\n"),
-                Some(_) => out.push_str("#[derive(Debug, Clone, serde::Serialize)]\n#[serde(untagged)]\n"),
+                Some(_) => out.push_str("#[derive(Debug, Clone)]\n"),
             }
             let _ = writeln!(out, "pub enum {} {{", def.name);
             for variant in variants {
@@ -230,10 +230,12 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
                         .replace("`]", "`"),
                     None => format!("A `{}`.", rust_ty(api, &variant.ty)),
                 };
-                let what = if variant.tag_values.is_empty() {
-                    what
-                } else {
-                    format!("{what} Selected by `{}`.", variant.tag_values.join("`, `"))
+                let what = match (tag, variant.tag_values.as_slice()) {
+                    (_, []) => what,
+                    (Some(tag), [only]) => {
+                        format!("{what} Selected by `{tag}` `{only}`, and always sent with it.")
+                    }
+                    _ => format!("{what} Selected by `{}`.", variant.tag_values.join("`, `")),
                 };
                 let _ = writeln!(
                     out,
@@ -269,10 +271,41 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
                     );
                 }
                 out.push_str("_ => return Ok(Self::Other(value)),\n};\ndecoded.map_err(D::Error::custom)\n}\n}\n\n");
+                emit_tagged_serialize(&def.name, tag, variants, &cfg, out);
             }
         }
         TypeKind::Existing(_) | TypeKind::Pending => {}
     }
+}
+
+/// A tagged union is sent with the tag of the variant chosen: `Unassign(..)` always says
+/// `"type": "unassign"`, whatever the inner struct's own `kind` field holds.
+fn emit_tagged_serialize(name: &str, tag: &str, variants: &[Variant], cfg: &str, out: &mut String) {
+    out.push_str(cfg);
+    let _ = writeln!(out, "impl serde::Serialize for {name} {{");
+    out.push_str("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\nmatch self {\n");
+    for variant in variants {
+        match variant.tag_values.as_slice() {
+            [only] => {
+                let _ = writeln!(
+                    out,
+                    "Self::{}(value) => crate::operation::serialize_tagged(value, {tag:?}, {only:?}, serializer),",
+                    variant.name
+                );
+            }
+            // Several values select it: the inner value says which one.
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "Self::{}(value) => serde::Serialize::serialize(value, serializer),",
+                    variant.name
+                );
+            }
+        }
+    }
+    out.push_str(
+        "Self::Other(value) => serde::Serialize::serialize(value, serializer),\n}\n}\n}\n\n",
+    );
 }
 
 /// `new(required fields…)` for a request type that cannot be `Default`: the optional fields start as `None`.

@@ -442,10 +442,12 @@ impl<'a> Lowerer<'a> {
         self.remember(schema, &schema_name, &ty);
         self.building.push(index);
         let discriminator = schema.get("discriminator");
+        let consts = self.branch_consts(branches);
         let tag = discriminator
             .and_then(|d| d.get("propertyName"))
             .and_then(Value::as_str)
-            .map(str::to_owned);
+            .map(str::to_owned)
+            .or_else(|| consts.as_ref().map(|(p, _)| p.clone()));
         let mapping: Vec<(String, String)> = discriminator
             .and_then(|d| d.get("mapping"))
             .and_then(Value::as_object)
@@ -484,7 +486,9 @@ impl<'a> Lowerer<'a> {
                 n += 1;
             }
             let mut tag_values = Vec::new();
-            if let (Some(tag), Some(reference)) = (&tag, &reference) {
+            if let (None, Some((_, values))) = (discriminator, &consts) {
+                tag_values.push(values[i].clone());
+            } else if let (Some(tag), Some(reference)) = (&tag, &reference) {
                 tag_values = mapping
                     .iter()
                     .filter(|(_, r)| r == reference)
@@ -565,6 +569,45 @@ impl<'a> Lowerer<'a> {
         self.building.pop();
         self.types[index].kind = TypeKind::Union { tag, variants };
         ty
+    }
+
+    /// A union without a discriminator whose branches each pin one required property to a single
+    /// value of their own (`"type": {"enum": ["text"]}`) is tagged by that property: the value, not
+    /// the order of trying, picks the branch. Gives the property and each branch's value.
+    fn branch_consts(&self, branches: &[&Value]) -> Option<(String, Vec<String>)> {
+        let mut per_branch: Vec<BTreeMap<String, String>> = Vec::new();
+        for branch in branches {
+            let mut props = Vec::new();
+            let mut required = BTreeSet::new();
+            let mut doc = String::new();
+            self.collect(branch, &mut props, &mut required, &mut doc);
+            let consts = props
+                .iter()
+                .filter(|(name, _)| required.contains(name))
+                .filter_map(|(name, prop)| {
+                    let values = self.deref(prop).get("enum")?.as_array()?;
+                    match values.as_slice() {
+                        [Value::String(only)] => Some((name.clone(), only.clone())),
+                        _ => None,
+                    }
+                })
+                .collect();
+            per_branch.push(consts);
+        }
+        let first = per_branch.first()?;
+        let mut candidates: Vec<&String> = first
+            .keys()
+            .filter(|p| {
+                let values: BTreeSet<Option<&String>> =
+                    per_branch.iter().map(|c| c.get(*p)).collect();
+                values.len() == per_branch.len() && !values.contains(&None)
+            })
+            .collect();
+        // `type` is the usual discriminator; otherwise the first such property by name.
+        candidates.sort_by_key(|p| p.as_str() != "type");
+        let property = (*candidates.first()?).clone();
+        let values = per_branch.iter().map(|c| c[&property].clone()).collect();
+        Some((property, values))
     }
 
     /// How picky a type is when decoding untagged: more required fields first, free-form last.

@@ -62,6 +62,23 @@ pub(crate) fn json_body<B: Serialize>(request: ApiRequest, body: &B) -> Result<A
     request.with_json_body(body)
 }
 
+/// Serializes one variant of a tagged union with its tag property set to the variant's own value, so
+/// the variant chosen, not a field that could disagree with it, tells the API which kind is meant.
+#[inline]
+pub(crate) fn serialize_tagged<T: Serialize, S: serde::Serializer>(
+    value: &T,
+    tag: &'static str,
+    tag_value: &'static str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error as _;
+    let mut value = serde_json::to_value(value).map_err(S::Error::custom)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert(tag.to_owned(), serde_json::Value::from(tag_value));
+    }
+    value.serialize(serializer)
+}
+
 /// Adds the request body as JSON with `"stream": true`, for the server-sent-events variant of an operation.
 pub(crate) fn stream_json_body<B: Serialize>(
     request: ApiRequest,

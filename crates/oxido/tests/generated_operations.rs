@@ -8075,7 +8075,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"max_tokens\":1,\"messages\":[{\"content\":[{\"id\":\"example\",\"input\":{},\"name\":\"example\",\"type\":\"tool_use\"}],\"role\":\"user\"}],\"model\":\"example\"}",
+            "{\"max_tokens\":1,\"messages\":[{\"content\":[{\"text\":\"example\",\"type\":\"text\"}],\"role\":\"user\"}],\"model\":\"example\"}",
         ),
         body_kind: "Json",
         answer: Answer::NotFound,

@@ -7990,7 +7990,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{\"type\":\"assign\"}",
+        "{\"type\":\"unassign\"}",
     ),
     (
         "functions_create_namespace",
@@ -11092,7 +11092,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{\"type\":\"assign\"}",
+        "{\"type\":\"unassign\"}",
     ),
     (
         "reservedIPv6_create",
@@ -11127,7 +11127,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{\"type\":\"assign\"}",
+        "{\"type\":\"unassign\"}",
     ),
     ("security_create_scan", &["security", "create-scan"], ""),
     (

@@ -75,26 +75,25 @@ impl DomainRecord {
 }
 
 /// `DomainsCreateRecordBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum DomainsCreateRecordBody {
-    /// A `DomainRecordA`. Selected by `A`.
+    /// A `DomainRecordA`. Selected by `type` `A`, and always sent with it.
     DomainRecordA(DomainRecordA),
-    /// A `DomainRecordAaaa`. Selected by `AAAA`.
+    /// A `DomainRecordAaaa`. Selected by `type` `AAAA`, and always sent with it.
     DomainRecordAaaa(DomainRecordAaaa),
-    /// A `DomainRecordCaa`. Selected by `CAA`.
+    /// A `DomainRecordCaa`. Selected by `type` `CAA`, and always sent with it.
     DomainRecordCaa(DomainRecordCaa),
-    /// A `DomainRecordCname`. Selected by `CNAME`.
+    /// A `DomainRecordCname`. Selected by `type` `CNAME`, and always sent with it.
     DomainRecordCname(DomainRecordCname),
-    /// A `DomainRecordMx`. Selected by `MX`.
+    /// A `DomainRecordMx`. Selected by `type` `MX`, and always sent with it.
     DomainRecordMx(DomainRecordMx),
-    /// A `DomainRecordNs`. Selected by `NS`.
+    /// A `DomainRecordNs`. Selected by `type` `NS`, and always sent with it.
     DomainRecordNs(DomainRecordNs),
-    /// A `DomainRecordSoa`. Selected by `SOA`.
+    /// A `DomainRecordSoa`. Selected by `type` `SOA`, and always sent with it.
     DomainRecordSoa(DomainRecordSoa),
-    /// A `DomainRecordSrv`. Selected by `SRV`.
+    /// A `DomainRecordSrv`. Selected by `type` `SRV`, and always sent with it.
     DomainRecordSrv(DomainRecordSrv),
-    /// A `DomainRecordTxt`. Selected by `TXT`.
+    /// A `DomainRecordTxt`. Selected by `type` `TXT`, and always sent with it.
     DomainRecordTxt(DomainRecordTxt),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -117,6 +116,41 @@ impl<'de> serde::Deserialize<'de> for DomainsCreateRecordBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for DomainsCreateRecordBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DomainRecordA(value) => {
+                crate::operation::serialize_tagged(value, "type", "A", serializer)
+            }
+            Self::DomainRecordAaaa(value) => {
+                crate::operation::serialize_tagged(value, "type", "AAAA", serializer)
+            }
+            Self::DomainRecordCaa(value) => {
+                crate::operation::serialize_tagged(value, "type", "CAA", serializer)
+            }
+            Self::DomainRecordCname(value) => {
+                crate::operation::serialize_tagged(value, "type", "CNAME", serializer)
+            }
+            Self::DomainRecordMx(value) => {
+                crate::operation::serialize_tagged(value, "type", "MX", serializer)
+            }
+            Self::DomainRecordNs(value) => {
+                crate::operation::serialize_tagged(value, "type", "NS", serializer)
+            }
+            Self::DomainRecordSoa(value) => {
+                crate::operation::serialize_tagged(value, "type", "SOA", serializer)
+            }
+            Self::DomainRecordSrv(value) => {
+                crate::operation::serialize_tagged(value, "type", "SRV", serializer)
+            }
+            Self::DomainRecordTxt(value) => {
+                crate::operation::serialize_tagged(value, "type", "TXT", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 

@@ -5,12 +5,11 @@
 use super::*;
 
 /// `FloatingIpsActionPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum FloatingIpsActionPostBody {
-    /// A `FloatingIpActionUnassign`. Selected by `unassign`.
+    /// A `FloatingIpActionUnassign`. Selected by `type` `unassign`, and always sent with it.
     FloatingIpActionUnassign(FloatingIpActionUnassign),
-    /// A `FloatingIpActionAssign`. Selected by `assign`.
+    /// A `FloatingIpActionAssign`. Selected by `type` `assign`, and always sent with it.
     FloatingIpActionAssign(FloatingIpActionAssign),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -26,6 +25,20 @@ impl<'de> serde::Deserialize<'de> for FloatingIpsActionPostBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for FloatingIpsActionPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::FloatingIpActionUnassign(value) => {
+                crate::operation::serialize_tagged(value, "type", "unassign", serializer)
+            }
+            Self::FloatingIpActionAssign(value) => {
+                crate::operation::serialize_tagged(value, "type", "assign", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 

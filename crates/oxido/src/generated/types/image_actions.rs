@@ -5,12 +5,11 @@
 use super::*;
 
 /// `ImageActionsPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum ImageActionsPostBody {
-    /// A `ImageActionBase`. Selected by `convert`.
+    /// A `ImageActionBase`. Selected by `type` `convert`, and always sent with it.
     ImageActionBase(ImageActionBase),
-    /// A `ImageActionTransfer`. Selected by `transfer`.
+    /// A `ImageActionTransfer`. Selected by `type` `transfer`, and always sent with it.
     ImageActionTransfer(ImageActionTransfer),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -26,6 +25,20 @@ impl<'de> serde::Deserialize<'de> for ImageActionsPostBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for ImageActionsPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ImageActionBase(value) => {
+                crate::operation::serialize_tagged(value, "type", "convert", serializer)
+            }
+            Self::ImageActionTransfer(value) => {
+                crate::operation::serialize_tagged(value, "type", "transfer", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 

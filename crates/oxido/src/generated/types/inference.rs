@@ -818,17 +818,55 @@ pub enum MessagesApiMessageParamContent {
 /// Structured message content. Block `type` is one of `text`, `image`, `tool_use`, or `tool_result`. Some tool definitions may be rejected by server policy even when valid here.
 ///
 /// Schema `messages_request_content_block_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum MessagesRequestContentBlockParam {
-    /// A `MessagesToolUseBlockParam`.
-    MessagesToolUseBlockParam(MessagesToolUseBlockParam),
-    /// A `MessagesToolResultBlockParam`.
-    MessagesToolResultBlockParam(MessagesToolResultBlockParam),
-    /// A `MessagesRequestTextBlockParam`.
+    /// A `MessagesRequestTextBlockParam`. Selected by `type` `text`, and always sent with it.
     MessagesRequestTextBlockParam(MessagesRequestTextBlockParam),
-    /// A `MessagesImageBlockParam`.
+    /// A `MessagesImageBlockParam`. Selected by `type` `image`, and always sent with it.
     MessagesImageBlockParam(MessagesImageBlockParam),
+    /// A `MessagesToolUseBlockParam`. Selected by `type` `tool_use`, and always sent with it.
+    MessagesToolUseBlockParam(MessagesToolUseBlockParam),
+    /// A `MessagesToolResultBlockParam`. Selected by `type` `tool_result`, and always sent with it.
+    MessagesToolResultBlockParam(MessagesToolResultBlockParam),
+    /// A kind this version of the crate does not know, kept as the API sent it.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for MessagesRequestContentBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("text") => serde_json::from_value(value).map(Self::MessagesRequestTextBlockParam),
+            Some("image") => serde_json::from_value(value).map(Self::MessagesImageBlockParam),
+            Some("tool_use") => serde_json::from_value(value).map(Self::MessagesToolUseBlockParam),
+            Some("tool_result") => {
+                serde_json::from_value(value).map(Self::MessagesToolResultBlockParam)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for MessagesRequestContentBlockParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::MessagesRequestTextBlockParam(value) => {
+                crate::operation::serialize_tagged(value, "type", "text", serializer)
+            }
+            Self::MessagesImageBlockParam(value) => {
+                crate::operation::serialize_tagged(value, "type", "image", serializer)
+            }
+            Self::MessagesToolUseBlockParam(value) => {
+                crate::operation::serialize_tagged(value, "type", "tool_use", serializer)
+            }
+            Self::MessagesToolResultBlockParam(value) => {
+                crate::operation::serialize_tagged(value, "type", "tool_result", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 /// A text content block in a request message.
@@ -1156,13 +1194,43 @@ pub struct MessagesCreateResponse {
 /// Assistant output block (text and tool calls).
 ///
 /// Schema `messages_response_content_block`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum MessagesResponseContentBlock {
-    /// A `MessagesResponseToolUseBlock`.
-    MessagesResponseToolUseBlock(MessagesResponseToolUseBlock),
-    /// A `MessagesResponseTextBlock`.
+    /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
     MessagesResponseTextBlock(MessagesResponseTextBlock),
+    /// A `MessagesResponseToolUseBlock`. Selected by `type` `tool_use`, and always sent with it.
+    MessagesResponseToolUseBlock(MessagesResponseToolUseBlock),
+    /// A kind this version of the crate does not know, kept as the API sent it.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for MessagesResponseContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("text") => serde_json::from_value(value).map(Self::MessagesResponseTextBlock),
+            Some("tool_use") => {
+                serde_json::from_value(value).map(Self::MessagesResponseToolUseBlock)
+            }
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for MessagesResponseContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::MessagesResponseTextBlock(value) => {
+                crate::operation::serialize_tagged(value, "type", "text", serializer)
+            }
+            Self::MessagesResponseToolUseBlock(value) => {
+                crate::operation::serialize_tagged(value, "type", "tool_use", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 /// A text block in an assistant message in the response.

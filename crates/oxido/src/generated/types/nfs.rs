@@ -350,20 +350,19 @@ DELETED => "DELETED",
 }
 
 /// `NfsCreateActionBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum NfsCreateActionBody {
-    /// A `NfsActionResize`. Selected by `resize`.
+    /// A `NfsActionResize`. Selected by `type` `resize`, and always sent with it.
     NfsActionResize(NfsActionResize),
-    /// A `NfsActionSnapshot`. Selected by `snapshot`.
+    /// A `NfsActionSnapshot`. Selected by `type` `snapshot`, and always sent with it.
     NfsActionSnapshot(NfsActionSnapshot),
-    /// A `NfsActionAttach`. Selected by `attach`.
+    /// A `NfsActionAttach`. Selected by `type` `attach`, and always sent with it.
     NfsActionAttach(NfsActionAttach),
-    /// A `NfsActionDetach`. Selected by `detach`.
+    /// A `NfsActionDetach`. Selected by `type` `detach`, and always sent with it.
     NfsActionDetach(NfsActionDetach),
-    /// A `NfsActionReassign`. Selected by `reassign`.
+    /// A `NfsActionReassign`. Selected by `type` `reassign`, and always sent with it.
     NfsActionReassign(NfsActionReassign),
-    /// A `NfsActionSwitchPerformanceTier`. Selected by `switch_performance_tier`.
+    /// A `NfsActionSwitchPerformanceTier`. Selected by `type` `switch_performance_tier`, and always sent with it.
     NfsActionSwitchPerformanceTier(NfsActionSwitchPerformanceTier),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -385,6 +384,35 @@ impl<'de> serde::Deserialize<'de> for NfsCreateActionBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for NfsCreateActionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::NfsActionResize(value) => {
+                crate::operation::serialize_tagged(value, "type", "resize", serializer)
+            }
+            Self::NfsActionSnapshot(value) => {
+                crate::operation::serialize_tagged(value, "type", "snapshot", serializer)
+            }
+            Self::NfsActionAttach(value) => {
+                crate::operation::serialize_tagged(value, "type", "attach", serializer)
+            }
+            Self::NfsActionDetach(value) => {
+                crate::operation::serialize_tagged(value, "type", "detach", serializer)
+            }
+            Self::NfsActionReassign(value) => {
+                crate::operation::serialize_tagged(value, "type", "reassign", serializer)
+            }
+            Self::NfsActionSwitchPerformanceTier(value) => crate::operation::serialize_tagged(
+                value,
+                "type",
+                "switch_performance_tier",
+                serializer,
+            ),
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 

@@ -5,12 +5,11 @@
 use super::*;
 
 /// `ReservedIpsActionsPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum ReservedIpsActionsPostBody {
-    /// A `ReservedIpActionUnassign`. Selected by `unassign`.
+    /// A `ReservedIpActionUnassign`. Selected by `type` `unassign`, and always sent with it.
     ReservedIpActionUnassign(ReservedIpActionUnassign),
-    /// A `ReservedIpActionAssign`. Selected by `assign`.
+    /// A `ReservedIpActionAssign`. Selected by `type` `assign`, and always sent with it.
     ReservedIpActionAssign(ReservedIpActionAssign),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -26,6 +25,20 @@ impl<'de> serde::Deserialize<'de> for ReservedIpsActionsPostBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for ReservedIpsActionsPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ReservedIpActionUnassign(value) => {
+                crate::operation::serialize_tagged(value, "type", "unassign", serializer)
+            }
+            Self::ReservedIpActionAssign(value) => {
+                crate::operation::serialize_tagged(value, "type", "assign", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 

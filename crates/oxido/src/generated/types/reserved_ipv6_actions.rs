@@ -5,12 +5,11 @@
 use super::*;
 
 /// `ReservedIpv6ActionsPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum ReservedIpv6ActionsPostBody {
-    /// A `ReservedIpv6ActionUnassign`. Selected by `unassign`.
+    /// A `ReservedIpv6ActionUnassign`. Selected by `type` `unassign`, and always sent with it.
     ReservedIpv6ActionUnassign(ReservedIpv6ActionUnassign),
-    /// A `ReservedIpv6ActionAssign`. Selected by `assign`.
+    /// A `ReservedIpv6ActionAssign`. Selected by `type` `assign`, and always sent with it.
     ReservedIpv6ActionAssign(ReservedIpv6ActionAssign),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -26,6 +25,20 @@ impl<'de> serde::Deserialize<'de> for ReservedIpv6ActionsPostBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for ReservedIpv6ActionsPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ReservedIpv6ActionUnassign(value) => {
+                crate::operation::serialize_tagged(value, "type", "unassign", serializer)
+            }
+            Self::ReservedIpv6ActionAssign(value) => {
+                crate::operation::serialize_tagged(value, "type", "assign", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 

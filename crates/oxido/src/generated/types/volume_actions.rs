@@ -5,12 +5,11 @@
 use super::*;
 
 /// `VolumeActionsPostBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum VolumeActionsPostBody {
-    /// A `VolumeActionPostAttach`. Selected by `attach`.
+    /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
     VolumeActionPostAttach(VolumeActionPostAttach),
-    /// A `VolumeActionPostDetach`. Selected by `detach`.
+    /// A `VolumeActionPostDetach`. Selected by `type` `detach`, and always sent with it.
     VolumeActionPostDetach(VolumeActionPostDetach),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -26,6 +25,20 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for VolumeActionsPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VolumeActionPostAttach(value) => {
+                crate::operation::serialize_tagged(value, "type", "attach", serializer)
+            }
+            Self::VolumeActionPostDetach(value) => {
+                crate::operation::serialize_tagged(value, "type", "detach", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 
@@ -126,14 +139,13 @@ pub struct VolumeAction {
 }
 
 /// `VolumeActionsPostByIdBody`.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum VolumeActionsPostByIdBody {
-    /// A `VolumeActionPostAttach`. Selected by `attach`.
+    /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
     VolumeActionPostAttach(VolumeActionPostAttach),
-    /// A `VolumeActionPostDetach`. Selected by `detach`.
+    /// A `VolumeActionPostDetach`. Selected by `type` `detach`, and always sent with it.
     VolumeActionPostDetach(VolumeActionPostDetach),
-    /// A `VolumeActionPostResize`. Selected by `resize`.
+    /// A `VolumeActionPostResize`. Selected by `type` `resize`, and always sent with it.
     VolumeActionPostResize(VolumeActionPostResize),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -150,6 +162,23 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostByIdBody {
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for VolumeActionsPostByIdBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VolumeActionPostAttach(value) => {
+                crate::operation::serialize_tagged(value, "type", "attach", serializer)
+            }
+            Self::VolumeActionPostDetach(value) => {
+                crate::operation::serialize_tagged(value, "type", "detach", serializer)
+            }
+            Self::VolumeActionPostResize(value) => {
+                crate::operation::serialize_tagged(value, "type", "resize", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 
