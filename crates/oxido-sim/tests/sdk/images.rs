@@ -174,7 +174,6 @@ async fn a_droplet_snapshot_is_a_snapshot_and_an_image_until_deleted() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: image actions on a Droplet backup (listed by GET /v2/images/{id}) answer 404"]
 async fn a_backup_converted_through_the_sdk_becomes_a_snapshot() {
     let sim = sim().await;
     let client = client(&sim);

@@ -61,7 +61,6 @@ async fn a_registry_garbage_collection_run_through_the_sdk_succeeds_one_at_a_tim
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a listed repository tag answers 404 to DELETE"]
 async fn a_repository_tag_deleted_through_the_sdk_leaves_its_repository() {
     let sim = sim().await;
     let client = client(&sim);
@@ -105,7 +104,6 @@ async fn a_repository_tag_deleted_through_the_sdk_leaves_its_repository() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: DELETE /v2/registry leaves GET /v2/registry answering the registry"]
 async fn a_registry_deleted_through_the_sdk_is_gone_and_a_new_one_takes_its_place() {
     let sim = sim().await;
     let client = client(&sim);

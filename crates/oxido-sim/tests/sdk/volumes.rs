@@ -7,10 +7,28 @@ use serde_json::json;
 
 use super::common::*;
 
+/// The demo Droplet (in nyc1) that the demo volume starts attached to.
+const VOLUME_HOLDER: u64 = 11612190;
+
 #[tokio::test]
 async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet_goes() {
     let sim = sim().await;
     let client = client(&sim);
+    // The demo volume starts attached to the demo Droplet in its region.
+    let volume = client.volumes().get(VOLUME).await.expect("volume");
+    assert_eq!(volume.droplet_ids, Some(vec![VOLUME_HOLDER]));
+    let holder = client.droplets().get(VOLUME_HOLDER).await.expect("droplet");
+    assert_eq!(holder.volume_ids, vec![VOLUME.to_owned()]);
+    let moved = act(
+        &client,
+        VOLUME,
+        json!({"type": "detach", "droplet_id": VOLUME_HOLDER, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(moved.droplet_ids, Some(vec![]));
+    let holder = client.droplets().get(VOLUME_HOLDER).await.expect("droplet");
+    assert!(holder.volume_ids.is_empty(), "{:?}", holder.volume_ids);
+
     let attach = client
         .volume_actions()
         .post_by_id(
