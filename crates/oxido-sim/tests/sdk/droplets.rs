@@ -3,7 +3,7 @@
 //! actions, and the Droplet's snapshots, backups, kernels and neighbors.
 
 use oxido::types::{Droplet, DropletStatus, DropletsCreateBody, DropletsCreateResponse};
-use oxido::{ActionStatus, ActionType, DropletAction, ImageRef, TagAction};
+use oxido::{ActionStatus, ActionType, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};
 use serde_json::json;
 
 use super::common::*;
@@ -356,4 +356,141 @@ async fn a_by_tag_action_acts_on_every_tagged_droplet_and_no_other() {
     }
     let untagged = client.droplets().get(3164510).await.expect("droplet");
     assert_eq!(untagged.status, DropletStatus::Active, "not tagged `web`");
+}
+
+#[tokio::test]
+async fn backup_actions_set_the_schedule_and_restore_brings_the_droplet_back() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let d = act(&client, OTHER_DROPLET, DropletAction::DisableBackups).await;
+    assert!(
+        !d.features.iter().any(|f| f == "backups"),
+        "{:?}",
+        d.features
+    );
+    assert!(d.next_backup_window.is_none());
+    let d = act(
+        &client,
+        OTHER_DROPLET,
+        DropletAction::EnableBackups {
+            backup_policy: Some(BackupPolicy::weekly(Weekday::Tue, 4)),
+        },
+    )
+    .await;
+    assert!(
+        d.features.iter().any(|f| f == "backups"),
+        "{:?}",
+        d.features
+    );
+    let start = d
+        .next_backup_window
+        .and_then(|w| w.start)
+        .expect("a window");
+    assert!(start.contains("T04:"), "{start}");
+    let d = act(
+        &client,
+        OTHER_DROPLET,
+        DropletAction::ChangeBackupPolicy {
+            backup_policy: BackupPolicy::daily(8),
+        },
+    )
+    .await;
+    let start = d
+        .next_backup_window
+        .and_then(|w| w.start)
+        .expect("a window");
+    assert!(start.contains("T08:"), "{start}");
+
+    // Restore DROPLET from its own backup, which needs it off first.
+    let backup = client
+        .droplets()
+        .list_backups(DROPLET)
+        .send()
+        .await
+        .expect("backups")
+        .items
+        .first()
+        .map(|b| b.id)
+        .expect("a backup");
+    let d = act(&client, DROPLET, DropletAction::PowerOff).await;
+    assert_eq!(d.status, DropletStatus::Off);
+    let d = act(&client, DROPLET, DropletAction::Restore { image: backup }).await;
+    assert_eq!(d.status, DropletStatus::Active);
+    let before = client.droplets().get(DROPLET).await.expect("droplet");
+    let after = act(&client, DROPLET, DropletAction::PasswordReset).await;
+    assert_eq!(
+        json_of(&before),
+        json_of(&after),
+        "a password reset changes nothing visible"
+    );
+}
+
+#[tokio::test]
+async fn a_snapshot_by_tag_snapshots_every_tagged_droplet() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let before: Vec<usize> = {
+        let mut counts = Vec::new();
+        for id in [DROPLET, OTHER_DROPLET] {
+            let d = client.droplets().get(id).await.expect("droplet");
+            counts.push(d.snapshot_ids.len());
+        }
+        counts
+    };
+    let actions = client
+        .droplet_actions()
+        .post_by_tag(
+            "web",
+            TagAction::Snapshot {
+                name: Some("tagged-snap".into()),
+            },
+        )
+        .await
+        .expect("by-tag snapshot");
+    assert_eq!(actions.len(), 2);
+    for action in &actions {
+        client
+            .actions()
+            .wait(action.id)
+            .poll_interval(POLL_MIN, POLL_MAX)
+            .timeout(PATIENCE)
+            .await
+            .expect("each completes");
+    }
+    for (id, before) in [DROPLET, OTHER_DROPLET].into_iter().zip(before) {
+        let snapshots = client
+            .droplets()
+            .list_snapshots(id)
+            .send()
+            .await
+            .expect("snapshots");
+        assert_eq!(snapshots.items.len(), before + 1, "{id}");
+        assert_eq!(
+            snapshots.items.last().map(|s| s.name.as_str()),
+            Some("tagged-snap")
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "waits for sim: GET /v2/droplets/{id}/backups/policy answers the static example (hour 20), not the Droplet's policy"]
+async fn the_backup_policy_reads_back_as_set() {
+    let sim = sim().await;
+    let client = client(&sim);
+    act(
+        &client,
+        OTHER_DROPLET,
+        DropletAction::EnableBackups {
+            backup_policy: Some(BackupPolicy::daily(8)),
+        },
+    )
+    .await;
+    let policy = client
+        .droplets()
+        .get_backup_policy(OTHER_DROPLET)
+        .await
+        .expect("the policy");
+    assert_eq!(policy.droplet_id, Some(OTHER_DROPLET));
+    assert_eq!(policy.backup_enabled, Some(true));
+    assert_eq!(policy.backup_policy.and_then(|p| p.hour), Some(8));
 }
