@@ -112,3 +112,74 @@ async fn an_app_is_created_deployed_to_active_redeployed_and_deleted() {
     let gone = apps.get(&app).await.expect_err("deleted");
     assert!(gone.is_not_found(), "{gone}");
 }
+
+#[tokio::test]
+async fn a_services_logs_are_urls_for_its_deployment() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let apps = client.apps();
+    let made = apps
+        .create(body(json!({"spec": {
+            "name": "with-service", "region": "nyc",
+            "services": [{"name": "api", "instance_count": 1,
+                          "github": {"repo": "digitalocean/sample-golang", "branch": "main"}}]
+        }})))
+        .await
+        .expect("created");
+    let app = made.id.clone().expect("an app id");
+    let deployment = made
+        .pending_deployment
+        .and_then(|d| d.id)
+        .expect("a first deployment");
+    until(
+        "the deployment becomes ACTIVE",
+        || apps.get_deployment(&app, &deployment).send(),
+        |d| phase(d) == "ACTIVE",
+    )
+    .await;
+    let run = apps
+        .get_logs(&app, &deployment, "api", "RUN")
+        .await
+        .expect("run logs");
+    let build = apps
+        .get_logs_active_deployment(&app, "api", "BUILD")
+        .await
+        .expect("build logs of the active deployment");
+    for logs in [run, build] {
+        let urls: Vec<String> = logs
+            .historic_urls
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .chain(logs.live_url.clone())
+            .collect();
+        assert!(!urls.is_empty(), "{logs:?}");
+        assert!(urls.iter().all(|u| u.starts_with("http")), "{urls:?}");
+    }
+}
+
+#[tokio::test]
+#[ignore = "waits for sim: an app's active_deployment stays the example's after its own deployment is ACTIVE"]
+async fn the_active_deployment_is_the_last_one_to_become_active() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let apps = client.apps();
+    let made = apps
+        .create(body(json!({"spec": {"name": "tracked", "region": "nyc"}})))
+        .await
+        .expect("created");
+    let app = made.id.clone().expect("an app id");
+    let deployment = made
+        .pending_deployment
+        .and_then(|d| d.id)
+        .expect("a first deployment");
+    until(
+        "the deployment becomes ACTIVE",
+        || apps.get_deployment(&app, &deployment).send(),
+        |d| phase(d) == "ACTIVE",
+    )
+    .await;
+    let read = apps.get(&app).await.expect("the app");
+    let active = read.active_deployment.and_then(|d| d.id);
+    assert_eq!(active.as_deref(), Some(deployment.as_str()));
+}

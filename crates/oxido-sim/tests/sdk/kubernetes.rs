@@ -163,3 +163,18 @@ async fn new_nodes_come_up_and_a_deleted_node_shrinks_its_pool() {
     assert_eq!(shrunk.count, 1);
     assert_eq!(shrunk.nodes.map(|n| n.len()), Some(1));
 }
+
+#[tokio::test]
+async fn a_running_cluster_gives_credentials_for_its_endpoint() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let k8s = client.kubernetes();
+    let cluster = k8s.get_cluster(CLUSTER).await.expect("cluster");
+    let credentials = k8s.get_credentials(CLUSTER).await.expect("credentials");
+    assert!(credentials.token.is_some() || credentials.client_key_data.is_some());
+    let server = credentials.server.expect("a server");
+    assert!(server.starts_with("https://"), "{server}");
+    if let Some(endpoint) = cluster.endpoint {
+        assert_eq!(server, endpoint);
+    }
+}
