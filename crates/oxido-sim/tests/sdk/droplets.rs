@@ -494,3 +494,42 @@ async fn the_backup_policy_reads_back_as_set() {
     assert_eq!(policy.backup_enabled, Some(true));
     assert_eq!(policy.backup_policy.and_then(|p| p.hour), Some(8));
 }
+
+#[tokio::test]
+#[ignore = "waits for sim: POST /v2/droplets with `volumes` does not attach them"]
+async fn a_droplet_created_with_a_volume_holds_it_until_deleted() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let volume = client
+        .volumes()
+        .create(body(
+            json!({"name": "boot-data", "region": "nyc3", "size_gigabytes": 10}),
+        ))
+        .await
+        .expect("volume created")
+        .id
+        .expect("an id");
+    let created = client
+        .droplets()
+        .create(body(json!({
+            "name": "with-volume", "region": "nyc3", "size": "s-1vcpu-1gb",
+            "image": "ubuntu-22-04-x64", "volumes": [volume]
+        })))
+        .await
+        .expect("created");
+    let DropletsCreateResponse::Droplet(created) = created else {
+        panic!("one Droplet: {created:?}")
+    };
+    let id = created.droplet.id;
+    let droplet = wait_active(&client, id).await;
+    assert_eq!(droplet.volume_ids, [volume.clone()]);
+    let read = client.volumes().get(&volume).await.expect("volume");
+    assert_eq!(read.droplet_ids, Some(vec![id]));
+    client.droplets().destroy(id).await.expect("deleted");
+    let read = client
+        .volumes()
+        .get(&volume)
+        .await
+        .expect("the volume stays");
+    assert_eq!(read.droplet_ids, Some(vec![]));
+}

@@ -284,3 +284,67 @@ async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
     let gone = v6.get(&ip).await.expect_err("released");
     assert!(gone.is_not_found(), "{gone}");
 }
+
+#[tokio::test]
+#[ignore = "waits for sim: a deleted Droplet stays the `droplet` of its reserved IP"]
+async fn deleting_a_droplet_frees_its_reserved_ip() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let created = client
+        .reserved_ips()
+        .create(body(json!({"region": "nyc3"})))
+        .await
+        .expect("reserved");
+    let ip = created.reserved_ip.and_then(|r| r.ip).expect("an address");
+    let started = client
+        .reserved_ips_actions()
+        .post(
+            &ip,
+            ReservedIpsActionsPostBody::ReservedIpActionAssign(ReservedIpActionAssign::new(
+                assign(),
+                OTHER_DROPLET,
+            )),
+        )
+        .await
+        .expect("assign accepted");
+    client
+        .reserved_ips_actions()
+        .wait(&ip, started.id.expect("an action id"))
+        .poll_interval(POLL_MIN, POLL_MAX)
+        .timeout(PATIENCE)
+        .await
+        .expect("the assign completes");
+    let read = client.reserved_ips().get(&ip).await.expect("read back");
+    assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
+    client
+        .droplets()
+        .destroy(OTHER_DROPLET)
+        .await
+        .expect("droplet deleted");
+    let read = client.reserved_ips().get(&ip).await.expect("the IP stays");
+    assert_eq!(droplet_of(read.droplet.as_ref()), None);
+}
+
+#[tokio::test]
+#[ignore = "waits for sim: a floating or reserved IP created for a Droplet reads back assigned to the example's Droplet 3164444"]
+async fn an_ip_created_for_a_droplet_starts_assigned_to_it() {
+    let sim = sim().await;
+    let client = client(&sim);
+    // Not 3164444, which is also the documented example's Droplet.
+    let floating = client
+        .floating_ips()
+        .create(body(json!({"droplet_id": OTHER_DROPLET})))
+        .await
+        .expect("created for a Droplet");
+    let ip = floating.floating_ip.and_then(|f| f.ip).expect("an address");
+    let read = client.floating_ips().get(&ip).await.expect("read back");
+    assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
+    let reserved = client
+        .reserved_ips()
+        .create(body(json!({"droplet_id": OTHER_DROPLET})))
+        .await
+        .expect("created for a Droplet");
+    let ip = reserved.reserved_ip.and_then(|r| r.ip).expect("an address");
+    let read = client.reserved_ips().get(&ip).await.expect("read back");
+    assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
+}

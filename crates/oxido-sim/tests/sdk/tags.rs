@@ -150,3 +150,23 @@ async fn a_droplet_created_with_a_tag_is_counted_on_it() {
     let droplets = fresh.resources.as_ref().and_then(|r| r.droplets.as_ref());
     assert_eq!(droplets.and_then(|d| d.count), Some(1), "{fresh:?}");
 }
+
+#[tokio::test]
+#[ignore = "waits for sim: tags that Droplets carry (demo `web`) are not tags under /v2/tags (DELETE answers 404)"]
+async fn deleting_a_tag_takes_it_off_its_droplets() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let before = client.droplets().get(DROPLET).await.expect("droplet");
+    assert!(before.tags.iter().any(|t| t == "web"), "{:?}", before.tags);
+    client.tags().delete("web").await.expect("deleted");
+    let after = client.droplets().get(DROPLET).await.expect("droplet");
+    assert!(!after.tags.iter().any(|t| t == "web"), "{:?}", after.tags);
+    let tagged = client
+        .droplets()
+        .list()
+        .tag_name("web")
+        .send()
+        .await
+        .expect("list");
+    assert!(tagged.items.is_empty(), "{tagged:?}");
+}
