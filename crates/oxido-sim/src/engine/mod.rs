@@ -348,6 +348,19 @@ pub(crate) fn merge(target: &mut Value, body: &Value) {
         };
         match (&mut *slot, value) {
             (Value::Object(_), Value::Object(_)) => merge(slot, value),
+            // A slug where the answer shows the object (`"region": "fra1"`).
+            (Value::Object(object), Value::String(slug)) if object.contains_key("slug") => {
+                let known = (key == "region")
+                    .then(|| crate::state::catalog::region(slug))
+                    .flatten()
+                    .and_then(|r| serde_json::to_value(r).ok());
+                match known {
+                    Some(region) => *slot = region,
+                    None => {
+                        object.insert("slug".into(), value.clone());
+                    }
+                }
+            }
             (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => {
                 *slot = value.clone();
             }
@@ -550,6 +563,18 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     let mut object = base.clone();
     if let Some(body) = &call.body {
         merge(&mut object, body);
+    }
+    // What a new object is attached to is what the body says, not the example's.
+    if let Some(map) = object.as_object_mut() {
+        for (key, value) in map.iter_mut() {
+            let given = call.body.as_ref().and_then(|b| b.get(key)).is_some();
+            if !given
+                && value.is_array()
+                && (key.ends_with("_ids") || key == "tags" || key == "pending_changes")
+            {
+                *value = Value::Array(Vec::new());
+            }
+        }
     }
     let param = catalog.collections[collection].param;
     let field = id_field(param, &object).map(str::to_owned);

@@ -50,13 +50,22 @@ impl Items {
             .iter()
             .find(|k| {
                 self.by_id.get(*k).is_some_and(|v| {
-                    ["id", "uuid", "name", "slug", "fingerprint", "tag", "digest"]
-                        .iter()
-                        .any(|f| match v.get(*f) {
-                            Some(Value::String(s)) => s == id,
-                            Some(Value::Number(n)) => n.to_string() == id,
-                            _ => false,
-                        })
+                    [
+                        "id",
+                        "uuid",
+                        "name",
+                        "slug",
+                        "fingerprint",
+                        "tag",
+                        "digest",
+                        "ip",
+                    ]
+                    .iter()
+                    .any(|f| match v.get(*f) {
+                        Some(Value::String(s)) => s == id,
+                        Some(Value::Number(n)) => n.to_string() == id,
+                        _ => false,
+                    })
                 })
             })
             .cloned()
@@ -180,6 +189,15 @@ impl AccountData {
             self.objects += 1;
         }
         Ok(())
+    }
+
+    /// Empties one collection (its items' own sub-collections stay).
+    pub fn clear(&mut self, collection: &str) {
+        if let Some(items) = self.collections.remove(collection) {
+            self.objects = self.objects.saturating_sub(items.len());
+        }
+        let prefix = format!("{collection}/");
+        self.transitions.retain(|k, _| !k.starts_with(&prefix));
     }
 
     pub fn remove(&mut self, collection: &str, id: &str) -> Option<Value> {

@@ -238,6 +238,11 @@ impl Serialize for ImageWire {
 
 struct SizeWire(&'static Size);
 
+/// A size as `/v2/sizes` and a Droplet's `size` show it.
+pub(crate) fn size_json(size: &'static Size) -> Value {
+    serde_json::to_value(SizeWire(size)).unwrap_or(Value::Null)
+}
+
 impl Serialize for SizeWire {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]

@@ -82,6 +82,18 @@ fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
                     out.insert(name.to_owned(), required_only(spec, prop, depth + 1));
                 }
             }
+            // A request schema that marks nothing required (`POST /v2/tags`): the
+            // members it gives an example for, as its code samples send them.
+            if depth == 0 && schema.get("required").is_none() {
+                for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+                    let prop = resolve(spec, prop);
+                    if let Some(example) = prop.get("example")
+                        && prop.get("readOnly") != Some(&Value::Bool(true))
+                    {
+                        out.insert(name.clone(), example.clone());
+                    }
+                }
+            }
             Value::Object(out)
         }
         "array" => json!([required_only(spec, &schema["items"], depth + 1)]),

@@ -19,4 +19,5 @@ mod rate_limit;
 mod reference;
 mod registry;
 mod resource_actions;
+mod state;
 mod streaming;

@@ -1,5 +1,5 @@
 //! Operations that add members to (or take them out of) arrays of an engine object:
-//! Droplets, tags and rules of firewalls, Droplets of load balancers.
+//! Droplets, tags and rules of firewalls, Droplets and forwarding rules of load balancers.
 
 use axum::response::Response;
 use http::StatusCode;
@@ -67,7 +67,28 @@ pub(super) const MEMBERSHIPS: &[Membership] = &[
         fields: &["droplet_ids"],
         add: false,
     },
+    Membership {
+        operation: "loadBalancers_add_forwardingRules",
+        collection: "/v2/load_balancers",
+        fields: &["forwarding_rules"],
+        add: true,
+    },
+    Membership {
+        operation: "loadBalancers_remove_forwardingRules",
+        collection: "/v2/load_balancers",
+        fields: &["forwarding_rules"],
+        add: false,
+    },
 ];
+
+/// Whether a stored member is the one `given` names: equal, or for an object, every
+/// member given is the stored one's (a rule stored with its defaults filled in).
+fn names(stored: &Value, given: &Value) -> bool {
+    match (stored, given) {
+        (Value::Object(s), Value::Object(g)) => g.iter().all(|(k, v)| s.get(k) == Some(v)),
+        _ => stored == given,
+    }
+}
 
 pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
@@ -99,7 +120,7 @@ pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, Ap
                     if m.add && !present {
                         list.push(value);
                     } else if !m.add {
-                        list.retain(|v| *v != value);
+                        list.retain(|v| !names(v, &value));
                     }
                 }
             }

@@ -7,8 +7,11 @@
 mod actions;
 mod apps;
 mod billing;
+mod catalog;
+mod db_firewall;
 mod droplet_images;
 mod droplets;
+mod firewalls;
 mod images;
 mod members;
 mod neighbors;
@@ -20,6 +23,7 @@ mod registry;
 mod registry_gc;
 mod reserved_ips;
 mod setters;
+mod ssh_keys;
 mod tags;
 mod uploads;
 mod volume_snapshots;
@@ -72,6 +76,11 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
     match id {
         "registry_get" => registry::get(call).map(Some),
+        "regions_list" => catalog::regions(call).map(Some),
+        "sizes_list" => catalog::sizes(call).map(Some),
+        "oneClicks_list" => catalog::one_clicks(call).map(Some),
+        "databases_list_firewall_rules" => db_firewall::list(call).map(Some),
+        "databases_update_firewall_rules" => db_firewall::replace(call).map(Some),
         "registry_create" => registry::create(call).map(Some),
         "registry_delete" => registry::delete(call).map(Some),
         "droplets_destroy_byTag" => droplets::destroy_by_tag(call).map(Some),
@@ -89,6 +98,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             droplet_images::list_for_droplet(call, ImageKind::Backup).map(Some)
         }
         "droplets_list_kernels" => neighbors::kernels(call).map(Some),
+        "droplets_list_firewalls" => firewalls::for_droplet(call).map(Some),
         "droplets_list_neighbors" => neighbors::list(call).map(Some),
         "droplets_list_neighborsIds" => neighbors::ids(call).map(Some),
         "snapshots_list" => droplet_images::list_snapshots(call).map(Some),
@@ -136,6 +146,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "reservedIPv6Actions_post" => reserved_ips::action(call, Family::ReservedIpv6).map(Some),
         "nfs_create_action" => nfs::action(call).map(Some),
         "tags_assign_resources" => tags::tag_resources(call, true).map(Some),
+        "tags_list" => tags::list(call).map(Some),
+        "tags_get" => tags::get(call).map(Some),
+        "tags_create" => tags::create(call).map(Some),
+        "tags_delete" => tags::delete(call).map(Some),
         "tags_unassign_resources" => tags::tag_resources(call, false).map(Some),
         "projects_assign_resources" | "projects_assign_resources_default" => {
             projects::assign(call).map(Some)
@@ -190,7 +204,10 @@ pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &
 /// Effects of creating an object of `collection` (a path template) stored under `key`,
 /// made before it is stored and answered.
 pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
-    if collection == "/v2/apps" {
-        apps::first_deployment(call, key, object);
+    match collection {
+        "/v2/apps" => apps::first_deployment(call, key, object),
+        "/v2/floating_ips" | "/v2/reserved_ips" => reserved_ips::created(call, object),
+        "/v2/account/keys" => ssh_keys::created(object),
+        _ => {}
     }
 }

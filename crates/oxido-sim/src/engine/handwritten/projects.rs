@@ -1,24 +1,62 @@
-//! Projects: resources assigned by URN and listed back, paged.
+//! Projects: resources assigned by URN and listed back, paged. `default` names the
+//! default project by its id, so both paths show the same resources.
 
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use super::object::with_object;
 use crate::engine::Call;
 use crate::wire::error::ApiError;
 
-/// Where a project's assigned resources are kept (`default` names the default project).
-fn resources_path(call: &Call<'_>) -> String {
-    let project = call
-        .values
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "default".to_owned());
-    format!("/v2/projects/{project}/resources")
+/// The default project's id, as `GET /v2/projects/default` answers it.
+fn default_id() -> Option<String> {
+    let op = crate::engine::spec::op_index("projects_get_default")?;
+    crate::engine::catalog::template(op)
+        .pointer("/project/id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Where a project's assigned resources are kept (`default` is the default project,
+/// under its id); 404 for a project the account does not have.
+fn resources_path(call: &Call<'_>) -> Result<String, ApiError> {
+    let default = default_id().unwrap_or_else(|| "default".to_owned());
+    let project = match call.values.first() {
+        None => default.clone(),
+        Some(id) if *id == default => default.clone(),
+        Some(id) => with_object(call, "/v2/projects", id, |object| {
+            Ok(object
+                .get("id")
+                .and_then(Value::as_str)
+                .map_or_else(|| id.clone(), str::to_owned))
+        })?,
+    };
+    let path = format!("/v2/projects/{project}/resources");
+    if project == default && crate::engine::seeds_demo(call.app, &call.who) {
+        // The demo's default project holds the documented resources.
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        if data.seeded.insert(path.clone())
+            && let Some(op) = crate::engine::spec::op_index("projects_list_resources_default")
+        {
+            for resource in crate::engine::catalog::template(op)
+                .get("resources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(urn) = resource.get("urn").and_then(Value::as_str) {
+                    let _ = data.put(&path, urn.to_owned(), resource.clone());
+                }
+            }
+        }
+    }
+    Ok(path)
 }
 
 /// POST /v2/projects/{id}/resources: each URN is assigned (again, harmlessly, if it was).
 pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
-    let path = resources_path(call);
+    let path = resources_path(call)?;
     let urns: Vec<String> = call
         .body
         .as_ref()
@@ -64,7 +102,7 @@ fn urn_path(urn: &str) -> String {
 
 /// GET /v2/projects/{id}/resources: what was assigned, paged.
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
-    let path = resources_path(call);
+    let path = resources_path(call)?;
     let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
     let accounts = call.app.engine.store.read();
     let all: Vec<Value> = accounts
@@ -73,10 +111,6 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
         .map(|items| items.iter().map(|(_, v)| v.clone()).collect())
         .unwrap_or_default();
     drop(accounts);
-    if all.is_empty() {
-        // Nothing assigned here yet: the documented resources.
-        return crate::engine::static_answer(call);
-    }
     let total = all.len();
     let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
         .unwrap_or(usize::MAX);

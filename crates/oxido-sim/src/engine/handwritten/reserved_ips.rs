@@ -32,6 +32,35 @@ fn numeric(ip: &str) -> u64 {
     }
 }
 
+/// Addresses handed to new reserved and floating IPs (198.51.100.0/22 onwards, then up).
+static NEXT_ADDRESS: std::sync::atomic::AtomicU32 =
+    std::sync::atomic::AtomicU32::new(u32::from_be_bytes([198, 51, 100, 10]));
+
+/// A new reserved or floating IP: a fresh address, on the body's Droplet (if any) and
+/// in its region or the body's, as the API makes one.
+pub(super) fn created(call: &Call<'_>, object: &mut Value) {
+    let Some(map) = object.as_object_mut() else {
+        return;
+    };
+    let next = NEXT_ADDRESS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    map.insert(
+        "ip".into(),
+        Value::String(std::net::Ipv4Addr::from(next).to_string()),
+    );
+    let droplet = body_droplet(call).ok();
+    let region = droplet
+        .as_ref()
+        .map(|d| d.region)
+        .or_else(|| body_str(call, "region").and_then(crate::state::catalog::region));
+    map.insert(
+        "droplet".into(),
+        droplet.as_ref().map_or(Value::Null, droplet_json),
+    );
+    if let Some(region) = region.and_then(|r| serde_json::to_value(r).ok()) {
+        map.insert("region".into(), region);
+    }
+}
+
 /// POST /v2/{reserved_ips,floating_ips,reserved_ipv6}/{ip}/actions
 pub(super) fn action(call: &Call<'_>, family: Family) -> Result<Response, ApiError> {
     let ip = call.values.first().cloned().unwrap_or_default();

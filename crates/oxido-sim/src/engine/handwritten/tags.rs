@@ -1,11 +1,16 @@
-//! Tagging resources: the tag shows in each resource's `tags` and counts them.
+//! Tags: applying one shows in each resource's `tags`; a tag exists once created or
+//! applied, and its `resources` are counted per kind from what carries it now.
+
+use std::collections::BTreeSet;
 
 use axum::response::Response;
 use http::StatusCode;
-use serde_json::Value;
+use jiff::Timestamp;
+use serde_json::{Map, Value, json};
 
-use super::object::with_object;
-use crate::engine::Call;
+use super::object::{page, with_object};
+use crate::engine::{Call, answer, ensure_seeded};
+use crate::state::store::Paging;
 use crate::wire::error::ApiError;
 
 /// The engine collection holding a taggable resource type.
@@ -22,7 +27,7 @@ fn tagged_collection(resource_type: &str) -> Option<&'static str> {
 /// POST|DELETE /v2/tags/{tag_id}/resources: the tag appears in (or leaves) each
 /// resource's `tags`, and the tag counts its resources.
 pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, ApiError> {
-    let tag = call.values.first().cloned().unwrap_or_default();
+    let tag = named(call)?;
     let resources: Vec<(String, String)> = call
         .body
         .as_ref()
@@ -39,20 +44,14 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
         })
         .collect();
     // Resources this account does not hold are passed over, as tagging is idempotent.
-    let mut changed = 0i64;
     for (id, kind) in &resources {
         let Some(collection) = tagged_collection(kind) else {
             if kind == "droplet" {
                 let droplet = id.parse::<u64>().ok();
-                let tagged = match droplet {
-                    Some(d) => call
-                        .app
+                if let Some(d) = droplet {
+                    call.app
                         .store
-                        .tag_droplet(call.who.account, d, &tag, assign)?,
-                    None => None,
-                };
-                if tagged == Some(true) {
-                    changed += 1;
+                        .tag_droplet(call.who.account, d, &tag, assign)?;
                 }
             }
             continue;
@@ -68,22 +67,204 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
                 let has = tags.iter().any(|t| t.as_str() == Some(tag.as_str()));
                 if assign && !has {
                     tags.push(Value::String(tag.clone()));
-                    changed += 1;
                 } else if !assign && has {
                     tags.retain(|t| t.as_str() != Some(tag.as_str()));
-                    changed += 1;
                 }
             }
             Ok(())
         });
     }
-    let delta = if assign { changed } else { -changed };
-    with_object(call, "/v2/tags", &tag, |object| {
-        if let Some(count) = object.pointer_mut("/resources/count") {
-            let now = count.as_i64().unwrap_or(0).saturating_add(delta).max(0);
-            *count = Value::from(now);
+    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+}
+
+const TAGS: &str = "/v2/tags";
+
+/// Each kind of tagged resource: its member in a tag's `resources`, its collection.
+const KINDS: [(&str, &str); 4] = [
+    ("images", "/v2/images"),
+    ("volumes", "/v2/volumes"),
+    ("volume_snapshots", "/v2/snapshots"),
+    ("databases", "/v2/databases"),
+];
+
+fn all_droplets(call: &Call<'_>) -> Vec<crate::state::model::Droplet> {
+    let all = Paging {
+        page: 1,
+        per_page: u64::MAX,
+    };
+    call.app
+        .store
+        .droplets(call.who.account, None, all, Timestamp::now())
+        .0
+}
+
+/// Tags of an engine object.
+fn tags_of(object: &Value) -> impl Iterator<Item = &str> {
+    object
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
+/// Every tag of the account: those created, and those on any resource (applying a tag
+/// creates it, as in the API), sorted by name.
+fn names(call: &Call<'_>) -> Vec<String> {
+    let mut paths = vec![TAGS];
+    paths.extend(KINDS.iter().map(|(_, c)| *c));
+    ensure_seeded(call, &paths);
+    let mut names: BTreeSet<String> = all_droplets(call)
+        .into_iter()
+        .flat_map(|d| d.tags)
+        .collect();
+    let accounts = call.app.engine.store.read();
+    if let Some(data) = accounts.get(&call.who.account) {
+        if let Some(items) = data.items(TAGS) {
+            names.extend(items.iter().map(|(k, _)| k.to_owned()));
         }
-        Ok(())
-    })?;
+        for (_, collection) in KINDS {
+            for (_, object) in data.items(collection).into_iter().flat_map(|i| i.iter()) {
+                names.extend(tags_of(object).map(str::to_owned));
+            }
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// A tag with its resources counted, per kind, from what carries it now.
+fn tag_object(call: &Call<'_>, name: &str) -> Value {
+    let mut total = 0usize;
+    let mut last = None;
+    let mut resources = Map::new();
+    let droplets: Vec<u64> = all_droplets(call)
+        .into_iter()
+        .filter(|d| d.tags.iter().any(|t| t == name))
+        .map(|d| d.id)
+        .collect();
+    let kind_entry = |count: usize, uri: Option<String>| {
+        let mut entry = Map::new();
+        entry.insert("count".into(), Value::from(count));
+        if let Some(uri) = uri {
+            entry.insert("last_tagged_uri".into(), Value::String(uri));
+        }
+        Value::Object(entry)
+    };
+    let droplet_uri = droplets
+        .last()
+        .map(|id| format!("{}/v2/droplets/{id}", call.origin));
+    total += droplets.len();
+    if droplet_uri.is_some() {
+        last.clone_from(&droplet_uri);
+    }
+    resources.insert("droplets".into(), kind_entry(droplets.len(), droplet_uri));
+    let accounts = call.app.engine.store.read();
+    let data = accounts.get(&call.who.account);
+    for (member, collection) in KINDS {
+        let tagged: Vec<String> = data
+            .and_then(|d| d.items(collection))
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|(_, o)| tags_of(o).any(|t| t == name))
+                    .map(|(key, o)| {
+                        o.get("id")
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                            .unwrap_or_else(|| key.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let uri = tagged
+            .last()
+            .map(|id| format!("{}{collection}/{id}", call.origin));
+        total += tagged.len();
+        if uri.is_some() {
+            last.clone_from(&uri);
+        }
+        resources.insert(member.into(), kind_entry(tagged.len(), uri));
+    }
+    resources.insert("count".into(), Value::from(total));
+    if let Some(uri) = last {
+        resources.insert("last_tagged_uri".into(), Value::String(uri));
+    }
+    json!({ "name": name, "resources": resources })
+}
+
+fn named(call: &Call<'_>) -> Result<String, ApiError> {
+    let name = call.values.first().cloned().unwrap_or_default();
+    if names(call).contains(&name) {
+        Ok(name)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// GET /v2/tags
+pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let all = names(call).iter().map(|n| tag_object(call, n)).collect();
+    page(call, all)
+}
+
+/// GET /v2/tags/{tag_id}
+pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
+    let name = named(call)?;
+    answer(call.op, Some(json!({ "tag": tag_object(call, &name) })))
+}
+
+/// POST /v2/tags: creating a tag that exists answers it again.
+pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
+    let name = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("name"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::unprocessable("name: is required"))?
+        .to_owned();
+    crate::limits::tag("name", &name)?;
+    ensure_seeded(call, &[TAGS]);
+    {
+        let mut accounts = call.app.engine.store.write();
+        let data = accounts.entry(call.who.account).or_default();
+        data.put(TAGS, name.clone(), json!({ "name": name }))
+            .map_err(|why| ApiError::unprocessable(format!("name: {why}")))?;
+    }
+    answer(call.op, Some(json!({ "tag": tag_object(call, &name) })))
+}
+
+/// DELETE /v2/tags/{tag_id}: the tag leaves every resource that carried it.
+pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
+    let name = named(call)?;
+    for droplet in all_droplets(call) {
+        if droplet.tags.contains(&name) {
+            call.app
+                .store
+                .tag_droplet(call.who.account, droplet.id, &name, false)?;
+        }
+    }
+    let mut accounts = call.app.engine.store.write();
+    if let Some(data) = accounts.get_mut(&call.who.account) {
+        data.remove(TAGS, &name);
+        for (_, collection) in KINDS {
+            let keys: Vec<String> = data
+                .items(collection)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter(|(_, o)| tags_of(o).any(|t| t == name))
+                        .map(|(k, _)| k.to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for key in keys {
+                if let Some(Value::Array(tags)) = data
+                    .settled_mut(collection, &key)
+                    .and_then(|o| o.get_mut("tags"))
+                {
+                    tags.retain(|t| t.as_str() != Some(name.as_str()));
+                }
+            }
+        }
+    }
     Ok(crate::engine::empty(StatusCode::NO_CONTENT))
 }

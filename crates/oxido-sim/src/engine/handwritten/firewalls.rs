@@ -1,0 +1,54 @@
+//! A Droplet's firewalls: the account's firewalls that name it in `droplet_ids` or
+//! share one of its tags.
+
+use axum::response::Response;
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::object::page;
+use crate::engine::{Call, ensure_seeded};
+use crate::wire::error::ApiError;
+
+const FIREWALLS: &str = "/v2/firewalls";
+
+/// GET /v2/droplets/{droplet_id}/firewalls
+pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
+    let droplet = call
+        .values
+        .first()
+        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|id| {
+            call.app
+                .store
+                .droplet(call.who.account, id, Timestamp::now())
+        })
+        .ok_or_else(ApiError::not_found)?;
+    ensure_seeded(call, &[FIREWALLS]);
+    let accounts = call.app.engine.store.read();
+    let holding: Vec<Value> = accounts
+        .get(&call.who.account)
+        .and_then(|d| {
+            let items = d.items(FIREWALLS)?;
+            Some(
+                items
+                    .iter()
+                    .filter(|(_, f)| {
+                        let by_id = f
+                            .get("droplet_ids")
+                            .and_then(Value::as_array)
+                            .is_some_and(|ids| ids.iter().any(|i| i.as_u64() == Some(droplet.id)));
+                        let by_tag = f.get("tags").and_then(Value::as_array).is_some_and(|tags| {
+                            tags.iter()
+                                .filter_map(Value::as_str)
+                                .any(|t| droplet.tags.iter().any(|d| d == t))
+                        });
+                        by_id || by_tag
+                    })
+                    .map(|(key, f)| d.rendered(FIREWALLS, key, f))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
+    drop(accounts);
+    page(call, holding)
+}

@@ -1,0 +1,422 @@
+//! Resources whose answers follow what was done to them, not the documented example.
+
+use oxido_sim::Sim;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+const CLUSTER: &str = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30";
+
+async fn delete(sim: &Sim, path: &str) -> Reply {
+    call(sim, Method::DELETE, path, Some(sim.token()), None).await
+}
+
+#[tokio::test]
+async fn database_firewall_rules_are_replaced_by_put_and_read_back() {
+    let sim = demo(100).await;
+    let path = format!("/v2/databases/{CLUSTER}/firewall");
+    let before = get(&sim, &path).await.json();
+    conforms(
+        "GET",
+        "/v2/databases/{database_cluster_uuid}/firewall",
+        &before,
+    );
+    assert_eq!(
+        before["rules"].as_array().map(Vec::len),
+        Some(4),
+        "{before}"
+    );
+
+    let put = send_json(
+        &sim,
+        Method::PUT,
+        &path,
+        json!({"rules": [
+            {"type": "ip_addr", "value": "192.168.1.0/24", "description": "office"},
+            {"type": "droplet", "value": "3164444"},
+        ]}),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.text);
+    let after = get(&sim, &path).await.json();
+    conforms(
+        "GET",
+        "/v2/databases/{database_cluster_uuid}/firewall",
+        &after,
+    );
+    let rules = after["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 2, "{after}");
+    assert_eq!(rules[0]["value"], "192.168.1.0/24");
+    assert_eq!(rules[0]["description"], "office");
+    assert_eq!(rules[1]["type"], "droplet");
+    for rule in rules {
+        assert_eq!(rule["cluster_uuid"], CLUSTER);
+        assert_eq!(rule["uuid"].as_str().map(str::len), Some(36), "{rule}");
+        assert!(rule["created_at"].is_string(), "{rule}");
+        assert_ne!(rule["uuid"], before["rules"][0]["uuid"]);
+    }
+
+    // A value that does not fit its type, and an unknown cluster.
+    send_json(
+        &sim,
+        Method::PUT,
+        &path,
+        json!({"rules": [{"type": "ip_addr", "value": "not-an-ip"}]}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+    assert_eq!(get(&sim, &path).await.json()["rules"], after["rules"]);
+    let unknown = "/v2/databases/00000000-0000-4000-8000-000000000000/firewall";
+    get(&sim, unknown).await.assert_error(404, "not_found");
+    send_json(&sim, Method::PUT, unknown, json!({"rules": []}))
+        .await
+        .assert_error(404, "not_found");
+
+    // Emptied, then gone with the cluster.
+    let put = send_json(&sim, Method::PUT, &path, json!({"rules": []})).await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.text);
+    assert_eq!(get(&sim, &path).await.json()["rules"], json!([]));
+    let gone = delete(&sim, &format!("/v2/databases/{CLUSTER}")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    get(&sim, &path).await.assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn another_account_has_no_firewall_rules_for_a_cluster_it_makes() {
+    let sim = start(Sim::builder().other_account_token("other")).await;
+    let made = call(
+        &sim,
+        Method::POST,
+        "/v2/databases",
+        Some("other"),
+        Some(
+            &json!({"name": "db", "engine": "pg", "num_nodes": 1, "size": "db-s-1vcpu-1gb", "region": "nyc3"})
+                .to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["database"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let rules = call(
+        &sim,
+        Method::GET,
+        &format!("/v2/databases/{id}/firewall"),
+        Some("other"),
+        None,
+    )
+    .await;
+    assert_eq!(rules.status, StatusCode::OK, "{}", rules.text);
+    assert_eq!(rules.json()["rules"], json!([]));
+}
+
+#[tokio::test]
+async fn a_new_volume_is_in_the_region_its_body_names() {
+    let sim = demo(100).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/volumes",
+        json!({"name": "scratch", "region": "fra1", "size_gigabytes": 5}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    conforms("POST", "/v2/volumes", &made.json());
+    assert_eq!(made.json()["volume"]["region"]["slug"], "fra1");
+    assert_eq!(made.json()["volume"]["droplet_ids"], json!([]));
+    let gone = delete(&sim, "/v2/volumes?name=scratch&region=fra1").await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+}
+
+#[tokio::test]
+async fn new_floating_and_reserved_ips_are_fresh_addresses_on_what_the_body_names() {
+    let sim = demo(100).await;
+    for (collection, member) in [
+        ("/v2/floating_ips", "floating_ip"),
+        ("/v2/reserved_ips", "reserved_ip"),
+    ] {
+        let free = send_json(&sim, Method::POST, collection, json!({"region": "fra1"})).await;
+        assert_eq!(free.status, StatusCode::ACCEPTED, "{}", free.text);
+        let free = free.json();
+        conforms("POST", collection, &free);
+        assert!(free[member]["droplet"].is_null(), "{free}");
+        assert_eq!(free[member]["region"]["slug"], "fra1");
+        let held = send_json(
+            &sim,
+            Method::POST,
+            collection,
+            json!({"droplet_id": DROPLET}),
+        )
+        .await;
+        assert_eq!(held.status, StatusCode::ACCEPTED, "{}", held.text);
+        let held = held.json();
+        assert_eq!(held[member]["droplet"]["id"], DROPLET, "{held}");
+        assert_eq!(held[member]["region"]["slug"], "nyc3");
+        let (a, b) = (
+            free[member]["ip"].as_str().expect("ip"),
+            held[member]["ip"].as_str().expect("ip"),
+        );
+        assert_ne!(a, b);
+        assert_ne!(a, "45.55.96.47");
+        let read = get(&sim, &format!("{collection}/{a}")).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        assert!(read.json()[member]["droplet"].is_null());
+    }
+}
+
+#[tokio::test]
+async fn a_firewall_holds_what_it_is_given_and_shows_on_its_droplets() {
+    let sim = demo(100).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/firewalls",
+        json!({"name": "fresh", "inbound_rules": [{"protocol": "tcp", "ports": "22", "sources": {"addresses": ["0.0.0.0/0"]}}]}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let firewall = made.json()["firewall"].clone();
+    assert_eq!(firewall["droplet_ids"], json!([]), "{firewall}");
+    assert_eq!(firewall["tags"], json!([]), "{firewall}");
+    let id = firewall["id"].as_str().expect("id").to_owned();
+    let listed = |body: Value| -> Vec<String> {
+        body["firewalls"]
+            .as_array()
+            .expect("firewalls")
+            .iter()
+            .map(|f| f["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let path = format!("/v2/droplets/{OTHER_DROPLET}/firewalls");
+    assert!(!listed(get(&sim, &path).await.json()).contains(&id));
+    let added = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/firewalls/{id}/droplets"),
+        json!({"droplet_ids": [OTHER_DROPLET]}),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::NO_CONTENT, "{}", added.text);
+    let mine = get(&sim, &path).await.json();
+    conforms("GET", "/v2/droplets/{droplet_id}/firewalls", &mine);
+    assert!(listed(mine).contains(&id));
+    get(&sim, "/v2/droplets/999/firewalls")
+        .await
+        .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn load_balancer_forwarding_rules_are_added_and_removed() {
+    let sim = demo(100).await;
+    let lbs = get(&sim, "/v2/load_balancers").await.json();
+    let id = lbs["load_balancers"][0]["id"]
+        .as_str()
+        .expect("a demo balancer")
+        .to_owned();
+    let path = format!("/v2/load_balancers/{id}");
+    let rule = json!({"entry_protocol": "tcp", "entry_port": 3306, "target_protocol": "tcp", "target_port": 3306});
+    let rules = |body: Value| {
+        body["load_balancer"]["forwarding_rules"]
+            .as_array()
+            .cloned()
+            .expect("rules")
+    };
+    let before = rules(get(&sim, &path).await.json());
+    let added = send_json(
+        &sim,
+        Method::POST,
+        &format!("{path}/forwarding_rules"),
+        json!({"forwarding_rules": [rule.clone()]}),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::NO_CONTENT, "{}", added.text);
+    let after = rules(get(&sim, &path).await.json());
+    assert_eq!(after.len(), before.len() + 1, "{after:?}");
+    assert!(after.iter().any(|r| r["entry_port"] == 3306));
+    let removed = send_json(
+        &sim,
+        Method::DELETE,
+        &format!("{path}/forwarding_rules"),
+        json!({"forwarding_rules": [rule]}),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    assert_eq!(rules(get(&sim, &path).await.json()), before);
+}
+
+#[tokio::test]
+async fn tags_count_their_resources_per_kind_and_exist_once_applied() {
+    let sim = demo(0).await;
+    // A Droplet created with a tag makes that tag.
+    let made = post(
+        &sim,
+        "/v2/droplets",
+        r#"{"name":"tagged","region":"nyc3","size":"s-1vcpu-1gb","image":"ubuntu-22-04-x64","tags":["fresh"]}"#,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let listed = get(&sim, "/v2/tags").await.json();
+    conforms("GET", "/v2/tags", &listed);
+    let names: Vec<&str> = listed["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name"))
+        .collect();
+    assert!(
+        names.contains(&"fresh") && names.contains(&"web"),
+        "{names:?}"
+    );
+    let fresh = get(&sim, "/v2/tags/fresh").await.json();
+    conforms("GET", "/v2/tags/{tag_id}", &fresh);
+    assert_eq!(fresh["tag"]["name"], "fresh");
+    assert_eq!(fresh["tag"]["resources"]["count"], 1);
+    assert_eq!(fresh["tag"]["resources"]["droplets"]["count"], 1);
+    // The demo's `web` Droplets, then a volume too.
+    let web = get(&sim, "/v2/tags/web").await.json();
+    assert_eq!(web["tag"]["resources"]["droplets"]["count"], 2, "{web}");
+    let before = web["tag"]["resources"]["count"].as_u64().expect("count");
+    let tagged = send_json(
+        &sim,
+        Method::POST,
+        "/v2/tags/web/resources",
+        json!({"resources": [{"resource_id": "7724db7c-e098-11e5-b522-000f53304e51", "resource_type": "volume"}]}),
+    )
+    .await;
+    assert_eq!(tagged.status, StatusCode::NO_CONTENT, "{}", tagged.text);
+    let web = get(&sim, "/v2/tags/web").await.json();
+    assert_eq!(web["tag"]["resources"]["volumes"]["count"], 1, "{web}");
+    assert_eq!(web["tag"]["resources"]["count"], before + 1, "{web}");
+    // Deleting a tag takes it off everything.
+    let gone = delete(&sim, "/v2/tags/web").await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    get(&sim, "/v2/tags/web")
+        .await
+        .assert_error(404, "not_found");
+    assert_eq!(droplet(&sim, DROPLET).await["tags"], json!(["env:prod"]));
+    send_json(
+        &sim,
+        Method::POST,
+        "/v2/tags/nothing/resources",
+        json!({"resources": [{"resource_id": "3164444", "resource_type": "droplet"}]}),
+    )
+    .await
+    .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_project_lists_only_what_was_assigned_and_default_names_the_default_project() {
+    let sim = demo(100).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/projects",
+        json!({"name": "empty", "purpose": "testing", "environment": "Development"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["project"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let listed = get(&sim, &format!("/v2/projects/{id}/resources"))
+        .await
+        .json();
+    conforms("GET", "/v2/projects/{project_id}/resources", &listed);
+    assert_eq!(listed["resources"], json!([]), "{listed}");
+    assert_eq!(listed["meta"]["total"], 0);
+
+    let default = get(&sim, "/v2/projects/default").await.json()["project"]["id"]
+        .as_str()
+        .expect("the default project's id")
+        .to_owned();
+    let assigned = send_json(
+        &sim,
+        Method::POST,
+        "/v2/projects/default/resources",
+        json!({"resources": ["do:droplet:3164450"]}),
+    )
+    .await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.text);
+    for path in [
+        "/v2/projects/default/resources".to_owned(),
+        format!("/v2/projects/{default}/resources"),
+    ] {
+        let listed = get(&sim, &path).await.json();
+        assert!(
+            listed["resources"]
+                .as_array()
+                .expect("resources")
+                .iter()
+                .any(|r| r["urn"] == "do:droplet:3164450"),
+            "{path}: {listed}"
+        );
+    }
+    get(
+        &sim,
+        "/v2/projects/00000000-0000-4000-8000-000000000000/resources",
+    )
+    .await
+    .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_new_ssh_key_has_its_own_fingerprint() {
+    let sim = demo(100).await;
+    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOxidoSimTestKey sammy@example";
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/account/keys",
+        json!({"name": "mine", "public_key": key}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let made = made.json();
+    conforms("POST", "/v2/account/keys", &made);
+    let print = made["ssh_key"]["fingerprint"]
+        .as_str()
+        .expect("fingerprint")
+        .to_owned();
+    assert_ne!(print, "3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa");
+    let read = get(&sim, &format!("/v2/account/keys/{print}")).await.json();
+    assert_eq!(read["ssh_key"]["name"], "mine", "{read}");
+    assert_eq!(read["ssh_key"]["public_key"], key);
+}
+
+#[tokio::test]
+async fn regions_and_sizes_are_the_catalog_droplets_are_made_from() {
+    let sim = demo(100).await;
+    let regions = get(&sim, "/v2/regions").await.json();
+    conforms("GET", "/v2/regions", &regions);
+    let slugs: Vec<&str> = regions["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .map(|r| r["slug"].as_str().expect("slug"))
+        .collect();
+    assert!(
+        slugs.contains(&"nyc3") && slugs.contains(&"fra1"),
+        "{slugs:?}"
+    );
+    assert_eq!(regions["meta"]["total"], slugs.len());
+    let sizes = get(&sim, "/v2/sizes?per_page=2").await.json();
+    conforms("GET", "/v2/sizes", &sizes);
+    assert_eq!(sizes["sizes"][0]["slug"], "s-1vcpu-1gb");
+    assert!(sizes["links"]["pages"]["next"].is_string(), "{sizes}");
+    let apps = get(&sim, "/v2/1-clicks?type=kubernetes").await.json();
+    conforms("GET", "/v2/1-clicks", &apps);
+    let types: Vec<&Value> = apps["1_clicks"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .map(|a| &a["type"])
+        .collect();
+    assert!(
+        !types.is_empty() && types.iter().all(|t| *t == "kubernetes"),
+        "{apps}"
+    );
+}
