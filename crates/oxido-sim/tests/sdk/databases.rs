@@ -139,7 +139,6 @@ async fn connection_pools_are_added_changed_and_removed() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: PUT /v2/databases/{id}/firewall answers 204 but GET still lists the example rules"]
 async fn firewall_rules_put_through_the_sdk_replace_the_old_ones() {
     let sim = sim().await;
     let client = client(&sim);

@@ -17,7 +17,6 @@ async fn a_firewall_gains_and_loses_droplets_rules_and_tags() {
     let made = firewalls
         .create(body(json!({
             "name": "web",
-            // Explicitly empty: a minimal create inherits the example's (see the ignored test).
             "droplet_ids": [], "tags": [],
             "inbound_rules": [{"protocol": "tcp", "ports": "80", "sources": {"addresses": ["0.0.0.0/0"]}}],
             "outbound_rules": [{"protocol": "tcp", "ports": "all", "destinations": {"addresses": ["0.0.0.0/0"]}}]
@@ -78,7 +77,6 @@ async fn a_firewall_gains_and_loses_droplets_rules_and_tags() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a firewall created without droplet_ids or tags gets the example's"]
 async fn a_firewall_created_without_droplets_or_tags_has_none() {
     let sim = sim().await;
     let client = client(&sim);
@@ -95,7 +93,6 @@ async fn a_firewall_created_without_droplets_or_tags_has_none() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: GET /v2/droplets/{id}/firewalls answers the static example, not the firewalls holding the Droplet"]
 async fn a_droplets_firewalls_are_the_ones_it_was_added_to() {
     let sim = sim().await;
     let client = client(&sim);

@@ -47,7 +47,6 @@ async fn a_load_balancer_becomes_active_and_gains_and_loses_droplets() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: POST/DELETE /v2/load_balancers/{id}/forwarding_rules answer 204 but leave the rules unchanged"]
 async fn forwarding_rules_are_added_and_removed() {
     let sim = sim().await;
     let client = client(&sim);

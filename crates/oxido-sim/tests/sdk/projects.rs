@@ -85,7 +85,6 @@ async fn the_default_project_takes_assigned_resources() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: resources assigned to `default` are not listed under the default project's id"]
 async fn the_default_project_is_the_same_by_id() {
     let sim = sim().await;
     let client = client(&sim);
@@ -105,7 +104,6 @@ async fn the_default_project_is_the_same_by_id() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a new project with nothing assigned lists the documented example resources"]
 async fn a_new_project_has_no_resources() {
     let sim = sim().await;
     let client = client(&sim);

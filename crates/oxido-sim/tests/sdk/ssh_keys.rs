@@ -40,7 +40,6 @@ async fn an_ssh_key_is_added_found_renamed_and_removed() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a new key gets the example's fingerprint, which finds the demo key"]
 async fn an_ssh_key_is_found_by_its_own_fingerprint() {
     let sim = sim().await;
     let client = client(&sim);

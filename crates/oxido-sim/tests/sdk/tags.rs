@@ -96,7 +96,6 @@ async fn a_tag_applied_through_the_sdk_shows_on_its_resources_and_drives_by_tag_
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a tag's per-type counts stay 0 and a tag made by a Droplet create is not listed"]
 async fn tagged_resources_are_counted_by_type() {
     let sim = sim().await;
     let client = client(&sim);
@@ -123,7 +122,6 @@ async fn tagged_resources_are_counted_by_type() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a tag's per-type counts stay 0 and a tag made by a Droplet create is not listed"]
 async fn a_droplet_created_with_a_tag_is_counted_on_it() {
     let sim = sim().await;
     let client = client(&sim);
@@ -152,7 +150,6 @@ async fn a_droplet_created_with_a_tag_is_counted_on_it() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: tags that Droplets carry (demo `web`) are not tags under /v2/tags (DELETE answers 404)"]
 async fn deleting_a_tag_takes_it_off_its_droplets() {
     let sim = sim().await;
     let client = client(&sim);

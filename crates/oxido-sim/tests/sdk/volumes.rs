@@ -185,7 +185,6 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a volume created with region fra1 reads back in nyc1, so delete by name and region 404s"]
 async fn a_volume_is_deleted_by_its_name_and_region() {
     let sim = sim().await;
     let client = client(&sim);
