@@ -522,7 +522,7 @@ async fn a_droplet_created_with_a_volume_holds_it_until_deleted() {
     };
     let id = created.droplet.id;
     let droplet = wait_active(&client, id).await;
-    assert_eq!(droplet.volume_ids, [volume.clone()]);
+    assert_eq!(droplet.volume_ids, std::slice::from_ref(&volume));
     let read = client.volumes().get(&volume).await.expect("volume");
     assert_eq!(read.droplet_ids, Some(vec![id]));
     client.droplets().destroy(id).await.expect("deleted");
