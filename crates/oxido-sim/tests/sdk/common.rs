@@ -15,6 +15,8 @@ pub const CLUSTER: &str = "bd5f5959-5e1e-4205-a714-a914373942af";
 
 /// Actions take this long, so the first read sees them in progress.
 pub const DURATION: Duration = Duration::from_millis(300);
+/// For the few tests that must see something still running: a wide margin, not a tight race.
+pub const SLOW: Duration = Duration::from_secs(3);
 /// Wide enough for a loaded 2-core machine; the waits return as soon as it is done.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 /// Polling between 20 and 100 ms keeps the tests quick without busy-looping.
@@ -23,6 +25,15 @@ pub const POLL_MAX: Duration = Duration::from_millis(100);
 
 pub async fn sim() -> Sim {
     sim_with(Sim::builder()).await
+}
+
+/// An emulator whose actions and long-running resources take [`SLOW`].
+pub async fn slow_sim() -> Sim {
+    Sim::builder()
+        .action_duration(SLOW)
+        .start()
+        .await
+        .expect("sim starts")
 }
 
 pub async fn sim_with(builder: oxido_sim::SimBuilder) -> Sim {

@@ -17,7 +17,8 @@ const SHARE: &str = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
 
 #[tokio::test]
 async fn reserved_ipv6_and_nfs_waiters_follow_v2_actions_to_completed() {
-    let sim = sim().await;
+    // Slow enough that the first read sees the action in progress even on a loaded machine.
+    let sim = slow_sim().await;
     let client = client(&sim);
 
     let assign = client
@@ -93,12 +94,12 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
     let fips = client.floating_ips();
     let actions = client.floating_ips_action();
     let created = fips
-        .create(body(json!({"droplet_id": DROPLET})))
+        .create(body(json!({"droplet_id": OTHER_DROPLET})))
         .await
         .expect("created for a Droplet");
     let ip = created.floating_ip.and_then(|f| f.ip).expect("an address");
     let read = fips.get(&ip).await.expect("read back");
-    assert_eq!(droplet_of(read.droplet.as_ref()), Some(DROPLET));
+    assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
 
     let started = actions
         .post(
@@ -124,7 +125,7 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
             &ip,
             FloatingIpsActionPostBody::FloatingIpActionAssign(FloatingIpActionAssign::new(
                 assign(),
-                OTHER_DROPLET,
+                DROPLET,
             )),
         )
         .await
@@ -139,7 +140,7 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
         .expect("the assign completes");
     assert_eq!(done.status, ActionStatus::Completed);
     let read = fips.get(&ip).await.expect("read back");
-    assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
+    assert_eq!(droplet_of(read.droplet.as_ref()), Some(DROPLET));
     let history = actions.list(&ip).send().await.expect("its actions");
     assert!(history.items.iter().any(|a| a.id == id), "{history:?}");
 

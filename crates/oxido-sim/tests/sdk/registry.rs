@@ -12,7 +12,8 @@ fn status(gc: &GarbageCollection) -> serde_json::Value {
 
 #[tokio::test]
 async fn a_registry_garbage_collection_run_through_the_sdk_succeeds_one_at_a_time() {
-    let sim = sim().await;
+    // Slow enough that the second request meets the first still running on a loaded machine.
+    let sim = slow_sim().await;
     let client = client(&sim);
     let registry = client.registry();
     let started = registry
