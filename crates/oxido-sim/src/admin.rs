@@ -5,6 +5,7 @@
 //! - `PUT /_sim/action-duration` with `{"duration":"250ms"}`
 //! - `GET|DELETE /_sim/requests`: the requests seen
 //! - `POST /_sim/reset`: back to the seed, no faults, no requests, fresh rate limits
+//! - `GET /_sim/cdn-purges`: the CDN cache purges made (endpoint, files, times)
 
 use std::sync::Arc;
 
@@ -33,6 +34,7 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/action-duration", put(set_duration))
         .route("/requests", get(list_requests).delete(clear_requests))
         .route("/reset", post(reset))
+        .route("/cdn-purges", get(list_purges))
 }
 
 fn check(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -160,6 +162,17 @@ async fn clear_requests(
     check(&app, &headers)?;
     app.journal.clear();
     Ok(no_content())
+}
+
+async fn list_purges(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    json(
+        StatusCode::OK,
+        &json!({ "purges": crate::engine::handwritten::cdn_purges(&app.engine.store) }),
+    )
 }
 
 async fn reset(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {

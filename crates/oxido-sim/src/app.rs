@@ -63,6 +63,8 @@ impl App {
     pub fn set_action_duration(&self, duration: Duration) {
         let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
         self.action_duration_nanos.store(nanos, Ordering::Relaxed);
+        // An action duration is the backup schedule's hour: a daily backup every 24.
+        self.store.set_backup_every(duration);
     }
 
     /// How long new actions run.

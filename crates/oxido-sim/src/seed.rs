@@ -278,6 +278,9 @@ fn droplet(s: &DropletSeed) -> Droplet {
         created_at: at(s.created_at),
         backups: s.backups,
         backup_policy: s.backups.then(BackupPolicy::default),
+        // The schedule starts when the emulator does.
+        backups_since: s.backups.then(Timestamp::now),
+        backups_made: 0,
         ipv6: s.ipv6,
         monitoring: false,
         backup_ids: s.backup_ids.to_vec(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use super::catalog::Region;
-use super::lifecycle::needs_settling;
+use super::lifecycle::{needs_backup, needs_settling};
 use super::model::{AccountId, Droplet};
 use super::store::Store;
 
@@ -85,9 +85,9 @@ impl Store {
             let data = self.read();
             let ids = data.tagged_droplets(account, None);
             let due = ids.iter().any(|id| {
-                data.droplets
-                    .get(id)
-                    .is_some_and(|d| needs_settling(d, &data.actions, now))
+                data.droplets.get(id).is_some_and(|d| {
+                    needs_settling(d, &data.actions, now) || needs_backup(d, data.backup_every, now)
+                })
             });
             if !due {
                 return;

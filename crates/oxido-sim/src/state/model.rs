@@ -294,6 +294,10 @@ pub(crate) struct Droplet {
     pub created_at: Timestamp,
     pub backups: bool,
     pub backup_policy: Option<BackupPolicy>,
+    /// Since when scheduled backups are made (backups enabled), and how many of the
+    /// schedule's backups have been made since.
+    pub backups_since: Option<Timestamp>,
+    pub backups_made: u64,
     pub ipv6: bool,
     pub monitoring: bool,
     pub backup_ids: Vec<u64>,

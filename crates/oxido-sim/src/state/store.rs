@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::catalog::{Image, Region, Size};
 use super::images::{ImageKind, Images};
-use super::lifecycle::{is_busy, needs_settling, settle};
+use super::lifecycle::{is_busy, make_backups, needs_backup, needs_settling, settle};
 use super::model::{
     AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
     Subject,
@@ -98,6 +98,8 @@ pub(crate) struct Data {
     pub next_image_id: u64,
     /// How many actions each account keeps; past it, that account's oldest is forgotten.
     max_actions: usize,
+    /// The emulator's hour for backup schedules (its action duration).
+    pub backup_every: Duration,
 }
 
 impl Data {
@@ -114,6 +116,7 @@ impl Data {
             next_action_id: 1_900_000_000,
             next_image_id: 140_000_000,
             max_actions: max_actions.max(1),
+            backup_every: Duration::ZERO,
         }
     }
 
@@ -233,10 +236,12 @@ impl Data {
             actions,
             next_image_id,
             images,
+            backup_every,
             ..
         } = self;
         if let Some(droplet) = droplets.get_mut(&id) {
             settle(droplet, actions, now, next_image_id, images);
+            make_backups(droplet, *backup_every, now, next_image_id, images);
         }
     }
 }
@@ -282,7 +287,15 @@ impl Store {
 
     /// Replaces all data (used by reset).
     pub fn replace(&self, data: Data) {
-        *self.write() = data;
+        let mut current = self.write();
+        let every = current.backup_every;
+        *current = data;
+        current.backup_every = every;
+    }
+
+    /// Sets the emulator's hour for backup schedules (its action duration).
+    pub fn set_backup_every(&self, every: Duration) {
+        self.write().backup_every = every;
     }
 
     /// Number of stored actions.
@@ -352,7 +365,9 @@ impl Store {
         {
             let data = self.read();
             let droplet = data.droplets.get(&id).filter(|d| d.account == account)?;
-            if !needs_settling(droplet, &data.actions, now) {
+            if !needs_settling(droplet, &data.actions, now)
+                && !needs_backup(droplet, data.backup_every, now)
+            {
                 return Some(droplet.clone());
             }
         }
@@ -375,9 +390,10 @@ impl Store {
             let matching = data.tagged_droplets(account, tag);
             let page_ids = &matching[paging.oldest_first(matching.len())];
             let settled = page_ids.iter().all(|id| {
-                data.droplets
-                    .get(id)
-                    .is_none_or(|d| !needs_settling(d, &data.actions, now))
+                data.droplets.get(id).is_none_or(|d| {
+                    !needs_settling(d, &data.actions, now)
+                        && !needs_backup(d, data.backup_every, now)
+                })
             });
             if settled {
                 let page = page_ids
@@ -429,6 +445,8 @@ impl Store {
             created_at: timing.now,
             backups: spec.backups,
             backup_policy: None,
+            backups_since: spec.backups.then_some(timing.now),
+            backups_made: 0,
             ipv6: spec.ipv6,
             monitoring: spec.monitoring,
             backup_ids: Vec::new(),

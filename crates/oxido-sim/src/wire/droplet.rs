@@ -154,6 +154,32 @@ struct Window {
     end: Stamp,
 }
 
+/// A Droplet's backup policy as `/v2/droplets/{id}/backups/policy` shows it.
+pub(crate) fn backup_policy_json(d: &Droplet) -> Value {
+    let mut policy = serde_json::json!({
+        "droplet_id": d.id,
+        "backup_enabled": d.backups,
+    });
+    if d.backups {
+        let p = d.backup_policy.clone().unwrap_or_default();
+        let weekly = p.plan == "weekly";
+        let mut plan = serde_json::json!({
+            "plan": p.plan,
+            "hour": p.hour,
+            "window_length_hours": 4,
+            "retention_period_days": if weekly { 28 } else { 7 },
+        });
+        if weekly {
+            plan["weekday"] = Value::String(p.weekday.clone());
+        }
+        policy["backup_policy"] = plan;
+        if let Some(window) = next_backup_window(d).and_then(|w| serde_json::to_value(w).ok()) {
+            policy["next_backup_window"] = window;
+        }
+    }
+    policy
+}
+
 /// The backup window in a fixed reference week (Sunday 2030-01-06 to Saturday
 /// 2030-01-12), so answers are reproducible: a daily plan's window starts on the
 /// Sunday, a weekly plan's on its weekday; both last four hours and may end on the

@@ -55,6 +55,11 @@ impl ApiError {
         )
     }
 
+    /// A 404 that says what was not found.
+    pub fn not_found_with(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
     pub fn too_many_requests() -> Self {
         Self::new(
             StatusCode::TOO_MANY_REQUESTS,

@@ -164,3 +164,121 @@ async fn neighbors_share_a_region_and_kernels_include_the_running_one() {
         "{kernels}"
     );
 }
+
+/// Polls the Droplet's backups until there are at least `n` (bounded).
+async fn backups_at_least(sim: &Sim, id: u64, n: usize) -> Value {
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        let body = get(sim, &format!("/v2/droplets/{id}/backups")).await.json();
+        if body["backups"].as_array().map_or(0, Vec::len) >= n {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "fewer than {n} backups after {PATIENCE:?}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn backups_come_every_24_action_durations_once_enabled_and_stop_when_disabled() {
+    // An action duration of 10 ms is the schedule's hour: a daily backup every 240 ms.
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(10))).await;
+    let none = get(&sim, &format!("/v2/droplets/{OTHER_DROPLET}/backups"))
+        .await
+        .json();
+    assert_eq!(none["meta"]["total"], 0);
+    let enable = act(&sim, OTHER_DROPLET, r#"{"type":"enable_backups"}"#).await;
+    assert_eq!(
+        wait_action(&sim, enable, PATIENCE).await["status"],
+        "completed"
+    );
+    let policy = get(
+        &sim,
+        &format!("/v2/droplets/{OTHER_DROPLET}/backups/policy"),
+    )
+    .await;
+    assert_eq!(policy.status, StatusCode::OK, "{}", policy.text);
+    let policy = policy.json();
+    conforms("GET", "/v2/droplets/{droplet_id}/backups/policy", &policy);
+    assert_eq!(policy["policy"]["droplet_id"], OTHER_DROPLET);
+    assert_eq!(policy["policy"]["backup_enabled"], true);
+    assert_eq!(policy["policy"]["backup_policy"]["plan"], "daily");
+
+    let backups = backups_at_least(&sim, OTHER_DROPLET, 2).await;
+    conforms("GET", "/v2/droplets/{droplet_id}/backups", &backups);
+    let listed = backups["backups"].as_array().expect("backups").clone();
+    assert!(listed.len() <= 7, "a daily plan keeps 7: {backups}");
+    assert!(listed.iter().all(|b| b["type"] == "backup"));
+    // Oldest first, each at its own tick.
+    let times: Vec<&str> = listed
+        .iter()
+        .map(|b| b["created_at"].as_str().expect("time"))
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(times, sorted);
+    let first = listed[0]["id"].as_u64().expect("id");
+    let image = get(&sim, &format!("/v2/images/{first}")).await.json();
+    assert_eq!(image["image"]["type"], "backup");
+    let on_droplet = droplet(&sim, OTHER_DROPLET).await;
+    assert!(
+        on_droplet["backup_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&json!(first))
+    );
+
+    // Past the retention the oldest go: never more than 7.
+    tokio::time::sleep(Duration::from_millis(240 * 9)).await;
+    let later = get(&sim, &format!("/v2/droplets/{OTHER_DROPLET}/backups"))
+        .await
+        .json();
+    assert!(
+        later["meta"]["total"].as_u64().expect("total") <= 7,
+        "{later}"
+    );
+
+    let disable = act(&sim, OTHER_DROPLET, r#"{"type":"disable_backups"}"#).await;
+    assert_eq!(
+        wait_action(&sim, disable, PATIENCE).await["status"],
+        "completed"
+    );
+    let kept = get(&sim, &format!("/v2/droplets/{OTHER_DROPLET}/backups"))
+        .await
+        .json()["meta"]["total"]
+        .clone();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let after = get(&sim, &format!("/v2/droplets/{OTHER_DROPLET}/backups"))
+        .await
+        .json();
+    assert_eq!(after["meta"]["total"], kept, "no backups once disabled");
+    let policy = get(
+        &sim,
+        &format!("/v2/droplets/{OTHER_DROPLET}/backups/policy"),
+    )
+    .await
+    .json();
+    assert_eq!(policy["policy"]["backup_enabled"], false);
+}
+
+#[tokio::test]
+async fn without_an_action_duration_there_are_no_scheduled_backups() {
+    let sim = start(Sim::builder().action_duration(Duration::ZERO)).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let backups = get(&sim, &format!("/v2/droplets/{DROPLET}/backups"))
+        .await
+        .json();
+    assert_eq!(ids(&backups, "backups"), vec![json!(53893572)]);
+    let policies = get(&sim, "/v2/droplets/backups/policies").await.json();
+    conforms("GET", "/v2/droplets/backups/policies", &policies);
+    assert_eq!(
+        policies["policies"][DROPLET.to_string()]["backup_enabled"],
+        true
+    );
+    assert_eq!(
+        policies["policies"][OTHER_DROPLET.to_string()]["backup_enabled"],
+        false
+    );
+}

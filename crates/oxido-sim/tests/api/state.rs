@@ -420,3 +420,155 @@ async fn regions_and_sizes_are_the_catalog_droplets_are_made_from() {
         "{apps}"
     );
 }
+
+#[tokio::test]
+async fn app_log_urls_name_the_app_deployment_and_component_asked_for() {
+    let sim = demo(50).await;
+    let app = "4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf";
+    let deployment = "3aa4d20e-5527-4c00-b496-601fbd22520a";
+    let path = format!("/v2/apps/{app}/deployments/{deployment}/components/web/logs?type=BUILD");
+    let logs = get(&sim, &path).await;
+    assert_eq!(logs.status, StatusCode::OK, "{}", logs.text);
+    let logs = logs.json();
+    conforms(
+        "GET",
+        "/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs",
+        &logs,
+    );
+    let live = logs["live_url"].as_str().expect("live_url");
+    assert!(live.contains(&format!("{app}/{deployment}/web")), "{live}");
+    assert!(live.contains("type=build"), "{live}");
+    let historic = logs["historic_urls"][0].as_str().expect("historic_urls");
+    assert!(
+        historic.contains(&format!("{app}/{deployment}/web/build")),
+        "{historic}"
+    );
+    assert_ne!(live, "https://logs-example/build.log");
+    // The documented example's component is in the demo app too.
+    let documented = get(
+        &sim,
+        &format!("/v2/apps/{app}/deployments/{deployment}/components/component/logs?type=BUILD"),
+    )
+    .await;
+    assert_eq!(documented.status, StatusCode::OK, "{}", documented.text);
+
+    // Unknown app, deployment or component.
+    for bad in [
+        format!(
+            "/v2/apps/00000000-0000-4000-8000-000000000000/deployments/{deployment}/components/web/logs?type=RUN"
+        ),
+        format!(
+            "/v2/apps/{app}/deployments/00000000-0000-4000-8000-000000000000/components/web/logs?type=RUN"
+        ),
+        format!("/v2/apps/{app}/deployments/{deployment}/components/nope/logs?type=RUN"),
+        format!("/v2/apps/{app}/components/nope/logs?type=RUN"),
+    ] {
+        get(&sim, &bad).await.assert_error(404, "not_found");
+    }
+
+    // A new app's logs follow its first deployment once it is active.
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/apps",
+        json!({"spec": {"name": "logged", "region": "ams", "services": [{"name": "api", "github": {"repo": "a/b", "branch": "main"}}]}}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+    let made = made.json();
+    let id = made["app"]["id"].as_str().expect("id").to_owned();
+    let first = made["app"]["pending_deployment"]["id"]
+        .as_str()
+        .expect("deployment")
+        .to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let logs = loop {
+        let reply = get(&sim, &format!("/v2/apps/{id}/components/api/logs?type=RUN")).await;
+        if reply.status == StatusCode::OK {
+            break reply.json();
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", reply.text);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let live = logs["live_url"].as_str().expect("live_url");
+    assert!(live.contains(&format!("{id}/{first}/api")), "{live}");
+    let all = get(&sim, &format!("/v2/apps/{id}/logs?type=RUN"))
+        .await
+        .json();
+    assert!(
+        all["live_url"]
+            .as_str()
+            .expect("live")
+            .contains(&format!("{id}/{first}?")),
+        "{all}"
+    );
+}
+
+#[tokio::test]
+async fn a_cdn_purge_is_checked_recorded_and_rate_limited() {
+    let sim = demo(2_000).await;
+    let endpoint = "19f06b6a-3ace-4315-b086-499a0e521b76";
+    let path = format!("/v2/cdn/endpoints/{endpoint}/cache");
+    let purge = |files: Value| {
+        let sim = &sim;
+        let path = path.clone();
+        async move { send_json(sim, Method::DELETE, &path, json!({ "files": files })).await }
+    };
+    let done = purge(json!(["assets/img/hero.png", "assets/css/*"])).await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.text);
+    // Recorded, for a test to see.
+    let seen = call(
+        &sim,
+        Method::GET,
+        "/_sim/cdn-purges",
+        Some(oxido_sim::DEFAULT_ADMIN_TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+    let purges = seen.json()["purges"].clone();
+    assert_eq!(purges.as_array().map(Vec::len), Some(1), "{purges}");
+    assert_eq!(purges[0]["endpoint_id"], endpoint);
+    assert_eq!(
+        purges[0]["files"],
+        json!(["assets/css/*", "assets/img/hero.png"])
+    );
+    // The same purge again while the first runs: refused.
+    purge(json!(["assets/css/*", "assets/img/hero.png"]))
+        .await
+        .assert_error(409, "conflict");
+    // Bad `files`, an unknown endpoint.
+    purge(json!([]))
+        .await
+        .assert_error(422, "unprocessable_entity");
+    purge(json!([""]))
+        .await
+        .assert_error(422, "unprocessable_entity");
+    send_json(
+        &sim,
+        Method::DELETE,
+        "/v2/cdn/endpoints/00000000-0000-4000-8000-000000000000/cache",
+        json!({"files": ["*"]}),
+    )
+    .await
+    .assert_error(404, "not_found");
+    // 50 files per 20 seconds: 2 used, 48 more fit, then one more does not.
+    let many: Vec<String> = (0..48).map(|i| format!("img/{i}.png")).collect();
+    let fits = purge(json!(many)).await;
+    assert_eq!(fits.status, StatusCode::NO_CONTENT, "{}", fits.text);
+    purge(json!(["one-more.png"]))
+        .await
+        .assert_error(429, "too_many_requests");
+    // Purges go with their endpoint.
+    let gone = delete(&sim, &format!("/v2/cdn/endpoints/{endpoint}")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    let seen = call(
+        &sim,
+        Method::GET,
+        "/_sim/cdn-purges",
+        Some(oxido_sim::DEFAULT_ADMIN_TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(seen.json()["purges"], json!([]));
+}

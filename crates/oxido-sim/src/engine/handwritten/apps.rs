@@ -51,6 +51,10 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
         }
         stored
     };
+    // A new app has no active deployment yet (the example's is not its own).
+    if let Some(map) = app.as_object_mut() {
+        map.remove("active_deployment");
+    }
     if stored
         && let Some(pending) = app
             .get_mut("pending_deployment")
@@ -58,4 +62,131 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     {
         pending.insert("id".into(), Value::String(id));
     }
+}
+
+/// The kinds of component an app's spec lists, each by `name`.
+const COMPONENT_KINDS: [&str; 5] = ["services", "static_sites", "workers", "jobs", "functions"];
+
+/// The component names of an app's (or a deployment's) `spec`.
+fn component_names(object: &Value) -> Vec<String> {
+    COMPONENT_KINDS
+        .iter()
+        .filter_map(|kind| object.pointer(&format!("/spec/{kind}"))?.as_array())
+        .flatten()
+        .filter_map(|c| c.get("name")?.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The demo app's documented logs example names a component `component`: the demo app
+/// and its deployments run a worker of that name beside their `web` service.
+pub(super) fn seed_component(data: &mut crate::engine::store::AccountData, path: &str) {
+    let keys: Vec<String> = data
+        .items(path)
+        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    for key in keys {
+        if let Some(spec) = data
+            .settled_mut(path, &key)
+            .and_then(|o| o.get_mut("spec"))
+            .and_then(Value::as_object_mut)
+        {
+            let workers = spec
+                .entry("workers")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Some(workers) = workers.as_array_mut()
+                && !workers.iter().any(|w| w["name"] == "component")
+            {
+                workers.push(serde_json::json!({ "name": "component" }));
+            }
+        }
+    }
+}
+
+/// GET /v2/apps/{app_id}[/deployments/{deployment_id}][/components/{component_name}]/logs:
+/// where the logs of that app, deployment (the active one if none is named) and
+/// component (all if none is named) are, of the `type` asked for.
+pub(super) fn logs(
+    call: &Call<'_>,
+    deployment_named: bool,
+    component_named: bool,
+) -> Result<axum::response::Response, crate::wire::error::ApiError> {
+    use crate::wire::error::ApiError;
+    let app_id = call.values.first().cloned().unwrap_or_default();
+    let app = super::object::with_object(call, "/v2/apps", &app_id, |o| Ok(o.clone()))?;
+    let app_id = app
+        .get("id")
+        .and_then(Value::as_str)
+        .map_or(app_id, str::to_owned);
+    let path = format!("/v2/apps/{app_id}/deployments");
+    crate::engine::ensure_seeded(call, &[&path]);
+    let deployment: Option<Value> = {
+        let accounts = call.app.engine.store.read();
+        let items = accounts
+            .get(&call.who.account)
+            .and_then(|d| Some((d, d.items(&path)?)));
+        if deployment_named {
+            let wanted = call.values.get(1).cloned().unwrap_or_default();
+            let found = items.and_then(|(d, items)| {
+                let key = items.key_of(&wanted)?;
+                items.get(&key).map(|v| d.rendered(&path, &key, v))
+            });
+            Some(found.ok_or_else(ApiError::not_found)?)
+        } else {
+            // The newest deployment that is active, else the app's own record of it.
+            items.and_then(|(d, items)| {
+                items
+                    .iter()
+                    .map(|(k, v)| d.rendered(&path, k, v))
+                    .filter(|v| v.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
+                    .last()
+            })
+        }
+    };
+    let deployment_id = deployment
+        .as_ref()
+        .and_then(|d| d.get("id"))
+        .or_else(|| app.pointer("/active_deployment/id"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::not_found_with("the app has no active deployment"))?;
+    let component = if component_named {
+        let name = call.values.last().cloned().unwrap_or_default();
+        let mut known = component_names(&app);
+        if let Some(d) = &deployment {
+            known.extend(component_names(d));
+        }
+        if !known.contains(&name) {
+            return Err(ApiError::not_found_with(format!(
+                "component_name: the app has no component '{name}'"
+            )));
+        }
+        Some(name)
+    } else {
+        None
+    };
+    let kind = call
+        .query
+        .iter()
+        .find(|(k, _)| k == "type")
+        .map_or("UNSPECIFIED", |(_, v)| v.as_str())
+        .to_ascii_lowercase();
+    let region = app
+        .pointer("/region/slug")
+        .or_else(|| app.pointer("/spec/region"))
+        .and_then(Value::as_str)
+        .unwrap_or("nyc");
+    // `.invalid` (RFC 6761): the emulator keeps no log archive, and these never resolve.
+    let host = format!("logs.{region}.apps.oxido-sim.invalid");
+    let mut scope = format!("{app_id}/{deployment_id}");
+    if let Some(c) = &component {
+        scope.push('/');
+        scope.push_str(c);
+    }
+    crate::engine::answer(
+        call.op,
+        Some(serde_json::json!({
+            "live_url": format!("wss://{host}/live/{scope}?type={kind}"),
+            "historic_urls": [format!("https://{host}/archive/{scope}/{kind}.log")],
+        })),
+    )
 }

@@ -166,6 +166,47 @@ pub(super) fn get_image(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
 }
 
+/// GET /v2/droplets/{droplet_id}/backups/policy: the Droplet's own policy.
+pub(super) fn backup_policy(call: &Call<'_>) -> Result<Response, ApiError> {
+    let droplet = call
+        .values
+        .first()
+        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|id| {
+            call.app
+                .store
+                .droplet(call.who.account, id, Timestamp::now())
+        })
+        .ok_or_else(ApiError::not_found)?;
+    answer(
+        call.op,
+        Some(json!({ "policy": crate::wire::droplet::backup_policy_json(&droplet) })),
+    )
+}
+
+/// GET /v2/droplets/backups/policies: every Droplet's policy, by id, paged.
+pub(super) fn backup_policies(call: &Call<'_>) -> Result<Response, ApiError> {
+    let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
+    let (droplets, total) =
+        call.app
+            .store
+            .droplets(call.who.account, None, query.paging, Timestamp::now());
+    let policies: serde_json::Map<String, Value> = droplets
+        .iter()
+        .map(|d| {
+            (
+                d.id.to_string(),
+                crate::wire::droplet::backup_policy_json(d),
+            )
+        })
+        .collect();
+    let info = crate::wire::page::PageInfo::new(&call.origin, &call.path, &query, total);
+    answer(
+        call.op,
+        Some(json!({ "policies": policies, "links": info.links, "meta": { "total": total } })),
+    )
+}
+
 /// PUT /v2/images/{image_id} of a Droplet image: its name changes.
 pub(super) fn update(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let Some(image) = named(call, None) else {

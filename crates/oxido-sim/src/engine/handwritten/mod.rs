@@ -8,6 +8,7 @@ mod actions;
 mod apps;
 mod billing;
 mod catalog;
+mod cdn;
 mod db_firewall;
 mod droplet_images;
 mod droplets;
@@ -33,6 +34,7 @@ mod vpc_members;
 use axum::response::Response;
 use jiff::Timestamp;
 
+pub(crate) use self::cdn::purges as cdn_purges;
 pub(crate) use self::droplets::create_droplets;
 pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
 use serde_json::Value;
@@ -76,6 +78,11 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
     match id {
         "registry_get" => registry::get(call).map(Some),
+        "cdn_purge_cache" => cdn::purge(call).map(Some),
+        "apps_get_logs" => apps::logs(call, true, true).map(Some),
+        "apps_get_logs_aggregate" => apps::logs(call, true, false).map(Some),
+        "apps_get_logs_active_deployment" => apps::logs(call, false, true).map(Some),
+        "apps_get_logs_active_deployment_aggregate" => apps::logs(call, false, false).map(Some),
         "regions_list" => catalog::regions(call).map(Some),
         "sizes_list" => catalog::sizes(call).map(Some),
         "oneClicks_list" => catalog::one_clicks(call).map(Some),
@@ -98,6 +105,8 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             droplet_images::list_for_droplet(call, ImageKind::Backup).map(Some)
         }
         "droplets_list_kernels" => neighbors::kernels(call).map(Some),
+        "droplets_get_backup_policy" => droplet_images::backup_policy(call).map(Some),
+        "droplets_list_backup_policies" => droplet_images::backup_policies(call).map(Some),
         "droplets_list_firewalls" => firewalls::for_droplet(call).map(Some),
         "droplets_list_neighbors" => neighbors::list(call).map(Some),
         "droplets_list_neighborsIds" => neighbors::ids(call).map(Some),
@@ -187,6 +196,11 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
     if collection_path == "/v2/volumes" {
         volumes::seed_by_name(data);
+    }
+    if collection_path == "/v2/apps"
+        || (collection_path.starts_with("/v2/apps/") && collection_path.ends_with("/deployments"))
+    {
+        apps::seed_component(data, collection_path);
     }
     if collection_path == "/v2/images" {
         // The Droplets' own images are the hand-written store's.
