@@ -199,11 +199,28 @@ pub(crate) fn template(op: usize) -> Template {
         .template
         .get_or_init(|| match &operation.response {
             Some(doc) if operation.meta.response_media.contains("json") => {
-                conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref())
+                let mut answer =
+                    conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref());
+                fit_i64(&mut answer);
+                answer
             }
             _ => Value::Null,
         });
     Template(operation)
+}
+
+/// Integers past `i64::MAX` become `i64::MAX`: an example such as Kafka's
+/// `flush_messages: 9223372036854776000` (a float's rounding of `i64::MAX`) overflows
+/// every client that decodes an `int64` field.
+fn fit_i64(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.as_u64().is_some_and(|u| u > i64::MAX as u64) => {
+            *value = Value::from(i64::MAX);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fit_i64),
+        Value::Object(map) => map.values_mut().for_each(fit_i64),
+        _ => {}
+    }
 }
 
 /// The member of an answer that holds the single object (`{"volume": {...}}`), if any.

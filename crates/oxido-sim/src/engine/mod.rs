@@ -221,7 +221,13 @@ fn seed_collection(data: &mut AccountData, collection_path: &str) {
     let Some((collection, ids)) = catalog.seed.get(collection_path) else {
         return;
     };
-    let base = item_template(catalog, *collection);
+    let mut base = item_template(catalog, *collection);
+    // The demo's long-running resources came up long ago.
+    if let Some(life) = lifecycle::of(catalog.collections[*collection].path)
+        && let Some(slot) = base.pointer_mut(life.pointer)
+    {
+        *slot = Value::String(life.done.to_owned());
+    }
     for id in ids {
         let mut object = base.clone();
         let param = catalog.collections[*collection].param;

@@ -115,6 +115,7 @@ pub(crate) async fn delete(
     if !app.store.delete_droplet(who.account, id) {
         return Err(ApiError::not_found());
     }
+    crate::engine::handwritten::droplet_deleted(&app, who.account, id);
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
     response.headers_mut().insert(

@@ -68,6 +68,8 @@ pub(crate) struct NewDroplet {
     pub monitoring: bool,
     pub tags: Vec<String>,
     pub vpc_uuid: Option<String>,
+    /// Volumes to attach at once.
+    pub volumes: Vec<String>,
 }
 
 /// Ids owned by one account.
@@ -427,6 +429,18 @@ impl Store {
         let mut data = self.write();
         let held = data.accounts.get(&account).map_or(0, |i| i.droplets.len());
         limits::room_for_one("droplets", held)?;
+        // A volume is attached to one Droplet at a time.
+        for volume in &spec.volumes {
+            if let Some(other) = data
+                .tagged_droplets(account, None)
+                .into_iter()
+                .find(|id| data.droplets[id].volume_ids.contains(volume))
+            {
+                return Err(ApiError::unprocessable(format!(
+                    "volumes: volume {volume} is already attached to Droplet {other}"
+                )));
+            }
+        }
         // The clock is read under the lock so start times follow lock order: an action
         // that completed "now" is never seen in progress by a request that came later.
         let timing = Timing {
@@ -455,7 +469,7 @@ impl Store {
             kernel: None,
             region: spec.region,
             tags: spec.tags,
-            volume_ids: Vec::new(),
+            volume_ids: spec.volumes,
             vpc_uuid: spec
                 .vpc_uuid
                 .unwrap_or_else(|| format!("5a4981aa-9653-4bd1-bef5-{:012x}", account.0)),

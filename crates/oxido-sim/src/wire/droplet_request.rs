@@ -68,11 +68,17 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         limits::bounded_str("user_data", user_data, limits::MAX_USER_DATA_BYTES)?;
     }
     id_or_name_array(body, "ssh_keys")?;
+    let mut volume_ids = Vec::new();
     if let Some(volumes) = opt_array(body, "volumes")? {
-        limits::bounded_array("volumes", volumes, limits::MAX_ARRAY_ITEMS)?;
+        limits::bounded_array("volumes", volumes, limits::MAX_VOLUMES_PER_DROPLET)?;
         for volume in volumes {
             match volume {
-                Value::String(id) => limits::uuid("volumes", id)?,
+                Value::String(id) => {
+                    limits::uuid("volumes", id)?;
+                    if !volume_ids.contains(id) {
+                        volume_ids.push(id.clone());
+                    }
+                }
                 _ => {
                     return Err(ApiError::unprocessable(
                         "volumes must be an array of UUIDs.",
@@ -98,6 +104,7 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         monitoring: opt_bool(body, "monitoring")?.unwrap_or(false),
         tags,
         vpc_uuid: vpc_uuid.map(str::to_owned),
+        volumes: volume_ids,
     })
 }
 

@@ -572,3 +572,314 @@ async fn a_cdn_purge_is_checked_recorded_and_rate_limited() {
     .await;
     assert_eq!(seen.json()["purges"], json!([]));
 }
+
+/// Every integer in `value` fits an `i64`.
+fn fits_i64(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => !n.is_u64() || n.as_i64().is_some(),
+        Value::Array(items) => items.iter().all(fits_i64),
+        Value::Object(map) => map.values().all(fits_i64),
+        _ => true,
+    }
+}
+
+#[tokio::test]
+async fn answers_whose_examples_miss_their_schema_follow_the_schema() {
+    let sim = demo(100).await;
+    let app = "4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf";
+    let health = get(&sim, &format!("/v2/apps/{app}/health")).await.json();
+    conforms("GET", "/v2/apps/{app_id}/health", &health);
+    let names: Vec<&str> = health["app_health"]["components"]
+        .as_array()
+        .expect("app_health.components")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name"))
+        .collect();
+    assert!(names.contains(&"web"), "{health}");
+    get(&sim, "/v2/apps/00000000-0000-4000-8000-000000000000/health")
+        .await
+        .assert_error(404, "not_found");
+
+    let dataset = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/evaluation_datasets",
+        json!({"name": "set"}),
+    )
+    .await;
+    assert_eq!(dataset.status, StatusCode::OK, "{}", dataset.text);
+    assert_eq!(
+        dataset.json()["evaluation_dataset_uuid"]
+            .as_str()
+            .map(str::len),
+        Some(36)
+    );
+    let runs = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/evaluation_runs",
+        json!({"agent_uuids": ["a", "b"], "test_case_uuid": "c"}),
+    )
+    .await;
+    assert_eq!(runs.status, StatusCode::OK, "{}", runs.text);
+    assert_eq!(
+        runs.json()["evaluation_run_uuids"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let suppressed = send_json(
+        &sim,
+        Method::POST,
+        "/v2/security/settings/suppressions",
+        json!({"rule_uuid": "460e09ef-dc84-11e8-981e-3cfdfeaae000", "resources": ["do:droplet:3164444"]}),
+    )
+    .await;
+    assert_eq!(
+        suppressed.status,
+        StatusCode::CREATED,
+        "{}",
+        suppressed.text
+    );
+    let suppressed = suppressed.json();
+    conforms("POST", "/v2/security/settings/suppressions", &suppressed);
+    assert_eq!(suppressed["resources"][0]["resource_id"], "3164444");
+    assert_eq!(suppressed["meta"]["total"], 1);
+
+    let topic = get(
+        &sim,
+        &format!("/v2/databases/{CLUSTER}/topics/customer-events"),
+    )
+    .await;
+    assert_eq!(topic.status, StatusCode::OK, "{}", topic.text);
+    assert!(fits_i64(&topic.json()), "{}", topic.text);
+}
+
+#[tokio::test]
+async fn demo_and_deleted_resources_read_as_the_api_would() {
+    let sim = demo(50).await;
+    // The demo cluster came up long ago.
+    let cluster = get(&sim, &format!("/v2/databases/{CLUSTER}")).await.json();
+    assert_eq!(cluster["database"]["status"], "online", "{cluster}");
+    // Regions offer only sizes `/v2/sizes` lists.
+    let sizes: Vec<String> = get(&sim, "/v2/sizes?per_page=200").await.json()["sizes"]
+        .as_array()
+        .expect("sizes")
+        .iter()
+        .map(|s| s["slug"].as_str().expect("slug").to_owned())
+        .collect();
+    let regions = get(&sim, "/v2/regions").await.json();
+    for region in regions["regions"].as_array().expect("regions") {
+        for size in region["sizes"].as_array().expect("sizes") {
+            assert!(sizes.iter().any(|s| size == s), "{size} in {region}");
+        }
+    }
+    // A new reserved IPv6 is a fresh address; deleting it makes it gone.
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/reserved_ipv6",
+        json!({"region_slug": "nyc3"}),
+    )
+    .await;
+    assert_eq!(made.status.as_u16() / 100, 2, "{}", made.text);
+    let ip = made.json()["reserved_ipv6"]["ip"]
+        .as_str()
+        .expect("ip")
+        .to_owned();
+    assert_ne!(ip, "2409:40d0:f7:1017:74b4:3a96:105e:4c6e");
+    assert!(ip.parse::<std::net::Ipv6Addr>().is_ok(), "{ip}");
+    let gone = delete(&sim, &format!("/v2/reserved_ipv6/{ip}")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    get(&sim, &format!("/v2/reserved_ipv6/{ip}"))
+        .await
+        .assert_error(404, "not_found");
+    // Deleting a Droplet frees its reserved IP.
+    let held = send_json(
+        &sim,
+        Method::POST,
+        "/v2/reserved_ips",
+        json!({"droplet_id": OTHER_DROPLET}),
+    )
+    .await;
+    let ip = held.json()["reserved_ip"]["ip"]
+        .as_str()
+        .expect("ip")
+        .to_owned();
+    let gone = delete(&sim, &format!("/v2/droplets/{OTHER_DROPLET}")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    let freed = get(&sim, &format!("/v2/reserved_ips/{ip}")).await.json();
+    assert!(freed["reserved_ip"]["droplet"].is_null(), "{freed}");
+    // A new app's active deployment is its own first one once ACTIVE.
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/apps",
+        json!({"spec": {"name": "mine", "region": "ams", "services": [{"name": "api"}]}}),
+    )
+    .await;
+    let made = made.json();
+    let id = made["app"]["id"].as_str().expect("id").to_owned();
+    let first = made["app"]["pending_deployment"]["id"]
+        .as_str()
+        .expect("first")
+        .to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let app = get(&sim, &format!("/v2/apps/{id}")).await.json();
+        if app["app"]["active_deployment"]["id"] == first.as_str() {
+            conforms("GET", "/v2/apps/{id}", &app);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{app}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_droplet_created_with_a_volume_holds_it() {
+    let sim = demo(50).await;
+    let volume = "7724db7c-e098-11e5-b522-000f53304e51";
+    let body = json!({"name": "with-volume", "region": "nyc1", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64", "volumes": [volume]});
+    // Still on the demo's Droplet 11612190: refused, nothing made.
+    send_json(&sim, Method::POST, "/v2/droplets", body.clone())
+        .await
+        .assert_error(422, "unprocessable_entity");
+    let detach = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/volumes/{volume}/actions"),
+        json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(detach.status, StatusCode::ACCEPTED, "{}", detach.text);
+    let made = send_json(&sim, Method::POST, "/v2/droplets", body).await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let made = made.json();
+    assert_eq!(made["droplet"]["volume_ids"], json!([volume]));
+    let id = made["droplet"]["id"].as_u64().expect("id");
+    let read = get(&sim, &format!("/v2/volumes/{volume}")).await.json();
+    assert_eq!(read["volume"]["droplet_ids"], json!([id]));
+}
+
+#[tokio::test]
+async fn invoices_are_computed_for_any_account_and_their_pages_end() {
+    let sim = start(Sim::builder().other_account_token("other")).await;
+    // The demo's past invoice, a page at a time: the pages end, each item once.
+    let uuid = "22737513-0ea7-4206-8ceb-98a575af7681";
+    let mut next = Some(format!("/v2/customers/my/invoices/{uuid}?per_page=1"));
+    let mut seen = 0;
+    let mut total = 0;
+    for _ in 0..10 {
+        let Some(path) = next.take() else { break };
+        let page = get(&sim, &path).await.json();
+        conforms("GET", "/v2/customers/my/invoices/{invoice_uuid}", &page);
+        seen += page["invoice_items"].as_array().map_or(0, Vec::len);
+        total = page["meta"]["total"].as_u64().expect("total");
+        next = page["links"]["pages"]["next"].as_str().map(|url| {
+            url.strip_prefix(&sim.base_url())
+                .expect("our own link")
+                .to_owned()
+        });
+    }
+    assert!(next.is_none(), "the pages go on");
+    assert_eq!(seen as u64, total);
+    let history = get(&sim, "/v2/customers/my/billing_history").await.json();
+    conforms("GET", "/v2/customers/my/billing_history", &history);
+    assert!(
+        history["billing_history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|e| e["invoice_uuid"] == uuid),
+        "{history}"
+    );
+    get(
+        &sim,
+        "/v2/customers/my/invoices/00000000-0000-4000-8000-000000000000",
+    )
+    .await
+    .assert_error(404, "not_found");
+
+    // Another account: no past invoices, and this month's preview is its Droplets.
+    let as_other = |method: Method, path: &str, body: Option<String>| {
+        let sim = &sim;
+        let path = path.to_owned();
+        async move { call(sim, method, &path, Some("other"), body.as_deref()).await }
+    };
+    let made = as_other(
+        Method::POST,
+        "/v2/droplets",
+        Some(json!({"name": "billed", "region": "nyc3", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64"}).to_string()),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let listed = as_other(Method::GET, "/v2/customers/my/invoices", None)
+        .await
+        .json();
+    conforms("GET", "/v2/customers/my/invoices", &listed);
+    assert_eq!(listed["invoices"], json!([]));
+    let preview_uuid = listed["invoice_preview"]["invoice_uuid"]
+        .as_str()
+        .expect("uuid")
+        .to_owned();
+    for path in [
+        "/v2/customers/my/invoices/preview".to_owned(),
+        format!("/v2/customers/my/invoices/{preview_uuid}"),
+    ] {
+        let items = as_other(Method::GET, &path, None).await.json();
+        conforms("GET", "/v2/customers/my/invoices/{invoice_uuid}", &items);
+        assert_eq!(
+            items["invoice_items"].as_array().map(Vec::len),
+            Some(1),
+            "{items}"
+        );
+        assert_eq!(items["invoice_items"][0]["product"], "Droplets");
+        assert!(
+            items["invoice_items"][0]["description"]
+                .as_str()
+                .expect("d")
+                .contains("billed")
+        );
+    }
+    let csv = as_other(Method::GET, "/v2/customers/my/invoices/preview/csv", None).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert_eq!(csv.text.lines().count(), 2, "{}", csv.text);
+    assert!(
+        csv.text
+            .lines()
+            .nth(1)
+            .expect("a line")
+            .starts_with("Droplets,"),
+        "{}",
+        csv.text
+    );
+    let summary = as_other(
+        Method::GET,
+        "/v2/customers/my/invoices/preview/summary",
+        None,
+    )
+    .await
+    .json();
+    conforms(
+        "GET",
+        "/v2/customers/my/invoices/{invoice_uuid}/summary",
+        &summary,
+    );
+    assert_eq!(summary["invoice_uuid"], preview_uuid.as_str());
+    assert_eq!(summary["product_charges"]["items"][0]["name"], "Droplets");
+    assert_eq!(summary["amount"], listed["invoice_preview"]["amount"]);
+    let history = as_other(Method::GET, "/v2/customers/my/billing_history", None)
+        .await
+        .json();
+    assert_eq!(history["billing_history"], json!([]));
+    // The demo's past invoice is not this account's.
+    assert_eq!(
+        as_other(
+            Method::GET,
+            &format!("/v2/customers/my/invoices/{uuid}"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}

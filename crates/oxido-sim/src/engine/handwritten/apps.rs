@@ -190,3 +190,27 @@ pub(super) fn logs(
         })),
     )
 }
+
+/// An app's `active_deployment` is its newest deployment that reached ACTIVE.
+pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
+    let accounts = call.app.engine.store.read();
+    let Some(data) = accounts.get(&call.who.account) else {
+        return;
+    };
+    for app in apps {
+        let Some(id) = app.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let path = format!("/v2/apps/{id}/deployments");
+        let active = data.items(&path).and_then(|items| {
+            items
+                .iter()
+                .map(|(k, v)| data.rendered(&path, k, v))
+                .filter(|d| d.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
+                .last()
+        });
+        if let (Some(active), Some(map)) = (active, app.as_object_mut()) {
+            map.insert("active_deployment".into(), active);
+        }
+    }
+}

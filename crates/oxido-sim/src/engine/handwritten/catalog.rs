@@ -14,9 +14,16 @@ use crate::wire::error::ApiError;
 
 /// GET /v2/regions
 pub(super) fn regions(call: &Call<'_>) -> Result<Response, ApiError> {
+    // Only the sizes `/v2/sizes` lists (the reference region's list names more).
     let all = REGIONS
         .iter()
         .filter_map(|r| serde_json::to_value(r).ok())
+        .map(|mut r| {
+            if let Some(Value::Array(sizes)) = r.get_mut("sizes") {
+                sizes.retain(|s| SIZES.iter().any(|k| Some(k.slug) == s.as_str()));
+            }
+            r
+        })
         .collect();
     page(call, all)
 }

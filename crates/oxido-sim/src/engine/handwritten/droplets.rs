@@ -38,7 +38,9 @@ pub(super) fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
         .store
         .droplets(call.who.account, Some(tag), all, Timestamp::now());
     for droplet in tagged {
-        call.app.store.delete_droplet(call.who.account, droplet.id);
+        if call.app.store.delete_droplet(call.who.account, droplet.id) {
+            super::droplet_deleted(call.app, call.who.account, droplet.id);
+        }
     }
     Ok(crate::engine::empty(StatusCode::NO_CONTENT))
 }

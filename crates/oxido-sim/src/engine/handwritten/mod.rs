@@ -12,6 +12,7 @@ mod cdn;
 mod db_firewall;
 mod droplet_images;
 mod droplets;
+mod envelopes;
 mod firewalls;
 mod images;
 mod members;
@@ -36,6 +37,7 @@ use jiff::Timestamp;
 
 pub(crate) use self::cdn::purges as cdn_purges;
 pub(crate) use self::droplets::create_droplets;
+pub(crate) use self::reserved_ips::droplet_deleted;
 pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
 use serde_json::Value;
 
@@ -78,6 +80,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
     match id {
         "registry_get" => registry::get(call).map(Some),
+        "apps_get_health" => envelopes::app_health(call).map(Some),
+        "genai_create_evaluation_dataset" => envelopes::evaluation_dataset(call).map(Some),
+        "genai_run_evaluation_test_case" => envelopes::evaluation_runs(call).map(Some),
+        "security_create_suppression" => envelopes::suppressions(call).map(Some),
         "cdn_purge_cache" => cdn::purge(call).map(Some),
         "apps_get_logs" => apps::logs(call, true, true).map(Some),
         "apps_get_logs_aggregate" => apps::logs(call, true, false).map(Some),
@@ -138,6 +144,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "balance_get" => billing::balance(call).map(Some),
         "invoices_list" => billing::invoices(call).map(Some),
         "billingHistory_list" => billing::history(call).map(Some),
+        "invoices_get_byUUID" => billing::invoice(call).map(Some),
+        "invoices_get_csvByUUID" => billing::invoice_csv(call).map(Some),
+        "invoices_get_pdfByUUID" => billing::invoice_pdf(call).map(Some),
+        "invoices_get_summaryByUUID" => billing::invoice_summary(call).map(Some),
         "vpcs_list_members" => vpc_members::list(call).map(Some),
         "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
         "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
@@ -183,6 +193,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value]) {
     match collection {
         "/v2/volumes" => volumes::decorate(call, objects),
+        "/v2/apps" => apps::decorate(call, objects),
         "/v2/kubernetes/clusters" => {
             for cluster in objects {
                 node_pools::settle_nodes(cluster, call.app.action_duration());
@@ -220,7 +231,9 @@ pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &
 pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
-        "/v2/floating_ips" | "/v2/reserved_ips" => reserved_ips::created(call, object),
+        "/v2/floating_ips" | "/v2/reserved_ips" | "/v2/reserved_ipv6" => {
+            reserved_ips::created(call, object);
+        }
         "/v2/account/keys" => ssh_keys::created(object),
         _ => {}
     }

@@ -43,21 +43,71 @@ pub(super) fn created(call: &Call<'_>, object: &mut Value) {
         return;
     };
     let next = NEXT_ADDRESS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    map.insert(
-        "ip".into(),
-        Value::String(std::net::Ipv4Addr::from(next).to_string()),
-    );
+    let address = if map
+        .get("ip")
+        .and_then(Value::as_str)
+        .is_some_and(|ip| ip.contains(':'))
+    {
+        // IPv6 from the documentation prefix 2001:db8::/32.
+        let v6 = (0x2001_0db8_u128 << 96) | u128::from(next);
+        std::net::Ipv6Addr::from(v6).to_string()
+    } else {
+        std::net::Ipv4Addr::from(next).to_string()
+    };
+    map.insert("ip".into(), Value::String(address));
     let droplet = body_droplet(call).ok();
-    let region = droplet
-        .as_ref()
-        .map(|d| d.region)
-        .or_else(|| body_str(call, "region").and_then(crate::state::catalog::region));
-    map.insert(
-        "droplet".into(),
-        droplet.as_ref().map_or(Value::Null, droplet_json),
-    );
-    if let Some(region) = region.and_then(|r| serde_json::to_value(r).ok()) {
+    let region = droplet.as_ref().map(|d| d.region).or_else(|| {
+        body_str(call, "region")
+            .or_else(|| body_str(call, "region_slug"))
+            .and_then(crate::state::catalog::region)
+    });
+    if map.contains_key("region_slug")
+        && let Some(slug) = region
+            .map(|r| r.slug)
+            .or_else(|| body_str(call, "region_slug"))
+    {
+        map.insert("region_slug".into(), Value::String(slug.to_owned()));
+    }
+    if map.contains_key("droplet") {
+        map.insert(
+            "droplet".into(),
+            droplet.as_ref().map_or(Value::Null, droplet_json),
+        );
+    }
+    if map.get("region").is_some_and(Value::is_object)
+        && let Some(region) = region.and_then(|r| serde_json::to_value(r).ok())
+    {
         map.insert("region".into(), region);
+    }
+}
+
+/// A deleted Droplet's addresses are free again, as the API frees them.
+pub(crate) fn droplet_deleted(
+    app: &crate::app::App,
+    account: crate::state::model::AccountId,
+    id: u64,
+) {
+    let mut accounts = app.engine.store.write();
+    let Some(data) = accounts.get_mut(&account) else {
+        return;
+    };
+    for family in [Family::ReservedIp, Family::FloatingIp, Family::ReservedIpv6] {
+        let path = collection(family);
+        let held: Vec<String> = data
+            .items(path)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|(_, v)| v.pointer("/droplet/id").and_then(Value::as_u64) == Some(id))
+                    .map(|(k, _)| k.to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for key in held {
+            if let Some(object) = data.settled_mut(path, &key) {
+                object["droplet"] = Value::Null;
+            }
+        }
     }
 }
 
