@@ -170,7 +170,6 @@ async fn a_services_logs_are_urls_for_its_deployment() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: an app's active_deployment stays empty after its first deployment is ACTIVE"]
 async fn the_active_deployment_is_the_last_one_to_become_active() {
     let sim = sim().await;
     let client = client(&sim);

@@ -87,7 +87,6 @@ async fn one_clicks_are_listed_and_filtered_by_type() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: regions offer sizes (nyc3: s-1vcpu-3gb) that /v2/sizes does not list"]
 async fn every_size_a_region_offers_is_in_the_size_list() {
     let sim = sim().await;
     let client = client(&sim);

@@ -45,3 +45,32 @@ async fn a_cdn_endpoint_is_created_changed_purged_and_deleted() {
     let gone = cdn.get_endpoint(&id).await.expect_err("deleted");
     assert!(gone.is_not_found(), "{gone}");
 }
+
+#[tokio::test]
+async fn a_purge_without_files_is_refused() {
+    let sim = sim().await;
+    let client = client(&sim);
+    let made = client
+        .cdn()
+        .create_endpoint(body(
+            json!({"origin": "static.nyc3.digitaloceanspaces.com"}),
+        ))
+        .await
+        .expect("created");
+    let id = made.id.expect("an id");
+    let refused = client
+        .cdn()
+        .purge_cache(&id, body(json!({"files": []})))
+        .await
+        .expect_err("nothing to purge");
+    assert_eq!(refused.status(), Some(422), "{refused}");
+    let unknown = client
+        .cdn()
+        .purge_cache(
+            "00000000-0000-4000-8000-000000000000",
+            body(json!({"files": ["index.html"]})),
+        )
+        .await
+        .expect_err("no such endpoint");
+    assert!(unknown.is_not_found(), "{unknown}");
+}

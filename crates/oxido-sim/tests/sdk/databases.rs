@@ -173,7 +173,6 @@ async fn a_resized_cluster_reads_back_with_its_new_size() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: demo database cluster 9cc10173 stays `creating` forever, also after a resize"]
 async fn the_demo_cluster_is_online_again_after_a_resize() {
     let sim = sim().await;
     let client = client(&sim);

@@ -502,7 +502,6 @@ async fn the_backup_policy_reads_back_as_set() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: POST /v2/droplets with `volumes` does not attach them"]
 async fn a_droplet_created_with_a_volume_holds_it_until_deleted() {
     let sim = sim().await;
     let client = client(&sim);

@@ -230,7 +230,6 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: POST /v2/reserved_ipv6 answers the demo's own example address, which a DELETE does not remove"]
 async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
     let sim = sim().await;
     let client = client(&sim);
@@ -287,7 +286,6 @@ async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: a deleted Droplet stays the `droplet` of its reserved IP"]
 async fn deleting_a_droplet_frees_its_reserved_ip() {
     let sim = sim().await;
     let client = client(&sim);
