@@ -173,15 +173,7 @@ struct Tracker {
 impl Tracker {
     fn new(action: &Action, display: Display, board: Option<&MultiProgress>) -> Tracker {
         let label = describe(action);
-        let spinner = board.map(|board| {
-            let bar = board.add(ProgressBar::new_spinner());
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-                bar.set_style(style);
-            }
-            bar.set_message(format!("{label}: {}", action.status));
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        });
+        let spinner = board.map(|board| spinner(board, format!("{label}: {}", action.status)));
         if display == Display::Lines && !action.status.is_terminal() {
             stdio::err_line(&format!("Waiting for {label}: {}", action.status));
         }
@@ -219,19 +211,36 @@ impl Tracker {
             Outcome::Failed(..) => "could not be polled".to_owned(),
         };
         let line = format!("{}: {ending} after {}", self.label, self.elapsed());
-        match (&self.spinner, self.display) {
-            (Some(bar), _) => {
-                if let Ok(style) = ProgressStyle::with_template("  {msg}") {
-                    bar.set_style(style);
-                }
-                bar.finish_with_message(line);
-            }
-            (None, Display::Lines) => stdio::err_line(&line),
-            _ => {}
-        }
+        finish_line(self.spinner.as_ref(), self.display, line);
     }
 
     fn elapsed(&self) -> String {
         format!("{:.1}s", self.started.elapsed().as_secs_f64())
+    }
+}
+
+/// A ticking spinner on `board` showing `message`, for one wait (actions or resources).
+pub fn spinner(board: &MultiProgress, message: String) -> ProgressBar {
+    let bar = board.add(ProgressBar::new_spinner());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// Ends one wait's progress with `line`: the spinner becomes that line, or with plain lines it is
+/// printed; quiet output shows nothing.
+pub fn finish_line(spinner: Option<&ProgressBar>, display: Display, line: String) {
+    match (spinner, display) {
+        (Some(bar), _) => {
+            if let Ok(style) = ProgressStyle::with_template("  {msg}") {
+                bar.set_style(style);
+            }
+            bar.finish_with_message(line);
+        }
+        (None, Display::Lines) => stdio::err_line(&line),
+        _ => {}
     }
 }

@@ -48,6 +48,41 @@ pub const DEFECTS: &[(&str, &str, &str)] = &[
         "the answer is decoded as the envelope's `action` member, as for the other action families",
     ),
     (
+        "the Spaces key answer's schema is a list `{\"keys\": [key]}`, but the API (godo's `spacesKeyRoot`, and the spec's own example) answers one key as `{\"key\": …}`",
+        "`components.responses.key_get` (`spacesKey_get`)",
+        "the schema is replaced by `{\"key\": key}` before lowering, so `spaces_key().get()` gives a `Key`",
+    ),
+    (
+        "Kafka settings whose default is Java's `Long.MAX_VALUE` are documented as 9223372036854776000 (rounded through a double), beyond `i64`; godo types them `uint64`",
+        "`kafka_topic_config.flush_messages`, `flush_ms`, `max_compaction_lag_ms`; `kafka_advanced_config.log_flush_interval_messages`",
+        "an integer field whose example or default does not fit `i64` is `u64`",
+    ),
+    (
+        "the Kafka topic config leaves out `message_timestamp_difference_max_ms` and `segment_index_bytes`, which the spec's own topic examples and godo's `TopicConfig` have",
+        "`components.schemas.kafka_topic_config`",
+        "both are added (the first as `u64`, like the other `Long.MAX_VALUE` defaults)",
+    ),
+    (
+        "a Kafka partition's consumer group is named by `group_name` in the schema, but by `name` in the spec's own examples and godo's `TopicConsumerGroup`",
+        "`kafka_topic_partition.consumer_groups[].group_name`",
+        "`name` is added beside `group_name` (kept, so no public field goes away)",
+    ),
+    (
+        "the by-name volume attach/detach body takes `volume_name` (its description, examples and godo say so), which the schema does not declare",
+        "`volume_action_post_attach`, `volume_action_post_detach` (`volumeActions_post`)",
+        "an optional `volume_name` is added to both; the by-id call leaves it `None`",
+    ),
+    (
+        "the uptime check create body lists `method` as required but never declares it",
+        "`uptime_create_check` request body",
+        "`check_updatable` gets an optional string `method`, so it can be sent; the CLI example sends `GET`",
+    ),
+    (
+        "the app health answer's example (`components.examples.app_health`) lacks the `app_health` member the schema wraps it in; godo's `appHealthRoot` reads `app_health`, so the schema is right",
+        "`apps_get_health`",
+        "the SDK follows the schema (`{\"app_health\": …}`); the example stays listed in `generated_examples_known_bad.txt`",
+    ),
+    (
         "the presigned upload has the pseudo path `/<upload_url>` and server `https://`",
         "`inference_upload_batch_file`",
         "the URL is a positional argument sent as a whole URL without Authorization",
@@ -82,4 +117,82 @@ pub fn wrapped_answer(operation_id: &str) -> Option<&'static str> {
 /// Required fields the API sends as `null` anyway: (type name, JSON field).
 pub fn nullable_anyway(type_name: &str, field: &str) -> bool {
     matches!((type_name, field), ("Droplet", "next_backup_window"))
+}
+
+/// Corrections made to the spec itself before anything reads it, so the types, the CLI's flags and
+/// examples, and the generated tests all see the same shapes. Each is a line of [`DEFECTS`].
+pub fn patch_spec(spec: &mut serde_json::Value) {
+    use serde_json::json;
+    if let Some(schema) =
+        spec.pointer_mut("/components/responses/key_get/content/application~1json/schema")
+    {
+        *schema = json!({
+            "type": "object",
+            "properties": {"key": {"$ref": "#/components/schemas/key"}}
+        });
+    }
+    for name in ["volume_action_post_attach", "volume_action_post_detach"] {
+        let pointer = format!("/components/schemas/{name}/allOf/1/properties");
+        if let Some(serde_json::Value::Object(props)) = spec.pointer_mut(&pointer) {
+            props.entry("volume_name").or_insert_with(|| {
+                json!({
+                    "type": "string",
+                    "example": "example",
+                    "description": "The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`), with `region`."
+                })
+            });
+        }
+    }
+    // godo's `TopicConfig` has both; the spec's topic examples send them.
+    if let Some(serde_json::Value::Object(props)) =
+        spec.pointer_mut("/components/schemas/kafka_topic_config/properties")
+    {
+        props
+            .entry("message_timestamp_difference_max_ms")
+            .or_insert_with(|| {
+                json!({
+                    "type": "integer",
+                    "example": 9_223_372_036_854_776_000_u64,
+                    "description": "The maximum difference, in ms, between a message's own timestamp and the time the broker receives it."
+                })
+            });
+        props.entry("segment_index_bytes").or_insert_with(|| {
+            json!({
+                "type": "integer",
+                "example": 10_485_760,
+                "description": "The maximum size, in bytes, of the index that maps offsets to file positions."
+            })
+        });
+    }
+    if let Some(serde_json::Value::Object(props)) = spec.pointer_mut(
+        "/components/schemas/kafka_topic_partition/properties/consumer_groups/items/properties",
+    ) {
+        props.entry("name").or_insert_with(|| {
+            json!({
+                "type": "string",
+                "example": "consumer",
+                "description": "Name of the consumer group, as the API sends it."
+            })
+        });
+    }
+    if let Some(serde_json::Value::Object(props)) =
+        spec.pointer_mut("/components/schemas/check_updatable/properties")
+    {
+        props.entry("method").or_insert_with(|| {
+            json!({
+                "type": "string",
+                "example": "GET",
+                "description": "The HTTP method of the check; required by the spec when creating a check."
+            })
+        });
+    }
+}
+
+/// Integer fields documented with a value beyond `i64` (Java's `Long.MAX_VALUE` rounded through a
+/// double) are `u64`.
+pub fn beyond_i64(prop: &serde_json::Value) -> bool {
+    ["example", "default"].iter().any(|key| {
+        prop.get(*key)
+            .is_some_and(|v| v.as_u64().is_some_and(|n| i64::try_from(n).is_err()))
+    })
 }

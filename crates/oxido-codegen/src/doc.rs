@@ -123,10 +123,22 @@ fn clean_line(line: &str) -> String {
             i = end;
             continue;
         }
+        // An entity in the spec's text is decoded; the result reads as itself in the source.
+        if c == '&' {
+            if let Some((decoded, len)) = entity(&chars, i) {
+                match decoded {
+                    '<' => out.push_str("\\<"),
+                    '&' => out.push_str("\\&"),
+                    other => out.push(other),
+                }
+                i += len;
+                continue;
+            }
+        }
+        // Backslash escapes keep raw HTML and entities from being read as such, and the source readable.
         match c {
-            '<' => out.push_str("&lt;"),
-            '>' if i > 0 => out.push_str("&gt;"),
-            '&' if !is_entity(&chars, i) => out.push_str("&amp;"),
+            '<' => out.push_str("\\<"),
+            '&' if looks_like_entity(&chars, i) => out.push_str("\\&"),
             '\t' => out.push(' '),
             _ => out.push(c),
         }
@@ -160,23 +172,148 @@ fn starts_url(chars: &[char], i: usize) -> bool {
     rest.starts_with("http://") || rest.starts_with("https://")
 }
 
-fn is_entity(chars: &[char], i: usize) -> bool {
-    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
-    ["&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;"]
-        .iter()
-        .any(|e| rest.starts_with(e))
+/// The character an HTML entity at `i` stands for, and the entity's length.
+fn entity(chars: &[char], i: usize) -> Option<(char, usize)> {
+    let end = (i + 1..chars.len().min(i + 12)).find(|&j| chars[j] == ';')?;
+    let name: String = chars[i + 1..end].iter().collect();
+    let decoded = match name.as_str() {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "mdash" => '\u{2014}',
+        "ndash" => '\u{2013}',
+        "hellip" => '\u{2026}',
+        numeric => {
+            let digits = numeric.strip_prefix('#')?;
+            let code = match digits.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => digits.parse().ok()?,
+            };
+            char::from_u32(code).filter(|c| !c.is_control())?
+        }
+    };
+    Some((decoded, end - i + 1))
+}
+
+/// `&name;` or `&#…;` that Markdown would read as an entity.
+fn looks_like_entity(chars: &[char], i: usize) -> bool {
+    let mut j = i + 1;
+    if chars.get(j) == Some(&'#') {
+        j += 1;
+    }
+    let start = j;
+    while j < chars.len() && chars[j].is_ascii_alphanumeric() {
+        j += 1;
+    }
+    j > start && chars.get(j) == Some(&';')
+}
+
+/// Widest doc text in columns; with `/// ` and up to 4 columns of indentation a line stays within 100.
+const WIDTH: usize = 92;
+
+/// Wraps one cleaned line at spaces to [`WIDTH`]. A continuation keeps the item's indentation and
+/// never starts with what Markdown would read as a new block (a list marker, heading, quote, table).
+fn wrap(line: &str) -> Vec<String> {
+    wrap_to(line, WIDTH)
+}
+
+fn wrap_to(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width || line.trim_start().starts_with(['|', '#']) {
+        return vec![line.to_owned()];
+    }
+    let body = line.trim_start();
+    let lead = line.len() - body.len();
+    let indent = " ".repeat(lead + list_marker(body).unwrap_or(0));
+    let mut out = Vec::new();
+    let mut current = line[..lead].to_owned();
+    for word in body.split(' ') {
+        let starts_line = current.trim().is_empty();
+        let fits = current.chars().count() + 1 + word.chars().count() <= width;
+        if starts_line || fits || opens_block(word) {
+            if !starts_line {
+                current.push(' ');
+            }
+            current.push_str(word);
+        } else {
+            out.push(current);
+            current = format!("{indent}{word}");
+        }
+    }
+    out.push(current);
+    out
+}
+
+fn opens_block(word: &str) -> bool {
+    matches!(word, "-" | "*" | "+" | "=" | "|" | ">")
+        || word.starts_with(['#', '>', '|', '='])
+        || word.starts_with("---")
+        || (word.len() > 1
+            && word.ends_with(['.', ')'])
+            && word[..word.len() - 1].chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Longest line of a generated Rust file, in columns.
+const MAX_COLUMNS: usize = 100;
+
+/// Wraps every `///` line of formatted Rust source that is wider than [`MAX_COLUMNS`], keeping its
+/// indentation, outside code fences and tables.
+pub fn rewrap_source(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + 1024);
+    let mut in_fence = false;
+    for line in source.lines() {
+        let body = line.trim_start();
+        let Some(text) = body
+            .strip_prefix("/// ")
+            .or_else(|| (body == "///").then_some(""))
+        else {
+            in_fence = false;
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        if text.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        let prefix_len = line.len() - text.len();
+        if in_fence || line.chars().count() <= MAX_COLUMNS || prefix_len + 20 > MAX_COLUMNS {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let prefix = &line[..prefix_len];
+        for part in wrap_to(text, MAX_COLUMNS - prefix.chars().count()) {
+            out.push_str(prefix);
+            out.push_str(&part);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Doc comment lines for `text`, indented by nothing; empty when there is no text.
 pub fn doc_comment(text: &str) -> String {
     let mut out = String::new();
+    let mut in_fence = false;
     for line in clean(text) {
-        if line.is_empty() {
-            out.push_str("///\n");
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        let lines = if in_fence || line.starts_with("```") {
+            vec![line]
         } else {
-            out.push_str("/// ");
-            out.push_str(&line);
-            out.push('\n');
+            wrap(&line)
+        };
+        for line in lines {
+            if line.is_empty() {
+                out.push_str("///\n");
+            } else {
+                out.push_str("/// ");
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
     }
     out
@@ -191,8 +328,32 @@ mod tests {
         assert_eq!(clean_line("see https://x.io/a."), "see <https://x.io/a>.");
         assert_eq!(clean_line("[docs](https://x.io)"), "[docs](https://x.io)");
         assert_eq!(clean_line("a [b] c"), "a \\[b\\] c");
-        assert_eq!(clean_line("<b>x</b> `<y>`"), "&lt;b&gt;x&lt;/b&gt; `<y>`");
+        assert_eq!(clean_line("<b>x</b> `<y>`"), "\\<b>x\\</b> `<y>`");
+        assert_eq!(
+            clean_line("a &mdash; b &amp; c &#39;d&#39; &lt;e&gt;"),
+            "a \u{2014} b \\& c 'd' \\<e>"
+        );
+        assert_eq!(clean_line("R&D &copy;"), "R&D \\&copy;");
         assert_eq!(clean("```\ncode\n```"), vec!["```text", "code", "```"]);
         assert_eq!(clean("a\n\n\n    indented"), vec!["a", "", "indented"]);
+    }
+
+    #[test]
+    fn long_lines_wrap_without_starting_a_block() {
+        let long = format!(
+            "{} - {}",
+            "word ".repeat(17).trim(),
+            "more ".repeat(10).trim()
+        );
+        let lines = wrap(&long);
+        assert!(lines.len() > 1, "{lines:?}");
+        for line in &lines {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+            assert!(!opens_block(line.split(' ').next().unwrap_or("")), "{line}");
+        }
+        assert_eq!(lines.join(" "), long);
+        let item = format!("- {}", "word ".repeat(30).trim());
+        let lines = wrap(&item);
+        assert!(lines[1].starts_with("  word"), "{lines:?}");
     }
 }

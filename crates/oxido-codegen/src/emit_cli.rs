@@ -854,7 +854,7 @@ fn required_arg(arg: &Arg) -> String {
 fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
     let mut out = String::from(HEADER);
     out.push_str("//! Calls the typed SDK method of each generated command, so a body is parsed into the SDK's own type.\n\n");
-    out.push_str("use crate::commands::generated::{Answer, Input, collect, json, raw, unit, value};\nuse crate::error::CliError;\n\n");
+    out.push_str("use crate::commands::generated::{Answer, Input, collect, json, raw, unit};\nuse crate::error::CliError;\n\n");
     out.push_str("/// Runs command `index` of [`super::table::OPS`] with the client.\n");
     out.push_str("#[allow(clippy::too_many_lines)]\n");
     out.push_str("pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<Answer, CliError> {\n");
@@ -940,15 +940,10 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
         }
         let finish = match &op.response {
             ResponseKind::Empty => "unit(r.send().await?)".to_owned(),
-            // Without options of its own the call is the SDK's `Call`, whose answer keeps the API's bytes.
-            ResponseKind::Json(_) if setters_empty => {
-                "json(&r.send_with_response().await?, \"\")?".to_owned()
-            }
-            ResponseKind::Member { key, .. } if setters_empty => {
+            // The answer keeps the API's bytes, so `-o json` prints what was sent, not a re-encoding.
+            ResponseKind::Json(_) => "json(&r.send_with_response().await?, \"\")?".to_owned(),
+            ResponseKind::Member { key, .. } => {
                 format!("json(&r.send_with_response().await?, {})?", lit(key))
-            }
-            ResponseKind::Json(_) | ResponseKind::Member { .. } => {
-                "value(&r.send().await?)?".to_owned()
             }
             // Every page's answer as sent, so `-o json` prints the API's items untouched.
             ResponseKind::Page { key, .. } => format!(
@@ -1108,7 +1103,7 @@ mod tests {
     use super::*;
 
     fn api() -> (Api, serde_json::Value) {
-        let spec: serde_json::Value = serde_json::from_slice(
+        let mut spec: serde_json::Value = serde_json::from_slice(
             &std::fs::read(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../spec/digitalocean-openapi.json"
@@ -1116,6 +1111,7 @@ mod tests {
             .expect("spec"),
         )
         .expect("json");
+        crate::defects::patch_spec(&mut spec);
         std::thread::Builder::new()
             .stack_size(256 * 1024 * 1024)
             .spawn(move || (crate::lower::lower(&spec), spec))
@@ -1240,6 +1236,27 @@ mod tests {
         assert_eq!(tag.as_deref(), Some("type"));
         let values: Vec<&[String]> = variants.iter().map(|v| v.tag_values.as_slice()).collect();
         assert_eq!(values, [["text".to_owned()], ["tool_use".to_owned()]]);
+    }
+
+    #[test]
+    fn union_variants_are_named_by_field_or_title_not_number() {
+        let (api, _) = api();
+        let variants = |schema: &str| -> Vec<String> {
+            let union = api
+                .types
+                .iter()
+                .find(|t| t.schema.as_deref() == Some(schema))
+                .expect(schema);
+            let TypeKind::Union { variants, .. } = &union.kind else {
+                panic!("{schema} is not a union");
+            };
+            variants.iter().map(|v| v.name.clone()).collect()
+        };
+        // Shares its branch types with `floating_ip_create`, so gets the same names.
+        let mut reserved = variants("reserved_ip_create");
+        reserved.sort();
+        assert_eq!(reserved, ["DropletId", "Region"]);
+        assert!(variants("partner_attachment_updatable").contains(&"Bgp".to_owned()));
     }
 
     #[test]

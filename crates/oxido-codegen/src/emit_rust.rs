@@ -787,6 +787,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         );
         let _ = writeln!(
             out,
+            "/// Fetches the one page this request describes, with its status, headers and body as the API sent them.\n#[inline]\npub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<{output}>>> {{ self.call.send_with_response() }}\n"
+        );
+        let _ = writeln!(
+            out,
             "/// Every item of every page, fetched as the stream is read.\n#[inline]\npub fn into_stream(self) -> crate::ListStream<{output}> {{ self.call.into_stream() }}\n"
         );
         let _ = writeln!(
@@ -806,6 +810,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         let _ = writeln!(
             out,
             "/// Sends the request.\n#[inline]\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Sends the request and returns the decoded value with the status, headers and body as the API sent them.\n#[inline]\npub fn send_with_response(self) -> operation::BoxFuture<crate::Response<{output}>> {{ self.call.send_with_response() }}\n"
         );
         out.push_str("}\n\n");
         let _ = writeln!(

@@ -341,7 +341,12 @@ impl<'a> Lowerer<'a> {
         let mut idents = BTreeSet::new();
         for (json_name, prop) in props {
             let field_ty = self.ty(&prop, &format!("{name}{}", pascal(&json_name)));
-            let field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            let mut field_ty = id_typed(&json_name, self.named_ref(field_ty));
+            if field_ty == Ty::Int
+                && (defects::beyond_i64(&prop) || defects::beyond_i64(self.deref(&prop)))
+            {
+                field_ty = Ty::U64;
+            }
             if let Some(example) = prop
                 .get("example")
                 .or_else(|| self.deref(&prop).get("example"))
@@ -523,16 +528,16 @@ impl<'a> Lowerer<'a> {
                 tag_values,
             });
         }
-        // Inline variants are named after the required field only they have (`droplet` vs `droplets`).
-        let prefix = format!("{name}Variant");
+        // Inline variants (schema-less, possibly shared by shape with another union) are named after
+        // the required field only they have (`droplet` vs `droplets`).
         let required_sets: Vec<Vec<String>> = variants
             .iter()
             .map(|v| match named_index(&v.ty).map(|i| &self.types[i]) {
                 Some(TypeDef {
                     kind: TypeKind::Struct(fields),
-                    name: tname,
+                    schema: None,
                     ..
-                }) if tname.starts_with(&prefix) => fields
+                }) => fields
                     .iter()
                     .filter(|f| f.required)
                     .map(|f| f.json_name.clone())
@@ -552,6 +557,26 @@ impl<'a> Lowerer<'a> {
                 if used.insert(candidate.clone()) {
                     variant.name = candidate;
                 }
+            }
+        }
+        // Still a number (`Variant3`, `FooVariant2`): the branch's own title, where it has one.
+        for (variant, branch) in variants.iter_mut().zip(branches) {
+            let numbered = variant
+                .name
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .ends_with("Variant");
+            let title = text(self.deref(branch), "title");
+            if !numbered || title.is_empty() {
+                continue;
+            }
+            // `BGP` reads as `Bgp`, as Rust names acronyms.
+            let title = if title.chars().all(|c| !c.is_ascii_lowercase()) {
+                pascal(&title.to_ascii_lowercase())
+            } else {
+                pascal(&title)
+            };
+            if used.insert(title.clone()) {
+                variant.name = title;
             }
         }
         // Untagged: try the variant with the most required fields first, so a lenient one cannot shadow it.

@@ -44,6 +44,8 @@ fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut spec = spec;
+    defects::patch_spec(&mut spec);
     let api = lower::lower(&spec);
     report(&api);
 
@@ -63,7 +65,7 @@ fn run() -> ExitCode {
     let mut formatted = Vec::new();
     for (path, source) in outputs {
         match rustfmt(&root, &source) {
-            Ok(text) => formatted.push((path, text)),
+            Ok(text) => formatted.push((path, doc::rewrap_source(&text))),
             Err(err) => {
                 eprintln!("oxido-codegen: rustfmt failed on {}: {err}", path.display());
                 let _ = std::fs::create_dir_all(std::env::temp_dir().join("oxido-codegen"));

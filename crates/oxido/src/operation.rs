@@ -427,25 +427,40 @@ fn decode_whole<T: DeserializeOwned>(
     crate::decode::decode_json(operation, body)
 }
 
+/// Runs a seed over the body as `decode_json` does: UTF-8 is checked once and the body read as a
+/// `&str` (serde_json then skips its per-string checks), with no path tracking; only a body that fails
+/// is read again with the JSON path tracked, so the error names where it broke at no cost to good ones.
+fn decode_seed<S, V>(operation: &'static str, body: &[u8], seed: impl Fn() -> S) -> Result<V, Error>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+{
+    let fast = match std::str::from_utf8(body) {
+        Ok(text) => seed().deserialize(&mut serde_json::Deserializer::from_str(text)),
+        Err(_) => seed().deserialize(&mut serde_json::Deserializer::from_slice(body)),
+    };
+    if let Ok(value) = fast {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    seed().deserialize(tracked).map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })
+}
+
 /// Decodes `{"key": T, ...}` into `T` without building the rest.
 fn decode_member<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
     key: &'static str,
 ) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let found = EnvelopeSeed::<T> {
+    let found = decode_seed(operation, body, || EnvelopeSeed::<T> {
         key,
         marker: PhantomData,
-    }
-    .deserialize(tracked)
-    .map_err(|err| {
-        decode_error(
-            operation,
-            serde_path_to_error::Error::new(track.path(), err),
-        )
     })?;
     found.ok_or_else(|| Error::Decode {
         operation,
@@ -496,19 +511,9 @@ pub(crate) fn page<T: DeserializeOwned>(
     body: &[u8],
     key: &'static str,
 ) -> Result<Page<T>, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let mut track = serde_path_to_error::Track::new();
-    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
-    let (items, links, meta) = PageSeed::<T> {
+    let (items, links, meta) = decode_seed(operation, body, || PageSeed::<T> {
         key,
         marker: PhantomData,
-    }
-    .deserialize(tracked)
-    .map_err(|err| {
-        decode_error(
-            operation,
-            serde_path_to_error::Error::new(track.path(), err),
-        )
     })?;
     Ok(Page {
         items: items.unwrap_or_default(),
@@ -565,4 +570,38 @@ pub(crate) fn member<T: DeserializeOwned>(
     key: &'static str,
 ) -> Result<T, Error> {
     decode_member(operation, body, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        id: u64,
+    }
+
+    #[test]
+    fn members_and_pages_decode_from_text_and_name_the_path_when_they_fail() {
+        let one: Item =
+            decode_member("t.get", br#"{"meta":{},"item":{"id":7}}"#, "item").expect("member");
+        assert_eq!(one.id, 7);
+        // Bad UTF-8 in a skipped member still decodes (the byte path).
+        let one: Item = decode_member("t.get", b"{\"x\":\"\xff\",\"item\":{\"id\":8}}", "item")
+            .expect("member beside bad UTF-8");
+        assert_eq!(one.id, 8);
+        let err = decode_member::<Item>("t.get", br#"{"item":{"id":"x"}}"#, "item")
+            .expect_err("wrong type");
+        assert!(err.to_string().contains("id"), "{err}");
+        let listed: Page<Item> = page(
+            "t.list",
+            br#"{"items":[{"id":1},{"id":2}],"links":{},"meta":{"total":2}}"#,
+            "items",
+        )
+        .expect("page");
+        assert_eq!(listed.items.len(), 2);
+        let err = page::<Item>("t.list", br#"{"items":[{"id":1},{"id":-2}]}"#, "items")
+            .expect_err("negative id");
+        assert!(err.to_string().contains("items[1].id"), "{err}");
+    }
 }

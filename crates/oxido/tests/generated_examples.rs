@@ -2314,7 +2314,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "Read Only Key",
         "/components/responses/key_get/content/application~1json/examples/Read Only Key/value",
-        |v| member::<Vec<oxido::types::Key>>(v, "keys"),
+        |v| member::<oxido::types::Key>(v, "key"),
     ),
     (
         "spacesKey_patch",
@@ -9401,7 +9401,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "9223372036854776000",
-        |v| whole::<Option<i64>>(v),
+        |v| whole::<Option<u64>>(v),
     ),
     (
         "KafkaAdvancedConfig.log_flush_interval_ms",
@@ -10629,14 +10629,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "9223372036854776000",
-        |v| whole::<Option<i64>>(v),
+        |v| whole::<Option<u64>>(v),
     ),
     (
         "KafkaTopicConfig.flush_ms",
         "schema",
         "example",
         "9223372036854776000",
-        |v| whole::<Option<i64>>(v),
+        |v| whole::<Option<u64>>(v),
     ),
     (
         "KafkaTopicConfig.index_interval_bytes",
@@ -10650,7 +10650,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "9223372036854776000",
-        |v| whole::<Option<i64>>(v),
+        |v| whole::<Option<u64>>(v),
     ),
     (
         "KafkaTopicConfig.max_message_bytes",
@@ -10672,6 +10672,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"3.0-IV1\"",
         |v| whole::<Option<oxido::types::KafkaTopicConfigMessageFormatVersion>>(v),
+    ),
+    (
+        "KafkaTopicConfig.message_timestamp_difference_max_ms",
+        "schema",
+        "example",
+        "9223372036854776000",
+        |v| whole::<Option<u64>>(v),
     ),
     (
         "KafkaTopicConfig.message_timestamp_type",
@@ -10730,6 +10737,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<i64>>(v),
     ),
     (
+        "KafkaTopicConfig.segment_index_bytes",
+        "schema",
+        "example",
+        "10485760",
+        |v| whole::<Option<i64>>(v),
+    ),
+    (
         "KafkaTopicConfig.segment_jitter_ms",
         "schema",
         "example",
@@ -10752,6 +10766,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
     ),
     (
         "KafkaTopicPartitionConsumerGroupsItem.group_name",
+        "schema",
+        "example",
+        "\"consumer\"",
+        |v| whole::<Option<String>>(v),
+    ),
+    (
+        "KafkaTopicPartitionConsumerGroupsItem.name",
         "schema",
         "example",
         "\"consumer\"",
@@ -23463,6 +23484,9 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
     ("Check.enabled", "schema", "example", "true", |v| {
         whole::<Option<bool>>(v)
     }),
+    ("Check.method", "schema", "example", "\"GET\"", |v| {
+        whole::<Option<String>>(v)
+    }),
     (
         "Check.name",
         "schema",
@@ -23490,6 +23514,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
     ("CheckUpdatable.enabled", "schema", "example", "true", |v| {
         whole::<Option<bool>>(v)
     }),
+    (
+        "CheckUpdatable.method",
+        "schema",
+        "example",
+        "\"GET\"",
+        |v| whole::<Option<String>>(v),
+    ),
     (
         "CheckUpdatable.name",
         "schema",
@@ -24154,6 +24185,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<Vec<String>>>(v),
     ),
     (
+        "VolumeActionPostAttach.volume_name",
+        "schema",
+        "example",
+        "\"example\"",
+        |v| whole::<Option<String>>(v),
+    ),
+    (
         "VolumeActionPostDetach.region",
         "schema",
         "example",
@@ -24173,6 +24211,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "11612190",
         |v| whole::<u64>(v),
+    ),
+    (
+        "VolumeActionPostDetach.volume_name",
+        "schema",
+        "example",
+        "\"example\"",
+        |v| whole::<Option<String>>(v),
     ),
     (
         "VolumeAction.resource_id",
@@ -24656,6 +24701,6 @@ const RAW_ERROR_EXAMPLES: usize = 3205;
 
 #[test]
 fn every_example_round_trips() {
-    assert_eq!(EXAMPLES.len(), 3673);
+    assert_eq!(EXAMPLES.len(), 3680);
     generated_support::run_examples(EXAMPLES, RAW_ERROR_EXAMPLES);
 }

@@ -404,11 +404,6 @@ pub fn raw(bytes: Vec<u8>) -> Answer {
     Answer::Raw(bytes)
 }
 
-/// A JSON answer.
-pub fn value<T: Serialize>(v: &T) -> Result<Answer, CliError> {
-    value_of(v).map(Answer::One)
-}
-
 /// A list: the one page `--page` asks for, else every page. A page that fails fails the
 /// command; nothing is printed from a partial list. Each item is kept as the API sent it
 /// (cut from its page's `key` member), so `-o json` loses nothing.

@@ -8,12 +8,11 @@
 //! the deadline). Every state is read from the API's JSON, so `-o json` prints the last
 //! object exactly as the API sent it.
 
-use std::io::IsTerminal as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::join_all;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
 use oxido::{Client, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -25,6 +24,7 @@ use crate::generated::table::OPS;
 use crate::output::json;
 use crate::session::Session;
 use crate::stdio;
+use crate::wait_progress::{Display, finish_line, spinner};
 
 /// A resource kind whose status moves after it is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +140,7 @@ pub async fn wait_and_print(
     limit: Duration,
 ) -> Result<(), CliError> {
     let targets = targets(kind, input, &answer)?;
-    let display = Display::detect(session);
+    let display = Display::detect(&session.output);
     let board = (display == Display::Spinner)
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
     let waits = targets.iter().map(|target| {
@@ -502,26 +502,6 @@ async fn poll(
     }
 }
 
-/// How progress is shown: as for action waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Display {
-    Spinner,
-    Lines,
-    Quiet,
-}
-
-impl Display {
-    fn detect(session: &Session) -> Display {
-        if session.output.is_machine() {
-            Display::Quiet
-        } else if std::io::stderr().is_terminal() {
-            Display::Spinner
-        } else {
-            Display::Lines
-        }
-    }
-}
-
 /// One resource's progress line or spinner.
 struct Tracker {
     inner: Arc<TrackerInner>,
@@ -552,15 +532,8 @@ impl Tracker {
         } else {
             format!("{} {}", kind.noun(), target.id)
         };
-        let spinner = board.map(|board| {
-            let bar = board.add(ProgressBar::new_spinner());
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-                bar.set_style(style);
-            }
-            bar.set_message(format!("{label}: waiting for {}", kind.done()));
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        });
+        let spinner =
+            board.map(|board| spinner(board, format!("{label}: waiting for {}", kind.done())));
         if display == Display::Lines {
             stdio::err_line(&format!("Waiting for {label} to be {}", kind.done()));
         }
@@ -594,16 +567,7 @@ impl Tracker {
             Ending::PollFailed(_) => "could not be polled".to_owned(),
         };
         let line = format!("{}: {ending} after {}", inner.label, inner.elapsed());
-        match (&inner.spinner, inner.display) {
-            (Some(bar), _) => {
-                if let Ok(style) = ProgressStyle::with_template("  {msg}") {
-                    bar.set_style(style);
-                }
-                bar.finish_with_message(line);
-            }
-            (None, Display::Lines) => stdio::err_line(&line),
-            _ => {}
-        }
+        finish_line(inner.spinner.as_ref(), inner.display, line);
     }
 }
 

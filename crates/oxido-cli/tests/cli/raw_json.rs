@@ -37,6 +37,9 @@ fn pretty(id: u64) -> String {
     )
 }
 
+/// An NFS share with a field the SDK's model lacks and a `1.50`, its keys out of the model's order.
+const SHARE: &str = r#"{"status":"ACTIVE","id":"share-1","name":"data","region":"atl1","size_gib":50,"created_at":"2023-01-01T00:00:00Z","future_field":{"z":1,"a":[1.50]}}"#;
+
 fn json_response(body: String) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .insert_header("content-type", "application/json")
@@ -95,6 +98,13 @@ fn mock_api() -> Mocked {
                 r#"{{"actions":[{}],"links":{{"pages":{{"next":"{uri}/v2/droplets/2/actions?page=9"}}}},"meta":{{"total":2}}}}"#,
                 action(9)
             )))
+            .mount(&server)
+            .await;
+        // A single-result command with an option of its own (`nfs get --region`).
+        Mock::given(method("GET"))
+            .and(path("/v2/nfs/share-1"))
+            .and(query_param("region", "atl1"))
+            .respond_with(json_response(format!(r#"{{"share":{}}}"#, SHARE)))
             .mount(&server)
             .await;
         server
@@ -174,4 +184,24 @@ fn a_list_that_never_ends_is_stopped_with_an_error() {
             .count();
         assert_eq!(seen, requests, "droplet {droplet}");
     }
+}
+
+#[test]
+fn an_option_taking_get_prints_the_api_object_as_sent() {
+    let mocked = mock_api();
+    let h = Harness::start();
+    let out = h
+        .bare()
+        .args(["--api-url", &mocked.server.uri(), "--token", TOKEN])
+        .args(["-o", "json", "nfs", "get", "share-1", "--region", "atl1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("\"future_field\""), "{text}");
+    assert!(text.contains("1.50"), "{text}");
+    let expected: Value = serde_json::from_str(SHARE).unwrap();
+    let printed: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(printed, expected);
+    assert!(text.starts_with("{\n  \"status\": \"ACTIVE\""), "{text}");
 }

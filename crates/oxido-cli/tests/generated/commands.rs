@@ -6266,7 +6266,8 @@ pub static CASES: &[Case] = &[
     },
 ];
 
-/// Every generated command's example from its `--help` (the arguments after `oxido`), and the JSON body a
+/// Every generated command's example from its `--help` (the arguments after `oxido`), and the JSON
+/// body a
 /// `--body body.json` in it stands for (`""` for none).
 pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ("account_get", &["account", "get"], ""),
@@ -11273,7 +11274,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "uptime_create_check",
         &["uptime", "create-check", "--body", "body.json"],
-        "{\"enabled\":true,\"method\":\"example\",\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}",
+        "{\"enabled\":true,\"method\":\"GET\",\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}",
     ),
     (
         "uptime_delete_alert",
@@ -11457,8 +11458,21 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "volumeActions_post",
-        &["volume-actions", "post", "--body", "body.json"],
-        "{\"droplet_id\":11612190,\"region\":\"nyc1\",\"tags\":[\"aninterestingtag\"],\"type\":\"attach\",\"volume_name\":\"example\"}",
+        &[
+            "volume-actions",
+            "post",
+            "--droplet-id",
+            "11612190",
+            "--region",
+            "nyc1",
+            "--tags",
+            "aninterestingtag",
+            "--type",
+            "attach",
+            "--volume-name",
+            "example",
+        ],
+        "",
     ),
     (
         "volumeActions_post_byId",

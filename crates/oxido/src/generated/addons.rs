@@ -19,9 +19,11 @@ impl Addons {
 
     /// Create/Provision a New Add-on Resource
     ///
-    /// To create an add-on resource, send a POST request to `/v2/add-ons/saas` with required parameters.
+    /// To create an add-on resource, send a POST request to `/v2/add-ons/saas` with required
+    /// parameters.
     /// Some add-ons require additional metadata to be provided in the request body. To find out
-    /// what metadata is required for a specific add-on, send a GET request to `/v2/add-ons/apps/{app_slug}/metadata`.
+    /// what metadata is required for a specific add-on, send a GET request to
+    /// `/v2/add-ons/apps/{app_slug}/metadata`.
     ///
     /// `POST /v2/add-ons/saas` (operation `addons_create`).
     #[inline]
@@ -31,8 +33,10 @@ impl Addons {
 
     /// Delete/Deprovision an Add-on Resource
     ///
-    /// To delete an add-on resource, send a DELETE request to `/v2/add-ons/saas/{resource_uuid}` with the UUID of the resource to delete.
-    /// You cannot retrieve the resource after it has been deleted. The response indicates a request was sent to the 3rd party add-on provider to delete the resource.
+    /// To delete an add-on resource, send a DELETE request to `/v2/add-ons/saas/{resource_uuid}`
+    /// with the UUID of the resource to delete.
+    /// You cannot retrieve the resource after it has been deleted. The response indicates a request
+    /// was sent to the 3rd party add-on provider to delete the resource.
     /// You will no longer be billed for this resource.
     ///
     /// `DELETE /v2/add-ons/saas/{resource_uuid}` (operation `addons_delete`).
@@ -43,7 +47,8 @@ impl Addons {
 
     /// Get details on an Add-On Resource
     ///
-    /// To fetch details of a specific Add-On Resource, send a GET request to `/v2/add-ons/saas/{resource_uuid}`.
+    /// To fetch details of a specific Add-On Resource, send a GET request to
+    /// `/v2/add-ons/saas/{resource_uuid}`.
     /// Replace `{resource_uuid}` with the UUID of the resource you want to retrieve.
     ///
     /// `GET /v2/add-ons/saas/{resource_uuid}` (operation `addons_get`).
@@ -54,7 +59,8 @@ impl Addons {
 
     /// List Available Add-On Applications
     ///
-    /// To fetch details of all available Add-On Applications, send a GET request to `/v2/add-ons/apps`.
+    /// To fetch details of all available Add-On Applications, send a GET request to
+    /// `/v2/add-ons/apps`.
     ///
     /// `GET /v2/add-ons/apps` (operation `addons_get_app`).
     #[inline]
@@ -64,7 +70,8 @@ impl Addons {
 
     /// Get Metadata for an Add-On Application
     ///
-    /// To find out what metadata is required for a specific add-on, send a GET request to `/v2/add-ons/apps/{app_slug}/metadata`.
+    /// To find out what metadata is required for a specific add-on, send a GET request to
+    /// `/v2/add-ons/apps/{app_slug}/metadata`.
     /// Metadata varies by application.
     ///
     /// `GET /v2/add-ons/apps/{app_slug}/metadata` (operation `addons_get_app_metadata`).
@@ -89,8 +96,10 @@ impl Addons {
 
     /// Update the name for an Add-On Resource
     ///
-    /// To change the name of an Add-On Resource, send a PATCH request to `/v2/add-ons/saas/{resource_uuid}`.
-    /// Replace `{resource_uuid}` with the UUID of the resource for which you want to change the name.
+    /// To change the name of an Add-On Resource, send a PATCH request to
+    /// `/v2/add-ons/saas/{resource_uuid}`.
+    /// Replace `{resource_uuid}` with the UUID of the resource for which you want to change the
+    /// name.
     ///
     /// `PATCH /v2/add-ons/saas/{resource_uuid}` (operation `addons_patch`).
     #[inline]
@@ -108,8 +117,10 @@ impl Addons {
 
     /// Update the plan for an Add-On Resource
     ///
-    /// To change the plan associated with an Add-On Resource, send a PATCH request to `/v2/add-ons/saas/{resource_uuid}/plan`.
-    /// Replace `{resource_uuid}` with the UUID of the resource for which you want to change the plan.
+    /// To change the plan associated with an Add-On Resource, send a PATCH request to
+    /// `/v2/add-ons/saas/{resource_uuid}/plan`.
+    /// Replace `{resource_uuid}` with the UUID of the resource for which you want to change the
+    /// plan.
     ///
     /// `PATCH /v2/add-ons/saas/{resource_uuid}/plan` (operation `addons_patch_plan`).
     #[inline]

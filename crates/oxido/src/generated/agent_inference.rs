@@ -35,11 +35,13 @@ impl AgentInference {
         )
     }
 
-    /// Like [`Self::create_chat_completion`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// Like [`Self::create_chat_completion`], but asks for the answer as server-sent events
+    /// (`"stream": true`) and yields
     /// them as a stream of `ChatCompletionChunk`; the stream ends after the `[DONE]` event.
     ///
     /// # Errors
-    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items
+    /// of the stream.
     #[inline]
     pub fn create_chat_completion_stream(
         &self,

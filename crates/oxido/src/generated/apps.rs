@@ -19,9 +19,11 @@ impl Apps {
 
     /// Update destinations for alerts
     ///
-    /// Updates the emails and slack webhook destinations for app alerts. Emails must be associated to a user with access to the app.
+    /// Updates the emails and slack webhook destinations for app alerts. Emails must be associated
+    /// to a user with access to the app.
     ///
-    /// `POST /v2/apps/{app_id}/alerts/{alert_id}/destinations` (operation `apps_assign_alertDestinations`).
+    /// `POST /v2/apps/{app_id}/alerts/{alert_id}/destinations` (operation
+    /// `apps_assign_alertDestinations`).
     #[inline]
     pub fn assign_alert_destinations(
         &self,
@@ -40,7 +42,8 @@ impl Apps {
     ///
     /// Immediately cancel an in-progress deployment.
     ///
-    /// `POST /v2/apps/{app_id}/deployments/{deployment_id}/cancel` (operation `apps_cancel_deployment`).
+    /// `POST /v2/apps/{app_id}/deployments/{deployment_id}/cancel` (operation
+    /// `apps_cancel_deployment`).
     #[inline]
     pub fn cancel_deployment(&self, app_id: &str, deployment_id: &str) -> Call<AppsDeployment> {
         Call::member(
@@ -68,7 +71,8 @@ impl Apps {
     ///
     /// Cancel a specific job invocation for an app.
     ///
-    /// `POST /v2/apps/{app_id}/job-invocations/{job_invocation_id}/cancel` (operation `apps_cancel_job_invocation`).
+    /// `POST /v2/apps/{app_id}/job-invocations/{job_invocation_id}/cancel` (operation
+    /// `apps_cancel_job_invocation`).
     #[inline]
     pub fn cancel_job_invocation(
         &self,
@@ -85,7 +89,8 @@ impl Apps {
 
     /// Commit App Rollback
     ///
-    /// Commit an app rollback. This action permanently applies the rollback and unpins the app to resume new deployments.
+    /// Commit an app rollback. This action permanently applies the rollback and unpins the app to
+    /// resume new deployments.
     ///
     /// `POST /v2/apps/{app_id}/rollback/commit` (operation `apps_commit_rollback`).
     #[inline]
@@ -95,7 +100,9 @@ impl Apps {
 
     /// Create a New App
     ///
-    /// Create a new app by submitting an app specification. For documentation on app specifications (`AppSpec` objects), please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/reference/app-spec/).
+    /// Create a new app by submitting an app specification. For documentation on app specifications
+    /// (`AppSpec` objects), please refer to [the product
+    /// documentation](https://docs.digitalocean.com/products/app-platform/reference/app-spec/).
     ///
     /// `POST /v2/apps` (operation `apps_create`).
     #[inline]
@@ -105,7 +112,8 @@ impl Apps {
 
     /// Create an App Deployment
     ///
-    /// Creating an app deployment will pull the latest changes from your repository and schedule a new deployment for your app.
+    /// Creating an app deployment will pull the latest changes from your repository and schedule a
+    /// new deployment for your app.
     ///
     /// `POST /v2/apps/{app_id}/deployments` (operation `apps_create_deployment`).
     #[inline]
@@ -123,12 +131,16 @@ impl Apps {
 
     /// Rollback App
     ///
-    /// Rollback an app to a previous deployment. A new deployment will be created to perform the rollback.
-    /// The app will be pinned to the rollback deployment preventing any new deployments from being created,
-    /// either manually or through Auto Deploy on Push webhooks. To resume deployments, the rollback must be
+    /// Rollback an app to a previous deployment. A new deployment will be created to perform the
+    /// rollback.
+    /// The app will be pinned to the rollback deployment preventing any new deployments from being
+    /// created,
+    /// either manually or through Auto Deploy on Push webhooks. To resume deployments, the rollback
+    /// must be
     /// either committed or reverted.
     ///
-    /// It is recommended to use the Validate App Rollback endpoint to double check if the rollback is
+    /// It is recommended to use the Validate App Rollback endpoint to double check if the rollback
+    /// is
     /// valid and if there are any warnings.
     ///
     /// `POST /v2/apps/{app_id}/rollback` (operation `apps_create_rollback`).
@@ -147,7 +159,9 @@ impl Apps {
 
     /// Delete an App
     ///
-    /// Delete an existing app. Once deleted, all active deployments will be permanently shut down and the app deleted. If needed, be sure to back up your app specification so that you may re-create it at a later time.
+    /// Delete an existing app. Once deleted, all active deployments will be permanently shut down
+    /// and the app deleted. If needed, be sure to back up your app specification so that you may
+    /// re-create it at a later time.
     ///
     /// `DELETE /v2/apps/{id}` (operation `apps_delete`).
     #[inline]
@@ -157,7 +171,9 @@ impl Apps {
 
     /// Retrieve an Existing App
     ///
-    /// Retrieve details about an existing app by either its ID or name. To retrieve an app by its name, do not include an ID in the request path. Information about the current active deployment as well as any in progress ones will also be included in the response.
+    /// Retrieve details about an existing app by either its ID or name. To retrieve an app by its
+    /// name, do not include an ID in the request path. Information about the current active
+    /// deployment as well as any in progress ones will also be included in the response.
     ///
     /// `GET /v2/apps/{id}` (operation `apps_get`).
     #[inline]
@@ -217,9 +233,14 @@ impl Apps {
 
     /// Retrieve Exec URL for Deployment
     ///
-    /// Returns a websocket URL that allows sending/receiving console input and output to a component of the specified deployment if one exists. Optionally, the instance_name parameter can be provided to retrieve the exec URL for a specific instance. Note that instances are ephemeral; therefore, we recommended to avoid making persistent changes or such scripting around them.
+    /// Returns a websocket URL that allows sending/receiving console input and output to a
+    /// component of the specified deployment if one exists. Optionally, the instance_name parameter
+    /// can be provided to retrieve the exec URL for a specific instance. Note that instances are
+    /// ephemeral; therefore, we recommended to avoid making persistent changes or such scripting
+    /// around them.
     ///
-    /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/exec` (operation `apps_get_exec`).
+    /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/exec`
+    /// (operation `apps_get_exec`).
     #[inline]
     pub fn get_exec(
         &self,
@@ -238,9 +259,11 @@ impl Apps {
 
     /// Retrieve Exec URL
     ///
-    /// Returns a websocket URL that allows sending/receiving console input and output to a component of the active deployment if one exists.
+    /// Returns a websocket URL that allows sending/receiving console input and output to a
+    /// component of the active deployment if one exists.
     ///
-    /// `GET /v2/apps/{app_id}/components/{component_name}/exec` (operation `apps_get_exec_active_deployment`).
+    /// `GET /v2/apps/{app_id}/components/{component_name}/exec` (operation
+    /// `apps_get_exec_active_deployment`).
     #[inline]
     pub fn get_exec_active_deployment(
         &self,
@@ -272,7 +295,8 @@ impl Apps {
 
     /// Retrieve an Instance Size
     ///
-    /// Retrieve information about a specific instance size for `service`, `worker`, and `job` components.
+    /// Retrieve information about a specific instance size for `service`, `worker`, and `job`
+    /// components.
     ///
     /// `GET /v2/apps/tiers/instance_sizes/{slug}` (operation `apps_get_instanceSize`).
     #[inline]
@@ -286,7 +310,10 @@ impl Apps {
 
     /// Retrieve App Instances
     ///
-    /// Retrieve the list of running instances for a given application, including instance names and component types. Please note that these instances are ephemeral and may change over time. It is recommended not to make persistent changes or develop scripts that rely on their persistence.
+    /// Retrieve the list of running instances for a given application, including instance names and
+    /// component types. Please note that these instances are ephemeral and may change over time. It
+    /// is recommended not to make persistent changes or develop scripts that rely on their
+    /// persistence.
     ///
     /// `GET /v2/apps/{app_id}/instances` (operation `apps_get_instances`).
     #[inline]
@@ -302,7 +329,8 @@ impl Apps {
     ///
     /// Get a specific job invocation for an app.
     ///
-    /// `GET /v2/apps/{app_id}/job-invocations/{job_invocation_id}` (operation `apps_get_job_invocation`).
+    /// `GET /v2/apps/{app_id}/job-invocations/{job_invocation_id}` (operation
+    /// `apps_get_job_invocation`).
     #[inline]
     pub fn get_job_invocation(
         &self,
@@ -319,9 +347,13 @@ impl Apps {
 
     /// Retrieve Job Invocation Logs
     ///
-    /// Retrieve the logs of a past, in-progress, or active deployment. If a component name is specified, the logs will be limited to only that component. If deployment is omitted the active deployment will be selected (if available). The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment.
+    /// Retrieve the logs of a past, in-progress, or active deployment. If a component name is
+    /// specified, the logs will be limited to only that component. If deployment is omitted the
+    /// active deployment will be selected (if available). The response will include links to either
+    /// real-time logs of an in-progress or active deployment or archived logs of a past deployment.
     ///
-    /// `GET /v2/apps/{app_id}/jobs/{job_name}/invocations/{job_invocation_id}/logs` (operation `apps_get_job_invocation_logs`).
+    /// `GET /v2/apps/{app_id}/jobs/{job_name}/invocations/{job_invocation_id}/logs` (operation
+    /// `apps_get_job_invocation_logs`).
     #[inline]
     pub fn get_job_invocation_logs(
         &self,
@@ -340,9 +372,12 @@ impl Apps {
 
     /// Retrieve Deployment Logs
     ///
-    /// Retrieve the logs of a past, in-progress, or active deployment. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment.
+    /// Retrieve the logs of a past, in-progress, or active deployment. The response will include
+    /// links to either real-time logs of an in-progress or active deployment or archived logs of a
+    /// past deployment.
     ///
-    /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs` (operation `apps_get_logs`).
+    /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs`
+    /// (operation `apps_get_logs`).
     #[inline]
     pub fn get_logs(
         &self,
@@ -361,9 +396,14 @@ impl Apps {
 
     /// Retrieve Active Deployment Logs
     ///
-    /// Retrieve the logs of the active deployment if one exists. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment. Note log_type=BUILD logs will return logs associated with the current active deployment (being served). To view build logs associated with in-progress build, the query must explicitly reference the deployment id.
+    /// Retrieve the logs of the active deployment if one exists. The response will include links to
+    /// either real-time logs of an in-progress or active deployment or archived logs of a past
+    /// deployment. Note log_type=BUILD logs will return logs associated with the current active
+    /// deployment (being served). To view build logs associated with in-progress build, the query
+    /// must explicitly reference the deployment id.
     ///
-    /// `GET /v2/apps/{app_id}/components/{component_name}/logs` (operation `apps_get_logs_active_deployment`).
+    /// `GET /v2/apps/{app_id}/components/{component_name}/logs` (operation
+    /// `apps_get_logs_active_deployment`).
     #[inline]
     pub fn get_logs_active_deployment(
         &self,
@@ -381,7 +421,11 @@ impl Apps {
 
     /// Retrieve Active Deployment Aggregate Logs
     ///
-    /// Retrieve the logs of the active deployment if one exists. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment. Note log_type=BUILD logs will return logs associated with the current active deployment (being served). To view build logs associated with in-progress build, the query must explicitly reference the deployment id.
+    /// Retrieve the logs of the active deployment if one exists. The response will include links to
+    /// either real-time logs of an in-progress or active deployment or archived logs of a past
+    /// deployment. Note log_type=BUILD logs will return logs associated with the current active
+    /// deployment (being served). To view build logs associated with in-progress build, the query
+    /// must explicitly reference the deployment id.
     ///
     /// `GET /v2/apps/{app_id}/logs` (operation `apps_get_logs_active_deployment_aggregate`).
     #[inline]
@@ -400,9 +444,13 @@ impl Apps {
 
     /// Retrieve Aggregate Deployment Logs
     ///
-    /// Retrieve the logs of a past, in-progress, or active deployment. If a component name is specified, the logs will be limited to only that component. The response will include links to either real-time logs of an in-progress or active deployment or archived logs of a past deployment.
+    /// Retrieve the logs of a past, in-progress, or active deployment. If a component name is
+    /// specified, the logs will be limited to only that component. The response will include links
+    /// to either real-time logs of an in-progress or active deployment or archived logs of a past
+    /// deployment.
     ///
-    /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/logs` (operation `apps_get_logs_aggregate`).
+    /// `GET /v2/apps/{app_id}/deployments/{deployment_id}/logs` (operation
+    /// `apps_get_logs_aggregate`).
     #[inline]
     pub fn get_logs_aggregate(
         &self,
@@ -422,7 +470,8 @@ impl Apps {
     ///
     /// Retrieve daily bandwidth usage metrics for a single app.
     ///
-    /// `GET /v2/apps/{app_id}/metrics/bandwidth_daily` (operation `apps_get_metrics_bandwidth_daily`).
+    /// `GET /v2/apps/{app_id}/metrics/bandwidth_daily` (operation
+    /// `apps_get_metrics_bandwidth_daily`).
     #[inline]
     pub fn get_metrics_bandwidth_daily(&self, app_id: &str) -> AppsGetMetricsBandwidthDailyRequest {
         AppsGetMetricsBandwidthDailyRequest {
@@ -435,7 +484,8 @@ impl Apps {
 
     /// List All Apps
     ///
-    /// List all apps on your account. Information about the current active deployment as well as any in progress ones will also be included for each app.
+    /// List all apps on your account. Information about the current active deployment as well as
+    /// any in progress ones will also be included for each app.
     ///
     /// `GET /v2/apps` (operation `apps_list`).
     #[inline]
@@ -449,7 +499,9 @@ impl Apps {
 
     /// List all app alerts
     ///
-    /// List alerts associated to the app and any components. This includes configuration information about the alerts including emails, slack webhooks, and triggering events or conditions.
+    /// List alerts associated to the app and any components. This includes configuration
+    /// information about the alerts including emails, slack webhooks, and triggering events or
+    /// conditions.
     ///
     /// `GET /v2/apps/{app_id}/alerts` (operation `apps_list_alerts`).
     #[inline]
@@ -557,7 +609,8 @@ impl Apps {
 
     /// Revert App Rollback
     ///
-    /// Revert an app rollback. This action reverts the active rollback by creating a new deployment from the
+    /// Revert an app rollback. This action reverts the active rollback by creating a new deployment
+    /// from the
     /// latest app spec prior to the rollback and unpins the app to resume new deployments.
     ///
     /// `POST /v2/apps/{app_id}/rollback/revert` (operation `apps_revert_rollback`).
@@ -572,7 +625,9 @@ impl Apps {
 
     /// Update an App
     ///
-    /// Update an existing app by submitting a new app specification. For documentation on app specifications (`AppSpec` objects), please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/reference/app-spec/).
+    /// Update an existing app by submitting a new app specification. For documentation on app
+    /// specifications (`AppSpec` objects), please refer to [the product
+    /// documentation](https://docs.digitalocean.com/products/app-platform/reference/app-spec/).
     ///
     /// `PUT /v2/apps/{id}` (operation `apps_update`).
     #[inline]
@@ -582,7 +637,10 @@ impl Apps {
 
     /// Propose an App Spec
     ///
-    /// To propose and validate a spec for a new or existing app, send a POST request to the `/v2/apps/propose` endpoint. The request returns some information about the proposed app, including app cost and upgrade cost. If an existing app ID is specified, the app spec is treated as a proposed update to the existing app.
+    /// To propose and validate a spec for a new or existing app, send a POST request to the
+    /// `/v2/apps/propose` endpoint. The request returns some information about the proposed app,
+    /// including app cost and upgrade cost. If an existing app ID is specified, the app spec is
+    /// treated as a proposed update to the existing app.
     ///
     /// `POST /v2/apps/propose` (operation `apps_validate_appSpec`).
     #[inline]
@@ -592,9 +650,12 @@ impl Apps {
 
     /// Validate App Rollback
     ///
-    /// Check whether an app can be rolled back to a specific deployment. This endpoint can also be used
-    /// to check if there are any warnings or validation conditions that will cause the rollback to proceed
-    /// under unideal circumstances. For example, if a component must be rebuilt as part of the rollback
+    /// Check whether an app can be rolled back to a specific deployment. This endpoint can also be
+    /// used
+    /// to check if there are any warnings or validation conditions that will cause the rollback to
+    /// proceed
+    /// under unideal circumstances. For example, if a component must be rebuilt as part of the
+    /// rollback
     /// causing it to take longer than usual.
     ///
     /// `POST /v2/apps/{app_id}/rollback/validate` (operation `apps_validate_rollback`).
@@ -684,6 +745,13 @@ impl AppsCancelJobInvocationRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
+        self.call.send_with_response()
     }
 }
 
@@ -786,6 +854,13 @@ impl AppsGetRequest {
     pub fn send(self) -> operation::BoxFuture<App> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<App>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetRequest {
@@ -846,7 +921,8 @@ impl AppsGetEventLogsRequest {
         self
     }
 
-    /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    /// An optional time duration to wait if the underlying component instance is not immediately
+    /// available. Default: `3m`.
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
@@ -857,6 +933,13 @@ impl AppsGetEventLogsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -905,6 +988,13 @@ impl AppsGetExecRequest {
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetExecRequest {
@@ -930,7 +1020,8 @@ fn get_exec_active_deployment_request(
     ))
 }
 
-/// The request of [`Apps::get_exec_active_deployment`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Apps::get_exec_active_deployment`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsGetExecActiveDeploymentRequest {
@@ -949,6 +1040,13 @@ impl AppsGetExecActiveDeploymentRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1022,6 +1120,13 @@ impl AppsGetJobInvocationRequest {
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationRequest {
@@ -1051,7 +1156,8 @@ fn get_job_invocation_logs_request(
     .with_query("type", r#type))
 }
 
-/// The request of [`Apps::get_job_invocation_logs`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Apps::get_job_invocation_logs`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsGetJobInvocationLogsRequest {
@@ -1073,7 +1179,8 @@ impl AppsGetJobInvocationLogsRequest {
         self
     }
 
-    /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    /// An optional time duration to wait if the underlying component instance is not immediately
+    /// available. Default: `3m`.
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
@@ -1091,6 +1198,13 @@ impl AppsGetJobInvocationLogsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1136,7 +1250,8 @@ impl AppsGetLogsRequest {
         self
     }
 
-    /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    /// An optional time duration to wait if the underlying component instance is not immediately
+    /// available. Default: `3m`.
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
@@ -1147,6 +1262,13 @@ impl AppsGetLogsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1175,7 +1297,8 @@ fn get_logs_active_deployment_request(
     .with_query("type", r#type))
 }
 
-/// The request of [`Apps::get_logs_active_deployment`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Apps::get_logs_active_deployment`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsGetLogsActiveDeploymentRequest {
@@ -1190,7 +1313,8 @@ impl AppsGetLogsActiveDeploymentRequest {
         self
     }
 
-    /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    /// An optional time duration to wait if the underlying component instance is not immediately
+    /// available. Default: `3m`.
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
@@ -1201,6 +1325,13 @@ impl AppsGetLogsActiveDeploymentRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1227,7 +1358,8 @@ fn get_logs_active_deployment_aggregate_request(
     .with_query("type", r#type))
 }
 
-/// The request of [`Apps::get_logs_active_deployment_aggregate`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Apps::get_logs_active_deployment_aggregate`]: set options, then `.await` it or
+/// call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsGetLogsActiveDeploymentAggregateRequest {
@@ -1242,7 +1374,8 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
         self
     }
 
-    /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    /// An optional time duration to wait if the underlying component instance is not immediately
+    /// available. Default: `3m`.
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
@@ -1253,6 +1386,13 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1296,7 +1436,8 @@ impl AppsGetLogsAggregateRequest {
         self
     }
 
-    /// An optional time duration to wait if the underlying component instance is not immediately available. Default: `3m`.
+    /// An optional time duration to wait if the underlying component instance is not immediately
+    /// available. Default: `3m`.
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
@@ -1307,6 +1448,13 @@ impl AppsGetLogsAggregateRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1329,7 +1477,8 @@ fn get_metrics_bandwidth_daily_request(app_id: &str) -> Result<ApiRequest, Error
     ))
 }
 
-/// The request of [`Apps::get_metrics_bandwidth_daily`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Apps::get_metrics_bandwidth_daily`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsGetMetricsBandwidthDailyRequest {
@@ -1337,7 +1486,8 @@ pub struct AppsGetMetricsBandwidthDailyRequest {
 }
 
 impl AppsGetMetricsBandwidthDailyRequest {
-    /// Optional day to query. Only the date component of the timestamp will be considered. Default: yesterday.
+    /// Optional day to query. Only the date component of the timestamp will be considered. Default:
+    /// yesterday.
     #[inline]
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("date", value.into());
@@ -1348,6 +1498,15 @@ impl AppsGetMetricsBandwidthDailyRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppMetricsBandwidthUsage> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<AppMetricsBandwidthUsage>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1369,7 +1528,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Apps::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Apps::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsListRequest {
@@ -1402,6 +1562,13 @@ impl AppsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<App>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<App>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -1452,7 +1619,8 @@ fn list_deployments_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Apps::list_deployments`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Apps::list_deployments`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsListDeploymentsRequest {
@@ -1500,6 +1668,13 @@ impl AppsListDeploymentsRequest {
         self.call.send()
     }
 
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<AppsDeployment>>> {
+        self.call.send_with_response()
+    }
+
     /// Every item of every page, fetched as the stream is read.
     #[inline]
     pub fn into_stream(self) -> crate::ListStream<AppsDeployment> {
@@ -1538,7 +1713,8 @@ fn list_events_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Apps::list_events`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Apps::list_events`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsListEventsRequest {
@@ -1577,6 +1753,13 @@ impl AppsListEventsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppEvent>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<AppEvent>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -1626,7 +1809,8 @@ fn list_job_invocations_request(app_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Apps::list_job_invocations`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Apps::list_job_invocations`]: set options, then `.await` it or call `.send()`
+/// or `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AppsListJobInvocationsRequest {
@@ -1672,6 +1856,15 @@ impl AppsListJobInvocationsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppJobInvocation>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<AppJobInvocation>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

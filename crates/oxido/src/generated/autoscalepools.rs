@@ -19,9 +19,11 @@ impl Autoscalepools {
 
     /// Create a New Autoscale Pool
     ///
-    /// To create a new autoscale pool, send a POST request to `/v2/droplets/autoscale` setting the required attributes.
+    /// To create a new autoscale pool, send a POST request to `/v2/droplets/autoscale` setting the
+    /// required attributes.
     ///
-    /// The response body will contain a JSON object with a key called `autoscale_pool` containing the standard attributes for the new autoscale pool.
+    /// The response body will contain a JSON object with a key called `autoscale_pool` containing
+    /// the standard attributes for the new autoscale pool.
     ///
     /// `POST /v2/droplets/autoscale` (operation `autoscalepools_create`).
     #[inline]
@@ -31,7 +33,8 @@ impl Autoscalepools {
 
     /// Delete autoscale pool
     ///
-    /// To destroy an autoscale pool, send a DELETE request to the `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID` endpoint.
+    /// To destroy an autoscale pool, send a DELETE request to the
+    /// `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID` endpoint.
     ///
     /// A successful response will include a 202 response code and no content.
     ///
@@ -46,7 +49,8 @@ impl Autoscalepools {
     /// To destroy an autoscale pool and its associated resources (Droplets),
     /// send a DELETE request to the `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID/dangerous` endpoint.
     ///
-    /// `DELETE /v2/droplets/autoscale/{autoscale_pool_id}/dangerous` (operation `autoscalepools_delete_dangerous`).
+    /// `DELETE /v2/droplets/autoscale/{autoscale_pool_id}/dangerous` (operation
+    /// `autoscalepools_delete_dangerous`).
     #[inline]
     pub fn delete_dangerous(&self, autoscale_pool_id: &str) -> Call<()> {
         Call::empty(
@@ -73,7 +77,8 @@ impl Autoscalepools {
     /// List All Autoscale Pools
     ///
     /// To list all autoscale pools in your team, send a GET request to `/v2/droplets/autoscale`.
-    /// The response body will be a JSON object with a key of `autoscale_pools` containing an array of autoscale pool objects.
+    /// The response body will be a JSON object with a key of `autoscale_pools` containing an array
+    /// of autoscale pool objects.
     /// These each contain the standard autoscale pool attributes.
     ///
     /// `GET /v2/droplets/autoscale` (operation `autoscalepools_list`).
@@ -88,12 +93,14 @@ impl Autoscalepools {
 
     /// List history events
     ///
-    /// To list all of the scaling history events of an autoscale pool, send a GET request to `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID/history`.
+    /// To list all of the scaling history events of an autoscale pool, send a GET request to
+    /// `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID/history`.
     ///
     /// The response body will be a JSON object with a key of `history`. This will be
     /// set to an array containing objects each representing a history event.
     ///
-    /// `GET /v2/droplets/autoscale/{autoscale_pool_id}/history` (operation `autoscalepools_list_history`).
+    /// `GET /v2/droplets/autoscale/{autoscale_pool_id}/history` (operation
+    /// `autoscalepools_list_history`).
     #[inline]
     pub fn list_history(&self, autoscale_pool_id: &str) -> ListCall<History> {
         ListCall::new(
@@ -105,12 +112,14 @@ impl Autoscalepools {
 
     /// List members
     ///
-    /// To list the Droplets in an autoscale pool, send a GET request to `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID/members`.
+    /// To list the Droplets in an autoscale pool, send a GET request to
+    /// `/v2/droplets/autoscale/$AUTOSCALE_POOL_ID/members`.
     ///
     /// The response body will be a JSON object with a key of `droplets`. This will be
     /// set to an array containing information about each of the Droplets in the autoscale pool.
     ///
-    /// `GET /v2/droplets/autoscale/{autoscale_pool_id}/members` (operation `autoscalepools_list_members`).
+    /// `GET /v2/droplets/autoscale/{autoscale_pool_id}/members` (operation
+    /// `autoscalepools_list_members`).
     #[inline]
     pub fn list_members(&self, autoscale_pool_id: &str) -> ListCall<Member> {
         ListCall::new(
@@ -196,7 +205,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Autoscalepools::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Autoscalepools::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct AutoscalepoolsListRequest {
@@ -229,6 +239,13 @@ impl AutoscalepoolsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AutoscalePool>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<AutoscalePool>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -19,7 +19,8 @@ impl BalanceHandler {
 
     /// Get Customer Balance
     ///
-    /// To retrieve the balances on a customer's account, send a GET request to `/v2/customers/my/balance`.
+    /// To retrieve the balances on a customer's account, send a GET request to
+    /// `/v2/customers/my/balance`.
     ///
     /// `GET /v2/customers/my/balance` (operation `balance_get`).
     #[inline]

@@ -19,7 +19,8 @@ impl BillingHistoryHandler {
 
     /// List Billing History
     ///
-    /// To retrieve a list of all billing history entries, send a GET request to `/v2/customers/my/billing_history`.
+    /// To retrieve a list of all billing history entries, send a GET request to
+    /// `/v2/customers/my/billing_history`.
     ///
     /// `GET /v2/customers/my/billing_history` (operation `billingHistory_list`).
     #[inline]

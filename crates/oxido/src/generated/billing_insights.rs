@@ -19,9 +19,14 @@ impl BillingInsights {
 
     /// List Billing Insights
     ///
-    /// This endpoint returns day-over-day changes in billing resource usage based on nightly invoice items, including total amount, region, SKU, and description for a specified date range. It is important to note that the daily resource usage may not reflect month-end billing totals when totaled for a given month as nightly invoice item estimates do not necessarily encompass all invoicing factors for the entire month.
+    /// This endpoint returns day-over-day changes in billing resource usage based on nightly
+    /// invoice items, including total amount, region, SKU, and description for a specified date
+    /// range. It is important to note that the daily resource usage may not reflect month-end
+    /// billing totals when totaled for a given month as nightly invoice item estimates do not
+    /// necessarily encompass all invoicing factors for the entire month.
     ///
-    /// `GET /v2/billing/{account_urn}/insights/{start_date}/{end_date}` (operation `billingInsights_list`).
+    /// `GET /v2/billing/{account_urn}/insights/{start_date}/{end_date}` (operation
+    /// `billingInsights_list`).
     #[inline]
     pub fn list(
         &self,
@@ -76,6 +81,15 @@ impl BillingInsightsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<BillingInsightsListResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<BillingInsightsListResponse>> {
+        self.call.send_with_response()
     }
 }
 

@@ -21,7 +21,8 @@ impl ByoipPrefixes {
     ///
     /// To create a BYOIP prefix, send a POST request to `/v2/byoip_prefixes`.
     ///
-    /// A successful request will initiate the process of bringing your BYOIP Prefix into your account.
+    /// A successful request will initiate the process of bringing your BYOIP Prefix into your
+    /// account.
     /// The response will include the details of the created prefix, including its UUID and status.
     ///
     /// `POST /v2/byoip_prefixes` (operation `byoipPrefixes_create`).
@@ -75,9 +76,11 @@ impl ByoipPrefixes {
 
     /// List BYOIP Prefix Resources
     ///
-    /// To list resources associated with BYOIP prefixes, send a GET request to `/v2/byoip_prefixes/{byoip_prefix_uuid}/ips`.
+    /// To list resources associated with BYOIP prefixes, send a GET request to
+    /// `/v2/byoip_prefixes/{byoip_prefix_uuid}/ips`.
     ///
-    /// A successful response will return a list of resources associated with the specified BYOIP prefix.
+    /// A successful response will return a list of resources associated with the specified BYOIP
+    /// prefix.
     ///
     /// `GET /v2/byoip_prefixes/{byoip_prefix_uuid}/ips` (operation `byoipPrefixes_list_resources`).
     #[inline]

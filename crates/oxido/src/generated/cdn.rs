@@ -53,7 +53,8 @@ impl Cdn {
 
     /// Retrieve an Existing CDN Endpoint
     ///
-    /// To show information about an existing CDN endpoint, send a GET request to `/v2/cdn/endpoints/$ENDPOINT_ID`.
+    /// To show information about an existing CDN endpoint, send a GET request to
+    /// `/v2/cdn/endpoints/$ENDPOINT_ID`.
     ///
     /// `GET /v2/cdn/endpoints/{cdn_id}` (operation `cdn_get_endpoint`).
     #[inline]
@@ -67,7 +68,8 @@ impl Cdn {
 
     /// List All CDN Endpoints
     ///
-    /// To list all of the CDN endpoints available on your account, send a GET request to `/v2/cdn/endpoints`.
+    /// To list all of the CDN endpoints available on your account, send a GET request to
+    /// `/v2/cdn/endpoints`.
     ///
     /// `GET /v2/cdn/endpoints` (operation `cdn_list_endpoints`).
     #[inline]

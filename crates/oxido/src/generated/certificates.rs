@@ -48,7 +48,8 @@ impl Certificates {
 
     /// Retrieve an Existing Certificate
     ///
-    /// To show information about an existing certificate, send a GET request to `/v2/certificates/$CERTIFICATE_ID`.
+    /// To show information about an existing certificate, send a GET request to
+    /// `/v2/certificates/$CERTIFICATE_ID`.
     ///
     /// `GET /v2/certificates/{certificate_id}` (operation `certificates_get`).
     #[inline]
@@ -62,7 +63,8 @@ impl Certificates {
 
     /// List All Certificates
     ///
-    /// To list all of the certificates available on your account, send a GET request to `/v2/certificates`.
+    /// To list all of the certificates available on your account, send a GET request to
+    /// `/v2/certificates`.
     ///
     /// `GET /v2/certificates` (operation `certificates_list`).
     #[inline]
@@ -116,7 +118,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Certificates::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Certificates::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct CertificatesListRequest {
@@ -149,6 +152,13 @@ impl CertificatesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Certificate>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Certificate>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -41,7 +41,8 @@ impl Databases {
     ///
     /// For PostgreSQL database clusters, connection pools can be used to allow a
     /// database to share its idle connections. The popular PostgreSQL connection
-    /// pooling utility PgBouncer is used to provide this service. [See here for more information](https://docs.digitalocean.com/products/databases/postgresql/how-to/manage-connection-pools/)
+    /// pooling utility PgBouncer is used to provide this service. [See here for more
+    /// information](https://docs.digitalocean.com/products/databases/postgresql/how-to/manage-connection-pools/)
     /// about how and why to use PgBouncer connection pooling including
     /// details about the available transaction modes.
     ///
@@ -50,7 +51,8 @@ impl Databases {
     /// the user to connect with, the database to connect to, as well as its desired
     /// size and transaction mode.
     ///
-    /// `POST /v2/databases/{database_cluster_uuid}/pools` (operation `databases_add_connectionPool`).
+    /// `POST /v2/databases/{database_cluster_uuid}/pools` (operation
+    /// `databases_add_connectionPool`).
     #[inline]
     pub fn add_connection_pool(
         &self,
@@ -104,17 +106,42 @@ impl Databases {
 
     /// Create a New Database Cluster
     ///
-    /// To create a database cluster, send a POST request to `/v2/databases`. To see a list  of options for each engine, such as available regions, size slugs, and versions, send a GET request to the `/v2/databases/options` endpoint. The available sizes for  the `storage_size_mib` field depends on the cluster's size. To see a list of available sizes, see [Managed Database Pricing](https://www.digitalocean.com/pricing/managed-databases).
+    /// To create a database cluster, send a POST request to `/v2/databases`. To see a list  of
+    /// options for each engine, such as available regions, size slugs, and versions, send a GET
+    /// request to the `/v2/databases/options` endpoint. The available sizes for  the
+    /// `storage_size_mib` field depends on the cluster's size. To see a list of available sizes,
+    /// see [Managed Database Pricing](https://www.digitalocean.com/pricing/managed-databases).
     ///
-    /// The create response returns a JSON object with a key called `database`. The value of this is an object that contains the standard attributes associated with a database cluster. The initial value of the database cluster's `status` attribute is `creating`. When the cluster is ready to receive traffic, this changes to `online`.
+    /// The create response returns a JSON object with a key called `database`. The value of this is
+    /// an object that contains the standard attributes associated with a database cluster. The
+    /// initial value of the database cluster's `status` attribute is `creating`. When the cluster
+    /// is ready to receive traffic, this changes to `online`.
     ///
-    /// The embedded `connection` and `private_connection` objects contains the information needed to access the database cluster. For multi-node clusters, the `standby_connection` and `standby_private_connection` objects contain the information needed to connect to the cluster's standby node(s).
+    /// The embedded `connection` and `private_connection` objects contains the information needed
+    /// to access the database cluster. For multi-node clusters, the `standby_connection` and
+    /// `standby_private_connection` objects contain the information needed to connect to the
+    /// cluster's standby node(s).
     ///
-    /// DigitalOcean managed PostgreSQL and MySQL database clusters take automated daily backups. To create a new database cluster based on a backup of an existing cluster, send a POST request to `/v2/databases`. In addition to the standard database cluster attributes, the JSON body must include a key named `backup_restore` with the name of the original database cluster and the timestamp of the backup to be restored. Creating a database from a backup is the same as forking a database in the control panel.
+    /// DigitalOcean managed PostgreSQL and MySQL database clusters take automated daily backups. To
+    /// create a new database cluster based on a backup of an existing cluster, send a POST request
+    /// to `/v2/databases`. In addition to the standard database cluster attributes, the JSON body
+    /// must include a key named `backup_restore` with the name of the original database cluster and
+    /// the timestamp of the backup to be restored. Creating a database from a backup is the same as
+    /// forking a database in the control panel.
     ///
-    /// PostgreSQL and MySQL Advanced Edition clusters can be provisioned by setting `engine` to `advanced_pg` or `advanced_mysql`. Advanced Edition clusters are currently in public preview and target highly available workloads. `advanced_pg` supports 1-, 2-, and 3-node deployments; `advanced_mysql` only supports 1- and 3-node deployments. See the [PostgreSQL Advanced Edition](https://docs.digitalocean.com/products/databases/postgresql/how-to/use-advanced-edition-clusters/) and [MySQL Advanced Edition](https://docs.digitalocean.com/products/databases/mysql/how-to/use-advanced-edition-clusters/) documentation for the feature differences vs. Standard Edition and current preview limitations.
+    /// PostgreSQL and MySQL Advanced Edition clusters can be provisioned by setting `engine` to
+    /// `advanced_pg` or `advanced_mysql`. Advanced Edition clusters are currently in public preview
+    /// and target highly available workloads. `advanced_pg` supports 1-, 2-, and 3-node
+    /// deployments; `advanced_mysql` only supports 1- and 3-node deployments. See the [PostgreSQL
+    /// Advanced
+    /// Edition](https://docs.digitalocean.com/products/databases/postgresql/how-to/use-advanced-edition-clusters/)
+    /// and [MySQL Advanced
+    /// Edition](https://docs.digitalocean.com/products/databases/mysql/how-to/use-advanced-edition-clusters/)
+    /// documentation for the feature differences vs. Standard Edition and current preview
+    /// limitations.
     ///
-    /// Note: Caching cluster creates are no longer supported as of 2025-04-30T00:00:00Z. Backups are also not supported for Caching or Valkey clusters.
+    /// Note: Caching cluster creates are no longer supported as of 2025-04-30T00:00:00Z. Backups
+    /// are also not supported for Caching or Valkey clusters.
     ///
     /// `POST /v2/databases` (operation `databases_create_cluster`).
     #[inline]
@@ -131,7 +158,8 @@ impl Databases {
     /// To create a Kafka schema for a database cluster, send a POST request to
     /// `/v2/databases/$DATABASE_ID/schema-registry`.
     ///
-    /// `POST /v2/databases/{database_cluster_uuid}/schema-registry` (operation `databases_create_kafka_schema`).
+    /// `POST /v2/databases/{database_cluster_uuid}/schema-registry` (operation
+    /// `databases_create_kafka_schema`).
     #[inline]
     pub fn create_kafka_schema(
         &self,
@@ -151,7 +179,8 @@ impl Databases {
     ///
     /// The result will be a JSON object with a `topic` key.
     ///
-    /// `POST /v2/databases/{database_cluster_uuid}/topics` (operation `databases_create_kafka_topic`).
+    /// `POST /v2/databases/{database_cluster_uuid}/topics` (operation
+    /// `databases_create_kafka_topic`).
     #[inline]
     pub fn create_kafka_topic(
         &self,
@@ -186,13 +215,19 @@ impl Databases {
 
     /// Create a Read-only Replica
     ///
-    /// To create a read-only replica for a PostgreSQL or MySQL database cluster, send a POST request to `/v2/databases/$DATABASE_ID/replicas` specifying the name it should be given, the size of the node to be used, and the region where it will be located.
+    /// To create a read-only replica for a PostgreSQL or MySQL database cluster, send a POST
+    /// request to `/v2/databases/$DATABASE_ID/replicas` specifying the name it should be given, the
+    /// size of the node to be used, and the region where it will be located.
     ///
     /// **Note**: Read-only replicas are not supported for Caching or Valkey clusters.
     ///
-    /// The response will be a JSON object with a key called `replica`. The value of this will be an object that contains the standard attributes associated with a database replica. The initial value of the read-only replica's `status` attribute will be `forking`. When the replica is ready to receive traffic, this will transition to `active`.
+    /// The response will be a JSON object with a key called `replica`. The value of this will be an
+    /// object that contains the standard attributes associated with a database replica. The initial
+    /// value of the read-only replica's `status` attribute will be `forking`. When the replica is
+    /// ready to receive traffic, this will transition to `active`.
     ///
-    /// `POST /v2/databases/{database_cluster_uuid}/replicas` (operation `databases_create_replica`).
+    /// `POST /v2/databases/{database_cluster_uuid}/replicas` (operation
+    /// `databases_create_replica`).
     #[inline]
     pub fn create_replica(
         &self,
@@ -216,7 +251,8 @@ impl Databases {
     ///
     /// Note: Database management is not supported for Caching or Valkey clusters.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/dbs/{database_name}` (operation `databases_delete`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/dbs/{database_name}` (operation
+    /// `databases_delete`).
     #[inline]
     pub fn delete(&self, database_cluster_uuid: &str, database_name: &str) -> Call<()> {
         Call::empty(
@@ -233,7 +269,8 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was processed
     /// successfully, but that no response body is needed.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_delete_connectionPool`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation
+    /// `databases_delete_connectionPool`).
     #[inline]
     pub fn delete_connection_pool(&self, database_cluster_uuid: &str, pool_name: &str) -> Call<()> {
         Call::empty(
@@ -247,7 +284,8 @@ impl Databases {
     /// To delete a specific schema by subject name for a Kafka cluster, send a DELETE request to
     /// `/v2/databases/$DATABASE_ID/schema-registry/$SUBJECT_NAME`.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}` (operation `databases_delete_kafka_schema`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}` (operation
+    /// `databases_delete_kafka_schema`).
     #[inline]
     pub fn delete_kafka_schema(&self, database_cluster_uuid: &str, subject_name: &str) -> Call<()> {
         Call::empty(
@@ -264,7 +302,8 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was
     /// processed successfully, but that no response body is needed.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation `databases_delete_kafka_topic`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation
+    /// `databases_delete_kafka_topic`).
     #[inline]
     pub fn delete_kafka_topic(&self, database_cluster_uuid: &str, topic_name: &str) -> Call<()> {
         Call::empty(
@@ -278,7 +317,8 @@ impl Databases {
     /// To delete a logsink for a database cluster, send a DELETE request to
     /// `/v2/databases/$DATABASE_ID/logsink/$LOGSINK_ID`.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation `databases_delete_logsink`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation
+    /// `databases_delete_logsink`).
     #[inline]
     pub fn delete_logsink(&self, database_cluster_uuid: &str, logsink_id: &str) -> Call<()> {
         Call::empty(
@@ -289,11 +329,14 @@ impl Databases {
 
     /// Stop an Online Migration
     ///
-    /// To stop an online migration, send a DELETE request to `/v2/databases/$DATABASE_ID/online-migration/$MIGRATION_ID`.
+    /// To stop an online migration, send a DELETE request to
+    /// `/v2/databases/$DATABASE_ID/online-migration/$MIGRATION_ID`.
     ///
-    /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
+    /// A status of 204 will be given. This indicates that the request was processed successfully,
+    /// but that no response body is needed.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/online-migration/{migration_id}` (operation `databases_delete_onlineMigration`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/online-migration/{migration_id}` (operation
+    /// `databases_delete_onlineMigration`).
     #[inline]
     pub fn delete_online_migration(
         &self,
@@ -314,7 +357,8 @@ impl Databases {
     /// A status of 204 will be given. This indicates that the request was
     /// processed successfully, but that no response body is needed.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/indexes/{index_name}` (operation `databases_delete_opensearch_index`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/indexes/{index_name}` (operation
+    /// `databases_delete_opensearch_index`).
     #[inline]
     pub fn delete_opensearch_index(
         &self,
@@ -337,7 +381,8 @@ impl Databases {
     ///
     /// Note: User management is not supported for Caching or Valkey clusters.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/users/{username}` (operation `databases_delete_user`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/users/{username}` (operation
+    /// `databases_delete_user`).
     #[inline]
     pub fn delete_user(&self, database_cluster_uuid: &str, username: &str) -> Call<()> {
         Call::empty(
@@ -349,7 +394,8 @@ impl Databases {
     /// Destroy a Database Cluster
     ///
     /// To destroy a specific database, send a DELETE request to `/v2/databases/$DATABASE_ID`.
-    /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
+    /// A status of 204 will be given. This indicates that the request was processed successfully,
+    /// but that no response body is needed.
     ///
     /// `DELETE /v2/databases/{database_cluster_uuid}` (operation `databases_destroy_cluster`).
     #[inline]
@@ -362,13 +408,16 @@ impl Databases {
 
     /// Destroy a Read-only Replica
     ///
-    /// To destroy a specific read-only replica, send a DELETE request to `/v2/databases/$DATABASE_ID/replicas/$REPLICA_NAME`.
+    /// To destroy a specific read-only replica, send a DELETE request to
+    /// `/v2/databases/$DATABASE_ID/replicas/$REPLICA_NAME`.
     ///
     /// **Note**: Read-only replicas are not supported for Caching or Valkey clusters.
     ///
-    /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
+    /// A status of 204 will be given. This indicates that the request was processed successfully,
+    /// but that no response body is needed.
     ///
-    /// `DELETE /v2/databases/{database_cluster_uuid}/replicas/{replica_name}` (operation `databases_destroy_replica`).
+    /// `DELETE /v2/databases/{database_cluster_uuid}/replicas/{replica_name}` (operation
+    /// `databases_destroy_replica`).
     #[inline]
     pub fn destroy_replica(&self, database_cluster_uuid: &str, replica_name: &str) -> Call<()> {
         Call::empty(
@@ -399,7 +448,8 @@ impl Databases {
 
     /// Retrieve Autoscale Configuration for a Database Cluster
     ///
-    /// To retrieve the autoscale configuration for an existing database cluster, send a GET request to `/v2/databases/$DATABASE_ID/autoscale`.
+    /// To retrieve the autoscale configuration for an existing database cluster, send a GET request
+    /// to `/v2/databases/$DATABASE_ID/autoscale`.
     /// The response will be a JSON object with autoscaling configuration details.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/autoscale` (operation `databases_get_autoscale`).
@@ -414,7 +464,8 @@ impl Databases {
 
     /// Retrieve the Public Certificate
     ///
-    /// To retrieve the public certificate used to secure the connection to the database cluster send a GET request to
+    /// To retrieve the public certificate used to secure the connection to the database cluster
+    /// send a GET request to
     /// `/v2/databases/$DATABASE_ID/ca`.
     ///
     /// The response will be a JSON object with a `ca` key. This will be set to an object
@@ -432,13 +483,19 @@ impl Databases {
 
     /// Retrieve an Existing Database Cluster
     ///
-    /// To show information about an existing database cluster, send a GET request to `/v2/databases/$DATABASE_ID`.
+    /// To show information about an existing database cluster, send a GET request to
+    /// `/v2/databases/$DATABASE_ID`.
     ///
-    /// The response will be a JSON object with a database key. This will be set to an object containing the standard database cluster attributes.
+    /// The response will be a JSON object with a database key. This will be set to an object
+    /// containing the standard database cluster attributes.
     ///
-    /// The embedded `connection` and `private_connection` objects will contain the information needed to access the database cluster. For multi-node clusters, the `standby_connection` and `standby_private_connection` objects contain the information needed to connect to the cluster's standby node(s).
+    /// The embedded `connection` and `private_connection` objects will contain the information
+    /// needed to access the database cluster. For multi-node clusters, the `standby_connection` and
+    /// `standby_private_connection` objects contain the information needed to connect to the
+    /// cluster's standby node(s).
     ///
-    /// The embedded maintenance_window object will contain information about any scheduled maintenance for the database cluster.
+    /// The embedded maintenance_window object will contain information about any scheduled
+    /// maintenance for the database cluster.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}` (operation `databases_get_cluster`).
     #[inline]
@@ -452,9 +509,12 @@ impl Databases {
 
     /// Retrieve Database Clusters' Metrics Endpoint Credentials
     ///
-    /// To show the credentials for all database clusters' metrics endpoints, send a GET request to `/v2/databases/metrics/credentials`. The result will be a JSON object with a `credentials` key.
+    /// To show the credentials for all database clusters' metrics endpoints, send a GET request to
+    /// `/v2/databases/metrics/credentials`. The result will be a JSON object with a `credentials`
+    /// key.
     ///
-    /// `GET /v2/databases/metrics/credentials` (operation `databases_get_cluster_metrics_credentials`).
+    /// `GET /v2/databases/metrics/credentials` (operation
+    /// `databases_get_cluster_metrics_credentials`).
     #[inline]
     pub fn get_cluster_metrics_credentials(&self) -> Call<DatabaseMetricsCredentials> {
         Call::member(
@@ -486,10 +546,12 @@ impl Databases {
 
     /// Retrieve Existing Connection Pool (PostgreSQL)
     ///
-    /// To show information about an existing connection pool for a PostgreSQL database cluster, send a GET request to `/v2/databases/$DATABASE_ID/pools/$POOL_NAME`.
+    /// To show information about an existing connection pool for a PostgreSQL database cluster,
+    /// send a GET request to `/v2/databases/$DATABASE_ID/pools/$POOL_NAME`.
     /// The response will be a JSON object with a `pool` key.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_get_connectionPool`).
+    /// `GET /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation
+    /// `databases_get_connectionPool`).
     #[inline]
     pub fn get_connection_pool(
         &self,
@@ -505,10 +567,12 @@ impl Databases {
 
     /// Retrieve DO Settings for a Database Cluster
     ///
-    /// To retrieve the DigitalOcean-specific settings for a database cluster, send a GET request to `/v2/databases/$DATABASE_ID/do_settings`.
+    /// To retrieve the DigitalOcean-specific settings for a database cluster, send a GET request to
+    /// `/v2/databases/$DATABASE_ID/do_settings`.
     /// The response will include the current `service_cnames` configuration.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/do_settings` (operation `databases_get_do_settings`).
+    /// `GET /v2/databases/{database_cluster_uuid}/do_settings` (operation
+    /// `databases_get_do_settings`).
     #[inline]
     pub fn get_do_settings(&self, database_cluster_uuid: &str) -> Call<DoSettings> {
         Call::member(
@@ -520,10 +584,13 @@ impl Databases {
 
     /// Retrieve the Eviction Policy for a Caching or Valkey Cluster
     ///
-    /// To retrieve the configured eviction policy for an existing Caching or Valkey cluster, send a GET request to `/v2/databases/$DATABASE_ID/eviction_policy`.
-    /// The response will be a JSON object with an `eviction_policy` key. This will be set to a string representing the eviction policy.
+    /// To retrieve the configured eviction policy for an existing Caching or Valkey cluster, send a
+    /// GET request to `/v2/databases/$DATABASE_ID/eviction_policy`.
+    /// The response will be a JSON object with an `eviction_policy` key. This will be set to a
+    /// string representing the eviction policy.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/eviction_policy` (operation `databases_get_evictionPolicy`).
+    /// `GET /v2/databases/{database_cluster_uuid}/eviction_policy` (operation
+    /// `databases_get_evictionPolicy`).
     #[inline]
     pub fn get_eviction_policy(&self, database_cluster_uuid: &str) -> Call<EvictionPolicyModel> {
         Call::member(
@@ -538,7 +605,8 @@ impl Databases {
     /// To get a specific schema by subject name for a Kafka cluster, send a GET request to
     /// `/v2/databases/$DATABASE_ID/schema-registry/$SUBJECT_NAME`.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}` (operation `databases_get_kafka_schema`).
+    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}` (operation
+    /// `databases_get_kafka_schema`).
     #[inline]
     pub fn get_kafka_schema(
         &self,
@@ -558,7 +626,8 @@ impl Databases {
     /// The response is a JSON object with a `compatibility_level` key, which is set to an object
     /// containing any database configuration parameters.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/config` (operation `databases_get_kafka_schema_config`).
+    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/config` (operation
+    /// `databases_get_kafka_schema_config`).
     #[inline]
     pub fn get_kafka_schema_config(
         &self,
@@ -573,12 +642,14 @@ impl Databases {
 
     /// Retrieve Schema Registry Configuration for a Subject of kafka Cluster
     ///
-    /// To retrieve the Schema Registry configuration for a Subject of a Kafka cluster, send a GET request to
+    /// To retrieve the Schema Registry configuration for a Subject of a Kafka cluster, send a GET
+    /// request to
     /// `/v2/databases/$DATABASE_ID/schema-registry/config/$SUBJECT_NAME`.
     /// The response is a JSON object with a `compatibility_level` key, which is set to an object
     /// containing any database configuration parameters.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}` (operation `databases_get_kafka_schema_subject_config`).
+    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}` (operation
+    /// `databases_get_kafka_schema_subject_config`).
     #[inline]
     pub fn get_kafka_schema_subject_config(
         &self,
@@ -596,7 +667,9 @@ impl Databases {
     /// To get a specific schema by subject name for a Kafka cluster, send a GET request to
     /// `/v2/databases/$DATABASE_ID/schema-registry/$SUBJECT_NAME/versions/$VERSION`.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}/versions/{version}` (operation `databases_get_kafka_schema_version`).
+    /// `GET
+    /// /v2/databases/{database_cluster_uuid}/schema-registry/{subject_name}/versions/{version}`
+    /// (operation `databases_get_kafka_schema_version`).
     #[inline]
     pub fn get_kafka_schema_version(
         &self,
@@ -617,7 +690,8 @@ impl Databases {
     ///
     /// The result will be a JSON object with a `topic` key.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation `databases_get_kafka_topic`).
+    /// `GET /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation
+    /// `databases_get_kafka_topic`).
     #[inline]
     pub fn get_kafka_topic(
         &self,
@@ -636,7 +710,8 @@ impl Databases {
     /// To get a logsink for a database cluster, send a GET request to
     /// `/v2/databases/$DATABASE_ID/logsink/$LOGSINK_ID`.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation `databases_get_logsink`).
+    /// `GET /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation
+    /// `databases_get_logsink`).
     #[inline]
     pub fn get_logsink(
         &self,
@@ -651,9 +726,11 @@ impl Databases {
 
     /// Retrieve the Status of an Online Migration
     ///
-    /// To retrieve the status of the most recent online migration, send a GET request to `/v2/databases/$DATABASE_ID/online-migration`.
+    /// To retrieve the status of the most recent online migration, send a GET request to
+    /// `/v2/databases/$DATABASE_ID/online-migration`.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/online-migration` (operation `databases_get_migrationStatus`).
+    /// `GET /v2/databases/{database_cluster_uuid}/online-migration` (operation
+    /// `databases_get_migrationStatus`).
     #[inline]
     pub fn get_migration_status(&self, database_cluster_uuid: &str) -> Call<OnlineMigration> {
         Call::json(
@@ -664,13 +741,16 @@ impl Databases {
 
     /// Retrieve an Existing Read-only Replica
     ///
-    /// To show information about an existing database replica, send a GET request to `/v2/databases/$DATABASE_ID/replicas/$REPLICA_NAME`.
+    /// To show information about an existing database replica, send a GET request to
+    /// `/v2/databases/$DATABASE_ID/replicas/$REPLICA_NAME`.
     ///
     /// **Note**: Read-only replicas are not supported for Caching or Valkey clusters.
     ///
-    /// The response will be a JSON object with a `replica key`. This will be set to an object containing the standard database replica attributes.
+    /// The response will be a JSON object with a `replica key`. This will be set to an object
+    /// containing the standard database replica attributes.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/replicas/{replica_name}` (operation `databases_get_replica`).
+    /// `GET /v2/databases/{database_cluster_uuid}/replicas/{replica_name}` (operation
+    /// `databases_get_replica`).
     #[inline]
     pub fn get_replica(
         &self,
@@ -686,8 +766,10 @@ impl Databases {
 
     /// Retrieve the SQL Modes for a MySQL Cluster
     ///
-    /// To retrieve the configured SQL modes for an existing MySQL cluster, send a GET request to `/v2/databases/$DATABASE_ID/sql_mode`.
-    /// The response will be a JSON object with a `sql_mode` key. This will be set to a string representing the configured SQL modes.
+    /// To retrieve the configured SQL modes for an existing MySQL cluster, send a GET request to
+    /// `/v2/databases/$DATABASE_ID/sql_mode`.
+    /// The response will be a JSON object with a `sql_mode` key. This will be set to a string
+    /// representing the configured SQL modes.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/sql_mode` (operation `databases_get_sql_mode`).
     #[inline]
@@ -718,9 +800,11 @@ impl Databases {
     ///
     /// For Kafka clusters, additional options will be contained in the `settings` object.
     ///
-    /// For MongoDB clusters, additional information will be contained in the mongo_user_settings object
+    /// For MongoDB clusters, additional information will be contained in the mongo_user_settings
+    /// object
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/users/{username}` (operation `databases_get_user`).
+    /// `GET /v2/databases/{database_cluster_uuid}/users/{username}` (operation
+    /// `databases_get_user`).
     #[inline]
     pub fn get_user(&self, database_cluster_uuid: &str, username: &str) -> Call<DatabaseUser> {
         Call::member(
@@ -732,10 +816,12 @@ impl Databases {
 
     /// Start Database Maintenance
     ///
-    /// To start the installation of updates for a database cluster, send a PUT request to `/v2/databases/$DATABASE_ID/install_update`.
+    /// To start the installation of updates for a database cluster, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/install_update`.
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/install_update` (operation `databases_install_update`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/install_update` (operation
+    /// `databases_install_update`).
     #[inline]
     pub fn install_update(&self, database_cluster_uuid: &str) -> Call<()> {
         Call::empty(
@@ -766,9 +852,12 @@ impl Databases {
 
     /// List Backups for a Database Cluster
     ///
-    /// To list all of the available backups of a PostgreSQL or MySQL database cluster, send a GET request to `/v2/databases/$DATABASE_ID/backups`.
+    /// To list all of the available backups of a PostgreSQL or MySQL database cluster, send a GET
+    /// request to `/v2/databases/$DATABASE_ID/backups`.
     /// **Note**: Backups are not supported for Caching or Valkey clusters.
-    /// The result will be a JSON object with a `backups key`. This will be set to an array of backup objects, each of which will contain the size of the backup and the timestamp at which it was created.
+    /// The result will be a JSON object with a `backups key`. This will be set to an array of
+    /// backup objects, each of which will contain the size of the backup and the timestamp at which
+    /// it was created.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/backups` (operation `databases_list_backups`).
     #[inline]
@@ -781,13 +870,21 @@ impl Databases {
 
     /// List All Database Clusters
     ///
-    /// To list all of the database clusters available on your account, send a GET request to `/v2/databases`. To limit the results to database clusters with a specific tag, include the `tag_name` query parameter set to the name of the tag. For example, `/v2/databases?tag_name=$TAG_NAME`.
+    /// To list all of the database clusters available on your account, send a GET request to
+    /// `/v2/databases`. To limit the results to database clusters with a specific tag, include the
+    /// `tag_name` query parameter set to the name of the tag. For example,
+    /// `/v2/databases?tag_name=$TAG_NAME`.
     ///
-    /// The result will be a JSON object with a `databases` key. This will be set to an array of database objects, each of which will contain the standard database attributes.
+    /// The result will be a JSON object with a `databases` key. This will be set to an array of
+    /// database objects, each of which will contain the standard database attributes.
     ///
-    /// The embedded `connection` and `private_connection` objects will contain the information needed to access the database cluster. For multi-node clusters, the `standby_connection` and `standby_private_connection` objects will contain the information needed to connect to the cluster's standby node(s).
+    /// The embedded `connection` and `private_connection` objects will contain the information
+    /// needed to access the database cluster. For multi-node clusters, the `standby_connection` and
+    /// `standby_private_connection` objects will contain the information needed to connect to the
+    /// cluster's standby node(s).
     ///
-    /// The embedded `maintenance_window` object will contain information about any scheduled maintenance for the database cluster.
+    /// The embedded `maintenance_window` object will contain information about any scheduled
+    /// maintenance for the database cluster.
     ///
     /// `GET /v2/databases` (operation `databases_list_clusters`).
     #[inline]
@@ -799,10 +896,13 @@ impl Databases {
 
     /// List Connection Pools (PostgreSQL)
     ///
-    /// To list all of the connection pools available to a PostgreSQL database cluster, send a GET request to `/v2/databases/$DATABASE_ID/pools`.
-    /// The result will be a JSON object with a `pools` key. This will be set to an array of connection pool objects.
+    /// To list all of the connection pools available to a PostgreSQL database cluster, send a GET
+    /// request to `/v2/databases/$DATABASE_ID/pools`.
+    /// The result will be a JSON object with a `pools` key. This will be set to an array of
+    /// connection pool objects.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/pools` (operation `databases_list_connectionPools`).
+    /// `GET /v2/databases/{database_cluster_uuid}/pools` (operation
+    /// `databases_list_connectionPools`).
     #[inline]
     pub fn list_connection_pools(&self, database_cluster_uuid: &str) -> Call<Vec<ConnectionPool>> {
         Call::member(
@@ -831,10 +931,12 @@ impl Databases {
 
     /// List Firewall Rules (Trusted Sources) for a Database Cluster
     ///
-    /// To list all of a database cluster's firewall rules (known as "trusted sources" in the control panel), send a GET request to `/v2/databases/$DATABASE_ID/firewall`.
+    /// To list all of a database cluster's firewall rules (known as "trusted sources" in the
+    /// control panel), send a GET request to `/v2/databases/$DATABASE_ID/firewall`.
     /// The result will be a JSON object with a `rules` key.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/firewall` (operation `databases_list_firewall_rules`).
+    /// `GET /v2/databases/{database_cluster_uuid}/firewall` (operation
+    /// `databases_list_firewall_rules`).
     #[inline]
     pub fn list_firewall_rules(&self, database_cluster_uuid: &str) -> Call<Vec<FirewallRule>> {
         Call::member(
@@ -849,7 +951,8 @@ impl Databases {
     /// To list all schemas for a Kafka cluster, send a GET request to
     /// `/v2/databases/$DATABASE_ID/schema-registry`.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry` (operation `databases_list_kafka_schemas`).
+    /// `GET /v2/databases/{database_cluster_uuid}/schema-registry` (operation
+    /// `databases_list_kafka_schemas`).
     #[inline]
     pub fn list_kafka_schemas(&self, database_cluster_uuid: &str) -> Call<Vec<KafkaSchemaVerbose>> {
         Call::member(
@@ -866,7 +969,8 @@ impl Databases {
     ///
     /// The result will be a JSON object with a `topics` key.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/topics` (operation `databases_list_kafka_topics`).
+    /// `GET /v2/databases/{database_cluster_uuid}/topics` (operation
+    /// `databases_list_kafka_topics`).
     #[inline]
     pub fn list_kafka_topics(&self, database_cluster_uuid: &str) -> Call<Vec<KafkaTopic>> {
         Call::member(
@@ -898,7 +1002,8 @@ impl Databases {
     ///
     /// The result will be a JSON object with a `indexes` key.
     ///
-    /// `GET /v2/databases/{database_cluster_uuid}/indexes` (operation `databases_list_opeasearch_indexes`).
+    /// `GET /v2/databases/{database_cluster_uuid}/indexes` (operation
+    /// `databases_list_opeasearch_indexes`).
     #[inline]
     pub fn list_opeasearch_indexes(
         &self,
@@ -913,7 +1018,8 @@ impl Databases {
 
     /// List Database Options
     ///
-    /// To list all of the options available for the offered database engines, send a GET request to `/v2/databases/options`.
+    /// To list all of the options available for the offered database engines, send a GET request to
+    /// `/v2/databases/options`.
     /// The result will be a JSON object with an `options` key.
     ///
     /// `GET /v2/databases/options` (operation `databases_list_options`).
@@ -924,11 +1030,14 @@ impl Databases {
 
     /// List All Read-only Replicas
     ///
-    /// To list all of the read-only replicas associated with a database cluster, send a GET request to `/v2/databases/$DATABASE_ID/replicas`.
+    /// To list all of the read-only replicas associated with a database cluster, send a GET request
+    /// to `/v2/databases/$DATABASE_ID/replicas`.
     ///
     /// **Note**: Read-only replicas are not supported for Caching or Valkey clusters.
     ///
-    /// The result will be a JSON object with a `replicas` key. This will be set to an array of database replica objects, each of which will contain the standard database replica attributes.
+    /// The result will be a JSON object with a `replicas` key. This will be set to an array of
+    /// database replica objects, each of which will contain the standard database replica
+    /// attributes.
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/replicas` (operation `databases_list_replicas`).
     #[inline]
@@ -958,7 +1067,8 @@ impl Databases {
     ///
     /// For Kafka clusters, additional options will be contained in the `settings` object.
     ///
-    /// For MongoDB clusters, additional information will be contained in the mongo_user_settings object
+    /// For MongoDB clusters, additional information will be contained in the mongo_user_settings
+    /// object
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/users` (operation `databases_list_users`).
     #[inline]
@@ -986,13 +1096,16 @@ impl Databases {
 
     /// Promote a Read-only Replica to become a Primary Cluster
     ///
-    /// To promote a specific read-only replica, send a PUT request to `/v2/databases/$DATABASE_ID/replicas/$REPLICA_NAME/promote`.
+    /// To promote a specific read-only replica, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/replicas/$REPLICA_NAME/promote`.
     ///
     /// **Note**: Read-only replicas are not supported for Caching or Valkey clusters.
     ///
-    /// A status of 204 will be given. This indicates that the request was processed successfully, but that no response body is needed.
+    /// A status of 204 will be given. This indicates that the request was processed successfully,
+    /// but that no response body is needed.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/replicas/{replica_name}/promote` (operation `databases_promote_replica`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/replicas/{replica_name}/promote` (operation
+    /// `databases_promote_replica`).
     #[inline]
     pub fn promote_replica(&self, database_cluster_uuid: &str, replica_name: &str) -> Call<()> {
         Call::empty(
@@ -1013,7 +1126,8 @@ impl Databases {
     /// The response will be a JSON object with a `user` key. This will be set to an
     /// object containing the standard database user attributes.
     ///
-    /// `POST /v2/databases/{database_cluster_uuid}/users/{username}/reset_auth` (operation `databases_reset_auth`).
+    /// `POST /v2/databases/{database_cluster_uuid}/users/{username}/reset_auth` (operation
+    /// `databases_reset_auth`).
     #[inline]
     pub fn reset_auth(
         &self,
@@ -1030,10 +1144,12 @@ impl Databases {
 
     /// Configure Autoscale Settings for a Database Cluster
     ///
-    /// To configure autoscale settings for an existing database cluster, send a PUT request to `/v2/databases/$DATABASE_ID/autoscale`, specifying the autoscale configuration.
+    /// To configure autoscale settings for an existing database cluster, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/autoscale`, specifying the autoscale configuration.
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/autoscale` (operation `databases_update_autoscale`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/autoscale` (operation
+    /// `databases_update_autoscale`).
     #[inline]
     pub fn update_autoscale(
         &self,
@@ -1048,9 +1164,12 @@ impl Databases {
 
     /// Update Database Clusters' Metrics Endpoint Credentials
     ///
-    /// To update the credentials for all database clusters' metrics endpoints, send a PUT request to `/v2/databases/metrics/credentials`. A successful request will receive a 204 No Content status code  with no body in response.
+    /// To update the credentials for all database clusters' metrics endpoints, send a PUT request
+    /// to `/v2/databases/metrics/credentials`. A successful request will receive a 204 No Content
+    /// status code  with no body in response.
     ///
-    /// `PUT /v2/databases/metrics/credentials` (operation `databases_update_cluster_metrics_credentials`).
+    /// `PUT /v2/databases/metrics/credentials` (operation
+    /// `databases_update_cluster_metrics_credentials`).
     #[inline]
     pub fn update_cluster_metrics_credentials(&self, body: DatabaseMetricsCredentials) -> Call<()> {
         Call::empty(
@@ -1061,10 +1180,14 @@ impl Databases {
 
     /// Resize a Database Cluster
     ///
-    /// To resize a database cluster, send a PUT request to `/v2/databases/$DATABASE_ID/resize`. The body of the request must specify both the size and num_nodes attributes.
-    /// A successful request will receive a 202 Accepted status code with no body in response. Querying the database cluster will show that its status attribute will now be set to resizing. This will transition back to online when the resize operation has completed.
+    /// To resize a database cluster, send a PUT request to `/v2/databases/$DATABASE_ID/resize`. The
+    /// body of the request must specify both the size and num_nodes attributes.
+    /// A successful request will receive a 202 Accepted status code with no body in response.
+    /// Querying the database cluster will show that its status attribute will now be set to
+    /// resizing. This will transition back to online when the resize operation has completed.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/resize` (operation `databases_update_clusterSize`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/resize` (operation
+    /// `databases_update_clusterSize`).
     #[inline]
     pub fn update_cluster_size(
         &self,
@@ -1079,9 +1202,11 @@ impl Databases {
 
     /// Update Connection Pools (PostgreSQL)
     ///
-    /// To update a connection pool for a PostgreSQL database cluster, send a PUT request to  `/v2/databases/$DATABASE_ID/pools/$POOL_NAME`.
+    /// To update a connection pool for a PostgreSQL database cluster, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/pools/$POOL_NAME`.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation `databases_update_connectionPool`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/pools/{pool_name}` (operation
+    /// `databases_update_connectionPool`).
     #[inline]
     pub fn update_connection_pool(
         &self,
@@ -1097,12 +1222,18 @@ impl Databases {
 
     /// Update DO Settings for a Database Cluster
     ///
-    /// To update the DigitalOcean-specific settings for a database cluster, send a PUT request to `/v2/databases/$DATABASE_ID/do_settings`.
-    /// Currently, the only supported setting is `service_cnames`, which allows you to specify custom DNS names (CNAMEs) to be included in the TLS certificate Subject Alternative Names (SANs) for the database cluster nodes. This enables TLS verification when connecting via a custom hostname.
-    /// After updating, the database nodes will be replaced to apply the new certificate. This process is performed as a rolling replacement and does not cause downtime.
+    /// To update the DigitalOcean-specific settings for a database cluster, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/do_settings`.
+    /// Currently, the only supported setting is `service_cnames`, which allows you to specify
+    /// custom DNS names (CNAMEs) to be included in the TLS certificate Subject Alternative Names
+    /// (SANs) for the database cluster nodes. This enables TLS verification when connecting via a
+    /// custom hostname.
+    /// After updating, the database nodes will be replaced to apply the new certificate. This
+    /// process is performed as a rolling replacement and does not cause downtime.
     /// To clear all custom CNAMEs, send an empty array or omit the field.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/do_settings` (operation `databases_update_do_settings`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/do_settings` (operation
+    /// `databases_update_do_settings`).
     #[inline]
     pub fn update_do_settings(
         &self,
@@ -1117,9 +1248,11 @@ impl Databases {
 
     /// Configure the Eviction Policy for a Caching or Valkey Cluster
     ///
-    /// To configure an eviction policy for an existing Caching or Valkey cluster, send a PUT request to `/v2/databases/$DATABASE_ID/eviction_policy` specifying the desired policy.
+    /// To configure an eviction policy for an existing Caching or Valkey cluster, send a PUT
+    /// request to `/v2/databases/$DATABASE_ID/eviction_policy` specifying the desired policy.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/eviction_policy` (operation `databases_update_evictionPolicy`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/eviction_policy` (operation
+    /// `databases_update_evictionPolicy`).
     #[inline]
     pub fn update_eviction_policy(
         &self,
@@ -1134,10 +1267,20 @@ impl Databases {
 
     /// Update Firewall Rules (Trusted Sources) for a Database
     ///
-    /// To update a database cluster's firewall rules (known as "trusted sources" in the control panel), send a PUT request to `/v2/databases/$DATABASE_ID/firewall` specifying which resources should be able to open connections to the database. You may limit connections to specific Droplets, Kubernetes clusters, or IP addresses. When a tag is provided, any Droplet or Kubernetes node with that tag applied to it will have access. The firewall is limited to 100 rules (or trusted sources). You cannot add IPv6 addresses as trusted sources. For additional limits, see your database engine's limits page. When possible, we recommend [placing your databases into a VPC network](https://docs.digitalocean.com/products/networking/vpc/) to limit access to them instead of using a firewall.
+    /// To update a database cluster's firewall rules (known as "trusted sources" in the control
+    /// panel), send a PUT request to `/v2/databases/$DATABASE_ID/firewall` specifying which
+    /// resources should be able to open connections to the database. You may limit connections to
+    /// specific Droplets, Kubernetes clusters, or IP addresses. When a tag is provided, any Droplet
+    /// or Kubernetes node with that tag applied to it will have access. The firewall is limited to
+    /// 100 rules (or trusted sources). You cannot add IPv6 addresses as trusted sources. For
+    /// additional limits, see your database engine's limits page. When possible, we recommend
+    /// [placing your databases into a VPC
+    /// network](https://docs.digitalocean.com/products/networking/vpc/) to limit access to them
+    /// instead of using a firewall.
     /// A successful request returns a 204 status code with no content.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/firewall` (operation `databases_update_firewall_rules`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/firewall` (operation
+    /// `databases_update_firewall_rules`).
     #[inline]
     pub fn update_firewall_rules(
         &self,
@@ -1157,7 +1300,8 @@ impl Databases {
     /// The response is a JSON object with a `compatibility_level` key, which is set to an object
     /// containing any database configuration parameters.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/schema-registry/config` (operation `databases_update_kafka_schema_config`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/schema-registry/config` (operation
+    /// `databases_update_kafka_schema_config`).
     #[inline]
     pub fn update_kafka_schema_config(
         &self,
@@ -1173,12 +1317,14 @@ impl Databases {
 
     /// Update Schema Registry Configuration for a Subject of kafka Cluster
     ///
-    /// To update the Schema Registry configuration for a Subject of a Kafka cluster, send a PUT request to
+    /// To update the Schema Registry configuration for a Subject of a Kafka cluster, send a PUT
+    /// request to
     /// `/v2/databases/$DATABASE_ID/schema-registry/config/$SUBJECT_NAME`.
     /// The response is a JSON object with a `compatibility_level` key, which is set to an object
     /// containing any database configuration parameters.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}` (operation `databases_update_kafka_schema_subject_config`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/schema-registry/config/{subject_name}` (operation
+    /// `databases_update_kafka_schema_subject_config`).
     #[inline]
     pub fn update_kafka_schema_subject_config(
         &self,
@@ -1199,7 +1345,8 @@ impl Databases {
     ///
     /// The result will be a JSON object with a `topic` key.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation `databases_update_kafka_topic`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/topics/{topic_name}` (operation
+    /// `databases_update_kafka_topic`).
     #[inline]
     pub fn update_kafka_topic(
         &self,
@@ -1219,7 +1366,8 @@ impl Databases {
     /// To update a logsink for a database cluster, send a PUT request to
     /// `/v2/databases/$DATABASE_ID/logsink/$LOGSINK_ID`.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation `databases_update_logsink`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/logsink/{logsink_id}` (operation
+    /// `databases_update_logsink`).
     #[inline]
     pub fn update_logsink(
         &self,
@@ -1235,10 +1383,12 @@ impl Databases {
 
     /// Configure a Database Cluster's Maintenance Window
     ///
-    /// To configure the window when automatic maintenance should be performed for a database cluster, send a PUT request to `/v2/databases/$DATABASE_ID/maintenance`.
+    /// To configure the window when automatic maintenance should be performed for a database
+    /// cluster, send a PUT request to `/v2/databases/$DATABASE_ID/maintenance`.
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/maintenance` (operation `databases_update_maintenanceWindow`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/maintenance` (operation
+    /// `databases_update_maintenanceWindow`).
     #[inline]
     pub fn update_maintenance_window(
         &self,
@@ -1253,10 +1403,12 @@ impl Databases {
 
     /// Upgrade Major Version for a Database
     ///
-    /// To upgrade the major version of a database, send a PUT request to `/v2/databases/$DATABASE_ID/upgrade`, specifying the target version.
+    /// To upgrade the major version of a database, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/upgrade`, specifying the target version.
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/upgrade` (operation `databases_update_major_version`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/upgrade` (operation
+    /// `databases_update_major_version`).
     #[inline]
     pub fn update_major_version(&self, database_cluster_uuid: &str, body: Version2) -> Call<()> {
         Call::empty(
@@ -1267,10 +1419,20 @@ impl Databases {
 
     /// Start an Online Migration
     ///
-    /// To start an online migration, send a PUT request to `/v2/databases/$DATABASE_ID/online-migration` endpoint. Migrating a cluster establishes a connection with an existing cluster and replicates its contents to the target cluster. Online migration is only available for MySQL, PostgreSQL, Caching, and Valkey clusters.
-    /// If the existing database is continuously being written to,  the migration process will continue for up to two weeks unless it is manually stopped. Online migration is only available for [MySQL](https://docs.digitalocean.com/products/databases/mysql/how-to/migrate/#:~:text=To%20migrate%20a%20MySQL%20database,then%20select%20Set%20Up%20Migration),  [PostgreSQL](https://docs.digitalocean.com/products/databases/postgresql/how-to/migrate/),  [Caching](https://docs.digitalocean.com/products/databases/redis/how-to/migrate/), and [Valkey](https://docs.digitalocean.com/products/databases/valkey/how-to/migrate/) clusters.
+    /// To start an online migration, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/online-migration` endpoint. Migrating a cluster establishes a
+    /// connection with an existing cluster and replicates its contents to the target cluster.
+    /// Online migration is only available for MySQL, PostgreSQL, Caching, and Valkey clusters.
+    /// If the existing database is continuously being written to,  the migration process will
+    /// continue for up to two weeks unless it is manually stopped. Online migration is only
+    /// available for
+    /// [MySQL](https://docs.digitalocean.com/products/databases/mysql/how-to/migrate/#:~:text=To%20migrate%20a%20MySQL%20database,then%20select%20Set%20Up%20Migration),
+    /// [PostgreSQL](https://docs.digitalocean.com/products/databases/postgresql/how-to/migrate/),
+    /// [Caching](https://docs.digitalocean.com/products/databases/redis/how-to/migrate/), and
+    /// [Valkey](https://docs.digitalocean.com/products/databases/valkey/how-to/migrate/) clusters.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/online-migration` (operation `databases_update_onlineMigration`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/online-migration` (operation
+    /// `databases_update_onlineMigration`).
     #[inline]
     pub fn update_online_migration(
         &self,
@@ -1309,10 +1471,14 @@ impl Databases {
 
     /// Update SQL Mode for a Cluster
     ///
-    /// To configure the SQL modes for an existing MySQL cluster, send a PUT request to `/v2/databases/$DATABASE_ID/sql_mode` specifying the desired modes. See the official MySQL 8 documentation for a [full list of supported SQL modes](https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sql-mode-full).
+    /// To configure the SQL modes for an existing MySQL cluster, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/sql_mode` specifying the desired modes. See the official MySQL 8
+    /// documentation for a [full list of supported SQL
+    /// modes](https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sql-mode-full).
     /// A successful request will receive a 204 No Content status code with no body in response.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/sql_mode` (operation `databases_update_sql_mode`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/sql_mode` (operation
+    /// `databases_update_sql_mode`).
     #[inline]
     pub fn update_sql_mode(&self, database_cluster_uuid: &str, body: SqlMode) -> Call<()> {
         Call::empty(
@@ -1323,10 +1489,12 @@ impl Databases {
 
     /// Update a Database User
     ///
-    /// To update an existing database user, send a PUT request to `/v2/databases/$DATABASE_ID/users/$USERNAME`
+    /// To update an existing database user, send a PUT request to
+    /// `/v2/databases/$DATABASE_ID/users/$USERNAME`
     /// with the desired settings.
     ///
-    /// **Note**: only `settings` can be updated via this type of request. If you wish to change the name of a user,
+    /// **Note**: only `settings` can be updated via this type of request. If you wish to change the
+    /// name of a user,
     /// you must recreate a new user.
     ///
     /// For PostgreSQL clusters, you can update `settings.pg_allow_replication` to enable or
@@ -1336,10 +1504,12 @@ impl Databases {
     /// `settings` object (for example, topic or index ACLs).
     ///
     /// The response will be a JSON object with a key called `user`. The value of this will be an
-    /// object that contains the name of the updated database user, along with the `settings` object that
+    /// object that contains the name of the updated database user, along with the `settings` object
+    /// that
     /// has been updated.
     ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/users/{username}` (operation `databases_update_user`).
+    /// `PUT /v2/databases/{database_cluster_uuid}/users/{username}` (operation
+    /// `databases_update_user`).
     #[inline]
     pub fn update_user(
         &self,
@@ -1873,7 +2043,8 @@ pub struct DatabasesListClustersRequest {
 }
 
 impl DatabasesListClustersRequest {
-    /// Limits the results to database clusters with a specific tag.&lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// Limits the results to database clusters with a specific tag.\<br>\<br>Requires `tag:read`
+    /// scope.
     #[inline]
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("tag_name", value.into());
@@ -1884,6 +2055,15 @@ impl DatabasesListClustersRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<DatabaseClusterRead>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<DatabaseClusterRead>>> {
+        self.call.send_with_response()
     }
 }
 

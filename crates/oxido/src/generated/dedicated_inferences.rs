@@ -41,7 +41,8 @@ impl DedicatedInferences {
     /// request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens` with a
     /// `name`. The token value is returned only once in the response; store it securely.
     ///
-    /// `POST /v2/dedicated-inferences/{dedicated_inference_id}/tokens` (operation `dedicatedInferences_create_tokens`).
+    /// `POST /v2/dedicated-inferences/{dedicated_inference_id}/tokens` (operation
+    /// `dedicatedInferences_create_tokens`).
     #[inline]
     pub fn create_tokens(
         &self,
@@ -61,7 +62,8 @@ impl DedicatedInferences {
     /// `/v2/dedicated-inferences/{dedicated_inference_id}`. The response 202 Accepted
     /// indicates the request was accepted for processing.
     ///
-    /// `DELETE /v2/dedicated-inferences/{dedicated_inference_id}` (operation `dedicatedInferences_delete`).
+    /// `DELETE /v2/dedicated-inferences/{dedicated_inference_id}` (operation
+    /// `dedicatedInferences_delete`).
     #[inline]
     pub fn delete(&self, dedicated_inference_id: &str) -> Call<()> {
         Call::empty(self.client.clone(), delete_request(dedicated_inference_id))
@@ -72,7 +74,8 @@ impl DedicatedInferences {
     /// Revoke (delete) an access token for a Dedicated Inference instance. Send a
     /// DELETE request to `/v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}`.
     ///
-    /// `DELETE /v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}` (operation `dedicatedInferences_delete_tokens`).
+    /// `DELETE /v2/dedicated-inferences/{dedicated_inference_id}/tokens/{token_id}` (operation
+    /// `dedicatedInferences_delete_tokens`).
     #[inline]
     pub fn delete_tokens(&self, dedicated_inference_id: &str, token_id: &str) -> Call<()> {
         Call::empty(
@@ -87,7 +90,8 @@ impl DedicatedInferences {
     /// `/v2/dedicated-inferences/{dedicated_inference_id}`. The status in the response
     /// is one of active, new, provisioning, updating, deleting, or error.
     ///
-    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}` (operation `dedicatedInferences_get`).
+    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}` (operation
+    /// `dedicatedInferences_get`).
     #[inline]
     pub fn get(&self, dedicated_inference_id: &str) -> Call<DedicatedInference> {
         Call::member(
@@ -100,9 +104,11 @@ impl DedicatedInferences {
     /// Get a Dedicated Inference Accelerator
     ///
     /// Retrieve a single accelerator by ID for a Dedicated Inference instance. Send a
-    /// GET request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}`.
+    /// GET request to
+    /// `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}`.
     ///
-    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}` (operation `dedicatedInferences_get_accelerator`).
+    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/accelerators/{accelerator_id}`
+    /// (operation `dedicatedInferences_get_accelerator`).
     #[inline]
     pub fn get_accelerator(
         &self,
@@ -121,7 +127,8 @@ impl DedicatedInferences {
     /// Required for private endpoint connectivity. Send a GET request to
     /// `/v2/dedicated-inferences/{dedicated_inference_id}/ca`.
     ///
-    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/ca` (operation `dedicatedInferences_get_ca`).
+    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/ca` (operation
+    /// `dedicatedInferences_get_ca`).
     #[inline]
     pub fn get_ca(&self, dedicated_inference_id: &str) -> Call<String> {
         Call::member(
@@ -137,7 +144,8 @@ impl DedicatedInferences {
     /// discover supported GPU slugs and model slugs (e.g. Hugging Face). Send a GET
     /// request to `/v2/dedicated-inferences/gpu-model-config`.
     ///
-    /// `GET /v2/dedicated-inferences/gpu-model-config` (operation `dedicatedInferences_get_gpu_model_config`).
+    /// `GET /v2/dedicated-inferences/gpu-model-config` (operation
+    /// `dedicatedInferences_get_gpu_model_config`).
     #[inline]
     pub fn get_gpu_model_config(&self) -> Call<Vec<DedicatedInferenceGpuModelConfig>> {
         Call::member(
@@ -169,7 +177,8 @@ impl DedicatedInferences {
     /// GET request to `/v2/dedicated-inferences/{dedicated_inference_id}/accelerators`.
     /// Optionally filter by slug and use page/per_page for pagination.
     ///
-    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/accelerators` (operation `dedicatedInferences_list_accelerators`).
+    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/accelerators` (operation
+    /// `dedicatedInferences_list_accelerators`).
     #[inline]
     pub fn list_accelerators(
         &self,
@@ -201,7 +210,8 @@ impl DedicatedInferences {
     /// not returned; only id, name, created_at, and is_managed. Send a GET request to
     /// `/v2/dedicated-inferences/{dedicated_inference_id}/tokens`.
     ///
-    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/tokens` (operation `dedicatedInferences_list_tokens`).
+    /// `GET /v2/dedicated-inferences/{dedicated_inference_id}/tokens` (operation
+    /// `dedicatedInferences_list_tokens`).
     #[inline]
     pub fn list_tokens(
         &self,
@@ -220,7 +230,8 @@ impl DedicatedInferences {
     /// `/v2/dedicated-inferences/{dedicated_inference_id}` with updated `spec` and/or
     /// `access_tokens`. Status will move to updating and return to active when done.
     ///
-    /// `PATCH /v2/dedicated-inferences/{dedicated_inference_id}` (operation `dedicatedInferences_patch`).
+    /// `PATCH /v2/dedicated-inferences/{dedicated_inference_id}` (operation
+    /// `dedicatedInferences_patch`).
     #[inline]
     pub fn patch(
         &self,
@@ -345,7 +356,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`DedicatedInferences::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`DedicatedInferences::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DedicatedInferencesListRequest {
@@ -378,6 +390,15 @@ impl DedicatedInferencesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInference>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<DedicatedInference>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -419,7 +440,8 @@ fn list_accelerators_request(dedicated_inference_id: &str) -> Result<ApiRequest,
     ))
 }
 
-/// The request of [`DedicatedInferences::list_accelerators`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`DedicatedInferences::list_accelerators`]: set options, then `.await` it or call
+/// `.send()` or `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DedicatedInferencesListAcceleratorsRequest {
@@ -452,6 +474,15 @@ impl DedicatedInferencesListAcceleratorsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInferenceAccelerator>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<DedicatedInferenceAccelerator>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

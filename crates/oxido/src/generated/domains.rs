@@ -73,7 +73,8 @@ impl DomainsHandler {
     /// The record will be deleted and the response status will be a 204. This
     /// indicates a successful request with no body returned.
     ///
-    /// `DELETE /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_delete_record`).
+    /// `DELETE /v2/domains/{domain_name}/records/{domain_record_id}` (operation
+    /// `domains_delete_record`).
     #[inline]
     pub fn delete_record(&self, domain_name: &str, domain_record_id: u64) -> Call<()> {
         Call::empty(
@@ -94,7 +95,8 @@ impl DomainsHandler {
 
     /// Retrieve an Existing Domain Record
     ///
-    /// To retrieve a specific domain record, send a GET request to `/v2/domains/$DOMAIN_NAME/records/$RECORD_ID`.
+    /// To retrieve a specific domain record, send a GET request to
+    /// `/v2/domains/$DOMAIN_NAME/records/$RECORD_ID`.
     ///
     /// `GET /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_get_record`).
     #[inline]
@@ -108,7 +110,8 @@ impl DomainsHandler {
 
     /// List All Domains
     ///
-    /// To retrieve a list of all of the domains in your account, send a GET request to `/v2/domains`.
+    /// To retrieve a list of all of the domains in your account, send a GET request to
+    /// `/v2/domains`.
     ///
     /// `GET /v2/domains` (operation `domains_list`).
     #[inline]
@@ -120,8 +123,14 @@ impl DomainsHandler {
 
     /// List All Domain Records
     ///
-    /// To get a listing of all records configured for a domain, send a GET request to `/v2/domains/$DOMAIN_NAME/records`.
-    /// The list of records returned can be filtered by using the `name` and `type` query parameters. For example, to only include A records for a domain, send a GET request to `/v2/domains/$DOMAIN_NAME/records?type=A`. `name` must be a fully qualified record name. For example, to only include records matching `sub.example.com`, send a GET request to `/v2/domains/$DOMAIN_NAME/records?name=sub.example.com`. Both name and type may be used together.
+    /// To get a listing of all records configured for a domain, send a GET request to
+    /// `/v2/domains/$DOMAIN_NAME/records`.
+    /// The list of records returned can be filtered by using the `name` and `type` query
+    /// parameters. For example, to only include A records for a domain, send a GET request to
+    /// `/v2/domains/$DOMAIN_NAME/records?type=A`. `name` must be a fully qualified record name. For
+    /// example, to only include records matching `sub.example.com`, send a GET request to
+    /// `/v2/domains/$DOMAIN_NAME/records?name=sub.example.com`. Both name and type may be used
+    /// together.
     ///
     /// `GET /v2/domains/{domain_name}/records` (operation `domains_list_records`).
     #[inline]
@@ -144,7 +153,8 @@ impl DomainsHandler {
     /// See the [attribute table](#tag/Domain-Records) for details regarding record
     /// types and their respective attributes.
     ///
-    /// `PATCH /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_patch_record`).
+    /// `PATCH /v2/domains/{domain_name}/records/{domain_record_id}` (operation
+    /// `domains_patch_record`).
     #[inline]
     pub fn patch_record(
         &self,
@@ -168,7 +178,8 @@ impl DomainsHandler {
     /// See the [attribute table](#tag/Domain-Records) for details regarding record
     /// types and their respective attributes.
     ///
-    /// `PUT /v2/domains/{domain_name}/records/{domain_record_id}` (operation `domains_update_record`).
+    /// `PUT /v2/domains/{domain_name}/records/{domain_record_id}` (operation
+    /// `domains_update_record`).
     #[inline]
     pub fn update_record(
         &self,
@@ -267,7 +278,8 @@ fn list_records_request(domain_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`DomainsHandler::list_records`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`DomainsHandler::list_records`]: set options, then `.await` it or call `.send()`
+/// or `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DomainsListRecordsRequest {
@@ -275,7 +287,9 @@ pub struct DomainsListRecordsRequest {
 }
 
 impl DomainsListRecordsRequest {
-    /// A fully qualified record name. For example, to only include records matching sub.example.com, send a GET request to `/v2/domains/$DOMAIN_NAME/records?name=sub.example.com`.
+    /// A fully qualified record name. For example, to only include records matching
+    /// sub.example.com, send a GET request to
+    /// `/v2/domains/$DOMAIN_NAME/records?name=sub.example.com`.
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
@@ -307,6 +321,13 @@ impl DomainsListRecordsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DomainRecord>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<DomainRecord>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

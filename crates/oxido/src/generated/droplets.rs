@@ -92,7 +92,8 @@ impl Droplets {
     /// be returned. A successful response will include a 202 response code and no
     /// content.
     ///
-    /// `POST /v2/droplets/{droplet_id}/destroy_with_associated_resources/retry` (operation `droplets_destroy_retryWithAssociatedResources`).
+    /// `POST /v2/droplets/{droplet_id}/destroy_with_associated_resources/retry` (operation
+    /// `droplets_destroy_retryWithAssociatedResources`).
     #[inline]
     pub fn destroy_retry_with_associated_resources(&self, droplet_id: u64) -> Call<()> {
         Call::empty(
@@ -114,7 +115,8 @@ impl Droplets {
     /// status endpoint to check on the success or failure of the destruction of the
     /// individual resources.
     ///
-    /// `DELETE /v2/droplets/{droplet_id}/destroy_with_associated_resources/dangerous` (operation `droplets_destroy_withAssociatedResourcesDangerous`).
+    /// `DELETE /v2/droplets/{droplet_id}/destroy_with_associated_resources/dangerous` (operation
+    /// `droplets_destroy_withAssociatedResourcesDangerous`).
     #[inline]
     pub fn destroy_with_associated_resources_dangerous(&self, droplet_id: u64) -> Call<()> {
         Call::empty(
@@ -127,7 +129,8 @@ impl Droplets {
     ///
     /// To destroy a Droplet along with a sub-set of its associated resources, send a
     /// DELETE request to the `/v2/droplets/$DROPLET_ID/destroy_with_associated_resources/selective`
-    /// endpoint. The JSON body of the request should include `reserved_ips`, `snapshots`, `volumes`,
+    /// endpoint. The JSON body of the request should include `reserved_ips`, `snapshots`,
+    /// `volumes`,
     /// or `volume_snapshots` keys each set to an array of IDs for the associated
     /// resources to be destroyed. The IDs can be found by querying the Droplet's
     /// associated resources. Any associated resource not included in the request
@@ -137,7 +140,8 @@ impl Droplets {
     /// the status endpoint to check on the success or failure of the destruction of
     /// the individual resources.
     ///
-    /// `DELETE /v2/droplets/{droplet_id}/destroy_with_associated_resources/selective` (operation `droplets_destroy_withAssociatedResourcesSelective`).
+    /// `DELETE /v2/droplets/{droplet_id}/destroy_with_associated_resources/selective` (operation
+    /// `droplets_destroy_withAssociatedResourcesSelective`).
     #[inline]
     pub fn destroy_with_associated_resources_selective(
         &self,
@@ -182,7 +186,8 @@ impl Droplets {
     /// resources, send a GET request to the
     /// `/v2/droplets/$DROPLET_ID/destroy_with_associated_resources/status` endpoint.
     ///
-    /// `GET /v2/droplets/{droplet_id}/destroy_with_associated_resources/status` (operation `droplets_get_DestroyAssociatedResourcesStatus`).
+    /// `GET /v2/droplets/{droplet_id}/destroy_with_associated_resources/status` (operation
+    /// `droplets_get_DestroyAssociatedResourcesStatus`).
     #[inline]
     pub fn get_destroy_associated_resources_status(
         &self,
@@ -237,7 +242,8 @@ impl Droplets {
     /// `volume_snapshots` keys. Each will be set to an array of objects containing
     /// information about the associated resources.
     ///
-    /// `GET /v2/droplets/{droplet_id}/destroy_with_associated_resources` (operation `droplets_list_associatedResources`).
+    /// `GET /v2/droplets/{droplet_id}/destroy_with_associated_resources` (operation
+    /// `droplets_list_associatedResources`).
     #[inline]
     pub fn list_associated_resources(
         &self,
@@ -385,7 +391,8 @@ impl Droplets {
     /// To retrieve a list of all supported Droplet backup policies, send a GET
     /// request to `/v2/droplets/backups/supported_policies`.
     ///
-    /// `GET /v2/droplets/backups/supported_policies` (operation `droplets_list_supported_backup_policies`).
+    /// `GET /v2/droplets/backups/supported_policies` (operation
+    /// `droplets_list_supported_backup_policies`).
     #[inline]
     pub fn list_supported_backup_policies(&self) -> Call<Vec<SupportedDropletBackupPolicy>> {
         Call::member(
@@ -395,8 +402,10 @@ impl Droplets {
         )
     }
 
-    /// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet
-    /// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.
+    /// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET
+    /// /v2/droplets/{droplet_id}`; a Droplet
+    /// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See
+    /// [`crate::WaitFor`] for the settings.
     ///
     /// ```no_run
     /// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {
@@ -528,7 +537,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Droplets::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Droplets::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DropletsListRequest {
@@ -536,21 +546,24 @@ pub struct DropletsListRequest {
 }
 
 impl DropletsListRequest {
-    /// Used to filter Droplets by a specific tag. Can not be combined with `name` or `type`.&lt;br&gt;Requires `tag:read` scope.
+    /// Used to filter Droplets by a specific tag. Can not be combined with `name` or
+    /// `type`.\<br>Requires `tag:read` scope.
     #[inline]
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("tag_name", value.into());
         self
     }
 
-    /// Used to filter list response by Droplet name returning only exact matches. It is case-insensitive and can not be combined with `tag_name`.
+    /// Used to filter list response by Droplet name returning only exact matches. It is
+    /// case-insensitive and can not be combined with `tag_name`.
     #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("name", value.into());
         self
     }
 
-    /// When `type` is set to `gpus`, only GPU Droplets will be returned. By default, only non-GPU Droplets are returned. Can not be combined with `tag_name`.
+    /// When `type` is set to `gpus`, only GPU Droplets will be returned. By default, only non-GPU
+    /// Droplets are returned. Can not be combined with `tag_name`.
     #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
@@ -575,6 +588,13 @@ impl DropletsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Droplet>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Droplet>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -623,7 +643,8 @@ fn list_backup_policies_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Droplets::list_backup_policies`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Droplets::list_backup_policies`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DropletsListBackupPoliciesRequest {
@@ -649,6 +670,15 @@ impl DropletsListBackupPoliciesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<DropletsListBackupPoliciesResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<DropletsListBackupPoliciesResponse>> {
+        self.call.send_with_response()
     }
 }
 

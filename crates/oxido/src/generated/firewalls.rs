@@ -159,7 +159,8 @@ impl Firewalls {
 
     /// Retrieve an Existing Firewall
     ///
-    /// To show information about an existing firewall, send a GET request to `/v2/firewalls/$FIREWALL_ID`.
+    /// To show information about an existing firewall, send a GET request to
+    /// `/v2/firewalls/$FIREWALL_ID`.
     ///
     /// `GET /v2/firewalls/{firewall_id}` (operation `firewalls_get`).
     #[inline]
@@ -169,7 +170,8 @@ impl Firewalls {
 
     /// List All Firewalls
     ///
-    /// To list all of the firewalls available on your account, send a GET request to `/v2/firewalls`.
+    /// To list all of the firewalls available on your account, send a GET request to
+    /// `/v2/firewalls`.
     ///
     /// `GET /v2/firewalls` (operation `firewalls_list`).
     #[inline]
@@ -185,7 +187,7 @@ impl Firewalls {
     /// `/v2/firewalls/$FIREWALL_ID`. The request should contain a full representation
     /// of the firewall including existing attributes. **Note that any attributes that
     /// are not provided will be reset to their default values.**
-    /// &lt;br&gt;&lt;br&gt;You must have read access (e.g. `droplet:read`) to all resources attached
+    /// \<br>\<br>You must have read access (e.g. `droplet:read`) to all resources attached
     /// to the firewall to successfully update the firewall.
     ///
     /// `PUT /v2/firewalls/{firewall_id}` (operation `firewalls_update`).

@@ -48,7 +48,8 @@ impl FloatingIps {
 
     /// Retrieve an Existing Floating IP
     ///
-    /// To show information about a floating IP, send a GET request to `/v2/floating_ips/$FLOATING_IP_ADDR`.
+    /// To show information about a floating IP, send a GET request to
+    /// `/v2/floating_ips/$FLOATING_IP_ADDR`.
     ///
     /// `GET /v2/floating_ips/{floating_ip}` (operation `floatingIPs_get`).
     #[inline]
@@ -58,7 +59,8 @@ impl FloatingIps {
 
     /// List All Floating IPs
     ///
-    /// To list all of the floating IPs available on your account, send a GET request to `/v2/floating_ips`.
+    /// To list all of the floating IPs available on your account, send a GET request to
+    /// `/v2/floating_ips`.
     ///
     /// `GET /v2/floating_ips` (operation `floatingIPs_list`).
     #[inline]

@@ -19,9 +19,11 @@ impl FloatingIpsAction {
 
     /// Retrieve an Existing Floating IP Action
     ///
-    /// To retrieve the status of a floating IP action, send a GET request to `/v2/floating_ips/$FLOATING_IP/actions/$ACTION_ID`.
+    /// To retrieve the status of a floating IP action, send a GET request to
+    /// `/v2/floating_ips/$FLOATING_IP/actions/$ACTION_ID`.
     ///
-    /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}` (operation `floatingIPsAction_get`).
+    /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}` (operation
+    /// `floatingIPsAction_get`).
     #[inline]
     pub fn get(
         &self,
@@ -37,7 +39,8 @@ impl FloatingIpsAction {
 
     /// List All Actions for a Floating IP
     ///
-    /// To retrieve all actions that have been executed on a floating IP, send a GET request to `/v2/floating_ips/$FLOATING_IP/actions`.
+    /// To retrieve all actions that have been executed on a floating IP, send a GET request to
+    /// `/v2/floating_ips/$FLOATING_IP/actions`.
     ///
     /// `GET /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_list`).
     #[inline]
@@ -74,8 +77,10 @@ impl FloatingIpsAction {
         )
     }
 
-    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
-    /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` →
+    /// [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}`. See [`crate::Wait`] for the
+    /// settings.
     #[inline]
     pub fn wait(&self, floating_ip: &str, action_id: u64) -> crate::Wait {
         crate::Wait::with_request(self.client.clone(), get_request(floating_ip, action_id))

@@ -19,7 +19,10 @@ impl Functions {
 
     /// Create Namespace
     ///
-    /// Creates a new serverless functions namespace in the desired region and associates it with the provided label. A namespace is a collection of functions and their associated packages, triggers, and project specifications. To create a namespace, send a POST request to `/v2/functions/namespaces` with the `region` and `label` properties.
+    /// Creates a new serverless functions namespace in the desired region and associates it with
+    /// the provided label. A namespace is a collection of functions and their associated packages,
+    /// triggers, and project specifications. To create a namespace, send a POST request to
+    /// `/v2/functions/namespaces` with the `region` and `label` properties.
     ///
     /// `POST /v2/functions/namespaces` (operation `functions_create_namespace`).
     #[inline]
@@ -33,9 +36,12 @@ impl Functions {
 
     /// Create Trigger
     ///
-    /// Creates a new trigger for a given function in a namespace. To create a trigger, send a POST request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers` with the `name`, `function`, `type`, `is_enabled` and `scheduled_details` properties.
+    /// Creates a new trigger for a given function in a namespace. To create a trigger, send a POST
+    /// request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers` with the `name`, `function`,
+    /// `type`, `is_enabled` and `scheduled_details` properties.
     ///
-    /// `POST /v2/functions/namespaces/{namespace_id}/triggers` (operation `functions_create_trigger`).
+    /// `POST /v2/functions/namespaces/{namespace_id}/triggers` (operation
+    /// `functions_create_trigger`).
     #[inline]
     pub fn create_trigger(&self, namespace_id: &str, body: CreateTrigger) -> Call<TriggerInfo> {
         Call::member(
@@ -47,7 +53,10 @@ impl Functions {
 
     /// Delete Namespace
     ///
-    /// Deletes the given namespace.  When a namespace is deleted all assets, in the namespace are deleted, this includes packages, functions and triggers. Deleting a namespace is a destructive operation and assets in the namespace are not recoverable after deletion. Some metadata is retained, such as activations, or soft deleted for reporting purposes.
+    /// Deletes the given namespace.  When a namespace is deleted all assets, in the namespace are
+    /// deleted, this includes packages, functions and triggers. Deleting a namespace is a
+    /// destructive operation and assets in the namespace are not recoverable after deletion. Some
+    /// metadata is retained, such as activations, or soft deleted for reporting purposes.
     /// To delete namespace, send a DELETE request to `/v2/functions/namespaces/$NAMESPACE_ID`.
     /// A successful deletion returns a 204 response.
     ///
@@ -60,10 +69,12 @@ impl Functions {
     /// Delete Trigger
     ///
     /// Deletes the given trigger.
-    /// To delete trigger, send a DELETE request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME`.
+    /// To delete trigger, send a DELETE request to
+    /// `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME`.
     /// A successful deletion returns a 204 response.
     ///
-    /// `DELETE /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation `functions_delete_trigger`).
+    /// `DELETE /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation
+    /// `functions_delete_trigger`).
     #[inline]
     pub fn delete_trigger(&self, namespace_id: &str, trigger_name: &str) -> Call<()> {
         Call::empty(
@@ -74,7 +85,8 @@ impl Functions {
 
     /// Get Namespace
     ///
-    /// Gets the namespace details for the given namespace UUID. To get namespace details, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID` with no parameters.
+    /// Gets the namespace details for the given namespace UUID. To get namespace details, send a
+    /// GET request to `/v2/functions/namespaces/$NAMESPACE_ID` with no parameters.
     ///
     /// `GET /v2/functions/namespaces/{namespace_id}` (operation `functions_get_namespace`).
     #[inline]
@@ -88,9 +100,11 @@ impl Functions {
 
     /// Get Trigger
     ///
-    /// Gets the trigger details. To get the trigger details, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME`.
+    /// Gets the trigger details. To get the trigger details, send a GET request to
+    /// `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME`.
     ///
-    /// `GET /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation `functions_get_trigger`).
+    /// `GET /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation
+    /// `functions_get_trigger`).
     #[inline]
     pub fn get_trigger(&self, namespace_id: &str, trigger_name: &str) -> Call<TriggerInfo> {
         Call::member(
@@ -102,7 +116,8 @@ impl Functions {
 
     /// List Namespaces
     ///
-    /// Returns a list of namespaces associated with the current user. To get all namespaces, send a GET request to `/v2/functions/namespaces`.
+    /// Returns a list of namespaces associated with the current user. To get all namespaces, send a
+    /// GET request to `/v2/functions/namespaces`.
     ///
     /// `GET /v2/functions/namespaces` (operation `functions_list_namespaces`).
     #[inline]
@@ -112,9 +127,11 @@ impl Functions {
 
     /// List Triggers
     ///
-    /// Returns a list of triggers associated with the current user and namespace. To get all triggers, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers`.
+    /// Returns a list of triggers associated with the current user and namespace. To get all
+    /// triggers, send a GET request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers`.
     ///
-    /// `GET /v2/functions/namespaces/{namespace_id}/triggers` (operation `functions_list_triggers`).
+    /// `GET /v2/functions/namespaces/{namespace_id}/triggers` (operation
+    /// `functions_list_triggers`).
     #[inline]
     pub fn list_triggers(&self, namespace_id: &str) -> Call<Vec<TriggerInfo>> {
         Call::member(
@@ -126,9 +143,12 @@ impl Functions {
 
     /// Update Trigger
     ///
-    /// Updates the details of the given trigger. To update a trigger, send a PUT request to `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME` with new values for the `is_enabled ` or `scheduled_details` properties.
+    /// Updates the details of the given trigger. To update a trigger, send a PUT request to
+    /// `/v2/functions/namespaces/$NAMESPACE_ID/triggers/$TRIGGER_NAME` with new values for the
+    /// `is_enabled ` or `scheduled_details` properties.
     ///
-    /// `PUT /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation `functions_update_trigger`).
+    /// `PUT /v2/functions/namespaces/{namespace_id}/triggers/{trigger_name}` (operation
+    /// `functions_update_trigger`).
     #[inline]
     pub fn update_trigger(
         &self,

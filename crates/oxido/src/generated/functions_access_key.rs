@@ -23,7 +23,8 @@ impl FunctionsAccessKey {
     /// The access key can be used to authenticate requests to the namespace's functions.
     /// The secret key is only returned once upon creation.
     ///
-    /// To create an access key, send a POST request to `/v2/functions/namespaces/{namespace_id}/keys`.
+    /// To create an access key, send a POST request to
+    /// `/v2/functions/namespaces/{namespace_id}/keys`.
     ///
     /// `POST /v2/functions/namespaces/{namespace_id}/keys` (operation `functionsAccessKey_create`).
     #[inline]
@@ -43,9 +44,11 @@ impl FunctionsAccessKey {
     ///
     /// Deletes an access key for a serverless functions namespace.
     ///
-    /// To delete an access key, send a DELETE request to `/v2/functions/namespaces/{namespace_id}/keys/{key_id}`.
+    /// To delete an access key, send a DELETE request to
+    /// `/v2/functions/namespaces/{namespace_id}/keys/{key_id}`.
     ///
-    /// `DELETE /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation `functionsAccessKey_delete`).
+    /// `DELETE /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation
+    /// `functionsAccessKey_delete`).
     #[inline]
     pub fn delete(&self, namespace_id: &str, key_id: &str) -> Call<serde_json::Value> {
         Call::json(self.client.clone(), delete_request(namespace_id, key_id))
@@ -67,9 +70,11 @@ impl FunctionsAccessKey {
     ///
     /// Updates the name of an access key for a serverless functions namespace.
     ///
-    /// To update an access key, send a PUT request to `/v2/functions/namespaces/{namespace_id}/keys/{key_id}`.
+    /// To update an access key, send a PUT request to
+    /// `/v2/functions/namespaces/{namespace_id}/keys/{key_id}`.
     ///
-    /// `PUT /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation `functionsAccessKey_update`).
+    /// `PUT /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation
+    /// `functionsAccessKey_update`).
     #[inline]
     pub fn update(
         &self,

@@ -19,9 +19,11 @@ impl Genai {
 
     /// Add Agent Route to an Agent
     ///
-    /// To add an agent route to an agent, send a POST request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
+    /// To add an agent route to an agent, send a POST request to
+    /// `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
     ///
-    /// `POST /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation `genai_attach_agent`).
+    /// `POST /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation
+    /// `genai_attach_agent`).
     #[inline]
     pub fn attach_agent(
         &self,
@@ -37,7 +39,8 @@ impl Genai {
 
     /// Add Function Route to an Agent
     ///
-    /// To create a function route for an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/functions`.
+    /// To create a function route for an agent, send a POST request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/functions`.
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/functions` (operation `genai_attach_agent_function`).
     #[inline]
@@ -55,9 +58,11 @@ impl Genai {
 
     /// Attach Guardrails to an Agent
     ///
-    /// To attach guardrails to an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/guardrails`.
+    /// To attach guardrails to an agent, send a POST request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/guardrails`.
     ///
-    /// `POST /v2/gen-ai/agents/{agent_uuid}/guardrails` (operation `genai_attach_agent_guardrails`).
+    /// `POST /v2/gen-ai/agents/{agent_uuid}/guardrails` (operation
+    /// `genai_attach_agent_guardrails`).
     #[inline]
     pub fn attach_agent_guardrails(
         &self,
@@ -73,9 +78,11 @@ impl Genai {
 
     /// Attach Knowledge Base to an Agent
     ///
-    /// To attach a knowledge base to an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
+    /// To attach a knowledge base to an agent, send a POST request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`
     ///
-    /// `POST /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}` (operation `genai_attach_knowledge_base`).
+    /// `POST /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}` (operation
+    /// `genai_attach_knowledge_base`).
     #[inline]
     pub fn attach_knowledge_base(
         &self,
@@ -91,9 +98,11 @@ impl Genai {
 
     /// Attach Knowledge Bases to an Agent
     ///
-    /// To attach knowledge bases to an agent, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases`
+    /// To attach knowledge bases to an agent, send a POST request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases`
     ///
-    /// `POST /v2/gen-ai/agents/{agent_uuid}/knowledge_bases` (operation `genai_attach_knowledge_bases`).
+    /// `POST /v2/gen-ai/agents/{agent_uuid}/knowledge_bases` (operation
+    /// `genai_attach_knowledge_bases`).
     #[inline]
     pub fn attach_knowledge_bases(&self, agent_uuid: &str) -> Call<ApiAgent> {
         Call::member(
@@ -105,7 +114,8 @@ impl Genai {
 
     /// Cancel Indexing Job for a Knowledge Base
     ///
-    /// To cancel an indexing job for a knowledge base, send a PUT request to `/v2/gen-ai/indexing_jobs/{uuid}/cancel`.
+    /// To cancel an indexing job for a knowledge base, send a PUT request to
+    /// `/v2/gen-ai/indexing_jobs/{uuid}/cancel`.
     ///
     /// `PUT /v2/gen-ai/indexing_jobs/{uuid}/cancel` (operation `genai_cancel_indexing_job`).
     #[inline]
@@ -123,9 +133,11 @@ impl Genai {
 
     /// Cancel Model Evaluation Run
     ///
-    /// To cancel an in-progress model evaluation run, send a PUT request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel`.
+    /// To cancel an in-progress model evaluation run, send a PUT request to
+    /// `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel`.
     ///
-    /// `PUT /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel` (operation `genai_cancel_model_evaluation_run`).
+    /// `PUT /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel` (operation
+    /// `genai_cancel_model_evaluation_run`).
     #[inline]
     pub fn cancel_model_evaluation_run(
         &self,
@@ -141,7 +153,8 @@ impl Genai {
 
     /// Create an Agent
     ///
-    /// To create a new agent, send a POST request to `/v2/gen-ai/agents`. The response body contains a JSON object with the newly created agent object.
+    /// To create a new agent, send a POST request to `/v2/gen-ai/agents`. The response body
+    /// contains a JSON object with the newly created agent object.
     ///
     /// `POST /v2/gen-ai/agents` (operation `genai_create_agent`).
     #[inline]
@@ -151,7 +164,8 @@ impl Genai {
 
     /// Create an Agent API Key
     ///
-    /// To create an agent API key, send a POST request to `/v2/gen-ai/agents/{agent_uuid}/api_keys`.
+    /// To create an agent API key, send a POST request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/api_keys`.
     ///
     /// `POST /v2/gen-ai/agents/{agent_uuid}/api_keys` (operation `genai_create_agent_api_key`).
     #[inline]
@@ -186,9 +200,11 @@ impl Genai {
 
     /// Create Custom Evaluation Metric
     ///
-    /// To create a custom LLM-as-judge metric for model evaluation, send a POST request to `/v2/gen-ai/custom_evaluation_metrics`.
+    /// To create a custom LLM-as-judge metric for model evaluation, send a POST request to
+    /// `/v2/gen-ai/custom_evaluation_metrics`.
     ///
-    /// `POST /v2/gen-ai/custom_evaluation_metrics` (operation `genai_create_custom_evaluation_metric`).
+    /// `POST /v2/gen-ai/custom_evaluation_metrics` (operation
+    /// `genai_create_custom_evaluation_metric`).
     #[inline]
     pub fn create_custom_evaluation_metric(
         &self,
@@ -203,9 +219,11 @@ impl Genai {
 
     /// Create Presigned URLs for Data Source File Upload
     ///
-    /// To create presigned URLs for knowledge base data source file upload, send a POST request to `/v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls`.
+    /// To create presigned URLs for knowledge base data source file upload, send a POST request to
+    /// `/v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls`.
     ///
-    /// `POST /v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls` (operation `genai_create_data_source_file_upload_presigned_urls`).
+    /// `POST /v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls` (operation
+    /// `genai_create_data_source_file_upload_presigned_urls`).
     #[inline]
     pub fn create_data_source_file_upload_presigned_urls(
         &self,
@@ -236,9 +254,11 @@ impl Genai {
 
     /// Create Presigned URLs for Evaluation Dataset File Upload
     ///
-    /// To create presigned URLs for evaluation dataset file upload, send a POST request to `/v2/gen-ai/evaluation_datasets/file_upload_presigned_urls`.
+    /// To create presigned URLs for evaluation dataset file upload, send a POST request to
+    /// `/v2/gen-ai/evaluation_datasets/file_upload_presigned_urls`.
     ///
-    /// `POST /v2/gen-ai/evaluation_datasets/file_upload_presigned_urls` (operation `genai_create_evaluation_dataset_file_upload_presigned_urls`).
+    /// `POST /v2/gen-ai/evaluation_datasets/file_upload_presigned_urls` (operation
+    /// `genai_create_evaluation_dataset_file_upload_presigned_urls`).
     #[inline]
     pub fn create_evaluation_dataset_file_upload_presigned_urls(
         &self,
@@ -269,7 +289,8 @@ impl Genai {
 
     /// Start Indexing Job for a Knowledge Base
     ///
-    /// To start an indexing job for a knowledge base, send a POST request to `/v2/gen-ai/indexing_jobs`.
+    /// To start an indexing job for a knowledge base, send a POST request to
+    /// `/v2/gen-ai/indexing_jobs`.
     ///
     /// `POST /v2/gen-ai/indexing_jobs` (operation `genai_create_indexing_job`).
     #[inline]
@@ -303,9 +324,11 @@ impl Genai {
 
     /// Add Data Source to a Knowledge Base
     ///
-    /// To add a data source to a knowledge base, send a POST request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`.
+    /// To add a data source to a knowledge base, send a POST request to
+    /// `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`.
     ///
-    /// `POST /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources` (operation `genai_create_knowledge_base_data_source`).
+    /// `POST /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources` (operation
+    /// `genai_create_knowledge_base_data_source`).
     #[inline]
     pub fn create_knowledge_base_data_source(
         &self,
@@ -321,11 +344,14 @@ impl Genai {
 
     /// Create a Model API Key
     ///
-    /// **Note: This endpoint is deprecated and has been retired. All requests return a `410 gone` response.**
+    /// **Note: This endpoint is deprecated and has been retired. All requests return a `410 gone`
+    /// response.**
     ///
-    /// Creating model API keys through this endpoint is no longer supported. To create a model access key, visit the manage page in the control panel.
+    /// Creating model API keys through this endpoint is no longer supported. To create a model
+    /// access key, visit the manage page in the control panel.
     ///
-    /// Previously, you could create a model API key by sending a POST request to `/v2/gen-ai/models/api_keys`.
+    /// Previously, you could create a model API key by sending a POST request to
+    /// `/v2/gen-ai/models/api_keys`.
     ///
     /// `POST /v2/gen-ai/models/api_keys` (operation `genai_create_model_api_key`).
     ///
@@ -337,9 +363,11 @@ impl Genai {
 
     /// Create Presigned URLs for Model Evaluation Dataset File Upload
     ///
-    /// To create presigned URLs for model evaluation dataset file upload, send a POST request to `/v2/genai/model_evaluation/datasets/file_upload_presigned_urls`.
+    /// To create presigned URLs for model evaluation dataset file upload, send a POST request to
+    /// `/v2/genai/model_evaluation/datasets/file_upload_presigned_urls`.
     ///
-    /// `POST /v2/gen-ai/model_evaluation/datasets/file_upload_presigned_urls` (operation `genai_create_model_eval_dataset_upload_presigned_urls`).
+    /// `POST /v2/gen-ai/model_evaluation/datasets/file_upload_presigned_urls` (operation
+    /// `genai_create_model_eval_dataset_upload_presigned_urls`).
     #[inline]
     pub fn create_model_eval_dataset_upload_presigned_urls(
         &self,
@@ -387,7 +415,9 @@ impl Genai {
 
     /// Get Oauth2 Dropbox Tokens
     ///
-    /// To obtain the refresh token, needed for creation of data sources, send a GET request to `/v2/gen-ai/oauth2/dropbox/tokens`. Pass the code you obtrained from the oauth flow in the field 'code'
+    /// To obtain the refresh token, needed for creation of data sources, send a GET request to
+    /// `/v2/gen-ai/oauth2/dropbox/tokens`. Pass the code you obtrained from the oauth flow in the
+    /// field 'code'
     ///
     /// `POST /v2/gen-ai/oauth2/dropbox/tokens` (operation `genai_create_oauth2_dropbox_tokens`).
     #[inline]
@@ -420,7 +450,8 @@ impl Genai {
 
     /// Create scheduled indexing for knowledge base
     ///
-    /// To create scheduled indexing for a knowledge base, send a POST request to `/v2/gen-ai/scheduled-indexing`.
+    /// To create scheduled indexing for a knowledge base, send a POST request to
+    /// `/v2/gen-ai/scheduled-indexing`.
     ///
     /// `POST /v2/gen-ai/scheduled-indexing` (operation `genai_create_scheduled_indexing`).
     #[inline]
@@ -437,7 +468,8 @@ impl Genai {
 
     /// Create a Workspace
     ///
-    /// To create a new workspace, send a POST request to `/v2/gen-ai/workspaces`. The response body contains a JSON object with the newly created workspace object.
+    /// To create a new workspace, send a POST request to `/v2/gen-ai/workspaces`. The response body
+    /// contains a JSON object with the newly created workspace object.
     ///
     /// `POST /v2/gen-ai/workspaces` (operation `genai_create_workspace`).
     #[inline]
@@ -461,9 +493,11 @@ impl Genai {
 
     /// Delete API Key for an Agent
     ///
-    /// To delete an API key for an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`.
+    /// To delete an API key for an agent, send a DELETE request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}` (operation `genai_delete_agent_api_key`).
+    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}` (operation
+    /// `genai_delete_agent_api_key`).
     #[inline]
     pub fn delete_agent_api_key(
         &self,
@@ -479,9 +513,11 @@ impl Genai {
 
     /// Delete Anthropic API Key
     ///
-    /// To delete an Anthropic API key, send a DELETE request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
+    /// To delete an Anthropic API key, send a DELETE request to
+    /// `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation `genai_delete_anthropic_api_key`).
+    /// `DELETE /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation
+    /// `genai_delete_anthropic_api_key`).
     #[inline]
     pub fn delete_anthropic_api_key(&self, api_key_uuid: &str) -> Call<ApiAnthropicAPIKeyInfo> {
         Call::member(
@@ -493,9 +529,11 @@ impl Genai {
 
     /// Delete Custom Evaluation Metric
     ///
-    /// To soft-delete a custom model evaluation metric, send a DELETE request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`.
+    /// To soft-delete a custom model evaluation metric, send a DELETE request to
+    /// `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/custom_evaluation_metrics/{metric_uuid}` (operation `genai_delete_custom_evaluation_metric`).
+    /// `DELETE /v2/gen-ai/custom_evaluation_metrics/{metric_uuid}` (operation
+    /// `genai_delete_custom_evaluation_metric`).
     #[inline]
     pub fn delete_custom_evaluation_metric(&self, metric_uuid: &str) -> Call<serde_json::Value> {
         Call::json(
@@ -516,9 +554,12 @@ impl Genai {
 
     /// Delete Evaluation Dataset
     ///
-    /// To delete an evaluation dataset, send a DELETE request to `/v2/genai/evaluation_datasets/{dataset_uuid}`. This works for both model and agent evaluation datasets.
+    /// To delete an evaluation dataset, send a DELETE request to
+    /// `/v2/genai/evaluation_datasets/{dataset_uuid}`. This works for both model and agent
+    /// evaluation datasets.
     ///
-    /// `DELETE /v2/gen-ai/evaluation_datasets/{dataset_uuid}` (operation `genai_delete_evaluation_dataset`).
+    /// `DELETE /v2/gen-ai/evaluation_datasets/{dataset_uuid}` (operation
+    /// `genai_delete_evaluation_dataset`).
     #[inline]
     pub fn delete_evaluation_dataset(&self, dataset_uuid: &str) -> Call<serde_json::Value> {
         Call::json(
@@ -543,9 +584,11 @@ impl Genai {
 
     /// Delete a Data Source from a Knowledge Base
     ///
-    /// To delete a data source from a knowledge base, send a DELETE request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`.
+    /// To delete a data source from a knowledge base, send a DELETE request to
+    /// `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}` (operation `genai_delete_knowledge_base_data_source`).
+    /// `DELETE /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`
+    /// (operation `genai_delete_knowledge_base_data_source`).
     #[inline]
     pub fn delete_knowledge_base_data_source(
         &self,
@@ -560,7 +603,8 @@ impl Genai {
 
     /// Delete API Key for a Model
     ///
-    /// To delete an API key for a model, send a DELETE request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`.
+    /// To delete an API key for a model, send a DELETE request to
+    /// `/v2/gen-ai/models/api_keys/{api_key_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/models/api_keys/{api_key_uuid}` (operation `genai_delete_model_api_key`).
     #[inline]
@@ -574,9 +618,11 @@ impl Genai {
 
     /// Delete Model Evaluation Preset
     ///
-    /// To delete a saved model evaluation preset, send a DELETE request to `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`.
+    /// To delete a saved model evaluation preset, send a DELETE request to
+    /// `/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}` (operation `genai_delete_model_evaluation_preset`).
+    /// `DELETE /v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}` (operation
+    /// `genai_delete_model_evaluation_preset`).
     #[inline]
     pub fn delete_model_evaluation_preset(
         &self,
@@ -590,9 +636,14 @@ impl Genai {
 
     /// Delete Model Evaluation Run
     ///
-    /// To delete a model evaluation run, send a DELETE request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`. The run must be in a terminal status (`successful`, `partially_successful`, `failed`, or `cancelled`). For runs still in progress, either wait for the run to finish or cancel it, then retry the delete once the run reaches a terminal status.
+    /// To delete a model evaluation run, send a DELETE request to
+    /// `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`. The run must be in a terminal status
+    /// (`successful`, `partially_successful`, `failed`, or `cancelled`). For runs still in
+    /// progress, either wait for the run to finish or cancel it, then retry the delete once the run
+    /// reaches a terminal status.
     ///
-    /// `DELETE /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation `genai_delete_model_evaluation_run`).
+    /// `DELETE /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation
+    /// `genai_delete_model_evaluation_run`).
     #[inline]
     pub fn delete_model_evaluation_run(
         &self,
@@ -620,7 +671,8 @@ impl Genai {
 
     /// Delete OpenAI API Key
     ///
-    /// To delete an OpenAI API key, send a DELETE request to `/v2/gen-ai/openai/keys/{api_key_uuid}`.
+    /// To delete an OpenAI API key, send a DELETE request to
+    /// `/v2/gen-ai/openai/keys/{api_key_uuid}`.
     ///
     /// `DELETE /v2/gen-ai/openai/keys/{api_key_uuid}` (operation `genai_delete_openai_api_key`).
     #[inline]
@@ -634,7 +686,8 @@ impl Genai {
 
     /// Delete Scheduled Indexing
     ///
-    /// Delete Scheduled Indexing for knowledge base, send a DELETE request to `/v2/gen-ai/scheduled-indexing/{uuid}`.
+    /// Delete Scheduled Indexing for knowledge base, send a DELETE request to
+    /// `/v2/gen-ai/scheduled-indexing/{uuid}`.
     ///
     /// `DELETE /v2/gen-ai/scheduled-indexing/{uuid}` (operation `genai_delete_scheduled_indexing`).
     #[inline]
@@ -662,9 +715,11 @@ impl Genai {
 
     /// Delete Agent Route for an Agent
     ///
-    /// To delete an agent route from a parent agent, send a DELETE request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
+    /// To delete an agent route from a parent agent, send a DELETE request to
+    /// `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation `genai_detach_agent`).
+    /// `DELETE /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation
+    /// `genai_detach_agent`).
     #[inline]
     pub fn detach_agent(
         &self,
@@ -679,9 +734,11 @@ impl Genai {
 
     /// Delete Function Route for an Agent
     ///
-    /// To delete a function route from an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`.
+    /// To delete a function route from an agent, send a DELETE request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}` (operation `genai_detach_agent_function`).
+    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}` (operation
+    /// `genai_detach_agent_function`).
     #[inline]
     pub fn detach_agent_function(&self, agent_uuid: &str, function_uuid: &str) -> Call<ApiAgent> {
         Call::member(
@@ -693,9 +750,11 @@ impl Genai {
 
     /// Detach a Guardrail from an Agent
     ///
-    /// To detach a guardrail from an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}`.
+    /// To detach a guardrail from an agent, send a DELETE request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}` (operation `genai_detach_agent_guardrail`).
+    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}` (operation
+    /// `genai_detach_agent_guardrail`).
     #[inline]
     pub fn detach_agent_guardrail(&self, agent_uuid: &str, guardrail_uuid: &str) -> Call<ApiAgent> {
         Call::member(
@@ -707,9 +766,11 @@ impl Genai {
 
     /// Detach Knowledge Base from an Agent
     ///
-    /// To detach a knowledge base from an agent, send a DELETE request to `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`.
+    /// To detach a knowledge base from an agent, send a DELETE request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}`.
     ///
-    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}` (operation `genai_detach_knowledge_base`).
+    /// `DELETE /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}` (operation
+    /// `genai_detach_knowledge_base`).
     #[inline]
     pub fn detach_knowledge_base(
         &self,
@@ -725,7 +786,8 @@ impl Genai {
 
     /// Retrieve an Existing Agent
     ///
-    /// To retrieve details of an agent, GET request to `/v2/gen-ai/agents/{uuid}`. The response body is a JSON object containing the agent.
+    /// To retrieve details of an agent, GET request to `/v2/gen-ai/agents/{uuid}`. The response
+    /// body is a JSON object containing the agent.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}` (operation `genai_get_agent`).
     #[inline]
@@ -735,7 +797,8 @@ impl Genai {
 
     /// View Agent Routes
     ///
-    /// To view agent routes for an agent, send a GET requtest to `/v2/gen-ai/agents/{uuid}/child_agents`.
+    /// To view agent routes for an agent, send a GET requtest to
+    /// `/v2/gen-ai/agents/{uuid}/child_agents`.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}/child_agents` (operation `genai_get_agent_children`).
     #[inline]
@@ -749,7 +812,8 @@ impl Genai {
 
     /// Get Agent Usage
     ///
-    /// To get agent usage, send a GET request to `/v2/gen-ai/agents/{uuid}/usage`. Returns usage metrics for the specified agent within the provided time range.
+    /// To get agent usage, send a GET request to `/v2/gen-ai/agents/{uuid}/usage`. Returns usage
+    /// metrics for the specified agent within the provided time range.
     ///
     /// `GET /v2/gen-ai/agents/{uuid}/usage` (operation `genai_get_agent_usage`).
     #[inline]
@@ -761,7 +825,8 @@ impl Genai {
 
     /// Get Anthropic API Key
     ///
-    /// To retrieve details of an Anthropic API key, send a GET request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
+    /// To retrieve details of an Anthropic API key, send a GET request to
+    /// `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
     ///
     /// `GET /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation `genai_get_anthropic_api_key`).
     #[inline]
@@ -775,7 +840,8 @@ impl Genai {
 
     /// Get Custom Model
     ///
-    /// To retrieve details of a custom model, send a GET request to `/v2/gen-ai/custom_models/{uuid}`.
+    /// To retrieve details of a custom model, send a GET request to
+    /// `/v2/gen-ai/custom_models/{uuid}`.
     ///
     /// `GET /v2/gen-ai/custom_models/{uuid}` (operation `genai_get_custom_model`).
     #[inline]
@@ -785,9 +851,11 @@ impl Genai {
 
     /// Get Download URL for Evaluation Dataset
     ///
-    /// To get a presigned download URL for an evaluation dataset, send a GET request to `/v2/genai/evaluation_datasets/{dataset_uuid}/download_url`.
+    /// To get a presigned download URL for an evaluation dataset, send a GET request to
+    /// `/v2/genai/evaluation_datasets/{dataset_uuid}/download_url`.
     ///
-    /// `GET /v2/gen-ai/evaluation_datasets/{dataset_uuid}/download_url` (operation `genai_get_evaluation_dataset_download_url`).
+    /// `GET /v2/gen-ai/evaluation_datasets/{dataset_uuid}/download_url` (operation
+    /// `genai_get_evaluation_dataset_download_url`).
     #[inline]
     pub fn get_evaluation_dataset_download_url(
         &self,
@@ -801,9 +869,11 @@ impl Genai {
 
     /// Retrieve Information About an Existing Evaluation Run
     ///
-    /// To retrive information about an existing evaluation run, send a GET request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}`.
+    /// To retrive information about an existing evaluation run, send a GET request to
+    /// `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}`.
     ///
-    /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}` (operation `genai_get_evaluation_run`).
+    /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}` (operation
+    /// `genai_get_evaluation_run`).
     #[inline]
     pub fn get_evaluation_run(&self, evaluation_run_uuid: &str) -> Call<ApiEvaluationRun> {
         Call::member(
@@ -815,9 +885,11 @@ impl Genai {
 
     /// Retrieve Results of an Evaluation Run Prompt
     ///
-    /// To retrieve results of an evaluation run, send a GET request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}`.
+    /// To retrieve results of an evaluation run, send a GET request to
+    /// `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}`.
     ///
-    /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}` (operation `genai_get_evaluation_run_prompt_results`).
+    /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}` (operation
+    /// `genai_get_evaluation_run_prompt_results`).
     #[inline]
     pub fn get_evaluation_run_prompt_results(
         &self,
@@ -833,9 +905,11 @@ impl Genai {
 
     /// Retrieve Results of an Evaluation Run
     ///
-    /// To retrieve results of an evaluation run, send a GET request to `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results`.
+    /// To retrieve results of an evaluation run, send a GET request to
+    /// `/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results`.
     ///
-    /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results` (operation `genai_get_evaluation_run_results`).
+    /// `GET /v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results` (operation
+    /// `genai_get_evaluation_run_results`).
     #[inline]
     pub fn get_evaluation_run_results(
         &self,
@@ -851,9 +925,11 @@ impl Genai {
 
     /// Retrieve Information About an Existing Evaluation Test Case
     ///
-    /// To retrive information about an existing evaluation test case, send a GET request to `/v2/gen-ai/evaluation_test_case/{test_case_uuid}`.
+    /// To retrive information about an existing evaluation test case, send a GET request to
+    /// `/v2/gen-ai/evaluation_test_case/{test_case_uuid}`.
     ///
-    /// `GET /v2/gen-ai/evaluation_test_cases/{test_case_uuid}` (operation `genai_get_evaluation_test_case`).
+    /// `GET /v2/gen-ai/evaluation_test_cases/{test_case_uuid}` (operation
+    /// `genai_get_evaluation_test_case`).
     #[inline]
     pub fn get_evaluation_test_case(
         &self,
@@ -870,7 +946,8 @@ impl Genai {
 
     /// Retrieve Status of Indexing Job for a Knowledge Base
     ///
-    /// To get status of an indexing Job for a knowledge base, send a GET request to `/v2/gen-ai/indexing_jobs/{uuid}`.
+    /// To get status of an indexing Job for a knowledge base, send a GET request to
+    /// `/v2/gen-ai/indexing_jobs/{uuid}`.
     ///
     /// `GET /v2/gen-ai/indexing_jobs/{uuid}` (operation `genai_get_indexing_job`).
     #[inline]
@@ -880,9 +957,11 @@ impl Genai {
 
     /// Get Signed URL for Indexing Job Details
     ///
-    /// To get a signed URL for indexing job details, send a GET request to `/v2/gen-ai/indexing_jobs/{uuid}/details_signed_url`.
+    /// To get a signed URL for indexing job details, send a GET request to
+    /// `/v2/gen-ai/indexing_jobs/{uuid}/details_signed_url`.
     ///
-    /// `GET /v2/gen-ai/indexing_jobs/{indexing_job_uuid}/details_signed_url` (operation `genai_get_indexing_job_details_signed_url`).
+    /// `GET /v2/gen-ai/indexing_jobs/{indexing_job_uuid}/details_signed_url` (operation
+    /// `genai_get_indexing_job_details_signed_url`).
     #[inline]
     pub fn get_indexing_job_details_signed_url(&self, indexing_job_uuid: &str) -> Call<String> {
         Call::member(
@@ -894,7 +973,8 @@ impl Genai {
 
     /// Retrieve Information About an Existing Knowledge Base
     ///
-    /// To retrive information about an existing knowledge base, send a GET request to `/v2/gen-ai/knowledge_bases/{uuid}`.
+    /// To retrive information about an existing knowledge base, send a GET request to
+    /// `/v2/gen-ai/knowledge_bases/{uuid}`.
     ///
     /// `GET /v2/gen-ai/knowledge_bases/{uuid}` (operation `genai_get_knowledge_base`).
     #[inline]
@@ -904,7 +984,8 @@ impl Genai {
 
     /// Get Model Catalog Card
     ///
-    /// Returns detailed information for a specific model in the catalog including capabilities, pricing, and code examples.
+    /// Returns detailed information for a specific model in the catalog including capabilities,
+    /// pricing, and code examples.
     ///
     /// `GET /v2/gen-ai/models/catalog/{id}` (operation `genai_get_model_catalog_card`).
     #[inline]
@@ -920,9 +1001,11 @@ impl Genai {
 
     /// Retrieve Model Evaluation Preset
     ///
-    /// To retrieve a saved model evaluation preset, send a GET request to `/v2/genai/model_evaluation_presets/{eval_preset_uuid}`.
+    /// To retrieve a saved model evaluation preset, send a GET request to
+    /// `/v2/genai/model_evaluation_presets/{eval_preset_uuid}`.
     ///
-    /// `GET /v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}` (operation `genai_get_model_evaluation_preset`).
+    /// `GET /v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}` (operation
+    /// `genai_get_model_evaluation_preset`).
     #[inline]
     pub fn get_model_evaluation_preset(
         &self,
@@ -937,9 +1020,11 @@ impl Genai {
 
     /// Retrieve Model Evaluation Run
     ///
-    /// To retrieve a model evaluation run, send a GET request to `/v2/genai/model_evaluation_runs/{eval_run_uuid}`.
+    /// To retrieve a model evaluation run, send a GET request to
+    /// `/v2/genai/model_evaluation_runs/{eval_run_uuid}`.
     ///
-    /// `GET /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation `genai_get_model_evaluation_run`).
+    /// `GET /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation
+    /// `genai_get_model_evaluation_run`).
     #[inline]
     pub fn get_model_evaluation_run(
         &self,
@@ -955,9 +1040,12 @@ impl Genai {
 
     /// Get Download URL for Model Evaluation Run Results
     ///
-    /// To get a presigned download URL for model evaluation run results (gzip-compressed JSON), send a GET request to `/v2/genai/model_evaluation_runs/{eval_run_uuid}/results/download_url`.
+    /// To get a presigned download URL for model evaluation run results (gzip-compressed JSON),
+    /// send a GET request to
+    /// `/v2/genai/model_evaluation_runs/{eval_run_uuid}/results/download_url`.
     ///
-    /// `GET /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/results/download_url` (operation `genai_get_model_evaluation_run_results_download_url`).
+    /// `GET /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/results/download_url` (operation
+    /// `genai_get_model_evaluation_run_results_download_url`).
     #[inline]
     pub fn get_model_evaluation_run_results_download_url(
         &self,
@@ -971,7 +1059,8 @@ impl Genai {
 
     /// Retrieve an Existing Model Router
     ///
-    /// To retrieve details of a model router, send a GET request to `/v2/gen-ai/models/routers/{uuid}`.
+    /// To retrieve details of a model router, send a GET request to
+    /// `/v2/gen-ai/models/routers/{uuid}`.
     ///
     /// `GET /v2/gen-ai/models/routers/{uuid}` (operation `genai_get_model_router`).
     #[inline]
@@ -985,7 +1074,8 @@ impl Genai {
 
     /// Get Oauth2 URL
     ///
-    /// To generate an Oauth2-URL for use with your localhost, send a GET request to `/v2/gen-ai/oauth2/url`. Pass '<http://localhost:3000> as redirect_url
+    /// To generate an Oauth2-URL for use with your localhost, send a GET request to
+    /// `/v2/gen-ai/oauth2/url`. Pass '<http://localhost:3000> as redirect_url
     ///
     /// `GET /v2/gen-ai/oauth2/url` (operation `genai_get_oauth2_url`).
     #[inline]
@@ -997,7 +1087,8 @@ impl Genai {
 
     /// Get OpenAI API Key
     ///
-    /// To retrieve details of an OpenAI API key, send a GET request to `/v2/gen-ai/openai/keys/{api_key_uuid}`.
+    /// To retrieve details of an OpenAI API key, send a GET request to
+    /// `/v2/gen-ai/openai/keys/{api_key_uuid}`.
     ///
     /// `GET /v2/gen-ai/openai/keys/{api_key_uuid}` (operation `genai_get_openai_api_key`).
     #[inline]
@@ -1011,9 +1102,11 @@ impl Genai {
 
     /// Get Scheduled Indexing for Knowledge Base
     ///
-    /// Get Scheduled Indexing for knowledge base using knoweldge base uuid, send a GET request to `/v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}`.
+    /// Get Scheduled Indexing for knowledge base using knoweldge base uuid, send a GET request to
+    /// `/v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}`.
     ///
-    /// `GET /v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}` (operation `genai_get_scheduled_indexing`).
+    /// `GET /v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}` (operation
+    /// `genai_get_scheduled_indexing`).
     #[inline]
     pub fn get_scheduled_indexing(
         &self,
@@ -1028,7 +1121,8 @@ impl Genai {
 
     /// Retrieve an Existing Workspace
     ///
-    /// To retrieve details of a workspace, GET request to `/v2/gen-ai/workspaces/{workspace_uuid}`. The response body is a JSON object containing the workspace.
+    /// To retrieve details of a workspace, GET request to `/v2/gen-ai/workspaces/{workspace_uuid}`.
+    /// The response body is a JSON object containing the workspace.
     ///
     /// `GET /v2/gen-ai/workspaces/{workspace_uuid}` (operation `genai_get_workspace`).
     #[inline]
@@ -1101,7 +1195,8 @@ impl Genai {
     ///
     /// List Agents by Anthropic Key.
     ///
-    /// `GET /v2/gen-ai/anthropic/keys/{uuid}/agents` (operation `genai_list_agents_by_anthropic_key`).
+    /// `GET /v2/gen-ai/anthropic/keys/{uuid}/agents` (operation
+    /// `genai_list_agents_by_anthropic_key`).
     #[inline]
     pub fn list_agents_by_anthropic_key(&self, uuid: &str) -> ListCall<ApiAgent> {
         ListCall::new(
@@ -1127,9 +1222,11 @@ impl Genai {
 
     /// List agents by Workspace
     ///
-    /// To list all agents by a Workspace, send a GET request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`.
+    /// To list all agents by a Workspace, send a GET request to
+    /// `/v2/gen-ai/workspaces/{workspace_uuid}/agents`.
     ///
-    /// `GET /v2/gen-ai/workspaces/{workspace_uuid}/agents` (operation `genai_list_agents_by_workspace`).
+    /// `GET /v2/gen-ai/workspaces/{workspace_uuid}/agents` (operation
+    /// `genai_list_agents_by_workspace`).
     #[inline]
     pub fn list_agents_by_workspace(
         &self,
@@ -1218,9 +1315,11 @@ impl Genai {
 
     /// List Evaluation Runs by Test Case
     ///
-    /// To list all evaluation runs by test case, send a GET request to `/v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs`.
+    /// To list all evaluation runs by test case, send a GET request to
+    /// `/v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs`.
     ///
-    /// `GET /v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs` (operation `genai_list_evaluation_runs_by_test_case`).
+    /// `GET /v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs`
+    /// (operation `genai_list_evaluation_runs_by_test_case`).
     #[inline]
     pub fn list_evaluation_runs_by_test_case(
         &self,
@@ -1251,9 +1350,11 @@ impl Genai {
 
     /// List Evaluation Test Cases by Workspace
     ///
-    /// To list all evaluation test cases by a workspace, send a GET request to `/v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases`.
+    /// To list all evaluation test cases by a workspace, send a GET request to
+    /// `/v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases`.
     ///
-    /// `GET /v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases` (operation `genai_list_evaluation_test_cases_by_workspace`).
+    /// `GET /v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases` (operation
+    /// `genai_list_evaluation_test_cases_by_workspace`).
     #[inline]
     pub fn list_evaluation_test_cases_by_workspace(
         &self,
@@ -1268,9 +1369,11 @@ impl Genai {
 
     /// List Data Sources for Indexing Job for a Knowledge Base
     ///
-    /// To list all datasources for an indexing job, send a GET request to `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources`.
+    /// To list all datasources for an indexing job, send a GET request to
+    /// `/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources`.
     ///
-    /// `GET /v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources` (operation `genai_list_indexing_job_data_sources`).
+    /// `GET /v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources` (operation
+    /// `genai_list_indexing_job_data_sources`).
     #[inline]
     pub fn list_indexing_job_data_sources(
         &self,
@@ -1285,7 +1388,8 @@ impl Genai {
 
     /// List Indexing Jobs for a Knowledge Base
     ///
-    /// To list all indexing jobs for a knowledge base, send a GET request to `/v2/gen-ai/indexing_jobs`.
+    /// To list all indexing jobs for a knowledge base, send a GET request to
+    /// `/v2/gen-ai/indexing_jobs`.
     ///
     /// `GET /v2/gen-ai/indexing_jobs` (operation `genai_list_indexing_jobs`).
     #[inline]
@@ -1299,9 +1403,11 @@ impl Genai {
 
     /// List Indexing Jobs for a Knowledge Base
     ///
-    /// To list latest 15 indexing jobs for a knowledge base, send a GET request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs`.
+    /// To list latest 15 indexing jobs for a knowledge base, send a GET request to
+    /// `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs`.
     ///
-    /// `GET /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs` (operation `genai_list_indexing_jobs_by_knowledge_base`).
+    /// `GET /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs` (operation
+    /// `genai_list_indexing_jobs_by_knowledge_base`).
     #[inline]
     pub fn list_indexing_jobs_by_knowledge_base(
         &self,
@@ -1316,9 +1422,11 @@ impl Genai {
 
     /// List Data Sources for a Knowledge Base
     ///
-    /// To list all data sources for a knowledge base, send a GET request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`.
+    /// To list all data sources for a knowledge base, send a GET request to
+    /// `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources`.
     ///
-    /// `GET /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources` (operation `genai_list_knowledge_base_data_sources`).
+    /// `GET /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources` (operation
+    /// `genai_list_knowledge_base_data_sources`).
     #[inline]
     pub fn list_knowledge_base_data_sources(
         &self,
@@ -1377,7 +1485,8 @@ impl Genai {
 
     /// List Model Evaluation Metrics
     ///
-    /// To list all available metrics for model evaluation, send a GET request to `/v2/genai/model_evaluation_metrics`.
+    /// To list all available metrics for model evaluation, send a GET request to
+    /// `/v2/genai/model_evaluation_metrics`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_metrics` (operation `genai_list_model_evaluation_metrics`).
     #[inline]
@@ -1391,7 +1500,8 @@ impl Genai {
 
     /// List Model Evaluation Presets
     ///
-    /// To list all saved model evaluation presets, send a GET request to `/v2/genai/model_evaluation_presets`.
+    /// To list all saved model evaluation presets, send a GET request to
+    /// `/v2/genai/model_evaluation_presets`.
     ///
     /// `GET /v2/gen-ai/model_evaluation_presets` (operation `genai_list_model_evaluation_presets`).
     #[inline]
@@ -1431,9 +1541,11 @@ impl Genai {
 
     /// List Model Router Task Presets
     ///
-    /// To list model router task presets, send a GET request to `/v2/gen-ai/models/routers/tasks/presets`.
+    /// To list model router task presets, send a GET request to
+    /// `/v2/gen-ai/models/routers/tasks/presets`.
     ///
-    /// `GET /v2/gen-ai/models/routers/tasks/presets` (operation `genai_list_model_router_task_presets`).
+    /// `GET /v2/gen-ai/models/routers/tasks/presets` (operation
+    /// `genai_list_model_router_task_presets`).
     #[inline]
     pub fn list_model_router_task_presets(&self) -> ListCall<ApiModelRouterTaskPreset> {
         ListCall::new(
@@ -1499,9 +1611,11 @@ impl Genai {
 
     /// Regenerate API Key for an Agent
     ///
-    /// To regenerate an agent API key, send a PUT request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate`.
+    /// To regenerate an agent API key, send a PUT request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate`.
     ///
-    /// `PUT /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate` (operation `genai_regenerate_agent_api_key`).
+    /// `PUT /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate` (operation
+    /// `genai_regenerate_agent_api_key`).
     #[inline]
     pub fn regenerate_agent_api_key(
         &self,
@@ -1517,9 +1631,11 @@ impl Genai {
 
     /// Regenerate API Key for a Model
     ///
-    /// To regenerate a model API key, send a PUT request to `/v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate`.
+    /// To regenerate a model API key, send a PUT request to
+    /// `/v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate`.
     ///
-    /// `PUT /v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate` (operation `genai_regenerate_model_api_key`).
+    /// `PUT /v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate` (operation
+    /// `genai_regenerate_model_api_key`).
     #[inline]
     pub fn regenerate_model_api_key(&self, api_key_uuid: &str) -> Call<ApiModelAPIKeyInfo> {
         Call::member(
@@ -1531,7 +1647,8 @@ impl Genai {
 
     /// Rollback to Agent Version
     ///
-    /// To update to a specific agent version, send a PUT request to `/v2/gen-ai/agents/{uuid}/versions`.
+    /// To update to a specific agent version, send a PUT request to
+    /// `/v2/gen-ai/agents/{uuid}/versions`.
     ///
     /// `PUT /v2/gen-ai/agents/{uuid}/versions` (operation `genai_rollback_to_agent_version`).
     #[inline]
@@ -1565,7 +1682,8 @@ impl Genai {
 
     /// Update an Agent
     ///
-    /// To update an agent, send a PUT request to `/v2/gen-ai/agents/{uuid}`. The response body is a JSON object containing the agent.
+    /// To update an agent, send a PUT request to `/v2/gen-ai/agents/{uuid}`. The response body is a
+    /// JSON object containing the agent.
     ///
     /// `PUT /v2/gen-ai/agents/{uuid}` (operation `genai_update_agent`).
     #[inline]
@@ -1579,9 +1697,11 @@ impl Genai {
 
     /// Update API Key for an Agent
     ///
-    /// To update an agent API key, send a PUT request to `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`.
+    /// To update an agent API key, send a PUT request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}`.
     ///
-    /// `PUT /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}` (operation `genai_update_agent_api_key`).
+    /// `PUT /v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}` (operation
+    /// `genai_update_agent_api_key`).
     #[inline]
     pub fn update_agent_api_key(
         &self,
@@ -1598,9 +1718,11 @@ impl Genai {
 
     /// Update Agent Status
     ///
-    /// Check whether an agent is public or private. To update the agent status, send a PUT request to `/v2/gen-ai/agents/{uuid}/deployment_visibility`.
+    /// Check whether an agent is public or private. To update the agent status, send a PUT request
+    /// to `/v2/gen-ai/agents/{uuid}/deployment_visibility`.
     ///
-    /// `PUT /v2/gen-ai/agents/{uuid}/deployment_visibility` (operation `genai_update_agent_deployment_visibility`).
+    /// `PUT /v2/gen-ai/agents/{uuid}/deployment_visibility` (operation
+    /// `genai_update_agent_deployment_visibility`).
     #[inline]
     pub fn update_agent_deployment_visibility(
         &self,
@@ -1616,9 +1738,11 @@ impl Genai {
 
     /// Update Function Route for an Agent
     ///
-    /// To update the function route, send a PUT request to `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`.
+    /// To update the function route, send a PUT request to
+    /// `/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}`.
     ///
-    /// `PUT /v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}` (operation `genai_update_agent_function`).
+    /// `PUT /v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}` (operation
+    /// `genai_update_agent_function`).
     #[inline]
     pub fn update_agent_function(
         &self,
@@ -1635,9 +1759,11 @@ impl Genai {
 
     /// Move Agents to a Workspace
     ///
-    /// To move all listed agents a given workspace, send a PUT request to `/v2/gen-ai/workspaces/{workspace_uuid}/agents`.
+    /// To move all listed agents a given workspace, send a PUT request to
+    /// `/v2/gen-ai/workspaces/{workspace_uuid}/agents`.
     ///
-    /// `PUT /v2/gen-ai/workspaces/{workspace_uuid}/agents` (operation `genai_update_agents_workspace`).
+    /// `PUT /v2/gen-ai/workspaces/{workspace_uuid}/agents` (operation
+    /// `genai_update_agents_workspace`).
     #[inline]
     pub fn update_agents_workspace(
         &self,
@@ -1653,7 +1779,8 @@ impl Genai {
 
     /// Update Anthropic API Key
     ///
-    /// To update an Anthropic API key, send a PUT request to `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
+    /// To update an Anthropic API key, send a PUT request to
+    /// `/v2/gen-ai/anthropic/keys/{api_key_uuid}`.
     ///
     /// `PUT /v2/gen-ai/anthropic/keys/{api_key_uuid}` (operation `genai_update_anthropic_api_key`).
     #[inline]
@@ -1671,9 +1798,11 @@ impl Genai {
 
     /// Update Agent Route for an Agent
     ///
-    /// To update an agent route for an agent, send a PUT request to `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
+    /// To update an agent route for an agent, send a PUT request to
+    /// `/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}`.
     ///
-    /// `PUT /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation `genai_update_attached_agent`).
+    /// `PUT /v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}` (operation
+    /// `genai_update_attached_agent`).
     #[inline]
     pub fn update_attached_agent(
         &self,
@@ -1689,9 +1818,11 @@ impl Genai {
 
     /// Update Custom Evaluation Metric
     ///
-    /// To update a custom metric (issuing a new metric UUID), send a PUT request to `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`.
+    /// To update a custom metric (issuing a new metric UUID), send a PUT request to
+    /// `/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}`.
     ///
-    /// `PUT /v2/gen-ai/custom_evaluation_metrics/{metric_uuid}` (operation `genai_update_custom_evaluation_metric`).
+    /// `PUT /v2/gen-ai/custom_evaluation_metrics/{metric_uuid}` (operation
+    /// `genai_update_custom_evaluation_metric`).
     #[inline]
     pub fn update_custom_evaluation_metric(
         &self,
@@ -1707,9 +1838,11 @@ impl Genai {
 
     /// Update Custom Model Metadata
     ///
-    /// To update custom model metadata, send a PATCH request to `/v2/gen-ai/custom_models/{uuid}/metadata`.
+    /// To update custom model metadata, send a PATCH request to
+    /// `/v2/gen-ai/custom_models/{uuid}/metadata`.
     ///
-    /// `PATCH /v2/gen-ai/custom_models/{uuid}/metadata` (operation `genai_update_custom_model_metadata`).
+    /// `PATCH /v2/gen-ai/custom_models/{uuid}/metadata` (operation
+    /// `genai_update_custom_model_metadata`).
     #[inline]
     pub fn update_custom_model_metadata(
         &self,
@@ -1725,9 +1858,11 @@ impl Genai {
 
     /// Update an Evaluation Test Case.
     ///
-    /// To update an evaluation test-case send a PUT request to `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`.
+    /// To update an evaluation test-case send a PUT request to
+    /// `/v2/gen-ai/evaluation_test_cases/{test_case_uuid}`.
     ///
-    /// `PUT /v2/gen-ai/evaluation_test_cases/{test_case_uuid}` (operation `genai_update_evaluation_test_case`).
+    /// `PUT /v2/gen-ai/evaluation_test_cases/{test_case_uuid}` (operation
+    /// `genai_update_evaluation_test_case`).
     #[inline]
     pub fn update_evaluation_test_case(
         &self,
@@ -1760,9 +1895,11 @@ impl Genai {
 
     /// Update Data Source options
     ///
-    /// To update a data source (e.g. chunking options), send a PUT request to `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`.
+    /// To update a data source (e.g. chunking options), send a PUT request to
+    /// `/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`.
     ///
-    /// `PUT /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}` (operation `genai_update_knowledge_base_data_source`).
+    /// `PUT /v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}`
+    /// (operation `genai_update_knowledge_base_data_source`).
     #[inline]
     pub fn update_knowledge_base_data_source(
         &self,
@@ -1779,7 +1916,8 @@ impl Genai {
 
     /// Update API Key for a Model
     ///
-    /// To update a model API key, send a PUT request to `/v2/gen-ai/models/api_keys/{api_key_uuid}`.
+    /// To update a model API key, send a PUT request to
+    /// `/v2/gen-ai/models/api_keys/{api_key_uuid}`.
     ///
     /// `PUT /v2/gen-ai/models/api_keys/{api_key_uuid}` (operation `genai_update_model_api_key`).
     #[inline]
@@ -1797,9 +1935,11 @@ impl Genai {
 
     /// Update Model Evaluation Run
     ///
-    /// To update a model evaluation run's display name, send a PATCH request to `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`.
+    /// To update a model evaluation run's display name, send a PATCH request to
+    /// `/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}`.
     ///
-    /// `PATCH /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation `genai_update_model_evaluation_run`).
+    /// `PATCH /v2/gen-ai/model_evaluation_runs/{eval_run_uuid}` (operation
+    /// `genai_update_model_evaluation_run`).
     #[inline]
     pub fn update_model_evaluation_run(
         &self,
@@ -1851,7 +1991,8 @@ impl Genai {
 
     /// Update a Workspace
     ///
-    /// To update a workspace, send a PUT request to `/v2/gen-ai/workspaces/{workspace_uuid}`. The response body is a JSON object containing the workspace.
+    /// To update a workspace, send a PUT request to `/v2/gen-ai/workspaces/{workspace_uuid}`. The
+    /// response body is a JSON object containing the workspace.
     ///
     /// `PUT /v2/gen-ai/workspaces/{workspace_uuid}` (operation `genai_update_workspace`).
     #[inline]
@@ -2508,6 +2649,15 @@ impl GenaiGetAgentUsageRequest {
     pub fn send(self) -> operation::BoxFuture<ApiGetAgentUsageOutput> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiGetAgentUsageOutput>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetAgentUsageRequest {
@@ -2582,7 +2732,8 @@ fn get_evaluation_run_results_request(evaluation_run_uuid: &str) -> Result<ApiRe
     ))
 }
 
-/// The request of [`Genai::get_evaluation_run_results`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::get_evaluation_run_results`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiGetEvaluationRunResultsRequest {
@@ -2609,6 +2760,15 @@ impl GenaiGetEvaluationRunResultsRequest {
     pub fn send(self) -> operation::BoxFuture<ApiGetEvaluationRunResultsOutput> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiGetEvaluationRunResultsOutput>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetEvaluationRunResultsRequest {
@@ -2630,7 +2790,8 @@ fn get_evaluation_test_case_request(test_case_uuid: &str) -> Result<ApiRequest, 
     ))
 }
 
-/// The request of [`Genai::get_evaluation_test_case`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::get_evaluation_test_case`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiGetEvaluationTestCaseRequest {
@@ -2649,6 +2810,15 @@ impl GenaiGetEvaluationTestCaseRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiEvaluationTestCase> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiEvaluationTestCase>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2703,7 +2873,8 @@ fn get_model_catalog_card_request(id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::get_model_catalog_card`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::get_model_catalog_card`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiGetModelCatalogCardRequest {
@@ -2711,7 +2882,8 @@ pub struct GenaiGetModelCatalogCardRequest {
 }
 
 impl GenaiGetModelCatalogCardRequest {
-    /// Model identifier used for API calls (e.g., "llama3.1-70b-instruct"). Alternative to UUID lookup.
+    /// Model identifier used for API calls (e.g., "llama3.1-70b-instruct"). Alternative to UUID
+    /// lookup.
     #[inline]
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("model_id", value.into());
@@ -2722,6 +2894,13 @@ impl GenaiGetModelCatalogCardRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiModelCatalogCard> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ApiModelCatalogCard>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2754,7 +2933,8 @@ fn get_model_evaluation_run_request(eval_run_uuid: &str) -> Result<ApiRequest, E
     ))
 }
 
-/// The request of [`Genai::get_model_evaluation_run`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::get_model_evaluation_run`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiGetModelEvaluationRunRequest {
@@ -2780,6 +2960,15 @@ impl GenaiGetModelEvaluationRunRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetModelEvaluationRunOutput> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiGetModelEvaluationRunOutput>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2849,6 +3038,13 @@ impl GenaiGetOauth2UrlRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2934,7 +3130,8 @@ fn list_agents_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::list_agents`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Genai::list_agents`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListAgentsRequest {
@@ -2967,6 +3164,13 @@ impl GenaiListAgentsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiAgentPublic>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<ApiAgentPublic>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -3027,7 +3231,8 @@ fn list_agents_by_workspace_request(workspace_uuid: &str) -> Result<ApiRequest, 
     ))
 }
 
-/// The request of [`Genai::list_agents_by_workspace`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Genai::list_agents_by_workspace`]: set options, then `.await` it or call
+/// `.send()` or `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListAgentsByWorkspaceRequest {
@@ -3060,6 +3265,13 @@ impl GenaiListAgentsByWorkspaceRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiAgent>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<ApiAgent>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -3142,6 +3354,15 @@ impl GenaiListCustomModelsRequest {
     pub fn send(self) -> operation::BoxFuture<ApiListCustomModelsOutputPublic> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiListCustomModelsOutputPublic>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListCustomModelsRequest {
@@ -3162,7 +3383,8 @@ fn list_datacenter_regions_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::list_datacenter_regions`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::list_datacenter_regions`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListDatacenterRegionsRequest {
@@ -3189,6 +3411,13 @@ impl GenaiListDatacenterRegionsRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<GenaiapiRegion>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<GenaiapiRegion>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListDatacenterRegionsRequest {
@@ -3209,7 +3438,8 @@ fn list_evaluation_datasets_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::list_evaluation_datasets`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::list_evaluation_datasets`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListEvaluationDatasetsRequest {
@@ -3228,6 +3458,15 @@ impl GenaiListEvaluationDatasetsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<ApiEvaluationDataset>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<ApiEvaluationDataset>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -3262,7 +3501,8 @@ fn list_evaluation_runs_by_test_case_request(
     ))
 }
 
-/// The request of [`Genai::list_evaluation_runs_by_test_case`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::list_evaluation_runs_by_test_case`]: set options, then `.await` it or
+/// call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListEvaluationRunsByTestCaseRequest {
@@ -3281,6 +3521,15 @@ impl GenaiListEvaluationRunsByTestCaseRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<ApiEvaluationRun>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<ApiEvaluationRun>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -3384,7 +3633,8 @@ fn list_model_catalog_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::list_model_catalog`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Genai::list_model_catalog`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListModelCatalogRequest {
@@ -3417,6 +3667,15 @@ impl GenaiListModelCatalogRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelCatalogEntry>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<ApiModelCatalogEntry>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.
@@ -3474,7 +3733,8 @@ fn list_model_evaluation_runs_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::list_model_evaluation_runs`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Genai::list_model_evaluation_runs`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListModelEvaluationRunsRequest {
@@ -3564,6 +3824,15 @@ impl GenaiListModelEvaluationRunsRequest {
     pub fn send(self) -> operation::BoxFuture<ApiListModelEvaluationRunsOutput> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<ApiListModelEvaluationRunsOutput>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListModelEvaluationRunsRequest {
@@ -3611,7 +3880,8 @@ fn list_models_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Genai::list_models`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Genai::list_models`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct GenaiListModelsRequest {
@@ -3665,6 +3935,13 @@ impl GenaiListModelsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelPublic>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<ApiModelPublic>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -19,7 +19,8 @@ impl ImageActions {
 
     /// Retrieve an Existing Action
     ///
-    /// To retrieve the status of an image action, send a GET request to `/v2/images/$IMAGE_ID/actions/$IMAGE_ACTION_ID`.
+    /// To retrieve the status of an image action, send a GET request to
+    /// `/v2/images/$IMAGE_ID/actions/$IMAGE_ACTION_ID`.
     ///
     /// `GET /v2/images/{image_id}/actions/{action_id}` (operation `imageActions_get`).
     #[inline]
@@ -33,7 +34,8 @@ impl ImageActions {
 
     /// List All Actions for an Image
     ///
-    /// To retrieve all actions that have been executed on an image, send a GET request to `/v2/images/$IMAGE_ID/actions`.
+    /// To retrieve all actions that have been executed on an image, send a GET request to
+    /// `/v2/images/$IMAGE_ID/actions`.
     ///
     /// `GET /v2/images/{image_id}/actions` (operation `imageActions_list`).
     #[inline]
@@ -67,7 +69,8 @@ impl ImageActions {
         Call::member(self.client.clone(), post_request(image_id, &body), "action")
     }
 
-    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` →
+    /// [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/images/{image_id}/actions/{action_id}`. See [`crate::Wait`] for the settings.
     #[inline]
     pub fn wait(&self, image_id: u64, action_id: u64) -> crate::Wait {

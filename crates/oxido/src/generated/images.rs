@@ -64,21 +64,26 @@ impl Images {
     ///
     /// **Image Type**
     ///
-    /// Either 1-Click Application or OS Distribution images can be filtered by using the `type` query parameter.
+    /// Either 1-Click Application or OS Distribution images can be filtered by using the `type`
+    /// query parameter.
     ///
     /// > Important: The `type` query parameter does not directly relate to the `type` attribute.
     ///
-    /// To retrieve only ***distribution*** images, include the `type` query parameter set to distribution, `/v2/images?type=distribution`.
+    /// To retrieve only ***distribution*** images, include the `type` query parameter set to
+    /// distribution, `/v2/images?type=distribution`.
     ///
-    /// To retrieve only ***application*** images, include the `type` query parameter set to application, `/v2/images?type=application`.
+    /// To retrieve only ***application*** images, include the `type` query parameter set to
+    /// application, `/v2/images?type=application`.
     ///
     /// **User Images**
     ///
-    /// To retrieve only the private images of a user, include the `private` query parameter set to true, `/v2/images?private=true`.
+    /// To retrieve only the private images of a user, include the `private` query parameter set to
+    /// true, `/v2/images?private=true`.
     ///
     /// **Tags**
     ///
-    /// To list all images assigned to a specific tag, include the `tag_name` query parameter set to the name of the tag in your GET request. For example, `/v2/images?tag_name=$TAG_NAME`.
+    /// To list all images assigned to a specific tag, include the `tag_name` query parameter set to
+    /// the name of the tag in your GET request. For example, `/v2/images?tag_name=$TAG_NAME`.
     ///
     /// `GET /v2/images` (operation `images_list`).
     #[inline]
@@ -95,7 +100,8 @@ impl Images {
     /// To accept an account transfer for an image, send a POST request to
     /// `/v2/images/$IMAGE_ID/account_transfer/accept`.
     ///
-    /// `POST /v2/images/{image_id}/account_transfer/accept` (operation `images_post_account_transfer_accept`).
+    /// `POST /v2/images/{image_id}/account_transfer/accept` (operation
+    /// `images_post_account_transfer_accept`).
     #[inline]
     pub fn post_account_transfer_accept(
         &self,
@@ -117,7 +123,8 @@ impl Images {
     /// If the transfer is canceled, the image will remain in the sender's account
     /// and will not be transferred to the recipient.
     ///
-    /// `POST /v2/images/{image_id}/account_transfer/cancel` (operation `images_post_account_transfer_cancel`).
+    /// `POST /v2/images/{image_id}/account_transfer/cancel` (operation
+    /// `images_post_account_transfer_cancel`).
     #[inline]
     pub fn post_account_transfer_cancel(
         &self,
@@ -151,7 +158,8 @@ impl Images {
     ///   account. Otherwise, the transfer will be pending until a user with sufficient
     ///   permissions in the recipient team accepts the transfer.
     ///
-    /// `POST /v2/images/{image_id}/account_transfer` (operation `images_post_account_transfer_create`).
+    /// `POST /v2/images/{image_id}/account_transfer` (operation
+    /// `images_post_account_transfer_create`).
     #[inline]
     pub fn post_account_transfer_create(
         &self,
@@ -174,7 +182,8 @@ impl Images {
     /// If the transfer is declined, the image will remain in the sender's account
     /// and will not be transferred to the recipient.
     ///
-    /// `POST /v2/images/{image_id}/account_transfer/decline` (operation `images_post_account_transfer_decline`).
+    /// `POST /v2/images/{image_id}/account_transfer/decline` (operation
+    /// `images_post_account_transfer_decline`).
     #[inline]
     pub fn post_account_transfer_decline(
         &self,
@@ -244,7 +253,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Images::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Images::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct ImagesListRequest {
@@ -291,6 +301,13 @@ impl ImagesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Image>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Image>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

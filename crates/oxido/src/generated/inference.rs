@@ -19,9 +19,15 @@ impl Inference {
 
     /// Cancel a Batch Inference Job
     ///
-    /// Requests cancellation of a batch job. The job transitions to `cancelling` and, once in-flight requests drain, to `cancelled`. Jobs already in a terminal state (`completed`, `failed`, `expired`, `cancelled`) cannot be cancelled and return `409 Conflict`. Cancellation is also rejected with `409 Conflict` while the job has not yet been submitted to the upstream provider — there is nothing to cancel until the provider batch id is assigned.
+    /// Requests cancellation of a batch job. The job transitions to `cancelling` and, once
+    /// in-flight requests drain, to `cancelled`. Jobs already in a terminal state (`completed`,
+    /// `failed`, `expired`, `cancelled`) cannot be cancelled and return `409 Conflict`.
+    /// Cancellation is also rejected with `409 Conflict` while the job has not yet been submitted
+    /// to the upstream provider — there is nothing to cancel until the provider batch id is
+    /// assigned.
     ///
-    /// Partial results produced before cancellation remain available via `GET /v1/batches/{batch_id}/results`.
+    /// Partial results produced before cancellation remain available via `GET
+    /// /v1/batches/{batch_id}/results`.
     ///
     /// `POST /v1/batches/{batch_id}/cancel` (operation `inference_cancel_batch`).
     #[inline]
@@ -31,7 +37,9 @@ impl Inference {
 
     /// Generate Image, Audio, or Text-to-Speech Using fal Models
     ///
-    /// Generate Image, Audio, or Text-to-Speech Using fal Models. This endpoint starts an asynchronous job and returns a request_id. The job status is QUEUED initially. Use the request_id to poll for the result.
+    /// Generate Image, Audio, or Text-to-Speech Using fal Models. This endpoint starts an
+    /// asynchronous job and returns a request_id. The job status is QUEUED initially. Use the
+    /// request_id to poll for the result.
     ///
     /// `POST /v1/async-invoke` (operation `inference_create_async_invoke`).
     #[inline]
@@ -41,9 +49,12 @@ impl Inference {
 
     /// Create a Batch Inference Job
     ///
-    /// Submits a batch job against a previously uploaded JSONL input file. The upload must have completed before this call; otherwise the request is rejected.
+    /// Submits a batch job against a previously uploaded JSONL input file. The upload must have
+    /// completed before this call; otherwise the request is rejected.
     ///
-    /// Supply a unique `request_id` to make the submission idempotent — retries with the same value return the existing job. When `provider` is `openai`, the `url` on each JSONL line must match `endpoint`.
+    /// Supply a unique `request_id` to make the submission idempotent — retries with the same value
+    /// return the existing job. When `provider` is `openai`, the `url` on each JSONL line must
+    /// match `endpoint`.
     ///
     /// `POST /v1/batches` (operation `inference_create_batch`).
     #[inline]
@@ -53,7 +64,9 @@ impl Inference {
 
     /// Create a Batch Inference Input File
     ///
-    /// Creates a file record and returns a `file_id` plus a short-lived presigned `PUT` URL (typically valid for ~15 minutes). Upload the raw JSONL bytes to `upload_url` (see `PUT /{upload_path}`) before calling `POST /v1/batches`.
+    /// Creates a file record and returns a `file_id` plus a short-lived presigned `PUT` URL
+    /// (typically valid for ~15 minutes). Upload the raw JSONL bytes to `upload_url` (see `PUT
+    /// /{upload_path}`) before calling `POST /v1/batches`.
     ///
     /// `POST /v1/batches/files` (operation `inference_create_batch_file`).
     #[inline]
@@ -74,11 +87,13 @@ impl Inference {
         Call::json(self.client.clone(), create_chat_completion_request(&body))
     }
 
-    /// Like [`Self::create_chat_completion`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// Like [`Self::create_chat_completion`], but asks for the answer as server-sent events
+    /// (`"stream": true`) and yields
     /// them as a stream of `ChatCompletionChunk`; the stream ends after the `[DONE]` event.
     ///
     /// # Errors
-    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items
+    /// of the stream.
     #[inline]
     pub fn create_chat_completion_stream(
         &self,
@@ -92,7 +107,9 @@ impl Inference {
 
     /// Create embedding
     ///
-    /// Create vector embeddings for one or more text inputs. OpenAI-compatible request and response. Unknown fields in the request body are rejected. There is no streaming response for this endpoint.
+    /// Create vector embeddings for one or more text inputs. OpenAI-compatible request and
+    /// response. Unknown fields in the request body are rejected. There is no streaming response
+    /// for this endpoint.
     ///
     /// `POST /v1/embeddings` (operation `inference_create_embedding`).
     #[inline]
@@ -102,7 +119,8 @@ impl Inference {
 
     /// Generate images from text prompts
     ///
-    /// Creates a high-quality image from a text prompt using GPT-IMAGE-1, the latest image generation model with automatic prompt optimization and enhanced visual capabilities.
+    /// Creates a high-quality image from a text prompt using GPT-IMAGE-1, the latest image
+    /// generation model with automatic prompt optimization and enhanced visual capabilities.
     ///
     /// `POST /v1/images/generations` (operation `inference_create_image`).
     #[inline]
@@ -110,11 +128,13 @@ impl Inference {
         Call::json(self.client.clone(), create_image_request(&body))
     }
 
-    /// Like [`Self::create_image`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// Like [`Self::create_image`], but asks for the answer as server-sent events (`"stream":
+    /// true`) and yields
     /// them as a stream of `ImageGenPartialImageEvent`; the stream ends after the `[DONE]` event.
     ///
     /// # Errors
-    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items
+    /// of the stream.
     #[inline]
     pub fn create_image_stream(
         &self,
@@ -125,7 +145,8 @@ impl Inference {
 
     /// Create the next assistant message
     ///
-    /// Send a structured list of input messages with text and/or image content, and the model will generate the next message in the conversation.
+    /// Send a structured list of input messages with text and/or image content, and the model will
+    /// generate the next message in the conversation.
     ///
     /// `POST /v1/messages` (operation `inference_create_messages`).
     #[inline]
@@ -133,11 +154,13 @@ impl Inference {
         Call::json(self.client.clone(), create_messages_request(&body))
     }
 
-    /// Like [`Self::create_messages`], but asks for the answer as server-sent events (`"stream": true`) and yields
+    /// Like [`Self::create_messages`], but asks for the answer as server-sent events (`"stream":
+    /// true`) and yields
     /// them as a stream of `MessagesStreamEvent`; the stream ends after the `[DONE]` event.
     ///
     /// # Errors
-    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items
+    /// of the stream.
     #[inline]
     pub fn create_messages_stream(
         &self,
@@ -148,7 +171,8 @@ impl Inference {
 
     /// Send Prompt to a Model Using the Responses API
     ///
-    /// Generate text responses from text prompts. This endpoint supports both streaming and non-streaming responses for supported text models.
+    /// Generate text responses from text prompts. This endpoint supports both streaming and
+    /// non-streaming responses for supported text models.
     ///
     /// `POST /v1/responses` (operation `inference_create_response`).
     #[inline]
@@ -156,11 +180,14 @@ impl Inference {
         Call::json(self.client.clone(), create_response_request(&body))
     }
 
-    /// Like [`Self::create_response`], but asks for the answer as server-sent events (`"stream": true`) and yields
-    /// them as a stream of `CreateResponseStreamResponse`; the stream ends after the `[DONE]` event.
+    /// Like [`Self::create_response`], but asks for the answer as server-sent events (`"stream":
+    /// true`) and yields
+    /// them as a stream of `CreateResponseStreamResponse`; the stream ends after the `[DONE]`
+    /// event.
     ///
     /// # Errors
-    /// Refused arguments and failures before the answer's headers arrive; later failures are items of the stream.
+    /// Refused arguments and failures before the answer's headers arrive; later failures are items
+    /// of the stream.
     #[inline]
     pub fn create_response_stream(
         &self,
@@ -171,7 +198,8 @@ impl Inference {
 
     /// Retrieve a Batch Inference Job
     ///
-    /// Returns the current state of a batch job. Poll until `status` reaches a terminal value (`completed`, `failed`, `expired`, or `cancelled`).
+    /// Returns the current state of a batch job. Poll until `status` reaches a terminal value
+    /// (`completed`, `failed`, `expired`, or `cancelled`).
     ///
     /// `GET /v1/batches/{batch_id}` (operation `inference_get_batch`).
     #[inline]
@@ -181,9 +209,14 @@ impl Inference {
 
     /// Get Batch Inference Results Download Links
     ///
-    /// Returns short-lived presigned download URLs for the output (and optional error sidecar) of a completed batch job. If results are not yet ready, the response sets `result_available: false` or returns `412 Precondition Failed`; in both cases, keep polling batch status and retry.
+    /// Returns short-lived presigned download URLs for the output (and optional error sidecar) of a
+    /// completed batch job. If results are not yet ready, the response sets `result_available:
+    /// false` or returns `412 Precondition Failed`; in both cases, keep polling batch status and
+    /// retry.
     ///
-    /// Download the artifacts soon after fetching — the URLs are short-lived. Result files themselves are retained for up to 30 days after the job completes, after which they are deleted.
+    /// Download the artifacts soon after fetching — the URLs are short-lived. Result files
+    /// themselves are retained for up to 30 days after the job completes, after which they are
+    /// deleted.
     ///
     /// `GET /v1/batches/{batch_id}/results` (operation `inference_get_batch_results`).
     #[inline]
@@ -193,7 +226,8 @@ impl Inference {
 
     /// List Batch Inference Jobs
     ///
-    /// Returns a cursor-paginated list of batch jobs, ordered newest first. Use `limit` to control page size and `after` to page forward using the `last_id` from the previous response.
+    /// Returns a cursor-paginated list of batch jobs, ordered newest first. Use `limit` to control
+    /// page size and `after` to page forward using the `last_id` from the previous response.
     ///
     /// `GET /v1/batches` (operation `inference_list_batches`).
     #[inline]
@@ -205,7 +239,8 @@ impl Inference {
 
     /// List available models
     ///
-    /// Lists the currently available models, and provides basic information about each one such as the owner and availability.
+    /// Lists the currently available models, and provides basic information about each one such as
+    /// the owner and availability.
     ///
     /// `GET /v1/models` (operation `inference_list_models`).
     #[inline]
@@ -215,13 +250,21 @@ impl Inference {
 
     /// Upload a Batch Inference Input File
     ///
-    /// Uploads the raw JSONL bytes to the presigned `upload_url` returned by `POST /v1/batches/files`.
+    /// Uploads the raw JSONL bytes to the presigned `upload_url` returned by `POST
+    /// /v1/batches/files`.
     ///
-    /// **The URL is dynamic — do not construct it.** Use the `upload_url` value from the previous step verbatim. Its host, path, and query parameters are part of the short-lived (~15 minute) signature and change per request; the server and path shown here are illustrative. If the URL expires before the upload completes, create a new file intent and retry.
+    /// **The URL is dynamic — do not construct it.** Use the `upload_url` value from the previous
+    /// step verbatim. Its host, path, and query parameters are part of the short-lived (~15 minute)
+    /// signature and change per request; the server and path shown here are illustrative. If the
+    /// URL expires before the upload completes, create a new file intent and retry.
     ///
-    /// `POST /v1/batches` performs a `HEAD` check on the uploaded object and will reject the batch if this upload has not completed.
+    /// `POST /v1/batches` performs a `HEAD` check on the uploaded object and will reject the batch
+    /// if this upload has not completed.
     ///
-    /// Send the raw JSONL bytes verbatim. Presigned PUT URLs are signature-sensitive to request headers — prefer `application/octet-stream` or omit `Content-Type` entirely. A custom value (for example `application/jsonl`) can cause signature mismatches unless the URL was signed for that exact header.
+    /// Send the raw JSONL bytes verbatim. Presigned PUT URLs are signature-sensitive to request
+    /// headers — prefer `application/octet-stream` or omit `Content-Type` entirely. A custom value
+    /// (for example `application/jsonl`) can cause signature mismatches unless the URL was signed
+    /// for that exact header.
     ///
     /// `PUT /{upload_url}` (operation `inference_upload_batch_file`).
     #[inline]
@@ -474,7 +517,8 @@ pub struct InferenceListBatchesRequest {
 }
 
 impl InferenceListBatchesRequest {
-    /// Cursor for pagination. Pass the `last_id` value from the previous response to fetch the next page. Omit for the first page.
+    /// Cursor for pagination. Pass the `last_id` value from the previous response to fetch the next
+    /// page. Omit for the first page.
     #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("after", value.into());
@@ -499,6 +543,13 @@ impl InferenceListBatchesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<BatchListResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<BatchListResponse>> {
+        self.call.send_with_response()
     }
 }
 

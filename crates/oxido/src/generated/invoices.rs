@@ -19,7 +19,8 @@ impl Invoices {
 
     /// Retrieve an Invoice by UUID
     ///
-    /// To retrieve the invoice items for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID`.
+    /// To retrieve the invoice items for an invoice, send a GET request to
+    /// `/v2/customers/my/invoices/$INVOICE_UUID`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}` (operation `invoices_get_byUUID`).
     #[inline]
@@ -33,7 +34,8 @@ impl Invoices {
 
     /// Retrieve an Invoice CSV by UUID
     ///
-    /// To retrieve a CSV for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID/csv`.
+    /// To retrieve a CSV for an invoice, send a GET request to
+    /// `/v2/customers/my/invoices/$INVOICE_UUID/csv`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}/csv` (operation `invoices_get_csvByUUID`).
     #[inline]
@@ -43,7 +45,8 @@ impl Invoices {
 
     /// Retrieve an Invoice PDF by UUID
     ///
-    /// To retrieve a PDF for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID/pdf`.
+    /// To retrieve a PDF for an invoice, send a GET request to
+    /// `/v2/customers/my/invoices/$INVOICE_UUID/pdf`.
     ///
     /// `GET /v2/customers/my/invoices/{invoice_uuid}/pdf` (operation `invoices_get_pdfByUUID`).
     #[inline]
@@ -53,9 +56,11 @@ impl Invoices {
 
     /// Retrieve an Invoice Summary by UUID
     ///
-    /// To retrieve a summary for an invoice, send a GET request to `/v2/customers/my/invoices/$INVOICE_UUID/summary`.
+    /// To retrieve a summary for an invoice, send a GET request to
+    /// `/v2/customers/my/invoices/$INVOICE_UUID/summary`.
     ///
-    /// `GET /v2/customers/my/invoices/{invoice_uuid}/summary` (operation `invoices_get_summaryByUUID`).
+    /// `GET /v2/customers/my/invoices/{invoice_uuid}/summary` (operation
+    /// `invoices_get_summaryByUUID`).
     #[inline]
     pub fn get_summary_by_uuid(&self, invoice_uuid: &str) -> Call<InvoiceSummary> {
         Call::json(
@@ -158,6 +163,13 @@ impl InvoicesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<InvoicesListResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<InvoicesListResponse>> {
+        self.call.send_with_response()
     }
 }
 

@@ -23,7 +23,8 @@ impl Kubernetes {
     /// to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools` with the following
     /// attributes.
     ///
-    /// `POST /v2/kubernetes/clusters/{cluster_id}/node_pools` (operation `kubernetes_add_nodePool`).
+    /// `POST /v2/kubernetes/clusters/{cluster_id}/node_pools` (operation
+    /// `kubernetes_add_nodePool`).
     #[inline]
     pub fn add_node_pool(
         &self,
@@ -39,7 +40,8 @@ impl Kubernetes {
 
     /// Add Container Registries to Kubernetes Clusters
     ///
-    /// To integrate the container registries with Kubernetes clusters, send a POST request to `/v2/kubernetes/registries`.
+    /// To integrate the container registries with Kubernetes clusters, send a POST request to
+    /// `/v2/kubernetes/registries`.
     ///
     /// `POST /v2/kubernetes/registries` (operation `kubernetes_add_registries`).
     #[inline]
@@ -49,7 +51,8 @@ impl Kubernetes {
 
     /// Add Container Registry to Kubernetes Clusters
     ///
-    /// To integrate the container registry with Kubernetes clusters, send a POST request to `/v2/kubernetes/registry`.
+    /// To integrate the container registry with Kubernetes clusters, send a POST request to
+    /// `/v2/kubernetes/registry`.
     ///
     /// `POST /v2/kubernetes/registry` (operation `kubernetes_add_registry`).
     #[inline]
@@ -106,7 +109,8 @@ impl Kubernetes {
     /// be replaced by a new one after deletion. Omitting the query parameter or
     /// setting its value to `0` deletes without replacement.
     ///
-    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/nodes/{node_id}` (operation `kubernetes_delete_node`).
+    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/nodes/{node_id}`
+    /// (operation `kubernetes_delete_node`).
     #[inline]
     pub fn delete_node(
         &self,
@@ -130,7 +134,8 @@ impl Kubernetes {
     /// A 204 status code with no body will be returned in response to a successful
     /// request. Nodes in the pool will subsequently be drained and deleted.
     ///
-    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation `kubernetes_delete_nodePool`).
+    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation
+    /// `kubernetes_delete_nodePool`).
     #[inline]
     pub fn delete_node_pool(&self, cluster_id: &str, node_pool_id: &str) -> Call<()> {
         Call::empty(
@@ -142,10 +147,12 @@ impl Kubernetes {
     /// Delete a Cluster and All of its Associated Resources (Dangerous)
     ///
     /// To delete a Kubernetes cluster with all of its associated resources, send a
-    /// DELETE request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources/dangerous`.
+    /// DELETE request to
+    /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources/dangerous`.
     /// A 204 status code with no body will be returned in response to a successful request.
     ///
-    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/dangerous` (operation `kubernetes_destroy_associatedResourcesDangerous`).
+    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/dangerous`
+    /// (operation `kubernetes_destroy_associatedResourcesDangerous`).
     #[inline]
     pub fn destroy_associated_resources_dangerous(&self, cluster_id: &str) -> Call<()> {
         Call::empty(
@@ -157,7 +164,8 @@ impl Kubernetes {
     /// Selectively Delete a Cluster and its Associated Resources
     ///
     /// To delete a Kubernetes cluster along with a subset of its associated resources,
-    /// send a DELETE request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources/selective`.
+    /// send a DELETE request to
+    /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources/selective`.
     ///
     /// The JSON body of the request should include `load_balancers`, `volumes`, or
     /// `volume_snapshots` keys each set to an array of IDs for the associated
@@ -167,7 +175,8 @@ impl Kubernetes {
     /// Any associated resource not included in the request will remain and continue
     /// to accrue changes on your account.
     ///
-    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/selective` (operation `kubernetes_destroy_associatedResourcesSelective`).
+    /// `DELETE /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources/selective`
+    /// (operation `kubernetes_destroy_associatedResourcesSelective`).
     #[inline]
     pub fn destroy_associated_resources_selective(
         &self,
@@ -186,7 +195,8 @@ impl Kubernetes {
     /// can be upgraded, send a GET request to
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/upgrades`.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/upgrades` (operation `kubernetes_get_availableUpgrades`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/upgrades` (operation
+    /// `kubernetes_get_availableUpgrades`).
     #[inline]
     pub fn get_available_upgrades(&self, cluster_id: &str) -> Call<Vec<KubernetesVersion>> {
         Call::member(
@@ -219,9 +229,11 @@ impl Kubernetes {
     /// By default, the latest results are shown.
     ///
     /// To find out how to address clusterlint feedback, please refer to
-    /// [the clusterlint check documentation](https://github.com/digitalocean/clusterlint/blob/master/checks.md).
+    /// [the clusterlint check
+    /// documentation](https://github.com/digitalocean/clusterlint/blob/master/checks.md).
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/clusterlint` (operation `kubernetes_get_clusterLintResults`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/clusterlint` (operation
+    /// `kubernetes_get_clusterLintResults`).
     #[inline]
     pub fn get_cluster_lint_results(
         &self,
@@ -261,7 +273,8 @@ impl Kubernetes {
     /// The resulting JSON object contains token-based authentication for clusters
     /// supporting it, and certificate-based authentication otherwise. For a list of
     /// supported versions and more information, see "\[How to Connect to a DigitalOcean
-    /// Kubernetes Cluster\](<https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/>)".
+    /// Kubernetes
+    /// Cluster\](<https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/>)".
     ///
     /// To retrieve credentials for accessing a Kubernetes cluster, send a GET
     /// request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/credentials`.
@@ -272,7 +285,8 @@ impl Kubernetes {
     /// If not set or 0, then the token will have a 7 day expiry. The query parameter
     /// has no impact in certificate-based authentication.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/credentials` (operation `kubernetes_get_credentials`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/credentials` (operation
+    /// `kubernetes_get_credentials`).
     #[inline]
     pub fn get_credentials(&self, cluster_id: &str) -> KubernetesGetCredentialsRequest {
         KubernetesGetCredentialsRequest {
@@ -289,7 +303,8 @@ impl Kubernetes {
     /// The resulting kubeconfig file uses token-based authentication for clusters
     /// supporting it, and certificate-based authentication otherwise. For a list of
     /// supported versions and more information, see "\[How to Connect to a DigitalOcean
-    /// Kubernetes Cluster\](<https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/>)".
+    /// Kubernetes
+    /// Cluster\](<https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/>)".
     ///
     /// To retrieve a kubeconfig file for use with a Kubernetes cluster, send a GET
     /// request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/kubeconfig`.
@@ -306,10 +321,12 @@ impl Kubernetes {
     /// Kubernetes Roles granted to a user are derived from that user's
     /// DigitalOcean role. Predefined roles (Owner, Member, Modifier etc.) have an automatic mapping
     /// to Kubernetes roles. Custom roles are not automatically mapped to any Kubernetes roles,
-    /// and require [additional configuration](https://docs.digitalocean.com/products/kubernetes/how-to/set-up-custom-rolebindings/)
+    /// and require [additional
+    /// configuration](https://docs.digitalocean.com/products/kubernetes/how-to/set-up-custom-rolebindings/)
     /// by a cluster administrator.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/kubeconfig` (operation `kubernetes_get_kubeconfig`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/kubeconfig` (operation
+    /// `kubernetes_get_kubeconfig`).
     #[inline]
     pub fn get_kubeconfig(&self, cluster_id: &str) -> KubernetesGetKubeconfigRequest {
         KubernetesGetKubeconfigRequest {
@@ -322,7 +339,8 @@ impl Kubernetes {
     /// To show information about a specific node pool in a Kubernetes cluster, send
     /// a GET request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools/$NODE_POOL_ID`.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation `kubernetes_get_nodePool`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation
+    /// `kubernetes_get_nodePool`).
     #[inline]
     pub fn get_node_pool(&self, cluster_id: &str, node_pool_id: &str) -> Call<KubernetesNodePool> {
         Call::member(
@@ -335,9 +353,11 @@ impl Kubernetes {
     /// Fetch Status Messages for a Kubernetes Cluster
     ///
     /// To retrieve status messages for a Kubernetes cluster, send a GET request to
-    /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/status_messages`. Status messages inform users of any issues that come up during the cluster lifecycle.
+    /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/status_messages`. Status messages inform users of
+    /// any issues that come up during the cluster lifecycle.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/status_messages` (operation `kubernetes_get_status_messages`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/status_messages` (operation
+    /// `kubernetes_get_status_messages`).
     #[inline]
     pub fn get_status_messages(&self, cluster_id: &str) -> KubernetesGetStatusMessagesRequest {
         KubernetesGetStatusMessagesRequest {
@@ -351,9 +371,12 @@ impl Kubernetes {
 
     /// List Associated Resources for Cluster Deletion
     ///
-    /// To list the associated billable resources that can be destroyed along with a cluster, send a GET request to the `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources` endpoint.
+    /// To list the associated billable resources that can be destroyed along with a cluster, send a
+    /// GET request to the
+    /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/destroy_with_associated_resources` endpoint.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources` (operation `kubernetes_list_associatedResources`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/destroy_with_associated_resources` (operation
+    /// `kubernetes_list_associatedResources`).
     #[inline]
     pub fn list_associated_resources(
         &self,
@@ -385,7 +408,8 @@ impl Kubernetes {
     /// To list all of the node pools in a Kubernetes clusters, send a GET request to
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools`.
     ///
-    /// `GET /v2/kubernetes/clusters/{cluster_id}/node_pools` (operation `kubernetes_list_nodePools`).
+    /// `GET /v2/kubernetes/clusters/{cluster_id}/node_pools` (operation
+    /// `kubernetes_list_nodePools`).
     #[inline]
     pub fn list_node_pools(&self, cluster_id: &str) -> Call<Vec<KubernetesNodePool>> {
         Call::member(
@@ -397,7 +421,8 @@ impl Kubernetes {
 
     /// List Available Regions, Node Sizes, and Versions of Kubernetes
     ///
-    /// To list the versions of Kubernetes available for use, the regions that support Kubernetes, and the available node sizes, send a GET request to `/v2/kubernetes/options`.
+    /// To list the versions of Kubernetes available for use, the regions that support Kubernetes,
+    /// and the available node sizes, send a GET request to `/v2/kubernetes/options`.
     ///
     /// `GET /v2/kubernetes/options` (operation `kubernetes_list_options`).
     #[inline]
@@ -411,7 +436,8 @@ impl Kubernetes {
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools/$NODE_POOL_ID/nodes/$NODE_ID`
     /// method instead.
     ///
-    /// `POST /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/recycle` (operation `kubernetes_recycle_node_pool`).
+    /// `POST /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}/recycle` (operation
+    /// `kubernetes_recycle_node_pool`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -429,7 +455,8 @@ impl Kubernetes {
 
     /// Remove Container Registries from Kubernetes Clusters
     ///
-    /// To remove the container registries from Kubernetes clusters, send a DELETE request to `/v2/kubernetes/registries`.
+    /// To remove the container registries from Kubernetes clusters, send a DELETE request to
+    /// `/v2/kubernetes/registries`.
     ///
     /// `DELETE /v2/kubernetes/registries` (operation `kubernetes_remove_registries`).
     #[inline]
@@ -439,7 +466,8 @@ impl Kubernetes {
 
     /// Remove Container Registry from Kubernetes Clusters
     ///
-    /// To remove the container registry from Kubernetes clusters, send a DELETE request to `/v2/kubernetes/registry`.
+    /// To remove the container registry from Kubernetes clusters, send a DELETE request to
+    /// `/v2/kubernetes/registry`.
     ///
     /// `DELETE /v2/kubernetes/registry` (operation `kubernetes_remove_registry`).
     #[inline]
@@ -459,9 +487,11 @@ impl Kubernetes {
     /// specified. Optionally specify the below attributes.
     ///
     /// For information about the available checks, please refer to
-    /// [the clusterlint check documentation](https://github.com/digitalocean/clusterlint/blob/master/checks.md).
+    /// [the clusterlint check
+    /// documentation](https://github.com/digitalocean/clusterlint/blob/master/checks.md).
     ///
-    /// `POST /v2/kubernetes/clusters/{cluster_id}/clusterlint` (operation `kubernetes_run_clusterLint`).
+    /// `POST /v2/kubernetes/clusters/{cluster_id}/clusterlint` (operation
+    /// `kubernetes_run_clusterLint`).
     #[inline]
     pub fn run_cluster_lint(&self, cluster_id: &str, body: ClusterlintRequest) -> Call<String> {
         Call::member(
@@ -494,7 +524,8 @@ impl Kubernetes {
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/node_pools/$NODE_POOL_ID` with the
     /// following attributes.
     ///
-    /// `PUT /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation `kubernetes_update_nodePool`).
+    /// `PUT /v2/kubernetes/clusters/{cluster_id}/node_pools/{node_pool_id}` (operation
+    /// `kubernetes_update_nodePool`).
     #[inline]
     pub fn update_node_pool(
         &self,
@@ -518,7 +549,8 @@ impl Kubernetes {
     /// Available upgrade versions for a cluster can be fetched from
     /// `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/upgrades`.
     ///
-    /// `POST /v2/kubernetes/clusters/{cluster_id}/upgrade` (operation `kubernetes_upgrade_cluster`).
+    /// `POST /v2/kubernetes/clusters/{cluster_id}/upgrade` (operation
+    /// `kubernetes_upgrade_cluster`).
     #[inline]
     pub fn upgrade_cluster(
         &self,
@@ -615,14 +647,18 @@ pub struct KubernetesDeleteNodeRequest {
 }
 
 impl KubernetesDeleteNodeRequest {
-    /// Specifies whether or not to drain workloads from a node before it is deleted. Setting it to `1` causes node draining to be skipped. Omitting the query parameter or setting its value to `0` carries out draining prior to deletion.
+    /// Specifies whether or not to drain workloads from a node before it is deleted. Setting it to
+    /// `1` causes node draining to be skipped. Omitting the query parameter or setting its value to
+    /// `0` carries out draining prior to deletion.
     #[inline]
     pub fn skip_drain(mut self, value: i64) -> Self {
         self.call = self.call.query("skip_drain", value);
         self
     }
 
-    /// Specifies whether or not to replace a node after it has been deleted. Setting it to `1` causes the node to be replaced by a new one after deletion. Omitting the query parameter or setting its value to `0` deletes without replacement.
+    /// Specifies whether or not to replace a node after it has been deleted. Setting it to `1`
+    /// causes the node to be replaced by a new one after deletion. Omitting the query parameter or
+    /// setting its value to `0` deletes without replacement.
     #[inline]
     pub fn replace(mut self, value: i64) -> Self {
         self.call = self.call.query("replace", value);
@@ -633,6 +669,13 @@ impl KubernetesDeleteNodeRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
     }
 }
 
@@ -714,7 +757,8 @@ fn get_cluster_lint_results_request(cluster_id: &str) -> Result<ApiRequest, Erro
     ))
 }
 
-/// The request of [`Kubernetes::get_cluster_lint_results`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Kubernetes::get_cluster_lint_results`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct KubernetesGetClusterLintResultsRequest {
@@ -733,6 +777,13 @@ impl KubernetesGetClusterLintResultsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ClusterlintResults> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ClusterlintResults>> {
+        self.call.send_with_response()
     }
 }
 
@@ -773,7 +824,8 @@ pub struct KubernetesGetCredentialsRequest {
 }
 
 impl KubernetesGetCredentialsRequest {
-    /// The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
+    /// The duration in seconds that the returned Kubernetes credentials will be valid. If not set
+    /// or 0, the credentials will have a 7 day expiry.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
         self.call = self.call.query("expiry_seconds", value);
@@ -784,6 +836,13 @@ impl KubernetesGetCredentialsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Credentials> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Credentials>> {
+        self.call.send_with_response()
     }
 }
 
@@ -817,7 +876,8 @@ pub struct KubernetesGetKubeconfigRequest {
 }
 
 impl KubernetesGetKubeconfigRequest {
-    /// The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
+    /// The duration in seconds that the returned Kubernetes credentials will be valid. If not set
+    /// or 0, the credentials will have a 7 day expiry.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
         self.call = self.call.query("expiry_seconds", value);
@@ -825,7 +885,8 @@ impl KubernetesGetKubeconfigRequest {
     }
 
     /// The type of credentials to return in the kubeconfig. When omitted, the
-    /// default credential type for the cluster is used: `sso` for clusters with SSO enabled, `token` for clusters without SSO enabled.
+    /// default credential type for the cluster is used: `sso` for clusters with SSO enabled,
+    /// `token` for clusters without SSO enabled.
     #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("type", value.into());
@@ -836,6 +897,13 @@ impl KubernetesGetKubeconfigRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
+        self.call.send_with_response()
     }
 }
 
@@ -869,7 +937,8 @@ fn get_status_messages_request(cluster_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Kubernetes::get_status_messages`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Kubernetes::get_status_messages`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct KubernetesGetStatusMessagesRequest {
@@ -877,7 +946,8 @@ pub struct KubernetesGetStatusMessagesRequest {
 }
 
 impl KubernetesGetStatusMessagesRequest {
-    /// A timestamp used to return status messages emitted since the specified time. The timestamp should be in ISO8601 format.
+    /// A timestamp used to return status messages emitted since the specified time. The timestamp
+    /// should be in ISO8601 format.
     #[inline]
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("since", value.into());
@@ -888,6 +958,13 @@ impl KubernetesGetStatusMessagesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<StatusMessages>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<StatusMessages>>> {
+        self.call.send_with_response()
     }
 }
 

@@ -47,7 +47,8 @@ impl LoadBalancers {
     /// success. Specifically, the response code will be a 204, which means that the
     /// action was successful with no returned body data.
     ///
-    /// `POST /v2/load_balancers/{lb_id}/forwarding_rules` (operation `loadBalancers_add_forwardingRules`).
+    /// `POST /v2/load_balancers/{lb_id}/forwarding_rules` (operation
+    /// `loadBalancers_add_forwardingRules`).
     #[inline]
     pub fn add_forwarding_rules(
         &self,
@@ -161,7 +162,8 @@ impl LoadBalancers {
     /// success. Specifically, the response code will be a 204, which means that the
     /// action was successful with no returned body data.
     ///
-    /// `DELETE /v2/load_balancers/{lb_id}/forwarding_rules` (operation `loadBalancers_remove_forwardingRules`).
+    /// `DELETE /v2/load_balancers/{lb_id}/forwarding_rules` (operation
+    /// `loadBalancers_remove_forwardingRules`).
     #[inline]
     pub fn remove_forwarding_rules(
         &self,

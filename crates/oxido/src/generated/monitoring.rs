@@ -68,9 +68,11 @@ impl Monitoring {
 
     /// Delete Logging Destination
     ///
-    /// To delete a destination and all associated sinks, send a DELETE request to `/v2/monitoring/sinks/destinations/${destination_uuid}`.
+    /// To delete a destination and all associated sinks, send a DELETE request to
+    /// `/v2/monitoring/sinks/destinations/${destination_uuid}`.
     ///
-    /// `DELETE /v2/monitoring/sinks/destinations/{destination_uuid}` (operation `monitoring_delete_destination`).
+    /// `DELETE /v2/monitoring/sinks/destinations/{destination_uuid}` (operation
+    /// `monitoring_delete_destination`).
     #[inline]
     pub fn delete_destination(&self, destination_uuid: &str) -> Call<()> {
         Call::empty(
@@ -105,9 +107,11 @@ impl Monitoring {
 
     /// Get App CPU Percentage Metrics
     ///
-    /// To retrieve cpu percentage metrics for a given app, send a GET request to `/v2/monitoring/metrics/apps/cpu_percentage`.
+    /// To retrieve cpu percentage metrics for a given app, send a GET request to
+    /// `/v2/monitoring/metrics/apps/cpu_percentage`.
     ///
-    /// `GET /v2/monitoring/metrics/apps/cpu_percentage` (operation `monitoring_get_appCPUPercentageMetrics`).
+    /// `GET /v2/monitoring/metrics/apps/cpu_percentage` (operation
+    /// `monitoring_get_appCPUPercentageMetrics`).
     #[inline]
     pub fn get_app_cpupercentage_metrics(
         &self,
@@ -125,9 +129,11 @@ impl Monitoring {
 
     /// Get App Memory Percentage Metrics
     ///
-    /// To retrieve memory percentage metrics for a given app, send a GET request to `/v2/monitoring/metrics/apps/memory_percentage`.
+    /// To retrieve memory percentage metrics for a given app, send a GET request to
+    /// `/v2/monitoring/metrics/apps/memory_percentage`.
     ///
-    /// `GET /v2/monitoring/metrics/apps/memory_percentage` (operation `monitoring_get_appMemoryPercentageMetrics`).
+    /// `GET /v2/monitoring/metrics/apps/memory_percentage` (operation
+    /// `monitoring_get_appMemoryPercentageMetrics`).
     #[inline]
     pub fn get_app_memory_percentage_metrics(
         &self,
@@ -145,9 +151,11 @@ impl Monitoring {
 
     /// Get App Restart Count Metrics
     ///
-    /// To retrieve restart count metrics for a given app, send a GET request to `/v2/monitoring/metrics/apps/restart_count`.
+    /// To retrieve restart count metrics for a given app, send a GET request to
+    /// `/v2/monitoring/metrics/apps/restart_count`.
     ///
-    /// `GET /v2/monitoring/metrics/apps/restart_count` (operation `monitoring_get_appRestartCountMetrics.yml`).
+    /// `GET /v2/monitoring/metrics/apps/restart_count` (operation
+    /// `monitoring_get_appRestartCountMetrics.yml`).
     #[inline]
     pub fn get_app_restart_count_metrics(
         &self,
@@ -165,9 +173,11 @@ impl Monitoring {
 
     /// Get Database MySQL CPU Usage Metrics
     ///
-    /// Retrieve CPU usage (percent) for a MySQL cluster. Response is a time series of cluster-level CPU usage. Use **aggregate** to get avg, max, or min over the range.
+    /// Retrieve CPU usage (percent) for a MySQL cluster. Response is a time series of cluster-level
+    /// CPU usage. Use **aggregate** to get avg, max, or min over the range.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/cpu_usage` (operation `monitoring_get_database_mysql_cpu_usage`).
+    /// `GET /v2/monitoring/metrics/database/mysql/cpu_usage` (operation
+    /// `monitoring_get_database_mysql_cpu_usage`).
     #[inline]
     pub fn get_database_mysql_cpu_usage(
         &self,
@@ -184,9 +194,11 @@ impl Monitoring {
 
     /// Get Database MySQL Disk Usage Metrics
     ///
-    /// Retrieve disk usage (percent) for a MySQL cluster. Use **aggregate** (avg, max, or min) over the time range.
+    /// Retrieve disk usage (percent) for a MySQL cluster. Use **aggregate** (avg, max, or min) over
+    /// the time range.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/disk_usage` (operation `monitoring_get_database_mysql_disk_usage`).
+    /// `GET /v2/monitoring/metrics/database/mysql/disk_usage` (operation
+    /// `monitoring_get_database_mysql_disk_usage`).
     #[inline]
     pub fn get_database_mysql_disk_usage(
         &self,
@@ -203,9 +215,11 @@ impl Monitoring {
 
     /// Get Database MySQL Index vs Sequential Reads Metrics
     ///
-    /// Retrieve index vs sequential reads ratio (percent) for a MySQL service — i.e. percentage of reads using an index.
+    /// Retrieve index vs sequential reads ratio (percent) for a MySQL service — i.e. percentage of
+    /// reads using an index.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/index_vs_sequential_reads` (operation `monitoring_get_database_mysql_index_vs_sequential_reads`).
+    /// `GET /v2/monitoring/metrics/database/mysql/index_vs_sequential_reads` (operation
+    /// `monitoring_get_database_mysql_index_vs_sequential_reads`).
     #[inline]
     pub fn get_database_mysql_index_vs_sequential_reads(
         &self,
@@ -221,9 +235,12 @@ impl Monitoring {
 
     /// Get Database MySQL Load Average Metrics
     ///
-    /// Retrieve load metrics for a MySQL cluster. Use **metric** for the window: **load1** (1-minute), **load5** (5-minute), or **load15** (15-minute). Use **aggregate** to get either the average (avg) or maximum (max) over that window over the time range.
+    /// Retrieve load metrics for a MySQL cluster. Use **metric** for the window: **load1**
+    /// (1-minute), **load5** (5-minute), or **load15** (15-minute). Use **aggregate** to get either
+    /// the average (avg) or maximum (max) over that window over the time range.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/load` (operation `monitoring_get_database_mysql_load`).
+    /// `GET /v2/monitoring/metrics/database/mysql/load` (operation
+    /// `monitoring_get_database_mysql_load`).
     #[inline]
     pub fn get_database_mysql_load(
         &self,
@@ -241,9 +258,11 @@ impl Monitoring {
 
     /// Get Database MySQL Memory Usage Metrics
     ///
-    /// Retrieve memory usage (percent) for a MySQL cluster. Use **aggregate** (avg, max, or min) over the time range.
+    /// Retrieve memory usage (percent) for a MySQL cluster. Use **aggregate** (avg, max, or min)
+    /// over the time range.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/memory_usage` (operation `monitoring_get_database_mysql_memory_usage`).
+    /// `GET /v2/monitoring/metrics/database/mysql/memory_usage` (operation
+    /// `monitoring_get_database_mysql_memory_usage`).
     #[inline]
     pub fn get_database_mysql_memory_usage(
         &self,
@@ -260,9 +279,11 @@ impl Monitoring {
 
     /// Get Database MySQL Operations Throughput Metrics
     ///
-    /// Retrieve operations rate (per second) for a MySQL service. Use **metric** to choose select, insert, update, or delete.
+    /// Retrieve operations rate (per second) for a MySQL service. Use **metric** to choose select,
+    /// insert, update, or delete.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/op_rates` (operation `monitoring_get_database_mysql_op_rates`).
+    /// `GET /v2/monitoring/metrics/database/mysql/op_rates` (operation
+    /// `monitoring_get_database_mysql_op_rates`).
     #[inline]
     pub fn get_database_mysql_op_rates(
         &self,
@@ -279,9 +300,11 @@ impl Monitoring {
 
     /// Get Database MySQL Schema Latency Metrics
     ///
-    /// Retrieve table I/O latency (seconds) for a schema. Requires **schema** and **metric** (insert, fetch, update, delete).
+    /// Retrieve table I/O latency (seconds) for a schema. Requires **schema** and **metric**
+    /// (insert, fetch, update, delete).
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/schema_latency` (operation `monitoring_get_database_mysql_schema_latency`).
+    /// `GET /v2/monitoring/metrics/database/mysql/schema_latency` (operation
+    /// `monitoring_get_database_mysql_schema_latency`).
     #[inline]
     pub fn get_database_mysql_schema_latency(
         &self,
@@ -299,9 +322,11 @@ impl Monitoring {
 
     /// Get Database MySQL Schema Throughput Metrics
     ///
-    /// Retrieve table I/O throughput (rows per second) for a schema. Requires **schema** and **metric** (insert, fetch, update, delete).
+    /// Retrieve table I/O throughput (rows per second) for a schema. Requires **schema** and
+    /// **metric** (insert, fetch, update, delete).
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/schema_throughput` (operation `monitoring_get_database_mysql_schema_throughput`).
+    /// `GET /v2/monitoring/metrics/database/mysql/schema_throughput` (operation
+    /// `monitoring_get_database_mysql_schema_throughput`).
     #[inline]
     pub fn get_database_mysql_schema_throughput(
         &self,
@@ -321,7 +346,8 @@ impl Monitoring {
     ///
     /// Retrieve active (running) threads for a MySQL service.
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/threads_active` (operation `monitoring_get_database_mysql_threads_active`).
+    /// `GET /v2/monitoring/metrics/database/mysql/threads_active` (operation
+    /// `monitoring_get_database_mysql_threads_active`).
     #[inline]
     pub fn get_database_mysql_threads_active(
         &self,
@@ -339,7 +365,8 @@ impl Monitoring {
     ///
     /// Retrieve current threads connected for a MySQL service (gauge).
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/threads_connected` (operation `monitoring_get_database_mysql_threads_connected`).
+    /// `GET /v2/monitoring/metrics/database/mysql/threads_connected` (operation
+    /// `monitoring_get_database_mysql_threads_connected`).
     #[inline]
     pub fn get_database_mysql_threads_connected(
         &self,
@@ -357,7 +384,8 @@ impl Monitoring {
     ///
     /// Retrieve threads created rate for a MySQL service (per second).
     ///
-    /// `GET /v2/monitoring/metrics/database/mysql/threads_created_rate` (operation `monitoring_get_database_mysql_threads_created_rate`).
+    /// `GET /v2/monitoring/metrics/database/mysql/threads_created_rate` (operation
+    /// `monitoring_get_database_mysql_threads_created_rate`).
     #[inline]
     pub fn get_database_mysql_threads_created_rate(
         &self,
@@ -373,9 +401,11 @@ impl Monitoring {
 
     /// Get Logging Destination
     ///
-    /// To get the details of a destination, send a GET request to `/v2/monitoring/sinks/destinations/${destination_uuid}`.
+    /// To get the details of a destination, send a GET request to
+    /// `/v2/monitoring/sinks/destinations/${destination_uuid}`.
     ///
-    /// `GET /v2/monitoring/sinks/destinations/{destination_uuid}` (operation `monitoring_get_destination`).
+    /// `GET /v2/monitoring/sinks/destinations/{destination_uuid}` (operation
+    /// `monitoring_get_destination`).
     #[inline]
     pub fn get_destination(&self, destination_uuid: &str) -> Call<DestinationOmitCredentials> {
         Call::member(
@@ -387,9 +417,11 @@ impl Monitoring {
 
     /// Get Droplet Autoscale Pool Current Average CPU utilization
     ///
-    /// To retrieve the current average CPU utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization`.
+    /// To retrieve the current average CPU utilization for a given Droplet Autoscale Pool, send a
+    /// GET request to `/v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization` (operation `monitoring_get_droplet_autoscale_current_cpu_utilization.yml`).
+    /// `GET /v2/monitoring/metrics/droplet_autoscale/current_cpu_utilization` (operation
+    /// `monitoring_get_droplet_autoscale_current_cpu_utilization.yml`).
     #[inline]
     pub fn get_droplet_autoscale_current_cpu_utilization(
         &self,
@@ -405,9 +437,11 @@ impl Monitoring {
 
     /// Get Droplet Autoscale Pool Current Size
     ///
-    /// To retrieve the current size for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_instances`.
+    /// To retrieve the current size for a given Droplet Autoscale Pool, send a GET request to
+    /// `/v2/monitoring/metrics/droplet_autoscale/current_instances`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet_autoscale/current_instances` (operation `monitoring_get_droplet_autoscale_current_instances`).
+    /// `GET /v2/monitoring/metrics/droplet_autoscale/current_instances` (operation
+    /// `monitoring_get_droplet_autoscale_current_instances`).
     #[inline]
     pub fn get_droplet_autoscale_current_instances(
         &self,
@@ -423,9 +457,11 @@ impl Monitoring {
 
     /// Get Droplet Autoscale Pool Current Average Memory utilization
     ///
-    /// To retrieve the current average memory utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_memory_utilization`.
+    /// To retrieve the current average memory utilization for a given Droplet Autoscale Pool, send
+    /// a GET request to `/v2/monitoring/metrics/droplet_autoscale/current_memory_utilization`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet_autoscale/current_memory_utilization` (operation `monitoring_get_droplet_autoscale_current_memory_utilization`).
+    /// `GET /v2/monitoring/metrics/droplet_autoscale/current_memory_utilization` (operation
+    /// `monitoring_get_droplet_autoscale_current_memory_utilization`).
     #[inline]
     pub fn get_droplet_autoscale_current_memory_utilization(
         &self,
@@ -441,9 +477,11 @@ impl Monitoring {
 
     /// Get Droplet Autoscale Pool Target Average CPU utilization
     ///
-    /// To retrieve the target average CPU utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization`.
+    /// To retrieve the target average CPU utilization for a given Droplet Autoscale Pool, send a
+    /// GET request to `/v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization` (operation `monitoring_get_droplet_autoscale_target_cpu_utilization`).
+    /// `GET /v2/monitoring/metrics/droplet_autoscale/target_cpu_utilization` (operation
+    /// `monitoring_get_droplet_autoscale_target_cpu_utilization`).
     #[inline]
     pub fn get_droplet_autoscale_target_cpu_utilization(
         &self,
@@ -459,9 +497,11 @@ impl Monitoring {
 
     /// Get Droplet Autoscale Pool Target Size
     ///
-    /// To retrieve the target size for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/target_instances`.
+    /// To retrieve the target size for a given Droplet Autoscale Pool, send a GET request to
+    /// `/v2/monitoring/metrics/droplet_autoscale/target_instances`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet_autoscale/target_instances` (operation `monitoring_get_droplet_autoscale_target_instances`).
+    /// `GET /v2/monitoring/metrics/droplet_autoscale/target_instances` (operation
+    /// `monitoring_get_droplet_autoscale_target_instances`).
     #[inline]
     pub fn get_droplet_autoscale_target_instances(
         &self,
@@ -477,9 +517,11 @@ impl Monitoring {
 
     /// Get Droplet Autoscale Pool Target Average Memory utilization
     ///
-    /// To retrieve the target average memory utilization for a given Droplet Autoscale Pool, send a GET request to `/v2/monitoring/metrics/droplet_autoscale/target_memory_utilization`.
+    /// To retrieve the target average memory utilization for a given Droplet Autoscale Pool, send a
+    /// GET request to `/v2/monitoring/metrics/droplet_autoscale/target_memory_utilization`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet_autoscale/target_memory_utilization` (operation `monitoring_get_droplet_autoscale_target_memory_utilization`).
+    /// `GET /v2/monitoring/metrics/droplet_autoscale/target_memory_utilization` (operation
+    /// `monitoring_get_droplet_autoscale_target_memory_utilization`).
     #[inline]
     pub fn get_droplet_autoscale_target_memory_utilization(
         &self,
@@ -495,10 +537,14 @@ impl Monitoring {
 
     /// Get Droplet Bandwidth Metrics
     ///
-    /// To retrieve bandwidth metrics for a given Droplet, send a GET request to `/v2/monitoring/metrics/droplet/bandwidth`. Use the `interface` query parameter to specify if the results should be for the `private` or `public` interface. Use the `direction` query parameter to specify if the results should be for `inbound` or `outbound` traffic.
+    /// To retrieve bandwidth metrics for a given Droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/bandwidth`. Use the `interface` query parameter to specify
+    /// if the results should be for the `private` or `public` interface. Use the `direction` query
+    /// parameter to specify if the results should be for `inbound` or `outbound` traffic.
     /// The metrics in the response body are in megabits per second (Mbps).
     ///
-    /// `GET /v2/monitoring/metrics/droplet/bandwidth` (operation `monitoring_get_dropletBandwidthMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/bandwidth` (operation
+    /// `monitoring_get_dropletBandwidthMetrics`).
     #[inline]
     pub fn get_droplet_bandwidth_metrics(
         &self,
@@ -516,7 +562,8 @@ impl Monitoring {
 
     /// Get Droplet CPU Metrics
     ///
-    /// To retrieve CPU metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/cpu`.
+    /// To retrieve CPU metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/cpu`.
     ///
     /// `GET /v2/monitoring/metrics/droplet/cpu` (operation `monitoring_get_DropletCpuMetrics`).
     #[inline]
@@ -529,9 +576,11 @@ impl Monitoring {
 
     /// Get Droplet Filesystem Free Metrics
     ///
-    /// To retrieve filesystem free metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/filesystem_free`.
+    /// To retrieve filesystem free metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/filesystem_free`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/filesystem_free` (operation `monitoring_get_dropletFilesystemFreeMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/filesystem_free` (operation
+    /// `monitoring_get_dropletFilesystemFreeMetrics`).
     #[inline]
     pub fn get_droplet_filesystem_free_metrics(
         &self,
@@ -547,9 +596,11 @@ impl Monitoring {
 
     /// Get Droplet Filesystem Size Metrics
     ///
-    /// To retrieve filesystem size metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/filesystem_size`.
+    /// To retrieve filesystem size metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/filesystem_size`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/filesystem_size` (operation `monitoring_get_dropletFilesystemSizeMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/filesystem_size` (operation
+    /// `monitoring_get_dropletFilesystemSizeMetrics`).
     #[inline]
     pub fn get_droplet_filesystem_size_metrics(
         &self,
@@ -565,9 +616,11 @@ impl Monitoring {
 
     /// Get Droplet Load15 Metrics
     ///
-    /// To retrieve 15 minute load average metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/load_15`.
+    /// To retrieve 15 minute load average metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/load_15`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/load_15` (operation `monitoring_get_dropletLoad15Metrics`).
+    /// `GET /v2/monitoring/metrics/droplet/load_15` (operation
+    /// `monitoring_get_dropletLoad15Metrics`).
     #[inline]
     pub fn get_droplet_load15_metrics(
         &self,
@@ -583,9 +636,11 @@ impl Monitoring {
 
     /// Get Droplet Load1 Metrics
     ///
-    /// To retrieve 1 minute load average metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/load_1`.
+    /// To retrieve 1 minute load average metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/load_1`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/load_1` (operation `monitoring_get_dropletLoad1Metrics`).
+    /// `GET /v2/monitoring/metrics/droplet/load_1` (operation
+    /// `monitoring_get_dropletLoad1Metrics`).
     #[inline]
     pub fn get_droplet_load1_metrics(
         &self,
@@ -601,9 +656,11 @@ impl Monitoring {
 
     /// Get Droplet Load5 Metrics
     ///
-    /// To retrieve 5 minute load average metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/load_5`.
+    /// To retrieve 5 minute load average metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/load_5`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/load_5` (operation `monitoring_get_dropletLoad5Metrics`).
+    /// `GET /v2/monitoring/metrics/droplet/load_5` (operation
+    /// `monitoring_get_dropletLoad5Metrics`).
     #[inline]
     pub fn get_droplet_load5_metrics(
         &self,
@@ -619,9 +676,11 @@ impl Monitoring {
 
     /// Get Droplet Available Memory Metrics
     ///
-    /// To retrieve available memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_available`.
+    /// To retrieve available memory metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/memory_available`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/memory_available` (operation `monitoring_get_dropletMemoryAvailableMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/memory_available` (operation
+    /// `monitoring_get_dropletMemoryAvailableMetrics`).
     #[inline]
     pub fn get_droplet_memory_available_metrics(
         &self,
@@ -637,9 +696,11 @@ impl Monitoring {
 
     /// Get Droplet Cached Memory Metrics
     ///
-    /// To retrieve cached memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_cached`.
+    /// To retrieve cached memory metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/memory_cached`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/memory_cached` (operation `monitoring_get_dropletMemoryCachedMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/memory_cached` (operation
+    /// `monitoring_get_dropletMemoryCachedMetrics`).
     #[inline]
     pub fn get_droplet_memory_cached_metrics(
         &self,
@@ -655,9 +716,11 @@ impl Monitoring {
 
     /// Get Droplet Free Memory Metrics
     ///
-    /// To retrieve free memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_free`.
+    /// To retrieve free memory metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/memory_free`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/memory_free` (operation `monitoring_get_dropletMemoryFreeMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/memory_free` (operation
+    /// `monitoring_get_dropletMemoryFreeMetrics`).
     #[inline]
     pub fn get_droplet_memory_free_metrics(
         &self,
@@ -673,9 +736,11 @@ impl Monitoring {
 
     /// Get Droplet Total Memory Metrics
     ///
-    /// To retrieve total memory metrics for a given droplet, send a GET request to `/v2/monitoring/metrics/droplet/memory_total`.
+    /// To retrieve total memory metrics for a given droplet, send a GET request to
+    /// `/v2/monitoring/metrics/droplet/memory_total`.
     ///
-    /// `GET /v2/monitoring/metrics/droplet/memory_total` (operation `monitoring_get_dropletMemoryTotalMetrics`).
+    /// `GET /v2/monitoring/metrics/droplet/memory_total` (operation
+    /// `monitoring_get_dropletMemoryTotalMetrics`).
     #[inline]
     pub fn get_droplet_memory_total_metrics(
         &self,
@@ -691,9 +756,11 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets Active Connections Metrics
     ///
-    /// To retrieve Droplets active connections for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_connections`.
+    /// To retrieve Droplets active connections for a given load balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_connections`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_connections` (operation `monitoring_get_lb_droplets_connections`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_connections` (operation
+    /// `monitoring_get_lb_droplets_connections`).
     #[inline]
     pub fn get_lb_droplets_connections(
         &self,
@@ -709,9 +776,11 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets Downtime Status Metrics
     ///
-    /// To retrieve Droplets downtime status for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_downtime`.
+    /// To retrieve Droplets downtime status for a given load balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_downtime`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_downtime` (operation `monitoring_get_lb_droplets_downtime`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_downtime` (operation
+    /// `monitoring_get_lb_droplets_downtime`).
     #[inline]
     pub fn get_lb_droplets_downtime(&self, lb_id: &str, start: &str, end: &str) -> Call<Metrics> {
         Call::json(
@@ -722,9 +791,11 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets Health Check Status Metrics
     ///
-    /// To retrieve Droplets health check status for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_health_checks`.
+    /// To retrieve Droplets health check status for a given load balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_health_checks`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_health_checks` (operation `monitoring_get_lb_droplets_health_checks`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_health_checks` (operation
+    /// `monitoring_get_lb_droplets_health_checks`).
     #[inline]
     pub fn get_lb_droplets_health_checks(
         &self,
@@ -740,9 +811,12 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets 50th Percentile HTTP Response Time Metrics
     ///
-    /// To retrieve Droplets 50th percentile HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p`.
+    /// To retrieve Droplets 50th percentile HTTP response time in seconds for a given load
+    /// balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p` (operation `monitoring_get_lb_droplets_http_response_time_50p`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_50p` (operation
+    /// `monitoring_get_lb_droplets_http_response_time_50p`).
     #[inline]
     pub fn get_lb_droplets_http_response_time_50p(
         &self,
@@ -758,9 +832,12 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets 95th Percentile HTTP Response Time Metrics
     ///
-    /// To retrieve Droplets 95th percentile HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p`.
+    /// To retrieve Droplets 95th percentile HTTP response time in seconds for a given load
+    /// balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p` (operation `monitoring_get_lb_droplets_http_response_time_95p`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_95p` (operation
+    /// `monitoring_get_lb_droplets_http_response_time_95p`).
     #[inline]
     pub fn get_lb_droplets_http_response_time_95p(
         &self,
@@ -776,9 +853,12 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets 99th Percentile HTTP Response Time Metrics
     ///
-    /// To retrieve Droplets 99th percentile HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p`.
+    /// To retrieve Droplets 99th percentile HTTP response time in seconds for a given load
+    /// balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p` (operation `monitoring_get_lb_droplets_http_response_time_99p`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_99p` (operation
+    /// `monitoring_get_lb_droplets_http_response_time_99p`).
     #[inline]
     pub fn get_lb_droplets_http_response_time_99p(
         &self,
@@ -794,9 +874,11 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets Average HTTP Response Time Metrics
     ///
-    /// To retrieve Droplets average HTTP response time in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg`.
+    /// To retrieve Droplets average HTTP response time in seconds for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg` (operation `monitoring_get_lb_droplets_http_response_time_avg`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_response_time_avg` (operation
+    /// `monitoring_get_lb_droplets_http_response_time_avg`).
     #[inline]
     pub fn get_lb_droplets_http_response_time_avg(
         &self,
@@ -812,9 +894,11 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets HTTP Rate Of Response Code Metrics
     ///
-    /// To retrieve Droplets HTTP rate of response code for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_responses`.
+    /// To retrieve Droplets HTTP rate of response code for a given load balancer, send a GET
+    /// request to `/v2/monitoring/metrics/load_balancer/droplets_http_responses`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_responses` (operation `monitoring_get_lb_droplets_http_responses`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_responses` (operation
+    /// `monitoring_get_lb_droplets_http_responses`).
     #[inline]
     pub fn get_lb_droplets_http_responses(
         &self,
@@ -830,9 +914,12 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets 50th Percentile HTTP Session Duration Metrics
     ///
-    /// To retrieve Droplets 50th percentile HTTP session duration in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p`.
+    /// To retrieve Droplets 50th percentile HTTP session duration in seconds for a given load
+    /// balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p` (operation `monitoring_get_lb_droplets_http_session_duration_50p`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_50p` (operation
+    /// `monitoring_get_lb_droplets_http_session_duration_50p`).
     #[inline]
     pub fn get_lb_droplets_http_session_duration_50p(
         &self,
@@ -848,9 +935,12 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets 95th Percentile HTTP Session Duration Metrics
     ///
-    /// To retrieve Droplets 95th percentile HTTP session duration in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p`.
+    /// To retrieve Droplets 95th percentile HTTP session duration in seconds for a given load
+    /// balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p` (operation `monitoring_get_lb_droplets_http_session_duration_95p`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_95p` (operation
+    /// `monitoring_get_lb_droplets_http_session_duration_95p`).
     #[inline]
     pub fn get_lb_droplets_http_session_duration_95p(
         &self,
@@ -866,9 +956,12 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets Average HTTP Session Duration Metrics
     ///
-    /// To retrieve Droplets average HTTP session duration in seconds for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg`.
+    /// To retrieve Droplets average HTTP session duration in seconds for a given load balancer,
+    /// send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg` (operation `monitoring_get_lb_droplets_http_session_duration_avg`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_http_session_duration_avg` (operation
+    /// `monitoring_get_lb_droplets_http_session_duration_avg`).
     #[inline]
     pub fn get_lb_droplets_http_session_duration_avg(
         &self,
@@ -884,9 +977,11 @@ impl Monitoring {
 
     /// Get Load Balancer Droplets Queue Size Metrics
     ///
-    /// To retrieve Droplets queue size for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/droplets_queue_size`.
+    /// To retrieve Droplets queue size for a given load balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/droplets_queue_size`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/droplets_queue_size` (operation `monitoring_get_lb_droplets_queue_size`).
+    /// `GET /v2/monitoring/metrics/load_balancer/droplets_queue_size` (operation
+    /// `monitoring_get_lb_droplets_queue_size`).
     #[inline]
     pub fn get_lb_droplets_queue_size(&self, lb_id: &str, start: &str, end: &str) -> Call<Metrics> {
         Call::json(
@@ -897,9 +992,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Total Current Active Connections Metrics
     ///
-    /// To retrieve frontend total current active connections for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_connections_current`.
+    /// To retrieve frontend total current active connections for a given load balancer, send a GET
+    /// request to `/v2/monitoring/metrics/load_balancer/frontend_connections_current`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_connections_current` (operation `monitoring_get_lb_frontend_connections_current`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_connections_current` (operation
+    /// `monitoring_get_lb_frontend_connections_current`).
     #[inline]
     pub fn get_lb_frontend_connections_current(
         &self,
@@ -915,9 +1012,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Max Connections Limit Metrics
     ///
-    /// To retrieve frontend max connections limit for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_connections_limit`.
+    /// To retrieve frontend max connections limit for a given load balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/frontend_connections_limit`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_connections_limit` (operation `monitoring_get_lb_frontend_connections_limit`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_connections_limit` (operation
+    /// `monitoring_get_lb_frontend_connections_limit`).
     #[inline]
     pub fn get_lb_frontend_connections_limit(
         &self,
@@ -933,9 +1032,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Average Percentage CPU Utilization Metrics
     ///
-    /// To retrieve frontend average percentage CPU utilization for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_cpu_utilization`.
+    /// To retrieve frontend average percentage CPU utilization for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/frontend_cpu_utilization`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_cpu_utilization` (operation `monitoring_get_lb_frontend_cpu_utilization`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_cpu_utilization` (operation
+    /// `monitoring_get_lb_frontend_cpu_utilization`).
     #[inline]
     pub fn get_lb_frontend_cpu_utilization(
         &self,
@@ -951,9 +1052,12 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Firewall Dropped Bytes Metrics
     ///
-    /// To retrieve firewall dropped bytes for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes`. This is currently only supported for network load balancers.
+    /// To retrieve firewall dropped bytes for a given load balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes`. This is currently
+    /// only supported for network load balancers.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes` (operation `monitoring_get_lb_frontend_firewall_dropped_bytes`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_bytes` (operation
+    /// `monitoring_get_lb_frontend_firewall_dropped_bytes`).
     #[inline]
     pub fn get_lb_frontend_firewall_dropped_bytes(
         &self,
@@ -969,9 +1073,12 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Firewall Dropped Packets Metrics
     ///
-    /// To retrieve firewall dropped packets per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets`. This is currently only supported for network load balancers.
+    /// To retrieve firewall dropped packets per second for a given load balancer, send a GET
+    /// request to `/v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets`. This is
+    /// currently only supported for network load balancers.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets` (operation `monitoring_get_lb_frontend_firewall_dropped_packets`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_firewall_dropped_packets` (operation
+    /// `monitoring_get_lb_frontend_firewall_dropped_packets`).
     #[inline]
     pub fn get_lb_frontend_firewall_dropped_packets(
         &self,
@@ -987,9 +1094,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend HTTP Requests Metrics
     ///
-    /// To retrieve frontend HTTP requests per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second`.
+    /// To retrieve frontend HTTP requests per second for a given load balancer, send a GET request
+    /// to `/v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second` (operation `monitoring_get_lb_frontend_http_requests_per_second`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_http_requests_per_second` (operation
+    /// `monitoring_get_lb_frontend_http_requests_per_second`).
     #[inline]
     pub fn get_lb_frontend_http_requests_per_second(
         &self,
@@ -1005,9 +1114,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend HTTP Rate Of Response Code Metrics
     ///
-    /// To retrieve frontend HTTP rate of response code for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_http_responses`.
+    /// To retrieve frontend HTTP rate of response code for a given load balancer, send a GET
+    /// request to `/v2/monitoring/metrics/load_balancer/frontend_http_responses`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_http_responses` (operation `monitoring_get_lb_frontend_http_responses`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_http_responses` (operation
+    /// `monitoring_get_lb_frontend_http_responses`).
     #[inline]
     pub fn get_lb_frontend_http_responses(
         &self,
@@ -1023,9 +1134,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend HTTP Throughput Metrics
     ///
-    /// To retrieve frontend HTTP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_http`.
+    /// To retrieve frontend HTTP throughput in bytes per second for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_http`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_http` (operation `monitoring_get_lb_frontend_network_throughput_http`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_http` (operation
+    /// `monitoring_get_lb_frontend_network_throughput_http`).
     #[inline]
     pub fn get_lb_frontend_network_throughput_http(
         &self,
@@ -1041,9 +1154,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend TCP Throughput Metrics
     ///
-    /// To retrieve frontend TCP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp`.
+    /// To retrieve frontend TCP throughput in bytes per second for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp` (operation `monitoring_get_lb_frontend_network_throughput_tcp`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_tcp` (operation
+    /// `monitoring_get_lb_frontend_network_throughput_tcp`).
     #[inline]
     pub fn get_lb_frontend_network_throughput_tcp(
         &self,
@@ -1059,9 +1174,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend UDP Throughput Metrics
     ///
-    /// To retrieve frontend UDP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp`.
+    /// To retrieve frontend UDP throughput in bytes per second for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp` (operation `monitoring_get_lb_frontend_network_throughput_udp`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_network_throughput_udp` (operation
+    /// `monitoring_get_lb_frontend_network_throughput_udp`).
     #[inline]
     pub fn get_lb_frontend_network_throughput_udp(
         &self,
@@ -1077,9 +1194,11 @@ impl Monitoring {
 
     /// Get Network Load Balancer Frontend TCP Throughput Metrics
     ///
-    /// To retrieve frontend TCP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput`.
+    /// To retrieve frontend TCP throughput in bytes per second for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput` (operation `monitoring_get_lb_frontend_nlb_tcp_network_throughput`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_nlb_tcp_network_throughput` (operation
+    /// `monitoring_get_lb_frontend_nlb_tcp_network_throughput`).
     #[inline]
     pub fn get_lb_frontend_nlb_tcp_network_throughput(
         &self,
@@ -1095,9 +1214,11 @@ impl Monitoring {
 
     /// Get Network Load Balancer Frontend UDP Throughput Metrics
     ///
-    /// To retrieve frontend UDP throughput in bytes per second for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput`.
+    /// To retrieve frontend UDP throughput in bytes per second for a given load balancer, send a
+    /// GET request to `/v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput` (operation `monitoring_get_lb_frontend_nlb_udp_network_throughput`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_nlb_udp_network_throughput` (operation
+    /// `monitoring_get_lb_frontend_nlb_udp_network_throughput`).
     #[inline]
     pub fn get_lb_frontend_nlb_udp_network_throughput(
         &self,
@@ -1113,9 +1234,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Current TLS Connections Rate Metrics
     ///
-    /// To retrieve frontend current TLS connections rate for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_current`.
+    /// To retrieve frontend current TLS connections rate for a given load balancer, send a GET
+    /// request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_current`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_current` (operation `monitoring_get_lb_frontend_tls_connections_current`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_current` (operation
+    /// `monitoring_get_lb_frontend_tls_connections_current`).
     #[inline]
     pub fn get_lb_frontend_tls_connections_current(
         &self,
@@ -1131,9 +1254,12 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Closed TLS Connections For Exceeded Rate Limit Metrics
     ///
-    /// To retrieve frontend closed TLS connections for exceeded rate limit for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit`.
+    /// To retrieve frontend closed TLS connections for exceeded rate limit for a given load
+    /// balancer, send a GET request to
+    /// `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit` (operation `monitoring_get_lb_frontend_tls_connections_exceeding_rate_limit`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_exceeding_rate_limit`
+    /// (operation `monitoring_get_lb_frontend_tls_connections_exceeding_rate_limit`).
     #[inline]
     pub fn get_lb_frontend_tls_connections_exceeding_rate_limit(
         &self,
@@ -1149,9 +1275,11 @@ impl Monitoring {
 
     /// Get Load Balancer Frontend Max TLS Connections Limit Metrics
     ///
-    /// To retrieve frontend max TLS connections limit for a given load balancer, send a GET request to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit`.
+    /// To retrieve frontend max TLS connections limit for a given load balancer, send a GET request
+    /// to `/v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit`.
     ///
-    /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit` (operation `monitoring_get_lb_frontend_tls_connections_limit`).
+    /// `GET /v2/monitoring/metrics/load_balancer/frontend_tls_connections_limit` (operation
+    /// `monitoring_get_lb_frontend_tls_connections_limit`).
     #[inline]
     pub fn get_lb_frontend_tls_connections_limit(
         &self,
@@ -1167,7 +1295,8 @@ impl Monitoring {
 
     /// Get Sink
     ///
-    /// To get the details of a sink (resources and destination), send a GET request to `/v2/monitoring/sinks/${sink_uuid}`.
+    /// To get the details of a sink (resources and destination), send a GET request to
+    /// `/v2/monitoring/sinks/${sink_uuid}`.
     ///
     /// `GET /v2/monitoring/sinks/{sink_uuid}` (operation `monitoring_get_sink`).
     #[inline]
@@ -1177,7 +1306,8 @@ impl Monitoring {
 
     /// List Alert Policies
     ///
-    /// Returns all alert policies that are configured for the given account. To List all alert policies, send a GET request to `/v2/monitoring/alerts`.
+    /// Returns all alert policies that are configured for the given account. To List all alert
+    /// policies, send a GET request to `/v2/monitoring/alerts`.
     ///
     /// `GET /v2/monitoring/alerts` (operation `monitoring_list_alertPolicy`).
     #[inline]
@@ -1235,9 +1365,11 @@ impl Monitoring {
 
     /// Update Logging Destination
     ///
-    /// To update the details of a destination, send a PATCH request to `/v2/monitoring/sinks/destinations/${destination_uuid}`.
+    /// To update the details of a destination, send a PATCH request to
+    /// `/v2/monitoring/sinks/destinations/${destination_uuid}`.
     ///
-    /// `POST /v2/monitoring/sinks/destinations/{destination_uuid}` (operation `monitoring_update_destination`).
+    /// `POST /v2/monitoring/sinks/destinations/{destination_uuid}` (operation
+    /// `monitoring_update_destination`).
     #[inline]
     pub fn update_destination(&self, destination_uuid: &str, body: DestinationRequest) -> Call<()> {
         Call::empty(
@@ -1339,7 +1471,8 @@ fn get_app_cpupercentage_metrics_request(
     .with_query("end", end))
 }
 
-/// The request of [`Monitoring::get_app_cpupercentage_metrics`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Monitoring::get_app_cpupercentage_metrics`]: set options, then `.await` it or
+/// call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct MonitoringGetAppCpupercentageMetricsRequest {
@@ -1358,6 +1491,13 @@ impl MonitoringGetAppCpupercentageMetricsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1386,7 +1526,8 @@ fn get_app_memory_percentage_metrics_request(
     .with_query("end", end))
 }
 
-/// The request of [`Monitoring::get_app_memory_percentage_metrics`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Monitoring::get_app_memory_percentage_metrics`]: set options, then `.await` it
+/// or call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct MonitoringGetAppMemoryPercentageMetricsRequest {
@@ -1405,6 +1546,13 @@ impl MonitoringGetAppMemoryPercentageMetricsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
+        self.call.send_with_response()
     }
 }
 
@@ -1433,7 +1581,8 @@ fn get_app_restart_count_metrics_request(
     .with_query("end", end))
 }
 
-/// The request of [`Monitoring::get_app_restart_count_metrics`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Monitoring::get_app_restart_count_metrics`]: set options, then `.await` it or
+/// call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct MonitoringGetAppRestartCountMetricsRequest {
@@ -1452,6 +1601,13 @@ impl MonitoringGetAppRestartCountMetricsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
+        self.call.send_with_response()
     }
 }
 
@@ -2435,6 +2591,13 @@ impl MonitoringListSinksRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<SinksResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<SinksResponse>>> {
+        self.call.send_with_response()
     }
 }
 

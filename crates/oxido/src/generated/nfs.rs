@@ -59,12 +59,12 @@ impl Nfs {
     ///
     /// | Action                           | Details |
     /// | -------------------------------- | ----------- |
-    /// | &lt;nobr&gt;`resize`&lt;/nobr&gt;            | Resizes an NFS share. Set the size_gib attribute to a desired value in GiB |
-    /// | &lt;nobr&gt;`snapshot`&lt;/nobr&gt;          | Takes a snapshot of an NFS share |
-    /// | &lt;nobr&gt;`attach`&lt;/nobr&gt;            | Attaches an NFS share to a VPC. Set the vpc_id attribute to the desired VPC ID |
-    /// | &lt;nobr&gt;`detach`&lt;/nobr&gt;            | Detaches an NFS share from a VPC. Set the vpc_id attribute to the desired VPC ID |
-    /// | &lt;nobr&gt;`reassign`&lt;/nobr&gt;          | Reassigns an NFS share from one VPC to another. Set the old_vpc_id and new_vpc_id attributes to the desired VPC IDs |
-    /// | &lt;nobr&gt;`switch_performance_tier`&lt;/nobr&gt; | Switches the performance tier of an NFS share. Set the performance_tier attribute to the desired tier (e.g., standard, high) |
+    /// | \<nobr>`resize`\</nobr>            | Resizes an NFS share. Set the size_gib attribute to a desired value in GiB |
+    /// | \<nobr>`snapshot`\</nobr>          | Takes a snapshot of an NFS share |
+    /// | \<nobr>`attach`\</nobr>            | Attaches an NFS share to a VPC. Set the vpc_id attribute to the desired VPC ID |
+    /// | \<nobr>`detach`\</nobr>            | Detaches an NFS share from a VPC. Set the vpc_id attribute to the desired VPC ID |
+    /// | \<nobr>`reassign`\</nobr>          | Reassigns an NFS share from one VPC to another. Set the old_vpc_id and new_vpc_id attributes to the desired VPC IDs |
+    /// | \<nobr>`switch_performance_tier`\</nobr> | Switches the performance tier of an NFS share. Set the performance_tier attribute to the desired tier (e.g., standard, high) |
     ///
     /// `POST /v2/nfs/{nfs_id}/actions` (operation `nfs_create_action`).
     #[inline]
@@ -112,7 +112,8 @@ impl Nfs {
 
     /// Delete an NFS snapshot
     ///
-    /// To delete an NFS snapshot, send a DELETE request to `/v2/nfs/snapshots/{nfs_snapshot_id}?region=${region}`.
+    /// To delete an NFS snapshot, send a DELETE request to
+    /// `/v2/nfs/snapshots/{nfs_snapshot_id}?region=${region}`.
     ///
     /// A successful request will return a `204 No Content` status code.
     ///
@@ -159,7 +160,8 @@ impl Nfs {
 
     /// Get an NFS snapshot by ID
     ///
-    /// To get an NFS snapshot, send a GET request to `/v2/nfs/snapshots/{nfs_snapshot_id}?region=${region}`.
+    /// To get an NFS snapshot, send a GET request to
+    /// `/v2/nfs/snapshots/{nfs_snapshot_id}?region=${region}`.
     ///
     /// A successful request will return the NFS snapshot.
     ///
@@ -212,11 +214,14 @@ impl Nfs {
 
     /// List NFS snapshots per region
     ///
-    /// To list all NFS snapshots, send a GET request to `/v2/nfs/snapshots?region=${region}&share_id={share_id}`.
+    /// To list all NFS snapshots, send a GET request to
+    /// `/v2/nfs/snapshots?region=${region}&share_id={share_id}`.
     ///
-    /// A successful request will return all NFS snapshots belonging to the authenticated user in the specified region.
+    /// A successful request will return all NFS snapshots belonging to the authenticated user in
+    /// the specified region.
     ///
-    /// Optionally, you can filter snapshots by a specific NFS share by including the `share_id` query parameter.
+    /// Optionally, you can filter snapshots by a specific NFS share by including the `share_id`
+    /// query parameter.
     ///
     /// `GET /v2/nfs/snapshots` (operation `nfs_list_snapshot`).
     #[inline]
@@ -226,8 +231,10 @@ impl Nfs {
         }
     }
 
-    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
-    /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See [`crate::Wait`] for the
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` →
+    /// [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See
+    /// [`crate::Wait`] for the
     /// settings.
     #[inline]
     pub fn wait(&self, action_id: u64) -> crate::Wait {
@@ -302,6 +309,13 @@ impl NfsDeleteRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsDeleteRequest {
@@ -353,6 +367,13 @@ impl NfsDeleteSnapshotRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsDeleteSnapshotRequest {
@@ -393,6 +414,13 @@ impl NfsGetRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<NfsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<NfsResponse>> {
+        self.call.send_with_response()
     }
 }
 
@@ -445,6 +473,13 @@ impl NfsGetSnapshotRequest {
     pub fn send(self) -> operation::BoxFuture<NfsSnapshotResponse> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<NfsSnapshotResponse>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsGetSnapshotRequest {
@@ -484,6 +519,13 @@ impl NfsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<NfsResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<NfsResponse>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -526,6 +568,15 @@ impl NfsListAccessPointsRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<AccessPointResponse>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<AccessPointResponse>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for NfsListAccessPointsRequest {
@@ -561,7 +612,8 @@ impl NfsListSnapshotRequest {
         self
     }
 
-    /// The unique ID of an NFS share. If provided, only snapshots of this specific share will be returned.
+    /// The unique ID of an NFS share. If provided, only snapshots of this specific share will be
+    /// returned.
     #[inline]
     pub fn share_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("share_id", value.into());
@@ -572,6 +624,15 @@ impl NfsListSnapshotRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<NfsSnapshotResponse>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<NfsSnapshotResponse>>> {
+        self.call.send_with_response()
     }
 }
 

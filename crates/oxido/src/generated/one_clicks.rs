@@ -36,11 +36,15 @@ impl OneClicksHandler {
 
     /// List 1-Click Applications
     ///
-    /// To list all available 1-Click applications, send a GET request to `/v2/1-clicks`. The `type` may
-    /// be provided as query paramater in order to restrict results to a certain type of 1-Click, for
-    /// example: `/v2/1-clicks?type=droplet`. Current supported types are `kubernetes` and `droplet`.
+    /// To list all available 1-Click applications, send a GET request to `/v2/1-clicks`. The `type`
+    /// may
+    /// be provided as query paramater in order to restrict results to a certain type of 1-Click,
+    /// for
+    /// example: `/v2/1-clicks?type=droplet`. Current supported types are `kubernetes` and
+    /// `droplet`.
     ///
-    /// The response will be a JSON object with a key called `1_clicks`. This will be set to an array of
+    /// The response will be a JSON object with a key called `1_clicks`. This will be set to an
+    /// array of
     /// 1-Click application data, each of which will contain the the slug and type for the 1-Click.
     ///
     /// `GET /v2/1-clicks` (operation `oneClicks_list`).
@@ -92,6 +96,13 @@ impl OneClicksListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<OneClicks>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<OneClicks>>> {
+        self.call.send_with_response()
     }
 }
 

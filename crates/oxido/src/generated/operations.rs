@@ -14623,7 +14623,7 @@ pub static OPERATIONS: &[OperationInfo] = &[
         }],
         body: BodyKind::None,
         response: ResponseKind::Member,
-        output: "Vec<oxido::types::Key>",
+        output: "oxido::types::Key",
         summary: "Get a Spaces Access Key",
         hand_written: false,
     },

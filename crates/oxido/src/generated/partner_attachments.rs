@@ -35,9 +35,13 @@ impl PartnerAttachments {
 
     /// Regenerate the service key for the partner attachment
     ///
-    /// This operation generates a new service key for the specified partner attachment. The operation is asynchronous, and the response is an empty JSON object returned with a 202 status code. To poll for the new service key, send a `GET` request to `/v2/partner_network_connect/attachments/{pa_id}/service_key`.
+    /// This operation generates a new service key for the specified partner attachment. The
+    /// operation is asynchronous, and the response is an empty JSON object returned with a 202
+    /// status code. To poll for the new service key, send a `GET` request to
+    /// `/v2/partner_network_connect/attachments/{pa_id}/service_key`.
     ///
-    /// `POST /v2/partner_network_connect/attachments/{pa_id}/service_key` (operation `partnerAttachments_create_service_key`).
+    /// `POST /v2/partner_network_connect/attachments/{pa_id}/service_key` (operation
+    /// `partnerAttachments_create_service_key`).
     #[inline]
     pub fn create_service_key(&self, pa_id: &str) -> Call<serde_json::Value> {
         Call::json(self.client.clone(), create_service_key_request(pa_id))
@@ -48,7 +52,8 @@ impl PartnerAttachments {
     /// To delete an existing partner attachment, send a `DELETE` request to
     /// `/v2/partner_network_connect/attachments/{pa_id}`.
     ///
-    /// `DELETE /v2/partner_network_connect/attachments/{pa_id}` (operation `partnerAttachments_delete`).
+    /// `DELETE /v2/partner_network_connect/attachments/{pa_id}` (operation
+    /// `partnerAttachments_delete`).
     #[inline]
     pub fn delete(&self, pa_id: &str) -> Call<PartnerAttachment> {
         Call::member(
@@ -78,7 +83,8 @@ impl PartnerAttachments {
     /// To get the current BGP auth key for a partner attachment, send a `GET` request to
     /// `/v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key`.
     ///
-    /// `GET /v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key` (operation `partnerAttachments_get_bgp_auth_key`).
+    /// `GET /v2/partner_network_connect/attachments/{pa_id}/bgp_auth_key` (operation
+    /// `partnerAttachments_get_bgp_auth_key`).
     #[inline]
     pub fn get_bgp_auth_key(&self, pa_id: &str) -> Call<serde_json::Value> {
         Call::member(
@@ -93,7 +99,8 @@ impl PartnerAttachments {
     /// To get the current service key for a partner attachment, send a `GET` request to
     /// `/v2/partner_network_connect/attachments/{pa_id}/service_key`.
     ///
-    /// `GET /v2/partner_network_connect/attachments/{pa_id}/service_key` (operation `partnerAttachments_get_service_key`).
+    /// `GET /v2/partner_network_connect/attachments/{pa_id}/service_key` (operation
+    /// `partnerAttachments_get_service_key`).
     #[inline]
     pub fn get_service_key(&self, pa_id: &str) -> Call<serde_json::Value> {
         Call::member(
@@ -105,7 +112,8 @@ impl PartnerAttachments {
 
     /// List all partner attachments
     ///
-    /// To list all of the Partner Attachments on your account, send a `GET` request to `/v2/partner_network_connect/attachments`.
+    /// To list all of the Partner Attachments on your account, send a `GET` request to
+    /// `/v2/partner_network_connect/attachments`.
     ///
     /// `GET /v2/partner_network_connect/attachments` (operation `partnerAttachments_list`).
     #[inline]
@@ -120,7 +128,8 @@ impl PartnerAttachments {
     /// To list all remote routes associated with a partner attachment, send a `GET` request to
     /// `/v2/partner_network_connect/attachments/{pa_id}/remote_routes`.
     ///
-    /// `GET /v2/partner_network_connect/attachments/{pa_id}/remote_routes` (operation `partnerAttachments_list_remote_routes`).
+    /// `GET /v2/partner_network_connect/attachments/{pa_id}/remote_routes` (operation
+    /// `partnerAttachments_list_remote_routes`).
     #[inline]
     pub fn list_remote_routes(&self, pa_id: &str) -> ListCall<PartnerAttachmentRemoteRoute> {
         ListCall::new(
@@ -136,7 +145,8 @@ impl PartnerAttachments {
     /// `/v2/partner_network_connect/attachments/{pa_id}` with a JSON object containing the
     /// fields to be updated.
     ///
-    /// `PATCH /v2/partner_network_connect/attachments/{pa_id}` (operation `partnerAttachments_patch`).
+    /// `PATCH /v2/partner_network_connect/attachments/{pa_id}` (operation
+    /// `partnerAttachments_patch`).
     #[inline]
     pub fn patch(&self, pa_id: &str, body: PartnerAttachmentUpdatable) -> Call<PartnerAttachment> {
         Call::member(

@@ -19,9 +19,13 @@ impl Projects {
 
     /// Assign Resources to a Project
     ///
-    /// To assign resources to a project, send a POST request to `/v2/projects/$PROJECT_ID/resources`.
+    /// To assign resources to a project, send a POST request to
+    /// `/v2/projects/$PROJECT_ID/resources`.
     ///
-    /// You must have both `project:assign_resource` and `<resource>:read` scopes to assign new resources. For example, to assign a Droplet to a project, include both the `project:assign_resource` and `droplet:read` scopes. The `project:update` scope also grants `project:assign_resource`.
+    /// You must have both `project:assign_resource` and `<resource>:read` scopes to assign new
+    /// resources. For example, to assign a Droplet to a project, include both the
+    /// `project:assign_resource` and `droplet:read` scopes. The `project:update` scope also grants
+    /// `project:assign_resource`.
     ///
     /// `POST /v2/projects/{project_id}/resources` (operation `projects_assign_resources`).
     #[inline]
@@ -39,9 +43,13 @@ impl Projects {
 
     /// Assign Resources to Default Project
     ///
-    /// To assign resources to your default project, send a POST request to `/v2/projects/default/resources`.
+    /// To assign resources to your default project, send a POST request to
+    /// `/v2/projects/default/resources`.
     ///
-    /// You must have both `project:assign_resource` and `<resource>:read` scopes to assign new resources. For example, to assign a Droplet to the default project, include both the `project:assign_resource` and `droplet:read` scopes. The `project:update` scope also grants `project:assign_resource`.
+    /// You must have both `project:assign_resource` and `<resource>:read` scopes to assign new
+    /// resources. For example, to assign a Droplet to the default project, include both the
+    /// `project:assign_resource` and `droplet:read` scopes. The `project:update` scope also grants
+    /// `project:assign_resource`.
     ///
     /// `POST /v2/projects/default/resources` (operation `projects_assign_resources_default`).
     #[inline]
@@ -112,9 +120,11 @@ impl Projects {
 
     /// List Project Resources
     ///
-    /// To list all your resources in a project, send a GET request to `/v2/projects/$PROJECT_ID/resources`.
+    /// To list all your resources in a project, send a GET request to
+    /// `/v2/projects/$PROJECT_ID/resources`.
     ///
-    /// This endpoint will only return resources that you are authorized to see. For example, to see Droplets in a project, include the `droplet:read` scope.
+    /// This endpoint will only return resources that you are authorized to see. For example, to see
+    /// Droplets in a project, include the `droplet:read` scope.
     ///
     /// `GET /v2/projects/{project_id}/resources` (operation `projects_list_resources`).
     #[inline]
@@ -128,9 +138,11 @@ impl Projects {
 
     /// List Default Project Resources
     ///
-    /// To list all your resources in your default project, send a GET request to `/v2/projects/default/resources`.
+    /// To list all your resources in your default project, send a GET request to
+    /// `/v2/projects/default/resources`.
     ///
-    /// Only resources that you are authorized to see will be returned. For example, to see Droplets in a project, include the `droplet:read` scope.
+    /// Only resources that you are authorized to see will be returned. For example, to see Droplets
+    /// in a project, include the `droplet:read` scope.
     ///
     /// `GET /v2/projects/default/resources` (operation `projects_list_resources_default`).
     #[inline]
@@ -144,7 +156,8 @@ impl Projects {
 
     /// Patch a Project
     ///
-    /// To update only specific attributes of a project, send a PATCH request to `/v2/projects/$PROJECT_ID`. At least one of the following attributes needs to be sent.
+    /// To update only specific attributes of a project, send a PATCH request to
+    /// `/v2/projects/$PROJECT_ID`. At least one of the following attributes needs to be sent.
     ///
     /// `PATCH /v2/projects/{project_id}` (operation `projects_patch`).
     #[inline]
@@ -158,7 +171,8 @@ impl Projects {
 
     /// Patch the Default Project
     ///
-    /// To update only specific attributes of your default project, send a PATCH request to `/v2/projects/default`. At least one of the following attributes needs to be sent.
+    /// To update only specific attributes of your default project, send a PATCH request to
+    /// `/v2/projects/default`. At least one of the following attributes needs to be sent.
     ///
     /// `PATCH /v2/projects/default` (operation `projects_patch_default`).
     #[inline]
@@ -168,7 +182,8 @@ impl Projects {
 
     /// Update a Project
     ///
-    /// To update a project, send a PUT request to `/v2/projects/$PROJECT_ID`. All of the following attributes must be sent.
+    /// To update a project, send a PUT request to `/v2/projects/$PROJECT_ID`. All of the following
+    /// attributes must be sent.
     ///
     /// `PUT /v2/projects/{project_id}` (operation `projects_update`).
     #[inline]
@@ -182,7 +197,8 @@ impl Projects {
 
     /// Update the Default Project
     ///
-    /// To update you default project, send a PUT request to `/v2/projects/default`. All of the following attributes must be sent.
+    /// To update you default project, send a PUT request to `/v2/projects/default`. All of the
+    /// following attributes must be sent.
     ///
     /// `PUT /v2/projects/default` (operation `projects_update_default`).
     #[inline]

@@ -20,7 +20,8 @@ impl Regions {
     /// List All Data Center Regions
     ///
     /// To list all of the regions that are available, send a GET request to `/v2/regions`.
-    /// The response will be a JSON object with a key called `regions`. The value of this will be an array of `region` objects, each of which will contain the standard region attributes.
+    /// The response will be a JSON object with a key called `regions`. The value of this will be an
+    /// array of `region` objects, each of which will contain the standard region attributes.
     ///
     /// `GET /v2/regions` (operation `regions_list`).
     #[inline]

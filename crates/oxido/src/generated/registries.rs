@@ -33,7 +33,8 @@ impl Registries {
 
     /// Delete Container Registry By Name
     ///
-    /// To delete your container registry, destroying all container image data stored in it, send a DELETE request to `/v2/registries/{registry_name}`.
+    /// To delete your container registry, destroying all container image data stored in it, send a
+    /// DELETE request to `/v2/registries/{registry_name}`.
     ///
     /// `DELETE /v2/registries/{registry_name}` (operation `registries_delete`).
     #[inline]
@@ -49,7 +50,8 @@ impl Registries {
     /// A successful request will receive a 204 status code with no body in response.
     /// This indicates that the request was processed successfully.
     ///
-    /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}` (operation `registries_delete_repository`).
+    /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}` (operation
+    /// `registries_delete_repository`).
     #[inline]
     pub fn delete_repository(&self, registry_name: &str, repository_name: &str) -> Call<()> {
         Call::empty(
@@ -60,7 +62,8 @@ impl Registries {
 
     /// Delete Container Registry Repository Manifest
     ///
-    /// To delete a container repository manifest by digest in one of your registries, send a DELETE request to
+    /// To delete a container repository manifest by digest in one of your registries, send a DELETE
+    /// request to
     /// `/v2/registries/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/digests/$MANIFEST_DIGEST`.
     ///
     /// Note that if your repository name contains `/` characters, it must be
@@ -71,9 +74,12 @@ impl Registries {
     /// A successful request will receive a 204 status code with no body in response.
     /// This indicates that the request was processed successfully.
     ///
-    /// It is similar to DELETE `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/digests/$MANIFEST_DIGEST`.
+    /// It is similar to DELETE
+    /// `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/digests/$MANIFEST_DIGEST`.
     ///
-    /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}` (operation `registries_delete_repositoryManifest`).
+    /// `DELETE
+    /// /v2/registries/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}`
+    /// (operation `registries_delete_repositoryManifest`).
     #[inline]
     pub fn delete_repository_manifest(
         &self,
@@ -89,7 +95,8 @@ impl Registries {
 
     /// Delete Container Registry Repository Tag
     ///
-    /// To delete a container repository tag in on of our container registries, send a DELETE request to
+    /// To delete a container repository tag in on of our container registries, send a DELETE
+    /// request to
     /// `/v2/registries/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/tags/$TAG`.
     ///
     /// Note that if your repository name contains `/` characters, it must be
@@ -98,9 +105,11 @@ impl Registries {
     /// `/v2/registry/example/repositories/my%2Frepo/tags/mytag`.
     ///
     /// A successful request will receive a 204 status code with no body in response.
-    /// This indicates that the request was processed successfully. It is similar to DELETE `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/tags/$TAG`.
+    /// This indicates that the request was processed successfully. It is similar to DELETE
+    /// `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/tags/$TAG`.
     ///
-    /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}/tags/{repository_tag}` (operation `registries_delete_repositoryTag`).
+    /// `DELETE /v2/registries/{registry_name}/repositories/{repository_name}/tags/{repository_tag}`
+    /// (operation `registries_delete_repositoryTag`).
     #[inline]
     pub fn delete_repository_tag(
         &self,
@@ -116,7 +125,8 @@ impl Registries {
 
     /// Get a Container Registry By Name
     ///
-    /// To get information about any container registry in your account, send a GET request to `/v2/registries/{registry_name}`.
+    /// To get information about any container registry in your account, send a GET request to
+    /// `/v2/registries/{registry_name}`.
     ///
     /// `GET /v2/registries/{registry_name}` (operation `registries_get`).
     #[inline]
@@ -149,7 +159,8 @@ impl Registries {
     /// example: `/v2/registries/{registry_name}/docker-credentials?expiry_seconds=3600` will return
     /// credentials that expire after one hour.
     ///
-    /// `GET /v2/registries/{registry_name}/docker-credentials` (operation `registries_get_dockerCredentials`).
+    /// `GET /v2/registries/{registry_name}/docker-credentials` (operation
+    /// `registries_get_dockerCredentials`).
     #[inline]
     pub fn get_docker_credentials(
         &self,
@@ -164,9 +175,11 @@ impl Registries {
 
     /// Get Active Garbage Collection
     ///
-    /// To get information about the currently-active garbage collection for a registry, send a GET request to `/v2/registry/$REGISTRY_NAME/garbage-collection`.
+    /// To get information about the currently-active garbage collection for a registry, send a GET
+    /// request to `/v2/registry/$REGISTRY_NAME/garbage-collection`.
     ///
-    /// `GET /v2/registries/{registry_name}/garbage-collection` (operation `registries_get_garbageCollection`).
+    /// `GET /v2/registries/{registry_name}/garbage-collection` (operation
+    /// `registries_get_garbageCollection`).
     #[inline]
     pub fn get_garbage_collection(&self, registry_name: &str) -> Call<GarbageCollection> {
         Call::member(
@@ -178,10 +191,15 @@ impl Registries {
 
     /// List Registry Options (Subscription Tiers and Available Regions)
     ///
-    /// This endpoint serves to provide additional information as to which option values are available when creating a container registry.
-    /// There are multiple subscription tiers available for container registry. Each tier allows a different number of image repositories to be created in your registry, and has a different amount of storage and transfer included.
-    /// There are multiple regions available for container registry and controls where your data is stored.
-    /// To list the available options, send a GET request to `/v2/registries/options`. This is similar to GET `/v2/registry/options`.
+    /// This endpoint serves to provide additional information as to which option values are
+    /// available when creating a container registry.
+    /// There are multiple subscription tiers available for container registry. Each tier allows a
+    /// different number of image repositories to be created in your registry, and has a different
+    /// amount of storage and transfer included.
+    /// There are multiple regions available for container registry and controls where your data is
+    /// stored.
+    /// To list the available options, send a GET request to `/v2/registries/options`. This is
+    /// similar to GET `/v2/registry/options`.
     ///
     /// `GET /v2/registries/options` (operation `registries_get_options`).
     #[inline]
@@ -191,7 +209,9 @@ impl Registries {
 
     /// Get Subscription Information
     ///
-    /// A subscription is automatically created when you configure your container registry. To get information about your subscription, send a GET request to `/v2/registries/subscription`. It is similar to GET `/v2/registry/subscription`.
+    /// A subscription is automatically created when you configure your container registry. To get
+    /// information about your subscription, send a GET request to `/v2/registries/subscription`. It
+    /// is similar to GET `/v2/registry/subscription`.
     ///
     /// `GET /v2/registries/subscription` (operation `registries_get_subscription`).
     #[inline]
@@ -205,7 +225,8 @@ impl Registries {
 
     /// List All Container Registries
     ///
-    /// To get information about any container registry in your account, send a GET request to `/v2/registries/`.
+    /// To get information about any container registry in your account, send a GET request to
+    /// `/v2/registries/`.
     ///
     /// `GET /v2/registries` (operation `registries_list`).
     #[inline]
@@ -215,9 +236,11 @@ impl Registries {
 
     /// List Garbage Collections
     ///
-    /// To get information about past garbage collections for a registry, send a GET request to `/v2/registry/$REGISTRY_NAME/garbage-collections`.
+    /// To get information about past garbage collections for a registry, send a GET request to
+    /// `/v2/registry/$REGISTRY_NAME/garbage-collections`.
     ///
-    /// `GET /v2/registries/{registry_name}/garbage-collections` (operation `registries_list_garbageCollections`).
+    /// `GET /v2/registries/{registry_name}/garbage-collections` (operation
+    /// `registries_list_garbageCollections`).
     #[inline]
     pub fn list_garbage_collections(
         &self,
@@ -234,9 +257,12 @@ impl Registries {
 
     /// List All Container Registry Repositories (V2)
     ///
-    /// To list all repositories in your container registry, send a GET request to `/v2/registries/$REGISTRY_NAME/repositoriesV2`. It is similar to GET `/v2/registry/$REGISTRY_NAME/repositoriesV2`.
+    /// To list all repositories in your container registry, send a GET request to
+    /// `/v2/registries/$REGISTRY_NAME/repositoriesV2`. It is similar to GET
+    /// `/v2/registry/$REGISTRY_NAME/repositoriesV2`.
     ///
-    /// `GET /v2/registries/{registry_name}/repositoriesV2` (operation `registries_list_repositoriesV2`).
+    /// `GET /v2/registries/{registry_name}/repositoriesV2` (operation
+    /// `registries_list_repositoriesV2`).
     #[inline]
     pub fn list_repositories_v2(&self, registry_name: &str) -> RegistriesListRepositoriesV2Request {
         RegistriesListRepositoriesV2Request {
@@ -260,7 +286,8 @@ impl Registries {
     ///
     /// It is similar to `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/digests`.
     ///
-    /// `GET /v2/registries/{registry_name}/repositories/{repository_name}/digests` (operation `registries_list_repositoryManifests`).
+    /// `GET /v2/registries/{registry_name}/repositories/{repository_name}/digests` (operation
+    /// `registries_list_repositoryManifests`).
     #[inline]
     pub fn list_repository_manifests(
         &self,
@@ -286,7 +313,8 @@ impl Registries {
     ///
     /// It is similar to GET `/v2/registry/$REGISTRY_NAME/repositories/$REPOSITORY_NAME/tags`.
     ///
-    /// `GET /v2/registries/{registry_name}/repositories/{repository_name}/tags` (operation `registries_list_repositoryTags`).
+    /// `GET /v2/registries/{registry_name}/repositories/{repository_name}/tags` (operation
+    /// `registries_list_repositoryTags`).
     #[inline]
     pub fn list_repository_tags(
         &self,
@@ -302,11 +330,12 @@ impl Registries {
 
     /// Start Garbage Collection
     ///
-    /// Garbage collection enables users to clear out unreferenced blobs (layer &amp;
+    /// Garbage collection enables users to clear out unreferenced blobs (layer &
     /// manifest data) after deleting one or more manifests from a repository. If
     /// there are no unreferenced blobs resulting from the deletion of one or more
     /// manifests, garbage collection is effectively a noop.
-    /// [See here for more information](https://docs.digitalocean.com/products/container-registry/how-to/clean-up-container-registry/)
+    /// [See here for more
+    /// information](https://docs.digitalocean.com/products/container-registry/how-to/clean-up-container-registry/)
     /// about how and why you should clean up your container registry periodically.
     ///
     /// To request a garbage collection run on your registry, send a POST request to
@@ -324,7 +353,8 @@ impl Registries {
     /// * Remove the read-only mode restriction from the registry, meaning write-scoped
     ///   JWTs will once again be issued to registry clients.
     ///
-    /// `POST /v2/registries/{registry_name}/garbage-collection` (operation `registries_run_garbageCollection`).
+    /// `POST /v2/registries/{registry_name}/garbage-collection` (operation
+    /// `registries_run_garbageCollection`).
     #[inline]
     pub fn run_garbage_collection(&self, registry_name: &str) -> Call<GarbageCollection> {
         Call::member(
@@ -336,9 +366,13 @@ impl Registries {
 
     /// Update Garbage Collection
     ///
-    /// To cancel the currently-active garbage collection for a registry, send a PUT request to `/v2/registries/$REGISTRY_NAME/garbage-collection/$GC_UUID` and specify one or more of the attributes below. It is similar to PUT `/v2/registries/$REGISTRY_NAME/garbage-collection/$GC_UUID`.
+    /// To cancel the currently-active garbage collection for a registry, send a PUT request to
+    /// `/v2/registries/$REGISTRY_NAME/garbage-collection/$GC_UUID` and specify one or more of the
+    /// attributes below. It is similar to PUT
+    /// `/v2/registries/$REGISTRY_NAME/garbage-collection/$GC_UUID`.
     ///
-    /// `PUT /v2/registries/{registry_name}/garbage-collection/{garbage_collection_uuid}` (operation `registries_update_garbageCollection`).
+    /// `PUT /v2/registries/{registry_name}/garbage-collection/{garbage_collection_uuid}` (operation
+    /// `registries_update_garbageCollection`).
     #[inline]
     pub fn update_garbage_collection(
         &self,
@@ -355,7 +389,9 @@ impl Registries {
 
     /// Update Subscription Tier
     ///
-    /// After creating your registry, you can switch to a different subscription tier to better suit your needs. To do this, send a POST request to `/v2/registries/subscription`. It is similar to POST `/v2/registry/subscription`.
+    /// After creating your registry, you can switch to a different subscription tier to better suit
+    /// your needs. To do this, send a POST request to `/v2/registries/subscription`. It is similar
+    /// to POST `/v2/registry/subscription`.
     ///
     /// `POST /v2/registries/subscription` (operation `registries_update_subscription`).
     #[inline]
@@ -527,7 +563,8 @@ fn list_garbage_collections_request(registry_name: &str) -> Result<ApiRequest, E
     ))
 }
 
-/// The request of [`Registries::list_garbage_collections`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Registries::list_garbage_collections`]: set options, then `.await` it or call
+/// `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RegistriesListGarbageCollectionsRequest {
@@ -554,6 +591,15 @@ impl RegistriesListGarbageCollectionsRequest {
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<GarbageCollection>>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for RegistriesListGarbageCollectionsRequest {
@@ -575,7 +621,8 @@ fn list_repositories_v2_request(registry_name: &str) -> Result<ApiRequest, Error
     ))
 }
 
-/// The request of [`Registries::list_repositories_v2`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Registries::list_repositories_v2`]: set options, then `.await` it or call
+/// `.send()` or `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RegistriesListRepositoriesV2Request {
@@ -608,6 +655,13 @@ impl RegistriesListRepositoriesV2Request {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<RepositoryV2>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -42,7 +42,8 @@ impl RegistryHandler {
     /// To delete your container registry, destroying all container image
     /// data stored in it, send a DELETE request to `/v2/registry`.
     ///
-    /// This operation is not compatible with multiple registries in a DO account. You should use `/v2/registries/{registry_name}` instead.
+    /// This operation is not compatible with multiple registries in a DO account. You should use
+    /// `/v2/registries/{registry_name}` instead.
     ///
     /// `DELETE /v2/registry` (operation `registry_delete`).
     ///
@@ -67,7 +68,9 @@ impl RegistryHandler {
     /// A successful request will receive a 204 status code with no body in response.
     /// This indicates that the request was processed successfully.
     ///
-    /// `DELETE /v2/registry/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}` (operation `registry_delete_repositoryManifest`).
+    /// `DELETE
+    /// /v2/registry/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}`
+    /// (operation `registry_delete_repositoryManifest`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -98,7 +101,8 @@ impl RegistryHandler {
     /// A successful request will receive a 204 status code with no body in response.
     /// This indicates that the request was processed successfully.
     ///
-    /// `DELETE /v2/registry/{registry_name}/repositories/{repository_name}/tags/{repository_tag}` (operation `registry_delete_repositoryTag`).
+    /// `DELETE /v2/registry/{registry_name}/repositories/{repository_name}/tags/{repository_tag}`
+    /// (operation `registry_delete_repositoryTag`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -121,7 +125,8 @@ impl RegistryHandler {
     /// To get information about your container registry, send a GET
     /// request to `/v2/registry`.
     ///
-    /// This operation is not compatible with multiple registries in a DO account. You should use `/v2/registries/{registry_name}` instead.
+    /// This operation is not compatible with multiple registries in a DO account. You should use
+    /// `/v2/registries/{registry_name}` instead.
     ///
     /// `GET /v2/registry` (operation `registry_get`).
     ///
@@ -179,7 +184,8 @@ impl RegistryHandler {
     /// To get information about the currently-active garbage collection
     /// for a registry, send a GET request to `/v2/registry/$REGISTRY_NAME/garbage-collection`.
     ///
-    /// `GET /v2/registry/{registry_name}/garbage-collection` (operation `registry_get_garbageCollection`).
+    /// `GET /v2/registry/{registry_name}/garbage-collection` (operation
+    /// `registry_get_garbageCollection`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -193,7 +199,9 @@ impl RegistryHandler {
 
     /// List Registry Options (Subscription Tiers and Available Regions)
     ///
-    /// **Note: This endpoint is deprecated and may be removed in a future version. There is no alternative.****Note: This endpoint is deprecated. Please use the `/v2/registries` endpoint instead.**
+    /// **Note: This endpoint is deprecated and may be removed in a future version. There is no
+    /// alternative.****Note: This endpoint is deprecated. Please use the `/v2/registries` endpoint
+    /// instead.**
     ///
     /// This endpoint serves to provide additional information as to which option values
     /// are available when creating a container registry.
@@ -243,7 +251,8 @@ impl RegistryHandler {
     /// To get information about past garbage collections for a registry,
     /// send a GET request to `/v2/registry/$REGISTRY_NAME/garbage-collections`.
     ///
-    /// `GET /v2/registry/{registry_name}/garbage-collections` (operation `registry_list_garbageCollections`).
+    /// `GET /v2/registry/{registry_name}/garbage-collections` (operation
+    /// `registry_list_garbageCollections`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -264,7 +273,8 @@ impl RegistryHandler {
     ///
     /// **Note: This endpoint is deprecated. Please use the `/v2/registries` endpoint instead.**
     ///
-    /// This endpoint has been deprecated in favor of the _List All Container Registry Repositories \[V2\]_ endpoint.
+    /// This endpoint has been deprecated in favor of the _List All Container Registry Repositories
+    /// \[V2\]_ endpoint.
     ///
     /// To list all repositories in your container registry, send a GET
     /// request to `/v2/registry/$REGISTRY_NAME/repositories`.
@@ -288,7 +298,8 @@ impl RegistryHandler {
     /// To list all repositories in your container registry, send a GET
     /// request to `/v2/registry/$REGISTRY_NAME/repositoriesV2`.
     ///
-    /// `GET /v2/registry/{registry_name}/repositoriesV2` (operation `registry_list_repositoriesV2`).
+    /// `GET /v2/registry/{registry_name}/repositoriesV2` (operation
+    /// `registry_list_repositoriesV2`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -314,7 +325,8 @@ impl RegistryHandler {
     /// `registry.digitalocean.com/example/my/repo`, the path would be
     /// `/v2/registry/example/repositories/my%2Frepo/digests`.
     ///
-    /// `GET /v2/registry/{registry_name}/repositories/{repository_name}/digests` (operation `registry_list_repositoryManifests`).
+    /// `GET /v2/registry/{registry_name}/repositories/{repository_name}/digests` (operation
+    /// `registry_list_repositoryManifests`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -342,7 +354,8 @@ impl RegistryHandler {
     /// `registry.digitalocean.com/example/my/repo`, the path would be
     /// `/v2/registry/example/repositories/my%2Frepo/tags`.
     ///
-    /// `GET /v2/registry/{registry_name}/repositories/{repository_name}/tags` (operation `registry_list_repositoryTags`).
+    /// `GET /v2/registry/{registry_name}/repositories/{repository_name}/tags` (operation
+    /// `registry_list_repositoryTags`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -362,11 +375,12 @@ impl RegistryHandler {
     ///
     /// **Note: This endpoint is deprecated. Please use the `/v2/registries` endpoint instead.**
     ///
-    /// Garbage collection enables users to clear out unreferenced blobs (layer &amp;
+    /// Garbage collection enables users to clear out unreferenced blobs (layer &
     /// manifest data) after deleting one or more manifests from a repository. If
     /// there are no unreferenced blobs resulting from the deletion of one or more
     /// manifests, garbage collection is effectively a noop.
-    /// [See here for more information](https://docs.digitalocean.com/products/container-registry/how-to/clean-up-container-registry/)
+    /// [See here for more
+    /// information](https://docs.digitalocean.com/products/container-registry/how-to/clean-up-container-registry/)
     /// about how and why you should clean up your container registry periodically.
     ///
     /// To request a garbage collection run on your registry, send a POST request to
@@ -384,7 +398,8 @@ impl RegistryHandler {
     /// * Remove the read-only mode restriction from the registry, meaning write-scoped
     ///   JWTs will once again be issued to registry clients.
     ///
-    /// `POST /v2/registry/{registry_name}/garbage-collection` (operation `registry_run_garbageCollection`).
+    /// `POST /v2/registry/{registry_name}/garbage-collection` (operation
+    /// `registry_run_garbageCollection`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -408,7 +423,8 @@ impl RegistryHandler {
     /// send a PUT request to `/v2/registry/$REGISTRY_NAME/garbage-collection/$GC_UUID`
     /// and specify one or more of the attributes below.
     ///
-    /// `PUT /v2/registry/{registry_name}/garbage-collection/{garbage_collection_uuid}` (operation `registry_update_garbageCollection`).
+    /// `PUT /v2/registry/{registry_name}/garbage-collection/{garbage_collection_uuid}` (operation
+    /// `registry_update_garbageCollection`).
     ///
     /// Deprecated by the API.
     #[inline]
@@ -539,7 +555,8 @@ fn get_docker_credentials_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`RegistryHandler::get_docker_credentials`]: set options, then `.await` it or call `.send()`.
+/// The request of [`RegistryHandler::get_docker_credentials`]: set options, then `.await` it or
+/// call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RegistryGetDockerCredentialsRequest {
@@ -547,14 +564,16 @@ pub struct RegistryGetDockerCredentialsRequest {
 }
 
 impl RegistryGetDockerCredentialsRequest {
-    /// The duration in seconds that the returned registry credentials will be valid. If not set or 0, the credentials will not expire.
+    /// The duration in seconds that the returned registry credentials will be valid. If not set or
+    /// 0, the credentials will not expire.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
         self.call = self.call.query("expiry_seconds", value);
         self
     }
 
-    /// By default, the registry credentials allow for read-only access. Set this query parameter to `true` to obtain read-write credentials.
+    /// By default, the registry credentials allow for read-only access. Set this query parameter to
+    /// `true` to obtain read-write credentials.
     #[inline]
     pub fn read_write(mut self, value: bool) -> Self {
         self.call = self.call.query("read_write", value);
@@ -565,6 +584,15 @@ impl RegistryGetDockerCredentialsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<RegistriesGetDockerCredentialsResponseAuths>> {
+        self.call.send_with_response()
     }
 }
 
@@ -615,7 +643,8 @@ fn list_garbage_collections_request(registry_name: &str) -> Result<ApiRequest, E
     ))
 }
 
-/// The request of [`RegistryHandler::list_garbage_collections`]: set options, then `.await` it or call `.send()`.
+/// The request of [`RegistryHandler::list_garbage_collections`]: set options, then `.await` it or
+/// call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RegistryListGarbageCollectionsRequest {
@@ -641,6 +670,15 @@ impl RegistryListGarbageCollectionsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<GarbageCollection>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -673,7 +711,8 @@ fn list_repositories_v2_request(registry_name: &str) -> Result<ApiRequest, Error
     ))
 }
 
-/// The request of [`RegistryHandler::list_repositories_v2`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`RegistryHandler::list_repositories_v2`]: set options, then `.await` it or call
+/// `.send()` or `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RegistryListRepositoriesV2Request {
@@ -706,6 +745,13 @@ impl RegistryListRepositoriesV2Request {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<RepositoryV2>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -48,7 +48,8 @@ impl ReservedIps {
 
     /// Retrieve an Existing Reserved IP
     ///
-    /// To show information about a reserved IP, send a GET request to `/v2/reserved_ips/$RESERVED_IP_ADDR`.
+    /// To show information about a reserved IP, send a GET request to
+    /// `/v2/reserved_ips/$RESERVED_IP_ADDR`.
     ///
     /// `GET /v2/reserved_ips/{reserved_ip}` (operation `reservedIPs_get`).
     #[inline]
@@ -58,7 +59,8 @@ impl ReservedIps {
 
     /// List All Reserved IPs
     ///
-    /// To list all of the reserved IPs available on your account, send a GET request to `/v2/reserved_ips`.
+    /// To list all of the reserved IPs available on your account, send a GET request to
+    /// `/v2/reserved_ips`.
     ///
     /// `GET /v2/reserved_ips` (operation `reservedIPs_list`).
     #[inline]

@@ -19,9 +19,11 @@ impl ReservedIpsActions {
 
     /// Retrieve an Existing Reserved IP Action
     ///
-    /// To retrieve the status of a reserved IP action, send a GET request to `/v2/reserved_ips/$RESERVED_IP/actions/$ACTION_ID`.
+    /// To retrieve the status of a reserved IP action, send a GET request to
+    /// `/v2/reserved_ips/$RESERVED_IP/actions/$ACTION_ID`.
     ///
-    /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}` (operation `reservedIPsActions_get`).
+    /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}` (operation
+    /// `reservedIPsActions_get`).
     #[inline]
     pub fn get(
         &self,
@@ -37,7 +39,8 @@ impl ReservedIpsActions {
 
     /// List All Actions for a Reserved IP
     ///
-    /// To retrieve all actions that have been executed on a reserved IP, send a GET request to `/v2/reserved_ips/$RESERVED_IP/actions`.
+    /// To retrieve all actions that have been executed on a reserved IP, send a GET request to
+    /// `/v2/reserved_ips/$RESERVED_IP/actions`.
     ///
     /// `GET /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_list`).
     #[inline]
@@ -74,8 +77,10 @@ impl ReservedIpsActions {
         )
     }
 
-    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
-    /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}`. See [`crate::Wait`] for the settings.
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` →
+    /// [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}`. See [`crate::Wait`] for the
+    /// settings.
     #[inline]
     pub fn wait(&self, reserved_ip: &str, action_id: u64) -> crate::Wait {
         crate::Wait::with_request(self.client.clone(), get_request(reserved_ip, action_id))

@@ -45,7 +45,8 @@ impl ReservedIpv6Handler {
 
     /// Retrieve an Existing Reserved IPv6
     ///
-    /// To show information about a reserved IPv6, send a GET request to `/v2/reserved_ipv6/$RESERVED_IPV6`.
+    /// To show information about a reserved IPv6, send a GET request to
+    /// `/v2/reserved_ipv6/$RESERVED_IPV6`.
     ///
     /// `GET /v2/reserved_ipv6/{reserved_ipv6}` (operation `reservedIPv6_get`).
     #[inline]
@@ -59,7 +60,8 @@ impl ReservedIpv6Handler {
 
     /// List All Reserved IPv6s
     ///
-    /// To list all of the reserved IPv6s available on your account, send a GET request to `/v2/reserved_ipv6`.
+    /// To list all of the reserved IPv6s available on your account, send a GET request to
+    /// `/v2/reserved_ipv6`.
     ///
     /// `GET /v2/reserved_ipv6` (operation `reservedIPv6_list`).
     #[inline]

@@ -42,8 +42,10 @@ impl ReservedIpv6Actions {
         )
     }
 
-    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
-    /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See [`crate::Wait`] for the
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` →
+    /// [`crate::Error::ActionErrored`]), polling
+    /// `GET /v2/actions/{action_id}` (this family has no action endpoint of its own). See
+    /// [`crate::Wait`] for the
     /// settings.
     #[inline]
     pub fn wait(&self, action_id: u64) -> crate::Wait {

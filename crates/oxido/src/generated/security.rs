@@ -57,9 +57,11 @@ impl Security {
 
     /// Delete Suppression
     ///
-    /// To remove a suppression, send a DELETE request to `/v2/security/settings/suppressions/{suppression_uuid}`.
+    /// To remove a suppression, send a DELETE request to
+    /// `/v2/security/settings/suppressions/{suppression_uuid}`.
     ///
-    /// `DELETE /v2/security/settings/suppressions/{suppression_uuid}` (operation `security_delete_suppression`).
+    /// `DELETE /v2/security/settings/suppressions/{suppression_uuid}` (operation
+    /// `security_delete_suppression`).
     #[inline]
     pub fn delete_suppression(&self, suppression_uuid: &str) -> Call<()> {
         Call::empty(
@@ -94,9 +96,11 @@ impl Security {
 
     /// List Finding Affected Resources
     ///
-    /// To get affected resources for a scan finding, send a GET request to `/v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources`.
+    /// To get affected resources for a scan finding, send a GET request to
+    /// `/v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources`.
     ///
-    /// `GET /v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources` (operation `security_list_scan_finding_affected_resources`).
+    /// `GET /v2/security/scans/{scan_id}/findings/{finding_uuid}/affected_resources` (operation
+    /// `security_list_scan_finding_affected_resources`).
     #[inline]
     pub fn list_scan_finding_affected_resources(
         &self,
@@ -249,6 +253,13 @@ impl SecurityGetLatestScanRequest {
     pub fn send(self) -> operation::BoxFuture<Scan> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for SecurityGetLatestScanRequest {
@@ -311,6 +322,13 @@ impl SecurityGetScanRequest {
     pub fn send(self) -> operation::BoxFuture<Scan> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for SecurityGetScanRequest {
@@ -336,7 +354,8 @@ fn list_scan_finding_affected_resources_request(
     ))
 }
 
-/// The request of [`Security::list_scan_finding_affected_resources`]: set options, then `.await` it or call `.send()`.
+/// The request of [`Security::list_scan_finding_affected_resources`]: set options, then `.await` it
+/// or call `.send()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct SecurityListScanFindingAffectedResourcesRequest {
@@ -362,6 +381,15 @@ impl SecurityListScanFindingAffectedResourcesRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<AffectedResource>> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Vec<AffectedResource>>> {
+        self.call.send_with_response()
     }
 }
 
@@ -418,6 +446,13 @@ impl SecurityListSettingsRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Settings> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Settings>> {
+        self.call.send_with_response()
     }
 }
 

@@ -20,7 +20,8 @@ impl Sizes {
     /// List All Droplet Sizes
     ///
     /// To list all of available Droplet sizes, send a GET request to `/v2/sizes`.
-    /// The response will be a JSON object with a key called `sizes`. The value of this will be an array of `size` objects each of which contain the standard size attributes.
+    /// The response will be a JSON object with a key called `sizes`. The value of this will be an
+    /// array of `size` objects each of which contain the standard size attributes.
     ///
     /// `GET /v2/sizes` (operation `sizes_list`).
     #[inline]

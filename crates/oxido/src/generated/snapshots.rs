@@ -109,7 +109,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`SnapshotsHandler::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`SnapshotsHandler::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct SnapshotsListRequest {
@@ -142,6 +143,13 @@ impl SnapshotsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Snapshots>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Snapshots>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -21,7 +21,8 @@ impl SpacesKey {
     ///
     /// To create a new Spaces Access Key, send a POST request to `/v2/spaces/keys`.
     /// At the moment, you cannot mix a fullaccess permission with scoped permissions.
-    /// A fullaccess permission will be prioritized if fullaccess and scoped permissions are both added.
+    /// A fullaccess permission will be prioritized if fullaccess and scoped permissions are both
+    /// added.
     ///
     /// `POST /v2/spaces/keys` (operation `spacesKey_create`).
     #[inline]
@@ -49,13 +50,14 @@ impl SpacesKey {
     ///
     /// `GET /v2/spaces/keys/{access_key}` (operation `spacesKey_get`).
     #[inline]
-    pub fn get(&self, access_key: &str) -> Call<Vec<Key>> {
-        Call::member(self.client.clone(), get_request(access_key), "keys")
+    pub fn get(&self, access_key: &str) -> Call<Key> {
+        Call::member(self.client.clone(), get_request(access_key), "key")
     }
 
     /// List Spaces Access Keys
     ///
-    /// To list Spaces Access Key, send a GET request to `/v2/spaces/keys`. Sort parameter must be used with Sort Direction.
+    /// To list Spaces Access Key, send a GET request to `/v2/spaces/keys`. Sort parameter must be
+    /// used with Sort Direction.
     ///
     /// `GET /v2/spaces/keys` (operation `spacesKey_list`).
     #[inline]
@@ -69,7 +71,8 @@ impl SpacesKey {
 
     /// Update Spaces Access Keys
     ///
-    /// To update Spaces Access Key, send a PUT or PATCH request to `/v2/spaces/keys/$ACCESS_KEY`. At the moment, you cannot convert a
+    /// To update Spaces Access Key, send a PUT or PATCH request to `/v2/spaces/keys/$ACCESS_KEY`.
+    /// At the moment, you cannot convert a
     /// fullaccess key to a scoped key or vice versa. You can only update the name of the key.
     ///
     /// `PATCH /v2/spaces/keys/{access_key}` (operation `spacesKey_patch`).
@@ -80,7 +83,8 @@ impl SpacesKey {
 
     /// Update Spaces Access Keys
     ///
-    /// To update Spaces Access Key, send a PUT or PATCH request to `/v2/spaces/keys/$ACCESS_KEY`. At the moment, you cannot convert a
+    /// To update Spaces Access Key, send a PUT or PATCH request to `/v2/spaces/keys/$ACCESS_KEY`.
+    /// At the moment, you cannot convert a
     /// fullaccess key to a scoped key or vice versa. You can only update the name of the key.
     ///
     /// `PUT /v2/spaces/keys/{access_key}` (operation `spacesKey_update`).
@@ -135,7 +139,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`SpacesKey::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`SpacesKey::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct SpacesKeyListRequest {
@@ -171,7 +176,8 @@ impl SpacesKeyListRequest {
         self
     }
 
-    /// The permission of the access key. Possible values are `read`, `readwrite`, `fullaccess`, or an empty string.
+    /// The permission of the access key. Possible values are `read`, `readwrite`, `fullaccess`, or
+    /// an empty string.
     #[inline]
     pub fn permission(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("permission", value.into());
@@ -196,6 +202,13 @@ impl SpacesKeyListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Key>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<Key>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -19,7 +19,9 @@ impl SshKeysHandler {
 
     /// Create a New SSH Key
     ///
-    /// To add a new SSH public key to your DigitalOcean account, send a POST request to `/v2/account/keys`. Set the `name` attribute to the name you wish to use and the `public_key` attribute to the full public key you are adding.
+    /// To add a new SSH public key to your DigitalOcean account, send a POST request to
+    /// `/v2/account/keys`. Set the `name` attribute to the name you wish to use and the
+    /// `public_key` attribute to the full public key you are adding.
     ///
     /// `POST /v2/account/keys` (operation `sshKeys_create`).
     #[inline]
@@ -29,8 +31,10 @@ impl SshKeysHandler {
 
     /// Delete an SSH Key
     ///
-    /// To destroy a public SSH key that you have in your account, send a DELETE request to `/v2/account/keys/$KEY_ID` or `/v2/account/keys/$KEY_FINGERPRINT`.
-    /// A 204 status will be returned, indicating that the action was successful and that the response body is empty.
+    /// To destroy a public SSH key that you have in your account, send a DELETE request to
+    /// `/v2/account/keys/$KEY_ID` or `/v2/account/keys/$KEY_FINGERPRINT`.
+    /// A 204 status will be returned, indicating that the action was successful and that the
+    /// response body is empty.
     ///
     /// `DELETE /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_delete`).
     #[inline]
@@ -40,8 +44,10 @@ impl SshKeysHandler {
 
     /// Retrieve an Existing SSH Key
     ///
-    /// To get information about a key, send a GET request to `/v2/account/keys/$KEY_ID` or `/v2/account/keys/$KEY_FINGERPRINT`.
-    /// The response will be a JSON object with the key `ssh_key` and value an ssh_key object which contains the standard ssh_key attributes.
+    /// To get information about a key, send a GET request to `/v2/account/keys/$KEY_ID` or
+    /// `/v2/account/keys/$KEY_FINGERPRINT`.
+    /// The response will be a JSON object with the key `ssh_key` and value an ssh_key object which
+    /// contains the standard ssh_key attributes.
     ///
     /// `GET /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_get`).
     #[inline]
@@ -55,7 +61,9 @@ impl SshKeysHandler {
 
     /// List All SSH Keys
     ///
-    /// To list all of the keys in your account, send a GET request to `/v2/account/keys`. The response will be a JSON object with a key set to `ssh_keys`. The value of this will be an array of ssh_key objects, each of which contains the standard ssh_key attributes.
+    /// To list all of the keys in your account, send a GET request to `/v2/account/keys`. The
+    /// response will be a JSON object with a key set to `ssh_keys`. The value of this will be an
+    /// array of ssh_key objects, each of which contains the standard ssh_key attributes.
     ///
     /// `GET /v2/account/keys` (operation `sshKeys_list`).
     #[inline]
@@ -67,7 +75,9 @@ impl SshKeysHandler {
 
     /// Update an SSH Key's Name
     ///
-    /// To update the name of an SSH key, send a PUT request to either `/v2/account/keys/$SSH_KEY_ID` or `/v2/account/keys/$SSH_KEY_FINGERPRINT`. Set the `name` attribute to the new name you want to use.
+    /// To update the name of an SSH key, send a PUT request to either
+    /// `/v2/account/keys/$SSH_KEY_ID` or `/v2/account/keys/$SSH_KEY_FINGERPRINT`. Set the `name`
+    /// attribute to the new name you want to use.
     ///
     /// `PUT /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_update`).
     #[inline]

@@ -28,7 +28,8 @@ impl TagsHandler {
     /// `database`, `image`, `volume` or `volume_snapshot`. `resource_id` is expected
     /// to be the ID of the resource as a string.
     ///
-    /// In order to tag a resource, you must have both `tag:create` and `<resource type>:update` scopes. For example,
+    /// In order to tag a resource, you must have both `tag:create` and `<resource type>:update`
+    /// scopes. For example,
     /// to tag a Droplet, you must have `tag:create` and `droplet:update`.
     ///
     /// `POST /v2/tags/{tag_id}/resources` (operation `tags_assign_resources`).
@@ -49,7 +50,8 @@ impl TagsHandler {
 
     /// Delete a Tag
     ///
-    /// A tag can be deleted by sending a `DELETE` request to `/v2/tags/$TAG_NAME`. Deleting a tag also untags all the resources that have previously been tagged by the Tag
+    /// A tag can be deleted by sending a `DELETE` request to `/v2/tags/$TAG_NAME`. Deleting a tag
+    /// also untags all the resources that have previously been tagged by the Tag
     ///
     /// `DELETE /v2/tags/{tag_id}` (operation `tags_delete`).
     #[inline]
@@ -97,7 +99,8 @@ impl TagsHandler {
     /// `database`, `image`, `volume` or `volume_snapshot`. `resource_id` is expected
     /// to be the ID of the resource as a string.
     ///
-    /// In order to untag a resource, you must have both `tag:delete` and `<resource type>:update` scopes. For example,
+    /// In order to untag a resource, you must have both `tag:delete` and `<resource type>:update`
+    /// scopes. For example,
     /// to untag a Droplet, you must have `tag:delete` and `droplet:update`.
     ///
     /// `DELETE /v2/tags/{tag_id}/resources` (operation `tags_unassign_resources`).

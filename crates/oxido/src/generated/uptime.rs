@@ -19,7 +19,8 @@ impl Uptime {
 
     /// Create a New Alert
     ///
-    /// To create an Uptime alert, send a POST request to `/v2/uptime/checks/$CHECK_ID/alerts` specifying the attributes
+    /// To create an Uptime alert, send a POST request to `/v2/uptime/checks/$CHECK_ID/alerts`
+    /// specifying the attributes
     /// in the table below in the JSON body.
     ///
     /// `POST /v2/uptime/checks/{check_id}/alerts` (operation `uptime_create_alert`).
@@ -34,7 +35,8 @@ impl Uptime {
 
     /// Create a New Check
     ///
-    /// To create an Uptime check, send a POST request to `/v2/uptime/checks` specifying the attributes
+    /// To create an Uptime check, send a POST request to `/v2/uptime/checks` specifying the
+    /// attributes
     /// in the table below in the JSON body.
     ///
     /// `POST /v2/uptime/checks` (operation `uptime_create_check`).
@@ -45,7 +47,8 @@ impl Uptime {
 
     /// Delete an Alert
     ///
-    /// To delete an Uptime alert, send a DELETE request to `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`. A 204 status
+    /// To delete an Uptime alert, send a DELETE request to
+    /// `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`. A 204 status
     /// code with no body will be returned in response to a successful request.
     ///
     /// `DELETE /v2/uptime/checks/{check_id}/alerts/{alert_id}` (operation `uptime_delete_alert`).
@@ -59,7 +62,8 @@ impl Uptime {
 
     /// Delete a Check
     ///
-    /// To delete an Uptime check, send a DELETE request to `/v2/uptime/checks/$CHECK_ID`. A 204 status
+    /// To delete an Uptime check, send a DELETE request to `/v2/uptime/checks/$CHECK_ID`. A 204
+    /// status
     /// code with no body will be returned in response to a successful request.
     ///
     /// Deleting a check will also delete alerts associated with the check.
@@ -72,7 +76,8 @@ impl Uptime {
 
     /// Retrieve an Existing Alert
     ///
-    /// To show information about an existing alert, send a GET request to `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`.
+    /// To show information about an existing alert, send a GET request to
+    /// `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`.
     ///
     /// `GET /v2/uptime/checks/{check_id}/alerts/{alert_id}` (operation `uptime_get_alert`).
     #[inline]
@@ -86,7 +91,8 @@ impl Uptime {
 
     /// Retrieve an Existing Check
     ///
-    /// To show information about an existing check, send a GET request to `/v2/uptime/checks/$CHECK_ID`.
+    /// To show information about an existing check, send a GET request to
+    /// `/v2/uptime/checks/$CHECK_ID`.
     ///
     /// `GET /v2/uptime/checks/{check_id}` (operation `uptime_get_check`).
     #[inline]
@@ -96,7 +102,8 @@ impl Uptime {
 
     /// Retrieve Check State
     ///
-    /// To show information about an existing check's state, send a GET request to `/v2/uptime/checks/$CHECK_ID/state`.
+    /// To show information about an existing check's state, send a GET request to
+    /// `/v2/uptime/checks/$CHECK_ID/state`.
     ///
     /// `GET /v2/uptime/checks/{check_id}/state` (operation `uptime_get_checkState`).
     #[inline]
@@ -110,7 +117,8 @@ impl Uptime {
 
     /// List All Alerts
     ///
-    /// To list all of the alerts for an Uptime check, send a GET request to `/v2/uptime/checks/$CHECK_ID/alerts`.
+    /// To list all of the alerts for an Uptime check, send a GET request to
+    /// `/v2/uptime/checks/$CHECK_ID/alerts`.
     ///
     /// `GET /v2/uptime/checks/{check_id}/alerts` (operation `uptime_list_alerts`).
     #[inline]
@@ -138,7 +146,8 @@ impl Uptime {
 
     /// Update an Alert
     ///
-    /// To update the settings of an Uptime alert, send a PUT request to `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`.
+    /// To update the settings of an Uptime alert, send a PUT request to
+    /// `/v2/uptime/checks/$CHECK_ID/alerts/$ALERT_ID`.
     ///
     /// `PUT /v2/uptime/checks/{check_id}/alerts/{alert_id}` (operation `uptime_update_alert`).
     #[inline]
@@ -157,7 +166,8 @@ impl Uptime {
 
     /// Update a Check
     ///
-    /// To update the settings of an Uptime check, send a PUT request to `/v2/uptime/checks/$CHECK_ID`.
+    /// To update the settings of an Uptime check, send a PUT request to
+    /// `/v2/uptime/checks/$CHECK_ID`.
     ///
     /// `PUT /v2/uptime/checks/{check_id}` (operation `uptime_update_check`).
     #[inline]

@@ -19,7 +19,10 @@ impl VectorDatabases {
 
     /// Create a New Vector Database
     ///
-    /// To create a vector database, send a POST request to `/v2/vector-databases`. The response body contains a JSON object with a `vector_db` key holding the newly created database. Its initial `status` is `creating` and changes to `active` once the database is ready to receive traffic.
+    /// To create a vector database, send a POST request to `/v2/vector-databases`. The response
+    /// body contains a JSON object with a `vector_db` key holding the newly created database. Its
+    /// initial `status` is `creating` and changes to `active` once the database is ready to receive
+    /// traffic.
     ///
     /// `POST /v2/vector-databases` (operation `vectorDatabases_create`).
     #[inline]
@@ -29,7 +32,8 @@ impl VectorDatabases {
 
     /// Delete a Vector Database
     ///
-    /// To delete a vector database, send a DELETE request to `/v2/vector-databases/{id}`. Deleting a vector database is irreversible and destroys the underlying instance along with its data.
+    /// To delete a vector database, send a DELETE request to `/v2/vector-databases/{id}`. Deleting
+    /// a vector database is irreversible and destroys the underlying instance along with its data.
     ///
     /// `DELETE /v2/vector-databases/{id}` (operation `vectorDatabases_delete`).
     #[inline]
@@ -39,7 +43,10 @@ impl VectorDatabases {
 
     /// Retrieve an Existing Vector Database
     ///
-    /// To show information about an existing vector database, send a GET request to `/v2/vector-databases/{id}`. The response body contains a JSON object with a `vector_db` key holding the standard vector database attributes, including an embedded `endpoints` object with the connection information needed to access the database.
+    /// To show information about an existing vector database, send a GET request to
+    /// `/v2/vector-databases/{id}`. The response body contains a JSON object with a `vector_db` key
+    /// holding the standard vector database attributes, including an embedded `endpoints` object
+    /// with the connection information needed to access the database.
     ///
     /// `GET /v2/vector-databases/{id}` (operation `vectorDatabases_get`).
     #[inline]
@@ -49,7 +56,9 @@ impl VectorDatabases {
 
     /// Retrieve Admin Credentials for a Vector Database
     ///
-    /// To retrieve the admin credentials for a vector database, send a GET request to `/v2/vector-databases/{id}/credentials`. The response body contains the `user_id` and `api_token` for the admin user provisioned on the cluster.
+    /// To retrieve the admin credentials for a vector database, send a GET request to
+    /// `/v2/vector-databases/{id}/credentials`. The response body contains the `user_id` and
+    /// `api_token` for the admin user provisioned on the cluster.
     ///
     /// `GET /v2/vector-databases/{id}/credentials` (operation `vectorDatabases_get_credentials`).
     #[inline]
@@ -59,9 +68,12 @@ impl VectorDatabases {
 
     /// Retrieve the Status of a Restore
     ///
-    /// To check the status of a restore operation, send a GET request to `/v2/vector-databases/{id}/backups/{backup_id}/restore`. The response body contains the current status of the restore.
+    /// To check the status of a restore operation, send a GET request to
+    /// `/v2/vector-databases/{id}/backups/{backup_id}/restore`. The response body contains the
+    /// current status of the restore.
     ///
-    /// `GET /v2/vector-databases/{id}/backups/{backup_id}/restore` (operation `vectorDatabases_get_restore_status`).
+    /// `GET /v2/vector-databases/{id}/backups/{backup_id}/restore` (operation
+    /// `vectorDatabases_get_restore_status`).
     #[inline]
     pub fn get_restore_status(
         &self,
@@ -76,7 +88,10 @@ impl VectorDatabases {
 
     /// List All Vector Databases
     ///
-    /// To list all of the vector databases on your account, send a GET request to `/v2/vector-databases`. Use the `page` and `per_page` query parameters to paginate the results. The response body contains a `vector_dbs` array of vector database objects and a `total` field with the overall count.
+    /// To list all of the vector databases on your account, send a GET request to
+    /// `/v2/vector-databases`. Use the `page` and `per_page` query parameters to paginate the
+    /// results. The response body contains a `vector_dbs` array of vector database objects and a
+    /// `total` field with the overall count.
     ///
     /// `GET /v2/vector-databases` (operation `vectorDatabases_list`).
     #[inline]
@@ -88,7 +103,8 @@ impl VectorDatabases {
 
     /// List Backups for a Vector Database
     ///
-    /// To list the available backups for a vector database, send a GET request to `/v2/vector-databases/{id}/backups`. Only backups with a status of `SUCCESS` are returned.
+    /// To list the available backups for a vector database, send a GET request to
+    /// `/v2/vector-databases/{id}/backups`. Only backups with a status of `SUCCESS` are returned.
     ///
     /// `GET /v2/vector-databases/{id}/backups` (operation `vectorDatabases_list_backups`).
     #[inline]
@@ -98,7 +114,9 @@ impl VectorDatabases {
 
     /// Resize a Vector Database
     ///
-    /// To resize a vector database, send a POST request to `/v2/vector-databases/{id}/resize`. This changes the database's resource tier. The response body contains a JSON object with the updated vector database.
+    /// To resize a vector database, send a POST request to `/v2/vector-databases/{id}/resize`. This
+    /// changes the database's resource tier. The response body contains a JSON object with the
+    /// updated vector database.
     ///
     /// `POST /v2/vector-databases/{id}/resize` (operation `vectorDatabases_post_resize`).
     #[inline]
@@ -116,9 +134,12 @@ impl VectorDatabases {
 
     /// Restore a Vector Database from a Backup
     ///
-    /// To restore a vector database from a backup, send a POST request to `/v2/vector-databases/{id}/backups/{backup_id}/restore`. The restore runs asynchronously; use the restore-status endpoint to monitor its progress.
+    /// To restore a vector database from a backup, send a POST request to
+    /// `/v2/vector-databases/{id}/backups/{backup_id}/restore`. The restore runs asynchronously;
+    /// use the restore-status endpoint to monitor its progress.
     ///
-    /// `POST /v2/vector-databases/{id}/backups/{backup_id}/restore` (operation `vectorDatabases_post_restore_backup`).
+    /// `POST /v2/vector-databases/{id}/backups/{backup_id}/restore` (operation
+    /// `vectorDatabases_post_restore_backup`).
     #[inline]
     pub fn post_restore_backup(
         &self,
@@ -134,7 +155,9 @@ impl VectorDatabases {
 
     /// Update a Vector Database
     ///
-    /// To update an existing vector database, send a PUT request to `/v2/vector-databases/{id}`. The response body contains a JSON object with a `vector_db` key holding the updated vector database.
+    /// To update an existing vector database, send a PUT request to `/v2/vector-databases/{id}`.
+    /// The response body contains a JSON object with a `vector_db` key holding the updated vector
+    /// database.
     ///
     /// `PUT /v2/vector-databases/{id}` (operation `vectorDatabases_update`).
     #[inline]
@@ -144,7 +167,9 @@ impl VectorDatabases {
 
     /// Update Tags on a Vector Database
     ///
-    /// To update the tags on a vector database, send a PUT request to `/v2/vector-databases/{id}/tags`. The supplied set of tags replaces the database's existing tags.
+    /// To update the tags on a vector database, send a PUT request to
+    /// `/v2/vector-databases/{id}/tags`. The supplied set of tags replaces the database's existing
+    /// tags.
     ///
     /// `PUT /v2/vector-databases/{id}/tags` (operation `vectorDatabases_update_tags`).
     #[inline]
@@ -249,6 +274,15 @@ impl VectorDatabasesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<VectordbListVectorDBsResponse> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<VectordbListVectorDBsResponse>> {
+        self.call.send_with_response()
     }
 }
 

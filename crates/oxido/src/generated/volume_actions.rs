@@ -19,7 +19,8 @@ impl VolumeActions {
 
     /// Retrieve an Existing Volume Action
     ///
-    /// To retrieve the status of a volume action, send a GET request to `/v2/volumes/$VOLUME_ID/actions/$ACTION_ID`.
+    /// To retrieve the status of a volume action, send a GET request to
+    /// `/v2/volumes/$VOLUME_ID/actions/$ACTION_ID`.
     ///
     /// `GET /v2/volumes/{volume_id}/actions/{action_id}` (operation `volumeActions_get`).
     #[inline]
@@ -35,7 +36,8 @@ impl VolumeActions {
 
     /// List All Actions for a Volume
     ///
-    /// To retrieve all actions that have been executed on a volume, send a GET request to `/v2/volumes/$VOLUME_ID/actions`.
+    /// To retrieve all actions that have been executed on a volume, send a GET request to
+    /// `/v2/volumes/$VOLUME_ID/actions`.
     ///
     /// `GET /v2/volumes/{volume_id}/actions` (operation `volumeActions_list`).
     #[inline]
@@ -141,7 +143,8 @@ impl VolumeActions {
         }
     }
 
-    /// Waits for an action to finish (`completed` → `Ok`, `errored` → [`crate::Error::ActionErrored`]), polling
+    /// Waits for an action to finish (`completed` → `Ok`, `errored` →
+    /// [`crate::Error::ActionErrored`]), polling
     /// `GET /v2/volumes/{volume_id}/actions/{action_id}`. See [`crate::Wait`] for the settings.
     #[inline]
     pub fn wait(&self, volume_id: &str, action_id: u64) -> crate::Wait {
@@ -185,6 +188,13 @@ impl VolumeActionsGetRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+        self.call.send_with_response()
     }
 }
 
@@ -246,6 +256,13 @@ impl VolumeActionsPostRequest {
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsPostRequest {
@@ -299,6 +316,13 @@ impl VolumeActionsPostByIdRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<VolumeAction> {
         self.call.send()
+    }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+        self.call.send_with_response()
     }
 }
 

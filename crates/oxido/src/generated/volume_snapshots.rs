@@ -19,7 +19,8 @@ impl VolumeSnapshots {
 
     /// Create Snapshot from a Volume
     ///
-    /// To create a snapshot from a volume, sent a POST request to `/v2/volumes/$VOLUME_ID/snapshots`.
+    /// To create a snapshot from a volume, sent a POST request to
+    /// `/v2/volumes/$VOLUME_ID/snapshots`.
     ///
     /// `POST /v2/volumes/{volume_id}/snapshots` (operation `volumeSnapshots_create`).
     #[inline]
@@ -47,7 +48,8 @@ impl VolumeSnapshots {
 
     /// Retrieve an Existing Volume Snapshot
     ///
-    /// To retrieve the details of a snapshot that has been created from a volume, send a GET request to `/v2/volumes/snapshots/$VOLUME_SNAPSHOT_ID`.
+    /// To retrieve the details of a snapshot that has been created from a volume, send a GET
+    /// request to `/v2/volumes/snapshots/$VOLUME_SNAPSHOT_ID`.
     ///
     /// `GET /v2/volumes/snapshots/{snapshot_id}` (operation `volumeSnapshots_get_byId`).
     #[inline]
@@ -61,7 +63,8 @@ impl VolumeSnapshots {
 
     /// List Snapshots for a Volume
     ///
-    /// To retrieve the snapshots that have been created from a volume, send a GET request to `/v2/volumes/$VOLUME_ID/snapshots`.
+    /// To retrieve the snapshots that have been created from a volume, send a GET request to
+    /// `/v2/volumes/$VOLUME_ID/snapshots`.
     ///
     /// `GET /v2/volumes/{volume_id}/snapshots` (operation `volumeSnapshots_list`).
     #[inline]

@@ -19,7 +19,11 @@ impl Volumes {
 
     /// Create a New Block Storage Volume
     ///
-    /// To create a new volume, send a POST request to `/v2/volumes`. Optionally, a `filesystem_type` attribute may be provided in order to automatically format the volume's filesystem. Pre-formatted volumes are automatically mounted when attached to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018. Attaching pre-formatted volumes to Droplets without support for auto-mounting is not recommended.
+    /// To create a new volume, send a POST request to `/v2/volumes`. Optionally, a
+    /// `filesystem_type` attribute may be provided in order to automatically format the volume's
+    /// filesystem. Pre-formatted volumes are automatically mounted when attached to Ubuntu, Debian,
+    /// Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018. Attaching
+    /// pre-formatted volumes to Droplets without support for auto-mounting is not recommended.
     ///
     /// `POST /v2/volumes` (operation `volumes_create`).
     #[inline]
@@ -29,8 +33,11 @@ impl Volumes {
 
     /// Delete a Block Storage Volume
     ///
-    /// To delete a block storage volume, destroying all data and removing it from your account, send a DELETE request to `/v2/volumes/$VOLUME_ID`.
-    /// No response body will be sent back, but the response code will indicate success. Specifically, the response code will be a 204, which means that the action was successful with no returned body data.
+    /// To delete a block storage volume, destroying all data and removing it from your account,
+    /// send a DELETE request to `/v2/volumes/$VOLUME_ID`.
+    /// No response body will be sent back, but the response code will indicate success.
+    /// Specifically, the response code will be a 204, which means that the action was successful
+    /// with no returned body data.
     ///
     /// `DELETE /v2/volumes/{volume_id}` (operation `volumes_delete`).
     #[inline]
@@ -40,8 +47,12 @@ impl Volumes {
 
     /// Delete a Block Storage Volume by Name
     ///
-    /// Block storage volumes may also be deleted by name by sending a DELETE request with the volume's **name** and the **region slug** for the region it is located in as query parameters to `/v2/volumes?name=$VOLUME_NAME&region=nyc1`.
-    /// No response body will be sent back, but the response code will indicate success. Specifically, the response code will be a 204, which means that the action was successful with no returned body data.
+    /// Block storage volumes may also be deleted by name by sending a DELETE request with the
+    /// volume's **name** and the **region slug** for the region it is located in as query
+    /// parameters to `/v2/volumes?name=$VOLUME_NAME&region=nyc1`.
+    /// No response body will be sent back, but the response code will indicate success.
+    /// Specifically, the response code will be a 204, which means that the action was successful
+    /// with no returned body data.
     ///
     /// `DELETE /v2/volumes` (operation `volumes_delete_byName`).
     #[inline]
@@ -53,7 +64,8 @@ impl Volumes {
 
     /// Retrieve an Existing Block Storage Volume
     ///
-    /// To show information about a block storage volume, send a GET request to `/v2/volumes/$VOLUME_ID`.
+    /// To show information about a block storage volume, send a GET request to
+    /// `/v2/volumes/$VOLUME_ID`.
     ///
     /// `GET /v2/volumes/{volume_id}` (operation `volumes_get`).
     #[inline]
@@ -63,15 +75,21 @@ impl Volumes {
 
     /// List All Block Storage Volumes
     ///
-    /// To list all of the block storage volumes available on your account, send a GET request to `/v2/volumes`.
+    /// To list all of the block storage volumes available on your account, send a GET request to
+    /// `/v2/volumes`.
     /// ## Filtering Results
     /// ### By Region
-    /// The `region` may be provided as query parameter in order to restrict results to volumes available in a specific region. For example: `/v2/volumes?region=nyc1`
+    /// The `region` may be provided as query parameter in order to restrict results to volumes
+    /// available in a specific region. For example: `/v2/volumes?region=nyc1`
     /// ### By Name
-    /// It is also possible to list volumes on your account that match a specified name. To do so, send a GET request with the volume's name as a query parameter to `/v2/volumes?name=$VOLUME_NAME`.
+    /// It is also possible to list volumes on your account that match a specified name. To do so,
+    /// send a GET request with the volume's name as a query parameter to
+    /// `/v2/volumes?name=$VOLUME_NAME`.
     /// **Note:** You can only create one volume per region with the same name.
     /// ### By Name and Region
-    /// It is also possible to retrieve information about a block storage volume by name. To do so, send a GET request with the volume's name and the region slug for the region it is located in as query parameters to `/v2/volumes?name=$VOLUME_NAME&region=nyc1`.
+    /// It is also possible to retrieve information about a block storage volume by name. To do so,
+    /// send a GET request with the volume's name and the region slug for the region it is located
+    /// in as query parameters to `/v2/volumes?name=$VOLUME_NAME&region=nyc1`.
     ///
     /// `GET /v2/volumes` (operation `volumes_list`).
     #[inline]
@@ -132,6 +150,13 @@ impl VolumesDeleteByNameRequest {
     pub fn send(self) -> operation::BoxFuture<()> {
         self.call.send()
     }
+
+    /// Sends the request and returns the decoded value with the status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
+        self.call.send_with_response()
+    }
 }
 
 impl std::future::IntoFuture for VolumesDeleteByNameRequest {
@@ -162,7 +187,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Volumes::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Volumes::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VolumesListRequest {
@@ -202,6 +228,13 @@ impl VolumesListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VolumeFull>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<VolumeFull>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

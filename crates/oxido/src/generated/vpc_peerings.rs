@@ -46,7 +46,8 @@ impl VpcPeerings {
 
     /// Retrieve an Existing VPC Peering
     ///
-    /// To show information about an existing VPC Peering, send a GET request to `/v2/vpc_peerings/$VPC_PEERING_ID`.
+    /// To show information about an existing VPC Peering, send a GET request to
+    /// `/v2/vpc_peerings/$VPC_PEERING_ID`.
     ///
     /// `GET /v2/vpc_peerings/{vpc_peering_id}` (operation `vpcPeerings_get`).
     #[inline]
@@ -74,7 +75,8 @@ impl VpcPeerings {
 
     /// Update a VPC peering
     ///
-    /// To update the name of a VPC peering, send a PATCH request to `/v2/vpc_peerings/$VPC_PEERING_ID` with the new `name` in the request body.
+    /// To update the name of a VPC peering, send a PATCH request to
+    /// `/v2/vpc_peerings/$VPC_PEERING_ID` with the new `name` in the request body.
     ///
     /// `PATCH /v2/vpc_peerings/{vpc_peering_id}` (operation `vpcPeerings_patch`).
     #[inline]
@@ -128,7 +130,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`VpcPeerings::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`VpcPeerings::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VpcPeeringsListRequest {
@@ -161,6 +164,13 @@ impl VpcPeeringsListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcPeering>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<VpcPeering>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -19,9 +19,11 @@ impl Vpcnatgateways {
 
     /// Create a New VPC NAT Gateway
     ///
-    /// To create a new VPC NAT gateway, send a POST request to `/v2/vpc_nat_gateways` setting the required attributes.
+    /// To create a new VPC NAT gateway, send a POST request to `/v2/vpc_nat_gateways` setting the
+    /// required attributes.
     ///
-    /// The response body will contain a JSON object with a key called `vpc_nat_gateway` containing the standard attributes for the new VPC NAT gateway.
+    /// The response body will contain a JSON object with a key called `vpc_nat_gateway` containing
+    /// the standard attributes for the new VPC NAT gateway.
     ///
     /// `POST /v2/vpc_nat_gateways` (operation `vpcnatgateways_create`).
     #[inline]
@@ -35,7 +37,8 @@ impl Vpcnatgateways {
 
     /// Delete VPC NAT Gateway
     ///
-    /// To destroy a VPC NAT Gateway, send a DELETE request to the `/v2/vpc_nat_gateways/$VPC_NAT_GATEWAY_ID` endpoint.
+    /// To destroy a VPC NAT Gateway, send a DELETE request to the
+    /// `/v2/vpc_nat_gateways/$VPC_NAT_GATEWAY_ID` endpoint.
     ///
     /// A successful response will include a 202 response code and no content.
     ///
@@ -59,7 +62,8 @@ impl Vpcnatgateways {
     /// List All VPC NAT Gateways
     ///
     /// To list all VPC NAT gateways in your team, send a GET request to `/v2/vpc_nat_gateways`.
-    /// The response body will be a JSON object with a key of `vpc_nat_gateways` containing an array of VPC NAT gateway objects.
+    /// The response body will be a JSON object with a key of `vpc_nat_gateways` containing an array
+    /// of VPC NAT gateway objects.
     /// These each contain the standard VPC NAT gateway attributes.
     ///
     /// `GET /v2/vpc_nat_gateways` (operation `vpcnatgateways_list`).
@@ -130,7 +134,8 @@ fn list_request() -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Vpcnatgateways::list`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Vpcnatgateways::list`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VpcnatgatewaysListRequest {
@@ -184,6 +189,15 @@ impl VpcnatgatewaysListRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcNatGatewayGet>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<Page<VpcNatGatewayGet>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -230,7 +230,8 @@ fn list_members_request(vpc_id: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`Vpcs::list_members`]: set options, then `.await` it or call `.send()` or `.into_stream()`.
+/// The request of [`Vpcs::list_members`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VpcsListMembersRequest {
@@ -263,6 +264,13 @@ impl VpcsListMembersRequest {
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcMember>> {
         self.call.send()
+    }
+
+    /// Fetches the one page this request describes, with its status, headers and body as the API
+    /// sent them.
+    #[inline]
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Page<VpcMember>>> {
+        self.call.send_with_response()
     }
 
     /// Every item of every page, fetched as the stream is read.

@@ -8,14 +8,14 @@ use super::*;
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     /// The total number of Droplets current user or team may have active at one time.
-    /// &lt;br&gt;&lt;br&gt;Requires `droplet:read` scope.
+    /// \<br>\<br>Requires `droplet:read` scope.
     pub droplet_limit: i64,
     /// The email address used by the current user to register for DigitalOcean.
     pub email: String,
     /// If true, the user has verified their account via email. False otherwise.
     pub email_verified: bool,
     /// The total number of Floating IPs the current user or team may have.
-    /// &lt;br&gt;&lt;br&gt;Requires `reserved_ip:read` scope.
+    /// \<br>\<br>Requires `reserved_ip:read` scope.
     pub floating_ip_limit: i64,
     /// The display name for the current user.
     #[serde(default, skip_serializing_if = "Option::is_none")]

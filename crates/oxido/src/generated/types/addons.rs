@@ -294,7 +294,8 @@ pub struct AddonsResourceNew {
     /// ID of the droplet to be linked to this resource, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_droplet_id: Option<u64>,
-    /// Metadata associated with the resource, set by the user. Metadata expected varies per app, and can be verified with a GET request to "/v2/add-ons/apps/{app_slug}/metadata"
+    /// Metadata associated with the resource, set by the user. Metadata expected varies per app,
+    /// and can be verified with a GET request to "/v2/add-ons/apps/{app_slug}/metadata"
     pub metadata: Vec<AddonsResourceMetadata>,
     /// The name of the addon resource.
     pub name: String,

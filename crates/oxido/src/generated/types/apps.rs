@@ -204,7 +204,8 @@ pub struct AppsDeploymentProgressStep {
     /// The `ended_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<String>,
-    /// The base of a human-readable description of the step intended to be combined with the component name for presentation. For example:
+    /// The base of a human-readable description of the step intended to be combined with the
+    /// component name for presentation. For example:
     ///
     /// `message_base` = "Building service"
     /// `component_name` = "api"
@@ -274,9 +275,14 @@ pub struct AppSpec {
     /// application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<AppDatabaseSpec>>,
-    /// If set to `true`, the app will **not** be cached at the edge (CDN). Enable this option if you want to manage CDN configuration yourself—whether by using an external CDN provider or by handling static content and caching within your app. This setting is also recommended for apps that require real-time data or serve dynamic content, such as those using Server-Sent Events (SSE) over GET, or hosting an MCP (Model Context Protocol) Server that utilizes SSE.
+    /// If set to `true`, the app will **not** be cached at the edge (CDN). Enable this option if
+    /// you want to manage CDN configuration yourself—whether by using an external CDN provider or
+    /// by handling static content and caching within your app. This setting is also recommended for
+    /// apps that require real-time data or serve dynamic content, such as those using Server-Sent
+    /// Events (SSE) over GET, or hosting an MCP (Model Context Protocol) Server that utilizes SSE.
     /// **Note:** This feature is not available for static site components.
-    /// For more information, see [Disable CDN Cache](https://docs.digitalocean.com/products/app-platform/how-to/cache-content/#disable-cdn-cache).
+    /// For more information, see [Disable CDN
+    /// Cache](https://docs.digitalocean.com/products/app-platform/how-to/cache-content/#disable-cdn-cache).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_edge_cache: Option<bool>,
     /// If set to `true`, email addresses in the app will not be obfuscated. This is
@@ -289,7 +295,8 @@ pub struct AppSpec {
     /// Specification for app egress configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<AppEgressSpec>,
-    /// If set to `true`, suspicious requests will go through additional security checks to help mitigate layer 7 DDoS attacks.
+    /// If set to `true`, suspicious requests will go through additional security checks to help
+    /// mitigate layer 7 DDoS attacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_threat_control_enabled: Option<bool>,
     /// Workloads which expose publicly-accessible HTTP services via Functions Components.
@@ -301,7 +308,8 @@ pub struct AppSpec {
     /// Pre and post deployment workloads which do not expose publicly-accessible HTTP routes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<AppJobSpec>>,
-    /// Specification to configure maintenance settings for the app, such as maintenance mode and archiving the app.
+    /// Specification to configure maintenance settings for the app, such as maintenance mode and
+    /// archiving the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance: Option<AppMaintenanceSpec>,
     /// The name of the app. Must be unique across all apps in the same account.
@@ -350,7 +358,8 @@ impl AppSpec {
 /// The `app_database_spec` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppDatabaseSpec {
-    /// The name of the underlying DigitalOcean DBaaS cluster. This is required for production databases. For dev databases, if cluster_name is not set, a new cluster will be provisioned.
+    /// The name of the underlying DigitalOcean DBaaS cluster. This is required for production
+    /// databases. For dev databases, if cluster_name is not set, a new cluster will be provisioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// The name of the MySQL or PostgreSQL database to configure.
@@ -368,7 +377,8 @@ pub struct AppDatabaseSpec {
     /// - VALKEY: ValKey
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<AppDatabaseSpecEngine>,
-    /// The database's name. The name must be unique across all components within the same app and cannot use capital letters.
+    /// The database's name. The name must be unique across all components within the same app and
+    /// cannot use capital letters.
     pub name: String,
     /// Whether this is a production or dev database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,11 +436,14 @@ VALKEY => "VALKEY",
 pub struct AppDomainSpec {
     /// The hostname for the domain
     pub domain: String,
-    /// The minimum version of TLS a client application can use to access resources for the domain.  Must be one of the following values wrapped within quotations: `"1.2"` or `"1.3"`.
+    /// The minimum version of TLS a client application can use to access resources for the domain.
+    /// Must be one of the following values wrapped within quotations: `"1.2"` or `"1.3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum_tls_version: Option<AppDomainSpecMinimumTlsVersion>,
     /// - DEFAULT: The default `.ondigitalocean.app` domain assigned to this app
-    /// - PRIMARY: The primary domain for this app that is displayed as the default in the control panel, used in bindable environment variables, and any other places that reference an app's live URL. Only one domain may be set as primary.
+    /// - PRIMARY: The primary domain for this app that is displayed as the default in the control
+    ///   panel, used in bindable environment variables, and any other places that reference an
+    ///   app's live URL. Only one domain may be set as primary.
     /// - ALIAS: A non-primary domain
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<AppDomainSpecType>,
@@ -461,7 +474,8 @@ impl AppDomainSpec {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The minimum version of TLS a client application can use to access resources for the domain.  Must be one of the following values wrapped within quotations: `"1.2"` or `"1.3"`.
+/// The minimum version of TLS a client application can use to access resources for the domain.
+/// Must be one of the following values wrapped within quotations: `"1.2"` or `"1.3"`.
 pub enum AppDomainSpecMinimumTlsVersion {
 /// `1.2`
 T12 => "1.2",
@@ -472,7 +486,9 @@ T13 => "1.3",
 
 crate::models::string_enum::open_string_enum! {
 /// - DEFAULT: The default `.ondigitalocean.app` domain assigned to this app
-/// - PRIMARY: The primary domain for this app that is displayed as the default in the control panel, used in bindable environment variables, and any other places that reference an app's live URL. Only one domain may be set as primary.
+/// - PRIMARY: The primary domain for this app that is displayed as the default in the control
+///   panel, used in bindable environment variables, and any other places that reference an
+///   app's live URL. Only one domain may be set as primary.
 /// - ALIAS: A non-primary domain
 pub enum AppDomainSpecType {
 /// `UNSPECIFIED`
@@ -535,10 +551,12 @@ pub struct AppFunctionsSpec {
     pub log_destinations: Option<Vec<AppLogDestinationDefinition>>,
     /// The name. Must be unique across all components within the same app.
     pub name: String,
-    /// (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to this component.
+    /// (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to
+    /// this component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<AppRouteSpec>>,
-    /// An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+    /// An optional path to the working directory to use for the build. For Dockerfile builds, this
+    /// will be used as the build context. Must be relative to the root of the repo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dir: Option<String>,
 }
@@ -669,10 +687,13 @@ pub struct AppsBitbucketSourceSpec {
 /// The `apps_cors_policy` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsCorsPolicy {
-    /// Whether browsers should expose the response to the client-side JavaScript code when the request’s credentials mode is include. This configures the `Access-Control-Allow-Credentials` header.
+    /// Whether browsers should expose the response to the client-side JavaScript code when the
+    /// request’s credentials mode is include. This configures the
+    /// `Access-Control-Allow-Credentials` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials: Option<bool>,
-    /// The set of allowed HTTP request headers. This configures the `Access-Control-Allow-Headers` header.
+    /// The set of allowed HTTP request headers. This configures the `Access-Control-Allow-Headers`
+    /// header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_headers: Option<Vec<String>>,
     /// The set of allowed HTTP methods. This configures the `Access-Control-Allow-Methods` header.
@@ -681,10 +702,12 @@ pub struct AppsCorsPolicy {
     /// The set of allowed CORS origins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_origins: Option<Vec<AppsStringMatch>>,
-    /// The set of HTTP response headers that browsers are allowed to access. This configures the `Access-Control-Expose-Headers` header.
+    /// The set of HTTP response headers that browsers are allowed to access. This configures the
+    /// `Access-Control-Expose-Headers` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expose_headers: Option<Vec<String>>,
-    /// An optional duration specifying how long browsers can cache the results of a preflight request. This configures the `Access-Control-Max-Age` header.
+    /// An optional duration specifying how long browsers can cache the results of a preflight
+    /// request. This configures the `Access-Control-Max-Age` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<String>,
 }
@@ -692,13 +715,15 @@ pub struct AppsCorsPolicy {
 /// The `apps_string_match` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsStringMatch {
-    /// Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set. An empty string is a valid value and will be serialized explicitly rather than being omitted from the payload.
+    /// Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set. An empty string is
+    /// a valid value and will be serialized explicitly rather than being omitted from the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exact: Option<String>,
     /// Prefix-based match. Only 1 of `exact`, `prefix`, or `regex` must be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// RE2 style regex-based match. Only 1 of `exact`, `prefix`, or `regex` must be set. For more information about RE2 syntax, see: <https://github.com/google/re2/wiki/Syntax>
+    /// RE2 style regex-based match. Only 1 of `exact`, `prefix`, or `regex` must be set. For more
+    /// information about RE2 syntax, see: <https://github.com/google/re2/wiki/Syntax>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regex: Option<String>,
 }
@@ -717,7 +742,8 @@ pub struct AppVariableDefinition {
     /// - SECRET: A secret encrypted environment variable
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<AppVariableDefinitionType>,
-    /// The value. If the type is `SECRET`, the value will be encrypted on first submission. On following submissions, the encrypted value should be used.
+    /// The value. If the type is `SECRET`, the value will be encrypted on first submission. On
+    /// following submissions, the encrypted value should be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -845,7 +871,8 @@ pub struct AppLogDestinationDatadogSpec {
 }
 
 impl AppLogDestinationDatadogSpec {
-    /// A `AppLogDestinationDatadogSpec` with its required fields; the optional ones start as `None`.
+    /// A `AppLogDestinationDatadogSpec` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(api_key: impl Into<String>) -> Self {
         Self {
             api_key: api_key.into(),
@@ -876,7 +903,7 @@ pub struct AppLogDestinationOpenSearchSpec {
     /// Cannot be specified if `endpoint` is also specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// OpenSearch API Endpoint. Only HTTPS is supported. Format: <https://>&lt;host&gt;:&lt;port&gt;.
+    /// OpenSearch API Endpoint. Only HTTPS is supported. Format: <https://>\<host>:\<port>.
     /// Cannot be specified if `cluster_name` is also specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -910,7 +937,8 @@ pub struct AppLogDestinationPapertrailSpec {
 }
 
 impl AppLogDestinationPapertrailSpec {
-    /// A `AppLogDestinationPapertrailSpec` with its required fields; the optional ones start as `None`.
+    /// A `AppLogDestinationPapertrailSpec` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(endpoint: impl Into<String>) -> Self {
         Self {
             endpoint: endpoint.into(),
@@ -921,10 +949,14 @@ impl AppLogDestinationPapertrailSpec {
 /// The `app_route_spec` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppRouteSpec {
-    /// (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths must start with / and must be unique across all components within an app.
+    /// (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths must start with / and
+    /// must be unique across all components within an app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// An optional flag to preserve the path that is forwarded to the backend service. By default, the HTTP request path will be trimmed from the left when forwarded to the component. For example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`. If this value is `true`, the path will remain `/api/list`.
+    /// An optional flag to preserve the path that is forwarded to the backend service. By default,
+    /// the HTTP request path will be trimmed from the left when forwarded to the component. For
+    /// example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`.
+    /// If this value is `true`, the path will remain `/api/list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_path_prefix: Option<bool>,
 }
@@ -969,16 +1001,25 @@ pub struct AppIngressSpecRule {
 pub struct AppIngressSpecRuleRoutingComponent {
     /// The name of the component to route to.
     pub name: String,
-    /// An optional flag to preserve the path that is forwarded to the backend service. By default, the HTTP request path will be trimmed from the left when forwarded to the component. For example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`. If this value is `true`, the path will remain `/api/list`. Note: this is not applicable for Functions Components and is mutually exclusive with `rewrite`.
+    /// An optional flag to preserve the path that is forwarded to the backend service. By default,
+    /// the HTTP request path will be trimmed from the left when forwarded to the component. For
+    /// example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`.
+    /// If this value is `true`, the path will remain `/api/list`. Note: this is not applicable for
+    /// Functions Components and is mutually exclusive with `rewrite`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_path_prefix: Option<String>,
-    /// An optional field that will rewrite the path of the component to be what is specified here. By default, the HTTP request path will be trimmed from the left when forwarded to the component. For example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`. If you specified the rewrite to be `/v1/`, requests to `/api/list` would be rewritten to `/v1/list`. Note: this is mutually exclusive with `preserve_path_prefix`.
+    /// An optional field that will rewrite the path of the component to be what is specified here.
+    /// By default, the HTTP request path will be trimmed from the left when forwarded to the
+    /// component. For example, a component with `path=/api` will have requests to `/api/list`
+    /// trimmed to `/list`. If you specified the rewrite to be `/v1/`, requests to `/api/list` would
+    /// be rewritten to `/v1/list`. Note: this is mutually exclusive with `preserve_path_prefix`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rewrite: Option<String>,
 }
 
 impl AppIngressSpecRuleRoutingComponent {
-    /// A `AppIngressSpecRuleRoutingComponent` with its required fields; the optional ones start as `None`.
+    /// A `AppIngressSpecRuleRoutingComponent` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1006,7 +1047,8 @@ pub struct AppIngressSpecRuleMatch {
 /// Schema `app_ingress_spec_rule_string_match_exact`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleStringMatchExact {
-    /// Exact string match. An empty string is a valid value and will be serialized explicitly rather than being omitted from the payload.
+    /// Exact string match. An empty string is a valid value and will be serialized explicitly
+    /// rather than being omitted from the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exact: Option<String>,
 }
@@ -1016,7 +1058,8 @@ pub struct AppIngressSpecRuleStringMatchExact {
 /// Schema `app_ingress_spec_rule_string_match_prefix`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleStringMatchPrefix {
-    /// Prefix-based match. For example, `/api` will match `/api`, `/api/`, and any nested paths such as `/api/v1/endpoint`.
+    /// Prefix-based match. For example, `/api` will match `/api`, `/api/`, and any nested paths
+    /// such as `/api/v1/endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
@@ -1026,19 +1069,23 @@ pub struct AppIngressSpecRuleStringMatchPrefix {
 /// Schema `app_ingress_spec_rule_routing_redirect`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleRoutingRedirect {
-    /// The authority/host to redirect to. This can be a hostname or IP address. Note: use `port` to set the port.
+    /// The authority/host to redirect to. This can be a hostname or IP address. Note: use `port` to
+    /// set the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority: Option<String>,
     /// The port to redirect to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// The redirect code to use. Defaults to `302`. Supported values are 300, 301, 302, 303, 304, 307, 308.
+    /// The redirect code to use. Defaults to `302`. Supported values are 300, 301, 302, 303, 304,
+    /// 307, 308.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_code: Option<i64>,
     /// The scheme to redirect to. Supported values are `http` or `https`. Default: `https`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
-    /// An optional URI path to redirect to. Note: if this is specified the whole URI of the original request will be overwritten to this value, irrespective of the original request URI being matched.
+    /// An optional URI path to redirect to. Note: if this is specified the whole URI of the
+    /// original request will be overwritten to this value, irrespective of the original request URI
+    /// being matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
@@ -1052,10 +1099,12 @@ pub struct AppJobSpec {
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to build this component. Otherwise, App Platform will attempt to build it using buildpacks.
+    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to
+    /// build this component. Otherwise, App Platform will attempt to build it using buildpacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_path: Option<String>,
-    /// An environment slug describing the type of this app. For a full list, please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/).
+    /// An environment slug describing the type of this app. For a full list, please refer to [the
+    /// product documentation](https://docs.digitalocean.com/products/app-platform/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_slug: Option<String>,
     /// A list of environment variables made available to the component.
@@ -1081,10 +1130,12 @@ pub struct AppJobSpec {
     /// An optional run command to override the component's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_command: Option<String>,
-    /// An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+    /// An optional path to the working directory to use for the build. For Dockerfile builds, this
+    /// will be used as the build context. Must be relative to the root of the repo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dir: Option<String>,
-    /// The amount of instances that this component should be scaled to. Default: 1. Must not be set if autoscaling is used.
+    /// The amount of instances that this component should be scaled to. Default: 1. Must not be set
+    /// if autoscaling is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// The instance size to use for this component. Default: `apps-s-1vcpu-0.5gb`
@@ -1138,7 +1189,8 @@ pub struct AppsImageSourceSpec {
     /// The registry name. Must be left empty for the `DOCR` registry type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,
-    /// The credentials to be able to pull the image. The value will be encrypted on first submission. On following submissions, the encrypted value should be used.
+    /// The credentials to be able to pull the image. The value will be encrypted on first
+    /// submission. On following submissions, the encrypted value should be used.
     /// - "$username:$access_token" for registries of type `DOCKER_HUB`.
     /// - "$username:$access_token" for registries of type `GHCR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1151,7 +1203,8 @@ pub struct AppsImageSourceSpec {
     /// The repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// The repository tag. Defaults to `latest` if not provided and no digest is provided. Cannot be specified if digest is provided.
+    /// The repository tag. Defaults to `latest` if not provided and no digest is provided. Cannot
+    /// be specified if digest is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
@@ -1159,7 +1212,8 @@ pub struct AppsImageSourceSpec {
 /// `AppsImageSourceSpecDeployOnPush`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsImageSourceSpecDeployOnPush {
-    /// Whether to automatically deploy new images. Can only be used for images hosted in DOCR and can only be used with an image tag, not a specific digest.
+    /// Whether to automatically deploy new images. Can only be used for images hosted in DOCR and
+    /// can only be used with an image tag, not a specific digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -1183,9 +1237,9 @@ GHCR => "GHCR",
 #[serde(untagged)]
 pub enum AppJobSpecInstanceSizeSlug {
     /// A `AppJobSpecInstanceSizeSlugVariant1`.
-    Variant1(AppJobSpecInstanceSizeSlugVariant1),
+    SizeSlug(AppJobSpecInstanceSizeSlugVariant1),
     /// A `AppJobSpecInstanceSizeSlugVariant2`.
-    Variant2(AppJobSpecInstanceSizeSlugVariant2),
+    Deprecated(AppJobSpecInstanceSizeSlugVariant2),
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1269,17 +1323,20 @@ FAILEDDEPLOY => "FAILED_DEPLOY",
 /// The `app_job_spec_termination` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppJobSpecTermination {
-    /// The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
+    /// The number of seconds to wait between sending a TERM signal to a container and issuing a
+    /// KILL which causes immediate shutdown. (Default 120)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
 
-/// Specification to configure maintenance settings for the app, such as maintenance mode and archiving the app.
+/// Specification to configure maintenance settings for the app, such as maintenance mode and
+/// archiving the app.
 ///
 /// Schema `app_maintenance_spec`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppMaintenanceSpec {
-    /// Indicates whether the app should be archived. Setting this to true implies that enabled is set to true.
+    /// Indicates whether the app should be archived. Setting this to true implies that enabled is
+    /// set to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<bool>,
     /// Indicates whether maintenance mode should be enabled for the app.
@@ -1325,10 +1382,12 @@ pub struct AppServiceSpec {
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to build this component. Otherwise, App Platform will attempt to build it using buildpacks.
+    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to
+    /// build this component. Otherwise, App Platform will attempt to build it using buildpacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_path: Option<String>,
-    /// An environment slug describing the type of this app. For a full list, please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/).
+    /// An environment slug describing the type of this app. For a full list, please refer to [the
+    /// product documentation](https://docs.digitalocean.com/products/app-platform/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_slug: Option<String>,
     /// A list of environment variables made available to the component.
@@ -1354,10 +1413,12 @@ pub struct AppServiceSpec {
     /// An optional run command to override the component's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_command: Option<String>,
-    /// An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+    /// An optional path to the working directory to use for the build. For Dockerfile builds, this
+    /// will be used as the build context. Must be relative to the root of the repo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dir: Option<String>,
-    /// The amount of instances that this component should be scaled to. Default: 1. Must not be set if autoscaling is used.
+    /// The amount of instances that this component should be scaled to. Default: 1. Must not be set
+    /// if autoscaling is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// The instance size to use for this component. Default: `apps-s-1vcpu-0.5gb`
@@ -1373,7 +1434,8 @@ pub struct AppServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<AppServiceSpecHealthCheck>,
     /// The internal port on which this service's run command will listen. Default: 8080
-    /// If there is not an environment variable with the name `PORT`, one will be automatically added with its value set to the value of this field.
+    /// If there is not an environment variable with the name `PORT`, one will be automatically
+    /// added with its value set to the value of this field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// The ports on which this service will listen for internal traffic.
@@ -1385,10 +1447,12 @@ pub struct AppServiceSpec {
     /// The protocol which the service uses to serve traffic on the http_port.
     ///
     /// - `HTTP`: The app is serving the HTTP protocol. Default.
-    /// - `HTTP2`: The app is serving the HTTP/2 protocol. Currently, this needs to be implemented in the service by serving HTTP/2 cleartext (h2c).
+    /// - `HTTP2`: The app is serving the HTTP/2 protocol. Currently, this needs to be implemented
+    ///   in the service by serving HTTP/2 cleartext (h2c).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<AppServiceSpecProtocol>,
-    /// (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to this component.
+    /// (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to
+    /// this component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<AppRouteSpec>>,
     /// The `termination` field.
@@ -1433,7 +1497,8 @@ impl AppServiceSpec {
 /// Schema `app_autoscaling_spec_service`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecService {
-    /// The maximum amount of instances for this component. Maximum 250. Consider using a larger instance size if your application requires more than 250 instances.
+    /// The maximum amount of instances for this component. Maximum 250. Consider using a larger
+    /// instance size if your application requires more than 250 instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_instance_count: Option<i64>,
     /// The metrics that the component is scaled on.
@@ -1466,7 +1531,8 @@ pub struct AppServiceSpecHealthCheck {
     /// The number of failed health checks before considered unhealthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i64>,
-    /// The route path used for the HTTP health check ping. If not set, the HTTP health check will be disabled and a TCP health check used instead.
+    /// The route path used for the HTTP health check ping. If not set, the HTTP health check will
+    /// be disabled and a TCP health check used instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_path: Option<String>,
     /// The number of seconds to wait before beginning health checks.
@@ -1475,7 +1541,8 @@ pub struct AppServiceSpecHealthCheck {
     /// The number of seconds to wait between health checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i64>,
-    /// The port on which the health check will be performed. If not set, the health check will be performed on the component's http_port.
+    /// The port on which the health check will be performed. If not set, the health check will be
+    /// performed on the component's http_port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// The number of successful health checks before considered healthy.
@@ -1492,7 +1559,8 @@ pub struct AppHealthCheckSpec {
     /// The number of failed health checks before considered unhealthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i64>,
-    /// The route path used for the HTTP health check ping. If not set, the HTTP health check will be disabled and a TCP health check used instead.
+    /// The route path used for the HTTP health check ping. If not set, the HTTP health check will
+    /// be disabled and a TCP health check used instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_path: Option<String>,
     /// The number of seconds to wait before beginning health checks.
@@ -1516,7 +1584,8 @@ crate::models::string_enum::open_string_enum! {
 /// The protocol which the service uses to serve traffic on the http_port.
 ///
 /// - `HTTP`: The app is serving the HTTP protocol. Default.
-/// - `HTTP2`: The app is serving the HTTP/2 protocol. Currently, this needs to be implemented in the service by serving HTTP/2 cleartext (h2c).
+/// - `HTTP2`: The app is serving the HTTP/2 protocol. Currently, this needs to be implemented
+///   in the service by serving HTTP/2 cleartext (h2c).
 pub enum AppServiceSpecProtocol {
 /// `HTTP`
 HTTP => "HTTP",
@@ -1528,10 +1597,13 @@ HTTP2 => "HTTP2",
 /// The `app_service_spec_termination` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppServiceSpecTermination {
-    /// The number of seconds to wait between selecting a container instance for termination and issuing the TERM signal. Selecting a container instance for termination begins an asynchronous drain of new requests on upstream load-balancers. (Default 15)
+    /// The number of seconds to wait between selecting a container instance for termination and
+    /// issuing the TERM signal. Selecting a container instance for termination begins an
+    /// asynchronous drain of new requests on upstream load-balancers. (Default 15)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drain_seconds: Option<i64>,
-    /// The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
+    /// The number of seconds to wait between sending a TERM signal to a container and issuing a
+    /// KILL which causes immediate shutdown. (Default 120)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
@@ -1545,10 +1617,12 @@ pub struct AppStaticSiteSpec {
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to build this component. Otherwise, App Platform will attempt to build it using buildpacks.
+    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to
+    /// build this component. Otherwise, App Platform will attempt to build it using buildpacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_path: Option<String>,
-    /// An environment slug describing the type of this app. For a full list, please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/).
+    /// An environment slug describing the type of this app. For a full list, please refer to [the
+    /// product documentation](https://docs.digitalocean.com/products/app-platform/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_slug: Option<String>,
     /// A list of environment variables made available to the component.
@@ -1574,25 +1648,32 @@ pub struct AppStaticSiteSpec {
     /// An optional run command to override the component's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_command: Option<String>,
-    /// An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+    /// An optional path to the working directory to use for the build. For Dockerfile builds, this
+    /// will be used as the build context. Must be relative to the root of the repo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dir: Option<String>,
-    /// The name of the document to use as the fallback for any requests to documents that are not found when serving this static site. Only 1 of `catchall_document` or `error_document` can be set.
+    /// The name of the document to use as the fallback for any requests to documents that are not
+    /// found when serving this static site. Only 1 of `catchall_document` or `error_document` can
+    /// be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catchall_document: Option<String>,
     /// The `cors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors: Option<AppsCorsPolicy>,
-    /// The name of the error document to use when serving this static site. Default: 404.html. If no such file exists within the built assets, App Platform will supply one.
+    /// The name of the error document to use when serving this static site. Default: 404.html. If
+    /// no such file exists within the built assets, App Platform will supply one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_document: Option<String>,
     /// The name of the index document to use when serving this static site. Default: index.html
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_document: Option<String>,
-    /// An optional path to where the built assets will be located, relative to the build context. If not set, App Platform will automatically scan for these directory names: `_static`, `dist`, `public`, `build`.
+    /// An optional path to where the built assets will be located, relative to the build context.
+    /// If not set, App Platform will automatically scan for these directory names: `_static`,
+    /// `dist`, `public`, `build`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_dir: Option<String>,
-    /// (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to this component.
+    /// (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to
+    /// this component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<AppRouteSpec>>,
 }
@@ -1652,10 +1733,12 @@ pub struct AppWorkerSpec {
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
-    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to build this component. Otherwise, App Platform will attempt to build it using buildpacks.
+    /// The path to the Dockerfile relative to the root of the repo. If set, it will be used to
+    /// build this component. Otherwise, App Platform will attempt to build it using buildpacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_path: Option<String>,
-    /// An environment slug describing the type of this app. For a full list, please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/).
+    /// An environment slug describing the type of this app. For a full list, please refer to [the
+    /// product documentation](https://docs.digitalocean.com/products/app-platform/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment_slug: Option<String>,
     /// A list of environment variables made available to the component.
@@ -1681,10 +1764,12 @@ pub struct AppWorkerSpec {
     /// An optional run command to override the component's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_command: Option<String>,
-    /// An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+    /// An optional path to the working directory to use for the build. For Dockerfile builds, this
+    /// will be used as the build context. Must be relative to the root of the repo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dir: Option<String>,
-    /// The amount of instances that this component should be scaled to. Default: 1. Must not be set if autoscaling is used.
+    /// The amount of instances that this component should be scaled to. Default: 1. Must not be set
+    /// if autoscaling is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_count: Option<i64>,
     /// The instance size to use for this component. Default: `apps-s-1vcpu-0.5gb`
@@ -1732,7 +1817,8 @@ impl AppWorkerSpec {
 /// Schema `app_autoscaling_spec`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpec {
-    /// The maximum amount of instances for this component. Maximum 250. Consider using a larger instance size if your application requires more than 250 instances.
+    /// The maximum amount of instances for this component. Maximum 250. Consider using a larger
+    /// instance size if your application requires more than 250 instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_instance_count: Option<i64>,
     /// The metrics that the component is scaled on.
@@ -1746,7 +1832,8 @@ pub struct AppAutoscalingSpec {
 /// The `app_worker_spec_termination` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppWorkerSpecTermination {
-    /// The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
+    /// The number of seconds to wait between sending a TERM signal to a container and issuing a
+    /// KILL which causes immediate shutdown. (Default 120)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace_period_seconds: Option<i64>,
 }
@@ -1894,8 +1981,9 @@ pub struct AppsRegion {
 /// The `apps_create_app_request` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppsCreateAppRequest {
-    /// The ID of the project the app should be assigned to. If omitted, it will be assigned to your default project.
-    /// &lt;br&gt;&lt;br&gt;Requires `project:assign_resource` scope.
+    /// The ID of the project the app should be assigned to. If omitted, it will be assigned to your
+    /// default project.
+    /// \<br>\<br>Requires `project:assign_resource` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The desired configuration of an application.
@@ -1917,13 +2005,15 @@ impl AppsCreateAppRequest {
 pub struct AppMetricsBandwidthUsageRequest {
     /// A list of app IDs to query bandwidth metrics for.
     pub app_ids: Vec<String>,
-    /// Optional day to query. Only the date component of the timestamp will be considered. Default: yesterday.
+    /// Optional day to query. Only the date component of the timestamp will be considered. Default:
+    /// yesterday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
 impl AppMetricsBandwidthUsageRequest {
-    /// A `AppMetricsBandwidthUsageRequest` with its required fields; the optional ones start as `None`.
+    /// A `AppMetricsBandwidthUsageRequest` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(app_ids: Vec<String>) -> Self {
         Self {
             app_ids,
@@ -1959,7 +2049,8 @@ pub struct AppMetricsBandwidthUsageDetails {
 /// The `app_propose` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppPropose {
-    /// An optional ID of an existing app. If set, the spec will be treated as a proposed update to the specified app. The existing app is not modified using this method.
+    /// An optional ID of an existing app. If set, the spec will be treated as a proposed update to
+    /// the specified app. The existing app is not modified using this method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The desired configuration of an application.
@@ -1988,10 +2079,14 @@ pub struct AppProposeResponse {
     /// The suggested name if the proposed app name is unavailable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name_suggestion: Option<String>,
-    /// The monthly cost of the proposed app in USD using the previous pricing plan tier. For example, if you propose an app that uses the Professional tier, the `app_tier_downgrade_cost` field displays the monthly cost of the app if it were to use the Basic tier. If the proposed app already uses the lest expensive tier, the field is empty.
+    /// The monthly cost of the proposed app in USD using the previous pricing plan tier. For
+    /// example, if you propose an app that uses the Professional tier, the
+    /// `app_tier_downgrade_cost` field displays the monthly cost of the app if it were to use the
+    /// Basic tier. If the proposed app already uses the lest expensive tier, the field is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_tier_downgrade_cost: Option<i64>,
-    /// The maximum number of free static apps the account can have. We will charge you for any additional static apps.
+    /// The maximum number of free static apps the account can have. We will charge you for any
+    /// additional static apps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing_static_apps: Option<String>,
     /// The desired configuration of an application.
@@ -2194,7 +2289,8 @@ pub struct AppsGetLogsResponse {
     /// The `historic_urls` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historic_urls: Option<Vec<String>>,
-    /// A URL of the real-time live logs. This URL may use either the `https://` or `wss://` protocols and will keep pushing live logs as they become available.
+    /// A URL of the real-time live logs. This URL may use either the `https://` or `wss://`
+    /// protocols and will keep pushing live logs as they become available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_url: Option<String>,
 }
@@ -2219,7 +2315,8 @@ pub struct AppEvent {
     /// The `deployment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<AppsDeployment>,
-    /// For deployment events, this is the same as the deployment's ID. For autoscaling events, this is the deployment that was autoscaled.
+    /// For deployment events, this is the same as the deployment's ID. For autoscaling events, this
+    /// is the deployment that was autoscaled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
     /// The `id` field.
@@ -2250,7 +2347,8 @@ pub struct AppEventAutoscalingComponentsValue {
     /// The number of replicas after scaling
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
-    /// The metric that triggered the scale change. Known values are "cpu", "requests_per_second", "request_duration". For inactivity sleep, "scale_from_zero" and "scale_to_zero" are used.
+    /// The metric that triggered the scale change. Known values are "cpu", "requests_per_second",
+    /// "request_duration". For inactivity sleep, "scale_from_zero" and "scale_to_zero" are used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggering_metric: Option<String>,
 }
@@ -2366,7 +2464,8 @@ pub struct AppInstance {
     /// Supported compute component by DigitalOcean App Platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_type: Option<AppInstanceComponentType>,
-    /// Readable identifier, an alias of the instance name, reference for mapping insights to instance names.
+    /// Readable identifier, an alias of the instance name, reference for mapping insights to
+    /// instance names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_alias: Option<String>,
     /// Name of the instance, which is a unique identifier for the instance.
@@ -2516,7 +2615,11 @@ pub struct AppsRollbackAppRequest {
     /// The ID of the deployment to rollback to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
-    /// Whether to skip pinning the rollback deployment. If false, the rollback deployment will be pinned and any new deployments including Auto Deploy on Push hooks will be disabled until the rollback is either manually committed or reverted via the CommitAppRollback or RevertAppRollback endpoints respectively. If true, the rollback will be immediately committed and the app will remain unpinned.
+    /// Whether to skip pinning the rollback deployment. If false, the rollback deployment will be
+    /// pinned and any new deployments including Auto Deploy on Push hooks will be disabled until
+    /// the rollback is either manually committed or reverted via the CommitAppRollback or
+    /// RevertAppRollback endpoints respectively. If true, the rollback will be immediately
+    /// committed and the app will remain unpinned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_pin: Option<bool>,
 }
@@ -2542,15 +2645,22 @@ pub struct AppRollbackValidationCondition {
     ///
     /// Failing conditions:
     /// - `incompatible_phase` - indicates that the deployment's phase is not suitable for rollback.
-    /// - `incompatible_result` - indicates that the deployment's result is not suitable for rollback.
-    /// - `exceeded_revision_limit` - indicates that the app has exceeded the rollback revision limits for its tier.
-    /// - `app_pinned` - indicates that there is already a rollback in progress and the app is pinned.
-    /// - `database_config_conflict` - indicates that the deployment's database config is different than the current config.
-    /// - `region_conflict` - indicates that the deployment's region differs from the current app region.
+    /// - `incompatible_result` - indicates that the deployment's result is not suitable for
+    ///   rollback.
+    /// - `exceeded_revision_limit` - indicates that the app has exceeded the rollback revision
+    ///   limits for its tier.
+    /// - `app_pinned` - indicates that there is already a rollback in progress and the app is
+    ///   pinned.
+    /// - `database_config_conflict` - indicates that the deployment's database config is different
+    ///   than the current config.
+    /// - `region_conflict` - indicates that the deployment's region differs from the current app
+    ///   region.
     ///
     /// Warning conditions:
-    /// - `static_site_requires_rebuild` - indicates that the deployment contains at least one static site that will require a rebuild.
-    /// - `image_source_missing_digest` - indicates that the deployment contains at least one component with an image source that is missing a digest.
+    /// - `static_site_requires_rebuild` - indicates that the deployment contains at least one
+    ///   static site that will require a rebuild.
+    /// - `image_source_missing_digest` - indicates that the deployment contains at least one
+    ///   component with an image source that is missing a digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<AppRollbackValidationConditionCode>,
     /// The `components` field.
@@ -2566,15 +2676,22 @@ crate::models::string_enum::open_string_enum! {
 ///
 /// Failing conditions:
 /// - `incompatible_phase` - indicates that the deployment's phase is not suitable for rollback.
-/// - `incompatible_result` - indicates that the deployment's result is not suitable for rollback.
-/// - `exceeded_revision_limit` - indicates that the app has exceeded the rollback revision limits for its tier.
-/// - `app_pinned` - indicates that there is already a rollback in progress and the app is pinned.
-/// - `database_config_conflict` - indicates that the deployment's database config is different than the current config.
-/// - `region_conflict` - indicates that the deployment's region differs from the current app region.
+/// - `incompatible_result` - indicates that the deployment's result is not suitable for
+///   rollback.
+/// - `exceeded_revision_limit` - indicates that the app has exceeded the rollback revision
+///   limits for its tier.
+/// - `app_pinned` - indicates that there is already a rollback in progress and the app is
+///   pinned.
+/// - `database_config_conflict` - indicates that the deployment's database config is different
+///   than the current config.
+/// - `region_conflict` - indicates that the deployment's region differs from the current app
+///   region.
 ///
 /// Warning conditions:
-/// - `static_site_requires_rebuild` - indicates that the deployment contains at least one static site that will require a rebuild.
-/// - `image_source_missing_digest` - indicates that the deployment contains at least one component with an image source that is missing a digest.
+/// - `static_site_requires_rebuild` - indicates that the deployment contains at least one
+///   static site that will require a rebuild.
+/// - `image_source_missing_digest` - indicates that the deployment contains at least one
+///   component with an image source that is missing a digest.
 pub enum AppRollbackValidationConditionCode {
 /// `incompatible_phase`
 IncompatiblePhase => "incompatible_phase",
@@ -2600,7 +2717,10 @@ ImageSourceMissingDigest => "image_source_missing_digest",
 pub struct AppsUpdateAppRequest {
     /// The desired configuration of an application.
     pub spec: AppSpec,
-    /// Whether or not to update the source versions (for example fetching a new commit or image digest) of all components. By default (when this is false) only newly added sources will be updated to avoid changes like updating the scale of a component from also updating the respective code.
+    /// Whether or not to update the source versions (for example fetching a new commit or image
+    /// digest) of all components. By default (when this is false) only newly added sources will be
+    /// updated to avoid changes like updating the scale of a component from also updating the
+    /// respective code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_all_source_versions: Option<bool>,
 }

@@ -9,26 +9,31 @@ use super::*;
 pub struct AutoscalePool {
     /// The number of active Droplets in the autoscale pool.
     pub active_resources_count: i64,
-    /// The scaling configuration for an autoscale pool, which is how the pool scales up and down (either by resource utilization or static configuration).
+    /// The scaling configuration for an autoscale pool, which is how the pool scales up and down
+    /// (either by resource utilization or static configuration).
     pub config: AutoscalePoolConfig,
-    /// A time value given in ISO8601 combined date and time format that represents when the autoscale pool was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// autoscale pool was created.
     pub created_at: String,
     /// The `current_utilization` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_utilization: Option<CurrentUtilization>,
     /// The `droplet_template` field.
     pub droplet_template: AutoscalePoolDropletTemplate,
-    /// A unique identifier for each autoscale pool instance. This is automatically generated upon autoscale pool creation.
+    /// A unique identifier for each autoscale pool instance. This is automatically generated upon
+    /// autoscale pool creation.
     pub id: String,
     /// The human-readable name set for the autoscale pool.
     pub name: String,
     /// The current status of the autoscale pool.
     pub status: AutoscalePoolStatus,
-    /// A time value given in ISO8601 combined date and time format that represents when the autoscale pool was last updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// autoscale pool was last updated.
     pub updated_at: String,
 }
 
-/// The scaling configuration for an autoscale pool, which is how the pool scales up and down (either by resource utilization or static configuration).
+/// The scaling configuration for an autoscale pool, which is how the pool scales up and down
+/// (either by resource utilization or static configuration).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AutoscalePoolConfig {
@@ -57,7 +62,8 @@ impl AutoscalePoolStaticConfig {
 /// The `autoscale_pool_dynamic_config` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolDynamicConfig {
-    /// The number of minutes to wait between scaling events in an autoscale pool. Defaults to 10 minutes.
+    /// The number of minutes to wait between scaling events in an autoscale pool. Defaults to 10
+    /// minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_minutes: Option<i64>,
     /// The maximum number of Droplets in an autoscale pool.
@@ -99,7 +105,8 @@ pub struct CurrentUtilization {
 /// The `autoscale_pool_droplet_template` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolDropletTemplate {
-    /// The Droplet image to be used for all Droplets in the autoscale pool. You may specify the slug or the image ID.
+    /// The Droplet image to be used for all Droplets in the autoscale pool. You may specify the
+    /// slug or the image ID.
     pub image: String,
     /// Assigns a unique IPv6 address to each of the Droplets in the autoscale pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,34 +118,45 @@ pub struct AutoscalePoolDropletTemplate {
     /// Requires `project:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// An optional boolean indicating whether the Droplets should be created with public networking or not. By default, all Droplets are created with public networking available. If explicitly set to `false`, only private networking will be enabled, and public networking will be disabled; currently this means that it will not have any public static or Reserved IPv4 or IPv6 address, nor can one be assigned later. If explicitly set to `false`, `ipv6` must also be `false`.
+    /// An optional boolean indicating whether the Droplets should be created with public networking
+    /// or not. By default, all Droplets are created with public networking available. If explicitly
+    /// set to `false`, only private networking will be enabled, and public networking will be
+    /// disabled; currently this means that it will not have any public static or Reserved IPv4 or
+    /// IPv6 address, nor can one be assigned later. If explicitly set to `false`, `ipv6` must also
+    /// be `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_networking: Option<bool>,
     /// The datacenter in which all of the Droplets will be created.
     pub region: AutoscalePoolDropletTemplateRegion,
     /// The Droplet size to be used for all Droplets in the autoscale pool.
     pub size: String,
-    /// The SSH keys to be installed on the Droplets in the autoscale pool. You can either specify the key ID or the fingerprint.
+    /// The SSH keys to be installed on the Droplets in the autoscale pool. You can either specify
+    /// the key ID or the fingerprint.
     /// Requires `ssh_key:read` scope.
     pub ssh_keys: Vec<String>,
     /// The tags to apply to each of the Droplets in the autoscale pool.
     /// Requires `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// A string containing user data that cloud-init consumes to configure a Droplet on first boot. User data is often a cloud-config file or Bash script. It must be plain text and may not exceed 64 KiB in size.
+    /// A string containing user data that cloud-init consumes to configure a Droplet on first boot.
+    /// User data is often a cloud-config file or Bash script. It must be plain text and may not
+    /// exceed 64 KiB in size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// The VPC where the Droplets in the autoscale pool will be created. The VPC must be in the region where you want to create the Droplets.
+    /// The VPC where the Droplets in the autoscale pool will be created. The VPC must be in the
+    /// region where you want to create the Droplets.
     /// Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
-    /// Installs the Droplet agent. This must be set to true to monitor Droplets for resource utilization scaling.
+    /// Installs the Droplet agent. This must be set to true to monitor Droplets for resource
+    /// utilization scaling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_droplet_agent: Option<bool>,
 }
 
 impl AutoscalePoolDropletTemplate {
-    /// A `AutoscalePoolDropletTemplate` with its required fields; the optional ones start as `None`.
+    /// A `AutoscalePoolDropletTemplate` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(
         image: impl Into<String>,
         region: AutoscalePoolDropletTemplateRegion,
@@ -211,7 +229,8 @@ Error => "error",
 /// The `autoscale_pool_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolCreate {
-    /// The scaling configuration for an autoscale pool, which is how the pool scales up and down (either by resource utilization or static configuration).
+    /// The scaling configuration for an autoscale pool, which is how the pool scales up and down
+    /// (either by resource utilization or static configuration).
     pub config: AutoscalePoolConfig,
     /// The `droplet_template` field.
     pub droplet_template: AutoscalePoolDropletTemplate,

@@ -7,13 +7,15 @@ use super::*;
 /// The `balance` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Balance {
-    /// Current balance of the customer's most recent billing activity.  Does not reflect `month_to_date_usage`.
+    /// Current balance of the customer's most recent billing activity.  Does not reflect
+    /// `month_to_date_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_balance: Option<String>,
     /// The time at which balances were most recently generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<String>,
-    /// Balance as of the `generated_at` time.  This value includes the `account_balance` and `month_to_date_usage`.
+    /// Balance as of the `generated_at` time.  This value includes the `account_balance` and
+    /// `month_to_date_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month_to_date_balance: Option<String>,
     /// Amount used in the current billing period as of the `generated_at` time.

@@ -9,7 +9,8 @@ use super::*;
 pub struct BillingInsightsListResponse {
     /// Current page number
     pub current_page: i64,
-    /// Array of billing data points, which are day-over-day changes in billing resource usage based on nightly invoice item estimates, for the requested period
+    /// Array of billing data points, which are day-over-day changes in billing resource usage based
+    /// on nightly invoice item estimates, for the requested period
     pub data_points: Vec<BillingDataPoint>,
     /// Total number of items available across all pages
     pub total_items: i64,
@@ -23,7 +24,8 @@ pub struct BillingDataPoint {
     /// Description of the billed resource or service as shown on an invoice item
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Optional invoice item group name of the billed resource or service, blank when not part an invoice item group
+    /// Optional invoice item group name of the billed resource or service, blank when not part an
+    /// invoice item group
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_description: Option<String>,
     /// Region where the usage occurred

@@ -7,10 +7,12 @@ use super::*;
 /// The `cdn_endpoint` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CdnEndpoint {
-    /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is provided.
+    /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is
+    /// provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_id: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the CDN endpoint was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the CDN
+    /// endpoint was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The fully qualified domain name (FQDN) of the custom subdomain used with the CDN endpoint.
@@ -22,9 +24,11 @@ pub struct CdnEndpoint {
     /// A unique ID that can be used to identify and reference a CDN endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The fully qualified domain name (FQDN) for the origin server which provides the content for the CDN. This is currently restricted to a Space.
+    /// The fully qualified domain name (FQDN) for the origin server which provides the content for
+    /// the CDN. This is currently restricted to a Space.
     pub origin: String,
-    /// The amount of time the content is cached by the CDN's edge servers in seconds. TTL must be one of 60, 600, 3600, 86400, or 604800. Defaults to 3600 (one hour) when excluded.
+    /// The amount of time the content is cached by the CDN's edge servers in seconds. TTL must be
+    /// one of 60, 600, 3600, 86400, or 604800. Defaults to 3600 (one hour) when excluded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
 }
@@ -47,13 +51,15 @@ impl CdnEndpoint {
 /// The `update_endpoint` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateEndpoint {
-    /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is provided.
+    /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is
+    /// provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_id: Option<String>,
     /// The fully qualified domain name (FQDN) of the custom subdomain used with the CDN endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
-    /// The amount of time the content is cached by the CDN's edge servers in seconds. TTL must be one of 60, 600, 3600, 86400, or 604800. Defaults to 3600 (one hour) when excluded.
+    /// The amount of time the content is cached by the CDN's edge servers in seconds. TTL must be
+    /// one of 60, 600, 3600, 86400, or 604800. Defaults to 3600 (one hour) when excluded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
 }

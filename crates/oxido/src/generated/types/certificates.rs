@@ -7,7 +7,8 @@ use super::*;
 /// The `certificate` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Certificate {
-    /// A time value given in ISO8601 combined date and time format that represents when the certificate was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// certificate was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An array of fully qualified domain names (FQDNs) for which the certificate was issued.
@@ -19,22 +20,27 @@ pub struct Certificate {
     /// A unique human-readable name referring to a certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents the certificate's expiration date.
+    /// A time value given in ISO8601 combined date and time format that represents the
+    /// certificate's expiration date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<String>,
     /// A unique identifier generated from the SHA-1 fingerprint of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha1_fingerprint: Option<String>,
-    /// A string representing the current state of the certificate. It may be `pending`, `verified`, or `error`.
+    /// A string representing the current state of the certificate. It may be `pending`, `verified`,
+    /// or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CertificateState>,
-    /// A string representing the type of the certificate. The value will be `custom` for a user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's Encrypt.
+    /// A string representing the type of the certificate. The value will be `custom` for a
+    /// user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's
+    /// Encrypt.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CertificateType>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A string representing the current state of the certificate. It may be `pending`, `verified`, or `error`.
+/// A string representing the current state of the certificate. It may be `pending`, `verified`,
+/// or `error`.
 pub enum CertificateState {
 /// `pending`
 Pending => "pending",
@@ -46,7 +52,9 @@ Error => "error",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A string representing the type of the certificate. The value will be `custom` for a user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's Encrypt.
+/// A string representing the type of the certificate. The value will be `custom` for a
+/// user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's
+/// Encrypt.
 pub enum CertificateType {
 /// `custom`
 Custom => "custom",
@@ -70,15 +78,19 @@ pub enum CertificatesCreateBody {
 pub struct CertificateRequestLetsEncrypt {
     /// A unique human-readable name referring to a certificate.
     pub name: String,
-    /// A string representing the type of the certificate. The value will be `custom` for a user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's Encrypt.
+    /// A string representing the type of the certificate. The value will be `custom` for a
+    /// user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's
+    /// Encrypt.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CertificateType>,
-    /// An array of fully qualified domain names (FQDNs) for which the certificate was issued. A certificate covering all subdomains can be issued using a wildcard (e.g. `*.example.com`).
+    /// An array of fully qualified domain names (FQDNs) for which the certificate was issued. A
+    /// certificate covering all subdomains can be issued using a wildcard (e.g. `*.example.com`).
     pub dns_names: Vec<String>,
 }
 
 impl CertificateRequestLetsEncrypt {
-    /// A `CertificateRequestLetsEncrypt` with its required fields; the optional ones start as `None`.
+    /// A `CertificateRequestLetsEncrypt` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(name: impl Into<String>, dns_names: Vec<String>) -> Self {
         Self {
             name: name.into(),
@@ -93,10 +105,13 @@ impl CertificateRequestLetsEncrypt {
 pub struct CertificateRequestCustom {
     /// A unique human-readable name referring to a certificate.
     pub name: String,
-    /// A string representing the type of the certificate. The value will be `custom` for a user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's Encrypt.
+    /// A string representing the type of the certificate. The value will be `custom` for a
+    /// user-uploaded certificate or `lets_encrypt` for one automatically generated with Let's
+    /// Encrypt.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CertificateType>,
-    /// The full PEM-formatted trust chain between the certificate authority's certificate and your domain's SSL certificate.
+    /// The full PEM-formatted trust chain between the certificate authority's certificate and your
+    /// domain's SSL certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_chain: Option<String>,
     /// The contents of a PEM-formatted public SSL certificate.

@@ -10,7 +10,8 @@ pub struct DatabaseClusterRead {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<DatabaseConnection>,
-    /// A time value given in ISO8601 combined date and time format that represents when the database cluster was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An array of strings containing the names of databases created in the database cluster.
@@ -19,7 +20,11 @@ pub struct DatabaseClusterRead {
     /// The `do_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_settings: Option<DoSettings>,
-    /// A slug representing the database engine used for the cluster. The possible values are: "pg" for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines are currently in public preview.
+    /// A slug representing the database engine used for the cluster. The possible values are: "pg"
+    /// for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for
+    /// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
+    /// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
+    /// are currently in public preview.
     pub engine: DatabaseClusterReadEngine,
     /// A unique ID that can be used to identify and reference a database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,7 +32,8 @@ pub struct DatabaseClusterRead {
     /// The `maintenance_window` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<DatabaseMaintenanceWindow>,
-    /// Public hostname and port of the cluster's metrics endpoint(s). Includes one record for the cluster's primary node and a second entry for the cluster's standby node(s).
+    /// Public hostname and port of the cluster's metrics endpoint(s). Includes one record for the
+    /// cluster's primary node and a second entry for the cluster's standby node(s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_endpoints: Option<Vec<DatabaseServiceEndpoint>>,
     /// A unique, human-readable name referring to a database cluster.
@@ -37,10 +43,14 @@ pub struct DatabaseClusterRead {
     /// The `private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_connection: Option<DatabaseConnection>,
-    /// A string specifying the UUID of the VPC to which the database cluster will be assigned. If excluded, the cluster when creating a new database cluster, it will be assigned to your account's default VPC for the region. &lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the database cluster will be assigned. If
+    /// excluded, the cluster when creating a new database cluster, it will be assigned to your
+    /// account's default VPC for the region. \<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_network_uuid: Option<String>,
-    /// The ID of the project that the database cluster is assigned to. If excluded when creating a new database cluster, it will be assigned to your default project.&lt;br&gt;&lt;br&gt;Requires `project:read` scope.
+    /// The ID of the project that the database cluster is assigned to. If excluded when creating a
+    /// new database cluster, it will be assigned to your default project.\<br>\<br>Requires
+    /// `project:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The slug identifier for the region where the database cluster is located.
@@ -65,10 +75,13 @@ pub struct DatabaseClusterRead {
     /// A string representing the current status of the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DatabaseClusterReadStatus>,
-    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to the cluster, beyond what is provided as a base amount from the 'size' and any previously added additional storage.
+    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
+    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
+    /// added additional storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_size_mib: Option<i64>,
-    /// An array of tags that have been applied to the database cluster. &lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// An array of tags that have been applied to the database cluster. \<br>\<br>Requires
+    /// `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The connection details for OpenSearch dashboard.
@@ -80,10 +93,13 @@ pub struct DatabaseClusterRead {
     /// A string representing the version of the database engine in use for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be available for creating new clusters. If null, the version does not have an end of availability timeline.
+    /// A timestamp referring to the date when the particular version will no longer be available
+    /// for creating new clusters. If null, the version does not have an end of availability
+    /// timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_of_availability: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be supported. If null, the version does not have an end of life timeline.
+    /// A timestamp referring to the date when the particular version will no longer be supported.
+    /// If null, the version does not have an end of life timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_of_life: Option<String>,
 }
@@ -97,7 +113,8 @@ pub struct DatabaseConnection {
     /// The FQDN pointing to the database cluster's current primary node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The randomly generated password for the default user.&lt;br&gt;&lt;br&gt;Requires `database:view_credentials` scope.
+    /// The randomly generated password for the default user.\<br>\<br>Requires
+    /// `database:view_credentials` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The port on which the database cluster is listening.
@@ -106,10 +123,11 @@ pub struct DatabaseConnection {
     /// A boolean value indicating if the connection should be made over SSL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<bool>,
-    /// A connection string in the format accepted by the `psql` command. This is provided as a convenience and should be able to be constructed by the other attributes.
+    /// A connection string in the format accepted by the `psql` command. This is provided as a
+    /// convenience and should be able to be constructed by the other attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// The default user for the database.&lt;br&gt;&lt;br&gt;Requires `database:view_credentials` scope.
+    /// The default user for the database.\<br>\<br>Requires `database:view_credentials` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -119,13 +137,18 @@ pub struct DatabaseConnection {
 /// Schema `do_settings`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DoSettings {
-    /// An array of custom CNAMEs for the database cluster. Each CNAME must be a valid RFC 1123 hostname (e.g., "db.example.com"). Maximum of 16 CNAMEs allowed, each up to 253 characters.
+    /// An array of custom CNAMEs for the database cluster. Each CNAME must be a valid RFC 1123
+    /// hostname (e.g., "db.example.com"). Maximum of 16 CNAMEs allowed, each up to 253 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_cnames: Option<Vec<String>>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A slug representing the database engine used for the cluster. The possible values are: "pg" for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines are currently in public preview.
+/// A slug representing the database engine used for the cluster. The possible values are: "pg"
+/// for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for
+/// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
+/// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
+/// are currently in public preview.
 pub enum DatabaseClusterReadEngine {
 /// `pg`
 Pg => "pg",
@@ -158,7 +181,8 @@ pub struct DatabaseMaintenanceWindow {
     pub description: Option<Vec<String>>,
     /// The hour in UTC at which maintenance updates will be applied in 24 hour format.
     pub hour: String,
-    /// A boolean value indicating whether any maintenance is scheduled to be performed in the next window.
+    /// A boolean value indicating whether any maintenance is scheduled to be performed in the next
+    /// window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<bool>,
 }
@@ -192,7 +216,8 @@ pub struct FirewallRule {
     /// A unique ID for the database cluster to which the rule is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_uuid: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the firewall rule was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// firewall rule was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A human-readable description of the rule.
@@ -204,7 +229,8 @@ pub struct FirewallRule {
     /// A unique ID for the firewall rule itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    /// The ID of the specific resource, the name of a tag applied to a group of resources, or the IP address that the firewall rule allows to access the database cluster.
+    /// The ID of the specific resource, the name of a tag applied to a group of resources, or the
+    /// IP address that the firewall rule allows to access the database cluster.
     pub value: String,
 }
 
@@ -244,7 +270,8 @@ pub struct SchemaRegistryConnection {
     /// The FQDN pointing to the schema registry connection uri.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The randomly generated password for the schema registry.&lt;br&gt;&lt;br&gt;Requires `database:view_credentials` scope.
+    /// The randomly generated password for the schema registry.\<br>\<br>Requires
+    /// `database:view_credentials` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The port on which the schema registry is listening.
@@ -253,10 +280,12 @@ pub struct SchemaRegistryConnection {
     /// A boolean value indicating if the connection should be made over SSL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<bool>,
-    /// This is provided as a convenience and should be able to be constructed by the other attributes.
+    /// This is provided as a convenience and should be able to be constructed by the other
+    /// attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// The default user for the schema registry.&lt;br&gt;&lt;br&gt;Requires `database:view_credentials` scope.
+    /// The default user for the schema registry.\<br>\<br>Requires `database:view_credentials`
+    /// scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -283,7 +312,8 @@ pub struct OpensearchConnection {
     /// The FQDN pointing to the opensearch cluster's current primary node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// The randomly generated password for the default user.&lt;br&gt;&lt;br&gt;Requires `database:view_credentials` scope.
+    /// The randomly generated password for the default user.\<br>\<br>Requires
+    /// `database:view_credentials` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The port on which the opensearch dashboard is listening.
@@ -292,10 +322,12 @@ pub struct OpensearchConnection {
     /// A boolean value indicating if the connection should be made over SSL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<bool>,
-    /// This is provided as a convenience and should be able to be constructed by the other attributes.
+    /// This is provided as a convenience and should be able to be constructed by the other
+    /// attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// The default user for the opensearch dashboard.&lt;br&gt;&lt;br&gt;Requires `database:view_credentials` scope.
+    /// The default user for the opensearch dashboard.\<br>\<br>Requires `database:view_credentials`
+    /// scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -314,7 +346,8 @@ pub struct DatabaseUser {
     pub mysql_settings: Option<MysqlSettings>,
     /// The name of a database user.
     pub name: String,
-    /// A randomly generated password for the database user.&lt;br&gt;Requires `database:view_credentials` scope.
+    /// A randomly generated password for the database user.\<br>Requires
+    /// `database:view_credentials` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// A string representing the database user's role. The value will be either
@@ -390,7 +423,8 @@ pub struct UserSettings {
     /// ACLs (Access Control Lists) specifying permissions on topics within a Kafka cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acl: Option<Vec<UserSettingsAclItem>>,
-    /// MongoDB-specific settings for the user. This option is not currently supported for other database engines.
+    /// MongoDB-specific settings for the user. This option is not currently supported for other
+    /// database engines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mongo_user_settings: Option<UserSettingsMongoUserSettings>,
     /// ACLs (Access Control Lists) specifying permissions on index within a OpenSearch cluster.
@@ -410,7 +444,10 @@ pub struct UserSettingsAclItem {
     /// An identifier for the ACL. Will be computed after the ACL is created/updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
+    /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the
+    /// topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows
+    /// for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as
+    /// any operations to administer the topic (delete, update).
     pub permission: UserSettingsAclItemPermission,
     /// A regex for matching the topic(s) that this ACL should apply to.
     pub topic: String,
@@ -428,7 +465,10 @@ impl UserSettingsAclItem {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
+/// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the
+/// topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows
+/// for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as
+/// any operations to administer the topic (delete, update).
 pub enum UserSettingsAclItemPermission {
 /// `admin`
 Admin => "admin",
@@ -441,19 +481,37 @@ Produceconsume => "produceconsume",
 }
 }
 
-/// MongoDB-specific settings for the user. This option is not currently supported for other database engines.
+/// MongoDB-specific settings for the user. This option is not currently supported for other
+/// database engines.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSettingsMongoUserSettings {
-    /// A list of databases to which the user should have access. When the database is set to `admin`, the user will have access to all databases based on the user's role i.e. a user with the role `readOnly` assigned to the `admin` database will have read access to all databases.
+    /// A list of databases to which the user should have access. When the database is set to
+    /// `admin`, the user will have access to all databases based on the user's role i.e. a user
+    /// with the role `readOnly` assigned to the `admin` database will have read access to all
+    /// databases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
-    /// The role to assign to the user with each role mapping to a MongoDB built-in role.  `readOnly` maps to a [read](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-read) role. `readWrite` maps to a [readWrite](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-readWrite) role. `dbAdmin` maps to a [dbAdmin](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-dbAdmin) role.
+    /// The role to assign to the user with each role mapping to a MongoDB built-in role.
+    /// `readOnly` maps to a
+    /// [read](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-read)
+    /// role. `readWrite` maps to a
+    /// [readWrite](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-readWrite)
+    /// role. `dbAdmin` maps to a
+    /// [dbAdmin](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-dbAdmin)
+    /// role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<UserSettingsMongoUserSettingsRole>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The role to assign to the user with each role mapping to a MongoDB built-in role.  `readOnly` maps to a [read](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-read) role. `readWrite` maps to a [readWrite](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-readWrite) role. `dbAdmin` maps to a [dbAdmin](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-dbAdmin) role.
+/// The role to assign to the user with each role mapping to a MongoDB built-in role.
+/// `readOnly` maps to a
+/// [read](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-read)
+/// role. `readWrite` maps to a
+/// [readWrite](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-readWrite)
+/// role. `dbAdmin` maps to a
+/// [dbAdmin](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-dbAdmin)
+/// role.
 pub enum UserSettingsMongoUserSettingsRole {
 /// `readOnly`
 ReadOnly => "readOnly",
@@ -470,13 +528,19 @@ pub struct UserSettingsOpensearchAclItem {
     /// A regex for matching the indexes that this ACL should apply to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
-    /// Permission set applied to the ACL. 'read' allows user to read from the index. 'write' allows for user to write to the index. 'readwrite' allows for both 'read' and 'write' permission. 'deny'(default) restricts user from performing any operation over an index. 'admin' allows for 'readwrite' as well as any operations to administer the index.
+    /// Permission set applied to the ACL. 'read' allows user to read from the index. 'write' allows
+    /// for user to write to the index. 'readwrite' allows for both 'read' and 'write' permission.
+    /// 'deny'(default) restricts user from performing any operation over an index. 'admin' allows
+    /// for 'readwrite' as well as any operations to administer the index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<UserSettingsOpensearchAclItemPermission>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Permission set applied to the ACL. 'read' allows user to read from the index. 'write' allows for user to write to the index. 'readwrite' allows for both 'read' and 'write' permission. 'deny'(default) restricts user from performing any operation over an index. 'admin' allows for 'readwrite' as well as any operations to administer the index.
+/// Permission set applied to the ACL. 'read' allows user to read from the index. 'write' allows
+/// for user to write to the index. 'readwrite' allows for both 'read' and 'write' permission.
+/// 'deny'(default) restricts user from performing any operation over an index. 'admin' allows
+/// for 'readwrite' as well as any operations to administer the index.
 pub enum UserSettingsOpensearchAclItemPermission {
 /// `deny`
 Deny => "deny",
@@ -494,13 +558,15 @@ Write => "write",
 /// `DatabasesCreateClusterBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesCreateClusterBody {
-    /// Autoscaling configuration for the database cluster. Currently only supports storage autoscaling. If null, autoscaling is not configured for the cluster.
+    /// Autoscaling configuration for the database cluster. Currently only supports storage
+    /// autoscaling. If null, autoscaling is not configured for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<DatabaseAutoscaleParams>,
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<DatabaseConnection>,
-    /// A time value given in ISO8601 combined date and time format that represents when the database cluster was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An array of strings containing the names of databases created in the database cluster.
@@ -509,7 +575,11 @@ pub struct DatabasesCreateClusterBody {
     /// The `do_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_settings: Option<DoSettings>,
-    /// A slug representing the database engine used for the cluster. The possible values are: "pg" for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines are currently in public preview.
+    /// A slug representing the database engine used for the cluster. The possible values are: "pg"
+    /// for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for
+    /// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
+    /// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
+    /// are currently in public preview.
     pub engine: DatabaseClusterReadEngine,
     /// A unique ID that can be used to identify and reference a database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,7 +587,8 @@ pub struct DatabasesCreateClusterBody {
     /// The `maintenance_window` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<DatabaseMaintenanceWindow>,
-    /// Public hostname and port of the cluster's metrics endpoint(s). Includes one record for the cluster's primary node and a second entry for the cluster's standby node(s).
+    /// Public hostname and port of the cluster's metrics endpoint(s). Includes one record for the
+    /// cluster's primary node and a second entry for the cluster's standby node(s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics_endpoints: Option<Vec<DatabaseServiceEndpoint>>,
     /// A unique, human-readable name referring to a database cluster.
@@ -527,10 +598,14 @@ pub struct DatabasesCreateClusterBody {
     /// The `private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_connection: Option<DatabaseConnection>,
-    /// A string specifying the UUID of the VPC to which the database cluster will be assigned. If excluded, the cluster when creating a new database cluster, it will be assigned to your account's default VPC for the region. &lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the database cluster will be assigned. If
+    /// excluded, the cluster when creating a new database cluster, it will be assigned to your
+    /// account's default VPC for the region. \<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_network_uuid: Option<String>,
-    /// The ID of the project that the database cluster is assigned to. If excluded when creating a new database cluster, it will be assigned to your default project.&lt;br&gt;&lt;br&gt;Requires `project:assign_resource` scope.
+    /// The ID of the project that the database cluster is assigned to. If excluded when creating a
+    /// new database cluster, it will be assigned to your default project.\<br>\<br>Requires
+    /// `project:assign_resource` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The slug identifier for the region where the database cluster is located.
@@ -555,10 +630,13 @@ pub struct DatabasesCreateClusterBody {
     /// A string representing the current status of the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DatabaseClusterReadStatus>,
-    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to the cluster, beyond what is provided as a base amount from the 'size' and any previously added additional storage.
+    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
+    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
+    /// added additional storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_size_mib: Option<i64>,
-    /// An array of tags (as strings) to apply to the database cluster. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// An array of tags (as strings) to apply to the database cluster. \<br>\<br>Requires
+    /// `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The connection details for OpenSearch dashboard.
@@ -570,10 +648,13 @@ pub struct DatabasesCreateClusterBody {
     /// A string representing the version of the database engine in use for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be available for creating new clusters. If null, the version does not have an end of availability timeline.
+    /// A timestamp referring to the date when the particular version will no longer be available
+    /// for creating new clusters. If null, the version does not have an end of availability
+    /// timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_of_availability: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be supported. If null, the version does not have an end of life timeline.
+    /// A timestamp referring to the date when the particular version will no longer be supported.
+    /// If null, the version does not have an end of life timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_of_life: Option<String>,
     /// The `backup_restore` field.
@@ -645,13 +726,15 @@ pub struct DatabaseStorageAutoscaleParams {
     /// The amount of additional storage to add (in GiB) when autoscaling is triggered
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increment_gib: Option<i64>,
-    /// The storage usage threshold percentage that triggers autoscaling. When storage usage exceeds this percentage, additional storage will be added automatically.
+    /// The storage usage threshold percentage that triggers autoscaling. When storage usage exceeds
+    /// this percentage, additional storage will be added automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold_percent: Option<i64>,
 }
 
 impl DatabaseStorageAutoscaleParams {
-    /// A `DatabaseStorageAutoscaleParams` with its required fields; the optional ones start as `None`.
+    /// A `DatabaseStorageAutoscaleParams` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
@@ -664,7 +747,8 @@ impl DatabaseStorageAutoscaleParams {
 /// The `database_backup` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseBackup {
-    /// The timestamp of an existing database cluster backup in ISO8601 combined date and time format. The most recent backup will be used if excluded.
+    /// The timestamp of an existing database cluster backup in ISO8601 combined date and time
+    /// format. The most recent backup will be used if excluded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_created_at: Option<String>,
     /// The name of an existing database cluster from which the backup will be restored.
@@ -752,7 +836,9 @@ pub struct OptionsOptionsAdvancedMysql {
     /// An array of strings containing the names of available regions
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// An array of objects, each indicating the node sizes (otherwise referred to as slugs) that are available with various numbers of nodes in the database cluster. Each slugs denotes the node's identifier, CPU, and RAM (in that order).
+    /// An array of objects, each indicating the node sizes (otherwise referred to as slugs) that
+    /// are available with various numbers of nodes in the database cluster. Each slugs denotes the
+    /// node's identifier, CPU, and RAM (in that order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layouts: Option<Vec<DatabaseLayoutOption>>,
 }
@@ -771,31 +857,40 @@ pub struct DatabaseLayoutOption {
 /// `OptionsVersionAvailability`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct OptionsVersionAvailability {
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_mysql: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_pg: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mongodb: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensearch: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis: Option<Vec<DatabaseVersionAvailability>>,
-    /// An array of objects, each indicating the version end-of-life, end-of-availability for various database engines
+    /// An array of objects, each indicating the version end-of-life, end-of-availability for
+    /// various database engines
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey: Option<Vec<DatabaseVersionAvailability>>,
 }
@@ -803,10 +898,13 @@ pub struct OptionsVersionAvailability {
 /// The `database_version_availability` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseVersionAvailability {
-    /// A timestamp referring to the date when the particular version will no longer be available for creating new clusters. If null, the version does not have an end of availability timeline.
+    /// A timestamp referring to the date when the particular version will no longer be available
+    /// for creating new clusters. If null, the version does not have an end of availability
+    /// timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_availability: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be supported. If null, the version does not have an end of life timeline.
+    /// A timestamp referring to the date when the particular version will no longer be supported.
+    /// If null, the version does not have an end of life timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_of_life: Option<String>,
     /// The engine version.
@@ -817,7 +915,8 @@ pub struct DatabaseVersionAvailability {
 /// `DatabasesListBackupsResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesListBackupsResponse {
-    /// If a backup is currently in progress, this attribute shows the percentage of completion. If no backup is in progress, this attribute will be hidden.
+    /// If a backup is currently in progress, this attribute shows the percentage of completion. If
+    /// no backup is in progress, this attribute will be hidden.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_progress: Option<String>,
     /// The `backups` field.
@@ -883,31 +982,41 @@ pub enum DatabasesGetConfigResponseConfig {
 /// The `mysql_advanced_config` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MysqlAdvancedConfig {
-    /// When enabled, grants `EXECUTE` and `ALTER ROUTINE` privileges to the creator of a stored routine. When disabled, these privileges are not granted automatically.
+    /// When enabled, grants `EXECUTE` and `ALTER ROUTINE` privileges to the creator of a stored
+    /// routine. When disabled, these privileges are not granted automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automatic_sp_privileges: Option<bool>,
-    /// The hour of day (in UTC) when backup for the service starts. New backup only starts if previous backup has already completed.
+    /// The hour of day (in UTC) when backup for the service starts. New backup only starts if
+    /// previous backup has already completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_hour: Option<i64>,
-    /// The minute of the backup hour when backup for the service starts. New backup  only starts if previous backup has already completed.
+    /// The minute of the backup hour when backup for the service starts. New backup  only starts if
+    /// previous backup has already completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_minute: Option<i64>,
-    /// The minimum amount of time, in seconds, to keep binlog entries before deletion.  This may be extended for services that require binlog entries for longer than the default, for example if using the MySQL Debezium Kafka connector.
+    /// The minimum amount of time, in seconds, to keep binlog entries before deletion.  This may be
+    /// extended for services that require binlog entries for longer than the default, for example
+    /// if using the MySQL Debezium Kafka connector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binlog_retention_period: Option<f64>,
-    /// The number of seconds that the mysqld server waits for a connect packet before responding with bad handshake.
+    /// The number of seconds that the mysqld server waits for a connect packet before responding
+    /// with bad handshake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_timeout: Option<i64>,
-    /// Default server time zone, in the form of an offset from UTC (from -12:00 to +12:00), a time zone name (EST), or 'SYSTEM' to use the MySQL server default.
+    /// Default server time zone, in the form of an offset from UTC (from -12:00 to +12:00), a time
+    /// zone name (EST), or 'SYSTEM' to use the MySQL server default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_time_zone: Option<String>,
-    /// The number of digits by which to increase the scale of the result of division operations performed with the `/` operator.
+    /// The number of digits by which to increase the scale of the result of division operations
+    /// performed with the `/` operator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub div_precision_increment: Option<i64>,
-    /// When enabled, the JSON output of `EXPLAIN FORMAT=JSON` includes end markers for nested structures.
+    /// When enabled, the JSON output of `EXPLAIN FORMAT=JSON` includes end markers for nested
+    /// structures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_markers_in_json: Option<bool>,
-    /// The number of equality ranges in an equality comparison condition when the optimizer should switch from using index dives to index statistics.
+    /// The number of equality ranges in an equality comparison condition when the optimizer should
+    /// switch from using index dives to index statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq_range_index_dive_limit: Option<i64>,
     /// The maximum permitted result length, in bytes, for the GROUP_CONCAT() function.
@@ -919,22 +1028,26 @@ pub struct MysqlAdvancedConfig {
     /// Specifies the maximum size of the InnoDB change buffer as a percentage of the buffer pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_change_buffer_max_size: Option<i64>,
-    /// Specifies whether flushing a page from the InnoDB buffer pool also flushes other dirty pages in the same extent.
-    /// - 0 &amp;mdash; disables this functionality, dirty pages in the same extent are not flushed.
-    /// - 1 &amp;mdash; flushes contiguous dirty pages in the same extent.
-    /// - 2 &amp;mdash; flushes dirty pages in the same extent.
+    /// Specifies whether flushing a page from the InnoDB buffer pool also flushes other dirty pages
+    /// in the same extent.
+    /// - 0 — disables this functionality, dirty pages in the same extent are not flushed.
+    /// - 1 — flushes contiguous dirty pages in the same extent.
+    /// - 2 — flushes dirty pages in the same extent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_flush_neighbors: Option<i64>,
-    /// When enabled, the InnoDB FULLTEXT index stopword list is used. Disabled by default when a custom stopword table is configured.
+    /// When enabled, the InnoDB FULLTEXT index stopword list is used. Disabled by default when a
+    /// custom stopword table is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_ft_enable_stopword: Option<bool>,
-    /// The maximum length of words that an InnoDB FULLTEXT index stores. Changing this parameter will lead to a restart of the MySQL service.
+    /// The maximum length of words that an InnoDB FULLTEXT index stores. Changing this parameter
+    /// will lead to a restart of the MySQL service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_ft_max_token_size: Option<i64>,
     /// The minimum length of words that an InnoDB FULLTEXT index stores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_ft_min_token_size: Option<i64>,
-    /// The number of words to process during each OPTIMIZE TABLE operation on an InnoDB FULLTEXT index.
+    /// The number of words to process during each OPTIMIZE TABLE operation on an InnoDB FULLTEXT
+    /// index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_ft_num_word_optimize: Option<i64>,
     /// The InnoDB FULLTEXT index query result cache size limit, in bytes.
@@ -943,7 +1056,8 @@ pub struct MysqlAdvancedConfig {
     /// The InnoDB FULLTEXT index stopword list for all InnoDB tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_ft_server_stopword_table: Option<String>,
-    /// The InnoDB FULLTEXT index stopword list for user-created FULLTEXT indexes. Must be in the form `db_name/table_name`. Set to `null` to clear a previously configured value.
+    /// The InnoDB FULLTEXT index stopword list for user-created FULLTEXT indexes. Must be in the
+    /// form `db_name/table_name`. Set to `null` to clear a previously configured value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_ft_user_stopword_table: Option<String>,
     /// The time, in seconds, that an InnoDB transaction waits for a row lock. before giving up.
@@ -952,91 +1066,119 @@ pub struct MysqlAdvancedConfig {
     /// The size of the buffer, in bytes, that InnoDB uses to write to the log files. on disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_log_buffer_size: Option<i64>,
-    /// The upper limit, in bytes, of the size of the temporary log files used during online DDL operations for InnoDB tables.
+    /// The upper limit, in bytes, of the size of the temporary log files used during online DDL
+    /// operations for InnoDB tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_online_alter_log_max_size: Option<i64>,
     /// When enabled, OPTIMIZE TABLE rebuilds only the InnoDB FULLTEXT index, not the table itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_optimize_fulltext_only: Option<bool>,
-    /// When enabled, records information about all deadlocks in InnoDB user transactions  in the error log. Disabled by default.
+    /// When enabled, records information about all deadlocks in InnoDB user transactions  in the
+    /// error log. Disabled by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_print_all_deadlocks: Option<bool>,
-    /// The number of I/O threads for read operations in InnoDB. Changing this parameter will lead to a restart of the MySQL service.
+    /// The number of I/O threads for read operations in InnoDB. Changing this parameter will lead
+    /// to a restart of the MySQL service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_read_io_threads: Option<i64>,
-    /// When enabled, transaction timeouts cause InnoDB to abort and roll back the entire transaction.
+    /// When enabled, transaction timeouts cause InnoDB to abort and roll back the entire
+    /// transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_rollback_on_timeout: Option<bool>,
-    /// Defines the maximum number of threads permitted inside of InnoDB. A value of 0 (the default) is interpreted as infinite concurrency (no limit). This variable is intended for performance  tuning on high concurrency systems.
+    /// Defines the maximum number of threads permitted inside of InnoDB. A value of 0 (the default)
+    /// is interpreted as infinite concurrency (no limit). This variable is intended for performance
+    /// tuning on high concurrency systems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_thread_concurrency: Option<i64>,
-    /// The number of I/O threads for write operations in InnoDB. Changing this parameter will lead to a restart of the MySQL service.
+    /// The number of I/O threads for write operations in InnoDB. Changing this parameter will lead
+    /// to a restart of the MySQL service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub innodb_write_io_threads: Option<i64>,
-    /// The time, in seconds, the server waits for activity on an interactive. connection before closing it.
+    /// The time, in seconds, the server waits for activity on an interactive. connection before
+    /// closing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactive_timeout: Option<i64>,
     /// The storage engine for in-memory internal temporary tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_tmp_mem_storage_engine: Option<MysqlAdvancedConfigInternalTmpMemStorageEngine>,
-    /// Defines the destination for logs. Can be `INSIGHTS`, `TABLE`, or both (`INSIGHTS,TABLE`), or `NONE` to disable logs. To specify both destinations, use `INSIGHTS,TABLE` (order matters). Default is NONE.
+    /// Defines the destination for logs. Can be `INSIGHTS`, `TABLE`, or both (`INSIGHTS,TABLE`), or
+    /// `NONE` to disable logs. To specify both destinations, use `INSIGHTS,TABLE` (order matters).
+    /// Default is NONE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_output: Option<MysqlAdvancedConfigLogOutput>,
-    /// The time, in seconds, for a query to take to execute before  being captured by slow_query_logs. Default is 10 seconds.
+    /// The time, in seconds, for a query to take to execute before  being captured by
+    /// slow_query_logs. Default is 10 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_query_time: Option<f64>,
-    /// The size of the largest message, in bytes, that can be received by the server. Default is 67108864 (64M).
+    /// The size of the largest message, in bytes, that can be received by the server. Default is
+    /// 67108864 (64M).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_packet: Option<i64>,
-    /// The execution timeout for `SELECT` statements, in milliseconds. A value of `0` disables the timeout (no limit).
+    /// The execution timeout for `SELECT` statements, in milliseconds. A value of `0` disables the
+    /// timeout (no limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_execution_time: Option<i64>,
-    /// The maximum size, in bytes, of internal in-memory tables. Also set tmp_table_size. Default is 16777216 (16M)
+    /// The maximum size, in bytes, of internal in-memory tables. Also set tmp_table_size. Default
+    /// is 16777216 (16M)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_heap_table_size: Option<i64>,
-    /// Limits the assumed maximum number of seeks when looking up rows based on a key. Lower values cause the query optimizer to prefer indexes over table scans for non-covering indexes.
+    /// Limits the assumed maximum number of seeks when looking up rows based on a key. Lower values
+    /// cause the query optimizer to prefer indexes over table scans for non-covering indexes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_seeks_for_key: Option<i64>,
     /// MySQL Incremental Backup configuration settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_incremental_backup: Option<MysqlIncrementalBackup>,
-    /// Start sizes of connection buffer and result buffer, must be multiple of 1024. Changing this parameter will lead to a restart of the MySQL service.
+    /// Start sizes of connection buffer and result buffer, must be multiple of 1024. Changing this
+    /// parameter will lead to a restart of the MySQL service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_buffer_length: Option<i64>,
     /// The time, in seconds, to wait for more data from an existing connection. aborting the read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_read_timeout: Option<i64>,
-    /// The number of seconds to wait for a block to be written to a connection before aborting the write.
+    /// The number of seconds to wait for a block to be written to a connection before aborting the
+    /// write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_write_timeout: Option<i64>,
-    /// Controls the heuristics applied during query optimization to prune less promising partial plans from the optimizer search space. `0` disables pruning and `1` enables it.
+    /// Controls the heuristics applied during query optimization to prune less promising partial
+    /// plans from the optimizer search space. `0` disables pruning and `1` enables it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimizer_prune_level: Option<i64>,
-    /// The maximum depth of search performed by the query optimizer. Smaller values can reduce compilation time for large joins; a value of `0` lets the server automatically pick a reasonable value.
+    /// The maximum depth of search performed by the query optimizer. Smaller values can reduce
+    /// compilation time for large joins; a value of `0` lets the server automatically pick a
+    /// reasonable value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimizer_search_depth: Option<i64>,
-    /// Controls query optimizer behavior as a comma-separated list of `option=value` pairs, or `default` to restore server defaults. Each value must be `on`, `off`, or `default`.
+    /// Controls query optimizer behavior as a comma-separated list of `option=value` pairs, or
+    /// `default` to restore server defaults. Each value must be `on`, `off`, or `default`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimizer_switch: Option<String>,
-    /// When enabled, captures slow queries. When disabled, also truncates the mysql.slow_log table. Default is false.
+    /// When enabled, captures slow queries. When disabled, also truncates the mysql.slow_log table.
+    /// Default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow_query_log: Option<bool>,
     /// The sort buffer size, in bytes, for ORDER BY optimization. Default is 262144. (256K).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_buffer_size: Option<i64>,
-    /// Global SQL mode. If empty, uses MySQL server defaults. Must only include uppercase alphabetic characters, underscores, and commas.
+    /// Global SQL mode. If empty, uses MySQL server defaults. Must only include uppercase
+    /// alphabetic characters, underscores, and commas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_mode: Option<String>,
-    /// Require primary key to be defined for new tables or old tables modified with ALTER TABLE and fail if missing. It is recommended to always have primary keys because various functionality may break if any large table is missing them.
+    /// Require primary key to be defined for new tables or old tables modified with ALTER TABLE and
+    /// fail if missing. It is recommended to always have primary keys because various functionality
+    /// may break if any large table is missing them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_require_primary_key: Option<bool>,
-    /// The maximum size, in bytes, of internal in-memory tables. Also set max_heap_table_size. Default is 16777216 (16M).
+    /// The maximum size, in bytes, of internal in-memory tables. Also set max_heap_table_size.
+    /// Default is 16777216 (16M).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tmp_table_size: Option<i64>,
-    /// The number of seconds the server waits for activity on a noninteractive connection before closing it.
+    /// The number of seconds the server waits for activity on a noninteractive connection before
+    /// closing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_timeout: Option<i64>,
-    /// When enabled, window functions use a higher precision for internal calculations, which can be more accurate but slower.
+    /// When enabled, window functions use a higher precision for internal calculations, which can
+    /// be more accurate but slower.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windowing_use_high_precision: Option<bool>,
 }
@@ -1052,7 +1194,9 @@ MEMORY => "MEMORY",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Defines the destination for logs. Can be `INSIGHTS`, `TABLE`, or both (`INSIGHTS,TABLE`), or `NONE` to disable logs. To specify both destinations, use `INSIGHTS,TABLE` (order matters). Default is NONE.
+/// Defines the destination for logs. Can be `INSIGHTS`, `TABLE`, or both (`INSIGHTS,TABLE`), or
+/// `NONE` to disable logs. To specify both destinations, use `INSIGHTS,TABLE` (order matters).
+/// Default is NONE.
 pub enum MysqlAdvancedConfigLogOutput {
 /// `INSIGHTS`
 INSIGHTS => "INSIGHTS",
@@ -1070,10 +1214,14 @@ NONE => "NONE",
 /// Schema `mysql_incremental_backup`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MysqlIncrementalBackup {
-    /// Enable periodic incremental backups. When enabled, full_backup_week_schedule must be set. Incremental backups only store changes since the last backup, making them faster and more storage-efficient than full backups. This is particularly useful for large databases where daily full backups would be too time-consuming or expensive.
+    /// Enable periodic incremental backups. When enabled, full_backup_week_schedule must be set.
+    /// Incremental backups only store changes since the last backup, making them faster and more
+    /// storage-efficient than full backups. This is particularly useful for large databases where
+    /// daily full backups would be too time-consuming or expensive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// Comma-separated list of days of the week when full backups should be created. Valid values: mon, tue, wed, thu, fri, sat, sun. Default is null. Example : "mon,fri,sun".
+    /// Comma-separated list of days of the week when full backups should be created. Valid values:
+    /// mon, tue, wed, thu, fri, sat, sun. Default is null. Example : "mon,fri,sun".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_backup_week_schedule: Option<String>,
 }
@@ -1081,55 +1229,82 @@ pub struct MysqlIncrementalBackup {
 /// The `postgres_advanced_config` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PostgresAdvancedConfig {
-    /// Specifies a fraction, in a decimal value, of the table size to add to autovacuum_analyze_threshold when deciding whether to trigger an ANALYZE. The default is 0.2 (20% of table size).
+    /// Specifies a fraction, in a decimal value, of the table size to add to
+    /// autovacuum_analyze_threshold when deciding whether to trigger an ANALYZE. The default is 0.2
+    /// (20% of table size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_analyze_scale_factor: Option<f64>,
-    /// Specifies the minimum number of inserted, updated, or deleted tuples needed to trigger an ANALYZE in any one table. The default is 50 tuples.
+    /// Specifies the minimum number of inserted, updated, or deleted tuples needed to trigger an
+    /// ANALYZE in any one table. The default is 50 tuples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_analyze_threshold: Option<i64>,
-    /// Specifies the maximum age (in transactions) that a table's pg_class.relfrozenxid field can attain before a VACUUM operation is forced to prevent transaction ID wraparound within the table. Note that the system will launch autovacuum processes to prevent wraparound even when autovacuum is otherwise disabled. This parameter will cause the server to be restarted.
+    /// Specifies the maximum age (in transactions) that a table's pg_class.relfrozenxid field can
+    /// attain before a VACUUM operation is forced to prevent transaction ID wraparound within the
+    /// table. Note that the system will launch autovacuum processes to prevent wraparound even when
+    /// autovacuum is otherwise disabled. This parameter will cause the server to be restarted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_freeze_max_age: Option<i64>,
-    /// Specifies the maximum number of autovacuum processes (other than the autovacuum launcher) that may be running at any one time. The default is three. This parameter can only be set at server start.
+    /// Specifies the maximum number of autovacuum processes (other than the autovacuum launcher)
+    /// that may be running at any one time. The default is three. This parameter can only be set at
+    /// server start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_max_workers: Option<i64>,
-    /// Specifies the minimum delay, in seconds, between autovacuum runs on any given database. The default is one minute.
+    /// Specifies the minimum delay, in seconds, between autovacuum runs on any given database. The
+    /// default is one minute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_naptime: Option<i64>,
-    /// Specifies the cost delay value, in milliseconds, that will be used in automatic VACUUM operations. If -1, uses the regular vacuum_cost_delay value, which is 20 milliseconds.
+    /// Specifies the cost delay value, in milliseconds, that will be used in automatic VACUUM
+    /// operations. If -1, uses the regular vacuum_cost_delay value, which is 20 milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_vacuum_cost_delay: Option<i64>,
-    /// Specifies the cost limit value that will be used in automatic VACUUM operations. If -1 is specified (which is the default), the regular vacuum_cost_limit value will be used.
+    /// Specifies the cost limit value that will be used in automatic VACUUM operations. If -1 is
+    /// specified (which is the default), the regular vacuum_cost_limit value will be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_vacuum_cost_limit: Option<i64>,
-    /// Specifies a fraction, in a decimal value, of the table size to add to autovacuum_vacuum_threshold when deciding whether to trigger a VACUUM. The default is 0.2 (20% of table size).
+    /// Specifies a fraction, in a decimal value, of the table size to add to
+    /// autovacuum_vacuum_threshold when deciding whether to trigger a VACUUM. The default is 0.2
+    /// (20% of table size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_vacuum_scale_factor: Option<f64>,
-    /// Specifies the minimum number of updated or deleted tuples needed to trigger a VACUUM in any one table. The default is 50 tuples.
+    /// Specifies the minimum number of updated or deleted tuples needed to trigger a VACUUM in any
+    /// one table. The default is 50 tuples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autovacuum_vacuum_threshold: Option<i64>,
-    /// The hour of day (in UTC) when backup for the service starts. New backup only starts if previous backup has already completed.
+    /// The hour of day (in UTC) when backup for the service starts. New backup only starts if
+    /// previous backup has already completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_hour: Option<i64>,
-    /// The minute of the backup hour when backup for the service starts. New backup is only started if previous backup has already completed.
+    /// The minute of the backup hour when backup for the service starts. New backup is only started
+    /// if previous backup has already completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_minute: Option<i64>,
-    /// Specifies the delay, in milliseconds, between activity rounds for the background writer. Default is 200 ms.
+    /// Specifies the delay, in milliseconds, between activity rounds for the background writer.
+    /// Default is 200 ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgwriter_delay: Option<i64>,
-    /// The amount of kilobytes that need to be written by the background writer before attempting to force the OS to issue these writes to underlying storage. Specified in kilobytes, default is 512.  Setting of 0 disables forced writeback.
+    /// The amount of kilobytes that need to be written by the background writer before attempting
+    /// to force the OS to issue these writes to underlying storage. Specified in kilobytes, default
+    /// is 512.  Setting of 0 disables forced writeback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgwriter_flush_after: Option<i64>,
-    /// The maximum number of buffers that the background writer can write. Setting this to zero disables background writing. Default is 100.
+    /// The maximum number of buffers that the background writer can write. Setting this to zero
+    /// disables background writing. Default is 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgwriter_lru_maxpages: Option<i64>,
-    /// The average recent need for new buffers is multiplied by bgwriter_lru_multiplier to arrive at an estimate of the number that will be needed during the next round, (up to bgwriter_lru_maxpages). 1.0 represents a “just in time” policy of writing exactly the number of buffers predicted to be needed. Larger values provide some cushion against spikes in demand, while smaller values intentionally leave writes to be done by server processes. The default is 2.0.
+    /// The average recent need for new buffers is multiplied by bgwriter_lru_multiplier to arrive
+    /// at an estimate of the number that will be needed during the next round, (up to
+    /// bgwriter_lru_maxpages). 1.0 represents a “just in time” policy of writing exactly the number
+    /// of buffers predicted to be needed. Larger values provide some cushion against spikes in
+    /// demand, while smaller values intentionally leave writes to be done by server processes. The
+    /// default is 2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgwriter_lru_multiplier: Option<f64>,
-    /// The amount of time, in milliseconds, to wait on a lock before checking to see if there is a deadlock condition.
+    /// The amount of time, in milliseconds, to wait on a lock before checking to see if there is a
+    /// deadlock condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadlock_timeout: Option<i64>,
-    /// Specifies the default TOAST compression method for values of compressible columns (the default is lz4).
+    /// Specifies the default TOAST compression method for values of compressible columns (the
+    /// default is lz4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_toast_compression: Option<PostgresAdvancedConfigDefaultToastCompression>,
     /// Time out sessions with open transactions after this number of milliseconds
@@ -1138,49 +1313,63 @@ pub struct PostgresAdvancedConfig {
     /// Activates, in a boolean, the system-wide use of Just-in-Time Compilation (JIT).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jit: Option<bool>,
-    /// Causes each action executed by autovacuum to be logged if it ran for at least the specified number of milliseconds. Setting this to zero logs all autovacuum actions. Minus-one (the default) disables logging autovacuum actions.
+    /// Causes each action executed by autovacuum to be logged if it ran for at least the specified
+    /// number of milliseconds. Setting this to zero logs all autovacuum actions. Minus-one (the
+    /// default) disables logging autovacuum actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_autovacuum_min_duration: Option<i64>,
     /// Controls the amount of detail written in the server log for each message that is logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_error_verbosity: Option<PostgresAdvancedConfigLogErrorVerbosity>,
-    /// Selects one of the available log-formats. These can support popular log analyzers like pgbadger, pganalyze, etc.
+    /// Selects one of the available log-formats. These can support popular log analyzers like
+    /// pgbadger, pganalyze, etc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_line_prefix: Option<PostgresAdvancedConfigLogLinePrefix>,
     /// Log statements that take more than this number of milliseconds to run. If -1, disables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_min_duration_statement: Option<i64>,
-    /// Sets the PostgreSQL maximum number of concurrent connections to the database server. This is a limited-release parameter. Contact your account team to confirm your eligibility. You cannot decrease this parameter value when set. For services with a read replica, first increase the read replica's value. After the change is applied to the replica, you can increase the primary service's value. Changing this parameter causes a service restart.
+    /// Sets the PostgreSQL maximum number of concurrent connections to the database server. This is
+    /// a limited-release parameter. Contact your account team to confirm your eligibility. You
+    /// cannot decrease this parameter value when set. For services with a read replica, first
+    /// increase the read replica's value. After the change is applied to the replica, you can
+    /// increase the primary service's value. Changing this parameter causes a service restart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<i64>,
-    /// Number of seconds of master unavailability before triggering database failover to standby. The default value is 60.
+    /// Number of seconds of master unavailability before triggering database failover to standby.
+    /// The default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_failover_replication_time_lag: Option<i64>,
     /// PostgreSQL maximum number of files that can be open per process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_files_per_process: Option<i64>,
-    /// PostgreSQL maximum locks per transaction. Once increased, this parameter cannot be lowered from its set value.
+    /// PostgreSQL maximum locks per transaction. Once increased, this parameter cannot be lowered
+    /// from its set value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_locks_per_transaction: Option<i64>,
-    /// PostgreSQL maximum logical replication workers (taken from the pool of max_parallel_workers).
+    /// PostgreSQL maximum logical replication workers (taken from the pool of
+    /// max_parallel_workers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_logical_replication_workers: Option<i64>,
     /// Sets the maximum number of workers that the system can support for parallel queries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_parallel_workers: Option<i64>,
-    /// Sets the maximum number of workers that can be started by a single Gather or Gather Merge node.
+    /// Sets the maximum number of workers that can be started by a single Gather or Gather Merge
+    /// node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_parallel_workers_per_gather: Option<i64>,
     /// PostgreSQL maximum predicate locks per transaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pred_locks_per_transaction: Option<i64>,
-    /// PostgreSQL maximum prepared transactions. Once increased, this parameter cannot be lowered from its set value.
+    /// PostgreSQL maximum prepared transactions. Once increased, this parameter cannot be lowered
+    /// from its set value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_prepared_transactions: Option<i64>,
     /// PostgreSQL maximum replication slots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_replication_slots: Option<i64>,
-    /// PostgreSQL maximum WAL size (MB) reserved for replication slots. If -1 is specified, replication slots may retain an unlimited amount of WAL files. The default is -1 (upstream default). wal_keep_size minimum WAL size setting takes precedence over this.
+    /// PostgreSQL maximum WAL size (MB) reserved for replication slots. If -1 is specified,
+    /// replication slots may retain an unlimited amount of WAL files. The default is -1 (upstream
+    /// default). wal_keep_size minimum WAL size setting takes precedence over this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_slot_wal_keep_size: Option<i64>,
     /// Maximum depth of the stack in bytes.
@@ -1192,10 +1381,12 @@ pub struct PostgresAdvancedConfig {
     /// Max standby streaming delay in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_standby_streaming_delay: Option<i64>,
-    /// PostgreSQL maximum WAL senders. Once increased, this parameter cannot be lowered from its set value.
+    /// PostgreSQL maximum WAL senders. Once increased, this parameter cannot be lowered from its
+    /// set value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_wal_senders: Option<i64>,
-    /// Sets the maximum number of background processes that the system can support. Once increased, this parameter cannot be lowered from its set value.
+    /// Sets the maximum number of background processes that the system can support. Once increased,
+    /// this parameter cannot be lowered from its set value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_worker_processes: Option<i64>,
     /// Sets the time interval to run pg_partman's scheduled tasks.
@@ -1205,14 +1396,19 @@ pub struct PostgresAdvancedConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub pg_partman_bgw_interval: Option<i64>,
-    /// Controls which role to use for pg_partman's scheduled background tasks. Must consist of alpha-numeric characters, dots, underscores, or dashes. May not start with dash or dot. Maximum of 64 characters.
+    /// Controls which role to use for pg_partman's scheduled background tasks. Must consist of
+    /// alpha-numeric characters, dots, underscores, or dashes. May not start with dash or dot.
+    /// Maximum of 64 characters.
     #[serde(
         rename = "pg_partman_bgw.role",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub pg_partman_bgw_role: Option<String>,
-    /// Controls which statements are counted. Specify 'top' to track top-level statements (those issued directly by clients), 'all' to also track nested statements (such as statements invoked within functions), or 'none' to disable statement statistics collection. The default value is top.
+    /// Controls which statements are counted. Specify 'top' to track top-level statements (those
+    /// issued directly by clients), 'all' to also track nested statements (such as statements
+    /// invoked within functions), or 'none' to disable statement statistics collection. The default
+    /// value is top.
     #[serde(
         rename = "pg_stat_statements.track",
         default,
@@ -1222,13 +1418,18 @@ pub struct PostgresAdvancedConfig {
     /// PGBouncer connection pooling settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pgbouncer: Option<PgbouncerAdvancedConfig>,
-    /// Percentage of total RAM that the database server uses for shared memory buffers.  Valid range is 20-60 (float), which corresponds to 20% - 60%.  This setting adjusts the shared_buffers configuration value.
+    /// Percentage of total RAM that the database server uses for shared memory buffers.  Valid
+    /// range is 20-60 (float), which corresponds to 20% - 60%.  This setting adjusts the
+    /// shared_buffers configuration value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_buffers_percentage: Option<f64>,
-    /// Enable the pg_stat_monitor extension. &lt;b&gt;Enabling this extension will cause the cluster to be restarted.&lt;/b&gt; When this extension is enabled, pg_stat_statements results for utility commands are unreliable.
+    /// Enable the pg_stat_monitor extension. \<b>Enabling this extension will cause the cluster to
+    /// be restarted.\</b> When this extension is enabled, pg_stat_statements results for utility
+    /// commands are unreliable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stat_monitor_enable: Option<bool>,
-    /// Synchronous replication type. Note that the service plan also needs to support synchronous replication.
+    /// Synchronous replication type. Note that the service plan also needs to support synchronous
+    /// replication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub synchronous_replication: Option<PostgresAdvancedConfigSynchronousReplication>,
     /// PostgreSQL temporary file limit in KiB. If -1, sets to unlimited.
@@ -1240,7 +1441,8 @@ pub struct PostgresAdvancedConfig {
     /// PostgreSQL service timezone
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// Specifies the number of bytes reserved to track the currently executing command for each active session.
+    /// Specifies the number of bytes reserved to track the currently executing command for each
+    /// active session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track_activity_query_size: Option<i64>,
     /// Record commit time of transactions.
@@ -1249,22 +1451,30 @@ pub struct PostgresAdvancedConfig {
     /// Enables tracking of function call counts and time used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track_functions: Option<PostgresAdvancedConfigTrackFunctions>,
-    /// Enables timing of database I/O calls. This parameter is off by default, because it will repeatedly query the operating system for the current time, which may cause significant overhead on some platforms.
+    /// Enables timing of database I/O calls. This parameter is off by default, because it will
+    /// repeatedly query the operating system for the current time, which may cause significant
+    /// overhead on some platforms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track_io_timing: Option<PostgresAdvancedConfigTrackCommitTimestamp>,
-    /// Terminate replication connections that are inactive for longer than this amount of time, in milliseconds. Setting this value to zero disables the timeout. Must be either 0 or between 5000 and 10800000.
+    /// Terminate replication connections that are inactive for longer than this amount of time, in
+    /// milliseconds. Setting this value to zero disables the timeout. Must be either 0 or between
+    /// 5000 and 10800000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wal_sender_timeout: Option<i64>,
-    /// WAL flush interval in milliseconds. Note that setting this value to lower than the default 200ms may negatively impact performance
+    /// WAL flush interval in milliseconds. Note that setting this value to lower than the default
+    /// 200ms may negatively impact performance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wal_writer_delay: Option<i64>,
-    /// The maximum amount of memory, in MB, used by a query operation (such as a sort or hash table) before writing to temporary disk files. Default is 1MB + 0.075% of total RAM (up to 32MB).
+    /// The maximum amount of memory, in MB, used by a query operation (such as a sort or hash
+    /// table) before writing to temporary disk files. Default is 1MB + 0.075% of total RAM (up to
+    /// 32MB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_mem: Option<i64>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Specifies the default TOAST compression method for values of compressible columns (the default is lz4).
+/// Specifies the default TOAST compression method for values of compressible columns (the
+/// default is lz4).
 pub enum PostgresAdvancedConfigDefaultToastCompression {
 /// `lz4`
 Lz4 => "lz4",
@@ -1286,7 +1496,8 @@ VERBOSE => "VERBOSE",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Selects one of the available log-formats. These can support popular log analyzers like pgbadger, pganalyze, etc.
+/// Selects one of the available log-formats. These can support popular log analyzers like
+/// pgbadger, pganalyze, etc.
 pub enum PostgresAdvancedConfigLogLinePrefix {
 /// `pid=%p,user=%u,db=%d,app=%a,client=%h`
 PidPUserUDbDAppAClientH => "pid=%p,user=%u,db=%d,app=%a,client=%h",
@@ -1298,7 +1509,10 @@ TPL1UserUDbDAppAClientH => "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Controls which statements are counted. Specify 'top' to track top-level statements (those issued directly by clients), 'all' to also track nested statements (such as statements invoked within functions), or 'none' to disable statement statistics collection. The default value is top.
+/// Controls which statements are counted. Specify 'top' to track top-level statements (those
+/// issued directly by clients), 'all' to also track nested statements (such as statements
+/// invoked within functions), or 'none' to disable statement statistics collection. The default
+/// value is top.
 pub enum PostgresAdvancedConfigPgStatStatementsTrack {
 /// `all`
 All => "all",
@@ -1314,10 +1528,12 @@ None => "none",
 /// Schema `pgbouncer_advanced_config`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PgbouncerAdvancedConfig {
-    /// If the automatically-created database pools have been unused this many seconds, they are freed. If 0, timeout is disabled.
+    /// If the automatically-created database pools have been unused this many seconds, they are
+    /// freed. If 0, timeout is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autodb_idle_timeout: Option<i64>,
-    /// Only allows a maximum this many server connections per database (regardless of user). If 0, allows unlimited connections.
+    /// Only allows a maximum this many server connections per database (regardless of user). If 0,
+    /// allows unlimited connections.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autodb_max_db_connections: Option<i64>,
     /// PGBouncer pool mode
@@ -1329,13 +1545,17 @@ pub struct PgbouncerAdvancedConfig {
     /// List of parameters to ignore when given in startup packet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_startup_parameters: Option<Vec<PgbouncerAdvancedConfigIgnoreStartupParametersItem>>,
-    /// If current server connections are below this number, adds more. Improves behavior when usual load comes suddenly back after period of total inactivity. The value is effectively capped at the pool size.
+    /// If current server connections are below this number, adds more. Improves behavior when usual
+    /// load comes suddenly back after period of total inactivity. The value is effectively capped
+    /// at the pool size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_pool_size: Option<i64>,
-    /// Drops server connections if they have been idle more than this many seconds.  If 0, timeout is disabled.
+    /// Drops server connections if they have been idle more than this many seconds.  If 0, timeout
+    /// is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_idle_timeout: Option<i64>,
-    /// The pooler closes any unused server connection that has been connected longer than this amount of seconds.
+    /// The pooler closes any unused server connection that has been connected longer than this
+    /// amount of seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_lifetime: Option<i64>,
     /// Run server_reset_query (DISCARD ALL) in all pooling modes.
@@ -1366,7 +1586,8 @@ SearchPath => "search_path",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Synchronous replication type. Note that the service plan also needs to support synchronous replication.
+/// Synchronous replication type. Note that the service plan also needs to support synchronous
+/// replication.
 pub enum PostgresAdvancedConfigSynchronousReplication {
 /// `off`
 Off => "off",
@@ -1380,7 +1601,9 @@ Quorum => "quorum",
 /// Schema `timescaledb_advanced_config`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TimescaledbAdvancedConfig {
-    /// The number of background workers for timescaledb operations.  Set to the sum of your number of databases and the total number of concurrent background workers you want running at any given point in time.
+    /// The number of background workers for timescaledb operations.  Set to the sum of your number
+    /// of databases and the total number of concurrent background workers you want running at any
+    /// given point in time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_background_workers: Option<i64>,
 }
@@ -1410,7 +1633,9 @@ None => "none",
 /// The `redis_advanced_config` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedisAdvancedConfig {
-    /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this option is not defined, all_channels is assumed to keep backward compatibility. This option doesn't affect Caching configuration acl-pubsub-default.
+    /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this
+    /// option is not defined, all_channels is assumed to keep backward compatibility. This option
+    /// doesn't affect Caching configuration acl-pubsub-default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_acl_channels_default: Option<RedisAdvancedConfigRedisAclChannelsDefault>,
     /// Caching IO thread count
@@ -1432,36 +1657,44 @@ pub struct RedisAdvancedConfig {
     /// - `volatile-ttl`: Evict keys with expiration only, shortest time-to-live (TTL) first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_maxmemory_policy: Option<RedisAdvancedConfigRedisMaxmemoryPolicy>,
-    /// Set notify-keyspace-events option. Requires at least `K` or `E` and accepts any combination of the following options. Setting the parameter to `""` disables notifications.
-    /// - `K` &amp;mdash; Keyspace events
-    /// - `E` &amp;mdash; Keyevent events
-    /// - `g` &amp;mdash; Generic commands (e.g. `DEL`, `EXPIRE`, `RENAME`, ...)
-    /// - `$` &amp;mdash; String commands
-    /// - `l` &amp;mdash; List commands
-    /// - `s` &amp;mdash; Set commands
-    /// - `h` &amp;mdash; Hash commands
-    /// - `z` &amp;mdash; Sorted set commands
-    /// - `t` &amp;mdash; Stream commands
-    /// - `d` &amp;mdash; Module key type events
-    /// - `x` &amp;mdash; Expired events
-    /// - `e` &amp;mdash; Evicted events
-    /// - `m` &amp;mdash; Key miss events
-    /// - `n` &amp;mdash; New key events
-    /// - `A` &amp;mdash; Alias for `"g$lshztxed"`
+    /// Set notify-keyspace-events option. Requires at least `K` or `E` and accepts any combination
+    /// of the following options. Setting the parameter to `""` disables notifications.
+    /// - `K` — Keyspace events
+    /// - `E` — Keyevent events
+    /// - `g` — Generic commands (e.g. `DEL`, `EXPIRE`, `RENAME`, ...)
+    /// - `$` — String commands
+    /// - `l` — List commands
+    /// - `s` — Set commands
+    /// - `h` — Hash commands
+    /// - `z` — Sorted set commands
+    /// - `t` — Stream commands
+    /// - `d` — Module key type events
+    /// - `x` — Expired events
+    /// - `e` — Evicted events
+    /// - `m` — Key miss events
+    /// - `n` — New key events
+    /// - `A` — Alias for `"g$lshztxed"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_notify_keyspace_events: Option<String>,
     /// Set number of redis databases. Changing this will cause a restart of redis service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_number_of_databases: Option<i64>,
-    /// Creates an RDB dump of the database every 10 minutes that can be used  to recover data after a node crash. The database does not create the  dump if no keys have changed since the last dump. When set to `off`,  the database cannot fork services, and data can be lost if a service  is restarted or powered off. DigitalOcean Managed Caching databases  do not support the Append Only File (AOF) persistence method.
+    /// Creates an RDB dump of the database every 10 minutes that can be used  to recover data after
+    /// a node crash. The database does not create the  dump if no keys have changed since the last
+    /// dump. When set to `off`,  the database cannot fork services, and data can be lost if a
+    /// service  is restarted or powered off. DigitalOcean Managed Caching databases  do not support
+    /// the Append Only File (AOF) persistence method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_persistence: Option<RedisAdvancedConfigRedisPersistence>,
-    /// Set output buffer limit for pub / sub clients in MB. The value is the hard limit, the soft limit is 1/4 of the hard limit. When setting the limit, be mindful of the available memory in the selected service plan.
+    /// Set output buffer limit for pub / sub clients in MB. The value is the hard limit, the soft
+    /// limit is 1/4 of the hard limit. When setting the limit, be mindful of the available memory
+    /// in the selected service plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_pubsub_client_output_buffer_limit: Option<i64>,
     /// Require SSL to access Caching.
     /// - When enabled, Caching accepts only SSL connections on port `25061`.
-    /// - When disabled, port `25060` is opened for non-SSL connections, while port `25061` remains available for SSL connections.
+    /// - When disabled, port `25060` is opened for non-SSL connections, while port `25061` remains
+    ///   available for SSL connections.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_ssl: Option<bool>,
     /// Caching idle connection timeout in seconds
@@ -1470,7 +1703,9 @@ pub struct RedisAdvancedConfig {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this option is not defined, all_channels is assumed to keep backward compatibility. This option doesn't affect Caching configuration acl-pubsub-default.
+/// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this
+/// option is not defined, all_channels is assumed to keep backward compatibility. This option
+/// doesn't affect Caching configuration acl-pubsub-default.
 pub enum RedisAdvancedConfigRedisAclChannelsDefault {
 /// `allchannels`
 Allchannels => "allchannels",
@@ -1505,7 +1740,11 @@ VolatileTtl => "volatile-ttl",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Creates an RDB dump of the database every 10 minutes that can be used  to recover data after a node crash. The database does not create the  dump if no keys have changed since the last dump. When set to `off`,  the database cannot fork services, and data can be lost if a service  is restarted or powered off. DigitalOcean Managed Caching databases  do not support the Append Only File (AOF) persistence method.
+/// Creates an RDB dump of the database every 10 minutes that can be used  to recover data after
+/// a node crash. The database does not create the  dump if no keys have changed since the last
+/// dump. When set to `off`,  the database cannot fork services, and data can be lost if a
+/// service  is restarted or powered off. DigitalOcean Managed Caching databases  do not support
+/// the Append Only File (AOF) persistence method.
 pub enum RedisAdvancedConfigRedisPersistence {
 /// `off`
 Off => "off",
@@ -1518,14 +1757,21 @@ Rdb => "rdb",
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ValkeyAdvancedConfig {
     /// Frequent RDB snapshots
-    /// When enabled, Valkey will create frequent local RDB snapshots. When disabled, Valkey will only take RDB snapshots when a backup is created, based on the backup schedule. This setting is ignored when valkey_persistence is set to off.
+    /// When enabled, Valkey will create frequent local RDB snapshots. When disabled, Valkey will
+    /// only take RDB snapshots when a backup is created, based on the backup schedule. This setting
+    /// is ignored when valkey_persistence is set to off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequent_snapshots: Option<bool>,
-    /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this option is not defined, all_channels is assumed to keep backward compatibility. This option doesn't affect Valkey configuration acl-pubsub-default.
+    /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this
+    /// option is not defined, all_channels is assumed to keep backward compatibility. This option
+    /// doesn't affect Valkey configuration acl-pubsub-default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_acl_channels_default: Option<RedisAdvancedConfigRedisAclChannelsDefault>,
     /// Active expire effort
-    /// Valkey reclaims expired keys both when accessed and in the background. The background process scans for expired keys to free memory. Increasing the active-expire-effort setting (default 1, max 10) uses more CPU to reclaim expired keys faster, reducing memory usage but potentially increasing latency.
+    /// Valkey reclaims expired keys both when accessed and in the background. The background
+    /// process scans for expired keys to free memory. Increasing the active-expire-effort setting
+    /// (default 1, max 10) uses more CPU to reclaim expired keys faster, reducing memory usage but
+    /// potentially increasing latency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_active_expire_effort: Option<i64>,
     /// Valkey IO thread count
@@ -1547,31 +1793,37 @@ pub struct ValkeyAdvancedConfig {
     /// - `volatile_ttl`: Evict keys with expiration only, shortest time-to-live (TTL) first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_maxmemory_policy: Option<EvictionPolicyModel>,
-    /// Set notify-keyspace-events option. Requires at least `K` or `E` and accepts any combination of the following options. Setting the parameter to `""` disables notifications.
-    /// - `K` &amp;mdash; Keyspace events
-    /// - `E` &amp;mdash; Keyevent events
-    /// - `g` &amp;mdash; Generic commands (e.g. `DEL`, `EXPIRE`, `RENAME`, ...)
-    /// - `$` &amp;mdash; String commands
-    /// - `l` &amp;mdash; List commands
-    /// - `s` &amp;mdash; Set commands
-    /// - `h` &amp;mdash; Hash commands
-    /// - `z` &amp;mdash; Sorted set commands
-    /// - `t` &amp;mdash; Stream commands
-    /// - `d` &amp;mdash; Module key type events
-    /// - `x` &amp;mdash; Expired events
-    /// - `e` &amp;mdash; Evicted events
-    /// - `m` &amp;mdash; Key miss events
-    /// - `n` &amp;mdash; New key events
-    /// - `A` &amp;mdash; Alias for `"g$lshztxed"`
+    /// Set notify-keyspace-events option. Requires at least `K` or `E` and accepts any combination
+    /// of the following options. Setting the parameter to `""` disables notifications.
+    /// - `K` — Keyspace events
+    /// - `E` — Keyevent events
+    /// - `g` — Generic commands (e.g. `DEL`, `EXPIRE`, `RENAME`, ...)
+    /// - `$` — String commands
+    /// - `l` — List commands
+    /// - `s` — Set commands
+    /// - `h` — Hash commands
+    /// - `z` — Sorted set commands
+    /// - `t` — Stream commands
+    /// - `d` — Module key type events
+    /// - `x` — Expired events
+    /// - `e` — Evicted events
+    /// - `m` — Key miss events
+    /// - `n` — New key events
+    /// - `A` — Alias for `"g$lshztxed"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_notify_keyspace_events: Option<String>,
     /// Set number of valkey databases. Changing this will cause a restart of valkey service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_number_of_databases: Option<i64>,
-    /// When persistence is 'rdb', Valkey does RDB dumps each 10 minutes if any key is changed. Also RDB dumps are done according to backup schedule for backup purposes. When persistence is 'off', no RDB dumps and backups are done, so data can be lost at any moment if service is restarted for any reason, or if service is powered off. Also service can't be forked.
+    /// When persistence is 'rdb', Valkey does RDB dumps each 10 minutes if any key is changed. Also
+    /// RDB dumps are done according to backup schedule for backup purposes. When persistence is
+    /// 'off', no RDB dumps and backups are done, so data can be lost at any moment if service is
+    /// restarted for any reason, or if service is powered off. Also service can't be forked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_persistence: Option<RedisAdvancedConfigRedisPersistence>,
-    /// Set output buffer limit for pub / sub clients in MB. The value is the hard limit, the soft limit is 1/4 of the hard limit. When setting the limit, be mindful of the available memory in the selected service plan.
+    /// Set output buffer limit for pub / sub clients in MB. The value is the hard limit, the soft
+    /// limit is 1/4 of the hard limit. When setting the limit, be mindful of the available memory
+    /// in the selected service plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valkey_pubsub_client_output_buffer_limit: Option<i64>,
     /// Require SSL to access Valkey
@@ -1615,34 +1867,50 @@ pub struct KafkaAdvancedConfig {
     /// Enable auto creation of topics
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_create_topics_enable: Option<bool>,
-    /// Specify the final compression type for a given topic. This configuration accepts the standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the original compression codec set by the producer.
+    /// Specify the final compression type for a given topic. This configuration accepts the
+    /// standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts
+    /// 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the
+    /// original compression codec set by the producer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<KafkaAdvancedConfigCompressionType>,
-    /// Idle connections timeout: the server socket processor threads close the connections that idle for longer than this.
+    /// Idle connections timeout: the server socket processor threads close the connections that
+    /// idle for longer than this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections_max_idle_ms: Option<i64>,
     /// Replication factor for autocreated topics
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_replication_factor: Option<i64>,
-    /// The amount of time, in milliseconds, the group coordinator will wait for more consumers to join a new group before performing the first rebalance. A longer delay means potentially fewer rebalances, but increases the time until processing begins. The default value for this is 3 seconds. During development and testing it might be desirable to set this to 0 in order to not delay test execution time.
+    /// The amount of time, in milliseconds, the group coordinator will wait for more consumers to
+    /// join a new group before performing the first rebalance. A longer delay means potentially
+    /// fewer rebalances, but increases the time until processing begins. The default value for this
+    /// is 3 seconds. During development and testing it might be desirable to set this to 0 in order
+    /// to not delay test execution time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_initial_rebalance_delay_ms: Option<i64>,
-    /// The maximum allowed session timeout for registered consumers. Longer timeouts give consumers more time to process messages in between heartbeats at the cost of a longer time to detect failures.
+    /// The maximum allowed session timeout for registered consumers. Longer timeouts give consumers
+    /// more time to process messages in between heartbeats at the cost of a longer time to detect
+    /// failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_max_session_timeout_ms: Option<i64>,
-    /// The minimum allowed session timeout for registered consumers. Longer timeouts give consumers more time to process messages in between heartbeats at the cost of a longer time to detect failures.
+    /// The minimum allowed session timeout for registered consumers. Longer timeouts give consumers
+    /// more time to process messages in between heartbeats at the cost of a longer time to detect
+    /// failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_min_session_timeout_ms: Option<i64>,
     /// How long are delete records retained?
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_cleaner_delete_retention_ms: Option<i64>,
-    /// The maximum amount of time message will remain uncompacted. Only applicable for logs that are being compacted
+    /// The maximum amount of time message will remain uncompacted. Only applicable for logs that
+    /// are being compacted
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_cleaner_max_compaction_lag_ms: Option<i64>,
-    /// Controls log compactor frequency. Larger value means more frequent compactions but also more space wasted for logs. Consider setting log_cleaner_max_compaction_lag_ms to enforce compactions sooner, instead of setting a very high value for this option.
+    /// Controls log compactor frequency. Larger value means more frequent compactions but also more
+    /// space wasted for logs. Consider setting log_cleaner_max_compaction_lag_ms to enforce
+    /// compactions sooner, instead of setting a very high value for this option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_cleaner_min_cleanable_ratio: Option<f64>,
-    /// The minimum time a message will remain uncompacted in the log. Only applicable for logs that are being compacted.
+    /// The minimum time a message will remain uncompacted in the log. Only applicable for logs that
+    /// are being compacted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_cleaner_min_compaction_lag_ms: Option<i64>,
     /// The default cleanup policy for segments beyond the retention window
@@ -1650,8 +1918,9 @@ pub struct KafkaAdvancedConfig {
     pub log_cleanup_policy: Option<KafkaAdvancedConfigLogCleanupPolicy>,
     /// The number of messages accumulated on a log partition before messages are flushed to disk
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_flush_interval_messages: Option<i64>,
-    /// The maximum time in ms that a message in any topic is kept in memory before flushed to disk. If not set, the value in log.flush.scheduler.interval.ms is used
+    pub log_flush_interval_messages: Option<u64>,
+    /// The maximum time in ms that a message in any topic is kept in memory before flushed to disk.
+    /// If not set, the value in log.flush.scheduler.interval.ms is used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_flush_interval_ms: Option<i64>,
     /// The interval with which Kafka adds an entry to the offset index
@@ -1660,10 +1929,12 @@ pub struct KafkaAdvancedConfig {
     /// The maximum size in bytes of the offset index
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_index_size_max_bytes: Option<i64>,
-    /// This configuration controls whether down-conversion of message formats is enabled to satisfy consume requests.
+    /// This configuration controls whether down-conversion of message formats is enabled to satisfy
+    /// consume requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_message_downconversion_enable: Option<bool>,
-    /// The maximum difference allowed between the timestamp when a broker receives a message and the timestamp specified in the message
+    /// The maximum difference allowed between the timestamp when a broker receives a message and
+    /// the timestamp specified in the message
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_message_timestamp_difference_max_ms: Option<i64>,
     /// Define whether the timestamp in the message is message create time or log append time.
@@ -1678,10 +1949,12 @@ pub struct KafkaAdvancedConfig {
     /// The number of hours to keep a log file before deleting it
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_hours: Option<i64>,
-    /// The number of milliseconds to keep a log file before deleting it (in milliseconds), If not set, the value in log.retention.minutes is used. If set to -1, no time limit is applied.
+    /// The number of milliseconds to keep a log file before deleting it (in milliseconds), If not
+    /// set, the value in log.retention.minutes is used. If set to -1, no time limit is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_ms: Option<i64>,
-    /// The maximum jitter to subtract from logRollTimeMillis (in milliseconds). If not set, the value in log.roll.jitter.hours is used
+    /// The maximum jitter to subtract from logRollTimeMillis (in milliseconds). If not set, the
+    /// value in log.roll.jitter.hours is used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_roll_jitter_ms: Option<i64>,
     /// The maximum time before a new log segment is rolled out (in milliseconds).
@@ -1702,7 +1975,8 @@ pub struct KafkaAdvancedConfig {
     /// The maximum size of message that the server can receive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_max_bytes: Option<i64>,
-    /// When a producer sets acks to 'all' (or '-1'), min_insync_replicas specifies the minimum number of replicas that must acknowledge a write for the write to be considered successful.
+    /// When a producer sets acks to 'all' (or '-1'), min_insync_replicas specifies the minimum
+    /// number of replicas that must acknowledge a write for the write to be considered successful.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_insync_replicas: Option<i64>,
     /// Number of partitions for autocreated topics
@@ -1711,31 +1985,44 @@ pub struct KafkaAdvancedConfig {
     /// Log retention window in minutes for offsets topic
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offsets_retention_minutes: Option<i64>,
-    /// The purge interval (in number of requests) of the producer request purgatory (defaults to 1000).
+    /// The purge interval (in number of requests) of the producer request purgatory (defaults to
+    /// 1000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer_purgatory_purge_interval_requests: Option<i64>,
-    /// The number of bytes of messages to attempt to fetch for each partition (defaults to 1048576). This is not an absolute maximum, if the first record batch in the first non-empty partition of the fetch is larger than this value, the record batch will still be returned to ensure that progress can be made.
+    /// The number of bytes of messages to attempt to fetch for each partition (defaults to
+    /// 1048576). This is not an absolute maximum, if the first record batch in the first non-empty
+    /// partition of the fetch is larger than this value, the record batch will still be returned to
+    /// ensure that progress can be made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_fetch_max_bytes: Option<i64>,
-    /// Maximum bytes expected for the entire fetch response (defaults to 10485760). Records are fetched in batches, and if the first record batch in the first non-empty partition of the fetch is larger than this value, the record batch will still be returned to ensure that progress can be made. As such, this is not an absolute maximum.
+    /// Maximum bytes expected for the entire fetch response (defaults to 10485760). Records are
+    /// fetched in batches, and if the first record batch in the first non-empty partition of the
+    /// fetch is larger than this value, the record batch will still be returned to ensure that
+    /// progress can be made. As such, this is not an absolute maximum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_fetch_response_max_bytes: Option<i64>,
-    /// Enable creation of schema registry for the Kafka cluster. Schema_registry only works with General Purpose - Dedicated CPU plans.
+    /// Enable creation of schema registry for the Kafka cluster. Schema_registry only works with
+    /// General Purpose - Dedicated CPU plans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry: Option<bool>,
     /// The maximum number of bytes in a socket request (defaults to 104857600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub socket_request_max_bytes: Option<i64>,
-    /// The interval at which to remove transactions that have expired due to transactional.id.expiration.ms passing (defaults to 3600000 (1 hour)).
+    /// The interval at which to remove transactions that have expired due to
+    /// transactional.id.expiration.ms passing (defaults to 3600000 (1 hour)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_remove_expired_transaction_cleanup_interval_ms: Option<i64>,
-    /// The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads (defaults to 104857600 (100 mebibytes)).
+    /// The transaction topic segment bytes should be kept relatively small in order to facilitate
+    /// faster log compaction and cache loads (defaults to 104857600 (100 mebibytes)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_state_log_segment_bytes: Option<i64>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Specify the final compression type for a given topic. This configuration accepts the standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the original compression codec set by the producer.
+/// Specify the final compression type for a given topic. This configuration accepts the
+/// standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts
+/// 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the
+/// original compression codec set by the producer.
 pub enum KafkaAdvancedConfigCompressionType {
 /// `gzip`
 Gzip => "gzip",
@@ -1786,7 +2073,8 @@ pub struct OpensearchAdvancedConfig {
     /// Maximum number of shards allowed per data node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_max_shards_per_node: Option<i64>,
-    /// Maximum concurrent incoming/outgoing shard recoveries (normally replicas) are allowed to happen per node .
+    /// Maximum concurrent incoming/outgoing shard recoveries (normally replicas) are allowed to
+    /// happen per node .
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_routing_allocation_node_concurrent_recoveries: Option<i64>,
     /// Specifies whether to allow security audit logging.
@@ -1801,34 +2089,47 @@ pub struct OpensearchAdvancedConfig {
     /// Maximum length of an HTTP URL, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_max_initial_line_length_bytes: Option<i64>,
-    /// Maximum amount of heap memory used for field data cache, expressed as a percentage. Decreasing the value too much will increase overhead of loading field data. Increasing the value too much will decrease amount of heap available for other operations.
+    /// Maximum amount of heap memory used for field data cache, expressed as a percentage.
+    /// Decreasing the value too much will increase overhead of loading field data. Increasing the
+    /// value too much will decrease amount of heap available for other operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_fielddata_cache_size_percentage: Option<i64>,
-    /// Total amount of heap used for indexing buffer before writing segments to disk, expressed as a percentage. Too low value will slow down indexing; too high value will increase indexing performance but causes performance issues for query performance.
+    /// Total amount of heap used for indexing buffer before writing segments to disk, expressed as
+    /// a percentage. Too low value will slow down indexing; too high value will increase indexing
+    /// performance but causes performance issues for query performance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_memory_index_buffer_size_percentage: Option<i64>,
-    /// Maximum amount of heap used for indexing buffer before writing segments to disk, in mb. Works in conjunction with indices_memory_index_buffer_size_percentage, each being enforced. The default is unbounded.
+    /// Maximum amount of heap used for indexing buffer before writing segments to disk, in mb.
+    /// Works in conjunction with indices_memory_index_buffer_size_percentage, each being enforced.
+    /// The default is unbounded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_memory_max_index_buffer_size_mb: Option<i64>,
-    /// Minimum amount of heap used for indexing buffer before writing segments to disk, in mb. Works in conjunction with indices_memory_index_buffer_size_percentage, each being enforced.
+    /// Minimum amount of heap used for indexing buffer before writing segments to disk, in mb.
+    /// Works in conjunction with indices_memory_index_buffer_size_percentage, each being enforced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_memory_min_index_buffer_size_mb: Option<i64>,
-    /// Maximum amount of heap used for query cache.  Too low value will decrease query performance and increase performance for other operations; too high value will cause issues with other functionality.
+    /// Maximum amount of heap used for query cache.  Too low value will decrease query performance
+    /// and increase performance for other operations; too high value will cause issues with other
+    /// functionality.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_queries_cache_size_percentage: Option<i64>,
-    /// Maximum number of clauses Lucene BooleanQuery can have.  Only increase it if necessary, as it may cause performance issues.
+    /// Maximum number of clauses Lucene BooleanQuery can have.  Only increase it if necessary, as
+    /// it may cause performance issues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_query_bool_max_clause_count: Option<i64>,
     /// Maximum number of file chunks sent in parallel for each recovery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_recovery_max_concurrent_file_chunks: Option<i64>,
-    /// Limits total inbound and outbound recovery traffic for each node, expressed in mb per second. Applies to both peer recoveries as well as snapshot recoveries (i.e., restores from a snapshot).
+    /// Limits total inbound and outbound recovery traffic for each node, expressed in mb per
+    /// second. Applies to both peer recoveries as well as snapshot recoveries (i.e., restores from
+    /// a snapshot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indices_recovery_max_mb_per_sec: Option<i64>,
     /// Specifies whether ISM is enabled or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ism_enabled: Option<bool>,
-    /// Specifies whether audit history is enabled or not. The logs from ISM are automatically indexed to a logs document.
+    /// Specifies whether audit history is enabled or not. The logs from ISM are automatically
+    /// indexed to a logs document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ism_history_enabled: Option<bool>,
     /// Maximum age before rolling over the audit history index, in hours.
@@ -1843,25 +2144,31 @@ pub struct OpensearchAdvancedConfig {
     /// Length of time long audit history indices are kept, in days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ism_history_rollover_retention_period_days: Option<i64>,
-    /// DigitalOcean automatically resets the `index.refresh_interval` to the default value (once per second) to  ensure that new documents are quickly available for search queries. If you are setting your own refresh intervals,  you can disable this by setting this field to true.
+    /// DigitalOcean automatically resets the `index.refresh_interval` to the default value (once
+    /// per second) to  ensure that new documents are quickly available for search queries. If you
+    /// are setting your own refresh intervals,  you can disable this by setting this field to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_index_refresh_interval: Option<bool>,
     /// Enable or disable KNN memory circuit breaker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knn_memory_circuit_breaker_enabled: Option<bool>,
-    /// Maximum amount of memory in percentage that can be used for the KNN index. Defaults to 50% of the JVM heap size.  0 is used to set it to null which can be used to invalidate caches.
+    /// Maximum amount of memory in percentage that can be used for the KNN index. Defaults to 50%
+    /// of the JVM heap size.  0 is used to set it to null which can be used to invalidate caches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knn_memory_circuit_breaker_limit: Option<i64>,
-    /// Compatibility mode sets OpenSearch to report its version as 7.10 so clients continue to work.
+    /// Compatibility mode sets OpenSearch to report its version as 7.10 so clients continue to
+    /// work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_main_response_version: Option<bool>,
     /// Enable or disable filtering of alerting by backend roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins_alerting_filter_by_backend_roles_enabled: Option<bool>,
-    /// Allowlist of remote IP addresses for reindexing. Changing this value will cause all OpenSearch instances to restart.
+    /// Allowlist of remote IP addresses for reindexing. Changing this value will cause all
+    /// OpenSearch instances to restart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reindex_remote_whitelist: Option<Vec<String>>,
-    /// Limits the number of inline script compilations within a period of time. Default is use-context
+    /// Limits the number of inline script compilations within a period of time. Default is
+    /// use-context
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_max_compilations_rate: Option<String>,
     /// Maximum number of aggregation buckets allowed in a single response.
@@ -1870,34 +2177,42 @@ pub struct OpensearchAdvancedConfig {
     /// Size of queue for operations in the analyze thread pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_analyze_queue_size: Option<i64>,
-    /// Number of workers in the analyze operation thread pool.  Do note this may have maximum value depending on CPU count - value is automatically lowered if set to higher than maximum value.
+    /// Number of workers in the analyze operation thread pool.  Do note this may have maximum value
+    /// depending on CPU count - value is automatically lowered if set to higher than maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_analyze_size: Option<i64>,
-    /// Number of workers in the force merge operation thread pool. This pool is used for forcing a merge between shards of one or more indices. Do note this may have maximum value depending on CPU count - value is automatically lowered if set to higher than maximum value.
+    /// Number of workers in the force merge operation thread pool. This pool is used for forcing a
+    /// merge between shards of one or more indices. Do note this may have maximum value depending
+    /// on CPU count - value is automatically lowered if set to higher than maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_force_merge_size: Option<i64>,
     /// Size of queue for operations in the get thread pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_get_queue_size: Option<i64>,
-    /// Number of workers in the get operation thread pool.  Do note this may have maximum value depending on CPU count - value is automatically lowered if set to higher than maximum value.
+    /// Number of workers in the get operation thread pool.  Do note this may have maximum value
+    /// depending on CPU count - value is automatically lowered if set to higher than maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_get_size: Option<i64>,
     /// Size of queue for operations in the search thread pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_search_queue_size: Option<i64>,
-    /// Number of workers in the search operation thread pool.  Do note this may have maximum value depending on CPU count - value is automatically lowered if set to higher than maximum value.
+    /// Number of workers in the search operation thread pool.  Do note this may have maximum value
+    /// depending on CPU count - value is automatically lowered if set to higher than maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_search_size: Option<i64>,
     /// Size of queue for operations in the search throttled thread pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_search_throttled_queue_size: Option<i64>,
-    /// Number of workers in the search throttled operation thread pool. This pool is used for searching frozen indices. Do note this may have maximum value depending on CPU count - value is automatically lowered if set to higher than maximum value.
+    /// Number of workers in the search throttled operation thread pool. This pool is used for
+    /// searching frozen indices. Do note this may have maximum value depending on CPU count - value
+    /// is automatically lowered if set to higher than maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_search_throttled_size: Option<i64>,
     /// Size of queue for operations in the write thread pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_write_queue_size: Option<i64>,
-    /// Number of workers in the write operation thread pool.  Do note this may have maximum value depending on CPU count - value is automatically lowered if set to higher than maximum value.
+    /// Number of workers in the write operation thread pool.  Do note this may have maximum value
+    /// depending on CPU count - value is automatically lowered if set to higher than maximum value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_pool_write_size: Option<i64>,
 }
@@ -1905,25 +2220,47 @@ pub struct OpensearchAdvancedConfig {
 /// The `mongo_advanced_config` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MongoAdvancedConfig {
-    /// Specifies the default consistency behavior of reads from the database. Data that is returned from the query with may or may not have been acknowledged by all nodes in the replicaset depending on this value.  Learn more [here](https://www.mongodb.com/docs/manual/reference/read-concern/).
+    /// Specifies the default consistency behavior of reads from the database. Data that is returned
+    /// from the query with may or may not have been acknowledged by all nodes in the replicaset
+    /// depending on this value.  Learn more
+    /// [here](https://www.mongodb.com/docs/manual/reference/read-concern/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_read_concern: Option<MongoAdvancedConfigDefaultReadConcern>,
-    /// Describes the level of acknowledgment requested from MongoDB for write operations clusters. This field can set to either `majority` or a number `0...n` which will describe the number of nodes that must acknowledge the write operation before it is fully accepted. Setting to `0` will request no acknowledgement of the write operation.  Learn more [here](https://www.mongodb.com/docs/manual/reference/write-concern/).
+    /// Describes the level of acknowledgment requested from MongoDB for write operations clusters.
+    /// This field can set to either `majority` or a number `0...n` which will describe the number
+    /// of nodes that must acknowledge the write operation before it is fully accepted. Setting to
+    /// `0` will request no acknowledgement of the write operation.  Learn more
+    /// [here](https://www.mongodb.com/docs/manual/reference/write-concern/).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_write_concern: Option<String>,
-    /// Operations that run for longer than this threshold are considered slow which are then recorded to the diagnostic logs.  Higher log levels (verbosity) will record all operations regardless of this threshold on the primary node.  *Changing this parameter will lead to a restart of the MongoDB service.* Learn more [here](https://www.mongodb.com/docs/manual/reference/configuration-options/#mongodb-setting-operationProfiling.slowOpThresholdMs).
+    /// Operations that run for longer than this threshold are considered slow which are then
+    /// recorded to the diagnostic logs.  Higher log levels (verbosity) will record all operations
+    /// regardless of this threshold on the primary node.  *Changing this parameter will lead to a
+    /// restart of the MongoDB service.* Learn more
+    /// [here](https://www.mongodb.com/docs/manual/reference/configuration-options/#mongodb-setting-operationProfiling.slowOpThresholdMs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow_op_threshold_ms: Option<i64>,
-    /// Specifies the lifetime of multi-document transactions. Transactions that exceed this limit are considered expired and will be  aborted by a periodic cleanup process. The cleanup process runs every `transactionLifetimeLimitSeconds/2 seconds` or at least  once every 60 seconds. *Changing this parameter will lead to a restart of the MongoDB service.* Learn more [here](https://www.mongodb.com/docs/manual/reference/parameters/#mongodb-parameter-param.transactionLifetimeLimitSeconds).
+    /// Specifies the lifetime of multi-document transactions. Transactions that exceed this limit
+    /// are considered expired and will be  aborted by a periodic cleanup process. The cleanup
+    /// process runs every `transactionLifetimeLimitSeconds/2 seconds` or at least  once every 60
+    /// seconds. *Changing this parameter will lead to a restart of the MongoDB service.* Learn more
+    /// [here](https://www.mongodb.com/docs/manual/reference/parameters/#mongodb-parameter-param.transactionLifetimeLimitSeconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_lifetime_limit_seconds: Option<i64>,
-    /// The log message verbosity level. The verbosity level determines the amount of Informational and Debug messages MongoDB outputs. 0 includes informational messages while 1...5 increases the level to include debug messages. *Changing this parameter will lead to a restart of the MongoDB service.* Learn more [here](https://www.mongodb.com/docs/manual/reference/configuration-options/#mongodb-setting-systemLog.verbosity).
+    /// The log message verbosity level. The verbosity level determines the amount of Informational
+    /// and Debug messages MongoDB outputs. 0 includes informational messages while 1...5 increases
+    /// the level to include debug messages. *Changing this parameter will lead to a restart of the
+    /// MongoDB service.* Learn more
+    /// [here](https://www.mongodb.com/docs/manual/reference/configuration-options/#mongodb-setting-systemLog.verbosity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verbosity: Option<i64>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Specifies the default consistency behavior of reads from the database. Data that is returned from the query with may or may not have been acknowledged by all nodes in the replicaset depending on this value.  Learn more [here](https://www.mongodb.com/docs/manual/reference/read-concern/).
+/// Specifies the default consistency behavior of reads from the database. Data that is returned
+/// from the query with may or may not have been acknowledged by all nodes in the replicaset
+/// depending on this value.  Learn more
+/// [here](https://www.mongodb.com/docs/manual/reference/read-concern/).
 pub enum MongoAdvancedConfigDefaultReadConcern {
 /// `local`
 Local => "local",
@@ -1984,7 +2321,8 @@ pub struct DatabasesUpdateDoSettingsBody {
 }
 
 impl DatabasesUpdateDoSettingsBody {
-    /// A `DatabasesUpdateDoSettingsBody` with its required fields; the optional ones start as `None`.
+    /// A `DatabasesUpdateDoSettingsBody` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(do_settings: DoSettings) -> Self {
         Self { do_settings }
     }
@@ -2042,7 +2380,8 @@ pub struct DatabasesUpdateEvictionPolicyBody {
 }
 
 impl DatabasesUpdateEvictionPolicyBody {
-    /// A `DatabasesUpdateEvictionPolicyBody` with its required fields; the optional ones start as `None`.
+    /// A `DatabasesUpdateEvictionPolicyBody` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(eviction_policy: EvictionPolicyModel) -> Self {
         Self { eviction_policy }
     }
@@ -2164,14 +2503,17 @@ pub struct RsyslogLogsink {
     /// (PEM format) client cert to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert: Option<String>,
-    /// Message format used by the server, this can be either rfc3164 (the old BSD style message format), `rfc5424` (current syslog message format) or custom
+    /// Message format used by the server, this can be either rfc3164 (the old BSD style message
+    /// format), `rfc5424` (current syslog message format) or custom
     pub format: RsyslogLogsinkFormat,
     /// (PEM format) client key if the server requires client authentication
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Conditional (required if `format` == `custom`).
     ///
-    /// Syslog log line template for a custom format, supporting limited rsyslog style templating (using `%tag%`). Supported tags are: `HOSTNAME`, `app-name`, `msg`, `msgid`, `pri`, `procid`, `structured-data`, `timestamp` and `timestamp:::date-rfc3339`.
+    /// Syslog log line template for a custom format, supporting limited rsyslog style templating
+    /// (using `%tag%`). Supported tags are: `HOSTNAME`, `app-name`, `msg`, `msgid`, `pri`,
+    /// `procid`, `structured-data`, `timestamp` and `timestamp:::date-rfc3339`.
     ///
     /// ---
     /// **Datadog Integration Example for Non-Mongo clusters**:
@@ -2188,7 +2530,8 @@ pub struct RsyslogLogsink {
     /// - EU Region: Use port `443`
     /// - Enable TLS:
     /// - Ensure the TLS checkbox is enabled.
-    /// - Note: This configuration applies to **non-Mongo clusters only**. For **Mongo clusters**, use the `datadog_logsink` integration instead.
+    /// - Note: This configuration applies to **non-Mongo clusters only**. For **Mongo clusters**,
+    ///   use the `datadog_logsink` integration instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logline: Option<String>,
     /// The internal port on which the rsyslog server is listening
@@ -2198,7 +2541,8 @@ pub struct RsyslogLogsink {
     pub sd: Option<String>,
     /// DNS name or IPv4 address of the rsyslog server
     pub server: String,
-    /// Use TLS (as the messages are not filtered and may contain sensitive information, it is highly recommended to set this to true if the remote server supports it)
+    /// Use TLS (as the messages are not filtered and may contain sensitive information, it is
+    /// highly recommended to set this to true if the remote server supports it)
     pub tls: bool,
 }
 
@@ -2225,7 +2569,8 @@ impl RsyslogLogsink {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Message format used by the server, this can be either rfc3164 (the old BSD style message format), `rfc5424` (current syslog message format) or custom
+/// Message format used by the server, this can be either rfc3164 (the old BSD style message
+/// format), `rfc5424` (current syslog message format) or custom
 pub enum RsyslogLogsinkFormat {
 /// `rfc5424`
 Rfc5424 => "rfc5424",
@@ -2471,14 +2816,19 @@ pub struct ConnectionPool {
     pub connection: Option<DatabaseConnection>,
     /// The database for use with the connection pool.
     pub db: String,
-    /// The PGBouncer transaction mode for the connection pool. The allowed values are session, transaction, and statement.
+    /// The PGBouncer transaction mode for the connection pool. The allowed values are session,
+    /// transaction, and statement.
     pub mode: String,
     /// A unique name for the connection pool. Must be between 3 and 60 characters.
     pub name: String,
     /// The `private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_connection: Option<DatabaseConnection>,
-    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by the size of the cluster's primary node. 25 backend server connections are allowed for every 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97. Note that these are shared across all connection pools in a cluster.
+    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by
+    /// the size of the cluster's primary node. 25 backend server connections are allowed for every
+    /// 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM
+    /// allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97.
+    /// Note that these are shared across all connection pools in a cluster.
     pub size: i64,
     /// The `standby_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2486,7 +2836,8 @@ pub struct ConnectionPool {
     /// The `standby_private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standby_private_connection: Option<DatabaseConnection>,
-    /// The name of the user for use with the connection pool. When excluded, all sessions connect to the database as the inbound user.
+    /// The name of the user for use with the connection pool. When excluded, all sessions connect
+    /// to the database as the inbound user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -2518,11 +2869,17 @@ impl ConnectionPool {
 pub struct ConnectionPoolUpdate {
     /// The database for use with the connection pool.
     pub db: String,
-    /// The PGBouncer transaction mode for the connection pool. The allowed values are session, transaction, and statement.
+    /// The PGBouncer transaction mode for the connection pool. The allowed values are session,
+    /// transaction, and statement.
     pub mode: String,
-    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by the size of the cluster's primary node. 25 backend server connections are allowed for every 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97. Note that these are shared across all connection pools in a cluster.
+    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by
+    /// the size of the cluster's primary node. 25 backend server connections are allowed for every
+    /// 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM
+    /// allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97.
+    /// Note that these are shared across all connection pools in a cluster.
     pub size: i64,
-    /// The name of the user for use with the connection pool. When excluded, all sessions connect to the database as the inbound user.
+    /// The name of the user for use with the connection pool. When excluded, all sessions connect
+    /// to the database as the inbound user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -2545,7 +2902,8 @@ pub struct DatabaseReplicaRead {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<DatabaseConnection>,
-    /// A time value given in ISO8601 combined date and time format that represents when the database cluster was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The `do_settings` field.
@@ -2559,22 +2917,30 @@ pub struct DatabaseReplicaRead {
     /// The `private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_connection: Option<DatabaseConnection>,
-    /// A string specifying the UUID of the VPC to which the read-only replica will be assigned. If excluded, the replica will be assigned to your account's default VPC for the region. &lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the read-only replica will be assigned. If
+    /// excluded, the replica will be assigned to your account's default VPC for the region.
+    /// \<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_network_uuid: Option<String>,
-    /// A slug identifier for the region where the read-only replica will be located. If excluded, the replica will be placed in the same region as the cluster.
+    /// A slug identifier for the region where the read-only replica will be located. If excluded,
+    /// the replica will be placed in the same region as the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// A slug identifier representing the size of the node for the read-only replica. The size of the replica must be at least as large as the node size for the database cluster from which it is replicating.
+    /// A slug identifier representing the size of the node for the read-only replica. The size of
+    /// the replica must be at least as large as the node size for the database cluster from which
+    /// it is replicating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// A string representing the current status of the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DatabaseClusterReadStatus>,
-    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to the cluster, beyond what is provided as a base amount from the 'size' and any previously added additional storage.
+    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
+    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
+    /// added additional storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_size_mib: Option<i64>,
-    /// A flat array of tag names as strings applied to the read-only replica.&lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// A flat array of tag names as strings applied to the read-only replica.\<br>\<br>Requires
+    /// `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
@@ -2585,7 +2951,8 @@ pub struct DatabaseReplica {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<DatabaseConnection>,
-    /// A time value given in ISO8601 combined date and time format that represents when the database cluster was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The `do_settings` field.
@@ -2599,22 +2966,30 @@ pub struct DatabaseReplica {
     /// The `private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_connection: Option<DatabaseConnection>,
-    /// A string specifying the UUID of the VPC to which the read-only replica will be assigned. If excluded, the replica will be assigned to your account's default VPC for the region. &lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the read-only replica will be assigned. If
+    /// excluded, the replica will be assigned to your account's default VPC for the region.
+    /// \<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_network_uuid: Option<String>,
-    /// A slug identifier for the region where the read-only replica will be located. If excluded, the replica will be placed in the same region as the cluster.
+    /// A slug identifier for the region where the read-only replica will be located. If excluded,
+    /// the replica will be placed in the same region as the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// A slug identifier representing the size of the node for the read-only replica. The size of the replica must be at least as large as the node size for the database cluster from which it is replicating.
+    /// A slug identifier representing the size of the node for the read-only replica. The size of
+    /// the replica must be at least as large as the node size for the database cluster from which
+    /// it is replicating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// A string representing the current status of the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DatabaseClusterReadStatus>,
-    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to the cluster, beyond what is provided as a base amount from the 'size' and any previously added additional storage.
+    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
+    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
+    /// added additional storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_size_mib: Option<i64>,
-    /// A flat array of tag names as strings to apply to the read-only replica after it is created. Tag names can either be existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to apply to the read-only replica after it is created.
+    /// Tag names can either be existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
@@ -2642,11 +3017,14 @@ impl DatabaseReplica {
 /// The `database_cluster_resize` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseClusterResize {
-    /// The number of nodes in the database cluster. Valid values are are 1-3. In addition to the primary node, up to two standby nodes may be added for highly available configurations.
+    /// The number of nodes in the database cluster. Valid values are are 1-3. In addition to the
+    /// primary node, up to two standby nodes may be added for highly available configurations.
     pub num_nodes: i64,
     /// A slug identifier representing desired the size of the nodes in the database cluster.
     pub size: String,
-    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to the cluster, beyond what is provided as a base amount from the 'size' and any previously added additional storage.
+    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
+    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
+    /// added additional storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_size_mib: Option<i64>,
 }
@@ -2733,7 +3111,8 @@ pub struct DatabasesUpdateKafkaSchemaConfigBody {
 }
 
 impl DatabasesUpdateKafkaSchemaConfigBody {
-    /// A `DatabasesUpdateKafkaSchemaConfigBody` with its required fields; the optional ones start as `None`.
+    /// A `DatabasesUpdateKafkaSchemaConfigBody` with its required fields; the optional ones start
+    /// as `None`.
     pub fn new(
         compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
     ) -> Self {
@@ -2794,7 +3173,8 @@ pub struct KafkaTopic {
     /// The name of the Kafka topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The number of partitions available for the topic. On update, this value can only be increased.
+    /// The number of partitions available for the topic. On update, this value can only be
+    /// increased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// The number of nodes to replicate data across the cluster.
@@ -2825,7 +3205,8 @@ pub struct KafkaTopicCreate {
     /// The name of the Kafka topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The number of partitions available for the topic. On update, this value can only be increased.
+    /// The number of partitions available for the topic. On update, this value can only be
+    /// increased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// The number of nodes to replicate data across the cluster.
@@ -2839,73 +3220,107 @@ pub struct KafkaTopicCreate {
 /// The `kafka_topic_config` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicConfig {
-    /// The cleanup_policy sets the retention policy to use on log segments. 'delete' will discard old segments when retention time/size limits are reached. 'compact' will enable log compaction, resulting in retention of the latest value for each key.
+    /// The cleanup_policy sets the retention policy to use on log segments. 'delete' will discard
+    /// old segments when retention time/size limits are reached. 'compact' will enable log
+    /// compaction, resulting in retention of the latest value for each key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleanup_policy: Option<KafkaTopicConfigCleanupPolicy>,
     /// The compression_type specifies the compression type of the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_type: Option<KafkaTopicConfigCompressionType>,
-    /// The delete_retention_ms specifies how long (in ms) to retain delete tombstone markers for topics.
+    /// The delete_retention_ms specifies how long (in ms) to retain delete tombstone markers for
+    /// topics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_retention_ms: Option<i64>,
-    /// The file_delete_delay_ms specifies the time (in ms) to wait before deleting a file from the filesystem.
+    /// The file_delete_delay_ms specifies the time (in ms) to wait before deleting a file from the
+    /// filesystem.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_delete_delay_ms: Option<i64>,
-    /// The flush_messages specifies the number of messages to accumulate on a log partition before messages are flushed to disk.
+    /// The flush_messages specifies the number of messages to accumulate on a log partition before
+    /// messages are flushed to disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flush_messages: Option<i64>,
-    /// The flush_ms specifies the maximum time (in ms) that a message is kept in memory before being flushed to disk.
+    pub flush_messages: Option<u64>,
+    /// The flush_ms specifies the maximum time (in ms) that a message is kept in memory before
+    /// being flushed to disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flush_ms: Option<i64>,
-    /// The index_interval_bytes specifies the number of bytes between entries being added into te offset index.
+    pub flush_ms: Option<u64>,
+    /// The index_interval_bytes specifies the number of bytes between entries being added into te
+    /// offset index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_interval_bytes: Option<i64>,
-    /// The max_compaction_lag_ms specifies the maximum amount of time (in ms) that a message will remain uncompacted. This is only applicable if the logs are have compaction enabled.
+    /// The max_compaction_lag_ms specifies the maximum amount of time (in ms) that a message will
+    /// remain uncompacted. This is only applicable if the logs are have compaction enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_compaction_lag_ms: Option<i64>,
-    /// The max_messages_bytes specifies the largest record batch size (in bytes) that can be sent to the server.  This is calculated after compression if compression is enabled.
+    pub max_compaction_lag_ms: Option<u64>,
+    /// The max_messages_bytes specifies the largest record batch size (in bytes) that can be sent
+    /// to the server.  This is calculated after compression if compression is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_message_bytes: Option<i64>,
-    /// The message_down_conversion_enable specifies whether down-conversion of message formats is enabled to satisfy consumer requests. When 'false', the broker will not perform conversion for consumers expecting older message formats. The broker will respond with an `UNSUPPORTED_VERSION` error for consume requests from these older clients.
+    /// The message_down_conversion_enable specifies whether down-conversion of message formats is
+    /// enabled to satisfy consumer requests. When 'false', the broker will not perform conversion
+    /// for consumers expecting older message formats. The broker will respond with an
+    /// `UNSUPPORTED_VERSION` error for consume requests from these older clients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_down_conversion_enable: Option<bool>,
-    /// The message_format_version specifies the message format version used by the broker to append messages to the logs. The value of this setting is assumed to be 3.0-IV1 if the broker protocol version is 3.0 or higher. By setting a  particular message format version, all existing messages on disk must be smaller or equal to the specified version.
+    /// The message_format_version specifies the message format version used by the broker to append
+    /// messages to the logs. The value of this setting is assumed to be 3.0-IV1 if the broker
+    /// protocol version is 3.0 or higher. By setting a  particular message format version, all
+    /// existing messages on disk must be smaller or equal to the specified version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_format_version: Option<KafkaTopicConfigMessageFormatVersion>,
-    /// The message_timestamp_type specifies whether to use the message create time or log append time as the timestamp on a message.
+    /// The maximum difference, in ms, between a message's own timestamp and the time the broker
+    /// receives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_timestamp_difference_max_ms: Option<u64>,
+    /// The message_timestamp_type specifies whether to use the message create time or log append
+    /// time as the timestamp on a message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_timestamp_type: Option<KafkaTopicConfigMessageTimestampType>,
-    /// The min_cleanable_dirty_ratio specifies the frequency of log compaction (if enabled) in relation to duplicates present in the logs. For example, at 0.5, at most 50% of the log could be duplicates before compaction would begin.
+    /// The min_cleanable_dirty_ratio specifies the frequency of log compaction (if enabled) in
+    /// relation to duplicates present in the logs. For example, at 0.5, at most 50% of the log
+    /// could be duplicates before compaction would begin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_cleanable_dirty_ratio: Option<f64>,
-    /// The min_compaction_lag_ms specifies the minimum time (in ms) that a message will remain uncompacted in the log. Only relevant if log compaction is enabled.
+    /// The min_compaction_lag_ms specifies the minimum time (in ms) that a message will remain
+    /// uncompacted in the log. Only relevant if log compaction is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_compaction_lag_ms: Option<i64>,
-    /// The min_insync_replicas specifies the number of replicas that must ACK a write for the write to be considered successful.
+    /// The min_insync_replicas specifies the number of replicas that must ACK a write for the write
+    /// to be considered successful.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_insync_replicas: Option<i64>,
-    /// The preallocate specifies whether a file should be preallocated on disk when creating a new log segment.
+    /// The preallocate specifies whether a file should be preallocated on disk when creating a new
+    /// log segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preallocate: Option<bool>,
-    /// The retention_bytes specifies the maximum size of the log (in bytes) before deleting messages. -1 indicates that there is no limit.
+    /// The retention_bytes specifies the maximum size of the log (in bytes) before deleting
+    /// messages. -1 indicates that there is no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_bytes: Option<i64>,
-    /// The retention_ms specifies the maximum amount of time (in ms) to keep a message before deleting it.
+    /// The retention_ms specifies the maximum amount of time (in ms) to keep a message before
+    /// deleting it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_ms: Option<i64>,
     /// The segment_bytes specifies the maximum size of a single log file (in bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment_bytes: Option<i64>,
-    /// The segment_jitter_ms specifies the maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling.
+    /// The maximum size, in bytes, of the index that maps offsets to file positions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment_index_bytes: Option<i64>,
+    /// The segment_jitter_ms specifies the maximum random jitter subtracted from the scheduled
+    /// segment roll time to avoid thundering herds of segment rolling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment_jitter_ms: Option<i64>,
-    /// The segment_ms specifies the period of time after which the log will be forced to roll if the segment file isn't full. This ensures that retention can delete or compact old data.
+    /// The segment_ms specifies the period of time after which the log will be forced to roll if
+    /// the segment file isn't full. This ensures that retention can delete or compact old data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment_ms: Option<i64>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The cleanup_policy sets the retention policy to use on log segments. 'delete' will discard old segments when retention time/size limits are reached. 'compact' will enable log compaction, resulting in retention of the latest value for each key.
+/// The cleanup_policy sets the retention policy to use on log segments. 'delete' will discard
+/// old segments when retention time/size limits are reached. 'compact' will enable log
+/// compaction, resulting in retention of the latest value for each key.
 pub enum KafkaTopicConfigCleanupPolicy {
 /// `delete`
 Delete => "delete",
@@ -2935,7 +3350,10 @@ Uncompressed => "uncompressed",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The message_format_version specifies the message format version used by the broker to append messages to the logs. The value of this setting is assumed to be 3.0-IV1 if the broker protocol version is 3.0 or higher. By setting a  particular message format version, all existing messages on disk must be smaller or equal to the specified version.
+/// The message_format_version specifies the message format version used by the broker to append
+/// messages to the logs. The value of this setting is assumed to be 3.0-IV1 if the broker
+/// protocol version is 3.0 or higher. By setting a  particular message format version, all
+/// existing messages on disk must be smaller or equal to the specified version.
 pub enum KafkaTopicConfigMessageFormatVersion {
 /// `0.8.0`
 T080 => "0.8.0",
@@ -3023,7 +3441,8 @@ T33IV3 => "3.3-IV3",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The message_timestamp_type specifies whether to use the message create time or log append time as the timestamp on a message.
+/// The message_timestamp_type specifies whether to use the message create time or log append
+/// time as the timestamp on a message.
 pub enum KafkaTopicConfigMessageTimestampType {
 /// `create_time`
 CreateTime => "create_time",
@@ -3078,6 +3497,9 @@ pub struct KafkaTopicPartitionConsumerGroupsItem {
     /// Name of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
+    /// Name of the consumer group, as the API sends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The current offset of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
@@ -3089,7 +3511,8 @@ pub struct KafkaTopicUpdate {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<KafkaTopicConfig>,
-    /// The number of partitions available for the topic. On update, this value can only be increased.
+    /// The number of partitions available for the topic. On update, this value can only be
+    /// increased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_count: Option<i64>,
     /// The number of nodes to replicate data across the cluster.
@@ -3119,7 +3542,8 @@ pub struct DatabasesAddUserBody {
     pub mysql_settings: Option<MysqlSettings>,
     /// The name of a database user.
     pub name: String,
-    /// A randomly generated password for the database user.&lt;br&gt;Requires `database:view_credentials` scope.
+    /// A randomly generated password for the database user.\<br>Requires
+    /// `database:view_credentials` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// A string representing the database user's role. The value will be either
@@ -3129,7 +3553,8 @@ pub struct DatabasesAddUserBody {
     /// The `settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<UserSettings>,
-    /// (To be deprecated: use settings.mongo_user_settings.role instead for access controls to MongoDB databases).
+    /// (To be deprecated: use settings.mongo_user_settings.role instead for access controls to
+    /// MongoDB databases).
     /// For MongoDB clusters, set to `true` to create a read-only user.
     /// This option is not currently supported for other database engines.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -257,7 +257,8 @@ pub struct DedicatedInferenceCreateRequest {
 }
 
 impl DedicatedInferenceCreateRequest {
-    /// A `DedicatedInferenceCreateRequest` with its required fields; the optional ones start as `None`.
+    /// A `DedicatedInferenceCreateRequest` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(spec: DedicatedInferenceSpec) -> Self {
         Self {
             access_tokens: None,
@@ -288,7 +289,8 @@ pub struct DedicatedInferenceAccessToken {
     /// Unique ID of the token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// When true, the token is managed by DigitalOcean (for example, system-provisioned). When false, the token was created by the user.
+    /// When true, the token is managed by DigitalOcean (for example, system-provisioned). When
+    /// false, the token was created by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_managed: Option<bool>,
     /// Name of the token.
@@ -398,7 +400,8 @@ pub struct DedicatedInferenceTokenCreateRequest {
 }
 
 impl DedicatedInferenceTokenCreateRequest {
-    /// A `DedicatedInferenceTokenCreateRequest` with its required fields; the optional ones start as `None`.
+    /// A `DedicatedInferenceTokenCreateRequest` with its required fields; the optional ones start
+    /// as `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
     }

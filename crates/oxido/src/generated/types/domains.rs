@@ -7,16 +7,22 @@ use super::*;
 /// The `domain` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Domain {
-    /// This optional attribute may contain an IP address. When provided, an A record will be automatically created pointing to the apex domain.
+    /// This optional attribute may contain an IP address. When provided, an A record will be
+    /// automatically created pointing to the apex domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// The name of the domain itself. This should follow the standard domain format of domain.TLD. For instance, `example.com` is a valid domain name.
+    /// The name of the domain itself. This should follow the standard domain format of domain.TLD.
+    /// For instance, `example.com` is a valid domain name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// This value is the time to live for the records on this domain, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the records on this domain, in seconds. This defines the
+    /// time frame that clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// This attribute contains the complete contents of the zone file for the selected domain. Individual domain record resources should be used to get more granular control over records. However, this attribute can also be used to get information about the SOA record, which is created automatically and is not accessible as an individual record resource.
+    /// This attribute contains the complete contents of the zone file for the selected domain.
+    /// Individual domain record resources should be used to get more granular control over records.
+    /// However, this attribute can also be used to get information about the SOA record, which is
+    /// created automatically and is not accessible as an individual record resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_file: Option<String>,
 }
@@ -24,7 +30,9 @@ pub struct Domain {
 /// The `domain_record` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecord {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// An unsigned integer between 0-255 used for CAA records.
@@ -45,7 +53,8 @@ pub struct DomainRecord {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -157,7 +166,9 @@ impl serde::Serialize for DomainsCreateRecordBody {
 /// The `domain_record_a` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordA {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,7 +187,8 @@ pub struct DomainRecordA {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -208,7 +220,9 @@ impl DomainRecordA {
 /// The `domain_record_aaaa` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordAaaa {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,7 +241,8 @@ pub struct DomainRecordAaaa {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -259,7 +274,9 @@ impl DomainRecordAaaa {
 /// The `domain_record_caa` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordCaa {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,7 +295,8 @@ pub struct DomainRecordCaa {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -310,7 +328,9 @@ impl DomainRecordCaa {
 /// The `domain_record_cname` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordCname {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,7 +349,8 @@ pub struct DomainRecordCname {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -361,7 +382,9 @@ impl DomainRecordCname {
 /// The `domain_record_mx` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordMx {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,7 +404,8 @@ pub struct DomainRecordMx {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -413,7 +437,9 @@ impl DomainRecordMx {
 /// The `domain_record_ns` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordNs {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -432,7 +458,8 @@ pub struct DomainRecordNs {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -464,7 +491,9 @@ impl DomainRecordNs {
 /// The `domain_record_soa` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordSoa {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// An unsigned integer between 0-255 used for CAA records.
@@ -485,7 +514,8 @@ pub struct DomainRecordSoa {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     pub ttl: i64,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
     #[serde(rename = "type")]
@@ -516,7 +546,9 @@ impl DomainRecordSoa {
 /// The `domain_record_srv` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordSrv {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -535,7 +567,8 @@ pub struct DomainRecordSrv {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...
@@ -567,7 +600,9 @@ impl DomainRecordSrv {
 /// The `domain_record_txt` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordTxt {
-    /// Variable data depending on record type. For example, the "data" value for an A record would be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain the domain name of the CA being granted permission to issue certificates.
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
     pub data: String,
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -586,7 +621,8 @@ pub struct DomainRecordTxt {
     /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// This value is the time to live for the record, in seconds. This defines the time frame that clients can cache queried information before a refresh should be requested.
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// The type of the DNS record. For example: A, CNAME, TXT, ...

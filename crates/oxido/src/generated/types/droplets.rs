@@ -17,7 +17,10 @@ pub enum DropletsCreateBody {
 /// The `droplet_single_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DropletSingleCreate {
-    /// The human-readable string you wish to use when displaying the Droplet name. The name, if set to a domain name managed in the DigitalOcean DNS management system, will configure a PTR record for the Droplet. The name set during creation will also determine the hostname for the Droplet in its internal configuration.
+    /// The human-readable string you wish to use when displaying the Droplet name. The name, if set
+    /// to a domain name managed in the DigitalOcean DNS management system, will configure a PTR
+    /// record for the Droplet. The name set during creation will also determine the hostname for
+    /// the Droplet in its internal configuration.
     pub name: String,
     /// The `backup_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,7 +28,8 @@ pub struct DropletSingleCreate {
     /// A boolean indicating whether automated backups should be enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backups: Option<bool>,
-    /// The image ID of a public or private image or the slug identifier for a public image. This image will be the base image for your Droplet.&lt;br&gt;Requires `image:read` scope.
+    /// The image ID of a public or private image or the slug identifier for a public image. This
+    /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
     pub image: DropletSingleCreateImage,
     /// A boolean indicating whether to enable IPv6 on the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,33 +37,56 @@ pub struct DropletSingleCreate {
     /// A boolean indicating whether to install the DigitalOcean agent for monitoring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<bool>,
-    /// This parameter has been deprecated. Use `vpc_uuid` instead to specify a VPC network for the Droplet. If no `vpc_uuid` is provided, the Droplet will be placed in your account's default VPC for the region.
+    /// This parameter has been deprecated. Use `vpc_uuid` instead to specify a VPC network for the
+    /// Droplet. If no `vpc_uuid` is provided, the Droplet will be placed in your account's default
+    /// VPC for the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_networking: Option<bool>,
-    /// An optional boolean indicating whether this Droplet should be created with public networking or not. By default, all Droplets are created with public networking available. If explicitly set to `false`, only private networking will be enabled, and public networking will be disabled; currently this means that it will not have any public static or Reserved IPv4 or IPv6 address, nor can one be assigned later. If explicitly set to `false`, `ipv6` must also be `false`.
+    /// An optional boolean indicating whether this Droplet should be created with public networking
+    /// or not. By default, all Droplets are created with public networking available. If explicitly
+    /// set to `false`, only private networking will be enabled, and public networking will be
+    /// disabled; currently this means that it will not have any public static or Reserved IPv4 or
+    /// IPv6 address, nor can one be assigned later. If explicitly set to `false`, `ipv6` must also
+    /// be `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_networking: Option<bool>,
-    /// The slug identifier for the region that you wish to deploy the Droplet in. If the specific datacenter is not not important, a slug prefix (e.g. `nyc`) can be used to deploy the Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is omitted from the create request completely, the Droplet may deploy in any region.
+    /// The slug identifier for the region that you wish to deploy the Droplet in. If the specific
+    /// datacenter is not not important, a slug prefix (e.g. `nyc`) can be used to deploy the
+    /// Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is
+    /// omitted from the create request completely, the Droplet may deploy in any region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The slug identifier for the size that you wish to select for this Droplet.
     pub size: String,
-    /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the Droplet's root account upon creation. You must add the keys to your team before they can be embedded on a Droplet.&lt;br&gt;Requires `ssh_key:read` scope.
+    /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the
+    /// Droplet's root account upon creation. You must add the keys to your team before they can be
+    /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<DropletSingleCreateSshKeysItem>>,
-    /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names can either be existing or new tags.&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
+    /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// A string containing 'user data' which may be used to configure the Droplet on first boot, often a 'cloud-config' file or Bash script. It must be plain text and may not exceed 64 KiB in size.
+    /// A string containing 'user data' which may be used to configure the Droplet on first boot,
+    /// often a 'cloud-config' file or Bash script. It must be plain text and may not exceed 64 KiB
+    /// in size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// An array of IDs for block storage volumes that will be attached to the Droplet once created. The volumes must not already be attached to an existing Droplet.&lt;br&gt;Requires `block_storage:read` scpoe.
+    /// An array of IDs for block storage volumes that will be attached to the Droplet once created.
+    /// The volumes must not already be attached to an existing Droplet.\<br>Requires
+    /// `block_storage:read` scpoe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
-    /// A string specifying the UUID of the VPC to which the Droplet will be assigned. If excluded, the Droplet will be assigned to your account's default VPC for the region.&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the Droplet will be assigned. If excluded,
+    /// the Droplet will be assigned to your account's default VPC for the region.\<br>Requires
+    /// `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
-    /// A boolean indicating whether to install the DigitalOcean agent used for providing access to the Droplet web console in the control panel. By default, the agent is installed on new Droplets but installation errors (i.e. OS not supported) are ignored. To prevent it from being installed, set to `false`. To make installation errors fatal, explicitly set it to `true`.
+    /// A boolean indicating whether to install the DigitalOcean agent used for providing access to
+    /// the Droplet web console in the control panel. By default, the agent is installed on new
+    /// Droplets but installation errors (i.e. OS not supported) are ignored. To prevent it from
+    /// being installed, set to `false`. To make installation errors fatal, explicitly set it to
+    /// `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_droplet_agent: Option<bool>,
 }
@@ -142,7 +169,8 @@ SAT => "SAT",
 }
 }
 
-/// The image ID of a public or private image or the slug identifier for a public image. This image will be the base image for your Droplet.&lt;br&gt;Requires `image:read` scope.
+/// The image ID of a public or private image or the slug identifier for a public image. This
+/// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DropletSingleCreateImage {
@@ -165,7 +193,10 @@ pub enum DropletSingleCreateSshKeysItem {
 /// The `droplet_multi_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DropletMultiCreate {
-    /// An array of human human-readable strings you wish to use when displaying the Droplet name. Each name, if set to a domain name managed in the DigitalOcean DNS management system, will configure a PTR record for the Droplet. Each name set during creation will also determine the hostname for the Droplet in its internal configuration.
+    /// An array of human human-readable strings you wish to use when displaying the Droplet name.
+    /// Each name, if set to a domain name managed in the DigitalOcean DNS management system, will
+    /// configure a PTR record for the Droplet. Each name set during creation will also determine
+    /// the hostname for the Droplet in its internal configuration.
     pub names: Vec<String>,
     /// The `backup_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +204,8 @@ pub struct DropletMultiCreate {
     /// A boolean indicating whether automated backups should be enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backups: Option<bool>,
-    /// The image ID of a public or private image or the slug identifier for a public image. This image will be the base image for your Droplet.&lt;br&gt;Requires `image:read` scope.
+    /// The image ID of a public or private image or the slug identifier for a public image. This
+    /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
     pub image: DropletSingleCreateImage,
     /// A boolean indicating whether to enable IPv6 on the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,33 +213,56 @@ pub struct DropletMultiCreate {
     /// A boolean indicating whether to install the DigitalOcean agent for monitoring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring: Option<bool>,
-    /// This parameter has been deprecated. Use `vpc_uuid` instead to specify a VPC network for the Droplet. If no `vpc_uuid` is provided, the Droplet will be placed in your account's default VPC for the region.
+    /// This parameter has been deprecated. Use `vpc_uuid` instead to specify a VPC network for the
+    /// Droplet. If no `vpc_uuid` is provided, the Droplet will be placed in your account's default
+    /// VPC for the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_networking: Option<bool>,
-    /// An optional boolean indicating whether this Droplet should be created with public networking or not. By default, all Droplets are created with public networking available. If explicitly set to `false`, only private networking will be enabled, and public networking will be disabled; currently this means that it will not have any public static or Reserved IPv4 or IPv6 address, nor can one be assigned later. If explicitly set to `false`, `ipv6` must also be `false`.
+    /// An optional boolean indicating whether this Droplet should be created with public networking
+    /// or not. By default, all Droplets are created with public networking available. If explicitly
+    /// set to `false`, only private networking will be enabled, and public networking will be
+    /// disabled; currently this means that it will not have any public static or Reserved IPv4 or
+    /// IPv6 address, nor can one be assigned later. If explicitly set to `false`, `ipv6` must also
+    /// be `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_networking: Option<bool>,
-    /// The slug identifier for the region that you wish to deploy the Droplet in. If the specific datacenter is not not important, a slug prefix (e.g. `nyc`) can be used to deploy the Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is omitted from the create request completely, the Droplet may deploy in any region.
+    /// The slug identifier for the region that you wish to deploy the Droplet in. If the specific
+    /// datacenter is not not important, a slug prefix (e.g. `nyc`) can be used to deploy the
+    /// Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is
+    /// omitted from the create request completely, the Droplet may deploy in any region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The slug identifier for the size that you wish to select for this Droplet.
     pub size: String,
-    /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the Droplet's root account upon creation. You must add the keys to your team before they can be embedded on a Droplet.&lt;br&gt;Requires `ssh_key:read` scope.
+    /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the
+    /// Droplet's root account upon creation. You must add the keys to your team before they can be
+    /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<DropletSingleCreateSshKeysItem>>,
-    /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names can either be existing or new tags.&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
+    /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// A string containing 'user data' which may be used to configure the Droplet on first boot, often a 'cloud-config' file or Bash script. It must be plain text and may not exceed 64 KiB in size.
+    /// A string containing 'user data' which may be used to configure the Droplet on first boot,
+    /// often a 'cloud-config' file or Bash script. It must be plain text and may not exceed 64 KiB
+    /// in size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// An array of IDs for block storage volumes that will be attached to the Droplet once created. The volumes must not already be attached to an existing Droplet.&lt;br&gt;Requires `block_storage:read` scpoe.
+    /// An array of IDs for block storage volumes that will be attached to the Droplet once created.
+    /// The volumes must not already be attached to an existing Droplet.\<br>Requires
+    /// `block_storage:read` scpoe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
-    /// A string specifying the UUID of the VPC to which the Droplet will be assigned. If excluded, the Droplet will be assigned to your account's default VPC for the region.&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the Droplet will be assigned. If excluded,
+    /// the Droplet will be assigned to your account's default VPC for the region.\<br>Requires
+    /// `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
-    /// A boolean indicating whether to install the DigitalOcean agent used for providing access to the Droplet web console in the control panel. By default, the agent is installed on new Droplets but installation errors (i.e. OS not supported) are ignored. To prevent it from being installed, set to `false`. To make installation errors fatal, explicitly set it to `true`.
+    /// A boolean indicating whether to install the DigitalOcean agent used for providing access to
+    /// the Droplet web console in the control panel. By default, the agent is installed on new
+    /// Droplets but installation errors (i.e. OS not supported) are ignored. To prevent it from
+    /// being installed, set to `false`. To make installation errors fatal, explicitly set it to
+    /// `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_droplet_agent: Option<bool>,
 }
@@ -333,23 +388,27 @@ pub struct SupportedDropletBackupPolicy {
 pub struct DropletSnapshot {
     /// The unique identifier for the snapshot or backup.
     pub id: u64,
-    /// A time value given in ISO8601 combined date and time format that represents when the snapshot was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// snapshot was created.
     pub created_at: String,
     /// The minimum size in GB required for a volume or Droplet to use this snapshot.
     pub min_disk_size: i64,
     /// A human-readable name for the snapshot.
     pub name: String,
-    /// An array of the regions that the snapshot is available in. The regions are represented by their identifying slug values.
+    /// An array of the regions that the snapshot is available in. The regions are represented by
+    /// their identifying slug values.
     pub regions: Vec<String>,
     /// The billable size of the snapshot in gigabytes.
     pub size_gigabytes: f64,
-    /// Describes the kind of image. It may be one of `snapshot` or `backup`. This specifies whether an image is a user-generated Droplet snapshot or automatically created Droplet backup.
+    /// Describes the kind of image. It may be one of `snapshot` or `backup`. This specifies whether
+    /// an image is a user-generated Droplet snapshot or automatically created Droplet backup.
     #[serde(rename = "type")]
     pub kind: DropletSnapshotType,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Describes the kind of image. It may be one of `snapshot` or `backup`. This specifies whether an image is a user-generated Droplet snapshot or automatically created Droplet backup.
+/// Describes the kind of image. It may be one of `snapshot` or `backup`. This specifies whether
+/// an image is a user-generated Droplet snapshot or automatically created Droplet backup.
 pub enum DropletSnapshotType {
 /// `snapshot`
 Snapshot => "snapshot",
@@ -361,19 +420,20 @@ Backup => "backup",
 /// `DropletsListAssociatedResourcesResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DropletsListAssociatedResourcesResponse {
-    /// Floating IPs that are associated with this Droplet.&lt;br&gt;Requires `reserved_ip:read` scope.
+    /// Floating IPs that are associated with this Droplet.\<br>Requires `reserved_ip:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floating_ips: Option<Vec<AssociatedResource>>,
-    /// Reserved IPs that are associated with this Droplet.&lt;br&gt;Requires `reserved_ip:read` scope.
+    /// Reserved IPs that are associated with this Droplet.\<br>Requires `reserved_ip:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_ips: Option<Vec<AssociatedResource>>,
-    /// Snapshots that are associated with this Droplet.&lt;br&gt;Requires `image:read` scope.
+    /// Snapshots that are associated with this Droplet.\<br>Requires `image:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshots: Option<Vec<AssociatedResource>>,
-    /// Volume Snapshots that are associated with this Droplet.&lt;br&gt;Requires `block_storage_snapshot:read` scope.
+    /// Volume Snapshots that are associated with this Droplet.\<br>Requires
+    /// `block_storage_snapshot:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_snapshots: Option<Vec<AssociatedResource>>,
-    /// Volumes that are associated with this Droplet.&lt;br&gt;Requires `block_storage:read` scope.
+    /// Volumes that are associated with this Droplet.\<br>Requires `block_storage:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<AssociatedResource>>,
 }
@@ -383,7 +443,8 @@ pub struct DropletsListAssociatedResourcesResponse {
 /// Schema `associated_resource`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedResource {
-    /// The cost of the resource in USD per month if the resource is retained after the Droplet is destroyed.
+    /// The cost of the resource in USD per month if the resource is retained after the Droplet is
+    /// destroyed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<String>,
     /// The unique identifier for the resource associated with the Droplet.
@@ -421,7 +482,8 @@ pub struct SelectiveDestroyAssociatedResource {
 /// Schema `associated_resource_status`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedResourceStatus {
-    /// A time value given in ISO8601 combined date and time format indicating when the requested action was completed.
+    /// A time value given in ISO8601 combined date and time format indicating when the requested
+    /// action was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// An object containing information about a resource scheduled for deletion.
@@ -430,7 +492,8 @@ pub struct AssociatedResourceStatus {
     /// A count of the associated resources that failed to be destroyed, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failures: Option<i64>,
-    /// An object containing additional information about resource related to a Droplet requested to be destroyed.
+    /// An object containing additional information about resource related to a Droplet requested to
+    /// be destroyed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<AssociatedResourceStatusResources>,
 }
@@ -440,10 +503,12 @@ pub struct AssociatedResourceStatus {
 /// Schema `destroyed_associated_resource`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DestroyedAssociatedResource {
-    /// A time value given in ISO8601 combined date and time format indicating when the resource was destroyed if the request was successful.
+    /// A time value given in ISO8601 combined date and time format indicating when the resource was
+    /// destroyed if the request was successful.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroyed_at: Option<String>,
-    /// A string indicating that the resource was not successfully destroyed and providing additional information.
+    /// A string indicating that the resource was not successfully destroyed and providing
+    /// additional information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The unique identifier for the resource scheduled for deletion.
@@ -454,7 +519,8 @@ pub struct DestroyedAssociatedResource {
     pub name: Option<String>,
 }
 
-/// An object containing additional information about resource related to a Droplet requested to be destroyed.
+/// An object containing additional information about resource related to a Droplet requested to
+/// be destroyed.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedResourceStatusResources {
     /// The `floating_ips` field.

@@ -7,16 +7,20 @@ use super::*;
 /// The `floating_ip` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FloatingIp {
-    /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned, the value will be null. &lt;br&gt;&lt;br&gt;Requires `droplet:read` scope.
+    /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it
+    /// is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned,
+    /// the value will be null. \<br>\<br>Requires `droplet:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplet: Option<FloatingIpDroplet>,
     /// The public IP address of the floating IP. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// A boolean value indicating whether or not the floating IP has pending actions preventing new ones from being submitted.
+    /// A boolean value indicating whether or not the floating IP has pending actions preventing new
+    /// ones from being submitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
-    /// The UUID of the project to which the reserved IP currently belongs.&lt;br&gt;&lt;br&gt;Requires `project:read` scope.
+    /// The UUID of the project to which the reserved IP currently belongs.\<br>\<br>Requires
+    /// `project:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The `region` field.

@@ -7,13 +7,15 @@ use super::*;
 /// The `namespace_info` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NamespaceInfo {
-    /// The namespace's API hostname. Each function in a namespace is provided an endpoint at the namespace's hostname.
+    /// The namespace's API hostname. Each function in a namespace is provided an endpoint at the
+    /// namespace's hostname.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_host: Option<String>,
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// A random alpha numeric string. This key is used in conjunction with the namespace's UUID to authenticate
+    /// A random alpha numeric string. This key is used in conjunction with the namespace's UUID to
+    /// authenticate
     /// a user to use the namespace via `doctl`, DigitalOcean's official CLI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -39,7 +41,9 @@ pub struct NamespaceInfo {
 pub struct CreateNamespace {
     /// The namespace's unique name.
     pub label: String,
-    /// The [datacenter region](https://docs.digitalocean.com/products/platform/availability-matrix/#available-datacenters) in which to create the namespace.
+    /// The [datacenter
+    /// region](https://docs.digitalocean.com/products/platform/availability-matrix/#available-datacenters)
+    /// in which to create the namespace.
     pub region: String,
 }
 

@@ -38,7 +38,9 @@ pub struct AccessKey {
 /// The `access_key_create_request` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AccessKeyCreateRequest {
-    /// The duration after which the access key expires, specified as a human-readable duration string in the format `<int>h` (hours) or `<int>d` (days). Minimum value is `1h`. If omitted, the key will never expire.
+    /// The duration after which the access key expires, specified as a human-readable duration
+    /// string in the format `<int>h` (hours) or `<int>d` (days). Minimum value is `1h`. If omitted,
+    /// the key will never expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<String>,
     /// The access key's name.
@@ -58,7 +60,8 @@ impl AccessKeyCreateRequest {
 /// The `access_key_create_response` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AccessKeyCreateResponse {
-    /// The secret key used to authenticate. This is only returned once upon creation. Make sure to copy and securely store it.
+    /// The secret key used to authenticate. This is only returned once upon creation. Make sure to
+    /// copy and securely store it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The date and time the key was created.

@@ -27,13 +27,17 @@ pub struct ApiAgentPublic {
     /// Instructions to the agent on how to use the route
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub if_case: Option<String>,
-    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write Effective Agent Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions) for best practices.
+    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write
+    /// Effective Agent
+    /// Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions)
+    /// for best practices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
     /// How many results should be considered from an attached knowledge base
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k: Option<i64>,
-    /// Specifies the maximum number of tokens the model can process in a single input or output, set as a number between 1 and 512. This determines the length of each response.
+    /// Specifies the maximum number of tokens the model can process in a single input or output,
+    /// set as a number between 1 and 512. This determines the length of each response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<i64>,
     /// MCP (Model Context Protocol) servers attached to this agent
@@ -82,7 +86,9 @@ pub struct ApiAgentPublic {
     /// A set of abitrary tags to organize your agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Controls the model’s creativity, specified as a number between 0 and 1. Lower values produce more predictable and conservative responses, while higher values encourage creativity and variation.
+    /// Controls the model’s creativity, specified as a number between 0 and 1. Lower values produce
+    /// more predictable and conservative responses, while higher values encourage creativity and
+    /// variation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Represents an AgentTemplate entity
@@ -91,7 +97,9 @@ pub struct ApiAgentPublic {
     /// The thinking token budget for Anthropic extended thinking (0 = disabled)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking_token_budget: Option<i64>,
-    /// Defines the cumulative probability threshold for word selection, specified as a number between 0 and 1. Higher values allow for more diverse outputs, while lower values ensure focused and coherent responses.
+    /// Defines the cumulative probability threshold for word selection, specified as a number
+    /// between 0 and 1. Higher values allow for more diverse outputs, while lower values ensure
+    /// focused and coherent responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Last modified
@@ -109,10 +117,12 @@ pub struct ApiAgentPublic {
     /// The latest version of the agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_hash: Option<String>,
-    /// Whether this agent can use the built-in web_fetch tool to retrieve content from public web pages.
+    /// Whether this agent can use the built-in web_fetch tool to retrieve content from public web
+    /// pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_fetch_enabled: Option<bool>,
-    /// Whether this agent can use the built-in web_search tool to search the public web for current information.
+    /// Whether this agent can use the built-in web_search tool to search the public web for current
+    /// information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_search_enabled: Option<bool>,
 }
@@ -181,8 +191,10 @@ pub struct ApiDeployment {
     /// - VISIBILITY_UNKNOWN: The status of the deployment is unknown
     /// - VISIBILITY_DISABLED: The deployment is disabled and will no longer service requests
     /// - VISIBILITY_PLAYGROUND: Deprecated: No longer a valid state
-    /// - VISIBILITY_PUBLIC: The deployment is public and will service requests from the public internet
-    /// - VISIBILITY_PRIVATE: The deployment is private and will only service requests from other agents, or through API keys
+    /// - VISIBILITY_PUBLIC: The deployment is public and will service requests from the public
+    ///   internet
+    /// - VISIBILITY_PRIVATE: The deployment is private and will only service requests from other
+    ///   agents, or through API keys
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<ApiDeploymentVisibility>,
 }
@@ -217,8 +229,10 @@ crate::models::string_enum::open_string_enum! {
 /// - VISIBILITY_UNKNOWN: The status of the deployment is unknown
 /// - VISIBILITY_DISABLED: The deployment is disabled and will no longer service requests
 /// - VISIBILITY_PLAYGROUND: Deprecated: No longer a valid state
-/// - VISIBILITY_PUBLIC: The deployment is public and will service requests from the public internet
-/// - VISIBILITY_PRIVATE: The deployment is private and will only service requests from other agents, or through API keys
+/// - VISIBILITY_PUBLIC: The deployment is public and will service requests from the public
+///   internet
+/// - VISIBILITY_PRIVATE: The deployment is private and will only service requests from other
+///   agents, or through API keys
 ///
 /// Schema `apiDeploymentVisibility`.
 pub enum ApiDeploymentVisibility {
@@ -450,8 +464,10 @@ crate::models::string_enum::open_string_enum! {
 /// - MODEL_USECASE_EVALUATION_JUDGE: The model usecase for evaluation judge
 /// - MODEL_USECASE_CODING: The model usecase for coding-optimized models
 /// - MODEL_USECASE_AUDIO: The model usecase for audio models
-/// - MODEL_USECASE_RERANKING: The model usecase for knowledge base reranking (cross-encoder) models
-/// - MODEL_USECASE_TEXT: The model usecase for text modality (non image, non audio, non embedding, non reranking) serverless chat models
+/// - MODEL_USECASE_RERANKING: The model usecase for knowledge base reranking (cross-encoder)
+///   models
+/// - MODEL_USECASE_TEXT: The model usecase for text modality (non image, non audio, non
+///   embedding, non reranking) serverless chat models
 ///
 /// Schema `apiModelUsecase`.
 pub enum ApiModelUsecase {
@@ -921,7 +937,10 @@ pub struct ApiCreateAgentInputPublic {
     /// A text description of the agent, not used in inference
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write Effective Agent Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions) for best practices.
+    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write
+    /// Effective Agent
+    /// Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions)
+    /// for best practices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
     /// Ids of the knowledge base(s) to attach to the agent
@@ -963,10 +982,12 @@ pub struct ApiCreateAgentInputPublic {
     /// The `thinking_token_budget` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking_token_budget: Option<i64>,
-    /// Whether the agent can use the built-in web_fetch tool to retrieve content from public web pages.
+    /// Whether the agent can use the built-in web_fetch tool to retrieve content from public web
+    /// pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_fetch_enabled: Option<bool>,
-    /// Whether the agent can use the built-in web_search tool to search the public web for current information.
+    /// Whether the agent can use the built-in web_search tool to search the public web for current
+    /// information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_search_enabled: Option<bool>,
     /// Identifier for the workspace
@@ -1018,7 +1039,10 @@ pub struct ApiAgent {
     /// The `if_case` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub if_case: Option<String>,
-    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write Effective Agent Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions) for best practices.
+    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write
+    /// Effective Agent
+    /// Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions)
+    /// for best practices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
     /// The `k` field.
@@ -1900,13 +1924,15 @@ pub struct ApiUpdateAgentInputPublic {
     /// The `agent_log_insights_enabled` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_log_insights_enabled: Option<bool>,
-    /// Optional list of allowed domains for the chatbot - Must use fully qualified domain name (FQDN) such as <https://example.com>
+    /// Optional list of allowed domains for the chatbot - Must use fully qualified domain name
+    /// (FQDN) such as <https://example.com>
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_domains: Option<Vec<String>>,
     /// Optional anthropic key uuid for use with anthropic models
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anthropic_key_uuid: Option<String>,
-    /// When true, removes all MCP servers from the agent. Use this instead of sending an empty mcp_servers array.
+    /// When true, removes all MCP servers from the agent. Use this instead of sending an empty
+    /// mcp_servers array.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clear_mcp_servers: Option<bool>,
     /// Optional update of conversation logs enabled
@@ -1915,13 +1941,17 @@ pub struct ApiUpdateAgentInputPublic {
     /// Agent description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write Effective Agent Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions) for best practices.
+    /// Agent instruction. Instructions help your agent to perform its job effectively. See [Write
+    /// Effective Agent
+    /// Instructions](https://docs.digitalocean.com/products/genai-platform/concepts/best-practices/#agent-instructions)
+    /// for best practices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
     /// How many results should be considered from an attached knowledge base
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k: Option<i64>,
-    /// Specifies the maximum number of tokens the model can process in a single input or output, set as a number between 1 and 512. This determines the length of each response.
+    /// Specifies the maximum number of tokens the model can process in a single input or output,
+    /// set as a number between 1 and 512. This determines the length of each response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<i64>,
     /// MCP (Model Context Protocol) servers to attach to the agent
@@ -1964,22 +1994,28 @@ pub struct ApiUpdateAgentInputPublic {
     /// A set of abitrary tags to organize your agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// Controls the model’s creativity, specified as a number between 0 and 1. Lower values produce more predictable and conservative responses, while higher values encourage creativity and variation.
+    /// Controls the model’s creativity, specified as a number between 0 and 1. Lower values produce
+    /// more predictable and conservative responses, while higher values encourage creativity and
+    /// variation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// The `thinking_token_budget` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking_token_budget: Option<i64>,
-    /// Defines the cumulative probability threshold for word selection, specified as a number between 0 and 1. Higher values allow for more diverse outputs, while lower values ensure focused and coherent responses.
+    /// Defines the cumulative probability threshold for word selection, specified as a number
+    /// between 0 and 1. Higher values allow for more diverse outputs, while lower values ensure
+    /// focused and coherent responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Unique agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    /// Optional. Set to true to let the agent use the built-in web_fetch tool to retrieve content from public web pages, or false to disable it.
+    /// Optional. Set to true to let the agent use the built-in web_fetch tool to retrieve content
+    /// from public web pages, or false to disable it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_fetch_enabled: Option<bool>,
-    /// Optional. Set to true to let the agent use the built-in web_search tool to search the public web for current information, or false to disable it.
+    /// Optional. Set to true to let the agent use the built-in web_search tool to search the public
+    /// web for current information, or false to disable it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_search_enabled: Option<bool>,
 }
@@ -1995,8 +2031,10 @@ pub struct ApiUpdateAgentDeploymentVisibilityInputPublic {
     /// - VISIBILITY_UNKNOWN: The status of the deployment is unknown
     /// - VISIBILITY_DISABLED: The deployment is disabled and will no longer service requests
     /// - VISIBILITY_PLAYGROUND: Deprecated: No longer a valid state
-    /// - VISIBILITY_PUBLIC: The deployment is public and will service requests from the public internet
-    /// - VISIBILITY_PRIVATE: The deployment is private and will only service requests from other agents, or through API keys
+    /// - VISIBILITY_PUBLIC: The deployment is public and will service requests from the public
+    ///   internet
+    /// - VISIBILITY_PRIVATE: The deployment is private and will only service requests from other
+    ///   agents, or through API keys
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<ApiDeploymentVisibility>,
 }
@@ -2251,7 +2289,8 @@ pub struct ApiAuditHeader {
     pub user_uuid: Option<String>,
 }
 
-/// CreateAnthropicAPIKeyInputPublic is used to create a new Anthropic API key for a specific agent.
+/// CreateAnthropicAPIKeyInputPublic is used to create a new Anthropic API key for a specific
+/// agent.
 ///
 /// Schema `apiCreateAnthropicAPIKeyInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -2264,7 +2303,8 @@ pub struct ApiCreateAnthropicAPIKeyInputPublic {
     pub name: Option<String>,
 }
 
-/// UpdateAnthropicAPIKeyInputPublic is used to update an existing Anthropic API key for a specific agent.
+/// UpdateAnthropicAPIKeyInputPublic is used to update an existing Anthropic API key for a
+/// specific agent.
 ///
 /// Schema `apiUpdateAnthropicAPIKeyInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -2473,7 +2513,8 @@ pub struct CustomModelActiveDeployment {
     /// Slug of the region where the dedicated inference deployment is running (e.g. "atl1")
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_slug: Option<String>,
-    /// Current lifecycle state of the dedicated inference deployment (e.g. "ACTIVE", "PROVISIONING")
+    /// Current lifecycle state of the dedicated inference deployment (e.g. "ACTIVE",
+    /// "PROVISIONING")
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// RFC 3339 timestamp indicating when the dedicated inference deployment was last updated
@@ -3415,10 +3456,16 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
     /// the same region as the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_id: Option<String>,
-    /// Optional data sources to attach at creation. Omit or use an empty list to create the knowledge base without sources, then add sources (with chunking strategy and sizes) using [Add a Data Source to a Knowledge Base](#operation/create_knowledge_base_data_source). When provided, see [Organize Data Sources](https://docs.digitalocean.com/products/gradient-ai-platform/how-to/create-manage-agent-knowledge-bases/#add-data-sources) for best practices.
+    /// Optional data sources to attach at creation. Omit or use an empty list to create the
+    /// knowledge base without sources, then add sources (with chunking strategy and sizes) using
+    /// [Add a Data Source to a Knowledge Base](#operation/create_knowledge_base_data_source). When
+    /// provided, see [Organize Data
+    /// Sources](https://docs.digitalocean.com/products/gradient-ai-platform/how-to/create-manage-agent-knowledge-bases/#add-data-sources)
+    /// for best practices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datasources: Option<Vec<ApiKBDataSource>>,
-    /// Identifier for the [embedding model](https://docs.digitalocean.com/products/genai-platform/details/models/#embedding-models).
+    /// Identifier for the [embedding
+    /// model](https://docs.digitalocean.com/products/genai-platform/details/models/#embedding-models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedding_model_uuid: Option<String>,
     /// Name of the knowledge base.
@@ -3545,7 +3592,8 @@ pub struct ApiDropboxDataSource {
     /// The `folder` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
-    /// Refresh token. you can obrain a refresh token by following the oauth2 flow. see /v2/gen-ai/oauth2/dropbox/tokens for reference.
+    /// Refresh token. you can obrain a refresh token by following the oauth2 flow. see
+    /// /v2/gen-ai/oauth2/dropbox/tokens for reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
@@ -3558,7 +3606,8 @@ pub struct ApiGoogleDriveDataSource {
     /// The `folder_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
-    /// Refresh token. you can obrain a refresh token by following the oauth2 flow. see /v2/gen-ai/oauth2/google/tokens for reference.
+    /// Refresh token. you can obrain a refresh token by following the oauth2 flow. see
+    /// /v2/gen-ai/oauth2/google/tokens for reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
@@ -3893,7 +3942,8 @@ pub struct ApiModelEvaluationPreset {
     /// section was not saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_name: Option<String>,
-    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model router.
+    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model
+    /// router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_source: Option<ApiCandidateModelSource>,
     /// UUID of the candidate model stored on this preset. Empty when the
@@ -3966,7 +4016,8 @@ pub struct ApiCandidateInferenceConfig {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Whether inference runs against the serverless platform, a dedicated deployment, or a model router.
+/// Whether inference runs against the serverless platform, a dedicated deployment, or a model
+/// router.
 ///
 /// Schema `apiCandidateModelSource`.
 pub enum ApiCandidateModelSource {
@@ -3985,13 +4036,15 @@ crate::models::string_enum::open_string_enum! {
 /// section saves exactly the fields it owns and leaves the rest of the preset
 /// empty so it can be merged with inline values on a future run.
 ///
-/// - PRESET_SAVE_SECTION_CANDIDATE: Candidate model identity (`candidate_model_uuid`, `candidate_model_source`,
+/// - PRESET_SAVE_SECTION_CANDIDATE: Candidate model identity (`candidate_model_uuid`,
+///   `candidate_model_source`,
 ///   `candidate_model_name`) and the non-prompt inference params
 ///   (`max_tokens`, `temperature`, `stop_token`).
 /// - PRESET_SAVE_SECTION_METRICS: The selected `metric_uuids` and the optional `star_metric`.
 /// - PRESET_SAVE_SECTION_JUDGE: The `judge_model_uuid`.
 /// - PRESET_SAVE_SECTION_DATASET: The `dataset_uuid`.
-/// - PRESET_SAVE_SECTION_SYSTEM_PROMPT: The candidate's `system_prompt` only. Independent of CANDIDATE so the
+/// - PRESET_SAVE_SECTION_SYSTEM_PROMPT: The candidate's `system_prompt` only. Independent of
+///   CANDIDATE so the
 ///   model + params and the prompt can be saved/replayed separately.
 ///
 /// Schema `apiPresetSaveSection`.
@@ -4067,7 +4120,8 @@ pub struct ApiModelEvaluationRunSummary {
     /// Name of the candidate model being evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_name: Option<String>,
-    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model router.
+    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model
+    /// router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_source: Option<ApiCandidateModelSource>,
     /// UUID of the candidate model being evaluated.
@@ -4136,7 +4190,8 @@ pub struct ApiCreateModelEvaluationRunInputPublic {
     /// For serverless, this should match the model's internal name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_name: Option<String>,
-    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model router.
+    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model
+    /// router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_source: Option<ApiCandidateModelSource>,
     /// UUID of the candidate model to evaluate.
@@ -4239,7 +4294,8 @@ pub struct ApiModelEvaluationRunDetail {
     /// The `candidate_model_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_name: Option<String>,
-    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model router.
+    /// Whether inference runs against the serverless platform, a dedicated deployment, or a model
+    /// router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_model_source: Option<ApiCandidateModelSource>,
     /// Candidate model being evaluated.
@@ -4741,7 +4797,8 @@ pub struct ApiModelPublic {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPricing {
     /// Per-million cache read rate for standard chat models (token_type "cache read input").
-    /// Multimodal models use text_cache_read_input_price_per_million / image_cache_read_input_price_per_million instead.
+    /// Multimodal models use text_cache_read_input_price_per_million /
+    /// image_cache_read_input_price_per_million instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_read_input_price_per_million: Option<f64>,
     /// Price per million tokens written to the prompt cache with a 1-hour lifetime.
@@ -5268,7 +5325,8 @@ pub struct ApiCreateOpenAIAPIKeyInputPublic {
     pub name: Option<String>,
 }
 
-/// UpdateOpenAIAPIKeyInputPublic is used to update an existing OpenAI API key for a specific agent.
+/// UpdateOpenAIAPIKeyInputPublic is used to update an existing OpenAI API key for a specific
+/// agent.
 ///
 /// Schema `apiUpdateOpenAIAPIKeyInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -5309,7 +5367,8 @@ pub struct GenaiapiRegion {
 /// The `apiCreateScheduledIndexingInputPublic` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateScheduledIndexingInputPublic {
-    /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with 1 )
+    /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with
+    /// 1 )
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<i64>>,
     /// Knowledge base uuid for which the schedule is created
@@ -5328,7 +5387,8 @@ pub struct ApiScheduledIndexingInfo {
     /// Created at timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with 1 )
+    /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with
+    /// 1 )
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<i64>>,
     /// Deleted at timestamp (if soft deleted)

@@ -10,17 +10,24 @@ pub struct ImageNewCustom {
     /// An optional free-form text field to describe an image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The name of a custom image's distribution. Currently, the valid values are  `Arch Linux`, `CentOS`, `CoreOS`, `Debian`, `Fedora`, `Fedora Atomic`,  `FreeBSD`, `Gentoo`, `openSUSE`, `RancherOS`, `Rocky Linux`, `Ubuntu`, and `Unknown`.  Any other value will be accepted but ignored, and `Unknown` will be used in its place.
+    /// The name of a custom image's distribution. Currently, the valid values are  `Arch Linux`,
+    /// `CentOS`, `CoreOS`, `Debian`, `Fedora`, `Fedora Atomic`,  `FreeBSD`, `Gentoo`, `openSUSE`,
+    /// `RancherOS`, `Rocky Linux`, `Ubuntu`, and `Unknown`.  Any other value will be accepted but
+    /// ignored, and `Unknown` will be used in its place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
-    /// The display name that has been given to an image.  This is what is shown in the control panel and is generally a descriptive title for the image in question.
+    /// The display name that has been given to an image.  This is what is shown in the control
+    /// panel and is generally a descriptive title for the image in question.
     pub name: String,
     /// The slug identifier for the region where the resource will initially be  available.
     pub region: RegionSlug,
-    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
+    /// either existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// A URL from which the custom Linux virtual machine image may be retrieved.  The image it points to must be in the raw, qcow2, vhdx, vdi, or vmdk format.  It may be compressed using gzip or bzip2 and must be smaller than 100 GB after being decompressed.
+    /// A URL from which the custom Linux virtual machine image may be retrieved.  The image it
+    /// points to must be in the raw, qcow2, vhdx, vdi, or vmdk format.  It may be compressed using
+    /// gzip or bzip2 and must be smaller than 100 GB after being decompressed.
     pub url: String,
 }
 
@@ -44,10 +51,14 @@ pub struct ImageUpdate {
     /// An optional free-form text field to describe an image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The name of a custom image's distribution. Currently, the valid values are  `Arch Linux`, `CentOS`, `CoreOS`, `Debian`, `Fedora`, `Fedora Atomic`,  `FreeBSD`, `Gentoo`, `openSUSE`, `RancherOS`, `Rocky Linux`, `Ubuntu`, and `Unknown`.  Any other value will be accepted but ignored, and `Unknown` will be used in its place.
+    /// The name of a custom image's distribution. Currently, the valid values are  `Arch Linux`,
+    /// `CentOS`, `CoreOS`, `Debian`, `Fedora`, `Fedora Atomic`,  `FreeBSD`, `Gentoo`, `openSUSE`,
+    /// `RancherOS`, `Rocky Linux`, `Ubuntu`, and `Unknown`.  Any other value will be accepted but
+    /// ignored, and `Unknown` will be used in its place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
-    /// The display name that has been given to an image.  This is what is shown in the control panel and is generally a descriptive title for the image in question.
+    /// The display name that has been given to an image.  This is what is shown in the control
+    /// panel and is generally a descriptive title for the image in question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -70,7 +81,8 @@ pub struct ImagesPostAccountTransferCreateVariant1 {
 }
 
 impl ImagesPostAccountTransferCreateVariant1 {
-    /// A `ImagesPostAccountTransferCreateVariant1` with its required fields; the optional ones start as `None`.
+    /// A `ImagesPostAccountTransferCreateVariant1` with its required fields; the optional ones
+    /// start as `None`.
     pub fn new(recipient_email: impl Into<String>) -> Self {
         Self {
             recipient_email: recipient_email.into(),
@@ -86,7 +98,8 @@ pub struct ImagesPostAccountTransferCreateVariant2 {
 }
 
 impl ImagesPostAccountTransferCreateVariant2 {
-    /// A `ImagesPostAccountTransferCreateVariant2` with its required fields; the optional ones start as `None`.
+    /// A `ImagesPostAccountTransferCreateVariant2` with its required fields; the optional ones
+    /// start as `None`.
     pub fn new(recipient_uuid: impl Into<String>) -> Self {
         Self {
             recipient_uuid: recipient_uuid.into(),
@@ -104,7 +117,8 @@ pub struct ImagesPostAccountTransferAccept {
 }
 
 impl ImagesPostAccountTransferAccept {
-    /// A `ImagesPostAccountTransferAccept` with its required fields; the optional ones start as `None`.
+    /// A `ImagesPostAccountTransferAccept` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(transfer_id: u64, recipient_uuid: impl Into<String>) -> Self {
         Self {
             transfer_id,
@@ -121,7 +135,8 @@ pub struct ImagesPostAccountTransferCancel {
 }
 
 impl ImagesPostAccountTransferCancel {
-    /// A `ImagesPostAccountTransferCancel` with its required fields; the optional ones start as `None`.
+    /// A `ImagesPostAccountTransferCancel` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(transfer_id: u64) -> Self {
         Self { transfer_id }
     }
@@ -135,7 +150,8 @@ pub struct ImagesPostAccountTransferDecline {
 }
 
 impl ImagesPostAccountTransferDecline {
-    /// A `ImagesPostAccountTransferDecline` with its required fields; the optional ones start as `None`.
+    /// A `ImagesPostAccountTransferDecline` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(transfer_id: u64) -> Self {
         Self { transfer_id }
     }

@@ -4,22 +4,29 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Request body for asynchronously invoking a model. Supports image generation, audio generation, and text-to-speech models. The `input` object fields vary depending on the model type.
+/// Request body for asynchronously invoking a model. Supports image generation, audio
+/// generation, and text-to-speech models. The `input` object fields vary depending on the model
+/// type.
 ///
 /// Schema `async_invoke_request`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeRequest {
     /// The input parameters for the model invocation. Fields vary by model type.
     ///
-    /// For **image generation** models (e.g., `fal-ai/flux/schnell`, `fal-ai/fast-sdxl`), use `prompt` along with optional image parameters like `output_format`, `num_inference_steps`, `guidance_scale`, `num_images`, and `enable_safety_checker`.
+    /// For **image generation** models (e.g., `fal-ai/flux/schnell`, `fal-ai/fast-sdxl`), use
+    /// `prompt` along with optional image parameters like `output_format`, `num_inference_steps`,
+    /// `guidance_scale`, `num_images`, and `enable_safety_checker`.
     ///
-    /// For **audio generation** models (e.g., `fal-ai/stable-audio-25/text-to-audio`), use `prompt` along with `seconds_total` to control the duration.
+    /// For **audio generation** models (e.g., `fal-ai/stable-audio-25/text-to-audio`), use `prompt`
+    /// along with `seconds_total` to control the duration.
     ///
-    /// For **text-to-speech** models (e.g., `fal-ai/elevenlabs/tts/multilingual-v2`), use `text` with the content you want converted to speech.
+    /// For **text-to-speech** models (e.g., `fal-ai/elevenlabs/tts/multilingual-v2`), use `text`
+    /// with the content you want converted to speech.
     pub input: AsyncInvokeRequestInput,
     /// The ID of the model to invoke asynchronously.
     pub model_id: String,
-    /// An optional list of key-value tags to attach to the invocation request for tracking or categorization.
+    /// An optional list of key-value tags to attach to the invocation request for tracking or
+    /// categorization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<AsyncInvokeRequestTagsItem>>,
 }
@@ -37,29 +44,36 @@ impl AsyncInvokeRequest {
 
 /// The input parameters for the model invocation. Fields vary by model type.
 ///
-/// For **image generation** models (e.g., `fal-ai/flux/schnell`, `fal-ai/fast-sdxl`), use `prompt` along with optional image parameters like `output_format`, `num_inference_steps`, `guidance_scale`, `num_images`, and `enable_safety_checker`.
+/// For **image generation** models (e.g., `fal-ai/flux/schnell`, `fal-ai/fast-sdxl`), use
+/// `prompt` along with optional image parameters like `output_format`, `num_inference_steps`,
+/// `guidance_scale`, `num_images`, and `enable_safety_checker`.
 ///
-/// For **audio generation** models (e.g., `fal-ai/stable-audio-25/text-to-audio`), use `prompt` along with `seconds_total` to control the duration.
+/// For **audio generation** models (e.g., `fal-ai/stable-audio-25/text-to-audio`), use `prompt`
+/// along with `seconds_total` to control the duration.
 ///
-/// For **text-to-speech** models (e.g., `fal-ai/elevenlabs/tts/multilingual-v2`), use `text` with the content you want converted to speech.
+/// For **text-to-speech** models (e.g., `fal-ai/elevenlabs/tts/multilingual-v2`), use `text`
+/// with the content you want converted to speech.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeRequestInput {
     /// Whether to enable the safety checker for generated content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_safety_checker: Option<bool>,
-    /// Controls how closely the image generation model follows the prompt. Higher values produce output more closely matching the prompt.
+    /// Controls how closely the image generation model follows the prompt. Higher values produce
+    /// output more closely matching the prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<f64>,
     /// The number of images to generate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_images: Option<i64>,
-    /// The number of inference steps to use during image generation. More steps generally produce higher quality output but take longer.
+    /// The number of inference steps to use during image generation. More steps generally produce
+    /// higher quality output but take longer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_inference_steps: Option<i64>,
     /// The desired output format or aspect ratio for image generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
-    /// The text prompt describing the desired output. Used for image generation and audio generation models.
+    /// The text prompt describing the desired output. Used for image generation and audio
+    /// generation models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// The total duration in seconds for generated audio. Used for audio generation models.
@@ -89,7 +103,8 @@ impl AsyncInvokeRequestTagsItem {
     }
 }
 
-/// Response returned when an asynchronous invocation request is accepted. The job status is QUEUED initially. Use the request_id to poll for the result.
+/// Response returned when an asynchronous invocation request is accepted. The job status is
+/// QUEUED initially. Use the request_id to poll for the result.
 ///
 /// Schema `async_invoke_response`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -104,10 +119,12 @@ pub struct AsyncInvokeResponse {
     pub error: Option<String>,
     /// The model ID that was invoked.
     pub model_id: String,
-    /// The output of the invocation. Null while the job is queued or in progress. Contains the result once completed.
+    /// The output of the invocation. Null while the job is queued or in progress. Contains the
+    /// result once completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
-    /// A unique identifier for the async invocation request. Use this ID to check the status and retrieve the result.
+    /// A unique identifier for the async invocation request. Use this ID to check the status and
+    /// retrieve the result.
     pub request_id: String,
     /// The timestamp when the job started processing. Null while queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -285,14 +302,18 @@ List => "list",
 
 /// Request body for creating a batch inference job.
 ///
-/// When `provider` is `openai`, `endpoint` is required and must be one of `/v1/responses` or `/v1/chat/completions`. When `provider` is `anthropic`, `endpoint` must be omitted — the Anthropic Message Batches API does not need a per-job endpoint.
+/// When `provider` is `openai`, `endpoint` is required and must be one of `/v1/responses` or
+/// `/v1/chat/completions`. When `provider` is `anthropic`, `endpoint` must be omitted — the
+/// Anthropic Message Batches API does not need a per-job endpoint.
 ///
 /// Schema `batch_create_request`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateRequest {
-    /// Time window in which the job must complete. Jobs that do not finish in time transition to `expired`.
+    /// Time window in which the job must complete. Jobs that do not finish in time transition to
+    /// `expired`.
     pub completion_window: BatchCompletionWindow,
-    /// Inference endpoint each request is dispatched to. **Required when `provider` is `openai` and must match the `url` on every JSONL line. Must be omitted when `provider` is `anthropic`.**
+    /// Inference endpoint each request is dispatched to. **Required when `provider` is `openai` and
+    /// must match the `url` on every JSONL line. Must be omitted when `provider` is `anthropic`.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<BatchCreateRequestEndpoint>,
     /// The `file_id` returned by `POST /v1/batches/files`.
@@ -300,9 +321,12 @@ pub struct BatchCreateRequest {
     /// Optional string-valued metadata to attach to the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The inference provider whose JSONL schema the input file conforms to. `openai` follows the OpenAI Batch API input schema (`custom_id`, `method`, `url`, `body`); `anthropic` follows the Anthropic Message Batches JSONL conventions.
+    /// The inference provider whose JSONL schema the input file conforms to. `openai` follows the
+    /// OpenAI Batch API input schema (`custom_id`, `method`, `url`, `body`); `anthropic` follows
+    /// the Anthropic Message Batches JSONL conventions.
     pub provider: BatchProvider,
-    /// Client-supplied idempotency key. Retries with the same value return the existing job instead of creating a duplicate.
+    /// Client-supplied idempotency key. Retries with the same value return the existing job instead
+    /// of creating a duplicate.
     pub request_id: String,
 }
 
@@ -326,7 +350,8 @@ impl BatchCreateRequest {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Inference endpoint each request is dispatched to. **Required when `provider` is `openai` and must match the `url` on every JSONL line. Must be omitted when `provider` is `anthropic`.**
+/// Inference endpoint each request is dispatched to. **Required when `provider` is `openai` and
+/// must match the `url` on every JSONL line. Must be omitted when `provider` is `anthropic`.**
 pub enum BatchCreateRequestEndpoint {
 /// `/v1/responses`
 V1Responses => "/v1/responses",
@@ -340,7 +365,8 @@ V1ChatCompletions => "/v1/chat/completions",
 /// Schema `batch_file_create_request`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BatchFileCreateRequest {
-    /// The file you plan to upload. Must end with `.jsonl` (case-insensitive) and contain one request per line in the schema expected by the target `provider`.
+    /// The file you plan to upload. Must end with `.jsonl` (case-insensitive) and contain one
+    /// request per line in the schema expected by the target `provider`.
     pub file_name: String,
 }
 
@@ -363,11 +389,13 @@ pub struct BatchFileCreateResponse {
     pub expires_at: Option<String>,
     /// Pass this value as `file_id` when creating a batch job.
     pub file_id: String,
-    /// Short-lived presigned `PUT` URL (typically valid for ~15 minutes). If it expires before upload, create a new file intent.
+    /// Short-lived presigned `PUT` URL (typically valid for ~15 minutes). If it expires before
+    /// upload, create a new file intent.
     pub upload_url: String,
 }
 
-/// Presigned download URLs for a batch job. URLs are short-lived — download the artifacts soon after fetching them.
+/// Presigned download URLs for a batch job. URLs are short-lived — download the artifacts soon
+/// after fetching them.
 ///
 /// Schema `batch_results_response`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -456,7 +484,8 @@ pub struct EmbeddingsResponse {
 /// Schema `embedding_data_item`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EmbeddingDataItem {
-    /// The embedding vector, or a base64-encoded string when the request set encoding_format to base64.
+    /// The embedding vector, or a base64-encoded string when the request set encoding_format to
+    /// base64.
     pub embedding: EmbeddingDataItemEmbedding,
     /// Zero-based index of the corresponding `input` item (0 when `input` is a string).
     pub index: i64,
@@ -464,7 +493,8 @@ pub struct EmbeddingDataItem {
     pub object: EmbeddingDataItemObject,
 }
 
-/// The embedding vector, or a base64-encoded string when the request set encoding_format to base64.
+/// The embedding vector, or a base64-encoded string when the request set encoding_format to
+/// base64.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum EmbeddingDataItemEmbedding {
@@ -498,7 +528,8 @@ pub struct EmbeddingsUsage {
 /// Schema `create_image_request`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreateImageRequest {
-    /// The background setting for the image generation. Supported values: transparent, opaque, auto.
+    /// The background setting for the image generation. Supported values: transparent, opaque,
+    /// auto.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
     /// The model to use for image generation.
@@ -514,21 +545,28 @@ pub struct CreateImageRequest {
     /// The output format for the image generation. Supported values: png, webp, jpeg.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_format: Option<String>,
-    /// The number of partial image chunks to return during streaming generation. Defaults to 0. When stream=true, this must be greater than 0 to receive progressive updates of the image as it is being generated.
+    /// The number of partial image chunks to return during streaming generation. Defaults to 0.
+    /// When stream=true, this must be greater than 0 to receive progressive updates of the image as
+    /// it is being generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_images: Option<i64>,
-    /// A text description of the desired image(s). Supports up to 32,000 characters and provides automatic prompt optimization for best results.
+    /// A text description of the desired image(s). Supports up to 32,000 characters and provides
+    /// automatic prompt optimization for best results.
     pub prompt: String,
     /// The quality of the image that will be generated. Supported values: auto, high, medium, low.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
-    /// The size of the generated images. GPT-IMAGE-1 supports: auto (automatically select best size), 1536x1024 (landscape), 1024x1536 (portrait).
+    /// The size of the generated images. GPT-IMAGE-1 supports: auto (automatically select best
+    /// size), 1536x1024 (landscape), 1024x1536 (portrait).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<CreateImageRequestSize>,
-    /// If set to true, partial image data will be streamed as the image is being generated. The response will be sent as server-sent events with partial image chunks. When stream is true, partial_images must be greater than 0.
+    /// If set to true, partial image data will be streamed as the image is being generated. The
+    /// response will be sent as server-sent events with partial image chunks. When stream is true,
+    /// partial_images must be greater than 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
-    /// A unique identifier representing your end-user, which can help DigitalOcean to monitor and detect abuse.
+    /// A unique identifier representing your end-user, which can help DigitalOcean to monitor and
+    /// detect abuse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -554,7 +592,8 @@ impl CreateImageRequest {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The size of the generated images. GPT-IMAGE-1 supports: auto (automatically select best size), 1536x1024 (landscape), 1024x1536 (portrait).
+/// The size of the generated images. GPT-IMAGE-1 supports: auto (automatically select best
+/// size), 1536x1024 (landscape), 1024x1536 (portrait).
 pub enum CreateImageRequestSize {
 /// `auto`
 Auto => "auto",
@@ -711,21 +750,24 @@ ImageGenerationPartialImage => "image_generation.partial_image",
 }
 }
 
-/// Request body for `POST /v1/messages`. Required fields are `model`, `messages`, and `max_tokens`.
+/// Request body for `POST /v1/messages`. Required fields are `model`, `messages`, and
+/// `max_tokens`.
 ///
 /// Schema `messages_create_request`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MessagesCreateRequest {
     /// Maximum tokens to generate before stopping.
     pub max_tokens: i64,
-    /// Conversation turns. Each item has `role` `user` or `assistant` and `content` as a string or an array of content blocks.
+    /// Conversation turns. Each item has `role` `user` or `assistant` and `content` as a string or
+    /// an array of content blocks.
     pub messages: Vec<MessagesApiMessageParam>,
     /// Optional request metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MessagesCreateRequestMetadata>,
     /// Model ID (for example `claude-opus-4-6` or a serverless model id).
     pub model: String,
-    /// DigitalOcean extension for reasoning-capable models. Ignored by executors that do not support it.
+    /// DigitalOcean extension for reasoning-capable models. Ignored by executors that do not
+    /// support it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ChatCompletionRequestReasoningEffort>,
     /// DigitalOcean extension for preferred inference speed. Ignored when not supported.
@@ -743,10 +785,12 @@ pub struct MessagesCreateRequest {
     /// Sampling temperature between 0.0 and 1.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
-    /// Extended thinking configuration. Executors that do not support thinking may ignore this field.
+    /// Extended thinking configuration. Executors that do not support thinking may ignore this
+    /// field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking: Option<MessagesThinkingConfigParam>,
-    /// Controls how the model uses tools: automatic selection, require any tool, force a specific tool, or a string form accepted by the service.
+    /// Controls how the model uses tools: automatic selection, require any tool, force a specific
+    /// tool, or a string form accepted by the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<MessagesToolChoiceParam>,
     /// Tool definitions the model may invoke.
@@ -787,7 +831,9 @@ impl MessagesCreateRequest {
     }
 }
 
-/// One turn in the conversation. Roles are `user` or `assistant` (no `system` role; use the top-level `system` field). Content may be a string (equivalent to a single text block) or an array of content blocks.
+/// One turn in the conversation. Roles are `user` or `assistant` (no `system` role; use the
+/// top-level `system` field). Content may be a string (equivalent to a single text block) or an
+/// array of content blocks.
 ///
 /// Schema `messages_api_message_param`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -815,7 +861,8 @@ pub enum MessagesApiMessageParamContent {
     String(String),
 }
 
-/// Structured message content. Block `type` is one of `text`, `image`, `tool_use`, or `tool_result`. Some tool definitions may be rejected by server policy even when valid here.
+/// Structured message content. Block `type` is one of `text`, `image`, `tool_use`, or
+/// `tool_result`. Some tool definitions may be rejected by server policy even when valid here.
 ///
 /// Schema `messages_request_content_block_param`.
 #[derive(Debug, Clone)]
@@ -882,7 +929,8 @@ pub struct MessagesRequestTextBlockParam {
 }
 
 impl MessagesRequestTextBlockParam {
-    /// A `MessagesRequestTextBlockParam` with its required fields; the optional ones start as `None`.
+    /// A `MessagesRequestTextBlockParam` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(text: impl Into<String>, kind: MessagesRequestTextBlockParamType) -> Self {
         Self {
             text: text.into(),
@@ -1011,7 +1059,8 @@ pub struct MessagesToolResultBlockParam {
 }
 
 impl MessagesToolResultBlockParam {
-    /// A `MessagesToolResultBlockParam` with its required fields; the optional ones start as `None`.
+    /// A `MessagesToolResultBlockParam` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(
         content: MessagesToolResultBlockParamContent,
         tool_use_id: impl Into<String>,
@@ -1081,7 +1130,8 @@ pub enum MessagesCreateRequestSystem {
     String(String),
 }
 
-/// Extended thinking configuration. Executors that do not support thinking may ignore this field.
+/// Extended thinking configuration. Executors that do not support thinking may ignore this
+/// field.
 ///
 /// Schema `messages_thinking_config_param`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1098,7 +1148,8 @@ impl MessagesThinkingConfigParam {
     }
 }
 
-/// Controls how the model uses tools: automatic selection, require any tool, force a specific tool, or a string form accepted by the service.
+/// Controls how the model uses tools: automatic selection, require any tool, force a specific
+/// tool, or a string form accepted by the service.
 ///
 /// Schema `messages_tool_choice_param`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1122,7 +1173,8 @@ pub struct MessagesToolChoiceParamVariant2 {
 }
 
 impl MessagesToolChoiceParamVariant2 {
-    /// A `MessagesToolChoiceParamVariant2` with its required fields; the optional ones start as `None`.
+    /// A `MessagesToolChoiceParamVariant2` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(kind: MessagesToolChoiceParamVariant2Type) -> Self {
         Self { name: None, kind }
     }
@@ -1165,7 +1217,8 @@ impl MessagesToolDefinitionParam {
     }
 }
 
-/// Non-streaming assistant message from `POST /v1/messages`. `type` is always `message` and `role` is always `assistant`.
+/// Non-streaming assistant message from `POST /v1/messages`. `type` is always `message` and
+/// `role` is always `assistant`.
 ///
 /// Schema `messages_create_response`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1303,7 +1356,8 @@ pub struct MessagesUsage {
     pub speed: Option<MessagesCreateRequestSpeed>,
 }
 
-/// One server-sent event (SSE) JSON payload when `stream` is true. Each event line contains a JSON object after the `data:` prefix.
+/// One server-sent event (SSE) JSON payload when `stream` is true. Each event line contains a
+/// JSON object after the `data:` prefix.
 ///
 /// Schema `messages_stream_event`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1398,9 +1452,11 @@ Model => "model",
 /// Schema `create_response_request`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseRequest {
-    /// The prompt or input content you want the model to respond to. Can be a simple text string or an array of message objects for conversation context.
+    /// The prompt or input content you want the model to respond to. Can be a simple text string or
+    /// an array of message objects for conversation context.
     pub input: CreateResponseRequestInput,
-    /// System-level instructions for the model. This sets the behavior and context for the response generation.
+    /// System-level instructions for the model. This sets the behavior and context for the response
+    /// generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
     /// The maximum number of tokens to generate in the response.
@@ -1409,7 +1465,8 @@ pub struct CreateResponseRequest {
     /// Set of key-value pairs that can be attached to the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The model ID of the model you want to use. Get the model ID using `/v1/models` or on the available models page.
+    /// The model ID of the model you want to use. Get the model ID using `/v1/models` or on the
+    /// available models page.
     pub model: String,
     /// Up to 4 sequences where the API will stop generating further tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1420,7 +1477,8 @@ pub struct CreateResponseRequest {
     /// Options for streaming response. Only set this when you set stream to true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_options: Option<ChatCompletionRequestStreamOptions>,
-    /// A value between 0.0 and 2.0 to control randomness and creativity. Lower values like 0.2 make the output more focused and deterministic, while higher values like 0.8 make it more random.
+    /// A value between 0.0 and 2.0 to control randomness and creativity. Lower values like 0.2 make
+    /// the output more focused and deterministic, while higher values like 0.8 make it more random.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Controls which (if any) tool is called by the model.
@@ -1429,7 +1487,8 @@ pub struct CreateResponseRequest {
     /// A list of tools the model may call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<CreateResponseRequestToolsItem>>,
-    /// An alternative to sampling with temperature, called nucleus sampling, where the model considers the results of the tokens with top_p probability mass.
+    /// An alternative to sampling with temperature, called nucleus sampling, where the model
+    /// considers the results of the tokens with top_p probability mass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// A unique identifier representing your end-user.
@@ -1458,7 +1517,8 @@ impl CreateResponseRequest {
     }
 }
 
-/// The prompt or input content you want the model to respond to. Can be a simple text string or an array of message objects for conversation context.
+/// The prompt or input content you want the model to respond to. Can be a simple text string or
+/// an array of message objects for conversation context.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateResponseRequestInput {
@@ -1479,7 +1539,8 @@ pub struct CreateResponseRequestInputVariant2Item {
 }
 
 impl CreateResponseRequestInputVariant2Item {
-    /// A `CreateResponseRequestInputVariant2Item` with its required fields; the optional ones start as `None`.
+    /// A `CreateResponseRequestInputVariant2Item` with its required fields; the optional ones start
+    /// as `None`.
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: content.into(),
@@ -1532,7 +1593,8 @@ pub struct CreateResponseRequestToolsItem {
 }
 
 impl CreateResponseRequestToolsItem {
-    /// A `CreateResponseRequestToolsItem` with its required fields; the optional ones start as `None`.
+    /// A `CreateResponseRequestToolsItem` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(kind: ChatCompletionToolCallType) -> Self {
         Self {
             description: None,
@@ -1559,7 +1621,8 @@ pub struct CreateResponseResponse {
     pub model: String,
     /// The object type, which is always `response`.
     pub object: CreateResponseResponseObject,
-    /// An array of content items generated by the model. Each item has a type and a content array. Types include reasoning and output text.
+    /// An array of content items generated by the model. Each item has a type and a content array.
+    /// Types include reasoning and output text.
     pub output: Vec<CreateResponseResponseOutputItem>,
     /// Whether parallel tool calls are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1579,7 +1642,8 @@ pub struct CreateResponseResponse {
     /// Top-p setting used for the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
-    /// Detailed usage statistics for the Responses API request, including input/output token counts and detailed breakdowns.
+    /// Detailed usage statistics for the Responses API request, including input/output token counts
+    /// and detailed breakdowns.
     pub usage: ResponseUsage,
     /// User identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1603,7 +1667,8 @@ pub struct CreateResponseResponseOutputItem {
     /// The unique ID of the function tool call (present when type is `function_call`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
-    /// Array of content parts for this output item. Each part has a type and text. Content types include `reasoning_text` for reasoning items and `output_text` for final output.
+    /// Array of content parts for this output item. Each part has a type and text. Content types
+    /// include `reasoning_text` for reasoning items and `output_text` for final output.
     pub content: Vec<CreateResponseResponseOutputItemContentItem>,
     /// The unique ID of the output item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1627,13 +1692,15 @@ pub struct CreateResponseResponseOutputItem {
 pub struct CreateResponseResponseOutputItemContentItem {
     /// The text content.
     pub text: String,
-    /// The type of content part. `reasoning_text` for reasoning content, `output_text` for final output text.
+    /// The type of content part. `reasoning_text` for reasoning content, `output_text` for final
+    /// output text.
     #[serde(rename = "type")]
     pub kind: CreateResponseResponseOutputItemContentItemType,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The type of content part. `reasoning_text` for reasoning content, `output_text` for final output text.
+/// The type of content part. `reasoning_text` for reasoning content, `output_text` for final
+/// output text.
 pub enum CreateResponseResponseOutputItemContentItemType {
 /// `reasoning_text`
 ReasoningText => "reasoning_text",
@@ -1654,7 +1721,8 @@ FunctionCall => "function_call",
 }
 }
 
-/// Detailed usage statistics for the Responses API request, including input/output token counts and detailed breakdowns.
+/// Detailed usage statistics for the Responses API request, including input/output token counts
+/// and detailed breakdowns.
 ///
 /// Schema `response_usage`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1687,14 +1755,17 @@ pub struct ResponseUsageOutputTokensDetails {
     pub tool_output_tokens: i64,
 }
 
-/// Represents a streamed chunk of a text-to-text response returned by the model, based on the provided input.
+/// Represents a streamed chunk of a text-to-text response returned by the model, based on the
+/// provided input.
 ///
 /// Schema `create_response_stream_response`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseStreamResponse {
-    /// A list of response choice chunks. Can contain more than one element if `n` is greater than 1. Can also be empty for the last chunk if you set `stream_options: {"include_usage": true}`.
+    /// A list of response choice chunks. Can contain more than one element if `n` is greater than 1.
+    /// Can also be empty for the last chunk if you set `stream_options: {"include_usage": true}`.
     pub choices: Vec<CreateResponseStreamResponseChoicesItem>,
-    /// The Unix timestamp (in seconds) of when the response was created. Each chunk has the same timestamp.
+    /// The Unix timestamp (in seconds) of when the response was created. Each chunk has the same
+    /// timestamp.
     pub created: i64,
     /// A unique identifier for the response. Each chunk has the same ID.
     pub id: String,
@@ -1702,7 +1773,9 @@ pub struct CreateResponseStreamResponse {
     pub model: String,
     /// The object type, which is always `response.chunk`.
     pub object: CreateResponseStreamResponseObject,
-    /// An optional field that will only be present when you set `stream_options: {"include_usage": true}` in your request. When present, it contains a null value except for the last chunk which contains the token usage statistics for the entire request.
+    /// An optional field that will only be present when you set `stream_options: {"include_usage":
+    /// true}` in your request. When present, it contains a null value except for the last chunk
+    /// which contains the token usage statistics for the entire request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<ResponseUsage>,
 }
@@ -1725,16 +1798,19 @@ pub struct CreateResponseStreamResponseChoicesItem {
 /// A chunk of the response message generated by the model.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseStreamResponseChoicesItemDelta {
-    /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text content.
+    /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text
+    /// content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// The reasoning content generated by the model. Only present when the model generates reasoning text.
+    /// The reasoning content generated by the model. Only present when the model generates
+    /// reasoning text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_content: Option<String>,
     /// The role of the message author. Only present in the first chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<CreateResponseStreamResponseChoicesItemDeltaRole>,
-    /// The tool calls generated by the model, such as function calls. Only present when the model decides to call a tool.
+    /// The tool calls generated by the model, such as function calls. Only present when the model
+    /// decides to call a tool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ChatCompletionResponseChoicesItemMessageToolCallsItem>>,
 }

@@ -25,7 +25,8 @@ pub struct InvoicesListResponse {
 /// Schema `invoice_preview`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePreview {
-    /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice preview.
+    /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice
+    /// preview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// ID of the invoice. Listed on the face of the invoice PDF as the "Invoice number".
@@ -60,7 +61,8 @@ pub struct InvoiceItem {
     /// Time the invoice item stopped being billed for usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// Description of the invoice item when it is a grouped set of usage, such  as DOKS or databases.
+    /// Description of the invoice item when it is a grouped set of usage, such  as DOKS or
+    /// databases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_description: Option<String>,
     /// Name of the product being billed in the invoice item.
@@ -83,7 +85,8 @@ pub struct InvoiceItem {
 /// The `invoice_summary` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSummary {
-    /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice preview.
+    /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice
+    /// preview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Billing period of usage for which the invoice is issued, in `YYYY-MM`  format.

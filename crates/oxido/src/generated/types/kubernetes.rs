@@ -7,43 +7,56 @@ use super::*;
 /// The `cluster_read` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClusterRead {
-    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the Kubernetes cluster.
+    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_gpu_device_metrics_exporter_plugin: Option<AmdGpuDeviceMetricsExporterPlugin>,
-    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an AMD GPU node pool.
+    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
+    /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_gpu_device_plugin: Option<AmdGpuDevicePlugin>,
-    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch releases during its maintenance window.
+    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
+    /// releases during its maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade: Option<bool>,
     /// An object specifying custom cluster autoscaler configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_autoscaler_configuration: Option<ClusterAutoscalerConfiguration>,
-    /// The range of IP addresses for the overlay network of the Kubernetes cluster in CIDR notation.
+    /// The range of IP addresses for the overlay network of the Kubernetes cluster in CIDR
+    /// notation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_subnet: Option<String>,
-    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane firewall is in early availability (invite only).
+    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane
+    /// firewall is in early availability (invite only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane_firewall: Option<ControlPlaneFirewall>,
-    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
+    /// should be enabled for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coredns_autoscaler: Option<CorednsAutoscaler>,
-    /// A time value given in ISO8601 combined date and time format that represents when the Kubernetes cluster was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// Kubernetes cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The base URL of the API server on the Kubernetes master node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    /// A boolean value indicating whether the control plane is run in a highly available configuration in the cluster. Highly available control planes incur less downtime. The property cannot be disabled. When omitted on create, the default is version-dependent; for DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
+    /// A boolean value indicating whether the control plane is run in a highly available
+    /// configuration in the cluster. Highly available control planes incur less downtime. The
+    /// property cannot be disabled. When omitted on create, the default is version-dependent; for
+    /// DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<bool>,
     /// A unique ID that can be used to identify and reference a Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The public IPv4 address of the Kubernetes master node. This will not be set if high availability is configured on the cluster (v1.21+)
+    /// The public IPv4 address of the Kubernetes master node. This will not be set if high
+    /// availability is configured on the cluster (v1.21+)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
-    /// A boolean value indicating whether worker nodes in the cluster are not assigned public IP addresses. When omitted on create, the default value is false. When enabled, a NAT gateway must exist in the VPC where the cluster is created.
+    /// A boolean value indicating whether worker nodes in the cluster are not assigned public IP
+    /// addresses. When omitted on create, the default value is false. When enabled, a NAT gateway
+    /// must exist in the VPC where the cluster is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolated_workers: Option<bool>,
     /// An object specifying the maintenance window policy for the Kubernetes cluster.
@@ -53,13 +66,16 @@ pub struct ClusterRead {
     pub name: String,
     /// An object specifying the details of the worker nodes available to the Kubernetes cluster.
     pub node_pools: Vec<KubernetesNodePool>,
-    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
+    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
+    /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvidia_gpu_device_plugin: Option<NvidiaGpuDevicePlugin>,
-    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
+    /// the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2p_oci_registry_plugin: Option<P2pOciRegistryPlugin>,
-    /// An object specifying whether the RDMA shared device plugin should be enabled in the Kubernetes cluster.
+    /// An object specifying whether the RDMA shared device plugin should be enabled in the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RdmaSharedDevPlugin>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
@@ -70,39 +86,51 @@ pub struct ClusterRead {
     /// A read-only boolean value indicating if a container registry is integrated with the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_enabled: Option<bool>,
-    /// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the routing-agent component should be enabled for the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_agent: Option<RoutingAgent>,
-    /// The range of assignable IP addresses for services running in the Kubernetes cluster in CIDR notation.
+    /// The range of assignable IP addresses for services running in the Kubernetes cluster in CIDR
+    /// notation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_subnet: Option<String>,
     /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso: Option<Sso>,
-    /// An object containing a `state` attribute whose value is set to a string indicating the current status of the cluster.
+    /// An object containing a `state` attribute whose value is set to a string indicating the
+    /// current status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ClusterReadStatus>,
-    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying the outdated nodes.
+    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge
+    /// upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying
+    /// the outdated nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surge_upgrade: Option<bool>,
-    /// An array of tags applied to the Kubernetes cluster. All clusters are automatically tagged `k8s` and `k8s:$K8S_CLUSTER_ID`. &lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// An array of tags applied to the Kubernetes cluster. All clusters are automatically tagged
+    /// `k8s` and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// A time value given in ISO8601 combined date and time format that represents when the Kubernetes cluster was last updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// Kubernetes cluster was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if set to "latest", the latest published version will be used. See the `/v2/kubernetes/options` endpoint to find all currently available versions.
+    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
+    /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
+    /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
+    /// endpoint to find all currently available versions.
     pub version: String,
-    /// A string specifying the UUID of the VPC to which the Kubernetes cluster is assigned.&lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the Kubernetes cluster is
+    /// assigned.\<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
     /// The UUID of the VPC subnet worker nodes are attached to. When unset, the
-    /// default subnet for the VPC is used.&lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// default subnet for the VPC is used.\<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_subnet_uuid: Option<String>,
 }
 
-/// An object specifying whether the AMD Device Metrics Exporter should be enabled in the Kubernetes cluster.
+/// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
+/// Kubernetes cluster.
 ///
 /// Schema `amd_gpu_device_metrics_exporter_plugin`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -112,7 +140,8 @@ pub struct AmdGpuDeviceMetricsExporterPlugin {
     pub enabled: Option<bool>,
 }
 
-/// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an AMD GPU node pool.
+/// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
+/// cluster. It's enabled by default for clusters with an AMD GPU node pool.
 ///
 /// Schema `amd_gpu_device_plugin`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -128,21 +157,25 @@ pub struct AmdGpuDevicePlugin {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterAutoscalerConfiguration {
     /// Customizes expanders used by cluster-autoscaler.
-    /// The autoscaler will apply each expander from the provided list to narrow down the selection of node types created to scale up,
+    /// The autoscaler will apply each expander from the provided list to narrow down the selection
+    /// of node types created to scale up,
     /// until either a single node type is left, or the list of expanders is exhausted.
     /// If this flag is unset, autoscaler will use its default expander `random`.
     /// Passing an empty list (_not_ `null`) will unset any previous expander customizations.
     ///
     /// Available expanders:
     /// - `random`: Randomly selects a node group to scale.
-    /// - `priority`: Selects the node group with the highest priority as per [user-provided configuration](https://docs.digitalocean.com/products/kubernetes/how-to/autoscale/#configuring-priority-expander)
-    /// - `least_waste`: Selects the node group that will result in the least amount of idle resources.
+    /// - `priority`: Selects the node group with the highest priority as per [user-provided
+    ///   configuration](https://docs.digitalocean.com/products/kubernetes/how-to/autoscale/#configuring-priority-expander)
+    /// - `least_waste`: Selects the node group that will result in the least amount of idle
+    ///   resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expanders: Option<Vec<ClusterAutoscalerConfigurationExpandersItem>>,
     /// Used to customize how long a node is unneeded before being scaled down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_down_unneeded_time: Option<String>,
-    /// Used to customize when cluster autoscaler scales down non-empty nodes by setting the node utilization threshold.
+    /// Used to customize when cluster autoscaler scales down non-empty nodes by setting the node
+    /// utilization threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_down_utilization_threshold: Option<f64>,
 }
@@ -159,7 +192,8 @@ LeastWaste => "least_waste",
 }
 }
 
-/// An object specifying the control plane firewall for the Kubernetes cluster. Control plane firewall is in early availability (invite only).
+/// An object specifying the control plane firewall for the Kubernetes cluster. Control plane
+/// firewall is in early availability (invite only).
 ///
 /// Schema `control_plane_firewall`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -172,7 +206,8 @@ pub struct ControlPlaneFirewall {
     pub enabled: Option<bool>,
 }
 
-/// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS should be enabled for the Kubernetes cluster.
+/// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
+/// should be enabled for the Kubernetes cluster.
 ///
 /// Schema `coredns_autoscaler`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -187,19 +222,22 @@ pub struct CorednsAutoscaler {
 /// Schema `maintenance_policy`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct MaintenancePolicy {
-    /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any` to indicate an arbitrary week day.
+    /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any`
+    /// to indicate an arbitrary week day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<MaintenancePolicyDay>,
     /// The duration of the maintenance window policy in human-readable format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// The start time in UTC of the maintenance window policy in 24-hour clock format / HH:MM notation (e.g., `15:00`).
+    /// The start time in UTC of the maintenance window policy in 24-hour clock format / HH:MM
+    /// notation (e.g., `15:00`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any` to indicate an arbitrary week day.
+/// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any`
+/// to indicate an arbitrary week day.
 pub enum MaintenancePolicyDay {
 /// `any`
 Any => "any",
@@ -233,13 +271,17 @@ pub struct KubernetesNodePool {
     /// A unique ID that can be used to identify and reference a specific node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels will automatically be applied to all existing nodes and any subsequent nodes added to the pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
+    /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels
+    /// will automatically be applied to all existing nodes and any subsequent nodes added to the
+    /// pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<serde_json::Value>,
-    /// The maximum number of nodes that this node pool can be auto-scaled to. The value will be `0` if `auto_scale` is set to `false`.
+    /// The maximum number of nodes that this node pool can be auto-scaled to. The value will be `0`
+    /// if `auto_scale` is set to `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_nodes: Option<i64>,
-    /// The minimum number of nodes that this node pool can be auto-scaled to. The value will be `0` if `auto_scale` is set to `false`.
+    /// The minimum number of nodes that this node pool can be auto-scaled to. The value will be `0`
+    /// if `auto_scale` is set to `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_nodes: Option<i64>,
     /// A human-readable name for the node pool.
@@ -247,10 +289,13 @@ pub struct KubernetesNodePool {
     /// An object specifying the details of a specific worker node in a node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
-    /// An array containing the tags applied to the node pool. All node pools are automatically tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. &lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// An array containing the tags applied to the node pool. All node pools are automatically
+    /// tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// An array of taints to apply to all nodes in a pool. Taints will automatically be applied to all existing nodes and any subsequent nodes added to the pool. When a taint is removed, it is deleted from all nodes in the pool.
+    /// An array of taints to apply to all nodes in a pool. Taints will automatically be applied to
+    /// all existing nodes and any subsequent nodes added to the pool. When a taint is removed, it
+    /// is deleted from all nodes in the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taints: Option<Vec<KubernetesNodePoolTaint>>,
 }
@@ -277,7 +322,8 @@ impl KubernetesNodePool {
 /// The `node` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Node {
-    /// A time value given in ISO8601 combined date and time format that represents when the node was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the node
+    /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The ID of the Droplet used for the worker node.
@@ -289,15 +335,18 @@ pub struct Node {
     /// An automatically generated, human-readable name for the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// An object containing a `state` attribute whose value is set to a string indicating the current status of the node.
+    /// An object containing a `state` attribute whose value is set to a string indicating the
+    /// current status of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NodeStatus>,
-    /// A time value given in ISO8601 combined date and time format that represents when the node was last updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the node
+    /// was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
-/// An object containing a `state` attribute whose value is set to a string indicating the current status of the node.
+/// An object containing a `state` attribute whose value is set to a string indicating the
+/// current status of the node.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NodeStatus {
     /// A string indicating the current status of the node.
@@ -322,19 +371,25 @@ Deleting => "deleting",
 /// The `kubernetes_node_pool_taint` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesNodePoolTaint {
-    /// How the node reacts to pods that it won't tolerate. Available effect values are `NoSchedule`, `PreferNoSchedule`, and `NoExecute`.
+    /// How the node reacts to pods that it won't tolerate. Available effect values are
+    /// `NoSchedule`, `PreferNoSchedule`, and `NoExecute`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<KubernetesNodePoolTaintEffect>,
-    /// An arbitrary string. The `key` and `value` fields of the `taint` object form a key-value pair. For example, if the value of the `key` field is "special" and the value of the `value` field is "gpu", the key value pair would be `special=gpu`.
+    /// An arbitrary string. The `key` and `value` fields of the `taint` object form a key-value
+    /// pair. For example, if the value of the `key` field is "special" and the value of the `value`
+    /// field is "gpu", the key value pair would be `special=gpu`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// An arbitrary string. The `key` and `value` fields of the `taint` object form a key-value pair. For example, if the value of the `key` field is "special" and the value of the `value` field is "gpu", the key value pair would be `special=gpu`.
+    /// An arbitrary string. The `key` and `value` fields of the `taint` object form a key-value
+    /// pair. For example, if the value of the `key` field is "special" and the value of the `value`
+    /// field is "gpu", the key value pair would be `special=gpu`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// How the node reacts to pods that it won't tolerate. Available effect values are `NoSchedule`, `PreferNoSchedule`, and `NoExecute`.
+/// How the node reacts to pods that it won't tolerate. Available effect values are
+/// `NoSchedule`, `PreferNoSchedule`, and `NoExecute`.
 pub enum KubernetesNodePoolTaintEffect {
 /// `NoSchedule`
 NoSchedule => "NoSchedule",
@@ -345,7 +400,8 @@ NoExecute => "NoExecute",
 }
 }
 
-/// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
+/// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
+/// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
 ///
 /// Schema `nvidia_gpu_device_plugin`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -355,7 +411,8 @@ pub struct NvidiaGpuDevicePlugin {
     pub enabled: Option<bool>,
 }
 
-/// An object specifying whether the Peer-to-peer OCI registry component should be enabled for the Kubernetes cluster.
+/// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
+/// the Kubernetes cluster.
 ///
 /// Schema `p2p_oci_registry_plugin`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -365,7 +422,8 @@ pub struct P2pOciRegistryPlugin {
     pub enabled: Option<bool>,
 }
 
-/// An object specifying whether the RDMA shared device plugin should be enabled in the Kubernetes cluster.
+/// An object specifying whether the RDMA shared device plugin should be enabled in the
+/// Kubernetes cluster.
 ///
 /// Schema `rdma_shared_dev_plugin`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -375,7 +433,8 @@ pub struct RdmaSharedDevPlugin {
     pub enabled: Option<bool>,
 }
 
-/// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
+/// An object specifying whether the routing-agent component should be enabled for the
+/// Kubernetes cluster.
 ///
 /// Schema `routing_agent`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -408,7 +467,8 @@ pub struct Sso {
     pub required: Option<bool>,
 }
 
-/// An object containing a `state` attribute whose value is set to a string indicating the current status of the cluster.
+/// An object containing a `state` attribute whose value is set to a string indicating the
+/// current status of the cluster.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterReadStatus {
     /// An optional message providing additional information about the current cluster state.
@@ -442,43 +502,56 @@ Deleting => "deleting",
 /// The `cluster` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
-    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the Kubernetes cluster.
+    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_gpu_device_metrics_exporter_plugin: Option<AmdGpuDeviceMetricsExporterPlugin>,
-    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an AMD GPU node pool.
+    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
+    /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_gpu_device_plugin: Option<AmdGpuDevicePlugin>,
-    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch releases during its maintenance window.
+    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
+    /// releases during its maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade: Option<bool>,
     /// An object specifying custom cluster autoscaler configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_autoscaler_configuration: Option<ClusterAutoscalerConfiguration>,
-    /// The range of IP addresses for the overlay network of the Kubernetes cluster in CIDR notation.
+    /// The range of IP addresses for the overlay network of the Kubernetes cluster in CIDR
+    /// notation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_subnet: Option<String>,
-    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane firewall is in early availability (invite only).
+    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane
+    /// firewall is in early availability (invite only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane_firewall: Option<ControlPlaneFirewall>,
-    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
+    /// should be enabled for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coredns_autoscaler: Option<CorednsAutoscaler>,
-    /// A time value given in ISO8601 combined date and time format that represents when the Kubernetes cluster was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// Kubernetes cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The base URL of the API server on the Kubernetes master node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    /// A boolean value indicating whether the control plane is run in a highly available configuration in the cluster. Highly available control planes incur less downtime. The property cannot be disabled. When omitted on create, the default is version-dependent; for DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
+    /// A boolean value indicating whether the control plane is run in a highly available
+    /// configuration in the cluster. Highly available control planes incur less downtime. The
+    /// property cannot be disabled. When omitted on create, the default is version-dependent; for
+    /// DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<bool>,
     /// A unique ID that can be used to identify and reference a Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The public IPv4 address of the Kubernetes master node. This will not be set if high availability is configured on the cluster (v1.21+)
+    /// The public IPv4 address of the Kubernetes master node. This will not be set if high
+    /// availability is configured on the cluster (v1.21+)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
-    /// A boolean value indicating whether worker nodes in the cluster are not assigned public IP addresses. When omitted on create, the default value is false. When enabled, a NAT gateway must exist in the VPC where the cluster is created.
+    /// A boolean value indicating whether worker nodes in the cluster are not assigned public IP
+    /// addresses. When omitted on create, the default value is false. When enabled, a NAT gateway
+    /// must exist in the VPC where the cluster is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolated_workers: Option<bool>,
     /// An object specifying the maintenance window policy for the Kubernetes cluster.
@@ -488,13 +561,16 @@ pub struct Cluster {
     pub name: String,
     /// An object specifying the details of the worker nodes available to the Kubernetes cluster.
     pub node_pools: Vec<KubernetesNodePool>,
-    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
+    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
+    /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvidia_gpu_device_plugin: Option<NvidiaGpuDevicePlugin>,
-    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
+    /// the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2p_oci_registry_plugin: Option<P2pOciRegistryPlugin>,
-    /// An object specifying whether the RDMA shared device plugin should be enabled in the Kubernetes cluster.
+    /// An object specifying whether the RDMA shared device plugin should be enabled in the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RdmaSharedDevPlugin>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
@@ -502,30 +578,42 @@ pub struct Cluster {
     /// A read-only boolean value indicating if a container registry is integrated with the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_enabled: Option<bool>,
-    /// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the routing-agent component should be enabled for the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_agent: Option<RoutingAgent>,
-    /// The range of assignable IP addresses for services running in the Kubernetes cluster in CIDR notation.
+    /// The range of assignable IP addresses for services running in the Kubernetes cluster in CIDR
+    /// notation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_subnet: Option<String>,
     /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso: Option<Sso>,
-    /// An object containing a `state` attribute whose value is set to a string indicating the current status of the cluster.
+    /// An object containing a `state` attribute whose value is set to a string indicating the
+    /// current status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ClusterReadStatus>,
-    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying the outdated nodes.
+    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge
+    /// upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying
+    /// the outdated nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surge_upgrade: Option<bool>,
-    /// An array of tags to apply to the Kubernetes cluster. All clusters are automatically tagged `k8s` and `k8s:$K8S_CLUSTER_ID`. &lt;br&gt;&lt;br&gt;Requires `tag:read` and `tag:create` scope, as well as `tag:delete` if existing tags are getting removed.
+    /// An array of tags to apply to the Kubernetes cluster. All clusters are automatically tagged
+    /// `k8s` and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` and `tag:create` scope, as
+    /// well as `tag:delete` if existing tags are getting removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// A time value given in ISO8601 combined date and time format that represents when the Kubernetes cluster was last updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// Kubernetes cluster was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if set to "latest", the latest published version will be used. See the `/v2/kubernetes/options` endpoint to find all currently available versions.
+    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
+    /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
+    /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
+    /// endpoint to find all currently available versions.
     pub version: String,
-    /// A string specifying the UUID of the VPC to which the Kubernetes cluster is assigned.&lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// A string specifying the UUID of the VPC to which the Kubernetes cluster is
+    /// assigned.\<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
     /// The UUID of the VPC subnet to attach worker nodes to. When omitted on
@@ -533,7 +621,7 @@ pub struct Cluster {
     /// after the cluster is created.
     ///
     /// `vpc_uuid` must also be set.
-    /// &lt;br&gt;&lt;br&gt;Requires `vpc:read` scope.
+    /// \<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_subnet_uuid: Option<String>,
 }
@@ -585,25 +673,33 @@ impl Cluster {
 /// The `cluster_update` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClusterUpdate {
-    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the Kubernetes cluster.
+    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_gpu_device_metrics_exporter_plugin: Option<AmdGpuDeviceMetricsExporterPlugin>,
-    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an AMD GPU node pool.
+    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
+    /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_gpu_device_plugin: Option<AmdGpuDevicePlugin>,
-    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch releases during its maintenance window.
+    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
+    /// releases during its maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade: Option<bool>,
     /// An object specifying custom cluster autoscaler configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_autoscaler_configuration: Option<ClusterAutoscalerConfiguration>,
-    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane firewall is in early availability (invite only).
+    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane
+    /// firewall is in early availability (invite only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane_firewall: Option<ControlPlaneFirewall>,
-    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
+    /// should be enabled for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coredns_autoscaler: Option<CorednsAutoscaler>,
-    /// A boolean value indicating whether the control plane is run in a highly available configuration in the cluster. Highly available control planes incur less downtime. The property cannot be disabled. When omitted on create, the default is version-dependent; for DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
+    /// A boolean value indicating whether the control plane is run in a highly available
+    /// configuration in the cluster. Highly available control planes incur less downtime. The
+    /// property cannot be disabled. When omitted on create, the default is version-dependent; for
+    /// DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<bool>,
     /// An object specifying the maintenance window policy for the Kubernetes cluster.
@@ -611,25 +707,32 @@ pub struct ClusterUpdate {
     pub maintenance_policy: Option<MaintenancePolicy>,
     /// A human-readable name for a Kubernetes cluster.
     pub name: String,
-    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
+    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
+    /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvidia_gpu_device_plugin: Option<NvidiaGpuDevicePlugin>,
-    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
+    /// the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p2p_oci_registry_plugin: Option<P2pOciRegistryPlugin>,
-    /// An object specifying whether the RDMA shared device plugin should be enabled in the Kubernetes cluster.
+    /// An object specifying whether the RDMA shared device plugin should be enabled in the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RdmaSharedDevPlugin>,
-    /// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
+    /// An object specifying whether the routing-agent component should be enabled for the
+    /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_agent: Option<RoutingAgent>,
     /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso: Option<Sso>,
-    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying the outdated nodes.
+    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge
+    /// upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying
+    /// the outdated nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surge_upgrade: Option<bool>,
-    /// An array of tags applied to the Kubernetes cluster. All clusters are automatically tagged `k8s` and `k8s:$K8S_CLUSTER_ID`.
+    /// An array of tags applied to the Kubernetes cluster. All clusters are automatically tagged
+    /// `k8s` and `k8s:$K8S_CLUSTER_ID`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
@@ -661,13 +764,15 @@ impl ClusterUpdate {
 /// The `clusterlint_results` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClusterlintResults {
-    /// A time value given in ISO8601 combined date and time format that represents when the schedule clusterlint run request was completed.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// schedule clusterlint run request was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// An array of diagnostics reporting potential problems for the given cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnostics: Option<Vec<ClusterlintResultsDiagnosticsItem>>,
-    /// A time value given in ISO8601 combined date and time format that represents when the schedule clusterlint run request was made.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// schedule clusterlint run request was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<String>,
     /// Id of the clusterlint run that can be used later to fetch the diagnostics.
@@ -726,7 +831,8 @@ pub struct ClusterlintRequest {
 /// The `credentials` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Credentials {
-    /// A base64 encoding of bytes representing the certificate authority data for accessing the cluster.
+    /// A base64 encoding of bytes representing the certificate authority data for accessing the
+    /// cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority_data: Option<String>,
     /// A base64 encoding of bytes representing the x509 client
@@ -735,7 +841,8 @@ pub struct Credentials {
     ///
     /// Newly created Kubernetes clusters do not return credentials using
     /// certificate-based authentication. For additional information,
-    /// [see here](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/#authenticate).
+    /// [see
+    /// here](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/#authenticate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificate_data: Option<String>,
     /// A base64 encoding of bytes representing the x509 client key
@@ -744,16 +851,19 @@ pub struct Credentials {
     ///
     /// Newly created Kubernetes clusters do not return credentials using
     /// certificate-based authentication. For additional information,
-    /// [see here](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/#authenticate).
+    /// [see
+    /// here](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/#authenticate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_key_data: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the access token expires.
+    /// A time value given in ISO8601 combined date and time format that represents when the access
+    /// token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
     /// The URL used to access the cluster API server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
-    /// An access token used to authenticate with the cluster. This is only returned for clusters with support for token-based authentication.
+    /// An access token used to authenticate with the cluster. This is only returned for clusters
+    /// with support for token-based authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -763,10 +873,12 @@ pub struct Credentials {
 /// Schema `associated_kubernetes_resources`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedKubernetesResources {
-    /// A list of names and IDs for associated load balancers that can be destroyed along with the cluster.
+    /// A list of names and IDs for associated load balancers that can be destroyed along with the
+    /// cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<AssociatedKubernetesResource>>,
-    /// A list of names and IDs for associated volume snapshots that can be destroyed along with the cluster.
+    /// A list of names and IDs for associated volume snapshots that can be destroyed along with the
+    /// cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_snapshots: Option<Vec<AssociatedKubernetesResource>>,
     /// A list of names and IDs for associated volumes that can be destroyed along with the cluster.
@@ -785,7 +897,8 @@ pub struct AssociatedKubernetesResource {
     pub name: Option<String>,
 }
 
-/// An object containing the IDs of resources to be destroyed along with their associated with a Kubernetes cluster.
+/// An object containing the IDs of resources to be destroyed along with their associated with a
+/// Kubernetes cluster.
 ///
 /// Schema `destroy_associated_kubernetes_resources`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -813,13 +926,17 @@ pub struct KubernetesNodePoolBase {
     /// A unique ID that can be used to identify and reference a specific node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels will automatically be applied to all existing nodes and any subsequent nodes added to the pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
+    /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels
+    /// will automatically be applied to all existing nodes and any subsequent nodes added to the
+    /// pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<serde_json::Value>,
-    /// The maximum number of nodes that this node pool can be auto-scaled to. The value will be `0` if `auto_scale` is set to `false`.
+    /// The maximum number of nodes that this node pool can be auto-scaled to. The value will be `0`
+    /// if `auto_scale` is set to `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_nodes: Option<i64>,
-    /// The minimum number of nodes that this node pool can be auto-scaled to. The value will be `0` if `auto_scale` is set to `false`.
+    /// The minimum number of nodes that this node pool can be auto-scaled to. The value will be `0`
+    /// if `auto_scale` is set to `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_nodes: Option<i64>,
     /// A human-readable name for the node pool.
@@ -828,10 +945,13 @@ pub struct KubernetesNodePoolBase {
     /// An object specifying the details of a specific worker node in a node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<Node>>,
-    /// An array containing the tags applied to the node pool. All node pools are automatically tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. &lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// An array containing the tags applied to the node pool. All node pools are automatically
+    /// tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// An array of taints to apply to all nodes in a pool. Taints will automatically be applied to all existing nodes and any subsequent nodes added to the pool. When a taint is removed, it is deleted from all nodes in the pool.
+    /// An array of taints to apply to all nodes in a pool. Taints will automatically be applied to
+    /// all existing nodes and any subsequent nodes added to the pool. When a taint is removed, it
+    /// is deleted from all nodes in the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taints: Option<Vec<KubernetesNodePoolTaint>>,
 }
@@ -869,7 +989,9 @@ pub struct KubernetesVersion {
     /// The upstream version string for the version of Kubernetes provided by a given slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_version: Option<String>,
-    /// The slug identifier for an available version of Kubernetes for use when creating or updating a cluster. The string contains both the upstream version of Kubernetes as well as the DigitalOcean revision.
+    /// The slug identifier for an available version of Kubernetes for use when creating or updating
+    /// a cluster. The string contains both the upstream version of Kubernetes as well as the
+    /// DigitalOcean revision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The features available with the version of Kubernetes provided by a given slug.

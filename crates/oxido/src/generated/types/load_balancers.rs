@@ -10,16 +10,19 @@ pub struct LoadBalancer {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LoadBalancerAlgorithm>,
-    /// A time value given in ISO8601 combined date and time format that represents when the load balancer was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the load
+    /// balancer was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// A boolean value indicating whether to disable automatic DNS record creation for Let's Encrypt certificates that are added to the load balancer.
+    /// A boolean value indicating whether to disable automatic DNS record creation for Let's
+    /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_lets_encrypt_dns_records: Option<bool>,
     /// An array of objects specifying the domain configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domains>>,
-    /// A boolean value indicating whether HTTP keepalive connections are maintained to target Droplets.
+    /// A boolean value indicating whether HTTP keepalive connections are maintained to target
+    /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_backend_keepalive: Option<bool>,
     /// A boolean value indicating whether PROXY Protocol is in use.
@@ -51,42 +54,60 @@ pub struct LoadBalancer {
     /// A human-readable name for a load balancer instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A string indicating whether the load balancer should be external or internal. Internal load balancers have no public IPs and are only accessible to resources on the same VPC network. This property cannot be updated after creating the load balancer.
+    /// A string indicating whether the load balancer should be external or internal. Internal load
+    /// balancers have no public IPs and are only accessible to resources on the same VPC network.
+    /// This property cannot be updated after creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<LoadBalancerNetwork>,
-    /// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6 networking. This property cannot be updated after creating the load balancer.
+    /// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6
+    /// networking. This property cannot be updated after creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_stack: Option<LoadBalancerNetworkStack>,
-    /// The ID of the project that the load balancer is associated with. If no ID is provided at creation, the load balancer associates with the user's default project. If an invalid project ID is provided, the load balancer will not be created.
+    /// The ID of the project that the load balancer is associated with. If no ID is provided at
+    /// creation, the load balancer associates with the user's default project. If an invalid
+    /// project ID is provided, the load balancer will not be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// A boolean value indicating whether HTTP requests to the load balancer on port 80 will be redirected to HTTPS on port 443.
+    /// A boolean value indicating whether HTTP requests to the load balancer on port 80 will be
+    /// redirected to HTTPS on port 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_http_to_https: Option<bool>,
-    /// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2, and SFO1. Each available load balancer size now equates to the load balancer having a set number of nodes.
+    /// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2,
+    /// and SFO1. Each available load balancer size now equates to the load balancer having a set
+    /// number of nodes.
     /// * `lb-small` = 1 node
     /// * `lb-medium` = 3 nodes
     /// * `lb-large` = 6 nodes
     ///
-    /// You can resize load balancers after creation up to once per hour. You cannot resize a load balancer within the first hour of its creation.
+    /// You can resize load balancers after creation up to once per hour. You cannot resize a load
+    /// balancer within the first hour of its creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<LoadBalancerSize>,
-    /// How many nodes the load balancer contains. Each additional node increases the load balancer's ability to manage more connections. Load balancers can be scaled up or down, and you can change the number of nodes after creation up to once per hour. This field is currently not available in the AMS2, NYC2, or SFO1 regions. Use the `size` field to scale load balancers that reside in these regions.
+    /// How many nodes the load balancer contains. Each additional node increases the load
+    /// balancer's ability to manage more connections. Load balancers can be scaled up or down, and
+    /// you can change the number of nodes after creation up to once per hour. This field is
+    /// currently not available in the AMS2, NYC2, or SFO1 regions. Use the `size` field to scale
+    /// load balancers that reside in these regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_unit: Option<i64>,
-    /// A status string indicating the current state of the load balancer. This can be `new`, `active`, or `errored`.
+    /// A status string indicating the current state of the load balancer. This can be `new`,
+    /// `active`, or `errored`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LoadBalancerStatus>,
     /// An object specifying sticky sessions settings for the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_sessions: Option<StickySessions>,
-    /// An array containing the UUIDs of the Regional load balancers to be used as target backends for a Global load balancer.
+    /// An array containing the UUIDs of the Regional load balancers to be used as target backends
+    /// for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_load_balancer_ids: Option<Vec<String>>,
-    /// A string indicating the policy for the TLS cipher suites used by the load balancer. The possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
+    /// A string indicating the policy for the TLS cipher suites used by the load balancer. The
+    /// possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_cipher_policy: Option<LoadBalancerTlsCipherPolicy>,
-    /// A string indicating whether the load balancer should be a standard regional HTTP load balancer, a regional network load balancer that routes traffic at the TCP/UDP transport layer, or a global load balancer.
+    /// A string indicating whether the load balancer should be a standard regional HTTP load
+    /// balancer, a regional network load balancer that routes traffic at the TCP/UDP transport
+    /// layer, or a global load balancer.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LoadBalancerType>,
     /// A string specifying the UUID of the VPC to which the load balancer is assigned.
@@ -121,7 +142,8 @@ pub struct Domains {
     /// The ID of the TLS certificate used for SSL termination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_id: Option<String>,
-    /// A boolean value indicating if the domain is already managed by DigitalOcean. If true, all A and AAAA records required to enable Global load balancers will be automatically added.
+    /// A boolean value indicating if the domain is already managed by DigitalOcean. If true, all A
+    /// and AAAA records required to enable Global load balancers will be automatically added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_managed: Option<bool>,
     /// FQDN to associate with a Global load balancer.
@@ -134,10 +156,12 @@ pub struct Domains {
 /// Schema `lb_firewall`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LbFirewall {
-    /// the rules for allowing traffic to the load balancer (in the form 'ip:1.2.3.4' or 'cidr:1.2.0.0/16')
+    /// the rules for allowing traffic to the load balancer (in the form 'ip:1.2.3.4' or
+    /// 'cidr:1.2.0.0/16')
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow: Option<Vec<String>>,
-    /// the rules for denying traffic to the load balancer (in the form 'ip:1.2.3.4' or 'cidr:1.2.0.0/16')
+    /// the rules for denying traffic to the load balancer (in the form 'ip:1.2.3.4' or
+    /// 'cidr:1.2.0.0/16')
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deny: Option<Vec<String>>,
 }
@@ -152,13 +176,22 @@ pub struct ForwardingRule {
     pub certificate_id: Option<String>,
     /// An integer representing the port on which the load balancer instance will listen.
     pub entry_port: i64,
-    /// The protocol used for traffic to the load balancer. The possible values are: `http`, `https`, `http2`, `http3`, `tcp`, or `udp`. If you set the  `entry_protocol` to `udp`, the `target_protocol` must be set to `udp`.  When using UDP, the load balancer requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
+    /// The protocol used for traffic to the load balancer. The possible values are: `http`,
+    /// `https`, `http2`, `http3`, `tcp`, or `udp`. If you set the  `entry_protocol` to `udp`, the
+    /// `target_protocol` must be set to `udp`.  When using UDP, the load balancer requires that you
+    /// set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
     pub entry_protocol: ForwardingRuleEntryProtocol,
-    /// An integer representing the port on the backend Droplets to which the load balancer will send traffic.
+    /// An integer representing the port on the backend Droplets to which the load balancer will
+    /// send traffic.
     pub target_port: i64,
-    /// The protocol used for traffic from the load balancer to the backend Droplets. The possible values are: `http`, `https`, `http2`, `tcp`, or `udp`. If you set the `target_protocol` to `udp`, the `entry_protocol` must be set to  `udp`. When using UDP, the load balancer requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
+    /// The protocol used for traffic from the load balancer to the backend Droplets. The possible
+    /// values are: `http`, `https`, `http2`, `tcp`, or `udp`. If you set the `target_protocol` to
+    /// `udp`, the `entry_protocol` must be set to  `udp`. When using UDP, the load balancer
+    /// requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work
+    /// properly.
     pub target_protocol: ForwardingRuleTargetProtocol,
-    /// A boolean value indicating whether SSL encrypted traffic will be passed through to the backend Droplets.
+    /// A boolean value indicating whether SSL encrypted traffic will be passed through to the
+    /// backend Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_passthrough: Option<bool>,
 }
@@ -183,7 +216,10 @@ impl ForwardingRule {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The protocol used for traffic to the load balancer. The possible values are: `http`, `https`, `http2`, `http3`, `tcp`, or `udp`. If you set the  `entry_protocol` to `udp`, the `target_protocol` must be set to `udp`.  When using UDP, the load balancer requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
+/// The protocol used for traffic to the load balancer. The possible values are: `http`,
+/// `https`, `http2`, `http3`, `tcp`, or `udp`. If you set the  `entry_protocol` to `udp`, the
+/// `target_protocol` must be set to `udp`.  When using UDP, the load balancer requires that you
+/// set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
 pub enum ForwardingRuleEntryProtocol {
 /// `http`
 Http => "http",
@@ -201,7 +237,11 @@ Udp => "udp",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The protocol used for traffic from the load balancer to the backend Droplets. The possible values are: `http`, `https`, `http2`, `tcp`, or `udp`. If you set the `target_protocol` to `udp`, the `entry_protocol` must be set to  `udp`. When using UDP, the load balancer requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
+/// The protocol used for traffic from the load balancer to the backend Droplets. The possible
+/// values are: `http`, `https`, `http2`, `tcp`, or `udp`. If you set the `target_protocol` to
+/// `udp`, the `entry_protocol` must be set to  `udp`. When using UDP, the load balancer
+/// requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work
+/// properly.
 pub enum ForwardingRuleTargetProtocol {
 /// `http`
 Http => "http",
@@ -224,16 +264,23 @@ pub struct GlbSettings {
     /// An object specifying CDN configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdn: Option<GlbSettingsCdn>,
-    /// An integer value as a percentage to indicate failure threshold to decide how the regional priorities will take effect. A value of `50` would indicate that the Global load balancer will choose a lower priority region to forward traffic to once this failure threshold has been reached for the higher priority region.
+    /// An integer value as a percentage to indicate failure threshold to decide how the regional
+    /// priorities will take effect. A value of `50` would indicate that the Global load balancer
+    /// will choose a lower priority region to forward traffic to once this failure threshold has
+    /// been reached for the higher priority region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failover_threshold: Option<i64>,
-    /// A map of region string to an integer priority value indicating preference for which regional target a Global load balancer will forward traffic to. A lower value indicates a higher priority.
+    /// A map of region string to an integer priority value indicating preference for which regional
+    /// target a Global load balancer will forward traffic to. A lower value indicates a higher
+    /// priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_priorities: Option<std::collections::BTreeMap<String, i64>>,
-    /// An integer representing the port on the target backends which the load balancer will forward traffic to.
+    /// An integer representing the port on the target backends which the load balancer will forward
+    /// traffic to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<i64>,
-    /// The protocol used for forwarding traffic from the load balancer to the target backends. The possible values are `http`, `https` and `http2`.
+    /// The protocol used for forwarding traffic from the load balancer to the target backends. The
+    /// possible values are `http`, `https` and `http2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_protocol: Option<GlbSettingsTargetProtocol>,
 }
@@ -247,7 +294,8 @@ pub struct GlbSettingsCdn {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The protocol used for forwarding traffic from the load balancer to the target backends. The possible values are `http`, `https` and `http2`.
+/// The protocol used for forwarding traffic from the load balancer to the target backends. The
+/// possible values are `http`, `https` and `http2`.
 pub enum GlbSettingsTargetProtocol {
 /// `http`
 Http => "http",
@@ -266,28 +314,34 @@ pub struct HealthCheck {
     /// The number of seconds between between two consecutive health checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_interval_seconds: Option<i64>,
-    /// The number of times a health check must pass for a backend Droplet to be marked "healthy" and be re-added to the pool.
+    /// The number of times a health check must pass for a backend Droplet to be marked "healthy"
+    /// and be re-added to the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthy_threshold: Option<i64>,
     /// The path on the backend Droplets to which the load balancer instance will send a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// An integer representing the port on the backend Droplets on which the health check will attempt a connection.
+    /// An integer representing the port on the backend Droplets on which the health check will
+    /// attempt a connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// The protocol used for health checks sent to the backend Droplets. The possible values are `http`, `https`, or `tcp`.
+    /// The protocol used for health checks sent to the backend Droplets. The possible values are
+    /// `http`, `https`, or `tcp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<HealthCheckProtocol>,
-    /// The number of seconds the load balancer instance will wait for a response until marking a health check as failed.
+    /// The number of seconds the load balancer instance will wait for a response until marking a
+    /// health check as failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_timeout_seconds: Option<i64>,
-    /// The number of times a health check must fail for a backend Droplet to be marked "unhealthy" and be removed from the pool.
+    /// The number of times a health check must fail for a backend Droplet to be marked "unhealthy"
+    /// and be removed from the pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhealthy_threshold: Option<i64>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// The protocol used for health checks sent to the backend Droplets. The possible values are `http`, `https`, or `tcp`.
+/// The protocol used for health checks sent to the backend Droplets. The possible values are
+/// `http`, `https`, or `tcp`.
 pub enum HealthCheckProtocol {
 /// `http`
 Http => "http",
@@ -299,7 +353,9 @@ Tcp => "tcp",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A string indicating whether the load balancer should be external or internal. Internal load balancers have no public IPs and are only accessible to resources on the same VPC network. This property cannot be updated after creating the load balancer.
+/// A string indicating whether the load balancer should be external or internal. Internal load
+/// balancers have no public IPs and are only accessible to resources on the same VPC network.
+/// This property cannot be updated after creating the load balancer.
 pub enum LoadBalancerNetwork {
 /// `EXTERNAL`
 EXTERNAL => "EXTERNAL",
@@ -309,7 +365,8 @@ INTERNAL => "INTERNAL",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6 networking. This property cannot be updated after creating the load balancer.
+/// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6
+/// networking. This property cannot be updated after creating the load balancer.
 pub enum LoadBalancerNetworkStack {
 /// `IPV4`
 IPV4 => "IPV4",
@@ -319,12 +376,15 @@ DUALSTACK => "DUALSTACK",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2, and SFO1. Each available load balancer size now equates to the load balancer having a set number of nodes.
+/// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2,
+/// and SFO1. Each available load balancer size now equates to the load balancer having a set
+/// number of nodes.
 /// * `lb-small` = 1 node
 /// * `lb-medium` = 3 nodes
 /// * `lb-large` = 6 nodes
 ///
-/// You can resize load balancers after creation up to once per hour. You cannot resize a load balancer within the first hour of its creation.
+/// You can resize load balancers after creation up to once per hour. You cannot resize a load
+/// balancer within the first hour of its creation.
 pub enum LoadBalancerSize {
 /// `lb-small`
 LbSmall => "lb-small",
@@ -336,7 +396,8 @@ LbLarge => "lb-large",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A status string indicating the current state of the load balancer. This can be `new`, `active`, or `errored`.
+/// A status string indicating the current state of the load balancer. This can be `new`,
+/// `active`, or `errored`.
 pub enum LoadBalancerStatus {
 /// `new`
 New => "new",
@@ -352,19 +413,23 @@ Errored => "errored",
 /// Schema `sticky_sessions`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct StickySessions {
-    /// The name of the cookie sent to the client. This attribute is only returned when using `cookies` for the sticky sessions type.
+    /// The name of the cookie sent to the client. This attribute is only returned when using
+    /// `cookies` for the sticky sessions type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookie_name: Option<String>,
-    /// The number of seconds until the cookie set by the load balancer expires. This attribute is only returned when using `cookies` for the sticky sessions type.
+    /// The number of seconds until the cookie set by the load balancer expires. This attribute is
+    /// only returned when using `cookies` for the sticky sessions type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookie_ttl_seconds: Option<i64>,
-    /// An attribute indicating how and if requests from a client will be persistently served by the same backend Droplet. The possible values are `cookies` or `none`.
+    /// An attribute indicating how and if requests from a client will be persistently served by the
+    /// same backend Droplet. The possible values are `cookies` or `none`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<StickySessionsType>,
 }
 
 crate::models::string_enum::open_string_enum! {
-/// An attribute indicating how and if requests from a client will be persistently served by the same backend Droplet. The possible values are `cookies` or `none`.
+/// An attribute indicating how and if requests from a client will be persistently served by the
+/// same backend Droplet. The possible values are `cookies` or `none`.
 pub enum StickySessionsType {
 /// `cookies`
 Cookies => "cookies",
@@ -374,7 +439,8 @@ None => "none",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A string indicating the policy for the TLS cipher suites used by the load balancer. The possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
+/// A string indicating the policy for the TLS cipher suites used by the load balancer. The
+/// possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
 pub enum LoadBalancerTlsCipherPolicy {
 /// `DEFAULT`
 DEFAULT => "DEFAULT",
@@ -384,7 +450,9 @@ STRONG => "STRONG",
 }
 
 crate::models::string_enum::open_string_enum! {
-/// A string indicating whether the load balancer should be a standard regional HTTP load balancer, a regional network load balancer that routes traffic at the TCP/UDP transport layer, or a global load balancer.
+/// A string indicating whether the load balancer should be a standard regional HTTP load
+/// balancer, a regional network load balancer that routes traffic at the TCP/UDP transport
+/// layer, or a global load balancer.
 pub enum LoadBalancerType {
 /// `REGIONAL`
 REGIONAL => "REGIONAL",
@@ -415,16 +483,19 @@ pub struct LoadBalancerCreateVariant1 {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LoadBalancerAlgorithm>,
-    /// A time value given in ISO8601 combined date and time format that represents when the load balancer was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the load
+    /// balancer was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// A boolean value indicating whether to disable automatic DNS record creation for Let's Encrypt certificates that are added to the load balancer.
+    /// A boolean value indicating whether to disable automatic DNS record creation for Let's
+    /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_lets_encrypt_dns_records: Option<bool>,
     /// An array of objects specifying the domain configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domains>>,
-    /// A boolean value indicating whether HTTP keepalive connections are maintained to target Droplets.
+    /// A boolean value indicating whether HTTP keepalive connections are maintained to target
+    /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_backend_keepalive: Option<bool>,
     /// A boolean value indicating whether PROXY Protocol is in use.
@@ -456,42 +527,60 @@ pub struct LoadBalancerCreateVariant1 {
     /// A human-readable name for a load balancer instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A string indicating whether the load balancer should be external or internal. Internal load balancers have no public IPs and are only accessible to resources on the same VPC network. This property cannot be updated after creating the load balancer.
+    /// A string indicating whether the load balancer should be external or internal. Internal load
+    /// balancers have no public IPs and are only accessible to resources on the same VPC network.
+    /// This property cannot be updated after creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<LoadBalancerNetwork>,
-    /// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6 networking. This property cannot be updated after creating the load balancer.
+    /// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6
+    /// networking. This property cannot be updated after creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_stack: Option<LoadBalancerNetworkStack>,
-    /// The ID of the project that the load balancer is associated with. If no ID is provided at creation, the load balancer associates with the user's default project. If an invalid project ID is provided, the load balancer will not be created.
+    /// The ID of the project that the load balancer is associated with. If no ID is provided at
+    /// creation, the load balancer associates with the user's default project. If an invalid
+    /// project ID is provided, the load balancer will not be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// A boolean value indicating whether HTTP requests to the load balancer on port 80 will be redirected to HTTPS on port 443.
+    /// A boolean value indicating whether HTTP requests to the load balancer on port 80 will be
+    /// redirected to HTTPS on port 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_http_to_https: Option<bool>,
-    /// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2, and SFO1. Each available load balancer size now equates to the load balancer having a set number of nodes.
+    /// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2,
+    /// and SFO1. Each available load balancer size now equates to the load balancer having a set
+    /// number of nodes.
     /// * `lb-small` = 1 node
     /// * `lb-medium` = 3 nodes
     /// * `lb-large` = 6 nodes
     ///
-    /// You can resize load balancers after creation up to once per hour. You cannot resize a load balancer within the first hour of its creation.
+    /// You can resize load balancers after creation up to once per hour. You cannot resize a load
+    /// balancer within the first hour of its creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<LoadBalancerSize>,
-    /// How many nodes the load balancer contains. Each additional node increases the load balancer's ability to manage more connections. Load balancers can be scaled up or down, and you can change the number of nodes after creation up to once per hour. This field is currently not available in the AMS2, NYC2, or SFO1 regions. Use the `size` field to scale load balancers that reside in these regions.
+    /// How many nodes the load balancer contains. Each additional node increases the load
+    /// balancer's ability to manage more connections. Load balancers can be scaled up or down, and
+    /// you can change the number of nodes after creation up to once per hour. This field is
+    /// currently not available in the AMS2, NYC2, or SFO1 regions. Use the `size` field to scale
+    /// load balancers that reside in these regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_unit: Option<i64>,
-    /// A status string indicating the current state of the load balancer. This can be `new`, `active`, or `errored`.
+    /// A status string indicating the current state of the load balancer. This can be `new`,
+    /// `active`, or `errored`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LoadBalancerStatus>,
     /// An object specifying sticky sessions settings for the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_sessions: Option<StickySessions>,
-    /// An array containing the UUIDs of the Regional load balancers to be used as target backends for a Global load balancer.
+    /// An array containing the UUIDs of the Regional load balancers to be used as target backends
+    /// for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_load_balancer_ids: Option<Vec<String>>,
-    /// A string indicating the policy for the TLS cipher suites used by the load balancer. The possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
+    /// A string indicating the policy for the TLS cipher suites used by the load balancer. The
+    /// possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_cipher_policy: Option<LoadBalancerTlsCipherPolicy>,
-    /// A string indicating whether the load balancer should be a standard regional HTTP load balancer, a regional network load balancer that routes traffic at the TCP/UDP transport layer, or a global load balancer.
+    /// A string indicating whether the load balancer should be a standard regional HTTP load
+    /// balancer, a regional network load balancer that routes traffic at the TCP/UDP transport
+    /// layer, or a global load balancer.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LoadBalancerType>,
     /// A string specifying the UUID of the VPC to which the load balancer is assigned.
@@ -550,16 +639,19 @@ pub struct LoadBalancerCreateVariant2 {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LoadBalancerAlgorithm>,
-    /// A time value given in ISO8601 combined date and time format that represents when the load balancer was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the load
+    /// balancer was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// A boolean value indicating whether to disable automatic DNS record creation for Let's Encrypt certificates that are added to the load balancer.
+    /// A boolean value indicating whether to disable automatic DNS record creation for Let's
+    /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_lets_encrypt_dns_records: Option<bool>,
     /// An array of objects specifying the domain configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<Domains>>,
-    /// A boolean value indicating whether HTTP keepalive connections are maintained to target Droplets.
+    /// A boolean value indicating whether HTTP keepalive connections are maintained to target
+    /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_backend_keepalive: Option<bool>,
     /// A boolean value indicating whether PROXY Protocol is in use.
@@ -591,42 +683,60 @@ pub struct LoadBalancerCreateVariant2 {
     /// A human-readable name for a load balancer instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A string indicating whether the load balancer should be external or internal. Internal load balancers have no public IPs and are only accessible to resources on the same VPC network. This property cannot be updated after creating the load balancer.
+    /// A string indicating whether the load balancer should be external or internal. Internal load
+    /// balancers have no public IPs and are only accessible to resources on the same VPC network.
+    /// This property cannot be updated after creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<LoadBalancerNetwork>,
-    /// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6 networking. This property cannot be updated after creating the load balancer.
+    /// A string indicating whether the load balancer will support IPv4 or both IPv4 and IPv6
+    /// networking. This property cannot be updated after creating the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_stack: Option<LoadBalancerNetworkStack>,
-    /// The ID of the project that the load balancer is associated with. If no ID is provided at creation, the load balancer associates with the user's default project. If an invalid project ID is provided, the load balancer will not be created.
+    /// The ID of the project that the load balancer is associated with. If no ID is provided at
+    /// creation, the load balancer associates with the user's default project. If an invalid
+    /// project ID is provided, the load balancer will not be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// A boolean value indicating whether HTTP requests to the load balancer on port 80 will be redirected to HTTPS on port 443.
+    /// A boolean value indicating whether HTTP requests to the load balancer on port 80 will be
+    /// redirected to HTTPS on port 443.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_http_to_https: Option<bool>,
-    /// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2, and SFO1. Each available load balancer size now equates to the load balancer having a set number of nodes.
+    /// This field has been replaced by the `size_unit` field for all regions except in AMS2, NYC2,
+    /// and SFO1. Each available load balancer size now equates to the load balancer having a set
+    /// number of nodes.
     /// * `lb-small` = 1 node
     /// * `lb-medium` = 3 nodes
     /// * `lb-large` = 6 nodes
     ///
-    /// You can resize load balancers after creation up to once per hour. You cannot resize a load balancer within the first hour of its creation.
+    /// You can resize load balancers after creation up to once per hour. You cannot resize a load
+    /// balancer within the first hour of its creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<LoadBalancerSize>,
-    /// How many nodes the load balancer contains. Each additional node increases the load balancer's ability to manage more connections. Load balancers can be scaled up or down, and you can change the number of nodes after creation up to once per hour. This field is currently not available in the AMS2, NYC2, or SFO1 regions. Use the `size` field to scale load balancers that reside in these regions.
+    /// How many nodes the load balancer contains. Each additional node increases the load
+    /// balancer's ability to manage more connections. Load balancers can be scaled up or down, and
+    /// you can change the number of nodes after creation up to once per hour. This field is
+    /// currently not available in the AMS2, NYC2, or SFO1 regions. Use the `size` field to scale
+    /// load balancers that reside in these regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_unit: Option<i64>,
-    /// A status string indicating the current state of the load balancer. This can be `new`, `active`, or `errored`.
+    /// A status string indicating the current state of the load balancer. This can be `new`,
+    /// `active`, or `errored`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LoadBalancerStatus>,
     /// An object specifying sticky sessions settings for the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_sessions: Option<StickySessions>,
-    /// An array containing the UUIDs of the Regional load balancers to be used as target backends for a Global load balancer.
+    /// An array containing the UUIDs of the Regional load balancers to be used as target backends
+    /// for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_load_balancer_ids: Option<Vec<String>>,
-    /// A string indicating the policy for the TLS cipher suites used by the load balancer. The possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
+    /// A string indicating the policy for the TLS cipher suites used by the load balancer. The
+    /// possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_cipher_policy: Option<LoadBalancerTlsCipherPolicy>,
-    /// A string indicating whether the load balancer should be a standard regional HTTP load balancer, a regional network load balancer that routes traffic at the TCP/UDP transport layer, or a global load balancer.
+    /// A string indicating whether the load balancer should be a standard regional HTTP load
+    /// balancer, a regional network load balancer that routes traffic at the TCP/UDP transport
+    /// layer, or a global load balancer.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<LoadBalancerType>,
     /// A string specifying the UUID of the VPC to which the load balancer is assigned.
@@ -683,7 +793,8 @@ pub struct LoadBalancersAddForwardingRulesBody {
 }
 
 impl LoadBalancersAddForwardingRulesBody {
-    /// A `LoadBalancersAddForwardingRulesBody` with its required fields; the optional ones start as `None`.
+    /// A `LoadBalancersAddForwardingRulesBody` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(forwarding_rules: Vec<ForwardingRule>) -> Self {
         Self { forwarding_rules }
     }

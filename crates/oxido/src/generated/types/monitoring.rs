@@ -241,7 +241,10 @@ pub struct MetricsData {
 /// The `metrics_result` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MetricsResult {
-    /// An object containing the metric's labels. These labels are key/value pairs that vary depending on the metric being queried. For example, load balancer metrics contain a `lb_id` label, while Droplet metrics contain a `host_id` label, and App Platform metrics contain a `app_component` label.
+    /// An object containing the metric's labels. These labels are key/value pairs that vary
+    /// depending on the metric being queried. For example, load balancer metrics contain a `lb_id`
+    /// label, while Droplet metrics contain a `host_id` label, and App Platform metrics contain a
+    /// `app_component` label.
     pub metric: std::collections::BTreeMap<String, String>,
     /// An array of values for the metric.
     pub values: Vec<Vec<MetricsResultValuesItemItem>>,

@@ -17,7 +17,8 @@ pub struct NfsResponse {
     pub host: Option<String>,
     /// The unique identifier of the NFS share.
     pub id: String,
-    /// Path at which the share will be available, to be mounted at a target of the user's choice within the client
+    /// Path at which the share will be available, to be mounted at a target of the user's choice
+    /// within the client
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
     /// The human-readable name of the share.
@@ -27,7 +28,7 @@ pub struct NfsResponse {
     pub performance_tier: Option<String>,
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
     pub region: String,
-    /// The desired/provisioned size of the share in GiB (Gibibytes). Must be &gt;= 50.
+    /// The desired/provisioned size of the share in GiB (Gibibytes). Must be >= 50.
     pub size_gib: i64,
     /// The current status of the share. `INACTIVE` means the share exists but is
     /// not attached to any VPC.
@@ -175,7 +176,7 @@ pub struct NfsRequest {
     pub performance_tier: Option<String>,
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
     pub region: String,
-    /// The desired/provisioned size of the share in GiB (Gibibytes). Must be &gt;= 50.
+    /// The desired/provisioned size of the share in GiB (Gibibytes). Must be >= 50.
     pub size_gib: i64,
     /// List of VPC IDs that should be able to access the share.
     pub vpc_ids: Vec<String>,
@@ -362,7 +363,8 @@ pub enum NfsCreateActionBody {
     NfsActionDetach(NfsActionDetach),
     /// A `NfsActionReassign`. Selected by `type` `reassign`, and always sent with it.
     NfsActionReassign(NfsActionReassign),
-    /// A `NfsActionSwitchPerformanceTier`. Selected by `type` `switch_performance_tier`, and always sent with it.
+    /// A `NfsActionSwitchPerformanceTier`. Selected by `type` `switch_performance_tier`, and always
+    /// sent with it.
     NfsActionSwitchPerformanceTier(NfsActionSwitchPerformanceTier),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
@@ -635,7 +637,8 @@ pub struct NfsActionSwitchPerformanceTier {
 }
 
 impl NfsActionSwitchPerformanceTier {
-    /// A `NfsActionSwitchPerformanceTier` with its required fields; the optional ones start as `None`.
+    /// A `NfsActionSwitchPerformanceTier` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(kind: NfsActionResizeType) -> Self {
         Self {
             region: None,
@@ -653,7 +656,8 @@ pub struct NfsActionSwitchPerformanceTierParams {
 }
 
 impl NfsActionSwitchPerformanceTierParams {
-    /// A `NfsActionSwitchPerformanceTierParams` with its required fields; the optional ones start as `None`.
+    /// A `NfsActionSwitchPerformanceTierParams` with its required fields; the optional ones start
+    /// as `None`.
     pub fn new(performance_tier: impl Into<String>) -> Self {
         Self {
             performance_tier: performance_tier.into(),

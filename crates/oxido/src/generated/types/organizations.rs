@@ -7,7 +7,8 @@ use super::*;
 /// The `create_team_request` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRequest {
-    /// Optional invitations to send when creating the team. Each invitation includes an email address and a role. The `owner` role cannot be assigned via invitation.
+    /// Optional invitations to send when creating the team. Each invitation includes an email
+    /// address and a role. The `owner` role cannot be assigned via invitation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitations: Option<Vec<TeamInvitation>>,
     /// The human-readable name for the team to create.
@@ -116,7 +117,8 @@ pub struct OrganizationTeam {
     /// A unique identifier for the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// A time value given in ISO8601 combined date and time format that represents when the team joined the organization.
+    /// A time value given in ISO8601 combined date and time format that represents when the team
+    /// joined the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined_organization_at: Option<String>,
     /// The number of members on the team.

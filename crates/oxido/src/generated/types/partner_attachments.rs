@@ -25,7 +25,8 @@ pub struct PartnerAttachment {
     /// The Network as a Service (NaaS) provider for the partner attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naas_provider: Option<String>,
-    /// The name of the partner attachment. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the partner attachment. Must be unique and may only contain alphanumeric
+    /// characters, dashes, and periods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Associated partner attachment UUID
@@ -69,7 +70,8 @@ pub struct PartnerAttachmentWritable {
     pub connection_bandwidth_in_mbps: i64,
     /// The `naas_provider` field.
     pub naas_provider: String,
-    /// The name of the partner attachment. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the partner attachment. Must be unique and may only contain alphanumeric
+    /// characters, dashes, and periods.
     pub name: String,
     /// Optional associated partner attachment UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,7 +121,8 @@ pub struct PartnerAttachmentWritableBgp {
 }
 
 impl PartnerAttachmentWritableBgp {
-    /// A `PartnerAttachmentWritableBgp` with its required fields; the optional ones start as `None`.
+    /// A `PartnerAttachmentWritableBgp` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(
         auth_key: impl Into<String>,
         local_router_ip: impl Into<String>,
@@ -170,18 +173,20 @@ pub enum PartnerAttachmentUpdatable {
     /// A `PartnerAttachmentUpdatableVariant2`.
     VpcIds(PartnerAttachmentUpdatableVariant2),
     /// A `PartnerAttachmentUpdatableVariant3`.
-    Variant3(PartnerAttachmentUpdatableVariant3),
+    Bgp(PartnerAttachmentUpdatableVariant3),
 }
 
 /// `PartnerAttachmentUpdatableVariant1`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentUpdatableVariant1 {
-    /// The name of the partner attachment. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the partner attachment. Must be unique and may only contain alphanumeric
+    /// characters, dashes, and periods.
     pub name: String,
 }
 
 impl PartnerAttachmentUpdatableVariant1 {
-    /// A `PartnerAttachmentUpdatableVariant1` with its required fields; the optional ones start as `None`.
+    /// A `PartnerAttachmentUpdatableVariant1` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
     }
@@ -195,7 +200,8 @@ pub struct PartnerAttachmentUpdatableVariant2 {
 }
 
 impl PartnerAttachmentUpdatableVariant2 {
-    /// A `PartnerAttachmentUpdatableVariant2` with its required fields; the optional ones start as `None`.
+    /// A `PartnerAttachmentUpdatableVariant2` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(vpc_ids: Vec<String>) -> Self {
         Self { vpc_ids }
     }

@@ -7,7 +7,8 @@ use super::*;
 /// The `project` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Project {
-    /// A time value given in ISO8601 combined date and time format that represents when the project was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the project
+    /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The description of the project. The maximum length is 255 characters.
@@ -19,7 +20,8 @@ pub struct Project {
     /// The unique universal identifier of this project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The human-readable name for the project. The maximum length is 175 characters and the name must be unique.
+    /// The human-readable name for the project. The maximum length is 175 characters and the name
+    /// must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The integer id of the project owner.
@@ -45,7 +47,8 @@ pub struct Project {
     /// your purpose will be stored as `Other: your custom purpose`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the project was updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the project
+    /// was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// If true, all resources will be added to this project if no project is specified.
@@ -68,7 +71,8 @@ Production => "Production",
 /// The `project_base` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectBase {
-    /// A time value given in ISO8601 combined date and time format that represents when the project was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the project
+    /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The description of the project. The maximum length is 255 characters.
@@ -80,7 +84,8 @@ pub struct ProjectBase {
     /// The unique universal identifier of this project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The human-readable name for the project. The maximum length is 175 characters and the name must be unique.
+    /// The human-readable name for the project. The maximum length is 175 characters and the name
+    /// must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The integer id of the project owner.
@@ -106,7 +111,8 @@ pub struct ProjectBase {
     /// your purpose will be stored as `Other: your custom purpose`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the project was updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the project
+    /// was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
@@ -114,7 +120,8 @@ pub struct ProjectBase {
 /// The `resource` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Resource {
-    /// A time value given in ISO8601 combined date and time format that represents when the project was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the project
+    /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_at: Option<String>,
     /// The links object contains the `self` object, which contains the resource relationship.
@@ -155,7 +162,8 @@ ServiceDown => "service_down",
 /// The `project_assignment` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAssignment {
-    /// A list of uniform resource names (URNs) to be added to a project. Only resources that you are authorized to see will be returned.
+    /// A list of uniform resource names (URNs) to be added to a project. Only resources that you
+    /// are authorized to see will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
 }

@@ -7,12 +7,15 @@ use super::*;
 /// The `multiregistry_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MultiregistryCreate {
-    /// A globally unique name for the container registry. Must be lowercase and be composed only of numbers, letters and `-`, up to a limit of 63 characters.
+    /// A globally unique name for the container registry. Must be lowercase and be composed only of
+    /// numbers, letters and `-`, up to a limit of 63 characters.
     pub name: String,
-    /// Slug of the region where registry data is stored. When not provided, a region will be selected.
+    /// Slug of the region where registry data is stored. When not provided, a region will be
+    /// selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<MultiregistryCreateRegion>,
-    /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the options endpoint.
+    /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the
+    /// options endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_tier_slug: Option<MultiregistryCreateSubscriptionTierSlug>,
 }
@@ -29,7 +32,8 @@ impl MultiregistryCreate {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Slug of the region where registry data is stored. When not provided, a region will be selected.
+/// Slug of the region where registry data is stored. When not provided, a region will be
+/// selected.
 pub enum MultiregistryCreateRegion {
 /// `nyc3`
 Nyc3 => "nyc3",
@@ -53,10 +57,12 @@ Syd1 => "syd1",
 /// The `registry_base` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RegistryBase {
-    /// A time value given in ISO8601 combined date and time format that represents when the registry was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// registry was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// A globally unique name for the container registry. Must be lowercase and be composed only of numbers, letters and `-`, up to a limit of 63 characters.
+    /// A globally unique name for the container registry. Must be lowercase and be composed only of
+    /// numbers, letters and `-`, up to a limit of 63 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Slug of the region where registry data is stored
@@ -65,7 +71,8 @@ pub struct RegistryBase {
     /// The amount of storage used in the registry in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_usage_bytes: Option<i64>,
-    /// The time at which the storage usage was updated. Storage usage is calculated asynchronously, and may not immediately reflect pushes to the registry.
+    /// The time at which the storage usage was updated. Storage usage is calculated asynchronously,
+    /// and may not immediately reflect pushes to the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_usage_bytes_updated_at: Option<String>,
 }

@@ -7,12 +7,15 @@ use super::*;
 /// The `registry_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RegistryCreate {
-    /// A globally unique name for the container registry. Must be lowercase and be composed only of numbers, letters and `-`, up to a limit of 63 characters.
+    /// A globally unique name for the container registry. Must be lowercase and be composed only of
+    /// numbers, letters and `-`, up to a limit of 63 characters.
     pub name: String,
-    /// Slug of the region where registry data is stored. When not provided, a region will be selected.
+    /// Slug of the region where registry data is stored. When not provided, a region will be
+    /// selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<RegistryCreateRegion>,
-    /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the options endpoint.
+    /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the
+    /// options endpoint.
     pub subscription_tier_slug: MultiregistryCreateSubscriptionTierSlug,
 }
 
@@ -31,7 +34,8 @@ impl RegistryCreate {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// Slug of the region where registry data is stored. When not provided, a region will be selected.
+/// Slug of the region where registry data is stored. When not provided, a region will be
+/// selected.
 pub enum RegistryCreateRegion {
 /// `nyc3`
 Nyc3 => "nyc3",

@@ -13,7 +13,8 @@ pub struct ReservedIpv6ListResponseReservedIpv6sItem {
     /// The public IP address of the reserved IPv6. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the region_slug will be returned.
+    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the
+    /// region_slug will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_slug: Option<String>,
     /// The `reserved_at` field.
@@ -43,7 +44,8 @@ pub struct ReservedIpv6CreateResponseReservedIpv6 {
     /// The public IP address of the reserved IPv6. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the region_slug will be returned.
+    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the
+    /// region_slug will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_slug: Option<String>,
     /// The `reserved_at` field.
@@ -60,7 +62,8 @@ pub struct ReservedIpv6 {
     /// The public IP address of the reserved IPv6. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the region_slug will be returned.
+    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the
+    /// region_slug will be returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_slug: Option<String>,
     /// The date and time when the reserved IPv6 was reserved.

@@ -26,7 +26,8 @@ pub struct Key {
 pub struct Grant {
     /// The name of the bucket.
     pub bucket: String,
-    /// The permission to grant to the user. Possible values are `read`, `readwrite`, `fullaccess`, or an empty string.
+    /// The permission to grant to the user. Possible values are `read`, `readwrite`, `fullaccess`,
+    /// or an empty string.
     pub permission: String,
 }
 
@@ -43,7 +44,8 @@ impl Grant {
 /// The `key_create_response` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KeyCreateResponse {
-    /// The secret key used to access the bucket. We return secret keys only once upon creation. Make sure to copy the key and securely store it.
+    /// The secret key used to access the bucket. We return secret keys only once upon creation.
+    /// Make sure to copy the key and securely store it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
     /// The Access Key ID used to access a bucket.

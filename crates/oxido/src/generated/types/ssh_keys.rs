@@ -7,15 +7,19 @@ use super::*;
 /// The `sshKeys` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SshKeys {
-    /// A unique identifier that differentiates this key from other keys using  a format that SSH recognizes. The fingerprint is created when the key is added to your account.
+    /// A unique identifier that differentiates this key from other keys using  a format that SSH
+    /// recognizes. The fingerprint is created when the key is added to your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    /// A unique identification number for this key. Can be used to embed a  specific SSH key into a Droplet.
+    /// A unique identification number for this key. Can be used to embed a  specific SSH key into a
+    /// Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// A human-readable display name for this key, used to easily identify the SSH keys when they are displayed.
+    /// A human-readable display name for this key, used to easily identify the SSH keys when they
+    /// are displayed.
     pub name: String,
-    /// The entire public key string that was uploaded. Embedded into the root user's `authorized_keys` file if you include this key during Droplet creation.
+    /// The entire public key string that was uploaded. Embedded into the root user's
+    /// `authorized_keys` file if you include this key during Droplet creation.
     pub public_key: String,
 }
 
@@ -34,7 +38,8 @@ impl SshKeys {
 /// `SshKeysUpdateBody`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SshKeysUpdateBody {
-    /// A human-readable display name for this key, used to easily identify the SSH keys when they are displayed.
+    /// A human-readable display name for this key, used to easily identify the SSH keys when they
+    /// are displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }

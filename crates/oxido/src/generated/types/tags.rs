@@ -4,8 +4,11 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// A tag is a label that can be applied to a resource (currently Droplets, Images, Volumes, Volume Snapshots, and Database clusters) in order to better organize or facilitate the lookups and actions on it.
-/// Tags have two attributes: a user defined `name` attribute and an embedded `resources` attribute with information about resources that have been tagged.
+/// A tag is a label that can be applied to a resource (currently Droplets, Images, Volumes,
+/// Volume Snapshots, and Database clusters) in order to better organize or facilitate the
+/// lookups and actions on it.
+/// Tags have two attributes: a user defined `name` attribute and an embedded `resources`
+/// attribute with information about resources that have been tagged.
 ///
 /// Schema `tags`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -13,25 +16,34 @@ pub struct Tags {
     /// The name of the tag. Tags may contain letters, numbers, colons, dashes, and underscores.
     /// There is a limit of 255 characters per tag.
     ///
-    /// **Note:** Tag names are case stable, which means the capitalization you use when you first create a tag is canonical.
+    /// **Note:** Tag names are case stable, which means the capitalization you use when you first
+    /// create a tag is canonical.
     ///
-    /// When working with tags in the API, you must use the tag's canonical capitalization. For example, if you create a tag named "PROD", the URL to add that tag to a resource would be `https://api.digitalocean.com/v2/tags/PROD/resources` (not `/v2/tags/prod/resources`).
+    /// When working with tags in the API, you must use the tag's canonical capitalization. For
+    /// example, if you create a tag named "PROD", the URL to add that tag to a resource would be
+    /// `https://api.digitalocean.com/v2/tags/PROD/resources` (not `/v2/tags/prod/resources`).
     ///
-    /// Tagged resources in the control panel will always display the canonical capitalization. For example, if you create a tag named "PROD", you can tag resources in the control panel by entering "prod". The tag will still display with its canonical capitalization, "PROD".
+    /// Tagged resources in the control panel will always display the canonical capitalization. For
+    /// example, if you create a tag named "PROD", you can tag resources in the control panel by
+    /// entering "prod". The tag will still display with its canonical capitalization, "PROD".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// An embedded object containing key value pairs of resource type and resource statistics.
-    /// It also includes a count of the total number of resources tagged with the current tag as well as a `last_tagged_uri` attribute set to the last resource tagged with the current tag.
+    /// It also includes a count of the total number of resources tagged with the current tag as
+    /// well as a `last_tagged_uri` attribute set to the last resource tagged with the current tag.
     ///
-    /// This will only include resources that you are authorized to see. For example, to see tagged Droplets, include the `droplet:read` scope.
+    /// This will only include resources that you are authorized to see. For example, to see tagged
+    /// Droplets, include the `droplet:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<TagsResources>,
 }
 
 /// An embedded object containing key value pairs of resource type and resource statistics.
-/// It also includes a count of the total number of resources tagged with the current tag as well as a `last_tagged_uri` attribute set to the last resource tagged with the current tag.
+/// It also includes a count of the total number of resources tagged with the current tag as
+/// well as a `last_tagged_uri` attribute set to the last resource tagged with the current tag.
 ///
-/// This will only include resources that you are authorized to see. For example, to see tagged Droplets, include the `droplet:read` scope.
+/// This will only include resources that you are authorized to see. For example, to see tagged
+/// Droplets, include the `droplet:read` scope.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TagsResources {
     /// The number of tagged objects for this type of resource.
@@ -57,7 +69,8 @@ pub struct TagsResources {
     pub volumes: Option<TagsMetadata>,
 }
 
-/// Tagged Resource Statistics include metadata regarding the resource type that has been tagged.
+/// Tagged Resource Statistics include metadata regarding the resource type that has been
+/// tagged.
 ///
 /// Schema `tags_metadata`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -78,7 +91,8 @@ pub struct ErrorWithRootCauses {
     /// A list of error messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<String>>,
-    /// A list of underlying causes for the error, including details to help  resolve it when possible.
+    /// A list of underlying causes for the error, including details to help  resolve it when
+    /// possible.
     pub root_causes: Vec<String>,
 }
 

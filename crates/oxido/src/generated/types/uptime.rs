@@ -13,6 +13,9 @@ pub struct Check {
     /// A boolean value indicating whether the check is enabled/disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// The HTTP method of the check; required by the spec when creating a check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// A human-friendly display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -59,6 +62,9 @@ pub struct CheckUpdatable {
     /// A boolean value indicating whether the check is enabled/disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// The HTTP method of the check; required by the spec when creating a check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
     /// A human-friendly display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -91,7 +97,8 @@ pub struct Alert {
     /// Period of time the threshold must be exceeded to trigger the alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<AlertPeriod>,
-    /// The threshold at which the alert will enter a trigger state. The specific threshold is dependent on the alert type.
+    /// The threshold at which the alert will enter a trigger state. The specific threshold is
+    /// dependent on the alert type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i64>,
     /// The type of alert.
@@ -114,7 +121,8 @@ LessThan => "less_than",
 /// Schema `notification`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Notification {
-    /// An email to notify on an alert trigger. The Email has to be one that is verified on that DigitalOcean account.
+    /// An email to notify on an alert trigger. The Email has to be one that is verified on that
+    /// DigitalOcean account.
     pub email: Vec<String>,
     /// Slack integration details.
     pub slack: Vec<NotificationSlackItem>,
@@ -195,7 +203,8 @@ pub struct AlertUpdatable {
     /// Period of time the threshold must be exceeded to trigger the alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<AlertPeriod>,
-    /// The threshold at which the alert will enter a trigger state. The specific threshold is dependent on the alert type.
+    /// The threshold at which the alert will enter a trigger state. The specific threshold is
+    /// dependent on the alert type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<i64>,
     /// The type of alert.

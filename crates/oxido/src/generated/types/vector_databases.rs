@@ -75,7 +75,8 @@ pub struct VectordbVectorDB {
 /// Schema `vectordbVectorDBConfig`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VectordbVectorDBConfig {
-    /// Default vector compression for new collections: rq, pq, bq, or sq. Empty means platform default (rq).
+    /// Default vector compression for new collections: rq, pq, bq, or sq. Empty means platform
+    /// default (rq).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_quantization: Option<String>,
     /// The `enable_auto_schema` field.
@@ -91,10 +92,12 @@ pub struct VectordbVectorDBConfig {
 /// Schema `vectordbVectorDBEndpoints`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VectordbVectorDBEndpoints {
-    /// Endpoint for gRPC connections (e.g. "my-db-tor1-a1b2c3d4-grpc.weaviate.ondigitalocean.com:443").
+    /// Endpoint for gRPC connections (e.g.
+    /// "my-db-tor1-a1b2c3d4-grpc.weaviate.ondigitalocean.com:443").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grpc: Option<String>,
-    /// Endpoint for HTTPS connections (e.g. "<https://my-db-tor1-a1b2c3d4.weaviate.ondigitalocean.com>").
+    /// Endpoint for HTTPS connections (e.g.
+    /// "<https://my-db-tor1-a1b2c3d4.weaviate.ondigitalocean.com>").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<String>,
 }
@@ -161,7 +164,8 @@ pub struct VectordbGetRestoreStatusResponse {
     /// Error message if the restore failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Current status: STARTED, TRANSFERRING, TRANSFERRED, FINALIZING, SUCCESS, FAILED, CANCELLING, CANCELED.
+    /// Current status: STARTED, TRANSFERRING, TRANSFERRED, FINALIZING, SUCCESS, FAILED, CANCELLING,
+    /// CANCELED.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }

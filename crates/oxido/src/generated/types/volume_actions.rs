@@ -53,9 +53,14 @@ pub struct VolumeActionPostAttach {
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
-    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
+    /// either existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`),
+    /// with `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
 }
 
 impl VolumeActionPostAttach {
@@ -66,6 +71,7 @@ impl VolumeActionPostAttach {
             kind,
             droplet_id,
             tags: None,
+            volume_name: None,
         }
     }
 }
@@ -93,6 +99,10 @@ pub struct VolumeActionPostDetach {
     pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
+    /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`),
+    /// with `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_name: Option<String>,
 }
 
 impl VolumeActionPostDetach {
@@ -102,6 +112,7 @@ impl VolumeActionPostDetach {
             region: None,
             kind,
             droplet_id,
+            volume_name: None,
         }
     }
 }
@@ -112,10 +123,12 @@ pub struct VolumeAction {
     /// The `resource_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<u64>,
-    /// This is the type of action that the object represents. For example, this could be "attach_volume" to represent the state of a volume attach action.
+    /// This is the type of action that the object represents. For example, this could be
+    /// "attach_volume" to represent the state of a volume attach action.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action was completed.
+    /// A time value given in ISO8601 combined date and time format that represents when the action
+    /// was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
     /// A unique numeric ID that can be used to identify and reference an action.
@@ -130,7 +143,8 @@ pub struct VolumeAction {
     /// The type of resource that the action is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action was initiated.
+    /// A time value given in ISO8601 combined date and time format that represents when the action
+    /// was initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// The current status of the action. This can be "in-progress", "completed", or "errored".

@@ -9,7 +9,8 @@ use super::*;
 pub struct VolumeSnapshotsCreateBody {
     /// A human-readable name for the volume snapshot.
     pub name: String,
-    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
+    /// either existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }

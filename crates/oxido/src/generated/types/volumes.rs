@@ -7,25 +7,31 @@ use super::*;
 /// The `volume_full` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VolumeFull {
-    /// A time value given in ISO8601 combined date and time format that represents when the block storage volume was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the block
+    /// storage volume was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this time, a volume can only be attached to a single Droplet.
+    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this
+    /// time, a volume can only be attached to a single Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplet_ids: Option<Vec<u64>>,
     /// The unique identifier for the block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// A human-readable name for the block storage volume. Must be lowercase and be composed only of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a letter.
+    /// A human-readable name for the block storage volume. Must be lowercase and be composed only
+    /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
+    /// letter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when creating a volume from a snapshot.
+    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when
+    /// creating a volume from a snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_gigabytes: Option<i64>,
-    /// A flat array of tag names as strings applied to the resource. &lt;br&gt;&lt;br&gt;Requires `tag:read` scope.
+    /// A flat array of tag names as strings applied to the resource. \<br>\<br>Requires `tag:read`
+    /// scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The label currently applied to the filesystem.
@@ -52,29 +58,39 @@ pub enum VolumesCreateBody {
 /// The `volumes_ext4` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VolumesExt4 {
-    /// A time value given in ISO8601 combined date and time format that represents when the block storage volume was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the block
+    /// storage volume was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this time, a volume can only be attached to a single Droplet.
+    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this
+    /// time, a volume can only be attached to a single Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplet_ids: Option<Vec<u64>>,
     /// The unique identifier for the block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// A human-readable name for the block storage volume. Must be lowercase and be composed only of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a letter.
+    /// A human-readable name for the block storage volume. Must be lowercase and be composed only
+    /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
+    /// letter.
     pub name: String,
-    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when creating a volume from a snapshot.
+    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when
+    /// creating a volume from a snapshot.
     pub size_gigabytes: i64,
-    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
+    /// either existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The unique identifier for the volume snapshot from which to create the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// The name of the filesystem type to be used on the volume. When provided, the volume will automatically be formatted to the specified filesystem type. Currently, the available options are `ext4` and `xfs`. Pre-formatted volumes are automatically mounted when attached to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018. Attaching pre-formatted volumes to other Droplets is not recommended.
+    /// The name of the filesystem type to be used on the volume. When provided, the volume will
+    /// automatically be formatted to the specified filesystem type. Currently, the available
+    /// options are `ext4` and `xfs`. Pre-formatted volumes are automatically mounted when attached
+    /// to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018.
+    /// Attaching pre-formatted volumes to other Droplets is not recommended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem_type: Option<String>,
     /// The `filesystem_label` field.
@@ -106,29 +122,39 @@ impl VolumesExt4 {
 /// The `volumes_xfs` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VolumesXfs {
-    /// A time value given in ISO8601 combined date and time format that represents when the block storage volume was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the block
+    /// storage volume was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this time, a volume can only be attached to a single Droplet.
+    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this
+    /// time, a volume can only be attached to a single Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplet_ids: Option<Vec<u64>>,
     /// The unique identifier for the block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// A human-readable name for the block storage volume. Must be lowercase and be composed only of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a letter.
+    /// A human-readable name for the block storage volume. Must be lowercase and be composed only
+    /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
+    /// letter.
     pub name: String,
-    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when creating a volume from a snapshot.
+    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when
+    /// creating a volume from a snapshot.
     pub size_gigabytes: i64,
-    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for either existing or new tags. &lt;br&gt;&lt;br&gt;Requires `tag:create` scope.
+    /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
+    /// either existing or new tags. \<br>\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The unique identifier for the volume snapshot from which to create the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// The name of the filesystem type to be used on the volume. When provided, the volume will automatically be formatted to the specified filesystem type. Currently, the available options are `ext4` and `xfs`. Pre-formatted volumes are automatically mounted when attached to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018. Attaching pre-formatted volumes to other Droplets is not recommended.
+    /// The name of the filesystem type to be used on the volume. When provided, the volume will
+    /// automatically be formatted to the specified filesystem type. Currently, the available
+    /// options are `ext4` and `xfs`. Pre-formatted volumes are automatically mounted when attached
+    /// to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018.
+    /// Attaching pre-formatted volumes to other Droplets is not recommended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem_type: Option<String>,
     /// The `filesystem_label` field.

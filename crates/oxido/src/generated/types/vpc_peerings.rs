@@ -7,7 +7,8 @@ use super::*;
 /// `VpcPeeringsCreateBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcPeeringsCreateBody {
-    /// The name of the VPC peering. Must be unique within the team and may only contain alphanumeric characters and dashes.
+    /// The name of the VPC peering. Must be unique within the team and may only contain
+    /// alphanumeric characters and dashes.
     pub name: String,
     /// An array of the two peered VPCs IDs.
     pub vpc_ids: Vec<String>,

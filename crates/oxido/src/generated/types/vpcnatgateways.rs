@@ -7,7 +7,8 @@ use super::*;
 /// The `vpc_nat_gateway_get` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayGet {
-    /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT gateway was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
+    /// gateway was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// An object containing egress information for the VPC NAT gateway.
@@ -16,7 +17,8 @@ pub struct VpcNatGatewayGet {
     /// The ICMP timeout in seconds for the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icmp_timeout_seconds: Option<i64>,
-    /// The unique identifier for the VPC NAT gateway. This is automatically generated upon creation.
+    /// The unique identifier for the VPC NAT gateway. This is automatically generated upon
+    /// creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The human-readable name of the VPC NAT gateway.
@@ -40,7 +42,8 @@ pub struct VpcNatGatewayGet {
     /// The UDP timeout in seconds for the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub udp_timeout_seconds: Option<i64>,
-    /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT gateway was last updated.
+    /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
+    /// gateway was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// An array of VPCs associated with the VPC NAT gateway.

@@ -7,19 +7,30 @@ use super::*;
 /// The `vpc` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Vpc {
-    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255 characters.
+    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
+    /// characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes,
+    /// and periods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The range of IP addresses in the VPC in CIDR notation. Network ranges cannot overlap with other networks in the same account and must be in range of private addresses as defined in RFC1918. It may not be smaller than `/28` nor larger than `/16`. If no IP range is specified, a `/20` network range is generated that won't conflict with other VPC networks in your account.
+    /// The range of IP addresses in the VPC in CIDR notation. Network ranges cannot overlap with
+    /// other networks in the same account and must be in range of private addresses as defined in
+    /// RFC1918. It may not be smaller than `/28` nor larger than `/16`. If no IP range is
+    /// specified, a `/20` network range is generated that won't conflict with other VPC networks in
+    /// your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_range: Option<String>,
     /// The slug identifier for the region where the VPC will be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// A boolean value indicating whether or not the VPC is the default network for the region. All applicable resources are placed into the default VPC network unless otherwise specified during their creation. The `default` field cannot be unset from `true`. If you want to set a new default VPC network, update the `default` field of another VPC network in the same region. The previous network's `default` field will be set to `false` when a new default VPC has been defined.
+    /// A boolean value indicating whether or not the VPC is the default network for the region. All
+    /// applicable resources are placed into the default VPC network unless otherwise specified
+    /// during their creation. The `default` field cannot be unset from `true`. If you want to set a
+    /// new default VPC network, update the `default` field of another VPC network in the same
+    /// region. The previous network's `default` field will be set to `false` when a new default VPC
+    /// has been defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// A time value given in ISO8601 combined date and time format.
@@ -36,12 +47,18 @@ pub struct Vpc {
 /// `VpcsCreateBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcsCreateBody {
-    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255 characters.
+    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
+    /// characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes,
+    /// and periods.
     pub name: String,
-    /// The range of IP addresses in the VPC in CIDR notation. Network ranges cannot overlap with other networks in the same account and must be in range of private addresses as defined in RFC1918. It may not be smaller than `/28` nor larger than `/16`. If no IP range is specified, a `/20` network range is generated that won't conflict with other VPC networks in your account.
+    /// The range of IP addresses in the VPC in CIDR notation. Network ranges cannot overlap with
+    /// other networks in the same account and must be in range of private addresses as defined in
+    /// RFC1918. It may not be smaller than `/28` nor larger than `/16`. If no IP range is
+    /// specified, a `/20` network range is generated that won't conflict with other VPC networks in
+    /// your account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_range: Option<String>,
     /// The slug identifier for the region where the VPC will be created.
@@ -63,12 +80,19 @@ impl VpcsCreateBody {
 /// `VpcsUpdateBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcsUpdateBody {
-    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255 characters.
+    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
+    /// characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes,
+    /// and periods.
     pub name: String,
-    /// A boolean value indicating whether or not the VPC is the default network for the region. All applicable resources are placed into the default VPC network unless otherwise specified during their creation. The `default` field cannot be unset from `true`. If you want to set a new default VPC network, update the `default` field of another VPC network in the same region. The previous network's `default` field will be set to `false` when a new default VPC has been defined.
+    /// A boolean value indicating whether or not the VPC is the default network for the region. All
+    /// applicable resources are placed into the default VPC network unless otherwise specified
+    /// during their creation. The `default` field cannot be unset from `true`. If you want to set a
+    /// new default VPC network, update the `default` field of another VPC network in the same
+    /// region. The previous network's `default` field will be set to `false` when a new default VPC
+    /// has been defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
 }
@@ -87,13 +111,20 @@ impl VpcsUpdateBody {
 /// `VpcsPatchBody`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcsPatchBody {
-    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255 characters.
+    /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
+    /// characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes,
+    /// and periods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// A boolean value indicating whether or not the VPC is the default network for the region. All applicable resources are placed into the default VPC network unless otherwise specified during their creation. The `default` field cannot be unset from `true`. If you want to set a new default VPC network, update the `default` field of another VPC network in the same region. The previous network's `default` field will be set to `false` when a new default VPC has been defined.
+    /// A boolean value indicating whether or not the VPC is the default network for the region. All
+    /// applicable resources are placed into the default VPC network unless otherwise specified
+    /// during their creation. The `default` field cannot be unset from `true`. If you want to set a
+    /// new default VPC network, update the `default` field of another VPC network in the same
+    /// region. The previous network's `default` field will be set to `false` when a new default VPC
+    /// has been defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
 }
@@ -101,7 +132,8 @@ pub struct VpcsPatchBody {
 /// The `vpc_member` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcMember {
-    /// A time value given in ISO8601 combined date and time format that represents when the resource was created.
+    /// A time value given in ISO8601 combined date and time format that represents when the
+    /// resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The name of the resource.
@@ -115,7 +147,8 @@ pub struct VpcMember {
 /// `VpcsCreatePeeringsBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VpcsCreatePeeringsBody {
-    /// The name of the VPC peering. Must be unique and may only contain alphanumeric characters, dashes, and periods.
+    /// The name of the VPC peering. Must be unique and may only contain alphanumeric characters,
+    /// dashes, and periods.
     pub name: String,
     /// The ID of the VPC to peer with.
     pub vpc_id: String,
