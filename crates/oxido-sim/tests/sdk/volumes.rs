@@ -268,7 +268,6 @@ async fn a_volume_snapshot_is_listed_read_and_deleted() {
 }
 
 #[tokio::test]
-#[ignore = "waits for gen: the typed body of volume_actions().post drops volume_name"]
 async fn a_volume_is_attached_and_detached_by_its_name() {
     let sim = sim().await;
     let client = client(&sim);
