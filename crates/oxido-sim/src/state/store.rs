@@ -778,6 +778,19 @@ impl Store {
         Ok(())
     }
 
+    /// The account's Droplets one volume is attached to (ascending ids).
+    pub fn volume_droplets(&self, account: AccountId, volume_id: &str) -> Vec<u64> {
+        let data = self.read();
+        data.tagged_droplets(account, None)
+            .into_iter()
+            .filter(|id| {
+                data.droplets
+                    .get(id)
+                    .is_some_and(|d| d.volume_ids.iter().any(|v| v == volume_id))
+            })
+            .collect()
+    }
+
     /// The account's Droplets each volume is attached to, by volume id (ascending Droplet ids).
     pub fn attachments(&self, account: AccountId) -> HashMap<String, Vec<u64>> {
         let data = self.read();

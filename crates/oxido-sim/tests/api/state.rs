@@ -883,3 +883,93 @@ async fn invoices_are_computed_for_any_account_and_their_pages_end() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_engine_read_answers_the_stored_object_as_its_list_does() {
+    // Reads serialize the stored object in place; they must say what the list says.
+    let sim = demo(50).await;
+    let volume = "7724db7c-e098-11e5-b522-000f53304e51";
+    for attached in [true, false] {
+        let read = get(&sim, &format!("/v2/volumes/{volume}")).await.json();
+        conforms("GET", "/v2/volumes/{volume_id}", &read);
+        let listed = get(&sim, "/v2/volumes?per_page=200").await.json();
+        let twin = listed["volumes"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .find(|v| v["id"] == volume)
+            .expect("listed")
+            .clone();
+        assert_eq!(read["volume"], twin);
+        let expected = if attached { json!([HOST]) } else { json!([]) };
+        assert_eq!(read["volume"]["droplet_ids"], expected);
+        let detach = send_json(
+            &sim,
+            Method::POST,
+            &format!("/v2/volumes/{volume}/actions"),
+            json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"}),
+        )
+        .await;
+        assert_eq!(
+            detach.status.as_u16() / 100,
+            if attached { 2 } else { 4 },
+            "{}",
+            detach.text
+        );
+    }
+    let domain = get(&sim, "/v2/domains/example.com").await;
+    assert_eq!(domain.status, StatusCode::OK, "{}", domain.text);
+    conforms("GET", "/v2/domains/{domain_name}", &domain.json());
+}
+
+#[tokio::test]
+async fn domain_records_filter_by_their_fully_qualified_name() {
+    let sim = demo(50).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/domains",
+        json!({"name": "filtered.example"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    for (kind, data) in [("A", "192.0.2.1"), ("TXT", "hello")] {
+        let record = send_json(
+            &sim,
+            Method::POST,
+            "/v2/domains/filtered.example/records",
+            json!({"type": kind, "name": "www", "data": data, "ttl": 1800}),
+        )
+        .await;
+        assert_eq!(record.status, StatusCode::CREATED, "{}", record.text);
+    }
+    let named = get(
+        &sim,
+        "/v2/domains/filtered.example/records?name=www.filtered.example",
+    )
+    .await
+    .json();
+    assert_eq!(
+        named["domain_records"].as_array().map(Vec::len),
+        Some(2),
+        "{named}"
+    );
+    let typed = get(
+        &sim,
+        "/v2/domains/filtered.example/records?name=www.filtered.example&type=TXT",
+    )
+    .await
+    .json();
+    assert_eq!(
+        typed["domain_records"].as_array().map(Vec::len),
+        Some(1),
+        "{typed}"
+    );
+    let other = get(
+        &sim,
+        "/v2/domains/filtered.example/records?name=mail.filtered.example",
+    )
+    .await
+    .json();
+    assert_eq!(other["domain_records"], json!([]));
+}

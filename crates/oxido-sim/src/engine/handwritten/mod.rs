@@ -188,6 +188,12 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
 }
 
+/// Whether `decorate` does more to objects of `collection` than set a volume's
+/// `droplet_ids` (which a borrowed read can do itself).
+pub(crate) fn decorates_fully(collection: &str) -> bool {
+    matches!(collection, "/v2/kubernetes/clusters" | "/v2/apps")
+}
+
 /// Puts into engine objects of `collection` (a path template) the members whose truth
 /// lives in the hand-written store, before they are answered.
 pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value]) {
