@@ -136,7 +136,6 @@ async fn records_are_filtered_by_type() {
 }
 
 #[tokio::test]
-#[ignore = "waits for sim: ?name=www.filtered.example (a fully qualified record name) matches no record"]
 async fn records_are_filtered_by_full_name() {
     let sim = sim().await;
     let client = client(&sim);
