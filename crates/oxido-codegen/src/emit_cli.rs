@@ -537,6 +537,7 @@ fn example_argv(cmd: &Command<'_>, spec: &serde_json::Value) -> (Vec<String>, Op
         let value = p
             .example
             .as_ref()
+            .or_else(|| shared_parameter_example(spec, &p.name))
             .and_then(example_text)
             .unwrap_or_else(|| match p.kind {
                 ParamKind::Id | ParamKind::Int => "1".to_owned(),
@@ -608,6 +609,19 @@ fn example_argv(cmd: &Command<'_>, spec: &serde_json::Value) -> (Vec<String>, Op
         }
     }
     (words, body_json)
+}
+
+/// The example of a shared parameter with this name, for an operation that declares the parameter inline
+/// without one (`images_get` takes an id or a slug, and gives no example of either).
+fn shared_parameter_example<'a>(
+    spec: &'a serde_json::Value,
+    name: &str,
+) -> Option<&'a serde_json::Value> {
+    spec.pointer("/components/parameters")?
+        .as_object()?
+        .values()
+        .filter(|p| p.get("name").and_then(serde_json::Value::as_str) == Some(name))
+        .find_map(|p| p.get("example"))
 }
 
 /// For an operation whose spec has no request example: a JSON body with only the required members, from
@@ -721,6 +735,19 @@ fn required_only(
         "object" => {
             let mut out = serde_json::Map::new();
             if depth < 10 {
+                // A body that requires nothing (the spec leaves `required` out of some the API needs, e.g.
+                // a tag's name) still shows what it takes: the members the schema gives an example for.
+                if depth == 0 && required.is_empty() {
+                    required = properties
+                        .iter()
+                        .filter(|(_, p)| {
+                            let p = resolve(spec, p);
+                            p.get("example").is_some()
+                                && p.get("readOnly") != Some(&Value::Bool(true))
+                        })
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                }
                 for name in required {
                     let prop = properties.get(&name).cloned().unwrap_or(Value::Null);
                     out.insert(name, required_only(spec, &prop, depth + 1));
@@ -1220,6 +1247,32 @@ mod tests {
             let (_, body) = example_argv(cmd, &spec);
             assert_eq!(body.as_deref(), Some(r#"{"type":"unassign"}"#), "{id}");
         }
+    }
+
+    #[test]
+    fn a_path_parameter_without_an_example_borrows_the_shared_one() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let cmd = commands
+            .iter()
+            .find(|c| c.op.operation_id == "images_get")
+            .expect("images_get");
+        let (words, _) = example_argv(cmd, &spec);
+        assert_eq!(words, ["images", "get", "62137902"]);
+    }
+
+    #[test]
+    fn a_body_that_requires_nothing_shows_its_exampled_members() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let cmd = commands
+            .iter()
+            .find(|c| c.op.operation_id == "tags_create")
+            .expect("tags_create");
+        // The spec requires no member of a tag, but the API refuses one without a name; the read-only
+        // `resources` stays out.
+        let (_, body) = example_argv(cmd, &spec);
+        assert_eq!(body.as_deref(), Some(r#"{"name":"extra-awesome"}"#));
     }
 
     #[test]

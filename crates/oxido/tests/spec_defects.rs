@@ -6,7 +6,7 @@ use std::time::Duration;
 use oxido::Client;
 use oxido::types::{
     CheckRegionsItem, CheckType, CheckUpdatable, RegionSlug, VolumeActionPostAttach,
-    VolumeActionPostAttachType, VolumeActionsPostBody,
+    VolumeActionPostAttachType, VolumeActionPostDetach, VolumeActionsPostBody,
 };
 use oxido_sim::{Seed, Sim};
 use serde_json::{Value, json};
@@ -62,31 +62,53 @@ async fn kafka_settings_at_long_max_decode() {
         .await
         .expect("decodes");
     let config = topic.config.expect("config");
-    // The spec's rounded Long.MAX_VALUE, beyond i64.
-    assert_eq!(config.flush_messages, Some(9_223_372_036_854_776_000));
-    assert_eq!(config.flush_ms, Some(9_223_372_036_854_776_000));
-    // What the API itself sends for the same default.
-    let exact: oxido::types::KafkaTopicConfig =
-        serde_json::from_value(json!({"flush_messages": 9_223_372_036_854_775_807_u64}))
+    // The API sends Java's Long.MAX_VALUE for these defaults; the emulator answers it exactly.
+    assert_eq!(config.flush_messages, Some(i64::MAX as u64));
+    assert_eq!(config.flush_ms, Some(i64::MAX as u64));
+    // The spec's example is that value rounded through a double, beyond i64; it decodes too.
+    let rounded: oxido::types::KafkaTopicConfig =
+        serde_json::from_value(json!({"flush_messages": 9_223_372_036_854_776_000_u64}))
             .expect("decodes");
-    assert_eq!(exact.flush_messages, Some(i64::MAX as u64));
+    assert_eq!(rounded.flush_messages, Some(9_223_372_036_854_776_000));
 }
 
 #[tokio::test]
-async fn a_volume_attaches_by_name() {
+async fn a_volume_detaches_and_attaches_by_name() {
+    // The demo volume `example` (nyc1) starts attached to Droplet 11612190.
     let sim = sim().await;
-    let mut attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, 3164444);
+    let client = client(&sim);
+    let mut detach = VolumeActionPostDetach::new(VolumeActionPostAttachType::Detach, 11612190);
+    detach.volume_name = Some("example".to_owned());
+    detach.region = Some(RegionSlug::Nyc1);
+    let action = client
+        .volume_actions()
+        .post(VolumeActionsPostBody::VolumeActionPostDetach(detach))
+        .await
+        .expect("detached by name");
+    assert_eq!(action.kind.as_deref(), Some("detach_volume"), "{action:?}");
+
+    let mut attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, 11612190);
     attach.volume_name = Some("example".to_owned());
-    attach.region = Some(RegionSlug::Nyc3);
-    let action = client(&sim)
+    attach.region = Some(RegionSlug::Nyc1);
+    let action = client
         .volume_actions()
         .post(VolumeActionsPostBody::VolumeActionPostAttach(attach))
         .await
         .expect("attached by name");
     assert_eq!(action.kind.as_deref(), Some("attach_volume"), "{action:?}");
+
+    let bodies: Vec<Value> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == "/v2/volumes/actions")
+        .map(|r| serde_json::from_str(&r.body).expect("JSON body"))
+        .collect();
     assert_eq!(
-        sent(&sim, "POST", "/v2/volumes/actions"),
-        json!({"type": "attach", "droplet_id": 3164444, "volume_name": "example", "region": "nyc3"})
+        bodies,
+        [
+            json!({"type": "detach", "droplet_id": 11612190, "volume_name": "example", "region": "nyc1"}),
+            json!({"type": "attach", "droplet_id": 11612190, "volume_name": "example", "region": "nyc1"}),
+        ]
     );
 }
 

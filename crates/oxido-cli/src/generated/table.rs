@@ -13750,7 +13750,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve an Existing Image",
         http_method: "GET",
         path: "/v2/images/{image_id}",
-        example: "oxido images get <image-id>",
+        example: "oxido images get 62137902",
         args: &[ArgSpec {
             id: "p:image_id",
             flag: "IMAGE_ID",

@@ -6336,7 +6336,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"emails\":[\"sammy@digitalocean.com\"]}",
     ),
     (
         "apps_cancel_deployment",
@@ -6391,7 +6391,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"force_build\":true}",
     ),
     (
         "apps_create_rollback",
@@ -6402,7 +6402,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"deployment_id\":\"3aa4d20e-5527-4c00-b496-601fbd22520a\",\"skip_pin\":false}",
     ),
     (
         "apps_delete",
@@ -6632,7 +6632,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"components\":[\"component1\",\"component2\"]}",
     ),
     (
         "apps_revert_rollback",
@@ -6668,7 +6668,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"deployment_id\":\"3aa4d20e-5527-4c00-b496-601fbd22520a\",\"skip_pin\":false}",
     ),
     (
         "autoscalepools_create",
@@ -6787,7 +6787,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"advertise\":true}",
     ),
     (
         "cdn_create_endpoint",
@@ -6840,7 +6840,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"custom_domain\":\"static.example.com\",\"ttl\":3600}",
     ),
     (
         "certificates_create",
@@ -7796,7 +7796,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"floating_ips\":[\"6186916\"],\"reserved_ips\":[\"6186916\"],\"snapshots\":[\"61486916\"],\"volume_snapshots\":[\"edb0478d-7436-11ea-86e6-0a58ac144b91\"],\"volumes\":[\"ba49449a-7435-11ea-b89e-0a58ac14480f\"]}",
     ),
     ("droplets_get", &["droplets", "get", "3164444"], ""),
     (
@@ -8071,7 +8071,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"is_enabled\":true}",
     ),
     (
         "functionsAccessKey_create",
@@ -8127,7 +8127,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"child_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"if_case\":\"\\\"use this to get weather information\\\"\",\"parent_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"route_name\":\"\\\"weather_route\\\"\"}",
     ),
     (
         "genai_attach_agent_function",
@@ -8138,7 +8138,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Function Description\\\"\",\"faas_name\":\"\\\"my-function\\\"\",\"faas_namespace\":\"\\\"default\\\"\",\"function_name\":\"\\\"My Function\\\"\"}",
     ),
     (
         "genai_attach_agent_guardrails",
@@ -8149,7 +8149,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_attach_knowledge_base",
@@ -8179,7 +8179,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_cancel_model_evaluation_run",
@@ -8190,12 +8190,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"eval_run_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_create_agent",
         &["genai", "create-agent", "--body", "body.json"],
-        "{}",
+        "{\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"knowledge_base_uuid\":[\"example string\"],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Agent\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reasoning_effort\":\"\\\"low\\\"\",\"region\":\"\\\"tor1\\\"\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"thinking_token_budget\":123,\"web_fetch_enabled\":true,\"web_search_enabled\":true,\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
     ),
     (
         "genai_create_agent_api_key",
@@ -8206,12 +8206,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"Production Key\"}",
     ),
     (
         "genai_create_anthropic_api_key",
         &["genai", "create-anthropic-api-key", "--body", "body.json"],
-        "{}",
+        "{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
     ),
     (
         "genai_create_custom_evaluation_metric",
@@ -8221,7 +8221,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"description\":\"\\\"Scores adherence to our support macros\\\"\",\"metric_name\":\"\\\"My domain tone metric\\\"\"}",
     ),
     (
         "genai_create_data_source_file_upload_presigned_urls",
@@ -8236,7 +8236,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "genai_create_evaluation_dataset",
         &["genai", "create-evaluation-dataset", "--body", "body.json"],
-        "{}",
+        "{\"dataset_type\":\"EVALUATION_DATASET_TYPE_UNKNOWN\",\"name\":\"example name\"}",
     ),
     (
         "genai_create_evaluation_dataset_file_upload_presigned_urls",
@@ -8256,17 +8256,17 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_workspace_name\":\"example name\",\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"description\":\"example string\",\"metrics\":[\"example string\"],\"name\":\"example name\",\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
     ),
     (
         "genai_create_indexing_job",
         &["genai", "create-indexing-job", "--body", "body.json"],
-        "{}",
+        "{\"data_source_uuids\":[\"example string\"],\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_create_knowledge_base",
         &["genai", "create-knowledge-base", "--body", "body.json"],
-        "{}",
+        "{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"embedding_model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"region\":\"\\\"tor1\\\"\",\"size\":\"OPEN_SEARCH_PLAN_SIZE_UNSPECIFIED\",\"tags\":[\"example string\"],\"vpc_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_create_knowledge_base_data_source",
@@ -8277,12 +8277,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_create_model_api_key",
         &["genai", "create-model-api-key", "--body", "body.json"],
-        "{}",
+        "{\"name\":\"Production Key\"}",
     ),
     (
         "genai_create_model_eval_dataset_upload_presigned_urls",
@@ -8302,12 +8302,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"candidate_model_name\":\"example name\",\"candidate_model_source\":\"CANDIDATE_MODEL_SOURCE_SERVERLESS\",\"candidate_model_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"eval_preset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"judge_model_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"metric_uuids\":[\"example string\"],\"name\":\"example name\",\"preset_name\":\"example name\",\"preset_save_sections\":[\"PRESET_SAVE_SECTION_CANDIDATE\",\"PRESET_SAVE_SECTION_METRICS\"],\"save_as_preset\":true,\"source\":\"example string\"}",
     ),
     (
         "genai_create_model_router",
         &["genai", "create-model-router", "--body", "body.json"],
-        "{}",
+        "{\"description\":\"\\\"My Model Router Description\\\"\",\"fallback_models\":[\"example string\"],\"name\":\"\\\"my-model-router\\\"\",\"regions\":[\"example string\"]}",
     ),
     (
         "genai_create_oauth2_dropbox_tokens",
@@ -8317,22 +8317,22 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"code\":\"example string\",\"redirect_url\":\"example string\"}",
     ),
     (
         "genai_create_openai_api_key",
         &["genai", "create-openai-api-key", "--body", "body.json"],
-        "{}",
+        "{\"api_key\":\"\\\"sk-proj--123456789098765432123456789\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
     ),
     (
         "genai_create_scheduled_indexing",
         &["genai", "create-scheduled-indexing", "--body", "body.json"],
-        "{}",
+        "{\"knowledge_base_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"time\":\"example string\"}",
     ),
     (
         "genai_create_workspace",
         &["genai", "create-workspace", "--body", "body.json"],
-        "{}",
+        "{\"agent_uuids\":[\"example string\"],\"description\":\"example string\",\"name\":\"example name\"}",
     ),
     (
         "genai_delete_agent",
@@ -8701,7 +8701,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "genai_import_custom_model",
         &["genai", "import-custom-model", "--body", "body.json"],
-        "{}",
+        "{\"accept_hf_token_storage\":true,\"accept_terms_and_conditions\":true,\"description\":\"Production model for customer support\",\"name\":\"my-mistral-7b\",\"preferred_gpu_region\":\"nyc3\",\"source_type\":\"SOURCE_TYPE_UNSPECIFIED\"}",
     ),
     (
         "genai_list_agent_api_keys",
@@ -8909,12 +8909,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"version_hash\":\"c3658d8b5c05494cd03ce042926ef08157889ed54b1b74b5ee0b3d66dcee4b73\"}",
     ),
     (
         "genai_run_evaluation_test_case",
         &["genai", "run-evaluation-test-case", "--body", "body.json"],
-        "{}",
+        "{\"agent_deployment_names\":[\"example string\"],\"agent_uuids\":[\"example string\"],\"run_name\":\"Evaluation Run Name\",\"test_case_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_agent",
@@ -8925,7 +8925,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_log_insights_enabled\":true,\"allowed_domains\":[\"example string\"],\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"clear_mcp_servers\":true,\"conversation_logs_enabled\":true,\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"k\":5,\"max_tokens\":100,\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My New Agent Name\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"provide_citations\":true,\"reasoning_effort\":\"\\\"low\\\"\",\"retrieval_method\":\"RETRIEVAL_METHOD_UNKNOWN\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"temperature\":0.7,\"thinking_token_budget\":123,\"top_p\":0.9,\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"web_fetch_enabled\":true,\"web_search_enabled\":true}",
     ),
     (
         "genai_update_agent_api_key",
@@ -8937,7 +8937,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
     ),
     (
         "genai_update_agent_deployment_visibility",
@@ -8948,7 +8948,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"visibility\":\"VISIBILITY_UNKNOWN\"}",
     ),
     (
         "genai_update_agent_function",
@@ -8960,7 +8960,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Function Description\\\"\",\"faas_name\":\"\\\"my-function\\\"\",\"faas_namespace\":\"\\\"default\\\"\",\"function_name\":\"\\\"My Function\\\"\",\"function_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_agents_workspace",
@@ -8971,7 +8971,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"agent_uuids\":[\"example string\"],\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
     ),
     (
         "genai_update_anthropic_api_key",
@@ -8982,7 +8982,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
     ),
     (
         "genai_update_attached_agent",
@@ -8994,7 +8994,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"child_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"if_case\":\"\\\"use this to get weather information\\\"\",\"parent_agent_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"route_name\":\"\\\"weather_route\\\"\",\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_custom_evaluation_metric",
@@ -9005,7 +9005,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"description\":\"example string\",\"metric_name\":\"\\\"My domain tone metric\\\"\",\"metric_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_custom_model_metadata",
@@ -9016,7 +9016,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"description\":\"example string\",\"input_modalities\":[\"example string\"],\"license\":\"example string\",\"name\":\"example name\",\"output_modalities\":[\"example string\"],\"parameters\":\"12345\",\"uuid\":\"a1b2c3d4-...\"}",
     ),
     (
         "genai_update_evaluation_test_case",
@@ -9027,7 +9027,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"dataset_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"description\":\"example string\",\"name\":\"example name\",\"test_case_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
     ),
     (
         "genai_update_knowledge_base",
@@ -9038,7 +9038,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"tags\":[\"example string\"],\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_knowledge_base_data_source",
@@ -9050,7 +9050,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"chunking_algorithm\":\"CHUNKING_ALGORITHM_UNKNOWN\",\"data_source_uuid\":\"\\\"98765432-1234-1234-1234-123456789012\\\"\",\"knowledge_base_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_model_api_key",
@@ -9061,7 +9061,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
     ),
     (
         "genai_update_model_evaluation_run",
@@ -9072,7 +9072,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"eval_run_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"My evaluation run\"}",
     ),
     (
         "genai_update_model_router",
@@ -9083,7 +9083,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"description\":\"\\\"My Model Router Description\\\"\",\"name\":\"\\\"my-model-router\\\"\",\"regions\":[\"example string\"],\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
     ),
     (
         "genai_update_openai_api_key",
@@ -9094,7 +9094,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"api_key\":\"\\\"sk-ant-12345678901234567890123456789012\\\"\",\"api_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"Production Key\\\"\"}",
     ),
     (
         "genai_update_workspace",
@@ -9105,7 +9105,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"description\":\"example string\",\"name\":\"example name\",\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
     ),
     (
         "imageActions_get",
@@ -9128,7 +9128,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         "{\"description\":\"Cloud-optimized image w/ small footprint\",\"distribution\":\"Ubuntu\",\"name\":\"ubuntu-18.04-minimal\",\"region\":\"nyc3\",\"tags\":[\"base-image\",\"prod\"],\"url\":\"http://cloud-images.ubuntu.com/minimal/releases/bionic/release/ubuntu-18.04-minimal-cloudimg-amd64.img\"}",
     ),
     ("images_delete", &["images", "delete", "62137902"], ""),
-    ("images_get", &["images", "get", "<image-id>"], ""),
+    ("images_get", &["images", "get", "62137902"], ""),
     ("images_list", &["images", "list"], ""),
     (
         "images_post_account_transfer_accept",
@@ -9177,7 +9177,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "images_update",
         &["images", "update", "62137902", "--body", "body.json"],
-        "{}",
+        "{\"description\":\" \",\"distribution\":\"Ubuntu\",\"name\":\"Nifty New Snapshot\"}",
     ),
     (
         "inference_cancel_batch",
@@ -9315,12 +9315,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "kubernetes_add_registries",
         &["kubernetes", "add-registries", "--body", "body.json"],
-        "{}",
+        "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}",
     ),
     (
         "kubernetes_add_registry",
         &["kubernetes", "add-registry", "--body", "body.json"],
-        "{}",
+        "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}",
     ),
     (
         "kubernetes_create_cluster",
@@ -9375,7 +9375,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"load_balancers\":[\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"],\"volume_snapshots\":[\"edb0478d-7436-11ea-86e6-0a58ac144b91\"],\"volumes\":[\"ba49449a-7435-11ea-b89e-0a58ac14480f\"]}",
     ),
     (
         "kubernetes_get_availableUpgrades",
@@ -9488,17 +9488,17 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"nodes\":[\"d8db5e1a-6103-43b5-a7b3-8a948210a9fc\"]}",
     ),
     (
         "kubernetes_remove_registries",
         &["kubernetes", "remove-registries", "--body", "body.json"],
-        "{}",
+        "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}",
     ),
     (
         "kubernetes_remove_registry",
         &["kubernetes", "remove-registry", "--body", "body.json"],
-        "{}",
+        "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}",
     ),
     (
         "kubernetes_run_clusterLint",
@@ -9509,7 +9509,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"exclude_checks\":[\"default-namespace\"],\"exclude_groups\":[\"workload-health\"],\"include_checks\":[\"bare-pods\",\"resource-requirements\"],\"include_groups\":[\"basic\",\"doks\",\"security\"]}",
     ),
     (
         "kubernetes_update_cluster",
@@ -9543,7 +9543,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"version\":\"1.16.13-do.0\"}",
     ),
     (
         "loadBalancers_add_droplets",
@@ -9646,7 +9646,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "monitoring_create_sink",
         &["monitoring", "create-sink", "--body", "body.json"],
-        "{}",
+        "{\"destination_uuid\":\"9df2b7e9-3fb2-4577-b60a-e9c0d53f9a99\"}",
     ),
     (
         "monitoring_delete_alertPolicy",
@@ -10943,12 +10943,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"cancel\":true}",
     ),
     (
         "registries_update_subscription",
         &["registries", "update-subscription", "--body", "body.json"],
-        "{}",
+        "{\"tier_slug\":\"basic\"}",
     ),
     (
         "registries_validate_name",
@@ -11034,7 +11034,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"type\":\"unreferenced blobs only\"}",
     ),
     (
         "registry_update_garbageCollection",
@@ -11046,12 +11046,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"cancel\":true}",
     ),
     (
         "registry_update_subscription",
         &["registry", "update-subscription", "--body", "body.json"],
-        "{}",
+        "{\"tier_slug\":\"basic\"}",
     ),
     (
         "registry_validate_name",
@@ -11134,12 +11134,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "security_create_scan_rule",
         &["security", "create-scan-rule", "--body", "body.json"],
-        "{}",
+        "{\"resource\":\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"}",
     ),
     (
         "security_create_suppression",
         &["security", "create-suppression", "--body", "body.json"],
-        "{}",
+        "{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"]}",
     ),
     (
         "security_delete_suppression",
@@ -11179,7 +11179,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "security_update_settings_plan",
         &["security", "update-settings-plan", "--body", "body.json"],
-        "{}",
+        "{\"tier_coverage\":{\"basic\":{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"],\"tags\":[\"production\"]}}}",
     ),
     ("sizes_list", &["sizes", "list"], ""),
     ("snapshots_delete", &["snapshots", "delete", "6372321"], ""),
@@ -11234,7 +11234,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "sshKeys_update",
         &["ssh-keys", "update", "512189", "--body", "body.json"],
-        "{}",
+        "{\"name\":\"My SSH Public Key\"}",
     ),
     (
         "tags_assign_resources",
@@ -11244,7 +11244,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     (
         "tags_create",
         &["tags", "create", "--body", "body.json"],
-        "{}",
+        "{\"name\":\"extra-awesome\"}",
     ),
     ("tags_delete", &["tags", "delete", "awesome"], ""),
     ("tags_get", &["tags", "get", "awesome"], ""),
@@ -11354,12 +11354,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"enabled\":true,\"method\":\"GET\",\"name\":\"Landing page check\",\"regions\":[\"us_east\",\"eu_west\"],\"target\":\"https://www.landingpage.com\",\"type\":\"https\"}",
     ),
     (
         "vectorDatabases_create",
         &["vector-databases", "create", "--body", "body.json"],
-        "{}",
+        "{\"name\":\"example name\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"tor1\",\"size\":\"example string\",\"tags\":[\"example string\"]}",
     ),
     (
         "vectorDatabases_delete",
@@ -11401,7 +11401,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"id\":\"example string\",\"size\":\"example string\"}",
     ),
     (
         "vectorDatabases_post_restore_backup",
@@ -11413,7 +11413,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"backup_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"id\":\"example string\"}",
     ),
     (
         "vectorDatabases_update",
@@ -11424,7 +11424,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"id\":\"example string\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\"}",
     ),
     (
         "vectorDatabases_update_tags",
@@ -11435,7 +11435,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"id\":\"example string\",\"tags\":[\"example string\"]}",
     ),
     (
         "volumeActions_get",
@@ -11674,7 +11674,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "--body",
             "body.json",
         ],
-        "{}",
+        "{\"default\":true,\"description\":\"VPC for production environment\",\"name\":\"env.prod-vpc\"}",
     ),
     (
         "vpcs_patch_peerings",
