@@ -84,3 +84,27 @@ where
     }
     panic!("{what}: not done within the poll budget");
 }
+
+/// Runs a Droplet action through the SDK, waits for it with the SDK's waiter, and reads the Droplet after.
+pub async fn act(
+    client: &oxido::Client,
+    id: u64,
+    action: oxido::DropletAction,
+) -> oxido::types::Droplet {
+    let started = client
+        .droplet_actions()
+        .post(id, action.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{action:?} accepted: {e}"));
+    assert_eq!(started.resource_id, Some(id));
+    assert_eq!(started.kind.as_str(), action.type_name());
+    let done = client
+        .droplet_actions()
+        .wait(id, started.id)
+        .poll_interval(POLL_MIN, POLL_MAX)
+        .timeout(PATIENCE)
+        .await
+        .unwrap_or_else(|e| panic!("{action:?} completes: {e}"));
+    assert_eq!(done.status, oxido::ActionStatus::Completed);
+    client.droplets().get(id).await.expect("the droplet")
+}

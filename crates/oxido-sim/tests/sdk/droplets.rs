@@ -8,25 +8,6 @@ use serde_json::json;
 
 use super::common::*;
 
-async fn act(client: &oxido::Client, id: u64, action: DropletAction) -> Droplet {
-    let started = client
-        .droplet_actions()
-        .post(id, action.clone())
-        .await
-        .unwrap_or_else(|e| panic!("{action:?} accepted: {e}"));
-    assert_eq!(started.resource_id, Some(id));
-    assert_eq!(started.kind.as_str(), action.type_name());
-    let done = client
-        .droplet_actions()
-        .wait(id, started.id)
-        .poll_interval(POLL_MIN, POLL_MAX)
-        .timeout(PATIENCE)
-        .await
-        .unwrap_or_else(|e| panic!("{action:?} completes: {e}"));
-    assert_eq!(done.status, ActionStatus::Completed);
-    client.droplets().get(id).await.expect("the droplet")
-}
-
 async fn wait_active(client: &oxido::Client, id: u64) -> Droplet {
     client
         .droplets()
@@ -210,23 +191,10 @@ async fn power_actions_move_the_droplet_between_off_and_active() {
 async fn a_droplet_snapshot_taken_through_the_sdk_lists_with_its_droplet() {
     let sim = sim().await;
     let client = client(&sim);
-    let action = client
-        .droplet_actions()
-        .post(
-            DROPLET,
-            DropletAction::Snapshot {
-                name: Some("sdk-made".into()),
-            },
-        )
-        .await
-        .expect("snapshot accepted");
-    client
-        .droplet_actions()
-        .wait(DROPLET, action.id)
-        .poll_interval(POLL_MIN, POLL_MAX)
-        .timeout(PATIENCE)
-        .await
-        .expect("the snapshot completes");
+    let snapshot = DropletAction::Snapshot {
+        name: Some("sdk-made".into()),
+    };
+    act(&client, DROPLET, snapshot).await;
     let snapshots = client
         .droplets()
         .list_snapshots(DROPLET)

@@ -108,24 +108,10 @@ async fn a_custom_image_is_created_renamed_listed_and_deleted() {
 async fn a_droplet_snapshot_is_a_snapshot_and_an_image_until_deleted() {
     let sim = sim().await;
     let client = client(&sim);
-    let action = client
-        .droplet_actions()
-        .post(
-            DROPLET,
-            oxido::DropletAction::Snapshot {
-                name: Some("before-upgrade".into()),
-            },
-        )
-        .await
-        .expect("snapshot accepted");
-    client
-        .droplet_actions()
-        .wait(DROPLET, action.id)
-        .poll_interval(POLL_MIN, POLL_MAX)
-        .timeout(PATIENCE)
-        .await
-        .expect("the snapshot completes");
-    let droplet = client.droplets().get(DROPLET).await.expect("droplet");
+    let snapshot = oxido::DropletAction::Snapshot {
+        name: Some("before-upgrade".into()),
+    };
+    let droplet = act(&client, DROPLET, snapshot).await;
     let id = *droplet.snapshot_ids.last().expect("a snapshot id");
     let snapshot = client
         .snapshots()

@@ -7,7 +7,7 @@ use http::StatusCode;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::object::page;
+use super::object::{page, path_droplet};
 use crate::engine::{Call, answer, ensure_seeded, keeps};
 use crate::state::images::{DropletImage, ImageKind};
 use crate::wire::Stamp;
@@ -168,16 +168,7 @@ pub(super) fn get_image(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 
 /// GET /v2/droplets/{droplet_id}/backups/policy: the Droplet's own policy.
 pub(super) fn backup_policy(call: &Call<'_>) -> Result<Response, ApiError> {
-    let droplet = call
-        .values
-        .first()
-        .and_then(|v| v.parse::<u64>().ok())
-        .and_then(|id| {
-            call.app
-                .store
-                .droplet(call.who.account, id, Timestamp::now())
-        })
-        .ok_or_else(ApiError::not_found)?;
+    let droplet = path_droplet(call)?;
     answer(
         call.op,
         Some(json!({ "policy": crate::wire::droplet::backup_policy_json(&droplet) })),

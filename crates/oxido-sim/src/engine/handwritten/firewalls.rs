@@ -2,10 +2,9 @@
 //! share one of its tags.
 
 use axum::response::Response;
-use jiff::Timestamp;
 use serde_json::Value;
 
-use super::object::page;
+use super::object::{page, path_droplet};
 use crate::engine::{Call, ensure_seeded};
 use crate::wire::error::ApiError;
 
@@ -13,16 +12,7 @@ const FIREWALLS: &str = "/v2/firewalls";
 
 /// GET /v2/droplets/{droplet_id}/firewalls
 pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
-    let droplet = call
-        .values
-        .first()
-        .and_then(|v| v.parse::<u64>().ok())
-        .and_then(|id| {
-            call.app
-                .store
-                .droplet(call.who.account, id, Timestamp::now())
-        })
-        .ok_or_else(ApiError::not_found)?;
+    let droplet = path_droplet(call)?;
     ensure_seeded(call, &[FIREWALLS]);
     let accounts = call.app.engine.store.read();
     let holding: Vec<Value> = accounts

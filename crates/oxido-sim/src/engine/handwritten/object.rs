@@ -37,6 +37,20 @@ pub(super) fn body_u64(call: &Call<'_>, field: &str) -> Option<u64> {
     call.body.as_ref()?.get(field)?.as_u64()
 }
 
+/// A Droplet of the caller's account, from the path's first value (`/v2/droplets/{droplet_id}/…`); 404
+/// when there is none.
+pub(super) fn path_droplet(call: &Call<'_>) -> Result<crate::state::model::Droplet, ApiError> {
+    call.values
+        .first()
+        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|id| {
+            call.app
+                .store
+                .droplet(call.who.account, id, Timestamp::now())
+        })
+        .ok_or_else(ApiError::not_found)
+}
+
 /// A Droplet of the caller's account, from the body's `droplet_id`.
 pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Droplet, ApiError> {
     let id = body_u64(call, "droplet_id")
