@@ -41,45 +41,57 @@ fn find(call: &Call<'_>) -> Result<(String, u64, Option<String>), ApiError> {
 /// POST /v2/images/{image_id}/actions
 pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, numeric, mut region) = find(call)?;
-    if let Some(image) = droplet_image(call) {
-        // A Droplet's own image: a transfer adds the region, a convert turns a backup
-        // into a snapshot.
-        let type_name = match body_str(call, "type").unwrap_or_default() {
-            "transfer" => {
-                let to = body_str(call, "region")
-                    .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?;
-                crate::limits::bounded_str("region", to, crate::limits::MAX_NAME_BYTES)?;
-                call.app
-                    .store
-                    .transfer_image(call.who.account, image.id, to);
-                region = Some(to.to_owned());
-                "transfer"
-            }
-            "convert" => {
-                call.app.store.convert_backup(call.who.account, image.id);
-                "convert"
-            }
-            other => {
-                return Err(ApiError::unprocessable(format!(
-                    "type: '{other}' is not one of convert, transfer"
-                )));
-            }
-        };
-        let on = On {
-            family: Family::Image,
-            key,
-            numeric_id: numeric,
-            region,
-        };
-        let action = actions::record(call, on, type_name);
-        return actions::answer_one(call, &action);
+    let type_name = match droplet_image(call) {
+        Some(image) => act_on_droplet_image(call, &image, &mut region)?,
+        None => act_on_engine_image(call, &key, &mut region)?,
+    };
+    let on = On {
+        family: Family::Image,
+        key,
+        numeric_id: numeric,
+        region,
+    };
+    let action = actions::record(call, on, type_name);
+    actions::answer_one(call, &action)
+}
+
+/// A Droplet's own image: a transfer adds the region, a convert turns a backup into a snapshot.
+fn act_on_droplet_image(
+    call: &Call<'_>,
+    image: &DropletImage,
+    region: &mut Option<String>,
+) -> Result<&'static str, ApiError> {
+    match body_str(call, "type").unwrap_or_default() {
+        "transfer" => {
+            let to = body_str(call, "region")
+                .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?;
+            crate::limits::bounded_str("region", to, crate::limits::MAX_NAME_BYTES)?;
+            call.app
+                .store
+                .transfer_image(call.who.account, image.id, to);
+            *region = Some(to.to_owned());
+            Ok("transfer")
+        }
+        "convert" => {
+            call.app.store.convert_backup(call.who.account, image.id);
+            Ok("convert")
+        }
+        other => Err(unknown_type(other)),
     }
-    let type_name = match body_str(call, "type").unwrap_or_default() {
+}
+
+/// An image the generic engine stores (custom images and the catalog's).
+fn act_on_engine_image(
+    call: &Call<'_>,
+    key: &str,
+    region: &mut Option<String>,
+) -> Result<&'static str, ApiError> {
+    match body_str(call, "type").unwrap_or_default() {
         "transfer" => {
             let to = body_str(call, "region")
                 .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?
                 .to_owned();
-            with_object(call, IMAGES, &key, |object| {
+            with_object(call, IMAGES, key, |object| {
                 if let Some(regions) = object.get_mut("regions").and_then(Value::as_array_mut)
                     && !regions.iter().any(|r| r.as_str() == Some(to.as_str()))
                 {
@@ -87,11 +99,11 @@ pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
                 }
                 Ok(())
             })?;
-            region = Some(to);
-            "transfer"
+            *region = Some(to);
+            Ok("transfer")
         }
         "convert" => {
-            with_object(call, IMAGES, &key, |object| {
+            with_object(call, IMAGES, key, |object| {
                 match object.get("type").and_then(Value::as_str) {
                     Some("backup") => {
                         object["type"] = Value::String("snapshot".into());
@@ -104,22 +116,14 @@ pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
                     ))),
                 }
             })?;
-            "convert"
+            Ok("convert")
         }
-        other => {
-            return Err(ApiError::unprocessable(format!(
-                "type: '{other}' is not one of convert, transfer"
-            )));
-        }
-    };
-    let on = On {
-        family: Family::Image,
-        key,
-        numeric_id: numeric,
-        region,
-    };
-    let action = actions::record(call, on, type_name);
-    actions::answer_one(call, &action)
+        other => Err(unknown_type(other)),
+    }
+}
+
+fn unknown_type(other: &str) -> ApiError {
+    ApiError::unprocessable(format!("type: '{other}' is not one of convert, transfer"))
 }
 
 /// GET /v2/images/{image_id}/actions
