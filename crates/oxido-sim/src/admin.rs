@@ -4,7 +4,12 @@
 //! - `POST|DELETE /_sim/action-failures`: rules making actions end `errored` ([`ActionFailure`])
 //! - `PUT /_sim/action-duration` with `{"duration":"250ms"}`
 //! - `GET|DELETE /_sim/requests`: the requests seen
-//! - `POST /_sim/reset`: back to the seed, no faults, no requests, fresh rate limits
+//! - `POST /_sim/reset`: back to the seed, no faults, no requests, fresh rate limits;
+//!   `POST /_sim/reset?token=T`: only the account of API token `T` back to its seed
+//! - `GET /_sim/state[?token=T]`: one account's state as a versioned document (without
+//!   `token`, the demo account's); `PUT` replaces it with such a document, all or nothing
+//! - `POST /_sim/save`: writes the `--state` file now (409 without one)
+//! - `GET /_sim/operations`: every operation with how the emulator serves it
 //! - `GET /_sim/cdn-purges`: the CDN cache purges made (endpoint, files, times)
 
 use std::sync::Arc;
@@ -18,8 +23,9 @@ use http::{HeaderMap, StatusCode, header};
 use serde_json::json;
 
 use crate::app::App;
-use crate::auth::bearer;
+use crate::auth::{PRIMARY_ACCOUNT, bearer};
 use crate::faults::{ActionFailure, Fault, FaultId};
+use crate::state::model::AccountId;
 use crate::wire::error::{ApiError, json};
 
 /// Admin routes, to be nested under `/_sim`.
@@ -34,6 +40,9 @@ pub(crate) fn router() -> Router<Arc<App>> {
         .route("/action-duration", put(set_duration))
         .route("/requests", get(list_requests).delete(clear_requests))
         .route("/reset", post(reset))
+        .route("/state", get(get_state).put(put_state))
+        .route("/save", post(save))
+        .route("/operations", get(operations))
         .route("/cdn-purges", get(list_purges))
 }
 
@@ -175,8 +184,83 @@ async fn list_purges(
     )
 }
 
-async fn reset(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn reset(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
     check(&app, &headers)?;
-    app.reset();
+    match account_in(&app, &uri)? {
+        Some(account) => {
+            crate::snapshot::reset_account(&app, account).map_err(ApiError::unprocessable)?;
+        }
+        None => app.reset(),
+    }
     Ok(no_content())
+}
+
+/// Most bytes a state document sent to `PUT /_sim/state` may have.
+const MAX_STATE_BYTES: usize = 256 << 20;
+
+/// The account of the API token in the `token` query parameter, if one is given.
+fn account_in(app: &App, uri: &http::Uri) -> Result<Option<AccountId>, ApiError> {
+    let token = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned());
+    match token {
+        None => Ok(None),
+        // The token is not echoed: it is a credential.
+        Some(token) => app
+            .auth
+            .account_of(&token)
+            .map(Some)
+            .ok_or_else(|| ApiError::not_found_with("token: no account has this API token")),
+    }
+}
+
+async fn get_state(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    let account = account_in(&app, &uri)?.unwrap_or(PRIMARY_ACCOUNT);
+    json(
+        StatusCode::OK,
+        &crate::snapshot::export_account(&app, account),
+    )
+}
+
+async fn put_state(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    body: Body,
+) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    let account = account_in(&app, &uri)?.unwrap_or(PRIMARY_ACCOUNT);
+    let bytes = axum::body::to_bytes(body, MAX_STATE_BYTES)
+        .await
+        .map_err(|_| ApiError::payload_too_large(MAX_STATE_BYTES))?;
+    crate::snapshot::import_account(&app, account, &bytes).map_err(ApiError::unprocessable)?;
+    Ok(no_content())
+}
+
+async fn save(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    let Some(path) = app.state_file.as_deref() else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "this emulator was started without a state file (--state)",
+        ));
+    };
+    crate::snapshot::save(&app, path)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e))?;
+    Ok(no_content())
+}
+
+async fn operations(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    check(&app, &headers)?;
+    json(StatusCode::OK, &crate::parity::report())
 }

@@ -25,6 +25,8 @@ pub(crate) struct App {
     pub journal: Journal,
     pub admin_token: String,
     pub local_addr: SocketAddr,
+    /// Where `POST /_sim/save` (and the binary, on shutdown) writes the state, if anywhere.
+    pub state_file: Option<std::path::PathBuf>,
     max_actions: usize,
     action_duration_nanos: AtomicU64,
 }
@@ -52,6 +54,7 @@ impl App {
             journal,
             admin_token,
             local_addr,
+            state_file: None,
             max_actions,
             action_duration_nanos: AtomicU64::new(0),
         };

@@ -46,6 +46,11 @@ impl Auth {
         });
     }
 
+    /// The account a token acts for, if the token is known.
+    pub fn account_of(&self, token: &str) -> Option<AccountId> {
+        self.tokens.get(token).map(|p| p.account)
+    }
+
     /// The caller named by the `Authorization: Bearer` header, if the token is known.
     pub fn authenticate(&self, headers: &HeaderMap) -> Option<Principal> {
         let value = headers.get(AUTHORIZATION)?.to_str().ok()?;

@@ -21,4 +21,8 @@ pub enum Error {
     /// A fault or action-failure rule was invalid; the message names the field.
     #[error("invalid fault: {0}")]
     InvalidFault(String),
+    /// A state file or document could not be read, written or used; nothing was loaded
+    /// from it. The message names the file and what was wrong.
+    #[error("state: {0}")]
+    State(String),
 }

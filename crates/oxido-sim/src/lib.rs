@@ -34,11 +34,13 @@ mod faults;
 mod in_process;
 mod journal;
 mod limits;
+mod parity;
 mod rate_limit;
 mod routes;
 mod seed;
 mod server;
 mod sim;
+mod snapshot;
 mod state;
 mod wire;
 
@@ -99,6 +101,11 @@ pub mod __spec {
             .collect()
     }
 
+    /// The parity report as `docs/sim-parity.md` holds it.
+    pub fn parity_markdown() -> String {
+        crate::parity::markdown()
+    }
+
     /// The success response's JSON Schema (OpenAPI 3.0 rewritten as JSON Schema
     /// 2020-12, definitions inlined under `$defs`) of `method path`, if it documents one.
     pub fn response_schema(method: &str, path: &str) -> Option<serde_json::Value> {
@@ -129,8 +136,7 @@ pub use faults::{ActionFailure, Fault, FaultEffect, FaultId, MAX_FAULT_DELAY, MA
 pub use journal::{REQUEST_LOG_BODY_BYTES, SeenRequest};
 pub use seed::Seed;
 pub use sim::{
-    DEFAULT_ACTION_DURATION, DEFAULT_ADMIN_TOKEN, DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_MAX_ACTIONS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RATE_LIMIT_PER_HOUR,
-    DEFAULT_RATE_LIMIT_PER_MINUTE, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY,
-    DEMO_TOKEN, Sim, SimBuilder,
+    DEFAULT_ACTION_DURATION, DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_ACTIONS,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_RATE_LIMIT_PER_HOUR, DEFAULT_RATE_LIMIT_PER_MINUTE,
+    DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY, DEMO_TOKEN, Sim, SimBuilder,
 };

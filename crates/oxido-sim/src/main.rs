@@ -23,9 +23,12 @@ struct Args {
     /// Read-write token for a separate empty account (repeatable; one account each).
     #[arg(long = "other-account-token", value_name = "TOKEN")]
     other_account_tokens: Vec<String>,
-    /// Token guarding the /_sim/ admin routes.
-    #[arg(long, value_name = "TOKEN", default_value = oxido_sim::DEFAULT_ADMIN_TOKEN)]
-    admin_token: String,
+    /// Token guarding the /_sim/ admin routes (default: a random one, printed at start).
+    #[arg(long, value_name = "TOKEN", env = "OXIDO_SIM_ADMIN_TOKEN")]
+    admin_token: Option<String>,
+    /// State file: loaded at start if it exists, written on SIGTERM/SIGINT and on POST /_sim/save.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
     /// Initial data: demo or empty.
     #[arg(long, default_value = "demo", value_parser = parse_seed)]
     seed: Seed,
@@ -103,13 +106,18 @@ async fn run(args: Args) -> ExitCode {
         .listen(args.listen)
         .seed(args.seed)
         .action_duration(args.action_duration)
-        .admin_token(args.admin_token)
         .rate_limit_per_minute(args.rate_limit_per_minute)
         .rate_limit_per_hour(args.rate_limit_per_hour)
         .max_actions(args.max_actions)
         .max_connections(args.max_connections)
         .body_timeout(args.body_timeout)
         .idle_timeout(args.idle_timeout);
+    if let Some(token) = args.admin_token {
+        builder = builder.admin_token(token);
+    }
+    if let Some(path) = args.state {
+        builder = builder.state_file(path);
+    }
     for token in args.tokens {
         builder = builder.token(token);
     }
@@ -144,17 +152,24 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // The demo token is a fixed, public test value, so printing it is intended.
+    // The demo token is a fixed, public test value, and the admin token is for whoever
+    // started this process, so printing them is intended.
     say(&format!(
-        "oxido-sim listening on {}\ndemo token: {}\nadmin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
+        "oxido-sim listening on {}\ndemo token: {}\nadmin token: {}\nadmin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
         sim.base_url(),
         sim.token(),
+        sim.admin_token(),
         sim.base_url()
     ));
     stop.wait().await;
     say("oxido-sim: shutting down");
-    sim.shutdown().await;
-    ExitCode::SUCCESS
+    match sim.shutdown_and_save().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            complain(&format!("oxido-sim: {e}"));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Prints a line on stdout. A reader that went away (a closed pipe, a full disk)

@@ -18,8 +18,6 @@ use crate::{Error, routes, server};
 
 /// The read-write token of the demo account, always accepted.
 pub const DEMO_TOKEN: &str = "oxido-sim-demo-token";
-/// The admin token for `/_sim/` routes unless another is configured.
-pub const DEFAULT_ADMIN_TOKEN: &str = "oxido-sim-admin-token";
 /// How long actions run unless configured otherwise.
 pub const DEFAULT_ACTION_DURATION: Duration = Duration::from_secs(3);
 /// The API's documented per-minute burst limit.
@@ -50,7 +48,9 @@ pub struct SimBuilder {
     tokens: Vec<String>,
     read_tokens: Vec<String>,
     other_account_tokens: Vec<String>,
-    admin_token: String,
+    /// `None`: a random one per start.
+    admin_token: Option<String>,
+    state_file: Option<std::path::PathBuf>,
     per_minute: u32,
     per_hour: u32,
     listen: SocketAddr,
@@ -72,7 +72,8 @@ impl Default for SimBuilder {
             tokens: Vec::new(),
             read_tokens: Vec::new(),
             other_account_tokens: Vec::new(),
-            admin_token: DEFAULT_ADMIN_TOKEN.to_owned(),
+            admin_token: None,
+            state_file: None,
             per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
             per_hour: DEFAULT_RATE_LIMIT_PER_HOUR,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -121,9 +122,19 @@ impl SimBuilder {
         self
     }
 
-    /// The token guarding `/_sim/` routes (default [`DEFAULT_ADMIN_TOKEN`]).
+    /// The token guarding `/_sim/` routes (default: a random one per start, which
+    /// [`Sim::admin_token`] returns).
     pub fn admin_token(mut self, token: impl Into<String>) -> Self {
-        self.admin_token = token.into();
+        self.admin_token = Some(token.into());
+        self
+    }
+
+    /// A state file: loaded at start if it exists (a file that cannot be read or used
+    /// stops the start with [`Error::State`], and nothing of it is loaded), and written by
+    /// [`Sim::save_state`] and `POST /_sim/save`. Loading replaces the seed data of
+    /// every account the file holds.
+    pub fn state_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.state_file = Some(path.into());
         self
     }
 
@@ -207,7 +218,7 @@ impl SimBuilder {
             .iter()
             .chain(&self.read_tokens)
             .chain(&self.other_account_tokens)
-            .chain(std::iter::once(&self.admin_token));
+            .chain(self.admin_token.as_ref());
         for token in all {
             if !valid_token(token) {
                 return Err(Error::InvalidConfig(
@@ -220,7 +231,9 @@ impl SimBuilder {
             .iter()
             .chain(&self.read_tokens)
             .chain(&self.other_account_tokens);
-        if api_tokens.clone().any(|t| *t == self.admin_token) || self.admin_token == DEMO_TOKEN {
+        if let Some(admin) = &self.admin_token
+            && (api_tokens.clone().any(|t| t == admin) || admin == DEMO_TOKEN)
+        {
             return Err(Error::InvalidConfig(
                 "the admin token must differ from every API token".into(),
             ));
@@ -268,18 +281,23 @@ impl SimBuilder {
     }
 
     /// Validates the settings and builds the shared state for a server at `addr`.
-    fn build_app(&self, addr: SocketAddr) -> Result<Arc<App>, Error> {
+    fn build_app(&self, addr: SocketAddr, admin_token: String) -> Result<Arc<App>, Error> {
         self.validate()?;
-        let app = Arc::new(App::new(
+        let mut app = App::new(
             self.seed,
             self.auth(),
             RateLimiter::new(self.per_minute, self.per_hour),
             Journal::new(self.request_log_capacity, self.request_log_bytes),
-            self.admin_token.clone(),
+            admin_token,
             addr,
             self.action_duration,
             self.max_actions,
-        ));
+        );
+        app.state_file.clone_from(&self.state_file);
+        if let Some(path) = &self.state_file {
+            crate::snapshot::load(&app, path).map_err(Error::State)?;
+        }
+        let app = Arc::new(app);
         for fault in &self.faults {
             app.faults.add(fault.clone())?;
         }
@@ -293,7 +311,8 @@ impl SimBuilder {
     /// Not a stable API.
     #[doc(hidden)]
     pub fn in_process(self) -> Result<crate::__fuzz::InProcess, Error> {
-        let app = self.build_app(self.listen)?;
+        let admin_token = self.admin_token.clone().unwrap_or_else(random_token);
+        let app = self.build_app(self.listen, admin_token)?;
         Ok(crate::__fuzz::InProcess::new(app))
     }
 
@@ -305,7 +324,8 @@ impl SimBuilder {
             addr: self.listen,
             source,
         })?;
-        let app = self.build_app(addr)?;
+        let admin_token = self.admin_token.clone().unwrap_or_else(random_token);
+        let app = self.build_app(addr, admin_token.clone())?;
         let (shutdown, signal) = watch::channel(false);
         let config = server::ServerConfig {
             max_connections: self.max_connections,
@@ -317,7 +337,7 @@ impl SimBuilder {
         Ok(Sim {
             addr,
             base_url: format!("http://{addr}"),
-            admin_token: self.admin_token,
+            admin_token,
             app,
             shutdown,
             task: Some(task),
@@ -422,6 +442,17 @@ impl Sim {
         self.app.store.action_count()
     }
 
+    /// Writes every account's state to the [state file](SimBuilder::state_file) now,
+    /// atomically (a temporary file in the same directory, synced, then renamed).
+    pub fn save_state(&self) -> Result<(), Error> {
+        let path = self
+            .app
+            .state_file
+            .as_deref()
+            .ok_or_else(|| Error::State("this simulator has no state file".into()))?;
+        crate::snapshot::save(&self.app, path).map_err(Error::State)
+    }
+
     /// Back to the seed data; clears faults, failure rules, the request log and rate counts.
     pub fn reset(&self) {
         self.app.reset();
@@ -436,6 +467,21 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// [`shutdown`](Sim::shutdown), then writes the state file, if there is one, with
+    /// everything the drained requests did.
+    pub async fn shutdown_and_save(mut self) -> Result<(), Error> {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        match &self.app.state_file {
+            Some(_) => self.save_state(),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
@@ -443,4 +489,20 @@ impl Drop for Sim {
             task.abort();
         }
     }
+}
+
+/// A fresh admin token: 128 bits from the operating system.
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // std seeds its hash keys from the operating system too.
+        use std::hash::{BuildHasher, Hasher};
+        for chunk in bytes.chunks_mut(8) {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(u64::from(std::process::id()));
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
+        }
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("oxido-sim-admin-{hex}")
 }

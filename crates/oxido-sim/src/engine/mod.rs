@@ -12,6 +12,7 @@ pub(crate) mod catalog;
 pub(crate) mod generate;
 pub(crate) mod handwritten;
 pub(crate) mod lifecycle;
+pub(crate) mod persist;
 pub(crate) mod router;
 pub(crate) mod spec;
 pub(crate) mod store;

@@ -4,4 +4,5 @@ pub(crate) mod catalog;
 pub(crate) mod images;
 pub(crate) mod lifecycle;
 pub(crate) mod model;
+pub(crate) mod persist;
 pub(crate) mod store;

@@ -90,16 +90,16 @@ pub(crate) struct Data {
     pub actions: HashMap<u64, Action>,
     pub accounts: HashMap<AccountId, AccountIndex>,
     /// Action ids of each non-Droplet resource, oldest first.
-    resource_actions: HashMap<ResourceKey, VecDeque<u64>>,
+    pub(super) resource_actions: HashMap<ResourceKey, VecDeque<u64>>,
     /// The resource each non-Droplet action belongs to (for eviction).
-    action_resource: HashMap<u64, ResourceKey>,
+    pub(super) action_resource: HashMap<u64, ResourceKey>,
     /// Droplet snapshots and backups, by id.
     pub images: Images,
     pub next_droplet_id: u64,
     pub next_action_id: u64,
     pub next_image_id: u64,
     /// How many actions each account keeps; past it, that account's oldest is forgotten.
-    max_actions: usize,
+    pub(super) max_actions: usize,
     /// The emulator's hour for backup schedules (its action duration).
     pub backup_every: Duration,
 }

@@ -521,7 +521,7 @@ async fn a_cdn_purge_is_checked_recorded_and_rate_limited() {
         &sim,
         Method::GET,
         "/_sim/cdn-purges",
-        Some(oxido_sim::DEFAULT_ADMIN_TOKEN),
+        Some(sim.admin_token()),
         None,
     )
     .await;
@@ -566,7 +566,7 @@ async fn a_cdn_purge_is_checked_recorded_and_rate_limited() {
         &sim,
         Method::GET,
         "/_sim/cdn-purges",
-        Some(oxido_sim::DEFAULT_ADMIN_TOKEN),
+        Some(sim.admin_token()),
         None,
     )
     .await;

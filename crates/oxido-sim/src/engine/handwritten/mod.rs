@@ -37,7 +37,7 @@ use jiff::Timestamp;
 
 pub(crate) use self::cdn::purges as cdn_purges;
 pub(crate) use self::droplets::create_droplets;
-pub(crate) use self::reserved_ips::droplet_deleted;
+pub(crate) use self::reserved_ips::{NEXT_ADDRESS, droplet_deleted};
 pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
 use serde_json::Value;
 

@@ -33,7 +33,7 @@ fn numeric(ip: &str) -> u64 {
 }
 
 /// Addresses handed to new reserved and floating IPs (198.51.100.0/22 onwards, then up).
-static NEXT_ADDRESS: std::sync::atomic::AtomicU32 =
+pub(crate) static NEXT_ADDRESS: std::sync::atomic::AtomicU32 =
     std::sync::atomic::AtomicU32::new(u32::from_be_bytes([198, 51, 100, 10]));
 
 /// A new reserved or floating IP: a fresh address, on the body's Droplet (if any) and

@@ -1,0 +1,274 @@
+//! The emulator's state as a versioned JSON document: one account's (the admin
+//! routes' export and import) or every account's (the `--state` file).
+//!
+//! ```text
+//! {"format": "oxido-sim-state", "version": 1,
+//!  "counters": {"store": {...}, "engine": {...}},
+//!  "account": {"store": {...}, "engine": {...}}}        one account (GET/PUT /_sim/state)
+//!  "accounts": {"1": {"store": ..., "engine": ...}}}     every account (the state file)
+//! ```
+//!
+//! A document is checked whole before anything changes, so an import applies entirely
+//! or not at all. Files are written to a temporary file in the same directory, synced,
+//! then renamed over the old one, so a crash mid-save leaves the previous file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::app::App;
+use crate::engine::persist::{EngineCounters, EngineDoc, advance, counters};
+use crate::engine::store::AccountData;
+use crate::state::model::AccountId;
+use crate::state::persist::{DataCounters, DataDoc, Prepared};
+
+/// The `format` member every state document carries.
+pub(crate) const FORMAT: &str = "oxido-sim-state";
+/// The one version this emulator reads and writes.
+pub(crate) const VERSION: u64 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Counters {
+    store: DataCounters,
+    engine: EngineCounters,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountDoc {
+    #[serde(default)]
+    store: DataDoc,
+    #[serde(default)]
+    engine: EngineDoc,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OneAccount {
+    format: String,
+    version: u64,
+    counters: Counters,
+    account: AccountDoc,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllAccounts {
+    format: String,
+    version: u64,
+    counters: Counters,
+    accounts: BTreeMap<u32, AccountDoc>,
+}
+
+/// An account's document checked and built, ready to be installed.
+struct Ready {
+    account: AccountId,
+    store: Prepared,
+    engine: AccountData,
+}
+
+fn current_counters(app: &App, account: Option<AccountId>) -> (Counters, Option<AccountDoc>) {
+    // The engine's lock before the store's, the order requests take them in.
+    let engine = app.engine.store.read();
+    let (store_doc, store) = app.store.export_account(account.unwrap_or(AccountId(0)));
+    let doc = account.map(|a| AccountDoc {
+        store: store_doc,
+        engine: engine.get(&a).map(AccountData::export).unwrap_or_default(),
+    });
+    (
+        Counters {
+            store,
+            engine: counters(),
+        },
+        doc,
+    )
+}
+
+/// One account's state as a document.
+pub(crate) fn export_account(app: &App, account: AccountId) -> Value {
+    let (counters, doc) = current_counters(app, Some(account));
+    serde_json::to_value(OneAccount {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        counters,
+        account: doc.unwrap_or_default(),
+    })
+    .unwrap_or(Value::Null)
+}
+
+/// Checks `format` and `version` first, so a file of another kind or version is named
+/// as such rather than as a field-by-field mismatch.
+fn check_header(value: &Value) -> Result<(), String> {
+    let Some(object) = value.as_object() else {
+        return Err("the document is not a JSON object".into());
+    };
+    match object.get("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(other) => {
+            return Err(format!("format: {other} is not \"{FORMAT}\""));
+        }
+        None => return Err(format!("format: missing; not an {FORMAT} document")),
+    }
+    match object.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => Ok(()),
+        Some(other) => Err(format!(
+            "version: {other} is not supported (this emulator reads version {VERSION})"
+        )),
+        None => Err("version: missing".into()),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    check_header(&value)?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        format!("{path}: {}", e.into_inner())
+    })
+}
+
+fn prepare(app: &App, account: AccountId, doc: AccountDoc) -> Result<Ready, String> {
+    let max_actions = app.store.max_actions();
+    Ok(Ready {
+        account,
+        store: doc.store.prepare(account, max_actions)?,
+        engine: doc.engine.build()?,
+    })
+}
+
+/// Installs every prepared account at once, or none if one's ids clash with another
+/// account's.
+fn install(app: &App, ready: Vec<Ready>, counters: Option<&Counters>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for (kind, id) in ready.iter().flat_map(|r| r.store.ids()) {
+        if !seen.insert((kind, id)) {
+            return Err(format!("{kind} {id} appears in two accounts"));
+        }
+    }
+    let mut engine = app.engine.store.write();
+    let mut data = app.store.lock_all();
+    for r in &ready {
+        if let Some(why) = data.conflict(&r.store) {
+            return Err(why);
+        }
+    }
+    for r in ready {
+        data.install(r.store, counters.map(|c| c.store));
+        engine.insert(r.account, r.engine);
+    }
+    if let Some(c) = counters {
+        advance(c.engine);
+    }
+    Ok(())
+}
+
+/// Replaces one account's state with a document's; the error names what was wrong and
+/// nothing changed.
+pub(crate) fn import_account(app: &App, account: AccountId, bytes: &[u8]) -> Result<(), String> {
+    let doc: OneAccount = parse(bytes)?;
+    let ready = prepare(app, account, doc.account)?;
+    install(app, vec![ready], Some(&doc.counters))
+}
+
+/// Puts one account back to its initial seed.
+pub(crate) fn reset_account(app: &App, account: AccountId) -> Result<(), String> {
+    let seed = app.seed.data(app.store.max_actions());
+    let doc = AccountDoc {
+        store: seed.export_account(account),
+        engine: EngineDoc::default(),
+    };
+    let ready = prepare(app, account, doc)?;
+    install(app, vec![ready], None)
+}
+
+/// Every account's state as the state file's document.
+fn export_all(app: &App) -> Vec<u8> {
+    let engine = app.engine.store.read();
+    let data = app.store.lock_all();
+    let mut ids: Vec<AccountId> = data.accounts.keys().copied().collect();
+    ids.extend(engine.keys().copied());
+    ids.sort_by_key(|a| a.0);
+    ids.dedup();
+    let accounts = ids
+        .into_iter()
+        .map(|a| {
+            let doc = AccountDoc {
+                store: data.export_account(a),
+                engine: engine.get(&a).map(AccountData::export).unwrap_or_default(),
+            };
+            (a.0, doc)
+        })
+        .collect();
+    let doc = AllAccounts {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        counters: Counters {
+            store: data.counters(),
+            engine: counters(),
+        },
+        accounts,
+    };
+    drop(data);
+    drop(engine);
+    serde_json::to_vec(&doc).unwrap_or_default()
+}
+
+/// Writes every account's state to `path` atomically.
+pub(crate) fn save(app: &App, path: &Path) -> Result<(), String> {
+    // One save at a time, so two never share the temporary file.
+    static SAVING: Mutex<()> = Mutex::new(());
+    let _one = SAVING.lock().unwrap_or_else(PoisonError::into_inner);
+    let bytes = export_all(app);
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file path", path.display()))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = dir.join(temp_name);
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, path)?;
+        // The rename itself is durable once the directory is synced.
+        #[cfg(unix)]
+        std::fs::File::open(&dir)?.sync_all()?;
+        Ok(())
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// Loads `path` if it exists (false if it does not). A file that cannot be read or used
+/// is an error and nothing of it is loaded.
+pub(crate) fn load(app: &App, path: &Path) -> Result<bool, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let doc: AllAccounts = parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let ready = doc
+        .accounts
+        .into_iter()
+        .map(|(id, account)| {
+            prepare(app, AccountId(id), account)
+                .map_err(|e| format!("{}: accounts.{id}: {e}", path.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    install(app, ready, Some(&doc.counters)).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(true)
+}
