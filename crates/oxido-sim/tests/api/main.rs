@@ -20,5 +20,6 @@ mod rate_limit;
 mod reference;
 mod registry;
 mod resource_actions;
+mod restart;
 mod state;
 mod streaming;
