@@ -123,13 +123,36 @@ fn check_header(value: &Value) -> Result<(), String> {
     }
 }
 
+/// The two members read before the rest.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<Value>,
+    version: Option<Value>,
+}
+
 fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
-    check_header(&value)?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    // The header first (other members skipped unparsed), so a file of another kind or
+    // version is named as such; then the whole document straight into its types.
+    let header: Header =
+        serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => "the document is not a JSON object".to_owned(),
+            _ => format!("not valid JSON: {e}"),
+        })?;
+    let mut members = serde_json::Map::new();
+    if let Some(f) = header.format {
+        members.insert("format".into(), f);
+    }
+    if let Some(v) = header.version {
+        members.insert("version".into(), v);
+    }
+    check_header(&Value::Object(members))?;
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    let doc = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
         let path = e.path().to_string();
         format!("{path}: {}", e.into_inner())
-    })
+    })?;
+    reader.end().map_err(|e| format!("not valid JSON: {e}"))?;
+    Ok(doc)
 }
 
 fn prepare(app: &App, account: AccountId, doc: AccountDoc) -> Result<Ready, String> {

@@ -25,7 +25,11 @@ impl Drop for Running {
 
 /// Starts the binary on a free port with `--state path`, reading its banner.
 fn spawn(state: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+    spawn_binary(env!("CARGO_BIN_EXE_oxido-sim"), state)
+}
+
+fn spawn_binary(binary: &str, state: &Path) -> Running {
+    let mut child = Command::new(binary)
         .args(["--listen", "127.0.0.1:0", "--action-duration", "60s"])
         .arg("--state")
         .arg(state)
@@ -133,4 +137,89 @@ async fn a_sigkill_during_or_after_a_save_leaves_a_loadable_file() {
         let next = spawn(&path);
         read_world(&next.base, oxido_sim::DEMO_TOKEN, &world, "kill").await;
     }
+}
+
+/// Measures start-up (spawn to the banner, which is printed once the state is loaded
+/// and the socket listens) with and without a 10,000-object state file. Run with
+/// `cargo test -p oxido-sim --test api -- --ignored --nocapture startup`; set
+/// `OXIDO_SIM_BIN` to time another build of the binary (e.g. `target/release/oxido-sim`).
+#[tokio::test]
+#[ignore = "a measurement: prints start-up times"]
+async fn startup_with_a_10000_object_state_file() {
+    use serde_json::{Value, json};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.json");
+    let sim = oxido_sim::Sim::builder()
+        .state_file(&path)
+        .start()
+        .await
+        .expect("starts");
+    let text = crate::common::client()
+        .get(format!("{}/_sim/state", sim.base_url()))
+        .bearer_auth(sim.admin_token())
+        .send()
+        .await
+        .expect("answered")
+        .text()
+        .await
+        .expect("body");
+    let mut doc: Value = serde_json::from_str(&text).expect("JSON");
+    let collections = doc["account"]["engine"]["collections"]
+        .as_object_mut()
+        .expect("collections");
+    let mut domains = Vec::new();
+    let mut id = 900_000_000u64;
+    for d in 0..10 {
+        let domain = format!("big{d}.example");
+        domains.push(json!({"key": domain, "object": {"name": domain, "ttl": 1800, "zone_file": null}}));
+        let records: Vec<Value> = (0..1000)
+            .map(|r| {
+                id += 1;
+                json!({"key": id.to_string(), "object": {
+                    "id": id, "type": "A", "name": format!("host{r}"), "data": "192.0.2.1",
+                    "priority": null, "port": null, "ttl": 1800, "weight": null, "flags": null, "tag": null
+                }})
+            })
+            .collect();
+        collections.insert(format!("/v2/domains/{domain}/records"), Value::Array(records));
+    }
+    collections.insert("/v2/domains".into(), Value::Array(domains));
+    let put = crate::common::client()
+        .put(format!("{}/_sim/state", sim.base_url()))
+        .bearer_auth(sim.admin_token())
+        .body(doc.to_string())
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(put.status(), StatusCode::NO_CONTENT);
+    sim.save_state().expect("saved");
+    drop(sim);
+    let bytes = std::fs::metadata(&path).expect("file").len();
+    let empty = dir.path().join("none.json");
+    let binary = std::env::var("OXIDO_SIM_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_oxido-sim").to_owned());
+    for (label, file) in [("no state file", &empty), ("10,010 objects", &path)] {
+        let mut times = Vec::new();
+        for _ in 0..7 {
+            let started = Instant::now();
+            let running = spawn_binary(&binary, file);
+            times.push(started.elapsed());
+            drop(running);
+        }
+        times.sort();
+        println!(
+            "start-up, {label}: median {:?}, max {:?} ({} bytes)",
+            times[times.len() / 2],
+            times[times.len() - 1],
+            if file == &path { bytes } else { 0 }
+        );
+    }
+    let running = spawn(&path);
+    let record = crate::common::client()
+        .get(format!("{}/v2/domains/big9.example/records/{id}", running.base))
+        .bearer_auth(oxido_sim::DEMO_TOKEN)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(record.status(), StatusCode::OK);
 }
