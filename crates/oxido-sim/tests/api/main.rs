@@ -15,6 +15,7 @@ mod hostile;
 mod lifecycle;
 mod lifecycles;
 mod pagination;
+mod parity;
 mod persistence;
 mod rate_limit;
 mod reference;
