@@ -55,6 +55,7 @@ const DISPATCH_SOURCES: &[&str] = &[
     include_str!("engine/handwritten/mod.rs"),
     include_str!("engine/handwritten/members.rs"),
     include_str!("engine/handwritten/setters.rs"),
+    include_str!("engine/handwritten/writes.rs"),
 ];
 
 /// Every double-quoted string literal in `source`.

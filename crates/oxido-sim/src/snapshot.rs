@@ -133,11 +133,10 @@ struct Header {
 fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     // The header first (other members skipped unparsed), so a file of another kind or
     // version is named as such; then the whole document straight into its types.
-    let header: Header =
-        serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => "the document is not a JSON object".to_owned(),
-            _ => format!("not valid JSON: {e}"),
-        })?;
+    let header: Header = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => "the document is not a JSON object".to_owned(),
+        _ => format!("not valid JSON: {e}"),
+    })?;
     let mut members = serde_json::Map::new();
     if let Some(f) = header.format {
         members.insert("format".into(), f);

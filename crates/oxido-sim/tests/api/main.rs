@@ -24,3 +24,4 @@ mod resource_actions;
 mod restart;
 mod state;
 mod streaming;
+mod writes;

@@ -171,7 +171,9 @@ async fn startup_with_a_10000_object_state_file() {
     let mut id = 900_000_000u64;
     for d in 0..10 {
         let domain = format!("big{d}.example");
-        domains.push(json!({"key": domain, "object": {"name": domain, "ttl": 1800, "zone_file": null}}));
+        domains.push(
+            json!({"key": domain, "object": {"name": domain, "ttl": 1800, "zone_file": null}}),
+        );
         let records: Vec<Value> = (0..1000)
             .map(|r| {
                 id += 1;
@@ -181,7 +183,10 @@ async fn startup_with_a_10000_object_state_file() {
                 }})
             })
             .collect();
-        collections.insert(format!("/v2/domains/{domain}/records"), Value::Array(records));
+        collections.insert(
+            format!("/v2/domains/{domain}/records"),
+            Value::Array(records),
+        );
     }
     collections.insert("/v2/domains".into(), Value::Array(domains));
     let put = crate::common::client()
@@ -216,7 +221,10 @@ async fn startup_with_a_10000_object_state_file() {
     }
     let running = spawn(&path);
     let record = crate::common::client()
-        .get(format!("{}/v2/domains/big9.example/records/{id}", running.base))
+        .get(format!(
+            "{}/v2/domains/big9.example/records/{id}",
+            running.base
+        ))
         .bearer_auth(oxido_sim::DEMO_TOKEN)
         .send()
         .await

@@ -31,6 +31,7 @@ mod uploads;
 mod volume_snapshots;
 mod volumes;
 mod vpc_members;
+mod writes;
 
 use axum::response::Response;
 use jiff::Timestamp;
@@ -78,12 +79,12 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     {
         registry::check_name(call)?;
     }
+    if let Some(response) = writes::dispatch(call)? {
+        return Ok(Some(response));
+    }
     match id {
         "registry_get" => registry::get(call).map(Some),
         "apps_get_health" => envelopes::app_health(call).map(Some),
-        "genai_create_evaluation_dataset" => envelopes::evaluation_dataset(call).map(Some),
-        "genai_run_evaluation_test_case" => envelopes::evaluation_runs(call).map(Some),
-        "security_create_suppression" => envelopes::suppressions(call).map(Some),
         "cdn_purge_cache" => cdn::purge(call).map(Some),
         "apps_get_logs" => apps::logs(call, true, true).map(Some),
         "apps_get_logs_aggregate" => apps::logs(call, true, false).map(Some),
