@@ -56,6 +56,12 @@ impl Session {
             let pem = std::fs::read(&path).map_err(|e| {
                 CliError::Usage(format!("{source} {}: cannot read it: {e}", path.display()))
             })?;
+            if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+                return Err(CliError::Usage(format!(
+                    "{source} {}: holds no PEM certificate",
+                    path.display()
+                )));
+            }
             builder = builder.add_root_certificate_pem(&pem);
         }
         if let Some(retries) = global.retries {
