@@ -81,6 +81,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL", value_parser = non_empty("--api-url"))]
     pub api_url: Option<String>,
 
+    /// Also trust the CA certificates in this PEM file (e.g. `oxido-sim --tls`'s), else SSL_CERT_FILE
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<std::path::PathBuf>,
+
     /// Config file context to take the token from; wins over the token variables
     #[arg(long, global = true, value_name = "NAME", value_parser = non_empty("--context"))]
     pub context: Option<String>,

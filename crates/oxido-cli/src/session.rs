@@ -52,6 +52,18 @@ impl Session {
             }
             builder = builder.base_url(url);
         }
+        if let Some((source, path)) = ca_file(global, |name| std::env::var_os(name)) {
+            let pem = std::fs::read(&path).map_err(|e| {
+                CliError::Usage(format!("{source} {}: cannot read it: {e}", path.display()))
+            })?;
+            if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+                return Err(CliError::Usage(format!(
+                    "{source} {}: holds no PEM certificate",
+                    path.display()
+                )));
+            }
+            builder = builder.add_root_certificate_pem(&pem);
+        }
         if let Some(retries) = global.retries {
             builder = builder.retry(RetryPolicy::default().with_max_retries(retries));
         }
@@ -79,6 +91,23 @@ fn api_url(global: &GlobalArgs, env: impl Fn(&str) -> Option<String>) -> Option<
         .or_else(|| env(API_URL_ENV).filter(|url| !url.trim().is_empty()))
 }
 
+/// The variable read when `--cacert` is absent, as OpenSSL-based tools do.
+pub const CA_FILE_ENV: &str = "SSL_CERT_FILE";
+
+/// `--cacert`, else a non-empty `SSL_CERT_FILE`, with the name of where it came from.
+/// The file's CAs are trusted besides the built-in roots.
+fn ca_file(
+    global: &GlobalArgs,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Option<(&'static str, std::path::PathBuf)> {
+    match &global.cacert {
+        Some(path) => Some(("--cacert", path.clone())),
+        None => env(CA_FILE_ENV)
+            .filter(|v| !v.is_empty())
+            .map(|v| (CA_FILE_ENV, v.into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +119,20 @@ mod tests {
         argv.extend_from_slice(args);
         argv.extend_from_slice(&["action", "get", "1"]);
         Cli::try_parse_from(argv).unwrap().global
+    }
+
+    #[test]
+    fn cacert_flag_wins_over_ssl_cert_file_and_an_empty_variable_is_unset() {
+        let env = |value: &'static str| move |_: &str| Some(std::ffi::OsString::from(value));
+        assert_eq!(ca_file(&global(&[]), env("")), None);
+        assert_eq!(
+            ca_file(&global(&[]), env("/env.pem")),
+            Some((CA_FILE_ENV, "/env.pem".into()))
+        );
+        assert_eq!(
+            ca_file(&global(&["--cacert", "/flag.pem"]), env("/env.pem")),
+            Some(("--cacert", "/flag.pem".into()))
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub const CURATED: &[&str] = &["droplet-action", "action", "auth", "completion",
 const RESERVED: &[&str] = &[
     "token",
     "api-url",
+    "cacert",
     "context",
     "output",
     "format",

@@ -1,6 +1,7 @@
 //! `oxido-sim`: run the DigitalOcean API emulator as a local server.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -62,6 +63,23 @@ struct Args {
     /// Make actions of this type end errored (repeatable; "any" for every type).
     #[arg(long = "fail-action", value_name = "TYPE")]
     fail_actions: Vec<String>,
+    /// Serve HTTPS instead of HTTP on --listen, with a certificate for localhost,
+    /// 127.0.0.1 and ::1 made at start (or --tls-cert/--tls-key).
+    #[arg(long)]
+    tls: bool,
+    /// Also serve HTTPS on this address, next to HTTP on --listen.
+    #[arg(long, value_name = "ADDR")]
+    tls_listen: Option<SocketAddr>,
+    /// Your own certificate chain (PEM) instead of a generated one; needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Where to write the generated CA certificate (PEM) that clients should trust
+    /// [default: oxido-sim-ca-<port>.pem in the temp directory].
+    #[arg(long, value_name = "FILE")]
+    ca_out: Option<PathBuf>,
 }
 
 fn parse_seed(s: &str) -> Result<Seed, String> {
@@ -130,6 +148,25 @@ async fn run(args: Args) -> ExitCode {
     for fault in args.faults {
         builder = builder.fault(fault);
     }
+    let https = args.tls || args.tls_listen.is_some();
+    if !https && (args.tls_cert.is_some() || args.ca_out.is_some()) {
+        complain("oxido-sim: --tls-cert, --tls-key and --ca-out need --tls or --tls-listen");
+        return ExitCode::from(2);
+    }
+    builder = builder.tls(args.tls);
+    if let Some(addr) = args.tls_listen {
+        builder = builder.tls_listen(addr);
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let (cert, key) = match (read(cert), read(key)) {
+            (Ok(cert), Ok(key)) => (cert, key),
+            (Err(e), _) | (_, Err(e)) => {
+                complain(&format!("oxido-sim: {e}"));
+                return ExitCode::FAILURE;
+            }
+        };
+        builder = builder.tls_cert_and_key(cert, key);
+    }
     for kind in args.fail_actions {
         builder = builder.fail_actions(if kind == "any" {
             ActionFailure::any()
@@ -152,11 +189,30 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut banner = format!("oxido-sim listening on {}", sim.base_url());
+    if let (Some(_), Some(url)) = (args.tls_listen, sim.tls_url()) {
+        banner.push_str(&format!("\noxido-sim listening on {url}"));
+    }
+    if let Some(ca) = sim.ca_pem() {
+        let path = args.ca_out.unwrap_or_else(|| {
+            let port = sim
+                .tls_url()
+                .and_then(|u| u.rsplit(':').next().map(str::to_owned));
+            std::env::temp_dir().join(format!("oxido-sim-ca-{}.pem", port.unwrap_or_default()))
+        });
+        if let Err(e) = write_ca(&path, ca) {
+            complain(&format!(
+                "oxido-sim: cannot write the CA certificate to {}: {e}",
+                path.display()
+            ));
+            return ExitCode::FAILURE;
+        }
+        banner.push_str(&format!("\nCA certificate: {}", path.display()));
+    }
     // The demo token is a fixed, public test value, and the admin token is for whoever
     // started this process, so printing them is intended.
     say(&format!(
-        "oxido-sim listening on {}\ndemo token: {}\nadmin token: {}\nadmin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
-        sim.base_url(),
+        "{banner}\ndemo token: {}\nadmin token: {}\nadmin routes: {}/_sim/ (Authorization: Bearer <admin token>)",
         sim.token(),
         sim.admin_token(),
         sim.base_url()
@@ -170,6 +226,18 @@ async fn run(args: Args) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Writes the CA whole or not at all: a reader polling for the file never sees half of it.
+fn write_ca(path: &Path, pem: &str) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".{}.tmp", std::process::id()));
+    std::fs::write(&partial, pem)?;
+    std::fs::rename(&partial, path)
 }
 
 /// Prints a line on stdout. A reader that went away (a closed pipe, a full disk)

@@ -14,12 +14,14 @@ use futures::StreamExt;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version, header};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 mod conn_io;
+pub(crate) mod tls;
 
 use self::conn_io::ApiShapedIo;
 use crate::app::App;
@@ -56,12 +58,14 @@ pub(crate) struct ServerConfig {
 pub(crate) struct ConnControl {
     kill: Arc<Notify>,
     body_timeout: Duration,
+    /// The connection came over TLS, so absolute links say `https`.
+    tls: bool,
 }
 
 /// Per-request facts the handlers need.
 #[derive(Clone, Debug)]
 pub(crate) struct RequestCtx {
-    /// `http://host[:port]` as the client addressed us, for absolute links.
+    /// `http(s)://host[:port]` as the client addressed us, for absolute links.
     pub origin: Arc<str>,
 }
 
@@ -137,8 +141,9 @@ pub(crate) async fn pipeline(
         let error = ApiError::bad_request("An HTTP/1.1 request must carry a Host header.");
         return finish(error.into_response(), &request_id, None).await;
     }
+    let tls = parts.extensions.get::<ConnControl>().is_some_and(|c| c.tls);
     parts.extensions.insert(RequestCtx {
-        origin: origin(&parts.headers, app.local_addr),
+        origin: origin(&parts.headers, app.local_addr, tls),
     });
     let path = parts.uri.path();
     if path == "/_sim" || path.starts_with("/_sim/") {
@@ -420,7 +425,8 @@ pub(crate) fn new_request_id() -> String {
     )
 }
 
-fn origin(headers: &HeaderMap, local: SocketAddr) -> Arc<str> {
+fn origin(headers: &HeaderMap, local: SocketAddr, tls: bool) -> Arc<str> {
+    let scheme = if tls { "https" } else { "http" };
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -431,8 +437,8 @@ fn origin(headers: &HeaderMap, local: SocketAddr) -> Arc<str> {
                     .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         });
     match host {
-        Some(host) => format!("http://{host}").into(),
-        None => format!("http://{local}").into(),
+        Some(host) => format!("{scheme}://{host}").into(),
+        None => format!("{scheme}://{local}").into(),
     }
 }
 
@@ -450,8 +456,10 @@ pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     config: ServerConfig,
+    tls: Option<Arc<rustls::ServerConfig>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let permits = Arc::new(Semaphore::new(config.max_connections));
     let mut connections = JoinSet::new();
     loop {
@@ -467,8 +475,29 @@ pub(crate) async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let (router, shutdown) = (router.clone(), shutdown.clone());
+                    let acceptor = acceptor.clone();
                     connections.spawn(async move {
-                        serve_connection(stream, router, config, shutdown).await;
+                        // Small JSON replies on keep-alive connections: don't let Nagle delay them.
+                        let _ = stream.set_nodelay(true);
+                        match acceptor {
+                            None => serve_connection(stream, false, router, config, shutdown).await,
+                            Some(acceptor) => {
+                                // A client that stalls or fails its handshake only loses its own
+                                // connection; the idle timeout bounds the stall.
+                                let handshake = tokio::time::timeout(
+                                    config.idle_timeout,
+                                    acceptor.accept(stream),
+                                );
+                                match handshake.await {
+                                    Ok(Ok(stream)) => {
+                                        serve_connection(stream, true, router, config, shutdown)
+                                            .await;
+                                    }
+                                    Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+                                    Err(_) => tracing::debug!("TLS handshake timed out"),
+                                }
+                            }
+                        }
                         drop(permit);
                     });
                 }
@@ -491,18 +520,20 @@ pub(crate) async fn serve(
     }
 }
 
-async fn serve_connection(
-    stream: TcpStream,
+async fn serve_connection<S>(
+    stream: S,
+    tls: bool,
     router: Router,
     config: ServerConfig,
     mut shutdown: watch::Receiver<bool>,
-) {
-    // Small JSON replies on keep-alive connections: don't let Nagle delay them.
-    let _ = stream.set_nodelay(true);
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let control = ConnControl {
         kill: kill.clone(),
         body_timeout: config.body_timeout,
+        tls,
     };
     let service = hyper::service::service_fn(move |mut request: http::Request<Incoming>| {
         request.extensions_mut().insert(control.clone());

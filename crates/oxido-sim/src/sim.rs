@@ -62,6 +62,22 @@ pub struct SimBuilder {
     max_connections: usize,
     body_timeout: Duration,
     idle_timeout: Duration,
+    tls: bool,
+    tls_listen: Option<SocketAddr>,
+    tls_identity: Option<TlsIdentity>,
+}
+
+/// A user's certificate chain and private key (PEM); `Debug` shows neither.
+#[derive(Clone)]
+struct TlsIdentity {
+    cert_pem: Vec<u8>,
+    key_pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for TlsIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TlsIdentity { .. }")
+    }
 }
 
 impl Default for SimBuilder {
@@ -85,6 +101,9 @@ impl Default for SimBuilder {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            tls: false,
+            tls_listen: None,
+            tls_identity: None,
         }
     }
 }
@@ -153,6 +172,37 @@ impl SimBuilder {
     /// Address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
+        self
+    }
+
+    /// Serve HTTPS instead of HTTP on the [`listen`](Self::listen) address (default
+    /// off). Unless [`tls_cert_and_key`](Self::tls_cert_and_key) gives a certificate,
+    /// the simulator makes a CA and a certificate for `localhost`, `127.0.0.1` and
+    /// `::1` at start; clients trust [`Sim::ca_pem`].
+    pub fn tls(mut self, on: bool) -> Self {
+        self.tls = on;
+        self
+    }
+
+    /// Also serve HTTPS on `addr`, next to HTTP on the [`listen`](Self::listen)
+    /// address; [`Sim::tls_url`] gives its URL.
+    pub fn tls_listen(mut self, addr: SocketAddr) -> Self {
+        self.tls_listen = Some(addr);
+        self
+    }
+
+    /// Serve HTTPS with this certificate chain and private key (both PEM) instead of
+    /// a generated one; needs [`tls`](Self::tls) or [`tls_listen`](Self::tls_listen).
+    /// [`Sim::ca_pem`] is then `None`.
+    pub fn tls_cert_and_key(
+        mut self,
+        cert_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.tls_identity = Some(TlsIdentity {
+            cert_pem: cert_pem.into(),
+            key_pem: key_pem.into(),
+        });
         self
     }
 
@@ -258,6 +308,11 @@ impl SimBuilder {
                 "rate limits must be at least 1 request".into(),
             ));
         }
+        if self.tls_identity.is_some() && !self.tls && self.tls_listen.is_none() {
+            return Err(Error::InvalidConfig(
+                "a TLS certificate and key need tls(true) or a tls_listen address".into(),
+            ));
+        }
         for fault in &self.faults {
             fault.validate()?;
         }
@@ -319,11 +374,26 @@ impl SimBuilder {
     /// Binds the socket and starts serving in the background of the current Tokio runtime.
     pub async fn start(self) -> Result<Sim, Error> {
         self.validate()?;
+        let tls = match (&self.tls_identity, self.tls || self.tls_listen.is_some()) {
+            (_, false) => None,
+            (Some(id), true) => Some(server::tls::from_pem(&id.cert_pem, &id.key_pem)?),
+            (None, true) => Some(server::tls::generate()?),
+        };
         let listener = server::bind(self.listen).await?;
         let addr = listener.local_addr().map_err(|source| Error::Bind {
             addr: self.listen,
             source,
         })?;
+        let tls_listener = match self.tls_listen {
+            Some(want) => {
+                let listener = server::bind(want).await?;
+                let bound = listener
+                    .local_addr()
+                    .map_err(|source| Error::Bind { addr: want, source })?;
+                Some((listener, bound))
+            }
+            None => None,
+        };
         let admin_token = self.admin_token.clone().unwrap_or_else(random_token);
         let app = self.build_app(addr, admin_token.clone())?;
         let (shutdown, signal) = watch::channel(false);
@@ -333,10 +403,31 @@ impl SimBuilder {
             body_timeout: self.body_timeout,
         };
         let router = routes::router(app.clone());
-        let task = tokio::spawn(server::serve(listener, router, config, signal));
+        let main_tls = if self.tls {
+            tls.as_ref().map(|t| t.config.clone())
+        } else {
+            None
+        };
+        let main = server::serve(listener, router.clone(), config, main_tls, signal.clone());
+        let tls_addr = tls_listener.as_ref().map(|(_, bound)| *bound);
+        let task = match (tls_listener, &tls) {
+            (Some((tls_listener, _)), Some(t)) => {
+                let extra =
+                    server::serve(tls_listener, router, config, Some(t.config.clone()), signal);
+                tokio::spawn(async move {
+                    futures::future::join(main, extra).await;
+                })
+            }
+            _ => tokio::spawn(main),
+        };
+        let scheme = if self.tls { "https" } else { "http" };
         Ok(Sim {
             addr,
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
+            tls_url: tls_addr
+                .map(|a| format!("https://{a}"))
+                .or_else(|| self.tls.then(|| format!("https://{addr}"))),
+            ca_pem: tls.and_then(|t| t.ca_pem),
             admin_token,
             app,
             shutdown,
@@ -361,6 +452,8 @@ impl SimBuilder {
 pub struct Sim {
     addr: SocketAddr,
     base_url: String,
+    tls_url: Option<String>,
+    ca_pem: Option<String>,
     admin_token: String,
     app: Arc<App>,
     shutdown: watch::Sender<bool>,
@@ -381,9 +474,24 @@ impl Sim {
         SimBuilder::default()
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with [`SimBuilder::tls`]), without a
+    /// trailing slash.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// The HTTPS URL, `https://127.0.0.1:PORT`: the [`tls_listen`](SimBuilder::tls_listen)
+    /// address if there is one, else the main address with [`tls`](SimBuilder::tls);
+    /// `None` without TLS.
+    pub fn tls_url(&self) -> Option<String> {
+        self.tls_url.clone()
+    }
+
+    /// The CA that signed the generated server certificate, as PEM, for clients to
+    /// trust (`reqwest::Certificate::from_pem`, `oxido::ClientBuilder::add_root_certificate_pem`).
+    /// `None` without TLS or with the caller's own certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The bound address.

@@ -247,6 +247,8 @@ pub struct ClientBuilder {
     inference_access_key: Option<String>,
     agent_base_url: Option<String>,
     agent_access_key: Option<String>,
+    /// PEM documents of extra CAs to trust, parsed by `build`.
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl ClientBuilder {
@@ -361,6 +363,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the CA certificates in this PEM document as well as the public roots: for a server with a
+    /// private CA, such as `oxido-sim --tls`. Repeatable. [`build`](Self::build) fails with
+    /// [`Error::Config`] if the PEM holds no certificate or one that does not parse.
+    #[must_use]
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        self.root_certificates.push(pem.to_vec());
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -434,6 +445,19 @@ impl ClientBuilder {
         if self.no_proxy {
             http = http.no_proxy();
         }
+        for (n, pem) in self.root_certificates.iter().enumerate() {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|err| Error::config(format!("root certificate {}: {err}", n + 1)))?;
+            if certs.is_empty() {
+                return Err(Error::config(format!(
+                    "root certificate {}: holds no PEM CERTIFICATE block",
+                    n + 1
+                )));
+            }
+            for cert in certs {
+                http = http.add_root_certificate(cert);
+            }
+        }
         let http = http
             .user_agent(user_agent.clone())
             .connect_timeout(self.timeouts.connect)
@@ -480,6 +504,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeouts", &self.timeouts)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("no_proxy", &self.no_proxy)
+            .field("root_certificates", &self.root_certificates.len())
             .finish()
     }
 }

@@ -9,3 +9,4 @@ mod generated_waits;
 mod pipes;
 mod raw_json;
 mod read;
+mod tls;
