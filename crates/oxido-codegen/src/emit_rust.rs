@@ -529,9 +529,7 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
         ResponseKind::Empty => format!("Call::empty({client}, {request})"),
         ResponseKind::Json(_) => format!("Call::json({client}, {request})"),
         ResponseKind::Member { key, .. } => format!("Call::member({client}, {request}, \"{key}\")"),
-        ResponseKind::Page { key, .. } => format!(
-            "ListCall::new({client}, {request}, |operation, body| operation::page(operation, body, \"{key}\"))"
-        ),
+        ResponseKind::Page { key, .. } => format!("ListCall::new({client}, {request}, \"{key}\")"),
         ResponseKind::Text { .. } => format!("Call::text({client}, {request})"),
         ResponseKind::Bytes { .. } => format!("Call::bytes({client}, {request})"),
     };
@@ -783,7 +781,19 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         );
         let _ = writeln!(
             out,
+            "/// The most pages a stream fetches (default: the client's `max_pages`).\n#[inline]\npub fn max_pages(mut self, max_pages: u32) -> Self {{ self.call = self.call.max_pages(max_pages); self }}\n"
+        );
+        let _ = writeln!(
+            out,
             "/// Fetches the one page this request describes.\n#[inline]\npub fn send(self) -> operation::BoxFuture<Page<{output}>> {{ self.call.send() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Fetches the one page undecoded: status, headers and body exactly as the API sent them.\n#[inline]\npub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {{ self.call.send_raw() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the stream goes on.\n#[inline]\npub fn into_lenient_stream(self) -> crate::ListStream<Result<{output}, crate::ItemError>> {{ self.call.into_lenient_stream() }}\n"
         );
         let _ = writeln!(
             out,
@@ -814,6 +824,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         let _ = writeln!(
             out,
             "/// Sends the request and returns the decoded value with the status, headers and body as the API sent them.\n#[inline]\npub fn send_with_response(self) -> operation::BoxFuture<crate::Response<{output}>> {{ self.call.send_with_response() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Sends the request and returns the answer undecoded: status, headers and body exactly as the API sent them.\n#[inline]\npub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {{ self.call.send_raw() }}\n"
         );
         out.push_str("}\n\n");
         let _ = writeln!(
