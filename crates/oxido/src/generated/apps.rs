@@ -491,9 +491,7 @@ impl Apps {
     #[inline]
     pub fn list(&self) -> AppsListRequest {
         AppsListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "apps")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "apps"),
         }
     }
 
@@ -520,7 +518,7 @@ impl Apps {
             call: ListCall::new(
                 self.client.clone(),
                 list_deployments_request(app_id),
-                |operation, body| operation::page(operation, body, "deployments"),
+                "deployments",
             ),
         }
     }
@@ -533,11 +531,7 @@ impl Apps {
     #[inline]
     pub fn list_events(&self, app_id: &str) -> AppsListEventsRequest {
         AppsListEventsRequest {
-            call: ListCall::new(
-                self.client.clone(),
-                list_events_request(app_id),
-                |operation, body| operation::page(operation, body, "events"),
-            ),
+            call: ListCall::new(self.client.clone(), list_events_request(app_id), "events"),
         }
     }
 
@@ -562,7 +556,7 @@ impl Apps {
             call: ListCall::new(
                 self.client.clone(),
                 list_job_invocations_request(app_id),
-                |operation, body| operation::page(operation, body, "job_invocations"),
+                "job_invocations",
             ),
         }
     }
@@ -753,6 +747,13 @@ impl AppsCancelJobInvocationRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsCancelJobInvocationRequest {
@@ -861,6 +862,13 @@ impl AppsGetRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<App>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetRequest {
@@ -941,6 +949,13 @@ impl AppsGetEventLogsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetEventLogsRequest {
@@ -995,6 +1010,13 @@ impl AppsGetExecRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetExecRequest {
@@ -1047,6 +1069,13 @@ impl AppsGetExecActiveDeploymentRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -1127,6 +1156,13 @@ impl AppsGetJobInvocationRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationRequest {
@@ -1206,6 +1242,13 @@ impl AppsGetJobInvocationLogsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationLogsRequest {
@@ -1270,6 +1313,13 @@ impl AppsGetLogsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsRequest {
@@ -1333,6 +1383,13 @@ impl AppsGetLogsActiveDeploymentRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsActiveDeploymentRequest {
@@ -1393,6 +1450,13 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -1456,6 +1520,13 @@ impl AppsGetLogsAggregateRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsAggregateRequest {
@@ -1508,6 +1579,13 @@ impl AppsGetMetricsBandwidthDailyRequest {
     ) -> operation::BoxFuture<crate::Response<AppMetricsBandwidthUsage>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetMetricsBandwidthDailyRequest {
@@ -1558,10 +1636,30 @@ impl AppsListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<App>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<App, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -1662,10 +1760,32 @@ impl AppsListDeploymentsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppsDeployment>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<AppsDeployment, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -1749,10 +1869,30 @@ impl AppsListEventsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppEvent>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<AppEvent, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -1852,10 +1992,32 @@ impl AppsListJobInvocationsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppJobInvocation>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<AppJobInvocation, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

@@ -91,6 +91,13 @@ impl BillingInsightsListRequest {
     ) -> operation::BoxFuture<crate::Response<BillingInsightsListResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for BillingInsightsListRequest {

@@ -223,9 +223,7 @@ impl Droplets {
     #[inline]
     pub fn list(&self) -> DropletsListRequest {
         DropletsListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "droplets")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "droplets"),
         }
     }
 
@@ -283,7 +281,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_backups_request(droplet_id),
-            |operation, body| operation::page(operation, body, "backups"),
+            "backups",
         )
     }
 
@@ -302,7 +300,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_firewalls_request(droplet_id),
-            |operation, body| operation::page(operation, body, "firewalls"),
+            "firewalls",
         )
     }
 
@@ -321,7 +319,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_kernels_request(droplet_id),
-            |operation, body| operation::page(operation, body, "kernels"),
+            "kernels",
         )
     }
 
@@ -382,7 +380,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_snapshots_request(droplet_id),
-            |operation, body| operation::page(operation, body, "snapshots"),
+            "snapshots",
         )
     }
 
@@ -584,10 +582,30 @@ impl DropletsListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Droplet>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<Droplet, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -679,6 +697,13 @@ impl DropletsListBackupPoliciesRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<DropletsListBackupPoliciesResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

@@ -45,11 +45,7 @@ impl FloatingIpsAction {
     /// `GET /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_list`).
     #[inline]
     pub fn list(&self, floating_ip: &str) -> ListCall<crate::models::Action> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(floating_ip),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(floating_ip), "actions")
     }
 
     /// Initiate a Floating IP Action

@@ -40,11 +40,7 @@ impl ImageActions {
     /// `GET /v2/images/{image_id}/actions` (operation `imageActions_list`).
     #[inline]
     pub fn list(&self, image_id: u64) -> ListCall<crate::models::Action> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(image_id),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(image_id), "actions")
     }
 
     /// Initiate an Image Action

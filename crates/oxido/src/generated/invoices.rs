@@ -28,7 +28,7 @@ impl Invoices {
         ListCall::new(
             self.client.clone(),
             get_by_uuid_request(invoice_uuid),
-            |operation, body| operation::page(operation, body, "invoice_items"),
+            "invoice_items",
         )
     }
 
@@ -170,6 +170,13 @@ impl InvoicesListRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<InvoicesListResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

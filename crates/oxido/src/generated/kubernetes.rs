@@ -399,7 +399,7 @@ impl Kubernetes {
         ListCall::new(
             self.client.clone(),
             list_clusters_request(),
-            |operation, body| operation::page(operation, body, "kubernetes_clusters"),
+            "kubernetes_clusters",
         )
     }
 
@@ -677,6 +677,13 @@ impl KubernetesDeleteNodeRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesDeleteNodeRequest {
@@ -785,6 +792,13 @@ impl KubernetesGetClusterLintResultsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ClusterlintResults>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesGetClusterLintResultsRequest {
@@ -843,6 +857,13 @@ impl KubernetesGetCredentialsRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Credentials>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -905,6 +926,13 @@ impl KubernetesGetKubeconfigRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesGetKubeconfigRequest {
@@ -965,6 +993,13 @@ impl KubernetesGetStatusMessagesRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<StatusMessages>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

@@ -1312,11 +1312,7 @@ impl Monitoring {
     /// `GET /v2/monitoring/alerts` (operation `monitoring_list_alertPolicy`).
     #[inline]
     pub fn list_alert_policy(&self) -> ListCall<AlertPolicy> {
-        ListCall::new(
-            self.client.clone(),
-            list_alert_policy_request(),
-            |operation, body| operation::page(operation, body, "policies"),
-        )
+        ListCall::new(self.client.clone(), list_alert_policy_request(), "policies")
     }
 
     /// List Logging Destinations
@@ -1499,6 +1495,13 @@ impl MonitoringGetAppCpupercentageMetricsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppCpupercentageMetricsRequest {
@@ -1554,6 +1557,13 @@ impl MonitoringGetAppMemoryPercentageMetricsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppMemoryPercentageMetricsRequest {
@@ -1608,6 +1618,13 @@ impl MonitoringGetAppRestartCountMetricsRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -2598,6 +2615,13 @@ impl MonitoringListSinksRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<SinksResponse>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

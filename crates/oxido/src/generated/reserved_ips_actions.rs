@@ -45,11 +45,7 @@ impl ReservedIpsActions {
     /// `GET /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_list`).
     #[inline]
     pub fn list(&self, reserved_ip: &str) -> ListCall<crate::models::Action> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(reserved_ip),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(reserved_ip), "actions")
     }
 
     /// Initiate a Reserved IP Action

@@ -51,7 +51,7 @@ impl Security {
         ListCall::new(
             self.client.clone(),
             create_suppression_request(&body),
-            |operation, body| operation::page(operation, body, "resources"),
+            "resources",
         )
     }
 
@@ -123,11 +123,7 @@ impl Security {
     /// `GET /v2/security/scans` (operation `security_list_scans`).
     #[inline]
     pub fn list_scans(&self) -> ListCall<Scan> {
-        ListCall::new(
-            self.client.clone(),
-            list_scans_request(),
-            |operation, body| operation::page(operation, body, "scans"),
-        )
+        ListCall::new(self.client.clone(), list_scans_request(), "scans")
     }
 
     /// List Settings
@@ -260,6 +256,13 @@ impl SecurityGetLatestScanRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for SecurityGetLatestScanRequest {
@@ -329,6 +332,13 @@ impl SecurityGetScanRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for SecurityGetScanRequest {
@@ -390,6 +400,13 @@ impl SecurityListScanFindingAffectedResourcesRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<AffectedResource>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -453,6 +470,13 @@ impl SecurityListSettingsRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Settings>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

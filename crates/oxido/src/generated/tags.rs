@@ -83,9 +83,7 @@ impl TagsHandler {
     /// `GET /v2/tags` (operation `tags_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Tags> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "tags")
-        })
+        ListCall::new(self.client.clone(), list_request(), "tags")
     }
 
     /// Untag a Resource

@@ -42,11 +42,7 @@ impl VolumeActions {
     /// `GET /v2/volumes/{volume_id}/actions` (operation `volumeActions_list`).
     #[inline]
     pub fn list(&self, volume_id: &str) -> ListCall<VolumeAction> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(volume_id),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(volume_id), "actions")
     }
 
     /// Initiate A Block Storage Action By Volume Name
@@ -196,6 +192,13 @@ impl VolumeActionsGetRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsGetRequest {
@@ -263,6 +266,13 @@ impl VolumeActionsPostRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsPostRequest {
@@ -323,6 +333,13 @@ impl VolumeActionsPostByIdRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
