@@ -637,6 +637,7 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
         "url".to_owned()
     } else {
         for p in &op.path_params {
+            emit_checks(p, true, out);
             if p.kind == ParamKind::Str {
                 let _ = writeln!(
                     out,
@@ -667,6 +668,9 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
             format!("format!(\"{template}\")")
         }
     };
+    for p in &op.required_query {
+        emit_checks(p, false, out);
+    }
     let method = op.http_method.as_str();
     let mut chain = format!("operation::request(\"{name}\", Method::{method}, {path})");
     if op.host != Host::Api {
@@ -715,6 +719,52 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
     }
 }
 
+/// The checks of one required argument, refused before sending as the hand-written calls do: ids of at
+/// least 1, integers within the spec's bounds, strings not empty (a path segment's own encoding refuses
+/// that already), within `maxLength` and of the characters a one-class `pattern` allows.
+fn emit_checks(p: &Param, in_path: bool, out: &mut String) {
+    let (ident, name) = (&p.ident, bare(&p.ident));
+    let b = &p.bounds;
+    match p.kind {
+        ParamKind::Id => {
+            let _ = writeln!(out, "operation::id(\"{name}\", {ident})?;");
+        }
+        ParamKind::Int if b.minimum.is_some() || b.maximum.is_some() => {
+            let _ = writeln!(
+                out,
+                "operation::int_in(\"{name}\", {ident}, {}, {})?;",
+                opt_lit(b.minimum),
+                opt_lit(b.maximum)
+            );
+        }
+        ParamKind::Str => {
+            if !in_path || b.max_length.is_some() {
+                let _ = writeln!(
+                    out,
+                    "operation::text(\"{name}\", {ident}, {})?;",
+                    opt_lit(b.max_length)
+                );
+            }
+            if let Some((ranges, singles)) = &b.char_class {
+                let ranges: Vec<String> = ranges
+                    .iter()
+                    .map(|(a, z)| format!("({a:?}, {z:?})"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "operation::chars_in(\"{name}\", {ident}, &[{}], {singles:?})?;",
+                    ranges.join(", ")
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn opt_lit<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"))
+}
+
 fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     let name = builder_name(api, service, op);
     let output = output_ty(api, op);
@@ -758,6 +808,16 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
                     out,
                     "#[inline]\npub fn {setter}<I, S>(mut self, values: I) -> Self where I: IntoIterator<Item = S>, S: Into<String> {{ for value in values {{ self.call = self.call.query(\"{}\", value.into()); }} self }}\n",
                     p.name
+                );
+            }
+            ParamKind::Int if p.bounds.minimum.is_some() || p.bounds.maximum.is_some() => {
+                let _ = writeln!(
+                    out,
+                    "#[inline]\npub fn {setter}(mut self, value: i64) -> Self {{ self.call = self.call.query_checked(\"{}\", operation::int_in(\"{}\", value, {}, {})); self }}\n",
+                    p.name,
+                    bare(setter),
+                    opt_lit(p.bounds.minimum),
+                    opt_lit(p.bounds.maximum)
                 );
             }
             kind => {

@@ -44,6 +44,75 @@ pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> 
     encode_segment(name, value)
 }
 
+/// Refuses an id of 0: the API's ids start at 1, and `/v2/droplets/0` would only ever be a 404 (or worse,
+/// a different route), as the hand-written calls refuse it.
+pub(crate) fn id(name: &'static str, value: u64) -> Result<(), Error> {
+    if value == 0 {
+        return Err(Error::invalid_argument(name, "must be 1 or greater"));
+    }
+    Ok(())
+}
+
+/// Checks an integer against the bounds the spec states for it.
+pub(crate) fn int_in(
+    name: &'static str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<i64, Error> {
+    match (min, max) {
+        (Some(min), Some(max)) if !(min..=max).contains(&value) => Err(Error::invalid_argument(
+            name,
+            format!("{value} is not between {min} and {max}"),
+        )),
+        (Some(min), _) if value < min => Err(Error::invalid_argument(
+            name,
+            format!("{value} is less than {min}"),
+        )),
+        (_, Some(max)) if value > max => Err(Error::invalid_argument(
+            name,
+            format!("{value} is more than {max}"),
+        )),
+        _ => Ok(value),
+    }
+}
+
+/// Refuses an empty (or all-blank) required string, and one longer than the spec's `maxLength` in
+/// characters.
+pub(crate) fn text(name: &'static str, value: &str, max_chars: Option<u64>) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_argument(name, "must not be empty"));
+    }
+    if let Some(max) = max_chars {
+        let chars = value.chars().count() as u64;
+        if chars > max {
+            return Err(Error::invalid_argument(
+                name,
+                format!("is {chars} characters long; at most {max} are allowed"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a string with a character outside the spec's one-class `pattern` (`^[a-zA-Z0-9_\-:]+$`).
+pub(crate) fn chars_in(
+    name: &'static str,
+    value: &str,
+    ranges: &[(char, char)],
+    singles: &str,
+) -> Result<(), Error> {
+    let allowed =
+        |c: char| singles.contains(c) || ranges.iter().any(|&(a, z)| (a..=z).contains(&c));
+    match value.chars().find(|&c| !allowed(c)) {
+        Some(bad) => Err(Error::invalid_argument(
+            name,
+            format!("contains {bad:?}, which is not allowed here"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Checks a whole URL given by the caller (a presigned upload URL).
 pub(crate) fn absolute_url(name: &'static str, value: &str) -> Result<String, Error> {
     let url = url::Url::parse(value)
@@ -242,6 +311,19 @@ impl<T: Send + 'static> Call<T> {
         self
     }
 
+    /// Adds a query parameter that was checked; a refused value makes the call fail before sending.
+    pub(crate) fn query_checked(
+        mut self,
+        name: &'static str,
+        value: Result<impl ToString, Error>,
+    ) -> Self {
+        self.request = match (self.request, value) {
+            (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
+            (Err(err), _) | (_, Err(err)) => Err(err),
+        };
+        self
+    }
+
     /// Sends the request and decodes the answer.
     ///
     /// # Errors
@@ -365,6 +447,19 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
 impl<T: Send + 'static> ListCall<T> {
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Adds a query parameter that was checked; a refused value makes the call fail before sending.
+    pub(crate) fn query_checked(
+        mut self,
+        name: &'static str,
+        value: Result<impl ToString, Error>,
+    ) -> Self {
+        self.request = match (self.request, value) {
+            (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
+            (Err(err), _) | (_, Err(err)) => Err(err),
+        };
         self
     }
 
