@@ -906,6 +906,7 @@ fn get_event_request(app_id: &str, event_id: &str) -> Result<ApiRequest, Error> 
 fn get_event_logs_request(app_id: &str, event_id: &str, r#type: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let event_id = operation::segment("event_id", event_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_event_logs",
         Method::GET,
@@ -1184,6 +1185,7 @@ fn get_job_invocation_logs_request(
     let app_id = operation::segment("app_id", app_id)?;
     let job_name = operation::segment("job_name", job_name)?;
     let job_invocation_id = operation::segment("job_invocation_id", job_invocation_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_job_invocation_logs",
         Method::GET,
@@ -1270,6 +1272,7 @@ fn get_logs_request(
     let app_id = operation::segment("app_id", app_id)?;
     let deployment_id = operation::segment("deployment_id", deployment_id)?;
     let component_name = operation::segment("component_name", component_name)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs",
         Method::GET,
@@ -1339,6 +1342,7 @@ fn get_logs_active_deployment_request(
 ) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let component_name = operation::segment("component_name", component_name)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs_active_deployment",
         Method::GET,
@@ -1407,6 +1411,7 @@ fn get_logs_active_deployment_aggregate_request(
     r#type: &str,
 ) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs_active_deployment_aggregate",
         Method::GET,
@@ -1477,6 +1482,7 @@ fn get_logs_aggregate_request(
 ) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let deployment_id = operation::segment("deployment_id", deployment_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs_aggregate",
         Method::GET,

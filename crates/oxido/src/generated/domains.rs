@@ -230,6 +230,7 @@ fn delete_request(domain_name: &str) -> Result<ApiRequest, Error> {
 #[inline]
 fn delete_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     Ok(operation::request(
         "domains.delete_record",
         Method::DELETE,
@@ -250,6 +251,7 @@ fn get_request(domain_name: &str) -> Result<ApiRequest, Error> {
 #[inline]
 fn get_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     Ok(operation::request(
         "domains.get_record",
         Method::GET,
@@ -383,6 +385,7 @@ fn patch_record_request(
     body: &DomainRecord,
 ) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     operation::json_body(
         operation::request(
             "domains.patch_record",
@@ -400,6 +403,7 @@ fn update_record_request(
     body: &DomainRecord,
 ) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     operation::json_body(
         operation::request(
             "domains.update_record",

@@ -443,6 +443,7 @@ fn create_request(body: &DropletsCreateBody) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn destroy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.destroy",
         Method::DELETE,
@@ -452,6 +453,7 @@ fn destroy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn destroy_by_tag_request(tag_name: &str) -> Result<ApiRequest, Error> {
+    operation::text("tag_name", tag_name, None)?;
     Ok(operation::request(
         "droplets.destroy_by_tag",
         Method::DELETE,
@@ -462,6 +464,7 @@ fn destroy_by_tag_request(tag_name: &str) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn destroy_retry_with_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.destroy_retry_with_associated_resources",
         Method::POST,
@@ -473,6 +476,7 @@ fn destroy_retry_with_associated_resources_request(droplet_id: u64) -> Result<Ap
 fn destroy_with_associated_resources_dangerous_request(
     droplet_id: u64,
 ) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::header(
         operation::request(
             "droplets.destroy_with_associated_resources_dangerous",
@@ -489,6 +493,7 @@ fn destroy_with_associated_resources_selective_request(
     droplet_id: u64,
     body: &SelectiveDestroyAssociatedResource,
 ) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     operation::json_body(
         operation::request(
             "droplets.destroy_with_associated_resources_selective",
@@ -501,6 +506,7 @@ fn destroy_with_associated_resources_selective_request(
 
 #[inline]
 fn get_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.get",
         Method::GET,
@@ -510,6 +516,7 @@ fn get_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn get_backup_policy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.get_backup_policy",
         Method::GET,
@@ -519,6 +526,7 @@ fn get_backup_policy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn get_destroy_associated_resources_status_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.get_destroy_associated_resources_status",
         Method::GET,
@@ -645,6 +653,7 @@ impl std::future::IntoFuture for DropletsListRequest {
 
 #[inline]
 fn list_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_associated_resources",
         Method::GET,
@@ -673,14 +682,19 @@ impl DropletsListBackupPoliciesRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -718,6 +732,7 @@ impl std::future::IntoFuture for DropletsListBackupPoliciesRequest {
 
 #[inline]
 fn list_backups_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_backups",
         Method::GET,
@@ -727,6 +742,7 @@ fn list_backups_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_firewalls_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_firewalls",
         Method::GET,
@@ -736,6 +752,7 @@ fn list_firewalls_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_kernels_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_kernels",
         Method::GET,
@@ -745,6 +762,7 @@ fn list_kernels_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_neighbors_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_neighbors",
         Method::GET,
@@ -763,6 +781,7 @@ fn list_neighbors_ids_request() -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_snapshots_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_snapshots",
         Method::GET,

@@ -86,6 +86,7 @@ impl FloatingIpsAction {
 #[inline]
 fn get_request(floating_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
+    operation::id("action_id", action_id)?;
     Ok(operation::request(
         "floating_ips_action.get",
         Method::GET,

@@ -2706,6 +2706,7 @@ fn get_evaluation_run_prompt_results_request(
     prompt_id: u64,
 ) -> Result<ApiRequest, Error> {
     let evaluation_run_uuid = operation::segment("evaluation_run_uuid", evaluation_run_uuid)?;
+    operation::id("prompt_id", prompt_id)?;
     Ok(operation::request(
         "genai.get_evaluation_run_prompt_results",
         Method::GET,

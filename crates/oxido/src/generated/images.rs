@@ -225,6 +225,7 @@ fn create_custom_request(body: &ImageNewCustom) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn delete_request(image_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     Ok(operation::request(
         "images.delete",
         Method::DELETE,
@@ -361,6 +362,7 @@ fn post_account_transfer_accept_request(
     image_id: u64,
     body: &ImagesPostAccountTransferAccept,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_accept",
@@ -376,6 +378,7 @@ fn post_account_transfer_cancel_request(
     image_id: u64,
     body: &ImagesPostAccountTransferCancel,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_cancel",
@@ -391,6 +394,7 @@ fn post_account_transfer_create_request(
     image_id: u64,
     body: &ImagesPostAccountTransferCreate,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_create",
@@ -406,6 +410,7 @@ fn post_account_transfer_decline_request(
     image_id: u64,
     body: &ImagesPostAccountTransferDecline,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_decline",
@@ -418,6 +423,7 @@ fn post_account_transfer_decline_request(
 
 #[inline]
 fn update_request(image_id: u64, body: &ImageUpdate) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.update",

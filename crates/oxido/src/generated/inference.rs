@@ -528,7 +528,10 @@ impl InferenceListBatchesRequest {
     /// Maximum number of batches to return per page.
     #[inline]
     pub fn limit(mut self, value: i64) -> Self {
-        self.call = self.call.query("limit", value);
+        self.call = self.call.query_checked(
+            "limit",
+            operation::int_in("limit", value, Some(1), Some(100)),
+        );
         self
     }
 

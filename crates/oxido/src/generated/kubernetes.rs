@@ -652,7 +652,10 @@ impl KubernetesDeleteNodeRequest {
     /// `0` carries out draining prior to deletion.
     #[inline]
     pub fn skip_drain(mut self, value: i64) -> Self {
-        self.call = self.call.query("skip_drain", value);
+        self.call = self.call.query_checked(
+            "skip_drain",
+            operation::int_in("skip_drain", value, Some(0), Some(1)),
+        );
         self
     }
 
@@ -661,7 +664,10 @@ impl KubernetesDeleteNodeRequest {
     /// setting its value to `0` deletes without replacement.
     #[inline]
     pub fn replace(mut self, value: i64) -> Self {
-        self.call = self.call.query("replace", value);
+        self.call = self.call.query_checked(
+            "replace",
+            operation::int_in("replace", value, Some(0), Some(1)),
+        );
         self
     }
 
@@ -842,7 +848,10 @@ impl KubernetesGetCredentialsRequest {
     /// or 0, the credentials will have a 7 day expiry.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
-        self.call = self.call.query("expiry_seconds", value);
+        self.call = self.call.query_checked(
+            "expiry_seconds",
+            operation::int_in("expiry_seconds", value, Some(0), None),
+        );
         self
     }
 
@@ -901,7 +910,10 @@ impl KubernetesGetKubeconfigRequest {
     /// or 0, the credentials will have a 7 day expiry.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
-        self.call = self.call.query("expiry_seconds", value);
+        self.call = self.call.query_checked(
+            "expiry_seconds",
+            operation::int_in("expiry_seconds", value, Some(0), None),
+        );
         self
     }
 

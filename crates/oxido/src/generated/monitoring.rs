@@ -1457,6 +1457,9 @@ fn get_app_cpupercentage_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("app_id", app_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_app_cpupercentage_metrics",
         Method::GET,
@@ -1519,6 +1522,9 @@ fn get_app_memory_percentage_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("app_id", app_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_app_memory_percentage_metrics",
         Method::GET,
@@ -1581,6 +1587,9 @@ fn get_app_restart_count_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("app_id", app_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_app_restart_count_metrics",
         Method::GET,
@@ -1644,6 +1653,10 @@ fn get_database_mysql_cpu_usage_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_cpu_usage",
         Method::GET,
@@ -1662,6 +1675,10 @@ fn get_database_mysql_disk_usage_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_disk_usage",
         Method::GET,
@@ -1679,6 +1696,9 @@ fn get_database_mysql_index_vs_sequential_reads_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_index_vs_sequential_reads",
         Method::GET,
@@ -1697,6 +1717,11 @@ fn get_database_mysql_load_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_load",
         Method::GET,
@@ -1716,6 +1741,10 @@ fn get_database_mysql_memory_usage_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_memory_usage",
         Method::GET,
@@ -1734,6 +1763,10 @@ fn get_database_mysql_op_rates_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_op_rates",
         Method::GET,
@@ -1753,6 +1786,11 @@ fn get_database_mysql_schema_latency_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("schema", schema, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_schema_latency",
         Method::GET,
@@ -1773,6 +1811,11 @@ fn get_database_mysql_schema_throughput_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("schema", schema, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_schema_throughput",
         Method::GET,
@@ -1791,6 +1834,9 @@ fn get_database_mysql_threads_active_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_threads_active",
         Method::GET,
@@ -1807,6 +1853,9 @@ fn get_database_mysql_threads_connected_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_threads_connected",
         Method::GET,
@@ -1823,6 +1872,9 @@ fn get_database_mysql_threads_created_rate_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_threads_created_rate",
         Method::GET,
@@ -1849,6 +1901,9 @@ fn get_droplet_autoscale_current_cpu_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_current_cpu_utilization",
         Method::GET,
@@ -1865,6 +1920,9 @@ fn get_droplet_autoscale_current_instances_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_current_instances",
         Method::GET,
@@ -1881,6 +1939,9 @@ fn get_droplet_autoscale_current_memory_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_current_memory_utilization",
         Method::GET,
@@ -1897,6 +1958,9 @@ fn get_droplet_autoscale_target_cpu_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_target_cpu_utilization",
         Method::GET,
@@ -1913,6 +1977,9 @@ fn get_droplet_autoscale_target_instances_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_target_instances",
         Method::GET,
@@ -1929,6 +1996,9 @@ fn get_droplet_autoscale_target_memory_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_target_memory_utilization",
         Method::GET,
@@ -1947,6 +2017,11 @@ fn get_droplet_bandwidth_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("interface", interface, None)?;
+    operation::text("direction", direction, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_bandwidth_metrics",
         Method::GET,
@@ -1965,6 +2040,9 @@ fn get_droplet_cpu_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_cpu_metrics",
         Method::GET,
@@ -1981,6 +2059,9 @@ fn get_droplet_filesystem_free_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_filesystem_free_metrics",
         Method::GET,
@@ -1997,6 +2078,9 @@ fn get_droplet_filesystem_size_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_filesystem_size_metrics",
         Method::GET,
@@ -2013,6 +2097,9 @@ fn get_droplet_load15_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_load15_metrics",
         Method::GET,
@@ -2029,6 +2116,9 @@ fn get_droplet_load1_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_load1_metrics",
         Method::GET,
@@ -2045,6 +2135,9 @@ fn get_droplet_load5_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_load5_metrics",
         Method::GET,
@@ -2061,6 +2154,9 @@ fn get_droplet_memory_available_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_available_metrics",
         Method::GET,
@@ -2077,6 +2173,9 @@ fn get_droplet_memory_cached_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_cached_metrics",
         Method::GET,
@@ -2093,6 +2192,9 @@ fn get_droplet_memory_free_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_free_metrics",
         Method::GET,
@@ -2109,6 +2211,9 @@ fn get_droplet_memory_total_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_total_metrics",
         Method::GET,
@@ -2125,6 +2230,9 @@ fn get_lb_droplets_connections_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_connections",
         Method::GET,
@@ -2141,6 +2249,9 @@ fn get_lb_droplets_downtime_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_downtime",
         Method::GET,
@@ -2157,6 +2268,9 @@ fn get_lb_droplets_health_checks_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_health_checks",
         Method::GET,
@@ -2173,6 +2287,9 @@ fn get_lb_droplets_http_response_time_50p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_50p",
         Method::GET,
@@ -2189,6 +2306,9 @@ fn get_lb_droplets_http_response_time_95p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_95p",
         Method::GET,
@@ -2205,6 +2325,9 @@ fn get_lb_droplets_http_response_time_99p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_99p",
         Method::GET,
@@ -2221,6 +2344,9 @@ fn get_lb_droplets_http_response_time_avg_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_avg",
         Method::GET,
@@ -2237,6 +2363,9 @@ fn get_lb_droplets_http_responses_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_responses",
         Method::GET,
@@ -2253,6 +2382,9 @@ fn get_lb_droplets_http_session_duration_50p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_session_duration_50p",
         Method::GET,
@@ -2269,6 +2401,9 @@ fn get_lb_droplets_http_session_duration_95p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_session_duration_95p",
         Method::GET,
@@ -2285,6 +2420,9 @@ fn get_lb_droplets_http_session_duration_avg_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_session_duration_avg",
         Method::GET,
@@ -2301,6 +2439,9 @@ fn get_lb_droplets_queue_size_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_queue_size",
         Method::GET,
@@ -2317,6 +2458,9 @@ fn get_lb_frontend_connections_current_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_connections_current",
         Method::GET,
@@ -2333,6 +2477,9 @@ fn get_lb_frontend_connections_limit_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_connections_limit",
         Method::GET,
@@ -2349,6 +2496,9 @@ fn get_lb_frontend_cpu_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_cpu_utilization",
         Method::GET,
@@ -2365,6 +2515,9 @@ fn get_lb_frontend_firewall_dropped_bytes_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_firewall_dropped_bytes",
         Method::GET,
@@ -2381,6 +2534,9 @@ fn get_lb_frontend_firewall_dropped_packets_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_firewall_dropped_packets",
         Method::GET,
@@ -2397,6 +2553,9 @@ fn get_lb_frontend_http_requests_per_second_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_http_requests_per_second",
         Method::GET,
@@ -2413,6 +2572,9 @@ fn get_lb_frontend_http_responses_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_http_responses",
         Method::GET,
@@ -2429,6 +2591,9 @@ fn get_lb_frontend_network_throughput_http_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_network_throughput_http",
         Method::GET,
@@ -2445,6 +2610,9 @@ fn get_lb_frontend_network_throughput_tcp_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_network_throughput_tcp",
         Method::GET,
@@ -2461,6 +2629,9 @@ fn get_lb_frontend_network_throughput_udp_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_network_throughput_udp",
         Method::GET,
@@ -2477,6 +2648,9 @@ fn get_lb_frontend_nlb_tcp_network_throughput_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_nlb_tcp_network_throughput",
         Method::GET,
@@ -2493,6 +2667,9 @@ fn get_lb_frontend_nlb_udp_network_throughput_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_nlb_udp_network_throughput",
         Method::GET,
@@ -2509,6 +2686,9 @@ fn get_lb_frontend_tls_connections_current_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_tls_connections_current",
         Method::GET,
@@ -2525,6 +2705,9 @@ fn get_lb_frontend_tls_connections_exceeding_rate_limit_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_tls_connections_exceeding_rate_limit",
         Method::GET,
@@ -2542,6 +2725,9 @@ fn get_lb_frontend_tls_connections_limit_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_tls_connections_limit",
         Method::GET,

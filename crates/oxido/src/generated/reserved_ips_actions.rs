@@ -86,6 +86,7 @@ impl ReservedIpsActions {
 #[inline]
 fn get_request(reserved_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
+    operation::id("action_id", action_id)?;
     Ok(operation::request(
         "reserved_ips_actions.get",
         Method::GET,

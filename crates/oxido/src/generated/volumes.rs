@@ -120,6 +120,7 @@ fn delete_request(volume_id: &str) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn delete_by_name_request(name: &str) -> Result<ApiRequest, Error> {
+    operation::text("name", name, None)?;
     Ok(operation::request(
         "volumes.delete_by_name",
         Method::DELETE,
