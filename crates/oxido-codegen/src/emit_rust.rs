@@ -529,9 +529,7 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
         ResponseKind::Empty => format!("Call::empty({client}, {request})"),
         ResponseKind::Json(_) => format!("Call::json({client}, {request})"),
         ResponseKind::Member { key, .. } => format!("Call::member({client}, {request}, \"{key}\")"),
-        ResponseKind::Page { key, .. } => format!(
-            "ListCall::new({client}, {request}, |operation, body| operation::page(operation, body, \"{key}\"))"
-        ),
+        ResponseKind::Page { key, .. } => format!("ListCall::new({client}, {request}, \"{key}\")"),
         ResponseKind::Text { .. } => format!("Call::text({client}, {request})"),
         ResponseKind::Bytes { .. } => format!("Call::bytes({client}, {request})"),
     };
@@ -639,6 +637,7 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
         "url".to_owned()
     } else {
         for p in &op.path_params {
+            emit_checks(p, true, out);
             if p.kind == ParamKind::Str {
                 let _ = writeln!(
                     out,
@@ -669,6 +668,9 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
             format!("format!(\"{template}\")")
         }
     };
+    for p in &op.required_query {
+        emit_checks(p, false, out);
+    }
     let method = op.http_method.as_str();
     let mut chain = format!("operation::request(\"{name}\", Method::{method}, {path})");
     if op.host != Host::Api {
@@ -717,6 +719,52 @@ fn emit_request_fn(api: &Api, service: &Service, op: &Operation, out: &mut Strin
     }
 }
 
+/// The checks of one required argument, refused before sending as the hand-written calls do: ids of at
+/// least 1, integers within the spec's bounds, strings not empty (a path segment's own encoding refuses
+/// that already), within `maxLength` and of the characters a one-class `pattern` allows.
+fn emit_checks(p: &Param, in_path: bool, out: &mut String) {
+    let (ident, name) = (&p.ident, bare(&p.ident));
+    let b = &p.bounds;
+    match p.kind {
+        ParamKind::Id => {
+            let _ = writeln!(out, "operation::id(\"{name}\", {ident})?;");
+        }
+        ParamKind::Int if b.minimum.is_some() || b.maximum.is_some() => {
+            let _ = writeln!(
+                out,
+                "operation::int_in(\"{name}\", {ident}, {}, {})?;",
+                opt_lit(b.minimum),
+                opt_lit(b.maximum)
+            );
+        }
+        ParamKind::Str => {
+            if !in_path || b.max_length.is_some() {
+                let _ = writeln!(
+                    out,
+                    "operation::text(\"{name}\", {ident}, {})?;",
+                    opt_lit(b.max_length)
+                );
+            }
+            if let Some((ranges, singles)) = &b.char_class {
+                let ranges: Vec<String> = ranges
+                    .iter()
+                    .map(|(a, z)| format!("({a:?}, {z:?})"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "operation::chars_in(\"{name}\", {ident}, &[{}], {singles:?})?;",
+                    ranges.join(", ")
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn opt_lit<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"))
+}
+
 fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     let name = builder_name(api, service, op);
     let output = output_ty(api, op);
@@ -762,6 +810,16 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
                     p.name
                 );
             }
+            ParamKind::Int if p.bounds.minimum.is_some() || p.bounds.maximum.is_some() => {
+                let _ = writeln!(
+                    out,
+                    "#[inline]\npub fn {setter}(mut self, value: i64) -> Self {{ self.call = self.call.query_checked(\"{}\", operation::int_in(\"{}\", value, {}, {})); self }}\n",
+                    p.name,
+                    bare(setter),
+                    opt_lit(p.bounds.minimum),
+                    opt_lit(p.bounds.maximum)
+                );
+            }
             kind => {
                 let _ = writeln!(
                     out,
@@ -783,7 +841,19 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         );
         let _ = writeln!(
             out,
+            "/// The most pages a stream fetches (default: the client's `max_pages`).\n#[inline]\npub fn max_pages(mut self, max_pages: u32) -> Self {{ self.call = self.call.max_pages(max_pages); self }}\n"
+        );
+        let _ = writeln!(
+            out,
             "/// Fetches the one page this request describes.\n#[inline]\npub fn send(self) -> operation::BoxFuture<Page<{output}>> {{ self.call.send() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Fetches the one page undecoded: status, headers and body exactly as the API sent them.\n#[inline]\npub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {{ self.call.send_raw() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the stream goes on.\n#[inline]\npub fn into_lenient_stream(self) -> crate::ListStream<Result<{output}, crate::ItemError>> {{ self.call.into_lenient_stream() }}\n"
         );
         let _ = writeln!(
             out,
@@ -814,6 +884,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         let _ = writeln!(
             out,
             "/// Sends the request and returns the decoded value with the status, headers and body as the API sent them.\n#[inline]\npub fn send_with_response(self) -> operation::BoxFuture<crate::Response<{output}>> {{ self.call.send_with_response() }}\n"
+        );
+        let _ = writeln!(
+            out,
+            "/// Sends the request and returns the answer undecoded: status, headers and body exactly as the API sent them.\n#[inline]\npub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {{ self.call.send_raw() }}\n"
         );
         out.push_str("}\n\n");
         let _ = writeln!(

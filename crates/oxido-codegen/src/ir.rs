@@ -119,6 +119,21 @@ pub struct Param {
     pub kind: ParamKind,
     pub description: String,
     pub example: Option<serde_json::Value>,
+    /// What the spec's schema allows, checked before sending.
+    pub bounds: Bounds,
+}
+
+/// The limits a parameter's schema states.
+#[derive(Clone, Debug, Default)]
+pub struct Bounds {
+    /// `minimum` of an integer.
+    pub minimum: Option<i64>,
+    /// `maximum` of an integer.
+    pub maximum: Option<i64>,
+    /// `maxLength` of a string, in characters.
+    pub max_length: Option<u64>,
+    /// A `pattern` of the form `^[class]+$`, as the class's ranges and single characters.
+    pub char_class: Option<(Vec<(char, char)>, String)>,
 }
 
 pub struct Body {

@@ -896,7 +896,7 @@ fn lower_operation(
         let kind = spec
             .map(|p| param_kind(lowerer, &p["schema"], true))
             .unwrap_or(ParamKind::Str);
-        path_params.push(make_param(name, kind, spec, &mut used));
+        path_params.push(make_param(lowerer, name, kind, spec, &mut used));
         rest = &rest[end + 1..];
     }
     if host == Host::Absolute {
@@ -907,6 +907,7 @@ fn lower_operation(
             description: "The presigned `upload_url` returned when the batch file was created."
                 .to_owned(),
             example: Some(Value::String("https://example.invalid/upload".to_owned())),
+            bounds: Bounds::default(),
         });
     }
     for p in &params {
@@ -916,7 +917,7 @@ fn lower_operation(
                 let kind = param_kind(lowerer, &p["schema"], false);
                 let required = p["required"].as_bool().unwrap_or(false)
                     || defects::query_required(operation_id, name);
-                let param = make_param(name, kind, Some(p), &mut used);
+                let param = make_param(lowerer, name, kind, Some(p), &mut used);
                 if required {
                     required_query.push(param);
                 } else {
@@ -1056,6 +1057,7 @@ fn lower_operation(
 }
 
 fn make_param(
+    lowerer: &Lowerer<'_>,
     name: &str,
     kind: ParamKind,
     spec: Option<&Value>,
@@ -1074,13 +1076,69 @@ fn make_param(
             .or_else(|| p["schema"].get("example"))
             .cloned()
     });
+    let bounds = spec
+        .map(|p| bounds(lowerer.deref(&p["schema"]), kind))
+        .unwrap_or_default();
     Param {
         name: name.to_owned(),
         ident: id,
         kind,
         description,
         example,
+        bounds,
     }
+}
+
+/// The limits a parameter's schema states that a call can check: integer bounds (ids are at least 1
+/// whatever the spec says), a string's `maxLength`, and a `pattern` that is one character class.
+fn bounds(schema: &Value, kind: ParamKind) -> Bounds {
+    let int = |key: &str| schema.get(key).and_then(Value::as_i64);
+    match kind {
+        ParamKind::Id | ParamKind::Int => Bounds {
+            minimum: int("minimum"),
+            maximum: int("maximum"),
+            ..Bounds::default()
+        },
+        ParamKind::Str => Bounds {
+            max_length: schema.get("maxLength").and_then(Value::as_u64),
+            char_class: schema
+                .get("pattern")
+                .and_then(Value::as_str)
+                .and_then(char_class),
+            ..Bounds::default()
+        },
+        ParamKind::Bool | ParamKind::StrList => Bounds::default(),
+    }
+}
+
+/// `^[a-zA-Z0-9_\-\:]+$` as ranges and single characters; `None` for any other pattern.
+fn char_class(pattern: &str) -> Option<(Vec<(char, char)>, String)> {
+    let class = pattern.strip_prefix("^[")?.strip_suffix("]+$")?;
+    // Each member with whether it was escaped (an escaped `-` is the character, not a range).
+    let mut members = Vec::new();
+    let mut it = class.chars();
+    while let Some(c) = it.next() {
+        members.push(if c == '\\' {
+            (it.next()?, true)
+        } else {
+            (c, false)
+        });
+    }
+    let (mut ranges, mut singles) = (Vec::new(), String::new());
+    let mut i = 0;
+    while i < members.len() {
+        match (members.get(i + 1), members.get(i + 2)) {
+            (Some(('-', false)), Some(&(end, _))) => {
+                ranges.push((members[i].0, end));
+                i += 3;
+            }
+            _ => {
+                singles.push(members[i].0);
+                i += 1;
+            }
+        }
+    }
+    Some((ranges, singles))
 }
 
 fn param_kind(lowerer: &Lowerer<'_>, schema: &Value, in_path: bool) -> ParamKind {
@@ -1159,4 +1217,18 @@ fn ref_pointer(v: &Value) -> Option<String> {
     v.get("$ref")
         .and_then(Value::as_str)
         .map(|r| r.trim_start_matches('#').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::char_class;
+
+    #[test]
+    fn a_one_class_pattern_becomes_ranges_and_characters() {
+        let (ranges, singles) = char_class(r"^[a-zA-Z0-9_\-\:]+$").expect("one class");
+        assert_eq!(ranges, [('a', 'z'), ('A', 'Z'), ('0', '9')]);
+        assert_eq!(singles, "_-:");
+        assert!(char_class("^do:(dbaas|domain):.*").is_none());
+        assert!(char_class("^[a-z]*$").is_none());
+    }
 }

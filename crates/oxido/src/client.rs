@@ -67,6 +67,8 @@ pub(crate) struct ClientInner {
     pub(crate) timeouts: Timeouts,
     pub(crate) user_agent: String,
     pub(crate) max_response_bytes: usize,
+    /// The default page limit of list streams.
+    pub(crate) max_pages: u32,
     pub(crate) last_rate_limit: Mutex<Option<RateLimit>>,
 }
 
@@ -249,6 +251,7 @@ pub struct ClientBuilder {
     agent_access_key: Option<String>,
     /// PEM documents of extra CAs to trust, parsed by `build`.
     root_certificates: Vec<Vec<u8>>,
+    max_pages: Option<u32>,
 }
 
 impl ClientBuilder {
@@ -372,6 +375,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets how many pages a list stream fetches at most before it stops with
+    /// [`Error::PaginationStopped`](crate::Error::PaginationStopped); default
+    /// [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES). One list can raise or lower it with
+    /// [`ListBuilder::max_pages`](crate::ListBuilder::max_pages).
+    #[must_use]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = Some(max_pages);
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -421,6 +434,10 @@ impl ClientBuilder {
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
         if max_response_bytes == 0 {
             return Err(Error::config("max_response_bytes: must be at least 1"));
+        }
+        let max_pages = self.max_pages.unwrap_or(crate::DEFAULT_MAX_PAGES);
+        if max_pages == 0 {
+            return Err(Error::config("max_pages: must be at least 1"));
         }
         let max_event_bytes = self.max_event_bytes.unwrap_or(DEFAULT_MAX_EVENT_BYTES);
         if max_event_bytes == 0 {
@@ -480,6 +497,7 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 user_agent,
                 max_response_bytes,
+                max_pages,
                 last_rate_limit: Mutex::new(None),
             }),
         })

@@ -29,20 +29,24 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    tracked.map_err(|err| Error::Decode {
-        operation,
-        path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
-        message: one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
+    tracked.map_err(|err| {
+        Error::decode(
+            operation,
+            one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
+            one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
+        )
     })
 }
 
 /// A body that is text (YAML, CSV): it must be UTF-8.
 #[allow(dead_code)] // used by generated operations that answer text
 pub(crate) fn decode_text(operation: &'static str, body: &[u8]) -> Result<String, Error> {
-    String::from_utf8(body.to_vec()).map_err(|err| Error::Decode {
-        operation,
-        path: ".".to_owned(),
-        message: format!("the body is not UTF-8 text ({err})"),
+    String::from_utf8(body.to_vec()).map_err(|err| {
+        Error::decode(
+            operation,
+            ".".to_owned(),
+            format!("the body is not UTF-8 text ({err})"),
+        )
     })
 }
 

@@ -6,6 +6,8 @@ use std::time::Duration;
 use http::Method;
 
 use crate::models::Action;
+use crate::response::RawResponse;
+use crate::text::one_line_clipped;
 use crate::transport::RateLimit;
 
 /// Everything that can go wrong when calling the API.
@@ -53,7 +55,10 @@ pub enum Error {
     },
 
     /// A success response did not have the expected shape.
-    #[error("decoding the response of {operation} failed at `{path}`: {message}")]
+    ///
+    /// The answer itself is kept ([`Error::response`]): the request may well have done what it asked (a
+    /// Droplet created), so its status, request id and body stay available instead of prompting a retry.
+    #[error("decoding the response of {operation} failed at `{path}`: {message}{}", decode_context(.response.as_deref()))]
     Decode {
         /// The operation whose response failed to decode, for example `droplet_actions.get`.
         operation: &'static str,
@@ -61,6 +66,8 @@ pub enum Error {
         path: String,
         /// What was wrong there.
         message: String,
+        /// The answer that failed to decode, when it came from the API (not for a value decoded locally).
+        response: Option<Box<RawResponse>>,
     },
 
     /// A response body was larger than the client's limit
@@ -156,6 +163,21 @@ pub enum Error {
     },
 }
 
+/// The status and request id of an answer that failed to decode, for the one-line message.
+fn decode_context(response: Option<&RawResponse>) -> String {
+    match response {
+        Some(raw) => match raw.request_id() {
+            Some(id) => format!(
+                " (status {}, request {})",
+                raw.status,
+                one_line_clipped(id, 100)
+            ),
+            None => format!(" (status {})", raw.status),
+        },
+        None => String::new(),
+    }
+}
+
 fn wait_timeout_line(after: Duration, last: Option<&Action>) -> String {
     match last {
         Some(action) => format!(
@@ -183,6 +205,47 @@ impl Error {
         }
     }
 
+    /// Attaches the answer a decode error came from; other errors are returned unchanged. Only called on the
+    /// failure path, so a good answer costs nothing.
+    pub(crate) fn with_response(mut self, raw: RawResponse) -> Self {
+        if let Self::Decode { response, .. } = &mut self {
+            *response = Some(Box::new(raw));
+        }
+        self
+    }
+
+    /// A decode error without an answer attached yet.
+    pub(crate) fn decode(
+        operation: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Decode {
+            operation,
+            path: path.into(),
+            message: message.into(),
+            response: None,
+        }
+    }
+
+    /// The success answer that could not be decoded ([`Error::Decode`]): status, headers (with the request
+    /// id) and the body byte for byte.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Self::Decode { response, .. } => response.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request id of the answer, for an API error or an answer that could not be decoded.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.request_id.as_deref(),
+            Self::Decode { response, .. } => response.as_deref().and_then(RawResponse::request_id),
+            _ => None,
+        }
+    }
+
     /// The API error, when the API answered with a non-success status.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
@@ -191,7 +254,8 @@ impl Error {
         }
     }
 
-    /// The HTTP status of the API's answer, when there was one.
+    /// The HTTP status of the API's non-success answer. (The success status of an answer that could not be
+    /// decoded is in [`Error::response`].)
     pub fn status(&self) -> Option<u16> {
         self.api_error().map(|api| api.status)
     }

@@ -65,9 +65,9 @@ pub use models::{
     Meta, Page, PageLinks, Region, TagAction, Weekday,
 };
 pub use operation::{BoxFuture, Call, ListCall};
-pub use pagination::{ListBuilder, ListStream, MAX_PER_PAGE};
+pub use pagination::{DEFAULT_MAX_PAGES, ItemError, ListBuilder, ListStream, MAX_PER_PAGE};
 pub use resources::{Actions, DropletActions};
-pub use response::Response;
+pub use response::{RawResponse, Response};
 pub use transport::{EventStream, RateLimit, RetryPolicy, Timeouts};
 pub use wait::{
     DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Progress, Wait,

@@ -23,8 +23,8 @@ pub(crate) use http::Method;
 pub(crate) use crate::error::Error;
 pub(crate) use crate::models::Page;
 use crate::models::{Links, Meta};
-use crate::pagination::{ListBuilder, ListStream};
-use crate::response::Response;
+use crate::pagination::{ItemError, ListBuilder, ListStream, PageDecoder};
+use crate::response::{RawResponse, Response};
 use crate::text::one_line_clipped;
 pub(crate) use crate::transport::{ApiRequest, Host};
 use crate::transport::{EventStream, encode_segment, execute};
@@ -42,6 +42,75 @@ pub(crate) fn request(operation: &'static str, method: Method, path: String) -> 
 /// Percent-encodes one path segment, refusing an empty value (or `.`/`..`) by name.
 pub(crate) fn segment(name: &'static str, value: &str) -> Result<String, Error> {
     encode_segment(name, value)
+}
+
+/// Refuses an id of 0: the API's ids start at 1, and `/v2/droplets/0` would only ever be a 404 (or worse,
+/// a different route), as the hand-written calls refuse it.
+pub(crate) fn id(name: &'static str, value: u64) -> Result<(), Error> {
+    if value == 0 {
+        return Err(Error::invalid_argument(name, "must be 1 or greater"));
+    }
+    Ok(())
+}
+
+/// Checks an integer against the bounds the spec states for it.
+pub(crate) fn int_in(
+    name: &'static str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<i64, Error> {
+    match (min, max) {
+        (Some(min), Some(max)) if !(min..=max).contains(&value) => Err(Error::invalid_argument(
+            name,
+            format!("{value} is not between {min} and {max}"),
+        )),
+        (Some(min), _) if value < min => Err(Error::invalid_argument(
+            name,
+            format!("{value} is less than {min}"),
+        )),
+        (_, Some(max)) if value > max => Err(Error::invalid_argument(
+            name,
+            format!("{value} is more than {max}"),
+        )),
+        _ => Ok(value),
+    }
+}
+
+/// Refuses an empty (or all-blank) required string, and one longer than the spec's `maxLength` in
+/// characters.
+pub(crate) fn text(name: &'static str, value: &str, max_chars: Option<u64>) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_argument(name, "must not be empty"));
+    }
+    if let Some(max) = max_chars {
+        let chars = value.chars().count() as u64;
+        if chars > max {
+            return Err(Error::invalid_argument(
+                name,
+                format!("is {chars} characters long; at most {max} are allowed"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a string with a character outside the spec's one-class `pattern` (`^[a-zA-Z0-9_\-:]+$`).
+pub(crate) fn chars_in(
+    name: &'static str,
+    value: &str,
+    ranges: &[(char, char)],
+    singles: &str,
+) -> Result<(), Error> {
+    let allowed =
+        |c: char| singles.contains(c) || ranges.iter().any(|&(a, z)| (a..=z).contains(&c));
+    match value.chars().find(|&c| !allowed(c)) {
+        Some(bad) => Err(Error::invalid_argument(
+            name,
+            format!("contains {bad:?}, which is not allowed here"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks a whole URL given by the caller (a presigned upload URL).
@@ -212,10 +281,12 @@ impl Call<String> {
             request,
             key: "",
             decode: |operation, body, _| {
-                String::from_utf8(body.to_vec()).map_err(|_| Error::Decode {
-                    operation,
-                    path: String::new(),
-                    message: "the text answer is not UTF-8".to_owned(),
+                String::from_utf8(body.to_vec()).map_err(|_| {
+                    Error::decode(
+                        operation,
+                        String::new(),
+                        "the text answer is not UTF-8".to_owned(),
+                    )
                 })
             },
         }
@@ -240,12 +311,36 @@ impl<T: Send + 'static> Call<T> {
         self
     }
 
+    /// Adds a query parameter that was checked; a refused value makes the call fail before sending.
+    pub(crate) fn query_checked(
+        mut self,
+        name: &'static str,
+        value: Result<impl ToString, Error>,
+    ) -> Self {
+        self.request = match (self.request, value) {
+            (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
+            (Err(err), _) | (_, Err(err)) => Err(err),
+        };
+        self
+    }
+
     /// Sends the request and decodes the answer.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an argument refused before sending; otherwise any failure of the call.
     pub fn send(self) -> BoxFuture<T> {
         Box::pin(run(self.client, self.request, self.key, self.decode))
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the API sent
+    /// them, whatever their shape. The escape hatch for an answer the models cannot read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an argument refused before sending; otherwise a failure of the call
+    /// (a non-success status included), never a decode error.
+    pub fn send_raw(self) -> BoxFuture<RawResponse> {
+        let (client, request) = (self.client, self.request);
+        Box::pin(async move { execute(&client.inner, &request?).await })
     }
 
     /// Sends the request and returns the decoded value together with the status, headers and body exactly
@@ -271,7 +366,10 @@ async fn run_with_response<T>(
 ) -> Result<Response<T>, Error> {
     let request = request?;
     let response = execute(&client.inner, &request).await?;
-    let value = decode(request.operation, &response.body, key)?;
+    let value = match decode(request.operation, &response.body, key) {
+        Ok(value) => value,
+        Err(err) => return Err(err.with_response(response)),
+    };
     Ok(Response::from_raw(response, value))
 }
 
@@ -283,7 +381,7 @@ async fn run<T>(
 ) -> Result<T, Error> {
     let request = request?;
     let response = execute(&client.inner, &request).await?;
-    decode(request.operation, &response.body, key)
+    decode(request.operation, &response.body, key).map_err(|err| err.with_response(response))
 }
 
 impl<T: Send + 'static> IntoFuture for Call<T> {
@@ -301,9 +399,11 @@ impl<T: Send + 'static> IntoFuture for Call<T> {
 pub struct ListCall<T> {
     client: crate::Client,
     request: Result<ApiRequest, Error>,
-    decode: fn(&'static str, &[u8]) -> Result<Page<T>, Error>,
+    key: &'static str,
+    decode: PageDecoder<T>,
     per_page: Option<u32>,
     page: Option<u32>,
+    max_pages: Option<u32>,
 }
 
 impl<T> fmt::Debug for ListCall<T> {
@@ -319,23 +419,47 @@ impl<T> fmt::Debug for ListCall<T> {
     }
 }
 
-impl<T: Send + 'static> ListCall<T> {
+impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
+    /// A list whose items are the `key` member of each page.
     pub(crate) fn new(
         client: crate::Client,
         request: Result<ApiRequest, Error>,
-        decode: fn(&'static str, &[u8]) -> Result<Page<T>, Error>,
+        key: &'static str,
     ) -> Self {
         Self {
             client,
             request,
-            decode,
+            key,
+            decode: page::<T>,
             per_page: None,
             page: None,
+            max_pages: None,
         }
     }
 
+    /// Every item of every page, where an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on; see [`ListBuilder::into_lenient_stream`].
+    pub fn into_lenient_stream(self) -> ListStream<Result<T, ItemError>> {
+        self.into_list().into_lenient_stream()
+    }
+}
+
+impl<T: Send + 'static> ListCall<T> {
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Adds a query parameter that was checked; a refused value makes the call fail before sending.
+    pub(crate) fn query_checked(
+        mut self,
+        name: &'static str,
+        value: Result<impl ToString, Error>,
+    ) -> Self {
+        self.request = match (self.request, value) {
+            (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
+            (Err(err), _) | (_, Err(err)) => Err(err),
+        };
         self
     }
 
@@ -351,8 +475,17 @@ impl<T: Send + 'static> ListCall<T> {
         self
     }
 
+    /// The most pages a stream fetches; see [`ListBuilder::max_pages`].
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = Some(max_pages);
+        self
+    }
+
     fn into_list(self) -> ListBuilder<T> {
-        let mut list = ListBuilder::new(self.client, self.request, self.decode);
+        let mut list = ListBuilder::new(self.client, self.request, self.key, self.decode);
+        if let Some(max_pages) = self.max_pages {
+            list = list.max_pages(max_pages);
+        }
         if let Some(per_page) = self.per_page {
             list = list.per_page(per_page);
         }
@@ -376,6 +509,14 @@ impl<T: Send + 'static> ListCall<T> {
     /// As [`ListCall::send`].
     pub fn send_with_response(self) -> BoxFuture<Response<Page<T>>> {
         Box::pin(self.into_list().send_with_response())
+    }
+
+    /// Fetches the one page without decoding it: status, headers and body exactly as the API sent them.
+    ///
+    /// # Errors
+    /// As [`ListCall::send`], except that the body is never decoded.
+    pub fn send_raw(self) -> BoxFuture<RawResponse> {
+        Box::pin(self.into_list().send_raw())
     }
 
     /// Every item of every page from the starting one, fetched as the stream is read.
@@ -412,11 +553,11 @@ fn decode_error(
     operation: &'static str,
     err: serde_path_to_error::Error<serde_json::Error>,
 ) -> Error {
-    Error::Decode {
+    Error::decode(
         operation,
-        path: one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
-        message: one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
-    }
+        one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
+        one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
+    )
 }
 
 fn decode_whole<T: DeserializeOwned>(
@@ -462,10 +603,12 @@ fn decode_member<T: DeserializeOwned>(
         key,
         marker: PhantomData,
     })?;
-    found.ok_or_else(|| Error::Decode {
-        operation,
-        path: String::new(),
-        message: format!("the answer has no `{key}` member"),
+    found.ok_or_else(|| {
+        Error::decode(
+            operation,
+            String::new(),
+            format!("the answer has no `{key}` member"),
+        )
     })
 }
 
@@ -505,7 +648,8 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
     }
 }
 
-/// Decodes one page `{"key": [T], "links": …, "meta": …}`.
+/// Decodes one page `{"key": [T], "links": …, "meta": …}`. A page without its `key` member is an error
+/// (a `null` list is an empty one): an answer of another shape must not pass for an empty page.
 pub(crate) fn page<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
@@ -515,6 +659,13 @@ pub(crate) fn page<T: DeserializeOwned>(
         key,
         marker: PhantomData,
     })?;
+    let Some(items) = items else {
+        return Err(Error::decode(
+            operation,
+            String::new(),
+            format!("the page has no `{key}` list"),
+        ));
+    };
     Ok(Page {
         items: items.unwrap_or_default(),
         links: links.unwrap_or_default(),
@@ -527,7 +678,8 @@ struct PageSeed<T> {
     marker: PhantomData<T>,
 }
 
-type PageParts<T> = (Option<Vec<T>>, Option<Links>, Option<Meta>);
+/// The list (absent, or present and maybe `null`), links and meta of a page.
+type PageParts<T> = (Option<Option<Vec<T>>>, Option<Links>, Option<Meta>);
 
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
     type Value = PageParts<T>;
@@ -553,7 +705,9 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
             match name.as_ref() {
                 "links" => links = map.next_value::<Option<Links>>()?,
                 "meta" => meta = map.next_value::<Option<Meta>>()?,
-                other if other == self.key => items = map.next_value::<Option<Vec<T>>>()?,
+                other if other == self.key => {
+                    items = Some(map.next_value::<Option<Vec<T>>>()?);
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

@@ -7,16 +7,22 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::models::Page;
-use crate::response::Response;
+use crate::response::{RawResponse, Response};
 use crate::transport::{ApiRequest, Query, execute, host_base};
 
-/// Decodes one page of a list response.
-pub(crate) type PageDecoder<T> = fn(&'static str, &[u8]) -> Result<Page<T>, Error>;
+/// Decodes one page of a list response whose items are under the given member.
+pub(crate) type PageDecoder<T> = fn(&'static str, &[u8], &'static str) -> Result<Page<T>, Error>;
+
+/// The default for [`ListBuilder::max_pages`] and
+/// [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages): 250 pages is the API's per-minute burst of
+/// 250 requests, so a server whose next links never end costs one minute of the budget, not hours.
+pub const DEFAULT_MAX_PAGES: u32 = 250;
 
 /// The largest page the API serves.
 pub const MAX_PER_PAGE: u32 = 200;
@@ -31,6 +37,8 @@ pub struct ListBuilder<T> {
     first: Result<ApiRequest, Refused>,
     per_page: Option<u32>,
     page: Option<u32>,
+    max_pages: Option<u32>,
+    key: &'static str,
     decode: PageDecoder<T>,
 }
 
@@ -41,6 +49,8 @@ impl<T> Clone for ListBuilder<T> {
             first: self.first.clone(),
             per_page: self.per_page,
             page: self.page,
+            max_pages: self.max_pages,
+            key: self.key,
             decode: self.decode,
         }
     }
@@ -55,14 +65,17 @@ impl<T> fmt::Debug for ListBuilder<T> {
             )
             .field("per_page", &self.per_page)
             .field("page", &self.page)
+            .field("max_pages", &self.max_pages)
             .finish_non_exhaustive()
     }
 }
 
 impl<T: Send + 'static> ListBuilder<T> {
+    /// A list whose items are the `key` member of each page, decoded by `decode`.
     pub(crate) fn new(
         client: Client,
         first: Result<ApiRequest, Error>,
+        key: &'static str,
         decode: PageDecoder<T>,
     ) -> Self {
         // Only argument checks can fail while a request is built; keep them in a cloneable form.
@@ -75,8 +88,18 @@ impl<T: Send + 'static> ListBuilder<T> {
             first,
             per_page: None,
             page: None,
+            max_pages: None,
+            key,
             decode,
         }
+    }
+
+    /// The most pages one stream fetches before it stops with [`Error::PaginationStopped`]; default the
+    /// client's [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) ([`DEFAULT_MAX_PAGES`]).
+    #[must_use]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = Some(max_pages);
+        self
     }
 
     /// Items per page, 1 to 200 (the API's default is 20).
@@ -99,12 +122,13 @@ impl<T: Send + 'static> ListBuilder<T> {
     /// [`Error::InvalidArgument`] for a bad id, page or page size; otherwise any failure of the call.
     pub fn send(self) -> impl Future<Output = Result<Page<T>, Error>> + Send + 'static + use<T> {
         let client = self.client.clone();
-        let decode = self.decode;
+        let (decode, key) = (self.decode, self.key);
         let request = self.first_request();
         async move {
             let request = request?;
             let response = execute(&client.inner, &request).await?;
-            decode(request.operation, &response.body)
+            decode(request.operation, &response.body, key)
+                .map_err(|err| err.with_response(response))
         }
     }
 
@@ -116,12 +140,15 @@ impl<T: Send + 'static> ListBuilder<T> {
         self,
     ) -> impl Future<Output = Result<Response<Page<T>>, Error>> + Send + 'static + use<T> {
         let client = self.client.clone();
-        let decode = self.decode;
+        let (decode, key) = (self.decode, self.key);
         let request = self.first_request();
         async move {
             let request = request?;
             let response = execute(&client.inner, &request).await?;
-            let page = decode(request.operation, &response.body)?;
+            let page = match decode(request.operation, &response.body, key) {
+                Ok(value) => value,
+                Err(err) => return Err(err.with_response(response)),
+            };
             Ok(Response::from_raw(response, page))
         }
     }
@@ -141,6 +168,47 @@ impl<T: Send + 'static> ListBuilder<T> {
         }
     }
 
+    /// Fetches the one page this request describes without decoding it: status, headers and body exactly
+    /// as the API sent them, whatever their shape.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad id, page or page size; otherwise any failure of the call.
+    pub fn send_raw(
+        self,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + 'static + use<T> {
+        let client = self.client.clone();
+        let request = self.first_request();
+        async move { execute(&client.inner, &request?).await }
+    }
+
+    /// Every item of every page like [`ListBuilder::into_stream`], except that an item the models cannot
+    /// read is yielded as an `Ok(Err(ItemError))` holding its JSON, and the stream goes on with the next
+    /// item. Only a failure of a whole page (transport, status, a page that is not a list) is an outer `Err`,
+    /// which ends the stream.
+    pub fn into_lenient_stream(self) -> ListStream<Result<T, ItemError>>
+    where
+        T: DeserializeOwned,
+    {
+        let state = self.pager(lenient_page::<T>);
+        let items = stream::try_unfold(state, next_page)
+            .enumerate()
+            .map(|(page, response)| {
+                response.map(|response| {
+                    let page = page as u64 + 1;
+                    stream::iter(response.value.items.into_iter().map(move |item| {
+                        Ok(item.map_err(|mut err| {
+                            err.page = page;
+                            err
+                        }))
+                    }))
+                })
+            })
+            .try_flatten();
+        ListStream {
+            inner: items.boxed(),
+        }
+    }
+
     /// Every page from the starting one, as a stream; see [`ListBuilder::into_stream`].
     pub fn into_pages(self) -> ListStream<Page<T>> {
         let pages = self.into_responses().map_ok(Response::into_value);
@@ -152,17 +220,23 @@ impl<T: Send + 'static> ListBuilder<T> {
     /// Every page from the starting one with the status, headers and body the API sent for it; see
     /// [`ListBuilder::into_stream`].
     pub fn into_responses(self) -> ListStream<Response<Page<T>>> {
-        let state = PagerState {
+        let state = self.pager(self.decode);
+        ListStream {
+            inner: stream::try_unfold(state, next_page).boxed(),
+        }
+    }
+
+    fn pager<U>(&self, decode: PageDecoder<U>) -> PagerState<U> {
+        PagerState {
             client: self.client.clone(),
-            decode: self.decode,
+            decode,
+            key: self.key,
+            max_pages: u64::from(self.max_pages.unwrap_or(self.client.inner.max_pages)),
             next: Some(self.first_request()),
             seen: HashSet::new(),
             pending_error: None,
             fetched: 0,
             page_size: 0,
-        };
-        ListStream {
-            inner: stream::try_unfold(state, next_page).boxed(),
         }
     }
 
@@ -182,6 +256,9 @@ impl<T: Send + 'static> ListBuilder<T> {
             }
             request = request.with_query("per_page", per_page);
         }
+        if self.max_pages == Some(0) {
+            return Err(Error::invalid_argument("max_pages", "must be 1 or greater"));
+        }
         if let Some(page) = self.page {
             if page == 0 {
                 return Err(Error::invalid_argument("page", "must be 1 or greater"));
@@ -192,13 +269,12 @@ impl<T: Send + 'static> ListBuilder<T> {
     }
 }
 
-/// Pages one stream may fetch whatever the server's metadata says: 50,000 pages is ten million items at
-/// the largest page size, far beyond any real list, and still a bound on a server that never stops.
-pub(crate) const MAX_PAGES: u64 = 50_000;
-
 struct PagerState<T> {
     client: Client,
     decode: PageDecoder<T>,
+    key: &'static str,
+    /// Pages this stream may fetch, whatever the server's metadata says.
+    max_pages: u64,
     next: Option<Result<ApiRequest, Error>>,
     /// The normalised path and query of every page requested so far.
     seen: HashSet<String>,
@@ -221,7 +297,10 @@ async fn next_page<T>(
     let request = request?;
     state.seen.insert(loop_key(&request));
     let response = execute(&state.client.inner, &request).await?;
-    let page = (state.decode)(request.operation, &response.body)?;
+    let page = match (state.decode)(request.operation, &response.body, state.key) {
+        Ok(value) => value,
+        Err(err) => return Err(err.with_response(response)),
+    };
     state.fetched = state.fetched.saturating_add(1);
     state.page_size = state.page_size.max(page.items.len() as u64);
     if let Some(link) = page.next_link() {
@@ -237,8 +316,9 @@ async fn next_page<T>(
     Ok(Some((Response::from_raw(response, page), state)))
 }
 
-/// Why following `next` would never end, if it would not: a link already fetched, an empty page that still
-/// points further, more pages than the reported total allows, or the hard ceiling.
+/// Why following `next` would never end, if it would not: a link to another list, a page number that does
+/// not advance, a link already fetched, an empty page that still points further, more pages than the
+/// reported total allows, or the page limit.
 fn runaway<T>(
     state: &PagerState<T>,
     current: &ApiRequest,
@@ -255,6 +335,21 @@ fn runaway<T>(
         link: link.clone(),
         reason,
     };
+    // The token goes wherever the link leads (on the client's own host): only to the same list.
+    if next.path != current.path {
+        return Some(stopped(format!(
+            "the link leads to another path than the list's `{}`",
+            current.path
+        )));
+    }
+    if let Some(to) = page_number(next) {
+        let from = page_number(current).unwrap_or(1);
+        if to <= from {
+            return Some(stopped(format!(
+                "the link's page {to} does not advance past page {from}"
+            )));
+        }
+    }
     if page.items.is_empty() {
         return Some(stopped(
             "an empty page still links to a next page".to_owned(),
@@ -270,10 +365,21 @@ fn runaway<T>(
             )));
         }
     }
-    if state.fetched >= MAX_PAGES {
-        return Some(stopped(format!("reached the ceiling of {MAX_PAGES} pages")));
+    if state.fetched >= state.max_pages {
+        return Some(stopped(format!(
+            "reached the limit of {} pages (see `max_pages`)",
+            state.max_pages
+        )));
     }
     None
+}
+
+/// The `page` query parameter of a request, when it has one that is a number.
+fn page_number(request: &ApiRequest) -> Option<u64> {
+    let query = request.encoded_query().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "page")
+        .and_then(|(_, value)| value.parse().ok())
 }
 
 /// A request's identity for the loop guard: its path and its query pairs decoded and sorted, with `page=1`
@@ -303,11 +409,8 @@ pub(crate) fn next_request(
     current: &ApiRequest,
     link: &str,
 ) -> Result<ApiRequest, Error> {
-    let bad_link = |reason: String| Error::Decode {
-        operation: current.operation,
-        path: "links.pages.next".to_owned(),
-        message: reason,
-    };
+    let bad_link =
+        |reason: String| Error::decode(current.operation, "links.pages.next".to_owned(), reason);
     let base = host_base(&client.inner, current.host).ok_or_else(|| {
         bad_link("the list's host has no base URL to replay links against".to_owned())
     })?;
@@ -327,6 +430,66 @@ pub(crate) fn next_request(
     // Replayed byte for byte: re-encoding could change what the server reads (`+` in a cursor, say).
     next.query = Query::Verbatim(parsed.query().unwrap_or_default().to_owned());
     Ok(next)
+}
+
+/// One item of a list that the models could not read, yielded by [`ListBuilder::into_lenient_stream`] in
+/// its place: the stream goes on with the next item.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ItemError {
+    /// The list operation, for example `volumes.list`.
+    pub operation: &'static str,
+    /// The page of the stream it was on, from 1.
+    pub page: u64,
+    /// Its position on that page, from 0.
+    pub index: usize,
+    /// The JSON path inside the item that failed (empty for the item itself).
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// The item exactly as the API sent it, as JSON.
+    pub value: serde_json::Value,
+}
+
+impl fmt::Display for ItemError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: item {} of page {} could not be decoded at `{}`: {}",
+            self.operation, self.index, self.page, self.path, self.message
+        )
+    }
+}
+
+impl std::error::Error for ItemError {}
+
+/// Decodes a page item by item: an item that fails becomes an [`ItemError`] holding its JSON.
+pub(crate) fn lenient_page<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<Page<Result<T, ItemError>>, Error> {
+    let page = crate::operation::page::<serde_json::Value>(operation, body, key)?;
+    let items = page
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            serde_path_to_error::deserialize::<_, T>(&value).map_err(|err| ItemError {
+                operation,
+                page: 0,
+                index,
+                path: crate::text::one_line_clipped(&err.path().to_string(), 300),
+                message: crate::text::one_line_clipped(&err.into_inner().to_string(), 300),
+                value: value.clone(),
+            })
+        })
+        .collect();
+    Ok(Page {
+        items,
+        links: page.links,
+        meta: page.meta,
+    })
 }
 
 /// A stream of list results (items or whole pages), fetched lazily. Dropping it stops fetching.

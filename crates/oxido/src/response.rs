@@ -5,7 +5,39 @@ use http::HeaderMap;
 
 use crate::decode::decode_json;
 use crate::error::Error;
-use crate::transport::RawResponse;
+
+/// A success answer exactly as the server sent it, undecoded: what `send_raw()` returns, and what an
+/// [`Error::Decode`] keeps (see [`Error::response`]) so that an answer the models cannot read is not lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body exactly as received.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The `x-request-id` header, which DigitalOcean support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// The body as untyped JSON (an empty body is `null`).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] when the body is not JSON.
+    pub fn json(&self) -> Result<serde_json::Value, Error> {
+        if self.body.is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        decode_json("response.json", &self.body)
+    }
+}
 
 /// A typed result plus the answer it was decoded from: status, headers and the body byte for byte, so nothing
 /// the API sent is lost (fields the models do not know, timestamps exactly as written, `Link` or rate-limit

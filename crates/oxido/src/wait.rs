@@ -123,7 +123,7 @@ async fn poll_until<T>(
         let last_look = deadline.is_some_and(|deadline| Instant::now() >= deadline);
         let poll = async {
             let response = execute(&client.inner, request).await?;
-            decode(request.operation, &response.body)
+            decode(request.operation, &response.body).map_err(|err| err.with_response(response))
         };
         let value = match deadline.filter(|_| !last_look) {
             Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {

@@ -430,3 +430,189 @@ async fn page_zero_is_refused_before_sending() {
     assert!(streamed[0].as_ref().is_err_and(Error::is_invalid_argument));
     assert_eq!(request_count(&server).await, 0);
 }
+
+/// The number of requests an endless list makes before it stops, and the error it stops with.
+async fn endless_run(
+    configure: impl FnOnce(&str) -> oxido::ListBuilder<Action>,
+) -> (usize, Vec<Result<Action, Error>>) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .respond_with(EndlessPages {
+            items: 1,
+            total: None,
+            link: |page| format!("{FOREIGN}?page={page}"),
+        })
+        .mount(&server)
+        .await;
+    let stream = configure(&server.uri()).into_stream().take(1_000).collect();
+    let results: Vec<Result<Action, Error>> =
+        tokio::time::timeout(std::time::Duration::from_secs(60), stream)
+            .await
+            .expect("the stream ends by itself");
+    (request_count(&server).await, results)
+}
+
+#[tokio::test]
+async fn endless_next_links_stop_at_the_default_page_limit() {
+    let (requests, results) =
+        endless_run(|uri| client_for(uri).droplet_actions().list(3164444)).await;
+    assert_eq!(requests, oxido::DEFAULT_MAX_PAGES as usize);
+    assert_eq!(
+        results.len(),
+        requests + 1,
+        "one item per page, then the error"
+    );
+    match results.last() {
+        Some(Err(Error::PaginationStopped { reason, .. })) => {
+            assert!(reason.contains("limit of 250 pages"), "{reason}");
+        }
+        other => panic!("expected a stopped stream, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn max_pages_is_set_on_the_client_and_overridden_per_list() {
+    let (requests, results) = endless_run(|uri| {
+        oxido::Client::builder()
+            .no_proxy()
+            .token("t")
+            .base_url(uri)
+            .max_pages(5)
+            .build()
+            .expect("valid")
+            .droplet_actions()
+            .list(3164444)
+    })
+    .await;
+    assert_eq!(requests, 5);
+    assert!(matches!(
+        results.last(),
+        Some(Err(Error::PaginationStopped { .. }))
+    ));
+
+    let (requests, _) =
+        endless_run(|uri| client_for(uri).droplet_actions().list(3164444).max_pages(3)).await;
+    assert_eq!(requests, 3);
+
+    let (requests, results) =
+        endless_run(|uri| client_for(uri).droplet_actions().list(3164444).max_pages(0)).await;
+    assert_eq!(requests, 0);
+    assert!(matches!(
+        &results[..],
+        [Err(Error::InvalidArgument {
+            argument: "max_pages",
+            ..
+        })]
+    ));
+    let err = oxido::Client::builder()
+        .token("t")
+        .max_pages(0)
+        .build()
+        .expect_err("zero pages");
+    assert!(err.to_string().contains("max_pages"), "{err}");
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_path_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .respond_with(ok(page_body(
+            &[1, 2],
+            Some("https://api.digitalocean.com/v2/account/keys?page=2".to_owned()),
+            5,
+        )))
+        .mount(&server)
+        .await;
+    let results = collect_all(&server).await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    match &results[2] {
+        Err(Error::PaginationStopped { reason, link, .. }) => {
+            assert!(reason.contains("another path"), "{reason}");
+            assert_eq!(link, "/v2/account/keys?page=2");
+        }
+        other => panic!("expected a refused link, got {other:?}"),
+    }
+    assert_eq!(
+        request_count(&server).await,
+        1,
+        "the other path was never asked"
+    );
+}
+
+#[tokio::test]
+async fn a_next_link_whose_page_does_not_advance_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(LIST_PATH))
+        .and(query_param("page", "3"))
+        .respond_with(ok(page_body(
+            &[5, 6],
+            Some(format!("{FOREIGN}?page=2&per_page=2")),
+            9,
+        )))
+        .mount(&server)
+        .await;
+    let results: Vec<Result<Action, Error>> = client_for(&server.uri())
+        .droplet_actions()
+        .list(3164444)
+        .per_page(2)
+        .page(3)
+        .into_stream()
+        .take(20)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    match &results[2] {
+        Err(Error::PaginationStopped { reason, .. }) => {
+            assert!(
+                reason.contains("page 2 does not advance past page 3"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected a stopped stream, got {other:?}"),
+    }
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_page_without_its_collection_member_is_an_error() {
+    let server = MockServer::start().await;
+    let body = r#"{"links":{},"meta":{"total":5}}"#;
+    Mock::given(method("GET"))
+        .and(path("/v2/volumes"))
+        .respond_with(ok(body.to_owned()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/tags"))
+        .respond_with(ok(r#"{"tags":null,"meta":{"total":0}}"#.to_owned()))
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri());
+    let err = client
+        .volumes()
+        .list()
+        .await
+        .expect_err("no volumes member");
+    assert!(err.to_string().contains("no `volumes` list"), "{err}");
+    assert_eq!(
+        err.response().map(|raw| raw.body.as_ref()),
+        Some(body.as_bytes())
+    );
+    let streamed: Vec<_> = client
+        .volumes()
+        .list()
+        .into_stream()
+        .take(5)
+        .collect()
+        .await;
+    assert!(
+        matches!(&streamed[..], [Err(Error::Decode { .. })]),
+        "{streamed:?}"
+    );
+    // A `null` list is there, and empty.
+    let page = client.tags().list().await.expect("null is an empty list");
+    assert!(page.items.is_empty());
+}

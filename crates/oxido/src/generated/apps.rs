@@ -491,9 +491,7 @@ impl Apps {
     #[inline]
     pub fn list(&self) -> AppsListRequest {
         AppsListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "apps")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "apps"),
         }
     }
 
@@ -520,7 +518,7 @@ impl Apps {
             call: ListCall::new(
                 self.client.clone(),
                 list_deployments_request(app_id),
-                |operation, body| operation::page(operation, body, "deployments"),
+                "deployments",
             ),
         }
     }
@@ -533,11 +531,7 @@ impl Apps {
     #[inline]
     pub fn list_events(&self, app_id: &str) -> AppsListEventsRequest {
         AppsListEventsRequest {
-            call: ListCall::new(
-                self.client.clone(),
-                list_events_request(app_id),
-                |operation, body| operation::page(operation, body, "events"),
-            ),
+            call: ListCall::new(self.client.clone(), list_events_request(app_id), "events"),
         }
     }
 
@@ -562,7 +556,7 @@ impl Apps {
             call: ListCall::new(
                 self.client.clone(),
                 list_job_invocations_request(app_id),
-                |operation, body| operation::page(operation, body, "job_invocations"),
+                "job_invocations",
             ),
         }
     }
@@ -753,6 +747,13 @@ impl AppsCancelJobInvocationRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsCancelJobInvocationRequest {
@@ -861,6 +862,13 @@ impl AppsGetRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<App>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetRequest {
@@ -898,6 +906,7 @@ fn get_event_request(app_id: &str, event_id: &str) -> Result<ApiRequest, Error> 
 fn get_event_logs_request(app_id: &str, event_id: &str, r#type: &str) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let event_id = operation::segment("event_id", event_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_event_logs",
         Method::GET,
@@ -940,6 +949,13 @@ impl AppsGetEventLogsRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -995,6 +1011,13 @@ impl AppsGetExecRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetExecRequest {
@@ -1047,6 +1070,13 @@ impl AppsGetExecActiveDeploymentRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -1127,6 +1157,13 @@ impl AppsGetJobInvocationRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppJobInvocation>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationRequest {
@@ -1148,6 +1185,7 @@ fn get_job_invocation_logs_request(
     let app_id = operation::segment("app_id", app_id)?;
     let job_name = operation::segment("job_name", job_name)?;
     let job_invocation_id = operation::segment("job_invocation_id", job_invocation_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_job_invocation_logs",
         Method::GET,
@@ -1206,6 +1244,13 @@ impl AppsGetJobInvocationLogsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetJobInvocationLogsRequest {
@@ -1227,6 +1272,7 @@ fn get_logs_request(
     let app_id = operation::segment("app_id", app_id)?;
     let deployment_id = operation::segment("deployment_id", deployment_id)?;
     let component_name = operation::segment("component_name", component_name)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs",
         Method::GET,
@@ -1270,6 +1316,13 @@ impl AppsGetLogsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsRequest {
@@ -1289,6 +1342,7 @@ fn get_logs_active_deployment_request(
 ) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let component_name = operation::segment("component_name", component_name)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs_active_deployment",
         Method::GET,
@@ -1333,6 +1387,13 @@ impl AppsGetLogsActiveDeploymentRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsActiveDeploymentRequest {
@@ -1350,6 +1411,7 @@ fn get_logs_active_deployment_aggregate_request(
     r#type: &str,
 ) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs_active_deployment_aggregate",
         Method::GET,
@@ -1394,6 +1456,13 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetLogsActiveDeploymentAggregateRequest {
@@ -1413,6 +1482,7 @@ fn get_logs_aggregate_request(
 ) -> Result<ApiRequest, Error> {
     let app_id = operation::segment("app_id", app_id)?;
     let deployment_id = operation::segment("deployment_id", deployment_id)?;
+    operation::text("type", r#type, None)?;
     Ok(operation::request(
         "apps.get_logs_aggregate",
         Method::GET,
@@ -1455,6 +1525,13 @@ impl AppsGetLogsAggregateRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<AppsGetLogsResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -1508,6 +1585,13 @@ impl AppsGetMetricsBandwidthDailyRequest {
     ) -> operation::BoxFuture<crate::Response<AppMetricsBandwidthUsage>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for AppsGetMetricsBandwidthDailyRequest {
@@ -1558,10 +1642,30 @@ impl AppsListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<App>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<App, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -1662,10 +1766,32 @@ impl AppsListDeploymentsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppsDeployment>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<AppsDeployment, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -1749,10 +1875,30 @@ impl AppsListEventsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppEvent>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<AppEvent, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -1852,10 +1998,32 @@ impl AppsListJobInvocationsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AppJobInvocation>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<AppJobInvocation, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

@@ -85,9 +85,7 @@ impl Autoscalepools {
     #[inline]
     pub fn list(&self) -> AutoscalepoolsListRequest {
         AutoscalepoolsListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "autoscale_pools")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "autoscale_pools"),
         }
     }
 
@@ -106,7 +104,7 @@ impl Autoscalepools {
         ListCall::new(
             self.client.clone(),
             list_history_request(autoscale_pool_id),
-            |operation, body| operation::page(operation, body, "history"),
+            "history",
         )
     }
 
@@ -125,7 +123,7 @@ impl Autoscalepools {
         ListCall::new(
             self.client.clone(),
             list_members_request(autoscale_pool_id),
-            |operation, body| operation::page(operation, body, "droplets"),
+            "droplets",
         )
     }
 
@@ -235,10 +233,30 @@ impl AutoscalepoolsListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<AutoscalePool>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<AutoscalePool, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

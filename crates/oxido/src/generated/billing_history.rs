@@ -25,9 +25,7 @@ impl BillingHistoryHandler {
     /// `GET /v2/customers/my/billing_history` (operation `billingHistory_list`).
     #[inline]
     pub fn list(&self) -> ListCall<BillingHistory> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "billing_history")
-        })
+        ListCall::new(self.client.clone(), list_request(), "billing_history")
     }
 }
 

@@ -66,14 +66,19 @@ impl BillingInsightsListRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -90,6 +95,13 @@ impl BillingInsightsListRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<BillingInsightsListResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

@@ -69,9 +69,7 @@ impl ByoipPrefixes {
     /// `GET /v2/byoip_prefixes` (operation `byoipPrefixes_list`).
     #[inline]
     pub fn list(&self) -> ListCall<ByoipPrefix> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "byoip_prefixes")
-        })
+        ListCall::new(self.client.clone(), list_request(), "byoip_prefixes")
     }
 
     /// List BYOIP Prefix Resources
@@ -88,7 +86,7 @@ impl ByoipPrefixes {
         ListCall::new(
             self.client.clone(),
             list_resources_request(byoip_prefix_uuid),
-            |operation, body| operation::page(operation, body, "ips"),
+            "ips",
         )
     }
 

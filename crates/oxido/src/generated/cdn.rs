@@ -74,11 +74,7 @@ impl Cdn {
     /// `GET /v2/cdn/endpoints` (operation `cdn_list_endpoints`).
     #[inline]
     pub fn list_endpoints(&self) -> ListCall<CdnEndpoint> {
-        ListCall::new(
-            self.client.clone(),
-            list_endpoints_request(),
-            |operation, body| operation::page(operation, body, "endpoints"),
-        )
+        ListCall::new(self.client.clone(), list_endpoints_request(), "endpoints")
     }
 
     /// Purge the Cache for an Existing CDN Endpoint

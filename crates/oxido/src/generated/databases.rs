@@ -2065,6 +2065,13 @@ impl DatabasesListClustersRequest {
     ) -> operation::BoxFuture<crate::Response<Vec<DatabaseClusterRead>>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for DatabasesListClustersRequest {

@@ -165,9 +165,7 @@ impl DedicatedInferences {
     #[inline]
     pub fn list(&self) -> DedicatedInferencesListRequest {
         DedicatedInferencesListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "dedicated_inferences")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "dedicated_inferences"),
         }
     }
 
@@ -188,7 +186,7 @@ impl DedicatedInferences {
             call: ListCall::new(
                 self.client.clone(),
                 list_accelerators_request(dedicated_inference_id),
-                |operation, body| operation::page(operation, body, "accelerators"),
+                "accelerators",
             ),
         }
     }
@@ -220,7 +218,7 @@ impl DedicatedInferences {
         ListCall::new(
             self.client.clone(),
             list_tokens_request(dedicated_inference_id),
-            |operation, body| operation::page(operation, body, "tokens"),
+            "tokens",
         )
     }
 
@@ -386,10 +384,32 @@ impl DedicatedInferencesListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInference>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<DedicatedInference, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -470,10 +490,32 @@ impl DedicatedInferencesListAcceleratorsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DedicatedInferenceAccelerator>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<DedicatedInferenceAccelerator, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

@@ -116,9 +116,7 @@ impl DomainsHandler {
     /// `GET /v2/domains` (operation `domains_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Domain> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "domains")
-        })
+        ListCall::new(self.client.clone(), list_request(), "domains")
     }
 
     /// List All Domain Records
@@ -139,7 +137,7 @@ impl DomainsHandler {
             call: ListCall::new(
                 self.client.clone(),
                 list_records_request(domain_name),
-                |operation, body| operation::page(operation, body, "domain_records"),
+                "domain_records",
             ),
         }
     }
@@ -232,6 +230,7 @@ fn delete_request(domain_name: &str) -> Result<ApiRequest, Error> {
 #[inline]
 fn delete_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     Ok(operation::request(
         "domains.delete_record",
         Method::DELETE,
@@ -252,6 +251,7 @@ fn get_request(domain_name: &str) -> Result<ApiRequest, Error> {
 #[inline]
 fn get_record_request(domain_name: &str, domain_record_id: u64) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     Ok(operation::request(
         "domains.get_record",
         Method::GET,
@@ -317,10 +317,30 @@ impl DomainsListRecordsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<DomainRecord>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<DomainRecord, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -365,6 +385,7 @@ fn patch_record_request(
     body: &DomainRecord,
 ) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     operation::json_body(
         operation::request(
             "domains.patch_record",
@@ -382,6 +403,7 @@ fn update_record_request(
     body: &DomainRecord,
 ) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
+    operation::id("domain_record_id", domain_record_id)?;
     operation::json_body(
         operation::request(
             "domains.update_record",

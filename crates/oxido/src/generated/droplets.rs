@@ -223,9 +223,7 @@ impl Droplets {
     #[inline]
     pub fn list(&self) -> DropletsListRequest {
         DropletsListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "droplets")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "droplets"),
         }
     }
 
@@ -283,7 +281,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_backups_request(droplet_id),
-            |operation, body| operation::page(operation, body, "backups"),
+            "backups",
         )
     }
 
@@ -302,7 +300,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_firewalls_request(droplet_id),
-            |operation, body| operation::page(operation, body, "firewalls"),
+            "firewalls",
         )
     }
 
@@ -321,7 +319,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_kernels_request(droplet_id),
-            |operation, body| operation::page(operation, body, "kernels"),
+            "kernels",
         )
     }
 
@@ -382,7 +380,7 @@ impl Droplets {
         ListCall::new(
             self.client.clone(),
             list_snapshots_request(droplet_id),
-            |operation, body| operation::page(operation, body, "snapshots"),
+            "snapshots",
         )
     }
 
@@ -445,6 +443,7 @@ fn create_request(body: &DropletsCreateBody) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn destroy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.destroy",
         Method::DELETE,
@@ -454,6 +453,7 @@ fn destroy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn destroy_by_tag_request(tag_name: &str) -> Result<ApiRequest, Error> {
+    operation::text("tag_name", tag_name, None)?;
     Ok(operation::request(
         "droplets.destroy_by_tag",
         Method::DELETE,
@@ -464,6 +464,7 @@ fn destroy_by_tag_request(tag_name: &str) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn destroy_retry_with_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.destroy_retry_with_associated_resources",
         Method::POST,
@@ -475,6 +476,7 @@ fn destroy_retry_with_associated_resources_request(droplet_id: u64) -> Result<Ap
 fn destroy_with_associated_resources_dangerous_request(
     droplet_id: u64,
 ) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::header(
         operation::request(
             "droplets.destroy_with_associated_resources_dangerous",
@@ -491,6 +493,7 @@ fn destroy_with_associated_resources_selective_request(
     droplet_id: u64,
     body: &SelectiveDestroyAssociatedResource,
 ) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     operation::json_body(
         operation::request(
             "droplets.destroy_with_associated_resources_selective",
@@ -503,6 +506,7 @@ fn destroy_with_associated_resources_selective_request(
 
 #[inline]
 fn get_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.get",
         Method::GET,
@@ -512,6 +516,7 @@ fn get_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn get_backup_policy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.get_backup_policy",
         Method::GET,
@@ -521,6 +526,7 @@ fn get_backup_policy_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn get_destroy_associated_resources_status_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.get_destroy_associated_resources_status",
         Method::GET,
@@ -584,10 +590,30 @@ impl DropletsListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Droplet>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<Droplet, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -627,6 +653,7 @@ impl std::future::IntoFuture for DropletsListRequest {
 
 #[inline]
 fn list_associated_resources_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_associated_resources",
         Method::GET,
@@ -655,14 +682,19 @@ impl DropletsListBackupPoliciesRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -680,6 +712,13 @@ impl DropletsListBackupPoliciesRequest {
     ) -> operation::BoxFuture<crate::Response<DropletsListBackupPoliciesResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for DropletsListBackupPoliciesRequest {
@@ -693,6 +732,7 @@ impl std::future::IntoFuture for DropletsListBackupPoliciesRequest {
 
 #[inline]
 fn list_backups_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_backups",
         Method::GET,
@@ -702,6 +742,7 @@ fn list_backups_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_firewalls_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_firewalls",
         Method::GET,
@@ -711,6 +752,7 @@ fn list_firewalls_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_kernels_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_kernels",
         Method::GET,
@@ -720,6 +762,7 @@ fn list_kernels_request(droplet_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_neighbors_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_neighbors",
         Method::GET,
@@ -738,6 +781,7 @@ fn list_neighbors_ids_request() -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_snapshots_request(droplet_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("droplet_id", droplet_id)?;
     Ok(operation::request(
         "droplets.list_snapshots",
         Method::GET,

@@ -176,9 +176,7 @@ impl Firewalls {
     /// `GET /v2/firewalls` (operation `firewalls_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Firewall> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "firewalls")
-        })
+        ListCall::new(self.client.clone(), list_request(), "firewalls")
     }
 
     /// Update a Firewall

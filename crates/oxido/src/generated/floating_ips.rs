@@ -65,9 +65,7 @@ impl FloatingIps {
     /// `GET /v2/floating_ips` (operation `floatingIPs_list`).
     #[inline]
     pub fn list(&self) -> ListCall<FloatingIp> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "floating_ips")
-        })
+        ListCall::new(self.client.clone(), list_request(), "floating_ips")
     }
 }
 

@@ -45,11 +45,7 @@ impl FloatingIpsAction {
     /// `GET /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_list`).
     #[inline]
     pub fn list(&self, floating_ip: &str) -> ListCall<crate::models::Action> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(floating_ip),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(floating_ip), "actions")
     }
 
     /// Initiate a Floating IP Action
@@ -90,6 +86,7 @@ impl FloatingIpsAction {
 #[inline]
 fn get_request(floating_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
+    operation::id("action_id", action_id)?;
     Ok(operation::request(
         "floating_ips_action.get",
         Method::GET,

@@ -1157,7 +1157,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_agent_api_keys_request(agent_uuid),
-            |operation, body| operation::page(operation, body, "api_key_infos"),
+            "api_key_infos",
         )
     }
 
@@ -1171,7 +1171,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_agent_versions_request(uuid),
-            |operation, body| operation::page(operation, body, "agent_versions"),
+            "agent_versions",
         )
     }
 
@@ -1183,11 +1183,7 @@ impl Genai {
     #[inline]
     pub fn list_agents(&self) -> GenaiListAgentsRequest {
         GenaiListAgentsRequest {
-            call: ListCall::new(
-                self.client.clone(),
-                list_agents_request(),
-                |operation, body| operation::page(operation, body, "agents"),
-            ),
+            call: ListCall::new(self.client.clone(), list_agents_request(), "agents"),
         }
     }
 
@@ -1202,7 +1198,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_agents_by_anthropic_key_request(uuid),
-            |operation, body| operation::page(operation, body, "agents"),
+            "agents",
         )
     }
 
@@ -1216,7 +1212,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_agents_by_openai_key_request(uuid),
-            |operation, body| operation::page(operation, body, "agents"),
+            "agents",
         )
     }
 
@@ -1236,7 +1232,7 @@ impl Genai {
             call: ListCall::new(
                 self.client.clone(),
                 list_agents_by_workspace_request(workspace_uuid),
-                |operation, body| operation::page(operation, body, "agents"),
+                "agents",
             ),
         }
     }
@@ -1251,7 +1247,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_anthropic_api_keys_request(),
-            |operation, body| operation::page(operation, body, "api_key_infos"),
+            "api_key_infos",
         )
     }
 
@@ -1394,11 +1390,7 @@ impl Genai {
     /// `GET /v2/gen-ai/indexing_jobs` (operation `genai_list_indexing_jobs`).
     #[inline]
     pub fn list_indexing_jobs(&self) -> ListCall<ApiIndexingJob> {
-        ListCall::new(
-            self.client.clone(),
-            list_indexing_jobs_request(),
-            |operation, body| operation::page(operation, body, "jobs"),
-        )
+        ListCall::new(self.client.clone(), list_indexing_jobs_request(), "jobs")
     }
 
     /// List Indexing Jobs for a Knowledge Base
@@ -1416,7 +1408,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_indexing_jobs_by_knowledge_base_request(knowledge_base_uuid),
-            |operation, body| operation::page(operation, body, "jobs"),
+            "jobs",
         )
     }
 
@@ -1435,7 +1427,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_knowledge_base_data_sources_request(knowledge_base_uuid),
-            |operation, body| operation::page(operation, body, "knowledge_base_data_sources"),
+            "knowledge_base_data_sources",
         )
     }
 
@@ -1449,7 +1441,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_knowledge_bases_request(),
-            |operation, body| operation::page(operation, body, "knowledge_bases"),
+            "knowledge_bases",
         )
     }
 
@@ -1463,7 +1455,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_model_api_keys_request(),
-            |operation, body| operation::page(operation, body, "api_key_infos"),
+            "api_key_infos",
         )
     }
 
@@ -1475,11 +1467,7 @@ impl Genai {
     #[inline]
     pub fn list_model_catalog(&self) -> GenaiListModelCatalogRequest {
         GenaiListModelCatalogRequest {
-            call: ListCall::new(
-                self.client.clone(),
-                list_model_catalog_request(),
-                |operation, body| operation::page(operation, body, "data"),
-            ),
+            call: ListCall::new(self.client.clone(), list_model_catalog_request(), "data"),
         }
     }
 
@@ -1535,7 +1523,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_model_router_presets_request(),
-            |operation, body| operation::page(operation, body, "presets"),
+            "presets",
         )
     }
 
@@ -1551,7 +1539,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_model_router_task_presets_request(),
-            |operation, body| operation::page(operation, body, "tasks"),
+            "tasks",
         )
     }
 
@@ -1565,7 +1553,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_model_routers_request(),
-            |operation, body| operation::page(operation, body, "model_routers"),
+            "model_routers",
         )
     }
 
@@ -1577,11 +1565,7 @@ impl Genai {
     #[inline]
     pub fn list_models(&self) -> GenaiListModelsRequest {
         GenaiListModelsRequest {
-            call: ListCall::new(
-                self.client.clone(),
-                list_models_request(),
-                |operation, body| operation::page(operation, body, "models"),
-            ),
+            call: ListCall::new(self.client.clone(), list_models_request(), "models"),
         }
     }
 
@@ -1595,7 +1579,7 @@ impl Genai {
         ListCall::new(
             self.client.clone(),
             list_openai_api_keys_request(),
-            |operation, body| operation::page(operation, body, "api_key_infos"),
+            "api_key_infos",
         )
     }
 
@@ -2658,6 +2642,13 @@ impl GenaiGetAgentUsageRequest {
     ) -> operation::BoxFuture<crate::Response<ApiGetAgentUsageOutput>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetAgentUsageRequest {
@@ -2715,6 +2706,7 @@ fn get_evaluation_run_prompt_results_request(
     prompt_id: u64,
 ) -> Result<ApiRequest, Error> {
     let evaluation_run_uuid = operation::segment("evaluation_run_uuid", evaluation_run_uuid)?;
+    operation::id("prompt_id", prompt_id)?;
     Ok(operation::request(
         "genai.get_evaluation_run_prompt_results",
         Method::GET,
@@ -2769,6 +2761,13 @@ impl GenaiGetEvaluationRunResultsRequest {
     ) -> operation::BoxFuture<crate::Response<ApiGetEvaluationRunResultsOutput>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetEvaluationRunResultsRequest {
@@ -2819,6 +2818,13 @@ impl GenaiGetEvaluationTestCaseRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<ApiEvaluationTestCase>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -2902,6 +2908,13 @@ impl GenaiGetModelCatalogCardRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ApiModelCatalogCard>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for GenaiGetModelCatalogCardRequest {
@@ -2969,6 +2982,13 @@ impl GenaiGetModelEvaluationRunRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<ApiGetModelEvaluationRunOutput>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -3045,6 +3065,13 @@ impl GenaiGetOauth2UrlRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -3160,10 +3187,32 @@ impl GenaiListAgentsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiAgentPublic>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<ApiAgentPublic, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -3261,10 +3310,30 @@ impl GenaiListAgentsByWorkspaceRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiAgent>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<ApiAgent, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -3363,6 +3432,13 @@ impl GenaiListCustomModelsRequest {
     ) -> operation::BoxFuture<crate::Response<ApiListCustomModelsOutputPublic>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListCustomModelsRequest {
@@ -3418,6 +3494,13 @@ impl GenaiListDatacenterRegionsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<GenaiapiRegion>>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListDatacenterRegionsRequest {
@@ -3467,6 +3550,13 @@ impl GenaiListEvaluationDatasetsRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<ApiEvaluationDataset>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -3530,6 +3620,13 @@ impl GenaiListEvaluationRunsByTestCaseRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<ApiEvaluationRun>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -3663,10 +3760,32 @@ impl GenaiListModelCatalogRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelCatalogEntry>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<ApiModelCatalogEntry, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -3833,6 +3952,13 @@ impl GenaiListModelEvaluationRunsRequest {
     ) -> operation::BoxFuture<crate::Response<ApiListModelEvaluationRunsOutput>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for GenaiListModelEvaluationRunsRequest {
@@ -3931,10 +4057,32 @@ impl GenaiListModelsRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<ApiModelPublic>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<ApiModelPublic, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

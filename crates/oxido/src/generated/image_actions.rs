@@ -40,11 +40,7 @@ impl ImageActions {
     /// `GET /v2/images/{image_id}/actions` (operation `imageActions_list`).
     #[inline]
     pub fn list(&self, image_id: u64) -> ListCall<crate::models::Action> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(image_id),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(image_id), "actions")
     }
 
     /// Initiate an Image Action
@@ -80,6 +76,8 @@ impl ImageActions {
 
 #[inline]
 fn get_request(image_id: u64, action_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
+    operation::id("action_id", action_id)?;
     Ok(operation::request(
         "image_actions.get",
         Method::GET,
@@ -89,6 +87,7 @@ fn get_request(image_id: u64, action_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn list_request(image_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     Ok(operation::request(
         "image_actions.list",
         Method::GET,
@@ -98,6 +97,7 @@ fn list_request(image_id: u64) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn post_request(image_id: u64, body: &ImageActionsPostBody) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "image_actions.post",

@@ -89,9 +89,7 @@ impl Images {
     #[inline]
     pub fn list(&self) -> ImagesListRequest {
         ImagesListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "images")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "images"),
         }
     }
 
@@ -227,6 +225,7 @@ fn create_custom_request(body: &ImageNewCustom) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn delete_request(image_id: u64) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     Ok(operation::request(
         "images.delete",
         Method::DELETE,
@@ -297,10 +296,30 @@ impl ImagesListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<Image>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<Image, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API
@@ -343,6 +362,7 @@ fn post_account_transfer_accept_request(
     image_id: u64,
     body: &ImagesPostAccountTransferAccept,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_accept",
@@ -358,6 +378,7 @@ fn post_account_transfer_cancel_request(
     image_id: u64,
     body: &ImagesPostAccountTransferCancel,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_cancel",
@@ -373,6 +394,7 @@ fn post_account_transfer_create_request(
     image_id: u64,
     body: &ImagesPostAccountTransferCreate,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_create",
@@ -388,6 +410,7 @@ fn post_account_transfer_decline_request(
     image_id: u64,
     body: &ImagesPostAccountTransferDecline,
 ) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.post_account_transfer_decline",
@@ -400,6 +423,7 @@ fn post_account_transfer_decline_request(
 
 #[inline]
 fn update_request(image_id: u64, body: &ImageUpdate) -> Result<ApiRequest, Error> {
+    operation::id("image_id", image_id)?;
     operation::json_body(
         operation::request(
             "images.update",

@@ -528,7 +528,10 @@ impl InferenceListBatchesRequest {
     /// Maximum number of batches to return per page.
     #[inline]
     pub fn limit(mut self, value: i64) -> Self {
-        self.call = self.call.query("limit", value);
+        self.call = self.call.query_checked(
+            "limit",
+            operation::int_in("limit", value, Some(1), Some(100)),
+        );
         self
     }
 
@@ -550,6 +553,13 @@ impl InferenceListBatchesRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<BatchListResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

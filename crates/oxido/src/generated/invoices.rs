@@ -28,7 +28,7 @@ impl Invoices {
         ListCall::new(
             self.client.clone(),
             get_by_uuid_request(invoice_uuid),
-            |operation, body| operation::page(operation, body, "invoice_items"),
+            "invoice_items",
         )
     }
 
@@ -148,14 +148,19 @@ impl InvoicesListRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -170,6 +175,13 @@ impl InvoicesListRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<InvoicesListResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

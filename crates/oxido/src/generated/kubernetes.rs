@@ -399,7 +399,7 @@ impl Kubernetes {
         ListCall::new(
             self.client.clone(),
             list_clusters_request(),
-            |operation, body| operation::page(operation, body, "kubernetes_clusters"),
+            "kubernetes_clusters",
         )
     }
 
@@ -652,7 +652,10 @@ impl KubernetesDeleteNodeRequest {
     /// `0` carries out draining prior to deletion.
     #[inline]
     pub fn skip_drain(mut self, value: i64) -> Self {
-        self.call = self.call.query("skip_drain", value);
+        self.call = self.call.query_checked(
+            "skip_drain",
+            operation::int_in("skip_drain", value, Some(0), Some(1)),
+        );
         self
     }
 
@@ -661,7 +664,10 @@ impl KubernetesDeleteNodeRequest {
     /// setting its value to `0` deletes without replacement.
     #[inline]
     pub fn replace(mut self, value: i64) -> Self {
-        self.call = self.call.query("replace", value);
+        self.call = self.call.query_checked(
+            "replace",
+            operation::int_in("replace", value, Some(0), Some(1)),
+        );
         self
     }
 
@@ -676,6 +682,13 @@ impl KubernetesDeleteNodeRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -785,6 +798,13 @@ impl KubernetesGetClusterLintResultsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<ClusterlintResults>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for KubernetesGetClusterLintResultsRequest {
@@ -828,7 +848,10 @@ impl KubernetesGetCredentialsRequest {
     /// or 0, the credentials will have a 7 day expiry.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
-        self.call = self.call.query("expiry_seconds", value);
+        self.call = self.call.query_checked(
+            "expiry_seconds",
+            operation::int_in("expiry_seconds", value, Some(0), None),
+        );
         self
     }
 
@@ -843,6 +866,13 @@ impl KubernetesGetCredentialsRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Credentials>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -880,7 +910,10 @@ impl KubernetesGetKubeconfigRequest {
     /// or 0, the credentials will have a 7 day expiry.
     #[inline]
     pub fn expiry_seconds(mut self, value: i64) -> Self {
-        self.call = self.call.query("expiry_seconds", value);
+        self.call = self.call.query_checked(
+            "expiry_seconds",
+            operation::int_in("expiry_seconds", value, Some(0), None),
+        );
         self
     }
 
@@ -904,6 +937,13 @@ impl KubernetesGetKubeconfigRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<String>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -965,6 +1005,13 @@ impl KubernetesGetStatusMessagesRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<StatusMessages>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

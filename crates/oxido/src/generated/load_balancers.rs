@@ -130,9 +130,7 @@ impl LoadBalancers {
     /// `GET /v2/load_balancers` (operation `loadBalancers_list`).
     #[inline]
     pub fn list(&self) -> ListCall<LoadBalancer> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "load_balancers")
-        })
+        ListCall::new(self.client.clone(), list_request(), "load_balancers")
     }
 
     /// Remove Droplets from a Load Balancer

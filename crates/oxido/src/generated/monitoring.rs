@@ -1312,11 +1312,7 @@ impl Monitoring {
     /// `GET /v2/monitoring/alerts` (operation `monitoring_list_alertPolicy`).
     #[inline]
     pub fn list_alert_policy(&self) -> ListCall<AlertPolicy> {
-        ListCall::new(
-            self.client.clone(),
-            list_alert_policy_request(),
-            |operation, body| operation::page(operation, body, "policies"),
-        )
+        ListCall::new(self.client.clone(), list_alert_policy_request(), "policies")
     }
 
     /// List Logging Destinations
@@ -1461,6 +1457,9 @@ fn get_app_cpupercentage_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("app_id", app_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_app_cpupercentage_metrics",
         Method::GET,
@@ -1499,6 +1498,13 @@ impl MonitoringGetAppCpupercentageMetricsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppCpupercentageMetricsRequest {
@@ -1516,6 +1522,9 @@ fn get_app_memory_percentage_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("app_id", app_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_app_memory_percentage_metrics",
         Method::GET,
@@ -1554,6 +1563,13 @@ impl MonitoringGetAppMemoryPercentageMetricsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppMemoryPercentageMetricsRequest {
@@ -1571,6 +1587,9 @@ fn get_app_restart_count_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("app_id", app_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_app_restart_count_metrics",
         Method::GET,
@@ -1609,6 +1628,13 @@ impl MonitoringGetAppRestartCountMetricsRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Metrics>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for MonitoringGetAppRestartCountMetricsRequest {
@@ -1627,6 +1653,10 @@ fn get_database_mysql_cpu_usage_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_cpu_usage",
         Method::GET,
@@ -1645,6 +1675,10 @@ fn get_database_mysql_disk_usage_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_disk_usage",
         Method::GET,
@@ -1662,6 +1696,9 @@ fn get_database_mysql_index_vs_sequential_reads_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_index_vs_sequential_reads",
         Method::GET,
@@ -1680,6 +1717,11 @@ fn get_database_mysql_load_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_load",
         Method::GET,
@@ -1699,6 +1741,10 @@ fn get_database_mysql_memory_usage_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("aggregate", aggregate, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_memory_usage",
         Method::GET,
@@ -1717,6 +1763,10 @@ fn get_database_mysql_op_rates_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_op_rates",
         Method::GET,
@@ -1736,6 +1786,11 @@ fn get_database_mysql_schema_latency_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("schema", schema, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_schema_latency",
         Method::GET,
@@ -1756,6 +1811,11 @@ fn get_database_mysql_schema_throughput_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("schema", schema, None)?;
+    operation::text("metric", metric, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_schema_throughput",
         Method::GET,
@@ -1774,6 +1834,9 @@ fn get_database_mysql_threads_active_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_threads_active",
         Method::GET,
@@ -1790,6 +1853,9 @@ fn get_database_mysql_threads_connected_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_threads_connected",
         Method::GET,
@@ -1806,6 +1872,9 @@ fn get_database_mysql_threads_created_rate_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("db_id", db_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_database_mysql_threads_created_rate",
         Method::GET,
@@ -1832,6 +1901,9 @@ fn get_droplet_autoscale_current_cpu_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_current_cpu_utilization",
         Method::GET,
@@ -1848,6 +1920,9 @@ fn get_droplet_autoscale_current_instances_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_current_instances",
         Method::GET,
@@ -1864,6 +1939,9 @@ fn get_droplet_autoscale_current_memory_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_current_memory_utilization",
         Method::GET,
@@ -1880,6 +1958,9 @@ fn get_droplet_autoscale_target_cpu_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_target_cpu_utilization",
         Method::GET,
@@ -1896,6 +1977,9 @@ fn get_droplet_autoscale_target_instances_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_target_instances",
         Method::GET,
@@ -1912,6 +1996,9 @@ fn get_droplet_autoscale_target_memory_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("autoscale_pool_id", autoscale_pool_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_autoscale_target_memory_utilization",
         Method::GET,
@@ -1930,6 +2017,11 @@ fn get_droplet_bandwidth_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("interface", interface, None)?;
+    operation::text("direction", direction, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_bandwidth_metrics",
         Method::GET,
@@ -1948,6 +2040,9 @@ fn get_droplet_cpu_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_cpu_metrics",
         Method::GET,
@@ -1964,6 +2059,9 @@ fn get_droplet_filesystem_free_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_filesystem_free_metrics",
         Method::GET,
@@ -1980,6 +2078,9 @@ fn get_droplet_filesystem_size_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_filesystem_size_metrics",
         Method::GET,
@@ -1996,6 +2097,9 @@ fn get_droplet_load15_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_load15_metrics",
         Method::GET,
@@ -2012,6 +2116,9 @@ fn get_droplet_load1_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_load1_metrics",
         Method::GET,
@@ -2028,6 +2135,9 @@ fn get_droplet_load5_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_load5_metrics",
         Method::GET,
@@ -2044,6 +2154,9 @@ fn get_droplet_memory_available_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_available_metrics",
         Method::GET,
@@ -2060,6 +2173,9 @@ fn get_droplet_memory_cached_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_cached_metrics",
         Method::GET,
@@ -2076,6 +2192,9 @@ fn get_droplet_memory_free_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_free_metrics",
         Method::GET,
@@ -2092,6 +2211,9 @@ fn get_droplet_memory_total_metrics_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("host_id", host_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_droplet_memory_total_metrics",
         Method::GET,
@@ -2108,6 +2230,9 @@ fn get_lb_droplets_connections_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_connections",
         Method::GET,
@@ -2124,6 +2249,9 @@ fn get_lb_droplets_downtime_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_downtime",
         Method::GET,
@@ -2140,6 +2268,9 @@ fn get_lb_droplets_health_checks_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_health_checks",
         Method::GET,
@@ -2156,6 +2287,9 @@ fn get_lb_droplets_http_response_time_50p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_50p",
         Method::GET,
@@ -2172,6 +2306,9 @@ fn get_lb_droplets_http_response_time_95p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_95p",
         Method::GET,
@@ -2188,6 +2325,9 @@ fn get_lb_droplets_http_response_time_99p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_99p",
         Method::GET,
@@ -2204,6 +2344,9 @@ fn get_lb_droplets_http_response_time_avg_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_response_time_avg",
         Method::GET,
@@ -2220,6 +2363,9 @@ fn get_lb_droplets_http_responses_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_responses",
         Method::GET,
@@ -2236,6 +2382,9 @@ fn get_lb_droplets_http_session_duration_50p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_session_duration_50p",
         Method::GET,
@@ -2252,6 +2401,9 @@ fn get_lb_droplets_http_session_duration_95p_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_session_duration_95p",
         Method::GET,
@@ -2268,6 +2420,9 @@ fn get_lb_droplets_http_session_duration_avg_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_http_session_duration_avg",
         Method::GET,
@@ -2284,6 +2439,9 @@ fn get_lb_droplets_queue_size_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_droplets_queue_size",
         Method::GET,
@@ -2300,6 +2458,9 @@ fn get_lb_frontend_connections_current_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_connections_current",
         Method::GET,
@@ -2316,6 +2477,9 @@ fn get_lb_frontend_connections_limit_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_connections_limit",
         Method::GET,
@@ -2332,6 +2496,9 @@ fn get_lb_frontend_cpu_utilization_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_cpu_utilization",
         Method::GET,
@@ -2348,6 +2515,9 @@ fn get_lb_frontend_firewall_dropped_bytes_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_firewall_dropped_bytes",
         Method::GET,
@@ -2364,6 +2534,9 @@ fn get_lb_frontend_firewall_dropped_packets_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_firewall_dropped_packets",
         Method::GET,
@@ -2380,6 +2553,9 @@ fn get_lb_frontend_http_requests_per_second_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_http_requests_per_second",
         Method::GET,
@@ -2396,6 +2572,9 @@ fn get_lb_frontend_http_responses_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_http_responses",
         Method::GET,
@@ -2412,6 +2591,9 @@ fn get_lb_frontend_network_throughput_http_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_network_throughput_http",
         Method::GET,
@@ -2428,6 +2610,9 @@ fn get_lb_frontend_network_throughput_tcp_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_network_throughput_tcp",
         Method::GET,
@@ -2444,6 +2629,9 @@ fn get_lb_frontend_network_throughput_udp_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_network_throughput_udp",
         Method::GET,
@@ -2460,6 +2648,9 @@ fn get_lb_frontend_nlb_tcp_network_throughput_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_nlb_tcp_network_throughput",
         Method::GET,
@@ -2476,6 +2667,9 @@ fn get_lb_frontend_nlb_udp_network_throughput_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_nlb_udp_network_throughput",
         Method::GET,
@@ -2492,6 +2686,9 @@ fn get_lb_frontend_tls_connections_current_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_tls_connections_current",
         Method::GET,
@@ -2508,6 +2705,9 @@ fn get_lb_frontend_tls_connections_exceeding_rate_limit_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_tls_connections_exceeding_rate_limit",
         Method::GET,
@@ -2525,6 +2725,9 @@ fn get_lb_frontend_tls_connections_limit_request(
     start: &str,
     end: &str,
 ) -> Result<ApiRequest, Error> {
+    operation::text("lb_id", lb_id, None)?;
+    operation::text("start", start, None)?;
+    operation::text("end", end, None)?;
     Ok(operation::request(
         "monitoring.get_lb_frontend_tls_connections_limit",
         Method::GET,
@@ -2598,6 +2801,13 @@ impl MonitoringListSinksRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<SinksResponse>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

@@ -316,6 +316,13 @@ impl NfsDeleteRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for NfsDeleteRequest {
@@ -374,6 +381,13 @@ impl NfsDeleteSnapshotRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for NfsDeleteSnapshotRequest {
@@ -421,6 +435,13 @@ impl NfsGetRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<NfsResponse>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -480,6 +501,13 @@ impl NfsGetSnapshotRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<NfsSnapshotResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for NfsGetSnapshotRequest {
@@ -526,6 +554,13 @@ impl NfsListRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<NfsResponse>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -576,6 +611,13 @@ impl NfsListAccessPointsRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<AccessPointResponse>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -633,6 +675,13 @@ impl NfsListSnapshotRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<NfsSnapshotResponse>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

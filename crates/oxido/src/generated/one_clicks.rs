@@ -104,6 +104,13 @@ impl OneClicksListRequest {
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<OneClicks>>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for OneClicksListRequest {

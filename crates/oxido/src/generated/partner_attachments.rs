@@ -118,9 +118,7 @@ impl PartnerAttachments {
     /// `GET /v2/partner_network_connect/attachments` (operation `partnerAttachments_list`).
     #[inline]
     pub fn list(&self) -> ListCall<PartnerAttachment> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "partner_attachments")
-        })
+        ListCall::new(self.client.clone(), list_request(), "partner_attachments")
     }
 
     /// List remote routes for a partner attachment
@@ -135,7 +133,7 @@ impl PartnerAttachments {
         ListCall::new(
             self.client.clone(),
             list_remote_routes_request(pa_id),
-            |operation, body| operation::page(operation, body, "remote_routes"),
+            "remote_routes",
         )
     }
 

@@ -113,9 +113,7 @@ impl Projects {
     /// `GET /v2/projects` (operation `projects_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Project> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "projects")
-        })
+        ListCall::new(self.client.clone(), list_request(), "projects")
     }
 
     /// List Project Resources
@@ -132,7 +130,7 @@ impl Projects {
         ListCall::new(
             self.client.clone(),
             list_resources_request(project_id),
-            |operation, body| operation::page(operation, body, "resources"),
+            "resources",
         )
     }
 
@@ -150,7 +148,7 @@ impl Projects {
         ListCall::new(
             self.client.clone(),
             list_resources_default_request(),
-            |operation, body| operation::page(operation, body, "resources"),
+            "resources",
         )
     }
 

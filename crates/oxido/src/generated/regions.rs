@@ -26,9 +26,7 @@ impl Regions {
     /// `GET /v2/regions` (operation `regions_list`).
     #[inline]
     pub fn list(&self) -> ListCall<crate::models::Region> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "regions")
-        })
+        ListCall::new(self.client.clone(), list_request(), "regions")
     }
 }
 

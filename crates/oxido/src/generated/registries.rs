@@ -269,7 +269,7 @@ impl Registries {
             call: ListCall::new(
                 self.client.clone(),
                 list_repositories_v2_request(registry_name),
-                |operation, body| operation::page(operation, body, "repositories"),
+                "repositories",
             ),
         }
     }
@@ -297,7 +297,7 @@ impl Registries {
         ListCall::new(
             self.client.clone(),
             list_repository_manifests_request(registry_name, repository_name),
-            |operation, body| operation::page(operation, body, "manifests"),
+            "manifests",
         )
     }
 
@@ -324,7 +324,7 @@ impl Registries {
         ListCall::new(
             self.client.clone(),
             list_repository_tags_request(registry_name, repository_name),
-            |operation, body| operation::page(operation, body, "tags"),
+            "tags",
         )
     }
 
@@ -575,14 +575,19 @@ impl RegistriesListGarbageCollectionsRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -599,6 +604,13 @@ impl RegistriesListGarbageCollectionsRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<GarbageCollection>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -651,10 +663,30 @@ impl RegistriesListRepositoriesV2Request {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<RepositoryV2>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<RepositoryV2, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

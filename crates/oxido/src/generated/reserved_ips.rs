@@ -65,9 +65,7 @@ impl ReservedIps {
     /// `GET /v2/reserved_ips` (operation `reservedIPs_list`).
     #[inline]
     pub fn list(&self) -> ListCall<ReservedIp> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "reserved_ips")
-        })
+        ListCall::new(self.client.clone(), list_request(), "reserved_ips")
     }
 }
 

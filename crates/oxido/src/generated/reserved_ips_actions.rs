@@ -45,11 +45,7 @@ impl ReservedIpsActions {
     /// `GET /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_list`).
     #[inline]
     pub fn list(&self, reserved_ip: &str) -> ListCall<crate::models::Action> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(reserved_ip),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(reserved_ip), "actions")
     }
 
     /// Initiate a Reserved IP Action
@@ -90,6 +86,7 @@ impl ReservedIpsActions {
 #[inline]
 fn get_request(reserved_ip: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
+    operation::id("action_id", action_id)?;
     Ok(operation::request(
         "reserved_ips_actions.get",
         Method::GET,

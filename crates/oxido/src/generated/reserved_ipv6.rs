@@ -66,9 +66,7 @@ impl ReservedIpv6Handler {
     /// `GET /v2/reserved_ipv6` (operation `reservedIPv6_list`).
     #[inline]
     pub fn list(&self) -> ListCall<ReservedIpv6ListResponseReservedIpv6sItem> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "reserved_ipv6s")
-        })
+        ListCall::new(self.client.clone(), list_request(), "reserved_ipv6s")
     }
 }
 

@@ -51,7 +51,7 @@ impl Security {
         ListCall::new(
             self.client.clone(),
             create_suppression_request(&body),
-            |operation, body| operation::page(operation, body, "resources"),
+            "resources",
         )
     }
 
@@ -123,11 +123,7 @@ impl Security {
     /// `GET /v2/security/scans` (operation `security_list_scans`).
     #[inline]
     pub fn list_scans(&self) -> ListCall<Scan> {
-        ListCall::new(
-            self.client.clone(),
-            list_scans_request(),
-            |operation, body| operation::page(operation, body, "scans"),
-        )
+        ListCall::new(self.client.clone(), list_scans_request(), "scans")
     }
 
     /// List Settings
@@ -223,14 +219,19 @@ impl SecurityGetLatestScanRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -259,6 +260,13 @@ impl SecurityGetLatestScanRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -299,14 +307,19 @@ impl SecurityGetScanRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -328,6 +341,13 @@ impl SecurityGetScanRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Scan>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -366,14 +386,19 @@ impl SecurityListScanFindingAffectedResourcesRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -390,6 +415,13 @@ impl SecurityListScanFindingAffectedResourcesRequest {
         self,
     ) -> operation::BoxFuture<crate::Response<Vec<AffectedResource>>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -431,14 +463,19 @@ impl SecurityListSettingsRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -453,6 +490,13 @@ impl SecurityListSettingsRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Settings>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

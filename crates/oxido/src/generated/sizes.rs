@@ -26,9 +26,7 @@ impl Sizes {
     /// `GET /v2/sizes` (operation `sizes_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Size> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "sizes")
-        })
+        ListCall::new(self.client.clone(), list_request(), "sizes")
     }
 }
 

@@ -68,9 +68,7 @@ impl SshKeysHandler {
     /// `GET /v2/account/keys` (operation `sshKeys_list`).
     #[inline]
     pub fn list(&self) -> ListCall<SshKeys> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "ssh_keys")
-        })
+        ListCall::new(self.client.clone(), list_request(), "ssh_keys")
     }
 
     /// Update an SSH Key's Name

@@ -83,9 +83,7 @@ impl TagsHandler {
     /// `GET /v2/tags` (operation `tags_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Tags> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "tags")
-        })
+        ListCall::new(self.client.clone(), list_request(), "tags")
     }
 
     /// Untag a Resource
@@ -115,6 +113,13 @@ impl TagsHandler {
 
 #[inline]
 fn assign_resources_request(tag_id: &str, body: &TagsResource) -> Result<ApiRequest, Error> {
+    operation::text("tag_id", tag_id, Some(255))?;
+    operation::chars_in(
+        "tag_id",
+        tag_id,
+        &[('a', 'z'), ('A', 'Z'), ('0', '9')],
+        "_-:",
+    )?;
     let tag_id = operation::segment("tag_id", tag_id)?;
     operation::json_body(
         operation::request(
@@ -136,6 +141,13 @@ fn create_request(body: &Tags) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn delete_request(tag_id: &str) -> Result<ApiRequest, Error> {
+    operation::text("tag_id", tag_id, Some(255))?;
+    operation::chars_in(
+        "tag_id",
+        tag_id,
+        &[('a', 'z'), ('A', 'Z'), ('0', '9')],
+        "_-:",
+    )?;
     let tag_id = operation::segment("tag_id", tag_id)?;
     Ok(operation::request(
         "tags.delete",
@@ -146,6 +158,13 @@ fn delete_request(tag_id: &str) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn get_request(tag_id: &str) -> Result<ApiRequest, Error> {
+    operation::text("tag_id", tag_id, Some(255))?;
+    operation::chars_in(
+        "tag_id",
+        tag_id,
+        &[('a', 'z'), ('A', 'Z'), ('0', '9')],
+        "_-:",
+    )?;
     let tag_id = operation::segment("tag_id", tag_id)?;
     Ok(operation::request(
         "tags.get",
@@ -165,6 +184,13 @@ fn list_request() -> Result<ApiRequest, Error> {
 
 #[inline]
 fn unassign_resources_request(tag_id: &str, body: &TagsResource) -> Result<ApiRequest, Error> {
+    operation::text("tag_id", tag_id, Some(255))?;
+    operation::chars_in(
+        "tag_id",
+        tag_id,
+        &[('a', 'z'), ('A', 'Z'), ('0', '9')],
+        "_-:",
+    )?;
     let tag_id = operation::segment("tag_id", tag_id)?;
     operation::json_body(
         operation::request(

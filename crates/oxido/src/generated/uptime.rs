@@ -123,11 +123,7 @@ impl Uptime {
     /// `GET /v2/uptime/checks/{check_id}/alerts` (operation `uptime_list_alerts`).
     #[inline]
     pub fn list_alerts(&self, check_id: &str) -> ListCall<Alert> {
-        ListCall::new(
-            self.client.clone(),
-            list_alerts_request(check_id),
-            |operation, body| operation::page(operation, body, "alerts"),
-        )
+        ListCall::new(self.client.clone(), list_alerts_request(check_id), "alerts")
     }
 
     /// List All Checks
@@ -137,11 +133,7 @@ impl Uptime {
     /// `GET /v2/uptime/checks` (operation `uptime_list_checks`).
     #[inline]
     pub fn list_checks(&self) -> ListCall<Check> {
-        ListCall::new(
-            self.client.clone(),
-            list_checks_request(),
-            |operation, body| operation::page(operation, body, "checks"),
-        )
+        ListCall::new(self.client.clone(), list_checks_request(), "checks")
     }
 
     /// Update an Alert

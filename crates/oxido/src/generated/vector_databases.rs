@@ -284,6 +284,13 @@ impl VectorDatabasesListRequest {
     ) -> operation::BoxFuture<crate::Response<VectordbListVectorDBsResponse>> {
         self.call.send_with_response()
     }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
 }
 
 impl std::future::IntoFuture for VectorDatabasesListRequest {

@@ -42,11 +42,7 @@ impl VolumeActions {
     /// `GET /v2/volumes/{volume_id}/actions` (operation `volumeActions_list`).
     #[inline]
     pub fn list(&self, volume_id: &str) -> ListCall<VolumeAction> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(volume_id),
-            |operation, body| operation::page(operation, body, "actions"),
-        )
+        ListCall::new(self.client.clone(), list_request(volume_id), "actions")
     }
 
     /// Initiate A Block Storage Action By Volume Name
@@ -155,6 +151,7 @@ impl VolumeActions {
 #[inline]
 fn get_request(volume_id: &str, action_id: u64) -> Result<ApiRequest, Error> {
     let volume_id = operation::segment("volume_id", volume_id)?;
+    operation::id("action_id", action_id)?;
     Ok(operation::request(
         "volume_actions.get",
         Method::GET,
@@ -173,14 +170,19 @@ impl VolumeActionsGetRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -195,6 +197,13 @@ impl VolumeActionsGetRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -240,14 +249,19 @@ impl VolumeActionsPostRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -262,6 +276,13 @@ impl VolumeActionsPostRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -301,14 +322,19 @@ impl VolumeActionsPostByIdRequest {
     /// Number of items returned per page
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
-        self.call = self.call.query("per_page", value);
+        self.call = self.call.query_checked(
+            "per_page",
+            operation::int_in("per_page", value, Some(1), Some(200)),
+        );
         self
     }
 
     /// Which 'page' of paginated results to return.
     #[inline]
     pub fn page(mut self, value: i64) -> Self {
-        self.call = self.call.query("page", value);
+        self.call = self
+            .call
+            .query_checked("page", operation::int_in("page", value, Some(1), None));
         self
     }
 
@@ -323,6 +349,13 @@ impl VolumeActionsPostByIdRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 

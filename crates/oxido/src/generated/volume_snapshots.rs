@@ -69,11 +69,7 @@ impl VolumeSnapshots {
     /// `GET /v2/volumes/{volume_id}/snapshots` (operation `volumeSnapshots_list`).
     #[inline]
     pub fn list(&self, volume_id: &str) -> ListCall<Snapshots> {
-        ListCall::new(
-            self.client.clone(),
-            list_request(volume_id),
-            |operation, body| operation::page(operation, body, "snapshots"),
-        )
+        ListCall::new(self.client.clone(), list_request(volume_id), "snapshots")
     }
 }
 

@@ -95,9 +95,7 @@ impl Volumes {
     #[inline]
     pub fn list(&self) -> VolumesListRequest {
         VolumesListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "volumes")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "volumes"),
         }
     }
 }
@@ -122,6 +120,7 @@ fn delete_request(volume_id: &str) -> Result<ApiRequest, Error> {
 
 #[inline]
 fn delete_by_name_request(name: &str) -> Result<ApiRequest, Error> {
+    operation::text("name", name, None)?;
     Ok(operation::request(
         "volumes.delete_by_name",
         Method::DELETE,
@@ -156,6 +155,13 @@ impl VolumesDeleteByNameRequest {
     #[inline]
     pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<()>> {
         self.call.send_with_response()
+    }
+
+    /// Sends the request and returns the answer undecoded: status, headers and body exactly as the
+    /// API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
     }
 }
 
@@ -224,10 +230,30 @@ impl VolumesListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VolumeFull>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<VolumeFull, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

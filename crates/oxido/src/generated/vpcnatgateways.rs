@@ -70,9 +70,7 @@ impl Vpcnatgateways {
     #[inline]
     pub fn list(&self) -> VpcnatgatewaysListRequest {
         VpcnatgatewaysListRequest {
-            call: ListCall::new(self.client.clone(), list_request(), |operation, body| {
-                operation::page(operation, body, "vpc_nat_gateways")
-            }),
+            call: ListCall::new(self.client.clone(), list_request(), "vpc_nat_gateways"),
         }
     }
 
@@ -185,10 +183,32 @@ impl VpcnatgatewaysListRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcNatGatewayGet>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(
+        self,
+    ) -> crate::ListStream<Result<VpcNatGatewayGet, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

@@ -80,9 +80,7 @@ impl Vpcs {
     /// `GET /v2/vpcs` (operation `vpcs_list`).
     #[inline]
     pub fn list(&self) -> ListCall<Vpc> {
-        ListCall::new(self.client.clone(), list_request(), |operation, body| {
-            operation::page(operation, body, "vpcs")
-        })
+        ListCall::new(self.client.clone(), list_request(), "vpcs")
     }
 
     /// List the Member Resources of a VPC
@@ -101,11 +99,7 @@ impl Vpcs {
     #[inline]
     pub fn list_members(&self, vpc_id: &str) -> VpcsListMembersRequest {
         VpcsListMembersRequest {
-            call: ListCall::new(
-                self.client.clone(),
-                list_members_request(vpc_id),
-                |operation, body| operation::page(operation, body, "members"),
-            ),
+            call: ListCall::new(self.client.clone(), list_members_request(vpc_id), "members"),
         }
     }
 
@@ -120,7 +114,7 @@ impl Vpcs {
         ListCall::new(
             self.client.clone(),
             list_peerings_request(vpc_id),
-            |operation, body| operation::page(operation, body, "peerings"),
+            "peerings",
         )
     }
 
@@ -260,10 +254,30 @@ impl VpcsListMembersRequest {
         self
     }
 
+    /// The most pages a stream fetches (default: the client's `max_pages`).
+    #[inline]
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.call = self.call.max_pages(max_pages);
+        self
+    }
+
     /// Fetches the one page this request describes.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Page<VpcMember>> {
         self.call.send()
+    }
+
+    /// Fetches the one page undecoded: status, headers and body exactly as the API sent them.
+    #[inline]
+    pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
+        self.call.send_raw()
+    }
+
+    /// Every item of every page; an item the models cannot read is an `Ok(Err(ItemError))` and the
+    /// stream goes on.
+    #[inline]
+    pub fn into_lenient_stream(self) -> crate::ListStream<Result<VpcMember, crate::ItemError>> {
+        self.call.into_lenient_stream()
     }
 
     /// Fetches the one page this request describes, with its status, headers and body as the API

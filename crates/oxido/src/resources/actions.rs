@@ -36,6 +36,7 @@ impl Actions {
             let request = get_request(action_id)?;
             let response = execute(&client.inner, &request).await?;
             decode_action(request.operation, &response.body)
+                .map_err(|err| err.with_response(response))
         }
     }
 
@@ -51,14 +52,22 @@ impl Actions {
         async move {
             let request = get_request(action_id)?;
             let response = execute(&client.inner, &request).await?;
-            let action = decode_action(request.operation, &response.body)?;
+            let action = match decode_action(request.operation, &response.body) {
+                Ok(value) => value,
+                Err(err) => return Err(err.with_response(response)),
+            };
             Ok(Response::from_raw(response, action))
         }
     }
 
     /// Lists all actions of the account (`GET /v2/actions`), newest first.
     pub fn list(&self) -> ListBuilder<Action> {
-        ListBuilder::new(self.client.clone(), Ok(list_request()), decode_action_page)
+        ListBuilder::new(
+            self.client.clone(),
+            Ok(list_request()),
+            "actions",
+            |operation, body, _| decode_action_page(operation, body),
+        )
     }
 
     /// Waits for an action to finish by polling `GET /v2/actions/{action_id}`.

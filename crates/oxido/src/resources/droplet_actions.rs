@@ -44,6 +44,7 @@ impl DropletActions {
             let request = get_request(droplet_id, action_id)?;
             let response = execute(&client.inner, &request).await?;
             decode_action(request.operation, &response.body)
+                .map_err(|err| err.with_response(response))
         }
     }
 
@@ -60,7 +61,10 @@ impl DropletActions {
         async move {
             let request = get_request(droplet_id, action_id)?;
             let response = execute(&client.inner, &request).await?;
-            let action = decode_action(request.operation, &response.body)?;
+            let action = match decode_action(request.operation, &response.body) {
+                Ok(value) => value,
+                Err(err) => return Err(err.with_response(response)),
+            };
             Ok(Response::from_raw(response, action))
         }
     }
@@ -78,7 +82,12 @@ impl DropletActions {
     /// ```
     pub fn list(&self, droplet_id: u64) -> ListBuilder<Action> {
         let first = list_request(droplet_id);
-        ListBuilder::new(self.client.clone(), first, decode_action_page)
+        ListBuilder::new(
+            self.client.clone(),
+            first,
+            "actions",
+            |operation, body, _| decode_action_page(operation, body),
+        )
     }
 
     /// Starts an action on one Droplet (`POST /v2/droplets/{droplet_id}/actions`).
@@ -108,6 +117,7 @@ impl DropletActions {
             let request = post_request(droplet_id, &action)?;
             let response = execute(&client.inner, &request).await?;
             decode_action(request.operation, &response.body)
+                .map_err(|err| err.with_response(response))
         }
     }
 
@@ -124,7 +134,10 @@ impl DropletActions {
         async move {
             let request = post_request(droplet_id, &action)?;
             let response = execute(&client.inner, &request).await?;
-            let action = decode_action(request.operation, &response.body)?;
+            let action = match decode_action(request.operation, &response.body) {
+                Ok(value) => value,
+                Err(err) => return Err(err.with_response(response)),
+            };
             Ok(Response::from_raw(response, action))
         }
     }
@@ -152,6 +165,7 @@ impl DropletActions {
             let request = request?;
             let response = execute(&client.inner, &request).await?;
             decode_action_list(request.operation, &response.body)
+                .map_err(|err| err.with_response(response))
         }
     }
 
@@ -170,7 +184,10 @@ impl DropletActions {
         async move {
             let request = request?;
             let response = execute(&client.inner, &request).await?;
-            let actions = decode_action_list(request.operation, &response.body)?;
+            let actions = match decode_action_list(request.operation, &response.body) {
+                Ok(value) => value,
+                Err(err) => return Err(err.with_response(response)),
+            };
             Ok(Response::from_raw(response, actions))
         }
     }

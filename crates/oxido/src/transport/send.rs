@@ -19,16 +19,7 @@ use super::retry_after::parse_retry_after;
 use crate::client::ClientInner;
 use crate::error::{Error, TimeoutKind, TransportErrorKind};
 
-/// A success answer, body still undecoded: exactly what the server sent.
-#[derive(Debug, Clone)]
-pub(crate) struct RawResponse {
-    /// The HTTP status.
-    pub(crate) status: u16,
-    /// The response headers.
-    pub(crate) headers: HeaderMap,
-    /// The body.
-    pub(crate) body: Bytes,
-}
+pub(crate) use crate::response::RawResponse;
 
 /// A success answer whose body has not been read yet: a stream of server-sent events, for example.
 #[derive(Debug)]
