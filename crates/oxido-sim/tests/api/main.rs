@@ -14,6 +14,7 @@ mod hardening;
 mod hostile;
 mod lifecycle;
 mod lifecycles;
+mod minimal_creates;
 mod pagination;
 mod rate_limit;
 mod reference;
