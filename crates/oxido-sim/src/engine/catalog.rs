@@ -209,6 +209,20 @@ pub(crate) fn template(op: usize) -> Template {
     Template(operation)
 }
 
+/// An operation's answer made from its schema alone (no example), for a new object.
+pub(crate) fn fresh(op: usize) -> Value {
+    let operation = operation(op);
+    operation
+        .fresh
+        .get_or_init(|| match &operation.response {
+            Some(doc) if operation.meta.response_media.contains("json") => {
+                super::generate::neutral(&doc.schema, doc.validator.as_ref())
+            }
+            _ => Value::Null,
+        })
+        .clone()
+}
+
 /// Integers past `i64::MAX` become `i64::MAX`: an example such as Kafka's
 /// `flush_messages: 9223372036854776000` (a float's rounding of `i64::MAX`) overflows
 /// every client that decodes an `int64` field.

@@ -70,8 +70,20 @@ fn fits(value: &Value, schema: &Value) -> bool {
     })
 }
 
-/// A value for `schema`; `rich` prefers documented examples, otherwise plain valid values.
-pub(crate) fn generate(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
+/// How values are chosen where a schema allows many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The documented examples where they fit: a documented answer.
+    Rich,
+    /// Plain valid values for each type and format.
+    Plain,
+    /// What a new object holds where nothing set it: `null` where allowed, `false`, `0`,
+    /// `""`, `[]`; plain values only where the schema demands more (a format, a length).
+    Neutral,
+}
+
+/// A value for `schema` chosen by `mode`.
+pub(crate) fn generate(root: &Value, schema: &Value, mode: Mode, depth: u32) -> Value {
     // A definition met again inside itself (an agent's child agents are agents) ends in
     // an empty value, or generated answers would grow exponentially with the depth.
     let name = schema
@@ -79,13 +91,13 @@ pub(crate) fn generate(root: &Value, schema: &Value, rich: bool, depth: u32) -> 
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/$defs/"));
     let Some(name) = name else {
-        return generate_here(root, schema, rich, depth);
+        return generate_here(root, schema, mode, depth);
     };
     if EXPANDING.with(|s| s.borrow().iter().any(|n| n == name)) {
         return cut(resolve(root, schema));
     }
     EXPANDING.with(|s| s.borrow_mut().push(name.to_owned()));
-    let value = generate_here(root, schema, rich, depth);
+    let value = generate_here(root, schema, mode, depth);
     EXPANDING.with(|s| s.borrow_mut().pop());
     value
 }
@@ -107,8 +119,8 @@ fn cut(schema: &Value) -> Value {
     }
 }
 
-fn generate_here(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
-    let mut value = shaped(root, schema, rich, depth);
+fn generate_here(root: &Value, schema: &Value, mode: Mode, depth: u32) -> Value {
+    let mut value = shaped(root, schema, mode, depth);
     if let Value::Object(map) = &mut value {
         fill_required(root, schema, map, 0);
     }
@@ -140,12 +152,17 @@ fn fill_required(root: &Value, schema: &Value, map: &mut Map<String, Value>, dep
     }
 }
 
-fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
+fn shaped(root: &Value, schema: &Value, mode: Mode, depth: u32) -> Value {
     let schema = resolve(root, schema);
     if let Some(value) = schema.get("const") {
         return value.clone();
     }
-    if rich
+    if mode == Mode::Neutral && types(schema).contains(&"null") {
+        // An empty list is shown as `[]`, as the API does; anything else as `null`.
+        let list = types(schema).contains(&"array") && schema.get("minItems").is_none();
+        return if list { json!([]) } else { Value::Null };
+    }
+    if mode == Mode::Rich
         && let Some(example) = schema.get("example")
         && fits(example, schema)
         && !example.is_null()
@@ -161,12 +178,15 @@ fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
         let mut merged = Map::new();
         let mut other = None;
         for part in all {
-            match generate(root, part, rich, depth + 1) {
+            match generate(root, part, mode, depth + 1) {
                 Value::Object(m) => merged.extend(m),
-                v => other = Some(v),
+                // The first typed part decides (a later one only annotates it).
+                v => {
+                    other.get_or_insert(v);
+                }
             }
         }
-        if let Some(Value::Object(m)) = object(root, schema, rich, depth) {
+        if let Some(Value::Object(m)) = object(root, schema, mode, depth) {
             merged.extend(m);
         }
         return match other {
@@ -181,9 +201,9 @@ fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
                 .find(|a| types(resolve(root, a)) != ["null"])
                 .or(alternatives.first());
             if let Some(alt) = chosen {
-                let value = generate(root, alt, rich, depth + 1);
+                let value = generate(root, alt, mode, depth + 1);
                 if let (Value::Object(mut m), Some(Value::Object(extra))) =
-                    (value.clone(), object(root, schema, rich, depth))
+                    (value.clone(), object(root, schema, mode, depth))
                 {
                     m.extend(extra);
                     return Value::Object(m);
@@ -206,10 +226,13 @@ fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
             "string"
         });
     match kind {
-        "object" => object(root, schema, rich, depth).unwrap_or_else(|| json!({})),
+        "object" => object(root, schema, mode, depth).unwrap_or_else(|| json!({})),
         "array" => {
-            let wanted = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1);
-            if depth >= MAX_DEPTH || (wanted == 0 && !rich) {
+            let wanted = schema
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::from(mode != Mode::Neutral));
+            if depth >= MAX_DEPTH || (wanted == 0 && mode != Mode::Rich) {
                 return json!([]);
             }
             let items = schema.get("items").unwrap_or(&Value::Null);
@@ -221,7 +244,7 @@ fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
             {
                 return json!([]);
             }
-            let item = generate(root, items, rich, depth + 1);
+            let item = generate(root, items, mode, depth + 1);
             let count = wanted.clamp(1, 4);
             let mut out: Vec<Value> = Vec::new();
             for n in 0..count {
@@ -229,15 +252,26 @@ fn shaped(root: &Value, schema: &Value, rich: bool, depth: u32) -> Value {
             }
             Value::Array(out)
         }
-        "integer" | "number" => number(schema, kind == "integer"),
-        "boolean" => Value::Bool(true),
+        "integer" | "number" => number(schema, kind == "integer", mode),
+        "boolean" => Value::Bool(mode == Mode::Rich),
         "null" => Value::Null,
+        // A pattern that refuses "" is met by the repair that follows.
+        _ if mode == Mode::Neutral
+            && schema.get("format").is_none()
+            && schema.get("minLength").is_none() =>
+        {
+            Value::String(String::new())
+        }
         _ => Value::String(string(schema)),
     }
 }
 
 fn distinct(item: &Value, n: u64) -> Value {
     match item {
+        // Another UUID, not a suffixed one that breaks the format.
+        Value::String(s) if n > 0 && s.len() == 36 && s.matches('-').count() == 4 => {
+            Value::String(uuid())
+        }
         Value::String(s) if n > 0 => Value::String(format!("{s}-{n}")),
         Value::Number(x) if n > 0 => x
             .as_u64()
@@ -246,19 +280,19 @@ fn distinct(item: &Value, n: u64) -> Value {
     }
 }
 
-fn object(root: &Value, schema: &Value, rich: bool, depth: u32) -> Option<Value> {
+fn object(root: &Value, schema: &Value, mode: Mode, depth: u32) -> Option<Value> {
     let props = schema.get("properties")?.as_object()?;
     let mut out = Map::new();
     if depth >= MAX_DEPTH {
         return Some(Value::Object(out));
     }
     for (name, prop) in props {
-        out.insert(name.clone(), generate(root, prop, rich, depth + 1));
+        out.insert(name.clone(), generate(root, prop, mode, depth + 1));
     }
     Some(Value::Object(out))
 }
 
-fn number(schema: &Value, integer: bool) -> Value {
+fn number(schema: &Value, integer: bool, mode: Mode) -> Value {
     let min = schema.get("minimum").and_then(Value::as_f64);
     let xmin = schema.get("exclusiveMinimum").and_then(Value::as_f64);
     let max = schema.get("maximum").and_then(Value::as_f64).or_else(|| {
@@ -270,6 +304,7 @@ fn number(schema: &Value, integer: bool) -> Value {
     let mut n = match (min, xmin) {
         (Some(m), _) => m,
         (None, Some(x)) => x + 1.0,
+        _ if mode == Mode::Neutral => 0.0,
         _ => 1.0,
     };
     if let Some(max) = max
@@ -323,15 +358,29 @@ pub(crate) fn conforming(
     let Some(validator) = validator else {
         return example
             .cloned()
-            .unwrap_or_else(|| generate(root, root, true, 0));
+            .unwrap_or_else(|| generate(root, root, Mode::Rich, 0));
     };
     if let Some(example) = example
         && validator.is_valid(example)
     {
         return example.clone();
     }
-    let plain = generate(root, root, false, 0);
-    let mut value = generate(root, root, true, 0);
+    repaired(root, generate(root, root, Mode::Rich, 0), validator)
+}
+
+/// A new object's answer where the request is silent: neutral values, repaired with
+/// plain ones where the schema refuses them. Nothing comes from an example.
+pub(crate) fn neutral(root: &Value, validator: Option<&Validator>) -> Value {
+    let value = generate(root, root, Mode::Neutral, 0);
+    match validator {
+        Some(validator) => repaired(root, value, validator),
+        None => value,
+    }
+}
+
+/// `value` with each spot the validator refuses replaced by its plain counterpart.
+fn repaired(root: &Value, mut value: Value, validator: &Validator) -> Value {
+    let plain = generate(root, root, Mode::Plain, 0);
     for _ in 0..8 {
         let spots: Vec<String> = validator
             .iter_errors(&value)
@@ -388,7 +437,7 @@ mod tests {
                 "peer": {"$ref": "#/$defs/agent"}
             }}}
         });
-        let value = generate(&schema, &schema, true, 0);
+        let value = generate(&schema, &schema, Mode::Rich, 0);
         assert_eq!(value["children"], json!([]));
         assert_eq!(value["peer"], json!({}));
         assert!(value.to_string().len() < 200, "{value}");

@@ -355,6 +355,8 @@ pub(crate) fn merge(target: &mut Value, body: &Value) {
         };
         match (&mut *slot, value) {
             (Value::Object(_), Value::Object(_)) => merge(slot, value),
+            // A member nothing had set yet takes what is given; the caller checks the shape.
+            (Value::Null, given) => *slot = given.clone(),
             // A slug where the answer shows the object (`"region": "fra1"`).
             (Value::Object(object), Value::String(slug)) if object.contains_key("slug") => {
                 let known = (key == "region")
@@ -584,63 +586,72 @@ pub(crate) fn keeps(item: &Value, key: &str, value: &str) -> bool {
 fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiError> {
     let catalog = catalog();
     let answer_t = template(call.op);
-    let kind = wrapper(&answer_t).unwrap_or("resource").to_owned();
-    let base = match wrapper(&answer_t) {
-        Some(key) => answer_t[key].clone(),
+    let key_name = wrapper(&answer_t).map(str::to_owned);
+    let kind = key_name.clone().unwrap_or_else(|| "resource".to_owned());
+    let collection_path = catalog.collections[collection].path;
+    // A new object is made from the schema alone, never from the documented example.
+    let frame = self::catalog::fresh(call.op);
+    let base = match &key_name {
+        Some(key) => frame
+            .get(key.as_str())
+            .filter(|v| v.is_object())
+            .cloned()
+            .unwrap_or_else(|| answer_t[key.as_str()].clone()),
+        None if frame.is_object() => frame.clone(),
         None => item_template(catalog, collection),
     };
     let mut object = base.clone();
+    handwritten::defaults::apply(collection_path, &mut object);
+    let defaults = object.clone();
     if let Some(body) = &call.body {
         merge(&mut object, body);
     }
-    // What a new object is attached to is what the body says, not the example's.
-    if let Some(map) = object.as_object_mut() {
-        for (key, value) in map.iter_mut() {
-            let given = call.body.as_ref().and_then(|b| b.get(key)).is_some();
-            if !given
-                && value.is_array()
-                && (key.ends_with("_ids") || key == "tags" || key == "pending_changes")
-            {
-                *value = Value::Array(Vec::new());
-            }
-        }
-    }
     let param = catalog.collections[collection].param;
     let field = id_field(param, &object).map(str::to_owned);
+    // The documented item shows the id's kind (integer, UUID, name); its value is not used.
+    let like = item_template(catalog, collection);
     let id = match &field {
-        Some(f) => new_id(f, &object[f.as_str()], call.body.as_ref()),
+        Some(f) => new_id(
+            f,
+            like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
+            call.body.as_ref(),
+        ),
         None => Value::String(generate::uuid()),
     };
-    if let Some(f) = &field {
-        object[f.as_str()] = id.clone();
-    }
-    stamp(&mut object, &kind, &id);
-    if !storable(call.op, collection, &object) {
-        object = base;
+    let key = id_text(&id).unwrap_or_else(generate::uuid);
+    let finish = |object: &mut Value| {
         if let Some(f) = &field {
             object[f.as_str()] = id.clone();
         }
-        stamp(&mut object, &kind, &id);
+        stamp(object, &kind, &id);
+        handwritten::defaults::derive(call, collection_path, &key, object);
+    };
+    finish(&mut object);
+    if !storable(call.op, collection, &object) {
+        // The members the body gave that break the answer's shape fall back one by one.
+        object = kept_where_valid(call.op, collection, &defaults, call.body.as_ref());
+        finish(&mut object);
     }
-    handwritten::decorate(
-        call,
-        catalog.collections[collection].path,
-        std::slice::from_mut(&mut object),
-    );
-    let key = id_text(&id).unwrap_or_else(generate::uuid);
-    handwritten::after_create(
-        call,
-        catalog.collections[collection].path,
-        &key,
-        &mut object,
-    );
-    let mut answer = wrapped(call.op, object.clone());
+    handwritten::decorate(call, collection_path, std::slice::from_mut(&mut object));
+    handwritten::after_create(call, collection_path, &key, &mut object);
+    let framed = |object: Value| match (&key_name, frame.as_object()) {
+        (Some(k), Some(members)) if members.contains_key(k.as_str()) => {
+            let mut answer = frame.clone();
+            answer[k.as_str()] = object;
+            answer
+        }
+        _ => wrapped(call.op, object),
+    };
+    let mut answer = framed(object.clone());
+    if !conforms(call.op, &answer) {
+        answer = wrapped(call.op, object.clone());
+    }
     // A long-running resource starts in its first status and reaches its last
     // once the configured action duration has passed.
-    let lifecycle = lifecycle::of(catalog.collections[collection].path);
+    let lifecycle = lifecycle::of(collection_path);
     if let Some(l) = lifecycle {
         lifecycle::start(&mut object, l);
-        let started = wrapped(call.op, object.clone());
+        let started = framed(object.clone());
         if conforms(call.op, &started) {
             answer = started;
         }
@@ -658,6 +669,23 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         }
     }
     answer_value(call.op, answer)
+}
+
+/// `defaults` with each member of `body` merged in that keeps the object storable.
+fn kept_where_valid(op: usize, collection: usize, defaults: &Value, body: Option<&Value>) -> Value {
+    let mut object = defaults.clone();
+    let Some(Value::Object(members)) = body else {
+        return object;
+    };
+    for (name, value) in members {
+        let mut trial = object.clone();
+        let one = Value::Object(Map::from_iter([(name.clone(), value.clone())]));
+        merge(&mut trial, &one);
+        if storable(op, collection, &trial) {
+            object = trial;
+        }
+    }
+    object
 }
 
 fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {

@@ -96,6 +96,8 @@ pub(crate) struct Operation {
     pub stream: Option<Doc>,
     /// A documented-or-generated answer that conforms to the response schema.
     pub template: OnceLock<Value>,
+    /// The answer of a new object where its request is silent, from the schema alone.
+    pub fresh: OnceLock<Value>,
 }
 
 impl Operation {
@@ -164,6 +166,7 @@ fn parse(index: usize) -> Operation {
         response: doc(&detail["response"]),
         stream: doc(&detail["stream"]),
         template: OnceLock::new(),
+        fresh: OnceLock::new(),
     }
 }
 

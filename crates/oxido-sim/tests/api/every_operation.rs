@@ -14,7 +14,7 @@ use crate::common::client;
 
 const UNANSWERABLE: &str = include_str!("unanswerable.txt");
 
-fn spec() -> Value {
+pub(crate) fn spec() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../spec/digitalocean-openapi.json"
@@ -23,7 +23,7 @@ fn spec() -> Value {
     serde_json::from_slice(&bytes).expect("the vendored spec is JSON")
 }
 
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
+pub(crate) fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..16 {
         match value.get("$ref").and_then(Value::as_str) {
             Some(r) => value = spec.pointer(&r[1..]).expect("reference resolves"),
@@ -33,7 +33,7 @@ fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
     value
 }
 
-fn example_of(spec: &Value, holder: &Value) -> Option<Value> {
+pub(crate) fn example_of(spec: &Value, holder: &Value) -> Option<Value> {
     if let Some(example) = holder.get("example") {
         return Some(example.clone());
     }
@@ -42,7 +42,7 @@ fn example_of(spec: &Value, holder: &Value) -> Option<Value> {
 }
 
 /// A body with only the required members, from the schema's examples where it has them.
-fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
+pub(crate) fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
     let schema = resolve(spec, schema);
     if let Some(example) = schema.get("example") {
         return example.clone();
@@ -110,7 +110,7 @@ fn required_only(spec: &Value, schema: &Value, depth: u32) -> Value {
 }
 
 /// The properties and required names of a schema and its `allOf` parts together.
-fn flatten(
+pub(crate) fn flatten(
     spec: &Value,
     schema: &Value,
     properties: &mut Map<String, Value>,

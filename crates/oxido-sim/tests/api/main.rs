@@ -14,6 +14,7 @@ mod hardening;
 mod hostile;
 mod lifecycle;
 mod lifecycles;
+mod minimal_creates;
 mod pagination;
 mod parity;
 mod persistence;

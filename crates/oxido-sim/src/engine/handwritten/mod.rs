@@ -10,6 +10,7 @@ mod billing;
 mod catalog;
 mod cdn;
 mod db_firewall;
+pub(crate) mod defaults;
 mod droplet_images;
 mod droplets;
 mod envelopes;

@@ -1,0 +1,258 @@
+//! What a new object holds where its request is silent. Two sources, never an example:
+//! `data/defaults.json`, one table per kind (a path template) of the values the API
+//! puts there, and `derive`, the members the API makes fresh for each object (addresses,
+//! ranges, hosts, passwords, keys, dates).
+
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::{Map, Value};
+
+use crate::engine::Call;
+use crate::engine::generate::{now, uuid};
+
+static TABLE: LazyLock<Map<String, Value>> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../../data/defaults.json"))
+        .expect("data/defaults.json is a JSON object (checked by a unit test)")
+});
+
+/// The defaults table of `collection` (a path template), as JSON pointers and values.
+pub(crate) fn table(collection: &str) -> Option<&'static Map<String, Value>> {
+    TABLE.get(collection).and_then(Value::as_object)
+}
+
+/// Puts each default of the kind where the object's shape has that member.
+pub(crate) fn apply(collection: &str, object: &mut Value) {
+    for (pointer, value) in table(collection).into_iter().flatten() {
+        if let Some(slot) = object.pointer_mut(pointer) {
+            *slot = value.clone();
+        }
+    }
+}
+
+/// `n` random lowercase letters and digits.
+fn token(n: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n)
+        .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
+        .collect()
+}
+
+fn hex(n: usize) -> String {
+    (0..n)
+        .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
+        .collect()
+}
+
+/// /20 blocks of 10.128.0.0/9 handed to new VPCs: none overlaps another or the demo's.
+static NEXT_VPC_BLOCK: AtomicU32 = AtomicU32::new(0);
+
+fn fresh_vpc_range() -> String {
+    let block = NEXT_VPC_BLOCK.fetch_add(1, Ordering::Relaxed) % (1 << 11);
+    let base = u32::from_be_bytes([10, 128, 0, 0]) + (block << 12);
+    format!("{}/20", std::net::Ipv4Addr::from(base))
+}
+
+fn empty(object: &Value, member: &str) -> bool {
+    object.get(member).is_some_and(empty_value)
+}
+
+fn empty_value(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+fn set(object: &mut Value, member: &str, value: impl Into<Value>) {
+    if let Some(map) = object.as_object_mut()
+        && map.contains_key(member)
+    {
+        map.insert(member.to_owned(), value.into());
+    }
+}
+
+/// Members the API makes for each new object, where the request did not give them.
+pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
+    let name = object
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("db")
+        .to_ascii_lowercase();
+    match collection {
+        "/v2/vpcs" if empty(object, "ip_range") => set(object, "ip_range", fresh_vpc_range()),
+        "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
+            let engine = object
+                .get("engine")
+                .and_then(Value::as_str)
+                .unwrap_or("pg")
+                .to_owned();
+            let password = token(16);
+            let account = fastrand::u32(10_000_000..100_000_000);
+            for (member, prefix) in [("connection", ""), ("private_connection", "private-")] {
+                let host = format!("{prefix}{name}-do-user-{account}-0.db.ondigitalocean.com");
+                connection(object, member, &engine, &host, &password);
+            }
+        }
+        "/v2/databases/{database_cluster_uuid}/pools" => {
+            let cluster = call.values.first().map_or("cluster", String::as_str);
+            let short = &cluster[..cluster.len().min(8)];
+            let password = token(16);
+            let user = fastrand::u32(10_000_000..100_000_000);
+            let db = object.get("db").cloned();
+            let pool_user = object.get("user").filter(|u| !empty_value(u)).cloned();
+            for member in ["connection", "private_connection"] {
+                if let Some(Value::Object(conn)) = object.get_mut(member) {
+                    if let Some(db) = &db {
+                        conn.insert("database".into(), db.clone());
+                    }
+                    if let Some(u) = &pool_user {
+                        conn.insert("user".into(), u.clone());
+                    }
+                }
+            }
+            for (member, prefix) in [("connection", ""), ("private_connection", "private-")] {
+                let host = format!("{prefix}pool-{short}-do-user-{user}-0.db.ondigitalocean.com");
+                connection(object, member, "pg", &host, &password);
+            }
+        }
+        "/v2/databases/{database_cluster_uuid}/users" if empty(object, "password") => {
+            set(object, "password", token(16));
+        }
+        "/v2/certificates" => {
+            let later = jiff::Timestamp::now()
+                .checked_add(jiff::SignedDuration::from_hours(90 * 24))
+                .map(|t| {
+                    jiff::Timestamp::from_second(t.as_second())
+                        .unwrap_or(t)
+                        .to_string()
+                })
+                .unwrap_or_else(|_| now());
+            set(object, "not_after", later);
+            set(object, "sha1_fingerprint", hex(40));
+        }
+        "/v2/reserved_ipv6" => set(object, "reserved_at", now()),
+        "/v2/spaces/keys" => {
+            set(
+                object,
+                "access_key",
+                format!("DO{}", token(18).to_ascii_uppercase()),
+            );
+            set(object, "secret_key", token(43));
+        }
+        "/v2/cdn/endpoints" => {
+            if let Some(origin) = object.get("origin").and_then(Value::as_str) {
+                let endpoint =
+                    origin.replacen(".digitaloceanspaces.com", ".cdn.digitaloceanspaces.com", 1);
+                set(object, "endpoint", endpoint);
+            }
+        }
+        "/v2/vpc_peerings" | "/v2/vpcs/{vpc_id}/peerings" => {
+            // A peering joins the path's VPC (if any) and the ones the body names.
+            let mut ids: Vec<Value> = call
+                .values
+                .first()
+                .cloned()
+                .map(Value::from)
+                .into_iter()
+                .collect();
+            let body = call.body.as_ref();
+            for given in body
+                .and_then(|b| b.get("vpc_ids"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(body.and_then(|b| b.get("vpc_id")))
+            {
+                if !ids.contains(given) {
+                    ids.push(given.clone());
+                }
+            }
+            if ids.len() == 2 {
+                set(object, "vpc_ids", Value::Array(ids));
+            }
+        }
+        "/v2/databases/{database_cluster_uuid}/logsink" => set(object, "sink_id", uuid()),
+        "/v2/kubernetes/clusters" => {
+            set(
+                object,
+                "endpoint",
+                format!("https://{key}.k8s.ondigitalocean.com"),
+            );
+            if empty(object, "cluster_subnet") {
+                set(object, "cluster_subnet", "10.244.0.0/16");
+            }
+            if empty(object, "service_subnet") {
+                set(object, "service_subnet", "10.245.0.0/16");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A database connection with its own host and password, in the engine's URI scheme.
+fn connection(object: &mut Value, member: &str, engine: &str, host: &str, password: &str) {
+    let Some(Value::Object(conn)) = object.get_mut(member) else {
+        return;
+    };
+    let user = conn
+        .get("user")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+        .unwrap_or("doadmin")
+        .to_owned();
+    let database = conn
+        .get("database")
+        .and_then(Value::as_str)
+        .unwrap_or("defaultdb")
+        .to_owned();
+    let port = conn.get("port").and_then(Value::as_u64).unwrap_or(25060);
+    let (scheme, tail) = match engine {
+        "mysql" => ("mysql", "?ssl-mode=REQUIRED"),
+        "redis" | "valkey" => ("rediss", ""),
+        "mongodb" => ("mongodb+srv", "?tls=true&authSource=admin"),
+        _ => ("postgresql", "?sslmode=require"),
+    };
+    let path = if tail.is_empty() {
+        String::new()
+    } else {
+        format!("/{database}")
+    };
+    let uri = format!("{scheme}://{user}:{password}@{host}:{port}{path}{tail}");
+    for (k, v) in [
+        ("host", host.to_owned()),
+        ("password", password.to_owned()),
+        ("uri", uri),
+        ("user", user),
+    ] {
+        if conn.contains_key(k) {
+            conn.insert(k.to_owned(), Value::String(v));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_table_is_pointers_per_kind() {
+        assert!(!TABLE.is_empty());
+        for (kind, table) in TABLE.iter() {
+            assert!(kind.starts_with("/v2/"), "{kind}");
+            for pointer in table.as_object().expect("a table per kind").keys() {
+                assert!(pointer.starts_with('/'), "{kind}: {pointer}");
+            }
+        }
+    }
+
+    #[test]
+    fn vpc_ranges_do_not_repeat() {
+        let a = fresh_vpc_range();
+        let b = fresh_vpc_range();
+        assert_ne!(a, b);
+        assert!(a.starts_with("10.") && a.ends_with("/20"), "{a}");
+    }
+}
