@@ -14,5 +14,8 @@ for _ in $(seq 1 500); do grep -q '^admin routes:' "$work/log" && break; sleep 0
 url="$(sed -n 's/^oxido-sim listening on //p' "$work/log" | head -1)"
 [ -n "$url" ] || { cat "$work/log" >&2; echo "oxido-sim did not start" >&2; exit 1; }
 export OXIDO_SIM_URL="$url" OXIDO_SIM_TOKEN=oxido-sim-demo-token OXIDO_SIM_CA="$work/ca.pem"
-export GOPATH="${GOPATH:-/usr/share/gocode}" GO111MODULE=off GOCACHE="$work/gocache" NO_PROXY=127.0.0.1
-go run "$here/godo/main.go"
+export GOPATH="${GOPATH:-/usr/share/gocode}" GO111MODULE=off GOCACHE="${GOCACHE:-$work/gocache}" NO_PROXY=127.0.0.1
+go build -o "$work/recipe" "$here/godo/main.go"
+"$work/recipe"
+# The doctl wiring: no CA in code, SSL_CERT_FILE instead (doctl itself is not packaged here).
+OXIDO_SIM_CA= SSL_CERT_FILE="$work/ca.pem" "$work/recipe"

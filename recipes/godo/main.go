@@ -1,6 +1,11 @@
 // The godo recipe: godo, unchanged, against `oxido-sim --tls`. godo.New takes any
 // *http.Client, so the emulator's CA goes into that client's TLS roots and the token into
 // an oauth2 transport; godo.SetBaseURL points it at the emulator.
+//
+// Without OXIDO_SIM_CA the client is built the way doctl builds its own (doit.go:
+// oauth2.NewClient over the default transport, then godo.New with godo.SetBaseURL(--api-url)),
+// so the CA must come from SSL_CERT_FILE, which Go reads on Linux: that checks the doctl
+// recipe's wiring without doctl itself.
 package main
 
 import (
@@ -18,6 +23,13 @@ import (
 
 func main() {
 	url, token, caPath := os.Getenv("OXIDO_SIM_URL"), os.Getenv("OXIDO_SIM_TOKEN"), os.Getenv("OXIDO_SIM_CA")
+	if caPath == "" {
+		tokens := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})
+		client, err := godo.New(oauth2.NewClient(context.Background(), tokens), godo.SetBaseURL(url))
+		check(err)
+		run(client, "doctl-style client with SSL_CERT_FILE")
+		return
+	}
 	pem, err := os.ReadFile(caPath)
 	check(err)
 	roots, err := x509.SystemCertPool()
@@ -37,7 +49,11 @@ func main() {
 	}
 	client, err := godo.New(httpClient, godo.SetBaseURL(url))
 	check(err)
+	run(client, "godo recipe")
+}
 
+// run creates a Droplet, waits for its create action and checks that it is active.
+func run(client *godo.Client, who string) {
 	ctx := context.Background()
 	droplet, resp, err := client.Droplets.Create(ctx, &godo.DropletCreateRequest{
 		Name:   "godo-recipe",
@@ -65,7 +81,7 @@ func main() {
 	if got.Status != "active" {
 		check(fmt.Errorf("droplet %d is %q, not active", got.ID, got.Status))
 	}
-	fmt.Printf("godo recipe: droplet %d is active after action %d\n", got.ID, actionID)
+	fmt.Printf("%s: droplet %d is active after action %d\n", who, got.ID, actionID)
 }
 
 func check(err error) {
