@@ -98,3 +98,13 @@ def test_start_up_to_the_first_answer_is_quick():
             sim.close()
     timings.sort()
     print("oxido_sim start-up to first answer: median %.0f ms, max %.0f ms" % (timings[2] * 1000, timings[-1] * 1000))
+
+
+def test_the_readme_example_is_this_suites_copy():
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "README.md")) as handle:
+        readme = handle.read()
+    example = readme.split("### For pydo users", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    with open(os.path.join(here, "test_readme_example.py")) as handle:
+        copy = handle.read()
+    assert copy.endswith(example), "README's pydo example and tests/test_readme_example.py differ"
