@@ -570,7 +570,7 @@ fn settings_answer(read: usize, stored: &Value) -> Value {
 /// read could not answer with); its read answers what was set.
 fn settings(call: &Call<'_>, read_id: &str) -> Result<Response, ApiError> {
     let read = crate::engine::spec::op_index(read_id).ok_or_else(ApiError::not_found)?;
-    if call.path.starts_with("/v2/databases/") && call.values.first().is_some() {
+    if call.path.starts_with("/v2/databases/") && !call.values.is_empty() {
         database_exists(call)?;
     }
     let collection = call.path.clone();
