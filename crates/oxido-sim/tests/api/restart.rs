@@ -237,8 +237,14 @@ fn a_corrupt_or_foreign_state_file_stops_the_binary() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bad-state.json");
     for (content, named) in [
-        ("{\"format\":\"oxido-sim-state\",\"version\":1,\"accounts\":{\"1\":", "not valid JSON"),
-        ("{\"format\":\"oxido-sim-state\",\"version\":7,\"accounts\":{}}", "version: 7 is not supported"),
+        (
+            "{\"format\":\"oxido-sim-state\",\"version\":1,\"accounts\":{\"1\":",
+            "not valid JSON",
+        ),
+        (
+            "{\"format\":\"oxido-sim-state\",\"version\":7,\"accounts\":{}}",
+            "version: 7 is not supported",
+        ),
         ("{\"format\":\"something-else\",\"version\":1}", "format"),
     ] {
         std::fs::write(&path, content).expect("written");
