@@ -231,3 +231,74 @@ async fn startup_with_a_10000_object_state_file() {
         .expect("answered");
     assert_eq!(record.status(), StatusCode::OK);
 }
+
+#[test]
+fn a_corrupt_or_foreign_state_file_stops_the_binary() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad-state.json");
+    for (content, named) in [
+        (
+            "{\"format\":\"oxido-sim-state\",\"version\":1,\"accounts\":{\"1\":",
+            "not valid JSON",
+        ),
+        (
+            "{\"format\":\"oxido-sim-state\",\"version\":7,\"accounts\":{}}",
+            "version: 7 is not supported",
+        ),
+        ("{\"format\":\"something-else\",\"version\":1}", "format"),
+    ] {
+        std::fs::write(&path, content).expect("written");
+        let output = Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+            .args(["--listen", "127.0.0.1:0", "--state"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert!(!output.status.success(), "{named}: {:?}", output.status);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(named) && stderr.contains("bad-state.json"),
+            "{named}: {stderr}"
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).is_empty(),
+            "no banner: nothing was served"
+        );
+        // The file is left as it was.
+        assert_eq!(std::fs::read_to_string(&path).expect("kept"), content);
+    }
+}
+
+#[test]
+fn the_admin_token_comes_from_the_flag_or_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("unused.json");
+    for (flag, env, expected) in [
+        (Some("from-flag-token"), None, "from-flag-token"),
+        (None, Some("from-env-token"), "from-env-token"),
+        (Some("flag-wins"), Some("env-loses"), "flag-wins"),
+    ] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_oxido-sim"));
+        command
+            .args(["--listen", "127.0.0.1:0", "--state"])
+            .arg(&path)
+            .env_remove("OXIDO_SIM_ADMIN_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(token) = flag {
+            command.args(["--admin-token", token]);
+        }
+        if let Some(token) = env {
+            command.env("OXIDO_SIM_ADMIN_TOKEN", token);
+        }
+        let mut child = command.spawn().expect("starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let line = BufReader::new(stdout)
+            .lines()
+            .nth(2)
+            .expect("third banner line")
+            .expect("readable");
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(line, format!("admin token: {expected}"));
+    }
+}

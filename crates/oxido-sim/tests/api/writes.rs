@@ -336,3 +336,148 @@ async fn a_byoip_prefix_keeps_its_prefix() {
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn database_settings_read_back_what_was_written() {
+    let sim = demo(1000).await;
+    let databases = ok(&get(&sim, "/v2/databases").await, "databases");
+    let db = databases["databases"][0]["id"]
+        .as_str()
+        .expect("db id")
+        .to_owned();
+    let cases = [
+        (
+            Method::PUT,
+            "eviction_policy",
+            json!({"eviction_policy": "volatile_ttl"}),
+            "/eviction_policy",
+            json!("volatile_ttl"),
+        ),
+        (
+            Method::PUT,
+            "sql_mode",
+            json!({"sql_mode": "ANSI"}),
+            "/sql_mode",
+            json!("ANSI"),
+        ),
+        (
+            Method::PATCH,
+            "config",
+            json!({"config": {"sql_require_primary_key": false}}),
+            "/config/sql_require_primary_key",
+            json!(false),
+        ),
+        (
+            Method::PUT,
+            "autoscale",
+            json!({"storage": {"enabled": true, "threshold_percent": 90, "increment_gib": 20}}),
+            "/autoscale/storage/threshold_percent",
+            json!(90),
+        ),
+        (
+            Method::PUT,
+            "schema-registry/config",
+            json!({"compatibility_level": "FULL"}),
+            "/compatibility_level",
+            json!("FULL"),
+        ),
+    ];
+    for (method, tail, body, pointer, expected) in cases {
+        let path = format!("/v2/databases/{db}/{tail}");
+        let written = send_json(&sim, method, &path, body).await;
+        ok(&written, tail);
+        let read = ok(&get(&sim, &path).await, tail);
+        assert_eq!(read.pointer(pointer), Some(&expected), "{tail}: {read}");
+        conforms(
+            "GET",
+            &format!("/v2/databases/{{database_cluster_uuid}}/{tail}"),
+            &read,
+        );
+    }
+    // The whole account's settings: no cluster in the path.
+    let creds = json!({"credentials": {"basic_auth_username": "metrics", "basic_auth_password": "s3cret-enough"}});
+    ok(
+        &send_json(
+            &sim,
+            Method::PUT,
+            "/v2/databases/metrics/credentials",
+            creds.clone(),
+        )
+        .await,
+        "credentials",
+    );
+    let read = ok(
+        &get(&sim, "/v2/databases/metrics/credentials").await,
+        "credentials",
+    );
+    assert_eq!(read, creds);
+    // A missing cluster is a 404.
+    send_json(
+        &sim,
+        Method::PUT,
+        "/v2/databases/00000000-0000-4000-8000-000000000000/eviction_policy",
+        json!({"eviction_policy": "noeviction"}),
+    )
+    .await
+    .assert_error(404, "not_found");
+    // The settings go with their cluster.
+    ok(
+        &delete(&sim, &format!("/v2/databases/{db}")).await,
+        "delete cluster",
+    );
+    get(&sim, &format!("/v2/databases/{db}/sql_mode"))
+        .await
+        .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn the_default_project_is_updated_in_place() {
+    let sim = demo(1000).await;
+    let before = ok(&get(&sim, "/v2/projects/default").await, "default");
+    let id = before["project"]["id"].as_str().expect("id").to_owned();
+    let patched = send_json(
+        &sim,
+        Method::PATCH,
+        "/v2/projects/default",
+        json!({"name": "renamed-default"}),
+    )
+    .await;
+    assert_eq!(ok(&patched, "patch")["project"]["name"], "renamed-default");
+    let read = ok(&get(&sim, "/v2/projects/default").await, "read");
+    conforms("GET", "/v2/projects/default", &read);
+    assert_eq!(read["project"]["name"], "renamed-default");
+    assert_eq!(read["project"]["is_default"], true);
+    // The same project, by its id and in the list.
+    let by_id = ok(&get(&sim, &format!("/v2/projects/{id}")).await, "by id");
+    assert_eq!(by_id["project"]["name"], "renamed-default");
+    let put = send_json(
+        &sim,
+        Method::PUT,
+        "/v2/projects/default",
+        json!({"name": "put-default", "description": "d", "purpose": "Web Application", "environment": "Staging", "is_default": true}),
+    )
+    .await;
+    ok(&put, "put");
+    let read = ok(&get(&sim, "/v2/projects/default").await, "read");
+    assert_eq!(read["project"]["environment"], "Staging");
+    // An account of its own has a default project too.
+    let other = start(oxido_sim::Sim::builder().other_account_token("other-projects")).await;
+    let reply = call(
+        &other,
+        Method::PATCH,
+        "/v2/projects/default",
+        Some("other-projects"),
+        Some(r#"{"name":"mine"}"#),
+    )
+    .await;
+    assert_eq!(ok(&reply, "other")["project"]["name"], "mine");
+    let reply = call(
+        &other,
+        Method::GET,
+        "/v2/projects/default",
+        Some("other-projects"),
+        None,
+    )
+    .await;
+    assert_eq!(ok(&reply, "other read")["project"]["name"], "mine");
+}

@@ -9,7 +9,8 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::object::{body_str, path_droplet, with_object};
-use crate::engine::{Call, answer, ensure_seeded, generate};
+use crate::engine::catalog::{template, wrapper};
+use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
 use crate::state::images::ImageKind;
 use crate::wire::error::ApiError;
 
@@ -29,7 +30,16 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "genai_run_evaluation_test_case" => evaluation_runs(call),
         "security_create_suppression" => suppressions(call),
         "byoipPrefixes_create" => byoip_prefix(call),
-        _ => return Ok(None),
+        "projects_get_default" | "projects_update_default" | "projects_patch_default" => {
+            default_project(call)
+        }
+        id => match SETTINGS
+            .iter()
+            .find(|(write, read)| *write == id || *read == id)
+        {
+            Some((_, read)) => settings(call, read),
+            None => return Ok(None),
+        },
     };
     response.map(Some)
 }
@@ -503,4 +513,160 @@ fn byoip_prefix(call: &Call<'_>) -> Result<Response, ApiError> {
         json!({"uuid": id, "region": region, "status": "in_progress"}),
     );
     answer(call.op, Some(created))
+}
+
+/// Settings a write changes and a read of the same path answers: (write, read).
+const SETTINGS: &[(&str, &str)] = &[
+    (
+        "databases_update_evictionPolicy",
+        "databases_get_evictionPolicy",
+    ),
+    ("databases_update_sql_mode", "databases_get_sql_mode"),
+    ("databases_patch_config", "databases_get_config"),
+    (
+        "databases_update_cluster_metrics_credentials",
+        "databases_get_cluster_metrics_credentials",
+    ),
+    (
+        "databases_update_kafka_schema_config",
+        "databases_get_kafka_schema_config",
+    ),
+    ("databases_update_autoscale", "databases_get_autoscale"),
+];
+
+/// Copies `body` into `target`, adding members `target` lacks (objects merge deeply).
+fn overlay(target: &mut Value, body: &Value) {
+    let (Some(target), Some(body)) = (target.as_object_mut(), body.as_object()) else {
+        return;
+    };
+    for (key, value) in body {
+        match target.get_mut(key) {
+            Some(slot) if slot.is_object() && value.is_object() => overlay(slot, value),
+            _ => {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// The read's answer with the stored settings over it: at the top, or inside the
+/// answer's one envelope member when the settings name none of the top's members.
+fn settings_answer(read: usize, stored: &Value) -> Value {
+    let mut answer = template(read).clone();
+    let wrapped = wrapper(&answer).map(str::to_owned).filter(|w| {
+        stored.get(w).is_none()
+            && stored
+                .as_object()
+                .is_some_and(|s| s.keys().all(|k| answer.get(k).is_none()))
+    });
+    match wrapped.and_then(|w| answer.get_mut(&w)) {
+        Some(inner) => overlay(inner, stored),
+        None => overlay(&mut answer, stored),
+    }
+    answer
+}
+
+/// A setting's write stores the body over what was set before (refusing a body the
+/// read could not answer with); its read answers what was set.
+fn settings(call: &Call<'_>, read_id: &str) -> Result<Response, ApiError> {
+    let read = crate::engine::spec::op_index(read_id).ok_or_else(ApiError::not_found)?;
+    if call.path.starts_with("/v2/databases/") && !call.values.is_empty() {
+        database_exists(call)?;
+    }
+    let collection = call.path.clone();
+    let stored = call
+        .app
+        .engine
+        .store
+        .read()
+        .get(&call.who.account)
+        .and_then(|d| d.items(&collection))
+        .and_then(|items| items.get("settings"))
+        .cloned();
+    if call.op == read {
+        let answer = match &stored {
+            Some(stored) => settings_answer(read, stored),
+            None => template(read).clone(),
+        };
+        return crate::engine::answer(call.op, Some(answer));
+    }
+    let mut next = stored.unwrap_or_else(|| json!({}));
+    if let Some(body) = &call.body {
+        overlay(&mut next, body);
+    }
+    if !conforms(read, &settings_answer(read, &next)) {
+        return Err(ApiError::unprocessable(
+            "the body does not fit the settings this path answers with",
+        ));
+    }
+    store(call, &collection, "settings", next.clone())?;
+    if crate::engine::spec::OPS[call.op]
+        .response_media
+        .contains("json")
+        && !template(call.op).is_null()
+    {
+        let written = settings_answer(call.op, &next);
+        if conforms(call.op, &written) {
+            return answer(call.op, Some(written));
+        }
+    }
+    answer(call.op, None)
+}
+
+/// `GET|PUT|PATCH /v2/projects/default`: the account's default project, kept with the
+/// other projects (made from the documented default the first time it is needed).
+fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
+    const PROJECTS: &str = "/v2/projects";
+    let read =
+        crate::engine::spec::op_index("projects_get_default").ok_or_else(ApiError::not_found)?;
+    ensure_seeded(call, &[PROJECTS]);
+    let documented = template(read)
+        .get("project")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts.entry(call.who.account).or_default();
+    let found = data.items(PROJECTS).and_then(|items| {
+        items
+            .iter()
+            .find(|(_, p)| p.get("is_default").and_then(Value::as_bool) == Some(true))
+            .map(|(k, _)| k.to_owned())
+    });
+    let key = match found {
+        Some(key) => key,
+        None => {
+            let mut project = documented;
+            project["is_default"] = Value::Bool(true);
+            let key = project
+                .get("id")
+                .and_then(Value::as_str)
+                .map_or_else(generate::uuid, str::to_owned);
+            data.put(PROJECTS, key.clone(), project)
+                .map_err(|why| ApiError::unprocessable(format!("projects: {why}")))?;
+            key
+        }
+    };
+    let project = data
+        .settled_mut(PROJECTS, &key)
+        .ok_or_else(ApiError::not_found)?;
+    if call.op != read {
+        let mut updated = project.clone();
+        if let Some(body) = &call.body {
+            crate::engine::merge(&mut updated, body);
+        }
+        // The default project stays the default.
+        updated["is_default"] = Value::Bool(true);
+        if updated.get("updated_at").is_some_and(Value::is_string) {
+            updated["updated_at"] = Value::String(generate::now());
+        }
+        if !conforms(read, &json!({ "project": updated })) {
+            return Err(ApiError::unprocessable(
+                "the body does not fit the project's shape",
+            ));
+        }
+        *project = updated;
+    }
+    let project = project.clone();
+    drop(accounts);
+    answer(call.op, Some(json!({ "project": project })))
 }
