@@ -575,3 +575,114 @@ async fn an_event_that_does_not_decode_names_the_operation_and_ends_the_stream()
         "{err}"
     );
 }
+
+fn limited_client(url: &str, idle: Duration, overall: Duration) -> Client {
+    builder()
+        .attempt_timeout(idle)
+        .overall_timeout(overall)
+        .inference_base_url(url)
+        .inference_access_key(INFERENCE_KEY)
+        .build()
+        .expect("valid client")
+}
+
+#[tokio::test]
+async fn an_error_event_is_an_api_error_with_the_servers_message() {
+    let mut body = hello_events()[0].clone();
+    body.push_str(
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded, try later\"}}\n\n",
+    );
+    body.push_str(&hello_events()[1]);
+    let (url, _log) = serve(Script {
+        head: SSE_CHUNKED.replace("\r\n\r\n", "\r\nx-request-id: sse-42\r\n\r\n"),
+        parts: vec![chunked(body.as_bytes()), LAST_CHUNK.to_vec()],
+        hold_open: false,
+    })
+    .await;
+    let items = drain(open_chat(&inference_client(&url)).await).await;
+    assert_eq!(items.len(), 2, "the error ends the stream: {items:?}");
+    assert!(items[0].is_ok());
+    let err = items[1].as_ref().expect_err("the error event");
+    let api = err.api_error().expect("an API error");
+    assert_eq!(api.message, "Overloaded, try later");
+    assert_eq!(api.id, "overloaded_error");
+    assert_eq!(api.request_id.as_deref(), Some("sse-42"));
+    assert!(err.to_string().contains("Overloaded, try later"), "{err}");
+}
+
+#[tokio::test]
+async fn keep_alive_comments_do_not_hold_a_silent_stream_open() {
+    // One event, then a comment every 5 ms for about 2 s: nothing but keep-alives.
+    let mut parts = vec![chunked(hello_events()[0].as_bytes())];
+    parts.extend((0..400).map(|_| chunked(b": keep-alive\n\n")));
+    let (url, _log) = serve(Script {
+        head: SSE_CHUNKED.to_owned(),
+        parts,
+        hold_open: true,
+    })
+    .await;
+    let client = limited_client(&url, Duration::from_millis(300), Duration::from_secs(20));
+    let started = std::time::Instant::now();
+    let items = drain(open_chat(&client).await).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    match &items[1] {
+        Err(Error::Timeout { limit, after, .. }) => {
+            assert_eq!(*limit, oxido::TimeoutKind::Attempt);
+            assert_eq!(*after, Duration::from_millis(300));
+        }
+        other => panic!("expected the idle limit, got {other:?}"),
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(1_500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn the_overall_limit_holds_for_a_stream_that_keeps_talking() {
+    // A data event every 5 ms for about 2 s: never idle, but longer than the overall limit.
+    let parts = (0..400)
+        .map(|_| chunked(hello_events()[1].as_bytes()))
+        .collect();
+    let (url, _log) = serve(Script {
+        head: SSE_CHUNKED.to_owned(),
+        parts,
+        hold_open: true,
+    })
+    .await;
+    let client = limited_client(&url, Duration::from_millis(300), Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    let items = drain(open_chat(&client).await).await;
+    match items.last() {
+        Some(Err(Error::Timeout { limit, .. })) => assert_eq!(*limit, oxido::TimeoutKind::Overall),
+        other => panic!("expected the overall limit, got {other:?}"),
+    }
+    assert!(
+        items.len() > 2,
+        "events flowed until the limit: {}",
+        items.len()
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1_500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_complete_body_without_done_is_an_error() {
+    let (url, _log) = serve(Script {
+        head: SSE_CHUNKED.to_owned(),
+        parts: vec![chunked(hello_events()[0].as_bytes()), LAST_CHUNK.to_vec()],
+        hold_open: false,
+    })
+    .await;
+    let items = drain(open_chat(&inference_client(&url)).await).await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    let err = items[1].as_ref().expect_err("no [DONE]");
+    assert!(
+        err.is_transport() && err.to_string().contains("[DONE]"),
+        "{err}"
+    );
+}

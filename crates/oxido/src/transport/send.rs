@@ -27,7 +27,6 @@ pub(crate) struct StreamingResponse {
     /// The HTTP status.
     pub(crate) status: u16,
     /// The response headers.
-    #[allow(dead_code)] // for generated streaming operations that read them
     pub(crate) headers: HeaderMap,
     /// The open response, body unread.
     pub(crate) body: reqwest::Response,

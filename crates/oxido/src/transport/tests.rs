@@ -421,7 +421,7 @@ async fn an_undecodable_event_is_an_error_and_ends_the_stream() {
 }
 
 #[tokio::test]
-async fn a_stream_closed_between_events_simply_ends() {
+async fn a_stream_closed_between_events_without_done_is_an_error() {
     let uri = raw_server(
         SSE_HEAD,
         vec![chunked(b"data: {\"n\":1}\n\n"), chunked(b"")],
@@ -432,8 +432,13 @@ async fn a_stream_closed_between_events_simply_ends() {
         .build()
         .expect("valid");
     let got = events(&client).await;
-    assert_eq!(got.len(), 1);
+    assert_eq!(got.len(), 2);
     assert_eq!(got[0].as_ref().expect("event").n, 1);
+    let err = got[1].as_ref().expect_err("no [DONE]");
+    assert!(
+        err.is_transport() && err.to_string().contains("[DONE]"),
+        "{err}"
+    );
 }
 
 const JSON_CHUNKED_HEAD: &str =
