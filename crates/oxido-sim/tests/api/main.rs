@@ -19,6 +19,7 @@ mod pagination;
 mod rate_limit;
 mod reference;
 mod registry;
+mod relations;
 mod resource_actions;
 mod state;
 mod streaming;
