@@ -157,6 +157,56 @@ fn demo(data: &mut Data) {
             vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae001",
             volume_ids: &["7724db7c-e098-11e5-b522-000f53304e51"],
         },
+        // Droplets the firewall, load balancer and project examples name, so their
+        // references resolve (in sfo3, away from the reference Droplet's neighbors).
+        DropletSeed {
+            id: 8043964,
+            name: "firewall-member",
+            region: "sfo3",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2022-10-01T12:00:00Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+            volume_ids: &[],
+        },
+        DropletSeed {
+            id: 3164445,
+            name: "web-3",
+            region: "sfo3",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2022-10-02T12:00:00Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+            volume_ids: &[],
+        },
+        DropletSeed {
+            id: 13457723,
+            name: "project-member",
+            region: "sfo3",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2022-10-03T12:00:00Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+            volume_ids: &[],
+        },
     ];
     for d in &droplets {
         let made = droplet(d);
@@ -262,6 +312,48 @@ fn demo(data: &mut Data) {
 }
 
 /// Ids of the demo Droplets' snapshots and backups (the engine must not hold a copy).
+/// The demo's VPCs: (id, region, range, whether it is the region's default). The
+/// Droplets' VPCs are their regions' defaults; the last is the one the load balancer
+/// examples name.
+pub(crate) const DEMO_VPCS: [(&str, &str, &str, bool); 6] = [
+    (
+        "760e09ef-dc84-11e8-981e-3cfdfeaae000",
+        "nyc3",
+        "10.116.0.0/20",
+        true,
+    ),
+    (
+        "5a4981aa-9653-4bd1-bef5-d6bff52042e4",
+        "ams3",
+        "10.110.0.0/20",
+        true,
+    ),
+    (
+        "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+        "sfo3",
+        "10.124.0.0/20",
+        true,
+    ),
+    (
+        "c3b0e1d2-7f6a-4e5b-8c9d-0a1b2c3d4e5f",
+        "fra1",
+        "10.114.0.0/20",
+        true,
+    ),
+    (
+        "760e09ef-dc84-11e8-981e-3cfdfeaae001",
+        "nyc1",
+        "10.108.0.0/20",
+        true,
+    ),
+    (
+        "c33931f2-a26a-4e61-b85c-4e95a2ec431b",
+        "nyc3",
+        "10.100.0.0/20",
+        false,
+    ),
+];
+
 pub(crate) const DEMO_DROPLET_IMAGES: [u64; 3] = [53893572, 67512819, 62137902];
 
 fn droplet(s: &DropletSeed) -> Droplet {

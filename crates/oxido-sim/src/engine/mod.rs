@@ -173,7 +173,10 @@ fn request_body(
     let text = std::str::from_utf8(bytes)
         .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8 JSON."))?;
     if text.trim().is_empty() {
-        if operation.meta.request_required || *method == http::Method::POST {
+        if operation.meta.request_required
+            || *method == http::Method::POST
+            || *method == http::Method::PUT
+        {
             return Err(ApiError::bad_request(
                 "The request body is empty; a JSON object is required.",
             ));
@@ -266,19 +269,24 @@ fn id_text(value: &Value) -> Option<String> {
 
 /// Makes sure the demo objects of every collection in `paths` exist.
 pub(crate) fn ensure_seeded(call: &Call<'_>, paths: &[&str]) {
-    if !seeds_demo(call.app, &call.who) {
+    ensure_seeded_for(call.app, &call.who, paths);
+}
+
+/// `ensure_seeded` for a caller outside the engine.
+pub(crate) fn ensure_seeded_for(app: &App, who: &Principal, paths: &[&str]) {
+    if !seeds_demo(app, who) {
         return;
     }
     {
-        let accounts = call.app.engine.store.read();
-        if let Some(data) = accounts.get(&call.who.account)
+        let accounts = app.engine.store.read();
+        if let Some(data) = accounts.get(&who.account)
             && paths.iter().all(|p| data.seeded.contains(*p))
         {
             return;
         }
     }
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut accounts = app.engine.store.write();
+    let data = accounts.entry(who.account).or_default();
     for path in paths {
         seed_collection(data, path);
     }
@@ -441,6 +449,65 @@ fn storable(op: usize, collection: usize, object: &Value) -> bool {
             .is_none_or(|read| conforms(read, &wrapped(read, object.clone())))
 }
 
+/// Why `object` cannot be stored (the first spot its answers' schemas refuse, by path).
+fn shape_error(op: usize, collection: usize, object: &Value) -> Option<String> {
+    let ops = [Some(op), catalog().collections[collection].read];
+    for op in ops.into_iter().flatten() {
+        let operation = operation(op);
+        let Some(validator) = operation
+            .response
+            .as_ref()
+            .and_then(|d| d.validator.as_ref())
+        else {
+            continue;
+        };
+        let answer = wrapped(op, object.clone());
+        if let Some(error) = validator.iter_errors(&answer).next() {
+            let at = error.instance_path().as_str().to_owned();
+            // The path inside the object, without its envelope member.
+            let inner = match wrapper(&answer) {
+                Some(key) => at
+                    .strip_prefix(&format!("/{key}"))
+                    .unwrap_or(&at)
+                    .to_owned(),
+                None => at,
+            };
+            let field = inner.trim_start_matches('/').replace('/', ".");
+            return Some(format!("{field}: {error}"));
+        }
+    }
+    None
+}
+
+/// The top-level members an operation's request body describes.
+fn request_members(op: usize) -> Vec<String> {
+    fn collect(root: &Value, schema: &Value, out: &mut Vec<String>, depth: u32) {
+        let schema = generate::resolve(root, schema);
+        if depth > 8 {
+            return;
+        }
+        if let Some(Value::Object(props)) = schema.get("properties") {
+            out.extend(props.keys().cloned());
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for part in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                collect(root, part, out, depth + 1);
+            }
+        }
+    }
+    let operation = operation(op);
+    let mut out = Vec::new();
+    if let Some(doc) = &operation.request {
+        collect(&doc.schema, &doc.schema, &mut out, 0);
+    }
+    out
+}
+
 pub(crate) fn conforms(op: usize, answer: &Value) -> bool {
     operation(op)
         .response
@@ -478,6 +545,9 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
     if !status_of(call.op).is_success() {
         // A retired endpoint: its documented error.
         return static_answer(call);
+    }
+    if matches!(kind, Kind::Create(_) | Kind::Update(_)) {
+        handwritten::references::check_named(call)?;
     }
     match kind {
         Kind::List(c) => list(call, c, own.as_deref().unwrap_or_default()),
@@ -587,8 +657,11 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     let catalog = catalog();
     let answer_t = template(call.op);
     let key_name = wrapper(&answer_t).map(str::to_owned);
-    let kind = key_name.clone().unwrap_or_else(|| "resource".to_owned());
     let collection_path = catalog.collections[collection].path;
+    let kind = handwritten::references::urn_kind(collection_path)
+        .map(str::to_owned)
+        .or_else(|| key_name.clone())
+        .unwrap_or_else(|| "resource".to_owned());
     // A new object is made from the schema alone, never from the documented example.
     let frame = self::catalog::fresh(call.op);
     let base = match &key_name {
@@ -668,7 +741,28 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             );
         }
     }
+    if let Some(kind) = handwritten::references::urn_kind(collection_path) {
+        handwritten::references::join_default_project(
+            call.app,
+            call.who.account,
+            &format!(
+                "do:{kind}:{}",
+                urn_id(
+                    collection_path,
+                    &answer_object(&answer, key_name.as_deref())
+                )
+            ),
+        );
+    }
     answer_value(call.op, answer)
+}
+
+fn urn_id(collection: &str, object: &Value) -> String {
+    handwritten::references::urn_id(collection, object).unwrap_or_default()
+}
+
+fn answer_object(answer: &Value, key: Option<&str>) -> Value {
+    key.and_then(|k| answer.get(k)).unwrap_or(answer).clone()
 }
 
 /// `defaults` with each member of `body` merged in that keeps the object storable.
@@ -746,6 +840,17 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 return Err(ApiError::not_found());
             };
             let mut updated = stored.clone();
+            if spec::OPS[call.op].method == Method::Put {
+                // A replace: a list the request can carry and leaves out is emptied.
+                for name in request_members(call.op) {
+                    if call.body.as_ref().and_then(|b| b.get(&name)).is_none()
+                        && let Some(slot) = updated.get_mut(&name)
+                        && slot.is_array()
+                    {
+                        *slot = Value::Array(Vec::new());
+                    }
+                }
+            }
             if let Some(body) = &call.body {
                 merge(&mut updated, body);
             }
@@ -754,15 +859,14 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             {
                 map.insert("updated_at".into(), Value::String(generate::now()));
             }
-            let answer = wrapped(call.op, updated.clone());
-            if storable(call.op, collection, &updated) {
-                *stored = updated;
-                drop(accounts);
-                answer_value(call.op, answer)
-            } else {
-                drop(accounts);
-                static_answer(call)
+            if let Some(why) = shape_error(call.op, collection, &updated) {
+                // The API refuses an update it cannot hold; nothing changes.
+                return Err(ApiError::unprocessable(why));
             }
+            let answer = wrapped(call.op, updated.clone());
+            *stored = updated;
+            drop(accounts);
+            answer_value(call.op, answer)
         }
         _ => {
             let mut accounts = call.app.engine.store.write();
@@ -773,7 +877,17 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 .items(path)
                 .and_then(|items| items.key_of(id))
                 .ok_or_else(ApiError::not_found)?;
-            data.remove(path, &key).ok_or_else(ApiError::not_found)?;
+            let collection_path = match kind {
+                Kind::Delete(c) => catalog().collections[c].path,
+                _ => "",
+            };
+            handwritten::references::check_delete(call, data, collection_path, path, &key)?;
+            let removed = data.remove(path, &key).ok_or_else(ApiError::not_found)?;
+            if let Some(kind) = handwritten::references::urn_kind(collection_path)
+                && let Some(id) = handwritten::references::urn_id(collection_path, &removed)
+            {
+                handwritten::references::forget(data, &format!("do:{kind}:{id}"), None);
+            }
             drop(accounts);
             let documented = template(call.op);
             answer(call.op, (!documented.is_null()).then(|| documented.clone()))

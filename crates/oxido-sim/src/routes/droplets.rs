@@ -89,6 +89,11 @@ pub(crate) async fn create(
             .create_droplet(who.account, spec, app.action_duration(), &|kind| {
                 app.decide(kind)
             })?;
+    crate::engine::handwritten::references::join_default_project(
+        &app,
+        who.account,
+        &format!("do:droplet:{}", droplet.id),
+    );
     json(
         StatusCode::ACCEPTED,
         &json!({

@@ -123,7 +123,8 @@ async fn droplet_create_bounds_every_stored_field() {
         "tags": tags,
         "vpc_uuid": "760e09ef-dc84-11e8-981e-3cfdfeaae000",
         "user_data": "u".repeat(64 * 1024),
-        "ssh_keys": (0..64).collect::<Vec<u64>>(),
+        // Keys must exist: the demo's documented key, named 64 times.
+        "ssh_keys": vec![289_794; 64],
         "volumes": ["12e97116-7280-11ed-b3d0-0a58ac146812"],
     }));
     let reply = post(&sim, "/v2/droplets", &maximal).await;

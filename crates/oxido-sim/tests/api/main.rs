@@ -21,6 +21,7 @@ mod persistence;
 mod rate_limit;
 mod reference;
 mod registry;
+mod relations;
 mod resource_actions;
 mod restart;
 mod state;

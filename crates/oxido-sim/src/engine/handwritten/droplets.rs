@@ -58,6 +58,11 @@ pub(crate) async fn create_droplets(
 ) -> Result<Response, ApiError> {
     let object = json_object(&body)?;
     let Some(names) = object.get("names") else {
+        if who.writable {
+            // The request's own shape is checked first, then what it refers to.
+            crate::wire::droplet_request::parse(&object)?;
+            super::references::check_droplet_body(&app, &who, &object)?;
+        }
         return crate::routes::droplets::create(State(app), Extension(who), Extension(ctx), body)
             .await;
     };
@@ -84,6 +89,7 @@ pub(crate) async fn create_droplets(
         one.insert("name".into(), Value::String((*name).to_owned()));
         specs.push(crate::wire::droplet_request::parse(&one)?);
     }
+    super::references::check_droplet_body(&app, &who, &object)?;
     let mut droplets = Vec::new();
     let mut actions = Vec::new();
     for spec in specs {
@@ -92,6 +98,11 @@ pub(crate) async fn create_droplets(
                 .create_droplet(who.account, spec, app.action_duration(), &|kind| {
                     app.decide(kind)
                 })?;
+        super::references::join_default_project(
+            &app,
+            who.account,
+            &format!("do:droplet:{}", droplet.id),
+        );
         droplets.push(droplet_json(&droplet));
         actions.push(json!({
             "id": action.id,

@@ -22,6 +22,7 @@ mod nfs;
 mod node_pools;
 mod object;
 mod projects;
+pub(crate) mod references;
 mod registry;
 mod registry_gc;
 mod reserved_ips;
@@ -193,7 +194,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 /// Whether `decorate` does more to objects of `collection` than set a volume's
 /// `droplet_ids` (which a borrowed read can do itself).
 pub(crate) fn decorates_fully(collection: &str) -> bool {
-    matches!(collection, "/v2/kubernetes/clusters" | "/v2/apps")
+    matches!(
+        collection,
+        "/v2/kubernetes/clusters" | "/v2/apps" | "/v2/load_balancers" | "/v2/databases"
+    )
 }
 
 /// Puts into engine objects of `collection` (a path template) the members whose truth
@@ -202,6 +206,8 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
     match collection {
         "/v2/volumes" => volumes::decorate(call, objects),
         "/v2/apps" => apps::decorate(call, objects),
+        "/v2/load_balancers" => references::cover_tagged(call, objects),
+        "/v2/databases" => references::database_children(call, objects),
         "/v2/kubernetes/clusters" => {
             for cluster in objects {
                 node_pools::settle_nodes(cluster, call.app.action_duration());
@@ -220,6 +226,12 @@ pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &
         || (collection_path.starts_with("/v2/apps/") && collection_path.ends_with("/deployments"))
     {
         apps::seed_component(data, collection_path);
+    }
+    if collection_path == "/v2/vpcs" {
+        references::seed_vpcs(data);
+    }
+    if collection_path == "/v2/account/keys" {
+        ssh_keys::seed_named(data);
     }
     if collection_path == "/v2/images" {
         // The Droplets' own images are the hand-written store's.

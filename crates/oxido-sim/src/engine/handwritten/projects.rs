@@ -9,7 +9,7 @@ use crate::engine::Call;
 use crate::wire::error::ApiError;
 
 /// The default project's id, as `GET /v2/projects/default` answers it.
-fn default_id() -> Option<String> {
+pub(super) fn default_id() -> Option<String> {
     let op = crate::engine::spec::op_index("projects_get_default")?;
     crate::engine::catalog::template(op)
         .pointer("/project/id")
@@ -66,6 +66,13 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
         .flatten()
         .filter_map(|u| u.as_str().map(str::to_owned))
         .collect();
+    for urn in &urns {
+        if super::references::urn_exists(call, urn) == Some(false) {
+            return Err(ApiError::unprocessable(format!(
+                "resources: {urn} names no resource of this account"
+            )));
+        }
+    }
     let now = crate::engine::generate::now();
     let mut assigned = Vec::new();
     {
@@ -92,7 +99,7 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// `do:droplet:13457723` → `/v2/droplets/13457723`
-fn urn_path(urn: &str) -> String {
+pub(super) fn urn_path(urn: &str) -> String {
     let mut parts = urn.splitn(3, ':').skip(1);
     match (parts.next(), parts.next()) {
         (Some(kind), Some(id)) => format!("/v2/{kind}s/{id}"),
@@ -111,6 +118,15 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
         .map(|items| items.iter().map(|(_, v)| v.clone()).collect())
         .unwrap_or_default();
     drop(accounts);
+    // Resources joined at their create keep a path; the link is absolute, on this server.
+    let mut all = all;
+    for entry in &mut all {
+        if let Some(Value::String(link)) = entry.pointer_mut("/links/self")
+            && link.starts_with('/')
+        {
+            *link = format!("{}{link}", call.origin);
+        }
+    }
     let total = all.len();
     let skip = usize::try_from((query.paging.page - 1).saturating_mul(query.paging.per_page))
         .unwrap_or(usize::MAX);

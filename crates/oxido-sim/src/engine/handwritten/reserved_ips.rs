@@ -81,12 +81,14 @@ pub(super) fn created(call: &Call<'_>, object: &mut Value) {
     }
 }
 
-/// A deleted Droplet's addresses are free again, as the API frees them.
+/// A deleted Droplet's addresses are free again, as the API frees them, and it
+/// leaves every project, load balancer and firewall.
 pub(crate) fn droplet_deleted(
     app: &crate::app::App,
     account: crate::state::model::AccountId,
     id: u64,
 ) {
+    super::references::droplet_deleted(app, account, id);
     let mut accounts = app.engine.store.write();
     let Some(data) = accounts.get_mut(&account) else {
         return;

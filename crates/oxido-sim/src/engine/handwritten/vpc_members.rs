@@ -12,7 +12,7 @@ use crate::wire::Stamp;
 use crate::wire::error::ApiError;
 
 /// Engine collections that join VPCs: (collection, URN kind, member naming the VPC).
-const JOINERS: &[(&str, &str, &str)] = &[
+pub(super) const JOINERS: &[(&str, &str, &str)] = &[
     ("/v2/load_balancers", "loadbalancer", "vpc_uuid"),
     ("/v2/kubernetes/clusters", "kubernetes", "vpc_uuid"),
     ("/v2/databases", "dbaas", "private_network_uuid"),
