@@ -6,6 +6,8 @@ mod actions;
 mod auth;
 mod errors;
 mod generated_waits;
+mod output;
 mod pipes;
 mod raw_json;
 mod read;
+mod safety;
