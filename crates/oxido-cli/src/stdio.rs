@@ -23,6 +23,11 @@ pub fn err_line(line: &str) {
     let _ = write_to(&mut io::stderr().lock(), text.as_bytes());
 }
 
+/// Writes a prompt (no newline) to stderr, ignoring every failure.
+pub fn err_prompt(text: &str) {
+    let _ = write_to(&mut io::stderr().lock(), text.as_bytes());
+}
+
 fn write_to(stream: &mut impl Write, text: &[u8]) -> io::Result<()> {
     match stream.write_all(text).and_then(|()| stream.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

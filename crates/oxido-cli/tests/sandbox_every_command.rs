@@ -4,6 +4,9 @@
 //! `tests/sandbox_exceptions.txt`; a listed command that starts working fails the test too, so
 //! the list stays true.
 //!
+//! Every `-o json` answer is checked to have no envelope left, and every create also runs as a
+//! table, which must show the created object as a row.
+//!
 //! Each command is its own process (the sandbox lives for one command), a few at a time.
 
 #[path = "generated/commands.rs"]
@@ -38,8 +41,9 @@ fn exceptions() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Runs one example; `Err` holds why it failed.
-fn run(args: &[&str], body: &str) -> Result<(), String> {
+/// Runs one example with `-o json` (`json`) or as a table; `Ok` holds its stdout, `Err` why it
+/// failed.
+fn run(args: &[&str], body: &str, json: bool) -> Result<String, String> {
     let mut argv: Vec<&str> = Vec::with_capacity(args.len() + 3);
     let mut stdin = String::new();
     let mut words = args.iter().copied().peekable();
@@ -73,10 +77,11 @@ fn run(args: &[&str], body: &str) -> Result<(), String> {
             "OXIDO_CONFIG_DIR",
             std::env::temp_dir().join("oxido-sandbox-every-command-no-config"),
         )
-        .args(["--sandbox", "-o", "json", "--timeout", "30s"])
+        .args(["--sandbox", "--timeout", "30s"])
+        .args(if json { &["-o", "json"][..] } else { &[][..] })
         .args(&argv)
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start oxido: {e}"))?;
@@ -84,6 +89,13 @@ fn run(args: &[&str], body: &str) -> Result<(), String> {
         // A command that never reads stdin may have exited already.
         let _ = input.write_all(stdin.as_bytes());
     }
+    // Read stdout while the child runs, so a large answer cannot fill the pipe and stall it.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
+        text
+    });
     let started = Instant::now();
     loop {
         match child.try_wait() {
@@ -100,8 +112,9 @@ fn run(args: &[&str], body: &str) -> Result<(), String> {
     let out = child
         .wait_with_output()
         .map_err(|e| format!("no output: {e}"))?;
+    let stdout = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
     if out.status.success() {
-        Ok(())
+        Ok(stdout)
     } else {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let last = stderr
@@ -111,6 +124,33 @@ fn run(args: &[&str], body: &str) -> Result<(), String> {
             .to_owned();
         Err(format!("exit {:?}: {last}", out.status.code()))
     }
+}
+
+/// `create`, `create-cluster`, ...: commands that make something, which must print it.
+fn is_create(args: &[&str]) -> bool {
+    args.get(1).is_some_and(|name| name.starts_with("create"))
+}
+
+/// `-o json` is the resource, never the API's envelope: no top-level `links` or `meta`, and no
+/// object whose one member besides them is the resource.
+fn check_envelope(json: &str) -> Result<(), String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(json) else {
+        return Ok(());
+    };
+    if map.contains_key("links") || map.contains_key("meta") {
+        let keys: Vec<&String> = map.keys().collect();
+        return Err(format!("-o json kept the envelope: members {keys:?}"));
+    }
+    Ok(())
+}
+
+/// A create's table has a header and at least one row with something in it.
+fn check_row(table: &str) -> Result<(), String> {
+    let lines: Vec<&str> = table.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() < 2 {
+        return Err(format!("a create printed an empty table: {table:?}"));
+    }
+    Ok(())
 }
 
 #[test]
@@ -126,7 +166,14 @@ fn every_generated_command_succeeds_in_the_sandbox_with_its_example() {
                     let Some((id, args, body)) = examples.get(i) else {
                         break;
                     };
-                    if let Err(why) = run(args, body) {
+                    let outcome = run(args, body, true).and_then(|json| {
+                        check_envelope(&json)?;
+                        if is_create(args) {
+                            check_row(&run(args, body, false)?)?;
+                        }
+                        Ok(())
+                    });
+                    if let Err(why) = outcome {
                         failures.lock().expect("failures").insert(id, why);
                     }
                 }

@@ -36,6 +36,7 @@ const RESERVED: &[&str] = &[
     "per-page",
     "wait",
     "wait-timeout",
+    "force",
 ];
 
 /// Most columns a default table shows.
@@ -68,7 +69,26 @@ const PREFERRED: &[&str] = &[
     "data",
     "ttl",
     "fingerprint",
+    "droplet_ids",
+    "tags",
     "created_at",
+];
+
+/// Fields never shown by default: whole keys, certificates and zone files (key-length or multi-line
+/// cells), and a second spelling of an address another column shows. `--format` still reaches them.
+const NOT_BY_DEFAULT: &[&str] = &[
+    "public_key",
+    "private_key",
+    "zone_file",
+    "user_data",
+    "certificate",
+    "certificate_chain",
+    "leaf_certificate",
+    "default_ingress",
+    "live_domain",
+    "live_url_base",
+    "owner_uuid",
+    "last_deployment_created_at",
 ];
 
 /// The Rust files: (path below the repository root, unformatted source).
@@ -109,6 +129,10 @@ pub struct Command<'a> {
     pub columns: Vec<String>,
     pub wait: &'static str,
     pub example: String,
+    /// The fields of one answer row, which `--format` may name.
+    pub fields: Vec<String>,
+    /// Deletes or destroys something: needs confirmation or `--force`.
+    pub destructive: bool,
 }
 
 /// One argument of a generated command.
@@ -256,6 +280,8 @@ fn command<'a>(
     let name = kebab(bare(&op.method_name));
     let columns = columns(api, op);
     let wait = wait_kind(api, op);
+    let fields = row_fields(api, op);
+    let destructive = is_destructive(op, &name);
     let mut cmd = Command {
         service,
         op,
@@ -265,6 +291,8 @@ fn command<'a>(
         columns,
         wait,
         example: String::new(),
+        fields,
+        destructive,
     };
     cmd.example = example(&cmd, spec);
     cmd
@@ -327,17 +355,86 @@ fn flag_kind(api: &Api, ty: &Ty) -> Option<&'static str> {
     }
 }
 
-/// The type one table row shows.
-fn row_type(op: &Operation) -> Option<&Ty> {
+/// The type one table row shows. An answer that is an envelope (one member besides `links` and `meta`,
+/// as `droplets create` and `reserved-ips create` answer) shows its member, as the CLI strips it at run
+/// time (`commands::generated::json`); a union of envelopes shows its first variant's.
+fn row_type<'a>(api: &'a Api, op: &'a Operation) -> Option<&'a Ty> {
     let ty = match &op.response {
         ResponseKind::Page { item, .. } => item,
         ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => ty,
         _ => return None,
     };
-    Some(match ty {
+    let mut ty = match ty {
         Ty::Vec(inner) => inner,
         other => other,
-    })
+    };
+    if matches!(op.response, ResponseKind::Json(_)) {
+        for _ in 0..2 {
+            let Ty::Named(i) = ty else { break };
+            match &api.types[*i].kind {
+                TypeKind::Struct(fields) => {
+                    let members: Vec<&Field> = fields
+                        .iter()
+                        .filter(|f| !matches!(f.json_name.as_str(), "links" | "meta"))
+                        .collect();
+                    if members.len() == 1
+                        && fields.len() > 1
+                        && matches!(members[0].ty, Ty::Named(_) | Ty::Vec(_))
+                    {
+                        ty = match &members[0].ty {
+                            Ty::Vec(inner) => inner,
+                            other => other,
+                        };
+                    }
+                    break;
+                }
+                TypeKind::Union { variants, .. } => match variants.first() {
+                    Some(v) => ty = &v.ty,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+    }
+    Some(ty)
+}
+
+/// Every field name of one answer row (what `--format` may start a column with); empty when the row
+/// has no known shape.
+fn row_fields(api: &Api, op: &Operation) -> Vec<String> {
+    let Some(Ty::Named(index)) = row_type(api, op) else {
+        return Vec::new();
+    };
+    match &api.types[*index].kind {
+        TypeKind::Struct(fields) => fields.iter().map(|f| f.json_name.clone()).collect(),
+        TypeKind::Existing("crate::models::Action") => [
+            "id",
+            "status",
+            "type",
+            "started_at",
+            "completed_at",
+            "resource_id",
+            "resource_type",
+            "region",
+            "region_slug",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect(),
+        TypeKind::Existing("crate::models::Region") => {
+            ["slug", "name", "available", "features", "sizes"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Commands that delete or destroy: every `DELETE`, and the `destroy`/`dangerous` ones whatever their
+/// method. They ask on a terminal and need `--force` otherwise.
+fn is_destructive(op: &Operation, name: &str) -> bool {
+    op.http_method == "DELETE" || name.contains("destroy") || name.contains("dangerous")
 }
 
 fn is_scalar(api: &Api, ty: &Ty) -> bool {
@@ -351,10 +448,26 @@ fn is_scalar(api: &Api, ty: &Ty) -> bool {
 /// Default table columns for an operation's answer, chosen from its schema: preferred names first (with
 /// `region.slug` for a region object), then other scalar fields in the schema's order.
 fn columns(api: &Api, op: &Operation) -> Vec<String> {
-    let Some(Ty::Named(index)) = row_type(op) else {
+    let Some(Ty::Named(index)) = row_type(api, op) else {
         return Vec::new();
     };
     let def = &api.types[*index];
+    // A Droplet as doctl shows it: the public address, tags and volumes rather than memory and disk.
+    if def.schema.as_deref() == Some("droplet") {
+        return [
+            "id",
+            "name",
+            "PublicIPv4",
+            "region.slug",
+            "size_slug",
+            "status",
+            "tags",
+            "volume_ids",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    }
     let fields = match &def.kind {
         TypeKind::Existing(path) => {
             let known: &[&str] = match *path {
@@ -378,7 +491,16 @@ fn columns(api: &Api, op: &Operation) -> Vec<String> {
     };
     let mut chosen: Vec<String> = Vec::new();
     let column_of = |field: &Field| -> Option<String> {
+        if NOT_BY_DEFAULT.contains(&field.json_name.as_str()) {
+            return None;
+        }
         if is_scalar(api, &field.ty) {
+            return Some(field.json_name.clone());
+        }
+        // Lists of ids or tags read well joined with commas.
+        if matches!(&field.ty, Ty::Vec(inner) if is_scalar(api, inner))
+            && matches!(field.json_name.as_str(), "tags" | "droplet_ids")
+        {
             return Some(field.json_name.clone());
         }
         // An object with a slug (region, size, image) reads best as its slug.
@@ -425,6 +547,28 @@ fn columns(api: &Api, op: &Operation) -> Vec<String> {
         if let Some(column) = column_of(field).filter(|c| !c.contains('.')) {
             if !chosen.contains(&column) && !field.json_name.contains("description") {
                 chosen.push(column);
+            }
+        }
+    }
+    // A row that only nests objects (`{"team": {...}, "access_point": {...}}`) shows the scalar fields of
+    // its first object, so a create never prints an empty table.
+    if chosen.is_empty() {
+        for field in fields {
+            let Ty::Named(i) = &field.ty else { continue };
+            let TypeKind::Struct(inner) = &api.types[*i].kind else {
+                continue;
+            };
+            chosen = inner
+                .iter()
+                .filter(|f| {
+                    is_scalar(api, &f.ty) && !NOT_BY_DEFAULT.contains(&f.json_name.as_str())
+                })
+                .filter(|f| !f.json_name.contains("description"))
+                .map(|f| format!("{}.{}", field.json_name, f.json_name))
+                .take(MAX_COLUMNS)
+                .collect();
+            if !chosen.is_empty() {
+                break;
             }
         }
     }
@@ -533,6 +677,9 @@ fn example(cmd: &Command<'_>, spec: &serde_json::Value) -> String {
 fn example_argv(cmd: &Command<'_>, spec: &serde_json::Value) -> (Vec<String>, Option<String>) {
     let op = cmd.op;
     let mut words = vec![cmd.handler.clone(), cmd.name.clone()];
+    if cmd.destructive {
+        words.push("--force".to_owned());
+    }
     let mut body_json = None;
     for p in &op.path_params {
         let value = p
@@ -847,9 +994,10 @@ fn emit_table(commands: &[Command<'_>]) -> String {
             })
             .collect();
         let columns: Vec<String> = cmd.columns.iter().map(|c| lit(c)).collect();
+        let fields: Vec<String> = cmd.fields.iter().map(|c| lit(c)).collect();
         let _ = writeln!(
             out,
-            "OpSpec {{ handler: {}, name: {}, operation_id: {}, summary: {}, http_method: {}, path: {}, example: {}, args: &[{}], body: Body::{body}, output: Output::{output}, columns: &[{}], wait: Wait::{}, deprecated: {} }},",
+            "OpSpec {{ handler: {}, name: {}, operation_id: {}, summary: {}, http_method: {}, path: {}, example: {}, args: &[{}], body: Body::{body}, output: Output::{output}, columns: &[{}], fields: &[{}], wait: Wait::{}, deprecated: {}, destructive: {} }},",
             lit(&cmd.handler),
             lit(&cmd.name),
             lit(&op.operation_id),
@@ -859,8 +1007,10 @@ fn emit_table(commands: &[Command<'_>]) -> String {
             lit(&cmd.example),
             args.join(", "),
             columns.join(", "),
+            fields.join(", "),
             cmd.wait,
             op.deprecated,
+            cmd.destructive,
         );
     }
     out.push_str("];\n");
@@ -1000,6 +1150,9 @@ fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String
             continue;
         }
         let mut args = vec![cmd.handler.clone(), cmd.name.clone()];
+        if cmd.destructive {
+            args.push("--force".to_owned());
+        }
         let mut path = op.path.clone();
         for (i, p) in op.path_params.iter().enumerate() {
             let value = match p.kind {
@@ -1208,6 +1361,9 @@ mod tests {
         assert!(list.columns.iter().any(|c| c == "status"));
         assert!(list.columns.iter().any(|c| c == "region.slug"));
         assert!(list.columns.len() <= MAX_COLUMNS);
+        for column in ["PublicIPv4", "tags", "volume_ids"] {
+            assert!(list.columns.iter().any(|c| c == column), "{column}");
+        }
         let create = commands
             .iter()
             .find(|c| c.op.operation_id == "droplets_create")
@@ -1231,6 +1387,65 @@ mod tests {
             .find(|c| c.handler == "kubernetes" && c.name == "get-kubeconfig")
             .expect("kubeconfig");
         assert!(matches!(kubeconfig.op.response, ResponseKind::Text { .. }));
+    }
+
+    #[test]
+    fn every_create_shows_the_created_object_and_no_key_length_column() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let column = |id: &str| -> Vec<String> {
+            commands
+                .iter()
+                .find(|c| c.op.operation_id == id)
+                .expect(id)
+                .columns
+                .clone()
+        };
+        assert_eq!(column("droplets_create"), column("droplets_get"));
+        assert_eq!(column("reservedIPs_create"), column("reservedIPs_get"));
+        assert!(column("volumes_list").iter().any(|c| c == "droplet_ids"));
+        assert!(!column("sshKeys_list").iter().any(|c| c == "public_key"));
+        assert!(!column("domains_list").iter().any(|c| c == "zone_file"));
+        let mut blank = Vec::new();
+        for cmd in &commands {
+            let creates = cmd.op.http_method == "POST" && cmd.name.starts_with("create");
+            if creates
+                && matches!(
+                    cmd.op.response,
+                    ResponseKind::Json(_) | ResponseKind::Member { .. }
+                )
+            {
+                let row = row_type(&api, cmd.op);
+                let known = matches!(row, Some(Ty::Named(i)) if matches!(api.types[*i].kind, TypeKind::Struct(_)));
+                if known && cmd.columns.is_empty() {
+                    blank.push(cmd.op.operation_id.as_str());
+                }
+            }
+        }
+        assert!(blank.is_empty(), "creates without columns: {blank:?}");
+    }
+
+    #[test]
+    fn deletes_and_destroys_need_force_and_their_examples_pass_it() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let find = |id: &str| commands.iter().find(|c| c.op.operation_id == id).expect(id);
+        for id in [
+            "droplets_destroy",
+            "droplets_destroy_byTag",
+            "droplets_destroy_withAssociatedResourcesDangerous",
+            "databases_destroy_cluster",
+            "volumes_delete",
+        ] {
+            let cmd = find(id);
+            assert!(cmd.destructive, "{id}");
+            assert!(
+                example_argv(cmd, &spec).0.contains(&"--force".to_owned()),
+                "{id}"
+            );
+        }
+        assert!(!find("droplets_get").destructive);
+        assert!(!find("droplets_create").destructive);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::commands::resource_wait::{self, Resource};
 use crate::error::CliError;
 use crate::generated::table::{HANDLERS, OPS};
 use crate::session::Session;
+use crate::stdio;
 use crate::wait_progress::{Display, wait_all};
 
 /// One generated command.
@@ -46,12 +47,16 @@ pub struct OpSpec {
     pub body: Body,
     /// What the answer is.
     pub output: Output,
-    /// Default table columns (JSON paths).
+    /// Default table columns (fields, doctl's short names or dotted paths).
     pub columns: &'static [&'static str],
+    /// Every field of one answer row, which `--format` may name (empty: shape unknown).
+    pub fields: &'static [&'static str],
     /// What `--wait` waits for.
     pub wait: Wait,
     /// Deprecated by the API.
     pub deprecated: bool,
+    /// Deletes or destroys: asks on a terminal, needs `--force` otherwise.
+    pub destructive: bool,
 }
 
 /// One positional or flag of a generated command.
@@ -183,6 +188,15 @@ fn op_command(op: &'static OpSpec) -> clap::Command {
     for spec in op.args {
         cmd = cmd.arg(arg(spec));
     }
+    if op.destructive {
+        cmd = cmd.arg(
+            Arg::new("force")
+                .long("force")
+                .short('f')
+                .action(ArgAction::SetTrue)
+                .help("Run without asking (needed when there is no terminal to ask on)"),
+        );
+    }
     match op.body {
         Body::None => {}
         Body::Json => {
@@ -300,8 +314,18 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let op = &OPS[index];
     let input = Input { m: matches, op };
+    if !output.is_machine() {
+        output.check_columns(op)?;
+    }
+    confirm(op, &input)?;
     let session = Session::open(global, output).await?;
     let answer = crate::generated::dispatch::dispatch(index, &input, &session.client).await?;
+    if matches!(answer, Answer::Nothing) {
+        // A delete answers 204 with no body: say what was done, on stderr so stdout stays
+        // the result (nothing).
+        stdio::err_line(&format!("Done: {}", input.target()));
+        return Ok(());
+    }
     let limit = input.wait_limit();
     let answer = if limit.is_some() {
         answer.into_value()?
@@ -319,6 +343,38 @@ pub async fn run(
             resource_wait::wait_and_print(&session, op, &input, kind, value, limit).await
         }
         (answer, _, _) => session.output.answer(op, answer),
+    }
+}
+
+/// A destructive command runs with `--force`, or after a yes on a terminal; without a terminal
+/// to ask on it is refused (exit 2) before anything is sent.
+fn confirm(op: &OpSpec, input: &Input<'_>) -> Result<(), CliError> {
+    use std::io::IsTerminal as _;
+    if !op.destructive || input.m.get_flag("force") {
+        return Ok(());
+    }
+    let target = input.target();
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(CliError::Usage(format!(
+            "`oxido {} {}` cannot be undone ({target}); pass --force (-f) to run it without a \
+             terminal to confirm on",
+            op.handler, op.name
+        )));
+    }
+    stdio::err_prompt(&format!(
+        "{target}: {}. Go ahead? [y/N] ",
+        op.summary.trim_end_matches('.')
+    ));
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Usage(format!("could not read the confirmation: {e}")))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "not confirmed; nothing was sent ({target})"
+        )))
     }
 }
 
@@ -386,12 +442,37 @@ impl Answer {
 /// The API's JSON from an SDK response: the whole body, or its `key` member.
 pub fn json<T>(response: &oxido::Response<T>, key: &str) -> Result<Answer, CliError> {
     if key.is_empty() {
-        serde_json::from_slice::<Box<RawValue>>(&response.body)
-            .map(Answer::Json)
-            .map_err(|e| CliError::Unexpected(format!("the answer is not JSON: {e}")))
+        strip_envelope(&response.body).map(Answer::Json)
     } else {
         crate::output::json::member(&response.body, key).map(Answer::Json)
     }
+}
+
+/// The API's JSON with its envelope taken off, the same way for every command: an object whose
+/// members besides `links` and `meta` are exactly one object or array (`{"droplet": {...},
+/// "links": {...}}`, `{"reserved_ip": {...}}`) is that member; anything else is kept whole.
+pub fn strip_envelope(body: &[u8]) -> Result<Box<RawValue>, CliError> {
+    let not_json =
+        |e: serde_json::Error| CliError::Unexpected(format!("the answer is not JSON: {e}"));
+    let whole = serde_json::from_slice::<Box<RawValue>>(body).map_err(not_json)?;
+    if !whole.get().starts_with('{') {
+        return Ok(whole);
+    }
+    let members: Map<String, Value> = match serde_json::from_str::<Map<String, Value>>(whole.get())
+    {
+        Ok(members) => members,
+        Err(_) => return Ok(whole),
+    };
+    let mut inner = members
+        .keys()
+        .filter(|k| !matches!(k.as_str(), "links" | "meta"));
+    let (Some(key), None) = (inner.next(), inner.next()) else {
+        return Ok(whole);
+    };
+    if !(members[key].is_object() || members[key].is_array()) {
+        return Ok(whole);
+    }
+    crate::output::json::member(body, key)
 }
 
 /// An answer with no body.
@@ -495,6 +576,39 @@ impl Input<'_> {
             .get_many::<String>(id)
             .map(|v| v.map(String::as_str).collect())
             .unwrap_or_default()
+    }
+
+    /// What the command acts on, for messages: `DELETE /v2/droplets/3164444`.
+    pub fn target(&self) -> String {
+        let mut path = self.op.path.to_owned();
+        for spec in self.op.args.iter().filter(|a| a.place == Place::Path) {
+            if let Some(value) = self.text_of(spec) {
+                path = path.replace(&format!("{{{}}}", spec.wire), &value);
+            }
+        }
+        let mut target = format!("{} {path}", self.op.http_method);
+        for spec in self
+            .op
+            .args
+            .iter()
+            .filter(|a| a.place == Place::Query && a.required)
+        {
+            if let Some(value) = self.text_of(spec) {
+                target.push_str(&format!(" {}={value}", spec.wire));
+            }
+        }
+        target
+    }
+
+    /// An argument's value as text, read with its own kind.
+    fn text_of(&self, spec: &ArgSpec) -> Option<String> {
+        match spec.kind {
+            Kind::Id => self.opt_id(spec.id).map(|v| v.to_string()),
+            Kind::Int => self.opt_int(spec.id).map(|v| v.to_string()),
+            Kind::Float => self.m.get_one::<f64>(spec.id).map(|v| v.to_string()),
+            Kind::Bool => self.opt_flag(spec.id).map(|v| v.to_string()),
+            Kind::Str | Kind::StrList | Kind::Json => self.opt_str(spec.id).map(str::to_owned),
+        }
     }
 
     /// The page size: `--per-page`, else the largest when following every page, else the

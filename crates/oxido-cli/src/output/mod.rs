@@ -68,6 +68,8 @@ pub struct Output {
     /// generated ones.
     format: Option<String>,
     header: bool,
+    /// Widest a table cell may be: `$COLUMNS`, else the terminal's width; none into a pipe.
+    max_cell: Option<usize>,
 }
 
 impl Output {
@@ -77,7 +79,23 @@ impl Output {
             kind: global.output,
             format: global.format.clone(),
             header: !global.no_header,
+            max_cell: terminal_width(),
         }
+    }
+
+    /// Checks `--format` against the fields a generated command's rows have, before anything
+    /// is sent: an unknown column is a usage error listing the valid ones.
+    pub fn check_columns(&self, op: &crate::commands::generated::OpSpec) -> Result<(), CliError> {
+        self.columns_for(op, &[]).map(|_| ())
+    }
+
+    fn columns_for(
+        &self,
+        op: &crate::commands::generated::OpSpec,
+        rows: &[serde_json::Value],
+    ) -> Result<Vec<values::Column>, CliError> {
+        values::columns(self.format.as_deref(), op.columns, op.fields, rows)
+            .map_err(|e| CliError::Usage(format!("--format for `{} {}`: {e}", op.handler, op.name)))
     }
 
     /// The action columns `--format` names (all by default); an unknown one is a usage error.
@@ -136,8 +154,13 @@ impl Output {
                 }
             }
         };
-        let columns = values::columns(self.format.as_deref(), op.columns, &rows);
-        Ok(write_stdout(&values::render(&columns, &rows, self.header))?)
+        let columns = self.columns_for(op, &rows)?;
+        Ok(write_stdout(&values::render(
+            &columns,
+            &rows,
+            self.header,
+            self.max_cell,
+        ))?)
     }
 
     /// True when results are JSON or YAML, which are printed from the API's own JSON
@@ -181,8 +204,22 @@ impl Output {
             .iter()
             .map(|f| columns.iter().map(|c| cell(&f.action, *c)).collect())
             .collect();
-        table::render(&columns, &rows, self.header)
+        table::render(&columns, &rows, self.header, self.max_cell)
     }
+}
+
+/// The width a table cell may take: `$COLUMNS` when set (shells set it for their terminal,
+/// and tests use it), else the width of the terminal stdout is, else none (a pipe or file gets
+/// every value whole, for scripts).
+fn terminal_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return Some(columns);
+    }
+    terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0))
 }
 
 /// The text of one table cell; absent values are blank, never `null`.

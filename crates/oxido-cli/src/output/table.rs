@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+
 /// One column of the action table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -106,23 +108,69 @@ const GAP: &str = "   ";
 /// Lays out rows under the given columns, each column as wide as its widest cell.
 ///
 /// Trailing blanks are trimmed so an empty last cell leaves no stray spaces.
-pub fn render(columns: &[Column], rows: &[Vec<String>], header: bool) -> String {
+pub fn render(
+    columns: &[Column],
+    rows: &[Vec<String>],
+    header: bool,
+    max_cell: Option<usize>,
+) -> String {
     let titles: Vec<String> = columns.iter().map(|c| c.title().to_owned()).collect();
-    render_titled(&titles, rows, header)
+    render_titled(&titles, rows, header, max_cell)
 }
 
-/// Lays out rows under the given column titles, as [`render`] does.
-pub fn render_titled(titles: &[String], rows: &[Vec<String>], header: bool) -> String {
-    let lines: Vec<&[String]> = header
-        .then_some(titles)
+/// A cell as it may reach a terminal: control characters (a newline in a zone file, an escape
+/// sequence in a name) escaped, and cut with an ellipsis past `max` display columns.
+pub fn printable(cell: &str, max: Option<usize>) -> String {
+    let mut out = String::with_capacity(cell.len());
+    for c in cell.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    match max {
+        Some(max) if max > 0 && out.width() > max => {
+            let mut cut = String::new();
+            let mut width = 0;
+            for c in out.chars() {
+                let w = c.width().unwrap_or(0);
+                if width + w + 1 > max {
+                    break;
+                }
+                width += w;
+                cut.push(c);
+            }
+            cut.push('…');
+            cut
+        }
+        _ => out,
+    }
+}
+
+/// Lays out rows under the given column titles, as [`render`] does. Widths are display widths
+/// (a CJK character or an emoji takes two columns).
+pub fn render_titled(
+    titles: &[String],
+    rows: &[Vec<String>],
+    header: bool,
+    max_cell: Option<usize>,
+) -> String {
+    let clean = |line: &[String]| -> Vec<String> {
+        line.iter().map(|cell| printable(cell, max_cell)).collect()
+    };
+    let lines: Vec<Vec<String>> = header
+        .then(|| clean(titles))
         .into_iter()
-        .chain(rows.iter().map(Vec::as_slice))
+        .chain(rows.iter().map(|row| clean(row)))
         .collect();
 
     let mut widths = vec![0; titles.len()];
     for line in &lines {
         for (width, cell) in widths.iter_mut().zip(line.iter()) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
 
@@ -134,7 +182,7 @@ pub fn render_titled(titles: &[String], rows: &[Vec<String>], header: bool) -> S
                 text.push_str(GAP);
             }
             text.push_str(cell);
-            let pad = width - cell.chars().count();
+            let pad = width.saturating_sub(cell.width());
             text.extend(std::iter::repeat_n(' ', pad));
         }
         out.push_str(text.trim_end());
@@ -179,9 +227,27 @@ mod tests {
             vec!["1".to_owned(), "completed".to_owned()],
             vec!["22".to_owned(), String::new()],
         ];
-        let text = render(&[Column::Id, Column::Status], &rows, true);
+        let text = render(&[Column::Id, Column::Status], &rows, true, None);
         assert_eq!(text, "ID   Status\n1    completed\n22\n");
-        let bare = render(&[Column::Id, Column::Status], &rows, false);
+        let bare = render(&[Column::Id, Column::Status], &rows, false, None);
         assert_eq!(bare, "1    completed\n22\n");
+    }
+
+    #[test]
+    fn wide_characters_align_by_display_width() {
+        let rows = vec![
+            vec!["東京ウェブ".to_owned(), "1".to_owned()],
+            vec!["web".to_owned(), "2".to_owned()],
+        ];
+        let text = render_titled(&["Name".to_owned(), "ID".to_owned()], &rows, true, None);
+        assert_eq!(text, "Name         ID\n東京ウェブ   1\nweb          2\n");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_long_cells_cut() {
+        assert_eq!(printable("a\nb\x1b[31m", None), "a\\nb\\u{1b}[31m");
+        assert_eq!(printable("abcdefghij", Some(5)), "abcd…");
+        assert_eq!(printable("東京東京", Some(5)), "東京…");
+        assert_eq!(printable("abc", Some(5)), "abc");
     }
 }

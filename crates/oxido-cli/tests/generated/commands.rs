@@ -30,7 +30,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "addons_delete",
-        args: &["addons", "delete", "seg-0"],
+        args: &["addons", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/add-ons/saas/seg-0",
         query: &[],
@@ -140,7 +140,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "apps_delete",
-        args: &["apps", "delete", "seg-0"],
+        args: &["apps", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/apps/seg-0",
         query: &[],
@@ -479,7 +479,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "autoscalepools_delete",
-        args: &["autoscalepools", "delete", "seg-0"],
+        args: &["autoscalepools", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/droplets/autoscale/seg-0",
         query: &[],
@@ -490,7 +490,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "autoscalepools_delete_dangerous",
-        args: &["autoscalepools", "delete-dangerous", "seg-0"],
+        args: &["autoscalepools", "delete-dangerous", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/droplets/autoscale/seg-0/dangerous",
         query: &[],
@@ -589,7 +589,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "byoipPrefixes_delete",
-        args: &["byoip-prefixes", "delete", "seg-0"],
+        args: &["byoip-prefixes", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/byoip_prefixes/seg-0",
         query: &[],
@@ -644,7 +644,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "cdn_delete_endpoint",
-        args: &["cdn", "delete-endpoint", "seg-0"],
+        args: &["cdn", "delete-endpoint", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/cdn/endpoints/seg-0",
         query: &[],
@@ -677,7 +677,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "certificates_delete",
-        args: &["certificates", "delete", "seg-0"],
+        args: &["certificates", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/certificates/seg-0",
         query: &[],
@@ -798,7 +798,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete",
-        args: &["databases", "delete", "seg-0", "seg-1"],
+        args: &["databases", "delete", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/databases/seg-0/dbs/seg-1",
         query: &[],
@@ -809,7 +809,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_connectionPool",
-        args: &["databases", "delete-connection-pool", "seg-0", "seg-1"],
+        args: &[
+            "databases",
+            "delete-connection-pool",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/databases/seg-0/pools/seg-1",
         query: &[],
@@ -820,7 +826,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_kafka_schema",
-        args: &["databases", "delete-kafka-schema", "seg-0", "seg-1"],
+        args: &[
+            "databases",
+            "delete-kafka-schema",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/databases/seg-0/schema-registry/seg-1",
         query: &[],
@@ -831,7 +843,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_kafka_topic",
-        args: &["databases", "delete-kafka-topic", "seg-0", "seg-1"],
+        args: &[
+            "databases",
+            "delete-kafka-topic",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/databases/seg-0/topics/seg-1",
         query: &[],
@@ -842,7 +860,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_logsink",
-        args: &["databases", "delete-logsink", "seg-0", "seg-1"],
+        args: &["databases", "delete-logsink", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/databases/seg-0/logsink/seg-1",
         query: &[],
@@ -853,7 +871,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_onlineMigration",
-        args: &["databases", "delete-online-migration", "seg-0", "seg-1"],
+        args: &[
+            "databases",
+            "delete-online-migration",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/databases/seg-0/online-migration/seg-1",
         query: &[],
@@ -864,7 +888,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_opensearch_index",
-        args: &["databases", "delete-opensearch-index", "seg-0", "seg-1"],
+        args: &[
+            "databases",
+            "delete-opensearch-index",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/databases/seg-0/indexes/seg-1",
         query: &[],
@@ -875,7 +905,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_delete_user",
-        args: &["databases", "delete-user", "seg-0", "seg-1"],
+        args: &["databases", "delete-user", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/databases/seg-0/users/seg-1",
         query: &[],
@@ -886,7 +916,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_destroy_cluster",
-        args: &["databases", "destroy-cluster", "seg-0"],
+        args: &["databases", "destroy-cluster", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/databases/seg-0",
         query: &[],
@@ -897,7 +927,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_destroy_replica",
-        args: &["databases", "destroy-replica", "seg-0", "seg-1"],
+        args: &["databases", "destroy-replica", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/databases/seg-0/replicas/seg-1",
         query: &[],
@@ -1548,7 +1578,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "dedicatedInferences_delete",
-        args: &["dedicated-inferences", "delete", "seg-0"],
+        args: &["dedicated-inferences", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/dedicated-inferences/seg-0",
         query: &[],
@@ -1559,7 +1589,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "dedicatedInferences_delete_tokens",
-        args: &["dedicated-inferences", "delete-tokens", "seg-0", "seg-1"],
+        args: &[
+            "dedicated-inferences",
+            "delete-tokens",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/dedicated-inferences/seg-0/tokens/seg-1",
         query: &[],
@@ -1680,7 +1716,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "domains_delete",
-        args: &["domains", "delete", "seg-0"],
+        args: &["domains", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/domains/seg-0",
         query: &[],
@@ -1691,7 +1727,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "domains_delete_record",
-        args: &["domains", "delete-record", "seg-0", "1001"],
+        args: &["domains", "delete-record", "--force", "seg-0", "1001"],
         method: "DELETE",
         path: "/v2/domains/seg-0/records/1001",
         query: &[],
@@ -1779,7 +1815,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "droplets_destroy",
-        args: &["droplets", "destroy", "1000"],
+        args: &["droplets", "destroy", "--force", "1000"],
         method: "DELETE",
         path: "/v2/droplets/1000",
         query: &[],
@@ -1790,7 +1826,12 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "droplets_destroy_byTag",
-        args: &["droplets", "destroy-by-tag", "--tag-name=q-value"],
+        args: &[
+            "droplets",
+            "destroy-by-tag",
+            "--force",
+            "--tag-name=q-value",
+        ],
         method: "DELETE",
         path: "/v2/droplets",
         query: &[("tag_name", "q-value")],
@@ -1804,6 +1845,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "droplets",
             "destroy-retry-with-associated-resources",
+            "--force",
             "1000",
         ],
         method: "POST",
@@ -1819,6 +1861,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "droplets",
             "destroy-with-associated-resources-dangerous",
+            "--force",
             "1000",
         ],
         method: "DELETE",
@@ -1856,6 +1899,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "droplets",
             "get-destroy-associated-resources-status",
+            "--force",
             "1000",
         ],
         method: "GET",
@@ -2022,7 +2066,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "firewalls_delete",
-        args: &["firewalls", "delete", "seg-0"],
+        args: &["firewalls", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/firewalls/seg-0",
         query: &[],
@@ -2033,7 +2077,14 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "firewalls_delete_droplets",
-        args: &["firewalls", "delete-droplets", "seg-0", "--body", "-"],
+        args: &[
+            "firewalls",
+            "delete-droplets",
+            "--force",
+            "seg-0",
+            "--body",
+            "-",
+        ],
         method: "DELETE",
         path: "/v2/firewalls/seg-0/droplets",
         query: &[],
@@ -2044,7 +2095,14 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "firewalls_delete_rules",
-        args: &["firewalls", "delete-rules", "seg-0", "--body", "-"],
+        args: &[
+            "firewalls",
+            "delete-rules",
+            "--force",
+            "seg-0",
+            "--body",
+            "-",
+        ],
         method: "DELETE",
         path: "/v2/firewalls/seg-0/rules",
         query: &[],
@@ -2055,7 +2113,14 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "firewalls_delete_tags",
-        args: &["firewalls", "delete-tags", "seg-0", "--body", "-"],
+        args: &[
+            "firewalls",
+            "delete-tags",
+            "--force",
+            "seg-0",
+            "--body",
+            "-",
+        ],
         method: "DELETE",
         path: "/v2/firewalls/seg-0/tags",
         query: &[],
@@ -2099,7 +2164,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "floatingIPs_delete",
-        args: &["floating-ips", "delete", "seg-0"],
+        args: &["floating-ips", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/floating_ips/seg-0",
         query: &[],
@@ -2154,7 +2219,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "functions_delete_namespace",
-        args: &["functions", "delete-namespace", "seg-0"],
+        args: &["functions", "delete-namespace", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/functions/namespaces/seg-0",
         query: &[],
@@ -2165,7 +2230,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "functions_delete_trigger",
-        args: &["functions", "delete-trigger", "seg-0", "seg-1"],
+        args: &["functions", "delete-trigger", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/functions/namespaces/seg-0/triggers/seg-1",
         query: &[],
@@ -2231,7 +2296,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "functionsAccessKey_delete",
-        args: &["functions-access-key", "delete", "seg-0", "seg-1"],
+        args: &[
+            "functions-access-key",
+            "delete",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/functions/namespaces/seg-0/keys/seg-1",
         query: &[],
@@ -2293,7 +2364,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_agent",
-        args: &["genai", "delete-agent", "seg-0"],
+        args: &["genai", "delete-agent", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/agents/seg-0",
         query: &[],
@@ -2304,7 +2375,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_agent_api_key",
-        args: &["genai", "delete-agent-api-key", "seg-0", "seg-1"],
+        args: &["genai", "delete-agent-api-key", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/gen-ai/agents/seg-0/api_keys/seg-1",
         query: &[],
@@ -2315,7 +2386,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_anthropic_api_key",
-        args: &["genai", "delete-anthropic-api-key", "seg-0"],
+        args: &["genai", "delete-anthropic-api-key", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/anthropic/keys/seg-0",
         query: &[],
@@ -2326,7 +2397,12 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_custom_evaluation_metric",
-        args: &["genai", "delete-custom-evaluation-metric", "seg-0"],
+        args: &[
+            "genai",
+            "delete-custom-evaluation-metric",
+            "--force",
+            "seg-0",
+        ],
         method: "DELETE",
         path: "/v2/gen-ai/custom_evaluation_metrics/seg-0",
         query: &[],
@@ -2337,7 +2413,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_custom_model",
-        args: &["genai", "delete-custom-model", "seg-0"],
+        args: &["genai", "delete-custom-model", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/custom_models/seg-0",
         query: &[],
@@ -2348,7 +2424,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_evaluation_dataset",
-        args: &["genai", "delete-evaluation-dataset", "seg-0"],
+        args: &["genai", "delete-evaluation-dataset", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/evaluation_datasets/seg-0",
         query: &[],
@@ -2359,7 +2435,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_knowledge_base",
-        args: &["genai", "delete-knowledge-base", "seg-0"],
+        args: &["genai", "delete-knowledge-base", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/knowledge_bases/seg-0",
         query: &[],
@@ -2373,6 +2449,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "genai",
             "delete-knowledge-base-data-source",
+            "--force",
             "seg-0",
             "seg-1",
         ],
@@ -2386,7 +2463,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_model_api_key",
-        args: &["genai", "delete-model-api-key", "seg-0"],
+        args: &["genai", "delete-model-api-key", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/models/api_keys/seg-0",
         query: &[],
@@ -2397,7 +2474,12 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_model_evaluation_preset",
-        args: &["genai", "delete-model-evaluation-preset", "seg-0"],
+        args: &[
+            "genai",
+            "delete-model-evaluation-preset",
+            "--force",
+            "seg-0",
+        ],
         method: "DELETE",
         path: "/v2/gen-ai/model_evaluation_presets/seg-0",
         query: &[],
@@ -2408,7 +2490,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_model_evaluation_run",
-        args: &["genai", "delete-model-evaluation-run", "seg-0"],
+        args: &["genai", "delete-model-evaluation-run", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/model_evaluation_runs/seg-0",
         query: &[],
@@ -2419,7 +2501,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_model_router",
-        args: &["genai", "delete-model-router", "seg-0"],
+        args: &["genai", "delete-model-router", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/models/routers/seg-0",
         query: &[],
@@ -2430,7 +2512,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_openai_api_key",
-        args: &["genai", "delete-openai-api-key", "seg-0"],
+        args: &["genai", "delete-openai-api-key", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/openai/keys/seg-0",
         query: &[],
@@ -2441,7 +2523,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_scheduled_indexing",
-        args: &["genai", "delete-scheduled-indexing", "seg-0"],
+        args: &["genai", "delete-scheduled-indexing", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/scheduled-indexing/seg-0",
         query: &[],
@@ -2452,7 +2534,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_delete_workspace",
-        args: &["genai", "delete-workspace", "seg-0"],
+        args: &["genai", "delete-workspace", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/gen-ai/workspaces/seg-0",
         query: &[],
@@ -2463,7 +2545,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_detach_agent",
-        args: &["genai", "detach-agent", "seg-0", "seg-1"],
+        args: &["genai", "detach-agent", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/gen-ai/agents/seg-0/child_agents/seg-1",
         query: &[],
@@ -2474,7 +2556,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_detach_agent_function",
-        args: &["genai", "detach-agent-function", "seg-0", "seg-1"],
+        args: &[
+            "genai",
+            "detach-agent-function",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/gen-ai/agents/seg-0/functions/seg-1",
         query: &[],
@@ -2485,7 +2573,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_detach_agent_guardrail",
-        args: &["genai", "detach-agent-guardrail", "seg-0", "seg-1"],
+        args: &[
+            "genai",
+            "detach-agent-guardrail",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/gen-ai/agents/seg-0/guardrails/seg-1",
         query: &[],
@@ -2496,7 +2590,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "genai_detach_knowledge_base",
-        args: &["genai", "detach-knowledge-base", "seg-0", "seg-1"],
+        args: &[
+            "genai",
+            "detach-knowledge-base",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/gen-ai/agents/seg-0/knowledge_bases/seg-1",
         query: &[],
@@ -3132,7 +3232,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "images_delete",
-        args: &["images", "delete", "1000"],
+        args: &["images", "delete", "--force", "1000"],
         method: "DELETE",
         path: "/v2/images/1000",
         query: &[],
@@ -3220,7 +3320,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "kubernetes_delete_cluster",
-        args: &["kubernetes", "delete-cluster", "seg-0"],
+        args: &["kubernetes", "delete-cluster", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/kubernetes/clusters/seg-0",
         query: &[],
@@ -3231,7 +3331,14 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "kubernetes_delete_node",
-        args: &["kubernetes", "delete-node", "seg-0", "seg-1", "seg-2"],
+        args: &[
+            "kubernetes",
+            "delete-node",
+            "--force",
+            "seg-0",
+            "seg-1",
+            "seg-2",
+        ],
         method: "DELETE",
         path: "/v2/kubernetes/clusters/seg-0/node_pools/seg-1/nodes/seg-2",
         query: &[],
@@ -3242,7 +3349,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "kubernetes_delete_nodePool",
-        args: &["kubernetes", "delete-node-pool", "seg-0", "seg-1"],
+        args: &[
+            "kubernetes",
+            "delete-node-pool",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/kubernetes/clusters/seg-0/node_pools/seg-1",
         query: &[],
@@ -3256,6 +3369,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "kubernetes",
             "destroy-associated-resources-dangerous",
+            "--force",
             "seg-0",
         ],
         method: "DELETE",
@@ -3400,7 +3514,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "loadBalancers_delete",
-        args: &["load-balancers", "delete", "seg-0"],
+        args: &["load-balancers", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/load_balancers/seg-0",
         query: &[],
@@ -3411,7 +3525,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "loadBalancers_delete_cache",
-        args: &["load-balancers", "delete-cache", "seg-0"],
+        args: &["load-balancers", "delete-cache", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/load_balancers/seg-0/cache",
         query: &[],
@@ -3466,7 +3580,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "monitoring_delete_alertPolicy",
-        args: &["monitoring", "delete-alert-policy", "seg-0"],
+        args: &["monitoring", "delete-alert-policy", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/monitoring/alerts/seg-0",
         query: &[],
@@ -3477,7 +3591,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "monitoring_delete_destination",
-        args: &["monitoring", "delete-destination", "seg-0"],
+        args: &["monitoring", "delete-destination", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/monitoring/sinks/destinations/seg-0",
         query: &[],
@@ -3488,7 +3602,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "monitoring_delete_sink",
-        args: &["monitoring", "delete-sink", "seg-0"],
+        args: &["monitoring", "delete-sink", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/monitoring/sinks/seg-0",
         query: &[],
@@ -4829,7 +4943,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "nfs_delete",
-        args: &["nfs", "delete", "seg-0"],
+        args: &["nfs", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/nfs/seg-0",
         query: &[],
@@ -4840,7 +4954,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "nfs_delete_access_point",
-        args: &["nfs", "delete-access-point", "seg-0"],
+        args: &["nfs", "delete-access-point", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/nfs/access_points/seg-0",
         query: &[],
@@ -4851,7 +4965,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "nfs_delete_snapshot",
-        args: &["nfs", "delete-snapshot", "seg-0"],
+        args: &["nfs", "delete-snapshot", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/nfs/snapshots/seg-0",
         query: &[],
@@ -4972,7 +5086,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "partnerAttachments_delete",
-        args: &["partner-attachments", "delete", "seg-0"],
+        args: &["partner-attachments", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/partner_network_connect/attachments/seg-0",
         query: &[],
@@ -5060,7 +5174,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "projects_delete",
-        args: &["projects", "delete", "seg-0"],
+        args: &["projects", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/projects/seg-0",
         query: &[],
@@ -5159,7 +5273,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "registries_delete",
-        args: &["registries", "delete", "seg-0"],
+        args: &["registries", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/registries/seg-0",
         query: &[],
@@ -5170,7 +5284,13 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "registries_delete_repository",
-        args: &["registries", "delete-repository", "seg-0", "seg-1"],
+        args: &[
+            "registries",
+            "delete-repository",
+            "--force",
+            "seg-0",
+            "seg-1",
+        ],
         method: "DELETE",
         path: "/v2/registries/seg-0/repositories/seg-1",
         query: &[],
@@ -5184,6 +5304,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "registries",
             "delete-repository-manifest",
+            "--force",
             "seg-0",
             "seg-1",
             "seg-2",
@@ -5201,6 +5322,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "registries",
             "delete-repository-tag",
+            "--force",
             "seg-0",
             "seg-1",
             "seg-2",
@@ -5336,7 +5458,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "registry_delete",
-        args: &["registry", "delete"],
+        args: &["registry", "delete", "--force"],
         method: "DELETE",
         path: "/v2/registry",
         query: &[],
@@ -5350,6 +5472,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "registry",
             "delete-repository-manifest",
+            "--force",
             "seg-0",
             "seg-1",
             "seg-2",
@@ -5367,6 +5490,7 @@ pub static CASES: &[Case] = &[
         args: &[
             "registry",
             "delete-repository-tag",
+            "--force",
             "seg-0",
             "seg-1",
             "seg-2",
@@ -5491,7 +5615,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "reservedIPs_delete",
-        args: &["reserved-ips", "delete", "seg-0"],
+        args: &["reserved-ips", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/reserved_ips/seg-0",
         query: &[],
@@ -5546,7 +5670,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "reservedIPv6_delete",
-        args: &["reserved-ipv6", "delete", "seg-0"],
+        args: &["reserved-ipv6", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/reserved_ipv6/seg-0",
         query: &[],
@@ -5590,7 +5714,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "security_delete_suppression",
-        args: &["security", "delete-suppression", "seg-0"],
+        args: &["security", "delete-suppression", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/security/settings/suppressions/seg-0",
         query: &[],
@@ -5672,7 +5796,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "snapshots_delete",
-        args: &["snapshots", "delete", "seg-0"],
+        args: &["snapshots", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/snapshots/seg-0",
         query: &[],
@@ -5716,7 +5840,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "spacesKey_delete",
-        args: &["spaces-key", "delete", "seg-0"],
+        args: &["spaces-key", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/spaces/keys/seg-0",
         query: &[],
@@ -5771,7 +5895,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "sshKeys_delete",
-        args: &["ssh-keys", "delete", "seg-0"],
+        args: &["ssh-keys", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/account/keys/seg-0",
         query: &[],
@@ -5804,7 +5928,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "tags_delete",
-        args: &["tags", "delete", "seg-0"],
+        args: &["tags", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/tags/seg-0",
         query: &[],
@@ -5837,7 +5961,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "uptime_delete_alert",
-        args: &["uptime", "delete-alert", "seg-0", "seg-1"],
+        args: &["uptime", "delete-alert", "--force", "seg-0", "seg-1"],
         method: "DELETE",
         path: "/v2/uptime/checks/seg-0/alerts/seg-1",
         query: &[],
@@ -5848,7 +5972,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "uptime_delete_check",
-        args: &["uptime", "delete-check", "seg-0"],
+        args: &["uptime", "delete-check", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/uptime/checks/seg-0",
         query: &[],
@@ -5914,7 +6038,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "vectorDatabases_delete",
-        args: &["vector-databases", "delete", "seg-0"],
+        args: &["vector-databases", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/vector-databases/seg-0",
         query: &[],
@@ -6035,7 +6159,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "volumeSnapshots_delete_byId",
-        args: &["volume-snapshots", "delete-by-id", "seg-0"],
+        args: &["volume-snapshots", "delete-by-id", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/volumes/snapshots/seg-0",
         query: &[],
@@ -6079,7 +6203,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "volumes_delete",
-        args: &["volumes", "delete", "seg-0"],
+        args: &["volumes", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/volumes/seg-0",
         query: &[],
@@ -6090,7 +6214,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "volumes_delete_byName",
-        args: &["volumes", "delete-by-name", "--name=q-value"],
+        args: &["volumes", "delete-by-name", "--force", "--name=q-value"],
         method: "DELETE",
         path: "/v2/volumes",
         query: &[("name", "q-value")],
@@ -6123,7 +6247,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "vpcPeerings_delete",
-        args: &["vpc-peerings", "delete", "seg-0"],
+        args: &["vpc-peerings", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/vpc_peerings/seg-0",
         query: &[],
@@ -6167,7 +6291,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "vpcnatgateways_delete",
-        args: &["vpcnatgateways", "delete", "seg-0"],
+        args: &["vpcnatgateways", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/vpc_nat_gateways/seg-0",
         query: &[],
@@ -6211,7 +6335,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "vpcs_delete",
-        args: &["vpcs", "delete", "seg-0"],
+        args: &["vpcs", "delete", "--force", "seg-0"],
         method: "DELETE",
         path: "/v2/vpcs/seg-0",
         query: &[],
@@ -6278,7 +6402,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "addons_delete",
-        &["addons", "delete", "4de7ac8b-495b-4884-9a69-1050c6793cd6"],
+        &[
+            "addons",
+            "delete",
+            "--force",
+            "4de7ac8b-495b-4884-9a69-1050c6793cd6",
+        ],
         "",
     ),
     (
@@ -6406,7 +6535,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "apps_delete",
-        &["apps", "delete", "4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf"],
+        &[
+            "apps",
+            "delete",
+            "--force",
+            "4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf",
+        ],
         "",
     ),
     (
@@ -6680,6 +6814,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "autoscalepools",
             "delete",
+            "--force",
             "0d3db13e-a604-4944-9827-7ec2642d32ac",
         ],
         "",
@@ -6689,6 +6824,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "autoscalepools",
             "delete-dangerous",
+            "--force",
             "0d3db13e-a604-4944-9827-7ec2642d32ac",
         ],
         "",
@@ -6755,6 +6891,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "byoip-prefixes",
             "delete",
+            "--force",
             "f47ac10b-58cc-4372-a567-0e02b2c3d479",
         ],
         "",
@@ -6806,6 +6943,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "cdn",
             "delete-endpoint",
+            "--force",
             "19f06b6a-3ace-4315-b086-499a0e521b76",
         ],
         "",
@@ -6825,6 +6963,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "cdn",
             "purge-cache",
+            "--force",
             "19f06b6a-3ace-4315-b086-499a0e521b76",
             "--body",
             "body.json",
@@ -6852,6 +6991,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "certificates",
             "delete",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
         ],
         "",
@@ -6972,6 +7112,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "alpha",
         ],
@@ -6982,6 +7123,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-connection-pool",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "backend-pool",
         ],
@@ -6992,6 +7134,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-kafka-schema",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "customer-schema",
         ],
@@ -7002,6 +7145,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-kafka-topic",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "customer-events",
         ],
@@ -7012,6 +7156,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-logsink",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "50484ec3-19d6-4cd3-b56f-3b0381c289a6",
         ],
@@ -7022,6 +7167,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-online-migration",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "77b28fc8-19ff-11eb-8c9c-c68e24557488",
         ],
@@ -7032,6 +7178,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-opensearch-index",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "logs-*",
         ],
@@ -7042,6 +7189,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "delete-user",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "app-01",
         ],
@@ -7052,6 +7200,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "destroy-cluster",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
         ],
         "",
@@ -7061,6 +7210,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "databases",
             "destroy-replica",
+            "--force",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
             "read-nyc3-01",
         ],
@@ -7610,6 +7760,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "dedicated-inferences",
             "delete",
+            "--force",
             "6b5c619c-359c-44ca-87e2-47e98170c01d",
         ],
         "",
@@ -7619,6 +7770,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "dedicated-inferences",
             "delete-tokens",
+            "--force",
             "6b5c619c-359c-44ca-87e2-47e98170c01d",
             "f11d4795-c1db-4ac3-9aa6-a0ea3c58877e",
         ],
@@ -7712,10 +7864,20 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         ],
         "{\"data\":\"162.10.66.0\",\"flags\":null,\"name\":\"www\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"A\",\"weight\":null}",
     ),
-    ("domains_delete", &["domains", "delete", "example.com"], ""),
+    (
+        "domains_delete",
+        &["domains", "delete", "--force", "example.com"],
+        "",
+    ),
     (
         "domains_delete_record",
-        &["domains", "delete-record", "example.com", "3352896"],
+        &[
+            "domains",
+            "delete-record",
+            "--force",
+            "example.com",
+            "3352896",
+        ],
         "",
     ),
     ("domains_get", &["domains", "get", "example.com"], ""),
@@ -7763,10 +7925,20 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &["droplets", "create", "--body", "body.json"],
         "{\"backups\":true,\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"monitoring\":true,\"names\":[\"sub-01.example.com\",\"sub-02.example.com\"],\"region\":\"nyc3\",\"size\":\"s-1vcpu-1gb\",\"ssh_keys\":[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"],\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"}",
     ),
-    ("droplets_destroy", &["droplets", "destroy", "3164444"], ""),
+    (
+        "droplets_destroy",
+        &["droplets", "destroy", "--force", "3164444"],
+        "",
+    ),
     (
         "droplets_destroy_byTag",
-        &["droplets", "destroy-by-tag", "--tag-name", "env:test"],
+        &[
+            "droplets",
+            "destroy-by-tag",
+            "--force",
+            "--tag-name",
+            "env:test",
+        ],
         "",
     ),
     (
@@ -7774,6 +7946,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "droplets",
             "destroy-retry-with-associated-resources",
+            "--force",
             "3164444",
         ],
         "",
@@ -7783,6 +7956,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "droplets",
             "destroy-with-associated-resources-dangerous",
+            "--force",
             "3164444",
         ],
         "",
@@ -7792,6 +7966,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "droplets",
             "destroy-with-associated-resources-selective",
+            "--force",
             "3164444",
             "--body",
             "body.json",
@@ -7809,6 +7984,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "droplets",
             "get-destroy-associated-resources-status",
+            "--force",
             "3164444",
         ],
         "",
@@ -7902,6 +8078,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "firewalls",
             "delete",
+            "--force",
             "bb4b2611-3d72-467b-8602-280330ecd65c",
         ],
         "",
@@ -7911,6 +8088,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "firewalls",
             "delete-droplets",
+            "--force",
             "bb4b2611-3d72-467b-8602-280330ecd65c",
             "--body",
             "body.json",
@@ -7922,6 +8100,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "firewalls",
             "delete-rules",
+            "--force",
             "bb4b2611-3d72-467b-8602-280330ecd65c",
             "--body",
             "body.json",
@@ -7933,6 +8112,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "firewalls",
             "delete-tags",
+            "--force",
             "bb4b2611-3d72-467b-8602-280330ecd65c",
             "--tags",
             "frontend",
@@ -7963,7 +8143,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "floatingIPs_delete",
-        &["floating-ips", "delete", "45.55.96.47"],
+        &["floating-ips", "delete", "--force", "45.55.96.47"],
         "",
     ),
     (
@@ -8014,6 +8194,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "functions",
             "delete-namespace",
+            "--force",
             "fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
         ],
         "",
@@ -8023,6 +8204,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "functions",
             "delete-trigger",
+            "--force",
             "fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
             "my trigger",
         ],
@@ -8091,6 +8273,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "functions-access-key",
             "delete",
+            "--force",
             "fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
             "dof-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
         ],
@@ -8339,6 +8522,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-agent",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8348,6 +8532,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-agent-api-key",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
@@ -8358,6 +8543,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-anthropic-api-key",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8367,6 +8553,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-custom-evaluation-metric",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8376,6 +8563,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-custom-model",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8385,6 +8573,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-evaluation-dataset",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8394,6 +8583,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-knowledge-base",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8403,6 +8593,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-knowledge-base-data-source",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
@@ -8413,6 +8604,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-model-api-key",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8422,6 +8614,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-model-evaluation-preset",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8431,6 +8624,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-model-evaluation-run",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8440,6 +8634,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-model-router",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8449,6 +8644,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-openai-api-key",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8458,6 +8654,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-scheduled-indexing",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8467,6 +8664,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "delete-workspace",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
         "",
@@ -8476,6 +8674,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "detach-agent",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
@@ -8486,6 +8685,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "detach-agent-function",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
@@ -8496,6 +8696,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "detach-agent-guardrail",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
@@ -8506,6 +8707,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "genai",
             "detach-knowledge-base",
+            "--force",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
             "\"123e4567-e89b-12d3-a456-426614174000\"",
         ],
@@ -9127,7 +9329,11 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &["images", "create-custom", "--body", "body.json"],
         "{\"description\":\"Cloud-optimized image w/ small footprint\",\"distribution\":\"Ubuntu\",\"name\":\"ubuntu-18.04-minimal\",\"region\":\"nyc3\",\"tags\":[\"base-image\",\"prod\"],\"url\":\"http://cloud-images.ubuntu.com/minimal/releases/bionic/release/ubuntu-18.04-minimal-cloudimg-amd64.img\"}",
     ),
-    ("images_delete", &["images", "delete", "62137902"], ""),
+    (
+        "images_delete",
+        &["images", "delete", "--force", "62137902"],
+        "",
+    ),
     ("images_get", &["images", "get", "62137902"], ""),
     ("images_list", &["images", "list"], ""),
     (
@@ -9332,6 +9538,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "kubernetes",
             "delete-cluster",
+            "--force",
             "bd5f5959-5e1e-4205-a714-a914373942af",
         ],
         "",
@@ -9341,6 +9548,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "kubernetes",
             "delete-node",
+            "--force",
             "bd5f5959-5e1e-4205-a714-a914373942af",
             "cdda885e-7663-40c8-bc74-3a036c66545d",
             "478247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f",
@@ -9352,6 +9560,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "kubernetes",
             "delete-node-pool",
+            "--force",
             "bd5f5959-5e1e-4205-a714-a914373942af",
             "cdda885e-7663-40c8-bc74-3a036c66545d",
         ],
@@ -9362,6 +9571,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "kubernetes",
             "destroy-associated-resources-dangerous",
+            "--force",
             "bd5f5959-5e1e-4205-a714-a914373942af",
         ],
         "",
@@ -9371,6 +9581,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "kubernetes",
             "destroy-associated-resources-selective",
+            "--force",
             "bd5f5959-5e1e-4205-a714-a914373942af",
             "--body",
             "body.json",
@@ -9492,12 +9703,24 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "kubernetes_remove_registries",
-        &["kubernetes", "remove-registries", "--body", "body.json"],
+        &[
+            "kubernetes",
+            "remove-registries",
+            "--force",
+            "--body",
+            "body.json",
+        ],
         "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"],\"registries\":[\"registry-a\",\"registry-b\"]}",
     ),
     (
         "kubernetes_remove_registry",
-        &["kubernetes", "remove-registry", "--body", "body.json"],
+        &[
+            "kubernetes",
+            "remove-registry",
+            "--force",
+            "--body",
+            "body.json",
+        ],
         "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}",
     ),
     (
@@ -9577,6 +9800,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "load-balancers",
             "delete",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
         ],
         "",
@@ -9586,6 +9810,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "load-balancers",
             "delete-cache",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
         ],
         "",
@@ -9605,6 +9830,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "load-balancers",
             "remove-droplets",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
             "--body",
             "body.json",
@@ -9616,6 +9842,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "load-balancers",
             "remove-forwarding-rules",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
             "--body",
             "body.json",
@@ -9653,6 +9880,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "monitoring",
             "delete-alert-policy",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
         ],
         "",
@@ -9662,6 +9890,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "monitoring",
             "delete-destination",
+            "--force",
             "1a64809f-1708-48ee-a742-dec8d481b8d1",
         ],
         "",
@@ -9671,6 +9900,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "monitoring",
             "delete-sink",
+            "--force",
             "78b172b6-52c3-4a4b-96d5-78d3f1a0b18c",
         ],
         "",
@@ -10613,7 +10843,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "nfs_delete",
-        &["nfs", "delete", "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"],
+        &[
+            "nfs",
+            "delete",
+            "--force",
+            "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+        ],
         "",
     ),
     (
@@ -10621,6 +10856,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "nfs",
             "delete-access-point",
+            "--force",
             "becd9f04-8afa-4ccd-b03e-9676447df603",
         ],
         "",
@@ -10630,6 +10866,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "nfs",
             "delete-snapshot",
+            "--force",
             "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
         ],
         "",
@@ -10703,6 +10940,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "partner-attachments",
             "delete",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
         ],
         "",
@@ -10791,7 +11029,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "projects_delete",
-        &["projects", "delete", "4de7ac8b-495b-4884-9a69-1050c6793cd6"],
+        &[
+            "projects",
+            "delete",
+            "--force",
+            "4de7ac8b-495b-4884-9a69-1050c6793cd6",
+        ],
         "",
     ),
     (
@@ -10855,12 +11098,18 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "registries_delete",
-        &["registries", "delete", "example"],
+        &["registries", "delete", "--force", "example"],
         "",
     ),
     (
         "registries_delete_repository",
-        &["registries", "delete-repository", "example", "repo-1"],
+        &[
+            "registries",
+            "delete-repository",
+            "--force",
+            "example",
+            "repo-1",
+        ],
         "",
     ),
     (
@@ -10868,6 +11117,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "registries",
             "delete-repository-manifest",
+            "--force",
             "example",
             "repo-1",
             "sha256:cb8a924afdf0229ef7515d9e5b3024e23b3eb03ddbba287f4a19c6ac90b8d221",
@@ -10879,6 +11129,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "registries",
             "delete-repository-tag",
+            "--force",
             "example",
             "repo-1",
             "06a447a",
@@ -10960,12 +11211,13 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &["registry", "create", "--body", "body.json"],
         "{\"name\":\"example\",\"subscription_tier_slug\":\"basic\"}",
     ),
-    ("registry_delete", &["registry", "delete"], ""),
+    ("registry_delete", &["registry", "delete", "--force"], ""),
     (
         "registry_delete_repositoryManifest",
         &[
             "registry",
             "delete-repository-manifest",
+            "--force",
             "example",
             "repo-1",
             "sha256:cb8a924afdf0229ef7515d9e5b3024e23b3eb03ddbba287f4a19c6ac90b8d221",
@@ -10977,6 +11229,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "registry",
             "delete-repository-tag",
+            "--force",
             "example",
             "repo-1",
             "06a447a",
@@ -11065,7 +11318,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "reservedIPs_delete",
-        &["reserved-ips", "delete", "45.55.96.47"],
+        &["reserved-ips", "delete", "--force", "45.55.96.47"],
         "",
     ),
     (
@@ -11105,6 +11358,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "reserved-ipv6",
             "delete",
+            "--force",
             "2409:40d0:f7:1017:74b4:3a96:105e:4c6e",
         ],
         "",
@@ -11146,6 +11400,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "security",
             "delete-suppression",
+            "--force",
             "5b3b2b2d-5c9c-4a61-9e2f-4d8f80f30a12",
         ],
         "",
@@ -11182,7 +11437,11 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         "{\"tier_coverage\":{\"basic\":{\"resources\":[\"do:droplet:fe3a2fd7-903d-46e6-ada3-3e4f285fb89d\"],\"tags\":[\"production\"]}}}",
     ),
     ("sizes_list", &["sizes", "list"], ""),
-    ("snapshots_delete", &["snapshots", "delete", "6372321"], ""),
+    (
+        "snapshots_delete",
+        &["snapshots", "delete", "--force", "6372321"],
+        "",
+    ),
     ("snapshots_get", &["snapshots", "get", "6372321"], ""),
     ("snapshots_list", &["snapshots", "list"], ""),
     (
@@ -11192,7 +11451,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "spacesKey_delete",
-        &["spaces-key", "delete", "DOACCESSKEYEXAMPLE"],
+        &["spaces-key", "delete", "--force", "DOACCESSKEYEXAMPLE"],
         "",
     ),
     (
@@ -11228,7 +11487,11 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &["ssh-keys", "create", "--body", "body.json"],
         "{\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}",
     ),
-    ("sshKeys_delete", &["ssh-keys", "delete", "512189"], ""),
+    (
+        "sshKeys_delete",
+        &["ssh-keys", "delete", "--force", "512189"],
+        "",
+    ),
     ("sshKeys_get", &["ssh-keys", "get", "512189"], ""),
     ("sshKeys_list", &["ssh-keys", "list"], ""),
     (
@@ -11246,7 +11509,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &["tags", "create", "--body", "body.json"],
         "{\"name\":\"extra-awesome\"}",
     ),
-    ("tags_delete", &["tags", "delete", "awesome"], ""),
+    ("tags_delete", &["tags", "delete", "--force", "awesome"], ""),
     ("tags_get", &["tags", "get", "awesome"], ""),
     ("tags_list", &["tags", "list"], ""),
     (
@@ -11254,6 +11517,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "tags",
             "unassign-resources",
+            "--force",
             "awesome",
             "--body",
             "body.json",
@@ -11281,6 +11545,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "uptime",
             "delete-alert",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
             "17f0f0ae-b7e5-4ef6-86e3-aa569db58284",
         ],
@@ -11291,6 +11556,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "uptime",
             "delete-check",
+            "--force",
             "4de7ac8b-495b-4884-9a69-1050c6793cd6",
         ],
         "",
@@ -11363,7 +11629,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "vectorDatabases_delete",
-        &["vector-databases", "delete", "\"example string\""],
+        &[
+            "vector-databases",
+            "delete",
+            "--force",
+            "\"example string\"",
+        ],
         "",
     ),
     (
@@ -11507,6 +11778,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "volume-snapshots",
             "delete-by-id",
+            "--force",
             "fbe805e8-866b-11e6-96bf-000f53315a41",
         ],
         "",
@@ -11536,12 +11808,17 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "volumes_delete",
-        &["volumes", "delete", "7724db7c-e098-11e5-b522-000f53304e51"],
+        &[
+            "volumes",
+            "delete",
+            "--force",
+            "7724db7c-e098-11e5-b522-000f53304e51",
+        ],
         "",
     ),
     (
         "volumes_delete_byName",
-        &["volumes", "delete-by-name", "--name", "example"],
+        &["volumes", "delete-by-name", "--force", "--name", "example"],
         "",
     ),
     (
@@ -11560,6 +11837,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "vpc-peerings",
             "delete",
+            "--force",
             "5a4981aa-9653-4bd1-bef5-d6bff52042e4",
         ],
         "",
@@ -11595,6 +11873,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         &[
             "vpcnatgateways",
             "delete",
+            "--force",
             "70e1b58d-cdec-4e95-b3ee-2d4d95feff51",
         ],
         "",
@@ -11638,7 +11917,12 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "vpcs_delete",
-        &["vpcs", "delete", "4de7ac8b-495b-4884-9a69-1050c6793cd6"],
+        &[
+            "vpcs",
+            "delete",
+            "--force",
+            "4de7ac8b-495b-4884-9a69-1050c6793cd6",
+        ],
         "",
     ),
     (
