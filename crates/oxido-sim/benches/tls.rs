@@ -59,7 +59,10 @@ async fn drive(client: &reqwest::Client, url: &str, token: &str, seconds: f64) -
         task.await.expect("a client task");
     }
     let elapsed = started.elapsed().as_secs_f64();
-    (done.load(Ordering::Relaxed) as f64 / elapsed, errors.load(Ordering::Relaxed))
+    (
+        done.load(Ordering::Relaxed) as f64 / elapsed,
+        errors.load(Ordering::Relaxed),
+    )
 }
 
 fn main() {

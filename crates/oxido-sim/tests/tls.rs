@@ -235,3 +235,80 @@ async fn bad_tls_settings_are_named() {
     assert!(err.to_string().contains("root certificate 1"), "{err}");
     assert!(err.to_string().contains("no PEM CERTIFICATE"), "{err}");
 }
+
+/// Kills the spawned binary however the test ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_both_and_writes_the_ca_it_prints() {
+    use std::io::BufRead;
+    let ca_out =
+        std::env::temp_dir().join(format!("oxido-sim-tls-test-{}.pem", std::process::id()));
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--tls-listen",
+                "127.0.0.1:0",
+                "--ca-out",
+            ])
+            .arg(&ca_out)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    // The banner is five lines; reading them blocks at most until the process prints or exits.
+    let banner: Vec<String> = tokio::task::spawn_blocking(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .take(5)
+            .map(|line| line.unwrap())
+            .collect()
+    })
+    .await
+    .unwrap();
+    let urls: Vec<&str> = banner
+        .iter()
+        .filter_map(|l| l.strip_prefix("oxido-sim listening on "))
+        .collect();
+    assert_eq!(urls.len(), 2, "{banner:?}");
+    assert!(
+        urls[0].starts_with("http://") && urls[1].starts_with("https://"),
+        "{urls:?}"
+    );
+    let printed = format!("CA certificate: {}", ca_out.display());
+    assert!(banner.contains(&printed), "{banner:?}");
+    let ca = std::fs::read_to_string(&ca_out).expect("the CA file");
+    let _ = std::fs::remove_file(&ca_out);
+    let client = trusting(&ca);
+    for url in urls {
+        let response = client
+            .get(format!("{url}/v2/account"))
+            .bearer_auth(DEMO_TOKEN)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{url}: {e:?}"));
+        assert_eq!(response.status(), 200, "{url}");
+    }
+}
+
+#[test]
+fn the_binary_names_tls_flags_used_without_tls() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_oxido-sim"))
+        .args(["--listen", "127.0.0.1:0", "--ca-out", "/nonexistent/ca.pem"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("need --tls or --tls-listen"), "{stderr}");
+}
