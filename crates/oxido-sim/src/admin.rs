@@ -248,14 +248,19 @@ async fn put_state(
 
 async fn save(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
     check(&app, &headers)?;
-    let Some(path) = app.state_file.as_deref() else {
+    let Some(path) = app.state_file.clone() else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "conflict",
             "this emulator was started without a state file (--state)",
         ));
     };
-    crate::snapshot::save(&app, path)
+    // Serializing and syncing a large state blocks; keep it off the request threads.
+    let saver = app.clone();
+    tokio::task::spawn_blocking(move || crate::snapshot::save(&saver, &path))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|saved| saved)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e))?;
     Ok(no_content())
 }

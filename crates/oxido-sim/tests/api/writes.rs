@@ -481,3 +481,150 @@ async fn the_default_project_is_updated_in_place() {
     .await;
     assert_eq!(ok(&reply, "other read")["project"]["name"], "mine");
 }
+
+/// The first item's `field` in the list at `path`.
+async fn first_id(sim: &oxido_sim::Sim, path: &str, member: &str, field: &str) -> String {
+    let listed = ok(&get(sim, path).await, path);
+    let id = &listed[member][0][field];
+    id.as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{path}: no {member}[0].{field} in {listed}"))
+}
+
+#[tokio::test]
+async fn registries_attach_to_clusters_and_versions_and_passwords_change() {
+    let sim = demo(1000).await;
+    let cluster = first_id(&sim, "/v2/kubernetes/clusters", "kubernetes_clusters", "id").await;
+    for (method, path, enabled) in [
+        (Method::POST, "/v2/kubernetes/registry", true),
+        (Method::DELETE, "/v2/kubernetes/registry", false),
+        (Method::POST, "/v2/kubernetes/registries", true),
+    ] {
+        let reply = send_json(
+            &sim,
+            method,
+            path,
+            json!({"cluster_uuids": [cluster], "registries": ["mine"]}),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NO_CONTENT,
+            "{path}: {}",
+            reply.text
+        );
+        let read = ok(
+            &get(&sim, &format!("/v2/kubernetes/clusters/{cluster}")).await,
+            "cluster",
+        );
+        assert_eq!(
+            read["kubernetes_cluster"]["registry_enabled"], enabled,
+            "{path}"
+        );
+    }
+    // A cluster that does not exist: refused, and the others are left alone.
+    send_json(
+        &sim,
+        Method::DELETE,
+        "/v2/kubernetes/registries",
+        json!({"cluster_uuids": [cluster, "00000000-0000-4000-8000-000000000000"], "registries": ["mine"]}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+    let read = ok(
+        &get(&sim, &format!("/v2/kubernetes/clusters/{cluster}")).await,
+        "cluster",
+    );
+    assert_eq!(read["kubernetes_cluster"]["registry_enabled"], true);
+
+    let db = first_id(&sim, "/v2/databases", "databases", "id").await;
+    let upgraded = send_json(
+        &sim,
+        Method::PUT,
+        &format!("/v2/databases/{db}/upgrade"),
+        json!({"version": "17"}),
+    )
+    .await;
+    assert_eq!(upgraded.status, StatusCode::NO_CONTENT, "{}", upgraded.text);
+    let read = ok(&get(&sim, &format!("/v2/databases/{db}")).await, "db");
+    assert_eq!(read["database"]["version"], "17");
+
+    let user = first_id(&sim, &format!("/v2/databases/{db}/users"), "users", "name").await;
+    let before = ok(
+        &get(&sim, &format!("/v2/databases/{db}/users/{user}")).await,
+        "user",
+    );
+    let reset = post(
+        &sim,
+        &format!("/v2/databases/{db}/users/{user}/reset_auth"),
+        &json!({"mysql_settings": {"auth_plugin": "caching_sha2_password"}}).to_string(),
+    )
+    .await;
+    let reset = ok(&reset, "reset");
+    conforms(
+        "POST",
+        "/v2/databases/{database_cluster_uuid}/users/{username}/reset_auth",
+        &reset,
+    );
+    let after = ok(
+        &get(&sim, &format!("/v2/databases/{db}/users/{user}")).await,
+        "user",
+    );
+    assert_ne!(after["user"]["password"], before["user"]["password"]);
+    assert_eq!(after["user"]["password"], reset["user"]["password"]);
+    assert_eq!(
+        after["user"]["mysql_settings"]["auth_plugin"],
+        "caching_sha2_password"
+    );
+}
+
+#[tokio::test]
+async fn vector_database_tags_and_agent_visibility_are_set() {
+    let sim = demo(1000).await;
+    let listed = ok(&get(&sim, "/v2/vector-databases").await, "vector dbs");
+    let member = listed
+        .as_object()
+        .and_then(|o| o.iter().find(|(_, v)| v.is_array()).map(|(k, _)| k.clone()))
+        .expect("a list member");
+    let id = listed[&member][0]["id"]
+        .as_str()
+        .expect("vector db id")
+        .to_owned();
+    let tags = send_json(
+        &sim,
+        Method::PUT,
+        &format!("/v2/vector-databases/{id}/tags"),
+        json!({"tags": ["team:search", "env:test"]}),
+    )
+    .await;
+    ok(&tags, "tags");
+    let read = ok(
+        &get(&sim, &format!("/v2/vector-databases/{id}")).await,
+        "vector db",
+    );
+    let stored = read
+        .as_object()
+        .and_then(|o| o.values().find(|v| v.is_object()))
+        .cloned()
+        .unwrap_or_else(|| read.clone());
+    assert_eq!(stored["tags"], json!(["team:search", "env:test"]), "{read}");
+
+    let agent = first_id(&sim, "/v2/gen-ai/agents", "agents", "uuid").await;
+    let visible = send_json(
+        &sim,
+        Method::PUT,
+        &format!("/v2/gen-ai/agents/{agent}/deployment_visibility"),
+        json!({"uuid": agent, "visibility": "VISIBILITY_PUBLIC"}),
+    )
+    .await;
+    ok(&visible, "visibility");
+    let read = ok(
+        &get(&sim, &format!("/v2/gen-ai/agents/{agent}")).await,
+        "agent",
+    );
+    assert_eq!(
+        read["agent"]["deployment"]["visibility"], "VISIBILITY_PUBLIC",
+        "{}",
+        read["agent"]["deployment"]
+    );
+}

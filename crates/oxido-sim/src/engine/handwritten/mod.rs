@@ -222,6 +222,9 @@ pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &
     if collection_path == "/v2/volumes" {
         volumes::seed_by_name(data);
     }
+    if collection_path == "/v2/kubernetes/clusters" {
+        writes::seed_registry_clusters(data);
+    }
     if collection_path == "/v2/apps"
         || (collection_path.starts_with("/v2/apps/") && collection_path.ends_with("/deployments"))
     {

@@ -30,6 +30,19 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "genai_run_evaluation_test_case" => evaluation_runs(call),
         "security_create_suppression" => suppressions(call),
         "byoipPrefixes_create" => byoip_prefix(call),
+        "kubernetes_add_registry" | "kubernetes_add_registries" => cluster_registry(call, true),
+        "kubernetes_remove_registry" | "kubernetes_remove_registries" => {
+            cluster_registry(call, false)
+        }
+        "databases_update_major_version" => database_version(call),
+        "databases_reset_auth" => reset_auth(call),
+        "vectorDatabases_update_tags" => set_member(call, "/v2/vector-databases", "tags", "/tags"),
+        "genai_update_agent_deployment_visibility" => set_member(
+            call,
+            "/v2/gen-ai/agents",
+            "visibility",
+            "/deployment/visibility",
+        ),
         "projects_get_default" | "projects_update_default" | "projects_patch_default" => {
             default_project(call)
         }
@@ -669,4 +682,136 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
     let project = project.clone();
     drop(accounts);
     answer(call.op, Some(json!({ "project": project })))
+}
+
+/// `POST|DELETE /v2/kubernetes/registry` (and `registries`): the named clusters get
+/// (or lose) the account's registry. Every cluster named must exist; none changes
+/// otherwise.
+fn cluster_registry(call: &Call<'_>, enabled: bool) -> Result<Response, ApiError> {
+    const CLUSTERS: &str = "/v2/kubernetes/clusters";
+    let named = body_strings(call, "cluster_uuids");
+    if named.is_empty() {
+        return Err(ApiError::unprocessable(
+            "cluster_uuids: name at least one Kubernetes cluster",
+        ));
+    }
+    ensure_seeded(call, &[CLUSTERS]);
+    let mut accounts = call.app.engine.store.write();
+    let data = accounts.entry(call.who.account).or_default();
+    let mut keys = Vec::with_capacity(named.len());
+    for id in &named {
+        let key = data
+            .items(CLUSTERS)
+            .and_then(|items| items.key_of(id))
+            .ok_or_else(|| {
+                ApiError::unprocessable(format!("cluster_uuids: no Kubernetes cluster {id}"))
+            })?;
+        keys.push(key);
+    }
+    for key in keys {
+        if let Some(cluster) = data.settled_mut(CLUSTERS, &key) {
+            cluster["registry_enabled"] = Value::Bool(enabled);
+        }
+    }
+    drop(accounts);
+    answer(call.op, None)
+}
+
+/// `PUT /v2/databases/{uuid}/upgrade`: the cluster's `version` becomes the one asked for.
+fn database_version(call: &Call<'_>) -> Result<Response, ApiError> {
+    let version = body_str(call, "version")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::unprocessable("version: is required"))?
+        .to_owned();
+    let database = call.values.first().cloned().unwrap_or_default();
+    with_object(call, "/v2/databases", &database, |cluster| {
+        cluster["version"] = Value::String(version);
+        Ok(())
+    })?;
+    answer(call.op, None)
+}
+
+/// `POST /v2/databases/{uuid}/users/{name}/reset_auth`: a new password (and the MySQL
+/// authentication plugin, when given).
+fn reset_auth(call: &Call<'_>) -> Result<Response, ApiError> {
+    let database = call.values.first().cloned().unwrap_or_default();
+    let name = call.values.get(1).cloned().unwrap_or_default();
+    database_exists(call)?;
+    let settings = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("mysql_settings"))
+        .cloned();
+    let user = with_object(
+        call,
+        &format!("/v2/databases/{database}/users"),
+        &name,
+        |user| {
+            user["password"] = Value::String(generate::uuid().replace('-', ""));
+            if let Some(settings) = settings {
+                user["mysql_settings"] = settings;
+            }
+            Ok(user.clone())
+        },
+    )?;
+    answer(call.op, Some(crate::engine::wrapped(call.op, user)))
+}
+
+/// Sets one member (at `pointer`) of the object the path's first value names, from
+/// the body's `field`, and answers with the object where the answer has room for it.
+fn set_member(
+    call: &Call<'_>,
+    collection: &str,
+    field: &str,
+    pointer: &str,
+) -> Result<Response, ApiError> {
+    let value = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get(field))
+        .cloned()
+        .ok_or_else(|| ApiError::unprocessable(format!("{field}: is required")))?;
+    let id = call.values.first().cloned().unwrap_or_default();
+    let object = with_object(call, collection, &id, |object| {
+        let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+        let slot = if parent.is_empty() {
+            Some(&mut *object)
+        } else {
+            object.pointer_mut(parent)
+        };
+        match slot.and_then(Value::as_object_mut) {
+            Some(map) => {
+                map.insert(last.to_owned(), value);
+                Ok(object.clone())
+            }
+            None => Err(ApiError::unprocessable(format!(
+                "{field}: this object has no {parent} to set it in"
+            ))),
+        }
+    })?;
+    let wrapped = crate::engine::wrapped(call.op, object);
+    if wrapper(&template(call.op)).is_some() && conforms(call.op, &wrapped) {
+        return answer(call.op, Some(wrapped));
+    }
+    crate::engine::static_answer(call)
+}
+
+/// The clusters the registry examples name besides the documented one: the demo holds
+/// them too, as copies of it under their own ids.
+pub(super) fn seed_registry_clusters(data: &mut crate::engine::store::AccountData) {
+    const CLUSTERS: &str = "/v2/kubernetes/clusters";
+    const NAMED: [&str; 1] = ["50c2f44c-011d-493e-aee5-361a4a0d1844"];
+    let Some((_, first)) = data
+        .items(CLUSTERS)
+        .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
+    else {
+        return;
+    };
+    for id in NAMED {
+        if data.items(CLUSTERS).and_then(|i| i.get(id)).is_none() {
+            let mut cluster = first.clone();
+            cluster["id"] = Value::String(id.to_owned());
+            let _ = data.put(CLUSTERS, id.to_owned(), cluster);
+        }
+    }
 }
