@@ -583,7 +583,7 @@ fn emit_waiters(service: &Service, out: &mut String) {
         }
     }
     if service.handler == "droplets" {
-        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\n#[inline]\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.client.clone(), operation::request(\"droplets.get\", Method::GET, format!(\"/v2/droplets/{droplet_id}\")), |operation, body| operation::member(operation, body, \"droplet\"), droplet_progress)\n}\n");
+        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\n#[inline]\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.get(droplet_id), droplet_progress)\n}\n");
     }
 }
 

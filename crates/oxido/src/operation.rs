@@ -213,7 +213,7 @@ pub(crate) fn open_stream<T: DeserializeOwned + Send + 'static>(
     )
 }
 
-type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
+pub(crate) type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
 
 /// One operation, ready to send: `.await` it or call [`Call::send`].
 #[must_use = "a request does nothing until it is sent"]
@@ -306,6 +306,18 @@ impl Call<Bytes> {
 }
 
 impl<T: Send + 'static> Call<T> {
+    /// The client, request, envelope member and decoder, for a waiter that polls this call.
+    pub(crate) fn into_parts(
+        self,
+    ) -> (
+        crate::Client,
+        Result<ApiRequest, Error>,
+        &'static str,
+        Decoder<T>,
+    ) {
+        (self.client, self.request, self.key, self.decode)
+    }
+
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|request| request.with_query(name, value));
         self
