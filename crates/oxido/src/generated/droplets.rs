@@ -412,16 +412,7 @@ impl Droplets {
     /// ```
     #[inline]
     pub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {
-        crate::WaitFor::new(
-            self.client.clone(),
-            operation::request(
-                "droplets.get",
-                Method::GET,
-                format!("/v2/droplets/{droplet_id}"),
-            ),
-            |operation, body| operation::member(operation, body, "droplet"),
-            droplet_progress,
-        )
+        crate::WaitFor::new(self.get(droplet_id), droplet_progress)
     }
 }
 
