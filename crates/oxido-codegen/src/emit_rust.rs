@@ -841,6 +841,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         );
         let _ = writeln!(
             out,
+            "/// This call's overall time limit (for a stream, each page's), in place of the client's.\n#[inline]\npub fn timeout(mut self, limit: std::time::Duration) -> Self {{ self.call = self.call.timeout(limit); self }}\n"
+        );
+        let _ = writeln!(
+            out,
             "/// The most pages a stream fetches (default: the client's `max_pages`).\n#[inline]\npub fn max_pages(mut self, max_pages: u32) -> Self {{ self.call = self.call.max_pages(max_pages); self }}\n"
         );
         let _ = writeln!(
@@ -877,6 +881,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
             "impl std::future::IntoFuture for {name} {{\ntype Output = Result<Page<{output}>, Error>;\ntype IntoFuture = operation::BoxFuture<Page<{output}>>;\n#[inline]\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
         );
     } else {
+        let _ = writeln!(
+            out,
+            "/// This call's overall time limit, in place of the client's.\n#[inline]\npub fn timeout(mut self, limit: std::time::Duration) -> Self {{ self.call = self.call.timeout(limit); self }}\n"
+        );
         let _ = writeln!(
             out,
             "/// Sends the request.\n#[inline]\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n"

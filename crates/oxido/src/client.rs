@@ -250,6 +250,7 @@ pub struct ClientBuilder {
     agent_base_url: Option<String>,
     agent_access_key: Option<String>,
     max_pages: Option<u32>,
+    http_client: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -374,6 +375,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through `client` (your own connection pool, proxy, TLS roots or middleware-free
+    /// tuning) instead of one the builder makes. The builder's `connect_timeout`, `no_proxy` and User-Agent
+    /// are then not applied to it: set them on `client`. Configure it not to follow redirects
+    /// (`reqwest::redirect::Policy::none()`), as the SDK's own client does, so a redirect can never replay a
+    /// `POST`. The token is still added by the SDK to each request, never stored in `client`.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -447,17 +459,23 @@ impl ClientBuilder {
             Error::config("user_agent_suffix: contains characters not allowed in a header")
         })?;
 
-        let mut http = reqwest::Client::builder();
-        if self.no_proxy {
-            http = http.no_proxy();
-        }
-        let http = http
-            .user_agent(user_agent.clone())
-            .connect_timeout(self.timeouts.connect)
-            // The API never redirects; following one could replay a POST or carry the token elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|err| Error::config(format!("could not create the HTTP client: {err}")))?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => {
+                let mut http = reqwest::Client::builder();
+                if self.no_proxy {
+                    http = http.no_proxy();
+                }
+                http.user_agent(user_agent.clone())
+                    .connect_timeout(self.timeouts.connect)
+                    // The API never redirects; following one could replay a POST or carry the token elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|err| {
+                        Error::config(format!("could not create the HTTP client: {err}"))
+                    })?
+            }
+        };
 
         Ok(Client {
             inner: Arc::new(ClientInner {

@@ -323,6 +323,22 @@ impl<T: Send + 'static> Call<T> {
         self
     }
 
+    /// Sets this call's overall time limit (all attempts and retries), in place of the client's
+    /// [`overall_timeout`](crate::ClientBuilder::overall_timeout). Zero is refused when the call is sent.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request = self.request.and_then(|mut request| {
+            if limit.is_zero() {
+                return Err(Error::invalid_argument(
+                    "timeout",
+                    "must be longer than zero",
+                ));
+            }
+            request.timeout = Some(limit);
+            Ok(request)
+        });
+        self
+    }
+
     /// Adds a query parameter that was checked; a refused value makes the call fail before sending.
     pub(crate) fn query_checked(
         mut self,
@@ -459,6 +475,22 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
 impl<T: Send + 'static> ListCall<T> {
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Sets this call's overall time limit (all attempts and retries), in place of the client's
+    /// [`overall_timeout`](crate::ClientBuilder::overall_timeout). Zero is refused when the call is sent.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request = self.request.and_then(|mut request| {
+            if limit.is_zero() {
+                return Err(Error::invalid_argument(
+                    "timeout",
+                    "must be longer than zero",
+                ));
+            }
+            request.timeout = Some(limit);
+            Ok(request)
+        });
         self
     }
 
