@@ -581,6 +581,13 @@ impl DropletsListRequest {
         self
     }
 
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// The most pages a stream fetches (default: the client's `max_pages`).
     #[inline]
     pub fn max_pages(mut self, max_pages: u32) -> Self {
@@ -686,6 +693,13 @@ impl DropletsListBackupPoliciesRequest {
         self.call = self
             .call
             .query_checked("page", operation::int_in("page", value, Some(1), None));
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
