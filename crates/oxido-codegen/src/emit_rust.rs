@@ -583,7 +583,7 @@ fn emit_waiters(service: &Service, out: &mut String) {
         }
     }
     if service.handler == "droplets" {
-        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\n#[inline]\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.client.clone(), operation::request(\"droplets.get\", Method::GET, format!(\"/v2/droplets/{droplet_id}\")), |operation, body| operation::member(operation, body, \"droplet\"), droplet_progress)\n}\n");
+        out.push_str("/// Waits for a Droplet to become `active` (→ `Ok(Droplet)`), polling `GET /v2/droplets/{droplet_id}`; a Droplet\n/// that becomes `archive` ends the wait with [`crate::Error::WaitFailed`]. See [`crate::WaitFor`] for the settings.\n///\n/// ```no_run\n/// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {\n/// let droplet = client.droplets().wait_active(3164444).timeout(std::time::Duration::from_secs(300)).await?;\n/// # Ok(()) }\n/// ```\n#[inline]\npub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {\ncrate::WaitFor::new(self.get(droplet_id), droplet_progress)\n}\n");
     }
 }
 
@@ -841,6 +841,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
         );
         let _ = writeln!(
             out,
+            "/// This call's overall time limit (for a stream, each page's), in place of the client's.\n#[inline]\npub fn timeout(mut self, limit: std::time::Duration) -> Self {{ self.call = self.call.timeout(limit); self }}\n"
+        );
+        let _ = writeln!(
+            out,
             "/// The most pages a stream fetches (default: the client's `max_pages`).\n#[inline]\npub fn max_pages(mut self, max_pages: u32) -> Self {{ self.call = self.call.max_pages(max_pages); self }}\n"
         );
         let _ = writeln!(
@@ -877,6 +881,10 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
             "impl std::future::IntoFuture for {name} {{\ntype Output = Result<Page<{output}>, Error>;\ntype IntoFuture = operation::BoxFuture<Page<{output}>>;\n#[inline]\nfn into_future(self) -> Self::IntoFuture {{ self.call.send() }}\n}}\n"
         );
     } else {
+        let _ = writeln!(
+            out,
+            "/// This call's overall time limit, in place of the client's.\n#[inline]\npub fn timeout(mut self, limit: std::time::Duration) -> Self {{ self.call = self.call.timeout(limit); self }}\n"
+        );
         let _ = writeln!(
             out,
             "/// Sends the request.\n#[inline]\npub fn send(self) -> operation::BoxFuture<{output}> {{ self.call.send() }}\n"

@@ -252,6 +252,7 @@ pub struct ClientBuilder {
     /// PEM documents of extra CAs to trust, parsed by `build`.
     root_certificates: Vec<Vec<u8>>,
     max_pages: Option<u32>,
+    http_client: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -385,6 +386,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through `client` (your own connection pool, proxy, TLS roots or middleware-free
+    /// tuning) instead of one the builder makes. The builder's `connect_timeout`, `no_proxy` and User-Agent
+    /// are then not applied to it: set them on `client`. Configure it not to follow redirects
+    /// (`reqwest::redirect::Policy::none()`), as the SDK's own client does, so a redirect can never replay a
+    /// `POST`. The token is still added by the SDK to each request, never stored in `client`.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -458,30 +470,42 @@ impl ClientBuilder {
             Error::config("user_agent_suffix: contains characters not allowed in a header")
         })?;
 
-        let mut http = reqwest::Client::builder();
-        if self.no_proxy {
-            http = http.no_proxy();
-        }
-        for (n, pem) in self.root_certificates.iter().enumerate() {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|err| Error::config(format!("root certificate {}: {err}", n + 1)))?;
-            if certs.is_empty() {
-                return Err(Error::config(format!(
-                    "root certificate {}: holds no PEM CERTIFICATE block",
-                    n + 1
-                )));
+        let http = match self.http_client {
+            Some(_) if !self.root_certificates.is_empty() => {
+                // A built reqwest client cannot take more roots; saying so beats a silent mismatch.
+                return Err(Error::config(
+                    "add_root_certificate_pem: cannot be combined with http_client; add the CA to that client",
+                ));
             }
-            for cert in certs {
-                http = http.add_root_certificate(cert);
+            Some(http) => http,
+            None => {
+                let mut http = reqwest::Client::builder();
+                if self.no_proxy {
+                    http = http.no_proxy();
+                }
+                for (n, pem) in self.root_certificates.iter().enumerate() {
+                    let certs = reqwest::Certificate::from_pem_bundle(pem)
+                        .map_err(|err| Error::config(format!("root certificate {}: {err}", n + 1)))?;
+                    if certs.is_empty() {
+                        return Err(Error::config(format!(
+                            "root certificate {}: holds no PEM CERTIFICATE block",
+                            n + 1
+                        )));
+                    }
+                    for cert in certs {
+                        http = http.add_root_certificate(cert);
+                    }
+                }
+                http.user_agent(user_agent.clone())
+                    .connect_timeout(self.timeouts.connect)
+                    // The API never redirects; following one could replay a POST or carry the token elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|err| {
+                        Error::config(format!("could not create the HTTP client: {err}"))
+                    })?
             }
-        }
-        let http = http
-            .user_agent(user_agent.clone())
-            .connect_timeout(self.timeouts.connect)
-            // The API never redirects; following one could replay a POST or carry the token elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|err| Error::config(format!("could not create the HTTP client: {err}")))?;
+        };
 
         Ok(Client {
             inner: Arc::new(ClientInner {

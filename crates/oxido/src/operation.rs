@@ -213,7 +213,7 @@ pub(crate) fn open_stream<T: DeserializeOwned + Send + 'static>(
     )
 }
 
-type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
+pub(crate) type Decoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
 
 /// One operation, ready to send: `.await` it or call [`Call::send`].
 #[must_use = "a request does nothing until it is sent"]
@@ -306,8 +306,36 @@ impl Call<Bytes> {
 }
 
 impl<T: Send + 'static> Call<T> {
+    /// The client, request, envelope member and decoder, for a waiter that polls this call.
+    pub(crate) fn into_parts(
+        self,
+    ) -> (
+        crate::Client,
+        Result<ApiRequest, Error>,
+        &'static str,
+        Decoder<T>,
+    ) {
+        (self.client, self.request, self.key, self.decode)
+    }
+
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Sets this call's overall time limit (all attempts and retries), in place of the client's
+    /// [`overall_timeout`](crate::ClientBuilder::overall_timeout). Zero is refused when the call is sent.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request = self.request.and_then(|mut request| {
+            if limit.is_zero() {
+                return Err(Error::invalid_argument(
+                    "timeout",
+                    "must be longer than zero",
+                ));
+            }
+            request.timeout = Some(limit);
+            Ok(request)
+        });
         self
     }
 
@@ -447,6 +475,22 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
 impl<T: Send + 'static> ListCall<T> {
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
         self.request = self.request.map(|request| request.with_query(name, value));
+        self
+    }
+
+    /// Sets this call's overall time limit (all attempts and retries), in place of the client's
+    /// [`overall_timeout`](crate::ClientBuilder::overall_timeout). Zero is refused when the call is sent.
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.request = self.request.and_then(|mut request| {
+            if limit.is_zero() {
+                return Err(Error::invalid_argument(
+                    "timeout",
+                    "must be longer than zero",
+                ));
+            }
+            request.timeout = Some(limit);
+            Ok(request)
+        });
         self
     }
 

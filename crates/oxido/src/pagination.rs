@@ -429,6 +429,7 @@ pub(crate) fn next_request(
         .with_accept(current.accept);
     // Replayed byte for byte: re-encoding could change what the server reads (`+` in a cursor, say).
     next.query = Query::Verbatim(parsed.query().unwrap_or_default().to_owned());
+    next.timeout = current.timeout;
     Ok(next)
 }
 

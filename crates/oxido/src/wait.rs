@@ -17,8 +17,10 @@ use crate::transport::{ApiRequest, execute};
 
 /// The default limit on how long [`Wait`] polls.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(600);
-/// The default first pause between polls.
-pub const DEFAULT_MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+/// The default first pause between polls: short, so an action that takes 300 ms is seen done after about
+/// that long; the pauses double from there (0.25, 0.5, 1, 2, 4, 8, 10 s), so a long wait settles at one poll
+/// per 10 s, far inside the API's 250 requests a minute.
+pub const DEFAULT_MIN_POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// The default longest pause between polls.
 pub const DEFAULT_MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -33,8 +35,8 @@ pub enum Progress {
     Failed(String),
 }
 
-/// Decodes one poll's answer.
-pub(crate) type PollDecoder<T> = fn(&'static str, &[u8]) -> Result<T, Error>;
+/// Decodes one poll's answer: operation, body, and the envelope member (if any) holding the value.
+pub(crate) type PollDecoder<T> = fn(&'static str, &[u8], &'static str) -> Result<T, Error>;
 
 type ProgressCallback<T> = Arc<dyn Fn(&T) + Send + Sync + 'static>;
 
@@ -111,6 +113,7 @@ pub(crate) fn next_interval(current: Duration, max: Duration) -> Duration {
 async fn poll_until<T>(
     client: &Client,
     request: &ApiRequest,
+    key: &'static str,
     decode: PollDecoder<T>,
     done: fn(&T) -> Progress,
     settings: &Settings<T>,
@@ -123,7 +126,8 @@ async fn poll_until<T>(
         let last_look = deadline.is_some_and(|deadline| Instant::now() >= deadline);
         let poll = async {
             let response = execute(&client.inner, request).await?;
-            decode(request.operation, &response.body).map_err(|err| err.with_response(response))
+            decode(request.operation, &response.body, key)
+                .map_err(|err| err.with_response(response))
         };
         let value = match deadline.filter(|_| !last_look) {
             Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
@@ -216,7 +220,7 @@ impl Wait {
         self
     }
 
-    /// Pauses `min` after the first poll, doubling up to `max` (defaults 1 s and 10 s).
+    /// Pauses `min` after the first poll, doubling up to `max` (defaults 250 ms and 10 s).
     pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
         self.settings.min_interval = min;
         self.settings.max_interval = max;
@@ -235,7 +239,8 @@ impl Wait {
         let outcome = poll_until(
             &self.client,
             &request,
-            decode_action,
+            "",
+            |operation, body, _| decode_action(operation, body),
             action_progress,
             &self.settings,
         )
@@ -268,7 +273,8 @@ impl IntoFuture for Wait {
 #[must_use = "a wait does nothing until it is awaited"]
 pub struct WaitFor<T> {
     client: Client,
-    request: ApiRequest,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
     decode: PollDecoder<T>,
     done: fn(&T) -> Progress,
     settings: Settings<T>,
@@ -277,24 +283,57 @@ pub struct WaitFor<T> {
 impl<T> fmt::Debug for WaitFor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("WaitFor");
-        debug.field("request", &self.request.path_and_query());
+        debug.field(
+            "request",
+            &self.request.as_ref().map(ApiRequest::path_and_query),
+        );
         self.settings.debug_fields(&mut debug);
         debug.finish()
     }
 }
 
 impl<T: Send + 'static> WaitFor<T> {
+    /// Polls the read call `get` (any call answering the resource, e.g. `client.volumes().get(id)`) until
+    /// `done` says the resource finished. An argument `get` refused is reported when the wait is awaited.
+    ///
+    /// ```no_run
+    /// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {
+    /// use oxido::{Progress, WaitFor};
+    /// let volume = WaitFor::new(client.volumes().get("506f78a4"), |volume| {
+    ///     match volume.droplet_ids.as_deref() {
+    ///         Some([_, ..]) => Progress::Done,
+    ///         _ => Progress::Pending,
+    ///     }
+    /// })
+    /// .timeout(std::time::Duration::from_secs(120))
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn new(get: crate::Call<T>, done: fn(&T) -> Progress) -> Self {
+        let (client, request, key, decode) = get.into_parts();
+        Self {
+            client,
+            request,
+            key,
+            decode,
+            done,
+            settings: Settings::default(),
+        }
+    }
+
     /// Polls `request`, decoding each answer with `decode` and asking `done` whether it finished.
-    #[allow(dead_code)]
-    pub(crate) fn new(
+    #[cfg(test)]
+    pub(crate) fn with_request(
         client: Client,
         request: ApiRequest,
+        key: &'static str,
         decode: PollDecoder<T>,
         done: fn(&T) -> Progress,
     ) -> Self {
         Self {
             client,
-            request,
+            request: Ok(request),
+            key,
             decode,
             done,
             settings: Settings::default(),
@@ -307,7 +346,7 @@ impl<T: Send + 'static> WaitFor<T> {
         self
     }
 
-    /// Pauses `min` after the first poll, doubling up to `max` (defaults 1 s and 10 s).
+    /// Pauses `min` after the first poll, doubling up to `max` (defaults 250 ms and 10 s).
     pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
         self.settings.min_interval = min;
         self.settings.max_interval = max;
@@ -321,10 +360,12 @@ impl<T: Send + 'static> WaitFor<T> {
     }
 
     async fn run(self) -> Result<T, Error> {
-        let operation = self.request.operation;
+        let request = self.request?;
+        let operation = request.operation;
         let outcome = poll_until(
             &self.client,
-            &self.request,
+            &request,
+            self.key,
             self.decode,
             self.done,
             &self.settings,
@@ -433,10 +474,11 @@ mod poll_tests {
     }
 
     fn wait_for(uri: &str) -> WaitFor<Droplet> {
-        WaitFor::new(
+        WaitFor::with_request(
             client(uri),
             ApiRequest::get("droplets.get", "/v2/droplets/7".into()),
-            decode_droplet,
+            "",
+            |operation, body, _| decode_droplet(operation, body),
             active,
         )
         .poll_interval(Duration::from_millis(5), Duration::from_millis(20))

@@ -735,6 +735,13 @@ impl AppsCancelJobInvocationRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppJobInvocation> {
@@ -850,6 +857,13 @@ impl AppsGetRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<App> {
@@ -938,6 +952,13 @@ impl AppsGetEventLogsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
@@ -999,6 +1020,13 @@ impl AppsGetExecRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
@@ -1056,6 +1084,13 @@ impl AppsGetExecActiveDeploymentRequest {
     #[inline]
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("instance_name", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1142,6 +1177,13 @@ impl AppsGetJobInvocationRequest {
     #[inline]
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("job_name", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1232,6 +1274,13 @@ impl AppsGetJobInvocationLogsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
@@ -1301,6 +1350,13 @@ impl AppsGetLogsRequest {
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1375,6 +1431,13 @@ impl AppsGetLogsActiveDeploymentRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
@@ -1441,6 +1504,13 @@ impl AppsGetLogsActiveDeploymentAggregateRequest {
     #[inline]
     pub fn pod_connection_timeout(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("pod_connection_timeout", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1514,6 +1584,13 @@ impl AppsGetLogsAggregateRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<AppsGetLogsResponse> {
@@ -1568,6 +1645,13 @@ impl AppsGetMetricsBandwidthDailyRequest {
     #[inline]
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("date", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1639,6 +1723,13 @@ impl AppsListRequest {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1766,6 +1857,13 @@ impl AppsListDeploymentsRequest {
         self
     }
 
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// The most pages a stream fetches (default: the client's `max_pages`).
     #[inline]
     pub fn max_pages(mut self, max_pages: u32) -> Self {
@@ -1872,6 +1970,13 @@ impl AppsListEventsRequest {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -1995,6 +2100,13 @@ impl AppsListJobInvocationsRequest {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

@@ -412,16 +412,7 @@ impl Droplets {
     /// ```
     #[inline]
     pub fn wait_active(&self, droplet_id: u64) -> crate::WaitFor<Droplet> {
-        crate::WaitFor::new(
-            self.client.clone(),
-            operation::request(
-                "droplets.get",
-                Method::GET,
-                format!("/v2/droplets/{droplet_id}"),
-            ),
-            |operation, body| operation::member(operation, body, "droplet"),
-            droplet_progress,
-        )
+        crate::WaitFor::new(self.get(droplet_id), droplet_progress)
     }
 }
 
@@ -590,6 +581,13 @@ impl DropletsListRequest {
         self
     }
 
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// The most pages a stream fetches (default: the client's `max_pages`).
     #[inline]
     pub fn max_pages(mut self, max_pages: u32) -> Self {
@@ -695,6 +693,13 @@ impl DropletsListBackupPoliciesRequest {
         self.call = self
             .call
             .query_checked("page", operation::int_in("page", value, Some(1), None));
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

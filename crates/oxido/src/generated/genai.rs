@@ -2628,6 +2628,13 @@ impl GenaiGetAgentUsageRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetAgentUsageOutput> {
@@ -2747,6 +2754,13 @@ impl GenaiGetEvaluationRunResultsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiGetEvaluationRunResultsOutput> {
@@ -2802,6 +2816,13 @@ impl GenaiGetEvaluationTestCaseRequest {
     #[inline]
     pub fn evaluation_test_case_version(mut self, value: i64) -> Self {
         self.call = self.call.query("evaluation_test_case_version", value);
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -2896,6 +2917,13 @@ impl GenaiGetModelCatalogCardRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiModelCatalogCard> {
@@ -2966,6 +2994,13 @@ impl GenaiGetModelEvaluationRunRequest {
     #[inline]
     pub fn per_page(mut self, value: i64) -> Self {
         self.call = self.call.query("per_page", value);
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -3051,6 +3086,13 @@ impl GenaiGetOauth2UrlRequest {
     #[inline]
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("redirect_url", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -3187,6 +3229,13 @@ impl GenaiListAgentsRequest {
         self
     }
 
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// The most pages a stream fetches (default: the client's `max_pages`).
     #[inline]
     pub fn max_pages(mut self, max_pages: u32) -> Self {
@@ -3310,6 +3359,13 @@ impl GenaiListAgentsByWorkspaceRequest {
         self
     }
 
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// The most pages a stream fetches (default: the client's `max_pages`).
     #[inline]
     pub fn max_pages(mut self, max_pages: u32) -> Self {
@@ -3418,6 +3474,13 @@ impl GenaiListCustomModelsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiListCustomModelsOutputPublic> {
@@ -3482,6 +3545,13 @@ impl GenaiListDatacenterRegionsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GenaiapiRegion>> {
@@ -3534,6 +3604,13 @@ impl GenaiListEvaluationDatasetsRequest {
     #[inline]
     pub fn dataset_type(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("dataset_type", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -3604,6 +3681,13 @@ impl GenaiListEvaluationRunsByTestCaseRequest {
     #[inline]
     pub fn evaluation_test_case_version(mut self, value: i64) -> Self {
         self.call = self.call.query("evaluation_test_case_version", value);
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -3757,6 +3841,13 @@ impl GenaiListModelCatalogRequest {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -3938,6 +4029,13 @@ impl GenaiListModelEvaluationRunsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ApiListModelEvaluationRunsOutput> {
@@ -4054,6 +4152,13 @@ impl GenaiListModelsRequest {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

@@ -671,6 +671,13 @@ impl KubernetesDeleteNodeRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
@@ -786,6 +793,13 @@ impl KubernetesGetClusterLintResultsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<ClusterlintResults> {
@@ -852,6 +866,13 @@ impl KubernetesGetCredentialsRequest {
             "expiry_seconds",
             operation::int_in("expiry_seconds", value, Some(0), None),
         );
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -926,6 +947,13 @@ impl KubernetesGetKubeconfigRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<String> {
@@ -991,6 +1019,13 @@ impl KubernetesGetStatusMessagesRequest {
     #[inline]
     pub fn since(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("since", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

@@ -1486,6 +1486,13 @@ impl MonitoringGetAppCpupercentageMetricsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
@@ -1551,6 +1558,13 @@ impl MonitoringGetAppMemoryPercentageMetricsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Metrics> {
@@ -1613,6 +1627,13 @@ impl MonitoringGetAppRestartCountMetricsRequest {
     #[inline]
     pub fn app_component(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("app_component", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -2787,6 +2808,13 @@ impl MonitoringListSinksRequest {
     #[inline]
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.call = self.call.query("resource_id", value.into());
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

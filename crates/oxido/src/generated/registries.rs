@@ -591,6 +591,13 @@ impl RegistriesListGarbageCollectionsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
@@ -660,6 +667,13 @@ impl RegistriesListRepositoriesV2Request {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

@@ -583,6 +583,13 @@ impl RegistryGetDockerCredentialsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths> {
@@ -681,6 +688,13 @@ impl RegistryListGarbageCollectionsRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Vec<GarbageCollection>> {
@@ -760,6 +774,13 @@ impl RegistryListRepositoriesV2Request {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

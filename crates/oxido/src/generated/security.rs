@@ -249,6 +249,13 @@ impl SecurityGetLatestScanRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Scan> {
@@ -330,6 +337,13 @@ impl SecurityGetScanRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<Scan> {
@@ -399,6 +413,13 @@ impl SecurityListScanFindingAffectedResourcesRequest {
         self.call = self
             .call
             .query_checked("page", operation::int_in("page", value, Some(1), None));
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 
@@ -476,6 +497,13 @@ impl SecurityListSettingsRequest {
         self.call = self
             .call
             .query_checked("page", operation::int_in("page", value, Some(1), None));
+        self
+    }
+
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

@@ -144,6 +144,13 @@ impl VolumesDeleteByNameRequest {
         self
     }
 
+    /// This call's overall time limit, in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> operation::BoxFuture<()> {
@@ -227,6 +234,13 @@ impl VolumesListRequest {
     #[inline]
     pub fn page(mut self, page: u32) -> Self {
         self.call = self.call.page(page);
+        self
+    }
+
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
         self
     }
 

@@ -254,6 +254,13 @@ impl VpcsListMembersRequest {
         self
     }
 
+    /// This call's overall time limit (for a stream, each page's), in place of the client's.
+    #[inline]
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.call = self.call.timeout(limit);
+        self
+    }
+
     /// The most pages a stream fetches (default: the client's `max_pages`).
     #[inline]
     pub fn max_pages(mut self, max_pages: u32) -> Self {

@@ -73,6 +73,8 @@ pub(crate) struct ApiRequest {
     pub(crate) accept: &'static str,
     /// Extra request headers (`X-Dangerous: true`, say). `Authorization` cannot be set this way.
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// This call's own overall time limit, in place of the client's.
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 #[allow(dead_code)] // used by generated operations
@@ -126,6 +128,7 @@ impl ApiRequest {
             host: Host::Api,
             accept: JSON,
             headers: Vec::new(),
+            timeout: None,
         }
     }
 

@@ -220,7 +220,10 @@ async fn send_with_retries(
     started: Instant,
     streaming: bool,
 ) -> Result<Answer, Error> {
-    let timeouts = inner.timeouts;
+    let mut timeouts = inner.timeouts;
+    if let Some(overall) = request.timeout {
+        timeouts.overall = overall;
+    }
     let deadline = started.checked_add(timeouts.overall);
     let (url, authorization) = target(inner, request)?;
     // The first attempt takes the URL; only a retry (rare) builds it again, so no attempt copies it.
