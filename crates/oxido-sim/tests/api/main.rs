@@ -21,5 +21,6 @@ mod reference;
 mod registry;
 mod relations;
 mod resource_actions;
+mod semantics;
 mod state;
 mod streaming;
