@@ -157,7 +157,7 @@ fn demo(data: &mut Data) {
             vpc_uuid: "760e09ef-dc84-11e8-981e-3cfdfeaae001",
             volume_ids: &["7724db7c-e098-11e5-b522-000f53304e51"],
         },
-        // Droplets the firewall, load balancer and project examples name, so their
+        // Droplets the firewall, load balancer, reserved IP and project examples name, so their
         // references resolve (in sfo3, away from the reference Droplet's neighbors).
         DropletSeed {
             id: 8043964,
@@ -183,6 +183,22 @@ fn demo(data: &mut Data) {
             image: "ubuntu-22-04-x64",
             status: DropletStatus::Active,
             created_at: "2022-10-02T12:00:00Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: "8d2c7f4e-2a61-4f35-9a7e-4c2b1e8f9d03",
+            volume_ids: &[],
+        },
+        DropletSeed {
+            id: 2457247,
+            name: "ip-holder",
+            region: "sfo3",
+            size: "s-1vcpu-1gb",
+            image: "ubuntu-22-04-x64",
+            status: DropletStatus::Active,
+            created_at: "2022-10-04T12:00:00Z",
             backups: false,
             ipv6: false,
             backup_ids: &[],
@@ -395,7 +411,7 @@ mod tests {
     #[test]
     fn every_seed_timestamp_parses() {
         let data = Seed::Demo.data(usize::MAX);
-        assert_eq!(data.droplets.len(), 5);
+        assert_eq!(data.droplets.len(), 9);
         assert_eq!(data.actions.len(), 9);
         for action in data.actions.values() {
             assert!(

@@ -546,8 +546,10 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
         // A retired endpoint: its documented error.
         return static_answer(call);
     }
-    if matches!(kind, Kind::Create(_) | Kind::Update(_)) {
+    if let Kind::Create(c) | Kind::Update(c) = kind {
         handwritten::references::check_named(call)?;
+        let creating = matches!(kind, Kind::Create(_));
+        handwritten::semantics::check(call, catalog.collections[c].path, creating)?;
     }
     match kind {
         Kind::List(c) => list(call, c, own.as_deref().unwrap_or_default()),

@@ -139,6 +139,7 @@ fn parse(index: usize) -> Operation {
     let meta = &OPS[index];
     let (start, end) = meta.detail;
     let mut detail: Value = serde_json::from_str(&DETAILS[start..end]).unwrap_or(Value::Null);
+    super::validate::deviate(meta.id, &mut detail);
     let params = detail["params"]
         .as_array_mut()
         .map(std::mem::take)

@@ -146,10 +146,14 @@ async fn neighbors_share_a_region_and_kernels_include_the_running_one() {
     assert_eq!(ids(&together, "droplets"), vec![json!(near)]);
     let report = get(&sim, "/v2/reports/droplet_neighbors_ids").await.json();
     conforms("GET", "/v2/reports/droplet_neighbors_ids", &report);
-    // sfo3 holds db-1 and the Droplets the firewall, load balancer and project examples name.
+    // sfo3 holds db-1 and the Droplets the firewall, load balancer, reserved IP and project
+    // examples name.
     assert_eq!(
         report["neighbor_ids"],
-        json!([[DROPLET, near], [3164445, 3164494, 8043964, 13457723]])
+        json!([
+            [DROPLET, near],
+            [2457247, 3164445, 3164494, 8043964, 13457723]
+        ])
     );
 
     let kernels = get(&sim, &format!("/v2/droplets/{DROPLET}/kernels"))

@@ -72,7 +72,9 @@ async fn a_volume_is_created_read_listed_and_deleted() {
 async fn lists_page_with_links_and_meta() {
     let sim = start(Sim::builder().seed(Seed::Empty)).await;
     for n in 0..5 {
-        let body = json!({ "name": format!("key-{n}"), "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKb sammy" });
+        // Distinct keys: one key is stored once per account.
+        let key = format!("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{n:A>43} sammy");
+        let body = json!({ "name": format!("key-{n}"), "public_key": key });
         let reply = send(&sim, Method::POST, "/v2/account/keys", Some(body)).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     }
@@ -103,8 +105,7 @@ async fn lists_page_with_links_and_meta() {
 #[tokio::test]
 async fn an_ssh_key_is_renamed_by_id_and_by_fingerprint() {
     let sim = start(Sim::builder().seed(Seed::Empty)).await;
-    let body =
-        json!({ "name": "laptop", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKb sammy" });
+    let body = json!({ "name": "laptop", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUpI/qA1SrOIoe/PXS/aB9YBSJDdApE9EqkpFtMosjZ sammy" });
     let key = send(&sim, Method::POST, "/v2/account/keys", Some(body))
         .await
         .json()["ssh_key"]

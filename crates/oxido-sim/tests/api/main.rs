@@ -24,6 +24,7 @@ mod registry;
 mod relations;
 mod resource_actions;
 mod restart;
+mod semantics;
 mod state;
 mod streaming;
 mod writes;

@@ -26,6 +26,7 @@ pub(crate) mod references;
 mod registry;
 mod registry_gc;
 mod reserved_ips;
+pub(crate) mod semantics;
 mod setters;
 mod ssh_keys;
 mod tags;

@@ -8,7 +8,7 @@ use serde_json::Value;
 /// 16 bytes derived from the key's blob (the second field of `ssh-ed25519 AAAA… name`),
 /// written as the API writes fingerprints: colon-separated hex pairs.
 ///
-/// Not MD5: no digest crate is a dependency, and a client only compares fingerprints.
+/// Used only where a key did not parse (`semantics::fingerprint` is the MD5 one).
 fn fingerprint(public_key: &str) -> String {
     let blob = public_key.split_whitespace().nth(1).unwrap_or(public_key);
     let mut bytes = Vec::with_capacity(16);
@@ -49,7 +49,8 @@ pub(super) fn created(object: &mut Value) {
     let Some(key) = object.get("public_key").and_then(Value::as_str) else {
         return;
     };
-    let print = fingerprint(key);
+    // Keys are parsed before they are stored; the hash is only for a key that was not.
+    let print = super::semantics::fingerprint(key).unwrap_or_else(|| fingerprint(key));
     if let Some(map) = object.as_object_mut() {
         map.insert("fingerprint".into(), Value::String(print));
     }

@@ -1,0 +1,224 @@
+//! What the API refuses that a schema cannot say: duplicates (a volume name in a region,
+//! a public key, a domain), DNS record data per type, domain names, CIDRs, public keys
+//! that do not parse, and sizes that are not positive. Each refusal is a 422 naming the field.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use base64::Engine as _;
+use md5::{Digest, Md5};
+use serde_json::Value;
+
+use crate::engine::{Call, ensure_seeded};
+use crate::wire::error::ApiError;
+
+fn refuse(message: String) -> ApiError {
+    ApiError::unprocessable(message)
+}
+
+fn body_str<'a>(body: &'a Value, field: &str) -> Option<&'a str> {
+    body.get(field).and_then(Value::as_str)
+}
+
+/// Checks a create (`creating`) or update of an object of `collection` (a path template).
+pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result<(), ApiError> {
+    let Some(body) = call.body.as_ref() else {
+        return Ok(());
+    };
+    match collection {
+        "/v2/volumes" => {
+            if let Some(size) = body.get("size_gigabytes").and_then(Value::as_f64)
+                && size <= 0.0
+            {
+                return Err(refuse(format!(
+                    "size_gigabytes: must be a positive number of GiB (got {size})"
+                )));
+            }
+            if creating
+                && let (Some(name), Some(region)) =
+                    (body_str(body, "name"), body_str(body, "region"))
+                && held(call, "/v2/volumes", |v| {
+                    v["name"] == name && (v["region"]["slug"] == region || v["region"] == region)
+                })
+            {
+                return Err(refuse(format!(
+                    "name: a volume named {name} already exists in {region}"
+                )));
+            }
+        }
+        "/v2/account/keys" => {
+            if let Some(key) = body_str(body, "public_key") {
+                let print = fingerprint(key).ok_or_else(|| {
+                    refuse("public_key: is not an OpenSSH public key (`<type> <base64 blob> [comment]`)".to_owned())
+                })?;
+                if creating
+                    && held(call, "/v2/account/keys", |k| {
+                        k["fingerprint"] == print.as_str()
+                    })
+                {
+                    return Err(refuse(
+                        "public_key: SSH Key is already in use on your account".to_owned(),
+                    ));
+                }
+            }
+        }
+        "/v2/domains" => {
+            if let Some(name) = body_str(body, "name") {
+                if !is_hostname(name) {
+                    return Err(refuse(format!("name: {name:?} is not a domain name")));
+                }
+                if creating
+                    && held(call, "/v2/domains", |d| {
+                        d["name"]
+                            .as_str()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    })
+                {
+                    return Err(refuse(format!("name: the domain {name} already exists")));
+                }
+            }
+        }
+        "/v2/domains/{domain_name}/records" => record(body, creating)?,
+        "/v2/vpcs" => {
+            if let Some(range) = body_str(body, "ip_range")
+                && !is_cidr(range)
+            {
+                return Err(refuse(format!(
+                    "ip_range: {range:?} is not an IPv4 CIDR block"
+                )));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Whether the account's collection holds an item matching `like`.
+fn held(call: &Call<'_>, collection: &str, like: impl Fn(&Value) -> bool) -> bool {
+    ensure_seeded(call, &[collection]);
+    call.app
+        .engine
+        .store
+        .read()
+        .get(&call.who.account)
+        .and_then(|d| d.items(collection))
+        .is_some_and(|items| items.iter().any(|(_, v)| like(v)))
+}
+
+const RECORD_TYPES: &[&str] = &["A", "AAAA", "CAA", "CNAME", "MX", "NS", "SOA", "SRV", "TXT"];
+
+/// A DNS record's type and its data for that type.
+fn record(body: &Value, creating: bool) -> Result<(), ApiError> {
+    let kind = body_str(body, "type");
+    if creating || kind.is_some() {
+        let kind = kind.unwrap_or_default();
+        if !RECORD_TYPES.contains(&kind) {
+            return Err(refuse(format!(
+                "type: {kind:?} is not one of {}",
+                RECORD_TYPES.join(", ")
+            )));
+        }
+        if let Some(data) = body_str(body, "data") {
+            let ok = match kind {
+                "A" => data.parse::<Ipv4Addr>().is_ok(),
+                "AAAA" => data.parse::<Ipv6Addr>().is_ok(),
+                "CNAME" | "MX" | "NS" => data == "@" || is_hostname(data.trim_end_matches('.')),
+                _ => !data.is_empty(),
+            };
+            if !ok {
+                let wanted = match kind {
+                    "A" => "an IPv4 address",
+                    "AAAA" => "an IPv6 address",
+                    "CNAME" | "MX" | "NS" => "a hostname or @",
+                    _ => "not empty",
+                };
+                return Err(refuse(format!(
+                    "data: {data:?} is not valid for a {kind} record: must be {wanted}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A DNS name: dot-separated labels of letters, digits and inner hyphens (63 bytes
+/// each, 253 in all), with at least two labels.
+pub(crate) fn is_hostname(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    name.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// `a.b.c.d/n` with `n` at most 32.
+fn is_cidr(text: &str) -> bool {
+    let Some((address, bits)) = text.split_once('/') else {
+        return false;
+    };
+    address.parse::<Ipv4Addr>().is_ok()
+        && !bits.starts_with('+')
+        && bits.parse::<u8>().is_ok_and(|b| b <= 32)
+}
+
+/// The MD5 fingerprint of an OpenSSH public key, as `ssh-keygen -E md5 -l` prints it
+/// (colon-separated hex); `None` if the key does not parse: its blob must be base64
+/// whose first field is the key type the line names.
+pub(crate) fn fingerprint(public_key: &str) -> Option<String> {
+    let mut fields = public_key.split_whitespace();
+    let kind = fields.next()?;
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(fields.next()?)
+        .ok()?;
+    let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+    if blob.get(4..4 + len)? != kind.as_bytes() || blob.len() <= 4 + len {
+        return None;
+    }
+    let digest = Md5::digest(&blob);
+    Some(
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key made by `ssh-keygen -t ed25519`; `ssh-keygen -E md5 -lf` printed
+    /// `MD5:a2:a7:3f:20:72:36:f5:10:f7:70:fd:68:8d:5c:4a:18` for it.
+    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUpI/qA1SrOIoe/PXS/aB9YBSJDdApE9EqkpFtMosjZ sammy@example";
+
+    #[test]
+    fn fingerprints_are_the_md5_of_the_blob() {
+        let print = fingerprint(KEY).expect("parses");
+        assert_eq!(print, "a2:a7:3f:20:72:36:f5:10:f7:70:fd:68:8d:5c:4a:18");
+        assert_eq!(
+            fingerprint(&KEY.replace("sammy@example", "other")),
+            Some(print)
+        );
+        assert_eq!(fingerprint("not a key at all"), None);
+        // The blob says ed25519; the line says rsa.
+        assert_eq!(fingerprint(&KEY.replace("ssh-ed25519", "ssh-rsa")), None);
+    }
+
+    #[test]
+    fn names_and_ranges() {
+        assert!(is_hostname("example.com"));
+        assert!(is_hostname("a-b.example.co.uk"));
+        assert!(!is_hostname("not a domain!!"));
+        assert!(!is_hostname("-x.com"));
+        assert!(!is_hostname("localhost"));
+        assert!(is_cidr("10.0.0.0/16"));
+        assert!(!is_cidr("10.0.0.0/33"));
+        assert!(!is_cidr("10.0.0/16"));
+    }
+}

@@ -1,0 +1,186 @@
+//! Uniqueness, semantics and leniency (issue 16, item 4): what the API refuses is a 422
+//! naming the field; what it accepts although the description is stricter is accepted
+//! (each such case is a row of `data/deviations.json`, with its evidence).
+//!
+//! Reproduce the counts: `cargo test -p oxido-sim --test api semantics -- --nocapture`.
+
+use oxido_sim::{Seed, Sim};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{Reply, call, get, start};
+
+async fn send(sim: &Sim, method: Method, path: &str, body: Value) -> Reply {
+    call(
+        sim,
+        method,
+        path,
+        Some(sim.token()),
+        Some(&body.to_string()),
+    )
+    .await
+}
+
+const KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDUpI/qA1SrOIoe/PXS/aB9YBSJDdApE9EqkpFtMosjZ sammy";
+
+#[tokio::test]
+async fn duplicates_are_refused() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    let cases = [
+        (
+            "/v2/volumes",
+            json!({"name": "data", "region": "nyc3", "size_gigabytes": 10}),
+            "name",
+        ),
+        (
+            "/v2/account/keys",
+            json!({"name": "k", "public_key": KEY}),
+            "public_key",
+        ),
+        ("/v2/domains", json!({"name": "example.org"}), "name"),
+    ];
+    for (path, body, field) in &cases {
+        let first = send(&sim, Method::POST, path, body.clone()).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{path}: {}", first.text);
+        let again = send(&sim, Method::POST, path, body.clone()).await;
+        let error = again.assert_error(422, "unprocessable_entity");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(field)),
+            "{path}: {error}"
+        );
+    }
+    // The same volume name in another region is another volume.
+    let elsewhere = send(
+        &sim,
+        Method::POST,
+        "/v2/volumes",
+        json!({"name": "data", "region": "ams3", "size_gigabytes": 10}),
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.text);
+    println!("duplicates refused: {}", cases.len());
+}
+
+#[tokio::test]
+async fn malformed_values_are_refused_naming_the_field() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    let domain = send(
+        &sim,
+        Method::POST,
+        "/v2/domains",
+        json!({"name": "example.net"}),
+    )
+    .await;
+    assert_eq!(domain.status, StatusCode::CREATED, "{}", domain.text);
+    let records = "/v2/domains/example.net/records";
+    let record = |kind: &str, data: &str| json!({"type": kind, "name": "www", "data": data, "ttl": 1800, "priority": 10, "port": 1, "weight": 1});
+    let cases = [
+        (records, record("A", "not-an-ip"), "data"),
+        (records, record("A", "2001:db8::1"), "data"),
+        (records, record("AAAA", "192.0.2.1"), "data"),
+        (records, record("CNAME", "not a host!"), "data"),
+        (records, record("MX", "-mail.example.net"), "data"),
+        (records, record("BOGUS", "x"), "type"),
+        (
+            "/v2/volumes",
+            json!({"name": "v", "region": "nyc3", "size_gigabytes": -5}),
+            "size_gigabytes",
+        ),
+        ("/v2/domains", json!({"name": "not a domain!!"}), "name"),
+        (
+            "/v2/account/keys",
+            json!({"name": "k", "public_key": "not a key at all"}),
+            "public_key",
+        ),
+        (
+            "/v2/vpcs",
+            json!({"name": "v", "region": "nyc3", "ip_range": "10.0.0.0/33"}),
+            "ip_range",
+        ),
+    ];
+    for (path, body, field) in &cases {
+        let reply = send(&sim, Method::POST, path, body.clone()).await;
+        let error = reply.assert_error(422, "unprocessable_entity");
+        assert!(
+            error["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(field)),
+            "{path} {body}: {error}"
+        );
+    }
+    // Well-formed ones are stored.
+    for (kind, data) in [
+        ("A", "192.0.2.1"),
+        ("AAAA", "2001:db8::1"),
+        ("CNAME", "@"),
+        ("MX", "mail.example.net."),
+    ] {
+        let made = send(&sim, Method::POST, records, record(kind, data)).await;
+        assert_eq!(
+            made.status,
+            StatusCode::CREATED,
+            "{kind} {data}: {}",
+            made.text
+        );
+    }
+    println!("semantic checks: {}", cases.len());
+}
+
+#[tokio::test]
+async fn what_the_api_accepts_is_accepted_where_the_description_is_stricter() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    let uptime = send(&sim, Method::POST, "/v2/uptime/checks", json!({
+        "name": "landing", "type": "https", "target": "https://example.com", "regions": ["us_east"], "enabled": true
+    })).await;
+    assert_eq!(
+        uptime.status,
+        StatusCode::CREATED,
+        "uptime check without method: {}",
+        uptime.text
+    );
+    let lb = send(&sim, Method::POST, "/v2/load_balancers", json!({
+        "name": "lb", "region": "nyc3",
+        "forwarding_rules": [{"entry_protocol": "http", "entry_port": 80, "target_protocol": "http", "target_port": 80}]
+    })).await;
+    assert_eq!(
+        lb.status,
+        StatusCode::ACCEPTED,
+        "load balancer without droplet_ids: {}",
+        lb.text
+    );
+    let tagged = send(&sim, Method::POST, "/v2/load_balancers", json!({
+        "name": "lb2", "region": "nyc3", "tag": "web",
+        "forwarding_rules": [{"entry_protocol": "http", "entry_port": 80, "target_protocol": "http", "target_port": 80}]
+    })).await;
+    assert_eq!(
+        tagged.status,
+        StatusCode::ACCEPTED,
+        "load balancer by tag: {}",
+        tagged.text
+    );
+    for slack in [None, Some(Value::Null)] {
+        let mut alerts = json!({"email": ["sammy@example.com"]});
+        if let Some(s) = &slack {
+            alerts["slack"] = s.clone();
+        }
+        let policy = send(&sim, Method::POST, "/v2/monitoring/alerts", json!({
+            "type": "v1/insights/droplet/cpu", "description": "CPU", "compare": "GreaterThan", "value": 80,
+            "window": "5m", "entities": [], "tags": [], "alerts": alerts, "enabled": true
+        })).await;
+        assert!(
+            policy.status.is_success(),
+            "alert policy with slack {slack:?}: {}",
+            policy.text
+        );
+    }
+    let clicks = get(&sim, "/v2/1-clicks?type=unknown").await;
+    assert_eq!(
+        clicks.status,
+        StatusCode::OK,
+        "unknown 1-Click type: {}",
+        clicks.text
+    );
+}
