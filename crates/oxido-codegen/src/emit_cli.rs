@@ -13,7 +13,16 @@ use crate::ir::*;
 use crate::naming::bare;
 
 /// Top-level commands written by hand in `oxido-cli`; a generated handler must never take one of these names.
-pub const CURATED: &[&str] = &["droplet-action", "action", "auth", "completion", "help"];
+pub const CURATED: &[&str] = &[
+    "droplet-action",
+    "droplet-actions",
+    "action",
+    "actions",
+    "auth",
+    "completion",
+    "search",
+    "help",
+];
 
 /// Flags every command has (global options and the ones the runtime adds); a body field that would take
 /// one of these names gets a `body-` prefix.
@@ -30,13 +39,30 @@ const RESERVED: &[&str] = &[
     "retries",
     "timeout",
     "help",
-    "version",
     "body",
     "page",
     "per-page",
     "wait",
     "wait-timeout",
     "force",
+    "body-template",
+];
+
+/// Commands whose generated name misleads or is long: (operationId, the name, its aliases). `databases list`
+/// lists the clusters, as doctl's does; the databases of one cluster are `list-dbs`. A cluster is what
+/// `k8s ls`, `k8s create` and `db create` mean.
+const RENAMES: &[(&str, &str, &[&str])] = &[
+    ("databases_list_clusters", "list", &["ls", "list-clusters"]),
+    ("databases_list", "list-dbs", &[]),
+    ("databases_create_cluster", "create-cluster", &["create"]),
+    ("kubernetes_list_clusters", "list-clusters", &["ls", "list"]),
+    ("kubernetes_create_cluster", "create-cluster", &["create"]),
+    ("kubernetes_get_cluster", "get-cluster", &["get"]),
+    (
+        "kubernetes_delete_cluster",
+        "delete-cluster",
+        &["rm", "delete"],
+    ),
 ];
 
 /// Most columns a default table shows.
@@ -89,6 +115,7 @@ const NOT_BY_DEFAULT: &[&str] = &[
     "live_url_base",
     "owner_uuid",
     "last_deployment_created_at",
+    "updated_at",
 ];
 
 /// The Rust files: (path below the repository root, unformatted source).
@@ -125,6 +152,8 @@ pub struct Command<'a> {
     pub op: &'a Operation,
     pub handler: String,
     pub name: String,
+    /// Other names: doctl's `ls`/`rm`, and the generated name where a clearer one replaced it.
+    pub aliases: Vec<String>,
     pub args: Vec<Arg>,
     pub columns: Vec<String>,
     pub wait: &'static str,
@@ -133,6 +162,8 @@ pub struct Command<'a> {
     pub fields: Vec<String>,
     /// Deletes or destroys something: needs confirmation or `--force`.
     pub destructive: bool,
+    /// `--body-template`'s body: the spec's request example, else the required members (pretty JSON).
+    pub template: String,
 }
 
 /// One argument of a generated command.
@@ -149,6 +180,118 @@ pub struct Arg {
     /// The SDK setter or argument name (query parameters).
     pub ident: String,
     pub param_kind: Option<ParamKind>,
+    /// What the spec allows, checked before sending.
+    pub limits: Limits,
+    /// A second name for the flag (`""`: none).
+    pub alias: String,
+}
+
+/// The limits the spec states for a body field (for a list, for each item).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub pattern: Option<String>,
+    pub choices: Vec<String>,
+}
+
+/// A body field's limits: `minimum`, `maximum`, `pattern` and a string `enum`, of the field or of its
+/// items (a list), looking through `$ref` and `allOf`.
+fn limits(spec: &serde_json::Value, schema: &serde_json::Value) -> Limits {
+    let mut schema = resolve(spec, schema);
+    if schema.get("type").and_then(serde_json::Value::as_str) == Some("array") {
+        if let Some(items) = schema.get("items") {
+            schema = resolve(spec, items);
+        }
+    }
+    let mut parts = vec![schema];
+    if let Some(serde_json::Value::Array(all)) = schema.get("allOf") {
+        parts.extend(all.iter().map(|p| resolve(spec, p)));
+    }
+    let mut out = Limits::default();
+    for part in parts {
+        out.minimum = out
+            .minimum
+            .or_else(|| part.get("minimum").and_then(serde_json::Value::as_f64));
+        out.maximum = out
+            .maximum
+            .or_else(|| part.get("maximum").and_then(serde_json::Value::as_f64));
+        if out.pattern.is_none() {
+            out.pattern = part
+                .get("pattern")
+                .and_then(serde_json::Value::as_str)
+                .filter(|p| regex_syntax_ok(p))
+                .map(str::to_owned);
+        }
+        if out.choices.is_empty() {
+            if let Some(serde_json::Value::Array(values)) = part.get("enum") {
+                let strings: Vec<String> = values
+                    .iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
+                if strings.len() == values.len() {
+                    out.choices = strings;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Patterns the CLI's `regex` can compile: ECMA-only look-arounds and back-references are left to the
+/// API to check.
+fn regex_syntax_ok(pattern: &str) -> bool {
+    !["(?=", "(?!", "(?<=", "(?<!", "\\1", "\\2"]
+        .iter()
+        .any(|p| pattern.contains(p))
+}
+
+/// The request body's top-level properties (resolved), from every `allOf` part and `oneOf`/`anyOf`
+/// branch.
+fn body_properties(
+    spec: &serde_json::Value,
+    path: &str,
+    method: &str,
+) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut out = std::collections::BTreeMap::new();
+    let Some(op) = spec
+        .get("paths")
+        .and_then(|p| p.get(path))
+        .and_then(|p| p.get(method.to_ascii_lowercase()))
+    else {
+        return out;
+    };
+    let Some(schema) = op
+        .get("requestBody")
+        .map(|b| resolve(spec, b))
+        .and_then(|b| b.get("content"))
+        .and_then(|c| c.get("application/json"))
+        .and_then(|c| c.get("schema"))
+    else {
+        return out;
+    };
+    let mut parts = vec![schema];
+    let mut seen = 0;
+    while let Some(part) = parts.pop() {
+        seen += 1;
+        if seen > 64 {
+            break;
+        }
+        let part = resolve(spec, part);
+        if let Some(serde_json::Value::Object(props)) = part.get("properties") {
+            for (k, v) in props {
+                out.entry(k.clone())
+                    .or_insert_with(|| resolve(spec, v).clone());
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(serde_json::Value::Array(more)) = part.get(key) {
+                parts.extend(more.iter());
+            }
+        }
+    }
+    out
 }
 
 pub fn kebab(text: &str) -> String {
@@ -223,6 +366,8 @@ fn command<'a>(
             help: short_help(&p.description),
             ident: p.ident.clone(),
             param_kind: Some(p.kind),
+            limits: Limits::default(),
+            alias: String::new(),
         });
     }
     for (list, required) in [(&op.required_query, true), (&op.optional_query, false)] {
@@ -245,14 +390,22 @@ fn command<'a>(
                 help: short_help(&p.description),
                 ident: p.ident.clone(),
                 param_kind: Some(p.kind),
+                limits: Limits::default(),
+                alias: String::new(),
             });
         }
     }
     if let Some(fields) = body_fields(api, op) {
+        let props = body_properties(spec, &op.path, &op.http_method);
         for field in fields {
             let Some(kind) = flag_kind(api, &field.ty) else {
                 continue;
             };
+            let schema = props.get(&field.json_name);
+            // The API sets these itself (`id`, `created_at`, `status`): never a flag.
+            if schema.is_some_and(|s| s.get("readOnly") == Some(&serde_json::Value::Bool(true))) {
+                continue;
+            }
             let mut flag = kebab(&field.json_name);
             if flag.is_empty() {
                 continue;
@@ -264,7 +417,27 @@ fn command<'a>(
                 }
             }
             used.insert(flag.clone());
+            let mut limits = schema.map(|s| limits(spec, s)).unwrap_or_default();
+            // A storage size the spec leaves unbounded still cannot be below one unit
+            // (`volumes create --size-gigabytes -5` must not reach the API).
+            if limits.minimum.is_none()
+                && kind == "Int"
+                && ["_gigabytes", "_gib", "_mib"]
+                    .iter()
+                    .any(|unit| field.json_name.ends_with(unit))
+            {
+                limits.minimum = Some(1.0);
+            }
+            // The Kubernetes `--version` was `--body-version` while subcommands had a version flag;
+            // doctl's singular `--node-pool` reads better for one pool at a time.
+            let alias = match flag.as_str() {
+                "version" => "body-version",
+                "node-pools" => "node-pool",
+                _ => "",
+            };
             args.push(Arg {
+                limits,
+                alias: alias.to_owned(),
                 id: format!("b:{}", field.json_name),
                 flag,
                 wire: field.json_name.clone(),
@@ -277,7 +450,25 @@ fn command<'a>(
             });
         }
     }
-    let name = kebab(bare(&op.method_name));
+    let mut name = kebab(bare(&op.method_name));
+    let mut aliases: Vec<String> = Vec::new();
+    if let Some((_, clear, alias)) = RENAMES.iter().find(|(id, ..)| *id == op.operation_id) {
+        name = (*clear).to_owned();
+        aliases.extend(alias.iter().map(|a| (*a).to_owned()));
+    }
+    // doctl's `ls` and `rm`, where the handler has one `list` and one `delete` (else `destroy`).
+    let has = |method: &str| {
+        service
+            .operations
+            .iter()
+            .any(|o| kebab(bare(&o.method_name)) == method)
+    };
+    match name.as_str() {
+        "list" if !aliases.iter().any(|a| a == "ls") => aliases.push("ls".to_owned()),
+        "delete" => aliases.push("rm".to_owned()),
+        "destroy" if !has("delete") => aliases.push("rm".to_owned()),
+        _ => {}
+    }
     let columns = columns(api, op);
     let wait = wait_kind(api, op);
     let fields = row_fields(api, op);
@@ -287,14 +478,17 @@ fn command<'a>(
         op,
         handler,
         name,
+        aliases,
         args,
         columns,
         wait,
         example: String::new(),
         fields,
         destructive,
+        template: String::new(),
     };
     cmd.example = example(&cmd, spec);
+    cmd.template = template(op, spec);
     cmd
 }
 
@@ -348,9 +542,17 @@ fn flag_kind(api: &Api, ty: &Ty) -> Option<&'static str> {
         Ty::Float => Some("Float"),
         Ty::Bool => Some("Bool"),
         Ty::Vec(inner) if is_string(inner) => Some("StrList"),
+        // Ids, or ids and slugs (`--ssh-keys 512189,3b:16:bf:...`).
+        Ty::Vec(inner) if matches!(**inner, Ty::Int | Ty::U64) || scalar_union(inner) => {
+            Some("JsonList")
+        }
         other if is_string(other) => Some("Str"),
         // An id or a slug (`--image 12345` or `--image ubuntu-24-04-x64`), or free-form JSON.
         other if scalar_union(other) || matches!(other, Ty::Value) => Some("Json"),
+        // Objects (an app spec, node pools, firewall rules): JSON or YAML, inline, `@file` or a file's
+        // path, or a compact syntax the CLI knows for the field.
+        Ty::Vec(inner) if matches!(**inner, Ty::Named(_) | Ty::Boxed(_)) => Some("DocList"),
+        Ty::Named(_) | Ty::Boxed(_) => Some("Doc"),
         _ => None,
     }
 }
@@ -759,6 +961,26 @@ fn example_argv(cmd: &Command<'_>, spec: &serde_json::Value) -> (Vec<String>, Op
     (words, body_json)
 }
 
+/// The body `--body-template` prints: the spec's request example, else the members it requires.
+fn template(op: &Operation, spec: &serde_json::Value) -> String {
+    let Some(body) = &op.body else {
+        return String::new();
+    };
+    if body.content_type != "application/json" {
+        return String::new();
+    }
+    let value = op
+        .request_examples
+        .first()
+        .and_then(|(_, pointer)| spec.pointer(pointer))
+        .cloned()
+        .or_else(|| minimal_body(spec, &op.path, &op.http_method))
+        .unwrap_or_else(|| serde_json::json!({}));
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// The example of a shared parameter with this name, for an operation that declares the parameter inline
 /// without one (`images_get` takes an id or a slug, and gives no example of either).
 fn shared_parameter_example<'a>(
@@ -981,15 +1203,22 @@ fn emit_table(commands: &[Command<'_>]) -> String {
             .args
             .iter()
             .map(|a| {
+                let number = |n: Option<f64>| n.map_or("None".to_owned(), |n| format!("Some({n:?})"));
+                let choices: Vec<String> = a.limits.choices.iter().map(|c| lit(c)).collect();
                 format!(
-                    "ArgSpec {{ id: {}, flag: {}, wire: {}, kind: Kind::{}, place: Place::{}, required: {}, help: {} }}",
+                    "ArgSpec {{ id: {}, flag: {}, wire: {}, kind: Kind::{}, place: Place::{}, required: {}, help: {}, alias: {}, min: {}, max: {}, pattern: {}, choices: &[{}] }}",
                     lit(&a.id),
                     lit(&a.flag),
                     lit(&a.wire),
                     a.kind,
                     a.place,
                     a.required,
-                    lit(&a.help)
+                    lit(&a.help),
+                    lit(&a.alias),
+                    number(a.limits.minimum),
+                    number(a.limits.maximum),
+                    a.limits.pattern.as_ref().map_or("None".to_owned(), |p| format!("Some({})", lit(p))),
+                    choices.join(", "),
                 )
             })
             .collect();
@@ -997,7 +1226,7 @@ fn emit_table(commands: &[Command<'_>]) -> String {
         let fields: Vec<String> = cmd.fields.iter().map(|c| lit(c)).collect();
         let _ = writeln!(
             out,
-            "OpSpec {{ handler: {}, name: {}, operation_id: {}, summary: {}, http_method: {}, path: {}, example: {}, args: &[{}], body: Body::{body}, output: Output::{output}, columns: &[{}], fields: &[{}], wait: Wait::{}, deprecated: {}, destructive: {} }},",
+            "OpSpec {{ handler: {}, name: {}, operation_id: {}, summary: {}, http_method: {}, path: {}, example: {}, aliases: &[{}], args: &[{}], body: Body::{body}, output: Output::{output}, columns: &[{}], fields: &[{}], wait: Wait::{}, deprecated: {}, destructive: {}, template: {} }},",
             lit(&cmd.handler),
             lit(&cmd.name),
             lit(&op.operation_id),
@@ -1005,12 +1234,18 @@ fn emit_table(commands: &[Command<'_>]) -> String {
             lit(&op.http_method),
             lit(&op.path),
             lit(&cmd.example),
+            cmd.aliases
+                .iter()
+                .map(|a| lit(a))
+                .collect::<Vec<_>>()
+                .join(", "),
             args.join(", "),
             columns.join(", "),
             fields.join(", "),
             cmd.wait,
             op.deprecated,
             cmd.destructive,
+            lit(&cmd.template),
         );
     }
     out.push_str("];\n");
@@ -1244,14 +1479,18 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
     let _ = writeln!(
         out,
         "Every operation of the DigitalOcean API is one command, `oxido <handler> <method> [path args…] [flags]`: {} generated \
-         commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`). Path parameters are \
-         positional, query parameters are flags, and a JSON body comes from flags for its top-level scalar and string-list fields \
-         and/or `--body FILE` (`--body -` reads stdin); a flag wins over the same field of `--body`. Lists fetch every page unless \
+         commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`, `search`). Path \
+         parameters are positional, query parameters are flags, and a body comes from flags for its top-level fields (lists \
+         comma-separated, objects as JSON, YAML, `@file` or a file's path, `@file` for any text) and/or `--body FILE` (JSON or \
+         YAML; `--body -` reads stdin; `--body-template` prints one to fill in); a flag wins over the same field of `--body`, \
+         and the spec's limits are checked before sending. Lists fetch every page unless \
          `--page` is given. Commands that start an action, or create a resource whose status moves (a Droplet, a Kubernetes or \
          database cluster, an app deployment), accept `--wait`. Output is a table, `-o json` (as the API sent it) or `-o yaml`. \
          `oxido <handler> <method> --help` shows each command's flags.\n",
         commands.len()
     );
+    out.push('\n');
+    out.push_str(include_str!("doctl_users.md"));
     let mut current = "";
     for cmd in commands {
         if cmd.handler != current {
@@ -1314,12 +1553,13 @@ mod tests {
         let commands = commands(&api, &spec);
         let mut seen = BTreeSet::new();
         for cmd in &commands {
-            assert!(
-                seen.insert((cmd.handler.clone(), cmd.name.clone())),
-                "duplicate {} {}",
-                cmd.handler,
-                cmd.name
-            );
+            for name in std::iter::once(&cmd.name).chain(&cmd.aliases) {
+                assert!(
+                    seen.insert((cmd.handler.clone(), name.clone())),
+                    "duplicate {} {name}",
+                    cmd.handler,
+                );
+            }
             assert!(!CURATED.contains(&cmd.handler.as_str()));
             let mut flags = BTreeSet::new();
             for arg in &cmd.args {
@@ -1423,6 +1663,46 @@ mod tests {
             }
         }
         assert!(blank.is_empty(), "creates without columns: {blank:?}");
+    }
+
+    #[test]
+    fn read_only_fields_are_no_flags_and_limits_come_from_the_spec() {
+        let (api, spec) = api();
+        let commands = commands(&api, &spec);
+        let find = |id: &str| commands.iter().find(|c| c.op.operation_id == id).expect(id);
+        let flag = |id: &str, name: &str| {
+            find(id)
+                .args
+                .iter()
+                .find(|a| a.flag == name)
+                .map(|a| (a.kind, a.limits.clone()))
+        };
+        for read_only in ["id", "created-at", "status"] {
+            assert!(flag("volumes_create", read_only).is_none(), "--{read_only}");
+        }
+        let (kind, size) = flag("volumes_create", "size-gigabytes").expect("--size-gigabytes");
+        assert_eq!(kind, "Int");
+        assert!(size.minimum.is_some_and(|m| m >= 1.0), "{size:?}");
+        assert_eq!(
+            flag("droplets_create", "ssh-keys").map(|f| f.0),
+            Some("JsonList")
+        );
+        assert_eq!(flag("apps_create", "spec").map(|f| f.0), Some("Doc"));
+        assert_eq!(
+            flag("firewalls_create", "inbound-rules").map(|f| f.0),
+            Some("DocList")
+        );
+        assert_eq!(
+            flag("kubernetes_create_cluster", "node-pools").map(|f| f.0),
+            Some("DocList")
+        );
+        let version = find("kubernetes_create_cluster")
+            .args
+            .iter()
+            .find(|a| a.flag == "version")
+            .expect("--version");
+        assert_eq!(version.alias, "body-version");
+        assert!(find("volumes_create").template.contains("size_gigabytes"));
     }
 
     #[test]
