@@ -676,6 +676,21 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         None => item_template(catalog, collection),
     };
     let mut object = base.clone();
+    // What a read shows that the create's answer does not (a BYOIP prefix's `prefix`)
+    // is stored too, so it can be read back.
+    if let Some(read) = catalog.collections[collection].read {
+        let shown = self::catalog::fresh(read);
+        let read_key = wrapper(&template(read)).map(str::to_owned);
+        let item = match &read_key {
+            Some(k) => shown.get(k.as_str()).cloned(),
+            None => Some(shown),
+        };
+        if let (Some(Value::Object(item)), Some(map)) = (item, object.as_object_mut()) {
+            for (k, v) in item {
+                map.entry(k).or_insert(v);
+            }
+        }
+    }
     handwritten::defaults::apply(collection_path, &mut object);
     let defaults = object.clone();
     if let Some(body) = &call.body {
@@ -855,6 +870,13 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             }
             if let Some(body) = &call.body {
                 merge(&mut updated, body);
+                handwritten::defaults::updated(
+                    catalog().collections[collection].path,
+                    stored,
+                    body,
+                    &mut updated,
+                )
+                .map_err(ApiError::unprocessable)?;
             }
             if let Some(map) = updated.as_object_mut()
                 && map.get("updated_at").is_some_and(Value::is_string)

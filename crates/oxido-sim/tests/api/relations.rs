@@ -415,3 +415,64 @@ proptest! {
         runtime.block_on(run(steps));
     }
 }
+
+#[tokio::test]
+async fn updates_of_topic_partitions_and_prefix_advertising_persist() {
+    let sim = start(
+        Sim::builder()
+            .seed(Seed::Empty)
+            .action_duration(Duration::ZERO),
+    )
+    .await;
+    let cluster = send(&sim, Method::POST, "/v2/databases",
+        json!({"name": "stream", "engine": "kafka", "version": "3.7", "region": "nyc3", "size": "gd-2vcpu-8gb", "num_nodes": 3})).await;
+    assert_eq!(cluster.status, StatusCode::CREATED, "{}", cluster.text);
+    let id = cluster.json()["database"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let topics = format!("/v2/databases/{id}/topics");
+    let made = send(&sim, Method::POST, &topics, json!({"name": "events"})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    assert_eq!(
+        made.json()["topic"]["partitions"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        made.text
+    );
+    let path = format!("{topics}/events");
+    let grown = send(&sim, Method::PUT, &path, json!({"partition_count": 5})).await;
+    assert_eq!(grown.status, StatusCode::OK, "{}", grown.text);
+    let read = get(&sim, &path).await.json();
+    assert_eq!(
+        read["topic"]["partitions"].as_array().map(Vec::len),
+        Some(5),
+        "{read}"
+    );
+    let shrunk = send(&sim, Method::PUT, &path, json!({"partition_count": 2})).await;
+    let error = shrunk.assert_error(422, "unprocessable_entity");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("partition_count")),
+        "{error}"
+    );
+
+    let prefix = send(
+        &sim,
+        Method::POST,
+        "/v2/byoip_prefixes",
+        json!({"prefix": "203.0.113.0/24", "region": "nyc3", "signature": "sig"}),
+    )
+    .await;
+    assert!(prefix.status.is_success(), "{}", prefix.text);
+    let prefix = prefix.json()["byoip_prefix"].clone();
+    assert_eq!(prefix["prefix"], "203.0.113.0/24", "{prefix}");
+    let uuid = prefix["uuid"].as_str().expect("uuid");
+    let path = format!("/v2/byoip_prefixes/{uuid}");
+    let advertised = send(&sim, Method::PATCH, &path, json!({"advertise": true})).await;
+    assert!(advertised.status.is_success(), "{}", advertised.text);
+    let read = get(&sim, &path).await.json();
+    assert_eq!(read["byoip_prefix"]["advertised"], true, "{read}");
+    assert_eq!(read["byoip_prefix"]["prefix"], "203.0.113.0/24", "{read}");
+}

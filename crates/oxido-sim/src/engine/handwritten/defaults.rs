@@ -174,6 +174,13 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 set(object, "vpc_ids", Value::Array(ids));
             }
         }
+        "/v2/databases/{database_cluster_uuid}/topics" => {
+            let count = object
+                .get("partition_count")
+                .and_then(Value::as_u64)
+                .unwrap_or(3);
+            partitions(object, count);
+        }
         "/v2/databases/{database_cluster_uuid}/logsink" => set(object, "sink_id", uuid()),
         "/v2/kubernetes/clusters" => {
             set(
@@ -190,6 +197,60 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
         }
         _ => {}
     }
+}
+
+/// Puts `count` partitions in a Kafka topic that shows them.
+fn partitions(object: &mut Value, count: u64) {
+    let replicas = object
+        .get("replication_factor")
+        .and_then(Value::as_u64)
+        .unwrap_or(2);
+    if let Some(Value::Array(list)) = object.get_mut("partitions") {
+        let count = usize::try_from(count.min(2048)).unwrap_or(0);
+        list.truncate(count);
+        for id in list.len()..count {
+            list.push(serde_json::json!({
+                "id": id, "size": 0, "in_sync_replicas": replicas, "earliest_offset": 0,
+                "consumer_groups": [],
+            }));
+        }
+    }
+}
+
+/// What an update changes beyond the members it names, or why the API refuses it.
+pub(crate) fn updated(
+    collection: &str,
+    before: &Value,
+    body: &Value,
+    object: &mut Value,
+) -> Result<(), String> {
+    match collection {
+        "/v2/databases/{database_cluster_uuid}/topics" => {
+            if let Some(count) = body.get("partition_count").and_then(Value::as_u64) {
+                let was = before
+                    .get("partitions")
+                    .and_then(Value::as_array)
+                    .map(|p| p.len() as u64)
+                    .or_else(|| before.get("partition_count").and_then(Value::as_u64))
+                    .unwrap_or(0);
+                if count < was {
+                    return Err(format!(
+                        "partition_count: can only be increased (the topic has {was})"
+                    ));
+                }
+                partitions(object, count);
+            }
+        }
+        "/v2/byoip_prefixes" => {
+            if let Some(advertise) = body.get("advertise").filter(|v| v.is_boolean())
+                && let Some(map) = object.as_object_mut()
+            {
+                map.insert("advertised".into(), advertise.clone());
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// A database connection with its own host and password, in the engine's URI scheme.
