@@ -3,7 +3,7 @@
 use clap::ArgMatches;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::commands::{action, auth, completion, droplet_action, generated};
+use crate::commands::{action, auth, completion, droplet_action, generated, search};
 use crate::error::CliError;
 use crate::output::Output;
 use crate::session::Session;
@@ -56,6 +56,7 @@ pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
     }
     match command {
         Command::Completion { shell } => completion::run(shell),
+        Command::Search { words } => search::run(&words, &output),
         Command::Auth(_) if global.sandbox => Err(CliError::Usage(
             "`auth` manages the real config file and --sandbox never reads it (the emulator \
              brings its own token); run `auth` without --sandbox"

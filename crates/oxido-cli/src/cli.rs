@@ -54,8 +54,7 @@ A generated handler never takes a curated command's name.\n\n",
         token_and_sandbox_help!(),
         "\n\n",
         exit_status_help!()
-    ),
-    propagate_version = true
+    )
 )]
 pub struct Cli {
     /// Options accepted by every command.
@@ -141,12 +140,19 @@ pub enum OutputKind {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// [curated] Act on droplets (reboot, resize, snapshot, ...) and read their actions
-    #[command(subcommand)]
+    #[command(subcommand, visible_alias = "droplet-actions")]
     DropletAction(DropletActionCommand),
 
     /// [curated] Read and wait for actions of any resource
-    #[command(subcommand)]
+    #[command(subcommand, visible_alias = "actions")]
     Action(ActionCommand),
+
+    /// [curated] Find commands: every word must appear in the command's name or summary
+    Search {
+        /// Words to look for, e.g. `dns record`
+        #[arg(required = true, value_parser = non_empty("a search word"))]
+        words: Vec<String>,
+    },
 
     /// [curated] Store API tokens in named contexts
     #[command(subcommand)]

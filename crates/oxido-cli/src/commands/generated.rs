@@ -41,6 +41,8 @@ pub struct OpSpec {
     pub path: &'static str,
     /// One example command line.
     pub example: &'static str,
+    /// Other names of the command (`ls` for `list`, `rm` for `delete`).
+    pub aliases: &'static [&'static str],
     /// Positionals and flags.
     pub args: &'static [ArgSpec],
     /// What request body the command sends.
@@ -57,6 +59,9 @@ pub struct OpSpec {
     pub deprecated: bool,
     /// Deletes or destroys: asks on a terminal, needs `--force` otherwise.
     pub destructive: bool,
+    /// A JSON body to fill in (`--body-template`): the spec's request example, else the
+    /// required members.
+    pub template: &'static str,
 }
 
 /// One positional or flag of a generated command.
@@ -76,6 +81,16 @@ pub struct ArgSpec {
     pub required: bool,
     /// One line of help.
     pub help: &'static str,
+    /// A second name for the flag (`""`: none).
+    pub alias: &'static str,
+    /// The spec's `minimum`, checked before sending.
+    pub min: Option<f64>,
+    /// The spec's `maximum`.
+    pub max: Option<f64>,
+    /// The spec's `pattern` (for a list, of each item).
+    pub pattern: Option<&'static str>,
+    /// The spec's `enum` (for a list, of each item); empty: any value.
+    pub choices: &'static [&'static str],
 }
 
 /// How a value is parsed.
@@ -91,10 +106,18 @@ pub enum Kind {
     Bool,
     /// Text.
     Str,
-    /// Text, the flag repeated for more values.
+    /// Text, comma-separated or the flag repeated for more values.
     StrList,
     /// JSON (a number, `true`, an object, ...), else the text as a string.
     Json,
+    /// A list of ids or slugs (`--ssh-keys 123,ab:cd`): comma-separated or repeated, each a
+    /// number when it reads as one.
+    JsonList,
+    /// An object: JSON or YAML inline, `@file`, or a file's path (`apps create --spec app.yaml`).
+    Doc,
+    /// A list of objects: each value one object (or a JSON/YAML list of them), or a compact
+    /// syntax doctl users know (`--inbound-rules`, `--node-pool`).
+    DocList,
 }
 
 /// Where an argument goes.
@@ -146,9 +169,169 @@ pub enum Wait {
     Resource(Resource),
 }
 
+/// One line of `--help` per generated handler, and the short names doctl users type for it.
+const HANDLER_INFO: &[(&str, &str, &[&str])] = &[
+    ("account", "Your account: email, limits, status", &[]),
+    ("addons", "Marketplace add-on resources", &[]),
+    ("agent-inference", "Chat with a GenAI agent's endpoint", &[]),
+    ("apps", "App Platform apps, deployments and logs", &["app"]),
+    ("autoscalepools", "Droplet autoscale pools", &[]),
+    ("balance", "The account's balance", &[]),
+    ("billing-history", "Charges and payments", &[]),
+    ("billing-insights", "Spending by resource", &[]),
+    ("byoip-prefixes", "Bring-your-own IP prefixes", &[]),
+    ("cdn", "CDN endpoints and cache purges", &[]),
+    (
+        "certificates",
+        "TLS certificates for load balancers and CDN",
+        &["certificate"],
+    ),
+    (
+        "databases",
+        "Managed database clusters, users, pools, replicas",
+        &["db", "database"],
+    ),
+    (
+        "dedicated-inferences",
+        "Dedicated GenAI inference endpoints",
+        &[],
+    ),
+    (
+        "domains",
+        "DNS domains and their records",
+        &["domain", "dns"],
+    ),
+    (
+        "droplets",
+        "Droplets (virtual machines): create, list, destroy",
+        &["droplet"],
+    ),
+    (
+        "firewalls",
+        "Cloud firewalls and their rules",
+        &["firewall"],
+    ),
+    (
+        "floating-ips",
+        "Floating IPs (the older name of reserved IPs)",
+        &["floating-ip"],
+    ),
+    (
+        "floating-ips-action",
+        "Assign and unassign floating IPs",
+        &["floating-ip-actions"],
+    ),
+    (
+        "functions",
+        "Serverless functions namespaces and triggers",
+        &[],
+    ),
+    (
+        "functions-access-key",
+        "Access keys for functions namespaces",
+        &[],
+    ),
+    ("genai", "GenAI agents, knowledge bases, models", &[]),
+    (
+        "image-actions",
+        "Transfer and convert images",
+        &["image-action"],
+    ),
+    (
+        "images",
+        "Droplet images: distributions, snapshots, backups, custom",
+        &["image"],
+    ),
+    ("inference", "Serverless GenAI inference", &[]),
+    ("invoices", "Invoices, as PDF, CSV or summary", &["invoice"]),
+    (
+        "kubernetes",
+        "Kubernetes clusters, node pools and kubeconfig",
+        &["k8s", "kube"],
+    ),
+    (
+        "load-balancers",
+        "Load balancers and their rules",
+        &["load-balancer", "lb"],
+    ),
+    ("monitoring", "Metrics, alert policies and sinks", &[]),
+    ("nfs", "Network file storage shares", &[]),
+    (
+        "one-clicks",
+        "1-Click apps for Droplets and Kubernetes",
+        &["1-click"],
+    ),
+    ("organizations", "Teams in an organization", &[]),
+    ("partner-attachments", "Partner network connections", &[]),
+    (
+        "projects",
+        "Projects and the resources in them",
+        &["project"],
+    ),
+    ("regions", "Data center regions", &["region"]),
+    (
+        "registries",
+        "Container registries (several per account)",
+        &[],
+    ),
+    (
+        "registry",
+        "The account's container registry and its repositories",
+        &[],
+    ),
+    ("reserved-ips", "Reserved IPv4 addresses", &["reserved-ip"]),
+    (
+        "reserved-ips-actions",
+        "Assign and unassign reserved IPv4 addresses",
+        &["reserved-ip-actions"],
+    ),
+    ("reserved-ipv6", "Reserved IPv6 addresses", &[]),
+    (
+        "reserved-ipv6-actions",
+        "Assign and unassign reserved IPv6 addresses",
+        &[],
+    ),
+    ("security", "Security scans and findings", &[]),
+    ("sizes", "Droplet sizes and prices", &["size"]),
+    ("snapshots", "Droplet and volume snapshots", &["snapshot"]),
+    ("spaces-key", "Spaces access keys", &["spaces-keys"]),
+    ("ssh-keys", "SSH keys for new Droplets", &["ssh-key"]),
+    ("tags", "Tags and what carries them", &["tag"]),
+    ("uptime", "Uptime checks and their alerts", &[]),
+    ("vector-databases", "Vector databases for GenAI", &[]),
+    (
+        "volume-actions",
+        "Attach, detach and resize volumes",
+        &["volume-action"],
+    ),
+    ("volume-snapshots", "Snapshots of one volume", &[]),
+    ("volumes", "Block storage volumes", &["volume"]),
+    ("vpc-peerings", "Peerings between VPCs", &[]),
+    ("vpcnatgateways", "NAT gateways for VPCs", &[]),
+    ("vpcs", "Virtual private clouds and their members", &["vpc"]),
+];
+
+const NO_ALIASES: &[&str] = &[];
+
+/// A handler's description and aliases (none for a handler the list above misses).
+fn handler_info(name: &str) -> (&'static str, &'static [&'static str]) {
+    HANDLER_INFO
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map_or(("", NO_ALIASES), |(_, about, aliases)| (*about, *aliases))
+}
+
+/// A handler's one-line description, for `search` (blank when it has none).
+pub fn handler_about_line(name: &str) -> &'static str {
+    handler_info(name).0
+}
+
 /// The about line of a generated handler.
-fn handler_about(prefix: &str, count: usize) -> String {
-    format!("[generated] the `{prefix}` API operations ({count} commands)")
+fn handler_about(name: &str, prefix: &str, count: usize) -> String {
+    match handler_info(name).0 {
+        "" => format!("[generated] the `{prefix}` API operations ({count} commands)"),
+        about => format!("[generated] {about} ({count} commands)"),
+    }
 }
 
 /// Adds every generated handler to the root command. Only handlers named in `argv` get their
@@ -156,11 +339,17 @@ fn handler_about(prefix: &str, count: usize) -> String {
 /// costs more start-up time than the command itself.
 pub fn add_handlers(mut root: clap::Command, argv: &[String], all: bool) -> clap::Command {
     for (index, (name, prefix, start, end)) in HANDLERS.iter().enumerate() {
+        let aliases = handler_info(name).1;
         let mut handler = clap::Command::new(*name)
-            .about(handler_about(prefix, end - start))
+            .about(handler_about(name, prefix, end - start))
+            .visible_aliases(aliases.iter().copied())
             .subcommand_required(true)
             .arg_required_else_help(true);
-        if all || argv.iter().any(|a| a == name) {
+        if all
+            || argv
+                .iter()
+                .any(|a| a == name || aliases.contains(&a.as_str()))
+        {
             handler = handler.subcommands(OPS[*start..*end].iter().map(op_command));
         } else {
             // A placeholder keeps `oxido <handler>` a usage error that points to --help.
@@ -182,11 +371,13 @@ fn op_command(op: &'static OpSpec) -> clap::Command {
         long.push_str("\n\nDeprecated by the API.");
     }
     let mut cmd = clap::Command::new(op.name)
+        .visible_aliases(op.aliases.iter().copied())
         .about(op.summary)
         .long_about(long)
         .after_help(format!("Example:\n  {}", op.example));
+    let templated = op.body == Body::Json;
     for spec in op.args {
-        cmd = cmd.arg(arg(spec));
+        cmd = cmd.arg(arg(spec, templated));
     }
     if op.destructive {
         cmd = cmd.arg(
@@ -200,9 +391,17 @@ fn op_command(op: &'static OpSpec) -> clap::Command {
     match op.body {
         Body::None => {}
         Body::Json => {
-            cmd = cmd.arg(Arg::new("body").long("body").value_name("FILE|-").help(
-                "The whole JSON body from a file, or `-` for stdin; flags override its fields",
-            ));
+            cmd = cmd
+                .arg(Arg::new("body").long("body").value_name("FILE|-").help(
+                    "The whole body, JSON or YAML, from a file or `-` for stdin; flags override \
+                     its fields (--body-template prints one to fill in)",
+                ))
+                .arg(
+                    Arg::new("body-template")
+                        .long("body-template")
+                        .action(ArgAction::SetTrue)
+                        .help("Print a body to fill in for --body, and send nothing"),
+                );
         }
         Body::Bytes => {
             cmd = cmd.arg(
@@ -258,23 +457,32 @@ fn op_command(op: &'static OpSpec) -> clap::Command {
     cmd
 }
 
-fn arg(spec: &'static ArgSpec) -> Arg {
+fn arg(spec: &'static ArgSpec, templated: bool) -> Arg {
     let mut arg = Arg::new(spec.id).help(spec.help);
+    let required = spec.place == Place::Path || spec.required;
     arg = if spec.place == Place::Path {
-        arg.value_name(spec.flag).required(true)
+        arg.value_name(spec.flag)
     } else {
         let value_name = match spec.kind {
             Kind::Id => "ID",
             Kind::Int => "N",
             Kind::Float => "NUMBER",
             Kind::Bool => "BOOL",
-            Kind::Str | Kind::StrList => "TEXT",
+            Kind::Str | Kind::StrList | Kind::JsonList => "TEXT",
             Kind::Json => "JSON",
+            Kind::Doc | Kind::DocList => "YAML|JSON|@FILE",
         };
-        arg.long(spec.flag)
-            .value_name(value_name)
-            .required(spec.required)
+        arg.long(spec.flag).value_name(value_name)
     };
+    // `--body-template` needs none of the command's arguments.
+    arg = match (required, templated) {
+        (true, true) => arg.required_unless_present("body-template"),
+        (true, false) => arg.required(true),
+        _ => arg,
+    };
+    if !spec.alias.is_empty() {
+        arg = arg.visible_alias(spec.alias);
+    }
     match spec.kind {
         Kind::Id if spec.place == Place::Path => arg.value_parser(value_parser!(u64).range(1..)),
         Kind::Id => arg.value_parser(value_parser!(u64)),
@@ -291,8 +499,11 @@ fn arg(spec: &'static ArgSpec) -> Arg {
             .require_equals(true)
             .default_missing_value("true")
             .value_name("BOOL"),
-        Kind::Str | Kind::Json => arg,
-        Kind::StrList => arg.action(ArgAction::Append),
+        Kind::Str if !spec.choices.is_empty() => arg.value_parser(
+            clap::builder::PossibleValuesParser::new(spec.choices.iter().copied()),
+        ),
+        Kind::Str | Kind::Json | Kind::Doc => arg,
+        Kind::StrList | Kind::JsonList | Kind::DocList => arg.action(ArgAction::Append),
     }
 }
 
@@ -314,6 +525,9 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let op = &OPS[index];
     let input = Input { m: matches, op };
+    if op.body == Body::Json && matches.get_flag("body-template") {
+        return crate::output::write_stdout(op.template).map_err(CliError::Io);
+    }
     if !output.is_machine() {
         output.check_columns(op)?;
     }
@@ -607,7 +821,9 @@ impl Input<'_> {
             Kind::Int => self.opt_int(spec.id).map(|v| v.to_string()),
             Kind::Float => self.m.get_one::<f64>(spec.id).map(|v| v.to_string()),
             Kind::Bool => self.opt_flag(spec.id).map(|v| v.to_string()),
-            Kind::Str | Kind::StrList | Kind::Json => self.opt_str(spec.id).map(str::to_owned),
+            Kind::Str | Kind::StrList | Kind::Json | Kind::JsonList | Kind::Doc | Kind::DocList => {
+                self.opt_str(spec.id).map(str::to_owned)
+            }
         }
     }
 
@@ -661,13 +877,14 @@ impl Input<'_> {
         let mut body = match self.opt_str("body") {
             Some(source) => {
                 let bytes = read_source(source)?;
-                serde_json::from_slice::<Value>(&bytes)
-                    .map_err(|e| CliError::Usage(format!("--body {source}: not JSON: {e}")))?
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| CliError::Usage(format!("--body {source}: not UTF-8 text")))?;
+                document(&text).map_err(|e| CliError::Usage(format!("--body {source}: {e}")))?
             }
             None => Value::Object(Map::new()),
         };
         for spec in self.op.args.iter().filter(|a| a.place == Place::Body) {
-            let Some(value) = self.body_flag(spec) else {
+            let Some(value) = self.body_flag(spec)? else {
                 continue;
             };
             match &mut body {
@@ -685,31 +902,174 @@ impl Input<'_> {
         Ok(body)
     }
 
-    fn body_flag(&self, spec: &ArgSpec) -> Option<Value> {
-        Some(match spec.kind {
-            Kind::Id => Value::from(self.opt_id(spec.id)?),
-            Kind::Int => Value::from(self.opt_int(spec.id)?),
-            Kind::Float => Value::from(*self.m.get_one::<f64>(spec.id)?),
-            Kind::Bool => Value::from(self.opt_flag(spec.id)?),
-            Kind::Str => Value::from(self.opt_str(spec.id)?),
-            Kind::StrList => {
-                let values = self.strs(spec.id);
-                if values.is_empty() {
-                    return None;
+    /// A body flag's value as JSON, checked against the spec's limits; `None` when not given.
+    fn body_flag(&self, spec: &ArgSpec) -> Result<Option<Value>, CliError> {
+        let flag = format!("--{}", spec.flag);
+        let value = match spec.kind {
+            Kind::Id => self.opt_id(spec.id).map(Value::from),
+            Kind::Int => self.opt_int(spec.id).map(Value::from),
+            Kind::Float => self.m.get_one::<f64>(spec.id).map(|v| Value::from(*v)),
+            Kind::Bool => self.opt_flag(spec.id).map(Value::from),
+            Kind::Str => match self.opt_str(spec.id) {
+                Some(text) => Some(Value::from(at_file(&flag, text)?)),
+                None => None,
+            },
+            Kind::Json => match self.opt_str(spec.id) {
+                Some(text) => {
+                    let text = at_file(&flag, text)?;
+                    Some(serde_json::from_str(&text).unwrap_or(Value::from(text)))
                 }
-                Value::from(values)
+                None => None,
+            },
+            Kind::StrList | Kind::JsonList => {
+                let items: Vec<Value> = self
+                    .strs(spec.id)
+                    .into_iter()
+                    .flat_map(|v| v.split(','))
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| match spec.kind {
+                        Kind::JsonList => v
+                            .parse::<u64>()
+                            .map(Value::from)
+                            .unwrap_or_else(|_| Value::from(v)),
+                        _ => Value::from(v),
+                    })
+                    .collect();
+                (!items.is_empty()).then_some(Value::Array(items))
             }
-            Kind::Json => {
-                let text = self.opt_str(spec.id)?;
-                serde_json::from_str(text).unwrap_or_else(|_| Value::from(text))
+            Kind::Doc => match self.opt_str(spec.id) {
+                Some(text) => Some(flag_document(&flag, spec.wire, text)?),
+                None => None,
+            },
+            Kind::DocList => {
+                let mut items = Vec::new();
+                for text in self.strs(spec.id) {
+                    match flag_document(&flag, spec.wire, text)? {
+                        Value::Array(more) => items.extend(more),
+                        one => items.push(one),
+                    }
+                }
+                (!items.is_empty()).then_some(Value::Array(items))
             }
-        })
+        };
+        if let Some(value) = &value {
+            check_limits(&flag, spec, value)?;
+        }
+        Ok(value)
     }
 
     /// A body sent as bytes, from `--body`.
     pub fn bytes_body(&self) -> Result<Vec<u8>, CliError> {
         read_source(self.str("body")?)
     }
+}
+
+/// A flag's text, or the file's for `@file` (one trailing newline dropped: a key or a
+/// certificate saved by an editor).
+fn at_file(flag: &str, text: &str) -> Result<String, CliError> {
+    let Some(path) = text.strip_prefix('@') else {
+        return Ok(text.to_owned());
+    };
+    let bytes = std::fs::read(path).map_err(|e| CliError::Usage(format!("{flag} @{path}: {e}")))?;
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| CliError::Usage(format!("{flag} @{path}: not UTF-8 text")))?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}
+
+/// JSON or YAML, told apart by content: JSON first (YAML would also read most JSON, with
+/// worse errors), then YAML.
+fn document(text: &str) -> Result<Value, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Ok(value),
+        Err(json) => match serde_saphyr::from_str::<Value>(text) {
+            Ok(value) => Ok(value),
+            Err(yaml) if text.trim_start().starts_with(['{', '[']) => {
+                Err(format!("not JSON: {json}; nor YAML: {yaml}"))
+            }
+            Err(yaml) => Err(format!("neither JSON nor YAML: {yaml}")),
+        },
+    }
+}
+
+/// An object flag's value: `@file`, `-` (stdin) or a file's path (`--spec app.yaml`), else the
+/// text itself; then JSON, YAML, or the compact syntax of the field.
+fn flag_document(flag: &str, wire: &str, text: &str) -> Result<Value, CliError> {
+    let text = if text == "-" {
+        String::from_utf8(read_source("-")?)
+            .map_err(|_| CliError::Usage(format!("{flag} -: not UTF-8 text")))?
+    } else if text.starts_with('@') {
+        at_file(flag, text)?
+    } else if !text.trim_start().starts_with(['{', '['])
+        && !text.contains(['\n', ':', '=', ' '])
+        && std::path::Path::new(text).is_file()
+    {
+        at_file(flag, &format!("@{text}"))?
+    } else {
+        text.to_owned()
+    };
+    let compact = !text.trim_start().starts_with(['{', '[']) && !text.contains('\n');
+    match wire {
+        "inbound_rules" | "outbound_rules" if compact => {
+            return crate::commands::compact::firewall_rules(wire, &text)
+                .map_err(|e| CliError::Usage(format!("{flag}: {e}")));
+        }
+        "node_pools" if compact => {
+            return crate::commands::compact::node_pool(&text)
+                .map(|pool| Value::Array(vec![pool]))
+                .map_err(|e| CliError::Usage(format!("{flag}: {e}")));
+        }
+        _ => {}
+    }
+    document(&text).map_err(|e| CliError::Usage(format!("{flag}: {e}")))
+}
+
+/// The spec's minimum, maximum, pattern and enum for a flag's value (each item of a list),
+/// checked before anything is sent.
+fn check_limits(flag: &str, spec: &ArgSpec, value: &Value) -> Result<(), CliError> {
+    let items: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    for item in items {
+        if let Some(n) = item.as_f64() {
+            if let Some(min) = spec.min.filter(|&min| n < min) {
+                return Err(CliError::Usage(format!(
+                    "{flag} {item}: must be at least {min}"
+                )));
+            }
+            if let Some(max) = spec.max.filter(|&max| n > max) {
+                return Err(CliError::Usage(format!(
+                    "{flag} {item}: must be at most {max}"
+                )));
+            }
+        }
+        if let Some(text) = item.as_str() {
+            if !spec.choices.is_empty() && !spec.choices.contains(&text) {
+                return Err(CliError::Usage(format!(
+                    "{flag} {text}: must be one of {}",
+                    spec.choices.join(", ")
+                )));
+            }
+            if let Some(pattern) = spec.pattern {
+                // A pattern the regex crate cannot read is left to the API.
+                if let Ok(re) = regex::Regex::new(pattern) {
+                    if !re.is_match(text) {
+                        return Err(CliError::Usage(format!(
+                            "{flag} {text:?}: must match the pattern {pattern}"
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Parses a JSON body into the SDK's type; a mismatch is a usage error naming the field.
@@ -745,7 +1105,23 @@ mod tests {
 
     #[test]
     fn the_table_has_every_handler_range_and_no_curated_name() {
-        let curated = ["droplet-action", "action", "auth", "completion", "help"];
+        let curated = [
+            "droplet-action",
+            "droplet-actions",
+            "action",
+            "actions",
+            "auth",
+            "completion",
+            "search",
+            "help",
+        ];
+        let mut names: Vec<&str> = curated.to_vec();
+        for (name, _, aliases) in HANDLER_INFO {
+            names.push(*name);
+            names.extend(aliases.iter().copied());
+        }
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "a handler alias is taken twice");
         let mut covered = 0;
         for (name, _, start, end) in HANDLERS {
             assert!(!curated.contains(name), "{name} shadows a curated command");

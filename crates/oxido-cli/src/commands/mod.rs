@@ -2,10 +2,12 @@
 
 pub mod action;
 pub mod auth;
+pub mod compact;
 pub mod completion;
 pub mod droplet_action;
 pub mod generated;
 pub mod resource_wait;
+pub mod search;
 
 use oxido::{Action, ListBuilder, MAX_PER_PAGE};
 

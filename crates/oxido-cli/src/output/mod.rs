@@ -83,6 +83,11 @@ impl Output {
         }
     }
 
+    /// Whether tables get their header line (`--no-header` leaves it out).
+    pub fn header(&self) -> bool {
+        self.header
+    }
+
     /// Checks `--format` against the fields a generated command's rows have, before anything
     /// is sent: an unknown column is a usage error listing the valid ones.
     pub fn check_columns(&self, op: &crate::commands::generated::OpSpec) -> Result<(), CliError> {

@@ -4,8 +4,11 @@ mod common;
 
 mod actions;
 mod auth;
+mod bodies;
+mod doctl_users;
 mod errors;
 mod generated_waits;
+mod names;
 mod output;
 mod pipes;
 mod raw_json;

@@ -1169,7 +1169,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_list",
-        args: &["databases", "list", "seg-0"],
+        args: &["databases", "list-dbs", "seg-0"],
         method: "GET",
         path: "/v2/databases/seg-0/dbs",
         query: &[],
@@ -1191,7 +1191,7 @@ pub static CASES: &[Case] = &[
     },
     Case {
         operation_id: "databases_list_clusters",
-        args: &["databases", "list-clusters"],
+        args: &["databases", "list"],
         method: "GET",
         path: "/v2/databases",
         query: &[],
@@ -7404,7 +7404,11 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "databases_list",
-        &["databases", "list", "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"],
+        &[
+            "databases",
+            "list-dbs",
+            "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
+        ],
         "",
     ),
     (
@@ -7416,11 +7420,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
         ],
         "",
     ),
-    (
-        "databases_list_clusters",
-        &["databases", "list-clusters"],
-        "",
-    ),
+    ("databases_list_clusters", &["databases", "list"], ""),
     (
         "databases_list_connectionPools",
         &[
@@ -7689,7 +7689,7 @@ pub static EXAMPLES: &[(&str, &[&str], &str)] = &[
             "databases",
             "update-major-version",
             "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
-            "--body-version",
+            "--version",
             "14",
         ],
         "",
