@@ -484,8 +484,9 @@ impl ClientBuilder {
                     http = http.no_proxy();
                 }
                 for (n, pem) in self.root_certificates.iter().enumerate() {
-                    let certs = reqwest::Certificate::from_pem_bundle(pem)
-                        .map_err(|err| Error::config(format!("root certificate {}: {err}", n + 1)))?;
+                    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|err| {
+                        Error::config(format!("root certificate {}: {err}", n + 1))
+                    })?;
                     if certs.is_empty() {
                         return Err(Error::config(format!(
                             "root certificate {}: holds no PEM CERTIFICATE block",
