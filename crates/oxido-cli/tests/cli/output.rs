@@ -176,8 +176,12 @@ fn default_columns_are_the_ones_a_person_would_pick() {
 #[test]
 fn cells_are_measured_by_display_width_escaped_and_cut() {
     let h = Harness::start();
-    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb1 test";
-    for name in ["東京キー\u{1b}[31m", "web"] {
+    // Two real keys: the API (and the emulator) refuse a public key stored twice.
+    let keys = [
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII1Fz8XbgcmtQwrlRqsOaM3P5l0nPBIyfM0soMyfZPeb t1",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ4Re6ggeXNzG8XUG31KurknPXibABhRgMUCShJyORay t2",
+    ];
+    for (name, key) in ["東京キー\u{1b}[31m", "web"].into_iter().zip(keys) {
         let out = h
             .oxido()
             .args(["ssh-keys", "create", "--name", name, "--public-key", key])
