@@ -14,3 +14,4 @@ mod pipes;
 mod raw_json;
 mod read;
 mod safety;
+mod verbose;
