@@ -5,6 +5,7 @@ mod common;
 mod actions;
 mod auth;
 mod bodies;
+mod conveniences;
 mod doctl_users;
 mod errors;
 mod generated_waits;
