@@ -197,3 +197,29 @@ fn a_broken_kubeconfig_is_left_alone_and_nothing_is_sent() {
     );
     assert_eq!(h.requests_to("/v2/kubernetes"), 0);
 }
+
+#[test]
+fn search_finds_the_conveniences() {
+    let h = Harness::start();
+    let found = h
+        .oxido()
+        .args(["search", "kubeconfig", "save"])
+        .output()
+        .expect("runs");
+    assert!(found.status.success());
+    assert!(
+        stdout(&found).contains("oxido kubernetes kubeconfig save"),
+        "{}",
+        stdout(&found)
+    );
+    let found = h
+        .oxido()
+        .args(["search", "rate", "limit"])
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&found).contains("oxido account ratelimit"),
+        "{}",
+        stdout(&found)
+    );
+}
