@@ -3,7 +3,7 @@
 use clap::ArgMatches;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::commands::{action, auth, completion, droplet_action, generated, search};
+use crate::commands::{action, auth, completion, droplet_action, extras, generated, search};
 use crate::error::CliError;
 use crate::output::Output;
 use crate::session::Session;
@@ -23,13 +23,20 @@ pub enum Selected<'a> {
         /// Its own arguments.
         matches: &'a ArgMatches,
     },
+    /// A hand-written command inside a generated group (`account ratelimit`, ...).
+    Extra {
+        /// The global options.
+        global: GlobalArgs,
+        /// Which one.
+        extra: extras::Extra,
+    },
 }
 
 /// Runs the parsed command line.
 pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
     let global = match &selected {
         Selected::Curated(cli) => &cli.global,
-        Selected::Generated { global, .. } => global,
+        Selected::Generated { global, .. } | Selected::Extra { global, .. } => global,
     };
     if global.format.is_some() && global.output != crate::cli::OutputKind::Table {
         return Err(CliError::Usage(
@@ -45,6 +52,10 @@ pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
             matches,
         } => {
             return generated::run(index, matches, &global, output).await;
+        }
+        Selected::Extra { global, extra } => {
+            let session = Session::open(&global, output).await?;
+            return extras::run(extra, &session).await;
         }
         Selected::Curated(Cli { global, command }) => (global, command),
     };

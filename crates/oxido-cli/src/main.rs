@@ -40,18 +40,20 @@ fn main() -> ExitCode {
         .collect();
     let matches =
         commands::generated::add_handlers(Cli::command(), &words, false).get_matches_from(argv);
-    let parsed =
-        GlobalArgs::from_arg_matches(&matches).and_then(
-            |global| match commands::generated::selected(&matches) {
-                Some((index, op_matches)) => Ok(app::Selected::Generated {
-                    global,
-                    index,
-                    matches: op_matches,
-                }),
-                None => Command::from_arg_matches(&matches)
-                    .map(|command| app::Selected::Curated(Cli { global, command })),
-            },
-        );
+    let parsed = GlobalArgs::from_arg_matches(&matches).and_then(|global| {
+        if let Some(extra) = commands::extras::selected(&matches) {
+            return Ok(app::Selected::Extra { global, extra });
+        }
+        match commands::generated::selected(&matches) {
+            Some((index, op_matches)) => Ok(app::Selected::Generated {
+                global,
+                index,
+                matches: op_matches,
+            }),
+            None => Command::from_arg_matches(&matches)
+                .map(|command| app::Selected::Curated(Cli { global, command })),
+        }
+    });
     let selected = match parsed {
         Ok(selected) => selected,
         Err(e) => e.exit(),

@@ -6,6 +6,9 @@
 //! binary's targets are shown, so an in-process sandbox emulator stays quiet. Neither crate
 //! ever puts the token in an event, and this layer prints only the fields it knows.
 //!
+//! `-vv` adds the request and response headers the SDK traces (it redacts `Authorization` and
+//! other credentials before they reach any event), and `-vvv` the bodies too.
+//!
 //! Without `-v` the same layer still watches for one event: a retry after a 429 that waits a
 //! second or more (the SDK sleeps until the rate limit resets, up to a minute). A silent
 //! minute looks like a hang, so that wait is announced on stderr.
@@ -21,8 +24,8 @@ use tracing_subscriber::prelude::*;
 
 use crate::stdio;
 
-/// Installs the stderr logger: request lines with `-v` (`-vv` adds TRACE events), and the
-/// rate-limit wait notice always.
+/// Installs the stderr logger: request lines with `-v`, headers with `-vv`, bodies with
+/// `-vvv`, and the rate-limit wait notice always.
 pub fn install(verbosity: u8) {
     let lines = match verbosity {
         0 => None,
@@ -31,7 +34,10 @@ pub fn install(verbosity: u8) {
     };
     // A logger installed earlier (never expected in this binary) keeps precedence.
     let _ = tracing_subscriber::registry()
-        .with(HttpLines { lines })
+        .with(HttpLines {
+            lines,
+            bodies: verbosity >= 3,
+        })
         .try_init();
 }
 
@@ -39,6 +45,8 @@ pub fn install(verbosity: u8) {
 struct HttpLines {
     /// The most detailed level printed as request lines; `None` without `-v`.
     lines: Option<Level>,
+    /// Whether body events (`-vvv`) are printed; header events need only TRACE (`-vv`).
+    bodies: bool,
 }
 
 /// Waits shorter than this pass without a notice.
@@ -58,7 +66,22 @@ impl<S: Subscriber> Layer<S> for HttpLines {
             .lines
             .is_some_and(|max| *event.metadata().level() <= max)
         {
-            stdio::err_line(&fields.line());
+            if let Some(text) = fields.headers.as_deref() {
+                stdio::err_line(&fields.line());
+                for header in text.lines() {
+                    stdio::err_line(&format!("{}   {header}", fields.direction()));
+                }
+            } else if let Some(body) = fields.body.as_deref() {
+                if self.bodies {
+                    stdio::err_line(&fields.line());
+                    for line in body.lines() {
+                        let line = escape_controls(line);
+                        stdio::err_line(&format!("{}   {line}", fields.direction()));
+                    }
+                }
+            } else {
+                stdio::err_line(&fields.line());
+            }
         }
         if let Some(notice) = fields.rate_limit_notice() {
             stdio::err_line(&notice);
@@ -75,6 +98,19 @@ fn is_ours(target: &str) -> bool {
     })
 }
 
+/// A body line with control characters escaped, so a body cannot drive the terminal.
+fn escape_controls(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The fields of one event that are worth a line.
 #[derive(Default)]
 struct Fields {
@@ -88,6 +124,9 @@ struct Fields {
     error: Option<String>,
     delay_ms: Option<String>,
     reason: Option<String>,
+    /// `name: value` lines, credentials already redacted by the SDK.
+    headers: Option<String>,
+    body: Option<String>,
 }
 
 impl Visit for Fields {
@@ -116,6 +155,8 @@ impl Fields {
             "error" => &mut self.error,
             "delay_ms" => &mut self.delay_ms,
             "reason" => &mut self.reason,
+            "headers" => &mut self.headers,
+            "body" => &mut self.body,
             // Unknown fields are left out rather than risk printing something sensitive.
             _ => return,
         };
@@ -139,8 +180,20 @@ impl Fields {
         ))
     }
 
+    /// `>` for what was sent, `<` for what came back.
+    fn direction(&self) -> char {
+        if matches!(
+            self.message.as_str(),
+            "http response headers" | "http response body"
+        ) {
+            '<'
+        } else {
+            '>'
+        }
+    }
+
     fn line(&self) -> String {
-        let mut line = String::from(">");
+        let mut line = String::from(self.direction());
         if let (Some(method), Some(path)) = (&self.method, &self.path) {
             let _ = write!(line, " {method} {path}");
         }

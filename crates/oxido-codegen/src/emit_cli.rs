@@ -1479,14 +1479,18 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
     let _ = writeln!(
         out,
         "Every operation of the DigitalOcean API is one command, `oxido <handler> <method> [path args…] [flags]`: {} generated \
-         commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`, `search`). Path \
+         commands, plus the curated commands written by hand (`droplet-action`, `action`, `auth`, `completion`, `search`, and \
+         inside generated groups `account ratelimit`, which shows the rate limit, and `kubernetes kubeconfig save ID`, which \
+         merges a cluster's kubeconfig into `$KUBECONFIG` or `~/.kube/config` with a `.bak` backup and sets the current \
+         context unless `--set-current-context=false`). Path \
          parameters are positional, query parameters are flags, and a body comes from flags for its top-level fields (lists \
          comma-separated, objects as JSON, YAML, `@file` or a file's path, `@file` for any text) and/or `--body FILE` (JSON or \
          YAML; `--body -` reads stdin; `--body-template` prints one to fill in); a flag wins over the same field of `--body`, \
          and the spec's limits are checked before sending. Lists fetch every page unless \
          `--page` is given. Commands that start an action, or create a resource whose status moves (a Droplet, a Kubernetes or \
          database cluster, an app deployment), accept `--wait`. Output is a table, `-o json` (as the API sent it) or `-o yaml`. \
-         `oxido <handler> <method> --help` shows each command's flags.\n",
+         `oxido <handler> <method> --help` shows each command's flags. `-v` logs each request on stderr, `-vv` adds the \
+         request and response headers and `-vvv` the bodies, with the token redacted.\n",
         commands.len()
     );
     out.push('\n');

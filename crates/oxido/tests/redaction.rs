@@ -138,7 +138,7 @@ async fn token_is_absent_from_debug_display_errors_and_traces() {
     // The trace lines carry what the CLI's --verbose mode prints.
     let success_line = logs
         .lines()
-        .find(|line| line.contains("http response") && line.contains("status=200"))
+        .find(|line| line.contains("http response method=") && line.contains("status=200"))
         .unwrap_or_else(|| panic!("no success line in:\n{logs}"));
     for field in [
         "method=GET",
@@ -166,6 +166,16 @@ async fn token_is_absent_from_debug_display_errors_and_traces() {
             .any(|line| line.contains("http transport error") && line.contains("method=POST")),
         "{logs}"
     );
+    // TRACE shows the headers both ways, with the credentials redacted, and the bodies.
+    for shown in [
+        "http request headers",
+        "authorization: [redacted]",
+        "http response headers",
+        "x-request-id: req-123",
+        "http response body",
+    ] {
+        assert!(logs.contains(shown), "`{shown}` missing from:\n{logs}");
+    }
     assert!(
         !logs.to_ascii_lowercase().contains("bearer"),
         "authorization header leaked:\n{logs}"

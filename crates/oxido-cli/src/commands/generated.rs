@@ -351,6 +351,7 @@ pub fn add_handlers(mut root: clap::Command, argv: &[String], all: bool) -> clap
                 .any(|a| a == name || aliases.contains(&a.as_str()))
         {
             handler = handler.subcommands(OPS[*start..*end].iter().map(op_command));
+            handler = crate::commands::extras::augment(name, handler);
         } else {
             // A placeholder keeps `oxido <handler>` a usage error that points to --help.
             handler = handler.allow_external_subcommands(true);

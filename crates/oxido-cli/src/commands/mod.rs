@@ -1,11 +1,14 @@
 //! One module per command family, plus the steps they share.
 
+pub mod account;
 pub mod action;
 pub mod auth;
 pub mod compact;
 pub mod completion;
 pub mod droplet_action;
+pub mod extras;
 pub mod generated;
+pub mod kubeconfig;
 pub mod resource_wait;
 pub mod search;
 

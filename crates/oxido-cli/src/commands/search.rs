@@ -15,6 +15,14 @@ const CURATED: &[(&str, &str)] = &[
     ("action", "Read and wait for actions of any resource"),
     ("auth", "Store API tokens in named contexts"),
     ("completion", "Print a shell completion script"),
+    (
+        "account ratelimit",
+        "Show the API's rate limit: requests per hour, remaining, and when it resets",
+    ),
+    (
+        "kubernetes kubeconfig save",
+        "Save a cluster's kubeconfig into ~/.kube/config or $KUBECONFIG (k8s kubeconfig save)",
+    ),
 ];
 
 /// Prints every matching command with its summary; none found is a usage error (exit 2)

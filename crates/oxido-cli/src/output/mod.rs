@@ -83,6 +83,11 @@ impl Output {
         }
     }
 
+    /// Table, JSON or YAML.
+    pub fn kind(&self) -> OutputKind {
+        self.kind
+    }
+
     /// Whether tables get their header line (`--no-header` leaves it out).
     pub fn header(&self) -> bool {
         self.header

@@ -333,8 +333,20 @@ async fn send_once(
             )
             .body(body.bytes.clone());
     }
-    let mut response = builder.send().await?;
+    let outgoing = builder.build()?;
+    trace_request(request, &outgoing);
+    let mut response = inner.http.execute(outgoing).await?;
     let status = response.status().as_u16();
+    if tracing::event_enabled!(target: "oxido", tracing::Level::TRACE) {
+        tracing::trace!(
+            target: "oxido",
+            method = %request.method,
+            path = %ShownPath(request),
+            status,
+            headers = %ShownHeaders(response.headers()),
+            "http response headers"
+        );
+    }
     // Taken, not cloned: the body is read through the response, which no longer needs its headers.
     let headers = std::mem::take(response.headers_mut());
     if streaming && response.status().is_success() {
@@ -371,7 +383,82 @@ async fn send_once(
         Some(joined) => joined.freeze(),
         None => first.unwrap_or_default(),
     };
+    tracing::trace!(
+        target: "oxido",
+        method = %request.method,
+        path = %ShownPath(request),
+        status,
+        body = %ShownBody(&body),
+        "http response body"
+    );
     Ok((status, headers, Payload::Full(body)))
+}
+
+/// TRACE events with the headers (credentials redacted) and the body of a request about to be sent.
+fn trace_request(request: &ApiRequest, outgoing: &reqwest::Request) {
+    if !tracing::event_enabled!(target: "oxido", tracing::Level::TRACE) {
+        return;
+    }
+    tracing::trace!(
+        target: "oxido",
+        method = %request.method,
+        path = %ShownPath(request),
+        headers = %ShownHeaders(outgoing.headers()),
+        "http request headers"
+    );
+    if let Some(body) = outgoing.body().and_then(reqwest::Body::as_bytes) {
+        tracing::trace!(
+            target: "oxido",
+            method = %request.method,
+            path = %ShownPath(request),
+            body = %ShownBody(body),
+            "http request body"
+        );
+    }
+}
+
+/// Headers whose values are credentials (the token, an agent key, cookies): shown as `[redacted]`.
+const REDACTED_HEADERS: [http::HeaderName; 4] = [
+    http::header::AUTHORIZATION,
+    http::header::PROXY_AUTHORIZATION,
+    http::header::COOKIE,
+    http::header::SET_COOKIE,
+];
+
+/// Headers as `name: value` lines for traces, with credentials redacted and odd bytes escaped.
+struct ShownHeaders<'a>(&'a HeaderMap);
+
+impl std::fmt::Display for ShownHeaders<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (index, (name, value)) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            if REDACTED_HEADERS.contains(name) {
+                write!(f, "{name}: [redacted]")?;
+            } else {
+                write!(f, "{name}: {}", value.as_bytes().escape_ascii())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Bodies longer than this are cut in traces.
+const TRACED_BODY_BYTES: usize = 64 * 1024;
+
+/// A body as text for traces: lossy UTF-8, cut after [`TRACED_BODY_BYTES`].
+struct ShownBody<'a>(&'a [u8]);
+
+impl std::fmt::Display for ShownBody<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = &self.0[..self.0.len().min(TRACED_BODY_BYTES)];
+        f.write_str(&String::from_utf8_lossy(shown))?;
+        if self.0.len() > shown.len() {
+            write!(f, " ... ({} more bytes)", self.0.len() - shown.len())?;
+        }
+        Ok(())
+    }
 }
 
 /// The server answered: record the rate limit, then succeed, retry, or build the API error.
