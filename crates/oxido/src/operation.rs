@@ -326,16 +326,7 @@ impl<T: Send + 'static> Call<T> {
     /// Sets this call's overall time limit (all attempts and retries), in place of the client's
     /// [`overall_timeout`](crate::ClientBuilder::overall_timeout). Zero is refused when the call is sent.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
-        self.request = self.request.and_then(|mut request| {
-            if limit.is_zero() {
-                return Err(Error::invalid_argument(
-                    "timeout",
-                    "must be longer than zero",
-                ));
-            }
-            request.timeout = Some(limit);
-            Ok(request)
-        });
+        self.request = with_timeout(self.request, limit);
         self
     }
 
@@ -345,10 +336,7 @@ impl<T: Send + 'static> Call<T> {
         name: &'static str,
         value: Result<impl ToString, Error>,
     ) -> Self {
-        self.request = match (self.request, value) {
-            (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
-            (Err(err), _) | (_, Err(err)) => Err(err),
-        };
+        self.request = with_checked_query(self.request, name, value);
         self
     }
 
@@ -481,16 +469,7 @@ impl<T: Send + 'static> ListCall<T> {
     /// Sets this call's overall time limit (all attempts and retries), in place of the client's
     /// [`overall_timeout`](crate::ClientBuilder::overall_timeout). Zero is refused when the call is sent.
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
-        self.request = self.request.and_then(|mut request| {
-            if limit.is_zero() {
-                return Err(Error::invalid_argument(
-                    "timeout",
-                    "must be longer than zero",
-                ));
-            }
-            request.timeout = Some(limit);
-            Ok(request)
-        });
+        self.request = with_timeout(self.request, limit);
         self
     }
 
@@ -500,10 +479,7 @@ impl<T: Send + 'static> ListCall<T> {
         name: &'static str,
         value: Result<impl ToString, Error>,
     ) -> Self {
-        self.request = match (self.request, value) {
-            (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
-            (Err(err), _) | (_, Err(err)) => Err(err),
-        };
+        self.request = with_checked_query(self.request, name, value);
         self
     }
 
@@ -801,5 +777,33 @@ mod tests {
         let err = page::<Item>("t.list", br#"{"items":[{"id":1},{"id":-2}]}"#, "items")
             .expect_err("negative id");
         assert!(err.to_string().contains("items[1].id"), "{err}");
+    }
+}
+
+/// A call's own overall limit, shared by [`Call::timeout`] and [`ListCall::timeout`]; zero is refused.
+fn with_timeout(
+    request: Result<ApiRequest, Error>,
+    limit: std::time::Duration,
+) -> Result<ApiRequest, Error> {
+    let mut request = request?;
+    if limit.is_zero() {
+        return Err(Error::invalid_argument(
+            "timeout",
+            "must be longer than zero",
+        ));
+    }
+    request.timeout = Some(limit);
+    Ok(request)
+}
+
+/// A checked query value: the first refusal, of the request or of the value, wins.
+fn with_checked_query(
+    request: Result<ApiRequest, Error>,
+    name: &'static str,
+    value: Result<impl ToString, Error>,
+) -> Result<ApiRequest, Error> {
+    match (request, value) {
+        (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
+        (Err(err), _) | (_, Err(err)) => Err(err),
     }
 }
