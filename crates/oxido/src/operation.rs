@@ -746,6 +746,34 @@ pub(crate) fn member<T: DeserializeOwned>(
     decode_member(operation, body, key)
 }
 
+/// A call's own overall limit, shared by [`Call::timeout`] and [`ListCall::timeout`]; zero is refused.
+fn with_timeout(
+    request: Result<ApiRequest, Error>,
+    limit: std::time::Duration,
+) -> Result<ApiRequest, Error> {
+    let mut request = request?;
+    if limit.is_zero() {
+        return Err(Error::invalid_argument(
+            "timeout",
+            "must be longer than zero",
+        ));
+    }
+    request.timeout = Some(limit);
+    Ok(request)
+}
+
+/// A checked query value: the first refusal, of the request or of the value, wins.
+fn with_checked_query(
+    request: Result<ApiRequest, Error>,
+    name: &'static str,
+    value: Result<impl ToString, Error>,
+) -> Result<ApiRequest, Error> {
+    match (request, value) {
+        (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
+        (Err(err), _) | (_, Err(err)) => Err(err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -777,33 +805,5 @@ mod tests {
         let err = page::<Item>("t.list", br#"{"items":[{"id":1},{"id":-2}]}"#, "items")
             .expect_err("negative id");
         assert!(err.to_string().contains("items[1].id"), "{err}");
-    }
-}
-
-/// A call's own overall limit, shared by [`Call::timeout`] and [`ListCall::timeout`]; zero is refused.
-fn with_timeout(
-    request: Result<ApiRequest, Error>,
-    limit: std::time::Duration,
-) -> Result<ApiRequest, Error> {
-    let mut request = request?;
-    if limit.is_zero() {
-        return Err(Error::invalid_argument(
-            "timeout",
-            "must be longer than zero",
-        ));
-    }
-    request.timeout = Some(limit);
-    Ok(request)
-}
-
-/// A checked query value: the first refusal, of the request or of the value, wins.
-fn with_checked_query(
-    request: Result<ApiRequest, Error>,
-    name: &'static str,
-    value: Result<impl ToString, Error>,
-) -> Result<ApiRequest, Error> {
-    match (request, value) {
-        (Ok(request), Ok(value)) => Ok(request.with_query(name, value)),
-        (Err(err), _) | (_, Err(err)) => Err(err),
     }
 }
