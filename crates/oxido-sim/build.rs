@@ -30,6 +30,7 @@ fn main() {
     let spec: Value = serde_json::from_slice(&bytes).expect("the vendored spec is JSON");
 
     let mut table = String::from("&[\n");
+    let mut variants = String::new();
     let mut details = String::new();
     let mut count = 0usize;
     let paths = spec["paths"].as_object().expect("spec has paths");
@@ -58,12 +59,20 @@ fn main() {
                         .unwrap_or_default()
                 })
                 .collect();
+            let id = op["operationId"].as_str().unwrap_or("");
+            let variant = variant_name(id);
+            writeln!(
+                variants,
+                "    /// `{id}`: `{} {path}`\n    {variant} = {count},",
+                method.to_uppercase()
+            )
+            .expect("write to string");
             writeln!(
                 table,
-                "    OpMeta {{ id: {:?}, method: Method::{}, path: {:?}, status: {}, \
+                "    OpMeta {{ op: OpId::{variant}, id: {:?}, method: Method::{}, path: {:?}, status: {}, \
                  request_media: {:?}, request_required: {}, response_media: {:?}, examples: &{examples:?}, \
                  detail: ({start}, {end}) }},",
-                op["operationId"].as_str().unwrap_or(""),
+                id,
                 capitalized(method),
                 path,
                 detail.status,
@@ -79,7 +88,12 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
     let code = format!(
         "/// Number of operations in the vendored description.\npub(crate) const OP_COUNT: usize = {count};\n\
-         /// Every operation, by path then method.\npub(crate) static OPS: &[OpMeta] = {table};\n"
+         /// Every operation, by path then method.\npub(crate) static OPS: &[OpMeta] = {table};\n\
+         /// Every operation of the vendored description, in the order of [`OPS`]: the variant is\n\
+         /// the `operationId` in UpperCamelCase (each `_`- or `.`-separated word capitalized, the\n\
+         /// separators dropped: `droplets_destroy_byTag` is `DropletsDestroyByTag`).\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
+         #[repr(u16)]\npub(crate) enum OpId {{\n{variants}}}\n"
     );
     std::fs::write(out.join("spec_ops.rs"), code).expect("write spec_ops.rs");
     std::fs::write(out.join("spec_details.json"), details).expect("write spec_details.json");
@@ -344,6 +358,25 @@ fn convert(spec: &Value, schema: &Value, mode: Mode, needed: &mut BTreeSet<Strin
         }
     }
     Value::Object(out)
+}
+
+/// `droplets_destroy_byTag` -> `DropletsDestroyByTag`; a `.` separates words too.
+fn variant_name(operation_id: &str) -> String {
+    let name: String = operation_id
+        .split(['_', '.'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut word = w.to_owned();
+            word[..1].make_ascii_uppercase();
+            word
+        })
+        .collect();
+    assert!(
+        name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric()),
+        "operationId {operation_id:?} does not make a Rust identifier"
+    );
+    name
 }
 
 fn capitalized(method: &str) -> String {

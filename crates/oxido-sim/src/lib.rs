@@ -69,8 +69,8 @@ pub mod __spec {
     /// Parses, compiles and builds the answer template of every operation, as if each
     /// had been called once (for measuring memory with everything loaded).
     pub fn load_all() {
-        for index in 0..crate::engine::spec::OPS.len() {
-            let _ = crate::engine::catalog::template(index);
+        for op in crate::engine::spec::OpId::all() {
+            let _ = crate::engine::catalog::template(op);
         }
     }
 
@@ -109,10 +109,11 @@ pub mod __spec {
     /// The success response's JSON Schema (OpenAPI 3.0 rewritten as JSON Schema
     /// 2020-12, definitions inlined under `$defs`) of `method path`, if it documents one.
     pub fn response_schema(method: &str, path: &str) -> Option<serde_json::Value> {
-        let index = crate::engine::spec::OPS
+        let op = crate::engine::spec::OPS
             .iter()
-            .position(|op| op.method.as_str() == method && op.path == path)?;
-        crate::engine::spec::operation(index)
+            .find(|op| op.method.as_str() == method && op.path == path)?
+            .op;
+        crate::engine::spec::operation(op)
             .response
             .as_ref()
             .map(|doc| doc.schema.clone())
@@ -121,10 +122,11 @@ pub mod __spec {
     /// The JSON Schema of one event of `method path`'s `text/event-stream` answer, if
     /// it can stream.
     pub fn event_schema(method: &str, path: &str) -> Option<serde_json::Value> {
-        let index = crate::engine::spec::OPS
+        let op = crate::engine::spec::OPS
             .iter()
-            .position(|op| op.method.as_str() == method && op.path == path)?;
-        crate::engine::spec::operation(index)
+            .find(|op| op.method.as_str() == method && op.path == path)?
+            .op;
+        crate::engine::spec::operation(op)
             .stream
             .as_ref()
             .map(|doc| doc.schema.clone())

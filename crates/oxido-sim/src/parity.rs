@@ -7,7 +7,7 @@
 //! - `example-only`: answered from the documented example alone.
 //!
 //! The hand-written behaviours are read from the dispatch sources themselves (every
-//! quoted operationId there), so the report cannot drift from what is dispatched.
+//! `OpId::` variant named there), so the report cannot drift from what is dispatched.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -67,6 +67,16 @@ fn quoted(source: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty() && !s.contains(char::is_whitespace))
 }
 
+/// Every `OpId::Variant` named in `source`.
+fn variants(source: &str) -> impl Iterator<Item = &str> {
+    source.split("OpId::").skip(1).map(|rest| {
+        let end = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        &rest[..end]
+    })
+}
+
 fn unnamed(path: &str) -> String {
     path.split('/')
         .map(|s| if s.starts_with('{') { "{}" } else { s })
@@ -78,6 +88,7 @@ fn unnamed(path: &str) -> String {
 pub(crate) fn classes() -> &'static [Class] {
     static CLASSES: LazyLock<Vec<Class>> = LazyLock::new(|| {
         let literals: HashSet<&str> = DISPATCH_SOURCES.iter().flat_map(|s| quoted(s)).collect();
+        let dispatched: HashSet<&str> = DISPATCH_SOURCES.iter().flat_map(|s| variants(s)).collect();
         let catalog = crate::engine::catalog();
         OPS.iter()
             .enumerate()
@@ -86,7 +97,7 @@ pub(crate) fn classes() -> &'static [Class] {
                 if ROUTED
                     .iter()
                     .any(|(m, p)| *m == op.method && *p == template)
-                    || literals.contains(op.id)
+                    || dispatched.contains(format!("{:?}", op.op).as_str())
                 {
                     return Class::Stateful;
                 }

@@ -10,7 +10,7 @@ use super::router::Routes;
 use super::router::Template as PathTemplate;
 use std::sync::Arc;
 
-use super::spec::{Method, OPS, Operation, operation};
+use super::spec::{Method, OPS, OpId, Operation, operation};
 
 /// What an operation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,9 +29,9 @@ pub(crate) enum Kind {
 pub(crate) struct Collection {
     pub path: &'static str,
     pub param: &'static str,
-    pub read: Option<usize>,
-    pub list: Option<usize>,
-    pub create: Option<usize>,
+    pub read: Option<OpId>,
+    pub list: Option<OpId>,
+    pub create: Option<OpId>,
 }
 
 /// Where the collections of a template's items sit: (collection, index of the id among
@@ -47,6 +47,7 @@ pub(crate) struct ItemRef {
 #[derive(Debug)]
 pub(crate) struct Catalog {
     pub routes: Routes,
+    /// Per operation, by [`OpId::index`].
     pub kinds: Vec<Kind>,
     pub collections: Vec<Collection>,
     /// Per template: every item it addresses, outermost first.
@@ -86,15 +87,16 @@ impl Catalog {
             }
         }
         let mut kinds = vec![Kind::Static; OPS.len()];
-        for (index, op) in OPS.iter().enumerate() {
+        for op in OPS {
+            let index = op.op.index();
             if let Some(&c) = by_path.get(op.path) {
                 match op.method {
                     Method::Get => {
-                        collections[c].list = Some(index);
+                        collections[c].list = Some(op.op);
                         kinds[index] = Kind::List(c);
                     }
                     Method::Post => {
-                        collections[c].create = Some(index);
+                        collections[c].create = Some(op.op);
                         kinds[index] = Kind::Create(c);
                     }
                     _ => {}
@@ -118,7 +120,7 @@ impl Catalog {
         let mut seed: HashMap<String, (usize, Vec<String>)> = HashMap::new();
         for (t, template) in routes.templates.iter().enumerate() {
             for &(_, op) in &template.ops {
-                let examples = OPS[op].examples;
+                let examples = op.meta().examples;
                 if examples.len() != template.params.iter().flatten().count()
                     || examples.iter().any(|e| e.is_empty())
                 {
@@ -193,7 +195,7 @@ impl std::ops::Deref for Template {
 }
 
 /// The documented-or-generated answer of an operation, made once per parse.
-pub(crate) fn template(op: usize) -> Template {
+pub(crate) fn template(op: OpId) -> Template {
     let operation = operation(op);
     operation
         .template
@@ -210,7 +212,7 @@ pub(crate) fn template(op: usize) -> Template {
 }
 
 /// An operation's answer made from its schema alone (no example), for a new object.
-pub(crate) fn fresh(op: usize) -> Value {
+pub(crate) fn fresh(op: OpId) -> Value {
     let operation = operation(op);
     operation
         .fresh

@@ -31,7 +31,7 @@ use self::catalog::{
     Catalog, Kind, concrete, id_field, item_template, list_member, template, wrapper,
 };
 use self::router::Template;
-use self::spec::{Method, operation};
+use self::spec::{Method, OpId, operation};
 use self::store::{AccountData, EngineStore, oversized};
 use crate::app::App;
 use crate::auth::{PRIMARY_ACCOUNT, Principal};
@@ -84,7 +84,7 @@ pub(crate) struct Call<'a> {
     pub app: &'a App,
     pub who: Principal,
     pub origin: Arc<str>,
-    pub op: usize,
+    pub op: OpId,
     pub template: &'static Template,
     /// Index of `template` in the route table.
     pub template_index: usize,
@@ -312,13 +312,13 @@ pub(crate) fn empty(status: StatusCode) -> Response {
     response
 }
 
-fn status_of(op: usize) -> StatusCode {
-    StatusCode::from_u16(spec::OPS[op].status).unwrap_or(StatusCode::OK)
+fn status_of(op: OpId) -> StatusCode {
+    StatusCode::from_u16(op.meta().status).unwrap_or(StatusCode::OK)
 }
 
 /// Answers with the operation's documented media type and status.
-pub(crate) fn answer(op: usize, value: Option<Value>) -> Result<Response, ApiError> {
-    let meta = &spec::OPS[op];
+pub(crate) fn answer(op: OpId, value: Option<Value>) -> Result<Response, ApiError> {
+    let meta = &op.meta();
     let status = status_of(op);
     if meta.response_media.is_empty() || status == StatusCode::NO_CONTENT {
         return Ok(empty(status));
@@ -416,7 +416,7 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
     }
 }
 
-pub(crate) fn wrapped(op: usize, object: Value) -> Value {
+pub(crate) fn wrapped(op: OpId, object: Value) -> Value {
     let answer = template(op);
     match (wrapper(&answer), answer.as_object()) {
         (Some(key), Some(members)) => {
@@ -442,7 +442,7 @@ pub(crate) fn wrapped(op: usize, object: Value) -> Value {
 }
 
 /// Whether `object` answers correctly through `op` and through its collection's read.
-fn storable(op: usize, collection: usize, object: &Value) -> bool {
+fn storable(op: OpId, collection: usize, object: &Value) -> bool {
     conforms(op, &wrapped(op, object.clone()))
         && catalog().collections[collection]
             .read
@@ -450,7 +450,7 @@ fn storable(op: usize, collection: usize, object: &Value) -> bool {
 }
 
 /// Why `object` cannot be stored (the first spot its answers' schemas refuse, by path).
-fn shape_error(op: usize, collection: usize, object: &Value) -> Option<String> {
+fn shape_error(op: OpId, collection: usize, object: &Value) -> Option<String> {
     let ops = [Some(op), catalog().collections[collection].read];
     for op in ops.into_iter().flatten() {
         let operation = operation(op);
@@ -480,7 +480,7 @@ fn shape_error(op: usize, collection: usize, object: &Value) -> Option<String> {
 }
 
 /// The top-level members an operation's request body describes.
-fn request_members(op: usize) -> Vec<String> {
+fn request_members(op: OpId) -> Vec<String> {
     fn collect(root: &Value, schema: &Value, out: &mut Vec<String>, depth: u32) {
         let schema = generate::resolve(root, schema);
         if depth > 8 {
@@ -508,7 +508,7 @@ fn request_members(op: usize) -> Vec<String> {
     out
 }
 
-pub(crate) fn conforms(op: usize, answer: &Value) -> bool {
+pub(crate) fn conforms(op: OpId, answer: &Value) -> bool {
     operation(op)
         .response
         .as_ref()
@@ -519,7 +519,7 @@ pub(crate) fn conforms(op: usize, answer: &Value) -> bool {
 fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
     let catalog = catalog();
     let items = addressed(call);
-    let kind = catalog.kinds[call.op];
+    let kind = catalog.kinds[call.op.index()];
     let own = match kind {
         Kind::List(_) | Kind::Create(_) => Some(concrete(
             call.template,
@@ -640,7 +640,7 @@ fn record_named(item: &Value, domain: &str, name: &str) -> bool {
     full.eq_ignore_ascii_case(name) || own == name
 }
 
-fn answer_value(op: usize, value: Value) -> Result<Response, ApiError> {
+fn answer_value(op: OpId, value: Value) -> Result<Response, ApiError> {
     answer(op, Some(value))
 }
 
@@ -783,7 +783,7 @@ fn answer_object(answer: &Value, key: Option<&str>) -> Value {
 }
 
 /// `defaults` with each member of `body` merged in that keeps the object storable.
-fn kept_where_valid(op: usize, collection: usize, defaults: &Value, body: Option<&Value>) -> Value {
+fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<&Value>) -> Value {
     let mut object = defaults.clone();
     let Some(Value::Object(members)) = body else {
         return object;
@@ -857,7 +857,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 return Err(ApiError::not_found());
             };
             let mut updated = stored.clone();
-            if spec::OPS[call.op].method == Method::Put {
+            if call.op.meta().method == Method::Put {
                 // A replace: a list the request can carry and leaves out is emptied.
                 for name in request_members(call.op) {
                     if call.body.as_ref().and_then(|b| b.get(&name)).is_none()
@@ -930,7 +930,7 @@ fn read_borrowed(
     id: &str,
 ) -> Result<Option<Response>, ApiError> {
     if handwritten::decorates_fully(collection_path)
-        || !spec::OPS[call.op].response_media.contains("json")
+        || !call.op.meta().response_media.contains("json")
     {
         return Ok(None);
     }

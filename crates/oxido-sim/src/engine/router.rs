@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::spec::{Method, OPS};
+use super::spec::{Method, OPS, OpId};
 
 /// One path template and the operations on it.
 #[derive(Debug)]
@@ -11,12 +11,11 @@ pub(crate) struct Template {
     /// The template's segments after the leading `/`; `Some(name)` for a parameter.
     pub params: Vec<Option<&'static str>>,
     pub literals: Vec<&'static str>,
-    /// (method, index into `OPS`)
-    pub ops: Vec<(Method, usize)>,
+    pub ops: Vec<(Method, OpId)>,
 }
 
 impl Template {
-    pub fn op(&self, method: Method) -> Option<usize> {
+    pub fn op(&self, method: Method) -> Option<OpId> {
         self.ops.iter().find(|(m, _)| *m == method).map(|(_, i)| *i)
     }
 
@@ -54,7 +53,7 @@ impl Routes {
         let mut templates: Vec<Template> = Vec::new();
         let mut by_path: HashMap<&'static str, usize> = HashMap::new();
         let mut root = Node::default();
-        for (index, op) in OPS.iter().enumerate() {
+        for op in OPS {
             let t = *by_path.entry(op.path).or_insert_with(|| {
                 let segments: Vec<&'static str> = op.path[1..].split('/').collect();
                 let mut node = &mut root;
@@ -77,7 +76,7 @@ impl Routes {
                 });
                 templates.len() - 1
             });
-            templates[t].ops.push((op.method, index));
+            templates[t].ops.push((op.method, op.op));
         }
         Self { root, templates }
     }

@@ -44,6 +44,8 @@ impl Method {
 /// One operation as the build script recorded it.
 #[derive(Debug)]
 pub(crate) struct OpMeta {
+    /// This operation's variant; `OPS[op as usize].op == op`.
+    pub op: OpId,
     pub id: &'static str,
     pub method: Method,
     pub path: &'static str,
@@ -59,6 +61,23 @@ pub(crate) struct OpMeta {
 }
 
 include!(concat!(env!("OUT_DIR"), "/spec_ops.rs"));
+
+impl OpId {
+    /// The operation's row in [`OPS`].
+    pub fn meta(self) -> &'static OpMeta {
+        &OPS[self.index()]
+    }
+
+    /// The operation's position in [`OPS`], which tables over every operation share.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Every operation, in the order of [`OPS`].
+    pub fn all() -> impl ExactSizeIterator<Item = OpId> {
+        OPS.iter().map(|meta| meta.op)
+    }
+}
 
 static DETAILS: &str = include_str!(concat!(env!("OUT_DIR"), "/spec_details.json"));
 
@@ -135,8 +154,8 @@ fn doc(value: &Value) -> Option<Doc> {
     })
 }
 
-fn parse(index: usize) -> Operation {
-    let meta = &OPS[index];
+fn parse(op: OpId) -> Operation {
+    let meta = op.meta();
     let (start, end) = meta.detail;
     let mut detail: Value = serde_json::from_str(&DETAILS[start..end]).unwrap_or(Value::Null);
     super::validate::deviate(meta.id, &mut detail);
@@ -181,24 +200,24 @@ struct Slot {
     used: AtomicU64,
 }
 
-static CACHE: LazyLock<RwLock<HashMap<usize, Slot>>> = LazyLock::new(RwLock::default);
+static CACHE: LazyLock<RwLock<HashMap<OpId, Slot>>> = LazyLock::new(RwLock::default);
 static TICK: AtomicU64 = AtomicU64::new(0);
 
-/// The operation at `index` in [`OPS`], parsed on first use and kept while used.
-pub(crate) fn operation(index: usize) -> Arc<Operation> {
+/// The operation `op`, parsed on first use and kept while used.
+pub(crate) fn operation(op: OpId) -> Arc<Operation> {
     let tick = TICK.fetch_add(1, Ordering::Relaxed);
     if let Some(slot) = CACHE
         .read()
         .unwrap_or_else(PoisonError::into_inner)
-        .get(&index)
+        .get(&op)
     {
         slot.used.store(tick, Ordering::Relaxed);
         return slot.operation.clone();
     }
     // Parsed outside the lock; two callers racing parse twice and keep one.
-    let parsed = Arc::new(parse(index));
+    let parsed = Arc::new(parse(op));
     let mut cache = CACHE.write().unwrap_or_else(PoisonError::into_inner);
-    if let Some(slot) = cache.get(&index) {
+    if let Some(slot) = cache.get(&op) {
         return slot.operation.clone();
     }
     if cache.len() >= CACHED_OPERATIONS
@@ -210,7 +229,7 @@ pub(crate) fn operation(index: usize) -> Arc<Operation> {
         cache.remove(&oldest);
     }
     cache.insert(
-        index,
+        op,
         Slot {
             operation: parsed.clone(),
             used: AtomicU64::new(tick),
@@ -224,7 +243,28 @@ pub(crate) fn cached_operations() -> usize {
     CACHE.read().unwrap_or_else(PoisonError::into_inner).len()
 }
 
-/// The index of the operation with this `operationId`.
-pub(crate) fn op_index(id: &str) -> Option<usize> {
-    OPS.iter().position(|op| op.id == id)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_its_variant_at_its_index() {
+        assert_eq!(OPS.len(), OP_COUNT);
+        for (index, meta) in OPS.iter().enumerate() {
+            assert_eq!(meta.op.index(), index, "{}", meta.id);
+            assert!(std::ptr::eq(meta.op.meta(), meta));
+            // The documented naming rule: each `_`/`.` word capitalized, separators dropped.
+            let expected: String = meta
+                .id
+                .split(['_', '.'])
+                .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+                .collect();
+            assert_eq!(format!("{:?}", meta.op), expected);
+        }
+        assert_eq!(
+            OpId::DropletsDestroyByTag.meta().id,
+            "droplets_destroy_byTag"
+        );
+        assert_eq!(OpId::all().len(), OP_COUNT);
+    }
 }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::object::{page, page_value};
 use crate::engine::catalog::template;
+use crate::engine::spec::OpId;
 use crate::engine::{Call, answer, generate, seeds_demo};
 use crate::state::store::Paging;
 use crate::wire::error::ApiError;
@@ -85,8 +86,8 @@ struct Invoice {
     updated_at: Option<String>,
 }
 
-fn documented(id: &str) -> Value {
-    crate::engine::spec::op_index(id).map_or(Value::Null, |op| template(op).clone())
+fn documented(op: OpId) -> Value {
+    template(op).clone()
 }
 
 /// The account's past invoices, newest first.
@@ -94,12 +95,12 @@ fn past(call: &Call<'_>) -> Vec<Invoice> {
     if !seeds_demo(call.app, &call.who) {
         return Vec::new();
     }
-    let items: Vec<Value> = documented("invoices_get_byUUID")
+    let items: Vec<Value> = documented(OpId::InvoicesGetByUUID)
         .get("invoice_items")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    documented("invoices_list")
+    documented(OpId::InvoicesList)
         .get("invoices")
         .and_then(Value::as_array)
         .into_iter()
@@ -252,7 +253,7 @@ pub(super) fn invoice_pdf(call: &Call<'_>) -> Result<Response, ApiError> {
 
 fn text_answer(call: &Call<'_>, bytes: Vec<u8>) -> Result<Response, ApiError> {
     let mut response = Response::new(axum::body::Body::from(bytes));
-    if let Ok(v) = http::HeaderValue::from_str(crate::engine::spec::OPS[call.op].response_media) {
+    if let Ok(v) = http::HeaderValue::from_str(call.op.meta().response_media) {
         response.headers_mut().insert(http::header::CONTENT_TYPE, v);
     }
     Ok(response)

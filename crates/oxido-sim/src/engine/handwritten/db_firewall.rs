@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::object::with_object;
 use crate::engine::catalog::template;
+use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
 use crate::engine::{Call, answer, empty, generate, seeds_demo};
 use crate::limits;
@@ -39,10 +40,7 @@ fn seed(call: &Call<'_>, data: &mut AccountData, cluster: &str) {
     if !seeds_demo(call.app, &call.who) || !data.seeded.insert(path.clone()) {
         return;
     }
-    let Some(op) = crate::engine::spec::op_index("databases_list_firewall_rules") else {
-        return;
-    };
-    let documented = template(op);
+    let documented = template(OpId::DatabasesListFirewallRules);
     for rule in documented
         .get("rules")
         .and_then(Value::as_array)

@@ -7,12 +7,13 @@ use serde_json::Value;
 
 use super::object::with_object;
 use crate::engine::Call;
+use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
 /// An operation that adds members to (or removes them from) arrays of an object:
 /// each field of the body is appended to (or taken out of) the same-named array.
 pub(super) struct Membership {
-    pub operation: &'static str,
+    pub operation: OpId,
     collection: &'static str,
     fields: &'static [&'static str],
     add: bool,
@@ -20,61 +21,61 @@ pub(super) struct Membership {
 
 pub(super) const MEMBERSHIPS: &[Membership] = &[
     Membership {
-        operation: "firewalls_assign_droplets",
+        operation: OpId::FirewallsAssignDroplets,
         collection: "/v2/firewalls",
         fields: &["droplet_ids"],
         add: true,
     },
     Membership {
-        operation: "firewalls_delete_droplets",
+        operation: OpId::FirewallsDeleteDroplets,
         collection: "/v2/firewalls",
         fields: &["droplet_ids"],
         add: false,
     },
     Membership {
-        operation: "firewalls_add_tags",
+        operation: OpId::FirewallsAddTags,
         collection: "/v2/firewalls",
         fields: &["tags"],
         add: true,
     },
     Membership {
-        operation: "firewalls_delete_tags",
+        operation: OpId::FirewallsDeleteTags,
         collection: "/v2/firewalls",
         fields: &["tags"],
         add: false,
     },
     Membership {
-        operation: "firewalls_add_rules",
+        operation: OpId::FirewallsAddRules,
         collection: "/v2/firewalls",
         fields: &["inbound_rules", "outbound_rules"],
         add: true,
     },
     Membership {
-        operation: "firewalls_delete_rules",
+        operation: OpId::FirewallsDeleteRules,
         collection: "/v2/firewalls",
         fields: &["inbound_rules", "outbound_rules"],
         add: false,
     },
     Membership {
-        operation: "loadBalancers_add_droplets",
+        operation: OpId::LoadBalancersAddDroplets,
         collection: "/v2/load_balancers",
         fields: &["droplet_ids"],
         add: true,
     },
     Membership {
-        operation: "loadBalancers_remove_droplets",
+        operation: OpId::LoadBalancersRemoveDroplets,
         collection: "/v2/load_balancers",
         fields: &["droplet_ids"],
         add: false,
     },
     Membership {
-        operation: "loadBalancers_add_forwardingRules",
+        operation: OpId::LoadBalancersAddForwardingRules,
         collection: "/v2/load_balancers",
         fields: &["forwarding_rules"],
         add: true,
     },
     Membership {
-        operation: "loadBalancers_remove_forwardingRules",
+        operation: OpId::LoadBalancersRemoveForwardingRules,
         collection: "/v2/load_balancers",
         fields: &["forwarding_rules"],
         add: false,

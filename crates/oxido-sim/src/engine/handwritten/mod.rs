@@ -46,6 +46,7 @@ pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
 use serde_json::Value;
 
 use super::Call;
+use super::spec::OpId;
 use crate::state::images::ImageKind;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
@@ -75,8 +76,9 @@ pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option
 
 /// Serves the operations hand-written over the engine; `None` leaves the call to it.
 pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
-    let id = super::spec::OPS[call.op].id;
-    if super::spec::OPS[call.op]
+    if call
+        .op
+        .meta()
         .path
         .starts_with("/v2/registry/{registry_name}")
     {
@@ -85,106 +87,106 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     if let Some(response) = writes::dispatch(call)? {
         return Ok(Some(response));
     }
-    match id {
-        "registry_get" => registry::get(call).map(Some),
-        "apps_get_health" => envelopes::app_health(call).map(Some),
-        "cdn_purge_cache" => cdn::purge(call).map(Some),
-        "apps_get_logs" => apps::logs(call, true, true).map(Some),
-        "apps_get_logs_aggregate" => apps::logs(call, true, false).map(Some),
-        "apps_get_logs_active_deployment" => apps::logs(call, false, true).map(Some),
-        "apps_get_logs_active_deployment_aggregate" => apps::logs(call, false, false).map(Some),
-        "regions_list" => catalog::regions(call).map(Some),
-        "sizes_list" => catalog::sizes(call).map(Some),
-        "oneClicks_list" => catalog::one_clicks(call).map(Some),
-        "databases_list_firewall_rules" => db_firewall::list(call).map(Some),
-        "databases_update_firewall_rules" => db_firewall::replace(call).map(Some),
-        "registry_create" => registry::create(call).map(Some),
-        "registry_delete" => registry::delete(call).map(Some),
-        "droplets_destroy_byTag" => droplets::destroy_by_tag(call).map(Some),
-        "inference_create_batch_file" => uploads::create_batch_file(call).map(Some),
-        "volumeActions_post_byId" => volumes::action(call, volumes::Target::Path).map(Some),
-        "volumeActions_post" => volumes::action(call, volumes::Target::Name).map(Some),
-        "volumeActions_list" => volumes::list_actions(call),
-        "volumeActions_get" => volumes::get_action(call),
-        "volumes_delete" => volumes::delete(call),
-        "volumes_delete_byName" => volumes::delete_by_name(call).map(Some),
-        "droplets_list_snapshots" => {
+    match call.op {
+        OpId::RegistryGet => registry::get(call).map(Some),
+        OpId::AppsGetHealth => envelopes::app_health(call).map(Some),
+        OpId::CdnPurgeCache => cdn::purge(call).map(Some),
+        OpId::AppsGetLogs => apps::logs(call, true, true).map(Some),
+        OpId::AppsGetLogsAggregate => apps::logs(call, true, false).map(Some),
+        OpId::AppsGetLogsActiveDeployment => apps::logs(call, false, true).map(Some),
+        OpId::AppsGetLogsActiveDeploymentAggregate => apps::logs(call, false, false).map(Some),
+        OpId::RegionsList => catalog::regions(call).map(Some),
+        OpId::SizesList => catalog::sizes(call).map(Some),
+        OpId::OneClicksList => catalog::one_clicks(call).map(Some),
+        OpId::DatabasesListFirewallRules => db_firewall::list(call).map(Some),
+        OpId::DatabasesUpdateFirewallRules => db_firewall::replace(call).map(Some),
+        OpId::RegistryCreate => registry::create(call).map(Some),
+        OpId::RegistryDelete => registry::delete(call).map(Some),
+        OpId::DropletsDestroyByTag => droplets::destroy_by_tag(call).map(Some),
+        OpId::InferenceCreateBatchFile => uploads::create_batch_file(call).map(Some),
+        OpId::VolumeActionsPostById => volumes::action(call, volumes::Target::Path).map(Some),
+        OpId::VolumeActionsPost => volumes::action(call, volumes::Target::Name).map(Some),
+        OpId::VolumeActionsList => volumes::list_actions(call),
+        OpId::VolumeActionsGet => volumes::get_action(call),
+        OpId::VolumesDelete => volumes::delete(call),
+        OpId::VolumesDeleteByName => volumes::delete_by_name(call).map(Some),
+        OpId::DropletsListSnapshots => {
             droplet_images::list_for_droplet(call, ImageKind::Snapshot).map(Some)
         }
-        "droplets_list_backups" => {
+        OpId::DropletsListBackups => {
             droplet_images::list_for_droplet(call, ImageKind::Backup).map(Some)
         }
-        "droplets_list_kernels" => neighbors::kernels(call).map(Some),
-        "droplets_get_backup_policy" => droplet_images::backup_policy(call).map(Some),
-        "droplets_list_backup_policies" => droplet_images::backup_policies(call).map(Some),
-        "droplets_list_firewalls" => firewalls::for_droplet(call).map(Some),
-        "droplets_list_neighbors" => neighbors::list(call).map(Some),
-        "droplets_list_neighborsIds" => neighbors::ids(call).map(Some),
-        "snapshots_list" => droplet_images::list_snapshots(call).map(Some),
-        "snapshots_get" => droplet_images::get_snapshot(call),
-        "snapshots_delete" => droplet_images::delete(call, Some(ImageKind::Snapshot)),
-        "images_list" => droplet_images::list_images(call).map(Some),
-        "images_get" => droplet_images::get_image(call),
-        "images_delete" => droplet_images::delete(call, None),
-        "images_update" => droplet_images::update(call),
-        "registry_run_garbageCollection" | "registries_run_garbageCollection" => {
+        OpId::DropletsListKernels => neighbors::kernels(call).map(Some),
+        OpId::DropletsGetBackupPolicy => droplet_images::backup_policy(call).map(Some),
+        OpId::DropletsListBackupPolicies => droplet_images::backup_policies(call).map(Some),
+        OpId::DropletsListFirewalls => firewalls::for_droplet(call).map(Some),
+        OpId::DropletsListNeighbors => neighbors::list(call).map(Some),
+        OpId::DropletsListNeighborsIds => neighbors::ids(call).map(Some),
+        OpId::SnapshotsList => droplet_images::list_snapshots(call).map(Some),
+        OpId::SnapshotsGet => droplet_images::get_snapshot(call),
+        OpId::SnapshotsDelete => droplet_images::delete(call, Some(ImageKind::Snapshot)),
+        OpId::ImagesList => droplet_images::list_images(call).map(Some),
+        OpId::ImagesGet => droplet_images::get_image(call),
+        OpId::ImagesDelete => droplet_images::delete(call, None),
+        OpId::ImagesUpdate => droplet_images::update(call),
+        OpId::RegistryRunGarbageCollection | OpId::RegistriesRunGarbageCollection => {
             registry_gc::run(call).map(Some)
         }
-        "registry_get_garbageCollection" | "registries_get_garbageCollection" => {
+        OpId::RegistryGetGarbageCollection | OpId::RegistriesGetGarbageCollection => {
             registry_gc::active(call).map(Some)
         }
-        "registry_list_garbageCollections" | "registries_list_garbageCollections" => {
+        OpId::RegistryListGarbageCollections | OpId::RegistriesListGarbageCollections => {
             registry_gc::list(call).map(Some)
         }
-        "registry_update_garbageCollection" | "registries_update_garbageCollection" => {
+        OpId::RegistryUpdateGarbageCollection | OpId::RegistriesUpdateGarbageCollection => {
             registry_gc::update(call).map(Some)
         }
-        "kubernetes_add_nodePool" => node_pools::add(call).map(Some),
-        "kubernetes_list_nodePools" => node_pools::list(call).map(Some),
-        "kubernetes_get_nodePool" => node_pools::get(call).map(Some),
-        "kubernetes_update_nodePool" => node_pools::update(call).map(Some),
-        "kubernetes_delete_nodePool" => node_pools::delete(call).map(Some),
-        "kubernetes_delete_node" => node_pools::delete_node(call).map(Some),
-        "balance_get" => billing::balance(call).map(Some),
-        "invoices_list" => billing::invoices(call).map(Some),
-        "billingHistory_list" => billing::history(call).map(Some),
-        "invoices_get_byUUID" => billing::invoice(call).map(Some),
-        "invoices_get_csvByUUID" => billing::invoice_csv(call).map(Some),
-        "invoices_get_pdfByUUID" => billing::invoice_pdf(call).map(Some),
-        "invoices_get_summaryByUUID" => billing::invoice_summary(call).map(Some),
-        "vpcs_list_members" => vpc_members::list(call).map(Some),
-        "volumeSnapshots_create" => volume_snapshots::create(call).map(Some),
-        "volumeSnapshots_list" => volume_snapshots::list(call).map(Some),
-        "volumeSnapshots_get_byId" => volume_snapshots::get(call),
-        "volumeSnapshots_delete_byId" => volume_snapshots::delete(call),
-        "imageActions_post" => images::action(call).map(Some),
-        "imageActions_list" => images::list_actions(call),
-        "imageActions_get" => images::get_action(call),
-        "reservedIPsActions_post" => reserved_ips::action(call, Family::ReservedIp).map(Some),
-        "reservedIPsActions_list" => reserved_ips::list_actions(call, Family::ReservedIp),
-        "reservedIPsActions_get" => reserved_ips::get_action(call, Family::ReservedIp),
-        "floatingIPsAction_post" => reserved_ips::action(call, Family::FloatingIp).map(Some),
-        "floatingIPsAction_list" => reserved_ips::list_actions(call, Family::FloatingIp),
-        "floatingIPsAction_get" => reserved_ips::get_action(call, Family::FloatingIp),
-        "reservedIPv6Actions_post" => reserved_ips::action(call, Family::ReservedIpv6).map(Some),
-        "nfs_create_action" => nfs::action(call).map(Some),
-        "tags_assign_resources" => tags::tag_resources(call, true).map(Some),
-        "tags_list" => tags::list(call).map(Some),
-        "tags_get" => tags::get(call).map(Some),
-        "tags_create" => tags::create(call).map(Some),
-        "tags_delete" => tags::delete(call).map(Some),
-        "tags_unassign_resources" => tags::tag_resources(call, false).map(Some),
-        "projects_assign_resources" | "projects_assign_resources_default" => {
+        OpId::KubernetesAddNodePool => node_pools::add(call).map(Some),
+        OpId::KubernetesListNodePools => node_pools::list(call).map(Some),
+        OpId::KubernetesGetNodePool => node_pools::get(call).map(Some),
+        OpId::KubernetesUpdateNodePool => node_pools::update(call).map(Some),
+        OpId::KubernetesDeleteNodePool => node_pools::delete(call).map(Some),
+        OpId::KubernetesDeleteNode => node_pools::delete_node(call).map(Some),
+        OpId::BalanceGet => billing::balance(call).map(Some),
+        OpId::InvoicesList => billing::invoices(call).map(Some),
+        OpId::BillingHistoryList => billing::history(call).map(Some),
+        OpId::InvoicesGetByUUID => billing::invoice(call).map(Some),
+        OpId::InvoicesGetCsvByUUID => billing::invoice_csv(call).map(Some),
+        OpId::InvoicesGetPdfByUUID => billing::invoice_pdf(call).map(Some),
+        OpId::InvoicesGetSummaryByUUID => billing::invoice_summary(call).map(Some),
+        OpId::VpcsListMembers => vpc_members::list(call).map(Some),
+        OpId::VolumeSnapshotsCreate => volume_snapshots::create(call).map(Some),
+        OpId::VolumeSnapshotsList => volume_snapshots::list(call).map(Some),
+        OpId::VolumeSnapshotsGetById => volume_snapshots::get(call),
+        OpId::VolumeSnapshotsDeleteById => volume_snapshots::delete(call),
+        OpId::ImageActionsPost => images::action(call).map(Some),
+        OpId::ImageActionsList => images::list_actions(call),
+        OpId::ImageActionsGet => images::get_action(call),
+        OpId::ReservedIPsActionsPost => reserved_ips::action(call, Family::ReservedIp).map(Some),
+        OpId::ReservedIPsActionsList => reserved_ips::list_actions(call, Family::ReservedIp),
+        OpId::ReservedIPsActionsGet => reserved_ips::get_action(call, Family::ReservedIp),
+        OpId::FloatingIPsActionPost => reserved_ips::action(call, Family::FloatingIp).map(Some),
+        OpId::FloatingIPsActionList => reserved_ips::list_actions(call, Family::FloatingIp),
+        OpId::FloatingIPsActionGet => reserved_ips::get_action(call, Family::FloatingIp),
+        OpId::ReservedIPv6ActionsPost => reserved_ips::action(call, Family::ReservedIpv6).map(Some),
+        OpId::NfsCreateAction => nfs::action(call).map(Some),
+        OpId::TagsAssignResources => tags::tag_resources(call, true).map(Some),
+        OpId::TagsList => tags::list(call).map(Some),
+        OpId::TagsGet => tags::get(call).map(Some),
+        OpId::TagsCreate => tags::create(call).map(Some),
+        OpId::TagsDelete => tags::delete(call).map(Some),
+        OpId::TagsUnassignResources => tags::tag_resources(call, false).map(Some),
+        OpId::ProjectsAssignResources | OpId::ProjectsAssignResourcesDefault => {
             projects::assign(call).map(Some)
         }
-        "projects_list_resources" | "projects_list_resources_default" => {
+        OpId::ProjectsListResources | OpId::ProjectsListResourcesDefault => {
             projects::list(call).map(Some)
         }
         _ => {
-            if let Some(m) = members::MEMBERSHIPS.iter().find(|m| m.operation == id) {
+            if let Some(m) = members::MEMBERSHIPS.iter().find(|m| m.operation == call.op) {
                 return members::membership(call, m).map(Some);
             }
-            if let Some(setter) = setters::SETTERS.iter().find(|s| s.operation == id) {
+            if let Some(setter) = setters::SETTERS.iter().find(|s| s.operation == call.op) {
                 return setters::set_fields(call, setter).map(Some);
             }
             Ok(None)

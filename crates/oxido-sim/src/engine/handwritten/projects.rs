@@ -6,12 +6,12 @@ use serde_json::{Value, json};
 
 use super::object::with_object;
 use crate::engine::Call;
+use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
 /// The default project's id, as `GET /v2/projects/default` answers it.
 pub(super) fn default_id() -> Option<String> {
-    let op = crate::engine::spec::op_index("projects_get_default")?;
-    crate::engine::catalog::template(op)
+    crate::engine::catalog::template(OpId::ProjectsGetDefault)
         .pointer("/project/id")
         .and_then(Value::as_str)
         .map(str::to_owned)
@@ -36,10 +36,8 @@ fn resources_path(call: &Call<'_>) -> Result<String, ApiError> {
         // The demo's default project holds the documented resources.
         let mut accounts = call.app.engine.store.write();
         let data = accounts.entry(call.who.account).or_default();
-        if data.seeded.insert(path.clone())
-            && let Some(op) = crate::engine::spec::op_index("projects_list_resources_default")
-        {
-            for resource in crate::engine::catalog::template(op)
+        if data.seeded.insert(path.clone()) {
+            for resource in crate::engine::catalog::template(OpId::ProjectsListResourcesDefault)
                 .get("resources")
                 .and_then(Value::as_array)
                 .into_iter()

@@ -156,9 +156,7 @@ pub(crate) fn check_named(call: &Call<'_>) -> Result<(), ApiError> {
         }
     }
     // The GenAI examples carry quoted placeholders where a VPC id goes.
-    let genai = crate::engine::spec::OPS[call.op]
-        .path
-        .starts_with("/v2/gen-ai");
+    let genai = call.op.meta().path.starts_with("/v2/gen-ai");
     for field in ["vpc_uuid", "private_network_uuid"] {
         if genai {
             break;

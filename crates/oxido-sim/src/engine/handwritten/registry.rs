@@ -8,6 +8,7 @@ use http::StatusCode;
 use serde_json::Value;
 
 use crate::engine::catalog::template;
+use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
 use crate::engine::{Call, answer, empty, generate, merge, seeds_demo};
 use crate::wire::error::ApiError;
@@ -21,10 +22,7 @@ fn seed(call: &Call<'_>, data: &mut AccountData) {
     if !seeds_demo(call.app, &call.who) || !data.seeded.insert(REGISTRY.to_owned()) {
         return;
     }
-    let Some(op) = crate::engine::spec::op_index("registry_get") else {
-        return;
-    };
-    let documented = template(op);
+    let documented = template(OpId::RegistryGet);
     if let Some(registry) = documented.get("registry")
         && let Some(name) = registry.get("name").and_then(Value::as_str)
     {

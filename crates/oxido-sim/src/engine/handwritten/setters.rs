@@ -4,34 +4,35 @@ use axum::response::Response;
 
 use super::object::with_object;
 use crate::engine::Call;
+use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
 /// An operation that changes members of an object from the same-named body fields
 /// (`{"version": ...}` on an upgrade sets the cluster's `version`).
 pub(super) struct Setter {
-    pub operation: &'static str,
+    pub operation: OpId,
     collection: &'static str,
     fields: &'static [&'static str],
 }
 
 pub(super) const SETTERS: &[Setter] = &[
     Setter {
-        operation: "kubernetes_upgrade_cluster",
+        operation: OpId::KubernetesUpgradeCluster,
         collection: "/v2/kubernetes/clusters",
         fields: &["version"],
     },
     Setter {
-        operation: "databases_update_clusterSize",
+        operation: OpId::DatabasesUpdateClusterSize,
         collection: "/v2/databases",
         fields: &["size", "num_nodes", "storage_size_mib"],
     },
     Setter {
-        operation: "databases_update_region",
+        operation: OpId::DatabasesUpdateRegion,
         collection: "/v2/databases",
         fields: &["region"],
     },
     Setter {
-        operation: "databases_update_maintenanceWindow",
+        operation: OpId::DatabasesUpdateMaintenanceWindow,
         collection: "/v2/databases",
         fields: &["maintenance_window"],
     },

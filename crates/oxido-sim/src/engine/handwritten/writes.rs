@@ -10,47 +10,50 @@ use serde_json::{Map, Value, json};
 
 use super::object::{body_str, path_droplet, with_object};
 use crate::engine::catalog::{template, wrapper};
+use crate::engine::spec::OpId;
 use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
 use crate::state::images::ImageKind;
 use crate::wire::error::ApiError;
 
 /// Serves the operations of this module; `None` for any other.
 pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
-    let response = match crate::engine::spec::OPS[call.op].id {
-        "droplets_list_associatedResources" => associated(call),
-        "droplets_destroy_withAssociatedResourcesDangerous" => destroy(call, false),
-        "droplets_destroy_withAssociatedResourcesSelective" => destroy(call, true),
-        "droplets_get_DestroyAssociatedResourcesStatus" => destroy_status(call),
-        "droplets_destroy_retryWithAssociatedResources" => destroy_retry(call),
-        "databases_create_logsink" => logsink(call),
-        "databases_list_logsink" => logsink_list(call),
-        "databases_get_logsink" => logsink_get(call),
-        "databases_update_logsink" => logsink_update(call),
-        "genai_create_evaluation_dataset" => evaluation_dataset(call),
-        "genai_run_evaluation_test_case" => evaluation_runs(call),
-        "security_create_suppression" => suppressions(call),
-        "byoipPrefixes_create" => byoip_prefix(call),
-        "kubernetes_add_registry" | "kubernetes_add_registries" => cluster_registry(call, true),
-        "kubernetes_remove_registry" | "kubernetes_remove_registries" => {
+    let response = match call.op {
+        OpId::DropletsListAssociatedResources => associated(call),
+        OpId::DropletsDestroyWithAssociatedResourcesDangerous => destroy(call, false),
+        OpId::DropletsDestroyWithAssociatedResourcesSelective => destroy(call, true),
+        OpId::DropletsGetDestroyAssociatedResourcesStatus => destroy_status(call),
+        OpId::DropletsDestroyRetryWithAssociatedResources => destroy_retry(call),
+        OpId::DatabasesCreateLogsink => logsink(call),
+        OpId::DatabasesListLogsink => logsink_list(call),
+        OpId::DatabasesGetLogsink => logsink_get(call),
+        OpId::DatabasesUpdateLogsink => logsink_update(call),
+        OpId::GenaiCreateEvaluationDataset => evaluation_dataset(call),
+        OpId::GenaiRunEvaluationTestCase => evaluation_runs(call),
+        OpId::SecurityCreateSuppression => suppressions(call),
+        OpId::ByoipPrefixesCreate => byoip_prefix(call),
+        OpId::KubernetesAddRegistry | OpId::KubernetesAddRegistries => cluster_registry(call, true),
+        OpId::KubernetesRemoveRegistry | OpId::KubernetesRemoveRegistries => {
             cluster_registry(call, false)
         }
-        "databases_update_major_version" => database_version(call),
-        "databases_reset_auth" => reset_auth(call),
-        "vectorDatabases_update_tags" => set_member(call, "/v2/vector-databases", "tags", "/tags"),
-        "genai_update_agent_deployment_visibility" => set_member(
+        OpId::DatabasesUpdateMajorVersion => database_version(call),
+        OpId::DatabasesResetAuth => reset_auth(call),
+        OpId::VectorDatabasesUpdateTags => {
+            set_member(call, "/v2/vector-databases", "tags", "/tags")
+        }
+        OpId::GenaiUpdateAgentDeploymentVisibility => set_member(
             call,
             "/v2/gen-ai/agents",
             "visibility",
             "/deployment/visibility",
         ),
-        "projects_get_default" | "projects_update_default" | "projects_patch_default" => {
+        OpId::ProjectsGetDefault | OpId::ProjectsUpdateDefault | OpId::ProjectsPatchDefault => {
             default_project(call)
         }
-        id => match SETTINGS
+        op => match SETTINGS
             .iter()
-            .find(|(write, read)| *write == id || *read == id)
+            .find(|(write, read)| *write == op || *read == op)
         {
-            Some((_, read)) => settings(call, read),
+            Some((_, read)) => settings(call, *read),
             None => return Ok(None),
         },
     };
@@ -529,22 +532,22 @@ fn byoip_prefix(call: &Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// Settings a write changes and a read of the same path answers: (write, read).
-const SETTINGS: &[(&str, &str)] = &[
+const SETTINGS: &[(OpId, OpId)] = &[
     (
-        "databases_update_evictionPolicy",
-        "databases_get_evictionPolicy",
+        OpId::DatabasesUpdateEvictionPolicy,
+        OpId::DatabasesGetEvictionPolicy,
     ),
-    ("databases_update_sql_mode", "databases_get_sql_mode"),
-    ("databases_patch_config", "databases_get_config"),
+    (OpId::DatabasesUpdateSqlMode, OpId::DatabasesGetSqlMode),
+    (OpId::DatabasesPatchConfig, OpId::DatabasesGetConfig),
     (
-        "databases_update_cluster_metrics_credentials",
-        "databases_get_cluster_metrics_credentials",
+        OpId::DatabasesUpdateClusterMetricsCredentials,
+        OpId::DatabasesGetClusterMetricsCredentials,
     ),
     (
-        "databases_update_kafka_schema_config",
-        "databases_get_kafka_schema_config",
+        OpId::DatabasesUpdateKafkaSchemaConfig,
+        OpId::DatabasesGetKafkaSchemaConfig,
     ),
-    ("databases_update_autoscale", "databases_get_autoscale"),
+    (OpId::DatabasesUpdateAutoscale, OpId::DatabasesGetAutoscale),
 ];
 
 /// Copies `body` into `target`, adding members `target` lacks (objects merge deeply).
@@ -564,7 +567,7 @@ fn overlay(target: &mut Value, body: &Value) {
 
 /// The read's answer with the stored settings over it: at the top, or inside the
 /// answer's one envelope member when the settings name none of the top's members.
-fn settings_answer(read: usize, stored: &Value) -> Value {
+fn settings_answer(read: OpId, stored: &Value) -> Value {
     let mut answer = template(read).clone();
     let wrapped = wrapper(&answer).map(str::to_owned).filter(|w| {
         stored.get(w).is_none()
@@ -581,8 +584,7 @@ fn settings_answer(read: usize, stored: &Value) -> Value {
 
 /// A setting's write stores the body over what was set before (refusing a body the
 /// read could not answer with); its read answers what was set.
-fn settings(call: &Call<'_>, read_id: &str) -> Result<Response, ApiError> {
-    let read = crate::engine::spec::op_index(read_id).ok_or_else(ApiError::not_found)?;
+fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
     if call.path.starts_with("/v2/databases/") && !call.values.is_empty() {
         database_exists(call)?;
     }
@@ -613,11 +615,7 @@ fn settings(call: &Call<'_>, read_id: &str) -> Result<Response, ApiError> {
         ));
     }
     store(call, &collection, "settings", next.clone())?;
-    if crate::engine::spec::OPS[call.op]
-        .response_media
-        .contains("json")
-        && !template(call.op).is_null()
-    {
+    if call.op.meta().response_media.contains("json") && !template(call.op).is_null() {
         let written = settings_answer(call.op, &next);
         if conforms(call.op, &written) {
             return answer(call.op, Some(written));
@@ -630,8 +628,7 @@ fn settings(call: &Call<'_>, read_id: &str) -> Result<Response, ApiError> {
 /// other projects (made from the documented default the first time it is needed).
 fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
     const PROJECTS: &str = "/v2/projects";
-    let read =
-        crate::engine::spec::op_index("projects_get_default").ok_or_else(ApiError::not_found)?;
+    let read = OpId::ProjectsGetDefault;
     ensure_seeded(call, &[PROJECTS]);
     let documented = template(read)
         .get("project")
