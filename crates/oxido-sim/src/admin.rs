@@ -105,7 +105,12 @@ async fn remove_fault(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     check(&app, &headers)?;
-    let id = crate::routes::id_at(&uri, 3)?;
+    let id = uri
+        .path()
+        .split('/')
+        .nth(3)
+        .and_then(crate::state::model::canonical_id)
+        .ok_or_else(ApiError::not_found)?;
     if app.faults.remove(FaultId(id)) {
         Ok(no_content())
     } else {

@@ -7,7 +7,7 @@ use axum::body::{Body, Bytes};
 use tower::ServiceExt;
 
 use crate::app::App;
-use crate::routes;
+use crate::router;
 
 /// The simulator's full request pipeline, driven by direct calls instead of HTTP.
 ///
@@ -27,7 +27,7 @@ impl std::fmt::Debug for InProcess {
 impl InProcess {
     pub(crate) fn new(app: Arc<App>) -> Self {
         Self {
-            router: routes::router(app.clone()),
+            router: router::router(app.clone()),
             app,
         }
     }

@@ -36,7 +36,7 @@ mod journal;
 mod limits;
 mod parity;
 mod rate_limit;
-mod routes;
+mod router;
 mod seed;
 mod server;
 mod sim;

@@ -1,7 +1,7 @@
 //! The parity report: how the emulator serves each operation of the description.
 //!
-//! - `stateful`: a hand-written route, a hand-written behaviour over the engine
-//!   (`engine::handwritten::dispatch` and its membership and setter tables), or engine
+//! - `stateful`: a hand-written behaviour (`engine::handwritten::dispatch` and its
+//!   membership and setter tables), or engine
 //!   CRUD on a collection whose objects a hand-written hook shapes;
 //! - `generic`: the engine's CRUD over its store (create, list, read, update, delete);
 //! - `example-only`: answered from the documented example alone.
@@ -35,21 +35,6 @@ impl Class {
     }
 }
 
-/// The routes `routes::router` serves by hand, ahead of the engine (method, template
-/// with its parameters' names dropped).
-const ROUTED: &[(Method, &str)] = &[
-    (Method::Get, "/v2/droplets"),
-    (Method::Post, "/v2/droplets"),
-    (Method::Post, "/v2/droplets/actions"),
-    (Method::Get, "/v2/droplets/{}"),
-    (Method::Delete, "/v2/droplets/{}"),
-    (Method::Get, "/v2/droplets/{}/actions"),
-    (Method::Post, "/v2/droplets/{}/actions"),
-    (Method::Get, "/v2/droplets/{}/actions/{}"),
-    (Method::Get, "/v2/actions"),
-    (Method::Get, "/v2/actions/{}"),
-];
-
 /// The sources that decide which operations are hand-written over the engine.
 const DISPATCH_SOURCES: &[&str] = &[
     include_str!("engine/handwritten/mod.rs"),
@@ -77,13 +62,6 @@ fn variants(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn unnamed(path: &str) -> String {
-    path.split('/')
-        .map(|s| if s.starts_with('{') { "{}" } else { s })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Each operation's class, by operation index.
 pub(crate) fn classes() -> &'static [Class] {
     static CLASSES: LazyLock<Vec<Class>> = LazyLock::new(|| {
@@ -93,12 +71,7 @@ pub(crate) fn classes() -> &'static [Class] {
         OPS.iter()
             .enumerate()
             .map(|(index, op)| {
-                let template = unnamed(op.path);
-                if ROUTED
-                    .iter()
-                    .any(|(m, p)| *m == op.method && *p == template)
-                    || dispatched.contains(format!("{:?}", op.op).as_str())
-                {
+                if dispatched.contains(format!("{:?}", op.op).as_str()) {
                     return Class::Stateful;
                 }
                 let collection = match catalog.kinds[index] {

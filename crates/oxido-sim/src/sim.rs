@@ -14,7 +14,7 @@ use crate::journal::{Journal, SeenRequest};
 use crate::rate_limit::RateLimiter;
 use crate::seed::Seed;
 use crate::state::model::AccountId;
-use crate::{Error, routes, server};
+use crate::{Error, router, server};
 
 /// The read-write token of the demo account, always accepted.
 pub const DEMO_TOKEN: &str = "oxido-sim-demo-token";
@@ -402,7 +402,7 @@ impl SimBuilder {
             idle_timeout: self.idle_timeout,
             body_timeout: self.body_timeout,
         };
-        let router = routes::router(app.clone());
+        let router = router::router(app.clone());
         let main_tls = if self.tls {
             tls.as_ref().map(|t| t.config.clone())
         } else {

@@ -1,12 +1,12 @@
-//! The generic engine: every operation of the vendored description that no
-//! hand-written route serves is routed, validated and answered here.
+//! The engine: every API request is routed, validated and answered here.
 //!
-//! A request reaches it as the router's fallback (unknown path or method for the
-//! hand-written routes), after the shared pipeline (journal, faults, auth, rate
-//! limits). It matches the path against the description's templates, validates the
-//! parameters and body, then acts on the account's collections: `POST /things`
-//! creates, `GET /things` lists, `GET|PUT|PATCH|DELETE /things/{id}` read, update and
-//! delete; anything else answers its documented example. See `docs/ARCHITECTURE.md`.
+//! A request reaches it after the shared pipeline (journal, faults, auth, rate
+//! limits). It matches the path against the description's templates (the one router),
+//! validates the parameters and body, hands the call to the behaviour registered for
+//! its [`OpId`] (`handwritten::dispatch`), and otherwise acts generically on the
+//! account's collections: `POST /things` creates, `GET /things` lists,
+//! `GET|PUT|PATCH|DELETE /things/{id}` read, update and delete; anything else answers
+//! its documented example. See `docs/ARCHITECTURE.md`.
 
 pub(crate) mod catalog;
 pub(crate) mod generate;
@@ -71,7 +71,7 @@ impl Engine {
     }
 }
 
-/// The router's fallback: every request no hand-written route took.
+/// Every API request, after the pipeline.
 pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     match serve(&app, request).await {
         Ok(response) => response,
@@ -106,7 +106,14 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         .find(parts.uri.path())
         .ok_or_else(ApiError::not_found)?;
     let template = &catalog.routes.templates[matched.template];
-    let Some(op) = Method::from_http(&parts.method).and_then(|m| template.op(m)) else {
+    // HEAD is the GET without its body (hyper drops the body).
+    let read = parts.method == http::Method::GET || parts.method == http::Method::HEAD;
+    let method = if parts.method == http::Method::HEAD {
+        Some(Method::Get)
+    } else {
+        Method::from_http(&parts.method)
+    };
+    let Some(op) = method.and_then(|m| template.op(m)) else {
         let mut response = ApiError::method_not_allowed().into_response();
         if let Ok(allow) = HeaderValue::from_str(&template.allow()) {
             response.headers_mut().insert(header::ALLOW, allow);
@@ -119,27 +126,34 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         .get::<Principal>()
         .cloned()
         .ok_or_else(ApiError::not_found)?;
-    if parts.method != http::Method::GET && !who.writable {
+    if !read && !who.writable {
         return Err(ApiError::forbidden());
     }
     let origin = parts
         .extensions
         .get::<RequestCtx>()
         .map_or_else(|| Arc::from(""), |c| c.origin.clone());
-    let operation = operation(op);
     let query: Vec<(String, String)> =
         url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-    let names: Vec<&str> = template.params.iter().flatten().copied().collect();
-    validate::params(&operation, &names, &matched.values, &query)?;
-    let bytes = axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError::payload_too_large(crate::server::MAX_BODY_BYTES))?;
-    let body = request_body(&operation, &parts.method, &bytes)?;
-    if let Some(response) = crate::wire::sse::respond(&operation, body.as_ref()) {
-        return Ok(response);
-    }
+    let body = if handwritten::parses_own_request(op) {
+        // The typed model checks its own requests; its writes take a JSON object.
+        let bytes = read_body(body).await?;
+        (parts.method == http::Method::POST)
+            .then(|| crate::wire::body::json_object(&bytes).map(Value::Object))
+            .transpose()?
+    } else {
+        let operation = operation(op);
+        let names: Vec<&str> = template.params.iter().flatten().copied().collect();
+        validate::params(&operation, &names, &matched.values, &query)?;
+        let bytes = read_body(body).await?;
+        let body = request_body(&operation, &parts.method, &bytes)?;
+        if let Some(response) = crate::wire::sse::respond(&operation, body.as_ref()) {
+            return Ok(response);
+        }
+        body
+    };
     let call = Call {
         app,
         who,
@@ -157,6 +171,12 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         return Ok(response);
     }
     generic(&call)
+}
+
+async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::payload_too_large(crate::server::MAX_BODY_BYTES))
 }
 
 fn request_body(

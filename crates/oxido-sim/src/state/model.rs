@@ -313,3 +313,15 @@ pub(crate) struct Droplet {
     pub action_ids: VecDeque<u64>,
     pub pending: Option<Pending>,
 }
+
+/// The id a path segment names: only the canonical decimal form of a positive number
+/// (`+5`, `05`, `0x5` or `5e0` name nothing).
+pub(crate) fn canonical_id(segment: &str) -> Option<u64> {
+    if segment.is_empty()
+        || segment.starts_with('0')
+        || !segment.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    segment.parse::<u64>().ok().filter(|n| *n > 0)
+}

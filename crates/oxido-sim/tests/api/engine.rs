@@ -460,3 +460,23 @@ async fn following_the_pages_of_regions_and_sizes_ends_with_every_item_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn one_router_serves_droplets_and_everything_else_alike() {
+    let sim = start(Sim::builder().read_token("reader")).await;
+    // The Droplet routes and a generic route, through the same router: HEAD is the GET
+    // without its body, for a read-only token too; an undocumented method is a 405.
+    for path in ["/v2/droplets/3164444", "/v2/actions", "/v2/account"] {
+        let head = call(&sim, Method::HEAD, path, Some("reader"), None).await;
+        assert_eq!(head.status, StatusCode::OK, "HEAD {path}");
+        assert!(head.text.is_empty(), "HEAD {path}: {}", head.text);
+        assert_eq!(get(&sim, path).await.status, StatusCode::OK, "GET {path}");
+    }
+    let put = send(&sim, Method::PUT, "/v2/droplets/3164444", Some(json!({}))).await;
+    put.assert_error(405, "method_not_allowed");
+    assert_eq!(put.header("allow"), Some("DELETE, GET"));
+    // The literal `autoscale` wins over `{droplet_id}`, with no special case.
+    let pools = get(&sim, "/v2/droplets/autoscale").await;
+    assert_eq!(pools.status, StatusCode::OK, "{}", pools.text);
+    assert!(pools.json()["autoscale_pools"].is_array(), "{}", pools.text);
+}

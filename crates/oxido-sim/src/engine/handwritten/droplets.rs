@@ -1,24 +1,100 @@
-//! Droplet operations the hand-written routes leave to the engine: create several
-//! at once and delete by tag.
+//! Droplets, kept in the typed store: list, read, create (one or several), delete
+//! (one, or every Droplet carrying a tag).
 
-use std::sync::Arc;
-
-use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::Response;
 use http::StatusCode;
 use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::app::App;
-use crate::auth::Principal;
+use axum::response::Response;
+
 use crate::engine::Call;
-use crate::server::RequestCtx;
+use crate::state::model::canonical_id;
 use crate::state::store::Paging;
-use crate::wire::body::json_object;
-use crate::wire::droplet::droplet_json;
+use crate::wire::droplet::{DropletWire, droplet_json};
+use crate::wire::droplet_request;
 use crate::wire::error::{ApiError, json};
+use crate::wire::page::{ListQuery, PageInfo};
+
+/// The Droplet id of a `/v2/droplets/{droplet_id}…` path; anything else names no Droplet.
+pub(super) fn droplet_id(call: &Call<'_>) -> Result<u64, ApiError> {
+    raw_id(call, 3)
+}
+
+/// The numeric id in raw path segment `index` (`/v2/x/{id}` has it at 3), not decoded:
+/// only the canonical decimal form names a resource.
+pub(super) fn raw_id(call: &Call<'_>, index: usize) -> Result<u64, ApiError> {
+    call.path
+        .split('/')
+        .nth(index)
+        .and_then(canonical_id)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// The request body as the object the typed requests parse (the engine checked it is one).
+pub(super) fn body_object(call: &Call<'_>) -> Map<String, Value> {
+    match &call.body {
+        Some(Value::Object(map)) => map.clone(),
+        _ => Map::new(),
+    }
+}
+
+/// `{"droplet": …}`, serialized without an intermediate JSON value.
+#[derive(Serialize)]
+struct One<'a> {
+    droplet: DropletWire<'a>,
+}
+
+/// GET /v2/droplets/{droplet_id}
+pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = droplet_id(call)?;
+    let droplet = call
+        .app
+        .store
+        .droplet(call.who.account, id, Timestamp::now())
+        .ok_or_else(ApiError::not_found)?;
+    json(
+        StatusCode::OK,
+        &One {
+            droplet: DropletWire(&droplet),
+        },
+    )
+}
+
+/// GET /v2/droplets
+pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let query = ListQuery::parse(call.raw_query.as_deref())?;
+    let tag = query.get("tag_name").filter(|t| !t.is_empty());
+    let (droplets, total) =
+        call.app
+            .store
+            .droplets(call.who.account, tag, query.paging, Timestamp::now());
+    let info = PageInfo::new(&call.origin, &call.path, &query, total);
+    #[derive(Serialize)]
+    struct Page<'a> {
+        droplets: Vec<DropletWire<'a>>,
+        links: Value,
+        meta: crate::wire::page::Meta,
+    }
+    json(
+        StatusCode::OK,
+        &Page {
+            droplets: droplets.iter().map(DropletWire).collect(),
+            links: info.links,
+            meta: info.meta,
+        },
+    )
+}
+
+/// DELETE /v2/droplets/{droplet_id}
+pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = droplet_id(call)?;
+    if !call.app.store.delete_droplet(call.who.account, id) {
+        return Err(ApiError::not_found());
+    }
+    super::droplet_deleted(call.app, call.who.account, id);
+    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+}
 
 /// DELETE /v2/droplets?tag_name=: every Droplet carrying the tag goes.
 pub(super) fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
@@ -48,25 +124,23 @@ pub(super) fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
 /// Most Droplets one request may create, as the API allows.
 const MAX_NAMES: usize = 10;
 
-/// POST /v2/droplets: one Droplet (`name`) through the hand-written route, or several
-/// (`names`), each created as if requested alone and all answered together.
-pub(crate) async fn create_droplets(
-    State(app): State<Arc<App>>,
-    Extension(who): Extension<Principal>,
-    Extension(ctx): Extension<RequestCtx>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let object = json_object(&body)?;
+/// POST /v2/droplets: one Droplet (`name`), or several (`names`), each created as if
+/// requested alone and all answered together.
+pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
+    let object = body_object(call);
     let Some(names) = object.get("names") else {
-        if who.writable {
-            // The request's own shape is checked first, then what it refers to.
-            crate::wire::droplet_request::parse(&object)?;
-            super::references::check_droplet_body(&app, &who, &object)?;
-        }
-        return crate::routes::droplets::create(State(app), Extension(who), Extension(ctx), body)
-            .await;
+        // The request's own shape is checked first, then what it refers to.
+        let spec = droplet_request::parse(&object)?;
+        super::references::check_droplet_body(call.app, &call.who, &object)?;
+        let (droplet, action) = create_one(call, spec)?;
+        return json(
+            StatusCode::ACCEPTED,
+            &json!({
+                "droplet": DropletWire(&droplet),
+                "links": { "actions": [action] }
+            }),
+        );
     };
-    crate::routes::require_write(&who)?;
     let names: Vec<&str> = names
         .as_array()
         .filter(|n| !n.is_empty() && n.len() <= MAX_NAMES)
@@ -87,31 +161,42 @@ pub(crate) async fn create_droplets(
         let mut one: Map<String, Value> = object.clone();
         one.remove("names");
         one.insert("name".into(), Value::String((*name).to_owned()));
-        specs.push(crate::wire::droplet_request::parse(&one)?);
+        specs.push(droplet_request::parse(&one)?);
     }
-    super::references::check_droplet_body(&app, &who, &object)?;
+    super::references::check_droplet_body(call.app, &call.who, &object)?;
     let mut droplets = Vec::new();
     let mut actions = Vec::new();
     for spec in specs {
-        let (droplet, action) =
-            app.store
-                .create_droplet(who.account, spec, app.action_duration(), &|kind| {
-                    app.decide(kind)
-                })?;
-        super::references::join_default_project(
-            &app,
-            who.account,
-            &format!("do:droplet:{}", droplet.id),
-        );
+        let (droplet, action) = create_one(call, spec)?;
         droplets.push(droplet_json(&droplet));
-        actions.push(json!({
-            "id": action.id,
-            "rel": "create",
-            "href": format!("{}/v2/actions/{}", ctx.origin, action.id),
-        }));
+        actions.push(action);
     }
     json(
         StatusCode::ACCEPTED,
         &json!({ "droplets": droplets, "links": { "actions": actions } }),
     )
+}
+
+/// Makes one Droplet, joins it to the default project, and gives its create action's link.
+fn create_one(
+    call: &Call<'_>,
+    spec: crate::state::store::NewDroplet,
+) -> Result<(crate::state::model::Droplet, Value), ApiError> {
+    let app = call.app;
+    let (droplet, action) =
+        app.store
+            .create_droplet(call.who.account, spec, app.action_duration(), &|kind| {
+                app.decide(kind)
+            })?;
+    super::references::join_default_project(
+        app,
+        call.who.account,
+        &format!("do:droplet:{}", droplet.id),
+    );
+    let link = json!({
+        "id": action.id,
+        "rel": "create",
+        "href": format!("{}/v2/actions/{}", call.origin, action.id),
+    });
+    Ok((droplet, link))
 }

@@ -1,9 +1,11 @@
-//! Where the engine defers to hand-written state: operations on the hand-written
-//! resources that have no route of their own, and the items those resources own.
+//! The behaviours: operations served by hand, over the typed store (Droplets,
+//! actions, images) or over the engine's documents, and the items those own.
 //!
-//! To hand-write an operation over the engine, add its `operationId` to `dispatch`;
-//! the request arrives parsed and validated in a [`Call`].
+//! To hand-write an operation, add its [`OpId`] to `dispatch`; the request arrives
+//! routed, authorized and validated in a [`Call`] (the ops of [`parses_own_request`]
+//! arrive with their body as a JSON object, which their typed parser checks).
 
+mod account_actions;
 mod actions;
 mod apps;
 mod billing;
@@ -11,6 +13,7 @@ mod catalog;
 mod cdn;
 mod db_firewall;
 pub(crate) mod defaults;
+mod droplet_actions;
 mod droplet_images;
 mod droplets;
 mod envelopes;
@@ -40,7 +43,6 @@ use axum::response::Response;
 use jiff::Timestamp;
 
 pub(crate) use self::cdn::purges as cdn_purges;
-pub(crate) use self::droplets::create_droplets;
 pub(crate) use self::reserved_ips::{NEXT_ADDRESS, droplet_deleted};
 pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
 use serde_json::Value;
@@ -88,6 +90,16 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         return Ok(Some(response));
     }
     match call.op {
+        OpId::DropletsList => droplets::list(call).map(Some),
+        OpId::DropletsCreate => droplets::create(call).map(Some),
+        OpId::DropletsGet => droplets::get(call).map(Some),
+        OpId::DropletsDestroy => droplets::delete(call).map(Some),
+        OpId::DropletActionsList => droplet_actions::list(call).map(Some),
+        OpId::DropletActionsPost => droplet_actions::post(call).map(Some),
+        OpId::DropletActionsGet => droplet_actions::get(call).map(Some),
+        OpId::DropletActionsPostByTag => droplet_actions::post_by_tag(call).map(Some),
+        OpId::ActionsList => account_actions::list(call).map(Some),
+        OpId::ActionsGet => account_actions::get(call).map(Some),
         OpId::RegistryGet => registry::get(call).map(Some),
         OpId::AppsGetHealth => envelopes::app_health(call).map(Some),
         OpId::CdnPurgeCache => cdn::purge(call).map(Some),
@@ -192,6 +204,25 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             Ok(None)
         }
     }
+}
+
+/// The operations whose request the typed model parses itself (`wire::droplet_request`,
+/// `wire::action_request`, `wire::page`), with its own messages: the engine hands them
+/// their body as a JSON object and leaves parameters and fields to them.
+pub(crate) fn parses_own_request(op: OpId) -> bool {
+    matches!(
+        op,
+        OpId::DropletsList
+            | OpId::DropletsCreate
+            | OpId::DropletsGet
+            | OpId::DropletsDestroy
+            | OpId::DropletActionsList
+            | OpId::DropletActionsPost
+            | OpId::DropletActionsGet
+            | OpId::DropletActionsPostByTag
+            | OpId::ActionsList
+            | OpId::ActionsGet
+    )
 }
 
 /// Whether `decorate` does more to objects of `collection` than set a volume's
