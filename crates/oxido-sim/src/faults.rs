@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The longest delay latency rules can add to one request, however large their
 /// `millis` (summed with saturation, then clamped).

@@ -36,6 +36,7 @@ mod journal;
 mod limits;
 mod parity;
 mod rate_limit;
+mod refusal;
 mod router;
 mod seed;
 mod server;

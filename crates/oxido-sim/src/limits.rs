@@ -17,7 +17,7 @@
 
 use serde_json::Value;
 
-use crate::wire::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Longest resource name (the API's `maxLength` for droplet names).
 pub(crate) const MAX_NAME_BYTES: usize = 255;
@@ -42,7 +42,7 @@ pub(crate) const MAX_OBJECTS_PER_ACCOUNT: usize = 1000;
 pub(crate) const MAX_VOLUMES_PER_DROPLET: usize = 7;
 
 /// A UUID in its canonical 8-4-4-4-12 hexadecimal form.
-pub(crate) fn uuid(field: &str, value: &str) -> Result<(), ApiError> {
+pub(crate) fn uuid(field: &str, value: &str) -> Result<(), Refusal> {
     let groups: Vec<&str> = value.split('-').collect();
     let shape = [8, 4, 4, 4, 12];
     let ok = groups.len() == shape.len()
@@ -53,14 +53,14 @@ pub(crate) fn uuid(field: &str, value: &str) -> Result<(), ApiError> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
+        Err(Refusal::invalid(format!(
             "{field} must be a UUID such as 760e09ef-dc84-11e8-981e-3cfdfeaae000."
         )))
     }
 }
 
 /// A tag name: 1-255 letters, digits, `:`, `-` and `_`, as the API documents.
-pub(crate) fn tag(field: &str, value: &str) -> Result<(), ApiError> {
+pub(crate) fn tag(field: &str, value: &str) -> Result<(), Refusal> {
     let ok = !value.is_empty()
         && value.len() <= MAX_TAG_BYTES
         && value
@@ -69,18 +69,18 @@ pub(crate) fn tag(field: &str, value: &str) -> Result<(), ApiError> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
+        Err(Refusal::invalid(format!(
             "{field}: a tag is 1-{MAX_TAG_BYTES} letters, digits, ':', '-' and '_'."
         )))
     }
 }
 
 /// A string of at most `max` bytes.
-pub(crate) fn bounded_str(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+pub(crate) fn bounded_str(field: &str, value: &str, max: usize) -> Result<(), Refusal> {
     if value.len() <= max {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
+        Err(Refusal::invalid(format!(
             "{field} must be at most {max} bytes long, got {}.",
             value.len()
         )))
@@ -88,11 +88,11 @@ pub(crate) fn bounded_str(field: &str, value: &str, max: usize) -> Result<(), Ap
 }
 
 /// An array of at most `max` items.
-pub(crate) fn bounded_array<T>(field: &str, items: &[T], max: usize) -> Result<(), ApiError> {
+pub(crate) fn bounded_array<T>(field: &str, items: &[T], max: usize) -> Result<(), Refusal> {
     if items.len() <= max {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
+        Err(Refusal::invalid(format!(
             "{field} may hold at most {max} items, got {}.",
             items.len()
         )))
@@ -100,11 +100,11 @@ pub(crate) fn bounded_array<T>(field: &str, items: &[T], max: usize) -> Result<(
 }
 
 /// Room for one more object when an account holds `held` of that kind.
-pub(crate) fn room_for_one(kind: &str, held: usize) -> Result<(), ApiError> {
+pub(crate) fn room_for_one(kind: &str, held: usize) -> Result<(), Refusal> {
     if held < MAX_OBJECTS_PER_ACCOUNT {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
+        Err(Refusal::invalid(format!(
             "This account already has {held} {kind}, the emulator's limit; delete some first."
         )))
     }
@@ -118,14 +118,14 @@ pub(crate) fn room_for_one(kind: &str, held: usize) -> Result<(), ApiError> {
     dead_code,
     reason = "the generic engine's entry point; hand-written routes check fields one by one"
 )]
-pub(crate) fn check_stored(field: &str, value: &Value) -> Result<(), ApiError> {
+pub(crate) fn check_stored(field: &str, value: &Value) -> Result<(), Refusal> {
     let mut total = 0usize;
     walk(field, value, 0, &mut total)
 }
 
-fn walk(path: &str, value: &Value, depth: usize, total: &mut usize) -> Result<(), ApiError> {
+fn walk(path: &str, value: &Value, depth: usize, total: &mut usize) -> Result<(), Refusal> {
     if depth > MAX_DEPTH {
-        return Err(ApiError::unprocessable(format!(
+        return Err(Refusal::invalid(format!(
             "{path} is nested more than {MAX_DEPTH} levels deep."
         )));
     }
@@ -145,7 +145,7 @@ fn walk(path: &str, value: &Value, depth: usize, total: &mut usize) -> Result<()
         }
         Value::Object(map) => {
             if map.len() > MAX_ARRAY_ITEMS {
-                return Err(ApiError::unprocessable(format!(
+                return Err(Refusal::invalid(format!(
                     "{path} may hold at most {MAX_ARRAY_ITEMS} members, got {}.",
                     map.len()
                 )));
@@ -160,7 +160,7 @@ fn walk(path: &str, value: &Value, depth: usize, total: &mut usize) -> Result<()
     };
     *total = total.saturating_add(own);
     if *total > MAX_STORED_BYTES {
-        return Err(ApiError::unprocessable(format!(
+        return Err(Refusal::invalid(format!(
             "{path}: the value is larger than {MAX_STORED_BYTES} bytes."
         )));
     }
@@ -186,8 +186,8 @@ mod tests {
             &"a".repeat(1000),
         ] {
             let err = uuid("vpc_uuid", bad).unwrap_err();
-            assert_eq!(err.status.as_u16(), 422);
-            assert!(err.message.contains("vpc_uuid"), "{}", err.message);
+            assert!(matches!(err, Refusal::Invalid(_)), "{err:?}");
+            assert!(err.message().contains("vpc_uuid"), "{}", err.message());
         }
     }
 
@@ -213,18 +213,18 @@ mod tests {
             deep = json!([deep]);
         }
         let err = check_stored("x", &deep).unwrap_err();
-        assert!(err.message.contains("nested"), "{}", err.message);
+        assert!(err.message().contains("nested"), "{}", err.message());
         // Many strings each under the bound still hit the total.
         let chunk = "a".repeat(MAX_STRING_BYTES);
         let big = json!([chunk, chunk, chunk, chunk, chunk]);
         let err = check_stored("x", &big).unwrap_err();
-        assert!(err.message.contains("larger than"), "{}", err.message);
+        assert!(err.message().contains("larger than"), "{}", err.message());
     }
 
     #[test]
     fn accounts_hold_a_bounded_number_of_objects() {
         assert!(room_for_one("droplets", MAX_OBJECTS_PER_ACCOUNT - 1).is_ok());
         let err = room_for_one("droplets", MAX_OBJECTS_PER_ACCOUNT).unwrap_err();
-        assert!(err.message.contains("droplets"), "{}", err.message);
+        assert!(err.message().contains("droplets"), "{}", err.message());
     }
 }

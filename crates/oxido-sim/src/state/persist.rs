@@ -310,7 +310,7 @@ fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
             limits::bounded_array("volume_ids", &d.volume_ids, limits::MAX_VOLUMES_PER_DROPLET)
         })
         .and_then(|()| limits::bounded_str("vpc_uuid", &d.vpc_uuid, limits::MAX_NAME_BYTES))
-        .map_err(|e| format!("{what}: {}", e.message))?;
+        .map_err(|e| format!("{what}: {}", e.message()))?;
     Ok(Droplet {
         id: d.id,
         account,
@@ -367,7 +367,7 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
         .ok_or_else(|| format!("{what}: type must be 'snapshot' or 'backup'"))?;
     limits::bounded_str("name", &i.name, limits::MAX_NAME_BYTES)
         .and_then(|()| limits::bounded_array("transferred", &i.transferred, limits::MAX_TAGS))
-        .map_err(|e| format!("{what}: {}", e.message))?;
+        .map_err(|e| format!("{what}: {}", e.message()))?;
     for r in &i.transferred {
         region(&what, r)?;
     }
@@ -418,7 +418,7 @@ fn action(account: AccountId, a: &ActionDoc) -> Result<(Action, Option<ResourceK
                 .find(|f| f.resource_type() == r.family)
                 .ok_or_else(|| format!("{what}: unknown resource family '{}'", r.family))?;
             limits::bounded_str("resource.key", &r.key, limits::MAX_NAME_BYTES)
-                .map_err(|e| format!("{what}: {}", e.message))?;
+                .map_err(|e| format!("{what}: {}", e.message()))?;
             let name = intern(&format!("{what}.type"), &a.type_name)?;
             (
                 ActionKind::Create,

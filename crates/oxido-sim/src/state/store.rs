@@ -17,7 +17,7 @@ use super::model::{
     Subject,
 };
 use crate::limits;
-use crate::wire::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Which slice of a list the client asked for (`page` from 1).
 #[derive(Debug, Clone, Copy)]
@@ -425,7 +425,7 @@ impl Store {
         spec: NewDroplet,
         duration: Duration,
         decide: Decide<'_>,
-    ) -> Result<(Droplet, Action), ApiError> {
+    ) -> Result<(Droplet, Action), Refusal> {
         let mut data = self.write();
         let held = data.accounts.get(&account).map_or(0, |i| i.droplets.len());
         limits::room_for_one("droplets", held)?;
@@ -436,7 +436,7 @@ impl Store {
                 .into_iter()
                 .find(|id| data.droplets[id].volume_ids.contains(volume))
             {
-                return Err(ApiError::unprocessable(format!(
+                return Err(Refusal::invalid(format!(
                     "volumes: volume {volume} is already attached to Droplet {other}"
                 )));
             }
@@ -502,7 +502,7 @@ impl Store {
         id: u64,
         tag: &str,
         assign: bool,
-    ) -> Result<Option<bool>, ApiError> {
+    ) -> Result<Option<bool>, Refusal> {
         let mut data = self.write();
         let Some(droplet) = data.owned_droplet_mut(account, id) else {
             return Ok(None);
@@ -546,7 +546,7 @@ impl Store {
         request: ActionRequest,
         duration: Duration,
         decide: Decide<'_>,
-    ) -> Result<Action, ApiError> {
+    ) -> Result<Action, Refusal> {
         let mut data = self.write();
         // The clock is read under the lock so start times follow lock order: an action
         // that completed "now" is never seen in progress by a request that came later.
@@ -555,7 +555,7 @@ impl Store {
             duration,
         };
         if data.owned_droplet_mut(account, droplet_id).is_none() {
-            return Err(ApiError::not_found());
+            return Err(Refusal::NotFound);
         }
         data.settle_droplet(droplet_id, timing.now);
         let droplet = &data.droplets[&droplet_id];
@@ -586,7 +586,7 @@ impl Store {
         request: ActionRequest,
         duration: Duration,
         decide: Decide<'_>,
-    ) -> Result<Vec<Action>, ApiError> {
+    ) -> Result<Vec<Action>, Refusal> {
         let mut data = self.write();
         // The clock is read under the lock so start times follow lock order: an action
         // that completed "now" is never seen in progress by a request that came later.
@@ -730,20 +730,20 @@ impl Store {
         account: AccountId,
         droplet_id: u64,
         volume_id: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Refusal> {
         let mut data = self.write();
         // A volume is attached to one Droplet at a time.
         let elsewhere = data.tagged_droplets(account, None).into_iter().find(|id| {
             *id != droplet_id && data.droplets[id].volume_ids.iter().any(|v| v == volume_id)
         });
         if let Some(other) = elsewhere {
-            return Err(ApiError::unprocessable(format!(
+            return Err(Refusal::invalid(format!(
                 "volume_id: the volume is already attached to Droplet {other}"
             )));
         }
-        let droplet = data.owned_droplet_mut(account, droplet_id).ok_or_else(|| {
-            ApiError::unprocessable(format!("droplet_id: no Droplet {droplet_id}"))
-        })?;
+        let droplet = data
+            .owned_droplet_mut(account, droplet_id)
+            .ok_or_else(|| Refusal::invalid(format!("droplet_id: no Droplet {droplet_id}")))?;
         if droplet.volume_ids.iter().any(|v| v == volume_id) {
             return Ok(());
         }
@@ -763,15 +763,15 @@ impl Store {
         account: AccountId,
         droplet_id: u64,
         volume_id: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Refusal> {
         let mut data = self.write();
-        let droplet = data.owned_droplet_mut(account, droplet_id).ok_or_else(|| {
-            ApiError::unprocessable(format!("droplet_id: no Droplet {droplet_id}"))
-        })?;
+        let droplet = data
+            .owned_droplet_mut(account, droplet_id)
+            .ok_or_else(|| Refusal::invalid(format!("droplet_id: no Droplet {droplet_id}")))?;
         let before = droplet.volume_ids.len();
         droplet.volume_ids.retain(|v| v != volume_id);
         if droplet.volume_ids.len() == before {
-            return Err(ApiError::unprocessable(format!(
+            return Err(Refusal::invalid(format!(
                 "volume_id: the volume is not attached to Droplet {droplet_id}"
             )));
         }
@@ -814,16 +814,16 @@ fn check_startable(
     actions: &HashMap<u64, Action>,
     request: &ActionRequest,
     now: Timestamp,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     if is_busy(droplet, actions, now) {
-        return Err(ApiError::pending_event());
+        return Err(Refusal::invalid("Droplet already has a pending event."));
     }
     if matches!(request.effect, Effect::Snapshot(_)) {
         limits::room_for_one("snapshots on this droplet", droplet.snapshot_ids.len())?;
     }
     if let Effect::Resize { size, .. } = &request.effect {
         if size.disk < droplet.disk {
-            return Err(ApiError::unprocessable(format!(
+            return Err(Refusal::invalid(format!(
                 "size: '{}' has a {} GB disk, smaller than this droplet's {} GB disk",
                 size.slug, size.disk, droplet.disk
             )));

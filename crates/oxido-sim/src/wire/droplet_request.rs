@@ -50,7 +50,7 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
             items
                 .iter()
                 .map(|t| match t {
-                    Value::String(s) => limits::tag("tags", s).map(|()| s.clone()),
+                    Value::String(s) => Ok(limits::tag("tags", s).map(|()| s.clone())?),
                     _ => Err(ApiError::unprocessable(
                         "tags must be an array of non-empty strings.",
                     )),

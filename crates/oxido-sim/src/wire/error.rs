@@ -10,6 +10,15 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
 
+impl From<crate::refusal::Refusal> for ApiError {
+    fn from(refusal: crate::refusal::Refusal) -> Self {
+        match refusal {
+            crate::refusal::Refusal::NotFound => Self::not_found(),
+            crate::refusal::Refusal::Invalid(message) => Self::unprocessable(message),
+        }
+    }
+}
+
 /// An API error waiting to be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
@@ -78,10 +87,6 @@ impl ApiError {
 
     pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
-    }
-
-    pub fn pending_event() -> Self {
-        Self::unprocessable("Droplet already has a pending event.")
     }
 
     pub fn payload_too_large(limit: usize) -> Self {

@@ -91,8 +91,8 @@ fn check_value(index: usize, kind: &str, value: &str) -> Result<(), ApiError> {
             }
             Ok(())
         }
-        "k8s" | "app" => limits::uuid(&field, value),
-        "tag" => limits::tag(&field, value),
+        "k8s" | "app" => Ok(limits::uuid(&field, value)?),
+        "tag" => Ok(limits::tag(&field, value)?),
         other => Err(ApiError::unprocessable(format!(
             "rules.{index}.type: '{other}' is not one of droplet, k8s, ip_addr, tag, app"
         ))),
