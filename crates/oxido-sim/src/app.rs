@@ -15,8 +15,8 @@ use crate::state::store::Store;
 /// Everything a request handler can reach.
 pub(crate) struct App {
     pub store: Store,
-    /// Everything the hand-written routes don't serve.
-    pub engine: crate::engine::Engine,
+    /// The engine's documents (every resource but Droplets, actions and images).
+    pub engine: crate::engine::store::Engine,
     pub seed: Seed,
     pub auth: Auth,
     pub limiter: RateLimiter,
@@ -45,7 +45,7 @@ impl App {
     ) -> Self {
         let app = Self {
             store: Store::new(seed.data(max_actions)),
-            engine: crate::engine::Engine::new(),
+            engine: crate::engine::store::Engine::default(),
             seed,
             auth,
             limiter,

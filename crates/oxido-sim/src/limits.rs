@@ -19,6 +19,9 @@ use serde_json::Value;
 
 use crate::refusal::Refusal;
 
+/// Largest request body accepted.
+pub(crate) const MAX_BODY_BYTES: usize = 1 << 20;
+
 /// Longest resource name (the API's `maxLength` for droplet names).
 pub(crate) const MAX_NAME_BYTES: usize = 255;
 /// Longest tag name (the API's documented limit).

@@ -26,12 +26,12 @@ pub(crate) mod tls;
 use self::conn_io::ApiShapedIo;
 use crate::app::App;
 use crate::auth::Principal;
+use crate::engine::RequestCtx;
 use crate::faults::FaultEffect;
 use crate::rate_limit::{RateHeaders, Verdict};
 use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, PendingError};
 
-/// Largest request body accepted.
-pub(crate) const MAX_BODY_BYTES: usize = 1 << 20;
+pub(crate) use crate::limits::MAX_BODY_BYTES;
 /// Largest request head (request line and headers) hyper accepts; past it hyper
 /// itself answers 431. URIs are capped separately by hyper at 65,534 bytes (414).
 pub(crate) const MAX_HEAD_BYTES: usize = 80 * 1024;
@@ -60,13 +60,6 @@ pub(crate) struct ConnControl {
     body_timeout: Duration,
     /// The connection came over TLS, so absolute links say `https`.
     tls: bool,
-}
-
-/// Per-request facts the handlers need.
-#[derive(Clone, Debug)]
-pub(crate) struct RequestCtx {
-    /// `http(s)://host[:port]` as the client addressed us, for absolute links.
-    pub origin: Arc<str>,
 }
 
 /// Why a request body could not be used.

@@ -338,6 +338,8 @@ impl SimBuilder {
     /// Validates the settings and builds the shared state for a server at `addr`.
     fn build_app(&self, addr: SocketAddr, admin_token: String) -> Result<Arc<App>, Error> {
         self.validate()?;
+        // The route table and collections are built here so the first request pays nothing.
+        let _ = crate::engine::catalog();
         let mut app = App::new(
             self.seed,
             self.auth(),

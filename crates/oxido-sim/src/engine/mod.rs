@@ -9,16 +9,18 @@
 //! its documented example. See `docs/ARCHITECTURE.md`.
 
 pub(crate) mod catalog;
+pub(crate) mod deviations;
 pub(crate) mod generate;
 pub(crate) mod handwritten;
 pub(crate) mod lifecycle;
 pub(crate) mod persist;
 pub(crate) mod router;
 pub(crate) mod spec;
+pub(crate) mod sse;
 pub(crate) mod store;
 pub(crate) mod validate;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
@@ -32,11 +34,10 @@ use self::catalog::{
 };
 use self::router::Template;
 use self::spec::{Method, OpId, operation};
-use self::store::{AccountData, EngineStore, oversized};
+use self::store::{AccountData, oversized};
 use crate::app::App;
 use crate::auth::{PRIMARY_ACCOUNT, Principal};
 use crate::seed::Seed;
-use crate::server::RequestCtx;
 use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, json};
 use crate::wire::page::{ListQuery, PageInfo};
 
@@ -47,36 +48,19 @@ pub(crate) fn catalog() -> &'static Catalog {
     &CATALOG
 }
 
-/// Integer ids handed to new objects.
-static NEXT_ID: AtomicU64 = AtomicU64::new(500_000_000);
-
-/// The engine's state, owned by [`App`].
-#[derive(Debug, Default)]
-pub(crate) struct Engine {
-    pub store: EngineStore,
-    pub uploads: handwritten::Uploads,
-}
-
-impl Engine {
-    pub fn new() -> Self {
-        // Built here so the first request pays nothing.
-        let _ = catalog();
-        Self::default()
-    }
-
-    /// Back to the seed (the demo objects reappear on first touch).
-    pub fn reset(&self) {
-        self.store.clear();
-        self.uploads.clear();
-    }
-}
-
 /// Every API request, after the pipeline.
 pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     match serve(&app, request).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
+}
+
+/// Per-request facts the pipeline hands the engine (a request extension).
+#[derive(Clone, Debug)]
+pub(crate) struct RequestCtx {
+    /// `http(s)://host[:port]` as the client addressed us, for absolute links.
+    pub origin: Arc<str>,
 }
 
 /// A request as the engine sees it.
@@ -149,7 +133,7 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         validate::params(&operation, &names, &matched.values, &query)?;
         let bytes = read_body(body).await?;
         let body = request_body(&operation, &parts.method, &bytes)?;
-        if let Some(response) = crate::wire::sse::respond(&operation, body.as_ref()) {
+        if let Some(response) = sse::respond(&operation, body.as_ref()) {
             return Ok(response);
         }
         body
@@ -174,9 +158,9 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
 }
 
 async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
-    axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES)
+    axum::body::to_bytes(body, crate::limits::MAX_BODY_BYTES)
         .await
-        .map_err(|_| ApiError::payload_too_large(crate::server::MAX_BODY_BYTES))
+        .map_err(|_| ApiError::payload_too_large(crate::limits::MAX_BODY_BYTES))
 }
 
 fn request_body(
@@ -827,7 +811,7 @@ fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
         return named.clone();
     }
     match current {
-        Value::Number(_) => Value::from(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+        Value::Number(_) => Value::from(store::NEXT_ID.fetch_add(1, Ordering::Relaxed)),
         Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
             Value::String(generate::uuid())
         }

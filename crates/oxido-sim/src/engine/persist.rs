@@ -59,14 +59,14 @@ pub(crate) struct EngineCounters {
 /// The counters as they are now.
 pub(crate) fn counters() -> EngineCounters {
     EngineCounters {
-        next_id: super::NEXT_ID.load(Ordering::Relaxed),
+        next_id: super::store::NEXT_ID.load(Ordering::Relaxed),
         next_address: super::handwritten::NEXT_ADDRESS.load(Ordering::Relaxed),
     }
 }
 
 /// Moves the counters past `c` (never back, so no id is handed out twice).
 pub(crate) fn advance(c: EngineCounters) {
-    super::NEXT_ID.fetch_max(c.next_id, Ordering::Relaxed);
+    super::store::NEXT_ID.fetch_max(c.next_id, Ordering::Relaxed);
     super::handwritten::NEXT_ADDRESS.fetch_max(c.next_address, Ordering::Relaxed);
 }
 

@@ -158,7 +158,7 @@ fn parse(op: OpId) -> Operation {
     let meta = op.meta();
     let (start, end) = meta.detail;
     let mut detail: Value = serde_json::from_str(&DETAILS[start..end]).unwrap_or(Value::Null);
-    super::validate::deviate(meta.id, &mut detail);
+    super::deviations::deviate(meta.id, &mut detail);
     let params = detail["params"]
         .as_array_mut()
         .map(std::mem::take)
@@ -266,5 +266,23 @@ mod tests {
             "droplets_destroy_byTag"
         );
         assert_eq!(OpId::all().len(), OP_COUNT);
+    }
+
+    #[test]
+    fn every_deviation_names_an_operation_and_its_evidence() {
+        let rows = &*super::super::deviations::DEVIATIONS;
+        assert!(!rows.is_empty());
+        for row in rows {
+            let id = row["operation"].as_str().expect("operation");
+            assert!(OPS.iter().any(|op| op.id == id), "{id}");
+            assert!(
+                row["evidence"].as_str().is_some_and(|e| !e.is_empty()),
+                "{row}"
+            );
+            assert!(
+                row["pointer"].as_str().is_some_and(|p| p.starts_with('/')),
+                "{row}"
+            );
+        }
     }
 }

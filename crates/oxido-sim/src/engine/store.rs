@@ -1,11 +1,72 @@
 //! The generic engine's data: per account, collections of JSON objects by id.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::Value;
 
 use crate::state::model::AccountId;
+
+/// Integer ids handed to new objects (kept across restarts by `persist`).
+pub(crate) static NEXT_ID: AtomicU64 = AtomicU64::new(500_000_000);
+
+/// The engine's state, owned by `App`: the documents and the presigned uploads.
+#[derive(Debug, Default)]
+pub(crate) struct Engine {
+    pub store: EngineStore,
+    pub uploads: Uploads,
+}
+
+impl Engine {
+    /// Back to the seed (the demo objects reappear on first touch).
+    pub fn reset(&self) {
+        self.store.clear();
+        self.uploads.clear();
+    }
+}
+
+/// Most presigned uploads remembered at once; the oldest is forgotten past it.
+const MAX_UPLOADS: usize = 1_000;
+
+/// Presigned upload slots handed out by `POST /v1/batches/files`: file id → signature.
+#[derive(Debug, Default)]
+pub(crate) struct Uploads {
+    slots: Mutex<VecDeque<(String, String, Option<usize>)>>,
+}
+
+impl Uploads {
+    pub(crate) fn open(&self, file_id: &str) -> String {
+        let signature = super::generate::uuid().replace('-', "");
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if slots.len() >= MAX_UPLOADS {
+            slots.pop_front();
+        }
+        slots.push_back((file_id.to_owned(), signature.clone(), None));
+        signature
+    }
+
+    pub(crate) fn fill(&self, file_id: &str, signature: &str, size: usize) -> bool {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        match slots
+            .iter_mut()
+            .find(|(id, sig, _)| id == file_id && sig == signature)
+        {
+            Some(slot) => {
+                slot.2 = Some(size);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn clear(&self) {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
 
 /// Most objects one collection holds; creating past it is refused.
 pub(crate) const MAX_PER_COLLECTION: usize = 1_000;

@@ -114,7 +114,7 @@ impl ApiError {
             403 => Self::forbidden(),
             404 => Self::not_found(),
             405 => Self::method_not_allowed(),
-            413 => Self::payload_too_large(crate::server::MAX_BODY_BYTES),
+            413 => Self::payload_too_large(crate::limits::MAX_BODY_BYTES),
             422 => Self::unprocessable("The request could not be processed."),
             429 => Self::too_many_requests(),
             502 => Self::new(status, "bad_gateway", "Bad gateway."),

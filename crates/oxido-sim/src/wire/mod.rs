@@ -7,7 +7,6 @@ pub(crate) mod droplet;
 pub(crate) mod droplet_request;
 pub(crate) mod error;
 pub(crate) mod page;
-pub(crate) mod sse;
 
 use jiff::Timestamp;
 use serde::{Serialize, Serializer};

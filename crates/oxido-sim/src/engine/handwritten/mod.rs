@@ -44,7 +44,7 @@ use jiff::Timestamp;
 
 pub(crate) use self::cdn::purges as cdn_purges;
 pub(crate) use self::reserved_ips::{NEXT_ADDRESS, droplet_deleted};
-pub(crate) use self::uploads::{UPLOAD_PREFIX, Uploads, upload};
+pub(crate) use self::uploads::{UPLOAD_PREFIX, upload};
 use serde_json::Value;
 
 use super::Call;

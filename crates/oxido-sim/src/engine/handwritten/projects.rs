@@ -5,17 +5,10 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::object::with_object;
+use super::references::{default_id, urn_path};
 use crate::engine::Call;
 use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
-
-/// The default project's id, as `GET /v2/projects/default` answers it.
-pub(super) fn default_id() -> Option<String> {
-    crate::engine::catalog::template(OpId::ProjectsGetDefault)
-        .pointer("/project/id")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-}
 
 /// Where a project's assigned resources are kept (`default` is the default project,
 /// under its id); 404 for a project the account does not have.
@@ -94,15 +87,6 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
         return crate::engine::static_answer(call);
     }
     crate::engine::answer(call.op, Some(answer))
-}
-
-/// `do:droplet:13457723` → `/v2/droplets/13457723`
-pub(super) fn urn_path(urn: &str) -> String {
-    let mut parts = urn.splitn(3, ':').skip(1);
-    match (parts.next(), parts.next()) {
-        (Some(kind), Some(id)) => format!("/v2/{kind}s/{id}"),
-        _ => String::new(),
-    }
 }
 
 /// GET /v2/projects/{id}/resources: what was assigned, paged.

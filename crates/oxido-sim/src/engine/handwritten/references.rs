@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use crate::app::App;
+use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
 use crate::engine::{Call, ensure_seeded};
 use crate::state::model::AccountId;
@@ -329,14 +330,14 @@ pub(crate) fn droplet_deleted(app: &App, account: AccountId, id: u64) {
 
 /// Puts a new resource in the default project, as the API does.
 pub(crate) fn join_default_project(app: &App, account: AccountId, urn: &str) {
-    let Some(project) = super::projects::default_id() else {
+    let Some(project) = default_id() else {
         return;
     };
     let path = format!("/v2/projects/{project}/resources");
     let entry = serde_json::json!({
         "urn": urn,
         "assigned_at": crate::engine::generate::now(),
-        "links": { "self": super::projects::urn_path(urn) },
+        "links": { "self": urn_path(urn) },
         "status": "ok",
     });
     let mut accounts = app.engine.store.write();
@@ -434,5 +435,22 @@ pub(crate) fn database_children(call: &Call<'_>, objects: &mut [Value]) {
                 }
             }
         }
+    }
+}
+
+/// The default project's id, as `GET /v2/projects/default` answers it.
+pub(super) fn default_id() -> Option<String> {
+    crate::engine::catalog::template(OpId::ProjectsGetDefault)
+        .pointer("/project/id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// `do:droplet:13457723` → `/v2/droplets/13457723`
+pub(super) fn urn_path(urn: &str) -> String {
+    let mut parts = urn.splitn(3, ':').skip(1);
+    match (parts.next(), parts.next()) {
+        (Some(kind), Some(id)) => format!("/v2/{kind}s/{id}"),
+        _ => String::new(),
     }
 }

@@ -1,9 +1,6 @@
 //! The inference batch file upload: a presigned URL on this emulator, credentialed
 //! by its signature rather than a token.
 
-use std::collections::VecDeque;
-use std::sync::{Mutex, PoisonError};
-
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -12,48 +9,6 @@ use serde_json::Value;
 use crate::app::App;
 use crate::engine::Call;
 use crate::wire::error::ApiError;
-
-/// Most presigned uploads remembered at once; the oldest is forgotten past it.
-const MAX_UPLOADS: usize = 1_000;
-
-/// Presigned upload slots handed out by `POST /v1/batches/files`: file id → signature.
-#[derive(Debug, Default)]
-pub(crate) struct Uploads {
-    slots: Mutex<VecDeque<(String, String, Option<usize>)>>,
-}
-
-impl Uploads {
-    pub(super) fn open(&self, file_id: &str) -> String {
-        let signature = crate::engine::generate::uuid().replace('-', "");
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        if slots.len() >= MAX_UPLOADS {
-            slots.pop_front();
-        }
-        slots.push_back((file_id.to_owned(), signature.clone(), None));
-        signature
-    }
-
-    pub(super) fn fill(&self, file_id: &str, signature: &str, size: usize) -> bool {
-        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        match slots
-            .iter_mut()
-            .find(|(id, sig, _)| id == file_id && sig == signature)
-        {
-            Some(slot) => {
-                slot.2 = Some(size);
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub fn clear(&self) {
-        self.slots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
-    }
-}
 
 /// Where presigned uploads go: outside the API's paths, so they carry no token.
 pub(crate) const UPLOAD_PREFIX: &str = "/_sim/uploads/";
@@ -96,8 +51,8 @@ pub(crate) async fn upload(app: &App, request: Request) -> Response {
         .find(|(k, _)| k == "signature")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    let Ok(bytes) = axum::body::to_bytes(body, crate::server::MAX_BODY_BYTES).await else {
-        return ApiError::payload_too_large(crate::server::MAX_BODY_BYTES).into_response();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::limits::MAX_BODY_BYTES).await else {
+        return ApiError::payload_too_large(crate::limits::MAX_BODY_BYTES).into_response();
     };
     if app.engine.uploads.fill(&file_id, &signature, bytes.len()) {
         crate::engine::empty(StatusCode::OK)
