@@ -4,6 +4,7 @@
 //!   (`engine::handwritten::dispatch` and its membership and setter tables), or engine
 //!   CRUD on a collection whose objects a hand-written hook shapes;
 //! - `generic`: the engine's CRUD over its store (create, list, read, update, delete);
+//! - `computed`: answered from the request alone, changing no state (inference);
 //! - `example-only`: answered from the documented example alone.
 //!
 //! The hand-written behaviours are read from the dispatch sources themselves (every
@@ -22,6 +23,7 @@ use crate::engine::spec::{Method, OPS};
 pub(crate) enum Class {
     Stateful,
     Generic,
+    Computed,
     ExampleOnly,
 }
 
@@ -30,6 +32,7 @@ impl Class {
         match self {
             Self::Stateful => "stateful",
             Self::Generic => "generic",
+            Self::Computed => "computed",
             Self::ExampleOnly => "example-only",
         }
     }
@@ -58,6 +61,9 @@ const DISPATCH_SOURCES: &[&str] = &[
     include_str!("engine/handwritten/writes.rs"),
 ];
 
+/// The sources of the operations answered from the request alone.
+const COMPUTED_SOURCES: &[&str] = &[include_str!("engine/handwritten/inference.rs")];
+
 /// Every double-quoted string literal in `source`.
 fn quoted(source: &str) -> impl Iterator<Item = &str> {
     source
@@ -78,6 +84,7 @@ fn unnamed(path: &str) -> String {
 pub(crate) fn classes() -> &'static [Class] {
     static CLASSES: LazyLock<Vec<Class>> = LazyLock::new(|| {
         let literals: HashSet<&str> = DISPATCH_SOURCES.iter().flat_map(|s| quoted(s)).collect();
+        let computed: HashSet<&str> = COMPUTED_SOURCES.iter().flat_map(|s| quoted(s)).collect();
         let catalog = crate::engine::catalog();
         OPS.iter()
             .enumerate()
@@ -89,6 +96,9 @@ pub(crate) fn classes() -> &'static [Class] {
                     || literals.contains(op.id)
                 {
                     return Class::Stateful;
+                }
+                if computed.contains(op.id) {
+                    return Class::Computed;
                 }
                 let collection = match catalog.kinds[index] {
                     Kind::List(c)
@@ -144,6 +154,7 @@ pub(crate) fn report() -> Value {
             "total": OPS.len(),
             "stateful": count(Class::Stateful, false),
             "generic": count(Class::Generic, false),
+            "computed": count(Class::Computed, false),
             "example-only": count(Class::ExampleOnly, false),
             "example-only writes": count(Class::ExampleOnly, true),
         },
@@ -161,11 +172,18 @@ pub(crate) fn markdown() -> String {
          - **stateful**: a hand-written route or behaviour, or engine CRUD on a collection a\n  \
          hand-written hook shapes;\n\
          - **generic**: the engine's create, list, read, update and delete over its store;\n\
+         - **computed**: answered from the request alone; changes no state, so its POSTs\n  \
+         are not writes that store anything (the inference routes);\n\
          - **example-only**: answered from the documented example alone.\n\n\
          | class | operations | of them writes (POST, PUT, PATCH, DELETE) |\n|---|---:|---:|\n",
     );
     let classes = classes();
-    for class in [Class::Stateful, Class::Generic, Class::ExampleOnly] {
+    for class in [
+        Class::Stateful,
+        Class::Generic,
+        Class::Computed,
+        Class::ExampleOnly,
+    ] {
         let writes = OPS
             .iter()
             .zip(classes)
@@ -178,7 +196,12 @@ pub(crate) fn markdown() -> String {
         ));
     }
     out.push_str(&format!("| total | {} | |\n", counts["total"]));
-    for class in [Class::ExampleOnly, Class::Generic, Class::Stateful] {
+    for class in [
+        Class::ExampleOnly,
+        Class::Computed,
+        Class::Generic,
+        Class::Stateful,
+    ] {
         out.push_str(&format!(
             "\n## {}\n\n| operationId | method | path |\n|---|---|---|\n",
             class.as_str()

@@ -73,9 +73,12 @@ impl Engine {
 
 /// The router's fallback: every request no hand-written route took.
 pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
+    let shape = handwritten::error_shapes::shape_for(request.method(), request.uri().path());
     match serve(&app, request).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        Err(error) => shape
+            .and_then(|s| handwritten::error_shapes::render(s, &error))
+            .unwrap_or_else(|| error.into_response()),
     }
 }
 

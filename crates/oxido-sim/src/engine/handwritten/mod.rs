@@ -5,17 +5,24 @@
 //! the request arrives parsed and validated in a [`Call`].
 
 mod actions;
+mod app_deployments;
 mod apps;
+mod behave;
 mod billing;
 mod catalog;
 mod cdn;
 mod db_firewall;
+mod db_ops;
 pub(crate) mod defaults;
 mod droplet_images;
 mod droplets;
 mod envelopes;
+pub(crate) mod error_shapes;
 mod firewalls;
+mod genai_writes;
 mod images;
+mod inference;
+mod k8s_ops;
 mod members;
 mod neighbors;
 mod nfs;
@@ -26,6 +33,7 @@ pub(crate) mod references;
 mod registry;
 mod registry_gc;
 mod reserved_ips;
+mod resource_ops;
 pub(crate) mod semantics;
 mod setters;
 mod ssh_keys;
@@ -85,8 +93,73 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     if let Some(response) = writes::dispatch(call)? {
         return Ok(Some(response));
     }
+    if let Some(response) = inference::dispatch(call)? {
+        return Ok(Some(response));
+    }
     match id {
         "registry_get" => registry::get(call).map(Some),
+        "apps_restart" => app_deployments::restart(call).map(Some),
+        "apps_create_rollback" => app_deployments::create_rollback(call).map(Some),
+        "apps_validate_rollback" => app_deployments::validate_rollback(call).map(Some),
+        "apps_commit_rollback" => app_deployments::commit_rollback(call).map(Some),
+        "apps_revert_rollback" => app_deployments::revert_rollback(call).map(Some),
+        "apps_cancel_deployment" => app_deployments::cancel_deployment(call).map(Some),
+        "apps_list_alerts" => app_deployments::list_alerts(call).map(Some),
+        "apps_assign_alertDestinations" => app_deployments::assign_alert_destinations(call).map(Some),
+        "databases_promote_replica" => db_ops::promote_replica(call).map(Some),
+        "databases_install_update" => db_ops::install_update(call).map(Some),
+        "databases_update_onlineMigration" => db_ops::start_migration(call).map(Some),
+        "databases_get_migrationStatus" => db_ops::migration_status(call).map(Some),
+        "databases_delete_onlineMigration" => db_ops::stop_migration(call).map(Some),
+        "databases_get_do_settings" => db_ops::do_settings(call, false).map(Some),
+        "databases_update_do_settings" => db_ops::do_settings(call, true).map(Some),
+        "kubernetes_list_associatedResources" => k8s_ops::list_associated(call).map(Some),
+        "kubernetes_destroy_associatedResourcesDangerous" => k8s_ops::destroy(call, false).map(Some),
+        "kubernetes_destroy_associatedResourcesSelective" => k8s_ops::destroy(call, true).map(Some),
+        "kubernetes_recycle_node_pool" => k8s_ops::recycle(call).map(Some),
+        "kubernetes_run_clusterLint" => k8s_ops::run_lint(call).map(Some),
+        "kubernetes_get_clusterLintResults" => k8s_ops::lint_result(call).map(Some),
+        "loadBalancers_delete_cache" => resource_ops::purge_lb_cache(call).map(Some),
+        "registry_get_subscription" | "registries_get_subscription" => resource_ops::get_subscription(call).map(Some),
+        "registry_update_subscription" | "registries_update_subscription" => resource_ops::update_subscription(call).map(Some),
+        "registry_validate_name" | "registries_validate_name" => resource_ops::validate_registry_name(call).map(Some),
+        "images_post_account_transfer_create" => resource_ops::transfer_create(call).map(Some),
+        "images_post_account_transfer_accept" => resource_ops::transfer_end(call, "accepted").map(Some),
+        "images_post_account_transfer_cancel" => resource_ops::transfer_end(call, "cancelled").map(Some),
+        "images_post_account_transfer_decline" => resource_ops::transfer_end(call, "declined").map(Some),
+        "oneClicks_install_kubernetes" => resource_ops::install_kubernetes(call).map(Some),
+        "nfs_create_access_point" => resource_ops::create_access_point(call).map(Some),
+        "nfs_list_access_points" => resource_ops::list_access_points(call).map(Some),
+        "nfs_get_access_point" => resource_ops::get_access_point(call).map(Some),
+        "nfs_delete_access_point" => resource_ops::delete_access_point(call).map(Some),
+        "monitoring_update_destination" => resource_ops::update_destination(call).map(Some),
+        "organizations_create_team" => resource_ops::create_team(call).map(Some),
+        "organizations_list_teams" => resource_ops::list_teams(call).map(Some),
+        "partnerAttachments_create_service_key" => resource_ops::create_service_key(call).map(Some),
+        "partnerAttachments_get_service_key" => resource_ops::get_service_key(call).map(Some),
+        "security_create_scan_rule" => resource_ops::create_scan_rule(call).map(Some),
+        "security_update_settings_plan" => resource_ops::update_settings_plan(call).map(Some),
+        "security_list_settings" => resource_ops::list_settings(call).map(Some),
+        "vectorDatabases_post_resize" => resource_ops::resize_vector_db(call).map(Some),
+        "vectorDatabases_post_restore_backup" => resource_ops::restore_vector_db(call).map(Some),
+        "vectorDatabases_get_restore_status" => resource_ops::restore_status(call).map(Some),
+        "autoscalepools_delete_dangerous" => resource_ops::delete_pool_dangerous(call).map(Some),
+        "addons_patch_plan" => resource_ops::patch_addon_plan(call).map(Some),
+        "genai_regenerate_agent_api_key" => genai_writes::regenerate_key(call, true).map(Some),
+        "genai_regenerate_model_api_key" => genai_writes::regenerate_key(call, false).map(Some),
+        "genai_create_model_api_key" => genai_writes::create_model_key(call).map(Some),
+        "genai_attach_knowledge_base" => genai_writes::knowledge_base(call, true).map(Some),
+        "genai_detach_knowledge_base" => genai_writes::knowledge_base(call, false).map(Some),
+        "genai_attach_agent" => genai_writes::child_agent(call, true).map(Some),
+        "genai_detach_agent" => genai_writes::child_agent(call, false).map(Some),
+        "genai_rollback_to_agent_version" => genai_writes::rollback_version(call).map(Some),
+        "genai_import_custom_model" => genai_writes::import_custom_model(call).map(Some),
+        "genai_update_custom_model_metadata" => genai_writes::custom_model_metadata(call).map(Some),
+        "genai_cancel_indexing_job" => genai_writes::cancel(call, false).map(Some),
+        "genai_cancel_model_evaluation_run" => genai_writes::cancel(call, true).map(Some),
+        "genai_update_agents_workspace" => genai_writes::move_agents(call).map(Some),
+        "genai_list_agents_by_workspace" => genai_writes::agents_in_workspace(call).map(Some),
+        "inference_cancel_batch" => inference::cancel_batch(call).map(Some),
         "apps_get_health" => envelopes::app_health(call).map(Some),
         "cdn_purge_cache" => cdn::purge(call).map(Some),
         "apps_get_logs" => apps::logs(call, true, true).map(Some),
