@@ -8,6 +8,7 @@
 //! creates, `GET /things` lists, `GET|PUT|PATCH|DELETE /things/{id}` read, update and
 //! delete; anything else answers its documented example. See `docs/ARCHITECTURE.md`.
 
+pub(crate) mod bounds;
 pub(crate) mod catalog;
 pub(crate) mod generate;
 pub(crate) mod handwritten;
@@ -188,6 +189,7 @@ fn request_body(
     }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+    bounds::check(&value)?;
     if let Some(validator) = &doc.validator {
         validate::body(validator, &value)?;
     }

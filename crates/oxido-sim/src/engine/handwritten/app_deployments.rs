@@ -115,9 +115,11 @@ fn rollback_target(call: &Call<'_>, app_key: &str) -> Result<Value, ApiError> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::unprocessable("deployment_id: is required"))?;
-    find(call, &deployments_path(app_key), id).map(|(_, d)| d).ok_or_else(|| {
-        ApiError::not_found_with(format!("deployment_id: the app has no deployment {id}"))
-    })
+    find(call, &deployments_path(app_key), id)
+        .map(|(_, d)| d)
+        .ok_or_else(|| {
+            ApiError::not_found_with(format!("deployment_id: the app has no deployment {id}"))
+        })
 }
 
 /// Why the app cannot be rolled back to `target` (`code`, `message`), if it cannot.
@@ -196,7 +198,13 @@ pub(super) fn revert_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
         return Err(conflict("the app has no rollback to revert"));
     }
     pin(call, &key, None)?;
-    let deployment = start(call, &key, "rollback reverted", app.get("spec").cloned(), None)?;
+    let deployment = start(
+        call,
+        &key,
+        "rollback reverted",
+        app.get("spec").cloned(),
+        None,
+    )?;
     reply(call, deployment)
 }
 
@@ -215,7 +223,9 @@ pub(super) fn cancel_deployment(call: &Call<'_>) -> Result<Response, ApiError> {
         .items(&path)
         .and_then(|items| items.key_of(&wanted))
         .ok_or_else(ApiError::not_found)?;
-    let deployment = data.settled_mut(&path, &id).ok_or_else(ApiError::not_found)?;
+    let deployment = data
+        .settled_mut(&path, &id)
+        .ok_or_else(ApiError::not_found)?;
     let phase = deployment
         .get("phase")
         .and_then(Value::as_str)
@@ -262,7 +272,10 @@ fn alerts(call: &Call<'_>) -> Result<(String, Vec<(String, Value)>), ApiError> {
             .into_iter()
             .flatten()
         {
-            let name = component.get("name").and_then(Value::as_str).map(str::to_owned);
+            let name = component
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             for alert in component
                 .get("alerts")
                 .and_then(Value::as_array)

@@ -1,5 +1,4 @@
-//! GenAI writes that change what later reads show: API key regeneration and model API
-//! keys, knowledge bases and child agents attached to an agent, agent version
+//! GenAI writes that change what later reads show: API key regeneration, knowledge bases and child agents attached to an agent, agent version
 //! rollback, custom model import and metadata, cancelled indexing jobs and model
 //! evaluation runs, and agents moved into a workspace.
 
@@ -44,26 +43,6 @@ pub(super) fn regenerate_key(call: &Call<'_>, agent_key: bool) -> Result<Respons
     answer(call.op, Some(json!({ "api_key_info": info })))
 }
 
-/// POST /v2/gen-ai/models/api_keys: a new model access key, listed afterwards; the
-/// secret shows here.
-pub(super) fn create_model_key(call: &Call<'_>) -> Result<Response, ApiError> {
-    let name = field(call, "name")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::unprocessable("name: is required"))?;
-    crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
-    let id = generate::uuid();
-    let info = json!({
-        "uuid": id,
-        "name": name,
-        "created_at": generate::now(),
-        "created_by": call.who.account.0.to_string(),
-        "secret_key": secret(),
-    });
-    put(call, MODEL_KEYS, &id, info.clone())?;
-    answer(call.op, Some(json!({ "api_key_info": info })))
-}
-
 /// POST|DELETE /v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{kb_uuid}: the knowledge
 /// base joins (or leaves) the agent's `knowledge_bases`.
 pub(super) fn knowledge_base(call: &Call<'_>, attach: bool) -> Result<Response, ApiError> {
@@ -81,9 +60,9 @@ pub(super) fn knowledge_base(call: &Call<'_>, attach: bool) -> Result<Response, 
         let list = map
             .entry("knowledge_bases")
             .or_insert_with(|| Value::Array(Vec::new()));
-        let list = list.as_array_mut().ok_or_else(|| {
-            ApiError::unprocessable("the agent's knowledge_bases is not a list")
-        })?;
+        let list = list
+            .as_array_mut()
+            .ok_or_else(|| ApiError::unprocessable("the agent's knowledge_bases is not a list"))?;
         let held = list.iter().position(|k| k["uuid"] == kb_uuid.as_str());
         match (attach, held) {
             (true, None) => {
@@ -355,7 +334,9 @@ pub(super) fn move_agents(call: &Call<'_>) -> Result<Response, ApiError> {
     crate::limits::bounded_array("agent_uuids", &named, crate::limits::MAX_ARRAY_ITEMS)?;
     for id in &named {
         if find(call, AGENTS, id).is_none() {
-            return Err(ApiError::unprocessable(format!("agent_uuids: no agent {id}")));
+            return Err(ApiError::unprocessable(format!(
+                "agent_uuids: no agent {id}"
+            )));
         }
     }
     let summary = json!({

@@ -95,6 +95,7 @@ pub(super) fn chat(call: &Call<'_>) -> Result<Response, ApiError> {
             json!({
                 "index": i,
                 "finish_reason": "stop",
+                "logprobs": null,
                 "message": {"role": "assistant", "content": reply},
             })
         })
@@ -120,7 +121,9 @@ pub(super) fn chat(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn messages_api(call: &Call<'_>) -> Result<Response, ApiError> {
     let model = model(call, "model")?;
     let messages = messages(call)?;
-    let max = field(call, "max_tokens").and_then(Value::as_i64).unwrap_or(1);
+    let max = field(call, "max_tokens")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
     if max <= 0 {
         return Err(ApiError::bad_request("max_tokens must be positive"));
     }
@@ -175,8 +178,10 @@ pub(super) fn responses(call: &Call<'_>) -> Result<Response, ApiError> {
             out[echoed] = v.clone();
         }
     }
-    out["usage"]["total_tokens"] =
-        json!(out["usage"]["input_tokens"].as_u64().unwrap_or(0) + out["usage"]["output_tokens"].as_u64().unwrap_or(0));
+    out["usage"]["total_tokens"] = json!(
+        out["usage"]["input_tokens"].as_u64().unwrap_or(0)
+            + out["usage"]["output_tokens"].as_u64().unwrap_or(0)
+    );
     answer(call.op, Some(out))
 }
 
@@ -205,7 +210,11 @@ pub(super) fn embeddings(call: &Call<'_>) -> Result<Response, ApiError> {
             .iter()
             .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
             .collect(),
-        _ => return Err(ApiError::bad_request("input: a string or a list is required")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "input: a string or a list is required",
+            ));
+        }
     };
     crate::limits::bounded_array("input", &inputs, crate::limits::MAX_ARRAY_ITEMS)?;
     let used: u64 = inputs
@@ -229,8 +238,7 @@ pub(super) fn embeddings(call: &Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// A 1×1 transparent PNG.
-const PIXEL_PNG: &str =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+const PIXEL_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
 /// POST /v1/images/generations: `n` images of the size asked for.
 pub(super) fn images(call: &Call<'_>) -> Result<Response, ApiError> {
@@ -287,9 +295,7 @@ pub(super) fn cancel_batch(call: &Call<'_>) -> Result<Response, ApiError> {
 /// for any other operation.
 pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let response = match crate::engine::spec::OPS[call.op].id {
-        "inference_create_chat_completion" | "agentInference_create_chat_completion" => {
-            chat(call)
-        }
+        "inference_create_chat_completion" | "agentInference_create_chat_completion" => chat(call),
         "inference_create_messages" => messages_api(call),
         "inference_create_response" => responses(call),
         "inference_create_embedding" => embeddings(call),

@@ -105,7 +105,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "apps_revert_rollback" => app_deployments::revert_rollback(call).map(Some),
         "apps_cancel_deployment" => app_deployments::cancel_deployment(call).map(Some),
         "apps_list_alerts" => app_deployments::list_alerts(call).map(Some),
-        "apps_assign_alertDestinations" => app_deployments::assign_alert_destinations(call).map(Some),
+        "apps_assign_alertDestinations" => {
+            app_deployments::assign_alert_destinations(call).map(Some)
+        }
         "databases_promote_replica" => db_ops::promote_replica(call).map(Some),
         "databases_install_update" => db_ops::install_update(call).map(Some),
         "databases_update_onlineMigration" => db_ops::start_migration(call).map(Some),
@@ -114,19 +116,33 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "databases_get_do_settings" => db_ops::do_settings(call, false).map(Some),
         "databases_update_do_settings" => db_ops::do_settings(call, true).map(Some),
         "kubernetes_list_associatedResources" => k8s_ops::list_associated(call).map(Some),
-        "kubernetes_destroy_associatedResourcesDangerous" => k8s_ops::destroy(call, false).map(Some),
+        "kubernetes_destroy_associatedResourcesDangerous" => {
+            k8s_ops::destroy(call, false).map(Some)
+        }
         "kubernetes_destroy_associatedResourcesSelective" => k8s_ops::destroy(call, true).map(Some),
         "kubernetes_recycle_node_pool" => k8s_ops::recycle(call).map(Some),
         "kubernetes_run_clusterLint" => k8s_ops::run_lint(call).map(Some),
         "kubernetes_get_clusterLintResults" => k8s_ops::lint_result(call).map(Some),
         "loadBalancers_delete_cache" => resource_ops::purge_lb_cache(call).map(Some),
-        "registry_get_subscription" | "registries_get_subscription" => resource_ops::get_subscription(call).map(Some),
-        "registry_update_subscription" | "registries_update_subscription" => resource_ops::update_subscription(call).map(Some),
-        "registry_validate_name" | "registries_validate_name" => resource_ops::validate_registry_name(call).map(Some),
+        "registry_get_subscription" | "registries_get_subscription" => {
+            resource_ops::get_subscription(call).map(Some)
+        }
+        "registry_update_subscription" | "registries_update_subscription" => {
+            resource_ops::update_subscription(call).map(Some)
+        }
+        "registry_validate_name" | "registries_validate_name" => {
+            resource_ops::validate_registry_name(call).map(Some)
+        }
         "images_post_account_transfer_create" => resource_ops::transfer_create(call).map(Some),
-        "images_post_account_transfer_accept" => resource_ops::transfer_end(call, "accepted").map(Some),
-        "images_post_account_transfer_cancel" => resource_ops::transfer_end(call, "cancelled").map(Some),
-        "images_post_account_transfer_decline" => resource_ops::transfer_end(call, "declined").map(Some),
+        "images_post_account_transfer_accept" => {
+            resource_ops::transfer_end(call, "accepted").map(Some)
+        }
+        "images_post_account_transfer_cancel" => {
+            resource_ops::transfer_end(call, "cancelled").map(Some)
+        }
+        "images_post_account_transfer_decline" => {
+            resource_ops::transfer_end(call, "declined").map(Some)
+        }
         "oneClicks_install_kubernetes" => resource_ops::install_kubernetes(call).map(Some),
         "nfs_create_access_point" => resource_ops::create_access_point(call).map(Some),
         "nfs_list_access_points" => resource_ops::list_access_points(call).map(Some),
@@ -147,7 +163,6 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "addons_patch_plan" => resource_ops::patch_addon_plan(call).map(Some),
         "genai_regenerate_agent_api_key" => genai_writes::regenerate_key(call, true).map(Some),
         "genai_regenerate_model_api_key" => genai_writes::regenerate_key(call, false).map(Some),
-        "genai_create_model_api_key" => genai_writes::create_model_key(call).map(Some),
         "genai_attach_knowledge_base" => genai_writes::knowledge_base(call, true).map(Some),
         "genai_detach_knowledge_base" => genai_writes::knowledge_base(call, false).map(Some),
         "genai_attach_agent" => genai_writes::child_agent(call, true).map(Some),

@@ -84,13 +84,7 @@ fn subscription(call: &Call<'_>) -> Option<Value> {
     if let Some((_, s)) = all(call, SUBSCRIPTION).into_iter().next() {
         return Some(s);
     }
-    // Reading the registry seeds the demo's.
-    let op = crate::engine::spec::op_index("registry_get")?;
-    let _ = op;
-    all(call, "/v2/registry")
-        .into_iter()
-        .next()
-        .and_then(|(_, r)| r.get("subscription").cloned())
+    super::registry::current(call).and_then(|(_, r)| r.get("subscription").cloned())
 }
 
 /// GET /v2/registry/subscription (and /v2/registries/…)
@@ -115,12 +109,14 @@ pub(super) fn update_subscription(call: &Call<'_>) -> Result<Response, ApiError>
         .unwrap_or_else(|| Value::String(now.clone()));
     let next = json!({"tier": tier, "created_at": created, "updated_at": now});
     put(call, SUBSCRIPTION, "current", next.clone())?;
-    if let Some((name, _)) = all(call, "/v2/registry").into_iter().next() {
-        let copy = next.clone();
-        with_object(call, "/v2/registry", &name, |registry| {
-            registry["subscription"] = copy;
-            Ok(())
-        })?;
+    if let Some((name, _)) = super::registry::current(call) {
+        let mut accounts = call.app.engine.store.write();
+        if let Some(registry) = accounts
+            .get_mut(&call.who.account)
+            .and_then(|d| d.settled_mut("/v2/registry", &name))
+        {
+            registry["subscription"] = next.clone();
+        }
     }
     answer(call.op, Some(json!({ "subscription": next })))
 }
@@ -138,14 +134,16 @@ pub(super) fn validate_registry_name(call: &Call<'_>) -> Result<Response, ApiErr
             "name: up to 63 lowercase letters, digits and '-'",
         ));
     }
-    // Make sure the caller's own (demo) registry is in place before looking.
-    let _ = all(call, "/v2/registry");
+    // The caller's own (demo) registry is put in place before looking.
+    let _ = super::registry::current(call);
     let taken = call.app.engine.store.read().values().any(|data| {
         data.items("/v2/registry")
             .is_some_and(|items| items.get(name).is_some())
     });
     if taken {
-        return Err(conflict(format!("name: the registry name '{name}' is taken")));
+        return Err(conflict(format!(
+            "name: the registry name '{name}' is taken"
+        )));
     }
     Ok(empty(StatusCode::NO_CONTENT))
 }
@@ -197,9 +195,8 @@ pub(super) fn transfer_end(call: &Call<'_>, status: &'static str) -> Result<Resp
         .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
         .ok_or_else(|| ApiError::unprocessable("transfer_id: is required"))?;
     let path = transfers(&image);
-    let (key, mut transfer) = find(call, &path, &id.to_string()).ok_or_else(|| {
-        ApiError::not_found_with(format!("image {image} has no transfer {id}"))
-    })?;
+    let (key, mut transfer) = find(call, &path, &id.to_string())
+        .ok_or_else(|| ApiError::not_found_with(format!("image {image} has no transfer {id}")))?;
     if transfer["status"] != "pending" {
         return Err(conflict(format!(
             "transfer {id} already ended ({})",
@@ -355,11 +352,22 @@ pub(super) fn create_access_point(call: &Call<'_>) -> Result<Response, ApiError>
 /// GET /v2/nfs/shares/{share_id}/access_points
 pub(super) fn list_access_points(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, share) = find(call, SHARES, &value(call, 0)).ok_or_else(ApiError::not_found)?;
-    let id = share.get("id").and_then(Value::as_str).unwrap_or(&key).to_owned();
-    let points: Vec<Value> = access_points(call)
-        .into_iter()
-        .filter(|p| p["share_id"] == id.as_str())
-        .collect();
+    let id = share
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(&key)
+        .to_owned();
+    // The share's own list, and any made for it that the list lacks.
+    let mut points: Vec<Value> = share
+        .get("access_points")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (_, point) in all(call, ACCESS_POINTS) {
+        if point["share_id"] == id.as_str() && !points.iter().any(|p| p["id"] == point["id"]) {
+            points.push(point);
+        }
+    }
     super::object::page(call, points)
 }
 
@@ -387,14 +395,19 @@ pub(super) fn delete_access_point(call: &Call<'_>) -> Result<Response, ApiError>
         ));
     }
     remove(call, ACCESS_POINTS, &id);
-    if let Some(share) = point["share_id"].as_str()
-        && let Some((key, _)) = find(call, SHARES, share)
-    {
+    let holders: Vec<String> = all(call, SHARES)
+        .into_iter()
+        .filter(|(_, share)| {
+            share
+                .get("access_points")
+                .and_then(Value::as_array)
+                .is_some_and(|list| list.iter().any(|p| p["id"] == id.as_str()))
+        })
+        .map(|(key, _)| key)
+        .collect();
+    for key in holders {
         with_object(call, SHARES, &key, |share| {
-            if let Some(list) = share
-                .get_mut("access_points")
-                .and_then(Value::as_array_mut)
-            {
+            if let Some(list) = share.get_mut("access_points").and_then(Value::as_array_mut) {
                 list.retain(|p| p["id"] != id.as_str());
             }
             Ok(())
@@ -502,8 +515,12 @@ fn service_key_path(attachment: &str) -> String {
 
 /// POST …/attachments/{pa_id}/service_key: a new service key replaces the old one.
 pub(super) fn create_service_key(call: &Call<'_>) -> Result<Response, ApiError> {
-    let (key, _) = find(call, "/v2/partner_network_connect/attachments", &value(call, 0))
-        .ok_or_else(ApiError::not_found)?;
+    let (key, _) = find(
+        call,
+        "/v2/partner_network_connect/attachments",
+        &value(call, 0),
+    )
+    .ok_or_else(ApiError::not_found)?;
     let service_key = json!({
         "value": generate::uuid(),
         "created_at": generate::now(),
@@ -515,8 +532,12 @@ pub(super) fn create_service_key(call: &Call<'_>) -> Result<Response, ApiError> 
 
 /// GET …/attachments/{pa_id}/service_key: the key made last; 404 before one is made.
 pub(super) fn get_service_key(call: &Call<'_>) -> Result<Response, ApiError> {
-    let (key, _) = find(call, "/v2/partner_network_connect/attachments", &value(call, 0))
-        .ok_or_else(ApiError::not_found)?;
+    let (key, _) = find(
+        call,
+        "/v2/partner_network_connect/attachments",
+        &value(call, 0),
+    )
+    .ok_or_else(ApiError::not_found)?;
     let (_, service_key) = all(call, &service_key_path(&key))
         .into_iter()
         .next()
@@ -540,7 +561,9 @@ pub(super) fn create_scan_rule(call: &Call<'_>) -> Result<Response, ApiError> {
         ));
     };
     if !urn_known(call, urn) {
-        return Err(ApiError::unprocessable(format!("resource: no resource {urn}")));
+        return Err(ApiError::unprocessable(format!(
+            "resource: no resource {urn}"
+        )));
     }
     let key = generate::uuid();
     put(
@@ -652,7 +675,10 @@ pub(super) fn restore_vector_db(call: &Call<'_>) -> Result<Response, ApiError> {
         db["last_restore_id"] = Value::String(backup.clone());
         Ok(())
     })?;
-    answer(call.op, Some(json!({"backup_id": backup, "status": "STARTED"})))
+    answer(
+        call.op,
+        Some(json!({"backup_id": backup, "status": "STARTED"})),
+    )
 }
 
 /// GET …/backups/{backup_id}/restore: the restore of that backup; 404 if none.
