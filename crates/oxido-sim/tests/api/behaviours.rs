@@ -1065,3 +1065,71 @@ async fn errors_take_the_shape_their_endpoint_documents() {
     .await
     .assert_error(422, "unprocessable_entity");
 }
+
+#[tokio::test]
+async fn a_record_ttl_under_30_and_a_truncated_key_are_refused() {
+    let sim = demo(1000).await;
+    ok(
+        &send(
+            &sim,
+            Method::POST,
+            "/v2/domains",
+            json!({"name": "ttl-test.example"}),
+        )
+        .await,
+        "domain",
+    );
+    let records = "/v2/domains/ttl-test.example/records";
+    let low = send(
+        &sim,
+        Method::POST,
+        records,
+        json!({"type": "A", "name": "www", "data": "192.0.2.1", "ttl": 29}),
+    )
+    .await;
+    let error = low.assert_error(422, "unprocessable_entity");
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("ttl:")),
+        "{error}"
+    );
+    let made = send(
+        &sim,
+        Method::POST,
+        records,
+        json!({"type": "A", "name": "www", "data": "192.0.2.1", "ttl": 30}),
+    )
+    .await;
+    let id = ok(&made, "record")["domain_record"]["id"]
+        .as_u64()
+        .expect("id");
+    send(
+        &sim,
+        Method::PATCH,
+        &format!("{records}/{id}"),
+        json!({"ttl": 5}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+
+    // An ed25519 key whose 32-byte point lost its last bytes.
+    let whole = "AAAAC3NzaC1lZDI1NTE5AAAAIDUpI/qA1SrOIoe/PXS/aB9YBSJDdApE9EqkpFtMosjZ";
+    let cut = &whole[..whole.len() - 8];
+    send(
+        &sim,
+        Method::POST,
+        "/v2/account/keys",
+        json!({"name": "cut", "public_key": format!("ssh-ed25519 {cut} x@y")}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+    let kept = send(
+        &sim,
+        Method::POST,
+        "/v2/account/keys",
+        json!({"name": "whole", "public_key": format!("ssh-ed25519 {whole} x@y")}),
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text);
+}

@@ -96,7 +96,7 @@ pub(super) fn chat(call: &Call<'_>) -> Result<Response, ApiError> {
                 "index": i,
                 "finish_reason": "stop",
                 "logprobs": null,
-                "message": {"role": "assistant", "content": reply},
+                "message": {"role": "assistant", "content": reply, "refusal": null, "reasoning_content": null},
             })
         })
         .collect();
@@ -112,6 +112,9 @@ pub(super) fn chat(call: &Call<'_>) -> Result<Response, ApiError> {
                 "prompt_tokens": prompt,
                 "completion_tokens": completion * (choices.len() as u64),
                 "total_tokens": prompt + completion * (choices.len() as u64),
+                "cache_created_input_tokens": 0,
+                "cache_read_input_tokens": 0,
+                "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
             },
         })),
     )
@@ -171,6 +174,8 @@ pub(super) fn responses(call: &Call<'_>) -> Result<Response, ApiError> {
         "usage": {
             "input_tokens": tokens(&input),
             "output_tokens": tokens(&Value::String(reply)),
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens_details": {"reasoning_tokens": 0, "tool_output_tokens": 0},
         },
     });
     for echoed in ["max_output_tokens", "temperature", "instructions"] {
