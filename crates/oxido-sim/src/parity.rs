@@ -4,7 +4,8 @@
 //!   (`engine::handwritten::dispatch` and its membership and setter tables), or engine
 //!   CRUD on a collection whose objects a hand-written hook shapes;
 //! - `generic`: the engine's CRUD over its store (create, list, read, update, delete);
-//! - `computed`: answered from the request alone, changing no state (inference);
+//! - `computed`: answered from the request alone, changing no state (inference, an
+//!   app spec proposal, daily app bandwidth, a Dropbox token exchange);
 //! - `example-only`: answered from the documented example alone.
 //!
 //! The hand-written behaviours are read from the dispatch sources themselves (every
@@ -51,6 +52,8 @@ const ROUTED: &[(Method, &str)] = &[
     (Method::Get, "/v2/droplets/{}/actions/{}"),
     (Method::Get, "/v2/actions"),
     (Method::Get, "/v2/actions/{}"),
+    // A presigned upload, served ahead of the router (`engine::serve`).
+    (Method::Put, "/<upload_url>"),
 ];
 
 /// The sources that decide which operations are hand-written over the engine.
@@ -62,7 +65,10 @@ const DISPATCH_SOURCES: &[&str] = &[
 ];
 
 /// The sources of the operations answered from the request alone.
-const COMPUTED_SOURCES: &[&str] = &[include_str!("engine/handwritten/inference.rs")];
+const COMPUTED_SOURCES: &[&str] = &[
+    include_str!("engine/handwritten/inference.rs"),
+    include_str!("engine/handwritten/computed.rs"),
+];
 
 /// Every double-quoted string literal in `source`.
 fn quoted(source: &str) -> impl Iterator<Item = &str> {
@@ -173,7 +179,7 @@ pub(crate) fn markdown() -> String {
          hand-written hook shapes;\n\
          - **generic**: the engine's create, list, read, update and delete over its store;\n\
          - **computed**: answered from the request alone; changes no state, so its POSTs\n  \
-         are not writes that store anything (the inference routes);\n\
+         are not writes that store anything (inference, app proposals, bandwidth, tokens);\n\
          - **example-only**: answered from the documented example alone.\n\n\
          | class | operations | of them writes (POST, PUT, PATCH, DELETE) |\n|---|---:|---:|\n",
     );

@@ -1133,3 +1133,111 @@ async fn a_record_ttl_under_30_and_a_truncated_key_are_refused() {
     .await;
     assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text);
 }
+
+#[tokio::test]
+async fn events_and_job_invocations_cancel_only_while_running() {
+    let sim = demo(1000).await;
+    let events = ok(
+        &get(&sim, &format!("/v2/apps/{APP}/events")).await,
+        "events",
+    );
+    let event = events["events"][0]["id"].as_str().expect("event");
+    // The demo's deployment event has ended.
+    send(
+        &sim,
+        Method::POST,
+        &format!("/v2/apps/{APP}/events/{event}/cancel"),
+        json!({}),
+    )
+    .await
+    .assert_error(409, "conflict");
+    send(
+        &sim,
+        Method::POST,
+        &format!("/v2/apps/{APP}/events/00000000-0000-4000-8000-000000000000/cancel"),
+        json!({}),
+    )
+    .await
+    .assert_error(404, "not_found");
+    send(
+        &sim,
+        Method::POST,
+        &format!("/v2/apps/{APP}/job-invocations/00000000-0000-4000-8000-000000000000/cancel"),
+        json!({}),
+    )
+    .await
+    .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn presigned_urls_take_uploads_and_computed_answers_echo_the_request() {
+    let sim = demo(1000).await;
+    let made = send(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/knowledge_bases/data_sources/file_upload_presigned_urls",
+        json!({"files": [{"file_name": "notes.pdf", "file_size": "5"}]}),
+    )
+    .await;
+    let made = ok(&made, "presigned");
+    let upload = &made["uploads"][0];
+    assert_eq!(upload["original_file_name"], "notes.pdf");
+    let url = upload["presigned_url"].as_str().expect("url");
+    assert!(url.starts_with(&sim.base_url()), "{url}");
+    let put = client()
+        .put(url)
+        .body("hello")
+        .send()
+        .await
+        .expect("answered");
+    assert!(put.status().is_success(), "{}", put.status());
+
+    let spec = json!({"name": "proposed", "region": "nyc", "services": [{"name": "web", "image": {"registry_type": "DOCKER_HUB", "repository": "nginx", "tag": "latest"}}]});
+    let proposed = ok(
+        &send(
+            &sim,
+            Method::POST,
+            "/v2/apps/propose",
+            json!({"spec": spec}),
+        )
+        .await,
+        "propose",
+    );
+    conforms("POST", "/v2/apps/propose", &proposed);
+    assert_eq!(proposed["spec"]["name"], "proposed");
+    assert_eq!(proposed["app_name_available"], true);
+
+    let usage = send(
+        &sim,
+        Method::POST,
+        "/v2/apps/metrics/bandwidth_daily",
+        json!({"app_ids": [APP]}),
+    )
+    .await;
+    let usage = ok(&usage, "bandwidth");
+    assert_eq!(
+        usage["app_bandwidth_usage"].as_array().expect("list").len(),
+        1
+    );
+    assert_eq!(usage["app_bandwidth_usage"][0]["app_id"], APP);
+    send(
+        &sim,
+        Method::POST,
+        "/v2/apps/metrics/bandwidth_daily",
+        json!({"app_ids": ["00000000-0000-4000-8000-000000000000"]}),
+    )
+    .await
+    .assert_error(422, "unprocessable_entity");
+
+    let tokens = ok(
+        &send(
+            &sim,
+            Method::POST,
+            "/v2/gen-ai/oauth2/dropbox/tokens",
+            json!({"code": "abc", "redirect_url": "http://127.0.0.1/cb"}),
+        )
+        .await,
+        "tokens",
+    );
+    assert_ne!(tokens["token"], tokens["refresh_token"]);
+}

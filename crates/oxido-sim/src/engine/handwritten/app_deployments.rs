@@ -334,3 +334,70 @@ pub(super) fn assign_alert_destinations(call: &Call<'_>) -> Result<Response, Api
     put(call, &alerts_path(&key), &id, alert.clone())?;
     reply(call, alert)
 }
+
+/// POST /v2/apps/{app_id}/events/{event_id}/cancel: a deployment event cancels its
+/// deployment, an autoscaling event its scaling; one that already ended is refused.
+pub(super) fn cancel_event(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, _) = app(call)?;
+    let events = format!("/v2/apps/{key}/events");
+    let event = super::object::with_object(call, &events, &value(call, 1), |event| {
+        let pointer = if event.get("type").and_then(Value::as_str) == Some("AUTOSCALING") {
+            "/autoscaling/phase"
+        } else {
+            "/deployment/phase"
+        };
+        let phase = event
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if FINISHED.contains(&phase.as_str()) || matches!(phase.as_str(), "SUCCEEDED" | "FAILED") {
+            return Err(conflict(format!(
+                "the event already ended ({phase}); only one in progress can be canceled"
+            )));
+        }
+        if let Some(slot) = event.pointer_mut(pointer) {
+            *slot = Value::String("CANCELED".into());
+        }
+        Ok(event.clone())
+    })?;
+    // The deployment itself ends too, where the app keeps it.
+    if let Some(id) = event.get("deployment_id").and_then(Value::as_str) {
+        let path = deployments_path(&key);
+        let mut accounts = call.app.engine.store.write();
+        if let Some(data) = accounts.get_mut(&call.who.account)
+            && let Some(found) = data.items(&path).and_then(|items| items.key_of(id))
+        {
+            if let Some(d) = data.settled_mut(&path, &found)
+                && !FINISHED.contains(&d["phase"].as_str().unwrap_or(""))
+            {
+                d["phase"] = Value::String("CANCELED".into());
+            }
+            data.transitions.remove(&format!("{path}/{found}"));
+        }
+    }
+    reply(call, event)
+}
+
+/// POST /v2/apps/{app_id}/job-invocations/{id}/cancel: a pending or running invocation
+/// ends CANCELED; one that already ended is refused.
+pub(super) fn cancel_job_invocation(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, _) = app(call)?;
+    let path = format!("/v2/apps/{key}/job-invocations");
+    let invocation = super::object::with_object(call, &path, &value(call, 1), |inv| {
+        let phase = inv
+            .get("phase")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        if !matches!(phase.as_str(), "PENDING" | "RUNNING" | "UNKNOWN" | "") {
+            return Err(conflict(format!(
+                "the job invocation already ended ({phase}); only one pending or running can be canceled"
+            )));
+        }
+        inv["phase"] = Value::String("CANCELED".into());
+        inv["completed_at"] = Value::String(generate::now());
+        Ok(inv.clone())
+    })?;
+    crate::engine::answer(call.op, Some(invocation))
+}

@@ -371,3 +371,45 @@ pub(super) fn agents_in_workspace(call: &Call<'_>) -> Result<Response, ApiError>
         .collect();
     super::object::page(call, agents)
 }
+
+/// POST …/file_upload_presigned_urls (data sources, evaluation datasets, model
+/// evaluation datasets): one upload slot on this emulator per file named, each a URL
+/// that takes a PUT of the file.
+pub(super) fn presigned_urls(call: &Call<'_>) -> Result<Response, ApiError> {
+    let files: Vec<Value> = field(call, "files")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if files.is_empty() {
+        return Err(ApiError::unprocessable("files: name at least one file"));
+    }
+    crate::limits::bounded_array("files", &files, crate::limits::MAX_ARRAY_ITEMS)?;
+    let expires = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(3600))
+        .map_or_else(
+            |_| generate::now(),
+            |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        );
+    let uploads: Vec<Value> = files
+        .iter()
+        .map(|file| {
+            let name = file
+                .get("file_name")
+                .and_then(Value::as_str)
+                .unwrap_or("file")
+                .to_owned();
+            let id = generate::uuid();
+            let signature = call.app.engine.uploads.open(&id);
+            json!({
+                "original_file_name": name,
+                "object_key": format!("{id}/{name}"),
+                "presigned_url": format!("{}{}{id}?signature={signature}", call.origin, super::UPLOAD_PREFIX),
+                "expires_at": expires,
+            })
+        })
+        .collect();
+    answer(
+        call.op,
+        Some(json!({"request_id": generate::uuid(), "uploads": uploads})),
+    )
+}

@@ -11,6 +11,7 @@ mod behave;
 mod billing;
 mod catalog;
 mod cdn;
+mod computed;
 mod db_firewall;
 mod db_ops;
 pub(crate) mod defaults;
@@ -96,6 +97,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     if let Some(response) = inference::dispatch(call)? {
         return Ok(Some(response));
     }
+    if let Some(response) = computed::dispatch(call)? {
+        return Ok(Some(response));
+    }
     match id {
         "registry_get" => registry::get(call).map(Some),
         "apps_restart" => app_deployments::restart(call).map(Some),
@@ -175,6 +179,17 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "genai_update_agents_workspace" => genai_writes::move_agents(call).map(Some),
         "genai_list_agents_by_workspace" => genai_writes::agents_in_workspace(call).map(Some),
         "inference_cancel_batch" => inference::cancel_batch(call).map(Some),
+        "apps_cancel_event" => app_deployments::cancel_event(call).map(Some),
+        "apps_cancel_job_invocation" => app_deployments::cancel_job_invocation(call).map(Some),
+        "genai_create_data_source_file_upload_presigned_urls" => {
+            genai_writes::presigned_urls(call).map(Some)
+        }
+        "genai_create_evaluation_dataset_file_upload_presigned_urls" => {
+            genai_writes::presigned_urls(call).map(Some)
+        }
+        "genai_create_model_eval_dataset_upload_presigned_urls" => {
+            genai_writes::presigned_urls(call).map(Some)
+        }
         "apps_get_health" => envelopes::app_health(call).map(Some),
         "cdn_purge_cache" => cdn::purge(call).map(Some),
         "apps_get_logs" => apps::logs(call, true, true).map(Some),
