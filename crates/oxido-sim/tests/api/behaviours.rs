@@ -725,13 +725,14 @@ async fn teams_service_keys_scan_rules_and_plans_read_back() {
     let settings = ok(&get(&sim, "/v2/security/settings").await, "settings");
     conforms("GET", "/v2/security/settings", &settings);
     assert_eq!(settings["tier_coverage"]["basic"]["tags"][0], "prod");
+    let droplet = DROPLET.to_string();
     let suppressed = settings["settings"]["suppressions"]["resources"]
         .as_array()
         .expect("list");
     assert!(
         suppressed
             .iter()
-            .any(|s| s["resource_id"] == DROPLET.to_string()),
+            .any(|s| s["resource_id"] == droplet.as_str()),
         "{settings}"
     );
 }
