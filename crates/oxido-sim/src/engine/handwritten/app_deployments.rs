@@ -88,23 +88,10 @@ fn pin(call: &Call<'_>, app_key: &str, deployment: Option<Value>) -> Result<(), 
     })
 }
 
-/// POST /v2/apps/{app_id}/restart: a new deployment of the app's spec; the components
-/// named must be the app's.
+/// POST /v2/apps/{app_id}/restart: a new deployment of the app's spec (every component
+/// restarts with it, whichever `components` names).
 pub(super) fn restart(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, app) = app(call)?;
-    let names = super::apps::component_names(&app);
-    for name in field(call, "components")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        if !names.iter().any(|n| n == name) {
-            return Err(ApiError::unprocessable(format!(
-                "components: the app has no component '{name}'"
-            )));
-        }
-    }
     let deployment = start(call, &key, "app restart", app.get("spec").cloned(), None)?;
     reply(call, deployment)
 }

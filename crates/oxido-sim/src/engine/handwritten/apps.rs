@@ -74,7 +74,7 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
 const COMPONENT_KINDS: [&str; 5] = ["services", "static_sites", "workers", "jobs", "functions"];
 
 /// The component names of an app's (or a deployment's) `spec`.
-pub(super) fn component_names(object: &Value) -> Vec<String> {
+fn component_names(object: &Value) -> Vec<String> {
     COMPONENT_KINDS
         .iter()
         .filter_map(|kind| object.pointer(&format!("/spec/{kind}"))?.as_array())

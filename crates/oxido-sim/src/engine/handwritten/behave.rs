@@ -84,3 +84,19 @@ pub(super) fn reply(call: &Call<'_>, object: Value) -> Result<Response, ApiError
 pub(super) fn conflict(message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
     ApiError::new(http::StatusCode::CONFLICT, "conflict", message)
 }
+
+/// Whether `key` is one of the demo objects of `collection` (the description's parameter
+/// examples) in an account the demo seeds: those have the documented history, such as
+/// an earlier clusterlint run or a service key.
+pub(super) fn is_demo(call: &Call<'_>, collection: &str, key: &str) -> bool {
+    crate::engine::seeds_demo(call.app, &call.who)
+        && crate::engine::catalog()
+            .seed
+            .get(collection)
+            .is_some_and(|(_, ids)| ids.iter().any(|id| id == key))
+}
+
+/// The operation's documented answer (for a demo object's documented history).
+pub(super) fn documented(call: &Call<'_>) -> Value {
+    template(call.op).clone()
+}

@@ -380,9 +380,6 @@ pub(super) fn presigned_urls(call: &Call<'_>) -> Result<Response, ApiError> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    if files.is_empty() {
-        return Err(ApiError::unprocessable("files: name at least one file"));
-    }
     crate::limits::bounded_array("files", &files, crate::limits::MAX_ARRAY_ITEMS)?;
     let expires = jiff::Timestamp::now()
         .checked_add(jiff::SignedDuration::from_secs(3600))
