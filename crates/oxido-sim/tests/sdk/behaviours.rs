@@ -60,7 +60,10 @@ async fn an_app_restarts_then_rolls_back_pinned_until_committed() {
     apps.commit_rollback(&app).await.expect("committed");
     let unpinned = apps.get(&app).await.expect("the app");
     assert!(unpinned.pinned_deployment.is_none());
-    let again = apps.commit_rollback(&app).await.expect_err("nothing to commit");
+    let again = apps
+        .commit_rollback(&app)
+        .await
+        .expect_err("nothing to commit");
     assert_eq!(again.status(), Some(409), "{again}");
 }
 

@@ -75,6 +75,14 @@ fn start(
     Ok(deployment)
 }
 
+/// Whether the app is pinned to a rollback: its `pinned_deployment` names a deployment
+/// (a new app's is empty).
+fn is_pinned(app: &Value) -> bool {
+    app.pointer("/pinned_deployment/id")
+        .and_then(Value::as_str)
+        .is_some_and(|id| !id.is_empty())
+}
+
 /// Sets (or clears) the app's `pinned_deployment`.
 fn pin(call: &Call<'_>, app_key: &str, deployment: Option<Value>) -> Result<(), ApiError> {
     super::object::with_object(call, APPS, app_key, |app| {
@@ -111,7 +119,7 @@ fn rollback_target(call: &Call<'_>, app_key: &str) -> Result<Value, ApiError> {
 
 /// Why the app cannot be rolled back to `target` (`code`, `message`), if it cannot.
 fn rollback_refusal(app: &Value, target: &Value) -> Option<(&'static str, String)> {
-    if app.get("pinned_deployment").is_some_and(Value::is_object) {
+    if is_pinned(app) {
         return Some((
             "app_pinned",
             "a rollback is in progress; commit or revert it first".to_owned(),
@@ -170,7 +178,7 @@ pub(super) fn create_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
 /// POST /v2/apps/{app_id}/rollback/commit: the rollback stays, the app is unpinned.
 pub(super) fn commit_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, app) = app(call)?;
-    if !app.get("pinned_deployment").is_some_and(Value::is_object) {
+    if !is_pinned(&app) {
         return Err(conflict("the app has no rollback to commit"));
     }
     pin(call, &key, None)?;
@@ -181,7 +189,7 @@ pub(super) fn commit_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
 /// and the app is unpinned.
 pub(super) fn revert_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, app) = app(call)?;
-    if !app.get("pinned_deployment").is_some_and(Value::is_object) {
+    if !is_pinned(&app) {
         return Err(conflict("the app has no rollback to revert"));
     }
     pin(call, &key, None)?;
