@@ -4,6 +4,8 @@
 //!   membership and setter tables), or engine
 //!   CRUD on a collection whose objects a hand-written hook shapes;
 //! - `generic`: the engine's CRUD over its store (create, list, read, update, delete);
+//! - `computed`: answered from the request alone, changing no state (inference, an
+//!   app spec proposal, daily app bandwidth, a Dropbox token exchange);
 //! - `example-only`: answered from the documented example alone.
 //!
 //! The hand-written behaviours are read from the dispatch sources themselves (every
@@ -15,13 +17,14 @@ use std::sync::LazyLock;
 use serde_json::{Value, json};
 
 use crate::engine::catalog::Kind;
-use crate::engine::spec::{Method, OPS};
+use crate::engine::spec::{Method, OPS, OpId};
 
 /// How the emulator serves one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Class {
     Stateful,
     Generic,
+    Computed,
     ExampleOnly,
 }
 
@@ -30,10 +33,14 @@ impl Class {
         match self {
             Self::Stateful => "stateful",
             Self::Generic => "generic",
+            Self::Computed => "computed",
             Self::ExampleOnly => "example-only",
         }
     }
 }
+
+/// Operations served ahead of the router (`engine::serve`): a presigned upload.
+const SERVED_AHEAD: &[OpId] = &[OpId::InferenceUploadBatchFile];
 
 /// The sources that decide which operations are hand-written over the engine.
 const DISPATCH_SOURCES: &[&str] = &[
@@ -41,6 +48,12 @@ const DISPATCH_SOURCES: &[&str] = &[
     include_str!("engine/handwritten/members.rs"),
     include_str!("engine/handwritten/setters.rs"),
     include_str!("engine/handwritten/writes.rs"),
+];
+
+/// The sources of the operations answered from the request alone.
+const COMPUTED_SOURCES: &[&str] = &[
+    include_str!("engine/handwritten/inference.rs"),
+    include_str!("engine/handwritten/computed.rs"),
 ];
 
 /// Every double-quoted string literal in `source`.
@@ -67,12 +80,17 @@ pub(crate) fn classes() -> &'static [Class] {
     static CLASSES: LazyLock<Vec<Class>> = LazyLock::new(|| {
         let literals: HashSet<&str> = DISPATCH_SOURCES.iter().flat_map(|s| quoted(s)).collect();
         let dispatched: HashSet<&str> = DISPATCH_SOURCES.iter().flat_map(|s| variants(s)).collect();
+        let computed: HashSet<&str> = COMPUTED_SOURCES.iter().flat_map(|s| variants(s)).collect();
         let catalog = crate::engine::catalog();
         OPS.iter()
             .enumerate()
             .map(|(index, op)| {
-                if dispatched.contains(format!("{:?}", op.op).as_str()) {
+                let variant = format!("{:?}", op.op);
+                if dispatched.contains(variant.as_str()) || SERVED_AHEAD.contains(&op.op) {
                     return Class::Stateful;
+                }
+                if computed.contains(variant.as_str()) {
+                    return Class::Computed;
                 }
                 let collection = match catalog.kinds[index] {
                     Kind::List(c)
@@ -128,6 +146,7 @@ pub(crate) fn report() -> Value {
             "total": OPS.len(),
             "stateful": count(Class::Stateful, false),
             "generic": count(Class::Generic, false),
+            "computed": count(Class::Computed, false),
             "example-only": count(Class::ExampleOnly, false),
             "example-only writes": count(Class::ExampleOnly, true),
         },
@@ -145,11 +164,18 @@ pub(crate) fn markdown() -> String {
          - **stateful**: a hand-written route or behaviour, or engine CRUD on a collection a\n  \
          hand-written hook shapes;\n\
          - **generic**: the engine's create, list, read, update and delete over its store;\n\
+         - **computed**: answered from the request alone; changes no state, so its POSTs\n  \
+         are not writes that store anything (inference, app proposals, bandwidth, tokens);\n\
          - **example-only**: answered from the documented example alone.\n\n\
          | class | operations | of them writes (POST, PUT, PATCH, DELETE) |\n|---|---:|---:|\n",
     );
     let classes = classes();
-    for class in [Class::Stateful, Class::Generic, Class::ExampleOnly] {
+    for class in [
+        Class::Stateful,
+        Class::Generic,
+        Class::Computed,
+        Class::ExampleOnly,
+    ] {
         let writes = OPS
             .iter()
             .zip(classes)
@@ -162,7 +188,12 @@ pub(crate) fn markdown() -> String {
         ));
     }
     out.push_str(&format!("| total | {} | |\n", counts["total"]));
-    for class in [Class::ExampleOnly, Class::Generic, Class::Stateful] {
+    for class in [
+        Class::ExampleOnly,
+        Class::Computed,
+        Class::Generic,
+        Class::Stateful,
+    ] {
         out.push_str(&format!(
             "\n## {}\n\n| operationId | method | path |\n|---|---|---|\n",
             class.as_str()

@@ -161,3 +161,65 @@ async fn memory_stays_bounded_under_hostile_traffic() {
     assert!(page.len() < 10 * MIB, "page of {} bytes", page.len());
     assert!(peak < LIMIT_BYTES, "peak RSS {:.1} MB", mb(peak));
 }
+
+/// A database create carrying `tags` tags (one short string each).
+fn tag_flood(n: usize, tags: usize) -> String {
+    let tags: Vec<String> = (0..tags).map(|t| format!("t{}", t % 10)).collect();
+    json!({
+        "name": format!("flood-{n}"),
+        "engine": "pg",
+        "region": "nyc3",
+        "size": "db-s-1vcpu-1gb",
+        "num_nodes": 1,
+        "tags": tags,
+    })
+    .to_string()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "stress test sending ~210 MiB; run: cargo test --release -p oxido-sim --test memory -- --ignored --nocapture"]
+async fn tag_floods_are_refused_and_memory_stays_bounded() {
+    let server = start();
+    let pid = server.child.id();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client builds");
+    let (start_rss, _) = rss(pid);
+    // 300 database clusters with 100,000 tags each took 1.94 GB before the bounds.
+    let statuses: Vec<u16> = futures::stream::iter(0..300)
+        .map(|n| {
+            let request = client
+                .post(format!("{}/v2/databases", server.base))
+                .bearer_auth(oxido_sim::DEMO_TOKEN)
+                .header("content-type", "application/json")
+                .body(tag_flood(n, 100_000));
+            async move { request.send().await.expect("answered").status().as_u16() }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    assert!(statuses.iter().all(|s| *s == 422), "{statuses:?}");
+    let list = client
+        .get(format!("{}/v2/databases", server.base))
+        .bearer_auth(oxido_sim::DEMO_TOKEN)
+        .send()
+        .await
+        .expect("answered")
+        .bytes()
+        .await
+        .expect("body read");
+    let (at_end, peak) = rss(pid);
+    println!(
+        "oxido-sim RSS: start {:.1} MB; after 300 creates of 100,000 tags each (all 422) {:.1} MB; \
+         peak {:.1} MB; GET /v2/databases {} bytes",
+        mb(start_rss),
+        mb(at_end),
+        mb(peak),
+        list.len(),
+    );
+    assert!(list.len() < MIB, "list of {} bytes", list.len());
+    assert!(peak < LIMIT_BYTES, "peak RSS {:.1} MB", mb(peak));
+}

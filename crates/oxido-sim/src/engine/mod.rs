@@ -8,6 +8,7 @@
 //! `GET|PUT|PATCH|DELETE /things/{id}` read, update and delete; anything else answers
 //! its documented example. See `docs/ARCHITECTURE.md`.
 
+pub(crate) mod bounds;
 pub(crate) mod catalog;
 pub(crate) mod deviations;
 pub(crate) mod generate;
@@ -50,9 +51,12 @@ pub(crate) fn catalog() -> &'static Catalog {
 
 /// Every API request, after the pipeline.
 pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
+    let shape = handwritten::error_shapes::shape_for(request.method(), request.uri().path());
     match serve(&app, request).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        Err(error) => shape
+            .and_then(|s| handwritten::error_shapes::render(s, &error))
+            .unwrap_or_else(|| error.into_response()),
     }
 }
 
@@ -189,6 +193,7 @@ fn request_body(
     }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+    bounds::check(&value)?;
     if let Some(validator) = &doc.validator {
         validate::body(validator, &value)?;
     }

@@ -2,7 +2,9 @@
 
 mod admin;
 mod auth;
+mod behaviours;
 mod binary;
+mod bounds;
 mod common;
 mod concurrency;
 mod droplet_images;

@@ -25,14 +25,14 @@ async fn every_operation_is_listed_with_its_class() {
     for op in operations {
         let class = op["class"].as_str().expect("class");
         assert!(
-            ["stateful", "generic", "example-only"].contains(&class),
+            ["stateful", "generic", "computed", "example-only"].contains(&class),
             "{op}"
         );
         assert!(op["operationId"].as_str().is_some_and(|s| !s.is_empty()));
         assert!(op["path"].as_str().is_some_and(|p| p.starts_with('/')));
         *counts.entry(class).or_default() += 1;
     }
-    for class in ["stateful", "generic", "example-only"] {
+    for class in ["stateful", "generic", "computed", "example-only"] {
         assert_eq!(
             report["counts"][class].as_u64(),
             Some(counts.get(class).copied().unwrap_or(0) as u64),

@@ -1,4 +1,5 @@
 mod apps;
+mod behaviours;
 mod billing;
 mod catalog;
 mod cdn;

@@ -10,6 +10,12 @@ const DEPLOYMENTS: &str = "/v2/apps/{app_id}/deployments";
 
 /// Stores the new app's first deployment and points `pending_deployment` at it.
 pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
+    // The app's spec is the one sent (alerts included), not the example's merged with it.
+    if let Some(spec) = call.body.as_ref().and_then(|b| b.get("spec"))
+        && let Some(map) = app.as_object_mut()
+    {
+        map.insert("spec".into(), spec.clone());
+    }
     let catalog = catalog();
     let Some(collection) = catalog
         .collections

@@ -7,18 +7,26 @@
 
 mod account_actions;
 mod actions;
+mod app_deployments;
 mod apps;
+mod behave;
 mod billing;
 mod catalog;
 mod cdn;
+mod computed;
 mod db_firewall;
+mod db_ops;
 pub(crate) mod defaults;
 mod droplet_actions;
 mod droplet_images;
 mod droplets;
 mod envelopes;
+pub(crate) mod error_shapes;
 mod firewalls;
+mod genai_writes;
 mod images;
+mod inference;
+mod k8s_ops;
 mod members;
 mod neighbors;
 mod nfs;
@@ -29,6 +37,7 @@ pub(crate) mod references;
 mod registry;
 mod registry_gc;
 mod reserved_ips;
+mod resource_ops;
 pub(crate) mod semantics;
 mod setters;
 mod ssh_keys;
@@ -89,6 +98,12 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     if let Some(response) = writes::dispatch(call)? {
         return Ok(Some(response));
     }
+    if let Some(response) = inference::dispatch(call)? {
+        return Ok(Some(response));
+    }
+    if let Some(response) = computed::dispatch(call)? {
+        return Ok(Some(response));
+    }
     match call.op {
         OpId::DropletsList => droplets::list(call).map(Some),
         OpId::DropletsCreate => droplets::create(call).map(Some),
@@ -101,6 +116,94 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::ActionsList => account_actions::list(call).map(Some),
         OpId::ActionsGet => account_actions::get(call).map(Some),
         OpId::RegistryGet => registry::get(call).map(Some),
+        OpId::AppsRestart => app_deployments::restart(call).map(Some),
+        OpId::AppsCreateRollback => app_deployments::create_rollback(call).map(Some),
+        OpId::AppsValidateRollback => app_deployments::validate_rollback(call).map(Some),
+        OpId::AppsCommitRollback => app_deployments::commit_rollback(call).map(Some),
+        OpId::AppsRevertRollback => app_deployments::revert_rollback(call).map(Some),
+        OpId::AppsCancelDeployment => app_deployments::cancel_deployment(call).map(Some),
+        OpId::AppsListAlerts => app_deployments::list_alerts(call).map(Some),
+        OpId::AppsAssignAlertDestinations => {
+            app_deployments::assign_alert_destinations(call).map(Some)
+        }
+        OpId::DatabasesPromoteReplica => db_ops::promote_replica(call).map(Some),
+        OpId::DatabasesInstallUpdate => db_ops::install_update(call).map(Some),
+        OpId::DatabasesUpdateOnlineMigration => db_ops::start_migration(call).map(Some),
+        OpId::DatabasesGetMigrationStatus => db_ops::migration_status(call).map(Some),
+        OpId::DatabasesDeleteOnlineMigration => db_ops::stop_migration(call).map(Some),
+        OpId::DatabasesGetDoSettings => db_ops::do_settings(call, false).map(Some),
+        OpId::DatabasesUpdateDoSettings => db_ops::do_settings(call, true).map(Some),
+        OpId::KubernetesListAssociatedResources => k8s_ops::list_associated(call).map(Some),
+        OpId::KubernetesDestroyAssociatedResourcesDangerous => {
+            k8s_ops::destroy(call, false).map(Some)
+        }
+        OpId::KubernetesDestroyAssociatedResourcesSelective => k8s_ops::destroy(call, true).map(Some),
+        OpId::KubernetesRecycleNodePool => k8s_ops::recycle(call).map(Some),
+        OpId::KubernetesRunClusterLint => k8s_ops::run_lint(call).map(Some),
+        OpId::KubernetesGetClusterLintResults => k8s_ops::lint_result(call).map(Some),
+        OpId::LoadBalancersDeleteCache => resource_ops::purge_lb_cache(call).map(Some),
+        OpId::RegistryGetSubscription | OpId::RegistriesGetSubscription => {
+            resource_ops::get_subscription(call).map(Some)
+        }
+        OpId::RegistryUpdateSubscription | OpId::RegistriesUpdateSubscription => {
+            resource_ops::update_subscription(call).map(Some)
+        }
+        OpId::RegistryValidateName | OpId::RegistriesValidateName => {
+            resource_ops::validate_registry_name(call).map(Some)
+        }
+        OpId::ImagesPostAccountTransferCreate => resource_ops::transfer_create(call).map(Some),
+        OpId::ImagesPostAccountTransferAccept => {
+            resource_ops::transfer_end(call, "accepted").map(Some)
+        }
+        OpId::ImagesPostAccountTransferCancel => {
+            resource_ops::transfer_end(call, "cancelled").map(Some)
+        }
+        OpId::ImagesPostAccountTransferDecline => {
+            resource_ops::transfer_end(call, "declined").map(Some)
+        }
+        OpId::OneClicksInstallKubernetes => resource_ops::install_kubernetes(call).map(Some),
+        OpId::NfsCreateAccessPoint => resource_ops::create_access_point(call).map(Some),
+        OpId::NfsListAccessPoints => resource_ops::list_access_points(call).map(Some),
+        OpId::NfsGetAccessPoint => resource_ops::get_access_point(call).map(Some),
+        OpId::NfsDeleteAccessPoint => resource_ops::delete_access_point(call).map(Some),
+        OpId::MonitoringUpdateDestination => resource_ops::update_destination(call).map(Some),
+        OpId::OrganizationsCreateTeam => resource_ops::create_team(call).map(Some),
+        OpId::OrganizationsListTeams => resource_ops::list_teams(call).map(Some),
+        OpId::PartnerAttachmentsCreateServiceKey => resource_ops::create_service_key(call).map(Some),
+        OpId::PartnerAttachmentsGetServiceKey => resource_ops::get_service_key(call).map(Some),
+        OpId::SecurityCreateScanRule => resource_ops::create_scan_rule(call).map(Some),
+        OpId::SecurityUpdateSettingsPlan => resource_ops::update_settings_plan(call).map(Some),
+        OpId::SecurityListSettings => resource_ops::list_settings(call).map(Some),
+        OpId::VectorDatabasesPostResize => resource_ops::resize_vector_db(call).map(Some),
+        OpId::VectorDatabasesPostRestoreBackup => resource_ops::restore_vector_db(call).map(Some),
+        OpId::VectorDatabasesGetRestoreStatus => resource_ops::restore_status(call).map(Some),
+        OpId::AutoscalepoolsDeleteDangerous => resource_ops::delete_pool_dangerous(call).map(Some),
+        OpId::AddonsPatchPlan => resource_ops::patch_addon_plan(call).map(Some),
+        OpId::GenaiRegenerateAgentApiKey => genai_writes::regenerate_key(call, true).map(Some),
+        OpId::GenaiRegenerateModelApiKey => genai_writes::regenerate_key(call, false).map(Some),
+        OpId::GenaiAttachKnowledgeBase => genai_writes::knowledge_base(call, true).map(Some),
+        OpId::GenaiDetachKnowledgeBase => genai_writes::knowledge_base(call, false).map(Some),
+        OpId::GenaiAttachAgent => genai_writes::child_agent(call, true).map(Some),
+        OpId::GenaiDetachAgent => genai_writes::child_agent(call, false).map(Some),
+        OpId::GenaiRollbackToAgentVersion => genai_writes::rollback_version(call).map(Some),
+        OpId::GenaiImportCustomModel => genai_writes::import_custom_model(call).map(Some),
+        OpId::GenaiUpdateCustomModelMetadata => genai_writes::custom_model_metadata(call).map(Some),
+        OpId::GenaiCancelIndexingJob => genai_writes::cancel(call, false).map(Some),
+        OpId::GenaiCancelModelEvaluationRun => genai_writes::cancel(call, true).map(Some),
+        OpId::GenaiUpdateAgentsWorkspace => genai_writes::move_agents(call).map(Some),
+        OpId::GenaiListAgentsByWorkspace => genai_writes::agents_in_workspace(call).map(Some),
+        OpId::InferenceCancelBatch => inference::cancel_batch(call).map(Some),
+        OpId::AppsCancelEvent => app_deployments::cancel_event(call).map(Some),
+        OpId::AppsCancelJobInvocation => app_deployments::cancel_job_invocation(call).map(Some),
+        OpId::GenaiCreateDataSourceFileUploadPresignedUrls => {
+            genai_writes::presigned_urls(call).map(Some)
+        }
+        OpId::GenaiCreateEvaluationDatasetFileUploadPresignedUrls => {
+            genai_writes::presigned_urls(call).map(Some)
+        }
+        OpId::GenaiCreateModelEvalDatasetUploadPresignedUrls => {
+            genai_writes::presigned_urls(call).map(Some)
+        }
         OpId::AppsGetHealth => envelopes::app_health(call).map(Some),
         OpId::CdnPurgeCache => cdn::purge(call).map(Some),
         OpId::AppsGetLogs => apps::logs(call, true, true).map(Some),

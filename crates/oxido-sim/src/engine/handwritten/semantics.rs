@@ -104,10 +104,21 @@ fn held(call: &Call<'_>, collection: &str, like: impl Fn(&Value) -> bool) -> boo
         .is_some_and(|items| items.iter().any(|(_, v)| like(v)))
 }
 
+/// The shortest TTL the API takes for a DNS record, in seconds.
+const MIN_TTL: i64 = 30;
+
 const RECORD_TYPES: &[&str] = &["A", "AAAA", "CAA", "CNAME", "MX", "NS", "SOA", "SRV", "TXT"];
 
 /// A DNS record's type and its data for that type.
 fn record(body: &Value, creating: bool) -> Result<(), ApiError> {
+    // The API refuses a TTL under 30 seconds (data/deviations.json has the evidence).
+    if let Some(ttl) = body.get("ttl").and_then(Value::as_i64)
+        && ttl < MIN_TTL
+    {
+        return Err(refuse(format!(
+            "ttl: {ttl} is below the minimum of {MIN_TTL} seconds"
+        )));
+    }
     let kind = body_str(body, "type");
     if creating || kind.is_some() {
         let kind = kind.unwrap_or_default();
@@ -175,8 +186,9 @@ pub(crate) fn fingerprint(public_key: &str) -> Option<String> {
     let blob = base64::engine::general_purpose::STANDARD
         .decode(fields.next()?)
         .ok()?;
-    let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
-    if blob.get(4..4 + len)? != kind.as_bytes() || blob.len() <= 4 + len {
+    let fields = ssh_fields(&blob)?;
+    let (first, rest) = fields.split_first()?;
+    if *first != kind.as_bytes() || !key_fields_fit(kind, rest) {
         return None;
     }
     let digest = Md5::digest(&blob);
@@ -187,6 +199,35 @@ pub(crate) fn fingerprint(public_key: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(":"),
     )
+}
+
+/// The SSH wire strings (a 4-byte big-endian length, then that many bytes) a key blob
+/// is made of; `None` if one is cut short.
+fn ssh_fields(mut blob: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while !blob.is_empty() {
+        let len = u32::from_be_bytes(blob.get(..4)?.try_into().ok()?) as usize;
+        out.push(blob.get(4..4usize.checked_add(len)?)?);
+        blob = &blob[4 + len..];
+    }
+    Some(out)
+}
+
+/// Whether the fields after a key's type are what that type holds (RFC 4253, 5656,
+/// 8709): a truncated or padded key does not parse.
+fn key_fields_fit(kind: &str, fields: &[&[u8]]) -> bool {
+    match kind {
+        "ssh-ed25519" => fields.len() == 1 && fields[0].len() == 32,
+        "ssh-rsa" => {
+            fields.len() == 2 && fields.iter().all(|f| !f.is_empty()) && fields[1].len() >= 64
+        }
+        "ssh-dss" => fields.len() == 4 && fields.iter().all(|f| !f.is_empty()),
+        "ecdsa-sha2-nistp256" => fields.len() == 2 && fields[1].len() == 65,
+        "ecdsa-sha2-nistp384" => fields.len() == 2 && fields[1].len() == 97,
+        "ecdsa-sha2-nistp521" => fields.len() == 2 && fields[1].len() == 133,
+        // Security-key and other types: at least one well-formed field.
+        _ => !fields.is_empty() && fields.iter().all(|f| !f.is_empty()),
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +249,20 @@ mod tests {
         assert_eq!(fingerprint("not a key at all"), None);
         // The blob says ed25519; the line says rsa.
         assert_eq!(fingerprint(&KEY.replace("ssh-ed25519", "ssh-rsa")), None);
+        // A truncated key: its 32-byte point cut to 29 bytes.
+        let blob = base64::engine::general_purpose::STANDARD
+            .decode("AAAAC3NzaC1lZDI1NTE5AAAAIDUpI/qA1SrOIoe/PXS/aB9YBSJDdApE9EqkpFtMosjZ")
+            .expect("base64");
+        let cut = base64::engine::general_purpose::STANDARD.encode(&blob[..blob.len() - 3]);
+        assert_eq!(fingerprint(&format!("ssh-ed25519 {cut}")), None);
+        // Its declared length kept, its bytes cut.
+        let short = base64::engine::general_purpose::STANDARD.encode(&blob[..blob.len() - 1]);
+        assert_eq!(fingerprint(&format!("ssh-ed25519 {short} x")), None);
+        // Bytes after the key.
+        let mut padded = blob.clone();
+        padded.extend_from_slice(&[0, 0, 0, 1, 7]);
+        let padded = base64::engine::general_purpose::STANDARD.encode(&padded);
+        assert_eq!(fingerprint(&format!("ssh-ed25519 {padded}")), None);
     }
 
     #[test]

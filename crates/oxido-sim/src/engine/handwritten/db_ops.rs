@@ -1,0 +1,159 @@
+//! Database cluster writes that change the cluster: promoting a read-only replica to
+//! a cluster of its own, installing the pending maintenance update, online migrations
+//! (started, read, stopped) and the cluster's `do_settings`.
+
+use axum::response::Response;
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use super::behave::{all, field, find, put, remove, value};
+use super::object::with_object;
+use crate::engine::{Call, answer, empty, generate};
+use crate::wire::error::ApiError;
+
+const DATABASES: &str = "/v2/databases";
+
+/// The path's cluster (key and object); 404 if there is none.
+fn cluster(call: &Call<'_>) -> Result<(String, Value), ApiError> {
+    find(call, DATABASES, &value(call, 0)).ok_or_else(ApiError::not_found)
+}
+
+/// PUT /v2/databases/{uuid}/replicas/{name}/promote: the replica leaves the cluster's
+/// replicas and becomes a cluster of the same engine, version, users and databases,
+/// with the replica's id, name, region, size and connection.
+pub(super) fn promote_replica(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, primary) = cluster(call)?;
+    let replicas = format!("/v2/databases/{key}/replicas");
+    let (replica_key, replica) =
+        find(call, &replicas, &value(call, 1)).ok_or_else(ApiError::not_found)?;
+    if replica.get("status").and_then(Value::as_str) != Some("online") {
+        return Err(ApiError::unprocessable(
+            "replica_name: only an online replica can be promoted",
+        ));
+    }
+    let mut promoted = primary.clone();
+    let id = replica
+        .get("id")
+        .and_then(Value::as_str)
+        .map_or_else(generate::uuid, str::to_owned);
+    if let Some(map) = promoted.as_object_mut() {
+        map.insert("id".into(), Value::String(id.clone()));
+        for member in [
+            "name",
+            "region",
+            "size",
+            "connection",
+            "private_connection",
+            "private_network_uuid",
+            "tags",
+            "storage_size_mib",
+            "created_at",
+            "do_settings",
+        ] {
+            if let Some(v) = replica.get(member) {
+                map.insert(member.into(), v.clone());
+            }
+        }
+        map.insert("num_nodes".into(), Value::from(1));
+        map.insert("status".into(), Value::String("online".into()));
+        for gone in ["standby_connection", "standby_private_connection"] {
+            map.remove(gone);
+        }
+    }
+    remove(call, &replicas, &replica_key).ok_or_else(ApiError::not_found)?;
+    put(call, DATABASES, &id, promoted)?;
+    super::references::join_default_project(call.app, call.who.account, &format!("do:dbaas:{id}"));
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// PUT /v2/databases/{uuid}/install_update: the pending maintenance is done.
+pub(super) fn install_update(call: &Call<'_>) -> Result<Response, ApiError> {
+    with_object(call, DATABASES, &value(call, 0), |cluster| {
+        if let Some(window) = cluster
+            .get_mut("maintenance_window")
+            .and_then(Value::as_object_mut)
+        {
+            window.insert("pending".into(), Value::Bool(false));
+            window.insert("description".into(), Value::Array(Vec::new()));
+        }
+        Ok(())
+    })?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+fn migrations(key: &str) -> String {
+    format!("/v2/databases/{key}/online-migration")
+}
+
+/// PUT /v2/databases/{uuid}/online-migration: a migration from `source` starts
+/// (`syncing`); one already under way is refused.
+pub(super) fn start_migration(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, _) = cluster(call)?;
+    let path = migrations(&key);
+    let host = field(call, "source")
+        .and_then(|s| s.get("host"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if host.is_empty() {
+        return Err(ApiError::unprocessable("source.host: is required"));
+    }
+    let running = all(call, &path).into_iter().any(|(_, m)| {
+        matches!(
+            m.get("status").and_then(Value::as_str),
+            Some("running" | "syncing")
+        )
+    });
+    if running {
+        return Err(super::behave::conflict(
+            "an online migration is already running on this cluster; stop it first",
+        ));
+    }
+    let id = generate::uuid();
+    let migration = json!({"id": id, "status": "syncing", "created_at": generate::now()});
+    // One migration at a time: the finished ones are forgotten.
+    for (old, _) in all(call, &path) {
+        remove(call, &path, &old);
+    }
+    put(call, &path, &id, migration.clone())?;
+    answer(call.op, Some(migration))
+}
+
+/// GET /v2/databases/{uuid}/online-migration: the latest migration.
+pub(super) fn migration_status(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, _) = cluster(call)?;
+    let (_, migration) = all(call, &migrations(&key))
+        .into_iter()
+        .last()
+        .ok_or_else(|| ApiError::not_found_with("no online migration on this cluster"))?;
+    answer(call.op, Some(migration))
+}
+
+/// DELETE /v2/databases/{uuid}/online-migration/{migration_id}: the migration stops.
+pub(super) fn stop_migration(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (key, _) = cluster(call)?;
+    let path = migrations(&key);
+    let (found, _) = find(call, &path, &value(call, 1)).ok_or_else(ApiError::not_found)?;
+    remove(call, &path, &found);
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// GET|PUT /v2/databases/{uuid}/do_settings: the cluster's own `do_settings`.
+pub(super) fn do_settings(call: &Call<'_>, write: bool) -> Result<Response, ApiError> {
+    let given = field(call, "do_settings").cloned();
+    let settings = with_object(call, DATABASES, &value(call, 0), |cluster| {
+        if write {
+            let given = given
+                .clone()
+                .ok_or_else(|| ApiError::unprocessable("do_settings: is required"))?;
+            cluster["do_settings"] = given;
+        }
+        Ok(cluster
+            .get("do_settings")
+            .cloned()
+            .unwrap_or_else(|| json!({"service_cnames": []})))
+    })?;
+    if write {
+        return Ok(empty(StatusCode::NO_CONTENT));
+    }
+    answer(call.op, Some(json!({ "do_settings": settings })))
+}
