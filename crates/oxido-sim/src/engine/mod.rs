@@ -61,6 +61,7 @@ impl Engine {
     pub fn new() -> Self {
         // Built here so the first request pays nothing.
         let _ = catalog();
+        crate::state::catalog::load();
         Self::default()
     }
 
