@@ -56,6 +56,7 @@ const DISPATCH_SOURCES: &[&str] = &[
     include_str!("engine/handwritten/members.rs"),
     include_str!("engine/handwritten/setters.rs"),
     include_str!("engine/handwritten/writes.rs"),
+    include_str!("engine/handwritten/catalog.rs"),
 ];
 
 /// Every double-quoted string literal in `source`.

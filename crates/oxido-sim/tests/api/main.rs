@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod binary;
+mod catalog;
 mod common;
 mod concurrency;
 mod droplet_images;

@@ -18,6 +18,7 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let id = crate::engine::spec::OPS[call.op].id;
     match id {
         "kubernetes_list_options" => kubernetes_options(call).map(Some),
+        "kubernetes_get_availableUpgrades" => kubernetes_upgrades(call),
         "databases_list_options" => database_options(call).map(Some),
         "apps_list_instanceSizes" => app_instance_sizes(call).map(Some),
         "apps_get_instanceSize" => app_instance_size(call).map(Some),
@@ -109,6 +110,27 @@ fn kubernetes_options(call: &Call<'_>) -> Result<Response, ApiError> {
         call.op,
         Some(json!({ "options": { "regions": regions, "versions": k8s.versions, "sizes": sizes } })),
     )
+}
+
+/// GET /v2/kubernetes/clusters/{cluster_id}/upgrades: the catalog's versions newer than
+/// the cluster's (`null` when it is up to date, as the API answers); `None` leaves a
+/// cluster that does not exist to the engine's 404.
+fn kubernetes_upgrades(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    let Some(current) = stored_member(call, "/v2/kubernetes/clusters", "version") else {
+        return Ok(None);
+    };
+    let versions = &catalog::kubernetes().versions;
+    // Newest first: the versions before the cluster's own are the newer ones.
+    let newer: Vec<&catalog::KubernetesVersion> = versions
+        .iter()
+        .take_while(|v| v.slug != current)
+        .collect();
+    let newer = if newer.is_empty() || newer.len() == versions.len() {
+        Value::Null
+    } else {
+        json!(newer)
+    };
+    answer(call.op, Some(json!({ "available_upgrade_versions": newer }))).map(Some)
 }
 
 /// GET /v2/databases/options
@@ -278,7 +300,7 @@ fn kubernetes_cluster(body: &Value) -> Result<(), ApiError> {
         .flatten()
         .enumerate()
     {
-        node_pool_size(&format!("node_pools[{i}].size"), pool, region)?;
+        node_pool_size(&format!("node_pools.{i}.size"), pool, region)?;
     }
     Ok(())
 }
@@ -439,7 +461,7 @@ fn app_spec(spec: &Value) -> Result<(), ApiError> {
                 && catalog::app_instance_size(slug).is_none()
             {
                 return Err(refuse(
-                    &format!("spec.{kind}[{i}].instance_size_slug"),
+                    &format!("spec.{kind}.{i}.instance_size_slug"),
                     slug,
                     "an instance size (see GET /v2/apps/tiers/instance_sizes)",
                 ));
@@ -463,6 +485,9 @@ pub(super) fn cluster_created(object: &mut Value) {
 /// offers (a cluster on Kubernetes 1.18) take the catalog's current entry, so every
 /// reference in the demo resolves.
 pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collection_path: &str) {
+    if collection_path == "/v2/databases" {
+        database_networks(data);
+    }
     if collection_path != "/v2/kubernetes/clusters" {
         return;
     }
@@ -481,6 +506,30 @@ pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collecti
                 .is_none_or(|v| catalog::kubernetes_version(v).is_none())
         {
             *version = Value::String(newest.slug.to_owned());
+        }
+    }
+}
+
+/// A demo database cluster sits in its region's default demo VPC.
+fn database_networks(data: &mut crate::engine::store::AccountData) {
+    let collection = "/v2/databases";
+    let keys: Vec<String> = data
+        .items(collection)
+        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    for key in keys {
+        let Some(cluster) = data.settled_mut(collection, &key) else {
+            continue;
+        };
+        let region = cluster.get("region").and_then(Value::as_str).unwrap_or("");
+        let vpc = crate::seed::DEMO_VPCS
+            .iter()
+            .find(|(_, r, _, default)| *r == region && *default)
+            .map(|(id, ..)| *id);
+        if let (Some(vpc), Some(slot)) = (vpc, cluster.get_mut("private_network_uuid"))
+            && slot.is_string()
+        {
+            *slot = Value::String(vpc.to_owned());
         }
     }
 }
