@@ -419,6 +419,26 @@ async fn creates_naming_the_catalog_are_made_as_the_catalog_says() {
     assert_eq!(tier["monthly_price_in_cents"], 0);
     let read = ok_json(&sim, "/v2/registry").await;
     assert_eq!(read["registry"]["subscription"]["tier"]["slug"], "starter");
+    // Moving to another tier changes what the registry reports.
+    refused(
+        &sim,
+        "/v2/registry/subscription",
+        json!({ "tier_slug": "gold" }),
+        "tier_slug",
+    )
+    .await;
+    let moved = created(
+        &sim,
+        "/v2/registry/subscription",
+        json!({ "tier_slug": "professional" }),
+    )
+    .await;
+    conforms("POST", "/v2/registry/subscription", &moved);
+    assert_eq!(moved["subscription"]["tier"]["slug"], "professional");
+    let read = ok_json(&sim, "/v2/registry/subscription").await;
+    assert_eq!(read["subscription"]["tier"]["name"], "Professional");
+    let read = ok_json(&sim, "/v2/registry").await;
+    assert_eq!(read["registry"]["subscription"]["tier"]["slug"], "professional");
 
     created(
         &sim,

@@ -24,6 +24,14 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         "apps_get_instanceSize" => app_instance_size(call).map(Some),
         "apps_list_regions" => app_regions(call).map(Some),
         "registry_get_options" | "registries_get_options" => registry_options(call).map(Some),
+        "registry_get_subscription" | "registries_get_subscription" => {
+            subscription(call, None).map(Some)
+        }
+        "registry_update_subscription" | "registries_update_subscription" => {
+            let body = call.body.as_ref().unwrap_or(&Value::Null);
+            registry_tier_slug("tier_slug", body)?;
+            subscription(call, body_str(body, "tier_slug")).map(Some)
+        }
         _ => {
             check(call, id)?;
             Ok(None)
@@ -185,6 +193,31 @@ fn registry_options(call: &Call<'_>) -> Result<Response, ApiError> {
     )
 }
 
+/// The account registry's subscription, moved first to the tier `to` if given; 404
+/// without a registry.
+fn subscription(call: &Call<'_>, to: Option<&str>) -> Result<Response, ApiError> {
+    let (name, mut registry) = super::registry::current(call).ok_or_else(ApiError::not_found)?;
+    if let Some(tier) = to.and_then(registry_tier) {
+        let mut accounts = call.app.engine.store.write();
+        let stored = accounts
+            .get_mut(&call.who.account)
+            .and_then(|data| data.settled_mut("/v2/registry", &name))
+            .ok_or_else(ApiError::not_found)?;
+        if let Some(Value::Object(subscription)) = stored.get_mut("subscription") {
+            subscription.insert("tier".into(), tier);
+            subscription.insert(
+                "updated_at".into(),
+                Value::String(crate::engine::generate::now()),
+            );
+        }
+        registry = stored.clone();
+    }
+    answer(
+        call.op,
+        Some(json!({ "subscription": registry.get("subscription").cloned().unwrap_or(Value::Null) })),
+    )
+}
+
 /// The registry tier object a registry created or moved to `slug` reports.
 pub(super) fn registry_tier(slug: &str) -> Option<Value> {
     catalog::registry_tier(slug).cloned()
@@ -256,10 +289,7 @@ fn check(call: &Call<'_>, id: &str) -> Result<(), ApiError> {
                 ));
             }
         }
-        "registry_update_subscription" | "registries_update_subscription" => {
-            registry_tier_slug("tier_slug", body)?;
-        }
-        "apps_create" | "apps_update" | "apps_validate_appSpec" => {
+        "apps_create" | "apps_update" => {
             if let Some(spec) = body.get("spec") {
                 app_spec(spec)?;
             }

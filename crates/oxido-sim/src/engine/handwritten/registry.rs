@@ -33,7 +33,7 @@ fn seed(call: &Call<'_>, data: &mut AccountData) {
 }
 
 /// The account's registry (name and object), seeded first.
-fn current(call: &Call<'_>) -> Option<(String, Value)> {
+pub(super) fn current(call: &Call<'_>) -> Option<(String, Value)> {
     let mut accounts = call.app.engine.store.write();
     let data = accounts.entry(call.who.account).or_default();
     seed(call, data);
