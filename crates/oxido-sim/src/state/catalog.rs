@@ -168,7 +168,10 @@ empty_default! {
 }
 
 static REGION_FILE: LazyLock<Regions> = LazyLock::new(|| {
-    let mut file: Regions = parse("regions.json", include_str!("../../data/catalog/regions.json"));
+    let mut file: Regions = parse(
+        "regions.json",
+        include_str!("../../data/catalog/regions.json"),
+    );
     for region in &mut file.regions {
         region.sizes = SIZES
             .iter()
@@ -198,7 +201,11 @@ pub(crate) static SIZES: LazyLock<Vec<Size>> = LazyLock::new(|| {
 
 /// Every public image, distributions first.
 pub(crate) static IMAGES: LazyLock<Vec<Image>> = LazyLock::new(|| {
-    parse::<Images>("images.json", include_str!("../../data/catalog/images.json")).images
+    parse::<Images>(
+        "images.json",
+        include_str!("../../data/catalog/images.json"),
+    )
+    .images
 });
 
 static KUBERNETES: LazyLock<Kubernetes> = LazyLock::new(|| {
@@ -235,7 +242,11 @@ static ONE_CLICKS: LazyLock<OneClicks> = LazyLock::new(|| {
 /// Parses every file now, so the first request pays nothing.
 pub(crate) fn load() {
     let _ = (REGIONS.len(), IMAGES.len(), KUBERNETES.versions.len());
-    let _ = (DATABASES.engines.len(), APPS.regions.len(), REGISTRY.tiers.len());
+    let _ = (
+        DATABASES.engines.len(),
+        APPS.regions.len(),
+        REGISTRY.tiers.len(),
+    );
     let _ = ONE_CLICKS.kubernetes.len();
 }
 
@@ -360,11 +371,20 @@ mod tests {
             ("regions", include_str!("../../data/catalog/regions.json")),
             ("sizes", include_str!("../../data/catalog/sizes.json")),
             ("images", include_str!("../../data/catalog/images.json")),
-            ("kubernetes", include_str!("../../data/catalog/kubernetes.json")),
-            ("databases", include_str!("../../data/catalog/databases.json")),
+            (
+                "kubernetes",
+                include_str!("../../data/catalog/kubernetes.json"),
+            ),
+            (
+                "databases",
+                include_str!("../../data/catalog/databases.json"),
+            ),
             ("apps", include_str!("../../data/catalog/apps.json")),
             ("registry", include_str!("../../data/catalog/registry.json")),
-            ("one_clicks", include_str!("../../data/catalog/one_clicks.json")),
+            (
+                "one_clicks",
+                include_str!("../../data/catalog/one_clicks.json"),
+            ),
         ] {
             serde_json::from_str::<Value>(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
@@ -378,7 +398,11 @@ mod tests {
         for size in SIZES.iter() {
             assert!(!size.regions.is_empty(), "{}", size.slug);
             for r in &size.regions {
-                assert!(region(r).is_some_and(|r| r.available), "{} in {r}", size.slug);
+                assert!(
+                    region(r).is_some_and(|r| r.available),
+                    "{} in {r}",
+                    size.slug
+                );
             }
         }
         for r in &KUBERNETES.regions {

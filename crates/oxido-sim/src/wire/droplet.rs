@@ -211,7 +211,12 @@ struct RegionSlugs;
 
 impl Serialize for RegionSlugs {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(catalog::REGIONS.iter().filter(|r| r.available).map(|r| r.slug))
+        serializer.collect_seq(
+            catalog::REGIONS
+                .iter()
+                .filter(|r| r.available)
+                .map(|r| r.slug),
+        )
     }
 }
 

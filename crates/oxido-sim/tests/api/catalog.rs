@@ -57,7 +57,9 @@ async fn the_catalog_lists_the_regions_sizes_images_and_options_the_api_does() {
         .filter_map(|r| r["slug"].as_str())
         .collect();
     assert_eq!(open.len(), 11, "{open:?}");
-    for slug in ["nyc1", "nyc3", "sfo3", "ams3", "fra1", "lon1", "sgp1", "tor1", "blr1", "syd1"] {
+    for slug in [
+        "nyc1", "nyc3", "sfo3", "ams3", "fra1", "lon1", "sgp1", "tor1", "blr1", "syd1",
+    ] {
         assert!(open.contains(&slug), "{slug} is open: {open:?}");
     }
     let sizes = all(&sim, "/v2/sizes", "sizes").await;
@@ -90,7 +92,11 @@ async fn the_catalog_lists_the_regions_sizes_images_and_options_the_api_does() {
             .collect();
         let naming: Vec<&str> = sizes
             .iter()
-            .filter(|s| s["regions"].as_array().is_some_and(|r| r.iter().any(|r| r == slug)))
+            .filter(|s| {
+                s["regions"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|r| r == slug))
+            })
             .filter_map(|s| s["slug"].as_str())
             .collect();
         assert_eq!(offered, naming, "{slug}");
@@ -100,7 +106,11 @@ async fn the_catalog_lists_the_regions_sizes_images_and_options_the_api_does() {
     let distributions = ok_json(&sim, "/v2/images?type=distribution&per_page=200").await;
     let distributions = distributions["images"].as_array().expect("images").clone();
     assert!(distributions.len() >= 10, "{}", distributions.len());
-    assert!(distributions.iter().all(|i| i["public"] == true && i["type"] == "base"));
+    assert!(
+        distributions
+            .iter()
+            .all(|i| i["public"] == true && i["type"] == "base")
+    );
     let names = slugs(&distributions);
     for slug in [
         "ubuntu-24-04-x64",
@@ -109,7 +119,7 @@ async fn the_catalog_lists_the_regions_sizes_images_and_options_the_api_does() {
         "fedora-42-x64",
         "centos-stream-9-x64",
         "rockylinux-9-x64",
-            ] {
+    ] {
         assert!(names.contains(&slug), "{slug}: {names:?}");
     }
     let applications = ok_json(&sim, "/v2/images?type=application").await;
@@ -161,7 +171,9 @@ async fn the_catalog_lists_the_regions_sizes_images_and_options_the_api_does() {
     let one = ok_json(&sim, "/v2/apps/tiers/instance_sizes/apps-d-2vcpu-8gb").await;
     assert_eq!(one["instance_size"]["cpu_type"], "DEDICATED");
     assert_eq!(
-        get(&sim, "/v2/apps/tiers/instance_sizes/apps-x-9").await.status,
+        get(&sim, "/v2/apps/tiers/instance_sizes/apps-x-9")
+            .await
+            .status,
         404
     );
     let app_regions = ok_json(&sim, "/v2/apps/regions").await;
@@ -215,9 +227,7 @@ async fn created(sim: &oxido_sim::Sim, path: &str, body: Value) -> Value {
 #[tokio::test]
 async fn creates_naming_what_the_catalog_lacks_are_refused_naming_the_field() {
     let sim = demo(0).await;
-    let droplet = |region: &str, size: &str, image: Value| {
-        json!({ "name": "cat-1", "region": region, "size": size, "image": image })
-    };
+    let droplet = |region: &str, size: &str, image: Value| json!({ "name": "cat-1", "region": region, "size": size, "image": image });
     let cases = [
         (
             "/v2/droplets",
@@ -254,7 +264,11 @@ async fn creates_naming_what_the_catalog_lacks_are_refused_naming_the_field() {
             json!({ "name": "cat-v", "size_gigabytes": 10, "region": "sfo1" }),
             "region",
         ),
-        ("/v2/vpcs", json!({ "name": "cat-vpc", "region": "zzz9" }), "region"),
+        (
+            "/v2/vpcs",
+            json!({ "name": "cat-vpc", "region": "zzz9" }),
+            "region",
+        ),
         ("/v2/reserved_ips", json!({ "region": "zzz9" }), "region"),
         (
             "/v2/load_balancers",
@@ -383,8 +397,8 @@ async fn creates_naming_the_catalog_are_made_as_the_catalog_says() {
     assert_eq!(gpu["droplet"]["size"]["gpu_info"]["count"], 1);
 
     // `latest` is stored as the newest version.
-    let newest = ok_json(&sim, "/v2/kubernetes/options").await["options"]["versions"][0]["slug"]
-        .clone();
+    let newest =
+        ok_json(&sim, "/v2/kubernetes/options").await["options"]["versions"][0]["slug"].clone();
     let cluster = created(
         &sim,
         "/v2/kubernetes/clusters",
@@ -394,7 +408,9 @@ async fn creates_naming_the_catalog_are_made_as_the_catalog_says() {
     .await;
     assert_eq!(cluster["kubernetes_cluster"]["version"], newest);
     let id = cluster["kubernetes_cluster"]["id"].as_str().expect("id");
-    let read = get(&sim, &format!("/v2/kubernetes/clusters/{id}")).await.json();
+    let read = get(&sim, &format!("/v2/kubernetes/clusters/{id}"))
+        .await
+        .json();
     assert_eq!(read["kubernetes_cluster"]["version"], newest, "{read}");
 
     let database = created(
@@ -438,7 +454,10 @@ async fn creates_naming_the_catalog_are_made_as_the_catalog_says() {
     let read = ok_json(&sim, "/v2/registry/subscription").await;
     assert_eq!(read["subscription"]["tier"]["name"], "Professional");
     let read = ok_json(&sim, "/v2/registry").await;
-    assert_eq!(read["registry"]["subscription"]["tier"]["slug"], "professional");
+    assert_eq!(
+        read["registry"]["subscription"]["tier"]["slug"],
+        "professional"
+    );
 
     created(
         &sim,
@@ -470,9 +489,12 @@ async fn every_reference_the_demo_seed_holds_resolves() {
     let sizes = all(&sim, "/v2/sizes", "sizes").await;
     let region_ok = |slug: &str| regions.iter().any(|r| r["slug"] == slug);
     let offers = |region: &str, size: &str| {
-        sizes
-            .iter()
-            .any(|s| s["slug"] == size && s["regions"].as_array().is_some_and(|r| r.iter().any(|r| r == region)))
+        sizes.iter().any(|s| {
+            s["slug"] == size
+                && s["regions"]
+                    .as_array()
+                    .is_some_and(|r| r.iter().any(|r| r == region))
+        })
     };
     let mut checked = 0;
     let exists = |path: String| {
@@ -544,9 +566,8 @@ async fn every_reference_the_demo_seed_holds_resolves() {
     let db = ok_json(&sim, "/v2/databases/options").await;
     for d in all(&sim, "/v2/databases", "databases").await {
         let engine = &db["options"][d["engine"].as_str().expect("engine")];
-        let listed = |key: &str, value: &Value| {
-            engine[key].as_array().is_some_and(|a| a.contains(value))
-        };
+        let listed =
+            |key: &str, value: &Value| engine[key].as_array().is_some_and(|a| a.contains(value));
         assert!(listed("versions", &d["version"]), "{}", d["version"]);
         assert!(listed("regions", &d["region"]), "{}", d["region"]);
         assert!(
@@ -555,7 +576,9 @@ async fn every_reference_the_demo_seed_holds_resolves() {
                 .expect("layouts")
                 .iter()
                 .any(|l| l["num_nodes"] == d["num_nodes"]
-                    && l["sizes"].as_array().is_some_and(|s| s.contains(&d["size"]))),
+                    && l["sizes"]
+                        .as_array()
+                        .is_some_and(|s| s.contains(&d["size"]))),
             "{} nodes of {}",
             d["num_nodes"],
             d["size"]

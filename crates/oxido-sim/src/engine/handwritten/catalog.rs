@@ -116,7 +116,9 @@ fn kubernetes_options(call: &Call<'_>) -> Result<Response, ApiError> {
     let sizes: Vec<Value> = catalog::node_sizes().map(|s| named(s.slug)).collect();
     answer(
         call.op,
-        Some(json!({ "options": { "regions": regions, "versions": k8s.versions, "sizes": sizes } })),
+        Some(
+            json!({ "options": { "regions": regions, "versions": k8s.versions, "sizes": sizes } }),
+        ),
     )
 }
 
@@ -129,16 +131,18 @@ fn kubernetes_upgrades(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     };
     let versions = &catalog::kubernetes().versions;
     // Newest first: the versions before the cluster's own are the newer ones.
-    let newer: Vec<&catalog::KubernetesVersion> = versions
-        .iter()
-        .take_while(|v| v.slug != current)
-        .collect();
+    let newer: Vec<&catalog::KubernetesVersion> =
+        versions.iter().take_while(|v| v.slug != current).collect();
     let newer = if newer.is_empty() || newer.len() == versions.len() {
         Value::Null
     } else {
         json!(newer)
     };
-    answer(call.op, Some(json!({ "available_upgrade_versions": newer }))).map(Some)
+    answer(
+        call.op,
+        Some(json!({ "available_upgrade_versions": newer })),
+    )
+    .map(Some)
 }
 
 /// GET /v2/databases/options
@@ -214,7 +218,9 @@ fn subscription(call: &Call<'_>, to: Option<&str>) -> Result<Response, ApiError>
     }
     answer(
         call.op,
-        Some(json!({ "subscription": registry.get("subscription").cloned().unwrap_or(Value::Null) })),
+        Some(
+            json!({ "subscription": registry.get("subscription").cloned().unwrap_or(Value::Null) }),
+        ),
     )
 }
 
@@ -254,8 +260,12 @@ fn check(call: &Call<'_>, id: &str) -> Result<(), ApiError> {
         return Ok(());
     };
     match id {
-        "volumes_create" | "vpcs_create" | "loadBalancers_create" | "loadBalancers_update"
-        | "reservedIPs_create" | "floatingIPs_create" => {
+        "volumes_create"
+        | "vpcs_create"
+        | "loadBalancers_create"
+        | "loadBalancers_update"
+        | "reservedIPs_create"
+        | "floatingIPs_create" => {
             if let Some(slug) = body_str(body, "region") {
                 open_region("region", slug)?;
             }
@@ -300,13 +310,15 @@ fn check(call: &Call<'_>, id: &str) -> Result<(), ApiError> {
 }
 
 fn kubernetes_version(field: &str, slug: &str) -> Result<(), ApiError> {
-    catalog::kubernetes_version(slug).map(|_| ()).ok_or_else(|| {
-        refuse(
-            field,
-            slug,
-            "a supported Kubernetes version (see GET /v2/kubernetes/options)",
-        )
-    })
+    catalog::kubernetes_version(slug)
+        .map(|_| ())
+        .ok_or_else(|| {
+            refuse(
+                field,
+                slug,
+                "a supported Kubernetes version (see GET /v2/kubernetes/options)",
+            )
+        })
 }
 
 fn kubernetes_cluster(body: &Value) -> Result<(), ApiError> {
@@ -439,8 +451,8 @@ fn database_cluster(body: &Value) -> Result<(), ApiError> {
 }
 
 fn database_replica(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
-    let Some(engine) = stored_member(call, "/v2/databases", "engine")
-        .and_then(|e| catalog::database_engine(&e))
+    let Some(engine) =
+        stored_member(call, "/v2/databases", "engine").and_then(|e| catalog::database_engine(&e))
     else {
         return Ok(());
     };
@@ -512,8 +524,8 @@ pub(super) fn cluster_created(object: &mut Value) {
 }
 
 /// Demo objects of `collection_path` whose examples name what the catalog no longer
-/// offers (a cluster on Kubernetes 1.18) take the catalog's current entry, so every
-/// reference in the demo resolves.
+/// offers take a current entry, so every reference in the demo resolves: a cluster on
+/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer).
 pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collection_path: &str) {
     if collection_path == "/v2/databases" {
         database_networks(data);
@@ -521,7 +533,7 @@ pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collecti
     if collection_path != "/v2/kubernetes/clusters" {
         return;
     }
-    let Some(newest) = catalog::kubernetes_version("latest") else {
+    let Some(oldest) = catalog::kubernetes().versions.last() else {
         return;
     };
     let keys: Vec<String> = data
@@ -535,7 +547,7 @@ pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collecti
                 .as_str()
                 .is_none_or(|v| catalog::kubernetes_version(v).is_none())
         {
-            *version = Value::String(newest.slug.to_owned());
+            *version = Value::String(oldest.slug.to_owned());
         }
     }
 }

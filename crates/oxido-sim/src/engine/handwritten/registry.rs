@@ -80,7 +80,10 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
             map.insert("storage_usage_bytes".into(), Value::from(0));
         }
         if map.contains_key("storage_usage_bytes_updated_at") {
-            map.insert("storage_usage_bytes_updated_at".into(), Value::String(now.clone()));
+            map.insert(
+                "storage_usage_bytes_updated_at".into(),
+                Value::String(now.clone()),
+            );
         }
         // The tier is the catalog's (checked before), never the example's.
         if let (Some(tier), Some(Value::Object(subscription))) = (
