@@ -310,8 +310,9 @@ fn demo(data: &mut Data) {
     ];
     for (id, droplet_id, kind, started, completed) in history {
         let region = match data.droplets.get(&droplet_id) {
-            // The reference action shows nyc3 with the size list of its day.
-            _ if id == 36804636 => catalog::reference_nyc3(),
+            // The reference Droplet's 2020 actions show nyc3 with the size list of
+            // their day, as the reference page's action does.
+            _ if droplet_id == 3164444 => catalog::reference_nyc3(),
             Some(d) => d.region,
             None => &catalog::REGIONS[0],
         };
