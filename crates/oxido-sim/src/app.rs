@@ -43,6 +43,8 @@ impl App {
         action_duration: Duration,
         max_actions: usize,
     ) -> Self {
+        // Parsed here so the first request pays nothing.
+        crate::state::catalog::load();
         let app = Self {
             store: Store::new(seed.data(max_actions)),
             engine: crate::engine::store::Engine::default(),

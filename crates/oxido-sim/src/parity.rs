@@ -48,6 +48,7 @@ const DISPATCH_SOURCES: &[&str] = &[
     include_str!("engine/handwritten/members.rs"),
     include_str!("engine/handwritten/setters.rs"),
     include_str!("engine/handwritten/writes.rs"),
+    include_str!("engine/handwritten/catalog.rs"),
 ];
 
 /// The sources of the operations answered from the request alone.

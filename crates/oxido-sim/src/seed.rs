@@ -309,10 +309,13 @@ fn demo(data: &mut Data) {
         ),
     ];
     for (id, droplet_id, kind, started, completed) in history {
-        let region = data
-            .droplets
-            .get(&droplet_id)
-            .map_or(&catalog::REGIONS[0], |d| d.region);
+        let region = match data.droplets.get(&droplet_id) {
+            // The reference Droplet's 2020 actions show nyc3 with the size list of
+            // their day, as the reference page's action does.
+            _ if droplet_id == 3164444 => catalog::reference_nyc3(),
+            Some(d) => d.region,
+            None => &catalog::REGIONS[0],
+        };
         data.push_action(Action {
             id,
             account: PRIMARY_ACCOUNT,

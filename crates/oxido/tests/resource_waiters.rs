@@ -34,7 +34,7 @@ async fn a_kubernetes_cluster_is_waited_for_until_running_and_polled_soon() {
     let body: Cluster = serde_json::from_value(json!({
         "name": "prod-cluster-01",
         "region": "nyc1",
-        "version": "1.29.1-do.0",
+        "version": "1.31.9-do.2",
         "node_pools": [{"size": "s-1vcpu-2gb", "count": 2, "name": "worker-pool"}]
     }))
     .expect("a cluster body");
@@ -147,7 +147,7 @@ async fn a_certificate_and_a_node_pool_are_waited_for() {
     );
 
     let body: Cluster = serde_json::from_value(json!({
-        "name": "pool-cluster", "region": "nyc1", "version": "1.29.1-do.0",
+        "name": "pool-cluster", "region": "nyc1", "version": "1.31.9-do.2",
         "node_pools": [{"size": "s-1vcpu-2gb", "count": 2, "name": "workers"}]
     }))
     .expect("a cluster body");

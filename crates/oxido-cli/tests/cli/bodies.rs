@@ -180,7 +180,7 @@ fn doctl_compact_firewall_rules_and_node_pools() {
             "--region",
             "nyc1",
         ])
-        .args(["--version", "1.29.1-do.0"])
+        .args(["--version", "1.31.9-do.2"])
         .args([
             "--node-pool",
             "name=workers;size=s-2vcpu-4gb;count=3;tag=web",
@@ -189,7 +189,7 @@ fn doctl_compact_firewall_rules_and_node_pools() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let body = sent(&h, "POST", "/v2/kubernetes/clusters");
-    assert_eq!(body["version"], "1.29.1-do.0");
+    assert_eq!(body["version"], "1.31.9-do.2");
     assert_eq!(
         body["node_pools"],
         serde_json::json!([{"name": "workers", "size": "s-2vcpu-4gb", "count": 3, "tags": ["web"]}])
@@ -205,7 +205,7 @@ fn doctl_compact_firewall_rules_and_node_pools() {
             "--region",
             "nyc1",
         ])
-        .args(["--body-version", "1.29.1-do.0", "--node-pools"])
+        .args(["--body-version", "1.31.9-do.2", "--node-pools"])
         .arg(r#"[{"name": "p", "size": "s-1vcpu-2gb", "count": 1}]"#)
         .output()
         .unwrap();

@@ -52,7 +52,7 @@ fn cluster(h: &Harness) -> String {
             "--region",
             "nyc1",
             "--version",
-            "1.29.1-do.0",
+            "1.31.9-do.2",
             "--node-pool",
             "name=w;size=s-1vcpu-2gb;count=1",
             "-o",

@@ -8,7 +8,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::{Harness, TOKEN, stderr, stdout};
 
-const CLUSTER_BODY: &str = r#"{"name":"prod-cluster-01","region":"nyc1","version":"1.18.6-do.0","node_pools":[{"size":"s-1vcpu-2gb","count":3,"name":"worker-pool"}]}"#;
+const CLUSTER_BODY: &str = r#"{"name":"prod-cluster-01","region":"nyc1","version":"1.31.9-do.2","node_pools":[{"size":"s-1vcpu-2gb","count":3,"name":"worker-pool"}]}"#;
 const DATABASE_BODY: &str = r#"{"name":"backend","engine":"pg","version":"14","region":"nyc3","size":"db-s-2vcpu-4gb","num_nodes":2}"#;
 
 fn json(out: &std::process::Output) -> Value {

@@ -7,7 +7,7 @@ use std::fmt;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use serde::ser::{SerializeSeq, Serializer};
+use serde::ser::Serializer;
 use serde_json::Value;
 
 use super::Stamp;
@@ -206,20 +206,26 @@ fn next_backup_window(d: &Droplet) -> Option<Window> {
     })
 }
 
-/// Every region's slug, written without collecting them first.
+/// Every open region's slug, written without collecting them first.
 struct RegionSlugs;
 
 impl Serialize for RegionSlugs {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(catalog::REGIONS.len()))?;
-        for region in catalog::REGIONS {
-            seq.serialize_element(region.slug)?;
-        }
-        seq.end()
+        serializer.collect_seq(
+            catalog::REGIONS
+                .iter()
+                .filter(|r| r.available)
+                .map(|r| r.slug),
+        )
     }
 }
 
 struct ImageWire(&'static Image);
+
+/// A public image as `/v2/images` and a Droplet's `image` show it.
+pub(crate) fn image_json(image: &'static Image) -> Value {
+    serde_json::to_value(ImageWire(image)).unwrap_or(Value::Null)
+}
 
 impl Serialize for ImageWire {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -250,7 +256,12 @@ impl Serialize for ImageWire {
             public: true,
             regions: RegionSlugs,
             created_at: image.created_at,
-            kind: "base",
+            // Distributions are base images; 1-Click applications are snapshots.
+            kind: if image.kind == "application" {
+                "snapshot"
+            } else {
+                "base"
+            },
             min_disk_size: image.min_disk_size,
             size_gigabytes: image.size_gigabytes,
             description: "",
@@ -271,33 +282,7 @@ pub(crate) fn size_json(size: &'static Size) -> Value {
 
 impl Serialize for SizeWire {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Wire {
-            slug: &'static str,
-            memory: u32,
-            vcpus: u32,
-            disk: u32,
-            transfer: f64,
-            price_monthly: f64,
-            price_hourly: f64,
-            regions: RegionSlugs,
-            available: bool,
-            description: &'static str,
-        }
-        let size = self.0;
-        Wire {
-            slug: size.slug,
-            memory: size.memory,
-            vcpus: size.vcpus,
-            disk: size.disk,
-            transfer: size.transfer,
-            price_monthly: size.price_monthly,
-            price_hourly: size.price_hourly,
-            regions: RegionSlugs,
-            available: true,
-            description: size.description,
-        }
-        .serialize(serializer)
+        self.0.serialize(serializer)
     }
 }
 

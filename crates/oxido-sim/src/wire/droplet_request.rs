@@ -25,6 +25,11 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
             excerpt(region_slug)
         ))
     })?;
+    if !region.available {
+        return Err(ApiError::unprocessable(format!(
+            "region: '{region_slug}' is not available for new Droplets."
+        )));
+    }
     let size_slug = req_str(body, "size")?;
     let size = catalog::size(size_slug).ok_or_else(|| {
         ApiError::unprocessable(format!(
@@ -32,6 +37,11 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
             excerpt(size_slug)
         ))
     })?;
+    if !catalog::offers(region, size) {
+        return Err(ApiError::unprocessable(format!(
+            "size: '{size_slug}' is not available in {region_slug}."
+        )));
+    }
     let image = match body.get("image") {
         None | Some(Value::Null) => return Err(ApiError::unprocessable("image is required.")),
         Some(Value::String(slug)) => catalog::image_by_slug(slug),

@@ -182,7 +182,7 @@ async fn a_kubernetes_cluster_provisions_then_runs_and_has_a_kubeconfig() {
     let created = post(
         &sim,
         "/v2/kubernetes/clusters",
-        r#"{"name": "prod", "region": "nyc1", "version": "1.29.1-do.0", "node_pools": [{"size": "s-1vcpu-2gb", "name": "workers", "count": 3}]}"#,
+        r#"{"name": "prod", "region": "nyc1", "version": "1.31.9-do.2", "node_pools": [{"size": "s-1vcpu-2gb", "name": "workers", "count": 3}]}"#,
     )
     .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -362,7 +362,7 @@ async fn projects_hold_the_resources_assigned_to_them() {
         &sim,
         Method::POST,
         "/v2/kubernetes/clusters/bd5f5959-5e1e-4205-a714-a914373942af/upgrade",
-        json!({"version": "1.30.1-do.0"}),
+        json!({"version": "1.33.1-do.3"}),
     )
     .await;
     assert_eq!(upgraded.status, StatusCode::ACCEPTED, "{}", upgraded.text);
@@ -372,7 +372,7 @@ async fn projects_hold_the_resources_assigned_to_them() {
     )
     .await
     .json();
-    assert_eq!(cluster["kubernetes_cluster"]["version"], "1.30.1-do.0");
+    assert_eq!(cluster["kubernetes_cluster"]["version"], "1.33.1-do.3");
 }
 
 #[tokio::test]

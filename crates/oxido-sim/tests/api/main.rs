@@ -5,6 +5,7 @@ mod auth;
 mod behaviours;
 mod binary;
 mod bounds;
+mod catalog;
 mod common;
 mod concurrency;
 mod droplet_images;

@@ -406,7 +406,8 @@ async fn regions_and_sizes_are_the_catalog_droplets_are_made_from() {
     assert_eq!(regions["meta"]["total"], slugs.len());
     let sizes = get(&sim, "/v2/sizes?per_page=2").await.json();
     conforms("GET", "/v2/sizes", &sizes);
-    assert_eq!(sizes["sizes"][0]["slug"], "s-1vcpu-1gb");
+    // Cheapest first, as the API lists them.
+    assert_eq!(sizes["sizes"][0]["slug"], "s-1vcpu-512mb-10gb");
     assert!(sizes["links"]["pages"]["next"].is_string(), "{sizes}");
     let apps = get(&sim, "/v2/1-clicks?type=kubernetes").await.json();
     conforms("GET", "/v2/1-clicks", &apps);

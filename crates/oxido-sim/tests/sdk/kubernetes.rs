@@ -60,7 +60,7 @@ async fn a_cluster_provisions_then_runs_gives_a_kubeconfig_upgrades_and_is_delet
     let k8s = client.kubernetes();
     let made = k8s
         .create_cluster(body(json!({
-            "name": "prod", "region": "nyc1", "version": "1.29.1-do.0",
+            "name": "prod", "region": "nyc1", "version": "1.31.9-do.2",
             "node_pools": [{"size": "s-1vcpu-2gb", "name": "workers", "count": 3}]
         })))
         .await

@@ -125,7 +125,8 @@ pub(super) fn list_snapshots(call: &Call<'_>) -> Result<Response, ApiError> {
 /// GET /v2/images: the engine's images, then the Droplets' snapshots and backups
 /// (private, untagged, neither distribution nor application images).
 pub(super) fn list_images(call: &Call<'_>) -> Result<Response, ApiError> {
-    let mut all = engine_items(call, "/v2/images");
+    let mut all = super::catalog::public_images(call);
+    all.extend(engine_items(call, "/v2/images"));
     let ours = query(call, "type").is_none()
         && query(call, "tag_name").is_none()
         && query(call, "private") != Some("false");
@@ -162,7 +163,7 @@ pub(super) fn get_snapshot(call: &Call<'_>) -> Result<Option<Response>, ApiError
 pub(super) fn get_image(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     match named(call, None) {
         Some(i) => answer(call.op, Some(json!({ "image": as_image(&i) }))).map(Some),
-        None => Ok(None),
+        None => super::catalog::get_image(call),
     }
 }
 

@@ -98,6 +98,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     if let Some(response) = writes::dispatch(call)? {
         return Ok(Some(response));
     }
+    if let Some(response) = catalog::dispatch(call)? {
+        return Ok(Some(response));
+    }
     if let Some(response) = inference::dispatch(call)? {
         return Ok(Some(response));
     }
@@ -356,6 +359,7 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 
 /// Demo objects the description's examples name beyond its parameter examples.
 pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
+    catalog::seed_fixups(data, collection_path);
     if collection_path == "/v2/volumes" {
         volumes::seed_by_name(data);
     }
@@ -395,6 +399,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
             reserved_ips::created(call, object);
         }
         "/v2/account/keys" => ssh_keys::created(object),
+        "/v2/kubernetes/clusters" => catalog::cluster_created(object),
         _ => {}
     }
 }

@@ -78,14 +78,21 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
             map.insert("storage_usage_bytes".into(), Value::from(0));
         }
         if map.contains_key("storage_usage_bytes_updated_at") {
-            map.insert("storage_usage_bytes_updated_at".into(), Value::String(now));
+            map.insert(
+                "storage_usage_bytes_updated_at".into(),
+                Value::String(now.clone()),
+            );
         }
-        if let (Some(slug), Some(Value::Object(subscription))) = (
-            body.get("subscription_tier_slug").and_then(Value::as_str),
+        // The tier is the catalog's (checked before), never the example's.
+        if let (Some(tier), Some(Value::Object(subscription))) = (
+            body.get("subscription_tier_slug")
+                .and_then(Value::as_str)
+                .and_then(super::catalog::registry_tier),
             map.get_mut("subscription"),
-        ) && let Some(Value::Object(tier)) = subscription.get_mut("tier")
-        {
-            tier.insert("slug".into(), Value::String(slug.to_owned()));
+        ) {
+            subscription.insert("tier".into(), tier);
+            subscription.insert("created_at".into(), Value::String(now.clone()));
+            subscription.insert("updated_at".into(), Value::String(now.clone()));
         }
     }
     {
