@@ -145,12 +145,6 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::KubernetesRunClusterLint => k8s_ops::run_lint(call).map(Some),
         OpId::KubernetesGetClusterLintResults => k8s_ops::lint_result(call).map(Some),
         OpId::LoadBalancersDeleteCache => resource_ops::purge_lb_cache(call).map(Some),
-        OpId::RegistryGetSubscription | OpId::RegistriesGetSubscription => {
-            resource_ops::get_subscription(call).map(Some)
-        }
-        OpId::RegistryUpdateSubscription | OpId::RegistriesUpdateSubscription => {
-            resource_ops::update_subscription(call).map(Some)
-        }
         OpId::RegistryValidateName | OpId::RegistriesValidateName => {
             resource_ops::validate_registry_name(call).map(Some)
         }

@@ -2,7 +2,7 @@
 //! now checks what it names and changes something a later request sees.
 //!
 //! - load balancer cache purge (the balancer must exist and have a CDN to purge);
-//! - container registry subscription tier and name validation;
+//! - container registry name validation (the subscription is the catalog's);
 //! - image account transfers (create → accept | decline | cancel);
 //! - 1-Click installs on a Kubernetes cluster;
 //! - NFS access points (create, list, read, delete);
@@ -42,84 +42,6 @@ pub(super) fn purge_lb_cache(call: &Call<'_>) -> Result<Response, ApiError> {
         Ok(())
     })?;
     Ok(empty(StatusCode::NO_CONTENT))
-}
-
-/// The registry subscription tiers: (slug, name, repositories (0 = unlimited), storage
-/// bytes, bandwidth bytes, cents per month, overage allowed), as DigitalOcean's pricing
-/// page lists them.
-const TIERS: [(&str, &str, u64, u64, u64, u64, bool); 3] = [
-    ("starter", "Starter", 1, 524_288_000, 524_288_000, 0, false),
-    ("basic", "Basic", 5, 5_368_709_120, 5_368_709_120, 500, true),
-    (
-        "professional",
-        "Professional",
-        0,
-        107_374_182_400,
-        107_374_182_400,
-        2000,
-        true,
-    ),
-];
-
-fn tier(slug: &str) -> Option<Value> {
-    TIERS.iter().find(|t| t.0 == slug).map(
-        |(slug, name, repos, storage, bandwidth, cents, overage)| {
-            json!({
-                "slug": slug,
-                "name": name,
-                "included_repositories": repos,
-                "included_storage_bytes": storage,
-                "included_bandwidth_bytes": bandwidth,
-                "monthly_price_in_cents": cents,
-                "allow_storage_overage": overage,
-                "storage_overage_price_in_cents": if *overage { 2 } else { 0 },
-            })
-        },
-    )
-}
-
-const SUBSCRIPTION: &str = "/v2/registry/subscription";
-
-/// The account's subscription: the one set here, else its registry's, else none.
-fn subscription(call: &Call<'_>) -> Option<Value> {
-    if let Some((_, s)) = all(call, SUBSCRIPTION).into_iter().next() {
-        return Some(s);
-    }
-    super::registry::current(call).and_then(|(_, r)| r.get("subscription").cloned())
-}
-
-/// GET /v2/registry/subscription (and /v2/registries/…)
-pub(super) fn get_subscription(call: &Call<'_>) -> Result<Response, ApiError> {
-    let current = subscription(call).ok_or_else(|| {
-        ApiError::not_found_with("this account has no container registry subscription")
-    })?;
-    answer(call.op, Some(json!({ "subscription": current })))
-}
-
-/// POST /v2/registry/subscription: the tier becomes `tier_slug`; the registry reads it.
-pub(super) fn update_subscription(call: &Call<'_>) -> Result<Response, ApiError> {
-    let slug = required_str(call, "tier_slug")?;
-    let tier = tier(slug).ok_or_else(|| {
-        ApiError::unprocessable(format!(
-            "tier_slug: '{slug}' is not a tier (starter, basic, professional)"
-        ))
-    })?;
-    let now = generate::now();
-    let created = subscription(call)
-        .and_then(|s| s.get("created_at").cloned())
-        .unwrap_or_else(|| Value::String(now.clone()));
-    let next = json!({"tier": tier, "created_at": created, "updated_at": now});
-    put(call, SUBSCRIPTION, "current", next.clone())?;
-    if let Some((name, _)) = super::registry::current(call) {
-        let mut accounts = call.app.engine.store.write();
-        if let Some(registry) = accounts
-            .get_mut(&call.who.account)
-            .and_then(|d| d.settled_mut("/v2/registry", &name))
-        {
-            registry["subscription"] = next.clone();
-        }
-    }
-    answer(call.op, Some(json!({ "subscription": next })))
 }
 
 /// POST /v2/registry/validate-name: 204 for a free name, 409 for one in use (registry
