@@ -322,6 +322,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn struct_ty(&mut self, schema: &Value, ctx: &str, schema_name: Option<String>) -> Ty {
+        if self.is_action_shaped(schema) && schema_name.as_deref() != Some("action") {
+            return self.schema_ty("action");
+        }
         if let Some(ty) = self.shared(schema, &schema_name) {
             return ty;
         }
@@ -396,6 +399,42 @@ impl<'a> Lowerer<'a> {
                 .push((name, ty.clone(), false, example.clone()));
         }
         ty
+    }
+
+    /// Whether a struct schema is an action record under another name (`volumeAction`, the floating IP
+    /// action answers, reserved IPv6 actions): an integer `id`, `status`, `started_at` and `resource_type`,
+    /// and nothing beyond the fields of `action` (plus the floating IP answer's `project_id`). Such answers
+    /// decode into the one hand-written `Action`, so one waiter and one set of timestamps serve them all.
+    /// NFS actions do not qualify: their id is a UUID string and their statuses are upper-case, as godo's
+    /// separate `NfsAction` (`ID string`) also has it.
+    fn is_action_shaped(&self, schema: &Value) -> bool {
+        const ACTION_FIELDS: &[&str] = &[
+            "id",
+            "status",
+            "type",
+            "started_at",
+            "completed_at",
+            "resource_id",
+            "resource_type",
+            "region",
+            "region_slug",
+            "project_id",
+        ];
+        let mut props = Vec::new();
+        let mut required = BTreeSet::new();
+        let mut doc = String::new();
+        self.collect(schema, &mut props, &mut required, &mut doc);
+        let has = |name: &str| props.iter().any(|(n, _)| n == name);
+        let integer_id = props.iter().any(|(n, p)| {
+            n == "id" && self.deref(p).get("type").and_then(Value::as_str) == Some("integer")
+        });
+        integer_id
+            && ["status", "started_at", "resource_type"]
+                .iter()
+                .all(|n| has(n))
+            && props
+                .iter()
+                .all(|(n, _)| ACTION_FIELDS.contains(&n.as_str()))
     }
 
     /// Gathers properties and required names through `allOf` and references, in order.
@@ -831,13 +870,6 @@ pub fn lower(root: &Value) -> Api {
             .sort_by(|a, b| a.method_name.cmp(&b.method_name));
     }
     let (types, value_fields, total_fields, schema_examples) = lowerer.finish();
-    // Models keep their natural names; a handler that would share one is called `…Handler`.
-    let model_names: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
-    for service in &mut services {
-        if model_names.contains(service.type_name.as_str()) {
-            service.type_name.push_str("Handler");
-        }
-    }
     let mut api = Api {
         services,
         types,
@@ -845,6 +877,13 @@ pub fn lower(root: &Value) -> Api {
         total_fields,
         schema_examples,
     };
+    // Models keep their natural names; a handler that would share one is called `…Handler`.
+    let model_names: BTreeSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
+    for service in &mut api.services {
+        if model_names.contains(service.type_name.as_str()) {
+            service.type_name.push_str("Handler");
+        }
+    }
     api.compute_features();
     api.propagate_bodies();
     api
