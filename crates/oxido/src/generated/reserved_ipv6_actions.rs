@@ -34,11 +34,15 @@ impl ReservedIpv6Actions {
         &self,
         reserved_ipv6: &str,
         body: ReservedIpv6ActionsPostBody,
-    ) -> Call<ReservedIpv6ActionsPostResponseAction> {
-        Call::member(
+    ) -> crate::ActionCall {
+        crate::ActionCall::new(
             self.client.clone(),
-            post_request(reserved_ipv6, &body),
-            "action",
+            Call::member(
+                self.client.clone(),
+                post_request(reserved_ipv6, &body),
+                "action",
+            ),
+            move |action_id| crate::resources::actions_get_request(action_id),
         )
     }
 

@@ -1709,63 +1709,6 @@ Unassign => "unassign",
 }
 }
 
-/// `FloatingIpsActionPostResponseAction`.
-#[cfg(any(feature = "floating_ips_action", feature = "reserved_ips_actions"))]
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpsActionPostResponseAction {
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    /// A unique numeric ID that can be used to identify and reference an action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::Region>,
-    /// A human-readable string that is used as a unique identifier for each region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_slug: Option<String>,
-    /// A unique identifier for the resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<u64>,
-    /// The type of resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
-    /// The current status of the action. This can be "in-progress", "completed", or "errored".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FloatingIpsActionPostResponseActionStatus>,
-    /// This is the type of action that the object represents. For example, this could be "transfer"
-    /// to represent the state of an image transfer action.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// The UUID of the project to which the reserved IP currently belongs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-}
-
-#[cfg(any(
-    feature = "floating_ips_action",
-    feature = "reserved_ips_actions",
-    feature = "reserved_ipv6_actions",
-    feature = "volume_actions"
-))]
-crate::models::string_enum::open_string_enum! {
-/// The current status of the action. This can be "in-progress", "completed", or "errored".
-pub enum FloatingIpsActionPostResponseActionStatus {
-/// `in-progress`
-InProgress => "in-progress",
-/// `completed`
-Completed => "completed",
-/// `errored`
-Errored => "errored",
-}
-}
-
 /// The `registry` schema.
 #[cfg(any(feature = "registries", feature = "registry"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

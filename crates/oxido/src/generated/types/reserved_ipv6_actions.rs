@@ -73,38 +73,3 @@ impl ReservedIpv6ActionAssign {
         Self { kind, droplet_id }
     }
 }
-
-/// `ReservedIpv6ActionsPostResponseAction`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ReservedIpv6ActionsPostResponseAction {
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    /// A unique numeric ID that can be used to identify and reference an action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::Region>,
-    /// A human-readable string that is used as a unique identifier for each region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_slug: Option<String>,
-    /// A unique identifier for the resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<u64>,
-    /// The type of resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
-    /// The current status of the action. This can be "in-progress", "completed", or "errored".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FloatingIpsActionPostResponseActionStatus>,
-    /// This is the type of action that the object represents. For example, this could be "transfer"
-    /// to represent the state of an image transfer action.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-}
