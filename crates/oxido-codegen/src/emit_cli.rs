@@ -525,7 +525,10 @@ fn body_fields<'a>(api: &'a Api, op: &Operation) -> Option<Vec<&'a Field>> {
 fn flag_kind(api: &Api, ty: &Ty) -> Option<&'static str> {
     let is_string = |ty: &Ty| match ty {
         Ty::Str => true,
-        Ty::Named(i) => matches!(api.types[*i].kind, TypeKind::StringEnum(_)),
+        Ty::Named(i) => matches!(
+            api.types[*i].kind,
+            TypeKind::StringEnum(_) | TypeKind::Existing(crate::lower::TIMESTAMP)
+        ),
         _ => false,
     };
     let scalar_union = |ty: &Ty| match ty {
@@ -642,7 +645,10 @@ fn is_destructive(op: &Operation, name: &str) -> bool {
 fn is_scalar(api: &Api, ty: &Ty) -> bool {
     match ty {
         Ty::Str | Ty::Int | Ty::U64 | Ty::Float | Ty::Bool => true,
-        Ty::Named(i) => matches!(api.types[*i].kind, TypeKind::StringEnum(_)),
+        Ty::Named(i) => matches!(
+            api.types[*i].kind,
+            TypeKind::StringEnum(_) | TypeKind::Existing(crate::lower::TIMESTAMP)
+        ),
         _ => false,
     }
 }
