@@ -65,7 +65,7 @@ pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
 pub use generated::*;
 /// A point in time, as every `date-time` field of the API decodes (jiff's, re-exported so no dependency
 /// needs adding to name it).
-pub use jiff::Timestamp;
+pub use models::Timestamp;
 pub use models::{
     Action, ActionStatus, ActionType, BackupPlan, BackupPolicy, DropletAction, ImageRef, Links,
     Meta, Page, PageLinks, Region, TagAction, Weekday,
