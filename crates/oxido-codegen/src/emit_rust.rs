@@ -589,7 +589,7 @@ fn action_poll(service: &Service, op: &Operation, api: &Api) -> Option<(String, 
             for p in found {
                 if p.kind == ParamKind::Str {
                     let owned = format!("poll_{}", bare(&p.ident));
-                    let _ = write!(prelude, "let {owned} = {}.to_owned();\n", p.ident);
+                    let _ = writeln!(prelude, "let {owned} = {}.to_owned();", p.ident);
                     args.push(format!("&{owned}"));
                 } else {
                     args.push(p.ident.clone());
