@@ -537,12 +537,10 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     };
     let call = match action_poll(service, op, api) {
         Some((prelude, poll)) if prelude.is_empty() => {
-            format!("crate::ActionCall::new({client}, {call}, move |action_id| {poll})")
+            format!("crate::ActionCall::new({client}, {call}, {poll})")
         }
         Some((prelude, poll)) => {
-            format!(
-                "{{ {prelude}crate::ActionCall::new({client}, {call}, move |action_id| {poll}) }}"
-            )
+            format!("{{ {prelude}crate::ActionCall::new({client}, {call}, {poll}) }}")
         }
         None => call,
     };
@@ -566,7 +564,7 @@ pub fn starts_action(api: &Api, service: &Service, op: &Operation) -> bool {
 }
 
 /// For an operation that starts an action: the statements that capture its path arguments, and the
-/// expression (of `action_id`) that reads the action back: the family's own `get` when the operation names
+/// function of the action id that reads the action back: the family's own `get` when the operation names
 /// every resource that endpoint needs, else `/v2/actions/{action_id}`.
 fn action_poll(service: &Service, op: &Operation, api: &Api) -> Option<(String, String)> {
     if !starts_action(api, service, op) {
@@ -598,13 +596,17 @@ fn action_poll(service: &Service, op: &Operation, api: &Api) -> Option<(String, 
             args.push("action_id".to_owned());
             return Some((
                 prelude,
-                format!("{}({})", request_fn_name(get), args.join(", ")),
+                format!(
+                    "move |action_id| {}({})",
+                    request_fn_name(get),
+                    args.join(", ")
+                ),
             ));
         }
     }
     Some((
         String::new(),
-        "crate::resources::actions_get_request(action_id)".to_owned(),
+        "crate::resources::actions_get_request".to_owned(),
     ))
 }
 

@@ -12,6 +12,9 @@ use crate::response::{RawResponse, Response};
 use crate::transport::ApiRequest;
 use crate::wait::Wait;
 
+/// Called with every state of the action seen.
+type ProgressCallback = Arc<dyn Fn(&Action) + Send + Sync>;
+
 /// Builds the request that reads an action back, from its id.
 type PollRequest = Box<dyn FnOnce(u64) -> Result<ApiRequest, Error> + Send + Sync>;
 
@@ -124,7 +127,7 @@ pub struct ActionWait {
     call: ActionCall,
     timeout: Option<Duration>,
     poll_interval: Option<(Duration, Duration)>,
-    on_progress: Option<Arc<dyn Fn(&Action) + Send + Sync>>,
+    on_progress: Option<ProgressCallback>,
 }
 
 impl fmt::Debug for ActionWait {
