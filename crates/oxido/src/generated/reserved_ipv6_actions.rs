@@ -38,7 +38,7 @@ impl ReservedIpv6Actions {
                 post_request(reserved_ipv6, &body),
                 "action",
             ),
-            move |action_id| crate::resources::actions_get_request(action_id),
+            crate::resources::actions_get_request,
         )
     }
 

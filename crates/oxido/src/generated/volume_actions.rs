@@ -83,7 +83,7 @@ impl VolumeActions {
             call: crate::ActionCall::new(
                 self.client.clone(),
                 Call::member(self.client.clone(), post_request(&body), "action"),
-                move |action_id| crate::resources::actions_get_request(action_id),
+                crate::resources::actions_get_request,
             ),
         }
     }
