@@ -387,6 +387,8 @@ fn own_options(op: &Operation) -> Vec<&Param> {
 pub fn return_ty(api: &Api, service: &Service, op: &Operation) -> String {
     if !own_options(op).is_empty() {
         builder_name(api, service, op)
+    } else if starts_action(api, service, op) {
+        "crate::ActionCall".to_owned()
     } else if op.is_list() {
         format!("ListCall<{}>", output_ty(api, op))
     } else {
@@ -533,6 +535,15 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
         ResponseKind::Text { .. } => format!("Call::text({client}, {request})"),
         ResponseKind::Bytes { .. } => format!("Call::bytes({client}, {request})"),
     };
+    let call = match action_poll(service, op, api) {
+        Some((prelude, poll)) if prelude.is_empty() => {
+            format!("crate::ActionCall::new({client}, {call}, {poll})")
+        }
+        Some((prelude, poll)) => {
+            format!("{{ {prelude}crate::ActionCall::new({client}, {call}, {poll}) }}")
+        }
+        None => call,
+    };
     if own_options(op).is_empty() {
         let _ = writeln!(out, "{call}\n}}\n");
     } else {
@@ -542,6 +553,61 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
             builder_name(api, service, op)
         );
     }
+}
+
+/// Whether an operation starts an action: a generated `POST` answering `{"action": Action}`.
+pub fn starts_action(api: &Api, service: &Service, op: &Operation) -> bool {
+    !service.hand_written
+        && op.http_method == "POST"
+        && matches!(&op.response, ResponseKind::Member { ty: Ty::Named(i), .. }
+            if matches!(api.types[*i].kind, TypeKind::Existing("crate::models::Action")))
+}
+
+/// For an operation that starts an action: the statements that capture its path arguments, and the
+/// function of the action id that reads the action back: the family's own `get` when the operation names
+/// every resource that endpoint needs, else `/v2/actions/{action_id}`.
+fn action_poll(service: &Service, op: &Operation, api: &Api) -> Option<(String, String)> {
+    if !starts_action(api, service, op) {
+        return None;
+    }
+    let get = ACTION_WAITERS
+        .iter()
+        .find(|(h, _)| *h == service.handler)
+        .and_then(|(_, get)| *get)
+        .and_then(|m| service.operations.iter().find(|o| o.method_name == m));
+    if let Some(get) = get {
+        let (last, resource) = get.path_params.split_last()?;
+        let found: Option<Vec<&Param>> = resource
+            .iter()
+            .map(|p| op.path_params.iter().find(|q| q.name == p.name))
+            .collect();
+        if let (Some(found), ParamKind::Id) = (found, last.kind) {
+            let mut prelude = String::new();
+            let mut args = Vec::new();
+            for p in found {
+                if p.kind == ParamKind::Str {
+                    let owned = format!("poll_{}", bare(&p.ident));
+                    let _ = writeln!(prelude, "let {owned} = {}.to_owned();", p.ident);
+                    args.push(format!("&{owned}"));
+                } else {
+                    args.push(p.ident.clone());
+                }
+            }
+            args.push("action_id".to_owned());
+            return Some((
+                prelude,
+                format!(
+                    "move |action_id| {}({})",
+                    request_fn_name(get),
+                    args.join(", ")
+                ),
+            ));
+        }
+    }
+    Some((
+        String::new(),
+        "crate::resources::actions_get_request".to_owned(),
+    ))
 }
 
 /// Action families and how their actions are polled: (handler, the `get` operation's method, or `None` when
@@ -768,8 +834,11 @@ fn opt_lit<T: std::fmt::Display>(value: Option<T>) -> String {
 fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) {
     let name = builder_name(api, service, op);
     let output = output_ty(api, op);
+    let action = starts_action(api, service, op);
     let inner = if op.is_list() {
         format!("ListCall<{output}>")
+    } else if action {
+        "crate::ActionCall".to_owned()
     } else {
         format!("Call<{output}>")
     };
@@ -897,6 +966,9 @@ fn emit_builder(api: &Api, service: &Service, op: &Operation, out: &mut String) 
             out,
             "/// Sends the request and returns the answer undecoded: status, headers and body exactly as the API sent them.\n#[inline]\npub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {{ self.call.send_raw() }}\n"
         );
+        if action {
+            out.push_str("/// Sends the request, then waits for the action it started to finish; see [`crate::ActionCall::wait`].\n#[inline]\npub fn wait(self) -> crate::ActionWait { self.call.wait() }\n\n");
+        }
         out.push_str("}\n\n");
         let _ = writeln!(
             out,

@@ -16,6 +16,13 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("region", "crate::models::Region"),
 ];
 
+/// The type every `format: date-time` field has.
+pub const TIMESTAMP: &str = "crate::models::Timestamp";
+
+/// `*_at` strings that stay `String` although their schema example is a time: the spec's own answer
+/// example sends `""` for them (an access point not yet updated, `nfs_create_access_point`).
+const STRING_TIMES: &[(&str, &str)] = &[("AccessPointResponse", "updated_at")];
+
 /// Operations that stay hand-written (`resources/droplet_actions.rs`, `resources/actions.rs`).
 pub const HAND_WRITTEN: &[(&str, &str)] = &[
     (
@@ -236,6 +243,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         match kind {
+            Some("string") if schema.get("format").and_then(Value::as_str) == Some("date-time") => {
+                self.timestamp()
+            }
             Some("string") => Ty::Str,
             Some("integer") => Ty::Int,
             Some("number") => Ty::Float,
@@ -265,6 +275,19 @@ impl<'a> Lowerer<'a> {
 
     fn value(&mut self) -> Ty {
         Ty::Value
+    }
+
+    /// Every `format: date-time` string is `oxido::Timestamp` (jiff's, re-exported), so a value that is
+    /// not a date fails to decode, naming its field.
+    fn timestamp(&mut self) -> Ty {
+        const KEY: &str = "\0timestamp";
+        if let Some(ty) = self.by_schema.get(KEY) {
+            return ty.clone();
+        }
+        let index = self.new_type("Timestamp", String::new(), None);
+        self.types[index].kind = TypeKind::Existing(TIMESTAMP);
+        self.by_schema.insert(KEY.to_owned(), Ty::Named(index));
+        Ty::Named(index)
     }
 
     fn shared(&mut self, schema: &Value, schema_name: &Option<String>) -> Option<Ty> {
@@ -322,6 +345,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn struct_ty(&mut self, schema: &Value, ctx: &str, schema_name: Option<String>) -> Ty {
+        if self.is_action_shaped(schema) && schema_name.as_deref() != Some("action") {
+            return self.schema_ty("action");
+        }
         if let Some(ty) = self.shared(schema, &schema_name) {
             return ty;
         }
@@ -346,6 +372,18 @@ impl<'a> Lowerer<'a> {
                 && (defects::beyond_i64(&prop) || defects::beyond_i64(self.deref(&prop)))
             {
                 field_ty = Ty::U64;
+            }
+            // A `*_at` string without `format: date-time` whose example is one is a timestamp too.
+            if field_ty == Ty::Str
+                && json_name.ends_with("_at")
+                && !STRING_TIMES.contains(&(name.as_str(), json_name.as_str()))
+                && prop
+                    .get("example")
+                    .or_else(|| self.deref(&prop).get("example"))
+                    .and_then(Value::as_str)
+                    .is_some_and(is_rfc3339)
+            {
+                field_ty = self.timestamp();
             }
             if let Some(example) = prop
                 .get("example")
@@ -396,6 +434,42 @@ impl<'a> Lowerer<'a> {
                 .push((name, ty.clone(), false, example.clone()));
         }
         ty
+    }
+
+    /// Whether a struct schema is an action record under another name (`volumeAction`, the floating IP
+    /// action answers, reserved IPv6 actions): an integer `id`, `status`, `started_at` and `resource_type`,
+    /// and nothing beyond the fields of `action` (plus the floating IP answer's `project_id`). Such answers
+    /// decode into the one hand-written `Action`, so one waiter and one set of timestamps serve them all.
+    /// NFS actions do not qualify: their id is a UUID string and their statuses are upper-case, as godo's
+    /// separate `NfsAction` (`ID string`) also has it.
+    fn is_action_shaped(&self, schema: &Value) -> bool {
+        const ACTION_FIELDS: &[&str] = &[
+            "id",
+            "status",
+            "type",
+            "started_at",
+            "completed_at",
+            "resource_id",
+            "resource_type",
+            "region",
+            "region_slug",
+            "project_id",
+        ];
+        let mut props = Vec::new();
+        let mut required = BTreeSet::new();
+        let mut doc = String::new();
+        self.collect(schema, &mut props, &mut required, &mut doc);
+        let has = |name: &str| props.iter().any(|(n, _)| n == name);
+        let integer_id = props.iter().any(|(n, p)| {
+            n == "id" && self.deref(p).get("type").and_then(Value::as_str) == Some("integer")
+        });
+        integer_id
+            && ["status", "started_at", "resource_type"]
+                .iter()
+                .all(|n| has(n))
+            && props
+                .iter()
+                .all(|(n, _)| ACTION_FIELDS.contains(&n.as_str()))
     }
 
     /// Gathers properties and required names through `allOf` and references, in order.
@@ -672,6 +746,38 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// `2020-11-14T16:29:21Z`, with optional fraction and an offset in place of `Z`.
+fn is_rfc3339(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    if b.len() < 20
+        || !(digits(0..4) && digits(5..7) && digits(8..10) && digits(11..13))
+        || !(digits(14..16) && digits(17..19))
+        || (b[4], b[7], b[10], b[13], b[16]) != (b'-', b'-', b'T', b':', b':')
+    {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &fraction[n..];
+    }
+    rest == "Z"
+        || (rest.len() == 6
+            && matches!(rest.as_bytes()[0], b'+' | b'-')
+            && rest.as_bytes()[3] == b':'
+            && rest[1..3]
+                .bytes()
+                .chain(rest[4..].bytes())
+                .all(|c| c.is_ascii_digit()))
+}
+
 /// Integer ids are `u64`, as in the hand-written models and the path parameters.
 fn id_typed(field: &str, ty: Ty) -> Ty {
     let is_id = field == "id" || field.ends_with("_id");
@@ -831,13 +937,6 @@ pub fn lower(root: &Value) -> Api {
             .sort_by(|a, b| a.method_name.cmp(&b.method_name));
     }
     let (types, value_fields, total_fields, schema_examples) = lowerer.finish();
-    // Models keep their natural names; a handler that would share one is called `…Handler`.
-    let model_names: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
-    for service in &mut services {
-        if model_names.contains(service.type_name.as_str()) {
-            service.type_name.push_str("Handler");
-        }
-    }
     let mut api = Api {
         services,
         types,
@@ -845,7 +944,25 @@ pub fn lower(root: &Value) -> Api {
         total_fields,
         schema_examples,
     };
+    crate::tidy::dedupe(&mut api);
     api.compute_features();
+    let reserved: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+    crate::tidy::rename(&mut api, &reserved);
+    // Renamed variants can make two unions identical.
+    crate::tidy::dedupe(&mut api);
+    api.compute_features();
+    // Models keep their natural names; a handler that would share one is called `…Handler`.
+    let model_names: BTreeSet<String> = api
+        .types
+        .iter()
+        .filter(|t| crate::tidy::live(t))
+        .map(|t| t.name.clone())
+        .collect();
+    for service in &mut api.services {
+        if model_names.contains(service.type_name.as_str()) {
+            service.type_name.push_str("Handler");
+        }
+    }
     api.propagate_bodies();
     api
 }
@@ -1222,6 +1339,16 @@ fn ref_pointer(v: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::char_class;
+
+    #[test]
+    fn rfc3339_examples_are_recognised() {
+        use super::is_rfc3339;
+        assert!(is_rfc3339("2020-11-14T16:29:21Z"));
+        assert!(is_rfc3339("2019-09-03T16:34:46.000+00:00"));
+        assert!(!is_rfc3339("2023-01-01"));
+        assert!(!is_rfc3339("example string"));
+        assert!(!is_rfc3339("2020-11-14T16:29:21"));
+    }
 
     #[test]
     fn a_one_class_pattern_becomes_ranges_and_characters() {

@@ -41,6 +41,7 @@
 #[doc(hidden)]
 #[path = "bench_hooks.rs"]
 pub mod __bench;
+mod action_call;
 mod client;
 mod decode;
 mod error;
@@ -55,12 +56,16 @@ mod text;
 mod transport;
 mod wait;
 
+pub use action_call::{ActionCall, ActionWait};
 pub use client::{
     BASE_URL_ENV_VAR, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_INFERENCE_BASE_URL,
     DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_RESPONSE_BYTES, TOKEN_ENV_VARS,
 };
 pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
 pub use generated::*;
+/// A point in time, as every `date-time` field of the API decodes (jiff's, re-exported so no dependency
+/// needs adding to name it).
+pub use models::Timestamp;
 pub use models::{
     Action, ActionStatus, ActionType, BackupPlan, BackupPolicy, DropletAction, ImageRef, Links,
     Meta, Page, PageLinks, Region, TagAction, Weekday,

@@ -79,7 +79,7 @@ impl crate::Databases {
         &self,
         database_cluster_uuid: &str,
         replica_name: &str,
-    ) -> WaitFor<DatabaseReplicaRead> {
+    ) -> WaitFor<DatabaseReplica> {
         WaitFor::new(
             self.get_replica(database_cluster_uuid, replica_name),
             |replica| judge(replica.status.as_ref().map(|s| s.as_str()), "online", &[]),

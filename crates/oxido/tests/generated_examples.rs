@@ -806,7 +806,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_replica/content/application~1json/example",
-        |v| member::<oxido::types::DatabaseReplicaRead>(v, "replica"),
+        |v| member::<oxido::types::DatabaseReplica>(v, "replica"),
     ),
     (
         "databases_get",
@@ -870,10 +870,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "/components/responses/database_schema_registry_config/content/application~1json/example",
         |v| {
-            member::<oxido::types::DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel>(
-                v,
-                "compatibility_level",
-            )
+            member::<oxido::types::GetKafkaSchemaConfigCompatibilityLevel>(v, "compatibility_level")
         },
     ),
     (
@@ -881,7 +878,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_schema_registry_subject_config/content/application~1json/example",
-        |v| whole::<oxido::types::DatabasesGetKafkaSchemaSubjectConfigResponse>(v),
+        |v| whole::<oxido::types::DatabasesGetKafkaSchemaSubjectConfig>(v),
     ),
     (
         "databases_get_kafka_topic",
@@ -923,7 +920,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_replica/content/application~1json/example",
-        |v| member::<oxido::types::DatabaseReplicaRead>(v, "replica"),
+        |v| member::<oxido::types::DatabaseReplica>(v, "replica"),
     ),
     (
         "databases_get_sql_mode",
@@ -1035,7 +1032,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_replicas/content/application~1json/example",
-        |v| member::<Vec<oxido::types::DatabaseReplicaRead>>(v, "replicas"),
+        |v| member::<Vec<oxido::types::DatabaseReplica>>(v, "replicas"),
     ),
     (
         "databases_list_users",
@@ -1148,10 +1145,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "/components/responses/database_schema_registry_config/content/application~1json/example",
         |v| {
-            member::<oxido::types::DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel>(
-                v,
-                "compatibility_level",
-            )
+            member::<oxido::types::GetKafkaSchemaConfigCompatibilityLevel>(v, "compatibility_level")
         },
     ),
     (
@@ -1166,7 +1160,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_schema_registry_subject_config/content/application~1json/example",
-        |v| whole::<oxido::types::DatabasesGetKafkaSchemaSubjectConfigResponse>(v),
+        |v| whole::<oxido::types::DatabasesGetKafkaSchemaSubjectConfig>(v),
     ),
     (
         "databases_update_kafka_topic",
@@ -1488,7 +1482,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1firewalls~1{firewall_id}~1droplets/post/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::FirewallsAssignDropletsBody>(v),
+        |v| whole::<oxido::types::AssignDropletsBody>(v),
     ),
     (
         "firewalls_create",
@@ -1509,7 +1503,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1firewalls~1{firewall_id}~1droplets/delete/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::FirewallsAssignDropletsBody>(v),
+        |v| whole::<oxido::types::AssignDropletsBody>(v),
     ),
     (
         "firewalls_delete_rules",
@@ -1628,7 +1622,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "Update Key Name",
         "/paths/~1v2~1functions~1namespaces~1{namespace_id}~1keys~1{key_id}/put/requestBody/content/application~1json/examples/Update Key Name/value",
-        |v| whole::<oxido::types::ChatCompletionRequestToolChoiceVariant2Function>(v),
+        |v| whole::<oxido::types::Database>(v),
     ),
     (
         "functionsAccessKey_update",
@@ -2160,7 +2154,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/registry_options_response/content/application~1json/example",
-        |v| member::<oxido::types::RegistriesGetOptionsResponseOptions>(v, "options"),
+        |v| member::<oxido::types::GetOptionsResponseOptions>(v, "options"),
     ),
     (
         "registries_list_garbageCollections",
@@ -2174,7 +2168,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/registry_options_response/content/application~1json/example",
-        |v| member::<oxido::types::RegistriesGetOptionsResponseOptions>(v, "options"),
+        |v| member::<oxido::types::GetOptionsResponseOptions>(v, "options"),
     ),
     (
         "registry_list_garbageCollections",
@@ -2202,14 +2196,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "reserved_ip_assigned",
         "/components/examples/reserved_ip_assigned/value",
-        |v| member::<oxido::types::ReservedIp>(v, "reserved_ip"),
+        |v| member::<oxido::types::FloatingIp>(v, "reserved_ip"),
     ),
     (
         "reservedIPs_get",
         "response",
         "reserved_ip_reserved",
         "/components/examples/reserved_ip_reserved/value",
-        |v| member::<oxido::types::ReservedIp>(v, "reserved_ip"),
+        |v| member::<oxido::types::FloatingIp>(v, "reserved_ip"),
     ),
     (
         "reservedIPv6_create",
@@ -2349,14 +2343,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "VolumeActionDetachResponse",
         "/components/examples/volume_action_detach_response/value",
-        |v| member::<oxido::types::VolumeAction>(v, "action"),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "volumeActions_get",
         "response",
         "volume_action_attach_response",
         "/components/examples/volume_action_attach_response/value",
-        |v| member::<oxido::types::VolumeAction>(v, "action"),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "volumeActions_post",
@@ -2377,14 +2371,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "VolumeActionDetachResponse",
         "/components/examples/volume_action_detach_response/value",
-        |v| member::<oxido::types::VolumeAction>(v, "action"),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "volumeActions_post",
         "response",
         "volume_action_attach_response",
         "/components/examples/volume_action_attach_response/value",
-        |v| member::<oxido::types::VolumeAction>(v, "action"),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "volumeActions_post_byId",
@@ -2412,14 +2406,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "VolumeActionDetachResponse",
         "/components/examples/volume_action_detach_response/value",
-        |v| member::<oxido::types::VolumeAction>(v, "action"),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "volumeActions_post_byId",
         "response",
         "volume_action_attach_response",
         "/components/examples/volume_action_attach_response/value",
-        |v| member::<oxido::types::VolumeAction>(v, "action"),
+        |v| member::<oxido::Action>(v, "action"),
     ),
     (
         "volumeSnapshots_create",
@@ -2819,20 +2813,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<f64>>(v),
     ),
     (
-        "ChatCompletionRequestToolChoiceVariant2Function.name",
-        "schema",
-        "example",
-        "\"get_weather\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "ChatCompletionRequestToolChoiceVariant2.type",
-        "schema",
-        "example",
-        "\"function\"",
-        |v| whole::<oxido::types::ChatCompletionToolCallType>(v),
-    ),
-    (
         "FunctionObject.description",
         "schema",
         "example",
@@ -2872,7 +2852,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"stop\"",
-        |v| whole::<oxido::types::ChatCompletionResponseChoicesItemFinishReason>(v),
+        |v| whole::<oxido::types::ChatCompletionChunkChoicesFinishReason>(v),
     ),
     (
         "ChatCompletionResponseChoicesItem.index",
@@ -2935,21 +2915,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"assistant\"",
-        |v| whole::<oxido::types::ChatCompletionResponseChoicesItemMessageRole>(v),
-    ),
-    (
-        "ChatCompletionResponseChoicesItemMessageToolCallsItem.id",
-        "schema",
-        "example",
-        "\"call_abc123\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "ChatCompletionResponseChoicesItemMessageToolCallsItem.type",
-        "schema",
-        "example",
-        "\"function\"",
-        |v| whole::<oxido::types::ChatCompletionToolCallType>(v),
+        |v| whole::<oxido::types::ChatCompletionChoicesMessageRole>(v),
     ),
     (
         "ChatCompletionResponse.created",
@@ -3096,7 +3062,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"stop\"",
-        |v| whole::<Option<oxido::types::ChatCompletionChunkChoicesItemFinishReason>>(v),
+        |v| whole::<Option<oxido::types::ChatCompletionChunkChoicesFinishReason>>(v),
     ),
     (
         "ChatCompletionChunkChoicesItem.index",
@@ -3215,14 +3181,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "null",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AsyncInvokeResponse.created_at",
         "schema",
         "example",
         "\"2026-01-22T19:19:19.112403432Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AsyncInvokeResponse.error",
@@ -3257,7 +3223,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "null",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AsyncInvokeResponse.status",
@@ -3278,14 +3244,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2026-04-24T19:45:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Batch.completed_at",
         "schema",
         "example",
         "\"2026-04-24T20:15:30Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Batch.completion_window",
@@ -3299,7 +3265,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2026-04-24T19:19:19Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Batch.endpoint",
@@ -3333,28 +3299,28 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2026-04-25T19:19:19Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Batch.failed_at",
         "schema",
         "example",
         "\"2026-04-24T19:50:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Batch.finalizing_at",
         "schema",
         "example",
         "\"2026-04-24T20:10:42Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Batch.in_progress_at",
         "schema",
         "example",
         "\"2026-04-24T19:20:05Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Batch.input_file_id",
@@ -3485,7 +3451,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2026-04-24T19:34:19Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "BatchFileCreateResponse.file_id",
@@ -3520,7 +3486,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2026-04-24T20:19:19Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "BatchResultsResponse.output_file_url",
@@ -3826,20 +3792,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::ImageGenPartialImageEventType>(v),
     ),
     (
-        "MessagesRequestTextBlockParam.text",
-        "schema",
-        "example",
-        "\"Hello, Claude\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "MessagesRequestTextBlockParam.type",
-        "schema",
-        "example",
-        "\"text\"",
-        |v| whole::<oxido::types::MessagesRequestTextBlockParamType>(v),
-    ),
-    (
         "MessagesImageSourceParam.data",
         "schema",
         "example",
@@ -3945,20 +3897,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<String>(v),
     ),
     (
-        "MessagesToolChoiceParamVariant2.name",
-        "schema",
-        "example",
-        "\"get_weather\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "MessagesToolChoiceParamVariant2.type",
-        "schema",
-        "example",
-        "\"tool\"",
-        |v| whole::<oxido::types::MessagesToolChoiceParamVariant2Type>(v),
-    ),
-    (
         "MessagesToolDefinitionParam.description",
         "schema",
         "example",
@@ -3987,27 +3925,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::MessagesRequestTextBlockParamType>(v),
     ),
     (
-        "MessagesResponseToolUseBlock.id",
-        "schema",
-        "example",
-        "\"toolu_01ABCdefGhIjKlMnOpQrStUv\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "MessagesResponseToolUseBlock.name",
-        "schema",
-        "example",
-        "\"get_weather\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "MessagesResponseToolUseBlock.type",
-        "schema",
-        "example",
-        "\"tool_use\"",
-        |v| whole::<oxido::types::MessagesToolUseBlockParamType>(v),
-    ),
-    (
         "MessagesCreateResponse.id",
         "schema",
         "example",
@@ -4026,7 +3943,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"assistant\"",
-        |v| whole::<oxido::types::ChatCompletionResponseChoicesItemMessageRole>(v),
+        |v| whole::<oxido::types::ChatCompletionChoicesMessageRole>(v),
     ),
     (
         "MessagesCreateResponse.type",
@@ -4110,20 +4027,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"list\"",
         |v| whole::<oxido::types::BatchListResponseObject>(v),
-    ),
-    (
-        "CreateResponseRequestInputVariant2Item.content",
-        "schema",
-        "example",
-        "\"What is the capital of France?\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "CreateResponseRequestInputVariant2Item.role",
-        "schema",
-        "example",
-        "\"user\"",
-        |v| whole::<Option<oxido::types::CreateResponseRequestInputVariant2ItemRole>>(v),
     ),
     (
         "CreateResponseRequest.instructions",
@@ -4252,20 +4155,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "CreateResponseResponseOutputItemContentItem.text",
-        "schema",
-        "example",
-        "\"The capital of France is **Paris**.\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "CreateResponseResponseOutputItemContentItem.type",
-        "schema",
-        "example",
-        "\"output_text\"",
-        |v| whole::<oxido::types::CreateResponseResponseOutputItemContentItemType>(v),
-    ),
-    (
         "CreateResponseResponseOutputItem.id",
         "schema",
         "example",
@@ -4385,32 +4274,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "CreateResponseStreamResponseChoicesItemDelta.content",
-        "schema",
-        "example",
-        "\"Once upon a time\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "CreateResponseStreamResponseChoicesItemDelta.reasoning_content",
-        "schema",
-        "example",
-        "\"Let me think about this...\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "CreateResponseStreamResponseChoicesItemDelta.role",
-        "schema",
-        "example",
-        "\"assistant\"",
-        |v| whole::<Option<oxido::types::CreateResponseStreamResponseChoicesItemDeltaRole>>(v),
-    ),
-    (
         "CreateResponseStreamResponseChoicesItem.finish_reason",
         "schema",
         "example",
         "\"stop\"",
-        |v| whole::<Option<oxido::types::ChatCompletionChunkChoicesItemFinishReason>>(v),
+        |v| whole::<Option<oxido::types::ChatCompletionChunkChoicesFinishReason>>(v),
     ),
     (
         "CreateResponseStreamResponseChoicesItem.index",
@@ -4554,13 +4422,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<String>(v),
     ),
     (
-        "SshKeysUpdateBody.name",
-        "schema",
-        "example",
-        "\"My SSH Public Key\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "AddonsAppInfo.app_slug",
         "schema",
         "example",
@@ -4591,7 +4452,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AddonsPlan.description",
@@ -4675,7 +4536,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     ("AddonsFeature.id", "schema", "example", "1", |v| {
         whole::<u64>(v)
@@ -4702,7 +4563,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AddonsFeature.value",
@@ -4743,7 +4604,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AddonsPlan.uuid",
@@ -4837,7 +4698,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"example_value\"",
-        |v| whole::<oxido::types::AddonsResourceMetadataValue>(v),
+        |v| whole::<oxido::types::AddonsFeatureValue>(v),
     ),
     (
         "AddonsResource.name",
@@ -4949,7 +4810,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppsDeploymentFunctions.name",
@@ -5005,7 +4866,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"0001-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppsDeploymentProgress.error_steps",
@@ -5040,7 +4901,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppsDeploymentProgressStep.message_base",
@@ -5057,32 +4918,18 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "AppsDeploymentProgressStepReason.code",
-        "schema",
-        "example",
-        "\"Title of Error\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsDeploymentProgressStepReason.message",
-        "schema",
-        "example",
-        "\"This is an error\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "AppsDeploymentProgressStep.started_at",
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppsDeploymentProgressStep.status",
         "schema",
         "example",
         "\"SUCCESS\"",
-        |v| whole::<Option<oxido::types::AppsDeploymentProgressStepStatus>>(v),
+        |v| whole::<Option<oxido::types::AppAlertProgressStepStatus>>(v),
     ),
     (
         "AppsDeploymentProgress.success_steps",
@@ -5097,20 +4944,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "5",
         |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppsDeploymentService.name",
-        "schema",
-        "example",
-        "\"web\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsDeploymentService.source_commit_hash",
-        "schema",
-        "example",
-        "\"54d4a727f457231062439895000d45437c7bb405\"",
-        |v| whole::<Option<String>>(v),
     ),
     (
         "AppDatabaseSpec.cluster_name",
@@ -5225,27 +5058,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"FIVE_MINUTES\"",
         |v| whole::<Option<oxido::types::AppAlertSpecWindow>>(v),
-    ),
-    (
-        "AppsBitbucketSourceSpec.branch",
-        "schema",
-        "example",
-        "\"main\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsBitbucketSourceSpec.deploy_on_push",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "AppsBitbucketSourceSpec.repo",
-        "schema",
-        "example",
-        "\"digitalocean/sample-golang\"",
-        |v| whole::<Option<String>>(v),
     ),
     (
         "AppsCorsPolicy.allow_credentials",
@@ -5368,27 +5180,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
     ),
     (
         "AppsGithubSourceSpec.repo",
-        "schema",
-        "example",
-        "\"digitalocean/sample-golang\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsGitlabSourceSpec.branch",
-        "schema",
-        "example",
-        "\"main\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsGitlabSourceSpec.deploy_on_push",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "AppsGitlabSourceSpec.repo",
         "schema",
         "example",
         "\"digitalocean/sample-golang\"",
@@ -5587,13 +5378,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "AppsImageSourceSpecDeployOnPush.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
         "AppsImageSourceSpec.digest",
         "schema",
         "example",
@@ -5756,73 +5540,10 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::AppJobSpecInstanceSizeSlug>>(v),
     ),
     (
-        "AppAutoscalingSpecService.max_instance_count",
-        "schema",
-        "example",
-        "3",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
         "AppAutoscalingSpecServiceMetricsCpu.percent",
         "schema",
         "example",
         "75",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppAutoscalingSpecService.min_instance_count",
-        "schema",
-        "example",
-        "2",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.failure_threshold",
-        "schema",
-        "example",
-        "2",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.http_path",
-        "schema",
-        "example",
-        "\"/health\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.initial_delay_seconds",
-        "schema",
-        "example",
-        "30",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.period_seconds",
-        "schema",
-        "example",
-        "60",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.port",
-        "schema",
-        "example",
-        "80",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.success_threshold",
-        "schema",
-        "example",
-        "3",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppServiceSpecHealthCheck.timeout_seconds",
-        "schema",
-        "example",
-        "45",
         |v| whole::<Option<i64>>(v),
     ),
     (
@@ -6056,27 +5777,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<i64>>(v),
     ),
     (
-        "AppWorkerSpecTermination.grace_period_seconds",
-        "schema",
-        "example",
-        "120",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "AppsDeploymentStaticSite.name",
-        "schema",
-        "example",
-        "\"web\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsDeploymentStaticSite.source_commit_hash",
-        "schema",
-        "example",
-        "\"54d4a727f457231062439895000d45437c7bb405\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "AppsDeployment.tier_slug",
         "schema",
         "example",
@@ -6088,28 +5788,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsDeploymentWorker.name",
-        "schema",
-        "example",
-        "\"queue-runner\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppsDeploymentWorker.source_commit_hash",
-        "schema",
-        "example",
-        "\"54d4a727f457231062439895000d45437c7bb405\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "App.created_at",
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppsDedicatedEgressIp.id",
@@ -6144,7 +5830,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-01-29T23:59:59Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppsDomain.id",
@@ -6154,7 +5840,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     ("AppsDomain.phase", "schema", "example", "\"ACTIVE\"", |v| {
-        whole::<Option<oxido::types::AppsDomainPhase>>(v)
+        whole::<Option<oxido::types::AppAlertPhase>>(v)
     }),
     (
         "AppDomainValidation.txt_name",
@@ -6182,7 +5868,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "App.live_domain",
@@ -6259,7 +5945,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-12-01T00:42:16Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppMetricsBandwidthUsageRequest.app_ids",
@@ -6273,7 +5959,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-17T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppMetricsBandwidthUsageDetails.app_id",
@@ -6294,7 +5980,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-17T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppPropose.app_id",
@@ -6475,7 +6161,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppAlertProgressStep.name",
@@ -6503,7 +6189,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppAlertProgressStep.status",
@@ -6580,7 +6266,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppEvent.deployment_id",
@@ -6646,27 +6332,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::AppComponentHealthState>>(v),
     ),
     (
-        "AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem.metric_label",
-        "schema",
-        "example",
-        "\"activations_count\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem.metric_value",
-        "schema",
-        "example",
-        "100",
-        |v| whole::<Option<f64>>(v),
-    ),
-    (
-        "AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem.time_window",
-        "schema",
-        "example",
-        "\"1h\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "AppFunctionsComponentHealth.name",
         "schema",
         "example",
@@ -6706,14 +6371,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:10:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppJobInvocation.created_at",
         "schema",
         "example",
         "\"2023-10-01T12:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppJobInvocation.deployment_id",
@@ -6748,7 +6413,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-10-01T12:05:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AppJobInvocationTriggerManualUser.email",
@@ -7061,7 +6726,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-06-25T12:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ByoipPrefixResource.byoip",
@@ -7103,7 +6768,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-03-21T16:02:37Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "CdnEndpoint.custom_domain",
@@ -7165,7 +6830,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2017-02-08T16:02:37Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Certificate.dns_names",
@@ -7193,7 +6858,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2017-02-22T00:23:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Certificate.sha1_fingerprint",
@@ -7284,7 +6949,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-07-09T15:01:12Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Balance.month_to_date_balance",
@@ -7312,7 +6977,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-06-01T08:44:38Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "BillingHistory.description",
@@ -7375,14 +7040,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-01-23T06:31:50Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "InvoicesListResponseMeta.total",
-        "schema",
-        "example",
-        "1",
-        |v| whole::<i64>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "InvoicesListResponse",
@@ -7585,7 +7243,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-09-03T16:34:46.000+00:00\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "BillingAddress.postal_code",
@@ -7606,7 +7264,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-09-03T16:34:46.000+00:00\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "InvoiceSummary.user_company",
@@ -7679,7 +7337,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DatabaseClusterRead.db_names",
@@ -7798,7 +7456,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "FirewallRule.description",
@@ -7827,48 +7485,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"",
         |v| whole::<String>(v),
-    ),
-    (
-        "SchemaRegistryConnection.host",
-        "schema",
-        "example",
-        "\"backend-do-user-19081923-0.db.ondigitalocean.com\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "SchemaRegistryConnection.password",
-        "schema",
-        "example",
-        "\"wv78n3zpz42xezdk\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "SchemaRegistryConnection.port",
-        "schema",
-        "example",
-        "20835",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "SchemaRegistryConnection.ssl",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "SchemaRegistryConnection.uri",
-        "schema",
-        "example",
-        "\"https://doadmin:wv78n3zpz42xezdk@backend-do-user-19081923-0.db.ondigitalocean.com:25060\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "SchemaRegistryConnection.user",
-        "schema",
-        "example",
-        "\"doadmin\"",
-        |v| whole::<Option<String>>(v),
     ),
     (
         "DatabaseClusterRead.semantic_version",
@@ -8092,7 +7708,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DatabasesCreateClusterBody.db_names",
@@ -8211,7 +7827,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-01-31T19:25:22Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DatabaseBackup.database_name",
@@ -8295,7 +7911,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-01-31T19:25:22Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     ("Backup.incremental", "schema", "example", "false", |v| {
         whole::<Option<bool>>(v)
@@ -8306,27 +7922,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "0.03364864",
         |v| whole::<f64>(v),
-    ),
-    (
-        "DatabasesListBackupsResponseScheduledBackupTime.backup_hour",
-        "schema",
-        "example",
-        "20",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "DatabasesListBackupsResponseScheduledBackupTime.backup_interval_hours",
-        "schema",
-        "example",
-        "24",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "DatabasesListBackupsResponseScheduledBackupTime.backup_minute",
-        "schema",
-        "example",
-        "40",
-        |v| whole::<Option<i64>>(v),
     ),
     (
         "Ca.certificate",
@@ -8550,7 +8145,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"TempTable\"",
-        |v| whole::<Option<oxido::types::MysqlAdvancedConfigInternalTmpMemStorageEngine>>(v),
+        |v| whole::<Option<oxido::types::ConfigInternalTmpMemStorageEngine>>(v),
     ),
     (
         "MysqlAdvancedConfig.log_output",
@@ -8809,7 +8404,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"lz4\"",
-        |v| whole::<Option<oxido::types::PostgresAdvancedConfigDefaultToastCompression>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigDefaultToastCompression>>(v),
     ),
     (
         "PostgresAdvancedConfig.idle_in_transaction_session_timeout",
@@ -8984,7 +8579,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"all\"",
-        |v| whole::<Option<oxido::types::PostgresAdvancedConfigPgStatStatementsTrack>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigPgStatStatementsTrack>>(v),
     ),
     (
         "PgbouncerAdvancedConfig.autodb_idle_timeout",
@@ -9019,11 +8614,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "[\"extra_float_digits\",\"search_path\"]",
-        |v| {
-            whole::<Option<Vec<oxido::types::PgbouncerAdvancedConfigIgnoreStartupParametersItem>>>(
-                v,
-            )
-        },
+        |v| whole::<Option<Vec<oxido::types::ConfigIgnoreStartupParametersItem>>>(v),
     ),
     (
         "PgbouncerAdvancedConfig.min_pool_size",
@@ -9072,7 +8663,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"off\"",
-        |v| whole::<Option<oxido::types::PostgresAdvancedConfigSynchronousReplication>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigSynchronousReplication>>(v),
     ),
     (
         "PostgresAdvancedConfig.temp_file_limit",
@@ -9107,7 +8698,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"off\"",
-        |v| whole::<Option<oxido::types::PostgresAdvancedConfigTrackCommitTimestamp>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigTrackCommitTimestamp>>(v),
     ),
     (
         "PostgresAdvancedConfig.track_functions",
@@ -9121,7 +8712,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"off\"",
-        |v| whole::<Option<oxido::types::PostgresAdvancedConfigTrackCommitTimestamp>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigTrackCommitTimestamp>>(v),
     ),
     (
         "PostgresAdvancedConfig.wal_sender_timeout",
@@ -9149,7 +8740,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"allchannels\"",
-        |v| whole::<Option<oxido::types::RedisAdvancedConfigRedisAclChannelsDefault>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigRedisAclChannelsDefault>>(v),
     ),
     (
         "RedisAdvancedConfig.redis_io_threads",
@@ -9233,7 +8824,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"allchannels\"",
-        |v| whole::<Option<oxido::types::RedisAdvancedConfigRedisAclChannelsDefault>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigRedisAclChannelsDefault>>(v),
     ),
     (
         "ValkeyAdvancedConfig.valkey_active_expire_effort",
@@ -9443,7 +9034,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"CreateTime\"",
-        |v| whole::<Option<oxido::types::KafkaAdvancedConfigLogMessageTimestampType>>(v),
+        |v| whole::<Option<oxido::types::AdvancedConfigLogMessageTimestampType>>(v),
     ),
     (
         "KafkaAdvancedConfig.log_preallocate",
@@ -9953,7 +9544,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "OpensearchIndex.index_name",
@@ -10193,7 +9784,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-10-29T15:57:38Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "OnlineMigration.id",
@@ -10318,74 +9909,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "DatabaseReplicaRead.created_at",
-        "schema",
-        "example",
-        "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.id",
-        "schema",
-        "example",
-        "\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.name",
-        "schema",
-        "example",
-        "\"read-nyc3-01\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "DatabaseReplicaRead.private_network_uuid",
-        "schema",
-        "example",
-        "\"9423cbad-9211-442f-820b-ef6915e99b5f\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.region",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.size",
-        "schema",
-        "example",
-        "\"db-s-2vcpu-4gb\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.status",
-        "schema",
-        "example",
-        "\"creating\"",
-        |v| whole::<Option<oxido::types::DatabaseClusterReadStatus>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.storage_size_mib",
-        "schema",
-        "example",
-        "61440",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "DatabaseReplicaRead.tags",
-        "schema",
-        "example",
-        "[\"production\"]",
-        |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
         "DatabaseReplica.created_at",
         "schema",
         "example",
         "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DatabaseReplica.id",
@@ -10887,21 +10415,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-01-09T20:44:32Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DedicatedInferenceEndpoints.private_endpoint_fqdn",
-        "schema",
-        "example",
-        "\"https://b4bfug4jc41kts2ro54if91eo-private-dedicated-inference.do-infra.ai\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DedicatedInferenceEndpoints.public_endpoint_fqdn",
-        "schema",
-        "example",
-        "\"https://b4bfug4jc41kts2ro54if91eo-public-dedicated-inference.do-infra.ai\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DedicatedInference.id",
@@ -10915,7 +10429,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-01-09T20:44:32Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "PendingDeploymentSpec.id",
@@ -10992,7 +10506,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-01-09T20:44:32Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "PendingDeploymentSpec.version",
@@ -11048,7 +10562,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-01-09T20:44:32Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DedicatedInference.vpc_uuid",
@@ -11069,7 +10583,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-01-09T20:44:32Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DedicatedInferenceAccessToken.id",
@@ -11156,18 +10670,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "DedicatedInferenceUpdateRequestAccessTokens.hugging_face_token",
-        "schema",
-        "example",
-        "\"$HF_TOKEN\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "DedicatedInferenceAccelerator.created_at",
         "schema",
         "example",
         "\"2024-01-09T20:44:32Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DedicatedInferenceAccelerator.id",
@@ -11203,13 +10710,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"active\"",
         |v| whole::<Option<String>>(v),
-    ),
-    (
-        "DedicatedInferenceTokenCreateRequest.name",
-        "schema",
-        "example",
-        "\"new-inference-token\"",
-        |v| whole::<String>(v),
     ),
     (
         "Domain.ip_address",
@@ -11647,7 +11147,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-21T18:37:44Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     ("Droplet.disk", "schema", "example", "25", |v| {
         whole::<i64>(v)
@@ -11686,7 +11186,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-05-04T22:23:02Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("Image.description", "schema", "example", "\" \"", |v| {
         whole::<Option<String>>(v)
@@ -11822,14 +11322,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-12-04T23:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DropletNextBackupWindow.start",
         "schema",
         "example",
         "\"2019-12-04T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("Size.available", "schema", "example", "true", |v| {
         whole::<bool>(v)
@@ -12005,7 +11505,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"]",
-        |v| whole::<Option<Vec<oxido::types::DropletSingleCreateSshKeysItem>>>(v),
+        |v| whole::<Option<Vec<oxido::types::DropletSingleCreateImage>>>(v),
     ),
     (
         "DropletSingleCreate.tags",
@@ -12110,7 +11610,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"]",
-        |v| whole::<Option<Vec<oxido::types::DropletSingleCreateSshKeysItem>>>(v),
+        |v| whole::<Option<Vec<oxido::types::DropletSingleCreateImage>>>(v),
     ),
     (
         "DropletMultiCreate.tags",
@@ -12214,7 +11714,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "CurrentUtilization.cpu",
@@ -12340,7 +11840,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AutoscalePoolCreate.name",
@@ -12354,7 +11854,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "History.current_instance_count",
@@ -12392,28 +11892,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Member.created_at",
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "MemberCurrentUtilization.cpu",
-        "schema",
-        "example",
-        "0.0007338008770232183",
-        |v| whole::<Option<f64>>(v),
-    ),
-    (
-        "MemberCurrentUtilization.memory",
-        "schema",
-        "example",
-        "0.3588531587713522",
-        |v| whole::<Option<f64>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     ("Member.droplet_id", "schema", "example", "459903570", |v| {
         whole::<u64>(v)
@@ -12440,7 +11926,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "DropletBackupPolicyRecord.backup_enabled",
@@ -12499,7 +11985,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T16:47:44Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "DropletSnapshot.min_disk_size",
@@ -12597,14 +12083,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-04-01T18:11:49Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DestroyedAssociatedResource.destroyed_at",
         "schema",
         "example",
         "\"2020-04-01T18:11:49Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "DestroyedAssociatedResource.error_message",
@@ -12639,7 +12125,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-05-23T21:24:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Firewall.droplet_ids",
@@ -12745,13 +12231,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"tcp\"",
         |v| whole::<oxido::types::FirewallInboundRulesItemProtocol>(v),
     ),
-    (
-        "FirewallsAssignDropletsBody.droplet_ids",
-        "schema",
-        "example",
-        "[49696269]",
-        |v| whole::<Vec<u64>>(v),
-    ),
     ("FloatingIp.droplet", "schema", "example", "null", |v| {
         whole::<Option<oxido::types::FloatingIpDroplet>>(v)
     }),
@@ -12808,95 +12287,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<String>(v),
     ),
     (
-        "FloatingIpCreateVariant1.droplet_id",
-        "schema",
-        "example",
-        "2457247",
-        |v| whole::<u64>(v),
-    ),
-    (
-        "FloatingIpCreateVariant2.project_id",
-        "schema",
-        "example",
-        "\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "FloatingIpCreateVariant2.region",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<String>(v),
-    ),
-    (
         "FloatingIpActionAssign.droplet_id",
         "schema",
         "example",
         "758604968",
         |v| whole::<u64>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.completed_at",
-        "schema",
-        "example",
-        "\"2020-11-14T16:30:06Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.id",
-        "schema",
-        "example",
-        "36804636",
-        |v| whole::<Option<u64>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.region_slug",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.resource_id",
-        "schema",
-        "example",
-        "3164444",
-        |v| whole::<Option<u64>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.resource_type",
-        "schema",
-        "example",
-        "\"droplet\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.started_at",
-        "schema",
-        "example",
-        "\"2020-11-14T16:29:21Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.status",
-        "schema",
-        "example",
-        "\"completed\"",
-        |v| whole::<Option<oxido::types::FloatingIpsActionPostResponseActionStatus>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.type",
-        "schema",
-        "example",
-        "\"create\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "FloatingIpsActionPostResponseAction.project_id",
-        "schema",
-        "example",
-        "\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"",
-        |v| whole::<Option<String>>(v),
     ),
     (
         "NamespaceInfo.api_host",
@@ -12910,7 +12305,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-09-14T04:16:45Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "NamespaceInfo.key",
@@ -12945,7 +12340,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-09-14T04:16:45Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "NamespaceInfo.uuid",
@@ -12973,14 +12368,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-12-19T10:30:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AccessKey.expires_at",
         "schema",
         "example",
         "\"2026-12-19T10:30:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AccessKey.id",
@@ -13001,7 +12396,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-12-19T10:30:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AccessKeyCreateRequest.expires_in",
@@ -13029,14 +12424,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-12-19T10:30:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AccessKeyCreateResponse.expires_at",
         "schema",
         "example",
         "\"2026-12-19T10:30:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "AccessKeyCreateResponse.id",
@@ -13057,14 +12452,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-12-19T10:30:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "TriggerInfo.created_at",
         "schema",
         "example",
         "\"2022-11-11T04:16:45Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "TriggerInfo.function",
@@ -13091,13 +12486,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ScheduledDetailsBody.name",
-        "schema",
-        "example",
-        "\"Welcome to DO!\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "ScheduledDetails.cron",
         "schema",
         "example",
@@ -13109,14 +12497,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-11-11T04:16:45Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "TriggerInfoScheduledRuns.next_run_at",
         "schema",
         "example",
         "\"2022-11-11T04:16:45Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "TriggerInfo.type",
@@ -13130,7 +12518,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-11-11T04:16:45Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "CreateTrigger.function",
@@ -13228,14 +12616,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiDeployment.created_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiDeployment.name",
@@ -13256,7 +12644,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiDeployment.url",
@@ -13385,7 +12773,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEndpoint.capabilities",
@@ -13558,7 +12946,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModel.upload_complete",
@@ -13644,7 +13032,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelRouter.description",
@@ -13672,7 +13060,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelRouter.uuid",
@@ -13728,7 +13116,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentPublic.route_created_by",
@@ -13770,7 +13158,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentTemplate.description",
@@ -13808,14 +13196,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiKnowledgeBase.created_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiKnowledgeBase.database_id",
@@ -13850,14 +13238,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiIndexedDataSource.completed_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiIndexedDataSource.data_source_uuid",
@@ -13920,7 +13308,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiIndexedDataSource.status",
@@ -13962,7 +13350,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiIndexingJob.is_report_available",
@@ -13990,7 +13378,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiIndexingJob.status",
@@ -14021,7 +13409,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiIndexingJob.uuid",
@@ -14077,7 +13465,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiKnowledgeBase.user_id",
@@ -14157,7 +13545,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentTemplate.uuid",
@@ -14181,7 +13569,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentPublic.url",
@@ -14356,7 +13744,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAnthropicAPIKeyInfo.created_by",
@@ -14370,7 +13758,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAnthropicAPIKeyInfo.name",
@@ -14384,7 +13772,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAnthropicAPIKeyInfo.uuid",
@@ -14398,7 +13786,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentAPIKeyInfo.created_by",
@@ -14412,7 +13800,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentAPIKeyInfo.name",
@@ -14454,7 +13842,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgent.description",
@@ -14475,7 +13863,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentFunction.created_by",
@@ -14517,7 +13905,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentFunction.url",
@@ -14545,7 +13933,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentGuardrail.default_response",
@@ -14608,7 +13996,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentGuardrail.uuid",
@@ -14660,7 +14048,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentLoggingConfig.log_stream_id",
@@ -14691,7 +14079,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelProviderKeyInfo.created_by",
@@ -14705,7 +14093,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelProviderKeyInfo.name",
@@ -14726,7 +14114,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgent.name",
@@ -14740,7 +14128,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiOpenAIAPIKeyInfo.created_by",
@@ -14754,7 +14142,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiOpenAIAPIKeyInfo.name",
@@ -14768,7 +14156,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiOpenAIAPIKeyInfo.uuid",
@@ -14817,7 +14205,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgent.route_created_by",
@@ -14865,7 +14253,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgent.url",
@@ -14924,7 +14312,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiWorkspace.created_by",
@@ -14945,7 +14333,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiWorkspace.description",
@@ -14959,14 +14347,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationTestCase.created_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationTestCase.created_by_user_email",
@@ -14987,7 +14375,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationDataset.dataset_name",
@@ -15085,14 +14473,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomEvaluationMetricConfig.deleted_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomEvaluationMetricConfig.requires_ground_truth",
@@ -15113,7 +14501,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationMetric.description",
@@ -15253,7 +14641,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationTestCase.updated_by_user_email",
@@ -15288,7 +14676,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiWorkspace.uuid",
@@ -15536,20 +14924,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ApiUnlinkAgentOutput.child_agent_uuid",
-        "schema",
-        "example",
-        "\"123e4567-e89b-12d3-a456-426614174000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUnlinkAgentOutput.parent_agent_uuid",
-        "schema",
-        "example",
-        "\"123e4567-e89b-12d3-a456-426614174000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "ApiUpdateAgentInputPublic.agent_log_insights_enabled",
         "schema",
         "example",
@@ -15732,20 +15106,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<bool>>(v),
     ),
     (
-        "ApiUpdateAgentDeploymentVisibilityInputPublic.uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateAgentDeploymentVisibilityInputPublic.visibility",
-        "schema",
-        "example",
-        "\"VISIBILITY_UNKNOWN\"",
-        |v| whole::<Option<oxido::types::ApiDeploymentVisibility>>(v),
-    ),
-    (
         "ApiUsageMeasurement.tokens",
         "schema",
         "example",
@@ -15771,14 +15131,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiResourceUsage.stop",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentVersion.agent_uuid",
@@ -15918,7 +15278,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiAgentVersion.created_by_email",
@@ -16095,76 +15455,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ApiCreateAnthropicAPIKeyInputPublic.api_key",
-        "schema",
-        "example",
-        "\"\\\"sk-ant-12345678901234567890123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiCreateAnthropicAPIKeyInputPublic.name",
-        "schema",
-        "example",
-        "\"\\\"Production Key\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateAnthropicAPIKeyInputPublic.api_key",
-        "schema",
-        "example",
-        "\"\\\"sk-ant-12345678901234567890123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateAnthropicAPIKeyInputPublic.api_key_uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateAnthropicAPIKeyInputPublic.name",
-        "schema",
-        "example",
-        "\"\\\"Production Key\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiCreateCustomEvaluationMetricInputPublic.description",
-        "schema",
-        "example",
-        "\"\\\"Scores adherence to our support macros\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiCreateCustomEvaluationMetricInputPublic.metric_name",
-        "schema",
-        "example",
-        "\"\\\"My domain tone metric\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateCustomEvaluationMetricInputPublic.description",
-        "schema",
-        "example",
-        "\"example string\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateCustomEvaluationMetricInputPublic.metric_name",
-        "schema",
-        "example",
-        "\"\\\"My domain tone metric\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateCustomEvaluationMetricInputPublic.metric_uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "ApiPages.first",
         "schema",
         "example",
@@ -16290,7 +15580,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomModel.description",
@@ -16444,7 +15734,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomModel.uuid",
@@ -16521,14 +15811,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomModelImportJob.created_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomModelImportJob.error_message",
@@ -16563,7 +15853,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiCustomModelImportJob.status",
@@ -16713,18 +16003,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ApiCreateDataSourceFileUploadPresignedUrlsOutput.request_id",
-        "schema",
-        "example",
-        "\"123e4567-e89b-12d3-a456-426614174000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "ApiFilePresignedUrlResponse.expires_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiFilePresignedUrlResponse.object_key",
@@ -16759,7 +16042,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiRunEvaluationTestCaseInputPublic.agent_deployment_names",
@@ -16871,7 +16154,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationRun.pass_status",
@@ -16885,7 +16168,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationMetricResult.error_description",
@@ -16955,7 +16238,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationRun.status",
@@ -16997,7 +16280,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiEvaluationTraceSpan.name",
@@ -17053,7 +16336,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiSpanCommon.duration_ns",
@@ -17095,7 +16378,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiLLMSpan.model",
@@ -17294,27 +16577,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "123",
         |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "ApiStartKnowledgeBaseIndexingJobInputPublic.data_source_uuids",
-        "schema",
-        "example",
-        "[\"example string\"]",
-        |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
-        "ApiStartKnowledgeBaseIndexingJobInputPublic.knowledge_base_uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiCancelKnowledgeBaseIndexingJobInputPublic.uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
     ),
     (
         "ApiCreateKnowledgeBaseInputPublic.database_id",
@@ -17541,27 +16803,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ApiAWSDataSourceDisplay.bucket_name",
-        "schema",
-        "example",
-        "\"example name\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiAWSDataSourceDisplay.item_path",
-        "schema",
-        "example",
-        "\"example string\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiAWSDataSourceDisplay.region",
-        "schema",
-        "example",
-        "\"example string\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "ApiKnowledgeBaseDataSource.bucket_name",
         "schema",
         "example",
@@ -17580,7 +16821,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiDropboxDataSourceDisplay.folder",
@@ -17622,48 +16863,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiKnowledgeBaseDataSource.uuid",
         "schema",
         "example",
         "\"123e4567-e89b-12d3-a456-426614174000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiCreateKnowledgeBaseDataSourceInputPublic.chunking_algorithm",
-        "schema",
-        "example",
-        "\"CHUNKING_ALGORITHM_UNKNOWN\"",
-        |v| whole::<Option<oxido::types::ApiChunkingAlgorithm>>(v),
-    ),
-    (
-        "ApiCreateKnowledgeBaseDataSourceInputPublic.knowledge_base_uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateKnowledgeBaseDataSourceInputPublic.chunking_algorithm",
-        "schema",
-        "example",
-        "\"CHUNKING_ALGORITHM_UNKNOWN\"",
-        |v| whole::<Option<oxido::types::ApiChunkingAlgorithm>>(v),
-    ),
-    (
-        "ApiUpdateKnowledgeBaseDataSourceInputPublic.data_source_uuid",
-        "schema",
-        "example",
-        "\"\\\"98765432-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiUpdateKnowledgeBaseDataSourceInputPublic.knowledge_base_uuid",
-        "schema",
-        "example",
-        "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
         |v| whole::<Option<String>>(v),
     ),
     (
@@ -17783,7 +16989,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEvaluationPreset.dataset_name",
@@ -17860,7 +17066,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEvaluationRunSummary.dataset_name",
@@ -18084,14 +17290,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEvaluationRunDetail.created_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEvaluationRunDetail.dataset_name",
@@ -18161,7 +17367,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiMetricResultSummary.description",
@@ -18427,7 +17633,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEvaluationRunResultSummary.total_duration_seconds",
@@ -18441,7 +17647,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelEvaluationRunDetail.status",
@@ -18486,20 +17692,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ApiGetModelEvaluationRunResultsDownloadURLOutput.download_url",
-        "schema",
-        "example",
-        "\"example string\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiGetModelEvaluationRunResultsDownloadURLOutput.expires_at",
-        "schema",
-        "example",
-        "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "ApiModelPublic.capabilities",
         "schema",
         "example",
@@ -18518,7 +17710,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelPublic.description",
@@ -18763,7 +17955,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelPublic.upload_complete",
@@ -18784,55 +17976,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"\\\"12345678-1234-1234-1234-123456789012\\\"\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiModelAPIKeyInfo.created_at",
-        "schema",
-        "example",
-        "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiModelAPIKeyInfo.created_by",
-        "schema",
-        "example",
-        "\"12345\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiModelAPIKeyInfo.deleted_at",
-        "schema",
-        "example",
-        "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiModelAPIKeyInfo.name",
-        "schema",
-        "example",
-        "\"example name\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiModelAPIKeyInfo.secret_key",
-        "schema",
-        "example",
-        "\"example string\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiModelAPIKeyInfo.uuid",
-        "schema",
-        "example",
-        "\"123e4567-e89b-12d3-a456-426614174000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ApiCreateModelAPIKeyInputPublic.name",
-        "schema",
-        "example",
-        "\"Production Key\"",
         |v| whole::<Option<String>>(v),
     ),
     (
@@ -18882,7 +18025,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelCatalogEntry.creator",
@@ -19099,14 +18242,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2021-01-01T15:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelPricingInterval.start_time",
         "schema",
         "example",
         "\"2021-01-01T13:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiModelPricingVariant.tier",
@@ -19379,14 +18522,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiScheduledIndexingInfo.deleted_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiScheduledIndexingInfo.is_active",
@@ -19407,14 +18550,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiScheduledIndexingInfo.next_run_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiScheduledIndexingInfo.time",
@@ -19428,7 +18571,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ApiScheduledIndexingInfo.uuid",
@@ -19564,20 +18707,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "ImagesPostAccountTransferCreateVariant1.recipient_email",
-        "schema",
-        "example",
-        "\"alice@example.com\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "ImagesPostAccountTransferCreateVariant2.recipient_uuid",
-        "schema",
-        "example",
-        "\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\"",
-        |v| whole::<String>(v),
-    ),
-    (
         "ImagesPostAccountTransferAccept.transfer_id",
         "schema",
         "example",
@@ -19593,13 +18722,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
     ),
     (
         "ImagesPostAccountTransferCancel.transfer_id",
-        "schema",
-        "example",
-        "3164444",
-        |v| whole::<u64>(v),
-    ),
-    (
-        "ImagesPostAccountTransferDecline.transfer_id",
         "schema",
         "example",
         "3164444",
@@ -19627,20 +18749,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
-        "AmdGpuDeviceMetricsExporterPlugin.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "AmdGpuDevicePlugin.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
         "ClusterRead.auto_upgrade",
         "schema",
         "example",
@@ -19652,7 +18760,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "[\"priority\",\"random\"]",
-        |v| whole::<Option<Vec<oxido::types::ClusterAutoscalerConfigurationExpandersItem>>>(v),
+        |v| whole::<Option<Vec<oxido::types::AutoscalerConfigurationExpandersItem>>>(v),
     ),
     (
         "ClusterAutoscalerConfiguration.scale_down_unneeded_time",
@@ -19690,18 +18798,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<bool>>(v),
     ),
     (
-        "CorednsAutoscaler.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
         "ClusterRead.created_at",
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ClusterRead.endpoint",
@@ -19819,7 +18920,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Node.droplet_id",
@@ -19854,7 +18955,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "KubernetesNodePool.tags",
@@ -19883,27 +18984,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"high\"",
         |v| whole::<Option<String>>(v),
-    ),
-    (
-        "NvidiaGpuDevicePlugin.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "P2pOciRegistryPlugin.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "RdmaSharedDevPlugin.enabled",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
     ),
     ("ClusterRead.region", "schema", "example", "\"nyc1\"", |v| {
         whole::<String>(v)
@@ -19985,7 +19065,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ClusterRead.version",
@@ -20023,7 +19103,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Cluster.endpoint",
@@ -20095,7 +19175,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Cluster.version",
@@ -20154,7 +19234,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-10-30T05:34:11Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ClusterlintResultsDiagnosticsItem.check_name",
@@ -20203,7 +19283,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-10-30T05:34:07Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ClusterlintResults.run_id",
@@ -20266,7 +19346,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2019-11-09T11:50:28.889080521Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Credentials.server",
@@ -20413,14 +19493,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "KubernetesUpgradeClusterBody.version",
-        "schema",
-        "example",
-        "\"1.16.13-do.0\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "KubernetesVersion.kubernetes_version",
@@ -20442,34 +19515,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "[\"cluster-autoscaler\",\"docr-integration\",\"token-authentication\"]",
         |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
-        "KubernetesGetClusterUserResponseKubernetesClusterUser.groups",
-        "schema",
-        "example",
-        "[\"k8saas:authenticated\"]",
-        |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
-        "KubernetesGetClusterUserResponseKubernetesClusterUser.username",
-        "schema",
-        "example",
-        "\"sammy@digitalocean.com\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "KubernetesRegion.name",
-        "schema",
-        "example",
-        "\"New York 3\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "KubernetesRegion.slug",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<Option<String>>(v),
     ),
     (
         "KubernetesSize.name",
@@ -20518,7 +19563,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2017-02-01T22:22:58Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "LoadBalancer.disable_lets_encrypt_dns_records",
@@ -20826,328 +19871,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "LoadBalancerCreateVariant1.droplet_ids",
-        "schema",
-        "example",
-        "[3164444,3164445]",
-        |v| whole::<Vec<u64>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.region",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<oxido::types::RegionSlug>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.algorithm",
-        "schema",
-        "example",
-        "\"round_robin\"",
-        |v| whole::<Option<oxido::types::LoadBalancerAlgorithm>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.created_at",
-        "schema",
-        "example",
-        "\"2017-02-01T22:22:58Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.disable_lets_encrypt_dns_records",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.enable_backend_keepalive",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.enable_proxy_protocol",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.http_idle_timeout_seconds",
-        "schema",
-        "example",
-        "90",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.id",
-        "schema",
-        "example",
-        "\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.ip",
-        "schema",
-        "example",
-        "\"104.131.186.241\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.ipv6",
-        "schema",
-        "example",
-        "\"2604:a880:800:14::85f5:c000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.name",
-        "schema",
-        "example",
-        "\"example-lb-01\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.network",
-        "schema",
-        "example",
-        "\"EXTERNAL\"",
-        |v| whole::<Option<oxido::types::LoadBalancerNetwork>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.network_stack",
-        "schema",
-        "example",
-        "\"IPV4\"",
-        |v| whole::<Option<oxido::types::LoadBalancerNetworkStack>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.project_id",
-        "schema",
-        "example",
-        "\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.redirect_http_to_https",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.size",
-        "schema",
-        "example",
-        "\"lb-small\"",
-        |v| whole::<Option<oxido::types::LoadBalancerSize>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.size_unit",
-        "schema",
-        "example",
-        "3",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.status",
-        "schema",
-        "example",
-        "\"new\"",
-        |v| whole::<Option<oxido::types::LoadBalancerStatus>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.target_load_balancer_ids",
-        "schema",
-        "example",
-        "[\"7dbf91fe-cbdb-48dc-8290-c3a181554905\",\"996fa239-fac3-42a2-b9a1-9fa822268b7a\"]",
-        |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.tls_cipher_policy",
-        "schema",
-        "example",
-        "\"STRONG\"",
-        |v| whole::<Option<oxido::types::LoadBalancerTlsCipherPolicy>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.type",
-        "schema",
-        "example",
-        "\"REGIONAL\"",
-        |v| whole::<Option<oxido::types::LoadBalancerType>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant1.vpc_uuid",
-        "schema",
-        "example",
-        "\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.tag",
-        "schema",
-        "example",
-        "\"prod:web\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.region",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<oxido::types::RegionSlug>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.algorithm",
-        "schema",
-        "example",
-        "\"round_robin\"",
-        |v| whole::<Option<oxido::types::LoadBalancerAlgorithm>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.created_at",
-        "schema",
-        "example",
-        "\"2017-02-01T22:22:58Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.disable_lets_encrypt_dns_records",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.enable_backend_keepalive",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.enable_proxy_protocol",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.http_idle_timeout_seconds",
-        "schema",
-        "example",
-        "90",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.id",
-        "schema",
-        "example",
-        "\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.ip",
-        "schema",
-        "example",
-        "\"104.131.186.241\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.ipv6",
-        "schema",
-        "example",
-        "\"2604:a880:800:14::85f5:c000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.name",
-        "schema",
-        "example",
-        "\"example-lb-01\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.network",
-        "schema",
-        "example",
-        "\"EXTERNAL\"",
-        |v| whole::<Option<oxido::types::LoadBalancerNetwork>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.network_stack",
-        "schema",
-        "example",
-        "\"IPV4\"",
-        |v| whole::<Option<oxido::types::LoadBalancerNetworkStack>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.project_id",
-        "schema",
-        "example",
-        "\"4de7ac8b-495b-4884-9a69-1050c6793cd6\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.redirect_http_to_https",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.size",
-        "schema",
-        "example",
-        "\"lb-small\"",
-        |v| whole::<Option<oxido::types::LoadBalancerSize>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.size_unit",
-        "schema",
-        "example",
-        "3",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.status",
-        "schema",
-        "example",
-        "\"new\"",
-        |v| whole::<Option<oxido::types::LoadBalancerStatus>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.target_load_balancer_ids",
-        "schema",
-        "example",
-        "[\"7dbf91fe-cbdb-48dc-8290-c3a181554905\",\"996fa239-fac3-42a2-b9a1-9fa822268b7a\"]",
-        |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.tls_cipher_policy",
-        "schema",
-        "example",
-        "\"STRONG\"",
-        |v| whole::<Option<oxido::types::LoadBalancerTlsCipherPolicy>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.type",
-        "schema",
-        "example",
-        "\"REGIONAL\"",
-        |v| whole::<Option<oxido::types::LoadBalancerType>>(v),
-    ),
-    (
-        "LoadBalancerCreateVariant2.vpc_uuid",
-        "schema",
-        "example",
-        "\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "Alerts.email",
         "schema",
         "example",
@@ -21283,7 +20006,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "[[1435781430,\"1\"],[1435781445,\"1\"]]",
-        |v| whole::<Vec<Vec<oxido::types::MetricsResultValuesItemItem>>>(v),
+        |v| whole::<Vec<Vec<oxido::types::DropletSingleCreateImage>>>(v),
     ),
     (
         "MetricsData.resultType",
@@ -21530,7 +20253,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AccessPointResponse.id",
@@ -21593,7 +20316,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "NfsResponse.host",
@@ -21710,7 +20433,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2026-06-25T08:11:12Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "NfsAction2.status",
@@ -21766,7 +20489,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-11-14T16:29:21Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "NfsSnapshotResponse.id",
@@ -22011,7 +20734,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-06-12T15:04:05Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "OrganizationTeam.member_count",
@@ -22088,7 +20811,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-13T19:20:47.442049222Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "PartnerAttachment.id",
@@ -22217,20 +20940,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Vec<String>>(v),
     ),
     (
-        "PartnerAttachmentUpdatableVariant1.name",
-        "schema",
-        "example",
-        "\"env.prod-partner-network-connect\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "PartnerAttachmentUpdatableVariant2.vpc_ids",
-        "schema",
-        "example",
-        "[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]",
-        |v| whole::<Vec<String>>(v),
-    ),
-    (
         "PartnerAttachmentRemoteRoute.cidr",
         "schema",
         "example",
@@ -22242,7 +20951,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Project.description",
@@ -22290,7 +20999,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("Project.is_default", "schema", "example", "false", |v| {
         whole::<Option<bool>>(v)
@@ -22300,7 +21009,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ProjectBase.description",
@@ -22352,14 +21061,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Resource.assigned_at",
         "schema",
         "example",
         "\"2018-09-28T19:26:37Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ResourceLinks.self",
@@ -22390,7 +21099,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-21T16:02:37Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("Registry.name", "schema", "example", "\"example\"", |v| {
         whole::<Option<String>>(v)
@@ -22410,14 +21119,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-04T21:39:49.530562231Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Subscription.created_at",
         "schema",
         "example",
         "\"2020-01-23T21:19:12Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "SubscriptionTierBase.allow_storage_overage",
@@ -22480,7 +21189,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-05T15:53:24Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "MultiregistryCreate.name",
@@ -22508,7 +21217,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-21T16:02:37Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "RegistryBase.name",
@@ -22536,107 +21245,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-04T21:39:49.530562231Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptions.available_regions",
-        "schema",
-        "example",
-        "[\"nyc3\"]",
-        |v| whole::<Option<Vec<String>>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.allow_storage_overage",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.included_bandwidth_bytes",
-        "schema",
-        "example",
-        "5368709120",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.included_repositories",
-        "schema",
-        "example",
-        "5",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.included_storage_bytes",
-        "schema",
-        "example",
-        "5368709120",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.monthly_price_in_cents",
-        "schema",
-        "example",
-        "500",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.name",
-        "schema",
-        "example",
-        "\"Basic\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.slug",
-        "schema",
-        "example",
-        "\"basic\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.storage_overage_price_in_cents",
-        "schema",
-        "example",
-        "2",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.eligibility_reasons",
-        "schema",
-        "example",
-        "[\"OverRepositoryLimit\"]",
-        |v| {
-            whole::<Option<Vec<oxido::types::RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem>>>(v)
-        },
-    ),
-    (
-        "RegistriesGetOptionsResponseOptionsSubscriptionTiersItem.eligible",
-        "schema",
-        "example",
-        "true",
-        |v| whole::<Option<bool>>(v),
-    ),
-    (
-        "RegistriesUpdateSubscriptionBody.tier_slug",
-        "schema",
-        "example",
-        "\"basic\"",
-        |v| whole::<Option<oxido::types::MultiregistryCreateSubscriptionTierSlug>>(v),
-    ),
-    (
-        "ValidateRegistry.name",
-        "schema",
-        "example",
-        "\"example\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "RegistriesGetDockerCredentialsResponseAuthsRegistryDigitaloceanCom.auth",
-        "schema",
-        "example",
-        "\"YjdkMDNhNjk0N2IyMTdlZmI2ZjNlYzNiZDM1MDQ1ODI6YjdkMDNhNjk0N2IyMTdlZmI2ZjNlYzNiZDM1MDQ1ODIK\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "GarbageCollection.blobs_deleted",
@@ -22650,7 +21259,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-10-30T21:03:24Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "GarbageCollection.freed_bytes",
@@ -22678,7 +21287,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-10-30T21:03:44Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "GarbageCollection.uuid",
@@ -22751,7 +21360,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-04-09T23:54:25Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "RepositoryTag.compressed_size_bytes",
@@ -22800,7 +21409,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-04-09T23:54:25Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "RepositoryV2.manifest_count",
@@ -22867,61 +21476,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
     ("Repository.tag_count", "schema", "example", "1", |v| {
         whole::<Option<i64>>(v)
     }),
-    ("ReservedIp.droplet", "schema", "example", "null", |v| {
-        whole::<Option<oxido::types::FloatingIpDroplet>>(v)
-    }),
-    (
-        "ReservedIp.ip",
-        "schema",
-        "example",
-        "\"45.55.96.47\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    ("ReservedIp.locked", "schema", "example", "true", |v| {
-        whole::<Option<bool>>(v)
-    }),
-    (
-        "ReservedIp.project_id",
-        "schema",
-        "example",
-        "\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpActionAssign.droplet_id",
-        "schema",
-        "example",
-        "758604968",
-        |v| whole::<u64>(v),
-    ),
-    (
-        "ReservedIpv6ListResponseReservedIpv6sItem.droplet",
-        "schema",
-        "example",
-        "null",
-        |v| whole::<Option<oxido::types::FloatingIpDroplet>>(v),
-    ),
-    (
-        "ReservedIpv6ListResponseReservedIpv6sItem.ip",
-        "schema",
-        "example",
-        "\"2409:40d0:f7:1017:74b4:3a96:105e:4c6e\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ListResponseReservedIpv6sItem.region_slug",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ListResponseReservedIpv6sItem.reserved_at",
-        "schema",
-        "example",
-        "\"2020-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
     (
         "ReservedIpv6Create.region_slug",
         "schema",
@@ -22948,7 +21502,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-11-20T11:08:30Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("ReservedIpv6.droplet", "schema", "example", "null", |v| {
         whole::<Option<oxido::types::FloatingIpDroplet>>(v)
@@ -22972,77 +21526,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2024-11-20T11:08:30Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ActionAssign.droplet_id",
-        "schema",
-        "example",
-        "758604968",
-        |v| whole::<u64>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.completed_at",
-        "schema",
-        "example",
-        "\"2020-11-14T16:30:06Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.id",
-        "schema",
-        "example",
-        "36804636",
-        |v| whole::<Option<u64>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.region_slug",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.resource_id",
-        "schema",
-        "example",
-        "3164444",
-        |v| whole::<Option<u64>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.resource_type",
-        "schema",
-        "example",
-        "\"droplet\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.started_at",
-        "schema",
-        "example",
-        "\"2020-11-14T16:29:21Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.status",
-        "schema",
-        "example",
-        "\"completed\"",
-        |v| whole::<Option<oxido::types::FloatingIpsActionPostResponseActionStatus>>(v),
-    ),
-    (
-        "ReservedIpv6ActionsPostResponseAction.type",
-        "schema",
-        "example",
-        "\"create\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Scan.created_at",
         "schema",
         "example",
         "\"2025-12-04T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ScanFindingsItem.affected_resources_count",
@@ -23070,7 +21561,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-12-04T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "ScanFindingsItemMitigationStepsItem.description",
@@ -23164,7 +21655,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2025-12-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "PlanDowngrades.resources",
@@ -23200,27 +21691,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"https://api.digitalocean.com/v2/security/settings/suppressions?page=1\"",
         |v| whole::<Option<String>>(v),
-    ),
-    (
-        "SuppressedResourceRootMeta.page",
-        "schema",
-        "example",
-        "1",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "SuppressedResourceRootMeta.pages",
-        "schema",
-        "example",
-        "3",
-        |v| whole::<Option<i64>>(v),
-    ),
-    (
-        "SuppressedResourceRootMeta.total",
-        "schema",
-        "example",
-        "25",
-        |v| whole::<Option<i64>>(v),
     ),
     (
         "SuppressedResource.id",
@@ -23297,7 +21767,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T16:47:44Z\"",
-        |v| whole::<String>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     ("Snapshots.min_disk_size", "schema", "example", "25", |v| {
         whole::<i64>(v)
@@ -23335,7 +21805,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"droplet\"",
-        |v| whole::<oxido::types::SnapshotsResourceType>(v),
+        |v| whole::<oxido::types::ResourceType>(v),
     ),
     (
         "Snapshots.tags",
@@ -23356,7 +21826,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-07-19T15:04:16Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("Grant.bucket", "schema", "example", "\"my-bucket\"", |v| {
         whole::<String>(v)
@@ -23386,7 +21856,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-07-19T15:04:16Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "KeyCreateResponse.name",
@@ -23570,27 +22040,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"Landing page degraded performance\"",
         |v| whole::<Option<String>>(v),
     ),
-    (
-        "Notification.email",
-        "schema",
-        "example",
-        "[\"bob@example.com\"]",
-        |v| whole::<Vec<String>>(v),
-    ),
-    (
-        "NotificationSlackItem.channel",
-        "schema",
-        "example",
-        "\"Production Alerts\"",
-        |v| whole::<String>(v),
-    ),
-    (
-        "NotificationSlackItem.url",
-        "schema",
-        "example",
-        "\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"",
-        |v| whole::<String>(v),
-    ),
     ("Alert.period", "schema", "example", "\"2m\"", |v| {
         whole::<Option<oxido::types::AlertPeriod>>(v)
     }),
@@ -23647,7 +22096,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-03-17T18:06:55Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "PreviousOutage.region",
@@ -23661,7 +22110,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-03-17T18:04:55Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("RegionState.status", "schema", "example", "\"UP\"", |v| {
         whole::<Option<oxido::types::RegionStateStatus>>(v)
@@ -23671,7 +22120,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2022-03-17T22:28:51Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "RegionState.thirty_day_uptime_percentage",
@@ -23713,7 +22162,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VectordbVectorDBEndpoints.grpc",
@@ -23804,7 +22253,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VectordbCreateVectorDBRequest.name",
@@ -23867,14 +22316,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VectordbBackup.started_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VectordbBackup.status",
@@ -23933,20 +22382,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "VectordbGetVectorDBAdminCredentialsResponse.api_token",
-        "schema",
-        "example",
-        "\"example string\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "VectordbGetVectorDBAdminCredentialsResponse.user_id",
-        "schema",
-        "example",
-        "\"123e4567-e89b-12d3-a456-426614174000\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
         "VectordbResizeVectorDBRequest.id",
         "schema",
         "example",
@@ -23979,7 +22414,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-02T17:00:49Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VolumeFull.description",
@@ -24041,7 +22476,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-02T17:00:49Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VolumesExt4.description",
@@ -24103,7 +22538,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-02T17:00:49Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VolumesXfs.description",
@@ -24220,58 +22655,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<String>>(v),
     ),
     (
-        "VolumeAction.resource_id",
-        "schema",
-        "example",
-        "null",
-        |v| whole::<Option<u64>>(v),
-    ),
-    (
-        "VolumeAction.type",
-        "schema",
-        "example",
-        "\"attach_volume\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "VolumeAction.completed_at",
-        "schema",
-        "example",
-        "\"2020-11-14T16:30:06Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    ("VolumeAction.id", "schema", "example", "36804636", |v| {
-        whole::<Option<u64>>(v)
-    }),
-    (
-        "VolumeAction.region_slug",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "VolumeAction.resource_type",
-        "schema",
-        "example",
-        "\"droplet\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "VolumeAction.started_at",
-        "schema",
-        "example",
-        "\"2020-11-14T16:29:21Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "VolumeAction.status",
-        "schema",
-        "example",
-        "\"completed\"",
-        |v| whole::<Option<oxido::types::FloatingIpsActionPostResponseActionStatus>>(v),
-    ),
-    (
         "VolumeActionPostResize.region",
         "schema",
         "example",
@@ -24304,14 +22687,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<Option<String>>(v),
-    ),
-    (
-        "VpcNatGatewayGetEgressesPublicGatewaysItem.ipv4",
-        "schema",
-        "example",
-        "\"174.138.113.197\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VpcNatGatewayGet.icmp_timeout_seconds",
@@ -24377,7 +22753,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-07-28T18:00:00Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VpcNatGatewayGetVpcsItem.gateway_ip",
@@ -24502,7 +22878,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-13T19:20:47.442049222Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VpcPeering.id",
@@ -24581,7 +22957,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-13T19:20:47.442049222Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "Vpc.id",
@@ -24664,7 +23040,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-13T19:30:48Z\"",
-        |v| whole::<Option<String>>(v),
+        |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
         "VpcMember.name",
@@ -24701,6 +23077,6 @@ const RAW_ERROR_EXAMPLES: usize = 3205;
 
 #[test]
 fn every_example_round_trips() {
-    assert_eq!(EXAMPLES.len(), 3680);
+    assert_eq!(EXAMPLES.len(), 3448);
     generated_support::run_examples(EXAMPLES, RAW_ERROR_EXAMPLES);
 }

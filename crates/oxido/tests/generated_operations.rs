@@ -217,10 +217,7 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<
-                oxido::types::ChatCompletionRequestToolChoiceVariant2Function,
-            >(body)
-            .ok()?;
+            let body = serde_json::from_value::<oxido::types::Database>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .addons()
@@ -3490,9 +3487,7 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::DedicatedInferenceTokenCreateRequest>(body)
-                    .ok()?;
+            let body = serde_json::from_value::<oxido::types::Database>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .dedicated_inferences()
@@ -4442,8 +4437,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::AssignDropletsBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .firewalls()
@@ -4511,8 +4505,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::AssignDropletsBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .firewalls()
@@ -5065,10 +5058,7 @@ const CASES: &[Case] = &[
         ),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<
-                oxido::types::ChatCompletionRequestToolChoiceVariant2Function,
-            >(body)
-            .ok()?;
+            let body = serde_json::from_value::<oxido::types::Database>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .functions_access_key()
@@ -5209,10 +5199,9 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<
-                oxido::types::ApiCancelKnowledgeBaseIndexingJobInputPublic,
-            >(body)
-            .ok()?;
+            let body =
+                serde_json::from_value::<oxido::types::KnowledgeBaseIndexingJobInputPublic>(body)
+                    .ok()?;
             Some(Box::pin(async move {
                 client
                     .genai()
@@ -5304,7 +5293,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body =
-                serde_json::from_value::<oxido::types::ApiCreateAnthropicAPIKeyInputPublic>(body)
+                serde_json::from_value::<oxido::types::ApiCreateOpenAIAPIKeyInputPublic>(body)
                     .ok()?;
             Some(Box::pin(async move {
                 client
@@ -5328,7 +5317,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiCreateCustomEvaluationMetricInputPublic,
+                oxido::types::CreateCustomEvaluationMetricInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -5353,7 +5342,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
+                oxido::types::SourceFileUploadPresignedUrlsInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -5402,7 +5391,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
+                oxido::types::SourceFileUploadPresignedUrlsInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -5453,7 +5442,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiStartKnowledgeBaseIndexingJobInputPublic,
+                oxido::types::StartKnowledgeBaseIndexingJobInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -5494,7 +5483,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiCreateKnowledgeBaseDataSourceInputPublic,
+                oxido::types::CreateKnowledgeBaseDataSourceInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -5518,9 +5507,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::ApiCreateModelAPIKeyInputPublic>(body)
-                    .ok()?;
+            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body).ok()?;
             Some(Box::pin(async move {
                 client.genai().create_model_api_key(body).await.map(drop)
             }))
@@ -5539,7 +5526,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic,
+                oxido::types::SourceFileUploadPresignedUrlsInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -7310,10 +7297,9 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<
-                oxido::types::ApiUpdateAgentDeploymentVisibilityInputPublic,
-            >(body)
-            .ok()?;
+            let body =
+                serde_json::from_value::<oxido::types::AgentDeploymentVisibilityInputPublic>(body)
+                    .ok()?;
             Some(Box::pin(async move {
                 client
                     .genai()
@@ -7384,7 +7370,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body =
-                serde_json::from_value::<oxido::types::ApiUpdateAnthropicAPIKeyInputPublic>(body)
+                serde_json::from_value::<oxido::types::ApiUpdateOpenAIAPIKeyInputPublic>(body)
                     .ok()?;
             Some(Box::pin(async move {
                 client
@@ -7432,7 +7418,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiUpdateCustomEvaluationMetricInputPublic,
+                oxido::types::UpdateCustomEvaluationMetricInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -7532,7 +7518,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body = serde_json::from_value::<
-                oxido::types::ApiUpdateKnowledgeBaseDataSourceInputPublic,
+                oxido::types::UpdateKnowledgeBaseDataSourceInputPublic,
             >(body)
             .ok()?;
             Some(Box::pin(async move {
@@ -7896,7 +7882,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body =
-                serde_json::from_value::<oxido::types::ImagesPostAccountTransferDecline>(body)
+                serde_json::from_value::<oxido::types::ImagesPostAccountTransferCancel>(body)
                     .ok()?;
             Some(Box::pin(async move {
                 client
@@ -8927,8 +8913,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::KubernetesUpgradeClusterBody>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::Version2>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .kubernetes()
@@ -8950,8 +8935,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::AssignDropletsBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .load_balancers()
@@ -9101,8 +9085,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::AssignDropletsBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .load_balancers()
@@ -12396,9 +12379,7 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::RegistriesUpdateSubscriptionBody>(body)
-                    .ok()?;
+            let body = serde_json::from_value::<oxido::types::UpdateSubscriptionBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .registries()
@@ -12420,7 +12401,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::ValidateRegistry>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::Database>(body).ok()?;
             Some(Box::pin(async move {
                 client.registries().validate_name(body).await.map(drop)
             }))
@@ -12778,9 +12759,7 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body =
-                serde_json::from_value::<oxido::types::RegistriesUpdateSubscriptionBody>(body)
-                    .ok()?;
+            let body = serde_json::from_value::<oxido::types::UpdateSubscriptionBody>(body).ok()?;
             Some(Box::pin(async move {
                 client.registry().update_subscription(body).await.map(drop)
             }))
@@ -12798,7 +12777,7 @@ const CASES: &[Case] = &[
         answer: Answer::NoContent,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::ValidateRegistry>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::Database>(body).ok()?;
             Some(Box::pin(async move {
                 client.registry().validate_name(body).await.map(drop)
             }))
@@ -12816,7 +12795,7 @@ const CASES: &[Case] = &[
         answer: Answer::Example("/components/examples/reserved_ip_assigning/value"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::ReservedIpCreate>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::FloatingIpCreate>(body).ok()?;
             Some(Box::pin(async move {
                 client.reserved_ips().create(body).await.map(drop)
             }))
@@ -12934,7 +12913,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body =
-                serde_json::from_value::<oxido::types::ReservedIpsActionsPostBody>(body).ok()?;
+                serde_json::from_value::<oxido::types::FloatingIpsActionPostBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .reserved_ips_actions()
@@ -13029,7 +13008,7 @@ const CASES: &[Case] = &[
         call: |client, body, base| {
             let _ = &base;
             let body =
-                serde_json::from_value::<oxido::types::ReservedIpv6ActionsPostBody>(body).ok()?;
+                serde_json::from_value::<oxido::types::FloatingIpsActionPostBody>(body).ok()?;
             Some(Box::pin(async move {
                 client
                     .reserved_ipv6_actions()
@@ -13536,7 +13515,7 @@ const CASES: &[Case] = &[
         answer: Answer::NotFound,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::SshKeysUpdateBody>(body).ok()?;
+            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body).ok()?;
             Some(Box::pin(async move {
                 client.ssh_keys().update("512189", body).await.map(drop)
             }))

@@ -82,20 +82,20 @@ async fn a_volume_detaches_and_attaches_by_name() {
     detach.region = Some(RegionSlug::Nyc1);
     let action = client
         .volume_actions()
-        .post(VolumeActionsPostBody::VolumeActionPostDetach(detach))
+        .post(VolumeActionsPostBody::Detach(detach))
         .await
         .expect("detached by name");
-    assert_eq!(action.kind.as_deref(), Some("detach_volume"), "{action:?}");
+    assert_eq!(action.kind.as_str(), "detach_volume", "{action:?}");
 
     let mut attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, 11612190);
     attach.volume_name = Some("example".to_owned());
     attach.region = Some(RegionSlug::Nyc1);
     let action = client
         .volume_actions()
-        .post(VolumeActionsPostBody::VolumeActionPostAttach(attach))
+        .post(VolumeActionsPostBody::Attach(attach))
         .await
         .expect("attached by name");
-    assert_eq!(action.kind.as_deref(), Some("attach_volume"), "{action:?}");
+    assert_eq!(action.kind.as_str(), "attach_volume", "{action:?}");
 
     let bodies: Vec<Value> = sim
         .requests()

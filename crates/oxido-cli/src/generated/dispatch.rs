@@ -49,7 +49,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         7 => {
             let r = c.addons().patch(
                 a.str("p:resource_uuid")?,
-                a.body::<oxido::types::ChatCompletionRequestToolChoiceVariant2Function>()?,
+                a.body::<oxido::types::Database>()?,
             );
             json(&r.send_with_response().await?, "resource")?
         }
@@ -1142,7 +1142,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         147 => {
             let r = c.dedicated_inferences().create_tokens(
                 a.str("p:dedicated_inference_id")?,
-                a.body::<oxido::types::DedicatedInferenceTokenCreateRequest>()?,
+                a.body::<oxido::types::Database>()?,
             );
             json(&r.send_with_response().await?, "token")?
         }
@@ -1471,7 +1471,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         190 => {
             let r = c.firewalls().assign_droplets(
                 a.str("p:firewall_id")?,
-                a.body::<oxido::types::FirewallsAssignDropletsBody>()?,
+                a.body::<oxido::types::AssignDropletsBody>()?,
             );
             unit(r.send().await?)
         }
@@ -1489,7 +1489,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         193 => {
             let r = c.firewalls().delete_droplets(
                 a.str("p:firewall_id")?,
-                a.body::<oxido::types::FirewallsAssignDropletsBody>()?,
+                a.body::<oxido::types::AssignDropletsBody>()?,
             );
             unit(r.send().await?)
         }
@@ -1531,7 +1531,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // floatingIPs_create
         199 => {
-            let r = c.floating_ips().create(a.body_union::<oxido::types::FloatingIpCreate, oxido::types::FloatingIpCreateVariant1>()?);
+            let r = c.floating_ips().create(a.body_union::<oxido::types::FloatingIpCreate, oxido::types::FloatingIpCreateDropletId>()?);
             json(&r.send_with_response().await?, "")?
         }
         // floatingIPs_delete
@@ -1655,7 +1655,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.functions_access_key().update(
                 a.str("p:namespace_id")?,
                 a.str("p:key_id")?,
-                a.body::<oxido::types::ChatCompletionRequestToolChoiceVariant2Function>()?,
+                a.body::<oxido::types::Database>()?,
             );
             json(&r.send_with_response().await?, "access_key")?
         }
@@ -1700,7 +1700,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         224 => {
             let r = c.genai().cancel_indexing_job(
                 a.str("p:uuid")?,
-                a.body::<oxido::types::ApiCancelKnowledgeBaseIndexingJobInputPublic>()?,
+                a.body::<oxido::types::KnowledgeBaseIndexingJobInputPublic>()?,
             );
             json(&r.send_with_response().await?, "job")?
         }
@@ -1730,21 +1730,21 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // genai_create_anthropic_api_key
         228 => {
             let r = c.genai().create_anthropic_api_key(
-                a.body::<oxido::types::ApiCreateAnthropicAPIKeyInputPublic>()?,
+                a.body::<oxido::types::ApiCreateOpenAIAPIKeyInputPublic>()?,
             );
             json(&r.send_with_response().await?, "api_key_info")?
         }
         // genai_create_custom_evaluation_metric
         229 => {
             let r = c.genai().create_custom_evaluation_metric(
-                a.body::<oxido::types::ApiCreateCustomEvaluationMetricInputPublic>()?,
+                a.body::<oxido::types::CreateCustomEvaluationMetricInputPublic>()?,
             );
             json(&r.send_with_response().await?, "metric")?
         }
         // genai_create_data_source_file_upload_presigned_urls
         230 => {
             let r = c.genai().create_data_source_file_upload_presigned_urls(
-                a.body::<oxido::types::ApiCreateDataSourceFileUploadPresignedUrlsInputPublic>()?,
+                a.body::<oxido::types::SourceFileUploadPresignedUrlsInputPublic>()?,
             );
             json(&r.send_with_response().await?, "")?
         }
@@ -1760,8 +1760,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c
                 .genai()
                 .create_evaluation_dataset_file_upload_presigned_urls(
-                    a.body::<oxido::types::ApiCreateDataSourceFileUploadPresignedUrlsInputPublic>(
-                    )?,
+                    a.body::<oxido::types::SourceFileUploadPresignedUrlsInputPublic>()?,
                 );
             json(&r.send_with_response().await?, "")?
         }
@@ -1775,7 +1774,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         // genai_create_indexing_job
         234 => {
             let r = c.genai().create_indexing_job(
-                a.body::<oxido::types::ApiStartKnowledgeBaseIndexingJobInputPublic>()?,
+                a.body::<oxido::types::StartKnowledgeBaseIndexingJobInputPublic>()?,
             );
             json(&r.send_with_response().await?, "job")?
         }
@@ -1790,7 +1789,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         236 => {
             let r = c.genai().create_knowledge_base_data_source(
                 a.str("p:knowledge_base_uuid")?,
-                a.body::<oxido::types::ApiCreateKnowledgeBaseDataSourceInputPublic>()?,
+                a.body::<oxido::types::CreateKnowledgeBaseDataSourceInputPublic>()?,
             );
             json(&r.send_with_response().await?, "knowledge_base_data_source")?
         }
@@ -1798,13 +1797,13 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         237 => {
             let r = c
                 .genai()
-                .create_model_api_key(a.body::<oxido::types::ApiCreateModelAPIKeyInputPublic>()?);
+                .create_model_api_key(a.body::<oxido::types::VpcPeeringUpdatable>()?);
             unit(r.send().await?)
         }
         // genai_create_model_eval_dataset_upload_presigned_urls
         238 => {
             let r = c.genai().create_model_eval_dataset_upload_presigned_urls(
-                a.body::<oxido::types::ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic>()?,
+                a.body::<oxido::types::SourceFileUploadPresignedUrlsInputPublic>()?,
             );
             json(&r.send_with_response().await?, "")?
         }
@@ -2467,7 +2466,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         323 => {
             let r = c.genai().update_agent_deployment_visibility(
                 a.str("p:uuid")?,
-                a.body::<oxido::types::ApiUpdateAgentDeploymentVisibilityInputPublic>()?,
+                a.body::<oxido::types::AgentDeploymentVisibilityInputPublic>()?,
             );
             json(&r.send_with_response().await?, "agent")?
         }
@@ -2492,7 +2491,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         326 => {
             let r = c.genai().update_anthropic_api_key(
                 a.str("p:api_key_uuid")?,
-                a.body::<oxido::types::ApiUpdateAnthropicAPIKeyInputPublic>()?,
+                a.body::<oxido::types::ApiUpdateOpenAIAPIKeyInputPublic>()?,
             );
             json(&r.send_with_response().await?, "api_key_info")?
         }
@@ -2509,7 +2508,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         328 => {
             let r = c.genai().update_custom_evaluation_metric(
                 a.str("p:metric_uuid")?,
-                a.body::<oxido::types::ApiUpdateCustomEvaluationMetricInputPublic>()?,
+                a.body::<oxido::types::UpdateCustomEvaluationMetricInputPublic>()?,
             );
             json(&r.send_with_response().await?, "metric")?
         }
@@ -2542,7 +2541,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.genai().update_knowledge_base_data_source(
                 a.str("p:knowledge_base_uuid")?,
                 a.str("p:data_source_uuid")?,
-                a.body::<oxido::types::ApiUpdateKnowledgeBaseDataSourceInputPublic>()?,
+                a.body::<oxido::types::UpdateKnowledgeBaseDataSourceInputPublic>()?,
             );
             json(&r.send_with_response().await?, "knowledge_base_data_source")?
         }
@@ -2662,14 +2661,14 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // images_post_account_transfer_create
         347 => {
-            let r = c.images().post_account_transfer_create(a.id("p:image_id")?, a.body_union::<oxido::types::ImagesPostAccountTransferCreate, oxido::types::ImagesPostAccountTransferCreateVariant1>()?);
+            let r = c.images().post_account_transfer_create(a.id("p:image_id")?, a.body_union::<oxido::types::ImagesPostAccountTransferCreate, oxido::types::ImagesPostAccountTransferCreateEmail>()?);
             json(&r.send_with_response().await?, "transfer_id")?
         }
         // images_post_account_transfer_decline
         348 => {
             let r = c.images().post_account_transfer_decline(
                 a.id("p:image_id")?,
-                a.body::<oxido::types::ImagesPostAccountTransferDecline>()?,
+                a.body::<oxido::types::ImagesPostAccountTransferCancel>()?,
             );
             unit(r.send().await?)
         }
@@ -3021,17 +3020,16 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // kubernetes_upgrade_cluster
         396 => {
-            let r = c.kubernetes().upgrade_cluster(
-                a.str("p:cluster_id")?,
-                a.body::<oxido::types::KubernetesUpgradeClusterBody>()?,
-            );
+            let r = c
+                .kubernetes()
+                .upgrade_cluster(a.str("p:cluster_id")?, a.body::<oxido::types::Version2>()?);
             unit(r.send().await?)
         }
         // loadBalancers_add_droplets
         397 => {
             let r = c.load_balancers().add_droplets(
                 a.str("p:lb_id")?,
-                a.body::<oxido::types::FirewallsAssignDropletsBody>()?,
+                a.body::<oxido::types::AssignDropletsBody>()?,
             );
             unit(r.send().await?)
         }
@@ -3045,7 +3043,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // loadBalancers_create
         399 => {
-            let r = c.load_balancers().create(a.body_union::<oxido::types::LoadBalancerCreate, oxido::types::LoadBalancerCreateVariant1>()?);
+            let r = c.load_balancers().create(a.body_union::<oxido::types::LoadBalancerCreate, oxido::types::LoadBalancerCreateDropletIds>()?);
             json(&r.send_with_response().await?, "load_balancer")?
         }
         // loadBalancers_delete
@@ -3075,7 +3073,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         404 => {
             let r = c.load_balancers().remove_droplets(
                 a.str("p:lb_id")?,
-                a.body::<oxido::types::FirewallsAssignDropletsBody>()?,
+                a.body::<oxido::types::AssignDropletsBody>()?,
             );
             unit(r.send().await?)
         }
@@ -3089,7 +3087,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // loadBalancers_update
         406 => {
-            let r = c.load_balancers().update(a.str("p:lb_id")?, a.body_union::<oxido::types::LoadBalancerCreate, oxido::types::LoadBalancerCreateVariant1>()?);
+            let r = c.load_balancers().update(a.str("p:lb_id")?, a.body_union::<oxido::types::LoadBalancerCreate, oxido::types::LoadBalancerCreateDropletIds>()?);
             json(&r.send_with_response().await?, "load_balancer")?
         }
         // monitoring_create_alertPolicy
@@ -3907,7 +3905,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // partnerAttachments_patch
         503 => {
-            let r = c.partner_attachments().patch(a.str("p:pa_id")?, a.body_union::<oxido::types::PartnerAttachmentUpdatable, oxido::types::PartnerAttachmentUpdatableVariant1>()?);
+            let r = c.partner_attachments().patch(
+                a.str("p:pa_id")?,
+                a.body_union::<oxido::types::PartnerAttachmentUpdatable, oxido::types::Database>()?,
+            );
             json(&r.send_with_response().await?, "partner_attachment")?
         }
         // projects_assign_resources
@@ -4142,14 +4143,14 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         535 => {
             let r = c
                 .registries()
-                .update_subscription(a.body::<oxido::types::RegistriesUpdateSubscriptionBody>()?);
+                .update_subscription(a.body::<oxido::types::UpdateSubscriptionBody>()?);
             json(&r.send_with_response().await?, "subscription")?
         }
         // registries_validate_name
         536 => {
             let r = c
                 .registries()
-                .validate_name(a.body::<oxido::types::ValidateRegistry>()?);
+                .validate_name(a.body::<oxido::types::Database>()?);
             unit(r.send().await?)
         }
         // registry_create
@@ -4288,19 +4289,19 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         553 => {
             let r = c
                 .registry()
-                .update_subscription(a.body::<oxido::types::RegistriesUpdateSubscriptionBody>()?);
+                .update_subscription(a.body::<oxido::types::UpdateSubscriptionBody>()?);
             json(&r.send_with_response().await?, "subscription")?
         }
         // registry_validate_name
         554 => {
             let r = c
                 .registry()
-                .validate_name(a.body::<oxido::types::ValidateRegistry>()?);
+                .validate_name(a.body::<oxido::types::Database>()?);
             unit(r.send().await?)
         }
         // reservedIPs_create
         555 => {
-            let r = c.reserved_ips().create(a.body_union::<oxido::types::ReservedIpCreate, oxido::types::FloatingIpCreateVariant1>()?);
+            let r = c.reserved_ips().create(a.body_union::<oxido::types::FloatingIpCreate, oxido::types::FloatingIpCreateDropletId>()?);
             json(&r.send_with_response().await?, "")?
         }
         // reservedIPs_delete
@@ -4338,7 +4339,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPsActions_post
         561 => {
-            let r = c.reserved_ips_actions().post(a.str("p:reserved_ip")?, a.body_union::<oxido::types::ReservedIpsActionsPostBody, oxido::types::ReservedIpActionUnassign>()?);
+            let r = c.reserved_ips_actions().post(a.str("p:reserved_ip")?, a.body_union::<oxido::types::FloatingIpsActionPostBody, oxido::types::FloatingIpActionUnassign>()?);
             json(&r.send_with_response().await?, "action")?
         }
         // reservedIPv6_create
@@ -4368,7 +4369,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPv6Actions_post
         566 => {
-            let r = c.reserved_ipv6_actions().post(a.str("p:reserved_ipv6")?, a.body_union::<oxido::types::ReservedIpv6ActionsPostBody, oxido::types::ReservedIpv6ActionUnassign>()?);
+            let r = c.reserved_ipv6_actions().post(a.str("p:reserved_ipv6")?, a.body_union::<oxido::types::FloatingIpsActionPostBody, oxido::types::FloatingIpActionUnassign>()?);
             json(&r.send_with_response().await?, "action")?
         }
         // security_create_scan
@@ -4582,7 +4583,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         591 => {
             let r = c.ssh_keys().update(
                 a.str("p:ssh_key_identifier")?,
-                a.body::<oxido::types::SshKeysUpdateBody>()?,
+                a.body::<oxido::types::VpcPeeringUpdatable>()?,
             );
             json(&r.send_with_response().await?, "ssh_key")?
         }

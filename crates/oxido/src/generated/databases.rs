@@ -233,7 +233,7 @@ impl Databases {
         &self,
         database_cluster_uuid: &str,
         body: DatabaseReplica,
-    ) -> Call<DatabaseReplicaRead> {
+    ) -> Call<DatabaseReplica> {
         Call::member(
             self.client.clone(),
             create_replica_request(database_cluster_uuid, &body),
@@ -632,7 +632,7 @@ impl Databases {
     pub fn get_kafka_schema_config(
         &self,
         database_cluster_uuid: &str,
-    ) -> Call<DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel> {
+    ) -> Call<GetKafkaSchemaConfigCompatibilityLevel> {
         Call::member(
             self.client.clone(),
             get_kafka_schema_config_request(database_cluster_uuid),
@@ -655,7 +655,7 @@ impl Databases {
         &self,
         database_cluster_uuid: &str,
         subject_name: &str,
-    ) -> Call<DatabasesGetKafkaSchemaSubjectConfigResponse> {
+    ) -> Call<DatabasesGetKafkaSchemaSubjectConfig> {
         Call::json(
             self.client.clone(),
             get_kafka_schema_subject_config_request(database_cluster_uuid, subject_name),
@@ -756,7 +756,7 @@ impl Databases {
         &self,
         database_cluster_uuid: &str,
         replica_name: &str,
-    ) -> Call<DatabaseReplicaRead> {
+    ) -> Call<DatabaseReplica> {
         Call::member(
             self.client.clone(),
             get_replica_request(database_cluster_uuid, replica_name),
@@ -1041,7 +1041,7 @@ impl Databases {
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/replicas` (operation `databases_list_replicas`).
     #[inline]
-    pub fn list_replicas(&self, database_cluster_uuid: &str) -> Call<Vec<DatabaseReplicaRead>> {
+    pub fn list_replicas(&self, database_cluster_uuid: &str) -> Call<Vec<DatabaseReplica>> {
         Call::member(
             self.client.clone(),
             list_replicas_request(database_cluster_uuid),
@@ -1307,7 +1307,7 @@ impl Databases {
         &self,
         database_cluster_uuid: &str,
         body: DatabasesUpdateKafkaSchemaConfigBody,
-    ) -> Call<DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel> {
+    ) -> Call<GetKafkaSchemaConfigCompatibilityLevel> {
         Call::member(
             self.client.clone(),
             update_kafka_schema_config_request(database_cluster_uuid, &body),
@@ -1331,7 +1331,7 @@ impl Databases {
         database_cluster_uuid: &str,
         subject_name: &str,
         body: DatabasesUpdateKafkaSchemaConfigBody,
-    ) -> Call<DatabasesGetKafkaSchemaSubjectConfigResponse> {
+    ) -> Call<DatabasesGetKafkaSchemaSubjectConfig> {
         Call::json(
             self.client.clone(),
             update_kafka_schema_subject_config_request(database_cluster_uuid, subject_name, &body),

@@ -47,7 +47,7 @@ impl DedicatedInferences {
     pub fn create_tokens(
         &self,
         dedicated_inference_id: &str,
-        body: DedicatedInferenceTokenCreateRequest,
+        body: Database,
     ) -> Call<DedicatedInferenceAccessToken> {
         Call::member(
             self.client.clone(),
@@ -259,7 +259,7 @@ fn create_request(body: &DedicatedInferenceCreateRequest) -> Result<ApiRequest, 
 #[inline]
 fn create_tokens_request(
     dedicated_inference_id: &str,
-    body: &DedicatedInferenceTokenCreateRequest,
+    body: &Database,
 ) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;

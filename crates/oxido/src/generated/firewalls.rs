@@ -62,11 +62,7 @@ impl Firewalls {
     ///
     /// `POST /v2/firewalls/{firewall_id}/droplets` (operation `firewalls_assign_droplets`).
     #[inline]
-    pub fn assign_droplets(
-        &self,
-        firewall_id: &str,
-        body: FirewallsAssignDropletsBody,
-    ) -> Call<()> {
+    pub fn assign_droplets(&self, firewall_id: &str, body: AssignDropletsBody) -> Call<()> {
         Call::empty(
             self.client.clone(),
             assign_droplets_request(firewall_id, &body),
@@ -110,11 +106,7 @@ impl Firewalls {
     ///
     /// `DELETE /v2/firewalls/{firewall_id}/droplets` (operation `firewalls_delete_droplets`).
     #[inline]
-    pub fn delete_droplets(
-        &self,
-        firewall_id: &str,
-        body: FirewallsAssignDropletsBody,
-    ) -> Call<()> {
+    pub fn delete_droplets(&self, firewall_id: &str, body: AssignDropletsBody) -> Call<()> {
         Call::empty(
             self.client.clone(),
             delete_droplets_request(firewall_id, &body),
@@ -228,7 +220,7 @@ fn add_tags_request(firewall_id: &str, body: &FirewallsAddTagsBody) -> Result<Ap
 #[inline]
 fn assign_droplets_request(
     firewall_id: &str,
-    body: &FirewallsAssignDropletsBody,
+    body: &AssignDropletsBody,
 ) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(
@@ -262,7 +254,7 @@ fn delete_request(firewall_id: &str) -> Result<ApiRequest, Error> {
 #[inline]
 fn delete_droplets_request(
     firewall_id: &str,
-    body: &FirewallsAssignDropletsBody,
+    body: &AssignDropletsBody,
 ) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(

@@ -25,11 +25,7 @@ impl FloatingIpsAction {
     /// `GET /v2/floating_ips/{floating_ip}/actions/{action_id}` (operation
     /// `floatingIPsAction_get`).
     #[inline]
-    pub fn get(
-        &self,
-        floating_ip: &str,
-        action_id: u64,
-    ) -> Call<FloatingIpsActionPostResponseAction> {
+    pub fn get(&self, floating_ip: &str, action_id: u64) -> Call<crate::models::Action> {
         Call::member(
             self.client.clone(),
             get_request(floating_ip, action_id),
@@ -61,16 +57,19 @@ impl FloatingIpsAction {
     ///
     /// `POST /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_post`).
     #[inline]
-    pub fn post(
-        &self,
-        floating_ip: &str,
-        body: FloatingIpsActionPostBody,
-    ) -> Call<FloatingIpsActionPostResponseAction> {
-        Call::member(
-            self.client.clone(),
-            post_request(floating_ip, &body),
-            "action",
-        )
+    pub fn post(&self, floating_ip: &str, body: FloatingIpsActionPostBody) -> crate::ActionCall {
+        {
+            let poll_floating_ip = floating_ip.to_owned();
+            crate::ActionCall::new(
+                self.client.clone(),
+                Call::member(
+                    self.client.clone(),
+                    post_request(floating_ip, &body),
+                    "action",
+                ),
+                move |action_id| get_request(&poll_floating_ip, action_id),
+            )
+        }
     }
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` →

@@ -122,7 +122,7 @@ impl Genai {
     pub fn cancel_indexing_job(
         &self,
         uuid: &str,
-        body: ApiCancelKnowledgeBaseIndexingJobInputPublic,
+        body: KnowledgeBaseIndexingJobInputPublic,
     ) -> Call<ApiIndexingJob> {
         Call::member(
             self.client.clone(),
@@ -189,7 +189,7 @@ impl Genai {
     #[inline]
     pub fn create_anthropic_api_key(
         &self,
-        body: ApiCreateAnthropicAPIKeyInputPublic,
+        body: ApiCreateOpenAIAPIKeyInputPublic,
     ) -> Call<ApiAnthropicAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -208,7 +208,7 @@ impl Genai {
     #[inline]
     pub fn create_custom_evaluation_metric(
         &self,
-        body: ApiCreateCustomEvaluationMetricInputPublic,
+        body: CreateCustomEvaluationMetricInputPublic,
     ) -> Call<ApiEvaluationMetric> {
         Call::member(
             self.client.clone(),
@@ -227,8 +227,8 @@ impl Genai {
     #[inline]
     pub fn create_data_source_file_upload_presigned_urls(
         &self,
-        body: ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
-    ) -> Call<ApiCreateDataSourceFileUploadPresignedUrlsOutput> {
+        body: SourceFileUploadPresignedUrlsInputPublic,
+    ) -> Call<DataSourceFileUploadPresignedUrlsOutput> {
         Call::json(
             self.client.clone(),
             create_data_source_file_upload_presigned_urls_request(&body),
@@ -262,8 +262,8 @@ impl Genai {
     #[inline]
     pub fn create_evaluation_dataset_file_upload_presigned_urls(
         &self,
-        body: ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
-    ) -> Call<ApiCreateDataSourceFileUploadPresignedUrlsOutput> {
+        body: SourceFileUploadPresignedUrlsInputPublic,
+    ) -> Call<DataSourceFileUploadPresignedUrlsOutput> {
         Call::json(
             self.client.clone(),
             create_evaluation_dataset_file_upload_presigned_urls_request(&body),
@@ -296,7 +296,7 @@ impl Genai {
     #[inline]
     pub fn create_indexing_job(
         &self,
-        body: ApiStartKnowledgeBaseIndexingJobInputPublic,
+        body: StartKnowledgeBaseIndexingJobInputPublic,
     ) -> Call<ApiIndexingJob> {
         Call::member(
             self.client.clone(),
@@ -333,7 +333,7 @@ impl Genai {
     pub fn create_knowledge_base_data_source(
         &self,
         knowledge_base_uuid: &str,
-        body: ApiCreateKnowledgeBaseDataSourceInputPublic,
+        body: CreateKnowledgeBaseDataSourceInputPublic,
     ) -> Call<ApiKnowledgeBaseDataSource> {
         Call::member(
             self.client.clone(),
@@ -357,7 +357,7 @@ impl Genai {
     ///
     /// Deprecated by the API.
     #[inline]
-    pub fn create_model_api_key(&self, body: ApiCreateModelAPIKeyInputPublic) -> Call<()> {
+    pub fn create_model_api_key(&self, body: VpcPeeringUpdatable) -> Call<()> {
         Call::empty(self.client.clone(), create_model_api_key_request(&body))
     }
 
@@ -371,8 +371,8 @@ impl Genai {
     #[inline]
     pub fn create_model_eval_dataset_upload_presigned_urls(
         &self,
-        body: ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic,
-    ) -> Call<ApiCreateDataSourceFileUploadPresignedUrlsOutput> {
+        body: SourceFileUploadPresignedUrlsInputPublic,
+    ) -> Call<DataSourceFileUploadPresignedUrlsOutput> {
         Call::json(
             self.client.clone(),
             create_model_eval_dataset_upload_presigned_urls_request(&body),
@@ -608,7 +608,7 @@ impl Genai {
     ///
     /// `DELETE /v2/gen-ai/models/api_keys/{api_key_uuid}` (operation `genai_delete_model_api_key`).
     #[inline]
-    pub fn delete_model_api_key(&self, api_key_uuid: &str) -> Call<ApiModelAPIKeyInfo> {
+    pub fn delete_model_api_key(&self, api_key_uuid: &str) -> Call<ApiAgentAPIKeyInfo> {
         Call::member(
             self.client.clone(),
             delete_model_api_key_request(api_key_uuid),
@@ -725,7 +725,7 @@ impl Genai {
         &self,
         parent_agent_uuid: &str,
         child_agent_uuid: &str,
-    ) -> Call<ApiUnlinkAgentOutput> {
+    ) -> Call<ApiLinkAgentOutput> {
         Call::json(
             self.client.clone(),
             detach_agent_request(parent_agent_uuid, child_agent_uuid),
@@ -1050,7 +1050,7 @@ impl Genai {
     pub fn get_model_evaluation_run_results_download_url(
         &self,
         eval_run_uuid: &str,
-    ) -> Call<ApiGetModelEvaluationRunResultsDownloadURLOutput> {
+    ) -> Call<ApiGetEvaluationDatasetDownloadURLOutput> {
         Call::json(
             self.client.clone(),
             get_model_evaluation_run_results_download_url_request(eval_run_uuid),
@@ -1451,7 +1451,7 @@ impl Genai {
     ///
     /// `GET /v2/gen-ai/models/api_keys` (operation `genai_list_model_api_keys`).
     #[inline]
-    pub fn list_model_api_keys(&self) -> ListCall<ApiModelAPIKeyInfo> {
+    pub fn list_model_api_keys(&self) -> ListCall<ApiAgentAPIKeyInfo> {
         ListCall::new(
             self.client.clone(),
             list_model_api_keys_request(),
@@ -1621,7 +1621,7 @@ impl Genai {
     /// `PUT /v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate` (operation
     /// `genai_regenerate_model_api_key`).
     #[inline]
-    pub fn regenerate_model_api_key(&self, api_key_uuid: &str) -> Call<ApiModelAPIKeyInfo> {
+    pub fn regenerate_model_api_key(&self, api_key_uuid: &str) -> Call<ApiAgentAPIKeyInfo> {
         Call::member(
             self.client.clone(),
             regenerate_model_api_key_request(api_key_uuid),
@@ -1711,7 +1711,7 @@ impl Genai {
     pub fn update_agent_deployment_visibility(
         &self,
         uuid: &str,
-        body: ApiUpdateAgentDeploymentVisibilityInputPublic,
+        body: AgentDeploymentVisibilityInputPublic,
     ) -> Call<ApiAgent> {
         Call::member(
             self.client.clone(),
@@ -1771,7 +1771,7 @@ impl Genai {
     pub fn update_anthropic_api_key(
         &self,
         api_key_uuid: &str,
-        body: ApiUpdateAnthropicAPIKeyInputPublic,
+        body: ApiUpdateOpenAIAPIKeyInputPublic,
     ) -> Call<ApiAnthropicAPIKeyInfo> {
         Call::member(
             self.client.clone(),
@@ -1811,7 +1811,7 @@ impl Genai {
     pub fn update_custom_evaluation_metric(
         &self,
         metric_uuid: &str,
-        body: ApiUpdateCustomEvaluationMetricInputPublic,
+        body: UpdateCustomEvaluationMetricInputPublic,
     ) -> Call<ApiEvaluationMetric> {
         Call::member(
             self.client.clone(),
@@ -1889,7 +1889,7 @@ impl Genai {
         &self,
         knowledge_base_uuid: &str,
         data_source_uuid: &str,
-        body: ApiUpdateKnowledgeBaseDataSourceInputPublic,
+        body: UpdateKnowledgeBaseDataSourceInputPublic,
     ) -> Call<ApiKnowledgeBaseDataSource> {
         Call::member(
             self.client.clone(),
@@ -1909,7 +1909,7 @@ impl Genai {
         &self,
         api_key_uuid: &str,
         body: ApiUpdateModelAPIKeyInputPublic,
-    ) -> Call<ApiModelAPIKeyInfo> {
+    ) -> Call<ApiAgentAPIKeyInfo> {
         Call::member(
             self.client.clone(),
             update_model_api_key_request(api_key_uuid, &body),
@@ -2070,7 +2070,7 @@ fn attach_knowledge_bases_request(agent_uuid: &str) -> Result<ApiRequest, Error>
 #[inline]
 fn cancel_indexing_job_request(
     uuid: &str,
-    body: &ApiCancelKnowledgeBaseIndexingJobInputPublic,
+    body: &KnowledgeBaseIndexingJobInputPublic,
 ) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     operation::json_body(
@@ -2129,7 +2129,7 @@ fn create_agent_api_key_request(
 
 #[inline]
 fn create_anthropic_api_key_request(
-    body: &ApiCreateAnthropicAPIKeyInputPublic,
+    body: &ApiCreateOpenAIAPIKeyInputPublic,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -2143,7 +2143,7 @@ fn create_anthropic_api_key_request(
 
 #[inline]
 fn create_custom_evaluation_metric_request(
-    body: &ApiCreateCustomEvaluationMetricInputPublic,
+    body: &CreateCustomEvaluationMetricInputPublic,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -2157,7 +2157,7 @@ fn create_custom_evaluation_metric_request(
 
 #[inline]
 fn create_data_source_file_upload_presigned_urls_request(
-    body: &ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
+    body: &SourceFileUploadPresignedUrlsInputPublic,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -2185,7 +2185,7 @@ fn create_evaluation_dataset_request(
 
 #[inline]
 fn create_evaluation_dataset_file_upload_presigned_urls_request(
-    body: &ApiCreateDataSourceFileUploadPresignedUrlsInputPublic,
+    body: &SourceFileUploadPresignedUrlsInputPublic,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -2213,7 +2213,7 @@ fn create_evaluation_test_case_request(
 
 #[inline]
 fn create_indexing_job_request(
-    body: &ApiStartKnowledgeBaseIndexingJobInputPublic,
+    body: &StartKnowledgeBaseIndexingJobInputPublic,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -2242,7 +2242,7 @@ fn create_knowledge_base_request(
 #[inline]
 fn create_knowledge_base_data_source_request(
     knowledge_base_uuid: &str,
-    body: &ApiCreateKnowledgeBaseDataSourceInputPublic,
+    body: &CreateKnowledgeBaseDataSourceInputPublic,
 ) -> Result<ApiRequest, Error> {
     let knowledge_base_uuid = operation::segment("knowledge_base_uuid", knowledge_base_uuid)?;
     operation::json_body(
@@ -2256,9 +2256,7 @@ fn create_knowledge_base_data_source_request(
 }
 
 #[inline]
-fn create_model_api_key_request(
-    body: &ApiCreateModelAPIKeyInputPublic,
-) -> Result<ApiRequest, Error> {
+fn create_model_api_key_request(body: &VpcPeeringUpdatable) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "genai.create_model_api_key",
@@ -2271,7 +2269,7 @@ fn create_model_api_key_request(
 
 #[inline]
 fn create_model_eval_dataset_upload_presigned_urls_request(
-    body: &ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic,
+    body: &SourceFileUploadPresignedUrlsInputPublic,
 ) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
@@ -4331,7 +4329,7 @@ fn update_agent_api_key_request(
 #[inline]
 fn update_agent_deployment_visibility_request(
     uuid: &str,
-    body: &ApiUpdateAgentDeploymentVisibilityInputPublic,
+    body: &AgentDeploymentVisibilityInputPublic,
 ) -> Result<ApiRequest, Error> {
     let uuid = operation::segment("uuid", uuid)?;
     operation::json_body(
@@ -4381,7 +4379,7 @@ fn update_agents_workspace_request(
 #[inline]
 fn update_anthropic_api_key_request(
     api_key_uuid: &str,
-    body: &ApiUpdateAnthropicAPIKeyInputPublic,
+    body: &ApiUpdateOpenAIAPIKeyInputPublic,
 ) -> Result<ApiRequest, Error> {
     let api_key_uuid = operation::segment("api_key_uuid", api_key_uuid)?;
     operation::json_body(
@@ -4415,7 +4413,7 @@ fn update_attached_agent_request(
 #[inline]
 fn update_custom_evaluation_metric_request(
     metric_uuid: &str,
-    body: &ApiUpdateCustomEvaluationMetricInputPublic,
+    body: &UpdateCustomEvaluationMetricInputPublic,
 ) -> Result<ApiRequest, Error> {
     let metric_uuid = operation::segment("metric_uuid", metric_uuid)?;
     operation::json_body(
@@ -4480,7 +4478,7 @@ fn update_knowledge_base_request(
 fn update_knowledge_base_data_source_request(
     knowledge_base_uuid: &str,
     data_source_uuid: &str,
-    body: &ApiUpdateKnowledgeBaseDataSourceInputPublic,
+    body: &UpdateKnowledgeBaseDataSourceInputPublic,
 ) -> Result<ApiRequest, Error> {
     let knowledge_base_uuid = operation::segment("knowledge_base_uuid", knowledge_base_uuid)?;
     let data_source_uuid = operation::segment("data_source_uuid", data_source_uuid)?;

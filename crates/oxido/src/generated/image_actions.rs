@@ -61,8 +61,12 @@ impl ImageActions {
     ///
     /// `POST /v2/images/{image_id}/actions` (operation `imageActions_post`).
     #[inline]
-    pub fn post(&self, image_id: u64, body: ImageActionsPostBody) -> Call<crate::models::Action> {
-        Call::member(self.client.clone(), post_request(image_id, &body), "action")
+    pub fn post(&self, image_id: u64, body: ImageActionsPostBody) -> crate::ActionCall {
+        crate::ActionCall::new(
+            self.client.clone(),
+            Call::member(self.client.clone(), post_request(image_id, &body), "action"),
+            move |action_id| get_request(image_id, action_id),
+        )
     }
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` →

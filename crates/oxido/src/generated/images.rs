@@ -186,7 +186,7 @@ impl Images {
     pub fn post_account_transfer_decline(
         &self,
         image_id: u64,
-        body: ImagesPostAccountTransferDecline,
+        body: ImagesPostAccountTransferCancel,
     ) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -415,7 +415,7 @@ fn post_account_transfer_create_request(
 #[inline]
 fn post_account_transfer_decline_request(
     image_id: u64,
-    body: &ImagesPostAccountTransferDecline,
+    body: &ImagesPostAccountTransferCancel,
 ) -> Result<ApiRequest, Error> {
     operation::id("image_id", image_id)?;
     operation::json_body(

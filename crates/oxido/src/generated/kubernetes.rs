@@ -254,10 +254,7 @@ impl Kubernetes {
     ///
     /// `GET /v2/kubernetes/clusters/{cluster_id}/user` (operation `kubernetes_get_clusterUser`).
     #[inline]
-    pub fn get_cluster_user(
-        &self,
-        cluster_id: &str,
-    ) -> Call<KubernetesGetClusterUserResponseKubernetesClusterUser> {
+    pub fn get_cluster_user(&self, cluster_id: &str) -> Call<GetClusterUserKubernetesClusterUser> {
         Call::member(
             self.client.clone(),
             get_cluster_user_request(cluster_id),
@@ -552,11 +549,7 @@ impl Kubernetes {
     /// `POST /v2/kubernetes/clusters/{cluster_id}/upgrade` (operation
     /// `kubernetes_upgrade_cluster`).
     #[inline]
-    pub fn upgrade_cluster(
-        &self,
-        cluster_id: &str,
-        body: KubernetesUpgradeClusterBody,
-    ) -> Call<()> {
+    pub fn upgrade_cluster(&self, cluster_id: &str, body: Version2) -> Call<()> {
         Call::empty(
             self.client.clone(),
             upgrade_cluster_request(cluster_id, &body),
@@ -1187,10 +1180,7 @@ fn update_node_pool_request(
 }
 
 #[inline]
-fn upgrade_cluster_request(
-    cluster_id: &str,
-    body: &KubernetesUpgradeClusterBody,
-) -> Result<ApiRequest, Error> {
+fn upgrade_cluster_request(cluster_id: &str, body: &Version2) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     operation::json_body(
         operation::request(

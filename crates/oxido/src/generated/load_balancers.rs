@@ -32,7 +32,7 @@ impl LoadBalancers {
     ///
     /// `POST /v2/load_balancers/{lb_id}/droplets` (operation `loadBalancers_add_droplets`).
     #[inline]
-    pub fn add_droplets(&self, lb_id: &str, body: FirewallsAssignDropletsBody) -> Call<()> {
+    pub fn add_droplets(&self, lb_id: &str, body: AssignDropletsBody) -> Call<()> {
         Call::empty(self.client.clone(), add_droplets_request(lb_id, &body))
     }
 
@@ -145,7 +145,7 @@ impl LoadBalancers {
     ///
     /// `DELETE /v2/load_balancers/{lb_id}/droplets` (operation `loadBalancers_remove_droplets`).
     #[inline]
-    pub fn remove_droplets(&self, lb_id: &str, body: FirewallsAssignDropletsBody) -> Call<()> {
+    pub fn remove_droplets(&self, lb_id: &str, body: AssignDropletsBody) -> Call<()> {
         Call::empty(self.client.clone(), remove_droplets_request(lb_id, &body))
     }
 
@@ -195,10 +195,7 @@ impl LoadBalancers {
 }
 
 #[inline]
-fn add_droplets_request(
-    lb_id: &str,
-    body: &FirewallsAssignDropletsBody,
-) -> Result<ApiRequest, Error> {
+fn add_droplets_request(lb_id: &str, body: &AssignDropletsBody) -> Result<ApiRequest, Error> {
     let lb_id = operation::segment("lb_id", lb_id)?;
     operation::json_body(
         operation::request(
@@ -278,10 +275,7 @@ fn list_request() -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn remove_droplets_request(
-    lb_id: &str,
-    body: &FirewallsAssignDropletsBody,
-) -> Result<ApiRequest, Error> {
+fn remove_droplets_request(lb_id: &str, body: &AssignDropletsBody) -> Result<ApiRequest, Error> {
     let lb_id = operation::segment("lb_id", lb_id)?;
     operation::json_body(
         operation::request(

@@ -165,7 +165,7 @@ impl Registries {
     pub fn get_docker_credentials(
         &self,
         registry_name: &str,
-    ) -> Call<RegistriesGetDockerCredentialsResponseAuths> {
+    ) -> Call<GetDockerCredentialsResponseAuths> {
         Call::member(
             self.client.clone(),
             get_docker_credentials_request(registry_name),
@@ -203,7 +203,7 @@ impl Registries {
     ///
     /// `GET /v2/registries/options` (operation `registries_get_options`).
     #[inline]
-    pub fn get_options(&self) -> Call<RegistriesGetOptionsResponseOptions> {
+    pub fn get_options(&self) -> Call<GetOptionsResponseOptions> {
         Call::member(self.client.clone(), get_options_request(), "options")
     }
 
@@ -395,10 +395,7 @@ impl Registries {
     ///
     /// `POST /v2/registries/subscription` (operation `registries_update_subscription`).
     #[inline]
-    pub fn update_subscription(
-        &self,
-        body: RegistriesUpdateSubscriptionBody,
-    ) -> Call<Subscription> {
+    pub fn update_subscription(&self, body: UpdateSubscriptionBody) -> Call<Subscription> {
         Call::member(
             self.client.clone(),
             update_subscription_request(&body),
@@ -419,7 +416,7 @@ impl Registries {
     ///
     /// `POST /v2/registries/validate-name` (operation `registries_validate_name`).
     #[inline]
-    pub fn validate_name(&self, body: ValidateRegistry) -> Call<()> {
+    pub fn validate_name(&self, body: Database) -> Call<()> {
         Call::empty(self.client.clone(), validate_name_request(&body))
     }
 }
@@ -796,9 +793,7 @@ fn update_garbage_collection_request(
 }
 
 #[inline]
-fn update_subscription_request(
-    body: &RegistriesUpdateSubscriptionBody,
-) -> Result<ApiRequest, Error> {
+fn update_subscription_request(body: &UpdateSubscriptionBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "registries.update_subscription",
@@ -810,7 +805,7 @@ fn update_subscription_request(
 }
 
 #[inline]
-fn validate_name_request(body: &ValidateRegistry) -> Result<ApiRequest, Error> {
+fn validate_name_request(body: &Database) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "registries.validate_name",

@@ -220,7 +220,7 @@ impl RegistryHandler {
     ///
     /// Deprecated by the API.
     #[inline]
-    pub fn get_options(&self) -> Call<RegistriesGetOptionsResponseOptions> {
+    pub fn get_options(&self) -> Call<GetOptionsResponseOptions> {
         Call::member(self.client.clone(), get_options_request(), "options")
     }
 
@@ -453,10 +453,7 @@ impl RegistryHandler {
     ///
     /// Deprecated by the API.
     #[inline]
-    pub fn update_subscription(
-        &self,
-        body: RegistriesUpdateSubscriptionBody,
-    ) -> Call<Subscription> {
+    pub fn update_subscription(&self, body: UpdateSubscriptionBody) -> Call<Subscription> {
         Call::member(
             self.client.clone(),
             update_subscription_request(&body),
@@ -479,7 +476,7 @@ impl RegistryHandler {
     ///
     /// Deprecated by the API.
     #[inline]
-    pub fn validate_name(&self, body: ValidateRegistry) -> Call<()> {
+    pub fn validate_name(&self, body: Database) -> Call<()> {
         Call::empty(self.client.clone(), validate_name_request(&body))
     }
 }
@@ -560,7 +557,7 @@ fn get_docker_credentials_request() -> Result<ApiRequest, Error> {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RegistryGetDockerCredentialsRequest {
-    call: Call<RegistriesGetDockerCredentialsResponseAuths>,
+    call: Call<GetDockerCredentialsResponseAuths>,
 }
 
 impl RegistryGetDockerCredentialsRequest {
@@ -592,7 +589,7 @@ impl RegistryGetDockerCredentialsRequest {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths> {
+    pub fn send(self) -> operation::BoxFuture<GetDockerCredentialsResponseAuths> {
         self.call.send()
     }
 
@@ -601,7 +598,7 @@ impl RegistryGetDockerCredentialsRequest {
     #[inline]
     pub fn send_with_response(
         self,
-    ) -> operation::BoxFuture<crate::Response<RegistriesGetDockerCredentialsResponseAuths>> {
+    ) -> operation::BoxFuture<crate::Response<GetDockerCredentialsResponseAuths>> {
         self.call.send_with_response()
     }
 
@@ -614,8 +611,8 @@ impl RegistryGetDockerCredentialsRequest {
 }
 
 impl std::future::IntoFuture for RegistryGetDockerCredentialsRequest {
-    type Output = Result<RegistriesGetDockerCredentialsResponseAuths, Error>;
-    type IntoFuture = operation::BoxFuture<RegistriesGetDockerCredentialsResponseAuths>;
+    type Output = Result<GetDockerCredentialsResponseAuths, Error>;
+    type IntoFuture = operation::BoxFuture<GetDockerCredentialsResponseAuths>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
@@ -909,9 +906,7 @@ fn update_garbage_collection_request(
 }
 
 #[inline]
-fn update_subscription_request(
-    body: &RegistriesUpdateSubscriptionBody,
-) -> Result<ApiRequest, Error> {
+fn update_subscription_request(body: &UpdateSubscriptionBody) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "registry.update_subscription",
@@ -923,7 +918,7 @@ fn update_subscription_request(
 }
 
 #[inline]
-fn validate_name_request(body: &ValidateRegistry) -> Result<ApiRequest, Error> {
+fn validate_name_request(body: &Database) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "registry.validate_name",

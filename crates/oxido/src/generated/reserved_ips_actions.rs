@@ -25,11 +25,7 @@ impl ReservedIpsActions {
     /// `GET /v2/reserved_ips/{reserved_ip}/actions/{action_id}` (operation
     /// `reservedIPsActions_get`).
     #[inline]
-    pub fn get(
-        &self,
-        reserved_ip: &str,
-        action_id: u64,
-    ) -> Call<FloatingIpsActionPostResponseAction> {
+    pub fn get(&self, reserved_ip: &str, action_id: u64) -> Call<crate::models::Action> {
         Call::member(
             self.client.clone(),
             get_request(reserved_ip, action_id),
@@ -61,16 +57,19 @@ impl ReservedIpsActions {
     ///
     /// `POST /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_post`).
     #[inline]
-    pub fn post(
-        &self,
-        reserved_ip: &str,
-        body: ReservedIpsActionsPostBody,
-    ) -> Call<FloatingIpsActionPostResponseAction> {
-        Call::member(
-            self.client.clone(),
-            post_request(reserved_ip, &body),
-            "action",
-        )
+    pub fn post(&self, reserved_ip: &str, body: FloatingIpsActionPostBody) -> crate::ActionCall {
+        {
+            let poll_reserved_ip = reserved_ip.to_owned();
+            crate::ActionCall::new(
+                self.client.clone(),
+                Call::member(
+                    self.client.clone(),
+                    post_request(reserved_ip, &body),
+                    "action",
+                ),
+                move |action_id| get_request(&poll_reserved_ip, action_id),
+            )
+        }
     }
 
     /// Waits for an action to finish (`completed` → `Ok`, `errored` →
@@ -105,7 +104,7 @@ fn list_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn post_request(reserved_ip: &str, body: &ReservedIpsActionsPostBody) -> Result<ApiRequest, Error> {
+fn post_request(reserved_ip: &str, body: &FloatingIpsActionPostBody) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     operation::json_body(
         operation::request(

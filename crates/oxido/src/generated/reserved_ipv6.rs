@@ -65,7 +65,7 @@ impl ReservedIpv6Handler {
     ///
     /// `GET /v2/reserved_ipv6` (operation `reservedIPv6_list`).
     #[inline]
-    pub fn list(&self) -> ListCall<ReservedIpv6ListResponseReservedIpv6sItem> {
+    pub fn list(&self) -> ListCall<ReservedIpv6> {
         ListCall::new(self.client.clone(), list_request(), "reserved_ipv6s")
     }
 }

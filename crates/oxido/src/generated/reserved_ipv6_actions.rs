@@ -30,15 +30,15 @@ impl ReservedIpv6Actions {
     ///
     /// `POST /v2/reserved_ipv6/{reserved_ipv6}/actions` (operation `reservedIPv6Actions_post`).
     #[inline]
-    pub fn post(
-        &self,
-        reserved_ipv6: &str,
-        body: ReservedIpv6ActionsPostBody,
-    ) -> Call<ReservedIpv6ActionsPostResponseAction> {
-        Call::member(
+    pub fn post(&self, reserved_ipv6: &str, body: FloatingIpsActionPostBody) -> crate::ActionCall {
+        crate::ActionCall::new(
             self.client.clone(),
-            post_request(reserved_ipv6, &body),
-            "action",
+            Call::member(
+                self.client.clone(),
+                post_request(reserved_ipv6, &body),
+                "action",
+            ),
+            crate::resources::actions_get_request,
         )
     }
 
@@ -56,7 +56,7 @@ impl ReservedIpv6Actions {
 #[inline]
 fn post_request(
     reserved_ipv6: &str,
-    body: &ReservedIpv6ActionsPostBody,
+    body: &FloatingIpsActionPostBody,
 ) -> Result<ApiRequest, Error> {
     let reserved_ipv6 = operation::segment("reserved_ipv6", reserved_ipv6)?;
     operation::json_body(

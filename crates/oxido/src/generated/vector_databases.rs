@@ -62,7 +62,7 @@ impl VectorDatabases {
     ///
     /// `GET /v2/vector-databases/{id}/credentials` (operation `vectorDatabases_get_credentials`).
     #[inline]
-    pub fn get_credentials(&self, id: &str) -> Call<VectordbGetVectorDBAdminCredentialsResponse> {
+    pub fn get_credentials(&self, id: &str) -> Call<VectordbGetVectorDBAdminCredentials> {
         Call::json(self.client.clone(), get_credentials_request(id))
     }
 

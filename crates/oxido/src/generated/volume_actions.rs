@@ -41,7 +41,7 @@ impl VolumeActions {
     ///
     /// `GET /v2/volumes/{volume_id}/actions` (operation `volumeActions_list`).
     #[inline]
-    pub fn list(&self, volume_id: &str) -> ListCall<VolumeAction> {
+    pub fn list(&self, volume_id: &str) -> ListCall<crate::models::Action> {
         ListCall::new(self.client.clone(), list_request(volume_id), "actions")
     }
 
@@ -80,7 +80,11 @@ impl VolumeActions {
     #[inline]
     pub fn post(&self, body: VolumeActionsPostBody) -> VolumeActionsPostRequest {
         VolumeActionsPostRequest {
-            call: Call::member(self.client.clone(), post_request(&body), "action"),
+            call: crate::ActionCall::new(
+                self.client.clone(),
+                Call::member(self.client.clone(), post_request(&body), "action"),
+                crate::resources::actions_get_request,
+            ),
         }
     }
 
@@ -131,11 +135,18 @@ impl VolumeActions {
         body: VolumeActionsPostByIdBody,
     ) -> VolumeActionsPostByIdRequest {
         VolumeActionsPostByIdRequest {
-            call: Call::member(
-                self.client.clone(),
-                post_by_id_request(volume_id, &body),
-                "action",
-            ),
+            call: {
+                let poll_volume_id = volume_id.to_owned();
+                crate::ActionCall::new(
+                    self.client.clone(),
+                    Call::member(
+                        self.client.clone(),
+                        post_by_id_request(volume_id, &body),
+                        "action",
+                    ),
+                    move |action_id| get_request(&poll_volume_id, action_id),
+                )
+            },
         }
     }
 
@@ -163,7 +174,7 @@ fn get_request(volume_id: &str, action_id: u64) -> Result<ApiRequest, Error> {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VolumeActionsGetRequest {
-    call: Call<VolumeAction>,
+    call: Call<crate::models::Action>,
 }
 
 impl VolumeActionsGetRequest {
@@ -195,14 +206,16 @@ impl VolumeActionsGetRequest {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> operation::BoxFuture<VolumeAction> {
+    pub fn send(self) -> operation::BoxFuture<crate::models::Action> {
         self.call.send()
     }
 
     /// Sends the request and returns the decoded value with the status, headers and body as the API
     /// sent them.
     #[inline]
-    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<crate::models::Action>> {
         self.call.send_with_response()
     }
 
@@ -215,8 +228,8 @@ impl VolumeActionsGetRequest {
 }
 
 impl std::future::IntoFuture for VolumeActionsGetRequest {
-    type Output = Result<VolumeAction, Error>;
-    type IntoFuture = operation::BoxFuture<VolumeAction>;
+    type Output = Result<crate::models::Action, Error>;
+    type IntoFuture = operation::BoxFuture<crate::models::Action>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
@@ -249,7 +262,7 @@ fn post_request(body: &VolumeActionsPostBody) -> Result<ApiRequest, Error> {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VolumeActionsPostRequest {
-    call: Call<VolumeAction>,
+    call: crate::ActionCall,
 }
 
 impl VolumeActionsPostRequest {
@@ -281,14 +294,16 @@ impl VolumeActionsPostRequest {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> operation::BoxFuture<VolumeAction> {
+    pub fn send(self) -> operation::BoxFuture<crate::models::Action> {
         self.call.send()
     }
 
     /// Sends the request and returns the decoded value with the status, headers and body as the API
     /// sent them.
     #[inline]
-    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<crate::models::Action>> {
         self.call.send_with_response()
     }
 
@@ -298,11 +313,18 @@ impl VolumeActionsPostRequest {
     pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
         self.call.send_raw()
     }
+
+    /// Sends the request, then waits for the action it started to finish; see
+    /// [`crate::ActionCall::wait`].
+    #[inline]
+    pub fn wait(self) -> crate::ActionWait {
+        self.call.wait()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsPostRequest {
-    type Output = Result<VolumeAction, Error>;
-    type IntoFuture = operation::BoxFuture<VolumeAction>;
+    type Output = Result<crate::models::Action, Error>;
+    type IntoFuture = operation::BoxFuture<crate::models::Action>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
@@ -329,7 +351,7 @@ fn post_by_id_request(
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct VolumeActionsPostByIdRequest {
-    call: Call<VolumeAction>,
+    call: crate::ActionCall,
 }
 
 impl VolumeActionsPostByIdRequest {
@@ -361,14 +383,16 @@ impl VolumeActionsPostByIdRequest {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> operation::BoxFuture<VolumeAction> {
+    pub fn send(self) -> operation::BoxFuture<crate::models::Action> {
         self.call.send()
     }
 
     /// Sends the request and returns the decoded value with the status, headers and body as the API
     /// sent them.
     #[inline]
-    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<VolumeAction>> {
+    pub fn send_with_response(
+        self,
+    ) -> operation::BoxFuture<crate::Response<crate::models::Action>> {
         self.call.send_with_response()
     }
 
@@ -378,11 +402,18 @@ impl VolumeActionsPostByIdRequest {
     pub fn send_raw(self) -> operation::BoxFuture<crate::RawResponse> {
         self.call.send_raw()
     }
+
+    /// Sends the request, then waits for the action it started to finish; see
+    /// [`crate::ActionCall::wait`].
+    #[inline]
+    pub fn wait(self) -> crate::ActionWait {
+        self.call.wait()
+    }
 }
 
 impl std::future::IntoFuture for VolumeActionsPostByIdRequest {
-    type Output = Result<VolumeAction, Error>;
-    type IntoFuture = operation::BoxFuture<VolumeAction>;
+    type Output = Result<crate::models::Action, Error>;
+    type IntoFuture = operation::BoxFuture<crate::models::Action>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()

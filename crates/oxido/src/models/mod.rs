@@ -10,5 +10,7 @@ mod timestamp;
 
 pub use action::{Action, ActionStatus, ActionType};
 pub use droplet_action::{BackupPlan, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};
+/// The type of every `date-time` field.
+pub use jiff::Timestamp;
 pub use page::{Links, Meta, Page, PageLinks};
 pub use region::Region;

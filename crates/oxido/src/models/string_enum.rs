@@ -42,6 +42,12 @@ macro_rules! open_string_enum {
             }
         }
 
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                Self::from_api_str(text)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
 

@@ -29,7 +29,7 @@ pub struct AddonsPlan {
     /// Indicates if this plan is the default option for the app.
     pub by_default: bool,
     /// Timestamp when the plan was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// Description of an app plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -50,7 +50,7 @@ pub struct AddonsPlan {
     /// Current state of the plan.
     pub state: AddonsPlanState,
     /// Timestamp when the plan was last updated.
-    pub updated_at: String,
+    pub updated_at: crate::models::Timestamp,
     /// Unique identifier for the plan.
     pub uuid: String,
 }
@@ -89,7 +89,7 @@ pub struct AddonsDimensionVolumeWithPrice {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AddonsFeature {
     /// Timestamp when the feature was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// Unique identifier for the app feature.
     pub id: u64,
     /// Name of the feature.
@@ -101,7 +101,7 @@ pub struct AddonsFeature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<AddonsFeatureUnit>,
     /// Timestamp when the feature was last updated.
-    pub updated_at: String,
+    pub updated_at: crate::models::Timestamp,
     /// Value of the feature, which can vary based on the type.
     pub value: AddonsFeatureValue,
 }
@@ -146,8 +146,6 @@ pub enum AddonsFeatureValue {
     Boolean(bool),
     /// A `String`.
     String(String),
-    /// A `String`.
-    String2(String),
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -238,27 +236,17 @@ pub struct AddonsResourceMetadata {
     /// The name of the metadata item to be set.
     pub name: String,
     /// The value to be set for the metadata item, which can be a string or boolean.
-    pub value: AddonsResourceMetadataValue,
+    pub value: AddonsFeatureValue,
 }
 
 impl AddonsResourceMetadata {
     /// A `AddonsResourceMetadata` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, value: AddonsResourceMetadataValue) -> Self {
+    pub fn new(name: impl Into<String>, value: AddonsFeatureValue) -> Self {
         Self {
             name: name.into(),
             value,
         }
     }
-}
-
-/// The value to be set for the metadata item, which can be a string or boolean.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum AddonsResourceMetadataValue {
-    /// A `bool`.
-    Boolean(bool),
-    /// A `String`.
-    String(String),
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -14,7 +14,7 @@ pub struct App {
     pub active_deployment: Option<AppsDeployment>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `dedicated_ips` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedicated_ips: Option<Vec<AppsDedicatedEgressIp>>,
@@ -32,7 +32,7 @@ pub struct App {
     pub in_progress_deployment: Option<AppsDeployment>,
     /// The `last_deployment_created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_deployment_created_at: Option<String>,
+    pub last_deployment_created_at: Option<crate::models::Timestamp>,
     /// The `live_domain` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_domain: Option<String>,
@@ -64,7 +64,7 @@ pub struct App {
     pub tier_slug: Option<String>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The `vpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<AppsVpc>,
@@ -81,7 +81,7 @@ pub struct AppsDeployment {
     pub cloned_from: Option<String>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `functions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub functions: Option<Vec<AppsDeploymentFunctions>>,
@@ -96,28 +96,28 @@ pub struct AppsDeployment {
     pub phase: Option<AppsDeploymentPhase>,
     /// The `phase_last_updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase_last_updated_at: Option<String>,
+    pub phase_last_updated_at: Option<crate::models::Timestamp>,
     /// The `progress` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<AppsDeploymentProgress>,
     /// The `services` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<AppsDeploymentService>>,
+    pub services: Option<Vec<AppsDeploymentJob>>,
     /// The desired configuration of an application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<AppSpec>,
     /// The `static_sites` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub static_sites: Option<Vec<AppsDeploymentStaticSite>>,
+    pub static_sites: Option<Vec<AppsDeploymentJob>>,
     /// The `tier_slug` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier_slug: Option<String>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The `workers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workers: Option<Vec<AppsDeploymentWorker>>,
+    pub workers: Option<Vec<AppsDeploymentJob>>,
 }
 
 /// The `apps_deployment_functions` schema.
@@ -203,7 +203,7 @@ pub struct AppsDeploymentProgressStep {
     pub component_name: Option<String>,
     /// The `ended_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<String>,
+    pub ended_at: Option<crate::models::Timestamp>,
     /// The base of a human-readable description of the step intended to be combined with the
     /// component name for presentation. For example:
     ///
@@ -216,54 +216,16 @@ pub struct AppsDeploymentProgressStep {
     pub name: Option<String>,
     /// The `reason` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<AppsDeploymentProgressStepReason>,
+    pub reason: Option<AppAlertProgressStepReason>,
     /// The `started_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<AppsDeploymentProgressStepStatus>,
+    pub status: Option<AppAlertProgressStepStatus>,
     /// The `steps` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<serde_json::Value>>,
-}
-
-/// The `apps_deployment_progress_step_reason` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct AppsDeploymentProgressStepReason {
-    /// The `code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The `apps_deployment_progress_step_status` schema.
-pub enum AppsDeploymentProgressStepStatus {
-/// `UNKNOWN`
-UNKNOWN => "UNKNOWN",
-/// `PENDING`
-PENDING => "PENDING",
-/// `RUNNING`
-RUNNING => "RUNNING",
-/// `ERROR`
-ERROR => "ERROR",
-/// `SUCCESS`
-SUCCESS => "SUCCESS",
-}
-}
-
-/// The `apps_deployment_service` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct AppsDeploymentService {
-    /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `source_commit_hash` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_commit_hash: Option<String>,
 }
 
 /// The desired configuration of an application.
@@ -530,7 +492,7 @@ pub struct AppFunctionsSpec {
     pub alerts: Option<Vec<AppAlertSpec>>,
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket: Option<AppsBitbucketSourceSpec>,
+    pub bitbucket: Option<AppsGithubSourceSpec>,
     /// The `cors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors: Option<AppsCorsPolicy>,
@@ -545,7 +507,7 @@ pub struct AppFunctionsSpec {
     pub github: Option<AppsGithubSourceSpec>,
     /// The `gitlab` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gitlab: Option<AppsGitlabSourceSpec>,
+    pub gitlab: Option<AppsGithubSourceSpec>,
     /// A list of configured log forwarding destinations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_destinations: Option<Vec<AppLogDestinationDefinition>>,
@@ -670,20 +632,6 @@ ONEHOUR => "ONE_HOUR",
 }
 }
 
-/// The `apps_bitbucket_source_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AppsBitbucketSourceSpec {
-    /// The name of the branch to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch: Option<String>,
-    /// Whether to automatically deploy new commits made to the repo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_on_push: Option<bool>,
-    /// The name of the repo in the format owner/repo. Example: `digitalocean/sample-golang`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
-}
-
 /// The `apps_cors_policy` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsCorsPolicy {
@@ -801,20 +749,6 @@ pub struct AppsGitSourceSpec {
 /// The `apps_github_source_spec` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppsGithubSourceSpec {
-    /// The name of the branch to use
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch: Option<String>,
-    /// Whether to automatically deploy new commits made to the repo
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_on_push: Option<bool>,
-    /// The name of the repo in the format owner/repo. Example: `digitalocean/sample-golang`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<String>,
-}
-
-/// The `apps_gitlab_source_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AppsGitlabSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
@@ -1095,7 +1029,7 @@ pub struct AppIngressSpecRuleRoutingRedirect {
 pub struct AppJobSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket: Option<AppsBitbucketSourceSpec>,
+    pub bitbucket: Option<AppsGithubSourceSpec>,
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -1118,7 +1052,7 @@ pub struct AppJobSpec {
     pub github: Option<AppsGithubSourceSpec>,
     /// The `gitlab` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gitlab: Option<AppsGitlabSourceSpec>,
+    pub gitlab: Option<AppsGithubSourceSpec>,
     /// The `image` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<AppsImageSourceSpec>,
@@ -1182,7 +1116,7 @@ impl AppJobSpec {
 pub struct AppsImageSourceSpec {
     /// The `deploy_on_push` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_on_push: Option<AppsImageSourceSpecDeployOnPush>,
+    pub deploy_on_push: Option<RoutingAgent>,
     /// The image digest. Cannot be specified if tag is provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
@@ -1209,15 +1143,6 @@ pub struct AppsImageSourceSpec {
     pub tag: Option<String>,
 }
 
-/// `AppsImageSourceSpecDeployOnPush`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AppsImageSourceSpecDeployOnPush {
-    /// Whether to automatically deploy new images. Can only be used for images hosted in DOCR and
-    /// can only be used with an image tag, not a specific digest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
 crate::models::string_enum::open_string_enum! {
 /// - DOCKER_HUB: The DockerHub container registry type.
 /// - DOCR: The DigitalOcean container registry type.
@@ -1236,15 +1161,15 @@ GHCR => "GHCR",
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AppJobSpecInstanceSizeSlug {
-    /// A `AppJobSpecInstanceSizeSlugVariant1`.
-    SizeSlug(AppJobSpecInstanceSizeSlugVariant1),
-    /// A `AppJobSpecInstanceSizeSlugVariant2`.
-    Deprecated(AppJobSpecInstanceSizeSlugVariant2),
+    /// A `AppJobSpecInstanceSizeSlugSizeSlug`.
+    SizeSlug(AppJobSpecInstanceSizeSlugSizeSlug),
+    /// A `AppJobSpecInstanceSizeSlugDeprecated`.
+    Deprecated(AppJobSpecInstanceSizeSlugDeprecated),
 }
 
 crate::models::string_enum::open_string_enum! {
-/// `AppJobSpecInstanceSizeSlugVariant1`.
-pub enum AppJobSpecInstanceSizeSlugVariant1 {
+/// `AppJobSpecInstanceSizeSlugSizeSlug`.
+pub enum AppJobSpecInstanceSizeSlugSizeSlug {
 /// `apps-s-1vcpu-0.5gb`
 AppsS1vcpu05gb => "apps-s-1vcpu-0.5gb",
 /// `apps-s-1vcpu-1gb-fixed`
@@ -1279,7 +1204,7 @@ AppsD8vcpu32gb => "apps-d-8vcpu-32gb",
 crate::models::string_enum::open_string_enum! {
 /// Deprecated size slugs for legacy plans. We strongly encourage customers
 /// to use the new plans when creating or upgrading apps.
-pub enum AppJobSpecInstanceSizeSlugVariant2 {
+pub enum AppJobSpecInstanceSizeSlugDeprecated {
 /// `basic-xxs`
 BasicXxs => "basic-xxs",
 /// `basic-xs`
@@ -1378,7 +1303,7 @@ Syd => "syd",
 pub struct AppServiceSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket: Option<AppsBitbucketSourceSpec>,
+    pub bitbucket: Option<AppsGithubSourceSpec>,
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -1401,7 +1326,7 @@ pub struct AppServiceSpec {
     pub github: Option<AppsGithubSourceSpec>,
     /// The `gitlab` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gitlab: Option<AppsGitlabSourceSpec>,
+    pub gitlab: Option<AppsGithubSourceSpec>,
     /// The `image` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<AppsImageSourceSpec>,
@@ -1426,13 +1351,13 @@ pub struct AppServiceSpec {
     pub instance_size_slug: Option<AppJobSpecInstanceSizeSlug>,
     /// The `autoscaling` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub autoscaling: Option<AppAutoscalingSpecService>,
+    pub autoscaling: Option<AppAutoscalingSpec>,
     /// The `cors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors: Option<AppsCorsPolicy>,
     /// The `health_check` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_check: Option<AppServiceSpecHealthCheck>,
+    pub health_check: Option<AppHealthCheckSpec>,
     /// The internal port on which this service's run command will listen. Default: 8080
     /// If there is not an environment variable with the name `PORT`, one will be automatically
     /// added with its value set to the value of this field.
@@ -1492,23 +1417,6 @@ impl AppServiceSpec {
     }
 }
 
-/// Configuration for automatically scaling this component based on metrics.
-///
-/// Schema `app_autoscaling_spec_service`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AppAutoscalingSpecService {
-    /// The maximum amount of instances for this component. Maximum 250. Consider using a larger
-    /// instance size if your application requires more than 250 instances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_instance_count: Option<i64>,
-    /// The metrics that the component is scaled on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<AppAutoscalingSpecServiceMetrics>,
-    /// The minimum amount of instances for this component.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_instance_count: Option<i64>,
-}
-
 /// The metrics that the component is scaled on.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecServiceMetrics {
@@ -1523,34 +1431,6 @@ pub struct AppAutoscalingSpecServiceMetricsCpu {
     /// The average target CPU utilization for the component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent: Option<i64>,
-}
-
-/// The `app_service_spec_health_check` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AppServiceSpecHealthCheck {
-    /// The number of failed health checks before considered unhealthy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_threshold: Option<i64>,
-    /// The route path used for the HTTP health check ping. If not set, the HTTP health check will
-    /// be disabled and a TCP health check used instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_path: Option<String>,
-    /// The number of seconds to wait before beginning health checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_delay_seconds: Option<i64>,
-    /// The number of seconds to wait between health checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_seconds: Option<i64>,
-    /// The port on which the health check will be performed. If not set, the health check will be
-    /// performed on the component's http_port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// The number of successful health checks before considered healthy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success_threshold: Option<i64>,
-    /// The number of seconds after which the check times out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i64>,
 }
 
 /// The `app_health_check_spec` schema.
@@ -1613,7 +1493,7 @@ pub struct AppServiceSpecTermination {
 pub struct AppStaticSiteSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket: Option<AppsBitbucketSourceSpec>,
+    pub bitbucket: Option<AppsGithubSourceSpec>,
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -1636,7 +1516,7 @@ pub struct AppStaticSiteSpec {
     pub github: Option<AppsGithubSourceSpec>,
     /// The `gitlab` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gitlab: Option<AppsGitlabSourceSpec>,
+    pub gitlab: Option<AppsGithubSourceSpec>,
     /// The `image` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<AppsImageSourceSpec>,
@@ -1729,7 +1609,7 @@ pub struct AppsVpcEgressIp {
 pub struct AppWorkerSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bitbucket: Option<AppsBitbucketSourceSpec>,
+    pub bitbucket: Option<AppsGithubSourceSpec>,
     /// An optional build command to run while building this component from source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command: Option<String>,
@@ -1752,7 +1632,7 @@ pub struct AppWorkerSpec {
     pub github: Option<AppsGithubSourceSpec>,
     /// The `gitlab` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gitlab: Option<AppsGitlabSourceSpec>,
+    pub gitlab: Option<AppsGithubSourceSpec>,
     /// The `image` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<AppsImageSourceSpec>,
@@ -1783,7 +1663,7 @@ pub struct AppWorkerSpec {
     pub liveness_health_check: Option<AppHealthCheckSpec>,
     /// The `termination` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination: Option<AppWorkerSpecTermination>,
+    pub termination: Option<AppJobSpecTermination>,
 }
 
 impl AppWorkerSpec {
@@ -1829,37 +1709,6 @@ pub struct AppAutoscalingSpec {
     pub min_instance_count: Option<i64>,
 }
 
-/// The `app_worker_spec_termination` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AppWorkerSpecTermination {
-    /// The number of seconds to wait between sending a TERM signal to a container and issuing a
-    /// KILL which causes immediate shutdown. (Default 120)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grace_period_seconds: Option<i64>,
-}
-
-/// The `apps_deployment_static_site` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct AppsDeploymentStaticSite {
-    /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `source_commit_hash` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_commit_hash: Option<String>,
-}
-
-/// The `apps_deployment_worker` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct AppsDeploymentWorker {
-    /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `source_commit_hash` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_commit_hash: Option<String>,
-}
-
 /// The `apps_dedicated_egress_ip` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppsDedicatedEgressIp {
@@ -1893,13 +1742,13 @@ REMOVED => "REMOVED",
 pub struct AppsDomain {
     /// The `certificate_expires_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate_expires_at: Option<String>,
+    pub certificate_expires_at: Option<crate::models::Timestamp>,
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `phase` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<AppsDomainPhase>,
+    pub phase: Option<AppAlertPhase>,
     /// The `progress` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<AppsDomainProgress>,
@@ -1912,22 +1761,6 @@ pub struct AppsDomain {
     /// The `validations` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validations: Option<Vec<AppDomainValidation>>,
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The `apps_domain_phase` schema.
-pub enum AppsDomainPhase {
-/// `UNKNOWN`
-UNKNOWN => "UNKNOWN",
-/// `PENDING`
-PENDING => "PENDING",
-/// `CONFIGURING`
-CONFIGURING => "CONFIGURING",
-/// `ACTIVE`
-ACTIVE => "ACTIVE",
-/// `ERROR`
-ERROR => "ERROR",
-}
 }
 
 /// The `apps_domain_progress` schema.
@@ -2008,7 +1841,7 @@ pub struct AppMetricsBandwidthUsageRequest {
     /// Optional day to query. Only the date component of the timestamp will be considered. Default:
     /// yesterday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<crate::models::Timestamp>,
 }
 
 impl AppMetricsBandwidthUsageRequest {
@@ -2030,7 +1863,7 @@ pub struct AppMetricsBandwidthUsage {
     pub app_bandwidth_usage: Option<Vec<AppMetricsBandwidthUsageDetails>>,
     /// The date for the metrics data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<crate::models::Timestamp>,
 }
 
 /// Bandwidth usage for an app.
@@ -2219,7 +2052,7 @@ pub struct AppAlertProgress {
 pub struct AppAlertProgressStep {
     /// The `ended_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<String>,
+    pub ended_at: Option<crate::models::Timestamp>,
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2228,7 +2061,7 @@ pub struct AppAlertProgressStep {
     pub reason: Option<AppAlertProgressStepReason>,
     /// The `started_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AppAlertProgressStepStatus>,
@@ -2311,7 +2144,7 @@ pub struct AppEvent {
     pub autoscaling: Option<AppEventAutoscaling>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `deployment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<AppsDeployment>,
@@ -2434,16 +2267,15 @@ UNHEALTHY => "UNHEALTHY",
 pub struct AppFunctionsComponentHealth {
     /// The `functions_component_health_metrics` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions_component_health_metrics:
-        Option<Vec<AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem>>,
+    pub functions_component_health_metrics: Option<Vec<FunctionsComponentHealthMetricsItem>>,
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-/// `AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem`.
+/// `FunctionsComponentHealthMetricsItem`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem {
+pub struct FunctionsComponentHealthMetricsItem {
     /// The `metric_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_label: Option<String>,
@@ -2490,10 +2322,10 @@ JOB => "JOB",
 pub struct AppJobInvocation {
     /// The `completed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `deployment_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
@@ -2508,7 +2340,7 @@ pub struct AppJobInvocation {
     pub phase: Option<AppJobInvocationPhase>,
     /// The `started_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// The `trigger` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<AppJobInvocationTrigger>,

@@ -14,7 +14,7 @@ pub struct AutoscalePool {
     pub config: AutoscalePoolConfig,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// autoscale pool was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The `current_utilization` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_utilization: Option<CurrentUtilization>,
@@ -29,7 +29,7 @@ pub struct AutoscalePool {
     pub status: AutoscalePoolStatus,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// autoscale pool was last updated.
-    pub updated_at: String,
+    pub updated_at: crate::models::Timestamp,
 }
 
 /// The scaling configuration for an autoscale pool, which is how the pool scales up and down
@@ -38,9 +38,9 @@ pub struct AutoscalePool {
 #[serde(untagged)]
 pub enum AutoscalePoolConfig {
     /// A `AutoscalePoolDynamicConfig`.
-    AutoscalePoolDynamicConfig(AutoscalePoolDynamicConfig),
+    DynamicConfig(AutoscalePoolDynamicConfig),
     /// A `AutoscalePoolStaticConfig`.
-    AutoscalePoolStaticConfig(AutoscalePoolStaticConfig),
+    StaticConfig(AutoscalePoolStaticConfig),
 }
 
 /// The `autoscale_pool_static_config` schema.
@@ -257,7 +257,7 @@ impl AutoscalePoolCreate {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct History {
     /// The creation time of the history event in ISO8601 combined date and time format.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The current number of Droplets in the autoscale pool.
     pub current_instance_count: i64,
     /// The target number of Droplets for the autoscale pool after the scaling event.
@@ -269,7 +269,7 @@ pub struct History {
     /// The status of the scaling event.
     pub status: HistoryStatus,
     /// The last updated time of the history event in ISO8601 combined date and time format.
-    pub updated_at: String,
+    pub updated_at: crate::models::Timestamp,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -300,9 +300,9 @@ Error => "error",
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// The creation time of the Droplet in ISO8601 combined date and time format.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The `current_utilization` field.
-    pub current_utilization: MemberCurrentUtilization,
+    pub current_utilization: CurrentUtilization,
     /// The unique identifier of the Droplet.
     pub droplet_id: u64,
     /// The health status of the Droplet.
@@ -314,18 +314,7 @@ pub struct Member {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhealthy_reason: Option<String>,
     /// The last updated time of the Droplet in ISO8601 combined date and time format.
-    pub updated_at: String,
-}
-
-/// The `member_current_utilization` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct MemberCurrentUtilization {
-    /// The CPU utilization average of the individual Droplet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<f64>,
-    /// The memory utilization average of the individual Droplet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<f64>,
+    pub updated_at: crate::models::Timestamp,
 }
 
 crate::models::string_enum::open_string_enum! {

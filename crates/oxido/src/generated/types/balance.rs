@@ -13,7 +13,7 @@ pub struct Balance {
     pub account_balance: Option<String>,
     /// The time at which balances were most recently generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated_at: Option<String>,
+    pub generated_at: Option<crate::models::Timestamp>,
     /// Balance as of the `generated_at` time.  This value includes the `account_balance` and
     /// `month_to_date_usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,7 +12,7 @@ pub struct BillingHistory {
     pub amount: Option<String>,
     /// Time the billing history entry occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<crate::models::Timestamp>,
     /// Description of the billing history entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -106,7 +106,7 @@ pub struct ByoipPrefixUpdate {
 pub struct ByoipPrefixResource {
     /// Time when the allocation was assigned
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_at: Option<String>,
+    pub assigned_at: Option<crate::models::Timestamp>,
     /// The BYOIP prefix UUID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byoip: Option<String>,

@@ -14,7 +14,7 @@ pub struct CdnEndpoint {
     /// A time value given in ISO8601 combined date and time format that represents when the CDN
     /// endpoint was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The fully qualified domain name (FQDN) of the custom subdomain used with the CDN endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,

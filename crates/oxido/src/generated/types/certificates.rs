@@ -10,7 +10,7 @@ pub struct Certificate {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// certificate was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An array of fully qualified domain names (FQDNs) for which the certificate was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_names: Option<Vec<String>>,
@@ -23,7 +23,7 @@ pub struct Certificate {
     /// A time value given in ISO8601 combined date and time format that represents the
     /// certificate's expiration date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_after: Option<String>,
+    pub not_after: Option<crate::models::Timestamp>,
     /// A unique identifier generated from the SHA-1 fingerprint of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha1_fingerprint: Option<String>,
@@ -68,9 +68,9 @@ LetsEncrypt => "lets_encrypt",
 #[serde(untagged)]
 pub enum CertificatesCreateBody {
     /// A `CertificateRequestCustom`.
-    CertificateRequestCustom(CertificateRequestCustom),
+    Custom(CertificateRequestCustom),
     /// A `CertificateRequestLetsEncrypt`.
-    CertificateRequestLetsEncrypt(CertificateRequestLetsEncrypt),
+    LetsEncrypt(CertificateRequestLetsEncrypt),
 }
 
 /// The `certificate_request_lets_encrypt` schema.

@@ -135,7 +135,7 @@ pub struct ChatCompletionRequest {
     /// Up to 4 sequences where the API will stop generating further tokens. The returned text will
     /// not contain the stop sequence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop: Option<ChatCompletionRequestStop>,
+    pub stop: Option<EmbeddingsRequestInput>,
     /// If set to true, the model response data will be streamed to the client as it is generated
     /// using server-sent events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,18 +343,6 @@ Xhigh => "xhigh",
 }
 }
 
-/// Up to 4 sequences where the API will stop generating further tokens. The returned text will
-/// not contain the stop sequence.
-#[cfg(any(feature = "agent_inference", feature = "inference"))]
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum ChatCompletionRequestStop {
-    /// A `Vec<String>`.
-    List(Vec<String>),
-    /// A `String`.
-    String(String),
-}
-
 /// Options for streaming response. Only set this when you set stream to true.
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -376,16 +364,16 @@ pub struct ChatCompletionRequestStreamOptions {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ChatCompletionRequestToolChoice {
-    /// A `ChatCompletionRequestToolChoiceVariant2`.
-    Function(ChatCompletionRequestToolChoiceVariant2),
-    /// A `ChatCompletionRequestToolChoiceVariant1`.
-    Variant1(ChatCompletionRequestToolChoiceVariant1),
+    /// A `ChatCompletionRequestToolChoiceFunction`.
+    Function(ChatCompletionRequestToolChoiceFunction),
+    /// A `ChatCompletionRequestToolChoiceMode`.
+    Mode(ChatCompletionRequestToolChoiceMode),
 }
 
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 crate::models::string_enum::open_string_enum! {
-/// `ChatCompletionRequestToolChoiceVariant1`.
-pub enum ChatCompletionRequestToolChoiceVariant1 {
+/// `ChatCompletionRequestToolChoiceMode`.
+pub enum ChatCompletionRequestToolChoiceMode {
 /// `none`
 None => "none",
 /// `auto`
@@ -398,52 +386,20 @@ Required => "required",
 /// Force a specific tool to be called.
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ChatCompletionRequestToolChoiceVariant2 {
+pub struct ChatCompletionRequestToolChoiceFunction {
     /// The `function` field.
-    pub function: ChatCompletionRequestToolChoiceVariant2Function,
+    pub function: Database,
     /// The `type` field.
     #[serde(rename = "type")]
     pub kind: ChatCompletionToolCallType,
 }
 
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
-impl ChatCompletionRequestToolChoiceVariant2 {
-    /// A `ChatCompletionRequestToolChoiceVariant2` with its required fields; the optional ones
+impl ChatCompletionRequestToolChoiceFunction {
+    /// A `ChatCompletionRequestToolChoiceFunction` with its required fields; the optional ones
     /// start as `None`.
-    pub fn new(
-        function: ChatCompletionRequestToolChoiceVariant2Function,
-        kind: ChatCompletionToolCallType,
-    ) -> Self {
+    pub fn new(function: Database, kind: ChatCompletionToolCallType) -> Self {
         Self { function, kind }
-    }
-}
-
-/// `ChatCompletionRequestToolChoiceVariant2Function`.
-#[cfg(any(
-    feature = "addons",
-    feature = "agent_inference",
-    feature = "functions_access_key",
-    feature = "inference",
-    feature = "nfs"
-))]
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ChatCompletionRequestToolChoiceVariant2Function {
-    /// The name of the function to call.
-    pub name: String,
-}
-
-#[cfg(any(
-    feature = "addons",
-    feature = "agent_inference",
-    feature = "functions_access_key",
-    feature = "inference",
-    feature = "nfs"
-))]
-impl ChatCompletionRequestToolChoiceVariant2Function {
-    /// A `ChatCompletionRequestToolChoiceVariant2Function` with its required fields; the optional
-    /// ones start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
     }
 }
 
@@ -522,37 +478,20 @@ pub struct ChatCompletionResponseChoicesItem {
     /// The reason the model stopped generating tokens. stop if the model hit a natural stop point
     /// or a provided stop sequence, length if the maximum number of tokens specified in the request
     /// was reached, tool_calls if the model called a tool.
-    pub finish_reason: ChatCompletionResponseChoicesItemFinishReason,
+    pub finish_reason: ChatCompletionChunkChoicesFinishReason,
     /// The index of the choice in the list of choices.
     pub index: i64,
     /// Log probability information for the choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logprobs: Option<ChatCompletionResponseChoicesItemLogprobs>,
+    pub logprobs: Option<ChatCompletionChoicesLogprobs>,
     /// A chat completion message generated by the model.
     pub message: ChatCompletionResponseChoicesItemMessage,
-}
-
-#[cfg(any(feature = "agent_inference", feature = "inference"))]
-crate::models::string_enum::open_string_enum! {
-/// The reason the model stopped generating tokens. stop if the model hit a natural stop point
-/// or a provided stop sequence, length if the maximum number of tokens specified in the request
-/// was reached, tool_calls if the model called a tool.
-pub enum ChatCompletionResponseChoicesItemFinishReason {
-/// `stop`
-Stop => "stop",
-/// `length`
-Length => "length",
-/// `tool_calls`
-ToolCalls => "tool_calls",
-/// `content_filter`
-ContentFilter => "content_filter",
-}
 }
 
 /// Log probability information for the choice.
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ChatCompletionResponseChoicesItemLogprobs {
+pub struct ChatCompletionChoicesLogprobs {
     /// A list of message content tokens with log probability information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<ChatCompletionTokenLogprob>>,
@@ -605,32 +544,19 @@ pub struct ChatCompletionResponseChoicesItemMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
     /// The role of the author of this message.
-    pub role: ChatCompletionResponseChoicesItemMessageRole,
+    pub role: ChatCompletionChoicesMessageRole,
     /// The tool calls generated by the model, such as function calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tool_calls: Option<Vec<ChatCompletionResponseChoicesItemMessageToolCallsItem>>,
+    pub tool_calls: Option<Vec<ChatCompletionToolCall>>,
 }
 
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 crate::models::string_enum::open_string_enum! {
 /// The role of the author of this message.
-pub enum ChatCompletionResponseChoicesItemMessageRole {
+pub enum ChatCompletionChoicesMessageRole {
 /// `assistant`
 Assistant => "assistant",
 }
-}
-
-/// `ChatCompletionResponseChoicesItemMessageToolCallsItem`.
-#[cfg(any(feature = "agent_inference", feature = "inference"))]
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ChatCompletionResponseChoicesItemMessageToolCallsItem {
-    /// The `function` field.
-    pub function: ChatCompletionToolCallFunction,
-    /// The ID of the tool call.
-    pub id: String,
-    /// The type of the tool.
-    #[serde(rename = "type")]
-    pub kind: ChatCompletionToolCallType,
 }
 
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
@@ -708,12 +634,12 @@ pub struct ChatCompletionChunkChoicesItem {
     /// or a provided stop sequence, length if the maximum number of tokens specified in the request
     /// was reached, tool_calls if the model called a tool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finish_reason: Option<ChatCompletionChunkChoicesItemFinishReason>,
+    pub finish_reason: Option<ChatCompletionChunkChoicesFinishReason>,
     /// The index of the choice in the list of choices.
     pub index: i64,
     /// Log probability information for the choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logprobs: Option<ChatCompletionResponseChoicesItemLogprobs>,
+    pub logprobs: Option<ChatCompletionChoicesLogprobs>,
 }
 
 /// A chat completion delta generated by streamed model responses.
@@ -787,7 +713,7 @@ crate::models::string_enum::open_string_enum! {
 /// The reason the model stopped generating tokens. stop if the model hit a natural stop point
 /// or a provided stop sequence, length if the maximum number of tokens specified in the request
 /// was reached, tool_calls if the model called a tool.
-pub enum ChatCompletionChunkChoicesItemFinishReason {
+pub enum ChatCompletionChunkChoicesFinishReason {
 /// `stop`
 Stop => "stop",
 /// `length`
@@ -808,12 +734,70 @@ ChatCompletionChunk => "chat.completion.chunk",
 }
 }
 
+/// A single string or 1–2048 strings; each string produces one row in `data`, in order.
+#[cfg(any(feature = "agent_inference", feature = "inference"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum EmbeddingsRequestInput {
+    /// A `Vec<String>`.
+    List(Vec<String>),
+    /// A `String`.
+    String(String),
+}
+
 /// Information about the response itself.
 #[cfg(any(feature = "droplets", feature = "invoices"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct InvoicesListResponseMeta {
+pub struct ListResponseMeta {
     /// Number of objects returned by the request.
     pub total: i64,
+}
+
+/// The `database` schema.
+#[cfg(any(
+    feature = "addons",
+    feature = "agent_inference",
+    feature = "databases",
+    feature = "dedicated_inferences",
+    feature = "functions_access_key",
+    feature = "inference",
+    feature = "nfs",
+    feature = "partner_attachments",
+    feature = "registries",
+    feature = "registry"
+))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Database {
+    /// The name of the database.
+    pub name: String,
+}
+
+#[cfg(any(
+    feature = "addons",
+    feature = "agent_inference",
+    feature = "databases",
+    feature = "dedicated_inferences",
+    feature = "functions_access_key",
+    feature = "inference",
+    feature = "nfs",
+    feature = "partner_attachments",
+    feature = "registries",
+    feature = "registry"
+))]
+impl Database {
+    /// A `Database` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
+/// The `version-2` schema.
+#[cfg(any(feature = "databases", feature = "kubernetes"))]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Version2 {
+    /// A string representing the version of the database engine in use for the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// The `droplet` schema.
@@ -830,7 +814,7 @@ pub struct Droplet {
     pub backup_ids: Vec<u64>,
     /// A time value given in ISO8601 combined date and time format that represents when the Droplet
     /// was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The size of the Droplet's disk in gigabytes.
     pub disk: i64,
     /// An array of objects containing information about the disks available to the Droplet.
@@ -989,7 +973,7 @@ pub struct Image {
     /// A time value given in ISO8601 combined date and time format that represents when the image
     /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An optional free-form text field to describe an image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1333,11 +1317,11 @@ pub struct DropletNextBackupWindow {
     /// A time value given in ISO8601 combined date and time format specifying the end of the
     /// Droplet's backup window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
+    pub end: Option<crate::models::Timestamp>,
     /// A time value given in ISO8601 combined date and time format specifying the start of the
     /// Droplet's backup window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
+    pub start: Option<crate::models::Timestamp>,
 }
 
 /// The `size` schema.
@@ -1407,6 +1391,18 @@ Archive => "archive",
 }
 }
 
+/// The image ID of a public or private image or the slug identifier for a public image. This
+/// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
+#[cfg(any(feature = "droplets", feature = "monitoring"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum DropletSingleCreateImage {
+    /// A `i64`.
+    Integer(i64),
+    /// A `String`.
+    String(String),
+}
+
 /// The linked actions can be used to check the status of a Droplet's create event.
 ///
 /// Schema `action_link`.
@@ -1435,7 +1431,7 @@ pub struct Firewall {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// firewall was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An array containing the IDs of the Droplets assigned to the firewall. \<br>\<br>Requires
     /// `droplet:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1592,20 +1588,45 @@ impl FirewallOutboundRulesItem {
     }
 }
 
-/// `FirewallsAssignDropletsBody`.
+/// `AssignDropletsBody`.
 #[cfg(any(feature = "firewalls", feature = "load_balancers"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FirewallsAssignDropletsBody {
+pub struct AssignDropletsBody {
     /// An array containing the IDs of the Droplets to be assigned to the firewall.
     pub droplet_ids: Vec<u64>,
 }
 
 #[cfg(any(feature = "firewalls", feature = "load_balancers"))]
-impl FirewallsAssignDropletsBody {
-    /// A `FirewallsAssignDropletsBody` with its required fields; the optional ones start as `None`.
+impl AssignDropletsBody {
+    /// A `AssignDropletsBody` with its required fields; the optional ones start as `None`.
     pub fn new(droplet_ids: Vec<u64>) -> Self {
         Self { droplet_ids }
     }
+}
+
+/// The `floating_ip` schema.
+#[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FloatingIp {
+    /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it
+    /// is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned,
+    /// the value will be null. \<br>\<br>Requires `droplet:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub droplet: Option<FloatingIpDroplet>,
+    /// The public IP address of the floating IP. It also serves as its identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// A boolean value indicating whether or not the floating IP has pending actions preventing new
+    /// ones from being submitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    /// The UUID of the project to which the reserved IP currently belongs.\<br>\<br>Requires
+    /// `project:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// The `region` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<FloatingIpRegion>,
 }
 
 /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it
@@ -1644,26 +1665,37 @@ pub struct FloatingIpRegion {
     pub slug: String,
 }
 
-/// `FloatingIpCreateVariant1`.
+/// The `floating_ip_create` schema.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpCreateVariant1 {
+#[serde(untagged)]
+pub enum FloatingIpCreate {
+    /// A `FloatingIpCreateDropletId`.
+    DropletId(FloatingIpCreateDropletId),
+    /// A `FloatingIpCreateRegion`.
+    Region(FloatingIpCreateRegion),
+}
+
+/// `FloatingIpCreateDropletId`.
+#[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FloatingIpCreateDropletId {
     /// The ID of the Droplet that the floating IP will be assigned to.
     pub droplet_id: u64,
 }
 
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
-impl FloatingIpCreateVariant1 {
-    /// A `FloatingIpCreateVariant1` with its required fields; the optional ones start as `None`.
+impl FloatingIpCreateDropletId {
+    /// A `FloatingIpCreateDropletId` with its required fields; the optional ones start as `None`.
     pub fn new(droplet_id: u64) -> Self {
         Self { droplet_id }
     }
 }
 
-/// `FloatingIpCreateVariant2`.
+/// `FloatingIpCreateRegion`.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpCreateVariant2 {
+pub struct FloatingIpCreateRegion {
     /// The UUID of the project to which the floating IP will be assigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
@@ -1672,8 +1704,8 @@ pub struct FloatingIpCreateVariant2 {
 }
 
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
-impl FloatingIpCreateVariant2 {
-    /// A `FloatingIpCreateVariant2` with its required fields; the optional ones start as `None`.
+impl FloatingIpCreateRegion {
+    /// A `FloatingIpCreateRegion` with its required fields; the optional ones start as `None`.
     pub fn new(region: impl Into<String>) -> Self {
         Self {
             project_id: None,
@@ -1682,16 +1714,94 @@ impl FloatingIpCreateVariant2 {
     }
 }
 
-/// `FloatingIpsCreateResponseLinks`.
+/// `CreateResponseLinks`.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpsCreateResponseLinks {
+pub struct CreateResponseLinks {
     /// The `actions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ActionLink>>,
     /// The `droplets` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplets: Option<Vec<ActionLink>>,
+}
+
+/// `FloatingIpsActionPostBody`.
+#[cfg(any(
+    feature = "floating_ips_action",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6_actions"
+))]
+#[derive(Debug, Clone)]
+pub enum FloatingIpsActionPostBody {
+    /// A `FloatingIpActionUnassign`. Selected by `type` `unassign`, and always sent with it.
+    Unassign(FloatingIpActionUnassign),
+    /// A `FloatingIpActionAssign`. Selected by `type` `assign`, and always sent with it.
+    Assign(FloatingIpActionAssign),
+    /// A kind this version of the crate does not know, kept as the API sent it.
+    Other(serde_json::Value),
+}
+
+#[cfg(any(
+    feature = "floating_ips_action",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6_actions"
+))]
+impl<'de> serde::Deserialize<'de> for FloatingIpsActionPostBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
+            Some("unassign") => serde_json::from_value(value).map(Self::Unassign),
+            Some("assign") => serde_json::from_value(value).map(Self::Assign),
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(any(
+    feature = "floating_ips_action",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6_actions"
+))]
+impl serde::Serialize for FloatingIpsActionPostBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Unassign(value) => {
+                crate::operation::serialize_tagged(value, "type", "unassign", serializer)
+            }
+            Self::Assign(value) => {
+                crate::operation::serialize_tagged(value, "type", "assign", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+/// The `floating_ip_action_unassign` schema.
+#[cfg(any(
+    feature = "floating_ips_action",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6_actions"
+))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FloatingIpActionUnassign {
+    /// The type of action to initiate for the floating IP.
+    #[serde(rename = "type")]
+    pub kind: FloatingIpActionUnassignType,
+}
+
+#[cfg(any(
+    feature = "floating_ips_action",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6_actions"
+))]
+impl FloatingIpActionUnassign {
+    /// A `FloatingIpActionUnassign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType) -> Self {
+        Self { kind }
+    }
 }
 
 #[cfg(any(
@@ -1709,61 +1819,115 @@ Unassign => "unassign",
 }
 }
 
-/// `FloatingIpsActionPostResponseAction`.
-#[cfg(any(feature = "floating_ips_action", feature = "reserved_ips_actions"))]
+/// The `floating_ip_action_assign` schema.
+#[cfg(any(
+    feature = "floating_ips_action",
+    feature = "reserved_ips_actions",
+    feature = "reserved_ipv6_actions"
+))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpsActionPostResponseAction {
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    /// A unique numeric ID that can be used to identify and reference an action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::Region>,
-    /// A human-readable string that is used as a unique identifier for each region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_slug: Option<String>,
-    /// A unique identifier for the resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<u64>,
-    /// The type of resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
-    /// The current status of the action. This can be "in-progress", "completed", or "errored".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FloatingIpsActionPostResponseActionStatus>,
-    /// This is the type of action that the object represents. For example, this could be "transfer"
-    /// to represent the state of an image transfer action.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// The UUID of the project to which the reserved IP currently belongs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
+pub struct FloatingIpActionAssign {
+    /// The type of action to initiate for the floating IP.
+    #[serde(rename = "type")]
+    pub kind: FloatingIpActionUnassignType,
+    /// The ID of the Droplet that the floating IP will be assigned to.
+    pub droplet_id: u64,
 }
 
 #[cfg(any(
     feature = "floating_ips_action",
     feature = "reserved_ips_actions",
-    feature = "reserved_ipv6_actions",
-    feature = "volume_actions"
+    feature = "reserved_ipv6_actions"
 ))]
-crate::models::string_enum::open_string_enum! {
-/// The current status of the action. This can be "in-progress", "completed", or "errored".
-pub enum FloatingIpsActionPostResponseActionStatus {
-/// `in-progress`
-InProgress => "in-progress",
-/// `completed`
-Completed => "completed",
-/// `errored`
-Errored => "errored",
+impl FloatingIpActionAssign {
+    /// A `FloatingIpActionAssign` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FloatingIpActionUnassignType, droplet_id: u64) -> Self {
+        Self { kind, droplet_id }
+    }
 }
+
+/// Meta information about the data set
+///
+/// Schema `apiMeta`.
+#[cfg(any(feature = "genai", feature = "security"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ApiMeta {
+    /// The current page
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Total number of pages
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<i64>,
+    /// Total amount of items over all pages
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// Endpoint URLs for a dedicated inference deployment associated with a custom model.
+///
+/// Schema `CustomModelActiveDeploymentEndpoints`.
+#[cfg(any(feature = "dedicated_inferences", feature = "genai"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CustomModelActiveDeploymentEndpoints {
+    /// Private FQDN for the deployment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_endpoint_fqdn: Option<String>,
+    /// Public FQDN for the deployment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_endpoint_fqdn: Option<String>,
+}
+
+/// An object specifying whether the routing-agent component should be enabled for the
+/// Kubernetes cluster.
+///
+/// Schema `routing_agent`.
+#[cfg(any(feature = "apps", feature = "kubernetes"))]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct RoutingAgent {
+    /// Indicates whether the routing-agent component is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The notification settings for a trigger alert.
+///
+/// Schema `alerts`.
+#[cfg(any(feature = "monitoring", feature = "uptime"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Alerts {
+    /// An email to notify on an alert trigger.
+    pub email: Vec<String>,
+    /// Slack integration details.
+    pub slack: Vec<SlackDetails>,
+}
+
+#[cfg(any(feature = "monitoring", feature = "uptime"))]
+impl Alerts {
+    /// A `Alerts` with its required fields; the optional ones start as `None`.
+    pub fn new(email: Vec<String>, slack: Vec<SlackDetails>) -> Self {
+        Self { email, slack }
+    }
+}
+
+/// The `slack_details` schema.
+#[cfg(any(feature = "monitoring", feature = "uptime"))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SlackDetails {
+    /// Slack channel to notify of an alert trigger.
+    pub channel: String,
+    /// Slack Webhook URL.
+    pub url: String,
+}
+
+#[cfg(any(feature = "monitoring", feature = "uptime"))]
+impl SlackDetails {
+    /// A `SlackDetails` with its required fields; the optional ones start as `None`.
+    pub fn new(channel: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            channel: channel.into(),
+            url: url.into(),
+        }
+    }
 }
 
 /// The `registry` schema.
@@ -1773,7 +1937,7 @@ pub struct Registry {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// registry was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A globally unique name for the container registry. Must be lowercase and be composed only of
     /// numbers, letters and `-`, up to a limit of 63 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1787,7 +1951,7 @@ pub struct Registry {
     /// The time at which the storage usage was updated. Storage usage is calculated asynchronously,
     /// and may not immediately reflect pushes to the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_usage_bytes_updated_at: Option<String>,
+    pub storage_usage_bytes_updated_at: Option<crate::models::Timestamp>,
     /// The `subscription` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<Subscription>,
@@ -1799,13 +1963,13 @@ pub struct Registry {
 pub struct Subscription {
     /// The time at which the subscription was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `tier` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<SubscriptionTierBase>,
     /// The time at which the subscription was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// The `subscription_tier_base` schema.
@@ -1855,22 +2019,22 @@ Professional => "professional",
 }
 }
 
-/// `RegistriesGetOptionsResponseOptions`.
+/// `GetOptionsResponseOptions`.
 #[cfg(any(feature = "registries", feature = "registry"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RegistriesGetOptionsResponseOptions {
+pub struct GetOptionsResponseOptions {
     /// The `available_regions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_regions: Option<Vec<String>>,
     /// The `subscription_tiers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_tiers: Option<Vec<RegistriesGetOptionsResponseOptionsSubscriptionTiersItem>>,
+    pub subscription_tiers: Option<Vec<GetOptionsOptionsSubscriptionTiersItem>>,
 }
 
-/// `RegistriesGetOptionsResponseOptionsSubscriptionTiersItem`.
+/// `GetOptionsOptionsSubscriptionTiersItem`.
 #[cfg(any(feature = "registries", feature = "registry"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RegistriesGetOptionsResponseOptionsSubscriptionTiersItem {
+pub struct GetOptionsOptionsSubscriptionTiersItem {
     /// A boolean indicating whether the subscription tier supports additional storage above what is
     /// included in the base plan at an additional cost per GiB used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1901,8 +2065,7 @@ pub struct RegistriesGetOptionsResponseOptionsSubscriptionTiersItem {
     /// If your account is not eligible to use a certain subscription tier, this will include a list
     /// of reasons that prevent you from using the tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eligibility_reasons:
-        Option<Vec<RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem>>,
+    pub eligibility_reasons: Option<Vec<SubscriptionTiersEligibilityReasonsItem>>,
     /// A boolean indicating whether your account it eligible to use a certain subscription tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible: Option<bool>,
@@ -1910,8 +2073,8 @@ pub struct RegistriesGetOptionsResponseOptionsSubscriptionTiersItem {
 
 #[cfg(any(feature = "registries", feature = "registry"))]
 crate::models::string_enum::open_string_enum! {
-/// `RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem`.
-pub enum RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem {
+/// `SubscriptionTiersEligibilityReasonsItem`.
+pub enum SubscriptionTiersEligibilityReasonsItem {
 /// `OverRepositoryLimit`
 OverRepositoryLimit => "OverRepositoryLimit",
 /// `OverStorageLimit`
@@ -1919,50 +2082,32 @@ OverStorageLimit => "OverStorageLimit",
 }
 }
 
-/// `RegistriesUpdateSubscriptionBody`.
+/// `UpdateSubscriptionBody`.
 #[cfg(any(feature = "registries", feature = "registry"))]
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct RegistriesUpdateSubscriptionBody {
+pub struct UpdateSubscriptionBody {
     /// The slug of the subscription tier to sign up for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier_slug: Option<MultiregistryCreateSubscriptionTierSlug>,
 }
 
-/// The `validate_registry` schema.
+/// `GetDockerCredentialsResponseAuths`.
 #[cfg(any(feature = "registries", feature = "registry"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ValidateRegistry {
-    /// A globally unique name for the container registry. Must be lowercase and be composed only of
-    /// numbers, letters and `-`, up to a limit of 63 characters.
-    pub name: String,
-}
-
-#[cfg(any(feature = "registries", feature = "registry"))]
-impl ValidateRegistry {
-    /// A `ValidateRegistry` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
-}
-
-/// `RegistriesGetDockerCredentialsResponseAuths`.
-#[cfg(any(feature = "registries", feature = "registry"))]
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RegistriesGetDockerCredentialsResponseAuths {
+pub struct GetDockerCredentialsResponseAuths {
     /// The `registry.digitalocean.com` field.
     #[serde(
         rename = "registry.digitalocean.com",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub registry_digitalocean_com:
-        Option<RegistriesGetDockerCredentialsResponseAuthsRegistryDigitaloceanCom>,
+    pub registry_digitalocean_com: Option<CredentialsAuthsRegistryDigitaloceanCom>,
 }
 
-/// `RegistriesGetDockerCredentialsResponseAuthsRegistryDigitaloceanCom`.
+/// `CredentialsAuthsRegistryDigitaloceanCom`.
 #[cfg(any(feature = "registries", feature = "registry"))]
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct RegistriesGetDockerCredentialsResponseAuthsRegistryDigitaloceanCom {
+pub struct CredentialsAuthsRegistryDigitaloceanCom {
     /// A base64 encoded string containing credentials for the container registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
@@ -1977,7 +2122,7 @@ pub struct GarbageCollection {
     pub blobs_deleted: Option<i64>,
     /// The time the garbage collection was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The number of bytes freed as a result of this garbage collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freed_bytes: Option<i64>,
@@ -1989,7 +2134,7 @@ pub struct GarbageCollection {
     pub status: Option<GarbageCollectionStatus>,
     /// The time the garbage collection was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// A string specifying the UUID of the garbage collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -2055,7 +2200,7 @@ pub struct RepositoryManifest {
     pub tags: Option<Vec<String>>,
     /// The time the manifest was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// The `repository_blob` schema.
@@ -2095,7 +2240,7 @@ pub struct RepositoryTag {
     pub tag: Option<String>,
     /// The time the tag was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// The `repository_v2` schema.
@@ -2127,7 +2272,7 @@ pub struct Snapshots {
     pub id: String,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// snapshot was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The minimum size in GB required for a volume or Droplet to use this snapshot.
     pub min_disk_size: i64,
     /// A human-readable name for the snapshot.
@@ -2140,7 +2285,7 @@ pub struct Snapshots {
     /// The unique identifier for the resource that the snapshot originated from.
     pub resource_id: String,
     /// The type of resource that the snapshot originated from.
-    pub resource_type: SnapshotsResourceType,
+    pub resource_type: ResourceType,
     /// An array of Tags the snapshot has been tagged with.\<br>\<br>Requires `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -2149,7 +2294,7 @@ pub struct Snapshots {
 #[cfg(any(feature = "snapshots", feature = "volume_snapshots"))]
 crate::models::string_enum::open_string_enum! {
 /// The type of resource that the snapshot originated from.
-pub enum SnapshotsResourceType {
+pub enum ResourceType {
 /// `droplet`
 Droplet => "droplet",
 /// `volume`
@@ -2163,7 +2308,7 @@ Volume => "volume",
 pub struct VpcPeering {
     /// A time value given in ISO8601 combined date and time format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A unique ID that can be used to identify and reference the VPC peering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2192,8 +2337,16 @@ DELETING => "DELETING",
 }
 }
 
-/// The `vpc_peering_updatable` schema.
-#[cfg(any(feature = "vpc_peerings", feature = "vpcs"))]
+/// Optional data to be sent to function while triggering the function.
+///
+/// Schema `vpc_peering_updatable`.
+#[cfg(any(
+    feature = "functions",
+    feature = "genai",
+    feature = "ssh_keys",
+    feature = "vpc_peerings",
+    feature = "vpcs"
+))]
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VpcPeeringUpdatable {
     /// The name of the VPC peering. Must be unique within the team and may only contain

@@ -13,7 +13,7 @@ pub struct DatabaseClusterRead {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An array of strings containing the names of databases created in the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_names: Option<Vec<String>>,
@@ -60,7 +60,7 @@ pub struct DatabaseClusterRead {
     pub rules: Option<Vec<FirewallRule>>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_registry_connection: Option<SchemaRegistryConnection>,
+    pub schema_registry_connection: Option<OpensearchConnection>,
     /// A string representing the semantic version of the database engine in use for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semantic_version: Option<String>,
@@ -219,7 +219,7 @@ pub struct FirewallRule {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// firewall rule was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A human-readable description of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -262,32 +262,6 @@ Tag => "tag",
 /// `app`
 App => "app",
 }
-}
-
-/// The `schema_registry_connection` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct SchemaRegistryConnection {
-    /// The FQDN pointing to the schema registry connection uri.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The randomly generated password for the schema registry.\<br>\<br>Requires
-    /// `database:view_credentials` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// The port on which the schema registry is listening.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    /// A boolean value indicating if the connection should be made over SSL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssl: Option<bool>,
-    /// This is provided as a convenience and should be able to be constructed by the other
-    /// attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
-    /// The default user for the schema registry.\<br>\<br>Requires `database:view_credentials`
-    /// scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -568,7 +542,7 @@ pub struct DatabasesCreateClusterBody {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An array of strings containing the names of databases created in the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_names: Option<Vec<String>>,
@@ -615,7 +589,7 @@ pub struct DatabasesCreateClusterBody {
     pub rules: Option<Vec<FirewallRule>>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_registry_connection: Option<SchemaRegistryConnection>,
+    pub schema_registry_connection: Option<OpensearchConnection>,
     /// A string representing the semantic version of the database engine in use for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semantic_version: Option<String>,
@@ -750,7 +724,7 @@ pub struct DatabaseBackup {
     /// The timestamp of an existing database cluster backup in ISO8601 combined date and time
     /// format. The most recent backup will be used if excluded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_created_at: Option<String>,
+    pub backup_created_at: Option<crate::models::Timestamp>,
     /// The name of an existing database cluster from which the backup will be restored.
     pub database_name: String,
 }
@@ -923,14 +897,14 @@ pub struct DatabasesListBackupsResponse {
     pub backups: Vec<Backup>,
     /// The `scheduled_backup_time` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_backup_time: Option<DatabasesListBackupsResponseScheduledBackupTime>,
+    pub scheduled_backup_time: Option<DatabasesListBackupsScheduledBackupTime>,
 }
 
 /// The `backup` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Backup {
     /// A time value given in ISO8601 combined date and time format at which the backup was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// Indicates if this backup is a full or an incremental one (available only for MySQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incremental: Option<bool>,
@@ -938,9 +912,9 @@ pub struct Backup {
     pub size_gigabytes: f64,
 }
 
-/// `DatabasesListBackupsResponseScheduledBackupTime`.
+/// `DatabasesListBackupsScheduledBackupTime`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DatabasesListBackupsResponseScheduledBackupTime {
+pub struct DatabasesListBackupsScheduledBackupTime {
     /// The hour of the day when the backup is scheduled (in UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_hour: Option<i64>,
@@ -1100,7 +1074,7 @@ pub struct MysqlAdvancedConfig {
     pub interactive_timeout: Option<i64>,
     /// The storage engine for in-memory internal temporary tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub internal_tmp_mem_storage_engine: Option<MysqlAdvancedConfigInternalTmpMemStorageEngine>,
+    pub internal_tmp_mem_storage_engine: Option<ConfigInternalTmpMemStorageEngine>,
     /// Defines the destination for logs. Can be `INSIGHTS`, `TABLE`, or both (`INSIGHTS,TABLE`), or
     /// `NONE` to disable logs. To specify both destinations, use `INSIGHTS,TABLE` (order matters).
     /// Default is NONE.
@@ -1185,7 +1159,7 @@ pub struct MysqlAdvancedConfig {
 
 crate::models::string_enum::open_string_enum! {
 /// The storage engine for in-memory internal temporary tables.
-pub enum MysqlAdvancedConfigInternalTmpMemStorageEngine {
+pub enum ConfigInternalTmpMemStorageEngine {
 /// `TempTable`
 TempTable => "TempTable",
 /// `MEMORY`
@@ -1306,7 +1280,7 @@ pub struct PostgresAdvancedConfig {
     /// Specifies the default TOAST compression method for values of compressible columns (the
     /// default is lz4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_toast_compression: Option<PostgresAdvancedConfigDefaultToastCompression>,
+    pub default_toast_compression: Option<AdvancedConfigDefaultToastCompression>,
     /// Time out sessions with open transactions after this number of milliseconds
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_in_transaction_session_timeout: Option<i64>,
@@ -1414,7 +1388,7 @@ pub struct PostgresAdvancedConfig {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub pg_stat_statements_track: Option<PostgresAdvancedConfigPgStatStatementsTrack>,
+    pub pg_stat_statements_track: Option<AdvancedConfigPgStatStatementsTrack>,
     /// PGBouncer connection pooling settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pgbouncer: Option<PgbouncerAdvancedConfig>,
@@ -1431,7 +1405,7 @@ pub struct PostgresAdvancedConfig {
     /// Synchronous replication type. Note that the service plan also needs to support synchronous
     /// replication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronous_replication: Option<PostgresAdvancedConfigSynchronousReplication>,
+    pub synchronous_replication: Option<AdvancedConfigSynchronousReplication>,
     /// PostgreSQL temporary file limit in KiB. If -1, sets to unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temp_file_limit: Option<i64>,
@@ -1447,7 +1421,7 @@ pub struct PostgresAdvancedConfig {
     pub track_activity_query_size: Option<i64>,
     /// Record commit time of transactions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub track_commit_timestamp: Option<PostgresAdvancedConfigTrackCommitTimestamp>,
+    pub track_commit_timestamp: Option<AdvancedConfigTrackCommitTimestamp>,
     /// Enables tracking of function call counts and time used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track_functions: Option<PostgresAdvancedConfigTrackFunctions>,
@@ -1455,7 +1429,7 @@ pub struct PostgresAdvancedConfig {
     /// repeatedly query the operating system for the current time, which may cause significant
     /// overhead on some platforms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub track_io_timing: Option<PostgresAdvancedConfigTrackCommitTimestamp>,
+    pub track_io_timing: Option<AdvancedConfigTrackCommitTimestamp>,
     /// Terminate replication connections that are inactive for longer than this amount of time, in
     /// milliseconds. Setting this value to zero disables the timeout. Must be either 0 or between
     /// 5000 and 10800000.
@@ -1475,7 +1449,7 @@ pub struct PostgresAdvancedConfig {
 crate::models::string_enum::open_string_enum! {
 /// Specifies the default TOAST compression method for values of compressible columns (the
 /// default is lz4).
-pub enum PostgresAdvancedConfigDefaultToastCompression {
+pub enum AdvancedConfigDefaultToastCompression {
 /// `lz4`
 Lz4 => "lz4",
 /// `pglz`
@@ -1513,7 +1487,7 @@ crate::models::string_enum::open_string_enum! {
 /// issued directly by clients), 'all' to also track nested statements (such as statements
 /// invoked within functions), or 'none' to disable statement statistics collection. The default
 /// value is top.
-pub enum PostgresAdvancedConfigPgStatStatementsTrack {
+pub enum AdvancedConfigPgStatStatementsTrack {
 /// `all`
 All => "all",
 /// `top`
@@ -1544,7 +1518,7 @@ pub struct PgbouncerAdvancedConfig {
     pub autodb_pool_size: Option<i64>,
     /// List of parameters to ignore when given in startup packet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignore_startup_parameters: Option<Vec<PgbouncerAdvancedConfigIgnoreStartupParametersItem>>,
+    pub ignore_startup_parameters: Option<Vec<ConfigIgnoreStartupParametersItem>>,
     /// If current server connections are below this number, adds more. Improves behavior when usual
     /// load comes suddenly back after period of total inactivity. The value is effectively capped
     /// at the pool size.
@@ -1577,7 +1551,7 @@ Statement => "statement",
 
 crate::models::string_enum::open_string_enum! {
 /// Enum of parameters to ignore when given in startup packet.
-pub enum PgbouncerAdvancedConfigIgnoreStartupParametersItem {
+pub enum ConfigIgnoreStartupParametersItem {
 /// `extra_float_digits`
 ExtraFloatDigits => "extra_float_digits",
 /// `search_path`
@@ -1588,7 +1562,7 @@ SearchPath => "search_path",
 crate::models::string_enum::open_string_enum! {
 /// Synchronous replication type. Note that the service plan also needs to support synchronous
 /// replication.
-pub enum PostgresAdvancedConfigSynchronousReplication {
+pub enum AdvancedConfigSynchronousReplication {
 /// `off`
 Off => "off",
 /// `quorum`
@@ -1610,7 +1584,7 @@ pub struct TimescaledbAdvancedConfig {
 
 crate::models::string_enum::open_string_enum! {
 /// Record commit time of transactions.
-pub enum PostgresAdvancedConfigTrackCommitTimestamp {
+pub enum AdvancedConfigTrackCommitTimestamp {
 /// `off`
 Off => "off",
 /// `on`
@@ -1637,7 +1611,7 @@ pub struct RedisAdvancedConfig {
     /// option is not defined, all_channels is assumed to keep backward compatibility. This option
     /// doesn't affect Caching configuration acl-pubsub-default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redis_acl_channels_default: Option<RedisAdvancedConfigRedisAclChannelsDefault>,
+    pub redis_acl_channels_default: Option<AdvancedConfigRedisAclChannelsDefault>,
     /// Caching IO thread count
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_io_threads: Option<i64>,
@@ -1706,7 +1680,7 @@ crate::models::string_enum::open_string_enum! {
 /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this
 /// option is not defined, all_channels is assumed to keep backward compatibility. This option
 /// doesn't affect Caching configuration acl-pubsub-default.
-pub enum RedisAdvancedConfigRedisAclChannelsDefault {
+pub enum AdvancedConfigRedisAclChannelsDefault {
 /// `allchannels`
 Allchannels => "allchannels",
 /// `resetchannels`
@@ -1766,7 +1740,7 @@ pub struct ValkeyAdvancedConfig {
     /// option is not defined, all_channels is assumed to keep backward compatibility. This option
     /// doesn't affect Valkey configuration acl-pubsub-default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valkey_acl_channels_default: Option<RedisAdvancedConfigRedisAclChannelsDefault>,
+    pub valkey_acl_channels_default: Option<AdvancedConfigRedisAclChannelsDefault>,
     /// Active expire effort
     /// Valkey reclaims expired keys both when accessed and in the background. The background
     /// process scans for expired keys to free memory. Increasing the active-expire-effort setting
@@ -1939,7 +1913,7 @@ pub struct KafkaAdvancedConfig {
     pub log_message_timestamp_difference_max_ms: Option<i64>,
     /// Define whether the timestamp in the message is message create time or log append time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_message_timestamp_type: Option<KafkaAdvancedConfigLogMessageTimestampType>,
+    pub log_message_timestamp_type: Option<AdvancedConfigLogMessageTimestampType>,
     /// Controls whether to preallocate a file when creating a new segment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_preallocate: Option<bool>,
@@ -2053,7 +2027,7 @@ CompactDelete => "compact,delete",
 
 crate::models::string_enum::open_string_enum! {
 /// Define whether the timestamp in the message is message create time or log append time.
-pub enum KafkaAdvancedConfigLogMessageTimestampType {
+pub enum AdvancedConfigLogMessageTimestampType {
 /// `CreateTime`
 CreateTime => "CreateTime",
 /// `LogAppendTime`
@@ -2299,20 +2273,6 @@ pub enum DatabaseConfigConfig {
     OpensearchAdvancedConfig(OpensearchAdvancedConfig),
 }
 
-/// The `database` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Database {
-    /// The name of the database.
-    pub name: String,
-}
-
-impl Database {
-    /// A `Database` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
-}
-
 /// `DatabasesUpdateDoSettingsBody`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateDoSettingsBody {
@@ -2400,7 +2360,7 @@ pub struct DatabasesUpdateFirewallRulesBody {
 pub struct OpensearchIndex {
     /// The date and time the index was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<String>,
+    pub created_time: Option<crate::models::Timestamp>,
     /// The name of the opensearch index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
@@ -2739,7 +2699,7 @@ impl DatabasesUpdateRegionBody {
 pub struct OnlineMigration {
     /// The time the migration was initiated, in ISO 8601 format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The ID of the most recent migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2896,55 +2856,6 @@ impl ConnectionPoolUpdate {
     }
 }
 
-/// The `database_replica_read` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DatabaseReplicaRead {
-    /// The `connection` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<DatabaseConnection>,
-    /// A time value given in ISO8601 combined date and time format that represents when the
-    /// database cluster was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// The `do_settings` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub do_settings: Option<DoSettings>,
-    /// A unique ID that can be used to identify and reference a database replica.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name to give the read-only replicating
-    pub name: String,
-    /// The `private_connection` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_connection: Option<DatabaseConnection>,
-    /// A string specifying the UUID of the VPC to which the read-only replica will be assigned. If
-    /// excluded, the replica will be assigned to your account's default VPC for the region.
-    /// \<br>\<br>Requires `vpc:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_network_uuid: Option<String>,
-    /// A slug identifier for the region where the read-only replica will be located. If excluded,
-    /// the replica will be placed in the same region as the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// A slug identifier representing the size of the node for the read-only replica. The size of
-    /// the replica must be at least as large as the node size for the database cluster from which
-    /// it is replicating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<String>,
-    /// A string representing the current status of the database cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DatabaseClusterReadStatus>,
-    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
-    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
-    /// added additional storage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_size_mib: Option<i64>,
-    /// A flat array of tag names as strings applied to the read-only replica.\<br>\<br>Requires
-    /// `tag:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-}
-
 /// The `database_replica` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseReplica {
@@ -2954,7 +2865,7 @@ pub struct DatabaseReplica {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// database cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `do_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_settings: Option<DoSettings>,
@@ -3085,7 +2996,7 @@ pub struct DatabaseKafkaSchemaCreate {
 
 crate::models::string_enum::open_string_enum! {
 /// The compatibility level of the schema registry.
-pub enum DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel {
+pub enum GetKafkaSchemaConfigCompatibilityLevel {
 /// `NONE`
 NONE => "NONE",
 /// `BACKWARD`
@@ -3107,26 +3018,24 @@ FULLTRANSITIVE => "FULL_TRANSITIVE",
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateKafkaSchemaConfigBody {
     /// The compatibility level of the schema registry.
-    pub compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
+    pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
 }
 
 impl DatabasesUpdateKafkaSchemaConfigBody {
     /// A `DatabasesUpdateKafkaSchemaConfigBody` with its required fields; the optional ones start
     /// as `None`.
-    pub fn new(
-        compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
-    ) -> Self {
+    pub fn new(compatibility_level: GetKafkaSchemaConfigCompatibilityLevel) -> Self {
         Self {
             compatibility_level,
         }
     }
 }
 
-/// `DatabasesGetKafkaSchemaSubjectConfigResponse`.
+/// `DatabasesGetKafkaSchemaSubjectConfig`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DatabasesGetKafkaSchemaSubjectConfigResponse {
+pub struct DatabasesGetKafkaSchemaSubjectConfig {
     /// The compatibility level of the schema registry.
-    pub compatibility_level: DatabasesGetKafkaSchemaConfigResponseCompatibilityLevel,
+    pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
     /// The name of the schema subject.
     pub subject_name: String,
 }
@@ -3518,14 +3427,6 @@ pub struct KafkaTopicUpdate {
     /// The number of nodes to replicate data across the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<i64>,
-}
-
-/// The `version-2` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Version2 {
-    /// A string representing the version of the database engine in use for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
 }
 
 /// `DatabasesAddUserBody`.

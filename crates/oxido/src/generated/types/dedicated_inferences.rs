@@ -11,10 +11,10 @@ use super::*;
 pub struct DedicatedInference {
     /// When the Dedicated Inference was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `endpoints` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoints: Option<DedicatedInferenceEndpoints>,
+    pub endpoints: Option<CustomModelActiveDeploymentEndpoints>,
     /// Unique ID of the Dedicated Inference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -32,21 +32,10 @@ pub struct DedicatedInference {
     pub status: Option<DedicatedInferenceStatus>,
     /// When the Dedicated Inference was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// VPC UUID of the Dedicated Inference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
-}
-
-/// `DedicatedInferenceEndpoints`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DedicatedInferenceEndpoints {
-    /// Private VPC FQDN of the Dedicated Inference instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_endpoint_fqdn: Option<String>,
-    /// Public FQDN of the Dedicated Inference instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_endpoint_fqdn: Option<String>,
 }
 
 /// Pending deployment when status is provisioning or updating.
@@ -56,7 +45,7 @@ pub struct DedicatedInferenceEndpoints {
 pub struct PendingDeploymentSpec {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Whether to expose a public LLM endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_public_endpoint: Option<bool>,
@@ -74,7 +63,7 @@ pub struct PendingDeploymentSpec {
     pub status: Option<PendingDeploymentSpecStatus>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Spec version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
@@ -285,7 +274,7 @@ pub struct DedicatedInferencesCreateResponse {
 pub struct DedicatedInferenceAccessToken {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Unique ID of the token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -353,7 +342,7 @@ pub struct DedicatedInferenceSize {
 pub struct DedicatedInferenceUpdateRequest {
     /// Provider tokens for model access (e.g. gated Hugging Face models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_tokens: Option<DedicatedInferenceUpdateRequestAccessTokens>,
+    pub access_tokens: Option<InferenceUpdateRequestAccessTokens>,
     /// Structured configuration for a Dedicated Inference deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DedicatedInferenceSpec>,
@@ -361,7 +350,7 @@ pub struct DedicatedInferenceUpdateRequest {
 
 /// Provider tokens for model access (e.g. gated Hugging Face models).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct DedicatedInferenceUpdateRequestAccessTokens {
+pub struct InferenceUpdateRequestAccessTokens {
     /// Hugging Face token required for gated models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hugging_face_token: Option<String>,
@@ -374,7 +363,7 @@ pub struct DedicatedInferenceUpdateRequestAccessTokens {
 pub struct DedicatedInferenceAccelerator {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Unique ID of the accelerator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -390,19 +379,4 @@ pub struct DedicatedInferenceAccelerator {
     /// Status of the accelerator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-}
-
-/// The `dedicated_inference_token_create_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DedicatedInferenceTokenCreateRequest {
-    /// Name for the new token.
-    pub name: String,
-}
-
-impl DedicatedInferenceTokenCreateRequest {
-    /// A `DedicatedInferenceTokenCreateRequest` with its required fields; the optional ones start
-    /// as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
 }

@@ -87,23 +87,23 @@ impl DomainRecord {
 #[derive(Debug, Clone)]
 pub enum DomainsCreateRecordBody {
     /// A `DomainRecordA`. Selected by `type` `A`, and always sent with it.
-    DomainRecordA(DomainRecordA),
+    A(DomainRecordA),
     /// A `DomainRecordAaaa`. Selected by `type` `AAAA`, and always sent with it.
-    DomainRecordAaaa(DomainRecordAaaa),
+    Aaaa(DomainRecordAaaa),
     /// A `DomainRecordCaa`. Selected by `type` `CAA`, and always sent with it.
-    DomainRecordCaa(DomainRecordCaa),
+    Caa(DomainRecordCaa),
     /// A `DomainRecordCname`. Selected by `type` `CNAME`, and always sent with it.
-    DomainRecordCname(DomainRecordCname),
+    Cname(DomainRecordCname),
     /// A `DomainRecordMx`. Selected by `type` `MX`, and always sent with it.
-    DomainRecordMx(DomainRecordMx),
+    Mx(DomainRecordMx),
     /// A `DomainRecordNs`. Selected by `type` `NS`, and always sent with it.
-    DomainRecordNs(DomainRecordNs),
+    Ns(DomainRecordNs),
     /// A `DomainRecordSoa`. Selected by `type` `SOA`, and always sent with it.
-    DomainRecordSoa(DomainRecordSoa),
+    Soa(DomainRecordSoa),
     /// A `DomainRecordSrv`. Selected by `type` `SRV`, and always sent with it.
-    DomainRecordSrv(DomainRecordSrv),
+    Srv(DomainRecordSrv),
     /// A `DomainRecordTxt`. Selected by `type` `TXT`, and always sent with it.
-    DomainRecordTxt(DomainRecordTxt),
+    Txt(DomainRecordTxt),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -113,15 +113,15 @@ impl<'de> serde::Deserialize<'de> for DomainsCreateRecordBody {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("A") => serde_json::from_value(value).map(Self::DomainRecordA),
-            Some("AAAA") => serde_json::from_value(value).map(Self::DomainRecordAaaa),
-            Some("CAA") => serde_json::from_value(value).map(Self::DomainRecordCaa),
-            Some("CNAME") => serde_json::from_value(value).map(Self::DomainRecordCname),
-            Some("MX") => serde_json::from_value(value).map(Self::DomainRecordMx),
-            Some("NS") => serde_json::from_value(value).map(Self::DomainRecordNs),
-            Some("SOA") => serde_json::from_value(value).map(Self::DomainRecordSoa),
-            Some("SRV") => serde_json::from_value(value).map(Self::DomainRecordSrv),
-            Some("TXT") => serde_json::from_value(value).map(Self::DomainRecordTxt),
+            Some("A") => serde_json::from_value(value).map(Self::A),
+            Some("AAAA") => serde_json::from_value(value).map(Self::Aaaa),
+            Some("CAA") => serde_json::from_value(value).map(Self::Caa),
+            Some("CNAME") => serde_json::from_value(value).map(Self::Cname),
+            Some("MX") => serde_json::from_value(value).map(Self::Mx),
+            Some("NS") => serde_json::from_value(value).map(Self::Ns),
+            Some("SOA") => serde_json::from_value(value).map(Self::Soa),
+            Some("SRV") => serde_json::from_value(value).map(Self::Srv),
+            Some("TXT") => serde_json::from_value(value).map(Self::Txt),
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
@@ -131,31 +131,25 @@ impl<'de> serde::Deserialize<'de> for DomainsCreateRecordBody {
 impl serde::Serialize for DomainsCreateRecordBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DomainRecordA(value) => {
-                crate::operation::serialize_tagged(value, "type", "A", serializer)
-            }
-            Self::DomainRecordAaaa(value) => {
+            Self::A(value) => crate::operation::serialize_tagged(value, "type", "A", serializer),
+            Self::Aaaa(value) => {
                 crate::operation::serialize_tagged(value, "type", "AAAA", serializer)
             }
-            Self::DomainRecordCaa(value) => {
+            Self::Caa(value) => {
                 crate::operation::serialize_tagged(value, "type", "CAA", serializer)
             }
-            Self::DomainRecordCname(value) => {
+            Self::Cname(value) => {
                 crate::operation::serialize_tagged(value, "type", "CNAME", serializer)
             }
-            Self::DomainRecordMx(value) => {
-                crate::operation::serialize_tagged(value, "type", "MX", serializer)
-            }
-            Self::DomainRecordNs(value) => {
-                crate::operation::serialize_tagged(value, "type", "NS", serializer)
-            }
-            Self::DomainRecordSoa(value) => {
+            Self::Mx(value) => crate::operation::serialize_tagged(value, "type", "MX", serializer),
+            Self::Ns(value) => crate::operation::serialize_tagged(value, "type", "NS", serializer),
+            Self::Soa(value) => {
                 crate::operation::serialize_tagged(value, "type", "SOA", serializer)
             }
-            Self::DomainRecordSrv(value) => {
+            Self::Srv(value) => {
                 crate::operation::serialize_tagged(value, "type", "SRV", serializer)
             }
-            Self::DomainRecordTxt(value) => {
+            Self::Txt(value) => {
                 crate::operation::serialize_tagged(value, "type", "TXT", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),

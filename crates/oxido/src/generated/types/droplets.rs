@@ -9,9 +9,9 @@ use super::*;
 #[serde(untagged)]
 pub enum DropletsCreateBody {
     /// A `DropletSingleCreate`.
-    DropletSingleCreate(DropletSingleCreate),
+    SingleCreate(DropletSingleCreate),
     /// A `DropletMultiCreate`.
-    DropletMultiCreate(DropletMultiCreate),
+    MultiCreate(DropletMultiCreate),
 }
 
 /// The `droplet_single_create` schema.
@@ -62,7 +62,7 @@ pub struct DropletSingleCreate {
     /// Droplet's root account upon creation. You must add the keys to your team before they can be
     /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<DropletSingleCreateSshKeysItem>>,
+    pub ssh_keys: Option<Vec<DropletSingleCreateImage>>,
     /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
     /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,27 +169,6 @@ SAT => "SAT",
 }
 }
 
-/// The image ID of a public or private image or the slug identifier for a public image. This
-/// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum DropletSingleCreateImage {
-    /// A `i64`.
-    Integer(i64),
-    /// A `String`.
-    String(String),
-}
-
-/// `DropletSingleCreateSshKeysItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum DropletSingleCreateSshKeysItem {
-    /// A `i64`.
-    Integer(i64),
-    /// A `String`.
-    String(String),
-}
-
 /// The `droplet_multi_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DropletMultiCreate {
@@ -238,7 +217,7 @@ pub struct DropletMultiCreate {
     /// Droplet's root account upon creation. You must add the keys to your team before they can be
     /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<DropletSingleCreateSshKeysItem>>,
+    pub ssh_keys: Option<Vec<DropletSingleCreateImage>>,
     /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
     /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,36 +278,36 @@ impl DropletMultiCreate {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DropletsCreateResponse {
-    /// A `DropletsCreateResponseVariant1`.
-    Droplet(DropletsCreateResponseVariant1),
-    /// A `DropletsCreateResponseVariant2`.
-    Droplets(DropletsCreateResponseVariant2),
+    /// A `DropletsCreateResponseDroplet`.
+    Droplet(DropletsCreateResponseDroplet),
+    /// A `DropletsCreateResponseDroplets`.
+    Droplets(DropletsCreateResponseDroplets),
 }
 
-/// `DropletsCreateResponseVariant1`.
+/// `DropletsCreateResponseDroplet`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DropletsCreateResponseVariant1 {
+pub struct DropletsCreateResponseDroplet {
     /// The `droplet` field.
     pub droplet: Droplet,
     /// The `links` field.
-    pub links: DropletsCreateResponseVariant1Links,
+    pub links: DropletsCreateResponseDropletLinks,
 }
 
-/// `DropletsCreateResponseVariant1Links`.
+/// `DropletsCreateResponseDropletLinks`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DropletsCreateResponseVariant1Links {
+pub struct DropletsCreateResponseDropletLinks {
     /// The `actions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<ActionLink>>,
 }
 
-/// `DropletsCreateResponseVariant2`.
+/// `DropletsCreateResponseDroplets`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DropletsCreateResponseVariant2 {
+pub struct DropletsCreateResponseDroplets {
     /// The `droplets` field.
     pub droplets: Vec<Droplet>,
     /// The `links` field.
-    pub links: DropletsCreateResponseVariant1Links,
+    pub links: DropletsCreateResponseDropletLinks,
 }
 
 /// `DropletsListBackupPoliciesResponse`.
@@ -342,7 +321,7 @@ pub struct DropletsListBackupPoliciesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::models::Links>,
     /// The `meta` field.
-    pub meta: InvoicesListResponseMeta,
+    pub meta: ListResponseMeta,
 }
 
 /// The `droplet_backup_policy_record` schema.
@@ -390,7 +369,7 @@ pub struct DropletSnapshot {
     pub id: u64,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// snapshot was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The minimum size in GB required for a volume or Droplet to use this snapshot.
     pub min_disk_size: i64,
     /// A human-readable name for the snapshot.
@@ -485,7 +464,7 @@ pub struct AssociatedResourceStatus {
     /// A time value given in ISO8601 combined date and time format indicating when the requested
     /// action was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// An object containing information about a resource scheduled for deletion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplet: Option<DestroyedAssociatedResource>,
@@ -506,7 +485,7 @@ pub struct DestroyedAssociatedResource {
     /// A time value given in ISO8601 combined date and time format indicating when the resource was
     /// destroyed if the request was successful.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destroyed_at: Option<String>,
+    pub destroyed_at: Option<crate::models::Timestamp>,
     /// A string indicating that the resource was not successfully destroyed and providing
     /// additional information.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,40 +4,6 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `floating_ip` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIp {
-    /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it
-    /// is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned,
-    /// the value will be null. \<br>\<br>Requires `droplet:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet: Option<FloatingIpDroplet>,
-    /// The public IP address of the floating IP. It also serves as its identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// A boolean value indicating whether or not the floating IP has pending actions preventing new
-    /// ones from being submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    /// The UUID of the project to which the reserved IP currently belongs.\<br>\<br>Requires
-    /// `project:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<FloatingIpRegion>,
-}
-
-/// The `floating_ip_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum FloatingIpCreate {
-    /// A `FloatingIpCreateVariant1`.
-    DropletId(FloatingIpCreateVariant1),
-    /// A `FloatingIpCreateVariant2`.
-    Region(FloatingIpCreateVariant2),
-}
-
 /// `FloatingIpsCreateResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FloatingIpsCreateResponse {
@@ -46,5 +12,5 @@ pub struct FloatingIpsCreateResponse {
     pub floating_ip: Option<FloatingIp>,
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<FloatingIpsCreateResponseLinks>,
+    pub links: Option<CreateResponseLinks>,
 }

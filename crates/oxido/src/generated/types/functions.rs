@@ -13,7 +13,7 @@ pub struct NamespaceInfo {
     pub api_host: Option<String>,
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A random alpha numeric string. This key is used in conjunction with the namespace's UUID to
     /// authenticate
     /// a user to use the namespace via `doctl`, DigitalOcean's official CLI.
@@ -30,7 +30,7 @@ pub struct NamespaceInfo {
     pub region: Option<String>,
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The namespace's Universally Unique Identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -62,7 +62,7 @@ impl CreateNamespace {
 pub struct TriggerInfo {
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Name of function(action) that exists in the given namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
@@ -86,7 +86,7 @@ pub struct TriggerInfo {
     pub kind: Option<String>,
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// Trigger details for SCHEDULED type, where body is optional.
@@ -96,7 +96,7 @@ pub struct TriggerInfo {
 pub struct ScheduledDetails {
     /// Optional data to be sent to function while triggering the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<ScheduledDetailsBody>,
+    pub body: Option<VpcPeeringUpdatable>,
     /// valid cron expression string which is required for SCHEDULED type triggers.
     pub cron: String,
 }
@@ -111,23 +111,15 @@ impl ScheduledDetails {
     }
 }
 
-/// Optional data to be sent to function while triggering the function.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ScheduledDetailsBody {
-    /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
 /// `TriggerInfoScheduledRuns`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TriggerInfoScheduledRuns {
     /// Indicates last run time. null value indicates trigger not run yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_run_at: Option<String>,
+    pub last_run_at: Option<crate::models::Timestamp>,
     /// Indicates next run time. null value indicates trigger will not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_run_at: Option<String>,
+    pub next_run_at: Option<crate::models::Timestamp>,
 }
 
 /// The `create_trigger` schema.

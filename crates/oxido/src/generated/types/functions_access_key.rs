@@ -20,10 +20,10 @@ pub struct FunctionsAccessKeyListResponse {
 pub struct AccessKey {
     /// The date and time the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// When the key expires (null for non-expiring keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// The access key's unique identifier with prefix 'dof_v1_'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -32,7 +32,7 @@ pub struct AccessKey {
     pub name: Option<String>,
     /// The date and time the key was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// The `access_key_create_request` schema.
@@ -66,10 +66,10 @@ pub struct AccessKeyCreateResponse {
     pub secret: Option<String>,
     /// The date and time the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// When the key expires (null for non-expiring keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// The access key's unique identifier with prefix 'dof_v1_'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -78,5 +78,5 @@ pub struct AccessKeyCreateResponse {
     pub name: Option<String>,
     /// The date and time the key was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }

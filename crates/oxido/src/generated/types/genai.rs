@@ -17,7 +17,7 @@ pub struct ApiAgentPublic {
     pub chatbot_identifiers: Option<Vec<ApiAgentChatbotIdentifier>>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Description of deployment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ApiDeployment>,
@@ -73,7 +73,7 @@ pub struct ApiAgentPublic {
     pub retrieval_method: Option<ApiRetrievalMethod>,
     /// Creation of route date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub route_created_at: Option<String>,
+    pub route_created_at: Option<crate::models::Timestamp>,
     /// Id of user that created the route
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_created_by: Option<String>,
@@ -104,7 +104,7 @@ pub struct ApiAgentPublic {
     pub top_p: Option<f64>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Access your agent under this url
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -172,7 +172,7 @@ pub struct ApiAgentChatbotIdentifier {
 pub struct ApiDeployment {
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -181,7 +181,7 @@ pub struct ApiDeployment {
     pub status: Option<ApiDeploymentStatus>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Access your deployed agent here
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -290,7 +290,7 @@ pub struct ApiModel {
     pub context_window: Option<String>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Available endpoints and their capabilities
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<ApiModelEndpoint>>,
@@ -347,7 +347,7 @@ pub struct ApiModel {
     pub kind: Option<String>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Model has been fully uploaded
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_complete: Option<bool>,
@@ -524,7 +524,7 @@ pub struct ApiModelRouter {
     pub config: Option<ApiModelRouterConfig>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -536,7 +536,7 @@ pub struct ApiModelRouter {
     pub regions: Option<Vec<String>>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -624,7 +624,7 @@ RETRIEVALMETHODNONE => "RETRIEVAL_METHOD_NONE",
 pub struct ApiAgentTemplate {
     /// The agent template's creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Deprecated - Use summary instead
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -673,7 +673,7 @@ pub struct ApiAgentTemplate {
     pub top_p: Option<f64>,
     /// The agent template's last updated date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -697,10 +697,10 @@ pub struct ApiAgentTemplateGuardrail {
 pub struct ApiKnowledgeBase {
     /// Time when the knowledge base was added to the agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub added_to_agent_at: Option<String>,
+    pub added_to_agent_at: Option<crate::models::Timestamp>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `database_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_id: Option<String>,
@@ -730,7 +730,7 @@ pub struct ApiKnowledgeBase {
     pub tags: Option<Vec<String>>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Id of user that created the knowledge base
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -749,7 +749,7 @@ pub struct ApiIndexingJob {
     pub completed_datasources: Option<i64>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Details on Data Sources included in the Indexing Job
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_source_jobs: Option<Vec<ApiIndexedDataSource>>,
@@ -758,7 +758,7 @@ pub struct ApiIndexingJob {
     pub data_source_uuids: Option<Vec<String>>,
     /// The `finished_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<String>,
+    pub finished_at: Option<crate::models::Timestamp>,
     /// Boolean value to determine if the indexing job details are available
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_report_available: Option<bool>,
@@ -770,7 +770,7 @@ pub struct ApiIndexingJob {
     pub phase: Option<ApiBatchJobPhase>,
     /// The `started_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiIndexJobStatus>,
@@ -785,7 +785,7 @@ pub struct ApiIndexingJob {
     pub total_tokens: Option<String>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -796,7 +796,7 @@ pub struct ApiIndexingJob {
 pub struct ApiIndexedDataSource {
     /// Timestamp when data source completed indexing
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// Uuid of the indexed data source
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_source_uuid: Option<String>,
@@ -823,7 +823,7 @@ pub struct ApiIndexedDataSource {
     pub skipped_item_count: Option<String>,
     /// Timestamp when data source started indexing
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiIndexedDataSourceStatus>,
@@ -1023,7 +1023,7 @@ pub struct ApiAgent {
     pub conversation_logs_enabled: Option<bool>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Description of deployment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ApiDeployment>,
@@ -1099,7 +1099,7 @@ pub struct ApiAgent {
     pub retrieval_method: Option<ApiRetrievalMethod>,
     /// Creation of route date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub route_created_at: Option<String>,
+    pub route_created_at: Option<crate::models::Timestamp>,
     /// The `route_created_by` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_created_by: Option<String>,
@@ -1126,7 +1126,7 @@ pub struct ApiAgent {
     pub top_p: Option<f64>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Access your agent under this url
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -1163,19 +1163,19 @@ pub struct ApiAgent {
 pub struct ApiAnthropicAPIKeyInfo {
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Created by user id from DO
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Key deleted date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// Name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Key last updated date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Uuid
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -1188,13 +1188,13 @@ pub struct ApiAnthropicAPIKeyInfo {
 pub struct ApiAgentAPIKeyInfo {
     /// Creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Created by
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Deleted date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// Name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1226,7 +1226,7 @@ pub struct ApiAgentFunction {
     pub api_key: Option<String>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Created by user id from DO
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
@@ -1250,7 +1250,7 @@ pub struct ApiAgentFunction {
     pub output_schema: Option<serde_json::Value>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Download your agent here
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -1269,7 +1269,7 @@ pub struct ApiAgentGuardrail {
     pub agent_uuid: Option<String>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `default_response` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_response: Option<String>,
@@ -1299,7 +1299,7 @@ pub struct ApiAgentGuardrail {
     pub kind: Option<ApiGuardrailType>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The `uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -1333,7 +1333,7 @@ pub struct ApiAgentLoggingConfig {
     pub insights_enabled: Option<bool>,
     /// Timestamp when insights were enabled
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insights_enabled_at: Option<String>,
+    pub insights_enabled_at: Option<crate::models::Timestamp>,
     /// Identifier for the log stream
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_stream_id: Option<String>,
@@ -1350,13 +1350,13 @@ pub struct ApiModelProviderKeyInfo {
     pub api_key_uuid: Option<String>,
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Created by user id from DO
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Key deleted date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// Models supported by the openAI api key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<ApiModel>>,
@@ -1368,7 +1368,7 @@ pub struct ApiModelProviderKeyInfo {
     pub provider: Option<ApiModelProvider>,
     /// Key last updated date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// OpenAI API Key Info
@@ -1378,13 +1378,13 @@ pub struct ApiModelProviderKeyInfo {
 pub struct ApiOpenAIAPIKeyInfo {
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Created by user id from DO
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Key deleted date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// Models supported by the openAI api key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<Vec<ApiModel>>,
@@ -1393,7 +1393,7 @@ pub struct ApiOpenAIAPIKeyInfo {
     pub name: Option<String>,
     /// Key last updated date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Uuid
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -1407,7 +1407,7 @@ pub struct ApiWorkspace {
     pub agents: Option<Vec<Box<ApiAgent>>>,
     /// Creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The id of user who created this workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
@@ -1416,7 +1416,7 @@ pub struct ApiWorkspace {
     pub created_by_email: Option<String>,
     /// Deleted date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// Description of the workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1428,7 +1428,7 @@ pub struct ApiWorkspace {
     pub name: Option<String>,
     /// Update date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -1439,10 +1439,10 @@ pub struct ApiWorkspace {
 pub struct ApiEvaluationTestCase {
     /// The `archived_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived_at: Option<String>,
+    pub archived_at: Option<crate::models::Timestamp>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `created_by_user_email` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_user_email: Option<String>,
@@ -1481,7 +1481,7 @@ pub struct ApiEvaluationTestCase {
     pub total_runs: Option<i64>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The `updated_by_user_email` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by_user_email: Option<String>,
@@ -1498,7 +1498,7 @@ pub struct ApiEvaluationTestCase {
 pub struct ApiEvaluationDataset {
     /// Time created at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Name of the dataset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
@@ -1628,10 +1628,10 @@ METRICCATEGORYMODELFIT => "METRIC_CATEGORY_MODEL_FIT",
 pub struct ApiCustomEvaluationMetricConfig {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// When set, the custom metric is soft-deleted and must not appear in pickers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// When true, each row must provide ground truth and it is included in the judge context.
     /// When false, ground truth is not required and is not sent to the judge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1641,7 +1641,7 @@ pub struct ApiCustomEvaluationMetricConfig {
     pub scoring_prompt: Option<String>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1903,19 +1903,6 @@ pub struct ApiLinkAgentOutput {
     pub parent_agent_uuid: Option<String>,
 }
 
-/// Information about a removed linkage
-///
-/// Schema `apiUnlinkAgentOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiUnlinkAgentOutput {
-    /// Routed agent id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub child_agent_uuid: Option<String>,
-    /// Pagent agent id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_agent_uuid: Option<String>,
-}
-
 /// Data to modify an existing Agent
 ///
 /// Schema `apiUpdateAgentInputPublic`.
@@ -2024,7 +2011,7 @@ pub struct ApiUpdateAgentInputPublic {
 ///
 /// Schema `apiUpdateAgentDeploymentVisibilityInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiUpdateAgentDeploymentVisibilityInputPublic {
+pub struct AgentDeploymentVisibilityInputPublic {
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -2065,10 +2052,10 @@ pub struct ApiResourceUsage {
     pub resource_uuid: Option<String>,
     /// The `start` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<String>,
+    pub start: Option<crate::models::Timestamp>,
     /// The `stop` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop: Option<String>,
+    pub stop: Option<crate::models::Timestamp>,
 }
 
 /// Usage Measurement Description
@@ -2109,7 +2096,7 @@ pub struct ApiAgentVersion {
     pub can_rollback: Option<bool>,
     /// Creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// User who created this version
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_email: Option<String>,
@@ -2289,40 +2276,9 @@ pub struct ApiAuditHeader {
     pub user_uuid: Option<String>,
 }
 
-/// CreateAnthropicAPIKeyInputPublic is used to create a new Anthropic API key for a specific
-/// agent.
-///
-/// Schema `apiCreateAnthropicAPIKeyInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateAnthropicAPIKeyInputPublic {
-    /// Anthropic API key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    /// Name of the key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-/// UpdateAnthropicAPIKeyInputPublic is used to update an existing Anthropic API key for a
-/// specific agent.
-///
-/// Schema `apiUpdateAnthropicAPIKeyInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiUpdateAnthropicAPIKeyInputPublic {
-    /// Anthropic API key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    /// API key ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_uuid: Option<String>,
-    /// Name of the key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
 /// The `apiCreateCustomEvaluationMetricInputPublic` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateCustomEvaluationMetricInputPublic {
+pub struct CreateCustomEvaluationMetricInputPublic {
     /// Configuration for a custom model-evaluation metric scored by an LLM judge.
     /// Prompt and model response are always included in the judge context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2337,7 +2293,7 @@ pub struct ApiCreateCustomEvaluationMetricInputPublic {
 
 /// The `apiUpdateCustomEvaluationMetricInputPublic` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiUpdateCustomEvaluationMetricInputPublic {
+pub struct UpdateCustomEvaluationMetricInputPublic {
     /// Configuration for a custom model-evaluation metric scored by an LLM judge.
     /// Prompt and model response are always included in the judge context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2401,22 +2357,6 @@ pub struct ApiPages {
     pub previous: Option<String>,
 }
 
-/// Meta information about the data set
-///
-/// Schema `apiMeta`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiMeta {
-    /// The current page
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Total number of pages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<i64>,
-    /// Total amount of items over all pages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-}
-
 /// Custom model - user-imported model from HuggingFace, Spaces, etc.
 ///
 /// Schema `apiCustomModel`.
@@ -2439,7 +2379,7 @@ pub struct ApiCustomModel {
     pub cost_estimate_per_month: Option<i64>,
     /// Timestamp when the model was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Description of the custom model
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -2487,7 +2427,7 @@ pub struct ApiCustomModel {
     pub total_size_bytes: Option<String>,
     /// Timestamp when the model was last updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique identifier for the custom model
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -2520,19 +2460,6 @@ pub struct CustomModelActiveDeployment {
     /// RFC 3339 timestamp indicating when the dedicated inference deployment was last updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-}
-
-/// Endpoint URLs for a dedicated inference deployment associated with a custom model.
-///
-/// Schema `CustomModelActiveDeploymentEndpoints`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CustomModelActiveDeploymentEndpoints {
-    /// Private FQDN for the deployment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_endpoint_fqdn: Option<String>,
-    /// Public FQDN for the deployment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_endpoint_fqdn: Option<String>,
 }
 
 /// Reference to the original source of the model
@@ -2688,10 +2615,10 @@ pub struct ApiCustomModelImportJob {
     pub bytes_total: Option<String>,
     /// Timestamp when the import completed
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// Timestamp when the job was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Error message if import failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
@@ -2706,7 +2633,7 @@ pub struct ApiCustomModelImportJob {
     pub files_total: Option<i64>,
     /// Timestamp when the import started
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// Current status of the import job
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -2827,7 +2754,7 @@ pub struct ApiFileUploadDataSource {
 ///
 /// Schema `apiCreateDataSourceFileUploadPresignedUrlsInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateDataSourceFileUploadPresignedUrlsInputPublic {
+pub struct SourceFileUploadPresignedUrlsInputPublic {
     /// A list of files to generate presigned URLs for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<ApiPresignedUrlFile>>,
@@ -2850,7 +2777,7 @@ pub struct ApiPresignedUrlFile {
 ///
 /// Schema `apiCreateDataSourceFileUploadPresignedUrlsOutput`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateDataSourceFileUploadPresignedUrlsOutput {
+pub struct DataSourceFileUploadPresignedUrlsOutput {
     /// The ID generated for the request for Presigned URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -2866,7 +2793,7 @@ pub struct ApiCreateDataSourceFileUploadPresignedUrlsOutput {
 pub struct ApiFilePresignedUrlResponse {
     /// The time the url expires at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// The unique object key to store the file as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_key: Option<String>,
@@ -2888,7 +2815,7 @@ pub struct ApiGetEvaluationDatasetDownloadURLOutput {
     pub download_url: Option<String>,
     /// The time the URL expires at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
 }
 
 /// Run an evaluation test case.
@@ -2948,13 +2875,13 @@ pub struct ApiEvaluationRun {
     pub evaluation_test_case_workspace_uuid: Option<String>,
     /// Run end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<String>,
+    pub finished_at: Option<crate::models::Timestamp>,
     /// The pass status of the evaluation run based on the star metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_status: Option<bool>,
     /// Run queued time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queued_at: Option<String>,
+    pub queued_at: Option<crate::models::Timestamp>,
     /// The `run_level_metric_results` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_level_metric_results: Option<Vec<ApiEvaluationMetricResult>>,
@@ -2966,7 +2893,7 @@ pub struct ApiEvaluationRun {
     pub star_metric_result: Option<ApiEvaluationMetricResult>,
     /// Run start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// Evaluation Run Statuses
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiEvaluationRunStatus>,
@@ -3116,7 +3043,7 @@ pub struct ApiPrompt {
 pub struct ApiEvaluationTraceSpan {
     /// When the span was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Input data for the span (flexible structure - can be messages array, string, etc.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
@@ -3171,7 +3098,7 @@ pub struct ApiTraceSpan {
     pub agent: Option<ApiAgentSpan>,
     /// When the span was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Input data for the span (flexible structure - can be messages array, string, etc.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
@@ -3252,7 +3179,7 @@ AGENTTYPEJUDGE => "AGENT_TYPE_JUDGE",
 pub struct ApiSpanCommon {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `duration_ns` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ns: Option<String>,
@@ -3427,7 +3354,7 @@ pub struct ApiUpdateEvaluationTestCaseOutput {
 ///
 /// Schema `apiStartKnowledgeBaseIndexingJobInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiStartKnowledgeBaseIndexingJobInputPublic {
+pub struct StartKnowledgeBaseIndexingJobInputPublic {
     /// List of data source ids to index, if none are provided, all data sources will be indexed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_source_uuids: Option<Vec<String>>,
@@ -3440,7 +3367,7 @@ pub struct ApiStartKnowledgeBaseIndexingJobInputPublic {
 ///
 /// Schema `apiCancelKnowledgeBaseIndexingJobInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCancelKnowledgeBaseIndexingJobInputPublic {
+pub struct KnowledgeBaseIndexingJobInputPublic {
     /// A unique identifier for an indexing job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -3704,7 +3631,7 @@ OPENSEARCHPLANSIZEEXTRALARGE => "OPEN_SEARCH_PLAN_SIZE_EXTRA_LARGE",
 pub struct ApiKnowledgeBaseDataSource {
     /// AWS S3 Data Source for Display
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aws_data_source: Option<ApiAWSDataSourceDisplay>,
+    pub aws_data_source: Option<ApiSpacesDataSource>,
     /// Name of storage bucket - Deprecated, moved to data_source_details
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket_name: Option<String>,
@@ -3716,7 +3643,7 @@ pub struct ApiKnowledgeBaseDataSource {
     pub chunking_options: Option<ApiChunkingOptions>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Dropbox Data Source for Display
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dropbox_data_source: Option<ApiDropboxDataSourceDisplay>,
@@ -3740,29 +3667,13 @@ pub struct ApiKnowledgeBaseDataSource {
     pub spaces_data_source: Option<ApiSpacesDataSource>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique id of knowledge base
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// WebCrawlerDataSource
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_crawler_data_source: Option<ApiWebCrawlerDataSource>,
-}
-
-/// AWS S3 Data Source for Display
-///
-/// Schema `apiAWSDataSourceDisplay`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiAWSDataSourceDisplay {
-    /// Spaces bucket name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bucket_name: Option<String>,
-    /// The `item_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_path: Option<String>,
-    /// Region of bucket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
 }
 
 /// Dropbox Data Source for Display
@@ -3792,7 +3703,7 @@ pub struct ApiGoogleDriveDataSourceDisplay {
 ///
 /// Schema `apiCreateKnowledgeBaseDataSourceInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateKnowledgeBaseDataSourceInputPublic {
+pub struct CreateKnowledgeBaseDataSourceInputPublic {
     /// AWS S3 Data Source
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_data_source: Option<ApiAWSDataSource>,
@@ -3817,7 +3728,7 @@ pub struct ApiCreateKnowledgeBaseDataSourceInputPublic {
 ///
 /// Schema `apiUpdateKnowledgeBaseDataSourceInputPublic`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiUpdateKnowledgeBaseDataSourceInputPublic {
+pub struct UpdateKnowledgeBaseDataSourceInputPublic {
     /// The `chunking_algorithm` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunking_algorithm: Option<ApiChunkingAlgorithm>,
@@ -3915,16 +3826,6 @@ pub struct ApiUpdateKnowledgeBaseInputPublic {
     pub uuid: Option<String>,
 }
 
-/// Public request for presigned upload URLs for model evaluation dataset files.
-///
-/// Schema `apiCreateModelEvalDatasetUploadPresignedUrlsInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateModelEvalDatasetUploadPresignedUrlsInputPublic {
-    /// A list of files to generate presigned URLs for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<ApiPresignedUrlFile>>,
-}
-
 /// Model Evaluation Preset - a saved, reusable configuration for model
 /// evaluation runs. Each section (dataset, judge, metrics, candidate, system
 /// prompt) is independent and may be empty; sections the preset omits must be
@@ -3957,7 +3858,7 @@ pub struct ApiModelEvaluationPreset {
     pub candidate_system_prompt: Option<String>,
     /// Timestamp when the preset was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Display name of the dataset stored on this preset. Empty when the DATASET
     /// section was not saved or the dataset no longer exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4129,7 +4030,7 @@ pub struct ApiModelEvaluationRunSummary {
     pub candidate_model_uuid: Option<String>,
     /// Timestamp when the run was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Name of the dataset used for evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
@@ -4303,10 +4204,10 @@ pub struct ApiModelEvaluationRunDetail {
     pub candidate_model_uuid: Option<String>,
     /// The `completed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `dataset_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_name: Option<String>,
@@ -4351,7 +4252,7 @@ pub struct ApiModelEvaluationRunDetail {
     pub star_metric: Option<ApiStarMetric>,
     /// The `started_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// Model Evaluation Run Statuses
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ApiModelEvaluationRunStatus>,
@@ -4364,7 +4265,7 @@ pub struct ApiModelEvaluationRunDetail {
 pub struct ApiModelEvaluationRunResultSummary {
     /// The `end_time` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
+    pub end_time: Option<crate::models::Timestamp>,
     /// Per-metric aggregated pass/fail statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_summaries: Option<Vec<ApiMetricResultSummary>>,
@@ -4392,7 +4293,7 @@ pub struct ApiModelEvaluationRunResultSummary {
     pub star_metric_summary: Option<ApiStarMetricSummary>,
     /// Run timing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
+    pub start_time: Option<crate::models::Timestamp>,
     /// Total wall-clock duration in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_duration_seconds: Option<i64>,
@@ -4684,19 +4585,6 @@ pub struct ApiCancelModelEvaluationRunInputPublic {
     pub eval_run_uuid: Option<String>,
 }
 
-/// Response containing a presigned download URL for model evaluation run results.
-///
-/// Schema `apiGetModelEvaluationRunResultsDownloadURLOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiGetModelEvaluationRunResultsDownloadURLOutput {
-    /// The presigned URL to download the gzip-compressed JSON results file (.json.gz).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub download_url: Option<String>,
-    /// The time the URL expires at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-}
-
 /// A machine learning model stored on the GenAI platform
 ///
 /// Schema `apiModelPublic`.
@@ -4716,7 +4604,7 @@ pub struct ApiModelPublic {
     pub context_window: Option<String>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Model description
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -4776,7 +4664,7 @@ pub struct ApiModelPublic {
     pub kind: Option<String>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Model has been fully uploaded
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_complete: Option<bool>,
@@ -4865,39 +4753,6 @@ pub struct ApiModelPricing {
     pub text_output_price_per_million: Option<f64>,
 }
 
-/// Model API Key Info
-///
-/// Schema `apiModelAPIKeyInfo`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ApiModelAPIKeyInfo {
-    /// Creation date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Created by
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// Deleted date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
-    /// Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `secret_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_key: Option<String>,
-    /// Uuid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<String>,
-}
-
-/// The `apiCreateModelAPIKeyInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct ApiCreateModelAPIKeyInputPublic {
-    /// A human friendly name to identify the key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
 /// The `apiUpdateModelAPIKeyInputPublic` schema.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateModelAPIKeyInputPublic {
@@ -4931,7 +4786,7 @@ pub struct ApiModelCatalogEntry {
     pub context_window: Option<String>,
     /// RFC 3339 timestamp indicating when the model was added to the catalog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Model creator/developer (e.g., "Meta", "Anthropic", "OpenAI")
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
@@ -5151,13 +5006,13 @@ pub struct ApiModelScaledPricing {
 pub struct ApiModelPricingInterval {
     /// End of the interval, exclusive. Always on the hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
+    pub end_time: Option<crate::models::Timestamp>,
     /// Pricing per million tokens (aligns with existing ModelPrice pattern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prices: Option<ApiModelPricing>,
     /// Start of the interval, inclusive. Always on the hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
+    pub start_time: Option<crate::models::Timestamp>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -5386,14 +5241,14 @@ pub struct ApiCreateScheduledIndexingInputPublic {
 pub struct ApiScheduledIndexingInfo {
     /// Created at timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with
     /// 1 )
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<i64>>,
     /// Deleted at timestamp (if soft deleted)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<String>,
+    pub deleted_at: Option<crate::models::Timestamp>,
     /// Whether the schedule is currently active
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
@@ -5402,16 +5257,16 @@ pub struct ApiScheduledIndexingInfo {
     pub knowledge_base_uuid: Option<String>,
     /// Last time the schedule was executed
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_ran_at: Option<String>,
+    pub last_ran_at: Option<crate::models::Timestamp>,
     /// Next scheduled run
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_run_at: Option<String>,
+    pub next_run_at: Option<crate::models::Timestamp>,
     /// Scheduled time of execution (HH:MM:SS format)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// Updated at timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// Unique identifier for the scheduled indexing entry
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,

@@ -8,9 +8,9 @@ use super::*;
 #[derive(Debug, Clone)]
 pub enum ImageActionsPostBody {
     /// A `ImageActionBase`. Selected by `type` `convert`, and always sent with it.
-    ImageActionBase(ImageActionBase),
+    Base(ImageActionBase),
     /// A `ImageActionTransfer`. Selected by `type` `transfer`, and always sent with it.
-    ImageActionTransfer(ImageActionTransfer),
+    Transfer(ImageActionTransfer),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -20,8 +20,8 @@ impl<'de> serde::Deserialize<'de> for ImageActionsPostBody {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("convert") => serde_json::from_value(value).map(Self::ImageActionBase),
-            Some("transfer") => serde_json::from_value(value).map(Self::ImageActionTransfer),
+            Some("convert") => serde_json::from_value(value).map(Self::Base),
+            Some("transfer") => serde_json::from_value(value).map(Self::Transfer),
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
@@ -31,10 +31,10 @@ impl<'de> serde::Deserialize<'de> for ImageActionsPostBody {
 impl serde::Serialize for ImageActionsPostBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ImageActionBase(value) => {
+            Self::Base(value) => {
                 crate::operation::serialize_tagged(value, "type", "convert", serializer)
             }
-            Self::ImageActionTransfer(value) => {
+            Self::Transfer(value) => {
                 crate::operation::serialize_tagged(value, "type", "transfer", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),

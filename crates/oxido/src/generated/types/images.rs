@@ -67,22 +67,22 @@ pub struct ImageUpdate {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ImagesPostAccountTransferCreate {
-    /// A `ImagesPostAccountTransferCreateVariant1`.
-    RecipientEmail(ImagesPostAccountTransferCreateVariant1),
-    /// A `ImagesPostAccountTransferCreateVariant2`.
-    RecipientUuid(ImagesPostAccountTransferCreateVariant2),
+    /// A `ImagesPostAccountTransferCreateEmail`.
+    Email(ImagesPostAccountTransferCreateEmail),
+    /// A `ImagesPostAccountTransferCreateUuid`.
+    Uuid(ImagesPostAccountTransferCreateUuid),
 }
 
-/// `ImagesPostAccountTransferCreateVariant1`.
+/// `ImagesPostAccountTransferCreateEmail`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ImagesPostAccountTransferCreateVariant1 {
+pub struct ImagesPostAccountTransferCreateEmail {
     /// The email address of the user account that the image will be transferred to.
     pub recipient_email: String,
 }
 
-impl ImagesPostAccountTransferCreateVariant1 {
-    /// A `ImagesPostAccountTransferCreateVariant1` with its required fields; the optional ones
-    /// start as `None`.
+impl ImagesPostAccountTransferCreateEmail {
+    /// A `ImagesPostAccountTransferCreateEmail` with its required fields; the optional ones start
+    /// as `None`.
     pub fn new(recipient_email: impl Into<String>) -> Self {
         Self {
             recipient_email: recipient_email.into(),
@@ -90,16 +90,16 @@ impl ImagesPostAccountTransferCreateVariant1 {
     }
 }
 
-/// `ImagesPostAccountTransferCreateVariant2`.
+/// `ImagesPostAccountTransferCreateUuid`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ImagesPostAccountTransferCreateVariant2 {
+pub struct ImagesPostAccountTransferCreateUuid {
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: String,
 }
 
-impl ImagesPostAccountTransferCreateVariant2 {
-    /// A `ImagesPostAccountTransferCreateVariant2` with its required fields; the optional ones
-    /// start as `None`.
+impl ImagesPostAccountTransferCreateUuid {
+    /// A `ImagesPostAccountTransferCreateUuid` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(recipient_uuid: impl Into<String>) -> Self {
         Self {
             recipient_uuid: recipient_uuid.into(),
@@ -136,21 +136,6 @@ pub struct ImagesPostAccountTransferCancel {
 
 impl ImagesPostAccountTransferCancel {
     /// A `ImagesPostAccountTransferCancel` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(transfer_id: u64) -> Self {
-        Self { transfer_id }
-    }
-}
-
-/// The `images_post_account_transfer_decline` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ImagesPostAccountTransferDecline {
-    /// A unique number that used to identify and reference an image account transfer.
-    pub transfer_id: u64,
-}
-
-impl ImagesPostAccountTransferDecline {
-    /// A `ImagesPostAccountTransferDecline` with its required fields; the optional ones start as
     /// `None`.
     pub fn new(transfer_id: u64) -> Self {
         Self { transfer_id }

@@ -111,9 +111,9 @@ impl AsyncInvokeRequestTagsItem {
 pub struct AsyncInvokeResponse {
     /// The timestamp when the job completed. Null until finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// The timestamp when the request was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// Error message if the job failed. Null on success.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -128,7 +128,7 @@ pub struct AsyncInvokeResponse {
     pub request_id: String,
     /// The timestamp when the job started processing. Null while queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// The current status of the async invocation.
     pub status: AsyncInvokeResponseStatus,
 }
@@ -175,14 +175,14 @@ pub struct Batch {
     pub batch_id: String,
     /// The `cancelled_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelled_at: Option<String>,
+    pub cancelled_at: Option<crate::models::Timestamp>,
     /// The `completed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// The `completion_window` field.
     pub completion_window: BatchCompletionWindow,
     /// The `created_at` field.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// Inference endpoint each request is dispatched to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -194,16 +194,16 @@ pub struct Batch {
     pub errors: Option<Vec<BatchErrorsItem>>,
     /// Derived from `created_at` plus `completion_window`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// The `failed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_at: Option<String>,
+    pub failed_at: Option<crate::models::Timestamp>,
     /// The `finalizing_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finalizing_at: Option<String>,
+    pub finalizing_at: Option<crate::models::Timestamp>,
     /// The `in_progress_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_progress_at: Option<String>,
+    pub in_progress_at: Option<crate::models::Timestamp>,
     /// The uploaded JSONL input file.
     pub input_file_id: String,
     /// Metadata attached at creation.
@@ -386,7 +386,7 @@ impl BatchFileCreateRequest {
 pub struct BatchFileCreateResponse {
     /// When `upload_url` expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// Pass this value as `file_id` when creating a batch job.
     pub file_id: String,
     /// Short-lived presigned `PUT` URL (typically valid for ~15 minutes). If it expires before
@@ -407,7 +407,7 @@ pub struct BatchResultsResponse {
     pub error_file_url: Option<String>,
     /// When the presigned URLs expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// Presigned URL for the main results JSONL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_file_url: Option<String>,
@@ -452,16 +452,6 @@ Float => "float",
 /// `base64`
 Base64 => "base64",
 }
-}
-
-/// A single string or 1–2048 strings; each string produces one row in `data`, in order.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum EmbeddingsRequestInput {
-    /// A `Vec<String>`.
-    List(Vec<String>),
-    /// A `String`.
-    String(String),
 }
 
 /// OpenAI-style embeddings response.
@@ -867,14 +857,14 @@ pub enum MessagesApiMessageParamContent {
 /// Schema `messages_request_content_block_param`.
 #[derive(Debug, Clone)]
 pub enum MessagesRequestContentBlockParam {
-    /// A `MessagesRequestTextBlockParam`. Selected by `type` `text`, and always sent with it.
-    MessagesRequestTextBlockParam(MessagesRequestTextBlockParam),
+    /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
+    RequestTextBlockParam(MessagesResponseTextBlock),
     /// A `MessagesImageBlockParam`. Selected by `type` `image`, and always sent with it.
-    MessagesImageBlockParam(MessagesImageBlockParam),
+    ImageBlockParam(MessagesImageBlockParam),
     /// A `MessagesToolUseBlockParam`. Selected by `type` `tool_use`, and always sent with it.
-    MessagesToolUseBlockParam(MessagesToolUseBlockParam),
+    ToolUseBlockParam(MessagesToolUseBlockParam),
     /// A `MessagesToolResultBlockParam`. Selected by `type` `tool_result`, and always sent with it.
-    MessagesToolResultBlockParam(MessagesToolResultBlockParam),
+    ToolResultBlockParam(MessagesToolResultBlockParam),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -884,12 +874,10 @@ impl<'de> serde::Deserialize<'de> for MessagesRequestContentBlockParam {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("text") => serde_json::from_value(value).map(Self::MessagesRequestTextBlockParam),
-            Some("image") => serde_json::from_value(value).map(Self::MessagesImageBlockParam),
-            Some("tool_use") => serde_json::from_value(value).map(Self::MessagesToolUseBlockParam),
-            Some("tool_result") => {
-                serde_json::from_value(value).map(Self::MessagesToolResultBlockParam)
-            }
+            Some("text") => serde_json::from_value(value).map(Self::RequestTextBlockParam),
+            Some("image") => serde_json::from_value(value).map(Self::ImageBlockParam),
+            Some("tool_use") => serde_json::from_value(value).map(Self::ToolUseBlockParam),
+            Some("tool_result") => serde_json::from_value(value).map(Self::ToolResultBlockParam),
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
@@ -899,42 +887,19 @@ impl<'de> serde::Deserialize<'de> for MessagesRequestContentBlockParam {
 impl serde::Serialize for MessagesRequestContentBlockParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::MessagesRequestTextBlockParam(value) => {
+            Self::RequestTextBlockParam(value) => {
                 crate::operation::serialize_tagged(value, "type", "text", serializer)
             }
-            Self::MessagesImageBlockParam(value) => {
+            Self::ImageBlockParam(value) => {
                 crate::operation::serialize_tagged(value, "type", "image", serializer)
             }
-            Self::MessagesToolUseBlockParam(value) => {
+            Self::ToolUseBlockParam(value) => {
                 crate::operation::serialize_tagged(value, "type", "tool_use", serializer)
             }
-            Self::MessagesToolResultBlockParam(value) => {
+            Self::ToolResultBlockParam(value) => {
                 crate::operation::serialize_tagged(value, "type", "tool_result", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-/// A text content block in a request message.
-///
-/// Schema `messages_request_text_block_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct MessagesRequestTextBlockParam {
-    /// Plain text for this block.
-    pub text: String,
-    /// Block type identifier.
-    #[serde(rename = "type")]
-    pub kind: MessagesRequestTextBlockParamType,
-}
-
-impl MessagesRequestTextBlockParam {
-    /// A `MessagesRequestTextBlockParam` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(text: impl Into<String>, kind: MessagesRequestTextBlockParamType) -> Self {
-        Self {
-            text: text.into(),
-            kind,
         }
     }
 }
@@ -1124,8 +1089,8 @@ Fast => "fast",
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesCreateRequestSystem {
-    /// A `Vec<MessagesRequestTextBlockParam>`.
-    List(Vec<MessagesRequestTextBlockParam>),
+    /// A `Vec<MessagesResponseTextBlock>`.
+    List(Vec<MessagesResponseTextBlock>),
     /// A `String`.
     String(String),
 }
@@ -1155,34 +1120,33 @@ impl MessagesThinkingConfigParam {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesToolChoiceParam {
-    /// A `MessagesToolChoiceParamVariant2`.
-    Type(MessagesToolChoiceParamVariant2),
+    /// A `MessagesToolChoiceParamType`.
+    Type(MessagesToolChoiceParamType),
     /// A `String`.
     String(String),
 }
 
-/// `MessagesToolChoiceParamVariant2`.
+/// `MessagesToolChoiceParamType`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct MessagesToolChoiceParamVariant2 {
+pub struct MessagesToolChoiceParamType {
     /// When `type` is `tool`, the tool name to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Tool selection mode.
     #[serde(rename = "type")]
-    pub kind: MessagesToolChoiceParamVariant2Type,
+    pub kind: MessagesToolChoiceParamTypeType,
 }
 
-impl MessagesToolChoiceParamVariant2 {
-    /// A `MessagesToolChoiceParamVariant2` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(kind: MessagesToolChoiceParamVariant2Type) -> Self {
+impl MessagesToolChoiceParamType {
+    /// A `MessagesToolChoiceParamType` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: MessagesToolChoiceParamTypeType) -> Self {
         Self { name: None, kind }
     }
 }
 
 crate::models::string_enum::open_string_enum! {
 /// Tool selection mode.
-pub enum MessagesToolChoiceParamVariant2Type {
+pub enum MessagesToolChoiceParamTypeType {
 /// `auto`
 Auto => "auto",
 /// `any`
@@ -1230,7 +1194,7 @@ pub struct MessagesCreateResponse {
     /// Model that produced the message.
     pub model: String,
     /// Always `assistant` for this response.
-    pub role: ChatCompletionResponseChoicesItemMessageRole,
+    pub role: ChatCompletionChoicesMessageRole,
     /// Why generation stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_reason: Option<MessagesCreateResponseStopReason>,
@@ -1250,9 +1214,9 @@ pub struct MessagesCreateResponse {
 #[derive(Debug, Clone)]
 pub enum MessagesResponseContentBlock {
     /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
-    MessagesResponseTextBlock(MessagesResponseTextBlock),
-    /// A `MessagesResponseToolUseBlock`. Selected by `type` `tool_use`, and always sent with it.
-    MessagesResponseToolUseBlock(MessagesResponseToolUseBlock),
+    TextBlock(MessagesResponseTextBlock),
+    /// A `MessagesToolUseBlockParam`. Selected by `type` `tool_use`, and always sent with it.
+    ToolUseBlock(MessagesToolUseBlockParam),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -1262,10 +1226,8 @@ impl<'de> serde::Deserialize<'de> for MessagesResponseContentBlock {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("text") => serde_json::from_value(value).map(Self::MessagesResponseTextBlock),
-            Some("tool_use") => {
-                serde_json::from_value(value).map(Self::MessagesResponseToolUseBlock)
-            }
+            Some("text") => serde_json::from_value(value).map(Self::TextBlock),
+            Some("tool_use") => serde_json::from_value(value).map(Self::ToolUseBlock),
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
@@ -1275,10 +1237,10 @@ impl<'de> serde::Deserialize<'de> for MessagesResponseContentBlock {
 impl serde::Serialize for MessagesResponseContentBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::MessagesResponseTextBlock(value) => {
+            Self::TextBlock(value) => {
                 crate::operation::serialize_tagged(value, "type", "text", serializer)
             }
-            Self::MessagesResponseToolUseBlock(value) => {
+            Self::ToolUseBlock(value) => {
                 crate::operation::serialize_tagged(value, "type", "tool_use", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),
@@ -1298,20 +1260,14 @@ pub struct MessagesResponseTextBlock {
     pub kind: MessagesRequestTextBlockParamType,
 }
 
-/// Tool call emitted by the assistant in the response.
-///
-/// Schema `messages_response_tool_use_block`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct MessagesResponseToolUseBlock {
-    /// The `id` field.
-    pub id: String,
-    /// Arguments for the tool invocation.
-    pub input: serde_json::Value,
-    /// The `name` field.
-    pub name: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesToolUseBlockParamType,
+impl MessagesResponseTextBlock {
+    /// A `MessagesResponseTextBlock` with its required fields; the optional ones start as `None`.
+    pub fn new(text: impl Into<String>, kind: MessagesRequestTextBlockParamType) -> Self {
+        Self {
+            text: text.into(),
+            kind,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1470,7 +1426,7 @@ pub struct CreateResponseRequest {
     pub model: String,
     /// Up to 4 sequences where the API will stop generating further tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop: Option<CreateResponseRequestStop>,
+    pub stop: Option<EmbeddingsRequestInput>,
     /// Set to true to stream partial responses as Server-Sent Events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
@@ -1522,25 +1478,25 @@ impl CreateResponseRequest {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateResponseRequestInput {
-    /// A `Vec<CreateResponseRequestInputVariant2Item>`.
-    List(Vec<CreateResponseRequestInputVariant2Item>),
+    /// A `Vec<CreateResponseRequestInputListItem>`.
+    List(Vec<CreateResponseRequestInputListItem>),
     /// A `String`.
     String(String),
 }
 
-/// `CreateResponseRequestInputVariant2Item`.
+/// `CreateResponseRequestInputListItem`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CreateResponseRequestInputVariant2Item {
+pub struct CreateResponseRequestInputListItem {
     /// The content of the message.
     pub content: String,
     /// The role of the message author.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<CreateResponseRequestInputVariant2ItemRole>,
+    pub role: Option<CreateResponseRequestInputListItemRole>,
 }
 
-impl CreateResponseRequestInputVariant2Item {
-    /// A `CreateResponseRequestInputVariant2Item` with its required fields; the optional ones start
-    /// as `None`.
+impl CreateResponseRequestInputListItem {
+    /// A `CreateResponseRequestInputListItem` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: content.into(),
@@ -1551,7 +1507,7 @@ impl CreateResponseRequestInputVariant2Item {
 
 crate::models::string_enum::open_string_enum! {
 /// The role of the message author.
-pub enum CreateResponseRequestInputVariant2ItemRole {
+pub enum CreateResponseRequestInputListItemRole {
 /// `user`
 User => "user",
 /// `assistant`
@@ -1563,16 +1519,6 @@ Tool => "tool",
 /// `developer`
 Developer => "developer",
 }
-}
-
-/// Up to 4 sequences where the API will stop generating further tokens.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum CreateResponseRequestStop {
-    /// A `Vec<String>`.
-    List(Vec<String>),
-    /// A `String`.
-    String(String),
 }
 
 /// `CreateResponseRequestToolsItem`.
@@ -1669,7 +1615,7 @@ pub struct CreateResponseResponseOutputItem {
     pub call_id: Option<String>,
     /// Array of content parts for this output item. Each part has a type and text. Content types
     /// include `reasoning_text` for reasoning items and `output_text` for final output.
-    pub content: Vec<CreateResponseResponseOutputItemContentItem>,
+    pub content: Vec<CreateOutputContentItem>,
     /// The unique ID of the output item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1687,21 +1633,21 @@ pub struct CreateResponseResponseOutputItem {
     pub kind: CreateResponseResponseOutputItemType,
 }
 
-/// `CreateResponseResponseOutputItemContentItem`.
+/// `CreateOutputContentItem`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CreateResponseResponseOutputItemContentItem {
+pub struct CreateOutputContentItem {
     /// The text content.
     pub text: String,
     /// The type of content part. `reasoning_text` for reasoning content, `output_text` for final
     /// output text.
     #[serde(rename = "type")]
-    pub kind: CreateResponseResponseOutputItemContentItemType,
+    pub kind: CreateOutputContentType,
 }
 
 crate::models::string_enum::open_string_enum! {
 /// The type of content part. `reasoning_text` for reasoning content, `output_text` for final
 /// output text.
-pub enum CreateResponseResponseOutputItemContentItemType {
+pub enum CreateOutputContentType {
 /// `reasoning_text`
 ReasoningText => "reasoning_text",
 /// `output_text`
@@ -1784,20 +1730,20 @@ pub struct CreateResponseStreamResponse {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseStreamResponseChoicesItem {
     /// A chunk of the response message generated by the model.
-    pub delta: CreateResponseStreamResponseChoicesItemDelta,
+    pub delta: CreateStreamChoicesDelta,
     /// The reason the model stopped generating tokens. Only present in the final chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finish_reason: Option<ChatCompletionChunkChoicesItemFinishReason>,
+    pub finish_reason: Option<ChatCompletionChunkChoicesFinishReason>,
     /// The index of the choice in the list of choices.
     pub index: i64,
     /// Log probability information for the choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logprobs: Option<CreateResponseStreamResponseChoicesItemLogprobs>,
+    pub logprobs: Option<CreateStreamChoicesLogprobs>,
 }
 
 /// A chunk of the response message generated by the model.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CreateResponseStreamResponseChoicesItemDelta {
+pub struct CreateStreamChoicesDelta {
     /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text
     /// content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1808,24 +1754,16 @@ pub struct CreateResponseStreamResponseChoicesItemDelta {
     pub reasoning_content: Option<String>,
     /// The role of the message author. Only present in the first chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<CreateResponseStreamResponseChoicesItemDeltaRole>,
+    pub role: Option<ChatCompletionChoicesMessageRole>,
     /// The tool calls generated by the model, such as function calls. Only present when the model
     /// decides to call a tool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tool_calls: Option<Vec<ChatCompletionResponseChoicesItemMessageToolCallsItem>>,
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The role of the message author. Only present in the first chunk.
-pub enum CreateResponseStreamResponseChoicesItemDeltaRole {
-/// `assistant`
-Assistant => "assistant",
-}
+    pub tool_calls: Option<Vec<ChatCompletionToolCall>>,
 }
 
 /// Log probability information for the choice.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct CreateResponseStreamResponseChoicesItemLogprobs {
+pub struct CreateStreamChoicesLogprobs {
     /// A list of message content tokens with log probability information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<ChatCompletionTokenLogprob>>,

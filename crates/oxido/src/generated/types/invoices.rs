@@ -17,7 +17,7 @@ pub struct InvoicesListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::models::Links>,
     /// The `meta` field.
-    pub meta: InvoicesListResponseMeta,
+    pub meta: ListResponseMeta,
 }
 
 /// The invoice preview.
@@ -40,7 +40,7 @@ pub struct InvoicePreview {
     pub invoice_uuid: Option<String>,
     /// Time the invoice was last updated.  This is only included with the invoice preview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// The `invoice_item` schema.
@@ -180,7 +180,7 @@ pub struct BillingAddress {
     pub country_iso2_code: Option<String>,
     /// Timestamp billing address was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// Postal code
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
@@ -189,5 +189,5 @@ pub struct BillingAddress {
     pub region: Option<String>,
     /// Timestamp billing address was updated
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }

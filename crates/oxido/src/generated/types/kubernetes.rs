@@ -10,11 +10,11 @@ pub struct ClusterRead {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amd_gpu_device_metrics_exporter_plugin: Option<AmdGpuDeviceMetricsExporterPlugin>,
+    pub amd_gpu_device_metrics_exporter_plugin: Option<RoutingAgent>,
     /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
     /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amd_gpu_device_plugin: Option<AmdGpuDevicePlugin>,
+    pub amd_gpu_device_plugin: Option<RoutingAgent>,
     /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
     /// releases during its maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,11 +33,11 @@ pub struct ClusterRead {
     /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
     /// should be enabled for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coredns_autoscaler: Option<CorednsAutoscaler>,
+    pub coredns_autoscaler: Option<RoutingAgent>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The base URL of the API server on the Kubernetes master node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -69,15 +69,15 @@ pub struct ClusterRead {
     /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
     /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nvidia_gpu_device_plugin: Option<NvidiaGpuDevicePlugin>,
+    pub nvidia_gpu_device_plugin: Option<RoutingAgent>,
     /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
     /// the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_oci_registry_plugin: Option<P2pOciRegistryPlugin>,
+    pub p2p_oci_registry_plugin: Option<RoutingAgent>,
     /// An object specifying whether the RDMA shared device plugin should be enabled in the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rdma_shared_dev_plugin: Option<RdmaSharedDevPlugin>,
+    pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
     pub region: String,
     /// An array of integrated DOCR registries.
@@ -113,7 +113,7 @@ pub struct ClusterRead {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
     /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
     /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
@@ -127,28 +127,6 @@ pub struct ClusterRead {
     /// default subnet for the VPC is used.\<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_subnet_uuid: Option<String>,
-}
-
-/// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
-/// Kubernetes cluster.
-///
-/// Schema `amd_gpu_device_metrics_exporter_plugin`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AmdGpuDeviceMetricsExporterPlugin {
-    /// Indicates whether the AMD Device Metrics Exporter is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
-/// cluster. It's enabled by default for clusters with an AMD GPU node pool.
-///
-/// Schema `amd_gpu_device_plugin`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct AmdGpuDevicePlugin {
-    /// Indicates whether the AMD GPU Device Plugin is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
 }
 
 /// An object specifying custom cluster autoscaler configuration.
@@ -170,7 +148,7 @@ pub struct ClusterAutoscalerConfiguration {
     /// - `least_waste`: Selects the node group that will result in the least amount of idle
     ///   resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expanders: Option<Vec<ClusterAutoscalerConfigurationExpandersItem>>,
+    pub expanders: Option<Vec<AutoscalerConfigurationExpandersItem>>,
     /// Used to customize how long a node is unneeded before being scaled down.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_down_unneeded_time: Option<String>,
@@ -181,8 +159,8 @@ pub struct ClusterAutoscalerConfiguration {
 }
 
 crate::models::string_enum::open_string_enum! {
-/// `ClusterAutoscalerConfigurationExpandersItem`.
-pub enum ClusterAutoscalerConfigurationExpandersItem {
+/// `AutoscalerConfigurationExpandersItem`.
+pub enum AutoscalerConfigurationExpandersItem {
 /// `random`
 Random => "random",
 /// `priority`
@@ -202,17 +180,6 @@ pub struct ControlPlaneFirewall {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_addresses: Option<Vec<String>>,
     /// Indicates whether the control plane firewall is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
-/// should be enabled for the Kubernetes cluster.
-///
-/// Schema `coredns_autoscaler`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct CorednsAutoscaler {
-    /// Indicates whether the CoreDNS Cluster Proportional Autoscaler add-on is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -325,7 +292,7 @@ pub struct Node {
     /// A time value given in ISO8601 combined date and time format that represents when the node
     /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The ID of the Droplet used for the worker node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub droplet_id: Option<String>,
@@ -342,7 +309,7 @@ pub struct Node {
     /// A time value given in ISO8601 combined date and time format that represents when the node
     /// was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
@@ -398,50 +365,6 @@ PreferNoSchedule => "PreferNoSchedule",
 /// `NoExecute`
 NoExecute => "NoExecute",
 }
-}
-
-/// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
-/// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
-///
-/// Schema `nvidia_gpu_device_plugin`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct NvidiaGpuDevicePlugin {
-    /// Indicates whether the Nvidia GPU Device Plugin is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
-/// the Kubernetes cluster.
-///
-/// Schema `p2p_oci_registry_plugin`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct P2pOciRegistryPlugin {
-    /// Indicates whether the Peer-to-peer OCI registry component is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// An object specifying whether the RDMA shared device plugin should be enabled in the
-/// Kubernetes cluster.
-///
-/// Schema `rdma_shared_dev_plugin`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct RdmaSharedDevPlugin {
-    /// Indicates whether the RDMA shared device plugin is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// An object specifying whether the routing-agent component should be enabled for the
-/// Kubernetes cluster.
-///
-/// Schema `routing_agent`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct RoutingAgent {
-    /// Indicates whether the routing-agent component is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
 }
 
 /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
@@ -505,11 +428,11 @@ pub struct Cluster {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amd_gpu_device_metrics_exporter_plugin: Option<AmdGpuDeviceMetricsExporterPlugin>,
+    pub amd_gpu_device_metrics_exporter_plugin: Option<RoutingAgent>,
     /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
     /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amd_gpu_device_plugin: Option<AmdGpuDevicePlugin>,
+    pub amd_gpu_device_plugin: Option<RoutingAgent>,
     /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
     /// releases during its maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,11 +451,11 @@ pub struct Cluster {
     /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
     /// should be enabled for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coredns_autoscaler: Option<CorednsAutoscaler>,
+    pub coredns_autoscaler: Option<RoutingAgent>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The base URL of the API server on the Kubernetes master node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -564,15 +487,15 @@ pub struct Cluster {
     /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
     /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nvidia_gpu_device_plugin: Option<NvidiaGpuDevicePlugin>,
+    pub nvidia_gpu_device_plugin: Option<RoutingAgent>,
     /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
     /// the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_oci_registry_plugin: Option<P2pOciRegistryPlugin>,
+    pub p2p_oci_registry_plugin: Option<RoutingAgent>,
     /// An object specifying whether the RDMA shared device plugin should be enabled in the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rdma_shared_dev_plugin: Option<RdmaSharedDevPlugin>,
+    pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
     pub region: String,
     /// A read-only boolean value indicating if a container registry is integrated with the cluster.
@@ -606,7 +529,7 @@ pub struct Cluster {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
     /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
     /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
@@ -676,11 +599,11 @@ pub struct ClusterUpdate {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amd_gpu_device_metrics_exporter_plugin: Option<AmdGpuDeviceMetricsExporterPlugin>,
+    pub amd_gpu_device_metrics_exporter_plugin: Option<RoutingAgent>,
     /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
     /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amd_gpu_device_plugin: Option<AmdGpuDevicePlugin>,
+    pub amd_gpu_device_plugin: Option<RoutingAgent>,
     /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
     /// releases during its maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -695,7 +618,7 @@ pub struct ClusterUpdate {
     /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
     /// should be enabled for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coredns_autoscaler: Option<CorednsAutoscaler>,
+    pub coredns_autoscaler: Option<RoutingAgent>,
     /// A boolean value indicating whether the control plane is run in a highly available
     /// configuration in the cluster. Highly available control planes incur less downtime. The
     /// property cannot be disabled. When omitted on create, the default is version-dependent; for
@@ -710,15 +633,15 @@ pub struct ClusterUpdate {
     /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
     /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nvidia_gpu_device_plugin: Option<NvidiaGpuDevicePlugin>,
+    pub nvidia_gpu_device_plugin: Option<RoutingAgent>,
     /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
     /// the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p2p_oci_registry_plugin: Option<P2pOciRegistryPlugin>,
+    pub p2p_oci_registry_plugin: Option<RoutingAgent>,
     /// An object specifying whether the RDMA shared device plugin should be enabled in the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rdma_shared_dev_plugin: Option<RdmaSharedDevPlugin>,
+    pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// An object specifying whether the routing-agent component should be enabled for the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -767,14 +690,14 @@ pub struct ClusterlintResults {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// schedule clusterlint run request was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// An array of diagnostics reporting potential problems for the given cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnostics: Option<Vec<ClusterlintResultsDiagnosticsItem>>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// schedule clusterlint run request was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_at: Option<String>,
+    pub requested_at: Option<crate::models::Timestamp>,
     /// Id of the clusterlint run that can be used later to fetch the diagnostics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
@@ -858,7 +781,7 @@ pub struct Credentials {
     /// A time value given in ISO8601 combined date and time format that represents when the access
     /// token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::models::Timestamp>,
     /// The URL used to access the cluster API server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
@@ -972,15 +895,7 @@ pub struct StatusMessages {
     pub message: Option<String>,
     /// A timestamp in ISO8601 format that represents when the status message was emitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
-}
-
-/// `KubernetesUpgradeClusterBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct KubernetesUpgradeClusterBody {
-    /// The slug identifier for the version of Kubernetes that the cluster will be upgraded to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub timestamp: Option<crate::models::Timestamp>,
 }
 
 /// The `kubernetes_version` schema.
@@ -999,9 +914,9 @@ pub struct KubernetesVersion {
     pub supported_features: Option<Vec<String>>,
 }
 
-/// `KubernetesGetClusterUserResponseKubernetesClusterUser`.
+/// `GetClusterUserKubernetesClusterUser`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct KubernetesGetClusterUserResponseKubernetesClusterUser {
+pub struct GetClusterUserKubernetesClusterUser {
     /// A list of in-cluster groups that the user belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<String>>,
@@ -1015,24 +930,13 @@ pub struct KubernetesGetClusterUserResponseKubernetesClusterUser {
 pub struct KubernetesListOptionsResponseOptions {
     /// The `regions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<KubernetesRegion>>,
+    pub regions: Option<Vec<KubernetesSize>>,
     /// The `sizes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<KubernetesSize>>,
     /// The `versions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<KubernetesVersion>>,
-}
-
-/// The `kubernetes_region` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct KubernetesRegion {
-    /// A DigitalOcean region where Kubernetes is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The identifier for a region for use when creating a new cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
 }
 
 /// The `kubernetes_size` schema.

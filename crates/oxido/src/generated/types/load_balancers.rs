@@ -13,7 +13,7 @@ pub struct LoadBalancer {
     /// A time value given in ISO8601 combined date and time format that represents when the load
     /// balancer was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A boolean value indicating whether to disable automatic DNS record creation for Let's
     /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -467,15 +467,15 @@ GLOBAL => "GLOBAL",
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum LoadBalancerCreate {
-    /// A `LoadBalancerCreateVariant1`.
-    DropletIds(LoadBalancerCreateVariant1),
-    /// A `LoadBalancerCreateVariant2`.
-    Tag(LoadBalancerCreateVariant2),
+    /// A `LoadBalancerCreateDropletIds`.
+    DropletIds(LoadBalancerCreateDropletIds),
+    /// A `LoadBalancerCreateTag`.
+    Tag(LoadBalancerCreateTag),
 }
 
-/// `LoadBalancerCreateVariant1`.
+/// `LoadBalancerCreateDropletIds`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct LoadBalancerCreateVariant1 {
+pub struct LoadBalancerCreateDropletIds {
     /// An array containing the IDs of the Droplets assigned to the load balancer.
     pub droplet_ids: Vec<u64>,
     /// The slug identifier for the region where the resource will initially be  available.
@@ -486,7 +486,7 @@ pub struct LoadBalancerCreateVariant1 {
     /// A time value given in ISO8601 combined date and time format that represents when the load
     /// balancer was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A boolean value indicating whether to disable automatic DNS record creation for Let's
     /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -588,8 +588,9 @@ pub struct LoadBalancerCreateVariant1 {
     pub vpc_uuid: Option<String>,
 }
 
-impl LoadBalancerCreateVariant1 {
-    /// A `LoadBalancerCreateVariant1` with its required fields; the optional ones start as `None`.
+impl LoadBalancerCreateDropletIds {
+    /// A `LoadBalancerCreateDropletIds` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(
         droplet_ids: Vec<u64>,
         region: RegionSlug,
@@ -629,9 +630,9 @@ impl LoadBalancerCreateVariant1 {
     }
 }
 
-/// `LoadBalancerCreateVariant2`.
+/// `LoadBalancerCreateTag`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct LoadBalancerCreateVariant2 {
+pub struct LoadBalancerCreateTag {
     /// The name of a Droplet tag corresponding to Droplets assigned to the load balancer.
     pub tag: String,
     /// The slug identifier for the region where the resource will initially be  available.
@@ -642,7 +643,7 @@ pub struct LoadBalancerCreateVariant2 {
     /// A time value given in ISO8601 combined date and time format that represents when the load
     /// balancer was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A boolean value indicating whether to disable automatic DNS record creation for Let's
     /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -744,8 +745,8 @@ pub struct LoadBalancerCreateVariant2 {
     pub vpc_uuid: Option<String>,
 }
 
-impl LoadBalancerCreateVariant2 {
-    /// A `LoadBalancerCreateVariant2` with its required fields; the optional ones start as `None`.
+impl LoadBalancerCreateTag {
+    /// A `LoadBalancerCreateTag` with its required fields; the optional ones start as `None`.
     pub fn new(
         tag: impl Into<String>,
         region: RegionSlug,

@@ -72,10 +72,6 @@ pub use firewalls::*;
 mod floating_ips;
 #[cfg(feature = "floating_ips")]
 pub use floating_ips::*;
-#[cfg(feature = "floating_ips_action")]
-mod floating_ips_action;
-#[cfg(feature = "floating_ips_action")]
-pub use floating_ips_action::*;
 #[cfg(feature = "functions")]
 mod functions;
 #[cfg(feature = "functions")]
@@ -148,18 +144,10 @@ pub use registry::*;
 mod reserved_ips;
 #[cfg(feature = "reserved_ips")]
 pub use reserved_ips::*;
-#[cfg(feature = "reserved_ips_actions")]
-mod reserved_ips_actions;
-#[cfg(feature = "reserved_ips_actions")]
-pub use reserved_ips_actions::*;
 #[cfg(feature = "reserved_ipv6")]
 mod reserved_ipv6;
 #[cfg(feature = "reserved_ipv6")]
 pub use reserved_ipv6::*;
-#[cfg(feature = "reserved_ipv6_actions")]
-mod reserved_ipv6_actions;
-#[cfg(feature = "reserved_ipv6_actions")]
-pub use reserved_ipv6_actions::*;
 #[cfg(feature = "security")]
 mod security;
 #[cfg(feature = "security")]

@@ -30,41 +30,6 @@ pub struct AlertPolicy {
     pub window: AlertPolicyWindow,
 }
 
-/// The `alerts` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Alerts {
-    /// An email to notify on an alert trigger.
-    pub email: Vec<String>,
-    /// Slack integration details.
-    pub slack: Vec<SlackDetails>,
-}
-
-impl Alerts {
-    /// A `Alerts` with its required fields; the optional ones start as `None`.
-    pub fn new(email: Vec<String>, slack: Vec<SlackDetails>) -> Self {
-        Self { email, slack }
-    }
-}
-
-/// The `slack_details` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct SlackDetails {
-    /// Slack channel to notify of an alert trigger.
-    pub channel: String,
-    /// Slack Webhook URL.
-    pub url: String,
-}
-
-impl SlackDetails {
-    /// A `SlackDetails` with its required fields; the optional ones start as `None`.
-    pub fn new(channel: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            channel: channel.into(),
-            url: url.into(),
-        }
-    }
-}
-
 crate::models::string_enum::open_string_enum! {
 /// `AlertPolicyCompare`.
 pub enum AlertPolicyCompare {
@@ -247,17 +212,7 @@ pub struct MetricsResult {
     /// `app_component` label.
     pub metric: std::collections::BTreeMap<String, String>,
     /// An array of values for the metric.
-    pub values: Vec<Vec<MetricsResultValuesItemItem>>,
-}
-
-/// `MetricsResultValuesItemItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum MetricsResultValuesItemItem {
-    /// A `i64`.
-    Integer(i64),
-    /// A `String`.
-    String(String),
+    pub values: Vec<Vec<DropletSingleCreateImage>>,
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -11,7 +11,7 @@ pub struct NfsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_points: Option<Vec<AccessPointResponse>>,
     /// Timestamp for when the NFS share was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The host IP of the NFS server that will be accessible from the associated VPC
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -48,7 +48,7 @@ pub struct AccessPointResponse {
     /// this policy.
     pub access_policy: AccessPolicy,
     /// The timestamp when the access point was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The unique identifier of the access point.
     pub id: String,
     /// Whether this is the share's default access point.
@@ -227,7 +227,7 @@ pub struct NfsAction2 {
     /// mutations return `SHARE` with `resource_id` set to the access point UUID.
     pub resource_type: NfsAction2ResourceType,
     /// The timestamp when the action was started.
-    pub started_at: String,
+    pub started_at: crate::models::Timestamp,
     /// The current status of the action.
     pub status: NfsAction2Status,
     /// The type of action being performed. Share actions use values such as
@@ -319,7 +319,7 @@ impl AccessPointRequest {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct NfsSnapshotResponse {
     /// The timestamp when the snapshot was created.
-    pub created_at: String,
+    pub created_at: crate::models::Timestamp,
     /// The unique identifier of the snapshot.
     pub id: String,
     /// The human-readable name of the snapshot.
@@ -354,18 +354,18 @@ DELETED => "DELETED",
 #[derive(Debug, Clone)]
 pub enum NfsCreateActionBody {
     /// A `NfsActionResize`. Selected by `type` `resize`, and always sent with it.
-    NfsActionResize(NfsActionResize),
+    Resize(NfsActionResize),
     /// A `NfsActionSnapshot`. Selected by `type` `snapshot`, and always sent with it.
-    NfsActionSnapshot(NfsActionSnapshot),
+    Snapshot(NfsActionSnapshot),
     /// A `NfsActionAttach`. Selected by `type` `attach`, and always sent with it.
-    NfsActionAttach(NfsActionAttach),
+    Attach(NfsActionAttach),
     /// A `NfsActionDetach`. Selected by `type` `detach`, and always sent with it.
-    NfsActionDetach(NfsActionDetach),
+    Detach(NfsActionDetach),
     /// A `NfsActionReassign`. Selected by `type` `reassign`, and always sent with it.
-    NfsActionReassign(NfsActionReassign),
+    Reassign(NfsActionReassign),
     /// A `NfsActionSwitchPerformanceTier`. Selected by `type` `switch_performance_tier`, and always
     /// sent with it.
-    NfsActionSwitchPerformanceTier(NfsActionSwitchPerformanceTier),
+    SwitchPerformanceTier(NfsActionSwitchPerformanceTier),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -375,13 +375,13 @@ impl<'de> serde::Deserialize<'de> for NfsCreateActionBody {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("resize") => serde_json::from_value(value).map(Self::NfsActionResize),
-            Some("snapshot") => serde_json::from_value(value).map(Self::NfsActionSnapshot),
-            Some("attach") => serde_json::from_value(value).map(Self::NfsActionAttach),
-            Some("detach") => serde_json::from_value(value).map(Self::NfsActionDetach),
-            Some("reassign") => serde_json::from_value(value).map(Self::NfsActionReassign),
+            Some("resize") => serde_json::from_value(value).map(Self::Resize),
+            Some("snapshot") => serde_json::from_value(value).map(Self::Snapshot),
+            Some("attach") => serde_json::from_value(value).map(Self::Attach),
+            Some("detach") => serde_json::from_value(value).map(Self::Detach),
+            Some("reassign") => serde_json::from_value(value).map(Self::Reassign),
             Some("switch_performance_tier") => {
-                serde_json::from_value(value).map(Self::NfsActionSwitchPerformanceTier)
+                serde_json::from_value(value).map(Self::SwitchPerformanceTier)
             }
             _ => return Ok(Self::Other(value)),
         };
@@ -392,22 +392,22 @@ impl<'de> serde::Deserialize<'de> for NfsCreateActionBody {
 impl serde::Serialize for NfsCreateActionBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::NfsActionResize(value) => {
+            Self::Resize(value) => {
                 crate::operation::serialize_tagged(value, "type", "resize", serializer)
             }
-            Self::NfsActionSnapshot(value) => {
+            Self::Snapshot(value) => {
                 crate::operation::serialize_tagged(value, "type", "snapshot", serializer)
             }
-            Self::NfsActionAttach(value) => {
+            Self::Attach(value) => {
                 crate::operation::serialize_tagged(value, "type", "attach", serializer)
             }
-            Self::NfsActionDetach(value) => {
+            Self::Detach(value) => {
                 crate::operation::serialize_tagged(value, "type", "detach", serializer)
             }
-            Self::NfsActionReassign(value) => {
+            Self::Reassign(value) => {
                 crate::operation::serialize_tagged(value, "type", "reassign", serializer)
             }
-            Self::NfsActionSwitchPerformanceTier(value) => crate::operation::serialize_tagged(
+            Self::SwitchPerformanceTier(value) => crate::operation::serialize_tagged(
                 value,
                 "type",
                 "switch_performance_tier",
@@ -490,7 +490,7 @@ pub struct NfsActionSnapshot {
     pub kind: NfsActionResizeType,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<ChatCompletionRequestToolChoiceVariant2Function>,
+    pub params: Option<Database>,
 }
 
 impl NfsActionSnapshot {

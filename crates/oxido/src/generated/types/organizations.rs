@@ -120,7 +120,7 @@ pub struct OrganizationTeam {
     /// A time value given in ISO8601 combined date and time format that represents when the team
     /// joined the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub joined_organization_at: Option<String>,
+    pub joined_organization_at: Option<crate::models::Timestamp>,
     /// The number of members on the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<i64>,

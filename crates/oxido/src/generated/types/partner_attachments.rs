@@ -18,7 +18,7 @@ pub struct PartnerAttachment {
     pub connection_bandwidth_in_mbps: Option<i64>,
     /// A time value given in ISO8601 combined date and time format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A unique ID that can be used to identify and reference the partner attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -168,48 +168,32 @@ Sgp => "sgp",
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PartnerAttachmentUpdatable {
-    /// A `PartnerAttachmentUpdatableVariant1`.
-    Name(PartnerAttachmentUpdatableVariant1),
-    /// A `PartnerAttachmentUpdatableVariant2`.
-    VpcIds(PartnerAttachmentUpdatableVariant2),
-    /// A `PartnerAttachmentUpdatableVariant3`.
-    Bgp(PartnerAttachmentUpdatableVariant3),
+    /// A `Database`.
+    Name(Database),
+    /// A `PartnerAttachmentUpdatableVpcIds`.
+    VpcIds(PartnerAttachmentUpdatableVpcIds),
+    /// A `PartnerAttachmentUpdatableBgp`.
+    Bgp(PartnerAttachmentUpdatableBgp),
 }
 
-/// `PartnerAttachmentUpdatableVariant1`.
+/// `PartnerAttachmentUpdatableVpcIds`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct PartnerAttachmentUpdatableVariant1 {
-    /// The name of the partner attachment. Must be unique and may only contain alphanumeric
-    /// characters, dashes, and periods.
-    pub name: String,
-}
-
-impl PartnerAttachmentUpdatableVariant1 {
-    /// A `PartnerAttachmentUpdatableVariant1` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
-    }
-}
-
-/// `PartnerAttachmentUpdatableVariant2`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct PartnerAttachmentUpdatableVariant2 {
+pub struct PartnerAttachmentUpdatableVpcIds {
     /// An array of VPCs IDs.
     pub vpc_ids: Vec<String>,
 }
 
-impl PartnerAttachmentUpdatableVariant2 {
-    /// A `PartnerAttachmentUpdatableVariant2` with its required fields; the optional ones start as
+impl PartnerAttachmentUpdatableVpcIds {
+    /// A `PartnerAttachmentUpdatableVpcIds` with its required fields; the optional ones start as
     /// `None`.
     pub fn new(vpc_ids: Vec<String>) -> Self {
         Self { vpc_ids }
     }
 }
 
-/// `PartnerAttachmentUpdatableVariant3`.
+/// `PartnerAttachmentUpdatableBgp`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct PartnerAttachmentUpdatableVariant3 {
+pub struct PartnerAttachmentUpdatableBgp {
     /// BGP configurations
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp: Option<PartnerAttachmentWritableBgp>,

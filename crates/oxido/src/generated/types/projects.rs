@@ -10,7 +10,7 @@ pub struct Project {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The description of the project. The maximum length is 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -50,7 +50,7 @@ pub struct Project {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// If true, all resources will be added to this project if no project is specified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
@@ -74,7 +74,7 @@ pub struct ProjectBase {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The description of the project. The maximum length is 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -114,7 +114,7 @@ pub struct ProjectBase {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// The `resource` schema.
@@ -123,7 +123,7 @@ pub struct Resource {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_at: Option<String>,
+    pub assigned_at: Option<crate::models::Timestamp>,
     /// The links object contains the `self` object, which contains the resource relationship.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ResourceLinks>,

@@ -60,7 +60,7 @@ pub struct RegistryBase {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// registry was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A globally unique name for the container registry. Must be lowercase and be composed only of
     /// numbers, letters and `-`, up to a limit of 63 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,5 +74,5 @@ pub struct RegistryBase {
     /// The time at which the storage usage was updated. Storage usage is calculated asynchronously,
     /// and may not immediately reflect pushes to the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_usage_bytes_updated_at: Option<String>,
+    pub storage_usage_bytes_updated_at: Option<crate::models::Timestamp>,
 }

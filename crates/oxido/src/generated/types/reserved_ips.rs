@@ -4,47 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `reserved_ip` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ReservedIp {
-    /// The Droplet that the reserved IP has been assigned to. When you query a reserved IP, if it
-    /// is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned,
-    /// the value will be null.\<br>\<br>Requires `droplet:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet: Option<FloatingIpDroplet>,
-    /// The public IP address of the reserved IP. It also serves as its identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// A boolean value indicating whether or not the reserved IP has pending actions preventing new
-    /// ones from being submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    /// The UUID of the project to which the reserved IP currently belongs.\<br>\<br>Requires
-    /// `project:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<FloatingIpRegion>,
-}
-
-/// The `reserved_ip_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum ReservedIpCreate {
-    /// A `FloatingIpCreateVariant1`.
-    DropletId(FloatingIpCreateVariant1),
-    /// A `FloatingIpCreateVariant2`.
-    Region(FloatingIpCreateVariant2),
-}
-
 /// `ReservedIpsCreateResponse`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpsCreateResponse {
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<FloatingIpsCreateResponseLinks>,
+    pub links: Option<CreateResponseLinks>,
     /// The `reserved_ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_ip: Option<ReservedIp>,
+    pub reserved_ip: Option<FloatingIp>,
 }

@@ -4,24 +4,6 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// `ReservedIpv6ListResponseReservedIpv6sItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct ReservedIpv6ListResponseReservedIpv6sItem {
-    /// Requires `droplet:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet: Option<FloatingIpDroplet>,
-    /// The public IP address of the reserved IPv6. It also serves as its identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// The region that the reserved IPv6 is reserved to. When you query a reserved IPv6,the
-    /// region_slug will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_slug: Option<String>,
-    /// The `reserved_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_at: Option<String>,
-}
-
 /// The `reserved_ipv6_create` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6Create {
@@ -50,7 +32,7 @@ pub struct ReservedIpv6CreateResponseReservedIpv6 {
     pub region_slug: Option<String>,
     /// The `reserved_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_at: Option<String>,
+    pub reserved_at: Option<crate::models::Timestamp>,
 }
 
 /// The `reserved_ipv6` schema.
@@ -68,5 +50,5 @@ pub struct ReservedIpv6 {
     pub region_slug: Option<String>,
     /// The date and time when the reserved IPv6 was reserved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_at: Option<String>,
+    pub reserved_at: Option<crate::models::Timestamp>,
 }

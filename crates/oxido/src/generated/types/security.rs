@@ -9,7 +9,7 @@ use super::*;
 pub struct Scan {
     /// When scan was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The `findings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<ScanFindingsItem>>,
@@ -35,7 +35,7 @@ pub struct ScanFindingsItem {
     pub details: Option<String>,
     /// When the finding was discovered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub found_at: Option<String>,
+    pub found_at: Option<crate::models::Timestamp>,
     /// The mitigation steps to resolve the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigation_steps: Option<Vec<ScanFindingsItemMitigationStepsItem>>,
@@ -140,7 +140,7 @@ pub struct Settings {
 pub struct PlanDowngrades {
     /// When the coverage downgrade takes effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_at: Option<String>,
+    pub effective_at: Option<crate::models::Timestamp>,
     /// URNs of resources that will be downgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
@@ -162,7 +162,7 @@ pub struct SuppressedResourceRoot {
     pub links: Option<SuppressedResourceRootLinks>,
     /// The `meta` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<SuppressedResourceRootMeta>,
+    pub meta: Option<ApiMeta>,
     /// The `resources` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<SuppressedResource>>,
@@ -191,20 +191,6 @@ pub struct SuppressedResourceRootLinksPages {
     /// The `prev` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
-}
-
-/// `SuppressedResourceRootMeta`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct SuppressedResourceRootMeta {
-    /// The `page` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// The `pages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages: Option<i64>,
-    /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
 }
 
 /// The `suppressed_resource` schema.

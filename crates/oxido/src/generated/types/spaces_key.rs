@@ -12,7 +12,7 @@ pub struct Key {
     pub access_key: Option<String>,
     /// The date and time the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The list of permissions for the access key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<Grant>>,
@@ -53,7 +53,7 @@ pub struct KeyCreateResponse {
     pub access_key: Option<String>,
     /// The date and time the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The list of permissions for the access key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grants: Option<Vec<Grant>>,

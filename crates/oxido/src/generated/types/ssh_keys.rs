@@ -34,12 +34,3 @@ impl SshKeys {
         }
     }
 }
-
-/// `SshKeysUpdateBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct SshKeysUpdateBody {
-    /// A human-readable display name for this key, used to easily identify the SSH keys when they
-    /// are displayed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}

@@ -93,7 +93,7 @@ pub struct Alert {
     pub name: Option<String>,
     /// The notification settings for a trigger alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notifications: Option<Notification>,
+    pub notifications: Option<Alerts>,
     /// Period of time the threshold must be exceeded to trigger the alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<AlertPeriod>,
@@ -114,44 +114,6 @@ GreaterThan => "greater_than",
 /// `less_than`
 LessThan => "less_than",
 }
-}
-
-/// The notification settings for a trigger alert.
-///
-/// Schema `notification`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Notification {
-    /// An email to notify on an alert trigger. The Email has to be one that is verified on that
-    /// DigitalOcean account.
-    pub email: Vec<String>,
-    /// Slack integration details.
-    pub slack: Vec<NotificationSlackItem>,
-}
-
-impl Notification {
-    /// A `Notification` with its required fields; the optional ones start as `None`.
-    pub fn new(email: Vec<String>, slack: Vec<NotificationSlackItem>) -> Self {
-        Self { email, slack }
-    }
-}
-
-/// `NotificationSlackItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct NotificationSlackItem {
-    /// Slack channel to notify of an alert trigger.
-    pub channel: String,
-    /// Slack Webhook URL.
-    pub url: String,
-}
-
-impl NotificationSlackItem {
-    /// A `NotificationSlackItem` with its required fields; the optional ones start as `None`.
-    pub fn new(channel: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            channel: channel.into(),
-            url: url.into(),
-        }
-    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -199,7 +161,7 @@ pub struct AlertUpdatable {
     pub name: Option<String>,
     /// The notification settings for a trigger alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notifications: Option<Notification>,
+    pub notifications: Option<Alerts>,
     /// Period of time the threshold must be exceeded to trigger the alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<AlertPeriod>,
@@ -231,13 +193,13 @@ pub struct PreviousOutage {
     pub duration_seconds: Option<i64>,
     /// The `ended_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<String>,
+    pub ended_at: Option<crate::models::Timestamp>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The `started_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
 }
 
 /// A map of region to regional state
@@ -261,7 +223,7 @@ pub struct RegionState {
     pub status: Option<RegionStateStatus>,
     /// The `status_changed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_changed_at: Option<String>,
+    pub status_changed_at: Option<crate::models::Timestamp>,
     /// The `thirty_day_uptime_percentage` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thirty_day_uptime_percentage: Option<f64>,

@@ -25,7 +25,7 @@ pub struct VectordbVectorDB {
     pub config: Option<VectordbVectorDBConfig>,
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// VectorDBEndpoints contains the connection endpoints for a vector database instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<VectordbVectorDBEndpoints>,
@@ -67,7 +67,7 @@ pub struct VectordbVectorDB {
     pub tags: Option<Vec<String>>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
 }
 
 /// VectorDBConfig holds optional, advanced cluster settings.
@@ -146,10 +146,10 @@ pub struct VectordbBackup {
     pub backup_id: Option<String>,
     /// Timestamp when the backup process completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::models::Timestamp>,
     /// Timestamp when the backup process started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<crate::models::Timestamp>,
     /// Status of the backup: SUCCESS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -194,7 +194,7 @@ pub struct VectordbRestoreBackupResponse {
 
 /// The `vectordbGetVectorDBAdminCredentialsResponse` schema.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct VectordbGetVectorDBAdminCredentialsResponse {
+pub struct VectordbGetVectorDBAdminCredentials {
     /// API token for that user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token: Option<String>,

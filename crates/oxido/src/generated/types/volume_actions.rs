@@ -8,9 +8,9 @@ use super::*;
 #[derive(Debug, Clone)]
 pub enum VolumeActionsPostBody {
     /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
-    VolumeActionPostAttach(VolumeActionPostAttach),
+    Attach(VolumeActionPostAttach),
     /// A `VolumeActionPostDetach`. Selected by `type` `detach`, and always sent with it.
-    VolumeActionPostDetach(VolumeActionPostDetach),
+    Detach(VolumeActionPostDetach),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -20,8 +20,8 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostBody {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("attach") => serde_json::from_value(value).map(Self::VolumeActionPostAttach),
-            Some("detach") => serde_json::from_value(value).map(Self::VolumeActionPostDetach),
+            Some("attach") => serde_json::from_value(value).map(Self::Attach),
+            Some("detach") => serde_json::from_value(value).map(Self::Detach),
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
@@ -31,10 +31,10 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostBody {
 impl serde::Serialize for VolumeActionsPostBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::VolumeActionPostAttach(value) => {
+            Self::Attach(value) => {
                 crate::operation::serialize_tagged(value, "type", "attach", serializer)
             }
-            Self::VolumeActionPostDetach(value) => {
+            Self::Detach(value) => {
                 crate::operation::serialize_tagged(value, "type", "detach", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),
@@ -117,50 +117,15 @@ impl VolumeActionPostDetach {
     }
 }
 
-/// The `volumeAction` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct VolumeAction {
-    /// The `resource_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<u64>,
-    /// This is the type of action that the object represents. For example, this could be
-    /// "attach_volume" to represent the state of a volume attach action.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
-    /// A unique numeric ID that can be used to identify and reference an action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::Region>,
-    /// A human-readable string that is used as a unique identifier for each region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region_slug: Option<String>,
-    /// The type of resource that the action is associated with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the action
-    /// was initiated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
-    /// The current status of the action. This can be "in-progress", "completed", or "errored".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FloatingIpsActionPostResponseActionStatus>,
-}
-
 /// `VolumeActionsPostByIdBody`.
 #[derive(Debug, Clone)]
 pub enum VolumeActionsPostByIdBody {
     /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
-    VolumeActionPostAttach(VolumeActionPostAttach),
+    Attach(VolumeActionPostAttach),
     /// A `VolumeActionPostDetach`. Selected by `type` `detach`, and always sent with it.
-    VolumeActionPostDetach(VolumeActionPostDetach),
+    Detach(VolumeActionPostDetach),
     /// A `VolumeActionPostResize`. Selected by `type` `resize`, and always sent with it.
-    VolumeActionPostResize(VolumeActionPostResize),
+    Resize(VolumeActionPostResize),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }
@@ -170,9 +135,9 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostByIdBody {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("attach") => serde_json::from_value(value).map(Self::VolumeActionPostAttach),
-            Some("detach") => serde_json::from_value(value).map(Self::VolumeActionPostDetach),
-            Some("resize") => serde_json::from_value(value).map(Self::VolumeActionPostResize),
+            Some("attach") => serde_json::from_value(value).map(Self::Attach),
+            Some("detach") => serde_json::from_value(value).map(Self::Detach),
+            Some("resize") => serde_json::from_value(value).map(Self::Resize),
             _ => return Ok(Self::Other(value)),
         };
         decoded.map_err(D::Error::custom)
@@ -182,13 +147,13 @@ impl<'de> serde::Deserialize<'de> for VolumeActionsPostByIdBody {
 impl serde::Serialize for VolumeActionsPostByIdBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::VolumeActionPostAttach(value) => {
+            Self::Attach(value) => {
                 crate::operation::serialize_tagged(value, "type", "attach", serializer)
             }
-            Self::VolumeActionPostDetach(value) => {
+            Self::Detach(value) => {
                 crate::operation::serialize_tagged(value, "type", "detach", serializer)
             }
-            Self::VolumeActionPostResize(value) => {
+            Self::Resize(value) => {
                 crate::operation::serialize_tagged(value, "type", "resize", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),

@@ -10,7 +10,7 @@ pub struct VolumeFull {
     /// A time value given in ISO8601 combined date and time format that represents when the block
     /// storage volume was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -50,9 +50,9 @@ pub struct VolumeFull {
 #[serde(untagged)]
 pub enum VolumesCreateBody {
     /// A `VolumesExt4`.
-    VolumesExt4(VolumesExt4),
+    Ext4(VolumesExt4),
     /// A `VolumesXfs`.
-    VolumesXfs(VolumesXfs),
+    Xfs(VolumesXfs),
 }
 
 /// The `volumes_ext4` schema.
@@ -61,7 +61,7 @@ pub struct VolumesExt4 {
     /// A time value given in ISO8601 combined date and time format that represents when the block
     /// storage volume was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -125,7 +125,7 @@ pub struct VolumesXfs {
     /// A time value given in ISO8601 combined date and time format that represents when the block
     /// storage volume was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -10,7 +10,7 @@ pub struct VpcNatGatewayGet {
     /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
     /// gateway was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// An object containing egress information for the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egresses: Option<VpcNatGatewayGetEgresses>,
@@ -45,7 +45,7 @@ pub struct VpcNatGatewayGet {
     /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
     /// gateway was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::models::Timestamp>,
     /// An array of VPCs associated with the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<VpcNatGatewayGetVpcsItem>>,
@@ -56,12 +56,12 @@ pub struct VpcNatGatewayGet {
 pub struct VpcNatGatewayGetEgresses {
     /// An array of public gateway IP addresses for the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_gateways: Option<Vec<VpcNatGatewayGetEgressesPublicGatewaysItem>>,
+    pub public_gateways: Option<Vec<NatGatewayGetEgressesPublicGatewaysItem>>,
 }
 
-/// `VpcNatGatewayGetEgressesPublicGatewaysItem`.
+/// `NatGatewayGetEgressesPublicGatewaysItem`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct VpcNatGatewayGetEgressesPublicGatewaysItem {
+pub struct NatGatewayGetEgressesPublicGatewaysItem {
     /// IPv4 address of the public gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,

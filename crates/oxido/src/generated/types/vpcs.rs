@@ -35,7 +35,7 @@ pub struct Vpc {
     pub default: Option<bool>,
     /// A time value given in ISO8601 combined date and time format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// A unique ID that can be used to identify and reference the VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -135,7 +135,7 @@ pub struct VpcMember {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// resource was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::models::Timestamp>,
     /// The name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
