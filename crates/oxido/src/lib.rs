@@ -48,6 +48,7 @@ mod generated;
 mod models;
 mod operation;
 mod pagination;
+mod raw;
 mod resource_waiters;
 mod resources;
 mod response;
