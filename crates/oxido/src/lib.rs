@@ -45,6 +45,7 @@ mod client;
 mod decode;
 mod error;
 mod generated;
+mod hooks;
 mod models;
 mod operation;
 mod pagination;
@@ -62,6 +63,7 @@ pub use client::{
 };
 pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
 pub use generated::*;
+pub use hooks::{AttemptInfo, Interceptor, OutgoingRequest};
 pub use models::{
     Action, ActionStatus, ActionType, BackupPlan, BackupPolicy, DropletAction, ImageRef, Links,
     Meta, Page, PageLinks, Region, TagAction, Weekday,
