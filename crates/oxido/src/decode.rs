@@ -71,7 +71,11 @@ fn decode_error(
 /// Runs a seed over the body as `decode_json` does: UTF-8 is checked once and the body read as a
 /// `&str` (serde_json then skips its per-string checks), with no path tracking; only a body that fails
 /// is read again with the JSON path tracked, so the error names where it broke at no cost to good ones.
-pub(crate) fn decode_seed<S, V>(operation: &'static str, body: &[u8], seed: impl Fn() -> S) -> Result<V, Error>
+pub(crate) fn decode_seed<S, V>(
+    operation: &'static str,
+    body: &[u8],
+    seed: impl Fn() -> S,
+) -> Result<V, Error>
 where
     S: for<'de> DeserializeSeed<'de, Value = V>,
 {

@@ -20,9 +20,9 @@ use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visito
 
 pub(crate) use http::Method;
 
-pub(crate) use crate::error::Error;
-pub(crate) use crate::decode::page;
 use crate::decode::decode_seed;
+pub(crate) use crate::decode::page;
+pub(crate) use crate::error::Error;
 pub(crate) use crate::models::Page;
 use crate::pagination::{ItemError, ListBuilder, ListStream, PageDecoder};
 use crate::response::{RawResponse, Response};

@@ -28,9 +28,9 @@ fn client(server: &MockServer, interceptors: Vec<Arc<dyn Interceptor>>) -> Clien
 }
 
 async fn answer(server: &MockServer, status: u16, body: &str, times: Option<u64>) {
-    let mock = Mock::given(method("GET"))
-        .and(path(GET_PATH))
-        .respond_with(ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"));
+    let mock = Mock::given(method("GET")).and(path(GET_PATH)).respond_with(
+        ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"),
+    );
     match times {
         Some(n) => mock.up_to_n_times(n).mount(server).await,
         None => mock.mount(server).await,
@@ -69,9 +69,7 @@ async fn a_header_added_by_an_interceptor_arrives_and_the_token_is_never_shown_t
             "authorization",
             format!("Bearer {SECRET_TOKEN}").as_str(),
         ))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(REFERENCE_ACTION, "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_raw(REFERENCE_ACTION, "application/json"))
         .expect(1)
         .mount(&server)
         .await;
@@ -84,10 +82,22 @@ async fn a_header_added_by_an_interceptor_arrives_and_the_token_is_never_shown_t
     assert_eq!(action.id, 36804636);
     let seen = tagger.seen.lock().unwrap();
     assert_eq!(seen.len(), 1);
-    assert!(seen[0].contains("droplet_actions_get") || seen[0].contains("GET"), "{}", seen[0]);
+    assert!(
+        seen[0].contains("droplet_actions_get") || seen[0].contains("GET"),
+        "{}",
+        seen[0]
+    );
     assert!(seen[0].contains(GET_PATH), "{}", seen[0]);
-    assert!(!seen[0].contains(SECRET_TOKEN), "the token reached an interceptor: {}", seen[0]);
-    assert!(!seen[0].to_ascii_lowercase().contains("authorization"), "{}", seen[0]);
+    assert!(
+        !seen[0].contains(SECRET_TOKEN),
+        "the token reached an interceptor: {}",
+        seen[0]
+    );
+    assert!(
+        !seen[0].to_ascii_lowercase().contains("authorization"),
+        "{}",
+        seen[0]
+    );
 }
 
 /// Counts attempts and records each one's number and status.
@@ -117,7 +127,13 @@ impl Interceptor for Metrics {
 #[tokio::test]
 async fn a_metrics_interceptor_sees_every_attempt_of_a_call_retried_after_503() {
     let server = MockServer::start().await;
-    answer(&server, 503, r#"{"id":"service_unavailable","message":"later"}"#, Some(2)).await;
+    answer(
+        &server,
+        503,
+        r#"{"id":"service_unavailable","message":"later"}"#,
+        Some(2),
+    )
+    .await;
     answer(&server, 200, REFERENCE_ACTION, None).await;
     let metrics = Arc::new(Metrics::default());
     let action = client(&server, vec![metrics.clone()])
@@ -129,9 +145,19 @@ async fn a_metrics_interceptor_sees_every_attempt_of_a_call_retried_after_503() 
     assert_eq!(*metrics.before.lock().unwrap(), vec![1, 2, 3]);
     let after = metrics.after.lock().unwrap();
     let statuses: Vec<(u32, Option<u16>)> = after.iter().map(|(n, s, _)| (*n, *s)).collect();
-    assert_eq!(statuses, vec![(1, Some(503)), (2, Some(503)), (3, Some(200))]);
-    assert!(after.iter().all(|(_, _, elapsed)| *elapsed < Duration::from_secs(10)));
-    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 3);
+    assert_eq!(
+        statuses,
+        vec![(1, Some(503)), (2, Some(503)), (3, Some(200))]
+    );
+    assert!(
+        after
+            .iter()
+            .all(|(_, _, elapsed)| *elapsed < Duration::from_secs(10))
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        3
+    );
 }
 
 #[tokio::test]
@@ -191,7 +217,10 @@ async fn a_panicking_interceptor_cannot_panic_the_client() {
         .expect_err("the call ends with an error, not a panic");
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("panics-before") && text.contains("a bug in the hook"), "{text}");
+    assert!(
+        text.contains("panics-before") && text.contains("a bug in the hook"),
+        "{text}"
+    );
     assert!(!text.contains(SECRET_TOKEN));
     assert_eq!(
         server.received_requests().await.unwrap_or_default().len(),

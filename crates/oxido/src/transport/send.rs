@@ -262,14 +262,16 @@ async fn send_with_retries(
                 Ok(Err(SendFailure::TooLarge { status })) => (Some(*status), None),
                 _ => (None, None),
             };
-            inner.interceptors.after_attempt(&crate::hooks::AttemptInfo {
-                operation: request.operation,
-                method: &request.method,
-                attempt: number,
-                elapsed: attempt_started.elapsed(),
-                status,
-                headers,
-            });
+            inner
+                .interceptors
+                .after_attempt(&crate::hooks::AttemptInfo {
+                    operation: request.operation,
+                    method: &request.method,
+                    attempt: number,
+                    elapsed: attempt_started.elapsed(),
+                    status,
+                    headers,
+                });
         }
         let attempt = Attempt {
             inner,
