@@ -636,7 +636,7 @@ fn operations(api: &Api, spec: &serde_json::Value) -> String {
                 ResponseKind::Empty => (
                     "Answer::NoContent".to_owned(),
                     "Decoded::Nothing".to_owned(),
-                    "{ let () = v; Ok(serde_json::Value::Null) }".to_owned(),
+                    "Ok(serde_json::Value::Null)".to_owned(),
                 ),
                 ResponseKind::Text { .. } => (
                     "Answer::Text".to_owned(),
@@ -675,9 +675,15 @@ fn operations(api: &Api, spec: &serde_json::Value) -> String {
                 .map(|(n, v)| format!("({:?}, {v:?})", n.to_ascii_lowercase()))
                 .collect();
             let send = if op.is_list() { ".send()" } else { "" };
+            // A call without an answer has nothing to bind.
+            let bind = if matches!(op.response, ResponseKind::Empty) {
+                ""
+            } else {
+                "let v = "
+            };
             let _ = writeln!(
                 out,
-                "Case {{ operation_id: {:?}, method: {:?}, path: {path:?}, query: &[{}], headers: &[{}], accept: {accept:?}, body: {body_ptr}, body_kind: {body_kind:?}, answer: {answer}, decoded: {decoded}, call: |client, body, base| {{ let _ = &base; {pre} Ok(Box::pin(async move {{ let v = client.{}().{}({}){options}{send}.await.map_err(|e| e.to_string())?; {convert} }})) }} }},",
+                "Case {{ operation_id: {:?}, method: {:?}, path: {path:?}, query: &[{}], headers: &[{}], accept: {accept:?}, body: {body_ptr}, body_kind: {body_kind:?}, answer: {answer}, decoded: {decoded}, call: |client, body, base| {{ let _ = &base; {pre} Ok(Box::pin(async move {{ {bind}client.{}().{}({}){options}{send}.await.map_err(|e| e.to_string())?; {convert} }})) }} }},",
                 op.operation_id,
                 op.http_method,
                 query.join(", "),

@@ -143,17 +143,19 @@ async fn a_metrics_interceptor_sees_every_attempt_of_a_call_retried_after_503() 
         .expect("the third attempt succeeds");
     assert_eq!(action.id, 36804636);
     assert_eq!(*metrics.before.lock().unwrap(), vec![1, 2, 3]);
-    let after = metrics.after.lock().unwrap();
-    let statuses: Vec<(u32, Option<u16>)> = after.iter().map(|(n, s, _)| (*n, *s)).collect();
-    assert_eq!(
-        statuses,
-        vec![(1, Some(503)), (2, Some(503)), (3, Some(200))]
-    );
-    assert!(
-        after
-            .iter()
-            .all(|(_, _, elapsed)| *elapsed < Duration::from_secs(10))
-    );
+    {
+        let after = metrics.after.lock().unwrap();
+        let statuses: Vec<(u32, Option<u16>)> = after.iter().map(|(n, s, _)| (*n, *s)).collect();
+        assert_eq!(
+            statuses,
+            vec![(1, Some(503)), (2, Some(503)), (3, Some(200))]
+        );
+        assert!(
+            after
+                .iter()
+                .all(|(_, _, elapsed)| *elapsed < Duration::from_secs(10))
+        );
+    }
     assert_eq!(
         server.received_requests().await.unwrap_or_default().len(),
         3
