@@ -132,15 +132,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .addons()
                     .delete("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -455,15 +452,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .apps()
                     .commit_rollback("4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -1447,15 +1441,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .autoscalepools()
                     .delete("0d3db13e-a604-4944-9827-7ec2642d32ac")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -1474,15 +1465,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .autoscalepools()
                     .delete_dangerous("0d3db13e-a604-4944-9827-7ec2642d32ac")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -1744,15 +1732,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .byoip_prefixes()
                     .delete("f47ac10b-58cc-4372-a567-0e02b2c3d479")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -1911,15 +1896,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .cdn()
                     .delete_endpoint("19f06b6a-3ace-4315-b086-499a0e521b76")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -1994,15 +1976,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::PurgeCache>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .cdn()
                     .purge_cache("19f06b6a-3ace-4315-b086-499a0e521b76", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2077,15 +2056,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .certificates()
                     .delete("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2390,15 +2366,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "alpha")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2417,15 +2390,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_connection_pool("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "backend-pool")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2444,15 +2414,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_kafka_schema("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "customer-schema")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2471,15 +2438,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_kafka_topic("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "customer-events")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2498,7 +2462,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_logsink(
                         "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
@@ -2506,10 +2470,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2528,7 +2489,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_online_migration(
                         "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
@@ -2536,10 +2497,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2558,15 +2516,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_opensearch_index("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "example")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2585,15 +2540,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .delete_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2612,15 +2564,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .destroy_cluster("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -2639,15 +2588,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .destroy_replica("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "read-nyc3-01")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3162,15 +3108,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .install_update("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3527,15 +3470,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabaseConfig>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .patch_config("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3554,15 +3494,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .promote_replica("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "read-nyc3-01")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3613,15 +3550,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabaseAutoscaleParams>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_autoscale("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3643,15 +3577,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabaseMetricsCredentials>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_cluster_metrics_credentials(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3673,15 +3604,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabaseClusterResize>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_cluster_size("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3703,7 +3631,7 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ConnectionPoolUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_connection_pool(
                         "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
@@ -3712,10 +3640,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3737,15 +3662,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabasesUpdateDoSettingsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_do_settings("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3768,15 +3690,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::DatabasesUpdateEvictionPolicyBody>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_eviction_policy("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3799,15 +3718,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::DatabasesUpdateFirewallRulesBody>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_firewall_rules("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3926,7 +3842,7 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::LogsinkUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_logsink(
                         "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30",
@@ -3935,10 +3851,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3960,15 +3873,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabaseMaintenanceWindow>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_maintenance_window("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -3990,15 +3900,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::Version2>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_major_version("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4047,15 +3954,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DatabasesUpdateRegionBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_region("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4077,15 +3981,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::SqlMode>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .databases()
                     .update_sql_mode("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4191,15 +4092,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .dedicated_inferences()
                     .delete("6b5c619c-359c-44ca-87e2-47e98170c01d")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4218,7 +4116,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .dedicated_inferences()
                     .delete_tokens(
                         "6b5c619c-359c-44ca-87e2-47e98170c01d",
@@ -4226,10 +4124,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4562,15 +4457,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .domains()
                     .delete("example.com")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4589,15 +4481,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .domains()
                     .delete_record("example.com", 3352896)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4814,15 +4703,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .droplets()
                     .destroy(3164444)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4841,15 +4727,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .droplets()
                     .destroy_by_tag("example")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4868,15 +4751,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .droplets()
                     .destroy_retry_with_associated_resources(3164444)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4895,15 +4775,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .droplets()
                     .destroy_with_associated_resources_dangerous(3164444)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -4926,15 +4803,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::SelectiveDestroyAssociatedResource>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .droplets()
                     .destroy_with_associated_resources_selective(3164444, body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5314,15 +5188,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallRules>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .add_rules("bb4b2611-3d72-467b-8602-280330ecd65c", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5344,15 +5215,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallsAddTagsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .add_tags("bb4b2611-3d72-467b-8602-280330ecd65c", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5374,15 +5242,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .assign_droplets("bb4b2611-3d72-467b-8602-280330ecd65c", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5430,15 +5295,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .delete("bb4b2611-3d72-467b-8602-280330ecd65c")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5460,15 +5322,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .delete_droplets("bb4b2611-3d72-467b-8602-280330ecd65c", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5490,15 +5349,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallRules>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .delete_rules("bb4b2611-3d72-467b-8602-280330ecd65c", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5520,15 +5376,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallsAddTagsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .firewalls()
                     .delete_tags("bb4b2611-3d72-467b-8602-280330ecd65c", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5656,15 +5509,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .floating_ips()
                     .delete("45.55.96.47")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5874,15 +5724,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .functions()
                     .delete_namespace("fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -5901,15 +5748,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .functions()
                     .delete_trigger("fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "example")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -6710,15 +6554,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::ApiCreateModelAPIKeyInputPublic>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .genai()
                     .create_model_api_key(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -9650,15 +9491,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .images()
                     .delete(62137902)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -9743,15 +9581,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::ImagesPostAccountTransferAccept>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .images()
                     .post_account_transfer_accept(62137902, body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -9772,15 +9607,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::ImagesPostAccountTransferCancel>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .images()
                     .post_account_transfer_cancel(62137902, body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -9829,15 +9661,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::ImagesPostAccountTransferDecline>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .images()
                     .post_account_transfer_decline(62137902, body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10254,7 +10083,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .inference()
                     .upload_batch_file(
                         &format!("{base}/upload"),
@@ -10262,10 +10091,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10449,15 +10275,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ClusterRegistries>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .add_registries(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10479,15 +10302,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ClusterRegistry>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .add_registry(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10533,15 +10353,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .delete_cluster("bd5f5959-5e1e-4205-a714-a914373942af")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10560,7 +10377,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .delete_node(
                         "bd5f5959-5e1e-4205-a714-a914373942af",
@@ -10571,10 +10388,7 @@ const CASES: &[Case] = &[
                     .replace(1)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10593,7 +10407,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .delete_node_pool(
                         "bd5f5959-5e1e-4205-a714-a914373942af",
@@ -10601,10 +10415,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10623,15 +10434,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .destroy_associated_resources_dangerous("bd5f5959-5e1e-4205-a714-a914373942af")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -10654,7 +10462,7 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::DestroyAssociatedKubernetesResources>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .destroy_associated_resources_selective(
                         "bd5f5959-5e1e-4205-a714-a914373942af",
@@ -10662,10 +10470,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11000,7 +10805,7 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::KubernetesRecycleNodePoolBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .recycle_node_pool(
                         "bd5f5959-5e1e-4205-a714-a914373942af",
@@ -11009,10 +10814,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11034,15 +10836,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ClusterRegistries>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .remove_registries(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11064,15 +10863,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ClusterRegistry>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .remove_registry(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11181,15 +10977,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::KubernetesUpgradeClusterBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .kubernetes()
                     .upgrade_cluster("bd5f5959-5e1e-4205-a714-a914373942af", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11209,15 +11002,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .load_balancers()
                     .add_droplets("4de7ac8b-495b-4884-9a69-1050c6793cd6", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11240,15 +11030,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::LoadBalancersAddForwardingRulesBody>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .load_balancers()
                     .add_forwarding_rules("4de7ac8b-495b-4884-9a69-1050c6793cd6", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11292,15 +11079,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .load_balancers()
                     .delete("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11319,15 +11103,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .load_balancers()
                     .delete_cache("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11398,15 +11179,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::FirewallsAssignDropletsBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .load_balancers()
                     .remove_droplets("4de7ac8b-495b-4884-9a69-1050c6793cd6", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11429,15 +11207,12 @@ const CASES: &[Case] = &[
                 serde_json::from_value::<oxido::types::LoadBalancersAddForwardingRulesBody>(body)
                     .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .load_balancers()
                     .remove_forwarding_rules("4de7ac8b-495b-4884-9a69-1050c6793cd6", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11542,15 +11317,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::MonitoringCreateSinkBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .monitoring()
                     .create_sink(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11569,15 +11341,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .monitoring()
                     .delete_alert_policy("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11596,15 +11365,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .monitoring()
                     .delete_destination("1a64809f-1708-48ee-a742-dec8d481b8d1")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -11623,15 +11389,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .monitoring()
                     .delete_sink("78b172b6-52c3-4a4b-96d5-78d3f1a0b18c")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -13790,15 +13553,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::DestinationRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .monitoring()
                     .update_destination("1a64809f-1708-48ee-a742-dec8d481b8d1", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -13900,16 +13660,13 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .nfs()
                     .delete("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
                     .region("atl1")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -13954,16 +13711,13 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .nfs()
                     .delete_snapshot("0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
                     .region("atl1")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -14585,15 +14339,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .projects()
                     .delete("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -14925,15 +14676,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registries()
                     .delete("example")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -14952,15 +14700,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registries()
                     .delete_repository("example", "repo-1")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -14979,15 +14724,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registries()
                     .delete_repository_manifest("example", "repo-1", "sample")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15006,15 +14748,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registries()
                     .delete_repository_tag("example", "repo-1", "06a447a")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15395,15 +15134,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ValidateRegistry>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registries()
                     .validate_name(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15451,15 +15187,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registry()
                     .delete()
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15478,15 +15211,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registry()
                     .delete_repository_manifest("example", "repo-1", "sample")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15505,15 +15235,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registry()
                     .delete_repository_tag("example", "repo-1", "06a447a")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15896,15 +15623,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::ValidateRegistry>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .registry()
                     .validate_name(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -15948,15 +15672,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .reserved_ips()
                     .delete("45.55.96.47")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16135,15 +15856,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .reserved_ipv6()
                     .delete("example")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16269,15 +15987,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::SecurityCreateScanRuleBody>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .security()
                     .create_scan_rule(body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16328,15 +16043,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .security()
                     .delete_suppression("5b3b2b2d-5c9c-4a61-9e2f-4d8f80f30a12")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16571,15 +16283,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .snapshots()
                     .delete("6372321")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16685,15 +16394,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .spaces_key()
                     .delete("DOACCESSKEYEXAMPLE")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16867,15 +16573,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .ssh_keys()
                     .delete("512189")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -16979,15 +16682,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::TagsResource>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .tags()
                     .assign_resources("awesome", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -17035,15 +16735,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .tags()
                     .delete("awesome")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -17120,15 +16817,12 @@ const CASES: &[Case] = &[
             let body = serde_json::from_value::<oxido::types::TagsResource>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .tags()
                     .unassign_resources("awesome", body)
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -17205,7 +16899,7 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .uptime()
                     .delete_alert(
                         "4de7ac8b-495b-4884-9a69-1050c6793cd6",
@@ -17213,10 +16907,7 @@ const CASES: &[Case] = &[
                     )
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -17235,15 +16926,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .uptime()
                     .delete_check("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -17492,15 +17180,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .vector_databases()
                     .delete("example")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -17906,15 +17591,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .volume_snapshots()
                     .delete_by_id("fbe805e8-866b-11e6-96bf-000f53315a41")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -18017,15 +17699,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .volumes()
                     .delete("7724db7c-e098-11e5-b522-000f53304e51")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -18044,16 +17723,13 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .volumes()
                     .delete_by_name("example")
                     .region("nyc3")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -18299,15 +17975,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .vpcnatgateways()
                     .delete("70e1b58d-cdec-4e95-b3ee-2d4d95feff51")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
@@ -18477,15 +18150,12 @@ const CASES: &[Case] = &[
             let _ = &base;
             let _ = &body;
             Ok(Box::pin(async move {
-                let v = client
+                client
                     .vpcs()
                     .delete("4de7ac8b-495b-4884-9a69-1050c6793cd6")
                     .await
                     .map_err(|e| e.to_string())?;
-                {
-                    let () = v;
-                    Ok(serde_json::Value::Null)
-                }
+                Ok(serde_json::Value::Null)
             }))
         },
     },
