@@ -136,7 +136,7 @@ pub fn emit(api: &Api, spec: &serde_json::Value) -> Vec<(String, String)> {
         ),
         (
             "crates/oxido-cli/tests/generated/commands.rs".to_owned(),
-            emit_test_table(spec, &commands),
+            emit_test_table(api, spec, &commands),
         ),
     ]
 }
@@ -1380,67 +1380,100 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
 }
 
 /// The test table: for each command, the argv to run and what must reach the server.
-fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String {
+fn emit_test_table(api: &Api, spec: &serde_json::Value, commands: &[Command<'_>]) -> String {
+    let samples = crate::emit_tests::Samples::new(api, spec);
     let mut out = String::from(HEADER);
-    out.push_str("//! One case per generated command: the arguments, and the request the CLI must send for them.\n\n");
-    out.push_str("/// One command line and the request it must produce.\npub struct Case {\n    pub operation_id: &'static str,\n    pub args: &'static [&'static str],\n    pub method: &'static str,\n    pub path: &'static str,\n    pub query: &'static [(&'static str, &'static str)],\n    /// The JSON body that must be sent (`\"\"` for none).\n    pub body: &'static str,\n    /// The JSON the canned server answers (`\"\"` for an empty answer).\n    pub answer: &'static str,\n    pub status: u16,\n    pub list: bool,\n}\n\n");
+    out.push_str("//! One case per generated command: the arguments (every query parameter with its own value), the\n//! request the CLI must send for them, and the answer to give (the spec's example, else a sample with every\n//! field filled). Commands of the inference and agent hosts are left out: outside `--sandbox` the CLI sends\n//! them to those hosts, never to `--api-url`.\n\n");
+    out.push_str("/// One command line and the request it must produce.\npub struct Case {\n    pub operation_id: &'static str,\n    pub args: &'static [&'static str],\n    pub method: &'static str,\n    pub path: &'static str,\n    pub query: &'static [(&'static str, &'static str)],\n    /// The JSON body that must be sent (`\"\"` for none).\n    pub body: &'static str,\n    /// What the canned server answers (`\"\"` for an empty answer).\n    pub answer: &'static str,\n    /// The answer's content type.\n    pub content_type: &'static str,\n    /// The answer's member that is the result (a one-member envelope's key, a page's list), `\"\"` for the whole answer.\n    pub envelope: &'static str,\n    pub status: u16,\n    pub list: bool,\n}\n\n");
     let _ = writeln!(out, "pub static CASES: &[Case] = &[");
     for cmd in commands {
         let op = cmd.op;
         if op.host != Host::Api {
             continue;
         }
+        let mut values = crate::emit_tests::Values::new();
         let mut args = vec![cmd.handler.clone(), cmd.name.clone()];
         if cmd.destructive {
             args.push("--force".to_owned());
         }
         let mut path = op.path.clone();
-        for (i, p) in op.path_params.iter().enumerate() {
-            let value = match p.kind {
-                ParamKind::Id | ParamKind::Int => format!("{}", 1000 + i),
-                _ => format!("seg-{i}"),
-            };
+        for p in &op.path_params {
+            let (_, _, wire) = values.sample(p);
+            let value = wire.join("");
             path = path.replace(&format!("{{{}}}", p.name), &value);
             args.push(value);
         }
         let mut query: Vec<(String, String)> = Vec::new();
-        for arg in cmd.args.iter().filter(|a| a.place == "Query" && a.required) {
-            let value = match arg.kind {
-                "Id" | "Int" => "7".to_owned(),
-                "Bool" => "true".to_owned(),
-                _ => "q-value".to_owned(),
+        for p in op.required_query.iter().chain(&op.optional_query) {
+            if op.is_list() && matches!(p.name.as_str(), "page" | "per_page") {
+                continue;
+            }
+            let Some(arg) = cmd
+                .args
+                .iter()
+                .find(|a| a.place == "Query" && a.wire == p.name)
+            else {
+                continue;
             };
-            args.push(format!("--{}={value}", arg.flag));
-            query.push((arg.wire.clone(), value));
+            let (_, _, wire) = values.sample(p);
+            for value in wire {
+                args.push(format!("--{}={value}", arg.flag));
+                query.push((arg.wire.clone(), value));
+            }
         }
         let body = match &op.body {
             Some(b) if b.content_type == "application/json" => {
-                let Some(example) = op
-                    .request_examples
-                    .first()
-                    .and_then(|(_, pointer)| spec.pointer(pointer))
-                else {
-                    continue;
-                };
+                let value = crate::emit_tests::good_example(
+                    &op.operation_id,
+                    "request",
+                    &op.request_examples,
+                )
+                .and_then(|pointer| spec.pointer(pointer))
+                .cloned()
+                .unwrap_or_else(|| samples.value(&b.ty));
                 args.push("--body".to_owned());
                 args.push("-".to_owned());
-                serde_json::to_string(example).unwrap_or_default()
+                serde_json::to_string(&value).unwrap_or_default()
             }
+            // Uploads go to a presigned URL (another host).
             Some(_) => continue,
             None => String::new(),
         };
-        let (status, answer) = match &op.response {
-            ResponseKind::Empty => (204, String::new()),
-            ResponseKind::Text { .. } | ResponseKind::Bytes { .. } => continue,
-            // Without an example answer only the request is checked (`status` 200, no body).
-            _ => match op
-                .response_examples
-                .first()
-                .and_then(|(_, pointer)| spec.pointer(pointer))
-            {
-                Some(example) => (200, serde_json::to_string(example).unwrap_or_default()),
-                None => (200, String::new()),
-            },
+        let answer_of = |ty: &Ty| {
+            let value = crate::emit_tests::good_example(
+                &op.operation_id,
+                "response",
+                &op.response_examples,
+            )
+            .and_then(|pointer| spec.pointer(pointer))
+            .cloned()
+            .unwrap_or_else(|| {
+                let sample = samples.value(ty);
+                match &op.response {
+                    ResponseKind::Member { key, .. } => serde_json::json!({ key: sample }),
+                    ResponseKind::Page { key, .. } => {
+                        serde_json::json!({ key: [sample], "links": {}, "meta": {"total": 1} })
+                    }
+                    _ => sample,
+                }
+            });
+            serde_json::to_string(&value).unwrap_or_default()
+        };
+        let (status, answer, content_type) = match &op.response {
+            ResponseKind::Empty => (204, String::new(), "application/json".to_owned()),
+            ResponseKind::Text { accept } | ResponseKind::Bytes { accept } => {
+                (200, "answer as sent\n".to_owned(), accept.clone())
+            }
+            ResponseKind::Json(ty) | ResponseKind::Member { ty, .. } => {
+                (200, answer_of(ty), "application/json".to_owned())
+            }
+            ResponseKind::Page { item, .. } => {
+                (200, answer_of(item), "application/json".to_owned())
+            }
+        };
+        let envelope = match &op.response {
+            ResponseKind::Member { key, .. } | ResponseKind::Page { key, .. } => key.as_str(),
+            _ => "",
         };
         let list = op.is_list();
         let query: Vec<String> = query
@@ -1450,7 +1483,7 @@ fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String
         let args: Vec<String> = args.iter().map(|a| lit(a)).collect();
         let _ = writeln!(
             out,
-            "Case {{ operation_id: {}, args: &[{}], method: {}, path: {}, query: &[{}], body: {}, answer: {}, status: {status}, list: {list} }},",
+            "Case {{ operation_id: {}, args: &[{}], method: {}, path: {}, query: &[{}], body: {}, answer: {}, content_type: {}, envelope: {}, status: {status}, list: {list} }},",
             lit(&op.operation_id),
             args.join(", "),
             lit(&op.http_method),
@@ -1458,6 +1491,8 @@ fn emit_test_table(spec: &serde_json::Value, commands: &[Command<'_>]) -> String
             query.join(", "),
             lit(&body),
             lit(&answer),
+            lit(&content_type),
+            lit(envelope),
         );
     }
     out.push_str("];\n\n");

@@ -55,7 +55,7 @@ fn run() -> ExitCode {
     for (name, source) in emit_rust::emit(&api) {
         outputs.push((generated.join(name), source));
     }
-    for (name, source) in emit_tests::emit(&api) {
+    for (name, source) in emit_tests::emit(&api, &spec) {
         outputs.push((root.join("crates/oxido/tests").join(name), source));
     }
     outputs.extend(

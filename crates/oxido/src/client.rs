@@ -8,6 +8,7 @@ use http::HeaderValue;
 use url::Url;
 
 use crate::error::Error;
+use crate::hooks::{Interceptor, Interceptors};
 use crate::resources::{Actions, DropletActions};
 use crate::transport::{RateLimit, RetryPolicy, Timeouts};
 
@@ -70,6 +71,8 @@ pub(crate) struct ClientInner {
     /// The default page limit of list streams.
     pub(crate) max_pages: u32,
     pub(crate) last_rate_limit: Mutex<Option<RateLimit>>,
+    /// Run around every attempt.
+    pub(crate) interceptors: Interceptors,
 }
 
 impl ClientInner {
@@ -212,6 +215,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("user_agent", &self.inner.user_agent)
+            .field("interceptors", &self.inner.interceptors)
             .finish()
     }
 }
@@ -253,6 +257,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     max_pages: Option<u32>,
     http_client: Option<reqwest::Client>,
+    interceptors: Interceptors,
 }
 
 impl ClientBuilder {
@@ -397,6 +402,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `interceptor` around every attempt of every request (custom headers, metrics): see
+    /// [`Interceptor`]. Repeatable; they run in the order added. None of them sees the token.
+    #[must_use]
+    pub fn interceptor(self, interceptor: impl Interceptor) -> Self {
+        self.interceptor_arc(Arc::new(interceptor))
+    }
+
+    /// Like [`interceptor`](Self::interceptor), for one you keep a handle to (to read its counters).
+    #[must_use]
+    pub fn interceptor_arc(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
+        self.interceptors.0.push(interceptor);
+        self
+    }
+
     /// Checks the settings and creates the client.
     ///
     /// # Errors
@@ -524,6 +543,7 @@ impl ClientBuilder {
                 max_response_bytes,
                 max_pages,
                 last_rate_limit: Mutex::new(None),
+                interceptors: self.interceptors,
             }),
         })
     }
@@ -548,6 +568,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("no_proxy", &self.no_proxy)
             .field("root_certificates", &self.root_certificates.len())
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }

@@ -1,8 +1,12 @@
 //! Decoding success bodies, with errors that name the operation and the JSON path that failed.
 
-use serde::de::DeserializeOwned;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::error::Error;
+use crate::models::{Links, Meta, Page};
 use crate::text::one_line_clipped;
 
 /// The longest JSON path or parser message kept in a decode error; both can quote server-controlled text.
@@ -48,6 +52,118 @@ pub(crate) fn decode_text(operation: &'static str, body: &[u8]) -> Result<String
             format!("the body is not UTF-8 text ({err})"),
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Envelopes and pages, decoded without building the members they skip
+
+fn decode_error(
+    operation: &'static str,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
+    Error::decode(
+        operation,
+        one_line_clipped(&err.path().to_string(), DETAIL_CHARS),
+        one_line_clipped(&err.into_inner().to_string(), DETAIL_CHARS),
+    )
+}
+
+/// Runs a seed over the body as `decode_json` does: UTF-8 is checked once and the body read as a
+/// `&str` (serde_json then skips its per-string checks), with no path tracking; only a body that fails
+/// is read again with the JSON path tracked, so the error names where it broke at no cost to good ones.
+pub(crate) fn decode_seed<S, V>(
+    operation: &'static str,
+    body: &[u8],
+    seed: impl Fn() -> S,
+) -> Result<V, Error>
+where
+    S: for<'de> DeserializeSeed<'de, Value = V>,
+{
+    let fast = match std::str::from_utf8(body) {
+        Ok(text) => seed().deserialize(&mut serde_json::Deserializer::from_str(text)),
+        Err(_) => seed().deserialize(&mut serde_json::Deserializer::from_slice(body)),
+    };
+    if let Ok(value) = fast {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
+    seed().deserialize(tracked).map_err(|err| {
+        decode_error(
+            operation,
+            serde_path_to_error::Error::new(track.path(), err),
+        )
+    })
+}
+
+/// Decodes one page `{"key": [T], "links": …, "meta": …}`. A page without its `key` member is an error
+/// (a `null` list is an empty one): an answer of another shape must not pass for an empty page.
+pub(crate) fn page<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<Page<T>, Error> {
+    let (items, links, meta) = decode_seed(operation, body, || PageSeed::<T> {
+        key,
+        marker: PhantomData,
+    })?;
+    let Some(items) = items else {
+        return Err(Error::decode(
+            operation,
+            String::new(),
+            format!("the page has no `{key}` list"),
+        ));
+    };
+    Ok(Page {
+        items: items.unwrap_or_default(),
+        links: links.unwrap_or_default(),
+        meta: meta.unwrap_or_default(),
+    })
+}
+
+struct PageSeed<T> {
+    key: &'static str,
+    marker: PhantomData<T>,
+}
+
+/// The list (absent, or present and maybe `null`), links and meta of a page.
+type PageParts<T> = (Option<Option<Vec<T>>>, Option<Links>, Option<Meta>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<T> {
+    type Value = PageParts<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
+    type Value = PageParts<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with a `{}` list", self.key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut items, mut links, mut meta) = (None, None, None);
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match name.as_ref() {
+                "links" => links = map.next_value::<Option<Links>>()?,
+                "meta" => meta = map.next_value::<Option<Meta>>()?,
+                other if other == self.key => {
+                    items = Some(map.next_value::<Option<Vec<T>>>()?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((items, links, meta))
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::Method;
 
 use crate::models::Action;
-use crate::response::RawResponse;
+use crate::raw::RawResponse;
 use crate::text::one_line_clipped;
 use crate::transport::RateLimit;
 

@@ -46,9 +46,11 @@ mod client;
 mod decode;
 mod error;
 mod generated;
+mod hooks;
 mod models;
 mod operation;
 mod pagination;
+mod raw;
 mod resource_waiters;
 mod resources;
 mod response;
@@ -63,6 +65,7 @@ pub use client::{
 };
 pub use error::{ApiError, Error, TimeoutKind, TransportErrorKind};
 pub use generated::*;
+pub use hooks::{AttemptInfo, Interceptor, OutgoingRequest};
 /// A point in time, as every `date-time` field of the API decodes (jiff's, re-exported so no dependency
 /// needs adding to name it).
 pub use models::Timestamp;

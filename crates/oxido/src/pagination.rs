@@ -470,7 +470,7 @@ pub(crate) fn lenient_page<T: DeserializeOwned>(
     body: &[u8],
     key: &'static str,
 ) -> Result<Page<Result<T, ItemError>>, Error> {
-    let page = crate::operation::page::<serde_json::Value>(operation, body, key)?;
+    let page = crate::decode::page::<serde_json::Value>(operation, body, key)?;
     let items = page
         .items
         .into_iter()

@@ -5,28 +5,9 @@ use http::HeaderMap;
 
 use crate::decode::decode_json;
 use crate::error::Error;
-
-/// A success answer exactly as the server sent it, undecoded: what `send_raw()` returns, and what an
-/// [`Error::Decode`] keeps (see [`Error::response`]) so that an answer the models cannot read is not lost.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RawResponse {
-    /// The HTTP status.
-    pub status: u16,
-    /// The response headers.
-    pub headers: HeaderMap,
-    /// The body exactly as received.
-    pub body: Bytes,
-}
+pub use crate::raw::RawResponse;
 
 impl RawResponse {
-    /// The `x-request-id` header, which DigitalOcean support asks for.
-    pub fn request_id(&self) -> Option<&str> {
-        self.headers
-            .get("x-request-id")
-            .and_then(|value| value.to_str().ok())
-    }
-
     /// The body as untyped JSON (an empty body is `null`).
     ///
     /// # Errors

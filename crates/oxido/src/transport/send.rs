@@ -254,8 +254,25 @@ async fn send_with_retries(
             Some(url) => url,
             None => target(inner, request)?.0,
         };
-        let send = send_once(inner, request, url, authorization, streaming);
+        let send = send_once(inner, request, url, authorization, streaming, number);
         let outcome = tokio::time::timeout(limit.min(remaining), send).await;
+        if !inner.interceptors.is_empty() {
+            let (status, headers) = match &outcome {
+                Ok(Ok((status, headers, _))) => (Some(*status), Some(headers)),
+                Ok(Err(SendFailure::TooLarge { status })) => (Some(*status), None),
+                _ => (None, None),
+            };
+            inner
+                .interceptors
+                .after_attempt(&crate::hooks::AttemptInfo {
+                    operation: request.operation,
+                    method: &request.method,
+                    attempt: number,
+                    elapsed: attempt_started.elapsed(),
+                    status,
+                    headers,
+                });
+        }
         let attempt = Attempt {
             inner,
             request,
@@ -269,6 +286,7 @@ async fn send_with_retries(
             }
             Ok(Err(SendFailure::Http(err))) => on_transport_error(&attempt, err),
             Ok(Err(SendFailure::TooLarge { status })) => on_too_large(&attempt, status),
+            Ok(Err(SendFailure::Interceptor(message))) => Step::Finish(Err(Error::config(message))),
             Err(_) => on_timeout(&attempt, limit_kind, limit),
         };
         match step {
@@ -296,6 +314,8 @@ enum SendFailure {
     TooLarge {
         status: u16,
     },
+    /// An interceptor panicked before sending; nothing was sent.
+    Interceptor(String),
 }
 
 impl From<reqwest::Error> for SendFailure {
@@ -312,6 +332,7 @@ async fn send_once(
     url: url::Url,
     authorization: Option<&HeaderValue>,
     streaming: bool,
+    attempt: u32,
 ) -> Result<(u16, HeaderMap, Payload), SendFailure> {
     let mut builder = inner.http.request(request.method.clone(), url).header(
         http::header::ACCEPT,
@@ -322,9 +343,6 @@ async fn send_once(
             builder = builder.header(name.clone(), value.clone());
         }
     }
-    if let Some(authorization) = authorization {
-        builder = builder.header(http::header::AUTHORIZATION, authorization.clone());
-    }
     if let Some(body) = &request.body {
         builder = builder
             .header(
@@ -333,7 +351,19 @@ async fn send_once(
             )
             .body(body.bytes.clone());
     }
-    let outgoing = builder.build()?;
+    let mut outgoing = builder.build()?;
+    if !inner.interceptors.is_empty() {
+        inner
+            .interceptors
+            .before_sending(request.operation, attempt, &mut outgoing)
+            .map_err(SendFailure::Interceptor)?;
+    }
+    // Added after the interceptors ran, so none of them sees (or replaces) the credential.
+    if let Some(authorization) = authorization {
+        outgoing
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, authorization.clone());
+    }
     trace_request(request, &outgoing);
     let mut response = inner.http.execute(outgoing).await?;
     let status = response.status().as_u16();
