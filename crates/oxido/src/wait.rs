@@ -478,10 +478,7 @@ impl<T: Send + 'static> WaitForResponse<T> {
     }
 
     /// Calls `callback` with every answer polled, the final one included (in place of a callback set before).
-    pub fn on_progress(
-        mut self,
-        callback: impl Fn(&Response<T>) + Send + Sync + 'static,
-    ) -> Self {
+    pub fn on_progress(mut self, callback: impl Fn(&Response<T>) + Send + Sync + 'static) -> Self {
         self.settings.on_progress = Some(Arc::new(callback));
         self
     }
@@ -634,11 +631,17 @@ mod poll_tests {
             })
             .await
             .expect("active");
-        assert_eq!((answer.value.status.as_str(), answer.status), ("active", 200));
+        assert_eq!(
+            (answer.value.status.as_str(), answer.status),
+            ("active", 200)
+        );
         assert_eq!(answer.json().expect("json")["droplet"]["status"], "active");
         assert_eq!(
             *bodies.lock().expect("lock"),
-            [r#"{"droplet":{"status":"new"}}"#, r#"{"droplet":{"status":"active"}}"#]
+            [
+                r#"{"droplet":{"status":"new"}}"#,
+                r#"{"droplet":{"status":"active"}}"#
+            ]
         );
         let failed = server_with(&[], "archive").await;
         let err = wait_for(&failed.uri())
@@ -653,7 +656,10 @@ mod poll_tests {
             .timeout(Duration::from_millis(200))
             .await
             .expect_err("never active");
-        assert!(matches!(err, Error::WaitForTimeout { polled: true, .. }), "{err:?}");
+        assert!(
+            matches!(err, Error::WaitForTimeout { polled: true, .. }),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]
