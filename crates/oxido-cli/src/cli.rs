@@ -381,12 +381,22 @@ pub struct DropletId {
 
 /// A droplet, or every droplet carrying a tag, for actions the API accepts by tag.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub struct DropletOrTag {
+    #[command(flatten)]
+    pub pick: DropletOrTagPick,
+    /// With --tag: run without asking (needed when there is no terminal to ask on)
+    #[arg(long, short = 'f')]
+    pub force: bool,
+}
+
+/// Exactly one of a droplet id and `--tag`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct DropletOrTagPick {
     /// The droplet's id
     #[arg(value_parser = id_parser())]
     pub droplet_id: Option<u64>,
-    /// Act on every droplet with this tag instead (one action each)
+    /// Act on every droplet with this tag instead (one action each; asks first, or --force)
     #[arg(long, value_name = "TAG", value_parser = non_empty("--tag"))]
     pub tag: Option<String>,
 }

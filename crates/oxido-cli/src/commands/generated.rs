@@ -564,33 +564,15 @@ pub async fn run(
 /// A destructive command runs with `--force`, or after a yes on a terminal; without a terminal
 /// to ask on it is refused (exit 2) before anything is sent.
 fn confirm(op: &OpSpec, input: &Input<'_>) -> Result<(), CliError> {
-    use std::io::IsTerminal as _;
     if !op.destructive || input.m.get_flag("force") {
         return Ok(());
     }
-    let target = input.target();
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(CliError::Usage(format!(
-            "`oxido {} {}` cannot be undone ({target}); pass --force (-f) to run it without a \
-             terminal to confirm on",
-            op.handler, op.name
-        )));
-    }
-    stdio::err_prompt(&format!(
-        "{target}: {}. Go ahead? [y/N] ",
-        op.summary.trim_end_matches('.')
-    ));
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::Usage(format!("could not read the confirmation: {e}")))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::Usage(format!(
-            "not confirmed; nothing was sent ({target})"
-        )))
-    }
+    crate::commands::confirm(
+        &format!("{} {}", op.handler, op.name),
+        &input.target(),
+        op.summary.trim_end_matches('.'),
+        "cannot be undone",
+    )
 }
 
 /// Waits for the actions a command started (with the spinner and exit codes 7 and 8 of the
