@@ -17,89 +17,26 @@ use oxido::{Client, WaitFor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::commands::generated::{Answer, Input, OpSpec};
-use crate::error::CliError;
+use crate::error::{CliError, Unfinished};
 use crate::generated::table::OPS;
+pub use crate::ops::Resource;
+use crate::ops::{Answer, OpSpec};
 use crate::output::json;
 use crate::session::Session;
 use crate::stdio;
 use crate::wait_progress::{Display, finish_line, spinner};
 
-/// A resource kind whose status moves after it is created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
-    /// A Droplet, until `active` (`archive` fails).
-    Droplet,
-    /// A Kubernetes cluster, until `running` (`error` or `deleted` fails).
-    KubernetesCluster,
-    /// A database cluster, until `online`.
-    Database,
-    /// A database read-only replica, until `online`.
-    DatabaseReplica,
-    /// An app deployment, until `ACTIVE` (`ERROR`, `CANCELED` or `SUPERSEDED` fails).
-    AppDeployment,
-    /// A new app, until the deployment it started is `ACTIVE`; the app is printed.
-    App,
-}
-
-impl Resource {
-    fn noun(self) -> &'static str {
-        match self {
-            Resource::Droplet => "droplet",
-            Resource::KubernetesCluster => "kubernetes cluster",
-            Resource::Database => "database cluster",
-            Resource::DatabaseReplica => "database replica",
-            Resource::AppDeployment | Resource::App => "app deployment",
-        }
-    }
-
-    /// The state waited for, as `--help` tells it.
-    pub fn done(self) -> &'static str {
-        match self {
-            Resource::Droplet => "active",
-            Resource::KubernetesCluster => "running",
-            Resource::Database | Resource::DatabaseReplica => "online",
-            Resource::AppDeployment | Resource::App => "ACTIVE",
-        }
-    }
-
-    /// Whether `state` ends the wait short of its goal. The SDK's waiter decides that; this
-    /// only keeps the progress lines from showing the final state twice.
-    fn failed(self, state: &str) -> bool {
-        match self {
-            Resource::Droplet => state == "archive",
-            Resource::KubernetesCluster => matches!(state, "error" | "deleted"),
-            Resource::Database | Resource::DatabaseReplica => false,
-            Resource::AppDeployment | Resource::App => {
-                matches!(state, "ERROR" | "CANCELED" | "SUPERSEDED")
-            }
-        }
-    }
-
-    /// The operation that reads one resource: its table columns are the ones printed.
-    fn get_operation(self) -> &'static str {
-        match self {
-            Resource::Droplet => "droplets_get",
-            Resource::KubernetesCluster => "kubernetes_get_cluster",
-            Resource::Database => "databases_get_cluster",
-            Resource::DatabaseReplica => "databases_get_replica",
-            Resource::AppDeployment => "apps_get_deployment",
-            Resource::App => "apps_get",
-        }
-    }
-
-    /// The command that reads the resource again (for the hint after a timeout).
-    fn get_command(self, target: &Target) -> String {
-        let parent = target.parent.as_deref().unwrap_or_default();
-        let id = &target.id;
-        match self {
-            Resource::Droplet => format!("oxido droplets get {id}"),
-            Resource::KubernetesCluster => format!("oxido kubernetes get-cluster {id}"),
-            Resource::Database => format!("oxido databases get-cluster {id}"),
-            Resource::DatabaseReplica => format!("oxido databases get-replica {parent} {id}"),
-            Resource::AppDeployment | Resource::App => {
-                format!("oxido apps get-deployment {parent} {id}")
-            }
+/// The command that reads the resource again (for the hint after a timeout).
+fn get_command(kind: Resource, target: &Target) -> String {
+    let parent = target.parent.as_deref().unwrap_or_default();
+    let id = &target.id;
+    match kind {
+        Resource::Droplet => format!("oxido droplets get {id}"),
+        Resource::KubernetesCluster => format!("oxido kubernetes get-cluster {id}"),
+        Resource::Database => format!("oxido databases get-cluster {id}"),
+        Resource::DatabaseReplica => format!("oxido databases get-replica {parent} {id}"),
+        Resource::AppDeployment | Resource::App => {
+            format!("oxido apps get-deployment {parent} {id}")
         }
     }
 }
@@ -120,28 +57,17 @@ enum Ending {
     PollFailed(CliError),
 }
 
-/// A resource still waited for, after the wait ended short of its goal.
-#[derive(Debug, Clone)]
-pub struct Unfinished {
-    /// `droplet 3164444`.
-    pub what: String,
-    /// Its last state seen.
-    pub state: String,
-    /// The command that reads it again.
-    pub get: String,
-}
-
 /// Waits for the resources a command created, then prints their last states (the API's JSON
 /// for each) and returns the first reason the wait fell short.
 pub async fn wait_and_print(
     session: &Session,
     op: &OpSpec,
-    input: &Input<'_>,
+    parent: Option<String>,
     kind: Resource,
     answer: Value,
     limit: Duration,
 ) -> Result<(), CliError> {
-    let targets = targets(kind, input, &answer)?;
+    let targets = targets(kind, parent, &answer)?;
     let display = Display::detect(&session.output);
     let board = (display == Display::Spinner)
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
@@ -164,12 +90,12 @@ pub async fn wait_and_print(
             Ending::Failed(state) => failed.push(Unfinished {
                 what,
                 state,
-                get: kind.get_command(target),
+                get: get_command(kind, target),
             }),
             Ending::TimedOut(state) => timed_out.push(Unfinished {
                 what,
                 state,
-                get: kind.get_command(target),
+                get: get_command(kind, target),
             }),
             Ending::PollFailed(error) => {
                 poll_error.get_or_insert(error);
@@ -221,7 +147,11 @@ fn text_id(value: Option<&Value>) -> Option<String> {
 }
 
 /// The resources the command's answer names.
-fn targets(kind: Resource, input: &Input<'_>, answer: &Value) -> Result<Vec<Target>, CliError> {
+fn targets(
+    kind: Resource,
+    parent: Option<String>,
+    answer: &Value,
+) -> Result<Vec<Target>, CliError> {
     let missing =
         || CliError::Unexpected(format!("the answer names no {} to wait for", kind.noun()));
     let one = |parent: Option<String>, id: Option<String>| -> Result<Vec<Target>, CliError> {
@@ -247,14 +177,8 @@ fn targets(kind: Resource, input: &Input<'_>, answer: &Value) -> Result<Vec<Targ
             one(None, text_id(droplet.get("id")))
         }
         Resource::KubernetesCluster | Resource::Database => one(None, text_id(answer.get("id"))),
-        Resource::DatabaseReplica => one(
-            input.opt_str("p:database_cluster_uuid").map(str::to_owned),
-            text_id(answer.get("name")),
-        ),
-        Resource::AppDeployment => one(
-            input.opt_str("p:app_id").map(str::to_owned),
-            text_id(answer.get("id")),
-        ),
+        Resource::DatabaseReplica => one(parent, text_id(answer.get("name"))),
+        Resource::AppDeployment => one(parent, text_id(answer.get("id"))),
         // A new app starts its first deployment; its id is in the answer when the API has
         // one pending already, else the app's deployments are listed for it.
         Resource::App => {
