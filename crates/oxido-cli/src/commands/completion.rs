@@ -136,7 +136,7 @@ impl Lookup {
         let prefix = current.to_string_lossy();
         let found = match listed {
             Listed::Contexts => contexts(),
-            _ => self.from_api(listed).unwrap_or_default(),
+            _ => self.listed_by_api(listed).unwrap_or_default(),
         };
         found
             .into_iter()
@@ -147,7 +147,7 @@ impl Lookup {
 
     /// `(id, name)` of the first page of a list; `None` on any failure (no token, no network,
     /// the time limit), since a completion has nowhere to report one.
-    fn from_api(&self, listed: Listed) -> Option<Vec<(String, Option<String>)>> {
+    fn listed_by_api(&self, listed: Listed) -> Option<Vec<(String, Option<String>)>> {
         let global = self.global.as_ref()?;
         if global.sandbox {
             // A sandbox lives for one command: there is nothing to list.

@@ -295,6 +295,9 @@ async fn newest_deployment(client: &Client, app: &str) -> Result<String, CliErro
         .ok_or_else(|| CliError::Unexpected(format!("app {app} has no deployment to wait for")))
 }
 
+/// The last answer a waiter polled (the API's JSON of the resource) and its state.
+type Seen = (Box<RawValue>, String);
+
 /// Runs one SDK waiter, keeping each polled answer's `key` member as the API sent it, so the
 /// last one seen is printed losslessly whatever the ending; each answer's state goes to the
 /// tracker.
@@ -305,7 +308,7 @@ async fn sdk_wait<T: Send + 'static>(
     limit: Duration,
     tracker: &Tracker,
 ) -> (Option<Box<RawValue>>, Ending) {
-    let seen: Arc<Mutex<Option<(Box<RawValue>, String)>>> = Arc::new(Mutex::new(None));
+    let seen: Arc<Mutex<Option<Seen>>> = Arc::new(Mutex::new(None));
     let record = Arc::clone(&seen);
     let shared = tracker.shared();
     let result = waiter
