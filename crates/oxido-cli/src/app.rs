@@ -75,6 +75,7 @@ pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
         )),
         Command::Auth(command) => auth::run(&command, &global, &output),
         Command::DropletAction(command) => {
+            droplet_action::check_before_sending(&command)?;
             let session = Session::open(&global, output).await?;
             droplet_action::run(command, &session).await
         }

@@ -4,12 +4,11 @@
 //! Everything that can be checked without the network (ids, columns, durations, backup hours)
 //! is checked here, so bad input is a usage error (exit 2) and nothing is sent.
 
+use std::fmt;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
-
-use crate::credentials::SecretArg;
 
 /// The exit status table; the single source for `--help` (see also `exit::ExitStatus`).
 macro_rules! exit_status_help {
@@ -159,6 +158,11 @@ pub enum Command {
     Auth(AuthCommand),
 
     /// [curated] Print a shell completion script for every command
+    ///
+    /// This static script holds every command, so sourcing it costs time and memory at each
+    /// shell start. Completion that costs nothing there asks the binary on each TAB instead:
+    /// `source <(COMPLETE=bash oxido)` in ~/.bashrc (or `COMPLETE=zsh`, `fish`, `elvish`,
+    /// `powershell`); it also completes Droplet, volume and SSH key ids and context names.
     Completion {
         /// The shell to generate completions for
         #[arg(value_enum)]
@@ -381,12 +385,22 @@ pub struct DropletId {
 
 /// A droplet, or every droplet carrying a tag, for actions the API accepts by tag.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub struct DropletOrTag {
+    #[command(flatten)]
+    pub pick: DropletOrTagPick,
+    /// With --tag: run without asking (needed when there is no terminal to ask on)
+    #[arg(long, short = 'f')]
+    pub force: bool,
+}
+
+/// Exactly one of a droplet id and `--tag`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct DropletOrTagPick {
     /// The droplet's id
     #[arg(value_parser = id_parser())]
     pub droplet_id: Option<u64>,
-    /// Act on every droplet with this tag instead (one action each)
+    /// Act on every droplet with this tag instead (one action each; asks first, or --force)
     #[arg(long, value_name = "TAG", value_parser = non_empty("--tag"))]
     pub tag: Option<String>,
 }
@@ -513,6 +527,28 @@ fn parse_backup_hour(value: &str) -> Result<u8, String> {
         .ok()
         .filter(|hour| BACKUP_HOURS.contains(hour))
         .ok_or_else(|| "the hour must be one of 0, 4, 8, 12, 16, 20".to_owned())
+}
+
+/// A token given on the command line; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretArg(String);
+
+impl SecretArg {
+    /// The clap value parser for `--token`.
+    pub fn parse(value: &str) -> Result<SecretArg, String> {
+        Ok(SecretArg(value.to_owned()))
+    }
+
+    /// The token itself, for the client or the config file; never for display.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 #[cfg(test)]

@@ -50,28 +50,6 @@ impl fmt::Display for TokenSource {
     }
 }
 
-/// A token given on the command line; `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretArg(String);
-
-impl SecretArg {
-    /// The clap value parser for `--token`.
-    pub fn parse(value: &str) -> Result<SecretArg, String> {
-        Ok(SecretArg(value.to_owned()))
-    }
-
-    /// The token itself, for the client or the config file; never for display.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretArg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 /// Resolves the token in the documented order; blank values count as absent.
 pub fn resolve(global: &GlobalArgs) -> Result<Credentials, CliError> {
     resolve_with(
@@ -86,7 +64,12 @@ fn resolve_with(
     env: impl Fn(&str) -> Option<String>,
     load_config: impl FnOnce() -> Result<Config, CliError>,
 ) -> Result<Credentials, CliError> {
-    let flag = present(global.token.as_ref().map(|secret| secret.0.clone()));
+    let flag = present(
+        global
+            .token
+            .as_ref()
+            .map(|secret| secret.expose().to_owned()),
+    );
     let Some(name) = &global.context else {
         if let Some(token) = flag {
             return Ok(Credentials {

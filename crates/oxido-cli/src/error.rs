@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use oxido::Action;
 
-use crate::commands::resource_wait::Unfinished;
 use crate::config::ConfigError;
 use crate::exit::ExitStatus;
-use crate::output::describe;
+use crate::labels::describe;
 
 /// A failed command.
 #[derive(Debug, thiserror::Error)]
@@ -288,4 +287,15 @@ impl fmt::Display for TimedOutLine<'_> {
             .collect();
         write!(f, "timed out waiting: {}", ids.join(", "))
     }
+}
+
+/// A resource still waited for, after the wait ended short of its goal.
+#[derive(Debug, Clone)]
+pub struct Unfinished {
+    /// `droplet 3164444`.
+    pub what: String,
+    /// Its last state seen.
+    pub state: String,
+    /// The command that reads it again.
+    pub get: String,
 }

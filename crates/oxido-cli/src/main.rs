@@ -18,6 +18,8 @@ mod credentials;
 mod error;
 mod exit;
 mod generated;
+mod labels;
+mod ops;
 mod output;
 mod sandbox;
 mod session;
@@ -33,6 +35,8 @@ use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
+    // `COMPLETE=<shell> oxido …` is a completion request from the shell: answered and exited.
+    commands::completion::complete_from_env();
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let words: Vec<String> = argv
         .iter()

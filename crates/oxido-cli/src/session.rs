@@ -84,7 +84,7 @@ pub const API_URL_ENV: &str = "DIGITALOCEAN_API_URL";
 
 /// `--api-url`, else a non-blank `DIGITALOCEAN_API_URL`; an empty variable counts as unset,
 /// as the token variables do.
-fn api_url(global: &GlobalArgs, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+pub fn api_url(global: &GlobalArgs, env: impl Fn(&str) -> Option<String>) -> Option<String> {
     global
         .api_url
         .clone()

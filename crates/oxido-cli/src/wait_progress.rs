@@ -15,7 +15,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oxido::{Action, ActionStatus, Client};
 
 use crate::error::CliError;
-use crate::output::{Output, describe};
+use crate::labels::describe;
+use crate::output::Output;
 use crate::stdio;
 
 /// How progress is shown.

@@ -80,7 +80,7 @@ pub use response::{RawResponse, Response};
 pub use transport::{EventStream, RateLimit, RetryPolicy, Timeouts};
 pub use wait::{
     DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Progress, Wait,
-    WaitFor,
+    WaitFor, WaitForResponse,
 };
 
 // The README's Rust examples are compiled as doctests, so the front page cannot drift from the API.

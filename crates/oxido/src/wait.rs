@@ -13,6 +13,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::models::{Action, ActionStatus};
 use crate::resources::envelopes::decode_action;
+use crate::response::{RawResponse, Response};
 use crate::transport::{ApiRequest, execute};
 
 /// The default limit on how long [`Wait`] polls.
@@ -105,29 +106,28 @@ pub(crate) fn next_interval(current: Duration, max: Duration) -> Duration {
     current.saturating_mul(2).min(max)
 }
 
-/// Polls `request` until `done` says it finished or the deadline passes.
+/// Polls `request` until `done` says it finished or the deadline passes; `decode` turns each answer into the
+/// value judged (and handed to the progress callback).
 ///
 /// Polls start right away. A poll that starts before the deadline is cut off by it; when a pause ends at the
 /// deadline, one last poll is made there (limited by the client's own time limits), so a resource finishing
 /// during the final pause is seen. Timeouts too long to represent mean "no deadline"; nothing overflows.
-async fn poll_until<T>(
+async fn poll_until<V>(
     client: &Client,
     request: &ApiRequest,
-    key: &'static str,
-    decode: PollDecoder<T>,
-    done: fn(&T) -> Progress,
-    settings: &Settings<T>,
-) -> Result<Outcome<T>, Error> {
+    decode: impl Fn(&'static str, RawResponse) -> Result<V, Error>,
+    done: impl Fn(&V) -> Progress,
+    settings: &Settings<V>,
+) -> Result<Outcome<V>, Error> {
     settings.validate()?;
     let deadline = Instant::now().checked_add(settings.timeout);
     let mut interval = settings.min_interval;
-    let mut last: Option<T> = None;
+    let mut last: Option<V> = None;
     loop {
         let last_look = deadline.is_some_and(|deadline| Instant::now() >= deadline);
         let poll = async {
             let response = execute(&client.inner, request).await?;
-            decode(request.operation, &response.body, key)
-                .map_err(|err| err.with_response(response))
+            decode(request.operation, response)
         };
         let value = match deadline.filter(|_| !last_look) {
             Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
@@ -152,6 +152,16 @@ async fn poll_until<T>(
             (_, None) => tokio::time::sleep(interval).await,
         }
         interval = next_interval(interval, settings.max_interval);
+    }
+}
+
+/// Decodes one answer with a call's decoder; a decode error keeps the answer, as a call's own does.
+fn decode_with<T>(
+    decode: PollDecoder<T>,
+    key: &'static str,
+) -> impl Fn(&'static str, RawResponse) -> Result<T, Error> {
+    move |operation, response| {
+        decode(operation, &response.body, key).map_err(|err| err.with_response(response))
     }
 }
 
@@ -239,8 +249,7 @@ impl Wait {
         let outcome = poll_until(
             &self.client,
             &request,
-            "",
-            |operation, body, _| decode_action(operation, body),
+            decode_with(|operation, body, _| decode_action(operation, body), ""),
             action_progress,
             &self.settings,
         )
@@ -365,27 +374,137 @@ impl<T: Send + 'static> WaitFor<T> {
         let outcome = poll_until(
             &self.client,
             &request,
-            self.key,
-            self.decode,
+            decode_with(self.decode, self.key),
             self.done,
             &self.settings,
         )
         .await?;
-        match outcome {
-            Outcome::Done(value) => Ok(value),
-            Outcome::Failed(_, state) => Err(Error::WaitFailed { operation, state }),
-            Outcome::TimedOut(last) => Err(Error::WaitForTimeout {
-                operation,
-                after: self.settings.timeout,
-                polled: last.is_some(),
+        resource_result(outcome, operation, self.settings.timeout)
+    }
+
+    /// Keeps every polled answer as the API sent it: the wait then ends with a [`Response`] (the value with
+    /// its status, headers and body), and `on_progress` callbacks see each one. For callers that pass the
+    /// API's own JSON on, such as a CLI printing it losslessly. The settings made so far carry over.
+    ///
+    /// ```no_run
+    /// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {
+    /// let answer = client.droplets().wait_active(3164444).with_response().await?;
+    /// println!("{}", String::from_utf8_lossy(&answer.body));
+    /// # Ok(()) }
+    /// ```
+    pub fn with_response(self) -> WaitForResponse<T> {
+        let settings = Settings {
+            timeout: self.settings.timeout,
+            min_interval: self.settings.min_interval,
+            max_interval: self.settings.max_interval,
+            on_progress: self.settings.on_progress.map(|callback| {
+                Arc::new(move |response: &Response<T>| callback(&response.value))
+                    as ProgressCallback<Response<T>>
             }),
+        };
+        WaitForResponse {
+            client: self.client,
+            request: self.request,
+            key: self.key,
+            decode: self.decode,
+            done: self.done,
+            settings,
         }
+    }
+}
+
+/// A resource wait's outcome as its result: the same errors for [`WaitFor`] and [`WaitForResponse`].
+fn resource_result<V>(
+    outcome: Outcome<V>,
+    operation: &'static str,
+    timeout: Duration,
+) -> Result<V, Error> {
+    match outcome {
+        Outcome::Done(value) => Ok(value),
+        Outcome::Failed(_, state) => Err(Error::WaitFailed { operation, state }),
+        Outcome::TimedOut(last) => Err(Error::WaitForTimeout {
+            operation,
+            after: timeout,
+            polled: last.is_some(),
+        }),
     }
 }
 
 impl<T: Send + 'static> IntoFuture for WaitFor<T> {
     type Output = Result<T, Error>;
     type IntoFuture = BoxFuture<'static, Result<T, Error>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// A [`WaitFor`] that keeps each polled answer as sent ([`WaitFor::with_response`]): it ends with the
+/// [`Response`] whose value was done, and fails as [`WaitFor`] does.
+#[must_use = "a wait does nothing until it is awaited"]
+pub struct WaitForResponse<T> {
+    client: Client,
+    request: Result<ApiRequest, Error>,
+    key: &'static str,
+    decode: PollDecoder<T>,
+    done: fn(&T) -> Progress,
+    settings: Settings<Response<T>>,
+}
+
+impl<T> fmt::Debug for WaitForResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("WaitForResponse");
+        debug.field(
+            "request",
+            &self.request.as_ref().map(ApiRequest::path_and_query),
+        );
+        self.settings.debug_fields(&mut debug);
+        debug.finish()
+    }
+}
+
+impl<T: Send + 'static> WaitForResponse<T> {
+    /// Gives up after `timeout` (default 10 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// Pauses `min` after the first poll, doubling up to `max` (defaults 250 ms and 10 s).
+    pub fn poll_interval(mut self, min: Duration, max: Duration) -> Self {
+        self.settings.min_interval = min;
+        self.settings.max_interval = max;
+        self
+    }
+
+    /// Calls `callback` with every answer polled, the final one included (in place of a callback set before).
+    pub fn on_progress(mut self, callback: impl Fn(&Response<T>) + Send + Sync + 'static) -> Self {
+        self.settings.on_progress = Some(Arc::new(callback));
+        self
+    }
+
+    async fn run(self) -> Result<Response<T>, Error> {
+        let request = self.request?;
+        let operation = request.operation;
+        let (decode, key, done) = (self.decode, self.key, self.done);
+        let outcome = poll_until(
+            &self.client,
+            &request,
+            move |operation, response: RawResponse| match decode(operation, &response.body, key) {
+                Ok(value) => Ok(Response::from_raw(response, value)),
+                Err(err) => Err(err.with_response(response)),
+            },
+            |response: &Response<T>| done(&response.value),
+            &self.settings,
+        )
+        .await?;
+        resource_result(outcome, operation, self.settings.timeout)
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for WaitForResponse<T> {
+    type Output = Result<Response<T>, Error>;
+    type IntoFuture = BoxFuture<'static, Result<Response<T>, Error>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())
@@ -496,6 +615,51 @@ mod poll_tests {
             .expect("active");
         assert_eq!(droplet.status, "active");
         assert_eq!(*seen.lock().expect("lock"), ["new", "new", "active"]);
+    }
+
+    #[tokio::test]
+    async fn a_wait_with_response_keeps_each_answer_as_sent() {
+        let server = server_with(&["new"], "active").await;
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let recorder = Arc::clone(&bodies);
+        let answer = wait_for(&server.uri())
+            .timeout(Duration::from_secs(30))
+            .with_response()
+            .on_progress(move |r| {
+                let body = String::from_utf8_lossy(&r.body).into_owned();
+                recorder.lock().expect("lock").push(body);
+            })
+            .await
+            .expect("active");
+        assert_eq!(
+            (answer.value.status.as_str(), answer.status),
+            ("active", 200)
+        );
+        assert_eq!(answer.json().expect("json")["droplet"]["status"], "active");
+        assert_eq!(
+            *bodies.lock().expect("lock"),
+            [
+                r#"{"droplet":{"status":"new"}}"#,
+                r#"{"droplet":{"status":"active"}}"#
+            ]
+        );
+        let failed = server_with(&[], "archive").await;
+        let err = wait_for(&failed.uri())
+            .with_response()
+            .timeout(Duration::from_secs(30))
+            .await
+            .expect_err("failed");
+        assert!(matches!(err, Error::WaitFailed { .. }), "{err:?}");
+        let pending = server_with(&[], "new").await;
+        let err = wait_for(&pending.uri())
+            .with_response()
+            .timeout(Duration::from_millis(200))
+            .await
+            .expect_err("never active");
+        assert!(
+            matches!(err, Error::WaitForTimeout { polled: true, .. }),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]

@@ -6,11 +6,51 @@ use crate::cli::{
     BackupPolicyArgs, DropletActionCommand, DropletOrTag, OptionalBackupPolicyArgs, Plan, WaitArgs,
     Weekday as WeekdayArg,
 };
-use crate::commands::{finish_started, list_pages};
+use crate::commands::{confirm, finish_started, list_pages};
 use crate::error::CliError;
 use crate::output::Fetched;
 use crate::session::Session;
 use crate::stdio;
+
+/// Refuses what cannot be sent, before the session opens (exit 2). A by-tag action reaches
+/// every Droplet carrying the tag, however many that is: like the generated destructive
+/// commands it runs after a yes on a terminal, or with `--force`.
+pub fn check_before_sending(command: &DropletActionCommand) -> Result<(), CliError> {
+    use DropletActionCommand as C;
+    if let C::EnableBackups { target, policy, .. } = command
+        && target.pick.tag.is_some()
+        && policy.plan.is_some()
+    {
+        return Err(CliError::Usage(
+            "--plan, --weekday and --hour apply to one droplet; \
+             by tag the API uses its default policy"
+                .to_owned(),
+        ));
+    }
+    let (name, target) = match command {
+        C::PowerCycle { target, .. } => ("power-cycle", target),
+        C::Shutdown { target, .. } => ("shutdown", target),
+        C::PowerOff { target, .. } => ("power-off", target),
+        C::PowerOn { target, .. } => ("power-on", target),
+        C::EnableIpv6 { target, .. } => ("enable-ipv6", target),
+        C::DisableBackups { target, .. } => ("disable-backups", target),
+        C::EnableBackups { target, .. } => ("enable-backups", target),
+        C::Snapshot { target, .. } => ("snapshot", target),
+        _ => return Ok(()),
+    };
+    let Some(tag) = &target.pick.tag else {
+        return Ok(());
+    };
+    if target.force {
+        return Ok(());
+    }
+    confirm(
+        &format!("droplet-action {name} --tag {tag}"),
+        &format!("every Droplet tagged {tag}"),
+        &format!("{name}, one action per Droplet"),
+        "acts on every Droplet with the tag",
+    )
+}
 
 /// Runs a `droplet-action` subcommand.
 pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(), CliError> {
@@ -107,13 +147,6 @@ pub async fn run(command: DropletActionCommand, session: &Session) -> Result<(),
             wait,
         } => {
             let backup_policy = optional_policy(&policy);
-            if target.tag.is_some() && backup_policy.is_some() {
-                return Err(CliError::Usage(
-                    "--plan, --weekday and --hour apply to one droplet; \
-                     by tag the API uses its default policy"
-                        .to_owned(),
-                ));
-            }
             let single = DropletAction::EnableBackups { backup_policy };
             either(session, target, single, TagAction::EnableBackups, &wait).await
         }
@@ -206,7 +239,7 @@ async fn either(
     by_tag: TagAction,
     wait: &WaitArgs,
 ) -> Result<(), CliError> {
-    match (target.droplet_id, target.tag) {
+    match (target.pick.droplet_id, target.pick.tag) {
         (Some(droplet_id), _) => one(session, droplet_id, single, wait).await,
         (None, Some(tag)) => {
             let answer = session

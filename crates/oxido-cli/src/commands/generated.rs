@@ -16,158 +16,15 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::cli::{GlobalArgs, parse_duration};
-use crate::commands::resource_wait::{self, Resource};
+use crate::commands::resource_wait;
+// The table's types live below the commands (`crate::ops`); the generated table and dispatch
+// name them through this module.
 use crate::error::CliError;
 use crate::generated::table::{HANDLERS, OPS};
+pub use crate::ops::{Answer, ArgSpec, Body, Kind, OpSpec, Output, Place, Wait};
 use crate::session::Session;
 use crate::stdio;
 use crate::wait_progress::{Display, wait_all};
-
-/// One generated command.
-#[derive(Debug)]
-pub struct OpSpec {
-    /// The handler's name in kebab case, e.g. `floating-ips-action`.
-    #[allow(dead_code)] // read by the table's tests
-    pub handler: &'static str,
-    /// The method's name in kebab case, e.g. `get-kubeconfig`.
-    pub name: &'static str,
-    /// The spec's operationId.
-    pub operation_id: &'static str,
-    /// The spec's summary.
-    pub summary: &'static str,
-    /// `GET`, `POST`, ...
-    pub http_method: &'static str,
-    /// The path template.
-    pub path: &'static str,
-    /// One example command line.
-    pub example: &'static str,
-    /// Other names of the command (`ls` for `list`, `rm` for `delete`).
-    pub aliases: &'static [&'static str],
-    /// Positionals and flags.
-    pub args: &'static [ArgSpec],
-    /// What request body the command sends.
-    pub body: Body,
-    /// What the answer is.
-    pub output: Output,
-    /// Default table columns (fields, doctl's short names or dotted paths).
-    pub columns: &'static [&'static str],
-    /// Every field of one answer row, which `--format` may name (empty: shape unknown).
-    pub fields: &'static [&'static str],
-    /// What `--wait` waits for.
-    pub wait: Wait,
-    /// Deprecated by the API.
-    pub deprecated: bool,
-    /// Deletes or destroys: asks on a terminal, needs `--force` otherwise.
-    pub destructive: bool,
-    /// A JSON body to fill in (`--body-template`): the spec's request example, else the
-    /// required members.
-    pub template: &'static str,
-}
-
-/// One positional or flag of a generated command.
-#[derive(Debug)]
-pub struct ArgSpec {
-    /// The clap id: `p:`, `q:` or `b:` and the wire name.
-    pub id: &'static str,
-    /// The long flag, or a positional's value name.
-    pub flag: &'static str,
-    /// The name on the wire.
-    pub wire: &'static str,
-    /// How the value is parsed.
-    pub kind: Kind,
-    /// Where it goes.
-    pub place: Place,
-    /// Required flag (positionals always are).
-    pub required: bool,
-    /// One line of help.
-    pub help: &'static str,
-    /// A second name for the flag (`""`: none).
-    pub alias: &'static str,
-    /// The spec's `minimum`, checked before sending.
-    pub min: Option<f64>,
-    /// The spec's `maximum`.
-    pub max: Option<f64>,
-    /// The spec's `pattern` (for a list, of each item).
-    pub pattern: Option<&'static str>,
-    /// The spec's `enum` (for a list, of each item); empty: any value.
-    pub choices: &'static [&'static str],
-}
-
-/// How a value is parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A positive id.
-    Id,
-    /// An integer.
-    Int,
-    /// A number.
-    Float,
-    /// `true`/`false`; a bare flag means `true`.
-    Bool,
-    /// Text.
-    Str,
-    /// Text, comma-separated or the flag repeated for more values.
-    StrList,
-    /// JSON (a number, `true`, an object, ...), else the text as a string.
-    Json,
-    /// A list of ids or slugs (`--ssh-keys 123,ab:cd`): comma-separated or repeated, each a
-    /// number when it reads as one.
-    JsonList,
-    /// An object: JSON or YAML inline, `@file`, or a file's path (`apps create --spec app.yaml`).
-    Doc,
-    /// A list of objects: each value one object (or a JSON/YAML list of them), or a compact
-    /// syntax doctl users know (`--inbound-rules`, `--node-pool`).
-    DocList,
-}
-
-/// Where an argument goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// A path segment (a positional).
-    Path,
-    /// A query parameter.
-    Query,
-    /// A top-level field of the JSON body.
-    Body,
-}
-
-/// The request body of a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Body {
-    /// None.
-    None,
-    /// JSON, from `--body` and flags.
-    Json,
-    /// Bytes from `--body`.
-    Bytes,
-}
-
-/// The kind of answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// No body (204).
-    Empty,
-    /// One JSON value.
-    Value,
-    /// A paged list.
-    List,
-    /// Text or bytes (YAML, CSV, PDF) copied to stdout.
-    Raw,
-}
-
-/// What `--wait` waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wait {
-    /// Nothing; the command has no `--wait`.
-    None,
-    /// The action the command returns.
-    Action,
-    /// The actions the command returns (emitted for an answer that is a list of actions).
-    #[allow(dead_code)]
-    Actions,
-    /// The resource the command creates, until its status gets where it is going.
-    Resource(Resource),
-}
 
 /// One line of `--help` per generated handler, and the short names doctl users type for it.
 const HANDLER_INFO: &[(&str, &str, &[&str])] = &[
@@ -555,7 +412,9 @@ pub async fn run(
             wait_and_print(&session, op, values, true, limit).await
         }
         (Answer::One(value), Wait::Resource(kind), Some(limit)) => {
-            resource_wait::wait_and_print(&session, op, &input, kind, value, limit).await
+            let parent = kind.parent_arg().and_then(|id| input.opt_str(id));
+            let parent = parent.map(str::to_owned);
+            resource_wait::wait_and_print(&session, op, parent, kind, value, limit).await
         }
         (answer, _, _) => session.output.answer(op, answer),
     }
@@ -564,33 +423,15 @@ pub async fn run(
 /// A destructive command runs with `--force`, or after a yes on a terminal; without a terminal
 /// to ask on it is refused (exit 2) before anything is sent.
 fn confirm(op: &OpSpec, input: &Input<'_>) -> Result<(), CliError> {
-    use std::io::IsTerminal as _;
     if !op.destructive || input.m.get_flag("force") {
         return Ok(());
     }
-    let target = input.target();
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(CliError::Usage(format!(
-            "`oxido {} {}` cannot be undone ({target}); pass --force (-f) to run it without a \
-             terminal to confirm on",
-            op.handler, op.name
-        )));
-    }
-    stdio::err_prompt(&format!(
-        "{target}: {}. Go ahead? [y/N] ",
-        op.summary.trim_end_matches('.')
-    ));
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::Usage(format!("could not read the confirmation: {e}")))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::Usage(format!(
-            "not confirmed; nothing was sent ({target})"
-        )))
-    }
+    crate::commands::confirm(
+        &format!("{} {}", op.handler, op.name),
+        &input.target(),
+        op.summary.trim_end_matches('.'),
+        "cannot be undone",
+    )
 }
 
 /// Waits for the actions a command started (with the spinner and exit codes 7 and 8 of the
@@ -625,33 +466,6 @@ async fn wait_and_print(
 fn value_of<T: Serialize>(v: &T) -> Result<Value, CliError> {
     serde_json::to_value(v)
         .map_err(|e| CliError::Unexpected(format!("could not encode the answer as JSON: {e}")))
-}
-
-/// What a command answered.
-#[derive(Debug)]
-pub enum Answer {
-    /// Nothing (204).
-    Nothing,
-    /// One JSON value (an object, or an array of them).
-    One(Value),
-    /// Every item of a list, each as the API sent it.
-    List(Vec<Box<RawValue>>),
-    /// Bytes to copy to stdout.
-    Raw(Vec<u8>),
-    /// The API's own JSON for the result, as sent.
-    Json(Box<RawValue>),
-}
-
-impl Answer {
-    /// The answer as a JSON value (tables and `--wait` read it so).
-    pub fn into_value(self) -> Result<Answer, CliError> {
-        match self {
-            Answer::Json(raw) => serde_json::from_str(raw.get())
-                .map(Answer::One)
-                .map_err(|e| CliError::Unexpected(format!("the answer is not JSON: {e}"))),
-            other => Ok(other),
-        }
-    }
 }
 
 /// The API's JSON from an SDK response: the whole body, or its `key` member.

@@ -74,6 +74,31 @@ async fn list_pages(
     }
 }
 
+/// Asks on the terminal before `oxido <command>` changes `target` (`what` says how, `why`
+/// why it asks); without a terminal to ask on it is refused (exit 2), so scripts must say
+/// `--force`. Nothing has been sent either way when this refuses.
+pub fn confirm(command: &str, target: &str, what: &str, why: &str) -> Result<(), CliError> {
+    use std::io::IsTerminal as _;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(CliError::Usage(format!(
+            "`oxido {command}` {why} ({target}); pass --force (-f) to run it without a \
+             terminal to confirm on"
+        )));
+    }
+    crate::stdio::err_prompt(&format!("{target}: {what}. Go ahead? [y/N] "));
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Usage(format!("could not read the confirmation: {e}")))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!(
+            "not confirmed; nothing was sent ({target})"
+        )))
+    }
+}
+
 /// Prints freshly started actions, after waiting for them when `--wait` asks to.
 ///
 /// `as_list` prints a JSON array even for one action (by-tag results are lists). With

@@ -3,101 +3,40 @@
 //! `ACTIVE`): polls the resource until it gets there, with the same progress display and exit
 //! statuses as action waits (7 when it ends in a failed state, 8 when the wait runs out).
 //!
-//! Droplets use the SDK's own waiter (`Droplets::wait_active`); the other kinds poll their
-//! generated `get` call with the SDK's interval rules (1 s doubling to 10 s, one last look at
-//! the deadline). Every state is read from the API's JSON, so `-o json` prints the last
-//! object exactly as the API sent it.
+//! Every kind waits through the SDK's own waiter (`Droplets::wait_active`,
+//! `Kubernetes::wait_running`, `Databases::wait_online`, `Apps::wait_deployment_active`, …),
+//! which also judges the states, in its `with_response` form: each polled answer is kept as
+//! the API sent it, so `-o json` prints the last object exactly so.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::join_all;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
-use oxido::{Client, DEFAULT_MAX_POLL_INTERVAL, DEFAULT_MIN_POLL_INTERVAL};
+use oxido::{Client, WaitFor};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use tokio::time::Instant;
 
-use crate::commands::generated::{Answer, Input, OpSpec};
-use crate::error::CliError;
+use crate::error::{CliError, Unfinished};
 use crate::generated::table::OPS;
+pub use crate::ops::Resource;
+use crate::ops::{Answer, OpSpec};
 use crate::output::json;
 use crate::session::Session;
 use crate::stdio;
 use crate::wait_progress::{Display, finish_line, spinner};
 
-/// A resource kind whose status moves after it is created.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
-    /// A Droplet, until `active` (`archive` fails).
-    Droplet,
-    /// A Kubernetes cluster, until `running` (`error` or `deleted` fails).
-    KubernetesCluster,
-    /// A database cluster, until `online`.
-    Database,
-    /// A database read-only replica, until `online`.
-    DatabaseReplica,
-    /// An app deployment, until `ACTIVE` (`ERROR`, `CANCELED` or `SUPERSEDED` fails).
-    AppDeployment,
-    /// A new app, until the deployment it started is `ACTIVE`.
-    App,
-}
-
-impl Resource {
-    fn noun(self) -> &'static str {
-        match self {
-            Resource::Droplet => "droplet",
-            Resource::KubernetesCluster => "kubernetes cluster",
-            Resource::Database => "database cluster",
-            Resource::DatabaseReplica => "database replica",
-            Resource::AppDeployment | Resource::App => "app deployment",
-        }
-    }
-
-    /// The state waited for, as `--help` tells it.
-    pub fn done(self) -> &'static str {
-        match self {
-            Resource::Droplet => "active",
-            Resource::KubernetesCluster => "running",
-            Resource::Database | Resource::DatabaseReplica => "online",
-            Resource::AppDeployment | Resource::App => "ACTIVE",
-        }
-    }
-
-    fn failed(self, state: &str) -> bool {
-        match self {
-            Resource::Droplet => state == "archive",
-            Resource::KubernetesCluster => matches!(state, "error" | "deleted"),
-            Resource::Database | Resource::DatabaseReplica => false,
-            Resource::AppDeployment | Resource::App => {
-                matches!(state, "ERROR" | "CANCELED" | "SUPERSEDED")
-            }
-        }
-    }
-
-    /// The operation that reads one resource: its table columns are the ones printed.
-    fn get_operation(self) -> &'static str {
-        match self {
-            Resource::Droplet => "droplets_get",
-            Resource::KubernetesCluster => "kubernetes_get_cluster",
-            Resource::Database => "databases_get_cluster",
-            Resource::DatabaseReplica => "databases_get_replica",
-            Resource::AppDeployment | Resource::App => "apps_get_deployment",
-        }
-    }
-
-    /// The command that reads the resource again (for the hint after a timeout).
-    fn get_command(self, target: &Target) -> String {
-        let parent = target.parent.as_deref().unwrap_or_default();
-        let id = &target.id;
-        match self {
-            Resource::Droplet => format!("oxido droplets get {id}"),
-            Resource::KubernetesCluster => format!("oxido kubernetes get-cluster {id}"),
-            Resource::Database => format!("oxido databases get-cluster {id}"),
-            Resource::DatabaseReplica => format!("oxido databases get-replica {parent} {id}"),
-            Resource::AppDeployment | Resource::App => {
-                format!("oxido apps get-deployment {parent} {id}")
-            }
+/// The command that reads the resource again (for the hint after a timeout).
+fn get_command(kind: Resource, target: &Target) -> String {
+    let parent = target.parent.as_deref().unwrap_or_default();
+    let id = &target.id;
+    match kind {
+        Resource::Droplet => format!("oxido droplets get {id}"),
+        Resource::KubernetesCluster => format!("oxido kubernetes get-cluster {id}"),
+        Resource::Database => format!("oxido databases get-cluster {id}"),
+        Resource::DatabaseReplica => format!("oxido databases get-replica {parent} {id}"),
+        Resource::AppDeployment | Resource::App => {
+            format!("oxido apps get-deployment {parent} {id}")
         }
     }
 }
@@ -118,28 +57,17 @@ enum Ending {
     PollFailed(CliError),
 }
 
-/// A resource still waited for, after the wait ended short of its goal.
-#[derive(Debug, Clone)]
-pub struct Unfinished {
-    /// `droplet 3164444`.
-    pub what: String,
-    /// Its last state seen.
-    pub state: String,
-    /// The command that reads it again.
-    pub get: String,
-}
-
 /// Waits for the resources a command created, then prints their last states (the API's JSON
 /// for each) and returns the first reason the wait fell short.
 pub async fn wait_and_print(
     session: &Session,
     op: &OpSpec,
-    input: &Input<'_>,
+    parent: Option<String>,
     kind: Resource,
     answer: Value,
     limit: Duration,
 ) -> Result<(), CliError> {
-    let targets = targets(kind, input, &answer)?;
+    let targets = targets(kind, parent, &answer)?;
     let display = Display::detect(&session.output);
     let board = (display == Display::Spinner)
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
@@ -162,12 +90,12 @@ pub async fn wait_and_print(
             Ending::Failed(state) => failed.push(Unfinished {
                 what,
                 state,
-                get: kind.get_command(target),
+                get: get_command(kind, target),
             }),
             Ending::TimedOut(state) => timed_out.push(Unfinished {
                 what,
                 state,
-                get: kind.get_command(target),
+                get: get_command(kind, target),
             }),
             Ending::PollFailed(error) => {
                 poll_error.get_or_insert(error);
@@ -219,7 +147,11 @@ fn text_id(value: Option<&Value>) -> Option<String> {
 }
 
 /// The resources the command's answer names.
-fn targets(kind: Resource, input: &Input<'_>, answer: &Value) -> Result<Vec<Target>, CliError> {
+fn targets(
+    kind: Resource,
+    parent: Option<String>,
+    answer: &Value,
+) -> Result<Vec<Target>, CliError> {
     let missing =
         || CliError::Unexpected(format!("the answer names no {} to wait for", kind.noun()));
     let one = |parent: Option<String>, id: Option<String>| -> Result<Vec<Target>, CliError> {
@@ -245,14 +177,8 @@ fn targets(kind: Resource, input: &Input<'_>, answer: &Value) -> Result<Vec<Targ
             one(None, text_id(droplet.get("id")))
         }
         Resource::KubernetesCluster | Resource::Database => one(None, text_id(answer.get("id"))),
-        Resource::DatabaseReplica => one(
-            input.opt_str("p:database_cluster_uuid").map(str::to_owned),
-            text_id(answer.get("name")),
-        ),
-        Resource::AppDeployment => one(
-            input.opt_str("p:app_id").map(str::to_owned),
-            text_id(answer.get("id")),
-        ),
+        Resource::DatabaseReplica => one(parent, text_id(answer.get("name"))),
+        Resource::AppDeployment => one(parent, text_id(answer.get("id"))),
         // A new app starts its first deployment; its id is in the answer when the API has
         // one pending already, else the app's deployments are listed for it.
         Resource::App => {
@@ -268,238 +194,161 @@ fn targets(kind: Resource, input: &Input<'_>, answer: &Value) -> Result<Vec<Targ
     }
 }
 
-/// Reads a resource once: the API's JSON for it and its status.
-async fn read(
-    client: &Client,
-    kind: Resource,
-    target: &mut Target,
-) -> Result<(Box<RawValue>, String), CliError> {
-    let parent = target.parent.as_deref().unwrap_or_default();
-    let raw = match kind {
-        Resource::Droplet => {
-            let id = target.id.parse::<u64>().map_err(|_| {
-                CliError::Unexpected(format!("droplet id `{}` is not a number", target.id))
-            })?;
-            let r = client.droplets().get(id).send_with_response().await?;
-            json::member(&r.body, "droplet")?
-        }
-        Resource::KubernetesCluster => {
-            let r = client
-                .kubernetes()
-                .get_cluster(&target.id)
-                .send_with_response()
-                .await?;
-            json::member(&r.body, "kubernetes_cluster")?
-        }
-        Resource::Database => {
-            let r = client
-                .databases()
-                .get_cluster(&target.id)
-                .send_with_response()
-                .await?;
-            json::member(&r.body, "database")?
-        }
-        Resource::DatabaseReplica => {
-            let r = client
-                .databases()
-                .get_replica(parent, &target.id)
-                .send_with_response()
-                .await?;
-            json::member(&r.body, "replica")?
-        }
-        Resource::App if target.id.is_empty() => {
-            // No deployment named yet: the newest of the app's deployments is the one its
-            // creation started.
-            let page = client
-                .apps()
-                .list_deployments(parent)
-                .per_page(1)
-                .into_responses();
-            let mut page = std::pin::pin!(page);
-            use futures::StreamExt as _;
-            let Some(first) = page.next().await else {
-                return Ok((
-                    RawValue::from_string("null".to_owned())
-                        .map_err(|e| CliError::Unexpected(format!("could not build JSON: {e}")))?,
-                    "no deployment yet".to_owned(),
-                ));
-            };
-            let items = json::member_items(&first?.body, "deployments")?;
-            match items.into_iter().next() {
-                Some(deployment) => {
-                    let value: Value = serde_json::from_str(deployment.get()).map_err(|e| {
-                        CliError::Unexpected(format!("the deployment is not JSON: {e}"))
-                    })?;
-                    if let Some(id) = text_id(value.get("id")) {
-                        target.id = id;
-                    }
-                    deployment
-                }
-                None => {
-                    return Ok((
-                        RawValue::from_string("null".to_owned()).map_err(|e| {
-                            CliError::Unexpected(format!("could not build JSON: {e}"))
-                        })?,
-                        "no deployment yet".to_owned(),
-                    ));
-                }
-            }
-        }
-        Resource::App => {
-            match client
-                .apps()
-                .get_deployment(parent, &target.id)
-                .send_with_response()
-                .await
-            {
-                Ok(r) => json::member(&r.body, "deployment")?,
-                // The deployment the answer named is not there (yet): look for the newest.
-                Err(e) if e.is_not_found() => {
-                    target.id.clear();
-                    return Box::pin(read(client, kind, target)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Resource::AppDeployment => {
-            let r = client
-                .apps()
-                .get_deployment(parent, &target.id)
-                .send_with_response()
-                .await?;
-            json::member(&r.body, "deployment")?
-        }
-    };
-    let value: Value = serde_json::from_str(raw.get())
-        .map_err(|e| CliError::Unexpected(format!("the answer is not JSON: {e}")))?;
-    let pointer = match kind {
-        Resource::KubernetesCluster => "/status/state",
-        Resource::AppDeployment | Resource::App => "/phase",
-        Resource::Droplet | Resource::Database | Resource::DatabaseReplica => "/status",
-    };
-    let state = value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_owned();
-    Ok((raw, state))
-}
-
-/// Waits for one resource: its last JSON seen and how the wait ended.
+/// Waits for one resource through the SDK's waiter for its kind: the API's JSON of the
+/// resource asked for (the app itself for [`Resource::App`]) and how the wait ended.
 async fn wait_one(
     client: &Client,
     kind: Resource,
     target: &Target,
     limit: Duration,
-    mut tracker: Tracker,
+    tracker: Tracker,
 ) -> (Option<Box<RawValue>>, Ending) {
-    let mut target = target.clone();
+    let parent = target.parent.as_deref().unwrap_or_default();
+    let id = target.id.as_str();
     let (last, ending) = match kind {
-        Resource::Droplet => wait_droplet(client, &mut target, limit, &mut tracker).await,
-        _ => poll(client, kind, &mut target, limit, &mut tracker).await,
+        Resource::Droplet => match id.parse::<u64>() {
+            Ok(droplet) => {
+                let waiter = client.droplets().wait_active(droplet);
+                sdk_wait(waiter, "droplet", kind, limit, &tracker).await
+            }
+            Err(_) => (
+                None,
+                Ending::PollFailed(CliError::Unexpected(format!(
+                    "droplet id `{id}` is not a number"
+                ))),
+            ),
+        },
+        Resource::KubernetesCluster => {
+            let waiter = client.kubernetes().wait_running(id);
+            sdk_wait(waiter, "kubernetes_cluster", kind, limit, &tracker).await
+        }
+        Resource::Database => {
+            let waiter = client.databases().wait_online(id);
+            sdk_wait(waiter, "database", kind, limit, &tracker).await
+        }
+        Resource::DatabaseReplica => {
+            let waiter = client.databases().wait_replica_online(parent, id);
+            sdk_wait(waiter, "replica", kind, limit, &tracker).await
+        }
+        Resource::AppDeployment => {
+            let waiter = client.apps().wait_deployment_active(parent, id);
+            sdk_wait(waiter, "deployment", kind, limit, &tracker).await
+        }
+        Resource::App => wait_app(client, parent, id, limit, &tracker).await,
     };
     tracker.finish(&ending);
     (last, ending)
 }
 
-/// A Droplet through the SDK's waiter; the last state is read once more as the API's JSON.
-async fn wait_droplet(
+/// A new app: waits for the deployment its creation started, then reads the app once more,
+/// since `--wait` prints what was asked for (the app, as doctl does), not its deployment.
+async fn wait_app(
     client: &Client,
-    target: &mut Target,
+    app: &str,
+    deployment: &str,
     limit: Duration,
-    tracker: &mut Tracker,
+    tracker: &Tracker,
 ) -> (Option<Box<RawValue>>, Ending) {
-    let Ok(id) = target.id.parse::<u64>() else {
-        return (
-            None,
-            Ending::PollFailed(CliError::Unexpected(format!(
-                "droplet id `{}` is not a number",
-                target.id
-            ))),
-        );
+    let deployment = if deployment.is_empty() {
+        match newest_deployment(client, app).await {
+            Ok(id) => id,
+            Err(error) => return (None, Ending::PollFailed(error)),
+        }
+    } else {
+        deployment.to_owned()
     };
-    let seen = Arc::new(Mutex::new(String::from("new")));
-    let progress = Arc::clone(&seen);
+    let waiter = client.apps().wait_deployment_active(app, &deployment);
+    let (_, ending) = sdk_wait(waiter, "deployment", Resource::App, limit, tracker).await;
+    let read = async {
+        let response = client.apps().get(app).send_raw().await?;
+        json::member(&response.body, "app")
+    };
+    match read.await {
+        Ok(raw) => (Some(raw), ending),
+        // The wait's own failure says more than the read's.
+        Err(error) => match ending {
+            Ending::Done => (None, Ending::PollFailed(error)),
+            other => (None, other),
+        },
+    }
+}
+
+/// The id of an app's newest deployment, for an answer that names none: the one its
+/// creation started.
+async fn newest_deployment(client: &Client, app: &str) -> Result<String, CliError> {
+    use futures::StreamExt as _;
+    let pages = client
+        .apps()
+        .list_deployments(app)
+        .per_page(1)
+        .max_pages(1)
+        .into_responses();
+    let mut pages = std::pin::pin!(pages);
+    let first = match pages.next().await {
+        Some(page) => json::member_items(&page?.body, "deployments")?,
+        None => Vec::new(),
+    };
+    first
+        .first()
+        .and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok())
+        .and_then(|deployment| text_id(deployment.get("id")))
+        .ok_or_else(|| CliError::Unexpected(format!("app {app} has no deployment to wait for")))
+}
+
+/// The last answer a waiter polled (the API's JSON of the resource) and its state.
+type Seen = (Box<RawValue>, String);
+
+/// Runs one SDK waiter, keeping each polled answer's `key` member as the API sent it, so the
+/// last one seen is printed losslessly whatever the ending; each answer's state goes to the
+/// tracker.
+async fn sdk_wait<T: Send + 'static>(
+    waiter: WaitFor<T>,
+    key: &'static str,
+    kind: Resource,
+    limit: Duration,
+    tracker: &Tracker,
+) -> (Option<Box<RawValue>>, Ending) {
+    let seen: Arc<Mutex<Option<Seen>>> = Arc::new(Mutex::new(None));
+    let record = Arc::clone(&seen);
     let shared = tracker.shared();
-    let result = client
-        .droplets()
-        .wait_active(id)
+    let result = waiter
+        .with_response()
         .timeout(limit)
-        .on_progress(move |droplet| {
-            let state = serde_json::to_value(&droplet.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+        .on_progress(move |response| {
+            let Ok(raw) = json::member(&response.body, key) else {
+                return;
+            };
+            let state = state_of(kind, &raw);
             shared.update(&state);
-            if let Ok(mut seen) = progress.lock() {
-                *seen = state;
+            if let Ok(mut seen) = record.lock() {
+                *seen = Some((raw, state));
             }
         })
         .await;
-    let state = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let (last, state) = match seen.lock().ok().and_then(|mut seen| seen.take()) {
+        Some((raw, state)) => (Some(raw), state),
+        None => (None, "unknown".to_owned()),
+    };
     let ending = match result {
         Ok(_) => Ending::Done,
         Err(oxido::Error::WaitFailed { state, .. }) => Ending::Failed(state),
         Err(oxido::Error::WaitForTimeout { .. }) => Ending::TimedOut(state),
         Err(error) => Ending::PollFailed(error.into()),
     };
-    let last = match read(client, Resource::Droplet, target).await {
-        Ok((raw, _)) => Some(raw),
-        Err(_) => None,
-    };
     (last, ending)
 }
 
-/// Any other kind: polls its `get` until done, failed, or the deadline.
-async fn poll(
-    client: &Client,
-    kind: Resource,
-    target: &mut Target,
-    limit: Duration,
-    tracker: &mut Tracker,
-) -> (Option<Box<RawValue>>, Ending) {
-    let deadline = Instant::now().checked_add(limit);
-    let mut interval = DEFAULT_MIN_POLL_INTERVAL;
-    let mut last: Option<Box<RawValue>> = None;
-    let mut state = String::from("unknown");
-    loop {
-        let last_look = deadline.is_some_and(|d| Instant::now() >= d);
-        let answer = match deadline.filter(|_| !last_look) {
-            Some(deadline) => {
-                match tokio::time::timeout_at(deadline, read(client, kind, target)).await {
-                    Ok(answer) => answer,
-                    Err(_) => return (last, Ending::TimedOut(state)),
-                }
-            }
-            None => read(client, kind, target).await,
-        };
-        match answer {
-            Ok((raw, now)) => {
-                tracker.shared().update(&now);
-                state = now;
-                if raw.get() != "null" {
-                    last = Some(raw);
-                }
-            }
-            Err(error) => return (last, Ending::PollFailed(error)),
-        }
-        if state == kind.done() {
-            return (last, Ending::Done);
-        }
-        if kind.failed(&state) {
-            return (last, Ending::Failed(state));
-        }
-        if last_look {
-            return (last, Ending::TimedOut(state));
-        }
-        let now = Instant::now();
-        match (now.checked_add(interval), deadline) {
-            (Some(wake), Some(deadline)) => tokio::time::sleep_until(wake.min(deadline)).await,
-            (None, Some(deadline)) => tokio::time::sleep_until(deadline).await,
-            (_, None) => tokio::time::sleep(interval).await,
-        }
-        interval = interval.saturating_mul(2).min(DEFAULT_MAX_POLL_INTERVAL);
-    }
+/// The status a resource's JSON reports, for the progress display and the error lines.
+fn state_of(kind: Resource, raw: &RawValue) -> String {
+    let pointer = match kind {
+        Resource::KubernetesCluster => "/status/state",
+        Resource::AppDeployment | Resource::App => "/phase",
+        Resource::Droplet | Resource::Database | Resource::DatabaseReplica => "/status",
+    };
+    serde_json::from_str::<Value>(raw.get())
+        .ok()
+        .and_then(|value| value.pointer(pointer)?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// One resource's progress line or spinner.

@@ -95,13 +95,13 @@ impl Output {
 
     /// Checks `--format` against the fields a generated command's rows have, before anything
     /// is sent: an unknown column is a usage error listing the valid ones.
-    pub fn check_columns(&self, op: &crate::commands::generated::OpSpec) -> Result<(), CliError> {
+    pub fn check_columns(&self, op: &crate::ops::OpSpec) -> Result<(), CliError> {
         self.columns_for(op, &[]).map(|_| ())
     }
 
     fn columns_for(
         &self,
-        op: &crate::commands::generated::OpSpec,
+        op: &crate::ops::OpSpec,
         rows: &[serde_json::Value],
     ) -> Result<Vec<values::Column>, CliError> {
         values::columns(self.format.as_deref(), op.columns, op.fields, rows)
@@ -126,10 +126,10 @@ impl Output {
     /// (or `--format`'s), JSON, or the raw bytes of a non-JSON answer; nothing for 204.
     pub fn answer(
         &self,
-        op: &crate::commands::generated::OpSpec,
-        answer: crate::commands::generated::Answer,
+        op: &crate::ops::OpSpec,
+        answer: crate::ops::Answer,
     ) -> Result<(), CliError> {
-        use crate::commands::generated::Answer;
+        use crate::ops::Answer;
         let rows = match answer {
             Answer::Nothing => return Ok(()),
             Answer::Raw(bytes) => {
@@ -253,17 +253,6 @@ fn cell(action: &Action, column: Column) -> String {
             .clone()
             .or_else(|| action.region.as_ref().map(|r| r.slug.clone()))
             .unwrap_or_default(),
-    }
-}
-
-/// Names an action for progress and error lines: `action 42 (reboot on droplet 7)`.
-pub fn describe(action: &Action) -> String {
-    match action.resource_id {
-        Some(resource) => format!(
-            "action {} ({} on {} {resource})",
-            action.id, action.kind, action.resource_type
-        ),
-        None => format!("action {} ({})", action.id, action.kind),
     }
 }
 

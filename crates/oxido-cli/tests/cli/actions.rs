@@ -219,7 +219,7 @@ fn resize_rebuild_rename_kernel_and_snapshot_change_the_droplet() {
 #[test]
 fn tag_acts_on_every_tagged_droplet_and_prints_an_array() {
     let h = Harness::start();
-    let started = start(&h, &["power-off", "--tag", "web"]);
+    let started = start(&h, &["power-off", "--tag", "web", "-f"]);
     let actions = started.as_array().expect("a JSON array for by-tag actions");
     let mut droplets: Vec<u64> = actions
         .iter()
@@ -312,6 +312,7 @@ fn wait_with_json_keeps_stderr_quiet() {
             "power-off",
             "--tag",
             "web",
+            "--force",
             "--wait",
         ])
         .output()
@@ -417,7 +418,7 @@ fn every_by_tag_subcommand_sends_its_own_type() {
     for (args, body) in cases {
         let h = Harness::start();
         let mut all = args.to_vec();
-        all.extend(["--tag", "web"]);
+        all.extend(["--tag", "web", "--force"]);
         let started = start(&h, &all);
         let posts: Vec<_> = h
             .sim
@@ -443,7 +444,7 @@ fn a_tag_on_no_droplet_says_so_on_stderr() {
     let h = Harness::start();
     let out = h
         .oxido()
-        .args(["droplet-action", "power-off", "--tag", "nosuchtag"])
+        .args(["droplet-action", "power-off", "--tag", "nosuchtag", "-f"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

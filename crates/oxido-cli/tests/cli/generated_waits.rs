@@ -86,6 +86,49 @@ fn sandbox_cluster_database_and_deployment_creates_wait_for_their_status() {
 }
 
 #[test]
+fn apps_create_wait_prints_the_app_once_its_deployment_is_active() {
+    let h = Harness::start();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("app.yaml");
+    std::fs::write(&spec, "name: waited-app\nregion: ams\n").unwrap();
+    let out = h
+        .oxido()
+        .args(["-o", "json", "apps", "create", "--wait", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let app = json(&out);
+    assert_eq!(app["spec"]["name"], "waited-app", "{app}");
+    assert!(
+        app.get("phase").is_none(),
+        "the app, not its deployment: {app}"
+    );
+    let id = app["id"].as_str().expect("the app's id");
+    let deployments = h
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with(&format!("/v2/apps/{id}/deployments/")))
+        .count();
+    assert!(deployments >= 1, "the wait polled the deployment");
+    let table = h
+        .oxido()
+        .args(["apps", "create", "--wait", "--spec"])
+        .arg(&spec)
+        .args(["--format", "spec.name", "--no-header"])
+        .output()
+        .unwrap();
+    assert!(table.status.success(), "{}", stderr(&table));
+    assert_eq!(stdout(&table).trim(), "waited-app");
+    assert!(
+        stderr(&table).contains(": ACTIVE after"),
+        "{}",
+        stderr(&table)
+    );
+}
+
+#[test]
 fn droplet_create_waits_against_the_emulator_and_shows_progress_lines() {
     let h = Harness::start();
     let out = h

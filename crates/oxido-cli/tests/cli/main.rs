@@ -5,6 +5,7 @@ mod common;
 mod actions;
 mod auth;
 mod bodies;
+mod completion;
 mod conveniences;
 mod doctl_users;
 mod errors;

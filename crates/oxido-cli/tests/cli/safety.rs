@@ -66,6 +66,57 @@ fn force_and_its_short_form_run_it_and_say_what_was_done() {
 }
 
 #[test]
+fn by_tag_actions_need_force_without_a_terminal_and_one_droplet_does_not() {
+    let h = Harness::start();
+    for action in ["power-off", "power-on", "shutdown", "snapshot"] {
+        let out = h
+            .oxido()
+            .args(["droplet-action", action, "--tag", "web"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{action}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("`oxido droplet-action {action} --tag web`"))
+                && err.contains("every Droplet tagged web")
+                && err.contains("--force (-f)"),
+            "{action}: {err}"
+        );
+    }
+    assert_eq!(h.requests_to("/v2/"), 0, "nothing reached the API");
+    let out = h
+        .oxido()
+        .args(["droplet-action", "power-off", "3164510"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Each is waited for: a Droplet takes one action at a time.
+    for (action, force) in [("power-off", "--force"), ("power-on", "-f")] {
+        let out = h
+            .oxido()
+            .args(["droplet-action", action, "--tag", "web", force, "--wait"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{force}: {}", stderr(&out));
+    }
+    let posts: Vec<String> = h
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            "/v2/droplets/3164510/actions",
+            "/v2/droplets/actions?tag_name=web",
+            "/v2/droplets/actions?tag_name=web"
+        ]
+    );
+}
+
+#[test]
 fn reads_and_creates_need_no_force() {
     let h = Harness::start();
     let out = h
