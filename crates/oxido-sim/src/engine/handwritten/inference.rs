@@ -301,7 +301,9 @@ pub(super) fn cancel_batch(call: &Call<'_>) -> Result<Response, ApiError> {
 /// for any other operation.
 pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let response = match call.op {
-        OpId::InferenceCreateChatCompletion | OpId::AgentInferenceCreateChatCompletion => chat(call),
+        OpId::InferenceCreateChatCompletion | OpId::AgentInferenceCreateChatCompletion => {
+            chat(call)
+        }
         OpId::InferenceCreateMessages => messages_api(call),
         OpId::InferenceCreateResponse => responses(call),
         OpId::InferenceCreateEmbedding => embeddings(call),

@@ -140,7 +140,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::KubernetesDestroyAssociatedResourcesDangerous => {
             k8s_ops::destroy(call, false).map(Some)
         }
-        OpId::KubernetesDestroyAssociatedResourcesSelective => k8s_ops::destroy(call, true).map(Some),
+        OpId::KubernetesDestroyAssociatedResourcesSelective => {
+            k8s_ops::destroy(call, true).map(Some)
+        }
         OpId::KubernetesRecycleNodePool => k8s_ops::recycle(call).map(Some),
         OpId::KubernetesRunClusterLint => k8s_ops::run_lint(call).map(Some),
         OpId::KubernetesGetClusterLintResults => k8s_ops::lint_result(call).map(Some),
@@ -166,7 +168,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::MonitoringUpdateDestination => resource_ops::update_destination(call).map(Some),
         OpId::OrganizationsCreateTeam => resource_ops::create_team(call).map(Some),
         OpId::OrganizationsListTeams => resource_ops::list_teams(call).map(Some),
-        OpId::PartnerAttachmentsCreateServiceKey => resource_ops::create_service_key(call).map(Some),
+        OpId::PartnerAttachmentsCreateServiceKey => {
+            resource_ops::create_service_key(call).map(Some)
+        }
         OpId::PartnerAttachmentsGetServiceKey => resource_ops::get_service_key(call).map(Some),
         OpId::SecurityCreateScanRule => resource_ops::create_scan_rule(call).map(Some),
         OpId::SecurityUpdateSettingsPlan => resource_ops::update_settings_plan(call).map(Some),
