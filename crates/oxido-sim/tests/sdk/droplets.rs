@@ -71,7 +71,7 @@ async fn droplets_created_together_each_become_active() {
         "names": names, "region": "nyc3", "size": "s-1vcpu-1gb",
         "image": "ubuntu-22-04-x64", "tags": ["batch"]
     }));
-    assert!(matches!(request, DropletsCreateBody::DropletMultiCreate(_)));
+    assert!(matches!(request, DropletsCreateBody::MultiCreate(_)));
     let created = client.droplets().create(request).await.expect("created");
     let DropletsCreateResponse::Droplets(created) = created else {
         panic!("several names make several Droplets: {created:?}")
@@ -361,7 +361,7 @@ async fn backup_actions_set_the_schedule_and_restore_brings_the_droplet_back() {
         .next_backup_window
         .and_then(|w| w.start)
         .expect("a window");
-    assert!(start.contains("T04:"), "{start}");
+    assert!(start.to_string().contains("T04:"), "{start}");
     let d = act(
         &client,
         OTHER_DROPLET,
@@ -374,7 +374,7 @@ async fn backup_actions_set_the_schedule_and_restore_brings_the_droplet_back() {
         .next_backup_window
         .and_then(|w| w.start)
         .expect("a window");
-    assert!(start.contains("T08:"), "{start}");
+    assert!(start.to_string().contains("T08:"), "{start}");
 
     // Restore DROPLET from its own backup, which needs it off first.
     let backup = client

@@ -4,9 +4,7 @@
 use oxido::ActionStatus;
 use oxido::types::{
     FloatingIpActionAssign, FloatingIpActionUnassign, FloatingIpActionUnassignType,
-    FloatingIpDroplet, FloatingIpsActionPostBody, ReservedIpActionAssign, ReservedIpActionUnassign,
-    ReservedIpsActionsPostBody, ReservedIpv6ActionAssign, ReservedIpv6ActionUnassign,
-    ReservedIpv6ActionsPostBody,
+    FloatingIpDroplet, FloatingIpsActionPostBody,
 };
 use serde_json::json;
 
@@ -25,15 +23,12 @@ async fn reserved_ipv6_and_nfs_waiters_follow_v2_actions_to_completed() {
         .reserved_ipv6_actions()
         .post(
             RESERVED_IPV6,
-            ReservedIpv6ActionsPostBody::ReservedIpv6ActionAssign(ReservedIpv6ActionAssign::new(
-                assign(),
-                DROPLET,
-            )),
+            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
         )
         .await
         .expect("assign accepted");
-    assert_eq!(assign.resource_type.as_deref(), Some("reserved_ipv6"));
-    let id = assign.id.expect("the action has an id");
+    assert_eq!(assign.resource_type.as_str(), "reserved_ipv6");
+    let id = assign.id;
     let first = client.actions().get(id).await.expect("under /v2/actions");
     assert_eq!(first.status, ActionStatus::InProgress);
     let done = client
@@ -104,15 +99,13 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
     let started = actions
         .post(
             &ip,
-            FloatingIpsActionPostBody::FloatingIpActionUnassign(FloatingIpActionUnassign::new(
-                unassign(),
-            )),
+            FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(unassign())),
         )
         .await
         .expect("unassign accepted");
-    assert_eq!(started.kind.as_deref(), Some("unassign_ip"));
+    assert_eq!(started.kind.as_str(), "unassign_ip");
     actions
-        .wait(&ip, started.id.expect("an action id"))
+        .wait(&ip, started.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await
@@ -123,15 +116,12 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
     let started = actions
         .post(
             &ip,
-            FloatingIpsActionPostBody::FloatingIpActionAssign(FloatingIpActionAssign::new(
-                assign(),
-                DROPLET,
-            )),
+            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
         )
         .await
         .expect("assign accepted");
-    assert_eq!(started.kind.as_deref(), Some("assign_ip"));
-    let id = started.id.expect("an action id");
+    assert_eq!(started.kind.as_str(), "assign_ip");
+    let id = started.id;
     let done = actions
         .wait(&ip, id)
         .poll_interval(POLL_MIN, POLL_MAX)
@@ -179,15 +169,12 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
     let started = actions
         .post(
             &ip,
-            ReservedIpsActionsPostBody::ReservedIpActionAssign(ReservedIpActionAssign::new(
-                assign(),
-                DROPLET,
-            )),
+            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
         )
         .await
         .expect("assign accepted");
     actions
-        .wait(&ip, started.id.expect("an action id"))
+        .wait(&ip, started.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await
@@ -206,13 +193,11 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
     let started = actions
         .post(
             &ip,
-            ReservedIpsActionsPostBody::ReservedIpActionUnassign(ReservedIpActionUnassign::new(
-                unassign(),
-            )),
+            FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(unassign())),
         )
         .await
         .expect("unassign accepted");
-    let id = started.id.expect("an action id");
+    let id = started.id;
     actions
         .wait(&ip, id)
         .poll_interval(POLL_MIN, POLL_MAX)
@@ -220,7 +205,7 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
         .await
         .expect("the unassign completes");
     let read = actions.get(&ip, id).await.expect("the action reads back");
-    assert_eq!(read.kind.as_deref(), Some("unassign_ip"));
+    assert_eq!(read.kind.as_str(), "unassign_ip");
     let read = rips.get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), None);
 
@@ -246,15 +231,12 @@ async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
     let started = actions
         .post(
             &ip,
-            ReservedIpv6ActionsPostBody::ReservedIpv6ActionAssign(ReservedIpv6ActionAssign::new(
-                assign(),
-                DROPLET,
-            )),
+            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
         )
         .await
         .expect("assign accepted");
     actions
-        .wait(started.id.expect("an action id"))
+        .wait(started.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await
@@ -265,14 +247,12 @@ async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
     let started = actions
         .post(
             &ip,
-            ReservedIpv6ActionsPostBody::ReservedIpv6ActionUnassign(
-                ReservedIpv6ActionUnassign::new(unassign()),
-            ),
+            FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(unassign())),
         )
         .await
         .expect("unassign accepted");
     actions
-        .wait(started.id.expect("an action id"))
+        .wait(started.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await
@@ -299,16 +279,13 @@ async fn deleting_a_droplet_frees_its_reserved_ip() {
         .reserved_ips_actions()
         .post(
             &ip,
-            ReservedIpsActionsPostBody::ReservedIpActionAssign(ReservedIpActionAssign::new(
-                assign(),
-                OTHER_DROPLET,
-            )),
+            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), OTHER_DROPLET)),
         )
         .await
         .expect("assign accepted");
     client
         .reserved_ips_actions()
-        .wait(&ip, started.id.expect("an action id"))
+        .wait(&ip, started.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await

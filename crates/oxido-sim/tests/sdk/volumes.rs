@@ -37,9 +37,9 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
         )
         .await
         .expect("attach accepted");
-    assert_eq!(attach.kind.as_deref(), Some("attach_volume"));
-    assert_eq!(attach.resource_type.as_deref(), Some("volume"));
-    let id = attach.id.expect("the action has an id");
+    assert_eq!(attach.kind.as_str(), "attach_volume");
+    assert_eq!(attach.resource_type.as_str(), "volume");
+    let id = attach.id;
     let done = client
         .volume_actions()
         .wait(VOLUME, id)
@@ -87,7 +87,7 @@ async fn act(client: &oxido::Client, volume: &str, action: serde_json::Value) ->
         .post_by_id(volume, body(action.clone()))
         .await
         .unwrap_or_else(|e| panic!("{action} accepted: {e}"));
-    let id = started.id.expect("an action id");
+    let id = started.id;
     let done = client
         .volume_actions()
         .wait(volume, id)
@@ -166,7 +166,7 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
     let mut kinds: Vec<String> = actions
         .items
         .iter()
-        .filter_map(|a| a.kind.clone())
+        .map(|a| a.kind.as_str().to_owned())
         .collect();
     kinds.sort();
     assert_eq!(kinds, ["attach_volume", "detach_volume", "resize_volume"]);
@@ -286,10 +286,10 @@ async fn a_volume_is_attached_and_detached_by_its_name() {
         })))
         .await
         .expect("attach by name accepted");
-    assert_eq!(attach.kind.as_deref(), Some("attach_volume"));
+    assert_eq!(attach.kind.as_str(), "attach_volume");
     client
         .volume_actions()
-        .wait(&id, attach.id.expect("an action id"))
+        .wait(&id, attach.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await
@@ -305,7 +305,7 @@ async fn a_volume_is_attached_and_detached_by_its_name() {
         .expect("detach by name accepted");
     client
         .volume_actions()
-        .wait(&id, detach.id.expect("an action id"))
+        .wait(&id, detach.id)
         .poll_interval(POLL_MIN, POLL_MAX)
         .timeout(PATIENCE)
         .await
