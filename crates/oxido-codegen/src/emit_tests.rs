@@ -431,6 +431,11 @@ impl<'a> Samples<'a> {
                 }
                 value
             }
+            // A timestamp has no schema of its own: its example if it is one, else a fixed instant.
+            TypeKind::Existing(path) if *path == crate::lower::TIMESTAMP => example
+                .filter(|e| e.is_string())
+                .cloned()
+                .unwrap_or_else(|| json!("2020-07-21T18:37:44Z")),
             TypeKind::Existing(_) => {
                 let schema = def.schema.as_deref()?;
                 raw_sample(

@@ -6555,7 +6555,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "AccessPointResponse",
         "schema",
         "properties",
-        "{\"access_policy\":{\"anongid\":65534,\"anonuid\":65534,\"identity_enforcement_enabled\":false,\"protocols\":[\"NFS4\"],\"squash_config\":\"ROOT_SQUASH\"},\"created_at\":null,\"id\":\"a1b2c3d4-e5f6-4a5b-9c8d-1e2f3a4b5c6d\",\"is_default\":false,\"name\":\"other-vpc\",\"path\":\"/other-vpc\",\"share_id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"status\":\"ACCESS_POINT_CREATING\",\"updated_at\":\"2026-06-25T08:11:16Z\",\"vpc_id\":\"3f34cdb2-1e4f-4100-b5c7-f55f2762085f\"}",
+        "{\"access_policy\":{\"anongid\":65534,\"anonuid\":65534,\"identity_enforcement_enabled\":false,\"protocols\":[\"NFS4\"],\"squash_config\":\"ROOT_SQUASH\"},\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":\"a1b2c3d4-e5f6-4a5b-9c8d-1e2f3a4b5c6d\",\"is_default\":false,\"name\":\"other-vpc\",\"path\":\"/other-vpc\",\"share_id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"status\":\"ACCESS_POINT_CREATING\",\"updated_at\":\"2026-06-25T08:11:16Z\",\"vpc_id\":\"3f34cdb2-1e4f-4100-b5c7-f55f2762085f\"}",
         |v| whole::<oxido::types::AccessPointResponse>(v),
     ),
     (
@@ -6590,7 +6590,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "AddonsAppInfo",
         "schema",
         "properties",
-        "{\"app_slug\":\"example-app\",\"eula\":\"https://example.com/eula\",\"plans\":null,\"tos\":\"https://example.com/tos\"}",
+        "{\"app_slug\":\"example-app\",\"eula\":\"https://example.com/eula\",\"plans\":[{\"active\":true,\"app_id\":2,\"available\":true,\"by_default\":false,\"created_at\":\"2023-10-01T12:00:00Z\",\"description\":\"Description of the app plan.\",\"dimensions\":[{\"display_name\":\"Addon Dimension Display Name\",\"feature_name\":\"Feature Name\",\"id\":1,\"sku\":\"addon_sku_123\",\"slug\":\"addon_dimension_slug\",\"volumes\":[{\"id\":123,\"low_volume\":1,\"max_volume\":100,\"price_per_unit\":\"0.10\"}]}],\"display_name\":\"Basic Plan\",\"features\":[{\"created_at\":\"2023-10-01T12:00:00Z\",\"id\":1,\"name\":\"Support\",\"type\":\"string\",\"unit\":\"GB\",\"updated_at\":\"2023-10-01T12:00:00Z\",\"value\":true}],\"id\":1,\"price_per_month\":10,\"slug\":\"plan_basic\",\"state\":\"approved\",\"updated_at\":\"2023-10-01T12:00:00Z\",\"uuid\":\"123e4567-e89b-12d3-a456-426 614174000\"}],\"tos\":\"https://example.com/tos\"}",
         |v| whole::<oxido::types::AddonsAppInfo>(v),
     ),
     (
@@ -6618,7 +6618,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "AddonsFeature",
         "schema",
         "properties",
-        "{\"created_at\":null,\"id\":1,\"name\":\"Support\",\"type\":\"unknown\",\"updated_at\":null,\"value\":true}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":1,\"name\":\"Support\",\"type\":\"unknown\",\"updated_at\":\"2020-07-21T18:37:44Z\",\"value\":true}",
         |v| whole::<oxido::types::AddonsFeature>(v),
     ),
     (
@@ -6632,7 +6632,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "AddonsPlan",
         "schema",
         "properties",
-        "{\"active\":true,\"app_id\":2,\"available\":true,\"by_default\":false,\"created_at\":null,\"description\":\"Description of the app plan.\",\"display_name\":\"Basic Plan\",\"id\":1,\"price_per_month\":10,\"slug\":\"plan_basic\",\"state\":\"unknown\",\"updated_at\":null,\"uuid\":\"123e4567-e89b-12d3-a456-426 614174000\"}",
+        "{\"active\":true,\"app_id\":2,\"available\":true,\"by_default\":false,\"created_at\":\"2020-07-21T18:37:44Z\",\"description\":\"Description of the app plan.\",\"display_name\":\"Basic Plan\",\"id\":1,\"price_per_month\":10,\"slug\":\"plan_basic\",\"state\":\"unknown\",\"updated_at\":\"2020-07-21T18:37:44Z\",\"uuid\":\"123e4567-e89b-12d3-a456-426 614174000\"}",
         |v| whole::<oxido::types::AddonsPlan>(v),
     ),
     (
@@ -8235,14 +8235,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "AsyncInvokeResponse",
         "schema",
         "properties",
-        "{\"created_at\":null,\"error\":null,\"model_id\":\"fal-ai/fast-sdxl\",\"request_id\":\"6590784a-ce47-4556-9ff4-53baff2693fb\",\"status\":\"QUEUED\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"error\":null,\"model_id\":\"fal-ai/fast-sdxl\",\"request_id\":\"6590784a-ce47-4556-9ff4-53baff2693fb\",\"status\":\"QUEUED\"}",
         |v| whole::<oxido::types::AsyncInvokeResponse>(v),
     ),
     (
         "AutoscalePool",
         "schema",
         "properties",
-        "{\"active_resources_count\":1,\"config\":{\"cooldown_minutes\":5,\"max_instances\":10,\"min_instances\":5,\"target_cpu_utilization\":0.6,\"target_memory_utilization\":0.6},\"created_at\":null,\"droplet_template\":{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"my-droplet-name\",\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\",\"public_networking\":true,\"region\":\"tor1\",\"size\":\"c-2\",\"ssh_keys\":[\"88:66:90:d2:68:d5:b5:85:e3:26:26:11:31:57:e6:f8\"],\"tags\":[\"my-tag\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true},\"id\":\"0d3db13e-a604-4944-9827-7ec2642d32ac\",\"name\":\"my-autoscale-pool\",\"status\":\"active\",\"updated_at\":null}",
+        "{\"active_resources_count\":1,\"config\":{\"cooldown_minutes\":5,\"max_instances\":10,\"min_instances\":5,\"target_cpu_utilization\":0.6,\"target_memory_utilization\":0.6},\"created_at\":\"2020-07-21T18:37:44Z\",\"droplet_template\":{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"my-droplet-name\",\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\",\"public_networking\":true,\"region\":\"tor1\",\"size\":\"c-2\",\"ssh_keys\":[\"88:66:90:d2:68:d5:b5:85:e3:26:26:11:31:57:e6:f8\"],\"tags\":[\"my-tag\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true},\"id\":\"0d3db13e-a604-4944-9827-7ec2642d32ac\",\"name\":\"my-autoscale-pool\",\"status\":\"active\",\"updated_at\":\"2020-07-21T18:37:44Z\"}",
         |v| whole::<oxido::types::AutoscalePool>(v),
     ),
     (
@@ -8277,7 +8277,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Backup",
         "schema",
         "properties",
-        "{\"created_at\":null,\"incremental\":false,\"size_gigabytes\":0.03364864}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"incremental\":false,\"size_gigabytes\":0.03364864}",
         |v| whole::<oxido::types::Backup>(v),
     ),
     (
@@ -8291,7 +8291,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Batch",
         "schema",
         "properties",
-        "{\"batch_id\":\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\",\"completion_window\":\"24h\",\"created_at\":null,\"endpoint\":\"/v1/chat/completions\",\"error_file_id\":null,\"input_file_id\":\"a1b2c3d4-e5f6-4789-90ab-cdef12345678\",\"metadata\":null,\"output_file_id\":null,\"provider\":\"openai\",\"request_id\":\"c7e3ad1e-20c3-4e47-9bf2-6f2a4d6a2f11\",\"status\":\"validating\"}",
+        "{\"batch_id\":\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\",\"completion_window\":\"24h\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"/v1/chat/completions\",\"error_file_id\":null,\"input_file_id\":\"a1b2c3d4-e5f6-4789-90ab-cdef12345678\",\"metadata\":null,\"output_file_id\":null,\"provider\":\"openai\",\"request_id\":\"c7e3ad1e-20c3-4e47-9bf2-6f2a4d6a2f11\",\"status\":\"validating\"}",
         |v| whole::<oxido::types::Batch>(v),
     ),
     (
@@ -8326,7 +8326,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "BatchListResponse",
         "schema",
         "properties",
-        "{\"data\":null,\"first_id\":\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\",\"has_more\":false,\"last_id\":\"7b2e9c1a-6f4d-4d9b-a0f1-5c4b7e2f8a12\",\"object\":\"list\"}",
+        "{\"data\":[{\"batch_id\":\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\",\"cancelled_at\":\"2026-04-24T19:45:11Z\",\"completed_at\":\"2026-04-24T20:15:30Z\",\"completion_window\":\"24h\",\"created_at\":\"2026-04-24T19:19:19Z\",\"endpoint\":\"/v1/chat/completions\",\"error_file_id\":\"example\",\"errors\":[{\"code\":\"invalid_input_file\",\"line\":42,\"message\":\"Line 42: missing required field 'custom_id'.\"}],\"expires_at\":\"2026-04-25T19:19:19Z\",\"failed_at\":\"2026-04-24T19:50:00Z\",\"finalizing_at\":\"2026-04-24T20:10:42Z\",\"in_progress_at\":\"2026-04-24T19:20:05Z\",\"input_file_id\":\"a1b2c3d4-e5f6-4789-90ab-cdef12345678\",\"metadata\":{\"key\":\"example\"},\"output_file_id\":\"example\",\"provider\":\"openai\",\"request_counts\":{\"completed\":0,\"failed\":0,\"total\":10000},\"request_id\":\"c7e3ad1e-20c3-4e47-9bf2-6f2a4d6a2f11\",\"status\":\"in_progress\"}],\"first_id\":\"0e9d1d35-3d1e-4d66-9a2f-8c7e0f6b3e21\",\"has_more\":false,\"last_id\":\"7b2e9c1a-6f4d-4d9b-a0f1-5c4b7e2f8a12\",\"object\":\"list\"}",
         |v| whole::<oxido::types::BatchListResponse>(v),
     ),
     (
@@ -8564,7 +8564,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Cluster",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"}}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::Cluster>(v),
     ),
     (
@@ -8578,7 +8578,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ClusterRead",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"}}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registries\":[\"registry-a\",\"registry-b\"],\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registries\":[\"registry-a\",\"registry-b\"],\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::ClusterRead>(v),
     ),
     (
@@ -8907,7 +8907,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DatabasesListBackupsResponse",
         "schema",
         "properties",
-        "{\"backup_progress\":\"36\",\"backups\":null}",
+        "{\"backup_progress\":\"36\",\"backups\":[{\"created_at\":\"2019-01-31T19:25:22Z\",\"incremental\":false,\"size_gigabytes\":0.03364864}]}",
         |v| whole::<oxido::types::DatabasesListBackupsResponse>(v),
     ),
     (
@@ -9117,7 +9117,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Droplet",
         "schema",
         "properties",
-        "{\"backup_ids\":[53893572],\"created_at\":null,\"disk\":25,\"features\":[\"backups\",\"private_networking\",\"ipv6\"],\"id\":3164444,\"image\":{\"description\":\" \",\"distribution\":\"Ubuntu\",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"regions\":[\"ams1\"],\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"status\":\"NEW\",\"tags\":[\"base-image\",\"prod\"],\"type\":\"snapshot\"},\"locked\":false,\"memory\":1024,\"name\":\"example.com\",\"networks\":{\"v4\":[{\"gateway\":\"104.236.0.1\",\"ip_address\":\"104.236.32.182\",\"netmask\":\"255.255.192.0\",\"type\":\"public\"}],\"v6\":[{\"gateway\":\"2604:a880:0:1010::1\",\"ip_address\":\"2604:a880:0:1010::18a:a001\",\"netmask\":64,\"type\":\"public\"}]},\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"},\"size\":{\"available\":true,\"description\":\"Basic\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"memory\":1024,\"price_hourly\":0.00743999984115362,\"price_monthly\":5,\"regions\":[\"ams2\",\"ams3\",\"blr1\",\"fra1\",\"lon1\",\"nyc1\",\"nyc2\",\"nyc3\",\"sfo1\",\"sfo2\",\"sfo3\",\"sgp1\",\"tor1\"],\"slug\":\"s-1vcpu-1gb\",\"transfer\":1,\"vcpus\":1},\"size_slug\":\"s-1vcpu-1gb\",\"snapshot_ids\":[67512819],\"status\":\"new\",\"tags\":[\"web\",\"env:prod\"],\"vcpus\":1,\"volume_ids\":[\"506f78a4-e098-11e5-ad9f-000f53306ae1\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"}",
+        "{\"backup_ids\":[53893572],\"created_at\":\"2020-07-21T18:37:44Z\",\"disk\":25,\"features\":[\"backups\",\"private_networking\",\"ipv6\"],\"id\":3164444,\"image\":{\"created_at\":\"2020-05-04T22:23:02Z\",\"description\":\" \",\"distribution\":\"Ubuntu\",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"regions\":[\"ams1\"],\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"status\":\"NEW\",\"tags\":[\"base-image\",\"prod\"],\"type\":\"snapshot\"},\"locked\":false,\"memory\":1024,\"name\":\"example.com\",\"networks\":{\"v4\":[{\"gateway\":\"104.236.0.1\",\"ip_address\":\"104.236.32.182\",\"netmask\":\"255.255.192.0\",\"type\":\"public\"}],\"v6\":[{\"gateway\":\"2604:a880:0:1010::1\",\"ip_address\":\"2604:a880:0:1010::18a:a001\",\"netmask\":64,\"type\":\"public\"}]},\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"},\"size\":{\"available\":true,\"description\":\"Basic\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"memory\":1024,\"price_hourly\":0.00743999984115362,\"price_monthly\":5,\"regions\":[\"ams2\",\"ams3\",\"blr1\",\"fra1\",\"lon1\",\"nyc1\",\"nyc2\",\"nyc3\",\"sfo1\",\"sfo2\",\"sfo3\",\"sgp1\",\"tor1\"],\"slug\":\"s-1vcpu-1gb\",\"transfer\":1,\"vcpus\":1},\"size_slug\":\"s-1vcpu-1gb\",\"snapshot_ids\":[67512819],\"status\":\"new\",\"tags\":[\"web\",\"env:prod\"],\"vcpus\":1,\"volume_ids\":[\"506f78a4-e098-11e5-ad9f-000f53306ae1\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"}",
         |v| whole::<oxido::types::Droplet>(v),
     ),
     (
@@ -9152,7 +9152,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DropletSnapshot",
         "schema",
         "properties",
-        "{\"created_at\":null,\"id\":6372321,\"min_disk_size\":25,\"name\":\"web-01-1595954862243\",\"regions\":[\"nyc3\",\"sfo3\"],\"size_gigabytes\":2.34,\"type\":\"snapshot\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":6372321,\"min_disk_size\":25,\"name\":\"web-01-1595954862243\",\"regions\":[\"nyc3\",\"sfo3\"],\"size_gigabytes\":2.34,\"type\":\"snapshot\"}",
         |v| whole::<oxido::types::DropletSnapshot>(v),
     ),
     (
@@ -9348,7 +9348,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "History",
         "schema",
         "properties",
-        "{\"created_at\":null,\"current_instance_count\":2,\"desired_instance_count\":2,\"history_event_id\":\"01936530-4471-7b86-9634-32d8fcfecbc6\",\"reason\":\"CONFIGURATION_CHANGE\",\"status\":\"in_progress\",\"updated_at\":null}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"current_instance_count\":2,\"desired_instance_count\":2,\"history_event_id\":\"01936530-4471-7b86-9634-32d8fcfecbc6\",\"reason\":\"CONFIGURATION_CHANGE\",\"status\":\"in_progress\",\"updated_at\":\"2020-07-21T18:37:44Z\"}",
         |v| whole::<oxido::types::History>(v),
     ),
     (
@@ -9607,7 +9607,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Member",
         "schema",
         "properties",
-        "{\"created_at\":null,\"current_utilization\":{\"cpu\":0.0007338008770232183,\"memory\":0.3588531587713522},\"droplet_id\":459903570,\"health_status\":\"healthy\",\"status\":\"provisioning\",\"unhealthy_reason\":\"Droplet failed health check\",\"updated_at\":null}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"current_utilization\":{\"cpu\":0.0007338008770232183,\"memory\":0.3588531587713522},\"droplet_id\":459903570,\"health_status\":\"healthy\",\"status\":\"provisioning\",\"unhealthy_reason\":\"Droplet failed health check\",\"updated_at\":\"2020-07-21T18:37:44Z\"}",
         |v| whole::<oxido::types::Member>(v),
     ),
     (
@@ -9768,7 +9768,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "NfsAction2",
         "schema",
         "properties",
-        "{\"id\":\"084c3b9c-2382-441b-92d4-10b095bb5d7c\",\"region_slug\":\"s2r1\",\"resource_id\":\"7659ce91-354d-4f61-9cda-ae2c7feb61d9\",\"resource_type\":\"SHARE\",\"started_at\":null,\"status\":\"IN_PROGRESS\",\"type\":\"CREATE_ACCESS_POINT\"}",
+        "{\"id\":\"084c3b9c-2382-441b-92d4-10b095bb5d7c\",\"region_slug\":\"s2r1\",\"resource_id\":\"7659ce91-354d-4f61-9cda-ae2c7feb61d9\",\"resource_type\":\"SHARE\",\"started_at\":\"2020-07-21T18:37:44Z\",\"status\":\"IN_PROGRESS\",\"type\":\"CREATE_ACCESS_POINT\"}",
         |v| whole::<oxido::types::NfsAction2>(v),
     ),
     (
@@ -9859,14 +9859,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "NfsResponse",
         "schema",
         "properties",
-        "{\"created_at\":null,\"host\":\"10.128.32.2\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"mount_path\":\"/123456/your-nfs-share-uuid\",\"name\":\"sammy-share-drive\",\"performance_tier\":\"PERFORMANCE_TIER_HIGH\",\"region\":\"atl1\",\"size_gib\":1024,\"status\":\"CREATING\",\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"host\":\"10.128.32.2\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"mount_path\":\"/123456/your-nfs-share-uuid\",\"name\":\"sammy-share-drive\",\"performance_tier\":\"PERFORMANCE_TIER_HIGH\",\"region\":\"atl1\",\"size_gib\":1024,\"status\":\"CREATING\",\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
         |v| whole::<oxido::types::NfsResponse>(v),
     ),
     (
         "NfsSnapshotResponse",
         "schema",
         "properties",
-        "{\"created_at\":null,\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"name\":\"daily-backup\",\"region\":\"atl1\",\"share_id\":\"1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d\",\"size_gib\":1024,\"status\":\"UNKNOWN\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"name\":\"daily-backup\",\"region\":\"atl1\",\"share_id\":\"1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d\",\"size_gib\":1024,\"status\":\"UNKNOWN\"}",
         |v| whole::<oxido::types::NfsSnapshotResponse>(v),
     ),
     (
@@ -10314,7 +10314,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Snapshots",
         "schema",
         "properties",
-        "{\"created_at\":null,\"id\":\"6372321\",\"min_disk_size\":25,\"name\":\"web-01-1595954862243\",\"regions\":[\"nyc3\",\"sfo3\"],\"resource_id\":\"200776916\",\"resource_type\":\"droplet\",\"size_gigabytes\":2.34,\"tags\":[\"web\",\"env:prod\"]}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":\"6372321\",\"min_disk_size\":25,\"name\":\"web-01-1595954862243\",\"regions\":[\"nyc3\",\"sfo3\"],\"resource_id\":\"200776916\",\"resource_type\":\"droplet\",\"size_gigabytes\":2.34,\"tags\":[\"web\",\"env:prod\"]}",
         |v| whole::<oxido::types::Snapshots>(v),
     ),
     (
