@@ -86,7 +86,8 @@ fn at_file_reads_a_string_flag_from_a_file() {
     let h = Harness::start();
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("id.pub");
-    let text = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb1 me@host";
+    let text =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII1Fz8XbgcmtQwrlRqsOaM3P5l0nPBIyfM0soMyfZPeb me@host";
     std::fs::write(&key, format!("{text}\n")).unwrap();
     let out = h
         .oxido()

@@ -77,7 +77,7 @@ fn every_doctl_users_task_runs_and_is_no_longer_than_doctl() {
     .unwrap();
     std::fs::write(
         dir.path().join("id.pub"),
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGb1 me@laptop\n",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII1Fz8XbgcmtQwrlRqsOaM3P5l0nPBIyfM0soMyfZPeb me@laptop\n",
     )
     .unwrap();
     let mut problems = Vec::new();
