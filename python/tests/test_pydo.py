@@ -126,7 +126,7 @@ def test_kubernetes(client):
             "name": "py-k8s",
             "region": REGION,
             "version": "latest",
-            "node_pools": [{"size": SIZE, "count": 2, "name": "workers"}],
+            "node_pools": [{"size": "s-1vcpu-2gb", "count": 2, "name": "workers"}],
         }
     )["kubernetes_cluster"]
     running = wait_for(
