@@ -289,15 +289,22 @@ pub struct WaitFor<T> {
     settings: Settings<T>,
 }
 
+/// The `Debug` of both waits: the request's path and the settings, never a header.
+fn debug_wait<X>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    request: &Result<ApiRequest, Error>,
+    settings: &Settings<X>,
+) -> fmt::Result {
+    let mut debug = f.debug_struct(name);
+    debug.field("request", &request.as_ref().map(ApiRequest::path_and_query));
+    settings.debug_fields(&mut debug);
+    debug.finish()
+}
+
 impl<T> fmt::Debug for WaitFor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut debug = f.debug_struct("WaitFor");
-        debug.field(
-            "request",
-            &self.request.as_ref().map(ApiRequest::path_and_query),
-        );
-        self.settings.debug_fields(&mut debug);
-        debug.finish()
+        debug_wait(f, "WaitFor", &self.request, &self.settings)
     }
 }
 
@@ -453,13 +460,7 @@ pub struct WaitForResponse<T> {
 
 impl<T> fmt::Debug for WaitForResponse<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut debug = f.debug_struct("WaitForResponse");
-        debug.field(
-            "request",
-            &self.request.as_ref().map(ApiRequest::path_and_query),
-        );
-        self.settings.debug_fields(&mut debug);
-        debug.finish()
+        debug_wait(f, "WaitForResponse", &self.request, &self.settings)
     }
 }
 
