@@ -585,13 +585,18 @@ fn decode_member<T: DeserializeOwned>(
         key,
         marker: PhantomData,
     })?;
-    found.ok_or_else(|| {
-        Error::decode(
-            operation,
-            String::new(),
-            format!("the answer has no `{key}` member"),
-        )
-    })
+    // The API is written in Go, whose nil slices travel as `null` or not at all: a list
+    // member that is missing or null is an empty list (`GET /v2/1-clicks?type=…` matching
+    // nothing leaves `1_clicks` out). Anything else that is missing is still an error.
+    found
+        .or_else(|| serde_json::from_str::<T>("[]").ok())
+        .ok_or_else(|| {
+            Error::decode(
+                operation,
+                String::new(),
+                format!("the answer has no `{key}` member"),
+            )
+        })
 }
 
 struct EnvelopeSeed<T> {
@@ -621,7 +626,8 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for EnvelopeSeed<T> {
         let mut found = None;
         while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if name == self.key && found.is_none() {
-                found = Some(map.next_value::<T>()?);
+                // `null` reads as absent, so a null list becomes an empty one below.
+                found = map.next_value::<Option<T>>()?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -698,5 +704,17 @@ mod tests {
         let err = page::<Item>("t.list", br#"{"items":[{"id":1},{"id":-2}]}"#, "items")
             .expect_err("negative id");
         assert!(err.to_string().contains("items[1].id"), "{err}");
+    }
+
+    #[test]
+    fn a_list_member_that_is_missing_or_null_is_empty_and_an_object_member_is_still_required() {
+        for body in [&br#"{}"#[..], br#"{"items":null}"#] {
+            let items: Vec<Item> = decode_member("t.list", body, "items").expect("empty list");
+            assert!(items.is_empty());
+        }
+        for body in [&br#"{}"#[..], br#"{"item":null}"#] {
+            let err = decode_member::<Item>("t.get", body, "item").expect_err("no object");
+            assert!(err.to_string().contains("no `item` member"), "{err}");
+        }
     }
 }
