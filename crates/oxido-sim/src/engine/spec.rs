@@ -285,4 +285,39 @@ mod tests {
             );
         }
     }
+
+    /// A row whose pointer misses its schema would change nothing, silently.
+    #[test]
+    fn every_deviation_finds_what_it_changes_in_the_description() {
+        for row in &*super::super::deviations::DEVIATIONS {
+            let id = row["operation"].as_str().expect("operation");
+            let meta = OPS.iter().find(|op| op.id == id).expect("operation");
+            let (start, end) = meta.detail;
+            let detail: Value = serde_json::from_str(&DETAILS[start..end]).expect("detail");
+            let place = row["in"].as_str().unwrap_or_default();
+            let target = if place == "request" {
+                detail.pointer("/request/schema")
+            } else {
+                let name = place.strip_prefix("param:").expect("request or param:NAME");
+                detail["params"]
+                    .as_array()
+                    .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+                    .and_then(|p| p.get("schema"))
+            };
+            let target = target.unwrap_or_else(|| panic!("{id}: no {place}"));
+            let pointer = row["pointer"].as_str().expect("pointer");
+            let found = target
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{id}: {pointer} is not in its {place} schema"));
+            if let Some(gone) = row.get("remove") {
+                assert!(
+                    found.as_array().is_some_and(|items| items.contains(gone)),
+                    "{id}: {pointer} does not list {gone}"
+                );
+            }
+            if let Some(from) = row["rename"].get(0).and_then(Value::as_str) {
+                assert!(found.get(from).is_some(), "{id}: {pointer} has no {from}");
+            }
+        }
+    }
 }
