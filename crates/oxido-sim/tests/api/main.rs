@@ -21,6 +21,7 @@ mod minimal_creates;
 mod pagination;
 mod parity;
 mod persistence;
+mod pydo_suite;
 mod rate_limit;
 mod reference;
 mod registry;

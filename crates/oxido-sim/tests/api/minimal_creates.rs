@@ -195,6 +195,14 @@ const DERIVED: &[(&str, &str)] = &[
     ("cdn_create_endpoint", "/endpoint/endpoint"),
     // A Droplet create links its `create` action.
     ("droplets_create", "/links/actions/0/rel"),
+    // A Droplet's memory, vCPUs and disk are its size's, and its region where the body names
+    // none is the emulator's default (nyc3): catalog facts, equal to the example's when the
+    // probe asks for the example's size.
+    ("droplets_create", "/droplet/memory"),
+    ("droplets_create", "/droplet/vcpus"),
+    ("droplets_create", "/droplet/disk"),
+    ("droplets_create", "/droplet/disk_info/"),
+    ("droplets_create", "/droplet/region/"),
     // An address made for a Droplet is in the Droplet's region, a catalog fact.
     ("floatingIPs_create", "/floating_ip/region/available"),
     ("floatingIPs_create", "/floating_ip/region/features"),

@@ -62,6 +62,30 @@ fn bandwidth_daily(call: &Call<'_>) -> Result<Response, ApiError> {
     )
 }
 
+/// GET /v2/apps/{app_id}/metrics/bandwidth_daily: the app's usage (none), 404 for an app
+/// the account lacks.
+fn app_bandwidth_daily(call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = call.values.first().cloned().unwrap_or_default();
+    let (_, app) = find(call, "/v2/apps", &id).ok_or_else(ApiError::not_found)?;
+    let id = app
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or(&id)
+        .to_owned();
+    let date = call
+        .query
+        .iter()
+        .find(|(name, _)| name == "date")
+        .map_or_else(generate::now, |(_, d)| d.clone());
+    answer(
+        call.op,
+        Some(json!({
+            "app_bandwidth_usage": [{"app_id": id, "bandwidth_bytes": "0"}],
+            "date": date,
+        })),
+    )
+}
+
 /// POST /v2/gen-ai/oauth2/dropbox/tokens: tokens for the code given.
 fn dropbox_tokens(call: &Call<'_>) -> Result<Response, ApiError> {
     field(call, "code")
@@ -82,6 +106,7 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let response = match call.op {
         OpId::AppsValidateAppSpec => propose(call),
         OpId::AppsListMetricsBandwidthDaily => bandwidth_daily(call),
+        OpId::AppsGetMetricsBandwidthDaily => app_bandwidth_daily(call),
         OpId::GenaiCreateOauth2DropboxTokens => dropbox_tokens(call),
         _ => return Ok(None),
     };

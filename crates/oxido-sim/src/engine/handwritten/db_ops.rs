@@ -26,11 +26,9 @@ pub(super) fn promote_replica(call: &Call<'_>) -> Result<Response, ApiError> {
     let replicas = format!("/v2/databases/{key}/replicas");
     let (replica_key, replica) =
         find(call, &replicas, &value(call, 1)).ok_or_else(ApiError::not_found)?;
-    if replica.get("status").and_then(Value::as_str) != Some("online") {
-        return Err(ApiError::unprocessable(
-            "replica_name: only an online replica can be promoted",
-        ));
-    }
+    // A replica still being created can be promoted: the API takes the request and the
+    // promotion follows the creation (pydo's integration test
+    // `test_databases_create_replica_and_promote_as_primary` promotes at once and expects 204).
     let mut promoted = primary.clone();
     let id = replica
         .get("id")

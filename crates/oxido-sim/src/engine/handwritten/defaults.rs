@@ -188,11 +188,39 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 "endpoint",
                 format!("https://{key}.k8s.ondigitalocean.com"),
             );
-            if empty(object, "cluster_subnet") {
+            // The schema-only filler is not the API's value: only what the request gave stays.
+            let given = |member: &str| {
+                call.body
+                    .as_ref()
+                    .and_then(|b| b.get(member))
+                    .is_some_and(|v| !empty_value(v))
+            };
+            if !given("cluster_subnet") {
                 set(object, "cluster_subnet", "10.244.0.0/16");
             }
-            if empty(object, "service_subnet") {
+            if !given("service_subnet") {
                 set(object, "service_subnet", "10.245.0.0/16");
+            }
+            if let Some(map) = object.as_object_mut() {
+                let mut tags: Vec<Value> = map
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for tag in super::node_pools::system_tags(key) {
+                    let tag = Value::String(tag);
+                    if !tags.contains(&tag) {
+                        tags.push(tag);
+                    }
+                }
+                map.insert("tags".into(), Value::Array(tags));
+            }
+            if let Some(pools) = object.get_mut("node_pools").and_then(Value::as_array_mut) {
+                for pool in pools {
+                    // `catalog` refused counts over the bound before the object was made, so
+                    // this cannot fail; a pool it could not fill keeps its request's shape.
+                    let _ = super::node_pools::make_fresh(pool, key);
+                }
             }
         }
         _ => {}

@@ -230,3 +230,109 @@ pub(super) fn lint_result(call: &Call<'_>) -> Result<Response, ApiError> {
     };
     answer(call.op, Some(result))
 }
+
+/// The CA the emulator's clusters name in their credentials: one fixed self-signed P-256
+/// certificate, base64 of its PEM as the API sends it (no cluster is reachable, so no client
+/// ever checks it against a server).
+const CLUSTER_CA: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJ0RENDQVZ1Z0F3SUJBZ0lVT0lRV3lIckFqSkRqWHdvR0xOaHNuZFFVU0Fvd0NnWUlLb1pJemowRUF3SXcKTURFU01CQUdBMVVFQ2d3SmIzaHBaRzh0YzJsdE1Sb3dHQVlEVlFRRERCRnJPSE5oWVhNZ1EyeDFjM1JsY2lCRApRVEFlRncweU5qRXlNRFl5TXpVME5EVmFGdzB6TmpFeU1ETXlNelUwTkRWYU1EQXhFakFRQmdOVkJBb01DVzk0CmFXUnZMWE5wYlRFYU1CZ0dBMVVFQXd3UmF6aHpZV0Z6SUVOc2RYTjBaWElnUTBFd1dUQVRCZ2NxaGtqT1BRSUIKQmdncWhrak9QUU1CQndOQ0FBU0pIV1RVRUhTRm1tLytPcWtyOFJtY2hYSmxsejFKUVdvOGpLNmRUUTFaRWJOOQppOUZEYjY3T2lHNE42WHdxU2FZVTJycnV5cjFyYytBZG5XT29PYWZvbzFNd1VUQWRCZ05WSFE0RUZnUVUrakJsCk1IUytRamhVb09sUy82R085MjRGdkhnd0h3WURWUjBqQkJnd0ZvQVUrakJsTUhTK1FqaFVvT2xTLzZHTzkyNEYKdkhnd0R3WURWUjBUQVFIL0JBVXdBd0VCL3pBS0JnZ3Foa2pPUFFRREFnTkhBREJFQWlCNlE4ZXRuNlJJNEJJUgpZTWV6UkgwRDVTQlZtaWtENzh3VHVoRS9FTkxUendJZ1poazMxNC9MN2tHazdQenhPK29ud0NZVk1CQnMxUERsCndZUWxlck1EQ0I4PQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==";
+
+/// How long cluster credentials last when the request does not say (seven days, as doctl
+/// documents for `kubernetes cluster kubeconfig`).
+const DEFAULT_EXPIRY_SECONDS: i64 = 7 * 24 * 3600;
+
+/// A fresh bearer token for a cluster's API server, as the API hands out per request.
+fn cluster_token() -> String {
+    (0..64)
+        .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
+        .collect()
+}
+
+/// The cluster's context name, `do-{region}-{name}` as the API writes it.
+fn context_name(cluster: &Value) -> String {
+    let region = cluster
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or("nyc1");
+    let name = cluster
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("cluster");
+    format!("do-{region}-{name}")
+}
+
+fn endpoint(cluster: &Value) -> String {
+    cluster
+        .get("endpoint")
+        .and_then(Value::as_str)
+        .filter(|e| !e.is_empty())
+        .map_or_else(
+            || {
+                let id = cluster
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                format!("https://{id}.k8s.ondigitalocean.com")
+            },
+            str::to_owned,
+        )
+}
+
+fn expiry(call: &Call<'_>) -> Result<i64, ApiError> {
+    let asked = call
+        .query
+        .iter()
+        .find(|(name, _)| name == "expiry_seconds")
+        .map(|(_, text)| text);
+    match asked {
+        None => Ok(DEFAULT_EXPIRY_SECONDS),
+        Some(text) => match text.parse::<i64>() {
+            Ok(0) => Ok(DEFAULT_EXPIRY_SECONDS),
+            Ok(n) if n > 0 && n <= 10 * 365 * 24 * 3600 => Ok(n),
+            _ => Err(ApiError::bad_request(format!(
+                "expiry_seconds: '{text}' is not a number of seconds between 0 and ten years"
+            ))),
+        },
+    }
+}
+
+/// GET /v2/kubernetes/clusters/{cluster_id}/kubeconfig: a kubeconfig for this cluster,
+/// its server the cluster's endpoint and its user a token made for this request.
+pub(super) fn kubeconfig(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (_, cluster) = cluster(call)?;
+    expiry(call)?;
+    let context = context_name(&cluster);
+    let text = format!(
+        "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {CLUSTER_CA}\n    \
+         server: {server}\n  name: {context}\ncontexts:\n- context:\n    cluster: {context}\n    \
+         user: {context}-admin\n  name: {context}\ncurrent-context: {context}\nkind: Config\n\
+         preferences: {{}}\nusers:\n- name: {context}-admin\n  user:\n    token: {token}\n",
+        server = endpoint(&cluster),
+        token = cluster_token(),
+    );
+    let mut response = Response::new(axum::body::Body::from(text));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/yaml"),
+    );
+    Ok(response)
+}
+
+/// GET /v2/kubernetes/clusters/{cluster_id}/credentials: the cluster's server, CA and a
+/// token that expires after `expiry_seconds`.
+pub(super) fn credentials(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (_, cluster) = cluster(call)?;
+    let seconds = expiry(call)?;
+    let expires = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(seconds))
+        .map_err(|_| ApiError::bad_request("expiry_seconds: too far in the future"))?;
+    let expires = jiff::Timestamp::from_second(expires.as_second()).unwrap_or(expires);
+    answer(
+        call.op,
+        Some(json!({
+            "server": endpoint(&cluster),
+            "certificate_authority_data": CLUSTER_CA,
+            "token": cluster_token(),
+            "expires_at": expires.to_string(),
+        })),
+    )
+}

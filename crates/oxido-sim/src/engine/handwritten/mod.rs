@@ -144,6 +144,8 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
             k8s_ops::destroy(call, true).map(Some)
         }
         OpId::KubernetesRecycleNodePool => k8s_ops::recycle(call).map(Some),
+        OpId::KubernetesGetKubeconfig => k8s_ops::kubeconfig(call).map(Some),
+        OpId::KubernetesGetCredentials => k8s_ops::credentials(call).map(Some),
         OpId::KubernetesRunClusterLint => k8s_ops::run_lint(call).map(Some),
         OpId::KubernetesGetClusterLintResults => k8s_ops::lint_result(call).map(Some),
         OpId::LoadBalancersDeleteCache => resource_ops::purge_lb_cache(call).map(Some),

@@ -86,6 +86,21 @@ pub(super) fn settle_nodes(cluster: &mut Value, duration: std::time::Duration) {
     }
 }
 
+/// A pool's `count` in a request: at least 1 (0 if it autoscales), at most what one pool
+/// holds here.
+pub(super) fn check_count(field: &str, pool: &Value) -> Result<(), ApiError> {
+    match pool.get("count").and_then(Value::as_u64) {
+        // An autoscaled pool may rest at zero nodes (DOKS scales pools to zero).
+        Some(0) if pool.get("auto_scale") != Some(&Value::Bool(true)) => Err(
+            ApiError::unprocessable(format!("{field}: a node pool needs at least 1 node")),
+        ),
+        Some(n) if n > MAX_NODES => Err(ApiError::unprocessable(format!(
+            "{field}: at most {MAX_NODES} nodes per pool"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Sets the pool's `count` and grows or shrinks its `nodes` to match.
 fn resize(pool: &mut Value, count: u64) -> Result<(), ApiError> {
     if count > MAX_NODES {
@@ -136,6 +151,49 @@ fn apply(pool: &mut Value, body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The tags the API puts on every cluster (and, with `k8s:worker`, on every node pool).
+pub(super) fn system_tags(cluster: &str) -> [String; 2] {
+    ["k8s".to_owned(), format!("k8s:{cluster}")]
+}
+
+/// Makes `pool` what the API answers for a pool it just made: an id, its system tags
+/// beside the user's, scaling defaults, and `count` nodes that are provisioning.
+pub(super) fn make_fresh(pool: &mut Value, cluster: &str) -> Result<(), ApiError> {
+    let Some(map) = pool.as_object_mut() else {
+        return Ok(());
+    };
+    map.insert("id".into(), Value::String(generate::uuid()));
+    let mut tags: Vec<Value> = map
+        .get("tags")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for tag in system_tags(cluster)
+        .into_iter()
+        .chain(["k8s:worker".to_owned()])
+    {
+        let tag = Value::String(tag);
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    map.insert("tags".into(), Value::Array(tags));
+    for (member, default) in [
+        ("auto_scale", json!(false)),
+        ("min_nodes", json!(0)),
+        ("max_nodes", json!(0)),
+        ("labels", json!({})),
+        ("taints", json!([])),
+    ] {
+        if map.get(member).is_none_or(Value::is_null) {
+            map.insert(member.into(), default);
+        }
+    }
+    map.insert("nodes".into(), json!([]));
+    let count = map.get("count").and_then(Value::as_u64).unwrap_or(1);
+    resize(pool, count)
+}
+
 /// POST /v2/kubernetes/clusters/{cluster_id}/node_pools
 pub(super) fn add(call: &Call<'_>) -> Result<Response, ApiError> {
     let body = call.body.clone().unwrap_or_else(|| json!({}));
@@ -144,10 +202,11 @@ pub(super) fn add(call: &Call<'_>) -> Result<Response, ApiError> {
         .cloned()
         .unwrap_or_else(|| json!({}));
     if let Some(map) = pool.as_object_mut() {
-        map.insert("id".into(), Value::String(generate::uuid()));
         map.insert("nodes".into(), json!([]));
+        map.insert("count".into(), json!(1));
     }
     apply(&mut pool, &body)?;
+    make_fresh(&mut pool, &cluster_id(call))?;
     let added = pool.clone();
     with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
         let pools = pools(cluster)?;

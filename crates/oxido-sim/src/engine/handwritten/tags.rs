@@ -132,6 +132,11 @@ fn names(call: &Call<'_>) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// The API names tagged resources by its own address, whatever address the client called: a
+/// tag's `last_tagged_uri` is informational, not a link a client follows (pydo's integration
+/// test `test_tag_droplet` compares it with `https://api.digitalocean.com/v2/droplets/{id}`).
+const API_ORIGIN: &str = "https://api.digitalocean.com";
+
 /// A tag with its resources counted, per kind, from what carries it now.
 fn tag_object(call: &Call<'_>, name: &str) -> Value {
     let mut total = 0usize;
@@ -152,7 +157,7 @@ fn tag_object(call: &Call<'_>, name: &str) -> Value {
     };
     let droplet_uri = droplets
         .last()
-        .map(|id| format!("{}/v2/droplets/{id}", call.origin));
+        .map(|id| format!("{API_ORIGIN}/v2/droplets/{id}"));
     total += droplets.len();
     if droplet_uri.is_some() {
         last.clone_from(&droplet_uri);
@@ -177,7 +182,7 @@ fn tag_object(call: &Call<'_>, name: &str) -> Value {
             .unwrap_or_default();
         let uri = tagged
             .last()
-            .map(|id| format!("{}{collection}/{id}", call.origin));
+            .map(|id| format!("{API_ORIGIN}{collection}/{id}"));
         total += tagged.len();
         if uri.is_some() {
             last.clone_from(&uri);
