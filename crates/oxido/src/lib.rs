@@ -5,6 +5,10 @@
 //! status, error id, message and request id) apart from transport failures, timeouts, undecodable responses
 //! and arguments refused before sending.
 //!
+//! [`Client::from_env`] builds a client from `DIGITALOCEAN_TOKEN` and, when set, `DIGITALOCEAN_API_URL`, so
+//! one program runs against the real API and against `oxido-sim`; the crate's `examples/` directory has one
+//! such program per everyday task (a Droplet with an SSH key, a volume, DNS records, a Kubernetes cluster…).
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use futures::TryStreamExt;

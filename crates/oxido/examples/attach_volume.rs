@@ -1,0 +1,40 @@
+//! Creates a 10 GiB volume in a Droplet's region, attaches it and waits: `attach_volume <droplet-id>`.
+
+use oxido::Client;
+use oxido::types::{
+    RegionSlug, VolumeActionPostAttach, VolumeActionPostAttachType, VolumeActionsPostByIdBody,
+    VolumesCreateBody, VolumesExt4,
+};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let droplet_id: u64 = std::env::args()
+        .nth(1)
+        .ok_or("usage: attach_volume <droplet-id>")?
+        .parse()?;
+    let client = Client::from_env()?;
+
+    let droplet = client.droplets().get(droplet_id).await?;
+    let region = RegionSlug::from(droplet.region.slug.as_str());
+    let body = VolumesExt4 {
+        filesystem_type: Some("ext4".into()),
+        tags: Some(vec!["oxido-example".into()]),
+        ..VolumesExt4::new("oxido-example-vol", 10, region)
+    };
+    let volume = client
+        .volumes()
+        .create(VolumesCreateBody::Ext4(body))
+        .await?;
+    let volume_id = volume.id.ok_or("the API answered a volume without an id")?;
+    let attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, droplet_id);
+    let action = client
+        .volume_actions()
+        .post_by_id(&volume_id, VolumeActionsPostByIdBody::Attach(attach))
+        .wait()
+        .await?;
+    println!(
+        "volume {volume_id} attached to droplet {droplet_id} by action {}",
+        action.id
+    );
+    Ok(())
+}

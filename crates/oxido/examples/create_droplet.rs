@@ -1,0 +1,49 @@
+//! Creates an SSH key and a Droplet tagged `oxido-example` that uses it, then waits until it is active.
+//!
+//! Like every example here it reads `DIGITALOCEAN_TOKEN` and, when set, `DIGITALOCEAN_API_URL` (an
+//! `oxido-sim`'s URL, say), so the same program runs against the real API and the emulator:
+//! `cargo run -p oxido --example create_droplet`.
+
+use oxido::Client;
+use oxido::types::{
+    DropletSingleCreate, DropletSingleCreateImage, DropletsCreateBody, DropletsCreateResponse,
+    SshKeys,
+};
+
+const PUBLIC_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHlrQc/MdikN5ndDF4Z4BMnXJdzCj+gS+yGtKwe9Gq+A oxido-example";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env()?;
+
+    let key = client
+        .ssh_keys()
+        .create(SshKeys::new("oxido-example", PUBLIC_KEY))
+        .await?;
+    let key_id = key.id.ok_or("the API answered an SSH key without an id")?;
+    let image = DropletSingleCreateImage::String("ubuntu-24-04-x64".into());
+    let body = DropletSingleCreate {
+        region: Some("nyc3".into()),
+        ssh_keys: Some(vec![DropletSingleCreateImage::Integer(i64::try_from(
+            key_id,
+        )?)]),
+        tags: Some(vec!["oxido-example".into()]),
+        ..DropletSingleCreate::new("oxido-example-1", image, "s-1vcpu-1gb")
+    };
+    let created = match client
+        .droplets()
+        .create(DropletsCreateBody::SingleCreate(body))
+        .await?
+    {
+        DropletsCreateResponse::Droplet(created) => created.droplet,
+        DropletsCreateResponse::Droplets(_) => {
+            return Err("one name created several Droplets".into());
+        }
+    };
+    let droplet = client.droplets().wait_active(created.id).await?;
+    println!(
+        "droplet {} {} is {} with key {key_id}",
+        droplet.id, droplet.name, droplet.status
+    );
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! Creates a PostgreSQL cluster, waits until it is online, then adds a user and a database.
+
+use oxido::Client;
+use oxido::types::{
+    Database, DatabaseClusterReadEngine, DatabasesAddUserBody, DatabasesCreateClusterBody,
+};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::from_env()?;
+
+    let body = DatabasesCreateClusterBody {
+        version: Some("16".into()),
+        tags: Some(vec!["oxido-example".into()]),
+        ..DatabasesCreateClusterBody::new(
+            DatabaseClusterReadEngine::Pg,
+            "oxido-example",
+            1,
+            "nyc3",
+            "db-s-1vcpu-1gb",
+        )
+    };
+    let cluster = client.databases().create_cluster(body).await?;
+    let id = cluster
+        .id
+        .ok_or("the API answered a database cluster without an id")?;
+    client.databases().wait_online(&id).await?;
+    let user = client
+        .databases()
+        .add_user(&id, DatabasesAddUserBody::new("app"))
+        .await?;
+    let db = client.databases().add(&id, Database::new("app")).await?;
+    println!(
+        "database cluster {id} is online with user {} and db {}",
+        user.name, db.name
+    );
+    Ok(())
+}
