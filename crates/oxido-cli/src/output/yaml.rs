@@ -26,8 +26,9 @@ mod tests {
         )
         .unwrap();
         assert!(yaml.contains("id: 3164444\n"), "{yaml}");
+        // Members keep the answer's order.
         assert!(
-            yaml.contains("size:\n  price: 5.5\n  slug: s-1\n"),
+            yaml.contains("size:\n  slug: s-1\n  price: 5.5\n"),
             "{yaml}"
         );
         // A value that would read as YAML syntax is quoted.

@@ -65,8 +65,8 @@ fn contexts_can_be_switched_and_unknown_ones_are_refused() {
         .args(["-o", "json", "auth", "list"])
         .assert()
         .stdout(
-            "[\n  {\n    \"current\": false,\n    \"name\": \"other\"\n  },\n  \
-             {\n    \"current\": true,\n    \"name\": \"work\"\n  }\n]\n",
+            "[\n  {\n    \"name\": \"other\",\n    \"current\": false\n  },\n  \
+             {\n    \"name\": \"work\",\n    \"current\": true\n  }\n]\n",
         );
     h.bare()
         .args(["auth", "switch", "nope"])

@@ -122,7 +122,7 @@ fn kubeconfig_save_merges_into_kubeconfig_keeps_a_backup_and_leaves_other_entrie
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("kube.yaml");
     let other = dir.path().join("second.yaml");
-    let old = "apiVersion: v1\nkind: Config\nclusters:\n- name: mine\n  cluster:\n    server: https://127.0.0.1:6443\n- name: do-nyc1-prod-cluster-01\n  cluster:\n    server: https://stale.example\ncontexts:\n- name: mine\n  context:\n    cluster: mine\n    user: me\nusers:\n- name: me\n  user:\n    token: local\ncurrent-context: mine\n";
+    let old = "apiVersion: v1\nkind: Config\nclusters:\n- name: mine\n  cluster:\n    server: https://127.0.0.1:6443\n- name: do-nyc1-kube-save\n  cluster:\n    server: https://stale.example\ncontexts:\n- name: mine\n  context:\n    cluster: mine\n    user: me\nusers:\n- name: me\n  user:\n    token: local\ncurrent-context: mine\n";
     fs::write(&path, old).expect("written");
     let list = std::env::join_paths([&path, &other]).expect("joinable");
     let save = |extra: &[&str]| {
@@ -149,23 +149,23 @@ fn kubeconfig_save_merges_into_kubeconfig_keeps_a_backup_and_leaves_other_entrie
     assert_eq!(config["current-context"], "mine");
     assert_eq!(
         names(&config, "clusters"),
-        ["mine", "do-nyc1-prod-cluster-01"]
+        ["mine", "do-nyc1-kube-save"]
     );
     let replaced = &config["clusters"][1]["cluster"]["server"];
     assert_ne!(replaced, "https://stale.example", "same name replaced");
     assert_eq!(
         names(&config, "users"),
-        ["me", "do-nyc1-prod-cluster-01-admin"]
+        ["me", "do-nyc1-kube-save-admin"]
     );
     assert_eq!(
         names(&config, "contexts"),
-        ["mine", "do-nyc1-prod-cluster-01"]
+        ["mine", "do-nyc1-kube-save"]
     );
 
     let switched = save(&[]);
     assert!(switched.status.success());
     let config = yaml(&path);
-    assert_eq!(config["current-context"], "do-nyc1-prod-cluster-01");
+    assert_eq!(config["current-context"], "do-nyc1-kube-save");
     assert_eq!(
         names(&config, "clusters").len(),
         2,
