@@ -549,7 +549,7 @@ impl Sim {
 
     /// Number of actions stored (all accounts).
     pub fn action_count(&self) -> usize {
-        self.app.store.action_count()
+        self.app.worlds.lock().action_count()
     }
 
     /// Writes every account's state to the [state file](SimBuilder::state_file) now,

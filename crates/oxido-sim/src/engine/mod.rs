@@ -21,7 +21,7 @@ pub(crate) mod sse;
 pub(crate) mod store;
 pub(crate) mod validate;
 
-use std::sync::atomic::Ordering;
+use std::cell::{Ref, RefMut};
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
@@ -41,6 +41,7 @@ use crate::auth::{PRIMARY_ACCOUNT, Principal};
 use crate::seed::Seed;
 use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, json};
 use crate::wire::page::{ListQuery, PageInfo};
+use crate::world::Tx;
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::build);
 
@@ -81,6 +82,25 @@ pub(crate) struct Call<'a> {
     pub raw_query: Option<String>,
     pub path: String,
     pub body: Option<Value>,
+    /// The caller's world, locked for the rest of the request.
+    pub tx: Tx<'a>,
+}
+
+impl Call<'_> {
+    /// The caller's Droplets, actions and Droplet images.
+    pub fn store(&self) -> crate::state::store::Store<'_> {
+        self.tx.store()
+    }
+
+    /// The caller's engine documents, to read.
+    pub fn docs(&self) -> Ref<'_, AccountData> {
+        self.tx.docs()
+    }
+
+    /// The caller's engine documents, to change.
+    pub fn docs_mut(&self) -> RefMut<'_, AccountData> {
+        self.tx.docs_mut()
+    }
 }
 
 async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
@@ -142,6 +162,8 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         }
         body
     };
+    // The one lock, held until the answer is built (no await comes after this).
+    let tx = app.worlds.begin(who.account);
     let call = Call {
         app,
         who,
@@ -154,6 +176,7 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         raw_query: parts.uri.query().map(str::to_owned),
         path: parts.uri.path().to_owned(),
         body,
+        tx,
     };
     if let Some(response) = handwritten::dispatch(&call)? {
         return Ok(response);
@@ -278,35 +301,25 @@ fn id_text(value: &Value) -> Option<String> {
 
 /// Makes sure the demo objects of every collection in `paths` exist.
 pub(crate) fn ensure_seeded(call: &Call<'_>, paths: &[&str]) {
-    ensure_seeded_for(call.app, &call.who, paths);
-}
-
-/// `ensure_seeded` for a caller outside the engine.
-pub(crate) fn ensure_seeded_for(app: &App, who: &Principal, paths: &[&str]) {
-    if !seeds_demo(app, who) {
+    if !seeds_demo(call.app, &call.who) {
         return;
     }
-    {
-        let accounts = app.engine.store.read();
-        if let Some(data) = accounts.get(&who.account)
-            && paths.iter().all(|p| data.seeded.contains(*p))
-        {
-            return;
-        }
+    if paths.iter().all(|p| call.docs().seeded.contains(*p)) {
+        return;
     }
-    let mut accounts = app.engine.store.write();
-    let data = accounts.entry(who.account).or_default();
+    let mut data = call.docs_mut();
     for path in paths {
-        seed_collection(data, path);
+        seed_collection(&mut data, path);
     }
 }
 
 /// Does the item exist, in the engine or in a hand-written store?
-fn exists(call: &Call<'_>, data: Option<&AccountData>, collection_path: &str, id: &str) -> bool {
+fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> bool {
     if let Some(found) = handwritten::exists(call, collection_path, id) {
         return found;
     }
-    data.and_then(|d| d.items(collection_path))
+    call.docs()
+        .items(collection_path)
         .and_then(|items| items.key_of(id))
         .is_some()
 }
@@ -542,13 +555,9 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
         paths.push(own);
     }
     ensure_seeded(call, &paths);
-    {
-        let accounts = call.app.engine.store.read();
-        let data = accounts.get(&call.who.account);
-        for (_, path, id) in &items {
-            if !exists(call, data, path, id) {
-                return Err(ApiError::not_found());
-            }
+    for (_, path, id) in &items {
+        if !exists(call, path, id) {
+            return Err(ApiError::not_found());
         }
     }
     if !status_of(call.op).is_success() {
@@ -583,13 +592,13 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         return static_answer(call);
     };
     let query = ListQuery::parse(call.raw_query.as_deref())?;
-    let accounts = call.app.engine.store.read();
+    let docs = call.docs();
     let filters: Vec<&(String, String)> = call
         .query
         .iter()
         .filter(|(k, _)| k != "page" && k != "per_page")
         .collect();
-    let data = accounts.get(&call.who.account);
+    let data = Some(&*docs);
     // A domain's records are filtered by their fully qualified name, as the API does.
     let domain = (catalog().collections[collection].path == "/v2/domains/{domain_name}/records")
         .then(|| call.values.first())
@@ -616,7 +625,7 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
         .filter_map(|(key, item)| data.map(|d| d.rendered(path, key, item)))
         .collect();
-    drop(accounts);
+    drop(docs);
     handwritten::decorate(call, catalog().collections[collection].path, &mut page);
     let mut answer = answer.clone();
     answer[member] = Value::Array(page);
@@ -711,6 +720,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     let like = item_template(catalog, collection);
     let id = match &field {
         Some(f) => new_id(
+            call,
             f,
             like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
             call.body.as_ref(),
@@ -756,8 +766,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         }
     }
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut data = call.docs_mut();
         data.put(path, key.clone(), object)
             .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
         if let Some(l) = lifecycle {
@@ -769,8 +778,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     }
     if let Some(kind) = handwritten::references::urn_kind(collection_path) {
         handwritten::references::join_default_project(
-            call.app,
-            call.who.account,
+            call,
             &format!(
                 "do:{kind}:{}",
                 urn_id(
@@ -808,7 +816,7 @@ fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<
     object
 }
 
-fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
+fn new_id(call: &Call<'_>, field: &str, current: &Value, body: Option<&Value>) -> Value {
     if let Some(named) = body.and_then(|b| b.get(field)).filter(|v| v.is_string())
         && field != "id"
         && field != "uuid"
@@ -816,7 +824,7 @@ fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
         return named.clone();
     }
     match current {
-        Value::Number(_) => Value::from(store::NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+        Value::Number(_) => Value::from(call.tx.next_id()),
         Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
             Value::String(generate::uuid())
         }
@@ -835,16 +843,15 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             {
                 return Ok(response);
             }
-            let accounts = call.app.engine.store.read();
-            let mut object = accounts
-                .get(&call.who.account)
-                .and_then(|d| {
-                    let items = d.items(path)?;
-                    let key = items.key_of(id)?;
-                    items.get(&key).map(|v| d.rendered(path, &key, v))
-                })
-                .ok_or_else(ApiError::not_found)?;
-            drop(accounts);
+            let mut object = {
+                let d = call.docs();
+                let items = d.items(path).ok_or_else(ApiError::not_found)?;
+                let key = items.key_of(id).ok_or_else(ApiError::not_found)?;
+                items
+                    .get(&key)
+                    .map(|v| d.rendered(path, &key, v))
+                    .ok_or_else(ApiError::not_found)?
+            };
             handwritten::decorate(
                 call,
                 catalog().collections[collection].path,
@@ -854,10 +861,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             answer_value(call.op, wrapped(call.op, object))
         }
         Kind::Update(collection) => {
-            let mut accounts = call.app.engine.store.write();
-            let data = accounts
-                .get_mut(&call.who.account)
-                .ok_or_else(ApiError::not_found)?;
+            let mut data = call.docs_mut();
             let key = data
                 .items(path)
                 .and_then(|items| items.key_of(id))
@@ -898,14 +902,11 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             }
             let answer = wrapped(call.op, updated.clone());
             *stored = updated;
-            drop(accounts);
+            drop(data);
             answer_value(call.op, answer)
         }
         _ => {
-            let mut accounts = call.app.engine.store.write();
-            let data = accounts
-                .get_mut(&call.who.account)
-                .ok_or_else(ApiError::not_found)?;
+            let mut data = call.docs_mut();
             let key = data
                 .items(path)
                 .and_then(|items| items.key_of(id))
@@ -914,14 +915,14 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 Kind::Delete(c) => catalog().collections[c].path,
                 _ => "",
             };
-            handwritten::references::check_delete(call, data, collection_path, path, &key)?;
+            handwritten::references::check_delete(call, &data, collection_path, path, &key)?;
             let removed = data.remove(path, &key).ok_or_else(ApiError::not_found)?;
             if let Some(kind) = handwritten::references::urn_kind(collection_path)
                 && let Some(id) = handwritten::references::urn_id(collection_path, &removed)
             {
-                handwritten::references::forget(data, &format!("do:{kind}:{id}"), None);
+                handwritten::references::forget(&mut data, &format!("do:{kind}:{id}"), None);
             }
-            drop(accounts);
+            drop(data);
             let documented = template(call.op);
             answer(call.op, (!documented.is_null()).then(|| documented.clone()))
         }
@@ -945,7 +946,7 @@ fn read_borrowed(
     }
     let volume = collection_path == "/v2/volumes";
     let overrides: Vec<(&'static str, Value)> = if volume {
-        let ids = call.app.store.volume_droplets(call.who.account, id);
+        let ids = call.store().volume_droplets(call.who.account, id);
         vec![(
             "droplet_ids",
             Value::Array(ids.into_iter().map(Value::from).collect()),
@@ -953,10 +954,7 @@ fn read_borrowed(
     } else {
         Vec::new()
     };
-    let accounts = call.app.engine.store.read();
-    let data = accounts
-        .get(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let data = call.docs();
     let items = data.items(path).ok_or_else(ApiError::not_found)?;
     let key = items.key_of(id).ok_or_else(ApiError::not_found)?;
     if !data.transitions.is_empty() && data.transitions.contains_key(&format!("{path}/{key}")) {

@@ -30,4 +30,5 @@ mod restart;
 mod semantics;
 mod state;
 mod streaming;
+mod world;
 mod writes;

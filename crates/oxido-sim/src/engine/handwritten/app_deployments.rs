@@ -63,8 +63,8 @@ fn start(
     let path = deployments_path(app_id);
     crate::engine::ensure_seeded(call, &[&path]);
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         data.put(&path, id.clone(), deployment.clone())
             .map_err(|why| ApiError::unprocessable(format!("deployments: {why}")))?;
         data.transitions.insert(
@@ -210,10 +210,8 @@ pub(super) fn cancel_deployment(call: &Call<'_>) -> Result<Response, ApiError> {
     let path = deployments_path(&key);
     crate::engine::ensure_seeded(call, &[&path]);
     let wanted = value(call, 1);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let id = data
         .items(&path)
         .and_then(|items| items.key_of(&wanted))
@@ -235,7 +233,7 @@ pub(super) fn cancel_deployment(call: &Call<'_>) -> Result<Response, ApiError> {
     deployment["phase_last_updated_at"] = Value::String(generate::now());
     let out = deployment.clone();
     data.transitions.remove(&format!("{path}/{id}"));
-    drop(accounts);
+    drop(docs);
     reply(call, out)
 }
 
@@ -359,10 +357,8 @@ pub(super) fn cancel_event(call: &Call<'_>) -> Result<Response, ApiError> {
     // The deployment itself ends too, where the app keeps it.
     if let Some(id) = event.get("deployment_id").and_then(Value::as_str) {
         let path = deployments_path(&key);
-        let mut accounts = call.app.engine.store.write();
-        if let Some(data) = accounts.get_mut(&call.who.account)
-            && let Some(found) = data.items(&path).and_then(|items| items.key_of(id))
-        {
+        let mut data = call.docs_mut();
+        if let Some(found) = data.items(&path).and_then(|items| items.key_of(id)) {
             if let Some(d) = data.settled_mut(&path, &found)
                 && !FINISHED.contains(&d["phase"].as_str().unwrap_or(""))
             {

@@ -44,8 +44,8 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     lifecycle::start(&mut deployment, life);
     let path = format!("/v2/apps/{app_id}/deployments");
     let stored = {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         // The app is new, so nothing of its deployments needs seeding.
         data.seeded.insert(path.clone());
         let stored = data.put(&path, id.clone(), deployment).is_ok();
@@ -126,10 +126,8 @@ pub(super) fn logs(
     let path = format!("/v2/apps/{app_id}/deployments");
     crate::engine::ensure_seeded(call, &[&path]);
     let deployment: Option<Value> = {
-        let accounts = call.app.engine.store.read();
-        let items = accounts
-            .get(&call.who.account)
-            .and_then(|d| Some((d, d.items(&path)?)));
+        let docs = call.docs();
+        let items = docs.items(&path).map(|items| (&*docs, items));
         if deployment_named {
             let wanted = call.values.get(1).cloned().unwrap_or_default();
             let found = items.and_then(|(d, items)| {
@@ -199,10 +197,8 @@ pub(super) fn logs(
 
 /// An app's `active_deployment` is its newest deployment that reached ACTIVE.
 pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
-    let accounts = call.app.engine.store.read();
-    let Some(data) = accounts.get(&call.who.account) else {
-        return;
-    };
+    let docs = call.docs();
+    let data = &*docs;
     for app in apps {
         let Some(id) = app.get("id").and_then(Value::as_str) else {
             continue;

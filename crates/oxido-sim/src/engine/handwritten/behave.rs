@@ -26,10 +26,7 @@ pub(super) fn put(
     key: &str,
     object: Value,
 ) -> Result<(), ApiError> {
-    let mut accounts = call.app.engine.store.write();
-    accounts
-        .entry(call.who.account)
-        .or_default()
+    call.docs_mut()
         .put(collection, key.to_owned(), object)
         .map_err(|why| ApiError::unprocessable(format!("{collection}: {why}")))
 }
@@ -37,8 +34,8 @@ pub(super) fn put(
 /// The object `id` names in `collection` as it reads now (demo objects seeded first).
 pub(super) fn find(call: &Call<'_>, collection: &str, id: &str) -> Option<(String, Value)> {
     ensure_seeded(call, &[collection]);
-    let accounts = call.app.engine.store.read();
-    let data = accounts.get(&call.who.account)?;
+    let docs = call.docs();
+    let data = &*docs;
     let items = data.items(collection)?;
     let key = items.key_of(id)?;
     let object = data.rendered(collection, &key, items.get(&key)?);
@@ -48,10 +45,8 @@ pub(super) fn find(call: &Call<'_>, collection: &str, id: &str) -> Option<(Strin
 /// Every object of `collection` as it reads now, oldest first.
 pub(super) fn all(call: &Call<'_>, collection: &str) -> Vec<(String, Value)> {
     ensure_seeded(call, &[collection]);
-    let accounts = call.app.engine.store.read();
-    let Some(data) = accounts.get(&call.who.account) else {
-        return Vec::new();
-    };
+    let docs = call.docs();
+    let data = &*docs;
     data.items(collection)
         .into_iter()
         .flat_map(|items| items.iter())
@@ -61,12 +56,7 @@ pub(super) fn all(call: &Call<'_>, collection: &str) -> Vec<(String, Value)> {
 
 /// Removes the object stored under `key` (and its own sub-collections).
 pub(super) fn remove(call: &Call<'_>, collection: &str, key: &str) -> Option<Value> {
-    call.app
-        .engine
-        .store
-        .write()
-        .get_mut(&call.who.account)?
-        .remove(collection, key)
+    call.docs_mut().remove(collection, key)
 }
 
 /// Answers `object` inside the operation's envelope member (`{"deployment": …}`), or

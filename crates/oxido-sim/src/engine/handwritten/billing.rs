@@ -44,7 +44,7 @@ fn all_droplets(call: &Call<'_>, now: Timestamp) -> Vec<crate::state::model::Dro
         page: 1,
         per_page: u64::MAX,
     };
-    call.app.store.droplets(call.who.account, None, all, now).0
+    call.store().droplets(call.who.account, None, all, now).0
 }
 
 /// What the account's Droplets have cost this month, in dollars.

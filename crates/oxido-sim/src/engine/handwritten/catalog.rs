@@ -202,10 +202,9 @@ fn registry_options(call: &Call<'_>) -> Result<Response, ApiError> {
 fn subscription(call: &Call<'_>, to: Option<&str>) -> Result<Response, ApiError> {
     let (name, mut registry) = super::registry::current(call).ok_or_else(ApiError::not_found)?;
     if let Some(tier) = to.and_then(registry_tier) {
-        let mut accounts = call.app.engine.store.write();
-        let stored = accounts
-            .get_mut(&call.who.account)
-            .and_then(|data| data.settled_mut("/v2/registry", &name))
+        let mut docs = call.docs_mut();
+        let stored = docs
+            .settled_mut("/v2/registry", &name)
             .ok_or_else(ApiError::not_found)?;
         if let Some(Value::Object(subscription)) = stored.get_mut("subscription") {
             subscription.insert("tier".into(), tier);
@@ -381,8 +380,8 @@ fn cluster_region(call: &Call<'_>) -> Option<String> {
 fn stored_member(call: &Call<'_>, collection: &str, member: &str) -> Option<String> {
     let id = call.values.first()?;
     ensure_seeded(call, &[collection]);
-    let accounts = call.app.engine.store.read();
-    let items = accounts.get(&call.who.account)?.items(collection)?;
+    let docs = call.docs();
+    let items = docs.items(collection)?;
     let key = items.key_of(id)?;
     let value = items.get(&key)?.get(member)?;
     value

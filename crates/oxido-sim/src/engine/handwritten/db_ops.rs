@@ -62,7 +62,7 @@ pub(super) fn promote_replica(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     remove(call, &replicas, &replica_key).ok_or_else(ApiError::not_found)?;
     put(call, DATABASES, &id, promoted)?;
-    super::references::join_default_project(call.app, call.who.account, &format!("do:dbaas:{id}"));
+    super::references::join_default_project(call, &format!("do:dbaas:{id}"));
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

@@ -14,9 +14,8 @@ const FIREWALLS: &str = "/v2/firewalls";
 pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet = path_droplet(call)?;
     ensure_seeded(call, &[FIREWALLS]);
-    let accounts = call.app.engine.store.read();
-    let holding: Vec<Value> = accounts
-        .get(&call.who.account)
+    let docs = call.docs();
+    let holding: Vec<Value> = Some(&*docs)
         .and_then(|d| {
             let items = d.items(FIREWALLS)?;
             Some(
@@ -39,6 +38,6 @@ pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
             )
         })
         .unwrap_or_default();
-    drop(accounts);
+    drop(docs);
     page(call, holding)
 }

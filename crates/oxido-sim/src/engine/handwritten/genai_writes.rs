@@ -396,7 +396,7 @@ pub(super) fn presigned_urls(call: &Call<'_>) -> Result<Response, ApiError> {
                 .unwrap_or("file")
                 .to_owned();
             let id = generate::uuid();
-            let signature = call.app.engine.uploads.open(&id);
+            let signature = call.app.uploads.open(&id);
             json!({
                 "original_file_name": name,
                 "object_key": format!("{id}/{name}"),

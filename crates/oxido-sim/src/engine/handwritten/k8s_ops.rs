@@ -114,10 +114,8 @@ pub(super) fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiE
             doomed.extend(items.iter().map(|(k, _, _)| (*collection, k.clone())));
         }
     }
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     for (collection, k) in doomed {
         if let Some(removed) = data.remove(collection, &k)
             && let Some(kind) = super::references::urn_kind(collection)

@@ -92,6 +92,10 @@ fn names(stored: &Value, given: &Value) -> bool {
 }
 
 pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, ApiError> {
+    if m.add {
+        // Droplets added must exist (checked in the same transaction as the add).
+        super::references::check_named(call)?;
+    }
     let id = call.values.first().cloned().unwrap_or_default();
     let catalog = crate::engine::catalog();
     let read = catalog

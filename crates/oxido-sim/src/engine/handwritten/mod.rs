@@ -52,7 +52,7 @@ use axum::response::Response;
 use jiff::Timestamp;
 
 pub(crate) use self::cdn::purges as cdn_purges;
-pub(crate) use self::reserved_ips::{NEXT_ADDRESS, droplet_deleted};
+pub(crate) use self::reserved_ips::droplet_deleted;
 pub(crate) use self::uploads::{UPLOAD_PREFIX, upload};
 use serde_json::Value;
 
@@ -68,18 +68,14 @@ pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option
         "/v2/droplets" => Some(
             id.parse::<u64>()
                 .ok()
-                .and_then(|id| {
-                    call.app
-                        .store
-                        .droplet(call.who.account, id, Timestamp::now())
-                })
+                .and_then(|id| call.store().droplet(call.who.account, id, Timestamp::now()))
                 .is_some(),
         ),
         // A Droplet's own snapshot or backup; any other image is the engine's.
         "/v2/images" => id
             .parse::<u64>()
             .ok()
-            .and_then(|id| call.app.store.image(call.who.account, id, Timestamp::now()))
+            .and_then(|id| call.store().image(call.who.account, id, Timestamp::now()))
             .map(|_| true),
         _ => None,
     }

@@ -15,10 +15,8 @@ pub(super) fn with_object<R>(
     change: impl FnOnce(&mut Value) -> Result<R, ApiError>,
 ) -> Result<R, ApiError> {
     crate::engine::ensure_seeded(call, &[collection]);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let key = data
         .items(collection)
         .and_then(|items| items.key_of(id))
@@ -43,11 +41,7 @@ pub(super) fn path_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
     call.values
         .first()
         .and_then(|v| v.parse::<u64>().ok())
-        .and_then(|id| {
-            call.app
-                .store
-                .droplet(call.who.account, id, Timestamp::now())
-        })
+        .and_then(|id| call.store().droplet(call.who.account, id, Timestamp::now()))
         .ok_or_else(ApiError::not_found)
 }
 
@@ -55,8 +49,7 @@ pub(super) fn path_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
 pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Droplet, ApiError> {
     let id = body_u64(call, "droplet_id")
         .ok_or_else(|| ApiError::unprocessable("droplet_id: is required"))?;
-    call.app
-        .store
+    call.store()
         .droplet(call.who.account, id, Timestamp::now())
         .ok_or_else(|| ApiError::unprocessable(format!("droplet_id: no Droplet {id}")))
 }

@@ -32,8 +32,8 @@ fn seed(call: &Call<'_>, data: &mut AccountData) {
 
 /// The account's registry (name and object), seeded first.
 pub(super) fn current(call: &Call<'_>) -> Option<(String, Value)> {
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data);
     data.items(REGISTRY)
         .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
@@ -96,8 +96,8 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         }
     }
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         seed(call, data);
         let old: Vec<String> = data
             .items(REGISTRY)
@@ -115,10 +115,7 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 /// DELETE /v2/registry: the registry goes with its repositories and collections.
 pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     let (name, _) = current(call).ok_or_else(ApiError::not_found)?;
-    let mut accounts = call.app.engine.store.write();
-    if let Some(data) = accounts.get_mut(&call.who.account) {
-        data.remove(REGISTRY, &name);
-    }
+    call.docs_mut().remove(REGISTRY, &name);
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

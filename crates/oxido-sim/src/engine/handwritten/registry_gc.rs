@@ -81,8 +81,8 @@ pub(super) fn run(call: &Call<'_>) -> Result<Response, ApiError> {
         map.insert("freed_bytes".into(), Value::from(0));
     }
     lifecycle::start(&mut object, &GARBAGE_COLLECTION);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &path);
     let busy = data
         .items(&path)
@@ -103,15 +103,15 @@ pub(super) fn run(call: &Call<'_>) -> Result<Response, ApiError> {
         format!("{path}/{uuid}"),
         lifecycle::transition(&GARBAGE_COLLECTION, call.app.action_duration()),
     );
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "garbage_collection": object })))
 }
 
 /// Every collection of the registry as it reads now, newest first.
 fn all(call: &Call<'_>) -> Vec<Value> {
     let path = path(call);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &path);
     let mut all: Vec<Value> = data
         .items(&path)
@@ -160,8 +160,8 @@ pub(super) fn update(call: &Call<'_>) -> Result<Response, ApiError> {
         .and_then(|b| b.get("cancel"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &path);
     let is_running = running(data, &path, &uuid);
     let object = data
@@ -175,6 +175,6 @@ pub(super) fn update(call: &Call<'_>) -> Result<Response, ApiError> {
     if cancel && is_running {
         data.transitions.remove(&format!("{path}/{uuid}"));
     }
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "garbage_collection": object })))
 }

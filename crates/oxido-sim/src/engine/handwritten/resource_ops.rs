@@ -15,6 +15,7 @@
 //! - add-on plan changes.
 
 use crate::engine::spec::OpId;
+use crate::engine::store::AccountData;
 use axum::response::Response;
 use http::StatusCode;
 use jiff::Timestamp;
@@ -59,10 +60,11 @@ pub(super) fn validate_registry_name(call: &Call<'_>) -> Result<Response, ApiErr
     }
     // The caller's own (demo) registry is put in place before looking.
     let _ = super::registry::current(call);
-    let taken = call.app.engine.store.read().values().any(|data| {
+    let holds = |data: &AccountData| {
         data.items("/v2/registry")
             .is_some_and(|items| items.get(name).is_some())
-    });
+    };
+    let taken = holds(&call.docs()) || call.tx.others().any(|world| holds(&world.docs));
     if taken {
         return Err(conflict(format!(
             "name: the registry name '{name}' is taken"
@@ -371,8 +373,8 @@ const TEAMS: &str = "/v2/organizations/teams";
 /// The organization's teams; the demo's are the documented ones.
 fn teams(call: &Call<'_>) -> Vec<Value> {
     if seeds_demo(call.app, &call.who) {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         if data.seeded.insert(TEAMS.to_owned()) {
             for team in template(OpId::OrganizationsListTeams)
                 .get("teams")
@@ -572,8 +574,9 @@ pub(super) fn restore_vector_db(call: &Call<'_>) -> Result<Response, ApiError> {
     let restore = json!({"backup_id": backup, "status": "STARTED", "error": ""});
     put(call, &path, &backup, restore)?;
     {
-        let mut accounts = call.app.engine.store.write();
-        if let Some(data) = accounts.get_mut(&call.who.account) {
+        let mut docs = call.docs_mut();
+        {
+            let data = &mut *docs;
             let from = Timestamp::now();
             let at = jiff::SignedDuration::try_from(call.app.action_duration())
                 .ok()

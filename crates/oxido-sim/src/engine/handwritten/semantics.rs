@@ -95,12 +95,8 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
 /// Whether the account's collection holds an item matching `like`.
 fn held(call: &Call<'_>, collection: &str, like: impl Fn(&Value) -> bool) -> bool {
     ensure_seeded(call, &[collection]);
-    call.app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items(collection))
+    call.docs()
+        .items(collection)
         .is_some_and(|items| items.iter().any(|(_, v)| like(v)))
 }
 

@@ -49,8 +49,7 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
             if kind == "droplet" {
                 let droplet = id.parse::<u64>().ok();
                 if let Some(d) = droplet {
-                    call.app
-                        .store
+                    call.store()
                         .tag_droplet(call.who.account, d, &tag, assign)?;
                 }
             }
@@ -92,8 +91,7 @@ fn all_droplets(call: &Call<'_>) -> Vec<crate::state::model::Droplet> {
         page: 1,
         per_page: u64::MAX,
     };
-    call.app
-        .store
+    call.store()
         .droplets(call.who.account, None, all, Timestamp::now())
         .0
 }
@@ -118,8 +116,9 @@ fn names(call: &Call<'_>) -> Vec<String> {
         .into_iter()
         .flat_map(|d| d.tags)
         .collect();
-    let accounts = call.app.engine.store.read();
-    if let Some(data) = accounts.get(&call.who.account) {
+    let docs = call.docs();
+    {
+        let data = &*docs;
         if let Some(items) = data.items(TAGS) {
             names.extend(items.iter().map(|(k, _)| k.to_owned()));
         }
@@ -158,8 +157,8 @@ fn tag_object(call: &Call<'_>, name: &str) -> Value {
         last.clone_from(&droplet_uri);
     }
     resources.insert("droplets".into(), kind_entry(droplets.len(), droplet_uri));
-    let accounts = call.app.engine.store.read();
-    let data = accounts.get(&call.who.account);
+    let docs = call.docs();
+    let data = Some(&*docs);
     for (member, collection) in KINDS {
         let tagged: Vec<String> = data
             .and_then(|d| d.items(collection))
@@ -224,8 +223,8 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
     crate::limits::tag("name", &name)?;
     ensure_seeded(call, &[TAGS]);
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         data.put(TAGS, name.clone(), json!({ "name": name }))
             .map_err(|why| ApiError::unprocessable(format!("name: {why}")))?;
     }
@@ -237,13 +236,13 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     let name = named(call)?;
     for droplet in all_droplets(call) {
         if droplet.tags.contains(&name) {
-            call.app
-                .store
+            call.store()
                 .tag_droplet(call.who.account, droplet.id, &name, false)?;
         }
     }
-    let mut accounts = call.app.engine.store.write();
-    if let Some(data) = accounts.get_mut(&call.who.account) {
+    let mut docs = call.docs_mut();
+    {
+        let data = &mut *docs;
         data.remove(TAGS, &name);
         for (_, collection) in KINDS {
             let keys: Vec<String> = data

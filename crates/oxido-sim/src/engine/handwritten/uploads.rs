@@ -17,7 +17,7 @@ pub(crate) const UPLOAD_PREFIX: &str = "/_sim/uploads/";
 pub(super) fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
     let mut answer = crate::engine::catalog::template(call.op).clone();
     let file_id = crate::engine::generate::uuid();
-    let signature = call.app.engine.uploads.open(&file_id);
+    let signature = call.app.uploads.open(&file_id);
     if let Some(map) = answer.as_object_mut() {
         map.insert("file_id".into(), Value::String(file_id.clone()));
         map.insert(
@@ -54,7 +54,7 @@ pub(crate) async fn upload(app: &App, request: Request) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, crate::limits::MAX_BODY_BYTES).await else {
         return ApiError::payload_too_large(crate::limits::MAX_BODY_BYTES).into_response();
     };
-    if app.engine.uploads.fill(&file_id, &signature, bytes.len()) {
+    if app.uploads.fill(&file_id, &signature, bytes.len()) {
         crate::engine::empty(StatusCode::OK)
     } else {
         ApiError::forbidden().into_response()

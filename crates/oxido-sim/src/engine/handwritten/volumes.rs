@@ -53,14 +53,12 @@ pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiErr
     let account = call.who.account;
     let type_name = match body_str(call, "type").unwrap_or_default() {
         "attach" => {
-            call.app
-                .store
+            call.store()
                 .attach_volume(account, droplet_id(call)?, &id)?;
             "attach_volume"
         }
         "detach" => {
-            call.app
-                .store
+            call.store()
                 .detach_volume(account, droplet_id(call)?, &id)?;
             "detach_volume"
         }
@@ -124,7 +122,7 @@ fn refuse_if_attached(attachments: &HashMap<String, Vec<u64>>, id: &str) -> Resu
 /// DELETE /v2/volumes/{volume_id}: refused while attached, otherwise the engine deletes it.
 pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let (id, _) = find(call, Target::Path)?;
-    let attachments = call.app.store.attachments(call.who.account);
+    let attachments = call.store().attachments(call.who.account);
     refuse_if_attached(&attachments, &id)?;
     Ok(None)
 }
@@ -141,11 +139,9 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
     let name = param("name").ok_or_else(|| ApiError::unprocessable("name: is required"))?;
     let region = param("region");
     crate::engine::ensure_seeded(call, &[VOLUMES]);
-    let attachments = call.app.store.attachments(call.who.account);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let attachments = call.store().attachments(call.who.account);
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let doomed: Vec<(String, String)> = data
         .items(VOLUMES)
         .map(|items| {
@@ -174,7 +170,7 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
 
 /// Puts the volumes' attachments from the hand-written store into their `droplet_ids`.
 pub(super) fn decorate(call: &Call<'_>, objects: &mut [Value]) {
-    let attachments = call.app.store.attachments(call.who.account);
+    let attachments = call.store().attachments(call.who.account);
     for object in objects {
         let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
         let ids: Vec<Value> = attachments

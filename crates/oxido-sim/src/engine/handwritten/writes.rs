@@ -62,11 +62,8 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 
 /// Stores `object` under `key` in the account's `collection`, within its bounds.
 fn store(call: &Call<'_>, collection: &str, key: &str, object: Value) -> Result<(), ApiError> {
-    let mut accounts = call.app.engine.store.write();
-    accounts
-        .entry(call.who.account)
-        .or_default()
-        .put(collection, key.to_owned(), object)
+    let mut docs = call.docs_mut();
+    docs.put(collection, key.to_owned(), object)
         .map_err(|why| ApiError::unprocessable(format!("{collection}: {why}")))
 }
 
@@ -116,8 +113,8 @@ fn associated_with(
             .to_owned()
     };
     {
-        let accounts = call.app.engine.store.read();
-        let data = accounts.get(&call.who.account);
+        let docs = call.docs();
+        let data = Some(&*docs);
         let items = |path: &str| data.and_then(|d| d.items(path));
         for volume in &droplet.volume_ids {
             let name = items(VOLUMES)
@@ -154,8 +151,7 @@ fn associated_with(
         }
     }
     let images = call
-        .app
-        .store
+        .store()
         .account_images(call.who.account, Timestamp::now());
     for image in images
         .iter()
@@ -226,10 +222,10 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     } else {
         found
     };
-    if !call.app.store.delete_droplet(call.who.account, droplet.id) {
+    if !call.store().delete_droplet(call.who.account, droplet.id) {
         return Err(ApiError::not_found());
     }
-    super::droplet_deleted(call.app, call.who.account, droplet.id);
+    super::droplet_deleted(call, droplet.id);
     let now = generate::now();
     let mut resources: Map<String, Value> = [
         "reserved_ips",
@@ -242,8 +238,8 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     .map(|k| ((*k).to_owned(), Value::Array(Vec::new())))
     .collect();
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         for item in &chosen {
             if let Some(path) = item.collection {
                 data.remove(path, &item.id);
@@ -255,7 +251,7 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     }
     for item in chosen.iter().filter(|a| a.collection.is_none()) {
         if let Ok(id) = item.id.parse::<u64>() {
-            call.app.store.delete_image(call.who.account, id);
+            call.store().delete_image(call.who.account, id);
         }
     }
     let status = json!({
@@ -272,14 +268,13 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
 /// GET …/status: the destruction of this Droplet; 404 if none was asked for.
 fn destroy_status(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
-    let accounts = call.app.engine.store.read();
-    let status = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(&status_collection(&id)))
+    let docs = call.docs();
+    let status = docs
+        .items(&status_collection(&id))
         .and_then(|items| items.get("status"))
         .cloned()
         .ok_or_else(ApiError::not_found)?;
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(status))
 }
 
@@ -288,12 +283,8 @@ fn destroy_status(call: &Call<'_>) -> Result<Response, ApiError> {
 fn destroy_retry(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
     let known = call
-        .app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items(&status_collection(&id)))
+        .docs()
+        .items(&status_collection(&id))
         .is_some_and(|items| items.get("status").is_some());
     if !known {
         return Err(ApiError::not_found());
@@ -331,17 +322,16 @@ fn logsink_path(call: &Call<'_>) -> (String, String) {
 fn logsink_list(call: &Call<'_>) -> Result<Response, ApiError> {
     let (path, _) = logsink_path(call);
     database_exists(call)?;
-    let accounts = call.app.engine.store.read();
-    let sinks: Vec<Value> = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(&path))
+    let docs = call.docs();
+    let sinks: Vec<Value> = docs
+        .items(&path)
         .into_iter()
         .flat_map(|items| items.iter())
         .map(|(_, sink)| sink)
         .filter(|sink| sink.get("sink_id").is_some_and(Value::is_string))
         .cloned()
         .collect();
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "sinks": sinks })))
 }
 
@@ -352,10 +342,8 @@ fn database_exists(call: &Call<'_>) -> Result<(), ApiError> {
     with_object(call, "/v2/databases", &database, |_| Ok(()))?;
     let (path, _) = logsink_path(call);
     ensure_seeded(call, &[path.as_str()]);
-    let mut accounts = call.app.engine.store.write();
-    let Some(data) = accounts.get_mut(&call.who.account) else {
-        return Ok(());
-    };
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let seeded: Vec<String> = data
         .items(&path)
         .into_iter()
@@ -590,12 +578,8 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
     }
     let collection = call.path.clone();
     let stored = call
-        .app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items(&collection))
+        .docs()
+        .items(&collection)
         .and_then(|items| items.get("settings"))
         .cloned();
     if call.op == read {
@@ -634,8 +618,8 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
         .get("project")
         .cloned()
         .unwrap_or_else(|| json!({}));
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let found = data.items(PROJECTS).and_then(|items| {
         items
             .iter()
@@ -677,7 +661,7 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
         *project = updated;
     }
     let project = project.clone();
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "project": project })))
 }
 
@@ -693,8 +677,8 @@ fn cluster_registry(call: &Call<'_>, enabled: bool) -> Result<Response, ApiError
         ));
     }
     ensure_seeded(call, &[CLUSTERS]);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let mut keys = Vec::with_capacity(named.len());
     for id in &named {
         let key = data
@@ -710,7 +694,7 @@ fn cluster_registry(call: &Call<'_>, enabled: bool) -> Result<Response, ApiError
             cluster["registry_enabled"] = Value::Bool(enabled);
         }
     }
-    drop(accounts);
+    drop(docs);
     answer(call.op, None)
 }
 
