@@ -5,7 +5,7 @@ use http::StatusCode;
 use jiff::Timestamp;
 
 use super::droplets::raw_id;
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::action::{action_page_response, one_action_response};
 use crate::wire::error::ApiError;
 use crate::wire::page::{ListQuery, PageInfo};

@@ -7,7 +7,9 @@ use axum::response::Response;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Call, answer, catalog::template, conforms};
+use crate::engine::call::Call;
+use crate::engine::catalog::template;
+use crate::engine::shape::{answer, conforms};
 use crate::state::catalog::{self, Region};
 use crate::state::model::{Action, ActionStatus, Family, Outcome};
 use crate::state::store::ResourceAction;

@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
+use crate::engine::call::Call;
 use crate::engine::catalog::item_template;
-use crate::engine::{Call, catalog, generate, lifecycle};
+use crate::engine::{catalog, generate, lifecycle};
 
 const DEPLOYMENTS: &str = "/v2/apps/{app_id}/deployments";
 
@@ -16,7 +17,7 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     {
         map.insert("spec".into(), spec.clone());
     }
-    let catalog = catalog();
+    let catalog = catalog::get();
     let Some(collection) = catalog
         .collections
         .iter()
@@ -83,31 +84,6 @@ fn component_names(object: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The demo app's documented logs example names a component `component`: the demo app
-/// and its deployments run a worker of that name beside their `web` service.
-pub(super) fn seed_component(data: &mut crate::engine::store::AccountData, path: &str) {
-    let keys: Vec<String> = data
-        .items(path)
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        if let Some(spec) = data
-            .settled_mut(path, &key)
-            .and_then(|o| o.get_mut("spec"))
-            .and_then(Value::as_object_mut)
-        {
-            let workers = spec
-                .entry("workers")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Some(workers) = workers.as_array_mut()
-                && !workers.iter().any(|w| w["name"] == "component")
-            {
-                workers.push(serde_json::json!({ "name": "component" }));
-            }
-        }
-    }
-}
-
 /// GET /v2/apps/{app_id}[/deployments/{deployment_id}][/components/{component_name}]/logs:
 /// where the logs of that app, deployment (the active one if none is named) and
 /// component (all if none is named) are, of the `type` asked for.
@@ -124,7 +100,7 @@ pub(super) fn logs(
         .and_then(Value::as_str)
         .map_or(app_id, str::to_owned);
     let path = format!("/v2/apps/{app_id}/deployments");
-    crate::engine::ensure_seeded(call, &[&path]);
+    crate::engine::call::ensure_seeded(call, &[&path]);
     let deployment: Option<Value> = {
         let docs = call.docs();
         let items = docs.items(&path).map(|items| (&*docs, items));
@@ -186,7 +162,7 @@ pub(super) fn logs(
         scope.push('/');
         scope.push_str(c);
     }
-    crate::engine::answer(
+    crate::engine::shape::answer(
         call.op,
         Some(serde_json::json!({
             "live_url": format!("wss://{host}/live/{scope}?type={kind}"),

@@ -5,8 +5,9 @@
 use axum::response::Response;
 use serde_json::Value;
 
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::catalog::{template, wrapper};
-use crate::engine::{Call, answer, ensure_seeded};
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 /// The path's `i`th value (`""` past the end).
@@ -64,7 +65,7 @@ pub(super) fn remove(call: &Call<'_>, collection: &str, key: &str) -> Option<Val
 pub(super) fn reply(call: &Call<'_>, object: Value) -> Result<Response, ApiError> {
     let documented = template(call.op);
     let out = match wrapper(&documented) {
-        Some(key) if object.get(key).is_none() => crate::engine::wrapped(call.op, object),
+        Some(key) if object.get(key).is_none() => crate::engine::shape::wrapped(call.op, object),
         _ => object,
     };
     answer(call.op, Some(out))
@@ -79,8 +80,8 @@ pub(super) fn conflict(message: impl Into<std::borrow::Cow<'static, str>>) -> Ap
 /// examples) in an account the demo seeds: those have the documented history, such as
 /// an earlier clusterlint run or a service key.
 pub(super) fn is_demo(call: &Call<'_>, collection: &str, key: &str) -> bool {
-    crate::engine::seeds_demo(call.app, &call.who)
-        && crate::engine::catalog()
+    crate::engine::call::seeds_demo(call.app, &call.who)
+        && crate::engine::catalog::get()
             .seed
             .get(collection)
             .is_some_and(|(_, ids)| ids.iter().any(|id| id == key))

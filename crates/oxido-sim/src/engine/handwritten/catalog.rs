@@ -7,8 +7,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::object::page;
+use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::shape::answer;
 use crate::engine::spec::OpId;
-use crate::engine::{Call, answer, ensure_seeded};
 use crate::state::catalog::{self, IMAGES, REGIONS, SIZES};
 use crate::wire::droplet::{image_json, size_json};
 use crate::wire::error::ApiError;
@@ -519,58 +520,5 @@ pub(super) fn cluster_created(object: &mut Value) {
         && let Some(newest) = catalog::kubernetes_version("latest")
     {
         *slot = Value::String(newest.slug.to_owned());
-    }
-}
-
-/// Demo objects of `collection_path` whose examples name what the catalog no longer
-/// offers take a current entry, so every reference in the demo resolves: a cluster on
-/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer).
-pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collection_path: &str) {
-    if collection_path == "/v2/databases" {
-        database_networks(data);
-    }
-    if collection_path != "/v2/kubernetes/clusters" {
-        return;
-    }
-    let Some(oldest) = catalog::kubernetes().versions.last() else {
-        return;
-    };
-    let keys: Vec<String> = data
-        .items(collection_path)
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        if let Some(cluster) = data.settled_mut(collection_path, &key)
-            && let Some(version) = cluster.get_mut("version")
-            && version
-                .as_str()
-                .is_none_or(|v| catalog::kubernetes_version(v).is_none())
-        {
-            *version = Value::String(oldest.slug.to_owned());
-        }
-    }
-}
-
-/// A demo database cluster sits in its region's default demo VPC.
-fn database_networks(data: &mut crate::engine::store::AccountData) {
-    let collection = "/v2/databases";
-    let keys: Vec<String> = data
-        .items(collection)
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        let Some(cluster) = data.settled_mut(collection, &key) else {
-            continue;
-        };
-        let region = cluster.get("region").and_then(Value::as_str).unwrap_or("");
-        let vpc = crate::seed::DEMO_VPCS
-            .iter()
-            .find(|(_, r, _, default)| *r == region && *default)
-            .map(|(id, ..)| *id);
-        if let (Some(vpc), Some(slot)) = (vpc, cluster.get_mut("private_network_uuid"))
-            && slot.is_string()
-        {
-            *slot = Value::String(vpc.to_owned());
-        }
     }
 }

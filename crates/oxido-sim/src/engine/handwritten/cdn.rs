@@ -11,7 +11,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use super::object::with_object;
-use crate::engine::{Call, empty, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::empty;
 use crate::wire::error::ApiError;
 use crate::world::Accounts;
 

@@ -10,10 +10,12 @@ use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::object::with_object;
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, answer, empty, generate, seeds_demo};
 use crate::limits;
 use crate::wire::error::ApiError;
 

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use super::behave::{all, field, find, put, remove, value};
 use super::object::with_object;
-use crate::engine::{Call, answer, empty, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::wire::error::ApiError;
 
 const DATABASES: &str = "/v2/databases";

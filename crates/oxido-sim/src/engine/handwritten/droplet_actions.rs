@@ -5,7 +5,7 @@ use http::StatusCode;
 use jiff::Timestamp;
 
 use super::droplets::{body_object, droplet_id, raw_id};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::action::{ActionView, ManyActions, action_page_response, one_action_response};
 use crate::wire::action_request::{self, Target};
 use crate::wire::error::{ApiError, json};

@@ -8,7 +8,8 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::object::{page, path_droplet};
-use crate::engine::{Call, answer, ensure_seeded, keeps};
+use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::shape::{answer, keeps};
 use crate::state::images::{DropletImage, ImageKind};
 use crate::wire::Stamp;
 use crate::wire::error::ApiError;
@@ -220,7 +221,7 @@ pub(super) fn delete(
 ) -> Result<Option<Response>, ApiError> {
     match named(call, kind) {
         Some(i) if call.store().delete_image(call.who.account, i.id) => {
-            Ok(Some(crate::engine::empty(StatusCode::NO_CONTENT)))
+            Ok(Some(crate::engine::shape::empty(StatusCode::NO_CONTENT)))
         }
         _ => Ok(None),
     }

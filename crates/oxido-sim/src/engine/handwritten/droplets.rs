@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use axum::response::Response;
 
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::state::model::canonical_id;
 use crate::state::store::Paging;
 use crate::wire::droplet::{DropletWire, droplet_json};
@@ -90,8 +90,8 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     if !call.store().delete_droplet(call.who.account, id) {
         return Err(ApiError::not_found());
     }
-    super::droplet_deleted(call, id);
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    super::reserved_ips::droplet_deleted(call, id);
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// DELETE /v2/droplets?tag_name=: every Droplet carrying the tag goes.
@@ -112,10 +112,10 @@ pub(super) fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
         .droplets(call.who.account, Some(tag), all, Timestamp::now());
     for droplet in tagged {
         if call.store().delete_droplet(call.who.account, droplet.id) {
-            super::droplet_deleted(call, droplet.id);
+            super::reserved_ips::droplet_deleted(call, droplet.id);
         }
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// Most Droplets one request may create, as the API allows.

@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::object::{page, path_droplet};
-use crate::engine::{Call, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::wire::error::ApiError;
 
 const FIREWALLS: &str = "/v2/firewalls";

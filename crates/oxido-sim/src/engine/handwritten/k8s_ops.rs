@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 
 use super::behave::{all, field, find, put, value};
 use super::object::with_object;
-use crate::engine::{Call, answer, empty, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::wire::error::ApiError;
 
 const CLUSTERS: &str = "/v2/kubernetes/clusters";

@@ -6,7 +6,8 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::object::page;
-use crate::engine::{Call, answer};
+use crate::engine::call::Call;
+use crate::engine::shape::answer;
 use crate::wire::droplet::droplet_json;
 use crate::wire::error::ApiError;
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::object::with_object;
 use super::references::{default_id, urn_path};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
@@ -25,7 +25,7 @@ fn resources_path(call: &Call<'_>) -> Result<String, ApiError> {
         })?,
     };
     let path = format!("/v2/projects/{project}/resources");
-    if project == default && crate::engine::seeds_demo(call.app, &call.who) {
+    if project == default && crate::engine::call::seeds_demo(call.app, &call.who) {
         // The demo's default project holds the documented resources.
         let mut docs = call.docs_mut();
         let data = &mut *docs;
@@ -83,10 +83,10 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     let mut answer = crate::engine::catalog::template(call.op).clone();
     answer["resources"] = Value::Array(assigned);
-    if !crate::engine::conforms(call.op, &answer) {
-        return crate::engine::static_answer(call);
+    if !crate::engine::shape::conforms(call.op, &answer) {
+        return crate::engine::call::static_answer(call);
     }
-    crate::engine::answer(call.op, Some(answer))
+    crate::engine::shape::answer(call.op, Some(answer))
 }
 
 /// GET /v2/projects/{id}/resources: what was assigned, paged.
@@ -125,8 +125,8 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
             meta.insert("total".into(), Value::from(total));
         }
     }
-    if !crate::engine::conforms(call.op, &answer) {
-        return crate::engine::static_answer(call);
+    if !crate::engine::shape::conforms(call.op, &answer) {
+        return crate::engine::call::static_answer(call);
     }
-    crate::engine::answer(call.op, Some(answer))
+    crate::engine::shape::answer(call.op, Some(answer))
 }

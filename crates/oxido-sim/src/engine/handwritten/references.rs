@@ -6,9 +6,9 @@ use http::StatusCode;
 use jiff::Timestamp;
 use serde_json::Value;
 
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, ensure_seeded};
 use crate::state::store::Paging;
 use crate::wire::error::ApiError;
 
@@ -75,54 +75,6 @@ fn droplets_in_vpc(call: &Call<'_>, vpc: &str) -> usize {
         .store()
         .droplets(call.who.account, None, all, Timestamp::now());
     droplets.iter().filter(|d| d.vpc_uuid == vpc).count()
-}
-
-/// The demo Droplets' VPCs, each its region's default; the documented VPC is not a
-/// default one, so its examples (delete included) apply to it.
-pub(crate) fn seed_vpcs(data: &mut AccountData) {
-    let twin = data
-        .items("/v2/vpcs")
-        .and_then(|items| items.iter().next().map(|(_, v)| v.clone()));
-    let keys: Vec<String> = data
-        .items("/v2/vpcs")
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        if let Some(Value::Object(map)) = data
-            .collections
-            .get_mut("/v2/vpcs")
-            .and_then(|i| i.get_mut(&key))
-        {
-            map.insert("default".into(), Value::Bool(false));
-        }
-    }
-    let Some(Value::Object(twin)) = twin else {
-        return;
-    };
-    for (id, region, range, default) in crate::seed::DEMO_VPCS {
-        let mut vpc = twin.clone();
-        for (k, v) in [
-            ("id", Value::from(id)),
-            ("urn", Value::from(format!("do:vpc:{id}"))),
-            (
-                "name",
-                Value::from(if default {
-                    format!("default-{region}")
-                } else {
-                    format!("{region}-vpc")
-                }),
-            ),
-            ("region", Value::from(region)),
-            ("ip_range", Value::from(range)),
-            ("description", Value::from("")),
-            ("default", Value::Bool(default)),
-        ] {
-            if vpc.contains_key(k) {
-                vpc.insert(k.to_owned(), v);
-            }
-        }
-        let _ = data.put("/v2/vpcs", id.to_owned(), Value::Object(vpc));
-    }
 }
 
 /// Refuses a create or update that names a Droplet or VPC the account does not have.

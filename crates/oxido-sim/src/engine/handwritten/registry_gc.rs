@@ -8,10 +8,12 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::object::page;
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
+use crate::engine::generate;
 use crate::engine::lifecycle::{self, GARBAGE_COLLECTION};
+use crate::engine::shape::answer;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, answer, generate, seeds_demo};
 use crate::wire::error::ApiError;
 
 /// Where a registry's collections are kept (the same for both path families).

@@ -23,8 +23,10 @@ use serde_json::{Map, Value, json};
 
 use super::behave::{all, conflict, field, find, put, remove, reply, value};
 use super::object::with_object;
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
-use crate::engine::{Call, answer, empty, generate, seeds_demo};
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::wire::error::ApiError;
 
 fn required_str<'a>(call: &'a Call<'_>, name: &str) -> Result<&'a str, ApiError> {
@@ -74,7 +76,8 @@ pub(super) fn validate_registry_name(call: &Call<'_>) -> Result<Response, ApiErr
 }
 
 fn image_exists(call: &Call<'_>, id: &str) -> bool {
-    super::exists(call, "/v2/images", id).unwrap_or(false) || find(call, "/v2/images", id).is_some()
+    super::object::exists(call, "/v2/images", id).unwrap_or(false)
+        || find(call, "/v2/images", id).is_some()
 }
 
 fn transfers(image: &str) -> String {

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use md5::{Digest, Md5};
 use serde_json::Value;
 
-use crate::engine::{Call, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::wire::error::ApiError;
 
 fn refuse(message: String) -> ApiError {

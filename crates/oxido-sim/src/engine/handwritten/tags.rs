@@ -9,7 +9,8 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::object::{page, with_object};
-use crate::engine::{Call, answer, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::shape::answer;
 use crate::state::store::Paging;
 use crate::wire::error::ApiError;
 
@@ -73,7 +74,7 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
             Ok(())
         });
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 const TAGS: &str = "/v2/tags";
@@ -265,5 +266,5 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
             }
         }
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }

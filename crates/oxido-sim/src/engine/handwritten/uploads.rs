@@ -7,7 +7,7 @@ use http::StatusCode;
 use serde_json::Value;
 
 use crate::app::App;
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::error::ApiError;
 
 /// Where presigned uploads go: outside the API's paths, so they carry no token.
@@ -28,7 +28,7 @@ pub(super) fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
             )),
         );
     }
-    crate::engine::answer(call.op, Some(answer))
+    crate::engine::shape::answer(call.op, Some(answer))
 }
 
 /// PUT to a presigned upload URL: no token, the signature in the URL is the credential.
@@ -55,7 +55,7 @@ pub(crate) async fn upload(app: &App, request: Request) -> Response {
         return ApiError::payload_too_large(crate::limits::MAX_BODY_BYTES).into_response();
     };
     if app.uploads.fill(&file_id, &signature, bytes.len()) {
-        crate::engine::empty(StatusCode::OK)
+        crate::engine::shape::empty(StatusCode::OK)
     } else {
         ApiError::forbidden().into_response()
     }

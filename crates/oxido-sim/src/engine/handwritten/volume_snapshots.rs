@@ -8,8 +8,10 @@ use serde_json::{Map, Value, json};
 
 use super::actions::region_of;
 use super::object::{body_str, page, with_object};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::catalog::template;
-use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
+use crate::engine::generate;
+use crate::engine::shape::{answer, conforms};
 use crate::wire::error::ApiError;
 
 const SNAPSHOTS: &str = "/v2/snapshots";
@@ -130,5 +132,5 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         return Ok(None);
     }
     data.remove(SNAPSHOTS, &id);
-    Ok(Some(crate::engine::empty(StatusCode::NO_CONTENT)))
+    Ok(Some(crate::engine::shape::empty(StatusCode::NO_CONTENT)))
 }

@@ -11,9 +11,7 @@ use serde_json::Value;
 
 use super::actions::{self, On, region_of};
 use super::object::{body_str, body_u64, with_object};
-use crate::engine::Call;
-use crate::engine::store::AccountData;
-use crate::state::catalog;
+use crate::engine::call::Call;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
 
@@ -138,7 +136,7 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
     };
     let name = param("name").ok_or_else(|| ApiError::unprocessable("name: is required"))?;
     let region = param("region");
-    crate::engine::ensure_seeded(call, &[VOLUMES]);
+    crate::engine::call::ensure_seeded(call, &[VOLUMES]);
     let attachments = call.store().attachments(call.who.account);
     let mut docs = call.docs_mut();
     let data = &mut *docs;
@@ -165,7 +163,7 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
     for (key, _) in doomed {
         data.remove(VOLUMES, &key);
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// Puts the volumes' attachments from the hand-written store into their `droplet_ids`.
@@ -182,24 +180,5 @@ pub(super) fn decorate(call: &Call<'_>, objects: &mut [Value]) {
         {
             map.insert("droplet_ids".into(), Value::Array(ids));
         }
-    }
-}
-
-/// The delete-by-name example names a volume `example` in nyc3, beside the nyc1 one
-/// the id examples hold: the demo account has both.
-pub(super) fn seed_by_name(data: &mut AccountData) {
-    let Some(mut twin) = data
-        .items(VOLUMES)
-        .and_then(|items| items.iter().next().map(|(_, v)| v.clone()))
-    else {
-        return;
-    };
-    let id = crate::engine::generate::uuid();
-    let region = catalog::region("nyc3").and_then(|r| serde_json::to_value(r).ok());
-    if let (Some(map), Some(region)) = (twin.as_object_mut(), region) {
-        map.insert("id".into(), Value::String(id.clone()));
-        map.insert("name".into(), Value::String("example".into()));
-        map.insert("region".into(), region);
-        let _ = data.put(VOLUMES, id, twin);
     }
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::object::page;
-use crate::engine::{Call, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::state::store::Paging;
 use crate::wire::Stamp;
 use crate::wire::error::ApiError;

@@ -9,9 +9,11 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::object::{body_str, path_droplet, with_object};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::catalog::{template, wrapper};
+use crate::engine::generate;
+use crate::engine::shape::{answer, conforms};
 use crate::engine::spec::OpId;
-use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
 use crate::state::images::ImageKind;
 use crate::wire::error::ApiError;
 
@@ -225,7 +227,7 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     if !call.store().delete_droplet(call.who.account, droplet.id) {
         return Err(ApiError::not_found());
     }
-    super::droplet_deleted(call, droplet.id);
+    super::reserved_ips::droplet_deleted(call, droplet.id);
     let now = generate::now();
     let mut resources: Map<String, Value> = [
         "reserved_ips",
@@ -512,7 +514,7 @@ fn byoip_prefix(call: &Call<'_>) -> Result<Response, ApiError> {
     });
     ensure_seeded(call, &["/v2/byoip_prefixes"]);
     store(call, "/v2/byoip_prefixes", &id, prefix)?;
-    let created = crate::engine::wrapped(
+    let created = crate::engine::shape::wrapped(
         call.op,
         json!({"uuid": id, "region": region, "status": "in_progress"}),
     );
@@ -587,7 +589,7 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
             Some(stored) => settings_answer(read, stored),
             None => template(read).clone(),
         };
-        return crate::engine::answer(call.op, Some(answer));
+        return crate::engine::shape::answer(call.op, Some(answer));
     }
     let mut next = stored.unwrap_or_else(|| json!({}));
     if let Some(body) = &call.body {
@@ -646,7 +648,7 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
     if call.op != read {
         let mut updated = project.clone();
         if let Some(body) = &call.body {
-            crate::engine::merge(&mut updated, body);
+            crate::engine::shape::merge(&mut updated, body);
         }
         // The default project stays the default.
         updated["is_default"] = Value::Bool(true);
@@ -735,7 +737,7 @@ fn reset_auth(call: &Call<'_>) -> Result<Response, ApiError> {
             Ok(user.clone())
         },
     )?;
-    answer(call.op, Some(crate::engine::wrapped(call.op, user)))
+    answer(call.op, Some(crate::engine::shape::wrapped(call.op, user)))
 }
 
 /// Sets one member (at `pointer`) of the object the path's first value names, from
@@ -770,29 +772,9 @@ fn set_member(
             ))),
         }
     })?;
-    let wrapped = crate::engine::wrapped(call.op, object);
+    let wrapped = crate::engine::shape::wrapped(call.op, object);
     if wrapper(&template(call.op)).is_some() && conforms(call.op, &wrapped) {
         return answer(call.op, Some(wrapped));
     }
-    crate::engine::static_answer(call)
-}
-
-/// The clusters the registry examples name besides the documented one: the demo holds
-/// them too, as copies of it under their own ids.
-pub(super) fn seed_registry_clusters(data: &mut crate::engine::store::AccountData) {
-    const CLUSTERS: &str = "/v2/kubernetes/clusters";
-    const NAMED: [&str; 1] = ["50c2f44c-011d-493e-aee5-361a4a0d1844"];
-    let Some((_, first)) = data
-        .items(CLUSTERS)
-        .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
-    else {
-        return;
-    };
-    for id in NAMED {
-        if data.items(CLUSTERS).and_then(|i| i.get(id)).is_none() {
-            let mut cluster = first.clone();
-            cluster["id"] = Value::String(id.to_owned());
-            let _ = data.put(CLUSTERS, id.to_owned(), cluster);
-        }
-    }
+    crate::engine::call::static_answer(call)
 }
