@@ -95,23 +95,17 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-    let body = if handwritten::parses_own_request(op) {
-        // The typed model checks its own requests; its writes take a JSON object.
-        let bytes = read_body(body).await?;
-        (parts.method == http::Method::POST)
-            .then(|| crate::wire::body::json_object(&bytes).map(Value::Object))
-            .transpose()?
-    } else {
-        let operation = operation(op);
+    let operation = operation(op);
+    if !handwritten::parses_own_params(op) {
         let names: Vec<&str> = template.params.iter().flatten().copied().collect();
         validate::params(&operation, &names, &matched.values, &query)?;
-        let bytes = read_body(body).await?;
-        let body = request_body(&operation, &parts.method, &bytes)?;
-        if let Some(response) = sse::respond(&operation, body.as_ref()) {
-            return Ok(response);
-        }
-        body
-    };
+    }
+    // Every body, the typed routes' too, is checked against its operation's schema.
+    let bytes = read_body(body).await?;
+    let body = request_body(&operation, &parts.method, &bytes)?;
+    if let Some(response) = sse::respond(&operation, body.as_ref()) {
+        return Ok(response);
+    }
     // The one lock, held until the answer is built (no await comes after this).
     let tx = app.worlds.begin(who.account);
     let call = Call {

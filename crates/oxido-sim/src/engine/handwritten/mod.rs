@@ -2,8 +2,8 @@
 //! actions, images) or over the engine's documents, and the items those own.
 //!
 //! To hand-write an operation, add its [`OpId`] to `dispatch`; the request arrives
-//! routed, authorized and validated in a [`Call`] (the ops of [`parses_own_request`]
-//! arrive with their body as a JSON object, which their typed parser checks).
+//! routed, authorized and its body validated against the operation's schema in a
+//! [`Call`] (the ops of [`parses_own_params`] parse their path and query themselves).
 
 mod account_actions;
 mod actions;
@@ -285,10 +285,11 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
 }
 
-/// The operations whose request the typed model parses itself (`wire::droplet_request`,
-/// `wire::action_request`, `wire::page`), with its own messages: the engine hands them
-/// their body as a JSON object and leaves parameters and fields to them.
-pub(crate) fn parses_own_request(op: OpId) -> bool {
+/// The operations whose path and query the typed model parses itself (canonical
+/// decimal ids, `wire::page`), with its own messages. Their bodies, like every other,
+/// are checked against the operation's schema first; the typed parsers then turn them
+/// into the model's requests and check what a schema cannot say (catalog entries).
+pub(crate) fn parses_own_params(op: OpId) -> bool {
     matches!(
         op,
         OpId::DropletsList
