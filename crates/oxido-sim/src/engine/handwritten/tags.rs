@@ -117,16 +117,13 @@ fn names(call: &Call<'_>) -> Vec<String> {
         .into_iter()
         .flat_map(|d| d.tags)
         .collect();
-    let docs = call.docs();
-    {
-        let data = &*docs;
-        if let Some(items) = data.items(TAGS) {
-            names.extend(items.iter().map(|(k, _)| k.to_owned()));
-        }
-        for (_, collection) in KINDS {
-            for (_, object) in data.items(collection).into_iter().flat_map(|i| i.iter()) {
-                names.extend(tags_of(object).map(str::to_owned));
-            }
+    let data = call.docs();
+    if let Some(items) = data.items(TAGS) {
+        names.extend(items.iter().map(|(k, _)| k.to_owned()));
+    }
+    for (_, collection) in KINDS {
+        for (_, object) in data.items(collection).into_iter().flat_map(|i| i.iter()) {
+            names.extend(tags_of(object).map(str::to_owned));
         }
     }
     names.into_iter().collect()
@@ -159,10 +156,9 @@ fn tag_object(call: &Call<'_>, name: &str) -> Value {
     }
     resources.insert("droplets".into(), kind_entry(droplets.len(), droplet_uri));
     let docs = call.docs();
-    let data = Some(&*docs);
     for (member, collection) in KINDS {
-        let tagged: Vec<String> = data
-            .and_then(|d| d.items(collection))
+        let tagged: Vec<String> = docs
+            .items(collection)
             .map(|items| {
                 items
                     .iter()

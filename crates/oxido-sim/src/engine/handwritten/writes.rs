@@ -116,8 +116,7 @@ fn associated_with(
     };
     {
         let docs = call.docs();
-        let data = Some(&*docs);
-        let items = |path: &str| data.and_then(|d| d.items(path));
+        let items = |path: &str| docs.items(path);
         for volume in &droplet.volume_ids {
             let name = items(VOLUMES)
                 .and_then(|i| i.get(volume))
