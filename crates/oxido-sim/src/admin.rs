@@ -185,7 +185,7 @@ async fn list_purges(
     check(&app, &headers)?;
     json(
         StatusCode::OK,
-        &json!({ "purges": crate::engine::handwritten::cdn_purges(&app.engine.store) }),
+        &json!({ "purges": crate::engine::handwritten::cdn_purges(&app.worlds.lock()) }),
     )
 }
 

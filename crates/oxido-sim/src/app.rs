@@ -5,18 +5,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::auth::Auth;
+use crate::auth::PRIMARY_ACCOUNT;
+use crate::engine::store::Uploads;
 use crate::faults::{FailureTable, FaultTable};
 use crate::journal::Journal;
 use crate::rate_limit::RateLimiter;
 use crate::seed::Seed;
 use crate::state::model::{ActionKind, Outcome};
-use crate::state::store::Store;
+use crate::world::Worlds;
 
 /// Everything a request handler can reach.
 pub(crate) struct App {
-    pub store: Store,
-    /// The engine's documents (every resource but Droplets, actions and images).
-    pub engine: crate::engine::store::Engine,
+    /// Every account's world (typed tables, documents, counters) behind one lock.
+    pub worlds: Worlds,
+    /// Presigned upload slots (not part of any account's state).
+    pub uploads: Uploads,
     pub seed: Seed,
     pub auth: Auth,
     pub limiter: RateLimiter,
@@ -46,8 +49,8 @@ impl App {
         // Parsed here so the first request pays nothing.
         crate::state::catalog::load();
         let app = Self {
-            store: Store::new(seed.data(max_actions)),
-            engine: crate::engine::store::Engine::default(),
+            worlds: Worlds::new(PRIMARY_ACCOUNT, seed.data(max_actions)),
+            uploads: Uploads::default(),
             seed,
             auth,
             limiter,
@@ -69,7 +72,7 @@ impl App {
         let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
         self.action_duration_nanos.store(nanos, Ordering::Relaxed);
         // An action duration is the backup schedule's hour: a daily backup every 24.
-        self.store.set_backup_every(duration);
+        self.worlds.lock().set_backup_every(duration);
     }
 
     /// How long new actions run.
@@ -88,8 +91,10 @@ impl App {
 
     /// Restores the seed data and forgets faults, failure rules, requests and rate counts.
     pub fn reset(&self) {
-        self.store.replace(self.seed.data(self.max_actions));
-        self.engine.reset();
+        self.worlds
+            .lock()
+            .reset(PRIMARY_ACCOUNT, self.seed.data(self.max_actions));
+        self.uploads.clear();
         self.faults.clear();
         self.failures.clear();
         self.journal.clear();

@@ -44,6 +44,7 @@ mod sim;
 mod snapshot;
 mod state;
 mod wire;
+mod world;
 
 /// Hooks for fuzz targets; not a stable API.
 #[doc(hidden)]

@@ -27,13 +27,13 @@ pub enum Seed {
 }
 
 impl std::str::FromStr for Seed {
-    type Err = crate::Error;
+    type Err = crate::error::Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "demo" => Ok(Self::Demo),
             "empty" => Ok(Self::Empty),
-            other => Err(crate::Error::InvalidConfig(format!(
+            other => Err(crate::error::Error::InvalidConfig(format!(
                 "seed must be 'demo' or 'empty', got '{other}'"
             ))),
         }

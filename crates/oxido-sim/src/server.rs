@@ -26,7 +26,7 @@ pub(crate) mod tls;
 use self::conn_io::ApiShapedIo;
 use crate::app::App;
 use crate::auth::Principal;
-use crate::engine::RequestCtx;
+use crate::engine::call::RequestCtx;
 use crate::faults::FaultEffect;
 use crate::rate_limit::{RateHeaders, Verdict};
 use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, PendingError};
@@ -436,10 +436,10 @@ fn origin(headers: &HeaderMap, local: SocketAddr, tls: bool) -> Arc<str> {
 }
 
 /// Binds the listening socket.
-pub(crate) async fn bind(addr: SocketAddr) -> Result<TcpListener, crate::Error> {
+pub(crate) async fn bind(addr: SocketAddr) -> Result<TcpListener, crate::error::Error> {
     TcpListener::bind(addr)
         .await
-        .map_err(|source| crate::Error::Bind { addr, source })
+        .map_err(|source| crate::error::Error::Bind { addr, source })
 }
 
 /// Accepts connections until `shutdown` flips, then drains them briefly. At most

@@ -9,12 +9,13 @@ use tokio::task::JoinHandle;
 
 use crate::app::App;
 use crate::auth::{Auth, PRIMARY_ACCOUNT, valid_token};
+use crate::error::Error;
 use crate::faults::{ActionFailure, Fault, FaultId};
 use crate::journal::{Journal, SeenRequest};
 use crate::rate_limit::RateLimiter;
 use crate::seed::Seed;
 use crate::state::model::AccountId;
-use crate::{Error, router, server};
+use crate::{router, server};
 
 /// The read-write token of the demo account, always accepted.
 pub const DEMO_TOKEN: &str = "oxido-sim-demo-token";
@@ -226,7 +227,7 @@ impl SimBuilder {
 
     /// How many bytes the request log may hold (default 8 MiB); past it the oldest
     /// entries are forgotten. Each entry keeps at most the first
-    /// [`REQUEST_LOG_BODY_BYTES`](crate::REQUEST_LOG_BODY_BYTES) of its body.
+    /// [`REQUEST_LOG_BODY_BYTES`](crate::journal::REQUEST_LOG_BODY_BYTES) of its body.
     pub fn request_log_bytes(mut self, bytes: usize) -> Self {
         self.request_log_bytes = bytes;
         self
@@ -339,7 +340,7 @@ impl SimBuilder {
     fn build_app(&self, addr: SocketAddr, admin_token: String) -> Result<Arc<App>, Error> {
         self.validate()?;
         // The route table and collections are built here so the first request pays nothing.
-        let _ = crate::engine::catalog();
+        let _ = crate::engine::catalog::get();
         let mut app = App::new(
             self.seed,
             self.auth(),
@@ -367,10 +368,10 @@ impl SimBuilder {
     /// Builds the simulator without a socket, for fuzzing request handling in-process.
     /// Not a stable API.
     #[doc(hidden)]
-    pub fn in_process(self) -> Result<crate::__fuzz::InProcess, Error> {
+    pub fn in_process(self) -> Result<crate::in_process::InProcess, Error> {
         let admin_token = self.admin_token.clone().unwrap_or_else(random_token);
         let app = self.build_app(self.listen, admin_token)?;
-        Ok(crate::__fuzz::InProcess::new(app))
+        Ok(crate::in_process::InProcess::new(app))
     }
 
     /// Binds the socket and starts serving in the background of the current Tokio runtime.
@@ -549,7 +550,7 @@ impl Sim {
 
     /// Number of actions stored (all accounts).
     pub fn action_count(&self) -> usize {
-        self.app.store.action_count()
+        self.app.worlds.lock().action_count()
     }
 
     /// Writes every account's state to the [state file](SimBuilder::state_file) now,

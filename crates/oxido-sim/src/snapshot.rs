@@ -5,8 +5,13 @@
 //! {"format": "oxido-sim-state", "version": 1,
 //!  "counters": {"store": {...}, "engine": {...}},
 //!  "account": {"store": {...}, "engine": {...}}}        one account (GET/PUT /_sim/state)
-//!  "accounts": {"1": {"store": ..., "engine": ...}}}     every account (the state file)
+//!  "accounts": {"1": {"store": ..., "engine": ..., "counters": ...}}}
+//!                                                        every account (the state file)
 //! ```
+//!
+//! Id counters are per account. The state file keeps each account's own, and at the
+//! top the highest of each (what a file without per-account counters gives every
+//! account).
 //!
 //! A document is checked whole before anything changes, so an import applies entirely
 //! or not at all. Files are written to a temporary file in the same directory, synced,
@@ -21,21 +26,43 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::app::App;
-use crate::engine::persist::{EngineCounters, EngineDoc, advance, counters};
+use crate::engine::persist::EngineDoc;
 use crate::engine::store::AccountData;
 use crate::state::model::AccountId;
 use crate::state::persist::{DataCounters, DataDoc, Prepared};
+use crate::state::store::Data;
+use crate::world::{Accounts, Counters as EngineCounters, World};
 
 /// The `format` member every state document carries.
 pub(crate) const FORMAT: &str = "oxido-sim-state";
 /// The one version this emulator reads and writes.
 pub(crate) const VERSION: u64 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Counters {
     store: DataCounters,
     engine: EngineCounters,
+}
+
+impl Counters {
+    /// The counters of `world`.
+    fn of(world: &World) -> Self {
+        Self {
+            store: world.typed.counters(),
+            engine: world.counters,
+        }
+    }
+
+    /// The higher of each counter.
+    fn max(self, other: Self) -> Self {
+        let mut engine = self.engine;
+        engine.advance(other.engine);
+        Self {
+            store: self.store.max(other.store),
+            engine,
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -45,6 +72,9 @@ struct AccountDoc {
     store: DataDoc,
     #[serde(default)]
     engine: EngineDoc,
+    /// The account's own counters (state files; a one-account document has them at its top).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    counters: Option<Counters>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -70,35 +100,32 @@ struct Ready {
     account: AccountId,
     store: Prepared,
     engine: AccountData,
-}
-
-fn current_counters(app: &App, account: Option<AccountId>) -> (Counters, Option<AccountDoc>) {
-    // The engine's lock before the store's, the order requests take them in.
-    let engine = app.engine.store.read();
-    let (store_doc, store) = app.store.export_account(account.unwrap_or(AccountId(0)));
-    let doc = account.map(|a| AccountDoc {
-        store: store_doc,
-        engine: engine.get(&a).map(AccountData::export).unwrap_or_default(),
-    });
-    (
-        Counters {
-            store,
-            engine: counters(),
-        },
-        doc,
-    )
+    counters: Option<Counters>,
 }
 
 /// One account's state as a document.
 pub(crate) fn export_account(app: &App, account: AccountId) -> Value {
-    let (counters, doc) = current_counters(app, Some(account));
-    serde_json::to_value(OneAccount {
+    let accounts = app.worlds.lock();
+    let empty;
+    let world = match accounts.get(account) {
+        Some(world) => world,
+        None => {
+            empty = World::empty(accounts.max_actions(), std::time::Duration::ZERO);
+            &empty
+        }
+    };
+    let doc = OneAccount {
         format: FORMAT.to_owned(),
         version: VERSION,
-        counters,
-        account: doc.unwrap_or_default(),
-    })
-    .unwrap_or(Value::Null)
+        counters: Counters::of(world),
+        account: AccountDoc {
+            store: world.typed.export_account(account),
+            engine: world.docs.export(),
+            counters: None,
+        },
+    };
+    drop(accounts);
+    serde_json::to_value(doc).unwrap_or(Value::Null)
 }
 
 /// Checks `format` and `version` first, so a file of another kind or version is named
@@ -154,89 +181,89 @@ fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     Ok(doc)
 }
 
-fn prepare(app: &App, account: AccountId, doc: AccountDoc) -> Result<Ready, String> {
-    let max_actions = app.store.max_actions();
+fn prepare(
+    account: AccountId,
+    doc: AccountDoc,
+    max_actions: usize,
+    counters: Option<Counters>,
+) -> Result<Ready, String> {
     Ok(Ready {
         account,
         store: doc.store.prepare(account, max_actions)?,
         engine: doc.engine.build()?,
+        counters: doc.counters.or(counters),
     })
 }
 
-/// Installs every prepared account at once, or none if one's ids clash with another
-/// account's.
-fn install(app: &App, ready: Vec<Ready>, counters: Option<&Counters>) -> Result<(), String> {
-    let mut seen = std::collections::HashSet::new();
-    for (kind, id) in ready.iter().flat_map(|r| r.store.ids()) {
-        if !seen.insert((kind, id)) {
-            return Err(format!("{kind} {id} appears in two accounts"));
-        }
-    }
-    let mut engine = app.engine.store.write();
-    let mut data = app.store.lock_all();
-    for r in &ready {
-        if let Some(why) = data.conflict(&r.store) {
-            return Err(why);
-        }
-    }
+/// Installs every prepared account at once (all were checked whole before). Counters
+/// only move forward: past the account's own, the document's and every id it holds.
+fn install(accounts: &mut Accounts, ready: Vec<Ready>) {
     for r in ready {
-        data.install(r.store, counters.map(|c| c.store));
-        engine.insert(r.account, r.engine);
+        let before = accounts.get(r.account).map(Counters::of);
+        let mut typed = Data::empty(accounts.max_actions());
+        let floor = match (before, r.counters) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        typed.install(r.store, floor.map(|c| c.store));
+        let mut world = World::with(typed);
+        world.docs = r.engine;
+        if let Some(c) = floor {
+            world.counters.advance(c.engine);
+        }
+        accounts.put(r.account, world);
     }
-    if let Some(c) = counters {
-        advance(c.engine);
-    }
-    Ok(())
 }
 
 /// Replaces one account's state with a document's; the error names what was wrong and
 /// nothing changed.
 pub(crate) fn import_account(app: &App, account: AccountId, bytes: &[u8]) -> Result<(), String> {
     let doc: OneAccount = parse(bytes)?;
-    let ready = prepare(app, account, doc.account)?;
-    install(app, vec![ready], Some(&doc.counters))
+    let max_actions = app.worlds.lock().max_actions();
+    let ready = prepare(account, doc.account, max_actions, Some(doc.counters))?;
+    install(&mut app.worlds.lock(), vec![ready]);
+    Ok(())
 }
 
 /// Puts one account back to its initial seed.
 pub(crate) fn reset_account(app: &App, account: AccountId) -> Result<(), String> {
-    let seed = app.seed.data(app.store.max_actions());
+    let max_actions = app.worlds.lock().max_actions();
+    let seed = app.seed.data(max_actions);
     let doc = AccountDoc {
         store: seed.export_account(account),
         engine: EngineDoc::default(),
+        counters: None,
     };
-    let ready = prepare(app, account, doc)?;
-    install(app, vec![ready], None)
+    let ready = prepare(account, doc, max_actions, None)?;
+    install(&mut app.worlds.lock(), vec![ready]);
+    Ok(())
 }
 
 /// Every account's state as the state file's document.
 fn export_all(app: &App) -> Vec<u8> {
-    let engine = app.engine.store.read();
-    let data = app.store.lock_all();
-    let mut ids: Vec<AccountId> = data.accounts.keys().copied().collect();
-    ids.extend(engine.keys().copied());
-    ids.sort_by_key(|a| a.0);
-    ids.dedup();
-    let accounts = ids
-        .into_iter()
-        .map(|a| {
+    let all = app.worlds.lock();
+    let mut top: Option<Counters> = None;
+    let accounts = all
+        .iter()
+        .map(|(a, world)| {
+            let own = Counters::of(world);
+            top = Some(top.map_or(own, |t| t.max(own)));
             let doc = AccountDoc {
-                store: data.export_account(a),
-                engine: engine.get(&a).map(AccountData::export).unwrap_or_default(),
+                store: world.typed.export_account(a),
+                engine: world.docs.export(),
+                counters: Some(own),
             };
             (a.0, doc)
         })
         .collect();
+    let fresh = World::empty(all.max_actions(), std::time::Duration::ZERO);
+    drop(all);
     let doc = AllAccounts {
         format: FORMAT.to_owned(),
         version: VERSION,
-        counters: Counters {
-            store: data.counters(),
-            engine: counters(),
-        },
+        counters: top.unwrap_or_else(|| Counters::of(&fresh)),
         accounts,
     };
-    drop(data);
-    drop(engine);
     serde_json::to_vec(&doc).unwrap_or_default()
 }
 
@@ -283,14 +310,15 @@ pub(crate) fn load(app: &App, path: &Path) -> Result<bool, String> {
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     let doc: AllAccounts = parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let max_actions = app.worlds.lock().max_actions();
     let ready = doc
         .accounts
         .into_iter()
         .map(|(id, account)| {
-            prepare(app, AccountId(id), account)
+            prepare(AccountId(id), account, max_actions, Some(doc.counters))
                 .map_err(|e| format!("{}: accounts.{id}: {e}", path.display()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    install(app, ready, Some(&doc.counters)).map_err(|e| format!("{}: {e}", path.display()))?;
+    install(&mut app.worlds.lock(), ready);
     Ok(true)
 }

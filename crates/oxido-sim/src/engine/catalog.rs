@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::generate::conforming;
 use super::router::Routes;
 use super::router::Template as PathTemplate;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use super::spec::{Method, OPS, OpId, Operation, operation};
 
@@ -314,4 +314,11 @@ pub(crate) fn id_field<'a>(param: &str, item: &'a Value) -> Option<&'a str> {
             order.iter().find_map(|k| obj.get_key_value(*k))
         })?;
     Some(key.as_str())
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::build);
+
+/// The route table and collections inferred from the description (built once per process).
+pub(crate) fn get() -> &'static Catalog {
+    &CATALOG
 }

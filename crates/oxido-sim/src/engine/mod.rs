@@ -9,45 +9,38 @@
 //! its documented example. See `docs/ARCHITECTURE.md`.
 
 pub(crate) mod bounds;
+pub(crate) mod call;
 pub(crate) mod catalog;
+pub(crate) mod demo;
 pub(crate) mod deviations;
 pub(crate) mod generate;
 pub(crate) mod handwritten;
 pub(crate) mod lifecycle;
 pub(crate) mod persist;
 pub(crate) mod router;
+pub(crate) mod shape;
 pub(crate) mod spec;
 pub(crate) mod sse;
 pub(crate) mod store;
 pub(crate) mod validate;
 
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderValue, header};
 use serde_json::{Map, Value};
 
-use self::catalog::{
-    Catalog, Kind, concrete, id_field, item_template, list_member, template, wrapper,
-};
-use self::router::Template;
+use self::call::{Call, RequestCtx, ensure_seeded, static_answer};
+use self::catalog::{Kind, concrete, id_field, item_template, list_member, template, wrapper};
+use self::shape::{answer, answer_value, conforms, id_text, keeps, merge, status_of, wrapped};
 use self::spec::{Method, OpId, operation};
-use self::store::{AccountData, oversized};
+use self::store::oversized;
 use crate::app::App;
-use crate::auth::{PRIMARY_ACCOUNT, Principal};
-use crate::seed::Seed;
-use crate::wire::error::{ApiError, JSON_CONTENT_TYPE, json};
+use crate::auth::Principal;
+use crate::wire::error::{ApiError, json};
 use crate::wire::page::{ListQuery, PageInfo};
-
-static CATALOG: LazyLock<Catalog> = LazyLock::new(Catalog::build);
-
-/// The route table and collections inferred from the description (built once per process).
-pub(crate) fn catalog() -> &'static Catalog {
-    &CATALOG
-}
 
 /// Every API request, after the pipeline.
 pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
@@ -60,35 +53,12 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Res
     }
 }
 
-/// Per-request facts the pipeline hands the engine (a request extension).
-#[derive(Clone, Debug)]
-pub(crate) struct RequestCtx {
-    /// `http(s)://host[:port]` as the client addressed us, for absolute links.
-    pub origin: Arc<str>,
-}
-
-/// A request as the engine sees it.
-pub(crate) struct Call<'a> {
-    pub app: &'a App,
-    pub who: Principal,
-    pub origin: Arc<str>,
-    pub op: OpId,
-    pub template: &'static Template,
-    /// Index of `template` in the route table.
-    pub template_index: usize,
-    pub values: Vec<String>,
-    pub query: Vec<(String, String)>,
-    pub raw_query: Option<String>,
-    pub path: String,
-    pub body: Option<Value>,
-}
-
 async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
     if request.uri().path().starts_with(handwritten::UPLOAD_PREFIX) {
         return Ok(handwritten::upload(app, request).await);
     }
     let (parts, body) = request.into_parts();
-    let catalog = catalog();
+    let catalog = catalog::get();
     let matched = catalog
         .routes
         .find(parts.uri.path())
@@ -125,23 +95,19 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-    let body = if handwritten::parses_own_request(op) {
-        // The typed model checks its own requests; its writes take a JSON object.
-        let bytes = read_body(body).await?;
-        (parts.method == http::Method::POST)
-            .then(|| crate::wire::body::json_object(&bytes).map(Value::Object))
-            .transpose()?
-    } else {
-        let operation = operation(op);
+    let operation = operation(op);
+    if !handwritten::parses_own_params(op) {
         let names: Vec<&str> = template.params.iter().flatten().copied().collect();
         validate::params(&operation, &names, &matched.values, &query)?;
-        let bytes = read_body(body).await?;
-        let body = request_body(&operation, &parts.method, &bytes)?;
-        if let Some(response) = sse::respond(&operation, body.as_ref()) {
-            return Ok(response);
-        }
-        body
-    };
+    }
+    // Every body, the typed routes' too, is checked against its operation's schema.
+    let bytes = read_body(body).await?;
+    let body = request_body(&operation, &parts.method, &bytes)?;
+    if let Some(response) = sse::respond(&operation, body.as_ref()) {
+        return Ok(response);
+    }
+    // The one lock, held until the answer is built (no await comes after this).
+    let tx = app.worlds.begin(who.account);
     let call = Call {
         app,
         who,
@@ -154,6 +120,7 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
         raw_query: parts.uri.query().map(str::to_owned),
         path: parts.uri.path().to_owned(),
         body,
+        tx,
     };
     if let Some(response) = handwritten::dispatch(&call)? {
         return Ok(response);
@@ -214,7 +181,7 @@ fn request_body(
 
 /// (collection, concrete collection path, id) of every item the path addresses.
 fn addressed(call: &Call<'_>) -> Vec<(usize, String, String)> {
-    let catalog = catalog();
+    let catalog = catalog::get();
     catalog.items[call.template_index]
         .iter()
         .map(|item| {
@@ -227,190 +194,15 @@ fn addressed(call: &Call<'_>) -> Vec<(usize, String, String)> {
         .collect()
 }
 
-pub(crate) fn seeds_demo(app: &App, who: &Principal) -> bool {
-    app.seed == Seed::Demo && who.account == PRIMARY_ACCOUNT
-}
-
-/// Puts the documented demo objects of `collection_path` in place, once.
-fn seed_collection(data: &mut AccountData, collection_path: &str) {
-    if !data.seeded.insert(collection_path.to_owned()) {
-        return;
-    }
-    let catalog = catalog();
-    let Some((collection, ids)) = catalog.seed.get(collection_path) else {
-        return;
-    };
-    let mut base = item_template(catalog, *collection);
-    // The demo's long-running resources came up long ago.
-    if let Some(life) = lifecycle::of(catalog.collections[*collection].path)
-        && let Some(slot) = base.pointer_mut(life.pointer)
-    {
-        *slot = Value::String(life.done.to_owned());
-    }
-    for id in ids {
-        let mut object = base.clone();
-        let param = catalog.collections[*collection].param;
-        if let Some(field) = id_field(param, &object).map(str::to_owned) {
-            let original = object[&field].clone();
-            object[&field] = typed_id(&original, id);
-            // An example id that breaks the member's format keeps the template's own.
-            if let Some(read) = catalog.collections[*collection].read
-                && !conforms(read, &wrapped(read, object.clone()))
-            {
-                object[&field] = original;
-            }
-        }
-        let _ = data.put(collection_path, id.clone(), object);
-    }
-    handwritten::seed_more(data, collection_path);
-}
-
-fn typed_id(like: &Value, id: &str) -> Value {
-    if like.is_number()
-        && let Ok(n) = id.parse::<i64>()
-    {
-        return Value::from(n);
-    }
-    Value::String(id.to_owned())
-}
-
-fn id_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// Makes sure the demo objects of every collection in `paths` exist.
-pub(crate) fn ensure_seeded(call: &Call<'_>, paths: &[&str]) {
-    ensure_seeded_for(call.app, &call.who, paths);
-}
-
-/// `ensure_seeded` for a caller outside the engine.
-pub(crate) fn ensure_seeded_for(app: &App, who: &Principal, paths: &[&str]) {
-    if !seeds_demo(app, who) {
-        return;
-    }
-    {
-        let accounts = app.engine.store.read();
-        if let Some(data) = accounts.get(&who.account)
-            && paths.iter().all(|p| data.seeded.contains(*p))
-        {
-            return;
-        }
-    }
-    let mut accounts = app.engine.store.write();
-    let data = accounts.entry(who.account).or_default();
-    for path in paths {
-        seed_collection(data, path);
-    }
-}
-
 /// Does the item exist, in the engine or in a hand-written store?
-fn exists(call: &Call<'_>, data: Option<&AccountData>, collection_path: &str, id: &str) -> bool {
-    if let Some(found) = handwritten::exists(call, collection_path, id) {
+fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> bool {
+    if let Some(found) = handwritten::object::exists(call, collection_path, id) {
         return found;
     }
-    data.and_then(|d| d.items(collection_path))
+    call.docs()
+        .items(collection_path)
         .and_then(|items| items.key_of(id))
         .is_some()
-}
-
-pub(crate) fn empty(status: StatusCode) -> Response {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(JSON_CONTENT_TYPE),
-    );
-    response
-}
-
-fn status_of(op: OpId) -> StatusCode {
-    StatusCode::from_u16(op.meta().status).unwrap_or(StatusCode::OK)
-}
-
-/// Answers with the operation's documented media type and status.
-pub(crate) fn answer(op: OpId, value: Option<Value>) -> Result<Response, ApiError> {
-    let meta = &op.meta();
-    let status = status_of(op);
-    if meta.response_media.is_empty() || status == StatusCode::NO_CONTENT {
-        return Ok(empty(status));
-    }
-    if meta.response_media.contains("json") {
-        return match value {
-            Some(v) => json(status, &v),
-            None => Ok(empty(status)),
-        };
-    }
-    let example = operation(op)
-        .response
-        .as_ref()
-        .and_then(|d| d.example.clone());
-    let text: Vec<u8> = match (example, meta.response_media) {
-        (Some(Value::String(s)), _) => s.into_bytes(),
-        (_, "text/csv") => b"date,description,amount\n2026-01-01,Droplet usage,12.00\n".to_vec(),
-        (_, "application/yaml") => KUBECONFIG.as_bytes().to_vec(),
-        (_, "application/pdf") => MINIMAL_PDF.to_vec(),
-        (Some(other), _) => other.to_string().into_bytes(),
-        (None, _) => Vec::new(),
-    };
-    let mut response = Response::new(Body::from(text));
-    *response.status_mut() = status;
-    if let Ok(v) = HeaderValue::from_str(meta.response_media) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
-    }
-    Ok(response)
-}
-
-const KUBECONFIG: &str = "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: do-nyc1-example\ncontexts:\n- context:\n    cluster: do-nyc1-example\n    user: do-nyc1-example-admin\n  name: do-nyc1-example\ncurrent-context: do-nyc1-example\nusers:\n- name: do-nyc1-example-admin\n  user:\n    token: emulated\n";
-const MINIMAL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-
-/// Copies the body's members over `target` where they keep the target's shape.
-pub(crate) fn merge(target: &mut Value, body: &Value) {
-    let (Some(target), Some(body)) = (target.as_object_mut(), body.as_object()) else {
-        return;
-    };
-    for (key, value) in body {
-        let Some(slot) = target.get_mut(key) else {
-            continue;
-        };
-        match (&mut *slot, value) {
-            (Value::Object(_), Value::Object(_)) => merge(slot, value),
-            // A member nothing had set yet takes what is given; the caller checks the shape.
-            (Value::Null, given) => *slot = given.clone(),
-            // A slug where the answer shows the object (`"region": "fra1"`).
-            (Value::Object(object), Value::String(slug)) if object.contains_key("slug") => {
-                let known = (key == "region")
-                    .then(|| crate::state::catalog::region(slug))
-                    .flatten()
-                    .and_then(|r| serde_json::to_value(r).ok());
-                match known {
-                    Some(region) => *slot = region,
-                    None => {
-                        object.insert("slug".into(), value.clone());
-                    }
-                }
-            }
-            (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => {
-                *slot = value.clone();
-            }
-            (Value::Number(a), Value::Number(b)) if a.is_f64() || !b.is_f64() => {
-                *slot = value.clone();
-            }
-            (Value::Array(a), Value::Array(b)) => {
-                let same = match (a.first(), b.first()) {
-                    (Some(x), Some(y)) => std::mem::discriminant(x) == std::mem::discriminant(y),
-                    _ => true,
-                };
-                if same {
-                    *slot = value.clone();
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Fills the members the server owns.
@@ -431,42 +223,17 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
     }
 }
 
-pub(crate) fn wrapped(op: OpId, object: Value) -> Value {
-    let answer = template(op);
-    match (wrapper(&answer), answer.as_object()) {
-        (Some(key), Some(members)) => {
-            // Built member by member so the template's own object is never copied.
-            let mut object = Some(object);
-            Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| {
-                        let value = if k == key {
-                            object.take().unwrap_or(Value::Null)
-                        } else {
-                            v.clone()
-                        };
-                        (k.clone(), value)
-                    })
-                    .collect(),
-            )
-        }
-        (None, Some(_)) => object,
-        _ => answer.clone(),
-    }
-}
-
 /// Whether `object` answers correctly through `op` and through its collection's read.
 fn storable(op: OpId, collection: usize, object: &Value) -> bool {
     conforms(op, &wrapped(op, object.clone()))
-        && catalog().collections[collection]
+        && catalog::get().collections[collection]
             .read
             .is_none_or(|read| conforms(read, &wrapped(read, object.clone())))
 }
 
 /// Why `object` cannot be stored (the first spot its answers' schemas refuse, by path).
 fn shape_error(op: OpId, collection: usize, object: &Value) -> Option<String> {
-    let ops = [Some(op), catalog().collections[collection].read];
+    let ops = [Some(op), catalog::get().collections[collection].read];
     for op in ops.into_iter().flatten() {
         let operation = operation(op);
         let Some(validator) = operation
@@ -523,16 +290,8 @@ fn request_members(op: OpId) -> Vec<String> {
     out
 }
 
-pub(crate) fn conforms(op: OpId, answer: &Value) -> bool {
-    operation(op)
-        .response
-        .as_ref()
-        .and_then(|d| d.validator.as_ref())
-        .is_none_or(|v| v.is_valid(answer))
-}
-
 fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
-    let catalog = catalog();
+    let catalog = catalog::get();
     let items = addressed(call);
     let kind = catalog.kinds[call.op.index()];
     let own = match kind {
@@ -548,13 +307,9 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
         paths.push(own);
     }
     ensure_seeded(call, &paths);
-    {
-        let accounts = call.app.engine.store.read();
-        let data = accounts.get(&call.who.account);
-        for (_, path, id) in &items {
-            if !exists(call, data, path, id) {
-                return Err(ApiError::not_found());
-            }
+    for (_, path, id) in &items {
+        if !exists(call, path, id) {
+            return Err(ApiError::not_found());
         }
     }
     if !status_of(call.op).is_success() {
@@ -573,7 +328,7 @@ fn generic(call: &Call<'_>) -> Result<Response, ApiError> {
             let Some((_, path, id)) = items.last() else {
                 return static_answer(call);
             };
-            match handwritten::exists(call, path, id) {
+            match handwritten::object::exists(call, path, id) {
                 // A hand-written item the engine has no copy of: its documented answer.
                 Some(_) => static_answer(call),
                 None => item(call, kind, path, id),
@@ -589,15 +344,16 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         return static_answer(call);
     };
     let query = ListQuery::parse(call.raw_query.as_deref())?;
-    let accounts = call.app.engine.store.read();
+    let docs = call.docs();
     let filters: Vec<&(String, String)> = call
         .query
         .iter()
         .filter(|(k, _)| k != "page" && k != "per_page")
         .collect();
-    let data = accounts.get(&call.who.account);
+    let data = Some(&*docs);
     // A domain's records are filtered by their fully qualified name, as the API does.
-    let domain = (catalog().collections[collection].path == "/v2/domains/{domain_name}/records")
+    let domain = (catalog::get().collections[collection].path
+        == "/v2/domains/{domain_name}/records")
         .then(|| call.values.first())
         .flatten();
     let matching: Vec<(&str, &Value)> = data
@@ -622,8 +378,8 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         .take(usize::try_from(query.paging.per_page).unwrap_or(usize::MAX))
         .filter_map(|(key, item)| data.map(|d| d.rendered(path, key, item)))
         .collect();
-    drop(accounts);
-    handwritten::decorate(call, catalog().collections[collection].path, &mut page);
+    drop(docs);
+    handwritten::decorate(call, catalog::get().collections[collection].path, &mut page);
     let mut answer = answer.clone();
     answer[member] = Value::Array(page);
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
@@ -655,23 +411,8 @@ fn record_named(item: &Value, domain: &str, name: &str) -> bool {
     full.eq_ignore_ascii_case(name) || own == name
 }
 
-fn answer_value(op: OpId, value: Value) -> Result<Response, ApiError> {
-    answer(op, Some(value))
-}
-
-/// A list filter: a query parameter naming a string member (or a list of strings) of the item.
-pub(crate) fn keeps(item: &Value, key: &str, value: &str) -> bool {
-    match item.get(key) {
-        Some(Value::String(s)) => s == value,
-        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
-            a.iter().any(|s| s.as_str() == Some(value))
-        }
-        _ => true,
-    }
-}
-
 fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiError> {
-    let catalog = catalog();
+    let catalog = catalog::get();
     let answer_t = template(call.op);
     let key_name = wrapper(&answer_t).map(str::to_owned);
     let collection_path = catalog.collections[collection].path;
@@ -717,6 +458,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     let like = item_template(catalog, collection);
     let id = match &field {
         Some(f) => new_id(
+            call,
             f,
             like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
             call.body.as_ref(),
@@ -762,8 +504,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         }
     }
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut data = call.docs_mut();
         data.put(path, key.clone(), object)
             .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
         if let Some(l) = lifecycle {
@@ -775,8 +516,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     }
     if let Some(kind) = handwritten::references::urn_kind(collection_path) {
         handwritten::references::join_default_project(
-            call.app,
-            call.who.account,
+            call,
             &format!(
                 "do:{kind}:{}",
                 urn_id(
@@ -814,7 +554,7 @@ fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<
     object
 }
 
-fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
+fn new_id(call: &Call<'_>, field: &str, current: &Value, body: Option<&Value>) -> Value {
     if let Some(named) = body.and_then(|b| b.get(field)).filter(|v| v.is_string())
         && field != "id"
         && field != "uuid"
@@ -822,7 +562,7 @@ fn new_id(field: &str, current: &Value, body: Option<&Value>) -> Value {
         return named.clone();
     }
     match current {
-        Value::Number(_) => Value::from(store::NEXT_ID.fetch_add(1, Ordering::Relaxed)),
+        Value::Number(_) => Value::from(call.tx.next_id()),
         Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
             Value::String(generate::uuid())
         }
@@ -837,33 +577,29 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
     match kind {
         Kind::Read(collection) => {
             if let Some(response) =
-                read_borrowed(call, catalog().collections[collection].path, path, id)?
+                read_borrowed(call, catalog::get().collections[collection].path, path, id)?
             {
                 return Ok(response);
             }
-            let accounts = call.app.engine.store.read();
-            let mut object = accounts
-                .get(&call.who.account)
-                .and_then(|d| {
-                    let items = d.items(path)?;
-                    let key = items.key_of(id)?;
-                    items.get(&key).map(|v| d.rendered(path, &key, v))
-                })
-                .ok_or_else(ApiError::not_found)?;
-            drop(accounts);
+            let mut object = {
+                let d = call.docs();
+                let items = d.items(path).ok_or_else(ApiError::not_found)?;
+                let key = items.key_of(id).ok_or_else(ApiError::not_found)?;
+                items
+                    .get(&key)
+                    .map(|v| d.rendered(path, &key, v))
+                    .ok_or_else(ApiError::not_found)?
+            };
             handwritten::decorate(
                 call,
-                catalog().collections[collection].path,
+                catalog::get().collections[collection].path,
                 std::slice::from_mut(&mut object),
             );
             // Objects are checked against the read answer when stored, so none is needed here.
             answer_value(call.op, wrapped(call.op, object))
         }
         Kind::Update(collection) => {
-            let mut accounts = call.app.engine.store.write();
-            let data = accounts
-                .get_mut(&call.who.account)
-                .ok_or_else(ApiError::not_found)?;
+            let mut data = call.docs_mut();
             let key = data
                 .items(path)
                 .and_then(|items| items.key_of(id))
@@ -886,7 +622,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             if let Some(body) = &call.body {
                 merge(&mut updated, body);
                 handwritten::defaults::updated(
-                    catalog().collections[collection].path,
+                    catalog::get().collections[collection].path,
                     stored,
                     body,
                     &mut updated,
@@ -904,30 +640,27 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             }
             let answer = wrapped(call.op, updated.clone());
             *stored = updated;
-            drop(accounts);
+            drop(data);
             answer_value(call.op, answer)
         }
         _ => {
-            let mut accounts = call.app.engine.store.write();
-            let data = accounts
-                .get_mut(&call.who.account)
-                .ok_or_else(ApiError::not_found)?;
+            let mut data = call.docs_mut();
             let key = data
                 .items(path)
                 .and_then(|items| items.key_of(id))
                 .ok_or_else(ApiError::not_found)?;
             let collection_path = match kind {
-                Kind::Delete(c) => catalog().collections[c].path,
+                Kind::Delete(c) => catalog::get().collections[c].path,
                 _ => "",
             };
-            handwritten::references::check_delete(call, data, collection_path, path, &key)?;
+            handwritten::references::check_delete(call, &data, collection_path, path, &key)?;
             let removed = data.remove(path, &key).ok_or_else(ApiError::not_found)?;
             if let Some(kind) = handwritten::references::urn_kind(collection_path)
                 && let Some(id) = handwritten::references::urn_id(collection_path, &removed)
             {
-                handwritten::references::forget(data, &format!("do:{kind}:{id}"), None);
+                handwritten::references::forget(&mut data, &format!("do:{kind}:{id}"), None);
             }
-            drop(accounts);
+            drop(data);
             let documented = template(call.op);
             answer(call.op, (!documented.is_null()).then(|| documented.clone()))
         }
@@ -951,7 +684,7 @@ fn read_borrowed(
     }
     let volume = collection_path == "/v2/volumes";
     let overrides: Vec<(&'static str, Value)> = if volume {
-        let ids = call.app.store.volume_droplets(call.who.account, id);
+        let ids = call.store().volume_droplets(call.who.account, id);
         vec![(
             "droplet_ids",
             Value::Array(ids.into_iter().map(Value::from).collect()),
@@ -959,10 +692,7 @@ fn read_borrowed(
     } else {
         Vec::new()
     };
-    let accounts = call.app.engine.store.read();
-    let data = accounts
-        .get(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let data = call.docs();
     let items = data.items(path).ok_or_else(ApiError::not_found)?;
     let key = items.key_of(id).ok_or_else(ApiError::not_found)?;
     if !data.transitions.is_empty() && data.transitions.contains_key(&format!("{path}/{key}")) {
@@ -1038,57 +768,5 @@ impl serde::Serialize for Patched<'_> {
             map.serialize_entry(k, value)?;
         }
         map.end()
-    }
-}
-
-/// The documented answer, with the path's ids put where the answer names them.
-pub(crate) fn static_answer(call: &Call<'_>) -> Result<Response, ApiError> {
-    let mut answer = template(call.op).clone();
-    if answer.is_null() {
-        return self::answer(call.op, None);
-    }
-    let names: Vec<&str> = call.template.params.iter().flatten().copied().collect();
-    let mut targets: Vec<&mut Map<String, Value>> = Vec::new();
-    if let Some(key) = wrapper(&answer).map(str::to_owned) {
-        if let Some(Value::Object(inner)) = answer.get_mut(&key) {
-            substitute(inner, &names, &call.values);
-        }
-    }
-    if let Some(obj) = answer.as_object_mut() {
-        targets.push(obj);
-    }
-    for obj in targets {
-        substitute(obj, &names, &call.values);
-    }
-    one_whole_page(&mut answer);
-    if !conforms(call.op, &answer) {
-        answer = template(call.op).clone();
-    }
-    answer_value(call.op, answer)
-}
-
-/// A documented list answer is the whole list: the example's own `next`/`last` links would send a client
-/// round the same page for ever, and its `meta.total` would promise items that never come.
-fn one_whole_page(answer: &mut Value) {
-    let Some(obj) = answer.as_object_mut() else {
-        return;
-    };
-    if let Some(Value::Object(links)) = obj.get_mut("links") {
-        links.remove("pages");
-    }
-    let items = obj
-        .iter()
-        .filter(|(key, _)| *key != "links" && *key != "meta")
-        .find_map(|(_, value)| value.as_array().map(Vec::len));
-    if let (Some(count), Some(Value::Object(meta))) = (items, obj.get_mut("meta")) {
-        meta.insert("total".into(), Value::from(count));
-    }
-}
-
-fn substitute(obj: &mut Map<String, Value>, names: &[&str], values: &[String]) {
-    for (name, value) in names.iter().zip(values) {
-        if let Some(slot) = obj.get_mut(*name) {
-            *slot = typed_id(slot, value);
-        }
     }
 }

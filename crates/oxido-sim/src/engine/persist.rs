@@ -2,7 +2,6 @@
 //! seeded, statuses still on their way) as a serializable record, and back.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::Ordering;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -45,29 +44,6 @@ pub(crate) struct TransitionDoc {
     pub done: String,
     pub from: Timestamp,
     pub at: Timestamp,
-}
-
-/// The engine's id counters (process-wide).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct EngineCounters {
-    pub next_id: u64,
-    /// The next reserved or floating IP address, as an integer.
-    pub next_address: u32,
-}
-
-/// The counters as they are now.
-pub(crate) fn counters() -> EngineCounters {
-    EngineCounters {
-        next_id: super::store::NEXT_ID.load(Ordering::Relaxed),
-        next_address: super::handwritten::NEXT_ADDRESS.load(Ordering::Relaxed),
-    }
-}
-
-/// Moves the counters past `c` (never back, so no id is handed out twice).
-pub(crate) fn advance(c: EngineCounters) {
-    super::store::NEXT_ID.fetch_max(c.next_id, Ordering::Relaxed);
-    super::handwritten::NEXT_ADDRESS.fetch_max(c.next_address, Ordering::Relaxed);
 }
 
 impl AccountData {

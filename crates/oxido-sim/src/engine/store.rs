@@ -1,30 +1,10 @@
-//! The generic engine's data: per account, collections of JSON objects by id.
+//! The generic engine's data: one account's collections of JSON objects by id (part of
+//! its `World`), and the presigned upload slots.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::AtomicU64;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, PoisonError};
 
 use serde_json::Value;
-
-use crate::state::model::AccountId;
-
-/// Integer ids handed to new objects (kept across restarts by `persist`).
-pub(crate) static NEXT_ID: AtomicU64 = AtomicU64::new(500_000_000);
-
-/// The engine's state, owned by `App`: the documents and the presigned uploads.
-#[derive(Debug, Default)]
-pub(crate) struct Engine {
-    pub store: EngineStore,
-    pub uploads: Uploads,
-}
-
-impl Engine {
-    /// Back to the seed (the demo objects reappear on first touch).
-    pub fn reset(&self) {
-        self.store.clear();
-        self.uploads.clear();
-    }
-}
 
 /// Most presigned uploads remembered at once; the oldest is forgotten past it.
 const MAX_UPLOADS: usize = 1_000;
@@ -280,28 +260,6 @@ impl AccountData {
             }
         }
         Some(removed)
-    }
-}
-
-/// Every account's engine data behind one lock.
-#[derive(Debug, Default)]
-pub(crate) struct EngineStore {
-    accounts: RwLock<HashMap<AccountId, AccountData>>,
-}
-
-impl EngineStore {
-    pub fn read(&self) -> RwLockReadGuard<'_, HashMap<AccountId, AccountData>> {
-        self.accounts.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn write(&self) -> RwLockWriteGuard<'_, HashMap<AccountId, AccountData>> {
-        self.accounts
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub fn clear(&self) {
-        self.write().clear();
     }
 }
 

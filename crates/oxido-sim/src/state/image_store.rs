@@ -10,7 +10,7 @@ use super::lifecycle::{needs_backup, needs_settling};
 use super::model::{AccountId, Droplet};
 use super::store::Store;
 
-impl Store {
+impl Store<'_> {
     /// Applies every finished action of the account's Droplets (so their snapshots exist).
     fn settle_account(&self, account: AccountId, now: Timestamp) {
         let ids = {

@@ -43,6 +43,17 @@ pub(crate) struct DataCounters {
     pub next_image_id: u64,
 }
 
+impl DataCounters {
+    /// The higher of each counter.
+    pub fn max(self, other: Self) -> Self {
+        Self {
+            next_droplet_id: self.next_droplet_id.max(other.next_droplet_id),
+            next_action_id: self.next_action_id.max(other.next_action_id),
+            next_image_id: self.next_image_id.max(other.next_image_id),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DropletDoc {
@@ -558,33 +569,6 @@ impl Data {
         }
     }
 
-    /// Why `prepared` cannot replace its account's data: an id another account holds.
-    pub fn conflict(&self, prepared: &Prepared) -> Option<String> {
-        let other = |owner: AccountId| owner != prepared.account;
-        if let Some(d) = prepared
-            .droplets
-            .iter()
-            .find(|d| self.droplets.get(&d.id).is_some_and(|x| other(x.account)))
-        {
-            return Some(format!("droplets: id {} belongs to another account", d.id));
-        }
-        if let Some((a, _)) = prepared
-            .actions
-            .iter()
-            .find(|(a, _)| self.actions.get(&a.id).is_some_and(|x| other(x.account)))
-        {
-            return Some(format!("actions: id {} belongs to another account", a.id));
-        }
-        if let Some(i) = prepared
-            .images
-            .iter()
-            .find(|i| self.images.get(&i.id).is_some_and(|x| other(x.account)))
-        {
-            return Some(format!("images: id {} belongs to another account", i.id));
-        }
-        None
-    }
-
     /// Removes everything the account holds.
     pub fn clear_account(&mut self, account: AccountId) {
         let Some(index) = self.accounts.remove(&account) else {
@@ -644,37 +628,5 @@ impl Data {
             self.next_action_id = self.next_action_id.max(c.next_action_id);
             self.next_image_id = self.next_image_id.max(c.next_image_id);
         }
-    }
-}
-
-impl super::store::Store {
-    /// The whole data set under the write lock, for an import that must also change the
-    /// engine's store: take the engine's lock first, as requests do.
-    pub fn lock_all(&self) -> std::sync::RwLockWriteGuard<'_, Data> {
-        self.write()
-    }
-
-    /// The account's data as records, and the id counters, read together.
-    pub fn export_account(&self, account: AccountId) -> (DataDoc, DataCounters) {
-        let data = self.read();
-        (data.export_account(account), data.counters())
-    }
-}
-
-impl Prepared {
-    /// Every id the account would hold, by kind: `("droplet", id)`, `("action", id)`, `("image", id)`.
-    pub fn ids(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
-        self.droplets
-            .iter()
-            .map(|d| ("droplet", d.id))
-            .chain(self.actions.iter().map(|(a, _)| ("action", a.id)))
-            .chain(self.images.iter().map(|i| ("image", i.id)))
-    }
-}
-
-impl super::store::Store {
-    /// How many actions each account keeps.
-    pub fn max_actions(&self) -> usize {
-        self.read().max_actions
     }
 }

@@ -1,10 +1,12 @@
-//! The in-memory data of every account, behind one reader-writer lock.
+//! One account's typed tables (Droplets, actions, Droplet images) and the operations
+//! on them. The tables live in the account's `World`; a request reaches them through a
+//! [`Store`] view of its transaction, under the one lock `world.rs` holds.
 //!
 //! Actions live in a map by id; each droplet and each account keeps the ids of its
 //! actions oldest first, so a newest-first page is a slice read from the end: O(page).
 
+use std::cell::{Ref, RefCell, RefMut};
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -120,6 +122,11 @@ impl Data {
             max_actions: max_actions.max(1),
             backup_every: Duration::ZERO,
         }
+    }
+
+    /// How many actions the account keeps.
+    pub fn max_actions(&self) -> usize {
+        self.max_actions
     }
 
     /// Records an action for its droplet and account and returns a copy, evicting
@@ -264,45 +271,25 @@ impl Timing {
 /// Decides whether a new action of a kind will end `errored`.
 pub(crate) type Decide<'a> = &'a dyn Fn(ActionKind) -> Outcome;
 
-/// The shared store.
-#[derive(Debug)]
-pub(crate) struct Store {
-    data: RwLock<Data>,
+/// A request's view of its account's typed tables (see `world::Tx`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Store<'t> {
+    data: &'t RefCell<Data>,
 }
 
-impl Store {
-    pub fn new(data: Data) -> Self {
-        Self {
-            data: RwLock::new(data),
-        }
+impl<'t> Store<'t> {
+    pub fn new(data: &'t RefCell<Data>) -> Self {
+        Self { data }
     }
 
-    // A panic while holding the lock cannot leave `Data` half-updated in a way that
-    // matters more than stopping service, so a poisoned lock is simply reused.
-    pub(super) fn read(&self) -> RwLockReadGuard<'_, Data> {
-        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    // Each borrow is short and never held across a call into another, so the cell is
+    // never borrowed twice at once.
+    pub(super) fn read(&self) -> Ref<'t, Data> {
+        self.data.borrow()
     }
 
-    pub(super) fn write(&self) -> RwLockWriteGuard<'_, Data> {
-        self.data.write().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Replaces all data (used by reset).
-    pub fn replace(&self, data: Data) {
-        let mut current = self.write();
-        let every = current.backup_every;
-        *current = data;
-        current.backup_every = every;
-    }
-
-    /// Sets the emulator's hour for backup schedules (its action duration).
-    pub fn set_backup_every(&self, every: Duration) {
-        self.write().backup_every = every;
-    }
-
-    /// Number of stored actions.
-    pub fn action_count(&self) -> usize {
-        self.read().actions.len()
+    pub(super) fn write(&self) -> RefMut<'t, Data> {
+        self.data.borrow_mut()
     }
 
     /// One action of the account.
@@ -651,7 +638,7 @@ pub(crate) struct ResourceAction {
     pub outcome: Outcome,
 }
 
-impl Store {
+impl Store<'_> {
     /// Records an action on another family's resource (a volume, an image, an IP, an
     /// NFS share); it reads under `/v2/actions` like a Droplet's and progresses with time.
     pub fn record_action(

@@ -1,44 +1,9 @@
-//! Reading a request body as a JSON object, with errors naming what was wrong.
+//! Reading the members of a request body (a JSON object the engine has already checked
+//! against its schema), with errors naming the field.
 
 use serde_json::{Map, Value};
 
 use super::error::ApiError;
-
-/// Parses a request body that must be a JSON object.
-///
-/// Something that is not JSON at all is a 400; JSON that is malformed or not an
-/// object is a 422, as the API does.
-pub(crate) fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8 JSON."))?;
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        return Err(ApiError::bad_request(
-            "The request body is empty; a JSON object is required.",
-        ));
-    }
-    if !trimmed.starts_with(['{', '[', '"']) && !looks_like_json_scalar(trimmed) {
-        return Err(ApiError::bad_request(
-            "The request body is not JSON; a JSON object is required.",
-        ));
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::unprocessable(
-            "The request body must be a JSON object.",
-        )),
-        Err(e) => Err(ApiError::unprocessable(format!(
-            "The request body is malformed JSON: {e}"
-        ))),
-    }
-}
-
-fn looks_like_json_scalar(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_digit() || c == '-')
-        || ["true", "false", "null"]
-            .iter()
-            .any(|w| text.starts_with(w))
-}
 
 /// Reads an optional string field.
 pub(crate) fn opt_str<'a>(

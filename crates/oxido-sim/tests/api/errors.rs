@@ -116,7 +116,6 @@ async fn invalid_action_bodies_are_422_naming_the_field() {
             "backup_policy.weekday",
         ),
         (r#"{"type": "snapshot", "name": false}"#, "name"),
-        (r#"{"type": "#, "malformed"),
         (r#"[1, 2]"#, "object"),
     ];
     for (body, field) in cases {
@@ -134,7 +133,8 @@ async fn invalid_action_bodies_are_422_naming_the_field() {
 async fn non_json_bodies_are_400() {
     let sim = demo(50).await;
     let path = format!("/v2/droplets/{DROPLET}/actions");
-    for body in ["", "type=reboot", "<xml/>"] {
+    // JSON that breaks off is refused as every route refuses it (the tags route documents 400).
+    for body in ["", "type=reboot", "<xml/>", r#"{"type": "#] {
         post(&sim, &path, body)
             .await
             .assert_error(400, "bad_request");

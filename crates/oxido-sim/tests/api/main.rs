@@ -31,4 +31,5 @@ mod restart;
 mod semantics;
 mod state;
 mod streaming;
+mod world;
 mod writes;

@@ -5,7 +5,7 @@ use http::StatusCode;
 use jiff::Timestamp;
 
 use super::droplets::raw_id;
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::action::{action_page_response, one_action_response};
 use crate::wire::error::ApiError;
 use crate::wire::page::{ListQuery, PageInfo};
@@ -14,8 +14,7 @@ use crate::wire::page::{ListQuery, PageInfo};
 pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = raw_id(call, 3)?;
     let action = call
-        .app
-        .store
+        .store()
         .action(call.who.account, id)
         .ok_or_else(ApiError::not_found)?;
     one_action_response(StatusCode::OK, &action, Timestamp::now())
@@ -24,10 +23,7 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
 /// GET /v2/actions
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let query = ListQuery::parse(call.raw_query.as_deref())?;
-    let (actions, total) = call
-        .app
-        .store
-        .account_actions(call.who.account, query.paging);
+    let (actions, total) = call.store().account_actions(call.who.account, query.paging);
     action_page_response(
         &actions,
         PageInfo::new(&call.origin, &call.path, &query, total),

@@ -7,7 +7,9 @@ use axum::response::Response;
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::engine::{Call, answer, catalog::template, conforms};
+use crate::engine::call::Call;
+use crate::engine::catalog::template;
+use crate::engine::shape::{answer, conforms};
 use crate::state::catalog::{self, Region};
 use crate::state::model::{Action, ActionStatus, Family, Outcome};
 use crate::state::store::ResourceAction;
@@ -45,7 +47,7 @@ pub(super) fn record(call: &Call<'_>, on: On, type_name: &'static str) -> Action
     } else {
         Outcome::Completed
     };
-    call.app.store.record_action(
+    call.store().record_action(
         call.who.account,
         ResourceAction {
             family: on.family,
@@ -112,8 +114,7 @@ pub(super) fn list(
 ) -> Result<Option<Response>, ApiError> {
     let query = ListQuery::parse(call.raw_query.as_deref())?;
     let (actions, total) =
-        call.app
-            .store
+        call.store()
             .resource_actions(call.who.account, family, key, query.paging);
     if total == 0 {
         return Ok(None);
@@ -147,8 +148,7 @@ pub(super) fn get(
         return Ok(None);
     };
     match call
-        .app
-        .store
+        .store()
         .resource_action(call.who.account, family, key, id)
     {
         Some(action) => answer_one(call, &action).map(Some),

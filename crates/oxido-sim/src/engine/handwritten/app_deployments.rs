@@ -9,8 +9,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::behave::{all, conflict, field, find, put, reply, value};
+use crate::engine::call::Call;
 use crate::engine::catalog::item_template;
-use crate::engine::{Call, catalog, generate, lifecycle};
+use crate::engine::{catalog, generate, lifecycle};
 use crate::wire::error::ApiError;
 
 const APPS: &str = "/v2/apps";
@@ -35,7 +36,7 @@ fn start(
     spec: Option<Value>,
     cloned_from: Option<&str>,
 ) -> Result<Value, ApiError> {
-    let catalog = catalog();
+    let catalog = catalog::get();
     let collection = catalog
         .collections
         .iter()
@@ -61,10 +62,10 @@ fn start(
     }
     lifecycle::start(&mut deployment, life);
     let path = deployments_path(app_id);
-    crate::engine::ensure_seeded(call, &[&path]);
+    crate::engine::call::ensure_seeded(call, &[&path]);
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         data.put(&path, id.clone(), deployment.clone())
             .map_err(|why| ApiError::unprocessable(format!("deployments: {why}")))?;
         data.transitions.insert(
@@ -147,7 +148,7 @@ pub(super) fn validate_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
             "warnings": [],
         }),
     };
-    crate::engine::answer(call.op, Some(out))
+    crate::engine::shape::answer(call.op, Some(out))
 }
 
 /// POST /v2/apps/{app_id}/rollback: a deployment of the earlier one's spec; the app is
@@ -182,7 +183,7 @@ pub(super) fn commit_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
         return Err(conflict("the app has no rollback to commit"));
     }
     pin(call, &key, None)?;
-    crate::engine::answer(call.op, None)
+    crate::engine::shape::answer(call.op, None)
 }
 
 /// POST /v2/apps/{app_id}/rollback/revert: a new deployment of the app's own spec,
@@ -208,12 +209,10 @@ pub(super) fn revert_rollback(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn cancel_deployment(call: &Call<'_>) -> Result<Response, ApiError> {
     let (key, _) = app(call)?;
     let path = deployments_path(&key);
-    crate::engine::ensure_seeded(call, &[&path]);
+    crate::engine::call::ensure_seeded(call, &[&path]);
     let wanted = value(call, 1);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let id = data
         .items(&path)
         .and_then(|items| items.key_of(&wanted))
@@ -235,7 +234,7 @@ pub(super) fn cancel_deployment(call: &Call<'_>) -> Result<Response, ApiError> {
     deployment["phase_last_updated_at"] = Value::String(generate::now());
     let out = deployment.clone();
     data.transitions.remove(&format!("{path}/{id}"));
-    drop(accounts);
+    drop(docs);
     reply(call, out)
 }
 
@@ -305,7 +304,7 @@ fn alerts(call: &Call<'_>) -> Result<(String, Vec<(String, Value)>), ApiError> {
 pub(super) fn list_alerts(call: &Call<'_>) -> Result<Response, ApiError> {
     let (_, alerts) = alerts(call)?;
     let list: Vec<Value> = alerts.into_iter().map(|(_, a)| a).collect();
-    crate::engine::answer(call.op, Some(json!({ "alerts": list })))
+    crate::engine::shape::answer(call.op, Some(json!({ "alerts": list })))
 }
 
 /// POST /v2/apps/{app_id}/alerts/{alert_id}/destinations: the alert's emails and Slack
@@ -359,10 +358,8 @@ pub(super) fn cancel_event(call: &Call<'_>) -> Result<Response, ApiError> {
     // The deployment itself ends too, where the app keeps it.
     if let Some(id) = event.get("deployment_id").and_then(Value::as_str) {
         let path = deployments_path(&key);
-        let mut accounts = call.app.engine.store.write();
-        if let Some(data) = accounts.get_mut(&call.who.account)
-            && let Some(found) = data.items(&path).and_then(|items| items.key_of(id))
-        {
+        let mut data = call.docs_mut();
+        if let Some(found) = data.items(&path).and_then(|items| items.key_of(id)) {
             if let Some(d) = data.settled_mut(&path, &found)
                 && !FINISHED.contains(&d["phase"].as_str().unwrap_or(""))
             {
@@ -394,5 +391,5 @@ pub(super) fn cancel_job_invocation(call: &Call<'_>) -> Result<Response, ApiErro
         inv["completed_at"] = Value::String(generate::now());
         Ok(inv.clone())
     })?;
-    crate::engine::answer(call.op, Some(invocation))
+    crate::engine::shape::answer(call.op, Some(invocation))
 }

@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
+use crate::engine::call::Call;
 use crate::engine::catalog::item_template;
-use crate::engine::{Call, catalog, generate, lifecycle};
+use crate::engine::{catalog, generate, lifecycle};
 
 const DEPLOYMENTS: &str = "/v2/apps/{app_id}/deployments";
 
@@ -16,7 +17,7 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     {
         map.insert("spec".into(), spec.clone());
     }
-    let catalog = catalog();
+    let catalog = catalog::get();
     let Some(collection) = catalog
         .collections
         .iter()
@@ -44,8 +45,8 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     lifecycle::start(&mut deployment, life);
     let path = format!("/v2/apps/{app_id}/deployments");
     let stored = {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         // The app is new, so nothing of its deployments needs seeding.
         data.seeded.insert(path.clone());
         let stored = data.put(&path, id.clone(), deployment).is_ok();
@@ -83,31 +84,6 @@ fn component_names(object: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The demo app's documented logs example names a component `component`: the demo app
-/// and its deployments run a worker of that name beside their `web` service.
-pub(super) fn seed_component(data: &mut crate::engine::store::AccountData, path: &str) {
-    let keys: Vec<String> = data
-        .items(path)
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        if let Some(spec) = data
-            .settled_mut(path, &key)
-            .and_then(|o| o.get_mut("spec"))
-            .and_then(Value::as_object_mut)
-        {
-            let workers = spec
-                .entry("workers")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Some(workers) = workers.as_array_mut()
-                && !workers.iter().any(|w| w["name"] == "component")
-            {
-                workers.push(serde_json::json!({ "name": "component" }));
-            }
-        }
-    }
-}
-
 /// GET /v2/apps/{app_id}[/deployments/{deployment_id}][/components/{component_name}]/logs:
 /// where the logs of that app, deployment (the active one if none is named) and
 /// component (all if none is named) are, of the `type` asked for.
@@ -124,12 +100,10 @@ pub(super) fn logs(
         .and_then(Value::as_str)
         .map_or(app_id, str::to_owned);
     let path = format!("/v2/apps/{app_id}/deployments");
-    crate::engine::ensure_seeded(call, &[&path]);
+    crate::engine::call::ensure_seeded(call, &[&path]);
     let deployment: Option<Value> = {
-        let accounts = call.app.engine.store.read();
-        let items = accounts
-            .get(&call.who.account)
-            .and_then(|d| Some((d, d.items(&path)?)));
+        let docs = call.docs();
+        let items = docs.items(&path).map(|items| (&*docs, items));
         if deployment_named {
             let wanted = call.values.get(1).cloned().unwrap_or_default();
             let found = items.and_then(|(d, items)| {
@@ -188,7 +162,7 @@ pub(super) fn logs(
         scope.push('/');
         scope.push_str(c);
     }
-    crate::engine::answer(
+    crate::engine::shape::answer(
         call.op,
         Some(serde_json::json!({
             "live_url": format!("wss://{host}/live/{scope}?type={kind}"),
@@ -199,10 +173,8 @@ pub(super) fn logs(
 
 /// An app's `active_deployment` is its newest deployment that reached ACTIVE.
 pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
-    let accounts = call.app.engine.store.read();
-    let Some(data) = accounts.get(&call.who.account) else {
-        return;
-    };
+    let docs = call.docs();
+    let data = &*docs;
     for app in apps {
         let Some(id) = app.get("id").and_then(Value::as_str) else {
             continue;

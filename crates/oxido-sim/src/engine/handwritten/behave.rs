@@ -5,8 +5,9 @@
 use axum::response::Response;
 use serde_json::Value;
 
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::catalog::{template, wrapper};
-use crate::engine::{Call, answer, ensure_seeded};
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 /// The path's `i`th value (`""` past the end).
@@ -26,10 +27,7 @@ pub(super) fn put(
     key: &str,
     object: Value,
 ) -> Result<(), ApiError> {
-    let mut accounts = call.app.engine.store.write();
-    accounts
-        .entry(call.who.account)
-        .or_default()
+    call.docs_mut()
         .put(collection, key.to_owned(), object)
         .map_err(|why| ApiError::unprocessable(format!("{collection}: {why}")))
 }
@@ -37,8 +35,8 @@ pub(super) fn put(
 /// The object `id` names in `collection` as it reads now (demo objects seeded first).
 pub(super) fn find(call: &Call<'_>, collection: &str, id: &str) -> Option<(String, Value)> {
     ensure_seeded(call, &[collection]);
-    let accounts = call.app.engine.store.read();
-    let data = accounts.get(&call.who.account)?;
+    let docs = call.docs();
+    let data = &*docs;
     let items = data.items(collection)?;
     let key = items.key_of(id)?;
     let object = data.rendered(collection, &key, items.get(&key)?);
@@ -48,10 +46,8 @@ pub(super) fn find(call: &Call<'_>, collection: &str, id: &str) -> Option<(Strin
 /// Every object of `collection` as it reads now, oldest first.
 pub(super) fn all(call: &Call<'_>, collection: &str) -> Vec<(String, Value)> {
     ensure_seeded(call, &[collection]);
-    let accounts = call.app.engine.store.read();
-    let Some(data) = accounts.get(&call.who.account) else {
-        return Vec::new();
-    };
+    let docs = call.docs();
+    let data = &*docs;
     data.items(collection)
         .into_iter()
         .flat_map(|items| items.iter())
@@ -61,12 +57,7 @@ pub(super) fn all(call: &Call<'_>, collection: &str) -> Vec<(String, Value)> {
 
 /// Removes the object stored under `key` (and its own sub-collections).
 pub(super) fn remove(call: &Call<'_>, collection: &str, key: &str) -> Option<Value> {
-    call.app
-        .engine
-        .store
-        .write()
-        .get_mut(&call.who.account)?
-        .remove(collection, key)
+    call.docs_mut().remove(collection, key)
 }
 
 /// Answers `object` inside the operation's envelope member (`{"deployment": …}`), or
@@ -74,7 +65,7 @@ pub(super) fn remove(call: &Call<'_>, collection: &str, key: &str) -> Option<Val
 pub(super) fn reply(call: &Call<'_>, object: Value) -> Result<Response, ApiError> {
     let documented = template(call.op);
     let out = match wrapper(&documented) {
-        Some(key) if object.get(key).is_none() => crate::engine::wrapped(call.op, object),
+        Some(key) if object.get(key).is_none() => crate::engine::shape::wrapped(call.op, object),
         _ => object,
     };
     answer(call.op, Some(out))
@@ -89,8 +80,8 @@ pub(super) fn conflict(message: impl Into<std::borrow::Cow<'static, str>>) -> Ap
 /// examples) in an account the demo seeds: those have the documented history, such as
 /// an earlier clusterlint run or a service key.
 pub(super) fn is_demo(call: &Call<'_>, collection: &str, key: &str) -> bool {
-    crate::engine::seeds_demo(call.app, &call.who)
-        && crate::engine::catalog()
+    crate::engine::call::seeds_demo(call.app, &call.who)
+        && crate::engine::catalog::get()
             .seed
             .get(collection)
             .is_some_and(|(_, ids)| ids.iter().any(|id| id == key))

@@ -12,9 +12,11 @@ use jiff::tz::Offset;
 use serde_json::{Value, json};
 
 use super::object::{page, page_value};
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
+use crate::engine::generate;
+use crate::engine::shape::answer;
 use crate::engine::spec::OpId;
-use crate::engine::{Call, answer, generate, seeds_demo};
 use crate::state::store::Paging;
 use crate::wire::error::ApiError;
 
@@ -44,7 +46,7 @@ fn all_droplets(call: &Call<'_>, now: Timestamp) -> Vec<crate::state::model::Dro
         page: 1,
         per_page: u64::MAX,
     };
-    call.app.store.droplets(call.who.account, None, all, now).0
+    call.store().droplets(call.who.account, None, all, now).0
 }
 
 /// What the account's Droplets have cost this month, in dollars.

@@ -7,8 +7,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::object::page;
+use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::shape::answer;
 use crate::engine::spec::OpId;
-use crate::engine::{Call, answer, ensure_seeded};
 use crate::state::catalog::{self, IMAGES, REGIONS, SIZES};
 use crate::wire::droplet::{image_json, size_json};
 use crate::wire::error::ApiError;
@@ -207,10 +208,9 @@ fn registry_options(call: &Call<'_>) -> Result<Response, ApiError> {
 fn subscription(call: &Call<'_>, to: Option<&str>) -> Result<Response, ApiError> {
     let (name, mut registry) = super::registry::current(call).ok_or_else(ApiError::not_found)?;
     if let Some(tier) = to.and_then(registry_tier) {
-        let mut accounts = call.app.engine.store.write();
-        let stored = accounts
-            .get_mut(&call.who.account)
-            .and_then(|data| data.settled_mut("/v2/registry", &name))
+        let mut docs = call.docs_mut();
+        let stored = docs
+            .settled_mut("/v2/registry", &name)
             .ok_or_else(ApiError::not_found)?;
         if let Some(Value::Object(subscription)) = stored.get_mut("subscription") {
             subscription.insert("tier".into(), tier);
@@ -387,8 +387,8 @@ fn cluster_region(call: &Call<'_>) -> Option<String> {
 fn stored_member(call: &Call<'_>, collection: &str, member: &str) -> Option<String> {
     let id = call.values.first()?;
     ensure_seeded(call, &[collection]);
-    let accounts = call.app.engine.store.read();
-    let items = accounts.get(&call.who.account)?.items(collection)?;
+    let docs = call.docs();
+    let items = docs.items(collection)?;
     let key = items.key_of(id)?;
     let value = items.get(&key)?.get(member)?;
     value
@@ -526,58 +526,5 @@ pub(super) fn cluster_created(object: &mut Value) {
         && let Some(newest) = catalog::kubernetes_version("latest")
     {
         *slot = Value::String(newest.slug.to_owned());
-    }
-}
-
-/// Demo objects of `collection_path` whose examples name what the catalog no longer
-/// offers take a current entry, so every reference in the demo resolves: a cluster on
-/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer).
-pub(super) fn seed_fixups(data: &mut crate::engine::store::AccountData, collection_path: &str) {
-    if collection_path == "/v2/databases" {
-        database_networks(data);
-    }
-    if collection_path != "/v2/kubernetes/clusters" {
-        return;
-    }
-    let Some(oldest) = catalog::kubernetes().versions.last() else {
-        return;
-    };
-    let keys: Vec<String> = data
-        .items(collection_path)
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        if let Some(cluster) = data.settled_mut(collection_path, &key)
-            && let Some(version) = cluster.get_mut("version")
-            && version
-                .as_str()
-                .is_none_or(|v| catalog::kubernetes_version(v).is_none())
-        {
-            *version = Value::String(oldest.slug.to_owned());
-        }
-    }
-}
-
-/// A demo database cluster sits in its region's default demo VPC.
-fn database_networks(data: &mut crate::engine::store::AccountData) {
-    let collection = "/v2/databases";
-    let keys: Vec<String> = data
-        .items(collection)
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        let Some(cluster) = data.settled_mut(collection, &key) else {
-            continue;
-        };
-        let region = cluster.get("region").and_then(Value::as_str).unwrap_or("");
-        let vpc = crate::seed::DEMO_VPCS
-            .iter()
-            .find(|(_, r, _, default)| *r == region && *default)
-            .map(|(id, ..)| *id);
-        if let (Some(vpc), Some(slot)) = (vpc, cluster.get_mut("private_network_uuid"))
-            && slot.is_string()
-        {
-            *slot = Value::String(vpc.to_owned());
-        }
     }
 }

@@ -11,9 +11,11 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
 use super::object::with_object;
-use crate::engine::store::EngineStore;
-use crate::engine::{Call, empty, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::empty;
 use crate::wire::error::ApiError;
+use crate::world::Accounts;
 
 const ENDPOINTS: &str = "/v2/cdn/endpoints";
 /// Files one endpoint may purge per window.
@@ -69,8 +71,8 @@ pub(super) fn purge(call: &Call<'_>) -> Result<Response, ApiError> {
     let now = Timestamp::now();
     let runs = SignedDuration::try_from(call.app.action_duration()).unwrap_or(SignedDuration::MAX);
     let path = purges_path(&endpoint);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let earlier: Vec<(String, Value)> = data
         .items(&path)
         .map(|items| {
@@ -131,12 +133,13 @@ pub(super) fn purge(call: &Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// Every purge recorded, oldest first per endpoint (for `GET /_sim/cdn-purges`).
-pub(crate) fn purges(store: &EngineStore) -> Vec<Value> {
-    let accounts = store.read();
+pub(crate) fn purges(accounts: &Accounts) -> Vec<Value> {
     let mut all: Vec<Value> = accounts
-        .values()
-        .flat_map(|data| {
-            data.collections
+        .iter()
+        .flat_map(|(_, world)| {
+            world
+                .docs
+                .collections
                 .iter()
                 .filter(|(path, _)| path.starts_with(ENDPOINTS) && path.ends_with("/cache"))
                 .flat_map(|(_, items)| items.iter().map(|(_, v)| v.clone()))

@@ -7,7 +7,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::behave::{field, find};
-use crate::engine::{Call, answer, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 /// POST /v2/apps/propose: the spec as sent, whether its name is free in the account,

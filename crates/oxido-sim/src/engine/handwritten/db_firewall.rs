@@ -10,10 +10,12 @@ use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::object::with_object;
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, answer, empty, generate, seeds_demo};
 use crate::limits;
 use crate::wire::error::ApiError;
 
@@ -58,14 +60,14 @@ fn seed(call: &Call<'_>, data: &mut AccountData, cluster: &str) {
 /// GET /v2/databases/{database_cluster_uuid}/firewall
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let cluster = cluster(call)?;
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &cluster);
     let rules: Vec<Value> = data
         .items(&path(&cluster))
         .map(|items| items.iter().map(|(_, v)| v.clone()).collect())
         .unwrap_or_default();
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "rules": rules })))
 }
 
@@ -136,8 +138,8 @@ pub(super) fn replace(call: &Call<'_>) -> Result<Response, ApiError> {
         rules.push((uuid, Value::Object(stored)));
     }
     let path = path(&cluster);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     // The demo rules count as there already, so they are replaced too.
     data.seeded.insert(path.clone());
     data.clear(&path);

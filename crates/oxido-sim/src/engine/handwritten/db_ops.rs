@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use super::behave::{all, field, find, put, remove, value};
 use super::object::with_object;
-use crate::engine::{Call, answer, empty, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::wire::error::ApiError;
 
 const DATABASES: &str = "/v2/databases";
@@ -60,7 +62,7 @@ pub(super) fn promote_replica(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     remove(call, &replicas, &replica_key).ok_or_else(ApiError::not_found)?;
     put(call, DATABASES, &id, promoted)?;
-    super::references::join_default_project(call.app, call.who.account, &format!("do:dbaas:{id}"));
+    super::references::join_default_project(call, &format!("do:dbaas:{id}"));
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::{Map, Value};
 
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::engine::generate::{now, uuid};
 
 static TABLE: LazyLock<Map<String, Value>> = LazyLock::new(|| {

@@ -5,7 +5,7 @@ use http::StatusCode;
 use jiff::Timestamp;
 
 use super::droplets::{body_object, droplet_id, raw_id};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::action::{ActionView, ManyActions, action_page_response, one_action_response};
 use crate::wire::action_request::{self, Target};
 use crate::wire::error::{ApiError, json};
@@ -16,8 +16,7 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet_id = droplet_id(call)?;
     let action_id = raw_id(call, 5)?;
     let action = call
-        .app
-        .store
+        .store()
         .droplet_action(call.who.account, droplet_id, action_id)
         .ok_or_else(ApiError::not_found)?;
     one_action_response(StatusCode::OK, &action, Timestamp::now())
@@ -28,8 +27,7 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet_id = droplet_id(call)?;
     let query = ListQuery::parse(call.raw_query.as_deref())?;
     let (actions, total) = call
-        .app
-        .store
+        .store()
         .droplet_actions(call.who.account, droplet_id, query.paging)
         .ok_or_else(ApiError::not_found)?;
     action_page_response(
@@ -43,7 +41,7 @@ pub(super) fn post(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet_id = droplet_id(call)?;
     let request = action_request::parse(&body_object(call), Target::One)?;
     let app = call.app;
-    let action = app.store.start_action(
+    let action = call.store().start_action(
         call.who.account,
         droplet_id,
         request,
@@ -63,7 +61,7 @@ pub(super) fn post_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
         .to_owned();
     let request = action_request::parse(&body_object(call), Target::Tag)?;
     let app = call.app;
-    let actions = app.store.start_by_tag(
+    let actions = call.store().start_by_tag(
         call.who.account,
         &tag,
         request,

@@ -8,7 +8,8 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::object::{page, path_droplet};
-use crate::engine::{Call, answer, ensure_seeded, keeps};
+use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::shape::{answer, keeps};
 use crate::state::images::{DropletImage, ImageKind};
 use crate::wire::Stamp;
 use crate::wire::error::ApiError;
@@ -75,8 +76,7 @@ pub(super) fn list_for_droplet(call: &Call<'_>, kind: ImageKind) -> Result<Respo
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or_else(ApiError::not_found)?;
     let images = call
-        .app
-        .store
+        .store()
         .droplet_images(call.who.account, droplet, kind, Timestamp::now())
         .ok_or_else(ApiError::not_found)?;
     page(call, images.iter().map(listed).collect())
@@ -90,9 +90,8 @@ fn engine_items(call: &Call<'_>, collection: &str) -> Vec<Value> {
         .iter()
         .filter(|(k, _)| k != "page" && k != "per_page")
         .collect();
-    let accounts = call.app.engine.store.read();
-    accounts
-        .get(&call.who.account)
+    let docs = call.docs();
+    Some(&*docs)
         .and_then(|d| {
             let items = d.items(collection)?;
             Some(
@@ -111,8 +110,7 @@ pub(super) fn list_snapshots(call: &Call<'_>) -> Result<Response, ApiError> {
     let mut all = engine_items(call, "/v2/snapshots");
     if query(call, "resource_type").is_none_or(|t| t == "droplet") {
         all.extend(
-            call.app
-                .store
+            call.store()
                 .account_images(call.who.account, Timestamp::now())
                 .iter()
                 .filter(|i| i.kind == ImageKind::Snapshot)
@@ -132,8 +130,7 @@ pub(super) fn list_images(call: &Call<'_>) -> Result<Response, ApiError> {
         && query(call, "private") != Some("false");
     if ours {
         all.extend(
-            call.app
-                .store
+            call.store()
                 .account_images(call.who.account, Timestamp::now())
                 .iter()
                 .map(as_image),
@@ -145,8 +142,7 @@ pub(super) fn list_images(call: &Call<'_>) -> Result<Response, ApiError> {
 /// The Droplet image a path's first id names, if it is one.
 fn named(call: &Call<'_>, kind: Option<ImageKind>) -> Option<DropletImage> {
     let id = call.values.first()?.parse::<u64>().ok()?;
-    call.app
-        .store
+    call.store()
         .image(call.who.account, id, Timestamp::now())
         .filter(|i| kind.is_none_or(|k| i.kind == k))
 }
@@ -180,8 +176,7 @@ pub(super) fn backup_policy(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn backup_policies(call: &Call<'_>) -> Result<Response, ApiError> {
     let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
     let (droplets, total) =
-        call.app
-            .store
+        call.store()
             .droplets(call.who.account, None, query.paging, Timestamp::now());
     let policies: serde_json::Map<String, Value> = droplets
         .iter()
@@ -213,8 +208,7 @@ pub(super) fn update(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
     }
     let image = call
-        .app
-        .store
+        .store()
         .rename_image(call.who.account, image.id, name)
         .ok_or_else(ApiError::not_found)?;
     answer(call.op, Some(json!({ "image": as_image(&image) }))).map(Some)
@@ -226,8 +220,8 @@ pub(super) fn delete(
     kind: Option<ImageKind>,
 ) -> Result<Option<Response>, ApiError> {
     match named(call, kind) {
-        Some(i) if call.app.store.delete_image(call.who.account, i.id) => {
-            Ok(Some(crate::engine::empty(StatusCode::NO_CONTENT)))
+        Some(i) if call.store().delete_image(call.who.account, i.id) => {
+            Ok(Some(crate::engine::shape::empty(StatusCode::NO_CONTENT)))
         }
         _ => Ok(None),
     }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use axum::response::Response;
 
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::state::model::canonical_id;
 use crate::state::store::Paging;
 use crate::wire::droplet::{DropletWire, droplet_json};
@@ -49,8 +49,7 @@ struct One<'a> {
 pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = droplet_id(call)?;
     let droplet = call
-        .app
-        .store
+        .store()
         .droplet(call.who.account, id, Timestamp::now())
         .ok_or_else(ApiError::not_found)?;
     json(
@@ -66,8 +65,7 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let query = ListQuery::parse(call.raw_query.as_deref())?;
     let tag = query.get("tag_name").filter(|t| !t.is_empty());
     let (droplets, total) =
-        call.app
-            .store
+        call.store()
             .droplets(call.who.account, tag, query.paging, Timestamp::now());
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
     #[derive(Serialize)]
@@ -89,11 +87,11 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
 /// DELETE /v2/droplets/{droplet_id}
 pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = droplet_id(call)?;
-    if !call.app.store.delete_droplet(call.who.account, id) {
+    if !call.store().delete_droplet(call.who.account, id) {
         return Err(ApiError::not_found());
     }
-    super::droplet_deleted(call.app, call.who.account, id);
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    super::reserved_ips::droplet_deleted(call, id);
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// DELETE /v2/droplets?tag_name=: every Droplet carrying the tag goes.
@@ -110,15 +108,14 @@ pub(super) fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
         per_page: u64::MAX,
     };
     let (tagged, _) = call
-        .app
-        .store
+        .store()
         .droplets(call.who.account, Some(tag), all, Timestamp::now());
     for droplet in tagged {
-        if call.app.store.delete_droplet(call.who.account, droplet.id) {
-            super::droplet_deleted(call.app, call.who.account, droplet.id);
+        if call.store().delete_droplet(call.who.account, droplet.id) {
+            super::reserved_ips::droplet_deleted(call, droplet.id);
         }
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// Most Droplets one request may create, as the API allows.
@@ -131,7 +128,7 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
     let Some(names) = object.get("names") else {
         // The request's own shape is checked first, then what it refers to.
         let spec = droplet_request::parse(&object)?;
-        super::references::check_droplet_body(call.app, &call.who, &object)?;
+        super::references::check_droplet_body(call, &object)?;
         let (droplet, action) = create_one(call, spec)?;
         return json(
             StatusCode::ACCEPTED,
@@ -163,7 +160,7 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         one.insert("name".into(), Value::String((*name).to_owned()));
         specs.push(droplet_request::parse(&one)?);
     }
-    super::references::check_droplet_body(call.app, &call.who, &object)?;
+    super::references::check_droplet_body(call, &object)?;
     let mut droplets = Vec::new();
     let mut actions = Vec::new();
     for spec in specs {
@@ -184,15 +181,11 @@ fn create_one(
 ) -> Result<(crate::state::model::Droplet, Value), ApiError> {
     let app = call.app;
     let (droplet, action) =
-        app.store
+        call.store()
             .create_droplet(call.who.account, spec, app.action_duration(), &|kind| {
                 app.decide(kind)
             })?;
-    super::references::join_default_project(
-        app,
-        call.who.account,
-        &format!("do:droplet:{}", droplet.id),
-    );
+    super::references::join_default_project(call, &format!("do:droplet:{}", droplet.id));
     let link = json!({
         "id": action.id,
         "rel": "create",

@@ -6,8 +6,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::object::with_object;
+use crate::engine::call::Call;
 use crate::engine::catalog::template;
-use crate::engine::{Call, answer};
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 /// GET /v2/apps/{app_id}/health: `{"app_health": {...}}` (the example lacks the

@@ -25,7 +25,7 @@ pub(crate) enum Shape {
 
 /// The documented error shape of the operation a request reaches, if it has its own.
 pub(crate) fn shape_for(method: &http::Method, path: &str) -> Option<Shape> {
-    let catalog = crate::engine::catalog();
+    let catalog = crate::engine::catalog::get();
     let matched = catalog.routes.find(path)?;
     let template = &catalog.routes.templates[matched.template];
     let op = crate::engine::spec::Method::from_http(method).and_then(|m| template.op(m))?;

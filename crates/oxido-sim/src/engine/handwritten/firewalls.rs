@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::object::{page, path_droplet};
-use crate::engine::{Call, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::wire::error::ApiError;
 
 const FIREWALLS: &str = "/v2/firewalls";
@@ -14,9 +14,8 @@ const FIREWALLS: &str = "/v2/firewalls";
 pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet = path_droplet(call)?;
     ensure_seeded(call, &[FIREWALLS]);
-    let accounts = call.app.engine.store.read();
-    let holding: Vec<Value> = accounts
-        .get(&call.who.account)
+    let docs = call.docs();
+    let holding: Vec<Value> = Some(&*docs)
         .and_then(|d| {
             let items = d.items(FIREWALLS)?;
             Some(
@@ -39,6 +38,6 @@ pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
             )
         })
         .unwrap_or_default();
-    drop(accounts);
+    drop(docs);
     page(call, holding)
 }

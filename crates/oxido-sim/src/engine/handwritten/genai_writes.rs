@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::behave::{all, field, find, put, reply, value};
 use super::object::with_object;
-use crate::engine::{Call, answer, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 const AGENTS: &str = "/v2/gen-ai/agents";
@@ -396,11 +398,11 @@ pub(super) fn presigned_urls(call: &Call<'_>) -> Result<Response, ApiError> {
                 .unwrap_or("file")
                 .to_owned();
             let id = generate::uuid();
-            let signature = call.app.engine.uploads.open(&id);
+            let signature = call.app.uploads.open(&id);
             json!({
                 "original_file_name": name,
                 "object_key": format!("{id}/{name}"),
-                "presigned_url": format!("{}{}{id}?signature={signature}", call.origin, super::UPLOAD_PREFIX),
+                "presigned_url": format!("{}{}{id}?signature={signature}", call.origin, super::uploads::UPLOAD_PREFIX),
                 "expires_at": expires,
             })
         })

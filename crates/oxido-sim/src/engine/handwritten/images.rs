@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::actions::{self, On};
 use super::object::{body_str, with_object};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::state::images::DropletImage;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
@@ -17,7 +17,7 @@ const IMAGES: &str = "/v2/images";
 /// A Droplet's own snapshot or backup the path names, if it is one.
 fn droplet_image(call: &Call<'_>) -> Option<DropletImage> {
     let id = call.values.first()?.parse::<u64>().ok()?;
-    call.app.store.image(call.who.account, id, Timestamp::now())
+    call.store().image(call.who.account, id, Timestamp::now())
 }
 
 /// The image's integer id and first region, 404 if the account has no such image.
@@ -66,14 +66,12 @@ fn act_on_droplet_image(
             let to = body_str(call, "region")
                 .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?;
             crate::limits::bounded_str("region", to, crate::limits::MAX_NAME_BYTES)?;
-            call.app
-                .store
-                .transfer_image(call.who.account, image.id, to);
+            call.store().transfer_image(call.who.account, image.id, to);
             *region = Some(to.to_owned());
             Ok("transfer")
         }
         "convert" => {
-            call.app.store.convert_backup(call.who.account, image.id);
+            call.store().convert_backup(call.who.account, image.id);
             Ok("convert")
         }
         other => Err(unknown_type(other)),

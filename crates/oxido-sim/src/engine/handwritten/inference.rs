@@ -8,7 +8,9 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::behave::field;
-use crate::engine::{Call, answer, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 /// Most choices, embeddings or images one request gets.

@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 
 use super::behave::{all, field, find, put, value};
 use super::object::with_object;
-use crate::engine::{Call, answer, empty, generate};
+use crate::engine::call::Call;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::wire::error::ApiError;
 
 const CLUSTERS: &str = "/v2/kubernetes/clusters";
@@ -114,10 +116,8 @@ pub(super) fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiE
             doomed.extend(items.iter().map(|(k, _, _)| (*collection, k.clone())));
         }
     }
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     for (collection, k) in doomed {
         if let Some(removed) = data.remove(collection, &k)
             && let Some(kind) = super::references::urn_kind(collection)

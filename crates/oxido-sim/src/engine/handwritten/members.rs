@@ -6,7 +6,7 @@ use http::StatusCode;
 use serde_json::Value;
 
 use super::object::with_object;
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
@@ -92,8 +92,12 @@ fn names(stored: &Value, given: &Value) -> bool {
 }
 
 pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, ApiError> {
+    if m.add {
+        // Droplets added must exist (checked in the same transaction as the add).
+        super::references::check_named(call)?;
+    }
     let id = call.values.first().cloned().unwrap_or_default();
-    let catalog = crate::engine::catalog();
+    let catalog = crate::engine::catalog::get();
     let read = catalog
         .collections
         .iter()
@@ -128,7 +132,10 @@ pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, Ap
         }
         // A change the object's own answer would not accept is not made.
         if let Some(read) = read
-            && !crate::engine::conforms(read, &crate::engine::wrapped(read, object.clone()))
+            && !crate::engine::shape::conforms(
+                read,
+                &crate::engine::shape::wrapped(read, object.clone()),
+            )
         {
             *object = before;
             return Err(ApiError::unprocessable(format!(
@@ -138,5 +145,5 @@ pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, Ap
         }
         Ok(())
     })?;
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }

@@ -2,8 +2,8 @@
 //! actions, images) or over the engine's documents, and the items those own.
 //!
 //! To hand-write an operation, add its [`OpId`] to `dispatch`; the request arrives
-//! routed, authorized and validated in a [`Call`] (the ops of [`parses_own_request`]
-//! arrive with their body as a JSON object, which their typed parser checks).
+//! routed, authorized and its body validated against the operation's schema in a
+//! [`Call`] (the ops of [`parses_own_params`] parse their path and query themselves).
 
 mod account_actions;
 mod actions;
@@ -31,7 +31,7 @@ mod members;
 mod neighbors;
 mod nfs;
 mod node_pools;
-mod object;
+pub(crate) mod object;
 mod projects;
 pub(crate) mod references;
 mod registry;
@@ -49,41 +49,16 @@ mod vpc_members;
 mod writes;
 
 use axum::response::Response;
-use jiff::Timestamp;
 
 pub(crate) use self::cdn::purges as cdn_purges;
-pub(crate) use self::reserved_ips::{NEXT_ADDRESS, droplet_deleted};
 pub(crate) use self::uploads::{UPLOAD_PREFIX, upload};
 use serde_json::Value;
 
-use super::Call;
+use super::call::Call;
 use super::spec::OpId;
 use crate::state::images::ImageKind;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
-
-/// Whether an item lives in a hand-written store; `None` if the engine owns the collection.
-pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option<bool> {
-    match collection_path {
-        "/v2/droplets" => Some(
-            id.parse::<u64>()
-                .ok()
-                .and_then(|id| {
-                    call.app
-                        .store
-                        .droplet(call.who.account, id, Timestamp::now())
-                })
-                .is_some(),
-        ),
-        // A Droplet's own snapshot or backup; any other image is the engine's.
-        "/v2/images" => id
-            .parse::<u64>()
-            .ok()
-            .and_then(|id| call.app.store.image(call.who.account, id, Timestamp::now()))
-            .map(|_| true),
-        _ => None,
-    }
-}
 
 /// Serves the operations hand-written over the engine; `None` leaves the call to it.
 pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
@@ -312,10 +287,11 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     }
 }
 
-/// The operations whose request the typed model parses itself (`wire::droplet_request`,
-/// `wire::action_request`, `wire::page`), with its own messages: the engine hands them
-/// their body as a JSON object and leaves parameters and fields to them.
-pub(crate) fn parses_own_request(op: OpId) -> bool {
+/// The operations whose path and query the typed model parses itself (canonical
+/// decimal ids, `wire::page`), with its own messages. Their bodies, like every other,
+/// are checked against the operation's schema first; the typed parsers then turn them
+/// into the model's requests and check what a schema cannot say (catalog entries).
+pub(crate) fn parses_own_params(op: OpId) -> bool {
     matches!(
         op,
         OpId::DropletsList
@@ -354,39 +330,6 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
             }
         }
         _ => {}
-    }
-}
-
-/// Demo objects the description's examples name beyond its parameter examples.
-pub(crate) fn seed_more(data: &mut super::store::AccountData, collection_path: &str) {
-    catalog::seed_fixups(data, collection_path);
-    if collection_path == "/v2/volumes" {
-        volumes::seed_by_name(data);
-    }
-    if collection_path == "/v2/kubernetes/clusters" {
-        writes::seed_registry_clusters(data);
-    }
-    if collection_path == "/v2/apps"
-        || (collection_path.starts_with("/v2/apps/") && collection_path.ends_with("/deployments"))
-    {
-        apps::seed_component(data, collection_path);
-    }
-    if collection_path == "/v2/vpcs" {
-        references::seed_vpcs(data);
-    }
-    if collection_path == "/v2/account/keys" {
-        ssh_keys::seed_named(data);
-    }
-    if collection_path == "/v2/images" {
-        // The Droplets' own images are the hand-written store's.
-        for id in crate::seed::DEMO_DROPLET_IMAGES {
-            data.remove(collection_path, &id.to_string());
-        }
-    }
-    if collection_path.starts_with("/v2/registry/")
-        && (collection_path.ends_with("/tags") || collection_path.ends_with("/digests"))
-    {
-        registry::seed_listed(data, collection_path);
     }
 }
 

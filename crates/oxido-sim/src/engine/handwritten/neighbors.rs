@@ -6,7 +6,8 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::object::page;
-use crate::engine::{Call, answer};
+use crate::engine::call::Call;
+use crate::engine::shape::answer;
 use crate::wire::droplet::droplet_json;
 use crate::wire::error::ApiError;
 
@@ -23,8 +24,7 @@ fn droplet_id(call: &Call<'_>) -> Result<u64, ApiError> {
 /// GET /v2/droplets/{droplet_id}/neighbors
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let neighbors = call
-        .app
-        .store
+        .store()
         .neighbors(call.who.account, droplet_id(call)?, Timestamp::now())
         .ok_or_else(ApiError::not_found)?;
     let droplets: Vec<Value> = neighbors.iter().map(droplet_json).collect();
@@ -33,7 +33,7 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
 
 /// GET /v2/reports/droplet_neighbors_ids
 pub(super) fn ids(call: &Call<'_>) -> Result<Response, ApiError> {
-    let groups = call.app.store.neighbor_groups(call.who.account);
+    let groups = call.store().neighbor_groups(call.who.account);
     answer(call.op, Some(json!({ "neighbor_ids": groups })))
 }
 
@@ -41,8 +41,7 @@ pub(super) fn ids(call: &Call<'_>) -> Result<Response, ApiError> {
 /// named as a Droplet's `kernel` member names them.
 pub(super) fn kernels(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet = call
-        .app
-        .store
+        .store()
         .droplet(call.who.account, droplet_id(call)?, Timestamp::now())
         .ok_or_else(ApiError::not_found)?;
     let mut ids: Vec<u64> = KERNELS.to_vec();

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::actions::{self, On, region_of};
 use super::object::{body_str, with_object};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
 

@@ -7,8 +7,10 @@ use http::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::object::with_object;
+use crate::engine::call::Call;
 use crate::engine::catalog::template;
-use crate::engine::{Call, answer, generate};
+use crate::engine::generate;
+use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
 
 const CLUSTERS: &str = "/v2/kubernetes/clusters";
@@ -264,7 +266,7 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
         }
         Ok(())
     })?;
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// DELETE .../node_pools/{node_pool_id}/nodes/{node_id}: the node goes and the pool
@@ -287,5 +289,5 @@ pub(super) fn delete_node(call: &Call<'_>) -> Result<Response, ApiError> {
         pool["count"] = Value::from(left);
         Ok(())
     })?;
-    Ok(crate::engine::empty(StatusCode::ACCEPTED))
+    Ok(crate::engine::shape::empty(StatusCode::ACCEPTED))
 }

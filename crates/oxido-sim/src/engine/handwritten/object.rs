@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::error::ApiError;
 
 /// Runs `change` on an engine object (demo objects seeded first); 404 if it is not there.
@@ -14,11 +14,9 @@ pub(super) fn with_object<R>(
     id: &str,
     change: impl FnOnce(&mut Value) -> Result<R, ApiError>,
 ) -> Result<R, ApiError> {
-    crate::engine::ensure_seeded(call, &[collection]);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    crate::engine::call::ensure_seeded(call, &[collection]);
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let key = data
         .items(collection)
         .and_then(|items| items.key_of(id))
@@ -43,11 +41,7 @@ pub(super) fn path_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
     call.values
         .first()
         .and_then(|v| v.parse::<u64>().ok())
-        .and_then(|id| {
-            call.app
-                .store
-                .droplet(call.who.account, id, Timestamp::now())
-        })
+        .and_then(|id| call.store().droplet(call.who.account, id, Timestamp::now()))
         .ok_or_else(ApiError::not_found)
 }
 
@@ -55,8 +49,7 @@ pub(super) fn path_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
 pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Droplet, ApiError> {
     let id = body_u64(call, "droplet_id")
         .ok_or_else(|| ApiError::unprocessable("droplet_id: is required"))?;
-    call.app
-        .store
+    call.store()
         .droplet(call.who.account, id, Timestamp::now())
         .ok_or_else(|| ApiError::unprocessable(format!("droplet_id: no Droplet {id}")))
 }
@@ -65,10 +58,10 @@ pub(super) fn body_droplet(call: &Call<'_>) -> Result<crate::state::model::Dropl
 /// the documented list if the page would not conform.
 pub(super) fn page(call: &Call<'_>, all: Vec<Value>) -> Result<axum::response::Response, ApiError> {
     let out = page_value(call, all)?;
-    if !crate::engine::conforms(call.op, &out) {
-        return crate::engine::static_answer(call);
+    if !crate::engine::shape::conforms(call.op, &out) {
+        return crate::engine::call::static_answer(call);
     }
-    crate::engine::answer(call.op, Some(out))
+    crate::engine::shape::answer(call.op, Some(out))
 }
 
 /// One page of `all` as the operation's list: `{member: [...], links, meta}`.
@@ -91,4 +84,23 @@ pub(super) fn page_value(call: &Call<'_>, all: Vec<Value>) -> Result<Value, ApiE
     out.insert("links".into(), info.links);
     out.insert("meta".into(), serde_json::json!({ "total": total }));
     Ok(Value::Object(out))
+}
+
+/// Whether an item lives in a hand-written store; `None` if the engine owns the collection.
+pub(crate) fn exists(call: &Call<'_>, collection_path: &str, id: &str) -> Option<bool> {
+    match collection_path {
+        "/v2/droplets" => Some(
+            id.parse::<u64>()
+                .ok()
+                .and_then(|id| call.store().droplet(call.who.account, id, Timestamp::now()))
+                .is_some(),
+        ),
+        // A Droplet's own snapshot or backup; any other image is the engine's.
+        "/v2/images" => id
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| call.store().image(call.who.account, id, Timestamp::now()))
+            .map(|_| true),
+        _ => None,
+    }
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::object::with_object;
 use super::references::{default_id, urn_path};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
@@ -25,10 +25,10 @@ fn resources_path(call: &Call<'_>) -> Result<String, ApiError> {
         })?,
     };
     let path = format!("/v2/projects/{project}/resources");
-    if project == default && crate::engine::seeds_demo(call.app, &call.who) {
+    if project == default && crate::engine::call::seeds_demo(call.app, &call.who) {
         // The demo's default project holds the documented resources.
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         if data.seeded.insert(path.clone()) {
             for resource in crate::engine::catalog::template(OpId::ProjectsListResourcesDefault)
                 .get("resources")
@@ -67,8 +67,8 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
     let now = crate::engine::generate::now();
     let mut assigned = Vec::new();
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         for urn in urns {
             let entry = json!({
                 "urn": urn,
@@ -83,23 +83,22 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     let mut answer = crate::engine::catalog::template(call.op).clone();
     answer["resources"] = Value::Array(assigned);
-    if !crate::engine::conforms(call.op, &answer) {
-        return crate::engine::static_answer(call);
+    if !crate::engine::shape::conforms(call.op, &answer) {
+        return crate::engine::call::static_answer(call);
     }
-    crate::engine::answer(call.op, Some(answer))
+    crate::engine::shape::answer(call.op, Some(answer))
 }
 
 /// GET /v2/projects/{id}/resources: what was assigned, paged.
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let path = resources_path(call)?;
     let query = crate::wire::page::ListQuery::parse(call.raw_query.as_deref())?;
-    let accounts = call.app.engine.store.read();
-    let all: Vec<Value> = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(&path))
+    let docs = call.docs();
+    let all: Vec<Value> = docs
+        .items(&path)
         .map(|items| items.iter().map(|(_, v)| v.clone()).collect())
         .unwrap_or_default();
-    drop(accounts);
+    drop(docs);
     // Resources joined at their create keep a path; the link is absolute, on this server.
     let mut all = all;
     for entry in &mut all {
@@ -126,8 +125,8 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
             meta.insert("total".into(), Value::from(total));
         }
     }
-    if !crate::engine::conforms(call.op, &answer) {
-        return crate::engine::static_answer(call);
+    if !crate::engine::shape::conforms(call.op, &answer) {
+        return crate::engine::call::static_answer(call);
     }
-    crate::engine::answer(call.op, Some(answer))
+    crate::engine::shape::answer(call.op, Some(answer))
 }

@@ -6,11 +6,9 @@ use http::StatusCode;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use crate::app::App;
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, ensure_seeded};
-use crate::state::model::AccountId;
 use crate::state::store::Paging;
 use crate::wire::error::ApiError;
 
@@ -51,80 +49,32 @@ pub(crate) fn urn_id(collection: &str, object: &Value) -> Option<String> {
     }
 }
 
-fn droplet_exists(app: &App, account: AccountId, id: u64) -> bool {
-    app.store.droplet(account, id, Timestamp::now()).is_some()
+fn droplet_exists(call: &Call<'_>, id: u64) -> bool {
+    call.store()
+        .droplet(call.who.account, id, Timestamp::now())
+        .is_some()
 }
 
 /// Whether the account has the VPC: the engine holds it, or a Droplet is in it.
 fn vpc_exists(call: &Call<'_>, id: &str) -> bool {
     ensure_seeded(call, &["/v2/vpcs"]);
     let held = call
-        .app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items("/v2/vpcs"))
+        .docs()
+        .items("/v2/vpcs")
         .and_then(|items| items.key_of(id))
         .is_some();
-    held || droplets_in_vpc(call.app, call.who.account, id) > 0
+    held || droplets_in_vpc(call, id) > 0
 }
 
-fn droplets_in_vpc(app: &App, account: AccountId, vpc: &str) -> usize {
+fn droplets_in_vpc(call: &Call<'_>, vpc: &str) -> usize {
     let all = Paging {
         page: 1,
         per_page: u64::MAX,
     };
-    let (droplets, _) = app.store.droplets(account, None, all, Timestamp::now());
+    let (droplets, _) = call
+        .store()
+        .droplets(call.who.account, None, all, Timestamp::now());
     droplets.iter().filter(|d| d.vpc_uuid == vpc).count()
-}
-
-/// The demo Droplets' VPCs, each its region's default; the documented VPC is not a
-/// default one, so its examples (delete included) apply to it.
-pub(crate) fn seed_vpcs(data: &mut AccountData) {
-    let twin = data
-        .items("/v2/vpcs")
-        .and_then(|items| items.iter().next().map(|(_, v)| v.clone()));
-    let keys: Vec<String> = data
-        .items("/v2/vpcs")
-        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-        .unwrap_or_default();
-    for key in keys {
-        if let Some(Value::Object(map)) = data
-            .collections
-            .get_mut("/v2/vpcs")
-            .and_then(|i| i.get_mut(&key))
-        {
-            map.insert("default".into(), Value::Bool(false));
-        }
-    }
-    let Some(Value::Object(twin)) = twin else {
-        return;
-    };
-    for (id, region, range, default) in crate::seed::DEMO_VPCS {
-        let mut vpc = twin.clone();
-        for (k, v) in [
-            ("id", Value::from(id)),
-            ("urn", Value::from(format!("do:vpc:{id}"))),
-            (
-                "name",
-                Value::from(if default {
-                    format!("default-{region}")
-                } else {
-                    format!("{region}-vpc")
-                }),
-            ),
-            ("region", Value::from(region)),
-            ("ip_range", Value::from(range)),
-            ("description", Value::from("")),
-            ("default", Value::Bool(default)),
-        ] {
-            if vpc.contains_key(k) {
-                vpc.insert(k.to_owned(), v);
-            }
-        }
-        let _ = data.put("/v2/vpcs", id.to_owned(), Value::Object(vpc));
-    }
 }
 
 /// Refuses a create or update that names a Droplet or VPC the account does not have.
@@ -147,9 +97,7 @@ pub(crate) fn check_named(call: &Call<'_>) -> Result<(), ApiError> {
         droplets.push(("droplet_id", id));
     }
     for (field, id) in droplets {
-        let known = id
-            .as_u64()
-            .is_some_and(|n| droplet_exists(call.app, call.who.account, n));
+        let known = id.as_u64().is_some_and(|n| droplet_exists(call, n));
         if !known {
             return Err(ApiError::unprocessable(format!(
                 "{field}: the account has no Droplet {id}"
@@ -179,41 +127,23 @@ pub(crate) fn check_named(call: &Call<'_>) -> Result<(), ApiError> {
 /// Refuses a Droplet create whose `vpc_uuid` or `ssh_keys` (ids or fingerprints) the
 /// account does not have.
 pub(crate) fn check_droplet_body(
-    app: &App,
-    who: &crate::auth::Principal,
+    call: &Call<'_>,
     body: &serde_json::Map<String, Value>,
 ) -> Result<(), ApiError> {
-    crate::engine::ensure_seeded_for(app, who, &["/v2/vpcs", "/v2/account/keys"]);
-    let accounts = app.engine.store.read();
-    let data = accounts.get(&who.account);
-    if let Some(vpc) = body.get("vpc_uuid").and_then(Value::as_str) {
-        let held = data
-            .and_then(|d| d.items("/v2/vpcs"))
-            .and_then(|items| items.key_of(vpc))
-            .is_some();
-        if !held {
-            drop(accounts);
-            if droplets_in_vpc(app, who.account, vpc) == 0 {
-                return Err(ApiError::unprocessable(format!(
-                    "vpc_uuid: the account has no VPC {vpc}"
-                )));
-            }
-            return check_keys(app, who, body);
-        }
+    ensure_seeded(call, &["/v2/vpcs", "/v2/account/keys"]);
+    if let Some(vpc) = body.get("vpc_uuid").and_then(Value::as_str)
+        && !vpc_exists(call, vpc)
+    {
+        return Err(ApiError::unprocessable(format!(
+            "vpc_uuid: the account has no VPC {vpc}"
+        )));
     }
-    drop(accounts);
-    check_keys(app, who, body)
+    check_keys(call, body)
 }
 
-fn check_keys(
-    app: &App,
-    who: &crate::auth::Principal,
-    body: &serde_json::Map<String, Value>,
-) -> Result<(), ApiError> {
-    let accounts = app.engine.store.read();
-    let keys = accounts
-        .get(&who.account)
-        .and_then(|d| d.items("/v2/account/keys"));
+fn check_keys(call: &Call<'_>, body: &serde_json::Map<String, Value>) -> Result<(), ApiError> {
+    let docs = call.docs();
+    let keys = docs.items("/v2/account/keys");
     for key in body
         .get("ssh_keys")
         .and_then(Value::as_array)
@@ -262,7 +192,7 @@ pub(crate) fn check_delete(
                         .any(|(_, o)| o.get(*field).and_then(Value::as_str) == Some(id))
                 })
             });
-            if engine_members || droplets_in_vpc(call.app, call.who.account, id) > 0 {
+            if engine_members || droplets_in_vpc(call, id) > 0 {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "forbidden",
@@ -321,15 +251,12 @@ pub(crate) fn forget(data: &mut AccountData, urn: &str, droplet: Option<u64>) {
 }
 
 /// A deleted Droplet leaves its projects, load balancers and firewalls.
-pub(crate) fn droplet_deleted(app: &App, account: AccountId, id: u64) {
-    let mut accounts = app.engine.store.write();
-    if let Some(data) = accounts.get_mut(&account) {
-        forget(data, &format!("do:droplet:{id}"), Some(id));
-    }
+pub(crate) fn droplet_deleted(data: &mut AccountData, id: u64) {
+    forget(data, &format!("do:droplet:{id}"), Some(id));
 }
 
 /// Puts a new resource in the default project, as the API does.
-pub(crate) fn join_default_project(app: &App, account: AccountId, urn: &str) {
+pub(crate) fn join_default_project(call: &Call<'_>, urn: &str) {
     let Some(project) = default_id() else {
         return;
     };
@@ -340,10 +267,8 @@ pub(crate) fn join_default_project(app: &App, account: AccountId, urn: &str) {
         "links": { "self": urn_path(urn) },
         "status": "ok",
     });
-    let mut accounts = app.engine.store.write();
-    let data = accounts.entry(account).or_default();
     // A full account keeps the resource out of the list rather than failing its create.
-    let _ = data.put(&path, urn.to_owned(), entry);
+    let _ = call.docs_mut().put(&path, urn.to_owned(), entry);
 }
 
 /// Whether the resource a URN names exists; `None` for a kind the emulator does not hold.
@@ -353,20 +278,13 @@ pub(crate) fn urn_exists(call: &Call<'_>, urn: &str) -> Option<bool> {
         return Some(false);
     };
     if kind == "droplet" {
-        return Some(
-            id.parse::<u64>()
-                .is_ok_and(|n| droplet_exists(call.app, call.who.account, n)),
-        );
+        return Some(id.parse::<u64>().is_ok_and(|n| droplet_exists(call, n)));
     }
     let (collection, _) = PROJECT_KINDS.iter().find(|(_, k)| *k == kind)?;
     ensure_seeded(call, &[collection]);
     Some(
-        call.app
-            .engine
-            .store
-            .read()
-            .get(&call.who.account)
-            .and_then(|d| d.items(collection))
+        call.docs()
+            .items(collection)
             .and_then(|items| items.key_of(id))
             .is_some(),
     )
@@ -388,8 +306,7 @@ pub(crate) fn cover_tagged(call: &Call<'_>, objects: &mut [Value]) {
             per_page: u64::MAX,
         };
         let (droplets, _) =
-            call.app
-                .store
+            call.store()
                 .droplets(call.who.account, Some(&tag), all, Timestamp::now());
         if let Some(map) = object.as_object_mut() {
             map.insert(
@@ -402,10 +319,8 @@ pub(crate) fn cover_tagged(call: &Call<'_>, objects: &mut [Value]) {
 
 /// A database cluster lists the users and databases created under it.
 pub(crate) fn database_children(call: &Call<'_>, objects: &mut [Value]) {
-    let accounts = call.app.engine.store.read();
-    let Some(data) = accounts.get(&call.who.account) else {
-        return;
-    };
+    let docs = call.docs();
+    let data = &*docs;
     for object in objects {
         let Some(id) = object.get("id").and_then(Value::as_str).map(str::to_owned) else {
             continue;

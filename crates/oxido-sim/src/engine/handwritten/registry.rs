@@ -7,10 +7,12 @@ use axum::response::Response;
 use http::StatusCode;
 use serde_json::Value;
 
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty, merge};
 use crate::engine::spec::OpId;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, answer, empty, generate, merge, seeds_demo};
 use crate::wire::error::ApiError;
 
 /// Where the registry is kept: a collection of at most one, keyed by its name, so its
@@ -32,8 +34,8 @@ fn seed(call: &Call<'_>, data: &mut AccountData) {
 
 /// The account's registry (name and object), seeded first.
 pub(super) fn current(call: &Call<'_>) -> Option<(String, Value)> {
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data);
     data.items(REGISTRY)
         .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
@@ -87,7 +89,8 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         if let (Some(tier), Some(Value::Object(subscription))) = (
             body.get("subscription_tier_slug")
                 .and_then(Value::as_str)
-                .and_then(super::catalog::registry_tier),
+                .and_then(crate::state::catalog::registry_tier)
+                .cloned(),
             map.get_mut("subscription"),
         ) {
             subscription.insert("tier".into(), tier);
@@ -96,8 +99,8 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         }
     }
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         seed(call, data);
         let old: Vec<String> = data
             .items(REGISTRY)
@@ -115,41 +118,6 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 /// DELETE /v2/registry: the registry goes with its repositories and collections.
 pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     let (name, _) = current(call).ok_or_else(ApiError::not_found)?;
-    let mut accounts = call.app.engine.store.write();
-    if let Some(data) = accounts.get_mut(&call.who.account) {
-        data.remove(REGISTRY, &name);
-    }
+    call.docs_mut().remove(REGISTRY, &name);
     Ok(empty(StatusCode::NO_CONTENT))
-}
-
-/// The demo repository's tags and manifests: every item its documented list shows,
-/// beside the ones the parameter examples name.
-pub(super) fn seed_listed(data: &mut AccountData, collection_path: &str) {
-    let catalog = crate::engine::catalog();
-    let Some((collection, _)) = catalog.seed.get(collection_path) else {
-        return;
-    };
-    let c = &catalog.collections[*collection];
-    let Some(list) = c.list else {
-        return;
-    };
-    let documented = template(list);
-    let Some(member) = crate::engine::catalog::list_member(&documented) else {
-        return;
-    };
-    let Some(items) = documented.get(member).and_then(Value::as_array) else {
-        return;
-    };
-    for item in items {
-        let Some(field) = crate::engine::catalog::id_field(c.param, item) else {
-            continue;
-        };
-        if let Some(id) = item.get(field).and_then(Value::as_str)
-            && data
-                .items(collection_path)
-                .is_none_or(|i| i.get(id).is_none())
-        {
-            let _ = data.put(collection_path, id.to_owned(), item.clone());
-        }
-    }
 }

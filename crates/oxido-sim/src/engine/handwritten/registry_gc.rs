@@ -8,10 +8,12 @@ use http::StatusCode;
 use serde_json::{Value, json};
 
 use super::object::page;
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
+use crate::engine::generate;
 use crate::engine::lifecycle::{self, GARBAGE_COLLECTION};
+use crate::engine::shape::answer;
 use crate::engine::store::AccountData;
-use crate::engine::{Call, answer, generate, seeds_demo};
 use crate::wire::error::ApiError;
 
 /// Where a registry's collections are kept (the same for both path families).
@@ -81,8 +83,8 @@ pub(super) fn run(call: &Call<'_>) -> Result<Response, ApiError> {
         map.insert("freed_bytes".into(), Value::from(0));
     }
     lifecycle::start(&mut object, &GARBAGE_COLLECTION);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &path);
     let busy = data
         .items(&path)
@@ -103,15 +105,15 @@ pub(super) fn run(call: &Call<'_>) -> Result<Response, ApiError> {
         format!("{path}/{uuid}"),
         lifecycle::transition(&GARBAGE_COLLECTION, call.app.action_duration()),
     );
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "garbage_collection": object })))
 }
 
 /// Every collection of the registry as it reads now, newest first.
 fn all(call: &Call<'_>) -> Vec<Value> {
     let path = path(call);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &path);
     let mut all: Vec<Value> = data
         .items(&path)
@@ -160,8 +162,8 @@ pub(super) fn update(call: &Call<'_>) -> Result<Response, ApiError> {
         .and_then(|b| b.get("cancel"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     seed(call, data, &path);
     let is_running = running(data, &path, &uuid);
     let object = data
@@ -175,6 +177,6 @@ pub(super) fn update(call: &Call<'_>) -> Result<Response, ApiError> {
     if cancel && is_running {
         data.transitions.remove(&format!("{path}/{uuid}"));
     }
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "garbage_collection": object })))
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::actions::{self, On, region_of};
 use super::object::{body_droplet, body_str, with_object};
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::state::model::Family;
 use crate::wire::droplet::droplet_json;
 use crate::wire::error::ApiError;
@@ -32,17 +32,13 @@ fn numeric(ip: &str) -> u64 {
     }
 }
 
-/// Addresses handed to new reserved and floating IPs (198.51.100.0/22 onwards, then up).
-pub(crate) static NEXT_ADDRESS: std::sync::atomic::AtomicU32 =
-    std::sync::atomic::AtomicU32::new(u32::from_be_bytes([198, 51, 100, 10]));
-
 /// A new reserved or floating IP: a fresh address, on the body's Droplet (if any) and
 /// in its region or the body's, as the API makes one.
 pub(super) fn created(call: &Call<'_>, object: &mut Value) {
     let Some(map) = object.as_object_mut() else {
         return;
     };
-    let next = NEXT_ADDRESS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let next = call.tx.next_address();
     let address = if map
         .get("ip")
         .and_then(Value::as_str)
@@ -83,16 +79,9 @@ pub(super) fn created(call: &Call<'_>, object: &mut Value) {
 
 /// A deleted Droplet's addresses are free again, as the API frees them, and it
 /// leaves every project, load balancer and firewall.
-pub(crate) fn droplet_deleted(
-    app: &crate::app::App,
-    account: crate::state::model::AccountId,
-    id: u64,
-) {
-    super::references::droplet_deleted(app, account, id);
-    let mut accounts = app.engine.store.write();
-    let Some(data) = accounts.get_mut(&account) else {
-        return;
-    };
+pub(crate) fn droplet_deleted(call: &Call<'_>, id: u64) {
+    let mut data = call.docs_mut();
+    super::references::droplet_deleted(&mut data, id);
     for family in [Family::ReservedIp, Family::FloatingIp, Family::ReservedIpv6] {
         let path = collection(family);
         let held: Vec<String> = data

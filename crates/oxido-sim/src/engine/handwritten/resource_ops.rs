@@ -15,6 +15,7 @@
 //! - add-on plan changes.
 
 use crate::engine::spec::OpId;
+use crate::engine::store::AccountData;
 use axum::response::Response;
 use http::StatusCode;
 use jiff::Timestamp;
@@ -22,8 +23,10 @@ use serde_json::{Map, Value, json};
 
 use super::behave::{all, conflict, field, find, put, remove, reply, value};
 use super::object::with_object;
+use crate::engine::call::{Call, seeds_demo};
 use crate::engine::catalog::template;
-use crate::engine::{Call, answer, empty, generate, seeds_demo};
+use crate::engine::generate;
+use crate::engine::shape::{answer, empty};
 use crate::wire::error::ApiError;
 
 fn required_str<'a>(call: &'a Call<'_>, name: &str) -> Result<&'a str, ApiError> {
@@ -59,10 +62,11 @@ pub(super) fn validate_registry_name(call: &Call<'_>) -> Result<Response, ApiErr
     }
     // The caller's own (demo) registry is put in place before looking.
     let _ = super::registry::current(call);
-    let taken = call.app.engine.store.read().values().any(|data| {
+    let holds = |data: &AccountData| {
         data.items("/v2/registry")
             .is_some_and(|items| items.get(name).is_some())
-    });
+    };
+    let taken = holds(&call.docs()) || call.tx.others().any(|world| holds(&world.docs));
     if taken {
         return Err(conflict(format!(
             "name: the registry name '{name}' is taken"
@@ -72,7 +76,8 @@ pub(super) fn validate_registry_name(call: &Call<'_>) -> Result<Response, ApiErr
 }
 
 fn image_exists(call: &Call<'_>, id: &str) -> bool {
-    super::exists(call, "/v2/images", id).unwrap_or(false) || find(call, "/v2/images", id).is_some()
+    super::object::exists(call, "/v2/images", id).unwrap_or(false)
+        || find(call, "/v2/images", id).is_some()
 }
 
 fn transfers(image: &str) -> String {
@@ -371,8 +376,8 @@ const TEAMS: &str = "/v2/organizations/teams";
 /// The organization's teams; the demo's are the documented ones.
 fn teams(call: &Call<'_>) -> Vec<Value> {
     if seeds_demo(call.app, &call.who) {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         if data.seeded.insert(TEAMS.to_owned()) {
             for team in template(OpId::OrganizationsListTeams)
                 .get("teams")
@@ -572,8 +577,9 @@ pub(super) fn restore_vector_db(call: &Call<'_>) -> Result<Response, ApiError> {
     let restore = json!({"backup_id": backup, "status": "STARTED", "error": ""});
     put(call, &path, &backup, restore)?;
     {
-        let mut accounts = call.app.engine.store.write();
-        if let Some(data) = accounts.get_mut(&call.who.account) {
+        let mut docs = call.docs_mut();
+        {
+            let data = &mut *docs;
             let from = Timestamp::now();
             let at = jiff::SignedDuration::try_from(call.app.action_duration())
                 .ok()

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use md5::{Digest, Md5};
 use serde_json::Value;
 
-use crate::engine::{Call, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::wire::error::ApiError;
 
 fn refuse(message: String) -> ApiError {
@@ -95,12 +95,8 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
 /// Whether the account's collection holds an item matching `like`.
 fn held(call: &Call<'_>, collection: &str, like: impl Fn(&Value) -> bool) -> bool {
     ensure_seeded(call, &[collection]);
-    call.app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items(collection))
+    call.docs()
+        .items(collection)
         .is_some_and(|items| items.iter().any(|(_, v)| like(v)))
 }
 

@@ -3,7 +3,7 @@
 use axum::response::Response;
 
 use super::object::with_object;
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
 
@@ -40,7 +40,7 @@ pub(super) const SETTERS: &[Setter] = &[
 
 pub(super) fn set_fields(call: &Call<'_>, setter: &Setter) -> Result<Response, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
-    let read = crate::engine::catalog()
+    let read = crate::engine::catalog::get()
         .collections
         .iter()
         .find(|c| c.path == setter.collection)
@@ -57,11 +57,14 @@ pub(super) fn set_fields(call: &Call<'_>, setter: &Setter) -> Result<Response, A
         }
         // Only a change the object's own answer accepts is made.
         if read.is_none_or(|read| {
-            crate::engine::conforms(read, &crate::engine::wrapped(read, changed.clone()))
+            crate::engine::shape::conforms(
+                read,
+                &crate::engine::shape::wrapped(read, changed.clone()),
+            )
         }) {
             *object = changed;
         }
         Ok(())
     })?;
-    crate::engine::static_answer(call)
+    crate::engine::call::static_answer(call)
 }

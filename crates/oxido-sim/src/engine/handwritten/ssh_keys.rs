@@ -25,26 +25,6 @@ fn fingerprint(public_key: &str) -> String {
         .join(":")
 }
 
-/// Gives a new key the fingerprint of its public key.
-/// The key the Droplet create example names, by id and fingerprint.
-pub(super) fn seed_named(data: &mut crate::engine::store::AccountData) {
-    let Some(mut twin) = data
-        .items("/v2/account/keys")
-        .and_then(|items| items.iter().next().map(|(_, v)| v.clone()))
-    else {
-        return;
-    };
-    if let Some(map) = twin.as_object_mut() {
-        map.insert("id".into(), Value::from(289794));
-        map.insert(
-            "fingerprint".into(),
-            Value::from("3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45"),
-        );
-        map.insert("name".into(), Value::from("Example Key"));
-        let _ = data.put("/v2/account/keys", "289794".to_owned(), twin);
-    }
-}
-
 pub(super) fn created(object: &mut Value) {
     let Some(key) = object.get("public_key").and_then(Value::as_str) else {
         return;

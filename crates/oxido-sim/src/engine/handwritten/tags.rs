@@ -9,7 +9,8 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::object::{page, with_object};
-use crate::engine::{Call, answer, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::shape::answer;
 use crate::state::store::Paging;
 use crate::wire::error::ApiError;
 
@@ -49,8 +50,7 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
             if kind == "droplet" {
                 let droplet = id.parse::<u64>().ok();
                 if let Some(d) = droplet {
-                    call.app
-                        .store
+                    call.store()
                         .tag_droplet(call.who.account, d, &tag, assign)?;
                 }
             }
@@ -74,7 +74,7 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
             Ok(())
         });
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 const TAGS: &str = "/v2/tags";
@@ -92,8 +92,7 @@ fn all_droplets(call: &Call<'_>) -> Vec<crate::state::model::Droplet> {
         page: 1,
         per_page: u64::MAX,
     };
-    call.app
-        .store
+    call.store()
         .droplets(call.who.account, None, all, Timestamp::now())
         .0
 }
@@ -118,15 +117,13 @@ fn names(call: &Call<'_>) -> Vec<String> {
         .into_iter()
         .flat_map(|d| d.tags)
         .collect();
-    let accounts = call.app.engine.store.read();
-    if let Some(data) = accounts.get(&call.who.account) {
-        if let Some(items) = data.items(TAGS) {
-            names.extend(items.iter().map(|(k, _)| k.to_owned()));
-        }
-        for (_, collection) in KINDS {
-            for (_, object) in data.items(collection).into_iter().flat_map(|i| i.iter()) {
-                names.extend(tags_of(object).map(str::to_owned));
-            }
+    let data = call.docs();
+    if let Some(items) = data.items(TAGS) {
+        names.extend(items.iter().map(|(k, _)| k.to_owned()));
+    }
+    for (_, collection) in KINDS {
+        for (_, object) in data.items(collection).into_iter().flat_map(|i| i.iter()) {
+            names.extend(tags_of(object).map(str::to_owned));
         }
     }
     names.into_iter().collect()
@@ -163,11 +160,10 @@ fn tag_object(call: &Call<'_>, name: &str) -> Value {
         last.clone_from(&droplet_uri);
     }
     resources.insert("droplets".into(), kind_entry(droplets.len(), droplet_uri));
-    let accounts = call.app.engine.store.read();
-    let data = accounts.get(&call.who.account);
+    let docs = call.docs();
     for (member, collection) in KINDS {
-        let tagged: Vec<String> = data
-            .and_then(|d| d.items(collection))
+        let tagged: Vec<String> = docs
+            .items(collection)
             .map(|items| {
                 items
                     .iter()
@@ -229,8 +225,8 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
     crate::limits::tag("name", &name)?;
     ensure_seeded(call, &[TAGS]);
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         data.put(TAGS, name.clone(), json!({ "name": name }))
             .map_err(|why| ApiError::unprocessable(format!("name: {why}")))?;
     }
@@ -242,13 +238,13 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     let name = named(call)?;
     for droplet in all_droplets(call) {
         if droplet.tags.contains(&name) {
-            call.app
-                .store
+            call.store()
                 .tag_droplet(call.who.account, droplet.id, &name, false)?;
         }
     }
-    let mut accounts = call.app.engine.store.write();
-    if let Some(data) = accounts.get_mut(&call.who.account) {
+    let mut docs = call.docs_mut();
+    {
+        let data = &mut *docs;
         data.remove(TAGS, &name);
         for (_, collection) in KINDS {
             let keys: Vec<String> = data
@@ -271,5 +267,5 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
             }
         }
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }

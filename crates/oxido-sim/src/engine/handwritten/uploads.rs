@@ -7,7 +7,7 @@ use http::StatusCode;
 use serde_json::Value;
 
 use crate::app::App;
-use crate::engine::Call;
+use crate::engine::call::Call;
 use crate::wire::error::ApiError;
 
 /// Where presigned uploads go: outside the API's paths, so they carry no token.
@@ -17,7 +17,7 @@ pub(crate) const UPLOAD_PREFIX: &str = "/_sim/uploads/";
 pub(super) fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
     let mut answer = crate::engine::catalog::template(call.op).clone();
     let file_id = crate::engine::generate::uuid();
-    let signature = call.app.engine.uploads.open(&file_id);
+    let signature = call.app.uploads.open(&file_id);
     if let Some(map) = answer.as_object_mut() {
         map.insert("file_id".into(), Value::String(file_id.clone()));
         map.insert(
@@ -28,7 +28,7 @@ pub(super) fn create_batch_file(call: &Call<'_>) -> Result<Response, ApiError> {
             )),
         );
     }
-    crate::engine::answer(call.op, Some(answer))
+    crate::engine::shape::answer(call.op, Some(answer))
 }
 
 /// PUT to a presigned upload URL: no token, the signature in the URL is the credential.
@@ -54,8 +54,8 @@ pub(crate) async fn upload(app: &App, request: Request) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, crate::limits::MAX_BODY_BYTES).await else {
         return ApiError::payload_too_large(crate::limits::MAX_BODY_BYTES).into_response();
     };
-    if app.engine.uploads.fill(&file_id, &signature, bytes.len()) {
-        crate::engine::empty(StatusCode::OK)
+    if app.uploads.fill(&file_id, &signature, bytes.len()) {
+        crate::engine::shape::empty(StatusCode::OK)
     } else {
         ApiError::forbidden().into_response()
     }

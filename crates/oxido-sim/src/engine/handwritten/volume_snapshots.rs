@@ -8,8 +8,10 @@ use serde_json::{Map, Value, json};
 
 use super::actions::region_of;
 use super::object::{body_str, page, with_object};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::catalog::template;
-use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
+use crate::engine::generate;
+use crate::engine::shape::{answer, conforms};
 use crate::wire::error::ApiError;
 
 const SNAPSHOTS: &str = "/v2/snapshots";
@@ -73,8 +75,8 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     ensure_seeded(call, &[SNAPSHOTS]);
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         data.put(SNAPSHOTS, id, snapshot)
             .map_err(|why| ApiError::unprocessable(format!("snapshot: {why}")))?;
     }
@@ -85,10 +87,9 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let (volume, _, _) = volume(call)?;
     ensure_seeded(call, &[SNAPSHOTS]);
-    let accounts = call.app.engine.store.read();
-    let all: Vec<Value> = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(SNAPSHOTS))
+    let docs = call.docs();
+    let all: Vec<Value> = docs
+        .items(SNAPSHOTS)
         .map(|items| {
             items
                 .iter()
@@ -97,21 +98,20 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
                 .collect()
         })
         .unwrap_or_default();
-    drop(accounts);
+    drop(docs);
     page(call, all)
 }
 
 /// GET /v2/volumes/snapshots/{snapshot_id}: reads a volume snapshot made here; `None` leaves the documented ones to the engine.
 pub(super) fn get(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
-    let accounts = call.app.engine.store.read();
-    let found = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(SNAPSHOTS))
+    let docs = call.docs();
+    let found = docs
+        .items(SNAPSHOTS)
         .and_then(|items| items.get(&id))
         .filter(|s| s.get("resource_type").and_then(Value::as_str) == Some("volume"))
         .cloned();
-    drop(accounts);
+    drop(docs);
     match found {
         Some(snapshot) => answer(call.op, Some(json!({ "snapshot": snapshot }))).map(Some),
         None => Ok(None),
@@ -122,10 +122,8 @@ pub(super) fn get(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 /// every list; `None` leaves the documented ones to the engine.
 pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
-    let mut accounts = call.app.engine.store.write();
-    let Some(data) = accounts.get_mut(&call.who.account) else {
-        return Ok(None);
-    };
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let is_volume_snapshot = data
         .items(SNAPSHOTS)
         .and_then(|items| items.get(&id))
@@ -134,5 +132,5 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         return Ok(None);
     }
     data.remove(SNAPSHOTS, &id);
-    Ok(Some(crate::engine::empty(StatusCode::NO_CONTENT)))
+    Ok(Some(crate::engine::shape::empty(StatusCode::NO_CONTENT)))
 }

@@ -11,9 +11,7 @@ use serde_json::Value;
 
 use super::actions::{self, On, region_of};
 use super::object::{body_str, body_u64, with_object};
-use crate::engine::Call;
-use crate::engine::store::AccountData;
-use crate::state::catalog;
+use crate::engine::call::Call;
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
 
@@ -53,14 +51,12 @@ pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiErr
     let account = call.who.account;
     let type_name = match body_str(call, "type").unwrap_or_default() {
         "attach" => {
-            call.app
-                .store
+            call.store()
                 .attach_volume(account, droplet_id(call)?, &id)?;
             "attach_volume"
         }
         "detach" => {
-            call.app
-                .store
+            call.store()
                 .detach_volume(account, droplet_id(call)?, &id)?;
             "detach_volume"
         }
@@ -124,7 +120,7 @@ fn refuse_if_attached(attachments: &HashMap<String, Vec<u64>>, id: &str) -> Resu
 /// DELETE /v2/volumes/{volume_id}: refused while attached, otherwise the engine deletes it.
 pub(super) fn delete(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let (id, _) = find(call, Target::Path)?;
-    let attachments = call.app.store.attachments(call.who.account);
+    let attachments = call.store().attachments(call.who.account);
     refuse_if_attached(&attachments, &id)?;
     Ok(None)
 }
@@ -140,12 +136,10 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
     };
     let name = param("name").ok_or_else(|| ApiError::unprocessable("name: is required"))?;
     let region = param("region");
-    crate::engine::ensure_seeded(call, &[VOLUMES]);
-    let attachments = call.app.store.attachments(call.who.account);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts
-        .get_mut(&call.who.account)
-        .ok_or_else(ApiError::not_found)?;
+    crate::engine::call::ensure_seeded(call, &[VOLUMES]);
+    let attachments = call.store().attachments(call.who.account);
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let doomed: Vec<(String, String)> = data
         .items(VOLUMES)
         .map(|items| {
@@ -169,12 +163,12 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
     for (key, _) in doomed {
         data.remove(VOLUMES, &key);
     }
-    Ok(crate::engine::empty(StatusCode::NO_CONTENT))
+    Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
 /// Puts the volumes' attachments from the hand-written store into their `droplet_ids`.
 pub(super) fn decorate(call: &Call<'_>, objects: &mut [Value]) {
-    let attachments = call.app.store.attachments(call.who.account);
+    let attachments = call.store().attachments(call.who.account);
     for object in objects {
         let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
         let ids: Vec<Value> = attachments
@@ -186,24 +180,5 @@ pub(super) fn decorate(call: &Call<'_>, objects: &mut [Value]) {
         {
             map.insert("droplet_ids".into(), Value::Array(ids));
         }
-    }
-}
-
-/// The delete-by-name example names a volume `example` in nyc3, beside the nyc1 one
-/// the id examples hold: the demo account has both.
-pub(super) fn seed_by_name(data: &mut AccountData) {
-    let Some(mut twin) = data
-        .items(VOLUMES)
-        .and_then(|items| items.iter().next().map(|(_, v)| v.clone()))
-    else {
-        return;
-    };
-    let id = crate::engine::generate::uuid();
-    let region = catalog::region("nyc3").and_then(|r| serde_json::to_value(r).ok());
-    if let (Some(map), Some(region)) = (twin.as_object_mut(), region) {
-        map.insert("id".into(), Value::String(id.clone()));
-        map.insert("name".into(), Value::String("example".into()));
-        map.insert("region".into(), region);
-        let _ = data.put(VOLUMES, id, twin);
     }
 }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 
 use super::object::page;
-use crate::engine::{Call, ensure_seeded};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::state::store::Paging;
 use crate::wire::Stamp;
 use crate::wire::error::ApiError;
@@ -31,8 +31,7 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
         per_page: u64::MAX,
     };
     let (droplets, _) = call
-        .app
-        .store
+        .store()
         .droplets(call.who.account, None, all, Timestamp::now());
     let inside: Vec<Value> = droplets
         .iter()
@@ -59,8 +58,9 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
         call,
         &joiners.iter().map(|(c, _, _)| *c).collect::<Vec<_>>(),
     );
-    let accounts = call.app.engine.store.read();
-    if let Some(data) = accounts.get(&call.who.account) {
+    let docs = call.docs();
+    {
+        let data = &*docs;
         for (collection, kind, field) in joiners {
             let Some(items) = data.items(collection) else {
                 continue;
@@ -85,12 +85,11 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
         }
     }
     let known = known
-        || accounts
-            .get(&call.who.account)
-            .and_then(|d| d.items("/v2/vpcs"))
+        || docs
+            .items("/v2/vpcs")
             .and_then(|items| items.key_of(&vpc))
             .is_some();
-    drop(accounts);
+    drop(docs);
     if !known {
         ensure_seeded(call, &["/v2/vpcs"]);
         super::object::with_object(call, "/v2/vpcs", &vpc, |_| Ok(()))?;

@@ -9,9 +9,11 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use super::object::{body_str, path_droplet, with_object};
+use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::catalog::{template, wrapper};
+use crate::engine::generate;
+use crate::engine::shape::{answer, conforms};
 use crate::engine::spec::OpId;
-use crate::engine::{Call, answer, conforms, ensure_seeded, generate};
 use crate::state::images::ImageKind;
 use crate::wire::error::ApiError;
 
@@ -62,11 +64,8 @@ pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
 
 /// Stores `object` under `key` in the account's `collection`, within its bounds.
 fn store(call: &Call<'_>, collection: &str, key: &str, object: Value) -> Result<(), ApiError> {
-    let mut accounts = call.app.engine.store.write();
-    accounts
-        .entry(call.who.account)
-        .or_default()
-        .put(collection, key.to_owned(), object)
+    let mut docs = call.docs_mut();
+    docs.put(collection, key.to_owned(), object)
         .map_err(|why| ApiError::unprocessable(format!("{collection}: {why}")))
 }
 
@@ -116,9 +115,8 @@ fn associated_with(
             .to_owned()
     };
     {
-        let accounts = call.app.engine.store.read();
-        let data = accounts.get(&call.who.account);
-        let items = |path: &str| data.and_then(|d| d.items(path));
+        let docs = call.docs();
+        let items = |path: &str| docs.items(path);
         for volume in &droplet.volume_ids {
             let name = items(VOLUMES)
                 .and_then(|i| i.get(volume))
@@ -154,8 +152,7 @@ fn associated_with(
         }
     }
     let images = call
-        .app
-        .store
+        .store()
         .account_images(call.who.account, Timestamp::now());
     for image in images
         .iter()
@@ -226,10 +223,10 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     } else {
         found
     };
-    if !call.app.store.delete_droplet(call.who.account, droplet.id) {
+    if !call.store().delete_droplet(call.who.account, droplet.id) {
         return Err(ApiError::not_found());
     }
-    super::droplet_deleted(call.app, call.who.account, droplet.id);
+    super::reserved_ips::droplet_deleted(call, droplet.id);
     let now = generate::now();
     let mut resources: Map<String, Value> = [
         "reserved_ips",
@@ -242,8 +239,8 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     .map(|k| ((*k).to_owned(), Value::Array(Vec::new())))
     .collect();
     {
-        let mut accounts = call.app.engine.store.write();
-        let data = accounts.entry(call.who.account).or_default();
+        let mut docs = call.docs_mut();
+        let data = &mut *docs;
         for item in &chosen {
             if let Some(path) = item.collection {
                 data.remove(path, &item.id);
@@ -255,7 +252,7 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
     }
     for item in chosen.iter().filter(|a| a.collection.is_none()) {
         if let Ok(id) = item.id.parse::<u64>() {
-            call.app.store.delete_image(call.who.account, id);
+            call.store().delete_image(call.who.account, id);
         }
     }
     let status = json!({
@@ -272,14 +269,13 @@ fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiError> {
 /// GET …/status: the destruction of this Droplet; 404 if none was asked for.
 fn destroy_status(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
-    let accounts = call.app.engine.store.read();
-    let status = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(&status_collection(&id)))
+    let docs = call.docs();
+    let status = docs
+        .items(&status_collection(&id))
         .and_then(|items| items.get("status"))
         .cloned()
         .ok_or_else(ApiError::not_found)?;
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(status))
 }
 
@@ -288,12 +284,8 @@ fn destroy_status(call: &Call<'_>) -> Result<Response, ApiError> {
 fn destroy_retry(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = call.values.first().cloned().unwrap_or_default();
     let known = call
-        .app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items(&status_collection(&id)))
+        .docs()
+        .items(&status_collection(&id))
         .is_some_and(|items| items.get("status").is_some());
     if !known {
         return Err(ApiError::not_found());
@@ -331,17 +323,16 @@ fn logsink_path(call: &Call<'_>) -> (String, String) {
 fn logsink_list(call: &Call<'_>) -> Result<Response, ApiError> {
     let (path, _) = logsink_path(call);
     database_exists(call)?;
-    let accounts = call.app.engine.store.read();
-    let sinks: Vec<Value> = accounts
-        .get(&call.who.account)
-        .and_then(|d| d.items(&path))
+    let docs = call.docs();
+    let sinks: Vec<Value> = docs
+        .items(&path)
         .into_iter()
         .flat_map(|items| items.iter())
         .map(|(_, sink)| sink)
         .filter(|sink| sink.get("sink_id").is_some_and(Value::is_string))
         .cloned()
         .collect();
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "sinks": sinks })))
 }
 
@@ -352,10 +343,8 @@ fn database_exists(call: &Call<'_>) -> Result<(), ApiError> {
     with_object(call, "/v2/databases", &database, |_| Ok(()))?;
     let (path, _) = logsink_path(call);
     ensure_seeded(call, &[path.as_str()]);
-    let mut accounts = call.app.engine.store.write();
-    let Some(data) = accounts.get_mut(&call.who.account) else {
-        return Ok(());
-    };
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let seeded: Vec<String> = data
         .items(&path)
         .into_iter()
@@ -524,7 +513,7 @@ fn byoip_prefix(call: &Call<'_>) -> Result<Response, ApiError> {
     });
     ensure_seeded(call, &["/v2/byoip_prefixes"]);
     store(call, "/v2/byoip_prefixes", &id, prefix)?;
-    let created = crate::engine::wrapped(
+    let created = crate::engine::shape::wrapped(
         call.op,
         json!({"uuid": id, "region": region, "status": "in_progress"}),
     );
@@ -590,12 +579,8 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
     }
     let collection = call.path.clone();
     let stored = call
-        .app
-        .engine
-        .store
-        .read()
-        .get(&call.who.account)
-        .and_then(|d| d.items(&collection))
+        .docs()
+        .items(&collection)
         .and_then(|items| items.get("settings"))
         .cloned();
     if call.op == read {
@@ -603,7 +588,7 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
             Some(stored) => settings_answer(read, stored),
             None => template(read).clone(),
         };
-        return crate::engine::answer(call.op, Some(answer));
+        return crate::engine::shape::answer(call.op, Some(answer));
     }
     let mut next = stored.unwrap_or_else(|| json!({}));
     if let Some(body) = &call.body {
@@ -634,8 +619,8 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
         .get("project")
         .cloned()
         .unwrap_or_else(|| json!({}));
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let found = data.items(PROJECTS).and_then(|items| {
         items
             .iter()
@@ -662,7 +647,7 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
     if call.op != read {
         let mut updated = project.clone();
         if let Some(body) = &call.body {
-            crate::engine::merge(&mut updated, body);
+            crate::engine::shape::merge(&mut updated, body);
         }
         // The default project stays the default.
         updated["is_default"] = Value::Bool(true);
@@ -677,7 +662,7 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
         *project = updated;
     }
     let project = project.clone();
-    drop(accounts);
+    drop(docs);
     answer(call.op, Some(json!({ "project": project })))
 }
 
@@ -693,8 +678,8 @@ fn cluster_registry(call: &Call<'_>, enabled: bool) -> Result<Response, ApiError
         ));
     }
     ensure_seeded(call, &[CLUSTERS]);
-    let mut accounts = call.app.engine.store.write();
-    let data = accounts.entry(call.who.account).or_default();
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let mut keys = Vec::with_capacity(named.len());
     for id in &named {
         let key = data
@@ -710,7 +695,7 @@ fn cluster_registry(call: &Call<'_>, enabled: bool) -> Result<Response, ApiError
             cluster["registry_enabled"] = Value::Bool(enabled);
         }
     }
-    drop(accounts);
+    drop(docs);
     answer(call.op, None)
 }
 
@@ -751,7 +736,7 @@ fn reset_auth(call: &Call<'_>) -> Result<Response, ApiError> {
             Ok(user.clone())
         },
     )?;
-    answer(call.op, Some(crate::engine::wrapped(call.op, user)))
+    answer(call.op, Some(crate::engine::shape::wrapped(call.op, user)))
 }
 
 /// Sets one member (at `pointer`) of the object the path's first value names, from
@@ -786,29 +771,9 @@ fn set_member(
             ))),
         }
     })?;
-    let wrapped = crate::engine::wrapped(call.op, object);
+    let wrapped = crate::engine::shape::wrapped(call.op, object);
     if wrapper(&template(call.op)).is_some() && conforms(call.op, &wrapped) {
         return answer(call.op, Some(wrapped));
     }
-    crate::engine::static_answer(call)
-}
-
-/// The clusters the registry examples name besides the documented one: the demo holds
-/// them too, as copies of it under their own ids.
-pub(super) fn seed_registry_clusters(data: &mut crate::engine::store::AccountData) {
-    const CLUSTERS: &str = "/v2/kubernetes/clusters";
-    const NAMED: [&str; 1] = ["50c2f44c-011d-493e-aee5-361a4a0d1844"];
-    let Some((_, first)) = data
-        .items(CLUSTERS)
-        .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
-    else {
-        return;
-    };
-    for id in NAMED {
-        if data.items(CLUSTERS).and_then(|i| i.get(id)).is_none() {
-            let mut cluster = first.clone();
-            cluster["id"] = Value::String(id.to_owned());
-            let _ = data.put(CLUSTERS, id.to_owned(), cluster);
-        }
-    }
+    crate::engine::call::static_answer(call)
 }
