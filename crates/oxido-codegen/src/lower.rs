@@ -1073,10 +1073,18 @@ fn is_object_like(v: &Value, lowerer: &Lowerer<'_>) -> bool {
         || is_prose_only(v)
 }
 
+/// Schemas marked `readOnly` as a whole that a request may still send: an app's `vpc` (the spec's own
+/// `apps_create` example sends it; godo's `AppSpec.Vpc` is sent on create).
+const WRITABLE_ANYWAY: &[&str] = &["#/components/schemas/apps_vpc"];
+
 /// A property the API sets itself (`readOnly`), on the property or on the schema it refers to.
 fn is_read_only(v: &Value, lowerer: &Lowerer<'_>) -> bool {
+    let writable = v
+        .get("$ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| WRITABLE_ANYWAY.contains(&r));
     v.get("readOnly").and_then(Value::as_bool) == Some(true)
-        || lowerer.deref(v).get("readOnly").and_then(Value::as_bool) == Some(true)
+        || (!writable && lowerer.deref(v).get("readOnly").and_then(Value::as_bool) == Some(true))
 }
 
 fn is_nullable(v: &Value, lowerer: &Lowerer<'_>) -> bool {

@@ -184,7 +184,7 @@ const MAX_DUPLICATE_GROUPS: usize = 0;
 /// and `AccessPointResponse.updated_at` (sent as `""`, see `STRING_TIMES` in `lower.rs`).
 const MAX_STRING_TIMESTAMPS: usize = 3;
 /// Per mille of struct fields that are `Option`.
-const MAX_OPTIONAL_PER_MILLE: usize = 762;
+const MAX_OPTIONAL_PER_MILLE: usize = 763;
 
 fn over_thresholds(r: &tidy::Report) -> Vec<String> {
     let mut out = Vec::new();
