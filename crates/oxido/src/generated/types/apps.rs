@@ -273,12 +273,8 @@ pub struct AppsDeploymentProgressStep {
 pub struct AppSpec {
     /// Database instances which can provide persistence to workloads within the
     /// application.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub databases: Vec<AppDatabaseSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub databases: Option<Vec<AppDatabaseSpec>>,
     /// If set to `true`, the app will **not** be cached at the edge (CDN). Enable this option if
     /// you want to manage CDN configuration yourself—whether by using an external CDN provider or
     /// by handling static content and caching within your app. This setting is also recommended for
@@ -294,12 +290,8 @@ pub struct AppSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_email_obfuscation: Option<bool>,
     /// A set of hostnames where the application will be available.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub domains: Vec<AppDomainSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<AppDomainSpec>>,
     /// Specification for app egress configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<AppEgressSpec>,
@@ -308,22 +300,14 @@ pub struct AppSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_threat_control_enabled: Option<bool>,
     /// Workloads which expose publicly-accessible HTTP services via Functions Components.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub functions: Vec<AppFunctionsSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub functions: Option<Vec<AppFunctionsSpec>>,
     /// Specification for app ingress configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingress: Option<AppIngressSpec>,
     /// Pre and post deployment workloads which do not expose publicly-accessible HTTP routes.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub jobs: Vec<AppJobSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Vec<AppJobSpec>>,
     /// Specification to configure maintenance settings for the app, such as maintenance mode and
     /// archiving the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,29 +318,41 @@ pub struct AppSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<AppSpecRegion>,
     /// Workloads which expose publicly-accessible HTTP services.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub services: Vec<AppServiceSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<AppServiceSpec>>,
     /// Content which can be rendered to static web assets.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub static_sites: Vec<AppStaticSiteSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_sites: Option<Vec<AppStaticSiteSpec>>,
     /// The `vpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<AppsVpc>,
     /// Workloads which do not expose publicly-accessible HTTP services.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub workers: Vec<AppWorkerSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<Vec<AppWorkerSpec>>,
+}
+
+impl AppSpec {
+    /// A `AppSpec` with its required fields; the optional ones start as `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            databases: None,
+            disable_edge_cache: None,
+            disable_email_obfuscation: None,
+            domains: None,
+            egress: None,
+            enhanced_threat_control_enabled: None,
+            functions: None,
+            ingress: None,
+            jobs: None,
+            maintenance: None,
+            name: name.into(),
+            region: None,
+            services: None,
+            static_sites: None,
+            vpc: None,
+            workers: None,
+        }
+    }
 }
 
 /// The `app_database_spec` schema.
@@ -1628,22 +1624,18 @@ impl AppStaticSiteSpec {
 }
 
 /// The `apps_vpc` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsVpc {
     /// The `egress_ips` field.
-    #[serde(
-        default,
-        deserialize_with = "crate::models::null_as_empty",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub egress_ips: Vec<AppsVpcEgressIp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress_ips: Option<Vec<AppsVpcEgressIp>>,
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 /// The `apps_vpc_egress_ip` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsVpcEgressIp {
     /// The `ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1878,100 +1870,15 @@ pub struct AppsCreateAppRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The desired configuration of an application.
-    pub spec: AppSpecRequest,
+    pub spec: AppSpec,
 }
 
 impl AppsCreateAppRequest {
     /// A `AppsCreateAppRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(spec: AppSpecRequest) -> Self {
+    pub fn new(spec: AppSpec) -> Self {
         Self {
             project_id: None,
             spec,
-        }
-    }
-}
-
-/// The desired configuration of an application.
-///
-/// Schema `app_spec`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AppSpecRequest {
-    /// Database instances which can provide persistence to workloads within the
-    /// application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub databases: Option<Vec<AppDatabaseSpec>>,
-    /// If set to `true`, the app will **not** be cached at the edge (CDN). Enable this option if
-    /// you want to manage CDN configuration yourself—whether by using an external CDN provider or
-    /// by handling static content and caching within your app. This setting is also recommended for
-    /// apps that require real-time data or serve dynamic content, such as those using Server-Sent
-    /// Events (SSE) over GET, or hosting an MCP (Model Context Protocol) Server that utilizes SSE.
-    /// **Note:** This feature is not available for static site components.
-    /// For more information, see [Disable CDN
-    /// Cache](https://docs.digitalocean.com/products/app-platform/how-to/cache-content/#disable-cdn-cache).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_edge_cache: Option<bool>,
-    /// If set to `true`, email addresses in the app will not be obfuscated. This is
-    /// useful for apps that require email addresses to be visible (in the HTML markup).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_email_obfuscation: Option<bool>,
-    /// A set of hostnames where the application will be available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<AppDomainSpec>>,
-    /// Specification for app egress configurations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub egress: Option<AppEgressSpec>,
-    /// If set to `true`, suspicious requests will go through additional security checks to help
-    /// mitigate layer 7 DDoS attacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enhanced_threat_control_enabled: Option<bool>,
-    /// Workloads which expose publicly-accessible HTTP services via Functions Components.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions: Option<Vec<AppFunctionsSpec>>,
-    /// Specification for app ingress configurations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ingress: Option<AppIngressSpec>,
-    /// Pre and post deployment workloads which do not expose publicly-accessible HTTP routes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jobs: Option<Vec<AppJobSpec>>,
-    /// Specification to configure maintenance settings for the app, such as maintenance mode and
-    /// archiving the app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance: Option<AppMaintenanceSpec>,
-    /// The name of the app. Must be unique across all apps in the same account.
-    pub name: String,
-    /// The slug form of the geographical origin of the app. Default: `nearest available`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<AppSpecRegion>,
-    /// Workloads which expose publicly-accessible HTTP services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<AppServiceSpec>>,
-    /// Content which can be rendered to static web assets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub static_sites: Option<Vec<AppStaticSiteSpec>>,
-    /// Workloads which do not expose publicly-accessible HTTP services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workers: Option<Vec<AppWorkerSpec>>,
-}
-
-impl AppSpecRequest {
-    /// A `AppSpecRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            databases: None,
-            disable_edge_cache: None,
-            disable_email_obfuscation: None,
-            domains: None,
-            egress: None,
-            enhanced_threat_control_enabled: None,
-            functions: None,
-            ingress: None,
-            jobs: None,
-            maintenance: None,
-            name: name.into(),
-            region: None,
-            services: None,
-            static_sites: None,
-            workers: None,
         }
     }
 }
@@ -2034,12 +1941,12 @@ pub struct AppPropose {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The desired configuration of an application.
-    pub spec: AppSpecRequest,
+    pub spec: AppSpec,
 }
 
 impl AppPropose {
     /// A `AppPropose` with its required fields; the optional ones start as `None`.
-    pub fn new(spec: AppSpecRequest) -> Self {
+    pub fn new(spec: AppSpec) -> Self {
         Self { app_id: None, spec }
     }
 }
@@ -2735,7 +2642,7 @@ ImageSourceMissingDigest => "image_source_missing_digest",
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppsUpdateAppRequest {
     /// The desired configuration of an application.
-    pub spec: AppSpecRequest,
+    pub spec: AppSpec,
     /// Whether or not to update the source versions (for example fetching a new commit or image
     /// digest) of all components. By default (when this is false) only newly added sources will be
     /// updated to avoid changes like updating the scale of a component from also updating the
@@ -2746,7 +2653,7 @@ pub struct AppsUpdateAppRequest {
 
 impl AppsUpdateAppRequest {
     /// A `AppsUpdateAppRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(spec: AppSpecRequest) -> Self {
+    pub fn new(spec: AppSpec) -> Self {
         Self {
             spec,
             update_all_source_versions: None,
