@@ -93,7 +93,40 @@ fn doc_or(text: &str, fallback: &str) -> String {
     }
 }
 
+/// Which types can derive `Eq`: all but those holding an `f64`, directly or through another type (a
+/// greatest fixpoint, so a cycle of otherwise-`Eq` types stays `Eq`). Hand-written types are all `Eq`, as is
+/// `serde_json::Value`.
+pub fn eq_types(api: &Api) -> Vec<bool> {
+    fn ty_eq(ty: &Ty, eq: &[bool]) -> bool {
+        match ty {
+            Ty::Float => false,
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty_eq(inner, eq),
+            Ty::Named(i) => eq[*i],
+            _ => true,
+        }
+    }
+    let mut eq = vec![true; api.types.len()];
+    loop {
+        let mut changed = false;
+        for (i, def) in api.types.iter().enumerate() {
+            let holds = match &def.kind {
+                TypeKind::Struct(fields) => fields.iter().all(|f| ty_eq(&f.ty, &eq)),
+                TypeKind::Union { variants, .. } => variants.iter().all(|v| ty_eq(&v.ty, &eq)),
+                _ => true,
+            };
+            if eq[i] && !holds {
+                eq[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return eq;
+        }
+    }
+}
+
 fn emit_types(api: &Api) -> Vec<(String, String)> {
+    let eq = eq_types(api);
     let mut by_home: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, def) in api.types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Existing(_) | TypeKind::Pending) || def.features.is_empty()
@@ -121,7 +154,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
         for &i in indices {
-            emit_type(api, i, home_name == "common", &mut out);
+            emit_type(api, i, home_name == "common", eq[i], &mut out);
         }
         files.push((format!("types/{home_name}.rs"), out));
         if home_name == "common" {
@@ -140,8 +173,9 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
     files
 }
 
-fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
+fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
     let def = &api.types[index];
+    let eq = if eq { ", PartialEq, Eq" } else { ", PartialEq" };
     let cfg = if gate {
         cfg_any(&def.features)
     } else {
@@ -169,7 +203,7 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
             out.push_str(&cfg);
             let _ = writeln!(
                 out,
-                "#[derive(Debug, Clone{default}, serde::Serialize, serde::Deserialize)]"
+                "#[derive(Debug, Clone{default}{eq}, serde::Serialize, serde::Deserialize)]"
             );
             let _ = writeln!(out, "pub struct {} {{", def.name);
             for field in fields {
@@ -185,7 +219,10 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
                     ));
                 }
                 let ty = rust_ty(api, &field.ty);
-                let ty = if field.required {
+                let ty = if def.empty_list(field) {
+                    attrs.push("default, deserialize_with = \"crate::models::null_as_empty\", skip_serializing_if = \"Vec::is_empty\"".to_owned());
+                    ty
+                } else if field.required {
                     ty
                 } else {
                     attrs.push("default, skip_serializing_if = \"Option::is_none\"".to_owned());
@@ -219,8 +256,15 @@ fn emit_type(api: &Api, index: usize, gate: bool, out: &mut String) {
             out.push_str(&doc);
             out.push_str(&cfg);
             match tag {
-                None => out.push_str("#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]\n#[serde(untagged)]\n"),
-                Some(_) => out.push_str("#[derive(Debug, Clone)]\n"),
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "#[derive(Debug, Clone{eq}, serde::Serialize, serde::Deserialize)]\n#[serde(untagged)]"
+                    );
+                }
+                Some(_) => {
+                    let _ = writeln!(out, "#[derive(Debug, Clone{eq})]");
+                }
             }
             let _ = writeln!(out, "pub enum {} {{", def.name);
             for variant in variants {

@@ -220,6 +220,22 @@ pub struct TypeDef {
     pub schema: Option<String>,
     /// Used as a request body somewhere: gets `Default` when it has no required field.
     pub is_body: bool,
+    /// A request body's copy of a schema without its read-only properties (`FirewallRequest`): a
+    /// merge of identical types keeps another name over it.
+    pub request_copy: bool,
+}
+
+impl TypeDef {
+    /// A list an answer may leave out: `Vec<T>`, empty when absent or `null`. Request bodies keep
+    /// `Option<Vec<T>>`, since an update may treat `[]` (clear) and absent (keep) apart.
+    pub fn empty_list(&self, field: &Field) -> bool {
+        !field.required && !self.is_body && matches!(field.ty, Ty::Vec(_))
+    }
+
+    /// Whether a field is declared `Option<T>`.
+    pub fn optional(&self, field: &Field) -> bool {
+        !field.required && !self.empty_list(field)
+    }
 }
 
 pub enum TypeKind {

@@ -16,6 +16,20 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("region", "crate::models::Region"),
 ];
 
+/// Fields of answers the API always sends although the spec does not mark them `required`, with the
+/// evidence: (schema, field, evidence). Rendered in `docs/sdk-types.md`.
+pub fn always_sent() -> Vec<(&'static str, &'static str, &'static str)> {
+    include_str!("../always_sent.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let mut cells = line.splitn(3, '\t');
+            let mut next = || cells.next().unwrap_or_default();
+            (next(), next(), next())
+        })
+        .collect()
+}
+
 /// The type every `format: date-time` field has.
 pub const TIMESTAMP: &str = "crate::models::Timestamp";
 
@@ -59,9 +73,19 @@ pub struct Lowerer<'a> {
     by_shape: HashMap<String, Ty>,
     /// Types whose definition is being built (for boxing back-references).
     building: Vec<usize>,
+    /// Lowering a request body: read-only properties are left out, and a schema that has any (at any
+    /// depth) gets a type of its own, `…Request`, apart from the answer's type.
+    request: bool,
+    /// Whether a schema holds a read-only property at any depth, by schema name.
+    splits: HashMap<String, bool>,
+    /// Types made while lowering a request body.
+    request_types: Vec<usize>,
     pub value_fields: usize,
     pub total_fields: usize,
     pub schema_examples: Vec<SchemaExample>,
+    always_sent: Vec<(&'static str, &'static str, &'static str)>,
+    /// Rows of `always_sent.tsv` that made a field required: (schema, field, Rust type name).
+    pub always_used: Vec<(String, String, String)>,
 }
 
 fn schemas(root: &Value) -> &Map<String, Value> {
@@ -108,9 +132,14 @@ impl<'a> Lowerer<'a> {
             by_schema: HashMap::new(),
             by_shape: HashMap::new(),
             building: Vec::new(),
+            request: false,
+            splits: HashMap::new(),
+            request_types: Vec::new(),
             value_fields: 0,
             total_fields: 0,
             schema_examples: Vec::new(),
+            always_sent: always_sent(),
+            always_used: Vec::new(),
         }
     }
 
@@ -127,6 +156,53 @@ impl<'a> Lowerer<'a> {
             v = target;
         }
         v
+    }
+
+    /// The cache key of a schema name: request copies are kept apart from the answer's types.
+    fn key(&self, name: &str) -> String {
+        if self.request {
+            format!("{name}\0request")
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// Whether a schema, followed through references, has a read-only property anywhere: in a request
+    /// body such a schema is lowered again without them.
+    fn has_read_only(&mut self, schema: &Value) -> bool {
+        match schema {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    if let Some(&known) = self.splits.get(name) {
+                        return known;
+                    }
+                    // A cycle back to this schema adds nothing.
+                    self.splits.insert(name.to_owned(), false);
+                    let target = schemas(self.root)[name].clone();
+                    let found = self.has_read_only(&target);
+                    self.splits.insert(name.to_owned(), found);
+                    return found;
+                }
+                if map.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                    return true;
+                }
+                map.values().any(|v| self.has_read_only(v))
+            }
+            Value::Array(items) => items.iter().any(|v| self.has_read_only(v)),
+            _ => false,
+        }
+    }
+
+    /// Lowers a request body: read-only properties are left out of it and of every type it reaches.
+    pub fn request_ty(&mut self, schema: &Value, ctx: &str) -> Ty {
+        let was = std::mem::replace(&mut self.request, true);
+        let ty = self.ty(schema, ctx);
+        self.request = was;
+        ty
     }
 
     fn unique_name(&mut self, wanted: &str) -> String {
@@ -147,18 +223,120 @@ impl<'a> Lowerer<'a> {
         let name = self.unique_name(name);
         if let Some(schema) = &schema {
             // Registered before its body is built, so a cycle through it ends here.
-            self.by_schema
-                .insert(schema.clone(), Ty::Named(self.types.len()));
+            let key = self.key(schema);
+            self.by_schema.insert(key, Ty::Named(self.types.len()));
         }
         self.types.push(TypeDef {
             name,
             doc,
             kind: TypeKind::Pending,
             features: BTreeSet::new(),
+            request_copy: self.request && schema.is_some(),
             schema,
             is_body: false,
         });
+        if self.request {
+            self.request_types.push(self.types.len() - 1);
+        }
         self.types.len() - 1
+    }
+
+    /// A request copy of a schema no answer uses needs no `Request` to tell it apart: it takes the
+    /// schema's own name back, with its inline parts and the union variants that hold it.
+    fn settle_request_names(&mut self) {
+        let mut renamed: Vec<(String, String)> = Vec::new();
+        for &i in &self.request_types {
+            let Some(schema) = self.types[i].schema.clone() else {
+                continue;
+            };
+            // An answer uses the schema, or its `…_read` twin (whose type takes the plain name).
+            if self.by_schema.contains_key(&schema)
+                || self.by_schema.contains_key(&format!("{schema}_read"))
+            {
+                continue;
+            }
+            let Some(base) = self.types[i]
+                .name
+                .strip_suffix("Request")
+                .or_else(|| self.types[i].name.strip_suffix("Body"))
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            if base != pascal(&schema) || self.names.contains(&base) {
+                continue;
+            }
+            self.names.insert(base.clone());
+            self.types[i].request_copy = false;
+            renamed.push((
+                std::mem::replace(&mut self.types[i].name, base.clone()),
+                base,
+            ));
+        }
+        // A part made outside request mode (nothing read-only in it) under a request copy that keeps its
+        // `Request` is the answer's part too: `DropletBackupPolicyPlan`, not `DropletBackupPolicyRequestPlan`.
+        for &i in &self.request_types {
+            if self.types[i].request_copy {
+                let old = self.types[i].name.clone();
+                if let Some(base) = old.strip_suffix("Request") {
+                    renamed.push((old.clone(), base.to_owned()));
+                }
+            }
+        }
+        let request_types: BTreeSet<usize> = self.request_types.iter().copied().collect();
+        // Inline parts are named after the type holding them, whichever mode made them.
+        for i in 0..self.types.len() {
+            if self.types[i].request_copy {
+                continue;
+            }
+            for (old, new) in &renamed {
+                let Some(rest) = self.types[i].name.strip_prefix(old.as_str()) else {
+                    continue;
+                };
+                let wanted = format!("{new}{rest}");
+                // A request-mode part of a copy that keeps its name keeps `Request` too.
+                let keeps = request_types.contains(&i) && old.ends_with("Request") && {
+                    let base = old.trim_end_matches("Request");
+                    self.types
+                        .iter()
+                        .any(|t| t.request_copy && t.name == *old && base == new)
+                };
+                if !keeps
+                    && rest.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !self.names.contains(&wanted)
+                {
+                    self.names.insert(wanted.clone());
+                    self.types[i].name = wanted;
+                    break;
+                }
+            }
+        }
+        let names: Vec<String> = self.types.iter().map(|t| t.name.clone()).collect();
+        for &i in &self.request_types {
+            if let Some((old, _)) = renamed.iter().find(|(_, new)| *new == names[i]) {
+                for (label, ..) in &mut self.schema_examples {
+                    if label == old
+                        || label
+                            .strip_prefix(old.as_str())
+                            .is_some_and(|r| r.starts_with('.'))
+                    {
+                        *label = format!("{}{}", names[i], &label[old.len()..]);
+                    }
+                }
+            }
+        }
+        for &i in &self.request_types {
+            let union_name = names[i].clone();
+            if let TypeKind::Union { variants, .. } = &mut self.types[i].kind {
+                for v in variants.iter_mut() {
+                    if let Some(t) = named_index(&v.ty) {
+                        if renamed.iter().any(|(_, new)| *new == names[t]) {
+                            v.name = variant_name(&names[t], &union_name);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn named_ref(&self, ty: Ty) -> Ty {
@@ -170,6 +348,13 @@ impl<'a> Lowerer<'a> {
 
     /// The type for a schema, in the context `ctx` (the name an inline type gets).
     pub fn ty(&mut self, schema: &Value, ctx: &str) -> Ty {
+        if self.request && !self.has_read_only(schema) {
+            // Nothing to leave out: the body shares the answer's types.
+            self.request = false;
+            let ty = self.ty(schema, ctx);
+            self.request = true;
+            return ty;
+        }
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             if let Some(name) = reference.strip_prefix("#/components/schemas/") {
                 return self.schema_ty(name);
@@ -181,7 +366,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn schema_ty(&mut self, name: &str) -> Ty {
-        if let Some(ty) = self.by_schema.get(name) {
+        let key = self.key(name);
+        if let Some(ty) = self.by_schema.get(&key) {
             return self.named_ref(ty.clone());
         }
         let schema = schemas(self.root)[name].clone();
@@ -191,15 +377,26 @@ impl<'a> Lowerer<'a> {
             self.by_schema.insert(name.to_owned(), Ty::Named(index));
             return Ty::Named(index);
         }
+        let wanted = if self.request {
+            // `apps_create_app_request` is already a request: no second `Request`.
+            let base = pascal(name);
+            if base.ends_with("Request") {
+                format!("{base}Body")
+            } else {
+                format!("{base}Request")
+            }
+        } else {
+            pascal(name)
+        };
         if !needs_named_type(&schema, self) {
             // A primitive or list alias; a cycle through it (rare) falls back to free-form JSON.
-            self.by_schema.insert(name.to_owned(), Ty::Value);
-            let ty = self.inline_ty(&schema, &pascal(name), None);
-            self.by_schema.insert(name.to_owned(), ty.clone());
+            self.by_schema.insert(key.clone(), Ty::Value);
+            let ty = self.inline_ty(&schema, &wanted, None);
+            self.by_schema.insert(key, ty.clone());
             return ty;
         }
-        let ty = self.inline_ty(&schema, &pascal(name), Some(name.to_owned()));
-        self.by_schema.insert(name.to_owned(), ty.clone());
+        let ty = self.inline_ty(&schema, &wanted, Some(name.to_owned()));
+        self.by_schema.insert(key, ty.clone());
         ty
     }
 
@@ -294,15 +491,14 @@ impl<'a> Lowerer<'a> {
         if schema_name.is_some() {
             return None;
         }
-        self.by_shape
-            .get(&shape_key(schema))
-            .cloned()
-            .map(|t| self.named_ref(t))
+        let key = self.key(&shape_key(schema));
+        self.by_shape.get(&key).cloned().map(|t| self.named_ref(t))
     }
 
     fn remember(&mut self, schema: &Value, schema_name: &Option<String>, ty: &Ty) {
         if schema_name.is_none() {
-            self.by_shape.insert(shape_key(schema), ty.clone());
+            let key = self.key(&shape_key(schema));
+            self.by_shape.insert(key, ty.clone());
         }
     }
 
@@ -366,6 +562,9 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         let mut idents = BTreeSet::new();
         for (json_name, prop) in props {
+            if self.request && is_read_only(&prop, self) {
+                continue;
+            }
             let field_ty = self.ty(&prop, &format!("{name}{}", pascal(&json_name)));
             let mut field_ty = id_typed(&json_name, self.named_ref(field_ty));
             if field_ty == Ty::Int
@@ -385,14 +584,29 @@ impl<'a> Lowerer<'a> {
             {
                 field_ty = self.timestamp();
             }
+            let nullable = is_nullable(&prop, self) || defects::nullable_anyway(&name, &json_name);
+            // An answer's field the API always sends (the table's evidence) is required too.
+            let always = !self.request
+                && !nullable
+                && schema_name.as_deref().is_some_and(|schema| {
+                    self.always_sent
+                        .iter()
+                        .any(|(s, f, _)| *s == schema && *f == json_name)
+                });
+            if always {
+                self.always_used.push((
+                    schema_name.clone().unwrap_or_default(),
+                    json_name.clone(),
+                    name.clone(),
+                ));
+            }
+            let is_required = always || (required.contains(&json_name) && !nullable);
             if let Some(example) = prop
                 .get("example")
                 .or_else(|| self.deref(&prop).get("example"))
             {
                 // Checked as the field is declared: `Option<T>` unless required and not nullable.
-                let optional = !required.contains(&json_name)
-                    || is_nullable(&prop, self)
-                    || defects::nullable_anyway(&name, &json_name);
+                let optional = !is_required;
                 self.schema_examples.push((
                     format!("{name}.{json_name}"),
                     field_ty.clone(),
@@ -418,9 +632,7 @@ impl<'a> Lowerer<'a> {
                 }
             };
             fields.push(Field {
-                required: required.contains(&json_name)
-                    && !is_nullable(&prop, self)
-                    && !defects::nullable_anyway(&name, &json_name),
+                required: is_required,
                 json_name,
                 ident: id,
                 ty: field_ty,
@@ -730,7 +942,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub fn finish(self) -> (Vec<TypeDef>, usize, usize, Vec<SchemaExample>) {
+    pub fn finish(mut self) -> (Vec<TypeDef>, usize, usize, Vec<SchemaExample>) {
+        self.settle_request_names();
+        // Every row of the table must still apply: a stale one would claim a decision nobody makes.
+        for (schema, field, _) in &self.always_sent {
+            assert!(
+                self.always_used
+                    .iter()
+                    .any(|(s, f, _)| s == schema && f == field),
+                "always_sent.tsv: `{schema}.{field}` matches no answer field that is not nullable"
+            );
+        }
         (
             self.types,
             self.value_fields,
@@ -851,6 +1073,20 @@ fn is_object_like(v: &Value, lowerer: &Lowerer<'_>) -> bool {
         || is_prose_only(v)
 }
 
+/// Schemas marked `readOnly` as a whole that a request may still send: an app's `vpc` (the spec's own
+/// `apps_create` example sends it; godo's `AppSpec.Vpc` is sent on create).
+const WRITABLE_ANYWAY: &[&str] = &["#/components/schemas/apps_vpc"];
+
+/// A property the API sets itself (`readOnly`), on the property or on the schema it refers to.
+fn is_read_only(v: &Value, lowerer: &Lowerer<'_>) -> bool {
+    let writable = v
+        .get("$ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| WRITABLE_ANYWAY.contains(&r));
+    v.get("readOnly").and_then(Value::as_bool) == Some(true)
+        || (!writable && lowerer.deref(v).get("readOnly").and_then(Value::as_bool) == Some(true))
+}
+
 fn is_nullable(v: &Value, lowerer: &Lowerer<'_>) -> bool {
     v.get("nullable").and_then(Value::as_bool).unwrap_or(false)
         || lowerer
@@ -964,6 +1200,43 @@ pub fn lower(root: &Value) -> Api {
         }
     }
     api.propagate_bodies();
+    // The answer's side of a read/write schema pair (`database_replica_read`) is the resource itself
+    // when the write side became a request type of its own (`DatabaseReplicaRequest`).
+    let mut taken: BTreeSet<String> = api
+        .types
+        .iter()
+        .filter(|t| crate::tidy::live(t))
+        .map(|t| t.name.clone())
+        .collect();
+    taken.extend(api.services.iter().map(|s| s.type_name.clone()));
+    taken.extend(reserved);
+    let mut renamed = Vec::new();
+    for def in &mut api.types {
+        let Some(base) = def.name.strip_suffix("Read") else {
+            continue;
+        };
+        if crate::tidy::live(def)
+            && def.schema.as_deref().is_some_and(|s| s.ends_with("_read"))
+            && !taken.contains(base)
+        {
+            let base = base.to_owned();
+            taken.insert(base.clone());
+            renamed.push((std::mem::replace(&mut def.name, base.clone()), base));
+        }
+    }
+    // Its inline parts follow (`DatabaseClusterReadEngine` → `DatabaseClusterEngine`).
+    for def in api.types.iter_mut().filter(|t| crate::tidy::live(t)) {
+        for (old, new) in &renamed {
+            let Some(rest) = def.name.strip_prefix(old.as_str()) else {
+                continue;
+            };
+            let wanted = format!("{new}{rest}");
+            if rest.starts_with(|c: char| c.is_ascii_uppercase()) && !taken.contains(&wanted) {
+                taken.insert(wanted.clone());
+                def.name = wanted;
+            }
+        }
+    }
     api
 }
 
@@ -1053,7 +1326,7 @@ fn lower_operation(
         .and_then(|b| {
             let content = b.get("content")?.as_object()?;
             if let Some(json) = content.get("application/json") {
-                let ty = lowerer.ty(&json["schema"], &format!("{ctx}Body"));
+                let ty = lowerer.request_ty(&json["schema"], &format!("{ctx}Body"));
                 lowerer.mark_body(&ty);
                 Some(Body {
                     ty,

@@ -85,7 +85,7 @@ pub fn dedupe(api: &mut Api) -> usize {
                 .iter()
                 .min_by_key(|&&i| {
                     let def = &api.types[i];
-                    (def.schema.is_none(), def.name.len(), i)
+                    (def.schema.is_none(), def.request_copy, def.name.len(), i)
                 })
                 .expect("a group has members");
             for &i in members.iter().filter(|&&i| i != keep) {
@@ -450,7 +450,7 @@ pub fn report(api: &Api) -> Report {
         if let TypeKind::Struct(list) = &def.kind {
             for f in list {
                 fields += 1;
-                if !f.required {
+                if def.optional(f) {
                     optional += 1;
                 }
                 if f.ty == Ty::Str && f.json_name.ends_with("_at") {

@@ -49,7 +49,7 @@ impl crate::Kubernetes {
         node_pool_id: &str,
     ) -> WaitFor<KubernetesNodePool> {
         WaitFor::new(self.get_node_pool(cluster_id, node_pool_id), |pool| {
-            let nodes = pool.nodes.as_deref().unwrap_or_default();
+            let nodes = &pool.nodes;
             let running = nodes.iter().all(|node| {
                 node.status
                     .as_ref()
@@ -68,7 +68,7 @@ impl crate::Kubernetes {
 #[cfg(feature = "databases")]
 impl crate::Databases {
     /// Waits for a database cluster to be `online`. See [`WaitFor`] for the settings.
-    pub fn wait_online(&self, database_cluster_uuid: &str) -> WaitFor<DatabaseClusterRead> {
+    pub fn wait_online(&self, database_cluster_uuid: &str) -> WaitFor<DatabaseCluster> {
         WaitFor::new(self.get_cluster(database_cluster_uuid), |cluster| {
             judge(cluster.status.as_ref().map(|s| s.as_str()), "online", &[])
         })

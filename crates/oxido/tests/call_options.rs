@@ -61,10 +61,10 @@ async fn a_client_can_bring_its_own_reqwest_client() {
             "authorization",
             format!("Bearer {}", common::SECRET_TOKEN),
         ))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(r#"{"volume":{"id":"v1"}}"#, "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"volume":{"id":"v1","name":"data","created_at":"2020-03-02T17:00:49Z"}}"#,
+            "application/json",
+        ))
         .mount(&server)
         .await;
     let mut headers = reqwest::header::HeaderMap::new();
@@ -89,5 +89,5 @@ async fn a_client_can_bring_its_own_reqwest_client() {
         .get("v1")
         .await
         .expect("sent through our client");
-    assert_eq!(volume.id.as_deref(), Some("v1"));
+    assert_eq!(volume.id, "v1");
 }

@@ -470,14 +470,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "CDN Endpoint",
         "/paths/~1v2~1cdn~1endpoints/post/requestBody/content/application~1json/examples/CDN Endpoint/value",
-        |v| whole::<oxido::types::CdnEndpoint>(v),
+        |v| whole::<oxido::types::CdnEndpointRequest>(v),
     ),
     (
         "cdn_create_endpoint",
         "request",
         "CDN Endpoint With Custom Domain",
         "/paths/~1v2~1cdn~1endpoints/post/requestBody/content/application~1json/examples/CDN Endpoint With Custom Domain/value",
-        |v| whole::<oxido::types::CdnEndpoint>(v),
+        |v| whole::<oxido::types::CdnEndpointRequest>(v),
     ),
     (
         "cdn_create_endpoint",
@@ -575,7 +575,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1databases~1{database_cluster_uuid}~1pools/post/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::ConnectionPool>(v),
+        |v| whole::<oxido::types::ConnectionPoolRequest>(v),
     ),
     (
         "databases_add_connectionPool",
@@ -708,7 +708,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_cluster/content/application~1json/example",
-        |v| member::<oxido::types::DatabaseClusterRead>(v, "database"),
+        |v| member::<oxido::types::DatabaseCluster>(v, "database"),
     ),
     (
         "databases_create_kafka_schema",
@@ -792,14 +792,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "Create a Read-only Replica",
         "/paths/~1v2~1databases~1{database_cluster_uuid}~1replicas/post/requestBody/content/application~1json/examples/Create a Read-only Replica/value",
-        |v| whole::<oxido::types::DatabaseReplica>(v),
+        |v| whole::<oxido::types::DatabaseReplicaRequest>(v),
     ),
     (
         "databases_create_replica",
         "request",
         "Create a Read-only Replica with service CNAMEs",
         "/paths/~1v2~1databases~1{database_cluster_uuid}~1replicas/post/requestBody/content/application~1json/examples/Create a Read-only Replica with service CNAMEs/value",
-        |v| whole::<oxido::types::DatabaseReplica>(v),
+        |v| whole::<oxido::types::DatabaseReplicaRequest>(v),
     ),
     (
         "databases_create_replica",
@@ -834,7 +834,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_cluster/content/application~1json/example",
-        |v| member::<oxido::types::DatabaseClusterRead>(v, "database"),
+        |v| member::<oxido::types::DatabaseCluster>(v, "database"),
     ),
     (
         "databases_get_cluster_metrics_credentials",
@@ -976,7 +976,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database_clusters/content/application~1json/example",
-        |v| member::<Vec<oxido::types::DatabaseClusterRead>>(v, "databases"),
+        |v| member::<Vec<oxido::types::DatabaseCluster>>(v, "databases"),
     ),
     (
         "databases_list_connectionPools",
@@ -1188,7 +1188,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1databases~1{database_cluster_uuid}~1maintenance/put/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::DatabaseMaintenanceWindow>(v),
+        |v| whole::<oxido::types::DatabaseMaintenanceWindowRequest>(v),
     ),
     (
         "databases_update_major_version",
@@ -1314,7 +1314,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1domains/post/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::Domain>(v),
+        |v| whole::<oxido::types::DomainRequest>(v),
     ),
     (
         "domains_create_record",
@@ -1335,14 +1335,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1domains~1{domain_name}~1records~1{domain_record_id}/patch/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::DomainRecord>(v),
+        |v| whole::<oxido::types::DomainRecordRequest>(v),
     ),
     (
         "domains_update_record",
         "request",
         "example",
         "/paths/~1v2~1domains~1{domain_name}~1records~1{domain_record_id}/put/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::DomainRecord>(v),
+        |v| whole::<oxido::types::DomainRecordRequest>(v),
     ),
     (
         "droplets_create",
@@ -1489,7 +1489,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1firewalls/post/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::Firewall>(v),
+        |v| whole::<oxido::types::FirewallRequest>(v),
     ),
     (
         "firewalls_create",
@@ -1538,7 +1538,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1firewalls~1{firewall_id}/put/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::Firewall>(v),
+        |v| whole::<oxido::types::FirewallRequest>(v),
     ),
     (
         "firewalls_update",
@@ -1783,21 +1783,21 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1kubernetes~1clusters~1{cluster_id}~1node_pools/post/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::KubernetesNodePool>(v),
+        |v| whole::<oxido::types::KubernetesNodePoolRequest>(v),
     ),
     (
         "kubernetes_create_cluster",
         "request",
         "Kubernetes Cluster Request",
         "/components/examples/kubernetes_clusters_basic_request/value",
-        |v| whole::<oxido::types::Cluster>(v),
+        |v| whole::<oxido::types::ClusterRequest>(v),
     ),
     (
         "kubernetes_create_cluster",
         "request",
         "Kubernetes Cluster with Multiple Node Pools Request",
         "/components/examples/kubernetes_clusters_multi_pool_request/value",
-        |v| whole::<oxido::types::Cluster>(v),
+        |v| whole::<oxido::types::ClusterRequest>(v),
     ),
     (
         "kubernetes_create_cluster",
@@ -2140,14 +2140,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1projects~1{project_id}/patch/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::Project>(v),
+        |v| whole::<oxido::types::ProjectRequest>(v),
     ),
     (
         "projects_patch_default",
         "request",
         "example",
         "/paths/~1v2~1projects~1default/patch/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::Project>(v),
+        |v| whole::<oxido::types::ProjectRequest>(v),
     ),
     (
         "registries_get_options",
@@ -2252,35 +2252,35 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "Full Access Key",
         "/paths/~1v2~1spaces~1keys/post/requestBody/content/application~1json/examples/Full Access Key/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_create",
         "request",
         "Mixed Permissions Key",
         "/paths/~1v2~1spaces~1keys/post/requestBody/content/application~1json/examples/Mixed Permissions Key/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_create",
         "request",
         "No Grant Key",
         "/paths/~1v2~1spaces~1keys/post/requestBody/content/application~1json/examples/No Grant Key/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_create",
         "request",
         "Read Only Key",
         "/paths/~1v2~1spaces~1keys/post/requestBody/content/application~1json/examples/Read Only Key/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_create",
         "request",
         "Read Write Key",
         "/paths/~1v2~1spaces~1keys/post/requestBody/content/application~1json/examples/Read Write Key/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_create",
@@ -2315,7 +2315,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "Update Key Name",
         "/paths/~1v2~1spaces~1keys~1{access_key}/patch/requestBody/content/application~1json/examples/Update Key Name/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_patch",
@@ -2329,7 +2329,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "Update Key Name",
         "/paths/~1v2~1spaces~1keys~1{access_key}/put/requestBody/content/application~1json/examples/Update Key Name/value",
-        |v| whole::<oxido::types::Key>(v),
+        |v| whole::<oxido::types::KeyRequest>(v),
     ),
     (
         "spacesKey_update",
@@ -3379,7 +3379,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-11-19T20:27:18Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "AppsDedicatedEgressIp.status",
@@ -3581,7 +3581,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2017-02-08T16:02:37Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Certificate.not_after",
@@ -3675,20 +3675,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
-        "DatabaseClusterRead.created_at",
-        "schema",
-        "example",
-        "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
-    (
-        "DatabaseClusterRead.engine",
-        "schema",
-        "example",
-        "\"mysql\"",
-        |v| whole::<oxido::types::DatabaseClusterReadEngine>(v),
-    ),
-    (
         "FirewallRule.created_at",
         "schema",
         "example",
@@ -3701,13 +3687,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"droplet\"",
         |v| whole::<oxido::types::FirewallRuleType>(v),
-    ),
-    (
-        "DatabaseClusterRead.status",
-        "schema",
-        "example",
-        "\"creating\"",
-        |v| whole::<Option<oxido::types::DatabaseClusterReadStatus>>(v),
     ),
     (
         "MysqlSettings.auth_plugin",
@@ -3745,25 +3724,18 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::UserSettingsOpensearchAclItemPermission>>(v),
     ),
     (
-        "DatabasesCreateClusterBody.created_at",
-        "schema",
-        "example",
-        "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
-    (
         "DatabasesCreateClusterBody.engine",
         "schema",
         "example",
         "\"mysql\"",
-        |v| whole::<oxido::types::DatabaseClusterReadEngine>(v),
+        |v| whole::<oxido::types::DatabaseClusterEngine>(v),
     ),
     (
-        "DatabasesCreateClusterBody.status",
+        "FirewallRuleRequest.type",
         "schema",
         "example",
-        "\"creating\"",
-        |v| whole::<Option<oxido::types::DatabaseClusterReadStatus>>(v),
+        "\"droplet\"",
+        |v| whole::<oxido::types::FirewallRuleType>(v),
     ),
     (
         "DatabaseBackup.backup_created_at",
@@ -4018,20 +3990,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::OnlineMigrationStatus>>(v),
     ),
     (
-        "DatabaseReplica.created_at",
-        "schema",
-        "example",
-        "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
-    (
-        "DatabaseReplica.status",
-        "schema",
-        "example",
-        "\"creating\"",
-        |v| whole::<Option<oxido::types::DatabaseClusterReadStatus>>(v),
-    ),
-    (
         "KafkaSchemaVerbose.schema_type",
         "schema",
         "example",
@@ -4089,13 +4047,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"active\"",
         |v| whole::<Option<oxido::types::KafkaTopicState>>(v),
-    ),
-    (
-        "DatabasesAddUserBody.role",
-        "schema",
-        "example",
-        "\"normal\"",
-        |v| whole::<Option<oxido::types::DatabaseUserRole>>(v),
     ),
     (
         "DedicatedInference.created_at",
@@ -4161,6 +4112,20 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
+        "ModelDeploymentSpecRequest.model_provider",
+        "schema",
+        "example",
+        "\"hugging_face\"",
+        |v| whole::<Option<oxido::types::ModelDeploymentSpecModelProvider>>(v),
+    ),
+    (
+        "DedicatedInferenceSpecRequest.region",
+        "schema",
+        "example",
+        "\"atl1\"",
+        |v| whole::<oxido::types::DedicatedInferenceSpecRegion>(v),
+    ),
+    (
         "DedicatedInferenceAccessToken.created_at",
         "schema",
         "example",
@@ -4189,7 +4154,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-05-04T22:23:02Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Image.distribution",
@@ -4235,14 +4200,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         whole::<oxido::types::DropletStatus>(v)
     }),
     (
-        "DropletBackupPolicy.plan",
+        "DropletBackupPolicyRequest.plan",
         "schema",
         "example",
         "\"daily\"",
         |v| whole::<Option<oxido::types::DropletBackupPolicyPlan>>(v),
     ),
     (
-        "DropletBackupPolicy.weekday",
+        "DropletBackupPolicyRequest.weekday",
         "schema",
         "example",
         "\"SUN\"",
@@ -4353,6 +4318,20 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::Timestamp>(v),
     ),
     (
+        "DropletBackupPolicy.plan",
+        "schema",
+        "example",
+        "\"daily\"",
+        |v| whole::<Option<oxido::types::DropletBackupPolicyPlan>>(v),
+    ),
+    (
+        "DropletBackupPolicy.weekday",
+        "schema",
+        "example",
+        "\"SUN\"",
+        |v| whole::<Option<oxido::types::DropletBackupPolicyWeekday>>(v),
+    ),
+    (
         "DropletSnapshot.created_at",
         "schema",
         "example",
@@ -4385,7 +4364,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-05-23T21:24:00Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Firewall.pending_changes",
@@ -5504,7 +5483,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "MaintenancePolicy.day",
@@ -5563,11 +5542,25 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
+        "MaintenancePolicyRequest.day",
+        "schema",
+        "example",
+        "\"any\"",
+        |v| whole::<Option<oxido::types::MaintenancePolicyDay>>(v),
+    ),
+    (
+        "KubernetesNodePoolRequest.labels",
+        "schema",
+        "example",
+        "null",
+        |v| whole::<Option<serde_json::Value>>(v),
+    ),
+    (
         "Cluster.created_at",
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Cluster.updated_at",
@@ -5644,7 +5637,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2017-02-01T22:22:58Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "ForwardingRule.entry_protocol",
@@ -5979,7 +5972,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "Project.environment",
@@ -5996,13 +5989,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
-        "ProjectBase.created_at",
-        "schema",
-        "example",
-        "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
-    (
         "ProjectBase.environment",
         "schema",
         "example",
@@ -6010,11 +5996,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::ProjectEnvironment>>(v),
     ),
     (
-        "ProjectBase.updated_at",
+        "ProjectRequest.environment",
         "schema",
         "example",
-        "\"2018-09-27T20:10:35Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        "\"Production\"",
+        |v| whole::<Option<oxido::types::ProjectEnvironment>>(v),
     ),
     (
         "Resource.assigned_at",
@@ -6368,7 +6354,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-02T17:00:49Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "VolumeFull.region",
@@ -6377,23 +6363,9 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\"],\"name\":\"New York 1\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192gb\"],\"slug\":\"nyc1\"}",
         |v| whole::<Option<oxido::Region>>(v),
     ),
-    (
-        "VolumesExt4.created_at",
-        "schema",
-        "example",
-        "\"2020-03-02T17:00:49Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
     ("VolumesExt4.region", "schema", "example", "\"nyc3\"", |v| {
         whole::<oxido::types::RegionSlug>(v)
     }),
-    (
-        "VolumesXfs.created_at",
-        "schema",
-        "example",
-        "\"2020-03-02T17:00:49Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
     ("VolumesXfs.region", "schema", "example", "\"nyc3\"", |v| {
         whole::<oxido::types::RegionSlug>(v)
     }),
@@ -6507,7 +6479,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"2020-03-13T19:20:47.442049222Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
+        |v| whole::<oxido::Timestamp>(v),
     ),
     (
         "VpcMember.created_at",
@@ -6522,6 +6494,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}",
         |v| whole::<oxido::types::AcceleratorConfigSpec>(v),
+    ),
+    (
+        "AcceleratorConfigSpecRequest",
+        "schema",
+        "properties",
+        "{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}",
+        |v| whole::<oxido::types::AcceleratorConfigSpecRequest>(v),
     ),
     (
         "AccessKey",
@@ -7703,7 +7682,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "App",
         "schema",
         "properties",
-        "{\"default_ingress\":\"digitalocean.com\",\"id\":\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\",\"live_domain\":\"live_domain\",\"live_url\":\"google.com\",\"live_url_base\":\"digitalocean.com\",\"owner_uuid\":\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\",\"project_id\":\"88b72d1a-b78a-4d9f-9090-b53c4399073f\",\"spec\":{\"databases\":[{\"cluster_name\":\"cluster_name\",\"db_name\":\"my_db\",\"db_user\":\"superuser\",\"engine\":\"PG\",\"name\":\"prod-db\",\"production\":true,\"version\":\"12\"}],\"disable_edge_cache\":true,\"disable_email_obfuscation\":true,\"domains\":[{\"domain\":\"app.example.com\",\"minimum_tls_version\":\"1.3\",\"type\":\"DEFAULT\",\"wildcard\":true,\"zone\":\"example.com\"}],\"egress\":{\"type\":\"AUTOASSIGN\"},\"enhanced_threat_control_enabled\":true,\"functions\":[{\"alerts\":[{\"disabled\":false,\"operator\":\"GREATER_THAN\",\"rule\":\"CPU_UTILIZATION\",\"value\":2.32,\"window\":\"FIVE_MINUTES\"}],\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"source_dir\":\"path/to/dir\"}],\"ingress\":{\"custom_error_page_url\":\"https://status.example.com/app-unavailable\",\"rules\":[{\"component\":{\"name\":\"web\",\"preserve_path_prefix\":\"true\",\"rewrite\":\"/api/v1/\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"match\":{\"authority\":{\"exact\":\"example.com\"},\"path\":{\"prefix\":\"/api\"}},\"redirect\":{\"authority\":\"example.com\",\"port\":443,\"redirect_code\":302,\"scheme\":\"https\",\"uri\":\"/about\"}}]},\"jobs\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"kind\":\"PRE_DEPLOY\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}],\"maintenance\":{\"archive\":true,\"enabled\":true,\"offline_page_url\":\"https://example.com/offline.html\"},\"name\":\"web-app-01\",\"region\":\"nyc\",\"services\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"cpu\":{\"percent\":75}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"http_port\":3000,\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"internal_ports\":[80,443],\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"protocol\":\"HTTP\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"drain_seconds\":15,\"grace_period_seconds\":120}}],\"static_sites\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"catchall_document\":\"index.html\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"error_document\":\"error.html\",\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"index_document\":\"main.html\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"output_dir\":\"dist/\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\"}],\"vpc\":{\"egress_ips\":[{\"ip\":\"10.0.0.1\"}],\"id\":\"c22d8f48-4bc4-49f5-8ca0-58e7164427ac\"},\"workers\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"cpu\":{\"percent\":75}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}]},\"tier_slug\":\"basic\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"default_ingress\":\"digitalocean.com\",\"id\":\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\",\"live_domain\":\"live_domain\",\"live_url\":\"google.com\",\"live_url_base\":\"digitalocean.com\",\"owner_uuid\":\"4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf\",\"project_id\":\"88b72d1a-b78a-4d9f-9090-b53c4399073f\",\"spec\":{\"databases\":[{\"cluster_name\":\"cluster_name\",\"db_name\":\"my_db\",\"db_user\":\"superuser\",\"engine\":\"PG\",\"name\":\"prod-db\",\"production\":true,\"version\":\"12\"}],\"disable_edge_cache\":true,\"disable_email_obfuscation\":true,\"domains\":[{\"domain\":\"app.example.com\",\"minimum_tls_version\":\"1.3\",\"type\":\"DEFAULT\",\"wildcard\":true,\"zone\":\"example.com\"}],\"egress\":{\"type\":\"AUTOASSIGN\"},\"enhanced_threat_control_enabled\":true,\"functions\":[{\"alerts\":[{\"disabled\":false,\"operator\":\"GREATER_THAN\",\"rule\":\"CPU_UTILIZATION\",\"value\":2.32,\"window\":\"FIVE_MINUTES\"}],\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"source_dir\":\"path/to/dir\"}],\"ingress\":{\"custom_error_page_url\":\"https://status.example.com/app-unavailable\",\"rules\":[{\"component\":{\"name\":\"web\",\"preserve_path_prefix\":\"true\",\"rewrite\":\"/api/v1/\"},\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"match\":{\"authority\":{\"exact\":\"example.com\"},\"path\":{\"prefix\":\"/api\"}},\"redirect\":{\"authority\":\"example.com\",\"port\":443,\"redirect_code\":302,\"scheme\":\"https\",\"uri\":\"/about\"}}]},\"jobs\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"kind\":\"PRE_DEPLOY\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}],\"maintenance\":{\"archive\":true,\"enabled\":true,\"offline_page_url\":\"https://example.com/offline.html\"},\"name\":\"web-app-01\",\"region\":\"nyc\",\"services\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"cpu\":{\"percent\":75}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"http_port\":3000,\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"internal_ports\":[80,443],\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"protocol\":\"HTTP\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"drain_seconds\":15,\"grace_period_seconds\":120}}],\"static_sites\":[{\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"catchall_document\":\"index.html\",\"cors\":{\"allow_credentials\":false,\"allow_headers\":[\"Content-Type\",\"X-Custom-Header\"],\"allow_methods\":[\"GET\",\"OPTIONS\",\"POST\",\"PUT\",\"PATCH\",\"DELETE\"],\"allow_origins\":[{\"exact\":\"https://www.example.com\",\"prefix\":\"https://www.example.com\",\"regex\":\"^.*example.com\"}],\"expose_headers\":[\"Content-Encoding\",\"X-Custom-Header\"],\"max_age\":\"5h30m\"},\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"error_document\":\"error.html\",\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"index_document\":\"main.html\",\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"output_dir\":\"dist/\",\"routes\":[{\"path\":\"/api\",\"preserve_path_prefix\":true}],\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\"}],\"vpc\":{\"egress_ips\":[{\"ip\":\"10.0.0.1\"}],\"id\":\"c22d8f48-4bc4-49f5-8ca0-58e7164427ac\"},\"workers\":[{\"autoscaling\":{\"max_instance_count\":3,\"metrics\":{\"cpu\":{\"percent\":75}},\"min_instance_count\":2},\"bitbucket\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"build_command\":\"npm run build\",\"dockerfile_path\":\"path/to/Dockerfile\",\"environment_slug\":\"node-js\",\"envs\":[{\"key\":\"BASE_URL\",\"scope\":\"BUILD_TIME\",\"type\":\"GENERAL\",\"value\":\"http://example.com\"}],\"git\":{\"branch\":\"main\",\"repo_clone_url\":\"https://github.com/digitalocean/sample-golang.git\"},\"github\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"gitlab\":{\"branch\":\"main\",\"deploy_on_push\":true,\"repo\":\"digitalocean/sample-golang\"},\"image\":{\"deploy_on_push\":{\"enabled\":true},\"digest\":\"sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac\",\"registry\":\"registry.hub.docker.com\",\"registry_credentials\":\"my-dockerhub-username:dckr_pat_the_access_token\",\"registry_type\":\"DOCR\",\"repository\":\"origin/master\",\"tag\":\"latest\"},\"instance_count\":2,\"instance_size_slug\":\"apps-s-1vcpu-0.5gb\",\"liveness_health_check\":{\"failure_threshold\":18,\"http_path\":\"/health\",\"initial_delay_seconds\":30,\"period_seconds\":10,\"port\":80,\"success_threshold\":1,\"timeout_seconds\":1},\"log_destinations\":[{\"datadog\":{\"api_key\":\"abcdefghijklmnopqrstuvwxyz0123456789\",\"endpoint\":\"https://mydatadogendpoint.com\"},\"logtail\":{\"token\":\"abcdefghijklmnopqrstuvwxyz0123456789\"},\"name\":\"my_log_destination\",\"open_search\":{\"basic_auth\":{\"password\":\"password1\",\"user\":\"apps_user\"},\"cluster_name\":\"my-opensearch-cluster\",\"endpoint\":\"https://example.com:9300\",\"index_name\":\"logs\"},\"papertrail\":{\"endpoint\":\"https://mypapertrailendpoint.com\"}}],\"name\":\"api\",\"run_command\":\"bin/api\",\"source_dir\":\"path/to/dir\",\"termination\":{\"grace_period_seconds\":120}}]},\"tier_slug\":\"basic\"}",
         |v| whole::<oxido::types::App>(v),
     ),
     (
@@ -8428,10 +8407,17 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::CdnEndpoint>(v),
     ),
     (
+        "CdnEndpointRequest",
+        "schema",
+        "properties",
+        "{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"custom_domain\":\"static.example.com\",\"origin\":\"static-images.nyc3.digitaloceanspaces.com\",\"ttl\":3600}",
+        |v| whole::<oxido::types::CdnEndpointRequest>(v),
+    ),
+    (
         "Certificate",
         "schema",
         "properties",
-        "{\"dns_names\":[\"www.example.com\",\"example.com\"],\"id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"name\":\"web-cert-01\",\"sha1_fingerprint\":\"dfcc9f57d86bf58e321c2c6c31c7a971be244ac7\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"dns_names\":[\"www.example.com\",\"example.com\"],\"id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"name\":\"web-cert-01\",\"sha1_fingerprint\":\"dfcc9f57d86bf58e321c2c6c31c7a971be244ac7\"}",
         |v| whole::<oxido::types::Certificate>(v),
     ),
     (
@@ -8564,7 +8550,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Cluster",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::Cluster>(v),
     ),
     (
@@ -8578,7 +8564,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ClusterRead",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registries\":[\"registry-a\",\"registry-b\"],\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registries\":[\"registry-a\",\"registry-b\"],\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::ClusterRead>(v),
     ),
     (
@@ -8601,6 +8587,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"cluster_uuids\":[\"bd5f5959-5e1e-4205-a714-a914373942af\",\"50c2f44c-011d-493e-aee5-361a4a0d1844\"]}",
         |v| whole::<oxido::types::ClusterRegistry>(v),
+    ),
+    (
+        "ClusterRequest",
+        "schema",
+        "properties",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"ha\":true,\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        |v| whole::<oxido::types::ClusterRequest>(v),
     ),
     (
         "ClusterUpdate",
@@ -8657,6 +8650,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"db\":\"defaultdb\",\"mode\":\"transaction\",\"name\":\"backend-pool\",\"size\":10,\"user\":\"doadmin\"}",
         |v| whole::<oxido::types::ConnectionPool>(v),
+    ),
+    (
+        "ConnectionPoolRequest",
+        "schema",
+        "properties",
+        "{\"db\":\"defaultdb\",\"mode\":\"transaction\",\"name\":\"backend-pool\",\"size\":10,\"user\":\"doadmin\"}",
+        |v| whole::<oxido::types::ConnectionPoolRequest>(v),
     ),
     (
         "ConnectionPoolUpdate",
@@ -8806,13 +8806,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::DatabaseBackup>(v),
     ),
     (
-        "DatabaseClusterRead",
-        "schema",
-        "properties",
-        "{\"db_names\":[\"doadmin\"],\"engine\":\"pg\",\"id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"name\":\"backend\",\"num_nodes\":2,\"private_network_uuid\":\"d455e75d-4858-4eec-8c95-da2f0a5f93a7\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"nyc3\",\"semantic_version\":\"8.0.28\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"8\",\"version_end_of_availability\":\"2023-05-09T00:00:00Z\",\"version_end_of_life\":\"2023-11-09T00:00:00Z\"}",
-        |v| whole::<oxido::types::DatabaseClusterRead>(v),
-    ),
-    (
         "DatabaseClusterResize",
         "schema",
         "properties",
@@ -8848,11 +8841,18 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::DatabaseMaintenanceWindow>(v),
     ),
     (
-        "DatabaseReplica",
+        "DatabaseMaintenanceWindowRequest",
         "schema",
         "properties",
-        "{\"id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"name\":\"read-nyc3-01\",\"private_network_uuid\":\"9423cbad-9211-442f-820b-ef6915e99b5f\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"]}",
-        |v| whole::<oxido::types::DatabaseReplica>(v),
+        "{\"day\":\"tuesday\",\"hour\":\"14:00\"}",
+        |v| whole::<oxido::types::DatabaseMaintenanceWindowRequest>(v),
+    ),
+    (
+        "DatabaseReplicaRequest",
+        "schema",
+        "properties",
+        "{\"name\":\"read-nyc3-01\",\"private_network_uuid\":\"9423cbad-9211-442f-820b-ef6915e99b5f\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"]}",
+        |v| whole::<oxido::types::DatabaseReplicaRequest>(v),
     ),
     (
         "DatabaseServiceEndpoint",
@@ -8886,7 +8886,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DatabasesAddUserBody",
         "schema",
         "properties",
-        "{\"access_cert\":\"-----BEGIN CERTIFICATE-----\\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUA\\nMEoxCzAJBgNVBAYTAlVTMRYwFAYDVQQKEw1MZXQncyBFbmNyeXB0MSMwIQYDVQQD\\nExpMZXQncyBFbmNyeXB0IEF1dGhvcml0eSBYMzAeFw0xNjExMjQwMDIzMDBaFw0x\\nNzAyMjIwMDIzMDBaMCQxIjAgBgNVBAMTGWNsb3VkLmFuZHJld3NvbWV0aGluZy5j\\nb20wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDBIZMz8pnK6V52SVf+\\nCYssOfCQHAx5f0Ou5rYbq3xNh8VWHIYJCQ1QxQIxKSP6+uODSYrb2KWyurP1DwGb\\n8OYm0J3syEDtCUQik1cpCzpeNlAZ2f8FzXyYQAqPopxdRpsFz8DtZnVvu86XwrE4\\noFPl9MReICmZfBNWylpV5qgFPoXyJ70ZAsTm3cEe3n+LBXEnY4YrVDRWxA3wZ2mz\\nZ03HZ1hHrxK9CMnS829U+8sK+UneZpCO7yLRPuxwhmps0wpK/YuZZfRAKF1FZRna\\nk/SIQ28rnWufmdg16YqqHgl5JOgnb3aslKRvL4dI2Gwnkd2IHtpZnTR0gxFXfqqb\\nQwuRAgMBAAGjggIaMIICFjAOBgNVHQ8BAf8EBAMCBaAwHQYDVR0lBBYwFAYIKwYB\\nBQUHAwEGCCsGAQUFBwMCMAwGA1UdEwEB/wQCMAAwHQYDVR0OBBYEFLsAFcxAhFX1\\nMbCnzr9hEO5rL4jqMB8GA1UdIwQYMBaAFKhKamMEfd265tE5t6ZFZe/zqOyhMHAG\\nCCsGAQUFBwEBBGQwYjAvBggrBgEFBQcwAYYjaHR0cDovL29jc3AuaW50LXgzLmxl\\ndHNlbmNyeXB0Lm9yZy8wLwYIKwYBBQUHMAKGI2h0dHA6Ly9jZXJ0LmludC14My5s\\nZXRzZW5jcnlwdC5vcmcvMCQGA1UdEQQdMBuCGWNsb3VkLmFuZHJld3NvbWV0aGlu\\nZy5jb20wgf4GA1UdIASB9jCB8zAIBgZngQwBAgWrgeYGCysGAQQBgt8TAQEBMIHW\\nMCYGCCsGAQUFBwIBFhpodHRwOi8vY3BzLmxldHNlbmNyeXB0Lm9yZzCBqwYIKwYB\\nBQUHAgIwgZ4MgZtUaGlzIENlcnRpZmljYXRlIG1heSBvbmx5IGJlIHJlbGllZCB1\\ncG9uIGJ5IFJlbHlpbmcgUGFydGllcyBhbmQgb25seSQ2ziBhY2NvcmRhbmNlIHdp\\ndGggdGhlIENlcnRpZmljYXRlIFBvbGljeSBmb3VuZCBhdCBodHRwczovL2xldHNl\\nbmNyeXB0Lm9yZy9yZXBvc2l0b3J5LzANBgkqhkiG9w0BAQsFAAOCAQEAOZVQvrjM\\nPKXLARTjB5XsgfyDN3/qwLl7SmwGkPe+B+9FJpfScYG1JzVuCj/SoaPaK34G4x/e\\niXwlwOXtMOtqjQYzNu2Pr2C+I+rVmaxIrCUXFmC205IMuUBEeWXG9Y/HvXQLPabD\\nD3Gdl5+Feink9SDRP7G0HaAwq13hI7ARxkL9p+UIY39X0dV3WOboW2Re8nrkFXJ7\\nq9Z6shK5QgpBfsLjtjNsQzaGV3ve1gOg25aTJGearBWOvEjJNA1wGMoKVXOtYwm/\\nWyWoVdCQ8HmconcbJB6xc0UZ1EjvzRr5ZIvSa5uHZD0L3m7/kpPWlAlFJ7hHASPu\\nUlF1zblDmg2Iaw==\\n-----END CERTIFICATE-----\",\"access_key\":\"-----BEGIN PRIVATE KEY-----\\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDBIZMz8pnK6V52\\nSVf+CYssOfCQHAx5f0Ou5rYbq3xNh8VHAIYJCQ1QxQIxKSP6+uODSYrb2KWyurP1\\nDwGb8OYm0J3syEDtCUQik1cpCzpeNlAZ2f8FzXyYQAqPopxdRpsFz8DtZnVvu86X\\nwrE4oFPl9MReICmZfBNWylpV5qgFPoXyJ70ZAsTm3cEe3n+LBXEnY4YrVDRWxA3w\\nZ2mzZ03HZ1hHrxK9CMnS829U+8sK+UneZpCO7yLRPuxwhmps0wpK/YuZZfRAKF1F\\nZRnak/SIQ28rnWufmdg16YqqHgl5JOgnb3aslKRvL4dI2Gwnkd2IHtpZnTR0gxFX\\nfqqbQwuRAgMBAAECggEBAILLmkW0JzOkmLTDNzR0giyRkLoIROqDpfLtjKdwm95l\\n9NUBJcU4vCvXQITKt/NhtnNTexcowg8pInb0ksJpg3UGE+4oMNBXVi2UW5MQZ5cm\\ncVkQqgXkBF2YAY8FMaB6EML+0En2+dGR/3gIAr221xsFiXe1kHbB8Nb2c/d5HpFt\\neRpLVJnK+TxSr78PcZA8DDGlSgwvgimdAaFUNO2OqB9/0E9UPyKk2ycdff/Z6ldF\\n0hkCLtdYTTl8Kf/OwjcuTgmA2O3Y8/CoQX/L+oP9Rvt9pWCEfuebiOmHJVPO6Y6x\\ngtQVEXwmF1pDHH4Qtz/e6UZTdYeMl9G4aNO2CawwcaYECgYEA57imgSOG4XsJLRh\\nGGncV9R/xhy4AbDWLtAMzQRX4ktvKCaHWyQV2XK2we/cu29NLv2Y89WmerTNPOU+\\nP8+pB31uty2ELySVn15QhKpQClVEAlxCnnNjXYrii5LOM80+lVmxvQwxVd8Yz8nj\\nIntyioXNBEnYS7V2RxxFGgFun1cCgYEA1V3W+Uyamhq8JS5EY0FhyGcXdHd70K49\\nW1ou7McIpncf9tM9acLS1hkI98rd2T69Zo8mKoV1V2hjFaKUYfNys6tTkYWeZCcJ\\n3rW44j9DTD+FmmjcX6b8DzfybGLehfNbCw6n67/r45DXIV/fk6XZfkx6IEGO4ODt\\nNfnvx4TuI1cCgYBACDiKqwSUvmkUuweOo4IuCxyb5Ee8v98P5JIE/VRDxlCbKbpx\\npxEam6aBBQVcDi+n8o0H3WjjlKc6UqbW/01YMoMrvzotxNBLz8Y0QtQHZvR6KoCG\\nRKCKstxTcWflzKuknbqN4RapAhNbKBDJ8PMSWfyDWNyaXzSmBdvaidbF1QKBgDI0\\no4oD0Xkjg1QIYAUu9FBQmb9JAjRnW36saNBEQS/SZg4RRKknM683MtoDvVIKJk0E\\nsAlfX+4SXQZRPDMUMtA+Jyrd0xhj6zmhbwClvDMr20crF3fWdgcqtft1BEFmsuyW\\nJUMe5OWmRkjPI2+9ncDPRAllA7a8lnSV/Crph5N/AoGBAIK249temKrGe9pmsmAo\\nQbNuYSmwpnMoAqdHTrl70HEmK7ob6SIVmsR8QFAkH7xkYZc4Bxbx4h1bdpozGB+/\\nAangbiaYJcAOD1QyfiFbflvI1RFeHgrk7VIafeSeQv6qu0LLMi2zUbpgVzxt78Wg\\neTuK2xNR0PIM8OI7pRpgyj1I\\n-----END PRIVATE KEY-----\",\"name\":\"app-01\",\"password\":\"jge5lfxtzhx42iff\",\"readonly\":true}",
+        "{\"name\":\"app-01\",\"readonly\":true}",
         |v| whole::<oxido::types::DatabasesAddUserBody>(v),
     ),
     (
@@ -8900,7 +8900,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DatabasesCreateClusterBody",
         "schema",
         "properties",
-        "{\"db_names\":[\"doadmin\"],\"engine\":\"pg\",\"id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"name\":\"backend\",\"num_nodes\":2,\"private_network_uuid\":\"d455e75d-4858-4eec-8c95-da2f0a5f93a7\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"nyc3\",\"semantic_version\":\"8.0.28\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"8\",\"version_end_of_availability\":\"2023-05-09T00:00:00Z\",\"version_end_of_life\":\"2023-11-09T00:00:00Z\"}",
+        "{\"engine\":\"pg\",\"name\":\"backend\",\"num_nodes\":2,\"private_network_uuid\":\"d455e75d-4858-4eec-8c95-da2f0a5f93a7\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"8\"}",
         |v| whole::<oxido::types::DatabasesCreateClusterBody>(v),
     ),
     (
@@ -8949,7 +8949,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DedicatedInferenceCreateRequest",
         "schema",
         "properties",
-        "{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"status\":\"active\",\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
+        "{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
         |v| whole::<oxido::types::DedicatedInferenceCreateRequest>(v),
     ),
     (
@@ -8979,6 +8979,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"status\":\"active\",\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}",
         |v| whole::<oxido::types::DedicatedInferenceSpec>(v),
+    ),
+    (
+        "DedicatedInferenceSpecRequest",
+        "schema",
+        "properties",
+        "{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}",
+        |v| whole::<oxido::types::DedicatedInferenceSpecRequest>(v),
     ),
     (
         "Destination",
@@ -9047,64 +9054,78 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DomainRecordA",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordA>(v),
     ),
     (
         "DomainRecordAaaa",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordAaaa>(v),
     ),
     (
         "DomainRecordCaa",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordCaa>(v),
     ),
     (
         "DomainRecordCname",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordCname>(v),
     ),
     (
         "DomainRecordMx",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordMx>(v),
     ),
     (
         "DomainRecordNs",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordNs>(v),
+    ),
+    (
+        "DomainRecordRequest",
+        "schema",
+        "properties",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        |v| whole::<oxido::types::DomainRecordRequest>(v),
     ),
     (
         "DomainRecordSoa",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordSoa>(v),
     ),
     (
         "DomainRecordSrv",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordSrv>(v),
     ),
     (
         "DomainRecordTxt",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"id\":28448429,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordTxt>(v),
+    ),
+    (
+        "DomainRequest",
+        "schema",
+        "properties",
+        "{\"ip_address\":\"192.0.2.1\",\"name\":\"example.com\"}",
+        |v| whole::<oxido::types::DomainRequest>(v),
     ),
     (
         "Domains",
@@ -9133,6 +9154,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"backup_enabled\":true,\"droplet_id\":7101383}",
         |v| whole::<oxido::types::DropletBackupPolicyRecord>(v),
+    ),
+    (
+        "DropletBackupPolicyRequest",
+        "schema",
+        "properties",
+        "{\"hour\":0}",
+        |v| whole::<oxido::types::DropletBackupPolicyRequest>(v),
     ),
     (
         "DropletMultiCreate",
@@ -9215,7 +9243,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Firewall",
         "schema",
         "properties",
-        "{\"droplet_ids\":[8043964],\"id\":\"bb4b2611-3d72-467b-8602-280330ecd65c\",\"name\":\"firewall\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"droplet_ids\":[8043964],\"id\":\"bb4b2611-3d72-467b-8602-280330ecd65c\",\"name\":\"firewall\"}",
         |v| whole::<oxido::types::Firewall>(v),
     ),
     (
@@ -9240,11 +9268,25 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::FirewallPendingChangesItem>(v),
     ),
     (
+        "FirewallRequest",
+        "schema",
+        "properties",
+        "{\"droplet_ids\":[8043964],\"name\":\"firewall\"}",
+        |v| whole::<oxido::types::FirewallRequest>(v),
+    ),
+    (
         "FirewallRule",
         "schema",
         "properties",
         "{\"cluster_uuid\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"description\":\"an IP address for local development\",\"type\":\"droplet\",\"uuid\":\"79f26d28-ea8a-41f2-8ad8-8cfcdd020095\",\"value\":\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"}",
         |v| whole::<oxido::types::FirewallRule>(v),
+    ),
+    (
+        "FirewallRuleRequest",
+        "schema",
+        "properties",
+        "{\"description\":\"an IP address for local development\",\"type\":\"droplet\",\"uuid\":\"79f26d28-ea8a-41f2-8ad8-8cfcdd020095\",\"value\":\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"}",
+        |v| whole::<oxido::types::FirewallRuleRequest>(v),
     ),
     (
         "FirewallRuleTarget",
@@ -9355,7 +9397,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Image",
         "schema",
         "properties",
-        "{\"description\":\" \",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"tags\":[\"base-image\",\"prod\"]}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"description\":\" \",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"tags\":[\"base-image\",\"prod\"]}",
         |v| whole::<oxido::types::Image>(v),
     ),
     (
@@ -9527,6 +9569,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::KeyCreateResponse>(v),
     ),
     (
+        "KeyRequest",
+        "schema",
+        "properties",
+        "{\"name\":\"my-access-key\"}",
+        |v| whole::<oxido::types::KeyRequest>(v),
+    ),
+    (
         "KubernetesNodePool",
         "schema",
         "properties",
@@ -9537,8 +9586,15 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "KubernetesNodePoolBase",
         "schema",
         "properties",
-        "{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"]}",
+        "{\"auto_scale\":true,\"count\":3,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"]}",
         |v| whole::<oxido::types::KubernetesNodePoolBase>(v),
+    ),
+    (
+        "KubernetesNodePoolRequest",
+        "schema",
+        "properties",
+        "{\"auto_scale\":true,\"count\":3,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"]}",
+        |v| whole::<oxido::types::KubernetesNodePoolRequest>(v),
     ),
     (
         "KubernetesNodePoolTaint",
@@ -9579,7 +9635,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "LoadBalancer",
         "schema",
         "properties",
-        "{\"disable_lets_encrypt_dns_records\":true,\"droplet_ids\":[3164444,3164445],\"enable_backend_keepalive\":true,\"enable_proxy_protocol\":true,\"forwarding_rules\":[{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}],\"http_idle_timeout_seconds\":90,\"id\":\"4de7ac8b-495b-4884-9a69-1050c6793cd6\",\"ip\":\"104.131.186.241\",\"ipv6\":\"2604:a880:800:14::85f5:c000\",\"name\":\"example-lb-01\",\"project_id\":\"4de7ac8b-495b-4884-9a69-1050c6793cd6\",\"redirect_http_to_https\":true,\"size_unit\":3,\"tag\":\"prod:web\",\"target_load_balancer_ids\":[\"7dbf91fe-cbdb-48dc-8290-c3a181554905\",\"996fa239-fac3-42a2-b9a1-9fa822268b7a\"],\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"disable_lets_encrypt_dns_records\":true,\"droplet_ids\":[3164444,3164445],\"enable_backend_keepalive\":true,\"enable_proxy_protocol\":true,\"forwarding_rules\":[{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"https\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}],\"http_idle_timeout_seconds\":90,\"id\":\"4de7ac8b-495b-4884-9a69-1050c6793cd6\",\"ip\":\"104.131.186.241\",\"ipv6\":\"2604:a880:800:14::85f5:c000\",\"name\":\"example-lb-01\",\"project_id\":\"4de7ac8b-495b-4884-9a69-1050c6793cd6\",\"redirect_http_to_https\":true,\"size_unit\":3,\"tag\":\"prod:web\",\"target_load_balancer_ids\":[\"7dbf91fe-cbdb-48dc-8290-c3a181554905\",\"996fa239-fac3-42a2-b9a1-9fa822268b7a\"],\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\"}",
         |v| whole::<oxido::types::LoadBalancer>(v),
     ),
     (
@@ -9602,6 +9658,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"duration\":\"4h0m0s\",\"start_time\":\"12:00\"}",
         |v| whole::<oxido::types::MaintenancePolicy>(v),
+    ),
+    (
+        "MaintenancePolicyRequest",
+        "schema",
+        "properties",
+        "{\"start_time\":\"12:00\"}",
+        |v| whole::<oxido::types::MaintenancePolicyRequest>(v),
     ),
     (
         "Member",
@@ -9707,6 +9770,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"model_id\":\"\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\"}",
         |v| whole::<oxido::types::ModelDeploymentSpec>(v),
+    ),
+    (
+        "ModelDeploymentSpecRequest",
+        "schema",
+        "properties",
+        "{\"model_id\":\"\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\"}",
+        |v| whole::<oxido::types::ModelDeploymentSpecRequest>(v),
     ),
     (
         "MongoAdvancedConfig",
@@ -10062,7 +10132,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Project",
         "schema",
         "properties",
-        "{\"description\":\"My website API\",\"id\":\"4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679\",\"is_default\":false,\"name\":\"my-web-api\",\"owner_id\":258992,\"owner_uuid\":\"99525febec065ca37b2ffe4f852fd2b2581895e7\",\"purpose\":\"Service or API\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"description\":\"My website API\",\"id\":\"4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679\",\"is_default\":false,\"name\":\"my-web-api\",\"owner_id\":258992,\"owner_uuid\":\"99525febec065ca37b2ffe4f852fd2b2581895e7\",\"purpose\":\"Service or API\"}",
         |v| whole::<oxido::types::Project>(v),
     ),
     (
@@ -10076,8 +10146,15 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ProjectBase",
         "schema",
         "properties",
-        "{\"description\":\"My website API\",\"id\":\"4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679\",\"name\":\"my-web-api\",\"owner_id\":258992,\"owner_uuid\":\"99525febec065ca37b2ffe4f852fd2b2581895e7\",\"purpose\":\"Service or API\"}",
+        "{\"description\":\"My website API\",\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
         |v| whole::<oxido::types::ProjectBase>(v),
+    ),
+    (
+        "ProjectRequest",
+        "schema",
+        "properties",
+        "{\"description\":\"My website API\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
+        |v| whole::<oxido::types::ProjectRequest>(v),
     ),
     (
         "PurgeCache",
@@ -10346,6 +10423,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::SshKeys>(v),
     ),
     (
+        "SshKeysRequest",
+        "schema",
+        "properties",
+        "{\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}",
+        |v| whole::<oxido::types::SshKeysRequest>(v),
+    ),
+    (
         "Sso",
         "schema",
         "properties",
@@ -10608,7 +10692,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VolumeFull",
         "schema",
         "properties",
-        "{\"description\":\"Block store for examples\",\"droplet_ids\":[],\"filesystem_label\":\"example\",\"filesystem_type\":\"ext4\",\"id\":\"506f78a4-e098-11e5-ad9f-000f53306ae1\",\"name\":\"example\",\"size_gigabytes\":10,\"tags\":[\"base-image\",\"prod\"]}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"description\":\"Block store for examples\",\"droplet_ids\":[],\"filesystem_label\":\"example\",\"filesystem_type\":\"ext4\",\"id\":\"506f78a4-e098-11e5-ad9f-000f53306ae1\",\"name\":\"example\",\"size_gigabytes\":10,\"tags\":[\"base-image\",\"prod\"]}",
         |v| whole::<oxido::types::VolumeFull>(v),
     ),
     (
@@ -10622,21 +10706,21 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VolumesExt4",
         "schema",
         "properties",
-        "{\"description\":\"Block store for examples\",\"droplet_ids\":[],\"filesystem_type\":\"ext4\",\"id\":\"506f78a4-e098-11e5-ad9f-000f53306ae1\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
+        "{\"description\":\"Block store for examples\",\"filesystem_type\":\"ext4\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
         |v| whole::<oxido::types::VolumesExt4>(v),
     ),
     (
         "VolumesXfs",
         "schema",
         "properties",
-        "{\"description\":\"Block store for examples\",\"droplet_ids\":[],\"filesystem_type\":\"ext4\",\"id\":\"506f78a4-e098-11e5-ad9f-000f53306ae1\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
+        "{\"description\":\"Block store for examples\",\"filesystem_type\":\"ext4\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
         |v| whole::<oxido::types::VolumesXfs>(v),
     ),
     (
         "Vpc",
         "schema",
         "properties",
-        "{\"default\":true,\"description\":\"VPC for production environment\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"nyc1\",\"urn\":\"do:vpc:5a4981aa-9653-4bd1-bef5-d6bff52042e4\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"default\":true,\"description\":\"VPC for production environment\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"nyc1\",\"urn\":\"do:vpc:5a4981aa-9653-4bd1-bef5-d6bff52042e4\"}",
         |v| whole::<oxido::types::Vpc>(v),
     ),
     (
@@ -10744,6 +10828,6 @@ const RAW_ERROR_EXAMPLES: usize = 3205;
 
 #[test]
 fn every_example_round_trips() {
-    assert_eq!(EXAMPLES.len(), 1541);
+    assert_eq!(EXAMPLES.len(), 1553);
     generated_support::run_examples(EXAMPLES, RAW_ERROR_EXAMPLES);
 }

@@ -1867,7 +1867,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("endpoint"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::CdnEndpoint>(body)
+            let body = serde_json::from_value::<oxido::types::CdnEndpointRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -2163,7 +2163,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("pool"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::ConnectionPool>(body)
+            let body = serde_json::from_value::<oxido::types::ConnectionPoolRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -2337,7 +2337,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("replica"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::DatabaseReplica>(body)
+            let body = serde_json::from_value::<oxido::types::DatabaseReplicaRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -3868,8 +3868,9 @@ const CASES: &[Case] = &[
         decoded: Decoded::Nothing,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::DatabaseMaintenanceWindow>(body)
-                .map_err(|e| format!("the body does not decode: {e}"))?;
+            let body =
+                serde_json::from_value::<oxido::types::DatabaseMaintenanceWindowRequest>(body)
+                    .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 client
                     .databases()
@@ -4025,7 +4026,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"access_tokens\":{\"key\":\"example\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"status\":\"active\",\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
+            "{\"access_tokens\":{\"key\":\"example\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -4359,7 +4360,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"access_tokens\":{\"hugging_face_token\":\"example\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"status\":\"active\",\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
+            "{\"access_tokens\":{\"hugging_face_token\":\"example\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -4398,7 +4399,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("domain"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Domain>(body)
+            let body = serde_json::from_value::<oxido::types::DomainRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -4619,7 +4620,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("domain_record"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::DomainRecord>(body)
+            let body = serde_json::from_value::<oxido::types::DomainRecordRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -4648,7 +4649,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("domain_record"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::DomainRecord>(body)
+            let body = serde_json::from_value::<oxido::types::DomainRecordRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -5265,7 +5266,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("firewall"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Firewall>(body)
+            let body = serde_json::from_value::<oxido::types::FirewallRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -5454,7 +5455,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("firewall"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Firewall>(body)
+            let body = serde_json::from_value::<oxido::types::FirewallRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -10235,7 +10236,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("node_pool"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::KubernetesNodePool>(body)
+            let body = serde_json::from_value::<oxido::types::KubernetesNodePoolRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -10316,7 +10317,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("kubernetes_cluster"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Cluster>(body)
+            let body = serde_json::from_value::<oxido::types::ClusterRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -10897,7 +10898,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"amd_gpu_device_metrics_exporter_plugin\":{\"enabled\":true},\"amd_gpu_device_plugin\":{\"enabled\":true},\"auto_upgrade\":true,\"cluster_autoscaler_configuration\":{\"expanders\":[\"random\"],\"scale_down_unneeded_time\":\"1m0s\",\"scale_down_utilization_threshold\":0.65},\"control_plane_firewall\":{\"allowed_addresses\":[\"1.2.3.4/32\",\"1.1.0.0/16\"],\"enabled\":true},\"coredns_autoscaler\":{\"enabled\":true},\"ha\":true,\"maintenance_policy\":{\"day\":\"any\",\"duration\":\"4h0m0s\",\"start_time\":\"12:00\"},\"name\":\"prod-cluster-01\",\"nvidia_gpu_device_plugin\":{\"enabled\":true},\"p2p_oci_registry_plugin\":{\"enabled\":true},\"rdma_shared_dev_plugin\":{\"enabled\":true},\"routing_agent\":{\"enabled\":true},\"sso\":{\"client_id\":\"doks-cluster-client\",\"enabled\":true,\"issuer_url\":\"https://sso.example.com\",\"required\":false},\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"]}",
+            "{\"amd_gpu_device_metrics_exporter_plugin\":{\"enabled\":true},\"amd_gpu_device_plugin\":{\"enabled\":true},\"auto_upgrade\":true,\"cluster_autoscaler_configuration\":{\"expanders\":[\"random\"],\"scale_down_unneeded_time\":\"1m0s\",\"scale_down_utilization_threshold\":0.65},\"control_plane_firewall\":{\"allowed_addresses\":[\"1.2.3.4/32\",\"1.1.0.0/16\"],\"enabled\":true},\"coredns_autoscaler\":{\"enabled\":true},\"ha\":true,\"maintenance_policy\":{\"day\":\"any\",\"start_time\":\"12:00\"},\"name\":\"prod-cluster-01\",\"nvidia_gpu_device_plugin\":{\"enabled\":true},\"p2p_oci_registry_plugin\":{\"enabled\":true},\"rdma_shared_dev_plugin\":{\"enabled\":true},\"routing_agent\":{\"enabled\":true},\"sso\":{\"client_id\":\"doks-cluster-client\",\"enabled\":true,\"issuer_url\":\"https://sso.example.com\",\"required\":false},\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"]}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -10926,7 +10927,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}",
+            "{\"auto_scale\":true,\"count\":3,\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -14293,7 +14294,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"created_at\":\"2018-09-27T20:10:35Z\",\"description\":\"My website API\",\"environment\":\"Production\",\"id\":\"4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679\",\"name\":\"my-web-api\",\"owner_id\":258992,\"owner_uuid\":\"99525febec065ca37b2ffe4f852fd2b2581895e7\",\"purpose\":\"Service or API\",\"updated_at\":\"2018-09-27T20:10:35Z\"}",
+            "{\"description\":\"My website API\",\"environment\":\"Production\",\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -14494,7 +14495,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("project"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Project>(body)
+            let body = serde_json::from_value::<oxido::types::ProjectRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -14523,7 +14524,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("project"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Project>(body)
+            let body = serde_json::from_value::<oxido::types::ProjectRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -14543,7 +14544,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"created_at\":\"2018-09-27T20:10:35Z\",\"description\":\"My website API\",\"environment\":\"Production\",\"id\":\"4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679\",\"is_default\":false,\"name\":\"my-web-api\",\"owner_id\":258992,\"owner_uuid\":\"99525febec065ca37b2ffe4f852fd2b2581895e7\",\"purpose\":\"Service or API\",\"updated_at\":\"2018-09-27T20:10:35Z\"}",
+            "{\"description\":\"My website API\",\"environment\":\"Production\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -14552,7 +14553,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("project"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Project>(body)
+            let body = serde_json::from_value::<oxido::types::ProjectRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -14572,7 +14573,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"created_at\":\"2018-09-27T20:10:35Z\",\"description\":\"My website API\",\"environment\":\"Production\",\"id\":\"4e1bfbc3-dc3e-41f2-a18f-1b4d7ba71679\",\"is_default\":false,\"name\":\"my-web-api\",\"owner_id\":258992,\"owner_uuid\":\"99525febec065ca37b2ffe4f852fd2b2581895e7\",\"purpose\":\"Service or API\",\"updated_at\":\"2018-09-27T20:10:35Z\"}",
+            "{\"description\":\"My website API\",\"environment\":\"Production\",\"is_default\":false,\"name\":\"my-web-api\",\"purpose\":\"Service or API\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -14581,7 +14582,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("project"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Project>(body)
+            let body = serde_json::from_value::<oxido::types::ProjectRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16351,7 +16352,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("key"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Key>(body)
+            let body = serde_json::from_value::<oxido::types::KeyRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16472,7 +16473,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("key"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Key>(body)
+            let body = serde_json::from_value::<oxido::types::KeyRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16501,7 +16502,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("key"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Key>(body)
+            let body = serde_json::from_value::<oxido::types::KeyRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16521,7 +16522,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"fingerprint\":\"3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa\",\"id\":512189,\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}",
+            "{\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -16530,7 +16531,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("ssh_key"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::SshKeys>(body)
+            let body = serde_json::from_value::<oxido::types::SshKeysRequest>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16682,9 +16683,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built(
-            "{\"name\":\"extra-awesome\",\"resources\":{\"count\":5,\"databases\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"droplets\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"imgages\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\",\"volume_snapshots\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"volumes\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"}}}",
-        ),
+        body: Body::Built("{\"name\":\"nyc1-blr1-peering\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"tag\":{\"name\":\"extra-awesome\",\"resources\":{\"count\":5,\"databases\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"droplets\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"imgages\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\",\"volume_snapshots\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"volumes\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"}}}}",
@@ -16692,7 +16691,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("tag"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Tags>(body)
+            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16818,7 +16817,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"comparison\":\"greater_than\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"name\":\"Landing page degraded performance\",\"notifications\":{\"email\":[\"bob@exmaple.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"period\":\"2m\",\"threshold\":300,\"type\":\"latency\"}",
+            "{\"comparison\":\"greater_than\",\"name\":\"Landing page degraded performance\",\"notifications\":{\"email\":[\"bob@exmaple.com\"],\"slack\":[{\"channel\":\"Production Alerts\",\"url\":\"https://hooks.slack.com/services/T1234567/AAAAAAAA/ZZZZZZ\"}]},\"period\":\"2m\",\"threshold\":300,\"type\":\"latency\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -16827,7 +16826,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("alert"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Alert>(body)
+            let body = serde_json::from_value::<oxido::types::AlertUpdatable>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client

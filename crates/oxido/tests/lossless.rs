@@ -154,14 +154,14 @@ async fn a_lenient_stream_yields_a_bad_item_and_goes_on_to_later_pages() {
     let server = MockServer::start().await;
     let first = json!({
         "volumes": [
-            { "id": "a", "size_gigabytes": 10 },
-            { "id": "b", "size_gigabytes": "ten" },
-            { "id": "c", "size_gigabytes": 30 },
+            { "id": "a", "name": "a", "created_at": "2020-03-02T17:00:49Z", "size_gigabytes": 10 },
+            { "id": "b", "name": "b", "created_at": "2020-03-02T17:00:49Z", "size_gigabytes": "ten" },
+            { "id": "c", "name": "c", "created_at": "2020-03-02T17:00:49Z", "size_gigabytes": 30 },
         ],
         "links": { "pages": { "next": format!("{}/v2/volumes?page=2", server.uri()) } },
         "meta": { "total": 4 },
     });
-    let second = json!({ "volumes": [{ "id": "d" }], "meta": { "total": 4 } });
+    let second = json!({ "volumes": [{ "id": "d", "name": "d", "created_at": "2020-03-02T17:00:49Z" }], "meta": { "total": 4 } });
     Mock::given(method("GET"))
         .and(path("/v2/volumes"))
         .and(query_param_is_missing("page"))
@@ -187,7 +187,7 @@ async fn a_lenient_stream_yields_a_bad_item_and_goes_on_to_later_pages() {
     let ids: Vec<String> = results
         .iter()
         .filter_map(|result| result.as_ref().expect("pages are fine").as_ref().ok())
-        .filter_map(|volume| volume.id.clone())
+        .map(|volume| volume.id.clone())
         .collect();
     assert_eq!(ids, ["a", "c", "d"]);
     let bad = results[1]

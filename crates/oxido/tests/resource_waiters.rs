@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use oxido::types::{Cluster, DatabasesCreateClusterBody, LoadBalancerCreate};
+use oxido::types::{ClusterRequest, DatabasesCreateClusterBody, LoadBalancerCreate};
 use oxido::{Client, Progress, WaitFor};
 use oxido_sim::{Seed, Sim};
 use serde_json::json;
@@ -31,7 +31,7 @@ async fn start() -> (Sim, Client) {
 #[tokio::test]
 async fn a_kubernetes_cluster_is_waited_for_until_running_and_polled_soon() {
     let (_sim, client) = start().await;
-    let body: Cluster = serde_json::from_value(json!({
+    let body: ClusterRequest = serde_json::from_value(json!({
         "name": "prod-cluster-01",
         "region": "nyc1",
         "version": "1.31.9-do.2",
@@ -43,7 +43,7 @@ async fn a_kubernetes_cluster_is_waited_for_until_running_and_polled_soon() {
         .create_cluster(body)
         .await
         .expect("created");
-    let id = created.id.clone().expect("the API sends the id");
+    let id = created.id.clone();
     let started = Instant::now();
     let cluster = client
         .kubernetes()
@@ -74,7 +74,7 @@ async fn a_database_and_a_load_balancer_are_waited_for() {
         .create_cluster(body)
         .await
         .expect("created");
-    let uuid = db.id.clone().expect("id");
+    let uuid = db.id.clone();
     let online = client
         .databases()
         .wait_online(&uuid)
@@ -93,7 +93,7 @@ async fn a_database_and_a_load_balancer_are_waited_for() {
     }))
     .expect("a load balancer body");
     let lb = client.load_balancers().create(body).await.expect("created");
-    let lb_id = lb.id.clone().expect("id");
+    let lb_id = lb.id.clone();
     let active = client
         .load_balancers()
         .wait_active(&lb_id)
@@ -137,7 +137,7 @@ async fn a_certificate_and_a_node_pool_are_waited_for() {
     let certificate = client.certificates().create(body).await.expect("created");
     let verified = client
         .certificates()
-        .wait_verified(&certificate.id.clone().expect("id"))
+        .wait_verified(&certificate.id.clone())
         .timeout(Duration::from_secs(15))
         .await
         .expect("verified");
@@ -146,7 +146,7 @@ async fn a_certificate_and_a_node_pool_are_waited_for() {
         Some("verified")
     );
 
-    let body: Cluster = serde_json::from_value(json!({
+    let body: ClusterRequest = serde_json::from_value(json!({
         "name": "pool-cluster", "region": "nyc1", "version": "1.31.9-do.2",
         "node_pools": [{"size": "s-1vcpu-2gb", "count": 2, "name": "workers"}]
     }))
@@ -156,8 +156,8 @@ async fn a_certificate_and_a_node_pool_are_waited_for() {
         .create_cluster(body)
         .await
         .expect("created");
-    let cluster_id = cluster.id.clone().expect("id");
-    let body: oxido::types::KubernetesNodePool = serde_json::from_value(json!({
+    let cluster_id = cluster.id.clone();
+    let body: oxido::types::KubernetesNodePoolRequest = serde_json::from_value(json!({
         "size": "s-1vcpu-2gb", "count": 2, "name": "more-workers"
     }))
     .expect("a node pool body");
@@ -166,12 +166,12 @@ async fn a_certificate_and_a_node_pool_are_waited_for() {
         .add_node_pool(&cluster_id, body)
         .await
         .expect("added");
-    let pool_id = added.id.clone().expect("the pool's id");
+    let pool_id = added.id.clone();
     let pool = client
         .kubernetes()
         .wait_node_pool_running(&cluster_id, &pool_id)
         .timeout(Duration::from_secs(15))
         .await
         .expect("every node running");
-    assert_eq!(pool.nodes.map(|nodes| nodes.len()), Some(2));
+    assert_eq!(pool.nodes.len(), 2);
 }

@@ -26,8 +26,8 @@ async fn a_date_time_field_decodes_into_a_timestamp() {
     let project = project_answer("2018-09-27T20:10:35Z")
         .await
         .expect("decodes");
-    let created: Option<Timestamp> = project.created_at;
-    assert_eq!(created.map(|t| t.as_second()), Some(1_538_079_035));
+    let created: Timestamp = project.created_at;
+    assert_eq!(created.as_second(), 1_538_079_035);
 }
 
 #[tokio::test]

@@ -550,7 +550,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         65 => {
             let r = c
                 .cdn()
-                .create_endpoint(a.body::<oxido::types::CdnEndpoint>()?);
+                .create_endpoint(a.body::<oxido::types::CdnEndpointRequest>()?);
             json(&r.send_with_response().await?, "endpoint")?
         }
         // cdn_delete_endpoint
@@ -624,7 +624,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         76 => {
             let r = c.databases().add_connection_pool(
                 a.str("p:database_cluster_uuid")?,
-                a.body::<oxido::types::ConnectionPool>()?,
+                a.body::<oxido::types::ConnectionPoolRequest>()?,
             );
             json(&r.send_with_response().await?, "pool")?
         }
@@ -671,7 +671,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         82 => {
             let r = c.databases().create_replica(
                 a.str("p:database_cluster_uuid")?,
-                a.body::<oxido::types::DatabaseReplica>()?,
+                a.body::<oxido::types::DatabaseReplicaRequest>()?,
             );
             json(&r.send_with_response().await?, "replica")?
         }
@@ -1086,7 +1086,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         140 => {
             let r = c.databases().update_maintenance_window(
                 a.str("p:database_cluster_uuid")?,
-                a.body::<oxido::types::DatabaseMaintenanceWindow>()?,
+                a.body::<oxido::types::DatabaseMaintenanceWindowRequest>()?,
             );
             unit(r.send().await?)
         }
@@ -1239,7 +1239,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // domains_create
         159 => {
-            let r = c.domains().create(a.body::<oxido::types::Domain>()?);
+            let r = c.domains().create(a.body::<oxido::types::DomainRequest>()?);
             json(&r.send_with_response().await?, "domain")?
         }
         // domains_create_record
@@ -1302,7 +1302,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.domains().patch_record(
                 a.str("p:domain_name")?,
                 a.id("p:domain_record_id")?,
-                a.body::<oxido::types::DomainRecord>()?,
+                a.body::<oxido::types::DomainRecordRequest>()?,
             );
             json(&r.send_with_response().await?, "domain_record")?
         }
@@ -1311,7 +1311,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.domains().update_record(
                 a.str("p:domain_name")?,
                 a.id("p:domain_record_id")?,
-                a.body::<oxido::types::DomainRecord>()?,
+                a.body::<oxido::types::DomainRecordRequest>()?,
             );
             json(&r.send_with_response().await?, "domain_record")?
         }
@@ -1477,7 +1477,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // firewalls_create
         191 => {
-            let r = c.firewalls().create(a.body::<oxido::types::Firewall>()?);
+            let r = c
+                .firewalls()
+                .create(a.body::<oxido::types::FirewallRequest>()?);
             json(&r.send_with_response().await?, "firewall")?
         }
         // firewalls_delete
@@ -1524,9 +1526,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // firewalls_update
         198 => {
-            let r = c
-                .firewalls()
-                .update(a.str("p:firewall_id")?, a.body::<oxido::types::Firewall>()?);
+            let r = c.firewalls().update(
+                a.str("p:firewall_id")?,
+                a.body::<oxido::types::FirewallRequest>()?,
+            );
             json(&r.send_with_response().await?, "firewall")?
         }
         // floatingIPs_create
@@ -2814,7 +2817,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         369 => {
             let r = c.kubernetes().add_node_pool(
                 a.str("p:cluster_id")?,
-                a.body::<oxido::types::KubernetesNodePool>()?,
+                a.body::<oxido::types::KubernetesNodePoolRequest>()?,
             );
             json(&r.send_with_response().await?, "node_pool")?
         }
@@ -2836,7 +2839,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         372 => {
             let r = c
                 .kubernetes()
-                .create_cluster(a.body::<oxido::types::Cluster>()?);
+                .create_cluster(a.body::<oxido::types::ClusterRequest>()?);
             json(&r.send_with_response().await?, "kubernetes_cluster")?
         }
         // kubernetes_delete_cluster
@@ -3972,30 +3975,32 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // projects_patch
         513 => {
-            let r = c
-                .projects()
-                .patch(a.str("p:project_id")?, a.body::<oxido::types::Project>()?);
+            let r = c.projects().patch(
+                a.str("p:project_id")?,
+                a.body::<oxido::types::ProjectRequest>()?,
+            );
             json(&r.send_with_response().await?, "project")?
         }
         // projects_patch_default
         514 => {
             let r = c
                 .projects()
-                .patch_default(a.body::<oxido::types::Project>()?);
+                .patch_default(a.body::<oxido::types::ProjectRequest>()?);
             json(&r.send_with_response().await?, "project")?
         }
         // projects_update
         515 => {
-            let r = c
-                .projects()
-                .update(a.str("p:project_id")?, a.body::<oxido::types::Project>()?);
+            let r = c.projects().update(
+                a.str("p:project_id")?,
+                a.body::<oxido::types::ProjectRequest>()?,
+            );
             json(&r.send_with_response().await?, "project")?
         }
         // projects_update_default
         516 => {
             let r = c
                 .projects()
-                .update_default(a.body::<oxido::types::Project>()?);
+                .update_default(a.body::<oxido::types::ProjectRequest>()?);
             json(&r.send_with_response().await?, "project")?
         }
         // regions_list
@@ -4506,7 +4511,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // spacesKey_create
         581 => {
-            let r = c.spaces_key().create(a.body::<oxido::types::Key>()?);
+            let r = c.spaces_key().create(a.body::<oxido::types::KeyRequest>()?);
             json(&r.send_with_response().await?, "key")?
         }
         // spacesKey_delete
@@ -4544,21 +4549,25 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // spacesKey_patch
         585 => {
-            let r = c
-                .spaces_key()
-                .patch(a.str("p:access_key")?, a.body::<oxido::types::Key>()?);
+            let r = c.spaces_key().patch(
+                a.str("p:access_key")?,
+                a.body::<oxido::types::KeyRequest>()?,
+            );
             json(&r.send_with_response().await?, "key")?
         }
         // spacesKey_update
         586 => {
-            let r = c
-                .spaces_key()
-                .update(a.str("p:access_key")?, a.body::<oxido::types::Key>()?);
+            let r = c.spaces_key().update(
+                a.str("p:access_key")?,
+                a.body::<oxido::types::KeyRequest>()?,
+            );
             json(&r.send_with_response().await?, "key")?
         }
         // sshKeys_create
         587 => {
-            let r = c.ssh_keys().create(a.body::<oxido::types::SshKeys>()?);
+            let r = c
+                .ssh_keys()
+                .create(a.body::<oxido::types::SshKeysRequest>()?);
             json(&r.send_with_response().await?, "ssh_key")?
         }
         // sshKeys_delete
@@ -4596,7 +4605,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // tags_create
         593 => {
-            let r = c.tags().create(a.body::<oxido::types::Tags>()?);
+            let r = c
+                .tags()
+                .create(a.body::<oxido::types::VpcPeeringUpdatable>()?);
             json(&r.send_with_response().await?, "tag")?
         }
         // tags_delete
@@ -4626,9 +4637,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // uptime_create_alert
         598 => {
-            let r = c
-                .uptime()
-                .create_alert(a.str("p:check_id")?, a.body::<oxido::types::Alert>()?);
+            let r = c.uptime().create_alert(
+                a.str("p:check_id")?,
+                a.body::<oxido::types::AlertUpdatable>()?,
+            );
             json(&r.send_with_response().await?, "alert")?
         }
         // uptime_create_check

@@ -39313,7 +39313,7 @@ pub static OPS: &[OpSpec] = &[
             kind: Kind::Str,
             place: Place::Body,
             required: false,
-            help: "The name of the tag.",
+            help: "The name of the VPC peering.",
             alias: "",
             min: None,
             max: None,

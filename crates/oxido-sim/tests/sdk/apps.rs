@@ -39,7 +39,7 @@ async fn an_app_is_created_deployed_to_active_redeployed_and_deleted() {
         ))
         .await
         .expect("created");
-    let app = made.id.clone().expect("an app id");
+    let app = made.id.clone();
     assert_eq!(made.spec.name, "first-app");
     let first = made
         .pending_deployment
@@ -106,7 +106,6 @@ async fn an_app_is_created_deployed_to_active_redeployed_and_deleted() {
     let urls: Vec<String> = logs
         .historic_urls
         .clone()
-        .unwrap_or_default()
         .into_iter()
         .chain(logs.live_url.clone())
         .collect();
@@ -134,7 +133,7 @@ async fn a_services_logs_are_urls_for_its_deployment() {
         }})))
         .await
         .expect("created");
-    let app = made.id.clone().expect("an app id");
+    let app = made.id.clone();
     let deployment = made
         .pending_deployment
         .and_then(|d| d.id)
@@ -157,7 +156,6 @@ async fn a_services_logs_are_urls_for_its_deployment() {
         let urls: Vec<String> = logs
             .historic_urls
             .clone()
-            .unwrap_or_default()
             .into_iter()
             .chain(logs.live_url.clone())
             .collect();
@@ -178,7 +176,7 @@ async fn the_active_deployment_is_the_last_one_to_become_active() {
         .create(body(json!({"spec": {"name": "tracked", "region": "nyc"}})))
         .await
         .expect("created");
-    let app = made.id.clone().expect("an app id");
+    let app = made.id.clone();
     let deployment = made
         .pending_deployment
         .and_then(|d| d.id)

@@ -25,7 +25,7 @@ async fn an_app_restarts_then_rolls_back_pinned_until_committed() {
         .create(body(json!({"spec": {"name": "rolling", "region": "nyc"}})))
         .await
         .expect("created");
-    let app = made.id.clone().expect("an app id");
+    let app = made.id.clone();
     let first = made
         .pending_deployment
         .and_then(|d| d.id)

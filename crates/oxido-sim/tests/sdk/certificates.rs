@@ -17,7 +17,7 @@ async fn a_lets_encrypt_certificate_is_verified_then_deleted() {
         })))
         .await
         .expect("requested");
-    let id = made.id.clone().expect("an id");
+    let id = made.id.clone();
     assert_eq!(json_of(&made.state), json!("pending"));
     assert_eq!(json_of(&made.kind), json!("lets_encrypt"));
     let verified = until(
@@ -28,7 +28,7 @@ async fn a_lets_encrypt_certificate_is_verified_then_deleted() {
     .await;
     assert_eq!(
         verified.dns_names,
-        Some(vec!["www.example.com".to_owned(), "example.com".to_owned()])
+        vec!["www.example.com".to_owned(), "example.com".to_owned()]
     );
     let by_name = certificates
         .list()
@@ -36,11 +36,7 @@ async fn a_lets_encrypt_certificate_is_verified_then_deleted() {
         .send()
         .await
         .expect("by name");
-    let ids: Vec<&str> = by_name
-        .items
-        .iter()
-        .filter_map(|c| c.id.as_deref())
-        .collect();
+    let ids: Vec<&str> = by_name.items.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, [id.as_str()]);
     certificates.delete(&id).await.expect("deleted");
     let gone = certificates.get(&id).await.expect_err("deleted");

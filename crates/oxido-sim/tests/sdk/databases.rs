@@ -1,7 +1,7 @@
 //! Databases through the SDK: a cluster from `creating` to `online`, its users, databases,
 //! connection pools, firewall rules and replicas.
 
-use oxido::types::DatabaseClusterRead;
+use oxido::types::DatabaseCluster;
 use serde_json::json;
 
 use super::common::*;
@@ -25,10 +25,10 @@ async fn a_database_cluster_is_created_then_online_gets_a_replica_and_is_deleted
         })))
         .await
         .expect("created");
-    let id = made.id.clone().expect("an id");
+    let id = made.id.clone();
     assert_eq!(made.name, "backend");
     assert_eq!(status(&made.status), json!("creating"));
-    let online: DatabaseClusterRead = until(
+    let online: DatabaseCluster = until(
         "the cluster comes online",
         || dbs.get_cluster(&id).send(),
         |c| status(&c.status) == json!("online"),
@@ -37,7 +37,7 @@ async fn a_database_cluster_is_created_then_online_gets_a_replica_and_is_deleted
     assert_eq!(online.num_nodes, 2);
     assert_eq!(json_of(&online.engine), json!("pg"));
     let listed = dbs.list_clusters().send().await.expect("clusters");
-    assert!(listed.iter().any(|c| c.id.as_deref() == Some(id.as_str())));
+    assert!(listed.iter().any(|c| c.id == *id));
 
     let replica = dbs
         .create_replica(

@@ -15,16 +15,11 @@ async fn a_domain_and_its_records_are_created_changed_and_deleted() {
         ))
         .await
         .expect("created");
-    assert_eq!(made.name.as_deref(), Some("sdk-test.example"));
+    assert_eq!(made.name, "sdk-test.example");
     let read = domains.get("sdk-test.example").await.expect("read back");
-    assert_eq!(read.name.as_deref(), Some("sdk-test.example"));
+    assert_eq!(read.name, "sdk-test.example");
     let listed = domains.list().per_page(200).send().await.expect("domains");
-    assert!(
-        listed
-            .items
-            .iter()
-            .any(|d| d.name.as_deref() == Some("sdk-test.example"))
-    );
+    assert!(listed.items.iter().any(|d| d.name == "sdk-test.example"));
 
     let before = domains
         .list_records("sdk-test.example")

@@ -5,8 +5,8 @@ use serde_json::json;
 
 use super::common::*;
 
-fn ports(rules: &Option<Vec<oxido::types::FirewallInboundRulesItem>>) -> Vec<String> {
-    rules.iter().flatten().map(|r| r.ports.clone()).collect()
+fn ports(rules: &[oxido::types::FirewallInboundRulesItem]) -> Vec<String> {
+    rules.iter().map(|r| r.ports.clone()).collect()
 }
 
 #[tokio::test]
@@ -23,7 +23,7 @@ async fn a_firewall_gains_and_loses_droplets_rules_and_tags() {
         })))
         .await
         .expect("created");
-    let id = made.id.clone().expect("an id");
+    let id = made.id.clone();
     assert_eq!(ports(&made.inbound_rules), ["80"]);
 
     firewalls
@@ -42,9 +42,9 @@ async fn a_firewall_gains_and_loses_droplets_rules_and_tags() {
         .await
         .expect("tag added");
     let read = firewalls.get(&id).await.expect("read back");
-    assert_eq!(read.droplet_ids, Some(vec![DROPLET]));
+    assert_eq!(read.droplet_ids, vec![DROPLET]);
     assert_eq!(ports(&read.inbound_rules), ["80", "443"]);
-    assert_eq!(read.tags, Some(vec!["frontend".to_owned()]));
+    assert_eq!(read.tags, vec!["frontend".to_owned()]);
 
     firewalls
         .delete_droplets(&id, body(json!({"droplet_ids": [DROPLET]})))
@@ -59,9 +59,9 @@ async fn a_firewall_gains_and_loses_droplets_rules_and_tags() {
         .await
         .expect("tag removed");
     let read = firewalls.get(&id).await.expect("read back");
-    assert_eq!(read.droplet_ids, Some(vec![]));
+    assert_eq!(read.droplet_ids, Vec::<u64>::new());
     assert_eq!(ports(&read.inbound_rules), ["80"]);
-    assert_eq!(read.tags, Some(vec![]));
+    assert_eq!(read.tags, Vec::<String>::new());
 
     let renamed = firewalls
         .update(
@@ -70,7 +70,7 @@ async fn a_firewall_gains_and_loses_droplets_rules_and_tags() {
         )
         .await
         .expect("updated");
-    assert_eq!(renamed.name.as_deref(), Some("web-2"));
+    assert_eq!(renamed.name, "web-2");
     firewalls.delete(&id).await.expect("deleted");
     let gone = firewalls.get(&id).await.expect_err("deleted");
     assert!(gone.is_not_found(), "{gone}");
@@ -88,8 +88,8 @@ async fn a_firewall_created_without_droplets_or_tags_has_none() {
         })))
         .await
         .expect("created");
-    assert_eq!(made.droplet_ids, Some(vec![]));
-    assert_eq!(made.tags, Some(vec![]));
+    assert_eq!(made.droplet_ids, Vec::<u64>::new());
+    assert_eq!(made.tags, Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -104,17 +104,13 @@ async fn a_droplets_firewalls_are_the_ones_it_was_added_to() {
         })))
         .await
         .expect("created");
-    let id = made.id.expect("an id");
+    let id = made.id;
     let of_droplet = client
         .droplets()
         .list_firewalls(DROPLET)
         .send()
         .await
         .expect("the Droplet's firewalls");
-    let ids: Vec<&str> = of_droplet
-        .items
-        .iter()
-        .filter_map(|f| f.id.as_deref())
-        .collect();
+    let ids: Vec<&str> = of_droplet.items.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(ids, [id.as_str()]);
 }

@@ -69,7 +69,7 @@ async fn a_custom_image_is_created_renamed_listed_and_deleted() {
         })))
         .await
         .expect("created");
-    let id = made.id.expect("an image id");
+    let id = made.id;
     assert_eq!(made.name.as_deref(), Some("custom-os"));
     let renamed = client
         .images()
@@ -91,10 +91,7 @@ async fn a_custom_image_is_created_renamed_listed_and_deleted() {
         .send()
         .await
         .expect("private images");
-    assert!(
-        private.items.iter().any(|i| i.id == Some(id)),
-        "{private:?}"
-    );
+    assert!(private.items.iter().any(|i| i.id == id), "{private:?}");
     client.images().delete(id).await.expect("deleted");
     let gone = client
         .images()

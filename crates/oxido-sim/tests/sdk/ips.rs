@@ -92,7 +92,7 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
         .create(body(json!({"droplet_id": OTHER_DROPLET})))
         .await
         .expect("created for a Droplet");
-    let ip = created.floating_ip.and_then(|f| f.ip).expect("an address");
+    let ip = created.floating_ip.expect("an address").ip;
     let read = fips.get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
 
@@ -148,7 +148,7 @@ async fn a_floating_ip_reserved_in_a_region_starts_unassigned() {
         .create(body(json!({"region": "nyc3"})))
         .await
         .expect("reserved in a region");
-    let ip = created.floating_ip.and_then(|f| f.ip).expect("an address");
+    let ip = created.floating_ip.expect("an address").ip;
     let read = client.floating_ips().get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), None);
     let region = json_of(&read.region);
@@ -165,7 +165,7 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
         .create(body(json!({"region": "nyc3"})))
         .await
         .expect("reserved in a region");
-    let ip = created.reserved_ip.and_then(|f| f.ip).expect("an address");
+    let ip = created.reserved_ip.expect("an address").ip;
     let started = actions
         .post(
             &ip,
@@ -186,8 +186,7 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
         listed
             .items
             .iter()
-            .any(|r| r.ip.as_deref() == Some(ip.as_str())
-                && droplet_of(r.droplet.as_ref()) == Some(DROPLET))
+            .any(|r| r.ip == *ip && droplet_of(r.droplet.as_ref()) == Some(DROPLET))
     );
 
     let started = actions
@@ -274,7 +273,7 @@ async fn deleting_a_droplet_frees_its_reserved_ip() {
         .create(body(json!({"region": "nyc3"})))
         .await
         .expect("reserved");
-    let ip = created.reserved_ip.and_then(|r| r.ip).expect("an address");
+    let ip = created.reserved_ip.expect("an address").ip;
     let started = client
         .reserved_ips_actions()
         .post(
@@ -311,7 +310,7 @@ async fn an_ip_created_for_a_droplet_starts_assigned_to_it() {
         .create(body(json!({"droplet_id": OTHER_DROPLET})))
         .await
         .expect("created for a Droplet");
-    let ip = floating.floating_ip.and_then(|f| f.ip).expect("an address");
+    let ip = floating.floating_ip.expect("an address").ip;
     let read = client.floating_ips().get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
     let reserved = client
@@ -319,7 +318,7 @@ async fn an_ip_created_for_a_droplet_starts_assigned_to_it() {
         .create(body(json!({"droplet_id": OTHER_DROPLET})))
         .await
         .expect("created for a Droplet");
-    let ip = reserved.reserved_ip.and_then(|r| r.ip).expect("an address");
+    let ip = reserved.reserved_ip.expect("an address").ip;
     let read = client.reserved_ips().get(&ip).await.expect("read back");
     assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
 }

@@ -18,7 +18,7 @@ async fn a_load_balancer_becomes_active_and_gains_and_loses_droplets() {
         })))
         .await
         .expect("created");
-    let id = made.id.clone().expect("an id");
+    let id = made.id.clone();
     assert_eq!(json_of(&made.status), json!("new"));
     let active = until(
         "the load balancer becomes active",
@@ -26,20 +26,20 @@ async fn a_load_balancer_becomes_active_and_gains_and_loses_droplets() {
         |lb| json_of(&lb.status) == json!("active"),
     )
     .await;
-    assert_eq!(active.name.as_deref(), Some("front"));
+    assert_eq!(active.name, "front");
     assert_eq!(active.forwarding_rules.len(), 1);
 
     lbs.add_droplets(&id, body(json!({"droplet_ids": [DROPLET, OTHER_DROPLET]})))
         .await
         .expect("droplets added");
     let read = lbs.get(&id).await.expect("read back");
-    assert_eq!(read.droplet_ids, Some(vec![DROPLET, OTHER_DROPLET]));
+    assert_eq!(read.droplet_ids, vec![DROPLET, OTHER_DROPLET]);
 
     lbs.remove_droplets(&id, body(json!({"droplet_ids": [DROPLET]})))
         .await
         .expect("droplet removed");
     let read = lbs.get(&id).await.expect("read back");
-    assert_eq!(read.droplet_ids, Some(vec![OTHER_DROPLET]));
+    assert_eq!(read.droplet_ids, vec![OTHER_DROPLET]);
 
     lbs.delete(&id).await.expect("deleted");
     let gone = lbs.get(&id).await.expect_err("deleted");
@@ -59,7 +59,7 @@ async fn forwarding_rules_are_added_and_removed() {
         })))
         .await
         .expect("created");
-    let id = made.id.expect("an id");
+    let id = made.id;
     let https = json!({"forwarding_rules": [{"entry_protocol": "tcp", "entry_port": 443,
                                               "target_protocol": "tcp", "target_port": 8443}]});
     lbs.add_forwarding_rules(&id, body(https.clone()))

@@ -20,8 +20,8 @@ async fn resources_assigned_to_a_new_project_are_listed_in_it() {
         })))
         .await
         .expect("created");
-    let id = made.id.clone().expect("an id");
-    assert_eq!(made.name.as_deref(), Some("sdk-project"));
+    let id = made.id.clone();
+    assert_eq!(made.name, "sdk-project");
     assert_ne!(made.is_default, Some(true));
 
     let wanted = [
@@ -46,22 +46,14 @@ async fn resources_assigned_to_a_new_project_are_listed_in_it() {
         .await
         .expect("patched");
     assert_eq!(patched.description.as_deref(), Some("changed by the SDK"));
-    assert_eq!(
-        patched.name.as_deref(),
-        Some("sdk-project"),
-        "a patch keeps the rest"
-    );
+    assert_eq!(patched.name, "sdk-project", "a patch keeps the rest");
     let all = projects
         .list()
         .per_page(200)
         .send()
         .await
         .expect("projects");
-    assert!(
-        all.items
-            .iter()
-            .any(|p| p.id.as_deref() == Some(id.as_str()))
-    );
+    assert!(all.items.iter().any(|p| p.id == *id));
 }
 
 #[tokio::test]
@@ -96,7 +88,7 @@ async fn the_default_project_is_the_same_by_id() {
         .await
         .expect("assigned");
     let by_id = projects
-        .list_resources(default.id.as_deref().expect("an id"))
+        .list_resources(&default.id)
         .send()
         .await
         .expect("the same project by id");
@@ -114,7 +106,7 @@ async fn a_new_project_has_no_resources() {
         ))
         .await
         .expect("created");
-    let id = made.id.expect("an id");
+    let id = made.id;
     let listed = client
         .projects()
         .list_resources(&id)
@@ -135,7 +127,7 @@ async fn an_empty_project_is_deleted() {
         ))
         .await
         .expect("created");
-    let id = made.id.expect("an id");
+    let id = made.id;
     client.projects().delete(&id).await.expect("deleted");
     let gone = client.projects().get(&id).await.expect_err("deleted");
     assert!(gone.is_not_found(), "{gone}");

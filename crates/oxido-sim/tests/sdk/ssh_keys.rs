@@ -16,7 +16,7 @@ async fn an_ssh_key_is_added_found_renamed_and_removed() {
         .create(body(json!({"name": "laptop", "public_key": PUBLIC_KEY})))
         .await
         .expect("added");
-    let id = made.id.expect("an id");
+    let id = made.id;
     assert_eq!(made.name, "laptop");
     assert_eq!(made.public_key, PUBLIC_KEY);
     let by_id = keys.get(&id.to_string()).await.expect("by id");
@@ -32,7 +32,7 @@ async fn an_ssh_key_is_added_found_renamed_and_removed() {
         listed
             .items
             .iter()
-            .any(|k| k.id == Some(id) && k.name == "desktop")
+            .any(|k| k.id == id && k.name == "desktop")
     );
     keys.delete(&id.to_string()).await.expect("removed");
     let gone = keys.get(&id.to_string()).await.expect_err("removed");
@@ -48,7 +48,7 @@ async fn an_ssh_key_is_found_by_its_own_fingerprint() {
         .create(body(json!({"name": "laptop", "public_key": PUBLIC_KEY})))
         .await
         .expect("added");
-    let fingerprint = made.fingerprint.clone().expect("a fingerprint");
+    let fingerprint = made.fingerprint.clone();
     let by_print = client
         .ssh_keys()
         .get(&fingerprint)

@@ -16,7 +16,7 @@ async fn a_tag_applied_through_the_sdk_shows_on_its_resources_and_drives_by_tag_
         .create(body(json!({"name": "nightly"})))
         .await
         .expect("created");
-    assert_eq!(made.name.as_deref(), Some("nightly"));
+    assert_eq!(made.name, "nightly");
     let resources = json!({"resources": [
         {"resource_id": DROPLET.to_string(), "resource_type": "droplet"},
         {"resource_id": VOLUME, "resource_type": "volume"}
@@ -38,13 +38,7 @@ async fn a_tag_applied_through_the_sdk_shows_on_its_resources_and_drives_by_tag_
         droplet.tags
     );
     let volume = client.volumes().get(VOLUME).await.expect("volume");
-    assert!(
-        volume
-            .tags
-            .unwrap_or_default()
-            .iter()
-            .any(|t| t == "nightly")
-    );
+    assert!(volume.tags.iter().any(|t| t == "nightly"));
     let listed = client
         .droplets()
         .list()
@@ -82,13 +76,7 @@ async fn a_tag_applied_through_the_sdk_shows_on_its_resources_and_drives_by_tag_
     let droplet = client.droplets().get(DROPLET).await.expect("droplet");
     assert!(!droplet.tags.iter().any(|t| t == "nightly"));
     let volume = client.volumes().get(VOLUME).await.expect("volume");
-    assert!(
-        !volume
-            .tags
-            .unwrap_or_default()
-            .iter()
-            .any(|t| t == "nightly")
-    );
+    assert!(!volume.tags.iter().any(|t| t == "nightly"));
 
     tags.delete("nightly").await.expect("deleted");
     let gone = tags.get("nightly").await.expect_err("deleted");
@@ -143,7 +131,7 @@ async fn a_droplet_created_with_a_tag_is_counted_on_it() {
     let fresh = all
         .items
         .iter()
-        .find(|t| t.name.as_deref() == Some("fresh"))
+        .find(|t| t.name == "fresh")
         .expect("the new tag is listed");
     let droplets = fresh.resources.as_ref().and_then(|r| r.droplets.as_ref());
     assert_eq!(droplets.and_then(|d| d.count), Some(1), "{fresh:?}");

@@ -16,7 +16,7 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
     let client = client(&sim);
     // The demo volume starts attached to the demo Droplet in its region.
     let volume = client.volumes().get(VOLUME).await.expect("volume");
-    assert_eq!(volume.droplet_ids, Some(vec![VOLUME_HOLDER]));
+    assert_eq!(volume.droplet_ids, vec![VOLUME_HOLDER]);
     let holder = client.droplets().get(VOLUME_HOLDER).await.expect("droplet");
     assert_eq!(holder.volume_ids, vec![VOLUME.to_owned()]);
     let moved = act(
@@ -25,7 +25,7 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
         json!({"type": "detach", "droplet_id": VOLUME_HOLDER, "region": "nyc1"}),
     )
     .await;
-    assert_eq!(moved.droplet_ids, Some(vec![]));
+    assert_eq!(moved.droplet_ids, Vec::<u64>::new());
     let holder = client.droplets().get(VOLUME_HOLDER).await.expect("droplet");
     assert!(holder.volume_ids.is_empty(), "{:?}", holder.volume_ids);
 
@@ -54,7 +54,7 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
     assert_eq!(seen.resource_type, "volume");
 
     let volume = client.volumes().get(VOLUME).await.expect("volume");
-    assert_eq!(volume.droplet_ids, Some(vec![DROPLET]));
+    assert_eq!(volume.droplet_ids, vec![DROPLET]);
     let droplet = client.droplets().get(DROPLET).await.expect("droplet");
     assert_eq!(droplet.volume_ids, vec![VOLUME.to_owned()]);
 
@@ -71,7 +71,7 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
         .await
         .expect("droplet deleted");
     let volume = client.volumes().get(VOLUME).await.expect("volume stays");
-    assert_eq!(volume.droplet_ids, Some(vec![]));
+    assert_eq!(volume.droplet_ids, Vec::<u64>::new());
     client
         .volumes()
         .delete(VOLUME)
@@ -111,10 +111,10 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
         })))
         .await
         .expect("created");
-    let id = created.id.clone().expect("an id");
-    assert_eq!(created.name.as_deref(), Some("data"));
+    let id = created.id.clone();
+    assert_eq!(created.name, "data");
     assert_eq!(created.size_gigabytes, Some(10));
-    assert_eq!(created.droplet_ids.as_deref(), Some(&[][..]));
+    assert_eq!(created.droplet_ids, Vec::<u64>::new());
 
     let attached = act(
         &client,
@@ -122,7 +122,7 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
         json!({"type": "attach", "droplet_id": DROPLET, "region": "nyc3"}),
     )
     .await;
-    assert_eq!(attached.droplet_ids, Some(vec![DROPLET]));
+    assert_eq!(attached.droplet_ids, vec![DROPLET]);
     let droplet = client.droplets().get(DROPLET).await.expect("droplet");
     assert!(droplet.volume_ids.contains(&id), "{:?}", droplet.volume_ids);
 
@@ -132,7 +132,7 @@ async fn a_volume_created_through_the_sdk_attaches_detaches_grows_and_is_deleted
         json!({"type": "detach", "droplet_id": DROPLET, "region": "nyc3"}),
     )
     .await;
-    assert_eq!(detached.droplet_ids, Some(vec![]));
+    assert_eq!(detached.droplet_ids, Vec::<u64>::new());
     let droplet = client.droplets().get(DROPLET).await.expect("droplet");
     assert!(
         !droplet.volume_ids.contains(&id),
@@ -201,7 +201,7 @@ async fn a_volume_is_deleted_by_its_name_and_region() {
         Some("fra1"),
         "the volume is where it was asked to be"
     );
-    let id = created.id.expect("an id");
+    let id = created.id;
     client
         .volumes()
         .delete_by_name("scratch")
@@ -278,7 +278,7 @@ async fn a_volume_is_attached_and_detached_by_its_name() {
         ))
         .await
         .expect("created");
-    let id = created.id.expect("an id");
+    let id = created.id;
     let attach = client
         .volume_actions()
         .post(body(json!({
@@ -295,7 +295,7 @@ async fn a_volume_is_attached_and_detached_by_its_name() {
         .await
         .expect("the attach completes");
     let volume = client.volumes().get(&id).await.expect("volume");
-    assert_eq!(volume.droplet_ids, Some(vec![DROPLET]));
+    assert_eq!(volume.droplet_ids, vec![DROPLET]);
     let detach = client
         .volume_actions()
         .post(body(json!({
@@ -311,5 +311,5 @@ async fn a_volume_is_attached_and_detached_by_its_name() {
         .await
         .expect("the detach completes");
     let volume = client.volumes().get(&id).await.expect("volume");
-    assert_eq!(volume.droplet_ids, Some(vec![]));
+    assert_eq!(volume.droplet_ids, Vec::<u64>::new());
 }

@@ -17,8 +17,8 @@ async fn a_vpcs_members_are_the_droplets_created_in_it() {
         ))
         .await
         .expect("created");
-    let id = made.id.clone().expect("an id");
-    assert_eq!(made.name.as_deref(), Some("backend"));
+    let id = made.id.clone();
+    assert_eq!(made.name, "backend");
     assert_eq!(made.ip_range.as_deref(), Some("10.20.0.0/20"));
     let empty = vpcs.list_members(&id).send().await.expect("members");
     assert!(empty.items.is_empty(), "{empty:?}");
@@ -59,11 +59,8 @@ async fn a_vpcs_members_are_the_droplets_created_in_it() {
         .patch(&id, body(json!({"name": "backend-2"})))
         .await
         .expect("renamed");
-    assert_eq!(renamed.name.as_deref(), Some("backend-2"));
-    assert_eq!(
-        vpcs.get(&id).await.expect("read back").name.as_deref(),
-        Some("backend-2")
-    );
+    assert_eq!(renamed.name, "backend-2");
+    assert_eq!(vpcs.get(&id).await.expect("read back").name, "backend-2");
 
     client
         .droplets()

@@ -29,7 +29,7 @@ impl Cdn {
     ///
     /// `POST /v2/cdn/endpoints` (operation `cdn_create_endpoint`).
     #[inline]
-    pub fn create_endpoint(&self, body: CdnEndpoint) -> Call<CdnEndpoint> {
+    pub fn create_endpoint(&self, body: CdnEndpointRequest) -> Call<CdnEndpoint> {
         Call::member(
             self.client.clone(),
             create_endpoint_request(&body),
@@ -113,7 +113,7 @@ impl Cdn {
 }
 
 #[inline]
-fn create_endpoint_request(body: &CdnEndpoint) -> Result<ApiRequest, Error> {
+fn create_endpoint_request(body: &CdnEndpointRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "cdn.create_endpoint",

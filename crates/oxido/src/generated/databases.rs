@@ -57,7 +57,7 @@ impl Databases {
     pub fn add_connection_pool(
         &self,
         database_cluster_uuid: &str,
-        body: ConnectionPool,
+        body: ConnectionPoolRequest,
     ) -> Call<ConnectionPool> {
         Call::member(
             self.client.clone(),
@@ -145,7 +145,7 @@ impl Databases {
     ///
     /// `POST /v2/databases` (operation `databases_create_cluster`).
     #[inline]
-    pub fn create_cluster(&self, body: DatabasesCreateClusterBody) -> Call<DatabaseClusterRead> {
+    pub fn create_cluster(&self, body: DatabasesCreateClusterBody) -> Call<DatabaseCluster> {
         Call::member(
             self.client.clone(),
             create_cluster_request(&body),
@@ -232,7 +232,7 @@ impl Databases {
     pub fn create_replica(
         &self,
         database_cluster_uuid: &str,
-        body: DatabaseReplica,
+        body: DatabaseReplicaRequest,
     ) -> Call<DatabaseReplica> {
         Call::member(
             self.client.clone(),
@@ -499,7 +499,7 @@ impl Databases {
     ///
     /// `GET /v2/databases/{database_cluster_uuid}` (operation `databases_get_cluster`).
     #[inline]
-    pub fn get_cluster(&self, database_cluster_uuid: &str) -> Call<DatabaseClusterRead> {
+    pub fn get_cluster(&self, database_cluster_uuid: &str) -> Call<DatabaseCluster> {
         Call::member(
             self.client.clone(),
             get_cluster_request(database_cluster_uuid),
@@ -1393,7 +1393,7 @@ impl Databases {
     pub fn update_maintenance_window(
         &self,
         database_cluster_uuid: &str,
-        body: DatabaseMaintenanceWindow,
+        body: DatabaseMaintenanceWindowRequest,
     ) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -1541,7 +1541,7 @@ fn add_request(database_cluster_uuid: &str, body: &Database) -> Result<ApiReques
 #[inline]
 fn add_connection_pool_request(
     database_cluster_uuid: &str,
-    body: &ConnectionPool,
+    body: &ConnectionPoolRequest,
 ) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(
@@ -1633,7 +1633,7 @@ fn create_logsink_request(
 #[inline]
 fn create_replica_request(
     database_cluster_uuid: &str,
-    body: &DatabaseReplica,
+    body: &DatabaseReplicaRequest,
 ) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(
@@ -2039,7 +2039,7 @@ fn list_clusters_request() -> Result<ApiRequest, Error> {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DatabasesListClustersRequest {
-    call: Call<Vec<DatabaseClusterRead>>,
+    call: Call<Vec<DatabaseCluster>>,
 }
 
 impl DatabasesListClustersRequest {
@@ -2060,16 +2060,14 @@ impl DatabasesListClustersRequest {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> operation::BoxFuture<Vec<DatabaseClusterRead>> {
+    pub fn send(self) -> operation::BoxFuture<Vec<DatabaseCluster>> {
         self.call.send()
     }
 
     /// Sends the request and returns the decoded value with the status, headers and body as the API
     /// sent them.
     #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> operation::BoxFuture<crate::Response<Vec<DatabaseClusterRead>>> {
+    pub fn send_with_response(self) -> operation::BoxFuture<crate::Response<Vec<DatabaseCluster>>> {
         self.call.send_with_response()
     }
 
@@ -2082,8 +2080,8 @@ impl DatabasesListClustersRequest {
 }
 
 impl std::future::IntoFuture for DatabasesListClustersRequest {
-    type Output = Result<Vec<DatabaseClusterRead>, Error>;
-    type IntoFuture = operation::BoxFuture<Vec<DatabaseClusterRead>>;
+    type Output = Result<Vec<DatabaseCluster>, Error>;
+    type IntoFuture = operation::BoxFuture<Vec<DatabaseCluster>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.call.send()
@@ -2422,7 +2420,7 @@ fn update_logsink_request(
 #[inline]
 fn update_maintenance_window_request(
     database_cluster_uuid: &str,
-    body: &DatabaseMaintenanceWindow,
+    body: &DatabaseMaintenanceWindowRequest,
 ) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(

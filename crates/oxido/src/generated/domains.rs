@@ -26,7 +26,7 @@ impl DomainsHandler {
     ///
     /// `POST /v2/domains` (operation `domains_create`).
     #[inline]
-    pub fn create(&self, body: Domain) -> Call<Domain> {
+    pub fn create(&self, body: DomainRequest) -> Call<Domain> {
         Call::member(self.client.clone(), create_request(&body), "domain")
     }
 
@@ -158,7 +158,7 @@ impl DomainsHandler {
         &self,
         domain_name: &str,
         domain_record_id: u64,
-        body: DomainRecord,
+        body: DomainRecordRequest,
     ) -> Call<DomainRecord> {
         Call::member(
             self.client.clone(),
@@ -183,7 +183,7 @@ impl DomainsHandler {
         &self,
         domain_name: &str,
         domain_record_id: u64,
-        body: DomainRecord,
+        body: DomainRecordRequest,
     ) -> Call<DomainRecord> {
         Call::member(
             self.client.clone(),
@@ -194,7 +194,7 @@ impl DomainsHandler {
 }
 
 #[inline]
-fn create_request(body: &Domain) -> Result<ApiRequest, Error> {
+fn create_request(body: &DomainRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("domains.create", Method::POST, "/v2/domains".to_owned()),
         body,
@@ -389,7 +389,7 @@ impl std::future::IntoFuture for DomainsListRecordsRequest {
 fn patch_record_request(
     domain_name: &str,
     domain_record_id: u64,
-    body: &DomainRecord,
+    body: &DomainRecordRequest,
 ) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     operation::id("domain_record_id", domain_record_id)?;
@@ -407,7 +407,7 @@ fn patch_record_request(
 fn update_record_request(
     domain_name: &str,
     domain_record_id: u64,
-    body: &DomainRecord,
+    body: &DomainRecordRequest,
 ) -> Result<ApiRequest, Error> {
     let domain_name = operation::segment("domain_name", domain_name)?;
     operation::id("domain_record_id", domain_record_id)?;

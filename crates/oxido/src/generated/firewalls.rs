@@ -76,7 +76,7 @@ impl Firewalls {
     ///
     /// `POST /v2/firewalls` (operation `firewalls_create`).
     #[inline]
-    pub fn create(&self, body: Firewall) -> Call<Firewall> {
+    pub fn create(&self, body: FirewallRequest) -> Call<Firewall> {
         Call::member(self.client.clone(), create_request(&body), "firewall")
     }
 
@@ -182,7 +182,7 @@ impl Firewalls {
     ///
     /// `PUT /v2/firewalls/{firewall_id}` (operation `firewalls_update`).
     #[inline]
-    pub fn update(&self, firewall_id: &str, body: Firewall) -> Call<Firewall> {
+    pub fn update(&self, firewall_id: &str, body: FirewallRequest) -> Call<Firewall> {
         Call::member(
             self.client.clone(),
             update_request(firewall_id, &body),
@@ -234,7 +234,7 @@ fn assign_droplets_request(
 }
 
 #[inline]
-fn create_request(body: &Firewall) -> Result<ApiRequest, Error> {
+fn create_request(body: &FirewallRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("firewalls.create", Method::POST, "/v2/firewalls".to_owned()),
         body,
@@ -316,7 +316,7 @@ fn list_request() -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn update_request(firewall_id: &str, body: &Firewall) -> Result<ApiRequest, Error> {
+fn update_request(firewall_id: &str, body: &FirewallRequest) -> Result<ApiRequest, Error> {
     let firewall_id = operation::segment("firewall_id", firewall_id)?;
     operation::json_body(
         operation::request(

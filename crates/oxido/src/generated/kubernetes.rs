@@ -29,7 +29,7 @@ impl Kubernetes {
     pub fn add_node_pool(
         &self,
         cluster_id: &str,
-        body: KubernetesNodePool,
+        body: KubernetesNodePoolRequest,
     ) -> Call<KubernetesNodePool> {
         Call::member(
             self.client.clone(),
@@ -74,7 +74,7 @@ impl Kubernetes {
     ///
     /// `POST /v2/kubernetes/clusters` (operation `kubernetes_create_cluster`).
     #[inline]
-    pub fn create_cluster(&self, body: Cluster) -> Call<Cluster> {
+    pub fn create_cluster(&self, body: ClusterRequest) -> Call<Cluster> {
         Call::member(
             self.client.clone(),
             create_cluster_request(&body),
@@ -558,7 +558,10 @@ impl Kubernetes {
 }
 
 #[inline]
-fn add_node_pool_request(cluster_id: &str, body: &KubernetesNodePool) -> Result<ApiRequest, Error> {
+fn add_node_pool_request(
+    cluster_id: &str,
+    body: &KubernetesNodePoolRequest,
+) -> Result<ApiRequest, Error> {
     let cluster_id = operation::segment("cluster_id", cluster_id)?;
     operation::json_body(
         operation::request(
@@ -595,7 +598,7 @@ fn add_registry_request(body: &ClusterRegistry) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn create_cluster_request(body: &Cluster) -> Result<ApiRequest, Error> {
+fn create_cluster_request(body: &ClusterRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "kubernetes.create_cluster",

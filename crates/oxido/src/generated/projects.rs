@@ -159,7 +159,7 @@ impl Projects {
     ///
     /// `PATCH /v2/projects/{project_id}` (operation `projects_patch`).
     #[inline]
-    pub fn patch(&self, project_id: &str, body: Project) -> Call<Project> {
+    pub fn patch(&self, project_id: &str, body: ProjectRequest) -> Call<Project> {
         Call::member(
             self.client.clone(),
             patch_request(project_id, &body),
@@ -174,7 +174,7 @@ impl Projects {
     ///
     /// `PATCH /v2/projects/default` (operation `projects_patch_default`).
     #[inline]
-    pub fn patch_default(&self, body: Project) -> Call<Project> {
+    pub fn patch_default(&self, body: ProjectRequest) -> Call<Project> {
         Call::member(self.client.clone(), patch_default_request(&body), "project")
     }
 
@@ -185,7 +185,7 @@ impl Projects {
     ///
     /// `PUT /v2/projects/{project_id}` (operation `projects_update`).
     #[inline]
-    pub fn update(&self, project_id: &str, body: Project) -> Call<Project> {
+    pub fn update(&self, project_id: &str, body: ProjectRequest) -> Call<Project> {
         Call::member(
             self.client.clone(),
             update_request(project_id, &body),
@@ -200,7 +200,7 @@ impl Projects {
     ///
     /// `PUT /v2/projects/default` (operation `projects_update_default`).
     #[inline]
-    pub fn update_default(&self, body: Project) -> Call<Project> {
+    pub fn update_default(&self, body: ProjectRequest) -> Call<Project> {
         Call::member(
             self.client.clone(),
             update_default_request(&body),
@@ -303,7 +303,7 @@ fn list_resources_default_request() -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn patch_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error> {
+fn patch_request(project_id: &str, body: &ProjectRequest) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     operation::json_body(
         operation::request(
@@ -316,7 +316,7 @@ fn patch_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error> 
 }
 
 #[inline]
-fn patch_default_request(body: &Project) -> Result<ApiRequest, Error> {
+fn patch_default_request(body: &ProjectRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "projects.patch_default",
@@ -328,7 +328,7 @@ fn patch_default_request(body: &Project) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn update_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error> {
+fn update_request(project_id: &str, body: &ProjectRequest) -> Result<ApiRequest, Error> {
     let project_id = operation::segment("project_id", project_id)?;
     operation::json_body(
         operation::request(
@@ -341,7 +341,7 @@ fn update_request(project_id: &str, body: &Project) -> Result<ApiRequest, Error>
 }
 
 #[inline]
-fn update_default_request(body: &Project) -> Result<ApiRequest, Error> {
+fn update_default_request(body: &ProjectRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "projects.update_default",

@@ -26,7 +26,7 @@ impl SpacesKey {
     ///
     /// `POST /v2/spaces/keys` (operation `spacesKey_create`).
     #[inline]
-    pub fn create(&self, body: Key) -> Call<KeyCreateResponse> {
+    pub fn create(&self, body: KeyRequest) -> Call<KeyCreateResponse> {
         Call::member(self.client.clone(), create_request(&body), "key")
     }
 
@@ -75,7 +75,7 @@ impl SpacesKey {
     ///
     /// `PATCH /v2/spaces/keys/{access_key}` (operation `spacesKey_patch`).
     #[inline]
-    pub fn patch(&self, access_key: &str, body: Key) -> Call<Key> {
+    pub fn patch(&self, access_key: &str, body: KeyRequest) -> Call<Key> {
         Call::member(self.client.clone(), patch_request(access_key, &body), "key")
     }
 
@@ -87,7 +87,7 @@ impl SpacesKey {
     ///
     /// `PUT /v2/spaces/keys/{access_key}` (operation `spacesKey_update`).
     #[inline]
-    pub fn update(&self, access_key: &str, body: Key) -> Call<Key> {
+    pub fn update(&self, access_key: &str, body: KeyRequest) -> Call<Key> {
         Call::member(
             self.client.clone(),
             update_request(access_key, &body),
@@ -97,7 +97,7 @@ impl SpacesKey {
 }
 
 #[inline]
-fn create_request(body: &Key) -> Result<ApiRequest, Error> {
+fn create_request(body: &KeyRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "spaces_key.create",
@@ -265,7 +265,7 @@ impl std::future::IntoFuture for SpacesKeyListRequest {
 }
 
 #[inline]
-fn patch_request(access_key: &str, body: &Key) -> Result<ApiRequest, Error> {
+fn patch_request(access_key: &str, body: &KeyRequest) -> Result<ApiRequest, Error> {
     let access_key = operation::segment("access_key", access_key)?;
     operation::json_body(
         operation::request(
@@ -278,7 +278,7 @@ fn patch_request(access_key: &str, body: &Key) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn update_request(access_key: &str, body: &Key) -> Result<ApiRequest, Error> {
+fn update_request(access_key: &str, body: &KeyRequest) -> Result<ApiRequest, Error> {
     let access_key = operation::segment("access_key", access_key)?;
     operation::json_body(
         operation::request(

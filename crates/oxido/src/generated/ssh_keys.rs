@@ -25,7 +25,7 @@ impl SshKeysHandler {
     ///
     /// `POST /v2/account/keys` (operation `sshKeys_create`).
     #[inline]
-    pub fn create(&self, body: SshKeys) -> Call<SshKeys> {
+    pub fn create(&self, body: SshKeysRequest) -> Call<SshKeys> {
         Call::member(self.client.clone(), create_request(&body), "ssh_key")
     }
 
@@ -89,7 +89,7 @@ impl SshKeysHandler {
 }
 
 #[inline]
-fn create_request(body: &SshKeys) -> Result<ApiRequest, Error> {
+fn create_request(body: &SshKeysRequest) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "ssh_keys.create",

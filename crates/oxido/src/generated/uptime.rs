@@ -25,7 +25,7 @@ impl Uptime {
     ///
     /// `POST /v2/uptime/checks/{check_id}/alerts` (operation `uptime_create_alert`).
     #[inline]
-    pub fn create_alert(&self, check_id: &str, body: Alert) -> Call<Alert> {
+    pub fn create_alert(&self, check_id: &str, body: AlertUpdatable) -> Call<Alert> {
         Call::member(
             self.client.clone(),
             create_alert_request(check_id, &body),
@@ -173,7 +173,7 @@ impl Uptime {
 }
 
 #[inline]
-fn create_alert_request(check_id: &str, body: &Alert) -> Result<ApiRequest, Error> {
+fn create_alert_request(check_id: &str, body: &AlertUpdatable) -> Result<ApiRequest, Error> {
     let check_id = operation::segment("check_id", check_id)?;
     operation::json_body(
         operation::request(

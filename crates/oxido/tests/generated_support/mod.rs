@@ -86,13 +86,15 @@ pub fn page<T: DeserializeOwned + Serialize>(
     Ok((Value::Object(expected), Value::Object(actual)))
 }
 
-/// Nulls removed from objects and every number as a float, so `null` ≡ absent and `1` ≡ `1.0`.
+/// Nulls and empty lists removed from objects and every number as a float, so `null` ≡ `[]` ≡ absent and
+/// `1` ≡ `1.0`.
 pub fn normalize(value: &Value) -> Value {
     match value {
         Value::Object(fields) => Value::Object(
             fields
                 .iter()
-                .filter(|(_, v)| !v.is_null())
+                // An answer's list that is empty is left out when encoded, as the API leaves it out.
+                .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
                 .map(|(k, v)| (k.clone(), normalize(v)))
                 .collect(),
         ),

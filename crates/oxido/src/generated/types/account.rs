@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `account` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     /// The total number of Droplets current user or team may have active at one time.
     /// \<br>\<br>Requires `droplet:read` scope.
@@ -44,7 +44,7 @@ Locked => "locked",
 }
 
 /// When authorized in a team context, includes information about the current team.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccountTeam {
     /// The name for the current team.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `addons_app_info` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsAppInfo {
     /// The slug identifier for the application associated with the resource.
     pub app_slug: String,
@@ -18,7 +18,7 @@ pub struct AddonsAppInfo {
 }
 
 /// The `addons_plan` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsPlan {
     /// Indicates if the plan is currently active.
     pub active: bool,
@@ -34,13 +34,21 @@ pub struct AddonsPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of dimensions associated with the plan, each with its own pricing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<Vec<AddonsDimensionWithPrice>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub dimensions: Vec<AddonsDimensionWithPrice>,
     /// Display name for a given plan.
     pub display_name: String,
     /// List of features included in the plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub features: Option<Vec<AddonsFeature>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub features: Vec<AddonsFeature>,
     /// ID of a given plan.
     pub id: u64,
     /// Price of a month's usage of the plan in US dollars.
@@ -56,7 +64,7 @@ pub struct AddonsPlan {
 }
 
 /// The `addons_dimension_with_price` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsDimensionWithPrice {
     /// Display name for the dimension.
     pub display_name: String,
@@ -73,7 +81,7 @@ pub struct AddonsDimensionWithPrice {
 }
 
 /// The `addons_dimension_volume_with_price` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsDimensionVolumeWithPrice {
     /// Unique identifier for the addon.
     pub id: u64,
@@ -86,7 +94,7 @@ pub struct AddonsDimensionVolumeWithPrice {
 }
 
 /// The `addons_feature` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsFeature {
     /// Timestamp when the feature was created.
     pub created_at: crate::models::Timestamp,
@@ -139,7 +147,7 @@ ByteSecond => "byte_second",
 }
 
 /// Value of the feature, which can vary based on the type.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AddonsFeatureValue {
     /// A `bool`.
@@ -167,7 +175,7 @@ Archived => "archived",
 }
 
 /// The `addons_app_metadata` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsAppMetadata {
     /// A brief description of the metadata item.
     pub description: String,
@@ -178,8 +186,12 @@ pub struct AddonsAppMetadata {
     /// The name of the metadata item.
     pub name: String,
     /// The `options` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub options: Vec<String>,
     /// The data type of the metadata value.
     #[serde(rename = "type")]
     pub kind: AddonsAppMetadataType,
@@ -196,7 +208,7 @@ Boolean => "boolean",
 }
 
 /// The `addons_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsResource {
     /// The name of the application associated with the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,8 +221,12 @@ pub struct AddonsResource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Metadata associated with the resource, set by the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Vec<AddonsResourceMetadata>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metadata: Vec<AddonsResourceMetadata>,
     /// The name of the addon resource.
     pub name: String,
     /// The name of the plan associated with the resource.
@@ -231,7 +247,7 @@ pub struct AddonsResource {
 }
 
 /// The `addons_resource_metadata` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsResourceMetadata {
     /// The name of the metadata item to be set.
     pub name: String,
@@ -272,7 +288,7 @@ Suspended => "suspended",
 }
 
 /// The `addons_resource_new` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsResourceNew {
     /// The slug identifier for the application associated with the resource.
     pub app_slug: String,
@@ -311,7 +327,7 @@ impl AddonsResourceNew {
 }
 
 /// `AddonsPatchPlanBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsPatchPlanBody {
     /// The slug identifier for the new plan to apply to the add-on resource.
     pub plan_slug: String,

@@ -7,26 +7,32 @@ use super::*;
 /// An application's configuration and status.
 ///
 /// Schema `app`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct App {
     /// The `active_deployment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_deployment: Option<AppsDeployment>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// The `dedicated_ips` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dedicated_ips: Option<Vec<AppsDedicatedEgressIp>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub dedicated_ips: Vec<AppsDedicatedEgressIp>,
     /// The `default_ingress` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_ingress: Option<String>,
     /// The `domains` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<AppsDomain>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub domains: Vec<AppsDomain>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The `in_progress_deployment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_progress_deployment: Option<AppsDeployment>,
@@ -71,7 +77,7 @@ pub struct App {
 }
 
 /// The `apps_deployment` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDeployment {
     /// The `cause` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,14 +89,22 @@ pub struct AppsDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// The `functions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions: Option<Vec<AppsDeploymentFunctions>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub functions: Vec<AppsDeploymentFunctions>,
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `jobs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jobs: Option<Vec<AppsDeploymentJob>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub jobs: Vec<AppsDeploymentJob>,
     /// The `phase` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<AppsDeploymentPhase>,
@@ -101,14 +115,22 @@ pub struct AppsDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<AppsDeploymentProgress>,
     /// The `services` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub services: Option<Vec<AppsDeploymentJob>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub services: Vec<AppsDeploymentJob>,
     /// The desired configuration of an application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<AppSpec>,
     /// The `static_sites` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub static_sites: Option<Vec<AppsDeploymentJob>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub static_sites: Vec<AppsDeploymentJob>,
     /// The `tier_slug` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier_slug: Option<String>,
@@ -116,12 +138,16 @@ pub struct AppsDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::models::Timestamp>,
     /// The `workers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workers: Option<Vec<AppsDeploymentJob>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub workers: Vec<AppsDeploymentJob>,
 }
 
 /// The `apps_deployment_functions` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDeploymentFunctions {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,7 +161,7 @@ pub struct AppsDeploymentFunctions {
 }
 
 /// The `apps_deployment_job` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDeploymentJob {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +196,7 @@ CANCELED => "CANCELED",
 }
 
 /// The `apps_deployment_progress` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDeploymentProgress {
     /// The `error_steps` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,21 +208,29 @@ pub struct AppsDeploymentProgress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running_steps: Option<i64>,
     /// The `steps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<AppsDeploymentProgressStep>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub steps: Vec<AppsDeploymentProgressStep>,
     /// The `success_steps` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_steps: Option<i64>,
     /// The `summary_steps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary_steps: Option<Vec<AppsDeploymentProgressStep>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub summary_steps: Vec<AppsDeploymentProgressStep>,
     /// The `total_steps` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_steps: Option<i64>,
 }
 
 /// The `apps_deployment_progress_step` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDeploymentProgressStep {
     /// The `component_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,14 +258,18 @@ pub struct AppsDeploymentProgressStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AppAlertProgressStepStatus>,
     /// The `steps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<serde_json::Value>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub steps: Vec<serde_json::Value>,
 }
 
 /// The desired configuration of an application.
 ///
 /// Schema `app_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppSpec {
     /// Database instances which can provide persistence to workloads within the
     /// application.
@@ -318,7 +356,7 @@ impl AppSpec {
 }
 
 /// The `app_database_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppDatabaseSpec {
     /// The name of the underlying DigitalOcean DBaaS cluster. This is required for production
     /// databases. For dev databases, if cluster_name is not set, a new cluster will be provisioned.
@@ -394,7 +432,7 @@ VALKEY => "VALKEY",
 }
 
 /// The `app_domain_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppDomainSpec {
     /// The hostname for the domain
     pub domain: String,
@@ -467,7 +505,7 @@ ALIAS => "ALIAS",
 /// Specification for app egress configurations.
 ///
 /// Schema `app_egress_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppEgressSpec {
     /// The `type` field.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -485,7 +523,7 @@ DEDICATEDIP => "DEDICATED_IP",
 }
 
 /// The `app_functions_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppFunctionsSpec {
     /// The `alerts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -543,7 +581,7 @@ impl AppFunctionsSpec {
 }
 
 /// The `app_alert_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertSpec {
     /// Is the alert disabled?
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -633,7 +671,7 @@ ONEHOUR => "ONE_HOUR",
 }
 
 /// The `apps_cors_policy` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsCorsPolicy {
     /// Whether browsers should expose the response to the client-side JavaScript code when the
     /// request’s credentials mode is include. This configures the
@@ -661,7 +699,7 @@ pub struct AppsCorsPolicy {
 }
 
 /// The `apps_string_match` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsStringMatch {
     /// Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set. An empty string is
     /// a valid value and will be serialized explicitly rather than being omitted from the payload.
@@ -677,7 +715,7 @@ pub struct AppsStringMatch {
 }
 
 /// The `app_variable_definition` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppVariableDefinition {
     /// The variable name
     pub key: String,
@@ -736,7 +774,7 @@ SECRET => "SECRET",
 }
 
 /// The `apps_git_source_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsGitSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -747,7 +785,7 @@ pub struct AppsGitSourceSpec {
 }
 
 /// The `apps_github_source_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsGithubSourceSpec {
     /// The name of the branch to use
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -761,7 +799,7 @@ pub struct AppsGithubSourceSpec {
 }
 
 /// The `app_log_destination_definition` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationDefinition {
     /// DataDog configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -795,7 +833,7 @@ impl AppLogDestinationDefinition {
 /// DataDog configuration.
 ///
 /// Schema `app_log_destination_datadog_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationDatadogSpec {
     /// Datadog API key.
     pub api_key: String,
@@ -818,7 +856,7 @@ impl AppLogDestinationDatadogSpec {
 /// Logtail configuration.
 ///
 /// Schema `app_log_destination_logtail_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationLogtailSpec {
     /// Logtail token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -828,7 +866,7 @@ pub struct AppLogDestinationLogtailSpec {
 /// OpenSearch configuration.
 ///
 /// Schema `app_log_destination_open_search_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationOpenSearchSpec {
     /// Configure Username and/or Password for Basic authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -849,7 +887,7 @@ pub struct AppLogDestinationOpenSearchSpec {
 /// Configure Username and/or Password for Basic authentication.
 ///
 /// Schema `app_log_destination_open_search_spec_basic_auth`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationOpenSearchSpecBasicAuth {
     /// Password for user defined in User. Is required when `endpoint` is set.
     /// Cannot be set if using a DigitalOcean DBaaS OpenSearch cluster.
@@ -864,7 +902,7 @@ pub struct AppLogDestinationOpenSearchSpecBasicAuth {
 /// Papertrail configuration.
 ///
 /// Schema `app_log_destination_papertrail_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppLogDestinationPapertrailSpec {
     /// Papertrail syslog endpoint.
     pub endpoint: String,
@@ -881,7 +919,7 @@ impl AppLogDestinationPapertrailSpec {
 }
 
 /// The `app_route_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppRouteSpec {
     /// (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths must start with / and
     /// must be unique across all components within an app.
@@ -898,7 +936,7 @@ pub struct AppRouteSpec {
 /// Specification for app ingress configurations.
 ///
 /// Schema `app_ingress_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpec {
     /// Optional HTTPS URL of a custom error page to display when the app is unreachable. The
     /// page is shown in a full-viewport iframe. The target must allow framing: avoid
@@ -912,7 +950,7 @@ pub struct AppIngressSpec {
 }
 
 /// The `app_ingress_spec_rule` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRule {
     /// The component to route to. Only one of `component` or `redirect` may be set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -931,7 +969,7 @@ pub struct AppIngressSpecRule {
 /// The component to route to. Only one of `component` or `redirect` may be set.
 ///
 /// Schema `app_ingress_spec_rule_routing_component`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleRoutingComponent {
     /// The name of the component to route to.
     pub name: String,
@@ -966,7 +1004,7 @@ impl AppIngressSpecRuleRoutingComponent {
 /// The match configuration for the rule.
 ///
 /// Schema `app_ingress_spec_rule_match`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleMatch {
     /// The authority to match on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -979,7 +1017,7 @@ pub struct AppIngressSpecRuleMatch {
 /// The authority to match on.
 ///
 /// Schema `app_ingress_spec_rule_string_match_exact`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleStringMatchExact {
     /// Exact string match. An empty string is a valid value and will be serialized explicitly
     /// rather than being omitted from the payload.
@@ -990,7 +1028,7 @@ pub struct AppIngressSpecRuleStringMatchExact {
 /// The path to match on.
 ///
 /// Schema `app_ingress_spec_rule_string_match_prefix`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleStringMatchPrefix {
     /// Prefix-based match. For example, `/api` will match `/api`, `/api/`, and any nested paths
     /// such as `/api/v1/endpoint`.
@@ -1001,7 +1039,7 @@ pub struct AppIngressSpecRuleStringMatchPrefix {
 /// The redirect configuration for the rule. Only one of `component` or `redirect` may be set.
 ///
 /// Schema `app_ingress_spec_rule_routing_redirect`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppIngressSpecRuleRoutingRedirect {
     /// The authority/host to redirect to. This can be a hostname or IP address. Note: use `port` to
     /// set the port.
@@ -1025,7 +1063,7 @@ pub struct AppIngressSpecRuleRoutingRedirect {
 }
 
 /// The `app_job_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1112,7 +1150,7 @@ impl AppJobSpec {
 }
 
 /// The `apps_image_source_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsImageSourceSpec {
     /// The `deploy_on_push` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1158,7 +1196,7 @@ GHCR => "GHCR",
 }
 
 /// The instance size to use for this component. Default: `apps-s-1vcpu-0.5gb`
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AppJobSpecInstanceSizeSlug {
     /// A `AppJobSpecInstanceSizeSlugSizeSlug`.
@@ -1246,7 +1284,7 @@ FAILEDDEPLOY => "FAILED_DEPLOY",
 }
 
 /// The `app_job_spec_termination` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobSpecTermination {
     /// The number of seconds to wait between sending a TERM signal to a container and issuing a
     /// KILL which causes immediate shutdown. (Default 120)
@@ -1258,7 +1296,7 @@ pub struct AppJobSpecTermination {
 /// archiving the app.
 ///
 /// Schema `app_maintenance_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppMaintenanceSpec {
     /// Indicates whether the app should be archived. Setting this to true implies that enabled is
     /// set to true.
@@ -1299,7 +1337,7 @@ Syd => "syd",
 }
 
 /// The `app_service_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppServiceSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1418,7 +1456,7 @@ impl AppServiceSpec {
 }
 
 /// The metrics that the component is scaled on.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecServiceMetrics {
     /// Settings for scaling the component based on CPU utilization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1426,7 +1464,7 @@ pub struct AppAutoscalingSpecServiceMetrics {
 }
 
 /// Settings for scaling the component based on CPU utilization.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpecServiceMetricsCpu {
     /// The average target CPU utilization for the component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1434,7 +1472,7 @@ pub struct AppAutoscalingSpecServiceMetricsCpu {
 }
 
 /// The `app_health_check_spec` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppHealthCheckSpec {
     /// The number of failed health checks before considered unhealthy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1475,7 +1513,7 @@ HTTP2 => "HTTP2",
 }
 
 /// The `app_service_spec_termination` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppServiceSpecTermination {
     /// The number of seconds to wait between selecting a container instance for termination and
     /// issuing the TERM signal. Selecting a container instance for termination begins an
@@ -1489,7 +1527,7 @@ pub struct AppServiceSpecTermination {
 }
 
 /// The `app_static_site_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppStaticSiteSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1586,7 +1624,7 @@ impl AppStaticSiteSpec {
 }
 
 /// The `apps_vpc` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsVpc {
     /// The `egress_ips` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1597,7 +1635,7 @@ pub struct AppsVpc {
 }
 
 /// The `apps_vpc_egress_ip` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsVpcEgressIp {
     /// The `ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1605,7 +1643,7 @@ pub struct AppsVpcEgressIp {
 }
 
 /// The `app_worker_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppWorkerSpec {
     /// The `bitbucket` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1695,7 +1733,7 @@ impl AppWorkerSpec {
 /// Configuration for automatically scaling this component based on metrics.
 ///
 /// Schema `app_autoscaling_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAutoscalingSpec {
     /// The maximum amount of instances for this component. Maximum 250. Consider using a larger
     /// instance size if your application requires more than 250 instances.
@@ -1710,7 +1748,7 @@ pub struct AppAutoscalingSpec {
 }
 
 /// The `apps_dedicated_egress_ip` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDedicatedEgressIp {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1738,7 +1776,7 @@ REMOVED => "REMOVED",
 }
 
 /// The `apps_domain` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDomain {
     /// The `certificate_expires_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1759,20 +1797,28 @@ pub struct AppsDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<AppDomainSpec>,
     /// The `validations` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validations: Option<Vec<AppDomainValidation>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub validations: Vec<AppDomainValidation>,
 }
 
 /// The `apps_domain_progress` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsDomainProgress {
     /// The `steps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<serde_json::Value>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub steps: Vec<serde_json::Value>,
 }
 
 /// The `app_domain_validation` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppDomainValidation {
     /// The `txt_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1783,14 +1829,18 @@ pub struct AppDomainValidation {
 }
 
 /// The `apps_region` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsRegion {
     /// The `continent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continent: Option<String>,
     /// The `data_centers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_centers: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub data_centers: Vec<String>,
     /// Whether or not the region is presented as the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
@@ -1812,7 +1862,7 @@ pub struct AppsRegion {
 }
 
 /// The `apps_create_app_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppsCreateAppRequest {
     /// The ID of the project the app should be assigned to. If omitted, it will be assigned to your
     /// default project.
@@ -1834,7 +1884,7 @@ impl AppsCreateAppRequest {
 }
 
 /// The `app_metrics_bandwidth_usage_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppMetricsBandwidthUsageRequest {
     /// A list of app IDs to query bandwidth metrics for.
     pub app_ids: Vec<String>,
@@ -1856,11 +1906,15 @@ impl AppMetricsBandwidthUsageRequest {
 }
 
 /// The `app_metrics_bandwidth_usage` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppMetricsBandwidthUsage {
     /// A list of bandwidth usage details by app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_bandwidth_usage: Option<Vec<AppMetricsBandwidthUsageDetails>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub app_bandwidth_usage: Vec<AppMetricsBandwidthUsageDetails>,
     /// The date for the metrics data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<crate::models::Timestamp>,
@@ -1869,7 +1923,7 @@ pub struct AppMetricsBandwidthUsage {
 /// Bandwidth usage for an app.
 ///
 /// Schema `app_metrics_bandwidth_usage_details`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppMetricsBandwidthUsageDetails {
     /// The ID of the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1880,7 +1934,7 @@ pub struct AppMetricsBandwidthUsageDetails {
 }
 
 /// The `app_propose` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppPropose {
     /// An optional ID of an existing app. If set, the spec will be treated as a proposed update to
     /// the specified app. The existing app is not modified using this method.
@@ -1898,7 +1952,7 @@ impl AppPropose {
 }
 
 /// The `app_propose_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppProposeResponse {
     /// The monthly cost of the proposed app in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1928,18 +1982,22 @@ pub struct AppProposeResponse {
 }
 
 /// The `apps_list_instance_sizes_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppsListInstanceSizesResponse {
     /// The `discount_percent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percent: Option<f64>,
     /// The `instance_sizes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_sizes: Option<Vec<AppsInstanceSize>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub instance_sizes: Vec<AppsInstanceSize>,
 }
 
 /// The `apps_instance_size` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsInstanceSize {
     /// The `bandwidth_allowance_gib` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1998,14 +2056,18 @@ DEDICATED => "DEDICATED",
 }
 
 /// The `app_alert` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlert {
     /// The `component_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_name: Option<String>,
     /// The `emails` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emails: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub emails: Vec<String>,
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2016,8 +2078,12 @@ pub struct AppAlert {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<AppAlertProgress>,
     /// The `slack_webhooks` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slack_webhooks: Option<Vec<AppAlertSlackWebhook>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub slack_webhooks: Vec<AppAlertSlackWebhook>,
     /// The `spec` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<AppAlertSpec>,
@@ -2040,15 +2106,19 @@ ERROR => "ERROR",
 }
 
 /// The `app_alert_progress` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertProgress {
     /// The `steps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<AppAlertProgressStep>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub steps: Vec<AppAlertProgressStep>,
 }
 
 /// The `app_alert_progress_step` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertProgressStep {
     /// The `ended_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2068,7 +2138,7 @@ pub struct AppAlertProgressStep {
 }
 
 /// The `app_alert_progress_step_reason` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertProgressStepReason {
     /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2095,7 +2165,7 @@ SUCCESS => "SUCCESS",
 }
 
 /// The `app_alert_slack_webhook` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertSlackWebhook {
     /// The `channel` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2106,7 +2176,7 @@ pub struct AppAlertSlackWebhook {
 }
 
 /// The `apps_assign_app_alert_destinations_request` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsAssignAppAlertDestinationsRequest {
     /// The `emails` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2117,11 +2187,15 @@ pub struct AppsAssignAppAlertDestinationsRequest {
 }
 
 /// The `apps_get_logs_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsGetLogsResponse {
     /// The `historic_urls` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub historic_urls: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub historic_urls: Vec<String>,
     /// A URL of the real-time live logs. This URL may use either the `https://` or `wss://`
     /// protocols and will keep pushing live logs as they become available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2129,7 +2203,7 @@ pub struct AppsGetLogsResponse {
 }
 
 /// The `apps_create_deployment_request` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsCreateDeploymentRequest {
     /// The `force_build` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2137,7 +2211,7 @@ pub struct AppsCreateDeploymentRequest {
 }
 
 /// The `app_event` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppEvent {
     /// Autoscaling event details. Only present for autoscaling events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2161,7 +2235,7 @@ pub struct AppEvent {
 }
 
 /// Autoscaling event details. Only present for autoscaling events.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppEventAutoscaling {
     /// Map of component names to their scale changes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2172,7 +2246,7 @@ pub struct AppEventAutoscaling {
 }
 
 /// `AppEventAutoscalingComponentsValue`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppEventAutoscalingComponentsValue {
     /// The number of replicas before scaling
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2217,18 +2291,26 @@ AUTOSCALING => "AUTOSCALING",
 }
 
 /// The `app_health` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppHealth {
     /// The `components` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub components: Option<Vec<AppComponentHealth>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub components: Vec<AppComponentHealth>,
     /// The `functions_components` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions_components: Option<Vec<AppFunctionsComponentHealth>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub functions_components: Vec<AppFunctionsComponentHealth>,
 }
 
 /// The `app_component_health` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppComponentHealth {
     /// The `cpu_usage_percent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2263,18 +2345,22 @@ UNHEALTHY => "UNHEALTHY",
 }
 
 /// The `app_functions_component_health` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppFunctionsComponentHealth {
     /// The `functions_component_health_metrics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions_component_health_metrics: Option<Vec<FunctionsComponentHealthMetricsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub functions_component_health_metrics: Vec<FunctionsComponentHealthMetricsItem>,
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// `FunctionsComponentHealthMetricsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionsComponentHealthMetricsItem {
     /// The `metric_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2288,7 +2374,7 @@ pub struct FunctionsComponentHealthMetricsItem {
 }
 
 /// The `app_instance` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppInstance {
     /// Name of the component, from the app spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2318,7 +2404,7 @@ JOB => "JOB",
 }
 
 /// The `app_job_invocation` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobInvocation {
     /// The `completed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2367,7 +2453,7 @@ SKIPPED => "SKIPPED",
 }
 
 /// `AppJobInvocationTrigger`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobInvocationTrigger {
     /// Details about the manual trigger, if applicable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2381,7 +2467,7 @@ pub struct AppJobInvocationTrigger {
 }
 
 /// Details about the manual trigger, if applicable
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobInvocationTriggerManual {
     /// The user who triggered the job
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2389,7 +2475,7 @@ pub struct AppJobInvocationTriggerManual {
 }
 
 /// The user who triggered the job
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobInvocationTriggerManualUser {
     /// The `email` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2403,7 +2489,7 @@ pub struct AppJobInvocationTriggerManualUser {
 }
 
 /// The schedule for the job
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobInvocationTriggerScheduled {
     /// The `schedule` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2411,7 +2497,7 @@ pub struct AppJobInvocationTriggerScheduled {
 }
 
 /// `AppJobInvocationTriggerScheduledSchedule`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppJobInvocationTriggerScheduledSchedule {
     /// The cron expression defining the schedule
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2434,7 +2520,7 @@ UNKNOWN => "UNKNOWN",
 }
 
 /// The `apps_restart_request` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsRestartRequest {
     /// The `components` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2442,7 +2528,7 @@ pub struct AppsRestartRequest {
 }
 
 /// The `apps_rollback_app_request` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsRollbackAppRequest {
     /// The ID of the deployment to rollback to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2457,7 +2543,7 @@ pub struct AppsRollbackAppRequest {
 }
 
 /// `AppsValidateRollbackResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppsValidateRollbackResponse {
     /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2466,12 +2552,16 @@ pub struct AppsValidateRollbackResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
     /// Contains a list of warnings that may cause the rollback to run under unideal circumstances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warnings: Option<Vec<AppRollbackValidationCondition>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub warnings: Vec<AppRollbackValidationCondition>,
 }
 
 /// The `app_rollback_validation_condition` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppRollbackValidationCondition {
     /// A code identifier that represents the failing condition.
     ///
@@ -2496,8 +2586,12 @@ pub struct AppRollbackValidationCondition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<AppRollbackValidationConditionCode>,
     /// The `components` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub components: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub components: Vec<String>,
     /// A human-readable message describing the failing condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2545,7 +2639,7 @@ ImageSourceMissingDigest => "image_source_missing_digest",
 }
 
 /// The `apps_update_app_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppsUpdateAppRequest {
     /// The desired configuration of an application.
     pub spec: AppSpec,

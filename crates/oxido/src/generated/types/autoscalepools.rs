@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `autoscale_pool` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePool {
     /// The number of active Droplets in the autoscale pool.
     pub active_resources_count: i64,
@@ -34,7 +34,7 @@ pub struct AutoscalePool {
 
 /// The scaling configuration for an autoscale pool, which is how the pool scales up and down
 /// (either by resource utilization or static configuration).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AutoscalePoolConfig {
     /// A `AutoscalePoolDynamicConfig`.
@@ -44,7 +44,7 @@ pub enum AutoscalePoolConfig {
 }
 
 /// The `autoscale_pool_static_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolStaticConfig {
     /// Fixed number of instances in an autoscale pool.
     pub target_number_instances: i64,
@@ -60,7 +60,7 @@ impl AutoscalePoolStaticConfig {
 }
 
 /// The `autoscale_pool_dynamic_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolDynamicConfig {
     /// The number of minutes to wait between scaling events in an autoscale pool. Defaults to 10
     /// minutes.
@@ -92,7 +92,7 @@ impl AutoscalePoolDynamicConfig {
 }
 
 /// The `current_utilization` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrentUtilization {
     /// The average CPU utilization of the autoscale pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,7 +103,7 @@ pub struct CurrentUtilization {
 }
 
 /// The `autoscale_pool_droplet_template` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolDropletTemplate {
     /// The Droplet image to be used for all Droplets in the autoscale pool. You may specify the
     /// slug or the image ID.
@@ -227,7 +227,7 @@ Error => "error",
 }
 
 /// The `autoscale_pool_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolCreate {
     /// The scaling configuration for an autoscale pool, which is how the pool scales up and down
     /// (either by resource utilization or static configuration).
@@ -254,7 +254,7 @@ impl AutoscalePoolCreate {
 }
 
 /// The `history` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct History {
     /// The creation time of the history event in ISO8601 combined date and time format.
     pub created_at: crate::models::Timestamp,
@@ -297,7 +297,7 @@ Error => "error",
 }
 
 /// The `member` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// The creation time of the Droplet in ISO8601 combined date and time format.
     pub created_at: crate::models::Timestamp,

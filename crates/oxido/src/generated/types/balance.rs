@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `balance` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Balance {
     /// Current balance of the customer's most recent billing activity.  Does not reflect
     /// `month_to_date_usage`.

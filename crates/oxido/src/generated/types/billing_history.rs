@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `billing_history` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BillingHistory {
     /// Amount of the billing history entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]

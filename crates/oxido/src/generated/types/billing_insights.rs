@@ -5,7 +5,7 @@
 use super::*;
 
 /// `BillingInsightsListResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BillingInsightsListResponse {
     /// Current page number
     pub current_page: i64,
@@ -19,7 +19,7 @@ pub struct BillingInsightsListResponse {
 }
 
 /// The `billing_data_point` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BillingDataPoint {
     /// Description of the billed resource or service as shown on an invoice item
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `byoip_prefix` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefix {
     /// Whether the BYOIP prefix is being advertised
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,12 +35,16 @@ pub struct ByoipPrefix {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// List of validation statuses for the BYOIP prefix
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validations: Option<Vec<ByoipPrefixValidationsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub validations: Vec<ByoipPrefixValidationsItem>,
 }
 
 /// `ByoipPrefixValidationsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefixValidationsItem {
     /// Name of the validation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,7 +58,7 @@ pub struct ByoipPrefixValidationsItem {
 }
 
 /// The `byoip_prefix_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefixCreate {
     /// The IP prefix in CIDR notation to bring
     pub prefix: String,
@@ -80,7 +84,7 @@ impl ByoipPrefixCreate {
 }
 
 /// `ByoipPrefixesCreateResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefixesCreateResponse {
     /// The region where the prefix is created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,7 +98,7 @@ pub struct ByoipPrefixesCreateResponse {
 }
 
 /// The `byoip_prefix_update` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefixUpdate {
     /// Whether the BYOIP prefix should be advertised
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,7 +106,7 @@ pub struct ByoipPrefixUpdate {
 }
 
 /// The `byoip_prefix_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByoipPrefixResource {
     /// Time when the allocation was assigned
     #[serde(default, skip_serializing_if = "Option::is_none")]

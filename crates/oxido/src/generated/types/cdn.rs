@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `cdn_endpoint` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CdnEndpoint {
     /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is
     /// provided.
@@ -33,15 +33,31 @@ pub struct CdnEndpoint {
     pub ttl: Option<i64>,
 }
 
-impl CdnEndpoint {
-    /// A `CdnEndpoint` with its required fields; the optional ones start as `None`.
+/// The `cdn_endpoint` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CdnEndpointRequest {
+    /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is
+    /// provided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
+    /// The fully qualified domain name (FQDN) of the custom subdomain used with the CDN endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<String>,
+    /// The fully qualified domain name (FQDN) for the origin server which provides the content for
+    /// the CDN. This is currently restricted to a Space.
+    pub origin: String,
+    /// The amount of time the content is cached by the CDN's edge servers in seconds. TTL must be
+    /// one of 60, 600, 3600, 86400, or 604800. Defaults to 3600 (one hour) when excluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
+}
+
+impl CdnEndpointRequest {
+    /// A `CdnEndpointRequest` with its required fields; the optional ones start as `None`.
     pub fn new(origin: impl Into<String>) -> Self {
         Self {
             certificate_id: None,
-            created_at: None,
             custom_domain: None,
-            endpoint: None,
-            id: None,
             origin: origin.into(),
             ttl: None,
         }
@@ -49,7 +65,7 @@ impl CdnEndpoint {
 }
 
 /// The `update_endpoint` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateEndpoint {
     /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is
     /// provided.
@@ -65,7 +81,7 @@ pub struct UpdateEndpoint {
 }
 
 /// The `purge_cache` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PurgeCache {
     /// An array of strings containing the path to the content to be purged from the CDN cache.
     pub files: Vec<String>,

@@ -5,21 +5,22 @@
 use super::*;
 
 /// The `certificate` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Certificate {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// certificate was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// An array of fully qualified domain names (FQDNs) for which the certificate was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_names: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub dns_names: Vec<String>,
     /// A unique ID that can be used to identify and reference a certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// A unique human-readable name referring to a certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// A time value given in ISO8601 combined date and time format that represents the
     /// certificate's expiration date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +65,7 @@ LetsEncrypt => "lets_encrypt",
 }
 
 /// `CertificatesCreateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CertificatesCreateBody {
     /// A `CertificateRequestCustom`.
@@ -74,7 +75,7 @@ pub enum CertificatesCreateBody {
 }
 
 /// The `certificate_request_lets_encrypt` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateRequestLetsEncrypt {
     /// A unique human-readable name referring to a certificate.
     pub name: String,
@@ -101,7 +102,7 @@ impl CertificateRequestLetsEncrypt {
 }
 
 /// The `certificate_request_custom` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateRequestCustom {
     /// A unique human-readable name referring to a certificate.
     pub name: String,

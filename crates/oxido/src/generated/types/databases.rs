@@ -5,18 +5,21 @@
 use super::*;
 
 /// The `database_cluster_read` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DatabaseClusterRead {
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatabaseCluster {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<DatabaseConnection>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// database cluster was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// An array of strings containing the names of databases created in the database cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub db_names: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub db_names: Vec<String>,
     /// The `do_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_settings: Option<DoSettings>,
@@ -25,17 +28,20 @@ pub struct DatabaseClusterRead {
     /// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
     /// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
     /// are currently in public preview.
-    pub engine: DatabaseClusterReadEngine,
+    pub engine: DatabaseClusterEngine,
     /// A unique ID that can be used to identify and reference a database cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The `maintenance_window` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<DatabaseMaintenanceWindow>,
     /// Public hostname and port of the cluster's metrics endpoint(s). Includes one record for the
     /// cluster's primary node and a second entry for the cluster's standby node(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics_endpoints: Option<Vec<DatabaseServiceEndpoint>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metrics_endpoints: Vec<DatabaseServiceEndpoint>,
     /// A unique, human-readable name referring to a database cluster.
     pub name: String,
     /// The number of nodes in the database cluster.
@@ -56,8 +62,12 @@ pub struct DatabaseClusterRead {
     /// The slug identifier for the region where the database cluster is located.
     pub region: String,
     /// The `rules` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRule>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub rules: Vec<FirewallRule>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry_connection: Option<OpensearchConnection>,
@@ -74,7 +84,7 @@ pub struct DatabaseClusterRead {
     pub standby_private_connection: Option<DatabaseConnection>,
     /// A string representing the current status of the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DatabaseClusterReadStatus>,
+    pub status: Option<DatabaseClusterStatus>,
     /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
     /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
     /// added additional storage.
@@ -82,14 +92,22 @@ pub struct DatabaseClusterRead {
     pub storage_size_mib: Option<i64>,
     /// An array of tags that have been applied to the database cluster. \<br>\<br>Requires
     /// `tag:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// The connection details for OpenSearch dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_connection: Option<OpensearchConnection>,
     /// The `users` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<DatabaseUser>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub users: Vec<DatabaseUser>,
     /// A string representing the version of the database engine in use for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -105,7 +123,7 @@ pub struct DatabaseClusterRead {
 }
 
 /// The `database_connection` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseConnection {
     /// The name of the default database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,7 +153,7 @@ pub struct DatabaseConnection {
 /// DigitalOcean-specific settings for the database cluster.
 ///
 /// Schema `do_settings`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DoSettings {
     /// An array of custom CNAMEs for the database cluster. Each CNAME must be a valid RFC 1123
     /// hostname (e.g., "db.example.com"). Maximum of 16 CNAMEs allowed, each up to 253 characters.
@@ -149,7 +167,7 @@ crate::models::string_enum::open_string_enum! {
 /// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
 /// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
 /// are currently in public preview.
-pub enum DatabaseClusterReadEngine {
+pub enum DatabaseClusterEngine {
 /// `pg`
 Pg => "pg",
 /// `mysql`
@@ -172,13 +190,17 @@ AdvancedMysql => "advanced_mysql",
 }
 
 /// The `database_maintenance_window` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseMaintenanceWindow {
     /// The day of the week on which to apply maintenance updates.
     pub day: String,
     /// A list of strings, each containing information about a pending maintenance update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub description: Vec<String>,
     /// The hour in UTC at which maintenance updates will be applied in 24 hour format.
     pub hour: String,
     /// A boolean value indicating whether any maintenance is scheduled to be performed in the next
@@ -187,20 +209,8 @@ pub struct DatabaseMaintenanceWindow {
     pub pending: Option<bool>,
 }
 
-impl DatabaseMaintenanceWindow {
-    /// A `DatabaseMaintenanceWindow` with its required fields; the optional ones start as `None`.
-    pub fn new(day: impl Into<String>, hour: impl Into<String>) -> Self {
-        Self {
-            day: day.into(),
-            description: None,
-            hour: hour.into(),
-            pending: None,
-        }
-    }
-}
-
 /// The `database_service_endpoint` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseServiceEndpoint {
     /// A FQDN pointing to the database cluster's node(s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,7 +221,7 @@ pub struct DatabaseServiceEndpoint {
 }
 
 /// The `firewall_rule` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FirewallRule {
     /// A unique ID for the database cluster to which the rule is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,20 +244,6 @@ pub struct FirewallRule {
     pub value: String,
 }
 
-impl FirewallRule {
-    /// A `FirewallRule` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: FirewallRuleType, value: impl Into<String>) -> Self {
-        Self {
-            cluster_uuid: None,
-            created_at: None,
-            description: None,
-            kind,
-            uuid: None,
-            value: value.into(),
-        }
-    }
-}
-
 crate::models::string_enum::open_string_enum! {
 /// The type of resource that the firewall rule allows to access the database cluster.
 pub enum FirewallRuleType {
@@ -266,7 +262,7 @@ App => "app",
 
 crate::models::string_enum::open_string_enum! {
 /// A string representing the current status of the database cluster.
-pub enum DatabaseClusterReadStatus {
+pub enum DatabaseClusterStatus {
 /// `creating`
 Creating => "creating",
 /// `online`
@@ -281,7 +277,7 @@ Forking => "forking",
 }
 
 /// The `opensearch_connection` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConnection {
     /// The FQDN pointing to the opensearch cluster's current primary node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,7 +303,7 @@ pub struct OpensearchConnection {
 }
 
 /// The `database_user` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseUser {
     /// Access certificate for TLS client authentication. (Kafka only)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,23 +329,8 @@ pub struct DatabaseUser {
     pub settings: Option<UserSettings>,
 }
 
-impl DatabaseUser {
-    /// A `DatabaseUser` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            access_cert: None,
-            access_key: None,
-            mysql_settings: None,
-            name: name.into(),
-            password: None,
-            role: None,
-            settings: None,
-        }
-    }
-}
-
 /// The `mysql_settings` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MysqlSettings {
     /// A string specifying the authentication method to be used for connections
     /// to the MySQL user account. The valid values are `mysql_native_password`
@@ -392,7 +373,7 @@ Normal => "normal",
 }
 
 /// The `user_settings` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserSettings {
     /// ACLs (Access Control Lists) specifying permissions on topics within a Kafka cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,7 +394,7 @@ pub struct UserSettings {
 }
 
 /// `UserSettingsAclItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserSettingsAclItem {
     /// An identifier for the ACL. Will be computed after the ACL is created/updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,7 +438,7 @@ Produceconsume => "produceconsume",
 
 /// MongoDB-specific settings for the user. This option is not currently supported for other
 /// database engines.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserSettingsMongoUserSettings {
     /// A list of databases to which the user should have access. When the database is set to
     /// `admin`, the user will have access to all databases based on the user's role i.e. a user
@@ -497,7 +478,7 @@ DbAdmin => "dbAdmin",
 }
 
 /// `UserSettingsOpensearchAclItem`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserSettingsOpensearchAclItem {
     /// A regex for matching the indexes that this ACL should apply to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -530,7 +511,7 @@ Write => "write",
 }
 
 /// `DatabasesCreateClusterBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesCreateClusterBody {
     /// Autoscaling configuration for the database cluster. Currently only supports storage
     /// autoscaling. If null, autoscaling is not configured for the cluster.
@@ -538,14 +519,7 @@ pub struct DatabasesCreateClusterBody {
     pub autoscale: Option<DatabaseAutoscaleParams>,
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<DatabaseConnection>,
-    /// A time value given in ISO8601 combined date and time format that represents when the
-    /// database cluster was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
-    /// An array of strings containing the names of databases created in the database cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub db_names: Option<Vec<String>>,
+    pub connection: Option<DatabaseConnectionRequest>,
     /// The `do_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_settings: Option<DoSettings>,
@@ -554,24 +528,17 @@ pub struct DatabasesCreateClusterBody {
     /// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
     /// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
     /// are currently in public preview.
-    pub engine: DatabaseClusterReadEngine,
-    /// A unique ID that can be used to identify and reference a database cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub engine: DatabaseClusterEngine,
     /// The `maintenance_window` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance_window: Option<DatabaseMaintenanceWindow>,
-    /// Public hostname and port of the cluster's metrics endpoint(s). Includes one record for the
-    /// cluster's primary node and a second entry for the cluster's standby node(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics_endpoints: Option<Vec<DatabaseServiceEndpoint>>,
+    pub maintenance_window: Option<DatabaseMaintenanceWindowRequest>,
     /// A unique, human-readable name referring to a database cluster.
     pub name: String,
     /// The number of nodes in the database cluster.
     pub num_nodes: i64,
     /// The `private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_connection: Option<DatabaseConnection>,
+    pub private_connection: Option<DatabaseConnectionRequest>,
     /// A string specifying the UUID of the VPC to which the database cluster will be assigned. If
     /// excluded, the cluster when creating a new database cluster, it will be assigned to your
     /// account's default VPC for the region. \<br>\<br>Requires `vpc:read` scope.
@@ -586,24 +553,18 @@ pub struct DatabasesCreateClusterBody {
     pub region: String,
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRule>>,
+    pub rules: Option<Vec<FirewallRuleRequest>>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema_registry_connection: Option<OpensearchConnection>,
-    /// A string representing the semantic version of the database engine in use for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub semantic_version: Option<String>,
+    pub schema_registry_connection: Option<DatabaseConnectionRequest>,
     /// The slug identifier representing the size of the nodes in the database cluster.
     pub size: String,
     /// The `standby_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standby_connection: Option<DatabaseConnection>,
+    pub standby_connection: Option<DatabaseConnectionRequest>,
     /// The `standby_private_connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standby_private_connection: Option<DatabaseConnection>,
-    /// A string representing the current status of the database cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DatabaseClusterReadStatus>,
+    pub standby_private_connection: Option<DatabaseConnectionRequest>,
     /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
     /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
     /// added additional storage.
@@ -615,22 +576,10 @@ pub struct DatabasesCreateClusterBody {
     pub tags: Option<Vec<String>>,
     /// The connection details for OpenSearch dashboard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_connection: Option<OpensearchConnection>,
-    /// The `users` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<DatabaseUser>>,
+    pub ui_connection: Option<DatabaseConnectionRequest>,
     /// A string representing the version of the database engine in use for the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be available
-    /// for creating new clusters. If null, the version does not have an end of availability
-    /// timeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_end_of_availability: Option<String>,
-    /// A timestamp referring to the date when the particular version will no longer be supported.
-    /// If null, the version does not have an end of life timeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_end_of_life: Option<String>,
     /// The `backup_restore` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_restore: Option<DatabaseBackup>,
@@ -639,7 +588,7 @@ pub struct DatabasesCreateClusterBody {
 impl DatabasesCreateClusterBody {
     /// A `DatabasesCreateClusterBody` with its required fields; the optional ones start as `None`.
     pub fn new(
-        engine: DatabaseClusterReadEngine,
+        engine: DatabaseClusterEngine,
         name: impl Into<String>,
         num_nodes: i64,
         region: impl Into<String>,
@@ -648,13 +597,9 @@ impl DatabasesCreateClusterBody {
         Self {
             autoscale: None,
             connection: None,
-            created_at: None,
-            db_names: None,
             do_settings: None,
             engine,
-            id: None,
             maintenance_window: None,
-            metrics_endpoints: None,
             name: name.into(),
             num_nodes,
             private_connection: None,
@@ -663,18 +608,13 @@ impl DatabasesCreateClusterBody {
             region: region.into(),
             rules: None,
             schema_registry_connection: None,
-            semantic_version: None,
             size: size.into(),
             standby_connection: None,
             standby_private_connection: None,
-            status: None,
             storage_size_mib: None,
             tags: None,
             ui_connection: None,
-            users: None,
             version: None,
-            version_end_of_availability: None,
-            version_end_of_life: None,
             backup_restore: None,
         }
     }
@@ -683,7 +623,7 @@ impl DatabasesCreateClusterBody {
 /// Contains all autoscaling configuration for a database cluster
 ///
 /// Schema `database_autoscale_params`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseAutoscaleParams {
     /// The `storage` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -693,7 +633,7 @@ pub struct DatabaseAutoscaleParams {
 /// Configuration for database cluster storage autoscaling
 ///
 /// Schema `database_storage_autoscale_params`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseStorageAutoscaleParams {
     /// Whether storage autoscaling is enabled for the cluster
     pub enabled: bool,
@@ -718,8 +658,61 @@ impl DatabaseStorageAutoscaleParams {
     }
 }
 
+/// The `database_connection` schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatabaseConnectionRequest {}
+
+/// The `database_maintenance_window` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatabaseMaintenanceWindowRequest {
+    /// The day of the week on which to apply maintenance updates.
+    pub day: String,
+    /// The hour in UTC at which maintenance updates will be applied in 24 hour format.
+    pub hour: String,
+}
+
+impl DatabaseMaintenanceWindowRequest {
+    /// A `DatabaseMaintenanceWindowRequest` with its required fields; the optional ones start as
+    /// `None`.
+    pub fn new(day: impl Into<String>, hour: impl Into<String>) -> Self {
+        Self {
+            day: day.into(),
+            hour: hour.into(),
+        }
+    }
+}
+
+/// The `firewall_rule` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FirewallRuleRequest {
+    /// A human-readable description of the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The type of resource that the firewall rule allows to access the database cluster.
+    #[serde(rename = "type")]
+    pub kind: FirewallRuleType,
+    /// A unique ID for the firewall rule itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// The ID of the specific resource, the name of a tag applied to a group of resources, or the
+    /// IP address that the firewall rule allows to access the database cluster.
+    pub value: String,
+}
+
+impl FirewallRuleRequest {
+    /// A `FirewallRuleRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: FirewallRuleType, value: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            kind,
+            uuid: None,
+            value: value.into(),
+        }
+    }
+}
+
 /// The `database_backup` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseBackup {
     /// The timestamp of an existing database cluster backup in ISO8601 combined date and time
     /// format. The most recent backup will be used if excluded.
@@ -740,7 +733,7 @@ impl DatabaseBackup {
 }
 
 /// The `database_metrics_credentials` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseMetricsCredentials {
     /// The `credentials` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -748,7 +741,7 @@ pub struct DatabaseMetricsCredentials {
 }
 
 /// The `databases_basic_auth_credentials` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesBasicAuthCredentials {
     /// basic authentication password for metrics HTTP endpoint
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -759,7 +752,7 @@ pub struct DatabasesBasicAuthCredentials {
 }
 
 /// The `options` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Options {
     /// The `options` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -770,7 +763,7 @@ pub struct Options {
 }
 
 /// `OptionsOptions`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OptionsOptions {
     /// The `advanced_mysql` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -802,75 +795,127 @@ pub struct OptionsOptions {
 }
 
 /// `OptionsOptionsAdvancedMysql`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OptionsOptionsAdvancedMysql {
     /// An array of strings containing the names of available regions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub regions: Vec<String>,
     /// An array of strings containing the names of available regions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub versions: Vec<String>,
     /// An array of objects, each indicating the node sizes (otherwise referred to as slugs) that
     /// are available with various numbers of nodes in the database cluster. Each slugs denotes the
     /// node's identifier, CPU, and RAM (in that order).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layouts: Option<Vec<DatabaseLayoutOption>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub layouts: Vec<DatabaseLayoutOption>,
 }
 
 /// The `database_layout_option` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseLayoutOption {
     /// The `num_nodes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_nodes: Option<i64>,
     /// An array of objects containing the slugs available with various node counts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sizes: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub sizes: Vec<String>,
 }
 
 /// `OptionsVersionAvailability`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OptionsVersionAvailability {
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advanced_mysql: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub advanced_mysql: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advanced_pg: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub advanced_pg: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kafka: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub kafka: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mongodb: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub mongodb: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mysql: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub mysql: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opensearch: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub opensearch: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pg: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub pg: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redis: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub redis: Vec<DatabaseVersionAvailability>,
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valkey: Option<Vec<DatabaseVersionAvailability>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub valkey: Vec<DatabaseVersionAvailability>,
 }
 
 /// The `database_version_availability` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseVersionAvailability {
     /// A timestamp referring to the date when the particular version will no longer be available
     /// for creating new clusters. If null, the version does not have an end of availability
@@ -887,7 +932,7 @@ pub struct DatabaseVersionAvailability {
 }
 
 /// `DatabasesListBackupsResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesListBackupsResponse {
     /// If a backup is currently in progress, this attribute shows the percentage of completion. If
     /// no backup is in progress, this attribute will be hidden.
@@ -901,7 +946,7 @@ pub struct DatabasesListBackupsResponse {
 }
 
 /// The `backup` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Backup {
     /// A time value given in ISO8601 combined date and time format at which the backup was created.
     pub created_at: crate::models::Timestamp,
@@ -913,7 +958,7 @@ pub struct Backup {
 }
 
 /// `DatabasesListBackupsScheduledBackupTime`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesListBackupsScheduledBackupTime {
     /// The hour of the day when the backup is scheduled (in UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -927,14 +972,14 @@ pub struct DatabasesListBackupsScheduledBackupTime {
 }
 
 /// The `ca` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ca {
     /// base64 encoding of the certificate used to secure database connections
     pub certificate: String,
 }
 
 /// `DatabasesGetConfigResponseConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DatabasesGetConfigResponseConfig {
     /// A `MysqlAdvancedConfig`.
@@ -954,7 +999,7 @@ pub enum DatabasesGetConfigResponseConfig {
 }
 
 /// The `mysql_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MysqlAdvancedConfig {
     /// When enabled, grants `EXECUTE` and `ALTER ROUTINE` privileges to the creator of a stored
     /// routine. When disabled, these privileges are not granted automatically.
@@ -1186,7 +1231,7 @@ NONE => "NONE",
 /// MySQL Incremental Backup configuration settings
 ///
 /// Schema `mysql_incremental_backup`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MysqlIncrementalBackup {
     /// Enable periodic incremental backups. When enabled, full_backup_week_schedule must be set.
     /// Incremental backups only store changes since the last backup, making them faster and more
@@ -1201,7 +1246,7 @@ pub struct MysqlIncrementalBackup {
 }
 
 /// The `postgres_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostgresAdvancedConfig {
     /// Specifies a fraction, in a decimal value, of the table size to add to
     /// autovacuum_analyze_threshold when deciding whether to trigger an ANALYZE. The default is 0.2
@@ -1500,7 +1545,7 @@ None => "none",
 /// PGBouncer connection pooling settings
 ///
 /// Schema `pgbouncer_advanced_config`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PgbouncerAdvancedConfig {
     /// If the automatically-created database pools have been unused this many seconds, they are
     /// freed. If 0, timeout is disabled.
@@ -1573,7 +1618,7 @@ Quorum => "quorum",
 /// TimescaleDB extension configuration values
 ///
 /// Schema `timescaledb_advanced_config`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TimescaledbAdvancedConfig {
     /// The number of background workers for timescaledb operations.  Set to the sum of your number
     /// of databases and the total number of concurrent background workers you want running at any
@@ -1605,7 +1650,7 @@ None => "none",
 }
 
 /// The `redis_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RedisAdvancedConfig {
     /// Determines default pub/sub channels' ACL for new users if ACL is not supplied. When this
     /// option is not defined, all_channels is assumed to keep backward compatibility. This option
@@ -1728,7 +1773,7 @@ Rdb => "rdb",
 }
 
 /// The `valkey_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ValkeyAdvancedConfig {
     /// Frequent RDB snapshots
     /// When enabled, Valkey will create frequent local RDB snapshots. When disabled, Valkey will
@@ -1836,7 +1881,7 @@ VolatileTtl => "volatile_ttl",
 }
 
 /// The `kafka_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaAdvancedConfig {
     /// Enable auto creation of topics
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2036,7 +2081,7 @@ LogAppendTime => "LogAppendTime",
 }
 
 /// The `opensearch_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchAdvancedConfig {
     /// Specifices whether to allow automatic creation of indices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2192,7 +2237,7 @@ pub struct OpensearchAdvancedConfig {
 }
 
 /// The `mongo_advanced_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MongoAdvancedConfig {
     /// Specifies the default consistency behavior of reads from the database. Data that is returned
     /// from the query with may or may not have been acknowledged by all nodes in the replicaset
@@ -2246,7 +2291,7 @@ Majority => "majority",
 }
 
 /// The `database_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseConfig {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2254,7 +2299,7 @@ pub struct DatabaseConfig {
 }
 
 /// `DatabaseConfigConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DatabaseConfigConfig {
     /// A `MysqlAdvancedConfig`.
@@ -2274,7 +2319,7 @@ pub enum DatabaseConfigConfig {
 }
 
 /// `DatabasesUpdateDoSettingsBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateDoSettingsBody {
     /// DigitalOcean-specific settings for the database cluster.
     pub do_settings: DoSettings,
@@ -2289,7 +2334,7 @@ impl DatabasesUpdateDoSettingsBody {
 }
 
 /// The `events_logs` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventsLogs {
     /// The name of cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2326,7 +2371,7 @@ ClusterPoweroff => "cluster_poweroff",
 }
 
 /// `DatabasesUpdateEvictionPolicyBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateEvictionPolicyBody {
     /// A string specifying the desired eviction policy for a Caching or Valkey cluster.
     ///
@@ -2348,15 +2393,15 @@ impl DatabasesUpdateEvictionPolicyBody {
 }
 
 /// `DatabasesUpdateFirewallRulesBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateFirewallRulesBody {
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRule>>,
+    pub rules: Option<Vec<FirewallRuleRequest>>,
 }
 
 /// The `opensearch_index` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchIndex {
     /// The date and time the index was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2412,7 +2457,7 @@ None => "none",
 }
 
 /// The `logsink_verbose` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogsinkVerbose {
     /// A unique identifier for Logsink
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2441,7 +2486,7 @@ Opensearch => "opensearch",
 }
 
 /// `LogsinkVerboseConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum LogsinkVerboseConfig {
     /// A `RsyslogLogsink`.
@@ -2455,7 +2500,7 @@ pub enum LogsinkVerboseConfig {
 }
 
 /// The `rsyslog_logsink` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RsyslogLogsink {
     /// PEM encoded CA certificate
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2542,7 +2587,7 @@ Custom => "custom",
 }
 
 /// The `elasticsearch_logsink` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ElasticsearchLogsink {
     /// PEM encoded CA certificate
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2573,7 +2618,7 @@ impl ElasticsearchLogsink {
 }
 
 /// The `opensearch_logsink` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchLogsink {
     /// PEM encoded CA certificate
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2606,7 +2651,7 @@ impl OpensearchLogsink {
 /// Configuration for Datadog integration **applicable only to MongoDB clusters**.
 ///
 /// Schema `datadog_logsink`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatadogLogsink {
     /// Datadog API key
     pub datadog_api_key: String,
@@ -2625,7 +2670,7 @@ impl DatadogLogsink {
 }
 
 /// The `logsink_create` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogsinkCreate {
     /// The name of the Logsink
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2665,7 +2710,7 @@ Datadog => "datadog",
 }
 
 /// The `logsink_update` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogsinkUpdate {
     /// The `config` field.
     pub config: LogsinkVerboseConfig,
@@ -2679,7 +2724,7 @@ impl LogsinkUpdate {
 }
 
 /// `DatabasesUpdateRegionBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateRegionBody {
     /// A slug identifier for the region to which the database cluster will be migrated.
     pub region: String,
@@ -2695,7 +2740,7 @@ impl DatabasesUpdateRegionBody {
 }
 
 /// The `online_migration` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OnlineMigration {
     /// The time the migration was initiated, in ISO 8601 format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2725,7 +2770,7 @@ Done => "done",
 }
 
 /// The `source_database` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceDatabase {
     /// Enables SSL encryption when connecting to the source database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2749,7 +2794,7 @@ impl SourceDatabase {
 }
 
 /// `SourceDatabaseSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceDatabaseSource {
     /// The name of the default database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2769,7 +2814,7 @@ pub struct SourceDatabaseSource {
 }
 
 /// The `connection_pool` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPool {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2802,8 +2847,42 @@ pub struct ConnectionPool {
     pub user: Option<String>,
 }
 
-impl ConnectionPool {
-    /// A `ConnectionPool` with its required fields; the optional ones start as `None`.
+/// The `connection_pool` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConnectionPoolRequest {
+    /// The `connection` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<DatabaseConnectionRequest>,
+    /// The database for use with the connection pool.
+    pub db: String,
+    /// The PGBouncer transaction mode for the connection pool. The allowed values are session,
+    /// transaction, and statement.
+    pub mode: String,
+    /// A unique name for the connection pool. Must be between 3 and 60 characters.
+    pub name: String,
+    /// The `private_connection` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_connection: Option<DatabaseConnectionRequest>,
+    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by
+    /// the size of the cluster's primary node. 25 backend server connections are allowed for every
+    /// 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM
+    /// allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97.
+    /// Note that these are shared across all connection pools in a cluster.
+    pub size: i64,
+    /// The `standby_connection` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standby_connection: Option<DatabaseConnectionRequest>,
+    /// The `standby_private_connection` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standby_private_connection: Option<DatabaseConnectionRequest>,
+    /// The name of the user for use with the connection pool. When excluded, all sessions connect
+    /// to the database as the inbound user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+impl ConnectionPoolRequest {
+    /// A `ConnectionPoolRequest` with its required fields; the optional ones start as `None`.
     pub fn new(
         db: impl Into<String>,
         mode: impl Into<String>,
@@ -2825,7 +2904,7 @@ impl ConnectionPool {
 }
 
 /// The `connection_pool_update` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPoolUpdate {
     /// The database for use with the connection pool.
     pub db: String,
@@ -2856,8 +2935,8 @@ impl ConnectionPoolUpdate {
     }
 }
 
-/// The `database_replica` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// The `database_replica_read` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseReplica {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2893,7 +2972,50 @@ pub struct DatabaseReplica {
     pub size: Option<String>,
     /// A string representing the current status of the database cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DatabaseClusterReadStatus>,
+    pub status: Option<DatabaseClusterStatus>,
+    /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
+    /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
+    /// added additional storage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_size_mib: Option<i64>,
+    /// A flat array of tag names as strings applied to the read-only replica.\<br>\<br>Requires
+    /// `tag:read` scope.
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
+}
+
+/// The `database_replica` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatabaseReplicaRequest {
+    /// The `connection` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<DatabaseConnectionRequest>,
+    /// The `do_settings` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_settings: Option<DoSettings>,
+    /// The name to give the read-only replicating
+    pub name: String,
+    /// The `private_connection` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_connection: Option<DatabaseConnectionRequest>,
+    /// A string specifying the UUID of the VPC to which the read-only replica will be assigned. If
+    /// excluded, the replica will be assigned to your account's default VPC for the region.
+    /// \<br>\<br>Requires `vpc:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_network_uuid: Option<String>,
+    /// A slug identifier for the region where the read-only replica will be located. If excluded,
+    /// the replica will be placed in the same region as the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// A slug identifier representing the size of the node for the read-only replica. The size of
+    /// the replica must be at least as large as the node size for the database cluster from which
+    /// it is replicating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
     /// Additional storage added to the cluster, in MiB. If null, no additional storage is added to
     /// the cluster, beyond what is provided as a base amount from the 'size' and any previously
     /// added additional storage.
@@ -2905,20 +3027,17 @@ pub struct DatabaseReplica {
     pub tags: Option<Vec<String>>,
 }
 
-impl DatabaseReplica {
-    /// A `DatabaseReplica` with its required fields; the optional ones start as `None`.
+impl DatabaseReplicaRequest {
+    /// A `DatabaseReplicaRequest` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             connection: None,
-            created_at: None,
             do_settings: None,
-            id: None,
             name: name.into(),
             private_connection: None,
             private_network_uuid: None,
             region: None,
             size: None,
-            status: None,
             storage_size_mib: None,
             tags: None,
         }
@@ -2926,7 +3045,7 @@ impl DatabaseReplica {
 }
 
 /// The `database_cluster_resize` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseClusterResize {
     /// The number of nodes in the database cluster. Valid values are are 1-3. In addition to the
     /// primary node, up to two standby nodes may be added for highly available configurations.
@@ -2952,7 +3071,7 @@ impl DatabaseClusterResize {
 }
 
 /// The `kafka_schema_verbose` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaSchemaVerbose {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2981,7 +3100,7 @@ PROTOBUF => "PROTOBUF",
 }
 
 /// The `database_kafka_schema_create` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseKafkaSchemaCreate {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3015,7 +3134,7 @@ FULLTRANSITIVE => "FULL_TRANSITIVE",
 }
 
 /// `DatabasesUpdateKafkaSchemaConfigBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateKafkaSchemaConfigBody {
     /// The compatibility level of the schema registry.
     pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
@@ -3032,7 +3151,7 @@ impl DatabasesUpdateKafkaSchemaConfigBody {
 }
 
 /// `DatabasesGetKafkaSchemaSubjectConfig`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesGetKafkaSchemaSubjectConfig {
     /// The compatibility level of the schema registry.
     pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
@@ -3041,7 +3160,7 @@ pub struct DatabasesGetKafkaSchemaSubjectConfig {
 }
 
 /// The `kafka_schema_version_verbose` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaSchemaVersionVerbose {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3061,7 +3180,7 @@ pub struct KafkaSchemaVersionVerbose {
 }
 
 /// The `sql_mode` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SqlMode {
     /// A string specifying the configured SQL modes for the MySQL cluster.
     pub sql_mode: String,
@@ -3077,7 +3196,7 @@ impl SqlMode {
 }
 
 /// The `kafka_topic` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopic {
     /// The name of the Kafka topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3109,7 +3228,7 @@ Unknown => "unknown",
 }
 
 /// The `kafka_topic_create` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicCreate {
     /// The name of the Kafka topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3127,7 +3246,7 @@ pub struct KafkaTopicCreate {
 }
 
 /// The `kafka_topic_config` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicConfig {
     /// The cleanup_policy sets the retention policy to use on log segments. 'delete' will discard
     /// old segments when retention time/size limits are reached. 'compact' will enable log
@@ -3361,7 +3480,7 @@ LogAppendTime => "log_append_time",
 }
 
 /// The `kafka_topic_verbose` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicVerbose {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3370,8 +3489,12 @@ pub struct KafkaTopicVerbose {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `partitions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partitions: Option<Vec<KafkaTopicPartition>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub partitions: Vec<KafkaTopicPartition>,
     /// The number of nodes to replicate data across the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_factor: Option<i64>,
@@ -3381,11 +3504,15 @@ pub struct KafkaTopicVerbose {
 }
 
 /// The `kafka_topic_partition` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicPartition {
     /// The `consumer_groups` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_groups: Option<Vec<KafkaTopicPartitionConsumerGroupsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub consumer_groups: Vec<KafkaTopicPartitionConsumerGroupsItem>,
     /// The earliest consumer offset amongst consumer groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earliest_offset: Option<i64>,
@@ -3401,7 +3528,7 @@ pub struct KafkaTopicPartition {
 }
 
 /// `KafkaTopicPartitionConsumerGroupsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicPartitionConsumerGroupsItem {
     /// Name of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3415,7 +3542,7 @@ pub struct KafkaTopicPartitionConsumerGroupsItem {
 }
 
 /// The `kafka_topic_update` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KafkaTopicUpdate {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3430,27 +3557,13 @@ pub struct KafkaTopicUpdate {
 }
 
 /// `DatabasesAddUserBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesAddUserBody {
-    /// Access certificate for TLS client authentication. (Kafka only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_cert: Option<String>,
-    /// Access key for TLS client authentication. (Kafka only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_key: Option<String>,
     /// The `mysql_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_settings: Option<MysqlSettings>,
     /// The name of a database user.
     pub name: String,
-    /// A randomly generated password for the database user.\<br>Requires
-    /// `database:view_credentials` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// A string representing the database user's role. The value will be either
-    /// "primary" or "normal".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DatabaseUserRole>,
     /// The `settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<UserSettings>,
@@ -3466,12 +3579,8 @@ impl DatabasesAddUserBody {
     /// A `DatabasesAddUserBody` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            access_cert: None,
-            access_key: None,
             mysql_settings: None,
             name: name.into(),
-            password: None,
-            role: None,
             settings: None,
             readonly: None,
         }
@@ -3479,7 +3588,7 @@ impl DatabasesAddUserBody {
 }
 
 /// `DatabasesUpdateUserBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateUserBody {
     /// The `settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3487,7 +3596,7 @@ pub struct DatabasesUpdateUserBody {
 }
 
 /// `DatabasesResetAuthBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesResetAuthBody {
     /// The `mysql_settings` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

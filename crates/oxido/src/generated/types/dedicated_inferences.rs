@@ -7,7 +7,7 @@ use super::*;
 /// A Dedicated Inference instance.
 ///
 /// Schema `dedicated_inference`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInference {
     /// When the Dedicated Inference was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +41,7 @@ pub struct DedicatedInference {
 /// Pending deployment when status is provisioning or updating.
 ///
 /// Schema `pending_deployment_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingDeploymentSpec {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,8 +53,12 @@ pub struct PendingDeploymentSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// At least one model deployment is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_deployments: Option<Vec<ModelDeploymentSpec>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub model_deployments: Vec<ModelDeploymentSpec>,
     /// Name of the Dedicated Inference. Must be unique within the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -75,11 +79,15 @@ pub struct PendingDeploymentSpec {
 /// Configuration for a single model deployment.
 ///
 /// Schema `model_deployment_spec`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModelDeploymentSpec {
     /// Accelerator configuration for this deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accelerators: Option<Vec<AcceleratorConfigSpec>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub accelerators: Vec<AcceleratorConfigSpec>,
     /// Used to identify an existing deployment when updating; empty means create new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
@@ -95,7 +103,7 @@ pub struct ModelDeploymentSpec {
 }
 
 /// The `accelerator_config_spec` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AcceleratorConfigSpec {
     /// DigitalOcean GPU slug.
     pub accelerator_slug: String,
@@ -107,18 +115,6 @@ pub struct AcceleratorConfigSpec {
     /// Accelerator type (e.g. prefill_decode).
     #[serde(rename = "type")]
     pub kind: String,
-}
-
-impl AcceleratorConfigSpec {
-    /// A `AcceleratorConfigSpec` with its required fields; the optional ones start as `None`.
-    pub fn new(accelerator_slug: impl Into<String>, scale: i64, kind: impl Into<String>) -> Self {
-        Self {
-            accelerator_slug: accelerator_slug.into(),
-            scale,
-            status: None,
-            kind: kind.into(),
-        }
-    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -152,7 +148,7 @@ Updating => "updating",
 }
 
 /// `PendingDeploymentSpecVpc`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingDeploymentSpecVpc {
     /// VPC UUID for the Dedicated Inference.
     pub uuid: String,
@@ -168,7 +164,7 @@ impl PendingDeploymentSpecVpc {
 /// Structured configuration for a Dedicated Inference deployment.
 ///
 /// Schema `dedicated_inference_spec`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceSpec {
     /// Whether to expose a public LLM endpoint.
     pub enable_public_endpoint: bool,
@@ -182,27 +178,6 @@ pub struct DedicatedInferenceSpec {
     pub version: i64,
     /// The `vpc` field.
     pub vpc: PendingDeploymentSpecVpc,
-}
-
-impl DedicatedInferenceSpec {
-    /// A `DedicatedInferenceSpec` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        enable_public_endpoint: bool,
-        model_deployments: Vec<ModelDeploymentSpec>,
-        name: impl Into<String>,
-        region: DedicatedInferenceSpecRegion,
-        version: i64,
-        vpc: PendingDeploymentSpecVpc,
-    ) -> Self {
-        Self {
-            enable_public_endpoint,
-            model_deployments,
-            name: name.into(),
-            region,
-            version,
-            vpc,
-        }
-    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -236,19 +211,19 @@ Error => "error",
 }
 
 /// The `dedicated_inference_create_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceCreateRequest {
     /// Key-value pairs for provider tokens (e.g. Hugging Face).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_tokens: Option<std::collections::BTreeMap<String, String>>,
     /// Structured configuration for a Dedicated Inference deployment.
-    pub spec: DedicatedInferenceSpec,
+    pub spec: DedicatedInferenceSpecRequest,
 }
 
 impl DedicatedInferenceCreateRequest {
     /// A `DedicatedInferenceCreateRequest` with its required fields; the optional ones start as
     /// `None`.
-    pub fn new(spec: DedicatedInferenceSpec) -> Self {
+    pub fn new(spec: DedicatedInferenceSpecRequest) -> Self {
         Self {
             access_tokens: None,
             spec,
@@ -256,8 +231,95 @@ impl DedicatedInferenceCreateRequest {
     }
 }
 
+/// Structured configuration for a Dedicated Inference deployment.
+///
+/// Schema `dedicated_inference_spec`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DedicatedInferenceSpecRequest {
+    /// Whether to expose a public LLM endpoint.
+    pub enable_public_endpoint: bool,
+    /// At least one model deployment is required.
+    pub model_deployments: Vec<ModelDeploymentSpecRequest>,
+    /// Name of the Dedicated Inference. Must be unique within the team.
+    pub name: String,
+    /// DigitalOcean region where the Dedicated Inference is hosted.
+    pub region: DedicatedInferenceSpecRegion,
+    /// Spec version.
+    pub version: i64,
+    /// The `vpc` field.
+    pub vpc: PendingDeploymentSpecVpc,
+}
+
+impl DedicatedInferenceSpecRequest {
+    /// A `DedicatedInferenceSpecRequest` with its required fields; the optional ones start as
+    /// `None`.
+    pub fn new(
+        enable_public_endpoint: bool,
+        model_deployments: Vec<ModelDeploymentSpecRequest>,
+        name: impl Into<String>,
+        region: DedicatedInferenceSpecRegion,
+        version: i64,
+        vpc: PendingDeploymentSpecVpc,
+    ) -> Self {
+        Self {
+            enable_public_endpoint,
+            model_deployments,
+            name: name.into(),
+            region,
+            version,
+            vpc,
+        }
+    }
+}
+
+/// Configuration for a single model deployment.
+///
+/// Schema `model_deployment_spec`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ModelDeploymentSpecRequest {
+    /// Accelerator configuration for this deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accelerators: Option<Vec<AcceleratorConfigSpecRequest>>,
+    /// Used to identify an existing deployment when updating; empty means create new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_id: Option<String>,
+    /// Model provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_provider: Option<ModelDeploymentSpecModelProvider>,
+    /// Model identifier (e.g. Hugging Face slug).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_slug: Option<String>,
+    /// Workload-specific configuration (e.g. ISL/OSL in future).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_config: Option<serde_json::Value>,
+}
+
+/// The `accelerator_config_spec` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AcceleratorConfigSpecRequest {
+    /// DigitalOcean GPU slug.
+    pub accelerator_slug: String,
+    /// Number of accelerator instances.
+    pub scale: i64,
+    /// Accelerator type (e.g. prefill_decode).
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl AcceleratorConfigSpecRequest {
+    /// A `AcceleratorConfigSpecRequest` with its required fields; the optional ones start as
+    /// `None`.
+    pub fn new(accelerator_slug: impl Into<String>, scale: i64, kind: impl Into<String>) -> Self {
+        Self {
+            accelerator_slug: accelerator_slug.into(),
+            scale,
+            kind: kind.into(),
+        }
+    }
+}
+
 /// `DedicatedInferencesCreateResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferencesCreateResponse {
     /// A Dedicated Inference instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,7 +332,7 @@ pub struct DedicatedInferencesCreateResponse {
 /// Access token for authenticating to Dedicated Inference endpoints.
 ///
 /// Schema `dedicated_inference_access_token`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceAccessToken {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -291,11 +353,15 @@ pub struct DedicatedInferenceAccessToken {
 }
 
 /// The `dedicated_inference_gpu_model_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceGpuModelConfig {
     /// The `gpu_slugs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gpu_slugs: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub gpu_slugs: Vec<String>,
     /// Whether the model requires gated access (e.g. Hugging Face token).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_gated_model: Option<bool>,
@@ -310,18 +376,26 @@ pub struct DedicatedInferenceGpuModelConfig {
 /// Available Dedicated Inference sizes and pricing.
 ///
 /// Schema `dedicated_inference_sizes_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceSizesResponse {
     /// Regions where Dedicated Inference is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_regions: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub enabled_regions: Vec<String>,
     /// The `sizes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sizes: Option<Vec<DedicatedInferenceSize>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub sizes: Vec<DedicatedInferenceSize>,
 }
 
 /// The `dedicated_inference_size` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceSize {
     /// The `currency` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -338,18 +412,18 @@ pub struct DedicatedInferenceSize {
 }
 
 /// The `dedicated_inference_update_request` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceUpdateRequest {
     /// Provider tokens for model access (e.g. gated Hugging Face models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_tokens: Option<InferenceUpdateRequestAccessTokens>,
     /// Structured configuration for a Dedicated Inference deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec: Option<DedicatedInferenceSpec>,
+    pub spec: Option<DedicatedInferenceSpecRequest>,
 }
 
 /// Provider tokens for model access (e.g. gated Hugging Face models).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InferenceUpdateRequestAccessTokens {
     /// Hugging Face token required for gated models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,7 +433,7 @@ pub struct InferenceUpdateRequestAccessTokens {
 /// A Dedicated Inference accelerator (GPU) in use by an instance.
 ///
 /// Schema `dedicated_inference_accelerator`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DedicatedInferenceAccelerator {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

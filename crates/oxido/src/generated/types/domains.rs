@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `domain` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Domain {
     /// This optional attribute may contain an IP address. When provided, an A record will be
     /// automatically created pointing to the apex domain.
@@ -13,8 +13,7 @@ pub struct Domain {
     pub ip_address: Option<String>,
     /// The name of the domain itself. This should follow the standard domain format of domain.TLD.
     /// For instance, `example.com` is a valid domain name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// This value is the time to live for the records on this domain, in seconds. This defines the
     /// time frame that clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,8 +26,21 @@ pub struct Domain {
     pub zone_file: Option<String>,
 }
 
+/// The `domain` schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DomainRequest {
+    /// This optional attribute may contain an IP address. When provided, an A record will be
+    /// automatically created pointing to the apex domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// The name of the domain itself. This should follow the standard domain format of domain.TLD.
+    /// For instance, `example.com` is a valid domain name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 /// The `domain_record` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecord {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -65,26 +77,8 @@ pub struct DomainRecord {
     pub weight: Option<i64>,
 }
 
-impl DomainRecord {
-    /// A `DomainRecord` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: impl Into<String>) -> Self {
-        Self {
-            data: None,
-            flags: None,
-            id: None,
-            name: None,
-            port: None,
-            priority: None,
-            tag: None,
-            ttl: None,
-            kind: kind.into(),
-            weight: None,
-        }
-    }
-}
-
 /// `DomainsCreateRecordBody`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DomainsCreateRecordBody {
     /// A `DomainRecordA`. Selected by `type` `A`, and always sent with it.
     A(DomainRecordA),
@@ -158,7 +152,7 @@ impl serde::Serialize for DomainsCreateRecordBody {
 }
 
 /// The `domain_record_a` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordA {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -167,9 +161,6 @@ pub struct DomainRecordA {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -199,7 +190,6 @@ impl DomainRecordA {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
             port: None,
             priority: None,
@@ -212,7 +202,7 @@ impl DomainRecordA {
 }
 
 /// The `domain_record_aaaa` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordAaaa {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -221,9 +211,6 @@ pub struct DomainRecordAaaa {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -253,7 +240,6 @@ impl DomainRecordAaaa {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
             port: None,
             priority: None,
@@ -266,7 +252,7 @@ impl DomainRecordAaaa {
 }
 
 /// The `domain_record_caa` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordCaa {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -275,9 +261,6 @@ pub struct DomainRecordCaa {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -307,7 +290,6 @@ impl DomainRecordCaa {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
             port: None,
             priority: None,
@@ -320,7 +302,7 @@ impl DomainRecordCaa {
 }
 
 /// The `domain_record_cname` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordCname {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -329,9 +311,6 @@ pub struct DomainRecordCname {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -361,7 +340,6 @@ impl DomainRecordCname {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
             port: None,
             priority: None,
@@ -374,7 +352,7 @@ impl DomainRecordCname {
 }
 
 /// The `domain_record_mx` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordMx {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -383,9 +361,6 @@ pub struct DomainRecordMx {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -416,7 +391,6 @@ impl DomainRecordMx {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: None,
             port: None,
             priority: None,
@@ -429,7 +403,7 @@ impl DomainRecordMx {
 }
 
 /// The `domain_record_ns` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordNs {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -438,9 +412,6 @@ pub struct DomainRecordNs {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -470,7 +441,6 @@ impl DomainRecordNs {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
             port: None,
             priority: None,
@@ -483,7 +453,7 @@ impl DomainRecordNs {
 }
 
 /// The `domain_record_soa` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordSoa {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -493,9 +463,6 @@ pub struct DomainRecordSoa {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -525,7 +492,6 @@ impl DomainRecordSoa {
         Self {
             data: None,
             flags: None,
-            id: None,
             name: None,
             port: None,
             priority: None,
@@ -538,7 +504,7 @@ impl DomainRecordSoa {
 }
 
 /// The `domain_record_srv` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordSrv {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -547,9 +513,6 @@ pub struct DomainRecordSrv {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -579,7 +542,6 @@ impl DomainRecordSrv {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
             port: None,
             priority: None,
@@ -592,7 +554,7 @@ impl DomainRecordSrv {
 }
 
 /// The `domain_record_txt` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DomainRecordTxt {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -601,9 +563,6 @@ pub struct DomainRecordTxt {
     /// An unsigned integer between 0-255 used for CAA records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<i64>,
-    /// A unique identifier for each domain record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
     /// The host name, alias, or service being defined by the record.
     pub name: String,
     /// The port for SRV records.
@@ -633,8 +592,59 @@ impl DomainRecordTxt {
         Self {
             data: data.into(),
             flags: None,
-            id: None,
             name: name.into(),
+            port: None,
+            priority: None,
+            tag: None,
+            ttl: None,
+            kind: kind.into(),
+            weight: None,
+        }
+    }
+}
+
+/// The `domain_record` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DomainRecordRequest {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// An unsigned integer between 0-255 used for CAA records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<i64>,
+    /// The host name, alias, or service being defined by the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The port for SRV records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// The priority for SRV and MX records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// The parameter tag for CAA records. Valid values are "issue", "issuewild", or "iodef"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// This value is the time to live for the record, in seconds. This defines the time frame that
+    /// clients can cache queried information before a refresh should be requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
+    /// The type of the DNS record. For example: A, CNAME, TXT, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The weight for SRV records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+}
+
+impl DomainRecordRequest {
+    /// A `DomainRecordRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self {
+            data: None,
+            flags: None,
+            name: None,
             port: None,
             priority: None,
             tag: None,

@@ -5,7 +5,7 @@
 use super::*;
 
 /// `DropletsCreateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DropletsCreateBody {
     /// A `DropletSingleCreate`.
@@ -15,7 +15,7 @@ pub enum DropletsCreateBody {
 }
 
 /// The `droplet_single_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropletSingleCreate {
     /// The human-readable string you wish to use when displaying the Droplet name. The name, if set
     /// to a domain name managed in the DigitalOcean DNS management system, will configure a PTR
@@ -24,7 +24,7 @@ pub struct DropletSingleCreate {
     pub name: String,
     /// The `backup_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_policy: Option<DropletBackupPolicy>,
+    pub backup_policy: Option<DropletBackupPolicyRequest>,
     /// A boolean indicating whether automated backups should be enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backups: Option<bool>,
@@ -120,23 +120,17 @@ impl DropletSingleCreate {
 }
 
 /// The `droplet_backup_policy` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct DropletBackupPolicy {
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DropletBackupPolicyRequest {
     /// The hour of the day that the backup window will start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour: Option<i64>,
     /// The backup plan used for the Droplet. The plan can be either `daily` or `weekly`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<DropletBackupPolicyPlan>,
-    /// The number of days the backup will be retained.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retention_period_days: Option<i64>,
     /// The day of the week on which the backup will occur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekday: Option<DropletBackupPolicyWeekday>,
-    /// The length of the backup window starting from `hour`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub window_length_hours: Option<i64>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -170,7 +164,7 @@ SAT => "SAT",
 }
 
 /// The `droplet_multi_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropletMultiCreate {
     /// An array of human human-readable strings you wish to use when displaying the Droplet name.
     /// Each name, if set to a domain name managed in the DigitalOcean DNS management system, will
@@ -179,7 +173,7 @@ pub struct DropletMultiCreate {
     pub names: Vec<String>,
     /// The `backup_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_policy: Option<DropletBackupPolicy>,
+    pub backup_policy: Option<DropletBackupPolicyRequest>,
     /// A boolean indicating whether automated backups should be enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backups: Option<bool>,
@@ -275,7 +269,7 @@ impl DropletMultiCreate {
 }
 
 /// `DropletsCreateResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum DropletsCreateResponse {
     /// A `DropletsCreateResponseDroplet`.
@@ -285,7 +279,7 @@ pub enum DropletsCreateResponse {
 }
 
 /// `DropletsCreateResponseDroplet`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DropletsCreateResponseDroplet {
     /// The `droplet` field.
     pub droplet: Droplet,
@@ -294,15 +288,19 @@ pub struct DropletsCreateResponseDroplet {
 }
 
 /// `DropletsCreateResponseDropletLinks`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropletsCreateResponseDropletLinks {
     /// The `actions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<ActionLink>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub actions: Vec<ActionLink>,
 }
 
 /// `DropletsCreateResponseDroplets`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DropletsCreateResponseDroplets {
     /// The `droplets` field.
     pub droplets: Vec<Droplet>,
@@ -311,7 +309,7 @@ pub struct DropletsCreateResponseDroplets {
 }
 
 /// `DropletsListBackupPoliciesResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropletsListBackupPoliciesResponse {
     /// A map where the keys are the Droplet IDs and the values are
     /// objects containing the backup policy information for each Droplet.
@@ -325,7 +323,7 @@ pub struct DropletsListBackupPoliciesResponse {
 }
 
 /// The `droplet_backup_policy_record` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropletBackupPolicyRecord {
     /// A boolean value indicating whether backups are enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -341,19 +339,47 @@ pub struct DropletBackupPolicyRecord {
     pub next_backup_window: Option<DropletNextBackupWindow>,
 }
 
+/// The `droplet_backup_policy` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DropletBackupPolicy {
+    /// The hour of the day that the backup window will start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour: Option<i64>,
+    /// The backup plan used for the Droplet. The plan can be either `daily` or `weekly`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<DropletBackupPolicyPlan>,
+    /// The number of days the backup will be retained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_period_days: Option<i64>,
+    /// The day of the week on which the backup will occur.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekday: Option<DropletBackupPolicyWeekday>,
+    /// The length of the backup window starting from `hour`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_length_hours: Option<i64>,
+}
+
 /// The `supported_droplet_backup_policy` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SupportedDropletBackupPolicy {
     /// The name of the Droplet backup plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The day of the week the backup will occur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub possible_days: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub possible_days: Vec<String>,
     /// An array of integers representing the hours of the day that a backup can
     /// start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub possible_window_starts: Option<Vec<i64>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub possible_window_starts: Vec<i64>,
     /// The number of days that a backup will be kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_period_days: Option<i64>,
@@ -363,7 +389,7 @@ pub struct SupportedDropletBackupPolicy {
 }
 
 /// The `droplet_snapshot` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DropletSnapshot {
     /// The unique identifier for the snapshot or backup.
     pub id: u64,
@@ -397,30 +423,50 @@ Backup => "backup",
 }
 
 /// `DropletsListAssociatedResourcesResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DropletsListAssociatedResourcesResponse {
     /// Floating IPs that are associated with this Droplet.\<br>Requires `reserved_ip:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floating_ips: Option<Vec<AssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub floating_ips: Vec<AssociatedResource>,
     /// Reserved IPs that are associated with this Droplet.\<br>Requires `reserved_ip:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_ips: Option<Vec<AssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub reserved_ips: Vec<AssociatedResource>,
     /// Snapshots that are associated with this Droplet.\<br>Requires `image:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshots: Option<Vec<AssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub snapshots: Vec<AssociatedResource>,
     /// Volume Snapshots that are associated with this Droplet.\<br>Requires
     /// `block_storage_snapshot:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_snapshots: Option<Vec<AssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volume_snapshots: Vec<AssociatedResource>,
     /// Volumes that are associated with this Droplet.\<br>Requires `block_storage:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<Vec<AssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volumes: Vec<AssociatedResource>,
 }
 
 /// An objects containing information about a resource associated with a Droplet.
 ///
 /// Schema `associated_resource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedResource {
     /// The cost of the resource in USD per month if the resource is retained after the Droplet is
     /// destroyed.
@@ -437,7 +483,7 @@ pub struct AssociatedResource {
 /// An object containing information about a resource to be scheduled for deletion.
 ///
 /// Schema `selective_destroy_associated_resource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SelectiveDestroyAssociatedResource {
     /// An array of unique identifiers for the floating IPs to be scheduled for deletion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -459,7 +505,7 @@ pub struct SelectiveDestroyAssociatedResource {
 /// An objects containing information about a resources scheduled for deletion.
 ///
 /// Schema `associated_resource_status`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedResourceStatus {
     /// A time value given in ISO8601 combined date and time format indicating when the requested
     /// action was completed.
@@ -480,7 +526,7 @@ pub struct AssociatedResourceStatus {
 /// An object containing information about a resource scheduled for deletion.
 ///
 /// Schema `destroyed_associated_resource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DestroyedAssociatedResource {
     /// A time value given in ISO8601 combined date and time format indicating when the resource was
     /// destroyed if the request was successful.
@@ -500,21 +546,41 @@ pub struct DestroyedAssociatedResource {
 
 /// An object containing additional information about resource related to a Droplet requested to
 /// be destroyed.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedResourceStatusResources {
     /// The `floating_ips` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floating_ips: Option<Vec<DestroyedAssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub floating_ips: Vec<DestroyedAssociatedResource>,
     /// The `reserved_ips` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_ips: Option<Vec<DestroyedAssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub reserved_ips: Vec<DestroyedAssociatedResource>,
     /// The `snapshots` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshots: Option<Vec<DestroyedAssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub snapshots: Vec<DestroyedAssociatedResource>,
     /// The `volume_snapshots` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_snapshots: Option<Vec<DestroyedAssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volume_snapshots: Vec<DestroyedAssociatedResource>,
     /// The `volumes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<Vec<DestroyedAssociatedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volumes: Vec<DestroyedAssociatedResource>,
 }

@@ -4,8 +4,30 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// The `firewall` schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FirewallRequest {
+    /// An array containing the IDs of the Droplets assigned to the firewall. \<br>\<br>Requires
+    /// `droplet:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub droplet_ids: Option<Vec<u64>>,
+    /// A human-readable name for a firewall. The name must begin with an alphanumeric character.
+    /// Subsequent characters must either be alphanumeric characters, a period (.), or a dash (-).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `tags` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The `inbound_rules` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound_rules: Option<Vec<FirewallInboundRulesItem>>,
+    /// The `outbound_rules` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_rules: Option<Vec<FirewallOutboundRulesItem>>,
+}
+
 /// The `firewall_rules` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FirewallRules {
     /// The `inbound_rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16,7 +38,7 @@ pub struct FirewallRules {
 }
 
 /// `FirewallsAddTagsBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FirewallsAddTagsBody {
     /// The `tags` field.
     pub tags: Vec<String>,

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `namespace_info` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NamespaceInfo {
     /// The namespace's API hostname. Each function in a namespace is provided an endpoint at the
     /// namespace's hostname.
@@ -37,7 +37,7 @@ pub struct NamespaceInfo {
 }
 
 /// The `create_namespace` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateNamespace {
     /// The namespace's unique name.
     pub label: String,
@@ -58,7 +58,7 @@ impl CreateNamespace {
 }
 
 /// The `trigger_info` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerInfo {
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,7 +92,7 @@ pub struct TriggerInfo {
 /// Trigger details for SCHEDULED type, where body is optional.
 ///
 /// Schema `scheduled_details`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScheduledDetails {
     /// Optional data to be sent to function while triggering the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,7 +112,7 @@ impl ScheduledDetails {
 }
 
 /// `TriggerInfoScheduledRuns`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerInfoScheduledRuns {
     /// Indicates last run time. null value indicates trigger not run yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +123,7 @@ pub struct TriggerInfoScheduledRuns {
 }
 
 /// The `create_trigger` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTrigger {
     /// Name of function(action) that exists in the given namespace.
     pub function: String,
@@ -158,7 +158,7 @@ impl CreateTrigger {
 }
 
 /// The `update_trigger` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTrigger {
     /// Indicates weather the trigger is paused or unpaused.
     #[serde(default, skip_serializing_if = "Option::is_none")]

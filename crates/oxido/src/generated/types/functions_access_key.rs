@@ -5,18 +5,22 @@
 use super::*;
 
 /// `FunctionsAccessKeyListResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionsAccessKeyListResponse {
     /// The `access_keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_keys: Option<Vec<AccessKey>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub access_keys: Vec<AccessKey>,
     /// Total number of access keys
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
 /// The `access_key` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessKey {
     /// The date and time the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +40,7 @@ pub struct AccessKey {
 }
 
 /// The `access_key_create_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessKeyCreateRequest {
     /// The duration after which the access key expires, specified as a human-readable duration
     /// string in the format `<int>h` (hours) or `<int>d` (days). Minimum value is `1h`. If omitted,
@@ -58,7 +62,7 @@ impl AccessKeyCreateRequest {
 }
 
 /// The `access_key_create_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessKeyCreateResponse {
     /// The secret key used to authenticate. This is only returned once upon creation. Make sure to
     /// copy and securely store it.

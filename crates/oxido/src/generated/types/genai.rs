@@ -7,14 +7,18 @@ use super::*;
 /// A GenAI Agent's configuration
 ///
 /// Schema `apiAgentPublic`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentPublic {
     /// A Chatbot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatbot: Option<ApiChatbot>,
     /// Chatbot identifiers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chatbot_identifiers: Option<Vec<ApiAgentChatbotIdentifier>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub chatbot_identifiers: Vec<ApiAgentChatbotIdentifier>,
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
@@ -41,8 +45,12 @@ pub struct ApiAgentPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<i64>,
     /// MCP (Model Context Protocol) servers attached to this agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcp_servers: Option<Vec<ApiMcpServer>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub mcp_servers: Vec<ApiMcpServer>,
     /// Description of a Model
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ApiModel>,
@@ -84,8 +92,12 @@ pub struct ApiAgentPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_uuid: Option<String>,
     /// A set of abitrary tags to organize your agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// Controls the model’s creativity, specified as a number between 0 and 1. Lower values produce
     /// more predictable and conservative responses, while higher values encourage creativity and
     /// variation.
@@ -130,11 +142,15 @@ pub struct ApiAgentPublic {
 /// A Chatbot
 ///
 /// Schema `apiChatbot`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiChatbot {
     /// The `allowed_domains` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_domains: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub allowed_domains: Vec<String>,
     /// The `button_background_color` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub button_background_color: Option<String>,
@@ -158,7 +174,7 @@ pub struct ApiChatbot {
 /// Agent Chatbot Identifier
 ///
 /// Schema `apiAgentChatbotIdentifier`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentChatbotIdentifier {
     /// Agent chatbot identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,7 +184,7 @@ pub struct ApiAgentChatbotIdentifier {
 /// Description of deployment
 ///
 /// Schema `apiDeployment`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDeployment {
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,7 +268,7 @@ VISIBILITYPRIVATE => "VISIBILITY_PRIVATE",
 /// McpServer defines a remote MCP server configuration for an agent.
 ///
 /// Schema `apiMcpServer`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiMcpServer {
     /// Optional list of allowed tool names to expose from this server
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,7 +290,7 @@ pub struct ApiMcpServer {
 /// Description of a Model
 ///
 /// Schema `apiModel`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModel {
     /// Agreement Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,8 +299,12 @@ pub struct ApiModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark_score: Option<serde_json::Value>,
     /// High-level capabilities (e.g. tool_calling, vision, streaming)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub capabilities: Vec<String>,
     /// Context window size in tokens
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_window: Option<String>,
@@ -292,8 +312,12 @@ pub struct ApiModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// Available endpoints and their capabilities
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoints: Option<Vec<ApiModelEndpoint>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub endpoints: Vec<ApiModelEndpoint>,
     /// Internally used name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_name: Option<String>,
@@ -334,11 +358,19 @@ pub struct ApiModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<ApiModelProvider>,
     /// Available reasoning efforts for this model
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_efforts: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub reasoning_efforts: Vec<String>,
     /// Playground settings derived from model metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Vec<ApiModelSetting>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub settings: Vec<ApiModelSetting>,
     /// Whether this model supports extended thinking (Anthropic models)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking: Option<bool>,
@@ -355,8 +387,12 @@ pub struct ApiModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Usecases of the model
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usecases: Option<Vec<ApiModelUsecase>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub usecases: Vec<ApiModelUsecase>,
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -368,7 +404,7 @@ pub struct ApiModel {
 /// Agreement Description
 ///
 /// Schema `apiAgreement`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgreement {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,11 +423,15 @@ pub struct ApiAgreement {
 /// An available endpoint for a model and its capabilities
 ///
 /// Schema `apiModelEndpoint`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEndpoint {
     /// Capabilities supported by this endpoint (e.g. input_text, output_text, input_image)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub capabilities: Vec<String>,
     /// The endpoint path (e.g. /chat/responses)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -400,14 +440,22 @@ pub struct ApiModelEndpoint {
 /// Input/output modalities
 ///
 /// Schema `apiModelModalities`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelModalities {
     /// The `input` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub input: Vec<String>,
     /// The `output` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub output: Vec<String>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -425,7 +473,7 @@ MODELPROVIDEROPENAI => "MODEL_PROVIDER_OPENAI",
 /// A configurable setting for a model in the playground
 ///
 /// Schema `apiModelSetting`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelSetting {
     /// String default value (for type="dropdown", e.g. "medium")
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -443,8 +491,12 @@ pub struct ApiModelSetting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Allowed values for dropdown selections (for type="dropdown")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub options: Vec<String>,
     /// Step increment for numeric settings (for type="number")
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
@@ -501,7 +553,7 @@ MODELUSECASETEXT => "MODEL_USECASE_TEXT",
 /// Version Information about a Model
 ///
 /// Schema `apiModelVersion`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelVersion {
     /// Major version number
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,7 +569,7 @@ pub struct ApiModelVersion {
 /// Model router
 ///
 /// Schema `apiModelRouter`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouter {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -532,8 +584,12 @@ pub struct ApiModelRouter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Target regions for the router
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub regions: Vec<String>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::models::Timestamp>,
@@ -543,20 +599,28 @@ pub struct ApiModelRouter {
 }
 
 /// The `apiModelRouterConfig` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterConfig {
     /// Router-level fallback models
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback_models: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub fallback_models: Vec<String>,
     /// Task routing policies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<Vec<ApiModelRouterTaskPolicy>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub policies: Vec<ApiModelRouterTaskPolicy>,
 }
 
 /// Model router policy
 ///
 /// Schema `apiModelRouterTaskPolicy`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterTaskPolicy {
     /// Task definition embedded in a model router config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -575,7 +639,7 @@ pub struct ApiModelRouterTaskPolicy {
 /// Task definition embedded in a model router config.
 ///
 /// Schema `apiModelRouterTaskDetails`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterTaskDetails {
     /// Short task description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -588,7 +652,7 @@ pub struct ApiModelRouterTaskDetails {
 /// Selection policy preference for choosing among assigned models.
 ///
 /// Schema `apiModelRouterSelectionPolicy`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterSelectionPolicy {
     /// One of: none, cheapest, fastest
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -620,7 +684,7 @@ RETRIEVALMETHODNONE => "RETRIEVAL_METHOD_NONE",
 /// Represents an AgentTemplate entity
 ///
 /// Schema `apiAgentTemplate`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentTemplate {
     /// The agent template's creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -629,8 +693,12 @@ pub struct ApiAgentTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of guardrails associated with the agent template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guardrails: Option<Vec<ApiAgentTemplateGuardrail>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub guardrails: Vec<ApiAgentTemplateGuardrail>,
     /// Instructions for the agent template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
@@ -638,8 +706,12 @@ pub struct ApiAgentTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k: Option<i64>,
     /// List of knowledge bases associated with the agent template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub knowledge_bases: Option<Vec<ApiKnowledgeBase>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub knowledge_bases: Vec<ApiKnowledgeBase>,
     /// The long description of the agent template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_description: Option<String>,
@@ -659,8 +731,12 @@ pub struct ApiAgentTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// List of tags associated with the agent template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// The temperature setting for the agent template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
@@ -680,7 +756,7 @@ pub struct ApiAgentTemplate {
 }
 
 /// The `apiAgentTemplateGuardrail` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentTemplateGuardrail {
     /// Priority of the guardrail
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -693,7 +769,7 @@ pub struct ApiAgentTemplateGuardrail {
 /// Knowledgebase Description
 ///
 /// Schema `apiKnowledgeBase`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKnowledgeBase {
     /// Time when the knowledge base was added to the agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -726,8 +802,12 @@ pub struct ApiKnowledgeBase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reranking_config: Option<ApiRerankingConfiguration>,
     /// Tags to organize related resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// Last modified
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::models::Timestamp>,
@@ -742,7 +822,7 @@ pub struct ApiKnowledgeBase {
 /// IndexingJob description
 ///
 /// Schema `apiIndexingJob`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiIndexingJob {
     /// Number of datasources indexed completed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -751,11 +831,19 @@ pub struct ApiIndexingJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// Details on Data Sources included in the Indexing Job
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source_jobs: Option<Vec<ApiIndexedDataSource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub data_source_jobs: Vec<ApiIndexedDataSource>,
     /// The `data_source_uuids` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_source_uuids: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub data_source_uuids: Vec<String>,
     /// The `finished_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::models::Timestamp>,
@@ -792,7 +880,7 @@ pub struct ApiIndexingJob {
 }
 
 /// The `apiIndexedDataSource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiIndexedDataSource {
     /// Timestamp when data source completed indexing
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -903,7 +991,7 @@ INDEXJOBSTATUSCANCELLED => "INDEX_JOB_STATUS_CANCELLED",
 /// Configuration for cross-encoder reranking during retrieval.
 ///
 /// Schema `apiRerankingConfiguration`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiRerankingConfiguration {
     /// Whether reranking is enabled for retrieval
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -929,7 +1017,7 @@ AGENTTEMPLATETYPEONECLICK => "AGENT_TEMPLATE_TYPE_ONE_CLICK",
 /// Parameters for Agent Creation
 ///
 /// Schema `apiCreateAgentInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateAgentInputPublic {
     /// Optional Anthropic API key ID to use with Anthropic models
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -998,26 +1086,42 @@ pub struct ApiCreateAgentInputPublic {
 /// An Agent
 ///
 /// Schema `apiAgent`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgent {
     /// Anthropic API Key Info
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anthropic_api_key: Option<ApiAnthropicAPIKeyInfo>,
     /// Api key infos
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_infos: Option<Vec<ApiAgentAPIKeyInfo>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub api_key_infos: Vec<ApiAgentAPIKeyInfo>,
     /// Api keys
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_keys: Option<Vec<ApiAgentAPIKey>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub api_keys: Vec<ApiAgentAPIKey>,
     /// A Chatbot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chatbot: Option<ApiChatbot>,
     /// Chatbot identifiers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chatbot_identifiers: Option<Vec<ApiAgentChatbotIdentifier>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub chatbot_identifiers: Vec<ApiAgentChatbotIdentifier>,
     /// Child agents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub child_agents: Option<Vec<Box<ApiAgent>>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub child_agents: Vec<Box<ApiAgent>>,
     /// Whether conversation logs are enabled for the agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_logs_enabled: Option<bool>,
@@ -1031,11 +1135,19 @@ pub struct ApiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `functions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub functions: Option<Vec<ApiAgentFunction>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub functions: Vec<ApiAgentFunction>,
     /// The guardrails the agent is attached to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guardrails: Option<Vec<ApiAgentGuardrail>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub guardrails: Vec<ApiAgentGuardrail>,
     /// The `if_case` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub if_case: Option<String>,
@@ -1049,8 +1161,12 @@ pub struct ApiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k: Option<i64>,
     /// Knowledge bases
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub knowledge_bases: Option<Vec<ApiKnowledgeBase>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub knowledge_bases: Vec<ApiKnowledgeBase>,
     /// The `logging_config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logging_config: Option<ApiAgentLoggingConfig>,
@@ -1058,8 +1174,12 @@ pub struct ApiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<i64>,
     /// MCP (Model Context Protocol) servers attached to this agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mcp_servers: Option<Vec<ApiMcpServer>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub mcp_servers: Vec<ApiMcpServer>,
     /// Description of a Model
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ApiModel>,
@@ -1076,8 +1196,12 @@ pub struct ApiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openai_api_key: Option<ApiOpenAIAPIKeyInfo>,
     /// Parent agents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_agents: Option<Vec<Box<ApiAgent>>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub parent_agents: Vec<Box<ApiAgent>>,
     /// The `project_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
@@ -1110,8 +1234,12 @@ pub struct ApiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_uuid: Option<String>,
     /// Agent tag to organize related resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// The `temperature` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
@@ -1140,8 +1268,12 @@ pub struct ApiAgent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_hash: Option<String>,
     /// VPC Egress IPs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_egress_ips: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vpc_egress_ips: Vec<String>,
     /// The `vpc_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_uuid: Option<String>,
@@ -1159,7 +1291,7 @@ pub struct ApiAgent {
 /// Anthropic API Key Info
 ///
 /// Schema `apiAnthropicAPIKeyInfo`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAnthropicAPIKeyInfo {
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1184,7 +1316,7 @@ pub struct ApiAnthropicAPIKeyInfo {
 /// Agent API Key Info
 ///
 /// Schema `apiAgentAPIKeyInfo`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentAPIKeyInfo {
     /// Creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1209,7 +1341,7 @@ pub struct ApiAgentAPIKeyInfo {
 /// Agent API Key
 ///
 /// Schema `apiAgentAPIKey`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentAPIKey {
     /// Api key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1219,7 +1351,7 @@ pub struct ApiAgentAPIKey {
 /// Description missing
 ///
 /// Schema `apiAgentFunction`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentFunction {
     /// Api key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1262,7 +1394,7 @@ pub struct ApiAgentFunction {
 /// A Agent Guardrail
 ///
 /// Schema `apiAgentGuardrail`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentGuardrail {
     /// The `agent_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1320,7 +1452,7 @@ GUARDRAILTYPECONTENTMODERATION => "GUARDRAIL_TYPE_CONTENT_MODERATION",
 }
 
 /// The `apiAgentLoggingConfig` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentLoggingConfig {
     /// Galileo project identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1343,7 +1475,7 @@ pub struct ApiAgentLoggingConfig {
 }
 
 /// The `apiModelProviderKeyInfo` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelProviderKeyInfo {
     /// API key ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1358,8 +1490,12 @@ pub struct ApiModelProviderKeyInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<crate::models::Timestamp>,
     /// Models supported by the openAI api key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<ApiModel>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub models: Vec<ApiModel>,
     /// Name of the key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1374,7 +1510,7 @@ pub struct ApiModelProviderKeyInfo {
 /// OpenAI API Key Info
 ///
 /// Schema `apiOpenAIAPIKeyInfo`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiOpenAIAPIKeyInfo {
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1386,8 +1522,12 @@ pub struct ApiOpenAIAPIKeyInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<crate::models::Timestamp>,
     /// Models supported by the openAI api key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<ApiModel>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub models: Vec<ApiModel>,
     /// Name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1400,11 +1540,15 @@ pub struct ApiOpenAIAPIKeyInfo {
 }
 
 /// The `apiWorkspace` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiWorkspace {
     /// Agents
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agents: Option<Vec<Box<ApiAgent>>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub agents: Vec<Box<ApiAgent>>,
     /// Creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
@@ -1421,8 +1565,12 @@ pub struct ApiWorkspace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Evaluations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_test_cases: Option<Vec<ApiEvaluationTestCase>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub evaluation_test_cases: Vec<ApiEvaluationTestCase>,
     /// Name of the workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1435,7 +1583,7 @@ pub struct ApiWorkspace {
 }
 
 /// The `apiEvaluationTestCase` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationTestCase {
     /// The `archived_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1465,8 +1613,12 @@ pub struct ApiEvaluationTestCase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version_number_of_runs: Option<i64>,
     /// The `metrics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<ApiEvaluationMetric>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metrics: Vec<ApiEvaluationMetric>,
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1494,7 +1646,7 @@ pub struct ApiEvaluationTestCase {
 }
 
 /// The `apiEvaluationDataset` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationDataset {
     /// Time created at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1534,13 +1686,17 @@ EVALUATIONDATASETTYPEMODEL => "EVALUATION_DATASET_TYPE_MODEL",
 }
 
 /// The `apiEvaluationMetric` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationMetric {
     /// Saved model evaluation presets that reference this metric. Populated for
     /// custom metrics when listing metrics so the dashboard can warn that deleting
     /// the metric will also delete these presets. Empty for built-in metrics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub associated_presets: Option<Vec<ApiAssociatedModelEvaluationPreset>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub associated_presets: Vec<ApiAssociatedModelEvaluationPreset>,
     /// The `category` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<ApiEvaluationMetricCategory>,
@@ -1592,7 +1748,7 @@ pub struct ApiEvaluationMetric {
 /// can warn that deleting the metric will also delete these presets.
 ///
 /// Schema `apiAssociatedModelEvaluationPreset`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAssociatedModelEvaluationPreset {
     /// Unique identifier of the saved model evaluation preset that references the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1624,7 +1780,7 @@ METRICCATEGORYMODELFIT => "METRIC_CATEGORY_MODEL_FIT",
 /// Prompt and model response are always included in the judge context.
 ///
 /// Schema `apiCustomEvaluationMetricConfig`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCustomEvaluationMetricConfig {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1704,7 +1860,7 @@ EVALUATIONMETRICSOURCECUSTOM => "EVALUATION_METRIC_SOURCE_CUSTOM",
 }
 
 /// The `apiStarMetric` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiStarMetric {
     /// The `metric_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1723,7 +1879,7 @@ pub struct ApiStarMetric {
 }
 
 /// The `apiCreateAgentAPIKeyInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateAgentAPIKeyInputPublic {
     /// Agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1734,7 +1890,7 @@ pub struct ApiCreateAgentAPIKeyInputPublic {
 }
 
 /// The `apiUpdateAgentAPIKeyInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateAgentAPIKeyInputPublic {
     /// Agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1750,7 +1906,7 @@ pub struct ApiUpdateAgentAPIKeyInputPublic {
 /// Information for a agent function link
 ///
 /// Schema `apiLinkAgentFunctionInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLinkAgentFunctionInputPublic {
     /// Agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1778,7 +1934,7 @@ pub struct ApiLinkAgentFunctionInputPublic {
 /// Information about updating an agent function
 ///
 /// Schema `apiUpdateAgentFunctionInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateAgentFunctionInputPublic {
     /// Agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1809,7 +1965,7 @@ pub struct ApiUpdateAgentFunctionInputPublic {
 /// Information about linking an agent to a guardrail
 ///
 /// Schema `apiLinkAgentGuardrailsInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLinkAgentGuardrailsInputPublic {
     /// The UUID of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1820,7 +1976,7 @@ pub struct ApiLinkAgentGuardrailsInputPublic {
 }
 
 /// The `apiAgentGuardrailInput` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentGuardrailInput {
     /// Guardrail uuid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1833,7 +1989,7 @@ pub struct ApiAgentGuardrailInput {
 /// Information about updating the linkage of an agent
 ///
 /// Schema `apiUpdateLinkedAgentInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateLinkedAgentInputPublic {
     /// Routed agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1855,7 +2011,7 @@ pub struct ApiUpdateLinkedAgentInputPublic {
 /// Information about an updated linkage
 ///
 /// Schema `apiUpdateLinkedAgentOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateLinkedAgentOutput {
     /// Routed agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1874,7 +2030,7 @@ pub struct ApiUpdateLinkedAgentOutput {
 /// Information for linking an agent
 ///
 /// Schema `apiLinkAgentInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLinkAgentInputPublic {
     /// Routed agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1893,7 +2049,7 @@ pub struct ApiLinkAgentInputPublic {
 /// Information about a newly linked agent
 ///
 /// Schema `apiLinkAgentOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLinkAgentOutput {
     /// Routed agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1906,7 +2062,7 @@ pub struct ApiLinkAgentOutput {
 /// Data to modify an existing Agent
 ///
 /// Schema `apiUpdateAgentInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateAgentInputPublic {
     /// The `agent_log_insights_enabled` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2010,7 +2166,7 @@ pub struct ApiUpdateAgentInputPublic {
 /// UpdateAgentDeploymentVisibilityInputPublic description
 ///
 /// Schema `apiUpdateAgentDeploymentVisibilityInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AgentDeploymentVisibilityInputPublic {
     /// Unique id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2029,7 +2185,7 @@ pub struct AgentDeploymentVisibilityInputPublic {
 /// Agent usage
 ///
 /// Schema `apiGetAgentUsageOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGetAgentUsageOutput {
     /// Resource Usage Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2042,11 +2198,15 @@ pub struct ApiGetAgentUsageOutput {
 /// Resource Usage Description
 ///
 /// Schema `apiResourceUsage`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiResourceUsage {
     /// The `measurements` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measurements: Option<Vec<ApiUsageMeasurement>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub measurements: Vec<ApiUsageMeasurement>,
     /// The `resource_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_uuid: Option<String>,
@@ -2061,7 +2221,7 @@ pub struct ApiResourceUsage {
 /// Usage Measurement Description
 ///
 /// Schema `apiUsageMeasurement`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUsageMeasurement {
     /// The `tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2074,23 +2234,39 @@ pub struct ApiUsageMeasurement {
 /// Represents an AgentVersion entity
 ///
 /// Schema `apiAgentVersion`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentVersion {
     /// Uuid of the agent this version belongs to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_uuid: Option<String>,
     /// List of child agent relationships
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_child_agents: Option<Vec<ApiAgentChildRelationshipVerion>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub attached_child_agents: Vec<ApiAgentChildRelationshipVerion>,
     /// List of function versions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_functions: Option<Vec<ApiAgentFunctionVersion>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub attached_functions: Vec<ApiAgentFunctionVersion>,
     /// List of guardrail version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_guardrails: Option<Vec<ApiAgentGuardrailVersion>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub attached_guardrails: Vec<ApiAgentGuardrailVersion>,
     /// List of knowledge base agent versions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_knowledgebases: Option<Vec<ApiAgentKnowledgeBaseVersion>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub attached_knowledgebases: Vec<ApiAgentKnowledgeBaseVersion>,
     /// Whether the version is able to be rolled back to
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_rollback: Option<bool>,
@@ -2135,8 +2311,12 @@ pub struct ApiAgentVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retrieval_method: Option<ApiRetrievalMethod>,
     /// Tags associated with the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// Temperature setting for the agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
@@ -2152,7 +2332,7 @@ pub struct ApiAgentVersion {
 }
 
 /// The `apiAgentChildRelationshipVerion` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentChildRelationshipVerion {
     /// Name of the child agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2174,7 +2354,7 @@ pub struct ApiAgentChildRelationshipVerion {
 /// Function represents a function configuration for an agent
 ///
 /// Schema `apiAgentFunctionVersion`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentFunctionVersion {
     /// Description of the function
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2196,7 +2376,7 @@ pub struct ApiAgentFunctionVersion {
 /// Agent Guardrail version
 ///
 /// Schema `apiAgentGuardrailVersion`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentGuardrailVersion {
     /// Whether the guardrail is deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2213,7 +2393,7 @@ pub struct ApiAgentGuardrailVersion {
 }
 
 /// The `apiAgentKnowledgeBaseVersion` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentKnowledgeBaseVersion {
     /// Deletet at date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2227,7 +2407,7 @@ pub struct ApiAgentKnowledgeBaseVersion {
 }
 
 /// The `apiRollbackToAgentVersionInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiRollbackToAgentVersionInputPublic {
     /// Agent unique identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2238,7 +2418,7 @@ pub struct ApiRollbackToAgentVersionInputPublic {
 }
 
 /// The `apiRollbackToAgentVersionOutput` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiRollbackToAgentVersionOutput {
     /// An alternative way to provide auth information. for internal use only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2251,7 +2431,7 @@ pub struct ApiRollbackToAgentVersionOutput {
 /// An alternative way to provide auth information. for internal use only.
 ///
 /// Schema `apiAuditHeader`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAuditHeader {
     /// The `actor_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2277,7 +2457,7 @@ pub struct ApiAuditHeader {
 }
 
 /// The `apiCreateCustomEvaluationMetricInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCustomEvaluationMetricInputPublic {
     /// Configuration for a custom model-evaluation metric scored by an LLM judge.
     /// Prompt and model response are always included in the judge context.
@@ -2292,7 +2472,7 @@ pub struct CreateCustomEvaluationMetricInputPublic {
 }
 
 /// The `apiUpdateCustomEvaluationMetricInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCustomEvaluationMetricInputPublic {
     /// Configuration for a custom model-evaluation metric scored by an LLM judge.
     /// Prompt and model response are always included in the judge context.
@@ -2312,7 +2492,7 @@ pub struct UpdateCustomEvaluationMetricInputPublic {
 /// Response containing a list of custom models (public)
 ///
 /// Schema `apiListCustomModelsOutputPublic`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiListCustomModelsOutputPublic {
     /// Links to other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2324,14 +2504,18 @@ pub struct ApiListCustomModelsOutputPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ApiMeta>,
     /// List of custom models
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<ApiCustomModel>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub models: Vec<ApiCustomModel>,
 }
 
 /// Links to other pages
 ///
 /// Schema `apiLinks`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLinks {
     /// Information about how to reach other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2341,7 +2525,7 @@ pub struct ApiLinks {
 /// Information about how to reach other pages
 ///
 /// Schema `apiPages`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPages {
     /// First page
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2360,11 +2544,15 @@ pub struct ApiPages {
 /// Custom model - user-imported model from HuggingFace, Spaces, etc.
 ///
 /// Schema `apiCustomModel`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCustomModel {
     /// List of active deployments using this model
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_deployments: Option<Vec<CustomModelActiveDeployment>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub active_deployments: Vec<CustomModelActiveDeployment>,
     /// Model architecture type (free-form string from config.json)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
@@ -2390,8 +2578,12 @@ pub struct ApiCustomModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_count: Option<i64>,
     /// Input modalities supported (e.g., text, image)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_modalities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub input_modalities: Vec<String>,
     /// License under which the model is distributed
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
@@ -2399,8 +2591,12 @@ pub struct ApiCustomModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Output modalities supported (e.g., text, image)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_modalities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub output_modalities: Vec<String>,
     /// Number of parameters in the model
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
@@ -2436,7 +2632,7 @@ pub struct ApiCustomModel {
 /// An active dedicated inference deployment using this custom model.
 ///
 /// Schema `CustomModelActiveDeployment`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomModelActiveDeployment {
     /// RFC 3339 timestamp indicating when the dedicated inference deployment was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2465,7 +2661,7 @@ pub struct CustomModelActiveDeployment {
 /// Reference to the original source of the model
 ///
 /// Schema `CustomModelSourceRef`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomModelSourceRef {
     /// Access level required for the model repository
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2545,7 +2741,7 @@ STATUSDELETED => "STATUS_DELETED",
 /// User-defined tags for organizing models
 ///
 /// Schema `CustomModelTags`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CustomModelTags {
     /// List of tag strings
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2555,7 +2751,7 @@ pub struct CustomModelTags {
 /// Request to import a custom model (public)
 ///
 /// Schema `apiImportCustomModelInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiImportCustomModelInputPublic {
     /// Whether the caller accepts storage of their HuggingFace token for gated model access
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2586,7 +2782,7 @@ pub struct ApiImportCustomModelInputPublic {
 /// Response containing imported model details (public)
 ///
 /// Schema `apiImportCustomModelOutputPublic`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiImportCustomModelOutputPublic {
     /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2598,14 +2794,18 @@ pub struct ApiImportCustomModelOutputPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ApiCustomModel>,
     /// Validation steps performed during import
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation_steps: Option<Vec<ApiImportValidationStep>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub validation_steps: Vec<ApiImportValidationStep>,
 }
 
 /// Import job tracking for a custom model
 ///
 /// Schema `apiCustomModelImportJob`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCustomModelImportJob {
     /// Bytes imported so far
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2645,7 +2845,7 @@ pub struct ApiCustomModelImportJob {
 /// Validation step result during model import
 ///
 /// Schema `apiImportValidationStep`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiImportValidationStep {
     /// Error message if validation failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2661,7 +2861,7 @@ pub struct ApiImportValidationStep {
 /// Response containing delete operation status (public)
 ///
 /// Schema `apiDeleteCustomModelOutputPublic`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDeleteCustomModelOutputPublic {
     /// Error message if deletion failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2688,7 +2888,7 @@ DELETECUSTOMMODELSTATUSFAIL => "DELETE_CUSTOM_MODEL_STATUS_FAIL",
 /// Request to update custom model metadata (public)
 ///
 /// Schema `apiUpdateCustomModelMetadataInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateCustomModelMetadataInputPublic {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2721,7 +2921,7 @@ pub struct ApiUpdateCustomModelMetadataInputPublic {
 /// Creates an evaluation dataset for an agent
 ///
 /// Schema `apiCreateEvaluationDatasetInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateEvaluationDatasetInputPublic {
     /// The `dataset_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2737,7 +2937,7 @@ pub struct ApiCreateEvaluationDatasetInputPublic {
 /// File to upload as data source for knowledge base.
 ///
 /// Schema `apiFileUploadDataSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiFileUploadDataSource {
     /// The original file name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2753,7 +2953,7 @@ pub struct ApiFileUploadDataSource {
 /// Request for pre-signed URL's to upload files for KB Data Sources
 ///
 /// Schema `apiCreateDataSourceFileUploadPresignedUrlsInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceFileUploadPresignedUrlsInputPublic {
     /// A list of files to generate presigned URLs for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2763,7 +2963,7 @@ pub struct SourceFileUploadPresignedUrlsInputPublic {
 /// A single file’s metadata in the request.
 ///
 /// Schema `apiPresignedUrlFile`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPresignedUrlFile {
     /// Local filename
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2776,20 +2976,24 @@ pub struct ApiPresignedUrlFile {
 /// Response with pre-signed urls to upload files.
 ///
 /// Schema `apiCreateDataSourceFileUploadPresignedUrlsOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataSourceFileUploadPresignedUrlsOutput {
     /// The ID generated for the request for Presigned URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A list of generated presigned URLs and object keys, one per file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uploads: Option<Vec<ApiFilePresignedUrlResponse>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub uploads: Vec<ApiFilePresignedUrlResponse>,
 }
 
 /// Detailed info about each presigned URL returned to the client.
 ///
 /// Schema `apiFilePresignedUrlResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiFilePresignedUrlResponse {
     /// The time the url expires at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2808,7 +3012,7 @@ pub struct ApiFilePresignedUrlResponse {
 /// Response containing a presigned download URL for an evaluation dataset.
 ///
 /// Schema `apiGetEvaluationDatasetDownloadURLOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGetEvaluationDatasetDownloadURLOutput {
     /// The presigned URL to download the dataset file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2821,7 +3025,7 @@ pub struct ApiGetEvaluationDatasetDownloadURLOutput {
 /// Run an evaluation test case.
 ///
 /// Schema `apiRunEvaluationTestCaseInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiRunEvaluationTestCaseInputPublic {
     /// Agent deployment names to run the test case against (ADK agent workspaces).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2838,7 +3042,7 @@ pub struct ApiRunEvaluationTestCaseInputPublic {
 }
 
 /// The `apiEvaluationRun` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationRun {
     /// Whether agent is deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2883,8 +3087,12 @@ pub struct ApiEvaluationRun {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queued_at: Option<crate::models::Timestamp>,
     /// The `run_level_metric_results` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_level_metric_results: Option<Vec<ApiEvaluationMetricResult>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub run_level_metric_results: Vec<ApiEvaluationMetricResult>,
     /// Run name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_name: Option<String>,
@@ -2912,7 +3120,7 @@ pub struct ApiEvaluationRun {
 }
 
 /// The `apiEvaluationMetricResult` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationMetricResult {
     /// Error description if the metric could not be calculated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2985,7 +3193,7 @@ EVALUATIONRUNFAILED => "EVALUATION_RUN_FAILED",
 /// Gets the full results of an evaluation run with all prompts.
 ///
 /// Schema `apiGetEvaluationRunResultsOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGetEvaluationRunResultsOutput {
     /// The `evaluation_run` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2997,16 +3205,24 @@ pub struct ApiGetEvaluationRunResultsOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ApiMeta>,
     /// The prompt level results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompts: Option<Vec<ApiPrompt>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub prompts: Vec<ApiPrompt>,
 }
 
 /// The `apiPrompt` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPrompt {
     /// The evaluated trace spans.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_trace_spans: Option<Vec<ApiEvaluationTraceSpan>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub evaluation_trace_spans: Vec<ApiEvaluationTraceSpan>,
     /// The ground truth for the prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground_truth: Option<String>,
@@ -3023,14 +3239,22 @@ pub struct ApiPrompt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tokens: Option<String>,
     /// The list of prompt chunks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_chunks: Option<Vec<ApiPromptChunk>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub prompt_chunks: Vec<ApiPromptChunk>,
     /// Prompt ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_id: Option<u64>,
     /// The metric results for the prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt_level_metric_results: Option<Vec<ApiEvaluationMetricResult>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub prompt_level_metric_results: Vec<ApiEvaluationMetricResult>,
     /// The trace id for the prompt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
@@ -3039,7 +3263,7 @@ pub struct ApiPrompt {
 /// Represents a span within an evaluatioin trace (e.g., LLM call, tool call, etc.)
 ///
 /// Schema `apiEvaluationTraceSpan`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationTraceSpan {
     /// When the span was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3054,22 +3278,34 @@ pub struct ApiEvaluationTraceSpan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<serde_json::Value>,
     /// Any retriever span chunks that were included as part of the span.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retriever_chunks: Option<Vec<ApiPromptChunk>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub retriever_chunks: Vec<ApiPromptChunk>,
     /// The span-level metric results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub span_level_metric_results: Option<Vec<ApiEvaluationMetricResult>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub span_level_metric_results: Vec<ApiEvaluationMetricResult>,
     /// Child spans - must contain between 1 and 999 spans
     /// Allowed types: agent, llm, tool, retriever (not workflow)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spans: Option<Vec<ApiTraceSpan>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub spans: Vec<ApiTraceSpan>,
     /// Types of spans in a trace
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ApiTraceSpanType>,
 }
 
 /// The `apiPromptChunk` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPromptChunk {
     /// The usage percentage of the chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3091,7 +3327,7 @@ pub struct ApiPromptChunk {
 /// Represents a span within a trace (e.g., LLM call, tool call, etc.)
 ///
 /// Schema `apiTraceSpan`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiTraceSpan {
     /// The `agent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3126,7 +3362,7 @@ pub struct ApiTraceSpan {
 }
 
 /// The `apiAgentSpan` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAgentSpan {
     /// Agent span
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3142,8 +3378,12 @@ pub struct ApiAgentSpan {
     pub redacted_output: Option<String>,
     /// Child spans - must contain between 1 and 999 spans
     /// Allowed types: llm, tool, retriever
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spans: Option<Vec<Box<ApiTraceSpan>>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub spans: Vec<Box<ApiTraceSpan>>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -3175,7 +3415,7 @@ AGENTTYPEJUDGE => "AGENT_TYPE_JUDGE",
 /// Common optional fields shared by all span types
 ///
 /// Schema `apiSpanCommon`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiSpanCommon {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3190,14 +3430,18 @@ pub struct ApiSpanCommon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Free-form tags for filtering/grouping
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
 }
 
 /// LLM span
 ///
 /// Schema `apiLLMSpan`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLLMSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3218,8 +3462,12 @@ pub struct ApiLLMSpan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to_first_token_ns: Option<String>,
     /// Tool definitions passed to the model
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<serde_json::Value>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tools: Vec<serde_json::Value>,
     /// The `total_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_tokens: Option<i64>,
@@ -3228,7 +3476,7 @@ pub struct ApiLLMSpan {
 /// Retriever span
 ///
 /// Schema `apiRetrieverSpan`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiRetrieverSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3238,7 +3486,7 @@ pub struct ApiRetrieverSpan {
 /// Tool span
 ///
 /// Schema `apiToolSpan`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiToolSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3271,19 +3519,23 @@ TRACESPANTYPEWORKFLOW => "TRACE_SPAN_TYPE_WORKFLOW",
 /// Workflow span - can contain child spans (agent, llm, tool, retriever)
 ///
 /// Schema `apiWorkflowSpan`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiWorkflowSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common: Option<ApiSpanCommon>,
     /// Child spans - must contain between 1 and 999 spans
     /// Allowed types: agent, llm, tool, retriever (not workflow)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spans: Option<Vec<Box<ApiTraceSpan>>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub spans: Vec<Box<ApiTraceSpan>>,
 }
 
 /// The `apiCreateEvaluationTestCaseInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateEvaluationTestCaseInputPublic {
     /// The `agent_workspace_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3309,7 +3561,7 @@ pub struct ApiCreateEvaluationTestCaseInputPublic {
 }
 
 /// The `apiUpdateEvaluationTestCaseInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateEvaluationTestCaseInputPublic {
     /// Dataset against which the test‑case is executed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3332,7 +3584,7 @@ pub struct ApiUpdateEvaluationTestCaseInputPublic {
 }
 
 /// The `apiEvaluationTestCaseMetricList` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationTestCaseMetricList {
     /// The `metric_uuids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3340,7 +3592,7 @@ pub struct ApiEvaluationTestCaseMetricList {
 }
 
 /// The `apiUpdateEvaluationTestCaseOutput` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateEvaluationTestCaseOutput {
     /// The `test_case_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3353,7 +3605,7 @@ pub struct ApiUpdateEvaluationTestCaseOutput {
 /// StartKnowledgeBaseIndexingJobInputPublic description
 ///
 /// Schema `apiStartKnowledgeBaseIndexingJobInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StartKnowledgeBaseIndexingJobInputPublic {
     /// List of data source ids to index, if none are provided, all data sources will be indexed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3366,7 +3618,7 @@ pub struct StartKnowledgeBaseIndexingJobInputPublic {
 /// CancelKnowledgeBaseIndexingJobInputPublic description
 ///
 /// Schema `apiCancelKnowledgeBaseIndexingJobInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KnowledgeBaseIndexingJobInputPublic {
     /// A unique identifier for an indexing job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3376,7 +3628,7 @@ pub struct KnowledgeBaseIndexingJobInputPublic {
 /// Data to create a new knowledge base.
 ///
 /// Schema `apiCreateKnowledgeBaseInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateKnowledgeBaseInputPublic {
     /// Identifier of the DigitalOcean OpenSearch database this knowledge base will use, optional.
     /// If not provided, we create a new database for the knowledge base in
@@ -3419,7 +3671,7 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
 }
 
 /// The `apiKBDataSource` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKBDataSource {
     /// AWS S3 Data Source
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3459,7 +3711,7 @@ pub struct ApiKBDataSource {
 /// AWS S3 Data Source
 ///
 /// Schema `apiAWSDataSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiAWSDataSource {
     /// Spaces bucket name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3495,7 +3747,7 @@ CHUNKINGALGORITHMFIXEDLENGTH => "CHUNKING_ALGORITHM_FIXED_LENGTH",
 }
 
 /// The `apiChunkingOptions` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiChunkingOptions {
     /// The `child_chunk_size` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3514,7 +3766,7 @@ pub struct ApiChunkingOptions {
 /// Dropbox Data Source
 ///
 /// Schema `apiDropboxDataSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDropboxDataSource {
     /// The `folder` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3528,7 +3780,7 @@ pub struct ApiDropboxDataSource {
 /// Google Drive Data Source
 ///
 /// Schema `apiGoogleDriveDataSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGoogleDriveDataSource {
     /// The `folder_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3542,7 +3794,7 @@ pub struct ApiGoogleDriveDataSource {
 /// Spaces Bucket Data Source
 ///
 /// Schema `apiSpacesDataSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiSpacesDataSource {
     /// Spaces bucket name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3558,7 +3810,7 @@ pub struct ApiSpacesDataSource {
 /// WebCrawlerDataSource
 ///
 /// Schema `apiWebCrawlerDataSource`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiWebCrawlerDataSource {
     /// The base url to crawl.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3627,7 +3879,7 @@ OPENSEARCHPLANSIZEEXTRALARGE => "OPEN_SEARCH_PLAN_SIZE_EXTRA_LARGE",
 /// Data Source configuration for Knowledge Bases
 ///
 /// Schema `apiKnowledgeBaseDataSource`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiKnowledgeBaseDataSource {
     /// AWS S3 Data Source for Display
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3679,7 +3931,7 @@ pub struct ApiKnowledgeBaseDataSource {
 /// Dropbox Data Source for Display
 ///
 /// Schema `apiDropboxDataSourceDisplay`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDropboxDataSourceDisplay {
     /// The `folder` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3689,7 +3941,7 @@ pub struct ApiDropboxDataSourceDisplay {
 /// Google Drive Data Source for Display
 ///
 /// Schema `apiGoogleDriveDataSourceDisplay`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGoogleDriveDataSourceDisplay {
     /// The `folder_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3702,7 +3954,7 @@ pub struct ApiGoogleDriveDataSourceDisplay {
 /// Data to create a knowledge base data source
 ///
 /// Schema `apiCreateKnowledgeBaseDataSourceInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateKnowledgeBaseDataSourceInputPublic {
     /// AWS S3 Data Source
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3727,7 +3979,7 @@ pub struct CreateKnowledgeBaseDataSourceInputPublic {
 /// Update a data source of a knowledge base with change in chunking algorithm/options
 ///
 /// Schema `apiUpdateKnowledgeBaseDataSourceInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateKnowledgeBaseDataSourceInputPublic {
     /// The `chunking_algorithm` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3746,7 +3998,7 @@ pub struct UpdateKnowledgeBaseDataSourceInputPublic {
 /// Information about a newly deleted knowledge base data source
 ///
 /// Schema `apiDeleteKnowledgeBaseDataSourceOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDeleteKnowledgeBaseDataSourceOutput {
     /// Data source id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3759,7 +4011,7 @@ pub struct ApiDeleteKnowledgeBaseDataSourceOutput {
 /// The knowledge base
 ///
 /// Schema `apiGetKnowledgeBaseOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGetKnowledgeBaseOutput {
     /// The `database_status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3804,7 +4056,7 @@ UPGRADING => "UPGRADING",
 /// Information about updating a knowledge base
 ///
 /// Schema `apiUpdateKnowledgeBaseInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateKnowledgeBaseInputPublic {
     /// The id of the DigitalOcean database this knowledge base will use, optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3834,7 +4086,7 @@ pub struct ApiUpdateKnowledgeBaseInputPublic {
 /// each section's scalar fields are left empty when the section was not saved.
 ///
 /// Schema `apiModelEvaluationPreset`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEvaluationPreset {
     /// Inference configuration for the candidate model during evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3880,8 +4132,12 @@ pub struct ApiModelEvaluationPreset {
     pub judge_model_uuid: Option<String>,
     /// Metrics selected for this preset. Empty when the METRICS section was not
     /// saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<ApiEvaluationMetric>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metrics: Vec<ApiEvaluationMetric>,
     /// Name of the evaluation preset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -3890,8 +4146,12 @@ pub struct ApiModelEvaluationPreset {
     /// value" apart from "section was not saved" — scalar fields like
     /// `dataset_uuid` or `candidate_system_prompt` are always emitted as the
     /// empty string when the section was not saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saved_sections: Option<Vec<ApiPresetSaveSection>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub saved_sections: Vec<ApiPresetSaveSection>,
     /// The `star_metric` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub star_metric: Option<ApiStarMetric>,
@@ -3900,7 +4160,7 @@ pub struct ApiModelEvaluationPreset {
 /// Inference configuration for the candidate model during evaluation.
 ///
 /// Schema `apiCandidateInferenceConfig`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCandidateInferenceConfig {
     /// The `max_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3966,16 +4226,24 @@ PRESETSAVESECTIONSYSTEMPROMPT => "PRESET_SAVE_SECTION_SYSTEM_PROMPT",
 }
 
 /// The `apiListModelEvaluationRunsOutput` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiListModelEvaluationRunsOutput {
     /// Full set of candidate model source types the FE can offer in the
     /// candidate-type filter UI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_candidate_types: Option<Vec<ApiCandidateModelSource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub available_candidate_types: Vec<ApiCandidateModelSource>,
     /// Full set of statuses the FE can offer in the status filter UI. Returned
     /// on every list call so clients never need to hardcode the enum values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_statuses: Option<Vec<ApiModelEvaluationRunStatus>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub available_statuses: Vec<ApiModelEvaluationRunStatus>,
     /// Links to other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ApiLinks>,
@@ -3983,8 +4251,12 @@ pub struct ApiListModelEvaluationRunsOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ApiMeta>,
     /// Summary view of evaluation runs for the run history list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runs: Option<Vec<ApiModelEvaluationRunSummary>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub runs: Vec<ApiModelEvaluationRunSummary>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -4016,7 +4288,7 @@ MODELEVALUATIONRUNFAILED => "MODEL_EVALUATION_RUN_FAILED",
 /// Model Evaluation Run Summary - lightweight view used in run history list.
 ///
 /// Schema `apiModelEvaluationRunSummary`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEvaluationRunSummary {
     /// Name of the candidate model being evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4066,7 +4338,7 @@ pub struct ApiModelEvaluationRunSummary {
 /// advances; compare against total_rows to render a progress bar.
 ///
 /// Schema `apiModelEvaluationRunProgress`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEvaluationRunProgress {
     /// Dataset rows whose candidate model call has completed (success or failure).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4081,7 +4353,7 @@ pub struct ApiModelEvaluationRunProgress {
 }
 
 /// The `apiCreateModelEvaluationRunInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateModelEvaluationRunInputPublic {
     /// Inference configuration for the candidate model during evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4140,7 +4412,7 @@ pub struct ApiCreateModelEvaluationRunInputPublic {
 }
 
 /// The `apiGetModelEvaluationRunOutput` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiGetModelEvaluationRunOutput {
     /// Links to other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4149,8 +4421,12 @@ pub struct ApiGetModelEvaluationRunOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ApiMeta>,
     /// Paginated per-prompt evaluation results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<ApiModelEvaluationResult>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub results: Vec<ApiModelEvaluationResult>,
     /// Model Evaluation Run Detail - full view returned when fetching a specific run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<ApiModelEvaluationRunDetail>,
@@ -4159,7 +4435,7 @@ pub struct ApiGetModelEvaluationRunOutput {
 /// Result for a single prompt in a model evaluation run.
 ///
 /// Schema `apiModelEvaluationResult`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEvaluationResult {
     /// The `candidate_model_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4177,8 +4453,12 @@ pub struct ApiModelEvaluationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
     /// Per-metric scores and judge reasoning for this prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_results: Option<Vec<ApiEvaluationMetricResult>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metric_results: Vec<ApiEvaluationMetricResult>,
     /// The response from the candidate model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
@@ -4187,7 +4467,7 @@ pub struct ApiModelEvaluationResult {
 /// Model Evaluation Run Detail - full view returned when fetching a specific run.
 ///
 /// Schema `apiModelEvaluationRunDetail`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEvaluationRunDetail {
     /// Inference configuration for the candidate model during evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4233,8 +4513,12 @@ pub struct ApiModelEvaluationRunDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge_model_uuid: Option<String>,
     /// Metrics selected for this evaluation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<ApiEvaluationMetric>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metrics: Vec<ApiEvaluationMetric>,
     /// Name of the evaluation run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -4261,14 +4545,18 @@ pub struct ApiModelEvaluationRunDetail {
 /// Aggregated result summary for a completed model evaluation run.
 ///
 /// Schema `apiModelEvaluationRunResultSummary`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelEvaluationRunResultSummary {
     /// The `end_time` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<crate::models::Timestamp>,
     /// Per-metric aggregated pass/fail statistics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_summaries: Option<Vec<ApiMetricResultSummary>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metric_summaries: Vec<ApiMetricResultSummary>,
     /// The `overall_score_percent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overall_score_percent: Option<f64>,
@@ -4302,7 +4590,7 @@ pub struct ApiModelEvaluationRunResultSummary {
 /// Per-metric aggregated pass/fail statistics across all prompts.
 ///
 /// Schema `apiMetricResultSummary`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiMetricResultSummary {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4340,24 +4628,32 @@ pub struct ApiMetricResultSummary {
 /// routed to it.
 ///
 /// Schema `apiPerModelResultSummaries`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPerModelResultSummaries {
     /// One entry per underlying model that received at least one prompt
     /// during the evaluation run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summaries: Option<Vec<ApiPerModelResultSummary>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub summaries: Vec<ApiPerModelResultSummary>,
 }
 
 /// Aggregated evaluation results for a single underlying model in a router
 /// evaluation run.
 ///
 /// Schema `apiPerModelResultSummary`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPerModelResultSummary {
     /// Pass/fail rate for each metric, computed over only the prompts
     /// routed to this model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_summaries: Option<Vec<ApiMetricResultSummary>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metric_summaries: Vec<ApiMetricResultSummary>,
     /// The underlying model these results are for, such as
     /// `Llama 3.3 Instruct (70B)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4373,7 +4669,7 @@ pub struct ApiPerModelResultSummary {
 /// All performance metrics are for the candidate model unless noted otherwise.
 ///
 /// Schema `apiPerformanceMetrics`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPerformanceMetrics {
     /// Latency metrics for candidate model invocations (in milliseconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4386,7 +4682,7 @@ pub struct ApiPerformanceMetrics {
 /// Latency metrics for candidate model invocations (in milliseconds).
 ///
 /// Schema `apiLatencyMetrics`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiLatencyMetrics {
     /// Average end-to-end latency across all invocations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4409,7 +4705,7 @@ pub struct ApiLatencyMetrics {
 }
 
 /// The `apiTokenUsage` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiTokenUsage {
     /// The `total_candidate_input_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4436,24 +4732,32 @@ pub struct ApiTokenUsage {
 /// were classified into it.
 ///
 /// Schema `apiPerTaskResultSummaries`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPerTaskResultSummaries {
     /// One entry per routing task category that received at least one
     /// prompt during the evaluation run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summaries: Option<Vec<ApiPerTaskResultSummary>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub summaries: Vec<ApiPerTaskResultSummary>,
 }
 
 /// Aggregated evaluation results for a single routing task category in a
 /// router evaluation run.
 ///
 /// Schema `apiPerTaskResultSummary`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiPerTaskResultSummary {
     /// Pass/fail rate for each metric, computed over only the prompts in
     /// this task category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_summaries: Option<Vec<ApiMetricResultSummary>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub metric_summaries: Vec<ApiMetricResultSummary>,
     /// All performance metrics are for the candidate model unless noted otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_metrics: Option<ApiPerformanceMetrics>,
@@ -4470,7 +4774,7 @@ pub struct ApiPerTaskResultSummary {
 /// Pricing breakdown for an evaluation run.
 ///
 /// Schema `apiEvaluationPricing`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiEvaluationPricing {
     /// Currency code (e.g., "USD").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4479,8 +4783,12 @@ pub struct ApiEvaluationPricing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge_model_pricing: Option<ApiTokenPricing>,
     /// Pricing per candidate model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_candidate_model_pricing: Option<Vec<ApiModelPricingEntry>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub per_candidate_model_pricing: Vec<ApiModelPricingEntry>,
     /// Total cost of the evaluation run (all candidates + judge).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cost: Option<f64>,
@@ -4489,7 +4797,7 @@ pub struct ApiEvaluationPricing {
 /// Token pricing breakdown for a single model.
 ///
 /// Schema `apiTokenPricing`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiTokenPricing {
     /// Cost of input tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4505,7 +4813,7 @@ pub struct ApiTokenPricing {
 /// Pricing entry for a specific model.
 ///
 /// Schema `apiModelPricingEntry`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPricingEntry {
     /// Model name (for display purposes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4524,7 +4832,7 @@ pub struct ApiModelPricingEntry {
 /// Star metric summary with identifying details and threshold.
 ///
 /// Schema `apiStarMetricSummary`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiStarMetricSummary {
     /// The `metric_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4538,7 +4846,7 @@ pub struct ApiStarMetricSummary {
 }
 
 /// The `apiDeleteModelEvaluationRunOutputPublic` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDeleteModelEvaluationRunOutputPublic {
     /// Error message if deletion failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4563,7 +4871,7 @@ DELETEMODELEVALUATIONRUNSTATUSFAIL => "DELETE_MODEL_EVALUATION_RUN_STATUS_FAIL",
 }
 
 /// The `apiUpdateModelEvaluationRunInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateModelEvaluationRunInputPublic {
     /// UUID of the model evaluation run to update. Returned by `CreateModelEvaluationRun`
     /// and listed via `ListModelEvaluationRuns`.
@@ -4575,7 +4883,7 @@ pub struct ApiUpdateModelEvaluationRunInputPublic {
 }
 
 /// The `apiCancelModelEvaluationRunInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCancelModelEvaluationRunInputPublic {
     /// UUID of the model evaluation run to cancel. Returned by `CreateModelEvaluationRun`
     /// and listed via `ListModelEvaluationRuns`. The run must be in a non-terminal status
@@ -4588,7 +4896,7 @@ pub struct ApiCancelModelEvaluationRunInputPublic {
 /// A machine learning model stored on the GenAI platform
 ///
 /// Schema `apiModelPublic`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPublic {
     /// Agreement Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4597,8 +4905,12 @@ pub struct ApiModelPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark_score: Option<serde_json::Value>,
     /// Model capabilities (inference, reasoning, vectorization, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub capabilities: Vec<String>,
     /// Context window (maximum tokens)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_window: Option<String>,
@@ -4609,8 +4921,12 @@ pub struct ApiModelPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Available endpoints and their capabilities
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoints: Option<Vec<ApiModelEndpoint>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub endpoints: Vec<ApiModelEndpoint>,
     /// Human-readable model identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4651,11 +4967,19 @@ pub struct ApiModelPublic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<ApiModelProvider>,
     /// Available reasoning efforts for this model
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_efforts: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub reasoning_efforts: Vec<String>,
     /// Playground settings derived from model metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Vec<ApiModelSetting>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub settings: Vec<ApiModelSetting>,
     /// Whether this model supports extended thinking (Anthropic models)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking: Option<bool>,
@@ -4682,7 +5006,7 @@ pub struct ApiModelPublic {
 /// Pricing per million tokens (aligns with existing ModelPrice pattern)
 ///
 /// Schema `apiModelPricing`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPricing {
     /// Per-million cache read rate for standard chat models (token_type "cache read input").
     /// Multimodal models use text_cache_read_input_price_per_million /
@@ -4754,7 +5078,7 @@ pub struct ApiModelPricing {
 }
 
 /// The `apiUpdateModelAPIKeyInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateModelAPIKeyInputPublic {
     /// API key ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4767,20 +5091,32 @@ pub struct ApiUpdateModelAPIKeyInputPublic {
 /// List item for ListModelCatalog
 ///
 /// Schema `apiModelCatalogEntry`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelCatalogEntry {
     /// The `availability` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub availability: Vec<String>,
     /// Badges for models
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub badges: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub badges: Vec<String>,
     /// Benchmark scores for this model, stored as arbitrary JSON
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark_score: Option<serde_json::Value>,
     /// The `capabilities` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub capabilities: Vec<String>,
     /// Specs (flat)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_window: Option<String>,
@@ -4831,20 +5167,32 @@ pub struct ApiModelCatalogEntry {
 /// Detail view for GetModelCatalogCard
 ///
 /// Schema `apiModelCatalogCard`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelCatalogCard {
     /// The `availability` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub availability: Vec<String>,
     /// Badges for models
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub badges: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub badges: Vec<String>,
     /// Benchmark scores for this model, stored as arbitrary JSON
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark_score: Option<serde_json::Value>,
     /// The `capabilities` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub capabilities: Vec<String>,
     /// Code examples for using the model
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_snippets: Option<ApiCodeSnippets>,
@@ -4900,7 +5248,7 @@ pub struct ApiModelCatalogCard {
 /// Code examples for using the model
 ///
 /// Schema `apiCodeSnippets`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCodeSnippets {
     /// The `curl` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4919,17 +5267,21 @@ pub struct ApiCodeSnippets {
 /// The complete set of prices for a model, covering every available variant.
 ///
 /// Schema `apiModelPricingDetail`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPricingDetail {
     /// Each available pricing variant for the model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variants: Option<Vec<ApiModelPricingVariant>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub variants: Vec<ApiModelPricingVariant>,
 }
 
 /// Pricing for one variant of a model: a specific tier and billing mode.
 ///
 /// Schema `apiModelPricingVariant`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPricingVariant {
     /// Currency code for this variant's rates (e.g. `USD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4983,13 +5335,17 @@ MODELBILLINGMODEBATCH => "MODEL_BILLING_MODE_BATCH",
 /// and high bounds below across the intervals in the schedule.
 ///
 /// Schema `apiModelScaledPricing`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelScaledPricing {
     /// The pricing schedule as a series of consecutive time intervals, ordered by
     /// start time. Neighboring hours with the same rates are combined, so each
     /// interval represents a distinct price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intervals: Option<Vec<ApiModelPricingInterval>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub intervals: Vec<ApiModelPricingInterval>,
     /// Pricing per million tokens (aligns with existing ModelPrice pattern)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_prices: Option<ApiModelPricing>,
@@ -5002,7 +5358,7 @@ pub struct ApiModelScaledPricing {
 /// intervals show how pricing changes over the course of a day.
 ///
 /// Schema `apiModelPricingInterval`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelPricingInterval {
     /// End of the interval, exclusive. Always on the hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5045,7 +5401,7 @@ MODELPRICINGTIERBYOK => "MODEL_PRICING_TIER_BYOK",
 /// Create a model router
 ///
 /// Schema `apiCreateModelRouterInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateModelRouterInputPublic {
     /// Model router description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5068,7 +5424,7 @@ pub struct ApiCreateModelRouterInputPublic {
 /// Model router preset used to prefill new router configurations.
 ///
 /// Schema `apiModelRouterPreset`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterPreset {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5090,7 +5446,7 @@ pub struct ApiModelRouterPreset {
 /// Task preset that can be referenced by slug in model router policies.
 ///
 /// Schema `apiModelRouterTaskPreset`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiModelRouterTaskPreset {
     /// Higher-level grouping used by the UI
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5099,8 +5455,12 @@ pub struct ApiModelRouterTaskPreset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Default models assigned to this task
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub models: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub models: Vec<String>,
     /// Display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5108,8 +5468,12 @@ pub struct ApiModelRouterTaskPreset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection_policy: Option<ApiModelRouterSelectionPolicy>,
     /// Lightweight labels for filtering
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// Task slug
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_slug: Option<String>,
@@ -5118,7 +5482,7 @@ pub struct ApiModelRouterTaskPreset {
 /// Information about updating a model router
 ///
 /// Schema `apiUpdateModelRouterInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateModelRouterInputPublic {
     /// Model router description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5144,7 +5508,7 @@ pub struct ApiUpdateModelRouterInputPublic {
 /// The oauth2 code from google
 ///
 /// Schema `apiDropboxOauth2GetTokensInput`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDropboxOauth2GetTokensInput {
     /// The oauth2 code from google
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5157,7 +5521,7 @@ pub struct ApiDropboxOauth2GetTokensInput {
 /// The dropbox oauth2 token and refresh token
 ///
 /// Schema `apiDropboxOauth2GetTokensOutput`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDropboxOauth2GetTokensOutput {
     /// The refresh token
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5170,7 +5534,7 @@ pub struct ApiDropboxOauth2GetTokensOutput {
 /// CreateOpenAIAPIKeyInputPublic is used to create a new OpenAI API key for a specific agent.
 ///
 /// Schema `apiCreateOpenAIAPIKeyInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateOpenAIAPIKeyInputPublic {
     /// OpenAI API key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5184,7 +5548,7 @@ pub struct ApiCreateOpenAIAPIKeyInputPublic {
 /// agent.
 ///
 /// Schema `apiUpdateOpenAIAPIKeyInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateOpenAIAPIKeyInputPublic {
     /// OpenAI API key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5200,7 +5564,7 @@ pub struct ApiUpdateOpenAIAPIKeyInputPublic {
 /// Description for a specific Region
 ///
 /// Schema `genaiapiRegion`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GenaiapiRegion {
     /// Url for inference server
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5220,7 +5584,7 @@ pub struct GenaiapiRegion {
 }
 
 /// The `apiCreateScheduledIndexingInputPublic` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateScheduledIndexingInputPublic {
     /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with
     /// 1 )
@@ -5237,15 +5601,19 @@ pub struct ApiCreateScheduledIndexingInputPublic {
 /// Metadata for scheduled indexing entries
 ///
 /// Schema `apiScheduledIndexingInfo`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiScheduledIndexingInfo {
     /// Created at timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// Days for execution (day is represented same as in a cron expression, e.g. Monday begins with
     /// 1 )
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<Vec<i64>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub days: Vec<i64>,
     /// Deleted at timestamp (if soft deleted)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<crate::models::Timestamp>,
@@ -5275,7 +5643,7 @@ pub struct ApiScheduledIndexingInfo {
 /// Parameters for Workspace Creation
 ///
 /// Schema `apiCreateWorkspaceInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiCreateWorkspaceInputPublic {
     /// Ids of the agents(s) to attach to the workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5291,7 +5659,7 @@ pub struct ApiCreateWorkspaceInputPublic {
 /// Parameters for Update Workspace
 ///
 /// Schema `apiUpdateWorkspaceInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiUpdateWorkspaceInputPublic {
     /// The new description of the workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5307,7 +5675,7 @@ pub struct ApiUpdateWorkspaceInputPublic {
 /// Parameters for Moving agents to a Workspace
 ///
 /// Schema `apiMoveAgentsToWorkspaceInputPublic`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiMoveAgentsToWorkspaceInputPublic {
     /// Agent uuids
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// `ImageActionsPostBody`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageActionsPostBody {
     /// A `ImageActionBase`. Selected by `type` `convert`, and always sent with it.
     Base(ImageActionBase),
@@ -43,7 +43,7 @@ impl serde::Serialize for ImageActionsPostBody {
 }
 
 /// The `image_action_base` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageActionBase {
     /// The action to be taken on the image. Can be either `convert` or `transfer`.
     #[serde(rename = "type")]
@@ -68,7 +68,7 @@ Transfer => "transfer",
 }
 
 /// The `image_action_transfer` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageActionTransfer {
     /// The action to be taken on the image. Can be either `convert` or `transfer`.
     #[serde(rename = "type")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `image_new_custom` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageNewCustom {
     /// An optional free-form text field to describe an image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +46,7 @@ impl ImageNewCustom {
 }
 
 /// The `image_update` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageUpdate {
     /// An optional free-form text field to describe an image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +64,7 @@ pub struct ImageUpdate {
 }
 
 /// The `images_post_account_transfer_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ImagesPostAccountTransferCreate {
     /// A `ImagesPostAccountTransferCreateEmail`.
@@ -74,7 +74,7 @@ pub enum ImagesPostAccountTransferCreate {
 }
 
 /// `ImagesPostAccountTransferCreateEmail`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferCreateEmail {
     /// The email address of the user account that the image will be transferred to.
     pub recipient_email: String,
@@ -91,7 +91,7 @@ impl ImagesPostAccountTransferCreateEmail {
 }
 
 /// `ImagesPostAccountTransferCreateUuid`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferCreateUuid {
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: String,
@@ -108,7 +108,7 @@ impl ImagesPostAccountTransferCreateUuid {
 }
 
 /// The `images_post_account_transfer_accept` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferAccept {
     /// A unique number that used to identify and reference an image account transfer.
     pub transfer_id: u64,
@@ -128,7 +128,7 @@ impl ImagesPostAccountTransferAccept {
 }
 
 /// The `images_post_account_transfer_cancel` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesPostAccountTransferCancel {
     /// A unique number that used to identify and reference an image account transfer.
     pub transfer_id: u64,

@@ -9,7 +9,7 @@ use super::*;
 /// type.
 ///
 /// Schema `async_invoke_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeRequest {
     /// The input parameters for the model invocation. Fields vary by model type.
     ///
@@ -53,7 +53,7 @@ impl AsyncInvokeRequest {
 ///
 /// For **text-to-speech** models (e.g., `fal-ai/elevenlabs/tts/multilingual-v2`), use `text`
 /// with the content you want converted to speech.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeRequestInput {
     /// Whether to enable the safety checker for generated content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +85,7 @@ pub struct AsyncInvokeRequestInput {
 }
 
 /// `AsyncInvokeRequestTagsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeRequestTagsItem {
     /// The tag key.
     pub key: String,
@@ -107,7 +107,7 @@ impl AsyncInvokeRequestTagsItem {
 /// QUEUED initially. Use the request_id to poll for the result.
 ///
 /// Schema `async_invoke_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AsyncInvokeResponse {
     /// The timestamp when the job completed. Null until finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +150,7 @@ FAILED => "FAILED",
 /// Cursor-paginated list of batch inference jobs.
 ///
 /// Schema `batch_list_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchListResponse {
     /// Batch jobs on this page, ordered newest first.
     pub data: Vec<Batch>,
@@ -169,7 +169,7 @@ pub struct BatchListResponse {
 /// A Batch Inference job.
 ///
 /// Schema `batch`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Batch {
     /// Unique identifier for the batch job.
     pub batch_id: String,
@@ -190,8 +190,12 @@ pub struct Batch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_file_id: Option<String>,
     /// Top-level errors that prevented the batch from completing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<BatchErrorsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub errors: Vec<BatchErrorsItem>,
     /// Derived from `created_at` plus `completion_window`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::models::Timestamp>,
@@ -233,7 +237,7 @@ T24h => "24h",
 }
 
 /// `BatchErrorsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchErrorsItem {
     /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -257,7 +261,7 @@ Anthropic => "anthropic",
 }
 
 /// Aggregate request counts.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchRequestCounts {
     /// The `completed` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,7 +311,7 @@ List => "list",
 /// Anthropic Message Batches API does not need a per-job endpoint.
 ///
 /// Schema `batch_create_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateRequest {
     /// Time window in which the job must complete. Jobs that do not finish in time transition to
     /// `expired`.
@@ -363,7 +367,7 @@ V1ChatCompletions => "/v1/chat/completions",
 /// Request body for creating a batch input file intent.
 ///
 /// Schema `batch_file_create_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchFileCreateRequest {
     /// The file you plan to upload. Must end with `.jsonl` (case-insensitive) and contain one
     /// request per line in the schema expected by the target `provider`.
@@ -382,7 +386,7 @@ impl BatchFileCreateRequest {
 /// Presigned upload URL and `file_id` for a new batch input file.
 ///
 /// Schema `batch_file_create_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchFileCreateResponse {
     /// When `upload_url` expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,7 +402,7 @@ pub struct BatchFileCreateResponse {
 /// after fetching them.
 ///
 /// Schema `batch_results_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchResultsResponse {
     /// The `batch_id` field.
     pub batch_id: String,
@@ -418,7 +422,7 @@ pub struct BatchResultsResponse {
 /// Request body for `POST /v1/embeddings` (OpenAI-compatible). Extra fields are rejected.
 ///
 /// Schema `embeddings_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EmbeddingsRequest {
     /// How embedding values are returned in each `data[].embedding` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,7 +461,7 @@ Base64 => "base64",
 /// OpenAI-style embeddings response.
 ///
 /// Schema `embeddings_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmbeddingsResponse {
     /// One entry for each `input` string, in the same order.
     pub data: Vec<EmbeddingDataItem>,
@@ -472,7 +476,7 @@ pub struct EmbeddingsResponse {
 /// One row in the embeddings `data` array, aligned with a single `input` item.
 ///
 /// Schema `embedding_data_item`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmbeddingDataItem {
     /// The embedding vector, or a base64-encoded string when the request set encoding_format to
     /// base64.
@@ -485,7 +489,7 @@ pub struct EmbeddingDataItem {
 
 /// The embedding vector, or a base64-encoded string when the request set encoding_format to
 /// base64.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum EmbeddingDataItemEmbedding {
     /// A `Vec<f64>`.
@@ -505,7 +509,7 @@ Embedding => "embedding",
 /// Token usage for the embeddings request.
 ///
 /// Schema `embeddings_usage`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EmbeddingsUsage {
     /// Number of input tokens used for the embedding.
     pub prompt_tokens: i64,
@@ -516,7 +520,7 @@ pub struct EmbeddingsUsage {
 /// Request body for image generation.
 ///
 /// Schema `create_image_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateImageRequest {
     /// The background setting for the image generation. Supported values: transparent, opaque,
     /// auto.
@@ -597,7 +601,7 @@ T1024x1536 => "1024x1536",
 /// The response from the image generation endpoint.
 ///
 /// Schema `images_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesResponse {
     /// The background setting used for the image generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -623,7 +627,7 @@ pub struct ImagesResponse {
 /// Represents the content of a generated image.
 ///
 /// Schema `generated_image`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GeneratedImage {
     /// The base64-encoded JSON of the generated image.
     pub b64_json: String,
@@ -635,7 +639,7 @@ pub struct GeneratedImage {
 /// Token usage information for the image generation.
 ///
 /// Schema `images_usage`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesUsage {
     /// The number of tokens (images and text) in the input prompt.
     pub input_tokens: i64,
@@ -648,7 +652,7 @@ pub struct ImagesUsage {
 }
 
 /// Detailed breakdown of input tokens.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImagesUsageInputTokensDetails {
     /// The number of image tokens in the input prompt.
     pub image_tokens: i64,
@@ -659,7 +663,7 @@ pub struct ImagesUsageInputTokensDetails {
 /// Emitted when a partial image is available during image generation streaming.
 ///
 /// Schema `image_gen_partial_image_event`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageGenPartialImageEvent {
     /// Base64-encoded partial image data, suitable for rendering as an image.
     pub b64_json: String,
@@ -744,7 +748,7 @@ ImageGenerationPartialImage => "image_generation.partial_image",
 /// `max_tokens`.
 ///
 /// Schema `messages_create_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesCreateRequest {
     /// Maximum tokens to generate before stopping.
     pub max_tokens: i64,
@@ -826,7 +830,7 @@ impl MessagesCreateRequest {
 /// array of content blocks.
 ///
 /// Schema `messages_api_message_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesApiMessageParam {
     /// Message body as plain text or structured blocks.
     pub content: MessagesApiMessageParamContent,
@@ -842,7 +846,7 @@ impl MessagesApiMessageParam {
 }
 
 /// Message body as plain text or structured blocks.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesApiMessageParamContent {
     /// A `Vec<MessagesRequestContentBlockParam>`.
@@ -855,7 +859,7 @@ pub enum MessagesApiMessageParamContent {
 /// `tool_result`. Some tool definitions may be rejected by server policy even when valid here.
 ///
 /// Schema `messages_request_content_block_param`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessagesRequestContentBlockParam {
     /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
     RequestTextBlockParam(MessagesResponseTextBlock),
@@ -915,7 +919,7 @@ Text => "text",
 /// Image content block in a request message.
 ///
 /// Schema `messages_image_block_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesImageBlockParam {
     /// Image payload (for example base64-encoded bytes).
     pub source: MessagesImageSourceParam,
@@ -934,7 +938,7 @@ impl MessagesImageBlockParam {
 /// Image payload (for example base64-encoded bytes).
 ///
 /// Schema `messages_image_source_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesImageSourceParam {
     /// Encoded image data.
     pub data: String,
@@ -971,7 +975,7 @@ Image => "image",
 /// Tool invocation block in a request message (from the model or a prior turn).
 ///
 /// Schema `messages_tool_use_block_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesToolUseBlockParam {
     /// The `id` field.
     pub id: String,
@@ -1012,7 +1016,7 @@ ToolUse => "tool_use",
 /// Result for a prior `tool_use` block, returned to the model.
 ///
 /// Schema `messages_tool_result_block_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesToolResultBlockParam {
     /// Tool output as plain text or structured objects.
     pub content: MessagesToolResultBlockParamContent,
@@ -1040,7 +1044,7 @@ impl MessagesToolResultBlockParam {
 }
 
 /// Tool output as plain text or structured objects.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesToolResultBlockParamContent {
     /// A `Vec<serde_json::Value>`.
@@ -1068,7 +1072,7 @@ Assistant => "assistant",
 }
 
 /// Optional request metadata.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesCreateRequestMetadata {
     /// Opaque identifier for the end user (for example a UUID or hash). Do not include PII.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1086,7 +1090,7 @@ Fast => "fast",
 }
 
 /// System prompt as plain text or as an array of text blocks.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesCreateRequestSystem {
     /// A `Vec<MessagesResponseTextBlock>`.
@@ -1099,7 +1103,7 @@ pub enum MessagesCreateRequestSystem {
 /// field.
 ///
 /// Schema `messages_thinking_config_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesThinkingConfigParam {
     /// Thinking mode discriminator (for example enabled or disabled).
     #[serde(rename = "type")]
@@ -1117,7 +1121,7 @@ impl MessagesThinkingConfigParam {
 /// tool, or a string form accepted by the service.
 ///
 /// Schema `messages_tool_choice_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesToolChoiceParam {
     /// A `MessagesToolChoiceParamType`.
@@ -1127,7 +1131,7 @@ pub enum MessagesToolChoiceParam {
 }
 
 /// `MessagesToolChoiceParamType`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesToolChoiceParamType {
     /// When `type` is `tool`, the tool name to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1159,7 +1163,7 @@ Tool => "tool",
 /// Tool definition the model may call (`name`, JSON Schema for `input`).
 ///
 /// Schema `messages_tool_definition_param`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesToolDefinitionParam {
     /// Human-readable description of what the tool does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1185,7 +1189,7 @@ impl MessagesToolDefinitionParam {
 /// `role` is always `assistant`.
 ///
 /// Schema `messages_create_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesCreateResponse {
     /// Assistant output blocks (`text` and/or `tool_use`).
     pub content: Vec<MessagesResponseContentBlock>,
@@ -1211,7 +1215,7 @@ pub struct MessagesCreateResponse {
 /// Assistant output block (text and tool calls).
 ///
 /// Schema `messages_response_content_block`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessagesResponseContentBlock {
     /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
     TextBlock(MessagesResponseTextBlock),
@@ -1251,7 +1255,7 @@ impl serde::Serialize for MessagesResponseContentBlock {
 /// A text block in an assistant message in the response.
 ///
 /// Schema `messages_response_text_block`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesResponseTextBlock {
     /// Generated text for this block.
     pub text: String,
@@ -1295,7 +1299,7 @@ Message => "message",
 /// Token usage for a non-streaming `POST /v1/messages` response.
 ///
 /// Schema `messages_usage`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesUsage {
     /// Input tokens used to create a prompt cache entry, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1316,7 +1320,7 @@ pub struct MessagesUsage {
 /// JSON object after the `data:` prefix.
 ///
 /// Schema `messages_stream_event`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesStreamEvent {
     /// Present on `content_block_start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1359,7 +1363,7 @@ Ping => "ping",
 }
 
 /// Streamed usage (for example on `message_delta`).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessagesStreamEventUsage {
     /// The `output_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1372,7 +1376,7 @@ pub struct MessagesStreamEventUsage {
 /// Response listing available models.
 ///
 /// Schema `list_models_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListModelsResponse {
     /// The list of available models.
     pub data: Vec<Model>,
@@ -1383,7 +1387,7 @@ pub struct ListModelsResponse {
 /// Describes a model offering that can be used with the API.
 ///
 /// Schema `model`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// The Unix timestamp (in seconds) when the model was created.
     pub created: i64,
@@ -1406,7 +1410,7 @@ Model => "model",
 /// Request body for sending a prompt to a model using the Responses API.
 ///
 /// Schema `create_response_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseRequest {
     /// The prompt or input content you want the model to respond to. Can be a simple text string or
     /// an array of message objects for conversation context.
@@ -1475,7 +1479,7 @@ impl CreateResponseRequest {
 
 /// The prompt or input content you want the model to respond to. Can be a simple text string or
 /// an array of message objects for conversation context.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateResponseRequestInput {
     /// A `Vec<CreateResponseRequestInputListItem>`.
@@ -1485,7 +1489,7 @@ pub enum CreateResponseRequestInput {
 }
 
 /// `CreateResponseRequestInputListItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseRequestInputListItem {
     /// The content of the message.
     pub content: String,
@@ -1522,7 +1526,7 @@ Developer => "developer",
 }
 
 /// `CreateResponseRequestToolsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseRequestToolsItem {
     /// A description of what the function does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1554,7 +1558,7 @@ impl CreateResponseRequestToolsItem {
 /// The response includes structured output and token usage details.
 ///
 /// Schema `create_response_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseResponse {
     /// The Unix timestamp (in seconds) of when the response was created.
     pub created: i64,
@@ -1583,8 +1587,12 @@ pub struct CreateResponseResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<String>,
     /// Tools available for the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<CreateResponseRequestToolsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tools: Vec<CreateResponseRequestToolsItem>,
     /// Top-p setting used for the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
@@ -1605,7 +1613,7 @@ Response => "response",
 }
 
 /// `CreateResponseResponseOutputItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseResponseOutputItem {
     /// JSON string of function arguments (present when type is `function_call`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1634,7 +1642,7 @@ pub struct CreateResponseResponseOutputItem {
 }
 
 /// `CreateOutputContentItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOutputContentItem {
     /// The text content.
     pub text: String,
@@ -1671,7 +1679,7 @@ FunctionCall => "function_call",
 /// and detailed breakdowns.
 ///
 /// Schema `response_usage`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseUsage {
     /// The number of input tokens.
     pub input_tokens: i64,
@@ -1686,14 +1694,14 @@ pub struct ResponseUsage {
 }
 
 /// A detailed breakdown of the input tokens.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseUsageInputTokensDetails {
     /// The number of tokens that were retrieved from the cache.
     pub cached_tokens: i64,
 }
 
 /// A detailed breakdown of the output tokens.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseUsageOutputTokensDetails {
     /// The number of reasoning tokens.
     pub reasoning_tokens: i64,
@@ -1705,7 +1713,7 @@ pub struct ResponseUsageOutputTokensDetails {
 /// provided input.
 ///
 /// Schema `create_response_stream_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseStreamResponse {
     /// A list of response choice chunks. Can contain more than one element if `n` is greater than 1.
     /// Can also be empty for the last chunk if you set `stream_options: {"include_usage": true}`.
@@ -1727,7 +1735,7 @@ pub struct CreateResponseStreamResponse {
 }
 
 /// `CreateResponseStreamResponseChoicesItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateResponseStreamResponseChoicesItem {
     /// A chunk of the response message generated by the model.
     pub delta: CreateStreamChoicesDelta,
@@ -1742,7 +1750,7 @@ pub struct CreateResponseStreamResponseChoicesItem {
 }
 
 /// A chunk of the response message generated by the model.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateStreamChoicesDelta {
     /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text
     /// content.
@@ -1757,16 +1765,24 @@ pub struct CreateStreamChoicesDelta {
     pub role: Option<ChatCompletionChoicesMessageRole>,
     /// The tool calls generated by the model, such as function calls. Only present when the model
     /// decides to call a tool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tool_calls: Option<Vec<ChatCompletionToolCall>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tool_calls: Vec<ChatCompletionToolCall>,
 }
 
 /// Log probability information for the choice.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateStreamChoicesLogprobs {
     /// A list of message content tokens with log probability information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<Vec<ChatCompletionTokenLogprob>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub content: Vec<ChatCompletionTokenLogprob>,
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -5,14 +5,18 @@
 use super::*;
 
 /// `InvoicesListResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesListResponse {
     /// The invoice preview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_preview: Option<InvoicePreview>,
     /// The `invoices` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoices: Option<Vec<InvoicePreview>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub invoices: Vec<InvoicePreview>,
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::models::Links>,
@@ -23,7 +27,7 @@ pub struct InvoicesListResponse {
 /// The invoice preview.
 ///
 /// Schema `invoice_preview`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePreview {
     /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice
     /// preview.
@@ -44,7 +48,7 @@ pub struct InvoicePreview {
 }
 
 /// The `invoice_item` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceItem {
     /// Billed amount of this invoice item. Billed in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,7 +87,7 @@ pub struct InvoiceItem {
 }
 
 /// The `invoice_summary` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSummary {
     /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice
     /// preview.
@@ -125,7 +129,7 @@ pub struct InvoiceSummary {
 }
 
 /// The `simple_charge` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SimpleCharge {
     /// Total amount charged in USD
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,21 +140,25 @@ pub struct SimpleCharge {
 }
 
 /// The `product_usage_charges` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProductUsageCharges {
     /// Total amount charged
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// List of amount, and grouped aggregates by resource type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<ProductChargeItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub items: Vec<ProductChargeItem>,
     /// Description of usage charges
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// The `product_charge_item` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProductChargeItem {
     /// Amount of the charge
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,7 +172,7 @@ pub struct ProductChargeItem {
 }
 
 /// The `billing_address` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BillingAddress {
     /// Street address line 1
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `cluster_read` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterRead {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -36,8 +36,7 @@ pub struct ClusterRead {
     pub coredns_autoscaler: Option<RoutingAgent>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// The base URL of the API server on the Kubernetes master node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -48,8 +47,7 @@ pub struct ClusterRead {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<bool>,
     /// A unique ID that can be used to identify and reference a Kubernetes cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The public IPv4 address of the Kubernetes master node. This will not be set if high
     /// availability is configured on the cluster (v1.21+)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,8 +79,12 @@ pub struct ClusterRead {
     /// The slug identifier for the region where the Kubernetes cluster is located.
     pub region: String,
     /// An array of integrated DOCR registries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registries: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub registries: Vec<String>,
     /// A read-only boolean value indicating if a container registry is integrated with the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_enabled: Option<bool>,
@@ -108,8 +110,12 @@ pub struct ClusterRead {
     pub surge_upgrade: Option<bool>,
     /// An array of tags applied to the Kubernetes cluster. All clusters are automatically tagged
     /// `k8s` and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,7 +138,7 @@ pub struct ClusterRead {
 /// An object specifying custom cluster autoscaler configuration.
 ///
 /// Schema `cluster_autoscaler_configuration`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterAutoscalerConfiguration {
     /// Customizes expanders used by cluster-autoscaler.
     /// The autoscaler will apply each expander from the provided list to narrow down the selection
@@ -174,7 +180,7 @@ LeastWaste => "least_waste",
 /// firewall is in early availability (invite only).
 ///
 /// Schema `control_plane_firewall`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ControlPlaneFirewall {
     /// An array of public addresses (IPv4 or CIDR) allowed to access the control plane.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +193,7 @@ pub struct ControlPlaneFirewall {
 /// An object specifying the maintenance window policy for the Kubernetes cluster.
 ///
 /// Schema `maintenance_policy`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MaintenancePolicy {
     /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any`
     /// to indicate an arbitrary week day.
@@ -226,7 +232,7 @@ Sunday => "sunday",
 }
 
 /// The `kubernetes_node_pool` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesNodePool {
     /// The slug identifier for the type of Droplet used as workers in the node pool.
     pub size: String,
@@ -236,8 +242,7 @@ pub struct KubernetesNodePool {
     /// The number of Droplet instances in the node pool.
     pub count: i64,
     /// A unique ID that can be used to identify and reference a specific node pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels
     /// will automatically be applied to all existing nodes and any subsequent nodes added to the
     /// pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
@@ -254,40 +259,33 @@ pub struct KubernetesNodePool {
     /// A human-readable name for the node pool.
     pub name: String,
     /// An object specifying the details of a specific worker node in a node pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<Vec<Node>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub nodes: Vec<Node>,
     /// An array containing the tags applied to the node pool. All node pools are automatically
     /// tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// An array of taints to apply to all nodes in a pool. Taints will automatically be applied to
     /// all existing nodes and any subsequent nodes added to the pool. When a taint is removed, it
     /// is deleted from all nodes in the pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taints: Option<Vec<KubernetesNodePoolTaint>>,
-}
-
-impl KubernetesNodePool {
-    /// A `KubernetesNodePool` with its required fields; the optional ones start as `None`.
-    pub fn new(size: impl Into<String>, count: i64, name: impl Into<String>) -> Self {
-        Self {
-            size: size.into(),
-            auto_scale: None,
-            count,
-            id: None,
-            labels: None,
-            max_nodes: None,
-            min_nodes: None,
-            name: name.into(),
-            nodes: None,
-            tags: None,
-            taints: None,
-        }
-    }
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub taints: Vec<KubernetesNodePoolTaint>,
 }
 
 /// The `node` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// A time value given in ISO8601 combined date and time format that represents when the node
     /// was created.
@@ -314,7 +312,7 @@ pub struct Node {
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
 /// current status of the node.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeStatus {
     /// A string indicating the current status of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -336,7 +334,7 @@ Deleting => "deleting",
 }
 
 /// The `kubernetes_node_pool_taint` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesNodePoolTaint {
     /// How the node reacts to pods that it won't tolerate. Available effect values are
     /// `NoSchedule`, `PreferNoSchedule`, and `NoExecute`.
@@ -370,7 +368,7 @@ NoExecute => "NoExecute",
 /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
 ///
 /// Schema `sso`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sso {
     /// The OIDC client ID registered with the identity provider. Required when
     /// `enabled` is `true`.
@@ -392,7 +390,7 @@ pub struct Sso {
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
 /// current status of the cluster.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterReadStatus {
     /// An optional message providing additional information about the current cluster state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -423,7 +421,214 @@ Deleting => "deleting",
 }
 
 /// The `cluster` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClusterRequest {
+    /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
+    /// Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amd_gpu_device_metrics_exporter_plugin: Option<RoutingAgent>,
+    /// An object specifying whether the AMD GPU Device Plugin should be enabled in the Kubernetes
+    /// cluster. It's enabled by default for clusters with an AMD GPU node pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amd_gpu_device_plugin: Option<RoutingAgent>,
+    /// A boolean value indicating whether the cluster will be automatically upgraded to new patch
+    /// releases during its maintenance window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// An object specifying custom cluster autoscaler configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_autoscaler_configuration: Option<ClusterAutoscalerConfiguration>,
+    /// The range of IP addresses for the overlay network of the Kubernetes cluster in CIDR
+    /// notation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_subnet: Option<String>,
+    /// An object specifying the control plane firewall for the Kubernetes cluster. Control plane
+    /// firewall is in early availability (invite only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_plane_firewall: Option<ControlPlaneFirewall>,
+    /// An object specifying whether the Cluster Proportional Autoscaler (CPA) add-on for CoreDNS
+    /// should be enabled for the Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coredns_autoscaler: Option<RoutingAgent>,
+    /// A boolean value indicating whether the control plane is run in a highly available
+    /// configuration in the cluster. Highly available control planes incur less downtime. The
+    /// property cannot be disabled. When omitted on create, the default is version-dependent; for
+    /// DOKS 1.36.0 and later, the default is true; for earlier versions, the default is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha: Option<bool>,
+    /// A boolean value indicating whether worker nodes in the cluster are not assigned public IP
+    /// addresses. When omitted on create, the default value is false. When enabled, a NAT gateway
+    /// must exist in the VPC where the cluster is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolated_workers: Option<bool>,
+    /// An object specifying the maintenance window policy for the Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_policy: Option<MaintenancePolicyRequest>,
+    /// A human-readable name for a Kubernetes cluster.
+    pub name: String,
+    /// An object specifying the details of the worker nodes available to the Kubernetes cluster.
+    pub node_pools: Vec<KubernetesNodePoolRequest>,
+    /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
+    /// Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nvidia_gpu_device_plugin: Option<RoutingAgent>,
+    /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for
+    /// the Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p2p_oci_registry_plugin: Option<RoutingAgent>,
+    /// An object specifying whether the RDMA shared device plugin should be enabled in the
+    /// Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdma_shared_dev_plugin: Option<RoutingAgent>,
+    /// The slug identifier for the region where the Kubernetes cluster is located.
+    pub region: String,
+    /// An object specifying whether the routing-agent component should be enabled for the
+    /// Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing_agent: Option<RoutingAgent>,
+    /// The range of assignable IP addresses for services running in the Kubernetes cluster in CIDR
+    /// notation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_subnet: Option<String>,
+    /// An object specifying Single Sign-On (SSO) configuration for the Kubernetes cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso: Option<Sso>,
+    /// A boolean value indicating whether surge upgrade is enabled/disabled for the cluster. Surge
+    /// upgrade makes cluster upgrades fast and reliable by bringing up new nodes before destroying
+    /// the outdated nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surge_upgrade: Option<bool>,
+    /// An array of tags to apply to the Kubernetes cluster. All clusters are automatically tagged
+    /// `k8s` and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` and `tag:create` scope, as
+    /// well as `tag:delete` if existing tags are getting removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
+    /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
+    /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
+    /// endpoint to find all currently available versions.
+    pub version: String,
+    /// A string specifying the UUID of the VPC to which the Kubernetes cluster is
+    /// assigned.\<br>\<br>Requires `vpc:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_uuid: Option<String>,
+    /// The UUID of the VPC subnet to attach worker nodes to. When omitted on
+    /// create, the default subnet for the VPC is used. This value cannot be changed
+    /// after the cluster is created.
+    ///
+    /// `vpc_uuid` must also be set.
+    /// \<br>\<br>Requires `vpc:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_subnet_uuid: Option<String>,
+}
+
+impl ClusterRequest {
+    /// A `ClusterRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(
+        name: impl Into<String>,
+        node_pools: Vec<KubernetesNodePoolRequest>,
+        region: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            amd_gpu_device_metrics_exporter_plugin: None,
+            amd_gpu_device_plugin: None,
+            auto_upgrade: None,
+            cluster_autoscaler_configuration: None,
+            cluster_subnet: None,
+            control_plane_firewall: None,
+            coredns_autoscaler: None,
+            ha: None,
+            isolated_workers: None,
+            maintenance_policy: None,
+            name: name.into(),
+            node_pools,
+            nvidia_gpu_device_plugin: None,
+            p2p_oci_registry_plugin: None,
+            rdma_shared_dev_plugin: None,
+            region: region.into(),
+            routing_agent: None,
+            service_subnet: None,
+            sso: None,
+            surge_upgrade: None,
+            tags: None,
+            version: version.into(),
+            vpc_uuid: None,
+            worker_subnet_uuid: None,
+        }
+    }
+}
+
+/// An object specifying the maintenance window policy for the Kubernetes cluster.
+///
+/// Schema `maintenance_policy`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MaintenancePolicyRequest {
+    /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any`
+    /// to indicate an arbitrary week day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<MaintenancePolicyDay>,
+    /// The start time in UTC of the maintenance window policy in 24-hour clock format / HH:MM
+    /// notation (e.g., `15:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+}
+
+/// The `kubernetes_node_pool` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KubernetesNodePoolRequest {
+    /// The slug identifier for the type of Droplet used as workers in the node pool.
+    pub size: String,
+    /// A boolean value indicating whether auto-scaling is enabled for this node pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_scale: Option<bool>,
+    /// The number of Droplet instances in the node pool.
+    pub count: i64,
+    /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels
+    /// will automatically be applied to all existing nodes and any subsequent nodes added to the
+    /// pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<serde_json::Value>,
+    /// The maximum number of nodes that this node pool can be auto-scaled to. The value will be `0`
+    /// if `auto_scale` is set to `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<i64>,
+    /// The minimum number of nodes that this node pool can be auto-scaled to. The value will be `0`
+    /// if `auto_scale` is set to `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_nodes: Option<i64>,
+    /// A human-readable name for the node pool.
+    pub name: String,
+    /// An array containing the tags applied to the node pool. All node pools are automatically
+    /// tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// An array of taints to apply to all nodes in a pool. Taints will automatically be applied to
+    /// all existing nodes and any subsequent nodes added to the pool. When a taint is removed, it
+    /// is deleted from all nodes in the pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taints: Option<Vec<KubernetesNodePoolTaint>>,
+}
+
+impl KubernetesNodePoolRequest {
+    /// A `KubernetesNodePoolRequest` with its required fields; the optional ones start as `None`.
+    pub fn new(size: impl Into<String>, count: i64, name: impl Into<String>) -> Self {
+        Self {
+            size: size.into(),
+            auto_scale: None,
+            count,
+            labels: None,
+            max_nodes: None,
+            min_nodes: None,
+            name: name.into(),
+            tags: None,
+            taints: None,
+        }
+    }
+}
+
+/// The `cluster` schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -454,8 +659,7 @@ pub struct Cluster {
     pub coredns_autoscaler: Option<RoutingAgent>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// The base URL of the API server on the Kubernetes master node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
@@ -466,8 +670,7 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ha: Option<bool>,
     /// A unique ID that can be used to identify and reference a Kubernetes cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The public IPv4 address of the Kubernetes master node. This will not be set if high
     /// availability is configured on the cluster (v1.21+)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -524,8 +727,12 @@ pub struct Cluster {
     /// An array of tags to apply to the Kubernetes cluster. All clusters are automatically tagged
     /// `k8s` and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` and `tag:create` scope, as
     /// well as `tag:delete` if existing tags are getting removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// Kubernetes cluster was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -549,52 +756,8 @@ pub struct Cluster {
     pub worker_subnet_uuid: Option<String>,
 }
 
-impl Cluster {
-    /// A `Cluster` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        node_pools: Vec<KubernetesNodePool>,
-        region: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
-        Self {
-            amd_gpu_device_metrics_exporter_plugin: None,
-            amd_gpu_device_plugin: None,
-            auto_upgrade: None,
-            cluster_autoscaler_configuration: None,
-            cluster_subnet: None,
-            control_plane_firewall: None,
-            coredns_autoscaler: None,
-            created_at: None,
-            endpoint: None,
-            ha: None,
-            id: None,
-            ipv4: None,
-            isolated_workers: None,
-            maintenance_policy: None,
-            name: name.into(),
-            node_pools,
-            nvidia_gpu_device_plugin: None,
-            p2p_oci_registry_plugin: None,
-            rdma_shared_dev_plugin: None,
-            region: region.into(),
-            registry_enabled: None,
-            routing_agent: None,
-            service_subnet: None,
-            sso: None,
-            status: None,
-            surge_upgrade: None,
-            tags: None,
-            updated_at: None,
-            version: version.into(),
-            vpc_uuid: None,
-            worker_subnet_uuid: None,
-        }
-    }
-}
-
 /// The `cluster_update` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterUpdate {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -627,7 +790,7 @@ pub struct ClusterUpdate {
     pub ha: Option<bool>,
     /// An object specifying the maintenance window policy for the Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maintenance_policy: Option<MaintenancePolicy>,
+    pub maintenance_policy: Option<MaintenancePolicyRequest>,
     /// A human-readable name for a Kubernetes cluster.
     pub name: String,
     /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the
@@ -685,15 +848,19 @@ impl ClusterUpdate {
 }
 
 /// The `clusterlint_results` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterlintResults {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// schedule clusterlint run request was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<crate::models::Timestamp>,
     /// An array of diagnostics reporting potential problems for the given cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diagnostics: Option<Vec<ClusterlintResultsDiagnosticsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub diagnostics: Vec<ClusterlintResultsDiagnosticsItem>,
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// schedule clusterlint run request was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -704,7 +871,7 @@ pub struct ClusterlintResults {
 }
 
 /// `ClusterlintResultsDiagnosticsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterlintResultsDiagnosticsItem {
     /// The clusterlint check that resulted in the diagnostic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -721,7 +888,7 @@ pub struct ClusterlintResultsDiagnosticsItem {
 }
 
 /// Metadata about the Kubernetes API object the diagnostic is reported on.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterlintResultsDiagnosticsItemObject {
     /// The kind of Kubernetes API object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -735,7 +902,7 @@ pub struct ClusterlintResultsDiagnosticsItemObject {
 }
 
 /// The `clusterlint_request` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterlintRequest {
     /// An array of checks that will be run when clusterlint executes checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -752,7 +919,7 @@ pub struct ClusterlintRequest {
 }
 
 /// The `credentials` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Credentials {
     /// A base64 encoding of bytes representing the certificate authority data for accessing the
     /// cluster.
@@ -794,23 +961,35 @@ pub struct Credentials {
 /// An object containing the IDs of resources associated with a Kubernetes cluster.
 ///
 /// Schema `associated_kubernetes_resources`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedKubernetesResources {
     /// A list of names and IDs for associated load balancers that can be destroyed along with the
     /// cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancers: Option<Vec<AssociatedKubernetesResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub load_balancers: Vec<AssociatedKubernetesResource>,
     /// A list of names and IDs for associated volume snapshots that can be destroyed along with the
     /// cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_snapshots: Option<Vec<AssociatedKubernetesResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volume_snapshots: Vec<AssociatedKubernetesResource>,
     /// A list of names and IDs for associated volumes that can be destroyed along with the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<Vec<AssociatedKubernetesResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volumes: Vec<AssociatedKubernetesResource>,
 }
 
 /// The `associated_kubernetes_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AssociatedKubernetesResource {
     /// The ID of a resource associated with a Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -824,7 +1003,7 @@ pub struct AssociatedKubernetesResource {
 /// Kubernetes cluster.
 ///
 /// Schema `destroy_associated_kubernetes_resources`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DestroyAssociatedKubernetesResources {
     /// A list of IDs for associated load balancers to destroy along with the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -838,7 +1017,7 @@ pub struct DestroyAssociatedKubernetesResources {
 }
 
 /// The `kubernetes_node_pool_base` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesNodePoolBase {
     /// A boolean value indicating whether auto-scaling is enabled for this node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -846,9 +1025,6 @@ pub struct KubernetesNodePoolBase {
     /// The number of Droplet instances in the node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// A unique ID that can be used to identify and reference a specific node pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// An object of key/value mappings specifying labels to apply to all nodes in a pool. Labels
     /// will automatically be applied to all existing nodes and any subsequent nodes added to the
     /// pool. Note that when a label is removed, it is not deleted from the nodes in the pool.
@@ -865,9 +1041,6 @@ pub struct KubernetesNodePoolBase {
     /// A human-readable name for the node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// An object specifying the details of a specific worker node in a node pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<Vec<Node>>,
     /// An array containing the tags applied to the node pool. All node pools are automatically
     /// tagged `k8s`, `k8s-worker`, and `k8s:$K8S_CLUSTER_ID`. \<br>\<br>Requires `tag:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -880,7 +1053,7 @@ pub struct KubernetesNodePoolBase {
 }
 
 /// `KubernetesRecycleNodePoolBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesRecycleNodePoolBody {
     /// The `nodes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -888,7 +1061,7 @@ pub struct KubernetesRecycleNodePoolBody {
 }
 
 /// The `status_messages` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatusMessages {
     /// Status information about the cluster which impacts it's lifecycle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -899,7 +1072,7 @@ pub struct StatusMessages {
 }
 
 /// The `kubernetes_version` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesVersion {
     /// The upstream version string for the version of Kubernetes provided by a given slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -910,37 +1083,57 @@ pub struct KubernetesVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The features available with the version of Kubernetes provided by a given slug.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_features: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub supported_features: Vec<String>,
 }
 
 /// `GetClusterUserKubernetesClusterUser`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetClusterUserKubernetesClusterUser {
     /// A list of in-cluster groups that the user belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub groups: Vec<String>,
     /// The username for the cluster admin user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 
 /// `KubernetesListOptionsResponseOptions`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesListOptionsResponseOptions {
     /// The `regions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<KubernetesSize>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub regions: Vec<KubernetesSize>,
     /// The `sizes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sizes: Option<Vec<KubernetesSize>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub sizes: Vec<KubernetesSize>,
     /// The `versions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub versions: Option<Vec<KubernetesVersion>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub versions: Vec<KubernetesVersion>,
 }
 
 /// The `kubernetes_size` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubernetesSize {
     /// A Droplet size available for use in a Kubernetes node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -951,7 +1144,7 @@ pub struct KubernetesSize {
 }
 
 /// The `cluster_registries` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterRegistries {
     /// An array containing the UUIDs of Kubernetes clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -962,7 +1155,7 @@ pub struct ClusterRegistries {
 }
 
 /// The `cluster_registry` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterRegistry {
     /// An array containing the UUIDs of Kubernetes clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,22 +5,25 @@
 use super::*;
 
 /// The `load_balancer` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancer {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LoadBalancerAlgorithm>,
     /// A time value given in ISO8601 combined date and time format that represents when the load
     /// balancer was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// A boolean value indicating whether to disable automatic DNS record creation for Let's
     /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_lets_encrypt_dns_records: Option<bool>,
     /// An array of objects specifying the domain configurations for a Global load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Domains>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub domains: Vec<Domains>,
     /// A boolean value indicating whether HTTP keepalive connections are maintained to target
     /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,8 +46,7 @@ pub struct LoadBalancer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_idle_timeout_seconds: Option<i64>,
     /// A unique ID that can be used to identify and reference a load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// An attribute containing the public-facing IP address of the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
@@ -52,8 +54,7 @@ pub struct LoadBalancer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<String>,
     /// A human-readable name for a load balancer instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// A string indicating whether the load balancer should be external or internal. Internal load
     /// balancers have no public IPs and are only accessible to resources on the same VPC network.
     /// This property cannot be updated after creating the load balancer.
@@ -99,8 +100,12 @@ pub struct LoadBalancer {
     pub sticky_sessions: Option<StickySessions>,
     /// An array containing the UUIDs of the Regional load balancers to be used as target backends
     /// for a Global load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_load_balancer_ids: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub target_load_balancer_ids: Vec<String>,
     /// A string indicating the policy for the TLS cipher suites used by the load balancer. The
     /// possible values are `DEFAULT` or `STRONG`. The default value is `DEFAULT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,8 +122,12 @@ pub struct LoadBalancer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<crate::models::Region>,
     /// An array containing the IDs of the Droplets assigned to the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<u64>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub droplet_ids: Vec<u64>,
     /// The name of a Droplet tag corresponding to Droplets assigned to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
@@ -137,7 +146,7 @@ LeastConnections => "least_connections",
 /// An object specifying domain configurations for a Global load balancer.
 ///
 /// Schema `domains`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Domains {
     /// The ID of the TLS certificate used for SSL termination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,7 +163,7 @@ pub struct Domains {
 /// An object specifying allow and deny rules to control traffic to the load balancer.
 ///
 /// Schema `lb_firewall`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LbFirewall {
     /// the rules for allowing traffic to the load balancer (in the form 'ip:1.2.3.4' or
     /// 'cidr:1.2.0.0/16')
@@ -169,7 +178,7 @@ pub struct LbFirewall {
 /// An object specifying a forwarding rule for a load balancer.
 ///
 /// Schema `forwarding_rule`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ForwardingRule {
     /// The ID of the TLS certificate used for SSL termination if enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,7 +268,7 @@ Udp => "udp",
 /// An object specifying forwarding configurations for a Global load balancer.
 ///
 /// Schema `glb_settings`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlbSettings {
     /// An object specifying CDN configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -286,7 +295,7 @@ pub struct GlbSettings {
 }
 
 /// An object specifying CDN configurations for a Global load balancer.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlbSettingsCdn {
     /// A boolean flag to enable CDN caching.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,7 +318,7 @@ Http2 => "http2",
 /// An object specifying health check settings for the load balancer.
 ///
 /// Schema `health_check`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HealthCheck {
     /// The number of seconds between between two consecutive health checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,7 +420,7 @@ Errored => "errored",
 /// An object specifying sticky sessions settings for the load balancer.
 ///
 /// Schema `sticky_sessions`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StickySessions {
     /// The name of the cookie sent to the client. This attribute is only returned when using
     /// `cookies` for the sticky sessions type.
@@ -464,7 +473,7 @@ GLOBAL => "GLOBAL",
 }
 
 /// The `load_balancer_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum LoadBalancerCreate {
     /// A `LoadBalancerCreateDropletIds`.
@@ -474,7 +483,7 @@ pub enum LoadBalancerCreate {
 }
 
 /// `LoadBalancerCreateDropletIds`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerCreateDropletIds {
     /// An array containing the IDs of the Droplets assigned to the load balancer.
     pub droplet_ids: Vec<u64>,
@@ -483,10 +492,6 @@ pub struct LoadBalancerCreateDropletIds {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LoadBalancerAlgorithm>,
-    /// A time value given in ISO8601 combined date and time format that represents when the load
-    /// balancer was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
     /// A boolean value indicating whether to disable automatic DNS record creation for Let's
     /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,15 +520,6 @@ pub struct LoadBalancerCreateDropletIds {
     /// An integer value which configures the idle timeout for HTTP requests to the target droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_idle_timeout_seconds: Option<i64>,
-    /// A unique ID that can be used to identify and reference a load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// An attribute containing the public-facing IP address of the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// An attribute containing the public-facing IPv6 address of the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<String>,
     /// A human-readable name for a load balancer instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -563,10 +559,6 @@ pub struct LoadBalancerCreateDropletIds {
     /// load balancers that reside in these regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_unit: Option<i64>,
-    /// A status string indicating the current state of the load balancer. This can be `new`,
-    /// `active`, or `errored`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<LoadBalancerStatus>,
     /// An object specifying sticky sessions settings for the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_sessions: Option<StickySessions>,
@@ -600,7 +592,6 @@ impl LoadBalancerCreateDropletIds {
             droplet_ids,
             region,
             algorithm: None,
-            created_at: None,
             disable_lets_encrypt_dns_records: None,
             domains: None,
             enable_backend_keepalive: None,
@@ -610,9 +601,6 @@ impl LoadBalancerCreateDropletIds {
             glb_settings: None,
             health_check: None,
             http_idle_timeout_seconds: None,
-            id: None,
-            ip: None,
-            ipv6: None,
             name: None,
             network: None,
             network_stack: None,
@@ -620,7 +608,6 @@ impl LoadBalancerCreateDropletIds {
             redirect_http_to_https: None,
             size: None,
             size_unit: None,
-            status: None,
             sticky_sessions: None,
             target_load_balancer_ids: None,
             tls_cipher_policy: None,
@@ -631,7 +618,7 @@ impl LoadBalancerCreateDropletIds {
 }
 
 /// `LoadBalancerCreateTag`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancerCreateTag {
     /// The name of a Droplet tag corresponding to Droplets assigned to the load balancer.
     pub tag: String,
@@ -640,10 +627,6 @@ pub struct LoadBalancerCreateTag {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<LoadBalancerAlgorithm>,
-    /// A time value given in ISO8601 combined date and time format that represents when the load
-    /// balancer was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
     /// A boolean value indicating whether to disable automatic DNS record creation for Let's
     /// Encrypt certificates that are added to the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -672,15 +655,6 @@ pub struct LoadBalancerCreateTag {
     /// An integer value which configures the idle timeout for HTTP requests to the target droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_idle_timeout_seconds: Option<i64>,
-    /// A unique ID that can be used to identify and reference a load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// An attribute containing the public-facing IP address of the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    /// An attribute containing the public-facing IPv6 address of the load balancer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ipv6: Option<String>,
     /// A human-readable name for a load balancer instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -720,10 +694,6 @@ pub struct LoadBalancerCreateTag {
     /// load balancers that reside in these regions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_unit: Option<i64>,
-    /// A status string indicating the current state of the load balancer. This can be `new`,
-    /// `active`, or `errored`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<LoadBalancerStatus>,
     /// An object specifying sticky sessions settings for the load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_sessions: Option<StickySessions>,
@@ -756,7 +726,6 @@ impl LoadBalancerCreateTag {
             tag: tag.into(),
             region,
             algorithm: None,
-            created_at: None,
             disable_lets_encrypt_dns_records: None,
             domains: None,
             enable_backend_keepalive: None,
@@ -766,9 +735,6 @@ impl LoadBalancerCreateTag {
             glb_settings: None,
             health_check: None,
             http_idle_timeout_seconds: None,
-            id: None,
-            ip: None,
-            ipv6: None,
             name: None,
             network: None,
             network_stack: None,
@@ -776,7 +742,6 @@ impl LoadBalancerCreateTag {
             redirect_http_to_https: None,
             size: None,
             size_unit: None,
-            status: None,
             sticky_sessions: None,
             target_load_balancer_ids: None,
             tls_cipher_policy: None,
@@ -787,7 +752,7 @@ impl LoadBalancerCreateTag {
 }
 
 /// `LoadBalancersAddForwardingRulesBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancersAddForwardingRulesBody {
     /// The `forwarding_rules` field.
     pub forwarding_rules: Vec<ForwardingRule>,

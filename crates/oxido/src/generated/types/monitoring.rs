@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `alert_policy` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlertPolicy {
     /// The `alerts` field.
     pub alerts: Alerts,
@@ -133,7 +133,7 @@ T1h => "1h",
 }
 
 /// The `alert_policy_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlertPolicyRequest {
     /// The `alerts` field.
     pub alerts: Alerts,
@@ -185,7 +185,7 @@ impl AlertPolicyRequest {
 }
 
 /// The `metrics` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     /// The `data` field.
     pub data: MetricsData,
@@ -194,7 +194,7 @@ pub struct Metrics {
 }
 
 /// The `metrics_data` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MetricsData {
     /// Result of query.
     pub result: Vec<MetricsResult>,
@@ -204,7 +204,7 @@ pub struct MetricsData {
 }
 
 /// The `metrics_result` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MetricsResult {
     /// An object containing the metric's labels. These labels are key/value pairs that vary
     /// depending on the metric being queried. For example, load balancer metrics contain a `lb_id`
@@ -234,18 +234,22 @@ Error => "error",
 }
 
 /// The `sinks_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SinksResponse {
     /// The `destination` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<Destination>,
     /// List of resources identified by their URNs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<SinkResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub resources: Vec<SinkResource>,
 }
 
 /// The `destination` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Destination {
     /// The `config` field.
     pub config: OpensearchConfig,
@@ -262,7 +266,7 @@ pub struct Destination {
 }
 
 /// The `opensearch_config` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConfig {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,7 +291,7 @@ pub struct OpensearchConfig {
 }
 
 /// Credentials for an OpenSearch cluster user. Optional if `cluster_uuid` is passed.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConfigCredentials {
     /// The `password` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,7 +313,7 @@ OpensearchExt => "opensearch_ext",
 }
 
 /// The `sink_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SinkResource {
     /// resource name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,7 +333,7 @@ impl SinkResource {
 }
 
 /// `MonitoringCreateSinkBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MonitoringCreateSinkBody {
     /// A unique identifier for an already-existing destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,7 +344,7 @@ pub struct MonitoringCreateSinkBody {
 }
 
 /// The `destination_omit_credentials` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DestinationOmitCredentials {
     /// OpenSearch destination configuration with `credentials` omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -360,7 +364,7 @@ pub struct DestinationOmitCredentials {
 /// OpenSearch destination configuration with `credentials` omitted.
 ///
 /// Schema `opensearch_config_omit_credentials`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConfigOmitCredentials {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,7 +387,7 @@ pub struct OpensearchConfigOmitCredentials {
 }
 
 /// The `destination_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DestinationRequest {
     /// The `config` field.
     pub config: OpensearchConfigRequest,
@@ -408,7 +412,7 @@ impl DestinationRequest {
 }
 
 /// The `opensearch_config_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OpensearchConfigRequest {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,11 +5,15 @@
 use super::*;
 
 /// The `nfs_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsResponse {
     /// Access points configured on this share. The default access point is returned first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_points: Option<Vec<AccessPointResponse>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub access_points: Vec<AccessPointResponse>,
     /// Timestamp for when the NFS share was created.
     pub created_at: crate::models::Timestamp,
     /// The host IP of the NFS server that will be accessible from the associated VPC
@@ -34,14 +38,18 @@ pub struct NfsResponse {
     /// not attached to any VPC.
     pub status: NfsResponseStatus,
     /// List of VPC IDs that should be able to access the share.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_ids: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vpc_ids: Vec<String>,
 }
 
 /// Represents an NFS access point resource.
 ///
 /// Schema `access_point_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessPointResponse {
     /// Provider-agnostic NFS access policy for an access point. Network CIDRs are
     /// managed by attach, detach, and managed-access workflows and are not part of
@@ -78,7 +86,7 @@ pub struct AccessPointResponse {
 /// this policy.
 ///
 /// Schema `access_policy`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessPolicy {
     /// GID used for squashed users. Currently only 65534 is supported.
     pub anongid: i64,
@@ -167,7 +175,7 @@ DELETED => "DELETED",
 }
 
 /// The `nfs_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsRequest {
     /// The human-readable name of the share.
     pub name: String,
@@ -203,7 +211,7 @@ impl NfsRequest {
 /// Response returned after starting an access point mutation.
 ///
 /// Schema `access_point_action_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessPointActionResponse {
     /// Represents an NFS access point resource.
     pub access_point: AccessPointResponse,
@@ -214,7 +222,7 @@ pub struct AccessPointActionResponse {
 /// The action that was submitted.
 ///
 /// Schema `nfs_action-2`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsAction2 {
     /// The unique identifier of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,7 +271,7 @@ ACTIONFAILED => "ACTION_FAILED",
 /// A standard NFS API error response object.
 ///
 /// Schema `nfs_api_error`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsApiError {
     /// A service-defined error code.
     pub code: String,
@@ -274,7 +282,7 @@ pub struct NfsApiError {
 /// Payload for creating a new access point on a share.
 ///
 /// Schema `access_point_request`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccessPointRequest {
     /// Provider-agnostic NFS access policy for an access point. Network CIDRs are
     /// managed by attach, detach, and managed-access workflows and are not part of
@@ -316,7 +324,7 @@ impl AccessPointRequest {
 /// Represents an NFS snapshot.
 ///
 /// Schema `nfs_snapshot_response`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsSnapshotResponse {
     /// The timestamp when the snapshot was created.
     pub created_at: crate::models::Timestamp,
@@ -351,7 +359,7 @@ DELETED => "DELETED",
 }
 
 /// `NfsCreateActionBody`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NfsCreateActionBody {
     /// A `NfsActionResize`. Selected by `type` `resize`, and always sent with it.
     Resize(NfsActionResize),
@@ -421,7 +429,7 @@ impl serde::Serialize for NfsCreateActionBody {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_resize`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionResize {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -464,7 +472,7 @@ SwitchPerformanceTier => "switch_performance_tier",
 }
 
 /// `NfsActionResizeParams`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionResizeParams {
     /// The new size for the NFS share.
     pub size_gib: i64,
@@ -480,7 +488,7 @@ impl NfsActionResizeParams {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_snapshot`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionSnapshot {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -507,7 +515,7 @@ impl NfsActionSnapshot {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_attach`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionAttach {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -532,7 +540,7 @@ impl NfsActionAttach {
 }
 
 /// `NfsActionAttachParams`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionAttachParams {
     /// The ID of the VPC to which the NFS share will be attached
     pub vpc_id: String,
@@ -550,7 +558,7 @@ impl NfsActionAttachParams {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_detach`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionDetach {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -577,7 +585,7 @@ impl NfsActionDetach {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_reassign`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionReassign {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -602,7 +610,7 @@ impl NfsActionReassign {
 }
 
 /// `NfsActionReassignParams`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionReassignParams {
     /// The ID of the VPC to which the NFS share will be reassigned
     pub new_vpc_id: String,
@@ -623,7 +631,7 @@ impl NfsActionReassignParams {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_switch_performance_tier`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionSwitchPerformanceTier {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -649,7 +657,7 @@ impl NfsActionSwitchPerformanceTier {
 }
 
 /// `NfsActionSwitchPerformanceTierParams`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionSwitchPerformanceTierParams {
     /// The performance tier to which the NFS share will be switched (e.g., standard, high).
     pub performance_tier: String,

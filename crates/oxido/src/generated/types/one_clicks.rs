@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `oneClicks` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OneClicks {
     /// The slug identifier for the 1-Click application.
     pub slug: String,
@@ -15,7 +15,7 @@ pub struct OneClicks {
 }
 
 /// The `oneClicks_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OneClicksCreate {
     /// An array of 1-Click Application slugs to be installed to the Kubernetes cluster.
     pub addon_slugs: Vec<String>,

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `create_team_request` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRequest {
     /// Optional invitations to send when creating the team. Each invitation includes an email
     /// address and a role. The `owner` role cannot be assigned via invitation.
@@ -28,7 +28,7 @@ impl CreateTeamRequest {
 /// An invitation to join a newly created team.
 ///
 /// Schema `team_invitation`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TeamInvitation {
     /// The email address of the user to invite.
     pub email: String,
@@ -63,7 +63,7 @@ Modifier => "modifier",
 }
 
 /// `OrganizationsCreateTeamResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsCreateTeamResponse {
     /// A map of invitee email addresses to invitation status results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,7 +75,7 @@ pub struct OrganizationsCreateTeamResponse {
 /// The result of attempting to send a team invitation.
 ///
 /// Schema `team_invitation_status`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TeamInvitationStatus {
     /// The invitation delivery status for the email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,7 @@ DailyInviteLimitReached => "daily_invite_limit_reached",
 /// The team resource returned when a team is created in an organization.
 ///
 /// Schema `create_team`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeam {
     /// The human-readable name for the newly created team.
     pub name: String,
@@ -106,7 +106,7 @@ pub struct CreateTeam {
 /// A team that belongs to an organization.
 ///
 /// Schema `organization_team`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationTeam {
     /// The company name associated with the team, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,14 +5,18 @@
 use super::*;
 
 /// The `partner_attachment` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachment {
     /// The BGP configuration for the partner attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bgp: Option<PartnerAttachmentBgp>,
     /// An array of associated partner attachment UUIDs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub children: Vec<String>,
     /// The bandwidth (in Mbps) of the connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_bandwidth_in_mbps: Option<i64>,
@@ -39,12 +43,16 @@ pub struct PartnerAttachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// An array of VPC network IDs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_ids: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vpc_ids: Vec<String>,
 }
 
 /// The BGP configuration for the partner attachment.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentBgp {
     /// ASN of the local router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +69,7 @@ pub struct PartnerAttachmentBgp {
 }
 
 /// The `partner_attachment_writable` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentWritable {
     /// Optional BGP configurations
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,7 +116,7 @@ impl PartnerAttachmentWritable {
 }
 
 /// Optional BGP configurations
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentWritableBgp {
     /// BGP Auth Key
     pub auth_key: String,
@@ -165,7 +173,7 @@ Sgp => "sgp",
 }
 
 /// The `partner_attachment_updatable` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PartnerAttachmentUpdatable {
     /// A `Database`.
@@ -177,7 +185,7 @@ pub enum PartnerAttachmentUpdatable {
 }
 
 /// `PartnerAttachmentUpdatableVpcIds`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentUpdatableVpcIds {
     /// An array of VPCs IDs.
     pub vpc_ids: Vec<String>,
@@ -192,7 +200,7 @@ impl PartnerAttachmentUpdatableVpcIds {
 }
 
 /// `PartnerAttachmentUpdatableBgp`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentUpdatableBgp {
     /// BGP configurations
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +208,7 @@ pub struct PartnerAttachmentUpdatableBgp {
 }
 
 /// The `partner_attachment_remote_route` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PartnerAttachmentRemoteRoute {
     /// A CIDR block representing a remote route.
     #[serde(default, skip_serializing_if = "Option::is_none")]

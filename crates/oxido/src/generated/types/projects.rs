@@ -5,12 +5,11 @@
 use super::*;
 
 /// The `project` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// The description of the project. The maximum length is 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -18,12 +17,10 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<ProjectEnvironment>,
     /// The unique universal identifier of this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The human-readable name for the project. The maximum length is 175 characters and the name
     /// must be unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// The integer id of the project owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<u64>,
@@ -69,31 +66,18 @@ Production => "Production",
 }
 
 /// The `project_base` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectBase {
-    /// A time value given in ISO8601 combined date and time format that represents when the project
-    /// was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
     /// The description of the project. The maximum length is 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The environment of the project's resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<ProjectEnvironment>,
-    /// The unique universal identifier of this project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// The human-readable name for the project. The maximum length is 175 characters and the name
     /// must be unique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The integer id of the project owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<u64>,
-    /// The unique universal identifier of the project owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_uuid: Option<String>,
     /// The purpose of the project. The maximum length is 255 characters. It can
     /// have one of the following values:
     ///
@@ -111,14 +95,45 @@ pub struct ProjectBase {
     /// your purpose will be stored as `Other: your custom purpose`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// A time value given in ISO8601 combined date and time format that represents when the project
-    /// was updated.
+}
+
+/// The `project` schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProjectRequest {
+    /// The description of the project. The maximum length is 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::models::Timestamp>,
+    pub description: Option<String>,
+    /// The environment of the project's resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<ProjectEnvironment>,
+    /// The human-readable name for the project. The maximum length is 175 characters and the name
+    /// must be unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The purpose of the project. The maximum length is 255 characters. It can
+    /// have one of the following values:
+    ///
+    /// - Just trying out DigitalOcean
+    /// - Class project / Educational purposes
+    /// - Website or blog
+    /// - Web Application
+    /// - Service or API
+    /// - Mobile Application
+    /// - Machine learning / AI / Data processing
+    /// - IoT
+    /// - Operational / Developer tooling
+    ///
+    /// If another value for purpose is specified, for example, "your custom purpose",
+    /// your purpose will be stored as `Other: your custom purpose`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// If true, all resources will be added to this project if no project is specified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
 }
 
 /// The `resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Resource {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
@@ -136,7 +151,7 @@ pub struct Resource {
 }
 
 /// The links object contains the `self` object, which contains the resource relationship.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceLinks {
     /// A URI that can be used to retrieve the resource.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
@@ -160,7 +175,7 @@ ServiceDown => "service_down",
 }
 
 /// The `project_assignment` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProjectAssignment {
     /// A list of uniform resource names (URNs) to be added to a project. Only resources that you
     /// are authorized to see will be returned.

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `multiregistry_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MultiregistryCreate {
     /// A globally unique name for the container registry. Must be lowercase and be composed only of
     /// numbers, letters and `-`, up to a limit of 63 characters.
@@ -55,7 +55,7 @@ Syd1 => "syd1",
 }
 
 /// The `registry_base` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RegistryBase {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// registry was created.

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `registry_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RegistryCreate {
     /// A globally unique name for the container registry. Must be lowercase and be composed only of
     /// numbers, letters and `-`, up to a limit of 63 characters.
@@ -51,7 +51,7 @@ Fra1 => "fra1",
 }
 
 /// The `registry_run_gc` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RegistryRunGc {
     /// Type of the garbage collection to run against this registry
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +71,7 @@ UntaggedManifestsAndUnreferencedBlobs => "untagged manifests and unreferenced bl
 }
 
 /// The `repository` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Repository {
     /// The `latest_tag` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

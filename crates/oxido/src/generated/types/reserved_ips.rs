@@ -5,7 +5,7 @@
 use super::*;
 
 /// `ReservedIpsCreateResponse`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpsCreateResponse {
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `reserved_ipv6_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6Create {
     /// The slug identifier for the region the reserved IPv6 will be reserved to.
     pub region_slug: String,
@@ -21,7 +21,7 @@ impl ReservedIpv6Create {
 }
 
 /// `ReservedIpv6CreateResponseReservedIpv6`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6CreateResponseReservedIpv6 {
     /// The public IP address of the reserved IPv6. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +36,7 @@ pub struct ReservedIpv6CreateResponseReservedIpv6 {
 }
 
 /// The `reserved_ipv6` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReservedIpv6 {
     /// The `droplet` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

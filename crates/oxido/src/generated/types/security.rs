@@ -5,14 +5,18 @@
 use super::*;
 
 /// The `scan` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Scan {
     /// When scan was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// The `findings` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub findings: Option<Vec<ScanFindingsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub findings: Vec<ScanFindingsItem>,
     /// The unique identifier for the scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -22,7 +26,7 @@ pub struct Scan {
 }
 
 /// The results of the scan.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScanFindingsItem {
     /// The number of affected resources for the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,8 +41,12 @@ pub struct ScanFindingsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_at: Option<crate::models::Timestamp>,
     /// The mitigation steps to resolve the finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigation_steps: Option<Vec<ScanFindingsItemMitigationStepsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub mitigation_steps: Vec<ScanFindingsItemMitigationStepsItem>,
     /// The name of the rule that triggered the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -54,7 +62,7 @@ pub struct ScanFindingsItem {
 }
 
 /// `ScanFindingsItemMitigationStepsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScanFindingsItemMitigationStepsItem {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,7 +106,7 @@ SCANNOTRUN => "SCAN_NOT_RUN",
 }
 
 /// `SecurityCreateScanRuleBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityCreateScanRuleBody {
     /// The URN of a resource to exclude from future scans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,7 +114,7 @@ pub struct SecurityCreateScanRuleBody {
 }
 
 /// The `affected_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AffectedResource {
     /// The name of the affected resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +128,7 @@ pub struct AffectedResource {
 }
 
 /// The `settings` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Settings {
     /// The `plan_downgrades` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,18 +144,22 @@ pub struct Settings {
 /// Resources moving to a tier at a given effective time.
 ///
 /// Schema `plan_downgrades`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlanDowngrades {
     /// When the coverage downgrade takes effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<crate::models::Timestamp>,
     /// URNs of resources that will be downgraded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub resources: Vec<String>,
 }
 
 /// `SettingsSettings`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SettingsSettings {
     /// The `suppressions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,7 +167,7 @@ pub struct SettingsSettings {
 }
 
 /// The `suppressed_resource_root` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuppressedResourceRoot {
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,12 +176,16 @@ pub struct SuppressedResourceRoot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ApiMeta>,
     /// The `resources` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<SuppressedResource>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub resources: Vec<SuppressedResource>,
 }
 
 /// `SuppressedResourceRootLinks`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuppressedResourceRootLinks {
     /// The `pages` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,7 +193,7 @@ pub struct SuppressedResourceRootLinks {
 }
 
 /// `SuppressedResourceRootLinksPages`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuppressedResourceRootLinksPages {
     /// The `first` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +210,7 @@ pub struct SuppressedResourceRootLinksPages {
 }
 
 /// The `suppressed_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SuppressedResource {
     /// Unique identifier for the suppressed resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,7 +230,7 @@ pub struct SuppressedResource {
 }
 
 /// `SettingsTierCoverageValue`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SettingsTierCoverageValue {
     /// The `resources` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,7 +241,7 @@ pub struct SettingsTierCoverageValue {
 }
 
 /// `SecurityUpdateSettingsPlanBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityUpdateSettingsPlanBody {
     /// Scan coverage for each available plan tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,7 +249,7 @@ pub struct SecurityUpdateSettingsPlanBody {
 }
 
 /// `SecurityCreateSuppressionBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityCreateSuppressionBody {
     /// The URNs of resources to suppress for the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]

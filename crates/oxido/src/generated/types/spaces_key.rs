@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `key` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     /// The Access Key ID used to access a bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14,15 +14,19 @@ pub struct Key {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// The list of permissions for the access key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grants: Option<Vec<Grant>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub grants: Vec<Grant>,
     /// The access key's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// The `grant` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grant {
     /// The name of the bucket.
     pub bucket: String,
@@ -41,8 +45,19 @@ impl Grant {
     }
 }
 
+/// The `key` schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyRequest {
+    /// The list of permissions for the access key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Vec<Grant>>,
+    /// The access key's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 /// The `key_create_response` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyCreateResponse {
     /// The secret key used to access the bucket. We return secret keys only once upon creation.
     /// Make sure to copy the key and securely store it.
@@ -55,8 +70,12 @@ pub struct KeyCreateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::models::Timestamp>,
     /// The list of permissions for the access key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grants: Option<Vec<Grant>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub grants: Vec<Grant>,
     /// The access key's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

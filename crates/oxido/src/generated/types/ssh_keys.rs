@@ -5,16 +5,14 @@
 use super::*;
 
 /// The `sshKeys` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SshKeys {
     /// A unique identifier that differentiates this key from other keys using  a format that SSH
     /// recognizes. The fingerprint is created when the key is added to your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
+    pub fingerprint: String,
     /// A unique identification number for this key. Can be used to embed a  specific SSH key into a
     /// Droplet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
+    pub id: u64,
     /// A human-readable display name for this key, used to easily identify the SSH keys when they
     /// are displayed.
     pub name: String,
@@ -23,12 +21,21 @@ pub struct SshKeys {
     pub public_key: String,
 }
 
-impl SshKeys {
-    /// A `SshKeys` with its required fields; the optional ones start as `None`.
+/// The `sshKeys` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SshKeysRequest {
+    /// A human-readable display name for this key, used to easily identify the SSH keys when they
+    /// are displayed.
+    pub name: String,
+    /// The entire public key string that was uploaded. Embedded into the root user's
+    /// `authorized_keys` file if you include this key during Droplet creation.
+    pub public_key: String,
+}
+
+impl SshKeysRequest {
+    /// A `SshKeysRequest` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>, public_key: impl Into<String>) -> Self {
         Self {
-            fingerprint: None,
-            id: None,
             name: name.into(),
             public_key: public_key.into(),
         }

@@ -11,7 +11,7 @@ use super::*;
 /// attribute with information about resources that have been tagged.
 ///
 /// Schema `tags`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tags {
     /// The name of the tag. Tags may contain letters, numbers, colons, dashes, and underscores.
     /// There is a limit of 255 characters per tag.
@@ -26,8 +26,7 @@ pub struct Tags {
     /// Tagged resources in the control panel will always display the canonical capitalization. For
     /// example, if you create a tag named "PROD", you can tag resources in the control panel by
     /// entering "prod". The tag will still display with its canonical capitalization, "PROD".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// An embedded object containing key value pairs of resource type and resource statistics.
     /// It also includes a count of the total number of resources tagged with the current tag as
     /// well as a `last_tagged_uri` attribute set to the last resource tagged with the current tag.
@@ -44,7 +43,7 @@ pub struct Tags {
 ///
 /// This will only include resources that you are authorized to see. For example, to see tagged
 /// Droplets, include the `droplet:read` scope.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagsResources {
     /// The number of tagged objects for this type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,7 +72,7 @@ pub struct TagsResources {
 /// tagged.
 ///
 /// Schema `tags_metadata`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagsMetadata {
     /// The number of tagged objects for this type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,20 +83,24 @@ pub struct TagsMetadata {
 }
 
 /// The `error_with_root_causes` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorWithRootCauses {
     /// A message providing information about the error.
     pub error: String,
     /// A list of error messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub messages: Vec<String>,
     /// A list of underlying causes for the error, including details to help  resolve it when
     /// possible.
     pub root_causes: Vec<String>,
 }
 
 /// The `tags_resource` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagsResource {
     /// An array of objects containing resource_id and resource_type
     /// attributes.
@@ -115,7 +118,7 @@ impl TagsResource {
 }
 
 /// `TagsResourceResourcesItem`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TagsResourceResourcesItem {
     /// The identifier of a resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `check` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     /// A unique ID that can be used to identify and reference the check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,8 +20,12 @@ pub struct Check {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// An array containing the selected regions to perform healthchecks from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<CheckRegionsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub regions: Vec<CheckRegionsItem>,
     /// The endpoint to perform healthchecks on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -57,7 +61,7 @@ Https => "https",
 }
 
 /// The `check_updatable` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CheckUpdatable {
     /// A boolean value indicating whether the check is enabled/disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,7 +84,7 @@ pub struct CheckUpdatable {
 }
 
 /// The `alert` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alert {
     /// A unique ID that can be used to identify and reference the alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,7 +155,7 @@ SslExpiry => "ssl_expiry",
 }
 
 /// The `alert_updatable` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AlertUpdatable {
     /// The comparison operator used against the alert's threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +179,7 @@ pub struct AlertUpdatable {
 }
 
 /// The `state` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct State {
     /// The `previous_outage` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,7 +190,7 @@ pub struct State {
 }
 
 /// The `previous_outage` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PreviousOutage {
     /// The `duration_seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,7 +209,7 @@ pub struct PreviousOutage {
 /// A map of region to regional state
 ///
 /// Schema `regional_state`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionalState {
     /// The `eu_west` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,7 +220,7 @@ pub struct RegionalState {
 }
 
 /// The `region_state` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionState {
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,20 +5,24 @@
 use super::*;
 
 /// The `vectordbListVectorDBsResponse` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbListVectorDBsResponse {
     /// The `total` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `vector_dbs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vector_dbs: Option<Vec<VectordbVectorDB>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vector_dbs: Vec<VectordbVectorDB>,
 }
 
 /// VectorDB represents a provisioned vector database instance.
 ///
 /// Schema `vectordbVectorDB`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbVectorDB {
     /// VectorDBConfig holds optional, advanced cluster settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,8 +67,12 @@ pub struct VectordbVectorDB {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `tags` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// The `updated_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::models::Timestamp>,
@@ -73,7 +81,7 @@ pub struct VectordbVectorDB {
 /// VectorDBConfig holds optional, advanced cluster settings.
 ///
 /// Schema `vectordbVectorDBConfig`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbVectorDBConfig {
     /// Default vector compression for new collections: rq, pq, bq, or sq. Empty means platform
     /// default (rq).
@@ -90,7 +98,7 @@ pub struct VectordbVectorDBConfig {
 /// VectorDBEndpoints contains the connection endpoints for a vector database instance.
 ///
 /// Schema `vectordbVectorDBEndpoints`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbVectorDBEndpoints {
     /// Endpoint for gRPC connections (e.g.
     /// "my-db-tor1-a1b2c3d4-grpc.weaviate.ondigitalocean.com:443").
@@ -103,7 +111,7 @@ pub struct VectordbVectorDBEndpoints {
 }
 
 /// The `vectordbCreateVectorDBRequest` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbCreateVectorDBRequest {
     /// Required. Human-readable name for the database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +131,7 @@ pub struct VectordbCreateVectorDBRequest {
 }
 
 /// The `vectordbUpdateVectorDBRequest` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbUpdateVectorDBRequest {
     /// VectorDBConfig holds optional, advanced cluster settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,7 +147,7 @@ pub struct VectordbUpdateVectorDBRequest {
 /// Backup represents a single backup of a vector database.
 ///
 /// Schema `vectordbBackup`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbBackup {
     /// Unique identifier for the backup (e.g., "vectordb-{uuid}-20240101-120000").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,7 +164,7 @@ pub struct VectordbBackup {
 }
 
 /// The `vectordbGetRestoreStatusResponse` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbGetRestoreStatusResponse {
     /// The backup ID being restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,7 +179,7 @@ pub struct VectordbGetRestoreStatusResponse {
 }
 
 /// The `vectordbRestoreBackupRequest` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbRestoreBackupRequest {
     /// Required. ID of the backup to restore from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,7 +190,7 @@ pub struct VectordbRestoreBackupRequest {
 }
 
 /// The `vectordbRestoreBackupResponse` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbRestoreBackupResponse {
     /// The backup ID being restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,7 +201,7 @@ pub struct VectordbRestoreBackupResponse {
 }
 
 /// The `vectordbGetVectorDBAdminCredentialsResponse` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbGetVectorDBAdminCredentials {
     /// API token for that user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,7 +212,7 @@ pub struct VectordbGetVectorDBAdminCredentials {
 }
 
 /// The `vectordbResizeVectorDBRequest` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbResizeVectorDBRequest {
     /// Required. ID of the vector database to resize.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,7 +223,7 @@ pub struct VectordbResizeVectorDBRequest {
 }
 
 /// The `vectordbUpdateVectorDBTagsRequest` schema.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VectordbUpdateVectorDBTagsRequest {
     /// Required. ID of the vector database to update tags for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// `VolumeActionsPostBody`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VolumeActionsPostBody {
     /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
     Attach(VolumeActionPostAttach),
@@ -43,7 +43,7 @@ impl serde::Serialize for VolumeActionsPostBody {
 }
 
 /// The `volume_action_post_attach` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeActionPostAttach {
     /// The slug identifier for the region where the resource will initially be  available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,7 +89,7 @@ Resize => "resize",
 }
 
 /// The `volume_action_post_detach` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeActionPostDetach {
     /// The slug identifier for the region where the resource will initially be  available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,7 +118,7 @@ impl VolumeActionPostDetach {
 }
 
 /// `VolumeActionsPostByIdBody`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VolumeActionsPostByIdBody {
     /// A `VolumeActionPostAttach`. Selected by `type` `attach`, and always sent with it.
     Attach(VolumeActionPostAttach),
@@ -162,7 +162,7 @@ impl serde::Serialize for VolumeActionsPostByIdBody {
 }
 
 /// The `volume_action_post_resize` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeActionPostResize {
     /// The slug identifier for the region where the resource will initially be  available.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// `VolumeSnapshotsCreateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeSnapshotsCreateBody {
     /// A human-readable name for the volume snapshot.
     pub name: String,

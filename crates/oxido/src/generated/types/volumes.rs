@@ -5,35 +5,40 @@
 use super::*;
 
 /// The `volume_full` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumeFull {
     /// A time value given in ISO8601 combined date and time format that represents when the block
     /// storage volume was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An array containing the IDs of the Droplets the volume is attached to. Note that at this
     /// time, a volume can only be attached to a single Droplet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<u64>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub droplet_ids: Vec<u64>,
     /// The unique identifier for the block storage volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// A human-readable name for the block storage volume. Must be lowercase and be composed only
     /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
     /// letter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// The size of the block storage volume in GiB (1024^3). This field does not apply  when
     /// creating a volume from a snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_gigabytes: Option<i64>,
     /// A flat array of tag names as strings applied to the resource. \<br>\<br>Requires `tag:read`
     /// scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
     /// The label currently applied to the filesystem.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem_label: Option<String>,
@@ -46,7 +51,7 @@ pub struct VolumeFull {
 }
 
 /// `VolumesCreateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum VolumesCreateBody {
     /// A `VolumesExt4`.
@@ -56,22 +61,11 @@ pub enum VolumesCreateBody {
 }
 
 /// The `volumes_ext4` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumesExt4 {
-    /// A time value given in ISO8601 combined date and time format that represents when the block
-    /// storage volume was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this
-    /// time, a volume can only be attached to a single Droplet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<u64>>,
-    /// The unique identifier for the block storage volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// A human-readable name for the block storage volume. Must be lowercase and be composed only
     /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
     /// letter.
@@ -104,10 +98,7 @@ impl VolumesExt4 {
     /// A `VolumesExt4` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>, size_gigabytes: i64, region: RegionSlug) -> Self {
         Self {
-            created_at: None,
             description: None,
-            droplet_ids: None,
-            id: None,
             name: name.into(),
             size_gigabytes,
             tags: None,
@@ -120,22 +111,11 @@ impl VolumesExt4 {
 }
 
 /// The `volumes_xfs` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VolumesXfs {
-    /// A time value given in ISO8601 combined date and time format that represents when the block
-    /// storage volume was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
     /// An optional free-form text field to describe a block storage volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// An array containing the IDs of the Droplets the volume is attached to. Note that at this
-    /// time, a volume can only be attached to a single Droplet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet_ids: Option<Vec<u64>>,
-    /// The unique identifier for the block storage volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
     /// A human-readable name for the block storage volume. Must be lowercase and be composed only
     /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
     /// letter.
@@ -168,10 +148,7 @@ impl VolumesXfs {
     /// A `VolumesXfs` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>, size_gigabytes: i64, region: RegionSlug) -> Self {
         Self {
-            created_at: None,
             description: None,
-            droplet_ids: None,
-            id: None,
             name: name.into(),
             size_gigabytes,
             tags: None,

@@ -5,7 +5,7 @@
 use super::*;
 
 /// `VpcPeeringsCreateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcPeeringsCreateBody {
     /// The name of the VPC peering. Must be unique within the team and may only contain
     /// alphanumeric characters and dashes.

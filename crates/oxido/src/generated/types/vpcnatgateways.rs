@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `vpc_nat_gateway_get` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayGet {
     /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
     /// gateway was created.
@@ -47,20 +47,28 @@ pub struct VpcNatGatewayGet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::models::Timestamp>,
     /// An array of VPCs associated with the VPC NAT gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpcs: Option<Vec<VpcNatGatewayGetVpcsItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vpcs: Vec<VpcNatGatewayGetVpcsItem>,
 }
 
 /// An object containing egress information for the VPC NAT gateway.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayGetEgresses {
     /// An array of public gateway IP addresses for the VPC NAT gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_gateways: Option<Vec<NatGatewayGetEgressesPublicGatewaysItem>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::models::null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub public_gateways: Vec<NatGatewayGetEgressesPublicGatewaysItem>,
 }
 
 /// `NatGatewayGetEgressesPublicGatewaysItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NatGatewayGetEgressesPublicGatewaysItem {
     /// IPv4 address of the public gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,7 +138,7 @@ PUBLIC => "PUBLIC",
 }
 
 /// `VpcNatGatewayGetVpcsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayGetVpcsItem {
     /// The gateway IP address of the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,7 +149,7 @@ pub struct VpcNatGatewayGetVpcsItem {
 }
 
 /// The `vpc_nat_gateway_create` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayCreate {
     /// The ICMP timeout in seconds for the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,7 +196,7 @@ impl VpcNatGatewayCreate {
 }
 
 /// `VpcNatGatewayCreateVpcsItem`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayCreateVpcsItem {
     /// The classification of the NAT gateway as the default egress route for the VPC traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,7 +216,7 @@ impl VpcNatGatewayCreateVpcsItem {
 }
 
 /// The `vpc_nat_gateway_update` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayUpdate {
     /// The ICMP timeout in seconds for the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,7 +251,7 @@ impl VpcNatGatewayUpdate {
 }
 
 /// `VpcNatGatewayUpdateVpcsItem`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcNatGatewayUpdateVpcsItem {
     /// The classification of the NAT gateway as the default egress route for the VPC traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `vpc` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Vpc {
     /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
     /// characters.
@@ -13,8 +13,7 @@ pub struct Vpc {
     pub description: Option<String>,
     /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes,
     /// and periods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: String,
     /// The range of IP addresses in the VPC in CIDR notation. Network ranges cannot overlap with
     /// other networks in the same account and must be in range of private addresses as defined in
     /// RFC1918. It may not be smaller than `/28` nor larger than `/16`. If no IP range is
@@ -34,18 +33,16 @@ pub struct Vpc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// A time value given in ISO8601 combined date and time format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::Timestamp>,
+    pub created_at: crate::models::Timestamp,
     /// A unique ID that can be used to identify and reference the VPC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The uniform resource name (URN) for the resource in the format do:resource_type:resource_id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urn: Option<String>,
 }
 
 /// `VpcsCreateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcsCreateBody {
     /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
     /// characters.
@@ -78,7 +75,7 @@ impl VpcsCreateBody {
 }
 
 /// `VpcsUpdateBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcsUpdateBody {
     /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
     /// characters.
@@ -109,7 +106,7 @@ impl VpcsUpdateBody {
 }
 
 /// `VpcsPatchBody`.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcsPatchBody {
     /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
     /// characters.
@@ -130,7 +127,7 @@ pub struct VpcsPatchBody {
 }
 
 /// The `vpc_member` schema.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcMember {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// resource was created.
@@ -145,7 +142,7 @@ pub struct VpcMember {
 }
 
 /// `VpcsCreatePeeringsBody`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcsCreatePeeringsBody {
     /// The name of the VPC peering. Must be unique and may only contain alphanumeric characters,
     /// dashes, and periods.
