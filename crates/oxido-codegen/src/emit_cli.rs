@@ -1535,8 +1535,8 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
          tag (`oxido droplet-action power-off --tag web`) ask on a terminal and need `-f` (`--force`) in a script.\n\n\
          Completion: `source <(COMPLETE=bash oxido)` in `~/.bashrc` (zsh: `source <(COMPLETE=zsh oxido)` in `~/.zshrc`; \
          fish: `COMPLETE=fish oxido | source`) registers a few lines that call `oxido` back on each TAB, listing \
-         subcommands before flags, and Droplet, volume and SSH key ids. That costs one start of `oxido` per new shell \
-         (about a millisecond); to spare even that, save the registration once (`COMPLETE=bash oxido > \
+         subcommands before flags, and Droplet, volume and SSH key ids. That costs one start of `oxido` per new shell; \
+         to spare even that, save the registration once (`COMPLETE=bash oxido > \
          ~/.oxido-completion.bash`) and put `source ~/.oxido-completion.bash` in `~/.bashrc` instead. `oxido completion \
          <shell>` prints a static script of the whole grammar, for those who want no call back.\n",
         commands.len()
