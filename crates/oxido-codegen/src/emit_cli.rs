@@ -1531,7 +1531,14 @@ fn emit_docs(commands: &[Command<'_>]) -> String {
          `--page` is given. Commands that start an action, or create a resource whose status moves (a Droplet, a Kubernetes or \
          database cluster, an app deployment), accept `--wait`. Output is a table, `-o json` (as the API sent it) or `-o yaml`. \
          `oxido <handler> <method> --help` shows each command's flags. `-v` logs each request on stderr, `-vv` adds the \
-         request and response headers and `-vvv` the bodies, with the token redacted.\n",
+         request and response headers and `-vvv` the bodies, with the token redacted. Deletes, destroys and the actions by \
+         tag (`oxido droplet-action power-off --tag web`) ask on a terminal and need `-f` (`--force`) in a script.\n\n\
+         Completion: `source <(COMPLETE=bash oxido)` in `~/.bashrc` (zsh: `source <(COMPLETE=zsh oxido)` in `~/.zshrc`; \
+         fish: `COMPLETE=fish oxido | source`) registers a few lines that call `oxido` back on each TAB, listing \
+         subcommands before flags, and Droplet, volume and SSH key ids. That costs one start of `oxido` per new shell; \
+         to spare even that, save the registration once (`COMPLETE=bash oxido > \
+         ~/.oxido-completion.bash`) and put `source ~/.oxido-completion.bash` in `~/.bashrc` instead. `oxido completion \
+         <shell>` prints a static script of the whole grammar, for those who want no call back.\n",
         commands.len()
     );
     out.push('\n');

@@ -52,6 +52,11 @@ fn completion_words() -> Vec<OsString> {
 /// The grammar for one completion request, with the id completers attached and, when the word
 /// under the cursor is not a flag, the flags hidden so subcommands and values come first.
 fn completion_command() -> clap::Command {
+    if !std::env::args_os().any(|a| a == "--") {
+        // No words: the shell asks for its registration script, which needs only the
+        // program's name. Building the grammar here would slow every new shell.
+        return registration_command();
+    }
     let words = completion_words();
     let texts: Vec<String> = words
         .iter()
@@ -78,6 +83,12 @@ fn completion_command() -> clap::Command {
         command = command.disable_help_flag(true).disable_version_flag(true);
     }
     command
+}
+
+/// The grammar clap_complete writes the registration script from: the name alone, which is
+/// all the script uses (the root command sets no `bin_name`).
+fn registration_command() -> clap::Command {
+    clap::Command::new("oxido")
 }
 
 fn decorate(command: clap::Command, lookup: &Arc<Lookup>, hide_flags: bool) -> clap::Command {
@@ -207,4 +218,19 @@ fn contexts() -> Vec<(String, Option<String>)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registration_grammar_names_the_program_as_the_whole_grammar_does() {
+        let mut whole = Cli::command();
+        whole.build();
+        let mut short = registration_command();
+        short.build();
+        assert_eq!(short.get_name(), whole.get_name());
+        assert_eq!(short.get_bin_name(), whole.get_bin_name());
+    }
 }

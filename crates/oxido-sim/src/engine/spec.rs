@@ -56,8 +56,8 @@ pub(crate) struct OpMeta {
     pub response_media: &'static str,
     /// Each path parameter's documented example, in template order.
     pub examples: &'static [&'static str],
-    /// Byte range of this operation's document in `DETAILS`.
-    pub detail: (usize, usize),
+    /// This operation's document: its chunk in [`CHUNKS`] and byte range in the inflated chunk.
+    pub detail: (usize, usize, usize),
 }
 
 include!(concat!(env!("OUT_DIR"), "/spec_ops.rs"));
@@ -79,7 +79,24 @@ impl OpId {
     }
 }
 
-static DETAILS: &str = include_str!(concat!(env!("OUT_DIR"), "/spec_details.json"));
+/// The operation documents, deflated in chunks (see `build.rs`).
+static DETAILS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/spec_details.deflate"));
+
+/// The JSON document of one operation, inflated from its chunk; `Null` if the embedded
+/// data were ever unreadable, as an operation without schemas.
+fn detail_document(meta: &OpMeta) -> Value {
+    let (chunk, start, end) = meta.detail;
+    let Some(&(from, to, size)) = CHUNKS.get(chunk) else {
+        return Value::Null;
+    };
+    let Ok(text) = miniz_oxide::inflate::decompress_to_vec_with_limit(&DETAILS[from..to], size)
+    else {
+        return Value::Null;
+    };
+    text.get(start..end)
+        .and_then(|bytes| serde_json::from_slice(bytes).ok())
+        .unwrap_or(Value::Null)
+}
 
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +173,7 @@ fn doc(value: &Value) -> Option<Doc> {
 
 fn parse(op: OpId) -> Operation {
     let meta = op.meta();
-    let (start, end) = meta.detail;
-    let mut detail: Value = serde_json::from_str(&DETAILS[start..end]).unwrap_or(Value::Null);
+    let mut detail = detail_document(meta);
     super::deviations::deviate(meta.id, &mut detail);
     let params = detail["params"]
         .as_array_mut()
@@ -269,6 +285,24 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_document_inflates_from_its_chunk() {
+        let mut inflated = 0;
+        for meta in OPS {
+            let document = detail_document(meta);
+            assert!(document["params"].is_array(), "{}: {document}", meta.id);
+            inflated += meta.detail.2 - meta.detail.1;
+        }
+        // The deflated form is what keeps the CLI (which links the emulator) small.
+        assert!(
+            DETAILS.len() * 5 < inflated,
+            "{} of {inflated}",
+            DETAILS.len()
+        );
+        let droplet = detail_document(OpId::DropletsGet.meta());
+        assert!(droplet["response"]["schema"].is_object(), "{droplet}");
+    }
+
+    #[test]
     fn every_deviation_names_an_operation_and_its_evidence() {
         let rows = &*super::super::deviations::DEVIATIONS;
         assert!(!rows.is_empty());
@@ -292,8 +326,8 @@ mod tests {
         for row in &*super::super::deviations::DEVIATIONS {
             let id = row["operation"].as_str().expect("operation");
             let meta = OPS.iter().find(|op| op.id == id).expect("operation");
-            let (start, end) = meta.detail;
-            let detail: Value = serde_json::from_str(&DETAILS[start..end]).expect("detail");
+            let detail = detail_document(meta);
+            assert!(!detail.is_null(), "{id}: no document");
             let place = row["in"].as_str().unwrap_or_default();
             let target = if place == "request" {
                 detail.pointer("/request/schema")

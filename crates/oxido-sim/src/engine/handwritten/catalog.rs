@@ -521,14 +521,7 @@ fn app_spec(spec: &Value) -> Result<(), ApiError> {
 
 /// A new cluster's `latest` version is the newest one's slug, as the API stores it.
 pub(super) fn cluster_created(object: &mut Value) {
-    // The API gives every node pool of a new cluster its id in the create answer (the spec's two
-    // create examples, godo's `KubernetesNodePool.ID`); the SDK's `KubernetesNodePool.id` is required.
-    if let Some(pools) = object.get_mut("node_pools").and_then(Value::as_array_mut) {
-        for pool in pools.iter_mut().filter_map(Value::as_object_mut) {
-            pool.entry("id")
-                .or_insert_with(|| Value::String(crate::engine::generate::uuid()));
-        }
-    }
+    // Node pools get their ids, nodes and tags in `defaults::derive` (`node_pools::make_fresh`).
     if let Some(slot) = object.get_mut("version")
         && slot.as_str() == Some("latest")
         && let Some(newest) = catalog::kubernetes_version("latest")
