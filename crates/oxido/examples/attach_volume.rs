@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .volumes()
         .create(VolumesCreateBody::Ext4(body))
         .await?;
-    let volume_id = volume.id.ok_or("the API answered a volume without an id")?;
+    let volume_id = volume.id;
     let attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, droplet_id);
     let action = client
         .volume_actions()

@@ -9,7 +9,6 @@ const NAME: &str = "oxido-example";
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
-    let named = |name: &Option<String>| name.as_deref() == Some(NAME);
 
     client.droplets().destroy_by_tag(NAME).await?;
     println!("deleted the droplets tagged {NAME}");
@@ -43,8 +42,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     for id in firewalls
         .into_iter()
-        .filter(|f| named(&f.name))
-        .filter_map(|f| f.id)
+        .filter(|f| f.name == NAME)
+        .map(|f| f.id)
     {
         client.firewalls().delete(&id).await?;
         println!("deleted firewall {id}");
@@ -57,8 +56,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     for id in balancers
         .into_iter()
-        .filter(|lb| named(&lb.name))
-        .filter_map(|lb| lb.id)
+        .filter(|lb| lb.name == NAME)
+        .map(|lb| lb.id)
     {
         client.load_balancers().delete(&id).await?;
         println!("deleted load balancer {id}");
@@ -72,31 +71,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for id in clusters
         .into_iter()
         .filter(|c| c.name == NAME)
-        .filter_map(|c| c.id)
+        .map(|c| c.id)
     {
         client.kubernetes().delete_cluster(&id).await?;
         println!("deleted kubernetes cluster {id}");
     }
     let databases = client.databases().list_clusters().tag_name(NAME).await?;
-    for id in databases.into_iter().filter_map(|db| db.id) {
+    for id in databases.into_iter().map(|db| db.id) {
         client.databases().destroy_cluster(&id).await?;
         println!("deleted database cluster {id}");
     }
     let projects: Vec<_> = client.projects().list().into_stream().try_collect().await?;
     for id in projects
         .into_iter()
-        .filter(|p| named(&p.name))
-        .filter_map(|p| p.id)
+        .filter(|p| p.name == NAME)
+        .map(|p| p.id)
     {
         client.projects().delete(&id).await?;
         println!("deleted project {id}");
     }
     let keys: Vec<_> = client.ssh_keys().list().into_stream().try_collect().await?;
-    for id in keys
-        .into_iter()
-        .filter(|k| k.name == NAME)
-        .filter_map(|k| k.id)
-    {
+    for id in keys.into_iter().filter(|k| k.name == NAME).map(|k| k.id) {
         client.ssh_keys().delete(&id.to_string()).await?;
         println!("deleted ssh key {id}");
     }

@@ -7,7 +7,7 @@
 use oxido::Client;
 use oxido::types::{
     DropletSingleCreate, DropletSingleCreateImage, DropletsCreateBody, DropletsCreateResponse,
-    SshKeys,
+    SshKeysRequest,
 };
 
 const PUBLIC_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHlrQc/MdikN5ndDF4Z4BMnXJdzCj+gS+yGtKwe9Gq+A oxido-example";
@@ -18,9 +18,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let key = client
         .ssh_keys()
-        .create(SshKeys::new("oxido-example", PUBLIC_KEY))
+        .create(SshKeysRequest::new("oxido-example", PUBLIC_KEY))
         .await?;
-    let key_id = key.id.ok_or("the API answered an SSH key without an id")?;
+    let key_id = key.id;
     let image = DropletSingleCreateImage::String("ubuntu-24-04-x64".into());
     let body = DropletSingleCreate {
         region: Some("nyc3".into()),

@@ -1,15 +1,15 @@
 //! Creates the domain `oxido-example.com` with an A record for `www` and a CNAME for `blog`.
 
 use oxido::Client;
-use oxido::types::{Domain, DomainRecordA, DomainRecordCname, DomainsCreateRecordBody};
+use oxido::types::{DomainRecordA, DomainRecordCname, DomainRequest, DomainsCreateRecordBody};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
 
-    let domain = Domain {
+    let domain = DomainRequest {
         name: Some("oxido-example.com".into()),
-        ..Domain::default()
+        ..DomainRequest::default()
     };
     client.domains().create(domain).await?;
     let a = DomainRecordA {

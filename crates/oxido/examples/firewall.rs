@@ -2,8 +2,8 @@
 
 use oxido::Client;
 use oxido::types::{
-    Firewall, FirewallInboundRulesItem, FirewallInboundRulesItemProtocol as Protocol,
-    FirewallOutboundRulesItem, FirewallRuleTarget,
+    FirewallInboundRulesItem, FirewallInboundRulesItemProtocol as Protocol,
+    FirewallOutboundRulesItem, FirewallRequest, FirewallRuleTarget,
 };
 
 #[tokio::main]
@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         addresses: Some(vec!["0.0.0.0/0".into(), "::/0".into()]),
         ..FirewallRuleTarget::default()
     };
-    let firewall = Firewall {
+    let firewall = FirewallRequest {
         name: Some("oxido-example".into()),
         inbound_rules: Some(vec![
             FirewallInboundRulesItem::new("22", Protocol::Tcp, anywhere.clone()),
@@ -25,12 +25,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             FirewallOutboundRulesItem::new("all", Protocol::Udp, anywhere),
         ]),
         tags: Some(vec!["oxido-example".into()]),
-        ..Firewall::default()
+        ..FirewallRequest::default()
     };
     let firewall = client.firewalls().create(firewall).await?;
-    let id = firewall
-        .id
-        .ok_or("the API answered a firewall without an id")?;
+    let id = &firewall.id;
     println!(
         "firewall {id} is {}",
         firewall.status.map(|s| s.to_string()).unwrap_or_default()

@@ -24,9 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .load_balancers()
         .create(LoadBalancerCreate::Tag(body))
         .await?;
-    let id = lb
-        .id
-        .ok_or("the API answered a load balancer without an id")?;
+    let id = lb.id;
     client.load_balancers().wait_active(&id).await?;
     println!("load balancer {id} is active");
     Ok(())

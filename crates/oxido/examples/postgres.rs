@@ -2,7 +2,7 @@
 
 use oxido::Client;
 use oxido::types::{
-    Database, DatabaseClusterReadEngine, DatabasesAddUserBody, DatabasesCreateClusterBody,
+    Database, DatabaseClusterEngine, DatabasesAddUserBody, DatabasesCreateClusterBody,
 };
 
 #[tokio::main]
@@ -13,7 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         version: Some("16".into()),
         tags: Some(vec!["oxido-example".into()]),
         ..DatabasesCreateClusterBody::new(
-            DatabaseClusterReadEngine::Pg,
+            DatabaseClusterEngine::Pg,
             "oxido-example",
             1,
             "nyc3",
@@ -21,9 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
     };
     let cluster = client.databases().create_cluster(body).await?;
-    let id = cluster
-        .id
-        .ok_or("the API answered a database cluster without an id")?;
+    let id = cluster.id;
     client.databases().wait_online(&id).await?;
     let user = client
         .databases()

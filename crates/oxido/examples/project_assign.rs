@@ -18,9 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..ProjectBase::default()
     };
     let project = client.projects().create(project).await?;
-    let id = project
-        .id
-        .ok_or("the API answered a project without an id")?;
+    let id = project.id;
     let assignment = ProjectAssignment {
         resources: Some(vec![format!("do:droplet:{droplet_id}")]),
     };

@@ -147,20 +147,11 @@ fn kubeconfig_save_merges_into_kubeconfig_keeps_a_backup_and_leaves_other_entrie
     assert!(!other.exists(), "only the first KUBECONFIG path is written");
     let config = yaml(&path);
     assert_eq!(config["current-context"], "mine");
-    assert_eq!(
-        names(&config, "clusters"),
-        ["mine", "do-nyc1-kube-save"]
-    );
+    assert_eq!(names(&config, "clusters"), ["mine", "do-nyc1-kube-save"]);
     let replaced = &config["clusters"][1]["cluster"]["server"];
     assert_ne!(replaced, "https://stale.example", "same name replaced");
-    assert_eq!(
-        names(&config, "users"),
-        ["me", "do-nyc1-kube-save-admin"]
-    );
-    assert_eq!(
-        names(&config, "contexts"),
-        ["mine", "do-nyc1-kube-save"]
-    );
+    assert_eq!(names(&config, "users"), ["me", "do-nyc1-kube-save-admin"]);
+    assert_eq!(names(&config, "contexts"), ["mine", "do-nyc1-kube-save"]);
 
     let switched = save(&[]);
     assert!(switched.status.success());
