@@ -465,6 +465,9 @@ impl fmt::Display for ItemError {
 impl std::error::Error for ItemError {}
 
 /// Decodes a page item by item: an item that fails becomes an [`ItemError`] holding its JSON.
+// Each item's error carries the item exactly as sent, by design; boxing it would only move
+// the size into the public type.
+#[allow(clippy::result_large_err)]
 pub(crate) fn lenient_page<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
