@@ -316,9 +316,10 @@ impl<T: Send + 'static> WaitFor<T> {
     /// # async fn run(client: oxido::Client) -> Result<(), oxido::Error> {
     /// use oxido::{Progress, WaitFor};
     /// let volume = WaitFor::new(client.volumes().get("506f78a4"), |volume| {
-    ///     match volume.droplet_ids.as_deref() {
-    ///         Some([_, ..]) => Progress::Done,
-    ///         _ => Progress::Pending,
+    ///     if volume.droplet_ids.is_empty() {
+    ///         Progress::Pending
+    ///     } else {
+    ///         Progress::Done
     ///     }
     /// })
     /// .timeout(std::time::Duration::from_secs(120))

@@ -209,7 +209,7 @@ fn mock_api(h: &Harness) -> Mocked {
                 ResponseTemplate::new(201)
                     .insert_header("content-type", "application/json")
                     .set_body_string(
-                        r#"{"kubernetes_cluster":{"id":"c-err","name":"k","region":"nyc1","version":"1","node_pools":[],"status":{"state":"provisioning"}}}"#,
+                        r#"{"kubernetes_cluster":{"id":"c-err","name":"k","region":"nyc1","version":"1","created_at":"2026-01-01T00:00:00Z","node_pools":[],"status":{"state":"provisioning"}}}"#,
                     ),
             )
             .mount(&server)
@@ -217,7 +217,7 @@ fn mock_api(h: &Harness) -> Mocked {
         Mock::given(method("GET"))
             .and(path("/v2/kubernetes/clusters/c-err"))
             .respond_with(json_response(
-                r#"{"kubernetes_cluster":{"id":"c-err","name":"k","region":"nyc1","version":"1","node_pools":[],"status":{"state":"error","message":"no capacity"}}}"#,
+                r#"{"kubernetes_cluster":{"id":"c-err","name":"k","region":"nyc1","version":"1","created_at":"2026-01-01T00:00:00Z","node_pools":[],"status":{"state":"error","message":"no capacity"}}}"#,
             ))
             .mount(&server)
             .await;
