@@ -184,3 +184,27 @@ async fn what_the_api_accepts_is_accepted_where_the_description_is_stricter() {
         clicks.text
     );
 }
+
+/// godo, doctl and Terraform send `"ssh_keys": null` and `"tags": null` when a Droplet has
+/// none (no `omitempty` on either), so the Droplet create takes both.
+#[tokio::test]
+async fn a_droplet_create_takes_the_nulls_godo_sends() {
+    let sim = start(Sim::builder().seed(Seed::Demo)).await;
+    let body = json!({
+        "name": "from-godo", "region": "nyc3", "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64",
+        "ssh_keys": null, "backups": false, "ipv6": false, "private_networking": false,
+        "monitoring": false, "tags": null,
+    });
+    let made = send(&sim, Method::POST, "/v2/droplets", body).await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let refused = send(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        json!({"name": "x", "region": "nyc3", "size": "s-1vcpu-1gb",
+               "image": "ubuntu-22-04-x64", "ssh_keys": "not a list"}),
+    )
+    .await;
+    assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
+    assert!(refused.text.contains("ssh_keys"), "{}", refused.text);
+}
