@@ -202,18 +202,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 set(object, "service_subnet", "10.245.0.0/16");
             }
             if let Some(map) = object.as_object_mut() {
-                let mut tags: Vec<Value> = map
-                    .get("tags")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                for tag in super::node_pools::system_tags(key) {
-                    let tag = Value::String(tag);
-                    if !tags.contains(&tag) {
-                        tags.push(tag);
-                    }
-                }
-                map.insert("tags".into(), Value::Array(tags));
+                super::node_pools::add_system_tags(map, key, &[]);
             }
             if let Some(pools) = object.get_mut("node_pools").and_then(Value::as_array_mut) {
                 for pool in pools {

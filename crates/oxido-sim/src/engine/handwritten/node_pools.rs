@@ -153,9 +153,25 @@ fn apply(pool: &mut Value, body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The tags the API puts on every cluster (and, with `k8s:worker`, on every node pool).
-pub(super) fn system_tags(cluster: &str) -> [String; 2] {
-    ["k8s".to_owned(), format!("k8s:{cluster}")]
+/// Adds the tags the API puts on every cluster (`k8s`, `k8s:{id}`), and `extra`, after the
+/// object's own tags, once each.
+pub(super) fn add_system_tags(object: &mut Map<String, Value>, cluster: &str, extra: &[&str]) {
+    let mut tags: Vec<Value> = object
+        .get("tags")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let system = ["k8s".to_owned(), format!("k8s:{cluster}")];
+    for tag in system
+        .into_iter()
+        .chain(extra.iter().map(|t| (*t).to_owned()))
+    {
+        let tag = Value::String(tag);
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    object.insert("tags".into(), Value::Array(tags));
 }
 
 /// Makes `pool` what the API answers for a pool it just made: an id, its system tags
@@ -165,21 +181,7 @@ pub(super) fn make_fresh(pool: &mut Value, cluster: &str) -> Result<(), ApiError
         return Ok(());
     };
     map.insert("id".into(), Value::String(generate::uuid()));
-    let mut tags: Vec<Value> = map
-        .get("tags")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for tag in system_tags(cluster)
-        .into_iter()
-        .chain(["k8s:worker".to_owned()])
-    {
-        let tag = Value::String(tag);
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    map.insert("tags".into(), Value::Array(tags));
+    add_system_tags(map, cluster, &["k8s:worker"]);
     for (member, default) in [
         ("auto_scale", json!(false)),
         ("min_nodes", json!(0)),
