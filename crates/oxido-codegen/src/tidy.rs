@@ -9,7 +9,7 @@
 //! - No name is longer than [`MAX_NAME`]: noise words (`Response`, `Body`, inner `Item`) go first, then
 //!   leading words, keeping the most specific end.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 
@@ -21,7 +21,7 @@ pub fn live(def: &TypeDef) -> bool {
     !matches!(def.kind, TypeKind::Existing(_) | TypeKind::Pending)
 }
 
-fn remap_ty(ty: &mut Ty, map: &HashMap<usize, usize>) {
+fn remap_ty(ty: &mut Ty, map: &BTreeMap<usize, usize>) {
     match ty {
         Ty::Named(i) => {
             if let Some(&to) = map.get(i) {
@@ -79,7 +79,7 @@ pub fn dedupe(api: &mut Api) -> usize {
                 groups.entry(key).or_default().push(i);
             }
         }
-        let mut map = HashMap::new();
+        let mut map = BTreeMap::new();
         for members in groups.values().filter(|m| m.len() > 1) {
             let keep = *members
                 .iter()
@@ -96,13 +96,22 @@ pub fn dedupe(api: &mut Api) -> usize {
             return merged;
         }
         merged += map.len();
+        // A kept type without a doc borrows one only when every merged member that has a doc says the
+        // same thing: a doc written for one service's use would mislead in another's.
+        let mut docs: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
         for (&from, &to) in &map {
             let is_body = api.types[from].is_body;
             api.types[to].is_body |= is_body;
-            if api.types[to].doc.trim().is_empty() {
-                api.types[to].doc = std::mem::take(&mut api.types[from].doc);
+            let doc = std::mem::take(&mut api.types[from].doc);
+            if !doc.trim().is_empty() {
+                docs.entry(to).or_default().insert(doc);
             }
             api.types[from].kind = TypeKind::Pending;
+        }
+        for (to, found) in docs {
+            if api.types[to].doc.trim().is_empty() && found.len() == 1 {
+                api.types[to].doc = found.into_iter().next().unwrap_or_default();
+            }
         }
         remap(api, &map);
     }
@@ -132,7 +141,7 @@ pub fn pinned(api: &Api) -> BTreeSet<usize> {
     out
 }
 
-fn remap(api: &mut Api, map: &HashMap<usize, usize>) {
+fn remap(api: &mut Api, map: &BTreeMap<usize, usize>) {
     for def in &mut api.types {
         match &mut def.kind {
             TypeKind::Struct(fields) => fields.iter_mut().for_each(|f| remap_ty(&mut f.ty, map)),

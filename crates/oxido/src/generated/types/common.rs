@@ -2435,9 +2435,7 @@ DELETING => "DELETING",
 }
 }
 
-/// Optional data to be sent to function while triggering the function.
-///
-/// Schema `vpc_peering_updatable`.
+/// The `vpc_peering_updatable` schema.
 #[cfg(any(
     feature = "functions",
     feature = "genai",
