@@ -47,7 +47,7 @@ fn hex(n: usize) -> String {
 /// /20 blocks of 10.128.0.0/9 handed to new VPCs: none overlaps another or the demo's.
 static NEXT_VPC_BLOCK: AtomicU32 = AtomicU32::new(0);
 
-fn fresh_vpc_range() -> String {
+pub(crate) fn fresh_vpc_range() -> String {
     let block = NEXT_VPC_BLOCK.fetch_add(1, Ordering::Relaxed) % (1 << 11);
     let base = u32::from_be_bytes([10, 128, 0, 0]) + (block << 12);
     format!("{}/20", std::net::Ipv4Addr::from(base))
@@ -83,7 +83,18 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
         .to_ascii_lowercase();
     match collection {
         "/v2/vpcs" if empty(object, "ip_range") => set(object, "ip_range", fresh_vpc_range()),
+        "/v2/load_balancers" => {
+            // The Terraform provider's acceptance tests check `vpc_uuid` and `project_id`
+            // set on a load balancer created without them
+            // (loadbalancer/resource_loadbalancer_test.go), and read `ip` once it is active.
+            super::regional::place_in_default_vpc(call, object, "vpc_uuid");
+            super::regional::place_in_default_project(call, object);
+            if empty(object, "ip") {
+                set(object, "ip", public_address(call));
+            }
+        }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
+            database(call, object);
             let engine = object
                 .get("engine")
                 .and_then(Value::as_str)
@@ -195,6 +206,29 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                     .and_then(|b| b.get(member))
                     .is_some_and(|v| !empty_value(v))
             };
+            super::regional::place_in_default_vpc(call, object, "vpc_uuid");
+            if empty(object, "ipv4") {
+                set(object, "ipv4", public_address(call));
+            }
+            // What the API answers for a cluster made without them; the provider's tests
+            // check both set (kubernetes/resource_kubernetes_cluster_test.go).
+            if !given("maintenance_policy") {
+                set(
+                    object,
+                    "maintenance_policy",
+                    serde_json::json!({"start_time": "00:00", "duration": "4h0m0s", "day": "any"}),
+                );
+            }
+            if !given("cluster_autoscaler_configuration") {
+                set(
+                    object,
+                    "cluster_autoscaler_configuration",
+                    serde_json::json!({
+                        "scale_down_utilization_threshold": 0.5,
+                        "scale_down_unneeded_time": "1m0s",
+                    }),
+                );
+            }
             if !given("cluster_subnet") {
                 set(object, "cluster_subnet", "10.244.0.0/16");
             }
@@ -213,6 +247,66 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             }
         }
         _ => {}
+    }
+}
+
+/// A fresh public IPv4 address of the account's own range.
+fn public_address(call: &Call<'_>) -> String {
+    std::net::Ipv4Addr::from(call.tx.next_address()).to_string()
+}
+
+/// The storage a database node of `size` comes with, in MiB: the `db-s-*` plans' disk
+/// by memory (10 GiB for 1 GB up to 1160 GiB for 64 GB; the provider's tests expect 30720
+/// for `db-s-1vcpu-2gb`, database/resource_database_cluster_test.go), about 18 GiB per
+/// GB of memory for larger or other families.
+fn storage_mib(size: &str) -> u64 {
+    let memory_gb = size
+        .split('-')
+        .find_map(|part| part.strip_suffix("gb")?.parse::<u64>().ok())
+        .unwrap_or(1);
+    let gib = match memory_gb {
+        1 => 10,
+        2 => 30,
+        4 => 60,
+        8 => 140,
+        16 => 290,
+        32 => 580,
+        64 => 1160,
+        n => n.saturating_mul(18),
+    };
+    gib * 1024
+}
+
+/// A database cluster's (or replica's) placement and the members the API fills in: the
+/// region's default VPC, the default project, its storage, a maintenance window.
+fn database(call: &Call<'_>, object: &mut Value) {
+    super::regional::place_in_default_vpc(call, object, "private_network_uuid");
+    super::regional::place_in_default_project(call, object);
+    if !super::regional::given(call, "storage_size_mib")
+        && let Some(size) = object.get("size").and_then(Value::as_str)
+    {
+        let mib = storage_mib(size);
+        set(object, "storage_size_mib", mib);
+    }
+    if !super::regional::given(call, "maintenance_window")
+        && object.get("maintenance_window").is_some()
+    {
+        const DAYS: [&str; 7] = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        let window = serde_json::json!({
+            "day": DAYS[fastrand::usize(..DAYS.len())],
+            "hour": format!("{:02}:{:02}:00", fastrand::u8(..24), fastrand::u8(..60)),
+            "pending": false,
+            "description": [],
+        });
+        set(object, "maintenance_window", window);
     }
 }
 

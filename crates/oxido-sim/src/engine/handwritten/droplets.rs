@@ -177,8 +177,12 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 /// Makes one Droplet, joins it to the default project, and gives its create action's link.
 fn create_one(
     call: &Call<'_>,
-    spec: crate::state::store::NewDroplet,
+    mut spec: crate::state::store::NewDroplet,
 ) -> Result<(crate::state::model::Droplet, Value), ApiError> {
+    // A Droplet made without a VPC joins its region's default one, which then exists.
+    if spec.vpc_uuid.is_none() {
+        spec.vpc_uuid = super::regional::default_vpc(call, spec.region.slug);
+    }
     let app = call.app;
     let (droplet, action) =
         call.store()

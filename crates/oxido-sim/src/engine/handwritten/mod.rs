@@ -17,6 +17,7 @@ mod computed;
 mod db_firewall;
 mod db_ops;
 pub(crate) mod defaults;
+mod derived_reads;
 mod droplet_actions;
 mod droplet_images;
 mod droplets;
@@ -34,6 +35,7 @@ mod node_pools;
 pub(crate) mod object;
 mod projects;
 pub(crate) mod references;
+mod regional;
 mod registry;
 mod registry_gc;
 mod reserved_ips;
@@ -111,6 +113,15 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::DatabasesDeleteOnlineMigration => db_ops::stop_migration(call).map(Some),
         OpId::DatabasesGetDoSettings => db_ops::do_settings(call, false).map(Some),
         OpId::DatabasesUpdateDoSettings => db_ops::do_settings(call, true).map(Some),
+        OpId::KubernetesGetStatusMessages => derived_reads::k8s_status_messages(call).map(Some),
+        OpId::KubernetesGetClusterUser => derived_reads::k8s_cluster_user(call).map(Some),
+        OpId::DatabasesGetCa => derived_reads::database_ca(call).map(Some),
+        OpId::DatabasesListBackups => derived_reads::database_backups(call).map(Some),
+        OpId::DatabasesListEventsLogs => derived_reads::database_events(call).map(Some),
+        OpId::AppsGetInstances => derived_reads::app_instances(call).map(Some),
+        OpId::AppsGetEventLogs => derived_reads::app_event_logs(call).map(Some),
+        OpId::AppsGetJobInvocationLogs => derived_reads::job_invocation_logs(call).map(Some),
+        OpId::UptimeGetCheckState => derived_reads::uptime_state(call).map(Some),
         OpId::KubernetesListAssociatedResources => k8s_ops::list_associated(call).map(Some),
         OpId::KubernetesDestroyAssociatedResourcesDangerous => {
             k8s_ops::destroy(call, false).map(Some)

@@ -134,6 +134,16 @@ pub(super) fn transfer_end(call: &Call<'_>, status: &'static str) -> Result<Resp
     transfer["status"] = Value::String(status.to_owned());
     transfer["ended_at"] = Value::String(generate::now());
     put(call, &path, &key, transfer)?;
+    if status == "accepted" {
+        // The image moves to the recipient's account: it leaves this one's images, its
+        // regions with it (the recipient's account is not one the emulator holds).
+        let moved = image
+            .parse::<u64>()
+            .is_ok_and(|id| call.store().delete_image(call.who.account, id));
+        if !moved && let Some((image_key, _)) = find(call, "/v2/images", &image) {
+            remove(call, "/v2/images", &image_key);
+        }
+    }
     answer(call.op, None)
 }
 
