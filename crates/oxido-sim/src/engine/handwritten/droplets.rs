@@ -175,7 +175,7 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// Makes one Droplet, joins it to the default project, and gives its create action's link.
-fn create_one(
+pub(super) fn create_one(
     call: &Call<'_>,
     mut spec: crate::state::store::NewDroplet,
 ) -> Result<(crate::state::model::Droplet, Value), ApiError> {

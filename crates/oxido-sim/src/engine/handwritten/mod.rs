@@ -9,6 +9,7 @@ mod account_actions;
 mod actions;
 mod app_deployments;
 mod apps;
+mod autoscale;
 mod behave;
 mod billing;
 mod catalog;
@@ -166,7 +167,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::VectorDatabasesPostResize => resource_ops::resize_vector_db(call).map(Some),
         OpId::VectorDatabasesPostRestoreBackup => resource_ops::restore_vector_db(call).map(Some),
         OpId::VectorDatabasesGetRestoreStatus => resource_ops::restore_status(call).map(Some),
-        OpId::AutoscalepoolsDeleteDangerous => resource_ops::delete_pool_dangerous(call).map(Some),
+        OpId::AutoscalepoolsDeleteDangerous => autoscale::delete_dangerous(call).map(Some),
+        OpId::AutoscalepoolsListMembers => autoscale::list_members(call).map(Some),
+        OpId::AutoscalepoolsListHistory => autoscale::list_history(call).map(Some),
         OpId::AddonsPatchPlan => resource_ops::patch_addon_plan(call).map(Some),
         OpId::GenaiRegenerateAgentApiKey => genai_writes::regenerate_key(call, true).map(Some),
         OpId::GenaiRegenerateModelApiKey => genai_writes::regenerate_key(call, false).map(Some),
@@ -323,7 +326,11 @@ pub(crate) fn parses_own_params(op: OpId) -> bool {
 pub(crate) fn decorates_fully(collection: &str) -> bool {
     matches!(
         collection,
-        "/v2/kubernetes/clusters" | "/v2/apps" | "/v2/load_balancers" | "/v2/databases"
+        "/v2/kubernetes/clusters"
+            | "/v2/apps"
+            | "/v2/load_balancers"
+            | "/v2/databases"
+            | "/v2/droplets/autoscale"
     )
 }
 
@@ -335,6 +342,7 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
         "/v2/apps" => apps::decorate(call, objects),
         "/v2/load_balancers" => references::cover_tagged(call, objects),
         "/v2/databases" => references::database_children(call, objects),
+        "/v2/droplets/autoscale" => autoscale::decorate(call, objects),
         "/v2/kubernetes/clusters" => {
             for cluster in objects {
                 node_pools::settle_nodes(cluster, call.app.action_duration());
@@ -354,6 +362,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
         }
         "/v2/account/keys" => ssh_keys::created(object),
         "/v2/kubernetes/clusters" => catalog::cluster_created(object),
+        "/v2/droplets/autoscale" => autoscale::created(call, object),
         _ => {}
     }
 }

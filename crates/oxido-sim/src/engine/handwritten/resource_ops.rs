@@ -625,15 +625,6 @@ pub(super) fn restore_status(call: &Call<'_>) -> Result<Response, ApiError> {
     answer(call.op, Some(restore))
 }
 
-/// DELETE /v2/droplets/autoscale/{id}/dangerous: the pool goes at once. The emulator
-/// starts no member Droplets for a pool, so there are none to take with it.
-pub(super) fn delete_pool_dangerous(call: &Call<'_>) -> Result<Response, ApiError> {
-    const POOLS: &str = "/v2/droplets/autoscale";
-    let (key, _) = find(call, POOLS, &value(call, 0)).ok_or_else(ApiError::not_found)?;
-    remove(call, POOLS, &key).ok_or_else(ApiError::not_found)?;
-    Ok(empty(StatusCode::ACCEPTED))
-}
-
 /// PATCH /v2/add-ons/saas/{resource_uuid}/plan: the resource's plan becomes `plan_slug`.
 pub(super) fn patch_addon_plan(call: &Call<'_>) -> Result<Response, ApiError> {
     let slug = required_str(call, "plan_slug")?.to_owned();
