@@ -145,6 +145,43 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             set(object, "sha1_fingerprint", hex(40));
         }
         "/v2/reserved_ipv6" => set(object, "reserved_at", now()),
+        "/v2/domains/{domain_name}/records" => {
+            super::dns::normalize_record(object);
+            // The provider's tests read 1800 back for a record made without a TTL
+            // (domain/resource_record_test.go).
+            if !super::regional::given(call, "ttl") {
+                set(object, "ttl", super::dns::DEFAULT_TTL);
+            }
+        }
+        "/v2/reserved_ips" | "/v2/floating_ips" => {
+            super::regional::place_in_default_project(call, object);
+        }
+        "/v2/projects" => {
+            // The API leaves out what the request did not give: the provider's tests read
+            // back `environment` as "" for a project made without one
+            // (project/resource_project_test.go), and check the owner set.
+            drop_unless_given(call, object, &["environment"]);
+            let default =
+                crate::engine::catalog::template(crate::engine::spec::OpId::ProjectsGetDefault);
+            for member in ["owner_uuid", "owner_id"] {
+                if let Some(owner) = default.pointer(&format!("/project/{member}")) {
+                    set(object, member, owner.clone());
+                }
+            }
+        }
+        "/v2/cdn/endpoints" => {
+            // A custom domain and its certificate exist only where the request names them;
+            // the TTL defaults to an hour (the description's own `default`).
+            drop_unless_given(call, object, &["custom_domain", "certificate_id"]);
+            if !super::regional::given(call, "ttl") {
+                set(object, "ttl", 3600);
+            }
+            if let Some(origin) = object.get("origin").and_then(Value::as_str) {
+                let endpoint =
+                    origin.replacen(".digitaloceanspaces.com", ".cdn.digitaloceanspaces.com", 1);
+                set(object, "endpoint", endpoint);
+            }
+        }
         "/v2/spaces/keys" => {
             set(
                 object,
@@ -152,13 +189,6 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 format!("DO{}", token(18).to_ascii_uppercase()),
             );
             set(object, "secret_key", token(43));
-        }
-        "/v2/cdn/endpoints" => {
-            if let Some(origin) = object.get("origin").and_then(Value::as_str) {
-                let endpoint =
-                    origin.replacen(".digitaloceanspaces.com", ".cdn.digitaloceanspaces.com", 1);
-                set(object, "endpoint", endpoint);
-            }
         }
         "/v2/vpc_peerings" | "/v2/vpcs/{vpc_id}/peerings" => {
             // A peering joins the path's VPC (if any) and the ones the body names.
@@ -247,6 +277,17 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             }
         }
         _ => {}
+    }
+}
+
+/// Removes the optional `members` the request did not give (the API sends none for them).
+fn drop_unless_given(call: &Call<'_>, object: &mut Value, members: &[&str]) {
+    if let Some(map) = object.as_object_mut() {
+        for member in members {
+            if !super::regional::given(call, member) {
+                map.remove(*member);
+            }
+        }
     }
 }
 
@@ -352,6 +393,7 @@ pub(crate) fn updated(
                 partitions(object, count);
             }
         }
+        "/v2/domains/{domain_name}/records" => super::dns::normalize_record(object),
         "/v2/byoip_prefixes" => {
             if let Some(advertise) = body.get("advertise").filter(|v| v.is_boolean())
                 && let Some(map) = object.as_object_mut()

@@ -19,6 +19,7 @@ mod db_firewall;
 mod db_ops;
 pub(crate) mod defaults;
 mod derived_reads;
+mod dns;
 mod droplet_actions;
 mod droplet_images;
 mod droplets;
@@ -363,6 +364,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
         "/v2/account/keys" => ssh_keys::created(object),
         "/v2/kubernetes/clusters" => catalog::cluster_created(object),
         "/v2/droplets/autoscale" => autoscale::created(call, object),
+        "/v2/domains" => dns::domain_created(call, object),
         _ => {}
     }
 }
