@@ -65,6 +65,15 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         steps: &[],
         done: "available",
     },
+    // A firewall's changes are applied to its Droplets shortly after it is written; the
+    // Terraform provider reads `status` back (firewall/resource_firewall.go).
+    Lifecycle {
+        collection: "/v2/firewalls",
+        pointer: "/status",
+        starting: "waiting",
+        steps: &[],
+        done: "succeeded",
+    },
     Lifecycle {
         collection: "/v2/certificates",
         pointer: "/state",

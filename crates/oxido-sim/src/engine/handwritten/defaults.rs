@@ -94,7 +94,6 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             }
         }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
-            database(call, object);
             let engine = object
                 .get("engine")
                 .and_then(Value::as_str)
@@ -106,6 +105,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 let host = format!("{prefix}{name}-do-user-{account}-0.db.ondigitalocean.com");
                 connection(object, member, &engine, &host, &password);
             }
+            database(call, key, object);
         }
         "/v2/databases/{database_cluster_uuid}/pools" => {
             let cluster = call.values.first().map_or("cluster", String::as_str);
@@ -320,7 +320,7 @@ fn storage_mib(size: &str) -> u64 {
 
 /// A database cluster's (or replica's) placement and the members the API fills in: the
 /// region's default VPC, the default project, its storage, a maintenance window.
-fn database(call: &Call<'_>, object: &mut Value) {
+fn database(call: &Call<'_>, key: &str, object: &mut Value) {
     super::regional::place_in_default_vpc(call, object, "private_network_uuid");
     super::regional::place_in_default_project(call, object);
     if !super::regional::given(call, "storage_size_mib")
@@ -329,6 +329,7 @@ fn database(call: &Call<'_>, object: &mut Value) {
         let mib = storage_mib(size);
         set(object, "storage_size_mib", mib);
     }
+    admin_user(call, key, object);
     if !super::regional::given(call, "maintenance_window")
         && object.get("maintenance_window").is_some()
     {
@@ -349,6 +350,31 @@ fn database(call: &Call<'_>, object: &mut Value) {
         });
         set(object, "maintenance_window", window);
     }
+}
+
+/// A new cluster's admin user (`default` for Valkey and Redis, `doadmin` otherwise), with
+/// the connection's password, stored among its users so `GET …/users/doadmin` and the
+/// cluster's `users` show it as the API does. Replicas share their primary's users.
+fn admin_user(call: &Call<'_>, key: &str, object: &Value) {
+    if call.values.first().is_some() {
+        return;
+    }
+    let engine = object.get("engine").and_then(Value::as_str).unwrap_or("pg");
+    let name = if matches!(engine, "redis" | "valkey") {
+        "default"
+    } else {
+        "doadmin"
+    };
+    let password = object
+        .pointer("/connection/password")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let user = serde_json::json!({"name": name, "role": "primary", "password": password});
+    let path = format!("/v2/databases/{key}/users");
+    let mut docs = call.docs_mut();
+    docs.seeded.insert(path.clone());
+    // A full account keeps the cluster without it rather than failing its create.
+    let _ = docs.put(&path, name.to_owned(), user);
 }
 
 /// Puts `count` partitions in a Kafka topic that shows them.
