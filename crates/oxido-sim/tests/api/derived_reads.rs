@@ -44,9 +44,19 @@ async fn kubernetes_status_messages_and_user_follow_the_cluster() {
     )
     .await;
     let id = cluster["id"].as_str().expect("id");
-    let messages = get(&sim, &format!("/v2/kubernetes/clusters/{id}/status_messages")).await;
-    assert_eq!(messages.json(), json!({"messages": []}), "no incident, no message");
-    let user = get(&sim, &format!("/v2/kubernetes/clusters/{id}/user")).await.json();
+    let messages = get(
+        &sim,
+        &format!("/v2/kubernetes/clusters/{id}/status_messages"),
+    )
+    .await;
+    assert_eq!(
+        messages.json(),
+        json!({"messages": []}),
+        "no incident, no message"
+    );
+    let user = get(&sim, &format!("/v2/kubernetes/clusters/{id}/user"))
+        .await
+        .json();
     let account = get(&sim, "/v2/account").await.json();
     assert_eq!(
         user["kubernetes_cluster_user"]["username"],
@@ -78,12 +88,17 @@ async fn database_ca_backups_and_events_describe_the_cluster() {
     )
     .await;
     let id = cluster["id"].as_str().expect("id");
-    let created = cluster["created_at"].as_str().expect("created_at").to_owned();
+    let created = cluster["created_at"]
+        .as_str()
+        .expect("created_at")
+        .to_owned();
     let ca = get(&sim, &format!("/v2/databases/{id}/ca")).await.json();
     let pem = ca["ca"]["certificate"].as_str().expect("certificate");
     assert!(pem.starts_with("LS0tLS1CRUdJTi"), "base64 of a PEM: {pem}");
 
-    let events = get(&sim, &format!("/v2/databases/{id}/events")).await.json();
+    let events = get(&sim, &format!("/v2/databases/{id}/events"))
+        .await
+        .json();
     let events = events["events"].as_array().expect("events");
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["cluster_name"], "events-db");
@@ -94,15 +109,27 @@ async fn database_ca_backups_and_events_describe_the_cluster() {
         b["database"]["status"] == "online"
     })
     .await;
-    let backups = get(&sim, &format!("/v2/databases/{id}/backups")).await.json();
-    conforms("GET", "/v2/databases/{database_cluster_uuid}/backups", &backups);
+    let backups = get(&sim, &format!("/v2/databases/{id}/backups"))
+        .await
+        .json();
+    conforms(
+        "GET",
+        "/v2/databases/{database_cluster_uuid}/backups",
+        &backups,
+    );
     let list = backups["backups"].as_array().expect("backups");
     assert!(!list.is_empty(), "an online cluster has its first backup");
     for backup in list {
         let at = backup["created_at"].as_str().expect("created_at");
-        assert!(at >= created.as_str(), "backup {at} before the cluster {created}");
+        assert!(
+            at >= created.as_str(),
+            "backup {at} before the cluster {created}"
+        );
     }
-    assert_eq!(backups["scheduled_backup_time"]["backup_interval_hours"], 24);
+    assert_eq!(
+        backups["scheduled_backup_time"]["backup_interval_hours"],
+        24
+    );
 }
 
 #[tokio::test]
@@ -157,13 +184,18 @@ async fn uptime_state_names_the_checks_regions() {
     )
     .await;
     let id = check["id"].as_str().expect("id");
-    let state = get(&sim, &format!("/v2/uptime/checks/{id}/state")).await.json();
+    let state = get(&sim, &format!("/v2/uptime/checks/{id}/state"))
+        .await
+        .json();
     let regions = state["state"]["regions"].as_object().expect("regions");
     let mut names: Vec<&str> = regions.keys().map(String::as_str).collect();
     names.sort_unstable();
     assert_eq!(names, ["eu_west", "se_asia", "us_east"]);
     assert!(regions.values().all(|r| r["status"] == "UP"));
-    assert!(state["state"].get("previous_outage").is_none(), "no outage yet");
+    assert!(
+        state["state"].get("previous_outage").is_none(),
+        "no outage yet"
+    );
 }
 
 /// The ids of the Droplets carrying `pool-web`, sorted.
@@ -203,7 +235,11 @@ async fn an_autoscale_pool_has_member_droplets_that_follow_its_size() {
         .collect();
     member_ids.sort_unstable();
     assert_eq!(member_ids.len(), 2, "{members}");
-    assert_eq!(tagged(&sim).await, member_ids, "members carry the template's tag");
+    assert_eq!(
+        tagged(&sim).await,
+        member_ids,
+        "members carry the template's tag"
+    );
 
     let grown = send_json(
         &sim,
@@ -214,7 +250,9 @@ async fn an_autoscale_pool_has_member_droplets_that_follow_its_size() {
     )
     .await;
     assert_eq!(grown.status, StatusCode::OK, "{}", grown.text);
-    let read = get(&sim, &format!("/v2/droplets/autoscale/{id}")).await.json();
+    let read = get(&sim, &format!("/v2/droplets/autoscale/{id}"))
+        .await
+        .json();
     assert_eq!(read["autoscale_pool"]["active_resources_count"], 3);
     assert_eq!(tagged(&sim).await.len(), 3);
 

@@ -208,6 +208,14 @@ const DERIVED: &[(&str, &str)] = &[
     ("floatingIPs_create", "/floating_ip/region/features"),
     ("reservedIPs_create", "/reserved_ip/region/available"),
     ("reservedIPs_create", "/reserved_ip/region/features"),
+    // A new cluster's admin user is `doadmin`, its storage follows its size, and its
+    // maintenance day is one of the seven (equal to the example's one time in seven).
+    ("databases_create_cluster", "/database/users/0/name"),
+    ("databases_create_cluster", "/database/storage_size_mib"),
+    (
+        "databases_create_cluster",
+        "/database/maintenance_window/day",
+    ),
     // A topic's partitions are numbered from 0, as many as it has.
     ("databases_create_kafka_topic", "/topic/partitions/"),
 ];

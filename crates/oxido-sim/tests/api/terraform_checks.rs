@@ -98,7 +98,11 @@ async fn the_first_resource_of_an_empty_account_makes_the_default_vpc() {
         "droplet",
     )
     .await;
-    assert_eq!(second["vpc_uuid"], vpc.as_str(), "one default VPC per region");
+    assert_eq!(
+        second["vpc_uuid"],
+        vpc.as_str(),
+        "one default VPC per region"
+    );
 }
 
 /// loadbalancer/resource_loadbalancer_test.go: `vpc_uuid` and `project_id` set, the
@@ -120,9 +124,12 @@ async fn a_load_balancer_has_the_apis_defaults_and_placement() {
     )
     .await;
     let id = made["id"].as_str().expect("id");
-    let lb = wait_for(&sim, &format!("/v2/load_balancers/{id}"), "load_balancer", |lb| {
-        lb["status"] == "active"
-    })
+    let lb = wait_for(
+        &sim,
+        &format!("/v2/load_balancers/{id}"),
+        "load_balancer",
+        |lb| lb["status"] == "active",
+    )
     .await;
     default_vpc_of(&sim, &set(&lb, "/vpc_uuid"), "nyc3").await;
     assert_eq!(lb["project_id"], default_project(&sim).await);
@@ -243,7 +250,10 @@ async fn a_database_cluster_has_what_the_provider_checks() {
         "database",
     )
     .await;
-    assert_eq!(sized["storage_size_mib"], 61440, "what the request asks for");
+    assert_eq!(
+        sized["storage_size_mib"], 61440,
+        "what the request asks for"
+    );
 }
 
 /// domain/resource_domain_test.go and resource_record_test.go: a domain's records, the
@@ -368,7 +378,13 @@ async fn a_cdn_endpoint_has_no_custom_domain_it_was_not_given() {
 #[tokio::test]
 async fn reserved_ips_and_firewalls_settle_where_the_api_puts_them() {
     let sim = demo(20).await;
-    let ip = create(&sim, "/v2/reserved_ips", json!({"region": "nyc3"}), "reserved_ip").await;
+    let ip = create(
+        &sim,
+        "/v2/reserved_ips",
+        json!({"region": "nyc3"}),
+        "reserved_ip",
+    )
+    .await;
     assert_eq!(ip["region"]["slug"], "nyc3");
     assert_eq!(ip["project_id"], default_project(&sim).await);
     let firewall = create(
