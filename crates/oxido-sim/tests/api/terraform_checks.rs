@@ -402,3 +402,68 @@ async fn reserved_ips_and_firewalls_settle_where_the_api_puts_them() {
     })
     .await;
 }
+
+/// app/resource_app_test.go: `live_url`, `live_domain`, `default_ingress` and `project_id`
+/// set; the provider polls the pending deployment, which ends as the active one.
+#[tokio::test]
+async fn an_app_has_its_addresses_project_and_first_deployment() {
+    let sim = demo(20).await;
+    let app = create(
+        &sim,
+        "/v2/apps",
+        json!({"spec": {"name": "tf-app", "region": "ams", "services": [{"name": "web",
+            "image": {"registry_type": "DOCKER_HUB", "repository": "nginx", "tag": "latest"}}]}}),
+        "app",
+    )
+    .await;
+    for pointer in [
+        "/live_url",
+        "/live_domain",
+        "/default_ingress",
+        "/created_at",
+    ] {
+        set(&app, pointer);
+    }
+    assert_eq!(app["project_id"], default_project(&sim).await);
+    assert_eq!(app["region"]["slug"], "ams");
+    assert!(app.get("in_progress_deployment").is_none(), "{app}");
+    let pending = set(&app, "/pending_deployment/id");
+    assert_eq!(app["pending_deployment"]["spec"]["name"], "tf-app");
+    let id = app["id"].as_str().expect("id");
+    let read = wait_for(&sim, &format!("/v2/apps/{id}"), "app", |a| {
+        a["active_deployment"]["phase"] == "ACTIVE"
+    })
+    .await;
+    assert_eq!(read["active_deployment"]["id"], pending.as_str());
+    assert!(read.get("pending_deployment").is_none(), "{read}");
+}
+
+/// kubernetes/resource_kubernetes_node_pool_test.go: a pool added with no labels has none,
+/// and carries only its own and the system tags (none of the documented example's).
+#[tokio::test]
+async fn an_added_node_pool_holds_only_what_it_was_given() {
+    let sim = demo(20).await;
+    let cluster = create(
+        &sim,
+        "/v2/kubernetes/clusters",
+        json!({"name": "k1", "region": "nyc1", "version": "latest",
+               "node_pools": [{"size": "s-1vcpu-2gb", "name": "default", "count": 1}]}),
+        "kubernetes_cluster",
+    )
+    .await;
+    let id = cluster["id"].as_str().expect("id");
+    let pool = create(
+        &sim,
+        &format!("/v2/kubernetes/clusters/{id}/node_pools"),
+        json!({"name": "barfoo", "size": "s-1vcpu-2gb", "count": 2, "tags": ["mine"]}),
+        "node_pool",
+    )
+    .await;
+    assert_eq!(
+        pool["tags"],
+        json!(["mine", "k8s", format!("k8s:{id}"), "k8s:worker"])
+    );
+    assert_eq!(pool["labels"], json!({}));
+    assert_eq!(pool["auto_scale"], false);
+    assert_eq!(pool["nodes"].as_array().map(Vec::len), Some(2));
+}

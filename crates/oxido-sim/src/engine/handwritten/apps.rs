@@ -49,7 +49,7 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
         let data = &mut *docs;
         // The app is new, so nothing of its deployments needs seeding.
         data.seeded.insert(path.clone());
-        let stored = data.put(&path, id.clone(), deployment).is_ok();
+        let stored = data.put(&path, id.clone(), deployment.clone()).is_ok();
         if stored {
             data.transitions.insert(
                 format!("{path}/{id}"),
@@ -62,12 +62,10 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     if let Some(map) = app.as_object_mut() {
         map.remove("active_deployment");
     }
-    if stored
-        && let Some(pending) = app
-            .get_mut("pending_deployment")
-            .and_then(Value::as_object_mut)
-    {
-        pending.insert("id".into(), Value::String(id));
+    // The pending deployment is the one just made, as it reads now (not a schema filler
+    // with another app's spec).
+    if stored && let Some(map) = app.as_object_mut() {
+        map.insert("pending_deployment".into(), deployment);
     }
 }
 
@@ -188,6 +186,10 @@ pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
                 .last()
         });
         if let (Some(active), Some(map)) = (active, app.as_object_mut()) {
+            // The deployment that was pending is pending no more once it is active.
+            if map.get("pending_deployment").and_then(|p| p.get("id")) == active.get("id") {
+                map.remove("pending_deployment");
+            }
             map.insert("active_deployment".into(), active);
         }
     }

@@ -153,6 +153,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 set(object, "ttl", super::dns::DEFAULT_TTL);
             }
         }
+        "/v2/apps" => app(call, key, object),
         "/v2/reserved_ips" | "/v2/floating_ips" => {
             super::regional::place_in_default_project(call, object);
         }
@@ -277,6 +278,47 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             }
         }
         _ => {}
+    }
+}
+
+/// A new app's addresses, owner, project and region, which the provider's tests check set
+/// (`live_url`, `live_domain`, `default_ingress`, `project_id`: app/resource_app_test.go);
+/// no deployment is in progress or pinned but the first, which `apps::first_deployment`
+/// names as pending.
+fn app(call: &Call<'_>, key: &str, object: &mut Value) {
+    let name = object
+        .pointer("/spec/name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("app")
+        .to_owned();
+    let host = format!("{name}-{}.ondigitalocean.app", &key[..key.len().min(5)]);
+    let url = format!("https://{host}");
+    for (member, value) in [
+        ("default_ingress", &url),
+        ("live_url", &url),
+        ("live_url_base", &url),
+        ("live_domain", &host),
+    ] {
+        set(object, member, value.clone());
+    }
+    super::regional::place_in_default_project(call, object);
+    let default = crate::engine::catalog::template(crate::engine::spec::OpId::ProjectsGetDefault);
+    if let Some(owner) = default.pointer("/project/owner_uuid") {
+        set(object, "owner_uuid", owner.clone());
+    }
+    let region = object
+        .pointer("/spec/region")
+        .and_then(Value::as_str)
+        .filter(|r| !r.is_empty())
+        .unwrap_or("nyc")
+        .to_owned();
+    if let Some(found) = crate::state::catalog::app_region(&region) {
+        set(object, "region", found.clone());
+    }
+    if let Some(map) = object.as_object_mut() {
+        map.remove("in_progress_deployment");
+        map.remove("pinned_deployment");
     }
 }
 

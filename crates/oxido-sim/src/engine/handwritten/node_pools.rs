@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 
 use super::object::with_object;
 use crate::engine::call::Call;
-use crate::engine::catalog::template;
 use crate::engine::generate;
 use crate::engine::shape::answer;
 use crate::wire::error::ApiError;
@@ -201,14 +200,9 @@ pub(super) fn make_fresh(pool: &mut Value, cluster: &str) -> Result<(), ApiError
 /// POST /v2/kubernetes/clusters/{cluster_id}/node_pools
 pub(super) fn add(call: &Call<'_>) -> Result<Response, ApiError> {
     let body = call.body.clone().unwrap_or_else(|| json!({}));
-    let mut pool = template(call.op)
-        .get("node_pool")
-        .cloned()
-        .unwrap_or_else(|| json!({}));
-    if let Some(map) = pool.as_object_mut() {
-        map.insert("nodes".into(), json!([]));
-        map.insert("count".into(), json!(1));
-    }
+    // Only what the request gives and what the API adds; never the documented example
+    // (its tags named the example's cluster, and it autoscaled 3 to 6 nodes).
+    let mut pool = json!({"name": "", "size": "", "count": 1, "tags": [], "nodes": []});
     apply(&mut pool, &body)?;
     make_fresh(&mut pool, &cluster_id(call))?;
     let added = pool.clone();
