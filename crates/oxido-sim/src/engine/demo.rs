@@ -65,6 +65,9 @@ fn seed_more(data: &mut AccountData, collection_path: &str) {
     if collection_path == "/v2/account/keys" {
         seed_named(data);
     }
+    if collection_path == "/v2/projects" {
+        seed_default_project(data);
+    }
     if collection_path == "/v2/images" {
         // The Droplets' own images are the hand-written store's.
         for id in crate::seed::DEMO_DROPLET_IMAGES {
@@ -244,6 +247,20 @@ fn seed_listed(data: &mut AccountData, collection_path: &str) {
         {
             let _ = data.put(collection_path, id.to_owned(), item.clone());
         }
+    }
+}
+
+/// The demo's default project among its projects (the API lists it with the others), as
+/// `GET /v2/projects/default` documents it.
+fn seed_default_project(data: &mut AccountData) {
+    let documented =
+        crate::engine::catalog::template(crate::engine::spec::OpId::ProjectsGetDefault);
+    if let Some(project) = documented.get("project")
+        && let Some(id) = project.get("id").and_then(Value::as_str)
+    {
+        let mut project = project.clone();
+        project["is_default"] = Value::Bool(true);
+        let _ = data.put("/v2/projects", id.to_owned(), project);
     }
 }
 

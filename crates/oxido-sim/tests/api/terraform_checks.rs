@@ -467,3 +467,61 @@ async fn an_added_node_pool_holds_only_what_it_was_given() {
     assert_eq!(pool["auto_scale"], false);
     assert_eq!(pool["nodes"].as_array().map(Vec::len), Some(2));
 }
+
+/// project/datasource_project_test.go finds projects by name in the list, the default
+/// one included (`is_default` true), in every account.
+#[tokio::test]
+async fn the_project_list_holds_the_default_project() {
+    let sim = Sim::builder()
+        .other_account_token("tf-other")
+        .start()
+        .await
+        .expect("sim starts");
+    for token in [sim.token().to_owned(), "tf-other".to_owned()] {
+        let listed = crate::common::call(&sim, Method::GET, "/v2/projects", Some(&token), None)
+            .await
+            .json();
+        let default = listed["projects"]
+            .as_array()
+            .expect("projects")
+            .iter()
+            .find(|p| p["is_default"] == true)
+            .cloned()
+            .unwrap_or_else(|| panic!("no default project in {listed}"));
+        let by_id = crate::common::call(
+            &sim,
+            Method::GET,
+            &format!("/v2/projects/{}", set(&default, "/id")),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(by_id.status, StatusCode::OK, "{}", by_id.text);
+    }
+}
+
+/// registry/resource_container_registry_test.go: a registry made here has had nothing
+/// pushed, so it lists no repositories (not the documented registry's).
+#[tokio::test]
+async fn a_new_registry_lists_no_repositories() {
+    let sim = Sim::builder()
+        .seed(oxido_sim::Seed::Empty)
+        .start()
+        .await
+        .expect("sim starts");
+    create(
+        &sim,
+        "/v2/registry",
+        json!({"name": "tf-reg", "subscription_tier_slug": "starter", "region": "sfo3"}),
+        "registry",
+    )
+    .await;
+    for path in [
+        "/v2/registry/tf-reg/repositories",
+        "/v2/registry/tf-reg/repositoriesV2",
+    ] {
+        let listed = get(&sim, path).await;
+        assert_eq!(listed.status, StatusCode::OK, "{path}: {}", listed.text);
+        assert_eq!(listed.json()["repositories"], json!([]), "{path}");
+    }
+}

@@ -74,6 +74,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     {
         registry::check_name(call)?;
     }
+    if matches!(call.op, OpId::ProjectsList | OpId::ProjectsGet) {
+        // The API lists the default project with the others; the engine answers then.
+        writes::ensure_default_project(call)?;
+    }
     if let Some(response) = writes::dispatch(call)? {
         return Ok(Some(response));
     }
@@ -98,6 +102,9 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::ActionsList => account_actions::list(call).map(Some),
         OpId::ActionsGet => account_actions::get(call).map(Some),
         OpId::RegistryGet => registry::get(call).map(Some),
+        OpId::RegistryListRepositories | OpId::RegistryListRepositoriesV2 => {
+            registry::repositories(call).map(Some)
+        }
         OpId::AppsRestart => app_deployments::restart(call).map(Some),
         OpId::AppsCreateRollback => app_deployments::create_rollback(call).map(Some),
         OpId::AppsValidateRollback => app_deployments::validate_rollback(call).map(Some),

@@ -121,3 +121,17 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     call.docs_mut().remove(REGISTRY, &name);
     Ok(empty(StatusCode::NO_CONTENT))
 }
+
+/// GET /v2/registry/{registry_name}/repositories[V2]: the demo's documented registry lists
+/// its documented repositories; a registry made here has had nothing pushed to it (images
+/// arrive by `docker push`, which the emulator does not serve), so it lists none.
+pub(super) fn repositories(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (name, _) = current(call).ok_or_else(ApiError::not_found)?;
+    let documented = template(OpId::RegistryGet);
+    let demo = seeds_demo(call.app, &call.who)
+        && documented.pointer("/registry/name").and_then(Value::as_str) == Some(name.as_str());
+    if demo {
+        return crate::engine::call::static_answer(call);
+    }
+    super::object::page(call, Vec::new())
+}

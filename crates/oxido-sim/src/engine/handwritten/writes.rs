@@ -609,9 +609,10 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
     answer(call.op, None)
 }
 
-/// `GET|PUT|PATCH /v2/projects/default`: the account's default project, kept with the
-/// other projects (made from the documented default the first time it is needed).
-fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
+/// The key of the account's default project among its projects, made from the documented
+/// default the first time it is needed (a project list or read shows it too, as the API
+/// lists the default project with the others).
+pub(super) fn ensure_default_project(call: &Call<'_>) -> Result<String, ApiError> {
     const PROJECTS: &str = "/v2/projects";
     let read = OpId::ProjectsGetDefault;
     ensure_seeded(call, &[PROJECTS]);
@@ -641,6 +642,17 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
             key
         }
     };
+    Ok(key)
+}
+
+/// `GET|PUT|PATCH /v2/projects/default`: the account's default project, kept with the
+/// other projects (made from the documented default the first time it is needed).
+fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
+    const PROJECTS: &str = "/v2/projects";
+    let read = OpId::ProjectsGetDefault;
+    let key = ensure_default_project(call)?;
+    let mut docs = call.docs_mut();
+    let data = &mut *docs;
     let project = data
         .settled_mut(PROJECTS, &key)
         .ok_or_else(ApiError::not_found)?;
