@@ -393,6 +393,7 @@ fn droplet(s: &DropletSeed) -> Droplet {
         backups_since: s.backups.then(Timestamp::now),
         backups_made: 0,
         ipv6: s.ipv6,
+        public_ipv4: true,
         monitoring: false,
         backup_ids: s.backup_ids.to_vec(),
         snapshot_ids: s.snapshot_ids.to_vec(),

@@ -299,6 +299,8 @@ pub(crate) struct Droplet {
     pub backups_since: Option<Timestamp>,
     pub backups_made: u64,
     pub ipv6: bool,
+    /// Whether it has a public IPv4 address (`public_networking`, true unless refused).
+    pub public_ipv4: bool,
     pub monitoring: bool,
     pub backup_ids: Vec<u64>,
     pub snapshot_ids: Vec<u64>,

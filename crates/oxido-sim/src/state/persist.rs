@@ -54,6 +54,10 @@ impl DataCounters {
     }
 }
 
+fn public_by_default() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DropletDoc {
@@ -68,6 +72,9 @@ pub(crate) struct DropletDoc {
     pub backups_since: Option<Timestamp>,
     pub backups_made: u64,
     pub ipv6: bool,
+    /// Absent in files written before it was kept: those Droplets all had one.
+    #[serde(default = "public_by_default")]
+    pub public_ipv4: bool,
     pub monitoring: bool,
     pub backup_ids: Vec<u64>,
     pub snapshot_ids: Vec<u64>,
@@ -293,6 +300,7 @@ fn droplet_doc(d: &Droplet) -> DropletDoc {
         backups_since: d.backups_since,
         backups_made: d.backups_made,
         ipv6: d.ipv6,
+        public_ipv4: d.public_ipv4,
         monitoring: d.monitoring,
         backup_ids: d.backup_ids.clone(),
         snapshot_ids: d.snapshot_ids.clone(),
@@ -335,6 +343,7 @@ fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
         backups_since: d.backups_since,
         backups_made: d.backups_made,
         ipv6: d.ipv6,
+        public_ipv4: d.public_ipv4,
         monitoring: d.monitoring,
         backup_ids: d.backup_ids,
         snapshot_ids: d.snapshot_ids,

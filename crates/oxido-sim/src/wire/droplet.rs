@@ -88,6 +88,7 @@ impl Serialize for DropletWire<'_> {
                 id: d.id,
                 new: d.status == DropletStatus::New,
                 ipv6: d.ipv6,
+                public_ipv4: d.public_ipv4,
             },
             region: d.region,
             tags: &d.tags,
@@ -292,6 +293,7 @@ struct Networks {
     id: u64,
     new: bool,
     ipv6: bool,
+    public_ipv4: bool,
 }
 
 /// A documentation-range address, written without an intermediate string.
@@ -377,7 +379,7 @@ impl Serialize for Networks {
             kind: "public",
         }];
         Wire {
-            v4: &v4,
+            v4: if self.public_ipv4 { &v4 } else { &v4[..1] },
             v6: if self.ipv6 { &v6 } else { &[] },
         }
         .serialize(serializer)

@@ -111,6 +111,9 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         image,
         backups: opt_bool(body, "backups")?.unwrap_or(false),
         ipv6: opt_bool(body, "ipv6")?.unwrap_or(false),
+        // The Terraform provider's tests read no public address back from a Droplet made
+        // with `public_networking: false` (droplet/resource_droplet_test.go).
+        public_ipv4: opt_bool(body, "public_networking")?.unwrap_or(true),
         monitoring: opt_bool(body, "monitoring")?.unwrap_or(false),
         tags,
         vpc_uuid: vpc_uuid.map(str::to_owned),

@@ -74,6 +74,43 @@ async fn a_droplet_joins_its_regions_default_vpc() {
     default_vpc_of(&sim, &set(&droplet, "/vpc_uuid"), "nyc3").await;
 }
 
+/// droplet/resource_droplet_test.go: `public_networking = false` reads back no public
+/// IPv4 address (the private one stays); the default keeps one.
+#[tokio::test]
+async fn a_droplet_without_public_networking_has_no_public_address() {
+    let sim = demo(20).await;
+    let mut ids = Vec::new();
+    for public in [false, true] {
+        let droplet = create(
+            &sim,
+            "/v2/droplets",
+            json!({"name": format!("pn-{public}"), "region": "nyc3", "size": "s-1vcpu-1gb",
+                   "image": "ubuntu-22-04-x64", "public_networking": public}),
+            "droplet",
+        )
+        .await;
+        ids.push((public, droplet["id"].as_u64().expect("id")));
+    }
+    for (public, id) in ids {
+        let droplet = wait_for(&sim, &format!("/v2/droplets/{id}"), "droplet", |d| {
+            d["status"] == "active"
+        })
+        .await;
+        let kinds: Vec<&str> = droplet["networks"]["v4"]
+            .as_array()
+            .expect("v4")
+            .iter()
+            .filter_map(|n| n["type"].as_str())
+            .collect();
+        let expected: &[&str] = if public {
+            &["private", "public"]
+        } else {
+            &["private"]
+        };
+        assert_eq!(kinds, expected, "public_networking {public}: {droplet}");
+    }
+}
+
 /// A region where the account has no VPC yet gets its default one with the first resource.
 #[tokio::test]
 async fn the_first_resource_of_an_empty_account_makes_the_default_vpc() {
