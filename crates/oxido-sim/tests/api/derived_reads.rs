@@ -309,3 +309,39 @@ async fn accepting_an_image_transfer_moves_the_image_out() {
         "the image left the account's list"
     );
 }
+
+#[tokio::test]
+async fn an_agents_children_are_the_agents_attached_to_it() {
+    let sim = demo(20).await;
+    let mut ids = Vec::new();
+    for name in ["parent", "child"] {
+        let agent = create(
+            &sim,
+            "/v2/gen-ai/agents",
+            json!({"name": name, "model_uuid": "12345678-1234-1234-1234-123456789012",
+                   "instruction": "answer", "region": "tor1",
+                   "project_id": "addb4547-6bab-419a-8542-76263a033cf6"}),
+            "agent",
+        )
+        .await;
+        ids.push(agent["uuid"].as_str().expect("uuid").to_owned());
+    }
+    let children = format!("/v2/gen-ai/agents/{}/child_agents", ids[0]);
+    assert_eq!(get(&sim, &children).await.json(), json!({"children": []}));
+    let attached = send_json(
+        &sim,
+        Method::POST,
+        &format!("{children}/{}", ids[1]),
+        json!({"route_name": "r1", "if_case": "when asked"}),
+    )
+    .await;
+    assert!(attached.status.is_success(), "{}", attached.text);
+    let listed = get(&sim, &children).await.json();
+    let uuids: Vec<&str> = listed["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter_map(|c| c["uuid"].as_str())
+        .collect();
+    assert_eq!(uuids, [ids[1].as_str()]);
+}

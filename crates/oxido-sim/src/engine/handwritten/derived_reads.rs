@@ -290,3 +290,16 @@ pub(super) fn uptime_state(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     answer(call.op, Some(json!({ "state": { "regions": regions } })))
 }
+
+/// GET /v2/gen-ai/agents/{uuid}/child_agents: the agents attached to this one as children
+/// (`genai_writes::child_agent` keeps them in its `child_agents`).
+pub(super) fn agent_children(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (_, agent) =
+        find(call, "/v2/gen-ai/agents", &value(call, 0)).ok_or_else(ApiError::not_found)?;
+    let children = agent
+        .get("child_agents")
+        .filter(|c| c.is_array())
+        .cloned()
+        .unwrap_or_else(|| json!([]));
+    answer(call.op, Some(json!({ "children": children })))
+}
