@@ -398,7 +398,7 @@ fn database(call: &Call<'_>, key: &str, object: &mut Value) {
 /// the connection's password, stored among its users so `GET …/users/doadmin` and the
 /// cluster's `users` show it as the API does. Replicas share their primary's users.
 fn admin_user(call: &Call<'_>, key: &str, object: &Value) {
-    if call.values.first().is_some() {
+    if !call.values.is_empty() {
         return;
     }
     let engine = object.get("engine").and_then(Value::as_str).unwrap_or("pg");
