@@ -345,3 +345,47 @@ async fn an_agents_children_are_the_agents_attached_to_it() {
         .collect();
     assert_eq!(uuids, [ids[1].as_str()]);
 }
+
+#[tokio::test]
+async fn lists_by_parent_hold_only_what_names_the_parent() {
+    let sim = demo(20).await;
+    let kb = create(
+        &sim,
+        "/v2/gen-ai/knowledge_bases",
+        json!({"name": "kb1", "embedding_model_uuid": "12345678-1234-1234-1234-123456789012",
+               "project_id": "addb4547-6bab-419a-8542-76263a033cf6", "region": "tor1",
+               "datasources": [{"web_crawler_data_source": {"base_url": "https://example.com"}}]}),
+        "knowledge_base",
+    )
+    .await;
+    let uuid = kb["uuid"].as_str().expect("uuid");
+    let path = format!("/v2/gen-ai/knowledge_bases/{uuid}/indexing_jobs");
+    let before = get(&sim, &path).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    let count = |body: &Value| body["jobs"].as_array().map_or(0, Vec::len);
+    let had = count(&before.json());
+    let started = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/indexing_jobs",
+        json!({"knowledge_base_uuid": uuid}),
+    )
+    .await;
+    assert!(started.status.is_success(), "{}", started.text);
+    let after = get(&sim, &path).await.json();
+    assert_eq!(count(&after), had + 1, "{after}");
+    assert!(
+        after["jobs"]
+            .as_array()
+            .expect("jobs")
+            .iter()
+            .all(|j| j["knowledge_base_uuid"] == uuid),
+        "{after}"
+    );
+    let missing = get(
+        &sim,
+        "/v2/gen-ai/knowledge_bases/00000000-0000-4000-8000-000000000000/indexing_jobs",
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+}

@@ -303,3 +303,59 @@ pub(super) fn agent_children(call: &Call<'_>) -> Result<Response, ApiError> {
         .unwrap_or_else(|| json!([]));
     answer(call.op, Some(json!({ "children": children })))
 }
+
+/// Lists of one collection's objects that name the path's parent: (operation, parent
+/// collection, listed collection, JSON pointer of the member naming the parent).
+const NAMED_BY: &[(OpId, &str, &str, &str)] = &[
+    (
+        OpId::GenaiListIndexingJobsByKnowledgeBase,
+        "/v2/gen-ai/knowledge_bases",
+        "/v2/gen-ai/indexing_jobs",
+        "/knowledge_base_uuid",
+    ),
+    (
+        OpId::GenaiListAgentsByAnthropicKey,
+        "/v2/gen-ai/anthropic/keys",
+        "/v2/gen-ai/agents",
+        "/anthropic_api_key/uuid",
+    ),
+    (
+        OpId::GenaiListAgentsByOpenaiKey,
+        "/v2/gen-ai/openai/keys",
+        "/v2/gen-ai/agents",
+        "/openai_api_key/uuid",
+    ),
+    (
+        OpId::GenaiListEvaluationRunsByTestCase,
+        "/v2/gen-ai/evaluation_test_cases",
+        "/v2/gen-ai/evaluation_runs",
+        "/test_case_uuid",
+    ),
+];
+
+/// Answers the operations of [`NAMED_BY`]: the parent must exist; the list holds the
+/// objects whose member names it (by its `uuid`, `test_case_uuid` or key), none else.
+pub(super) fn named_by(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (_, parent_collection, listed, pointer) = NAMED_BY
+        .iter()
+        .find(|(op, ..)| *op == call.op)
+        .ok_or_else(ApiError::not_found)?;
+    let (key, parent) =
+        find(call, parent_collection, &value(call, 0)).ok_or_else(ApiError::not_found)?;
+    let names: Vec<String> = ["uuid", "test_case_uuid"]
+        .iter()
+        .filter_map(|m| parent.get(*m).and_then(Value::as_str))
+        .map(str::to_owned)
+        .chain(std::iter::once(key))
+        .collect();
+    let items: Vec<Value> = super::behave::all(call, listed)
+        .into_iter()
+        .map(|(_, v)| v)
+        .filter(|v| {
+            v.pointer(pointer)
+                .and_then(Value::as_str)
+                .is_some_and(|named| names.iter().any(|n| n == named))
+        })
+        .collect();
+    super::object::page(call, items)
+}

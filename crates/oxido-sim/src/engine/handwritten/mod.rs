@@ -132,6 +132,10 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::AppsGetJobInvocationLogs => derived_reads::job_invocation_logs(call).map(Some),
         OpId::UptimeGetCheckState => derived_reads::uptime_state(call).map(Some),
         OpId::GenaiGetAgentChildren => derived_reads::agent_children(call).map(Some),
+        OpId::GenaiListIndexingJobsByKnowledgeBase
+        | OpId::GenaiListAgentsByAnthropicKey
+        | OpId::GenaiListAgentsByOpenaiKey
+        | OpId::GenaiListEvaluationRunsByTestCase => derived_reads::named_by(call).map(Some),
         OpId::KubernetesListAssociatedResources => k8s_ops::list_associated(call).map(Some),
         OpId::KubernetesDestroyAssociatedResourcesDangerous => {
             k8s_ops::destroy(call, false).map(Some)
