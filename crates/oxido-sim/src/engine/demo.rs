@@ -281,6 +281,12 @@ fn seed_vpcs(data: &mut AccountData) {
             .and_then(|i| i.get_mut(&key))
         {
             map.insert("default".into(), Value::Bool(false));
+            // The documented VPC's URN names another VPC's id; a URN names its own.
+            if let Some(id) = map.get("id").and_then(Value::as_str).map(str::to_owned)
+                && map.contains_key("urn")
+            {
+                map.insert("urn".into(), Value::from(format!("do:vpc:{id}")));
+            }
         }
     }
     let Some(Value::Object(twin)) = twin else {

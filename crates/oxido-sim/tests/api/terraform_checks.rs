@@ -562,3 +562,37 @@ async fn a_new_registry_lists_no_repositories() {
         assert_eq!(listed.json()["repositories"], json!([]), "{path}");
     }
 }
+
+/// vpc/resource_vpc_test.go checks `urn` set; every VPC's URN names its own id, and every
+/// VPC the demo's Droplets, load balancers, clusters and databases name exists.
+#[tokio::test]
+async fn vpc_urns_and_references_resolve() {
+    let sim = demo(20).await;
+    let vpcs = get(&sim, "/v2/vpcs?per_page=200").await.json();
+    for vpc in vpcs["vpcs"].as_array().expect("vpcs") {
+        assert_eq!(
+            vpc["urn"].as_str(),
+            Some(format!("do:vpc:{}", set(vpc, "/id")).as_str()),
+            "{vpc}"
+        );
+    }
+    let mut named = Vec::new();
+    for (path, member, field) in [
+        ("/v2/droplets?per_page=200", "droplets", "vpc_uuid"),
+        ("/v2/load_balancers", "load_balancers", "vpc_uuid"),
+        ("/v2/kubernetes/clusters", "kubernetes_clusters", "vpc_uuid"),
+        ("/v2/databases", "databases", "private_network_uuid"),
+    ] {
+        let listed = get(&sim, path).await.json();
+        for item in listed[member].as_array().into_iter().flatten() {
+            if let Some(vpc) = item[field].as_str().filter(|v| !v.is_empty()) {
+                named.push(vpc.to_owned());
+            }
+        }
+    }
+    assert!(!named.is_empty());
+    for vpc in named {
+        let read = get(&sim, &format!("/v2/vpcs/{vpc}")).await;
+        assert_eq!(read.status, StatusCode::OK, "vpc {vpc}: {}", read.text);
+    }
+}
