@@ -56,11 +56,13 @@ impl ApiError {
         )
     }
 
+    /// The API's own wording, which the Terraform provider's import test matches
+    /// (droplet/import_droplet_test.go, run against the real API).
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            "The resource you requested could not be found.",
+            "The resource you were accessing could not be found.",
         )
     }
 

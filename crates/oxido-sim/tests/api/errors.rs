@@ -53,7 +53,7 @@ async fn not_found_for_unknown_and_malformed_ids_and_routes() {
     ] {
         let body = get(&sim, path).await.assert_error(404, "not_found");
         assert_eq!(
-            body["message"], "The resource you requested could not be found.",
+            body["message"], "The resource you were accessing could not be found.",
             "{path}"
         );
     }
