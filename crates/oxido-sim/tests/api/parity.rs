@@ -50,7 +50,7 @@ async fn every_operation_is_listed_with_its_class() {
     // A hand-written route, a hand-written behaviour over the engine, plain engine CRUD.
     assert_eq!(class_of("droplets_get"), "stateful");
     assert_eq!(class_of("volumeActions_post_byId"), "stateful");
-    assert_eq!(class_of("certificates_create"), "generic");
+    assert_eq!(class_of("cdn_create_endpoint"), "generic");
 }
 
 #[test]

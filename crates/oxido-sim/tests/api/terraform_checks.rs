@@ -596,3 +596,38 @@ async fn vpc_urns_and_references_resolve() {
         assert_eq!(read.status, StatusCode::OK, "vpc {vpc}: {}", read.text);
     }
 }
+
+/// certificate/resource_certificate.go waits for `verified`: an uploaded (custom)
+/// certificate is at once, a Let's Encrypt one once issued.
+#[tokio::test]
+async fn certificates_reach_verified() {
+    let sim = demo(20).await;
+    let custom = create(
+        &sim,
+        "/v2/certificates",
+        json!({"name": "tf-custom", "type": "custom",
+               "private_key": "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----",
+               "leaf_certificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}),
+        "certificate",
+    )
+    .await;
+    let id = custom["id"].as_str().expect("id");
+    let read = get(&sim, &format!("/v2/certificates/{id}")).await.json();
+    assert_eq!(read["certificate"]["state"], "verified", "{read}");
+    let issued = create(
+        &sim,
+        "/v2/certificates",
+        json!({"name": "tf-le", "type": "lets_encrypt", "dns_names": ["example.com"]}),
+        "certificate",
+    )
+    .await;
+    assert_eq!(issued["state"], "pending");
+    let id = issued["id"].as_str().expect("id");
+    wait_for(
+        &sim,
+        &format!("/v2/certificates/{id}"),
+        "certificate",
+        |c| c["state"] == "verified",
+    )
+    .await;
+}

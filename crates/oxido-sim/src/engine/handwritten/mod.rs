@@ -344,6 +344,7 @@ pub(crate) fn decorates_fully(collection: &str) -> bool {
             | "/v2/load_balancers"
             | "/v2/databases"
             | "/v2/droplets/autoscale"
+            | "/v2/certificates"
     )
 }
 
@@ -356,6 +357,13 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
         "/v2/load_balancers" => references::cover_tagged(call, objects),
         "/v2/databases" => references::database_children(call, objects),
         "/v2/droplets/autoscale" => autoscale::decorate(call, objects),
+        "/v2/certificates" => {
+            // A custom certificate is verified when uploaded; only Let's Encrypt ones wait
+            // for issuance (the Terraform provider waits for `verified` either way).
+            for cert in objects.iter_mut().filter(|c| c["type"] == "custom") {
+                cert["state"] = Value::from("verified");
+            }
+        }
         "/v2/kubernetes/clusters" => {
             for cluster in objects {
                 node_pools::settle_nodes(cluster, call.app.action_duration());
