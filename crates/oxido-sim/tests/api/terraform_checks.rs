@@ -631,3 +631,41 @@ async fn certificates_reach_verified() {
     )
     .await;
 }
+
+/// loadbalancer/resource_loadbalancer_test.go pairs a load balancer's `project_id` with
+/// its project: one made with a `project_id` sits in that project, not the default one.
+#[tokio::test]
+async fn a_resource_made_with_a_project_id_joins_that_project() {
+    let sim = demo(20).await;
+    let project = create(
+        &sim,
+        "/v2/projects",
+        json!({"name": "tf-lb-project", "purpose": "Web Application"}),
+        "project",
+    )
+    .await;
+    let project_id = project["id"].as_str().expect("id");
+    let lb = create(
+        &sim,
+        "/v2/load_balancers",
+        json!({"name": "lb-in-project", "region": "nyc3", "project_id": project_id,
+               "forwarding_rules": [{"entry_port": 80, "entry_protocol": "http",
+                                     "target_port": 80, "target_protocol": "http"}]}),
+        "load_balancer",
+    )
+    .await;
+    assert_eq!(lb["project_id"], project_id);
+    let urn = format!("do:loadbalancer:{}", lb["id"].as_str().expect("id"));
+    let urns = |body: Value| -> Vec<String> {
+        body["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .filter_map(|r| r["urn"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let own = get(&sim, &format!("/v2/projects/{project_id}/resources")).await;
+    assert!(urns(own.json()).contains(&urn), "{}", own.text);
+    let default = get(&sim, "/v2/projects/default/resources?per_page=200").await;
+    assert!(!urns(default.json()).contains(&urn), "{}", default.text);
+}

@@ -257,7 +257,19 @@ pub(crate) fn droplet_deleted(data: &mut AccountData, id: u64) {
 
 /// Puts a new resource in the default project, as the API does.
 pub(crate) fn join_default_project(call: &Call<'_>, urn: &str) {
-    let Some(project) = default_id() else {
+    // A create naming one of the account's projects (`project_id`: load balancers,
+    // databases, apps, reserved IPs) joins that one instead, as the API places it.
+    let named = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("project_id"))
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
+        .and_then(|id| {
+            ensure_seeded(call, &["/v2/projects"]);
+            call.docs().items("/v2/projects")?.key_of(id)
+        });
+    let Some(project) = named.or_else(default_id) else {
         return;
     };
     let path = format!("/v2/projects/{project}/resources");
