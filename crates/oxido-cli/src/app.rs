@@ -54,7 +54,7 @@ pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
             return generated::run(index, matches, &global, output).await;
         }
         Selected::Extra { global, extra } => {
-            let session = Session::open(&global, output).await?;
+            let session = Session::open(&global, output, true).await?;
             return extras::run(extra, &session).await;
         }
         Selected::Curated(Cli { global, command }) => (global, command),
@@ -76,11 +76,11 @@ pub async fn run(selected: Selected<'_>) -> Result<(), CliError> {
         Command::Auth(command) => auth::run(&command, &global, &output),
         Command::DropletAction(command) => {
             droplet_action::check_before_sending(&command)?;
-            let session = Session::open(&global, output).await?;
+            let session = Session::open(&global, output, true).await?;
             droplet_action::run(command, &session).await
         }
         Command::Action(command) => {
-            let session = Session::open(&global, output).await?;
+            let session = Session::open(&global, output, true).await?;
             action::run(command, &session).await
         }
     }

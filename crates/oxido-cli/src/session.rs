@@ -23,7 +23,12 @@ pub struct Session {
 
 impl Session {
     /// Builds the client from the global options, starting the sandbox when asked.
-    pub async fn open(global: &GlobalArgs, output: Output) -> Result<Session, CliError> {
+    /// `api_host_only` says the command reaches no host but the API's (not inference or agents).
+    pub async fn open(
+        global: &GlobalArgs,
+        output: Output,
+        api_host_only: bool,
+    ) -> Result<Session, CliError> {
         let (sandbox, token, base_url) = if global.sandbox {
             let sandbox = Sandbox::start().await?;
             let token = sandbox.token().to_owned();
@@ -42,6 +47,13 @@ impl Session {
         let mut builder = Client::builder()
             .token(token.clone())
             .user_agent_suffix(concat!("oxido-cli/", env!("CARGO_PKG_VERSION")));
+        // An ambient SSL_CERT_FILE cannot matter when every request is plain HTTP, and parsing a
+        // system bundle (~140 certificates) would double a one-shot command's CPU time.
+        let plain_http = sandbox.is_some()
+            || (api_host_only
+                && base_url
+                    .as_deref()
+                    .is_some_and(|url| url.trim_start().starts_with("http://")));
         if let Some(url) = base_url {
             if sandbox.is_some() {
                 // Nothing a sandboxed command sends may leave the machine, whatever its host.
@@ -52,7 +64,9 @@ impl Session {
             }
             builder = builder.base_url(url);
         }
-        if let Some((source, path)) = ca_file(global, |name| std::env::var_os(name)) {
+        let ca = ca_file(global, |name| std::env::var_os(name))
+            .filter(|(source, _)| !(plain_http && *source == CA_FILE_ENV));
+        if let Some((source, path)) = ca {
             let pem = std::fs::read(&path).map_err(|e| {
                 CliError::Usage(format!("{source} {}: cannot read it: {e}", path.display()))
             })?;

@@ -390,7 +390,7 @@ pub async fn run(
         output.check_columns(op)?;
     }
     confirm(op, &input)?;
-    let session = Session::open(global, output).await?;
+    let session = Session::open(global, output, op.path.starts_with("/v2/")).await?;
     let answer = crate::generated::dispatch::dispatch(index, &input, &session.client).await?;
     if matches!(answer, Answer::Nothing) {
         // A delete answers 204 with no body: say what was done, on stderr so stdout stays

@@ -100,3 +100,49 @@ fn an_unreadable_or_empty_ca_file_is_named() {
         stderr(&output)
     );
 }
+
+/// An ambient `SSL_CERT_FILE` (CI images set it to the system bundle) is not parsed when every
+/// request is plain HTTP to the API: it cannot matter there, and parsing it doubled a one-shot
+/// command's CPU time. `--cacert` is still checked, and so is the variable for a command that
+/// reaches the inference host over HTTPS.
+#[test]
+fn an_ambient_ca_file_is_skipped_only_where_no_request_can_use_it() {
+    let harness = Harness::start();
+    assert!(harness.sim.base_url().starts_with("http://"));
+    let bad = harness.config_dir.path().join("bad.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+
+    let output = harness
+        .oxido()
+        .env("SSL_CERT_FILE", &bad)
+        .args(ARGS)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("36804636"), "{}", stdout(&output));
+
+    let output = harness
+        .oxido()
+        .arg("--cacert")
+        .arg(&bad)
+        .args(ARGS)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--cacert"), "{}", stderr(&output));
+
+    let before = harness.sim.requests().len();
+    let output = harness
+        .oxido()
+        .env("SSL_CERT_FILE", &bad)
+        .args(["inference", "list-models"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("SSL_CERT_FILE"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(harness.sim.requests().len(), before, "nothing was sent");
+}
