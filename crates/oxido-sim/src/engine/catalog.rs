@@ -211,18 +211,28 @@ pub(crate) fn template(op: OpId) -> Template {
     Template(operation)
 }
 
+/// An operation's answer made from its schema alone (no example), for a new object,
+/// borrowed from the operation cache (made once per parse).
+pub(crate) struct Fresh(Arc<Operation>);
+
+impl std::ops::Deref for Fresh {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        self.0.fresh.get().unwrap_or(&Value::Null)
+    }
+}
+
 /// An operation's answer made from its schema alone (no example), for a new object.
-pub(crate) fn fresh(op: OpId) -> Value {
+pub(crate) fn fresh(op: OpId) -> Fresh {
     let operation = operation(op);
-    operation
-        .fresh
-        .get_or_init(|| match &operation.response {
-            Some(doc) if operation.meta.response_media.contains("json") => {
-                super::generate::neutral(&doc.schema, doc.validator.as_ref())
-            }
-            _ => Value::Null,
-        })
-        .clone()
+    operation.fresh.get_or_init(|| match &operation.response {
+        Some(doc) if operation.meta.response_media.contains("json") => {
+            super::generate::neutral(&doc.schema, doc.validator.as_ref())
+        }
+        _ => Value::Null,
+    });
+    Fresh(operation)
 }
 
 /// Integers past `i64::MAX` become `i64::MAX`: an example such as Kafka's

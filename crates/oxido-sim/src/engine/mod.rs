@@ -224,11 +224,33 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
 }
 
 /// Whether `object` answers correctly through `op` and through its collection's read.
-fn storable(op: OpId, collection: usize, object: &Value) -> bool {
-    conforms(op, &wrapped(op, object.clone()))
+fn storable(op: OpId, collection: usize, object: &mut Value) -> bool {
+    conforms_wrapped(op, object)
         && catalog::get().collections[collection]
             .read
-            .is_none_or(|read| conforms(read, &wrapped(read, object.clone())))
+            .is_none_or(|read| conforms_wrapped(read, object))
+}
+
+/// Whether `object`, in `op`'s envelope, conforms to `op`'s answer. The object is moved
+/// into the envelope and back, not copied.
+fn conforms_wrapped(op: OpId, object: &mut Value) -> bool {
+    if !template(op).is_object() {
+        // `wrapped` answers the template alone, without the object.
+        return conforms(op, &wrapped(op, Value::Null));
+    }
+    let answer = wrapped(op, std::mem::take(object));
+    let ok = conforms(op, &answer);
+    *object = unwrapped(op, answer);
+    ok
+}
+
+/// The object [`wrapped`] put into the envelope of `op` (whose template is an object),
+/// taken back out.
+fn unwrapped(op: OpId, answer: Value) -> Value {
+    match (wrapper(&template(op)), answer) {
+        (Some(key), Value::Object(mut members)) => members.remove(key).unwrap_or(Value::Null),
+        (_, answer) => answer,
+    }
 }
 
 /// Why `object` cannot be stored (the first spot its answers' schemas refuse, by path).
@@ -422,33 +444,8 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         .unwrap_or_else(|| "resource".to_owned());
     // A new object is made from the schema alone, never from the documented example.
     let frame = self::catalog::fresh(call.op);
-    let base = match &key_name {
-        Some(key) => frame
-            .get(key.as_str())
-            .filter(|v| v.is_object())
-            .cloned()
-            .unwrap_or_else(|| answer_t[key.as_str()].clone()),
-        None if frame.is_object() => frame.clone(),
-        None => item_template(catalog, collection),
-    };
-    let mut object = base.clone();
-    // What a read shows that the create's answer does not (a BYOIP prefix's `prefix`)
-    // is stored too, so it can be read back.
-    if let Some(read) = catalog.collections[collection].read {
-        let shown = self::catalog::fresh(read);
-        let read_key = wrapper(&template(read)).map(str::to_owned);
-        let item = match &read_key {
-            Some(k) => shown.get(k.as_str()).cloned(),
-            None => Some(shown),
-        };
-        if let (Some(Value::Object(item)), Some(map)) = (item, object.as_object_mut()) {
-            for (k, v) in item {
-                map.entry(k).or_insert(v);
-            }
-        }
-    }
-    handwritten::defaults::apply(collection_path, &mut object);
-    let defaults = object.clone();
+    let defaults = || initial(collection, &frame, &answer_t, key_name.as_deref());
+    let mut object = defaults();
     if let Some(body) = &call.body {
         merge(&mut object, body);
     }
@@ -474,9 +471,9 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         handwritten::defaults::derive(call, collection_path, &key, object);
     };
     finish(&mut object);
-    if !storable(call.op, collection, &object) {
+    if !storable(call.op, collection, &mut object) {
         // The members the body gave that break the answer's shape fall back one by one.
-        object = kept_where_valid(call.op, collection, &defaults, call.body.as_ref());
+        object = kept_where_valid(call.op, collection, defaults(), call.body.as_ref());
         finish(&mut object);
     }
     handwritten::decorate(call, collection_path, std::slice::from_mut(&mut object));
@@ -503,6 +500,13 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             answer = started;
         }
     }
+    let urn = handwritten::references::urn_kind(collection_path).map(|kind| {
+        let shown = key_name
+            .as_deref()
+            .and_then(|k| answer.get(k))
+            .unwrap_or(&answer);
+        format!("do:{kind}:{}", urn_id(collection_path, shown))
+    });
     {
         let mut data = call.docs_mut();
         data.put(path, key.clone(), object)
@@ -514,32 +518,53 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             );
         }
     }
-    if let Some(kind) = handwritten::references::urn_kind(collection_path) {
-        handwritten::references::join_default_project(
-            call,
-            &format!(
-                "do:{kind}:{}",
-                urn_id(
-                    collection_path,
-                    &answer_object(&answer, key_name.as_deref())
-                )
-            ),
-        );
+    if let Some(urn) = urn {
+        handwritten::references::join_default_project(call, &urn);
     }
     answer_value(call.op, answer)
+}
+
+/// A new object of `collection` before the request's body is merged in: the create's
+/// answer from the schema alone, plus what the collection's read shows that the
+/// create's answer does not (a BYOIP prefix's `prefix`, stored so it can be read back),
+/// with the kind's defaults.
+fn initial(collection: usize, frame: &Value, answer_t: &Value, key_name: Option<&str>) -> Value {
+    let catalog = catalog::get();
+    let mut object = match key_name {
+        Some(key) => frame
+            .get(key)
+            .filter(|v| v.is_object())
+            .unwrap_or(&answer_t[key])
+            .clone(),
+        None if frame.is_object() => frame.clone(),
+        None => item_template(catalog, collection),
+    };
+    if let Some(read) = catalog.collections[collection].read {
+        let shown = self::catalog::fresh(read);
+        let read_template = template(read);
+        let item = match wrapper(&read_template) {
+            Some(k) => shown.get(k),
+            None => Some(&*shown),
+        };
+        if let (Some(Value::Object(item)), Some(map)) = (item, object.as_object_mut()) {
+            for (k, v) in item {
+                if !map.contains_key(k) {
+                    map.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    handwritten::defaults::apply(catalog.collections[collection].path, &mut object);
+    object
 }
 
 fn urn_id(collection: &str, object: &Value) -> String {
     handwritten::references::urn_id(collection, object).unwrap_or_default()
 }
 
-fn answer_object(answer: &Value, key: Option<&str>) -> Value {
-    key.and_then(|k| answer.get(k)).unwrap_or(answer).clone()
-}
-
 /// `defaults` with each member of `body` merged in that keeps the object storable.
-fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<&Value>) -> Value {
-    let mut object = defaults.clone();
+fn kept_where_valid(op: OpId, collection: usize, defaults: Value, body: Option<&Value>) -> Value {
+    let mut object = defaults;
     let Some(Value::Object(members)) = body else {
         return object;
     };
@@ -547,7 +572,7 @@ fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<
         let mut trial = object.clone();
         let one = Value::Object(Map::from_iter([(name.clone(), value.clone())]));
         merge(&mut trial, &one);
-        if storable(op, collection, &trial) {
+        if storable(op, collection, &mut trial) {
             object = trial;
         }
     }
