@@ -33,7 +33,9 @@ use http::{HeaderValue, header};
 use serde_json::{Map, Value};
 
 use self::call::{Call, RequestCtx, ensure_seeded, static_answer};
-use self::catalog::{Kind, concrete, id_field, item_template, list_member, template, wrapper};
+use self::catalog::{
+    Kind, concrete, id_field, item_template, list_member, template, with_item_template, wrapper,
+};
 use self::shape::{answer, answer_value, conforms, id_text, keeps, merge, status_of, wrapped};
 use self::spec::{Method, OpId, operation};
 use self::store::oversized;
@@ -452,14 +454,15 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     let param = catalog.collections[collection].param;
     let field = id_field(param, &object).map(str::to_owned);
     // The documented item shows the id's kind (integer, UUID, name); its value is not used.
-    let like = item_template(catalog, collection);
     let id = match &field {
-        Some(f) => new_id(
-            call,
-            f,
-            like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
-            call.body.as_ref(),
-        ),
+        Some(f) => with_item_template(catalog, collection, |like| {
+            new_id(
+                call,
+                f,
+                like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
+                call.body.as_ref(),
+            )
+        }),
         None => Value::String(generate::uuid()),
     };
     let key = id_text(&id).unwrap_or_else(generate::uuid);
@@ -478,50 +481,113 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     }
     handwritten::decorate(call, collection_path, std::slice::from_mut(&mut object));
     handwritten::after_create(call, collection_path, &key, &mut object);
-    let framed = |object: Value| match (&key_name, frame.as_object()) {
-        (Some(k), Some(members)) if members.contains_key(k.as_str()) => {
-            let mut answer = frame.clone();
-            answer[k.as_str()] = object;
-            answer
-        }
-        _ => wrapped(call.op, object),
-    };
-    let mut answer = framed(object.clone());
-    if !conforms(call.op, &answer) {
-        answer = wrapped(call.op, object.clone());
-    }
-    // A long-running resource starts in its first status and reaches its last
-    // once the configured action duration has passed.
+    // The answer's envelope: the schema-only frame where it has the object's member and
+    // conforms with the object in it, else the documented answer's.
+    let in_frame = key_name
+        .as_deref()
+        .filter(|k| frame.as_object().is_some_and(|m| m.contains_key(*k)));
     let lifecycle = lifecycle::of(collection_path);
-    if let Some(l) = lifecycle {
-        lifecycle::start(&mut object, l);
-        let started = framed(object.clone());
-        if conforms(call.op, &started) {
-            answer = started;
+    let shown_whole = key_name.is_some() || answer_t.is_object();
+    let urn_kind = handwritten::references::urn_kind(collection_path);
+    let json_answer = call.op.meta().response_media.contains("json")
+        && status_of(call.op) != http::StatusCode::NO_CONTENT;
+    let (response, urn) = if lifecycle.is_none() && json_answer {
+        let framed = in_frame.is_some_and(|k| conforms_in(call.op, &frame, k, &mut object));
+        let (envelope, member) = match in_frame {
+            Some(k) if framed => (&*frame, Some(k)),
+            _ => (&*answer_t, wrapper(&answer_t)),
+        };
+        // Serialized from borrowed parts, so the object is not copied for its answer.
+        let body = Borrowed {
+            template: envelope,
+            key: member,
+            object: &object,
+            overrides: &[],
+        };
+        let response = json(status_of(call.op), &body)?;
+        let urn = urn_kind.map(|kind| {
+            let shown = if shown_whole { &object } else { &*answer_t };
+            format!("do:{kind}:{}", urn_id(collection_path, shown))
+        });
+        store_created(call, path, &key, object, param, None)?;
+        (response, urn)
+    } else {
+        let framed = |object: Value| match in_frame {
+            Some(k) => {
+                let mut answer = frame.clone();
+                answer[k] = object;
+                answer
+            }
+            None => wrapped(call.op, object),
+        };
+        let mut answer = framed(object.clone());
+        if !conforms(call.op, &answer) {
+            answer = wrapped(call.op, object.clone());
         }
-    }
-    let urn = handwritten::references::urn_kind(collection_path).map(|kind| {
-        let shown = key_name
-            .as_deref()
-            .and_then(|k| answer.get(k))
-            .unwrap_or(&answer);
-        format!("do:{kind}:{}", urn_id(collection_path, shown))
-    });
-    {
-        let mut data = call.docs_mut();
-        data.put(path, key.clone(), object)
-            .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
+        // A long-running resource starts in its first status and reaches its last
+        // once the configured action duration has passed.
         if let Some(l) = lifecycle {
-            data.transitions.insert(
-                format!("{path}/{key}"),
-                lifecycle::transition(l, call.app.action_duration()),
-            );
+            lifecycle::start(&mut object, l);
+            let started = framed(object.clone());
+            if conforms(call.op, &started) {
+                answer = started;
+            }
         }
-    }
+        let urn = urn_kind.map(|kind| {
+            let shown = key_name
+                .as_deref()
+                .and_then(|k| answer.get(k))
+                .unwrap_or(&answer);
+            format!("do:{kind}:{}", urn_id(collection_path, shown))
+        });
+        store_created(call, path, &key, object, param, lifecycle)?;
+        (answer_value(call.op, answer)?, urn)
+    };
     if let Some(urn) = urn {
         handwritten::references::join_default_project(call, &urn);
     }
-    answer_value(call.op, answer)
+    Ok(response)
+}
+
+/// Stores a new object under `key`, with its status on its way if it is long-running.
+fn store_created(
+    call: &Call<'_>,
+    path: &str,
+    key: &str,
+    object: Value,
+    param: &str,
+    lifecycle: Option<&'static lifecycle::Lifecycle>,
+) -> Result<(), ApiError> {
+    let mut data = call.docs_mut();
+    data.put(path, key.to_owned(), object)
+        .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
+    if let Some(l) = lifecycle {
+        data.transitions.insert(
+            format!("{path}/{key}"),
+            lifecycle::transition(l, call.app.action_duration()),
+        );
+    }
+    Ok(())
+}
+
+/// Whether `envelope` with `object` as its member `key` conforms to `op`'s answer (the
+/// object moved in and back out, not copied; the envelope's other members are copied).
+fn conforms_in(op: OpId, envelope: &Value, key: &str, object: &mut Value) -> bool {
+    let Some(members) = envelope.as_object() else {
+        return false;
+    };
+    let mut answer: Map<String, Value> = members
+        .iter()
+        .filter(|(k, _)| *k != key)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    answer.insert(key.to_owned(), std::mem::take(object));
+    let answer = Value::Object(answer);
+    let ok = conforms(op, &answer);
+    if let Value::Object(mut members) = answer {
+        *object = members.remove(key).unwrap_or(Value::Null);
+    }
+    ok
 }
 
 /// A new object of `collection` before the request's body is merged in: the create's

@@ -394,17 +394,35 @@ impl AccountData {
 
 /// The first string longer than [`MAX_STRING`] in `value`, by its path.
 pub(crate) fn oversized(value: &Value, path: &mut Vec<String>) -> Option<String> {
+    // Nearly every value passes: a walk that builds no path first (it runs on every
+    // stored object at start-up and on every request body).
+    if !has_oversized(value) {
+        return None;
+    }
+    oversized_at(value, path)
+}
+
+fn has_oversized(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.len() > MAX_STRING,
+        Value::Array(items) => items.iter().any(has_oversized),
+        Value::Object(map) => map.values().any(has_oversized),
+        _ => false,
+    }
+}
+
+fn oversized_at(value: &Value, path: &mut Vec<String>) -> Option<String> {
     match value {
         Value::String(s) if s.len() > MAX_STRING => Some(path.join(".")),
         Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
             path.push(i.to_string());
-            let found = oversized(v, path);
+            let found = oversized_at(v, path);
             path.pop();
             found
         }),
         Value::Object(map) => map.iter().find_map(|(k, v)| {
             path.push(k.clone());
-            let found = oversized(v, path);
+            let found = oversized_at(v, path);
             path.pop();
             found
         }),
