@@ -347,7 +347,14 @@ impl AccountData {
 
     /// Stores `value` under `id`, within the account's bounds.
     pub fn put(&mut self, collection: &str, id: String, value: Value) -> Result<(), &'static str> {
-        let items = self.collections.entry(collection.to_owned()).or_default();
+        // Looked up before it is made, so a put into an existing collection allocates no key.
+        if !self.collections.contains_key(collection) {
+            self.collections
+                .insert(collection.to_owned(), Items::default());
+        }
+        let Some(items) = self.collections.get_mut(collection) else {
+            return Err("this collection cannot be made");
+        };
         let adding = items.get(&id).is_none();
         if adding && items.len() >= MAX_PER_COLLECTION {
             return Err("this collection is full");
