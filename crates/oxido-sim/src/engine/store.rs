@@ -569,13 +569,13 @@ mod tests {
                 probes.push((name, region));
             }
         }
-        for c in 0..RULED.len() {
+        for (c, (path, _)) in RULED.iter().enumerate() {
             for probe in &probes {
                 prop_assert_eq!(
                     looked_up(data, c, probe),
                     scan(data, c, probe),
                     "{} {:?}",
-                    RULED[c].0,
+                    path,
                     probe
                 );
             }
