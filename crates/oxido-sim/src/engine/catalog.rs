@@ -211,18 +211,28 @@ pub(crate) fn template(op: OpId) -> Template {
     Template(operation)
 }
 
+/// An operation's answer made from its schema alone (no example), for a new object,
+/// borrowed from the operation cache (made once per parse).
+pub(crate) struct Fresh(Arc<Operation>);
+
+impl std::ops::Deref for Fresh {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        self.0.fresh.get().unwrap_or(&Value::Null)
+    }
+}
+
 /// An operation's answer made from its schema alone (no example), for a new object.
-pub(crate) fn fresh(op: OpId) -> Value {
+pub(crate) fn fresh(op: OpId) -> Fresh {
     let operation = operation(op);
-    operation
-        .fresh
-        .get_or_init(|| match &operation.response {
-            Some(doc) if operation.meta.response_media.contains("json") => {
-                super::generate::neutral(&doc.schema, doc.validator.as_ref())
-            }
-            _ => Value::Null,
-        })
-        .clone()
+    operation.fresh.get_or_init(|| match &operation.response {
+        Some(doc) if operation.meta.response_media.contains("json") => {
+            super::generate::neutral(&doc.schema, doc.validator.as_ref())
+        }
+        _ => Value::Null,
+    });
+    Fresh(operation)
 }
 
 /// Integers past `i64::MAX` become `i64::MAX`: an example such as Kafka's
@@ -266,14 +276,23 @@ pub(crate) fn list_member(answer: &Value) -> Option<&str> {
 
 /// An item of `collection` as the description shows one, if it shows one.
 pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
+    with_item_template(catalog, collection, Value::clone)
+}
+
+/// `f` applied to what [`item_template`] answers, borrowed (no copy of the item).
+pub(crate) fn with_item_template<R>(
+    catalog: &Catalog,
+    collection: usize,
+    f: impl FnOnce(&Value) -> R,
+) -> R {
     let c = &catalog.collections[collection];
     if let Some(read) = c.read {
         let answer = template(read);
         if let Some(key) = wrapper(&answer) {
-            return answer[key].clone();
+            return f(&answer[key]);
         }
         if answer.is_object() {
-            return answer.clone();
+            return f(&answer);
         }
     }
     if let Some(list) = c.list {
@@ -281,19 +300,18 @@ pub(crate) fn item_template(catalog: &Catalog, collection: usize) -> Value {
         if let Some(key) = list_member(&answer)
             && let Some(first) = answer[key].get(0)
         {
-            return first.clone();
+            return f(first);
         }
     }
     if let Some(create) = c.create {
         let answer = template(create);
         if let Some(key) = wrapper(&answer) {
-            return answer[key].clone();
+            return f(&answer[key]);
         }
     }
-    Value::Object(serde_json::Map::new())
+    f(&Value::Object(serde_json::Map::new()))
 }
 
-/// The member of an item that its path parameter names.
 pub(crate) fn id_field<'a>(param: &str, item: &'a Value) -> Option<&'a str> {
     let obj = item.as_object()?;
     // `repository_tag` → `tag`, `manifest_digest` → `digest`.

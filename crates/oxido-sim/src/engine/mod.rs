@@ -33,7 +33,9 @@ use http::{HeaderValue, header};
 use serde_json::{Map, Value};
 
 use self::call::{Call, RequestCtx, ensure_seeded, static_answer};
-use self::catalog::{Kind, concrete, id_field, item_template, list_member, template, wrapper};
+use self::catalog::{
+    Kind, concrete, id_field, item_template, list_member, template, with_item_template, wrapper,
+};
 use self::shape::{answer, answer_value, conforms, id_text, keeps, merge, status_of, wrapped};
 use self::spec::{Method, OpId, operation};
 use self::store::oversized;
@@ -224,11 +226,33 @@ fn stamp(object: &mut Value, kind: &str, id: &Value) {
 }
 
 /// Whether `object` answers correctly through `op` and through its collection's read.
-fn storable(op: OpId, collection: usize, object: &Value) -> bool {
-    conforms(op, &wrapped(op, object.clone()))
+fn storable(op: OpId, collection: usize, object: &mut Value) -> bool {
+    conforms_wrapped(op, object)
         && catalog::get().collections[collection]
             .read
-            .is_none_or(|read| conforms(read, &wrapped(read, object.clone())))
+            .is_none_or(|read| conforms_wrapped(read, object))
+}
+
+/// Whether `object`, in `op`'s envelope, conforms to `op`'s answer. The object is moved
+/// into the envelope and back, not copied.
+fn conforms_wrapped(op: OpId, object: &mut Value) -> bool {
+    if !template(op).is_object() {
+        // `wrapped` answers the template alone, without the object.
+        return conforms(op, &wrapped(op, Value::Null));
+    }
+    let answer = wrapped(op, std::mem::take(object));
+    let ok = conforms(op, &answer);
+    *object = unwrapped(op, answer);
+    ok
+}
+
+/// The object [`wrapped`] put into the envelope of `op` (whose template is an object),
+/// taken back out.
+fn unwrapped(op: OpId, answer: Value) -> Value {
+    match (wrapper(&template(op)), answer) {
+        (Some(key), Value::Object(mut members)) => members.remove(key).unwrap_or(Value::Null),
+        (_, answer) => answer,
+    }
 }
 
 /// Why `object` cannot be stored (the first spot its answers' schemas refuse, by path).
@@ -422,47 +446,23 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         .unwrap_or_else(|| "resource".to_owned());
     // A new object is made from the schema alone, never from the documented example.
     let frame = self::catalog::fresh(call.op);
-    let base = match &key_name {
-        Some(key) => frame
-            .get(key.as_str())
-            .filter(|v| v.is_object())
-            .cloned()
-            .unwrap_or_else(|| answer_t[key.as_str()].clone()),
-        None if frame.is_object() => frame.clone(),
-        None => item_template(catalog, collection),
-    };
-    let mut object = base.clone();
-    // What a read shows that the create's answer does not (a BYOIP prefix's `prefix`)
-    // is stored too, so it can be read back.
-    if let Some(read) = catalog.collections[collection].read {
-        let shown = self::catalog::fresh(read);
-        let read_key = wrapper(&template(read)).map(str::to_owned);
-        let item = match &read_key {
-            Some(k) => shown.get(k.as_str()).cloned(),
-            None => Some(shown),
-        };
-        if let (Some(Value::Object(item)), Some(map)) = (item, object.as_object_mut()) {
-            for (k, v) in item {
-                map.entry(k).or_insert(v);
-            }
-        }
-    }
-    handwritten::defaults::apply(collection_path, &mut object);
-    let defaults = object.clone();
+    let defaults = || initial(collection, &frame, &answer_t, key_name.as_deref());
+    let mut object = defaults();
     if let Some(body) = &call.body {
         merge(&mut object, body);
     }
     let param = catalog.collections[collection].param;
     let field = id_field(param, &object).map(str::to_owned);
     // The documented item shows the id's kind (integer, UUID, name); its value is not used.
-    let like = item_template(catalog, collection);
     let id = match &field {
-        Some(f) => new_id(
-            call,
-            f,
-            like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
-            call.body.as_ref(),
-        ),
+        Some(f) => with_item_template(catalog, collection, |like| {
+            new_id(
+                call,
+                f,
+                like.get(f.as_str()).unwrap_or(&object[f.as_str()]),
+                call.body.as_ref(),
+            )
+        }),
         None => Value::String(generate::uuid()),
     };
     let key = id_text(&id).unwrap_or_else(generate::uuid);
@@ -474,72 +474,163 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         handwritten::defaults::derive(call, collection_path, &key, object);
     };
     finish(&mut object);
-    if !storable(call.op, collection, &object) {
+    if !storable(call.op, collection, &mut object) {
         // The members the body gave that break the answer's shape fall back one by one.
-        object = kept_where_valid(call.op, collection, &defaults, call.body.as_ref());
+        object = kept_where_valid(call.op, collection, defaults(), call.body.as_ref());
         finish(&mut object);
     }
     handwritten::decorate(call, collection_path, std::slice::from_mut(&mut object));
     handwritten::after_create(call, collection_path, &key, &mut object);
-    let framed = |object: Value| match (&key_name, frame.as_object()) {
-        (Some(k), Some(members)) if members.contains_key(k.as_str()) => {
-            let mut answer = frame.clone();
-            answer[k.as_str()] = object;
-            answer
-        }
-        _ => wrapped(call.op, object),
-    };
-    let mut answer = framed(object.clone());
-    if !conforms(call.op, &answer) {
-        answer = wrapped(call.op, object.clone());
-    }
-    // A long-running resource starts in its first status and reaches its last
-    // once the configured action duration has passed.
+    // The answer's envelope: the schema-only frame where it has the object's member and
+    // conforms with the object in it, else the documented answer's.
+    let in_frame = key_name
+        .as_deref()
+        .filter(|k| frame.as_object().is_some_and(|m| m.contains_key(*k)));
     let lifecycle = lifecycle::of(collection_path);
-    if let Some(l) = lifecycle {
-        lifecycle::start(&mut object, l);
-        let started = framed(object.clone());
-        if conforms(call.op, &started) {
-            answer = started;
+    let shown_whole = key_name.is_some() || answer_t.is_object();
+    let urn_kind = handwritten::references::urn_kind(collection_path);
+    let json_answer = call.op.meta().response_media.contains("json")
+        && status_of(call.op) != http::StatusCode::NO_CONTENT;
+    let (response, urn) = if lifecycle.is_none() && json_answer {
+        let framed = in_frame.is_some_and(|k| conforms_in(call.op, &frame, k, &mut object));
+        let (envelope, member) = match in_frame {
+            Some(k) if framed => (&*frame, Some(k)),
+            _ => (&*answer_t, wrapper(&answer_t)),
+        };
+        // Serialized from borrowed parts, so the object is not copied for its answer.
+        let body = Borrowed {
+            template: envelope,
+            key: member,
+            object: &object,
+            overrides: &[],
+        };
+        let response = json(status_of(call.op), &body)?;
+        let urn = urn_kind.map(|kind| {
+            let shown = if shown_whole { &object } else { &*answer_t };
+            format!("do:{kind}:{}", urn_id(collection_path, shown))
+        });
+        store_created(call, path, &key, object, param, None)?;
+        (response, urn)
+    } else {
+        let framed = |object: Value| match in_frame {
+            Some(k) => {
+                let mut answer = frame.clone();
+                answer[k] = object;
+                answer
+            }
+            None => wrapped(call.op, object),
+        };
+        let mut answer = framed(object.clone());
+        if !conforms(call.op, &answer) {
+            answer = wrapped(call.op, object.clone());
         }
-    }
-    {
-        let mut data = call.docs_mut();
-        data.put(path, key.clone(), object)
-            .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
+        // A long-running resource starts in its first status and reaches its last
+        // once the configured action duration has passed.
         if let Some(l) = lifecycle {
-            data.transitions.insert(
-                format!("{path}/{key}"),
-                lifecycle::transition(l, call.app.action_duration()),
-            );
+            lifecycle::start(&mut object, l);
+            let started = framed(object.clone());
+            if conforms(call.op, &started) {
+                answer = started;
+            }
         }
+        let urn = urn_kind.map(|kind| {
+            let shown = key_name
+                .as_deref()
+                .and_then(|k| answer.get(k))
+                .unwrap_or(&answer);
+            format!("do:{kind}:{}", urn_id(collection_path, shown))
+        });
+        store_created(call, path, &key, object, param, lifecycle)?;
+        (answer_value(call.op, answer)?, urn)
+    };
+    if let Some(urn) = urn {
+        handwritten::references::join_default_project(call, &urn);
     }
-    if let Some(kind) = handwritten::references::urn_kind(collection_path) {
-        handwritten::references::join_default_project(
-            call,
-            &format!(
-                "do:{kind}:{}",
-                urn_id(
-                    collection_path,
-                    &answer_object(&answer, key_name.as_deref())
-                )
-            ),
+    Ok(response)
+}
+
+/// Stores a new object under `key`, with its status on its way if it is long-running.
+fn store_created(
+    call: &Call<'_>,
+    path: &str,
+    key: &str,
+    object: Value,
+    param: &str,
+    lifecycle: Option<&'static lifecycle::Lifecycle>,
+) -> Result<(), ApiError> {
+    let mut data = call.docs_mut();
+    data.put(path, key.to_owned(), object)
+        .map_err(|why| ApiError::unprocessable(format!("{param}: {why}")))?;
+    if let Some(l) = lifecycle {
+        data.transitions.insert(
+            format!("{path}/{key}"),
+            lifecycle::transition(l, call.app.action_duration()),
         );
     }
-    answer_value(call.op, answer)
+    Ok(())
+}
+
+/// Whether `envelope` with `object` as its member `key` conforms to `op`'s answer (the
+/// object moved in and back out, not copied; the envelope's other members are copied).
+fn conforms_in(op: OpId, envelope: &Value, key: &str, object: &mut Value) -> bool {
+    let Some(members) = envelope.as_object() else {
+        return false;
+    };
+    let mut answer: Map<String, Value> = members
+        .iter()
+        .filter(|(k, _)| *k != key)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    answer.insert(key.to_owned(), std::mem::take(object));
+    let answer = Value::Object(answer);
+    let ok = conforms(op, &answer);
+    if let Value::Object(mut members) = answer {
+        *object = members.remove(key).unwrap_or(Value::Null);
+    }
+    ok
+}
+
+/// A new object of `collection` before the request's body is merged in: the create's
+/// answer from the schema alone, plus what the collection's read shows that the
+/// create's answer does not (a BYOIP prefix's `prefix`, stored so it can be read back),
+/// with the kind's defaults.
+fn initial(collection: usize, frame: &Value, answer_t: &Value, key_name: Option<&str>) -> Value {
+    let catalog = catalog::get();
+    let mut object = match key_name {
+        Some(key) => frame
+            .get(key)
+            .filter(|v| v.is_object())
+            .unwrap_or(&answer_t[key])
+            .clone(),
+        None if frame.is_object() => frame.clone(),
+        None => item_template(catalog, collection),
+    };
+    if let Some(read) = catalog.collections[collection].read {
+        let shown = self::catalog::fresh(read);
+        let read_template = template(read);
+        let item = match wrapper(&read_template) {
+            Some(k) => shown.get(k),
+            None => Some(&*shown),
+        };
+        if let (Some(Value::Object(item)), Some(map)) = (item, object.as_object_mut()) {
+            for (k, v) in item {
+                if !map.contains_key(k) {
+                    map.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    handwritten::defaults::apply(catalog.collections[collection].path, &mut object);
+    object
 }
 
 fn urn_id(collection: &str, object: &Value) -> String {
     handwritten::references::urn_id(collection, object).unwrap_or_default()
 }
 
-fn answer_object(answer: &Value, key: Option<&str>) -> Value {
-    key.and_then(|k| answer.get(k)).unwrap_or(answer).clone()
-}
-
 /// `defaults` with each member of `body` merged in that keeps the object storable.
-fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<&Value>) -> Value {
-    let mut object = defaults.clone();
+fn kept_where_valid(op: OpId, collection: usize, defaults: Value, body: Option<&Value>) -> Value {
+    let mut object = defaults;
     let Some(Value::Object(members)) = body else {
         return object;
     };
@@ -547,7 +638,7 @@ fn kept_where_valid(op: OpId, collection: usize, defaults: &Value, body: Option<
         let mut trial = object.clone();
         let one = Value::Object(Map::from_iter([(name.clone(), value.clone())]));
         merge(&mut trial, &one);
-        if storable(op, collection, &trial) {
+        if storable(op, collection, &mut trial) {
             object = trial;
         }
     }

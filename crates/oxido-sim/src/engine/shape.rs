@@ -78,11 +78,10 @@ pub(crate) fn merge(target: &mut Value, body: &Value) {
             // A slug where the answer shows the object (`"region": "fra1"`).
             (Value::Object(object), Value::String(slug)) if object.contains_key("slug") => {
                 let known = (key == "region")
-                    .then(|| crate::state::catalog::region(slug))
-                    .flatten()
-                    .and_then(|r| serde_json::to_value(r).ok());
+                    .then(|| crate::state::catalog::region_value(slug))
+                    .flatten();
                 match known {
-                    Some(region) => *slot = region,
+                    Some(region) => *slot = region.clone(),
                     None => {
                         object.insert("slug".into(), value.clone());
                     }

@@ -1,6 +1,7 @@
 //! The generic engine's data: one account's collections of JSON objects by id (part of
 //! its `World`), and the presigned upload slots.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
@@ -55,11 +56,110 @@ pub(crate) const MAX_PER_ACCOUNT: usize = 20_000;
 /// Longest string stored in an object.
 pub(crate) const MAX_STRING: usize = 64 * 1024;
 
+/// What must be unique within a collection, as the API refuses duplicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unique {
+    /// A volume's name within its region (`region` stored as a slug or as an object with one).
+    VolumeInRegion,
+    /// An SSH key's `fingerprint`.
+    Fingerprint,
+    /// A domain's `name`, ignoring ASCII case.
+    DomainName,
+}
+
+impl Unique {
+    /// The key `item` holds under this rule; `None` if it holds none (it then clashes with nothing).
+    fn key(self, item: &Value) -> Option<String> {
+        match self {
+            Self::VolumeInRegion => {
+                let name = item.get("name")?.as_str()?;
+                let region = match item.get("region")? {
+                    Value::String(slug) => slug.as_str(),
+                    Value::Object(region) => region.get("slug")?.as_str()?,
+                    _ => return None,
+                };
+                Some(Self::volume(name, region))
+            }
+            Self::Fingerprint => item.get("fingerprint")?.as_str().map(str::to_owned),
+            Self::DomainName => item.get("name")?.as_str().map(Self::domain),
+        }
+    }
+
+    /// The key of a volume `name` in `region` (length-prefixed, so no two pairs share one).
+    pub fn volume(name: &str, region: &str) -> String {
+        format!("{}:{name}{region}", name.len())
+    }
+
+    /// The key of a domain `name`.
+    pub fn domain(name: &str) -> String {
+        name.to_ascii_lowercase()
+    }
+}
+
+/// How many items of a collection hold each key of one [`Unique`] rule.
+#[derive(Debug, Clone)]
+struct UniqueIndex {
+    rule: Unique,
+    counts: HashMap<String, usize>,
+    /// Items lent out to change (`Items::get_mut`): their keys are out of `counts` until
+    /// the next look-up reads them again.
+    lent: HashSet<String>,
+}
+
+impl UniqueIndex {
+    fn build(rule: Unique, by_id: &HashMap<String, Value>) -> Self {
+        let mut index = Self {
+            rule,
+            counts: HashMap::with_capacity(by_id.len()),
+            lent: HashSet::new(),
+        };
+        for value in by_id.values() {
+            index.add(value);
+        }
+        index
+    }
+
+    fn add(&mut self, value: &Value) {
+        if let Some(key) = self.rule.key(value) {
+            *self.counts.entry(key).or_insert(0) += 1;
+        }
+    }
+
+    fn take(&mut self, value: &Value) {
+        if let Some(key) = self.rule.key(value)
+            && let Some(count) = self.counts.get_mut(&key)
+        {
+            *count -= 1;
+            if *count == 0 {
+                self.counts.remove(&key);
+            }
+        }
+    }
+
+    /// `id` is about to change where the index cannot see it: its key leaves until the next look-up.
+    fn lend(&mut self, id: &str, value: &Value) {
+        if !self.lent.contains(id) {
+            self.take(value);
+            self.lent.insert(id.to_owned());
+        }
+    }
+
+    /// `id`'s stored value goes away (removed, or replaced by `put`).
+    fn forget(&mut self, id: &str, value: &Value) {
+        if !self.lent.remove(id) {
+            self.take(value);
+        }
+    }
+}
+
 /// One collection's items, oldest first.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Items {
     order: Vec<String>,
     by_id: HashMap<String, Value>,
+    /// The uniqueness index, built by the first [`Items::holds`] and from then on kept by
+    /// every change below (the only ways to reach a stored value mutably).
+    unique: RefCell<Option<UniqueIndex>>,
 }
 
 impl Items {
@@ -68,11 +168,31 @@ impl Items {
     }
 
     pub fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
-        self.by_id.get_mut(id)
+        let value = self.by_id.get_mut(id)?;
+        if let Some(index) = self.unique.get_mut() {
+            index.lend(id, value);
+        }
+        Some(value)
     }
 
     pub fn len(&self) -> usize {
         self.order.len()
+    }
+
+    /// Whether an item holds `key` under `rule` (keys made by [`Unique::volume`],
+    /// [`Unique::domain`], or a fingerprint as it is).
+    pub fn holds(&self, rule: Unique, key: &str) -> bool {
+        let mut slot = self.unique.borrow_mut();
+        let index = match &mut *slot {
+            Some(index) if index.rule == rule => index,
+            other => other.insert(UniqueIndex::build(rule, &self.by_id)),
+        };
+        for id in std::mem::take(&mut index.lent) {
+            if let Some(value) = self.by_id.get(&id) {
+                index.add(value);
+            }
+        }
+        index.counts.contains_key(key)
     }
 
     /// Every item, oldest first.
@@ -114,6 +234,12 @@ impl Items {
 
     /// Inserts or replaces; true if a new id was added.
     fn put(&mut self, id: String, value: Value) -> bool {
+        if let Some(index) = self.unique.get_mut() {
+            if let Some(old) = self.by_id.get(&id) {
+                index.forget(&id, old);
+            }
+            index.add(&value);
+        }
         if self.by_id.insert(id.clone(), value).is_none() {
             self.order.push(id);
             true
@@ -124,6 +250,9 @@ impl Items {
 
     fn remove(&mut self, id: &str) -> Option<Value> {
         let value = self.by_id.remove(id)?;
+        if let Some(index) = self.unique.get_mut() {
+            index.forget(id, &value);
+        }
         self.order.retain(|k| k != id);
         Some(value)
     }
@@ -218,7 +347,14 @@ impl AccountData {
 
     /// Stores `value` under `id`, within the account's bounds.
     pub fn put(&mut self, collection: &str, id: String, value: Value) -> Result<(), &'static str> {
-        let items = self.collections.entry(collection.to_owned()).or_default();
+        // Looked up before it is made, so a put into an existing collection allocates no key.
+        if !self.collections.contains_key(collection) {
+            self.collections
+                .insert(collection.to_owned(), Items::default());
+        }
+        let Some(items) = self.collections.get_mut(collection) else {
+            return Err("this collection cannot be made");
+        };
         let adding = items.get(&id).is_none();
         if adding && items.len() >= MAX_PER_COLLECTION {
             return Err("this collection is full");
@@ -265,17 +401,35 @@ impl AccountData {
 
 /// The first string longer than [`MAX_STRING`] in `value`, by its path.
 pub(crate) fn oversized(value: &Value, path: &mut Vec<String>) -> Option<String> {
+    // Nearly every value passes: a walk that builds no path first (it runs on every
+    // stored object at start-up and on every request body).
+    if !has_oversized(value) {
+        return None;
+    }
+    oversized_at(value, path)
+}
+
+fn has_oversized(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.len() > MAX_STRING,
+        Value::Array(items) => items.iter().any(has_oversized),
+        Value::Object(map) => map.values().any(has_oversized),
+        _ => false,
+    }
+}
+
+fn oversized_at(value: &Value, path: &mut Vec<String>) -> Option<String> {
     match value {
         Value::String(s) if s.len() > MAX_STRING => Some(path.join(".")),
         Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
             path.push(i.to_string());
-            let found = oversized(v, path);
+            let found = oversized_at(v, path);
             path.pop();
             found
         }),
         Value::Object(map) => map.iter().find_map(|(k, v)| {
             path.push(k.clone());
-            let found = oversized(v, path);
+            let found = oversized_at(v, path);
             path.pop();
             found
         }),
@@ -286,9 +440,179 @@ pub(crate) fn oversized(value: &Value, path: &mut Vec<String>) -> Option<String>
 #[cfg(test)]
 mod tests {
     use jiff::{SignedDuration, Timestamp};
-    use serde_json::json;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
 
-    use super::Transition;
+    use super::{AccountData, Transition, Unique};
+
+    /// Each collection of the test and the rule it is checked under.
+    const RULED: [(&str, Unique); 3] = [
+        ("/v2/volumes", Unique::VolumeInRegion),
+        ("/v2/account/keys", Unique::Fingerprint),
+        ("/v2/domains", Unique::DomainName),
+    ];
+    const NAMES: [&str; 4] = ["a", "A", "b", "a.example.com"];
+    const REGIONS: [&str; 2] = ["nyc1", "sfo2"];
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// Stores (or replaces) item `id` of collection `c`.
+        Put {
+            c: usize,
+            id: u8,
+            item: Value,
+        },
+        /// Changes one member of a stored item in place, as behaviours do.
+        Change {
+            c: usize,
+            id: u8,
+            member: &'static str,
+            to: Value,
+        },
+        Remove {
+            c: usize,
+            id: u8,
+        },
+        Clear {
+            c: usize,
+        },
+        /// Export, then build from the record (state import and `--state` load).
+        Import,
+        /// An account reset.
+        Reset,
+        /// Every look-up, compared with a scan.
+        Check,
+    }
+
+    fn any_member() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (0..NAMES.len()).prop_map(|i| json!(NAMES[i])),
+            (0..REGIONS.len()).prop_map(|i| json!({"slug": REGIONS[i], "name": "x"})),
+            Just(Value::Null),
+            Just(json!(7)),
+        ]
+    }
+
+    fn any_item() -> impl Strategy<Value = Value> {
+        (
+            0..NAMES.len(),
+            0..REGIONS.len(),
+            any::<bool>(),
+            0..3usize,
+            any::<bool>(),
+        )
+            .prop_map(|(n, r, slug, f, named)| {
+                let region = if slug {
+                    json!({"slug": REGIONS[r]})
+                } else {
+                    json!(REGIONS[r])
+                };
+                let mut item = json!({"region": region, "fingerprint": format!("f{f}")});
+                if named {
+                    item["name"] = json!(NAMES[n]);
+                }
+                item
+            })
+    }
+
+    fn any_op() -> impl Strategy<Value = Op> {
+        let c = 0..RULED.len();
+        prop_oneof![
+            4 => (c.clone(), 0..6u8, any_item()).prop_map(|(c, id, item)| Op::Put { c, id, item }),
+            3 => (
+                c.clone(),
+                0..6u8,
+                prop_oneof![Just("name"), Just("region"), Just("fingerprint")],
+                any_member()
+            )
+                .prop_map(|(c, id, member, to)| Op::Change { c, id, member, to }),
+            2 => (c.clone(), 0..6u8).prop_map(|(c, id)| Op::Remove { c, id }),
+            1 => c.prop_map(|c| Op::Clear { c }),
+            1 => Just(Op::Import),
+            1 => Just(Op::Reset),
+            3 => Just(Op::Check),
+        ]
+    }
+
+    /// What the uniqueness checks scanned for before the index: the answer to compare.
+    fn scan(data: &AccountData, c: usize, probe: &(&str, &str)) -> bool {
+        let (name, region) = *probe;
+        data.items(RULED[c].0).is_some_and(|items| {
+            items.iter().any(|(_, v)| match RULED[c].1 {
+                Unique::VolumeInRegion => {
+                    v["name"] == name && (v["region"]["slug"] == region || v["region"] == region)
+                }
+                Unique::Fingerprint => v["fingerprint"] == name,
+                Unique::DomainName => v["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name)),
+            })
+        })
+    }
+
+    fn looked_up(data: &AccountData, c: usize, probe: &(&str, &str)) -> bool {
+        let (name, region) = *probe;
+        let (path, rule) = RULED[c];
+        let key = match rule {
+            Unique::VolumeInRegion => Unique::volume(name, region),
+            Unique::Fingerprint => name.to_owned(),
+            Unique::DomainName => Unique::domain(name),
+        };
+        data.items(path)
+            .is_some_and(|items| items.holds(rule, &key))
+    }
+
+    fn check_all(data: &AccountData) -> Result<(), TestCaseError> {
+        let mut probes: Vec<(&str, &str)> = Vec::new();
+        for name in NAMES.iter().chain(&["f0", "f1", "f2"]) {
+            for region in REGIONS {
+                probes.push((name, region));
+            }
+        }
+        for (c, (path, _)) in RULED.iter().enumerate() {
+            for probe in &probes {
+                prop_assert_eq!(
+                    looked_up(data, c, probe),
+                    scan(data, c, probe),
+                    "{} {:?}",
+                    path,
+                    probe
+                );
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// After any mix of creates, in-place changes (renames), deletes, clears, imports and
+        /// resets, every uniqueness look-up answers what a scan of the items answers.
+        #[test]
+        fn the_uniqueness_index_agrees_with_a_scan(ops in proptest::collection::vec(any_op(), 1..60)) {
+            let mut data = AccountData::default();
+            for op in ops {
+                match op {
+                    Op::Put { c, id, item } => {
+                        data.put(RULED[c].0, id.to_string(), item).expect("within bounds");
+                    }
+                    Op::Change { c, id, member, to } => {
+                        if let Some(item) = data.settled_mut(RULED[c].0, &id.to_string()) {
+                            item[member] = to;
+                        }
+                    }
+                    Op::Remove { c, id } => {
+                        data.remove(RULED[c].0, &id.to_string());
+                    }
+                    Op::Clear { c } => data.clear(RULED[c].0),
+                    Op::Import => data = data.export().build().expect("its own export builds"),
+                    Op::Reset => data = AccountData::default(),
+                    Op::Check => check_all(&data)?,
+                }
+            }
+            check_all(&data)?;
+        }
+    }
 
     #[test]
     fn a_transition_walks_its_steps_evenly_then_finishes() {

@@ -255,6 +255,19 @@ pub(crate) fn region(slug: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.slug == slug)
 }
 
+/// A region as its JSON object, made once per region: every volume create copies one,
+/// and a copy costs less than serializing the region again.
+pub(crate) fn region_value(slug: &str) -> Option<&'static Value> {
+    static VALUES: LazyLock<Vec<Value>> = LazyLock::new(|| {
+        REGIONS
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+            .collect()
+    });
+    let index = REGIONS.iter().position(|r| r.slug == slug)?;
+    VALUES.get(index).filter(|v| v.is_object())
+}
+
 /// nyc3 as the reference page's create action (2020) shows it, with the size list of
 /// that time; only that demo action carries it.
 pub(crate) fn reference_nyc3() -> &'static Region {

@@ -64,6 +64,87 @@ async fn duplicates_are_refused() {
     println!("duplicates refused: {}", cases.len());
 }
 
+/// The duplicate checks follow the account through a delete, a reset and an import (they
+/// look up an index the store keeps, not a scan, so each path must keep it exact).
+#[tokio::test]
+async fn duplicates_follow_deletes_resets_and_imports() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    let volume = json!({"name": "kept", "region": "nyc3", "size_gigabytes": 1});
+    let domain = json!({"name": "Example.NET"});
+    let create = |path: &'static str, body: &Value| {
+        let body = body.clone();
+        let sim = &sim;
+        async move { send(sim, Method::POST, path, body).await.status }
+    };
+    let admin = |method: Method, path: String, body: Option<String>| {
+        let sim = &sim;
+        async move {
+            crate::common::call(sim, method, &path, Some(sim.admin_token()), body.as_deref()).await
+        }
+    };
+    let made = send(&sim, Method::POST, "/v2/volumes", volume.clone()).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["volume"]["id"]
+        .as_str()
+        .expect("a volume id")
+        .to_owned();
+    assert_eq!(create("/v2/domains", &domain).await, StatusCode::CREATED);
+    // Case does not make another domain.
+    let lower = json!({"name": "example.net"});
+    assert_eq!(
+        create("/v2/domains", &lower).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let exported = admin(Method::GET, "/_sim/state".into(), None).await;
+    assert_eq!(exported.status, StatusCode::OK, "{}", exported.text);
+
+    // Deleted: the name is free again, once.
+    let deleted = call(
+        &sim,
+        Method::DELETE,
+        &format!("/v2/volumes/{id}"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(create("/v2/volumes", &volume).await, StatusCode::CREATED);
+    assert_eq!(
+        create("/v2/volumes", &volume).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Reset: nothing is held.
+    let reset = admin(
+        Method::POST,
+        format!("/_sim/reset?token={}", sim.token()),
+        None,
+    )
+    .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT, "{}", reset.text);
+    assert_eq!(create("/v2/volumes", &volume).await, StatusCode::CREATED);
+    assert_eq!(create("/v2/domains", &lower).await, StatusCode::CREATED);
+
+    // Import: exactly what the document holds.
+    let import = admin(
+        Method::PUT,
+        "/_sim/state".into(),
+        Some(exported.text.clone()),
+    )
+    .await;
+    assert_eq!(import.status, StatusCode::NO_CONTENT, "{}", import.text);
+    assert_eq!(
+        create("/v2/volumes", &volume).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        create("/v2/domains", &lower).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let elsewhere = json!({"name": "kept", "region": "ams3", "size_gigabytes": 1});
+    assert_eq!(create("/v2/volumes", &elsewhere).await, StatusCode::CREATED);
+}
+
 #[tokio::test]
 async fn malformed_values_are_refused_naming_the_field() {
     let sim = start(Sim::builder().seed(Seed::Empty)).await;

@@ -9,6 +9,7 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 
 use crate::engine::call::{Call, ensure_seeded};
+use crate::engine::store::Unique;
 use crate::wire::error::ApiError;
 
 fn refuse(message: String) -> ApiError {
@@ -36,9 +37,12 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
             if creating
                 && let (Some(name), Some(region)) =
                     (body_str(body, "name"), body_str(body, "region"))
-                && held(call, "/v2/volumes", |v| {
-                    v["name"] == name && (v["region"]["slug"] == region || v["region"] == region)
-                })
+                && held(
+                    call,
+                    "/v2/volumes",
+                    Unique::VolumeInRegion,
+                    &Unique::volume(name, region),
+                )
             {
                 return Err(refuse(format!(
                     "name: a volume named {name} already exists in {region}"
@@ -50,11 +54,7 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 let print = fingerprint(key).ok_or_else(|| {
                     refuse("public_key: is not an OpenSSH public key (`<type> <base64 blob> [comment]`)".to_owned())
                 })?;
-                if creating
-                    && held(call, "/v2/account/keys", |k| {
-                        k["fingerprint"] == print.as_str()
-                    })
-                {
+                if creating && held(call, "/v2/account/keys", Unique::Fingerprint, &print) {
                     return Err(refuse(
                         "public_key: SSH Key is already in use on your account".to_owned(),
                     ));
@@ -67,11 +67,12 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                     return Err(refuse(format!("name: {name:?} is not a domain name")));
                 }
                 if creating
-                    && held(call, "/v2/domains", |d| {
-                        d["name"]
-                            .as_str()
-                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                    })
+                    && held(
+                        call,
+                        "/v2/domains",
+                        Unique::DomainName,
+                        &Unique::domain(name),
+                    )
                 {
                     return Err(refuse(format!("name: the domain {name} already exists")));
                 }
@@ -92,12 +93,13 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
     Ok(())
 }
 
-/// Whether the account's collection holds an item matching `like`.
-fn held(call: &Call<'_>, collection: &str, like: impl Fn(&Value) -> bool) -> bool {
+/// Whether an item of the account's collection holds `key` under `rule` (an index
+/// lookup: the collection's items keep it exact).
+fn held(call: &Call<'_>, collection: &str, rule: Unique, key: &str) -> bool {
     ensure_seeded(call, &[collection]);
     call.docs()
         .items(collection)
-        .is_some_and(|items| items.iter().any(|(_, v)| like(v)))
+        .is_some_and(|items| items.holds(rule, key))
 }
 
 /// The shortest TTL the API takes for a DNS record, in seconds.
