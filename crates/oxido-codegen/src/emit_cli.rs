@@ -1317,6 +1317,23 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
         }
         let _ = writeln!(out, "// {}", op.operation_id);
         let _ = write!(out, "{index} => {{ ");
+        // One-or-many (`create` and `create_many`): the body's variant picks the call.
+        if let Some(split) = crate::emit_rust::one_or_many(api, op) {
+            let body = op.body.as_ref().expect("a body");
+            let union = public_ty(api, &body.ty);
+            let mut fixed = call_args.clone();
+            let parsed = fixed.pop().expect("the body argument");
+            let lead: String = fixed.iter().map(|a| format!("{a}, ")).collect();
+            let _ = writeln!(
+                out,
+                "match {parsed} {{ {union}::{}(body) => json(&c.{h}().{m}({lead}body).send_with_response().await?, \"\")?, {union}::{}(body) => json(&c.{h}().{m}_many({lead}body).send_with_response().await?, \"\")? }} }}",
+                split.one.0,
+                split.many.0,
+                h = cmd.service.handler,
+                m = op.method_name,
+            );
+            continue;
+        }
         let setters: Vec<&Arg> = cmd
             .args
             .iter()
