@@ -307,21 +307,30 @@ pub struct AddonsResourceNew {
     pub plan_slug: String,
 }
 
+/// The required fields of a [`AddonsResourceNew`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddonsResourceNewRequired {
+    /// The slug identifier for the application associated with the resource.
+    pub app_slug: String,
+    /// Metadata associated with the resource, set by the user. Metadata expected varies per app,
+    /// and can be verified with a GET request to "/v2/add-ons/apps/{app_slug}/metadata"
+    pub metadata: Vec<AddonsResourceMetadata>,
+    /// The name of the addon resource.
+    pub name: String,
+    /// The slug identifier for the plan associated with the resource.
+    pub plan_slug: String,
+}
+
 impl AddonsResourceNew {
-    /// A `AddonsResourceNew` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        app_slug: impl Into<String>,
-        metadata: Vec<AddonsResourceMetadata>,
-        name: impl Into<String>,
-        plan_slug: impl Into<String>,
-    ) -> Self {
+    /// A `AddonsResourceNew` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: AddonsResourceNewRequired) -> Self {
         Self {
-            app_slug: app_slug.into(),
+            app_slug: required.app_slug,
             fleet_uuid: None,
             linked_droplet_id: None,
-            metadata,
-            name: name.into(),
-            plan_slug: plan_slug.into(),
+            metadata: required.metadata,
+            name: required.name,
+            plan_slug: required.plan_slug,
         }
     }
 }

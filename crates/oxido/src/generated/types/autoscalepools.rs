@@ -78,13 +78,24 @@ pub struct AutoscalePoolDynamicConfig {
     pub target_memory_utilization: Option<f64>,
 }
 
+/// The required fields of a [`AutoscalePoolDynamicConfig`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscalePoolDynamicConfigRequired {
+    /// The maximum number of Droplets in an autoscale pool.
+    pub max_instances: i64,
+    /// The minimum number of Droplets in an autoscale pool.
+    pub min_instances: i64,
+}
+
 impl AutoscalePoolDynamicConfig {
-    /// A `AutoscalePoolDynamicConfig` with its required fields; the optional ones start as `None`.
-    pub fn new(max_instances: i64, min_instances: i64) -> Self {
+    /// A `AutoscalePoolDynamicConfig` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: AutoscalePoolDynamicConfigRequired) -> Self {
         Self {
             cooldown_minutes: None,
-            max_instances,
-            min_instances,
+            max_instances: required.max_instances,
+            min_instances: required.min_instances,
             target_cpu_utilization: None,
             target_memory_utilization: None,
         }
@@ -127,7 +138,7 @@ pub struct AutoscalePoolDropletTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_networking: Option<bool>,
     /// The datacenter in which all of the Droplets will be created.
-    pub region: AutoscalePoolDropletTemplateRegion,
+    pub region: RegionSlug,
     /// The Droplet size to be used for all Droplets in the autoscale pool.
     pub size: String,
     /// The SSH keys to be installed on the Droplets in the autoscale pool. You can either specify
@@ -154,64 +165,42 @@ pub struct AutoscalePoolDropletTemplate {
     pub with_droplet_agent: Option<bool>,
 }
 
+/// The required fields of a [`AutoscalePoolDropletTemplate`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscalePoolDropletTemplateRequired {
+    /// The Droplet image to be used for all Droplets in the autoscale pool. You may specify the
+    /// slug or the image ID.
+    pub image: String,
+    /// The datacenter in which all of the Droplets will be created.
+    pub region: RegionSlug,
+    /// The Droplet size to be used for all Droplets in the autoscale pool.
+    pub size: String,
+    /// The SSH keys to be installed on the Droplets in the autoscale pool. You can either specify
+    /// the key ID or the fingerprint.
+    /// Requires `ssh_key:read` scope.
+    pub ssh_keys: Vec<String>,
+}
+
 impl AutoscalePoolDropletTemplate {
-    /// A `AutoscalePoolDropletTemplate` with its required fields; the optional ones start as
+    /// A `AutoscalePoolDropletTemplate` with its required fields, named; the optional ones start as
     /// `None`.
-    pub fn new(
-        image: impl Into<String>,
-        region: AutoscalePoolDropletTemplateRegion,
-        size: impl Into<String>,
-        ssh_keys: Vec<String>,
-    ) -> Self {
+    pub fn new(required: AutoscalePoolDropletTemplateRequired) -> Self {
         Self {
-            image: image.into(),
+            image: required.image,
             ipv6: None,
             name: None,
             project_id: None,
             public_networking: None,
-            region,
-            size: size.into(),
-            ssh_keys,
+            region: required.region,
+            size: required.size,
+            ssh_keys: required.ssh_keys,
             tags: None,
             user_data: None,
             vpc_uuid: None,
             with_droplet_agent: None,
         }
     }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The datacenter in which all of the Droplets will be created.
-pub enum AutoscalePoolDropletTemplateRegion {
-/// `nyc1`
-Nyc1 => "nyc1",
-/// `nyc2`
-Nyc2 => "nyc2",
-/// `nyc3`
-Nyc3 => "nyc3",
-/// `ams2`
-Ams2 => "ams2",
-/// `ams3`
-Ams3 => "ams3",
-/// `sfo1`
-Sfo1 => "sfo1",
-/// `sfo2`
-Sfo2 => "sfo2",
-/// `sfo3`
-Sfo3 => "sfo3",
-/// `sgp1`
-Sgp1 => "sgp1",
-/// `lon1`
-Lon1 => "lon1",
-/// `fra1`
-Fra1 => "fra1",
-/// `tor1`
-Tor1 => "tor1",
-/// `blr1`
-Blr1 => "blr1",
-/// `syd1`
-Syd1 => "syd1",
-}
 }
 
 crate::models::string_enum::open_string_enum! {

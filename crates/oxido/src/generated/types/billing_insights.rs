@@ -30,7 +30,7 @@ pub struct BillingDataPoint {
     pub group_description: Option<String>,
     /// Region where the usage occurred
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Unique SKU identifier for the billed resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,

@@ -121,19 +121,28 @@ pub struct CertificateRequestCustom {
     pub private_key: String,
 }
 
+/// The required fields of a [`CertificateRequestCustom`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateRequestCustomRequired {
+    /// A unique human-readable name referring to a certificate.
+    pub name: String,
+    /// The contents of a PEM-formatted public SSL certificate.
+    pub leaf_certificate: String,
+    /// The contents of a PEM-formatted private-key corresponding to the SSL certificate.
+    pub private_key: String,
+}
+
 impl CertificateRequestCustom {
-    /// A `CertificateRequestCustom` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        leaf_certificate: impl Into<String>,
-        private_key: impl Into<String>,
-    ) -> Self {
+    /// A `CertificateRequestCustom` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: CertificateRequestCustomRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             kind: None,
             certificate_chain: None,
-            leaf_certificate: leaf_certificate.into(),
-            private_key: private_key.into(),
+            leaf_certificate: required.leaf_certificate,
+            private_key: required.private_key,
         }
     }
 }

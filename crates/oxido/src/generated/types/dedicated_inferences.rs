@@ -23,7 +23,7 @@ pub struct DedicatedInference {
     pub pending_deployment_spec: Option<PendingDeploymentSpec>,
     /// DigitalOcean region where the Dedicated Inference is hosted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Structured configuration for a Dedicated Inference deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DedicatedInferenceSpec>,
@@ -173,23 +173,11 @@ pub struct DedicatedInferenceSpec {
     /// Name of the Dedicated Inference. Must be unique within the team.
     pub name: String,
     /// DigitalOcean region where the Dedicated Inference is hosted.
-    pub region: DedicatedInferenceSpecRegion,
+    pub region: RegionSlug,
     /// Spec version.
     pub version: i64,
     /// The `vpc` field.
     pub vpc: PendingDeploymentSpecVpc,
-}
-
-crate::models::string_enum::open_string_enum! {
-/// DigitalOcean region where the Dedicated Inference is hosted.
-pub enum DedicatedInferenceSpecRegion {
-/// `atl1`
-Atl1 => "atl1",
-/// `nyc2`
-Nyc2 => "nyc2",
-/// `tor1`
-Tor1 => "tor1",
-}
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -243,7 +231,25 @@ pub struct DedicatedInferenceSpecRequest {
     /// Name of the Dedicated Inference. Must be unique within the team.
     pub name: String,
     /// DigitalOcean region where the Dedicated Inference is hosted.
-    pub region: DedicatedInferenceSpecRegion,
+    pub region: RegionSlug,
+    /// Spec version.
+    pub version: i64,
+    /// The `vpc` field.
+    pub vpc: PendingDeploymentSpecVpc,
+}
+
+/// The required fields of a [`DedicatedInferenceSpecRequest`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedicatedInferenceSpecRequestRequired {
+    /// Whether to expose a public LLM endpoint.
+    pub enable_public_endpoint: bool,
+    /// At least one model deployment is required.
+    pub model_deployments: Vec<ModelDeploymentSpecRequest>,
+    /// Name of the Dedicated Inference. Must be unique within the team.
+    pub name: String,
+    /// DigitalOcean region where the Dedicated Inference is hosted.
+    pub region: RegionSlug,
     /// Spec version.
     pub version: i64,
     /// The `vpc` field.
@@ -251,23 +257,16 @@ pub struct DedicatedInferenceSpecRequest {
 }
 
 impl DedicatedInferenceSpecRequest {
-    /// A `DedicatedInferenceSpecRequest` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(
-        enable_public_endpoint: bool,
-        model_deployments: Vec<ModelDeploymentSpecRequest>,
-        name: impl Into<String>,
-        region: DedicatedInferenceSpecRegion,
-        version: i64,
-        vpc: PendingDeploymentSpecVpc,
-    ) -> Self {
+    /// A `DedicatedInferenceSpecRequest` with its required fields, named; the optional ones start
+    /// as `None`.
+    pub fn new(required: DedicatedInferenceSpecRequestRequired) -> Self {
         Self {
-            enable_public_endpoint,
-            model_deployments,
-            name: name.into(),
-            region,
-            version,
-            vpc,
+            enable_public_endpoint: required.enable_public_endpoint,
+            model_deployments: required.model_deployments,
+            name: required.name,
+            region: required.region,
+            version: required.version,
+            vpc: required.vpc,
         }
     }
 }
@@ -306,14 +305,26 @@ pub struct AcceleratorConfigSpecRequest {
     pub kind: String,
 }
 
+/// The required fields of a [`AcceleratorConfigSpecRequest`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceleratorConfigSpecRequestRequired {
+    /// DigitalOcean GPU slug.
+    pub accelerator_slug: String,
+    /// Number of accelerator instances.
+    pub scale: i64,
+    /// Accelerator type (e.g. prefill_decode).
+    pub kind: String,
+}
+
 impl AcceleratorConfigSpecRequest {
-    /// A `AcceleratorConfigSpecRequest` with its required fields; the optional ones start as
+    /// A `AcceleratorConfigSpecRequest` with its required fields, named; the optional ones start as
     /// `None`.
-    pub fn new(accelerator_slug: impl Into<String>, scale: i64, kind: impl Into<String>) -> Self {
+    pub fn new(required: AcceleratorConfigSpecRequestRequired) -> Self {
         Self {
-            accelerator_slug: accelerator_slug.into(),
-            scale,
-            kind: kind.into(),
+            accelerator_slug: required.accelerator_slug,
+            scale: required.scale,
+            kind: required.kind,
         }
     }
 }
@@ -408,7 +419,7 @@ pub struct DedicatedInferenceSize {
     pub price_per_hour: Option<String>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
 }
 
 /// The `dedicated_inference_update_request` schema.

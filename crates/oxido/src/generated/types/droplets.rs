@@ -30,7 +30,7 @@ pub struct DropletSingleCreate {
     pub backups: Option<bool>,
     /// The image ID of a public or private image or the slug identifier for a public image. This
     /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
-    pub image: DropletSingleCreateImage,
+    pub image: SlugOrId,
     /// A boolean indicating whether to enable IPv6 on the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
@@ -55,14 +55,14 @@ pub struct DropletSingleCreate {
     /// Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is
     /// omitted from the create request completely, the Droplet may deploy in any region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The slug identifier for the size that you wish to select for this Droplet.
     pub size: String,
     /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the
     /// Droplet's root account upon creation. You must add the keys to your team before they can be
     /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<DropletSingleCreateImage>>,
+    pub ssh_keys: Option<Vec<SlugOrId>>,
     /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
     /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,24 +91,36 @@ pub struct DropletSingleCreate {
     pub with_droplet_agent: Option<bool>,
 }
 
+/// The required fields of a [`DropletSingleCreate`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropletSingleCreateRequired {
+    /// The human-readable string you wish to use when displaying the Droplet name. The name, if set
+    /// to a domain name managed in the DigitalOcean DNS management system, will configure a PTR
+    /// record for the Droplet. The name set during creation will also determine the hostname for
+    /// the Droplet in its internal configuration.
+    pub name: String,
+    /// The image ID of a public or private image or the slug identifier for a public image. This
+    /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
+    pub image: SlugOrId,
+    /// The slug identifier for the size that you wish to select for this Droplet.
+    pub size: String,
+}
+
 impl DropletSingleCreate {
-    /// A `DropletSingleCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        image: DropletSingleCreateImage,
-        size: impl Into<String>,
-    ) -> Self {
+    /// A `DropletSingleCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DropletSingleCreateRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             backup_policy: None,
             backups: None,
-            image,
+            image: required.image,
             ipv6: None,
             monitoring: None,
             private_networking: None,
             public_networking: None,
             region: None,
-            size: size.into(),
+            size: required.size,
             ssh_keys: None,
             tags: None,
             user_data: None,
@@ -179,7 +191,7 @@ pub struct DropletMultiCreate {
     pub backups: Option<bool>,
     /// The image ID of a public or private image or the slug identifier for a public image. This
     /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
-    pub image: DropletSingleCreateImage,
+    pub image: SlugOrId,
     /// A boolean indicating whether to enable IPv6 on the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
@@ -204,14 +216,14 @@ pub struct DropletMultiCreate {
     /// Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is
     /// omitted from the create request completely, the Droplet may deploy in any region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The slug identifier for the size that you wish to select for this Droplet.
     pub size: String,
     /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the
     /// Droplet's root account upon creation. You must add the keys to your team before they can be
     /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<DropletSingleCreateImage>>,
+    pub ssh_keys: Option<Vec<SlugOrId>>,
     /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
     /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,24 +252,36 @@ pub struct DropletMultiCreate {
     pub with_droplet_agent: Option<bool>,
 }
 
+/// The required fields of a [`DropletMultiCreate`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropletMultiCreateRequired {
+    /// An array of human human-readable strings you wish to use when displaying the Droplet name.
+    /// Each name, if set to a domain name managed in the DigitalOcean DNS management system, will
+    /// configure a PTR record for the Droplet. Each name set during creation will also determine
+    /// the hostname for the Droplet in its internal configuration.
+    pub names: Vec<String>,
+    /// The image ID of a public or private image or the slug identifier for a public image. This
+    /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
+    pub image: SlugOrId,
+    /// The slug identifier for the size that you wish to select for this Droplet.
+    pub size: String,
+}
+
 impl DropletMultiCreate {
-    /// A `DropletMultiCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        names: Vec<String>,
-        image: DropletSingleCreateImage,
-        size: impl Into<String>,
-    ) -> Self {
+    /// A `DropletMultiCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DropletMultiCreateRequired) -> Self {
         Self {
-            names,
+            names: required.names,
             backup_policy: None,
             backups: None,
-            image,
+            image: required.image,
             ipv6: None,
             monitoring: None,
             private_networking: None,
             public_networking: None,
             region: None,
-            size: size.into(),
+            size: required.size,
             ssh_keys: None,
             tags: None,
             user_data: None,

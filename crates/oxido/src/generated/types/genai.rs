@@ -71,7 +71,7 @@ pub struct ApiAgentPublic {
     pub reasoning_effort: Option<String>,
     /// Region code
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// - RETRIEVAL_METHOD_UNKNOWN: The retrieval method is unknown
     /// - RETRIEVAL_METHOD_REWRITE: The retrieval method is rewrite
     /// - RETRIEVAL_METHOD_STEP_BACK: The retrieval method is step back
@@ -1060,7 +1060,7 @@ pub struct ApiCreateAgentInputPublic {
     pub reasoning_effort: Option<String>,
     /// The DigitalOcean region to deploy your agent in
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The `router_preset_slug` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_preset_slug: Option<String>,
@@ -3655,7 +3655,7 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
     pub project_id: Option<String>,
     /// The datacenter region to deploy the knowledge base in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Configuration for cross-encoder reranking during retrieval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reranking_config: Option<ApiRerankingConfiguration>,

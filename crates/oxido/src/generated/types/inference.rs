@@ -93,12 +93,23 @@ pub struct AsyncInvokeRequestTagsItem {
     pub value: String,
 }
 
+/// The required fields of a [`AsyncInvokeRequestTagsItem`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsyncInvokeRequestTagsItemRequired {
+    /// The tag key.
+    pub key: String,
+    /// The tag value.
+    pub value: String,
+}
+
 impl AsyncInvokeRequestTagsItem {
-    /// A `AsyncInvokeRequestTagsItem` with its required fields; the optional ones start as `None`.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+    /// A `AsyncInvokeRequestTagsItem` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: AsyncInvokeRequestTagsItemRequired) -> Self {
         Self {
-            key: key.into(),
-            value: value.into(),
+            key: required.key,
+            value: required.value,
         }
     }
 }
@@ -334,21 +345,34 @@ pub struct BatchCreateRequest {
     pub request_id: String,
 }
 
+/// The required fields of a [`BatchCreateRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchCreateRequestRequired {
+    /// Time window in which the job must complete. Jobs that do not finish in time transition to
+    /// `expired`.
+    pub completion_window: BatchCompletionWindow,
+    /// The `file_id` returned by `POST /v1/batches/files`.
+    pub file_id: String,
+    /// The inference provider whose JSONL schema the input file conforms to. `openai` follows the
+    /// OpenAI Batch API input schema (`custom_id`, `method`, `url`, `body`); `anthropic` follows
+    /// the Anthropic Message Batches JSONL conventions.
+    pub provider: BatchProvider,
+    /// Client-supplied idempotency key. Retries with the same value return the existing job instead
+    /// of creating a duplicate.
+    pub request_id: String,
+}
+
 impl BatchCreateRequest {
-    /// A `BatchCreateRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        completion_window: BatchCompletionWindow,
-        file_id: impl Into<String>,
-        provider: BatchProvider,
-        request_id: impl Into<String>,
-    ) -> Self {
+    /// A `BatchCreateRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: BatchCreateRequestRequired) -> Self {
         Self {
-            completion_window,
+            completion_window: required.completion_window,
             endpoint: None,
-            file_id: file_id.into(),
+            file_id: required.file_id,
             metadata: None,
-            provider,
-            request_id: request_id.into(),
+            provider: required.provider,
+            request_id: required.request_id,
         }
     }
 }
@@ -565,18 +589,31 @@ pub struct CreateImageRequest {
     pub user: Option<String>,
 }
 
+/// The required fields of a [`CreateImageRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateImageRequestRequired {
+    /// The model to use for image generation.
+    pub model: String,
+    /// The number of images to generate. Must be between 1 and 10.
+    pub n: i64,
+    /// A text description of the desired image(s). Supports up to 32,000 characters and provides
+    /// automatic prompt optimization for best results.
+    pub prompt: String,
+}
+
 impl CreateImageRequest {
-    /// A `CreateImageRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(model: impl Into<String>, n: i64, prompt: impl Into<String>) -> Self {
+    /// A `CreateImageRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: CreateImageRequestRequired) -> Self {
         Self {
             background: None,
-            model: model.into(),
+            model: required.model,
             moderation: None,
-            n,
+            n: required.n,
             output_compression: None,
             output_format: None,
             partial_images: None,
-            prompt: prompt.into(),
+            prompt: required.prompt,
             quality: None,
             size: None,
             stream: None,
@@ -840,8 +877,14 @@ pub struct MessagesApiMessageParam {
 
 impl MessagesApiMessageParam {
     /// A `MessagesApiMessageParam` with its required fields; the optional ones start as `None`.
-    pub fn new(content: MessagesApiMessageParamContent, role: MessagesApiMessageParamRole) -> Self {
-        Self { content, role }
+    pub fn new(
+        content: MessagesApiMessageParamContent,
+        role: impl Into<MessagesApiMessageParamRole>,
+    ) -> Self {
+        Self {
+            content,
+            role: role.into(),
+        }
     }
 }
 
@@ -861,8 +904,8 @@ pub enum MessagesApiMessageParamContent {
 /// Schema `messages_request_content_block_param`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessagesRequestContentBlockParam {
-    /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
-    RequestTextBlockParam(MessagesResponseTextBlock),
+    /// A `MessagesRequestTextBlockParam`. Selected by `type` `text`, and always sent with it.
+    RequestTextBlockParam(MessagesRequestTextBlockParam),
     /// A `MessagesImageBlockParam`. Selected by `type` `image`, and always sent with it.
     ImageBlockParam(MessagesImageBlockParam),
     /// A `MessagesToolUseBlockParam`. Selected by `type` `tool_use`, and always sent with it.
@@ -908,6 +951,39 @@ impl serde::Serialize for MessagesRequestContentBlockParam {
     }
 }
 
+/// A text content block in a request message.
+///
+/// Schema `messages_request_text_block_param`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MessagesRequestTextBlockParam {
+    /// Plain text for this block.
+    pub text: String,
+    /// Block type identifier.
+    #[serde(rename = "type")]
+    pub kind: MessagesRequestTextBlockParamType,
+}
+
+/// The required fields of a [`MessagesRequestTextBlockParam`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesRequestTextBlockParamRequired {
+    /// Plain text for this block.
+    pub text: String,
+    /// Block type identifier.
+    pub kind: MessagesRequestTextBlockParamType,
+}
+
+impl MessagesRequestTextBlockParam {
+    /// A `MessagesRequestTextBlockParam` with its required fields, named; the optional ones start
+    /// as `None`.
+    pub fn new(required: MessagesRequestTextBlockParamRequired) -> Self {
+        Self {
+            text: required.text,
+            kind: required.kind,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Block type identifier.
 pub enum MessagesRequestTextBlockParamType {
@@ -923,15 +999,12 @@ Text => "text",
 pub struct MessagesImageBlockParam {
     /// Image payload (for example base64-encoded bytes).
     pub source: MessagesImageSourceParam,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesImageBlockParamType,
 }
 
 impl MessagesImageBlockParam {
     /// A `MessagesImageBlockParam` with its required fields; the optional ones start as `None`.
-    pub fn new(source: MessagesImageSourceParam, kind: MessagesImageBlockParamType) -> Self {
-        Self { source, kind }
+    pub fn new(source: MessagesImageSourceParam) -> Self {
+        Self { source }
     }
 }
 
@@ -949,27 +1022,28 @@ pub struct MessagesImageSourceParam {
     pub kind: String,
 }
 
-impl MessagesImageSourceParam {
-    /// A `MessagesImageSourceParam` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        data: impl Into<String>,
-        media_type: impl Into<String>,
-        kind: impl Into<String>,
-    ) -> Self {
-        Self {
-            data: data.into(),
-            media_type: media_type.into(),
-            kind: kind.into(),
-        }
-    }
+/// The required fields of a [`MessagesImageSourceParam`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesImageSourceParamRequired {
+    /// Encoded image data.
+    pub data: String,
+    /// MIME type of the image (for example `image/jpeg`).
+    pub media_type: String,
+    /// Source kind (for example `base64`).
+    pub kind: String,
 }
 
-crate::models::string_enum::open_string_enum! {
-/// `MessagesImageBlockParamType`.
-pub enum MessagesImageBlockParamType {
-/// `image`
-Image => "image",
-}
+impl MessagesImageSourceParam {
+    /// A `MessagesImageSourceParam` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: MessagesImageSourceParamRequired) -> Self {
+        Self {
+            data: required.data,
+            media_type: required.media_type,
+            kind: required.kind,
+        }
+    }
 }
 
 /// Tool invocation block in a request message (from the model or a prior turn).
@@ -983,34 +1057,30 @@ pub struct MessagesToolUseBlockParam {
     pub input: serde_json::Value,
     /// The `name` field.
     pub name: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesToolUseBlockParamType,
+}
+
+/// The required fields of a [`MessagesToolUseBlockParam`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesToolUseBlockParamRequired {
+    /// The `id` field.
+    pub id: String,
+    /// JSON object matching the tool's `input_schema`.
+    pub input: serde_json::Value,
+    /// The `name` field.
+    pub name: String,
 }
 
 impl MessagesToolUseBlockParam {
-    /// A `MessagesToolUseBlockParam` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        id: impl Into<String>,
-        input: serde_json::Value,
-        name: impl Into<String>,
-        kind: MessagesToolUseBlockParamType,
-    ) -> Self {
+    /// A `MessagesToolUseBlockParam` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: MessagesToolUseBlockParamRequired) -> Self {
         Self {
-            id: id.into(),
-            input,
-            name: name.into(),
-            kind,
+            id: required.id,
+            input: required.input,
+            name: required.name,
         }
     }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// `MessagesToolUseBlockParamType`.
-pub enum MessagesToolUseBlockParamType {
-/// `tool_use`
-ToolUse => "tool_use",
-}
 }
 
 /// Result for a prior `tool_use` block, returned to the model.
@@ -1022,9 +1092,6 @@ pub struct MessagesToolResultBlockParam {
     pub content: MessagesToolResultBlockParamContent,
     /// The `tool_use_id` field.
     pub tool_use_id: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesToolResultBlockParamType,
 }
 
 impl MessagesToolResultBlockParam {
@@ -1033,12 +1100,10 @@ impl MessagesToolResultBlockParam {
     pub fn new(
         content: MessagesToolResultBlockParamContent,
         tool_use_id: impl Into<String>,
-        kind: MessagesToolResultBlockParamType,
     ) -> Self {
         Self {
             content,
             tool_use_id: tool_use_id.into(),
-            kind,
         }
     }
 }
@@ -1051,14 +1116,6 @@ pub enum MessagesToolResultBlockParamContent {
     List(Vec<serde_json::Value>),
     /// A `String`.
     String(String),
-}
-
-crate::models::string_enum::open_string_enum! {
-/// `MessagesToolResultBlockParamType`.
-pub enum MessagesToolResultBlockParamType {
-/// `tool_result`
-ToolResult => "tool_result",
-}
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1093,8 +1150,8 @@ Fast => "fast",
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesCreateRequestSystem {
-    /// A `Vec<MessagesResponseTextBlock>`.
-    List(Vec<MessagesResponseTextBlock>),
+    /// A `Vec<MessagesRequestTextBlockParam>`.
+    List(Vec<MessagesRequestTextBlockParam>),
     /// A `String`.
     String(String),
 }
@@ -1143,8 +1200,11 @@ pub struct MessagesToolChoiceParamType {
 
 impl MessagesToolChoiceParamType {
     /// A `MessagesToolChoiceParamType` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: MessagesToolChoiceParamTypeType) -> Self {
-        Self { name: None, kind }
+    pub fn new(kind: impl Into<MessagesToolChoiceParamTypeType>) -> Self {
+        Self {
+            name: None,
+            kind: kind.into(),
+        }
     }
 }
 
@@ -1259,19 +1319,6 @@ impl serde::Serialize for MessagesResponseContentBlock {
 pub struct MessagesResponseTextBlock {
     /// Generated text for this block.
     pub text: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesRequestTextBlockParamType,
-}
-
-impl MessagesResponseTextBlock {
-    /// A `MessagesResponseTextBlock` with its required fields; the optional ones start as `None`.
-    pub fn new(text: impl Into<String>, kind: MessagesRequestTextBlockParamType) -> Self {
-        Self {
-            text: text.into(),
-            kind,
-        }
-    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1545,12 +1592,12 @@ pub struct CreateResponseRequestToolsItem {
 impl CreateResponseRequestToolsItem {
     /// A `CreateResponseRequestToolsItem` with its required fields; the optional ones start as
     /// `None`.
-    pub fn new(kind: ChatCompletionToolCallType) -> Self {
+    pub fn new(kind: impl Into<ChatCompletionToolCallType>) -> Self {
         Self {
             description: None,
             name: None,
             parameters: None,
-            kind,
+            kind: kind.into(),
         }
     }
 }

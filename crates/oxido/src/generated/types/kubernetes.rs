@@ -77,7 +77,7 @@ pub struct ClusterRead {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// An array of integrated DOCR registries.
     #[serde(
         default,
@@ -481,7 +481,7 @@ pub struct ClusterRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// An object specifying whether the routing-agent component should be enabled for the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -522,14 +522,25 @@ pub struct ClusterRequest {
     pub worker_subnet_uuid: Option<String>,
 }
 
+/// The required fields of a [`ClusterRequest`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterRequestRequired {
+    /// A human-readable name for a Kubernetes cluster.
+    pub name: String,
+    /// An object specifying the details of the worker nodes available to the Kubernetes cluster.
+    pub node_pools: Vec<KubernetesNodePoolRequest>,
+    /// The slug identifier for the region where the Kubernetes cluster is located.
+    pub region: RegionSlug,
+    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
+    /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
+    /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
+    /// endpoint to find all currently available versions.
+    pub version: String,
+}
+
 impl ClusterRequest {
-    /// A `ClusterRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        node_pools: Vec<KubernetesNodePoolRequest>,
-        region: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `ClusterRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ClusterRequestRequired) -> Self {
         Self {
             amd_gpu_device_metrics_exporter_plugin: None,
             amd_gpu_device_plugin: None,
@@ -541,18 +552,18 @@ impl ClusterRequest {
             ha: None,
             isolated_workers: None,
             maintenance_policy: None,
-            name: name.into(),
-            node_pools,
+            name: required.name,
+            node_pools: required.node_pools,
             nvidia_gpu_device_plugin: None,
             p2p_oci_registry_plugin: None,
             rdma_shared_dev_plugin: None,
-            region: region.into(),
+            region: required.region,
             routing_agent: None,
             service_subnet: None,
             sso: None,
             surge_upgrade: None,
             tags: None,
-            version: version.into(),
+            version: required.version,
             vpc_uuid: None,
             worker_subnet_uuid: None,
         }
@@ -610,17 +621,30 @@ pub struct KubernetesNodePoolRequest {
     pub taints: Option<Vec<KubernetesNodePoolTaint>>,
 }
 
+/// The required fields of a [`KubernetesNodePoolRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KubernetesNodePoolRequestRequired {
+    /// The slug identifier for the type of Droplet used as workers in the node pool.
+    pub size: String,
+    /// The number of Droplet instances in the node pool.
+    pub count: i64,
+    /// A human-readable name for the node pool.
+    pub name: String,
+}
+
 impl KubernetesNodePoolRequest {
-    /// A `KubernetesNodePoolRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(size: impl Into<String>, count: i64, name: impl Into<String>) -> Self {
+    /// A `KubernetesNodePoolRequest` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: KubernetesNodePoolRequestRequired) -> Self {
         Self {
-            size: size.into(),
+            size: required.size,
             auto_scale: None,
-            count,
+            count: required.count,
             labels: None,
             max_nodes: None,
             min_nodes: None,
-            name: name.into(),
+            name: required.name,
             tags: None,
             taints: None,
         }
@@ -700,7 +724,7 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// A read-only boolean value indicating if a container registry is integrated with the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_enabled: Option<bool>,

@@ -156,30 +156,43 @@ pub struct AlertPolicyRequest {
     pub window: AlertPolicyWindow,
 }
 
+/// The required fields of a [`AlertPolicyRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertPolicyRequestRequired {
+    /// The `alerts` field.
+    pub alerts: Alerts,
+    /// The `compare` field.
+    pub compare: AlertPolicyCompare,
+    /// The `description` field.
+    pub description: String,
+    /// The `enabled` field.
+    pub enabled: bool,
+    /// The `entities` field.
+    pub entities: Vec<String>,
+    /// The `tags` field.
+    pub tags: Vec<String>,
+    /// The `type` field.
+    pub kind: AlertPolicyType,
+    /// The `value` field.
+    pub value: f64,
+    /// The `window` field.
+    pub window: AlertPolicyWindow,
+}
+
 impl AlertPolicyRequest {
-    /// A `AlertPolicyRequest` with its required fields; the optional ones start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        alerts: Alerts,
-        compare: AlertPolicyCompare,
-        description: impl Into<String>,
-        enabled: bool,
-        entities: Vec<String>,
-        tags: Vec<String>,
-        kind: AlertPolicyType,
-        value: f64,
-        window: AlertPolicyWindow,
-    ) -> Self {
+    /// A `AlertPolicyRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: AlertPolicyRequestRequired) -> Self {
         Self {
-            alerts,
-            compare,
-            description: description.into(),
-            enabled,
-            entities,
-            tags,
-            kind,
-            value,
-            window,
+            alerts: required.alerts,
+            compare: required.compare,
+            description: required.description,
+            enabled: required.enabled,
+            entities: required.entities,
+            tags: required.tags,
+            kind: required.kind,
+            value: required.value,
+            window: required.window,
         }
     }
 }
@@ -212,7 +225,7 @@ pub struct MetricsResult {
     /// `app_component` label.
     pub metric: std::collections::BTreeMap<String, String>,
     /// An array of values for the metric.
-    pub values: Vec<Vec<DropletSingleCreateImage>>,
+    pub values: Vec<Vec<SlugOrId>>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -402,11 +415,11 @@ pub struct DestinationRequest {
 
 impl DestinationRequest {
     /// A `DestinationRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(config: OpensearchConfigRequest, kind: DestinationType) -> Self {
+    pub fn new(config: OpensearchConfigRequest, kind: impl Into<DestinationType>) -> Self {
         Self {
             config,
             name: None,
-            kind,
+            kind: kind.into(),
         }
     }
 }

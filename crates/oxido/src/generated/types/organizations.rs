@@ -36,12 +36,21 @@ pub struct TeamInvitation {
     pub role: TeamInvitationRole,
 }
 
+/// The required fields of a [`TeamInvitation`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamInvitationRequired {
+    /// The email address of the user to invite.
+    pub email: String,
+    /// The role to assign to the invited user. The `owner` role cannot be assigned via invitation.
+    pub role: TeamInvitationRole,
+}
+
 impl TeamInvitation {
-    /// A `TeamInvitation` with its required fields; the optional ones start as `None`.
-    pub fn new(email: impl Into<String>, role: TeamInvitationRole) -> Self {
+    /// A `TeamInvitation` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: TeamInvitationRequired) -> Self {
         Self {
-            email: email.into(),
-            role,
+            email: required.email,
+            role: required.role,
         }
     }
 }

@@ -35,12 +35,22 @@ pub struct Grant {
     pub permission: String,
 }
 
+/// The required fields of a [`Grant`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantRequired {
+    /// The name of the bucket.
+    pub bucket: String,
+    /// The permission to grant to the user. Possible values are `read`, `readwrite`, `fullaccess`,
+    /// or an empty string.
+    pub permission: String,
+}
+
 impl Grant {
-    /// A `Grant` with its required fields; the optional ones start as `None`.
-    pub fn new(bucket: impl Into<String>, permission: impl Into<String>) -> Self {
+    /// A `Grant` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: GrantRequired) -> Self {
         Self {
-            bucket: bucket.into(),
-            permission: permission.into(),
+            bucket: required.bucket,
+            permission: required.permission,
         }
     }
 }

@@ -59,7 +59,7 @@ pub struct VectordbVectorDB {
     pub project_id: Option<String>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Resource tier: small, medium, or large.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
@@ -121,7 +121,7 @@ pub struct VectordbCreateVectorDBRequest {
     pub project_id: Option<String>,
     /// Required. Region slug where the database will be provisioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Required. Resource tier: small, medium, or large.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
