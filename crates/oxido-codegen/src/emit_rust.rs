@@ -125,8 +125,54 @@ pub fn eq_types(api: &Api) -> Vec<bool> {
     }
 }
 
+/// Which types have a `Default` (a greatest fixpoint, as for `Eq`): structs whose fields all do, open
+/// string enums (`Other("")`), tagged unions (`Other(null)`), untagged unions whose first variant does,
+/// and the hand-written `Timestamp`, `Action`, `Region`, `Links` and `Meta`. An answer's struct is
+/// `#[non_exhaustive]`, so `Default` (then its pub fields) is how a user builds one in a test.
+pub fn default_types(api: &Api) -> Vec<bool> {
+    fn ty_default(ty: &Ty, ok: &[bool]) -> bool {
+        match ty {
+            Ty::Vec(_) | Ty::Map(_) => true,
+            Ty::Boxed(inner) => ty_default(inner, ok),
+            Ty::Named(i) => ok[*i],
+            _ => true,
+        }
+    }
+    let mut ok = vec![true; api.types.len()];
+    loop {
+        let mut changed = false;
+        for (i, def) in api.types.iter().enumerate() {
+            let holds = match &def.kind {
+                // A request body is `Default` only when it has no required field.
+                TypeKind::Struct(fields) if def.is_body => fields.iter().all(|f| !f.required),
+                TypeKind::Struct(fields) => {
+                    fields.iter().all(|f| !f.required || ty_default(&f.ty, &ok))
+                }
+                // Bodies' enums and unions get none: a default kind would be sent as `""` or `null`.
+                TypeKind::StringEnum(_) | TypeKind::Union { .. } if def.is_body => false,
+                TypeKind::Union {
+                    tag: None,
+                    variants,
+                } => variants
+                    .first()
+                    .is_some_and(|v| !crate::honest::is_unit(api, &v.ty) && ty_default(&v.ty, &ok)),
+                TypeKind::Existing(path) => *path != crate::honest::UNIT,
+                _ => true,
+            };
+            if ok[i] && !holds {
+                ok[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return ok;
+        }
+    }
+}
+
 fn emit_types(api: &Api) -> Vec<(String, String)> {
     let eq = eq_types(api);
+    let defaults = default_types(api);
     let mut by_home: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, def) in api.types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Existing(_) | TypeKind::Pending) || def.features.is_empty()
@@ -154,7 +200,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
         for &i in indices {
-            emit_type(api, i, home_name == "common", eq[i], &mut out);
+            emit_type(api, i, home_name == "common", eq[i], defaults[i], &mut out);
         }
         files.push((format!("types/{home_name}.rs"), out));
         if home_name == "common" {
@@ -173,7 +219,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
     files
 }
 
-fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
+fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, default: bool, out: &mut String) {
     let def = &api.types[index];
     let eq = if eq { ", PartialEq, Eq" } else { ", PartialEq" };
     let cfg = if gate {
@@ -194,17 +240,26 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
     match &def.kind {
         TypeKind::Struct(fields) => {
             let all_optional = fields.iter().all(|f| !f.required);
-            let default = if def.is_body && all_optional {
+            // An answer's struct may grow fields: `#[non_exhaustive]`, built in users' tests from
+            // `Default` and its pub fields. A request body keeps struct-update syntax (`..X::new(…)`).
+            let answer = !def.is_body;
+            let derive_default = if (def.is_body && all_optional) || (answer && default) {
                 ", Default"
             } else {
                 ""
             };
             out.push_str(&doc);
+            if answer {
+                out.push_str("///\n/// Answers may gain fields: build one with `Default` (then set its fields) in tests.\n");
+            }
             out.push_str(&cfg);
             let _ = writeln!(
                 out,
-                "#[derive(Debug, Clone{default}{eq}, serde::Serialize, serde::Deserialize)]"
+                "#[derive(Debug, Clone{derive_default}{eq}, serde::Serialize, serde::Deserialize)]"
             );
+            if answer {
+                out.push_str("#[non_exhaustive]\n");
+            }
             let _ = writeln!(out, "pub struct {} {{", def.name);
             for field in fields {
                 out.push_str(&doc_or(
@@ -251,6 +306,13 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                 );
             }
             out.push_str("}\n}\n\n");
+            if default && !def.is_body {
+                let _ = writeln!(
+                    out,
+                    "{cfg}/// `Other(\"\")`, for answers built in tests.\nimpl Default for {} {{\nfn default() -> Self {{ Self::Other(String::new()) }}\n}}\n",
+                    def.name
+                );
+            }
         }
         TypeKind::Union { tag, variants } => {
             out.push_str(&doc);
@@ -303,6 +365,20 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                 out.push_str("/// A kind this version of the crate does not know, kept as the API sent it.\nOther(serde_json::Value),\n");
             }
             out.push_str("}\n\n");
+            if default && !def.is_body {
+                let value = match (tag, variants.first()) {
+                    (Some(_), _) => "Self::Other(serde_json::Value::Null)".to_owned(),
+                    (None, Some(first)) => format!("Self::{}(Default::default())", first.name),
+                    (None, None) => String::new(),
+                };
+                if !value.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "{cfg}impl Default for {} {{\nfn default() -> Self {{ {value} }}\n}}\n",
+                        def.name
+                    );
+                }
+            }
             if crate::honest::slug_or_id(&def.kind) {
                 let name = &def.name;
                 let _ = writeln!(
