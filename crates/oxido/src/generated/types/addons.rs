@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `addons_app_info` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsAppInfo {
     /// The slug identifier for the application associated with the resource.
     pub app_slug: String,
@@ -18,7 +21,10 @@ pub struct AddonsAppInfo {
 }
 
 /// The `addons_plan` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsPlan {
     /// Indicates if the plan is currently active.
     pub active: bool,
@@ -64,7 +70,10 @@ pub struct AddonsPlan {
 }
 
 /// The `addons_dimension_with_price` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsDimensionWithPrice {
     /// Display name for the dimension.
     pub display_name: String,
@@ -81,7 +90,10 @@ pub struct AddonsDimensionWithPrice {
 }
 
 /// The `addons_dimension_volume_with_price` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsDimensionVolumeWithPrice {
     /// Unique identifier for the addon.
     pub id: u64,
@@ -94,7 +106,10 @@ pub struct AddonsDimensionVolumeWithPrice {
 }
 
 /// The `addons_feature` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsFeature {
     /// Timestamp when the feature was created.
     pub created_at: crate::models::Timestamp,
@@ -128,6 +143,13 @@ Allowance => "allowance",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsFeatureType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Unit of measurement for the feature, if applicable. Units apply to allowance features.
 pub enum AddonsFeatureUnit {
@@ -144,6 +166,13 @@ Byte => "byte",
 /// `byte_second`
 ByteSecond => "byte_second",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsFeatureUnit {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Value of the feature, which can vary based on the type.
@@ -174,8 +203,18 @@ Archived => "archived",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsPlanState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `addons_app_metadata` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsAppMetadata {
     /// A brief description of the metadata item.
     pub description: String,
@@ -207,8 +246,18 @@ Boolean => "boolean",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsAppMetadataType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `addons_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsResource {
     /// The name of the application associated with the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -285,6 +334,13 @@ DeprovisioningFailed => "deprovisioning-failed",
 /// `suspended`
 Suspended => "suspended",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsResourceState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `addons_resource_new` schema.

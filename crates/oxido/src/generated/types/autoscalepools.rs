@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `autoscale_pool` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoscalePool {
     /// The number of active Droplets in the autoscale pool.
     pub active_resources_count: i64,
@@ -103,7 +106,10 @@ impl AutoscalePoolDynamicConfig {
 }
 
 /// The `current_utilization` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CurrentUtilization {
     /// The average CPU utilization of the autoscale pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +221,13 @@ Error => "error",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AutoscalePoolStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `autoscale_pool_create` schema.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutoscalePoolCreate {
@@ -243,7 +256,10 @@ impl AutoscalePoolCreate {
 }
 
 /// The `history` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct History {
     /// The creation time of the history event in ISO8601 combined date and time format.
     pub created_at: crate::models::Timestamp,
@@ -273,6 +289,13 @@ SCALEDOWN => "SCALE_DOWN",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for HistoryReason {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The status of the scaling event.
 pub enum HistoryStatus {
@@ -285,8 +308,18 @@ Error => "error",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for HistoryStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `member` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Member {
     /// The creation time of the Droplet in ISO8601 combined date and time format.
     pub created_at: crate::models::Timestamp,
@@ -316,6 +349,13 @@ Unhealthy => "unhealthy",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MemberHealthStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The power status of the Droplet.
 pub enum MemberStatus {
@@ -328,4 +368,11 @@ Deleting => "deleting",
 /// `off`
 Off => "off",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for MemberStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

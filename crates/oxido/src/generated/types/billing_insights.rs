@@ -5,7 +5,10 @@
 use super::*;
 
 /// `BillingInsightsListResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingInsightsListResponse {
     /// Current page number
     pub current_page: i64,
@@ -19,7 +22,10 @@ pub struct BillingInsightsListResponse {
 }
 
 /// The `billing_data_point` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingDataPoint {
     /// Description of the billed resource or service as shown on an invoice item
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `byoip_prefix` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefix {
     /// Whether the BYOIP prefix is being advertised
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +47,10 @@ pub struct ByoipPrefix {
 }
 
 /// `ByoipPrefixValidationsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefixValidationsItem {
     /// Name of the validation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,7 +97,10 @@ impl ByoipPrefixCreate {
 }
 
 /// `ByoipPrefixesCreateResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefixesCreateResponse {
     /// The region where the prefix is created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,7 +122,10 @@ pub struct ByoipPrefixUpdate {
 }
 
 /// The `byoip_prefix_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefixResource {
     /// Time when the allocation was assigned
     #[serde(default, skip_serializing_if = "Option::is_none")]

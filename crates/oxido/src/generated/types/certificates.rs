@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `certificate` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Certificate {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// certificate was created.
@@ -50,6 +53,13 @@ Verified => "verified",
 /// `error`
 Error => "error",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for CertificateState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `database_cluster_read` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseCluster {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +126,10 @@ pub struct DatabaseCluster {
 }
 
 /// The `database_connection` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseConnection {
     /// The name of the default database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +196,10 @@ AdvancedMysql => "advanced_mysql",
 }
 
 /// The `database_maintenance_window` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseMaintenanceWindow {
     /// The day of the week on which to apply maintenance updates.
     pub day: String,
@@ -210,7 +219,10 @@ pub struct DatabaseMaintenanceWindow {
 }
 
 /// The `database_service_endpoint` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseServiceEndpoint {
     /// A FQDN pointing to the database cluster's node(s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,7 +233,10 @@ pub struct DatabaseServiceEndpoint {
 }
 
 /// The `firewall_rule` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FirewallRule {
     /// A unique ID for the database cluster to which the rule is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,8 +291,18 @@ Forking => "forking",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for DatabaseClusterStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `opensearch_connection` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchConnection {
     /// The FQDN pointing to the opensearch cluster's current primary node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,7 +328,10 @@ pub struct OpensearchConnection {
 }
 
 /// The `database_user` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseUser {
     /// Access certificate for TLS client authentication. (Kafka only)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -372,6 +400,13 @@ Primary => "primary",
 /// `normal`
 Normal => "normal",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for DatabaseUserRole {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `user_settings` schema.
@@ -803,7 +838,10 @@ pub struct DatabasesBasicAuthCredentials {
 }
 
 /// The `options` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Options {
     /// The `options` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -814,7 +852,10 @@ pub struct Options {
 }
 
 /// `OptionsOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsOptions {
     /// The `advanced_mysql` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -846,7 +887,10 @@ pub struct OptionsOptions {
 }
 
 /// `OptionsOptionsAdvancedMysql`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsOptionsAdvancedMysql {
     /// An array of strings containing the names of available regions
     #[serde(
@@ -874,7 +918,10 @@ pub struct OptionsOptionsAdvancedMysql {
 }
 
 /// The `database_layout_option` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseLayoutOption {
     /// The `num_nodes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -889,7 +936,10 @@ pub struct DatabaseLayoutOption {
 }
 
 /// `OptionsVersionAvailability`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsVersionAvailability {
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
@@ -966,7 +1016,10 @@ pub struct OptionsVersionAvailability {
 }
 
 /// The `database_version_availability` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseVersionAvailability {
     /// A timestamp referring to the date when the particular version will no longer be available
     /// for creating new clusters. If null, the version does not have an end of availability
@@ -983,7 +1036,10 @@ pub struct DatabaseVersionAvailability {
 }
 
 /// `DatabasesListBackupsResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabasesListBackupsResponse {
     /// If a backup is currently in progress, this attribute shows the percentage of completion. If
     /// no backup is in progress, this attribute will be hidden.
@@ -997,7 +1053,10 @@ pub struct DatabasesListBackupsResponse {
 }
 
 /// The `backup` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Backup {
     /// A time value given in ISO8601 combined date and time format at which the backup was created.
     pub created_at: crate::models::Timestamp,
@@ -1009,7 +1068,10 @@ pub struct Backup {
 }
 
 /// `DatabasesListBackupsScheduledBackupTime`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabasesListBackupsScheduledBackupTime {
     /// The hour of the day when the backup is scheduled (in UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1023,7 +1085,10 @@ pub struct DatabasesListBackupsScheduledBackupTime {
 }
 
 /// The `ca` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Ca {
     /// base64 encoding of the certificate used to secure database connections
     pub certificate: String,
@@ -1047,6 +1112,12 @@ pub enum DatabasesGetConfigResponseConfig {
     OpensearchAdvancedConfig(OpensearchAdvancedConfig),
     /// A `MongoAdvancedConfig`.
     MongoAdvancedConfig(MongoAdvancedConfig),
+}
+
+impl Default for DatabasesGetConfigResponseConfig {
+    fn default() -> Self {
+        Self::MysqlAdvancedConfig(Default::default())
+    }
 }
 
 /// The `mysql_advanced_config` schema.
@@ -2385,7 +2456,10 @@ impl DatabasesUpdateDoSettingsBody {
 }
 
 /// The `events_logs` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventsLogs {
     /// The name of cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2421,6 +2495,13 @@ ClusterPoweroff => "cluster_poweroff",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for EventsLogsEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `DatabasesUpdateEvictionPolicyBody`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateEvictionPolicyBody {
@@ -2454,7 +2535,10 @@ pub struct DatabasesUpdateFirewallRulesBody {
 }
 
 /// The `opensearch_index` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchIndex {
     /// The date and time the index was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2495,6 +2579,13 @@ Red2 => "red*",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for OpensearchIndexHealth {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The status of the OpenSearch index.
 pub enum OpensearchIndexStatus {
@@ -2509,8 +2600,18 @@ None => "none",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for OpensearchIndexStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `logsink_verbose` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogsinkVerbose {
     /// A unique identifier for Logsink
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2536,6 +2637,13 @@ Elasticsearch => "elasticsearch",
 /// `opensearch`
 Opensearch => "opensearch",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for LogsinkVerboseSinkType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// `LogsinkVerboseConfig`.
@@ -2815,7 +2923,10 @@ impl LogsinkUpdate {
 }
 
 /// The `online_migration` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OnlineMigration {
     /// The time the migration was initiated, in ISO 8601 format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2842,6 +2953,13 @@ Error => "error",
 /// `done`
 Done => "done",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for OnlineMigrationStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `source_database` schema.
@@ -2889,7 +3007,10 @@ pub struct SourceDatabaseSource {
 }
 
 /// The `connection_pool` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectionPool {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3043,7 +3164,10 @@ impl ConnectionPoolUpdate {
 }
 
 /// The `database_replica_read` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseReplica {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3178,7 +3302,10 @@ impl DatabaseClusterResize {
 }
 
 /// The `kafka_schema_verbose` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaSchemaVerbose {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3258,7 +3385,10 @@ impl DatabasesUpdateKafkaSchemaConfigBody {
 }
 
 /// `DatabasesGetKafkaSchemaSubjectConfig`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabasesGetKafkaSchemaSubjectConfig {
     /// The compatibility level of the schema registry.
     pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
@@ -3267,7 +3397,10 @@ pub struct DatabasesGetKafkaSchemaSubjectConfig {
 }
 
 /// The `kafka_schema_version_verbose` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaSchemaVersionVerbose {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3303,7 +3436,10 @@ impl SqlMode {
 }
 
 /// The `kafka_topic` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopic {
     /// The name of the Kafka topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3332,6 +3468,13 @@ Deleting => "deleting",
 /// `unknown`
 Unknown => "unknown",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for KafkaTopicState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `kafka_topic_create` schema.
@@ -3587,7 +3730,10 @@ LogAppendTime => "log_append_time",
 }
 
 /// The `kafka_topic_verbose` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopicVerbose {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3611,7 +3757,10 @@ pub struct KafkaTopicVerbose {
 }
 
 /// The `kafka_topic_partition` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopicPartition {
     /// The `consumer_groups` field.
     #[serde(
@@ -3635,7 +3784,10 @@ pub struct KafkaTopicPartition {
 }
 
 /// `KafkaTopicPartitionConsumerGroupsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopicPartitionConsumerGroupsItem {
     /// Name of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,7 +7,10 @@ use super::*;
 /// A Dedicated Inference instance.
 ///
 /// Schema `dedicated_inference`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInference {
     /// When the Dedicated Inference was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +44,10 @@ pub struct DedicatedInference {
 /// Pending deployment when status is provisioning or updating.
 ///
 /// Schema `pending_deployment_spec`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PendingDeploymentSpec {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +85,10 @@ pub struct PendingDeploymentSpec {
 /// Configuration for a single model deployment.
 ///
 /// Schema `model_deployment_spec`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ModelDeploymentSpec {
     /// Accelerator configuration for this deployment.
     #[serde(
@@ -103,7 +112,10 @@ pub struct ModelDeploymentSpec {
 }
 
 /// The `accelerator_config_spec` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceleratorConfigSpec {
     /// DigitalOcean GPU slug.
     pub accelerator_slug: String,
@@ -129,6 +141,13 @@ Active => "active",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AcceleratorConfigSpecStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Model provider.
 pub enum ModelDeploymentSpecModelProvider {
@@ -145,6 +164,13 @@ Provisioning => "provisioning",
 /// `updating`
 Updating => "updating",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for PendingDeploymentSpecStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// `PendingDeploymentSpecVpc`.
@@ -164,7 +190,10 @@ impl PendingDeploymentSpecVpc {
 /// Structured configuration for a Dedicated Inference deployment.
 ///
 /// Schema `dedicated_inference_spec`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceSpec {
     /// Whether to expose a public LLM endpoint.
     pub enable_public_endpoint: bool,
@@ -196,6 +225,13 @@ Deleting => "deleting",
 /// `error`
 Error => "error",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for DedicatedInferenceStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `dedicated_inference_create_request` schema.
@@ -330,7 +366,10 @@ impl AcceleratorConfigSpecRequest {
 }
 
 /// `DedicatedInferencesCreateResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferencesCreateResponse {
     /// A Dedicated Inference instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,7 +382,10 @@ pub struct DedicatedInferencesCreateResponse {
 /// Access token for authenticating to Dedicated Inference endpoints.
 ///
 /// Schema `dedicated_inference_access_token`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceAccessToken {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,7 +406,10 @@ pub struct DedicatedInferenceAccessToken {
 }
 
 /// The `dedicated_inference_gpu_model_config` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceGpuModelConfig {
     /// The `gpu_slugs` field.
     #[serde(
@@ -387,7 +432,10 @@ pub struct DedicatedInferenceGpuModelConfig {
 /// Available Dedicated Inference sizes and pricing.
 ///
 /// Schema `dedicated_inference_sizes_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceSizesResponse {
     /// Regions where Dedicated Inference is available.
     #[serde(
@@ -406,7 +454,10 @@ pub struct DedicatedInferenceSizesResponse {
 }
 
 /// The `dedicated_inference_size` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceSize {
     /// The `currency` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -444,7 +495,10 @@ pub struct InferenceUpdateRequestAccessTokens {
 /// A Dedicated Inference accelerator (GPU) in use by an instance.
 ///
 /// Schema `dedicated_inference_accelerator`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceAccelerator {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `domain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     /// This optional attribute may contain an IP address. When provided, an A record will be
     /// automatically created pointing to the apex domain.
@@ -40,7 +43,10 @@ pub struct DomainRequest {
 }
 
 /// The `domain_record` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainRecord {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain

@@ -302,8 +302,17 @@ pub enum DropletsCreateResponse {
     Droplets(DropletsCreateResponseDroplets),
 }
 
+impl Default for DropletsCreateResponse {
+    fn default() -> Self {
+        Self::Droplet(Default::default())
+    }
+}
+
 /// `DropletsCreateResponseDroplet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsCreateResponseDroplet {
     /// The `droplet` field.
     pub droplet: Droplet,
@@ -312,7 +321,10 @@ pub struct DropletsCreateResponseDroplet {
 }
 
 /// `DropletsCreateResponseDropletLinks`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsCreateResponseDropletLinks {
     /// The `actions` field.
     #[serde(
@@ -324,7 +336,10 @@ pub struct DropletsCreateResponseDropletLinks {
 }
 
 /// `DropletsCreateResponseDroplets`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsCreateResponseDroplets {
     /// The `droplets` field.
     pub droplets: Vec<Droplet>,
@@ -333,7 +348,10 @@ pub struct DropletsCreateResponseDroplets {
 }
 
 /// `DropletsListBackupPoliciesResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsListBackupPoliciesResponse {
     /// A map where the keys are the Droplet IDs and the values are
     /// objects containing the backup policy information for each Droplet.
@@ -347,7 +365,10 @@ pub struct DropletsListBackupPoliciesResponse {
 }
 
 /// The `droplet_backup_policy_record` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletBackupPolicyRecord {
     /// A boolean value indicating whether backups are enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,7 +385,10 @@ pub struct DropletBackupPolicyRecord {
 }
 
 /// The `droplet_backup_policy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletBackupPolicy {
     /// The hour of the day that the backup window will start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -384,7 +408,10 @@ pub struct DropletBackupPolicy {
 }
 
 /// The `supported_droplet_backup_policy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SupportedDropletBackupPolicy {
     /// The name of the Droplet backup plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,7 +440,10 @@ pub struct SupportedDropletBackupPolicy {
 }
 
 /// The `droplet_snapshot` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletSnapshot {
     /// The unique identifier for the snapshot or backup.
     pub id: u64,
@@ -446,8 +476,18 @@ Backup => "backup",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for DropletSnapshotType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `DropletsListAssociatedResourcesResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsListAssociatedResourcesResponse {
     /// Floating IPs that are associated with this Droplet.\<br>Requires `reserved_ip:read` scope.
     #[serde(
@@ -490,7 +530,10 @@ pub struct DropletsListAssociatedResourcesResponse {
 /// An objects containing information about a resource associated with a Droplet.
 ///
 /// Schema `associated_resource`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedResource {
     /// The cost of the resource in USD per month if the resource is retained after the Droplet is
     /// destroyed.
@@ -529,7 +572,10 @@ pub struct SelectiveDestroyAssociatedResource {
 /// An objects containing information about a resources scheduled for deletion.
 ///
 /// Schema `associated_resource_status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedResourceStatus {
     /// A time value given in ISO8601 combined date and time format indicating when the requested
     /// action was completed.
@@ -550,7 +596,10 @@ pub struct AssociatedResourceStatus {
 /// An object containing information about a resource scheduled for deletion.
 ///
 /// Schema `destroyed_associated_resource`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DestroyedAssociatedResource {
     /// A time value given in ISO8601 combined date and time format indicating when the resource was
     /// destroyed if the request was successful.
@@ -570,7 +619,10 @@ pub struct DestroyedAssociatedResource {
 
 /// An object containing additional information about resource related to a Droplet requested to
 /// be destroyed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedResourceStatusResources {
     /// The `floating_ips` field.
     #[serde(

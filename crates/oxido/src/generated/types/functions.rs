@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `namespace_info` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NamespaceInfo {
     /// The namespace's API hostname. Each function in a namespace is provided an endpoint at the
     /// namespace's hostname.
@@ -69,7 +72,10 @@ impl CreateNamespace {
 }
 
 /// The `trigger_info` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerInfo {
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +129,10 @@ impl ScheduledDetails {
 }
 
 /// `TriggerInfoScheduledRuns`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerInfoScheduledRuns {
     /// Indicates last run time. null value indicates trigger not run yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -118,7 +118,10 @@ impl AsyncInvokeRequestTagsItem {
 /// QUEUED initially. Use the request_id to poll for the result.
 ///
 /// Schema `async_invoke_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AsyncInvokeResponse {
     /// The timestamp when the job completed. Null until finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,10 +161,20 @@ FAILED => "FAILED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AsyncInvokeResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Cursor-paginated list of batch inference jobs.
 ///
 /// Schema `batch_list_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchListResponse {
     /// Batch jobs on this page, ordered newest first.
     pub data: Vec<Batch>,
@@ -180,7 +193,10 @@ pub struct BatchListResponse {
 /// A Batch Inference job.
 ///
 /// Schema `batch`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Batch {
     /// Unique identifier for the batch job.
     pub batch_id: String,
@@ -248,7 +264,10 @@ T24h => "24h",
 }
 
 /// `BatchErrorsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchErrorsItem {
     /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -272,7 +291,10 @@ Anthropic => "anthropic",
 }
 
 /// Aggregate request counts.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchRequestCounts {
     /// The `completed` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,12 +329,26 @@ Cancelled => "cancelled",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for BatchStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The object type, always `list`.
 pub enum BatchListResponseObject {
 /// `list`
 List => "list",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for BatchListResponseObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request body for creating a batch inference job.
@@ -410,7 +446,10 @@ impl BatchFileCreateRequest {
 /// Presigned upload URL and `file_id` for a new batch input file.
 ///
 /// Schema `batch_file_create_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchFileCreateResponse {
     /// When `upload_url` expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,7 +465,10 @@ pub struct BatchFileCreateResponse {
 /// after fetching them.
 ///
 /// Schema `batch_results_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchResultsResponse {
     /// The `batch_id` field.
     pub batch_id: String,
@@ -485,7 +527,10 @@ Base64 => "base64",
 /// OpenAI-style embeddings response.
 ///
 /// Schema `embeddings_response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddingsResponse {
     /// One entry for each `input` string, in the same order.
     pub data: Vec<EmbeddingDataItem>,
@@ -500,7 +545,10 @@ pub struct EmbeddingsResponse {
 /// One row in the embeddings `data` array, aligned with a single `input` item.
 ///
 /// Schema `embedding_data_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddingDataItem {
     /// The embedding vector, or a base64-encoded string when the request set encoding_format to
     /// base64.
@@ -522,6 +570,12 @@ pub enum EmbeddingDataItemEmbedding {
     String(String),
 }
 
+impl Default for EmbeddingDataItemEmbedding {
+    fn default() -> Self {
+        Self::List(Default::default())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The object type, which is always `embedding`.
 pub enum EmbeddingDataItemObject {
@@ -530,10 +584,20 @@ Embedding => "embedding",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for EmbeddingDataItemObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Token usage for the embeddings request.
 ///
 /// Schema `embeddings_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddingsUsage {
     /// Number of input tokens used for the embedding.
     pub prompt_tokens: i64,
@@ -638,7 +702,10 @@ T1024x1536 => "1024x1536",
 /// The response from the image generation endpoint.
 ///
 /// Schema `images_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImagesResponse {
     /// The background setting used for the image generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -664,7 +731,10 @@ pub struct ImagesResponse {
 /// Represents the content of a generated image.
 ///
 /// Schema `generated_image`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GeneratedImage {
     /// The base64-encoded JSON of the generated image.
     pub b64_json: String,
@@ -676,7 +746,10 @@ pub struct GeneratedImage {
 /// Token usage information for the image generation.
 ///
 /// Schema `images_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImagesUsage {
     /// The number of tokens (images and text) in the input prompt.
     pub input_tokens: i64,
@@ -689,7 +762,10 @@ pub struct ImagesUsage {
 }
 
 /// Detailed breakdown of input tokens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImagesUsageInputTokensDetails {
     /// The number of image tokens in the input prompt.
     pub image_tokens: i64,
@@ -700,7 +776,10 @@ pub struct ImagesUsageInputTokensDetails {
 /// Emitted when a partial image is available during image generation streaming.
 ///
 /// Schema `image_gen_partial_image_event`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImageGenPartialImageEvent {
     /// Base64-encoded partial image data, suitable for rendering as an image.
     pub b64_json: String,
@@ -733,6 +812,13 @@ Auto => "auto",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventBackground {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The output format for the requested image.
 pub enum ImageGenPartialImageEventOutputFormat {
@@ -743,6 +829,13 @@ Webp => "webp",
 /// `jpeg`
 Jpeg => "jpeg",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventOutputFormat {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -759,6 +852,13 @@ Auto => "auto",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventQuality {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The size of the requested image.
 pub enum ImageGenPartialImageEventSize {
@@ -773,12 +873,26 @@ Auto => "auto",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventSize {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of the event. Always `image_generation.partial_image`.
 pub enum ImageGenPartialImageEventType {
 /// `image_generation.partial_image`
 ImageGenerationPartialImage => "image_generation.partial_image",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request body for `POST /v1/messages`. Required fields are `model`, `messages`, and
@@ -1249,7 +1363,10 @@ impl MessagesToolDefinitionParam {
 /// `role` is always `assistant`.
 ///
 /// Schema `messages_create_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesCreateResponse {
     /// Assistant output blocks (`text` and/or `tool_use`).
     pub content: Vec<MessagesResponseContentBlock>,
@@ -1285,6 +1402,12 @@ pub enum MessagesResponseContentBlock {
     Other(serde_json::Value),
 }
 
+impl Default for MessagesResponseContentBlock {
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MessagesResponseContentBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
@@ -1315,7 +1438,10 @@ impl serde::Serialize for MessagesResponseContentBlock {
 /// A text block in an assistant message in the response.
 ///
 /// Schema `messages_response_text_block`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesResponseTextBlock {
     /// Generated text for this block.
     pub text: String,
@@ -1335,6 +1461,13 @@ ToolUse => "tool_use",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MessagesCreateResponseStopReason {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Object type discriminator.
 pub enum MessagesCreateResponseType {
@@ -1343,10 +1476,20 @@ Message => "message",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MessagesCreateResponseType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Token usage for a non-streaming `POST /v1/messages` response.
 ///
 /// Schema `messages_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesUsage {
     /// Input tokens used to create a prompt cache entry, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1367,7 +1510,10 @@ pub struct MessagesUsage {
 /// JSON object after the `data:` prefix.
 ///
 /// Schema `messages_stream_event`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesStreamEvent {
     /// Present on `content_block_start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1409,8 +1555,18 @@ Ping => "ping",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MessagesStreamEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Streamed usage (for example on `message_delta`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesStreamEventUsage {
     /// The `output_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1423,7 +1579,10 @@ pub struct MessagesStreamEventUsage {
 /// Response listing available models.
 ///
 /// Schema `list_models_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListModelsResponse {
     /// The list of available models.
     pub data: Vec<Model>,
@@ -1434,7 +1593,10 @@ pub struct ListModelsResponse {
 /// Describes a model offering that can be used with the API.
 ///
 /// Schema `model`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Model {
     /// The Unix timestamp (in seconds) when the model was created.
     pub created: i64,
@@ -1452,6 +1614,13 @@ pub enum ModelObject {
 /// `model`
 Model => "model",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ModelObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request body for sending a prompt to a model using the Responses API.
@@ -1605,7 +1774,10 @@ impl CreateResponseRequestToolsItem {
 /// The response includes structured output and token usage details.
 ///
 /// Schema `create_response_response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseResponse {
     /// The Unix timestamp (in seconds) of when the response was created.
     pub created: i64,
@@ -1659,8 +1831,18 @@ Response => "response",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for CreateResponseResponseObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `CreateResponseResponseOutputItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseResponseOutputItem {
     /// JSON string of function arguments (present when type is `function_call`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1689,7 +1871,10 @@ pub struct CreateResponseResponseOutputItem {
 }
 
 /// `CreateOutputContentItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOutputContentItem {
     /// The text content.
     pub text: String,
@@ -1710,6 +1895,13 @@ OutputText => "output_text",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for CreateOutputContentType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of output item. One of `reasoning`, `message`, or `function_call`.
 pub enum CreateResponseResponseOutputItemType {
@@ -1722,11 +1914,21 @@ FunctionCall => "function_call",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for CreateResponseResponseOutputItemType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Detailed usage statistics for the Responses API request, including input/output token counts
 /// and detailed breakdowns.
 ///
 /// Schema `response_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsage {
     /// The number of input tokens.
     pub input_tokens: i64,
@@ -1741,14 +1943,20 @@ pub struct ResponseUsage {
 }
 
 /// A detailed breakdown of the input tokens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsageInputTokensDetails {
     /// The number of tokens that were retrieved from the cache.
     pub cached_tokens: i64,
 }
 
 /// A detailed breakdown of the output tokens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsageOutputTokensDetails {
     /// The number of reasoning tokens.
     pub reasoning_tokens: i64,
@@ -1760,7 +1968,10 @@ pub struct ResponseUsageOutputTokensDetails {
 /// provided input.
 ///
 /// Schema `create_response_stream_response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseStreamResponse {
     /// A list of response choice chunks. Can contain more than one element if `n` is greater than 1.
     /// Can also be empty for the last chunk if you set `stream_options: {"include_usage": true}`.
@@ -1782,7 +1993,10 @@ pub struct CreateResponseStreamResponse {
 }
 
 /// `CreateResponseStreamResponseChoicesItem`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseStreamResponseChoicesItem {
     /// A chunk of the response message generated by the model.
     pub delta: CreateStreamChoicesDelta,
@@ -1797,7 +2011,10 @@ pub struct CreateResponseStreamResponseChoicesItem {
 }
 
 /// A chunk of the response message generated by the model.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateStreamChoicesDelta {
     /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text
     /// content.
@@ -1821,7 +2038,10 @@ pub struct CreateStreamChoicesDelta {
 }
 
 /// Log probability information for the choice.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateStreamChoicesLogprobs {
     /// A list of message content tokens with log probability information.
     #[serde(
@@ -1838,4 +2058,11 @@ pub enum CreateResponseStreamResponseObject {
 /// `response.chunk`
 ResponseChunk => "response.chunk",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for CreateResponseStreamResponseObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

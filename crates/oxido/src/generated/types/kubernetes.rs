@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `cluster_read` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterRead {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -193,7 +196,10 @@ pub struct ControlPlaneFirewall {
 /// An object specifying the maintenance window policy for the Kubernetes cluster.
 ///
 /// Schema `maintenance_policy`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MaintenancePolicy {
     /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any`
     /// to indicate an arbitrary week day.
@@ -232,7 +238,10 @@ Sunday => "sunday",
 }
 
 /// The `kubernetes_node_pool` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesNodePool {
     /// The slug identifier for the type of Droplet used as workers in the node pool.
     pub size: String,
@@ -285,7 +294,10 @@ pub struct KubernetesNodePool {
 }
 
 /// The `node` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     /// A time value given in ISO8601 combined date and time format that represents when the node
     /// was created.
@@ -312,7 +324,10 @@ pub struct Node {
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
 /// current status of the node.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NodeStatus {
     /// A string indicating the current status of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,6 +346,13 @@ Draining => "draining",
 /// `deleting`
 Deleting => "deleting",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for NodeStatusState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `kubernetes_node_pool_taint` schema.
@@ -390,7 +412,10 @@ pub struct Sso {
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
 /// current status of the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterReadStatus {
     /// An optional message providing additional information about the current cluster state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,6 +443,13 @@ Upgrading => "upgrading",
 /// `deleting`
 Deleting => "deleting",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ClusterReadStatusState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `cluster` schema.
@@ -652,7 +684,10 @@ impl KubernetesNodePoolRequest {
 }
 
 /// The `cluster` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cluster {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -872,7 +907,10 @@ impl ClusterUpdate {
 }
 
 /// The `clusterlint_results` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterlintResults {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// schedule clusterlint run request was completed.
@@ -895,7 +933,10 @@ pub struct ClusterlintResults {
 }
 
 /// `ClusterlintResultsDiagnosticsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterlintResultsDiagnosticsItem {
     /// The clusterlint check that resulted in the diagnostic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -912,7 +953,10 @@ pub struct ClusterlintResultsDiagnosticsItem {
 }
 
 /// Metadata about the Kubernetes API object the diagnostic is reported on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterlintResultsDiagnosticsItemObject {
     /// The kind of Kubernetes API object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -943,7 +987,10 @@ pub struct ClusterlintRequest {
 }
 
 /// The `credentials` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Credentials {
     /// A base64 encoding of bytes representing the certificate authority data for accessing the
     /// cluster.
@@ -985,7 +1032,10 @@ pub struct Credentials {
 /// An object containing the IDs of resources associated with a Kubernetes cluster.
 ///
 /// Schema `associated_kubernetes_resources`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedKubernetesResources {
     /// A list of names and IDs for associated load balancers that can be destroyed along with the
     /// cluster.
@@ -1013,7 +1063,10 @@ pub struct AssociatedKubernetesResources {
 }
 
 /// The `associated_kubernetes_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedKubernetesResource {
     /// The ID of a resource associated with a Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1085,7 +1138,10 @@ pub struct KubernetesRecycleNodePoolBody {
 }
 
 /// The `status_messages` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StatusMessages {
     /// Status information about the cluster which impacts it's lifecycle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1096,7 +1152,10 @@ pub struct StatusMessages {
 }
 
 /// The `kubernetes_version` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesVersion {
     /// The upstream version string for the version of Kubernetes provided by a given slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1116,7 +1175,10 @@ pub struct KubernetesVersion {
 }
 
 /// `GetClusterUserKubernetesClusterUser`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetClusterUserKubernetesClusterUser {
     /// A list of in-cluster groups that the user belongs to.
     #[serde(
@@ -1131,7 +1193,10 @@ pub struct GetClusterUserKubernetesClusterUser {
 }
 
 /// `KubernetesListOptionsResponseOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesListOptionsResponseOptions {
     /// The `regions` field.
     #[serde(
@@ -1157,7 +1222,10 @@ pub struct KubernetesListOptionsResponseOptions {
 }
 
 /// The `kubernetes_size` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesSize {
     /// A Droplet size available for use in a Kubernetes node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `load_balancer` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoadBalancer {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,6 +434,13 @@ Active => "active",
 /// `errored`
 Errored => "errored",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for LoadBalancerStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// An object specifying sticky sessions settings for the load balancer.

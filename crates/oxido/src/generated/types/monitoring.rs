@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `alert_policy` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AlertPolicy {
     /// The `alerts` field.
     pub alerts: Alerts,
@@ -198,7 +201,10 @@ impl AlertPolicyRequest {
 }
 
 /// The `metrics` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Metrics {
     /// The `data` field.
     pub data: MetricsData,
@@ -207,7 +213,10 @@ pub struct Metrics {
 }
 
 /// The `metrics_data` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetricsData {
     /// Result of query.
     pub result: Vec<MetricsResult>,
@@ -217,7 +226,10 @@ pub struct MetricsData {
 }
 
 /// The `metrics_result` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetricsResult {
     /// An object containing the metric's labels. These labels are key/value pairs that vary
     /// depending on the metric being queried. For example, load balancer metrics contain a `lb_id`
@@ -236,6 +248,13 @@ Matrix => "matrix",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MetricsDataResultType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// `MetricsStatus`.
 pub enum MetricsStatus {
@@ -246,8 +265,18 @@ Error => "error",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MetricsStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `sinks_response` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SinksResponse {
     /// The `destination` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,7 +291,10 @@ pub struct SinksResponse {
 }
 
 /// The `destination` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Destination {
     /// The `config` field.
     pub config: OpensearchConfig,
@@ -279,7 +311,10 @@ pub struct Destination {
 }
 
 /// The `opensearch_config` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchConfig {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -357,7 +392,10 @@ pub struct MonitoringCreateSinkBody {
 }
 
 /// The `destination_omit_credentials` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DestinationOmitCredentials {
     /// OpenSearch destination configuration with `credentials` omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,7 +415,10 @@ pub struct DestinationOmitCredentials {
 /// OpenSearch destination configuration with `credentials` omitted.
 ///
 /// Schema `opensearch_config_omit_credentials`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchConfigOmitCredentials {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]

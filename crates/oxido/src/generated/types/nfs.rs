@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `nfs_response` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsResponse {
     /// Access points configured on this share. The default access point is returned first.
     #[serde(
@@ -49,7 +52,10 @@ pub struct NfsResponse {
 /// Represents an NFS access point resource.
 ///
 /// Schema `access_point_response`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessPointResponse {
     /// Provider-agnostic NFS access policy for an access point. Network CIDRs are
     /// managed by attach, detach, and managed-access workflows and are not part of
@@ -166,6 +172,13 @@ ACCESSPOINTDELETED => "ACCESS_POINT_DELETED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AccessPointResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The current status of the share. `INACTIVE` means the share exists but is
 /// not attached to any VPC.
@@ -181,6 +194,13 @@ FAILED => "FAILED",
 /// `DELETED`
 DELETED => "DELETED",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for NfsResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `nfs_request` schema.
@@ -228,7 +248,10 @@ impl NfsRequest {
 /// Response returned after starting an access point mutation.
 ///
 /// Schema `access_point_action_response`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessPointActionResponse {
     /// Represents an NFS access point resource.
     pub access_point: AccessPointResponse,
@@ -239,7 +262,10 @@ pub struct AccessPointActionResponse {
 /// The action that was submitted.
 ///
 /// Schema `nfs_action-2`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsAction2 {
     /// The unique identifier of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -273,6 +299,13 @@ SNAPSHOT => "SNAPSHOT",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for NfsAction2ResourceType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The current status of the action.
 pub enum NfsAction2Status {
@@ -285,10 +318,20 @@ ACTIONFAILED => "ACTION_FAILED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for NfsAction2Status {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// A standard NFS API error response object.
 ///
 /// Schema `nfs_api_error`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsApiError {
     /// A service-defined error code.
     pub code: String,
@@ -360,7 +403,10 @@ impl AccessPointRequest {
 /// Represents an NFS snapshot.
 ///
 /// Schema `nfs_snapshot_response`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsSnapshotResponse {
     /// The timestamp when the snapshot was created.
     pub created_at: crate::models::Timestamp,
@@ -392,6 +438,13 @@ FAILED => "FAILED",
 /// `DELETED`
 DELETED => "DELETED",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for NfsSnapshotResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// `NfsCreateActionBody`.

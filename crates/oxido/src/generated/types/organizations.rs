@@ -72,7 +72,10 @@ Modifier => "modifier",
 }
 
 /// `OrganizationsCreateTeamResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsCreateTeamResponse {
     /// A map of invitee email addresses to invitation status results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +87,10 @@ pub struct OrganizationsCreateTeamResponse {
 /// The result of attempting to send a team invitation.
 ///
 /// Schema `team_invitation_status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamInvitationStatus {
     /// The invitation delivery status for the email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,10 +107,20 @@ DailyInviteLimitReached => "daily_invite_limit_reached",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for TeamInvitationStatusStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The team resource returned when a team is created in an organization.
 ///
 /// Schema `create_team`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTeam {
     /// The human-readable name for the newly created team.
     pub name: String,
@@ -115,7 +131,10 @@ pub struct CreateTeam {
 /// A team that belongs to an organization.
 ///
 /// Schema `organization_team`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationTeam {
     /// The company name associated with the team, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,4 +171,11 @@ Joined => "joined",
 /// `pending`
 Pending => "pending",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for OrganizationTeamStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `partner_attachment` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerAttachment {
     /// The BGP configuration for the partner attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,7 +55,10 @@ pub struct PartnerAttachment {
 }
 
 /// The BGP configuration for the partner attachment.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerAttachmentBgp {
     /// ASN of the local router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,7 +251,10 @@ pub struct PartnerAttachmentUpdatableBgp {
 }
 
 /// The `partner_attachment_remote_route` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerAttachmentRemoteRoute {
     /// A CIDR block representing a remote route.
     #[serde(default, skip_serializing_if = "Option::is_none")]

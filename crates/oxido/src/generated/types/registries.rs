@@ -32,7 +32,10 @@ impl MultiregistryCreate {
 }
 
 /// The `registry_base` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegistryBase {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// registry was created.

@@ -62,7 +62,10 @@ UntaggedManifestsAndUnreferencedBlobs => "untagged manifests and unreferenced bl
 }
 
 /// The `repository` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Repository {
     /// The `latest_tag` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `key` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Key {
     /// The Access Key ID used to access a bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,7 +70,10 @@ pub struct KeyRequest {
 }
 
 /// The `key_create_response` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KeyCreateResponse {
     /// The secret key used to access the bucket. We return secret keys only once upon creation.
     /// Make sure to copy the key and securely store it.

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `sshKeys` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SshKeys {
     /// A unique identifier that differentiates this key from other keys using  a format that SSH
     /// recognizes. The fingerprint is created when the key is added to your account.

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `volume_full` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeFull {
     /// A time value given in ISO8601 combined date and time format that represents when the block
     /// storage volume was created.

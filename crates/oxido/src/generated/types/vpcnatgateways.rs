@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `vpc_nat_gateway_get` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcNatGatewayGet {
     /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
     /// gateway was created.
@@ -56,7 +59,10 @@ pub struct VpcNatGatewayGet {
 }
 
 /// An object containing egress information for the VPC NAT gateway.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcNatGatewayGetEgresses {
     /// An array of public gateway IP addresses for the VPC NAT gateway.
     #[serde(
@@ -68,7 +74,10 @@ pub struct VpcNatGatewayGetEgresses {
 }
 
 /// `NatGatewayGetEgressesPublicGatewaysItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NatGatewayGetEgressesPublicGatewaysItem {
     /// IPv4 address of the public gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +102,13 @@ INVALID => "INVALID",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for VpcNatGatewayGetState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of the VPC NAT gateway.
 pub enum VpcNatGatewayGetType {
@@ -102,7 +118,10 @@ PUBLIC => "PUBLIC",
 }
 
 /// `VpcNatGatewayGetVpcsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcNatGatewayGetVpcsItem {
     /// The gateway IP address of the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]

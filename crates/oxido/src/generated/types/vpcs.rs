@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `vpc` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Vpc {
     /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
     /// characters.
@@ -137,7 +140,10 @@ pub struct VpcsPatchBody {
 }
 
 /// The `vpc_member` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcMember {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// resource was created.
