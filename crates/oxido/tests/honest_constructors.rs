@@ -195,3 +195,65 @@ async fn create_makes_one_droplet_and_create_many_several() {
     assert_eq!(sent[0]["name"], "one");
     assert_eq!(sent[1]["names"], json!(["two", "three"]));
 }
+
+#[tokio::test]
+async fn a_droplet_action_chains_its_wait() {
+    let sim = Sim::builder()
+        .seed(Seed::Demo)
+        .action_duration(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("emulator starts");
+    let client = Client::builder()
+        .no_proxy()
+        .token(sim.token())
+        .base_url(sim.base_url())
+        .overall_timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    let done = client
+        .droplet_actions()
+        .post(3164444, oxido::DropletAction::Reboot)
+        .wait()
+        .poll_interval(Duration::from_millis(20), Duration::from_millis(100))
+        .timeout(Duration::from_secs(10))
+        .await
+        .expect("the reboot completes");
+    assert_eq!(done.status, oxido::ActionStatus::Completed, "{done:?}");
+    assert_eq!(done.kind.as_str(), "reboot");
+    // Polled on the Droplet's own action endpoint, and the action was started once.
+    let requests = sim.requests();
+    let posts = requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v2/droplets/3164444/actions")
+        .count();
+    assert_eq!(posts, 1);
+    let poll = format!("/v2/droplets/3164444/actions/{}", done.id);
+    assert!(
+        requests.iter().any(|r| r.method == "GET" && r.path == poll),
+        "no GET {poll}"
+    );
+    // Awaited without `.wait()`, it is the action as first answered.
+    let started = client
+        .droplet_actions()
+        .post(3164444, oxido::DropletAction::PowerCycle)
+        .await
+        .expect("started");
+    assert_eq!(started.kind.as_str(), "power_cycle");
+}
+
+#[test]
+fn an_answer_is_built_from_default_in_a_test() {
+    // Answers are `#[non_exhaustive]`: `Default`, then the fields a test needs.
+    let mut firewall = oxido::types::Firewall::default();
+    firewall.id = "fw-1".into();
+    firewall.name = "web".into();
+    firewall.droplet_ids = vec![3164444];
+    let sent = encode(&firewall);
+    assert_eq!(sent["id"], "fw-1");
+    assert_eq!(sent["droplet_ids"], json!([3164444]));
+    let mut action = oxido::Action::default();
+    action.id = 7;
+    action.status = oxido::ActionStatus::Completed;
+    assert!(action.is_done());
+}
