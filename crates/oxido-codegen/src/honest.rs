@@ -120,7 +120,7 @@ fn tell_apart(api: &mut Api, changes: &mut Changes) {
                     .collect();
                 let distinct: BTreeSet<&String> = values.iter().collect();
                 (values.len() == variants.len() && distinct.len() == values.len())
-                    .then(|| (f, values))
+                    .then_some((f, values))
             });
         let Some((field, values)) = told else {
             continue;
