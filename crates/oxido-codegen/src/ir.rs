@@ -254,6 +254,7 @@ pub enum TypeKind {
     Pending,
 }
 
+#[derive(Clone)]
 pub struct Field {
     pub json_name: String,
     pub ident: String,
