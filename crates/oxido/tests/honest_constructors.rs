@@ -252,8 +252,10 @@ fn an_answer_is_built_from_default_in_a_test() {
     let sent = encode(&firewall);
     assert_eq!(sent["id"], "fw-1");
     assert_eq!(sent["droplet_ids"], json!([3164444]));
-    let mut action = oxido::Action::default();
-    action.id = 7;
-    action.status = oxido::ActionStatus::Completed;
+    let action = oxido::Action {
+        id: 7,
+        status: oxido::ActionStatus::Completed,
+        ..oxido::Action::default()
+    };
     assert!(action.is_done());
 }
