@@ -494,22 +494,37 @@ fn command<'a>(
 
 /// The top-level fields of a JSON body: a struct's, or those of every struct variant of a union (the
 /// first variant naming a field decides its flag's kind).
-fn body_fields<'a>(api: &'a Api, op: &Operation) -> Option<Vec<&'a Field>> {
+/// The fields a body's flags can set: a struct's, or every branch's of a union, plus a tagged union's
+/// tag (its payloads leave it to the variant: `domains create-record --type A`).
+fn body_fields(api: &Api, op: &Operation) -> Option<Vec<Field>> {
     let body = op
         .body
         .as_ref()
         .filter(|b| b.content_type == "application/json")?;
     let Ty::Named(i) = &body.ty else { return None };
     match &api.types[*i].kind {
-        TypeKind::Struct(fields) => Some(fields.iter().collect()),
-        TypeKind::Union { variants, .. } => {
-            let mut out: Vec<&Field> = Vec::new();
+        TypeKind::Struct(fields) => Some(fields.clone()),
+        TypeKind::Union { variants, tag } => {
+            let mut out: Vec<Field> = Vec::new();
+            if let Some(tag) = tag {
+                let values: Vec<&str> = variants
+                    .iter()
+                    .flat_map(|v| v.tag_values.iter().map(String::as_str))
+                    .collect();
+                out.push(Field {
+                    json_name: tag.clone(),
+                    ident: crate::naming::field_ident(tag),
+                    ty: Ty::Str,
+                    required: true,
+                    doc: format!("The kind: {}.", values.join(", ")),
+                });
+            }
             for variant in variants {
                 if let Ty::Named(v) = &variant.ty {
                     if let TypeKind::Struct(fields) = &api.types[*v].kind {
                         for field in fields {
                             if !out.iter().any(|f| f.json_name == field.json_name) {
-                                out.push(field);
+                                out.push(field.clone());
                             }
                         }
                     }
@@ -1317,6 +1332,23 @@ fn emit_dispatch(api: &Api, commands: &[Command<'_>]) -> String {
         }
         let _ = writeln!(out, "// {}", op.operation_id);
         let _ = write!(out, "{index} => {{ ");
+        // One-or-many (`create` and `create_many`): the body's variant picks the call.
+        if let Some(split) = crate::emit_rust::one_or_many(api, op) {
+            let body = op.body.as_ref().expect("a body");
+            let union = public_ty(api, &body.ty);
+            let mut fixed = call_args.clone();
+            let parsed = fixed.pop().expect("the body argument");
+            let lead: String = fixed.iter().map(|a| format!("{a}, ")).collect();
+            let _ = writeln!(
+                out,
+                "match {parsed} {{ {union}::{}(body) => json(&c.{h}().{m}({lead}body).send_with_response().await?, \"\")?, {union}::{}(body) => json(&c.{h}().{m}_many({lead}body).send_with_response().await?, \"\")? }} }}",
+                split.one.0,
+                split.many.0,
+                h = cmd.service.handler,
+                m = op.method_name,
+            );
+            continue;
+        }
         let setters: Vec<&Arg> = cmd
             .args
             .iter()

@@ -125,8 +125,54 @@ pub fn eq_types(api: &Api) -> Vec<bool> {
     }
 }
 
+/// Which types have a `Default` (a greatest fixpoint, as for `Eq`): structs whose fields all do, open
+/// string enums (`Other("")`), tagged unions (`Other(null)`), untagged unions whose first variant does,
+/// and the hand-written `Timestamp`, `Action`, `Region`, `Links` and `Meta`. An answer's struct is
+/// `#[non_exhaustive]`, so `Default` (then its pub fields) is how a user builds one in a test.
+pub fn default_types(api: &Api) -> Vec<bool> {
+    fn ty_default(ty: &Ty, ok: &[bool]) -> bool {
+        match ty {
+            Ty::Vec(_) | Ty::Map(_) => true,
+            Ty::Boxed(inner) => ty_default(inner, ok),
+            Ty::Named(i) => ok[*i],
+            _ => true,
+        }
+    }
+    let mut ok = vec![true; api.types.len()];
+    loop {
+        let mut changed = false;
+        for (i, def) in api.types.iter().enumerate() {
+            let holds = match &def.kind {
+                // A request body is `Default` only when it has no required field.
+                TypeKind::Struct(fields) if def.is_body => fields.iter().all(|f| !f.required),
+                TypeKind::Struct(fields) => {
+                    fields.iter().all(|f| !f.required || ty_default(&f.ty, &ok))
+                }
+                // Bodies' enums and unions get none: a default kind would be sent as `""` or `null`.
+                TypeKind::StringEnum(_) | TypeKind::Union { .. } if def.is_body => false,
+                TypeKind::Union {
+                    tag: None,
+                    variants,
+                } => variants
+                    .first()
+                    .is_some_and(|v| !crate::honest::is_unit(api, &v.ty) && ty_default(&v.ty, &ok)),
+                TypeKind::Existing(path) => *path != crate::honest::UNIT,
+                _ => true,
+            };
+            if ok[i] && !holds {
+                ok[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return ok;
+        }
+    }
+}
+
 fn emit_types(api: &Api) -> Vec<(String, String)> {
     let eq = eq_types(api);
+    let defaults = default_types(api);
     let mut by_home: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, def) in api.types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Existing(_) | TypeKind::Pending) || def.features.is_empty()
@@ -154,7 +200,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
         for &i in indices {
-            emit_type(api, i, home_name == "common", eq[i], &mut out);
+            emit_type(api, i, home_name == "common", eq[i], defaults[i], &mut out);
         }
         files.push((format!("types/{home_name}.rs"), out));
         if home_name == "common" {
@@ -173,7 +219,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
     files
 }
 
-fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
+fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, default: bool, out: &mut String) {
     let def = &api.types[index];
     let eq = if eq { ", PartialEq, Eq" } else { ", PartialEq" };
     let cfg = if gate {
@@ -194,17 +240,26 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
     match &def.kind {
         TypeKind::Struct(fields) => {
             let all_optional = fields.iter().all(|f| !f.required);
-            let default = if def.is_body && all_optional {
+            // An answer's struct may grow fields: `#[non_exhaustive]`, built in users' tests from
+            // `Default` and its pub fields. A request body keeps struct-update syntax (`..X::new(…)`).
+            let answer = !def.is_body;
+            let derive_default = if (def.is_body && all_optional) || (answer && default) {
                 ", Default"
             } else {
                 ""
             };
             out.push_str(&doc);
+            if answer {
+                out.push_str("///\n/// Answers may gain fields: build one with `Default` (then set its fields) in tests.\n");
+            }
             out.push_str(&cfg);
             let _ = writeln!(
                 out,
-                "#[derive(Debug, Clone{default}{eq}, serde::Serialize, serde::Deserialize)]"
+                "#[derive(Debug, Clone{derive_default}{eq}, serde::Serialize, serde::Deserialize)]"
             );
+            if answer {
+                out.push_str("#[non_exhaustive]\n");
+            }
             let _ = writeln!(out, "pub struct {} {{", def.name);
             for field in fields {
                 out.push_str(&doc_or(
@@ -251,6 +306,13 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                 );
             }
             out.push_str("}\n}\n\n");
+            if default && !def.is_body {
+                let _ = writeln!(
+                    out,
+                    "{cfg}/// `Other(\"\")`, for answers built in tests.\nimpl Default for {} {{\nfn default() -> Self {{ Self::Other(String::new()) }}\n}}\n",
+                    def.name
+                );
+            }
         }
         TypeKind::Union { tag, variants } => {
             out.push_str(&doc);
@@ -281,6 +343,17 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                     }
                     _ => format!("{what} Selected by `{}`.", variant.tag_values.join("`, `")),
                 };
+                if crate::honest::is_unit(api, &variant.ty) {
+                    let what = match variant.tag_values.as_slice() {
+                        [only] => format!(
+                            "Sent as `{}` `{only}`, with nothing else.",
+                            tag.as_deref().unwrap_or_default()
+                        ),
+                        _ => "Nothing but its tag.".to_owned(),
+                    };
+                    let _ = writeln!(out, "/// {what}\n{},", variant.name);
+                    continue;
+                }
                 let _ = writeln!(
                     out,
                     "/// {what}\n{}({}),",
@@ -292,6 +365,27 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                 out.push_str("/// A kind this version of the crate does not know, kept as the API sent it.\nOther(serde_json::Value),\n");
             }
             out.push_str("}\n\n");
+            if default && !def.is_body {
+                let value = match (tag, variants.first()) {
+                    (Some(_), _) => "Self::Other(serde_json::Value::Null)".to_owned(),
+                    (None, Some(first)) => format!("Self::{}(Default::default())", first.name),
+                    (None, None) => String::new(),
+                };
+                if !value.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "{cfg}impl Default for {} {{\nfn default() -> Self {{ {value} }}\n}}\n",
+                        def.name
+                    );
+                }
+            }
+            if crate::honest::slug_or_id(&def.kind) {
+                let name = &def.name;
+                let _ = writeln!(
+                    out,
+                    "{cfg}impl From<&str> for {name} {{\nfn from(slug: &str) -> Self {{ Self::Slug(slug.to_owned()) }}\n}}\n\n{cfg}impl From<String> for {name} {{\nfn from(slug: String) -> Self {{ Self::Slug(slug) }}\n}}\n\n{cfg}impl From<u64> for {name} {{\nfn from(id: u64) -> Self {{ Self::Id(id) }}\n}}\n"
+                );
+            }
             if let Some(tag) = tag {
                 out.push_str(&cfg);
                 let _ = writeln!(out, "impl<'de> serde::Deserialize<'de> for {} {{", def.name);
@@ -307,6 +401,11 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                         .iter()
                         .map(|v| format!("Some(\"{v}\")"))
                         .collect();
+                    if crate::honest::is_unit(api, &variant.ty) {
+                        let _ =
+                            writeln!(out, "{} => Ok(Self::{}),", pats.join(" | "), variant.name);
+                        continue;
+                    }
                     let _ = writeln!(
                         out,
                         "{} => serde_json::from_value(value).map(Self::{}),",
@@ -315,7 +414,7 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
                     );
                 }
                 out.push_str("_ => return Ok(Self::Other(value)),\n};\ndecoded.map_err(D::Error::custom)\n}\n}\n\n");
-                emit_tagged_serialize(&def.name, tag, variants, &cfg, out);
+                emit_tagged_serialize(api, &def.name, tag, variants, &cfg, out);
             }
         }
         TypeKind::Existing(_) | TypeKind::Pending => {}
@@ -324,11 +423,29 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, out: &mut String) {
 
 /// A tagged union is sent with the tag of the variant chosen: `Unassign(..)` always says
 /// `"type": "unassign"`, whatever the inner struct's own `kind` field holds.
-fn emit_tagged_serialize(name: &str, tag: &str, variants: &[Variant], cfg: &str, out: &mut String) {
+fn emit_tagged_serialize(
+    api: &Api,
+    name: &str,
+    tag: &str,
+    variants: &[Variant],
+    cfg: &str,
+    out: &mut String,
+) {
     out.push_str(cfg);
     let _ = writeln!(out, "impl serde::Serialize for {name} {{");
     out.push_str("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\nmatch self {\n");
     for variant in variants {
+        if let ([only], true) = (
+            variant.tag_values.as_slice(),
+            crate::honest::is_unit(api, &variant.ty),
+        ) {
+            let _ = writeln!(
+                out,
+                "Self::{} => crate::operation::serialize_tagged(&serde_json::Map::new(), {tag:?}, {only:?}, serializer),",
+                variant.name
+            );
+            continue;
+        }
         match variant.tag_values.as_slice() {
             [only] => {
                 let _ = writeln!(
@@ -352,21 +469,91 @@ fn emit_tagged_serialize(name: &str, tag: &str, variants: &[Variant], cfg: &str,
     );
 }
 
-/// `new(required fields…)` for a request type that cannot be `Default`: the optional fields start as `None`.
+/// How a required field is taken by `new`: text by `impl Into<…>` (`String`, an open string enum, a
+/// slug-or-id union), the rest as it is.
+fn arg_of(api: &Api, ty: &Ty) -> (String, bool) {
+    match ty {
+        Ty::Str => ("impl Into<String>".to_owned(), true),
+        Ty::Named(i)
+            if matches!(api.types[*i].kind, TypeKind::StringEnum(_))
+                || crate::honest::slug_or_id(&api.types[*i].kind) =>
+        {
+            (format!("impl Into<{}>", api.types[*i].name), true)
+        }
+        other => (rust_ty(api, other), false),
+    }
+}
+
+/// What a literal argument could be mistaken for: two arguments of one class swap silently.
+fn confusable_class(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Int | Ty::U64 | Ty::Float => "number".to_owned(),
+        other if arg_of(api, other).1 => "text".to_owned(),
+        other => rust_ty(api, other),
+    }
+}
+
+/// The name of the struct of named required fields a constructor takes when its arguments could be
+/// swapped silently (`DatabaseClusterRequest::new(DatabaseClusterRequestRequired { … })`).
+pub fn required_struct(api: &Api, def: &TypeDef, fields: &[Field]) -> Option<String> {
+    let mut classes = BTreeSet::new();
+    let swappable = fields
+        .iter()
+        .filter(|f| f.required)
+        .any(|f| !classes.insert(confusable_class(api, &f.ty)));
+    swappable.then(|| format!("{}Required", def.name))
+}
+
+/// `new(required fields…)` for a request type that cannot be `Default`: the optional fields start as
+/// `None`. Arguments that could be swapped silently (two strings, two numbers) are named instead: `new`
+/// takes a `…Required` struct whose fields say which is which.
 fn emit_constructor(api: &Api, def: &TypeDef, fields: &[Field], cfg: &str, out: &mut String) {
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    if let Some(args) = required_struct(api, def, fields) {
+        out.push_str(cfg);
+        let _ = writeln!(
+            out,
+            "/// The required fields of a [`{}`], by name so that none can be swapped for another.\n#[derive(Debug, Clone, PartialEq)]\npub struct {args} {{",
+            def.name
+        );
+        for f in &required {
+            out.push_str(&doc_or(&f.doc, &format!("The `{}` field.", f.json_name)));
+            let _ = writeln!(out, "pub {}: {},", f.ident, rust_ty(api, &f.ty));
+        }
+        out.push_str(
+            "}
+
+",
+        );
+        let inits: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                if f.required {
+                    format!("{}: required.{}", f.ident, f.ident)
+                } else {
+                    format!("{}: None", f.ident)
+                }
+            })
+            .collect();
+        out.push_str(cfg);
+        let _ = writeln!(out, "impl {} {{", def.name);
+        let _ = writeln!(
+            out,
+            "/// A `{}` with its required fields, named; the optional ones start as `None`.\npub fn new(required: {args}) -> Self {{\nSelf {{ {} }}\n}}\n}}\n",
+            def.name,
+            inits.join(", ")
+        );
+        return;
+    }
     let args: Vec<String> = required
         .iter()
-        .map(|f| match f.ty {
-            Ty::Str => format!("{}: impl Into<String>", f.ident),
-            _ => format!("{}: {}", f.ident, rust_ty(api, &f.ty)),
-        })
+        .map(|f| format!("{}: {}", f.ident, arg_of(api, &f.ty).0))
         .collect();
     let inits: Vec<String> = fields
         .iter()
-        .map(|f| match (f.required, &f.ty) {
-            (true, Ty::Str) => format!("{}: {}.into()", f.ident, f.ident),
-            (true, _) => f.ident.clone(),
+        .map(|f| match (f.required, arg_of(api, &f.ty).1) {
+            (true, true) => format!("{}: {}.into()", f.ident, f.ident),
+            (true, false) => f.ident.clone(),
             (false, _) => format!("{}: None", f.ident),
         })
         .collect();
@@ -556,7 +743,86 @@ fn request_fn_name(op: &Operation) -> String {
 /// non-generic fn is compiled where it is defined, and it would pull the serde and serde_json code of its
 /// request and response types into the oxido rlib for every operation, used or not (most of the crate's
 /// build time). `#[inline]` fns are compiled only by the crate that calls them, for the operations it uses.
+/// A create whose body is one-or-many (`name` or `names`): `create` takes the one, `create_many` the many,
+/// and each returns its own answer, so neither needs a `match` on a union it cannot get.
+pub struct OneOrMany {
+    /// The body union's variant and payload type for one resource, then for many.
+    pub one: (String, usize),
+    pub many: (String, usize),
+    /// The answer union's payload types for one, then for many.
+    pub one_answer: usize,
+    pub many_answer: usize,
+}
+
+/// Whether an operation's body is one-or-many: an untagged union of two structs, one requiring `name`
+/// and the other `names`, answered by an untagged union of two structs told apart the same way
+/// (`droplet` and `droplets`).
+pub fn one_or_many(api: &Api, op: &Operation) -> Option<OneOrMany> {
+    let body = op.body.as_ref()?;
+    let ResponseKind::Json(answer) = &op.response else {
+        return None;
+    };
+    let pair = |ty: &Ty| -> Option<[(String, usize, Vec<String>); 2]> {
+        let TypeKind::Union {
+            tag: None,
+            variants,
+        } = &api.types[named(ty)?].kind
+        else {
+            return None;
+        };
+        let [a, b] = variants.as_slice() else {
+            return None;
+        };
+        let fields = |v: &Variant| -> Option<(String, usize, Vec<String>)> {
+            let i = named(&v.ty)?;
+            let TypeKind::Struct(fields) = &api.types[i].kind else {
+                return None;
+            };
+            let required = fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.json_name.clone())
+                .collect();
+            Some((v.name.clone(), i, required))
+        };
+        Some([fields(a)?, fields(b)?])
+    };
+    // The variant requiring `x` (one) and the one requiring `xs` (many).
+    let split = |pair: [(String, usize, Vec<String>); 2], one: &str| {
+        let many = format!("{one}s");
+        let [a, b] = pair;
+        let is = |v: &(String, usize, Vec<String>), f: &str| v.2.iter().any(|x| x == f);
+        if is(&a, one) && is(&b, &many) {
+            Some((a, b))
+        } else if is(&b, one) && is(&a, &many) {
+            Some((b, a))
+        } else {
+            None
+        }
+    };
+    let (one, many) = split(pair(&body.ty)?, "name")?;
+    let answers = pair(answer)?;
+    let key = answers.iter().find_map(|v| {
+        v.2.iter()
+            .find(|f| answers.iter().any(|w| w.2.contains(&format!("{f}s"))))
+            .cloned()
+    })?;
+    let (one_answer, many_answer) = split(answers, &key)?;
+    Some(OneOrMany {
+        one: (one.0, one.1),
+        many: (many.0, many.1),
+        one_answer: one_answer.1,
+        many_answer: many_answer.1,
+    })
+}
+
 fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
+    if let Some(split) = one_or_many(api, op) {
+        if own_options(op).is_empty() && action_poll(service, op, api).is_none() {
+            emit_one_or_many(api, op, &split, out);
+            return;
+        }
+    }
     out.push_str(&method_doc(op));
     if op.deprecated {
         out.push_str("///\n/// Deprecated by the API.\n");
@@ -595,6 +861,47 @@ fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
             out,
             "{} {{ call: {call} }}\n}}\n",
             builder_name(api, service, op)
+        );
+    }
+}
+
+fn emit_one_or_many(api: &Api, op: &Operation, split: &OneOrMany, out: &mut String) {
+    let body_ty = rust_ty(api, &op.body.as_ref().expect("a body").ty);
+    let mut args = signature_args(api, op);
+    args.pop();
+    let mut call = call_args(op);
+    call.pop();
+    for (method, (variant, payload), answer, what) in [
+        (
+            op.method_name.clone(),
+            &split.one,
+            split.one_answer,
+            "one (`name`); [`Self::{}_many`] creates several",
+        ),
+        (
+            format!("{}_many", op.method_name),
+            &split.many,
+            split.many_answer,
+            "several at once (`names`); [`Self::{}`] creates one",
+        ),
+    ] {
+        out.push_str(&method_doc(op));
+        let _ = writeln!(
+            out,
+            "///\n/// Creates {}.",
+            what.replace("{}", &op.method_name)
+        );
+        let mut sig = args.clone();
+        sig.push(format!("body: {}", api.types[*payload].name));
+        let mut pass = call.clone();
+        pass.push(format!("&{body_ty}::{variant}(body)"));
+        let _ = writeln!(
+            out,
+            "#[inline]\npub fn {method}(&self, {}) -> Call<{}> {{\nCall::json(self.client.clone(), {}({}))\n}}\n",
+            sig.join(", "),
+            api.types[answer].name,
+            request_fn_name(op),
+            pass.join(", ")
         );
     }
 }

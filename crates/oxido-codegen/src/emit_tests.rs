@@ -686,16 +686,37 @@ fn operations(api: &Api, spec: &serde_json::Value) -> String {
             } else {
                 "let v = "
             };
+            // One-or-many: the example body's variant picks `create` or `create_many`.
+            let call = match crate::emit_rust::one_or_many(api, op) {
+                Some(split) => {
+                    let union = public_ty(api, &op.body.as_ref().expect("a body").ty);
+                    let arms: Vec<String> = [(&split.one.0, ""), (&split.many.0, "_many")]
+                        .iter()
+                        .map(|(variant, suffix)| {
+                            format!(
+                                "{union}::{variant}(body) => {{ let v = client.{}().{}{suffix}({}).await.map_err(|e| e.to_string())?; {convert} }}",
+                                service.handler,
+                                op.method_name,
+                                args.join(", ")
+                            )
+                        })
+                        .collect();
+                    format!("match body {{ {} }}", arms.join(", "))
+                }
+                None => format!(
+                    "{bind}client.{}().{}({}){options}{send}.await.map_err(|e| e.to_string())?; {convert}",
+                    service.handler,
+                    op.method_name,
+                    args.join(", "),
+                ),
+            };
             let _ = writeln!(
                 out,
-                "Case {{ operation_id: {:?}, method: {:?}, path: {path:?}, query: &[{}], headers: &[{}], accept: {accept:?}, body: {body_ptr}, body_kind: {body_kind:?}, answer: {answer}, decoded: {decoded}, call: |client, body, base| {{ let _ = &base; {pre} Ok(Box::pin(async move {{ {bind}client.{}().{}({}){options}{send}.await.map_err(|e| e.to_string())?; {convert} }})) }} }},",
+                "Case {{ operation_id: {:?}, method: {:?}, path: {path:?}, query: &[{}], headers: &[{}], accept: {accept:?}, body: {body_ptr}, body_kind: {body_kind:?}, answer: {answer}, decoded: {decoded}, call: |client, body, base| {{ let _ = &base; {pre} Ok(Box::pin(async move {{ {call} }})) }} }},",
                 op.operation_id,
                 op.http_method,
                 query.join(", "),
                 headers.join(", "),
-                service.handler,
-                op.method_name,
-                args.join(", "),
             );
         }
     }

@@ -13,6 +13,8 @@ pub struct Api {
     /// Examples given on schemas and properties: (label such as `Droplet.id`, type, whether the field is
     /// an `Option`, the example).
     pub schema_examples: Vec<SchemaExample>,
+    /// What `honest::run` changed, for the report.
+    pub honest: crate::honest::Changes,
 }
 
 /// One handler (`client.droplets()`), from one operationId prefix.
@@ -252,6 +254,7 @@ pub enum TypeKind {
     Pending,
 }
 
+#[derive(Clone)]
 pub struct Field {
     pub json_name: String,
     pub ident: String,

@@ -584,6 +584,9 @@ impl<'a> Lowerer<'a> {
             {
                 field_ty = self.timestamp();
             }
+            if json_name == "region" && self.datacenter_region(&prop, &field_ty) {
+                field_ty = self.region_slug();
+            }
             let nullable = is_nullable(&prop, self) || defects::nullable_anyway(&name, &json_name);
             // An answer's field the API always sends (the table's evidence) is required too.
             let always = !self.request
@@ -645,6 +648,40 @@ impl<'a> Lowerer<'a> {
             self.schema_examples
                 .push((name, ty.clone(), false, example.clone()));
         }
+        ty
+    }
+
+    /// A `region` string (or an enum of slugs) whose example is a datacenter slug such as `nyc3`: one
+    /// region type everywhere, `RegionSlug`. App, registry and uptime regions (`nyc`, `us_east`) stay.
+    fn datacenter_region(&self, prop: &Value, ty: &Ty) -> bool {
+        let slug = |text: &str| {
+            let text = text.trim_matches('"');
+            text.len() == 4
+                && text[..3].bytes().all(|b| b.is_ascii_lowercase())
+                && text[3..].bytes().all(|b| b.is_ascii_digit())
+        };
+        let example = prop
+            .get("example")
+            .or_else(|| self.deref(prop).get("example"))
+            .and_then(Value::as_str);
+        let shape_fits = match ty {
+            Ty::Str => true,
+            Ty::Named(i) => match &self.types[*i].kind {
+                TypeKind::StringEnum(values) => {
+                    self.types[*i].schema.as_deref() != Some("region_slug")
+                        && values.iter().all(|(_, v)| slug(v))
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        shape_fits && example.is_some_and(slug)
+    }
+
+    fn region_slug(&mut self) -> Ty {
+        let request = std::mem::replace(&mut self.request, false);
+        let ty = self.schema_ty("region_slug");
+        self.request = request;
         ty
     }
 
@@ -1179,7 +1216,9 @@ pub fn lower(root: &Value) -> Api {
         value_fields,
         total_fields,
         schema_examples,
+        honest: Default::default(),
     };
+    api.honest = crate::honest::run(&mut api);
     crate::tidy::dedupe(&mut api);
     api.compute_features();
     let reserved: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
@@ -1187,6 +1226,8 @@ pub fn lower(root: &Value) -> Api {
     // Renamed variants can make two unions identical.
     crate::tidy::dedupe(&mut api);
     api.compute_features();
+    crate::honest::name_slug_or_id(&mut api);
+    crate::honest::neutral_names(&mut api);
     // Models keep their natural names; a handler that would share one is called `…Handler`.
     let model_names: BTreeSet<String> = api
         .types

@@ -9,6 +9,7 @@ mod emit_cli;
 mod emit_docs;
 mod emit_rust;
 mod emit_tests;
+mod honest;
 mod ir;
 mod lower;
 mod naming;
@@ -183,8 +184,9 @@ const MAX_DUPLICATE_GROUPS: usize = 0;
 /// `CustomModelActiveDeployment`'s two (their examples, `example string` and a bare date, give no format)
 /// and `AccessPointResponse.updated_at` (sent as `""`, see `STRING_TIMES` in `lower.rs`).
 const MAX_STRING_TIMESTAMPS: usize = 3;
-/// Per mille of struct fields that are `Option`.
-const MAX_OPTIONAL_PER_MILLE: usize = 763;
+/// Per mille of struct fields that are `Option`. 768, up from 763 when the tags a variant implies left their
+/// payloads (26 required fields fewer; the count of `Option` fields did not grow).
+const MAX_OPTIONAL_PER_MILLE: usize = 768;
 
 fn over_thresholds(r: &tidy::Report) -> Vec<String> {
     let mut out = Vec::new();
@@ -282,6 +284,29 @@ fn types_doc(r: &tidy::Report, api: &ir::Api) -> String {
         }
     }
     out.push_str(SHAPE_RULES);
+    let name = |i: usize| {
+        let def = &api.types[i];
+        (tidy::live(def) && !def.features.is_empty()).then(|| format!("`{}`", def.name))
+    };
+    let list = |pairs: &[(usize, String)]| -> String {
+        let mut items: Vec<String> = pairs
+            .iter()
+            .filter_map(|(i, field)| name(*i).map(|n| format!("{n} (`{field}`)")))
+            .collect();
+        items.sort();
+        items.dedup();
+        if items.is_empty() {
+            "none".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    out.push_str(&format!(
+        "\n## Constructors that cannot lie\n\n- Unions whose identical branches are now tagged by the field that tells them apart: {}.\n- Payloads without the tag their variant implies (the union sends it): {}.\n- Payloads that keep it, being used on their own too: {}.\n",
+        list(&api.honest.told_apart),
+        list(&api.honest.implied_tags),
+        list(&api.honest.kept_tags)
+    ));
     out.push_str("\n## Fields the API always sends\n\nNot `Option` in the answer types although the spec leaves them out of `required` (the table is\n`crates/oxido-codegen/always_sent.tsv`; a row that no longer applies fails the generator). Request bodies\nfollow the spec's `required` alone.\n\n| field | type | evidence |\n|---|---|---|\n");
     for (schema, field, evidence) in lower::always_sent() {
         let types: Vec<String> = api

@@ -121,6 +121,12 @@ pub fn dedupe(api: &mut Api) -> usize {
 /// `DomainRecord*` kinds): merged, they would make two variants hold the same type, so they stay apart.
 pub fn pinned(api: &Api) -> BTreeSet<usize> {
     let mut out = BTreeSet::new();
+    let mut named_twins: BTreeMap<String, usize> = BTreeMap::new();
+    for def in api.types.iter().filter(|t| t.schema.is_some()) {
+        if let Some(key) = shape(def) {
+            *named_twins.entry(key).or_default() += 1;
+        }
+    }
     for def in &api.types {
         let TypeKind::Union { variants, .. } = &def.kind else {
             continue;
@@ -134,6 +140,21 @@ pub fn pinned(api: &Api) -> BTreeSet<usize> {
             .collect();
         for (i, key) in &payloads {
             if key.is_some() && payloads.iter().any(|(j, other)| j != i && other == key) {
+                out.insert(*i);
+            }
+        }
+        // An inline branch named after its union (`PartnerAttachmentUpdatableName`) is not merged
+        // into another schema's type of the same shape (`Database`, a `name` alone): the variant
+        // would hold another service's payload.
+        for (i, key) in &payloads {
+            let inline =
+                api.types[*i].schema.is_none() && api.types[*i].name.starts_with(&def.name);
+            if inline
+                && key.is_some()
+                && named_twins
+                    .get(key.as_deref().unwrap_or_default())
+                    .is_some_and(|n| *n > 0)
+            {
                 out.insert(*i);
             }
         }

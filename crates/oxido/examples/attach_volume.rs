@@ -2,8 +2,8 @@
 
 use oxido::Client;
 use oxido::types::{
-    RegionSlug, VolumeActionPostAttach, VolumeActionPostAttachType, VolumeActionsPostByIdBody,
-    VolumesCreateBody, VolumesExt4,
+    VolumeActionPostAttach, VolumeActionsPostByIdBody, VolumesCreateBody, VolumesExt4,
+    VolumesExt4Required,
 };
 
 #[tokio::main]
@@ -15,18 +15,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
 
     let droplet = client.droplets().get(droplet_id).await?;
-    let region = RegionSlug::from(droplet.region.slug.as_str());
     let body = VolumesExt4 {
-        filesystem_type: Some("ext4".into()),
         tags: Some(vec!["oxido-example".into()]),
-        ..VolumesExt4::new("oxido-example-vol", 10, region)
+        ..VolumesExt4::new(VolumesExt4Required {
+            name: "oxido-example-vol".into(),
+            size_gigabytes: 10,
+            region: droplet.region.slug.as_str().into(),
+        })
     };
     let volume = client
         .volumes()
         .create(VolumesCreateBody::Ext4(body))
         .await?;
     let volume_id = volume.id;
-    let attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, droplet_id);
+    let attach = VolumeActionPostAttach::new(droplet_id);
     let action = client
         .volume_actions()
         .post_by_id(&volume_id, VolumeActionsPostByIdBody::Attach(attach))

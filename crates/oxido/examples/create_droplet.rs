@@ -6,8 +6,7 @@
 
 use oxido::Client;
 use oxido::types::{
-    DropletSingleCreate, DropletSingleCreateImage, DropletsCreateBody, DropletsCreateResponse,
-    SshKeysRequest,
+    DropletSingleCreate, DropletSingleCreateRequired, SshKeysRequest, SshKeysRequestRequired,
 };
 
 const PUBLIC_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHlrQc/MdikN5ndDF4Z4BMnXJdzCj+gS+yGtKwe9Gq+A oxido-example";
@@ -18,28 +17,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let key = client
         .ssh_keys()
-        .create(SshKeysRequest::new("oxido-example", PUBLIC_KEY))
+        .create(SshKeysRequest::new(SshKeysRequestRequired {
+            name: "oxido-example".into(),
+            public_key: PUBLIC_KEY.into(),
+        }))
         .await?;
     let key_id = key.id;
-    let image = DropletSingleCreateImage::String("ubuntu-24-04-x64".into());
     let body = DropletSingleCreate {
         region: Some("nyc3".into()),
-        ssh_keys: Some(vec![DropletSingleCreateImage::Integer(i64::try_from(
-            key_id,
-        )?)]),
+        ssh_keys: Some(vec![key_id.into()]),
         tags: Some(vec!["oxido-example".into()]),
-        ..DropletSingleCreate::new("oxido-example-1", image, "s-1vcpu-1gb")
+        ..DropletSingleCreate::new(DropletSingleCreateRequired {
+            name: "oxido-example-1".into(),
+            image: "ubuntu-24-04-x64".into(),
+            size: "s-1vcpu-1gb".into(),
+        })
     };
-    let created = match client
-        .droplets()
-        .create(DropletsCreateBody::SingleCreate(body))
-        .await?
-    {
-        DropletsCreateResponse::Droplet(created) => created.droplet,
-        DropletsCreateResponse::Droplets(_) => {
-            return Err("one name created several Droplets".into());
-        }
-    };
+    let created = client.droplets().create(body).await?.droplet;
     let droplet = client.droplets().wait_active(created.id).await?;
     println!(
         "droplet {} {} is {} with key {key_id}",

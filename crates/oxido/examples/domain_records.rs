@@ -1,7 +1,10 @@
 //! Creates the domain `oxido-example.com` with an A record for `www` and a CNAME for `blog`.
 
 use oxido::Client;
-use oxido::types::{DomainRecordA, DomainRecordCname, DomainRequest, DomainsCreateRecordBody};
+use oxido::types::{
+    DomainRecordA, DomainRecordARequired, DomainRecordCname, DomainRecordCnameRequired,
+    DomainRequest, DomainsCreateRecordBody,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +17,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     client.domains().create(domain).await?;
     let a = DomainRecordA {
         ttl: Some(1800),
-        ..DomainRecordA::new("203.0.113.10", "www", "A")
+        ..DomainRecordA::new(DomainRecordARequired {
+            data: "203.0.113.10".into(),
+            name: "www".into(),
+        })
     };
     let a = client
         .domains()
@@ -22,7 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let cname = DomainRecordCname {
         ttl: Some(1800),
-        ..DomainRecordCname::new("www.oxido-example.com.", "blog", "CNAME")
+        ..DomainRecordCname::new(DomainRecordCnameRequired {
+            data: "www.oxido-example.com.".into(),
+            name: "blog".into(),
+        })
     };
     let cname = client
         .domains()

@@ -2,8 +2,9 @@
 
 use oxido::Client;
 use oxido::types::{
-    FirewallInboundRulesItem, FirewallInboundRulesItemProtocol as Protocol,
-    FirewallOutboundRulesItem, FirewallRequest, FirewallRuleTarget,
+    FirewallInboundRulesItem as Inbound, FirewallInboundRulesItemProtocol as Protocol,
+    FirewallInboundRulesItemRequired as InboundRule, FirewallOutboundRulesItem as Outbound,
+    FirewallOutboundRulesItemRequired as OutboundRule, FirewallRequest, FirewallRuleTarget,
 };
 
 #[tokio::main]
@@ -14,16 +15,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         addresses: Some(vec!["0.0.0.0/0".into(), "::/0".into()]),
         ..FirewallRuleTarget::default()
     };
+    let inbound = |ports: &str| {
+        Inbound::new(InboundRule {
+            ports: ports.into(),
+            protocol: Protocol::Tcp,
+            sources: anywhere.clone(),
+        })
+    };
+    let outbound = |protocol| {
+        Outbound::new(OutboundRule {
+            ports: "all".into(),
+            protocol,
+            destinations: anywhere.clone(),
+        })
+    };
     let firewall = FirewallRequest {
         name: Some("oxido-example".into()),
-        inbound_rules: Some(vec![
-            FirewallInboundRulesItem::new("22", Protocol::Tcp, anywhere.clone()),
-            FirewallInboundRulesItem::new("80", Protocol::Tcp, anywhere.clone()),
-        ]),
-        outbound_rules: Some(vec![
-            FirewallOutboundRulesItem::new("all", Protocol::Tcp, anywhere.clone()),
-            FirewallOutboundRulesItem::new("all", Protocol::Udp, anywhere),
-        ]),
+        inbound_rules: Some(vec![inbound("22"), inbound("80")]),
+        outbound_rules: Some(vec![outbound(Protocol::Tcp), outbound(Protocol::Udp)]),
         tags: Some(vec!["oxido-example".into()]),
         ..FirewallRequest::default()
     };

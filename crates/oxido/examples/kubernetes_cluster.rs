@@ -1,16 +1,28 @@
 //! Creates a Kubernetes cluster, waits until it is running, then prints its kubeconfig.
 
 use oxido::Client;
-use oxido::types::{ClusterRequest, KubernetesNodePoolRequest};
+use oxido::types::{
+    ClusterRequest, ClusterRequestRequired, KubernetesNodePoolRequest,
+    KubernetesNodePoolRequestRequired,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
 
-    let pool = KubernetesNodePoolRequest::new("s-1vcpu-2gb", 1, "oxido-example-pool");
+    let pool = KubernetesNodePoolRequest::new(KubernetesNodePoolRequestRequired {
+        size: "s-1vcpu-2gb".into(),
+        count: 1,
+        name: "oxido-example-pool".into(),
+    });
     let cluster = ClusterRequest {
         tags: Some(vec!["oxido-example".into()]),
-        ..ClusterRequest::new("oxido-example", vec![pool], "nyc3", "latest")
+        ..ClusterRequest::new(ClusterRequestRequired {
+            name: "oxido-example".into(),
+            node_pools: vec![pool],
+            region: "nyc3".into(),
+            version: "latest".into(),
+        })
     };
     let cluster = client.kubernetes().create_cluster(cluster).await?;
     let id = cluster.id;

@@ -2,23 +2,28 @@
 
 use oxido::Client;
 use oxido::types::{
-    ForwardingRule, ForwardingRuleEntryProtocol, ForwardingRuleTargetProtocol, LoadBalancerCreate,
-    LoadBalancerCreateTag, RegionSlug,
+    ForwardingRule, ForwardingRuleEntryProtocol, ForwardingRuleRequired,
+    ForwardingRuleTargetProtocol, LoadBalancerCreate, LoadBalancerCreateTag,
+    LoadBalancerCreateTagRequired, RegionSlug,
 };
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
 
-    let http = ForwardingRule::new(
-        80,
-        ForwardingRuleEntryProtocol::Http,
-        80,
-        ForwardingRuleTargetProtocol::Http,
-    );
+    let http = ForwardingRule::new(ForwardingRuleRequired {
+        entry_port: 80,
+        entry_protocol: ForwardingRuleEntryProtocol::Http,
+        target_port: 80,
+        target_protocol: ForwardingRuleTargetProtocol::Http,
+    });
     let body = LoadBalancerCreateTag {
         name: Some("oxido-example".into()),
-        ..LoadBalancerCreateTag::new("oxido-example", RegionSlug::Nyc3, vec![http])
+        ..LoadBalancerCreateTag::new(LoadBalancerCreateTagRequired {
+            tag: "oxido-example".into(),
+            region: RegionSlug::Nyc3,
+            forwarding_rules: vec![http],
+        })
     };
     let lb = client
         .load_balancers()

@@ -3,6 +3,7 @@
 use oxido::Client;
 use oxido::types::{
     Database, DatabaseClusterEngine, DatabasesAddUserBody, DatabasesCreateClusterBody,
+    DatabasesCreateClusterBodyRequired, RegionSlug,
 };
 
 #[tokio::main]
@@ -12,13 +13,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let body = DatabasesCreateClusterBody {
         version: Some("16".into()),
         tags: Some(vec!["oxido-example".into()]),
-        ..DatabasesCreateClusterBody::new(
-            DatabaseClusterEngine::Pg,
-            "oxido-example",
-            1,
-            "nyc3",
-            "db-s-1vcpu-1gb",
-        )
+        ..DatabasesCreateClusterBody::new(DatabasesCreateClusterBodyRequired {
+            engine: DatabaseClusterEngine::Pg,
+            name: "oxido-example".into(),
+            num_nodes: 1,
+            region: RegionSlug::Nyc3,
+            size: "db-s-1vcpu-1gb".into(),
+        })
     };
     let cluster = client.databases().create_cluster(body).await?;
     let id = cluster.id;

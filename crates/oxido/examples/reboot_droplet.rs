@@ -13,8 +13,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let action = client
         .droplet_actions()
         .post(droplet_id, DropletAction::Reboot)
+        .wait()
         .await?;
-    let action = client.actions().wait(action.id).await?;
     println!(
         "droplet {droplet_id} rebooted by action {} ({})",
         action.id, action.status

@@ -13,11 +13,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
 
     let name = Some("oxido-example-snapshot".to_owned());
-    let action = client
+    client
         .droplet_actions()
         .post(droplet_id, DropletAction::Snapshot { name })
+        .wait()
         .await?;
-    client.actions().wait(action.id).await?;
     let mut snapshots = client.droplets().list_snapshots(droplet_id).into_stream();
     while let Some(snapshot) = snapshots.try_next().await? {
         println!(

@@ -49,10 +49,7 @@ impl fmt::Debug for ActionCall {
 
 impl ActionCall {
     /// `call` starts the action; `poll` builds the request that reads it back by id (the family's own
-    /// action endpoint, or `/v2/actions/{id}`).
-    // Called only by the generated calls that start an action; a build whose features hold none of them
-    // (e.g. `droplets` alone) has no caller.
-    #[allow(dead_code)]
+    /// action endpoint, or `/v2/actions/{id}`). Used by `droplet_actions().post` and the generated calls.
     pub(crate) fn new(
         client: crate::Client,
         call: Call<Action>,

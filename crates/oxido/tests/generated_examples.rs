@@ -3010,18 +3010,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::ImageGenPartialImageEventType>(v),
     ),
     (
-        "MessagesImageBlockParam.type",
+        "MessagesRequestTextBlockParam.type",
         "schema",
         "example",
-        "\"image\"",
-        |v| whole::<oxido::types::MessagesImageBlockParamType>(v),
-    ),
-    (
-        "MessagesToolUseBlockParam.type",
-        "schema",
-        "example",
-        "\"tool_use\"",
-        |v| whole::<oxido::types::MessagesToolUseBlockParamType>(v),
+        "\"text\"",
+        |v| whole::<oxido::types::MessagesRequestTextBlockParamType>(v),
     ),
     (
         "MessagesToolResultBlockParam.content",
@@ -3029,13 +3022,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"72°F and sunny\"",
         |v| whole::<oxido::types::MessagesToolResultBlockParamContent>(v),
-    ),
-    (
-        "MessagesToolResultBlockParam.type",
-        "schema",
-        "example",
-        "\"tool_result\"",
-        |v| whole::<oxido::types::MessagesToolResultBlockParamType>(v),
     ),
     (
         "MessagesApiMessageParam.content",
@@ -3563,11 +3549,42 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::AppRollbackValidationConditionCode>>(v),
     ),
     (
+        "BillingDataPoint.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    ("ByoipPrefix.region", "schema", "example", "\"nyc3\"", |v| {
+        whole::<Option<oxido::types::RegionSlug>>(v)
+    }),
+    (
+        "ByoipPrefixCreate.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<oxido::types::RegionSlug>(v),
+    ),
+    (
+        "ByoipPrefixesCreateResponse.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    (
         "ByoipPrefixResource.assigned_at",
         "schema",
         "example",
         "\"2025-06-25T12:00:00Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
+    ),
+    (
+        "ByoipPrefixResource.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "CdnEndpoint.created_at",
@@ -3729,6 +3746,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"mysql\"",
         |v| whole::<oxido::types::DatabaseClusterEngine>(v),
+    ),
+    (
+        "DatabasesCreateClusterBody.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "FirewallRuleRequest.type",
@@ -3969,13 +3993,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::LogsinkCreateSinkType>>(v),
     ),
     (
-        "DatabasesUpdateRegionBody",
-        "schema",
-        "example",
-        "{\"region\":\"lon1\"}",
-        |v| whole::<oxido::types::DatabasesUpdateRegionBody>(v),
-    ),
-    (
         "OnlineMigration.created_at",
         "schema",
         "example",
@@ -3988,6 +4005,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"running\"",
         |v| whole::<Option<oxido::types::OnlineMigrationStatus>>(v),
+    ),
+    (
+        "DatabaseReplicaRequest.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "KafkaSchemaVerbose.schema_type",
@@ -4091,11 +4115,18 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
+        "DedicatedInference.region",
+        "schema",
+        "example",
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    (
         "DedicatedInferenceSpec.region",
         "schema",
         "example",
         "\"atl1\"",
-        |v| whole::<oxido::types::DedicatedInferenceSpecRegion>(v),
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "DedicatedInference.status",
@@ -4123,7 +4154,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"atl1\"",
-        |v| whole::<oxido::types::DedicatedInferenceSpecRegion>(v),
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "DedicatedInferenceAccessToken.created_at",
@@ -4131,6 +4162,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"2024-01-09T20:44:32Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
+    ),
+    (
+        "DedicatedInferenceSize.region",
+        "schema",
+        "example",
+        "\"nyc2\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "DedicatedInferenceAccelerator.created_at",
@@ -4218,28 +4256,42 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"ubuntu-20-04-x64\"",
-        |v| whole::<oxido::types::DropletSingleCreateImage>(v),
+        |v| whole::<oxido::types::SlugOrId>(v),
+    ),
+    (
+        "DropletSingleCreate.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "DropletSingleCreate.ssh_keys",
         "schema",
         "example",
         "[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"]",
-        |v| whole::<Option<Vec<oxido::types::DropletSingleCreateImage>>>(v),
+        |v| whole::<Option<Vec<oxido::types::SlugOrId>>>(v),
     ),
     (
         "DropletMultiCreate.image",
         "schema",
         "example",
         "\"ubuntu-20-04-x64\"",
-        |v| whole::<oxido::types::DropletSingleCreateImage>(v),
+        |v| whole::<oxido::types::SlugOrId>(v),
+    ),
+    (
+        "DropletMultiCreate.region",
+        "schema",
+        "example",
+        "\"nyc3\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "DropletMultiCreate.ssh_keys",
         "schema",
         "example",
         "[289794,\"3b:16:e4:bf:8b:00:8b:b8:59:8c:a9:d3:f0:19:fa:45\"]",
-        |v| whole::<Option<Vec<oxido::types::DropletSingleCreateImage>>>(v),
+        |v| whole::<Option<Vec<oxido::types::SlugOrId>>>(v),
     ),
     (
         "AutoscalePool.created_at",
@@ -4253,7 +4305,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"tor1\"",
-        |v| whole::<oxido::types::AutoscalePoolDropletTemplateRegion>(v),
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "AutoscalePool.status",
@@ -4401,11 +4453,25 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
+        "NamespaceInfo.region",
+        "schema",
+        "example",
+        "\"nyc1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    (
         "NamespaceInfo.updated_at",
         "schema",
         "example",
         "\"2022-09-14T04:16:45Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
+    ),
+    (
+        "CreateNamespace.region",
+        "schema",
+        "example",
+        "\"nyc1\"",
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "AccessKey.created_at",
@@ -4555,6 +4621,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
+        "ApiAgentPublic.region",
+        "schema",
+        "example",
+        "\"\\\"tor1\\\"\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    (
         "ApiAgentPublic.retrieval_method",
         "schema",
         "example",
@@ -4679,6 +4752,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"2021-01-01T00:00:00Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
+    ),
+    (
+        "ApiCreateAgentInputPublic.region",
+        "schema",
+        "example",
+        "\"\\\"tor1\\\"\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "ApiAnthropicAPIKeyInfo.created_at",
@@ -5171,6 +5251,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::ApiCrawlingOption>>(v),
     ),
     (
+        "ApiCreateKnowledgeBaseInputPublic.region",
+        "schema",
+        "example",
+        "\"\\\"tor1\\\"\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    (
         "ApiCreateKnowledgeBaseInputPublic.size",
         "schema",
         "example",
@@ -5451,20 +5538,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::Distribution>>(v),
     ),
     (
-        "ImageActionBase.type",
-        "schema",
-        "example",
-        "\"convert\"",
-        |v| whole::<oxido::types::ImageActionBaseType>(v),
-    ),
-    (
-        "ImageActionTransfer.type",
-        "schema",
-        "example",
-        "\"convert\"",
-        |v| whole::<oxido::types::ImageActionBaseType>(v),
-    ),
-    (
         "ImageActionTransfer.region",
         "schema",
         "example",
@@ -5527,6 +5600,9 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"NoSchedule\"",
         |v| whole::<Option<oxido::types::KubernetesNodePoolTaintEffect>>(v),
     ),
+    ("ClusterRead.region", "schema", "example", "\"nyc1\"", |v| {
+        whole::<oxido::types::RegionSlug>(v)
+    }),
     (
         "ClusterReadStatus.state",
         "schema",
@@ -5556,12 +5632,22 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<serde_json::Value>>(v),
     ),
     (
+        "ClusterRequest.region",
+        "schema",
+        "example",
+        "\"nyc1\"",
+        |v| whole::<oxido::types::RegionSlug>(v),
+    ),
+    (
         "Cluster.created_at",
         "schema",
         "example",
         "\"2018-11-15T16:00:11Z\"",
         |v| whole::<oxido::Timestamp>(v),
     ),
+    ("Cluster.region", "schema", "example", "\"nyc1\"", |v| {
+        whole::<oxido::types::RegionSlug>(v)
+    }),
     (
         "Cluster.updated_at",
         "schema",
@@ -5755,7 +5841,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "[[1435781430,\"1\"],[1435781445,\"1\"]]",
-        |v| whole::<Vec<Vec<oxido::types::DropletSingleCreateImage>>>(v),
+        |v| whole::<Vec<Vec<oxido::types::SlugOrId>>>(v),
     ),
     (
         "MetricsData.resultType",
@@ -5816,6 +5902,9 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"2023-01-01T00:00:00Z\"",
         |v| whole::<oxido::Timestamp>(v),
     ),
+    ("NfsResponse.region", "schema", "example", "\"atl1\"", |v| {
+        whole::<oxido::types::RegionSlug>(v)
+    }),
     (
         "NfsResponse.status",
         "schema",
@@ -5823,6 +5912,9 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"ACTIVE\"",
         |v| whole::<oxido::types::NfsResponseStatus>(v),
     ),
+    ("NfsRequest.region", "schema", "example", "\"atl1\"", |v| {
+        whole::<oxido::types::RegionSlug>(v)
+    }),
     (
         "NfsAction2.resource_type",
         "schema",
@@ -5852,6 +5944,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::Timestamp>(v),
     ),
     (
+        "NfsSnapshotResponse.region",
+        "schema",
+        "example",
+        "\"atl1\"",
+        |v| whole::<oxido::types::RegionSlug>(v),
+    ),
+    (
         "NfsSnapshotResponse.status",
         "schema",
         "example",
@@ -5859,46 +5958,46 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::NfsSnapshotResponseStatus>(v),
     ),
     (
-        "NfsActionResize.type",
+        "NfsActionResize.region",
         "schema",
         "example",
-        "\"resize\"",
-        |v| whole::<oxido::types::NfsActionResizeType>(v),
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "NfsActionSnapshot.type",
+        "NfsActionSnapshot.region",
         "schema",
         "example",
-        "\"resize\"",
-        |v| whole::<oxido::types::NfsActionResizeType>(v),
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "NfsActionAttach.type",
+        "NfsActionAttach.region",
         "schema",
         "example",
-        "\"resize\"",
-        |v| whole::<oxido::types::NfsActionResizeType>(v),
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "NfsActionDetach.type",
+        "NfsActionDetach.region",
         "schema",
         "example",
-        "\"resize\"",
-        |v| whole::<oxido::types::NfsActionResizeType>(v),
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "NfsActionReassign.type",
+        "NfsActionReassign.region",
         "schema",
         "example",
-        "\"resize\"",
-        |v| whole::<oxido::types::NfsActionResizeType>(v),
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "NfsActionSwitchPerformanceTier.type",
+        "NfsActionSwitchPerformanceTier.region",
         "schema",
         "example",
-        "\"resize\"",
-        |v| whole::<oxido::types::NfsActionResizeType>(v),
+        "\"atl1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "TeamInvitation.role",
@@ -6019,6 +6118,9 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"2020-03-21T16:02:37Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
+    ("Registry.region", "schema", "example", "\"fra1\"", |v| {
+        whole::<Option<oxido::types::RegionSlug>>(v)
+    }),
     (
         "Registry.storage_usage_bytes_updated_at",
         "schema",
@@ -6045,7 +6147,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"fra1\"",
-        |v| whole::<Option<oxido::types::MultiregistryCreateRegion>>(v),
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "MultiregistryCreate.subscription_tier_slug",
@@ -6060,6 +6162,13 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"2020-03-21T16:02:37Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
+    ),
+    (
+        "RegistryBase.region",
+        "schema",
+        "example",
+        "\"fra1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "RegistryBase.storage_usage_bytes_updated_at",
@@ -6108,7 +6217,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"fra1\"",
-        |v| whole::<Option<oxido::types::RegistryCreateRegion>>(v),
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "RegistryCreate.subscription_tier_slug",
@@ -6329,11 +6438,25 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
+        "VectordbVectorDB.region",
+        "schema",
+        "example",
+        "\"tor1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
+    ),
+    (
         "VectordbVectorDB.updated_at",
         "schema",
         "example",
         "\"2023-01-01T00:00:00Z\"",
         |v| whole::<Option<oxido::Timestamp>>(v),
+    ),
+    (
+        "VectordbCreateVectorDBRequest.region",
+        "schema",
+        "example",
+        "\"tor1\"",
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "VectordbBackup.completed_at",
@@ -6377,13 +6500,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "VolumeActionPostAttach.type",
-        "schema",
-        "example",
-        "\"attach\"",
-        |v| whole::<oxido::types::VolumeActionPostAttachType>(v),
-    ),
-    (
         "VolumeActionPostDetach.region",
         "schema",
         "example",
@@ -6391,25 +6507,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
-        "VolumeActionPostDetach.type",
-        "schema",
-        "example",
-        "\"attach\"",
-        |v| whole::<oxido::types::VolumeActionPostAttachType>(v),
-    ),
-    (
         "VolumeActionPostResize.region",
         "schema",
         "example",
         "\"nyc3\"",
         |v| whole::<Option<oxido::types::RegionSlug>>(v),
-    ),
-    (
-        "VolumeActionPostResize.type",
-        "schema",
-        "example",
-        "\"attach\"",
-        |v| whole::<oxido::types::VolumeActionPostAttachType>(v),
     ),
     (
         "VpcNatGatewayGet.created_at",
@@ -6423,7 +6525,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"tor1\"",
-        |v| whole::<Option<oxido::types::VpcNatGatewayGetRegion>>(v),
+        |v| whole::<Option<oxido::types::RegionSlug>>(v),
     ),
     (
         "VpcNatGatewayGet.state",
@@ -6451,7 +6553,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "schema",
         "example",
         "\"tor1\"",
-        |v| whole::<oxido::types::VpcNatGatewayGetRegion>(v),
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "VpcNatGatewayCreate.type",
@@ -6474,12 +6576,22 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"ACTIVE\"",
         |v| whole::<Option<oxido::types::VpcPeeringStatus>>(v),
     ),
+    ("Vpc.region", "schema", "example", "\"nyc1\"", |v| {
+        whole::<Option<oxido::types::RegionSlug>>(v)
+    }),
     (
         "Vpc.created_at",
         "schema",
         "example",
         "\"2020-03-13T19:20:47.442049222Z\"",
         |v| whole::<oxido::Timestamp>(v),
+    ),
+    (
+        "VpcsCreateBody.region",
+        "schema",
+        "example",
+        "\"nyc1\"",
+        |v| whole::<oxido::types::RegionSlug>(v),
     ),
     (
         "VpcMember.created_at",
@@ -6772,7 +6884,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ApiAgentPublic",
         "schema",
         "properties",
-        "{\"description\":\"This is a chatbot that can help you with your questions.\",\"if_case\":\"if talking about the weather use this route\",\"instruction\":\"Hello, how can I help you?\",\"k\":5,\"max_tokens\":100,\"name\":\"My Agent\",\"project_id\":\"12345678-1234-1234-1234-123456789012\",\"provide_citations\":true,\"reasoning_effort\":\"\\\"low\\\"\",\"region\":\"\\\"tor1\\\"\",\"route_created_by\":\"12345678\",\"route_name\":\"Route Name\",\"route_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"tags\":[\"example string\"],\"temperature\":0.5,\"thinking_token_budget\":1000,\"top_p\":0.9,\"url\":\"https://example.com/agent\",\"user_id\":\"12345678\",\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"version_hash\":\"example string\",\"web_fetch_enabled\":true,\"web_search_enabled\":true}",
+        "{\"description\":\"This is a chatbot that can help you with your questions.\",\"if_case\":\"if talking about the weather use this route\",\"instruction\":\"Hello, how can I help you?\",\"k\":5,\"max_tokens\":100,\"name\":\"My Agent\",\"project_id\":\"12345678-1234-1234-1234-123456789012\",\"provide_citations\":true,\"reasoning_effort\":\"\\\"low\\\"\",\"route_created_by\":\"12345678\",\"route_name\":\"Route Name\",\"route_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"tags\":[\"example string\"],\"temperature\":0.5,\"thinking_token_budget\":1000,\"top_p\":0.9,\"url\":\"https://example.com/agent\",\"user_id\":\"12345678\",\"uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"version_hash\":\"example string\",\"web_fetch_enabled\":true,\"web_search_enabled\":true}",
         |v| whole::<oxido::types::ApiAgentPublic>(v),
     ),
     (
@@ -6877,7 +6989,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ApiCreateAgentInputPublic",
         "schema",
         "properties",
-        "{\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"knowledge_base_uuid\":[\"example string\"],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Agent\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reasoning_effort\":\"\\\"low\\\"\",\"region\":\"\\\"tor1\\\"\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"thinking_token_budget\":123,\"web_fetch_enabled\":true,\"web_search_enabled\":true,\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+        "{\"anthropic_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"description\":\"\\\"My Agent Description\\\"\",\"instruction\":\"\\\"You are an agent who thinks deeply about the world\\\"\",\"knowledge_base_uuid\":[\"example string\"],\"model_provider_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_router_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Agent\\\"\",\"open_ai_key_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"reasoning_effort\":\"\\\"low\\\"\",\"router_preset_slug\":\"\\\"general\\\"\",\"tags\":[\"example string\"],\"thinking_token_budget\":123,\"web_fetch_enabled\":true,\"web_search_enabled\":true,\"workspace_uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
         |v| whole::<oxido::types::ApiCreateAgentInputPublic>(v),
     ),
     (
@@ -6898,7 +7010,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ApiCreateKnowledgeBaseInputPublic",
         "schema",
         "properties",
-        "{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"embedding_model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"region\":\"\\\"tor1\\\"\",\"tags\":[\"example string\"],\"vpc_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
+        "{\"database_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"embedding_model_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"name\":\"\\\"My Knowledge Base\\\"\",\"project_id\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\",\"tags\":[\"example string\"],\"vpc_uuid\":\"\\\"12345678-1234-1234-1234-123456789012\\\"\"}",
         |v| whole::<oxido::types::ApiCreateKnowledgeBaseInputPublic>(v),
     ),
     (
@@ -8235,7 +8347,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "AutoscalePoolDropletTemplate",
         "schema",
         "properties",
-        "{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"my-droplet-name\",\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\",\"public_networking\":true,\"region\":\"nyc1\",\"size\":\"c-2\",\"ssh_keys\":[\"88:66:90:d2:68:d5:b5:85:e3:26:26:11:31:57:e6:f8\"],\"tags\":[\"my-tag\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true}",
+        "{\"image\":\"ubuntu-20-04-x64\",\"ipv6\":true,\"name\":\"my-droplet-name\",\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\",\"public_networking\":true,\"region\":\"ams1\",\"size\":\"c-2\",\"ssh_keys\":[\"88:66:90:d2:68:d5:b5:85:e3:26:26:11:31:57:e6:f8\"],\"tags\":[\"my-tag\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true}",
         |v| whole::<oxido::types::AutoscalePoolDropletTemplate>(v),
     ),
     (
@@ -8333,7 +8445,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "BillingDataPoint",
         "schema",
         "properties",
-        "{\"description\":\"droplet name (c-2-4GiB)\",\"group_description\":\"kubernetes cluster name\",\"region\":\"nyc3\",\"sku\":\"1-DO-DROP-0109\",\"start_date\":\"2025-01-15\",\"total_amount\":\"12.45\",\"usage_team_urn\":\"do:team:12345678-1234-1234-1234-123456789012\"}",
+        "{\"description\":\"droplet name (c-2-4GiB)\",\"group_description\":\"kubernetes cluster name\",\"sku\":\"1-DO-DROP-0109\",\"start_date\":\"2025-01-15\",\"total_amount\":\"12.45\",\"usage_team_urn\":\"do:team:12345678-1234-1234-1234-123456789012\"}",
         |v| whole::<oxido::types::BillingDataPoint>(v),
     ),
     (
@@ -8354,21 +8466,21 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ByoipPrefix",
         "schema",
         "properties",
-        "{\"advertised\":true,\"failure_reason\":\"\",\"locked\":false,\"name\":\"\",\"prefix\":\"203.0.113.0/24\",\"project_id\":\"12345678-1234-1234-1234-123456789012\",\"region\":\"nyc3\",\"status\":\"active\",\"uuid\":\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"}",
+        "{\"advertised\":true,\"failure_reason\":\"\",\"locked\":false,\"name\":\"\",\"prefix\":\"203.0.113.0/24\",\"project_id\":\"12345678-1234-1234-1234-123456789012\",\"status\":\"active\",\"uuid\":\"f47ac10b-58cc-4372-a567-0e02b2c3d479\"}",
         |v| whole::<oxido::types::ByoipPrefix>(v),
     ),
     (
         "ByoipPrefixCreate",
         "schema",
         "properties",
-        "{\"prefix\":\"203.11.13.0/24\",\"region\":\"nyc3\",\"signature\":\"<sample-signature>\"}",
+        "{\"prefix\":\"203.11.13.0/24\",\"region\":\"ams1\",\"signature\":\"<sample-signature>\"}",
         |v| whole::<oxido::types::ByoipPrefixCreate>(v),
     ),
     (
         "ByoipPrefixResource",
         "schema",
         "properties",
-        "{\"byoip\":\"f47ac10b-58cc-4372-a567-0e02b2c3d479\",\"id\":10001,\"region\":\"nyc3\",\"resource\":\"do:droplet:fa3c10b-58cc-4372-a567-0e02b2c3d479\"}",
+        "{\"byoip\":\"f47ac10b-58cc-4372-a567-0e02b2c3d479\",\"id\":10001,\"resource\":\"do:droplet:fa3c10b-58cc-4372-a567-0e02b2c3d479\"}",
         |v| whole::<oxido::types::ByoipPrefixResource>(v),
     ),
     (
@@ -8389,7 +8501,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ByoipPrefixesCreateResponse",
         "schema",
         "properties",
-        "{\"region\":\"nyc3\",\"status\":\"in_progress\",\"uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
+        "{\"status\":\"in_progress\",\"uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
         |v| whole::<oxido::types::ByoipPrefixesCreateResponse>(v),
     ),
     (
@@ -8550,7 +8662,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Cluster",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"ams1\",\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::Cluster>(v),
     ),
     (
@@ -8564,7 +8676,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ClusterRead",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"registries\":[\"registry-a\",\"registry-b\"],\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"created_at\":\"2020-07-21T18:37:44Z\",\"endpoint\":\"https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com\",\"ha\":true,\"id\":\"bd5f5959-5e1e-4205-a714-a914373942af\",\"ipv4\":\"68.183.121.157\",\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"id\":\"cdda885e-7663-40c8-bc74-3a036c66545d\",\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"nodes\":[{\"created_at\":\"2018-11-15T16:00:11Z\",\"droplet_id\":\"205545370\",\"id\":\"e78247f8-b1bb-4f7a-8db9-2a5f8d4b8f8f\",\"name\":\"adoring-newton-3niq\",\"status\":{\"state\":\"provisioning\"},\"updated_at\":\"2018-11-15T16:00:11Z\"}],\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"ams1\",\"registries\":[\"registry-a\",\"registry-b\"],\"registry_enabled\":true,\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::ClusterRead>(v),
     ),
     (
@@ -8592,7 +8704,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "ClusterRequest",
         "schema",
         "properties",
-        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"ha\":true,\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"nyc1\",\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
+        "{\"auto_upgrade\":true,\"cluster_subnet\":\"192.168.0.0/20\",\"ha\":true,\"isolated_workers\":false,\"name\":\"prod-cluster-01\",\"node_pools\":[{\"auto_scale\":true,\"count\":3,\"labels\":null,\"max_nodes\":6,\"min_nodes\":3,\"name\":\"frontend-pool\",\"size\":\"s-1vcpu-2gb\",\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"k8s-worker\",\"production\",\"web-team\"],\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"priority\",\"value\":\"high\"}]}],\"region\":\"ams1\",\"service_subnet\":\"192.168.16.0/24\",\"surge_upgrade\":true,\"tags\":[\"k8s\",\"k8s:bd5f5959-5e1e-4205-a714-a914373942af\",\"production\",\"web-team\"],\"version\":\"1.18.6-do.0\",\"vpc_uuid\":\"c33931f2-a26a-4e61-b85c-4e95a2ec431b\",\"worker_subnet_uuid\":\"cbd79771-23eb-49be-b5ea-59cc56222622\"}",
         |v| whole::<oxido::types::ClusterRequest>(v),
     ),
     (
@@ -8683,7 +8795,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "CreateNamespace",
         "schema",
         "properties",
-        "{\"label\":\"my namespace\",\"region\":\"nyc1\"}",
+        "{\"label\":\"my namespace\",\"region\":\"ams1\"}",
         |v| whole::<oxido::types::CreateNamespace>(v),
     ),
     (
@@ -8851,7 +8963,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DatabaseReplicaRequest",
         "schema",
         "properties",
-        "{\"name\":\"read-nyc3-01\",\"private_network_uuid\":\"9423cbad-9211-442f-820b-ef6915e99b5f\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"]}",
+        "{\"name\":\"read-nyc3-01\",\"private_network_uuid\":\"9423cbad-9211-442f-820b-ef6915e99b5f\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"]}",
         |v| whole::<oxido::types::DatabaseReplicaRequest>(v),
     ),
     (
@@ -8900,7 +9012,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DatabasesCreateClusterBody",
         "schema",
         "properties",
-        "{\"engine\":\"pg\",\"name\":\"backend\",\"num_nodes\":2,\"private_network_uuid\":\"d455e75d-4858-4eec-8c95-da2f0a5f93a7\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"nyc3\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"8\"}",
+        "{\"engine\":\"pg\",\"name\":\"backend\",\"num_nodes\":2,\"private_network_uuid\":\"d455e75d-4858-4eec-8c95-da2f0a5f93a7\",\"project_id\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"region\":\"ams1\",\"size\":\"db-s-2vcpu-4gb\",\"storage_size_mib\":61440,\"tags\":[\"production\"],\"version\":\"8\"}",
         |v| whole::<oxido::types::DatabasesCreateClusterBody>(v),
     ),
     (
@@ -8909,13 +9021,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"backup_progress\":\"36\",\"backups\":[{\"created_at\":\"2019-01-31T19:25:22Z\",\"incremental\":false,\"size_gigabytes\":0.03364864}]}",
         |v| whole::<oxido::types::DatabasesListBackupsResponse>(v),
-    ),
-    (
-        "DatabasesUpdateRegionBody",
-        "schema",
-        "properties",
-        "{\"region\":\"lon1\"}",
-        |v| whole::<oxido::types::DatabasesUpdateRegionBody>(v),
     ),
     (
         "DatadogLogsink",
@@ -8928,7 +9033,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DedicatedInference",
         "schema",
         "properties",
-        "{\"id\":\"6b5c619c-359c-44ca-87e2-47e98170c01d\",\"region\":\"atl1\",\"vpc_uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}",
+        "{\"id\":\"6b5c619c-359c-44ca-87e2-47e98170c01d\",\"vpc_uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}",
         |v| whole::<oxido::types::DedicatedInference>(v),
     ),
     (
@@ -8949,7 +9054,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DedicatedInferenceCreateRequest",
         "schema",
         "properties",
-        "{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
+        "{\"access_tokens\":{\"hugging_face_token\":\"$HF_TOKEN\"},\"spec\":{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"ams1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}}",
         |v| whole::<oxido::types::DedicatedInferenceCreateRequest>(v),
     ),
     (
@@ -8963,7 +9068,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DedicatedInferenceSize",
         "schema",
         "properties",
-        "{\"currency\":\"USD\",\"gpu_slug\":\"gpu-mi300x1-192gb\",\"price_per_hour\":\"2\",\"region\":\"nyc2\"}",
+        "{\"currency\":\"USD\",\"gpu_slug\":\"gpu-mi300x1-192gb\",\"price_per_hour\":\"2\"}",
         |v| whole::<oxido::types::DedicatedInferenceSize>(v),
     ),
     (
@@ -8977,14 +9082,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DedicatedInferenceSpec",
         "schema",
         "properties",
-        "{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"status\":\"active\",\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}",
+        "{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"status\":\"active\",\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"ams1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}",
         |v| whole::<oxido::types::DedicatedInferenceSpec>(v),
     ),
     (
         "DedicatedInferenceSpecRequest",
         "schema",
         "properties",
-        "{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"atl1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}",
+        "{\"enable_public_endpoint\":true,\"model_deployments\":[{\"accelerators\":[{\"accelerator_slug\":\"gpu-mi300x1-192gb\",\"scale\":1,\"type\":\"prefill_decode\"}],\"model_id\":\"\",\"model_provider\":\"hugging_face\",\"model_slug\":\"mistral/mistral-7b-instruct-v3\",\"workload_config\":{\"any\":\"json\"}}],\"name\":\"new-dedicated-inference\",\"region\":\"ams1\",\"version\":1,\"vpc\":{\"uuid\":\"997615ce-132d-4bae-9270-9ee21b395e5d\"}}",
         |v| whole::<oxido::types::DedicatedInferenceSpecRequest>(v),
     ),
     (
@@ -9054,42 +9159,42 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DomainRecordA",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordA>(v),
     ),
     (
         "DomainRecordAaaa",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordAaaa>(v),
     ),
     (
         "DomainRecordCaa",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordCaa>(v),
     ),
     (
         "DomainRecordCname",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordCname>(v),
     ),
     (
         "DomainRecordMx",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordMx>(v),
     ),
     (
         "DomainRecordNs",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordNs>(v),
     ),
     (
@@ -9103,21 +9208,21 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DomainRecordSoa",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordSoa>(v),
     ),
     (
         "DomainRecordSrv",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordSrv>(v),
     ),
     (
         "DomainRecordTxt",
         "schema",
         "properties",
-        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"type\":\"NS\",\"weight\":null}",
+        "{\"data\":\"ns1.digitalocean.com\",\"flags\":null,\"name\":\"@\",\"port\":null,\"priority\":null,\"tag\":null,\"ttl\":1800,\"weight\":null}",
         |v| whole::<oxido::types::DomainRecordTxt>(v),
     ),
     (
@@ -9166,14 +9271,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "DropletMultiCreate",
         "schema",
         "properties",
-        "{\"backups\":true,\"image\":7,\"ipv6\":true,\"monitoring\":true,\"names\":[\"sub-01.example.com\",\"sub-02.example.com\"],\"private_networking\":true,\"public_networking\":true,\"region\":\"nyc3\",\"size\":\"s-1vcpu-1gb\",\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"volumes\":[\"12e97116-7280-11ed-b3d0-0a58ac146812\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true}",
+        "{\"backups\":true,\"image\":7,\"ipv6\":true,\"monitoring\":true,\"names\":[\"sub-01.example.com\",\"sub-02.example.com\"],\"private_networking\":true,\"public_networking\":true,\"size\":\"s-1vcpu-1gb\",\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"volumes\":[\"12e97116-7280-11ed-b3d0-0a58ac146812\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true}",
         |v| whole::<oxido::types::DropletMultiCreate>(v),
     ),
     (
         "DropletSingleCreate",
         "schema",
         "properties",
-        "{\"backups\":true,\"image\":7,\"ipv6\":true,\"monitoring\":true,\"name\":\"example.com\",\"private_networking\":true,\"public_networking\":true,\"region\":\"nyc3\",\"size\":\"s-1vcpu-1gb\",\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"volumes\":[\"12e97116-7280-11ed-b3d0-0a58ac146812\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true}",
+        "{\"backups\":true,\"image\":7,\"ipv6\":true,\"monitoring\":true,\"name\":\"example.com\",\"private_networking\":true,\"public_networking\":true,\"size\":\"s-1vcpu-1gb\",\"tags\":[\"env:prod\",\"web\"],\"user_data\":\"#cloud-config\\nruncmd:\\n  - touch /test.txt\\n\",\"volumes\":[\"12e97116-7280-11ed-b3d0-0a58ac146812\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\",\"with_droplet_agent\":true}",
         |v| whole::<oxido::types::DropletSingleCreate>(v),
     ),
     (
@@ -9301,13 +9406,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"ip\":\"45.55.96.47\",\"locked\":true,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"}",
         |v| whole::<oxido::types::FloatingIp>(v),
-    ),
-    (
-        "FloatingIpActionAssign",
-        "schema",
-        "properties",
-        "{\"droplet_id\":758604968,\"type\":\"assign\"}",
-        |v| whole::<oxido::types::FloatingIpActionAssign>(v),
     ),
     (
         "FloatingIpRegion",
@@ -9677,7 +9775,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "MessagesCreateRequest",
         "schema",
         "properties",
-        "{\"max_tokens\":7,\"messages\":[{\"content\":[{\"text\":\"Hi! How can I help?\",\"type\":\"text\"}],\"role\":\"user\"}],\"model\":\"claude-opus-4-6\"}",
+        "{\"max_tokens\":7,\"messages\":[{\"content\":[{\"text\":\"Hello, Claude\",\"type\":\"text\"}],\"role\":\"user\"}],\"model\":\"claude-opus-4-6\"}",
         |v| whole::<oxido::types::MessagesCreateRequest>(v),
     ),
     (
@@ -9702,10 +9800,17 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::MessagesImageSourceParam>(v),
     ),
     (
+        "MessagesRequestTextBlockParam",
+        "schema",
+        "properties",
+        "{\"text\":\"Hello, Claude\",\"type\":\"text\"}",
+        |v| whole::<oxido::types::MessagesRequestTextBlockParam>(v),
+    ),
+    (
         "MessagesResponseTextBlock",
         "schema",
         "properties",
-        "{\"text\":\"Hi! How can I help?\",\"type\":\"text\"}",
+        "{\"text\":\"Hi! How can I help?\"}",
         |v| whole::<oxido::types::MessagesResponseTextBlock>(v),
     ),
     (
@@ -9733,14 +9838,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "MessagesToolResultBlockParam",
         "schema",
         "properties",
-        "{\"content\":[{\"any\":\"json\"}],\"tool_use_id\":\"toolu_01ABCdefGhIjKlMnOpQrStUv\",\"type\":\"tool_result\"}",
+        "{\"content\":[{\"any\":\"json\"}],\"tool_use_id\":\"toolu_01ABCdefGhIjKlMnOpQrStUv\"}",
         |v| whole::<oxido::types::MessagesToolResultBlockParam>(v),
     ),
     (
         "MessagesToolUseBlockParam",
         "schema",
         "properties",
-        "{\"id\":\"toolu_01ABCdefGhIjKlMnOpQrStUv\",\"input\":{\"any\":\"json\"},\"name\":\"get_weather\",\"type\":\"tool_use\"}",
+        "{\"id\":\"toolu_01ABCdefGhIjKlMnOpQrStUv\",\"input\":{\"any\":\"json\"},\"name\":\"get_weather\"}",
         |v| whole::<oxido::types::MessagesToolUseBlockParam>(v),
     ),
     (
@@ -9817,7 +9922,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "NamespaceInfo",
         "schema",
         "properties",
-        "{\"api_host\":\"https://api_host.io\",\"key\":\"d1zcd455h01mqjfs4s2eaewyejehi5f2uj4etqq3h7cera8iwkub6xg5of1wdde2\",\"label\":\"my namespace\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"region\":\"nyc1\",\"uuid\":\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"}",
+        "{\"api_host\":\"https://api_host.io\",\"key\":\"d1zcd455h01mqjfs4s2eaewyejehi5f2uj4etqq3h7cera8iwkub6xg5of1wdde2\",\"label\":\"my namespace\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"uuid\":\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"}",
         |v| whole::<oxido::types::NamespaceInfo>(v),
     ),
     (
@@ -9842,32 +9947,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::NfsAction2>(v),
     ),
     (
-        "NfsActionAttach",
-        "schema",
-        "properties",
-        "{\"region\":\"atl1\",\"type\":\"resize\"}",
-        |v| whole::<oxido::types::NfsActionAttach>(v),
-    ),
-    (
         "NfsActionAttachParams",
         "schema",
         "properties",
         "{\"vpc_id\":\"vpc-id-123\"}",
         |v| whole::<oxido::types::NfsActionAttachParams>(v),
-    ),
-    (
-        "NfsActionDetach",
-        "schema",
-        "properties",
-        "{\"region\":\"atl1\",\"type\":\"resize\"}",
-        |v| whole::<oxido::types::NfsActionDetach>(v),
-    ),
-    (
-        "NfsActionReassign",
-        "schema",
-        "properties",
-        "{\"region\":\"atl1\",\"type\":\"resize\"}",
-        |v| whole::<oxido::types::NfsActionReassign>(v),
     ),
     (
         "NfsActionReassignParams",
@@ -9877,32 +9961,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::NfsActionReassignParams>(v),
     ),
     (
-        "NfsActionResize",
-        "schema",
-        "properties",
-        "{\"region\":\"atl1\",\"type\":\"resize\"}",
-        |v| whole::<oxido::types::NfsActionResize>(v),
-    ),
-    (
         "NfsActionResizeParams",
         "schema",
         "properties",
         "{\"size_gib\":2048}",
         |v| whole::<oxido::types::NfsActionResizeParams>(v),
-    ),
-    (
-        "NfsActionSnapshot",
-        "schema",
-        "properties",
-        "{\"region\":\"atl1\",\"type\":\"resize\"}",
-        |v| whole::<oxido::types::NfsActionSnapshot>(v),
-    ),
-    (
-        "NfsActionSwitchPerformanceTier",
-        "schema",
-        "properties",
-        "{\"region\":\"atl1\",\"type\":\"resize\"}",
-        |v| whole::<oxido::types::NfsActionSwitchPerformanceTier>(v),
     ),
     (
         "NfsActionSwitchPerformanceTierParams",
@@ -9922,21 +9985,21 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "NfsRequest",
         "schema",
         "properties",
-        "{\"name\":\"my-nfs-share\",\"performance_tier\":\"standard\",\"region\":\"atl1\",\"size_gib\":50,\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
+        "{\"name\":\"my-nfs-share\",\"performance_tier\":\"standard\",\"region\":\"ams1\",\"size_gib\":50,\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
         |v| whole::<oxido::types::NfsRequest>(v),
     ),
     (
         "NfsResponse",
         "schema",
         "properties",
-        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"host\":\"10.128.32.2\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"mount_path\":\"/123456/your-nfs-share-uuid\",\"name\":\"sammy-share-drive\",\"performance_tier\":\"PERFORMANCE_TIER_HIGH\",\"region\":\"atl1\",\"size_gib\":1024,\"status\":\"CREATING\",\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"host\":\"10.128.32.2\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"mount_path\":\"/123456/your-nfs-share-uuid\",\"name\":\"sammy-share-drive\",\"performance_tier\":\"PERFORMANCE_TIER_HIGH\",\"region\":\"ams1\",\"size_gib\":1024,\"status\":\"CREATING\",\"vpc_ids\":[\"796c6fe3-2a1d-4da2-9f3e-38239827dc91\"]}",
         |v| whole::<oxido::types::NfsResponse>(v),
     ),
     (
         "NfsSnapshotResponse",
         "schema",
         "properties",
-        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"name\":\"daily-backup\",\"region\":\"atl1\",\"share_id\":\"1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d\",\"size_gib\":1024,\"status\":\"UNKNOWN\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"id\":\"0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d\",\"name\":\"daily-backup\",\"region\":\"ams1\",\"share_id\":\"1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d\",\"size_gib\":1024,\"status\":\"UNKNOWN\"}",
         |v| whole::<oxido::types::NfsSnapshotResponse>(v),
     ),
     (
@@ -10181,14 +10244,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "Registry",
         "schema",
         "properties",
-        "{\"name\":\"example\",\"region\":\"fra1\",\"storage_usage_bytes\":29393920}",
+        "{\"name\":\"example\",\"storage_usage_bytes\":29393920}",
         |v| whole::<oxido::types::Registry>(v),
     ),
     (
         "RegistryBase",
         "schema",
         "properties",
-        "{\"name\":\"example\",\"region\":\"fra1\",\"storage_usage_bytes\":29393920}",
+        "{\"name\":\"example\",\"storage_usage_bytes\":29393920}",
         |v| whole::<oxido::types::RegistryBase>(v),
     ),
     (
@@ -10594,7 +10657,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VectordbCreateVectorDBRequest",
         "schema",
         "properties",
-        "{\"name\":\"example name\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"tor1\",\"size\":\"example string\",\"tags\":[\"example string\"]}",
+        "{\"name\":\"example name\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"size\":\"example string\",\"tags\":[\"example string\"]}",
         |v| whole::<oxido::types::VectordbCreateVectorDBRequest>(v),
     ),
     (
@@ -10650,7 +10713,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VectordbVectorDB",
         "schema",
         "properties",
-        "{\"forked_from_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"id\":\"example string\",\"last_restore_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"owner_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"region\":\"tor1\",\"size\":\"example string\",\"status\":\"example string\",\"tags\":[\"example string\"]}",
+        "{\"forked_from_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"id\":\"example string\",\"last_restore_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"name\":\"example name\",\"owner_uuid\":\"123e4567-e89b-12d3-a456-426614174000\",\"project_id\":\"123e4567-e89b-12d3-a456-426614174000\",\"size\":\"example string\",\"status\":\"example string\",\"tags\":[\"example string\"]}",
         |v| whole::<oxido::types::VectordbVectorDB>(v),
     ),
     (
@@ -10678,14 +10741,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VolumeActionPostAttach",
         "schema",
         "properties",
-        "{\"droplet_id\":11612190,\"tags\":[\"base-image\",\"prod\"],\"type\":\"attach\",\"volume_name\":\"example\"}",
+        "{\"droplet_id\":11612190,\"tags\":[\"base-image\",\"prod\"],\"volume_name\":\"example\"}",
         |v| whole::<oxido::types::VolumeActionPostAttach>(v),
     ),
     (
         "VolumeActionPostDetach",
         "schema",
         "properties",
-        "{\"droplet_id\":11612190,\"type\":\"attach\",\"volume_name\":\"example\"}",
+        "{\"droplet_id\":11612190,\"volume_name\":\"example\"}",
         |v| whole::<oxido::types::VolumeActionPostDetach>(v),
     ),
     (
@@ -10706,21 +10769,21 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VolumesExt4",
         "schema",
         "properties",
-        "{\"description\":\"Block store for examples\",\"filesystem_type\":\"ext4\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
+        "{\"description\":\"Block store for examples\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
         |v| whole::<oxido::types::VolumesExt4>(v),
     ),
     (
         "VolumesXfs",
         "schema",
         "properties",
-        "{\"description\":\"Block store for examples\",\"filesystem_type\":\"ext4\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
+        "{\"description\":\"Block store for examples\",\"name\":\"example\",\"region\":\"ams1\",\"size_gigabytes\":10,\"snapshot_id\":\"b0798135-fb76-11eb-946a-0a58ac146f33\",\"tags\":[\"base-image\",\"prod\"]}",
         |v| whole::<oxido::types::VolumesXfs>(v),
     ),
     (
         "Vpc",
         "schema",
         "properties",
-        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"default\":true,\"description\":\"VPC for production environment\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"nyc1\",\"urn\":\"do:vpc:5a4981aa-9653-4bd1-bef5-d6bff52042e4\"}",
+        "{\"created_at\":\"2020-07-21T18:37:44Z\",\"default\":true,\"description\":\"VPC for production environment\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"urn\":\"do:vpc:5a4981aa-9653-4bd1-bef5-d6bff52042e4\"}",
         |v| whole::<oxido::types::Vpc>(v),
     ),
     (
@@ -10734,7 +10797,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VpcNatGatewayCreate",
         "schema",
         "properties",
-        "{\"icmp_timeout_seconds\":30,\"name\":\"my-vpc-nat-gateway\",\"region\":\"nyc1\",\"size\":1,\"tcp_timeout_seconds\":30,\"type\":\"PUBLIC\",\"udp_timeout_seconds\":30,\"vpcs\":[{\"default_gateway\":true,\"vpc_uuid\":\"0d3db13e-a604-4944-9827-7ec2642d32ac\"}]}",
+        "{\"icmp_timeout_seconds\":30,\"name\":\"my-vpc-nat-gateway\",\"region\":\"ams1\",\"size\":1,\"tcp_timeout_seconds\":30,\"type\":\"PUBLIC\",\"udp_timeout_seconds\":30,\"vpcs\":[{\"default_gateway\":true,\"vpc_uuid\":\"0d3db13e-a604-4944-9827-7ec2642d32ac\"}]}",
         |v| whole::<oxido::types::VpcNatGatewayCreate>(v),
     ),
     (
@@ -10797,7 +10860,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "VpcsCreateBody",
         "schema",
         "properties",
-        "{\"description\":\"VPC for production environment\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"nyc1\"}",
+        "{\"description\":\"VPC for production environment\",\"ip_range\":\"10.10.10.0/24\",\"name\":\"env.prod-vpc\",\"region\":\"ams1\"}",
         |v| whole::<oxido::types::VpcsCreateBody>(v),
     ),
     (
@@ -10828,6 +10891,6 @@ const RAW_ERROR_EXAMPLES: usize = 3205;
 
 #[test]
 fn every_example_round_trips() {
-    assert_eq!(EXAMPLES.len(), 1553);
+    assert_eq!(EXAMPLES.len(), 1566);
     generated_support::run_examples(EXAMPLES, RAW_ERROR_EXAMPLES);
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use oxido::Client;
 use oxido::types::{
     CheckRegionsItem, CheckType, CheckUpdatable, RegionSlug, VolumeActionPostAttach,
-    VolumeActionPostAttachType, VolumeActionPostDetach, VolumeActionsPostBody,
+    VolumeActionPostDetach, VolumeActionsPostBody,
 };
 use oxido_sim::{Seed, Sim};
 use serde_json::{Value, json};
@@ -77,7 +77,7 @@ async fn a_volume_detaches_and_attaches_by_name() {
     // The demo volume `example` (nyc1) starts attached to Droplet 11612190.
     let sim = sim().await;
     let client = client(&sim);
-    let mut detach = VolumeActionPostDetach::new(VolumeActionPostAttachType::Detach, 11612190);
+    let mut detach = VolumeActionPostDetach::new(11612190);
     detach.volume_name = Some("example".to_owned());
     detach.region = Some(RegionSlug::Nyc1);
     let action = client
@@ -87,7 +87,7 @@ async fn a_volume_detaches_and_attaches_by_name() {
         .expect("detached by name");
     assert_eq!(action.kind.as_str(), "detach_volume", "{action:?}");
 
-    let mut attach = VolumeActionPostAttach::new(VolumeActionPostAttachType::Attach, 11612190);
+    let mut attach = VolumeActionPostAttach::new(11612190);
     attach.volume_name = Some("example".to_owned());
     attach.region = Some(RegionSlug::Nyc1);
     let action = client

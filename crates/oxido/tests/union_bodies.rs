@@ -6,63 +6,43 @@
 use std::time::Duration;
 
 use oxido::Client;
-use oxido::types::{
-    FloatingIpActionAssign, FloatingIpActionUnassign, FloatingIpActionUnassignType,
-    FloatingIpsActionPostBody, MessagesResponseContentBlock,
-};
+use oxido::types::{IpActionAssign, IpActionBody, MessagesResponseContentBlock};
 use oxido_sim::{Seed, Sim};
 use serde_json::json;
 
 #[test]
 fn unassign_decodes_as_the_unassign_branch() {
-    let body: FloatingIpsActionPostBody =
+    let body: IpActionBody =
         serde_json::from_value(json!({"type": "unassign"})).expect("unassign decodes");
-    assert!(
-        matches!(body, FloatingIpsActionPostBody::Unassign(_)),
-        "{body:?}"
-    );
-    let body: FloatingIpsActionPostBody =
+    assert!(matches!(body, IpActionBody::Unassign), "{body:?}");
+    let body: IpActionBody =
         serde_json::from_value(json!({"type": "assign", "droplet_id": 3164444}))
             .expect("assign decodes");
     match body {
-        FloatingIpsActionPostBody::Assign(assign) => {
+        IpActionBody::Assign(assign) => {
             assert_eq!(assign.droplet_id, 3164444)
         }
         other => panic!("{other:?}"),
     }
-    let err = serde_json::from_value::<FloatingIpsActionPostBody>(json!({"type": "assign"}))
+    let err = serde_json::from_value::<IpActionBody>(json!({"type": "assign"}))
         .expect_err("assign without a droplet");
     assert!(err.to_string().contains("droplet_id"), "{err}");
 }
 
 #[test]
 fn the_branch_decides_the_type_sent() {
-    // The inner struct's `kind` is the enum both branches share, so it can disagree with the branch.
-    let body = FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(
-        FloatingIpActionUnassignType::Assign,
-    ));
+    // The tag is the variant's alone: no payload field can disagree with it.
     assert_eq!(
-        serde_json::to_value(&body).expect("encodes"),
+        serde_json::to_value(IpActionBody::Unassign).expect("encodes"),
         json!({"type": "unassign"})
     );
-    let body = FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(
-        FloatingIpActionUnassignType::Unassign,
-        3164444,
-    ));
+    let body = IpActionBody::Assign(IpActionAssign::new(3164444));
     assert_eq!(
         serde_json::to_value(&body).expect("encodes"),
         json!({"type": "assign", "droplet_id": 3164444})
     );
-    // The reserved IP and reserved IPv6 calls take this same body (one type for one shape).
-    let unassign = FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(
-        FloatingIpActionUnassignType::Assign,
-    ));
-    assert_eq!(
-        serde_json::to_value(&unassign).expect("encodes"),
-        json!({"type": "unassign"})
-    );
     // A kind the crate does not know goes out as it came in.
-    let other: FloatingIpsActionPostBody =
+    let other: IpActionBody =
         serde_json::from_value(json!({"type": "move", "to": 1})).expect("kept");
     assert_eq!(
         serde_json::to_value(&other).expect("encodes"),
@@ -105,9 +85,7 @@ async fn unassign_reaches_the_emulator_as_unassign() {
         .overall_timeout(Duration::from_secs(20))
         .build()
         .expect("client");
-    let body = FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(
-        FloatingIpActionUnassignType::Unassign,
-    ));
+    let body = IpActionBody::Unassign;
     let action = client
         .floating_ips_action()
         .post("45.55.96.47", body)

@@ -1110,7 +1110,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         143 => {
             let r = c.databases().update_region(
                 a.str("p:database_cluster_uuid")?,
-                a.body::<oxido::types::DatabasesUpdateRegionBody>()?,
+                a.body::<oxido::types::ImageActionTransfer>()?,
             );
             unit(r.send().await?)
         }
@@ -1317,8 +1317,17 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // droplets_create
         169 => {
-            let r = c.droplets().create(a.body_union::<oxido::types::DropletsCreateBody, oxido::types::DropletSingleCreate>()?);
-            json(&r.send_with_response().await?, "")?
+            match a
+                .body_union::<oxido::types::DropletsCreateBody, oxido::types::DropletSingleCreate>(
+                )? {
+                oxido::types::DropletsCreateBody::SingleCreate(body) => {
+                    json(&c.droplets().create(body).send_with_response().await?, "")?
+                }
+                oxido::types::DropletsCreateBody::MultiCreate(body) => json(
+                    &c.droplets().create_many(body).send_with_response().await?,
+                    "",
+                )?,
+            }
         }
         // droplets_destroy
         170 => {
@@ -1572,7 +1581,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // floatingIPsAction_post
         205 => {
-            let r = c.floating_ips_action().post(a.str("p:floating_ip")?, a.body_union::<oxido::types::FloatingIpsActionPostBody, oxido::types::FloatingIpActionUnassign>()?);
+            let r = c.floating_ips_action().post(
+                a.str("p:floating_ip")?,
+                a.body_union::<oxido::types::IpActionBody, oxido::types::IpActionAssign>()?,
+            );
             json(&r.send_with_response().await?, "action")?
         }
         // functions_create_namespace
@@ -2605,11 +2617,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // imageActions_post
         340 => {
-            let r = c.image_actions().post(
-                a.id("p:image_id")?,
-                a.body_union::<oxido::types::ImageActionsPostBody, oxido::types::ImageActionBase>(
-                )?,
-            );
+            let r = c.image_actions().post(a.id("p:image_id")?, a.body_union::<oxido::types::ImageActionsPostBody, oxido::types::ImageActionTransfer>()?);
             json(&r.send_with_response().await?, "action")?
         }
         // images_create_custom
@@ -3908,10 +3916,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // partnerAttachments_patch
         503 => {
-            let r = c.partner_attachments().patch(
-                a.str("p:pa_id")?,
-                a.body_union::<oxido::types::PartnerAttachmentUpdatable, oxido::types::Database>()?,
-            );
+            let r = c.partner_attachments().patch(a.str("p:pa_id")?, a.body_union::<oxido::types::PartnerAttachmentUpdatable, oxido::types::PartnerAttachmentUpdatableName>()?);
             json(&r.send_with_response().await?, "partner_attachment")?
         }
         // projects_assign_resources
@@ -4344,7 +4349,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPsActions_post
         561 => {
-            let r = c.reserved_ips_actions().post(a.str("p:reserved_ip")?, a.body_union::<oxido::types::FloatingIpsActionPostBody, oxido::types::FloatingIpActionUnassign>()?);
+            let r = c.reserved_ips_actions().post(
+                a.str("p:reserved_ip")?,
+                a.body_union::<oxido::types::IpActionBody, oxido::types::IpActionAssign>()?,
+            );
             json(&r.send_with_response().await?, "action")?
         }
         // reservedIPv6_create
@@ -4374,7 +4382,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // reservedIPv6Actions_post
         566 => {
-            let r = c.reserved_ipv6_actions().post(a.str("p:reserved_ipv6")?, a.body_union::<oxido::types::FloatingIpsActionPostBody, oxido::types::FloatingIpActionUnassign>()?);
+            let r = c.reserved_ipv6_actions().post(
+                a.str("p:reserved_ipv6")?,
+                a.body_union::<oxido::types::IpActionBody, oxido::types::IpActionAssign>()?,
+            );
             json(&r.send_with_response().await?, "action")?
         }
         // security_create_scan

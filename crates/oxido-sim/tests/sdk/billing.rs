@@ -1,7 +1,6 @@
 //! The account and its money through the SDK: account, balance following a Droplet's run,
 //! billing history and invoices.
 
-use oxido::types::DropletsCreateResponse;
 use oxido_sim::Seed;
 use serde_json::json;
 
@@ -45,9 +44,6 @@ async fn the_balance_and_invoice_preview_follow_a_droplets_run() {
         })))
         .await
         .expect("created");
-    let DropletsCreateResponse::Droplet(made) = made else {
-        panic!("one Droplet: {made:?}")
-    };
     let size = &made.droplet.size;
     let running = client.balance().get().await.expect("balance");
     let spent = amount(running.month_to_date_usage.as_deref());

@@ -2,7 +2,7 @@
 //! SDK's waiter, deletes (by id and by tag), actions that change the Droplet, by-tag
 //! actions, and the Droplet's snapshots, backups, kernels and neighbors.
 
-use oxido::types::{Droplet, DropletStatus, DropletsCreateBody, DropletsCreateResponse};
+use oxido::types::{Droplet, DropletMultiCreate, DropletStatus};
 use oxido::{ActionStatus, ActionType, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};
 use serde_json::json;
 
@@ -30,9 +30,6 @@ async fn a_droplet_created_through_the_sdk_becomes_active_then_is_gone_after_del
         })))
         .await
         .expect("create accepted");
-    let DropletsCreateResponse::Droplet(created) = created else {
-        panic!("one name makes one Droplet: {created:?}")
-    };
     assert_eq!(created.droplet.status, DropletStatus::New);
     assert_eq!(created.droplet.name, "api-1");
     let id = created.droplet.id;
@@ -67,15 +64,15 @@ async fn droplets_created_together_each_become_active() {
     let sim = sim().await;
     let client = client(&sim);
     let names = ["batch-1", "batch-2", "batch-3"];
-    let request: DropletsCreateBody = body(json!({
+    let request: DropletMultiCreate = body(json!({
         "names": names, "region": "nyc3", "size": "s-1vcpu-1gb",
         "image": "ubuntu-22-04-x64", "tags": ["batch"]
     }));
-    assert!(matches!(request, DropletsCreateBody::MultiCreate(_)));
-    let created = client.droplets().create(request).await.expect("created");
-    let DropletsCreateResponse::Droplets(created) = created else {
-        panic!("several names make several Droplets: {created:?}")
-    };
+    let created = client
+        .droplets()
+        .create_many(request)
+        .await
+        .expect("created");
     let made: Vec<&str> = created.droplets.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(made, names);
     for droplet in &created.droplets {
@@ -248,9 +245,6 @@ async fn a_droplet_in_the_same_region_becomes_a_neighbor() {
         })))
         .await
         .expect("created");
-    let DropletsCreateResponse::Droplet(created) = created else {
-        panic!("one Droplet: {created:?}")
-    };
     let neighbors = client
         .droplets()
         .list_neighbors(DROPLET)
@@ -266,15 +260,12 @@ async fn deleting_by_tag_removes_only_the_tagged_droplets() {
     let client = client(&sim);
     let created = client
         .droplets()
-        .create(body(json!({
+        .create_many(body(json!({
             "names": ["temp-1", "temp-2"], "region": "nyc3", "size": "s-1vcpu-1gb",
             "image": "ubuntu-22-04-x64", "tags": ["temp"]
         })))
         .await
         .expect("created");
-    let DropletsCreateResponse::Droplets(created) = created else {
-        panic!("two Droplets: {created:?}")
-    };
     client
         .droplets()
         .destroy_by_tag("temp")
@@ -489,9 +480,6 @@ async fn a_droplet_created_with_a_volume_holds_it_until_deleted() {
         })))
         .await
         .expect("created");
-    let DropletsCreateResponse::Droplet(created) = created else {
-        panic!("one Droplet: {created:?}")
-    };
     let id = created.droplet.id;
     let droplet = wait_active(&client, id).await;
     assert_eq!(droplet.volume_ids, std::slice::from_ref(&volume));

@@ -2,10 +2,7 @@
 //! Droplet and unassigned, each action followed by its waiter; and the NFS action waiter.
 
 use oxido::ActionStatus;
-use oxido::types::{
-    FloatingIpActionAssign, FloatingIpActionUnassign, FloatingIpActionUnassignType,
-    FloatingIpDroplet, FloatingIpsActionPostBody,
-};
+use oxido::types::{FloatingIpDroplet, IpActionAssign, IpActionBody};
 use serde_json::json;
 
 use super::common::*;
@@ -23,7 +20,7 @@ async fn reserved_ipv6_and_nfs_waiters_follow_v2_actions_to_completed() {
         .reserved_ipv6_actions()
         .post(
             RESERVED_IPV6,
-            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
+            IpActionBody::Assign(IpActionAssign::new(DROPLET)),
         )
         .await
         .expect("assign accepted");
@@ -74,14 +71,6 @@ fn droplet_of(droplet: Option<&FloatingIpDroplet>) -> Option<u64> {
     }
 }
 
-fn assign() -> FloatingIpActionUnassignType {
-    FloatingIpActionUnassignType::Assign
-}
-
-fn unassign() -> FloatingIpActionUnassignType {
-    FloatingIpActionUnassignType::Unassign
-}
-
 #[tokio::test]
 async fn a_floating_ip_is_unassigned_reassigned_and_released() {
     let sim = sim().await;
@@ -97,10 +86,7 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
     assert_eq!(droplet_of(read.droplet.as_ref()), Some(OTHER_DROPLET));
 
     let started = actions
-        .post(
-            &ip,
-            FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(unassign())),
-        )
+        .post(&ip, IpActionBody::Unassign)
         .await
         .expect("unassign accepted");
     assert_eq!(started.kind.as_str(), "unassign_ip");
@@ -114,10 +100,7 @@ async fn a_floating_ip_is_unassigned_reassigned_and_released() {
     assert_eq!(droplet_of(read.droplet.as_ref()), None);
 
     let started = actions
-        .post(
-            &ip,
-            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
-        )
+        .post(&ip, IpActionBody::Assign(IpActionAssign::new(DROPLET)))
         .await
         .expect("assign accepted");
     assert_eq!(started.kind.as_str(), "assign_ip");
@@ -167,10 +150,7 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
         .expect("reserved in a region");
     let ip = created.reserved_ip.expect("an address").ip;
     let started = actions
-        .post(
-            &ip,
-            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
-        )
+        .post(&ip, IpActionBody::Assign(IpActionAssign::new(DROPLET)))
         .await
         .expect("assign accepted");
     actions
@@ -190,10 +170,7 @@ async fn a_reserved_ip_is_assigned_to_a_droplet_unassigned_and_released() {
     );
 
     let started = actions
-        .post(
-            &ip,
-            FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(unassign())),
-        )
+        .post(&ip, IpActionBody::Unassign)
         .await
         .expect("unassign accepted");
     let id = started.id;
@@ -228,10 +205,7 @@ async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
     assert_eq!(created.region_slug.as_deref(), Some("nyc3"));
 
     let started = actions
-        .post(
-            &ip,
-            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), DROPLET)),
-        )
+        .post(&ip, IpActionBody::Assign(IpActionAssign::new(DROPLET)))
         .await
         .expect("assign accepted");
     actions
@@ -244,10 +218,7 @@ async fn a_reserved_ipv6_is_assigned_to_a_droplet_unassigned_and_released() {
     assert_eq!(droplet_of(read.droplet.as_ref()), Some(DROPLET));
 
     let started = actions
-        .post(
-            &ip,
-            FloatingIpsActionPostBody::Unassign(FloatingIpActionUnassign::new(unassign())),
-        )
+        .post(&ip, IpActionBody::Unassign)
         .await
         .expect("unassign accepted");
     actions
@@ -278,7 +249,7 @@ async fn deleting_a_droplet_frees_its_reserved_ip() {
         .reserved_ips_actions()
         .post(
             &ip,
-            FloatingIpsActionPostBody::Assign(FloatingIpActionAssign::new(assign(), OTHER_DROPLET)),
+            IpActionBody::Assign(IpActionAssign::new(OTHER_DROPLET)),
         )
         .await
         .expect("assign accepted");

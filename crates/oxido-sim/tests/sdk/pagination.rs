@@ -1,7 +1,6 @@
 //! Pagination through the SDK's `into_stream()` over several emulator pages.
 
 use futures::TryStreamExt;
-use oxido::types::DropletsCreateResponse;
 use serde_json::json;
 
 use super::common::*;
@@ -13,15 +12,12 @@ async fn droplets_and_actions_stream_across_pages_without_loss_or_repeat() {
     let names: Vec<String> = (1..=7).map(|i| format!("paged-{i}")).collect();
     let made = client
         .droplets()
-        .create(body(json!({
+        .create_many(body(json!({
             "names": names, "region": "nyc3", "size": "s-1vcpu-1gb",
             "image": "ubuntu-22-04-x64", "tags": ["paged"]
         })))
         .await
         .expect("created");
-    let DropletsCreateResponse::Droplets(made) = made else {
-        panic!("several Droplets: {made:?}")
-    };
     let first = client
         .droplets()
         .list()

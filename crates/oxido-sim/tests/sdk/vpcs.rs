@@ -1,7 +1,6 @@
 //! VPCs through the SDK: created, renamed, members that follow the Droplets put in them,
 //! deleted.
 
-use oxido::types::DropletsCreateResponse;
 use serde_json::json;
 
 use super::common::*;
@@ -31,9 +30,6 @@ async fn a_vpcs_members_are_the_droplets_created_in_it() {
         })))
         .await
         .expect("droplet created");
-    let DropletsCreateResponse::Droplet(created) = created else {
-        panic!("one Droplet: {created:?}")
-    };
     assert_eq!(created.droplet.vpc_uuid.as_deref(), Some(id.as_str()));
     let members = vpcs
         .list_members(&id)

@@ -1461,7 +1461,7 @@ impl Databases {
     pub fn update_region(
         &self,
         database_cluster_uuid: &str,
-        body: DatabasesUpdateRegionBody,
+        body: ImageActionTransfer,
     ) -> Call<()> {
         Call::empty(
             self.client.clone(),
@@ -2468,7 +2468,7 @@ fn update_online_migration_request(
 #[inline]
 fn update_region_request(
     database_cluster_uuid: &str,
-    body: &DatabasesUpdateRegionBody,
+    body: &ImageActionTransfer,
 ) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(

@@ -57,7 +57,7 @@ impl FloatingIpsAction {
     ///
     /// `POST /v2/floating_ips/{floating_ip}/actions` (operation `floatingIPsAction_post`).
     #[inline]
-    pub fn post(&self, floating_ip: &str, body: FloatingIpsActionPostBody) -> crate::ActionCall {
+    pub fn post(&self, floating_ip: &str, body: IpActionBody) -> crate::ActionCall {
         {
             let poll_floating_ip = floating_ip.to_owned();
             crate::ActionCall::new(
@@ -104,7 +104,7 @@ fn list_request(floating_ip: &str) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn post_request(floating_ip: &str, body: &FloatingIpsActionPostBody) -> Result<ApiRequest, Error> {
+fn post_request(floating_ip: &str, body: &IpActionBody) -> Result<ApiRequest, Error> {
     let floating_ip = operation::segment("floating_ip", floating_ip)?;
     operation::json_body(
         operation::request(

@@ -57,7 +57,7 @@ impl ReservedIpsActions {
     ///
     /// `POST /v2/reserved_ips/{reserved_ip}/actions` (operation `reservedIPsActions_post`).
     #[inline]
-    pub fn post(&self, reserved_ip: &str, body: FloatingIpsActionPostBody) -> crate::ActionCall {
+    pub fn post(&self, reserved_ip: &str, body: IpActionBody) -> crate::ActionCall {
         {
             let poll_reserved_ip = reserved_ip.to_owned();
             crate::ActionCall::new(
@@ -104,7 +104,7 @@ fn list_request(reserved_ip: &str) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn post_request(reserved_ip: &str, body: &FloatingIpsActionPostBody) -> Result<ApiRequest, Error> {
+fn post_request(reserved_ip: &str, body: &IpActionBody) -> Result<ApiRequest, Error> {
     let reserved_ip = operation::segment("reserved_ip", reserved_ip)?;
     operation::json_body(
         operation::request(

@@ -30,7 +30,7 @@ impl ReservedIpv6Actions {
     ///
     /// `POST /v2/reserved_ipv6/{reserved_ipv6}/actions` (operation `reservedIPv6Actions_post`).
     #[inline]
-    pub fn post(&self, reserved_ipv6: &str, body: FloatingIpsActionPostBody) -> crate::ActionCall {
+    pub fn post(&self, reserved_ipv6: &str, body: IpActionBody) -> crate::ActionCall {
         crate::ActionCall::new(
             self.client.clone(),
             Call::member(
@@ -54,10 +54,7 @@ impl ReservedIpv6Actions {
 }
 
 #[inline]
-fn post_request(
-    reserved_ipv6: &str,
-    body: &FloatingIpsActionPostBody,
-) -> Result<ApiRequest, Error> {
+fn post_request(reserved_ipv6: &str, body: &IpActionBody) -> Result<ApiRequest, Error> {
     let reserved_ipv6 = operation::segment("reserved_ipv6", reserved_ipv6)?;
     operation::json_body(
         operation::request(

@@ -9,8 +9,9 @@ use super::string_enum::open_string_enum;
 /// One asynchronous operation the API performed or is performing, such as a reboot.
 ///
 /// Serializing an `Action` gives back the API's JSON object field for field (`type` in JSON is
-/// [`Action::kind`] here). Fields the crate does not know are ignored when decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// [`Action::kind`] here). Fields the crate does not know are ignored when decoding. `Default` (id 0, an
+/// empty status and kind, the Unix epoch) is for building one in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     /// The action's numeric id.
     pub id: u64,
@@ -39,6 +40,20 @@ impl Action {
     /// Whether the action has reached a final state (completed or errored).
     pub fn is_done(&self) -> bool {
         self.status.is_terminal()
+    }
+}
+
+/// `Other("")`, for actions built in tests.
+impl Default for ActionStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+/// `Other("")`, for actions built in tests.
+impl Default for ActionType {
+    fn default() -> Self {
+        Self::Other(String::new())
     }
 }
 

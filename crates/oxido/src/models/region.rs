@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A datacenter region.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Region {
     /// Display name, for example `New York 3`.
     pub name: String,

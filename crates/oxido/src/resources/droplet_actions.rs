@@ -3,10 +3,12 @@
 use std::future::Future;
 
 use super::envelopes::{decode_action, decode_action_list, decode_action_page};
+use crate::action_call::ActionCall;
 use crate::client::Client;
 use crate::error::Error;
 use crate::models::droplet_action::{require_id, require_text};
 use crate::models::{Action, DropletAction, TagAction};
+use crate::operation::Call;
 use crate::pagination::ListBuilder;
 use crate::response::Response;
 use crate::transport::{ApiRequest, execute, push_id};
@@ -90,7 +92,8 @@ impl DropletActions {
         )
     }
 
-    /// Starts an action on one Droplet (`POST /v2/droplets/{droplet_id}/actions`).
+    /// Starts an action on one Droplet (`POST /v2/droplets/{droplet_id}/actions`): `.await` it for the
+    /// action as first answered, or chain [`ActionCall::wait`] to poll it until it finishes.
     ///
     /// The request is sent at most once unless the server provably did not process it, so an action is never
     /// started twice by a retry.
@@ -104,21 +107,19 @@ impl DropletActions {
     /// let action = client
     ///     .droplet_actions()
     ///     .post(3164444, DropletAction::Resize { size: "s-2vcpu-2gb".into(), disk: true })
+    ///     .wait()
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn post(
-        &self,
-        droplet_id: u64,
-        action: DropletAction,
-    ) -> impl Future<Output = Result<Action, Error>> + Send + 'static + use<> {
-        let client = self.client.clone();
-        async move {
-            let request = post_request(droplet_id, &action)?;
-            let response = execute(&client.inner, &request).await?;
-            decode_action(request.operation, &response.body)
-                .map_err(|err| err.with_response(response))
-        }
+    pub fn post(&self, droplet_id: u64, action: DropletAction) -> ActionCall {
+        let call = Call::member(
+            self.client.clone(),
+            post_request(droplet_id, &action),
+            "action",
+        );
+        ActionCall::new(self.client.clone(), call, move |action_id| {
+            get_request(droplet_id, action_id)
+        })
     }
 
     /// [`DropletActions::post`], also returning the status, headers and body exactly as the API sent them.

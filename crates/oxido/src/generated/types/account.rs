@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `account` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The total number of Droplets current user or team may have active at one time.
     /// \<br>\<br>Requires `droplet:read` scope.
@@ -43,8 +46,18 @@ Locked => "locked",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AccountStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// When authorized in a team context, includes information about the current team.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountTeam {
     /// The name for the current team.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `addons_app_info` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsAppInfo {
     /// The slug identifier for the application associated with the resource.
     pub app_slug: String,
@@ -18,7 +21,10 @@ pub struct AddonsAppInfo {
 }
 
 /// The `addons_plan` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsPlan {
     /// Indicates if the plan is currently active.
     pub active: bool,
@@ -64,7 +70,10 @@ pub struct AddonsPlan {
 }
 
 /// The `addons_dimension_with_price` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsDimensionWithPrice {
     /// Display name for the dimension.
     pub display_name: String,
@@ -81,7 +90,10 @@ pub struct AddonsDimensionWithPrice {
 }
 
 /// The `addons_dimension_volume_with_price` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsDimensionVolumeWithPrice {
     /// Unique identifier for the addon.
     pub id: u64,
@@ -94,7 +106,10 @@ pub struct AddonsDimensionVolumeWithPrice {
 }
 
 /// The `addons_feature` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsFeature {
     /// Timestamp when the feature was created.
     pub created_at: crate::models::Timestamp,
@@ -128,6 +143,13 @@ Allowance => "allowance",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsFeatureType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Unit of measurement for the feature, if applicable. Units apply to allowance features.
 pub enum AddonsFeatureUnit {
@@ -144,6 +166,13 @@ Byte => "byte",
 /// `byte_second`
 ByteSecond => "byte_second",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsFeatureUnit {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Value of the feature, which can vary based on the type.
@@ -174,8 +203,18 @@ Archived => "archived",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsPlanState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `addons_app_metadata` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsAppMetadata {
     /// A brief description of the metadata item.
     pub description: String,
@@ -207,8 +246,18 @@ Boolean => "boolean",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsAppMetadataType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `addons_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddonsResource {
     /// The name of the application associated with the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +336,13 @@ Suspended => "suspended",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AddonsResourceState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `addons_resource_new` schema.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AddonsResourceNew {
@@ -307,21 +363,30 @@ pub struct AddonsResourceNew {
     pub plan_slug: String,
 }
 
+/// The required fields of a [`AddonsResourceNew`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddonsResourceNewRequired {
+    /// The slug identifier for the application associated with the resource.
+    pub app_slug: String,
+    /// Metadata associated with the resource, set by the user. Metadata expected varies per app,
+    /// and can be verified with a GET request to "/v2/add-ons/apps/{app_slug}/metadata"
+    pub metadata: Vec<AddonsResourceMetadata>,
+    /// The name of the addon resource.
+    pub name: String,
+    /// The slug identifier for the plan associated with the resource.
+    pub plan_slug: String,
+}
+
 impl AddonsResourceNew {
-    /// A `AddonsResourceNew` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        app_slug: impl Into<String>,
-        metadata: Vec<AddonsResourceMetadata>,
-        name: impl Into<String>,
-        plan_slug: impl Into<String>,
-    ) -> Self {
+    /// A `AddonsResourceNew` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: AddonsResourceNewRequired) -> Self {
         Self {
-            app_slug: app_slug.into(),
+            app_slug: required.app_slug,
             fleet_uuid: None,
             linked_droplet_id: None,
-            metadata,
-            name: name.into(),
-            plan_slug: plan_slug.into(),
+            metadata: required.metadata,
+            name: required.name,
+            plan_slug: required.plan_slug,
         }
     }
 }

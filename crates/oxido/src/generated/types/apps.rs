@@ -7,7 +7,10 @@ use super::*;
 /// An application's configuration and status.
 ///
 /// Schema `app`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct App {
     /// The `active_deployment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +80,10 @@ pub struct App {
 }
 
 /// The `apps_deployment` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDeployment {
     /// The `cause` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +153,10 @@ pub struct AppsDeployment {
 }
 
 /// The `apps_deployment_functions` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDeploymentFunctions {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,7 +170,10 @@ pub struct AppsDeploymentFunctions {
 }
 
 /// The `apps_deployment_job` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDeploymentJob {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -195,8 +207,18 @@ CANCELED => "CANCELED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppsDeploymentPhase {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `apps_deployment_progress` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDeploymentProgress {
     /// The `error_steps` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,7 +252,10 @@ pub struct AppsDeploymentProgress {
 }
 
 /// The `apps_deployment_progress_step` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDeploymentProgressStep {
     /// The `component_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1748,7 +1773,10 @@ pub struct AppAutoscalingSpec {
 }
 
 /// The `apps_dedicated_egress_ip` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDedicatedEgressIp {
     /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1775,8 +1803,18 @@ REMOVED => "REMOVED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppsDedicatedEgressIpStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `apps_domain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDomain {
     /// The `certificate_expires_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1806,7 +1844,10 @@ pub struct AppsDomain {
 }
 
 /// The `apps_domain_progress` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsDomainProgress {
     /// The `steps` field.
     #[serde(
@@ -1818,7 +1859,10 @@ pub struct AppsDomainProgress {
 }
 
 /// The `app_domain_validation` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppDomainValidation {
     /// The `txt_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1829,7 +1873,10 @@ pub struct AppDomainValidation {
 }
 
 /// The `apps_region` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsRegion {
     /// The `continent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1906,7 +1953,10 @@ impl AppMetricsBandwidthUsageRequest {
 }
 
 /// The `app_metrics_bandwidth_usage` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppMetricsBandwidthUsage {
     /// A list of bandwidth usage details by app.
     #[serde(
@@ -1923,7 +1973,10 @@ pub struct AppMetricsBandwidthUsage {
 /// Bandwidth usage for an app.
 ///
 /// Schema `app_metrics_bandwidth_usage_details`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppMetricsBandwidthUsageDetails {
     /// The ID of the app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1952,7 +2005,10 @@ impl AppPropose {
 }
 
 /// The `app_propose_response` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppProposeResponse {
     /// The monthly cost of the proposed app in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1982,7 +2038,10 @@ pub struct AppProposeResponse {
 }
 
 /// The `apps_list_instance_sizes_response` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsListInstanceSizesResponse {
     /// The `discount_percent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1997,7 +2056,10 @@ pub struct AppsListInstanceSizesResponse {
 }
 
 /// The `apps_instance_size` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsInstanceSize {
     /// The `bandwidth_allowance_gib` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2055,8 +2117,18 @@ DEDICATED => "DEDICATED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for InstanceSizeCpuType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `app_alert` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppAlert {
     /// The `component_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2105,8 +2177,18 @@ ERROR => "ERROR",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppAlertPhase {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `app_alert_progress` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppAlertProgress {
     /// The `steps` field.
     #[serde(
@@ -2118,7 +2200,10 @@ pub struct AppAlertProgress {
 }
 
 /// The `app_alert_progress_step` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppAlertProgressStep {
     /// The `ended_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2138,7 +2223,10 @@ pub struct AppAlertProgressStep {
 }
 
 /// The `app_alert_progress_step_reason` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppAlertProgressStepReason {
     /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2164,6 +2252,13 @@ SUCCESS => "SUCCESS",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppAlertProgressStepStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `app_alert_slack_webhook` schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppAlertSlackWebhook {
@@ -2187,7 +2282,10 @@ pub struct AppsAssignAppAlertDestinationsRequest {
 }
 
 /// The `apps_get_logs_response` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsGetLogsResponse {
     /// The `historic_urls` field.
     #[serde(
@@ -2211,7 +2309,10 @@ pub struct AppsCreateDeploymentRequest {
 }
 
 /// The `app_event` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppEvent {
     /// Autoscaling event details. Only present for autoscaling events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2235,7 +2336,10 @@ pub struct AppEvent {
 }
 
 /// Autoscaling event details. Only present for autoscaling events.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppEventAutoscaling {
     /// Map of component names to their scale changes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2246,7 +2350,10 @@ pub struct AppEventAutoscaling {
 }
 
 /// `AppEventAutoscalingComponentsValue`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppEventAutoscalingComponentsValue {
     /// The number of replicas before scaling
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2278,6 +2385,13 @@ CANCELED => "CANCELED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppEventAutoscalingPhase {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of event
 pub enum AppEventType {
@@ -2290,8 +2404,18 @@ AUTOSCALING => "AUTOSCALING",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `app_health` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppHealth {
     /// The `components` field.
     #[serde(
@@ -2310,7 +2434,10 @@ pub struct AppHealth {
 }
 
 /// The `app_component_health` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppComponentHealth {
     /// The `cpu_usage_percent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2344,8 +2471,18 @@ UNHEALTHY => "UNHEALTHY",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppComponentHealthState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `app_functions_component_health` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppFunctionsComponentHealth {
     /// The `functions_component_health_metrics` field.
     #[serde(
@@ -2360,7 +2497,10 @@ pub struct AppFunctionsComponentHealth {
 }
 
 /// `FunctionsComponentHealthMetricsItem`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FunctionsComponentHealthMetricsItem {
     /// The `metric_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2374,7 +2514,10 @@ pub struct FunctionsComponentHealthMetricsItem {
 }
 
 /// The `app_instance` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppInstance {
     /// Name of the component, from the app spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2403,8 +2546,18 @@ JOB => "JOB",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppInstanceComponentType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `app_job_invocation` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppJobInvocation {
     /// The `completed_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2452,8 +2605,18 @@ SKIPPED => "SKIPPED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AppJobInvocationPhase {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `AppJobInvocationTrigger`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppJobInvocationTrigger {
     /// Details about the manual trigger, if applicable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2467,7 +2630,10 @@ pub struct AppJobInvocationTrigger {
 }
 
 /// Details about the manual trigger, if applicable
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppJobInvocationTriggerManual {
     /// The user who triggered the job
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2475,7 +2641,10 @@ pub struct AppJobInvocationTriggerManual {
 }
 
 /// The user who triggered the job
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppJobInvocationTriggerManualUser {
     /// The `email` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2489,7 +2658,10 @@ pub struct AppJobInvocationTriggerManualUser {
 }
 
 /// The schedule for the job
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppJobInvocationTriggerScheduled {
     /// The `schedule` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2497,7 +2669,10 @@ pub struct AppJobInvocationTriggerScheduled {
 }
 
 /// `AppJobInvocationTriggerScheduledSchedule`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppJobInvocationTriggerScheduledSchedule {
     /// The cron expression defining the schedule
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2517,6 +2692,13 @@ SCHEDULE => "SCHEDULE",
 /// `UNKNOWN`
 UNKNOWN => "UNKNOWN",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for AppJobInvocationTriggerType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `apps_restart_request` schema.
@@ -2543,7 +2725,10 @@ pub struct AppsRollbackAppRequest {
 }
 
 /// `AppsValidateRollbackResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppsValidateRollbackResponse {
     /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2561,7 +2746,10 @@ pub struct AppsValidateRollbackResponse {
 }
 
 /// The `app_rollback_validation_condition` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppRollbackValidationCondition {
     /// A code identifier that represents the failing condition.
     ///
@@ -2636,6 +2824,13 @@ StaticSiteRequiresRebuild => "static_site_requires_rebuild",
 /// `image_source_missing_digest`
 ImageSourceMissingDigest => "image_source_missing_digest",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for AppRollbackValidationConditionCode {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `apps_update_app_request` schema.

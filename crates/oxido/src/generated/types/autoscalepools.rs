@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `autoscale_pool` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoscalePool {
     /// The number of active Droplets in the autoscale pool.
     pub active_resources_count: i64,
@@ -78,13 +81,24 @@ pub struct AutoscalePoolDynamicConfig {
     pub target_memory_utilization: Option<f64>,
 }
 
+/// The required fields of a [`AutoscalePoolDynamicConfig`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscalePoolDynamicConfigRequired {
+    /// The maximum number of Droplets in an autoscale pool.
+    pub max_instances: i64,
+    /// The minimum number of Droplets in an autoscale pool.
+    pub min_instances: i64,
+}
+
 impl AutoscalePoolDynamicConfig {
-    /// A `AutoscalePoolDynamicConfig` with its required fields; the optional ones start as `None`.
-    pub fn new(max_instances: i64, min_instances: i64) -> Self {
+    /// A `AutoscalePoolDynamicConfig` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: AutoscalePoolDynamicConfigRequired) -> Self {
         Self {
             cooldown_minutes: None,
-            max_instances,
-            min_instances,
+            max_instances: required.max_instances,
+            min_instances: required.min_instances,
             target_cpu_utilization: None,
             target_memory_utilization: None,
         }
@@ -92,7 +106,10 @@ impl AutoscalePoolDynamicConfig {
 }
 
 /// The `current_utilization` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CurrentUtilization {
     /// The average CPU utilization of the autoscale pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,7 +144,7 @@ pub struct AutoscalePoolDropletTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_networking: Option<bool>,
     /// The datacenter in which all of the Droplets will be created.
-    pub region: AutoscalePoolDropletTemplateRegion,
+    pub region: RegionSlug,
     /// The Droplet size to be used for all Droplets in the autoscale pool.
     pub size: String,
     /// The SSH keys to be installed on the Droplets in the autoscale pool. You can either specify
@@ -154,64 +171,42 @@ pub struct AutoscalePoolDropletTemplate {
     pub with_droplet_agent: Option<bool>,
 }
 
+/// The required fields of a [`AutoscalePoolDropletTemplate`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoscalePoolDropletTemplateRequired {
+    /// The Droplet image to be used for all Droplets in the autoscale pool. You may specify the
+    /// slug or the image ID.
+    pub image: String,
+    /// The datacenter in which all of the Droplets will be created.
+    pub region: RegionSlug,
+    /// The Droplet size to be used for all Droplets in the autoscale pool.
+    pub size: String,
+    /// The SSH keys to be installed on the Droplets in the autoscale pool. You can either specify
+    /// the key ID or the fingerprint.
+    /// Requires `ssh_key:read` scope.
+    pub ssh_keys: Vec<String>,
+}
+
 impl AutoscalePoolDropletTemplate {
-    /// A `AutoscalePoolDropletTemplate` with its required fields; the optional ones start as
+    /// A `AutoscalePoolDropletTemplate` with its required fields, named; the optional ones start as
     /// `None`.
-    pub fn new(
-        image: impl Into<String>,
-        region: AutoscalePoolDropletTemplateRegion,
-        size: impl Into<String>,
-        ssh_keys: Vec<String>,
-    ) -> Self {
+    pub fn new(required: AutoscalePoolDropletTemplateRequired) -> Self {
         Self {
-            image: image.into(),
+            image: required.image,
             ipv6: None,
             name: None,
             project_id: None,
             public_networking: None,
-            region,
-            size: size.into(),
-            ssh_keys,
+            region: required.region,
+            size: required.size,
+            ssh_keys: required.ssh_keys,
             tags: None,
             user_data: None,
             vpc_uuid: None,
             with_droplet_agent: None,
         }
     }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The datacenter in which all of the Droplets will be created.
-pub enum AutoscalePoolDropletTemplateRegion {
-/// `nyc1`
-Nyc1 => "nyc1",
-/// `nyc2`
-Nyc2 => "nyc2",
-/// `nyc3`
-Nyc3 => "nyc3",
-/// `ams2`
-Ams2 => "ams2",
-/// `ams3`
-Ams3 => "ams3",
-/// `sfo1`
-Sfo1 => "sfo1",
-/// `sfo2`
-Sfo2 => "sfo2",
-/// `sfo3`
-Sfo3 => "sfo3",
-/// `sgp1`
-Sgp1 => "sgp1",
-/// `lon1`
-Lon1 => "lon1",
-/// `fra1`
-Fra1 => "fra1",
-/// `tor1`
-Tor1 => "tor1",
-/// `blr1`
-Blr1 => "blr1",
-/// `syd1`
-Syd1 => "syd1",
-}
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -224,6 +219,13 @@ Deleting => "deleting",
 /// `error`
 Error => "error",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for AutoscalePoolStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `autoscale_pool_create` schema.
@@ -254,7 +256,10 @@ impl AutoscalePoolCreate {
 }
 
 /// The `history` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct History {
     /// The creation time of the history event in ISO8601 combined date and time format.
     pub created_at: crate::models::Timestamp,
@@ -284,6 +289,13 @@ SCALEDOWN => "SCALE_DOWN",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for HistoryReason {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The status of the scaling event.
 pub enum HistoryStatus {
@@ -296,8 +308,18 @@ Error => "error",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for HistoryStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `member` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Member {
     /// The creation time of the Droplet in ISO8601 combined date and time format.
     pub created_at: crate::models::Timestamp,
@@ -327,6 +349,13 @@ Unhealthy => "unhealthy",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MemberHealthStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The power status of the Droplet.
 pub enum MemberStatus {
@@ -339,4 +368,11 @@ Deleting => "deleting",
 /// `off`
 Off => "off",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for MemberStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

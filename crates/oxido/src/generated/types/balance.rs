@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `balance` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// Current balance of the customer's most recent billing activity.  Does not reflect
     /// `month_to_date_usage`.

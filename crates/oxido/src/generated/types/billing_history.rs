@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `billing_history` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingHistory {
     /// Amount of the billing history entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,4 +54,11 @@ Refund => "Refund",
 /// `Reversal`
 Reversal => "Reversal",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for BillingHistoryType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

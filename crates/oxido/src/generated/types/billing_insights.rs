@@ -5,7 +5,10 @@
 use super::*;
 
 /// `BillingInsightsListResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingInsightsListResponse {
     /// Current page number
     pub current_page: i64,
@@ -19,7 +22,10 @@ pub struct BillingInsightsListResponse {
 }
 
 /// The `billing_data_point` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingDataPoint {
     /// Description of the billed resource or service as shown on an invoice item
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,7 +36,7 @@ pub struct BillingDataPoint {
     pub group_description: Option<String>,
     /// Region where the usage occurred
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Unique SKU identifier for the billed resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `byoip_prefix` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefix {
     /// Whether the BYOIP prefix is being advertised
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,7 +30,7 @@ pub struct ByoipPrefix {
     pub project_id: Option<String>,
     /// Region where the BYOIP prefix is located
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Status of the BYOIP prefix
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -44,7 +47,10 @@ pub struct ByoipPrefix {
 }
 
 /// `ByoipPrefixValidationsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefixValidationsItem {
     /// Name of the validation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,32 +69,42 @@ pub struct ByoipPrefixCreate {
     /// The IP prefix in CIDR notation to bring
     pub prefix: String,
     /// The region where the prefix will be created
-    pub region: String,
+    pub region: RegionSlug,
+    /// The signature hash for the prefix creation request
+    pub signature: String,
+}
+
+/// The required fields of a [`ByoipPrefixCreate`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByoipPrefixCreateRequired {
+    /// The IP prefix in CIDR notation to bring
+    pub prefix: String,
+    /// The region where the prefix will be created
+    pub region: RegionSlug,
     /// The signature hash for the prefix creation request
     pub signature: String,
 }
 
 impl ByoipPrefixCreate {
-    /// A `ByoipPrefixCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        prefix: impl Into<String>,
-        region: impl Into<String>,
-        signature: impl Into<String>,
-    ) -> Self {
+    /// A `ByoipPrefixCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ByoipPrefixCreateRequired) -> Self {
         Self {
-            prefix: prefix.into(),
-            region: region.into(),
-            signature: signature.into(),
+            prefix: required.prefix,
+            region: required.region,
+            signature: required.signature,
         }
     }
 }
 
 /// `ByoipPrefixesCreateResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefixesCreateResponse {
     /// The region where the prefix is created
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The status of the BYOIP prefix
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -106,7 +122,10 @@ pub struct ByoipPrefixUpdate {
 }
 
 /// The `byoip_prefix_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByoipPrefixResource {
     /// Time when the allocation was assigned
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,7 +138,7 @@ pub struct ByoipPrefixResource {
     pub id: Option<u64>,
     /// Region where the allocation is made
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The resource associated with the allocation
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,

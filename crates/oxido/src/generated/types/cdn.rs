@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `cdn_endpoint` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CdnEndpoint {
     /// The ID of a DigitalOcean managed TLS certificate used for SSL when a custom subdomain is
     /// provided.

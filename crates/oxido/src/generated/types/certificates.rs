@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `certificate` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Certificate {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// certificate was created.
@@ -50,6 +53,13 @@ Verified => "verified",
 /// `error`
 Error => "error",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for CertificateState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -121,19 +131,28 @@ pub struct CertificateRequestCustom {
     pub private_key: String,
 }
 
+/// The required fields of a [`CertificateRequestCustom`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateRequestCustomRequired {
+    /// A unique human-readable name referring to a certificate.
+    pub name: String,
+    /// The contents of a PEM-formatted public SSL certificate.
+    pub leaf_certificate: String,
+    /// The contents of a PEM-formatted private-key corresponding to the SSL certificate.
+    pub private_key: String,
+}
+
 impl CertificateRequestCustom {
-    /// A `CertificateRequestCustom` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        leaf_certificate: impl Into<String>,
-        private_key: impl Into<String>,
-    ) -> Self {
+    /// A `CertificateRequestCustom` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: CertificateRequestCustomRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             kind: None,
             certificate_chain: None,
-            leaf_certificate: leaf_certificate.into(),
-            private_key: private_key.into(),
+            leaf_certificate: required.leaf_certificate,
+            private_key: required.private_key,
         }
     }
 }

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `database_cluster_read` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseCluster {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,7 +63,7 @@ pub struct DatabaseCluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The slug identifier for the region where the database cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// The `rules` field.
     #[serde(
         default,
@@ -123,7 +126,10 @@ pub struct DatabaseCluster {
 }
 
 /// The `database_connection` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseConnection {
     /// The name of the default database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +196,10 @@ AdvancedMysql => "advanced_mysql",
 }
 
 /// The `database_maintenance_window` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseMaintenanceWindow {
     /// The day of the week on which to apply maintenance updates.
     pub day: String,
@@ -210,7 +219,10 @@ pub struct DatabaseMaintenanceWindow {
 }
 
 /// The `database_service_endpoint` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseServiceEndpoint {
     /// A FQDN pointing to the database cluster's node(s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,7 +233,10 @@ pub struct DatabaseServiceEndpoint {
 }
 
 /// The `firewall_rule` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FirewallRule {
     /// A unique ID for the database cluster to which the rule is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,8 +291,18 @@ Forking => "forking",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for DatabaseClusterStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `opensearch_connection` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchConnection {
     /// The FQDN pointing to the opensearch cluster's current primary node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,7 +328,10 @@ pub struct OpensearchConnection {
 }
 
 /// The `database_user` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseUser {
     /// Access certificate for TLS client authentication. (Kafka only)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,8 +370,10 @@ pub struct MysqlSettings {
 
 impl MysqlSettings {
     /// A `MysqlSettings` with its required fields; the optional ones start as `None`.
-    pub fn new(auth_plugin: MysqlSettingsAuthPlugin) -> Self {
-        Self { auth_plugin }
+    pub fn new(auth_plugin: impl Into<MysqlSettingsAuthPlugin>) -> Self {
+        Self {
+            auth_plugin: auth_plugin.into(),
+        }
     }
 }
 
@@ -370,6 +400,13 @@ Primary => "primary",
 /// `normal`
 Normal => "normal",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for DatabaseUserRole {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `user_settings` schema.
@@ -408,13 +445,26 @@ pub struct UserSettingsAclItem {
     pub topic: String,
 }
 
+/// The required fields of a [`UserSettingsAclItem`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserSettingsAclItemRequired {
+    /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the
+    /// topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows
+    /// for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as
+    /// any operations to administer the topic (delete, update).
+    pub permission: UserSettingsAclItemPermission,
+    /// A regex for matching the topic(s) that this ACL should apply to.
+    pub topic: String,
+}
+
 impl UserSettingsAclItem {
-    /// A `UserSettingsAclItem` with its required fields; the optional ones start as `None`.
-    pub fn new(permission: UserSettingsAclItemPermission, topic: impl Into<String>) -> Self {
+    /// A `UserSettingsAclItem` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: UserSettingsAclItemRequired) -> Self {
         Self {
             id: None,
-            permission,
-            topic: topic.into(),
+            permission: required.permission,
+            topic: required.topic,
         }
     }
 }
@@ -550,7 +600,7 @@ pub struct DatabasesCreateClusterBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The slug identifier for the region where the database cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<FirewallRuleRequest>>,
@@ -585,30 +635,45 @@ pub struct DatabasesCreateClusterBody {
     pub backup_restore: Option<DatabaseBackup>,
 }
 
+/// The required fields of a [`DatabasesCreateClusterBody`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabasesCreateClusterBodyRequired {
+    /// A slug representing the database engine used for the cluster. The possible values are: "pg"
+    /// for PostgreSQL, "mysql" for MySQL, "redis" for Caching, "mongodb" for MongoDB, "kafka" for
+    /// Kafka, "opensearch" for OpenSearch, "valkey" for Valkey, "advanced_pg" for PostgreSQL
+    /// Advanced Edition, and "advanced_mysql" for MySQL Advanced Edition. Advanced Edition engines
+    /// are currently in public preview.
+    pub engine: DatabaseClusterEngine,
+    /// A unique, human-readable name referring to a database cluster.
+    pub name: String,
+    /// The number of nodes in the database cluster.
+    pub num_nodes: i64,
+    /// The slug identifier for the region where the database cluster is located.
+    pub region: RegionSlug,
+    /// The slug identifier representing the size of the nodes in the database cluster.
+    pub size: String,
+}
+
 impl DatabasesCreateClusterBody {
-    /// A `DatabasesCreateClusterBody` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        engine: DatabaseClusterEngine,
-        name: impl Into<String>,
-        num_nodes: i64,
-        region: impl Into<String>,
-        size: impl Into<String>,
-    ) -> Self {
+    /// A `DatabasesCreateClusterBody` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: DatabasesCreateClusterBodyRequired) -> Self {
         Self {
             autoscale: None,
             connection: None,
             do_settings: None,
-            engine,
+            engine: required.engine,
             maintenance_window: None,
-            name: name.into(),
-            num_nodes,
+            name: required.name,
+            num_nodes: required.num_nodes,
             private_connection: None,
             private_network_uuid: None,
             project_id: None,
-            region: region.into(),
+            region: required.region,
             rules: None,
             schema_registry_connection: None,
-            size: size.into(),
+            size: required.size,
             standby_connection: None,
             standby_private_connection: None,
             storage_size_mib: None,
@@ -671,13 +736,23 @@ pub struct DatabaseMaintenanceWindowRequest {
     pub hour: String,
 }
 
+/// The required fields of a [`DatabaseMaintenanceWindowRequest`], by name so that none can be
+/// swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseMaintenanceWindowRequestRequired {
+    /// The day of the week on which to apply maintenance updates.
+    pub day: String,
+    /// The hour in UTC at which maintenance updates will be applied in 24 hour format.
+    pub hour: String,
+}
+
 impl DatabaseMaintenanceWindowRequest {
-    /// A `DatabaseMaintenanceWindowRequest` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(day: impl Into<String>, hour: impl Into<String>) -> Self {
+    /// A `DatabaseMaintenanceWindowRequest` with its required fields, named; the optional ones
+    /// start as `None`.
+    pub fn new(required: DatabaseMaintenanceWindowRequestRequired) -> Self {
         Self {
-            day: day.into(),
-            hour: hour.into(),
+            day: required.day,
+            hour: required.hour,
         }
     }
 }
@@ -699,14 +774,25 @@ pub struct FirewallRuleRequest {
     pub value: String,
 }
 
+/// The required fields of a [`FirewallRuleRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirewallRuleRequestRequired {
+    /// The type of resource that the firewall rule allows to access the database cluster.
+    pub kind: FirewallRuleType,
+    /// The ID of the specific resource, the name of a tag applied to a group of resources, or the
+    /// IP address that the firewall rule allows to access the database cluster.
+    pub value: String,
+}
+
 impl FirewallRuleRequest {
-    /// A `FirewallRuleRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: FirewallRuleType, value: impl Into<String>) -> Self {
+    /// A `FirewallRuleRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: FirewallRuleRequestRequired) -> Self {
         Self {
             description: None,
-            kind,
+            kind: required.kind,
             uuid: None,
-            value: value.into(),
+            value: required.value,
         }
     }
 }
@@ -752,7 +838,10 @@ pub struct DatabasesBasicAuthCredentials {
 }
 
 /// The `options` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Options {
     /// The `options` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,7 +852,10 @@ pub struct Options {
 }
 
 /// `OptionsOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsOptions {
     /// The `advanced_mysql` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -795,7 +887,10 @@ pub struct OptionsOptions {
 }
 
 /// `OptionsOptionsAdvancedMysql`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsOptionsAdvancedMysql {
     /// An array of strings containing the names of available regions
     #[serde(
@@ -823,7 +918,10 @@ pub struct OptionsOptionsAdvancedMysql {
 }
 
 /// The `database_layout_option` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseLayoutOption {
     /// The `num_nodes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -838,7 +936,10 @@ pub struct DatabaseLayoutOption {
 }
 
 /// `OptionsVersionAvailability`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionsVersionAvailability {
     /// An array of objects, each indicating the version end-of-life, end-of-availability for
     /// various database engines
@@ -915,7 +1016,10 @@ pub struct OptionsVersionAvailability {
 }
 
 /// The `database_version_availability` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseVersionAvailability {
     /// A timestamp referring to the date when the particular version will no longer be available
     /// for creating new clusters. If null, the version does not have an end of availability
@@ -932,7 +1036,10 @@ pub struct DatabaseVersionAvailability {
 }
 
 /// `DatabasesListBackupsResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabasesListBackupsResponse {
     /// If a backup is currently in progress, this attribute shows the percentage of completion. If
     /// no backup is in progress, this attribute will be hidden.
@@ -946,7 +1053,10 @@ pub struct DatabasesListBackupsResponse {
 }
 
 /// The `backup` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Backup {
     /// A time value given in ISO8601 combined date and time format at which the backup was created.
     pub created_at: crate::models::Timestamp,
@@ -958,7 +1068,10 @@ pub struct Backup {
 }
 
 /// `DatabasesListBackupsScheduledBackupTime`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabasesListBackupsScheduledBackupTime {
     /// The hour of the day when the backup is scheduled (in UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -972,7 +1085,10 @@ pub struct DatabasesListBackupsScheduledBackupTime {
 }
 
 /// The `ca` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Ca {
     /// base64 encoding of the certificate used to secure database connections
     pub certificate: String,
@@ -996,6 +1112,12 @@ pub enum DatabasesGetConfigResponseConfig {
     OpensearchAdvancedConfig(OpensearchAdvancedConfig),
     /// A `MongoAdvancedConfig`.
     MongoAdvancedConfig(MongoAdvancedConfig),
+}
+
+impl Default for DatabasesGetConfigResponseConfig {
+    fn default() -> Self {
+        Self::MysqlAdvancedConfig(Default::default())
+    }
 }
 
 /// The `mysql_advanced_config` schema.
@@ -2334,7 +2456,10 @@ impl DatabasesUpdateDoSettingsBody {
 }
 
 /// The `events_logs` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventsLogs {
     /// The name of cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2370,6 +2495,13 @@ ClusterPoweroff => "cluster_poweroff",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for EventsLogsEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `DatabasesUpdateEvictionPolicyBody`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatabasesUpdateEvictionPolicyBody {
@@ -2387,8 +2519,10 @@ pub struct DatabasesUpdateEvictionPolicyBody {
 impl DatabasesUpdateEvictionPolicyBody {
     /// A `DatabasesUpdateEvictionPolicyBody` with its required fields; the optional ones start as
     /// `None`.
-    pub fn new(eviction_policy: EvictionPolicyModel) -> Self {
-        Self { eviction_policy }
+    pub fn new(eviction_policy: impl Into<EvictionPolicyModel>) -> Self {
+        Self {
+            eviction_policy: eviction_policy.into(),
+        }
     }
 }
 
@@ -2401,7 +2535,10 @@ pub struct DatabasesUpdateFirewallRulesBody {
 }
 
 /// The `opensearch_index` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchIndex {
     /// The date and time the index was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2442,6 +2579,13 @@ Red2 => "red*",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for OpensearchIndexHealth {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The status of the OpenSearch index.
 pub enum OpensearchIndexStatus {
@@ -2456,8 +2600,18 @@ None => "none",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for OpensearchIndexStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `logsink_verbose` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogsinkVerbose {
     /// A unique identifier for Logsink
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2483,6 +2637,13 @@ Elasticsearch => "elasticsearch",
 /// `opensearch`
 Opensearch => "opensearch",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for LogsinkVerboseSinkType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// `LogsinkVerboseConfig`.
@@ -2551,24 +2712,34 @@ pub struct RsyslogLogsink {
     pub tls: bool,
 }
 
+/// The required fields of a [`RsyslogLogsink`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RsyslogLogsinkRequired {
+    /// Message format used by the server, this can be either rfc3164 (the old BSD style message
+    /// format), `rfc5424` (current syslog message format) or custom
+    pub format: RsyslogLogsinkFormat,
+    /// The internal port on which the rsyslog server is listening
+    pub port: i64,
+    /// DNS name or IPv4 address of the rsyslog server
+    pub server: String,
+    /// Use TLS (as the messages are not filtered and may contain sensitive information, it is
+    /// highly recommended to set this to true if the remote server supports it)
+    pub tls: bool,
+}
+
 impl RsyslogLogsink {
-    /// A `RsyslogLogsink` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        format: RsyslogLogsinkFormat,
-        port: i64,
-        server: impl Into<String>,
-        tls: bool,
-    ) -> Self {
+    /// A `RsyslogLogsink` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: RsyslogLogsinkRequired) -> Self {
         Self {
             ca: None,
             cert: None,
-            format,
+            format: required.format,
             key: None,
             logline: None,
-            port,
+            port: required.port,
             sd: None,
-            server: server.into(),
-            tls,
+            server: required.server,
+            tls: required.tls,
         }
     }
 }
@@ -2604,15 +2775,25 @@ pub struct ElasticsearchLogsink {
     pub url: String,
 }
 
+/// The required fields of a [`ElasticsearchLogsink`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElasticsearchLogsinkRequired {
+    /// Elasticsearch index prefix
+    pub index_prefix: String,
+    /// Elasticsearch connection URL
+    pub url: String,
+}
+
 impl ElasticsearchLogsink {
-    /// A `ElasticsearchLogsink` with its required fields; the optional ones start as `None`.
-    pub fn new(index_prefix: impl Into<String>, url: impl Into<String>) -> Self {
+    /// A `ElasticsearchLogsink` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ElasticsearchLogsinkRequired) -> Self {
         Self {
             ca: None,
             index_days_max: None,
-            index_prefix: index_prefix.into(),
+            index_prefix: required.index_prefix,
             timeout: None,
-            url: url.into(),
+            url: required.url,
         }
     }
 }
@@ -2635,15 +2816,24 @@ pub struct OpensearchLogsink {
     pub url: String,
 }
 
+/// The required fields of a [`OpensearchLogsink`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpensearchLogsinkRequired {
+    /// Opensearch index prefix
+    pub index_prefix: String,
+    /// Opensearch connection URL
+    pub url: String,
+}
+
 impl OpensearchLogsink {
-    /// A `OpensearchLogsink` with its required fields; the optional ones start as `None`.
-    pub fn new(index_prefix: impl Into<String>, url: impl Into<String>) -> Self {
+    /// A `OpensearchLogsink` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: OpensearchLogsinkRequired) -> Self {
         Self {
             ca: None,
             index_days_max: None,
-            index_prefix: index_prefix.into(),
+            index_prefix: required.index_prefix,
             timeout: None,
-            url: url.into(),
+            url: required.url,
         }
     }
 }
@@ -2659,12 +2849,21 @@ pub struct DatadogLogsink {
     pub site: String,
 }
 
+/// The required fields of a [`DatadogLogsink`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatadogLogsinkRequired {
+    /// Datadog API key
+    pub datadog_api_key: String,
+    /// Datadog connection URL
+    pub site: String,
+}
+
 impl DatadogLogsink {
-    /// A `DatadogLogsink` with its required fields; the optional ones start as `None`.
-    pub fn new(datadog_api_key: impl Into<String>, site: impl Into<String>) -> Self {
+    /// A `DatadogLogsink` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DatadogLogsinkRequired) -> Self {
         Self {
-            datadog_api_key: datadog_api_key.into(),
-            site: site.into(),
+            datadog_api_key: required.datadog_api_key,
+            site: required.site,
         }
     }
 }
@@ -2723,24 +2922,11 @@ impl LogsinkUpdate {
     }
 }
 
-/// `DatabasesUpdateRegionBody`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DatabasesUpdateRegionBody {
-    /// A slug identifier for the region to which the database cluster will be migrated.
-    pub region: String,
-}
-
-impl DatabasesUpdateRegionBody {
-    /// A `DatabasesUpdateRegionBody` with its required fields; the optional ones start as `None`.
-    pub fn new(region: impl Into<String>) -> Self {
-        Self {
-            region: region.into(),
-        }
-    }
-}
-
 /// The `online_migration` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OnlineMigration {
     /// The time the migration was initiated, in ISO 8601 format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2767,6 +2953,13 @@ Error => "error",
 /// `done`
 Done => "done",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for OnlineMigrationStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `source_database` schema.
@@ -2814,7 +3007,10 @@ pub struct SourceDatabaseSource {
 }
 
 /// The `connection_pool` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectionPool {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2881,21 +3077,36 @@ pub struct ConnectionPoolRequest {
     pub user: Option<String>,
 }
 
+/// The required fields of a [`ConnectionPoolRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionPoolRequestRequired {
+    /// The database for use with the connection pool.
+    pub db: String,
+    /// The PGBouncer transaction mode for the connection pool. The allowed values are session,
+    /// transaction, and statement.
+    pub mode: String,
+    /// A unique name for the connection pool. Must be between 3 and 60 characters.
+    pub name: String,
+    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by
+    /// the size of the cluster's primary node. 25 backend server connections are allowed for every
+    /// 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM
+    /// allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97.
+    /// Note that these are shared across all connection pools in a cluster.
+    pub size: i64,
+}
+
 impl ConnectionPoolRequest {
-    /// A `ConnectionPoolRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        db: impl Into<String>,
-        mode: impl Into<String>,
-        name: impl Into<String>,
-        size: i64,
-    ) -> Self {
+    /// A `ConnectionPoolRequest` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: ConnectionPoolRequestRequired) -> Self {
         Self {
             connection: None,
-            db: db.into(),
-            mode: mode.into(),
-            name: name.into(),
+            db: required.db,
+            mode: required.mode,
+            name: required.name,
             private_connection: None,
-            size,
+            size: required.size,
             standby_connection: None,
             standby_private_connection: None,
             user: None,
@@ -2923,20 +3134,40 @@ pub struct ConnectionPoolUpdate {
     pub user: Option<String>,
 }
 
+/// The required fields of a [`ConnectionPoolUpdate`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionPoolUpdateRequired {
+    /// The database for use with the connection pool.
+    pub db: String,
+    /// The PGBouncer transaction mode for the connection pool. The allowed values are session,
+    /// transaction, and statement.
+    pub mode: String,
+    /// The desired size of the PGBouncer connection pool. The maximum allowed size is determined by
+    /// the size of the cluster's primary node. 25 backend server connections are allowed for every
+    /// 1GB of RAM. Three are reserved for maintenance. For example, a primary node with 1 GB of RAM
+    /// allows for a maximum of 22 backend server connections while one with 4 GB would allow for 97.
+    /// Note that these are shared across all connection pools in a cluster.
+    pub size: i64,
+}
+
 impl ConnectionPoolUpdate {
-    /// A `ConnectionPoolUpdate` with its required fields; the optional ones start as `None`.
-    pub fn new(db: impl Into<String>, mode: impl Into<String>, size: i64) -> Self {
+    /// A `ConnectionPoolUpdate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ConnectionPoolUpdateRequired) -> Self {
         Self {
-            db: db.into(),
-            mode: mode.into(),
-            size,
+            db: required.db,
+            mode: required.mode,
+            size: required.size,
             user: None,
         }
     }
 }
 
 /// The `database_replica_read` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabaseReplica {
     /// The `connection` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2964,7 +3195,7 @@ pub struct DatabaseReplica {
     /// A slug identifier for the region where the read-only replica will be located. If excluded,
     /// the replica will be placed in the same region as the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// A slug identifier representing the size of the node for the read-only replica. The size of
     /// the replica must be at least as large as the node size for the database cluster from which
     /// it is replicating.
@@ -3010,7 +3241,7 @@ pub struct DatabaseReplicaRequest {
     /// A slug identifier for the region where the read-only replica will be located. If excluded,
     /// the replica will be placed in the same region as the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// A slug identifier representing the size of the node for the read-only replica. The size of
     /// the replica must be at least as large as the node size for the database cluster from which
     /// it is replicating.
@@ -3071,7 +3302,10 @@ impl DatabaseClusterResize {
 }
 
 /// The `kafka_schema_verbose` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaSchemaVerbose {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3143,15 +3377,18 @@ pub struct DatabasesUpdateKafkaSchemaConfigBody {
 impl DatabasesUpdateKafkaSchemaConfigBody {
     /// A `DatabasesUpdateKafkaSchemaConfigBody` with its required fields; the optional ones start
     /// as `None`.
-    pub fn new(compatibility_level: GetKafkaSchemaConfigCompatibilityLevel) -> Self {
+    pub fn new(compatibility_level: impl Into<GetKafkaSchemaConfigCompatibilityLevel>) -> Self {
         Self {
-            compatibility_level,
+            compatibility_level: compatibility_level.into(),
         }
     }
 }
 
 /// `DatabasesGetKafkaSchemaSubjectConfig`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DatabasesGetKafkaSchemaSubjectConfig {
     /// The compatibility level of the schema registry.
     pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
@@ -3160,7 +3397,10 @@ pub struct DatabasesGetKafkaSchemaSubjectConfig {
 }
 
 /// The `kafka_schema_version_verbose` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaSchemaVersionVerbose {
     /// The schema definition in the specified format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3196,7 +3436,10 @@ impl SqlMode {
 }
 
 /// The `kafka_topic` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopic {
     /// The name of the Kafka topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3225,6 +3468,13 @@ Deleting => "deleting",
 /// `unknown`
 Unknown => "unknown",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for KafkaTopicState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `kafka_topic_create` schema.
@@ -3480,7 +3730,10 @@ LogAppendTime => "log_append_time",
 }
 
 /// The `kafka_topic_verbose` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopicVerbose {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3504,7 +3757,10 @@ pub struct KafkaTopicVerbose {
 }
 
 /// The `kafka_topic_partition` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopicPartition {
     /// The `consumer_groups` field.
     #[serde(
@@ -3528,7 +3784,10 @@ pub struct KafkaTopicPartition {
 }
 
 /// `KafkaTopicPartitionConsumerGroupsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KafkaTopicPartitionConsumerGroupsItem {
     /// Name of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,7 +7,10 @@ use super::*;
 /// A Dedicated Inference instance.
 ///
 /// Schema `dedicated_inference`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInference {
     /// When the Dedicated Inference was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,7 +26,7 @@ pub struct DedicatedInference {
     pub pending_deployment_spec: Option<PendingDeploymentSpec>,
     /// DigitalOcean region where the Dedicated Inference is hosted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Structured configuration for a Dedicated Inference deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DedicatedInferenceSpec>,
@@ -41,7 +44,10 @@ pub struct DedicatedInference {
 /// Pending deployment when status is provisioning or updating.
 ///
 /// Schema `pending_deployment_spec`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PendingDeploymentSpec {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +85,10 @@ pub struct PendingDeploymentSpec {
 /// Configuration for a single model deployment.
 ///
 /// Schema `model_deployment_spec`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ModelDeploymentSpec {
     /// Accelerator configuration for this deployment.
     #[serde(
@@ -103,7 +112,10 @@ pub struct ModelDeploymentSpec {
 }
 
 /// The `accelerator_config_spec` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceleratorConfigSpec {
     /// DigitalOcean GPU slug.
     pub accelerator_slug: String,
@@ -129,6 +141,13 @@ Active => "active",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AcceleratorConfigSpecStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Model provider.
 pub enum ModelDeploymentSpecModelProvider {
@@ -145,6 +164,13 @@ Provisioning => "provisioning",
 /// `updating`
 Updating => "updating",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for PendingDeploymentSpecStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// `PendingDeploymentSpecVpc`.
@@ -164,7 +190,10 @@ impl PendingDeploymentSpecVpc {
 /// Structured configuration for a Dedicated Inference deployment.
 ///
 /// Schema `dedicated_inference_spec`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceSpec {
     /// Whether to expose a public LLM endpoint.
     pub enable_public_endpoint: bool,
@@ -173,23 +202,11 @@ pub struct DedicatedInferenceSpec {
     /// Name of the Dedicated Inference. Must be unique within the team.
     pub name: String,
     /// DigitalOcean region where the Dedicated Inference is hosted.
-    pub region: DedicatedInferenceSpecRegion,
+    pub region: RegionSlug,
     /// Spec version.
     pub version: i64,
     /// The `vpc` field.
     pub vpc: PendingDeploymentSpecVpc,
-}
-
-crate::models::string_enum::open_string_enum! {
-/// DigitalOcean region where the Dedicated Inference is hosted.
-pub enum DedicatedInferenceSpecRegion {
-/// `atl1`
-Atl1 => "atl1",
-/// `nyc2`
-Nyc2 => "nyc2",
-/// `tor1`
-Tor1 => "tor1",
-}
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -208,6 +225,13 @@ Deleting => "deleting",
 /// `error`
 Error => "error",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for DedicatedInferenceStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `dedicated_inference_create_request` schema.
@@ -243,7 +267,25 @@ pub struct DedicatedInferenceSpecRequest {
     /// Name of the Dedicated Inference. Must be unique within the team.
     pub name: String,
     /// DigitalOcean region where the Dedicated Inference is hosted.
-    pub region: DedicatedInferenceSpecRegion,
+    pub region: RegionSlug,
+    /// Spec version.
+    pub version: i64,
+    /// The `vpc` field.
+    pub vpc: PendingDeploymentSpecVpc,
+}
+
+/// The required fields of a [`DedicatedInferenceSpecRequest`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedicatedInferenceSpecRequestRequired {
+    /// Whether to expose a public LLM endpoint.
+    pub enable_public_endpoint: bool,
+    /// At least one model deployment is required.
+    pub model_deployments: Vec<ModelDeploymentSpecRequest>,
+    /// Name of the Dedicated Inference. Must be unique within the team.
+    pub name: String,
+    /// DigitalOcean region where the Dedicated Inference is hosted.
+    pub region: RegionSlug,
     /// Spec version.
     pub version: i64,
     /// The `vpc` field.
@@ -251,23 +293,16 @@ pub struct DedicatedInferenceSpecRequest {
 }
 
 impl DedicatedInferenceSpecRequest {
-    /// A `DedicatedInferenceSpecRequest` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(
-        enable_public_endpoint: bool,
-        model_deployments: Vec<ModelDeploymentSpecRequest>,
-        name: impl Into<String>,
-        region: DedicatedInferenceSpecRegion,
-        version: i64,
-        vpc: PendingDeploymentSpecVpc,
-    ) -> Self {
+    /// A `DedicatedInferenceSpecRequest` with its required fields, named; the optional ones start
+    /// as `None`.
+    pub fn new(required: DedicatedInferenceSpecRequestRequired) -> Self {
         Self {
-            enable_public_endpoint,
-            model_deployments,
-            name: name.into(),
-            region,
-            version,
-            vpc,
+            enable_public_endpoint: required.enable_public_endpoint,
+            model_deployments: required.model_deployments,
+            name: required.name,
+            region: required.region,
+            version: required.version,
+            vpc: required.vpc,
         }
     }
 }
@@ -306,20 +341,35 @@ pub struct AcceleratorConfigSpecRequest {
     pub kind: String,
 }
 
+/// The required fields of a [`AcceleratorConfigSpecRequest`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceleratorConfigSpecRequestRequired {
+    /// DigitalOcean GPU slug.
+    pub accelerator_slug: String,
+    /// Number of accelerator instances.
+    pub scale: i64,
+    /// Accelerator type (e.g. prefill_decode).
+    pub kind: String,
+}
+
 impl AcceleratorConfigSpecRequest {
-    /// A `AcceleratorConfigSpecRequest` with its required fields; the optional ones start as
+    /// A `AcceleratorConfigSpecRequest` with its required fields, named; the optional ones start as
     /// `None`.
-    pub fn new(accelerator_slug: impl Into<String>, scale: i64, kind: impl Into<String>) -> Self {
+    pub fn new(required: AcceleratorConfigSpecRequestRequired) -> Self {
         Self {
-            accelerator_slug: accelerator_slug.into(),
-            scale,
-            kind: kind.into(),
+            accelerator_slug: required.accelerator_slug,
+            scale: required.scale,
+            kind: required.kind,
         }
     }
 }
 
 /// `DedicatedInferencesCreateResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferencesCreateResponse {
     /// A Dedicated Inference instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,7 +382,10 @@ pub struct DedicatedInferencesCreateResponse {
 /// Access token for authenticating to Dedicated Inference endpoints.
 ///
 /// Schema `dedicated_inference_access_token`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceAccessToken {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -353,7 +406,10 @@ pub struct DedicatedInferenceAccessToken {
 }
 
 /// The `dedicated_inference_gpu_model_config` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceGpuModelConfig {
     /// The `gpu_slugs` field.
     #[serde(
@@ -376,7 +432,10 @@ pub struct DedicatedInferenceGpuModelConfig {
 /// Available Dedicated Inference sizes and pricing.
 ///
 /// Schema `dedicated_inference_sizes_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceSizesResponse {
     /// Regions where Dedicated Inference is available.
     #[serde(
@@ -395,7 +454,10 @@ pub struct DedicatedInferenceSizesResponse {
 }
 
 /// The `dedicated_inference_size` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceSize {
     /// The `currency` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -408,7 +470,7 @@ pub struct DedicatedInferenceSize {
     pub price_per_hour: Option<String>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
 }
 
 /// The `dedicated_inference_update_request` schema.
@@ -433,7 +495,10 @@ pub struct InferenceUpdateRequestAccessTokens {
 /// A Dedicated Inference accelerator (GPU) in use by an instance.
 ///
 /// Schema `dedicated_inference_accelerator`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DedicatedInferenceAccelerator {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `domain` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     /// This optional attribute may contain an IP address. When provided, an A record will be
     /// automatically created pointing to the apex domain.
@@ -40,7 +43,10 @@ pub struct DomainRequest {
 }
 
 /// The `domain_record` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DomainRecord {
     /// Variable data depending on record type. For example, the "data" value for an A record would
     /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
@@ -176,26 +182,33 @@ pub struct DomainRecordA {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordA`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordARequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordA {
-    /// A `DomainRecordA` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordA` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordARequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -226,26 +239,33 @@ pub struct DomainRecordAaaa {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordAaaa`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordAaaaRequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordAaaa {
-    /// A `DomainRecordAaaa` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordAaaa` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordAaaaRequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -276,26 +296,33 @@ pub struct DomainRecordCaa {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordCaa`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordCaaRequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordCaa {
-    /// A `DomainRecordCaa` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordCaa` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordCaaRequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -326,26 +353,33 @@ pub struct DomainRecordCname {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordCname`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordCnameRequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordCname {
-    /// A `DomainRecordCname` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordCname` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordCnameRequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -377,9 +411,6 @@ pub struct DomainRecordMx {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
@@ -387,7 +418,7 @@ pub struct DomainRecordMx {
 
 impl DomainRecordMx {
     /// A `DomainRecordMx` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, kind: impl Into<String>) -> Self {
+    pub fn new(data: impl Into<String>) -> Self {
         Self {
             data: data.into(),
             flags: None,
@@ -396,7 +427,6 @@ impl DomainRecordMx {
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -427,26 +457,33 @@ pub struct DomainRecordNs {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordNs`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordNsRequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordNs {
-    /// A `DomainRecordNs` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordNs` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordNsRequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -478,9 +515,6 @@ pub struct DomainRecordSoa {
     /// This value is the time to live for the record, in seconds. This defines the time frame that
     /// clients can cache queried information before a refresh should be requested.
     pub ttl: i64,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
@@ -488,7 +522,7 @@ pub struct DomainRecordSoa {
 
 impl DomainRecordSoa {
     /// A `DomainRecordSoa` with its required fields; the optional ones start as `None`.
-    pub fn new(ttl: i64, kind: impl Into<String>) -> Self {
+    pub fn new(ttl: i64) -> Self {
         Self {
             data: None,
             flags: None,
@@ -497,7 +531,6 @@ impl DomainRecordSoa {
             priority: None,
             tag: None,
             ttl,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -528,26 +561,33 @@ pub struct DomainRecordSrv {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordSrv`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordSrvRequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordSrv {
-    /// A `DomainRecordSrv` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordSrv` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordSrvRequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }
@@ -578,26 +618,33 @@ pub struct DomainRecordTxt {
     /// clients can cache queried information before a refresh should be requested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
-    /// The type of the DNS record. For example: A, CNAME, TXT, ...
-    #[serde(rename = "type")]
-    pub kind: String,
     /// The weight for SRV records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
 
+/// The required fields of a [`DomainRecordTxt`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainRecordTxtRequired {
+    /// Variable data depending on record type. For example, the "data" value for an A record would
+    /// be the IPv4 address to which the domain will be mapped. For a CAA record, it would contain
+    /// the domain name of the CA being granted permission to issue certificates.
+    pub data: String,
+    /// The host name, alias, or service being defined by the record.
+    pub name: String,
+}
+
 impl DomainRecordTxt {
-    /// A `DomainRecordTxt` with its required fields; the optional ones start as `None`.
-    pub fn new(data: impl Into<String>, name: impl Into<String>, kind: impl Into<String>) -> Self {
+    /// A `DomainRecordTxt` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DomainRecordTxtRequired) -> Self {
         Self {
-            data: data.into(),
+            data: required.data,
             flags: None,
-            name: name.into(),
+            name: required.name,
             port: None,
             priority: None,
             tag: None,
             ttl: None,
-            kind: kind.into(),
             weight: None,
         }
     }

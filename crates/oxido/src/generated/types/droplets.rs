@@ -30,7 +30,7 @@ pub struct DropletSingleCreate {
     pub backups: Option<bool>,
     /// The image ID of a public or private image or the slug identifier for a public image. This
     /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
-    pub image: DropletSingleCreateImage,
+    pub image: SlugOrId,
     /// A boolean indicating whether to enable IPv6 on the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
@@ -55,14 +55,14 @@ pub struct DropletSingleCreate {
     /// Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is
     /// omitted from the create request completely, the Droplet may deploy in any region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The slug identifier for the size that you wish to select for this Droplet.
     pub size: String,
     /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the
     /// Droplet's root account upon creation. You must add the keys to your team before they can be
     /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<DropletSingleCreateImage>>,
+    pub ssh_keys: Option<Vec<SlugOrId>>,
     /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
     /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,24 +91,36 @@ pub struct DropletSingleCreate {
     pub with_droplet_agent: Option<bool>,
 }
 
+/// The required fields of a [`DropletSingleCreate`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropletSingleCreateRequired {
+    /// The human-readable string you wish to use when displaying the Droplet name. The name, if set
+    /// to a domain name managed in the DigitalOcean DNS management system, will configure a PTR
+    /// record for the Droplet. The name set during creation will also determine the hostname for
+    /// the Droplet in its internal configuration.
+    pub name: String,
+    /// The image ID of a public or private image or the slug identifier for a public image. This
+    /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
+    pub image: SlugOrId,
+    /// The slug identifier for the size that you wish to select for this Droplet.
+    pub size: String,
+}
+
 impl DropletSingleCreate {
-    /// A `DropletSingleCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        image: DropletSingleCreateImage,
-        size: impl Into<String>,
-    ) -> Self {
+    /// A `DropletSingleCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DropletSingleCreateRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             backup_policy: None,
             backups: None,
-            image,
+            image: required.image,
             ipv6: None,
             monitoring: None,
             private_networking: None,
             public_networking: None,
             region: None,
-            size: size.into(),
+            size: required.size,
             ssh_keys: None,
             tags: None,
             user_data: None,
@@ -179,7 +191,7 @@ pub struct DropletMultiCreate {
     pub backups: Option<bool>,
     /// The image ID of a public or private image or the slug identifier for a public image. This
     /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
-    pub image: DropletSingleCreateImage,
+    pub image: SlugOrId,
     /// A boolean indicating whether to enable IPv6 on the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
@@ -204,14 +216,14 @@ pub struct DropletMultiCreate {
     /// Droplet in any of the that region's locations (`nyc1`, `nyc2`, or `nyc3`). If the region is
     /// omitted from the create request completely, the Droplet may deploy in any region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The slug identifier for the size that you wish to select for this Droplet.
     pub size: String,
     /// An array containing the IDs or fingerprints of the SSH keys that you wish to embed in the
     /// Droplet's root account upon creation. You must add the keys to your team before they can be
     /// embedded on a Droplet.\<br>Requires `ssh_key:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh_keys: Option<Vec<DropletSingleCreateImage>>,
+    pub ssh_keys: Option<Vec<SlugOrId>>,
     /// A flat array of tag names as strings to apply to the Droplet after it is created. Tag names
     /// can either be existing or new tags.\<br>Requires `tag:create` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,24 +252,36 @@ pub struct DropletMultiCreate {
     pub with_droplet_agent: Option<bool>,
 }
 
+/// The required fields of a [`DropletMultiCreate`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropletMultiCreateRequired {
+    /// An array of human human-readable strings you wish to use when displaying the Droplet name.
+    /// Each name, if set to a domain name managed in the DigitalOcean DNS management system, will
+    /// configure a PTR record for the Droplet. Each name set during creation will also determine
+    /// the hostname for the Droplet in its internal configuration.
+    pub names: Vec<String>,
+    /// The image ID of a public or private image or the slug identifier for a public image. This
+    /// image will be the base image for your Droplet.\<br>Requires `image:read` scope.
+    pub image: SlugOrId,
+    /// The slug identifier for the size that you wish to select for this Droplet.
+    pub size: String,
+}
+
 impl DropletMultiCreate {
-    /// A `DropletMultiCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        names: Vec<String>,
-        image: DropletSingleCreateImage,
-        size: impl Into<String>,
-    ) -> Self {
+    /// A `DropletMultiCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: DropletMultiCreateRequired) -> Self {
         Self {
-            names,
+            names: required.names,
             backup_policy: None,
             backups: None,
-            image,
+            image: required.image,
             ipv6: None,
             monitoring: None,
             private_networking: None,
             public_networking: None,
             region: None,
-            size: size.into(),
+            size: required.size,
             ssh_keys: None,
             tags: None,
             user_data: None,
@@ -278,8 +302,17 @@ pub enum DropletsCreateResponse {
     Droplets(DropletsCreateResponseDroplets),
 }
 
+impl Default for DropletsCreateResponse {
+    fn default() -> Self {
+        Self::Droplet(Default::default())
+    }
+}
+
 /// `DropletsCreateResponseDroplet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsCreateResponseDroplet {
     /// The `droplet` field.
     pub droplet: Droplet,
@@ -288,7 +321,10 @@ pub struct DropletsCreateResponseDroplet {
 }
 
 /// `DropletsCreateResponseDropletLinks`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsCreateResponseDropletLinks {
     /// The `actions` field.
     #[serde(
@@ -300,7 +336,10 @@ pub struct DropletsCreateResponseDropletLinks {
 }
 
 /// `DropletsCreateResponseDroplets`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsCreateResponseDroplets {
     /// The `droplets` field.
     pub droplets: Vec<Droplet>,
@@ -309,7 +348,10 @@ pub struct DropletsCreateResponseDroplets {
 }
 
 /// `DropletsListBackupPoliciesResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsListBackupPoliciesResponse {
     /// A map where the keys are the Droplet IDs and the values are
     /// objects containing the backup policy information for each Droplet.
@@ -323,7 +365,10 @@ pub struct DropletsListBackupPoliciesResponse {
 }
 
 /// The `droplet_backup_policy_record` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletBackupPolicyRecord {
     /// A boolean value indicating whether backups are enabled for the Droplet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,7 +385,10 @@ pub struct DropletBackupPolicyRecord {
 }
 
 /// The `droplet_backup_policy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletBackupPolicy {
     /// The hour of the day that the backup window will start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -360,7 +408,10 @@ pub struct DropletBackupPolicy {
 }
 
 /// The `supported_droplet_backup_policy` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SupportedDropletBackupPolicy {
     /// The name of the Droplet backup plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,7 +440,10 @@ pub struct SupportedDropletBackupPolicy {
 }
 
 /// The `droplet_snapshot` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletSnapshot {
     /// The unique identifier for the snapshot or backup.
     pub id: u64,
@@ -422,8 +476,18 @@ Backup => "backup",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for DropletSnapshotType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `DropletsListAssociatedResourcesResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DropletsListAssociatedResourcesResponse {
     /// Floating IPs that are associated with this Droplet.\<br>Requires `reserved_ip:read` scope.
     #[serde(
@@ -466,7 +530,10 @@ pub struct DropletsListAssociatedResourcesResponse {
 /// An objects containing information about a resource associated with a Droplet.
 ///
 /// Schema `associated_resource`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedResource {
     /// The cost of the resource in USD per month if the resource is retained after the Droplet is
     /// destroyed.
@@ -505,7 +572,10 @@ pub struct SelectiveDestroyAssociatedResource {
 /// An objects containing information about a resources scheduled for deletion.
 ///
 /// Schema `associated_resource_status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedResourceStatus {
     /// A time value given in ISO8601 combined date and time format indicating when the requested
     /// action was completed.
@@ -526,7 +596,10 @@ pub struct AssociatedResourceStatus {
 /// An object containing information about a resource scheduled for deletion.
 ///
 /// Schema `destroyed_associated_resource`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DestroyedAssociatedResource {
     /// A time value given in ISO8601 combined date and time format indicating when the resource was
     /// destroyed if the request was successful.
@@ -546,7 +619,10 @@ pub struct DestroyedAssociatedResource {
 
 /// An object containing additional information about resource related to a Droplet requested to
 /// be destroyed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedResourceStatusResources {
     /// The `floating_ips` field.
     #[serde(

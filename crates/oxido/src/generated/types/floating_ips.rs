@@ -5,7 +5,10 @@
 use super::*;
 
 /// `FloatingIpsCreateResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FloatingIpsCreateResponse {
     /// The `floating_ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `namespace_info` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NamespaceInfo {
     /// The namespace's API hostname. Each function in a namespace is provided an endpoint at the
     /// namespace's hostname.
@@ -27,7 +30,7 @@ pub struct NamespaceInfo {
     pub namespace: Option<String>,
     /// The namespace's datacenter region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::models::Timestamp>,
@@ -44,21 +47,35 @@ pub struct CreateNamespace {
     /// The [datacenter
     /// region](https://docs.digitalocean.com/products/platform/availability-matrix/#available-datacenters)
     /// in which to create the namespace.
-    pub region: String,
+    pub region: RegionSlug,
+}
+
+/// The required fields of a [`CreateNamespace`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateNamespaceRequired {
+    /// The namespace's unique name.
+    pub label: String,
+    /// The [datacenter
+    /// region](https://docs.digitalocean.com/products/platform/availability-matrix/#available-datacenters)
+    /// in which to create the namespace.
+    pub region: RegionSlug,
 }
 
 impl CreateNamespace {
-    /// A `CreateNamespace` with its required fields; the optional ones start as `None`.
-    pub fn new(label: impl Into<String>, region: impl Into<String>) -> Self {
+    /// A `CreateNamespace` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: CreateNamespaceRequired) -> Self {
         Self {
-            label: label.into(),
-            region: region.into(),
+            label: required.label,
+            region: required.region,
         }
     }
 }
 
 /// The `trigger_info` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerInfo {
     /// UTC time string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,7 +129,10 @@ impl ScheduledDetails {
 }
 
 /// `TriggerInfoScheduledRuns`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerInfoScheduledRuns {
     /// Indicates last run time. null value indicates trigger not run yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,21 +158,30 @@ pub struct CreateTrigger {
     pub kind: String,
 }
 
+/// The required fields of a [`CreateTrigger`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTriggerRequired {
+    /// Name of function(action) that exists in the given namespace.
+    pub function: String,
+    /// Indicates weather the trigger is paused or unpaused.
+    pub is_enabled: bool,
+    /// The trigger's unique name within the namespace.
+    pub name: String,
+    /// Trigger details for SCHEDULED type, where body is optional.
+    pub scheduled_details: ScheduledDetails,
+    /// One of different type of triggers. Currently only SCHEDULED is supported.
+    pub kind: String,
+}
+
 impl CreateTrigger {
-    /// A `CreateTrigger` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        function: impl Into<String>,
-        is_enabled: bool,
-        name: impl Into<String>,
-        scheduled_details: ScheduledDetails,
-        kind: impl Into<String>,
-    ) -> Self {
+    /// A `CreateTrigger` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: CreateTriggerRequired) -> Self {
         Self {
-            function: function.into(),
-            is_enabled,
-            name: name.into(),
-            scheduled_details,
-            kind: kind.into(),
+            function: required.function,
+            is_enabled: required.is_enabled,
+            name: required.name,
+            scheduled_details: required.scheduled_details,
+            kind: required.kind,
         }
     }
 }

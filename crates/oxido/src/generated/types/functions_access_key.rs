@@ -5,7 +5,10 @@
 use super::*;
 
 /// `FunctionsAccessKeyListResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FunctionsAccessKeyListResponse {
     /// The `access_keys` field.
     #[serde(
@@ -20,7 +23,10 @@ pub struct FunctionsAccessKeyListResponse {
 }
 
 /// The `access_key` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessKey {
     /// The date and time the key was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +68,10 @@ impl AccessKeyCreateRequest {
 }
 
 /// The `access_key_create_response` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessKeyCreateResponse {
     /// The secret key used to authenticate. This is only returned once upon creation. Make sure to
     /// copy and securely store it.

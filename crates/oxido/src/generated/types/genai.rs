@@ -7,7 +7,10 @@ use super::*;
 /// A GenAI Agent's configuration
 ///
 /// Schema `apiAgentPublic`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentPublic {
     /// A Chatbot
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +74,7 @@ pub struct ApiAgentPublic {
     pub reasoning_effort: Option<String>,
     /// Region code
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// - RETRIEVAL_METHOD_UNKNOWN: The retrieval method is unknown
     /// - RETRIEVAL_METHOD_REWRITE: The retrieval method is rewrite
     /// - RETRIEVAL_METHOD_STEP_BACK: The retrieval method is step back
@@ -142,7 +145,10 @@ pub struct ApiAgentPublic {
 /// A Chatbot
 ///
 /// Schema `apiChatbot`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiChatbot {
     /// The `allowed_domains` field.
     #[serde(
@@ -174,7 +180,10 @@ pub struct ApiChatbot {
 /// Agent Chatbot Identifier
 ///
 /// Schema `apiAgentChatbotIdentifier`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentChatbotIdentifier {
     /// Agent chatbot identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,7 +193,10 @@ pub struct ApiAgentChatbotIdentifier {
 /// Description of deployment
 ///
 /// Schema `apiDeployment`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiDeployment {
     /// Creation date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +253,13 @@ STATUSBUILDING => "STATUS_BUILDING",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiDeploymentStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// - VISIBILITY_UNKNOWN: The status of the deployment is unknown
 /// - VISIBILITY_DISABLED: The deployment is disabled and will no longer service requests
@@ -290,7 +309,10 @@ pub struct ApiMcpServer {
 /// Description of a Model
 ///
 /// Schema `apiModel`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModel {
     /// Agreement Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -404,7 +426,10 @@ pub struct ApiModel {
 /// Agreement Description
 ///
 /// Schema `apiAgreement`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgreement {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -423,7 +448,10 @@ pub struct ApiAgreement {
 /// An available endpoint for a model and its capabilities
 ///
 /// Schema `apiModelEndpoint`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEndpoint {
     /// Capabilities supported by this endpoint (e.g. input_text, output_text, input_image)
     #[serde(
@@ -440,7 +468,10 @@ pub struct ApiModelEndpoint {
 /// Input/output modalities
 ///
 /// Schema `apiModelModalities`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelModalities {
     /// The `input` field.
     #[serde(
@@ -470,10 +501,20 @@ MODELPROVIDEROPENAI => "MODEL_PROVIDER_OPENAI",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiModelProvider {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// A configurable setting for a model in the playground
 ///
 /// Schema `apiModelSetting`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelSetting {
     /// String default value (for type="dropdown", e.g. "medium")
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,10 +591,20 @@ MODELUSECASETEXT => "MODEL_USECASE_TEXT",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiModelUsecase {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Version Information about a Model
 ///
 /// Schema `apiModelVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelVersion {
     /// Major version number
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -569,7 +620,10 @@ pub struct ApiModelVersion {
 /// Model router
 ///
 /// Schema `apiModelRouter`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelRouter {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -599,7 +653,10 @@ pub struct ApiModelRouter {
 }
 
 /// The `apiModelRouterConfig` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelRouterConfig {
     /// Router-level fallback models
     #[serde(
@@ -684,7 +741,10 @@ RETRIEVALMETHODNONE => "RETRIEVAL_METHOD_NONE",
 /// Represents an AgentTemplate entity
 ///
 /// Schema `apiAgentTemplate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentTemplate {
     /// The agent template's creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -756,7 +816,10 @@ pub struct ApiAgentTemplate {
 }
 
 /// The `apiAgentTemplateGuardrail` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentTemplateGuardrail {
     /// Priority of the guardrail
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -769,7 +832,10 @@ pub struct ApiAgentTemplateGuardrail {
 /// Knowledgebase Description
 ///
 /// Schema `apiKnowledgeBase`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiKnowledgeBase {
     /// Time when the knowledge base was added to the agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -822,7 +888,10 @@ pub struct ApiKnowledgeBase {
 /// IndexingJob description
 ///
 /// Schema `apiIndexingJob`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiIndexingJob {
     /// Number of datasources indexed completed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -880,7 +949,10 @@ pub struct ApiIndexingJob {
 }
 
 /// The `apiIndexedDataSource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiIndexedDataSource {
     /// Timestamp when data source completed indexing
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -946,6 +1018,13 @@ DATASOURCESTATUSCANCELLED => "DATA_SOURCE_STATUS_CANCELLED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiIndexedDataSourceStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The `apiBatchJobPhase` schema.
 pub enum ApiBatchJobPhase {
@@ -964,6 +1043,13 @@ BATCHJOBPHASEERROR => "BATCH_JOB_PHASE_ERROR",
 /// `BATCH_JOB_PHASE_CANCELLED`
 BATCHJOBPHASECANCELLED => "BATCH_JOB_PHASE_CANCELLED",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiBatchJobPhase {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -986,6 +1072,13 @@ INDEXJOBSTATUSPENDING => "INDEX_JOB_STATUS_PENDING",
 /// `INDEX_JOB_STATUS_CANCELLED`
 INDEXJOBSTATUSCANCELLED => "INDEX_JOB_STATUS_CANCELLED",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiIndexJobStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Configuration for cross-encoder reranking during retrieval.
@@ -1012,6 +1105,13 @@ AGENTTEMPLATETYPESTANDARD => "AGENT_TEMPLATE_TYPE_STANDARD",
 /// `AGENT_TEMPLATE_TYPE_ONE_CLICK`
 AGENTTEMPLATETYPEONECLICK => "AGENT_TEMPLATE_TYPE_ONE_CLICK",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiAgentTemplateType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Parameters for Agent Creation
@@ -1060,7 +1160,7 @@ pub struct ApiCreateAgentInputPublic {
     pub reasoning_effort: Option<String>,
     /// The DigitalOcean region to deploy your agent in
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The `router_preset_slug` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router_preset_slug: Option<String>,
@@ -1086,7 +1186,10 @@ pub struct ApiCreateAgentInputPublic {
 /// An Agent
 ///
 /// Schema `apiAgent`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgent {
     /// Anthropic API Key Info
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1291,7 +1394,10 @@ pub struct ApiAgent {
 /// Anthropic API Key Info
 ///
 /// Schema `apiAnthropicAPIKeyInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAnthropicAPIKeyInfo {
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1316,7 +1422,10 @@ pub struct ApiAnthropicAPIKeyInfo {
 /// Agent API Key Info
 ///
 /// Schema `apiAgentAPIKeyInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentAPIKeyInfo {
     /// Creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1341,7 +1450,10 @@ pub struct ApiAgentAPIKeyInfo {
 /// Agent API Key
 ///
 /// Schema `apiAgentAPIKey`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentAPIKey {
     /// Api key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1351,7 +1463,10 @@ pub struct ApiAgentAPIKey {
 /// Description missing
 ///
 /// Schema `apiAgentFunction`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentFunction {
     /// Api key
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1394,7 +1509,10 @@ pub struct ApiAgentFunction {
 /// A Agent Guardrail
 ///
 /// Schema `apiAgentGuardrail`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentGuardrail {
     /// The `agent_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1451,8 +1569,18 @@ GUARDRAILTYPECONTENTMODERATION => "GUARDRAIL_TYPE_CONTENT_MODERATION",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiGuardrailType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `apiAgentLoggingConfig` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentLoggingConfig {
     /// Galileo project identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1475,7 +1603,10 @@ pub struct ApiAgentLoggingConfig {
 }
 
 /// The `apiModelProviderKeyInfo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelProviderKeyInfo {
     /// API key ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1510,7 +1641,10 @@ pub struct ApiModelProviderKeyInfo {
 /// OpenAI API Key Info
 ///
 /// Schema `apiOpenAIAPIKeyInfo`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiOpenAIAPIKeyInfo {
     /// Key creation date
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1540,7 +1674,10 @@ pub struct ApiOpenAIAPIKeyInfo {
 }
 
 /// The `apiWorkspace` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiWorkspace {
     /// Agents
     #[serde(
@@ -1583,7 +1720,10 @@ pub struct ApiWorkspace {
 }
 
 /// The `apiEvaluationTestCase` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationTestCase {
     /// The `archived_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1646,7 +1786,10 @@ pub struct ApiEvaluationTestCase {
 }
 
 /// The `apiEvaluationDataset` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationDataset {
     /// Time created at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1686,7 +1829,10 @@ EVALUATIONDATASETTYPEMODEL => "EVALUATION_DATASET_TYPE_MODEL",
 }
 
 /// The `apiEvaluationMetric` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationMetric {
     /// Saved model evaluation presets that reference this metric. Populated for
     /// custom metrics when listing metrics so the dashboard can warn that deleting
@@ -1748,7 +1894,10 @@ pub struct ApiEvaluationMetric {
 /// can warn that deleting the metric will also delete these presets.
 ///
 /// Schema `apiAssociatedModelEvaluationPreset`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAssociatedModelEvaluationPreset {
     /// Unique identifier of the saved model evaluation preset that references the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1774,6 +1923,13 @@ METRICCATEGORYCONTEXTQUALITY => "METRIC_CATEGORY_CONTEXT_QUALITY",
 /// `METRIC_CATEGORY_MODEL_FIT`
 METRICCATEGORYMODELFIT => "METRIC_CATEGORY_MODEL_FIT",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationMetricCategory {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Configuration for a custom model-evaluation metric scored by an LLM judge.
@@ -1815,6 +1971,13 @@ EVALUATIONSCOPEMODEL => "EVALUATION_SCOPE_MODEL",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationScope {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The `apiEvaluationMetricType` schema.
 pub enum ApiEvaluationMetricType {
@@ -1831,6 +1994,13 @@ METRICTYPEMODELSAFETY => "METRIC_TYPE_MODEL_SAFETY",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationMetricType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The `apiEvaluationMetricValueType` schema.
 pub enum ApiEvaluationMetricValueType {
@@ -1845,6 +2015,13 @@ METRICVALUETYPEPERCENTAGE => "METRIC_VALUE_TYPE_PERCENTAGE",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationMetricValueType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Distinguishes platform catalog metrics from user-defined LLM-as-judge metrics.
 ///
@@ -1857,6 +2034,13 @@ EVALUATIONMETRICSOURCEBUILTIN => "EVALUATION_METRIC_SOURCE_BUILTIN",
 /// `EVALUATION_METRIC_SOURCE_CUSTOM`
 EVALUATIONMETRICSOURCECUSTOM => "EVALUATION_METRIC_SOURCE_CUSTOM",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationMetricSource {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `apiStarMetric` schema.
@@ -2011,7 +2195,10 @@ pub struct ApiUpdateLinkedAgentInputPublic {
 /// Information about an updated linkage
 ///
 /// Schema `apiUpdateLinkedAgentOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiUpdateLinkedAgentOutput {
     /// Routed agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2049,7 +2236,10 @@ pub struct ApiLinkAgentInputPublic {
 /// Information about a newly linked agent
 ///
 /// Schema `apiLinkAgentOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiLinkAgentOutput {
     /// Routed agent id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2185,7 +2375,10 @@ pub struct AgentDeploymentVisibilityInputPublic {
 /// Agent usage
 ///
 /// Schema `apiGetAgentUsageOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGetAgentUsageOutput {
     /// Resource Usage Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2198,7 +2391,10 @@ pub struct ApiGetAgentUsageOutput {
 /// Resource Usage Description
 ///
 /// Schema `apiResourceUsage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiResourceUsage {
     /// The `measurements` field.
     #[serde(
@@ -2221,7 +2417,10 @@ pub struct ApiResourceUsage {
 /// Usage Measurement Description
 ///
 /// Schema `apiUsageMeasurement`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiUsageMeasurement {
     /// The `tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2234,7 +2433,10 @@ pub struct ApiUsageMeasurement {
 /// Represents an AgentVersion entity
 ///
 /// Schema `apiAgentVersion`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentVersion {
     /// Uuid of the agent this version belongs to
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2332,7 +2534,10 @@ pub struct ApiAgentVersion {
 }
 
 /// The `apiAgentChildRelationshipVerion` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentChildRelationshipVerion {
     /// Name of the child agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2354,7 +2559,10 @@ pub struct ApiAgentChildRelationshipVerion {
 /// Function represents a function configuration for an agent
 ///
 /// Schema `apiAgentFunctionVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentFunctionVersion {
     /// Description of the function
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2376,7 +2584,10 @@ pub struct ApiAgentFunctionVersion {
 /// Agent Guardrail version
 ///
 /// Schema `apiAgentGuardrailVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentGuardrailVersion {
     /// Whether the guardrail is deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2393,7 +2604,10 @@ pub struct ApiAgentGuardrailVersion {
 }
 
 /// The `apiAgentKnowledgeBaseVersion` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentKnowledgeBaseVersion {
     /// Deletet at date / time
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2418,7 +2632,10 @@ pub struct ApiRollbackToAgentVersionInputPublic {
 }
 
 /// The `apiRollbackToAgentVersionOutput` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiRollbackToAgentVersionOutput {
     /// An alternative way to provide auth information. for internal use only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2431,7 +2648,10 @@ pub struct ApiRollbackToAgentVersionOutput {
 /// An alternative way to provide auth information. for internal use only.
 ///
 /// Schema `apiAuditHeader`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAuditHeader {
     /// The `actor_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2492,7 +2712,10 @@ pub struct UpdateCustomEvaluationMetricInputPublic {
 /// Response containing a list of custom models (public)
 ///
 /// Schema `apiListCustomModelsOutputPublic`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiListCustomModelsOutputPublic {
     /// Links to other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2515,7 +2738,10 @@ pub struct ApiListCustomModelsOutputPublic {
 /// Links to other pages
 ///
 /// Schema `apiLinks`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiLinks {
     /// Information about how to reach other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2525,7 +2751,10 @@ pub struct ApiLinks {
 /// Information about how to reach other pages
 ///
 /// Schema `apiPages`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPages {
     /// First page
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2544,7 +2773,10 @@ pub struct ApiPages {
 /// Custom model - user-imported model from HuggingFace, Spaces, etc.
 ///
 /// Schema `apiCustomModel`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiCustomModel {
     /// List of active deployments using this model
     #[serde(
@@ -2632,7 +2864,10 @@ pub struct ApiCustomModel {
 /// An active dedicated inference deployment using this custom model.
 ///
 /// Schema `CustomModelActiveDeployment`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomModelActiveDeployment {
     /// RFC 3339 timestamp indicating when the dedicated inference deployment was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2738,6 +2973,13 @@ STATUSDELETED => "STATUS_DELETED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiCustomModelStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// User-defined tags for organizing models
 ///
 /// Schema `CustomModelTags`.
@@ -2782,7 +3024,10 @@ pub struct ApiImportCustomModelInputPublic {
 /// Response containing imported model details (public)
 ///
 /// Schema `apiImportCustomModelOutputPublic`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiImportCustomModelOutputPublic {
     /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2805,7 +3050,10 @@ pub struct ApiImportCustomModelOutputPublic {
 /// Import job tracking for a custom model
 ///
 /// Schema `apiCustomModelImportJob`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiCustomModelImportJob {
     /// Bytes imported so far
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2845,7 +3093,10 @@ pub struct ApiCustomModelImportJob {
 /// Validation step result during model import
 ///
 /// Schema `apiImportValidationStep`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiImportValidationStep {
     /// Error message if validation failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2861,7 +3112,10 @@ pub struct ApiImportValidationStep {
 /// Response containing delete operation status (public)
 ///
 /// Schema `apiDeleteCustomModelOutputPublic`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiDeleteCustomModelOutputPublic {
     /// Error message if deletion failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2883,6 +3137,13 @@ DELETECUSTOMMODELSTATUSSUCCESS => "DELETE_CUSTOM_MODEL_STATUS_SUCCESS",
 /// `DELETE_CUSTOM_MODEL_STATUS_FAIL`
 DELETECUSTOMMODELSTATUSFAIL => "DELETE_CUSTOM_MODEL_STATUS_FAIL",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiDeleteCustomModelStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request to update custom model metadata (public)
@@ -2976,7 +3237,10 @@ pub struct ApiPresignedUrlFile {
 /// Response with pre-signed urls to upload files.
 ///
 /// Schema `apiCreateDataSourceFileUploadPresignedUrlsOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DataSourceFileUploadPresignedUrlsOutput {
     /// The ID generated for the request for Presigned URLs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2993,7 +3257,10 @@ pub struct DataSourceFileUploadPresignedUrlsOutput {
 /// Detailed info about each presigned URL returned to the client.
 ///
 /// Schema `apiFilePresignedUrlResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiFilePresignedUrlResponse {
     /// The time the url expires at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3012,7 +3279,10 @@ pub struct ApiFilePresignedUrlResponse {
 /// Response containing a presigned download URL for an evaluation dataset.
 ///
 /// Schema `apiGetEvaluationDatasetDownloadURLOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGetEvaluationDatasetDownloadURLOutput {
     /// The presigned URL to download the dataset file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3042,7 +3312,10 @@ pub struct ApiRunEvaluationTestCaseInputPublic {
 }
 
 /// The `apiEvaluationRun` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationRun {
     /// Whether agent is deleted
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3120,7 +3393,10 @@ pub struct ApiEvaluationRun {
 }
 
 /// The `apiEvaluationMetricResult` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationMetricResult {
     /// Error description if the metric could not be calculated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3164,6 +3440,13 @@ EVALUATIONMETRICRESULTSTATUSSKIPPED => "EVALUATION_METRIC_RESULT_STATUS_SKIPPED"
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationMetricResultStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Evaluation Run Statuses
 ///
@@ -3190,10 +3473,20 @@ EVALUATIONRUNFAILED => "EVALUATION_RUN_FAILED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiEvaluationRunStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Gets the full results of an evaluation run with all prompts.
 ///
 /// Schema `apiGetEvaluationRunResultsOutput`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGetEvaluationRunResultsOutput {
     /// The `evaluation_run` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3214,7 +3507,10 @@ pub struct ApiGetEvaluationRunResultsOutput {
 }
 
 /// The `apiPrompt` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPrompt {
     /// The evaluated trace spans.
     #[serde(
@@ -3263,7 +3559,10 @@ pub struct ApiPrompt {
 /// Represents a span within an evaluatioin trace (e.g., LLM call, tool call, etc.)
 ///
 /// Schema `apiEvaluationTraceSpan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationTraceSpan {
     /// When the span was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3305,7 +3604,10 @@ pub struct ApiEvaluationTraceSpan {
 }
 
 /// The `apiPromptChunk` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPromptChunk {
     /// The usage percentage of the chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3327,7 +3629,10 @@ pub struct ApiPromptChunk {
 /// Represents a span within a trace (e.g., LLM call, tool call, etc.)
 ///
 /// Schema `apiTraceSpan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiTraceSpan {
     /// The `agent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3362,7 +3667,10 @@ pub struct ApiTraceSpan {
 }
 
 /// The `apiAgentSpan` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAgentSpan {
     /// Agent span
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3412,10 +3720,20 @@ AGENTTYPEJUDGE => "AGENT_TYPE_JUDGE",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiAgentType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Common optional fields shared by all span types
 ///
 /// Schema `apiSpanCommon`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiSpanCommon {
     /// The `created_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3441,7 +3759,10 @@ pub struct ApiSpanCommon {
 /// LLM span
 ///
 /// Schema `apiLLMSpan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiLLMSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3476,7 +3797,10 @@ pub struct ApiLLMSpan {
 /// Retriever span
 ///
 /// Schema `apiRetrieverSpan`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiRetrieverSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3486,7 +3810,10 @@ pub struct ApiRetrieverSpan {
 /// Tool span
 ///
 /// Schema `apiToolSpan`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiToolSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3516,10 +3843,20 @@ TRACESPANTYPEWORKFLOW => "TRACE_SPAN_TYPE_WORKFLOW",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiTraceSpanType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Workflow span - can contain child spans (agent, llm, tool, retriever)
 ///
 /// Schema `apiWorkflowSpan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiWorkflowSpan {
     /// Common optional fields shared by all span types
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3592,7 +3929,10 @@ pub struct ApiEvaluationTestCaseMetricList {
 }
 
 /// The `apiUpdateEvaluationTestCaseOutput` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiUpdateEvaluationTestCaseOutput {
     /// The `test_case_uuid` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3655,7 +3995,7 @@ pub struct ApiCreateKnowledgeBaseInputPublic {
     pub project_id: Option<String>,
     /// The datacenter region to deploy the knowledge base in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Configuration for cross-encoder reranking during retrieval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reranking_config: Option<ApiRerankingConfiguration>,
@@ -3879,7 +4219,10 @@ OPENSEARCHPLANSIZEEXTRALARGE => "OPEN_SEARCH_PLAN_SIZE_EXTRA_LARGE",
 /// Data Source configuration for Knowledge Bases
 ///
 /// Schema `apiKnowledgeBaseDataSource`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiKnowledgeBaseDataSource {
     /// AWS S3 Data Source for Display
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3931,7 +4274,10 @@ pub struct ApiKnowledgeBaseDataSource {
 /// Dropbox Data Source for Display
 ///
 /// Schema `apiDropboxDataSourceDisplay`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiDropboxDataSourceDisplay {
     /// The `folder` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3941,7 +4287,10 @@ pub struct ApiDropboxDataSourceDisplay {
 /// Google Drive Data Source for Display
 ///
 /// Schema `apiGoogleDriveDataSourceDisplay`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGoogleDriveDataSourceDisplay {
     /// The `folder_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3998,7 +4347,10 @@ pub struct UpdateKnowledgeBaseDataSourceInputPublic {
 /// Information about a newly deleted knowledge base data source
 ///
 /// Schema `apiDeleteKnowledgeBaseDataSourceOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiDeleteKnowledgeBaseDataSourceOutput {
     /// Data source id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4011,7 +4363,10 @@ pub struct ApiDeleteKnowledgeBaseDataSourceOutput {
 /// The knowledge base
 ///
 /// Schema `apiGetKnowledgeBaseOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGetKnowledgeBaseOutput {
     /// The `database_status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4053,6 +4408,13 @@ UPGRADING => "UPGRADING",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for DbaasClusterStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Information about updating a knowledge base
 ///
 /// Schema `apiUpdateKnowledgeBaseInputPublic`.
@@ -4086,7 +4448,10 @@ pub struct ApiUpdateKnowledgeBaseInputPublic {
 /// each section's scalar fields are left empty when the section was not saved.
 ///
 /// Schema `apiModelEvaluationPreset`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEvaluationPreset {
     /// Inference configuration for the candidate model during evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4226,7 +4591,10 @@ PRESETSAVESECTIONSYSTEMPROMPT => "PRESET_SAVE_SECTION_SYSTEM_PROMPT",
 }
 
 /// The `apiListModelEvaluationRunsOutput` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiListModelEvaluationRunsOutput {
     /// Full set of candidate model source types the FE can offer in the
     /// candidate-type filter UI.
@@ -4285,10 +4653,20 @@ MODELEVALUATIONRUNFAILED => "MODEL_EVALUATION_RUN_FAILED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiModelEvaluationRunStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Model Evaluation Run Summary - lightweight view used in run history list.
 ///
 /// Schema `apiModelEvaluationRunSummary`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEvaluationRunSummary {
     /// Name of the candidate model being evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4338,7 +4716,10 @@ pub struct ApiModelEvaluationRunSummary {
 /// advances; compare against total_rows to render a progress bar.
 ///
 /// Schema `apiModelEvaluationRunProgress`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEvaluationRunProgress {
     /// Dataset rows whose candidate model call has completed (success or failure).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4412,7 +4793,10 @@ pub struct ApiCreateModelEvaluationRunInputPublic {
 }
 
 /// The `apiGetModelEvaluationRunOutput` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiGetModelEvaluationRunOutput {
     /// Links to other pages
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4435,7 +4819,10 @@ pub struct ApiGetModelEvaluationRunOutput {
 /// Result for a single prompt in a model evaluation run.
 ///
 /// Schema `apiModelEvaluationResult`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEvaluationResult {
     /// The `candidate_model_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4467,7 +4854,10 @@ pub struct ApiModelEvaluationResult {
 /// Model Evaluation Run Detail - full view returned when fetching a specific run.
 ///
 /// Schema `apiModelEvaluationRunDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEvaluationRunDetail {
     /// Inference configuration for the candidate model during evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4545,7 +4935,10 @@ pub struct ApiModelEvaluationRunDetail {
 /// Aggregated result summary for a completed model evaluation run.
 ///
 /// Schema `apiModelEvaluationRunResultSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelEvaluationRunResultSummary {
     /// The `end_time` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4590,7 +4983,10 @@ pub struct ApiModelEvaluationRunResultSummary {
 /// Per-metric aggregated pass/fail statistics across all prompts.
 ///
 /// Schema `apiMetricResultSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiMetricResultSummary {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4628,7 +5024,10 @@ pub struct ApiMetricResultSummary {
 /// routed to it.
 ///
 /// Schema `apiPerModelResultSummaries`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPerModelResultSummaries {
     /// One entry per underlying model that received at least one prompt
     /// during the evaluation run.
@@ -4644,7 +5043,10 @@ pub struct ApiPerModelResultSummaries {
 /// evaluation run.
 ///
 /// Schema `apiPerModelResultSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPerModelResultSummary {
     /// Pass/fail rate for each metric, computed over only the prompts
     /// routed to this model.
@@ -4669,7 +5071,10 @@ pub struct ApiPerModelResultSummary {
 /// All performance metrics are for the candidate model unless noted otherwise.
 ///
 /// Schema `apiPerformanceMetrics`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPerformanceMetrics {
     /// Latency metrics for candidate model invocations (in milliseconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4682,7 +5087,10 @@ pub struct ApiPerformanceMetrics {
 /// Latency metrics for candidate model invocations (in milliseconds).
 ///
 /// Schema `apiLatencyMetrics`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiLatencyMetrics {
     /// Average end-to-end latency across all invocations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4705,7 +5113,10 @@ pub struct ApiLatencyMetrics {
 }
 
 /// The `apiTokenUsage` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiTokenUsage {
     /// The `total_candidate_input_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4732,7 +5143,10 @@ pub struct ApiTokenUsage {
 /// were classified into it.
 ///
 /// Schema `apiPerTaskResultSummaries`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPerTaskResultSummaries {
     /// One entry per routing task category that received at least one
     /// prompt during the evaluation run.
@@ -4748,7 +5162,10 @@ pub struct ApiPerTaskResultSummaries {
 /// router evaluation run.
 ///
 /// Schema `apiPerTaskResultSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiPerTaskResultSummary {
     /// Pass/fail rate for each metric, computed over only the prompts in
     /// this task category.
@@ -4774,7 +5191,10 @@ pub struct ApiPerTaskResultSummary {
 /// Pricing breakdown for an evaluation run.
 ///
 /// Schema `apiEvaluationPricing`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiEvaluationPricing {
     /// Currency code (e.g., "USD").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4797,7 +5217,10 @@ pub struct ApiEvaluationPricing {
 /// Token pricing breakdown for a single model.
 ///
 /// Schema `apiTokenPricing`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiTokenPricing {
     /// Cost of input tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4813,7 +5236,10 @@ pub struct ApiTokenPricing {
 /// Pricing entry for a specific model.
 ///
 /// Schema `apiModelPricingEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelPricingEntry {
     /// Model name (for display purposes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4832,7 +5258,10 @@ pub struct ApiModelPricingEntry {
 /// Star metric summary with identifying details and threshold.
 ///
 /// Schema `apiStarMetricSummary`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiStarMetricSummary {
     /// The `metric_name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4846,7 +5275,10 @@ pub struct ApiStarMetricSummary {
 }
 
 /// The `apiDeleteModelEvaluationRunOutputPublic` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiDeleteModelEvaluationRunOutputPublic {
     /// Error message if deletion failed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4868,6 +5300,13 @@ DELETEMODELEVALUATIONRUNSTATUSSUCCESS => "DELETE_MODEL_EVALUATION_RUN_STATUS_SUC
 /// `DELETE_MODEL_EVALUATION_RUN_STATUS_FAIL`
 DELETEMODELEVALUATIONRUNSTATUSFAIL => "DELETE_MODEL_EVALUATION_RUN_STATUS_FAIL",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ApiDeleteModelEvaluationRunStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `apiUpdateModelEvaluationRunInputPublic` schema.
@@ -4896,7 +5335,10 @@ pub struct ApiCancelModelEvaluationRunInputPublic {
 /// A machine learning model stored on the GenAI platform
 ///
 /// Schema `apiModelPublic`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelPublic {
     /// Agreement Description
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5006,7 +5448,10 @@ pub struct ApiModelPublic {
 /// Pricing per million tokens (aligns with existing ModelPrice pattern)
 ///
 /// Schema `apiModelPricing`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelPricing {
     /// Per-million cache read rate for standard chat models (token_type "cache read input").
     /// Multimodal models use text_cache_read_input_price_per_million /
@@ -5091,7 +5536,10 @@ pub struct ApiUpdateModelAPIKeyInputPublic {
 /// List item for ListModelCatalog
 ///
 /// Schema `apiModelCatalogEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelCatalogEntry {
     /// The `availability` field.
     #[serde(
@@ -5167,7 +5615,10 @@ pub struct ApiModelCatalogEntry {
 /// Detail view for GetModelCatalogCard
 ///
 /// Schema `apiModelCatalogCard`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelCatalogCard {
     /// The `availability` field.
     #[serde(
@@ -5248,7 +5699,10 @@ pub struct ApiModelCatalogCard {
 /// Code examples for using the model
 ///
 /// Schema `apiCodeSnippets`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiCodeSnippets {
     /// The `curl` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5267,7 +5721,10 @@ pub struct ApiCodeSnippets {
 /// The complete set of prices for a model, covering every available variant.
 ///
 /// Schema `apiModelPricingDetail`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelPricingDetail {
     /// Each available pricing variant for the model.
     #[serde(
@@ -5281,7 +5738,10 @@ pub struct ApiModelPricingDetail {
 /// Pricing for one variant of a model: a specific tier and billing mode.
 ///
 /// Schema `apiModelPricingVariant`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelPricingVariant {
     /// Currency code for this variant's rates (e.g. `USD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5331,11 +5791,21 @@ MODELBILLINGMODEBATCH => "MODEL_BILLING_MODE_BATCH",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiModelBillingMode {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Pricing that varies over time. When present, the rates move between the low
 /// and high bounds below across the intervals in the schedule.
 ///
 /// Schema `apiModelScaledPricing`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelScaledPricing {
     /// The pricing schedule as a series of consecutive time intervals, ordered by
     /// start time. Neighboring hours with the same rates are combined, so each
@@ -5358,7 +5828,10 @@ pub struct ApiModelScaledPricing {
 /// intervals show how pricing changes over the course of a day.
 ///
 /// Schema `apiModelPricingInterval`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelPricingInterval {
     /// End of the interval, exclusive. Always on the hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5398,6 +5871,13 @@ MODELPRICINGTIERBYOK => "MODEL_PRICING_TIER_BYOK",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ApiModelPricingTier {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Create a model router
 ///
 /// Schema `apiCreateModelRouterInputPublic`.
@@ -5424,7 +5904,10 @@ pub struct ApiCreateModelRouterInputPublic {
 /// Model router preset used to prefill new router configurations.
 ///
 /// Schema `apiModelRouterPreset`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelRouterPreset {
     /// The `config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5446,7 +5929,10 @@ pub struct ApiModelRouterPreset {
 /// Task preset that can be referenced by slug in model router policies.
 ///
 /// Schema `apiModelRouterTaskPreset`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiModelRouterTaskPreset {
     /// Higher-level grouping used by the UI
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5521,7 +6007,10 @@ pub struct ApiDropboxOauth2GetTokensInput {
 /// The dropbox oauth2 token and refresh token
 ///
 /// Schema `apiDropboxOauth2GetTokensOutput`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiDropboxOauth2GetTokensOutput {
     /// The refresh token
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5564,7 +6053,10 @@ pub struct ApiUpdateOpenAIAPIKeyInputPublic {
 /// Description for a specific Region
 ///
 /// Schema `genaiapiRegion`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenaiapiRegion {
     /// Url for inference server
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5601,7 +6093,10 @@ pub struct ApiCreateScheduledIndexingInputPublic {
 /// Metadata for scheduled indexing entries
 ///
 /// Schema `apiScheduledIndexingInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiScheduledIndexingInfo {
     /// Created at timestamp
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,8 +7,8 @@ use super::*;
 /// `ImageActionsPostBody`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageActionsPostBody {
-    /// A `ImageActionBase`. Selected by `type` `convert`, and always sent with it.
-    Base(ImageActionBase),
+    /// Sent as `type` `convert`, with nothing else.
+    Base,
     /// A `ImageActionTransfer`. Selected by `type` `transfer`, and always sent with it.
     Transfer(ImageActionTransfer),
     /// A kind this version of the crate does not know, kept as the API sent it.
@@ -20,7 +20,7 @@ impl<'de> serde::Deserialize<'de> for ImageActionsPostBody {
         use serde::de::Error as _;
         let value = serde_json::Value::deserialize(deserializer)?;
         let decoded = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some("convert") => serde_json::from_value(value).map(Self::Base),
+            Some("convert") => Ok(Self::Base),
             Some("transfer") => serde_json::from_value(value).map(Self::Transfer),
             _ => return Ok(Self::Other(value)),
         };
@@ -31,55 +31,16 @@ impl<'de> serde::Deserialize<'de> for ImageActionsPostBody {
 impl serde::Serialize for ImageActionsPostBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Base(value) => {
-                crate::operation::serialize_tagged(value, "type", "convert", serializer)
-            }
+            Self::Base => crate::operation::serialize_tagged(
+                &serde_json::Map::new(),
+                "type",
+                "convert",
+                serializer,
+            ),
             Self::Transfer(value) => {
                 crate::operation::serialize_tagged(value, "type", "transfer", serializer)
             }
             Self::Other(value) => serde::Serialize::serialize(value, serializer),
         }
-    }
-}
-
-/// The `image_action_base` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ImageActionBase {
-    /// The action to be taken on the image. Can be either `convert` or `transfer`.
-    #[serde(rename = "type")]
-    pub kind: ImageActionBaseType,
-}
-
-impl ImageActionBase {
-    /// A `ImageActionBase` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: ImageActionBaseType) -> Self {
-        Self { kind }
-    }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The action to be taken on the image. Can be either `convert` or `transfer`.
-pub enum ImageActionBaseType {
-/// `convert`
-Convert => "convert",
-/// `transfer`
-Transfer => "transfer",
-}
-}
-
-/// The `image_action_transfer` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ImageActionTransfer {
-    /// The action to be taken on the image. Can be either `convert` or `transfer`.
-    #[serde(rename = "type")]
-    pub kind: ImageActionBaseType,
-    /// The slug identifier for the region where the resource will initially be  available.
-    pub region: RegionSlug,
-}
-
-impl ImageActionTransfer {
-    /// A `ImageActionTransfer` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: ImageActionBaseType, region: RegionSlug) -> Self {
-        Self { kind, region }
     }
 }

@@ -31,16 +31,30 @@ pub struct ImageNewCustom {
     pub url: String,
 }
 
+/// The required fields of a [`ImageNewCustom`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageNewCustomRequired {
+    /// The display name that has been given to an image.  This is what is shown in the control
+    /// panel and is generally a descriptive title for the image in question.
+    pub name: String,
+    /// The slug identifier for the region where the resource will initially be  available.
+    pub region: RegionSlug,
+    /// A URL from which the custom Linux virtual machine image may be retrieved.  The image it
+    /// points to must be in the raw, qcow2, vhdx, vdi, or vmdk format.  It may be compressed using
+    /// gzip or bzip2 and must be smaller than 100 GB after being decompressed.
+    pub url: String,
+}
+
 impl ImageNewCustom {
-    /// A `ImageNewCustom` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, region: RegionSlug, url: impl Into<String>) -> Self {
+    /// A `ImageNewCustom` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ImageNewCustomRequired) -> Self {
         Self {
             description: None,
             distribution: None,
-            name: name.into(),
-            region,
+            name: required.name,
+            region: required.region,
             tags: None,
-            url: url.into(),
+            url: required.url,
         }
     }
 }

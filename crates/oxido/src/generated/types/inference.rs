@@ -93,12 +93,23 @@ pub struct AsyncInvokeRequestTagsItem {
     pub value: String,
 }
 
+/// The required fields of a [`AsyncInvokeRequestTagsItem`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsyncInvokeRequestTagsItemRequired {
+    /// The tag key.
+    pub key: String,
+    /// The tag value.
+    pub value: String,
+}
+
 impl AsyncInvokeRequestTagsItem {
-    /// A `AsyncInvokeRequestTagsItem` with its required fields; the optional ones start as `None`.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+    /// A `AsyncInvokeRequestTagsItem` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: AsyncInvokeRequestTagsItemRequired) -> Self {
         Self {
-            key: key.into(),
-            value: value.into(),
+            key: required.key,
+            value: required.value,
         }
     }
 }
@@ -107,7 +118,10 @@ impl AsyncInvokeRequestTagsItem {
 /// QUEUED initially. Use the request_id to poll for the result.
 ///
 /// Schema `async_invoke_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AsyncInvokeResponse {
     /// The timestamp when the job completed. Null until finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,10 +161,20 @@ FAILED => "FAILED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AsyncInvokeResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Cursor-paginated list of batch inference jobs.
 ///
 /// Schema `batch_list_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchListResponse {
     /// Batch jobs on this page, ordered newest first.
     pub data: Vec<Batch>,
@@ -169,7 +193,10 @@ pub struct BatchListResponse {
 /// A Batch Inference job.
 ///
 /// Schema `batch`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Batch {
     /// Unique identifier for the batch job.
     pub batch_id: String,
@@ -237,7 +264,10 @@ T24h => "24h",
 }
 
 /// `BatchErrorsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchErrorsItem {
     /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,7 +291,10 @@ Anthropic => "anthropic",
 }
 
 /// Aggregate request counts.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchRequestCounts {
     /// The `completed` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,12 +329,26 @@ Cancelled => "cancelled",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for BatchStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The object type, always `list`.
 pub enum BatchListResponseObject {
 /// `list`
 List => "list",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for BatchListResponseObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request body for creating a batch inference job.
@@ -334,21 +381,34 @@ pub struct BatchCreateRequest {
     pub request_id: String,
 }
 
+/// The required fields of a [`BatchCreateRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchCreateRequestRequired {
+    /// Time window in which the job must complete. Jobs that do not finish in time transition to
+    /// `expired`.
+    pub completion_window: BatchCompletionWindow,
+    /// The `file_id` returned by `POST /v1/batches/files`.
+    pub file_id: String,
+    /// The inference provider whose JSONL schema the input file conforms to. `openai` follows the
+    /// OpenAI Batch API input schema (`custom_id`, `method`, `url`, `body`); `anthropic` follows
+    /// the Anthropic Message Batches JSONL conventions.
+    pub provider: BatchProvider,
+    /// Client-supplied idempotency key. Retries with the same value return the existing job instead
+    /// of creating a duplicate.
+    pub request_id: String,
+}
+
 impl BatchCreateRequest {
-    /// A `BatchCreateRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        completion_window: BatchCompletionWindow,
-        file_id: impl Into<String>,
-        provider: BatchProvider,
-        request_id: impl Into<String>,
-    ) -> Self {
+    /// A `BatchCreateRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: BatchCreateRequestRequired) -> Self {
         Self {
-            completion_window,
+            completion_window: required.completion_window,
             endpoint: None,
-            file_id: file_id.into(),
+            file_id: required.file_id,
             metadata: None,
-            provider,
-            request_id: request_id.into(),
+            provider: required.provider,
+            request_id: required.request_id,
         }
     }
 }
@@ -386,7 +446,10 @@ impl BatchFileCreateRequest {
 /// Presigned upload URL and `file_id` for a new batch input file.
 ///
 /// Schema `batch_file_create_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchFileCreateResponse {
     /// When `upload_url` expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -402,7 +465,10 @@ pub struct BatchFileCreateResponse {
 /// after fetching them.
 ///
 /// Schema `batch_results_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BatchResultsResponse {
     /// The `batch_id` field.
     pub batch_id: String,
@@ -461,7 +527,10 @@ Base64 => "base64",
 /// OpenAI-style embeddings response.
 ///
 /// Schema `embeddings_response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddingsResponse {
     /// One entry for each `input` string, in the same order.
     pub data: Vec<EmbeddingDataItem>,
@@ -476,7 +545,10 @@ pub struct EmbeddingsResponse {
 /// One row in the embeddings `data` array, aligned with a single `input` item.
 ///
 /// Schema `embedding_data_item`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddingDataItem {
     /// The embedding vector, or a base64-encoded string when the request set encoding_format to
     /// base64.
@@ -498,6 +570,12 @@ pub enum EmbeddingDataItemEmbedding {
     String(String),
 }
 
+impl Default for EmbeddingDataItemEmbedding {
+    fn default() -> Self {
+        Self::List(Default::default())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The object type, which is always `embedding`.
 pub enum EmbeddingDataItemObject {
@@ -506,10 +584,20 @@ Embedding => "embedding",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for EmbeddingDataItemObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Token usage for the embeddings request.
 ///
 /// Schema `embeddings_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddingsUsage {
     /// Number of input tokens used for the embedding.
     pub prompt_tokens: i64,
@@ -565,18 +653,31 @@ pub struct CreateImageRequest {
     pub user: Option<String>,
 }
 
+/// The required fields of a [`CreateImageRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateImageRequestRequired {
+    /// The model to use for image generation.
+    pub model: String,
+    /// The number of images to generate. Must be between 1 and 10.
+    pub n: i64,
+    /// A text description of the desired image(s). Supports up to 32,000 characters and provides
+    /// automatic prompt optimization for best results.
+    pub prompt: String,
+}
+
 impl CreateImageRequest {
-    /// A `CreateImageRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(model: impl Into<String>, n: i64, prompt: impl Into<String>) -> Self {
+    /// A `CreateImageRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: CreateImageRequestRequired) -> Self {
         Self {
             background: None,
-            model: model.into(),
+            model: required.model,
             moderation: None,
-            n,
+            n: required.n,
             output_compression: None,
             output_format: None,
             partial_images: None,
-            prompt: prompt.into(),
+            prompt: required.prompt,
             quality: None,
             size: None,
             stream: None,
@@ -601,7 +702,10 @@ T1024x1536 => "1024x1536",
 /// The response from the image generation endpoint.
 ///
 /// Schema `images_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImagesResponse {
     /// The background setting used for the image generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -627,7 +731,10 @@ pub struct ImagesResponse {
 /// Represents the content of a generated image.
 ///
 /// Schema `generated_image`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GeneratedImage {
     /// The base64-encoded JSON of the generated image.
     pub b64_json: String,
@@ -639,7 +746,10 @@ pub struct GeneratedImage {
 /// Token usage information for the image generation.
 ///
 /// Schema `images_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImagesUsage {
     /// The number of tokens (images and text) in the input prompt.
     pub input_tokens: i64,
@@ -652,7 +762,10 @@ pub struct ImagesUsage {
 }
 
 /// Detailed breakdown of input tokens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImagesUsageInputTokensDetails {
     /// The number of image tokens in the input prompt.
     pub image_tokens: i64,
@@ -663,7 +776,10 @@ pub struct ImagesUsageInputTokensDetails {
 /// Emitted when a partial image is available during image generation streaming.
 ///
 /// Schema `image_gen_partial_image_event`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ImageGenPartialImageEvent {
     /// Base64-encoded partial image data, suitable for rendering as an image.
     pub b64_json: String,
@@ -696,6 +812,13 @@ Auto => "auto",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventBackground {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The output format for the requested image.
 pub enum ImageGenPartialImageEventOutputFormat {
@@ -706,6 +829,13 @@ Webp => "webp",
 /// `jpeg`
 Jpeg => "jpeg",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventOutputFormat {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -722,6 +852,13 @@ Auto => "auto",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventQuality {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The size of the requested image.
 pub enum ImageGenPartialImageEventSize {
@@ -736,12 +873,26 @@ Auto => "auto",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventSize {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of the event. Always `image_generation.partial_image`.
 pub enum ImageGenPartialImageEventType {
 /// `image_generation.partial_image`
 ImageGenerationPartialImage => "image_generation.partial_image",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ImageGenPartialImageEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request body for `POST /v1/messages`. Required fields are `model`, `messages`, and
@@ -840,8 +991,14 @@ pub struct MessagesApiMessageParam {
 
 impl MessagesApiMessageParam {
     /// A `MessagesApiMessageParam` with its required fields; the optional ones start as `None`.
-    pub fn new(content: MessagesApiMessageParamContent, role: MessagesApiMessageParamRole) -> Self {
-        Self { content, role }
+    pub fn new(
+        content: MessagesApiMessageParamContent,
+        role: impl Into<MessagesApiMessageParamRole>,
+    ) -> Self {
+        Self {
+            content,
+            role: role.into(),
+        }
     }
 }
 
@@ -861,8 +1018,8 @@ pub enum MessagesApiMessageParamContent {
 /// Schema `messages_request_content_block_param`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessagesRequestContentBlockParam {
-    /// A `MessagesResponseTextBlock`. Selected by `type` `text`, and always sent with it.
-    RequestTextBlockParam(MessagesResponseTextBlock),
+    /// A `MessagesRequestTextBlockParam`. Selected by `type` `text`, and always sent with it.
+    RequestTextBlockParam(MessagesRequestTextBlockParam),
     /// A `MessagesImageBlockParam`. Selected by `type` `image`, and always sent with it.
     ImageBlockParam(MessagesImageBlockParam),
     /// A `MessagesToolUseBlockParam`. Selected by `type` `tool_use`, and always sent with it.
@@ -908,6 +1065,39 @@ impl serde::Serialize for MessagesRequestContentBlockParam {
     }
 }
 
+/// A text content block in a request message.
+///
+/// Schema `messages_request_text_block_param`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MessagesRequestTextBlockParam {
+    /// Plain text for this block.
+    pub text: String,
+    /// Block type identifier.
+    #[serde(rename = "type")]
+    pub kind: MessagesRequestTextBlockParamType,
+}
+
+/// The required fields of a [`MessagesRequestTextBlockParam`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesRequestTextBlockParamRequired {
+    /// Plain text for this block.
+    pub text: String,
+    /// Block type identifier.
+    pub kind: MessagesRequestTextBlockParamType,
+}
+
+impl MessagesRequestTextBlockParam {
+    /// A `MessagesRequestTextBlockParam` with its required fields, named; the optional ones start
+    /// as `None`.
+    pub fn new(required: MessagesRequestTextBlockParamRequired) -> Self {
+        Self {
+            text: required.text,
+            kind: required.kind,
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Block type identifier.
 pub enum MessagesRequestTextBlockParamType {
@@ -923,15 +1113,12 @@ Text => "text",
 pub struct MessagesImageBlockParam {
     /// Image payload (for example base64-encoded bytes).
     pub source: MessagesImageSourceParam,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesImageBlockParamType,
 }
 
 impl MessagesImageBlockParam {
     /// A `MessagesImageBlockParam` with its required fields; the optional ones start as `None`.
-    pub fn new(source: MessagesImageSourceParam, kind: MessagesImageBlockParamType) -> Self {
-        Self { source, kind }
+    pub fn new(source: MessagesImageSourceParam) -> Self {
+        Self { source }
     }
 }
 
@@ -949,27 +1136,28 @@ pub struct MessagesImageSourceParam {
     pub kind: String,
 }
 
-impl MessagesImageSourceParam {
-    /// A `MessagesImageSourceParam` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        data: impl Into<String>,
-        media_type: impl Into<String>,
-        kind: impl Into<String>,
-    ) -> Self {
-        Self {
-            data: data.into(),
-            media_type: media_type.into(),
-            kind: kind.into(),
-        }
-    }
+/// The required fields of a [`MessagesImageSourceParam`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesImageSourceParamRequired {
+    /// Encoded image data.
+    pub data: String,
+    /// MIME type of the image (for example `image/jpeg`).
+    pub media_type: String,
+    /// Source kind (for example `base64`).
+    pub kind: String,
 }
 
-crate::models::string_enum::open_string_enum! {
-/// `MessagesImageBlockParamType`.
-pub enum MessagesImageBlockParamType {
-/// `image`
-Image => "image",
-}
+impl MessagesImageSourceParam {
+    /// A `MessagesImageSourceParam` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: MessagesImageSourceParamRequired) -> Self {
+        Self {
+            data: required.data,
+            media_type: required.media_type,
+            kind: required.kind,
+        }
+    }
 }
 
 /// Tool invocation block in a request message (from the model or a prior turn).
@@ -983,34 +1171,30 @@ pub struct MessagesToolUseBlockParam {
     pub input: serde_json::Value,
     /// The `name` field.
     pub name: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesToolUseBlockParamType,
+}
+
+/// The required fields of a [`MessagesToolUseBlockParam`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessagesToolUseBlockParamRequired {
+    /// The `id` field.
+    pub id: String,
+    /// JSON object matching the tool's `input_schema`.
+    pub input: serde_json::Value,
+    /// The `name` field.
+    pub name: String,
 }
 
 impl MessagesToolUseBlockParam {
-    /// A `MessagesToolUseBlockParam` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        id: impl Into<String>,
-        input: serde_json::Value,
-        name: impl Into<String>,
-        kind: MessagesToolUseBlockParamType,
-    ) -> Self {
+    /// A `MessagesToolUseBlockParam` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: MessagesToolUseBlockParamRequired) -> Self {
         Self {
-            id: id.into(),
-            input,
-            name: name.into(),
-            kind,
+            id: required.id,
+            input: required.input,
+            name: required.name,
         }
     }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// `MessagesToolUseBlockParamType`.
-pub enum MessagesToolUseBlockParamType {
-/// `tool_use`
-ToolUse => "tool_use",
-}
 }
 
 /// Result for a prior `tool_use` block, returned to the model.
@@ -1022,9 +1206,6 @@ pub struct MessagesToolResultBlockParam {
     pub content: MessagesToolResultBlockParamContent,
     /// The `tool_use_id` field.
     pub tool_use_id: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesToolResultBlockParamType,
 }
 
 impl MessagesToolResultBlockParam {
@@ -1033,12 +1214,10 @@ impl MessagesToolResultBlockParam {
     pub fn new(
         content: MessagesToolResultBlockParamContent,
         tool_use_id: impl Into<String>,
-        kind: MessagesToolResultBlockParamType,
     ) -> Self {
         Self {
             content,
             tool_use_id: tool_use_id.into(),
-            kind,
         }
     }
 }
@@ -1051,14 +1230,6 @@ pub enum MessagesToolResultBlockParamContent {
     List(Vec<serde_json::Value>),
     /// A `String`.
     String(String),
-}
-
-crate::models::string_enum::open_string_enum! {
-/// `MessagesToolResultBlockParamType`.
-pub enum MessagesToolResultBlockParamType {
-/// `tool_result`
-ToolResult => "tool_result",
-}
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1093,8 +1264,8 @@ Fast => "fast",
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MessagesCreateRequestSystem {
-    /// A `Vec<MessagesResponseTextBlock>`.
-    List(Vec<MessagesResponseTextBlock>),
+    /// A `Vec<MessagesRequestTextBlockParam>`.
+    List(Vec<MessagesRequestTextBlockParam>),
     /// A `String`.
     String(String),
 }
@@ -1143,8 +1314,11 @@ pub struct MessagesToolChoiceParamType {
 
 impl MessagesToolChoiceParamType {
     /// A `MessagesToolChoiceParamType` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: MessagesToolChoiceParamTypeType) -> Self {
-        Self { name: None, kind }
+    pub fn new(kind: impl Into<MessagesToolChoiceParamTypeType>) -> Self {
+        Self {
+            name: None,
+            kind: kind.into(),
+        }
     }
 }
 
@@ -1189,7 +1363,10 @@ impl MessagesToolDefinitionParam {
 /// `role` is always `assistant`.
 ///
 /// Schema `messages_create_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesCreateResponse {
     /// Assistant output blocks (`text` and/or `tool_use`).
     pub content: Vec<MessagesResponseContentBlock>,
@@ -1225,6 +1402,12 @@ pub enum MessagesResponseContentBlock {
     Other(serde_json::Value),
 }
 
+impl Default for MessagesResponseContentBlock {
+    fn default() -> Self {
+        Self::Other(serde_json::Value::Null)
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MessagesResponseContentBlock {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
@@ -1255,23 +1438,13 @@ impl serde::Serialize for MessagesResponseContentBlock {
 /// A text block in an assistant message in the response.
 ///
 /// Schema `messages_response_text_block`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesResponseTextBlock {
     /// Generated text for this block.
     pub text: String,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    pub kind: MessagesRequestTextBlockParamType,
-}
-
-impl MessagesResponseTextBlock {
-    /// A `MessagesResponseTextBlock` with its required fields; the optional ones start as `None`.
-    pub fn new(text: impl Into<String>, kind: MessagesRequestTextBlockParamType) -> Self {
-        Self {
-            text: text.into(),
-            kind,
-        }
-    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -1288,6 +1461,13 @@ ToolUse => "tool_use",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MessagesCreateResponseStopReason {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// Object type discriminator.
 pub enum MessagesCreateResponseType {
@@ -1296,10 +1476,20 @@ Message => "message",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MessagesCreateResponseType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Token usage for a non-streaming `POST /v1/messages` response.
 ///
 /// Schema `messages_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesUsage {
     /// Input tokens used to create a prompt cache entry, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1320,7 +1510,10 @@ pub struct MessagesUsage {
 /// JSON object after the `data:` prefix.
 ///
 /// Schema `messages_stream_event`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesStreamEvent {
     /// Present on `content_block_start`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1362,8 +1555,18 @@ Ping => "ping",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MessagesStreamEventType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Streamed usage (for example on `message_delta`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessagesStreamEventUsage {
     /// The `output_tokens` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1376,7 +1579,10 @@ pub struct MessagesStreamEventUsage {
 /// Response listing available models.
 ///
 /// Schema `list_models_response`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListModelsResponse {
     /// The list of available models.
     pub data: Vec<Model>,
@@ -1387,7 +1593,10 @@ pub struct ListModelsResponse {
 /// Describes a model offering that can be used with the API.
 ///
 /// Schema `model`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Model {
     /// The Unix timestamp (in seconds) when the model was created.
     pub created: i64,
@@ -1405,6 +1614,13 @@ pub enum ModelObject {
 /// `model`
 Model => "model",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ModelObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// Request body for sending a prompt to a model using the Responses API.
@@ -1545,12 +1761,12 @@ pub struct CreateResponseRequestToolsItem {
 impl CreateResponseRequestToolsItem {
     /// A `CreateResponseRequestToolsItem` with its required fields; the optional ones start as
     /// `None`.
-    pub fn new(kind: ChatCompletionToolCallType) -> Self {
+    pub fn new(kind: impl Into<ChatCompletionToolCallType>) -> Self {
         Self {
             description: None,
             name: None,
             parameters: None,
-            kind,
+            kind: kind.into(),
         }
     }
 }
@@ -1558,7 +1774,10 @@ impl CreateResponseRequestToolsItem {
 /// The response includes structured output and token usage details.
 ///
 /// Schema `create_response_response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseResponse {
     /// The Unix timestamp (in seconds) of when the response was created.
     pub created: i64,
@@ -1612,8 +1831,18 @@ Response => "response",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for CreateResponseResponseObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `CreateResponseResponseOutputItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseResponseOutputItem {
     /// JSON string of function arguments (present when type is `function_call`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1642,7 +1871,10 @@ pub struct CreateResponseResponseOutputItem {
 }
 
 /// `CreateOutputContentItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOutputContentItem {
     /// The text content.
     pub text: String,
@@ -1663,6 +1895,13 @@ OutputText => "output_text",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for CreateOutputContentType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of output item. One of `reasoning`, `message`, or `function_call`.
 pub enum CreateResponseResponseOutputItemType {
@@ -1675,11 +1914,21 @@ FunctionCall => "function_call",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for CreateResponseResponseOutputItemType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// Detailed usage statistics for the Responses API request, including input/output token counts
 /// and detailed breakdowns.
 ///
 /// Schema `response_usage`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsage {
     /// The number of input tokens.
     pub input_tokens: i64,
@@ -1694,14 +1943,20 @@ pub struct ResponseUsage {
 }
 
 /// A detailed breakdown of the input tokens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsageInputTokensDetails {
     /// The number of tokens that were retrieved from the cache.
     pub cached_tokens: i64,
 }
 
 /// A detailed breakdown of the output tokens.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseUsageOutputTokensDetails {
     /// The number of reasoning tokens.
     pub reasoning_tokens: i64,
@@ -1713,7 +1968,10 @@ pub struct ResponseUsageOutputTokensDetails {
 /// provided input.
 ///
 /// Schema `create_response_stream_response`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseStreamResponse {
     /// A list of response choice chunks. Can contain more than one element if `n` is greater than 1.
     /// Can also be empty for the last chunk if you set `stream_options: {"include_usage": true}`.
@@ -1735,7 +1993,10 @@ pub struct CreateResponseStreamResponse {
 }
 
 /// `CreateResponseStreamResponseChoicesItem`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateResponseStreamResponseChoicesItem {
     /// A chunk of the response message generated by the model.
     pub delta: CreateStreamChoicesDelta,
@@ -1750,7 +2011,10 @@ pub struct CreateResponseStreamResponseChoicesItem {
 }
 
 /// A chunk of the response message generated by the model.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateStreamChoicesDelta {
     /// The contents of the chunk message. Can be null for chunks with tool calls or other non-text
     /// content.
@@ -1774,7 +2038,10 @@ pub struct CreateStreamChoicesDelta {
 }
 
 /// Log probability information for the choice.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateStreamChoicesLogprobs {
     /// A list of message content tokens with log probability information.
     #[serde(
@@ -1791,4 +2058,11 @@ pub enum CreateResponseStreamResponseObject {
 /// `response.chunk`
 ResponseChunk => "response.chunk",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for CreateResponseStreamResponseObject {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

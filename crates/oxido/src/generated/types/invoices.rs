@@ -5,7 +5,10 @@
 use super::*;
 
 /// `InvoicesListResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvoicesListResponse {
     /// The invoice preview.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,7 +30,10 @@ pub struct InvoicesListResponse {
 /// The invoice preview.
 ///
 /// Schema `invoice_preview`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvoicePreview {
     /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice
     /// preview.
@@ -48,7 +54,10 @@ pub struct InvoicePreview {
 }
 
 /// The `invoice_item` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceItem {
     /// Billed amount of this invoice item. Billed in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +96,10 @@ pub struct InvoiceItem {
 }
 
 /// The `invoice_summary` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceSummary {
     /// Total amount of the invoice, in USD.  This will reflect month-to-date usage in the invoice
     /// preview.
@@ -129,7 +141,10 @@ pub struct InvoiceSummary {
 }
 
 /// The `simple_charge` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SimpleCharge {
     /// Total amount charged in USD
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,7 +155,10 @@ pub struct SimpleCharge {
 }
 
 /// The `product_usage_charges` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductUsageCharges {
     /// Total amount charged
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,7 +176,10 @@ pub struct ProductUsageCharges {
 }
 
 /// The `product_charge_item` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductChargeItem {
     /// Amount of the charge
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +193,10 @@ pub struct ProductChargeItem {
 }
 
 /// The `billing_address` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingAddress {
     /// Street address line 1
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `cluster_read` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterRead {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -77,7 +80,7 @@ pub struct ClusterRead {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// An array of integrated DOCR registries.
     #[serde(
         default,
@@ -193,7 +196,10 @@ pub struct ControlPlaneFirewall {
 /// An object specifying the maintenance window policy for the Kubernetes cluster.
 ///
 /// Schema `maintenance_policy`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MaintenancePolicy {
     /// The day of the maintenance window policy. May be one of `monday` through `sunday`, or `any`
     /// to indicate an arbitrary week day.
@@ -232,7 +238,10 @@ Sunday => "sunday",
 }
 
 /// The `kubernetes_node_pool` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesNodePool {
     /// The slug identifier for the type of Droplet used as workers in the node pool.
     pub size: String,
@@ -285,7 +294,10 @@ pub struct KubernetesNodePool {
 }
 
 /// The `node` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     /// A time value given in ISO8601 combined date and time format that represents when the node
     /// was created.
@@ -312,7 +324,10 @@ pub struct Node {
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
 /// current status of the node.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NodeStatus {
     /// A string indicating the current status of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,6 +346,13 @@ Draining => "draining",
 /// `deleting`
 Deleting => "deleting",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for NodeStatusState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `kubernetes_node_pool_taint` schema.
@@ -390,7 +412,10 @@ pub struct Sso {
 
 /// An object containing a `state` attribute whose value is set to a string indicating the
 /// current status of the cluster.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterReadStatus {
     /// An optional message providing additional information about the current cluster state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,6 +443,13 @@ Upgrading => "upgrading",
 /// `deleting`
 Deleting => "deleting",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ClusterReadStatusState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `cluster` schema.
@@ -481,7 +513,7 @@ pub struct ClusterRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// An object specifying whether the routing-agent component should be enabled for the
     /// Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -522,14 +554,25 @@ pub struct ClusterRequest {
     pub worker_subnet_uuid: Option<String>,
 }
 
+/// The required fields of a [`ClusterRequest`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterRequestRequired {
+    /// A human-readable name for a Kubernetes cluster.
+    pub name: String,
+    /// An object specifying the details of the worker nodes available to the Kubernetes cluster.
+    pub node_pools: Vec<KubernetesNodePoolRequest>,
+    /// The slug identifier for the region where the Kubernetes cluster is located.
+    pub region: RegionSlug,
+    /// The slug identifier for the version of Kubernetes used for the cluster. If set to a minor
+    /// version (e.g. "1.14"), the latest version within it will be used (e.g. "1.14.6-do.1"); if
+    /// set to "latest", the latest published version will be used. See the `/v2/kubernetes/options`
+    /// endpoint to find all currently available versions.
+    pub version: String,
+}
+
 impl ClusterRequest {
-    /// A `ClusterRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        node_pools: Vec<KubernetesNodePoolRequest>,
-        region: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `ClusterRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ClusterRequestRequired) -> Self {
         Self {
             amd_gpu_device_metrics_exporter_plugin: None,
             amd_gpu_device_plugin: None,
@@ -541,18 +584,18 @@ impl ClusterRequest {
             ha: None,
             isolated_workers: None,
             maintenance_policy: None,
-            name: name.into(),
-            node_pools,
+            name: required.name,
+            node_pools: required.node_pools,
             nvidia_gpu_device_plugin: None,
             p2p_oci_registry_plugin: None,
             rdma_shared_dev_plugin: None,
-            region: region.into(),
+            region: required.region,
             routing_agent: None,
             service_subnet: None,
             sso: None,
             surge_upgrade: None,
             tags: None,
-            version: version.into(),
+            version: required.version,
             vpc_uuid: None,
             worker_subnet_uuid: None,
         }
@@ -610,17 +653,30 @@ pub struct KubernetesNodePoolRequest {
     pub taints: Option<Vec<KubernetesNodePoolTaint>>,
 }
 
+/// The required fields of a [`KubernetesNodePoolRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KubernetesNodePoolRequestRequired {
+    /// The slug identifier for the type of Droplet used as workers in the node pool.
+    pub size: String,
+    /// The number of Droplet instances in the node pool.
+    pub count: i64,
+    /// A human-readable name for the node pool.
+    pub name: String,
+}
+
 impl KubernetesNodePoolRequest {
-    /// A `KubernetesNodePoolRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(size: impl Into<String>, count: i64, name: impl Into<String>) -> Self {
+    /// A `KubernetesNodePoolRequest` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: KubernetesNodePoolRequestRequired) -> Self {
         Self {
-            size: size.into(),
+            size: required.size,
             auto_scale: None,
-            count,
+            count: required.count,
             labels: None,
             max_nodes: None,
             min_nodes: None,
-            name: name.into(),
+            name: required.name,
             tags: None,
             taints: None,
         }
@@ -628,7 +684,10 @@ impl KubernetesNodePoolRequest {
 }
 
 /// The `cluster` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cluster {
     /// An object specifying whether the AMD Device Metrics Exporter should be enabled in the
     /// Kubernetes cluster.
@@ -700,7 +759,7 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdma_shared_dev_plugin: Option<RoutingAgent>,
     /// The slug identifier for the region where the Kubernetes cluster is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// A read-only boolean value indicating if a container registry is integrated with the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_enabled: Option<bool>,
@@ -848,7 +907,10 @@ impl ClusterUpdate {
 }
 
 /// The `clusterlint_results` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterlintResults {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// schedule clusterlint run request was completed.
@@ -871,7 +933,10 @@ pub struct ClusterlintResults {
 }
 
 /// `ClusterlintResultsDiagnosticsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterlintResultsDiagnosticsItem {
     /// The clusterlint check that resulted in the diagnostic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -888,7 +953,10 @@ pub struct ClusterlintResultsDiagnosticsItem {
 }
 
 /// Metadata about the Kubernetes API object the diagnostic is reported on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClusterlintResultsDiagnosticsItemObject {
     /// The kind of Kubernetes API object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -919,7 +987,10 @@ pub struct ClusterlintRequest {
 }
 
 /// The `credentials` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Credentials {
     /// A base64 encoding of bytes representing the certificate authority data for accessing the
     /// cluster.
@@ -961,7 +1032,10 @@ pub struct Credentials {
 /// An object containing the IDs of resources associated with a Kubernetes cluster.
 ///
 /// Schema `associated_kubernetes_resources`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedKubernetesResources {
     /// A list of names and IDs for associated load balancers that can be destroyed along with the
     /// cluster.
@@ -989,7 +1063,10 @@ pub struct AssociatedKubernetesResources {
 }
 
 /// The `associated_kubernetes_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AssociatedKubernetesResource {
     /// The ID of a resource associated with a Kubernetes cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1061,7 +1138,10 @@ pub struct KubernetesRecycleNodePoolBody {
 }
 
 /// The `status_messages` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StatusMessages {
     /// Status information about the cluster which impacts it's lifecycle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1072,7 +1152,10 @@ pub struct StatusMessages {
 }
 
 /// The `kubernetes_version` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesVersion {
     /// The upstream version string for the version of Kubernetes provided by a given slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1092,7 +1175,10 @@ pub struct KubernetesVersion {
 }
 
 /// `GetClusterUserKubernetesClusterUser`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetClusterUserKubernetesClusterUser {
     /// A list of in-cluster groups that the user belongs to.
     #[serde(
@@ -1107,7 +1193,10 @@ pub struct GetClusterUserKubernetesClusterUser {
 }
 
 /// `KubernetesListOptionsResponseOptions`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesListOptionsResponseOptions {
     /// The `regions` field.
     #[serde(
@@ -1133,7 +1222,10 @@ pub struct KubernetesListOptionsResponseOptions {
 }
 
 /// The `kubernetes_size` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesSize {
     /// A Droplet size available for use in a Kubernetes node pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]

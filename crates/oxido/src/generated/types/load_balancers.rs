@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `load_balancer` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoadBalancer {
     /// This field has been deprecated. You can no longer specify an algorithm for load balancers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,20 +208,36 @@ pub struct ForwardingRule {
     pub tls_passthrough: Option<bool>,
 }
 
+/// The required fields of a [`ForwardingRule`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardingRuleRequired {
+    /// An integer representing the port on which the load balancer instance will listen.
+    pub entry_port: i64,
+    /// The protocol used for traffic to the load balancer. The possible values are: `http`,
+    /// `https`, `http2`, `http3`, `tcp`, or `udp`. If you set the  `entry_protocol` to `udp`, the
+    /// `target_protocol` must be set to `udp`.  When using UDP, the load balancer requires that you
+    /// set up a health  check with a port that uses TCP, HTTP, or HTTPS to work properly.
+    pub entry_protocol: ForwardingRuleEntryProtocol,
+    /// An integer representing the port on the backend Droplets to which the load balancer will
+    /// send traffic.
+    pub target_port: i64,
+    /// The protocol used for traffic from the load balancer to the backend Droplets. The possible
+    /// values are: `http`, `https`, `http2`, `tcp`, or `udp`. If you set the `target_protocol` to
+    /// `udp`, the `entry_protocol` must be set to  `udp`. When using UDP, the load balancer
+    /// requires that you set up a health  check with a port that uses TCP, HTTP, or HTTPS to work
+    /// properly.
+    pub target_protocol: ForwardingRuleTargetProtocol,
+}
+
 impl ForwardingRule {
-    /// A `ForwardingRule` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        entry_port: i64,
-        entry_protocol: ForwardingRuleEntryProtocol,
-        target_port: i64,
-        target_protocol: ForwardingRuleTargetProtocol,
-    ) -> Self {
+    /// A `ForwardingRule` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: ForwardingRuleRequired) -> Self {
         Self {
             certificate_id: None,
-            entry_port,
-            entry_protocol,
-            target_port,
-            target_protocol,
+            entry_port: required.entry_port,
+            entry_protocol: required.entry_protocol,
+            target_port: required.target_port,
+            target_protocol: required.target_protocol,
             tls_passthrough: None,
         }
     }
@@ -417,6 +436,13 @@ Errored => "errored",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for LoadBalancerStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// An object specifying sticky sessions settings for the load balancer.
 ///
 /// Schema `sticky_sessions`.
@@ -585,12 +611,12 @@ impl LoadBalancerCreateDropletIds {
     /// `None`.
     pub fn new(
         droplet_ids: Vec<u64>,
-        region: RegionSlug,
+        region: impl Into<RegionSlug>,
         forwarding_rules: Vec<ForwardingRule>,
     ) -> Self {
         Self {
             droplet_ids,
-            region,
+            region: region.into(),
             algorithm: None,
             disable_lets_encrypt_dns_records: None,
             domains: None,
@@ -715,23 +741,32 @@ pub struct LoadBalancerCreateTag {
     pub vpc_uuid: Option<String>,
 }
 
+/// The required fields of a [`LoadBalancerCreateTag`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancerCreateTagRequired {
+    /// The name of a Droplet tag corresponding to Droplets assigned to the load balancer.
+    pub tag: String,
+    /// The slug identifier for the region where the resource will initially be  available.
+    pub region: RegionSlug,
+    /// An array of objects specifying the forwarding rules for a load balancer.
+    pub forwarding_rules: Vec<ForwardingRule>,
+}
+
 impl LoadBalancerCreateTag {
-    /// A `LoadBalancerCreateTag` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        tag: impl Into<String>,
-        region: RegionSlug,
-        forwarding_rules: Vec<ForwardingRule>,
-    ) -> Self {
+    /// A `LoadBalancerCreateTag` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: LoadBalancerCreateTagRequired) -> Self {
         Self {
-            tag: tag.into(),
-            region,
+            tag: required.tag,
+            region: required.region,
             algorithm: None,
             disable_lets_encrypt_dns_records: None,
             domains: None,
             enable_backend_keepalive: None,
             enable_proxy_protocol: None,
             firewall: None,
-            forwarding_rules,
+            forwarding_rules: required.forwarding_rules,
             glb_settings: None,
             health_check: None,
             http_idle_timeout_seconds: None,

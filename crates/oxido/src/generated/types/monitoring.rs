@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `alert_policy` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AlertPolicy {
     /// The `alerts` field.
     pub alerts: Alerts,
@@ -156,36 +159,52 @@ pub struct AlertPolicyRequest {
     pub window: AlertPolicyWindow,
 }
 
+/// The required fields of a [`AlertPolicyRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertPolicyRequestRequired {
+    /// The `alerts` field.
+    pub alerts: Alerts,
+    /// The `compare` field.
+    pub compare: AlertPolicyCompare,
+    /// The `description` field.
+    pub description: String,
+    /// The `enabled` field.
+    pub enabled: bool,
+    /// The `entities` field.
+    pub entities: Vec<String>,
+    /// The `tags` field.
+    pub tags: Vec<String>,
+    /// The `type` field.
+    pub kind: AlertPolicyType,
+    /// The `value` field.
+    pub value: f64,
+    /// The `window` field.
+    pub window: AlertPolicyWindow,
+}
+
 impl AlertPolicyRequest {
-    /// A `AlertPolicyRequest` with its required fields; the optional ones start as `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        alerts: Alerts,
-        compare: AlertPolicyCompare,
-        description: impl Into<String>,
-        enabled: bool,
-        entities: Vec<String>,
-        tags: Vec<String>,
-        kind: AlertPolicyType,
-        value: f64,
-        window: AlertPolicyWindow,
-    ) -> Self {
+    /// A `AlertPolicyRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: AlertPolicyRequestRequired) -> Self {
         Self {
-            alerts,
-            compare,
-            description: description.into(),
-            enabled,
-            entities,
-            tags,
-            kind,
-            value,
-            window,
+            alerts: required.alerts,
+            compare: required.compare,
+            description: required.description,
+            enabled: required.enabled,
+            entities: required.entities,
+            tags: required.tags,
+            kind: required.kind,
+            value: required.value,
+            window: required.window,
         }
     }
 }
 
 /// The `metrics` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Metrics {
     /// The `data` field.
     pub data: MetricsData,
@@ -194,7 +213,10 @@ pub struct Metrics {
 }
 
 /// The `metrics_data` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetricsData {
     /// Result of query.
     pub result: Vec<MetricsResult>,
@@ -204,7 +226,10 @@ pub struct MetricsData {
 }
 
 /// The `metrics_result` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MetricsResult {
     /// An object containing the metric's labels. These labels are key/value pairs that vary
     /// depending on the metric being queried. For example, load balancer metrics contain a `lb_id`
@@ -212,7 +237,7 @@ pub struct MetricsResult {
     /// `app_component` label.
     pub metric: std::collections::BTreeMap<String, String>,
     /// An array of values for the metric.
-    pub values: Vec<Vec<DropletSingleCreateImage>>,
+    pub values: Vec<Vec<SlugOrId>>,
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -221,6 +246,13 @@ pub enum MetricsDataResultType {
 /// `matrix`
 Matrix => "matrix",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for MetricsDataResultType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -233,8 +265,18 @@ Error => "error",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for MetricsStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `sinks_response` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SinksResponse {
     /// The `destination` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,7 +291,10 @@ pub struct SinksResponse {
 }
 
 /// The `destination` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Destination {
     /// The `config` field.
     pub config: OpensearchConfig,
@@ -266,7 +311,10 @@ pub struct Destination {
 }
 
 /// The `opensearch_config` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchConfig {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -344,7 +392,10 @@ pub struct MonitoringCreateSinkBody {
 }
 
 /// The `destination_omit_credentials` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DestinationOmitCredentials {
     /// OpenSearch destination configuration with `credentials` omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,7 +415,10 @@ pub struct DestinationOmitCredentials {
 /// OpenSearch destination configuration with `credentials` omitted.
 ///
 /// Schema `opensearch_config_omit_credentials`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpensearchConfigOmitCredentials {
     /// Name of a managed OpenSearch cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -402,11 +456,11 @@ pub struct DestinationRequest {
 
 impl DestinationRequest {
     /// A `DestinationRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(config: OpensearchConfigRequest, kind: DestinationType) -> Self {
+    pub fn new(config: OpensearchConfigRequest, kind: impl Into<DestinationType>) -> Self {
         Self {
             config,
             name: None,
-            kind,
+            kind: kind.into(),
         }
     }
 }

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `nfs_response` schema.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsResponse {
     /// Access points configured on this share. The default access point is returned first.
     #[serde(
@@ -31,7 +34,7 @@ pub struct NfsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_tier: Option<String>,
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
-    pub region: String,
+    pub region: RegionSlug,
     /// The desired/provisioned size of the share in GiB (Gibibytes). Must be >= 50.
     pub size_gib: i64,
     /// The current status of the share. `INACTIVE` means the share exists but is
@@ -49,7 +52,10 @@ pub struct NfsResponse {
 /// Represents an NFS access point resource.
 ///
 /// Schema `access_point_response`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessPointResponse {
     /// Provider-agnostic NFS access policy for an access point. Network CIDRs are
     /// managed by attach, detach, and managed-access workflows and are not part of
@@ -100,21 +106,30 @@ pub struct AccessPolicy {
     pub squash_config: AccessPolicySquashConfig,
 }
 
+/// The required fields of a [`AccessPolicy`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPolicyRequired {
+    /// GID used for squashed users. Currently only 65534 is supported.
+    pub anongid: i64,
+    /// UID used for squashed users. Currently only 65534 is supported.
+    pub anonuid: i64,
+    /// Whether identity enforcement is enabled for this export.
+    pub identity_enforcement_enabled: bool,
+    /// Allowed NFS protocols for this export.
+    pub protocols: Vec<AccessPolicyProtocolsItem>,
+    /// The squash mode applied to the access point export.
+    pub squash_config: AccessPolicySquashConfig,
+}
+
 impl AccessPolicy {
-    /// A `AccessPolicy` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        anongid: i64,
-        anonuid: i64,
-        identity_enforcement_enabled: bool,
-        protocols: Vec<AccessPolicyProtocolsItem>,
-        squash_config: AccessPolicySquashConfig,
-    ) -> Self {
+    /// A `AccessPolicy` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: AccessPolicyRequired) -> Self {
         Self {
-            anongid,
-            anonuid,
-            identity_enforcement_enabled,
-            protocols,
-            squash_config,
+            anongid: required.anongid,
+            anonuid: required.anonuid,
+            identity_enforcement_enabled: required.identity_enforcement_enabled,
+            protocols: required.protocols,
+            squash_config: required.squash_config,
         }
     }
 }
@@ -157,6 +172,13 @@ ACCESSPOINTDELETED => "ACCESS_POINT_DELETED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for AccessPointResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The current status of the share. `INACTIVE` means the share exists but is
 /// not attached to any VPC.
@@ -174,6 +196,13 @@ DELETED => "DELETED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for NfsResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The `nfs_request` schema.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsRequest {
@@ -183,7 +212,20 @@ pub struct NfsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_tier: Option<String>,
     /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
-    pub region: String,
+    pub region: RegionSlug,
+    /// The desired/provisioned size of the share in GiB (Gibibytes). Must be >= 50.
+    pub size_gib: i64,
+    /// List of VPC IDs that should be able to access the share.
+    pub vpc_ids: Vec<String>,
+}
+
+/// The required fields of a [`NfsRequest`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NfsRequestRequired {
+    /// The human-readable name of the share.
+    pub name: String,
+    /// The DigitalOcean region slug (e.g., nyc2, atl1) where the NFS share resides.
+    pub region: RegionSlug,
     /// The desired/provisioned size of the share in GiB (Gibibytes). Must be >= 50.
     pub size_gib: i64,
     /// List of VPC IDs that should be able to access the share.
@@ -191,19 +233,14 @@ pub struct NfsRequest {
 }
 
 impl NfsRequest {
-    /// A `NfsRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        region: impl Into<String>,
-        size_gib: i64,
-        vpc_ids: Vec<String>,
-    ) -> Self {
+    /// A `NfsRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: NfsRequestRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             performance_tier: None,
-            region: region.into(),
-            size_gib,
-            vpc_ids,
+            region: required.region,
+            size_gib: required.size_gib,
+            vpc_ids: required.vpc_ids,
         }
     }
 }
@@ -211,7 +248,10 @@ impl NfsRequest {
 /// Response returned after starting an access point mutation.
 ///
 /// Schema `access_point_action_response`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccessPointActionResponse {
     /// Represents an NFS access point resource.
     pub access_point: AccessPointResponse,
@@ -222,7 +262,10 @@ pub struct AccessPointActionResponse {
 /// The action that was submitted.
 ///
 /// Schema `nfs_action-2`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsAction2 {
     /// The unique identifier of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,6 +299,13 @@ SNAPSHOT => "SNAPSHOT",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for NfsAction2ResourceType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The current status of the action.
 pub enum NfsAction2Status {
@@ -268,10 +318,20 @@ ACTIONFAILED => "ACTION_FAILED",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for NfsAction2Status {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// A standard NFS API error response object.
 ///
 /// Schema `nfs_api_error`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsApiError {
     /// A service-defined error code.
     pub code: String,
@@ -304,19 +364,38 @@ pub struct AccessPointRequest {
     pub vpc_id: String,
 }
 
+/// The required fields of a [`AccessPointRequest`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessPointRequestRequired {
+    /// Provider-agnostic NFS access policy for an access point. Network CIDRs are
+    /// managed by attach, detach, and managed-access workflows and are not part of
+    /// this policy.
+    pub access_policy: AccessPolicy,
+    /// The name for the access point. Must be unique per share. Must be 2–63
+    /// characters and match `^[a-zA-Z0-9][a-zA-Z0-9-]{1,61}[a-zA-Z0-9]$`.
+    /// The name `default` is reserved (case-insensitive) for the implicit default
+    /// access point created with each share.
+    pub name: String,
+    /// The export sub-path. Must start with `/`, must not be exactly `/` (reserved
+    /// for the default access point), must be at most 1024 characters, may contain
+    /// only alphanumerics, `-`, `_`, `.`, and `/`, and must not contain `..` path
+    /// segments.
+    pub path: String,
+    /// Required. The VPC this access point will be pinned to. A storage gateway is
+    /// provisioned (or reused) in this VPC, and the access point becomes mountable from
+    /// this VPC regardless of whether the parent share is currently attached to it.
+    pub vpc_id: String,
+}
+
 impl AccessPointRequest {
-    /// A `AccessPointRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        access_policy: AccessPolicy,
-        name: impl Into<String>,
-        path: impl Into<String>,
-        vpc_id: impl Into<String>,
-    ) -> Self {
+    /// A `AccessPointRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: AccessPointRequestRequired) -> Self {
         Self {
-            access_policy,
-            name: name.into(),
-            path: path.into(),
-            vpc_id: vpc_id.into(),
+            access_policy: required.access_policy,
+            name: required.name,
+            path: required.path,
+            vpc_id: required.vpc_id,
         }
     }
 }
@@ -324,7 +403,10 @@ impl AccessPointRequest {
 /// Represents an NFS snapshot.
 ///
 /// Schema `nfs_snapshot_response`.
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NfsSnapshotResponse {
     /// The timestamp when the snapshot was created.
     pub created_at: crate::models::Timestamp,
@@ -333,7 +415,7 @@ pub struct NfsSnapshotResponse {
     /// The human-readable name of the snapshot.
     pub name: String,
     /// The DigitalOcean region slug where the snapshot is located.
-    pub region: String,
+    pub region: RegionSlug,
     /// The unique identifier of the share from which this snapshot was created.
     pub share_id: String,
     /// The size of the snapshot in GiB.
@@ -356,6 +438,13 @@ FAILED => "FAILED",
 /// `DELETED`
 DELETED => "DELETED",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for NfsSnapshotResponseStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// `NfsCreateActionBody`.
@@ -429,46 +518,14 @@ impl serde::Serialize for NfsCreateActionBody {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_resize`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionResize {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The type of action to initiate for the NFS share (such as resize or snapshot).
-    #[serde(rename = "type")]
-    pub kind: NfsActionResizeType,
+    pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<NfsActionResizeParams>,
-}
-
-impl NfsActionResize {
-    /// A `NfsActionResize` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: NfsActionResizeType) -> Self {
-        Self {
-            region: None,
-            kind,
-            params: None,
-        }
-    }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The type of action to initiate for the NFS share (such as resize or snapshot).
-pub enum NfsActionResizeType {
-/// `resize`
-Resize => "resize",
-/// `snapshot`
-Snapshot => "snapshot",
-/// `attach`
-Attach => "attach",
-/// `detach`
-Detach => "detach",
-/// `reassign`
-Reassign => "reassign",
-/// `switch_performance_tier`
-SwitchPerformanceTier => "switch_performance_tier",
-}
 }
 
 /// `NfsActionResizeParams`.
@@ -488,55 +545,27 @@ impl NfsActionResizeParams {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_snapshot`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionSnapshot {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The type of action to initiate for the NFS share (such as resize or snapshot).
-    #[serde(rename = "type")]
-    pub kind: NfsActionResizeType,
+    pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<Database>,
 }
 
-impl NfsActionSnapshot {
-    /// A `NfsActionSnapshot` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: NfsActionResizeType) -> Self {
-        Self {
-            region: None,
-            kind,
-            params: None,
-        }
-    }
-}
-
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_attach`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionAttach {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The type of action to initiate for the NFS share (such as resize or snapshot).
-    #[serde(rename = "type")]
-    pub kind: NfsActionResizeType,
+    pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<NfsActionAttachParams>,
-}
-
-impl NfsActionAttach {
-    /// A `NfsActionAttach` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: NfsActionResizeType) -> Self {
-        Self {
-            region: None,
-            kind,
-            params: None,
-        }
-    }
 }
 
 /// `NfsActionAttachParams`.
@@ -558,55 +587,27 @@ impl NfsActionAttachParams {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_detach`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionDetach {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The type of action to initiate for the NFS share (such as resize or snapshot).
-    #[serde(rename = "type")]
-    pub kind: NfsActionResizeType,
+    pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<NfsActionAttachParams>,
 }
 
-impl NfsActionDetach {
-    /// A `NfsActionDetach` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: NfsActionResizeType) -> Self {
-        Self {
-            region: None,
-            kind,
-            params: None,
-        }
-    }
-}
-
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_reassign`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionReassign {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The type of action to initiate for the NFS share (such as resize or snapshot).
-    #[serde(rename = "type")]
-    pub kind: NfsActionResizeType,
+    pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<NfsActionReassignParams>,
-}
-
-impl NfsActionReassign {
-    /// A `NfsActionReassign` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: NfsActionResizeType) -> Self {
-        Self {
-            region: None,
-            kind,
-            params: None,
-        }
-    }
 }
 
 /// `NfsActionReassignParams`.
@@ -618,12 +619,23 @@ pub struct NfsActionReassignParams {
     pub old_vpc_id: String,
 }
 
+/// The required fields of a [`NfsActionReassignParams`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NfsActionReassignParamsRequired {
+    /// The ID of the VPC to which the NFS share will be reassigned
+    pub new_vpc_id: String,
+    /// The ID of the VPC from which the NFS share will be reassigned
+    pub old_vpc_id: String,
+}
+
 impl NfsActionReassignParams {
-    /// A `NfsActionReassignParams` with its required fields; the optional ones start as `None`.
-    pub fn new(new_vpc_id: impl Into<String>, old_vpc_id: impl Into<String>) -> Self {
+    /// A `NfsActionReassignParams` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: NfsActionReassignParamsRequired) -> Self {
         Self {
-            new_vpc_id: new_vpc_id.into(),
-            old_vpc_id: old_vpc_id.into(),
+            new_vpc_id: required.new_vpc_id,
+            old_vpc_id: required.old_vpc_id,
         }
     }
 }
@@ -631,29 +643,14 @@ impl NfsActionReassignParams {
 /// Specifies the action that will be taken on the NFS share.
 ///
 /// Schema `nfs_action_switch_performance_tier`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NfsActionSwitchPerformanceTier {
     /// The DigitalOcean region slug (e.g. atl1, nyc2) where the NFS snapshot resides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The type of action to initiate for the NFS share (such as resize or snapshot).
-    #[serde(rename = "type")]
-    pub kind: NfsActionResizeType,
+    pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<NfsActionSwitchPerformanceTierParams>,
-}
-
-impl NfsActionSwitchPerformanceTier {
-    /// A `NfsActionSwitchPerformanceTier` with its required fields; the optional ones start as
-    /// `None`.
-    pub fn new(kind: NfsActionResizeType) -> Self {
-        Self {
-            region: None,
-            kind,
-            params: None,
-        }
-    }
 }
 
 /// `NfsActionSwitchPerformanceTierParams`.

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `oneClicks` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OneClicks {
     /// The slug identifier for the 1-Click application.
     pub slug: String,

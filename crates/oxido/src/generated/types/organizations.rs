@@ -36,12 +36,21 @@ pub struct TeamInvitation {
     pub role: TeamInvitationRole,
 }
 
+/// The required fields of a [`TeamInvitation`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamInvitationRequired {
+    /// The email address of the user to invite.
+    pub email: String,
+    /// The role to assign to the invited user. The `owner` role cannot be assigned via invitation.
+    pub role: TeamInvitationRole,
+}
+
 impl TeamInvitation {
-    /// A `TeamInvitation` with its required fields; the optional ones start as `None`.
-    pub fn new(email: impl Into<String>, role: TeamInvitationRole) -> Self {
+    /// A `TeamInvitation` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: TeamInvitationRequired) -> Self {
         Self {
-            email: email.into(),
-            role,
+            email: required.email,
+            role: required.role,
         }
     }
 }
@@ -63,7 +72,10 @@ Modifier => "modifier",
 }
 
 /// `OrganizationsCreateTeamResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsCreateTeamResponse {
     /// A map of invitee email addresses to invitation status results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,7 +87,10 @@ pub struct OrganizationsCreateTeamResponse {
 /// The result of attempting to send a team invitation.
 ///
 /// Schema `team_invitation_status`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamInvitationStatus {
     /// The invitation delivery status for the email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,10 +107,20 @@ DailyInviteLimitReached => "daily_invite_limit_reached",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for TeamInvitationStatusStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// The team resource returned when a team is created in an organization.
 ///
 /// Schema `create_team`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTeam {
     /// The human-readable name for the newly created team.
     pub name: String,
@@ -106,7 +131,10 @@ pub struct CreateTeam {
 /// A team that belongs to an organization.
 ///
 /// Schema `organization_team`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationTeam {
     /// The company name associated with the team, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,4 +171,11 @@ Joined => "joined",
 /// `pending`
 Pending => "pending",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for OrganizationTeamStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `partner_attachment` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerAttachment {
     /// The BGP configuration for the partner attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,7 +55,10 @@ pub struct PartnerAttachment {
 }
 
 /// The BGP configuration for the partner attachment.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerAttachmentBgp {
     /// ASN of the local router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,24 +99,36 @@ pub struct PartnerAttachmentWritable {
     pub vpc_ids: Vec<String>,
 }
 
+/// The required fields of a [`PartnerAttachmentWritable`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerAttachmentWritableRequired {
+    /// Bandwidth (in Mbps) of the connection.
+    pub connection_bandwidth_in_mbps: i64,
+    /// The `naas_provider` field.
+    pub naas_provider: String,
+    /// The name of the partner attachment. Must be unique and may only contain alphanumeric
+    /// characters, dashes, and periods.
+    pub name: String,
+    /// The region to create the partner attachment.
+    pub region: PartnerAttachmentWritableRegion,
+    /// An array of VPCs IDs.
+    pub vpc_ids: Vec<String>,
+}
+
 impl PartnerAttachmentWritable {
-    /// A `PartnerAttachmentWritable` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        connection_bandwidth_in_mbps: i64,
-        naas_provider: impl Into<String>,
-        name: impl Into<String>,
-        region: PartnerAttachmentWritableRegion,
-        vpc_ids: Vec<String>,
-    ) -> Self {
+    /// A `PartnerAttachmentWritable` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: PartnerAttachmentWritableRequired) -> Self {
         Self {
             bgp: None,
-            connection_bandwidth_in_mbps,
-            naas_provider: naas_provider.into(),
-            name: name.into(),
+            connection_bandwidth_in_mbps: required.connection_bandwidth_in_mbps,
+            naas_provider: required.naas_provider,
+            name: required.name,
             parent_uuid: None,
             redundancy_zone: None,
-            region,
-            vpc_ids,
+            region: required.region,
+            vpc_ids: required.vpc_ids,
         }
     }
 }
@@ -128,20 +146,29 @@ pub struct PartnerAttachmentWritableBgp {
     pub peer_router_ip: String,
 }
 
+/// The required fields of a [`PartnerAttachmentWritableBgp`], by name so that none can be swapped
+/// for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerAttachmentWritableBgpRequired {
+    /// BGP Auth Key
+    pub auth_key: String,
+    /// IP of the DO router
+    pub local_router_ip: String,
+    /// ASN of the peer router
+    pub peer_router_asn: i64,
+    /// IP of the Naas Provider router
+    pub peer_router_ip: String,
+}
+
 impl PartnerAttachmentWritableBgp {
-    /// A `PartnerAttachmentWritableBgp` with its required fields; the optional ones start as
+    /// A `PartnerAttachmentWritableBgp` with its required fields, named; the optional ones start as
     /// `None`.
-    pub fn new(
-        auth_key: impl Into<String>,
-        local_router_ip: impl Into<String>,
-        peer_router_asn: i64,
-        peer_router_ip: impl Into<String>,
-    ) -> Self {
+    pub fn new(required: PartnerAttachmentWritableBgpRequired) -> Self {
         Self {
-            auth_key: auth_key.into(),
-            local_router_ip: local_router_ip.into(),
-            peer_router_asn,
-            peer_router_ip: peer_router_ip.into(),
+            auth_key: required.auth_key,
+            local_router_ip: required.local_router_ip,
+            peer_router_asn: required.peer_router_asn,
+            peer_router_ip: required.peer_router_ip,
         }
     }
 }
@@ -176,12 +203,28 @@ Sgp => "sgp",
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PartnerAttachmentUpdatable {
-    /// A `Database`.
-    Name(Database),
+    /// A `PartnerAttachmentUpdatableName`.
+    Name(PartnerAttachmentUpdatableName),
     /// A `PartnerAttachmentUpdatableVpcIds`.
     VpcIds(PartnerAttachmentUpdatableVpcIds),
     /// A `PartnerAttachmentUpdatableBgp`.
     Bgp(PartnerAttachmentUpdatableBgp),
+}
+
+/// `PartnerAttachmentUpdatableName`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PartnerAttachmentUpdatableName {
+    /// The name of the partner attachment. Must be unique and may only contain alphanumeric
+    /// characters, dashes, and periods.
+    pub name: String,
+}
+
+impl PartnerAttachmentUpdatableName {
+    /// A `PartnerAttachmentUpdatableName` with its required fields; the optional ones start as
+    /// `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
 }
 
 /// `PartnerAttachmentUpdatableVpcIds`.
@@ -208,7 +251,10 @@ pub struct PartnerAttachmentUpdatableBgp {
 }
 
 /// The `partner_attachment_remote_route` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartnerAttachmentRemoteRoute {
     /// A CIDR block representing a remote route.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `project` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Project {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
@@ -133,7 +136,10 @@ pub struct ProjectRequest {
 }
 
 /// The `resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Resource {
     /// A time value given in ISO8601 combined date and time format that represents when the project
     /// was created.
@@ -151,7 +157,10 @@ pub struct Resource {
 }
 
 /// The links object contains the `self` object, which contains the resource relationship.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourceLinks {
     /// A URI that can be used to retrieve the resource.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +181,13 @@ AlreadyAssigned => "already_assigned",
 /// `service_down`
 ServiceDown => "service_down",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for ResourceStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }
 
 /// The `project_assignment` schema.

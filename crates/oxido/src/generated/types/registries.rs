@@ -13,7 +13,7 @@ pub struct MultiregistryCreate {
     /// Slug of the region where registry data is stored. When not provided, a region will be
     /// selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<MultiregistryCreateRegion>,
+    pub region: Option<RegionSlug>,
     /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the
     /// options endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,31 +31,11 @@ impl MultiregistryCreate {
     }
 }
 
-crate::models::string_enum::open_string_enum! {
-/// Slug of the region where registry data is stored. When not provided, a region will be
-/// selected.
-pub enum MultiregistryCreateRegion {
-/// `nyc3`
-Nyc3 => "nyc3",
-/// `sfo3`
-Sfo3 => "sfo3",
-/// `sfo2`
-Sfo2 => "sfo2",
-/// `ams3`
-Ams3 => "ams3",
-/// `sgp1`
-Sgp1 => "sgp1",
-/// `fra1`
-Fra1 => "fra1",
-/// `blr1`
-Blr1 => "blr1",
-/// `syd1`
-Syd1 => "syd1",
-}
-}
-
 /// The `registry_base` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegistryBase {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// registry was created.
@@ -67,7 +47,7 @@ pub struct RegistryBase {
     pub name: Option<String>,
     /// Slug of the region where registry data is stored
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// The amount of storage used in the registry in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_usage_bytes: Option<i64>,

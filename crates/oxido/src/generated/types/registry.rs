@@ -13,41 +13,32 @@ pub struct RegistryCreate {
     /// Slug of the region where registry data is stored. When not provided, a region will be
     /// selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<RegistryCreateRegion>,
+    pub region: Option<RegionSlug>,
+    /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the
+    /// options endpoint.
+    pub subscription_tier_slug: MultiregistryCreateSubscriptionTierSlug,
+}
+
+/// The required fields of a [`RegistryCreate`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryCreateRequired {
+    /// A globally unique name for the container registry. Must be lowercase and be composed only of
+    /// numbers, letters and `-`, up to a limit of 63 characters.
+    pub name: String,
     /// The slug of the subscription tier to sign up for. Valid values can be retrieved using the
     /// options endpoint.
     pub subscription_tier_slug: MultiregistryCreateSubscriptionTierSlug,
 }
 
 impl RegistryCreate {
-    /// A `RegistryCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        subscription_tier_slug: MultiregistryCreateSubscriptionTierSlug,
-    ) -> Self {
+    /// A `RegistryCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: RegistryCreateRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             region: None,
-            subscription_tier_slug,
+            subscription_tier_slug: required.subscription_tier_slug,
         }
     }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// Slug of the region where registry data is stored. When not provided, a region will be
-/// selected.
-pub enum RegistryCreateRegion {
-/// `nyc3`
-Nyc3 => "nyc3",
-/// `sfo3`
-Sfo3 => "sfo3",
-/// `ams3`
-Ams3 => "ams3",
-/// `sgp1`
-Sgp1 => "sgp1",
-/// `fra1`
-Fra1 => "fra1",
-}
 }
 
 /// The `registry_run_gc` schema.
@@ -71,7 +62,10 @@ UntaggedManifestsAndUnreferencedBlobs => "untagged manifests and unreferenced bl
 }
 
 /// The `repository` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Repository {
     /// The `latest_tag` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

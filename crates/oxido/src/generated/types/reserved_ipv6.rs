@@ -21,7 +21,10 @@ impl ReservedIpv6Create {
 }
 
 /// `ReservedIpv6CreateResponseReservedIpv6`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReservedIpv6CreateResponseReservedIpv6 {
     /// The public IP address of the reserved IPv6. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +39,10 @@ pub struct ReservedIpv6CreateResponseReservedIpv6 {
 }
 
 /// The `reserved_ipv6` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReservedIpv6 {
     /// The `droplet` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

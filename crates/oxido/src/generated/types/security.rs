@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `scan` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Scan {
     /// When scan was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,7 +29,10 @@ pub struct Scan {
 }
 
 /// The results of the scan.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScanFindingsItem {
     /// The number of affected resources for the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,7 +68,10 @@ pub struct ScanFindingsItem {
 }
 
 /// `ScanFindingsItemMitigationStepsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScanFindingsItemMitigationStepsItem {
     /// The `description` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +98,13 @@ LOW => "LOW",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ScanFindingsItemSeverity {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The status of the scan.
 pub enum ScanStatus {
@@ -105,6 +121,13 @@ SCANNOTRUN => "SCAN_NOT_RUN",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for ScanStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 /// `SecurityCreateScanRuleBody`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SecurityCreateScanRuleBody {
@@ -114,7 +137,10 @@ pub struct SecurityCreateScanRuleBody {
 }
 
 /// The `affected_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AffectedResource {
     /// The name of the affected resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,7 +154,10 @@ pub struct AffectedResource {
 }
 
 /// The `settings` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Settings {
     /// The `plan_downgrades` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,7 +173,10 @@ pub struct Settings {
 /// Resources moving to a tier at a given effective time.
 ///
 /// Schema `plan_downgrades`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PlanDowngrades {
     /// When the coverage downgrade takes effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,7 +191,10 @@ pub struct PlanDowngrades {
 }
 
 /// `SettingsSettings`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SettingsSettings {
     /// The `suppressions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +202,10 @@ pub struct SettingsSettings {
 }
 
 /// The `suppressed_resource_root` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SuppressedResourceRoot {
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,7 +223,10 @@ pub struct SuppressedResourceRoot {
 }
 
 /// `SuppressedResourceRootLinks`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SuppressedResourceRootLinks {
     /// The `pages` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,7 +234,10 @@ pub struct SuppressedResourceRootLinks {
 }
 
 /// `SuppressedResourceRootLinksPages`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SuppressedResourceRootLinksPages {
     /// The `first` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,7 +254,10 @@ pub struct SuppressedResourceRootLinksPages {
 }
 
 /// The `suppressed_resource` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SuppressedResource {
     /// Unique identifier for the suppressed resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

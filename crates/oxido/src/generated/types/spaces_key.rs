@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `key` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Key {
     /// The Access Key ID used to access a bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,12 +38,22 @@ pub struct Grant {
     pub permission: String,
 }
 
+/// The required fields of a [`Grant`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantRequired {
+    /// The name of the bucket.
+    pub bucket: String,
+    /// The permission to grant to the user. Possible values are `read`, `readwrite`, `fullaccess`,
+    /// or an empty string.
+    pub permission: String,
+}
+
 impl Grant {
-    /// A `Grant` with its required fields; the optional ones start as `None`.
-    pub fn new(bucket: impl Into<String>, permission: impl Into<String>) -> Self {
+    /// A `Grant` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: GrantRequired) -> Self {
         Self {
-            bucket: bucket.into(),
-            permission: permission.into(),
+            bucket: required.bucket,
+            permission: required.permission,
         }
     }
 }
@@ -57,7 +70,10 @@ pub struct KeyRequest {
 }
 
 /// The `key_create_response` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KeyCreateResponse {
     /// The secret key used to access the bucket. We return secret keys only once upon creation.
     /// Make sure to copy the key and securely store it.

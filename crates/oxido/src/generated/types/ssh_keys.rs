@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `sshKeys` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SshKeys {
     /// A unique identifier that differentiates this key from other keys using  a format that SSH
     /// recognizes. The fingerprint is created when the key is added to your account.
@@ -32,12 +35,23 @@ pub struct SshKeysRequest {
     pub public_key: String,
 }
 
+/// The required fields of a [`SshKeysRequest`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SshKeysRequestRequired {
+    /// A human-readable display name for this key, used to easily identify the SSH keys when they
+    /// are displayed.
+    pub name: String,
+    /// The entire public key string that was uploaded. Embedded into the root user's
+    /// `authorized_keys` file if you include this key during Droplet creation.
+    pub public_key: String,
+}
+
 impl SshKeysRequest {
-    /// A `SshKeysRequest` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, public_key: impl Into<String>) -> Self {
+    /// A `SshKeysRequest` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: SshKeysRequestRequired) -> Self {
         Self {
-            name: name.into(),
-            public_key: public_key.into(),
+            name: required.name,
+            public_key: required.public_key,
         }
     }
 }

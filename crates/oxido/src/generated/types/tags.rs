@@ -11,7 +11,10 @@ use super::*;
 /// attribute with information about resources that have been tagged.
 ///
 /// Schema `tags`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tags {
     /// The name of the tag. Tags may contain letters, numbers, colons, dashes, and underscores.
     /// There is a limit of 255 characters per tag.
@@ -43,7 +46,10 @@ pub struct Tags {
 ///
 /// This will only include resources that you are authorized to see. For example, to see tagged
 /// Droplets, include the `droplet:read` scope.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TagsResources {
     /// The number of tagged objects for this type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +78,10 @@ pub struct TagsResources {
 /// tagged.
 ///
 /// Schema `tags_metadata`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TagsMetadata {
     /// The number of tagged objects for this type of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,7 +92,10 @@ pub struct TagsMetadata {
 }
 
 /// The `error_with_root_causes` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorWithRootCauses {
     /// A message providing information about the error.
     pub error: String,

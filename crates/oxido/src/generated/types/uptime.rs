@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `check` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Check {
     /// A unique ID that can be used to identify and reference the check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,7 +87,10 @@ pub struct CheckUpdatable {
 }
 
 /// The `alert` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Alert {
     /// A unique ID that can be used to identify and reference the alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +185,10 @@ pub struct AlertUpdatable {
 }
 
 /// The `state` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct State {
     /// The `previous_outage` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +199,10 @@ pub struct State {
 }
 
 /// The `previous_outage` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PreviousOutage {
     /// The `duration_seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,7 +221,10 @@ pub struct PreviousOutage {
 /// A map of region to regional state
 ///
 /// Schema `regional_state`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegionalState {
     /// The `eu_west` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +235,10 @@ pub struct RegionalState {
 }
 
 /// The `region_state` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegionState {
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,4 +261,11 @@ UP => "UP",
 /// `CHECKING`
 CHECKING => "CHECKING",
 }
+}
+
+/// `Other("")`, for answers built in tests.
+impl Default for RegionStateStatus {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
 }

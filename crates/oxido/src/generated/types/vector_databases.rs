@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `vectordbListVectorDBsResponse` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbListVectorDBsResponse {
     /// The `total` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22,7 +25,10 @@ pub struct VectordbListVectorDBsResponse {
 /// VectorDB represents a provisioned vector database instance.
 ///
 /// Schema `vectordbVectorDB`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbVectorDB {
     /// VectorDBConfig holds optional, advanced cluster settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,7 +65,7 @@ pub struct VectordbVectorDB {
     pub project_id: Option<String>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Resource tier: small, medium, or large.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
@@ -98,7 +104,10 @@ pub struct VectordbVectorDBConfig {
 /// VectorDBEndpoints contains the connection endpoints for a vector database instance.
 ///
 /// Schema `vectordbVectorDBEndpoints`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbVectorDBEndpoints {
     /// Endpoint for gRPC connections (e.g.
     /// "my-db-tor1-a1b2c3d4-grpc.weaviate.ondigitalocean.com:443").
@@ -121,7 +130,7 @@ pub struct VectordbCreateVectorDBRequest {
     pub project_id: Option<String>,
     /// Required. Region slug where the database will be provisioned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// Required. Resource tier: small, medium, or large.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
@@ -147,7 +156,10 @@ pub struct VectordbUpdateVectorDBRequest {
 /// Backup represents a single backup of a vector database.
 ///
 /// Schema `vectordbBackup`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbBackup {
     /// Unique identifier for the backup (e.g., "vectordb-{uuid}-20240101-120000").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,7 +176,10 @@ pub struct VectordbBackup {
 }
 
 /// The `vectordbGetRestoreStatusResponse` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbGetRestoreStatusResponse {
     /// The backup ID being restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +205,10 @@ pub struct VectordbRestoreBackupRequest {
 }
 
 /// The `vectordbRestoreBackupResponse` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbRestoreBackupResponse {
     /// The backup ID being restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,7 +219,10 @@ pub struct VectordbRestoreBackupResponse {
 }
 
 /// The `vectordbGetVectorDBAdminCredentialsResponse` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectordbGetVectorDBAdminCredentials {
     /// API token for that user.
     #[serde(default, skip_serializing_if = "Option::is_none")]

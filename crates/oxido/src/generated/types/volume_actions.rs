@@ -48,9 +48,6 @@ pub struct VolumeActionPostAttach {
     /// The slug identifier for the region where the resource will initially be  available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<RegionSlug>,
-    /// The volume action to initiate.
-    #[serde(rename = "type")]
-    pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
     /// A flat array of tag names as strings to be applied to the resource. Tag names may be for
@@ -65,27 +62,14 @@ pub struct VolumeActionPostAttach {
 
 impl VolumeActionPostAttach {
     /// A `VolumeActionPostAttach` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: VolumeActionPostAttachType, droplet_id: u64) -> Self {
+    pub fn new(droplet_id: u64) -> Self {
         Self {
             region: None,
-            kind,
             droplet_id,
             tags: None,
             volume_name: None,
         }
     }
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The volume action to initiate.
-pub enum VolumeActionPostAttachType {
-/// `attach`
-Attach => "attach",
-/// `detach`
-Detach => "detach",
-/// `resize`
-Resize => "resize",
-}
 }
 
 /// The `volume_action_post_detach` schema.
@@ -94,9 +78,6 @@ pub struct VolumeActionPostDetach {
     /// The slug identifier for the region where the resource will initially be  available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<RegionSlug>,
-    /// The volume action to initiate.
-    #[serde(rename = "type")]
-    pub kind: VolumeActionPostAttachType,
     /// The unique identifier for the Droplet the volume will be attached or detached from.
     pub droplet_id: u64,
     /// The name of the block storage volume: for the by-name call (`POST /v2/volumes/actions`),
@@ -107,10 +88,9 @@ pub struct VolumeActionPostDetach {
 
 impl VolumeActionPostDetach {
     /// A `VolumeActionPostDetach` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: VolumeActionPostAttachType, droplet_id: u64) -> Self {
+    pub fn new(droplet_id: u64) -> Self {
         Self {
             region: None,
-            kind,
             droplet_id,
             volume_name: None,
         }
@@ -167,19 +147,15 @@ pub struct VolumeActionPostResize {
     /// The slug identifier for the region where the resource will initially be  available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<RegionSlug>,
-    /// The volume action to initiate.
-    #[serde(rename = "type")]
-    pub kind: VolumeActionPostAttachType,
     /// The new size of the block storage volume in GiB (1024^3).
     pub size_gigabytes: i64,
 }
 
 impl VolumeActionPostResize {
     /// A `VolumeActionPostResize` with its required fields; the optional ones start as `None`.
-    pub fn new(kind: VolumeActionPostAttachType, size_gigabytes: i64) -> Self {
+    pub fn new(size_gigabytes: i64) -> Self {
         Self {
             region: None,
-            kind,
             size_gigabytes,
         }
     }

@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `volume_full` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeFull {
     /// A time value given in ISO8601 combined date and time format that represents when the block
     /// storage volume was created.
@@ -51,13 +54,44 @@ pub struct VolumeFull {
 }
 
 /// `VolumesCreateBody`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VolumesCreateBody {
-    /// A `VolumesExt4`.
+    /// A `VolumesExt4`. Selected by `filesystem_type` `ext4`, and always sent with it.
     Ext4(VolumesExt4),
-    /// A `VolumesXfs`.
+    /// A `VolumesXfs`. Selected by `filesystem_type` `xfs`, and always sent with it.
     Xfs(VolumesXfs),
+    /// A kind this version of the crate does not know, kept as the API sent it.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for VolumesCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value
+            .get("filesystem_type")
+            .and_then(serde_json::Value::as_str)
+        {
+            Some("ext4") => serde_json::from_value(value).map(Self::Ext4),
+            Some("xfs") => serde_json::from_value(value).map(Self::Xfs),
+            _ => return Ok(Self::Other(value)),
+        };
+        decoded.map_err(D::Error::custom)
+    }
+}
+
+impl serde::Serialize for VolumesCreateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Ext4(value) => {
+                crate::operation::serialize_tagged(value, "filesystem_type", "ext4", serializer)
+            }
+            Self::Xfs(value) => {
+                crate::operation::serialize_tagged(value, "filesystem_type", "xfs", serializer)
+            }
+            Self::Other(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 /// The `volumes_ext4` schema.
@@ -80,13 +114,6 @@ pub struct VolumesExt4 {
     /// The unique identifier for the volume snapshot from which to create the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// The name of the filesystem type to be used on the volume. When provided, the volume will
-    /// automatically be formatted to the specified filesystem type. Currently, the available
-    /// options are `ext4` and `xfs`. Pre-formatted volumes are automatically mounted when attached
-    /// to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018.
-    /// Attaching pre-formatted volumes to other Droplets is not recommended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filesystem_type: Option<String>,
     /// The `filesystem_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem_label: Option<String>,
@@ -94,18 +121,31 @@ pub struct VolumesExt4 {
     pub region: RegionSlug,
 }
 
+/// The required fields of a [`VolumesExt4`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumesExt4Required {
+    /// A human-readable name for the block storage volume. Must be lowercase and be composed only
+    /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
+    /// letter.
+    pub name: String,
+    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when
+    /// creating a volume from a snapshot.
+    pub size_gigabytes: i64,
+    /// The slug identifier for the region where the resource will initially be  available.
+    pub region: RegionSlug,
+}
+
 impl VolumesExt4 {
-    /// A `VolumesExt4` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, size_gigabytes: i64, region: RegionSlug) -> Self {
+    /// A `VolumesExt4` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: VolumesExt4Required) -> Self {
         Self {
             description: None,
-            name: name.into(),
-            size_gigabytes,
+            name: required.name,
+            size_gigabytes: required.size_gigabytes,
             tags: None,
             snapshot_id: None,
-            filesystem_type: None,
             filesystem_label: None,
-            region,
+            region: required.region,
         }
     }
 }
@@ -130,13 +170,6 @@ pub struct VolumesXfs {
     /// The unique identifier for the volume snapshot from which to create the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// The name of the filesystem type to be used on the volume. When provided, the volume will
-    /// automatically be formatted to the specified filesystem type. Currently, the available
-    /// options are `ext4` and `xfs`. Pre-formatted volumes are automatically mounted when attached
-    /// to Ubuntu, Debian, Fedora, Fedora Atomic, and CentOS Droplets created on or after April 26, 2018.
-    /// Attaching pre-formatted volumes to other Droplets is not recommended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filesystem_type: Option<String>,
     /// The `filesystem_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesystem_label: Option<String>,
@@ -144,18 +177,31 @@ pub struct VolumesXfs {
     pub region: RegionSlug,
 }
 
+/// The required fields of a [`VolumesXfs`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumesXfsRequired {
+    /// A human-readable name for the block storage volume. Must be lowercase and be composed only
+    /// of numbers, letters and "-", up to a limit of 64 characters. The name must begin with a
+    /// letter.
+    pub name: String,
+    /// The size of the block storage volume in GiB (1024^3). This field does not apply  when
+    /// creating a volume from a snapshot.
+    pub size_gigabytes: i64,
+    /// The slug identifier for the region where the resource will initially be  available.
+    pub region: RegionSlug,
+}
+
 impl VolumesXfs {
-    /// A `VolumesXfs` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, size_gigabytes: i64, region: RegionSlug) -> Self {
+    /// A `VolumesXfs` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: VolumesXfsRequired) -> Self {
         Self {
             description: None,
-            name: name.into(),
-            size_gigabytes,
+            name: required.name,
+            size_gigabytes: required.size_gigabytes,
             tags: None,
             snapshot_id: None,
-            filesystem_type: None,
             filesystem_label: None,
-            region,
+            region: required.region,
         }
     }
 }

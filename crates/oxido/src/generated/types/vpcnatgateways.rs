@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `vpc_nat_gateway_get` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcNatGatewayGet {
     /// A time value given in ISO8601 combined date and time format that represents when the VPC NAT
     /// gateway was created.
@@ -26,7 +29,7 @@ pub struct VpcNatGatewayGet {
     pub name: Option<String>,
     /// The region in which the VPC NAT gateway is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<VpcNatGatewayGetRegion>,
+    pub region: Option<RegionSlug>,
     /// The size of the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
@@ -56,7 +59,10 @@ pub struct VpcNatGatewayGet {
 }
 
 /// An object containing egress information for the VPC NAT gateway.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcNatGatewayGetEgresses {
     /// An array of public gateway IP addresses for the VPC NAT gateway.
     #[serde(
@@ -68,47 +74,14 @@ pub struct VpcNatGatewayGetEgresses {
 }
 
 /// `NatGatewayGetEgressesPublicGatewaysItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NatGatewayGetEgressesPublicGatewaysItem {
     /// IPv4 address of the public gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<String>,
-}
-
-crate::models::string_enum::open_string_enum! {
-/// The region in which the VPC NAT gateway is created.
-pub enum VpcNatGatewayGetRegion {
-/// `nyc1`
-Nyc1 => "nyc1",
-/// `nyc2`
-Nyc2 => "nyc2",
-/// `nyc3`
-Nyc3 => "nyc3",
-/// `ams2`
-Ams2 => "ams2",
-/// `ams3`
-Ams3 => "ams3",
-/// `sfo1`
-Sfo1 => "sfo1",
-/// `sfo2`
-Sfo2 => "sfo2",
-/// `sfo3`
-Sfo3 => "sfo3",
-/// `sgp1`
-Sgp1 => "sgp1",
-/// `lon1`
-Lon1 => "lon1",
-/// `fra1`
-Fra1 => "fra1",
-/// `tor1`
-Tor1 => "tor1",
-/// `blr1`
-Blr1 => "blr1",
-/// `syd1`
-Syd1 => "syd1",
-/// `atl1`
-Atl1 => "atl1",
-}
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -129,6 +102,13 @@ INVALID => "INVALID",
 }
 }
 
+/// `Other("")`, for answers built in tests.
+impl Default for VpcNatGatewayGetState {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of the VPC NAT gateway.
 pub enum VpcNatGatewayGetType {
@@ -138,7 +118,10 @@ PUBLIC => "PUBLIC",
 }
 
 /// `VpcNatGatewayGetVpcsItem`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcNatGatewayGetVpcsItem {
     /// The gateway IP address of the VPC NAT gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,7 +140,7 @@ pub struct VpcNatGatewayCreate {
     /// The human-readable name of the VPC NAT gateway.
     pub name: String,
     /// The region in which the VPC NAT gateway is created.
-    pub region: VpcNatGatewayGetRegion,
+    pub region: RegionSlug,
     /// The size of the VPC NAT gateway.
     pub size: i64,
     /// The TCP timeout in seconds for the VPC NAT gateway.
@@ -173,24 +156,34 @@ pub struct VpcNatGatewayCreate {
     pub vpcs: Vec<VpcNatGatewayCreateVpcsItem>,
 }
 
+/// The required fields of a [`VpcNatGatewayCreate`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcNatGatewayCreateRequired {
+    /// The human-readable name of the VPC NAT gateway.
+    pub name: String,
+    /// The region in which the VPC NAT gateway is created.
+    pub region: RegionSlug,
+    /// The size of the VPC NAT gateway.
+    pub size: i64,
+    /// The type of the VPC NAT gateway.
+    pub kind: VpcNatGatewayGetType,
+    /// An array of VPCs associated with the VPC NAT gateway.
+    pub vpcs: Vec<VpcNatGatewayCreateVpcsItem>,
+}
+
 impl VpcNatGatewayCreate {
-    /// A `VpcNatGatewayCreate` with its required fields; the optional ones start as `None`.
-    pub fn new(
-        name: impl Into<String>,
-        region: VpcNatGatewayGetRegion,
-        size: i64,
-        kind: VpcNatGatewayGetType,
-        vpcs: Vec<VpcNatGatewayCreateVpcsItem>,
-    ) -> Self {
+    /// A `VpcNatGatewayCreate` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: VpcNatGatewayCreateRequired) -> Self {
         Self {
             icmp_timeout_seconds: None,
-            name: name.into(),
-            region,
-            size,
+            name: required.name,
+            region: required.region,
+            size: required.size,
             tcp_timeout_seconds: None,
-            kind,
+            kind: required.kind,
             udp_timeout_seconds: None,
-            vpcs,
+            vpcs: required.vpcs,
         }
     }
 }

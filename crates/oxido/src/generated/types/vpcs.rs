@@ -5,7 +5,10 @@
 use super::*;
 
 /// The `vpc` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Vpc {
     /// A free-form text field for describing the VPC's purpose. It may be a maximum of 255
     /// characters.
@@ -23,7 +26,7 @@ pub struct Vpc {
     pub ip_range: Option<String>,
     /// The slug identifier for the region where the VPC will be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<RegionSlug>,
     /// A boolean value indicating whether or not the VPC is the default network for the region. All
     /// applicable resources are placed into the default VPC network unless otherwise specified
     /// during their creation. The `default` field cannot be unset from `true`. If you want to set a
@@ -59,17 +62,27 @@ pub struct VpcsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_range: Option<String>,
     /// The slug identifier for the region where the VPC will be created.
-    pub region: String,
+    pub region: RegionSlug,
+}
+
+/// The required fields of a [`VpcsCreateBody`], by name so that none can be swapped for another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcsCreateBodyRequired {
+    /// The name of the VPC. Must be unique and may only contain alphanumeric characters, dashes,
+    /// and periods.
+    pub name: String,
+    /// The slug identifier for the region where the VPC will be created.
+    pub region: RegionSlug,
 }
 
 impl VpcsCreateBody {
-    /// A `VpcsCreateBody` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, region: impl Into<String>) -> Self {
+    /// A `VpcsCreateBody` with its required fields, named; the optional ones start as `None`.
+    pub fn new(required: VpcsCreateBodyRequired) -> Self {
         Self {
             description: None,
-            name: name.into(),
+            name: required.name,
             ip_range: None,
-            region: region.into(),
+            region: required.region,
         }
     }
 }
@@ -127,7 +140,10 @@ pub struct VpcsPatchBody {
 }
 
 /// The `vpc_member` schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VpcMember {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// resource was created.
@@ -151,12 +167,24 @@ pub struct VpcsCreatePeeringsBody {
     pub vpc_id: String,
 }
 
+/// The required fields of a [`VpcsCreatePeeringsBody`], by name so that none can be swapped for
+/// another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcsCreatePeeringsBodyRequired {
+    /// The name of the VPC peering. Must be unique and may only contain alphanumeric characters,
+    /// dashes, and periods.
+    pub name: String,
+    /// The ID of the VPC to peer with.
+    pub vpc_id: String,
+}
+
 impl VpcsCreatePeeringsBody {
-    /// A `VpcsCreatePeeringsBody` with its required fields; the optional ones start as `None`.
-    pub fn new(name: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+    /// A `VpcsCreatePeeringsBody` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: VpcsCreatePeeringsBodyRequired) -> Self {
         Self {
-            name: name.into(),
-            vpc_id: vpc_id.into(),
+            name: required.name,
+            vpc_id: required.vpc_id,
         }
     }
 }
