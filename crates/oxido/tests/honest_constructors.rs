@@ -259,3 +259,23 @@ fn an_answer_is_built_from_default_in_a_test() {
     };
     assert!(action.is_done());
 }
+
+/// The spec offers ext4 and xfs only; the API's default, an unformatted volume, is one call away
+/// and sends no `filesystem_type` at all.
+#[test]
+fn an_unformatted_volume_sends_no_filesystem() {
+    let volume = VolumesExt4 {
+        tags: Some(vec!["db".into()]),
+        filesystem_label: Some("ignored".into()),
+        ..VolumesExt4::new(VolumesExt4Required {
+            name: "raw".into(),
+            size_gigabytes: 10,
+            region: RegionSlug::Nyc3,
+        })
+    };
+    let sent = encode(&VolumesCreateBody::unformatted(volume));
+    assert_eq!(
+        sent,
+        json!({"name": "raw", "size_gigabytes": 10, "region": "nyc3", "tags": ["db"]})
+    );
+}

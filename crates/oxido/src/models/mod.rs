@@ -8,6 +8,8 @@ mod region;
 pub(crate) mod string_enum;
 mod string_list;
 mod timestamp;
+#[cfg(feature = "volumes")]
+mod volume_body;
 
 pub use action::{Action, ActionStatus, ActionType};
 pub use droplet_action::{BackupPlan, BackupPolicy, DropletAction, ImageRef, TagAction, Weekday};
