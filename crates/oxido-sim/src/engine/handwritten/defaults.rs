@@ -4,7 +4,6 @@
 //! ranges, hosts, passwords, keys, dates).
 
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -44,15 +43,6 @@ fn hex(n: usize) -> String {
         .collect()
 }
 
-/// /20 blocks of 10.128.0.0/9 handed to new VPCs: none overlaps another or the demo's.
-static NEXT_VPC_BLOCK: AtomicU32 = AtomicU32::new(0);
-
-pub(crate) fn fresh_vpc_range() -> String {
-    let block = NEXT_VPC_BLOCK.fetch_add(1, Ordering::Relaxed) % (1 << 11);
-    let base = u32::from_be_bytes([10, 128, 0, 0]) + (block << 12);
-    format!("{}/20", std::net::Ipv4Addr::from(base))
-}
-
 fn empty(object: &Value, member: &str) -> bool {
     object.get(member).is_some_and(empty_value)
 }
@@ -82,7 +72,9 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
         .unwrap_or("db")
         .to_ascii_lowercase();
     match collection {
-        "/v2/vpcs" if empty(object, "ip_range") => set(object, "ip_range", fresh_vpc_range()),
+        "/v2/vpcs" if empty(object, "ip_range") => {
+            set(object, "ip_range", super::regional::fresh_vpc_range())
+        }
         "/v2/load_balancers" => {
             // The Terraform provider's acceptance tests check `vpc_uuid` and `project_id`
             // set on a load balancer created without them
@@ -532,8 +524,8 @@ mod tests {
 
     #[test]
     fn vpc_ranges_do_not_repeat() {
-        let a = fresh_vpc_range();
-        let b = fresh_vpc_range();
+        let a = super::super::regional::fresh_vpc_range();
+        let b = super::super::regional::fresh_vpc_range();
         assert_ne!(a, b);
         assert!(a.starts_with("10.") && a.ends_with("/20"), "{a}");
     }

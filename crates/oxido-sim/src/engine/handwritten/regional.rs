@@ -2,12 +2,23 @@
 //! (made on first use, as the API makes `default-{region}` for an account's first resource
 //! there) and the default project.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use serde_json::{Value, json};
 
 use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::generate;
 
 const VPCS: &str = "/v2/vpcs";
+
+/// /20 blocks of 10.128.0.0/9 handed to new VPCs: none overlaps another or the demo's.
+static NEXT_VPC_BLOCK: AtomicU32 = AtomicU32::new(0);
+
+pub(crate) fn fresh_vpc_range() -> String {
+    let block = NEXT_VPC_BLOCK.fetch_add(1, Ordering::Relaxed) % (1 << 11);
+    let base = u32::from_be_bytes([10, 128, 0, 0]) + (block << 12);
+    format!("{}/20", std::net::Ipv4Addr::from(base))
+}
 
 /// The id of the account's default VPC in `region`, made if the account has none yet.
 /// `None` only when the account's VPC collection is full.
@@ -27,7 +38,7 @@ pub(crate) fn default_vpc(call: &Call<'_>, region: &str) -> Option<String> {
         "name": format!("default-{region}"),
         "description": "",
         "region": region,
-        "ip_range": super::defaults::fresh_vpc_range(),
+        "ip_range": fresh_vpc_range(),
         "default": true,
         "id": id,
         "urn": format!("do:vpc:{id}"),
