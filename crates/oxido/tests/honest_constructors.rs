@@ -145,19 +145,7 @@ fn required_arguments_are_named_so_they_cannot_swap() {
 
 #[tokio::test]
 async fn create_makes_one_droplet_and_create_many_several() {
-    let sim = Sim::builder()
-        .seed(Seed::Empty)
-        .action_duration(Duration::from_millis(50))
-        .start()
-        .await
-        .expect("emulator starts");
-    let client = Client::builder()
-        .no_proxy()
-        .token(sim.token())
-        .base_url(sim.base_url())
-        .overall_timeout(Duration::from_secs(20))
-        .build()
-        .expect("client");
+    let (sim, client) = sim_and_client(Seed::Empty).await;
     let one = client
         .droplets()
         .create(DropletSingleCreate {
@@ -198,19 +186,7 @@ async fn create_makes_one_droplet_and_create_many_several() {
 
 #[tokio::test]
 async fn a_droplet_action_chains_its_wait() {
-    let sim = Sim::builder()
-        .seed(Seed::Demo)
-        .action_duration(Duration::from_millis(50))
-        .start()
-        .await
-        .expect("emulator starts");
-    let client = Client::builder()
-        .no_proxy()
-        .token(sim.token())
-        .base_url(sim.base_url())
-        .overall_timeout(Duration::from_secs(20))
-        .build()
-        .expect("client");
+    let (sim, client) = sim_and_client(Seed::Demo).await;
     let done = client
         .droplet_actions()
         .post(3164444, oxido::DropletAction::Reboot)
@@ -278,4 +254,22 @@ fn an_unformatted_volume_sends_no_filesystem() {
         sent,
         json!({"name": "raw", "size_gigabytes": 10, "region": "nyc3", "tags": ["db"]})
     );
+}
+
+/// A fresh emulator with quick actions, and a client of it.
+async fn sim_and_client(seed: Seed) -> (Sim, Client) {
+    let sim = Sim::builder()
+        .seed(seed)
+        .action_duration(Duration::from_millis(50))
+        .start()
+        .await
+        .expect("emulator starts");
+    let client = Client::builder()
+        .no_proxy()
+        .token(sim.token())
+        .base_url(sim.base_url())
+        .overall_timeout(Duration::from_secs(20))
+        .build()
+        .expect("client");
+    (sim, client)
 }
