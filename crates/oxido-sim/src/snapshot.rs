@@ -202,7 +202,7 @@ fn prepare(
 
 /// Installs every prepared account at once (all were checked whole before). Counters
 /// only move forward: past the account's own, the document's and every id it holds.
-fn install(accounts: &mut Accounts, ready: Vec<Ready>) {
+fn install(accounts: &mut Accounts<'_>, ready: Vec<Ready>) {
     for r in ready {
         let before = accounts.get(r.account).map(Counters::of);
         let mut typed = Data::empty(accounts.max_actions());

@@ -1,15 +1,23 @@
-//! The emulated cloud as one value: per account, a [`World`] of typed tables
-//! (Droplets, actions, Droplet images), JSON documents (every other resource) and id
-//! counters, all behind one lock.
+//! The emulated cloud: per account, a [`World`] of typed tables (Droplets, actions,
+//! Droplet images), JSON documents (every other resource) and id counters, each account
+//! behind its own lock.
 //!
-//! A request takes the lock once ([`Worlds::begin`]) and holds it for the synchronous
-//! body of its behaviour, so every change one request makes across resources (a Droplet
-//! deleted and taken out of its load balancers, say) is seen whole or not at all.
+//! A request takes its account's lock once ([`Worlds::begin`]) and holds it for the
+//! synchronous body of its behaviour, so every change one request makes across resources
+//! (a Droplet deleted and taken out of its load balancers, say) is seen whole or not at
+//! all. Requests of different accounts never wait for each other: the one thing read
+//! across accounts, registry names, comes from a small index each account publishes when
+//! its request ends. Admin routes and persistence take every account at once
+//! ([`Worlds::lock`]), in a fixed order, so they see one consistent whole.
 
 use std::cell::{Cell, Ref, RefCell, RefMut};
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use parking_lot::lock_api::ArcMutexGuard;
+use parking_lot::{Mutex, RawMutex, RwLock, RwLockWriteGuard};
 
 use crate::engine::store::AccountData;
 use crate::state::model::AccountId;
@@ -50,6 +58,8 @@ pub(crate) struct World {
     /// The engine's JSON documents by collection path.
     pub docs: AccountData,
     pub counters: Counters,
+    /// The registry names last put in [`Worlds`]' cross-account index.
+    published: Vec<String>,
 }
 
 impl World {
@@ -66,114 +76,199 @@ impl World {
             typed,
             docs: AccountData::default(),
             counters: Counters::default(),
+            published: Vec::new(),
         }
     }
 }
 
-/// Every account's world, and the settings new worlds start with.
-#[derive(Debug)]
-pub(crate) struct Accounts {
-    worlds: HashMap<AccountId, World>,
-    max_actions: usize,
-    backup_every: Duration,
+/// Where registries live: their names are unique across accounts.
+const REGISTRY: &str = "/v2/registry";
+
+/// Each account's registry names, as of its last finished request.
+type Names = HashMap<AccountId, Vec<String>>;
+
+/// One account's world; `None` while the account holds nothing (never used, or reset).
+type Slot = Arc<Mutex<Option<World>>>;
+
+/// A held account lock that owns its slot.
+type Held = ArcMutexGuard<RawMutex, Option<World>>;
+
+/// Puts `world`'s registry names in the index if they changed since it last published.
+fn publish(names: &Mutex<Names>, account: AccountId, world: &mut World) {
+    let now = world.docs.items(REGISTRY);
+    let same = match now {
+        Some(items) => items.iter().map(|(k, _)| k).eq(world.published.iter()),
+        None => world.published.is_empty(),
+    };
+    if same {
+        return;
+    }
+    world.published = now
+        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    let mut index = names.lock();
+    if world.published.is_empty() {
+        index.remove(&account);
+    } else {
+        index.insert(account, world.published.clone());
+    }
 }
 
-impl Accounts {
+/// Every account's world, locked together (admin routes, persistence). Dropping it
+/// releases them.
+pub(crate) struct Accounts<'w> {
+    held: BTreeMap<AccountId, Held>,
+    slots: RwLockWriteGuard<'w, HashMap<AccountId, Slot>>,
+    worlds: &'w Worlds,
+}
+
+impl Accounts<'_> {
     /// The account's world, if it holds anything yet.
     pub fn get(&self, account: AccountId) -> Option<&World> {
-        self.worlds.get(&account)
+        self.held.get(&account).and_then(|w| w.as_ref())
     }
 
-    /// Every account's world.
+    /// Every account's world, by account.
     pub fn iter(&self) -> impl Iterator<Item = (AccountId, &World)> {
-        self.worlds.iter().map(|(a, w)| (*a, w))
+        self.held
+            .iter()
+            .filter_map(|(a, w)| w.as_ref().map(|w| (*a, w)))
     }
 
     /// Replaces one account's world whole.
     pub fn put(&mut self, account: AccountId, mut world: World) {
-        world.typed.backup_every = self.backup_every;
-        self.worlds.insert(account, world);
+        world.typed.backup_every = self.worlds.backup_every();
+        // Published afresh: whatever the index held for this account goes first.
+        world.published.clear();
+        self.worlds.names.lock().remove(&account);
+        publish(&self.worlds.names, account, &mut world);
+        match self.held.get_mut(&account) {
+            Some(held) => **held = Some(world),
+            None => {
+                let slot: Slot = Arc::new(Mutex::new(Some(world)));
+                self.held.insert(account, slot.lock_arc());
+                self.slots.insert(account, slot);
+            }
+        }
     }
 
     /// Forgets every account, then gives `account` the typed tables `typed` (the seed).
     pub fn reset(&mut self, account: AccountId, typed: Data) {
-        self.worlds.clear();
+        for held in self.held.values_mut() {
+            **held = None;
+        }
+        self.worlds.names.lock().clear();
         self.put(account, World::with(typed));
     }
 
     /// Actions stored, over every account.
     pub fn action_count(&self) -> usize {
-        self.worlds.values().map(|w| w.typed.actions.len()).sum()
+        self.iter().map(|(_, w)| w.typed.actions.len()).sum()
     }
 
     /// How many actions each account keeps.
     pub fn max_actions(&self) -> usize {
-        self.max_actions
+        self.worlds.max_actions
     }
 
     /// Sets the emulator's hour for backup schedules (its action duration), everywhere.
     pub fn set_backup_every(&mut self, every: Duration) {
-        self.backup_every = every;
-        for world in self.worlds.values_mut() {
+        let nanos = u64::try_from(every.as_nanos()).unwrap_or(u64::MAX);
+        self.worlds.backup_nanos.store(nanos, Ordering::Relaxed);
+        for world in self.held.values_mut().filter_map(|w| w.as_mut()) {
             world.typed.backup_every = every;
         }
     }
 }
 
-/// The one lock over every account's world.
+/// Every account's world, each behind its own lock.
 #[derive(Debug)]
 pub(crate) struct Worlds {
-    accounts: Mutex<Accounts>,
+    /// The accounts' slots. A slot, once made, stays for the life of the emulator (the
+    /// accounts are the configured tokens'), so a request that found one never holds a
+    /// stale copy; the map's lock is held only to find or add a slot.
+    slots: RwLock<HashMap<AccountId, Slot>>,
+    /// Registry names by account, for names unique across accounts. Taken last and alone.
+    names: Mutex<Names>,
+    max_actions: usize,
+    /// The backup schedule's hour for new worlds, in nanoseconds.
+    backup_nanos: AtomicU64,
 }
 
 impl Worlds {
     /// `primary` starts with the typed tables `seed`; other accounts start empty.
     pub fn new(primary: AccountId, seed: Data) -> Self {
-        let max_actions = seed.max_actions();
-        let mut accounts = Accounts {
-            worlds: HashMap::new(),
-            max_actions,
-            backup_every: Duration::ZERO,
+        let worlds = Self {
+            slots: RwLock::new(HashMap::new()),
+            names: Mutex::new(HashMap::new()),
+            max_actions: seed.max_actions(),
+            backup_nanos: AtomicU64::new(0),
         };
-        accounts.put(primary, World::with(seed));
-        Self {
-            accounts: Mutex::new(accounts),
+        worlds.lock().put(primary, World::with(seed));
+        worlds
+    }
+
+    fn backup_every(&self) -> Duration {
+        Duration::from_nanos(self.backup_nanos.load(Ordering::Relaxed))
+    }
+
+    /// Every account, locked in account order (admin routes, persistence). Requests hold
+    /// one account each and never wait for another while holding it, so this cannot
+    /// deadlock with them.
+    pub fn lock(&self) -> Accounts<'_> {
+        let slots = self.slots.write();
+        let mut by_account: Vec<(&AccountId, &Slot)> = slots.iter().collect();
+        by_account.sort_by_key(|(a, _)| **a);
+        let held = by_account
+            .into_iter()
+            .map(|(a, slot)| (*a, slot.lock_arc()))
+            .collect();
+        Accounts {
+            held,
+            slots,
+            worlds: self,
         }
     }
 
-    /// Every account, under the lock (admin routes, persistence).
-    // A panic while holding the lock leaves nothing that matters more than stopping
-    // service, so a poisoned lock is simply reused.
-    pub fn lock(&self) -> MutexGuard<'_, Accounts> {
-        self.accounts.lock().unwrap_or_else(PoisonError::into_inner)
+    /// `account`'s slot, made on first use.
+    fn slot(&self, account: AccountId) -> Slot {
+        if let Some(slot) = self.slots.read().get(&account) {
+            return Arc::clone(slot);
+        }
+        Arc::clone(self.slots.write().entry(account).or_default())
     }
 
-    /// Takes the lock for one request of `account`: its world, until the [`Tx`] drops.
+    /// Takes `account`'s lock for one request: its world, until the [`Tx`] drops.
     pub fn begin(&self, account: AccountId) -> Tx<'_> {
-        let mut accounts = self.lock();
-        let world = accounts
-            .worlds
-            .remove(&account)
-            .unwrap_or_else(|| World::empty(accounts.max_actions, accounts.backup_every));
+        // The map's lock is released before the account's is taken (see `lock`).
+        let slot = self.slot(account);
+        let mut held = slot.lock_arc();
+        let world = held
+            .take()
+            .unwrap_or_else(|| World::empty(self.max_actions, self.backup_every()));
         Tx {
             typed: RefCell::new(world.typed),
             docs: RefCell::new(world.docs),
             counters: Cell::new(world.counters),
+            published: world.published,
             account,
-            accounts,
+            held,
+            names: &self.names,
         }
     }
 }
 
-/// One request's hold on the world: the caller's account, taken out of the map so its
-/// parts can be borrowed apart, and the other accounts read-only. It goes back on drop,
-/// before the lock is released (a panicking behaviour included).
-pub(crate) struct Tx<'g> {
+/// One request's hold on its account: the world taken out of its slot, so its parts can
+/// be borrowed apart. It goes back on drop, before the lock is released (a panicking
+/// behaviour included).
+pub(crate) struct Tx<'w> {
     typed: RefCell<Data>,
     docs: RefCell<AccountData>,
     counters: Cell<Counters>,
+    published: Vec<String>,
     account: AccountId,
-    accounts: MutexGuard<'g, Accounts>,
+    held: Held,
+    names: &'w Mutex<Names>,
 }
 
 impl Tx<'_> {
@@ -210,19 +305,25 @@ impl Tx<'_> {
         address
     }
 
-    /// Other accounts' worlds, read-only (a name unique across accounts).
-    pub fn others(&self) -> impl Iterator<Item = &World> {
-        self.accounts.worlds.values()
+    /// Whether another account holds a registry named `name` (as of its last finished
+    /// request).
+    pub fn registry_elsewhere(&self, name: &str) -> bool {
+        self.names
+            .lock()
+            .iter()
+            .any(|(a, names)| *a != self.account && names.iter().any(|n| n == name))
     }
 }
 
 impl Drop for Tx<'_> {
     fn drop(&mut self) {
-        let world = World {
+        let mut world = World {
             typed: self.typed.replace(Data::empty(1)),
             docs: std::mem::take(self.docs.get_mut()),
             counters: self.counters.get(),
+            published: std::mem::take(&mut self.published),
         };
-        self.accounts.worlds.insert(self.account, world);
+        publish(self.names, self.account, &mut world);
+        *self.held = Some(world);
     }
 }

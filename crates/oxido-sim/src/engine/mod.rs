@@ -47,8 +47,9 @@ use crate::wire::page::{ListQuery, PageInfo};
 /// Every API request, after the pipeline.
 pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     let shape = handwritten::error_shapes::shape_for(request.method(), request.uri().path());
+    // `serve` has released the account's lock by the time an answer is serialized.
     match serve(&app, request).await {
-        Ok(response) => response,
+        Ok(response) => shape::serialized(response),
         Err(error) => shape
             .and_then(|s| handwritten::error_shapes::render(s, &error))
             .unwrap_or_else(|| error.into_response()),

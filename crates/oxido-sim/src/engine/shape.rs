@@ -3,7 +3,7 @@
 //! merging a body into a stored object. Nothing here knows a request or the world.
 
 use axum::body::Body;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde_json::{Map, Value};
 
@@ -25,6 +25,31 @@ pub(crate) fn status_of(op: OpId) -> StatusCode {
     StatusCode::from_u16(op.meta().status).unwrap_or(StatusCode::OK)
 }
 
+/// A JSON answer not serialized yet: [`serialized`] writes its body once the request's
+/// account lock is released, so other requests of the account need not wait for it.
+#[derive(Clone)]
+struct Unserialized(Value);
+
+fn unserialized(status: StatusCode, value: Value) -> Response {
+    let mut response = empty(status);
+    response.extensions_mut().insert(Unserialized(value));
+    response
+}
+
+/// `response` with the body of an [`unserialized`] answer written.
+pub(crate) fn serialized(mut response: Response) -> Response {
+    let Some(Unserialized(value)) = response.extensions_mut().remove::<Unserialized>() else {
+        return response;
+    };
+    match json(response.status(), &value) {
+        Ok(written) => {
+            *response.body_mut() = written.into_body();
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
 /// Answers with the operation's documented media type and status.
 pub(crate) fn answer(op: OpId, value: Option<Value>) -> Result<Response, ApiError> {
     let meta = &op.meta();
@@ -33,10 +58,10 @@ pub(crate) fn answer(op: OpId, value: Option<Value>) -> Result<Response, ApiErro
         return Ok(empty(status));
     }
     if meta.response_media.contains("json") {
-        return match value {
-            Some(v) => json(status, &v),
-            None => Ok(empty(status)),
-        };
+        return Ok(match value {
+            Some(v) => unserialized(status, v),
+            None => empty(status),
+        });
     }
     let example = operation(op)
         .response

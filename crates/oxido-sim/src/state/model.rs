@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::catalog::{Image, Region, Size};
 
 /// Identifies the account a token, droplet or action belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct AccountId(pub u32);
 
 /// Every action type the simulator knows, including `create` (made by droplet creation).

@@ -133,7 +133,7 @@ pub(super) fn purge(call: &Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// Every purge recorded, oldest first per endpoint (for `GET /_sim/cdn-purges`).
-pub(crate) fn purges(accounts: &Accounts) -> Vec<Value> {
+pub(crate) fn purges(accounts: &Accounts<'_>) -> Vec<Value> {
     let mut all: Vec<Value> = accounts
         .iter()
         .flat_map(|(_, world)| {

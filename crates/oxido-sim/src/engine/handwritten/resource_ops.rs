@@ -66,7 +66,7 @@ pub(super) fn validate_registry_name(call: &Call<'_>) -> Result<Response, ApiErr
         data.items("/v2/registry")
             .is_some_and(|items| items.get(name).is_some())
     };
-    let taken = holds(&call.docs()) || call.tx.others().any(|world| holds(&world.docs));
+    let taken = holds(&call.docs()) || call.tx.registry_elsewhere(name);
     if taken {
         return Err(conflict(format!(
             "name: the registry name '{name}' is taken"
