@@ -120,7 +120,7 @@ pub(crate) fn export_account(app: &App, account: AccountId) -> Value {
         counters: Counters::of(world),
         account: AccountDoc {
             store: world.typed.export_account(account),
-            engine: world.docs.export(),
+            engine: world.docs.export(true),
             counters: None,
         },
     };
@@ -255,7 +255,8 @@ fn export_all(app: &App) -> Vec<u8> {
             top = Some(top.map_or(own, |t| t.max(own)));
             let doc = AccountDoc {
                 store: world.typed.export_account(a),
-                engine: world.docs.export(),
+                // As stored: smaller, and read back without a region compared per volume.
+                engine: world.docs.export(false),
                 counters: Some(own),
             };
             (a.0, doc)

@@ -24,6 +24,7 @@ pub(crate) mod sse;
 pub(crate) mod store;
 pub(crate) mod validate;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -700,6 +701,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 return Err(ApiError::not_found());
             };
             let mut updated = stored.clone();
+            store::expand_region(path, &mut updated);
             if call.op.meta().method == Method::Put {
                 // A replace: a list the request can carry and leaves out is emptied.
                 for name in request_members(call.op) {
@@ -731,6 +733,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 return Err(ApiError::unprocessable(why));
             }
             let answer = wrapped(call.op, updated.clone());
+            store::compact_region(path, &mut updated);
             *stored = updated;
             drop(data);
             answer_value(call.op, answer)
@@ -775,11 +778,11 @@ fn read_borrowed(
         return Ok(None);
     }
     let volume = collection_path == "/v2/volumes";
-    let overrides: Vec<(&'static str, Value)> = if volume {
+    let mut overrides: Vec<(&'static str, Cow<'static, Value>)> = if volume {
         let ids = call.store().volume_droplets(call.who.account, id);
         vec![(
             "droplet_ids",
-            Value::Array(ids.into_iter().map(Value::from).collect()),
+            Cow::Owned(Value::Array(ids.into_iter().map(Value::from).collect())),
         )]
     } else {
         Vec::new()
@@ -794,6 +797,9 @@ fn read_borrowed(
     // The attachments were read for the path's id, which must be the volume's own.
     if volume && object.get("id").and_then(Value::as_str) != Some(id) {
         return Ok(None);
+    }
+    if let Some(region) = store::shown_region(path, object) {
+        overrides.push(("region", Cow::Borrowed(region)));
     }
     let template = template(call.op);
     let body = Borrowed {
@@ -810,7 +816,7 @@ struct Borrowed<'a> {
     template: &'a Value,
     key: Option<&'a str>,
     object: &'a Value,
-    overrides: &'a [(&'static str, Value)],
+    overrides: &'a [(&'static str, Cow<'static, Value>)],
 }
 
 impl serde::Serialize for Borrowed<'_> {
@@ -841,7 +847,7 @@ impl serde::Serialize for Borrowed<'_> {
 /// An object with some of its members' values replaced, as it serializes.
 struct Patched<'a> {
     object: &'a Value,
-    overrides: &'a [(&'static str, Value)],
+    overrides: &'a [(&'static str, Cow<'static, Value>)],
 }
 
 impl serde::Serialize for Patched<'_> {
@@ -856,7 +862,7 @@ impl serde::Serialize for Patched<'_> {
                 .overrides
                 .iter()
                 .find(|(name, _)| name == k)
-                .map_or(v, |(_, o)| o);
+                .map_or(v, |(_, o)| o.as_ref());
             map.serialize_entry(k, value)?;
         }
         map.end()

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::lifecycle::{GARBAGE_COLLECTION, LIFECYCLES};
-use super::store::{AccountData, MAX_PER_ACCOUNT, MAX_STRING, Transition, oversized};
+use super::store::{
+    AccountData, MAX_PER_ACCOUNT, MAX_STRING, Transition, expand_region, oversized,
+};
 
 /// Longest collection path or key a document may name.
 const MAX_PATH: usize = 2048;
@@ -48,7 +50,9 @@ pub(crate) struct TransitionDoc {
 
 impl AccountData {
     /// The account's engine data as a record.
-    pub fn export(&self) -> EngineDoc {
+    /// The account's documents; with `shown`, each object as the API shows it (a volume's
+    /// whole region), else as stored (by slug, which [`EngineDoc::build`] reads too).
+    pub fn export(&self, shown: bool) -> EngineDoc {
         EngineDoc {
             collections: self
                 .collections
@@ -57,9 +61,15 @@ impl AccountData {
                 .map(|(path, items)| {
                     let list = items
                         .iter()
-                        .map(|(key, object)| ItemDoc {
-                            key: key.to_owned(),
-                            object: object.clone(),
+                        .map(|(key, object)| {
+                            let mut object = object.clone();
+                            if shown {
+                                expand_region(path, &mut object);
+                            }
+                            ItemDoc {
+                                key: key.to_owned(),
+                                object,
+                            }
                         })
                         .collect();
                     (path.clone(), list)

@@ -442,3 +442,79 @@ async fn the_admin_token_is_random_per_start_unless_set() {
     .await
     .assert_error(401, "unauthorized");
 }
+
+/// A volume keeps its region by slug and answers with the catalog's whole region object. A
+/// state file written before that holds the whole object on each volume: it still loads,
+/// the volume reads as before, and the next save stores the slug.
+#[tokio::test]
+async fn a_state_file_with_a_whole_region_on_a_volume_still_loads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("state.json");
+    let sim = start(Sim::builder().state_file(&path)).await;
+    let world = make_world(&sim.base_url(), sim.token(), "old").await;
+    let volume_path = format!("/v2/volumes/{}", world.volume);
+    let before = get(&sim, &volume_path).await.json();
+    let region = before["volume"]["region"].clone();
+    assert_eq!(region["slug"], "nyc3");
+    assert!(
+        region["sizes"].as_array().is_some_and(|s| !s.is_empty()),
+        "{region}"
+    );
+    // The account's export shows the volume as the API does, its region whole.
+    let exported = export(&sim, "").await;
+    let shown = &exported["account"]["engine"]["collections"]["/v2/volumes"];
+    assert!(
+        shown
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|item| item["key"] == world.volume.as_str() && item["object"]["region"] == region),
+        "{shown}"
+    );
+    sim.save_state().expect("saves");
+    drop(sim);
+
+    let mut file: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("written")).expect("JSON");
+    let mut rewritten = 0;
+    for (_, account) in file["accounts"].as_object_mut().expect("accounts") {
+        let items = account
+            .pointer_mut("/engine/collections/~1v2~1volumes")
+            .and_then(Value::as_array_mut);
+        for item in items.into_iter().flatten() {
+            if item["key"] == world.volume.as_str() {
+                // Saved by slug; rewritten as an emulator before this change saved it.
+                assert_eq!(item["object"]["region"], "nyc3", "{item}");
+                item["object"]["region"] = region.clone();
+                rewritten += 1;
+            }
+        }
+    }
+    assert_eq!(rewritten, 1, "the volume is in the state file once");
+    std::fs::write(&path, serde_json::to_vec(&file).expect("JSON")).expect("rewritten");
+
+    let again = start(Sim::builder().state_file(&path)).await;
+    read_world(&again.base_url(), again.token(), &world, "old").await;
+    assert_eq!(get(&again, &volume_path).await.json(), before);
+    let listed = get(&again, "/v2/volumes").await.json();
+    assert!(
+        listed["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| v["id"] == world.volume.as_str() && v["region"] == region),
+        "{listed}"
+    );
+    again.save_state().expect("saves");
+    let file: Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("written")).expect("JSON");
+    let stored = file["accounts"]
+        .as_object()
+        .into_iter()
+        .flat_map(|accounts| accounts.values())
+        .filter_map(|a| a.pointer("/engine/collections/~1v2~1volumes"))
+        .flat_map(|items| items.as_array().into_iter().flatten())
+        .find(|item| item["key"] == world.volume.as_str())
+        .map(|item| item["object"]["region"].clone());
+    assert_eq!(stored, Some(Value::from("nyc3")));
+}

@@ -148,3 +148,116 @@ async fn each_account_counts_its_own_ids() {
     assert_eq!(read.status, StatusCode::OK, "{}", read.text);
     assert_eq!(read.json()["droplet"]["name"], "b");
 }
+
+/// Two accounts create at once, each under its own lock, while each also asks whether the
+/// other's registry name is free (the one read across accounts) and an admin export takes
+/// every account: nothing waits forever, every create lands, and a registry name stays
+/// unique across accounts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_accounts_creating_at_once_never_deadlock_and_keep_registry_names_unique() {
+    const ROUNDS: usize = 40;
+    let sim = Arc::new(
+        start(
+            Sim::builder()
+                .seed(Seed::Empty)
+                .other_account_token("account-b")
+                .rate_limit_per_minute(100_000)
+                .rate_limit_per_hour(100_000),
+        )
+        .await,
+    );
+    let a = sim.token().to_owned();
+    let b = "account-b".to_owned();
+    let work = async {
+        let mut tasks = Vec::new();
+        for (me, other) in [(a.clone(), "b"), (b.clone(), "a")] {
+            let sim = Arc::clone(&sim);
+            let mine = if other == "b" { "a" } else { "b" };
+            tasks.push(tokio::spawn(async move {
+                for i in 0..ROUNDS {
+                    let volume = json!({"name": format!("v-{i}"), "region": "nyc1", "size_gigabytes": 1});
+                    let made = send(&sim, &me, Method::POST, "/v2/volumes", Some(volume)).await;
+                    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+                    let registry = json!({"name": format!("reg-{mine}-{i}"), "subscription_tier_slug": "basic"});
+                    let made = send(&sim, &me, Method::POST, "/v2/registry", Some(registry)).await;
+                    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+                    // The other account's registry of this round may or may not exist yet.
+                    let name = json!({"name": format!("reg-{other}-{i}")});
+                    let asked =
+                        send(&sim, &me, Method::POST, "/v2/registry/validate-name", Some(name))
+                            .await;
+                    assert!(
+                        [StatusCode::NO_CONTENT, StatusCode::CONFLICT].contains(&asked.status),
+                        "{} {}",
+                        asked.status,
+                        asked.text
+                    );
+                }
+            }));
+        }
+        let admin = Arc::clone(&sim);
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..ROUNDS / 4 {
+                let reply = crate::common::call(
+                    &admin,
+                    Method::GET,
+                    "/_sim/state",
+                    Some(admin.admin_token()),
+                    None,
+                )
+                .await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+            }
+        }));
+        for task in tasks {
+            task.await.expect("a task finished without panicking");
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), work)
+        .await
+        .expect("two accounts creating at once finished within 60 s (no deadlock)");
+
+    for token in [&a, &b] {
+        let listed = send(&sim, token, Method::GET, "/v2/volumes?per_page=200", None).await;
+        assert_eq!(
+            listed.json()["volumes"].as_array().map(Vec::len),
+            Some(ROUNDS)
+        );
+    }
+    let last = ROUNDS - 1;
+    let ask = |token: String, name: String| {
+        let sim = Arc::clone(&sim);
+        async move {
+            let body = json!({ "name": name });
+            send(
+                &sim,
+                &token,
+                Method::POST,
+                "/v2/registry/validate-name",
+                Some(body),
+            )
+            .await
+            .status
+        }
+    };
+    // Each account's current registry name is taken for the other; a replaced one is free.
+    assert_eq!(
+        ask(a.clone(), format!("reg-b-{last}")).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        ask(b.clone(), format!("reg-a-{last}")).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        ask(a.clone(), "reg-b-0".into()).await,
+        StatusCode::NO_CONTENT
+    );
+    // A deleted registry frees its name for everyone.
+    let gone = send(&sim, &b, Method::DELETE, "/v2/registry", None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+    assert_eq!(
+        ask(a.clone(), format!("reg-b-{last}")).await,
+        StatusCode::NO_CONTENT
+    );
+}
