@@ -37,7 +37,9 @@ use self::call::{Call, RequestCtx, ensure_seeded, static_answer};
 use self::catalog::{
     Kind, concrete, id_field, item_template, list_member, template, with_item_template, wrapper,
 };
-use self::shape::{answer, answer_value, conforms, id_text, keeps, merge, status_of, wrapped};
+use self::shape::{
+    answer, answer_value, conforms, id_text, keeps, merge, merge_except, status_of, wrapped,
+};
 use self::spec::{Method, OpId, operation};
 use self::store::oversized;
 use crate::app::App;
@@ -449,9 +451,19 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     // A new object is made from the schema alone, never from the documented example.
     let frame = self::catalog::fresh(call.op);
     let defaults = || initial(collection, &frame, &answer_t, key_name.as_deref());
+    let lifecycle = lifecycle::of(collection_path);
+    let json_answer = call.op.meta().response_media.contains("json")
+        && status_of(call.op) != http::StatusCode::NO_CONTENT;
+    // A region the collection stores by slug is not copied in from the catalog only to be
+    // compared and dropped when stored: the object keeps its schema-only region (which
+    // conforms, as the catalog's does) until it is stored by slug, and the answer shows the
+    // catalog's. Nothing between reads a volume's region from the object.
+    let mut by_slug = (lifecycle.is_none() && json_answer)
+        .then(|| store::region_named(collection_path, call.body.as_ref()))
+        .flatten();
     let mut object = defaults();
     if let Some(body) = &call.body {
-        merge(&mut object, body);
+        merge_except(&mut object, body, by_slug.map(|_| "region"));
     }
     let param = catalog.collections[collection].param;
     let field = id_field(param, &object).map(str::to_owned);
@@ -480,6 +492,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         // The members the body gave that break the answer's shape fall back one by one.
         object = kept_where_valid(call.op, collection, defaults(), call.body.as_ref());
         finish(&mut object);
+        by_slug = None;
     }
     handwritten::decorate(call, collection_path, std::slice::from_mut(&mut object));
     handwritten::after_create(call, collection_path, &key, &mut object);
@@ -488,11 +501,8 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
     let in_frame = key_name
         .as_deref()
         .filter(|k| frame.as_object().is_some_and(|m| m.contains_key(*k)));
-    let lifecycle = lifecycle::of(collection_path);
     let shown_whole = key_name.is_some() || answer_t.is_object();
     let urn_kind = handwritten::references::urn_kind(collection_path);
-    let json_answer = call.op.meta().response_media.contains("json")
-        && status_of(call.op) != http::StatusCode::NO_CONTENT;
     let (response, urn) = if lifecycle.is_none() && json_answer {
         let framed = in_frame.is_some_and(|k| conforms_in(call.op, &frame, k, &mut object));
         let (envelope, member) = match in_frame {
@@ -500,13 +510,19 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             _ => (&*answer_t, wrapper(&answer_t)),
         };
         // Serialized from borrowed parts, so the object is not copied for its answer.
+        let overrides: Vec<(&'static str, Cow<'static, Value>)> = by_slug
+            .map(|(_, whole)| vec![("region", Cow::Borrowed(whole))])
+            .unwrap_or_default();
         let body = Borrowed {
             template: envelope,
             key: member,
             object: &object,
-            overrides: &[],
+            overrides: &overrides,
         };
         let response = json(status_of(call.op), &body)?;
+        if let Some((slug, _)) = by_slug {
+            object["region"] = Value::String(slug.to_owned());
+        }
         let urn = urn_kind.map(|kind| {
             let shown = if shown_whole { &object } else { &*answer_t };
             format!("do:{kind}:{}", urn_id(collection_path, shown))

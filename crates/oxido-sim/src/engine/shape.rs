@@ -89,10 +89,18 @@ const MINIMAL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endob
 
 /// Copies the body's members over `target` where they keep the target's shape.
 pub(crate) fn merge(target: &mut Value, body: &Value) {
+    merge_except(target, body, None);
+}
+
+/// [`merge`] without the body's top-level member `skip`.
+pub(crate) fn merge_except(target: &mut Value, body: &Value, skip: Option<&str>) {
     let (Some(target), Some(body)) = (target.as_object_mut(), body.as_object()) else {
         return;
     };
     for (key, value) in body {
+        if skip == Some(key.as_str()) {
+            continue;
+        }
         let Some(slot) = target.get_mut(key) else {
             continue;
         };

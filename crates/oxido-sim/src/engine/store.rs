@@ -85,6 +85,18 @@ pub(crate) fn shown_region(collection: &str, object: &Value) -> Option<&'static 
     crate::state::catalog::region_value(object.get("region")?.as_str()?)
 }
 
+/// The catalog region a create's body names by slug, for a collection that stores it by slug.
+pub(crate) fn region_named(
+    collection: &str,
+    body: Option<&Value>,
+) -> Option<(&'static str, &'static Value)> {
+    if !REGION_BY_SLUG.contains(&collection) {
+        return None;
+    }
+    let whole = crate::state::catalog::region_value(body?.get("region")?.as_str()?)?;
+    Some((whole.get("slug")?.as_str()?, whole))
+}
+
 /// The object as answered: [`compact_region`] undone.
 pub(crate) fn expand_region(collection: &str, object: &mut Value) {
     if let Some(whole) = shown_region(collection, object) {
