@@ -24,7 +24,6 @@ pub(crate) mod sse;
 pub(crate) mod store;
 pub(crate) mod validate;
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -510,8 +509,8 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             _ => (&*answer_t, wrapper(&answer_t)),
         };
         // Serialized from borrowed parts, so the object is not copied for its answer.
-        let overrides: Vec<(&'static str, Cow<'static, Value>)> = by_slug
-            .map(|(_, whole)| vec![("region", Cow::Borrowed(whole))])
+        let overrides: Vec<(&'static str, Shown)> = by_slug
+            .map(|(_, text)| vec![("region", Shown::Text(text))])
             .unwrap_or_default();
         let body = Borrowed {
             template: envelope,
@@ -794,11 +793,11 @@ fn read_borrowed(
         return Ok(None);
     }
     let volume = collection_path == "/v2/volumes";
-    let mut overrides: Vec<(&'static str, Cow<'static, Value>)> = if volume {
+    let mut overrides: Vec<(&'static str, Shown)> = if volume {
         let ids = call.store().volume_droplets(call.who.account, id);
         vec![(
             "droplet_ids",
-            Cow::Owned(Value::Array(ids.into_iter().map(Value::from).collect())),
+            Shown::Value(Value::Array(ids.into_iter().map(Value::from).collect())),
         )]
     } else {
         Vec::new()
@@ -814,8 +813,8 @@ fn read_borrowed(
     if volume && object.get("id").and_then(Value::as_str) != Some(id) {
         return Ok(None);
     }
-    if let Some(region) = store::shown_region(path, object) {
-        overrides.push(("region", Cow::Borrowed(region)));
+    if let Some(region) = store::shown_region_text(path, object) {
+        overrides.push(("region", Shown::Text(region)));
     }
     let template = template(call.op);
     let body = Borrowed {
@@ -832,7 +831,7 @@ struct Borrowed<'a> {
     template: &'a Value,
     key: Option<&'a str>,
     object: &'a Value,
-    overrides: &'a [(&'static str, Cow<'static, Value>)],
+    overrides: &'a [(&'static str, Shown)],
 }
 
 impl serde::Serialize for Borrowed<'_> {
@@ -860,10 +859,25 @@ impl serde::Serialize for Borrowed<'_> {
     }
 }
 
+/// A member's value in place of the stored one: a value, or JSON text written before.
+enum Shown {
+    Value(Value),
+    Text(&'static serde_json::value::RawValue),
+}
+
+impl serde::Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(value) => value.serialize(serializer),
+            Self::Text(text) => text.serialize(serializer),
+        }
+    }
+}
+
 /// An object with some of its members' values replaced, as it serializes.
 struct Patched<'a> {
     object: &'a Value,
-    overrides: &'a [(&'static str, Cow<'static, Value>)],
+    overrides: &'a [(&'static str, Shown)],
 }
 
 impl serde::Serialize for Patched<'_> {
@@ -874,12 +888,10 @@ impl serde::Serialize for Patched<'_> {
         };
         let mut map = serializer.serialize_map(Some(members.len()))?;
         for (k, v) in members {
-            let value = self
-                .overrides
-                .iter()
-                .find(|(name, _)| name == k)
-                .map_or(v, |(_, o)| o.as_ref());
-            map.serialize_entry(k, value)?;
+            match self.overrides.iter().find(|(name, _)| name == k) {
+                Some((_, shown)) => map.serialize_entry(k, shown)?,
+                None => map.serialize_entry(k, v)?,
+            }
         }
         map.end()
     }

@@ -5,7 +5,10 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, PoisonError};
 
+use std::sync::LazyLock;
+
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Most presigned uploads remembered at once; the oldest is forgotten past it.
 const MAX_UPLOADS: usize = 1_000;
@@ -85,16 +88,40 @@ pub(crate) fn shown_region(collection: &str, object: &Value) -> Option<&'static 
     crate::state::catalog::region_value(object.get("region")?.as_str()?)
 }
 
-/// The catalog region a create's body names by slug, for a collection that stores it by slug.
+/// The catalog region a create's body names by slug, for a collection that stores it by
+/// slug: its slug and its JSON text.
 pub(crate) fn region_named(
     collection: &str,
     body: Option<&Value>,
-) -> Option<(&'static str, &'static Value)> {
+) -> Option<(&'static str, &'static RawValue)> {
     if !REGION_BY_SLUG.contains(&collection) {
         return None;
     }
     let whole = crate::state::catalog::region_value(body?.get("region")?.as_str()?)?;
-    Some((whole.get("slug")?.as_str()?, whole))
+    let slug = whole.get("slug")?.as_str()?;
+    Some((slug, region_text(slug)?))
+}
+
+/// The catalog region `slug` as JSON text, written once: an answer splices it in rather
+/// than serialize its sizes and features again.
+pub(crate) fn region_text(slug: &str) -> Option<&'static RawValue> {
+    use crate::state::catalog::{REGIONS, region_value};
+    static TEXTS: LazyLock<Vec<Option<Box<RawValue>>>> = LazyLock::new(|| {
+        REGIONS
+            .iter()
+            .map(|r| region_value(r.slug).and_then(|v| serde_json::value::to_raw_value(v).ok()))
+            .collect()
+    });
+    let index = REGIONS.iter().position(|r| r.slug == slug)?;
+    TEXTS.get(index)?.as_deref()
+}
+
+/// The JSON text of the catalog region a stored object of `collection` names by slug.
+pub(crate) fn shown_region_text(collection: &str, object: &Value) -> Option<&'static RawValue> {
+    if !REGION_BY_SLUG.contains(&collection) {
+        return None;
+    }
+    region_text(object.get("region")?.as_str()?)
 }
 
 /// The object as answered: [`compact_region`] undone.
