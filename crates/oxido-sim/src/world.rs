@@ -327,3 +327,82 @@ impl Drop for Tx<'_> {
         *self.held = Some(world);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn worlds() -> Arc<Worlds> {
+        Arc::new(Worlds::new(AccountId(1), Data::empty(10)))
+    }
+
+    #[test]
+    fn a_world_goes_back_when_its_request_panics_and_its_registry_names_are_published() {
+        let worlds = worlds();
+        let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let tx = worlds.begin(AccountId(2));
+            tx.docs_mut()
+                .put(REGISTRY, "kept".into(), json!({"name": "kept"}))
+                .expect("room for one registry");
+            panic!("a behaviour fails after its change");
+        }));
+        assert!(failed.is_err());
+        let tx = worlds.begin(AccountId(2));
+        assert!(
+            tx.docs()
+                .items(REGISTRY)
+                .is_some_and(|items| items.get("kept").is_some())
+        );
+        assert!(
+            !tx.registry_elsewhere("kept"),
+            "an account's own name is not elsewhere"
+        );
+        drop(tx);
+        assert!(worlds.begin(AccountId(1)).registry_elsewhere("kept"));
+        // A reset forgets every account, and the index with them.
+        worlds.lock().reset(AccountId(1), Data::empty(10));
+        assert!(!worlds.begin(AccountId(1)).registry_elsewhere("kept"));
+    }
+
+    #[test]
+    fn another_account_goes_through_while_one_is_held_and_the_whole_world_lock_waits_for_it() {
+        let worlds = worlds();
+        let held = worlds.begin(AccountId(1));
+        let (done, finished) = mpsc::channel();
+        let other = Arc::clone(&worlds);
+        std::thread::spawn(move || {
+            let tx = other.begin(AccountId(2));
+            let id = tx.next_id();
+            drop(tx);
+            let _ = done.send(id);
+        });
+        let id = finished
+            .recv_timeout(Duration::from_secs(10))
+            .expect("another account's request does not wait for a held account");
+        assert_eq!(id, Counters::default().next_id);
+
+        // The whole-world lock waits until the held account is put back.
+        let (counted, count) = mpsc::channel();
+        let all = Arc::clone(&worlds);
+        std::thread::spawn(move || {
+            let accounts = all.lock();
+            let _ = counted.send(accounts.iter().count());
+        });
+        assert!(count.recv_timeout(Duration::from_millis(200)).is_err());
+        held.next_id();
+        drop(held);
+        let seen = count
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the whole-world lock is taken once the account is back");
+        assert_eq!(seen, 2);
+        assert_eq!(
+            worlds.begin(AccountId(1)).next_id(),
+            Counters::default().next_id + 1,
+            "the held request's change went back with its world"
+        );
+    }
+}
