@@ -732,6 +732,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             let answer = wrapped(call.op, updated.clone());
             *stored = updated;
             drop(data);
+            handwritten::after_update(call, catalog::get().collections[collection].path, &key);
             answer_value(call.op, answer)
         }
         _ => {

@@ -385,6 +385,30 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
         "/v2/kubernetes/clusters" => catalog::cluster_created(object),
         "/v2/droplets/autoscale" => autoscale::created(call, object),
         "/v2/domains" => dns::domain_created(call, object),
+        "/v2/projects" if is_default(object) => {
+            // The documented default exists first, so that it is the one unmarked.
+            let _ = writes::ensure_default_project(call);
+            references::only_default(&mut call.docs_mut(), key);
+        }
         _ => {}
     }
+}
+
+/// Effects of an update of the object stored under `key` in `collection` (a path
+/// template), made once it is stored.
+pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str) {
+    if collection == "/v2/projects" {
+        let mut docs = call.docs_mut();
+        let marked = docs
+            .items(collection)
+            .and_then(|items| items.get(key))
+            .is_some_and(is_default);
+        if marked {
+            references::only_default(&mut docs, key);
+        }
+    }
+}
+
+fn is_default(object: &Value) -> bool {
+    object.get("is_default").and_then(Value::as_bool) == Some(true)
 }

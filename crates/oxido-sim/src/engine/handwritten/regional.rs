@@ -88,7 +88,7 @@ pub(crate) fn place_in_default_project(call: &Call<'_>, object: &mut Value) {
     if given(call, "project_id") || object.get("project_id").is_none() {
         return;
     }
-    if let Some(project) = super::references::default_id() {
+    if let Some(project) = super::references::current_default(call) {
         object["project_id"] = Value::String(project);
     }
 }

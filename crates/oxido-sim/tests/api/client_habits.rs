@@ -1,0 +1,216 @@
+//! What clients of the real API send and expect, found by driving pydo through everyday
+//! flows against the emulator: record updates that leave out `type`, a database's first
+//! database and defaults, one default project, one project per resource.
+
+use oxido_sim::Sim;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{demo, get, send_json};
+
+async fn made(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
+    let reply = send_json(sim, Method::POST, path, body).await;
+    assert!(reply.status.is_success(), "{path}: {}", reply.text);
+    reply.json()[member].clone()
+}
+
+#[tokio::test]
+async fn a_record_update_without_type_keeps_the_type_and_checks_data_against_it() {
+    let sim = demo(50).await;
+    made(
+        &sim,
+        "/v2/domains",
+        json!({"name": "habits.example"}),
+        "domain",
+    )
+    .await;
+    let records = "/v2/domains/habits.example/records";
+    let record = made(
+        &sim,
+        records,
+        json!({"type": "A", "name": "www", "data": "192.0.2.1", "ttl": 600}),
+        "domain_record",
+    )
+    .await;
+    let path = format!("{records}/{}", record["id"]);
+    // godo's DomainRecordEditRequest and doctl's `records update` leave `type` out.
+    for (method, body) in [
+        (Method::PUT, json!({"data": "192.0.2.2"})),
+        (Method::PATCH, json!({"name": "www2"})),
+    ] {
+        let reply = send_json(&sim, method.clone(), &path, body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{method}: {}", reply.text);
+        assert_eq!(reply.json()["domain_record"]["type"], "A", "{}", reply.text);
+    }
+    let stored = get(&sim, &path).await.json()["domain_record"].clone();
+    assert_eq!(
+        (&stored["name"], &stored["data"], &stored["ttl"]),
+        (&json!("www2"), &json!("192.0.2.2"), &json!(600))
+    );
+    // Data that does not suit the stored type is still refused, and nothing changes.
+    let bad = send_json(&sim, Method::PATCH, &path, json!({"data": "not-an-ip"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert!(bad.text.contains("A record"), "{}", bad.text);
+    assert_eq!(
+        get(&sim, &path).await.json()["domain_record"]["data"],
+        "192.0.2.2"
+    );
+}
+
+#[tokio::test]
+async fn a_database_cluster_lists_defaultdb_and_takes_defaults_from_its_engine() {
+    let sim = demo(50).await;
+    let pg = made(
+        &sim,
+        "/v2/databases",
+        json!({"name": "habits-pg", "engine": "pg", "region": "nyc3",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+        "database",
+    )
+    .await;
+    // No version asked: the engine's newest in the catalog.
+    let versions =
+        get(&sim, "/v2/databases/options").await.json()["options"]["pg"]["versions"].clone();
+    assert_eq!(
+        &pg["version"],
+        versions
+            .as_array()
+            .and_then(|v| v.last())
+            .unwrap_or(&Value::Null)
+    );
+    let id = pg["id"].as_str().unwrap_or_default().to_owned();
+    let dbs = get(&sim, &format!("/v2/databases/{id}/dbs")).await;
+    assert_eq!(dbs.status, StatusCode::OK, "{}", dbs.text);
+    assert_eq!(
+        dbs.json()["dbs"],
+        json!([{"name": "defaultdb"}]),
+        "{}",
+        dbs.text
+    );
+    // A replica without a region is placed in its primary's; hosts carry one account number.
+    let replica = made(
+        &sim,
+        &format!("/v2/databases/{id}/replicas"),
+        json!({"name": "habits-replica", "size": "db-s-1vcpu-1gb"}),
+        "replica",
+    )
+    .await;
+    assert_eq!(replica["region"], "nyc3", "{replica}");
+    let account = |host: &Value| {
+        host.as_str()
+            .and_then(|h| h.split("-do-user-").nth(1))
+            .and_then(|t| t.split('-').next())
+            .map(str::to_owned)
+    };
+    assert!(account(&pg["connection"]["host"]).is_some(), "{pg}");
+    assert_eq!(
+        account(&pg["connection"]["host"]),
+        account(&replica["connection"]["host"])
+    );
+    // Valkey has no `defaultdb`.
+    let valkey = made(
+        &sim,
+        "/v2/databases",
+        json!({"name": "habits-valkey", "engine": "valkey", "region": "nyc3",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+        "database",
+    )
+    .await;
+    assert!(
+        valkey["version"].as_str().is_some_and(|v| !v.is_empty()),
+        "{valkey}"
+    );
+    let vid = valkey["id"].as_str().unwrap_or_default();
+    let dbs = get(&sim, &format!("/v2/databases/{vid}/dbs")).await;
+    assert_eq!(
+        dbs.json()["dbs"].as_array().map_or(0, Vec::len),
+        0,
+        "{}",
+        dbs.text
+    );
+}
+
+async fn defaults(sim: &Sim) -> Vec<String> {
+    get(sim, "/v2/projects?per_page=200").await.json()["projects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["is_default"] == true)
+        .filter_map(|p| p["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_project_is_the_default_and_a_resource_is_in_one_project() {
+    let sim = demo(50).await;
+    let first = get(&sim, "/v2/projects/default").await.json()["project"]["id"].clone();
+    let other = made(
+        &sim,
+        "/v2/projects",
+        json!({"name": "habits", "purpose": "Service or API", "environment": "Production"}),
+        "project",
+    )
+    .await;
+    let id = other["id"].as_str().unwrap_or_default().to_owned();
+    // Terraform makes a project the default with an update (`is_default: true`).
+    let reply = send_json(
+        &sim,
+        Method::PATCH,
+        &format!("/v2/projects/{id}"),
+        json!({"is_default": true}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(defaults(&sim).await, vec![id.clone()]);
+    assert_eq!(
+        get(&sim, "/v2/projects/default").await.json()["project"]["id"],
+        id.as_str()
+    );
+    assert_eq!(
+        get(
+            &sim,
+            &format!("/v2/projects/{}", first.as_str().unwrap_or_default())
+        )
+        .await
+        .json()["project"]["is_default"],
+        false
+    );
+    // A new resource joins the new default; assigning it elsewhere moves it.
+    let volume = made(
+        &sim,
+        "/v2/volumes",
+        json!({"name": "habits-vol", "region": "nyc3", "size_gigabytes": 10}),
+        "volume",
+    )
+    .await;
+    let urn = format!("do:volume:{}", volume["id"].as_str().unwrap_or_default());
+    let listed = |body: Value| {
+        body["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["urn"] == urn.as_str())
+    };
+    assert!(listed(
+        get(&sim, "/v2/projects/default/resources").await.json()
+    ));
+    let old = first.as_str().unwrap_or_default();
+    let moved = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/projects/{old}/resources"),
+        json!({"resources": [urn.clone()]}),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert!(listed(
+        get(&sim, &format!("/v2/projects/{old}/resources"))
+            .await
+            .json()
+    ));
+    assert!(!listed(
+        get(&sim, &format!("/v2/projects/{id}/resources"))
+            .await
+            .json()
+    ));
+}
