@@ -107,6 +107,25 @@ async fn a_database_cluster_lists_defaultdb_and_takes_defaults_from_its_engine()
         account(&pg["connection"]["host"]),
         account(&replica["connection"]["host"])
     );
+    // Its configuration is PostgreSQL's: none of the MySQL settings the description's
+    // example shows, and what a PATCH sets is read back.
+    let config = format!("/v2/databases/{id}/config");
+    let before = get(&sim, &config).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    assert!(
+        before.json()["config"].get("sql_mode").is_none(),
+        "{}",
+        before.text
+    );
+    let patched = send_json(
+        &sim,
+        Method::PATCH,
+        &config,
+        json!({"config": {"work_mem": 8}}),
+    )
+    .await;
+    assert!(patched.status.is_success(), "{}", patched.text);
+    assert_eq!(get(&sim, &config).await.json()["config"]["work_mem"], 8);
     // Valkey has no `defaultdb`.
     let valkey = made(
         &sim,
