@@ -233,3 +233,53 @@ async fn one_project_is_the_default_and_a_resource_is_in_one_project() {
             .json()
     ));
 }
+
+#[tokio::test]
+async fn an_applied_tag_stays_until_it_is_deleted() {
+    let sim = demo(50).await;
+    let droplet = made(
+        &sim,
+        "/v2/droplets",
+        json!({"name": "habits-tagged", "region": "nyc3", "size": "s-1vcpu-1gb",
+               "image": "ubuntu-24-04-x64", "tags": ["habits-web"]}),
+        "droplet",
+    )
+    .await;
+    let volume = made(
+        &sim,
+        "/v2/volumes",
+        json!({"name": "habits-tagged-vol", "region": "nyc3", "size_gigabytes": 10,
+               "tags": ["habits-data"]}),
+        "volume",
+    )
+    .await;
+    let untag = send_json(
+        &sim,
+        Method::DELETE,
+        "/v2/tags/habits-web/resources",
+        json!({"resources": [{"resource_id": droplet["id"].to_string(), "resource_type": "droplet"}]}),
+    )
+    .await;
+    assert_eq!(untag.status, StatusCode::NO_CONTENT, "{}", untag.text);
+    let tag = get(&sim, "/v2/tags/habits-web").await;
+    assert_eq!(tag.status, StatusCode::OK, "{}", tag.text);
+    assert_eq!(tag.json()["tag"]["resources"]["count"], 0, "{}", tag.text);
+    let gone = send_json(
+        &sim,
+        Method::DELETE,
+        &format!("/v2/volumes/{}", volume["id"].as_str().unwrap_or_default()),
+        Value::Null,
+    )
+    .await;
+    assert!(gone.status.is_success(), "{}", gone.text);
+    assert_eq!(
+        get(&sim, "/v2/tags/habits-data").await.status,
+        StatusCode::OK
+    );
+    let deleted = send_json(&sim, Method::DELETE, "/v2/tags/habits-data", Value::Null).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(
+        get(&sim, "/v2/tags/habits-data").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

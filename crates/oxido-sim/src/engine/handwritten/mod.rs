@@ -376,6 +376,9 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 /// Effects of creating an object of `collection` (a path template) stored under `key`,
 /// made before it is stored and answered.
 pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
+    if let Some(Value::Array(applied)) = object.get("tags") {
+        tags::remember(call, applied.iter().filter_map(Value::as_str));
+    }
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
         "/v2/floating_ips" | "/v2/reserved_ips" | "/v2/reserved_ipv6" => {
