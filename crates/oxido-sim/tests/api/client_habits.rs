@@ -283,3 +283,62 @@ async fn an_applied_tag_stays_until_it_is_deleted() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_region_has_one_default_vpc_and_it_is_moved_not_unset() {
+    let sim = demo(50).await;
+    let first = made(
+        &sim,
+        "/v2/vpcs",
+        json!({"name": "habits-a", "region": "sfo3"}),
+        "vpc",
+    )
+    .await;
+    let second = made(
+        &sim,
+        "/v2/vpcs",
+        json!({"name": "habits-b", "region": "sfo3"}),
+        "vpc",
+    )
+    .await;
+    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_owned();
+    let promote = |vpc: String| {
+        let sim = &sim;
+        async move {
+            send_json(
+                sim,
+                Method::PATCH,
+                &format!("/v2/vpcs/{vpc}"),
+                json!({"default": true}),
+            )
+            .await
+        }
+    };
+    assert_eq!(promote(id(&first)).await.status, StatusCode::OK);
+    assert_eq!(promote(id(&second)).await.status, StatusCode::OK);
+    let defaults: Vec<String> = get(&sim, "/v2/vpcs?per_page=200").await.json()["vpcs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|v| v["region"] == "sfo3" && v["default"] == true)
+        .map(id)
+        .collect();
+    assert_eq!(defaults, vec![id(&second)]);
+    let unset = send_json(
+        &sim,
+        Method::PATCH,
+        &format!("/v2/vpcs/{}", id(&second)),
+        json!({"default": false}),
+    )
+    .await;
+    assert_eq!(
+        unset.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unset.text
+    );
+    assert_eq!(
+        get(&sim, &format!("/v2/vpcs/{}", id(&second))).await.json()["vpc"]["default"],
+        true
+    );
+}

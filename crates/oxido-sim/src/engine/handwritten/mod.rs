@@ -400,15 +400,19 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
 /// Effects of an update of the object stored under `key` in `collection` (a path
 /// template), made once it is stored.
 pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str) {
-    if collection == "/v2/projects" {
-        let mut docs = call.docs_mut();
-        let marked = docs
-            .items(collection)
-            .and_then(|items| items.get(key))
-            .is_some_and(is_default);
-        if marked {
-            references::only_default(&mut docs, key);
+    match collection {
+        "/v2/projects" => {
+            let mut docs = call.docs_mut();
+            let marked = docs
+                .items(collection)
+                .and_then(|items| items.get(key))
+                .is_some_and(is_default);
+            if marked {
+                references::only_default(&mut docs, key);
+            }
         }
+        "/v2/vpcs" => regional::only_default_vpc(call, key),
+        _ => {}
     }
 }
 

@@ -86,6 +86,22 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
             record(body, stored.as_deref(), creating)?;
         }
         "/v2/vpcs" => {
+            // The description: `default` cannot be unset; another VPC is made the default.
+            if !creating
+                && body.get("default") == Some(&Value::Bool(false))
+                && call.values.first().is_some_and(|id| {
+                    call.docs().items("/v2/vpcs").is_some_and(|items| {
+                        items
+                            .key_of(id)
+                            .and_then(|key| items.get(&key))
+                            .is_some_and(|vpc| vpc["default"] == true)
+                    })
+                })
+            {
+                return Err(refuse(
+                    "default: the default VPC stays the default until another VPC in its region is made the default".to_owned(),
+                ));
+            }
             if let Some(range) = body_str(body, "ip_range")
                 && !is_cidr(range)
             {
