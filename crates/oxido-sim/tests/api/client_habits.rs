@@ -342,3 +342,64 @@ async fn a_region_has_one_default_vpc_and_it_is_moved_not_unset() {
         true
     );
 }
+
+#[tokio::test]
+async fn metrics_describe_the_host_and_window_asked_for() {
+    let sim = demo(50).await;
+    let (start, end) = (1_765_000_000_i64, 1_765_003_600_i64);
+    let reply = get(
+        &sim,
+        &format!("/v2/monitoring/metrics/droplet/cpu?host_id=3164444&start={start}&end={end}"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let body = reply.json();
+    assert_eq!(body["status"], "success");
+    let result = body["data"]["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!result.is_empty(), "{body}");
+    for series in &result {
+        assert_eq!(series["metric"]["host_id"], "3164444", "{series}");
+        let values = series["values"].as_array().cloned().unwrap_or_default();
+        assert!(!values.is_empty() && values.len() <= 101, "{series}");
+        for point in values {
+            let at = point[0].as_i64().unwrap_or_default();
+            assert!((start..=end).contains(&at), "{point} outside the window");
+            assert!(
+                point[1].as_str().is_some_and(|v| v.parse::<f64>().is_ok()),
+                "{point}"
+            );
+        }
+    }
+    // The same window reads the same; a window that ends before it starts is refused.
+    let again = get(
+        &sim,
+        &format!("/v2/monitoring/metrics/droplet/cpu?host_id=3164444&start={start}&end={end}"),
+    )
+    .await;
+    assert_eq!(again.json(), body);
+    let backwards = get(
+        &sim,
+        &format!("/v2/monitoring/metrics/droplet/load_1?host_id=3164444&start={end}&end={start}"),
+    )
+    .await;
+    assert_eq!(
+        backwards.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        backwards.text
+    );
+    // Load balancer metrics are labelled with the load balancer asked for.
+    let lb = get(
+        &sim,
+        &format!("/v2/monitoring/metrics/load_balancer/frontend_connections_current?lb_id=4de7ac8b-495b-4884-9a69-1050c6793cd6&start={start}&end={end}"),
+    )
+    .await;
+    assert_eq!(lb.status, StatusCode::OK, "{}", lb.text);
+    assert_eq!(
+        lb.json()["data"]["result"][0]["metric"]["lb_id"],
+        "4de7ac8b-495b-4884-9a69-1050c6793cd6"
+    );
+}

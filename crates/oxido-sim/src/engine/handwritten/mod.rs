@@ -31,6 +31,7 @@ mod images;
 mod inference;
 mod k8s_ops;
 mod members;
+pub(crate) mod metrics;
 mod neighbors;
 mod nfs;
 mod node_pools;
