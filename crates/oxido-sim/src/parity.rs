@@ -92,7 +92,13 @@ pub(crate) fn classes() -> &'static [Class] {
                 if dispatched.contains(variant.as_str()) || SERVED_AHEAD.contains(&op.op) {
                     return Class::Stateful;
                 }
-                if computed.contains(variant.as_str()) {
+                if computed.contains(variant.as_str())
+                    || op
+                        .op
+                        .meta()
+                        .path
+                        .starts_with(crate::engine::handwritten::metrics::PREFIX)
+                {
                     return Class::Computed;
                 }
                 let collection = match catalog.kinds[index] {

@@ -751,6 +751,7 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
             store::compact_region(path, &mut updated);
             *stored = updated;
             drop(data);
+            handwritten::after_update(call, catalog::get().collections[collection].path, &key);
             answer_value(call.op, answer)
         }
         _ => {

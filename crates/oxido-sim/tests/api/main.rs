@@ -6,6 +6,7 @@ mod behaviours;
 mod binary;
 mod bounds;
 mod catalog;
+mod client_habits;
 mod common;
 mod concurrency;
 mod derived_reads;

@@ -216,6 +216,9 @@ const DERIVED: &[(&str, &str)] = &[
         "databases_create_cluster",
         "/database/maintenance_window/day",
     ),
+    // A replica created without a region is placed in its primary's (the demo cluster's
+    // nyc3).
+    ("databases_create_replica", "/replica/region"),
     // A topic's partitions are numbered from 0, as many as it has.
     ("databases_create_kafka_topic", "/topic/partitions/"),
 ];

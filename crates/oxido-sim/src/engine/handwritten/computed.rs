@@ -105,6 +105,9 @@ fn dropbox_tokens(call: &Call<'_>) -> Result<Response, ApiError> {
 
 /// Serves the operations of this module; `None` for any other.
 pub(super) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
+    if call.op.meta().path.starts_with(super::metrics::PREFIX) {
+        return super::metrics::serve(call).map(Some);
+    }
     let response = match call.op {
         OpId::AppsValidateAppSpec => propose(call),
         OpId::AppsListMetricsBandwidthDaily => bandwidth_daily(call),

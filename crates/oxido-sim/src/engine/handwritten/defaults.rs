@@ -92,10 +92,15 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 .unwrap_or("pg")
                 .to_owned();
             let password = token(16);
-            let account = fastrand::u32(10_000_000..100_000_000);
+            let account = host_account(call);
             for (member, prefix) in [("connection", ""), ("private_connection", "private-")] {
                 let host = format!("{prefix}{name}-do-user-{account}-0.db.ondigitalocean.com");
                 connection(object, member, &engine, &host, &password);
+            }
+            if call.values.is_empty() {
+                latest_version(&engine, object);
+            } else {
+                primary_region(call, object);
             }
             database(call, key, object);
         }
@@ -103,7 +108,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             let cluster = call.values.first().map_or("cluster", String::as_str);
             let short = &cluster[..cluster.len().min(8)];
             let password = token(16);
-            let user = fastrand::u32(10_000_000..100_000_000);
+            let user = host_account(call);
             let db = object.get("db").cloned();
             let pool_user = object.get("user").filter(|u| !empty_value(u)).cloned();
             for member in ["connection", "private_connection"] {
@@ -386,6 +391,45 @@ fn database(call: &Call<'_>, key: &str, object: &mut Value) {
     }
 }
 
+/// The account number in database host names (`…-do-user-N-0…`): one per account, as
+/// every cluster, replica and pool of an account shares it.
+fn host_account(call: &Call<'_>) -> u32 {
+    10_000_000 + call.who.account.0.wrapping_mul(2_654_435_761) % 90_000_000
+}
+
+/// A cluster created without `version` runs its engine's newest version.
+fn latest_version(engine: &str, object: &mut Value) {
+    if empty(object, "version")
+        && let Some(latest) =
+            crate::state::catalog::database_engine(engine).and_then(|e| e.versions.last())
+    {
+        set(object, "version", *latest);
+    }
+}
+
+/// A replica created without `region` is placed in its primary's region.
+fn primary_region(call: &Call<'_>, object: &mut Value) {
+    if !empty(object, "region") {
+        return;
+    }
+    let Some(primary) = call.values.first() else {
+        return;
+    };
+    let region = {
+        let docs = call.docs();
+        docs.items("/v2/databases").and_then(|items| {
+            items
+                .get(&items.key_of(primary)?)?
+                .get("region")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+    };
+    if let Some(region) = region {
+        set(object, "region", region);
+    }
+}
+
 /// A new cluster's admin user (`default` for Valkey and Redis, `doadmin` otherwise), with
 /// the connection's password, stored among its users so `GET …/users/doadmin` and the
 /// cluster's `users` show it as the API does. Replicas share their primary's users.
@@ -409,6 +453,16 @@ fn admin_user(call: &Call<'_>, key: &str, object: &Value) {
     docs.seeded.insert(path.clone());
     // A full account keeps the cluster without it rather than failing its create.
     let _ = docs.put(&path, name.to_owned(), user);
+    // PostgreSQL and MySQL clusters start with `defaultdb`, listed by `GET …/dbs` too.
+    if matches!(engine, "pg" | "mysql") {
+        let path = format!("/v2/databases/{key}/dbs");
+        docs.seeded.insert(path.clone());
+        let _ = docs.put(
+            &path,
+            "defaultdb".to_owned(),
+            serde_json::json!({"name": "defaultdb"}),
+        );
+    }
 }
 
 /// Puts `count` partitions in a Kafka topic that shows them.

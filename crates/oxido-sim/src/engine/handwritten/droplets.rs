@@ -190,6 +190,7 @@ pub(super) fn create_one(
                 app.decide(kind)
             })?;
     super::references::join_default_project(call, &format!("do:droplet:{}", droplet.id));
+    super::tags::remember(call, droplet.tags.iter().map(String::as_str));
     let link = json!({
         "id": action.id,
         "rel": "create",

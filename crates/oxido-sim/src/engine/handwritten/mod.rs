@@ -31,6 +31,7 @@ mod images;
 mod inference;
 mod k8s_ops;
 mod members;
+pub(crate) mod metrics;
 mod neighbors;
 mod nfs;
 mod node_pools;
@@ -376,6 +377,9 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
 /// Effects of creating an object of `collection` (a path template) stored under `key`,
 /// made before it is stored and answered.
 pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
+    if let Some(Value::Array(applied)) = object.get("tags") {
+        tags::remember(call, applied.iter().filter_map(Value::as_str));
+    }
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
         "/v2/floating_ips" | "/v2/reserved_ips" | "/v2/reserved_ipv6" => {
@@ -385,6 +389,34 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
         "/v2/kubernetes/clusters" => catalog::cluster_created(object),
         "/v2/droplets/autoscale" => autoscale::created(call, object),
         "/v2/domains" => dns::domain_created(call, object),
+        "/v2/projects" if is_default(object) => {
+            // The documented default exists first, so that it is the one unmarked.
+            let _ = writes::ensure_default_project(call);
+            references::only_default(&mut call.docs_mut(), key);
+        }
         _ => {}
     }
+}
+
+/// Effects of an update of the object stored under `key` in `collection` (a path
+/// template), made once it is stored.
+pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str) {
+    match collection {
+        "/v2/projects" => {
+            let mut docs = call.docs_mut();
+            let marked = docs
+                .items(collection)
+                .and_then(|items| items.get(key))
+                .is_some_and(is_default);
+            if marked {
+                references::only_default(&mut docs, key);
+            }
+        }
+        "/v2/vpcs" => regional::only_default_vpc(call, key),
+        _ => {}
+    }
+}
+
+fn is_default(object: &Value) -> bool {
+    object.get("is_default").and_then(Value::as_bool) == Some(true)
 }

@@ -5,7 +5,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::object::with_object;
-use super::references::{default_id, urn_path};
+use super::references::{current_default, default_id, leave_other_projects, urn_path};
 use crate::engine::call::Call;
 use crate::engine::spec::OpId;
 use crate::wire::error::ApiError;
@@ -13,7 +13,8 @@ use crate::wire::error::ApiError;
 /// Where a project's assigned resources are kept (`default` is the default project,
 /// under its id); 404 for a project the account does not have.
 fn resources_path(call: &Call<'_>) -> Result<String, ApiError> {
-    let default = default_id().unwrap_or_else(|| "default".to_owned());
+    let documented = default_id().unwrap_or_else(|| "default".to_owned());
+    let default = current_default(call).unwrap_or_else(|| documented.clone());
     let project = match call.values.first() {
         None => default.clone(),
         Some(id) if *id == default => default.clone(),
@@ -25,7 +26,7 @@ fn resources_path(call: &Call<'_>) -> Result<String, ApiError> {
         })?,
     };
     let path = format!("/v2/projects/{project}/resources");
-    if project == default && crate::engine::call::seeds_demo(call.app, &call.who) {
+    if project == documented && crate::engine::call::seeds_demo(call.app, &call.who) {
         // The demo's default project holds the documented resources.
         let mut docs = call.docs_mut();
         let data = &mut *docs;
@@ -76,6 +77,7 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
                 "links": { "self": format!("{}{}", call.origin, urn_path(&urn)) },
                 "status": "ok",
             });
+            leave_other_projects(data, &urn, &path);
             data.put(&path, urn, entry.clone())
                 .map_err(|why| ApiError::unprocessable(format!("resources: {why}")))?;
             assigned.push(entry);

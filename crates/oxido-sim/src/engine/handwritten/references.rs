@@ -269,7 +269,7 @@ pub(crate) fn join_default_project(call: &Call<'_>, urn: &str) {
             ensure_seeded(call, &["/v2/projects"]);
             call.docs().items("/v2/projects")?.key_of(id)
         });
-    let Some(project) = named.or_else(default_id) else {
+    let Some(project) = named.or_else(|| current_default(call)) else {
         return;
     };
     let path = format!("/v2/projects/{project}/resources");
@@ -361,6 +361,49 @@ pub(crate) fn database_children(call: &Call<'_>, objects: &mut [Value]) {
                     listed.push(name.clone());
                 }
             }
+        }
+    }
+}
+
+/// The key of the account's default project: the one marked `is_default` (a project made
+/// the default by an update), else the documented default's id.
+pub(crate) fn current_default(call: &Call<'_>) -> Option<String> {
+    let marked = call.docs().items("/v2/projects").and_then(|items| {
+        items
+            .iter()
+            .find(|(_, p)| p.get("is_default").and_then(Value::as_bool) == Some(true))
+            .map(|(k, _)| k.to_owned())
+    });
+    marked.or_else(default_id)
+}
+
+/// A resource belongs to one project: assigning `urn` to the project kept under
+/// `keep` (a resources path) takes it out of every other.
+pub(crate) fn leave_other_projects(data: &mut AccountData, urn: &str, keep: &str) {
+    let projects: Vec<String> = data
+        .collections
+        .keys()
+        .filter(|k| k.starts_with("/v2/projects/") && k.ends_with("/resources") && *k != keep)
+        .cloned()
+        .collect();
+    for path in projects {
+        data.remove(&path, urn);
+    }
+}
+
+/// Only one project is the default: marking `key` the default unmarks the others.
+pub(crate) fn only_default(data: &mut AccountData, key: &str) {
+    let Some(items) = data.collections.get_mut("/v2/projects") else {
+        return;
+    };
+    let others: Vec<String> = items
+        .iter()
+        .filter(|(k, p)| *k != key && p.get("is_default").and_then(Value::as_bool) == Some(true))
+        .map(|(k, _)| k.to_owned())
+        .collect();
+    for other in others {
+        if let Some(project) = items.get_mut(&other) {
+            project["is_default"] = Value::Bool(false);
         }
     }
 }

@@ -88,7 +88,34 @@ pub(crate) fn place_in_default_project(call: &Call<'_>, object: &mut Value) {
     if given(call, "project_id") || object.get("project_id").is_none() {
         return;
     }
-    if let Some(project) = super::references::default_id() {
+    if let Some(project) = super::references::current_default(call) {
         object["project_id"] = Value::String(project);
+    }
+}
+
+/// A region has one default VPC: making `key` its region's default unmarks the one
+/// that was (Terraform's `default` attribute of a VPC is set by an update).
+pub(crate) fn only_default_vpc(call: &Call<'_>, key: &str) {
+    const VPCS: &str = "/v2/vpcs";
+    let mut docs = call.docs_mut();
+    let Some(items) = docs.collections.get_mut(VPCS) else {
+        return;
+    };
+    let Some(region) = items
+        .get(key)
+        .filter(|v| v["default"] == true)
+        .map(|v| v["region"].clone())
+    else {
+        return;
+    };
+    let others: Vec<String> = items
+        .iter()
+        .filter(|(k, v)| *k != key && v["region"] == region && v["default"] == true)
+        .map(|(k, _)| k.to_owned())
+        .collect();
+    for other in others {
+        if let Some(vpc) = items.get_mut(&other) {
+            vpc["default"] = Value::Bool(false);
+        }
     }
 }

@@ -78,8 +78,30 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 }
             }
         }
-        "/v2/domains/{domain_name}/records" => record(body, creating)?,
+        "/v2/domains/{domain_name}/records" => {
+            // An update may leave `type` out: new data must still suit the stored type.
+            let stored = (!creating && body_str(body, "type").is_none())
+                .then(|| stored_record_type(call))
+                .flatten();
+            record(body, stored.as_deref(), creating)?;
+        }
         "/v2/vpcs" => {
+            // The description: `default` cannot be unset; another VPC is made the default.
+            if !creating
+                && body.get("default") == Some(&Value::Bool(false))
+                && call.values.first().is_some_and(|id| {
+                    call.docs().items("/v2/vpcs").is_some_and(|items| {
+                        items
+                            .key_of(id)
+                            .and_then(|key| items.get(&key))
+                            .is_some_and(|vpc| vpc["default"] == true)
+                    })
+                })
+            {
+                return Err(refuse(
+                    "default: the default VPC stays the default until another VPC in its region is made the default".to_owned(),
+                ));
+            }
             if let Some(range) = body_str(body, "ip_range")
                 && !is_cidr(range)
             {
@@ -107,8 +129,25 @@ const MIN_TTL: i64 = 30;
 
 const RECORD_TYPES: &[&str] = &["A", "AAAA", "CAA", "CNAME", "MX", "NS", "SOA", "SRV", "TXT"];
 
-/// A DNS record's type and its data for that type.
-fn record(body: &Value, creating: bool) -> Result<(), ApiError> {
+/// The stored type of the record an update names (`…/records/{id}`), if it exists.
+fn stored_record_type(call: &Call<'_>) -> Option<String> {
+    let [domain, id, ..] = call.values.as_slice() else {
+        return None;
+    };
+    let collection = format!("/v2/domains/{domain}/records");
+    ensure_seeded(call, &[&collection]);
+    let docs = call.docs();
+    let items = docs.items(&collection)?;
+    items
+        .get(&items.key_of(id)?)?
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// A DNS record's type (the body's, or `stored` on an update without one) and its data
+/// for that type.
+fn record(body: &Value, stored: Option<&str>, creating: bool) -> Result<(), ApiError> {
     // The API refuses a TTL under 30 seconds (data/deviations.json has the evidence).
     if let Some(ttl) = body.get("ttl").and_then(Value::as_i64)
         && ttl < MIN_TTL
@@ -117,7 +156,7 @@ fn record(body: &Value, creating: bool) -> Result<(), ApiError> {
             "ttl: {ttl} is below the minimum of {MIN_TTL} seconds"
         )));
     }
-    let kind = body_str(body, "type");
+    let kind = body_str(body, "type").or(stored);
     if creating || kind.is_some() {
         let kind = kind.unwrap_or_default();
         if !RECORD_TYPES.contains(&kind) {

@@ -44,6 +44,8 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
             Some((id, r.get("resource_type")?.as_str()?.to_owned()))
         })
         .collect();
+    // The tag outlives its resources: untagging the last one leaves it listed.
+    remember(call, [tag.as_str()]);
     // Resources this account does not hold are passed over, as tagging is idempotent.
     for (id, kind) in &resources {
         let Some(collection) = tagged_collection(kind) else {
@@ -78,6 +80,26 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
 }
 
 const TAGS: &str = "/v2/tags";
+
+/// Applying a tag creates it, and it stays until deleted, whatever carries it later.
+pub(super) fn remember<'a>(call: &Call<'_>, names: impl IntoIterator<Item = &'a str>) {
+    let mut names = names.into_iter().peekable();
+    if names.peek().is_none() {
+        return;
+    }
+    ensure_seeded(call, &[TAGS]);
+    let mut docs = call.docs_mut();
+    for name in names {
+        if docs
+            .items(TAGS)
+            .is_some_and(|items| items.get(name).is_some())
+        {
+            continue;
+        }
+        // A full account keeps the tag derived from its resources rather than failing.
+        let _ = docs.put(TAGS, name.to_owned(), json!({ "name": name }));
+    }
+}
 
 /// Each kind of tagged resource: its member in a tag's `resources`, its collection.
 const KINDS: [(&str, &str); 4] = [

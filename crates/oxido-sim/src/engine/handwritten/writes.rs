@@ -556,8 +556,8 @@ fn overlay(target: &mut Value, body: &Value) {
 
 /// The read's answer with the stored settings over it: at the top, or inside the
 /// answer's one envelope member when the settings name none of the top's members.
-fn settings_answer(read: OpId, stored: &Value) -> Value {
-    let mut answer = template(read).clone();
+fn settings_answer(call: &Call<'_>, read: OpId, stored: &Value) -> Value {
+    let mut answer = settings_base(call, read);
     let wrapped = wrapper(&answer).map(str::to_owned).filter(|w| {
         stored.get(w).is_none()
             && stored
@@ -569,6 +569,28 @@ fn settings_answer(read: OpId, stored: &Value) -> Value {
         None => overlay(&mut answer, stored),
     }
     answer
+}
+
+/// What a setting reads before anything is set: the documented answer, except that a
+/// database's configuration is its own engine's (the description documents MySQL's
+/// only), so a cluster of another engine starts with an empty `config`.
+fn settings_base(call: &Call<'_>, read: OpId) -> Value {
+    if read == OpId::DatabasesGetConfig {
+        let engine = call.values.first().and_then(|id| {
+            with_object(call, "/v2/databases", id, |cluster| {
+                Ok(cluster
+                    .get("engine")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned))
+            })
+            .ok()
+            .flatten()
+        });
+        if engine.is_some_and(|e| e != "mysql") {
+            return json!({ "config": {} });
+        }
+    }
+    template(read).clone()
 }
 
 /// A setting's write stores the body over what was set before (refusing a body the
@@ -585,8 +607,8 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
         .cloned();
     if call.op == read {
         let answer = match &stored {
-            Some(stored) => settings_answer(read, stored),
-            None => template(read).clone(),
+            Some(stored) => settings_answer(call, read, stored),
+            None => settings_base(call, read),
         };
         return crate::engine::shape::answer(call.op, Some(answer));
     }
@@ -594,14 +616,14 @@ fn settings(call: &Call<'_>, read: OpId) -> Result<Response, ApiError> {
     if let Some(body) = &call.body {
         overlay(&mut next, body);
     }
-    if !conforms(read, &settings_answer(read, &next)) {
+    if !conforms(read, &settings_answer(call, read, &next)) {
         return Err(ApiError::unprocessable(
             "the body does not fit the settings this path answers with",
         ));
     }
     store(call, &collection, "settings", next.clone())?;
     if call.op.meta().response_media.contains("json") && !template(call.op).is_null() {
-        let written = settings_answer(call.op, &next);
+        let written = settings_answer(call, call.op, &next);
         if conforms(call.op, &written) {
             return answer(call.op, Some(written));
         }
