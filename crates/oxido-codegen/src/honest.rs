@@ -192,6 +192,7 @@ fn drop_implied_tags(api: &mut Api, changes: &mut Changes) {
         schema: None,
         is_body: false,
         request_copy: false,
+        absorbed: BTreeSet::new(),
     });
     for def in &mut api.types {
         if let TypeKind::Union { variants, .. } = &mut def.kind {
@@ -268,31 +269,74 @@ pub fn name_slug_or_id(api: &mut Api) {
     }
 }
 
-/// Shared types whose merged name is one service's, renamed for all that use them: (name, new name).
-/// The floating IP, reserved IP and reserved IPv6 action calls take one body.
-const NEUTRAL: &[(&str, &str)] = &[
-    ("FloatingIpsActionPostBody", "IpActionBody"),
-    ("FloatingIpActionAssign", "IpActionAssign"),
+/// Names that mention a service the type is not that service's alone (`tidy::foreign_names`), renamed:
+/// (name, new name, whether the types named after it follow: `FloatingIpRegion` → `IpReservationRegion`).
+const NEUTRAL: &[(&str, &str, bool)] = &[
+    // The floating IP, reserved IP and reserved IPv6 calls share the action body, the IP and its create.
+    ("FloatingIpsActionPostBody", "IpActionBody", false),
+    ("FloatingIpActionAssign", "IpActionAssign", false),
+    ("FloatingIp", "IpReservation", true),
+    // A bare `{name}`: a database's, an add-on's, a registry's, a model's.
+    ("Database", "Named", false),
+    // `{name?}`: the update of a VPC peering, a functions namespace, a tag, an SSH key, an agent.
+    ("VpcPeeringUpdatable", "NameUpdate", false),
+    // `{region}`: an image transfer and a database cluster's move.
+    ("ImageActionTransfer", "TargetRegion", false),
+    // A database cluster's trusted sources (godo: `DatabaseFirewallRule`).
+    ("FirewallRule", "DatabaseFirewallRule", false),
+    ("FirewallRuleType", "DatabaseFirewallRuleType", false),
+    ("FirewallRuleRequest", "DatabaseFirewallRuleRequest", false),
+    // A load balancer's domains, not the DNS service's.
+    ("Domains", "LoadBalancerDomain", false),
+    // Inference: a tool's function and generated images, not the Functions and Images services.
+    ("FunctionObject", "ToolFunction", false),
+    ("ImagesResponse", "GeneratedImages", false),
+    ("ImagesUsage", "GeneratedImagesUsage", true),
+    ("ImageGenPartialImageEvent", "PartialImageEvent", true),
+    // A dedicated inference's provider tokens.
+    (
+        "InferenceUpdateRequestAccessTokens",
+        "ProviderAccessTokens",
+        false,
+    ),
+    // An app's functions component, not the Functions service.
+    (
+        "FunctionsComponentHealthMetricsItem",
+        "AppFunctionsHealthMetric",
+        false,
+    ),
 ];
 
 /// Applies [`NEUTRAL`]; a row that matches no type fails the generator, so the table stays true.
 pub fn neutral_names(api: &mut Api) {
-    for (from, to) in NEUTRAL {
-        let found: Vec<usize> = (0..api.types.len())
-            .filter(|&i| crate::tidy::live(&api.types[i]) && api.types[i].name == *from)
-            .collect();
+    let live_named = |api: &Api, name: &str| {
+        (0..api.types.len())
+            .filter(|&i| crate::tidy::live(&api.types[i]) && api.types[i].name == name)
+            .collect::<Vec<usize>>()
+    };
+    for (from, to, parts) in NEUTRAL {
+        let found = live_named(api, from);
         assert!(
             found.len() == 1,
             "honest::NEUTRAL: `{from}` names {} types, not one; update the table",
             found.len()
         );
-        assert!(
-            !api.types
-                .iter()
-                .any(|t| crate::tidy::live(t) && t.name == *to),
-            "honest::NEUTRAL: `{to}` is taken"
-        );
-        api.types[found[0]].name = (*to).to_owned();
+        let mut renames = vec![(found[0], (*to).to_owned())];
+        if *parts {
+            for (i, def) in api.types.iter().enumerate() {
+                let rest = def.name.strip_prefix(from).unwrap_or_default();
+                if crate::tidy::live(def) && rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    renames.push((i, format!("{to}{rest}")));
+                }
+            }
+        }
+        for (i, name) in renames {
+            assert!(
+                live_named(api, &name).is_empty(),
+                "honest::NEUTRAL: `{name}` is taken"
+            );
+            api.types[i].name = name;
+        }
     }
 }
 
