@@ -2490,18 +2490,18 @@ pub struct AppFunctionsComponentHealth {
         deserialize_with = "crate::models::null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub functions_component_health_metrics: Vec<FunctionsComponentHealthMetricsItem>,
+    pub functions_component_health_metrics: Vec<AppFunctionsHealthMetric>,
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-/// `FunctionsComponentHealthMetricsItem`.
+/// `AppFunctionsHealthMetric`.
 ///
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct FunctionsComponentHealthMetricsItem {
+pub struct AppFunctionsHealthMetric {
     /// The `metric_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_label: Option<String>,

@@ -70,7 +70,7 @@ pub struct DatabaseCluster {
         deserialize_with = "crate::models::null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub rules: Vec<FirewallRule>,
+    pub rules: Vec<DatabaseFirewallRule>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry_connection: Option<OpensearchConnection>,
@@ -237,7 +237,7 @@ pub struct DatabaseServiceEndpoint {
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct FirewallRule {
+pub struct DatabaseFirewallRule {
     /// A unique ID for the database cluster to which the rule is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_uuid: Option<String>,
@@ -250,7 +250,7 @@ pub struct FirewallRule {
     pub description: Option<String>,
     /// The type of resource that the firewall rule allows to access the database cluster.
     #[serde(rename = "type")]
-    pub kind: FirewallRuleType,
+    pub kind: DatabaseFirewallRuleType,
     /// A unique ID for the firewall rule itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -261,7 +261,7 @@ pub struct FirewallRule {
 
 crate::models::string_enum::open_string_enum! {
 /// The type of resource that the firewall rule allows to access the database cluster.
-pub enum FirewallRuleType {
+pub enum DatabaseFirewallRuleType {
 /// `droplet`
 Droplet => "droplet",
 /// `k8s`
@@ -603,7 +603,7 @@ pub struct DatabasesCreateClusterBody {
     pub region: RegionSlug,
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRuleRequest>>,
+    pub rules: Option<Vec<DatabaseFirewallRuleRequest>>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry_connection: Option<DatabaseConnectionRequest>,
@@ -759,13 +759,13 @@ impl DatabaseMaintenanceWindowRequest {
 
 /// The `firewall_rule` schema.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FirewallRuleRequest {
+pub struct DatabaseFirewallRuleRequest {
     /// A human-readable description of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The type of resource that the firewall rule allows to access the database cluster.
     #[serde(rename = "type")]
-    pub kind: FirewallRuleType,
+    pub kind: DatabaseFirewallRuleType,
     /// A unique ID for the firewall rule itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -774,20 +774,21 @@ pub struct FirewallRuleRequest {
     pub value: String,
 }
 
-/// The required fields of a [`FirewallRuleRequest`], by name so that none can be swapped for
-/// another.
+/// The required fields of a [`DatabaseFirewallRuleRequest`], by name so that none can be swapped
+/// for another.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FirewallRuleRequestRequired {
+pub struct DatabaseFirewallRuleRequestRequired {
     /// The type of resource that the firewall rule allows to access the database cluster.
-    pub kind: FirewallRuleType,
+    pub kind: DatabaseFirewallRuleType,
     /// The ID of the specific resource, the name of a tag applied to a group of resources, or the
     /// IP address that the firewall rule allows to access the database cluster.
     pub value: String,
 }
 
-impl FirewallRuleRequest {
-    /// A `FirewallRuleRequest` with its required fields, named; the optional ones start as `None`.
-    pub fn new(required: FirewallRuleRequestRequired) -> Self {
+impl DatabaseFirewallRuleRequest {
+    /// A `DatabaseFirewallRuleRequest` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: DatabaseFirewallRuleRequestRequired) -> Self {
         Self {
             description: None,
             kind: required.kind,
@@ -2531,7 +2532,7 @@ impl DatabasesUpdateEvictionPolicyBody {
 pub struct DatabasesUpdateFirewallRulesBody {
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRuleRequest>>,
+    pub rules: Option<Vec<DatabaseFirewallRuleRequest>>,
 }
 
 /// The `opensearch_index` schema.

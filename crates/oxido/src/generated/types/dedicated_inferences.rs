@@ -478,7 +478,7 @@ pub struct DedicatedInferenceSize {
 pub struct DedicatedInferenceUpdateRequest {
     /// Provider tokens for model access (e.g. gated Hugging Face models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_tokens: Option<InferenceUpdateRequestAccessTokens>,
+    pub access_tokens: Option<ProviderAccessTokens>,
     /// Structured configuration for a Dedicated Inference deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DedicatedInferenceSpecRequest>,
@@ -486,7 +486,7 @@ pub struct DedicatedInferenceUpdateRequest {
 
 /// Provider tokens for model access (e.g. gated Hugging Face models).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct InferenceUpdateRequestAccessTokens {
+pub struct ProviderAccessTokens {
     /// Hugging Face token required for gated models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hugging_face_token: Option<String>,

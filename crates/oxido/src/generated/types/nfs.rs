@@ -552,7 +552,7 @@ pub struct NfsActionSnapshot {
     pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<Database>,
+    pub params: Option<Named>,
 }
 
 /// Specifies the action that will be taken on the NFS share.
