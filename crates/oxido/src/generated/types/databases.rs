@@ -6,7 +6,7 @@ use super::*;
 
 /// The `database_cluster_read` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DatabaseCluster {
@@ -125,6 +125,42 @@ pub struct DatabaseCluster {
     pub version_end_of_life: Option<String>,
 }
 
+impl DatabaseCluster {
+    /// A `DatabaseCluster` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(engine: DatabaseClusterEngine, region: RegionSlug) -> Self {
+        Self {
+            connection: Default::default(),
+            created_at: Default::default(),
+            db_names: Default::default(),
+            do_settings: Default::default(),
+            engine,
+            id: Default::default(),
+            maintenance_window: Default::default(),
+            metrics_endpoints: Default::default(),
+            name: Default::default(),
+            num_nodes: Default::default(),
+            private_connection: Default::default(),
+            private_network_uuid: Default::default(),
+            project_id: Default::default(),
+            region,
+            rules: Default::default(),
+            schema_registry_connection: Default::default(),
+            semantic_version: Default::default(),
+            size: Default::default(),
+            standby_connection: Default::default(),
+            standby_private_connection: Default::default(),
+            status: Default::default(),
+            storage_size_mib: Default::default(),
+            tags: Default::default(),
+            ui_connection: Default::default(),
+            users: Default::default(),
+            version: Default::default(),
+            version_end_of_availability: Default::default(),
+            version_end_of_life: Default::default(),
+        }
+    }
+}
+
 /// The `database_connection` schema.
 ///
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
@@ -234,7 +270,7 @@ pub struct DatabaseServiceEndpoint {
 
 /// The `firewall_rule` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DatabaseFirewallRule {
@@ -257,6 +293,20 @@ pub struct DatabaseFirewallRule {
     /// The ID of the specific resource, the name of a tag applied to a group of resources, or the
     /// IP address that the firewall rule allows to access the database cluster.
     pub value: String,
+}
+
+impl DatabaseFirewallRule {
+    /// A `DatabaseFirewallRule` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(kind: DatabaseFirewallRuleType) -> Self {
+        Self {
+            cluster_uuid: Default::default(),
+            created_at: Default::default(),
+            description: Default::default(),
+            kind,
+            uuid: Default::default(),
+            value: Default::default(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -3387,7 +3437,7 @@ impl DatabasesUpdateKafkaSchemaConfigBody {
 
 /// `DatabasesGetKafkaSchemaSubjectConfig`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DatabasesGetKafkaSchemaSubjectConfig {
@@ -3395,6 +3445,17 @@ pub struct DatabasesGetKafkaSchemaSubjectConfig {
     pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
     /// The name of the schema subject.
     pub subject_name: String,
+}
+
+impl DatabasesGetKafkaSchemaSubjectConfig {
+    /// A `DatabasesGetKafkaSchemaSubjectConfig` for tests: the fields without a `Default` given,
+    /// the rest empty.
+    pub fn new(compatibility_level: GetKafkaSchemaConfigCompatibilityLevel) -> Self {
+        Self {
+            compatibility_level,
+            subject_name: Default::default(),
+        }
+    }
 }
 
 /// The `kafka_schema_version_verbose` schema.

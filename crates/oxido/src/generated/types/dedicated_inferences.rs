@@ -191,7 +191,7 @@ impl PendingDeploymentSpecVpc {
 ///
 /// Schema `dedicated_inference_spec`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DedicatedInferenceSpec {
@@ -207,6 +207,20 @@ pub struct DedicatedInferenceSpec {
     pub version: i64,
     /// The `vpc` field.
     pub vpc: PendingDeploymentSpecVpc,
+}
+
+impl DedicatedInferenceSpec {
+    /// A `DedicatedInferenceSpec` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(region: RegionSlug, vpc: PendingDeploymentSpecVpc) -> Self {
+        Self {
+            enable_public_endpoint: Default::default(),
+            model_deployments: Default::default(),
+            name: Default::default(),
+            region,
+            version: Default::default(),
+            vpc,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {

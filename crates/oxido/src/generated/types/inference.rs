@@ -194,7 +194,7 @@ pub struct BatchListResponse {
 ///
 /// Schema `batch`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Batch {
@@ -253,6 +253,33 @@ pub struct Batch {
     pub request_id: Option<String>,
     /// Lifecycle status. Terminal states: `completed`, `failed`, `expired`, `cancelled`.
     pub status: BatchStatus,
+}
+
+impl Batch {
+    /// A `Batch` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(completion_window: BatchCompletionWindow, provider: BatchProvider) -> Self {
+        Self {
+            batch_id: Default::default(),
+            cancelled_at: Default::default(),
+            completed_at: Default::default(),
+            completion_window,
+            created_at: Default::default(),
+            endpoint: Default::default(),
+            error_file_id: Default::default(),
+            errors: Default::default(),
+            expires_at: Default::default(),
+            failed_at: Default::default(),
+            finalizing_at: Default::default(),
+            in_progress_at: Default::default(),
+            input_file_id: Default::default(),
+            metadata: Default::default(),
+            output_file_id: Default::default(),
+            provider,
+            request_counts: Default::default(),
+            request_id: Default::default(),
+            status: Default::default(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
