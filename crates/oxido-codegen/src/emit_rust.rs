@@ -863,12 +863,17 @@ pub fn one_or_many(api: &Api, op: &Operation) -> Option<OneOrMany> {
     })
 }
 
+/// The one-or-many split an operation's method gets (`create` and `create_many`), if it gets one: not
+/// where a builder or an action call is returned instead.
+pub fn split_one_or_many(api: &Api, service: &Service, op: &Operation) -> Option<OneOrMany> {
+    one_or_many(api, op)
+        .filter(|_| own_options(op).is_empty() && action_poll(service, op, api).is_none())
+}
+
 fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
-    if let Some(split) = one_or_many(api, op) {
-        if own_options(op).is_empty() && action_poll(service, op, api).is_none() {
-            emit_one_or_many(api, op, &split, out);
-            return;
-        }
+    if let Some(split) = split_one_or_many(api, service, op) {
+        emit_one_or_many(api, op, &split, out);
+        return;
     }
     out.push_str(&method_doc(op));
     if op.deprecated {
