@@ -452,7 +452,9 @@ impl ChatCompletionTool {
     }
 }
 
-/// The `function_object` schema.
+/// A function offered to a model as a tool.
+///
+/// Schema `function_object`.
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ToolFunction {
@@ -952,7 +954,10 @@ pub struct ListResponseMeta {
     pub total: i64,
 }
 
-/// The `database` schema.
+/// Something given by its name alone, such as a database in a cluster; several services share
+/// this shape.
+///
+/// Schema `database`.
 #[cfg(any(
     feature = "addons",
     feature = "agent_inference",
@@ -1967,7 +1972,10 @@ impl AssignDropletsBody {
     }
 }
 
-/// The `floating_ip` schema.
+/// A reserved IP (a floating IP is the same object under its older name): the address, its
+/// region and the Droplet it is assigned to.
+///
+/// Schema `floating_ip`.
 ///
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
@@ -2117,7 +2125,8 @@ pub struct CreateResponseLinks {
     pub droplets: Vec<ActionLink>,
 }
 
-/// `IpActionBody`.
+/// An action on a reserved or floating IP, IPv4 or IPv6: assign it to a Droplet, or unassign
+/// it.
 #[cfg(any(
     feature = "floating_ips_action",
     feature = "reserved_ips_actions",
@@ -2234,7 +2243,9 @@ pub struct CustomModelActiveDeploymentEndpoints {
     pub public_endpoint_fqdn: Option<String>,
 }
 
-/// The `image_action_transfer` schema.
+/// The region to move a resource to: an image's transfer, a database cluster's migration.
+///
+/// Schema `image_action_transfer`.
 #[cfg(any(feature = "databases", feature = "image_actions"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TargetRegion {
@@ -2824,7 +2835,9 @@ impl Default for VpcPeeringStatus {
     }
 }
 
-/// The `vpc_peering_updatable` schema.
+/// A rename: the new `name`, left out when `None`.
+///
+/// Schema `vpc_peering_updatable`.
 #[cfg(any(
     feature = "functions",
     feature = "genai",

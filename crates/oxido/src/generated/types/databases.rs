@@ -268,7 +268,10 @@ pub struct DatabaseServiceEndpoint {
     pub port: Option<i64>,
 }
 
-/// The `firewall_rule` schema.
+/// A trusted source of a database cluster: a Droplet, Kubernetes cluster, IP address, tag or
+/// app allowed to connect.
+///
+/// Schema `firewall_rule`.
 ///
 /// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
