@@ -633,6 +633,64 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_shape_under_one_services_name_is_foreign_and_an_embedded_resource_is_not() {
+        let service = |handler: &str| Service {
+            prefix: handler.to_owned(),
+            handler: handler.to_owned(),
+            type_name: handler.to_owned(),
+            hand_written: false,
+            operations: Vec::new(),
+        };
+        let set = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+        let ty = |name: &str, features: &[&str], absorbed: &[&str]| TypeDef {
+            name: name.to_owned(),
+            doc: String::new(),
+            kind: TypeKind::StringEnum(Vec::new()),
+            features: set(features),
+            schema: None,
+            is_body: false,
+            request_copy: false,
+            absorbed: set(absorbed),
+        };
+        let api = Api {
+            services: [
+                "floating_ips",
+                "reserved_ips",
+                "droplets",
+                "databases",
+                "regions",
+            ]
+            .map(service)
+            .into(),
+            types: vec![
+                // Merged with the reserved IP's identical copy: foreign.
+                ty(
+                    "FloatingIp",
+                    &["floating_ips", "reserved_ips"],
+                    &["reserved_ips"],
+                ),
+                // A Droplet inside a floating IP's answer, one schema: its own.
+                ty("Droplet", &["droplets", "floating_ips"], &[]),
+                // Named after a service that never reaches it: foreign.
+                ty("DatabaseThing", &["droplets"], &[]),
+                // A region is a concept every service names.
+                ty("RegionSlug", &["droplets", "databases"], &[]),
+            ],
+            value_fields: 0,
+            total_fields: 0,
+            schema_examples: Vec::new(),
+            honest: Default::default(),
+        };
+        assert_eq!(
+            foreign_names(&api),
+            [
+                "FloatingIp (floating_ips; reserved_ips)",
+                "DatabaseThing (databases; droplets)"
+            ]
+        );
+    }
+
+    #[test]
     fn long_names_keep_their_specific_end() {
         let name = "RegistriesGetOptionsResponseOptionsSubscriptionTiersItemEligibilityReasonsItem";
         let first = &shorter(name)[0];
