@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::defects::DEFECTS;
-use crate::emit_rust::{output_ty, rust_ty};
+use crate::emit_rust::{output_ty, rust_ty, split_one_or_many, starts_action};
 use crate::ir::*;
 use crate::lower::{HAND_WRITTEN, OVERRIDES};
 use crate::naming::bare;
@@ -18,7 +18,10 @@ pub fn emit(api: &Api) -> String {
         "All {total} operations of the DigitalOcean API v2, in {} handlers, with the Rust call that makes each one. \
 Every call can be `.await`ed directly or sent with `.send()` / `.send_with_response()`; list calls also have \
 `.per_page(n)`, `.page(n)` and `.into_stream()`. Optional query parameters are setters named after the \
-parameter (listed under *options*). Path and query strings take `&str`; integers in paths are `u64`.\n",
+parameter (listed under *options*). Path and query strings take `&str`; integers in paths are `u64`. \
+A call that starts an action yields `Action` and chains its wait: `….wait().await`. A create that takes \
+one resource or several has two calls, `create` for one and `create_many` for several, each with its own \
+answer.\n",
         api.services.len()
     );
     out.push_str("Types are in `oxido::types`; the operation table as data is `oxido::operations::OPERATIONS`.\n\n");
@@ -70,6 +73,23 @@ parameter (listed under *options*). Path and query strings take `&str`; integers
                         "bytes".to_owned()
                     });
                 }
+                let split = split_one_or_many(api, service, op);
+                if let Some(split) = &split {
+                    // `create(DropletSingleCreate)` and `create_many(DropletMultiCreate)`.
+                    args.pop();
+                    let with = |payload: usize| {
+                        let mut all = args.clone();
+                        all.push(api.types[payload].name.clone());
+                        all.join(", ")
+                    };
+                    args = vec![format!(
+                        "{})` / `client.{}().{}_many({}",
+                        with(split.one.1),
+                        service.handler,
+                        bare(&op.method_name),
+                        with(split.many.1)
+                    )];
+                }
                 let mut call = format!(
                     "client.{}().{}({})",
                     service.handler,
@@ -86,8 +106,18 @@ parameter (listed under *options*). Path and query strings take `&str`; integers
                 .iter()
                 .map(|p| format!("`{}`", bare(&p.ident)))
                 .collect();
+            let split = (!service.hand_written)
+                .then(|| split_one_or_many(api, service, op))
+                .flatten();
             let yields = if service.hand_written {
                 "see rustdoc".to_owned()
+            } else if let Some(split) = split {
+                format!(
+                    "`{}` / `{}`",
+                    api.types[split.one_answer].name, api.types[split.many_answer].name
+                )
+            } else if starts_action(api, service, op) {
+                "`Action`, `.wait()`".to_owned()
             } else if op.is_list() {
                 format!(
                     "`Page<{}>`",

@@ -125,19 +125,21 @@ pub fn eq_types(api: &Api) -> Vec<bool> {
     }
 }
 
+/// Whether a field's type has a `Default`, given [`default_types`].
+fn ty_default(ty: &Ty, ok: &[bool]) -> bool {
+    match ty {
+        Ty::Vec(_) | Ty::Map(_) => true,
+        Ty::Boxed(inner) => ty_default(inner, ok),
+        Ty::Named(i) => ok[*i],
+        _ => true,
+    }
+}
+
 /// Which types have a `Default` (a greatest fixpoint, as for `Eq`): structs whose fields all do, open
 /// string enums (`Other("")`), tagged unions (`Other(null)`), untagged unions whose first variant does,
 /// and the hand-written `Timestamp`, `Action`, `Region`, `Links` and `Meta`. An answer's struct is
 /// `#[non_exhaustive]`, so `Default` (then its pub fields) is how a user builds one in a test.
 pub fn default_types(api: &Api) -> Vec<bool> {
-    fn ty_default(ty: &Ty, ok: &[bool]) -> bool {
-        match ty {
-            Ty::Vec(_) | Ty::Map(_) => true,
-            Ty::Boxed(inner) => ty_default(inner, ok),
-            Ty::Named(i) => ok[*i],
-            _ => true,
-        }
-    }
     let mut ok = vec![true; api.types.len()];
     loop {
         let mut changed = false;
@@ -200,7 +202,7 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
         );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
         for &i in indices {
-            emit_type(api, i, home_name == "common", eq[i], defaults[i], &mut out);
+            emit_type(api, i, home_name == "common", eq[i], &defaults, &mut out);
         }
         files.push((format!("types/{home_name}.rs"), out));
         if home_name == "common" {
@@ -219,8 +221,9 @@ fn emit_types(api: &Api) -> Vec<(String, String)> {
     files
 }
 
-fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, default: bool, out: &mut String) {
+fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, defaults: &[bool], out: &mut String) {
     let def = &api.types[index];
+    let default = defaults[index];
     let eq = if eq { ", PartialEq, Eq" } else { ", PartialEq" };
     let cfg = if gate {
         cfg_any(&def.features)
@@ -250,7 +253,11 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, default: bool, out: 
             };
             out.push_str(&doc);
             if answer {
-                out.push_str("///\n/// Answers may gain fields: build one with `Default` (then set its fields) in tests.\n");
+                out.push_str(if default {
+                    "///\n/// Answers may gain fields: build one with `Default` (then set its fields) in tests.\n"
+                } else {
+                    "///\n/// Answers may gain fields: build one with `new` (then set its fields) in tests.\n"
+                });
             }
             out.push_str(&cfg);
             let _ = writeln!(
@@ -291,6 +298,8 @@ fn emit_type(api: &Api, index: usize, gate: bool, eq: bool, default: bool, out: 
             out.push_str("}\n\n");
             if def.is_body && !all_optional {
                 emit_constructor(api, def, fields, &cfg, out);
+            } else if answer && !default {
+                emit_answer_constructor(api, def, fields, defaults, &cfg, out);
             }
         }
         TypeKind::StringEnum(variants) => {
@@ -502,6 +511,44 @@ pub fn required_struct(api: &Api, def: &TypeDef, fields: &[Field]) -> Option<Str
         .filter(|f| f.required)
         .any(|f| !classes.insert(confusable_class(api, &f.ty)));
     swappable.then(|| format!("{}Required", def.name))
+}
+
+/// `new(…)` for an answer that cannot be `Default` (it holds a request body with required fields, as
+/// `App.spec` does): it takes the fields without a `Default`, and the rest start empty, so users can
+/// build every `#[non_exhaustive]` answer in their own tests.
+fn emit_answer_constructor(
+    api: &Api,
+    def: &TypeDef,
+    fields: &[Field],
+    defaults: &[bool],
+    cfg: &str,
+    out: &mut String,
+) {
+    let needed = |f: &Field| f.required && !ty_default(&f.ty, defaults);
+    let args: Vec<String> = fields
+        .iter()
+        .filter(|f| needed(f))
+        .map(|f| format!("{}: {}", f.ident, rust_ty(api, &f.ty)))
+        .collect();
+    let inits: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            if needed(f) {
+                f.ident.clone()
+            } else {
+                format!("{}: Default::default()", f.ident)
+            }
+        })
+        .collect();
+    out.push_str(cfg);
+    let _ = writeln!(
+        out,
+        "impl {} {{\n/// A `{}` for tests: the fields without a `Default` given, the rest empty.\npub fn new({}) -> Self {{\nSelf {{ {} }}\n}}\n}}\n",
+        def.name,
+        def.name,
+        args.join(", "),
+        inits.join(", ")
+    );
 }
 
 /// `new(required fields…)` for a request type that cannot be `Default`: the optional fields start as
@@ -816,12 +863,17 @@ pub fn one_or_many(api: &Api, op: &Operation) -> Option<OneOrMany> {
     })
 }
 
+/// The one-or-many split an operation's method gets (`create` and `create_many`), if it gets one: not
+/// where a builder or an action call is returned instead.
+pub fn split_one_or_many(api: &Api, service: &Service, op: &Operation) -> Option<OneOrMany> {
+    one_or_many(api, op)
+        .filter(|_| own_options(op).is_empty() && action_poll(service, op, api).is_none())
+}
+
 fn emit_method(api: &Api, service: &Service, op: &Operation, out: &mut String) {
-    if let Some(split) = one_or_many(api, op) {
-        if own_options(op).is_empty() && action_poll(service, op, api).is_none() {
-            emit_one_or_many(api, op, &split, out);
-            return;
-        }
+    if let Some(split) = split_one_or_many(api, service, op) {
+        emit_one_or_many(api, op, &split, out);
+        return;
     }
     out.push_str(&method_doc(op));
     if op.deprecated {

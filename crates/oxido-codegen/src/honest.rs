@@ -192,6 +192,7 @@ fn drop_implied_tags(api: &mut Api, changes: &mut Changes) {
         schema: None,
         is_body: false,
         request_copy: false,
+        absorbed: BTreeSet::new(),
     });
     for def in &mut api.types {
         if let TypeKind::Union { variants, .. } = &mut def.kind {
@@ -268,31 +269,124 @@ pub fn name_slug_or_id(api: &mut Api) {
     }
 }
 
-/// Shared types whose merged name is one service's, renamed for all that use them: (name, new name).
-/// The floating IP, reserved IP and reserved IPv6 action calls take one body.
-const NEUTRAL: &[(&str, &str)] = &[
-    ("FloatingIpsActionPostBody", "IpActionBody"),
-    ("FloatingIpActionAssign", "IpActionAssign"),
+/// Names that mention a service the type is not that service's alone (`tidy::foreign_names`), renamed:
+/// (name, new name, whether the types named after it follow: `FloatingIpRegion` → `IpReservationRegion`,
+/// a doc for a type the spec gives none, so it does not read as one service's).
+const NEUTRAL: &[(&str, &str, bool, &str)] = &[
+    // The floating IP, reserved IP and reserved IPv6 calls share the action body, the IP and its create.
+    (
+        "FloatingIpsActionPostBody",
+        "IpActionBody",
+        false,
+        "An action on a reserved or floating IP, IPv4 or IPv6: assign it to a Droplet, or unassign it.",
+    ),
+    ("FloatingIpActionAssign", "IpActionAssign", false, ""),
+    (
+        "FloatingIp",
+        "IpReservation",
+        true,
+        "A reserved IP (a floating IP is the same object under its older name): the address, its region and the Droplet it is assigned to.",
+    ),
+    // A bare `{name}`: a database's, an add-on's, a registry's, a model's.
+    (
+        "Database",
+        "Named",
+        false,
+        "Something given by its name alone, such as a database in a cluster; several services share this shape.",
+    ),
+    // `{name?}`: the update of a VPC peering, a functions namespace, a tag, an SSH key, an agent.
+    (
+        "VpcPeeringUpdatable",
+        "NameUpdate",
+        false,
+        "A rename: the new `name`, left out when `None`.",
+    ),
+    // `{region}`: an image transfer and a database cluster's move.
+    (
+        "ImageActionTransfer",
+        "TargetRegion",
+        false,
+        "The region to move a resource to: an image's transfer, a database cluster's migration.",
+    ),
+    // A database cluster's trusted sources (godo: `DatabaseFirewallRule`).
+    (
+        "FirewallRule",
+        "DatabaseFirewallRule",
+        false,
+        "A trusted source of a database cluster: a Droplet, Kubernetes cluster, IP address, tag or app allowed to connect.",
+    ),
+    ("FirewallRuleType", "DatabaseFirewallRuleType", false, ""),
+    (
+        "FirewallRuleRequest",
+        "DatabaseFirewallRuleRequest",
+        false,
+        "",
+    ),
+    // A load balancer's domains, not the DNS service's.
+    ("Domains", "LoadBalancerDomain", false, ""),
+    // Inference: a tool's function and generated images, not the Functions and Images services.
+    (
+        "FunctionObject",
+        "ToolFunction",
+        false,
+        "A function offered to a model as a tool.",
+    ),
+    ("ImagesResponse", "GeneratedImages", false, ""),
+    ("ImagesUsage", "GeneratedImagesUsage", true, ""),
+    ("ImageGenPartialImageEvent", "PartialImageEvent", true, ""),
+    // A dedicated inference's provider tokens.
+    (
+        "InferenceUpdateRequestAccessTokens",
+        "ProviderAccessTokens",
+        false,
+        "",
+    ),
+    // An app's functions component, not the Functions service.
+    (
+        "FunctionsComponentHealthMetricsItem",
+        "AppFunctionsHealthMetric",
+        false,
+        "",
+    ),
 ];
 
 /// Applies [`NEUTRAL`]; a row that matches no type fails the generator, so the table stays true.
 pub fn neutral_names(api: &mut Api) {
-    for (from, to) in NEUTRAL {
-        let found: Vec<usize> = (0..api.types.len())
-            .filter(|&i| crate::tidy::live(&api.types[i]) && api.types[i].name == *from)
-            .collect();
+    let live_named = |api: &Api, name: &str| {
+        (0..api.types.len())
+            .filter(|&i| crate::tidy::live(&api.types[i]) && api.types[i].name == name)
+            .collect::<Vec<usize>>()
+    };
+    for (from, to, parts, doc) in NEUTRAL {
+        let found = live_named(api, from);
         assert!(
             found.len() == 1,
             "honest::NEUTRAL: `{from}` names {} types, not one; update the table",
             found.len()
         );
-        assert!(
-            !api.types
-                .iter()
-                .any(|t| crate::tidy::live(t) && t.name == *to),
-            "honest::NEUTRAL: `{to}` is taken"
-        );
-        api.types[found[0]].name = (*to).to_owned();
+        if !doc.is_empty() {
+            assert!(
+                api.types[found[0]].doc.trim().is_empty(),
+                "honest::NEUTRAL: `{from}` has a doc of its own now; drop the table's"
+            );
+            api.types[found[0]].doc = (*doc).to_owned();
+        }
+        let mut renames = vec![(found[0], (*to).to_owned())];
+        if *parts {
+            for (i, def) in api.types.iter().enumerate() {
+                let rest = def.name.strip_prefix(from).unwrap_or_default();
+                if crate::tidy::live(def) && rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    renames.push((i, format!("{to}{rest}")));
+                }
+            }
+        }
+        for (i, name) in renames {
+            assert!(
+                live_named(api, &name).is_empty(),
+                "honest::NEUTRAL: `{name}` is taken"
+            );
+            api.types[i].name = name;
+        }
     }
 }
 

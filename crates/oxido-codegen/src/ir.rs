@@ -225,6 +225,9 @@ pub struct TypeDef {
     /// A request body's copy of a schema without its read-only properties (`FirewallRequest`): a
     /// merge of identical types keeps another name over it.
     pub request_copy: bool,
+    /// The features that reached the identical types merged into this one: a name taken from one
+    /// service's schema but shared with another's (`Database` holding an add-on's `{name}`) shows here.
+    pub absorbed: BTreeSet<String>,
 }
 
 impl TypeDef {

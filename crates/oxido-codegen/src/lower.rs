@@ -232,6 +232,7 @@ impl<'a> Lowerer<'a> {
             kind: TypeKind::Pending,
             features: BTreeSet::new(),
             request_copy: self.request && schema.is_some(),
+            absorbed: BTreeSet::new(),
             schema,
             is_body: false,
         });
@@ -1219,6 +1220,8 @@ pub fn lower(root: &Value) -> Api {
         honest: Default::default(),
     };
     api.honest = crate::honest::run(&mut api);
+    // Before merging, so each merged type's own users are known (`TypeDef::absorbed`).
+    api.compute_features();
     crate::tidy::dedupe(&mut api);
     api.compute_features();
     let reserved: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();

@@ -181,6 +181,8 @@ fn report(api: &ir::Api) {
 const MAX_LONG_NAMES: usize = 0;
 const MAX_NUMBERED_NAMES: usize = 0;
 const MAX_DUPLICATE_GROUPS: usize = 0;
+/// Names that mention another service (`FloatingIp` for a reserved IP, `Database` for an add-on's name).
+const MAX_FOREIGN_NAMES: usize = 0;
 /// `CustomModelActiveDeployment`'s two (their examples, `example string` and a bare date, give no format)
 /// and `AccessPointResponse.updated_at` (sent as `""`, see `STRING_TIMES` in `lower.rs`).
 const MAX_STRING_TIMESTAMPS: usize = 3;
@@ -204,6 +206,12 @@ fn over_thresholds(r: &tidy::Report) -> Vec<String> {
             r.numbered.len(),
             MAX_NUMBERED_NAMES,
             &r.numbered[..],
+        ),
+        (
+            "names that mention another service",
+            r.foreign_names.len(),
+            MAX_FOREIGN_NAMES,
+            &r.foreign_names[..],
         ),
         (
             "groups of identical types",
@@ -251,6 +259,10 @@ fn types_doc(r: &tidy::Report, api: &ir::Api) -> String {
         r.numbered.len()
     ));
     out.push_str(&format!(
+        "| names that mention another service (a service's noun on a type another service shares or owns alone) | {} | {MAX_FOREIGN_NAMES} |\n",
+        r.foreign_names.len()
+    ));
+    out.push_str(&format!(
         "| groups of structurally identical types | {} | {MAX_DUPLICATE_GROUPS} |\n",
         r.duplicate_groups
     ));
@@ -274,6 +286,7 @@ fn types_doc(r: &tidy::Report, api: &ir::Api) -> String {
     for (title, list) in [
         ("Names over the limit", &r.long_names),
         ("`VariantN` names", &r.numbered),
+        ("Names that mention another service", &r.foreign_names),
         ("`*_at` fields typed `String`", &r.string_timestamps),
     ] {
         if !list.is_empty() {

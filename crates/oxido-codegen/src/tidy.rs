@@ -102,6 +102,9 @@ pub fn dedupe(api: &mut Api) -> usize {
         for (&from, &to) in &map {
             let is_body = api.types[from].is_body;
             api.types[to].is_body |= is_body;
+            let mut absorbed = std::mem::take(&mut api.types[from].absorbed);
+            absorbed.extend(std::mem::take(&mut api.types[from].features));
+            api.types[to].absorbed.extend(absorbed);
             let doc = std::mem::take(&mut api.types[from].doc);
             if !doc.trim().is_empty() {
                 docs.entry(to).or_default().insert(doc);
@@ -429,6 +432,8 @@ pub struct Report {
     pub optional_fields: usize,
     pub fields: usize,
     pub string_timestamps: Vec<String>,
+    /// Names that mention a service the type is not that service's alone (see [`foreign_names`]).
+    pub foreign_names: Vec<String>,
 }
 
 /// Counts over the types the SDK emits.
@@ -503,7 +508,99 @@ pub fn report(api: &Api) -> Report {
         optional_fields: optional,
         fields,
         string_timestamps,
+        foreign_names: foreign_names(api),
     }
+}
+
+/// A handler's words, each singular: `floating_ips` → `floating`, `ip`.
+fn singular_words(handler: &str) -> Vec<String> {
+    handler
+        .split('_')
+        .map(|w| {
+            if let Some(stem) = w.strip_suffix("ies") {
+                format!("{stem}y")
+            } else if w.len() > 2 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_owned()
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect()
+}
+
+/// How many leading words of a type's name spell a handler's noun, singular or plural
+/// (`VpcNatGatewayGet` spells `vpcnatgateways` in three words), if they do.
+fn noun_words(name_words: &[String], handler: &str) -> Option<usize> {
+    let forms = [handler.replace('_', ""), singular_words(handler).concat()];
+    let mut spelled = String::new();
+    for (n, word) in name_words.iter().enumerate() {
+        spelled.push_str(&word.to_ascii_lowercase());
+        if forms.contains(&spelled) {
+            return Some(n + 1);
+        }
+    }
+    None
+}
+
+/// The service a type's name begins with (the longest noun match), if any.
+pub fn named_service<'a>(name: &str, services: &'a [Service]) -> Option<&'a Service> {
+    let name_words = words(name);
+    services
+        .iter()
+        .filter_map(|s| noun_words(&name_words, &s.handler).map(|n| (n, s)))
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, s)| s)
+}
+
+/// Services whose noun is a thing every service names: a region is where anything lives (the regions
+/// service only lists them), and every service's action is the one `Action`.
+const CONCEPTS: &[&str] = &["regions", "actions"];
+
+/// Services of one family share their first noun: `vpcs`, `vpc_peerings`; `images`, `image_actions`.
+fn family(a: &str, b: &str) -> bool {
+    singular_words(a).first() == singular_words(b).first()
+}
+
+/// Emitted types whose name mentions a service that the type is not that service's alone: no service
+/// of the named one's family reaches it (`FirewallRule` used by databases only), or it absorbed an
+/// identical type of another service's (`Database` holding an add-on's `{name}`). A resource embedded
+/// whole in another's answer (`Droplet` in a floating IP) is still its own. `name (named service; the
+/// other services)`.
+pub fn foreign_names(api: &Api) -> Vec<String> {
+    let mut out = Vec::new();
+    for def in api
+        .types
+        .iter()
+        .filter(|t| live(t) && !t.features.is_empty())
+    {
+        let Some(service) = named_service(&def.name, &api.services)
+            .filter(|s| !CONCEPTS.contains(&s.handler.as_str()))
+        else {
+            continue;
+        };
+        let owned = def.features.iter().any(|f| family(f, &service.handler));
+        let foreign: BTreeSet<&str> = def
+            .absorbed
+            .iter()
+            .chain(
+                if owned { None } else { Some(&def.features) }
+                    .into_iter()
+                    .flatten(),
+            )
+            .filter(|f| !family(f, &service.handler))
+            .map(String::as_str)
+            .collect();
+        if !foreign.is_empty() {
+            let foreign: Vec<&str> = foreign.into_iter().collect();
+            out.push(format!(
+                "{} ({}; {})",
+                def.name,
+                service.handler,
+                foreign.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -517,6 +614,80 @@ mod tests {
             ["Firewalls", "Assign", "Droplets", "Body"]
         );
         assert_eq!(words("VolumesExt4"), ["Volumes", "Ext", "4"]);
+    }
+
+    #[test]
+    fn a_name_spells_its_service_in_singular_or_plural_over_word_boundaries() {
+        let w = |name: &str| words(name);
+        assert_eq!(noun_words(&w("FloatingIpCreate"), "floating_ips"), Some(2));
+        assert_eq!(
+            noun_words(&w("VpcNatGatewayGet"), "vpcnatgateways"),
+            Some(3)
+        );
+        assert_eq!(noun_words(&w("RegistryBase"), "registries"), Some(1));
+        assert_eq!(noun_words(&w("Databases"), "databases"), Some(1));
+        assert_eq!(noun_words(&w("DropletSnapshot"), "snapshots"), None);
+        assert!(family("vpc_peerings", "vpcs"));
+        assert!(family("image_actions", "images"));
+        assert!(!family("reserved_ips", "floating_ips"));
+    }
+
+    #[test]
+    fn a_shared_shape_under_one_services_name_is_foreign_and_an_embedded_resource_is_not() {
+        let service = |handler: &str| Service {
+            prefix: handler.to_owned(),
+            handler: handler.to_owned(),
+            type_name: handler.to_owned(),
+            hand_written: false,
+            operations: Vec::new(),
+        };
+        let set = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+        let ty = |name: &str, features: &[&str], absorbed: &[&str]| TypeDef {
+            name: name.to_owned(),
+            doc: String::new(),
+            kind: TypeKind::StringEnum(Vec::new()),
+            features: set(features),
+            schema: None,
+            is_body: false,
+            request_copy: false,
+            absorbed: set(absorbed),
+        };
+        let api = Api {
+            services: [
+                "floating_ips",
+                "reserved_ips",
+                "droplets",
+                "databases",
+                "regions",
+            ]
+            .map(service)
+            .into(),
+            types: vec![
+                // Merged with the reserved IP's identical copy: foreign.
+                ty(
+                    "FloatingIp",
+                    &["floating_ips", "reserved_ips"],
+                    &["reserved_ips"],
+                ),
+                // A Droplet inside a floating IP's answer, one schema: its own.
+                ty("Droplet", &["droplets", "floating_ips"], &[]),
+                // Named after a service that never reaches it: foreign.
+                ty("DatabaseThing", &["droplets"], &[]),
+                // A region is a concept every service names.
+                ty("RegionSlug", &["droplets", "databases"], &[]),
+            ],
+            value_fields: 0,
+            total_fields: 0,
+            schema_examples: Vec::new(),
+            honest: Default::default(),
+        };
+        assert_eq!(
+            foreign_names(&api),
+            [
+                "FloatingIp (floating_ips; reserved_ips)",
+                "DatabaseThing (databases; droplets)"
+            ]
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use oxido::Client;
 use oxido::types::{
-    Database, DatabaseClusterEngine, DatabasesAddUserBody, DatabasesCreateClusterBody,
-    DatabasesCreateClusterBodyRequired, RegionSlug,
+    DatabaseClusterEngine, DatabasesAddUserBody, DatabasesCreateClusterBody,
+    DatabasesCreateClusterBodyRequired, Named, RegionSlug,
 };
 
 #[tokio::main]
@@ -28,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .databases()
         .add_user(&id, DatabasesAddUserBody::new("app"))
         .await?;
-    let db = client.databases().add(&id, Database::new("app")).await?;
+    let db = client.databases().add(&id, Named::new("app")).await?;
     println!(
         "database cluster {id} is online with user {} and db {}",
         user.name, db.name

@@ -561,14 +561,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "example",
         "/paths/~1v2~1databases~1{database_cluster_uuid}~1dbs/post/requestBody/content/application~1json/example",
-        |v| whole::<oxido::types::Database>(v),
+        |v| whole::<oxido::types::Named>(v),
     ),
     (
         "databases_add",
         "response",
         "example",
         "/components/responses/database/content/application~1json/example",
-        |v| member::<oxido::types::Database>(v, "db"),
+        |v| member::<oxido::types::Named>(v, "db"),
     ),
     (
         "databases_add_connectionPool",
@@ -813,7 +813,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/database/content/application~1json/example",
-        |v| member::<oxido::types::Database>(v, "db"),
+        |v| member::<oxido::types::Named>(v, "db"),
     ),
     (
         "databases_get_autoscale",
@@ -962,7 +962,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/databases/content/application~1json/example",
-        |v| member::<Vec<oxido::types::Database>>(v, "dbs"),
+        |v| member::<Vec<oxido::types::Named>>(v, "dbs"),
     ),
     (
         "databases_list_backups",
@@ -997,7 +997,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "example",
         "/components/responses/firewall_rules/content/application~1json/example",
-        |v| member::<Vec<oxido::types::FirewallRule>>(v, "rules"),
+        |v| member::<Vec<oxido::types::DatabaseFirewallRule>>(v, "rules"),
     ),
     (
         "databases_list_kafka_topics",
@@ -1566,14 +1566,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "floating_ip_assigned",
         "/components/examples/floating_ip_assigned/value",
-        |v| member::<oxido::types::FloatingIp>(v, "floating_ip"),
+        |v| member::<oxido::types::IpReservation>(v, "floating_ip"),
     ),
     (
         "floatingIPs_get",
         "response",
         "floating_ip_reserved",
         "/components/examples/floating_ip_reserved/value",
-        |v| member::<oxido::types::FloatingIp>(v, "floating_ip"),
+        |v| member::<oxido::types::IpReservation>(v, "floating_ip"),
     ),
     (
         "functionsAccessKey_create",
@@ -1622,7 +1622,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "request",
         "Update Key Name",
         "/paths/~1v2~1functions~1namespaces~1{namespace_id}~1keys~1{key_id}/put/requestBody/content/application~1json/examples/Update Key Name/value",
-        |v| whole::<oxido::types::Database>(v),
+        |v| whole::<oxido::types::Named>(v),
     ),
     (
         "functionsAccessKey_update",
@@ -2196,14 +2196,14 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "response",
         "reserved_ip_assigned",
         "/components/examples/reserved_ip_assigned/value",
-        |v| member::<oxido::types::FloatingIp>(v, "reserved_ip"),
+        |v| member::<oxido::types::IpReservation>(v, "reserved_ip"),
     ),
     (
         "reservedIPs_get",
         "response",
         "reserved_ip_reserved",
         "/components/examples/reserved_ip_reserved/value",
-        |v| member::<oxido::types::FloatingIp>(v, "reserved_ip"),
+        |v| member::<oxido::types::IpReservation>(v, "reserved_ip"),
     ),
     (
         "reservedIPv6_create",
@@ -2975,41 +2975,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::CreateImageRequestSize>>(v),
     ),
     (
-        "ImageGenPartialImageEvent.background",
-        "schema",
-        "example",
-        "\"auto\"",
-        |v| whole::<oxido::types::ImageGenPartialImageEventBackground>(v),
-    ),
-    (
-        "ImageGenPartialImageEvent.output_format",
-        "schema",
-        "example",
-        "\"png\"",
-        |v| whole::<oxido::types::ImageGenPartialImageEventOutputFormat>(v),
-    ),
-    (
-        "ImageGenPartialImageEvent.quality",
-        "schema",
-        "example",
-        "\"auto\"",
-        |v| whole::<oxido::types::ImageGenPartialImageEventQuality>(v),
-    ),
-    (
-        "ImageGenPartialImageEvent.size",
-        "schema",
-        "example",
-        "\"1024x1024\"",
-        |v| whole::<oxido::types::ImageGenPartialImageEventSize>(v),
-    ),
-    (
-        "ImageGenPartialImageEvent.type",
-        "schema",
-        "example",
-        "\"image_generation.partial_image\"",
-        |v| whole::<oxido::types::ImageGenPartialImageEventType>(v),
-    ),
-    (
         "MessagesRequestTextBlockParam.type",
         "schema",
         "example",
@@ -3692,20 +3657,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     (
-        "FirewallRule.created_at",
-        "schema",
-        "example",
-        "\"2019-01-11T18:37:36Z\"",
-        |v| whole::<Option<oxido::Timestamp>>(v),
-    ),
-    (
-        "FirewallRule.type",
-        "schema",
-        "example",
-        "\"droplet\"",
-        |v| whole::<oxido::types::FirewallRuleType>(v),
-    ),
-    (
         "MysqlSettings.auth_plugin",
         "schema",
         "example",
@@ -3753,13 +3704,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "example",
         "\"nyc3\"",
         |v| whole::<oxido::types::RegionSlug>(v),
-    ),
-    (
-        "FirewallRuleRequest.type",
-        "schema",
-        "example",
-        "\"droplet\"",
-        |v| whole::<oxido::types::FirewallRuleType>(v),
     ),
     (
         "DatabaseBackup.backup_created_at",
@@ -4442,9 +4386,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "\"tcp\"",
         |v| whole::<oxido::types::FirewallInboundRulesItemProtocol>(v),
     ),
-    ("FloatingIp.droplet", "schema", "example", "null", |v| {
-        whole::<Option<oxido::types::FloatingIpDroplet>>(v)
-    }),
     (
         "NamespaceInfo.created_at",
         "schema",
@@ -5538,13 +5479,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::types::Distribution>>(v),
     ),
     (
-        "ImageActionTransfer.region",
-        "schema",
-        "example",
-        "\"nyc3\"",
-        |v| whole::<oxido::types::RegionSlug>(v),
-    ),
-    (
         "ClusterAutoscalerConfiguration.expanders",
         "schema",
         "example",
@@ -6241,7 +6175,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<Option<oxido::Timestamp>>(v),
     ),
     ("ReservedIpv6.droplet", "schema", "example", "null", |v| {
-        whole::<Option<oxido::types::FloatingIpDroplet>>(v)
+        whole::<Option<oxido::types::IpReservationDroplet>>(v)
     }),
     (
         "ReservedIpv6.reserved_at",
@@ -8858,7 +8792,7 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "CreateTrigger",
         "schema",
         "properties",
-        "{\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"},\"type\":\"SCHEDULED\"}",
+        "{\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"},\"type\":\"SCHEDULED\"}",
         |v| whole::<oxido::types::CreateTrigger>(v),
     ),
     (
@@ -8902,13 +8836,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"tags\":[\"example string\"]}",
         |v| whole::<oxido::types::CustomModelTags>(v),
-    ),
-    (
-        "Database",
-        "schema",
-        "properties",
-        "{\"name\":\"alpha\"}",
-        |v| whole::<oxido::types::Database>(v),
     ),
     (
         "DatabaseBackup",
@@ -9233,13 +9160,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::DomainRequest>(v),
     ),
     (
-        "Domains",
-        "schema",
-        "properties",
-        "{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"is_managed\":true,\"name\":\"example.com\"}",
-        |v| whole::<oxido::types::Domains>(v),
-    ),
-    (
         "Droplet",
         "schema",
         "properties",
@@ -9380,20 +9300,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::FirewallRequest>(v),
     ),
     (
-        "FirewallRule",
-        "schema",
-        "properties",
-        "{\"cluster_uuid\":\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\",\"description\":\"an IP address for local development\",\"type\":\"droplet\",\"uuid\":\"79f26d28-ea8a-41f2-8ad8-8cfcdd020095\",\"value\":\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"}",
-        |v| whole::<oxido::types::FirewallRule>(v),
-    ),
-    (
-        "FirewallRuleRequest",
-        "schema",
-        "properties",
-        "{\"description\":\"an IP address for local development\",\"type\":\"droplet\",\"uuid\":\"79f26d28-ea8a-41f2-8ad8-8cfcdd020095\",\"value\":\"ff2a6c52-5a44-4b63-b99c-0e98e7a63d61\"}",
-        |v| whole::<oxido::types::FirewallRuleRequest>(v),
-    ),
-    (
         "FirewallRuleTarget",
         "schema",
         "properties",
@@ -9401,32 +9307,11 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::FirewallRuleTarget>(v),
     ),
     (
-        "FloatingIp",
-        "schema",
-        "properties",
-        "{\"ip\":\"45.55.96.47\",\"locked\":true,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\"}",
-        |v| whole::<oxido::types::FloatingIp>(v),
-    ),
-    (
-        "FloatingIpRegion",
-        "schema",
-        "properties",
-        "{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"}",
-        |v| whole::<oxido::types::FloatingIpRegion>(v),
-    ),
-    (
         "ForwardingRule",
         "schema",
         "properties",
         "{\"certificate_id\":\"892071a0-bb95-49bc-8021-3afd67a210bf\",\"entry_port\":443,\"entry_protocol\":\"http\",\"target_port\":80,\"target_protocol\":\"http\",\"tls_passthrough\":false}",
         |v| whole::<oxido::types::ForwardingRule>(v),
-    ),
-    (
-        "FunctionObject",
-        "schema",
-        "properties",
-        "{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\"}",
-        |v| whole::<oxido::types::FunctionObject>(v),
     ),
     (
         "GarbageCollection",
@@ -9499,13 +9384,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::Image>(v),
     ),
     (
-        "ImageGenPartialImageEvent",
-        "schema",
-        "properties",
-        "{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAQ...\",\"background\":\"transparent\",\"created_at\":1677649456,\"output_format\":\"png\",\"partial_image_index\":0,\"quality\":\"low\",\"size\":\"1024x1024\",\"type\":\"image_generation.partial_image\"}",
-        |v| whole::<oxido::types::ImageGenPartialImageEvent>(v),
-    ),
-    (
         "ImageNewCustom",
         "schema",
         "properties",
@@ -9532,27 +9410,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         "properties",
         "{\"transfer_id\":3164444}",
         |v| whole::<oxido::types::ImagesPostAccountTransferCancel>(v),
-    ),
-    (
-        "ImagesResponse",
-        "schema",
-        "properties",
-        "{\"background\":\"opaque\",\"created\":1677649456,\"data\":[{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAQAAAAEAAQMAAABmvDolAAAAA1BMVEX...\",\"revised_prompt\":\"A cute baby sea otter floating on its back in calm blue water, captured with professional photography lighting and composition\"}],\"output_format\":\"png\",\"quality\":\"high\",\"size\":\"1024x1024\"}",
-        |v| whole::<oxido::types::ImagesResponse>(v),
-    ),
-    (
-        "ImagesUsage",
-        "schema",
-        "properties",
-        "{\"input_tokens\":12,\"input_tokens_details\":{\"image_tokens\":0,\"text_tokens\":12},\"output_tokens\":4160,\"total_tokens\":4172}",
-        |v| whole::<oxido::types::ImagesUsage>(v),
-    ),
-    (
-        "ImagesUsageInputTokensDetails",
-        "schema",
-        "properties",
-        "{\"image_tokens\":0,\"text_tokens\":12}",
-        |v| whole::<oxido::types::ImagesUsageInputTokensDetails>(v),
     ),
     (
         "InvoiceItem",
@@ -10843,13 +10700,6 @@ const EXAMPLES: &[(&str, &str, &str, &str, Check)] = &[
         |v| whole::<oxido::types::VpcPeering>(v),
     ),
     (
-        "VpcPeeringUpdatable",
-        "schema",
-        "properties",
-        "{\"name\":\"nyc1-blr1-peering\"}",
-        |v| whole::<oxido::types::VpcPeeringUpdatable>(v),
-    ),
-    (
         "VpcPeeringsCreateBody",
         "schema",
         "properties",
@@ -10891,6 +10741,6 @@ const RAW_ERROR_EXAMPLES: usize = 3205;
 
 #[test]
 fn every_example_round_trips() {
-    assert_eq!(EXAMPLES.len(), 1566);
+    assert_eq!(EXAMPLES.len(), 1544);
     generated_support::run_examples(EXAMPLES, RAW_ERROR_EXAMPLES);
 }

@@ -244,7 +244,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"alpha\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"resource\":{\"app_name\":\"Example App\",\"app_slug\":\"example_app\",\"has_config\":true,\"message\":\"Resource is provisioned successfully.\",\"metadata\":[{\"name\":\"property_name\",\"value\":true}],\"name\":\"my-resource-01\",\"plan_name\":\"Basic Plan\",\"plan_price_per_month\":10,\"plan_slug\":\"basic_plan\",\"sso_url\":\"https://example.com/sso\",\"state\":\"provisioned\",\"uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}}",
@@ -252,7 +252,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("resource"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Database>(body)
+            let body = serde_json::from_value::<oxido::types::Named>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -299,7 +299,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"frequency_penalty\":1.5,\"logit_bias\":{\"key\":7},\"logprobs\":true,\"max_completion_tokens\":7,\"max_tokens\":7,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":\"example\",\"refusal\":\"example\",\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{\"key\":\"example\"},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":1.5,\"reasoning_effort\":\"none\",\"seed\":7,\"stop\":[\"example\"],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"temperature\":1,\"tool_choice\":{\"function\":{\"name\":\"alpha\"},\"type\":\"function\"},\"tools\":[{\"function\":{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\",\"parameters\":{\"any\":\"json\"}},\"type\":\"function\"}],\"top_logprobs\":7,\"top_p\":1,\"user\":\"user-1234\"}",
+            "{\"frequency_penalty\":1.5,\"logit_bias\":{\"key\":7},\"logprobs\":true,\"max_completion_tokens\":7,\"max_tokens\":7,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":\"example\",\"refusal\":\"example\",\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{\"key\":\"example\"},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":1.5,\"reasoning_effort\":\"none\",\"seed\":7,\"stop\":[\"example\"],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"temperature\":1,\"tool_choice\":{\"function\":{\"name\":\"example\"},\"type\":\"function\"},\"tools\":[{\"function\":{\"description\":\"example\",\"name\":\"example\",\"parameters\":{\"any\":\"json\"}},\"type\":\"function\"}],\"top_logprobs\":7,\"top_p\":1,\"user\":\"user-1234\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -2134,7 +2134,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("db"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Database>(body)
+            let body = serde_json::from_value::<oxido::types::Named>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -3944,13 +3944,13 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"region\":\"nyc3\"}"),
+        body: Body::Built("{\"region\":\"ams1\"}"),
         body_kind: "Json",
         answer: Answer::NoContent,
         decoded: Decoded::Nothing,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::ImageActionTransfer>(body)
+            let body = serde_json::from_value::<oxido::types::TargetRegion>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 client
@@ -4055,7 +4055,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"alpha\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"token\":{\"created_at\":\"2024-01-09T20:44:32Z\",\"id\":\"01333f14-a903-4b8e-92b3-363a767aa052\",\"is_managed\":false,\"name\":\"first-token\",\"value\":\"di_xxxxxxxxxxxxxxxxxxxxxxxx\"}}",
@@ -4063,7 +4063,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("token"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Database>(body)
+            let body = serde_json::from_value::<oxido::types::Named>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -5492,7 +5492,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Whole,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::FloatingIpCreate>(body)
+            let body = serde_json::from_value::<oxido::types::IpReservationCreate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -5562,7 +5562,7 @@ const CASES: &[Case] = &[
         body: Body::None,
         body_kind: "None",
         answer: Answer::Built(
-            "{\"floating_ips\":[{\"droplet\":{\"backup_ids\":[53893572],\"created_at\":\"2020-07-21T18:37:44Z\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"features\":[\"backups\",\"private_networking\",\"ipv6\"],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"id\":3164444,\"image\":{\"created_at\":\"2020-05-04T22:23:02Z\",\"description\":\" \",\"distribution\":\"Ubuntu\",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"regions\":[\"ams1\"],\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"status\":\"NEW\",\"tags\":[\"base-image\",\"prod\"],\"type\":\"snapshot\"},\"kernel\":{\"id\":7515,\"name\":\"DigitalOcean GrubLoader v0.2 (20160714)\",\"version\":\"2016.07.13-DigitalOcean_loader_Ubuntu\"},\"locked\":false,\"memory\":1024,\"name\":\"example.com\",\"networks\":{\"v4\":[{\"gateway\":\"104.236.0.1\",\"ip_address\":\"104.236.32.182\",\"netmask\":\"255.255.192.0\",\"type\":\"public\"}],\"v6\":[{\"gateway\":\"2604:a880:0:1010::1\",\"ip_address\":\"2604:a880:0:1010::18a:a001\",\"netmask\":64,\"type\":\"public\"}]},\"next_backup_window\":{\"end\":\"2019-12-04T23:00:00Z\",\"start\":\"2019-12-04T00:00:00Z\"},\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"},\"size\":{\"available\":true,\"description\":\"Basic\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"memory\":1024,\"price_hourly\":0.00743999984115362,\"price_monthly\":5,\"regions\":[\"ams2\",\"ams3\",\"blr1\",\"fra1\",\"lon1\",\"nyc1\",\"nyc2\",\"nyc3\",\"sfo1\",\"sfo2\",\"sfo3\",\"sgp1\",\"tor1\"],\"slug\":\"s-1vcpu-1gb\",\"transfer\":1,\"vcpus\":1},\"size_slug\":\"s-1vcpu-1gb\",\"snapshot_ids\":[67512819],\"status\":\"active\",\"tags\":[\"web\",\"env:prod\"],\"vcpus\":1,\"volume_ids\":[\"506f78a4-e098-11e5-ad9f-000f53306ae1\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"ip\":\"45.55.96.47\",\"locked\":true,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\",\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"}}],\"links\":{},\"meta\":{\"total\":1}}",
+            "{\"floating_ips\":[{\"droplet\":{\"backup_ids\":[53893572],\"created_at\":\"2020-07-21T18:37:44Z\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"features\":[\"backups\",\"private_networking\",\"ipv6\"],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"id\":3164444,\"image\":{\"created_at\":\"2020-05-04T22:23:02Z\",\"description\":\" \",\"distribution\":\"Ubuntu\",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"regions\":[\"ams1\"],\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"status\":\"NEW\",\"tags\":[\"base-image\",\"prod\"],\"type\":\"snapshot\"},\"kernel\":{\"id\":7515,\"name\":\"DigitalOcean GrubLoader v0.2 (20160714)\",\"version\":\"2016.07.13-DigitalOcean_loader_Ubuntu\"},\"locked\":false,\"memory\":1024,\"name\":\"example.com\",\"networks\":{\"v4\":[{\"gateway\":\"104.236.0.1\",\"ip_address\":\"104.236.32.182\",\"netmask\":\"255.255.192.0\",\"type\":\"public\"}],\"v6\":[{\"gateway\":\"2604:a880:0:1010::1\",\"ip_address\":\"2604:a880:0:1010::18a:a001\",\"netmask\":64,\"type\":\"public\"}]},\"next_backup_window\":{\"end\":\"2019-12-04T23:00:00Z\",\"start\":\"2019-12-04T00:00:00Z\"},\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"},\"size\":{\"available\":true,\"description\":\"Basic\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"memory\":1024,\"price_hourly\":0.00743999984115362,\"price_monthly\":5,\"regions\":[\"ams2\",\"ams3\",\"blr1\",\"fra1\",\"lon1\",\"nyc1\",\"nyc2\",\"nyc3\",\"sfo1\",\"sfo2\",\"sfo3\",\"sgp1\",\"tor1\"],\"slug\":\"s-1vcpu-1gb\",\"transfer\":1,\"vcpus\":1},\"size_slug\":\"s-1vcpu-1gb\",\"snapshot_ids\":[67512819],\"status\":\"active\",\"tags\":[\"web\",\"env:prod\"],\"vcpus\":1,\"volume_ids\":[\"506f78a4-e098-11e5-ad9f-000f53306ae1\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"ip\":\"example\",\"locked\":true,\"project_id\":\"example\",\"region\":{\"available\":true,\"features\":[\"example\"],\"name\":\"example\",\"sizes\":[\"example\"],\"slug\":\"example\"}}],\"links\":{},\"meta\":{\"total\":1}}",
         ),
         decoded: Decoded::Member("floating_ips"),
         call: |client, body, base| {
@@ -5698,11 +5698,11 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"},\"type\":\"SCHEDULED\"}",
+            "{\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"},\"type\":\"SCHEDULED\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
-            "{\"trigger\":{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}}",
+            "{\"trigger\":{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}}",
         ),
         decoded: Decoded::Member("trigger"),
         call: |client, body, base| {
@@ -5803,7 +5803,7 @@ const CASES: &[Case] = &[
         body: Body::None,
         body_kind: "None",
         answer: Answer::Built(
-            "{\"trigger\":{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}}",
+            "{\"trigger\":{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}}",
         ),
         decoded: Decoded::Member("trigger"),
         call: |client, body, base| {
@@ -5855,7 +5855,7 @@ const CASES: &[Case] = &[
         body: Body::None,
         body_kind: "None",
         answer: Answer::Built(
-            "{\"triggers\":[{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}]}",
+            "{\"triggers\":[{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}]}",
         ),
         decoded: Decoded::Member("triggers"),
         call: |client, body, base| {
@@ -5879,11 +5879,11 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"is_enabled\":true,\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"}}",
+            "{\"is_enabled\":true,\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"}}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
-            "{\"trigger\":{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"nyc1-blr1-peering\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}}",
+            "{\"trigger\":{\"created_at\":\"2022-11-11T04:16:45Z\",\"function\":\"hello\",\"is_enabled\":true,\"name\":\"my trigger\",\"namespace\":\"fn-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"scheduled_details\":{\"body\":{\"name\":\"example\"},\"cron\":\"* * * * *\"},\"scheduled_runs\":{\"last_run_at\":\"2022-11-11T04:16:45Z\",\"next_run_at\":\"2022-11-11T04:16:45Z\"},\"type\":\"SCHEDULED\",\"updated_at\":\"2022-11-11T04:16:45Z\"}}",
         ),
         decoded: Decoded::Member("trigger"),
         call: |client, body, base| {
@@ -6001,7 +6001,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("access_key"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Database>(body)
+            let body = serde_json::from_value::<oxido::types::Named>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -6551,13 +6551,13 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"nyc1-blr1-peering\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::NoContent,
         decoded: Decoded::Nothing,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body)
+            let body = serde_json::from_value::<oxido::types::NameUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 client
@@ -9430,7 +9430,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"region\":\"nyc3\",\"type\":\"transfer\"}"),
+        body: Body::Built("{\"region\":\"ams1\",\"type\":\"transfer\"}"),
         body_kind: "Json",
         answer: Answer::Example(
             "/components/responses/post_image_action_response/content/application~1json/example",
@@ -9823,7 +9823,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"frequency_penalty\":1.5,\"logit_bias\":{\"key\":7},\"logprobs\":true,\"max_completion_tokens\":7,\"max_tokens\":7,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":\"example\",\"refusal\":\"example\",\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{\"key\":\"example\"},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":1.5,\"reasoning_effort\":\"none\",\"seed\":7,\"stop\":[\"example\"],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"temperature\":1,\"tool_choice\":{\"function\":{\"name\":\"alpha\"},\"type\":\"function\"},\"tools\":[{\"function\":{\"description\":\"Get the current weather for a location.\",\"name\":\"get_weather\",\"parameters\":{\"any\":\"json\"}},\"type\":\"function\"}],\"top_logprobs\":7,\"top_p\":1,\"user\":\"user-1234\"}",
+            "{\"frequency_penalty\":1.5,\"logit_bias\":{\"key\":7},\"logprobs\":true,\"max_completion_tokens\":7,\"max_tokens\":7,\"messages\":[{\"content\":\"Hello, how are you?\",\"reasoning_content\":\"example\",\"refusal\":\"example\",\"role\":\"user\",\"tool_call_id\":\"call_abc123\",\"tool_calls\":[{\"function\":{\"arguments\":\"{\\\"location\\\": \\\"Boston\\\"}\",\"name\":\"get_weather\"},\"id\":\"call_abc123\",\"type\":\"function\"}]}],\"metadata\":{\"key\":\"example\"},\"model\":\"llama3-8b-instruct\",\"n\":1,\"presence_penalty\":1.5,\"reasoning_effort\":\"none\",\"seed\":7,\"stop\":[\"example\"],\"stream\":true,\"stream_options\":{\"include_usage\":true},\"temperature\":1,\"tool_choice\":{\"function\":{\"name\":\"example\"},\"type\":\"function\"},\"tools\":[{\"function\":{\"description\":\"example\",\"name\":\"example\",\"parameters\":{\"any\":\"json\"}},\"type\":\"function\"}],\"top_logprobs\":7,\"top_p\":1,\"user\":\"user-1234\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -9885,7 +9885,7 @@ const CASES: &[Case] = &[
         ),
         body_kind: "Json",
         answer: Answer::Built(
-            "{\"background\":\"opaque\",\"created\":1677649456,\"data\":[{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAQAAAAEAAQMAAABmvDolAAAAA1BMVEX...\",\"revised_prompt\":\"A cute baby sea otter floating on its back in calm blue water, captured with professional photography lighting and composition\"}],\"output_format\":\"png\",\"quality\":\"high\",\"size\":\"1024x1024\",\"usage\":{\"input_tokens\":12,\"input_tokens_details\":{\"image_tokens\":0,\"text_tokens\":12},\"output_tokens\":4160,\"total_tokens\":4172}}",
+            "{\"background\":\"example\",\"created\":7,\"data\":[{\"b64_json\":\"iVBORw0KGgoAAAANSUhEUgAAAQAAAAEAAQMAAABmvDolAAAAA1BMVEX...\",\"revised_prompt\":\"A cute baby sea otter floating on its back in calm blue water, captured with professional photography lighting and composition\"}],\"output_format\":\"example\",\"quality\":\"example\",\"size\":\"example\",\"usage\":{\"input_tokens\":7,\"input_tokens_details\":{\"image_tokens\":7,\"text_tokens\":7},\"output_tokens\":7,\"total_tokens\":7}}",
         ),
         decoded: Decoded::Whole,
         call: |client, body, base| {
@@ -9939,7 +9939,7 @@ const CASES: &[Case] = &[
         headers: &[],
         accept: "application/json",
         body: Body::Built(
-            "{\"input\":[{\"content\":\"example\",\"role\":\"user\"}],\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":50,\"metadata\":{\"key\":\"example\"},\"model\":\"openai-gpt-oss-20b\",\"stop\":[\"example\"],\"stream\":false,\"stream_options\":{\"include_usage\":true},\"temperature\":0.7,\"tool_choice\":{\"function\":{\"name\":\"alpha\"},\"type\":\"function\"},\"tools\":[{\"description\":\"Get the current weather in a given location.\",\"name\":\"get_weather\",\"parameters\":{\"any\":\"json\"},\"type\":\"function\"}],\"top_p\":1,\"user\":\"user-1234\"}",
+            "{\"input\":[{\"content\":\"example\",\"role\":\"user\"}],\"instructions\":\"You are a helpful assistant.\",\"max_output_tokens\":50,\"metadata\":{\"key\":\"example\"},\"model\":\"openai-gpt-oss-20b\",\"stop\":[\"example\"],\"stream\":false,\"stream_options\":{\"include_usage\":true},\"temperature\":0.7,\"tool_choice\":{\"function\":{\"name\":\"example\"},\"type\":\"function\"},\"tools\":[{\"description\":\"Get the current weather in a given location.\",\"name\":\"get_weather\",\"parameters\":{\"any\":\"json\"},\"type\":\"function\"}],\"top_p\":1,\"user\":\"user-1234\"}",
         ),
         body_kind: "Json",
         answer: Answer::Built(
@@ -15125,13 +15125,13 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"alpha\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::NoContent,
         decoded: Decoded::Nothing,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Database>(body)
+            let body = serde_json::from_value::<oxido::types::Named>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 client
@@ -15611,13 +15611,13 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"alpha\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::NoContent,
         decoded: Decoded::Nothing,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::Database>(body)
+            let body = serde_json::from_value::<oxido::types::Named>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 client
@@ -15642,7 +15642,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Whole,
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::FloatingIpCreate>(body)
+            let body = serde_json::from_value::<oxido::types::IpReservationCreate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -15712,7 +15712,7 @@ const CASES: &[Case] = &[
         body: Body::None,
         body_kind: "None",
         answer: Answer::Built(
-            "{\"links\":{},\"meta\":{\"total\":1},\"reserved_ips\":[{\"droplet\":{\"backup_ids\":[53893572],\"created_at\":\"2020-07-21T18:37:44Z\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"features\":[\"backups\",\"private_networking\",\"ipv6\"],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"id\":3164444,\"image\":{\"created_at\":\"2020-05-04T22:23:02Z\",\"description\":\" \",\"distribution\":\"Ubuntu\",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"regions\":[\"ams1\"],\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"status\":\"NEW\",\"tags\":[\"base-image\",\"prod\"],\"type\":\"snapshot\"},\"kernel\":{\"id\":7515,\"name\":\"DigitalOcean GrubLoader v0.2 (20160714)\",\"version\":\"2016.07.13-DigitalOcean_loader_Ubuntu\"},\"locked\":false,\"memory\":1024,\"name\":\"example.com\",\"networks\":{\"v4\":[{\"gateway\":\"104.236.0.1\",\"ip_address\":\"104.236.32.182\",\"netmask\":\"255.255.192.0\",\"type\":\"public\"}],\"v6\":[{\"gateway\":\"2604:a880:0:1010::1\",\"ip_address\":\"2604:a880:0:1010::18a:a001\",\"netmask\":64,\"type\":\"public\"}]},\"next_backup_window\":{\"end\":\"2019-12-04T23:00:00Z\",\"start\":\"2019-12-04T00:00:00Z\"},\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"},\"size\":{\"available\":true,\"description\":\"Basic\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"memory\":1024,\"price_hourly\":0.00743999984115362,\"price_monthly\":5,\"regions\":[\"ams2\",\"ams3\",\"blr1\",\"fra1\",\"lon1\",\"nyc1\",\"nyc2\",\"nyc3\",\"sfo1\",\"sfo2\",\"sfo3\",\"sgp1\",\"tor1\"],\"slug\":\"s-1vcpu-1gb\",\"transfer\":1,\"vcpus\":1},\"size_slug\":\"s-1vcpu-1gb\",\"snapshot_ids\":[67512819],\"status\":\"active\",\"tags\":[\"web\",\"env:prod\"],\"vcpus\":1,\"volume_ids\":[\"506f78a4-e098-11e5-ad9f-000f53306ae1\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"ip\":\"45.55.96.47\",\"locked\":true,\"project_id\":\"746c6152-2fa2-11ed-92d3-27aaa54e4988\",\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"}}]}",
+            "{\"links\":{},\"meta\":{\"total\":1},\"reserved_ips\":[{\"droplet\":{\"backup_ids\":[53893572],\"created_at\":\"2020-07-21T18:37:44Z\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"features\":[\"backups\",\"private_networking\",\"ipv6\"],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"id\":3164444,\"image\":{\"created_at\":\"2020-05-04T22:23:02Z\",\"description\":\" \",\"distribution\":\"Ubuntu\",\"error_message\":\" \",\"id\":7555620,\"min_disk_size\":20,\"name\":\"Nifty New Snapshot\",\"public\":true,\"regions\":[\"ams1\"],\"size_gigabytes\":2.34,\"slug\":\"nifty1\",\"status\":\"NEW\",\"tags\":[\"base-image\",\"prod\"],\"type\":\"snapshot\"},\"kernel\":{\"id\":7515,\"name\":\"DigitalOcean GrubLoader v0.2 (20160714)\",\"version\":\"2016.07.13-DigitalOcean_loader_Ubuntu\"},\"locked\":false,\"memory\":1024,\"name\":\"example.com\",\"networks\":{\"v4\":[{\"gateway\":\"104.236.0.1\",\"ip_address\":\"104.236.32.182\",\"netmask\":\"255.255.192.0\",\"type\":\"public\"}],\"v6\":[{\"gateway\":\"2604:a880:0:1010::1\",\"ip_address\":\"2604:a880:0:1010::18a:a001\",\"netmask\":64,\"type\":\"public\"}]},\"next_backup_window\":{\"end\":\"2019-12-04T23:00:00Z\",\"start\":\"2019-12-04T00:00:00Z\"},\"region\":{\"available\":true,\"features\":[\"private_networking\",\"backups\",\"ipv6\",\"metadata\",\"install_agent\",\"storage\",\"image_transfer\"],\"name\":\"New York 3\",\"sizes\":[\"s-1vcpu-1gb\",\"s-1vcpu-2gb\",\"s-1vcpu-3gb\",\"s-2vcpu-2gb\",\"s-3vcpu-1gb\",\"s-2vcpu-4gb\",\"s-4vcpu-8gb\",\"s-6vcpu-16gb\",\"s-8vcpu-32gb\",\"s-12vcpu-48gb\",\"s-16vcpu-64gb\",\"s-20vcpu-96gb\",\"s-24vcpu-128gb\",\"s-32vcpu-192g\"],\"slug\":\"nyc3\"},\"size\":{\"available\":true,\"description\":\"Basic\",\"disk\":25,\"disk_info\":[{\"size\":{\"amount\":25,\"unit\":\"gib\"},\"type\":\"local\"}],\"gpu_info\":{\"count\":1,\"model\":\"nvidia_h100\",\"vram\":{\"amount\":25,\"unit\":\"gib\"}},\"memory\":1024,\"price_hourly\":0.00743999984115362,\"price_monthly\":5,\"regions\":[\"ams2\",\"ams3\",\"blr1\",\"fra1\",\"lon1\",\"nyc1\",\"nyc2\",\"nyc3\",\"sfo1\",\"sfo2\",\"sfo3\",\"sgp1\",\"tor1\"],\"slug\":\"s-1vcpu-1gb\",\"transfer\":1,\"vcpus\":1},\"size_slug\":\"s-1vcpu-1gb\",\"snapshot_ids\":[67512819],\"status\":\"active\",\"tags\":[\"web\",\"env:prod\"],\"vcpus\":1,\"volume_ids\":[\"506f78a4-e098-11e5-ad9f-000f53306ae1\"],\"vpc_uuid\":\"760e09ef-dc84-11e8-981e-3cfdfeaae000\"},\"ip\":\"example\",\"locked\":true,\"project_id\":\"example\",\"region\":{\"available\":true,\"features\":[\"example\"],\"name\":\"example\",\"sizes\":[\"example\"],\"slug\":\"example\"}}]}",
         ),
         decoded: Decoded::Member("reserved_ips"),
         call: |client, body, base| {
@@ -16641,7 +16641,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"nyc1-blr1-peering\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"ssh_key\":{\"fingerprint\":\"3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa\",\"id\":512189,\"name\":\"My SSH Public Key\",\"public_key\":\"ssh-rsa AEXAMPLEaC1yc2EAAAADAQABAAAAQQDDHr/jh2Jy4yALcK4JyWbVkPRaWmhck3IgCoeOO3z1e2dBowLh64QAM+Qb72pxekALga2oi4GvT+TlWNhzPH4V example\"}}",
@@ -16649,7 +16649,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("ssh_key"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body)
+            let body = serde_json::from_value::<oxido::types::NameUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -16695,7 +16695,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"nyc1-blr1-peering\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"tag\":{\"name\":\"extra-awesome\",\"resources\":{\"count\":5,\"databases\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"droplets\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"imgages\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\",\"volume_snapshots\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"},\"volumes\":{\"count\":5,\"last_tagged_uri\":\"https://api.digitalocean.com/v2/images/7555620\"}}}}",
@@ -16703,7 +16703,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("tag"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body)
+            let body = serde_json::from_value::<oxido::types::NameUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -17904,7 +17904,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"nyc1-blr1-peering\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"vpc_peering\":{\"created_at\":\"2020-03-13T19:20:47.442049222Z\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"name\":\"nyc1-blr1-peering\",\"status\":\"ACTIVE\",\"vpc_ids\":[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]}}",
@@ -17912,7 +17912,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("vpc_peering"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body)
+            let body = serde_json::from_value::<oxido::types::NameUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client
@@ -18306,7 +18306,7 @@ const CASES: &[Case] = &[
         query: &[],
         headers: &[],
         accept: "application/json",
-        body: Body::Built("{\"name\":\"nyc1-blr1-peering\"}"),
+        body: Body::Built("{\"name\":\"example\"}"),
         body_kind: "Json",
         answer: Answer::Built(
             "{\"peering\":{\"created_at\":\"2020-03-13T19:20:47.442049222Z\",\"id\":\"5a4981aa-9653-4bd1-bef5-d6bff52042e4\",\"name\":\"nyc1-blr1-peering\",\"status\":\"ACTIVE\",\"vpc_ids\":[\"c140286f-e6ce-4131-8b7b-df4590ce8d6a\",\"994a2735-dc84-11e8-80bc-3cfdfea9fba1\"]}}",
@@ -18314,7 +18314,7 @@ const CASES: &[Case] = &[
         decoded: Decoded::Member("peering"),
         call: |client, body, base| {
             let _ = &base;
-            let body = serde_json::from_value::<oxido::types::VpcPeeringUpdatable>(body)
+            let body = serde_json::from_value::<oxido::types::NameUpdate>(body)
                 .map_err(|e| format!("the body does not decode: {e}"))?;
             Ok(Box::pin(async move {
                 let v = client

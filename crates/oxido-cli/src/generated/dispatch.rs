@@ -47,10 +47,9 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // addons_patch
         7 => {
-            let r = c.addons().patch(
-                a.str("p:resource_uuid")?,
-                a.body::<oxido::types::Database>()?,
-            );
+            let r = c
+                .addons()
+                .patch(a.str("p:resource_uuid")?, a.body::<oxido::types::Named>()?);
             json(&r.send_with_response().await?, "resource")?
         }
         // addons_patch_plan
@@ -616,7 +615,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         75 => {
             let r = c.databases().add(
                 a.str("p:database_cluster_uuid")?,
-                a.body::<oxido::types::Database>()?,
+                a.body::<oxido::types::Named>()?,
             );
             json(&r.send_with_response().await?, "db")?
         }
@@ -1110,7 +1109,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         143 => {
             let r = c.databases().update_region(
                 a.str("p:database_cluster_uuid")?,
-                a.body::<oxido::types::ImageActionTransfer>()?,
+                a.body::<oxido::types::TargetRegion>()?,
             );
             unit(r.send().await?)
         }
@@ -1142,7 +1141,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         147 => {
             let r = c.dedicated_inferences().create_tokens(
                 a.str("p:dedicated_inference_id")?,
-                a.body::<oxido::types::Database>()?,
+                a.body::<oxido::types::Named>()?,
             );
             json(&r.send_with_response().await?, "token")?
         }
@@ -1543,7 +1542,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // floatingIPs_create
         199 => {
-            let r = c.floating_ips().create(a.body_union::<oxido::types::FloatingIpCreate, oxido::types::FloatingIpCreateDropletId>()?);
+            let r = c.floating_ips().create(a.body_union::<oxido::types::IpReservationCreate, oxido::types::IpReservationCreateDropletId>()?);
             json(&r.send_with_response().await?, "")?
         }
         // floatingIPs_delete
@@ -1670,7 +1669,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.functions_access_key().update(
                 a.str("p:namespace_id")?,
                 a.str("p:key_id")?,
-                a.body::<oxido::types::Database>()?,
+                a.body::<oxido::types::Named>()?,
             );
             json(&r.send_with_response().await?, "access_key")?
         }
@@ -1812,7 +1811,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         237 => {
             let r = c
                 .genai()
-                .create_model_api_key(a.body::<oxido::types::VpcPeeringUpdatable>()?);
+                .create_model_api_key(a.body::<oxido::types::NameUpdate>()?);
             unit(r.send().await?)
         }
         // genai_create_model_eval_dataset_upload_presigned_urls
@@ -2617,7 +2616,10 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // imageActions_post
         340 => {
-            let r = c.image_actions().post(a.id("p:image_id")?, a.body_union::<oxido::types::ImageActionsPostBody, oxido::types::ImageActionTransfer>()?);
+            let r = c.image_actions().post(
+                a.id("p:image_id")?,
+                a.body_union::<oxido::types::ImageActionsPostBody, oxido::types::TargetRegion>()?,
+            );
             json(&r.send_with_response().await?, "action")?
         }
         // images_create_custom
@@ -4160,7 +4162,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         536 => {
             let r = c
                 .registries()
-                .validate_name(a.body::<oxido::types::Database>()?);
+                .validate_name(a.body::<oxido::types::Named>()?);
             unit(r.send().await?)
         }
         // registry_create
@@ -4304,14 +4306,12 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // registry_validate_name
         554 => {
-            let r = c
-                .registry()
-                .validate_name(a.body::<oxido::types::Database>()?);
+            let r = c.registry().validate_name(a.body::<oxido::types::Named>()?);
             unit(r.send().await?)
         }
         // reservedIPs_create
         555 => {
-            let r = c.reserved_ips().create(a.body_union::<oxido::types::FloatingIpCreate, oxido::types::FloatingIpCreateDropletId>()?);
+            let r = c.reserved_ips().create(a.body_union::<oxido::types::IpReservationCreate, oxido::types::IpReservationCreateDropletId>()?);
             json(&r.send_with_response().await?, "")?
         }
         // reservedIPs_delete
@@ -4603,7 +4603,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         591 => {
             let r = c.ssh_keys().update(
                 a.str("p:ssh_key_identifier")?,
-                a.body::<oxido::types::VpcPeeringUpdatable>()?,
+                a.body::<oxido::types::NameUpdate>()?,
             );
             json(&r.send_with_response().await?, "ssh_key")?
         }
@@ -4616,9 +4616,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         }
         // tags_create
         593 => {
-            let r = c
-                .tags()
-                .create(a.body::<oxido::types::VpcPeeringUpdatable>()?);
+            let r = c.tags().create(a.body::<oxido::types::NameUpdate>()?);
             json(&r.send_with_response().await?, "tag")?
         }
         // tags_delete
@@ -4941,7 +4939,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
         637 => {
             let r = c.vpc_peerings().patch(
                 a.str("p:vpc_peering_id")?,
-                a.body::<oxido::types::VpcPeeringUpdatable>()?,
+                a.body::<oxido::types::NameUpdate>()?,
             );
             json(&r.send_with_response().await?, "vpc_peering")?
         }
@@ -5052,7 +5050,7 @@ pub async fn dispatch(index: usize, a: &Input<'_>, c: &oxido::Client) -> Result<
             let r = c.vpcs().patch_peerings(
                 a.str("p:vpc_id")?,
                 a.str("p:vpc_peering_id")?,
-                a.body::<oxido::types::VpcPeeringUpdatable>()?,
+                a.body::<oxido::types::NameUpdate>()?,
             );
             json(&r.send_with_response().await?, "peering")?
         }

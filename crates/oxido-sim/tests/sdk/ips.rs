@@ -2,7 +2,7 @@
 //! Droplet and unassigned, each action followed by its waiter; and the NFS action waiter.
 
 use oxido::ActionStatus;
-use oxido::types::{FloatingIpDroplet, IpActionAssign, IpActionBody};
+use oxido::types::{IpActionAssign, IpActionBody, IpReservationDroplet};
 use serde_json::json;
 
 use super::common::*;
@@ -63,11 +63,11 @@ async fn reserved_ipv6_and_nfs_waiters_follow_v2_actions_to_completed() {
     assert_eq!(share.size_gib, 2048);
 }
 
-fn droplet_of(droplet: Option<&FloatingIpDroplet>) -> Option<u64> {
+fn droplet_of(droplet: Option<&IpReservationDroplet>) -> Option<u64> {
     match droplet? {
-        FloatingIpDroplet::Droplet(d) => Some(d.id),
-        FloatingIpDroplet::Value(v) if v.is_null() => None,
-        FloatingIpDroplet::Value(v) => panic!("not a Droplet: {v}"),
+        IpReservationDroplet::Droplet(d) => Some(d.id),
+        IpReservationDroplet::Value(v) if v.is_null() => None,
+        IpReservationDroplet::Value(v) => panic!("not a Droplet: {v}"),
     }
 }
 

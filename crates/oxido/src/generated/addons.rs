@@ -103,7 +103,7 @@ impl Addons {
     ///
     /// `PATCH /v2/add-ons/saas/{resource_uuid}` (operation `addons_patch`).
     #[inline]
-    pub fn patch(&self, resource_uuid: &str, body: Database) -> Call<AddonsResource> {
+    pub fn patch(&self, resource_uuid: &str, body: Named) -> Call<AddonsResource> {
         Call::member(
             self.client.clone(),
             patch_request(resource_uuid, &body),
@@ -190,7 +190,7 @@ fn list_request() -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn patch_request(resource_uuid: &str, body: &Database) -> Result<ApiRequest, Error> {
+fn patch_request(resource_uuid: &str, body: &Named) -> Result<ApiRequest, Error> {
     let resource_uuid = operation::segment("resource_uuid", resource_uuid)?;
     operation::json_body(
         operation::request(

@@ -29,7 +29,7 @@ impl Databases {
     ///
     /// `POST /v2/databases/{database_cluster_uuid}/dbs` (operation `databases_add`).
     #[inline]
-    pub fn add(&self, database_cluster_uuid: &str, body: Database) -> Call<Database> {
+    pub fn add(&self, database_cluster_uuid: &str, body: Named) -> Call<Named> {
         Call::member(
             self.client.clone(),
             add_request(database_cluster_uuid, &body),
@@ -438,7 +438,7 @@ impl Databases {
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/dbs/{database_name}` (operation `databases_get`).
     #[inline]
-    pub fn get(&self, database_cluster_uuid: &str, database_name: &str) -> Call<Database> {
+    pub fn get(&self, database_cluster_uuid: &str, database_name: &str) -> Call<Named> {
         Call::member(
             self.client.clone(),
             get_request(database_cluster_uuid, database_name),
@@ -842,7 +842,7 @@ impl Databases {
     ///
     /// `GET /v2/databases/{database_cluster_uuid}/dbs` (operation `databases_list`).
     #[inline]
-    pub fn list(&self, database_cluster_uuid: &str) -> Call<Vec<Database>> {
+    pub fn list(&self, database_cluster_uuid: &str) -> Call<Vec<Named>> {
         Call::member(
             self.client.clone(),
             list_request(database_cluster_uuid),
@@ -938,7 +938,10 @@ impl Databases {
     /// `GET /v2/databases/{database_cluster_uuid}/firewall` (operation
     /// `databases_list_firewall_rules`).
     #[inline]
-    pub fn list_firewall_rules(&self, database_cluster_uuid: &str) -> Call<Vec<FirewallRule>> {
+    pub fn list_firewall_rules(
+        &self,
+        database_cluster_uuid: &str,
+    ) -> Call<Vec<DatabaseFirewallRule>> {
         Call::member(
             self.client.clone(),
             list_firewall_rules_request(database_cluster_uuid),
@@ -1458,11 +1461,7 @@ impl Databases {
     ///
     /// `PUT /v2/databases/{database_cluster_uuid}/migrate` (operation `databases_update_region`).
     #[inline]
-    pub fn update_region(
-        &self,
-        database_cluster_uuid: &str,
-        body: ImageActionTransfer,
-    ) -> Call<()> {
+    pub fn update_region(&self, database_cluster_uuid: &str, body: TargetRegion) -> Call<()> {
         Call::empty(
             self.client.clone(),
             update_region_request(database_cluster_uuid, &body),
@@ -1526,7 +1525,7 @@ impl Databases {
 }
 
 #[inline]
-fn add_request(database_cluster_uuid: &str, body: &Database) -> Result<ApiRequest, Error> {
+fn add_request(database_cluster_uuid: &str, body: &Named) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(
         operation::request(
@@ -2468,7 +2467,7 @@ fn update_online_migration_request(
 #[inline]
 fn update_region_request(
     database_cluster_uuid: &str,
-    body: &ImageActionTransfer,
+    body: &TargetRegion,
 ) -> Result<ApiRequest, Error> {
     let database_cluster_uuid = operation::segment("database_cluster_uuid", database_cluster_uuid)?;
     operation::json_body(

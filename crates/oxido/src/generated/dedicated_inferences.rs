@@ -47,7 +47,7 @@ impl DedicatedInferences {
     pub fn create_tokens(
         &self,
         dedicated_inference_id: &str,
-        body: Database,
+        body: Named,
     ) -> Call<DedicatedInferenceAccessToken> {
         Call::member(
             self.client.clone(),
@@ -257,10 +257,7 @@ fn create_request(body: &DedicatedInferenceCreateRequest) -> Result<ApiRequest, 
 }
 
 #[inline]
-fn create_tokens_request(
-    dedicated_inference_id: &str,
-    body: &Database,
-) -> Result<ApiRequest, Error> {
+fn create_tokens_request(dedicated_inference_id: &str, body: &Named) -> Result<ApiRequest, Error> {
     let dedicated_inference_id =
         operation::segment("dedicated_inference_id", dedicated_inference_id)?;
     operation::json_body(

@@ -8,11 +8,11 @@ use crate::operation::{self, ApiRequest, Call, Error, Host, ListCall, Method, Pa
 
 /// The `domains` operations. Get one from [`crate::Client::domains`].
 #[derive(Debug, Clone)]
-pub struct DomainsHandler {
+pub struct Domains {
     client: crate::Client,
 }
 
-impl DomainsHandler {
+impl Domains {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
@@ -278,8 +278,8 @@ fn list_records_request(domain_name: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// The request of [`DomainsHandler::list_records`]: set options, then `.await` it or call `.send()`
-/// or `.into_stream()`.
+/// The request of [`Domains::list_records`]: set options, then `.await` it or call `.send()` or
+/// `.into_stream()`.
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct DomainsListRecordsRequest {

@@ -28,7 +28,7 @@ impl FloatingIps {
     ///
     /// `POST /v2/floating_ips` (operation `floatingIPs_create`).
     #[inline]
-    pub fn create(&self, body: FloatingIpCreate) -> Call<FloatingIpsCreateResponse> {
+    pub fn create(&self, body: IpReservationCreate) -> Call<FloatingIpsCreateResponse> {
         Call::json(self.client.clone(), create_request(&body))
     }
 
@@ -53,7 +53,7 @@ impl FloatingIps {
     ///
     /// `GET /v2/floating_ips/{floating_ip}` (operation `floatingIPs_get`).
     #[inline]
-    pub fn get(&self, floating_ip: &str) -> Call<FloatingIp> {
+    pub fn get(&self, floating_ip: &str) -> Call<IpReservation> {
         Call::member(self.client.clone(), get_request(floating_ip), "floating_ip")
     }
 
@@ -64,13 +64,13 @@ impl FloatingIps {
     ///
     /// `GET /v2/floating_ips` (operation `floatingIPs_list`).
     #[inline]
-    pub fn list(&self) -> ListCall<FloatingIp> {
+    pub fn list(&self) -> ListCall<IpReservation> {
         ListCall::new(self.client.clone(), list_request(), "floating_ips")
     }
 }
 
 #[inline]
-fn create_request(body: &FloatingIpCreate) -> Result<ApiRequest, Error> {
+fn create_request(body: &IpReservationCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "floating_ips.create",

@@ -76,7 +76,7 @@ impl FunctionsAccessKey {
     /// `PUT /v2/functions/namespaces/{namespace_id}/keys/{key_id}` (operation
     /// `functionsAccessKey_update`).
     #[inline]
-    pub fn update(&self, namespace_id: &str, key_id: &str, body: Database) -> Call<AccessKey> {
+    pub fn update(&self, namespace_id: &str, key_id: &str, body: Named) -> Call<AccessKey> {
         Call::member(
             self.client.clone(),
             update_request(namespace_id, key_id, &body),
@@ -120,7 +120,7 @@ fn list_request(namespace_id: &str) -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn update_request(namespace_id: &str, key_id: &str, body: &Database) -> Result<ApiRequest, Error> {
+fn update_request(namespace_id: &str, key_id: &str, body: &Named) -> Result<ApiRequest, Error> {
     let namespace_id = operation::segment("namespace_id", namespace_id)?;
     let key_id = operation::segment("key_id", key_id)?;
     operation::json_body(

@@ -357,7 +357,7 @@ impl Genai {
     ///
     /// Deprecated by the API.
     #[inline]
-    pub fn create_model_api_key(&self, body: VpcPeeringUpdatable) -> Call<()> {
+    pub fn create_model_api_key(&self, body: NameUpdate) -> Call<()> {
         Call::empty(self.client.clone(), create_model_api_key_request(&body))
     }
 
@@ -2256,7 +2256,7 @@ fn create_knowledge_base_data_source_request(
 }
 
 #[inline]
-fn create_model_api_key_request(body: &VpcPeeringUpdatable) -> Result<ApiRequest, Error> {
+fn create_model_api_key_request(body: &NameUpdate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "genai.create_model_api_key",

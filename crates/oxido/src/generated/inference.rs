@@ -124,13 +124,13 @@ impl Inference {
     ///
     /// `POST /v1/images/generations` (operation `inference_create_image`).
     #[inline]
-    pub fn create_image(&self, body: CreateImageRequest) -> Call<ImagesResponse> {
+    pub fn create_image(&self, body: CreateImageRequest) -> Call<GeneratedImages> {
         Call::json(self.client.clone(), create_image_request(&body))
     }
 
     /// Like [`Self::create_image`], but asks for the answer as server-sent events (`"stream":
     /// true`) and yields
-    /// them as a stream of `ImageGenPartialImageEvent`; the stream ends after the `[DONE]` event.
+    /// them as a stream of `PartialImageEvent`; the stream ends after the `[DONE]` event.
     ///
     /// # Errors
     /// Refused arguments and failures before the answer's headers arrive; later failures are items
@@ -139,7 +139,7 @@ impl Inference {
     pub fn create_image_stream(
         &self,
         body: CreateImageRequest,
-    ) -> operation::BoxFuture<crate::EventStream<ImageGenPartialImageEvent>> {
+    ) -> operation::BoxFuture<crate::EventStream<PartialImageEvent>> {
         operation::open_stream(self.client.clone(), create_image_stream_request(&body))
     }
 

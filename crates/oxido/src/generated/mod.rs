@@ -302,8 +302,8 @@ impl crate::Client {
 
     /// The `domains` operations (10 of them).
     #[cfg(feature = "domains")]
-    pub fn domains(&self) -> DomainsHandler {
-        DomainsHandler::new(self.clone())
+    pub fn domains(&self) -> Domains {
+        Domains::new(self.clone())
     }
 
     /// The `droplets` operations (19 of them).

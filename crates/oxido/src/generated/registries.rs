@@ -416,7 +416,7 @@ impl Registries {
     ///
     /// `POST /v2/registries/validate-name` (operation `registries_validate_name`).
     #[inline]
-    pub fn validate_name(&self, body: Database) -> Call<()> {
+    pub fn validate_name(&self, body: Named) -> Call<()> {
         Call::empty(self.client.clone(), validate_name_request(&body))
     }
 }
@@ -805,7 +805,7 @@ fn update_subscription_request(body: &UpdateSubscriptionBody) -> Result<ApiReque
 }
 
 #[inline]
-fn validate_name_request(body: &Database) -> Result<ApiRequest, Error> {
+fn validate_name_request(body: &Named) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "registries.validate_name",

@@ -476,7 +476,7 @@ impl RegistryHandler {
     ///
     /// Deprecated by the API.
     #[inline]
-    pub fn validate_name(&self, body: Database) -> Call<()> {
+    pub fn validate_name(&self, body: Named) -> Call<()> {
         Call::empty(self.client.clone(), validate_name_request(&body))
     }
 }
@@ -918,7 +918,7 @@ fn update_subscription_request(body: &UpdateSubscriptionBody) -> Result<ApiReque
 }
 
 #[inline]
-fn validate_name_request(body: &Database) -> Result<ApiRequest, Error> {
+fn validate_name_request(body: &Named) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "registry.validate_name",

@@ -28,7 +28,7 @@ impl ReservedIps {
     ///
     /// `POST /v2/reserved_ips` (operation `reservedIPs_create`).
     #[inline]
-    pub fn create(&self, body: FloatingIpCreate) -> Call<ReservedIpsCreateResponse> {
+    pub fn create(&self, body: IpReservationCreate) -> Call<ReservedIpsCreateResponse> {
         Call::json(self.client.clone(), create_request(&body))
     }
 
@@ -53,7 +53,7 @@ impl ReservedIps {
     ///
     /// `GET /v2/reserved_ips/{reserved_ip}` (operation `reservedIPs_get`).
     #[inline]
-    pub fn get(&self, reserved_ip: &str) -> Call<FloatingIp> {
+    pub fn get(&self, reserved_ip: &str) -> Call<IpReservation> {
         Call::member(self.client.clone(), get_request(reserved_ip), "reserved_ip")
     }
 
@@ -64,13 +64,13 @@ impl ReservedIps {
     ///
     /// `GET /v2/reserved_ips` (operation `reservedIPs_list`).
     #[inline]
-    pub fn list(&self) -> ListCall<FloatingIp> {
+    pub fn list(&self) -> ListCall<IpReservation> {
         ListCall::new(self.client.clone(), list_request(), "reserved_ips")
     }
 }
 
 #[inline]
-fn create_request(body: &FloatingIpCreate) -> Result<ApiRequest, Error> {
+fn create_request(body: &IpReservationCreate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request(
             "reserved_ips.create",

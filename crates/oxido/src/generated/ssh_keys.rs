@@ -79,7 +79,7 @@ impl SshKeysHandler {
     ///
     /// `PUT /v2/account/keys/{ssh_key_identifier}` (operation `sshKeys_update`).
     #[inline]
-    pub fn update(&self, ssh_key_identifier: &str, body: VpcPeeringUpdatable) -> Call<SshKeys> {
+    pub fn update(&self, ssh_key_identifier: &str, body: NameUpdate) -> Call<SshKeys> {
         Call::member(
             self.client.clone(),
             update_request(ssh_key_identifier, &body),
@@ -130,10 +130,7 @@ fn list_request() -> Result<ApiRequest, Error> {
 }
 
 #[inline]
-fn update_request(
-    ssh_key_identifier: &str,
-    body: &VpcPeeringUpdatable,
-) -> Result<ApiRequest, Error> {
+fn update_request(ssh_key_identifier: &str, body: &NameUpdate) -> Result<ApiRequest, Error> {
     let ssh_key_identifier = operation::segment("ssh_key_identifier", ssh_key_identifier)?;
     operation::json_body(
         operation::request(

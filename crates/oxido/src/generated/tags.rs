@@ -44,7 +44,7 @@ impl TagsHandler {
     ///
     /// `POST /v2/tags` (operation `tags_create`).
     #[inline]
-    pub fn create(&self, body: VpcPeeringUpdatable) -> Call<Tags> {
+    pub fn create(&self, body: NameUpdate) -> Call<Tags> {
         Call::member(self.client.clone(), create_request(&body), "tag")
     }
 
@@ -132,7 +132,7 @@ fn assign_resources_request(tag_id: &str, body: &TagsResource) -> Result<ApiRequ
 }
 
 #[inline]
-fn create_request(body: &VpcPeeringUpdatable) -> Result<ApiRequest, Error> {
+fn create_request(body: &NameUpdate) -> Result<ApiRequest, Error> {
     operation::json_body(
         operation::request("tags.create", Method::POST, "/v2/tags".to_owned()),
         body,

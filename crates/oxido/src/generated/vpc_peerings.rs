@@ -78,7 +78,7 @@ impl VpcPeerings {
     ///
     /// `PATCH /v2/vpc_peerings/{vpc_peering_id}` (operation `vpcPeerings_patch`).
     #[inline]
-    pub fn patch(&self, vpc_peering_id: &str, body: VpcPeeringUpdatable) -> Call<VpcPeering> {
+    pub fn patch(&self, vpc_peering_id: &str, body: NameUpdate) -> Call<VpcPeering> {
         Call::member(
             self.client.clone(),
             patch_request(vpc_peering_id, &body),
@@ -227,7 +227,7 @@ impl std::future::IntoFuture for VpcPeeringsListRequest {
 }
 
 #[inline]
-fn patch_request(vpc_peering_id: &str, body: &VpcPeeringUpdatable) -> Result<ApiRequest, Error> {
+fn patch_request(vpc_peering_id: &str, body: &NameUpdate) -> Result<ApiRequest, Error> {
     let vpc_peering_id = operation::segment("vpc_peering_id", vpc_peering_id)?;
     operation::json_body(
         operation::request(

@@ -141,7 +141,7 @@ impl Vpcs {
         &self,
         vpc_id: &str,
         vpc_peering_id: &str,
-        body: VpcPeeringUpdatable,
+        body: NameUpdate,
     ) -> Call<VpcPeering> {
         Call::member(
             self.client.clone(),
@@ -345,7 +345,7 @@ fn patch_request(vpc_id: &str, body: &VpcsPatchBody) -> Result<ApiRequest, Error
 fn patch_peerings_request(
     vpc_id: &str,
     vpc_peering_id: &str,
-    body: &VpcPeeringUpdatable,
+    body: &NameUpdate,
 ) -> Result<ApiRequest, Error> {
     let vpc_id = operation::segment("vpc_id", vpc_id)?;
     let vpc_peering_id = operation::segment("vpc_peering_id", vpc_peering_id)?;

@@ -107,7 +107,7 @@ pub struct AddonsDimensionVolumeWithPrice {
 
 /// The `addons_feature` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddonsFeature {
@@ -127,6 +127,21 @@ pub struct AddonsFeature {
     pub updated_at: crate::models::Timestamp,
     /// Value of the feature, which can vary based on the type.
     pub value: AddonsFeatureValue,
+}
+
+impl AddonsFeature {
+    /// A `AddonsFeature` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(value: AddonsFeatureValue) -> Self {
+        Self {
+            created_at: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            kind: Default::default(),
+            unit: Default::default(),
+            updated_at: Default::default(),
+            value,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {

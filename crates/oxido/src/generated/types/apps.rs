@@ -8,7 +8,7 @@ use super::*;
 ///
 /// Schema `app`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct App {
@@ -77,6 +77,34 @@ pub struct App {
     /// The `vpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<AppsVpc>,
+}
+
+impl App {
+    /// A `App` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(spec: AppSpec) -> Self {
+        Self {
+            active_deployment: Default::default(),
+            created_at: Default::default(),
+            dedicated_ips: Default::default(),
+            default_ingress: Default::default(),
+            domains: Default::default(),
+            id: Default::default(),
+            in_progress_deployment: Default::default(),
+            last_deployment_created_at: Default::default(),
+            live_domain: Default::default(),
+            live_url: Default::default(),
+            live_url_base: Default::default(),
+            owner_uuid: Default::default(),
+            pending_deployment: Default::default(),
+            pinned_deployment: Default::default(),
+            project_id: Default::default(),
+            region: Default::default(),
+            spec,
+            tier_slug: Default::default(),
+            updated_at: Default::default(),
+            vpc: Default::default(),
+        }
+    }
 }
 
 /// The `apps_deployment` schema.
@@ -2490,18 +2518,18 @@ pub struct AppFunctionsComponentHealth {
         deserialize_with = "crate::models::null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub functions_component_health_metrics: Vec<FunctionsComponentHealthMetricsItem>,
+    pub functions_component_health_metrics: Vec<AppFunctionsHealthMetric>,
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-/// `FunctionsComponentHealthMetricsItem`.
+/// `AppFunctionsHealthMetric`.
 ///
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct FunctionsComponentHealthMetricsItem {
+pub struct AppFunctionsHealthMetric {
     /// The `metric_label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_label: Option<String>,

@@ -6,7 +6,7 @@ use super::*;
 
 /// The `autoscale_pool` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AutoscalePool {
@@ -33,6 +33,26 @@ pub struct AutoscalePool {
     /// A time value given in ISO8601 combined date and time format that represents when the
     /// autoscale pool was last updated.
     pub updated_at: crate::models::Timestamp,
+}
+
+impl AutoscalePool {
+    /// A `AutoscalePool` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(
+        config: AutoscalePoolConfig,
+        droplet_template: AutoscalePoolDropletTemplate,
+    ) -> Self {
+        Self {
+            active_resources_count: Default::default(),
+            config,
+            created_at: Default::default(),
+            current_utilization: Default::default(),
+            droplet_template,
+            id: Default::default(),
+            name: Default::default(),
+            status: Default::default(),
+            updated_at: Default::default(),
+        }
+    }
 }
 
 /// The scaling configuration for an autoscale pool, which is how the pool scales up and down

@@ -412,7 +412,7 @@ Required => "required",
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChatCompletionRequestToolChoiceFunction {
     /// The `function` field.
-    pub function: Database,
+    pub function: Named,
     /// The `type` field.
     #[serde(rename = "type")]
     pub kind: ChatCompletionToolCallType,
@@ -422,7 +422,7 @@ pub struct ChatCompletionRequestToolChoiceFunction {
 impl ChatCompletionRequestToolChoiceFunction {
     /// A `ChatCompletionRequestToolChoiceFunction` with its required fields; the optional ones
     /// start as `None`.
-    pub fn new(function: Database, kind: impl Into<ChatCompletionToolCallType>) -> Self {
+    pub fn new(function: Named, kind: impl Into<ChatCompletionToolCallType>) -> Self {
         Self {
             function,
             kind: kind.into(),
@@ -435,7 +435,7 @@ impl ChatCompletionRequestToolChoiceFunction {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChatCompletionTool {
     /// The `function` field.
-    pub function: FunctionObject,
+    pub function: ToolFunction,
     /// The type of the tool. Currently, only function is supported.
     #[serde(rename = "type")]
     pub kind: ChatCompletionToolCallType,
@@ -444,7 +444,7 @@ pub struct ChatCompletionTool {
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 impl ChatCompletionTool {
     /// A `ChatCompletionTool` with its required fields; the optional ones start as `None`.
-    pub fn new(function: FunctionObject, kind: impl Into<ChatCompletionToolCallType>) -> Self {
+    pub fn new(function: ToolFunction, kind: impl Into<ChatCompletionToolCallType>) -> Self {
         Self {
             function,
             kind: kind.into(),
@@ -452,10 +452,12 @@ impl ChatCompletionTool {
     }
 }
 
-/// The `function_object` schema.
+/// A function offered to a model as a tool.
+///
+/// Schema `function_object`.
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FunctionObject {
+pub struct ToolFunction {
     /// A description of what the function does, used by the model to choose when and how to call
     /// the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -469,8 +471,8 @@ pub struct FunctionObject {
 }
 
 #[cfg(any(feature = "agent_inference", feature = "inference"))]
-impl FunctionObject {
-    /// A `FunctionObject` with its required fields; the optional ones start as `None`.
+impl ToolFunction {
+    /// A `ToolFunction` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             description: None,
@@ -952,7 +954,10 @@ pub struct ListResponseMeta {
     pub total: i64,
 }
 
-/// The `database` schema.
+/// Something given by its name alone, such as a database in a cluster; several services share
+/// this shape.
+///
+/// Schema `database`.
 #[cfg(any(
     feature = "addons",
     feature = "agent_inference",
@@ -965,7 +970,7 @@ pub struct ListResponseMeta {
     feature = "registry"
 ))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Database {
+pub struct Named {
     /// The name of the database.
     pub name: String,
 }
@@ -981,8 +986,8 @@ pub struct Database {
     feature = "registries",
     feature = "registry"
 ))]
-impl Database {
-    /// A `Database` with its required fields; the optional ones start as `None`.
+impl Named {
+    /// A `Named` with its required fields; the optional ones start as `None`.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
     }
@@ -1967,18 +1972,21 @@ impl AssignDropletsBody {
     }
 }
 
-/// The `floating_ip` schema.
+/// A reserved IP (a floating IP is the same object under its older name): the address, its
+/// region and the Droplet it is assigned to.
+///
+/// Schema `floating_ip`.
 ///
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct FloatingIp {
+pub struct IpReservation {
     /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it
     /// is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned,
     /// the value will be null. \<br>\<br>Requires `droplet:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet: Option<FloatingIpDroplet>,
+    pub droplet: Option<IpReservationDroplet>,
     /// The public IP address of the floating IP. It also serves as its identifier.
     pub ip: String,
     /// A boolean value indicating whether or not the floating IP has pending actions preventing new
@@ -1991,7 +1999,7 @@ pub struct FloatingIp {
     pub project_id: Option<String>,
     /// The `region` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<FloatingIpRegion>,
+    pub region: Option<IpReservationRegion>,
 }
 
 /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it
@@ -2004,7 +2012,7 @@ pub struct FloatingIp {
 ))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FloatingIpDroplet {
+pub enum IpReservationDroplet {
     /// A `Droplet`.
     Droplet(Droplet),
     /// A `serde_json::Value`.
@@ -2016,7 +2024,7 @@ pub enum FloatingIpDroplet {
     feature = "reserved_ips",
     feature = "reserved_ipv6"
 ))]
-impl Default for FloatingIpDroplet {
+impl Default for IpReservationDroplet {
     fn default() -> Self {
         Self::Droplet(Default::default())
     }
@@ -2029,7 +2037,7 @@ impl Default for FloatingIpDroplet {
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct FloatingIpRegion {
+pub struct IpReservationRegion {
     /// This is a boolean value that represents whether new Droplets can be created in this region.
     pub available: bool,
     /// This attribute is set to an array which contains features available in this region
@@ -2048,33 +2056,34 @@ pub struct FloatingIpRegion {
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
-pub enum FloatingIpCreate {
-    /// A `FloatingIpCreateDropletId`.
-    DropletId(FloatingIpCreateDropletId),
-    /// A `FloatingIpCreateRegion`.
-    Region(FloatingIpCreateRegion),
+pub enum IpReservationCreate {
+    /// A `IpReservationCreateDropletId`.
+    DropletId(IpReservationCreateDropletId),
+    /// A `IpReservationCreateRegion`.
+    Region(IpReservationCreateRegion),
 }
 
-/// `FloatingIpCreateDropletId`.
+/// `IpReservationCreateDropletId`.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpCreateDropletId {
+pub struct IpReservationCreateDropletId {
     /// The ID of the Droplet that the floating IP will be assigned to.
     pub droplet_id: u64,
 }
 
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
-impl FloatingIpCreateDropletId {
-    /// A `FloatingIpCreateDropletId` with its required fields; the optional ones start as `None`.
+impl IpReservationCreateDropletId {
+    /// A `IpReservationCreateDropletId` with its required fields; the optional ones start as
+    /// `None`.
     pub fn new(droplet_id: u64) -> Self {
         Self { droplet_id }
     }
 }
 
-/// `FloatingIpCreateRegion`.
+/// `IpReservationCreateRegion`.
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FloatingIpCreateRegion {
+pub struct IpReservationCreateRegion {
     /// The UUID of the project to which the floating IP will be assigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
@@ -2083,8 +2092,8 @@ pub struct FloatingIpCreateRegion {
 }
 
 #[cfg(any(feature = "floating_ips", feature = "reserved_ips"))]
-impl FloatingIpCreateRegion {
-    /// A `FloatingIpCreateRegion` with its required fields; the optional ones start as `None`.
+impl IpReservationCreateRegion {
+    /// A `IpReservationCreateRegion` with its required fields; the optional ones start as `None`.
     pub fn new(region: impl Into<RegionSlug>) -> Self {
         Self {
             project_id: None,
@@ -2116,7 +2125,8 @@ pub struct CreateResponseLinks {
     pub droplets: Vec<ActionLink>,
 }
 
-/// `IpActionBody`.
+/// An action on a reserved or floating IP, IPv4 or IPv6: assign it to a Droplet, or unassign
+/// it.
 #[cfg(any(
     feature = "floating_ips_action",
     feature = "reserved_ips_actions",
@@ -2233,17 +2243,19 @@ pub struct CustomModelActiveDeploymentEndpoints {
     pub public_endpoint_fqdn: Option<String>,
 }
 
-/// The `image_action_transfer` schema.
+/// The region to move a resource to: an image's transfer, a database cluster's migration.
+///
+/// Schema `image_action_transfer`.
 #[cfg(any(feature = "databases", feature = "image_actions"))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ImageActionTransfer {
+pub struct TargetRegion {
     /// The slug identifier for the region where the resource will initially be  available.
     pub region: RegionSlug,
 }
 
 #[cfg(any(feature = "databases", feature = "image_actions"))]
-impl ImageActionTransfer {
-    /// A `ImageActionTransfer` with its required fields; the optional ones start as `None`.
+impl TargetRegion {
+    /// A `TargetRegion` with its required fields; the optional ones start as `None`.
     pub fn new(region: impl Into<RegionSlug>) -> Self {
         Self {
             region: region.into(),
@@ -2823,7 +2835,9 @@ impl Default for VpcPeeringStatus {
     }
 }
 
-/// The `vpc_peering_updatable` schema.
+/// A rename: the new `name`, left out when `None`.
+///
+/// Schema `vpc_peering_updatable`.
 #[cfg(any(
     feature = "functions",
     feature = "genai",
@@ -2833,7 +2847,7 @@ impl Default for VpcPeeringStatus {
     feature = "vpcs"
 ))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct VpcPeeringUpdatable {
+pub struct NameUpdate {
     /// The name of the VPC peering. Must be unique within the team and may only contain
     /// alphanumeric characters and dashes.
     #[serde(default, skip_serializing_if = "Option::is_none")]

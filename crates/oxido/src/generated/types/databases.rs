@@ -6,7 +6,7 @@ use super::*;
 
 /// The `database_cluster_read` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DatabaseCluster {
@@ -70,7 +70,7 @@ pub struct DatabaseCluster {
         deserialize_with = "crate::models::null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub rules: Vec<FirewallRule>,
+    pub rules: Vec<DatabaseFirewallRule>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry_connection: Option<OpensearchConnection>,
@@ -123,6 +123,42 @@ pub struct DatabaseCluster {
     /// If null, the version does not have an end of life timeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_end_of_life: Option<String>,
+}
+
+impl DatabaseCluster {
+    /// A `DatabaseCluster` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(engine: DatabaseClusterEngine, region: RegionSlug) -> Self {
+        Self {
+            connection: Default::default(),
+            created_at: Default::default(),
+            db_names: Default::default(),
+            do_settings: Default::default(),
+            engine,
+            id: Default::default(),
+            maintenance_window: Default::default(),
+            metrics_endpoints: Default::default(),
+            name: Default::default(),
+            num_nodes: Default::default(),
+            private_connection: Default::default(),
+            private_network_uuid: Default::default(),
+            project_id: Default::default(),
+            region,
+            rules: Default::default(),
+            schema_registry_connection: Default::default(),
+            semantic_version: Default::default(),
+            size: Default::default(),
+            standby_connection: Default::default(),
+            standby_private_connection: Default::default(),
+            status: Default::default(),
+            storage_size_mib: Default::default(),
+            tags: Default::default(),
+            ui_connection: Default::default(),
+            users: Default::default(),
+            version: Default::default(),
+            version_end_of_availability: Default::default(),
+            version_end_of_life: Default::default(),
+        }
+    }
 }
 
 /// The `database_connection` schema.
@@ -232,12 +268,15 @@ pub struct DatabaseServiceEndpoint {
     pub port: Option<i64>,
 }
 
-/// The `firewall_rule` schema.
+/// A trusted source of a database cluster: a Droplet, Kubernetes cluster, IP address, tag or
+/// app allowed to connect.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Schema `firewall_rule`.
+///
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct FirewallRule {
+pub struct DatabaseFirewallRule {
     /// A unique ID for the database cluster to which the rule is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_uuid: Option<String>,
@@ -250,7 +289,7 @@ pub struct FirewallRule {
     pub description: Option<String>,
     /// The type of resource that the firewall rule allows to access the database cluster.
     #[serde(rename = "type")]
-    pub kind: FirewallRuleType,
+    pub kind: DatabaseFirewallRuleType,
     /// A unique ID for the firewall rule itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -259,9 +298,23 @@ pub struct FirewallRule {
     pub value: String,
 }
 
+impl DatabaseFirewallRule {
+    /// A `DatabaseFirewallRule` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(kind: DatabaseFirewallRuleType) -> Self {
+        Self {
+            cluster_uuid: Default::default(),
+            created_at: Default::default(),
+            description: Default::default(),
+            kind,
+            uuid: Default::default(),
+            value: Default::default(),
+        }
+    }
+}
+
 crate::models::string_enum::open_string_enum! {
 /// The type of resource that the firewall rule allows to access the database cluster.
-pub enum FirewallRuleType {
+pub enum DatabaseFirewallRuleType {
 /// `droplet`
 Droplet => "droplet",
 /// `k8s`
@@ -603,7 +656,7 @@ pub struct DatabasesCreateClusterBody {
     pub region: RegionSlug,
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRuleRequest>>,
+    pub rules: Option<Vec<DatabaseFirewallRuleRequest>>,
     /// The connection details for Schema Registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_registry_connection: Option<DatabaseConnectionRequest>,
@@ -759,13 +812,13 @@ impl DatabaseMaintenanceWindowRequest {
 
 /// The `firewall_rule` schema.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FirewallRuleRequest {
+pub struct DatabaseFirewallRuleRequest {
     /// A human-readable description of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The type of resource that the firewall rule allows to access the database cluster.
     #[serde(rename = "type")]
-    pub kind: FirewallRuleType,
+    pub kind: DatabaseFirewallRuleType,
     /// A unique ID for the firewall rule itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
@@ -774,20 +827,21 @@ pub struct FirewallRuleRequest {
     pub value: String,
 }
 
-/// The required fields of a [`FirewallRuleRequest`], by name so that none can be swapped for
-/// another.
+/// The required fields of a [`DatabaseFirewallRuleRequest`], by name so that none can be swapped
+/// for another.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FirewallRuleRequestRequired {
+pub struct DatabaseFirewallRuleRequestRequired {
     /// The type of resource that the firewall rule allows to access the database cluster.
-    pub kind: FirewallRuleType,
+    pub kind: DatabaseFirewallRuleType,
     /// The ID of the specific resource, the name of a tag applied to a group of resources, or the
     /// IP address that the firewall rule allows to access the database cluster.
     pub value: String,
 }
 
-impl FirewallRuleRequest {
-    /// A `FirewallRuleRequest` with its required fields, named; the optional ones start as `None`.
-    pub fn new(required: FirewallRuleRequestRequired) -> Self {
+impl DatabaseFirewallRuleRequest {
+    /// A `DatabaseFirewallRuleRequest` with its required fields, named; the optional ones start as
+    /// `None`.
+    pub fn new(required: DatabaseFirewallRuleRequestRequired) -> Self {
         Self {
             description: None,
             kind: required.kind,
@@ -2531,7 +2585,7 @@ impl DatabasesUpdateEvictionPolicyBody {
 pub struct DatabasesUpdateFirewallRulesBody {
     /// The `rules` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<FirewallRuleRequest>>,
+    pub rules: Option<Vec<DatabaseFirewallRuleRequest>>,
 }
 
 /// The `opensearch_index` schema.
@@ -3386,7 +3440,7 @@ impl DatabasesUpdateKafkaSchemaConfigBody {
 
 /// `DatabasesGetKafkaSchemaSubjectConfig`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DatabasesGetKafkaSchemaSubjectConfig {
@@ -3394,6 +3448,17 @@ pub struct DatabasesGetKafkaSchemaSubjectConfig {
     pub compatibility_level: GetKafkaSchemaConfigCompatibilityLevel,
     /// The name of the schema subject.
     pub subject_name: String,
+}
+
+impl DatabasesGetKafkaSchemaSubjectConfig {
+    /// A `DatabasesGetKafkaSchemaSubjectConfig` for tests: the fields without a `Default` given,
+    /// the rest empty.
+    pub fn new(compatibility_level: GetKafkaSchemaConfigCompatibilityLevel) -> Self {
+        Self {
+            compatibility_level,
+            subject_name: Default::default(),
+        }
+    }
 }
 
 /// The `kafka_schema_version_verbose` schema.

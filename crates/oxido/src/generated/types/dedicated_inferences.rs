@@ -191,7 +191,7 @@ impl PendingDeploymentSpecVpc {
 ///
 /// Schema `dedicated_inference_spec`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DedicatedInferenceSpec {
@@ -207,6 +207,20 @@ pub struct DedicatedInferenceSpec {
     pub version: i64,
     /// The `vpc` field.
     pub vpc: PendingDeploymentSpecVpc,
+}
+
+impl DedicatedInferenceSpec {
+    /// A `DedicatedInferenceSpec` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(region: RegionSlug, vpc: PendingDeploymentSpecVpc) -> Self {
+        Self {
+            enable_public_endpoint: Default::default(),
+            model_deployments: Default::default(),
+            name: Default::default(),
+            region,
+            version: Default::default(),
+            vpc,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -478,7 +492,7 @@ pub struct DedicatedInferenceSize {
 pub struct DedicatedInferenceUpdateRequest {
     /// Provider tokens for model access (e.g. gated Hugging Face models).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_tokens: Option<InferenceUpdateRequestAccessTokens>,
+    pub access_tokens: Option<ProviderAccessTokens>,
     /// Structured configuration for a Dedicated Inference deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<DedicatedInferenceSpecRequest>,
@@ -486,7 +500,7 @@ pub struct DedicatedInferenceUpdateRequest {
 
 /// Provider tokens for model access (e.g. gated Hugging Face models).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct InferenceUpdateRequestAccessTokens {
+pub struct ProviderAccessTokens {
     /// Hugging Face token required for gated models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hugging_face_token: Option<String>,

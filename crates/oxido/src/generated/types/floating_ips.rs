@@ -12,7 +12,7 @@ use super::*;
 pub struct FloatingIpsCreateResponse {
     /// The `floating_ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floating_ip: Option<FloatingIp>,
+    pub floating_ip: Option<IpReservation>,
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CreateResponseLinks>,

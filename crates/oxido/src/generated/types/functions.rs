@@ -113,7 +113,7 @@ pub struct TriggerInfo {
 pub struct ScheduledDetails {
     /// Optional data to be sent to function while triggering the function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<VpcPeeringUpdatable>,
+    pub body: Option<NameUpdate>,
     /// valid cron expression string which is required for SCHEDULED type triggers.
     pub cron: String,
 }

@@ -9,8 +9,8 @@ use super::*;
 pub enum ImageActionsPostBody {
     /// Sent as `type` `convert`, with nothing else.
     Base,
-    /// A `ImageActionTransfer`. Selected by `type` `transfer`, and always sent with it.
-    Transfer(ImageActionTransfer),
+    /// A `TargetRegion`. Selected by `type` `transfer`, and always sent with it.
+    Transfer(TargetRegion),
     /// A kind this version of the crate does not know, kept as the API sent it.
     Other(serde_json::Value),
 }

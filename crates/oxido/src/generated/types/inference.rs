@@ -194,7 +194,7 @@ pub struct BatchListResponse {
 ///
 /// Schema `batch`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Batch {
@@ -253,6 +253,33 @@ pub struct Batch {
     pub request_id: Option<String>,
     /// Lifecycle status. Terminal states: `completed`, `failed`, `expired`, `cancelled`.
     pub status: BatchStatus,
+}
+
+impl Batch {
+    /// A `Batch` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(completion_window: BatchCompletionWindow, provider: BatchProvider) -> Self {
+        Self {
+            batch_id: Default::default(),
+            cancelled_at: Default::default(),
+            completed_at: Default::default(),
+            completion_window,
+            created_at: Default::default(),
+            endpoint: Default::default(),
+            error_file_id: Default::default(),
+            errors: Default::default(),
+            expires_at: Default::default(),
+            failed_at: Default::default(),
+            finalizing_at: Default::default(),
+            in_progress_at: Default::default(),
+            input_file_id: Default::default(),
+            metadata: Default::default(),
+            output_file_id: Default::default(),
+            provider,
+            request_counts: Default::default(),
+            request_id: Default::default(),
+            status: Default::default(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -706,7 +733,7 @@ T1024x1536 => "1024x1536",
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ImagesResponse {
+pub struct GeneratedImages {
     /// The background setting used for the image generation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<String>,
@@ -725,7 +752,7 @@ pub struct ImagesResponse {
     pub size: Option<String>,
     /// Usage statistics for the image generation request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage: Option<ImagesUsage>,
+    pub usage: Option<GeneratedImagesUsage>,
 }
 
 /// Represents the content of a generated image.
@@ -750,11 +777,11 @@ pub struct GeneratedImage {
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ImagesUsage {
+pub struct GeneratedImagesUsage {
     /// The number of tokens (images and text) in the input prompt.
     pub input_tokens: i64,
     /// Detailed breakdown of input tokens.
-    pub input_tokens_details: ImagesUsageInputTokensDetails,
+    pub input_tokens_details: GeneratedImagesUsageInputTokensDetails,
     /// The number of image tokens in the output image.
     pub output_tokens: i64,
     /// The total number of tokens (images and text) used for the image generation.
@@ -766,7 +793,7 @@ pub struct ImagesUsage {
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ImagesUsageInputTokensDetails {
+pub struct GeneratedImagesUsageInputTokensDetails {
     /// The number of image tokens in the input prompt.
     pub image_tokens: i64,
     /// The number of text tokens in the input prompt.
@@ -780,29 +807,29 @@ pub struct ImagesUsageInputTokensDetails {
 /// Answers may gain fields: build one with `Default` (then set its fields) in tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct ImageGenPartialImageEvent {
+pub struct PartialImageEvent {
     /// Base64-encoded partial image data, suitable for rendering as an image.
     pub b64_json: String,
     /// The background setting for the requested image.
-    pub background: ImageGenPartialImageEventBackground,
+    pub background: PartialImageEventBackground,
     /// The Unix timestamp when the event was created.
     pub created_at: i64,
     /// The output format for the requested image.
-    pub output_format: ImageGenPartialImageEventOutputFormat,
+    pub output_format: PartialImageEventOutputFormat,
     /// 0-based index for the partial image (streaming).
     pub partial_image_index: i64,
     /// The quality setting for the requested image.
-    pub quality: ImageGenPartialImageEventQuality,
+    pub quality: PartialImageEventQuality,
     /// The size of the requested image.
-    pub size: ImageGenPartialImageEventSize,
+    pub size: PartialImageEventSize,
     /// The type of the event. Always `image_generation.partial_image`.
     #[serde(rename = "type")]
-    pub kind: ImageGenPartialImageEventType,
+    pub kind: PartialImageEventType,
 }
 
 crate::models::string_enum::open_string_enum! {
 /// The background setting for the requested image.
-pub enum ImageGenPartialImageEventBackground {
+pub enum PartialImageEventBackground {
 /// `transparent`
 Transparent => "transparent",
 /// `opaque`
@@ -813,7 +840,7 @@ Auto => "auto",
 }
 
 /// `Other("")`, for answers built in tests.
-impl Default for ImageGenPartialImageEventBackground {
+impl Default for PartialImageEventBackground {
     fn default() -> Self {
         Self::Other(String::new())
     }
@@ -821,7 +848,7 @@ impl Default for ImageGenPartialImageEventBackground {
 
 crate::models::string_enum::open_string_enum! {
 /// The output format for the requested image.
-pub enum ImageGenPartialImageEventOutputFormat {
+pub enum PartialImageEventOutputFormat {
 /// `png`
 Png => "png",
 /// `webp`
@@ -832,7 +859,7 @@ Jpeg => "jpeg",
 }
 
 /// `Other("")`, for answers built in tests.
-impl Default for ImageGenPartialImageEventOutputFormat {
+impl Default for PartialImageEventOutputFormat {
     fn default() -> Self {
         Self::Other(String::new())
     }
@@ -840,7 +867,7 @@ impl Default for ImageGenPartialImageEventOutputFormat {
 
 crate::models::string_enum::open_string_enum! {
 /// The quality setting for the requested image.
-pub enum ImageGenPartialImageEventQuality {
+pub enum PartialImageEventQuality {
 /// `low`
 Low => "low",
 /// `medium`
@@ -853,7 +880,7 @@ Auto => "auto",
 }
 
 /// `Other("")`, for answers built in tests.
-impl Default for ImageGenPartialImageEventQuality {
+impl Default for PartialImageEventQuality {
     fn default() -> Self {
         Self::Other(String::new())
     }
@@ -861,7 +888,7 @@ impl Default for ImageGenPartialImageEventQuality {
 
 crate::models::string_enum::open_string_enum! {
 /// The size of the requested image.
-pub enum ImageGenPartialImageEventSize {
+pub enum PartialImageEventSize {
 /// `1024x1024`
 T1024x1024 => "1024x1024",
 /// `1024x1536`
@@ -874,7 +901,7 @@ Auto => "auto",
 }
 
 /// `Other("")`, for answers built in tests.
-impl Default for ImageGenPartialImageEventSize {
+impl Default for PartialImageEventSize {
     fn default() -> Self {
         Self::Other(String::new())
     }
@@ -882,14 +909,14 @@ impl Default for ImageGenPartialImageEventSize {
 
 crate::models::string_enum::open_string_enum! {
 /// The type of the event. Always `image_generation.partial_image`.
-pub enum ImageGenPartialImageEventType {
+pub enum PartialImageEventType {
 /// `image_generation.partial_image`
 ImageGenerationPartialImage => "image_generation.partial_image",
 }
 }
 
 /// `Other("")`, for answers built in tests.
-impl Default for ImageGenPartialImageEventType {
+impl Default for PartialImageEventType {
     fn default() -> Self {
         Self::Other(String::new())
     }

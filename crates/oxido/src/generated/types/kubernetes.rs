@@ -6,7 +6,7 @@ use super::*;
 
 /// The `cluster_read` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterRead {
@@ -136,6 +136,46 @@ pub struct ClusterRead {
     /// default subnet for the VPC is used.\<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_subnet_uuid: Option<String>,
+}
+
+impl ClusterRead {
+    /// A `ClusterRead` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(region: RegionSlug) -> Self {
+        Self {
+            amd_gpu_device_metrics_exporter_plugin: Default::default(),
+            amd_gpu_device_plugin: Default::default(),
+            auto_upgrade: Default::default(),
+            cluster_autoscaler_configuration: Default::default(),
+            cluster_subnet: Default::default(),
+            control_plane_firewall: Default::default(),
+            coredns_autoscaler: Default::default(),
+            created_at: Default::default(),
+            endpoint: Default::default(),
+            ha: Default::default(),
+            id: Default::default(),
+            ipv4: Default::default(),
+            isolated_workers: Default::default(),
+            maintenance_policy: Default::default(),
+            name: Default::default(),
+            node_pools: Default::default(),
+            nvidia_gpu_device_plugin: Default::default(),
+            p2p_oci_registry_plugin: Default::default(),
+            rdma_shared_dev_plugin: Default::default(),
+            region,
+            registries: Default::default(),
+            registry_enabled: Default::default(),
+            routing_agent: Default::default(),
+            service_subnet: Default::default(),
+            sso: Default::default(),
+            status: Default::default(),
+            surge_upgrade: Default::default(),
+            tags: Default::default(),
+            updated_at: Default::default(),
+            version: Default::default(),
+            vpc_uuid: Default::default(),
+            worker_subnet_uuid: Default::default(),
+        }
+    }
 }
 
 /// An object specifying custom cluster autoscaler configuration.
@@ -685,7 +725,7 @@ impl KubernetesNodePoolRequest {
 
 /// The `cluster` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Cluster {
@@ -813,6 +853,45 @@ pub struct Cluster {
     /// \<br>\<br>Requires `vpc:read` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_subnet_uuid: Option<String>,
+}
+
+impl Cluster {
+    /// A `Cluster` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(region: RegionSlug) -> Self {
+        Self {
+            amd_gpu_device_metrics_exporter_plugin: Default::default(),
+            amd_gpu_device_plugin: Default::default(),
+            auto_upgrade: Default::default(),
+            cluster_autoscaler_configuration: Default::default(),
+            cluster_subnet: Default::default(),
+            control_plane_firewall: Default::default(),
+            coredns_autoscaler: Default::default(),
+            created_at: Default::default(),
+            endpoint: Default::default(),
+            ha: Default::default(),
+            id: Default::default(),
+            ipv4: Default::default(),
+            isolated_workers: Default::default(),
+            maintenance_policy: Default::default(),
+            name: Default::default(),
+            node_pools: Default::default(),
+            nvidia_gpu_device_plugin: Default::default(),
+            p2p_oci_registry_plugin: Default::default(),
+            rdma_shared_dev_plugin: Default::default(),
+            region,
+            registry_enabled: Default::default(),
+            routing_agent: Default::default(),
+            service_subnet: Default::default(),
+            sso: Default::default(),
+            status: Default::default(),
+            surge_upgrade: Default::default(),
+            tags: Default::default(),
+            updated_at: Default::default(),
+            version: Default::default(),
+            vpc_uuid: Default::default(),
+            worker_subnet_uuid: Default::default(),
+        }
+    }
 }
 
 /// The `cluster_update` schema.

@@ -26,7 +26,7 @@ pub struct LoadBalancer {
         deserialize_with = "crate::models::null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub domains: Vec<Domains>,
+    pub domains: Vec<LoadBalancerDomain>,
     /// A boolean value indicating whether HTTP keepalive connections are maintained to target
     /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +150,7 @@ LeastConnections => "least_connections",
 ///
 /// Schema `domains`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Domains {
+pub struct LoadBalancerDomain {
     /// The ID of the TLS certificate used for SSL termination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_id: Option<String>,
@@ -524,7 +524,7 @@ pub struct LoadBalancerCreateDropletIds {
     pub disable_lets_encrypt_dns_records: Option<bool>,
     /// An array of objects specifying the domain configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Domains>>,
+    pub domains: Option<Vec<LoadBalancerDomain>>,
     /// A boolean value indicating whether HTTP keepalive connections are maintained to target
     /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -659,7 +659,7 @@ pub struct LoadBalancerCreateTag {
     pub disable_lets_encrypt_dns_records: Option<bool>,
     /// An array of objects specifying the domain configurations for a Global load balancer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<Domains>>,
+    pub domains: Option<Vec<LoadBalancerDomain>>,
     /// A boolean value indicating whether HTTP keepalive connections are maintained to target
     /// Droplets.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@ use super::*;
 
 /// The `alert_policy` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AlertPolicy {
@@ -31,6 +31,29 @@ pub struct AlertPolicy {
     pub value: f64,
     /// The `window` field.
     pub window: AlertPolicyWindow,
+}
+
+impl AlertPolicy {
+    /// A `AlertPolicy` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(
+        alerts: Alerts,
+        compare: AlertPolicyCompare,
+        kind: AlertPolicyType,
+        window: AlertPolicyWindow,
+    ) -> Self {
+        Self {
+            alerts,
+            compare,
+            description: Default::default(),
+            enabled: Default::default(),
+            entities: Default::default(),
+            tags: Default::default(),
+            kind,
+            uuid: Default::default(),
+            value: Default::default(),
+            window,
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {

@@ -6,7 +6,7 @@ use super::*;
 
 /// The `nfs_response` schema.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NfsResponse {
@@ -49,11 +49,30 @@ pub struct NfsResponse {
     pub vpc_ids: Vec<String>,
 }
 
+impl NfsResponse {
+    /// A `NfsResponse` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(region: RegionSlug) -> Self {
+        Self {
+            access_points: Default::default(),
+            created_at: Default::default(),
+            host: Default::default(),
+            id: Default::default(),
+            mount_path: Default::default(),
+            name: Default::default(),
+            performance_tier: Default::default(),
+            region,
+            size_gib: Default::default(),
+            status: Default::default(),
+            vpc_ids: Default::default(),
+        }
+    }
+}
+
 /// Represents an NFS access point resource.
 ///
 /// Schema `access_point_response`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessPointResponse {
@@ -85,6 +104,24 @@ pub struct AccessPointResponse {
     /// is independent of the parent share's VPC lifecycle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
+}
+
+impl AccessPointResponse {
+    /// A `AccessPointResponse` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(access_policy: AccessPolicy) -> Self {
+        Self {
+            access_policy,
+            created_at: Default::default(),
+            id: Default::default(),
+            is_default: Default::default(),
+            name: Default::default(),
+            path: Default::default(),
+            share_id: Default::default(),
+            status: Default::default(),
+            updated_at: Default::default(),
+            vpc_id: Default::default(),
+        }
+    }
 }
 
 /// Provider-agnostic NFS access policy for an access point. Network CIDRs are
@@ -249,7 +286,7 @@ impl NfsRequest {
 ///
 /// Schema `access_point_action_response`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessPointActionResponse {
@@ -257,6 +294,17 @@ pub struct AccessPointActionResponse {
     pub access_point: AccessPointResponse,
     /// The action that was submitted.
     pub action: NfsAction2,
+}
+
+impl AccessPointActionResponse {
+    /// A `AccessPointActionResponse` for tests: the fields without a `Default` given, the rest
+    /// empty.
+    pub fn new(access_point: AccessPointResponse) -> Self {
+        Self {
+            access_point,
+            action: Default::default(),
+        }
+    }
 }
 
 /// The action that was submitted.
@@ -404,7 +452,7 @@ impl AccessPointRequest {
 ///
 /// Schema `nfs_snapshot_response`.
 ///
-/// Answers may gain fields: build one with `Default` (then set its fields) in tests.
+/// Answers may gain fields: build one with `new` (then set its fields) in tests.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NfsSnapshotResponse {
@@ -422,6 +470,21 @@ pub struct NfsSnapshotResponse {
     pub size_gib: i64,
     /// The current status of the snapshot.
     pub status: NfsSnapshotResponseStatus,
+}
+
+impl NfsSnapshotResponse {
+    /// A `NfsSnapshotResponse` for tests: the fields without a `Default` given, the rest empty.
+    pub fn new(region: RegionSlug) -> Self {
+        Self {
+            created_at: Default::default(),
+            id: Default::default(),
+            name: Default::default(),
+            region,
+            share_id: Default::default(),
+            size_gib: Default::default(),
+            status: Default::default(),
+        }
+    }
 }
 
 crate::models::string_enum::open_string_enum! {
@@ -552,7 +615,7 @@ pub struct NfsActionSnapshot {
     pub region: Option<RegionSlug>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<Database>,
+    pub params: Option<Named>,
 }
 
 /// Specifies the action that will be taken on the NFS share.

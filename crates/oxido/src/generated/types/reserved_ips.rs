@@ -15,5 +15,5 @@ pub struct ReservedIpsCreateResponse {
     pub links: Option<CreateResponseLinks>,
     /// The `reserved_ip` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reserved_ip: Option<FloatingIp>,
+    pub reserved_ip: Option<IpReservation>,
 }

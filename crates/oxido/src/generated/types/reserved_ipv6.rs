@@ -46,7 +46,7 @@ pub struct ReservedIpv6CreateResponseReservedIpv6 {
 pub struct ReservedIpv6 {
     /// The `droplet` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub droplet: Option<FloatingIpDroplet>,
+    pub droplet: Option<IpReservationDroplet>,
     /// The public IP address of the reserved IPv6. It also serves as its identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
