@@ -781,6 +781,29 @@ impl Store<'_> {
     }
 
     /// The account's Droplets each volume is attached to, by volume id (ascending Droplet ids).
+    /// The Droplets each of `volumes` is attached to, in the same order: one pass over the
+    /// account's Droplets, copying no volume id (a volume read answers with it).
+    pub fn attached_to(&self, account: AccountId, volumes: &[&str]) -> Vec<Vec<u64>> {
+        let data = self.read();
+        let mut found = vec![Vec::new(); volumes.len()];
+        let Some(index) = data.accounts.get(&account) else {
+            return found;
+        };
+        for id in &index.droplets {
+            let Some(droplet) = data.droplets.get(id) else {
+                continue;
+            };
+            for attached in &droplet.volume_ids {
+                for (slot, wanted) in found.iter_mut().zip(volumes) {
+                    if attached == wanted {
+                        slot.push(*id);
+                    }
+                }
+            }
+        }
+        found
+    }
+
     pub fn attachments(&self, account: AccountId) -> HashMap<String, Vec<u64>> {
         let data = self.read();
         let mut by_volume: HashMap<String, Vec<u64>> = HashMap::new();

@@ -166,8 +166,33 @@ pub(super) fn delete_by_name(call: &Call<'_>) -> Result<Response, ApiError> {
     Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
+/// Up to this many volumes, a decoration looks each one up among the Droplets.
+const FEW: usize = 4;
+
 /// Puts the volumes' attachments from the hand-written store into their `droplet_ids`.
 pub(super) fn decorate(call: &Call<'_>, objects: &mut [Value]) {
+    if objects.len() > FEW {
+        return decorate_page(call, objects);
+    }
+    // A read asks for one volume: look it up, rather than index every attachment of the
+    // account for each request.
+    let wanted: Vec<&str> = objects
+        .iter()
+        .map(|o| o.get("id").and_then(Value::as_str).unwrap_or_default())
+        .collect();
+    let attached = call.store().attached_to(call.who.account, &wanted);
+    for (object, droplets) in objects.iter_mut().zip(attached) {
+        if let Some(map) = object.as_object_mut()
+            && map.contains_key("droplet_ids")
+        {
+            let ids = droplets.into_iter().map(Value::from).collect();
+            map.insert("droplet_ids".into(), Value::Array(ids));
+        }
+    }
+}
+
+/// A page of volumes: every attachment of the account indexed once.
+fn decorate_page(call: &Call<'_>, objects: &mut [Value]) {
     let attachments = call.store().attachments(call.who.account);
     for object in objects {
         let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
