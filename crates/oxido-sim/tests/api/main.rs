@@ -9,6 +9,7 @@ mod catalog;
 mod common;
 mod concurrency;
 mod derived_reads;
+mod derived_values;
 mod droplet_images;
 mod engine;
 mod errors;
