@@ -47,12 +47,13 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
 
 /// Demo objects the description's examples name beyond its parameter examples.
 fn seed_more(data: &mut AccountData, collection_path: &str) {
+    if collection_path == "/v2/kubernetes/clusters" {
+        seed_registry_clusters(data);
+    }
+    // After the copies above, so each copy's nodes get their own Droplet ids.
     seed_fixups(data, collection_path);
     if collection_path == "/v2/volumes" {
         seed_by_name(data);
-    }
-    if collection_path == "/v2/kubernetes/clusters" {
-        seed_registry_clusters(data);
     }
     if collection_path == "/v2/apps"
         || (collection_path.starts_with("/v2/apps/") && collection_path.ends_with("/deployments"))
@@ -81,9 +82,13 @@ fn seed_more(data: &mut AccountData, collection_path: &str) {
     }
 }
 
+/// The first demo Kubernetes node's Droplet id: the documented example's.
+const DEMO_NODE_DROPLETS: u64 = 205_545_370;
+
 /// Demo objects of `collection_path` whose examples name what the catalog no longer
 /// offers take a current entry, so every reference in the demo resolves: a cluster on
-/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer).
+/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer),
+/// and each demo node gets its own Droplet id.
 fn seed_fixups(data: &mut AccountData, collection_path: &str) {
     if collection_path == "/v2/databases" {
         database_networks(data);
@@ -98,6 +103,30 @@ fn seed_fixups(data: &mut AccountData, collection_path: &str) {
         .items(collection_path)
         .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
         .unwrap_or_default();
+    // Each demo node runs on its own Droplet id, counted up from the example's (far above
+    // the ids the store hands out), where the seeded copies all shared the example's one.
+    let mut next_node_droplet = DEMO_NODE_DROPLETS;
+    for key in &keys {
+        let Some(cluster) = data.settled_mut(collection_path, key) else {
+            continue;
+        };
+        let pools = cluster
+            .get_mut("node_pools")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten();
+        for pool in pools {
+            let nodes = pool
+                .get_mut("nodes")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten();
+            for node in nodes.filter(|n| n.get("droplet_id").is_some()) {
+                node["droplet_id"] = Value::String(next_node_droplet.to_string());
+                next_node_droplet += 1;
+            }
+        }
+    }
     for key in keys {
         if let Some(cluster) = data.settled_mut(collection_path, &key)
             && let Some(version) = cluster.get_mut("version")

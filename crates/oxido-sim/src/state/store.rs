@@ -409,6 +409,16 @@ impl<'t> Store<'t> {
         (page, matching.len())
     }
 
+    /// Takes the next Droplet id without making a Droplet, for a Kubernetes node's
+    /// `droplet_id`: unique, never a real Droplet's, and kept across restarts with the
+    /// sequence it comes from.
+    pub fn reserve_droplet_id(&self) -> u64 {
+        let mut data = self.write();
+        let id = data.next_droplet_id;
+        data.next_droplet_id += 1;
+        id
+    }
+
     /// Creates a droplet and its `create` action.
     pub fn create_droplet(
         &self,

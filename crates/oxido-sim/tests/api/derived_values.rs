@@ -148,3 +148,92 @@ async fn a_full_vpc_range_refuses_another_droplet() {
         "{error}"
     );
 }
+
+/// Every `droplet_id` of every node of the account's clusters.
+async fn node_droplet_ids(sim: &oxido_sim::Sim) -> Vec<String> {
+    let clusters = get(sim, "/v2/kubernetes/clusters?per_page=200")
+        .await
+        .json();
+    let mut ids = Vec::new();
+    for cluster in clusters["kubernetes_clusters"]
+        .as_array()
+        .expect("clusters")
+    {
+        for pool in cluster["node_pools"].as_array().into_iter().flatten() {
+            for node in pool["nodes"].as_array().into_iter().flatten() {
+                let id = node["droplet_id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("node without droplet_id: {node}"));
+                assert!(id.parse::<u64>().is_ok_and(|n| n > 0), "{id}");
+                ids.push(id.to_owned());
+            }
+        }
+    }
+    ids
+}
+
+fn assert_unique(ids: &[String]) {
+    let mut sorted = ids.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "repeated droplet_id: {ids:?}");
+}
+
+#[tokio::test]
+async fn kubernetes_nodes_carry_unique_stable_droplet_ids() {
+    let sim = demo(60_000).await;
+    // The demo's clusters, which the documented examples all gave one Droplet id.
+    assert_unique(&node_droplet_ids(&sim).await);
+    let created = send_json(
+        &sim,
+        Method::POST,
+        "/v2/kubernetes/clusters",
+        json!({"name": "ids", "region": "nyc1", "version": "latest", "node_pools": [
+            {"name": "a", "size": "s-1vcpu-2gb", "count": 2},
+            {"name": "b", "size": "s-1vcpu-2gb", "count": 1}]}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let cluster = created.json()["kubernetes_cluster"].clone();
+    let cluster_id = cluster["id"].as_str().expect("id").to_owned();
+    let before = node_droplet_ids(&sim).await;
+    assert_unique(&before);
+    // None is a Droplet the account holds.
+    let droplets = get(&sim, "/v2/droplets?per_page=200").await.json();
+    for d in droplets["droplets"].as_array().expect("droplets") {
+        assert!(!before.contains(&d["id"].to_string()), "{}", d["id"]);
+    }
+    // Growing a pool keeps its nodes' ids and gives the new node a fresh one.
+    let pool = &cluster["node_pools"][0];
+    let pool_path = format!(
+        "/v2/kubernetes/clusters/{cluster_id}/node_pools/{}",
+        pool["id"].as_str().expect("pool id")
+    );
+    let grown = send_json(
+        &sim,
+        Method::PUT,
+        &pool_path,
+        json!({"name": "a", "count": 3}),
+    )
+    .await;
+    assert_eq!(grown.status, StatusCode::ACCEPTED, "{}", grown.text);
+    let nodes = grown.json()["node_pool"]["nodes"].clone();
+    for i in 0..2 {
+        assert_eq!(nodes[i]["droplet_id"], pool["nodes"][i]["droplet_id"]);
+    }
+    let read = get(&sim, &pool_path).await.json();
+    assert_eq!(read["node_pool"]["nodes"], nodes, "the ids are stored");
+    // A recycled node runs on a new Droplet.
+    let recycled_id = nodes[0]["id"].as_str().expect("node id");
+    let recycle = send_json(
+        &sim,
+        Method::POST,
+        &format!("{pool_path}/recycle"),
+        json!({"nodes": [recycled_id]}),
+    )
+    .await;
+    assert_eq!(recycle.status, StatusCode::ACCEPTED, "{}", recycle.text);
+    let after = get(&sim, &pool_path).await.json()["node_pool"]["nodes"].clone();
+    assert_ne!(after[0]["droplet_id"], nodes[0]["droplet_id"]);
+    assert_unique(&node_droplet_ids(&sim).await);
+}

@@ -265,7 +265,11 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 for pool in pools {
                     // `catalog` refused counts over the bound before the object was made, so
                     // this cannot fail; a pool it could not fill keeps its request's shape.
-                    let _ = super::node_pools::make_fresh(pool, key);
+                    let _ = super::node_pools::make_fresh(
+                        pool,
+                        key,
+                        &super::node_pools::droplet_ids(call),
+                    );
                 }
             }
         }
