@@ -237,3 +237,82 @@ async fn kubernetes_nodes_carry_unique_stable_droplet_ids() {
     assert_ne!(after[0]["droplet_id"], nodes[0]["droplet_id"]);
     assert_unique(&node_droplet_ids(&sim).await);
 }
+
+async fn create_database(sim: &oxido_sim::Sim, body: Value) -> Value {
+    let reply = send_json(sim, Method::POST, "/v2/databases", body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    reply.json()["database"].clone()
+}
+
+#[tokio::test]
+async fn a_database_clusters_semantic_version_follows_its_version() {
+    let sim = demo(50).await;
+    // Without a version, the engine's newest; the release and dates follow from it.
+    let pg = create_database(
+        &sim,
+        json!({"name": "v-pg", "engine": "pg", "region": "nyc1",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+    )
+    .await;
+    let options = get(&sim, "/v2/databases/options").await.json();
+    let pg_versions = options["options"]["pg"]["versions"]
+        .as_array()
+        .expect("pg versions");
+    let newest = pg_versions
+        .last()
+        .and_then(Value::as_str)
+        .expect("a version");
+    assert_eq!(pg["version"], newest, "{pg}");
+    let full = pg["semantic_version"].as_str().expect("semantic_version");
+    assert!(full.starts_with(&format!("{newest}.")), "{full}");
+    assert!(
+        pg["version_end_of_life"]
+            .as_str()
+            .is_some_and(|d| d.len() == 10),
+        "{pg}"
+    );
+    let id = pg["id"].as_str().expect("id").to_owned();
+    let read = get(&sim, &format!("/v2/databases/{id}")).await.json()["database"].clone();
+    assert_eq!(read["semantic_version"], full);
+
+    let mongo = create_database(
+        &sim,
+        json!({"name": "v-mongo", "engine": "mongodb", "version": "7.0", "region": "nyc1",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+    )
+    .await;
+    assert!(
+        mongo["semantic_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("7.0.")),
+        "{mongo}"
+    );
+
+    // An upgrade moves the release with the version, and refuses a version not offered.
+    let older = create_database(
+        &sim,
+        json!({"name": "v-old", "engine": "pg", "version": "15", "region": "nyc1",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+    )
+    .await;
+    assert!(
+        older["semantic_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("15."))
+    );
+    let older_id = older["id"].as_str().expect("id");
+    let upgrade = format!("/v2/databases/{older_id}/upgrade");
+    let done = send_json(&sim, Method::PUT, &upgrade, json!({"version": "16"})).await;
+    assert_eq!(done.status.as_u16(), 204, "{}", done.text);
+    let read = get(&sim, &format!("/v2/databases/{older_id}")).await.json()["database"].clone();
+    assert_eq!(read["version"], "16");
+    assert!(
+        read["semantic_version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("16.")),
+        "{read}"
+    );
+    send_json(&sim, Method::PUT, &upgrade, json!({"version": "99"}))
+        .await
+        .assert_error(422, "unprocessable_entity");
+}

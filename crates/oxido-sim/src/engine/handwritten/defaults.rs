@@ -359,6 +359,9 @@ fn storage_mib(size: &str) -> u64 {
 /// A database cluster's (or replica's) placement and the members the API fills in: the
 /// region's default VPC, the default project, its storage, a maintenance window.
 fn database(call: &Call<'_>, key: &str, object: &mut Value) {
+    if call.values.is_empty() {
+        engine_version(object, None);
+    }
     super::regional::place_in_default_vpc(call, object, "private_network_uuid");
     super::regional::place_in_default_project(call, object);
     if !super::regional::given(call, "storage_size_mib")
@@ -387,6 +390,47 @@ fn database(call: &Call<'_>, key: &str, object: &mut Value) {
             "description": [],
         });
         set(object, "maintenance_window", window);
+    }
+}
+
+/// A cluster's `version` (`to`, else its own, else its engine's newest, as the API picks
+/// for a create without one: godo and the Terraform provider leave it optional) and what
+/// follows from it in the catalog: `semantic_version` and the end-of-life dates.
+pub(crate) fn engine_version(cluster: &mut Value, to: Option<&str>) {
+    let Some(engine) = cluster
+        .get("engine")
+        .and_then(Value::as_str)
+        .and_then(crate::state::catalog::database_engine)
+    else {
+        return;
+    };
+    let own = cluster
+        .get("version")
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty());
+    let Some(version) = to.or(own).or_else(|| engine.newest()).map(str::to_owned) else {
+        return;
+    };
+    let full = engine.semantic_versions.get(version.as_str()).copied();
+    let (end_of_life, end_of_availability) = engine.end_dates(&version);
+    let Some(map) = cluster.as_object_mut() else {
+        return;
+    };
+    map.insert("version".into(), Value::String(version.clone()));
+    for (member, value) in [
+        ("semantic_version", full),
+        ("version_end_of_life", end_of_life),
+        ("version_end_of_availability", end_of_availability),
+    ] {
+        match value {
+            Some(v) => {
+                map.insert(member.into(), Value::String(v.to_owned()));
+            }
+            // The API leaves out what it has no date for (godo: `omitempty`).
+            None => {
+                map.remove(member);
+            }
+        }
     }
 }
 
