@@ -56,7 +56,15 @@ fn main() {
                         .flatten()
                         .find(|p| p["name"] == name && p["in"] == "path")
                         .map(|p| match &p["example"] {
-                            Value::String(s) => s.clone(),
+                            // The GenAI and vector database paths quote their examples
+                            // (`"\"123e…\""`): the id is what is inside, which is also the
+                            // id their answers' examples carry.
+                            Value::String(s) => s
+                                .strip_prefix('"')
+                                .and_then(|s| s.strip_suffix('"'))
+                                .filter(|inner| !inner.is_empty() && !inner.contains('"'))
+                                .unwrap_or(s)
+                                .to_owned(),
                             Value::Null => String::new(),
                             other => other.to_string(),
                         })

@@ -316,3 +316,67 @@ async fn a_database_clusters_semantic_version_follows_its_version() {
         .await
         .assert_error(422, "unprocessable_entity");
 }
+
+/// Every string in `value` wrapped in literal double quotes, with where it is.
+fn quoted_strings(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') => {
+            out.push(format!("{at}: {s}"));
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                quoted_strings(v, &format!("{at}/{i}"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                quoted_strings(v, &format!("{at}/{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn demo_ids_and_values_carry_no_literal_quotes() {
+    let sim = demo(50).await;
+    // The description's GenAI paths quote their example id; the demo holds it bare, which
+    // is also the id the demo objects' own examples carry.
+    const ID: &str = "123e4567-e89b-12d3-a456-426614174000";
+    for collection in [
+        "/v2/gen-ai/agents",
+        "/v2/gen-ai/workspaces",
+        "/v2/gen-ai/knowledge_bases",
+    ] {
+        let reply = get(&sim, &format!("{collection}/{ID}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{collection}: {}", reply.text);
+    }
+    let agents = get(&sim, "/v2/gen-ai/agents").await.json();
+    assert_eq!(agents["agents"][0]["uuid"], ID, "{agents}");
+    // Touch every GenAI and vector database list, then look through the whole account.
+    for list in [
+        "/v2/gen-ai/agents",
+        "/v2/gen-ai/workspaces",
+        "/v2/gen-ai/knowledge_bases",
+        "/v2/gen-ai/models/api_keys",
+        "/v2/gen-ai/openai/keys",
+        "/v2/gen-ai/anthropic/keys",
+        "/v2/gen-ai/evaluation_test_cases",
+        "/v2/vector-databases",
+    ] {
+        let reply = get(&sim, list).await;
+        assert_eq!(reply.status, StatusCode::OK, "{list}: {}", reply.text);
+    }
+    let state = call(
+        &sim,
+        Method::GET,
+        "/_sim/state",
+        Some(sim.admin_token()),
+        None,
+    )
+    .await;
+    assert_eq!(state.status, StatusCode::OK, "{}", state.text);
+    let mut quoted = Vec::new();
+    quoted_strings(&state.json(), "", &mut quoted);
+    assert!(quoted.is_empty(), "{quoted:#?}");
+}
