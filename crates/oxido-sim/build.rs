@@ -374,8 +374,27 @@ fn convert(spec: &Value, schema: &Value, mode: Mode, needed: &mut BTreeSet<Strin
                     out.insert(key.clone(), Value::Array(kept));
                 }
             }
-            "description" | "title" | "externalDocs" | "xml" | "discriminator" | "deprecated"
-            | "default" | "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => {}
+            // Kept (JSON Schema ignores it) so an error can name the shape `type` picks:
+            // `engine::validate::located`.
+            "discriminator" => {
+                let mapping: Map<String, Value> = value["mapping"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, r)| {
+                        let name = r.as_str()?.strip_prefix("#/components/schemas/")?;
+                        Some((k.clone(), json!(format!("#/$defs/{name}"))))
+                    })
+                    .collect();
+                if !mapping.is_empty() {
+                    out.insert(
+                        key.clone(),
+                        json!({ "propertyName": value["propertyName"], "mapping": mapping }),
+                    );
+                }
+            }
+            "description" | "title" | "externalDocs" | "xml" | "deprecated" | "default"
+            | "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => {}
             k if k.starts_with("x-") => {}
             _ => {
                 out.insert(key.clone(), value.clone());
