@@ -39,6 +39,12 @@ async fn duplicates_are_refused() {
             "public_key",
         ),
         ("/v2/domains", json!({"name": "example.org"}), "name"),
+        // The API answers `name is not unique` (a captured answer: deviations.json).
+        (
+            "/v2/certificates",
+            json!({"name": "web", "type": "lets_encrypt", "dns_names": ["www.example.org"]}),
+            "name",
+        ),
     ];
     for (path, body, field) in &cases {
         let first = send(&sim, Method::POST, path, body.clone()).await;
@@ -339,4 +345,24 @@ async fn a_record_missing_members_hears_of_its_own_types_members() {
         message.starts_with("type: ") && message.contains("CNAME"),
         "{message}"
     );
+}
+
+/// VPC and project names may repeat: no client shows the API refusing one, and the
+/// Terraform provider's data sources expect several of one name (the `behaviour` rows
+/// of `data/deviations.json`).
+#[tokio::test]
+async fn duplicate_vpc_and_project_names_are_accepted() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    for (path, body) in [
+        ("/v2/vpcs", json!({"name": "same", "region": "nyc1"})),
+        (
+            "/v2/projects",
+            json!({"name": "same", "purpose": "testing"}),
+        ),
+    ] {
+        for _ in 0..2 {
+            let reply = send(&sim, Method::POST, path, body.clone()).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{path}: {}", reply.text);
+        }
+    }
 }
