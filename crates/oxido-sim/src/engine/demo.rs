@@ -28,6 +28,7 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
         *slot = Value::String(life.done.to_owned());
     }
     unquote(&mut base);
+    own_projects(&mut base, catalog);
     for id in ids {
         let mut object = base.clone();
         let param = catalog.collections[*collection].param;
@@ -66,6 +67,43 @@ fn unquote(value: &mut Value) {
         Value::Object(map) => map.values_mut().for_each(unquote),
         _ => {}
     }
+}
+
+/// Points every `project_id` of a demo object that names no demo project at the default
+/// project: the examples name projects the demo does not hold, and the API puts a
+/// resource made without a project in the default one.
+fn own_projects(value: &mut Value, catalog: &routes::Catalog) {
+    let Some(default) = template(crate::engine::spec::OpId::ProjectsGetDefault)
+        .pointer("/project/id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let held = |id: &str| {
+        id == default
+            || catalog
+                .seed
+                .get("/v2/projects")
+                .is_some_and(|(_, ids)| ids.iter().any(|i| i == id))
+    };
+    fn walk(value: &mut Value, fix: &dyn Fn(&mut Value)) {
+        match value {
+            Value::Object(map) => {
+                if let Some(slot) = map.get_mut("project_id") {
+                    fix(slot);
+                }
+                map.values_mut().for_each(|v| walk(v, fix));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, fix)),
+            _ => {}
+        }
+    }
+    walk(value, &|slot: &mut Value| {
+        if slot.as_str().is_some_and(|id| !id.is_empty() && !held(id)) {
+            *slot = Value::String(default.clone());
+        }
+    });
 }
 
 /// Demo objects the description's examples name beyond its parameter examples.

@@ -380,3 +380,26 @@ async fn demo_ids_and_values_carry_no_literal_quotes() {
     quoted_strings(&state.json(), "", &mut quoted);
     assert!(quoted.is_empty(), "{quoted:#?}");
 }
+
+#[tokio::test]
+async fn demo_objects_name_projects_the_demo_holds() {
+    let sim = demo(50).await;
+    let mut checked = 0;
+    for (list, member) in [
+        ("/v2/reserved_ips", "reserved_ips"),
+        ("/v2/floating_ips", "floating_ips"),
+        ("/v2/apps", "apps"),
+        ("/v2/gen-ai/agents", "agents"),
+    ] {
+        let page = get(&sim, list).await.json();
+        for object in page[member].as_array().into_iter().flatten() {
+            let Some(project) = object["project_id"].as_str().filter(|p| !p.is_empty()) else {
+                continue;
+            };
+            let reply = get(&sim, &format!("/v2/projects/{project}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{list}: project {project}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} demo objects name a project");
+}
