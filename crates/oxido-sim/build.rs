@@ -56,7 +56,15 @@ fn main() {
                         .flatten()
                         .find(|p| p["name"] == name && p["in"] == "path")
                         .map(|p| match &p["example"] {
-                            Value::String(s) => s.clone(),
+                            // The GenAI and vector database paths quote their examples
+                            // (`"\"123e…\""`): the id is what is inside, which is also the
+                            // id their answers' examples carry.
+                            Value::String(s) => s
+                                .strip_prefix('"')
+                                .and_then(|s| s.strip_suffix('"'))
+                                .filter(|inner| !inner.is_empty() && !inner.contains('"'))
+                                .unwrap_or(s)
+                                .to_owned(),
                             Value::Null => String::new(),
                             other => other.to_string(),
                         })
@@ -366,8 +374,27 @@ fn convert(spec: &Value, schema: &Value, mode: Mode, needed: &mut BTreeSet<Strin
                     out.insert(key.clone(), Value::Array(kept));
                 }
             }
-            "description" | "title" | "externalDocs" | "xml" | "discriminator" | "deprecated"
-            | "default" | "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => {}
+            // Kept (JSON Schema ignores it) so an error can name the shape `type` picks:
+            // `engine::validate::located`.
+            "discriminator" => {
+                let mapping: Map<String, Value> = value["mapping"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(k, r)| {
+                        let name = r.as_str()?.strip_prefix("#/components/schemas/")?;
+                        Some((k.clone(), json!(format!("#/$defs/{name}"))))
+                    })
+                    .collect();
+                if !mapping.is_empty() {
+                    out.insert(
+                        key.clone(),
+                        json!({ "propertyName": value["propertyName"], "mapping": mapping }),
+                    );
+                }
+            }
+            "description" | "title" | "externalDocs" | "xml" | "deprecated" | "default"
+            | "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => {}
             k if k.starts_with("x-") => {}
             _ => {
                 out.insert(key.clone(), value.clone());

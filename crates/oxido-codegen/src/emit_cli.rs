@@ -910,6 +910,14 @@ fn example_argv(cmd: &Command<'_>, spec: &serde_json::Value) -> (Vec<String>, Op
             .as_ref()
             .or_else(|| shared_parameter_example(spec, &p.name))
             .and_then(example_text)
+            // The GenAI paths quote their example id inside the string; the id is what is
+            // inside (what the emulator's demo holds, and what a user types).
+            .map(
+                |v| match v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+                    Some(inner) if !inner.is_empty() && !inner.contains('"') => inner.to_owned(),
+                    _ => v,
+                },
+            )
             .unwrap_or_else(|| match p.kind {
                 ParamKind::Id | ParamKind::Int => "1".to_owned(),
                 _ => format!("<{}>", kebab(&p.name)),

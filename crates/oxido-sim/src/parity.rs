@@ -6,6 +6,8 @@
 //! - `generic`: the engine's CRUD over its store (create, list, read, update, delete);
 //! - `computed`: answered from the request alone, changing no state (inference, an
 //!   app spec proposal, daily app bandwidth, a Dropbox token exchange);
+//! - `retired`: the API has retired the endpoint; it answers its documented refusal
+//!   (410) and changes nothing, as the API does;
 //! - `example-only`: answered from the documented example alone.
 //!
 //! The hand-written behaviours are read from the dispatch sources themselves (every
@@ -25,6 +27,7 @@ pub(crate) enum Class {
     Stateful,
     Generic,
     Computed,
+    Retired,
     ExampleOnly,
 }
 
@@ -34,6 +37,7 @@ impl Class {
             Self::Stateful => "stateful",
             Self::Generic => "generic",
             Self::Computed => "computed",
+            Self::Retired => "retired",
             Self::ExampleOnly => "example-only",
         }
     }
@@ -101,6 +105,11 @@ pub(crate) fn classes() -> &'static [Class] {
                 {
                     return Class::Computed;
                 }
+                if !(200..300).contains(&op.status) {
+                    // No success is documented: the endpoint is retired, and the engine
+                    // answers its documented refusal before any CRUD (`engine::answer`).
+                    return Class::Retired;
+                }
                 let collection = match catalog.kinds[index] {
                     Kind::List(c)
                     | Kind::Create(c)
@@ -109,10 +118,6 @@ pub(crate) fn classes() -> &'static [Class] {
                     | Kind::Delete(c) => c,
                     Kind::Static => return Class::ExampleOnly,
                 };
-                if !(200..300).contains(&op.status) {
-                    // A retired endpoint: its documented error.
-                    return Class::ExampleOnly;
-                }
                 if literals.contains(catalog.collections[collection].path) {
                     Class::Stateful
                 } else {
@@ -156,6 +161,7 @@ pub(crate) fn report() -> Value {
             "stateful": count(Class::Stateful, false),
             "generic": count(Class::Generic, false),
             "computed": count(Class::Computed, false),
+            "retired": count(Class::Retired, false),
             "example-only": count(Class::ExampleOnly, false),
             "example-only writes": count(Class::ExampleOnly, true),
         },
@@ -175,6 +181,8 @@ pub(crate) fn markdown() -> String {
          - **generic**: the engine's create, list, read, update and delete over its store;\n\
          - **computed**: answered from the request alone; changes no state, so its POSTs\n  \
          are not writes that store anything (inference, app proposals, bandwidth, tokens);\n\
+         - **retired**: the API has retired the endpoint; it answers the documented refusal\n  \
+         (410 gone) and changes nothing;\n\
          - **example-only**: answered from the documented example alone.\n\n\
          | class | operations | of them writes (POST, PUT, PATCH, DELETE) |\n|---|---:|---:|\n",
     );
@@ -183,6 +191,7 @@ pub(crate) fn markdown() -> String {
         Class::Stateful,
         Class::Generic,
         Class::Computed,
+        Class::Retired,
         Class::ExampleOnly,
     ] {
         let writes = OPS
@@ -199,6 +208,7 @@ pub(crate) fn markdown() -> String {
     out.push_str(&format!("| total | {} | |\n", counts["total"]));
     for class in [
         Class::ExampleOnly,
+        Class::Retired,
         Class::Computed,
         Class::Generic,
         Class::Stateful,

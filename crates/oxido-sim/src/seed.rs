@@ -8,7 +8,7 @@ use crate::auth::PRIMARY_ACCOUNT;
 use crate::state::catalog::{self, Image, Region, Size};
 use crate::state::images::{DropletImage, ImageKind};
 use crate::state::model::{
-    Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Outcome, Subject,
+    Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Outcome, PrivateAddr, Subject,
 };
 use crate::state::store::Data;
 
@@ -225,7 +225,19 @@ fn demo(data: &mut Data) {
         },
     ];
     for d in &droplets {
-        let made = droplet(d);
+        let mut made = droplet(d);
+        // Each takes the next free address of its VPC's range.
+        let range = DEMO_VPCS
+            .iter()
+            .find(|(id, ..)| *id == d.vpc_uuid)
+            .map(|(_, _, range, _)| *range);
+        made.private_ipv4 = range.and_then(|range| {
+            PrivateAddr::first_free(range, |ip| {
+                data.droplets
+                    .values()
+                    .any(|o| o.vpc_uuid == d.vpc_uuid && o.private_ipv4.is_some_and(|a| a.ip == ip))
+            })
+        });
         // The seeded images were made a day after their Droplet.
         let day_later = made
             .created_at
@@ -402,6 +414,7 @@ fn droplet(s: &DropletSeed) -> Droplet {
         region,
         tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),
         vpc_uuid: s.vpc_uuid.to_owned(),
+        private_ipv4: None,
         volume_ids: s.volume_ids.iter().map(|v| (*v).to_owned()).collect(),
         action_ids: VecDeque::new(),
         pending: None,

@@ -131,7 +131,8 @@ async fn wait_for_new_is_public_and_reports_a_timeout_and_a_refused_argument() {
 async fn a_certificate_and_a_node_pool_are_waited_for() {
     let (_sim, client) = start().await;
     let body: oxido::types::CertificatesCreateBody = serde_json::from_value(json!({
-        "name": "web-cert-01", "type": "lets_encrypt", "dns_names": ["www.example.com"]
+        // Not the demo certificate's name: the API refuses a duplicate certificate name.
+        "name": "waited-cert", "type": "lets_encrypt", "dns_names": ["www.example.com"]
     }))
     .expect("a certificate body");
     let certificate = client.certificates().create(body).await.expect("created");

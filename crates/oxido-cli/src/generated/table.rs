@@ -13253,7 +13253,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Add Agent Route to an Agent",
         http_method: "POST",
         path: "/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}",
-        example: "oxido genai attach-agent '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai attach-agent 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -13357,7 +13357,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Add Function Route to an Agent",
         http_method: "POST",
         path: "/v2/gen-ai/agents/{agent_uuid}/functions",
-        example: "oxido genai attach-agent-function '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai attach-agent-function 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -13548,7 +13548,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Attach Guardrails to an Agent",
         http_method: "POST",
         path: "/v2/gen-ai/agents/{agent_uuid}/guardrails",
-        example: "oxido genai attach-agent-guardrails '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai attach-agent-guardrails 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -13669,7 +13669,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Attach Knowledge Base to an Agent",
         http_method: "POST",
         path: "/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}",
-        example: "oxido genai attach-knowledge-base '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai attach-knowledge-base 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -13776,7 +13776,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Attach Knowledge Bases to an Agent",
         http_method: "POST",
         path: "/v2/gen-ai/agents/{agent_uuid}/knowledge_bases",
-        example: "oxido genai attach-knowledge-bases '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai attach-knowledge-bases 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:agent_uuid",
@@ -13867,7 +13867,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Cancel Indexing Job for a Knowledge Base",
         http_method: "PUT",
         path: "/v2/gen-ai/indexing_jobs/{uuid}/cancel",
-        example: "oxido genai cancel-indexing-job '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai cancel-indexing-job 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -13940,7 +13940,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Cancel Model Evaluation Run",
         http_method: "PUT",
         path: "/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/cancel",
-        example: "oxido genai cancel-model-evaluation-run '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai cancel-model-evaluation-run 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -14355,7 +14355,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Create an Agent API Key",
         http_method: "POST",
         path: "/v2/gen-ai/agents/{agent_uuid}/api_keys",
-        example: "oxido genai create-agent-api-key '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai create-agent-api-key 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -15085,7 +15085,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Add Data Source to a Knowledge Base",
         http_method: "POST",
         path: "/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources",
-        example: "oxido genai create-knowledge-base-data-source '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai create-knowledge-base-data-source 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -15887,7 +15887,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete an Agent",
         http_method: "DELETE",
         path: "/v2/gen-ai/agents/{uuid}",
-        example: "oxido genai delete-agent --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-agent --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -15978,7 +15978,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete API Key for an Agent",
         http_method: "DELETE",
         path: "/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}",
-        example: "oxido genai delete-agent-api-key --force '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-agent-api-key --force 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -16040,7 +16040,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Anthropic API Key",
         http_method: "DELETE",
         path: "/v2/gen-ai/anthropic/keys/{api_key_uuid}",
-        example: "oxido genai delete-anthropic-api-key --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-anthropic-api-key --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:api_key_uuid",
@@ -16079,7 +16079,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Custom Evaluation Metric",
         http_method: "DELETE",
         path: "/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}",
-        example: "oxido genai delete-custom-evaluation-metric --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-custom-evaluation-metric --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:metric_uuid",
@@ -16111,7 +16111,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Custom Model",
         http_method: "DELETE",
         path: "/v2/gen-ai/custom_models/{uuid}",
-        example: "oxido genai delete-custom-model --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-custom-model --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -16143,7 +16143,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Evaluation Dataset",
         http_method: "DELETE",
         path: "/v2/gen-ai/evaluation_datasets/{dataset_uuid}",
-        example: "oxido genai delete-evaluation-dataset --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-evaluation-dataset --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:dataset_uuid",
@@ -16175,7 +16175,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete a Knowledge Base",
         http_method: "DELETE",
         path: "/v2/gen-ai/knowledge_bases/{uuid}",
-        example: "oxido genai delete-knowledge-base --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-knowledge-base --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -16207,7 +16207,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete a Data Source from a Knowledge Base",
         http_method: "DELETE",
         path: "/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources/{data_source_uuid}",
-        example: "oxido genai delete-knowledge-base-data-source --force '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-knowledge-base-data-source --force 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -16255,7 +16255,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete API Key for a Model",
         http_method: "DELETE",
         path: "/v2/gen-ai/models/api_keys/{api_key_uuid}",
-        example: "oxido genai delete-model-api-key --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-model-api-key --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:api_key_uuid",
@@ -16301,7 +16301,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Model Evaluation Preset",
         http_method: "DELETE",
         path: "/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}",
-        example: "oxido genai delete-model-evaluation-preset --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-model-evaluation-preset --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:eval_preset_uuid",
@@ -16333,7 +16333,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Model Evaluation Run",
         http_method: "DELETE",
         path: "/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}",
-        example: "oxido genai delete-model-evaluation-run --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-model-evaluation-run --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:eval_run_uuid",
@@ -16365,7 +16365,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete a Model Router",
         http_method: "DELETE",
         path: "/v2/gen-ai/models/routers/{uuid}",
-        example: "oxido genai delete-model-router --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-model-router --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -16397,7 +16397,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete OpenAI API Key",
         http_method: "DELETE",
         path: "/v2/gen-ai/openai/keys/{api_key_uuid}",
-        example: "oxido genai delete-openai-api-key --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-openai-api-key --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:api_key_uuid",
@@ -16437,7 +16437,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Scheduled Indexing",
         http_method: "DELETE",
         path: "/v2/gen-ai/scheduled-indexing/{uuid}",
-        example: "oxido genai delete-scheduled-indexing --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-scheduled-indexing --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -16489,7 +16489,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete a Workspace",
         http_method: "DELETE",
         path: "/v2/gen-ai/workspaces/{workspace_uuid}",
-        example: "oxido genai delete-workspace --force '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai delete-workspace --force 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:workspace_uuid",
@@ -16521,7 +16521,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Agent Route for an Agent",
         http_method: "DELETE",
         path: "/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}",
-        example: "oxido genai detach-agent --force '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai detach-agent --force 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -16569,7 +16569,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete Function Route for an Agent",
         http_method: "DELETE",
         path: "/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}",
-        example: "oxido genai detach-agent-function --force '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai detach-agent-function --force 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -16676,7 +16676,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Detach a Guardrail from an Agent",
         http_method: "DELETE",
         path: "/v2/gen-ai/agents/{agent_uuid}/guardrails/{guardrail_uuid}",
-        example: "oxido genai detach-agent-guardrail --force '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai detach-agent-guardrail --force 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -16783,7 +16783,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Detach Knowledge Base from an Agent",
         http_method: "DELETE",
         path: "/v2/gen-ai/agents/{agent_uuid}/knowledge_bases/{knowledge_base_uuid}",
-        example: "oxido genai detach-knowledge-base --force '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai detach-knowledge-base --force 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -16890,7 +16890,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve an Existing Agent",
         http_method: "GET",
         path: "/v2/gen-ai/agents/{uuid}",
-        example: "oxido genai get-agent '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-agent 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -16981,7 +16981,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "View Agent Routes",
         http_method: "GET",
         path: "/v2/gen-ai/agents/{uuid}/child_agents",
-        example: "oxido genai get-agent-children '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-agent-children 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -17072,7 +17072,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Agent Usage",
         http_method: "GET",
         path: "/v2/gen-ai/agents/{uuid}/usage",
-        example: "oxido genai get-agent-usage '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-agent-usage 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -17138,7 +17138,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Anthropic API Key",
         http_method: "GET",
         path: "/v2/gen-ai/anthropic/keys/{api_key_uuid}",
-        example: "oxido genai get-anthropic-api-key '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-anthropic-api-key 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:api_key_uuid",
@@ -17177,7 +17177,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Custom Model",
         http_method: "GET",
         path: "/v2/gen-ai/custom_models/{uuid}",
-        example: "oxido genai get-custom-model '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-custom-model 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -17242,7 +17242,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Download URL for Evaluation Dataset",
         http_method: "GET",
         path: "/v2/gen-ai/evaluation_datasets/{dataset_uuid}/download_url",
-        example: "oxido genai get-evaluation-dataset-download-url '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-evaluation-dataset-download-url 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:dataset_uuid",
@@ -17274,7 +17274,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Information About an Existing Evaluation Run",
         http_method: "GET",
         path: "/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}",
-        example: "oxido genai get-evaluation-run '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-evaluation-run 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:evaluation_run_uuid",
@@ -17339,7 +17339,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Results of an Evaluation Run Prompt",
         http_method: "GET",
         path: "/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results/{prompt_id}",
-        example: "oxido genai get-evaluation-run-prompt-results '\"123e4567-e89b-12d3-a456-426614174000\"' 1",
+        example: "oxido genai get-evaluation-run-prompt-results 123e4567-e89b-12d3-a456-426614174000 1",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -17406,7 +17406,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Results of an Evaluation Run",
         http_method: "GET",
         path: "/v2/gen-ai/evaluation_runs/{evaluation_run_uuid}/results",
-        example: "oxido genai get-evaluation-run-results '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-evaluation-run-results 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -17477,7 +17477,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Information About an Existing Evaluation Test Case",
         http_method: "GET",
         path: "/v2/gen-ai/evaluation_test_cases/{test_case_uuid}",
-        example: "oxido genai get-evaluation-test-case '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-evaluation-test-case 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -17553,7 +17553,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Status of Indexing Job for a Knowledge Base",
         http_method: "GET",
         path: "/v2/gen-ai/indexing_jobs/{uuid}",
-        example: "oxido genai get-indexing-job '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-indexing-job 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -17610,7 +17610,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Signed URL for Indexing Job Details",
         http_method: "GET",
         path: "/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/details_signed_url",
-        example: "oxido genai get-indexing-job-details-signed-url '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-indexing-job-details-signed-url 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:indexing_job_uuid",
@@ -17642,7 +17642,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Information About an Existing Knowledge Base",
         http_method: "GET",
         path: "/v2/gen-ai/knowledge_bases/{uuid}",
-        example: "oxido genai get-knowledge-base '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-knowledge-base 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -17674,7 +17674,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Model Catalog Card",
         http_method: "GET",
         path: "/v2/gen-ai/models/catalog/{id}",
-        example: "oxido genai get-model-catalog-card '\"example string\"'",
+        example: "oxido genai get-model-catalog-card 'example string'",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -17752,7 +17752,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Model Evaluation Preset",
         http_method: "GET",
         path: "/v2/gen-ai/model_evaluation_presets/{eval_preset_uuid}",
-        example: "oxido genai get-model-evaluation-preset '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-model-evaluation-preset 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:eval_preset_uuid",
@@ -17809,7 +17809,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Model Evaluation Run",
         http_method: "GET",
         path: "/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}",
-        example: "oxido genai get-model-evaluation-run '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-model-evaluation-run 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -17871,7 +17871,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Download URL for Model Evaluation Run Results",
         http_method: "GET",
         path: "/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}/results/download_url",
-        example: "oxido genai get-model-evaluation-run-results-download-url '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-model-evaluation-run-results-download-url 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:eval_run_uuid",
@@ -17903,7 +17903,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve an Existing Model Router",
         http_method: "GET",
         path: "/v2/gen-ai/models/routers/{uuid}",
-        example: "oxido genai get-model-router '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-model-router 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -17991,7 +17991,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get OpenAI API Key",
         http_method: "GET",
         path: "/v2/gen-ai/openai/keys/{api_key_uuid}",
-        example: "oxido genai get-openai-api-key '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-openai-api-key 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:api_key_uuid",
@@ -18031,7 +18031,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Get Scheduled Indexing for Knowledge Base",
         http_method: "GET",
         path: "/v2/gen-ai/scheduled-indexing/knowledge-base/{knowledge_base_uuid}",
-        example: "oxido genai get-scheduled-indexing '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-scheduled-indexing 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:knowledge_base_uuid",
@@ -18083,7 +18083,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve an Existing Workspace",
         http_method: "GET",
         path: "/v2/gen-ai/workspaces/{workspace_uuid}",
-        example: "oxido genai get-workspace '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai get-workspace 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:workspace_uuid",
@@ -18271,7 +18271,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Agent API Keys",
         http_method: "GET",
         path: "/v2/gen-ai/agents/{agent_uuid}/api_keys",
-        example: "oxido genai list-agent-api-keys '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-agent-api-keys 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:agent_uuid",
@@ -18317,7 +18317,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Agent Versions",
         http_method: "GET",
         path: "/v2/gen-ai/agents/{uuid}/versions",
-        example: "oxido genai list-agent-versions '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-agent-versions 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -18458,7 +18458,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List agents by Anthropic key",
         http_method: "GET",
         path: "/v2/gen-ai/anthropic/keys/{uuid}/agents",
-        example: "oxido genai list-agents-by-anthropic-key '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-agents-by-anthropic-key 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -18549,7 +18549,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List agents by OpenAI key",
         http_method: "GET",
         path: "/v2/gen-ai/openai/keys/{uuid}/agents",
-        example: "oxido genai list-agents-by-openai-key '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-agents-by-openai-key 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:uuid",
@@ -18640,7 +18640,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List agents by Workspace",
         http_method: "GET",
         path: "/v2/gen-ai/workspaces/{workspace_uuid}/agents",
-        example: "oxido genai list-agents-by-workspace '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-agents-by-workspace 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -18987,7 +18987,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Evaluation Runs by Test Case",
         http_method: "GET",
         path: "/v2/gen-ai/evaluation_test_cases/{evaluation_test_case_uuid}/evaluation_runs",
-        example: "oxido genai list-evaluation-runs-by-test-case '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-evaluation-runs-by-test-case 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -19115,7 +19115,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Evaluation Test Cases by Workspace",
         http_method: "GET",
         path: "/v2/gen-ai/workspaces/{workspace_uuid}/evaluation_test_cases",
-        example: "oxido genai list-evaluation-test-cases-by-workspace '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-evaluation-test-cases-by-workspace 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:workspace_uuid",
@@ -19175,7 +19175,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Data Sources for Indexing Job for a Knowledge Base",
         http_method: "GET",
         path: "/v2/gen-ai/indexing_jobs/{indexing_job_uuid}/data_sources",
-        example: "oxido genai list-indexing-job-data-sources '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-indexing-job-data-sources 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:indexing_job_uuid",
@@ -19275,7 +19275,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Indexing Jobs for a Knowledge Base",
         http_method: "GET",
         path: "/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/indexing_jobs",
-        example: "oxido genai list-indexing-jobs-by-knowledge-base '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-indexing-jobs-by-knowledge-base 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:knowledge_base_uuid",
@@ -19332,7 +19332,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Data Sources for a Knowledge Base",
         http_method: "GET",
         path: "/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources",
-        example: "oxido genai list-knowledge-base-data-sources '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai list-knowledge-base-data-sources 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:knowledge_base_uuid",
@@ -19993,7 +19993,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Regenerate API Key for an Agent",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}/regenerate",
-        example: "oxido genai regenerate-agent-api-key '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai regenerate-agent-api-key 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -20055,7 +20055,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Regenerate API Key for a Model",
         http_method: "PUT",
         path: "/v2/gen-ai/models/api_keys/{api_key_uuid}/regenerate",
-        example: "oxido genai regenerate-model-api-key '\"123e4567-e89b-12d3-a456-426614174000\"'",
+        example: "oxido genai regenerate-model-api-key 123e4567-e89b-12d3-a456-426614174000",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:api_key_uuid",
@@ -20101,7 +20101,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Rollback to Agent Version",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{uuid}/versions",
-        example: "oxido genai rollback-to-agent-version '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai rollback-to-agent-version 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -20239,7 +20239,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update an Agent",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{uuid}",
-        example: "oxido genai update-agent '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-agent 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -20716,7 +20716,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update API Key for an Agent",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{agent_uuid}/api_keys/{api_key_uuid}",
-        example: "oxido genai update-agent-api-key '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-agent-api-key 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -20820,7 +20820,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Agent Status",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{uuid}/deployment_visibility",
-        example: "oxido genai update-agent-deployment-visibility '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-agent-deployment-visibility 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -20947,7 +20947,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Function Route for an Agent",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{agent_uuid}/functions/{function_uuid}",
-        example: "oxido genai update-agent-function '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-agent-function 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21166,7 +21166,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Move Agents to a Workspace",
         http_method: "PUT",
         path: "/v2/gen-ai/workspaces/{workspace_uuid}/agents",
-        example: "oxido genai update-agents-workspace '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-agents-workspace 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21246,7 +21246,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Anthropic API Key",
         http_method: "PUT",
         path: "/v2/gen-ai/anthropic/keys/{api_key_uuid}",
-        example: "oxido genai update-anthropic-api-key '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-anthropic-api-key 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21329,7 +21329,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Agent Route for an Agent",
         http_method: "PUT",
         path: "/v2/gen-ai/agents/{parent_agent_uuid}/child_agents/{child_agent_uuid}",
-        example: "oxido genai update-attached-agent '\"123e4567-e89b-12d3-a456-426614174000\"' '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-attached-agent 123e4567-e89b-12d3-a456-426614174000 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21447,7 +21447,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Custom Evaluation Metric",
         http_method: "PUT",
         path: "/v2/gen-ai/custom_evaluation_metrics/{metric_uuid}",
-        example: "oxido genai update-custom-evaluation-metric '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-custom-evaluation-metric 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21562,7 +21562,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Custom Model Metadata",
         http_method: "PATCH",
         path: "/v2/gen-ai/custom_models/{uuid}/metadata",
-        example: "oxido genai update-custom-model-metadata '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-custom-model-metadata 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21741,7 +21741,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update an Evaluation Test Case.",
         http_method: "PUT",
         path: "/v2/gen-ai/evaluation_test_cases/{test_case_uuid}",
-        example: "oxido genai update-evaluation-test-case '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-evaluation-test-case 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -21859,7 +21859,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update a Knowledge Base",
         http_method: "PUT",
         path: "/v2/gen-ai/knowledge_bases/{uuid}",
-        example: "oxido genai update-knowledge-base '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-knowledge-base 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -22134,7 +22134,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update API Key for a Model",
         http_method: "PUT",
         path: "/v2/gen-ai/models/api_keys/{api_key_uuid}",
-        example: "oxido genai update-model-api-key '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-model-api-key 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -22210,7 +22210,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Model Evaluation Run",
         http_method: "PATCH",
         path: "/v2/gen-ai/model_evaluation_runs/{eval_run_uuid}",
-        example: "oxido genai update-model-evaluation-run '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-model-evaluation-run 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -22294,7 +22294,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update a Model Router",
         http_method: "PUT",
         path: "/v2/gen-ai/models/routers/{uuid}",
-        example: "oxido genai update-model-router '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-model-router 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -22406,7 +22406,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update OpenAI API Key",
         http_method: "PUT",
         path: "/v2/gen-ai/openai/keys/{api_key_uuid}",
-        example: "oxido genai update-openai-api-key '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-openai-api-key 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -22490,7 +22490,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update a Workspace",
         http_method: "PUT",
         path: "/v2/gen-ai/workspaces/{workspace_uuid}",
-        example: "oxido genai update-workspace '\"123e4567-e89b-12d3-a456-426614174000\"' --body body.json",
+        example: "oxido genai update-workspace 123e4567-e89b-12d3-a456-426614174000 --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -40341,7 +40341,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Delete a Vector Database",
         http_method: "DELETE",
         path: "/v2/vector-databases/{id}",
-        example: "oxido vector-databases delete --force '\"example string\"'",
+        example: "oxido vector-databases delete --force 'example string'",
         aliases: &["rm"],
         args: &[ArgSpec {
             id: "p:id",
@@ -40373,7 +40373,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve an Existing Vector Database",
         http_method: "GET",
         path: "/v2/vector-databases/{id}",
-        example: "oxido vector-databases get '\"example string\"'",
+        example: "oxido vector-databases get 'example string'",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:id",
@@ -40429,7 +40429,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve Admin Credentials for a Vector Database",
         http_method: "GET",
         path: "/v2/vector-databases/{id}/credentials",
-        example: "oxido vector-databases get-credentials '\"example string\"'",
+        example: "oxido vector-databases get-credentials 'example string'",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:id",
@@ -40461,7 +40461,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Retrieve the Status of a Restore",
         http_method: "GET",
         path: "/v2/vector-databases/{id}/backups/{backup_id}/restore",
-        example: "oxido vector-databases get-restore-status '\"example string\"' '\"example string\"'",
+        example: "oxido vector-databases get-restore-status 'example string' 'example string'",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -40557,7 +40557,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "List Backups for a Vector Database",
         http_method: "GET",
         path: "/v2/vector-databases/{id}/backups",
-        example: "oxido vector-databases list-backups '\"example string\"'",
+        example: "oxido vector-databases list-backups 'example string'",
         aliases: &[],
         args: &[ArgSpec {
             id: "p:id",
@@ -40589,7 +40589,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Resize a Vector Database",
         http_method: "POST",
         path: "/v2/vector-databases/{id}/resize",
-        example: "oxido vector-databases post-resize '\"example string\"' --body body.json",
+        example: "oxido vector-databases post-resize 'example string' --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -40675,7 +40675,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Restore a Vector Database from a Backup",
         http_method: "POST",
         path: "/v2/vector-databases/{id}/backups/{backup_id}/restore",
-        example: "oxido vector-databases post-restore-backup '\"example string\"' '\"example string\"' --body body.json",
+        example: "oxido vector-databases post-restore-backup 'example string' 'example string' --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -40751,7 +40751,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update a Vector Database",
         http_method: "PUT",
         path: "/v2/vector-databases/{id}",
-        example: "oxido vector-databases update '\"example string\"' --body body.json",
+        example: "oxido vector-databases update 'example string' --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {
@@ -40851,7 +40851,7 @@ pub static OPS: &[OpSpec] = &[
         summary: "Update Tags on a Vector Database",
         http_method: "PUT",
         path: "/v2/vector-databases/{id}/tags",
-        example: "oxido vector-databases update-tags '\"example string\"' --body body.json",
+        example: "oxido vector-databases update-tags 'example string' --body body.json",
         aliases: &[],
         args: &[
             ArgSpec {

@@ -27,6 +27,8 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
     {
         *slot = Value::String(life.done.to_owned());
     }
+    unquote(&mut base);
+    own_projects(&mut base, catalog);
     for id in ids {
         let mut object = base.clone();
         let param = catalog.collections[*collection].param;
@@ -45,14 +47,74 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
     seed_more(data, collection_path);
 }
 
+/// Takes the literal quotes off every string the examples wrap in them (the GenAI
+/// examples quote ids such as 12345678-… and values such as cheapest inside the JSON
+/// string): the demo holds the value itself, as the API would. (No double quote
+/// character in this comment: `parity.rs` reads this file's string literals.)
+fn unquote(value: &mut Value) {
+    const QUOTE: char = '\u{22}';
+    match value {
+        Value::String(s) => {
+            if let Some(inner) = s
+                .strip_prefix(QUOTE)
+                .and_then(|s| s.strip_suffix(QUOTE))
+                .filter(|inner| !inner.contains(QUOTE))
+            {
+                *s = inner.to_owned();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(unquote),
+        Value::Object(map) => map.values_mut().for_each(unquote),
+        _ => {}
+    }
+}
+
+/// Points every `project_id` of a demo object that names no demo project at the default
+/// project: the examples name projects the demo does not hold, and the API puts a
+/// resource made without a project in the default one.
+fn own_projects(value: &mut Value, catalog: &routes::Catalog) {
+    let Some(default) = template(crate::engine::spec::OpId::ProjectsGetDefault)
+        .pointer("/project/id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let held = |id: &str| {
+        id == default
+            || catalog
+                .seed
+                .get("/v2/projects")
+                .is_some_and(|(_, ids)| ids.iter().any(|i| i == id))
+    };
+    fn walk(value: &mut Value, fix: &dyn Fn(&mut Value)) {
+        match value {
+            Value::Object(map) => {
+                if let Some(slot) = map.get_mut("project_id") {
+                    fix(slot);
+                }
+                map.values_mut().for_each(|v| walk(v, fix));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, fix)),
+            _ => {}
+        }
+    }
+    walk(value, &|slot: &mut Value| {
+        if slot.as_str().is_some_and(|id| !id.is_empty() && !held(id)) {
+            *slot = Value::String(default.clone());
+        }
+    });
+}
+
 /// Demo objects the description's examples name beyond its parameter examples.
 fn seed_more(data: &mut AccountData, collection_path: &str) {
+    if collection_path == "/v2/kubernetes/clusters" {
+        seed_registry_clusters(data);
+    }
+    // After the copies above, so each copy's nodes get their own Droplet ids.
     seed_fixups(data, collection_path);
     if collection_path == "/v2/volumes" {
         seed_by_name(data);
-    }
-    if collection_path == "/v2/kubernetes/clusters" {
-        seed_registry_clusters(data);
     }
     if collection_path == "/v2/apps"
         || (collection_path.starts_with("/v2/apps/") && collection_path.ends_with("/deployments"))
@@ -81,9 +143,13 @@ fn seed_more(data: &mut AccountData, collection_path: &str) {
     }
 }
 
+/// The first demo Kubernetes node's Droplet id: the documented example's.
+const DEMO_NODE_DROPLETS: u64 = 205_545_370;
+
 /// Demo objects of `collection_path` whose examples name what the catalog no longer
 /// offers take a current entry, so every reference in the demo resolves: a cluster on
-/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer).
+/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer),
+/// and each demo node gets its own Droplet id.
 fn seed_fixups(data: &mut AccountData, collection_path: &str) {
     if collection_path == "/v2/databases" {
         database_networks(data);
@@ -98,6 +164,30 @@ fn seed_fixups(data: &mut AccountData, collection_path: &str) {
         .items(collection_path)
         .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
         .unwrap_or_default();
+    // Each demo node runs on its own Droplet id, counted up from the example's (far above
+    // the ids the store hands out), where the seeded copies all shared the example's one.
+    let mut next_node_droplet = DEMO_NODE_DROPLETS;
+    for key in &keys {
+        let Some(cluster) = data.settled_mut(collection_path, key) else {
+            continue;
+        };
+        let pools = cluster
+            .get_mut("node_pools")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten();
+        for pool in pools {
+            let nodes = pool
+                .get_mut("nodes")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten();
+            for node in nodes.filter(|n| n.get("droplet_id").is_some()) {
+                node["droplet_id"] = Value::String(next_node_droplet.to_string());
+                next_node_droplet += 1;
+            }
+        }
+    }
     for key in keys {
         if let Some(cluster) = data.settled_mut(collection_path, &key)
             && let Some(version) = cluster.get_mut("version")

@@ -5,7 +5,10 @@ use serde_json::Value;
 
 /// Where the emulator accepts what the API accepts although the description is stricter:
 /// `data/deviations.json`, one row per change to an operation's schemas, each with the
-/// evidence from the clients that run against the API (godo, doctl, Terraform).
+/// evidence from the clients that run against the API (godo, doctl, Terraform). Rows
+/// `"in": "behaviour"` change no schema: they record a decision the hand-written
+/// behaviours carry out (or deliberately do not, such as refusing a duplicate name),
+/// with its evidence.
 pub(super) static DEVIATIONS: std::sync::LazyLock<Vec<Value>> = std::sync::LazyLock::new(|| {
     serde_json::from_str(include_str!("../../data/deviations.json"))
         .expect("data/deviations.json is a JSON array (checked by a unit test)")

@@ -173,7 +173,7 @@ fn request_body(
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
     bounds::check(&value)?;
     if let Some(validator) = &doc.validator {
-        validate::body(validator, &value)?;
+        validate::body(validator, &doc.schema, &value)?;
     }
     if let Some(path) = oversized(&value, &mut Vec::new()) {
         return Err(ApiError::unprocessable(format!(

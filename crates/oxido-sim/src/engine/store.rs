@@ -140,6 +140,8 @@ pub(crate) enum Unique {
     Fingerprint,
     /// A domain's `name`, ignoring ASCII case.
     DomainName,
+    /// A `name` as it is (a certificate's).
+    Name,
 }
 
 impl Unique {
@@ -157,6 +159,7 @@ impl Unique {
             }
             Self::Fingerprint => item.get("fingerprint")?.as_str().map(str::to_owned),
             Self::DomainName => item.get("name")?.as_str().map(Self::domain),
+            Self::Name => item.get("name")?.as_str().map(str::to_owned),
         }
     }
 
@@ -528,10 +531,11 @@ mod tests {
     use super::{AccountData, Transition, Unique};
 
     /// Each collection of the test and the rule it is checked under.
-    const RULED: [(&str, Unique); 3] = [
+    const RULED: [(&str, Unique); 4] = [
         ("/v2/volumes", Unique::VolumeInRegion),
         ("/v2/account/keys", Unique::Fingerprint),
         ("/v2/domains", Unique::DomainName),
+        ("/v2/certificates", Unique::Name),
     ];
     const NAMES: [&str; 4] = ["a", "A", "b", "a.example.com"];
     const REGIONS: [&str; 2] = ["nyc1", "sfo2"];
@@ -628,6 +632,7 @@ mod tests {
                 Unique::DomainName => v["name"]
                     .as_str()
                     .is_some_and(|n| n.eq_ignore_ascii_case(name)),
+                Unique::Name => v["name"] == name,
             })
         })
     }
@@ -639,6 +644,7 @@ mod tests {
             Unique::VolumeInRegion => Unique::volume(name, region),
             Unique::Fingerprint => name.to_owned(),
             Unique::DomainName => Unique::domain(name),
+            Unique::Name => name.to_owned(),
         };
         data.items(path)
             .is_some_and(|items| items.holds(rule, &key))

@@ -147,26 +147,97 @@ pub(crate) fn params(
     Ok(())
 }
 
-/// Validates a JSON body against `validator`.
-pub(crate) fn body(validator: &Validator, value: &Value) -> Result<(), ApiError> {
+/// Validates a JSON body against `validator`, compiled from `schema`.
+pub(crate) fn body(validator: &Validator, schema: &Value, value: &Value) -> Result<(), ApiError> {
     match validator.validate(value) {
         Ok(()) => Ok(()),
-        Err(error) => Err(ApiError::unprocessable(located(&error))),
+        Err(error) => Err(ApiError::unprocessable(located(&error, schema))),
     }
 }
 
+/// The subschema of `root` at `path` (a validation error's schema path, which passes
+/// through `$ref` segments where it follows a reference).
+fn schema_at<'a>(root: &'a Value, path: &[String]) -> Option<&'a Value> {
+    let mut node = root;
+    for segment in path {
+        node = if segment == "$ref" {
+            resolve(root, node)
+        } else {
+            match node {
+                Value::Object(map) => map.get(segment)?,
+                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
+        };
+    }
+    Some(resolve(root, node))
+}
+
+/// For a body matching none of the shapes of an `anyOf`/`oneOf` with a discriminator:
+/// the index of the shape its discriminating member names, or the complaint that the
+/// member names none.
+enum Picked {
+    Branch(usize),
+    Unknown(String),
+}
+
+fn discriminated(error: &ValidationError<'_>, root: &Value) -> Option<Picked> {
+    let path: Vec<String> = error.schema_path().iter().map(|s| s.to_string()).collect();
+    let (last, parent) = path.split_last()?;
+    let holder = schema_at(root, parent)?;
+    let discriminator = holder.get("discriminator")?;
+    let member = discriminator["propertyName"].as_str()?;
+    let mapping = discriminator["mapping"].as_object()?;
+    let shapes = holder.get(last.as_str())?.as_array()?;
+    let given = error.instance().get(member)?;
+    let mut field: Vec<String> = error
+        .instance_path()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    field.push(member.to_owned());
+    let Some(target) = given.as_str().and_then(|v| mapping.get(v)) else {
+        let names: Vec<&str> = mapping.keys().map(String::as_str).collect();
+        return Some(Picked::Unknown(format!(
+            "{}: must be one of: {}",
+            field.join("."),
+            names.join(", ")
+        )));
+    };
+    shapes
+        .iter()
+        .position(|shape| shape.get("$ref") == Some(target))
+        .map(Picked::Branch)
+}
+
 /// `field.path: what is wrong`; for a body matching none of several shapes, the
-/// complaint about the shape it came closest to.
-pub(crate) fn located(error: &ValidationError<'_>) -> String {
+/// complaint about the shape its discriminator (the `type` of a DNS record) names, else
+/// the shape it came closest to.
+pub(crate) fn located(error: &ValidationError<'_>, root: &Value) -> String {
     if let ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } =
         error.kind()
-        && let Some(closest) = context
+    {
+        match discriminated(error, root) {
+            Some(Picked::Unknown(message)) => return message,
+            Some(Picked::Branch(i)) => {
+                // Every complaint about the named shape (a record missing both `name` and
+                // `data` hears of both), a few at most.
+                if let Some(branch) = context.get(i).filter(|b| !b.is_empty()) {
+                    let all: Vec<String> =
+                        branch.iter().take(4).map(|e| located(e, root)).collect();
+                    return all.join("; ");
+                }
+            }
+            None => {}
+        }
+        if let Some(closest) = context
             .iter()
             .filter(|branch| !branch.is_empty())
             .min_by_key(|branch| branch.len())
-        && let Some(first) = closest.first()
-    {
-        return located(first);
+            && let Some(first) = closest.first()
+        {
+            return located(first, root);
+        }
     }
     let mut field: Vec<String> = error
         .instance_path()

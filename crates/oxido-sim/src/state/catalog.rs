@@ -83,6 +83,27 @@ pub(crate) struct Engine {
     pub layouts: Vec<Layout>,
     #[serde(skip_serializing)]
     pub version_availability: Vec<Value>,
+    /// Each version's full release, which a cluster reports as `semantic_version`.
+    #[serde(skip_serializing)]
+    pub semantic_versions: BTreeMap<&'static str, &'static str>,
+}
+
+impl Engine {
+    /// The newest version offered, which a cluster made without one runs.
+    pub fn newest(&self) -> Option<&'static str> {
+        self.versions.last().copied()
+    }
+
+    /// The dates the catalog gives `version` as `(version_end_of_life,
+    /// version_end_of_availability)`.
+    pub fn end_dates(&self, version: &str) -> (Option<&str>, Option<&str>) {
+        let row = self
+            .version_availability
+            .iter()
+            .find(|r| r["version"] == version);
+        let date = |key: &str| row.and_then(|r| r[key].as_str());
+        (date("end_of_life"), date("end_of_availability"))
+    }
 }
 
 /// Sizes a cluster of `num_nodes` nodes can have.
@@ -423,6 +444,12 @@ mod tests {
         }
         for (engine, e) in database_engines() {
             assert!(!e.versions.is_empty() && !e.layouts.is_empty(), "{engine}");
+            // Every version has its full release, of the same line.
+            for v in &e.versions {
+                let full = e.semantic_versions.get(v).copied().unwrap_or_default();
+                assert!(full.starts_with(&format!("{v}.")), "{engine} {v}: {full}");
+            }
+            assert_eq!(e.semantic_versions.len(), e.versions.len(), "{engine}");
             for r in &e.regions {
                 assert!(region(r).is_some(), "{engine} region {r}");
             }

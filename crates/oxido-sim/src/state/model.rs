@@ -1,6 +1,7 @@
 //! The records the store keeps: compact actions and full droplets.
 
 use std::collections::VecDeque;
+use std::net::Ipv4Addr;
 
 use jiff::Timestamp;
 
@@ -309,11 +310,65 @@ pub(crate) struct Droplet {
     pub region: &'static Region,
     pub tags: Vec<String>,
     pub vpc_uuid: String,
+    /// Its address inside its VPC's range (`None` only in state files written before
+    /// addresses were kept).
+    pub private_ipv4: Option<PrivateAddr>,
     /// Volumes attached, in attach order.
     pub volume_ids: Vec<String>,
     /// Ids of this droplet's actions, oldest first (ids only grow).
     pub action_ids: VecDeque<u64>,
     pub pending: Option<Pending>,
+}
+
+/// A Droplet's private IPv4 address and the prefix length of its VPC's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PrivateAddr {
+    pub ip: Ipv4Addr,
+    pub prefix: u8,
+}
+
+impl PrivateAddr {
+    /// The range's netmask.
+    pub fn netmask(self) -> Ipv4Addr {
+        Ipv4Addr::from(
+            u32::MAX
+                .checked_shl(32 - u32::from(self.prefix))
+                .unwrap_or(0),
+        )
+    }
+
+    /// The first host of `range` (`a.b.c.d/n`) that `used` does not hold, from the
+    /// range's third address on (its first two are the network and its gateway) and
+    /// short of its broadcast address. `None` if the range is malformed or full.
+    pub fn first_free(range: &str, used: impl Fn(Ipv4Addr) -> bool) -> Option<Self> {
+        let (address, bits) = range.split_once('/')?;
+        let prefix: u8 = bits.parse().ok().filter(|b| *b <= 30)?;
+        let size = 1u32 << (32 - prefix);
+        let network = u32::from(address.parse::<Ipv4Addr>().ok()?) & !(size - 1);
+        (2..size - 1)
+            .map(|offset| Ipv4Addr::from(network + offset))
+            .find(|ip| !used(*ip))
+            .map(|ip| Self { ip, prefix })
+    }
+}
+
+impl std::fmt::Display for PrivateAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.ip, self.prefix)
+    }
+}
+
+impl std::str::FromStr for PrivateAddr {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("'{text}' is not an address with its prefix length (a.b.c.d/n)");
+        let (ip, bits) = text.split_once('/').ok_or_else(bad)?;
+        Ok(Self {
+            ip: ip.parse().map_err(|_| bad())?,
+            prefix: bits.parse().ok().filter(|b| *b <= 32).ok_or_else(bad)?,
+        })
+    }
 }
 
 /// The id a path segment names: only the canonical decimal form of a positive number

@@ -16,7 +16,7 @@ use super::catalog::{self, Image, Region, Size};
 use super::images::{DropletImage, ImageKind};
 use super::model::{
     AccountId, Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Effect, Family, Outcome,
-    Pending, Subject,
+    Pending, PrivateAddr, Subject,
 };
 use super::store::{AccountIndex, Data, ResourceKey};
 use crate::limits;
@@ -84,6 +84,9 @@ pub(crate) struct DropletDoc {
     pub region: String,
     pub tags: Vec<String>,
     pub vpc_uuid: String,
+    /// `a.b.c.d/n`; absent in files written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ipv4: Option<String>,
     pub volume_ids: Vec<String>,
     pub pending: Option<PendingDoc>,
 }
@@ -309,6 +312,7 @@ fn droplet_doc(d: &Droplet) -> DropletDoc {
         region: d.region.slug.to_owned(),
         tags: d.tags.clone(),
         vpc_uuid: d.vpc_uuid.clone(),
+        private_ipv4: d.private_ipv4.map(|a| a.to_string()),
         volume_ids: d.volume_ids.clone(),
         pending: d.pending.as_ref().map(|p| PendingDoc {
             action_id: p.action_id,
@@ -352,6 +356,11 @@ fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
         region: region(&what, &d.region)?,
         tags: d.tags,
         vpc_uuid: d.vpc_uuid,
+        private_ipv4: d
+            .private_ipv4
+            .map(|a| a.parse::<PrivateAddr>())
+            .transpose()
+            .map_err(|e| format!("{what}: private_ipv4: {e}"))?,
         volume_ids: d.volume_ids,
         action_ids: VecDeque::new(),
         pending: match d.pending {

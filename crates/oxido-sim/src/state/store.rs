@@ -6,7 +6,8 @@
 //! actions oldest first, so a newest-first page is a slice read from the end: O(page).
 
 use std::cell::{Ref, RefCell, RefMut};
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -16,7 +17,7 @@ use super::images::{ImageKind, Images};
 use super::lifecycle::{is_busy, make_backups, needs_backup, needs_settling, settle};
 use super::model::{
     AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
-    Subject,
+    PrivateAddr, Subject,
 };
 use crate::limits;
 use crate::refusal::Refusal;
@@ -71,6 +72,8 @@ pub(crate) struct NewDroplet {
     pub monitoring: bool,
     pub tags: Vec<String>,
     pub vpc_uuid: Option<String>,
+    /// The `ip_range` of the VPC it joins, from which its private address is taken.
+    pub vpc_range: Option<String>,
     /// Volumes to attach at once.
     pub volumes: Vec<String>,
 }
@@ -406,6 +409,16 @@ impl<'t> Store<'t> {
         (page, matching.len())
     }
 
+    /// Takes the next Droplet id without making a Droplet, for a Kubernetes node's
+    /// `droplet_id`: unique, never a real Droplet's, and kept across restarts with the
+    /// sequence it comes from.
+    pub fn reserve_droplet_id(&self) -> u64 {
+        let mut data = self.write();
+        let id = data.next_droplet_id;
+        data.next_droplet_id += 1;
+        id
+    }
+
     /// Creates a droplet and its `create` action.
     pub fn create_droplet(
         &self,
@@ -429,6 +442,29 @@ impl<'t> Store<'t> {
                 )));
             }
         }
+        // The first address of the VPC's range that none of the account's Droplets in
+        // that VPC holds: no two members share one.
+        let private_ipv4 = match (&spec.vpc_uuid, &spec.vpc_range) {
+            (Some(vpc), Some(range)) => {
+                let used: HashSet<Ipv4Addr> = data
+                    .accounts
+                    .get(&account)
+                    .into_iter()
+                    .flat_map(|index| &index.droplets)
+                    .filter_map(|id| data.droplets.get(id))
+                    .filter(|d| &d.vpc_uuid == vpc)
+                    .filter_map(|d| d.private_ipv4.map(|a| a.ip))
+                    .collect();
+                Some(
+                    PrivateAddr::first_free(range, |ip| used.contains(&ip)).ok_or_else(|| {
+                        Refusal::invalid(format!(
+                            "vpc_uuid: VPC {vpc} has no free address left in {range}"
+                        ))
+                    })?,
+                )
+            }
+            _ => None,
+        };
         // The clock is read under the lock so start times follow lock order: an action
         // that completed "now" is never seen in progress by a request that came later.
         let timing = Timing {
@@ -462,6 +498,7 @@ impl<'t> Store<'t> {
             vpc_uuid: spec
                 .vpc_uuid
                 .unwrap_or_else(|| format!("5a4981aa-9653-4bd1-bef5-{:012x}", account.0)),
+            private_ipv4,
             action_ids: VecDeque::new(),
             // `new_action` below takes the next id, so the droplet can point at it now.
             pending: Some(Pending {

@@ -4,6 +4,7 @@
 //! read builds no `serde_json::Value` tree and copies no catalog data.
 
 use std::fmt;
+use std::net::Ipv4Addr;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 use super::Stamp;
 use crate::state::catalog::{self, Image, Region, Size};
-use crate::state::model::{Droplet, DropletStatus};
+use crate::state::model::{Droplet, DropletStatus, PrivateAddr};
 
 /// Serializes a droplet as the API does, as a JSON value (for answers built as values).
 pub(crate) fn droplet_json(d: &Droplet) -> Value {
@@ -89,6 +90,7 @@ impl Serialize for DropletWire<'_> {
                 new: d.status == DropletStatus::New,
                 ipv6: d.ipv6,
                 public_ipv4: d.public_ipv4,
+                private: d.private_ipv4,
             },
             region: d.region,
             tags: &d.tags,
@@ -294,11 +296,15 @@ struct Networks {
     new: bool,
     ipv6: bool,
     public_ipv4: bool,
+    /// The address in its VPC; absent only for Droplets loaded from older state files,
+    /// which keep the address derived from their id.
+    private: Option<PrivateAddr>,
 }
 
 /// A documentation-range address, written without an intermediate string.
 #[derive(Clone, Copy)]
 enum Addr {
+    V4(Ipv4Addr),
     Private { mid: u64, low: u64 },
     Public { low: u64 },
     V6(u64),
@@ -307,6 +313,7 @@ enum Addr {
 impl fmt::Display for Addr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            Addr::V4(ip) => write!(f, "{ip}"),
             Addr::Private { mid, low } => write!(f, "10.128.{mid}.{low}"),
             Addr::Public { low } => write!(f, "203.0.113.{low}"),
             Addr::V6(id) => write!(
@@ -330,7 +337,7 @@ impl Serialize for Addr {
 #[derive(Serialize)]
 struct V4 {
     ip_address: Addr,
-    netmask: &'static str,
+    netmask: Ipv4Addr,
     gateway: &'static str,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -358,16 +365,20 @@ impl Serialize for Networks {
         let id = self.id;
         let low = (id % 250) + 2;
         let mid = (id / 250) % 250;
+        let (private, private_mask) = match self.private {
+            Some(address) => (Addr::V4(address.ip), address.netmask()),
+            None => (Addr::Private { mid, low }, Ipv4Addr::new(255, 255, 0, 0)),
+        };
         let v4 = [
             V4 {
-                ip_address: Addr::Private { mid, low },
-                netmask: "255.255.0.0",
+                ip_address: private,
+                netmask: private_mask,
                 gateway: "nil",
                 kind: "private",
             },
             V4 {
                 ip_address: Addr::Public { low },
-                netmask: "255.255.255.0",
+                netmask: Ipv4Addr::new(255, 255, 255, 0),
                 gateway: "203.0.113.1",
                 kind: "public",
             },

@@ -117,6 +117,7 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         monitoring: opt_bool(body, "monitoring")?.unwrap_or(false),
         tags,
         vpc_uuid: vpc_uuid.map(str::to_owned),
+        vpc_range: None,
         volumes: volume_ids,
     })
 }

@@ -170,6 +170,12 @@ fn examples(spec: &Value) -> Vec<Example> {
                 match p["in"].as_str() {
                     Some("path") => {
                         let value = value_of(p);
+                        // The GenAI paths quote their example id (`"\"123e…\""`); a client
+                        // sends the id inside, which is the id the demo holds.
+                        let value = value
+                            .strip_prefix('"')
+                            .and_then(|v| v.strip_suffix('"'))
+                            .map_or(value.clone(), str::to_owned);
                         let encoded = utf8_percent_encode(&value, NON_ALPHANUMERIC).to_string();
                         url = url.replace(&format!("{{{name}}}"), &encoded);
                     }

@@ -10,6 +10,7 @@ mod client_habits;
 mod common;
 mod concurrency;
 mod derived_reads;
+mod derived_values;
 mod droplet_images;
 mod engine;
 mod errors;

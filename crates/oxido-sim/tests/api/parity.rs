@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use reqwest::{Method, StatusCode};
+use serde_json::Value;
 
 use crate::common::*;
 
@@ -25,14 +26,14 @@ async fn every_operation_is_listed_with_its_class() {
     for op in operations {
         let class = op["class"].as_str().expect("class");
         assert!(
-            ["stateful", "generic", "computed", "example-only"].contains(&class),
+            ["stateful", "generic", "computed", "retired", "example-only"].contains(&class),
             "{op}"
         );
         assert!(op["operationId"].as_str().is_some_and(|s| !s.is_empty()));
         assert!(op["path"].as_str().is_some_and(|p| p.starts_with('/')));
         *counts.entry(class).or_default() += 1;
     }
-    for class in ["stateful", "generic", "computed", "example-only"] {
+    for class in ["stateful", "generic", "computed", "retired", "example-only"] {
         assert_eq!(
             report["counts"][class].as_u64(),
             Some(counts.get(class).copied().unwrap_or(0) as u64),
@@ -51,6 +52,33 @@ async fn every_operation_is_listed_with_its_class() {
     assert_eq!(class_of("droplets_get"), "stateful");
     assert_eq!(class_of("volumeActions_post_byId"), "stateful");
     assert_eq!(class_of("cdn_create_endpoint"), "generic");
+    assert_eq!(class_of("genai_create_model_api_key"), "retired");
+    // No operation that changes state is answered from its example alone.
+    let example_writes: Vec<&Value> = operations
+        .iter()
+        .filter(|op| op["class"] == "example-only" && op["method"] != "GET")
+        .collect();
+    assert!(example_writes.is_empty(), "{example_writes:?}");
+    assert_eq!(report["counts"]["example-only writes"], 0);
+}
+
+/// The one retired write refuses with 410 and stores nothing.
+#[tokio::test]
+async fn a_retired_create_refuses_and_stores_nothing() {
+    let sim = demo(1000).await;
+    let before = get(&sim, "/v2/gen-ai/models/api_keys").await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+    let reply = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/models/api_keys",
+        serde_json::json!({"name": "retired"}),
+    )
+    .await;
+    assert_eq!(reply.status.as_u16(), 410, "{}", reply.text);
+    assert_eq!(reply.json()["id"], "gone");
+    let after = get(&sim, "/v2/gen-ai/models/api_keys").await;
+    assert_eq!(after.json(), before.json());
 }
 
 #[test]

@@ -39,6 +39,12 @@ async fn duplicates_are_refused() {
             "public_key",
         ),
         ("/v2/domains", json!({"name": "example.org"}), "name"),
+        // The API answers `name is not unique` (a captured answer: deviations.json).
+        (
+            "/v2/certificates",
+            json!({"name": "web", "type": "lets_encrypt", "dns_names": ["www.example.org"]}),
+            "name",
+        ),
     ];
     for (path, body, field) in &cases {
         let first = send(&sim, Method::POST, path, body.clone()).await;
@@ -288,4 +294,75 @@ async fn a_droplet_create_takes_the_nulls_godo_sends() {
     .await;
     assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
     assert!(refused.text.contains("ssh_keys"), "{}", refused.text);
+}
+
+/// A record create missing members hears of the members its `type` needs: the spec's
+/// discriminator picks the shape, not the shape with the fewest complaints (SOA, whose
+/// only missing member was `ttl`).
+#[tokio::test]
+async fn a_record_missing_members_hears_of_its_own_types_members() {
+    let sim = crate::common::demo(1000).await;
+    let made = crate::common::send_json(
+        &sim,
+        reqwest::Method::POST,
+        "/v2/domains",
+        serde_json::json!({"name": "discriminated.example"}),
+    )
+    .await;
+    assert_eq!(made.status.as_u16(), 201, "{}", made.text);
+    let records = "/v2/domains/discriminated.example/records";
+    for (body, wanted) in [
+        (
+            serde_json::json!({"type": "A"}),
+            "name: is required; data: is required",
+        ),
+        (
+            serde_json::json!({"type": "CNAME", "data": "x.example"}),
+            "name: is required",
+        ),
+        // As godo sends it: `flags` always, `tag` only when set.
+        (
+            serde_json::json!({"type": "TXT", "name": "@", "flags": 0}),
+            "data: is required",
+        ),
+    ] {
+        let reply =
+            crate::common::send_json(&sim, reqwest::Method::POST, records, body.clone()).await;
+        let error = reply.assert_error(422, "unprocessable_entity");
+        assert_eq!(error["message"], wanted, "{body}");
+    }
+    // A type the discriminator does not map is named as such.
+    let reply = crate::common::send_json(
+        &sim,
+        reqwest::Method::POST,
+        records,
+        serde_json::json!({"type": "BOGUS", "name": "a", "data": "b"}),
+    )
+    .await;
+    let error = reply.assert_error(422, "unprocessable_entity");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("type: ") && message.contains("CNAME"),
+        "{message}"
+    );
+}
+
+/// VPC and project names may repeat: no client shows the API refusing one, and the
+/// Terraform provider's data sources expect several of one name (the `behaviour` rows
+/// of `data/deviations.json`).
+#[tokio::test]
+async fn duplicate_vpc_and_project_names_are_accepted() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    for (path, body) in [
+        ("/v2/vpcs", json!({"name": "same", "region": "nyc1"})),
+        (
+            "/v2/projects",
+            json!({"name": "same", "purpose": "testing"}),
+        ),
+    ] {
+        for _ in 0..2 {
+            let reply = send(&sim, Method::POST, path, body.clone()).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{path}: {}", reply.text);
+        }
+    }
 }

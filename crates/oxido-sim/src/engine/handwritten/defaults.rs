@@ -97,9 +97,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 let host = format!("{prefix}{name}-do-user-{account}-0.db.ondigitalocean.com");
                 connection(object, member, &engine, &host, &password);
             }
-            if call.values.is_empty() {
-                latest_version(&engine, object);
-            } else {
+            if !call.values.is_empty() {
                 primary_region(call, object);
             }
             database(call, key, object);
@@ -270,7 +268,11 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 for pool in pools {
                     // `catalog` refused counts over the bound before the object was made, so
                     // this cannot fail; a pool it could not fill keeps its request's shape.
-                    let _ = super::node_pools::make_fresh(pool, key);
+                    let _ = super::node_pools::make_fresh(
+                        pool,
+                        key,
+                        &super::node_pools::droplet_ids(call),
+                    );
                 }
             }
         }
@@ -360,6 +362,9 @@ fn storage_mib(size: &str) -> u64 {
 /// A database cluster's (or replica's) placement and the members the API fills in: the
 /// region's default VPC, the default project, its storage, a maintenance window.
 fn database(call: &Call<'_>, key: &str, object: &mut Value) {
+    if call.values.is_empty() {
+        engine_version(object, None);
+    }
     super::regional::place_in_default_vpc(call, object, "private_network_uuid");
     super::regional::place_in_default_project(call, object);
     if !super::regional::given(call, "storage_size_mib")
@@ -397,16 +402,6 @@ fn host_account(call: &Call<'_>) -> u32 {
     10_000_000 + call.who.account.0.wrapping_mul(2_654_435_761) % 90_000_000
 }
 
-/// A cluster created without `version` runs its engine's newest version.
-fn latest_version(engine: &str, object: &mut Value) {
-    if empty(object, "version")
-        && let Some(latest) =
-            crate::state::catalog::database_engine(engine).and_then(|e| e.versions.last())
-    {
-        set(object, "version", *latest);
-    }
-}
-
 /// A replica created without `region` is placed in its primary's region.
 fn primary_region(call: &Call<'_>, object: &mut Value) {
     if !empty(object, "region") {
@@ -427,6 +422,47 @@ fn primary_region(call: &Call<'_>, object: &mut Value) {
     };
     if let Some(region) = region {
         set(object, "region", region);
+    }
+}
+
+/// A cluster's `version` (`to`, else its own, else its engine's newest, as the API picks
+/// for a create without one: godo and the Terraform provider leave it optional) and what
+/// follows from it in the catalog: `semantic_version` and the end-of-life dates.
+pub(crate) fn engine_version(cluster: &mut Value, to: Option<&str>) {
+    let Some(engine) = cluster
+        .get("engine")
+        .and_then(Value::as_str)
+        .and_then(crate::state::catalog::database_engine)
+    else {
+        return;
+    };
+    let own = cluster
+        .get("version")
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty());
+    let Some(version) = to.or(own).or_else(|| engine.newest()).map(str::to_owned) else {
+        return;
+    };
+    let full = engine.semantic_versions.get(version.as_str()).copied();
+    let (end_of_life, end_of_availability) = engine.end_dates(&version);
+    let Some(map) = cluster.as_object_mut() else {
+        return;
+    };
+    map.insert("version".into(), Value::String(version.clone()));
+    for (member, value) in [
+        ("semantic_version", full),
+        ("version_end_of_life", end_of_life),
+        ("version_end_of_availability", end_of_availability),
+    ] {
+        match value {
+            Some(v) => {
+                map.insert(member.into(), Value::String(v.to_owned()));
+            }
+            // The API leaves out what it has no date for (godo: `omitempty`).
+            None => {
+                map.remove(member);
+            }
+        }
     }
 }
 

@@ -183,6 +183,16 @@ pub(super) fn create_one(
     if spec.vpc_uuid.is_none() {
         spec.vpc_uuid = super::regional::default_vpc(call, spec.region.slug);
     }
+    // Its private address comes from the VPC's range (the reference check made sure
+    // a named VPC exists).
+    if let Some(vpc) = spec.vpc_uuid.as_deref() {
+        crate::engine::call::ensure_seeded(call, &["/v2/vpcs"]);
+        spec.vpc_range = call
+            .docs()
+            .items("/v2/vpcs")
+            .and_then(|items| items.get(vpc))
+            .and_then(|vpc| vpc["ip_range"].as_str().map(str::to_owned));
+    }
     let app = call.app;
     let (droplet, action) =
         call.store()

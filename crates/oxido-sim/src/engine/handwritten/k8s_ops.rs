@@ -146,6 +146,7 @@ pub(super) fn recycle(call: &Call<'_>) -> Result<Response, ApiError> {
         .map(str::to_owned)
         .collect();
     crate::limits::bounded_array("nodes", &named, crate::limits::MAX_ARRAY_ITEMS)?;
+    let ids = super::node_pools::droplet_ids(call);
     with_object(call, CLUSTERS, &value(call, 0), |cluster| {
         let pool = cluster
             .get_mut("node_pools")
@@ -176,6 +177,8 @@ pub(super) fn recycle(call: &Call<'_>) -> Result<Response, ApiError> {
             let now = generate::now();
             node["id"] = Value::String(fresh.clone());
             node["name"] = Value::String(format!("{pool_name}-{}", &fresh[..4]));
+            // A replaced node runs on a new Droplet.
+            node["droplet_id"] = Value::String(ids().to_string());
             node["status"] = json!({ "state": "provisioning" });
             node["created_at"] = Value::String(now.clone());
             node["updated_at"] = Value::String(now);

@@ -41,14 +41,26 @@ fn find<'a>(pools: &'a mut [Value], id: &str) -> Result<&'a mut Value, ApiError>
         .ok_or_else(ApiError::not_found)
 }
 
+/// Where a new node's `droplet_id` comes from: the Droplet id sequence, so it is unique
+/// and stable. No Droplet is made for it (a worker's lifecycle is the pool's), so the id
+/// is not readable under `/v2/droplets`.
+pub(super) type DropletIds<'a> = &'a dyn Fn() -> u64;
+
+/// The Droplet id source of `call`'s store.
+pub(super) fn droplet_ids<'a>(call: &'a Call<'_>) -> impl Fn() -> u64 + 'a {
+    move || call.store().reserve_droplet_id()
+}
+
 /// A new node of `pool`, in the shape of the pool's first node if it has one.
-fn node(pool: &Map<String, Value>, like: Option<&Value>) -> Value {
+fn node(pool: &Map<String, Value>, like: Option<&Value>, ids: DropletIds<'_>) -> Value {
     let now = generate::now();
     let name = pool.get("name").and_then(Value::as_str).unwrap_or("pool");
     let id = generate::uuid();
     let mut node = like.cloned().unwrap_or_else(|| json!({}));
     if let Some(map) = node.as_object_mut() {
         map.insert("id".into(), Value::String(id.clone()));
+        // godo's KubernetesNode and the Terraform provider read it as a string.
+        map.insert("droplet_id".into(), Value::String(ids().to_string()));
         map.insert("name".into(), Value::String(format!("{name}-{}", &id[..4])));
         map.insert("status".into(), json!({ "state": "provisioning" }));
         map.insert("created_at".into(), Value::String(now.clone()));
@@ -103,7 +115,7 @@ pub(super) fn check_count(field: &str, pool: &Value) -> Result<(), ApiError> {
 }
 
 /// Sets the pool's `count` and grows or shrinks its `nodes` to match.
-fn resize(pool: &mut Value, count: u64) -> Result<(), ApiError> {
+fn resize(pool: &mut Value, count: u64, ids: DropletIds<'_>) -> Result<(), ApiError> {
     if count > MAX_NODES {
         return Err(ApiError::unprocessable(format!(
             "count: at most {MAX_NODES} nodes per pool"
@@ -121,7 +133,7 @@ fn resize(pool: &mut Value, count: u64) -> Result<(), ApiError> {
         let want = usize::try_from(count).unwrap_or(usize::MAX);
         let like = nodes.first().cloned();
         while nodes.len() < want {
-            nodes.push(node(&snapshot, like.as_ref()));
+            nodes.push(node(&snapshot, like.as_ref(), ids));
         }
         nodes.truncate(want);
     }
@@ -129,7 +141,7 @@ fn resize(pool: &mut Value, count: u64) -> Result<(), ApiError> {
 }
 
 /// Copies the body's pool settings (name, size, count, tags, labels, taints, scaling).
-fn apply(pool: &mut Value, body: &Value) -> Result<(), ApiError> {
+fn apply(pool: &mut Value, body: &Value, ids: DropletIds<'_>) -> Result<(), ApiError> {
     if let (Some(map), Some(body)) = (pool.as_object_mut(), body.as_object()) {
         for field in [
             "name",
@@ -147,7 +159,7 @@ fn apply(pool: &mut Value, body: &Value) -> Result<(), ApiError> {
         }
     }
     if let Some(count) = body.get("count").and_then(Value::as_u64) {
-        resize(pool, count)?;
+        resize(pool, count, ids)?;
     }
     Ok(())
 }
@@ -175,7 +187,11 @@ pub(super) fn add_system_tags(object: &mut Map<String, Value>, cluster: &str, ex
 
 /// Makes `pool` what the API answers for a pool it just made: an id, its system tags
 /// beside the user's, scaling defaults, and `count` nodes that are provisioning.
-pub(super) fn make_fresh(pool: &mut Value, cluster: &str) -> Result<(), ApiError> {
+pub(super) fn make_fresh(
+    pool: &mut Value,
+    cluster: &str,
+    ids: DropletIds<'_>,
+) -> Result<(), ApiError> {
     let Some(map) = pool.as_object_mut() else {
         return Ok(());
     };
@@ -194,7 +210,7 @@ pub(super) fn make_fresh(pool: &mut Value, cluster: &str) -> Result<(), ApiError
     }
     map.insert("nodes".into(), json!([]));
     let count = map.get("count").and_then(Value::as_u64).unwrap_or(1);
-    resize(pool, count)
+    resize(pool, count, ids)
 }
 
 /// POST /v2/kubernetes/clusters/{cluster_id}/node_pools
@@ -203,8 +219,9 @@ pub(super) fn add(call: &Call<'_>) -> Result<Response, ApiError> {
     // Only what the request gives and what the API adds; never the documented example
     // (its tags named the example's cluster, and it autoscaled 3 to 6 nodes).
     let mut pool = json!({"name": "", "size": "", "count": 1, "tags": [], "nodes": []});
-    apply(&mut pool, &body)?;
-    make_fresh(&mut pool, &cluster_id(call))?;
+    let ids = droplet_ids(call);
+    apply(&mut pool, &body, &ids)?;
+    make_fresh(&mut pool, &cluster_id(call), &ids)?;
     let added = pool.clone();
     with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
         let pools = pools(cluster)?;
@@ -240,10 +257,11 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn update(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = pool_id(call);
     let body = call.body.clone().unwrap_or_else(|| json!({}));
+    let ids = droplet_ids(call);
     let pool = with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
         let pool = find(pools(cluster)?, &id)?;
         let mut changed = pool.clone();
-        apply(&mut changed, &body)?;
+        apply(&mut changed, &body, &ids)?;
         *pool = changed.clone();
         Ok(changed)
     })?;

@@ -1,5 +1,5 @@
 //! What the API refuses that a schema cannot say: duplicates (a volume name in a region,
-//! a public key, a domain), DNS record data per type, domain names, CIDRs, public keys
+//! a public key, a domain, a certificate name), DNS record data per type, domain names, CIDRs, public keys
 //! that do not parse, and sizes that are not positive. Each refusal is a 422 naming the field.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -76,6 +76,17 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 {
                     return Err(refuse(format!("name: the domain {name} already exists")));
                 }
+            }
+        }
+        // The API's answer to a second certificate of one name, as captured from
+        // api.digitalocean.com (RentFreeMedia/rentfreemedia#12); the Terraform provider
+        // keys a certificate by its name (certificate/resource_certificate.go).
+        "/v2/certificates" => {
+            if creating
+                && let Some(name) = body_str(body, "name")
+                && held(call, "/v2/certificates", Unique::Name, name)
+            {
+                return Err(refuse("name is not unique".to_owned()));
             }
         }
         "/v2/domains/{domain_name}/records" => {

@@ -733,7 +733,8 @@ fn cluster_registry(call: &Call<'_>, enabled: bool) -> Result<Response, ApiError
     answer(call.op, None)
 }
 
-/// `PUT /v2/databases/{uuid}/upgrade`: the cluster's `version` becomes the one asked for.
+/// `PUT /v2/databases/{uuid}/upgrade`: the cluster's `version` becomes the one asked for,
+/// which its engine must offer, with that version's `semantic_version` and dates.
 fn database_version(call: &Call<'_>) -> Result<Response, ApiError> {
     let version = body_str(call, "version")
         .filter(|v| !v.is_empty())
@@ -741,7 +742,16 @@ fn database_version(call: &Call<'_>) -> Result<Response, ApiError> {
         .to_owned();
     let database = call.values.first().cloned().unwrap_or_default();
     with_object(call, "/v2/databases", &database, |cluster| {
-        cluster["version"] = Value::String(version);
+        let engine_slug = cluster.get("engine").and_then(Value::as_str).unwrap_or("");
+        if let Some(engine) = crate::state::catalog::database_engine(engine_slug)
+            && !engine.versions.contains(&version.as_str())
+        {
+            return Err(ApiError::unprocessable(format!(
+                "version: {engine_slug} offers no version '{version}' \
+                 (see GET /v2/databases/options)"
+            )));
+        }
+        super::defaults::engine_version(cluster, Some(&version));
         Ok(())
     })?;
     answer(call.op, None)
