@@ -623,7 +623,7 @@ fn emit_constructor(api: &Api, def: &TypeDef, fields: &[Field], cfg: &str, out: 
 }
 
 fn named(ty: &Ty) -> Option<usize> {
-    crate::lower::named_index(ty)
+    named_index(ty)
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -106,8 +106,7 @@ fn examples(api: &Api, spec: &serde_json::Value) -> String {
     let mut by_owner: std::collections::BTreeMap<&str, Vec<(&str, &serde_json::Value)>> =
         std::collections::BTreeMap::new();
     for (label, ty, optional, example) in &api.schema_examples {
-        let reachable =
-            crate::lower::named_index(ty).is_none_or(|i| !api.types[i].features.is_empty());
+        let reachable = named_index(ty).is_none_or(|i| !api.types[i].features.is_empty());
         if !reachable || !seen.insert(label.clone()) || !owner_reachable(api, label) {
             continue;
         }

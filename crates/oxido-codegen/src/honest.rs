@@ -12,19 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 
-/// What the pass changed, for the generator's report.
-#[derive(Default)]
-pub struct Changes {
-    /// Unions now tagged by a field their identical branches shared: (union's index, field).
-    pub told_apart: Vec<(usize, String)>,
-    /// Payload types that lost the tag their variant implies: (type's index, tag).
-    pub implied_tags: Vec<(usize, String)>,
-    /// Payload types that keep the tag because they are used elsewhere too: (type's index, tag).
-    pub kept_tags: Vec<(usize, String)>,
-}
-
 fn struct_fields<'a>(api: &'a Api, ty: &Ty) -> Option<(usize, &'a Vec<Field>)> {
-    let i = crate::lower::named_index(ty)?;
+    let i = named_index(ty)?;
     match &api.types[i].kind {
         TypeKind::Struct(fields) => Some((i, fields)),
         _ => None,
@@ -70,7 +59,7 @@ fn used_elsewhere(api: &Api) -> BTreeSet<usize> {
 
 /// Untagged unions whose branches are structs with the same fields: the field whose description
 /// names every variant in backticks (`ext4`, `xfs`) becomes the tag.
-fn tell_apart(api: &mut Api, changes: &mut Changes) {
+fn tell_apart(api: &mut Api, changes: &mut HonestChanges) {
     for index in 0..api.types.len() {
         let TypeKind::Union {
             tag: None,
@@ -137,7 +126,7 @@ fn tell_apart(api: &mut Api, changes: &mut Changes) {
 }
 
 /// Drops from each payload the tag its variant implies, unless the payload is used elsewhere.
-fn drop_implied_tags(api: &mut Api, changes: &mut Changes) {
+fn drop_implied_tags(api: &mut Api, changes: &mut HonestChanges) {
     let elsewhere = used_elsewhere(api);
     let mut emptied = BTreeSet::new();
     let mut tags: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
@@ -150,7 +139,7 @@ fn drop_implied_tags(api: &mut Api, changes: &mut Changes) {
             continue;
         };
         for v in variants.iter().filter(|v| v.tag_values.len() == 1) {
-            if let Some(i) = crate::lower::named_index(&v.ty) {
+            if let Some(i) = named_index(&v.ty) {
                 tags.entry(i).or_default().insert(tag.clone());
             }
         }
@@ -197,7 +186,7 @@ fn drop_implied_tags(api: &mut Api, changes: &mut Changes) {
     for def in &mut api.types {
         if let TypeKind::Union { variants, .. } = &mut def.kind {
             for v in variants.iter_mut() {
-                if crate::lower::named_index(&v.ty).is_some_and(|i| emptied.contains(&i)) {
+                if named_index(&v.ty).is_some_and(|i| emptied.contains(&i)) {
                     v.ty = Ty::Named(unit);
                 }
             }
@@ -213,8 +202,7 @@ pub const UNIT: &str = "()";
 
 /// Whether a variant carries nothing but its tag.
 pub fn is_unit(api: &Api, ty: &Ty) -> bool {
-    crate::lower::named_index(ty)
-        .is_some_and(|i| matches!(api.types[i].kind, TypeKind::Existing(UNIT)))
+    named_index(ty).is_some_and(|i| matches!(api.types[i].kind, TypeKind::Existing(UNIT)))
 }
 
 /// Whether a union is "slug or id": one string variant and one integer variant.
@@ -391,8 +379,8 @@ pub fn neutral_names(api: &mut Api) {
 }
 
 /// Runs the pass; see the module doc.
-pub fn run(api: &mut Api) -> Changes {
-    let mut changes = Changes::default();
+pub fn run(api: &mut Api) -> HonestChanges {
+    let mut changes = HonestChanges::default();
     tell_apart(api, &mut changes);
     drop_implied_tags(api, &mut changes);
     slugs_and_ids(api);

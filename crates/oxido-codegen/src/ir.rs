@@ -14,7 +14,7 @@ pub struct Api {
     /// an `Option`, the example).
     pub schema_examples: Vec<SchemaExample>,
     /// What `honest::run` changed, for the report.
-    pub honest: crate::honest::Changes,
+    pub honest: HonestChanges,
 }
 
 /// One handler (`client.droplets()`), from one operationId prefix.
@@ -340,5 +340,25 @@ impl Api {
                 stack.extend(self.type_deps(index));
             }
         }
+    }
+}
+
+/// What `honest::run` changed, for the generator's report.
+#[derive(Default)]
+pub struct HonestChanges {
+    /// Unions now tagged by a field their identical branches shared: (union's index, field).
+    pub told_apart: Vec<(usize, String)>,
+    /// Payload types that lost the tag their variant implies: (type's index, tag).
+    pub implied_tags: Vec<(usize, String)>,
+    /// Payload types that keep the tag because they are used elsewhere too: (type's index, tag).
+    pub kept_tags: Vec<(usize, String)>,
+}
+
+/// The type index behind `Named` or `Boxed(Named)`.
+pub fn named_index(ty: &Ty) -> Option<usize> {
+    match ty {
+        Ty::Named(i) => Some(*i),
+        Ty::Boxed(inner) => named_index(inner),
+        _ => None,
     }
 }

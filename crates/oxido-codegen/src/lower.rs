@@ -1050,15 +1050,6 @@ fn id_typed(field: &str, ty: Ty) -> Ty {
     }
 }
 
-/// The type index behind `Named` or `Boxed(Named)`.
-pub fn named_index(ty: &Ty) -> Option<usize> {
-    match ty {
-        Ty::Named(i) => Some(*i),
-        Ty::Boxed(inner) => named_index(inner),
-        _ => None,
-    }
-}
-
 fn variant_name(type_name: &str, union_name: &str) -> String {
     let stripped = type_name.strip_prefix(union_name).unwrap_or(type_name);
     if stripped.is_empty() || stripped.starts_with(|c: char| c.is_ascii_digit()) {

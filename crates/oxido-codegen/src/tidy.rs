@@ -271,7 +271,7 @@ pub fn rename(api: &mut Api, reserved: &BTreeSet<String>) {
         };
         let names: BTreeSet<String> = variants.iter().map(|v| v.name.clone()).collect();
         for v in variants.iter_mut() {
-            let enum_payload = crate::lower::named_index(&v.ty).is_some_and(|i| kinds[i]);
+            let enum_payload = named_index(&v.ty).is_some_and(|i| kinds[i]);
             if v.name.starts_with("Variant") && enum_payload && !names.contains("Mode") {
                 v.name = "Mode".to_owned();
             }
