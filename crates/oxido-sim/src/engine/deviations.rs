@@ -37,10 +37,28 @@ pub(crate) fn deviate(id: &str, detail: &mut Value) {
         {
             items.retain(|v| v.as_str() != Some(gone));
         }
-        if let Some(value) = row.get("set")
-            && let Some(slot) = target.pointer_mut(pointer)
+        if let Some(value) = row.get("set") {
+            if let Some(slot) = target.pointer_mut(pointer) {
+                *slot = value.clone();
+            } else if let Some(Value::Object(map)) = target.pointer_mut(parent) {
+                // A member the description lacks, such as a discriminator's extra mapping.
+                map.insert(last.to_owned(), value.clone());
+            }
+        }
+        if let Some(Value::Array(names)) = row.get("nullable")
+            && let Some(Value::Object(properties)) = target.pointer_mut(pointer)
         {
-            *slot = value.clone();
+            // Each named property may also be null, which the update reads as "unchanged".
+            for name in names.iter().filter_map(Value::as_str) {
+                if let Some(Value::Object(property)) = properties.get_mut(name)
+                    && let Some(Value::String(kind)) = property.get("type").cloned()
+                {
+                    property.insert("type".into(), serde_json::json!([kind, "null"]));
+                    if let Some(Value::Array(allowed)) = property.get_mut("enum") {
+                        allowed.push(Value::Null);
+                    }
+                }
+            }
         }
         if row["delete"] == true
             && let Some(Value::Object(map)) = target.pointer_mut(parent)

@@ -30,12 +30,13 @@ pub(crate) enum ActionKind {
     Rename,
     ChangeKernel,
     EnableIpv6,
+    EnablePrivateNetworking,
     Snapshot,
 }
 
 impl ActionKind {
     /// Types a client may post to `/v2/droplets/{id}/actions`.
-    pub const POSTABLE: [ActionKind; 16] = [
+    pub const POSTABLE: [ActionKind; 17] = [
         Self::EnableBackups,
         Self::DisableBackups,
         Self::ChangeBackupPolicy,
@@ -51,11 +52,12 @@ impl ActionKind {
         Self::Rename,
         Self::ChangeKernel,
         Self::EnableIpv6,
+        Self::EnablePrivateNetworking,
         Self::Snapshot,
     ];
 
     /// Types a client may post by tag to `/v2/droplets/actions`.
-    pub const BY_TAG: [ActionKind; 8] = [
+    pub const BY_TAG: [ActionKind; 9] = [
         Self::EnableBackups,
         Self::DisableBackups,
         Self::PowerCycle,
@@ -63,6 +65,7 @@ impl ActionKind {
         Self::PowerOff,
         Self::PowerOn,
         Self::EnableIpv6,
+        Self::EnablePrivateNetworking,
         Self::Snapshot,
     ];
 
@@ -85,6 +88,7 @@ impl ActionKind {
             Self::Rename => "rename",
             Self::ChangeKernel => "change_kernel",
             Self::EnableIpv6 => "enable_ipv6",
+            Self::EnablePrivateNetworking => "enable_private_networking",
             Self::Snapshot => "snapshot",
         }
     }

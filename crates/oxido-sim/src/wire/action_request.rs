@@ -43,7 +43,10 @@ pub(crate) fn parse(body: &Map<String, Value>, target: Target) -> Result<ActionR
             Effect::Activate
         }
         ActionKind::Shutdown | ActionKind::PowerOff => Effect::PowerOff,
-        ActionKind::PasswordReset | ActionKind::Create => Effect::Nothing,
+        // Every Droplet is in a VPC with a private address, so there is nothing to enable.
+        ActionKind::PasswordReset | ActionKind::Create | ActionKind::EnablePrivateNetworking => {
+            Effect::Nothing
+        }
         ActionKind::EnableBackups => Effect::EnableBackups(opt_policy(body)?),
         ActionKind::DisableBackups => Effect::DisableBackups,
         ActionKind::ChangeBackupPolicy => Effect::ChangeBackupPolicy(

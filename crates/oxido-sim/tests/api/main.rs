@@ -11,6 +11,7 @@ mod common;
 mod concurrency;
 mod derived_reads;
 mod derived_values;
+mod doctl_habits;
 mod droplet_images;
 mod engine;
 mod errors;
