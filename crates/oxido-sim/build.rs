@@ -174,12 +174,47 @@ fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
 }
 
 fn first_example(spec: &Value, holder: &Value) -> Option<Value> {
-    if let Some(example) = holder.get("example") {
-        return Some(example.clone());
+    let mut example = match holder.get("example") {
+        Some(example) => example.clone(),
+        None => {
+            let examples = holder.get("examples")?.as_object()?;
+            let first = examples.values().next()?;
+            resolve(spec, first).get("value").cloned()?
+        }
+    };
+    with_zones(&mut example);
+    Some(example)
+}
+
+/// Gives a zone (UTC) to every timestamp of an example that has none: some examples
+/// (an app domain's progress steps) write `0001-01-01T00:00:00`, which no RFC 3339
+/// parser (godo's `time.Time`, doctl) reads, and which the API never sends.
+fn with_zones(value: &mut Value) {
+    match value {
+        Value::String(text) if zoneless_timestamp(text) => text.push('Z'),
+        Value::Array(items) => items.iter_mut().for_each(with_zones),
+        Value::Object(map) => map.values_mut().for_each(with_zones),
+        _ => {}
     }
-    let examples = holder.get("examples")?.as_object()?;
-    let first = examples.values().next()?;
-    resolve(spec, first).get("value").cloned()
+}
+
+fn zoneless_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+    b.len() >= 19
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && (b.len() == 19
+            || (b[19] == b'.' && b.len() > 20 && b[20..].iter().all(u8::is_ascii_digit)))
 }
 
 fn operation_detail(spec: &Value, item: &Value, op: &Value) -> Detail {

@@ -107,7 +107,7 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
     }
     // Every body, the typed routes' too, is checked against its operation's schema.
     let bytes = read_body(body).await?;
-    let body = request_body(&operation, &parts.method, &bytes)?;
+    let body = request_body(op, &operation, &parts.method, &bytes)?;
     if let Some(response) = sse::respond(&operation, body.as_ref()) {
         return Ok(response);
     }
@@ -140,6 +140,7 @@ async fn read_body(body: Body) -> Result<axum::body::Bytes, ApiError> {
 }
 
 fn request_body(
+    op: OpId,
     operation: &spec::Operation,
     method: &http::Method,
     bytes: &[u8],
@@ -172,6 +173,7 @@ fn request_body(
     let value: Value = serde_json::from_str(text)
         .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
     bounds::check(&value)?;
+    let value = handwritten::as_documented(op, value);
     if let Some(validator) = &doc.validator {
         validate::body(validator, &doc.schema, &value)?;
     }

@@ -111,3 +111,190 @@ async fn a_project_patch_with_null_members_changes_only_what_is_given() {
     let bad = send_json(&sim, Method::PATCH, &path, json!({"name": 5})).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
 }
+
+/// `doctl databases create` sends godo's DatabaseCreateRequest, whose `project_id` and
+/// `rules` have no omitempty: `""` and `null` when not given. The cluster joins the
+/// default project.
+#[tokio::test]
+async fn a_database_create_with_an_empty_project_and_null_rules_joins_the_default_project() {
+    let sim = demo(0).await;
+    let reply = send_json(
+        &sim,
+        Method::POST,
+        "/v2/databases",
+        json!({"name": "pg1", "engine": "pg", "size": "db-s-1vcpu-1gb", "region": "nyc3",
+               "num_nodes": 1, "private_network_uuid": "", "project_id": "", "rules": null}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let db = reply.json()["database"].clone();
+    let default = get(&sim, "/v2/projects/default").await.json()["project"]["id"].clone();
+    assert_eq!(db["project_id"], default, "{db}");
+    assert!(
+        db["private_network_uuid"]
+            .as_str()
+            .is_some_and(|v| !v.is_empty()),
+        "{db}"
+    );
+    // A project id that is not a uuid is still refused.
+    let bad = send_json(
+        &sim,
+        Method::POST,
+        "/v2/databases",
+        json!({"name": "pg2", "engine": "pg", "size": "db-s-1vcpu-1gb", "region": "nyc3",
+               "num_nodes": 1, "project_id": "nope"}),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+}
+
+/// `doctl kubernetes cluster update --tag` and `node-pool update --count` send godo's
+/// update requests, whose `name` is omitempty: the cluster and pool keep their names.
+#[tokio::test]
+async fn kubernetes_updates_without_a_name_keep_the_name() {
+    let sim = demo(0).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/kubernetes/clusters",
+        json!({"name": "k1", "region": "nyc1", "version": "latest",
+               "node_pools": [{"name": "p1", "size": "s-2vcpu-4gb", "count": 1}]}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let cluster = made.json()["kubernetes_cluster"].clone();
+    let id = cluster["id"].as_str().unwrap().to_owned();
+    let pool = cluster["node_pools"][0]["id"].as_str().unwrap().to_owned();
+
+    let path = format!("/v2/kubernetes/clusters/{id}");
+    let reply = send_json(
+        &sim,
+        Method::PUT,
+        &path,
+        json!({"tags": ["t1"], "auto_upgrade": true, "surge_upgrade": true}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text);
+    let read = get(&sim, &path).await.json()["kubernetes_cluster"].clone();
+    assert_eq!(read["name"], "k1");
+    assert_eq!(read["auto_upgrade"], true);
+
+    let pool_path = format!("{path}/node_pools/{pool}");
+    let reply = send_json(&sim, Method::PUT, &pool_path, json!({"count": 2})).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text);
+    let read = get(&sim, &pool_path).await.json()["node_pool"].clone();
+    assert_eq!(
+        (&read["name"], &read["count"]),
+        (&json!("p1"), &json!(2)),
+        "{read}"
+    );
+}
+
+/// `doctl serverless namespaces create` wraps the namespace in `namespace`; godo sends it
+/// bare. Both create the same namespace.
+#[tokio::test]
+async fn a_namespace_create_is_taken_wrapped_or_bare() {
+    let sim = demo(0).await;
+    for (label, body) in [
+        (
+            "wrapped",
+            json!({"namespace": {"label": "wrapped", "region": "nyc1"}}),
+        ),
+        ("bare", json!({"label": "bare", "region": "nyc1"})),
+    ] {
+        let reply = send_json(&sim, Method::POST, "/v2/functions/namespaces", body).await;
+        assert!(reply.status.is_success(), "{label}: {}", reply.text);
+        let ns = reply.json()["namespace"].clone();
+        assert_eq!(ns["label"], label, "{ns}");
+        assert_eq!(ns["region"], "nyc1", "{ns}");
+    }
+    let listed = get(&sim, "/v2/functions/namespaces").await.json();
+    for label in ["wrapped", "bare"] {
+        assert!(
+            listed["namespaces"]
+                .as_array()
+                .is_some_and(|all| all.iter().any(|n| n["label"] == label)),
+            "{listed}"
+        );
+    }
+}
+
+/// `doctl apps create --wait` follows the new deployment's `progress` until every step
+/// succeeded; the steps and component summaries are the app's own.
+#[tokio::test]
+async fn an_app_deployment_reports_progress_that_follows_its_phase() {
+    let sim = demo(0).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/apps",
+        json!({"spec": {"name": "web-app", "region": "nyc", "services": [{
+            "name": "api", "instance_count": 1, "instance_size_slug": "apps-s-1vcpu-1gb",
+            "github": {"repo": "digitalocean/sample-golang", "branch": "main"}}]}}),
+    )
+    .await;
+    assert!(made.status.is_success(), "{}", made.text);
+    let app = made.json()["app"].clone();
+    let id = app["id"].as_str().unwrap().to_owned();
+    let pending = app["pending_deployment"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/v2/apps/{id}/deployments/{pending}");
+    let mut deployment = json!(null);
+    for _ in 0..100 {
+        deployment = get(&sim, &path).await.json()["deployment"].clone();
+        if deployment["phase"] == "ACTIVE" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(deployment["phase"], "ACTIVE", "{deployment}");
+    let progress = &deployment["progress"];
+    assert_eq!(
+        progress["success_steps"], progress["total_steps"],
+        "{progress}"
+    );
+    assert_eq!(progress["error_steps"], 0, "{progress}");
+    assert!(progress["total_steps"].as_u64().unwrap() > 0);
+    assert_eq!(deployment["services"][0]["name"], "api", "{deployment}");
+    let built = &progress["steps"][0]["steps"][1]["steps"][0];
+    assert_eq!(built["component_name"], "api", "{progress}");
+    // The app reads the same deployment as its active one.
+    let app = get(&sim, &format!("/v2/apps/{id}")).await.json()["app"].clone();
+    assert_eq!(app["active_deployment"]["id"], pending.as_str());
+    assert_eq!(
+        app["active_deployment"]["progress"]["success_steps"],
+        progress["total_steps"]
+    );
+}
+
+/// Every timestamp in the demo apps' answers carries its zone: godo reads them into
+/// `time.Time`, and `doctl apps list` fails on one that has none.
+#[tokio::test]
+async fn every_timestamp_of_the_demo_apps_has_a_zone() {
+    fn walk(value: &serde_json::Value, path: &str, bad: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s)
+                if s.len() >= 19
+                    && s.as_bytes()[10] == b'T'
+                    && s[..4].parse::<u16>().is_ok()
+                    && s.parse::<jiff::Timestamp>().is_err() =>
+            {
+                bad.push(format!("{path}: {s}"));
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{path}/{i}"), bad);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    walk(v, &format!("{path}/{k}"), bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let sim = demo(0).await;
+    let mut bad = Vec::new();
+    walk(&get(&sim, "/v2/apps").await.json(), "", &mut bad);
+    assert!(bad.is_empty(), "{bad:#?}");
+}

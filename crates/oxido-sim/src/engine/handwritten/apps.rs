@@ -33,7 +33,7 @@ pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     let now = generate::now();
     if let Some(map) = deployment.as_object_mut() {
         map.insert("id".into(), Value::String(id.clone()));
-        for field in ["created_at", "updated_at"] {
+        for field in ["created_at", "updated_at", "phase_last_updated_at"] {
             if map.contains_key(field) {
                 map.insert(field.into(), Value::String(now.clone()));
             }
@@ -185,11 +185,28 @@ pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
                 .filter(|d| d.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
                 .last()
         });
-        if let (Some(active), Some(map)) = (active, app.as_object_mut()) {
+        // The pending deployment as it reads now, not as it was when the app was made.
+        let pending = app
+            .pointer("/pending_deployment/id")
+            .and_then(Value::as_str)
+            .and_then(|wanted| {
+                let items = data.items(&path)?;
+                let key = items.key_of(wanted)?;
+                items.get(&key).map(|v| data.rendered(&path, &key, v))
+            });
+        let Some(map) = app.as_object_mut() else {
+            continue;
+        };
+        if let Some(mut pending) = pending {
+            super::app_progress::derive(&mut pending);
+            map.insert("pending_deployment".into(), pending);
+        }
+        if let Some(mut active) = active {
             // The deployment that was pending is pending no more once it is active.
             if map.get("pending_deployment").and_then(|p| p.get("id")) == active.get("id") {
                 map.remove("pending_deployment");
             }
+            super::app_progress::derive(&mut active);
             map.insert("active_deployment".into(), active);
         }
     }

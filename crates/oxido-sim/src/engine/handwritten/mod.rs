@@ -8,6 +8,7 @@
 mod account_actions;
 mod actions;
 mod app_deployments;
+mod app_progress;
 mod apps;
 mod autoscale;
 mod behave;
@@ -349,12 +350,28 @@ pub(crate) fn decorates_fully(collection: &str) -> bool {
     )
 }
 
+/// A request body in the documented shape, where a client the API serves sends another
+/// shape of the same request.
+pub(crate) fn as_documented(op: OpId, body: Value) -> Value {
+    match (op, body) {
+        // doctl's `serverless namespaces create` wraps the namespace (do/serverless.go,
+        // `newNamespaceRequest{Namespace: …}`); godo sends it bare. The API takes both.
+        (OpId::FunctionsCreateNamespace, Value::Object(mut map))
+            if map.len() == 1 && map.get("namespace").is_some_and(Value::is_object) =>
+        {
+            map.remove("namespace").unwrap_or_default()
+        }
+        (_, body) => body,
+    }
+}
+
 /// Puts into engine objects of `collection` (a path template) the members whose truth
 /// lives in the hand-written store, before they are answered.
 pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value]) {
     match collection {
         "/v2/volumes" => volumes::decorate(call, objects),
         "/v2/apps" => apps::decorate(call, objects),
+        "/v2/apps/{app_id}/deployments" => objects.iter_mut().for_each(app_progress::derive),
         "/v2/load_balancers" => references::cover_tagged(call, objects),
         "/v2/databases" => references::database_children(call, objects),
         "/v2/droplets/autoscale" => autoscale::decorate(call, objects),
