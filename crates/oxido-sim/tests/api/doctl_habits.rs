@@ -190,15 +190,16 @@ async fn kubernetes_updates_without_a_name_keep_the_name() {
     );
 }
 
-/// `doctl serverless namespaces create` wraps the namespace in `namespace`; godo sends it
-/// bare. Both create the same namespace.
+/// `doctl serverless namespaces create` wraps the namespace in `namespace` and spells
+/// `Region`; godo sends it bare. Both create the same namespace.
 #[tokio::test]
 async fn a_namespace_create_is_taken_wrapped_or_bare() {
     let sim = demo(0).await;
     for (label, body) in [
         (
             "wrapped",
-            json!({"namespace": {"label": "wrapped", "region": "nyc1"}}),
+            // doctl's own spelling: `inputNamespace` tags the region `json:"Region"`.
+            json!({"namespace": {"label": "wrapped", "Region": "nyc1"}}),
         ),
         ("bare", json!({"label": "bare", "region": "nyc1"})),
     ] {
@@ -297,4 +298,58 @@ async fn every_timestamp_of_the_demo_apps_has_a_zone() {
     let mut bad = Vec::new();
     walk(&get(&sim, "/v2/apps").await.json(), "", &mut bad);
     assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The database clusters the Terraform provider's acceptance tests create (engine,
+/// version, size, node count as `database/*_test.go` write them) are all accepted, and a
+/// major-only version reports its line's full release.
+#[tokio::test]
+async fn the_database_clusters_terraform_tests_create_are_accepted() {
+    let sim = demo(0).await;
+    for (i, (engine, version, size, nodes)) in [
+        ("pg", "15", "db-s-1vcpu-1gb", 1),
+        ("pg", "15", "db-s-1vcpu-2gb", 1),
+        ("mysql", "8", "db-s-1vcpu-1gb", 1),
+        ("valkey", "8", "db-s-1vcpu-1gb", 1),
+        ("mongodb", "6", "db-s-1vcpu-1gb", 1),
+        ("mongodb", "7", "db-s-1vcpu-1gb", 1),
+        ("kafka", "3.5", "db-s-2vcpu-2gb", 3),
+        ("kafka", "3.5", "db-s-1vcpu-1gb", 3),
+        ("opensearch", "2", "db-s-2vcpu-4gb", 3),
+        ("opensearch", "2", "db-s-1vcpu-2gb", 1),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let reply = send_json(
+            &sim,
+            Method::POST,
+            "/v2/databases",
+            json!({"name": format!("tf-{i}"), "engine": engine, "version": version,
+                   "size": size, "num_nodes": nodes, "region": "nyc1"}),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::CREATED,
+            "{engine} {version}: {}",
+            reply.text
+        );
+        let db = reply.json()["database"].clone();
+        assert_eq!(db["version"], version, "{db}");
+        if engine == "mongodb" {
+            let full = db["semantic_version"].as_str().unwrap_or_default();
+            assert!(full.starts_with(&format!("{version}.")), "{db}");
+        }
+    }
+    // A version of no line is still refused.
+    let bad = send_json(
+        &sim,
+        Method::POST,
+        "/v2/databases",
+        json!({"name": "tf-bad", "engine": "mongodb", "version": "9",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
 }

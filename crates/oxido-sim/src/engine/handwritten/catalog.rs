@@ -408,8 +408,14 @@ fn database_cluster(body: &Value) -> Result<(), ApiError> {
             "a database engine (see GET /v2/databases/options)",
         )
     })?;
+    // A major alone names its line (`"7"` for MongoDB's `7.0`), as the Terraform
+    // provider's acceptance tests write it.
     if let Some(version) = body_str(body, "version")
-        && !engine.versions.contains(&version)
+        && !engine.versions.iter().any(|v| {
+            *v == version
+                || v.strip_prefix(version)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
     {
         return Err(refuse(
             "version",

@@ -443,8 +443,19 @@ pub(crate) fn engine_version(cluster: &mut Value, to: Option<&str>) {
     let Some(version) = to.or(own).or_else(|| engine.newest()).map(str::to_owned) else {
         return;
     };
-    let full = engine.semantic_versions.get(version.as_str()).copied();
-    let (end_of_life, end_of_availability) = engine.end_dates(&version);
+    // A major alone (`"7"`) reads as the catalog's line it names (`7.0`).
+    let line = engine
+        .versions
+        .iter()
+        .find(|v| {
+            **v == version
+                || v.strip_prefix(version.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .copied()
+        .unwrap_or(version.as_str());
+    let full = engine.semantic_versions.get(line).copied();
+    let (end_of_life, end_of_availability) = engine.end_dates(line);
     let Some(map) = cluster.as_object_mut() else {
         return;
     };

@@ -354,12 +354,21 @@ pub(crate) fn decorates_fully(collection: &str) -> bool {
 /// shape of the same request.
 pub(crate) fn as_documented(op: OpId, body: Value) -> Value {
     match (op, body) {
-        // doctl's `serverless namespaces create` wraps the namespace (do/serverless.go,
-        // `newNamespaceRequest{Namespace: …}`); godo sends it bare. The API takes both.
+        // doctl's `serverless namespaces create` wraps the namespace and spells `Region`
+        // (do/serverless.go, `newNamespaceRequest`, `inputNamespace`); godo sends it bare.
+        // The API takes both, its JSON decoding matching member names in any case.
         (OpId::FunctionsCreateNamespace, Value::Object(mut map))
             if map.len() == 1 && map.get("namespace").is_some_and(Value::is_object) =>
         {
-            map.remove("namespace").unwrap_or_default()
+            match map.remove("namespace") {
+                Some(Value::Object(inner)) => Value::Object(
+                    inner
+                        .into_iter()
+                        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                        .collect(),
+                ),
+                _ => Value::Object(map),
+            }
         }
         (_, body) => body,
     }
