@@ -81,6 +81,53 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         steps: &[],
         done: "verified",
     },
+    // The Terraform provider waits for each of these to leave its first state
+    // (vpcpeering/resource_vpc_peering.go, nfs/resource_nfs.go,
+    // vpcnatgateway/resource_vpc_nat_gateway.go,
+    // partnernetworkconnect/resource_partner_network_connect.go); doctl's
+    // `vpcs peerings create --wait` polls for ACTIVE.
+    Lifecycle {
+        collection: "/v2/vpc_peerings",
+        pointer: "/status",
+        starting: "PROVISIONING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/vpcs/{vpc_id}/peerings",
+        pointer: "/status",
+        starting: "PROVISIONING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/nfs",
+        pointer: "/status",
+        starting: "CREATING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/nfs/shares/{share_id}/access_points",
+        pointer: "/status",
+        starting: "CREATING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/vpc_nat_gateways",
+        pointer: "/state",
+        starting: "NEW",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/partner_network_connect/attachments",
+        pointer: "/state",
+        starting: "CREATING",
+        steps: &[],
+        done: "CREATED",
+    },
 ];
 
 /// A registry garbage collection, started by `POST .../garbage-collection`.

@@ -353,3 +353,118 @@ async fn the_database_clusters_terraform_tests_create_are_accepted() {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
 }
+
+/// atl1 is a region like any other: the Terraform provider's acceptance tests create VPCs
+/// and NFS shares there (`vpc/*_test.go`, `nfs/*_test.go`), and Droplets and volumes too.
+#[tokio::test]
+async fn atl1_takes_vpcs_nfs_shares_droplets_and_volumes() {
+    let sim = demo(0).await;
+    let regions = get(&sim, "/v2/regions?per_page=200").await.json();
+    assert!(
+        regions["regions"].as_array().is_some_and(|all| all
+            .iter()
+            .any(|r| r["slug"] == "atl1" && r["available"] == true)),
+        "{regions}"
+    );
+    let vpc = send_json(
+        &sim,
+        Method::POST,
+        "/v2/vpcs",
+        json!({"name": "atl-vpc", "region": "atl1"}),
+    )
+    .await;
+    assert_eq!(vpc.status, StatusCode::CREATED, "{}", vpc.text);
+    let vpc_id = vpc.json()["vpc"]["id"].as_str().unwrap().to_owned();
+    let share = send_json(
+        &sim,
+        Method::POST,
+        "/v2/nfs",
+        json!({"name": "share", "region": "atl1", "size_gib": 50, "vpc_ids": [vpc_id]}),
+    )
+    .await;
+    assert!(share.status.is_success(), "{}", share.text);
+    let volume = send_json(
+        &sim,
+        Method::POST,
+        "/v2/volumes",
+        json!({"name": "atl-vol", "region": "atl1", "size_gigabytes": 10}),
+    )
+    .await;
+    assert_eq!(volume.status, StatusCode::CREATED, "{}", volume.text);
+    assert_eq!(volume.json()["volume"]["region"]["slug"], "atl1");
+    let droplet = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        json!({"name": "atl-1", "region": "atl1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64"}),
+    )
+    .await;
+    assert_eq!(droplet.status, StatusCode::ACCEPTED, "{}", droplet.text);
+    assert_eq!(droplet.json()["droplet"]["region"]["slug"], "atl1");
+}
+
+/// What the Terraform provider and doctl wait for after a create: a VPC peering, an NFS
+/// share, a NAT gateway and a partner attachment each leave their first state.
+#[tokio::test]
+async fn network_resources_settle_into_the_state_clients_wait_for() {
+    let sim = demo(0).await;
+    let vpc = |name: &'static str| {
+        let sim = &sim;
+        async move {
+            let reply = send_json(
+                sim,
+                Method::POST,
+                "/v2/vpcs",
+                json!({"name": name, "region": "atl1"}),
+            )
+            .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+            reply.json()["vpc"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let (a, b) = (vpc("pa").await, vpc("pb").await);
+    for (path, body, member, pointer, done) in [
+        (
+            "/v2/vpc_peerings",
+            json!({"name": "peer", "vpc_ids": [a, b]}),
+            "vpc_peering",
+            "/status",
+            "ACTIVE",
+        ),
+        (
+            "/v2/nfs",
+            json!({"name": "share", "region": "atl1", "size_gib": 50, "vpc_ids": [a]}),
+            "share",
+            "/status",
+            "ACTIVE",
+        ),
+        (
+            "/v2/vpc_nat_gateways",
+            json!({"name": "nat", "type": "PUBLIC", "region": "atl1", "size": 1,
+                   "vpcs": [{"vpc_uuid": b}]}),
+            "vpc_nat_gateway",
+            "/state",
+            "ACTIVE",
+        ),
+        (
+            "/v2/partner_network_connect/attachments",
+            json!({"name": "pa", "connection_bandwidth_in_mbps": 1000, "region": "nyc",
+                   "naas_provider": "MEGAPORT", "vpc_ids": [a]}),
+            "partner_attachment",
+            "/state",
+            "CREATED",
+        ),
+    ] {
+        let made = send_json(&sim, Method::POST, path, body).await;
+        assert!(made.status.is_success(), "{path}: {}", made.text);
+        let id = made.json()[member]["id"].as_str().unwrap().to_owned();
+        let read = get(&sim, &format!("{path}/{id}")).await;
+        assert_eq!(read.status, StatusCode::OK, "{path}: {}", read.text);
+        assert_eq!(
+            read.json()[member].pointer(pointer),
+            Some(&json!(done)),
+            "{path}: {}",
+            read.text
+        );
+    }
+}
