@@ -1,7 +1,7 @@
 //! Details that came from the spec's examples rather than from the objects themselves:
 //! a fixed 2030 backup window, all-empty standby connections, one engine's user carrying
 //! another engine's settings, a second attach answered 202, a volume past the product's
-//! 16 TiB.
+//! 16 TiB, a regional load balancer with a zeroed global one's settings.
 
 use std::time::Duration;
 
@@ -326,4 +326,35 @@ async fn a_volume_is_at_most_16_tib_and_never_shrinks() {
     assert_eq!(up.status, StatusCode::ACCEPTED, "{}", up.text);
     let read = get(&sim, &format!("/v2/volumes/{id}")).await.json();
     assert_eq!(read["volume"]["size_gigabytes"], 200, "{read}");
+}
+
+#[tokio::test]
+async fn a_regional_load_balancer_has_no_global_settings() {
+    let sim = demo(0).await;
+    let body = json!({"name": "lb-regional", "region": "nyc3", "forwarding_rules": [
+        {"entry_protocol": "http", "entry_port": 80, "target_protocol": "http", "target_port": 80}]});
+    let made = post(&sim, "/v2/load_balancers", &body.to_string()).await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let lb = made.json()["load_balancer"].clone();
+    assert!(lb.get("glb_settings").is_none(), "{lb}");
+    let id = lb["id"].as_str().expect("id");
+    let read = get(&sim, &format!("/v2/load_balancers/{id}")).await.json();
+    conforms("GET", "/v2/load_balancers/{lb_id}", &read);
+    assert!(
+        read["load_balancer"].get("glb_settings").is_none(),
+        "{read}"
+    );
+    // A global one keeps what it asks for.
+    let global = json!({"name": "lb-global", "type": "GLOBAL", "region": "nyc3",
+        "forwarding_rules": [{"entry_protocol": "http", "entry_port": 80,
+                              "target_protocol": "http", "target_port": 80}],
+        "glb_settings": {"target_protocol": "http", "target_port": 80}});
+    let made = post(&sim, "/v2/load_balancers", &global.to_string()).await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    assert_eq!(
+        made.json()["load_balancer"]["glb_settings"]["target_port"],
+        80,
+        "{}",
+        made.text
+    );
 }

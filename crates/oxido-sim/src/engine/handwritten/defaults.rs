@@ -84,6 +84,15 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             if empty(object, "ip") {
                 set(object, "ip", public_address(call));
             }
+            // Only a global load balancer has global settings (godo: `omitempty`); a
+            // regional one made without them shows none, not the schema's zeroed frame.
+            let global = object.get("type").and_then(Value::as_str) == Some("GLOBAL");
+            if !global
+                && !super::regional::given(call, "glb_settings")
+                && let Some(map) = object.as_object_mut()
+            {
+                map.remove("glb_settings");
+            }
         }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
             let engine = object
