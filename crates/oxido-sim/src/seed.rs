@@ -254,6 +254,42 @@ fn demo(data: &mut Data) {
         }
         data.push_droplet(made);
     }
+    // The demo Kubernetes clusters' nodes run on these, in the cluster's region and VPC.
+    for worker in demo_workers() {
+        let mut made = droplet(&DropletSeed {
+            id: worker.id,
+            name: worker.name,
+            region: DEMO_K8S_REGION,
+            size: worker.size,
+            image: "debian-12-x64",
+            status: DropletStatus::Active,
+            created_at: "2018-11-15T16:00:11Z",
+            backups: false,
+            ipv6: false,
+            backup_ids: &[],
+            snapshot_ids: &[],
+            tags: &[],
+            vpc_uuid: DEMO_K8S_VPC,
+            volume_ids: &[],
+        });
+        made.tags = vec![
+            "k8s".to_owned(),
+            format!("k8s:{}", worker.cluster),
+            "k8s:worker".to_owned(),
+        ];
+        let range = DEMO_VPCS
+            .iter()
+            .find(|(id, ..)| *id == DEMO_K8S_VPC)
+            .map(|(_, _, range, _)| *range);
+        made.private_ipv4 = range.and_then(|range| {
+            PrivateAddr::first_free(range, |ip| {
+                data.droplets.values().any(|o| {
+                    o.vpc_uuid == DEMO_K8S_VPC && o.private_ipv4.is_some_and(|a| a.ip == ip)
+                })
+            })
+        });
+        data.push_droplet(made);
+    }
     // (id, droplet, type, started, completed): the first is the reference page's example.
     let history: [(u64, u64, ActionKind, &str, &str); 9] = [
         (
@@ -386,6 +422,75 @@ pub(crate) const DEMO_VPCS: [(&str, &str, &str, bool); 6] = [
 ];
 
 pub(crate) const DEMO_DROPLET_IMAGES: [u64; 3] = [53893572, 67512819, 62137902];
+
+/// The reference page's Droplet, which the demo's documented snapshot was taken of.
+pub(crate) const DEMO_REFERENCE_DROPLET: u64 = 3164444;
+
+/// The demo Kubernetes clusters: the documented one and the one the registry examples
+/// name, both in nyc1's default VPC.
+pub(crate) const DEMO_K8S_CLUSTERS: [&str; 2] = [
+    "bd5f5959-5e1e-4205-a714-a914373942af",
+    "50c2f44c-011d-493e-aee5-361a4a0d1844",
+];
+const DEMO_K8S_REGION: &str = "nyc1";
+const DEMO_K8S_VPC: &str = "760e09ef-dc84-11e8-981e-3cfdfeaae001";
+
+/// Each demo cluster's node pools as documented: each pool's size and its nodes' names.
+const DEMO_K8S_POOLS: [(&str, &[&str]); 2] = [
+    (
+        "s-1vcpu-2gb",
+        &[
+            "adoring-newton-3niq",
+            "adoring-newton-3nim",
+            "adoring-newton-3ni7",
+        ],
+    ),
+    (
+        "g-4vcpu-16gb",
+        &[
+            "affectionate-nightingale-3nif",
+            "affectionate-nightingale-3niy",
+        ],
+    ),
+];
+
+/// One demo worker Droplet: which cluster, pool and node it runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DemoWorker {
+    pub id: u64,
+    pub cluster: &'static str,
+    pub pool: usize,
+    pub node: usize,
+    pub size: &'static str,
+    pub name: &'static str,
+}
+
+/// The demo nodes' worker Droplets, numbered up from the documented node's `droplet_id`
+/// (205545370), cluster by cluster, pool by pool.
+pub(crate) fn demo_workers() -> impl Iterator<Item = DemoWorker> {
+    DEMO_K8S_CLUSTERS
+        .iter()
+        .flat_map(|cluster| {
+            DEMO_K8S_POOLS
+                .iter()
+                .enumerate()
+                .flat_map(move |(pool, (size, names))| {
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(move |(node, name)| DemoWorker {
+                            id: 0,
+                            cluster,
+                            pool,
+                            node,
+                            size,
+                            name,
+                        })
+                })
+        })
+        .zip(205_545_370..)
+        .map(|(worker, id)| DemoWorker { id, ..worker })
+}
 
 fn droplet(s: &DropletSeed) -> Droplet {
     let region: &'static Region = catalog::region(s.region).unwrap_or(&catalog::REGIONS[0]);

@@ -29,6 +29,8 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
     }
     unquote(&mut base);
     own_projects(&mut base, catalog);
+    own_vpcs(&mut base, catalog);
+    own_references(&mut base, collection_path, catalog);
     for id in ids {
         let mut object = base.clone();
         let param = catalog.collections[*collection].param;
@@ -106,6 +108,150 @@ fn own_projects(value: &mut Value, catalog: &routes::Catalog) {
     });
 }
 
+/// The ids of the demo's VPCs: the documented ones and the Droplets' regions' own.
+fn demo_vpc(catalog: &routes::Catalog, id: &str) -> bool {
+    crate::seed::DEMO_VPCS.iter().any(|(v, ..)| *v == id)
+        || catalog
+            .seed
+            .get("/v2/vpcs")
+            .is_some_and(|(_, ids)| ids.iter().any(|i| i == id))
+}
+
+/// Points every VPC reference of a demo object (`vpc_uuid`, `vpc_id`, `vpc_ids`) that
+/// names no demo VPC, or a demo VPC of another region than the object's, at a demo VPC:
+/// its region's default where the demo has one. The examples name VPCs the demo does not
+/// hold, and a resource always sits in a VPC of its own region.
+fn own_vpcs(value: &mut Value, catalog: &routes::Catalog) {
+    fn region_of(map: &serde_json::Map<String, Value>) -> Option<String> {
+        match map.get("region")? {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(r) => r.get("slug").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }
+    }
+    fn vpc_region(id: &str) -> Option<&'static str> {
+        crate::seed::DEMO_VPCS
+            .iter()
+            .find(|(v, ..)| *v == id)
+            .map(|(_, r, ..)| *r)
+    }
+    fn choose(region: Option<&str>, taken: &[String]) -> Option<String> {
+        let demo = crate::seed::DEMO_VPCS;
+        demo.iter()
+            .filter(|(id, ..)| !taken.iter().any(|t| t == id))
+            .find(|(_, r, _, default)| Some(*r) == region && *default)
+            .or_else(|| {
+                demo.iter()
+                    .find(|(id, r, ..)| Some(*r) == region && !taken.iter().any(|t| t == id))
+            })
+            .or_else(|| demo.iter().find(|(id, ..)| !taken.iter().any(|t| t == id)))
+            .map(|(id, ..)| (*id).to_owned())
+    }
+    fn walk(value: &mut Value, region: Option<&str>, catalog: &routes::Catalog) {
+        match value {
+            Value::Object(map) => {
+                let own = region_of(map);
+                let region = own.as_deref().or(region);
+                let wrong = |id: &str| {
+                    !demo_vpc(catalog, id)
+                        || matches!((vpc_region(id), region), (Some(v), Some(r)) if v != r && crate::seed::DEMO_VPCS.iter().any(|(_, dr, ..)| *dr == r))
+                };
+                for field in ["vpc_uuid", "vpc_id"] {
+                    if let Some(Value::String(id)) = map.get(field)
+                        && !id.is_empty()
+                        && wrong(id)
+                        && let Some(vpc) = choose(region, &[])
+                    {
+                        map.insert(field.into(), Value::String(vpc));
+                    }
+                }
+                if let Some(Value::Array(ids)) = map.get_mut("vpc_ids") {
+                    let mut taken: Vec<String> = Vec::new();
+                    for slot in ids.iter_mut() {
+                        if let Value::String(id) = slot
+                            && wrong(id)
+                            && let Some(vpc) = choose(region, &taken)
+                        {
+                            *id = vpc;
+                        }
+                        if let Value::String(id) = slot {
+                            taken.push(id.clone());
+                        }
+                    }
+                }
+                for child in map.values_mut() {
+                    walk(child, region, catalog);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, region, catalog)),
+            _ => {}
+        }
+    }
+    walk(value, None, catalog);
+}
+
+/// Points references the examples make to objects of another demo collection, where they
+/// name none of its objects, at that collection's first: an app's events and job
+/// invocations at one of its deployments, evaluation metrics at a demo preset.
+fn own_references(value: &mut Value, collection_path: &str, catalog: &routes::Catalog) {
+    let app_child = ["/events", "/job-invocations"]
+        .iter()
+        .find_map(|tail| collection_path.strip_suffix(tail))
+        .filter(|app| app.starts_with("/v2/apps/"))
+        .map(|app| format!("{app}/deployments"));
+    let rules: Vec<(&str, Vec<String>)> = [
+        app_child.map(|deployments| ("deployment_id", held(catalog, &deployments))),
+        Some((
+            "eval_preset_uuid",
+            held(catalog, "/v2/gen-ai/model_evaluation_presets"),
+        )),
+        // Projects and apps are the account's own.
+        super::fit::account_uuid().map(|uuid| ("owner_uuid", vec![uuid])),
+        // A demo snapshot was taken of the reference Droplet, a volume snapshot of the
+        // demo volume.
+        (collection_path == "/v2/snapshots").then(|| {
+            (
+                "resource_id",
+                vec![crate::seed::DEMO_REFERENCE_DROPLET.to_string()],
+            )
+        }),
+        (collection_path.starts_with("/v2/volumes/") && collection_path.ends_with("/snapshots"))
+            .then(|| ("resource_id", held(catalog, "/v2/volumes"))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    fn walk(value: &mut Value, field: &str, held: &[String]) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(id)) = map.get_mut(field)
+                    && !id.is_empty()
+                    && !held.contains(id)
+                    && let Some(first) = held.first()
+                {
+                    *id = first.clone();
+                }
+                map.values_mut().for_each(|v| walk(v, field, held));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, field, held)),
+            _ => {}
+        }
+    }
+    for (field, held) in rules {
+        walk(value, field, &held);
+    }
+}
+
+/// The ids the demo holds in `collection` (a concrete path), as its parameter examples
+/// name them.
+fn held(catalog: &routes::Catalog, collection: &str) -> Vec<String> {
+    catalog
+        .seed
+        .get(collection)
+        .map(|(_, ids)| ids.clone())
+        .unwrap_or_default()
+}
+
 /// Demo objects the description's examples name beyond its parameter examples.
 fn seed_more(data: &mut AccountData, collection_path: &str) {
     if collection_path == "/v2/kubernetes/clusters" {
@@ -123,6 +269,35 @@ fn seed_more(data: &mut AccountData, collection_path: &str) {
     }
     if collection_path == "/v2/vpcs" {
         seed_vpcs(data);
+    }
+    if collection_path == "/v2/nfs" || collection_path == "/v2/nfs/snapshots" {
+        nfs_shares(data, collection_path);
+    }
+    if let Some(cluster) = collection_path
+        .strip_prefix("/v2/databases/")
+        .and_then(|rest| rest.strip_suffix("/users"))
+    {
+        fit_users(data, collection_path, cluster);
+    }
+    if let Some(cluster) = collection_path
+        .strip_prefix("/v2/databases/")
+        .and_then(|rest| rest.strip_suffix("/pools"))
+    {
+        seed_collection(data, "/v2/databases");
+        let nodes = data
+            .items("/v2/databases")
+            .and_then(|items| items.get(cluster))
+            .and_then(|c| c.get("num_nodes").and_then(Value::as_u64))
+            .unwrap_or(1);
+        let keys: Vec<String> = data
+            .items(collection_path)
+            .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+            .unwrap_or_default();
+        for key in keys {
+            if let Some(pool) = data.settled_mut(collection_path, &key) {
+                super::fit::pool_standby(pool, nodes);
+            }
+        }
     }
     if collection_path == "/v2/account/keys" {
         seed_named(data);
@@ -143,13 +318,11 @@ fn seed_more(data: &mut AccountData, collection_path: &str) {
     }
 }
 
-/// The first demo Kubernetes node's Droplet id: the documented example's.
-const DEMO_NODE_DROPLETS: u64 = 205_545_370;
-
 /// Demo objects of `collection_path` whose examples name what the catalog no longer
 /// offers take a current entry, so every reference in the demo resolves: a cluster on
-/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer),
-/// and each demo node gets its own Droplet id.
+/// Kubernetes 1.18 runs the oldest supported version (so it has upgrades on offer); each
+/// demo node runs on its own worker Droplet of the typed store (`seed::demo_workers`),
+/// and a cluster's copies carry their own `k8s:<id>` tags.
 fn seed_fixups(data: &mut AccountData, collection_path: &str) {
     if collection_path == "/v2/databases" {
         database_networks(data);
@@ -164,27 +337,34 @@ fn seed_fixups(data: &mut AccountData, collection_path: &str) {
         .items(collection_path)
         .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
         .unwrap_or_default();
-    // Each demo node runs on its own Droplet id, counted up from the example's (far above
-    // the ids the store hands out), where the seeded copies all shared the example's one.
-    let mut next_node_droplet = DEMO_NODE_DROPLETS;
+    let documented = crate::seed::DEMO_K8S_CLUSTERS[0];
     for key in &keys {
         let Some(cluster) = data.settled_mut(collection_path, key) else {
             continue;
         };
+        if key != documented {
+            retag(cluster, documented, key);
+        }
+        // The API has no subnet objects to name; unset, the VPC's default subnet is used.
+        if let Some(map) = cluster.as_object_mut() {
+            map.remove("worker_subnet_uuid");
+        }
         let pools = cluster
             .get_mut("node_pools")
             .and_then(Value::as_array_mut)
             .into_iter()
             .flatten();
-        for pool in pools {
+        for (p, pool) in pools.enumerate() {
             let nodes = pool
                 .get_mut("nodes")
                 .and_then(Value::as_array_mut)
                 .into_iter()
                 .flatten();
-            for node in nodes.filter(|n| n.get("droplet_id").is_some()) {
-                node["droplet_id"] = Value::String(next_node_droplet.to_string());
-                next_node_droplet += 1;
+            for (n, node) in nodes.enumerate() {
+                let worker = crate::seed::demo_workers()
+                    .find(|w| w.cluster == key && w.pool == p && w.node == n);
+                node["droplet_id"] =
+                    Value::String(worker.map(|w| w.id.to_string()).unwrap_or_default());
             }
         }
     }
@@ -197,6 +377,17 @@ fn seed_fixups(data: &mut AccountData, collection_path: &str) {
         {
             *version = Value::String(oldest.slug.to_owned());
         }
+    }
+}
+
+/// Replaces the `k8s:<from>` tag with `k8s:<to>` wherever a copied cluster carries it.
+fn retag(value: &mut Value, from: &str, to: &str) {
+    let old = format!("k8s:{from}");
+    match value {
+        Value::String(s) if *s == old => *s = format!("k8s:{to}"),
+        Value::Array(items) => items.iter_mut().for_each(|v| retag(v, from, to)),
+        Value::Object(map) => map.values_mut().for_each(|v| retag(v, from, to)),
+        _ => {}
     }
 }
 
@@ -350,6 +541,9 @@ fn seed_default_project(data: &mut AccountData) {
     {
         let mut project = project.clone();
         project["is_default"] = Value::Bool(true);
+        if let Some(owner) = super::fit::account_uuid() {
+            project["owner_uuid"] = Value::String(owner);
+        }
         let _ = data.put("/v2/projects", id.to_owned(), project);
     }
 }
@@ -405,5 +599,92 @@ fn seed_vpcs(data: &mut AccountData) {
             }
         }
         let _ = data.put("/v2/vpcs", id.to_owned(), Value::Object(vpc));
+    }
+}
+
+/// A demo cluster's users carry only their engine's settings (the documented user shows
+/// every engine's at once).
+fn fit_users(data: &mut AccountData, collection_path: &str, cluster: &str) {
+    seed_collection(data, "/v2/databases");
+    let Some(engine) = data
+        .items("/v2/databases")
+        .and_then(|items| items.get(cluster))
+        .and_then(|c| c.get("engine").and_then(Value::as_str).map(str::to_owned))
+    else {
+        return;
+    };
+    let keys: Vec<String> = data
+        .items(collection_path)
+        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    for key in keys {
+        if let Some(user) = data.settled_mut(collection_path, &key) {
+            super::fit::fit_user(user, &engine);
+        }
+    }
+}
+
+/// The NFS examples name one share by two ids: the share routes by one, the access
+/// point routes (and the share's access points) by another. The demo holds both shares,
+/// each with access points that name it: the second has the documented access points,
+/// the first its own default one. A demo share snapshot names a demo share.
+fn nfs_shares(data: &mut AccountData, collection_path: &str) {
+    seed_collection(data, "/v2/nfs");
+    if collection_path == "/v2/nfs" {
+        twin_share(data);
+    }
+    let shares: Vec<String> = data
+        .items("/v2/nfs")
+        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    let keys: Vec<String> = data
+        .items(collection_path)
+        .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
+        .unwrap_or_default();
+    for key in keys {
+        let Some(object) = data.settled_mut(collection_path, &key) else {
+            continue;
+        };
+        if let Some(Value::String(share)) = object.get_mut("share_id")
+            && !shares.contains(share)
+            && let Some(first) = shares.first()
+        {
+            *share = first.clone();
+        }
+    }
+}
+
+fn twin_share(data: &mut AccountData) {
+    const SHARES: &str = "/v2/nfs";
+    let Some((key, first)) = data
+        .items(SHARES)
+        .and_then(|items| items.iter().next().map(|(k, v)| (k.to_owned(), v.clone())))
+    else {
+        return;
+    };
+    let named = first
+        .pointer("/access_points/0/share_id")
+        .and_then(Value::as_str)
+        .filter(|id| *id != key)
+        .map(str::to_owned);
+    let Some(named) = named else {
+        return;
+    };
+    if data.items(SHARES).and_then(|i| i.get(&named)).is_none() {
+        let mut twin = first.clone();
+        twin["id"] = Value::String(named.clone());
+        if let Some(name) = first.get("name").and_then(Value::as_str) {
+            twin["name"] = Value::String(format!("{name}-2"));
+        }
+        let _ = data.put(SHARES, named, twin);
+    }
+    if let Some(share) = data.settled_mut(SHARES, &key)
+        && let Some(Value::Array(points)) = share.get_mut("access_points")
+    {
+        points.retain(|p| p.get("is_default") == Some(&Value::Bool(true)));
+        for point in points.iter_mut() {
+            point["id"] = Value::String(super::generate::uuid());
+            point["share_id"] = Value::String(key.clone());
+        }
     }
 }

@@ -13,6 +13,7 @@ pub(crate) mod call;
 pub(crate) mod catalog;
 pub(crate) mod demo;
 pub(crate) mod deviations;
+pub(crate) mod fit;
 pub(crate) mod generate;
 pub(crate) mod handwritten;
 pub(crate) mod lifecycle;

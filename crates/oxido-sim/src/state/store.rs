@@ -409,16 +409,6 @@ impl<'t> Store<'t> {
         (page, matching.len())
     }
 
-    /// Takes the next Droplet id without making a Droplet, for a Kubernetes node's
-    /// `droplet_id`: unique, never a real Droplet's, and kept across restarts with the
-    /// sequence it comes from.
-    pub fn reserve_droplet_id(&self) -> u64 {
-        let mut data = self.write();
-        let id = data.next_droplet_id;
-        data.next_droplet_id += 1;
-        id
-    }
-
     /// Creates a droplet and its `create` action.
     pub fn create_droplet(
         &self,
@@ -750,7 +740,7 @@ impl Store<'_> {
         data.actions.get(&id).copied()
     }
 
-    /// Attaches a volume to one of the account's Droplets (again, harmlessly, if it is).
+    /// Attaches a volume to one of the account's Droplets; a volume already attached to it is a 422.
     pub fn attach_volume(
         &self,
         account: AccountId,
@@ -770,8 +760,12 @@ impl Store<'_> {
         let droplet = data
             .owned_droplet_mut(account, droplet_id)
             .ok_or_else(|| Refusal::invalid(format!("droplet_id: no Droplet {droplet_id}")))?;
+        // The API refuses a second attach (csi-digitalocean reads "This volume is
+        // already attached" from the 422, driver/controller.go).
         if droplet.volume_ids.iter().any(|v| v == volume_id) {
-            return Ok(());
+            return Err(Refusal::invalid(format!(
+                "volume_id: This volume is already attached to Droplet {droplet_id}."
+            )));
         }
         limits::bounded_array(
             "volumes attached to this Droplet",

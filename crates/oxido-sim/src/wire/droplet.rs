@@ -183,29 +183,43 @@ pub(crate) fn backup_policy_json(d: &Droplet) -> Value {
     policy
 }
 
-/// The backup window in a fixed reference week (Sunday 2030-01-06 to Saturday
-/// 2030-01-12), so answers are reproducible: a daily plan's window starts on the
-/// Sunday, a weekly plan's on its weekday; both last four hours and may end on the
-/// next day (never at `24:00`).
+/// The Droplet's next backup window by its policy, from now: a daily plan's next window
+/// at its hour, a weekly plan's on its weekday; both last four hours, and a window under
+/// way is the next one until it ends.
 fn next_backup_window(d: &Droplet) -> Option<Window> {
+    window_after(d, Timestamp::now())
+}
+
+fn window_after(d: &Droplet, now: Timestamp) -> Option<Window> {
     const WEEK: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+    const DAY: i64 = 86_400;
+    const LENGTH: i64 = 4 * 3_600;
     let (weekly, weekday, hour) = match &d.backup_policy {
         Some(p) => (p.plan == "weekly", p.weekday.as_str(), p.hour),
         None => (false, "SUN", 0),
     };
-    let day = if weekly {
-        WEEK.iter().position(|w| *w == weekday).unwrap_or(0)
+    let now = now.as_second();
+    let at = i64::from(hour) * 3_600;
+    let start = if weekly {
+        let wanted = WEEK.iter().position(|w| *w == weekday).unwrap_or(0) as i64;
+        // The Unix epoch was a Thursday (day 4 counted from Sunday).
+        let midnight = now.div_euclid(DAY) * DAY;
+        let today = (now.div_euclid(DAY) + 4).rem_euclid(7);
+        let mut start = midnight + (wanted - today).rem_euclid(7) * DAY + at;
+        if start + LENGTH <= now {
+            start += 7 * DAY;
+        }
+        start
     } else {
-        0
+        let mut start = now.div_euclid(DAY) * DAY + at;
+        if start + LENGTH <= now {
+            start += DAY;
+        }
+        start
     };
-    // 2030-01-06T00:00:00Z, a Sunday.
-    const SUNDAY: i64 = 1_893_888_000;
-    let start = SUNDAY + day as i64 * 86_400 + i64::from(hour) * 3_600;
-    let start_at = Timestamp::from_second(start).ok()?;
-    let end_at = Timestamp::from_second(start + 4 * 3_600).ok()?;
     Some(Window {
-        start: Stamp(start_at),
-        end: Stamp(end_at),
+        start: Stamp(Timestamp::from_second(start).ok()?),
+        end: Stamp(Timestamp::from_second(start + LENGTH).ok()?),
     })
 }
 
@@ -403,7 +417,7 @@ mod tests {
     use crate::seed::Seed;
     use crate::state::model::BackupPolicy;
 
-    fn window(plan: &str, weekday: &str, hour: u8) -> Value {
+    fn window(plan: &str, weekday: &str, hour: u8, now: &str) -> Value {
         let data = Seed::Demo.data(100);
         let mut droplet = data.droplets.values().next().unwrap().clone();
         droplet.backups = true;
@@ -412,22 +426,40 @@ mod tests {
             weekday: weekday.into(),
             hour,
         });
-        droplet_json(&droplet)["next_backup_window"].clone()
+        serde_json::to_value(window_after(&droplet, now.parse().unwrap()).unwrap()).unwrap()
     }
 
     #[test]
-    fn a_weekly_window_falls_on_its_weekday_and_ends_on_a_real_time() {
-        let w = window("weekly", "SAT", 20);
-        assert_eq!(w["start"], "2030-01-12T20:00:00Z");
-        assert_eq!(w["end"], "2030-01-13T00:00:00Z");
-        let start: Timestamp = w["start"].as_str().unwrap().parse().unwrap();
-        // The Unix epoch was a Thursday: day 2 of a Saturday-first count.
-        assert_eq!(start.as_second().div_euclid(86_400).rem_euclid(7), 2);
-        assert_eq!(window("weekly", "MON", 4)["start"], "2030-01-07T04:00:00Z");
-        assert_eq!(window("daily", "SAT", 8)["start"], "2030-01-06T08:00:00Z");
+    fn the_next_window_follows_the_policy_from_now() {
+        // 2026-12-07 is a Monday.
+        let now = "2026-12-07T10:30:00Z";
+        let w = window("weekly", "SAT", 20, now);
+        assert_eq!(w["start"], "2026-12-12T20:00:00Z");
+        assert_eq!(w["end"], "2026-12-13T00:00:00Z");
+        // A window under way is still the next one; one that has ended is a week away.
+        assert_eq!(
+            window("weekly", "MON", 8, now)["start"],
+            "2026-12-07T08:00:00Z"
+        );
+        assert_eq!(
+            window("weekly", "MON", 4, now)["start"],
+            "2026-12-14T04:00:00Z"
+        );
+        assert_eq!(
+            window("daily", "SAT", 8, now)["start"],
+            "2026-12-07T08:00:00Z"
+        );
+        assert_eq!(
+            window("daily", "SAT", 4, now)["start"],
+            "2026-12-08T04:00:00Z"
+        );
+        assert_eq!(
+            window("daily", "SAT", 20, now)["start"],
+            "2026-12-07T20:00:00Z"
+        );
         for hour in [0, 4, 8, 12, 16, 20] {
             for day in ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] {
-                let w = window("weekly", day, hour);
+                let w = window("weekly", day, hour, now);
                 for edge in ["start", "end"] {
                     let text = w[edge].as_str().unwrap();
                     assert!(!text.contains("T24:"), "{text}");

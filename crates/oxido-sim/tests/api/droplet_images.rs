@@ -146,11 +146,15 @@ async fn neighbors_share_a_region_and_kernels_include_the_running_one() {
     assert_eq!(ids(&together, "droplets"), vec![json!(near)]);
     let report = get(&sim, "/v2/reports/droplet_neighbors_ids").await.json();
     conforms("GET", "/v2/reports/droplet_neighbors_ids", &report);
-    // sfo3 holds db-1 and the Droplets the firewall, load balancer, reserved IP and project
-    // examples name.
+    // nyc1 holds the volume's host and the demo Kubernetes nodes' workers; sfo3 db-1 and
+    // the Droplets the firewall, load balancer, reserved IP and project examples name.
+    let workers: Vec<u64> = (205_545_370..205_545_380).collect();
     assert_eq!(
         report["neighbor_ids"],
         json!([
+            std::iter::once(crate::common::HOST)
+                .chain(workers)
+                .collect::<Vec<u64>>(),
             [DROPLET, near],
             [2457247, 3164445, 3164494, 8043964, 13457723]
         ])

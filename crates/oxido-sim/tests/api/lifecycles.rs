@@ -43,6 +43,15 @@ async fn until(
 async fn volumes_attach_detach_and_grow() {
     let sim = start(Sim::builder()).await;
     let actions = format!("/v2/volumes/{VOLUME}/actions");
+    // The demo holds the volume attached to its host.
+    let detach = send_json(
+        &sim,
+        Method::POST,
+        &actions,
+        json!({"type": "detach", "droplet_id": HOST, "region": "nyc1"}),
+    )
+    .await;
+    assert_eq!(detach.status, StatusCode::ACCEPTED, "{}", detach.text);
     let attach = send_json(
         &sim,
         Method::POST,

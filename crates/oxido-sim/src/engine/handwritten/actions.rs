@@ -105,8 +105,8 @@ pub(super) fn answer_nfs(
     answer(call.op, Some(json!({ "action": view })))
 }
 
-/// GET /v2/<family>/{id}/actions: the resource's recorded actions, newest first;
-/// `None` (the engine's documented list) if it has none.
+/// GET /v2/<family>/{id}/actions: the resource's recorded actions, newest first (none
+/// is an empty page: the documented list names another resource).
 pub(super) fn list(
     call: &Call<'_>,
     family: Family,
@@ -116,9 +116,6 @@ pub(super) fn list(
     let (actions, total) =
         call.store()
             .resource_actions(call.who.account, family, key, query.paging);
-    if total == 0 {
-        return Ok(None);
-    }
     let documented = template(call.op);
     let item = documented
         .get("actions")

@@ -280,7 +280,21 @@ fn check(call: &Call<'_>, op: OpId) -> Result<(), ApiError> {
                 open_region("region_slug", slug)?;
             }
         }
-        OpId::KubernetesCreateCluster => kubernetes_cluster(body)?,
+        OpId::KubernetesCreateCluster => {
+            kubernetes_cluster(body)?;
+            // Each node runs on a worker Droplet of the account's.
+            let nodes: u64 = body
+                .get("node_pools")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("count").and_then(Value::as_u64))
+                .sum();
+            super::node_pools::room_for_workers(
+                call,
+                usize::try_from(nodes).unwrap_or(usize::MAX),
+            )?;
+        }
         OpId::KubernetesAddNodePool => {
             let region = cluster_region(call);
             node_pool_size("size", body, region.as_deref())?;

@@ -84,6 +84,15 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             if empty(object, "ip") {
                 set(object, "ip", public_address(call));
             }
+            // Only a global load balancer has global settings (godo: `omitempty`); a
+            // regional one made without them shows none, not the schema's zeroed frame.
+            let global = object.get("type").and_then(Value::as_str) == Some("GLOBAL");
+            if !global
+                && !super::regional::given(call, "glb_settings")
+                && let Some(map) = object.as_object_mut()
+            {
+                map.remove("glb_settings");
+            }
         }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
             let engine = object
@@ -123,9 +132,41 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 let host = format!("{prefix}pool-{short}-do-user-{user}-0.db.ondigitalocean.com");
                 connection(object, member, "pg", &host, &password);
             }
+            let nodes = call.docs().items("/v2/databases").and_then(|items| {
+                items
+                    .get(cluster)
+                    .and_then(|c| c.get("num_nodes").and_then(Value::as_u64))
+            });
+            crate::engine::fit::pool_standby(object, nodes.unwrap_or(1));
         }
-        "/v2/databases/{database_cluster_uuid}/users" if empty(object, "password") => {
-            set(object, "password", token(16));
+        "/v2/databases/{database_cluster_uuid}/users" => {
+            if empty(object, "password") {
+                set(object, "password", token(16));
+            }
+            let engine = call.values.first().and_then(|cluster| {
+                call.docs()
+                    .items("/v2/databases")
+                    .and_then(|items| items.get(cluster))
+                    .and_then(|c| c.get("engine").and_then(Value::as_str).map(str::to_owned))
+            });
+            if let Some(engine) = engine {
+                crate::engine::fit::fit_user(object, &engine);
+                // Replication is granted only when asked for (the spec: `false` when omitted).
+                if engine == "pg" {
+                    let asked = call
+                        .body
+                        .as_ref()
+                        .and_then(|b| b.pointer("/settings/pg_allow_replication"))
+                        .cloned()
+                        .unwrap_or(Value::Bool(false));
+                    if let Some(map) = object.as_object_mut() {
+                        map.insert(
+                            "settings".into(),
+                            serde_json::json!({ "pg_allow_replication": asked }),
+                        );
+                    }
+                }
+            }
         }
         "/v2/certificates" => {
             let later = jiff::Timestamp::now()
@@ -159,10 +200,11 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             drop_unless_given(call, object, &["environment"]);
             let default =
                 crate::engine::catalog::template(crate::engine::spec::OpId::ProjectsGetDefault);
-            for member in ["owner_uuid", "owner_id"] {
-                if let Some(owner) = default.pointer(&format!("/project/{member}")) {
-                    set(object, member, owner.clone());
-                }
+            if let Some(owner) = default.pointer("/project/owner_id") {
+                set(object, "owner_id", owner.clone());
+            }
+            if let Some(owner) = crate::engine::fit::account_uuid() {
+                set(object, "owner_uuid", owner);
             }
         }
         "/v2/cdn/endpoints" => {
@@ -268,11 +310,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 for pool in pools {
                     // `catalog` refused counts over the bound before the object was made, so
                     // this cannot fail; a pool it could not fill keeps its request's shape.
-                    let _ = super::node_pools::make_fresh(
-                        pool,
-                        key,
-                        &super::node_pools::droplet_ids(call),
-                    );
+                    let _ = super::node_pools::make_fresh(pool, key);
                 }
             }
         }
@@ -302,9 +340,8 @@ fn app(call: &Call<'_>, key: &str, object: &mut Value) {
         set(object, member, value.clone());
     }
     super::regional::place_in_default_project(call, object);
-    let default = crate::engine::catalog::template(crate::engine::spec::OpId::ProjectsGetDefault);
-    if let Some(owner) = default.pointer("/project/owner_uuid") {
-        set(object, "owner_uuid", owner.clone());
+    if let Some(owner) = crate::engine::fit::account_uuid() {
+        set(object, "owner_uuid", owner);
     }
     let region = object
         .pointer("/spec/region")

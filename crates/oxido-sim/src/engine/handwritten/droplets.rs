@@ -87,10 +87,15 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
 /// DELETE /v2/droplets/{droplet_id}
 pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = droplet_id(call)?;
+    let droplet = call
+        .store()
+        .droplet(call.who.account, id, Timestamp::now())
+        .ok_or_else(ApiError::not_found)?;
     if !call.store().delete_droplet(call.who.account, id) {
         return Err(ApiError::not_found());
     }
     super::reserved_ips::droplet_deleted(call, id);
+    super::node_pools::worker_deleted(call, &droplet);
     Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
 }
 
@@ -113,6 +118,7 @@ pub(super) fn destroy_by_tag(call: &Call<'_>) -> Result<Response, ApiError> {
     for droplet in tagged {
         if call.store().delete_droplet(call.who.account, droplet.id) {
             super::reserved_ips::droplet_deleted(call, droplet.id);
+            super::node_pools::worker_deleted(call, &droplet);
         }
     }
     Ok(crate::engine::shape::empty(StatusCode::NO_CONTENT))
@@ -177,6 +183,24 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
 /// Makes one Droplet, joins it to the default project, and gives its create action's link.
 pub(super) fn create_one(
     call: &Call<'_>,
+    spec: crate::state::store::NewDroplet,
+) -> Result<(crate::state::model::Droplet, Value), ApiError> {
+    let (droplet, link) = make(call, spec)?;
+    super::references::join_default_project(call, &format!("do:droplet:{}", droplet.id));
+    Ok((droplet, link))
+}
+
+/// Makes a Kubernetes worker Droplet and gives its id: its cluster is the project's
+/// resource, not the worker itself.
+pub(super) fn create_worker(
+    call: &Call<'_>,
+    spec: crate::state::store::NewDroplet,
+) -> Result<u64, ApiError> {
+    make(call, spec).map(|(droplet, _)| droplet.id)
+}
+
+fn make(
+    call: &Call<'_>,
     mut spec: crate::state::store::NewDroplet,
 ) -> Result<(crate::state::model::Droplet, Value), ApiError> {
     // A Droplet made without a VPC joins its region's default one, which then exists.
@@ -199,7 +223,6 @@ pub(super) fn create_one(
             .create_droplet(call.who.account, spec, app.action_duration(), &|kind| {
                 app.decide(kind)
             })?;
-    super::references::join_default_project(call, &format!("do:droplet:{}", droplet.id));
     super::tags::remember(call, droplet.tags.iter().map(String::as_str));
     let link = json!({
         "id": action.id,

@@ -116,6 +116,11 @@ pub(super) fn destroy(call: &Call<'_>, selective: bool) -> Result<Response, ApiE
             doomed.extend(items.iter().map(|(k, _, _)| (*collection, k.clone())));
         }
     }
+    // The cluster's worker Droplets go with it.
+    let id = with_object(call, CLUSTERS, &key, |c| {
+        Ok(c.get("id").and_then(Value::as_str).map(str::to_owned))
+    })?;
+    super::node_pools::drop_workers(call, id.as_deref().unwrap_or(&key));
     let mut docs = call.docs_mut();
     let data = &mut *docs;
     for (collection, k) in doomed {
@@ -146,8 +151,8 @@ pub(super) fn recycle(call: &Call<'_>) -> Result<Response, ApiError> {
         .map(str::to_owned)
         .collect();
     crate::limits::bounded_array("nodes", &named, crate::limits::MAX_ARRAY_ITEMS)?;
-    let ids = super::node_pools::droplet_ids(call);
-    with_object(call, CLUSTERS, &value(call, 0), |cluster| {
+    let key = with_object(call, CLUSTERS, &value(call, 0), |cluster| {
+        let key = cluster.get("id").and_then(Value::as_str).map(str::to_owned);
         let pool = cluster
             .get_mut("node_pools")
             .and_then(Value::as_array_mut)
@@ -173,18 +178,12 @@ pub(super) fn recycle(call: &Call<'_>) -> Result<Response, ApiError> {
                 .ok_or_else(|| {
                     ApiError::unprocessable(format!("nodes: the pool has no node {id}"))
                 })?;
-            let fresh = generate::uuid();
-            let now = generate::now();
-            node["id"] = Value::String(fresh.clone());
-            node["name"] = Value::String(format!("{pool_name}-{}", &fresh[..4]));
-            // A replaced node runs on a new Droplet.
-            node["droplet_id"] = Value::String(ids().to_string());
-            node["status"] = json!({ "state": "provisioning" });
-            node["created_at"] = Value::String(now.clone());
-            node["updated_at"] = Value::String(now);
+            // A replaced node runs on a new Droplet; its old one goes.
+            super::node_pools::renew(node, &pool_name);
         }
-        Ok(())
+        Ok(key)
     })?;
+    super::node_pools::sync_workers(call, key.as_deref().unwrap_or_default())?;
     Ok(empty(StatusCode::ACCEPTED))
 }
 

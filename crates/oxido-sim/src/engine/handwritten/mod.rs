@@ -269,6 +269,11 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::KubernetesUpdateNodePool => node_pools::update(call).map(Some),
         OpId::KubernetesDeleteNodePool => node_pools::delete(call).map(Some),
         OpId::KubernetesDeleteNode => node_pools::delete_node(call).map(Some),
+        OpId::KubernetesDeleteCluster => {
+            // Its workers go with it; the engine deletes the cluster itself.
+            node_pools::cluster_deleted(call);
+            Ok(None)
+        }
         OpId::BalanceGet => billing::balance(call).map(Some),
         OpId::InvoicesList => billing::invoices(call).map(Some),
         OpId::BillingHistoryList => billing::history(call).map(Some),
@@ -412,7 +417,12 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
             reserved_ips::created(call, object);
         }
         "/v2/account/keys" => ssh_keys::created(object),
-        "/v2/kubernetes/clusters" => catalog::cluster_created(object),
+        "/v2/kubernetes/clusters" => {
+            catalog::cluster_created(object);
+            // The catalog check made room for the workers before the cluster was made; a
+            // node left without one gets it at the cluster's next node change.
+            let _ = node_pools::give_workers(call, key, object);
+        }
         "/v2/droplets/autoscale" => autoscale::created(call, object),
         "/v2/domains" => dns::domain_created(call, object),
         "/v2/projects" if is_default(object) => {

@@ -339,6 +339,11 @@ pub(crate) fn database_children(call: &Call<'_>, objects: &mut [Value]) {
         };
         let users = data.items(&format!("/v2/databases/{id}/users"));
         let dbs = data.items(&format!("/v2/databases/{id}/dbs"));
+        let engine = object
+            .get("engine")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let Some(map) = object.as_object_mut() else {
             continue;
         };
@@ -351,6 +356,11 @@ pub(crate) fn database_children(call: &Call<'_>, objects: &mut [Value]) {
                 if !listed.iter().any(|u| u.get("name") == name) {
                     listed.push(user.clone());
                 }
+            }
+        }
+        if let Some(Value::Array(listed)) = map.get_mut("users") {
+            for user in listed {
+                crate::engine::fit::fit_user(user, &engine);
             }
         }
         if let Some(dbs) = dbs

@@ -12,6 +12,10 @@ use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::store::Unique;
 use crate::wire::error::ApiError;
 
+/// The largest volume the product offers: 16 TiB (csi-digitalocean's
+/// `maximumVolumeSizeInBytes`, driver/controller.go).
+pub(crate) const MAX_VOLUME_GIB: u64 = 16_384;
+
 fn refuse(message: String) -> ApiError {
     ApiError::unprocessable(message)
 }
@@ -32,6 +36,13 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
             {
                 return Err(refuse(format!(
                     "size_gigabytes: must be a positive number of GiB (got {size})"
+                )));
+            }
+            if let Some(size) = body.get("size_gigabytes").and_then(Value::as_f64)
+                && size > MAX_VOLUME_GIB as f64
+            {
+                return Err(refuse(format!(
+                    "size_gigabytes: a volume holds at most {MAX_VOLUME_GIB} GiB (16 TiB) (got {size})"
                 )));
             }
             if creating

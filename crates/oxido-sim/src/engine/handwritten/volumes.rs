@@ -65,6 +65,12 @@ pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiErr
                 .ok_or_else(|| ApiError::unprocessable("size_gigabytes: is required"))?;
             with_object(call, VOLUMES, &id, |object| {
                 let current = object["size_gigabytes"].as_u64().unwrap_or(0);
+                if size > super::semantics::MAX_VOLUME_GIB {
+                    return Err(ApiError::unprocessable(format!(
+                        "size_gigabytes: a volume holds at most {} GiB (16 TiB)",
+                        super::semantics::MAX_VOLUME_GIB
+                    )));
+                }
                 if size < current {
                     return Err(ApiError::unprocessable(format!(
                         "size_gigabytes: a volume can only grow (it has {current})"
