@@ -235,6 +235,7 @@ mod tests {
             r#"{"type":"rename","name":"nifty-new-name"}"#,
             r#"{"type":"change_kernel","kernel":12389723}"#,
             r#"{"type":"enable_ipv6"}"#,
+            r#"{"type":"enable_private_networking"}"#,
             r#"{"type":"snapshot","name":"Nifty New Snapshot"}"#,
         ];
         assert_eq!(bodies.len(), ActionKind::POSTABLE.len());

@@ -50,15 +50,15 @@ async fn ok_json(sim: &oxido_sim::Sim, path: &str) -> Value {
 async fn the_catalog_lists_the_regions_sizes_images_and_options_the_api_does() {
     let sim = demo(0).await;
     let regions = all(&sim, "/v2/regions", "regions").await;
-    assert_eq!(regions.len(), 14, "{:?}", slugs(&regions));
+    assert_eq!(regions.len(), 15, "{:?}", slugs(&regions));
     let open: Vec<&str> = regions
         .iter()
         .filter(|r| r["available"] == true)
         .filter_map(|r| r["slug"].as_str())
         .collect();
-    assert_eq!(open.len(), 11, "{open:?}");
+    assert_eq!(open.len(), 12, "{open:?}");
     for slug in [
-        "nyc1", "nyc3", "sfo3", "ams3", "fra1", "lon1", "sgp1", "tor1", "blr1", "syd1",
+        "nyc1", "nyc3", "sfo3", "ams3", "fra1", "lon1", "sgp1", "tor1", "blr1", "syd1", "atl1",
     ] {
         assert!(open.contains(&slug), "{slug} is open: {open:?}");
     }

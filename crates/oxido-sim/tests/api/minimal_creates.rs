@@ -221,6 +221,9 @@ const DERIVED: &[(&str, &str)] = &[
     ("databases_create_replica", "/replica/region"),
     // A topic's partitions are numbered from 0, as many as it has.
     ("databases_create_kafka_topic", "/topic/partitions/"),
+    // A deployment's progress is a build then a deploy stage, each starting with an
+    // `initialize` step: the platform's fixed step names, whatever the app.
+    ("apps_create_deployment", "/deployment/progress/steps/"),
 ];
 
 /// The example's values found at the same place in `answer`, which `body` did not give.
