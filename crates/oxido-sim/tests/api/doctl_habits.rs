@@ -468,3 +468,50 @@ async fn network_resources_settle_into_the_state_clients_wait_for() {
         );
     }
 }
+
+/// `doctl compute firewall create --outbound-rules protocol:icmp,address:0.0.0.0/0` (and
+/// the Terraform provider's ICMP rules) send no ports; the API stores and answers `"0"`.
+/// A TCP rule without ports is still refused.
+#[tokio::test]
+async fn an_icmp_rule_needs_no_ports_and_reads_back_with_port_zero() {
+    let sim = demo(0).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/firewalls",
+        json!({"name": "fw-icmp",
+               "inbound_rules": [{"protocol": "icmp", "sources": {"addresses": ["0.0.0.0/0"]}}],
+               "outbound_rules": [{"protocol": "icmp", "destinations": {"addresses": ["0.0.0.0/0"]}}]}),
+    )
+    .await;
+    assert!(made.status.is_success(), "{}", made.text);
+    let fw = made.json()["firewall"].clone();
+    assert_eq!(fw["inbound_rules"][0]["ports"], "0", "{fw}");
+    assert_eq!(fw["outbound_rules"][0]["ports"], "0", "{fw}");
+    let id = fw["id"].as_str().unwrap().to_owned();
+    // Removing the rule as doctl names it (no ports) takes it out.
+    let removed = send_json(
+        &sim,
+        Method::DELETE,
+        &format!("/v2/firewalls/{id}/rules"),
+        json!({"outbound_rules": [{"protocol": "icmp", "destinations": {"addresses": ["0.0.0.0/0"]}}]}),
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.text);
+    let read = get(&sim, &format!("/v2/firewalls/{id}")).await.json()["firewall"].clone();
+    assert!(
+        read["outbound_rules"]
+            .as_array()
+            .is_none_or(|rules| rules.is_empty()),
+        "{read}"
+    );
+    let tcp = send_json(
+        &sim,
+        Method::POST,
+        "/v2/firewalls",
+        json!({"name": "fw-tcp",
+               "inbound_rules": [{"protocol": "tcp", "sources": {"addresses": ["0.0.0.0/0"]}}]}),
+    )
+    .await;
+    assert_eq!(tcp.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", tcp.text);
+}

@@ -375,6 +375,32 @@ pub(crate) fn as_documented(op: OpId, body: Value) -> Value {
                 _ => Value::Object(map),
             }
         }
+        // An ICMP rule has no ports: godo tags them `omitempty`, doctl and the Terraform
+        // provider send none, and the API answers `"0"` for them.
+        (
+            OpId::FirewallsCreate
+            | OpId::FirewallsUpdate
+            | OpId::FirewallsAddRules
+            | OpId::FirewallsDeleteRules,
+            Value::Object(mut map),
+        ) => {
+            for rules in ["inbound_rules", "outbound_rules"] {
+                for rule in map
+                    .get_mut(rules)
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_object_mut)
+                {
+                    if rule.get("protocol").and_then(Value::as_str) == Some("icmp")
+                        && rule.get("ports").is_none_or(Value::is_null)
+                    {
+                        rule.insert("ports".into(), Value::from("0"));
+                    }
+                }
+            }
+            Value::Object(map)
+        }
         (_, body) => body,
     }
 }
