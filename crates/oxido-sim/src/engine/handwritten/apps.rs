@@ -9,6 +9,29 @@ use crate::engine::{catalog, generate, lifecycle};
 
 const DEPLOYMENTS: &str = "/v2/apps/{app_id}/deployments";
 
+/// An app whose spec an update replaced deploys it: a new deployment (cause "app spec
+/// updated") that the answer's `pending_deployment` names, as the API does; the Terraform
+/// provider follows that deployment after every spec change (app/resource_app.go).
+pub(super) fn spec_updated(call: &Call<'_>, app_id: &str, answer: &mut Value) {
+    let Some(spec) = call.body.as_ref().and_then(|b| b.get("spec")).cloned() else {
+        return;
+    };
+    let Ok(deployment) =
+        super::app_deployments::start(call, app_id, "app spec updated", Some(spec), None)
+    else {
+        return;
+    };
+    let _ = super::object::with_object(call, "/v2/apps", app_id, |app| {
+        if let Some(map) = app.as_object_mut() {
+            map.insert("pending_deployment".into(), deployment.clone());
+        }
+        Ok(())
+    });
+    if let Some(Value::Object(app)) = answer.get_mut("app") {
+        app.insert("pending_deployment".into(), deployment);
+    }
+}
+
 /// Stores the new app's first deployment and points `pending_deployment` at it.
 pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     // The app's spec is the one sent (alerts included), not the example's merged with it.
@@ -114,9 +137,9 @@ pub(super) fn logs(
             items.and_then(|(d, items)| {
                 items
                     .iter()
+                    .rev()
                     .map(|(k, v)| d.rendered(&path, k, v))
-                    .filter(|v| v.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
-                    .last()
+                    .find(|v| v.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
             })
         }
     };
@@ -181,16 +204,84 @@ pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
         let active = data.items(&path).and_then(|items| {
             items
                 .iter()
+                .rev()
                 .map(|(k, v)| data.rendered(&path, k, v))
-                .filter(|d| d.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
-                .last()
+                .find(|d| d.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
         });
-        if let (Some(active), Some(map)) = (active, app.as_object_mut()) {
+        if let (Some(mut active), Some(map)) = (active, app.as_object_mut()) {
+            settle_progress(&mut active);
             // The deployment that was pending is pending no more once it is active.
             if map.get("pending_deployment").and_then(|p| p.get("id")) == active.get("id") {
                 map.remove("pending_deployment");
             }
             map.insert("active_deployment".into(), active);
+        }
+    }
+}
+
+/// Makes a deployment's `progress` agree with its `phase`: every step `SUCCESS` once it is
+/// ACTIVE (or SUPERSEDED), the build step done and the deploy step running while it
+/// deploys, and the counts to match. The Terraform provider waits for a deployment until
+/// each of its `progress.steps` reads `SUCCESS` (app/resource_app.go,
+/// `WaitForAppDeployment`), not for its phase.
+pub(super) fn settle_progress(deployment: &mut Value) {
+    let phase = deployment
+        .get("phase")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let Some(Value::Object(progress)) = deployment.get_mut("progress") else {
+        return;
+    };
+    let Some(Value::Array(steps)) = progress.get_mut("steps") else {
+        return;
+    };
+    // The status of the top-level step at `index` (build first, then deploy, …).
+    let status_of = |index: usize| -> &'static str {
+        match (phase.as_str(), index) {
+            ("ACTIVE" | "SUPERSEDED", _) => "SUCCESS",
+            ("BUILDING", 0) => "RUNNING",
+            ("PENDING_DEPLOY", 0) => "SUCCESS",
+            ("DEPLOYING", 0) => "SUCCESS",
+            ("DEPLOYING", 1) => "RUNNING",
+            ("ERROR", 0) => "ERROR",
+            _ => "PENDING",
+        }
+    };
+    let mut counts = [0u64; 4];
+    for (index, step) in steps.iter_mut().enumerate() {
+        let status = status_of(index);
+        set_statuses(step, status);
+        let slot = match status {
+            "SUCCESS" => 0,
+            "RUNNING" => 1,
+            "ERROR" => 2,
+            _ => 3,
+        };
+        counts[slot] = counts[slot].saturating_add(1);
+    }
+    let total = u64::try_from(steps.len()).unwrap_or(u64::MAX);
+    for (member, count) in [
+        ("success_steps", counts[0]),
+        ("running_steps", counts[1]),
+        ("error_steps", counts[2]),
+        ("pending_steps", counts[3]),
+        ("total_steps", total),
+    ] {
+        progress.insert(member.into(), Value::from(count));
+    }
+}
+
+/// Sets `status` on a progress step and every step under it.
+fn set_statuses(step: &mut Value, status: &str) {
+    if let Some(map) = step.as_object_mut() {
+        if map.contains_key("status") {
+            map.insert("status".into(), Value::String(status.to_owned()));
+        }
+        if let Some(Value::Array(inner)) = map.get_mut("steps") {
+            for child in inner {
+                set_statuses(child, status);
+            }
         }
     }
 }

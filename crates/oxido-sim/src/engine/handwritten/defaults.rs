@@ -107,7 +107,9 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             let short = &cluster[..cluster.len().min(8)];
             let password = token(16);
             let user = host_account(call);
-            let db = object.get("db").cloned();
+            // PgBouncer serves a pool under its own name: the spec's pool examples connect to
+            // `…:25061/backend-pool` for the pool `backend-pool` of `defaultdb`.
+            let db = object.get("name").cloned();
             let pool_user = object.get("user").filter(|u| !empty_value(u)).cloned();
             for member in ["connection", "private_connection"] {
                 if let Some(Value::Object(conn)) = object.get_mut(member) {
@@ -122,6 +124,43 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             for (member, prefix) in [("connection", ""), ("private_connection", "private-")] {
                 let host = format!("{prefix}pool-{short}-do-user-{user}-0.db.ondigitalocean.com");
                 connection(object, member, "pg", &host, &password);
+            }
+        }
+        "/v2/functions/namespaces" => {
+            // The namespace's `uuid` is its `fn-` id's UUID; functions are served at a host
+            // of its own, and `key` is the random string doctl authenticates with.
+            let uuid = object
+                .get("namespace")
+                .and_then(Value::as_str)
+                .and_then(|n| n.strip_prefix("fn-"))
+                .map(str::to_owned)
+                .unwrap_or_else(uuid);
+            let region = object
+                .get("region")
+                .and_then(Value::as_str)
+                .unwrap_or("nyc1")
+                .to_owned();
+            set(object, "uuid", uuid);
+            set(
+                object,
+                "api_host",
+                format!("https://faas-{region}-{}.doserverless.co", hex(8)),
+            );
+            set(object, "key", token(64));
+        }
+        "/v2/gen-ai/agents" => agent_model(call, object),
+        "/v2/gen-ai/agents/{agent_uuid}/api_keys" | "/v2/gen-ai/models/api_keys" => {
+            // A new key shows its secret once, at create; it is not deleted, and its maker
+            // is the account's user, not the schema's placeholder.
+            set(object, "secret_key", token(32));
+            set(object, "created_by", call.who.account.0.to_string());
+            if let Some(map) = object.as_object_mut() {
+                map.remove("deleted_at");
+            }
+        }
+        "/v2/functions/namespaces/{namespace_id}/triggers" => {
+            if let Some(namespace) = call.values.first() {
+                set(object, "namespace", namespace.clone());
             }
         }
         "/v2/databases/{database_cluster_uuid}/users" if empty(object, "password") => {
@@ -556,11 +595,56 @@ pub(crate) fn updated(
     Ok(())
 }
 
-/// A database connection with its own host and password, in the engine's URI scheme.
+/// An agent's `model` is the one its `model_uuid` names: that uuid, and the name the
+/// model list gives it, so a client that picks a model from `GET /v2/gen-ai/models`
+/// reads it back on the agent.
+fn agent_model(call: &Call<'_>, object: &mut Value) {
+    let Some(uuid) = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("model_uuid"))
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let models = crate::engine::catalog::template(crate::engine::spec::OpId::GenaiListModels);
+    let listed = models
+        .get("models")
+        .and_then(Value::as_array)
+        .and_then(|list| {
+            list.iter()
+                .find(|m| m.get("uuid").and_then(Value::as_str) == Some(uuid))
+        });
+    if let Some(Value::Object(model)) = object.get_mut("model") {
+        model.insert("uuid".into(), Value::String(uuid.to_owned()));
+        if let Some(name) = listed.and_then(|m| m.get("name")).filter(|n| n.is_string()) {
+            model.insert("name".into(), name.clone());
+        }
+    }
+}
+
+/// A database connection with its own host and password, in the engine's URI scheme, port,
+/// admin user and database: Valkey and Redis take `default` on 25061 (TLS), MongoDB an
+/// SRV URI to `admin` on 27017, Kafka 25073 (the Terraform provider's cluster test reads
+/// that port), OpenSearch HTTPS on 25060. PostgreSQL and MySQL keep the table's
+/// `doadmin`, `defaultdb` and 25060, and a pool its own.
 fn connection(object: &mut Value, member: &str, engine: &str, host: &str, password: &str) {
     let Some(Value::Object(conn)) = object.get_mut(member) else {
         return;
     };
+    let own: Option<(&str, &str, u64)> = match engine {
+        "redis" | "valkey" => Some(("default", "", 25061)),
+        "mongodb" => Some(("doadmin", "admin", 27017)),
+        "kafka" => Some(("doadmin", "", 25073)),
+        "opensearch" => Some(("doadmin", "", 25060)),
+        _ => None,
+    };
+    if let Some((user, database, port)) = own {
+        conn.insert("user".into(), Value::String(user.to_owned()));
+        conn.insert("database".into(), Value::String(database.to_owned()));
+        conn.insert("port".into(), Value::from(port));
+    }
     let user = conn
         .get("user")
         .and_then(Value::as_str)
@@ -573,18 +657,17 @@ fn connection(object: &mut Value, member: &str, engine: &str, host: &str, passwo
         .unwrap_or("defaultdb")
         .to_owned();
     let port = conn.get("port").and_then(Value::as_u64).unwrap_or(25060);
-    let (scheme, tail) = match engine {
-        "mysql" => ("mysql", "?ssl-mode=REQUIRED"),
-        "redis" | "valkey" => ("rediss", ""),
-        "mongodb" => ("mongodb+srv", "?tls=true&authSource=admin"),
-        _ => ("postgresql", "?sslmode=require"),
+    let uri = match engine {
+        "mysql" => format!("mysql://{user}:{password}@{host}:{port}/{database}?ssl-mode=REQUIRED"),
+        "redis" | "valkey" => format!("rediss://{user}:{password}@{host}:{port}"),
+        // An SRV name carries no port.
+        "mongodb" => {
+            format!("mongodb+srv://{user}:{password}@{host}/{database}?tls=true&authSource=admin")
+        }
+        "kafka" => format!("kafka+ssl://{user}:{password}@{host}:{port}"),
+        "opensearch" => format!("https://{user}:{password}@{host}:{port}"),
+        _ => format!("postgresql://{user}:{password}@{host}:{port}/{database}?sslmode=require"),
     };
-    let path = if tail.is_empty() {
-        String::new()
-    } else {
-        format!("/{database}")
-    };
-    let uri = format!("{scheme}://{user}:{password}@{host}:{port}{path}{tail}");
     for (k, v) in [
         ("host", host.to_owned()),
         ("password", password.to_owned()),

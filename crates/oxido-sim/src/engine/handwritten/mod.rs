@@ -189,6 +189,15 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::GenaiRegenerateModelApiKey => genai_writes::regenerate_key(call, false).map(Some),
         OpId::GenaiAttachKnowledgeBase => genai_writes::knowledge_base(call, true).map(Some),
         OpId::GenaiDetachKnowledgeBase => genai_writes::knowledge_base(call, false).map(Some),
+        OpId::GenaiAttachAgentFunction => {
+            genai_writes::agent_function(call, genai_writes::FunctionChange::Attach).map(Some)
+        }
+        OpId::GenaiUpdateAgentFunction => {
+            genai_writes::agent_function(call, genai_writes::FunctionChange::Update).map(Some)
+        }
+        OpId::GenaiDetachAgentFunction => {
+            genai_writes::agent_function(call, genai_writes::FunctionChange::Detach).map(Some)
+        }
         OpId::GenaiAttachAgent => genai_writes::child_agent(call, true).map(Some),
         OpId::GenaiDetachAgent => genai_writes::child_agent(call, false).map(Some),
         OpId::GenaiRollbackToAgentVersion => genai_writes::rollback_version(call).map(Some),
@@ -342,6 +351,7 @@ pub(crate) fn decorates_fully(collection: &str) -> bool {
         collection,
         "/v2/kubernetes/clusters"
             | "/v2/apps"
+            | "/v2/apps/{app_id}/deployments"
             | "/v2/load_balancers"
             | "/v2/databases"
             | "/v2/droplets/autoscale"
@@ -355,6 +365,7 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
     match collection {
         "/v2/volumes" => volumes::decorate(call, objects),
         "/v2/apps" => apps::decorate(call, objects),
+        "/v2/apps/{app_id}/deployments" => objects.iter_mut().for_each(apps::settle_progress),
         "/v2/load_balancers" => references::cover_tagged(call, objects),
         "/v2/databases" => references::database_children(call, objects),
         "/v2/droplets/autoscale" => autoscale::decorate(call, objects),
@@ -399,9 +410,10 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
 }
 
 /// Effects of an update of the object stored under `key` in `collection` (a path
-/// template), made once it is stored.
-pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str) {
+/// template), made once it is stored; `answer` is the update's answer, to show them.
+pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str, answer: &mut Value) {
     match collection {
+        "/v2/apps" => apps::spec_updated(call, key, answer),
         "/v2/projects" => {
             let mut docs = call.docs_mut();
             let marked = docs
