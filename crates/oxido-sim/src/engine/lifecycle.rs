@@ -74,6 +74,22 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         steps: &[],
         done: "succeeded",
     },
+    // A share is usable once ACTIVE; the Terraform provider waits for it
+    // (nfs/resource_nfs.go).
+    Lifecycle {
+        collection: "/v2/nfs",
+        pointer: "/status",
+        starting: "CREATING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/nfs/snapshots",
+        pointer: "/status",
+        starting: "CREATING",
+        steps: &[],
+        done: "ACTIVE",
+    },
     Lifecycle {
         collection: "/v2/certificates",
         pointer: "/state",

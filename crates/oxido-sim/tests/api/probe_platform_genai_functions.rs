@@ -153,3 +153,25 @@ async fn function_routes_attach_update_and_detach() {
     .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.text);
 }
+
+#[tokio::test]
+async fn an_agent_lists_its_own_version() {
+    let sim = demo(50).await;
+    let (agent, id) = agent(&sim).await;
+    let reply = get(&sim, &format!("/v2/gen-ai/agents/{id}/versions")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let body = reply.json();
+    crate::common::conforms("GET", "/v2/gen-ai/agents/{uuid}/versions", &body);
+    let versions = body["agent_versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 1, "{body}");
+    assert_eq!(versions[0]["agent_uuid"], id.as_str());
+    assert_eq!(versions[0]["name"], agent["name"]);
+    assert_eq!(versions[0]["instruction"], "be nice");
+    assert_eq!(versions[0]["currently_applied"], true);
+    let missing = get(
+        &sim,
+        "/v2/gen-ai/agents/00000000-0000-4000-8000-000000000000/versions",
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+}

@@ -149,6 +149,20 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             set(object, "key", token(64));
         }
         "/v2/gen-ai/agents" => agent_model(call, object),
+        "/v2/nfs" => {
+            // Served from an address of the first VPC it joins, at a path of its own.
+            let host = object
+                .pointer("/vpc_ids/0")
+                .and_then(Value::as_str)
+                .and_then(|vpc| vpc_host(call, vpc))
+                .unwrap_or_else(|| "10.128.0.2".to_owned());
+            set(object, "host", host);
+            set(
+                object,
+                "mount_path",
+                format!("/{}/{key}", call.who.account.0),
+            );
+        }
         "/v2/gen-ai/agents/{agent_uuid}/api_keys" | "/v2/gen-ai/models/api_keys" => {
             // A new key shows its secret once, at create; it is not deleted, and its maker
             // is the account's user, not the schema's placeholder.
@@ -593,6 +607,16 @@ pub(crate) fn updated(
         _ => {}
     }
     Ok(())
+}
+
+/// The second host address of the VPC `id`'s range (the first is its gateway), if the
+/// account has that VPC.
+fn vpc_host(call: &Call<'_>, id: &str) -> Option<String> {
+    let docs = call.docs();
+    let items = docs.items("/v2/vpcs")?;
+    let range = items.get(&items.key_of(id)?)?.get("ip_range")?.as_str()?;
+    let network: std::net::Ipv4Addr = range.split('/').next()?.parse().ok()?;
+    Some(std::net::Ipv4Addr::from(u32::from(network).checked_add(2)?).to_string())
 }
 
 /// An agent's `model` is the one its `model_uuid` names: that uuid, and the name the

@@ -133,6 +133,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::AppsGetJobInvocationLogs => derived_reads::job_invocation_logs(call).map(Some),
         OpId::UptimeGetCheckState => derived_reads::uptime_state(call).map(Some),
         OpId::GenaiGetAgentChildren => derived_reads::agent_children(call).map(Some),
+        OpId::GenaiListAgentVersions => derived_reads::agent_versions(call).map(Some),
         OpId::GenaiListIndexingJobsByKnowledgeBase
         | OpId::GenaiListAgentsByAnthropicKey
         | OpId::GenaiListAgentsByOpenaiKey

@@ -288,16 +288,26 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn delete_node(call: &Call<'_>) -> Result<Response, ApiError> {
     let id = pool_id(call);
     let node = call.values.get(2).cloned().unwrap_or_default();
+    // `?replace=1` (or true) puts a fresh node in its place, so the pool keeps its count.
+    let replace = call
+        .query
+        .iter()
+        .any(|(k, v)| k == "replace" && matches!(v.as_str(), "1" | "true"));
+    let ids = droplet_ids(call);
     with_object(call, CLUSTERS, &cluster_id(call), |cluster| {
         let pool = find(pools(cluster)?, &id)?;
+        let snapshot = pool.as_object().cloned().unwrap_or_default();
         let nodes = pool
             .get_mut("nodes")
             .and_then(Value::as_array_mut)
             .ok_or_else(ApiError::not_found)?;
-        let before = nodes.len();
-        nodes.retain(|n| n.get("id").and_then(Value::as_str) != Some(node.as_str()));
-        if nodes.len() == before {
-            return Err(ApiError::not_found());
+        let at = nodes
+            .iter()
+            .position(|n| n.get("id").and_then(Value::as_str) == Some(node.as_str()))
+            .ok_or_else(ApiError::not_found)?;
+        let gone = nodes.remove(at);
+        if replace {
+            nodes.insert(at, self::node(&snapshot, Some(&gone), &ids));
         }
         let left = nodes.len();
         pool["count"] = Value::from(left);
