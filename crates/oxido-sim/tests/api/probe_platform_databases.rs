@@ -205,3 +205,58 @@ async fn a_pool_connects_to_its_own_name() {
     let uri = pool["connection"]["uri"].as_str().expect("uri");
     assert!(uri.ends_with(":25061/pool1?sslmode=require"), "{uri}");
 }
+
+/// Resetting the admin user's password changes the cluster's: the Terraform provider
+/// reads the cluster's `password` and `uri` after a reset of `doadmin`.
+#[tokio::test]
+async fn resetting_doadmin_changes_the_cluster_connection_password() {
+    let sim = demo(50).await;
+    let db = cluster(
+        &sim,
+        json!({"name": "reset", "engine": "mysql", "version": "8", "region": "nyc1",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+    )
+    .await;
+    let id = db["id"].as_str().expect("id");
+    let before = db["connection"]["password"]
+        .as_str()
+        .expect("password")
+        .to_owned();
+    let reply = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/databases/{id}/users/doadmin/reset_auth"),
+        json!({"mysql_settings": {"auth_plugin": "caching_sha2_password"}}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let user = reply.json()["user"].clone();
+    let password = user["password"].as_str().expect("password");
+    assert_ne!(password, before);
+    let read = get(&sim, &format!("/v2/databases/{id}")).await.json()["database"].clone();
+    for member in ["connection", "private_connection"] {
+        assert_eq!(read[member]["password"], password, "{member}: {read}");
+        let uri = read[member]["uri"].as_str().expect("uri");
+        assert!(uri.contains(&format!(":{password}@")), "{uri}");
+        assert!(!uri.contains(&before), "{uri}");
+    }
+    // Another user's reset leaves the cluster's password alone.
+    let made = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/databases/{id}/users"),
+        json!({"name": "app"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let reply = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/databases/{id}/users/app/reset_auth"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let again = get(&sim, &format!("/v2/databases/{id}")).await.json()["database"].clone();
+    assert_eq!(again["connection"]["password"], password);
+}
