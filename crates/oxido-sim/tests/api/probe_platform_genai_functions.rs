@@ -175,3 +175,104 @@ async fn an_agent_lists_its_own_version() {
     .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
 }
+
+#[tokio::test]
+async fn a_knowledge_base_lists_the_data_sources_it_was_made_with() {
+    let sim = demo(50).await;
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/knowledge_bases",
+        json!({"name": "kb-a", "embedding_model_uuid": "12345678-1234-1234-1234-123456789012",
+               "region": "tor1",
+               "datasources": [
+                   {"spaces_data_source": {"bucket_name": "b", "region": "nyc3", "item_path": "/"}},
+                   {"web_crawler_data_source": {"base_url": "https://example.com", "crawling_option": "SCOPED"}}
+               ]}),
+    )
+    .await;
+    assert!(made.status.is_success(), "{}", made.text);
+    let kb = made.json()["knowledge_base"]["uuid"]
+        .as_str()
+        .expect("uuid")
+        .to_owned();
+    let path = format!("/v2/gen-ai/knowledge_bases/{kb}/data_sources");
+    let listed = get(&sim, &path).await.json();
+    crate::common::conforms(
+        "GET",
+        "/v2/gen-ai/knowledge_bases/{knowledge_base_uuid}/data_sources",
+        &listed,
+    );
+    let sources = listed["knowledge_base_data_sources"]
+        .as_array()
+        .expect("sources")
+        .clone();
+    assert_eq!(sources.len(), 2, "{listed}");
+    assert_eq!(sources[0]["spaces_data_source"]["bucket_name"], "b");
+    assert_eq!(
+        sources[1]["web_crawler_data_source"]["base_url"],
+        "https://example.com"
+    );
+    let first = sources[0]["uuid"].as_str().expect("uuid");
+    let gone = call(
+        &sim,
+        Method::DELETE,
+        &format!("{path}/{first}"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert!(gone.status.is_success(), "{}", gone.text);
+    let listed = get(&sim, &path).await.json();
+    assert_eq!(
+        listed["knowledge_base_data_sources"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn an_agent_made_in_a_workspace_is_listed_there() {
+    let sim = demo(50).await;
+    let workspace = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/workspaces",
+        json!({"name": "ws1", "description": "d"}),
+    )
+    .await;
+    assert!(workspace.status.is_success(), "{}", workspace.text);
+    let ws = workspace.json()["workspace"]["uuid"]
+        .as_str()
+        .expect("uuid")
+        .to_owned();
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/gen-ai/agents",
+        json!({"name": "wa", "model_uuid": "12345678-1234-1234-1234-123456789012",
+               "instruction": "x", "region": "tor1", "workspace_uuid": ws}),
+    )
+    .await;
+    assert!(made.status.is_success(), "{}", made.text);
+    let agent = made.json()["agent"].clone();
+    assert_eq!(
+        agent["workspace"]["uuid"],
+        ws.as_str(),
+        "{}",
+        agent["workspace"]
+    );
+    assert_eq!(agent["workspace"]["name"], "ws1");
+    let listed = get(&sim, &format!("/v2/gen-ai/workspaces/{ws}/agents"))
+        .await
+        .json();
+    let ids: Vec<&Value> = listed["agents"]
+        .as_array()
+        .expect("agents")
+        .iter()
+        .map(|a| &a["uuid"])
+        .collect();
+    assert_eq!(ids, vec![&agent["uuid"]], "{listed}");
+}

@@ -148,7 +148,10 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             );
             set(object, "key", token(64));
         }
-        "/v2/gen-ai/agents" => agent_model(call, object),
+        "/v2/gen-ai/agents" => {
+            agent_model(call, object);
+            workspace_of(call, object);
+        }
         "/v2/nfs" => {
             // Served from an address of the first VPC it joins, at a path of its own.
             let host = object
@@ -617,6 +620,31 @@ fn vpc_host(call: &Call<'_>, id: &str) -> Option<String> {
     let range = items.get(&items.key_of(id)?)?.get("ip_range")?.as_str()?;
     let network: std::net::Ipv4Addr = range.split('/').next()?.parse().ok()?;
     Some(std::net::Ipv4Addr::from(u32::from(network).checked_add(2)?).to_string())
+}
+
+/// An agent made in a workspace (`workspace_uuid`) shows it as its `workspace`, so the
+/// workspace's agent list finds it.
+fn workspace_of(call: &Call<'_>, object: &mut Value) {
+    let Some(uuid) = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("workspace_uuid"))
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let name = {
+        let docs = call.docs();
+        docs.items("/v2/gen-ai/workspaces")
+            .and_then(|items| items.get(&items.key_of(uuid)?)?.get("name").cloned())
+    };
+    if let Some(Value::Object(workspace)) = object.get_mut("workspace") {
+        workspace.insert("uuid".into(), Value::String(uuid.to_owned()));
+        if let Some(name) = name {
+            workspace.insert("name".into(), name);
+        }
+    }
 }
 
 /// An agent's `model` is the one its `model_uuid` names: that uuid, and the name the

@@ -494,3 +494,50 @@ pub(super) enum FunctionChange {
     Update,
     Detach,
 }
+
+/// The members a data source given at a knowledge base's create keeps as a data source.
+const DATA_SOURCE_MEMBERS: [&str; 10] = [
+    "aws_data_source",
+    "bucket_name",
+    "chunking_algorithm",
+    "chunking_options",
+    "dropbox_data_source",
+    "file_upload_data_source",
+    "google_drive_data_source",
+    "item_path",
+    "spaces_data_source",
+    "web_crawler_data_source",
+];
+
+/// A new knowledge base's `datasources` become its data sources, listed and deletable
+/// under `…/knowledge_bases/{uuid}/data_sources` like those added later.
+pub(super) fn knowledge_base_created(call: &Call<'_>, key: &str) {
+    let given: Vec<Value> = field(call, "datasources")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let path = format!("{KNOWLEDGE_BASES}/{key}/data_sources");
+    let mut docs = call.docs_mut();
+    // The knowledge base is new, so nothing of its data sources needs seeding.
+    docs.seeded.insert(path.clone());
+    for source in given {
+        let mut kept = serde_json::Map::new();
+        for member in DATA_SOURCE_MEMBERS {
+            if let Some(v) = source.get(member) {
+                kept.insert(member.to_owned(), v.clone());
+            }
+        }
+        if let Some(region) = source.get("bucket_region") {
+            kept.insert("region".into(), region.clone());
+        }
+        let uuid = generate::uuid();
+        let now = Value::String(generate::now());
+        kept.insert("uuid".into(), Value::String(uuid.clone()));
+        kept.insert("created_at".into(), now.clone());
+        kept.insert("updated_at".into(), now);
+        // A full account keeps the knowledge base without the rest of its sources.
+        if docs.put(&path, uuid, Value::Object(kept)).is_err() {
+            break;
+        }
+    }
+}

@@ -394,6 +394,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
     }
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
+        "/v2/gen-ai/knowledge_bases" => genai_writes::knowledge_base_created(call, key),
         "/v2/floating_ips" | "/v2/reserved_ips" | "/v2/reserved_ipv6" => {
             reserved_ips::created(call, object);
         }
