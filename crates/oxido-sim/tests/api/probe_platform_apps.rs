@@ -105,3 +105,79 @@ async fn updating_the_spec_deploys_it_and_the_provider_wait_ends() {
     let read = get(&sim, &format!("/v2/apps/{app_id}")).await.json();
     assert_eq!(read["app"]["active_deployment"]["id"], second.as_str());
 }
+
+/// An app sits in a project (its `project_id`, else the default one), and the project's
+/// resource list shows it: the description's URN pattern lacks `do:app:`, and that once
+/// made the whole list fall back to the example's Droplet and domain.
+#[tokio::test]
+async fn a_project_lists_the_apps_in_it() {
+    let sim = demo(50).await;
+    let project = send_json(
+        &sim,
+        Method::POST,
+        "/v2/projects",
+        json!({"name": "approj", "purpose": "Web Application", "environment": "Development"}),
+    )
+    .await;
+    assert!(project.status.is_success(), "{}", project.text);
+    let project = project.json()["project"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let placed = send_json(
+        &sim,
+        Method::POST,
+        "/v2/apps",
+        json!({"spec": spec("placed-app", 1), "project_id": project}),
+    )
+    .await;
+    assert!(placed.status.is_success(), "{}", placed.text);
+    let placed = placed.json()["app"]["id"].as_str().expect("id").to_owned();
+    let defaulted = send_json(
+        &sim,
+        Method::POST,
+        "/v2/apps",
+        json!({"spec": spec("default-app", 1)}),
+    )
+    .await;
+    assert!(defaulted.status.is_success(), "{}", defaulted.text);
+    let defaulted = defaulted.json()["app"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let urns = |body: Value| -> Vec<String> {
+        body["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .filter_map(|r| r["urn"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let listed = get(&sim, &format!("/v2/projects/{project}/resources")).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    assert_eq!(urns(listed.json()), vec![format!("do:app:{placed}")]);
+    let default = get(&sim, "/v2/projects/default/resources").await.json();
+    crate::common::conforms("GET", "/v2/projects/default/resources", &default);
+    let default = urns(default);
+    assert!(
+        default.contains(&format!("do:app:{defaulted}")),
+        "{default:?}"
+    );
+    assert!(
+        !default.contains(&format!("do:app:{placed}")),
+        "{default:?}"
+    );
+    let gone = crate::common::call(
+        &sim,
+        Method::DELETE,
+        &format!("/v2/apps/{placed}"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert!(gone.status.is_success(), "{}", gone.text);
+    let listed = get(&sim, &format!("/v2/projects/{project}/resources"))
+        .await
+        .json();
+    assert_eq!(urns(listed), Vec::<String>::new());
+}
