@@ -260,3 +260,114 @@ async fn resetting_doadmin_changes_the_cluster_connection_password() {
     let again = get(&sim, &format!("/v2/databases/{id}")).await.json()["database"].clone();
     assert_eq!(again["connection"]["password"], password);
 }
+
+async fn user(sim: &Sim, cluster: &str, body: Value) -> Value {
+    let made = send_json(
+        sim,
+        Method::POST,
+        &format!("/v2/databases/{cluster}/users"),
+        body,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    made.json()["user"].clone()
+}
+
+/// Users as each engine makes them, checked as the Terraform provider's user tests do
+/// (database/resource_database_user_test.go): a PostgreSQL user has no
+/// `mysql_auth_plugin`, a MySQL user one, and a Kafka user a certificate, a key and an
+/// id on each ACL (kept through an update).
+#[tokio::test]
+async fn users_carry_what_their_engine_gives_them() {
+    let sim = demo(50).await;
+    let pg_db = cluster(&sim, pg("users-pg")).await;
+    let pg_user = user(
+        &sim,
+        pg_db["id"].as_str().expect("id"),
+        json!({"name": "u"}),
+    )
+    .await;
+    assert!(pg_user.get("mysql_settings").is_none(), "{pg_user}");
+    assert!(pg_user["password"].as_str().is_some_and(|p| !p.is_empty()));
+    assert_eq!(pg_user["access_cert"].as_str().unwrap_or_default(), "");
+
+    let mysql = cluster(
+        &sim,
+        json!({"name": "users-mysql", "engine": "mysql", "version": "8", "region": "nyc1",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+    )
+    .await;
+    let mysql_id = mysql["id"].as_str().expect("id");
+    let plain = user(&sim, mysql_id, json!({"name": "plain"})).await;
+    assert_eq!(
+        plain["mysql_settings"]["auth_plugin"],
+        "caching_sha2_password"
+    );
+    let legacy = user(
+        &sim,
+        mysql_id,
+        json!({"name": "legacy", "mysql_settings": {"auth_plugin": "mysql_native_password"}}),
+    )
+    .await;
+    assert_eq!(
+        legacy["mysql_settings"]["auth_plugin"],
+        "mysql_native_password"
+    );
+
+    let kafka = cluster(
+        &sim,
+        json!({"name": "users-kafka", "engine": "kafka", "version": "3.8", "region": "nyc1",
+               "size": "gd-2vcpu-8gb", "num_nodes": 3}),
+    )
+    .await;
+    let kafka_id = kafka["id"].as_str().expect("id");
+    let producer = user(
+        &sim,
+        kafka_id,
+        json!({"name": "producer", "settings": {"acl": [
+            {"topic": "topic-1", "permission": "admin"},
+            {"topic": "topic-*", "permission": "produceconsume"}
+        ]}}),
+    )
+    .await;
+    assert!(producer.get("mysql_settings").is_none(), "{producer}");
+    for member in ["access_cert", "access_key"] {
+        assert!(
+            producer[member]
+                .as_str()
+                .is_some_and(|v| v.starts_with("-----BEGIN ")),
+            "{member}: {producer}"
+        );
+    }
+    let acl = producer["settings"]["acl"].as_array().expect("acl");
+    assert_eq!(acl.len(), 2);
+    assert_eq!(acl[0]["topic"], "topic-1");
+    assert_eq!(acl[1]["permission"], "produceconsume");
+    assert!(
+        acl.iter()
+            .all(|a| a["id"].as_str().is_some_and(|id| !id.is_empty())),
+        "{acl:?}"
+    );
+    let updated = send_json(
+        &sim,
+        Method::PUT,
+        &format!("/v2/databases/{kafka_id}/users/producer"),
+        json!({"settings": {"acl": [{"topic": "topic-2", "permission": "consume"}]}}),
+    )
+    .await;
+    assert_eq!(updated.status, StatusCode::CREATED, "{}", updated.text);
+    let read = get(&sim, &format!("/v2/databases/{kafka_id}/users/producer"))
+        .await
+        .json()["user"]
+        .clone();
+    assert_eq!(
+        read["settings"]["acl"][0]["permission"], "consume",
+        "{read}"
+    );
+    assert!(
+        read["settings"]["acl"][0]["id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{read}"
+    );
+}

@@ -180,9 +180,7 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 set(object, "namespace", namespace.clone());
             }
         }
-        "/v2/databases/{database_cluster_uuid}/users" if empty(object, "password") => {
-            set(object, "password", token(16));
-        }
+        "/v2/databases/{database_cluster_uuid}/users" => database_user(call, object),
         "/v2/certificates" => {
             let later = jiff::Timestamp::now()
                 .checked_add(jiff::SignedDuration::from_hours(90 * 24))
@@ -600,6 +598,7 @@ pub(crate) fn updated(
             }
         }
         "/v2/domains/{domain_name}/records" => super::dns::normalize_record(object),
+        "/v2/databases/{database_cluster_uuid}/users" => acl_ids(object),
         "/v2/byoip_prefixes" => {
             if let Some(advertise) = body.get("advertise").filter(|v| v.is_boolean())
                 && let Some(map) = object.as_object_mut()
@@ -620,6 +619,73 @@ fn vpc_host(call: &Call<'_>, id: &str) -> Option<String> {
     let range = items.get(&items.key_of(id)?)?.get("ip_range")?.as_str()?;
     let network: std::net::Ipv4Addr = range.split('/').next()?.parse().ok()?;
     Some(std::net::Ipv4Addr::from(u32::from(network).checked_add(2)?).to_string())
+}
+
+/// A new database user as its cluster's engine makes it: a password; MySQL's
+/// `mysql_settings` (`caching_sha2_password` unless asked otherwise) and no such member
+/// for other engines; for Kafka a client certificate and key, and an id per ACL. The
+/// Terraform provider's user tests check that a PostgreSQL user has no
+/// `mysql_auth_plugin` and that a Kafka user has `access_cert`, `access_key` and
+/// `settings.0.acl.0.id` (database/resource_database_user_test.go).
+fn database_user(call: &Call<'_>, object: &mut Value) {
+    if empty(object, "password") {
+        set(object, "password", token(16));
+    }
+    let engine = call.values.first().and_then(|cluster| {
+        let docs = call.docs();
+        let items = docs.items("/v2/databases")?;
+        items
+            .get(&items.key_of(cluster)?)?
+            .get("engine")?
+            .as_str()
+            .map(str::to_owned)
+    });
+    let given = |member: &str| super::regional::given(call, member);
+    match engine.as_deref() {
+        Some("mysql") => {
+            if !given("mysql_settings") {
+                set(
+                    object,
+                    "mysql_settings",
+                    serde_json::json!({"auth_plugin": "caching_sha2_password"}),
+                );
+            }
+        }
+        Some(_) => {
+            if let Some(map) = object.as_object_mut() {
+                map.remove("mysql_settings");
+            }
+        }
+        None => {}
+    }
+    if engine.as_deref() == Some("kafka") {
+        set(object, "access_cert", pem("CERTIFICATE"));
+        set(object, "access_key", pem("PRIVATE KEY"));
+    }
+    acl_ids(object);
+}
+
+/// A PEM block of `label` around fresh random bytes: a stand-in client credential.
+fn pem(label: &str) -> String {
+    use base64::Engine as _;
+    let bytes: Vec<u8> = (0..96).map(|_| fastrand::u8(..)).collect();
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n")
+}
+
+/// Gives each Kafka ACL of a user's `settings.acl` that has none an `id`, as the API does.
+fn acl_ids(user: &mut Value) {
+    if let Some(Value::Array(acls)) = user.pointer_mut("/settings/acl") {
+        for acl in acls.iter_mut().filter_map(Value::as_object_mut) {
+            if acl
+                .get("id")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                acl.insert("id".into(), Value::String(hex(16)));
+            }
+        }
+    }
 }
 
 /// An agent made in a workspace (`workspace_uuid`) shows it as its `workspace`, so the
