@@ -642,21 +642,17 @@ fn database_user(call: &Call<'_>, object: &mut Value) {
     });
     let given = |member: &str| super::regional::given(call, member);
     match engine.as_deref() {
-        Some("mysql") => {
-            if !given("mysql_settings") {
-                set(
-                    object,
-                    "mysql_settings",
-                    serde_json::json!({"auth_plugin": "caching_sha2_password"}),
-                );
-            }
-        }
+        Some("mysql") if !given("mysql_settings") => set(
+            object,
+            "mysql_settings",
+            serde_json::json!({"auth_plugin": "caching_sha2_password"}),
+        ),
+        Some("mysql") | None => {}
         Some(_) => {
             if let Some(map) = object.as_object_mut() {
                 map.remove("mysql_settings");
             }
         }
-        None => {}
     }
     if engine.as_deref() == Some("kafka") {
         set(object, "access_cert", pem("CERTIFICATE"));
