@@ -420,13 +420,28 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
     let mut answer = answer.clone();
     answer[member] = Value::Array(page);
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
+    // A list past one page links to the next even where its template has no `links`
+    // (`GET /v2/kubernetes/clusters`): godo and pydo walk pages by those links only.
+    let paged = info
+        .links
+        .get("pages")
+        .and_then(Value::as_object)
+        .is_some_and(|pages| !pages.is_empty());
+    let mut added_links = false;
     if let Some(obj) = answer.as_object_mut() {
-        if obj.contains_key("links") {
+        if obj.contains_key("links") || paged {
+            added_links = !obj.contains_key("links");
             obj.insert("links".into(), info.links);
         }
         if let Some(Value::Object(meta)) = obj.get_mut("meta") {
             meta.insert("total".into(), Value::from(total));
         }
+    }
+    if added_links
+        && !conforms(call.op, &answer)
+        && let Some(obj) = answer.as_object_mut()
+    {
+        obj.remove("links");
     }
     if !conforms(call.op, &answer) {
         // Stored objects that stray from the list's item shape still list as documented.

@@ -165,3 +165,49 @@ async fn an_nfs_share_in_atl1_becomes_active_and_snapshots_read_back() {
         droplet.text
     );
 }
+
+/// A cluster list past one page links to the next, though its template has no `links`:
+/// clients walk pages by those links alone.
+#[tokio::test]
+async fn kubernetes_clusters_page_through_their_links() {
+    let sim = demo(50).await;
+    let mut made = Vec::new();
+    for i in 0..3 {
+        let cluster = self::made(
+            &sim,
+            "/v2/kubernetes/clusters",
+            json!({"name": format!("paged-{i}"), "region": "nyc1", "version": "latest",
+                   "node_pools": [{"size": "s-1vcpu-2gb", "count": 1, "name": "p"}]}),
+            "kubernetes_cluster",
+        )
+        .await;
+        made.push(cluster["id"].as_str().expect("id").to_owned());
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut next = Some("/v2/kubernetes/clusters?per_page=2".to_owned());
+    let mut total = None;
+    while let Some(path) = next.take() {
+        assert!(seen.len() < 100, "pages never end");
+        let reply = get(&sim, &path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let body = reply.json();
+        crate::common::conforms("GET", "/v2/kubernetes/clusters", &body);
+        total = body["meta"]["total"].as_u64();
+        seen.extend(
+            body["kubernetes_clusters"]
+                .as_array()
+                .expect("clusters")
+                .iter()
+                .filter_map(|c| c["id"].as_str().map(str::to_owned)),
+        );
+        next = body
+            .pointer("/links/pages/next")
+            .and_then(Value::as_str)
+            .map(|url| {
+                let at = url.find("/v2/").expect("a path");
+                url[at..].to_owned()
+            });
+    }
+    assert_eq!(Some(seen.len() as u64), total, "{seen:?}");
+    assert!(made.iter().all(|id| seen.contains(id)), "{seen:?}");
+}
