@@ -371,3 +371,28 @@ async fn users_carry_what_their_engine_gives_them() {
         "{read}"
     );
 }
+
+/// A replica connects as its primary's engine does; its create body names no engine.
+#[tokio::test]
+async fn a_replica_connects_like_its_primary() {
+    let sim = demo(50).await;
+    let primary = cluster(
+        &sim,
+        json!({"name": "mysql-primary", "engine": "mysql", "version": "8", "region": "nyc1",
+               "size": "db-s-1vcpu-1gb", "num_nodes": 1}),
+    )
+    .await;
+    let id = primary["id"].as_str().expect("id");
+    let made = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/databases/{id}/replicas"),
+        json!({"name": "read-1", "size": "db-s-1vcpu-1gb"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let replica = made.json()["replica"].clone();
+    let uri = replica["connection"]["uri"].as_str().expect("uri");
+    assert!(uri.starts_with("mysql://doadmin:"), "{uri}");
+    assert_ne!(replica["connection"]["host"], primary["connection"]["host"]);
+}

@@ -86,11 +86,24 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             }
         }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
+            // A replica connects as its primary's engine does (its own body names none).
+            let primary_engine = || {
+                let cluster = call.values.first()?;
+                let docs = call.docs();
+                let items = docs.items("/v2/databases")?;
+                items
+                    .get(&items.key_of(cluster)?)?
+                    .get("engine")?
+                    .as_str()
+                    .map(str::to_owned)
+            };
             let engine = object
                 .get("engine")
                 .and_then(Value::as_str)
-                .unwrap_or("pg")
-                .to_owned();
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned)
+                .or_else(primary_engine)
+                .unwrap_or_else(|| "pg".to_owned());
             let password = token(16);
             let account = host_account(call);
             for (member, prefix) in [("connection", ""), ("private_connection", "private-")] {
