@@ -195,6 +195,28 @@ impl std::ops::Deref for Template {
 }
 
 /// The documented-or-generated answer of an operation, made once per parse.
+/// Takes the literal quotes off every string the examples wrap in them (the GenAI
+/// examples quote ids such as 12345678-… and values such as cheapest inside the JSON
+/// string): the demo and the documented answers hold the value itself, as the API would. (No double quote
+/// character in this comment: `parity.rs` reads this file's string literals.)
+pub(crate) fn unquote(value: &mut Value) {
+    const QUOTE: char = '\u{22}';
+    match value {
+        Value::String(s) => {
+            if let Some(inner) = s
+                .strip_prefix(QUOTE)
+                .and_then(|s| s.strip_suffix(QUOTE))
+                .filter(|inner| !inner.contains(QUOTE))
+            {
+                *s = inner.to_owned();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(unquote),
+        Value::Object(map) => map.values_mut().for_each(unquote),
+        _ => {}
+    }
+}
+
 pub(crate) fn template(op: OpId) -> Template {
     let operation = operation(op);
     operation
@@ -204,6 +226,7 @@ pub(crate) fn template(op: OpId) -> Template {
                 let mut answer =
                     conforming(&doc.schema, doc.example.as_ref(), doc.validator.as_ref());
                 fit_i64(&mut answer);
+                unquote(&mut answer);
                 answer
             }
             _ => Value::Null,
@@ -319,9 +342,12 @@ pub(crate) fn id_field<'a>(param: &str, item: &'a Value) -> Option<&'a str> {
         .rsplit_once('_')
         .map(|(_, s)| s)
         .filter(|s| matches!(*s, "tag" | "digest"));
+    // A Functions namespace is addressed by its `fn-…` `namespace`, not its bare `uuid`.
+    let named = (param == "namespace_id").then_some("namespace");
     let (key, _) = obj
         .get_key_value(param)
         .or_else(|| suffix.and_then(|s| obj.get_key_value(s)))
+        .or_else(|| named.and_then(|n| obj.get_key_value(n)))
         .or_else(|| {
             let by_name = param == "name" || param.ends_with("_name") || param == "username";
             let order: &[&str] = if by_name {

@@ -27,7 +27,7 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
     {
         *slot = Value::String(life.done.to_owned());
     }
-    unquote(&mut base);
+    crate::engine::catalog::unquote(&mut base);
     own_projects(&mut base, catalog);
     own_vpcs(&mut base, catalog);
     own_references(&mut base, collection_path, catalog);
@@ -47,28 +47,6 @@ pub(crate) fn seed_collection(data: &mut AccountData, collection_path: &str) {
         let _ = data.put(collection_path, id.clone(), object);
     }
     seed_more(data, collection_path);
-}
-
-/// Takes the literal quotes off every string the examples wrap in them (the GenAI
-/// examples quote ids such as 12345678-… and values such as cheapest inside the JSON
-/// string): the demo holds the value itself, as the API would. (No double quote
-/// character in this comment: `parity.rs` reads this file's string literals.)
-fn unquote(value: &mut Value) {
-    const QUOTE: char = '\u{22}';
-    match value {
-        Value::String(s) => {
-            if let Some(inner) = s
-                .strip_prefix(QUOTE)
-                .and_then(|s| s.strip_suffix(QUOTE))
-                .filter(|inner| !inner.contains(QUOTE))
-            {
-                *s = inner.to_owned();
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(unquote),
-        Value::Object(map) => map.values_mut().for_each(unquote),
-        _ => {}
-    }
 }
 
 /// Points every `project_id` of a demo object that names no demo project at the default

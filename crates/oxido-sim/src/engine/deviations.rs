@@ -5,7 +5,8 @@ use serde_json::Value;
 
 /// Where the emulator accepts what the API accepts although the description is stricter:
 /// `data/deviations.json`, one row per change to an operation's schemas, each with the
-/// evidence from the clients that run against the API (godo, doctl, Terraform). Rows
+/// evidence from the clients that run against the API (godo, doctl, Terraform); `"in":
+/// "response"` rows widen what an answer may hold where the API answers more. Rows
 /// `"in": "behaviour"` change no schema: they record a decision the hand-written
 /// behaviours carry out (or deliberately do not, such as refusing a duplicate name),
 /// with its evidence.
@@ -20,6 +21,8 @@ pub(crate) fn deviate(id: &str, detail: &mut Value) {
         let place = row["in"].as_str().unwrap_or_default();
         let target = if place == "request" {
             detail.pointer_mut("/request/schema")
+        } else if place == "response" {
+            detail.pointer_mut("/response/schema")
         } else if let Some(name) = place.strip_prefix("param:") {
             detail
                 .get_mut("params")

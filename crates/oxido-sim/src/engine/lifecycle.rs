@@ -74,6 +74,22 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         steps: &[],
         done: "succeeded",
     },
+    // A share is usable once ACTIVE; the Terraform provider waits for it
+    // (nfs/resource_nfs.go).
+    Lifecycle {
+        collection: "/v2/nfs",
+        pointer: "/status",
+        starting: "CREATING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/nfs/snapshots",
+        pointer: "/status",
+        starting: "CREATING",
+        steps: &[],
+        done: "ACTIVE",
+    },
     Lifecycle {
         collection: "/v2/certificates",
         pointer: "/state",
@@ -85,7 +101,7 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
     // (vpcpeering/resource_vpc_peering.go, nfs/resource_nfs.go,
     // vpcnatgateway/resource_vpc_nat_gateway.go,
     // partnernetworkconnect/resource_partner_network_connect.go); doctl's
-    // `vpcs peerings create --wait` polls for ACTIVE.
+    // `vpcs peerings create --wait` polls for ACTIVE. NFS shares are above.
     Lifecycle {
         collection: "/v2/vpc_peerings",
         pointer: "/status",
@@ -97,13 +113,6 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         collection: "/v2/vpcs/{vpc_id}/peerings",
         pointer: "/status",
         starting: "PROVISIONING",
-        steps: &[],
-        done: "ACTIVE",
-    },
-    Lifecycle {
-        collection: "/v2/nfs",
-        pointer: "/status",
-        starting: "CREATING",
         steps: &[],
         done: "ACTIVE",
     },

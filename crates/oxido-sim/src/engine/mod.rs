@@ -386,14 +386,24 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
         == "/v2/domains/{domain_name}/records")
         .then(|| call.values.first())
         .flatten();
+    // An app's deployments list newest first, as the API does (the Terraform provider takes
+    // `deployments[0]` as the latest, app/resource_app.go).
+    let newest_first =
+        catalog::get().collections[collection].path == "/v2/apps/{app_id}/deployments";
     let matching: Vec<(&str, &Value)> = data
         .and_then(|d| d.items(path))
         .map(|items| {
-            items
-                .iter()
+            let ordered: Box<dyn Iterator<Item = (&str, &Value)>> = if newest_first {
+                Box::new(items.iter().rev())
+            } else {
+                Box::new(items.iter())
+            };
+            ordered
                 .filter(|(_, item)| {
                     filters.iter().all(|(k, v)| match domain {
                         Some(domain) if k == "name" => record_named(item, domain, v),
+                        // `?tag_name=` keeps what carries the tag (`GET /v2/databases`).
+                        _ if k == "tag_name" => carries_tag(item, v),
                         _ => keeps(item, k, v),
                     })
                 })
@@ -413,19 +423,40 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
     let mut answer = answer.clone();
     answer[member] = Value::Array(page);
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
+    // A list past one page links to the next even where its template has no `links`
+    // (`GET /v2/kubernetes/clusters`): godo and pydo walk pages by those links only.
+    let paged = info
+        .links
+        .get("pages")
+        .and_then(Value::as_object)
+        .is_some_and(|pages| !pages.is_empty());
+    let mut added_links = false;
     if let Some(obj) = answer.as_object_mut() {
-        if obj.contains_key("links") {
+        if obj.contains_key("links") || paged {
+            added_links = !obj.contains_key("links");
             obj.insert("links".into(), info.links);
         }
         if let Some(Value::Object(meta)) = obj.get_mut("meta") {
             meta.insert("total".into(), Value::from(total));
         }
     }
+    if added_links
+        && !conforms(call.op, &answer)
+        && let Some(obj) = answer.as_object_mut()
+    {
+        obj.remove("links");
+    }
     if !conforms(call.op, &answer) {
         // Stored objects that stray from the list's item shape still list as documented.
         return answer_value(call.op, template(call.op).clone());
     }
     answer_value(call.op, answer)
+}
+
+fn carries_tag(item: &Value, tag: &str) -> bool {
+    item.get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag)))
 }
 
 /// Whether a record of `domain` has the fully qualified `name` (`@` is the domain itself).
@@ -672,6 +703,10 @@ fn new_id(call: &Call<'_>, field: &str, current: &Value, body: Option<&Value>) -
     {
         return named.clone();
     }
+    if field == "namespace" {
+        // "A unique string format of UUID with a prefix fn-" (the spec's `namespace_info`).
+        return Value::String(format!("fn-{}", generate::uuid()));
+    }
     match current {
         Value::Number(_) => Value::from(call.tx.next_id()),
         Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
@@ -750,11 +785,16 @@ fn item(call: &Call<'_>, kind: Kind, path: &str, id: &str) -> Result<Response, A
                 // The API refuses an update it cannot hold; nothing changes.
                 return Err(ApiError::unprocessable(why));
             }
-            let answer = wrapped(call.op, updated.clone());
+            let mut answer = wrapped(call.op, updated.clone());
             store::compact_region(path, &mut updated);
             *stored = updated;
             drop(data);
-            handwritten::after_update(call, catalog::get().collections[collection].path, &key);
+            handwritten::after_update(
+                call,
+                catalog::get().collections[collection].path,
+                &key,
+                &mut answer,
+            );
             answer_value(call.op, answer)
         }
         _ => {

@@ -340,6 +340,8 @@ mod tests {
             }
             let target = if place == "request" {
                 detail.pointer("/request/schema")
+            } else if place == "response" {
+                detail.pointer("/response/schema")
             } else {
                 let name = place.strip_prefix("param:").expect("request or param:NAME");
                 detail["params"]

@@ -274,7 +274,7 @@ impl Items {
     }
 
     /// Every item, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> {
         self.order
             .iter()
             .filter_map(|id| self.by_id.get(id).map(|v| (id.as_str(), v)))

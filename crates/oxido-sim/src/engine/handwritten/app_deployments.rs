@@ -29,7 +29,7 @@ fn deployments_path(app_id: &str) -> String {
 }
 
 /// Starts a deployment of `spec` for the app, stores it and answers it.
-fn start(
+pub(super) fn start(
     call: &Call<'_>,
     app_id: &str,
     cause: &str,

@@ -9,6 +9,29 @@ use crate::engine::{catalog, generate, lifecycle};
 
 const DEPLOYMENTS: &str = "/v2/apps/{app_id}/deployments";
 
+/// An app whose spec an update replaced deploys it: a new deployment (cause "app spec
+/// updated") that the answer's `pending_deployment` names, as the API does; the Terraform
+/// provider follows that deployment after every spec change (app/resource_app.go).
+pub(super) fn spec_updated(call: &Call<'_>, app_id: &str, answer: &mut Value) {
+    let Some(spec) = call.body.as_ref().and_then(|b| b.get("spec")).cloned() else {
+        return;
+    };
+    let Ok(deployment) =
+        super::app_deployments::start(call, app_id, "app spec updated", Some(spec), None)
+    else {
+        return;
+    };
+    let _ = super::object::with_object(call, "/v2/apps", app_id, |app| {
+        if let Some(map) = app.as_object_mut() {
+            map.insert("pending_deployment".into(), deployment.clone());
+        }
+        Ok(())
+    });
+    if let Some(Value::Object(app)) = answer.get_mut("app") {
+        app.insert("pending_deployment".into(), deployment);
+    }
+}
+
 /// Stores the new app's first deployment and points `pending_deployment` at it.
 pub(super) fn first_deployment(call: &Call<'_>, app_id: &str, app: &mut Value) {
     // The app's spec is the one sent (alerts included), not the example's merged with it.
@@ -114,9 +137,9 @@ pub(super) fn logs(
             items.and_then(|(d, items)| {
                 items
                     .iter()
+                    .rev()
                     .map(|(k, v)| d.rendered(&path, k, v))
-                    .filter(|v| v.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
-                    .last()
+                    .find(|v| v.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
             })
         }
     };
@@ -181,9 +204,9 @@ pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
         let active = data.items(&path).and_then(|items| {
             items
                 .iter()
+                .rev()
                 .map(|(k, v)| data.rendered(&path, k, v))
-                .filter(|d| d.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
-                .last()
+                .find(|d| d.get("phase").and_then(Value::as_str) == Some("ACTIVE"))
         });
         // The pending deployment as it reads now, not as it was when the app was made.
         let pending = app

@@ -95,11 +95,24 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             }
         }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
+            // A replica connects as its primary's engine does (its own body names none).
+            let primary_engine = || {
+                let cluster = call.values.first()?;
+                let docs = call.docs();
+                let items = docs.items("/v2/databases")?;
+                items
+                    .get(&items.key_of(cluster)?)?
+                    .get("engine")?
+                    .as_str()
+                    .map(str::to_owned)
+            };
             let engine = object
                 .get("engine")
                 .and_then(Value::as_str)
-                .unwrap_or("pg")
-                .to_owned();
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned)
+                .or_else(primary_engine)
+                .unwrap_or_else(|| "pg".to_owned());
             let password = token(16);
             let account = host_account(call);
             for (member, prefix) in [("connection", ""), ("private_connection", "private-")] {
@@ -116,7 +129,9 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             let short = &cluster[..cluster.len().min(8)];
             let password = token(16);
             let user = host_account(call);
-            let db = object.get("db").cloned();
+            // PgBouncer serves a pool under its own name: the spec's pool examples connect to
+            // `…:25061/backend-pool` for the pool `backend-pool` of `defaultdb`.
+            let db = object.get("name").cloned();
             let pool_user = object.get("user").filter(|u| !empty_value(u)).cloned();
             for member in ["connection", "private_connection"] {
                 if let Some(Value::Object(conn)) = object.get_mut(member) {
@@ -139,35 +154,61 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             });
             crate::engine::fit::pool_standby(object, nodes.unwrap_or(1));
         }
-        "/v2/databases/{database_cluster_uuid}/users" => {
-            if empty(object, "password") {
-                set(object, "password", token(16));
-            }
-            let engine = call.values.first().and_then(|cluster| {
-                call.docs()
-                    .items("/v2/databases")
-                    .and_then(|items| items.get(cluster))
-                    .and_then(|c| c.get("engine").and_then(Value::as_str).map(str::to_owned))
-            });
-            if let Some(engine) = engine {
-                crate::engine::fit::fit_user(object, &engine);
-                // Replication is granted only when asked for (the spec: `false` when omitted).
-                if engine == "pg" {
-                    let asked = call
-                        .body
-                        .as_ref()
-                        .and_then(|b| b.pointer("/settings/pg_allow_replication"))
-                        .cloned()
-                        .unwrap_or(Value::Bool(false));
-                    if let Some(map) = object.as_object_mut() {
-                        map.insert(
-                            "settings".into(),
-                            serde_json::json!({ "pg_allow_replication": asked }),
-                        );
-                    }
-                }
+        "/v2/functions/namespaces" => {
+            // The namespace's `uuid` is its `fn-` id's UUID; functions are served at a host
+            // of its own, and `key` is the random string doctl authenticates with.
+            let uuid = object
+                .get("namespace")
+                .and_then(Value::as_str)
+                .and_then(|n| n.strip_prefix("fn-"))
+                .map(str::to_owned)
+                .unwrap_or_else(uuid);
+            let region = object
+                .get("region")
+                .and_then(Value::as_str)
+                .unwrap_or("nyc1")
+                .to_owned();
+            set(object, "uuid", uuid);
+            set(
+                object,
+                "api_host",
+                format!("https://faas-{region}-{}.doserverless.co", hex(8)),
+            );
+            set(object, "key", token(64));
+        }
+        "/v2/gen-ai/agents" => {
+            agent_model(call, object);
+            workspace_of(call, object);
+        }
+        "/v2/nfs" => {
+            // Served from an address of the first VPC it joins, at a path of its own.
+            let host = object
+                .pointer("/vpc_ids/0")
+                .and_then(Value::as_str)
+                .and_then(|vpc| vpc_host(call, vpc))
+                .unwrap_or_else(|| "10.128.0.2".to_owned());
+            set(object, "host", host);
+            set(
+                object,
+                "mount_path",
+                format!("/{}/{key}", call.who.account.0),
+            );
+        }
+        "/v2/gen-ai/agents/{agent_uuid}/api_keys" | "/v2/gen-ai/models/api_keys" => {
+            // A new key shows its secret once, at create; it is not deleted, and its maker
+            // is the account's user, not the schema's placeholder.
+            set(object, "secret_key", token(32));
+            set(object, "created_by", call.who.account.0.to_string());
+            if let Some(map) = object.as_object_mut() {
+                map.remove("deleted_at");
             }
         }
+        "/v2/functions/namespaces/{namespace_id}/triggers" => {
+            if let Some(namespace) = call.values.first() {
+                set(object, "namespace", namespace.clone());
+            }
+        }
+        "/v2/databases/{database_cluster_uuid}/users" => database_user(call, object),
         "/v2/certificates" => {
             let later = jiff::Timestamp::now()
                 .checked_add(jiff::SignedDuration::from_hours(90 * 24))
@@ -592,6 +633,7 @@ pub(crate) fn updated(
             }
         }
         "/v2/domains/{domain_name}/records" => super::dns::normalize_record(object),
+        "/v2/databases/{database_cluster_uuid}/users" => acl_ids(object),
         "/v2/byoip_prefixes" => {
             if let Some(advertise) = body.get("advertise").filter(|v| v.is_boolean())
                 && let Some(map) = object.as_object_mut()
@@ -604,11 +646,172 @@ pub(crate) fn updated(
     Ok(())
 }
 
-/// A database connection with its own host and password, in the engine's URI scheme.
+/// The second host address of the VPC `id`'s range (the first is its gateway), if the
+/// account has that VPC.
+fn vpc_host(call: &Call<'_>, id: &str) -> Option<String> {
+    let docs = call.docs();
+    let items = docs.items("/v2/vpcs")?;
+    let range = items.get(&items.key_of(id)?)?.get("ip_range")?.as_str()?;
+    let network: std::net::Ipv4Addr = range.split('/').next()?.parse().ok()?;
+    Some(std::net::Ipv4Addr::from(u32::from(network).checked_add(2)?).to_string())
+}
+
+/// A new database user as its cluster's engine makes it: a password; MySQL's
+/// `mysql_settings` (`caching_sha2_password` unless asked otherwise) and no such member
+/// for other engines; for Kafka a client certificate and key, and an id per ACL. The
+/// Terraform provider's user tests check that a PostgreSQL user has no
+/// `mysql_auth_plugin` and that a Kafka user has `access_cert`, `access_key` and
+/// `settings.0.acl.0.id` (database/resource_database_user_test.go).
+fn database_user(call: &Call<'_>, object: &mut Value) {
+    if empty(object, "password") {
+        set(object, "password", token(16));
+    }
+    let engine = call.values.first().and_then(|cluster| {
+        let docs = call.docs();
+        let items = docs.items("/v2/databases")?;
+        items
+            .get(&items.key_of(cluster)?)?
+            .get("engine")?
+            .as_str()
+            .map(str::to_owned)
+    });
+    let given = |member: &str| super::regional::given(call, member);
+    match engine.as_deref() {
+        Some("mysql") if !given("mysql_settings") => set(
+            object,
+            "mysql_settings",
+            serde_json::json!({"auth_plugin": "caching_sha2_password"}),
+        ),
+        Some("mysql") | None => {}
+        Some(_) => {
+            if let Some(map) = object.as_object_mut() {
+                map.remove("mysql_settings");
+            }
+        }
+    }
+    if engine.as_deref() == Some("kafka") {
+        set(object, "access_cert", pem("CERTIFICATE"));
+        set(object, "access_key", pem("PRIVATE KEY"));
+    }
+    if let Some(engine) = engine.as_deref() {
+        crate::engine::fit::fit_user(object, engine);
+        // Replication is granted only when asked for (the spec: `false` when omitted).
+        if engine == "pg" {
+            let asked = call
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer("/settings/pg_allow_replication"))
+                .cloned()
+                .unwrap_or(Value::Bool(false));
+            if let Some(map) = object.as_object_mut() {
+                map.insert(
+                    "settings".into(),
+                    serde_json::json!({ "pg_allow_replication": asked }),
+                );
+            }
+        }
+    }
+    acl_ids(object);
+}
+
+/// A PEM block of `label` around fresh random bytes: a stand-in client credential.
+fn pem(label: &str) -> String {
+    use base64::Engine as _;
+    let bytes: Vec<u8> = (0..96).map(|_| fastrand::u8(..)).collect();
+    let body = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n")
+}
+
+/// Gives each Kafka ACL of a user's `settings.acl` that has none an `id`, as the API does.
+fn acl_ids(user: &mut Value) {
+    if let Some(Value::Array(acls)) = user.pointer_mut("/settings/acl") {
+        for acl in acls.iter_mut().filter_map(Value::as_object_mut) {
+            if acl
+                .get("id")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                acl.insert("id".into(), Value::String(hex(16)));
+            }
+        }
+    }
+}
+
+/// An agent made in a workspace (`workspace_uuid`) shows it as its `workspace`, so the
+/// workspace's agent list finds it.
+fn workspace_of(call: &Call<'_>, object: &mut Value) {
+    let Some(uuid) = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("workspace_uuid"))
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let name = {
+        let docs = call.docs();
+        docs.items("/v2/gen-ai/workspaces")
+            .and_then(|items| items.get(&items.key_of(uuid)?)?.get("name").cloned())
+    };
+    if let Some(Value::Object(workspace)) = object.get_mut("workspace") {
+        workspace.insert("uuid".into(), Value::String(uuid.to_owned()));
+        if let Some(name) = name {
+            workspace.insert("name".into(), name);
+        }
+    }
+}
+
+/// An agent's `model` is the one its `model_uuid` names: that uuid, and the name the
+/// model list gives it, so a client that picks a model from `GET /v2/gen-ai/models`
+/// reads it back on the agent.
+fn agent_model(call: &Call<'_>, object: &mut Value) {
+    let Some(uuid) = call
+        .body
+        .as_ref()
+        .and_then(|b| b.get("model_uuid"))
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let models = crate::engine::catalog::template(crate::engine::spec::OpId::GenaiListModels);
+    let listed = models
+        .get("models")
+        .and_then(Value::as_array)
+        .and_then(|list| {
+            list.iter()
+                .find(|m| m.get("uuid").and_then(Value::as_str) == Some(uuid))
+        });
+    if let Some(Value::Object(model)) = object.get_mut("model") {
+        model.insert("uuid".into(), Value::String(uuid.to_owned()));
+        if let Some(name) = listed.and_then(|m| m.get("name")).filter(|n| n.is_string()) {
+            model.insert("name".into(), name.clone());
+        }
+    }
+}
+
+/// A database connection with its own host and password, in the engine's URI scheme, port,
+/// admin user and database: Valkey and Redis take `default` on 25061 (TLS), MongoDB an
+/// SRV URI to `admin` on 27017, Kafka 25073 (the Terraform provider's cluster test reads
+/// that port), OpenSearch HTTPS on 25060. PostgreSQL and MySQL keep the table's
+/// `doadmin`, `defaultdb` and 25060, and a pool its own.
 fn connection(object: &mut Value, member: &str, engine: &str, host: &str, password: &str) {
     let Some(Value::Object(conn)) = object.get_mut(member) else {
         return;
     };
+    let own: Option<(&str, &str, u64)> = match engine {
+        "redis" | "valkey" => Some(("default", "", 25061)),
+        "mongodb" => Some(("doadmin", "admin", 27017)),
+        "kafka" => Some(("doadmin", "", 25073)),
+        "opensearch" => Some(("doadmin", "", 25060)),
+        _ => None,
+    };
+    if let Some((user, database, port)) = own {
+        conn.insert("user".into(), Value::String(user.to_owned()));
+        conn.insert("database".into(), Value::String(database.to_owned()));
+        conn.insert("port".into(), Value::from(port));
+    }
     let user = conn
         .get("user")
         .and_then(Value::as_str)
@@ -621,18 +824,17 @@ fn connection(object: &mut Value, member: &str, engine: &str, host: &str, passwo
         .unwrap_or("defaultdb")
         .to_owned();
     let port = conn.get("port").and_then(Value::as_u64).unwrap_or(25060);
-    let (scheme, tail) = match engine {
-        "mysql" => ("mysql", "?ssl-mode=REQUIRED"),
-        "redis" | "valkey" => ("rediss", ""),
-        "mongodb" => ("mongodb+srv", "?tls=true&authSource=admin"),
-        _ => ("postgresql", "?sslmode=require"),
+    let uri = match engine {
+        "mysql" => format!("mysql://{user}:{password}@{host}:{port}/{database}?ssl-mode=REQUIRED"),
+        "redis" | "valkey" => format!("rediss://{user}:{password}@{host}:{port}"),
+        // An SRV name carries no port.
+        "mongodb" => {
+            format!("mongodb+srv://{user}:{password}@{host}/{database}?tls=true&authSource=admin")
+        }
+        "kafka" => format!("kafka+ssl://{user}:{password}@{host}:{port}"),
+        "opensearch" => format!("https://{user}:{password}@{host}:{port}"),
+        _ => format!("postgresql://{user}:{password}@{host}:{port}/{database}?sslmode=require"),
     };
-    let path = if tail.is_empty() {
-        String::new()
-    } else {
-        format!("/{database}")
-    };
-    let uri = format!("{scheme}://{user}:{password}@{host}:{port}{path}{tail}");
     for (k, v) in [
         ("host", host.to_owned()),
         ("password", password.to_owned()),

@@ -304,6 +304,69 @@ pub(super) fn agent_children(call: &Call<'_>) -> Result<Response, ApiError> {
     answer(call.op, Some(json!({ "children": children })))
 }
 
+/// GET /v2/gen-ai/agents/{uuid}/versions: the agent's version as it stands (the one
+/// applied), made from the agent itself: its settings, model and what is attached to it.
+pub(super) fn agent_versions(call: &Call<'_>) -> Result<Response, ApiError> {
+    let (_, agent) =
+        find(call, "/v2/gen-ai/agents", &value(call, 0)).ok_or_else(ApiError::not_found)?;
+    let text = |member: &str| agent.get(member).cloned().unwrap_or(Value::Null);
+    let listed = |member: &str, keep: &[&str]| -> Value {
+        let items = agent.get(member).and_then(Value::as_array);
+        Value::Array(
+            items
+                .into_iter()
+                .flatten()
+                .map(|item| {
+                    let mut picked = serde_json::Map::new();
+                    for k in keep {
+                        if let Some(v) = item.get(*k) {
+                            picked.insert((*k).to_owned(), v.clone());
+                        }
+                    }
+                    picked.insert("is_deleted".into(), Value::Bool(false));
+                    Value::Object(picked)
+                })
+                .collect(),
+        )
+    };
+    let version = json!({
+        "id": "1",
+        "agent_uuid": text("uuid"),
+        "name": text("name"),
+        "description": text("description"),
+        "instruction": text("instruction"),
+        "model_name": agent.pointer("/model/name").cloned().unwrap_or(Value::Null),
+        "k": text("k"),
+        "max_tokens": text("max_tokens"),
+        "temperature": text("temperature"),
+        "top_p": text("top_p"),
+        "tags": text("tags"),
+        "retrieval_method": text("retrieval_method"),
+        "provide_citations": text("provide_citations"),
+        "version_hash": text("version_hash"),
+        "created_at": agent.get("updated_at").or_else(|| agent.get("created_at")).cloned(),
+        "currently_applied": true,
+        "can_rollback": false,
+        "attached_functions": listed("functions", &["name", "description", "faas_name", "faas_namespace"]),
+        "attached_knowledgebases": listed("knowledge_bases", &["uuid", "name"]),
+        "attached_child_agents": [],
+        "attached_guardrails": [],
+    });
+    // Members the agent holds as null are left out, as the API omits what is unset.
+    let version = match version {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
+        }
+        other => other,
+    };
+    let mut listing = template(call.op).clone();
+    if let Some(map) = listing.as_object_mut() {
+        map.insert("agent_versions".into(), Value::Array(vec![version]));
+    }
+    crate::engine::shape::one_whole_page(&mut listing);
+    answer(call.op, Some(listing))
+}
+
 /// Lists of one collection's objects that name the path's parent: (operation, parent
 /// collection, listed collection, JSON pointer of the member naming the parent).
 const NAMED_BY: &[(OpId, &str, &str, &str)] = &[

@@ -412,3 +412,132 @@ pub(super) fn presigned_urls(call: &Call<'_>) -> Result<Response, ApiError> {
         Some(json!({"request_id": generate::uuid(), "uploads": uploads})),
     )
 }
+
+/// POST /v2/gen-ai/agents/{agent_uuid}/functions (`function_uuid` none), PUT and DELETE
+/// …/functions/{function_uuid}: a function route joins, changes in or leaves the agent's
+/// `functions`, and the answer is the agent as it reads after.
+pub(super) fn agent_function(
+    call: &Call<'_>,
+    change: FunctionChange,
+) -> Result<Response, ApiError> {
+    let text = |name: &str| field(call, name).filter(|v| v.is_string()).cloned();
+    let object = |name: &str| field(call, name).filter(|v| v.is_object()).cloned();
+    let function_id = value(call, 1);
+    let agent = with_object(call, AGENTS, &value(call, 0), |agent| {
+        let map = agent
+            .as_object_mut()
+            .ok_or_else(|| ApiError::unprocessable("the agent has no functions"))?;
+        let list = map
+            .entry("functions")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let list = list
+            .as_array_mut()
+            .ok_or_else(|| ApiError::unprocessable("the agent's functions is not a list"))?;
+        let held = list.iter().position(|f| f["uuid"] == function_id.as_str());
+        let now = Value::String(generate::now());
+        let fill = |function: &mut serde_json::Map<String, Value>| {
+            for (member, from) in [
+                ("name", "function_name"),
+                ("description", "description"),
+                ("faas_name", "faas_name"),
+                ("faas_namespace", "faas_namespace"),
+            ] {
+                if let Some(v) = text(from) {
+                    function.insert(member.into(), v);
+                }
+            }
+            for member in ["input_schema", "output_schema"] {
+                if let Some(v) = object(member) {
+                    crate::limits::check_stored(member, &v)?;
+                    function.insert(member.into(), v);
+                }
+            }
+            function.insert("updated_at".into(), now.clone());
+            Ok::<(), ApiError>(())
+        };
+        match (change, held) {
+            (FunctionChange::Attach, _) => {
+                crate::limits::bounded_array(
+                    "functions",
+                    list,
+                    crate::limits::MAX_ARRAY_ITEMS - 1,
+                )?;
+                let mut function = serde_json::Map::new();
+                function.insert("uuid".into(), Value::String(generate::uuid()));
+                function.insert("created_at".into(), now.clone());
+                fill(&mut function)?;
+                list.push(Value::Object(function));
+            }
+            (FunctionChange::Update, Some(i)) => {
+                if let Some(function) = list[i].as_object_mut() {
+                    fill(function)?;
+                }
+            }
+            (FunctionChange::Detach, Some(i)) => {
+                list.remove(i);
+            }
+            (_, None) => {
+                return Err(ApiError::not_found_with(format!(
+                    "function {function_id} is not attached to the agent"
+                )));
+            }
+        }
+        Ok(agent.clone())
+    })?;
+    reply(call, agent)
+}
+
+/// What [`agent_function`] does to the agent's function route.
+#[derive(Clone, Copy)]
+pub(super) enum FunctionChange {
+    Attach,
+    Update,
+    Detach,
+}
+
+/// The members a data source given at a knowledge base's create keeps as a data source.
+const DATA_SOURCE_MEMBERS: [&str; 10] = [
+    "aws_data_source",
+    "bucket_name",
+    "chunking_algorithm",
+    "chunking_options",
+    "dropbox_data_source",
+    "file_upload_data_source",
+    "google_drive_data_source",
+    "item_path",
+    "spaces_data_source",
+    "web_crawler_data_source",
+];
+
+/// A new knowledge base's `datasources` become its data sources, listed and deletable
+/// under `…/knowledge_bases/{uuid}/data_sources` like those added later.
+pub(super) fn knowledge_base_created(call: &Call<'_>, key: &str) {
+    let given: Vec<Value> = field(call, "datasources")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let path = format!("{KNOWLEDGE_BASES}/{key}/data_sources");
+    let mut docs = call.docs_mut();
+    // The knowledge base is new, so nothing of its data sources needs seeding.
+    docs.seeded.insert(path.clone());
+    for source in given {
+        let mut kept = serde_json::Map::new();
+        for member in DATA_SOURCE_MEMBERS {
+            if let Some(v) = source.get(member) {
+                kept.insert(member.to_owned(), v.clone());
+            }
+        }
+        if let Some(region) = source.get("bucket_region") {
+            kept.insert("region".into(), region.clone());
+        }
+        let uuid = generate::uuid();
+        let now = Value::String(generate::now());
+        kept.insert("uuid".into(), Value::String(uuid.clone()));
+        kept.insert("created_at".into(), now.clone());
+        kept.insert("updated_at".into(), now);
+        // A full account keeps the knowledge base without the rest of its sources.
+        if docs.put(&path, uuid, Value::Object(kept)).is_err() {
+            break;
+        }
+    }
+}

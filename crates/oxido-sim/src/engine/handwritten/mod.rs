@@ -134,6 +134,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::AppsGetJobInvocationLogs => derived_reads::job_invocation_logs(call).map(Some),
         OpId::UptimeGetCheckState => derived_reads::uptime_state(call).map(Some),
         OpId::GenaiGetAgentChildren => derived_reads::agent_children(call).map(Some),
+        OpId::GenaiListAgentVersions => derived_reads::agent_versions(call).map(Some),
         OpId::GenaiListIndexingJobsByKnowledgeBase
         | OpId::GenaiListAgentsByAnthropicKey
         | OpId::GenaiListAgentsByOpenaiKey
@@ -190,6 +191,15 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::GenaiRegenerateModelApiKey => genai_writes::regenerate_key(call, false).map(Some),
         OpId::GenaiAttachKnowledgeBase => genai_writes::knowledge_base(call, true).map(Some),
         OpId::GenaiDetachKnowledgeBase => genai_writes::knowledge_base(call, false).map(Some),
+        OpId::GenaiAttachAgentFunction => {
+            genai_writes::agent_function(call, genai_writes::FunctionChange::Attach).map(Some)
+        }
+        OpId::GenaiUpdateAgentFunction => {
+            genai_writes::agent_function(call, genai_writes::FunctionChange::Update).map(Some)
+        }
+        OpId::GenaiDetachAgentFunction => {
+            genai_writes::agent_function(call, genai_writes::FunctionChange::Detach).map(Some)
+        }
         OpId::GenaiAttachAgent => genai_writes::child_agent(call, true).map(Some),
         OpId::GenaiDetachAgent => genai_writes::child_agent(call, false).map(Some),
         OpId::GenaiRollbackToAgentVersion => genai_writes::rollback_version(call).map(Some),
@@ -348,6 +358,7 @@ pub(crate) fn decorates_fully(collection: &str) -> bool {
         collection,
         "/v2/kubernetes/clusters"
             | "/v2/apps"
+            | "/v2/apps/{app_id}/deployments"
             | "/v2/load_balancers"
             | "/v2/databases"
             | "/v2/droplets/autoscale"
@@ -439,6 +450,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
     }
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
+        "/v2/gen-ai/knowledge_bases" => genai_writes::knowledge_base_created(call, key),
         "/v2/floating_ips" | "/v2/reserved_ips" | "/v2/reserved_ipv6" => {
             reserved_ips::created(call, object);
         }
@@ -461,9 +473,10 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
 }
 
 /// Effects of an update of the object stored under `key` in `collection` (a path
-/// template), made once it is stored.
-pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str) {
+/// template), made once it is stored; `answer` is the update's answer, to show them.
+pub(crate) fn after_update(call: &Call<'_>, collection: &str, key: &str, answer: &mut Value) {
     match collection {
+        "/v2/apps" => apps::spec_updated(call, key, answer),
         "/v2/projects" => {
             let mut docs = call.docs_mut();
             let marked = docs

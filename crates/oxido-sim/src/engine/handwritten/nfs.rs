@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::actions::{self, On, region_of};
 use super::object::{body_str, with_object};
 use crate::engine::call::Call;
+use crate::engine::{generate, lifecycle};
 use crate::state::model::Family;
 use crate::wire::error::ApiError;
 
@@ -38,7 +39,7 @@ pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
         .and_then(Value::as_str)
         .map(str::to_owned);
     let size = param(call, "size_gib").and_then(Value::as_u64);
-    let (id, region) = with_object(call, SHARES, &share, |object| {
+    let (id, region, size) = with_object(call, SHARES, &share, |object| {
         match (kind.as_str(), &vpc, size) {
             ("resize", _, Some(size)) => {
                 let current = object["size_gib"].as_u64().unwrap_or(0);
@@ -72,8 +73,18 @@ pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
             .get("id")
             .and_then(Value::as_str)
             .map_or_else(|| share.clone(), str::to_owned);
-        Ok((id, region_of(object)))
+        let size = object.get("size_gib").cloned().unwrap_or(Value::from(0));
+        Ok((id, region_of(object), size))
     })?;
+    let (id, region, size) = (id, region, size);
+    // A snapshot action makes the snapshot, and names it as the action's resource: the
+    // Terraform provider takes the snapshot's id from `resource_id`
+    // (nfs/resource_nfs_snapshot.go) and reads it under /v2/nfs/snapshots.
+    let resource = if kind == "snapshot" {
+        snapshot(call, &id, region.as_deref(), size)?
+    } else {
+        id.clone()
+    };
     let on = On {
         family: Family::NfsShare,
         key: id.clone(),
@@ -81,5 +92,39 @@ pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
         region,
     };
     let action = actions::record(call, on, type_name);
-    actions::answer_nfs(call, &action, &id)
+    actions::answer_nfs(call, &action, &resource)
+}
+
+const SNAPSHOTS: &str = "/v2/nfs/snapshots";
+
+/// Stores a new snapshot of the share `share` (its size now), `CREATING` until the action
+/// duration has passed; answers its id.
+fn snapshot(
+    call: &Call<'_>,
+    share: &str,
+    region: Option<&str>,
+    size: Value,
+) -> Result<String, ApiError> {
+    let name = param(call, "name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| format!("{share}-snapshot"), str::to_owned);
+    crate::limits::check_stored("params.name", &Value::String(name.clone()))?;
+    let id = generate::uuid();
+    let mut object = serde_json::json!({
+        "id": id, "name": name, "size_gib": size, "region": region.unwrap_or_default(),
+        "status": "ACTIVE", "created_at": generate::now(), "share_id": share,
+    });
+    crate::engine::call::ensure_seeded(call, &[SNAPSHOTS]);
+    let mut docs = call.docs_mut();
+    if let Some(life) = lifecycle::of(SNAPSHOTS) {
+        lifecycle::start(&mut object, life);
+        docs.transitions.insert(
+            format!("{SNAPSHOTS}/{id}"),
+            lifecycle::transition(life, call.app.action_duration()),
+        );
+    }
+    docs.put(SNAPSHOTS, id.clone(), object)
+        .map_err(|why| ApiError::unprocessable(format!("snapshots: {why}")))?;
+    Ok(id)
 }

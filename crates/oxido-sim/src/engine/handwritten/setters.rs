@@ -1,6 +1,7 @@
 //! Operations that set members of an engine object from the same-named body fields.
 
 use axum::response::Response;
+use serde_json::Value;
 
 use super::object::with_object;
 use crate::engine::call::Call;
@@ -13,6 +14,12 @@ pub(super) struct Setter {
     pub operation: OpId,
     collection: &'static str,
     fields: &'static [&'static str],
+    /// The member the body's fields belong in, when the body is that member itself
+    /// (a maintenance window's `{"day", "hour"}`).
+    within: Option<&'static str>,
+    /// The status the object shows while the change runs, back to the lifecycle's
+    /// `done` after the action duration (a database `resizing`, `migrating`).
+    busy: Option<&'static str>,
 }
 
 pub(super) const SETTERS: &[Setter] = &[
@@ -20,21 +27,29 @@ pub(super) const SETTERS: &[Setter] = &[
         operation: OpId::KubernetesUpgradeCluster,
         collection: "/v2/kubernetes/clusters",
         fields: &["version"],
+        within: None,
+        busy: None,
     },
     Setter {
         operation: OpId::DatabasesUpdateClusterSize,
         collection: "/v2/databases",
         fields: &["size", "num_nodes", "storage_size_mib"],
+        within: None,
+        busy: Some("resizing"),
     },
     Setter {
         operation: OpId::DatabasesUpdateRegion,
         collection: "/v2/databases",
         fields: &["region"],
+        within: None,
+        busy: Some("migrating"),
     },
     Setter {
         operation: OpId::DatabasesUpdateMaintenanceWindow,
         collection: "/v2/databases",
-        fields: &["maintenance_window"],
+        fields: &["day", "hour"],
+        within: Some("maintenance_window"),
+        busy: None,
     },
 ];
 
@@ -45,26 +60,44 @@ pub(super) fn set_fields(call: &Call<'_>, setter: &Setter) -> Result<Response, A
         .iter()
         .find(|c| c.path == setter.collection)
         .and_then(|c| c.read);
-    with_object(call, setter.collection, &id, |object| {
+    let lifecycle = crate::engine::lifecycle::of(setter.collection);
+    let key = with_object(call, setter.collection, &id, |object| {
         let mut changed = object.clone();
-        for field in setter.fields {
-            if let Some(value) = call.body.as_ref().and_then(|b| b.get(*field))
-                && let Some(map) = changed.as_object_mut()
-                && map.contains_key(*field)
-            {
-                map.insert((*field).to_owned(), value.clone());
+        let target = match setter.within {
+            Some(member) => changed.get_mut(member),
+            None => Some(&mut changed),
+        };
+        if let Some(map) = target.and_then(Value::as_object_mut) {
+            for field in setter.fields {
+                if let Some(value) = call.body.as_ref().and_then(|b| b.get(*field))
+                    && (map.contains_key(*field) || setter.within.is_some())
+                {
+                    map.insert((*field).to_owned(), value.clone());
+                }
             }
         }
+        if let (Some(busy), Some(life)) = (setter.busy, lifecycle)
+            && let Some(slot) = changed.pointer_mut(life.pointer)
+        {
+            *slot = Value::String(busy.to_owned());
+        }
         // Only a change the object's own answer accepts is made.
-        if read.is_none_or(|read| {
+        let accepted = read.is_none_or(|read| {
             crate::engine::shape::conforms(
                 read,
                 &crate::engine::shape::wrapped(read, changed.clone()),
             )
-        }) {
+        });
+        if accepted {
             *object = changed;
         }
-        Ok(())
+        Ok(accepted.then(|| object.get("id").and_then(Value::as_str).map(str::to_owned)))
     })?;
+    if let (Some(_), Some(life), Some(Some(key))) = (setter.busy, lifecycle, key) {
+        call.docs_mut().transitions.insert(
+            format!("{}/{key}", setter.collection),
+            crate::engine::lifecycle::transition(life, call.app.action_duration()),
+        );
+    }
     crate::engine::call::static_answer(call)
 }

@@ -780,6 +780,31 @@ fn reset_auth(call: &Call<'_>) -> Result<Response, ApiError> {
             Ok(user.clone())
         },
     )?;
+    // The admin user's password is the cluster's: its connections (and their URIs) take
+    // the new one, which the Terraform provider reads back as the cluster's `password`.
+    if user.get("role").and_then(Value::as_str) == Some("primary")
+        && let Some(password) = user.get("password").and_then(Value::as_str)
+    {
+        with_object(call, "/v2/databases", &database, |db| {
+            for member in ["connection", "private_connection"] {
+                let Some(Value::Object(conn)) = db.get_mut(member) else {
+                    continue;
+                };
+                let old = conn
+                    .get("password")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if let Some(Value::String(uri)) = conn.get_mut("uri")
+                    && !old.is_empty()
+                {
+                    *uri = uri.replace(&format!(":{old}@"), &format!(":{password}@"));
+                }
+                conn.insert("password".into(), Value::String(password.to_owned()));
+            }
+            Ok(())
+        })?;
+    }
     answer(call.op, Some(crate::engine::shape::wrapped(call.op, user)))
 }
 
