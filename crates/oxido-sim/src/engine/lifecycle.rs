@@ -74,6 +74,30 @@ pub(crate) const LIFECYCLES: &[Lifecycle] = &[
         steps: &[],
         done: "succeeded",
     },
+    // The Terraform provider waits for a peering to leave PROVISIONING for ACTIVE
+    // (vpcpeering/resource_vpc_peering.go), and for a NAT gateway to leave NEW for
+    // ACTIVE (vpcnatgateway/resource_vpc_nat_gateway.go).
+    Lifecycle {
+        collection: "/v2/vpc_peerings",
+        pointer: "/status",
+        starting: "PROVISIONING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/vpcs/{vpc_id}/peerings",
+        pointer: "/status",
+        starting: "PROVISIONING",
+        steps: &[],
+        done: "ACTIVE",
+    },
+    Lifecycle {
+        collection: "/v2/vpc_nat_gateways",
+        pointer: "/state",
+        starting: "NEW",
+        steps: &[],
+        done: "ACTIVE",
+    },
     Lifecycle {
         collection: "/v2/certificates",
         pointer: "/state",

@@ -16,8 +16,8 @@ use super::catalog::{Image, Region, Size};
 use super::images::{ImageKind, Images};
 use super::lifecycle::{is_busy, make_backups, needs_backup, needs_settling, settle};
 use super::model::{
-    AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
-    PrivateAddr, Subject,
+    AccountId, Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Effect, Family, Outcome,
+    Pending, PrivateAddr, Subject,
 };
 use crate::limits;
 use crate::refusal::Refusal;
@@ -67,6 +67,8 @@ pub(crate) struct NewDroplet {
     pub size: &'static Size,
     pub image: &'static Image,
     pub backups: bool,
+    /// The schedule of the backups asked for at create (`backup_policy`).
+    pub backup_policy: Option<BackupPolicy>,
     pub ipv6: bool,
     pub public_ipv4: bool,
     pub monitoring: bool,
@@ -226,18 +228,31 @@ impl Data {
 
     /// The account's droplet ids (ascending), only those carrying `tag` if given.
     pub(super) fn tagged_droplets(&self, account: AccountId, tag: Option<&str>) -> Vec<u64> {
+        self.matching_droplets(account, tag, None)
+    }
+
+    /// The account's Droplets carrying `tag` and named `name` (case-insensitive, as the
+    /// API matches it), each where given.
+    fn matching_droplets(
+        &self,
+        account: AccountId,
+        tag: Option<&str>,
+        name: Option<&str>,
+    ) -> Vec<u64> {
         let Some(index) = self.accounts.get(&account) else {
             return Vec::new();
         };
+        if tag.is_none() && name.is_none() {
+            return index.droplets.iter().copied().collect();
+        }
         index
             .droplets
             .iter()
             .copied()
             .filter(|id| {
-                tag.is_none_or(|t| {
-                    self.droplets
-                        .get(id)
-                        .is_some_and(|d| d.tags.iter().any(|x| x == t))
+                self.droplets.get(id).is_some_and(|d| {
+                    tag.is_none_or(|t| d.tags.iter().any(|x| x == t))
+                        && name.is_none_or(|n| d.name.eq_ignore_ascii_case(n))
                 })
             })
             .collect()
@@ -378,9 +393,22 @@ impl<'t> Store<'t> {
         paging: Paging,
         now: Timestamp,
     ) -> (Vec<Droplet>, usize) {
+        self.droplets_named(account, tag, None, paging, now)
+    }
+
+    /// A page of the account's droplets (oldest first), only those with `tag` and
+    /// named `name` where given.
+    pub fn droplets_named(
+        &self,
+        account: AccountId,
+        tag: Option<&str>,
+        name: Option<&str>,
+        paging: Paging,
+        now: Timestamp,
+    ) -> (Vec<Droplet>, usize) {
         {
             let data = self.read();
-            let matching = data.tagged_droplets(account, tag);
+            let matching = data.matching_droplets(account, tag, name);
             let page_ids = &matching[paging.oldest_first(matching.len())];
             let settled = page_ids.iter().all(|id| {
                 data.droplets.get(id).is_none_or(|d| {
@@ -397,7 +425,7 @@ impl<'t> Store<'t> {
             }
         }
         let mut data = self.write();
-        let matching = data.tagged_droplets(account, tag);
+        let matching = data.matching_droplets(account, tag, name);
         let page_ids = &matching[paging.oldest_first(matching.len())];
         let mut page = Vec::with_capacity(page_ids.len());
         for id in page_ids {
@@ -482,7 +510,7 @@ impl<'t> Store<'t> {
             status: DropletStatus::New,
             created_at: timing.now,
             backups: spec.backups,
-            backup_policy: None,
+            backup_policy: spec.backup_policy.filter(|_| spec.backups),
             backups_since: spec.backups.then_some(timing.now),
             backups_made: 0,
             ipv6: spec.ipv6,

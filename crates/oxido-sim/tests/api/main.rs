@@ -24,6 +24,7 @@ mod minimal_creates;
 mod pagination;
 mod parity;
 mod persistence;
+mod probe_infra;
 mod pydo_suite;
 mod rate_limit;
 mod reference;

@@ -63,6 +63,31 @@ fn set(object: &mut Value, member: &str, value: impl Into<Value>) {
     }
 }
 
+/// The regions an uptime check runs from (the description's enum).
+const UPTIME_REGIONS: [&str; 4] = ["us_east", "us_west", "eu_west", "se_asia"];
+
+/// The id of a new object of `collection` where the API mints one that is neither a
+/// UUID nor the body's name: a Spaces key is read back by its fresh access key.
+pub(crate) fn minted_id(collection: &str) -> Option<Value> {
+    match collection {
+        "/v2/spaces/keys" => Some(Value::String(format!(
+            "DO{}",
+            token(18).to_ascii_uppercase()
+        ))),
+        _ => None,
+    }
+}
+
+/// Takes out of a new object, once its create is answered, what the API shows only
+/// then: a Spaces key's secret is never read back.
+pub(crate) fn forget_shown_once(collection: &str, object: &mut Value) {
+    if collection == "/v2/spaces/keys"
+        && let Some(map) = object.as_object_mut()
+    {
+        map.remove("secret_key");
+    }
+}
+
 /// Members the API makes for each new object, where the request did not give them.
 pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
     let name = object
@@ -178,13 +203,30 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 set(object, "endpoint", endpoint);
             }
         }
-        "/v2/spaces/keys" => {
-            set(
-                object,
-                "access_key",
-                format!("DO{}", token(18).to_ascii_uppercase()),
-            );
-            set(object, "secret_key", token(43));
+        "/v2/spaces/keys" => set(object, "secret_key", token(43)),
+        "/v2/images" => {
+            // A custom image is imported into the region the request names; a transfer
+            // adds regions to it (the Terraform provider reads `regions` and `type`).
+            set(object, "type", "custom");
+            set(object, "public", false);
+            if let Some(region) = call
+                .body
+                .as_ref()
+                .and_then(|b| b.get("region"))
+                .and_then(Value::as_str)
+            {
+                set(object, "regions", Value::from(vec![region.to_owned()]));
+            }
+        }
+        "/v2/firewalls" => super::firewalls::normalize_rules(object),
+        "/v2/uptime/checks" => {
+            // A check made without regions (godo sends `null`) checks from all of them.
+            let none = object
+                .get("regions")
+                .is_none_or(|r| r.is_null() || r.as_array().is_some_and(Vec::is_empty));
+            if none && let Some(map) = object.as_object_mut() {
+                map.insert("regions".into(), Value::from(UPTIME_REGIONS.to_vec()));
+            }
         }
         "/v2/vpc_peerings" | "/v2/vpcs/{vpc_id}/peerings" => {
             // A peering joins the path's VPC (if any) and the ones the body names.
@@ -544,6 +586,22 @@ pub(crate) fn updated(
             }
         }
         "/v2/domains/{domain_name}/records" => super::dns::normalize_record(object),
+        "/v2/firewalls" => super::firewalls::normalize_rules(object),
+        "/v2/uptime/checks" => {
+            // `regions: null` (godo's none) leaves the check's regions as they were.
+            if body.get("regions").is_some_and(Value::is_null)
+                && let Some(map) = object.as_object_mut()
+            {
+                map.insert("regions".into(), before["regions"].clone());
+            }
+        }
+        "/v2/droplets/autoscale" => {
+            // One of two shapes (fixed or dynamic): the body's whole, not merged into
+            // the other, so a fixed pool made dynamic keeps no `target_number_instances`.
+            if let Some(config) = body.get("config") {
+                object["config"] = config.clone();
+            }
+        }
         "/v2/byoip_prefixes" => {
             if let Some(advertise) = body.get("advertise").filter(|v| v.is_boolean())
                 && let Some(map) = object.as_object_mut()

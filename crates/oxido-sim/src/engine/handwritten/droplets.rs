@@ -64,9 +64,10 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let query = ListQuery::parse(call.raw_query.as_deref())?;
     let tag = query.get("tag_name").filter(|t| !t.is_empty());
+    let name = query.get("name").filter(|n| !n.is_empty());
     let (droplets, total) =
         call.store()
-            .droplets(call.who.account, tag, query.paging, Timestamp::now());
+            .droplets_named(call.who.account, tag, name, query.paging, Timestamp::now());
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
     #[derive(Serialize)]
     struct Page<'a> {
@@ -187,11 +188,18 @@ pub(super) fn create_one(
     // a named VPC exists).
     if let Some(vpc) = spec.vpc_uuid.as_deref() {
         crate::engine::call::ensure_seeded(call, &["/v2/vpcs"]);
-        spec.vpc_range = call
-            .docs()
-            .items("/v2/vpcs")
-            .and_then(|items| items.get(vpc))
-            .and_then(|vpc| vpc["ip_range"].as_str().map(str::to_owned));
+        let docs = call.docs();
+        let named = docs.items("/v2/vpcs").and_then(|items| items.get(vpc));
+        // A VPC spans one region: the API refuses a Droplet in another.
+        if let Some(region) = named.and_then(|v| v["region"].as_str())
+            && region != spec.region.slug
+        {
+            return Err(ApiError::unprocessable(format!(
+                "vpc_uuid: the VPC is in {region}, not in {}",
+                spec.region.slug
+            )));
+        }
+        spec.vpc_range = named.and_then(|vpc| vpc["ip_range"].as_str().map(str::to_owned));
     }
     let app = call.app;
     let (droplet, action) =
