@@ -607,3 +607,95 @@ async fn an_uptime_check_without_regions_checks_from_all() {
     assert_eq!(read["regions"], all, "{read}");
     assert_eq!(read["name"], "renamed");
 }
+
+/// `GET /v2/volumes?region=` lists only that region's volumes, demo ones included.
+#[tokio::test]
+async fn volumes_are_listed_by_region() {
+    let sim = demo(50).await;
+    made(
+        &sim,
+        "/v2/volumes",
+        json!({"name": "east-vol", "region": "nyc3", "size_gigabytes": 1}),
+        "volume",
+    )
+    .await;
+    made(
+        &sim,
+        "/v2/volumes",
+        json!({"name": "west-vol", "region": "sfo3", "size_gigabytes": 1}),
+        "volume",
+    )
+    .await;
+    let listing = get(&sim, "/v2/volumes?region=sfo3&per_page=200")
+        .await
+        .json();
+    let regions: Vec<&Value> = listing["volumes"]
+        .as_array()
+        .expect("volumes")
+        .iter()
+        .map(|v| &v["region"]["slug"])
+        .collect();
+    assert!(!regions.is_empty(), "{listing}");
+    assert!(regions.iter().all(|r| *r == "sfo3"), "{regions:?}");
+}
+
+/// A CDN endpoint takes a custom domain with a certificate by update, refuses one
+/// without, and gives it up for an empty one (as the Terraform provider
+/// removes it).
+#[tokio::test]
+async fn a_cdn_custom_domain_is_set_and_removed_by_update() {
+    let sim = demo(50).await;
+    made(
+        &sim,
+        "/v2/domains",
+        json!({"name": "probe-cdn.com"}),
+        "domain",
+    )
+    .await;
+    let cert = made(
+        &sim,
+        "/v2/certificates",
+        json!({"name": "cdn-cert", "type": "lets_encrypt", "dns_names": ["static.probe-cdn.com"]}),
+        "certificate",
+    )
+    .await["id"]
+        .clone();
+    let endpoint = made(
+        &sim,
+        "/v2/cdn/endpoints",
+        json!({"origin": "probe.nyc3.digitaloceanspaces.com"}),
+        "endpoint",
+    )
+    .await;
+    let path = format!("/v2/cdn/endpoints/{}", endpoint["id"].as_str().expect("id"));
+    let without = send_json(
+        &sim,
+        Method::PUT,
+        &path,
+        json!({"custom_domain": "static.probe-cdn.com"}),
+    )
+    .await;
+    without.assert_error(422, "unprocessable_entity");
+    let set = send_json(
+        &sim,
+        Method::PUT,
+        &path,
+        json!({"custom_domain": "static.probe-cdn.com", "certificate_id": cert}),
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    let read = get(&sim, &path).await.json()["endpoint"].clone();
+    assert_eq!(read["custom_domain"], "static.probe-cdn.com", "{read}");
+    assert_eq!(read["certificate_id"], cert, "{read}");
+    let cleared = send_json(
+        &sim,
+        Method::PUT,
+        &path,
+        json!({"custom_domain": "", "certificate_id": ""}),
+    )
+    .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
+    let read = get(&sim, &path).await.json()["endpoint"].clone();
+    assert!(read.get("custom_domain").is_none(), "{read}");
+    assert!(read.get("certificate_id").is_none(), "{read}");
+}

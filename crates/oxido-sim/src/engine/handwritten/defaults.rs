@@ -587,6 +587,39 @@ pub(crate) fn updated(
         }
         "/v2/domains/{domain_name}/records" => super::dns::normalize_record(object),
         "/v2/firewalls" => super::firewalls::normalize_rules(object),
+        "/v2/cdn/endpoints" => {
+            // An endpoint made without a custom domain holds no such member for the
+            // generic merge to fill: the body's are put in; an empty one takes the
+            // domain, and its certificate, off the endpoint.
+            if let Some(map) = object.as_object_mut() {
+                for member in ["custom_domain", "certificate_id"] {
+                    match body.get(member).and_then(Value::as_str) {
+                        Some("") => {
+                            map.remove(member);
+                        }
+                        Some(given) => {
+                            map.insert(member.into(), Value::String(given.to_owned()));
+                        }
+                        None => {}
+                    }
+                }
+                if body.get("custom_domain").and_then(Value::as_str) == Some("") {
+                    map.remove("certificate_id");
+                }
+            }
+            if object
+                .get("custom_domain")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.is_empty())
+                && object
+                    .get("certificate_id")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            {
+                // A custom domain is served with a certificate of the account's.
+                return Err("certificate_id: a custom domain needs a certificate".to_owned());
+            }
+        }
         "/v2/uptime/checks" => {
             // `regions: null` (godo's none) leaves the check's regions as they were.
             if body.get("regions").is_some_and(Value::is_null)
