@@ -660,6 +660,15 @@ async fn a_cdn_custom_domain_is_set_and_removed_by_update() {
     )
     .await["id"]
         .clone();
+    let refused = send_json(
+        &sim,
+        Method::POST,
+        "/v2/cdn/endpoints",
+        json!({"origin": "other.nyc3.digitaloceanspaces.com",
+            "custom_domain": "static.probe-cdn.com"}),
+    )
+    .await;
+    refused.assert_error(422, "unprocessable_entity");
     let endpoint = made(
         &sim,
         "/v2/cdn/endpoints",

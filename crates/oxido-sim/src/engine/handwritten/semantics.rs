@@ -89,15 +89,15 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 return Err(refuse("name is not unique".to_owned()));
             }
         }
-        "/v2/cdn/endpoints" => {
+        // A custom domain is served with a certificate.
+        "/v2/cdn/endpoints"
             if creating
                 && body_str(body, "custom_domain").is_some_and(|d| !d.is_empty())
-                && body_str(body, "certificate_id").is_none_or(str::is_empty)
-            {
-                return Err(refuse(
-                    "certificate_id: a custom domain needs a certificate".to_owned(),
-                ));
-            }
+                && body_str(body, "certificate_id").is_none_or(str::is_empty) =>
+        {
+            return Err(refuse(
+                "certificate_id: a custom domain needs a certificate".to_owned(),
+            ));
         }
         "/v2/load_balancers" => {
             // Only a GLOBAL load balancer goes without a region and forwarding rules
