@@ -708,3 +708,63 @@ async fn a_cdn_custom_domain_is_set_and_removed_by_update() {
     assert!(read.get("custom_domain").is_none(), "{read}");
     assert!(read.get("certificate_id").is_none(), "{read}");
 }
+
+/// godo sends the lists a monitoring request leaves unset as `null` (`entities`,
+/// `tags`, `alerts.email`, an uptime alert's `notifications` and their `email` and
+/// `slack`): the requests are taken, and the answers hold empty lists.
+#[tokio::test]
+async fn monitoring_requests_take_godos_nulls() {
+    let sim = demo(50).await;
+    let policy = made(
+        &sim,
+        "/v2/monitoring/alerts",
+        json!({"alerts": {"email": null,
+                "slack": [{"channel": "#ops", "url": "https://hooks.slack.com/services/x"}]},
+            "compare": "GreaterThan", "description": "cpu by tag", "enabled": true,
+            "entities": null, "tags": ["web"], "type": "v1/insights/droplet/cpu",
+            "value": 80, "window": "5m"}),
+        "policy",
+    )
+    .await;
+    assert_eq!(policy["entities"], json!([]), "{policy}");
+    assert_eq!(policy["tags"], json!(["web"]), "{policy}");
+    assert_eq!(policy["alerts"]["email"], json!([]), "{policy}");
+    let check = made(
+        &sim,
+        "/v2/uptime/checks",
+        json!({"name": "probe-up", "type": "http", "target": "http://example.com",
+            "regions": ["us_east"], "enabled": true}),
+        "check",
+    )
+    .await;
+    let alerts = format!(
+        "/v2/uptime/checks/{}/alerts",
+        check["id"].as_str().expect("id")
+    );
+    let bare = made(
+        &sim,
+        &alerts,
+        json!({"name": "down", "type": "down", "threshold": 0, "comparison": "greater_than",
+            "period": "2m", "notifications": null}),
+        "alert",
+    )
+    .await;
+    assert_eq!(
+        bare["notifications"],
+        json!({"email": [], "slack": []}),
+        "{bare}"
+    );
+    let mailed = made(
+        &sim,
+        &alerts,
+        json!({"name": "down2", "type": "down", "threshold": 0, "comparison": "greater_than",
+            "period": "2m", "notifications": {"email": ["ops@example.com"], "slack": null}}),
+        "alert",
+    )
+    .await;
+    assert_eq!(
+        mailed["notifications"],
+        json!({"email": ["ops@example.com"], "slack": []}),
+        "{mailed}"
+    );
+}
