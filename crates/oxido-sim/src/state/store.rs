@@ -80,6 +80,25 @@ pub(crate) struct NewDroplet {
     pub volumes: Vec<String>,
 }
 
+/// Which Droplets a list shows: those carrying `tag`, named `name` (case-insensitive,
+/// as the API matches it), and GPU Droplets or the others (`gpus`), each where given.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct DropletFilter<'a> {
+    pub tag: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub gpus: Option<bool>,
+}
+
+impl DropletFilter<'_> {
+    fn keeps(&self, d: &Droplet) -> bool {
+        self.tag.is_none_or(|t| d.tags.iter().any(|x| x == t))
+            && self.name.is_none_or(|n| d.name.eq_ignore_ascii_case(n))
+            && self
+                .gpus
+                .is_none_or(|gpus| d.size.slug.starts_with("gpu-") == gpus)
+    }
+}
+
 /// Ids owned by one account.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct AccountIndex {
@@ -239,22 +258,28 @@ impl Data {
         tag: Option<&str>,
         name: Option<&str>,
     ) -> Vec<u64> {
+        self.listed_droplets(
+            account,
+            &DropletFilter {
+                tag,
+                name,
+                gpus: None,
+            },
+        )
+    }
+
+    fn listed_droplets(&self, account: AccountId, filter: &DropletFilter<'_>) -> Vec<u64> {
         let Some(index) = self.accounts.get(&account) else {
             return Vec::new();
         };
-        if tag.is_none() && name.is_none() {
+        if filter.tag.is_none() && filter.name.is_none() && filter.gpus.is_none() {
             return index.droplets.iter().copied().collect();
         }
         index
             .droplets
             .iter()
             .copied()
-            .filter(|id| {
-                self.droplets.get(id).is_some_and(|d| {
-                    tag.is_none_or(|t| d.tags.iter().any(|x| x == t))
-                        && name.is_none_or(|n| d.name.eq_ignore_ascii_case(n))
-                })
-            })
+            .filter(|id| self.droplets.get(id).is_some_and(|d| filter.keeps(d)))
             .collect()
     }
 
@@ -393,22 +418,25 @@ impl<'t> Store<'t> {
         paging: Paging,
         now: Timestamp,
     ) -> (Vec<Droplet>, usize) {
-        self.droplets_named(account, tag, None, paging, now)
+        let filter = DropletFilter {
+            tag,
+            name: None,
+            gpus: None,
+        };
+        self.droplets_filtered(account, &filter, paging, now)
     }
 
-    /// A page of the account's droplets (oldest first), only those with `tag` and
-    /// named `name` where given.
-    pub fn droplets_named(
+    /// A page of the account's droplets (oldest first) that `filter` keeps.
+    pub fn droplets_filtered(
         &self,
         account: AccountId,
-        tag: Option<&str>,
-        name: Option<&str>,
+        filter: &DropletFilter<'_>,
         paging: Paging,
         now: Timestamp,
     ) -> (Vec<Droplet>, usize) {
         {
             let data = self.read();
-            let matching = data.matching_droplets(account, tag, name);
+            let matching = data.listed_droplets(account, filter);
             let page_ids = &matching[paging.oldest_first(matching.len())];
             let settled = page_ids.iter().all(|id| {
                 data.droplets.get(id).is_none_or(|d| {
@@ -425,7 +453,7 @@ impl<'t> Store<'t> {
             }
         }
         let mut data = self.write();
-        let matching = data.matching_droplets(account, tag, name);
+        let matching = data.listed_droplets(account, filter);
         let page_ids = &matching[paging.oldest_first(matching.len())];
         let mut page = Vec::with_capacity(page_ids.len());
         for id in page_ids {

@@ -768,3 +768,50 @@ async fn monitoring_requests_take_godos_nulls() {
         "{mailed}"
     );
 }
+
+/// The Droplet list leaves GPU Droplets out unless `type=gpus` asks for only them.
+#[tokio::test]
+async fn gpu_droplets_are_listed_apart() {
+    let sim = demo(50).await;
+    let sizes = get(&sim, "/v2/sizes?per_page=200").await.json();
+    let gpu = sizes["sizes"]
+        .as_array()
+        .expect("sizes")
+        .iter()
+        .find(|s| {
+            s["slug"]
+                .as_str()
+                .is_some_and(|slug| slug.starts_with("gpu-"))
+                && s["regions"].as_array().is_some_and(|r| !r.is_empty())
+        })
+        .expect("the catalog has a GPU size")
+        .clone();
+    let region = gpu["regions"][0].as_str().expect("region").to_owned();
+    let made = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        json!({"name": "gpu-probe", "region": region, "size": gpu["slug"],
+            "image": "ubuntu-24-04-x64"}),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
+    let id = made.json()["droplet"]["id"].clone();
+    let ids = |listing: &Value| -> Vec<Value> {
+        listing["droplets"]
+            .as_array()
+            .expect("droplets")
+            .iter()
+            .map(|d| d["id"].clone())
+            .collect()
+    };
+    let plain = get(&sim, "/v2/droplets?per_page=200").await.json();
+    assert!(!ids(&plain).contains(&id), "{plain}");
+    let gpus = get(&sim, "/v2/droplets?type=gpus").await.json();
+    assert_eq!(ids(&gpus), vec![id.clone()], "{gpus}");
+    assert_eq!(gpus["meta"]["total"], 1);
+    let by_name = get(&sim, "/v2/droplets?type=gpus&name=gpu-probe")
+        .await
+        .json();
+    assert_eq!(ids(&by_name), vec![id], "{by_name}");
+}

@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use crate::engine::call::Call;
 use crate::state::model::canonical_id;
-use crate::state::store::Paging;
+use crate::state::store::{DropletFilter, Paging};
 use crate::wire::droplet::{DropletWire, droplet_json};
 use crate::wire::droplet_request;
 use crate::wire::error::{ApiError, json};
@@ -63,11 +63,21 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
 /// GET /v2/droplets
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let query = ListQuery::parse(call.raw_query.as_deref())?;
+    // By default the API lists the Droplets that are not GPU Droplets; `type=gpus`
+    // lists only those. A tag names every Droplet carrying it.
     let tag = query.get("tag_name").filter(|t| !t.is_empty());
-    let name = query.get("name").filter(|n| !n.is_empty());
+    let filter = DropletFilter {
+        tag,
+        name: query.get("name").filter(|n| !n.is_empty()),
+        gpus: match query.get("type") {
+            Some("gpus") => Some(true),
+            _ if tag.is_some() => None,
+            _ => Some(false),
+        },
+    };
     let (droplets, total) =
         call.store()
-            .droplets_named(call.who.account, tag, name, query.paging, Timestamp::now());
+            .droplets_filtered(call.who.account, &filter, query.paging, Timestamp::now());
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
     #[derive(Serialize)]
     struct Page<'a> {
