@@ -815,3 +815,56 @@ async fn gpu_droplets_are_listed_apart() {
         .json();
     assert_eq!(ids(&by_name), vec![id], "{by_name}");
 }
+
+/// A custom certificate reads its DNS names, expiry and SHA-1 fingerprint from the
+/// uploaded leaf, and an upload that holds no PEM certificate is refused.
+#[tokio::test]
+async fn a_custom_certificate_is_read_from_its_leaf() {
+    let sim = demo(50).await;
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec![
+        "probe.example.com".to_owned(),
+        "www.probe.example.com".to_owned(),
+    ])
+    .expect("params");
+    params.not_after = rcgen::date_time_ymd(2031, 1, 2);
+    let cert = params.self_signed(&key).expect("certificate");
+    let sha1: String = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, cert.der())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let made = made(
+        &sim,
+        "/v2/certificates",
+        json!({"name": "probe-custom", "type": "custom", "private_key": key.serialize_pem(),
+            "leaf_certificate": cert.pem(), "certificate_chain": cert.pem()}),
+        "certificate",
+    )
+    .await;
+    assert_eq!(made["sha1_fingerprint"], sha1, "{made}");
+    assert_eq!(made["not_after"], "2031-01-02T00:00:00Z", "{made}");
+    assert_eq!(
+        made["dns_names"],
+        json!(["probe.example.com", "www.probe.example.com"]),
+        "{made}"
+    );
+    let read = get(
+        &sim,
+        &format!("/v2/certificates/{}", made["id"].as_str().expect("id")),
+    )
+    .await
+    .json()["certificate"]
+        .clone();
+    assert_eq!(read["sha1_fingerprint"], sha1, "{read}");
+    assert_eq!(read["state"], "verified", "{read}");
+    let refused = send_json(
+        &sim,
+        Method::POST,
+        "/v2/certificates",
+        json!({"name": "not-pem", "type": "custom", "private_key": "nope",
+            "leaf_certificate": "not a certificate"}),
+    )
+    .await;
+    refused.assert_error(422, "unprocessable_entity");
+}

@@ -163,6 +163,8 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 .unwrap_or_else(|_| now());
             set(object, "not_after", later);
             set(object, "sha1_fingerprint", hex(40));
+            // A custom certificate's are the uploaded leaf's own.
+            super::certificates::read_leaf(object, call.body.as_ref());
         }
         "/v2/reserved_ipv6" => set(object, "reserved_at", now()),
         "/v2/domains/{domain_name}/records" => {

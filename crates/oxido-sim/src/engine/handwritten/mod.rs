@@ -14,6 +14,7 @@ mod behave;
 mod billing;
 mod catalog;
 mod cdn;
+mod certificates;
 mod computed;
 mod db_firewall;
 mod db_ops;

@@ -83,6 +83,15 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
         // keys a certificate by its name (certificate/resource_certificate.go).
         "/v2/certificates" => {
             if creating
+                && body_str(body, "type") == Some("custom")
+                && let Some(pem) = body_str(body, "leaf_certificate")
+                && !super::certificates::has_pem_block(pem)
+            {
+                return Err(refuse(
+                    "leaf_certificate: is not a PEM-encoded certificate".to_owned(),
+                ));
+            }
+            if creating
                 && let Some(name) = body_str(body, "name")
                 && held(call, "/v2/certificates", Unique::Name, name)
             {
