@@ -868,3 +868,36 @@ async fn a_custom_certificate_is_read_from_its_leaf() {
     .await;
     refused.assert_error(422, "unprocessable_entity");
 }
+
+/// A Let's Encrypt certificate is issued only for names in domains the account manages,
+/// and then reaches `verified`.
+#[tokio::test]
+async fn lets_encrypt_names_lie_in_managed_domains() {
+    let sim = demo(50).await;
+    let foreign = send_json(
+        &sim,
+        Method::POST,
+        "/v2/certificates",
+        json!({"name": "foreign", "type": "lets_encrypt", "dns_names": ["www.not-managed.net"]}),
+    )
+    .await;
+    foreign.assert_error(422, "unprocessable_entity");
+    made(
+        &sim,
+        "/v2/domains",
+        json!({"name": "probe-le.com"}),
+        "domain",
+    )
+    .await;
+    let cert = made(
+        &sim,
+        "/v2/certificates",
+        json!({"name": "managed", "type": "lets_encrypt",
+            "dns_names": ["probe-le.com", "*.probe-le.com", "a.b.probe-le.com"]}),
+        "certificate",
+    )
+    .await;
+    assert_eq!(cert["state"], "pending", "{cert}");
+    let path = format!("/v2/certificates/{}", cert["id"].as_str().expect("id"));
+    settled(&sim, &path, "certificate", |c| c["state"] == "verified").await;
+}

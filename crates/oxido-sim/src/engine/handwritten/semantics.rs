@@ -82,6 +82,9 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
         // api.digitalocean.com (RentFreeMedia/rentfreemedia#12); the Terraform provider
         // keys a certificate by its name (certificate/resource_certificate.go).
         "/v2/certificates" => {
+            if creating && body_str(body, "type") == Some("lets_encrypt") {
+                lets_encrypt_names(call, body)?;
+            }
             if creating
                 && body_str(body, "type") == Some("custom")
                 && let Some(pem) = body_str(body, "leaf_certificate")
@@ -242,6 +245,48 @@ fn record(body: &Value, stored: Option<&str>, creating: bool) -> Result<(), ApiE
                     "data: {data:?} is not valid for a {kind} record: must be {wanted}"
                 )));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Let's Encrypt certificates are issued for names in domains the account manages with
+/// DigitalOcean DNS (the API validates them through its own records).
+fn lets_encrypt_names(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let names: Vec<&str> = body
+        .get("dns_names")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    ensure_seeded(call, &["/v2/domains"]);
+    let docs = call.docs();
+    let Some(domains) = docs.items("/v2/domains") else {
+        return Err(refuse(format!(
+            "dns_names: {} is not in a domain this account manages",
+            names[0]
+        )));
+    };
+    for name in names {
+        let name = name.trim_start_matches("*.").trim_end_matches('.');
+        let mut labels = name;
+        let managed = loop {
+            if domains.key_of(labels).is_some() {
+                break true;
+            }
+            match labels.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => labels = parent,
+                _ => break false,
+            }
+        };
+        if !managed {
+            return Err(refuse(format!(
+                "dns_names: {name} is not in a domain this account manages"
+            )));
         }
     }
     Ok(())
