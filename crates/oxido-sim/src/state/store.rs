@@ -66,6 +66,8 @@ pub(crate) struct NewDroplet {
     pub region: &'static Region,
     pub size: &'static Size,
     pub image: &'static Image,
+    /// The account's own image it is made from, as `image` shows it (see `Droplet`).
+    pub image_shown: Option<Box<serde_json::Value>>,
     pub backups: bool,
     /// The schedule of the backups asked for at create (`backup_policy`).
     pub backup_policy: Option<BackupPolicy>,
@@ -547,6 +549,7 @@ impl<'t> Store<'t> {
             backup_ids: Vec::new(),
             snapshot_ids: Vec::new(),
             image: spec.image,
+            image_shown: spec.image_shown,
             kernel: None,
             region: spec.region,
             tags: spec.tags,

@@ -109,6 +109,7 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         region,
         size,
         image,
+        image_shown: None,
         backups: opt_bool(body, "backups")?.unwrap_or(false),
         backup_policy: opt_policy(body)?,
         ipv6: opt_bool(body, "ipv6")?.unwrap_or(false),

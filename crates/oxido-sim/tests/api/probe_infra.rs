@@ -901,3 +901,117 @@ async fn lets_encrypt_names_lie_in_managed_domains() {
     let path = format!("/v2/certificates/{}", cert["id"].as_str().expect("id"));
     settled(&sim, &path, "certificate", |c| c["state"] == "verified").await;
 }
+
+/// A Droplet is made from the account's own images by id, a custom image once it is
+/// available and a snapshot in its region and within its size's disk, and shows that
+/// image; the image survives a state export and import.
+#[tokio::test]
+async fn droplets_are_made_from_custom_images_and_snapshots() {
+    let sim = demo(50).await;
+    let image = made(
+        &sim,
+        "/v2/images",
+        json!({"name": "probe-custom", "url": "http://example.com/image.img",
+            "region": "nyc3", "distribution": "Ubuntu"}),
+        "image",
+    )
+    .await;
+    let image_id = image["id"].as_u64().expect("id");
+    let body = |region: &str, size: &str, image: u64| json!({"name": "from-own", "region": region, "size": size, "image": image});
+    let early = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        body("nyc3", "s-1vcpu-1gb", image_id),
+    )
+    .await;
+    early.assert_error(422, "unprocessable_entity");
+    settled(&sim, &format!("/v2/images/{image_id}"), "image", |i| {
+        i["status"] == "available"
+    })
+    .await;
+    let elsewhere = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        body("sfo3", "s-1vcpu-1gb", image_id),
+    )
+    .await;
+    elsewhere.assert_error(422, "unprocessable_entity");
+    let made_from = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        body("nyc3", "s-1vcpu-1gb", image_id),
+    )
+    .await;
+    assert_eq!(made_from.status, StatusCode::ACCEPTED, "{}", made_from.text);
+    let made_from = made_from.json();
+    let droplet = made_from["droplet"]["id"].as_u64().expect("id");
+    assert_eq!(made_from["droplet"]["image"]["id"], image_id);
+    assert_eq!(made_from["droplet"]["image"]["type"], "custom");
+    let action = made_from["links"]["actions"][0]["id"]
+        .as_u64()
+        .expect("action");
+    wait_action(&sim, action, Duration::from_secs(5)).await;
+    let snapshot = send_json(
+        &sim,
+        Method::POST,
+        &format!("/v2/droplets/{droplet}/actions"),
+        json!({"type": "snapshot", "name": "probe-snap"}),
+    )
+    .await;
+    assert_eq!(snapshot.status, StatusCode::CREATED, "{}", snapshot.text);
+    let action = snapshot.json()["action"]["id"].as_u64().expect("action");
+    wait_action(&sim, action, Duration::from_secs(5)).await;
+    let snapshots = get(&sim, &format!("/v2/droplets/{droplet}/snapshots"))
+        .await
+        .json();
+    let snap = snapshots["snapshots"][0]["id"]
+        .as_u64()
+        .expect("snapshot id");
+    let small = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        body("nyc3", "s-1vcpu-512mb-10gb", snap),
+    )
+    .await;
+    small.assert_error(422, "unprocessable_entity");
+    let restored = send_json(
+        &sim,
+        Method::POST,
+        "/v2/droplets",
+        body("nyc3", "s-1vcpu-1gb", snap),
+    )
+    .await;
+    assert_eq!(restored.status, StatusCode::ACCEPTED, "{}", restored.text);
+    let restored = restored.json()["droplet"]["id"].as_u64().expect("id");
+    let shown = get(&sim, &format!("/v2/droplets/{restored}")).await.json();
+    assert_eq!(shown["droplet"]["image"]["id"], snap, "{shown}");
+    assert_eq!(shown["droplet"]["image"]["type"], "snapshot", "{shown}");
+    // Exported and imported, the Droplet still shows the image it was made from.
+    let state = call(
+        &sim,
+        Method::GET,
+        "/_sim/state",
+        Some(sim.admin_token()),
+        None,
+    )
+    .await;
+    assert_eq!(state.status, StatusCode::OK, "{}", state.text);
+    let fresh = demo(50).await;
+    let put = call(
+        &fresh,
+        Method::PUT,
+        "/_sim/state",
+        Some(fresh.admin_token()),
+        Some(&state.text),
+    )
+    .await;
+    assert!(put.status.is_success(), "{}", put.text);
+    let again = get(&fresh, &format!("/v2/droplets/{restored}"))
+        .await
+        .json();
+    assert_eq!(again["droplet"]["image"]["id"], snap, "{again}");
+}

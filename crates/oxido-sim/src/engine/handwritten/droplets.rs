@@ -135,10 +135,12 @@ const MAX_NAMES: usize = 10;
 /// POST /v2/droplets: one Droplet (`name`), or several (`names`), each created as if
 /// requested alone and all answered together.
 pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
-    let object = body_object(call);
+    let mut object = body_object(call);
+    let shown = own_image(call, &mut object)?;
     let Some(names) = object.get("names") else {
         // The request's own shape is checked first, then what it refers to.
-        let spec = droplet_request::parse(&object)?;
+        let mut spec = droplet_request::parse(&object)?;
+        spec.image_shown = shown.map(Box::new);
         super::references::check_droplet_body(call, &object)?;
         let (droplet, action) = create_one(call, spec)?;
         return json(
@@ -169,7 +171,9 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         let mut one: Map<String, Value> = object.clone();
         one.remove("names");
         one.insert("name".into(), Value::String((*name).to_owned()));
-        specs.push(droplet_request::parse(&one)?);
+        let mut spec = droplet_request::parse(&one)?;
+        spec.image_shown = shown.clone().map(Box::new);
+        specs.push(spec);
     }
     super::references::check_droplet_body(call, &object)?;
     let mut droplets = Vec::new();
@@ -183,6 +187,29 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         StatusCode::ACCEPTED,
         &json!({ "droplets": droplets, "links": { "actions": actions } }),
     )
+}
+
+/// A create naming one of the account's own images by id (a snapshot, backup or custom
+/// image): checked, and the body given the catalog image that Droplet runs, so the typed
+/// request parses; the image as the Droplet will show it is returned.
+fn own_image(call: &Call<'_>, object: &mut Map<String, Value>) -> Result<Option<Value>, ApiError> {
+    let Some(id) = object.get("image").and_then(Value::as_u64) else {
+        return Ok(None);
+    };
+    let region = object.get("region").and_then(Value::as_str);
+    let disk = object
+        .get("size")
+        .and_then(Value::as_str)
+        .and_then(crate::state::catalog::size)
+        .map(|s| s.disk);
+    let Some(shown) = super::droplet_images::own_image(call, id, region, disk)? else {
+        return Ok(None);
+    };
+    let base = crate::state::catalog::IMAGES
+        .first()
+        .ok_or_else(|| ApiError::unprocessable("image: the catalog holds no image"))?;
+    object.insert("image".into(), Value::from(base.id));
+    Ok(Some(shown))
 }
 
 /// Makes one Droplet, joins it to the default project, and gives its create action's link.
