@@ -1015,3 +1015,66 @@ async fn droplets_are_made_from_custom_images_and_snapshots() {
         .json();
     assert_eq!(again["droplet"]["image"]["id"], snap, "{again}");
 }
+
+/// A peering made through `/v2/vpc_peerings` is listed under each VPC it joins.
+#[tokio::test]
+async fn a_peering_is_listed_under_its_vpcs() {
+    let sim = demo(50).await;
+    let a = made(
+        &sim,
+        "/v2/vpcs",
+        json!({"name": "list-a", "region": "nyc3"}),
+        "vpc",
+    )
+    .await;
+    let b = made(
+        &sim,
+        "/v2/vpcs",
+        json!({"name": "list-b", "region": "sfo3"}),
+        "vpc",
+    )
+    .await;
+    let lone = made(
+        &sim,
+        "/v2/vpcs",
+        json!({"name": "list-c", "region": "ams3"}),
+        "vpc",
+    )
+    .await;
+    let peering = made(
+        &sim,
+        "/v2/vpc_peerings",
+        json!({"name": "listed", "vpc_ids": [a["id"], b["id"]]}),
+        "vpc_peering",
+    )
+    .await;
+    for vpc in [&a, &b] {
+        let listing = get(
+            &sim,
+            &format!("/v2/vpcs/{}/peerings", vpc["id"].as_str().expect("id")),
+        )
+        .await;
+        assert_eq!(listing.status, StatusCode::OK, "{}", listing.text);
+        let listing = listing.json();
+        let ids: Vec<&Value> = listing["peerings"]
+            .as_array()
+            .expect("peerings")
+            .iter()
+            .map(|p| &p["id"])
+            .collect();
+        assert_eq!(ids, vec![&peering["id"]], "{listing}");
+    }
+    let none = get(
+        &sim,
+        &format!("/v2/vpcs/{}/peerings", lone["id"].as_str().expect("id")),
+    )
+    .await
+    .json();
+    assert_eq!(none["peerings"], json!([]), "{none}");
+    let missing = get(
+        &sim,
+        "/v2/vpcs/00000000-0000-4000-8000-000000000000/peerings",
+    )
+    .await;
+    missing.assert_error(404, "not_found");
+}
