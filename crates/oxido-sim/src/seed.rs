@@ -515,6 +515,7 @@ fn droplet(s: &DropletSeed) -> Droplet {
         backup_ids: s.backup_ids.to_vec(),
         snapshot_ids: s.snapshot_ids.to_vec(),
         image,
+        image_shown: None,
         kernel: None,
         region,
         tags: s.tags.iter().map(|t| (*t).to_owned()).collect(),

@@ -512,6 +512,8 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         }),
         None => Value::String(generate::uuid()),
     };
+    // An id the API mints itself (a Spaces key's access key) is not the body's name.
+    let id = handwritten::defaults::minted_id(collection_path).unwrap_or(id);
     let key = id_text(&id).unwrap_or_else(generate::uuid);
     let finish = |object: &mut Value| {
         if let Some(f) = &field {
@@ -560,6 +562,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             let shown = if shown_whole { &object } else { &*answer_t };
             format!("do:{kind}:{}", urn_id(collection_path, shown))
         });
+        handwritten::defaults::forget_shown_once(collection_path, &mut object);
         store_created(call, path, &key, object, param, None)?;
         (response, urn)
     } else {

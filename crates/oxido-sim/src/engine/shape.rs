@@ -180,6 +180,10 @@ pub(crate) fn keeps(item: &Value, key: &str, value: &str) -> bool {
         Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
             a.iter().any(|s| s.as_str() == Some(value))
         }
+        // A region kept whole (`?region=nyc3` on volumes) is matched by its slug.
+        Some(Value::Object(o)) if o.get("slug").is_some_and(Value::is_string) => {
+            o.get("slug").and_then(Value::as_str) == Some(value)
+        }
         _ => true,
     }
 }

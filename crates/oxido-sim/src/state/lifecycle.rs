@@ -185,6 +185,7 @@ fn apply(
         Effect::EnableIpv6 => droplet.ipv6 = true,
         Effect::Rebuild(image) => {
             droplet.image = image;
+            droplet.image_shown = None;
             droplet.status = DropletStatus::Active;
         }
         Effect::ChangeKernel(kernel) => droplet.kernel = Some(kernel),

@@ -310,6 +310,9 @@ pub(crate) struct Droplet {
     pub backup_ids: Vec<u64>,
     pub snapshot_ids: Vec<u64>,
     pub image: &'static Image,
+    /// The account's own image it was made from (a snapshot, backup or custom image),
+    /// as the API shows it in `image`; `image` is then the catalog image it runs.
+    pub image_shown: Option<Box<serde_json::Value>>,
     pub kernel: Option<u64>,
     pub region: &'static Region,
     pub tags: Vec<String>,

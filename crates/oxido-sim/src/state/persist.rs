@@ -80,6 +80,10 @@ pub(crate) struct DropletDoc {
     pub snapshot_ids: Vec<u64>,
     /// The catalog image's id.
     pub image: u64,
+    /// The account's own image the Droplet was made from, as its `image` shows it;
+    /// absent for one made from a catalog image (and in files written before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_shown: Option<serde_json::Value>,
     pub kernel: Option<u64>,
     pub region: String,
     pub tags: Vec<String>,
@@ -308,6 +312,7 @@ fn droplet_doc(d: &Droplet) -> DropletDoc {
         backup_ids: d.backup_ids.clone(),
         snapshot_ids: d.snapshot_ids.clone(),
         image: d.image.id,
+        image_shown: d.image_shown.as_deref().cloned(),
         kernel: d.kernel,
         region: d.region.slug.to_owned(),
         tags: d.tags.clone(),
@@ -320,6 +325,10 @@ fn droplet_doc(d: &Droplet) -> DropletDoc {
         }),
     }
 }
+
+/// The bound on the image a state file shows for a Droplet: an image answer, a few
+/// hundred bytes, with room for a long description.
+const MAX_IMAGE_SHOWN: usize = 16 * 1024;
 
 fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
     let what = format!("droplets[{}]", d.id);
@@ -352,6 +361,14 @@ fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
         backup_ids: d.backup_ids,
         snapshot_ids: d.snapshot_ids,
         image: image(&what, d.image)?,
+        image_shown: match d.image_shown {
+            Some(shown) if !shown.is_object() || shown.to_string().len() > MAX_IMAGE_SHOWN => {
+                return Err(format!(
+                    "{what}: image_shown must be an image object of at most {MAX_IMAGE_SHOWN} bytes"
+                ));
+            }
+            shown => shown.map(Box::new),
+        },
         kernel: d.kernel,
         region: region(&what, &d.region)?,
         tags: d.tags,

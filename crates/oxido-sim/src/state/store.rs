@@ -16,8 +16,8 @@ use super::catalog::{Image, Region, Size};
 use super::images::{ImageKind, Images};
 use super::lifecycle::{is_busy, make_backups, needs_backup, needs_settling, settle};
 use super::model::{
-    AccountId, Action, ActionKind, Droplet, DropletStatus, Effect, Family, Outcome, Pending,
-    PrivateAddr, Subject,
+    AccountId, Action, ActionKind, BackupPolicy, Droplet, DropletStatus, Effect, Family, Outcome,
+    Pending, PrivateAddr, Subject,
 };
 use crate::limits;
 use crate::refusal::Refusal;
@@ -66,7 +66,11 @@ pub(crate) struct NewDroplet {
     pub region: &'static Region,
     pub size: &'static Size,
     pub image: &'static Image,
+    /// The account's own image it is made from, as `image` shows it (see `Droplet`).
+    pub image_shown: Option<Box<serde_json::Value>>,
     pub backups: bool,
+    /// The schedule of the backups asked for at create (`backup_policy`).
+    pub backup_policy: Option<BackupPolicy>,
     pub ipv6: bool,
     pub public_ipv4: bool,
     pub monitoring: bool,
@@ -76,6 +80,25 @@ pub(crate) struct NewDroplet {
     pub vpc_range: Option<String>,
     /// Volumes to attach at once.
     pub volumes: Vec<String>,
+}
+
+/// Which Droplets a list shows: those carrying `tag`, named `name` (case-insensitive,
+/// as the API matches it), and GPU Droplets or the others (`gpus`), each where given.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct DropletFilter<'a> {
+    pub tag: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub gpus: Option<bool>,
+}
+
+impl DropletFilter<'_> {
+    fn keeps(&self, d: &Droplet) -> bool {
+        self.tag.is_none_or(|t| d.tags.iter().any(|x| x == t))
+            && self.name.is_none_or(|n| d.name.eq_ignore_ascii_case(n))
+            && self
+                .gpus
+                .is_none_or(|gpus| d.size.slug.starts_with("gpu-") == gpus)
+    }
 }
 
 /// Ids owned by one account.
@@ -226,20 +249,39 @@ impl Data {
 
     /// The account's droplet ids (ascending), only those carrying `tag` if given.
     pub(super) fn tagged_droplets(&self, account: AccountId, tag: Option<&str>) -> Vec<u64> {
+        self.matching_droplets(account, tag, None)
+    }
+
+    /// The account's Droplets carrying `tag` and named `name` (case-insensitive, as the
+    /// API matches it), each where given.
+    fn matching_droplets(
+        &self,
+        account: AccountId,
+        tag: Option<&str>,
+        name: Option<&str>,
+    ) -> Vec<u64> {
+        self.listed_droplets(
+            account,
+            &DropletFilter {
+                tag,
+                name,
+                gpus: None,
+            },
+        )
+    }
+
+    fn listed_droplets(&self, account: AccountId, filter: &DropletFilter<'_>) -> Vec<u64> {
         let Some(index) = self.accounts.get(&account) else {
             return Vec::new();
         };
+        if filter.tag.is_none() && filter.name.is_none() && filter.gpus.is_none() {
+            return index.droplets.iter().copied().collect();
+        }
         index
             .droplets
             .iter()
             .copied()
-            .filter(|id| {
-                tag.is_none_or(|t| {
-                    self.droplets
-                        .get(id)
-                        .is_some_and(|d| d.tags.iter().any(|x| x == t))
-                })
-            })
+            .filter(|id| self.droplets.get(id).is_some_and(|d| filter.keeps(d)))
             .collect()
     }
 
@@ -378,9 +420,25 @@ impl<'t> Store<'t> {
         paging: Paging,
         now: Timestamp,
     ) -> (Vec<Droplet>, usize) {
+        let filter = DropletFilter {
+            tag,
+            name: None,
+            gpus: None,
+        };
+        self.droplets_filtered(account, &filter, paging, now)
+    }
+
+    /// A page of the account's droplets (oldest first) that `filter` keeps.
+    pub fn droplets_filtered(
+        &self,
+        account: AccountId,
+        filter: &DropletFilter<'_>,
+        paging: Paging,
+        now: Timestamp,
+    ) -> (Vec<Droplet>, usize) {
         {
             let data = self.read();
-            let matching = data.tagged_droplets(account, tag);
+            let matching = data.listed_droplets(account, filter);
             let page_ids = &matching[paging.oldest_first(matching.len())];
             let settled = page_ids.iter().all(|id| {
                 data.droplets.get(id).is_none_or(|d| {
@@ -397,7 +455,7 @@ impl<'t> Store<'t> {
             }
         }
         let mut data = self.write();
-        let matching = data.tagged_droplets(account, tag);
+        let matching = data.listed_droplets(account, filter);
         let page_ids = &matching[paging.oldest_first(matching.len())];
         let mut page = Vec::with_capacity(page_ids.len());
         for id in page_ids {
@@ -472,7 +530,7 @@ impl<'t> Store<'t> {
             status: DropletStatus::New,
             created_at: timing.now,
             backups: spec.backups,
-            backup_policy: None,
+            backup_policy: spec.backup_policy.filter(|_| spec.backups),
             backups_since: spec.backups.then_some(timing.now),
             backups_made: 0,
             ipv6: spec.ipv6,
@@ -481,6 +539,7 @@ impl<'t> Store<'t> {
             backup_ids: Vec::new(),
             snapshot_ids: Vec::new(),
             image: spec.image,
+            image_shown: spec.image_shown,
             kernel: None,
             region: spec.region,
             tags: spec.tags,

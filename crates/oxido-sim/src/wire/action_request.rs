@@ -99,7 +99,7 @@ fn image(body: &Map<String, Value>) -> Result<&'static catalog::Image, ApiError>
     })
 }
 
-fn opt_policy(body: &Map<String, Value>) -> Result<Option<BackupPolicy>, ApiError> {
+pub(super) fn opt_policy(body: &Map<String, Value>) -> Result<Option<BackupPolicy>, ApiError> {
     let policy = match body.get("backup_policy") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Object(map)) => map,

@@ -39,7 +39,7 @@ struct Body<'a> {
     backup_ids: &'a [u64],
     next_backup_window: Option<Window>,
     snapshot_ids: &'a [u64],
-    image: ImageWire,
+    image: Shown<'a>,
     volume_ids: &'a [String],
     size: SizeWire,
     size_slug: &'static str,
@@ -81,7 +81,10 @@ impl Serialize for DropletWire<'_> {
                 None
             },
             snapshot_ids: &d.snapshot_ids,
-            image: ImageWire(d.image),
+            image: match d.image_shown.as_deref() {
+                Some(shown) => Shown::Own(shown),
+                None => Shown::Catalog(ImageWire(d.image)),
+            },
             volume_ids: &d.volume_ids,
             size: SizeWire(d.size),
             size_slug: d.size.slug,
@@ -238,6 +241,14 @@ impl Serialize for RegionSlugs {
 }
 
 struct ImageWire(&'static Image);
+
+/// A Droplet's `image`: the catalog's, or the account's own it was made from.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Shown<'a> {
+    Catalog(ImageWire),
+    Own(&'a Value),
+}
 
 /// A public image as `/v2/images` and a Droplet's `image` show it.
 pub(crate) fn image_json(image: &'static Image) -> Value {

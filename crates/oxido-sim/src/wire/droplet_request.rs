@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::action_request::{check_hostname, excerpt};
+use super::action_request::{check_hostname, excerpt, opt_policy};
 use super::body::{opt_bool, opt_str, req_str};
 use super::error::ApiError;
 use crate::limits;
@@ -109,7 +109,9 @@ pub(crate) fn parse(body: &Map<String, Value>) -> Result<NewDroplet, ApiError> {
         region,
         size,
         image,
+        image_shown: None,
         backups: opt_bool(body, "backups")?.unwrap_or(false),
+        backup_policy: opt_policy(body)?,
         ipv6: opt_bool(body, "ipv6")?.unwrap_or(false),
         // The Terraform provider's tests read no public address back from a Droplet made
         // with `public_networking: false` (droplet/resource_droplet_test.go).

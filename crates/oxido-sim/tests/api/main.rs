@@ -26,6 +26,7 @@ mod minimal_creates;
 mod pagination;
 mod parity;
 mod persistence;
+mod probe_infra;
 mod probe_platform_apps;
 mod probe_platform_databases;
 mod probe_platform_genai_functions;

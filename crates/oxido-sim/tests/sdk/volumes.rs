@@ -29,11 +29,31 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
     let holder = client.droplets().get(VOLUME_HOLDER).await.expect("droplet");
     assert!(holder.volume_ids.is_empty(), "{:?}", holder.volume_ids);
 
-    let attach = client
+    // A volume attaches only to a Droplet of its own region (the demo Droplet is in nyc3).
+    let across = client
         .volume_actions()
         .post_by_id(
             VOLUME,
             body(json!({"type": "attach", "droplet_id": DROPLET, "region": "nyc1"})),
+        )
+        .await
+        .expect_err("a Droplet of another region is refused");
+    assert_eq!(across.status(), Some(422), "{across}");
+    let neighbour = client
+        .droplets()
+        .create(body(json!({
+            "name": "nyc1-holder", "region": "nyc1", "size": "s-1vcpu-1gb",
+            "image": "ubuntu-22-04-x64"
+        })))
+        .await
+        .expect("create accepted")
+        .droplet
+        .id;
+    let attach = client
+        .volume_actions()
+        .post_by_id(
+            VOLUME,
+            body(json!({"type": "attach", "droplet_id": neighbour, "region": "nyc1"})),
         )
         .await
         .expect("attach accepted");
@@ -54,8 +74,8 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
     assert_eq!(seen.resource_type, "volume");
 
     let volume = client.volumes().get(VOLUME).await.expect("volume");
-    assert_eq!(volume.droplet_ids, vec![DROPLET]);
-    let droplet = client.droplets().get(DROPLET).await.expect("droplet");
+    assert_eq!(volume.droplet_ids, vec![neighbour]);
+    let droplet = client.droplets().get(neighbour).await.expect("droplet");
     assert_eq!(droplet.volume_ids, vec![VOLUME.to_owned()]);
 
     let refused = client
@@ -67,7 +87,7 @@ async fn a_volume_attached_through_the_sdk_shows_on_both_sides_until_its_droplet
 
     client
         .droplets()
-        .destroy(DROPLET)
+        .destroy(neighbour)
         .await
         .expect("droplet deleted");
     let volume = client.volumes().get(VOLUME).await.expect("volume stays");

@@ -128,6 +128,11 @@ fn pool_key(object: &Value) -> Option<String> {
 
 /// A new pool gets its Droplets.
 pub(super) fn created(call: &Call<'_>, object: &mut Value) {
+    // The config is one of two shapes (static or dynamic): the body's, whole, never
+    // merged into the schema's first shape.
+    if let Some(config) = call.body.as_ref().and_then(|b| b.get("config")) {
+        object["config"] = config.clone();
+    }
     if let Some(key) = pool_key(object) {
         let count = reconcile(call, &key, object).len();
         object["active_resources_count"] = Value::from(count);

@@ -63,6 +63,31 @@ fn set(object: &mut Value, member: &str, value: impl Into<Value>) {
     }
 }
 
+/// The regions an uptime check runs from (the description's enum).
+const UPTIME_REGIONS: [&str; 4] = ["us_east", "us_west", "eu_west", "se_asia"];
+
+/// The id of a new object of `collection` where the API mints one that is neither a
+/// UUID nor the body's name: a Spaces key is read back by its fresh access key.
+pub(crate) fn minted_id(collection: &str) -> Option<Value> {
+    match collection {
+        "/v2/spaces/keys" => Some(Value::String(format!(
+            "DO{}",
+            token(18).to_ascii_uppercase()
+        ))),
+        _ => None,
+    }
+}
+
+/// Takes out of a new object, once its create is answered, what the API shows only
+/// then: a Spaces key's secret is never read back.
+pub(crate) fn forget_shown_once(collection: &str, object: &mut Value) {
+    if collection == "/v2/spaces/keys"
+        && let Some(map) = object.as_object_mut()
+    {
+        map.remove("secret_key");
+    }
+}
+
 /// Members the API makes for each new object, where the request did not give them.
 pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
     let name = object
@@ -220,6 +245,8 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 .unwrap_or_else(|_| now());
             set(object, "not_after", later);
             set(object, "sha1_fingerprint", hex(40));
+            // A custom certificate's are the uploaded leaf's own.
+            super::certificates::read_leaf(object, call.body.as_ref());
         }
         "/v2/reserved_ipv6" => set(object, "reserved_at", now()),
         "/v2/domains/{domain_name}/records" => {
@@ -261,13 +288,30 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
                 set(object, "endpoint", endpoint);
             }
         }
-        "/v2/spaces/keys" => {
-            set(
-                object,
-                "access_key",
-                format!("DO{}", token(18).to_ascii_uppercase()),
-            );
-            set(object, "secret_key", token(43));
+        "/v2/spaces/keys" => set(object, "secret_key", token(43)),
+        "/v2/images" => {
+            // A custom image is imported into the region the request names; a transfer
+            // adds regions to it (the Terraform provider reads `regions` and `type`).
+            set(object, "type", "custom");
+            set(object, "public", false);
+            if let Some(region) = call
+                .body
+                .as_ref()
+                .and_then(|b| b.get("region"))
+                .and_then(Value::as_str)
+            {
+                set(object, "regions", Value::from(vec![region.to_owned()]));
+            }
+        }
+        "/v2/firewalls" => super::firewalls::normalize_rules(object),
+        "/v2/uptime/checks" => {
+            // A check made without regions (godo sends `null`) checks from all of them.
+            let none = object
+                .get("regions")
+                .is_none_or(|r| r.is_null() || r.as_array().is_some_and(Vec::is_empty));
+            if none && let Some(map) = object.as_object_mut() {
+                map.insert("regions".into(), Value::from(UPTIME_REGIONS.to_vec()));
+            }
         }
         "/v2/vpc_peerings" | "/v2/vpcs/{vpc_id}/peerings" => {
             // A peering joins the path's VPC (if any) and the ones the body names.
@@ -634,6 +678,55 @@ pub(crate) fn updated(
         }
         "/v2/domains/{domain_name}/records" => super::dns::normalize_record(object),
         "/v2/databases/{database_cluster_uuid}/users" => acl_ids(object),
+        "/v2/firewalls" => super::firewalls::normalize_rules(object),
+        "/v2/cdn/endpoints" => {
+            // An endpoint made without a custom domain holds no such member for the
+            // generic merge to fill: the body's are put in; an empty one takes the
+            // domain, and its certificate, off the endpoint.
+            if let Some(map) = object.as_object_mut() {
+                for member in ["custom_domain", "certificate_id"] {
+                    match body.get(member).and_then(Value::as_str) {
+                        Some("") => {
+                            map.remove(member);
+                        }
+                        Some(given) => {
+                            map.insert(member.into(), Value::String(given.to_owned()));
+                        }
+                        None => {}
+                    }
+                }
+                if body.get("custom_domain").and_then(Value::as_str) == Some("") {
+                    map.remove("certificate_id");
+                }
+            }
+            if object
+                .get("custom_domain")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.is_empty())
+                && object
+                    .get("certificate_id")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            {
+                // A custom domain is served with a certificate of the account's.
+                return Err("certificate_id: a custom domain needs a certificate".to_owned());
+            }
+        }
+        "/v2/uptime/checks" => {
+            // `regions: null` (godo's none) leaves the check's regions as they were.
+            if body.get("regions").is_some_and(Value::is_null)
+                && let Some(map) = object.as_object_mut()
+            {
+                map.insert("regions".into(), before["regions"].clone());
+            }
+        }
+        "/v2/droplets/autoscale" => {
+            // One of two shapes (fixed or dynamic): the body's whole, not merged into
+            // the other, so a fixed pool made dynamic keeps no `target_number_instances`.
+            if let Some(config) = body.get("config") {
+                object["config"] = config.clone();
+            }
+        }
         "/v2/byoip_prefixes" => {
             if let Some(advertise) = body.get("advertise").filter(|v| v.is_boolean())
                 && let Some(map) = object.as_object_mut()

@@ -226,3 +226,54 @@ pub(super) fn delete(
         _ => Ok(None),
     }
 }
+
+/// The account's own image a Droplet create names by id (a snapshot, backup or custom
+/// image), as the Droplet's `image` shows it; `Ok(None)` for an id the catalog holds
+/// or none of the account's. The image must be available, in the Droplet's region, and
+/// fit its size's disk, as the API requires.
+pub(super) fn own_image(
+    call: &Call<'_>,
+    id: u64,
+    region: Option<&str>,
+    disk: Option<u32>,
+) -> Result<Option<Value>, ApiError> {
+    if crate::state::catalog::image_by_id(id).is_some() {
+        return Ok(None);
+    }
+    let typed = call
+        .store()
+        .image(call.who.account, id, Timestamp::now())
+        .map(|i| as_image(&i));
+    let shown = match typed {
+        Some(image) => image,
+        None => match super::behave::find(call, "/v2/images", &id.to_string()) {
+            Some((_, image)) => image,
+            None => return Ok(None),
+        },
+    };
+    if shown.get("status").and_then(Value::as_str) != Some("available") {
+        return Err(ApiError::unprocessable(format!(
+            "image: image {id} is not available yet"
+        )));
+    }
+    let regions = shown.get("regions").and_then(Value::as_array);
+    if let Some(region) = region
+        && !regions.is_some_and(|r| r.iter().any(|x| x.as_str() == Some(region)))
+    {
+        return Err(ApiError::unprocessable(format!(
+            "image: image {id} is not available in {region}; transfer it there first"
+        )));
+    }
+    let needs = shown
+        .get("min_disk_size")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if let Some(disk) = disk
+        && u64::from(disk) < needs
+    {
+        return Err(ApiError::unprocessable(format!(
+            "size: the image needs a disk of at least {needs} GB (this size has {disk})"
+        )));
+    }
+    Ok(Some(shown))
+}

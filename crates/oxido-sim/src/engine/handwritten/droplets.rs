@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use crate::engine::call::Call;
 use crate::state::model::canonical_id;
-use crate::state::store::Paging;
+use crate::state::store::{DropletFilter, Paging};
 use crate::wire::droplet::{DropletWire, droplet_json};
 use crate::wire::droplet_request;
 use crate::wire::error::{ApiError, json};
@@ -63,10 +63,21 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
 /// GET /v2/droplets
 pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let query = ListQuery::parse(call.raw_query.as_deref())?;
+    // By default the API lists the Droplets that are not GPU Droplets; `type=gpus`
+    // lists only those. A tag names every Droplet carrying it.
     let tag = query.get("tag_name").filter(|t| !t.is_empty());
+    let filter = DropletFilter {
+        tag,
+        name: query.get("name").filter(|n| !n.is_empty()),
+        gpus: match query.get("type") {
+            Some("gpus") => Some(true),
+            _ if tag.is_some() => None,
+            _ => Some(false),
+        },
+    };
     let (droplets, total) =
         call.store()
-            .droplets(call.who.account, tag, query.paging, Timestamp::now());
+            .droplets_filtered(call.who.account, &filter, query.paging, Timestamp::now());
     let info = PageInfo::new(&call.origin, &call.path, &query, total);
     #[derive(Serialize)]
     struct Page<'a> {
@@ -130,10 +141,12 @@ const MAX_NAMES: usize = 10;
 /// POST /v2/droplets: one Droplet (`name`), or several (`names`), each created as if
 /// requested alone and all answered together.
 pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
-    let object = body_object(call);
+    let mut object = body_object(call);
+    let shown = own_image(call, &mut object)?;
     let Some(names) = object.get("names") else {
         // The request's own shape is checked first, then what it refers to.
-        let spec = droplet_request::parse(&object)?;
+        let mut spec = droplet_request::parse(&object)?;
+        spec.image_shown = shown.map(Box::new);
         super::references::check_droplet_body(call, &object)?;
         let (droplet, action) = create_one(call, spec)?;
         return json(
@@ -164,7 +177,9 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         let mut one: Map<String, Value> = object.clone();
         one.remove("names");
         one.insert("name".into(), Value::String((*name).to_owned()));
-        specs.push(droplet_request::parse(&one)?);
+        let mut spec = droplet_request::parse(&one)?;
+        spec.image_shown = shown.clone().map(Box::new);
+        specs.push(spec);
     }
     super::references::check_droplet_body(call, &object)?;
     let mut droplets = Vec::new();
@@ -178,6 +193,29 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         StatusCode::ACCEPTED,
         &json!({ "droplets": droplets, "links": { "actions": actions } }),
     )
+}
+
+/// A create naming one of the account's own images by id (a snapshot, backup or custom
+/// image): checked, and the body given the catalog image that Droplet runs, so the typed
+/// request parses; the image as the Droplet will show it is returned.
+fn own_image(call: &Call<'_>, object: &mut Map<String, Value>) -> Result<Option<Value>, ApiError> {
+    let Some(id) = object.get("image").and_then(Value::as_u64) else {
+        return Ok(None);
+    };
+    let region = object.get("region").and_then(Value::as_str);
+    let disk = object
+        .get("size")
+        .and_then(Value::as_str)
+        .and_then(crate::state::catalog::size)
+        .map(|s| s.disk);
+    let Some(shown) = super::droplet_images::own_image(call, id, region, disk)? else {
+        return Ok(None);
+    };
+    let base = crate::state::catalog::IMAGES
+        .first()
+        .ok_or_else(|| ApiError::unprocessable("image: the catalog holds no image"))?;
+    object.insert("image".into(), Value::from(base.id));
+    Ok(Some(shown))
 }
 
 /// Makes one Droplet, joins it to the default project, and gives its create action's link.
@@ -211,11 +249,18 @@ fn make(
     // a named VPC exists).
     if let Some(vpc) = spec.vpc_uuid.as_deref() {
         crate::engine::call::ensure_seeded(call, &["/v2/vpcs"]);
-        spec.vpc_range = call
-            .docs()
-            .items("/v2/vpcs")
-            .and_then(|items| items.get(vpc))
-            .and_then(|vpc| vpc["ip_range"].as_str().map(str::to_owned));
+        let docs = call.docs();
+        let named = docs.items("/v2/vpcs").and_then(|items| items.get(vpc));
+        // A VPC spans one region: the API refuses a Droplet in another.
+        if let Some(region) = named.and_then(|v| v["region"].as_str())
+            && region != spec.region.slug
+        {
+            return Err(ApiError::unprocessable(format!(
+                "vpc_uuid: the VPC is in {region}, not in {}",
+                spec.region.slug
+            )));
+        }
+        spec.vpc_range = named.and_then(|vpc| vpc["ip_range"].as_str().map(str::to_owned));
     }
     let app = call.app;
     let (droplet, action) =

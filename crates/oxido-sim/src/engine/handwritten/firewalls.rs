@@ -41,3 +41,25 @@ pub(super) fn for_droplet(call: &Call<'_>) -> Result<Response, ApiError> {
     drop(docs);
     page(call, holding)
 }
+
+/// A firewall's rules as the API answers them: `"all"` ports, and an ICMP rule's absent
+/// ones, read `"0"` (the Terraform provider reads `"0"` back as `all`).
+pub(crate) fn normalize_rules(firewall: &mut Value) {
+    for member in ["inbound_rules", "outbound_rules"] {
+        if let Some(Value::Array(rules)) = firewall.get_mut(member) {
+            rules.iter_mut().for_each(normalize_rule);
+        }
+    }
+}
+
+/// One rule's ports as the API answers them.
+pub(crate) fn normalize_rule(rule: &mut Value) {
+    let Some(map) = rule.as_object_mut() else {
+        return;
+    };
+    let icmp = map.get("protocol").and_then(Value::as_str) == Some("icmp");
+    let ports = map.get("ports").and_then(Value::as_str);
+    if icmp || ports.is_none() || ports.is_some_and(|p| p.eq_ignore_ascii_case("all")) {
+        map.insert("ports".into(), Value::String("0".to_owned()));
+    }
+}

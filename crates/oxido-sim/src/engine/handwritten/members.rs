@@ -120,7 +120,10 @@ pub(super) fn membership(call: &Call<'_>, m: &Membership) -> Result<Response, Ap
                 .entry(*field)
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Some(list) = list.as_array_mut() {
-                for value in given {
+                for mut value in given {
+                    if m.collection == "/v2/firewalls" {
+                        super::firewalls::normalize_rule(&mut value);
+                    }
                     let present = list.contains(&value);
                     if m.add && !present {
                         list.push(value);

@@ -15,6 +15,7 @@ mod behave;
 mod billing;
 mod catalog;
 mod cdn;
+mod certificates;
 mod computed;
 mod db_firewall;
 mod db_ops;
@@ -292,6 +293,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         OpId::InvoicesGetPdfByUUID => billing::invoice_pdf(call).map(Some),
         OpId::InvoicesGetSummaryByUUID => billing::invoice_summary(call).map(Some),
         OpId::VpcsListMembers => vpc_members::list(call).map(Some),
+        OpId::VpcsListPeerings => vpc_members::peerings(call).map(Some),
         OpId::VolumeSnapshotsCreate => volume_snapshots::create(call).map(Some),
         OpId::VolumeSnapshotsList => volume_snapshots::list(call).map(Some),
         OpId::VolumeSnapshotsGetById => volume_snapshots::get(call),

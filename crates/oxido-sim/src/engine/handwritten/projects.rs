@@ -56,7 +56,7 @@ pub(super) fn assign(call: &Call<'_>) -> Result<Response, ApiError> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|u| u.as_str().map(str::to_owned))
+        .filter_map(|u| u.as_str().map(super::references::canonical_urn))
         .collect();
     for urn in &urns {
         if super::references::urn_exists(call, urn) == Some(false) {

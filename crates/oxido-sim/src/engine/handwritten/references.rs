@@ -20,7 +20,10 @@ pub(crate) const PROJECT_KINDS: &[(&str, &str)] = &[
     ("/v2/databases", "dbaas"),
     ("/v2/kubernetes/clusters", "kubernetes"),
     ("/v2/floating_ips", "floatingip"),
-    ("/v2/reserved_ips", "reservedip"),
+    // A reserved IP is the floating IP renamed, one address space: the URN pattern of
+    // project resources knows only `floatingip` (godo's `ReservedIP.URN()` says
+    // `reservedip`, which `canonical_urn` takes too).
+    ("/v2/reserved_ips", "floatingip"),
     ("/v2/apps", "app"),
 ];
 
@@ -35,12 +38,13 @@ pub(crate) fn urn_kind(collection: &str) -> Option<&'static str> {
         .map(|(_, k)| *k)
 }
 
-/// The identifier a URN carries for an object (`name` for domains, else `id`).
+/// The identifier a URN carries for an object (`name` for domains, the address for
+/// reserved and floating IPs, which have no `id`, else `id`).
 pub(crate) fn urn_id(collection: &str, object: &Value) -> Option<String> {
-    let member = if collection == "/v2/domains" {
-        "name"
-    } else {
-        "id"
+    let member = match collection {
+        "/v2/domains" => "name",
+        "/v2/reserved_ips" | "/v2/floating_ips" => "ip",
+        _ => "id",
     };
     match object.get(member)? {
         Value::String(s) => Some(s.clone()),
@@ -292,14 +296,30 @@ pub(crate) fn urn_exists(call: &Call<'_>, urn: &str) -> Option<bool> {
     if kind == "droplet" {
         return Some(id.parse::<u64>().is_ok_and(|n| droplet_exists(call, n)));
     }
-    let (collection, _) = PROJECT_KINDS.iter().find(|(_, k)| *k == kind)?;
-    ensure_seeded(call, &[collection]);
-    Some(
-        call.docs()
-            .items(collection)
+    let collections: Vec<&str> = PROJECT_KINDS
+        .iter()
+        .filter(|(_, k)| *k == kind)
+        .map(|(c, _)| *c)
+        .collect();
+    if collections.is_empty() {
+        return None;
+    }
+    ensure_seeded(call, &collections);
+    let docs = call.docs();
+    Some(collections.iter().any(|collection| {
+        docs.items(collection)
             .and_then(|items| items.key_of(id))
-            .is_some(),
-    )
+            .is_some()
+    }))
+}
+
+/// The URN a project keeps for `urn`: a reserved IP's (`do:reservedip:…`, as godo
+/// writes it) is the floating IP's.
+pub(crate) fn canonical_urn(urn: &str) -> String {
+    match urn.strip_prefix("do:reservedip:") {
+        Some(ip) => format!("do:floatingip:{ip}"),
+        None => urn.to_owned(),
+    }
 }
 
 /// The Droplets a load balancer bound to a tag covers: every Droplet carrying it.

@@ -115,6 +115,13 @@ pub(super) fn action(call: &Call<'_>, family: Family) -> Result<Response, ApiErr
         }
     };
     let region = with_object(call, collection(family), &ip, |object| {
+        // Unassigning an address no Droplet holds is refused; the Terraform provider
+        // expects the 422 (reservedip/resource_reserved_ip.go, its delete).
+        if droplet.is_null() && object.get("droplet").is_none_or(Value::is_null) {
+            return Err(ApiError::unprocessable(
+                "The reserved IP is not assigned to a Droplet.",
+            ));
+        }
         if let Some(map) = object.as_object_mut() {
             map.insert("droplet".into(), droplet);
         }

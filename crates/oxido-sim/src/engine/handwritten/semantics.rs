@@ -93,11 +93,56 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
         // api.digitalocean.com (RentFreeMedia/rentfreemedia#12); the Terraform provider
         // keys a certificate by its name (certificate/resource_certificate.go).
         "/v2/certificates" => {
+            if creating && body_str(body, "type") == Some("lets_encrypt") {
+                lets_encrypt_names(call, body)?;
+            }
+            if creating
+                && body_str(body, "type") == Some("custom")
+                && let Some(pem) = body_str(body, "leaf_certificate")
+                && !super::certificates::has_pem_block(pem)
+            {
+                return Err(refuse(
+                    "leaf_certificate: is not a PEM-encoded certificate".to_owned(),
+                ));
+            }
             if creating
                 && let Some(name) = body_str(body, "name")
                 && held(call, "/v2/certificates", Unique::Name, name)
             {
                 return Err(refuse("name is not unique".to_owned()));
+            }
+        }
+        // A custom domain is served with a certificate.
+        "/v2/cdn/endpoints"
+            if creating
+                && body_str(body, "custom_domain").is_some_and(|d| !d.is_empty())
+                && body_str(body, "certificate_id").is_none_or(str::is_empty) =>
+        {
+            return Err(refuse(
+                "certificate_id: a custom domain needs a certificate".to_owned(),
+            ));
+        }
+        "/v2/load_balancers" => {
+            // Only a GLOBAL load balancer goes without a region and forwarding rules
+            // (data/deviations.json relaxes the schema for it).
+            let global = body_str(body, "type") == Some("GLOBAL");
+            // Droplets come by id or by tag, never both (the description's two shapes).
+            if body_str(body, "tag").is_some_and(|t| !t.is_empty())
+                && body
+                    .get("droplet_ids")
+                    .and_then(Value::as_array)
+                    .is_some_and(|ids| !ids.is_empty())
+            {
+                return Err(refuse(
+                    "droplet_ids: give either droplet_ids or tag, not both".to_owned(),
+                ));
+            }
+            if !global {
+                for member in ["region", "forwarding_rules"] {
+                    if body.get(member).is_none_or(Value::is_null) {
+                        return Err(refuse(format!("{member}: is required")));
+                    }
+                }
             }
         }
         "/v2/domains/{domain_name}/records" => {
@@ -106,6 +151,9 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 .then(|| stored_record_type(call))
                 .flatten();
             record(body, stored.as_deref(), creating)?;
+            if creating {
+                record_fields(body)?;
+            }
         }
         "/v2/vpcs" => {
             // The description: `default` cannot be unset; another VPC is made the default.
@@ -124,12 +172,15 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                     "default: the default VPC stays the default until another VPC in its region is made the default".to_owned(),
                 ));
             }
-            if let Some(range) = body_str(body, "ip_range")
-                && !is_cidr(range)
-            {
-                return Err(refuse(format!(
-                    "ip_range: {range:?} is not an IPv4 CIDR block"
-                )));
+            if let Some(range) = body_str(body, "ip_range") {
+                if !is_cidr(range) {
+                    return Err(refuse(format!(
+                        "ip_range: {range:?} is not an IPv4 CIDR block"
+                    )));
+                }
+                if creating {
+                    vpc_range_ok(range)?;
+                }
             }
         }
         _ => {}
@@ -210,6 +261,74 @@ fn record(body: &Value, stored: Option<&str>, creating: bool) -> Result<(), ApiE
     Ok(())
 }
 
+/// Let's Encrypt certificates are issued for names in domains the account manages with
+/// DigitalOcean DNS (the API validates them through its own records).
+fn lets_encrypt_names(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let names: Vec<&str> = body
+        .get("dns_names")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    ensure_seeded(call, &["/v2/domains"]);
+    let docs = call.docs();
+    let Some(domains) = docs.items("/v2/domains") else {
+        return Err(refuse(format!(
+            "dns_names: {} is not in a domain this account manages",
+            names[0]
+        )));
+    };
+    for name in names {
+        let name = name.trim_start_matches("*.").trim_end_matches('.');
+        let mut labels = name;
+        let managed = loop {
+            if domains.key_of(labels).is_some() {
+                break true;
+            }
+            match labels.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => labels = parent,
+                _ => break false,
+            }
+        };
+        if !managed {
+            return Err(refuse(format!(
+                "dns_names: {name} is not in a domain this account manages"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The members a new record of its type needs, as the API's description of each
+/// says: MX a priority; SRV a priority, port and weight; CAA a known tag.
+fn record_fields(body: &Value) -> Result<(), ApiError> {
+    let needs: &[&str] = match body_str(body, "type") {
+        Some("MX") => &["priority"],
+        Some("SRV") => &["priority", "port", "weight"],
+        Some("CAA") => &["flags", "tag"],
+        _ => &[],
+    };
+    let kind = body_str(body, "type").unwrap_or_default();
+    for member in needs {
+        if body.get(*member).is_none_or(Value::is_null) {
+            return Err(refuse(format!("{member}: is required for a {kind} record")));
+        }
+    }
+    if kind == "CAA"
+        && let Some(tag) = body_str(body, "tag")
+        && !["issue", "issuewild", "iodef"].contains(&tag)
+    {
+        return Err(refuse(format!(
+            "tag: {tag:?} is not one of issue, issuewild, iodef"
+        )));
+    }
+    Ok(())
+}
+
 /// A DNS name: dot-separated labels of letters, digits and inner hyphens (63 bytes
 /// each, 253 in all), with at least two labels.
 pub(crate) fn is_hostname(name: &str) -> bool {
@@ -227,6 +346,36 @@ pub(crate) fn is_hostname(name: &str) -> bool {
 }
 
 /// `a.b.c.d/n` with `n` at most 32.
+/// `a.b.c.d/n` as its first address and prefix length.
+fn cidr(text: &str) -> Option<(u32, u8)> {
+    let (address, bits) = text.split_once('/')?;
+    let bits = bits.parse::<u8>().ok().filter(|b| *b <= 32)?;
+    Some((u32::from(address.parse::<Ipv4Addr>().ok()?), bits))
+}
+
+/// A new VPC's range, as the description of `ip_range` bounds it: private (RFC 1918)
+/// and no larger than /16. Overlaps are not refused: the demo's documented VPC holds
+/// 10.10.10.0/24, the very range the Terraform provider's VPC test asks for
+/// (vpc/resource_vpc_test.go), which a fresh account of the API would grant. Nor are
+/// ranges under /28, which the emulator's own tests use to fill a VPC quickly.
+fn vpc_range_ok(range: &str) -> Result<(), ApiError> {
+    let Some((base, bits)) = cidr(range) else {
+        return Ok(());
+    };
+    if bits < 16 {
+        return Err(refuse(format!("ip_range: {range} is larger than /16")));
+    }
+    let private = [(0x0a00_0000, 8), (0xac10_0000, 12), (0xc0a8_0000, 16)]
+        .iter()
+        .any(|(net, len)| base >> (32 - len) == net >> (32 - len));
+    if !private {
+        return Err(refuse(format!(
+            "ip_range: {range} is not a private (RFC 1918) range"
+        )));
+    }
+    Ok(())
+}
+
 fn is_cidr(text: &str) -> bool {
     let Some((address, bits)) = text.split_once('/') else {
         return false;

@@ -51,8 +51,20 @@ pub(super) fn action(call: &Call<'_>, target: Target) -> Result<Response, ApiErr
     let account = call.who.account;
     let type_name = match body_str(call, "type").unwrap_or_default() {
         "attach" => {
-            call.store()
-                .attach_volume(account, droplet_id(call)?, &id)?;
+            let droplet = droplet_id(call)?;
+            // A volume attaches only to a Droplet in its own region, as the API requires.
+            if let Some(held) = call
+                .store()
+                .droplet(account, droplet, jiff::Timestamp::now())
+                && let Some(region) = region.as_deref()
+                && held.region.slug != region
+            {
+                return Err(ApiError::unprocessable(format!(
+                    "droplet_id: Droplet {droplet} is in {}, the volume in {region}",
+                    held.region.slug
+                )));
+            }
+            call.store().attach_volume(account, droplet, &id)?;
             "attach_volume"
         }
         "detach" => {

@@ -96,3 +96,28 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     page(call, members)
 }
+
+/// GET /v2/vpcs/{vpc_id}/peerings: the VPC's peerings, made under the VPC or through
+/// `/v2/vpc_peerings` (godo's `ListVPCPeeringsByVPCID` reads this list).
+pub(super) fn peerings(call: &Call<'_>) -> Result<Response, ApiError> {
+    let vpc = call.values.first().cloned().unwrap_or_default();
+    if super::behave::find(call, "/v2/vpcs", &vpc).is_none() {
+        return Err(ApiError::not_found());
+    }
+    let joins = |p: &Value| {
+        p.get("vpc_ids")
+            .and_then(Value::as_array)
+            .is_some_and(|ids| ids.iter().any(|id| id.as_str() == Some(vpc.as_str())))
+    };
+    let mut listed: Vec<Value> = super::behave::all(call, "/v2/vpc_peerings")
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| joins(p))
+        .collect();
+    for (_, own) in super::behave::all(call, &format!("/v2/vpcs/{vpc}/peerings")) {
+        if !listed.iter().any(|p| p.get("id") == own.get("id")) {
+            listed.push(own);
+        }
+    }
+    page(call, listed)
+}
