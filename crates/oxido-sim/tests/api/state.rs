@@ -437,14 +437,19 @@ async fn app_log_urls_name_the_app_deployment_and_component_asked_for() {
         "/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs",
         &logs,
     );
-    let live = logs["live_url"].as_str().expect("live_url");
-    assert!(live.contains(&format!("{app}/{deployment}/web")), "{live}");
-    assert!(live.contains("type=build"), "{live}");
+    // Not following: the archive alone (doctl opens `live_url` whenever one is given).
+    assert!(logs.get("live_url").is_none(), "{logs}");
     let historic = logs["historic_urls"][0].as_str().expect("historic_urls");
     assert!(
         historic.contains(&format!("{app}/{deployment}/web/build")),
         "{historic}"
     );
+    // Following: the live stream alone, as godo's `TestApps_GetLogs` answers it.
+    let followed = get(&sim, &format!("{path}&follow=true")).await.json();
+    let live = followed["live_url"].as_str().expect("live_url");
+    assert!(live.contains(&format!("{app}/{deployment}/web")), "{live}");
+    assert!(live.contains("type=build"), "{live}");
+    assert!(followed.get("historic_urls").is_none(), "{followed}");
     assert_ne!(live, "https://logs-example/build.log");
     // The documented example's component is in the demo app too.
     let documented = get(
@@ -485,7 +490,11 @@ async fn app_log_urls_name_the_app_deployment_and_component_asked_for() {
         .to_owned();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let logs = loop {
-        let reply = get(&sim, &format!("/v2/apps/{id}/components/api/logs?type=RUN")).await;
+        let reply = get(
+            &sim,
+            &format!("/v2/apps/{id}/components/api/logs?type=RUN&follow=true"),
+        )
+        .await;
         if reply.status == StatusCode::OK {
             break reply.json();
         }
@@ -494,7 +503,7 @@ async fn app_log_urls_name_the_app_deployment_and_component_asked_for() {
     };
     let live = logs["live_url"].as_str().expect("live_url");
     assert!(live.contains(&format!("{id}/{first}/api")), "{live}");
-    let all = get(&sim, &format!("/v2/apps/{id}/logs?type=RUN"))
+    let all = get(&sim, &format!("/v2/apps/{id}/logs?type=RUN&follow=true"))
         .await
         .json();
     assert!(

@@ -183,13 +183,21 @@ pub(super) fn logs(
         scope.push('/');
         scope.push_str(c);
     }
-    crate::engine::shape::answer(
-        call.op,
-        Some(serde_json::json!({
-            "live_url": format!("wss://{host}/live/{scope}?type={kind}"),
+    // A client that follows gets the live stream alone (godo's `TestApps_GetLogs`: with
+    // `follow=true` the answer is `{"live_url": …}`); one that does not gets the archive.
+    // doctl opens `live_url` whenever one is given, so it must be absent when not following.
+    let follow = call
+        .query
+        .iter()
+        .any(|(k, v)| k == "follow" && v.eq_ignore_ascii_case("true"));
+    let logs = if follow {
+        serde_json::json!({ "live_url": format!("wss://{host}/live/{scope}?type={kind}") })
+    } else {
+        serde_json::json!({
             "historic_urls": [format!("https://{host}/archive/{scope}/{kind}.log")],
-        })),
-    )
+        })
+    };
+    crate::engine::shape::answer(call.op, Some(logs))
 }
 
 /// An app's `active_deployment` is its newest deployment that reached ACTIVE.
