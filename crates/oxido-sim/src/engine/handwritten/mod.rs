@@ -24,6 +24,7 @@ mod derived_reads;
 mod dns;
 mod droplet_actions;
 mod droplet_images;
+mod droplet_make;
 mod droplets;
 mod envelopes;
 pub(crate) mod error_shapes;

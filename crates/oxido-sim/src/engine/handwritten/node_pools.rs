@@ -234,7 +234,7 @@ pub(super) fn give_workers(
                 body.insert("vpc_uuid".into(), Value::String(vpc.clone()));
             }
             let spec = crate::wire::droplet_request::parse(&body)?;
-            let droplet = super::droplets::create_worker(call, spec)?;
+            let droplet = super::droplet_make::create_worker(call, spec)?;
             node["droplet_id"] = Value::String(droplet.to_string());
         }
     }
