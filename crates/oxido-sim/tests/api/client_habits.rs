@@ -6,13 +6,7 @@ use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{demo, get, send_json};
-
-async fn made(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
-    let reply = send_json(sim, Method::POST, path, body).await;
-    assert!(reply.status.is_success(), "{path}: {}", reply.text);
-    reply.json()[member].clone()
-}
+use crate::common::{created as made, demo, get, send_json};
 
 #[tokio::test]
 async fn a_record_update_without_type_keeps_the_type_and_checks_data_against_it() {

@@ -160,3 +160,27 @@ pub async fn send_json(sim: &Sim, method: Method, path: &str, body: Value) -> Re
     )
     .await
 }
+
+/// POSTs `body` to `path`, requires a success, and gives the answer's `member`.
+pub async fn created(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
+    let reply = send_json(sim, Method::POST, path, body).await;
+    assert!(reply.status.is_success(), "{path}: {}", reply.text);
+    reply.json()[member].clone()
+}
+
+/// Reads `path` until `done` holds for its answer's `member` (bounded in count and time),
+/// as clients' waits for a create do.
+pub async fn settled(sim: &Sim, path: &str, member: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for _ in 0..400 {
+        let reply = get(sim, path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
+        let object = reply.json()[member].clone();
+        if done(&object) {
+            return object;
+        }
+        assert!(Instant::now() < deadline, "{path} never settled: {object}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{path} did not settle within the poll budget");
+}

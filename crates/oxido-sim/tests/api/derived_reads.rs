@@ -8,13 +8,7 @@ use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{conforms, demo, get, send_json};
-
-async fn create(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
-    let made = send_json(sim, Method::POST, path, body).await;
-    assert!(made.status.is_success(), "{path}: {}", made.text);
-    made.json()[member].clone()
-}
+use crate::common::{conforms, created as create, demo, get, send_json};
 
 /// Reads `path` until `done` holds for its answer (bounded in count and time).
 async fn until(sim: &Sim, path: &str, done: impl Fn(&Value) -> bool) -> Value {

@@ -2,34 +2,13 @@
 //! against the real API do (create with the fields people send, wait, read back, list
 //! with filters, update, delete), each pinned here with the requests that showed it.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{call, demo, get, send_json, wait_action};
-
-async fn made(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
-    let reply = send_json(sim, Method::POST, path, body).await;
-    assert!(reply.status.is_success(), "{path}: {}", reply.text);
-    reply.json()[member].clone()
-}
-
-/// Reads `path` until `done` holds for its `member` (bounded in count and time).
-async fn settled(sim: &Sim, path: &str, member: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let reply = get(sim, path).await;
-        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
-        let object = reply.json()[member].clone();
-        if done(&object) {
-            return object;
-        }
-        assert!(Instant::now() < deadline, "{path} never settled: {object}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
+use crate::common::{call, created as made, demo, get, send_json, settled, wait_action};
 
 async fn droplet_in(sim: &Sim, region: &str, extra: Value) -> Value {
     let mut body = json!({

@@ -3,33 +3,10 @@
 //! provider's tests make it), and a snapshot action makes a snapshot named by the
 //! action's `resource_id`. Each test is a defect the platform probes found.
 
-use std::time::{Duration, Instant};
-
-use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{call, demo, get, send_json};
-
-async fn made(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
-    let reply = send_json(sim, Method::POST, path, body).await;
-    assert!(reply.status.is_success(), "{path}: {}", reply.text);
-    reply.json()[member].clone()
-}
-
-async fn wait_for(sim: &Sim, path: &str, member: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let reply = get(sim, path).await;
-        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
-        let object = reply.json()[member].clone();
-        if done(&object) {
-            return object;
-        }
-        assert!(Instant::now() < deadline, "{path} never settled: {object}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
+use crate::common::{call, created as made, demo, get, send_json, settled as wait_for};
 
 #[tokio::test]
 async fn deleting_a_node_with_replace_keeps_the_pool_count() {

@@ -3,36 +3,11 @@
 //! derives, asked of the emulator with the requests the provider sends. Each test names
 //! the provider file whose checks it mirrors.
 
-use std::time::{Duration, Instant};
-
 use oxido_sim::Sim;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{demo, get, send_json};
-
-async fn create(sim: &Sim, path: &str, body: Value, member: &str) -> Value {
-    let made = send_json(sim, Method::POST, path, body).await;
-    assert!(made.status.is_success(), "{path}: {}", made.text);
-    made.json()[member].clone()
-}
-
-/// Reads `path` until `done` holds for its answer's `member` (bounded in count and time),
-/// as the provider's create waits do.
-async fn wait_for(sim: &Sim, path: &str, member: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    for _ in 0..200 {
-        let reply = get(sim, path).await;
-        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
-        let object = reply.json()[member].clone();
-        if done(&object) {
-            return object;
-        }
-        assert!(Instant::now() < deadline, "{path} never settled: {object}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{path} did not settle within the poll budget");
-}
+use crate::common::{created as create, demo, get, send_json, settled as wait_for};
 
 fn set(object: &Value, pointer: &str) -> String {
     let value = object
