@@ -380,9 +380,9 @@ fn demo(data: &mut Data) {
 
 /// Ids of the demo Droplets' snapshots and backups (the engine must not hold a copy).
 /// The demo's VPCs: (id, region, range, whether it is the region's default). The
-/// Droplets' VPCs are their regions' defaults; the last is the one the load balancer
+/// Droplets' VPCs are their regions' defaults; `c33931f2…` is the one the load balancer
 /// examples name.
-pub(crate) const DEMO_VPCS: [(&str, &str, &str, bool); 6] = [
+pub(crate) const DEMO_VPCS: [(&str, &str, &str, bool); 13] = [
     (
         "760e09ef-dc84-11e8-981e-3cfdfeaae000",
         "nyc3",
@@ -418,6 +418,50 @@ pub(crate) const DEMO_VPCS: [(&str, &str, &str, bool); 6] = [
         "nyc3",
         "10.100.0.0/20",
         false,
+    ),
+    // The VPCs the documented NFS, peering, partner attachment, NAT gateway and
+    // Dedicated Inference requests name, so that each example runs as written.
+    (
+        "796c6fe3-2a1d-4da2-9f3e-38239827dc91",
+        "atl1",
+        "10.102.0.0/20",
+        true,
+    ),
+    (
+        "3f34cdb2-1e4f-4100-b5c7-f55f2762085f",
+        "atl1",
+        "10.103.0.0/20",
+        false,
+    ),
+    (
+        "997615ce-132d-4bae-9270-9ee21b395e5d",
+        "atl1",
+        "10.104.0.0/20",
+        false,
+    ),
+    (
+        "e51aed59-3bb1-4a6a-8de0-9d1329e9c997",
+        "atl1",
+        "10.107.0.0/20",
+        false,
+    ),
+    (
+        "c140286f-e6ce-4131-8b7b-df4590ce8d6a",
+        "nyc3",
+        "10.105.0.0/20",
+        false,
+    ),
+    (
+        "994a2735-dc84-11e8-80bc-3cfdfea9fba1",
+        "nyc1",
+        "10.106.0.0/20",
+        false,
+    ),
+    (
+        "0eb1752f-807b-4562-a077-8018e13ab1fb",
+        "tor1",
+        "10.118.0.0/20",
+        true,
     ),
 ];
 

@@ -591,7 +591,16 @@ async fn an_image_transfer_is_pending_until_it_ends_once() {
 async fn nfs_access_points_are_created_listed_read_and_deleted() {
     let sim = demo(1000).await;
     let list = format!("/v2/nfs/shares/{SHARE}/access_points");
-    let body = json!({"name": "team-a", "path": "/team-a", "vpc_id": "5a4981aa-9653-4bd1-bef5-d6bff52042e4", "access_policy": {"anonuid": 1000, "anongid": 1000, "protocols": ["NFS4"], "squash_config": "ROOT_SQUASH", "identity_enforcement_enabled": false}});
+    // An access point's VPC is one of the share's region (atl1), not ams3's.
+    let mut body = json!({"name": "team-a", "path": "/team-a", "vpc_id": "5a4981aa-9653-4bd1-bef5-d6bff52042e4", "access_policy": {"anonuid": 1000, "anongid": 1000, "protocols": ["NFS4"], "squash_config": "ROOT_SQUASH", "identity_enforcement_enabled": false}});
+    let refused = send(&sim, Method::POST, &list, body.clone()).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+    assert!(
+        refused.text.contains("is in ams3, not in atl1"),
+        "{}",
+        refused.text
+    );
+    body["vpc_id"] = json!("3f34cdb2-1e4f-4100-b5c7-f55f2762085f");
     let made = send(&sim, Method::POST, &list, body.clone()).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let made = made.json();

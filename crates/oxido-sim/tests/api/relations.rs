@@ -173,6 +173,88 @@ async fn ids_a_request_names_must_exist() {
     }
 }
 
+/// Every place a request names a VPC: the VPC must exist, and a share or NAT gateway,
+/// which live in one region, cannot join a VPC of another.
+#[tokio::test]
+async fn every_vpc_a_request_names_must_exist_and_regional_ones_be_in_region() {
+    let sim = start(Sim::builder().seed(Seed::Empty)).await;
+    let mut vpcs = Vec::new();
+    for (name, region) in [("in-atl1", "atl1"), ("in-nyc3", "nyc3")] {
+        let reply = send(
+            &sim,
+            Method::POST,
+            "/v2/vpcs",
+            json!({"name": name, "region": region}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        vpcs.push(reply.json()["vpc"]["id"].as_str().expect("id").to_owned());
+    }
+    let (atl1, nyc3) = (vpcs[0].as_str(), vpcs[1].as_str());
+    let missing = "0d3db13e-a604-4944-9827-7ec2642d32ac";
+    let nat = |vpc: &str| {
+        json!({"name": "gw", "type": "PUBLIC", "region": "atl1", "size": 1,
+               "vpcs": [{"vpc_uuid": vpc, "default_gateway": true}]})
+    };
+    let share =
+        |vpc: &str| json!({"name": "share", "region": "atl1", "size_gib": 50, "vpc_ids": [vpc]});
+    let refused = [
+        (
+            "/v2/nfs".to_owned(),
+            share(missing),
+            "vpc_ids[0]: the account has no VPC",
+        ),
+        ("/v2/nfs".to_owned(), share(nyc3), "is in nyc3, not in atl1"),
+        (
+            "/v2/vpc_nat_gateways".to_owned(),
+            nat(missing),
+            "vpcs[0].vpc_uuid: the account has no VPC",
+        ),
+        (
+            "/v2/vpc_nat_gateways".to_owned(),
+            nat(nyc3),
+            "vpcs[0].vpc_uuid: VPC",
+        ),
+        (
+            "/v2/vpc_peerings".to_owned(),
+            json!({"name": "peer", "vpc_ids": [atl1, missing]}),
+            "vpc_ids[1]: the account has no VPC",
+        ),
+        (
+            format!("/v2/vpcs/{atl1}/peerings"),
+            json!({"name": "peer", "vpc_id": missing}),
+            "vpc_id: the account has no VPC",
+        ),
+        (
+            "/v2/partner_network_connect/attachments".to_owned(),
+            json!({"name": "pa", "connection_bandwidth_in_mbps": 1000, "region": "nyc",
+                   "naas_provider": "MEGAPORT", "vpc_ids": [missing]}),
+            "vpc_ids[0]: the account has no VPC",
+        ),
+    ];
+    for (path, body, says) in refused {
+        let reply = send(&sim, Method::POST, &path, body).await;
+        let error = reply.assert_error(422, "unprocessable_entity");
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(says) || message.starts_with(says),
+            "{path}: {error}"
+        );
+    }
+    // The same requests with VPCs of the right region are made.
+    for (path, body) in [
+        ("/v2/nfs".to_owned(), share(atl1)),
+        ("/v2/vpc_nat_gateways".to_owned(), nat(atl1)),
+        (
+            "/v2/vpc_peerings".to_owned(),
+            json!({"name": "peer", "vpc_ids": [atl1, nyc3]}),
+        ),
+    ] {
+        let reply = send(&sim, Method::POST, &path, body).await;
+        assert!(reply.status.is_success(), "{path}: {}", reply.text);
+    }
+}
+
 #[tokio::test]
 async fn a_vpc_with_members_and_a_project_with_resources_are_not_deleted() {
     let sim = start(Sim::builder().seed(Seed::Empty)).await;

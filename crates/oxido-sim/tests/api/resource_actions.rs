@@ -238,11 +238,39 @@ async fn nfs_and_image_actions_follow_the_action_duration_and_failure_rules() {
     let sim = sim(200).await;
     sim.fail_actions(ActionFailure::of_type("transfer").times(1));
     let share = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+    // A VPC the account lacks, or one of another region than the share's, is refused.
+    for (vpc, says) in [
+        ("vpc-2", "no VPC vpc-2"),
+        (
+            "c33931f2-a26a-4e61-b85c-4e95a2ec431b",
+            "is in nyc3, not in atl1",
+        ),
+    ] {
+        let reply = send_json(
+            &sim,
+            Method::POST,
+            &format!("/v2/nfs/{share}/actions"),
+            json!({"type": "attach", "region": "atl1", "params": {"vpc_id": vpc}}),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.text
+        );
+        assert!(
+            reply.text.contains("params.vpc_id") && reply.text.contains(says),
+            "{}",
+            reply.text
+        );
+    }
+    let vpc = "3f34cdb2-1e4f-4100-b5c7-f55f2762085f";
     let reply = send_json(
         &sim,
         Method::POST,
         &format!("/v2/nfs/{share}/actions"),
-        json!({"type": "attach", "region": "atl1", "params": {"vpc_id": "vpc-2"}}),
+        json!({"type": "attach", "region": "atl1", "params": {"vpc_id": vpc}}),
     )
     .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
@@ -258,7 +286,7 @@ async fn nfs_and_image_actions_follow_the_action_duration_and_failure_rules() {
     assert_eq!(done["status"], "completed");
     let got = get(&sim, &format!("/v2/nfs/{share}")).await.json();
     let vpcs = got["share"]["vpc_ids"].as_array().expect("vpc_ids");
-    assert!(vpcs.contains(&json!("vpc-2")), "{got}");
+    assert!(vpcs.contains(&json!(vpc)), "{got}");
 
     // A transfer the failure rule catches ends `errored`; only a backup converts.
     let image = 62137902;

@@ -35,10 +35,17 @@ pub(super) fn action(call: &Call<'_>) -> Result<Response, ApiError> {
             )));
         }
     };
+    super::references::check_vpcs(call)?;
     let vpc = param(call, "vpc_id")
         .and_then(Value::as_str)
         .map(str::to_owned);
     let size = param(call, "size_gib").and_then(Value::as_u64);
+    // A share is served in its region: a VPC it joins is there too.
+    if let (Some(vpc), Some((_, object))) = (&vpc, super::behave::find(call, SHARES, &share))
+        && let Some(region) = object.get("region").and_then(Value::as_str)
+    {
+        super::references::check_vpc_region(call, "params.vpc_id", vpc, region)?;
+    }
     let (id, region, size) = with_object(call, SHARES, &share, |object| {
         match (kind.as_str(), &vpc, size) {
             ("resize", _, Some(size)) => {

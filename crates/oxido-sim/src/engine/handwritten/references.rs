@@ -108,24 +108,120 @@ pub(crate) fn check_named(call: &Call<'_>) -> Result<(), ApiError> {
             )));
         }
     }
-    // The GenAI examples carry quoted placeholders where a VPC id goes.
-    let genai = call.op.meta().path.starts_with("/v2/gen-ai");
-    for field in ["vpc_uuid", "private_network_uuid"] {
-        if genai {
-            break;
+    check_vpcs(call)
+}
+
+/// Where a request names VPCs: a member, or `*` for every item of an array. The GenAI
+/// examples carry quoted placeholders where a VPC id goes, so their paths are left out.
+const VPC_REFERENCES: &[&[&str]] = &[
+    &["vpc_uuid"],
+    &["private_network_uuid"],
+    &["vpc_id"],
+    &["vpc_ids", "*"],
+    &["vpcs", "*", "vpc_uuid"],
+    &["droplet_template", "vpc_uuid"],
+    &["spec", "vpc", "uuid"],
+    &["params", "vpc_id"],
+    &["params", "new_vpc_id"],
+];
+
+/// The resources that sit in one region's VPCs: a VPC they join must be in theirs.
+const REGIONAL_VPC_USERS: &[&str] = &["/v2/nfs", "/v2/vpc_nat_gateways"];
+
+fn vpc_references<'a>(
+    value: &'a Value,
+    path: &[&str],
+    field: String,
+    out: &mut Vec<(String, &'a str)>,
+) {
+    match path.split_first() {
+        None => {
+            if let Some(id) = value.as_str().filter(|s| !s.is_empty()) {
+                out.push((field, id));
+            }
         }
-        if let Some(id) = body
-            .get(field)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            && !vpc_exists(call, id)
-        {
+        Some((&"*", rest)) => {
+            for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+                vpc_references(item, rest, format!("{field}[{i}]"), out);
+            }
+        }
+        Some((member, rest)) => {
+            if let Some(inner) = value.get(member) {
+                let field = if field.is_empty() {
+                    (*member).to_owned()
+                } else {
+                    format!("{field}.{member}")
+                };
+                vpc_references(inner, rest, field, out);
+            }
+        }
+    }
+}
+
+/// Refuses a write that names a VPC the account does not have, or, for a resource that
+/// lives in one region, a VPC of another region (each VPC is regional).
+pub(crate) fn check_vpcs(call: &Call<'_>) -> Result<(), ApiError> {
+    let Some(body) = call.body.as_ref() else {
+        return Ok(());
+    };
+    if call.op.meta().path.starts_with("/v2/gen-ai") {
+        return Ok(());
+    }
+    let mut named = Vec::new();
+    for path in VPC_REFERENCES {
+        vpc_references(body, path, String::new(), &mut named);
+    }
+    if named.is_empty() {
+        return Ok(());
+    }
+    let region = body
+        .get("region")
+        .and_then(Value::as_str)
+        .filter(|_| {
+            REGIONAL_VPC_USERS
+                .iter()
+                .any(|c| call.op.meta().path.starts_with(c))
+        })
+        .map(str::to_owned);
+    for (field, id) in named {
+        if !vpc_exists(call, id) {
             return Err(ApiError::unprocessable(format!(
                 "{field}: the account has no VPC {id}"
             )));
         }
+        if let Some(region) = &region {
+            check_vpc_region(call, &field, id, region)?;
+        }
     }
     Ok(())
+}
+
+/// Refuses a VPC of another region than `region` for a resource that lives there.
+pub(crate) fn check_vpc_region(
+    call: &Call<'_>,
+    field: &str,
+    id: &str,
+    region: &str,
+) -> Result<(), ApiError> {
+    match vpc_region(call, id) {
+        Some(theirs) if !same_region(&theirs, region) => Err(ApiError::unprocessable(format!(
+            "{field}: VPC {id} is in {theirs}, not in {region}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The region a VPC the engine holds is in.
+fn vpc_region(call: &Call<'_>, id: &str) -> Option<String> {
+    let docs = call.docs();
+    let items = docs.items("/v2/vpcs")?;
+    let vpc = items.get(&items.key_of(id)?)?;
+    vpc.get("region").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Region slugs name a datacenter (`nyc3`); a request may name its metro (`nyc`).
+fn same_region(vpc: &str, given: &str) -> bool {
+    vpc == given || vpc.trim_end_matches(|c: char| c.is_ascii_digit()) == given
 }
 
 /// Refuses a Droplet create whose `vpc_uuid` or `ssh_keys` (ids or fingerprints) the

@@ -241,6 +241,12 @@ pub(super) fn create_access_point(call: &Call<'_>) -> Result<Response, ApiError>
             "path: starts with '/', is not '/', at most 1024 of letters, digits, '-', '_', '.', '/', without '..'",
         ));
     }
+    super::references::check_vpcs(call)?;
+    if let Some(vpc) = field(call, "vpc_id").and_then(Value::as_str)
+        && let Some(region) = share.get("region").and_then(Value::as_str)
+    {
+        super::references::check_vpc_region(call, "vpc_id", vpc, region)?;
+    }
     if access_points(call)
         .iter()
         .any(|p| p["share_id"] == share_id.as_str() && p["name"] == name)
