@@ -152,6 +152,20 @@ pub(crate) const GARBAGE_COLLECTION: Lifecycle = Lifecycle {
     done: "succeeded",
 };
 
+/// Members each kind assigns only once it is up, read empty before: a load balancer
+/// has no address while `new` (godo's recorded create answer, `lbCreateJSONResponse`
+/// in load_balancers_test.go, has `"ip": ""` with `"status": "new"`; the Terraform
+/// provider reads the address after waiting for `active`).
+const UNSET_UNTIL_DONE: &[(&str, &[&str])] = &[("/v2/load_balancers", &["/ip"])];
+
+/// The members `collection`'s objects read empty until they settle.
+pub(crate) fn unset_until_done(collection: &str) -> &'static [&'static str] {
+    UNSET_UNTIL_DONE
+        .iter()
+        .find(|(c, _)| *c == collection)
+        .map_or(&[], |(_, members)| members)
+}
+
 /// The lifecycle of a collection, if it has one.
 pub(crate) fn of(collection: &str) -> Option<&'static Lifecycle> {
     LIFECYCLES.iter().find(|l| l.collection == collection)
@@ -175,6 +189,7 @@ pub(crate) fn transition(lifecycle: &'static Lifecycle, duration: Duration) -> T
         pointer: lifecycle.pointer,
         steps: lifecycle.steps,
         done: lifecycle.done,
+        unset: unset_until_done(lifecycle.collection),
         from: now,
         at,
     }

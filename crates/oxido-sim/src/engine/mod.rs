@@ -582,7 +582,9 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         // once the configured action duration has passed.
         if let Some(l) = lifecycle {
             lifecycle::start(&mut object, l);
-            let started = framed(object.clone());
+            let mut shown = object.clone();
+            lifecycle::transition(l, call.app.action_duration()).unset_pending(&mut shown);
+            let started = framed(shown);
             if conforms(call.op, &started) {
                 answer = started;
             }

@@ -159,6 +159,7 @@ impl EngineDoc {
                     pointer: lifecycle.pointer,
                     steps: lifecycle.steps,
                     done: lifecycle.done,
+                    unset: super::lifecycle::unset_until_done(lifecycle.collection),
                     from: t.from,
                     at: t.at,
                 },

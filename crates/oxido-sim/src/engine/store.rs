@@ -354,6 +354,9 @@ pub(crate) struct Transition {
     pub pointer: &'static str,
     pub steps: &'static [&'static str],
     pub done: &'static str,
+    /// Members that read empty until the last status: what the API assigns only once
+    /// the resource is up (a load balancer's address).
+    pub unset: &'static [&'static str],
     pub from: jiff::Timestamp,
     pub at: jiff::Timestamp,
 }
@@ -368,6 +371,15 @@ impl Transition {
             *slot = Value::String(status.to_owned());
         }
         finished
+    }
+
+    /// Blanks the members that are not assigned before the last status.
+    pub fn unset_pending(&self, object: &mut Value) {
+        for pointer in self.unset {
+            if let Some(slot) = object.pointer_mut(pointer) {
+                *slot = Value::String(String::new());
+            }
+        }
     }
 
     /// The status due at `now` (`None` before the first step) and whether it is final.
@@ -418,8 +430,10 @@ impl AccountData {
     pub fn rendered(&self, collection: &str, key: &str, object: &Value) -> Value {
         let mut copy = object.clone();
         expand_region(collection, &mut copy);
-        if let Some(t) = self.transitions.get(&format!("{collection}/{key}")) {
-            t.apply(&mut copy, jiff::Timestamp::now());
+        if let Some(t) = self.transitions.get(&format!("{collection}/{key}"))
+            && !t.apply(&mut copy, jiff::Timestamp::now())
+        {
+            t.unset_pending(&mut copy);
         }
         copy
     }
@@ -710,6 +724,7 @@ mod tests {
             pointer: "/status",
             steps: &["b", "c", "d"],
             done: "e",
+            unset: &[],
             from,
             at,
         };
@@ -734,12 +749,20 @@ mod tests {
             pointer: "/status",
             steps: &[],
             done: "online",
+            unset: &["/ip"],
             from,
             at: from + SignedDuration::from_secs(10),
         };
-        let mut object = json!({"status": "creating"});
+        let mut object = json!({"status": "creating", "ip": "192.0.2.1"});
+        let mut shown = object.clone();
+        t.unset_pending(&mut shown);
+        assert_eq!(
+            shown["ip"], "",
+            "an address reads empty until the resource is up"
+        );
         assert!(!t.apply(&mut object, from + SignedDuration::from_secs(9)));
         assert_eq!(object["status"], "creating");
+        assert_eq!(object["ip"], "192.0.2.1", "the stored address is kept");
         assert!(t.apply(&mut object, from + SignedDuration::from_secs(10)));
         assert_eq!(object["status"], "online");
     }

@@ -781,3 +781,63 @@ async fn database_connection_pools_are_added_read_and_removed() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A load balancer has no address until it is active (godo's recorded create answer
+/// has `"ip": ""` with `"status": "new"`), and a global one made without a region has
+/// none, rather than an empty region object.
+#[tokio::test]
+async fn a_load_balancer_is_addressed_once_active_and_a_global_one_has_no_region() {
+    let sim = start(Sim::builder().action_duration(Duration::from_millis(300))).await;
+    let rules = json!([{"entry_protocol": "http", "entry_port": 80,
+                        "target_protocol": "http", "target_port": 80}]);
+    for (body, region) in [
+        (
+            json!({"name": "lb-new", "region": "nyc3", "forwarding_rules": rules}),
+            Some("nyc3"),
+        ),
+        (
+            json!({"name": "glb-new", "type": "GLOBAL", "forwarding_rules": rules,
+                   "glb_settings": {"target_protocol": "http", "target_port": 80}}),
+            None,
+        ),
+    ] {
+        let made = crate::common::created(&sim, "/v2/load_balancers", body, "load_balancer").await;
+        assert_eq!(made["status"], "new", "{made}");
+        assert_eq!(made["ip"], "", "no address while new: {made}");
+        let id = made["id"].as_str().expect("id");
+        let path = format!("/v2/load_balancers/{id}");
+        let read = get(&sim, &path).await.json();
+        if read["load_balancer"]["status"] == "new" {
+            assert_eq!(read["load_balancer"]["ip"], "", "{read}");
+        }
+        let listed = get(&sim, "/v2/load_balancers?per_page=200").await.json();
+        let mine = listed["load_balancers"]
+            .as_array()
+            .and_then(|all| all.iter().find(|l| l["id"] == id))
+            .cloned()
+            .expect("listed");
+        if mine["status"] == "new" {
+            assert_eq!(mine["ip"], "", "{mine}");
+        }
+        let up =
+            crate::common::settled(&sim, &path, "load_balancer", |lb| lb["status"] == "active")
+                .await;
+        let ip: std::net::Ipv4Addr = up["ip"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("an address once active");
+        assert!(!ip.is_unspecified(), "{up}");
+        match region {
+            Some(slug) => assert_eq!(up["region"]["slug"], slug, "{up}"),
+            None => assert!(
+                up.get("region").is_none(),
+                "a global load balancer has no region: {up}"
+            ),
+        }
+        conforms(
+            "GET",
+            "/v2/load_balancers/{lb_id}",
+            &json!({"load_balancer": up}),
+        );
+    }
+}

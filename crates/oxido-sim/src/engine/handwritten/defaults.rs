@@ -118,6 +118,15 @@ pub(crate) fn derive(call: &Call<'_>, collection: &str, key: &str, object: &mut 
             {
                 map.remove("glb_settings");
             }
+            // A global load balancer made without a region has none, rather than an empty
+            // one (godo's `Region *Region` is `omitempty`; the Terraform provider sets
+            // `region` only `if loadbalancer.Region != nil`).
+            if global
+                && !super::regional::given(call, "region")
+                && let Some(map) = object.as_object_mut()
+            {
+                map.remove("region");
+            }
         }
         "/v2/databases" | "/v2/databases/{database_cluster_uuid}/replicas" => {
             // A replica connects as its primary's engine does (its own body names none).

@@ -607,6 +607,7 @@ pub(super) fn restore_vector_db(call: &Call<'_>) -> Result<Response, ApiError> {
                     pointer: "/status",
                     steps: &["TRANSFERRING", "TRANSFERRED", "FINALIZING"],
                     done: "SUCCESS",
+                    unset: &[],
                     from,
                     at,
                 },
