@@ -34,6 +34,7 @@ fn main() {
         .unwrap_or_else(|e| panic!("reading {}: {e}", spec_path.display()));
     let mut spec: Value = serde_json::from_slice(&bytes).expect("the vendored spec is JSON");
     with_new_regions(&mut spec);
+    with_scheduled_jobs(&mut spec);
 
     let mut table = String::from("&[\n");
     let mut variants = String::new();
@@ -187,6 +188,33 @@ fn with_new_regions(spec: &mut Value) {
             }
         }
     }
+}
+
+/// App Platform's scheduled jobs, which the description leaves out: `kind: SCHEDULED`
+/// with a `schedule` (godo's `AppJobSpecKind_Scheduled` and `AppJobSpecSchedule`,
+/// apps.gen.go). The SDK's generator patches the spec the same way (oxido-codegen's
+/// `defects.rs`).
+fn with_scheduled_jobs(spec: &mut Value) {
+    let Some(Value::Object(props)) =
+        spec.pointer_mut("/components/schemas/app_job_spec/allOf/2/properties")
+    else {
+        return;
+    };
+    if let Some(Value::Array(kinds)) = props.get_mut("kind").and_then(|k| k.get_mut("enum"))
+        && !kinds.iter().any(|k| k == "SCHEDULED")
+    {
+        kinds.push(Value::from("SCHEDULED"));
+    }
+    props.entry("schedule").or_insert_with(|| {
+        serde_json::json!({
+            "type": "object",
+            "required": ["cron"],
+            "properties": {
+                "cron": {"type": "string", "minLength": 1},
+                "time_zone": {"type": "string"}
+            }
+        })
+    });
 }
 
 fn first_example(spec: &Value, holder: &Value) -> Option<Value> {

@@ -93,6 +93,11 @@ pub const DEFECTS: &[(&str, &str, &str)] = &[
         "the emulator's build gives such example timestamps the zone `Z` before it answers from them (`crates/oxido-sim/build.rs`, `with_zones`)",
     ),
     (
+        "App Platform's scheduled jobs are missing: the job `kind` enum lacks `SCHEDULED`, and the job spec lacks its `schedule` (`cron`, `time_zone`); godo has `AppJobSpecKind_Scheduled` and `AppJobSpecSchedule` (apps.gen.go)",
+        "`components.schemas.app_job_spec`",
+        "the spec gets the value and an `app_job_spec_schedule` schema before anything reads it (`patch_spec`), so the SDK's `AppJobSpec` has `schedule`; the emulator's build adds the same (`crates/oxido-sim/build.rs`, `with_scheduled_jobs`)",
+    ),
+    (
         "the `region_slug` enum lacks regions opened since it was written (atl1)",
         "`components.schemas.region_slug.enum`",
         "the SDK's `RegionSlug` is an open enum, so such a region decodes as its text; the emulator's build adds atl1 to the enum (`crates/oxido-sim/build.rs`, `NEW_REGIONS`)",
@@ -152,6 +157,41 @@ pub fn patch_spec(spec: &mut serde_json::Value) {
                 })
             });
         }
+    }
+    // Scheduled jobs, as godo's `AppJobSpec` has them (`Schedule`, `AppJobSpecKind_Scheduled`).
+    if let Some(serde_json::Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
+        schemas
+            .entry("app_job_spec_schedule")
+            .or_insert_with(|| {
+                json!({
+                    "type": "object",
+                    "required": ["cron"],
+                    "properties": {
+                        "cron": {"type": "string", "example": "0 3 * * *",
+                                 "description": "When the job runs, as a cron expression."},
+                        "time_zone": {"type": "string", "example": "America/New_York",
+                                      "description": "The IANA time zone the cron expression is read in (UTC when absent)."}
+                    }
+                })
+            });
+    }
+    if let Some(serde_json::Value::Object(props)) =
+        spec.pointer_mut("/components/schemas/app_job_spec/allOf/2/properties")
+    {
+        if let Some(serde_json::Value::Array(kinds)) =
+            props.get_mut("kind").and_then(|k| k.get_mut("enum"))
+            && !kinds.iter().any(|k| k == "SCHEDULED")
+        {
+            kinds.push(json!("SCHEDULED"));
+            if let Some(serde_json::Value::String(text)) =
+                props.get_mut("kind").and_then(|k| k.get_mut("description"))
+            {
+                text.push_str("\n- SCHEDULED: Runs on the cron schedule in `schedule`.");
+            }
+        }
+        props
+            .entry("schedule")
+            .or_insert_with(|| json!({"$ref": "#/components/schemas/app_job_spec_schedule"}));
     }
     // godo's `TopicConfig` has both; the spec's topic examples send them.
     if let Some(serde_json::Value::Object(props)) =
@@ -286,6 +326,18 @@ mod tests {
                 .as_array()
                 .is_some_and(|r| r.iter().any(|v| v == "atl1")),
             "the region_slug enum knows atl1",
+        );
+        check(
+            !at(
+                s,
+                "/components/schemas/app_job_spec/allOf/2/properties/kind/enum",
+            )
+            .as_array()
+            .is_some_and(|k| k.iter().any(|v| v == "SCHEDULED"))
+                && at(s, "/components/schemas/app_job_spec/allOf/2/properties")
+                    .get("schedule")
+                    .is_none(),
+            "the app job spec knows scheduled jobs",
         );
         check(
             s.to_string().contains("\"0001-01-01T00:00:00\""),

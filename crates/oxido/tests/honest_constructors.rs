@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use oxido::Client;
 use oxido::types::{
+    AppJobSpec, AppJobSpecKind, AppJobSpecSchedule, AppSpec, AppsCreateAppRequest,
     ClusterRequestRequired, DatabasesCreateClusterBody, DatabasesCreateClusterBodyRequired,
     DomainRecordA, DomainRecordARequired, DomainRecordCname, DomainRecordCnameRequired,
     DomainsCreateRecordBody, DropletMultiCreate, DropletMultiCreateRequired, DropletSingleCreate,
@@ -254,6 +255,40 @@ fn an_unformatted_volume_sends_no_filesystem() {
         sent,
         json!({"name": "raw", "size_gigabytes": 10, "region": "nyc3", "tags": ["db"]})
     );
+}
+
+/// A scheduled App Platform job (a kind and a member the description lacks, which godo
+/// has) is sent with its schedule and decodes back typed, nothing lost.
+#[tokio::test]
+async fn a_scheduled_job_goes_out_and_comes_back_typed() {
+    let (_sim, client) = sim_and_client(Seed::Empty).await;
+    let image = serde_json::from_value(json!({"registry_type": "DOCKER_HUB",
+        "registry": "library", "repository": "busybox", "tag": "latest"}))
+    .expect("an image source");
+    let job = AppJobSpec {
+        kind: Some(AppJobSpecKind::SCHEDULED),
+        schedule: Some(AppJobSpecSchedule {
+            time_zone: Some("Europe/Berlin".into()),
+            ..AppJobSpecSchedule::new("0 3 * * *")
+        }),
+        run_command: Some("echo nightly".into()),
+        image: Some(image),
+        ..AppJobSpec::new("nightly")
+    };
+    let spec = AppSpec {
+        region: Some("nyc".into()),
+        jobs: Some(vec![job.clone()]),
+        ..AppSpec::new("scheduled")
+    };
+    let app = client
+        .apps()
+        .create(AppsCreateAppRequest::new(spec))
+        .await
+        .expect("created");
+    let read = client.apps().get(&app.id).await.expect("read back");
+    let jobs = read.spec.jobs.expect("jobs");
+    assert_eq!(jobs[0].kind, Some(AppJobSpecKind::SCHEDULED));
+    assert_eq!(jobs[0].schedule, job.schedule);
 }
 
 /// A fresh emulator with quick actions, and a client of it.

@@ -1170,8 +1170,12 @@ pub struct AppJobSpec {
     /// - PRE_DEPLOY: Indicates a job that runs before an app deployment.
     /// - POST_DEPLOY: Indicates a job that runs after an app deployment.
     /// - FAILED_DEPLOY: Indicates a job that runs after a component fails to deploy.
+    /// - SCHEDULED: Runs on the cron schedule in `schedule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<AppJobSpecKind>,
+    /// The `schedule` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<AppJobSpecSchedule>,
     /// The `termination` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination: Option<AppJobSpecTermination>,
@@ -1197,6 +1201,7 @@ impl AppJobSpec {
             instance_count: None,
             instance_size_slug: None,
             kind: None,
+            schedule: None,
             termination: None,
         }
     }
@@ -1324,6 +1329,7 @@ crate::models::string_enum::open_string_enum! {
 /// - PRE_DEPLOY: Indicates a job that runs before an app deployment.
 /// - POST_DEPLOY: Indicates a job that runs after an app deployment.
 /// - FAILED_DEPLOY: Indicates a job that runs after a component fails to deploy.
+/// - SCHEDULED: Runs on the cron schedule in `schedule`.
 pub enum AppJobSpecKind {
 /// `UNSPECIFIED`
 UNSPECIFIED => "UNSPECIFIED",
@@ -1333,7 +1339,29 @@ PREDEPLOY => "PRE_DEPLOY",
 POSTDEPLOY => "POST_DEPLOY",
 /// `FAILED_DEPLOY`
 FAILEDDEPLOY => "FAILED_DEPLOY",
+/// `SCHEDULED`
+SCHEDULED => "SCHEDULED",
 }
+}
+
+/// The `app_job_spec_schedule` schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AppJobSpecSchedule {
+    /// When the job runs, as a cron expression.
+    pub cron: String,
+    /// The IANA time zone the cron expression is read in (UTC when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+impl AppJobSpecSchedule {
+    /// A `AppJobSpecSchedule` with its required fields; the optional ones start as `None`.
+    pub fn new(cron: impl Into<String>) -> Self {
+        Self {
+            cron: cron.into(),
+            time_zone: None,
+        }
+    }
 }
 
 /// The `app_job_spec_termination` schema.
