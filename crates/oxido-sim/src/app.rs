@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::auth::Auth;
 use crate::auth::PRIMARY_ACCOUNT;
-use crate::engine::store::Uploads;
+use crate::engine::store::{LogArchives, Uploads};
 use crate::faults::{FailureTable, FaultTable};
 use crate::journal::Journal;
 use crate::rate_limit::RateLimiter;
@@ -20,6 +20,8 @@ pub(crate) struct App {
     pub worlds: Worlds,
     /// Presigned upload slots (not part of any account's state).
     pub uploads: Uploads,
+    /// App log archives handed out as presigned addresses (not part of any account's state).
+    pub logs: LogArchives,
     pub seed: Seed,
     pub auth: Auth,
     pub limiter: RateLimiter,
@@ -51,6 +53,7 @@ impl App {
         let app = Self {
             worlds: Worlds::new(PRIMARY_ACCOUNT, seed.data(max_actions)),
             uploads: Uploads::default(),
+            logs: LogArchives::default(),
             seed,
             auth,
             limiter,
@@ -95,6 +98,7 @@ impl App {
             .lock()
             .reset(PRIMARY_ACCOUNT, self.seed.data(self.max_actions));
         self.uploads.clear();
+        self.logs.clear();
         self.faults.clear();
         self.failures.clear();
         self.journal.clear();

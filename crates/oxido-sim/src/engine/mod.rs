@@ -63,6 +63,9 @@ async fn serve(app: &App, request: Request) -> Result<Response, ApiError> {
     if request.uri().path().starts_with(handwritten::UPLOAD_PREFIX) {
         return Ok(handwritten::upload(app, request).await);
     }
+    if request.uri().path().starts_with(handwritten::LOGS_PREFIX) {
+        return Ok(handwritten::serve_log(app, &request));
+    }
     let (parts, body) = request.into_parts();
     let catalog = catalog::get();
     let matched = catalog

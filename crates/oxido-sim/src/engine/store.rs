@@ -1,5 +1,5 @@
 //! The generic engine's data: one account's collections of JSON objects by id (part of
-//! its `World`), and the presigned upload slots.
+//! its `World`), the presigned upload slots and the app log archives.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -46,6 +46,45 @@ impl Uploads {
 
     pub fn clear(&self) {
         self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// Most log archives kept at once; the oldest is forgotten past it (its address then
+/// answers 404, as an expired presigned address stops answering).
+const MAX_LOG_ARCHIVES: usize = 64;
+
+/// App log archives handed out as `historic_urls`: id → (signature, text).
+#[derive(Debug, Default)]
+pub(crate) struct LogArchives {
+    kept: Mutex<VecDeque<(String, String, std::sync::Arc<str>)>>,
+}
+
+impl LogArchives {
+    /// Keeps `text`; gives the id and signature its address carries.
+    pub(crate) fn keep(&self, text: String) -> (String, String) {
+        let id = super::generate::uuid();
+        let signature = super::generate::uuid().replace('-', "");
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= MAX_LOG_ARCHIVES {
+            kept.pop_front();
+        }
+        kept.push_back((id.clone(), signature.clone(), text.into()));
+        (id, signature)
+    }
+
+    /// The text kept under `id`, if `signature` is the one handed out with it.
+    pub(crate) fn read(&self, id: &str, signature: &str) -> Option<std::sync::Arc<str>> {
+        let kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.iter()
+            .find(|(i, sig, _)| i == id && sig == signature)
+            .map(|(_, _, text)| text.clone())
+    }
+
+    pub fn clear(&self) {
+        self.kept
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();

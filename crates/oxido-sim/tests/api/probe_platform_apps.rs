@@ -231,3 +231,82 @@ async fn an_app_with_a_scheduled_job_keeps_its_schedule() {
     );
     assert!(reply.text.contains("cron"), "{}", reply.text);
 }
+
+/// The archive a logs request names (`historic_urls`) is served by the emulator, without
+/// a token as a presigned address is, with the lines of each phase asked for; a wrong
+/// signature is a 404, and following gives the live stream alone.
+#[tokio::test]
+async fn app_log_archives_are_served_as_text_without_a_token() {
+    let sim = demo(100).await;
+    let spec = json!({"name": "logs-app", "region": "nyc", "services": [{"name": "web",
+        "image": {"registry_type": "DOCKER_HUB", "registry": "library", "repository": "nginx", "tag": "1.27"},
+        "run_command": "nginx -g 'daemon off;'", "instance_count": 2}],
+        "workers": [{"name": "queue", "github": {"repo": "acme/queue", "branch": "main"},
+        "build_command": "make"}]});
+    let reply = send_json(&sim, Method::POST, "/v2/apps", json!({"spec": spec})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let id = reply.json()["app"]["id"].as_str().expect("id").to_owned();
+    crate::common::settled(&sim, &format!("/v2/apps/{id}"), "app", |app| {
+        app.pointer("/active_deployment/phase") == Some(&json!("ACTIVE"))
+    })
+    .await;
+    let plain = crate::common::client();
+    let archive = |query: &'static str| {
+        let sim = &sim;
+        let id = id.clone();
+        async move {
+            let reply = get(sim, &format!("/v2/apps/{id}/logs?{query}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+            let logs = reply.json();
+            assert!(logs.get("live_url").is_none(), "{logs}");
+            logs["historic_urls"][0]
+                .as_str()
+                .expect("an archive")
+                .to_owned()
+        }
+    };
+    let build = archive("type=BUILD").await;
+    let text = plain.get(&build).send().await.expect("served");
+    assert_eq!(text.status(), StatusCode::OK);
+    let text = text.text().await.expect("text");
+    assert!(
+        text.contains("web ") && text.contains("Pulling image nginx:1.27"),
+        "{text}"
+    );
+    assert!(
+        text.contains("queue ") && text.contains("Running build command: make"),
+        "{text}"
+    );
+    assert!(!text.contains("Starting"), "only the build phase: {text}");
+
+    let run = archive("type=RUN").await;
+    let text = plain
+        .get(&run)
+        .send()
+        .await
+        .expect("served")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains("web ") && text.contains("Starting: nginx -g 'daemon off;'"),
+        "{text}"
+    );
+
+    let forged = build.replace("signature=", "signature=0");
+    assert_eq!(
+        plain.get(&forged).send().await.expect("answered").status(),
+        StatusCode::NOT_FOUND
+    );
+    let posted = plain.post(&build).send().await.expect("answered");
+    assert_eq!(posted.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(posted.headers()["allow"], "GET");
+
+    let follow = get(&sim, &format!("/v2/apps/{id}/logs?type=RUN&follow=true"))
+        .await
+        .json();
+    assert!(
+        follow.get("historic_urls").is_none() && follow["live_url"].is_string(),
+        "{follow}"
+    );
+}

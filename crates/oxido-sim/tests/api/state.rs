@@ -439,10 +439,20 @@ async fn app_log_urls_name_the_app_deployment_and_component_asked_for() {
     );
     // Not following: the archive alone (doctl opens `live_url` whenever one is given).
     assert!(logs.get("live_url").is_none(), "{logs}");
+    // The archive is served by the emulator: that deployment's build lines of `web` alone.
     let historic = logs["historic_urls"][0].as_str().expect("historic_urls");
+    let text = crate::common::client()
+        .get(historic)
+        .send()
+        .await
+        .expect("the archive is served")
+        .text()
+        .await
+        .expect("text");
+    assert!(!text.is_empty(), "{historic}");
     assert!(
-        historic.contains(&format!("{app}/{deployment}/web/build")),
-        "{historic}"
+        text.lines().all(|l| l.starts_with("web ")) && text.contains("Build complete"),
+        "{text}"
     );
     // Following: the live stream alone, as godo's `TestApps_GetLogs` answers it.
     let followed = get(&sim, &format!("{path}&follow=true")).await.json();

@@ -176,7 +176,7 @@ pub(super) fn logs(
         .or_else(|| app.pointer("/spec/region"))
         .and_then(Value::as_str)
         .unwrap_or("nyc");
-    // `.invalid` (RFC 6761): the emulator keeps no log archive, and these never resolve.
+    // `.invalid` (RFC 6761): the emulator serves no live stream, and this never resolves.
     let host = format!("logs.{region}.apps.oxido-sim.invalid");
     let mut scope = format!("{app_id}/{deployment_id}");
     if let Some(c) = &component {
@@ -193,9 +193,14 @@ pub(super) fn logs(
     let logs = if follow {
         serde_json::json!({ "live_url": format!("wss://{host}/live/{scope}?type={kind}") })
     } else {
-        serde_json::json!({
-            "historic_urls": [format!("https://{host}/archive/{scope}/{kind}.log")],
-        })
+        let spec = deployment
+            .as_ref()
+            .and_then(|d| d.get("spec"))
+            .or_else(|| app.get("spec"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let text = super::app_logs::lines(&spec, deployment.as_ref(), component.as_deref(), &kind);
+        serde_json::json!({ "historic_urls": [super::app_logs::archive(call, text)] })
     };
     crate::engine::shape::answer(call.op, Some(logs))
 }

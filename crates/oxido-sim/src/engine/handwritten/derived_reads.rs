@@ -212,8 +212,9 @@ pub(super) fn app_instances(call: &Call<'_>) -> Result<Response, ApiError> {
     answer(call.op, Some(json!({ "instances": instances })))
 }
 
-/// Where an app's logs of `scope` are (the same host scheme as `apps::logs`).
-fn log_urls(app: &Value, app_key: &str, scope: &str) -> Value {
+/// Where an app's logs of `scope` are: the archive of `text`, served by the emulator, and
+/// a live stream it does not serve (the same host scheme as `apps::logs`).
+fn log_urls(call: &Call<'_>, app: &Value, app_key: &str, scope: &str, text: String) -> Value {
     let region = app
         .pointer("/region/slug")
         .or_else(|| app.pointer("/spec/region"))
@@ -222,7 +223,7 @@ fn log_urls(app: &Value, app_key: &str, scope: &str) -> Value {
     let host = format!("logs.{region}.apps.oxido-sim.invalid");
     json!({
         "live_url": format!("wss://{host}/live/{app_key}/{scope}"),
-        "historic_urls": [format!("https://{host}/archive/{app_key}/{scope}.log")],
+        "historic_urls": [super::app_logs::archive(call, text)],
     })
 }
 
@@ -233,7 +234,13 @@ pub(super) fn app_event_logs(call: &Call<'_>) -> Result<Response, ApiError> {
         .ok_or_else(ApiError::not_found)?;
     answer(
         call.op,
-        Some(log_urls(&app, &key, &format!("events/{event}"))),
+        Some(log_urls(
+            call,
+            &app,
+            &key,
+            &format!("events/{event}"),
+            super::app_logs::lines(&app["spec"], None, None, "deploy"),
+        )),
     )
 }
 
@@ -261,7 +268,13 @@ pub(super) fn job_invocation_logs(call: &Call<'_>) -> Result<Response, ApiError>
     .ok_or_else(ApiError::not_found)?;
     answer(
         call.op,
-        Some(log_urls(&app, &key, &format!("jobs/{job}/{invocation}"))),
+        Some(log_urls(
+            call,
+            &app,
+            &key,
+            &format!("jobs/{job}/{invocation}"),
+            super::app_logs::lines(&app["spec"], None, Some(&job), "run"),
+        )),
     )
 }
 

@@ -8,6 +8,7 @@
 mod account_actions;
 mod actions;
 mod app_deployments;
+mod app_logs;
 mod app_progress;
 mod apps;
 mod autoscale;
@@ -58,6 +59,7 @@ mod writes;
 
 use axum::response::Response;
 
+pub(crate) use self::app_logs::{LOGS_PREFIX, serve as serve_log};
 pub(crate) use self::cdn::purges as cdn_purges;
 pub(crate) use self::uploads::{UPLOAD_PREFIX, upload};
 use serde_json::Value;
