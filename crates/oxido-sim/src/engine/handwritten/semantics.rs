@@ -205,7 +205,9 @@ fn unique(call: &Call<'_>, collection: &str, body: &Value, creating: bool) -> Re
         "/v2/vpc_peerings" | "/v2/vpcs/{vpc_id}/peerings" => {
             super::vpc_members::peering_ok(call, body, creating)
         }
-        "/v2/projects" => super::projects::name_free(call, body),
+        "/v2/projects" => {
+            super::projects::name_free(call, body, call.values.first().map(String::as_str))
+        }
         _ => Ok(()),
     }
 }
