@@ -395,7 +395,14 @@ async fn more_duplicates_are_refused_as_the_api_refuses_them() {
     let again = send(&sim, Method::POST, &users, json!({"name": "alice"})).await;
     check(again, 422, "unprocessable_entity", "name");
     // The refused create left the first user (and its password) as it was.
-    let read = call(&sim, Method::GET, &format!("{users}/alice"), Some(sim.token()), None).await;
+    let read = call(
+        &sim,
+        Method::GET,
+        &format!("{users}/alice"),
+        Some(sim.token()),
+        None,
+    )
+    .await;
     assert_eq!(read.json()["user"]["password"], password, "{}", read.text);
     let admin = send(&sim, Method::POST, &users, json!({"name": "doadmin"})).await;
     check(admin, 422, "unprocessable_entity", "name");
@@ -404,20 +411,48 @@ async fn more_duplicates_are_refused_as_the_api_refuses_them() {
     restore["name"] = json!("pg-b");
     restore["backup_restore"] = json!({"database_name": "no-such-cluster"});
     let nowhere = send(&sim, Method::POST, "/v2/databases", restore.clone()).await;
-    check(nowhere, 422, "unprocessable_entity", "backup_restore.database_name");
+    check(
+        nowhere,
+        422,
+        "unprocessable_entity",
+        "backup_restore.database_name",
+    );
     restore["backup_restore"] = json!({"database_name": "pg-a"});
     let restored = send(&sim, Method::POST, "/v2/databases", restore).await;
     assert_eq!(restored.status, StatusCode::CREATED, "{}", restored.text);
 
     let app = |name: &str| json!({"spec": {"name": name, "region": "ams"}});
-    let first = made_id(&send(&sim, Method::POST, "/v2/apps", app("dup-app")).await, "app");
+    let first = made_id(
+        &send(&sim, Method::POST, "/v2/apps", app("dup-app")).await,
+        "app",
+    );
     let twin = send(&sim, Method::POST, "/v2/apps", app("dup-app")).await;
     check(twin, 409, "conflict", "spec.name");
-    let other = made_id(&send(&sim, Method::POST, "/v2/apps", app("other-app")).await, "app");
-    let rename = send(&sim, Method::PUT, &format!("/v2/apps/{other}"), app("dup-app")).await;
+    let other = made_id(
+        &send(&sim, Method::POST, "/v2/apps", app("other-app")).await,
+        "app",
+    );
+    let rename = send(
+        &sim,
+        Method::PUT,
+        &format!("/v2/apps/{other}"),
+        app("dup-app"),
+    )
+    .await;
     check(rename, 409, "conflict", "spec.name");
-    let keep = send(&sim, Method::PUT, &format!("/v2/apps/{first}"), app("dup-app")).await;
-    assert_eq!(keep.status, StatusCode::OK, "an app keeps its own name: {}", keep.text);
+    let keep = send(
+        &sim,
+        Method::PUT,
+        &format!("/v2/apps/{first}"),
+        app("dup-app"),
+    )
+    .await;
+    assert_eq!(
+        keep.status,
+        StatusCode::OK,
+        "an app keeps its own name: {}",
+        keep.text
+    );
 
     let registry = |name: &str| json!({"name": name, "subscription_tier_slug": "basic"});
     let made = send(&sim, Method::POST, "/v2/registry", registry("reg-one")).await;
@@ -426,16 +461,32 @@ async fn more_duplicates_are_refused_as_the_api_refuses_them() {
     check(same, 409, "conflict", "name");
     let second = send(&sim, Method::POST, "/v2/registry", registry("reg-two")).await;
     check(second, 422, "unprocessable_entity", "name");
-    let gone = call(&sim, Method::DELETE, "/v2/registry", Some(sim.token()), None).await;
+    let gone = call(
+        &sim,
+        Method::DELETE,
+        "/v2/registry",
+        Some(sim.token()),
+        None,
+    )
+    .await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
     let after = send(&sim, Method::POST, "/v2/registry", registry("reg-two")).await;
     assert_eq!(after.status, StatusCode::CREATED, "{}", after.text);
 
-    let domain = send(&sim, Method::POST, "/v2/domains", json!({"name": "cname.example"})).await;
+    let domain = send(
+        &sim,
+        Method::POST,
+        "/v2/domains",
+        json!({"name": "cname.example"}),
+    )
+    .await;
     assert_eq!(domain.status, StatusCode::CREATED, "{}", domain.text);
     let records = "/v2/domains/cname.example/records";
     let rec = |kind: &str, name: &str, data: &str| json!({"type": kind, "name": name, "data": data, "ttl": 1800});
-    let www = made_id(&send(&sim, Method::POST, records, rec("A", "www", "192.0.2.1")).await, "domain_record");
+    let www = made_id(
+        &send(&sim, Method::POST, records, rec("A", "www", "192.0.2.1")).await,
+        "domain_record",
+    );
     for (kind, name, data) in [
         ("CNAME", "www", "target.example.net."),
         ("CNAME", "www.cname.example.", "target.example.net."),
@@ -445,11 +496,23 @@ async fn more_duplicates_are_refused_as_the_api_refuses_them() {
         let clash = send(&sim, Method::POST, records, rec(kind, name, data)).await;
         check(clash, 422, "unprocessable_entity", "name");
     }
-    let blog = send(&sim, Method::POST, records, rec("CNAME", "blog", "target.example.net.")).await;
+    let blog = send(
+        &sim,
+        Method::POST,
+        records,
+        rec("CNAME", "blog", "target.example.net."),
+    )
+    .await;
     assert_eq!(blog.status, StatusCode::CREATED, "{}", blog.text);
     let beside = send(&sim, Method::POST, records, rec("TXT", "blog", "hello")).await;
     check(beside, 422, "unprocessable_entity", "name");
-    let moved = send(&sim, Method::PUT, &format!("{records}/{www}"), json!({"name": "blog"})).await;
+    let moved = send(
+        &sim,
+        Method::PUT,
+        &format!("{records}/{www}"),
+        json!({"name": "blog"}),
+    )
+    .await;
     check(moved, 422, "unprocessable_entity", "name");
 
     let origin = json!({"origin": "assets.nyc3.digitaloceanspaces.com", "ttl": 3600});
@@ -459,22 +522,63 @@ async fn more_duplicates_are_refused_as_the_api_refuses_them() {
     check(again, 409, "conflict", "origin");
 
     let vpc = |name: &str| json!({"name": name, "region": "nyc1"});
-    let a = made_id(&send(&sim, Method::POST, "/v2/vpcs", vpc("net-a")).await, "vpc");
-    let b = made_id(&send(&sim, Method::POST, "/v2/vpcs", vpc("net-b")).await, "vpc");
+    let a = made_id(
+        &send(&sim, Method::POST, "/v2/vpcs", vpc("net-a")).await,
+        "vpc",
+    );
+    let b = made_id(
+        &send(&sim, Method::POST, "/v2/vpcs", vpc("net-b")).await,
+        "vpc",
+    );
     let twin = send(&sim, Method::POST, "/v2/vpcs", vpc("net-a")).await;
     check(twin, 422, "unprocessable_entity", "name");
-    let rename = send(&sim, Method::PATCH, &format!("/v2/vpcs/{b}"), json!({"name": "net-a"})).await;
+    let rename = send(
+        &sim,
+        Method::PATCH,
+        &format!("/v2/vpcs/{b}"),
+        json!({"name": "net-a"}),
+    )
+    .await;
     check(rename, 422, "unprocessable_entity", "name");
-    let own = send(&sim, Method::PATCH, &format!("/v2/vpcs/{a}"), json!({"name": "net-a"})).await;
-    assert_eq!(own.status, StatusCode::OK, "a VPC keeps its own name: {}", own.text);
-    let itself = send(&sim, Method::POST, "/v2/vpc_peerings", json!({"name": "loop", "vpc_ids": [a, a]})).await;
+    let own = send(
+        &sim,
+        Method::PATCH,
+        &format!("/v2/vpcs/{a}"),
+        json!({"name": "net-a"}),
+    )
+    .await;
+    assert_eq!(
+        own.status,
+        StatusCode::OK,
+        "a VPC keeps its own name: {}",
+        own.text
+    );
+    let itself = send(
+        &sim,
+        Method::POST,
+        "/v2/vpc_peerings",
+        json!({"name": "loop", "vpc_ids": [a, a]}),
+    )
+    .await;
     check(itself, 422, "unprocessable_entity", "vpc_ids");
-    let under = send(&sim, Method::POST, &format!("/v2/vpcs/{a}/peerings"), json!({"name": "loop", "vpc_id": a})).await;
+    let under = send(
+        &sim,
+        Method::POST,
+        &format!("/v2/vpcs/{a}/peerings"),
+        json!({"name": "loop", "vpc_id": a}),
+    )
+    .await;
     check(under, 422, "unprocessable_entity", "vpc_ids");
     let peering = json!({"name": "a-to-b", "vpc_ids": [a, b]});
     let made = send(&sim, Method::POST, "/v2/vpc_peerings", peering).await;
     assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text);
-    let named = send(&sim, Method::POST, &format!("/v2/vpcs/{b}/peerings"), json!({"name": "a-to-b", "vpc_id": a})).await;
+    let named = send(
+        &sim,
+        Method::POST,
+        &format!("/v2/vpcs/{b}/peerings"),
+        json!({"name": "a-to-b", "vpc_id": a}),
+    )
+    .await;
     check(named, 422, "unprocessable_entity", "name");
 
     let project = |name: &str| json!({"name": name, "purpose": "testing"});
@@ -482,8 +586,17 @@ async fn more_duplicates_are_refused_as_the_api_refuses_them() {
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let twin = send(&sim, Method::POST, "/v2/projects", project("web")).await;
     check(twin, 422, "unprocessable_entity", "name");
-    let api = made_id(&send(&sim, Method::POST, "/v2/projects", project("api")).await, "project");
-    let rename = send(&sim, Method::PATCH, &format!("/v2/projects/{api}"), json!({"name": "web"})).await;
+    let api = made_id(
+        &send(&sim, Method::POST, "/v2/projects", project("api")).await,
+        "project",
+    );
+    let rename = send(
+        &sim,
+        Method::PATCH,
+        &format!("/v2/projects/{api}"),
+        json!({"name": "web"}),
+    )
+    .await;
     check(rename, 422, "unprocessable_entity", "name");
 
     let rule = |ports: Option<&str>| {

@@ -167,12 +167,8 @@ pub(super) fn user_name_free(call: &Call<'_>, body: &Value) -> Result<(), ApiErr
     };
     let cluster = value(call, 0);
     let named = |user: &Value| user.get("name").and_then(Value::as_str) == Some(name);
-    let created = super::behave::any_other(
-        call,
-        &format!("{DATABASES}/{cluster}/users"),
-        None,
-        named,
-    );
+    let created =
+        super::behave::any_other(call, &format!("{DATABASES}/{cluster}/users"), None, named);
     let initial = find(call, DATABASES, &cluster).is_some_and(|(_, c)| {
         c.get("users")
             .and_then(Value::as_array)
