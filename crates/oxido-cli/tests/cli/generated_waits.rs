@@ -112,15 +112,18 @@ fn apps_create_wait_prints_the_app_once_its_deployment_is_active() {
         .filter(|r| r.method == "GET" && r.path.starts_with(&format!("/v2/apps/{id}/deployments/")))
         .count();
     assert!(deployments >= 1, "the wait polled the deployment");
+    // App names are unique in an account (the API answers 409): the table run makes another.
+    let second = dir.path().join("app-2.yaml");
+    std::fs::write(&second, "name: waited-app-2\nregion: ams\n").unwrap();
     let table = h
         .oxido()
         .args(["apps", "create", "--wait", "--spec"])
-        .arg(&spec)
+        .arg(&second)
         .args(["--format", "spec.name", "--no-header"])
         .output()
         .unwrap();
     assert!(table.status.success(), "{}", stderr(&table));
-    assert_eq!(stdout(&table).trim(), "waited-app");
+    assert_eq!(stdout(&table).trim(), "waited-app-2");
     assert!(
         stderr(&table).contains(": ACTIVE after"),
         "{}",

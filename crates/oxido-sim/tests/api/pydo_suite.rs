@@ -12,6 +12,16 @@ use crate::common::{call, demo, get, post, send_json};
 #[tokio::test]
 async fn an_optional_body_may_be_left_out_and_a_required_one_may_not() {
     let sim = demo(10).await;
+    // The account has one registry: the demo's goes first.
+    let gone = call(
+        &sim,
+        Method::DELETE,
+        "/v2/registry",
+        Some(sim.token()),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
     let made = post(
         &sim,
         "/v2/registry",

@@ -178,6 +178,11 @@ async fn two_accounts_creating_at_once_never_deadlock_and_keep_registry_names_un
                     let volume = json!({"name": format!("v-{i}"), "region": "nyc1", "size_gigabytes": 1});
                     let made = send(&sim, &me, Method::POST, "/v2/volumes", Some(volume)).await;
                     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+                    // An account has one registry: the last round's goes first.
+                    if i > 0 {
+                        let gone = send(&sim, &me, Method::DELETE, "/v2/registry", None).await;
+                        assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+                    }
                     let registry = json!({"name": format!("reg-{mine}-{i}"), "subscription_tier_slug": "basic"});
                     let made = send(&sim, &me, Method::POST, "/v2/registry", Some(registry)).await;
                     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);

@@ -247,3 +247,24 @@ pub(super) fn decorate(call: &Call<'_>, apps: &mut [Value]) {
         }
     }
 }
+
+/// POST /v2/apps and PUT /v2/apps/{id}: `spec.name` is "unique across all apps in the
+/// same account" (the description, and the Terraform provider's app_spec.go); the API
+/// answers a taken name with 409, which `doctl apps create --upsert` reads as "the app
+/// exists, update it" (doctl commands/apps.go RunAppsCreate).
+pub(super) fn name_free(call: &Call<'_>, body: &Value) -> Result<(), crate::wire::error::ApiError> {
+    let Some(name) = body.pointer("/spec/name").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    // An update may keep its own name.
+    let own = call.values.first().map(String::as_str);
+    let taken = super::behave::any_other(call, "/v2/apps", own, |app| {
+        app.pointer("/spec/name").and_then(Value::as_str) == Some(name)
+    });
+    if taken {
+        return Err(super::behave::conflict(format!(
+            "spec.name: an app named {name} already exists"
+        )));
+    }
+    Ok(())
+}

@@ -43,6 +43,25 @@ pub(super) fn find(call: &Call<'_>, collection: &str, id: &str) -> Option<(Strin
     Some((key, object))
 }
 
+/// Whether an object of `collection`, as stored (not rendered), other than the one keyed
+/// `except`, passes `test`: the uniqueness checks' scan.
+pub(super) fn any_other(
+    call: &Call<'_>,
+    collection: &str,
+    except: Option<&str>,
+    test: impl Fn(&Value) -> bool,
+) -> bool {
+    ensure_seeded(call, &[collection]);
+    let docs = call.docs();
+    let Some(items) = docs.items(collection) else {
+        return false;
+    };
+    let skip = except.and_then(|id| items.key_of(id));
+    items
+        .iter()
+        .any(|(key, object)| Some(key) != skip.as_deref() && test(object))
+}
+
 /// Every object of `collection` as it reads now, oldest first.
 pub(super) fn all(call: &Call<'_>, collection: &str) -> Vec<(String, Value)> {
     ensure_seeded(call, &[collection]);

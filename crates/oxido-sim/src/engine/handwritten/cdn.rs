@@ -148,3 +148,25 @@ pub(crate) fn purges(accounts: &Accounts<'_>) -> Vec<Value> {
     all.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
     all
 }
+
+/// POST /v2/cdn/endpoints: an origin has one CDN endpoint; a second is a 409 "cdn
+/// already enabled", as captured from the API in
+/// ansible-collections/community.digitalocean issue 267.
+pub(super) fn origin_free(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let Some(origin) = body.get("origin").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let origin = origin.trim_end_matches('.');
+    let taken = super::behave::any_other(call, ENDPOINTS, None, |endpoint| {
+        endpoint
+            .get("origin")
+            .and_then(Value::as_str)
+            .is_some_and(|o| o.trim_end_matches('.').eq_ignore_ascii_case(origin))
+    });
+    if taken {
+        return Err(super::behave::conflict(format!(
+            "origin: cdn already enabled for {origin}"
+        )));
+    }
+    Ok(())
+}

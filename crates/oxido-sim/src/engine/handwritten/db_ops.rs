@@ -157,3 +157,49 @@ pub(super) fn do_settings(call: &Call<'_>, write: bool) -> Result<Response, ApiE
     }
     answer(call.op, Some(json!({ "do_settings": settings })))
 }
+
+/// POST /v2/databases/{uuid}/users: a user is addressed by its name
+/// (`/users/{username}`), so a cluster holds one user of a name; a second is refused
+/// rather than silently replacing the first (and its password).
+pub(super) fn user_name_free(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let Some(name) = body.get("name").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let cluster = value(call, 0);
+    let named = |user: &Value| user.get("name").and_then(Value::as_str) == Some(name);
+    let created =
+        super::behave::any_other(call, &format!("{DATABASES}/{cluster}/users"), None, named);
+    let initial = find(call, DATABASES, &cluster).is_some_and(|(_, c)| {
+        c.get("users")
+            .and_then(Value::as_array)
+            .is_some_and(|users| users.iter().any(named))
+    });
+    if created || initial {
+        return Err(ApiError::unprocessable(format!(
+            "name: the cluster already has a user named {name}"
+        )));
+    }
+    Ok(())
+}
+
+/// POST /v2/databases with `backup_restore`: the backup is taken from the cluster
+/// `database_name` names, which must be one of the account's (the description: "the
+/// name of an existing database cluster from which the backup will be restored").
+pub(super) fn backup_source_exists(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let Some(name) = body
+        .get("backup_restore")
+        .and_then(|b| b.get("database_name"))
+        .and_then(Value::as_str)
+    else {
+        return Ok(());
+    };
+    let held = super::behave::any_other(call, DATABASES, None, |c| {
+        c.get("name").and_then(Value::as_str) == Some(name)
+    });
+    if !held {
+        return Err(ApiError::unprocessable(format!(
+            "backup_restore.database_name: the account has no database cluster named {name}"
+        )));
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::engine::call::Call;
+use crate::wire::error::ApiError;
 
 /// The TTL the API gives a domain and a record made without one.
 pub(crate) const DEFAULT_TTL: u64 = 1800;
@@ -89,4 +90,59 @@ pub(super) fn domain_created(call: &Call<'_>, domain: &mut Value) {
         // A full account keeps the domain without them rather than failing its create.
         let _ = docs.put(&path, key, record);
     }
+}
+
+/// A record's name relative to its domain: `@` for the apex, given as `@`, as the
+/// domain or as its FQDN; a label in any case and with or without the domain.
+fn relative_name(name: &str, domain: &str) -> String {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    if name == "@" || name.is_empty() || name == domain {
+        return "@".to_owned();
+    }
+    match name.strip_suffix(&format!(".{domain}")) {
+        Some(label) => label.to_owned(),
+        None => name,
+    }
+}
+
+/// A CNAME owns its name (RFC 1034 §3.6.2, RFC 2181 §10.1): a CNAME where another record
+/// is, or another record where a CNAME is, is a 422 with the API's own message, as
+/// captured in kubernetes-sigs/external-dns issue 4802 ("CNAME records cannot share a
+/// name with other records"). An update is checked with the record's stored type and name.
+pub(super) fn cname_alone(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let Some(domain) = call.values.first() else {
+        return Ok(());
+    };
+    let collection = format!("/v2/domains/{domain}/records");
+    let own = call.values.get(1).map(String::as_str);
+    let stored = own.and_then(|id| super::behave::find(call, &collection, id).map(|(_, r)| r));
+    let member = |field: &str| {
+        body.get(field)
+            .and_then(Value::as_str)
+            .or_else(|| stored.as_ref()?.get(field)?.as_str())
+            .map(str::to_owned)
+    };
+    let (Some(kind), Some(name)) = (member("type"), member("name")) else {
+        return Ok(());
+    };
+    let name = relative_name(&name, domain);
+    let cname = kind.eq_ignore_ascii_case("CNAME");
+    let clash = super::behave::any_other(call, &collection, own, |record| {
+        let same_name = record
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| relative_name(n, domain) == name);
+        let other_cname = record
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("CNAME"));
+        same_name && (cname || other_cname)
+    });
+    if clash {
+        return Err(ApiError::unprocessable(format!(
+            "name: CNAME records cannot share a name with other records ({name})"
+        )));
+    }
+    Ok(())
 }

@@ -63,3 +63,28 @@ pub(crate) fn normalize_rule(rule: &mut Value) {
         map.insert("ports".into(), Value::String("0".to_owned()));
     }
 }
+
+/// A TCP or UDP rule names its ports: the API answers a rule without them "You must
+/// specify a positive value for ports." (422; digitalocean/doctl issue 247,
+/// digitalocean/droplet_kit issue 249, terraform-provider-digitalocean PR 39), and the
+/// Terraform provider refuses such a rule before sending it (firewall/resource_firewall.go).
+/// `"0"` and `"all"` stay accepted: both mean every port. ICMP rules have none.
+pub(super) fn ports_given(call: &Call<'_>) -> Result<(), ApiError> {
+    let Some(body) = call.body.as_ref() else {
+        return Ok(());
+    };
+    for member in ["inbound_rules", "outbound_rules"] {
+        let rules = body.get(member).and_then(Value::as_array);
+        for (i, rule) in rules.into_iter().flatten().enumerate() {
+            let protocol = rule.get("protocol").and_then(Value::as_str);
+            let ports = rule.get("ports").and_then(Value::as_str);
+            if matches!(protocol, Some("tcp" | "udp")) && ports.is_none_or(|p| p.trim().is_empty())
+            {
+                return Err(ApiError::unprocessable(format!(
+                    "{member}.{i}.ports: You must specify a positive value for ports."
+                )));
+            }
+        }
+    }
+    Ok(())
+}

@@ -84,6 +84,12 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
         // The API lists the default project with the others; the engine answers then.
         writes::ensure_default_project(call)?;
     }
+    if matches!(
+        call.op,
+        OpId::FirewallsCreate | OpId::FirewallsUpdate | OpId::FirewallsAddRules
+    ) {
+        firewalls::ports_given(call)?;
+    }
     if let Some(response) = writes::dispatch(call)? {
         return Ok(Some(response));
     }

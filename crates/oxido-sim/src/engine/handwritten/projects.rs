@@ -132,3 +132,21 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     crate::engine::shape::answer(call.op, Some(answer))
 }
+
+/// POST /v2/projects, PUT/PATCH /v2/projects/{id} (and `default`, the project `own`):
+/// "the name must be unique" (the description of a project's `name`), so a create or a
+/// rename onto another project's name is refused.
+pub(super) fn name_free(call: &Call<'_>, body: &Value, own: Option<&str>) -> Result<(), ApiError> {
+    let Some(name) = body.get("name").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let taken = super::behave::any_other(call, "/v2/projects", own, |project| {
+        project.get("name").and_then(Value::as_str) == Some(name)
+    });
+    if taken {
+        return Err(ApiError::unprocessable(format!(
+            "name: a project named {name} already exists"
+        )));
+    }
+    Ok(())
+}

@@ -56,8 +56,10 @@ pub(super) fn get(call: &Call<'_>) -> Result<Response, ApiError> {
     answer(call.op, Some(serde_json::json!({ "registry": registry })))
 }
 
-/// POST /v2/registry: the account's registry is the new one (an account has one). The
-/// same name again keeps its repositories and collections and takes the new settings.
+/// POST /v2/registry: an account has one registry, so a second create is refused, as
+/// the API answers it (nebari-dev/nebari PR 265): 409 "name already exists" for the
+/// name of a registry that exists (the account's own or another's: names are global),
+/// 422 "user already has a registry" for any other name.
 pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
     let body = call.body.as_ref().ok_or_else(|| {
         ApiError::bad_request("The request body is empty; a JSON object is required.")
@@ -67,6 +69,19 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
         .and_then(Value::as_str)
         .ok_or_else(|| ApiError::unprocessable("name: is required"))?
         .to_owned();
+    let existing = current(call).map(|(held, _)| held);
+    if existing.as_deref() == Some(name.as_str()) || call.tx.registry_elsewhere(&name) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("name: name already exists ({name})"),
+        ));
+    }
+    if let Some(held) = existing {
+        return Err(ApiError::unprocessable(format!(
+            "name: user already has a registry ({held}); delete it first"
+        )));
+    }
     let mut registry = template(call.op)
         .get("registry")
         .cloned()
@@ -98,20 +113,9 @@ pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
             subscription.insert("updated_at".into(), Value::String(now.clone()));
         }
     }
-    {
-        let mut docs = call.docs_mut();
-        let data = &mut *docs;
-        seed(call, data);
-        let old: Vec<String> = data
-            .items(REGISTRY)
-            .map(|items| items.iter().map(|(k, _)| k.to_owned()).collect())
-            .unwrap_or_default();
-        for key in old.into_iter().filter(|k| *k != name) {
-            data.remove(REGISTRY, &key);
-        }
-        data.put(REGISTRY, name, registry.clone())
-            .map_err(|why| ApiError::unprocessable(format!("name: {why}")))?;
-    }
+    call.docs_mut()
+        .put(REGISTRY, name, registry.clone())
+        .map_err(|why| ApiError::unprocessable(format!("name: {why}")))?;
     answer(call.op, Some(serde_json::json!({ "registry": registry })))
 }
 

@@ -1,6 +1,9 @@
 //! What the API refuses that a schema cannot say: duplicates (a volume name in a region,
-//! a public key, a domain, a certificate name), DNS record data per type, domain names, CIDRs, public keys
-//! that do not parse, and sizes that are not positive. Each refusal is a 422 naming the field.
+//! a public key, a domain, a certificate name; and, in their families' modules, a
+//! database user, an app, a CDN origin, a CNAME's name, a VPC, a VPC peering, a
+//! project), DNS record data per type, domain names, CIDRs, public keys that do not
+//! parse, and sizes that are not positive. Each refusal is a 422 (409 where the API
+//! answers so) naming the field.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -185,7 +188,28 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
         }
         _ => {}
     }
-    Ok(())
+    unique(call, collection, body, creating)
+}
+
+/// Duplicates and references each family refuses, checked in that family's module.
+fn unique(call: &Call<'_>, collection: &str, body: &Value, creating: bool) -> Result<(), ApiError> {
+    match collection {
+        "/v2/databases" if creating => super::db_ops::backup_source_exists(call, body),
+        "/v2/databases/{database_cluster_uuid}/users" if creating => {
+            super::db_ops::user_name_free(call, body)
+        }
+        "/v2/apps" => super::apps::name_free(call, body),
+        "/v2/cdn/endpoints" if creating => super::cdn::origin_free(call, body),
+        "/v2/domains/{domain_name}/records" => super::dns::cname_alone(call, body),
+        "/v2/vpcs" => super::vpc_members::vpc_name_free(call, body),
+        "/v2/vpc_peerings" | "/v2/vpcs/{vpc_id}/peerings" => {
+            super::vpc_members::peering_ok(call, body, creating)
+        }
+        "/v2/projects" => {
+            super::projects::name_free(call, body, call.values.first().map(String::as_str))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether an item of the account's collection holds `key` under `rule` (an index

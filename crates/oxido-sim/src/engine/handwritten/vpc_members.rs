@@ -121,3 +121,77 @@ pub(super) fn peerings(call: &Call<'_>) -> Result<Response, ApiError> {
     }
     page(call, listed)
 }
+
+/// POST /v2/vpcs, PUT/PATCH /v2/vpcs/{id}: a VPC's name "must be unique" (the
+/// description of `name`; the Terraform provider's digitalocean_vpc documents the same).
+/// The description names no scope, so it is the account's: the API's own default VPCs
+/// carry their region in their name (`default-nyc1`).
+pub(super) fn vpc_name_free(call: &Call<'_>, body: &Value) -> Result<(), ApiError> {
+    let Some(name) = body.get("name").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let own = call.values.first().map(String::as_str);
+    let taken = super::behave::any_other(call, "/v2/vpcs", own, |vpc| {
+        vpc.get("name").and_then(Value::as_str) == Some(name)
+    });
+    if taken {
+        return Err(ApiError::unprocessable(format!(
+            "name: a VPC named {name} already exists"
+        )));
+    }
+    Ok(())
+}
+
+/// Every collection that holds peerings: `/v2/vpc_peerings` and each VPC's own.
+fn peering_collections(call: &Call<'_>) -> Vec<String> {
+    ensure_seeded(call, &["/v2/vpc_peerings"]);
+    call.docs()
+        .collections
+        .keys()
+        .filter(|k| {
+            *k == "/v2/vpc_peerings" || (k.starts_with("/v2/vpcs/") && k.ends_with("/peerings"))
+        })
+        .cloned()
+        .collect()
+}
+
+/// A new (or renamed) VPC peering: it joins two different VPCs (the description: "a
+/// list of two VPC IDs to peer"), and its name "must be unique within the team" (the
+/// description of `name`), among the peerings made either way.
+pub(super) fn peering_ok(call: &Call<'_>, body: &Value, creating: bool) -> Result<(), ApiError> {
+    if creating {
+        let mut ids: Vec<&str> = body
+            .get("vpc_ids")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        ids.extend(call.values.first().map(String::as_str));
+        ids.extend(body.get("vpc_id").and_then(Value::as_str));
+        if ids.len() == 2 && ids[0] == ids[1] {
+            return Err(ApiError::unprocessable(format!(
+                "vpc_ids: a VPC cannot be peered with itself ({})",
+                ids[0]
+            )));
+        }
+    }
+    let Some(name) = body.get("name").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    // An update (`…/peerings/{id}`, the path's last value) may keep its own name.
+    let own = (!creating)
+        .then(|| call.values.last().map(String::as_str))
+        .flatten();
+    let taken = peering_collections(call).iter().any(|collection| {
+        super::behave::any_other(call, collection, own, |p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+        })
+    });
+    if taken {
+        return Err(ApiError::unprocessable(format!(
+            "name: a VPC peering named {name} already exists"
+        )));
+    }
+    Ok(())
+}

@@ -673,6 +673,11 @@ fn default_project(call: &Call<'_>) -> Result<Response, ApiError> {
     const PROJECTS: &str = "/v2/projects";
     let read = OpId::ProjectsGetDefault;
     let key = ensure_default_project(call)?;
+    if call.op != read
+        && let Some(body) = &call.body
+    {
+        super::projects::name_free(call, body, Some(&key))?;
+    }
     let mut docs = call.docs_mut();
     let data = &mut *docs;
     let project = data
