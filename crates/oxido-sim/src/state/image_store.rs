@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::images::{DropletImage, ImageKind};
+use super::images::{DropletImage, ImageKind, ImageUpdate};
 use super::lifecycle::{needs_backup, needs_settling};
 use super::model::{AccountId, Droplet};
 use super::store::Store;
@@ -72,18 +72,24 @@ impl Store<'_> {
             .cloned()
     }
 
-    /// Renames a Droplet image (when `name` is given) and returns it; `None` if the
-    /// account has no such image.
-    pub fn rename_image(
+    /// Updates a Droplet image's name, description and distribution (each when given)
+    /// and returns it; `None` if the account has no such image.
+    pub fn update_image(
         &self,
         account: AccountId,
         id: u64,
-        name: Option<&str>,
+        update: ImageUpdate<'_>,
     ) -> Option<DropletImage> {
         let mut data = self.write();
         let image = data.images.get_mut(&id).filter(|i| i.account == account)?;
-        if let Some(name) = name {
+        if let Some(name) = update.name {
             image.name = name.to_owned();
+        }
+        if let Some(description) = update.description {
+            description.clone_into(&mut image.description);
+        }
+        if let Some(distribution) = update.distribution {
+            image.distribution = super::images::distribution(distribution);
         }
         Some(image.clone())
     }

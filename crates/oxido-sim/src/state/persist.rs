@@ -168,6 +168,9 @@ pub(crate) struct ImageDoc {
     pub min_disk_size: u32,
     pub size_gigabytes: f64,
     pub distribution: String,
+    /// Absent in files written before images kept one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
 }
 
 const FAMILIES: [Family; 6] = [
@@ -402,6 +405,7 @@ fn image_doc(i: &DropletImage) -> ImageDoc {
         min_disk_size: i.min_disk_size,
         size_gigabytes: i.size_gigabytes,
         distribution: i.distribution.to_owned(),
+        description: i.description.clone(),
     }
 }
 
@@ -412,6 +416,7 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
         .find(|k| k.as_str() == i.kind)
         .ok_or_else(|| format!("{what}: type must be 'snapshot' or 'backup'"))?;
     limits::bounded_str("name", &i.name, limits::MAX_NAME_BYTES)
+        .and_then(|()| limits::bounded_str("description", &i.description, limits::MAX_STRING_BYTES))
         .and_then(|()| limits::bounded_array("transferred", &i.transferred, limits::MAX_TAGS))
         .map_err(|e| format!("{what}: {}", e.message()))?;
     for r in &i.transferred {
@@ -429,6 +434,7 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
         min_disk_size: i.min_disk_size,
         size_gigabytes: i.size_gigabytes,
         distribution: intern(&format!("{what}.distribution"), &i.distribution)?,
+        description: i.description,
     })
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::object::{page, path_droplet};
 use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::shape::{answer, keeps};
-use crate::state::images::{DropletImage, ImageKind};
+use crate::state::images::{DropletImage, ImageKind, ImageUpdate};
 use crate::wire::Stamp;
 use crate::wire::error::ApiError;
 
@@ -50,7 +50,7 @@ fn as_image(i: &DropletImage) -> Value {
     let mut image = listed(i);
     if let Some(map) = image.as_object_mut() {
         for (k, v) in [
-            ("description", json!("")),
+            ("description", json!(i.description)),
             ("tags", json!([])),
             ("status", json!("available")),
             ("error_message", json!("")),
@@ -88,7 +88,7 @@ fn engine_items(call: &Call<'_>, collection: &str) -> Vec<Value> {
     let filters: Vec<&(String, String)> = call
         .query
         .iter()
-        .filter(|(k, _)| k != "page" && k != "per_page")
+        .filter(|(k, v)| k != "page" && k != "per_page" && !v.is_empty())
         .collect();
     let docs = call.docs();
     Some(&*docs)
@@ -199,17 +199,26 @@ pub(super) fn update(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let Some(image) = named(call, None) else {
         return Ok(None);
     };
-    let name = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("name"))
-        .and_then(Value::as_str);
-    if let Some(name) = name {
+    let field = |key: &str| {
+        call.body
+            .as_ref()
+            .and_then(|b| b.get(key))
+            .and_then(Value::as_str)
+    };
+    let update = ImageUpdate {
+        name: field("name"),
+        description: field("description"),
+        distribution: field("distribution"),
+    };
+    if let Some(name) = update.name {
         crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
+    }
+    if let Some(description) = update.description {
+        crate::limits::bounded_str("description", description, crate::limits::MAX_STRING_BYTES)?;
     }
     let image = call
         .store()
-        .rename_image(call.who.account, image.id, name)
+        .update_image(call.who.account, image.id, update)
         .ok_or_else(ApiError::not_found)?;
     answer(call.op, Some(json!({ "image": as_image(&image) }))).map(Some)
 }
