@@ -9,6 +9,8 @@ use super::images::{DropletImage, ImageKind, ImageUpdate};
 use super::lifecycle::{needs_backup, needs_settling};
 use super::model::{AccountId, Droplet};
 use super::store::Store;
+use crate::limits;
+use crate::refusal::Refusal;
 
 impl Store<'_> {
     /// Applies every finished action of the account's Droplets (so their snapshots exist).
@@ -92,6 +94,34 @@ impl Store<'_> {
             image.distribution = super::images::distribution(distribution);
         }
         Some(image.clone())
+    }
+
+    /// Applies (`assign`) or removes a tag on a Droplet image: `Ok(None)` if the account
+    /// has no such image, else whether it changed.
+    pub fn tag_image(
+        &self,
+        account: AccountId,
+        id: u64,
+        tag: &str,
+        assign: bool,
+    ) -> Result<Option<bool>, Refusal> {
+        let mut data = self.write();
+        let Some(image) = data.images.get_mut(&id).filter(|i| i.account == account) else {
+            return Ok(None);
+        };
+        let has = image.tags.iter().any(|t| t == tag);
+        if assign && !has {
+            limits::tag("tag", tag)?;
+            // One more must still fit under the per-resource cap.
+            limits::bounded_array("tags", &image.tags, limits::MAX_TAGS - 1)?;
+            image.tags.push(tag.to_owned());
+            return Ok(Some(true));
+        }
+        if !assign && has {
+            image.tags.retain(|t| t != tag);
+            return Ok(Some(true));
+        }
+        Ok(Some(false))
     }
 
     /// Makes a Droplet image available in one more region; false if the account has no

@@ -43,6 +43,8 @@ pub(crate) struct DropletImage {
     pub distribution: &'static str,
     /// What an update gave it; empty until then.
     pub description: String,
+    /// Tags applied to it through `/v2/tags/{tag}/resources` (as `image`).
+    pub tags: Vec<String>,
 }
 
 /// What an image update changes; `None` keeps the field.
@@ -105,6 +107,7 @@ impl DropletImage {
             size_gigabytes: 2.34,
             distribution: droplet.image.distribution,
             description: String::new(),
+            tags: Vec::new(),
         }
     }
 }

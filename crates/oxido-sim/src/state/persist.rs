@@ -171,6 +171,9 @@ pub(crate) struct ImageDoc {
     /// Absent in files written before images kept one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Absent in files written before images kept tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 const FAMILIES: [Family; 6] = [
@@ -406,6 +409,7 @@ fn image_doc(i: &DropletImage) -> ImageDoc {
         size_gigabytes: i.size_gigabytes,
         distribution: i.distribution.to_owned(),
         description: i.description.clone(),
+        tags: i.tags.clone(),
     }
 }
 
@@ -418,6 +422,8 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
     limits::bounded_str("name", &i.name, limits::MAX_NAME_BYTES)
         .and_then(|()| limits::bounded_str("description", &i.description, limits::MAX_STRING_BYTES))
         .and_then(|()| limits::bounded_array("transferred", &i.transferred, limits::MAX_TAGS))
+        .and_then(|()| limits::bounded_array("tags", &i.tags, limits::MAX_TAGS))
+        .and_then(|()| i.tags.iter().try_for_each(|t| limits::tag("tags", t)))
         .map_err(|e| format!("{what}: {}", e.message()))?;
     for r in &i.transferred {
         region(&what, r)?;
@@ -435,6 +441,7 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
         size_gigabytes: i.size_gigabytes,
         distribution: intern(&format!("{what}.distribution"), &i.distribution)?,
         description: i.description,
+        tags: i.tags,
     })
 }
 

@@ -250,3 +250,58 @@ async fn an_uptime_alert_may_leave_out_slack_or_email() {
     assert_eq!(read["alert"]["name"], "slow");
     assert_eq!(read["alert"]["threshold"], 300);
 }
+
+/// A Droplet snapshot is an image: tagging it (`resource_type: image`) shows in its
+/// `tags`, in `GET /v2/images?tag_name=` and in the tag's image count, and deleting the
+/// tag takes it off; a custom image without the tag is not listed under it.
+#[tokio::test]
+async fn a_droplet_snapshot_can_be_tagged_and_listed_by_tag() {
+    let sim = demo(10).await;
+    let id = act(&sim, DROPLET, r#"{"type":"snapshot","name":"tagged-snap"}"#).await;
+    wait_action(&sim, id, Duration::from_secs(5)).await;
+    let snaps = get(&sim, &format!("/v2/droplets/{DROPLET}/snapshots"))
+        .await
+        .json();
+    let image = snaps["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "tagged-snap")
+        .expect("snapshot")["id"]
+        .as_u64()
+        .unwrap();
+    let custom = created(
+        &sim,
+        "/v2/images",
+        json!({"name": "untagged-custom", "url": "https://example.com/i.qcow2", "region": "nyc3"}),
+        "image",
+    )
+    .await;
+    created(&sim, "/v2/tags", json!({"name": "nightly"}), "tag").await;
+    let reply = send_json(
+        &sim,
+        Method::POST,
+        "/v2/tags/nightly/resources",
+        json!({"resources": [{"resource_id": image.to_string(), "resource_type": "image"}]}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    let read = get(&sim, &format!("/v2/images/{image}")).await.json();
+    assert_eq!(read["image"]["tags"], json!(["nightly"]), "{read}");
+    let listed = get(&sim, "/v2/images?tag_name=nightly").await.json();
+    let ids: Vec<&Value> = listed["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    assert_eq!(ids, vec![&json!(image)], "{listed}");
+    assert!(!ids.contains(&&custom["id"]));
+    let tag = get(&sim, "/v2/tags/nightly").await.json();
+    assert_eq!(tag["tag"]["resources"]["images"]["count"], 1, "{tag}");
+    assert_eq!(tag["tag"]["resources"]["count"], 1, "{tag}");
+    let deleted = send_json(&sim, Method::DELETE, "/v2/tags/nightly", json!({})).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    let read = get(&sim, &format!("/v2/images/{image}")).await.json();
+    assert_eq!(read["image"]["tags"], json!([]), "{read}");
+}

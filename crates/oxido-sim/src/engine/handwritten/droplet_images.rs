@@ -41,7 +41,7 @@ fn as_snapshot(i: &DropletImage) -> Value {
         "resource_type": "droplet",
         "min_disk_size": i.min_disk_size,
         "size_gigabytes": i.size_gigabytes,
-        "tags": [],
+        "tags": i.tags,
     })
 }
 
@@ -51,7 +51,7 @@ fn as_image(i: &DropletImage) -> Value {
     if let Some(map) = image.as_object_mut() {
         for (k, v) in [
             ("description", json!(i.description)),
-            ("tags", json!([])),
+            ("tags", json!(i.tags)),
             ("status", json!("available")),
             ("error_message", json!("")),
         ] {
@@ -97,7 +97,15 @@ fn engine_items(call: &Call<'_>, collection: &str) -> Vec<Value> {
             Some(
                 items
                     .iter()
-                    .filter(|(_, v)| filters.iter().all(|(k, q)| keeps(v, k, q)))
+                    .filter(|(_, v)| {
+                        filters.iter().all(|(k, q)| match k.as_str() {
+                            // `?tag_name=` keeps what carries the tag.
+                            "tag_name" => v["tags"]
+                                .as_array()
+                                .is_some_and(|tags| tags.iter().any(|t| t == q.as_str())),
+                            _ => keeps(v, k, q),
+                        })
+                    })
                     .map(|(key, v)| d.rendered(collection, key, v))
                     .collect(),
             )
@@ -125,14 +133,14 @@ pub(super) fn list_snapshots(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn list_images(call: &Call<'_>) -> Result<Response, ApiError> {
     let mut all = super::catalog::public_images(call);
     all.extend(engine_items(call, "/v2/images"));
-    let ours = query(call, "type").is_none()
-        && query(call, "tag_name").is_none()
-        && query(call, "private") != Some("false");
+    let tag = query(call, "tag_name").filter(|t| !t.is_empty());
+    let ours = query(call, "type").is_none() && query(call, "private") != Some("false");
     if ours {
         all.extend(
             call.store()
                 .account_images(call.who.account, Timestamp::now())
                 .iter()
+                .filter(|i| tag.is_none_or(|t| i.tags.iter().any(|own| own == t)))
                 .map(as_image),
         );
     }
