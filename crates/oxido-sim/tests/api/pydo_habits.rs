@@ -305,3 +305,59 @@ async fn a_droplet_snapshot_can_be_tagged_and_listed_by_tag() {
     let read = get(&sim, &format!("/v2/images/{image}")).await.json();
     assert_eq!(read["image"]["tags"], json!([]), "{read}");
 }
+
+/// A Droplet is rebuilt from one of the account's own snapshots by id, as the API does
+/// (godo's `DropletActions.RebuildByImageID`); it then shows that image. An id that is no
+/// image is still refused.
+#[tokio::test]
+async fn a_droplet_is_rebuilt_from_its_own_snapshot_by_id() {
+    let sim = demo(10).await;
+    let id = act(
+        &sim,
+        DROPLET,
+        r#"{"type":"snapshot","name":"rebuild-from"}"#,
+    )
+    .await;
+    wait_action(&sim, id, Duration::from_secs(5)).await;
+    let snaps = get(&sim, &format!("/v2/droplets/{DROPLET}/snapshots"))
+        .await
+        .json();
+    let image = snaps["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "rebuild-from")
+        .expect("snapshot")["id"]
+        .as_u64()
+        .unwrap();
+    let id = act(
+        &sim,
+        DROPLET,
+        &format!(r#"{{"type":"rebuild","image":{image}}}"#),
+    )
+    .await;
+    let done = wait_action(&sim, id, Duration::from_secs(5)).await;
+    assert_eq!(done["type"], "rebuild");
+    assert_eq!(done["status"], "completed");
+    let droplet = crate::common::droplet(&sim, DROPLET).await;
+    assert_eq!(droplet["image"]["id"], image, "{}", droplet["image"]);
+    assert_eq!(droplet["image"]["name"], "rebuild-from");
+    assert_eq!(droplet["status"], "active");
+    // Rebuilt again from a catalog image, it shows that one.
+    let id = act(
+        &sim,
+        DROPLET,
+        r#"{"type":"rebuild","image":"debian-12-x64"}"#,
+    )
+    .await;
+    wait_action(&sim, id, Duration::from_secs(5)).await;
+    let droplet = crate::common::droplet(&sim, DROPLET).await;
+    assert_eq!(droplet["image"]["slug"], "debian-12-x64");
+    let reply = crate::common::post(
+        &sim,
+        &format!("/v2/droplets/{DROPLET}/actions"),
+        r#"{"type":"rebuild","image":987654321}"#,
+    )
+    .await;
+    reply.assert_error(422, "unprocessable_entity");
+}
