@@ -361,3 +361,35 @@ async fn a_droplet_is_rebuilt_from_its_own_snapshot_by_id() {
     .await;
     reply.assert_error(422, "unprocessable_entity");
 }
+
+/// A Spaces key grant's permission is `read`, `readwrite`, `fullaccess` or empty (the
+/// spec's `grant.permission`, godo's `SpacesKeyPermission`s); another is refused.
+#[tokio::test]
+async fn a_spaces_key_grant_names_a_known_permission() {
+    let sim = demo(10).await;
+    let reply = send_json(
+        &sim,
+        Method::POST,
+        "/v2/spaces/keys",
+        json!({"name": "bad-grant", "grants": [{"bucket": "", "permission": "godmode"}]}),
+    )
+    .await;
+    let body = reply.assert_error(422, "unprocessable_entity");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("grants[0].permission"),
+        "{body}"
+    );
+    for permission in ["read", "readwrite", "fullaccess"] {
+        let key = created(
+            &sim,
+            "/v2/spaces/keys",
+            json!({"name": format!("ok-{permission}"), "grants": [{"bucket": if permission == "fullaccess" { "" } else { "b" }, "permission": permission}]}),
+            "key",
+        )
+        .await;
+        assert_eq!(key["grants"][0]["permission"], permission);
+    }
+}

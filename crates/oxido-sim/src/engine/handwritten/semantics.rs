@@ -16,6 +16,10 @@ use crate::wire::error::ApiError;
 /// `maximumVolumeSizeInBytes`, driver/controller.go).
 pub(crate) const MAX_VOLUME_GIB: u64 = 16_384;
 
+/// A Spaces key grant's permissions: the spec's `grant.permission` ("Possible values are
+/// `read`, `readwrite`, `fullaccess`, or an empty string"), godo's `SpacesKeyPermission`s.
+const SPACES_PERMISSIONS: [&str; 4] = ["read", "readwrite", "fullaccess", ""];
+
 fn refuse(message: String) -> ApiError {
     ApiError::unprocessable(message)
 }
@@ -183,6 +187,19 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 }
                 if creating {
                     vpc_range_ok(range)?;
+                }
+            }
+        }
+        "/v2/spaces/keys" => {
+            let grants = body.get("grants").and_then(Value::as_array);
+            for (i, grant) in grants.into_iter().flatten().enumerate() {
+                if let Some(permission) = body_str(grant, "permission")
+                    && !SPACES_PERMISSIONS.contains(&permission)
+                {
+                    return Err(refuse(format!(
+                        "grants[{i}].permission: '{permission}' is not one of read, readwrite, \
+                         fullaccess or an empty string"
+                    )));
                 }
             }
         }
