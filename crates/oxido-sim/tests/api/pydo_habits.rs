@@ -393,3 +393,57 @@ async fn a_spaces_key_grant_names_a_known_permission() {
         assert_eq!(key["grants"][0]["permission"], permission);
     }
 }
+
+/// An image is transferred only to a region of the catalog: another is a 422 and the
+/// image's regions do not change (a stored unknown region would also make the saved state
+/// unloadable).
+#[tokio::test]
+async fn an_image_transfer_names_a_known_region() {
+    let sim = demo(10).await;
+    let id = act(&sim, DROPLET, r#"{"type":"snapshot","name":"transfer-me"}"#).await;
+    wait_action(&sim, id, Duration::from_secs(5)).await;
+    let snaps = get(&sim, &format!("/v2/droplets/{DROPLET}/snapshots"))
+        .await
+        .json();
+    let image = snaps["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "transfer-me")
+        .expect("snapshot")["id"]
+        .as_u64()
+        .unwrap();
+    let custom = created(
+        &sim,
+        "/v2/images",
+        json!({"name": "custom-transfer", "url": "https://example.com/i.qcow2", "region": "nyc3"}),
+        "image",
+    )
+    .await;
+    for target in [image.to_string(), custom["id"].to_string()] {
+        let before = get(&sim, &format!("/v2/images/{target}")).await.json();
+        let reply = send_json(
+            &sim,
+            Method::POST,
+            &format!("/v2/images/{target}/actions"),
+            json!({"type": "transfer", "region": "nowhere"}),
+        )
+        .await;
+        let body = reply.assert_error(422, "unprocessable_entity");
+        assert!(
+            body["message"].as_str().unwrap().contains("region"),
+            "{body}"
+        );
+        let after = get(&sim, &format!("/v2/images/{target}")).await.json();
+        assert_eq!(after["image"]["regions"], before["image"]["regions"]);
+        let reply = send_json(
+            &sim,
+            Method::POST,
+            &format!("/v2/images/{target}/actions"),
+            json!({"type": "transfer", "region": "ams3"}),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        assert_eq!(reply.json()["action"]["region_slug"], "ams3");
+    }
+}
