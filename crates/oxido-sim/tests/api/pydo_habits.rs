@@ -447,3 +447,42 @@ async fn an_image_transfer_names_a_known_region() {
         assert_eq!(reply.json()["action"]["region_slug"], "ams3");
     }
 }
+
+/// A volume made from a snapshot has the snapshot's size: `size_gigabytes` "does not apply
+/// when creating a volume from a snapshot" (the spec; droplet_kit#320 shows the API).
+#[tokio::test]
+async fn a_volume_made_from_a_snapshot_has_the_snapshots_size() {
+    let sim = demo(10).await;
+    let volume = created(
+        &sim,
+        "/v2/volumes",
+        json!({"name": "snap-source", "size_gigabytes": 10, "region": "nyc3"}),
+        "volume",
+    )
+    .await;
+    let snapshot = created(
+        &sim,
+        &format!("/v2/volumes/{}/snapshots", volume["id"].as_str().unwrap()),
+        json!({"name": "snap-of-10"}),
+        "snapshot",
+    )
+    .await;
+    assert_eq!(snapshot["min_disk_size"], 10);
+    for asked in [5, 200] {
+        let made = created(
+            &sim,
+            "/v2/volumes",
+            json!({"name": format!("from-snap-{asked}"), "size_gigabytes": asked, "region": "nyc3",
+                   "snapshot_id": snapshot["id"]}),
+            "volume",
+        )
+        .await;
+        assert_eq!(made["size_gigabytes"], 10, "{made}");
+        let read = get(
+            &sim,
+            &format!("/v2/volumes/{}", made["id"].as_str().unwrap()),
+        )
+        .await;
+        assert_eq!(read.json()["volume"]["size_gigabytes"], 10);
+    }
+}

@@ -479,6 +479,7 @@ pub(crate) fn after_create(
         }
         "/v2/droplets/autoscale" => autoscale::created(call, object),
         "/v2/domains" => dns::domain_created(call, object),
+        "/v2/volumes" => volume_snapshots::sized_from_snapshot(call, object),
         "/v2/projects" if is_default(object) => {
             // The documented default exists first, so that it is the one unmarked.
             let _ = writes::ensure_default_project(call);
