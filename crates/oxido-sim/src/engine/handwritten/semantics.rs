@@ -458,6 +458,26 @@ fn key_fields_fit(kind: &str, fields: &[&[u8]]) -> bool {
     }
 }
 
+/// A volume's name as the API takes it: lowercase letters, digits and `-`, starting
+/// with a letter, at most 64 characters (the spec's `volume_base.name`; the API answers
+/// a 422 "invalid volume name. names must be lowercase and alphanumeric",
+/// terraform-provider-digitalocean#386 and pulumi-digitalocean#240).
+fn volume_name(name: &str) -> Result<(), ApiError> {
+    let valid = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(refuse(format!(
+            "name: invalid volume name '{name}': names must be lowercase letters, digits and \
+             '-', start with a letter and be at most 64 characters"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,25 +523,5 @@ mod tests {
         assert!(is_cidr("10.0.0.0/16"));
         assert!(!is_cidr("10.0.0.0/33"));
         assert!(!is_cidr("10.0.0/16"));
-    }
-}
-
-/// A volume's name as the API takes it: lowercase letters, digits and `-`, starting
-/// with a letter, at most 64 characters (the spec's `volume_base.name`; the API answers
-/// a 422 "invalid volume name. names must be lowercase and alphanumeric",
-/// terraform-provider-digitalocean#386 and pulumi-digitalocean#240).
-fn volume_name(name: &str) -> Result<(), ApiError> {
-    let valid = name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(())
-    } else {
-        Err(refuse(format!(
-            "name: invalid volume name '{name}': names must be lowercase letters, digits and \
-             '-', start with a letter and be at most 64 characters"
-        )))
     }
 }
