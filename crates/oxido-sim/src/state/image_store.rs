@@ -1,5 +1,6 @@
-//! The typed store's Droplet images: snapshots and backups read, listed, renamed and
-//! deleted, with the Droplets' finished actions applied first.
+//! The typed store's Droplet images: snapshots and backups read, listed, updated (name,
+//! description, distribution), tagged and deleted, with the Droplets' finished actions
+//! applied first.
 
 use std::collections::BTreeMap;
 
