@@ -378,10 +378,12 @@ fn list(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, ApiE
     };
     let query = ListQuery::parse(call.raw_query.as_deref())?;
     let docs = call.docs();
+    // An empty filter (`?name=`, which pydo sends on every certificate list) filters
+    // nothing, as the API reads it.
     let filters: Vec<&(String, String)> = call
         .query
         .iter()
-        .filter(|(k, _)| k != "page" && k != "per_page")
+        .filter(|(k, v)| k != "page" && k != "per_page" && !v.is_empty())
         .collect();
     let data = Some(&*docs);
     // A domain's records are filtered by their fully qualified name, as the API does.
@@ -533,7 +535,9 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
         by_slug = None;
     }
     handwritten::decorate(call, collection_path, std::slice::from_mut(&mut object));
-    handwritten::after_create(call, collection_path, &key, &mut object);
+    let links = handwritten::after_create(call, collection_path, &key, &mut object);
+    // What is ready when made (an uploaded certificate) does not start a lifecycle.
+    let lifecycle = lifecycle.filter(|_| !handwritten::ready_when_made(collection_path, &object));
     // The answer's envelope: the schema-only frame where it has the object's member and
     // conforms with the object in it, else the documented answer's.
     let in_frame = key_name
@@ -556,6 +560,7 @@ fn create(call: &Call<'_>, collection: usize, path: &str) -> Result<Response, Ap
             key: member,
             object: &object,
             overrides: &overrides,
+            links: links.as_ref().filter(|_| envelope.get("links").is_some()),
         };
         let response = json(status_of(call.op), &body)?;
         if let Some((slug, _)) = by_slug {
@@ -874,6 +879,7 @@ fn read_borrowed(
         key: wrapper(&template),
         object,
         overrides: &overrides,
+        links: None,
     };
     json(status_of(call.op), &body).map(Some)
 }
@@ -884,6 +890,8 @@ struct Borrowed<'a> {
     key: Option<&'a str>,
     object: &'a Value,
     overrides: &'a [(&'static str, Shown)],
+    /// The envelope's `links` in place of the template's, where the create made some.
+    links: Option<&'a Value>,
 }
 
 impl serde::Serialize for Borrowed<'_> {
@@ -899,6 +907,8 @@ impl serde::Serialize for Borrowed<'_> {
                 for (k, v) in members {
                     if k == key {
                         map.serialize_entry(k, &object)?;
+                    } else if let (Some(links), "links") = (self.links, k.as_str()) {
+                        map.serialize_entry(k, links)?;
                     } else {
                         map.serialize_entry(k, v)?;
                     }

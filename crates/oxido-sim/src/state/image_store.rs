@@ -1,14 +1,17 @@
-//! The typed store's Droplet images: snapshots and backups read, listed, renamed and
-//! deleted, with the Droplets' finished actions applied first.
+//! The typed store's Droplet images: snapshots and backups read, listed, updated (name,
+//! description, distribution), tagged and deleted, with the Droplets' finished actions
+//! applied first.
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::images::{DropletImage, ImageKind};
+use super::images::{DropletImage, ImageKind, ImageUpdate};
 use super::lifecycle::{needs_backup, needs_settling};
 use super::model::{AccountId, Droplet};
 use super::store::Store;
+use crate::limits;
+use crate::refusal::Refusal;
 
 impl Store<'_> {
     /// Applies every finished action of the account's Droplets (so their snapshots exist).
@@ -72,20 +75,54 @@ impl Store<'_> {
             .cloned()
     }
 
-    /// Renames a Droplet image (when `name` is given) and returns it; `None` if the
-    /// account has no such image.
-    pub fn rename_image(
+    /// Updates a Droplet image's name, description and distribution (each when given)
+    /// and returns it; `None` if the account has no such image.
+    pub fn update_image(
         &self,
         account: AccountId,
         id: u64,
-        name: Option<&str>,
+        update: ImageUpdate<'_>,
     ) -> Option<DropletImage> {
         let mut data = self.write();
         let image = data.images.get_mut(&id).filter(|i| i.account == account)?;
-        if let Some(name) = name {
+        if let Some(name) = update.name {
             image.name = name.to_owned();
         }
+        if let Some(description) = update.description {
+            description.clone_into(&mut image.description);
+        }
+        if let Some(distribution) = update.distribution {
+            image.distribution = super::images::distribution(distribution);
+        }
         Some(image.clone())
+    }
+
+    /// Applies (`assign`) or removes a tag on a Droplet image: `Ok(None)` if the account
+    /// has no such image, else whether it changed.
+    pub fn tag_image(
+        &self,
+        account: AccountId,
+        id: u64,
+        tag: &str,
+        assign: bool,
+    ) -> Result<Option<bool>, Refusal> {
+        let mut data = self.write();
+        let Some(image) = data.images.get_mut(&id).filter(|i| i.account == account) else {
+            return Ok(None);
+        };
+        let has = image.tags.iter().any(|t| t == tag);
+        if assign && !has {
+            limits::tag("tag", tag)?;
+            // One more must still fit under the per-resource cap.
+            limits::bounded_array("tags", &image.tags, limits::MAX_TAGS - 1)?;
+            image.tags.push(tag.to_owned());
+            return Ok(Some(true));
+        }
+        if !assign && has {
+            image.tags.retain(|t| t != tag);
+            return Ok(Some(true));
+        }
+        Ok(Some(false))
     }
 
     /// Makes a Droplet image available in one more region; false if the account has no

@@ -41,6 +41,43 @@ pub(crate) struct DropletImage {
     /// What the image holds: a fixed share of the disk, as a fresh system uses.
     pub size_gigabytes: f64,
     pub distribution: &'static str,
+    /// What an update gave it; empty until then.
+    pub description: String,
+    /// Tags applied to it through `/v2/tags/{tag}/resources` (as `image`).
+    pub tags: Vec<String>,
+}
+
+/// What an image update changes; `None` keeps the field.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ImageUpdate<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub distribution: Option<&'a str>,
+}
+
+/// The distributions an image may name (the API's list); any other name reads `Unknown`.
+pub(crate) const DISTRIBUTIONS: [&str; 13] = [
+    "Arch Linux",
+    "CentOS",
+    "CoreOS",
+    "Debian",
+    "Fedora",
+    "Fedora Atomic",
+    "FreeBSD",
+    "Gentoo",
+    "openSUSE",
+    "RancherOS",
+    "Rocky Linux",
+    "Ubuntu",
+    "Unknown",
+];
+
+/// The API's distribution for a name: itself when listed, else `Unknown`.
+pub(crate) fn distribution(name: &str) -> &'static str {
+    DISTRIBUTIONS
+        .into_iter()
+        .find(|d| *d == name)
+        .unwrap_or("Unknown")
 }
 
 impl DropletImage {
@@ -69,6 +106,8 @@ impl DropletImage {
             min_disk_size: droplet.disk,
             size_gigabytes: 2.34,
             distribution: droplet.image.distribution,
+            description: String::new(),
+            tags: Vec::new(),
         }
     }
 }

@@ -183,9 +183,9 @@ fn apply(
         }
         Effect::ChangeBackupPolicy(policy) => droplet.backup_policy = Some(policy),
         Effect::EnableIpv6 => droplet.ipv6 = true,
-        Effect::Rebuild(image) => {
+        Effect::Rebuild(image, shown) => {
             droplet.image = image;
-            droplet.image_shown = None;
+            droplet.image_shown = shown;
             droplet.status = DropletStatus::Active;
         }
         Effect::ChangeKernel(kernel) => droplet.kernel = Some(kernel),

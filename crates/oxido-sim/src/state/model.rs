@@ -275,7 +275,9 @@ pub(crate) enum Effect {
     DisableBackups,
     ChangeBackupPolicy(BackupPolicy),
     EnableIpv6,
-    Rebuild(&'static Image),
+    /// The catalog image the Droplet runs, and how it shows one of the account's own
+    /// images (a snapshot or backup) it was rebuilt from.
+    Rebuild(&'static Image, Option<Box<serde_json::Value>>),
     ChangeKernel(u64),
     Nothing,
 }

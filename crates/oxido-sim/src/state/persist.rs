@@ -116,15 +116,33 @@ pub(crate) struct PendingDoc {
 pub(crate) enum EffectDoc {
     Activate,
     PowerOff,
-    Rename { name: String },
-    Resize { size: String, disk: bool },
-    Snapshot { name: Option<String> },
-    EnableBackups { policy: Option<PolicyDoc> },
+    Rename {
+        name: String,
+    },
+    Resize {
+        size: String,
+        disk: bool,
+    },
+    Snapshot {
+        name: Option<String>,
+    },
+    EnableBackups {
+        policy: Option<PolicyDoc>,
+    },
     DisableBackups,
-    ChangeBackupPolicy { policy: PolicyDoc },
+    ChangeBackupPolicy {
+        policy: PolicyDoc,
+    },
     EnableIpv6,
-    Rebuild { image: u64 },
-    ChangeKernel { kernel: u64 },
+    Rebuild {
+        image: u64,
+        /// The account's own image it shows; absent in older files and for catalog images.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shown: Option<serde_json::Value>,
+    },
+    ChangeKernel {
+        kernel: u64,
+    },
     Nothing,
 }
 
@@ -168,6 +186,12 @@ pub(crate) struct ImageDoc {
     pub min_disk_size: u32,
     pub size_gigabytes: f64,
     pub distribution: String,
+    /// Absent in files written before images kept one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Absent in files written before images kept tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 const FAMILIES: [Family; 6] = [
@@ -257,7 +281,10 @@ fn effect_doc(e: &Effect) -> EffectDoc {
             policy: policy_doc(p),
         },
         Effect::EnableIpv6 => EffectDoc::EnableIpv6,
-        Effect::Rebuild(image) => EffectDoc::Rebuild { image: image.id },
+        Effect::Rebuild(image, shown) => EffectDoc::Rebuild {
+            image: image.id,
+            shown: shown.as_deref().cloned(),
+        },
         Effect::ChangeKernel(kernel) => EffectDoc::ChangeKernel { kernel: *kernel },
         Effect::Nothing => EffectDoc::Nothing,
     }
@@ -277,7 +304,9 @@ fn effect(what: &str, e: EffectDoc) -> Result<Effect, String> {
         EffectDoc::DisableBackups => Effect::DisableBackups,
         EffectDoc::ChangeBackupPolicy { policy: p } => Effect::ChangeBackupPolicy(policy(p)),
         EffectDoc::EnableIpv6 => Effect::EnableIpv6,
-        EffectDoc::Rebuild { image: id } => Effect::Rebuild(image(what, id)?),
+        EffectDoc::Rebuild { image: id, shown } => {
+            Effect::Rebuild(image(what, id)?, shown_image(what, shown)?)
+        }
         EffectDoc::ChangeKernel { kernel } => Effect::ChangeKernel(kernel),
         EffectDoc::Nothing => Effect::Nothing,
     })
@@ -330,6 +359,21 @@ fn droplet_doc(d: &Droplet) -> DropletDoc {
 /// hundred bytes, with room for a long description.
 const MAX_IMAGE_SHOWN: usize = 16 * 1024;
 
+/// How a Droplet shows one of the account's own images: an object of bounded size.
+fn shown_image(
+    what: &str,
+    shown: Option<serde_json::Value>,
+) -> Result<Option<Box<serde_json::Value>>, String> {
+    match shown {
+        Some(shown) if !shown.is_object() || shown.to_string().len() > MAX_IMAGE_SHOWN => {
+            Err(format!(
+                "{what}: image_shown must be an image object of at most {MAX_IMAGE_SHOWN} bytes"
+            ))
+        }
+        shown => Ok(shown.map(Box::new)),
+    }
+}
+
 fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
     let what = format!("droplets[{}]", d.id);
     if d.id == 0 {
@@ -361,14 +405,7 @@ fn droplet(account: AccountId, d: DropletDoc) -> Result<Droplet, String> {
         backup_ids: d.backup_ids,
         snapshot_ids: d.snapshot_ids,
         image: image(&what, d.image)?,
-        image_shown: match d.image_shown {
-            Some(shown) if !shown.is_object() || shown.to_string().len() > MAX_IMAGE_SHOWN => {
-                return Err(format!(
-                    "{what}: image_shown must be an image object of at most {MAX_IMAGE_SHOWN} bytes"
-                ));
-            }
-            shown => shown.map(Box::new),
-        },
+        image_shown: shown_image(&what, d.image_shown)?,
         kernel: d.kernel,
         region: region(&what, &d.region)?,
         tags: d.tags,
@@ -402,6 +439,8 @@ fn image_doc(i: &DropletImage) -> ImageDoc {
         min_disk_size: i.min_disk_size,
         size_gigabytes: i.size_gigabytes,
         distribution: i.distribution.to_owned(),
+        description: i.description.clone(),
+        tags: i.tags.clone(),
     }
 }
 
@@ -412,7 +451,10 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
         .find(|k| k.as_str() == i.kind)
         .ok_or_else(|| format!("{what}: type must be 'snapshot' or 'backup'"))?;
     limits::bounded_str("name", &i.name, limits::MAX_NAME_BYTES)
+        .and_then(|()| limits::bounded_str("description", &i.description, limits::MAX_STRING_BYTES))
         .and_then(|()| limits::bounded_array("transferred", &i.transferred, limits::MAX_TAGS))
+        .and_then(|()| limits::bounded_array("tags", &i.tags, limits::MAX_TAGS))
+        .and_then(|()| i.tags.iter().try_for_each(|t| limits::tag("tags", t)))
         .map_err(|e| format!("{what}: {}", e.message()))?;
     for r in &i.transferred {
         region(&what, r)?;
@@ -429,6 +471,8 @@ fn droplet_image(account: AccountId, i: ImageDoc) -> Result<DropletImage, String
         min_disk_size: i.min_disk_size,
         size_gigabytes: i.size_gigabytes,
         distribution: intern(&format!("{what}.distribution"), &i.distribution)?,
+        description: i.description,
+        tags: i.tags,
     })
 }
 

@@ -64,7 +64,7 @@ pub(crate) fn parse(body: &Map<String, Value>, target: Target) -> Result<ActionR
             let disk = opt_bool(body, "disk")?.unwrap_or(false);
             Effect::Resize { size, disk }
         }
-        ActionKind::Rebuild => Effect::Rebuild(image(body)?),
+        ActionKind::Rebuild => Effect::Rebuild(image(body)?, None),
         ActionKind::Rename => {
             let name = req_str(body, "name")?;
             check_hostname(name)?;

@@ -31,6 +31,7 @@ mod probe_platform_apps;
 mod probe_platform_databases;
 mod probe_platform_genai_functions;
 mod probe_platform_kubernetes_nfs;
+mod pydo_habits;
 mod pydo_suite;
 mod rate_limit;
 mod reference;

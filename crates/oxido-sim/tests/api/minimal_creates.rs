@@ -208,6 +208,12 @@ const DERIVED: &[(&str, &str)] = &[
     ("floatingIPs_create", "/floating_ip/region/features"),
     ("reservedIPs_create", "/reserved_ip/region/available"),
     ("reservedIPs_create", "/reserved_ip/region/features"),
+    // An address made for a Droplet links the Droplet and its `assign_ip` action, whose
+    // `rel`s are the API's fixed words (the spec's `reserved_ip_created`).
+    ("floatingIPs_create", "/links/droplets/0/rel"),
+    ("floatingIPs_create", "/links/actions/0/rel"),
+    ("reservedIPs_create", "/links/droplets/0/rel"),
+    ("reservedIPs_create", "/links/actions/0/rel"),
     // A new cluster's admin user is `doadmin`, its storage follows its size, and its
     // maintenance day is one of the seven (equal to the example's one time in seven).
     ("databases_create_cluster", "/database/users/0/name"),

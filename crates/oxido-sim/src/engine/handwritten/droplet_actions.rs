@@ -3,9 +3,11 @@
 use axum::response::Response;
 use http::StatusCode;
 use jiff::Timestamp;
+use serde_json::Value;
 
 use super::droplets::{body_object, droplet_id, raw_id};
 use crate::engine::call::Call;
+use crate::state::model::Effect;
 use crate::wire::action::{ActionView, ManyActions, action_page_response, one_action_response};
 use crate::wire::action_request::{self, Target};
 use crate::wire::error::{ApiError, json};
@@ -39,7 +41,12 @@ pub(super) fn list(call: &Call<'_>) -> Result<Response, ApiError> {
 /// POST /v2/droplets/{droplet_id}/actions
 pub(super) fn post(call: &Call<'_>) -> Result<Response, ApiError> {
     let droplet_id = droplet_id(call)?;
-    let request = action_request::parse(&body_object(call), Target::One)?;
+    let mut body = body_object(call);
+    let own = rebuild_from_own_image(call, droplet_id, &mut body)?;
+    let mut request = action_request::parse(&body, Target::One)?;
+    if let (Some(shown), Effect::Rebuild(_, slot)) = (own, &mut request.effect) {
+        *slot = Some(Box::new(shown));
+    }
     let app = call.app;
     let action = call.store().start_action(
         call.who.account,
@@ -49,6 +56,37 @@ pub(super) fn post(call: &Call<'_>) -> Result<Response, ApiError> {
         &|kind| app.decide(kind),
     )?;
     one_action_response(StatusCode::CREATED, &action, action.started_at)
+}
+
+/// A rebuild from one of the account's own images (a snapshot or backup, by id), as
+/// the API rebuilds from them (godo's `RebuildByImageID`): the image must be available
+/// in the Droplet's region and fit its disk; the body is given the catalog image that
+/// Droplet runs, so the typed request parses, and the image as the Droplet will show it
+/// is returned.
+fn rebuild_from_own_image(
+    call: &Call<'_>,
+    droplet_id: u64,
+    body: &mut serde_json::Map<String, Value>,
+) -> Result<Option<Value>, ApiError> {
+    if body.get("type").and_then(Value::as_str) != Some("rebuild") {
+        return Ok(None);
+    }
+    let Some(id) = body.get("image").and_then(Value::as_u64) else {
+        return Ok(None);
+    };
+    let Some(droplet) = call
+        .store()
+        .droplet(call.who.account, droplet_id, Timestamp::now())
+    else {
+        return Ok(None);
+    };
+    let Some(shown) =
+        super::droplet_images::own_image(call, id, Some(droplet.region.slug), Some(droplet.disk))?
+    else {
+        return Ok(None);
+    };
+    body.insert("image".into(), Value::from(droplet.image.id));
+    Ok(Some(shown))
 }
 
 /// POST /v2/droplets/actions?tag_name=

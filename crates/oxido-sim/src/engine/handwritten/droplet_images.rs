@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::object::{page, path_droplet};
 use crate::engine::call::{Call, ensure_seeded};
 use crate::engine::shape::{answer, keeps};
-use crate::state::images::{DropletImage, ImageKind};
+use crate::state::images::{DropletImage, ImageKind, ImageUpdate};
 use crate::wire::Stamp;
 use crate::wire::error::ApiError;
 
@@ -41,7 +41,7 @@ fn as_snapshot(i: &DropletImage) -> Value {
         "resource_type": "droplet",
         "min_disk_size": i.min_disk_size,
         "size_gigabytes": i.size_gigabytes,
-        "tags": [],
+        "tags": i.tags,
     })
 }
 
@@ -50,8 +50,8 @@ fn as_image(i: &DropletImage) -> Value {
     let mut image = listed(i);
     if let Some(map) = image.as_object_mut() {
         for (k, v) in [
-            ("description", json!("")),
-            ("tags", json!([])),
+            ("description", json!(i.description)),
+            ("tags", json!(i.tags)),
             ("status", json!("available")),
             ("error_message", json!("")),
         ] {
@@ -88,7 +88,7 @@ fn engine_items(call: &Call<'_>, collection: &str) -> Vec<Value> {
     let filters: Vec<&(String, String)> = call
         .query
         .iter()
-        .filter(|(k, _)| k != "page" && k != "per_page")
+        .filter(|(k, v)| k != "page" && k != "per_page" && !v.is_empty())
         .collect();
     let docs = call.docs();
     Some(&*docs)
@@ -97,7 +97,15 @@ fn engine_items(call: &Call<'_>, collection: &str) -> Vec<Value> {
             Some(
                 items
                     .iter()
-                    .filter(|(_, v)| filters.iter().all(|(k, q)| keeps(v, k, q)))
+                    .filter(|(_, v)| {
+                        filters.iter().all(|(k, q)| match k.as_str() {
+                            // `?tag_name=` keeps what carries the tag.
+                            "tag_name" => v["tags"]
+                                .as_array()
+                                .is_some_and(|tags| tags.iter().any(|t| t == q.as_str())),
+                            _ => keeps(v, k, q),
+                        })
+                    })
                     .map(|(key, v)| d.rendered(collection, key, v))
                     .collect(),
             )
@@ -125,14 +133,14 @@ pub(super) fn list_snapshots(call: &Call<'_>) -> Result<Response, ApiError> {
 pub(super) fn list_images(call: &Call<'_>) -> Result<Response, ApiError> {
     let mut all = super::catalog::public_images(call);
     all.extend(engine_items(call, "/v2/images"));
-    let ours = query(call, "type").is_none()
-        && query(call, "tag_name").is_none()
-        && query(call, "private") != Some("false");
+    let tag = query(call, "tag_name").filter(|t| !t.is_empty());
+    let ours = query(call, "type").is_none() && query(call, "private") != Some("false");
     if ours {
         all.extend(
             call.store()
                 .account_images(call.who.account, Timestamp::now())
                 .iter()
+                .filter(|i| tag.is_none_or(|t| i.tags.iter().any(|own| own == t)))
                 .map(as_image),
         );
     }
@@ -199,17 +207,26 @@ pub(super) fn update(call: &Call<'_>) -> Result<Option<Response>, ApiError> {
     let Some(image) = named(call, None) else {
         return Ok(None);
     };
-    let name = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("name"))
-        .and_then(Value::as_str);
-    if let Some(name) = name {
+    let field = |key: &str| {
+        call.body
+            .as_ref()
+            .and_then(|b| b.get(key))
+            .and_then(Value::as_str)
+    };
+    let update = ImageUpdate {
+        name: field("name"),
+        description: field("description"),
+        distribution: field("distribution"),
+    };
+    if let Some(name) = update.name {
         crate::limits::bounded_str("name", name, crate::limits::MAX_NAME_BYTES)?;
+    }
+    if let Some(description) = update.description {
+        crate::limits::bounded_str("description", description, crate::limits::MAX_STRING_BYTES)?;
     }
     let image = call
         .store()
-        .rename_image(call.who.account, image.id, name)
+        .update_image(call.who.account, image.id, update)
         .ok_or_else(ApiError::not_found)?;
     answer(call.op, Some(json!({ "image": as_image(&image) }))).map(Some)
 }

@@ -63,9 +63,7 @@ fn act_on_droplet_image(
 ) -> Result<&'static str, ApiError> {
     match body_str(call, "type").unwrap_or_default() {
         "transfer" => {
-            let to = body_str(call, "region")
-                .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?;
-            crate::limits::bounded_str("region", to, crate::limits::MAX_NAME_BYTES)?;
+            let to = transfer_region(call)?;
             call.store().transfer_image(call.who.account, image.id, to);
             *region = Some(to.to_owned());
             Ok("transfer")
@@ -86,9 +84,7 @@ fn act_on_engine_image(
 ) -> Result<&'static str, ApiError> {
     match body_str(call, "type").unwrap_or_default() {
         "transfer" => {
-            let to = body_str(call, "region")
-                .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?
-                .to_owned();
+            let to = transfer_region(call)?.to_owned();
             with_object(call, IMAGES, key, |object| {
                 if let Some(regions) = object.get_mut("regions").and_then(Value::as_array_mut)
                     && !regions.iter().any(|r| r.as_str() == Some(to.as_str()))
@@ -118,6 +114,20 @@ fn act_on_engine_image(
         }
         other => Err(unknown_type(other)),
     }
+}
+
+/// Where a transfer goes: a region of the catalog, as the API transfers only to its
+/// regions (a region missing from the catalog is refused, as for every create).
+fn transfer_region<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
+    let to = body_str(call, "region")
+        .ok_or_else(|| ApiError::unprocessable("region: is required for a transfer"))?;
+    crate::limits::bounded_str("region", to, crate::limits::MAX_NAME_BYTES)?;
+    if crate::state::catalog::region(to).is_none() {
+        return Err(ApiError::unprocessable(format!(
+            "region: '{to}' is not a region (see GET /v2/regions)"
+        )));
+    }
+    Ok(to)
 }
 
 fn unknown_type(other: &str) -> ApiError {

@@ -453,18 +453,31 @@ pub(crate) fn decorate(call: &Call<'_>, collection: &str, objects: &mut [Value])
     }
 }
 
+/// Whether a new object of `collection` is in its final state when made: a custom
+/// certificate is verified as it is uploaded (godo's recorded create answer,
+/// certificates_test.go), only a Let's Encrypt one waits for issuance.
+pub(crate) fn ready_when_made(collection: &str, object: &Value) -> bool {
+    collection == "/v2/certificates" && object["type"] == "custom"
+}
+
 /// Effects of creating an object of `collection` (a path template) stored under `key`,
-/// made before it is stored and answered.
-pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object: &mut Value) {
+/// made before it is stored and answered; the answer's `links` where the create makes
+/// more than the object (a reserved IP's assignment action).
+pub(crate) fn after_create(
+    call: &Call<'_>,
+    collection: &str,
+    key: &str,
+    object: &mut Value,
+) -> Option<Value> {
     if let Some(Value::Array(applied)) = object.get("tags") {
         tags::remember(call, applied.iter().filter_map(Value::as_str));
     }
     match collection {
         "/v2/apps" => apps::first_deployment(call, key, object),
         "/v2/gen-ai/knowledge_bases" => genai_writes::knowledge_base_created(call, key),
-        "/v2/floating_ips" | "/v2/reserved_ips" | "/v2/reserved_ipv6" => {
-            reserved_ips::created(call, object);
-        }
+        "/v2/floating_ips" => return reserved_ips::created(call, Family::FloatingIp, object),
+        "/v2/reserved_ips" => return reserved_ips::created(call, Family::ReservedIp, object),
+        "/v2/reserved_ipv6" => return reserved_ips::created(call, Family::ReservedIpv6, object),
         "/v2/account/keys" => ssh_keys::created(object),
         "/v2/kubernetes/clusters" => {
             catalog::cluster_created(object);
@@ -474,6 +487,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
         }
         "/v2/droplets/autoscale" => autoscale::created(call, object),
         "/v2/domains" => dns::domain_created(call, object),
+        "/v2/volumes" => volume_snapshots::sized_from_snapshot(call, object),
         "/v2/projects" if is_default(object) => {
             // The documented default exists first, so that it is the one unmarked.
             let _ = writes::ensure_default_project(call);
@@ -481,6 +495,7 @@ pub(crate) fn after_create(call: &Call<'_>, collection: &str, key: &str, object:
         }
         _ => {}
     }
+    None
 }
 
 /// Effects of an update of the object stored under `key` in `collection` (a path

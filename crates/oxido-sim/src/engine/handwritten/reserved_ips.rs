@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use axum::response::Response;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::actions::{self, On, region_of};
 use super::object::{body_droplet, body_str, with_object};
@@ -33,11 +33,12 @@ fn numeric(ip: &str) -> u64 {
 }
 
 /// A new reserved or floating IP: a fresh address, on the body's Droplet (if any) and
-/// in its region or the body's, as the API makes one.
-pub(super) fn created(call: &Call<'_>, object: &mut Value) {
-    let Some(map) = object.as_object_mut() else {
-        return;
-    };
+/// in its region or the body's, as the API makes one. Made for a Droplet, it is
+/// assigned by an `assign_ip` action, and the answer's `links` name both (the spec's
+/// `reserved_ip_created`: "the response's `links` object will contain links to both
+/// the Droplet and the assignment action"); the links are returned.
+pub(super) fn created(call: &Call<'_>, family: Family, object: &mut Value) -> Option<Value> {
+    let map = object.as_object_mut()?;
     let next = call.tx.next_address();
     let address = if map
         .get("ip")
@@ -75,6 +76,27 @@ pub(super) fn created(call: &Call<'_>, object: &mut Value) {
     {
         map.insert("region".into(), region);
     }
+    let droplet = droplet?;
+    let ip = map.get("ip").and_then(Value::as_str)?.to_owned();
+    let on = On {
+        family,
+        numeric_id: numeric(&ip),
+        key: ip,
+        region: region.map(|r| r.slug.to_owned()),
+    };
+    let action = actions::record(call, on, "assign_ip");
+    Some(json!({
+        "droplets": [{
+            "id": droplet.id,
+            "rel": "droplet",
+            "href": format!("{}/v2/droplets/{}", call.origin, droplet.id),
+        }],
+        "actions": [{
+            "id": action.id,
+            "rel": "assign_ip",
+            "href": format!("{}/v2/actions/{}", call.origin, action.id),
+        }],
+    }))
 }
 
 /// A deleted Droplet's addresses are free again, as the API frees them, and it

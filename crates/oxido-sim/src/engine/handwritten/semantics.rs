@@ -19,6 +19,10 @@ use crate::wire::error::ApiError;
 /// `maximumVolumeSizeInBytes`, driver/controller.go).
 pub(crate) const MAX_VOLUME_GIB: u64 = 16_384;
 
+/// A Spaces key grant's permissions: the spec's `grant.permission` ("Possible values are
+/// `read`, `readwrite`, `fullaccess`, or an empty string"), godo's `SpacesKeyPermission`s.
+const SPACES_PERMISSIONS: [&str; 4] = ["read", "readwrite", "fullaccess", ""];
+
 fn refuse(message: String) -> ApiError {
     ApiError::unprocessable(message)
 }
@@ -34,6 +38,9 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
     };
     match collection {
         "/v2/volumes" => {
+            if creating && let Some(name) = body_str(body, "name") {
+                volume_name(name)?;
+            }
             if let Some(size) = body.get("size_gigabytes").and_then(Value::as_f64)
                 && size <= 0.0
             {
@@ -183,6 +190,19 @@ pub(crate) fn check(call: &Call<'_>, collection: &str, creating: bool) -> Result
                 }
                 if creating {
                     vpc_range_ok(range)?;
+                }
+            }
+        }
+        "/v2/spaces/keys" => {
+            let grants = body.get("grants").and_then(Value::as_array);
+            for (i, grant) in grants.into_iter().flatten().enumerate() {
+                if let Some(permission) = body_str(grant, "permission")
+                    && !SPACES_PERMISSIONS.contains(&permission)
+                {
+                    return Err(refuse(format!(
+                        "grants[{i}].permission: '{permission}' is not one of read, readwrite, \
+                         fullaccess or an empty string"
+                    )));
                 }
             }
         }
@@ -459,6 +479,26 @@ fn key_fields_fit(kind: &str, fields: &[&[u8]]) -> bool {
         "ecdsa-sha2-nistp521" => fields.len() == 2 && fields[1].len() == 133,
         // Security-key and other types: at least one well-formed field.
         _ => !fields.is_empty() && fields.iter().all(|f| !f.is_empty()),
+    }
+}
+
+/// A volume's name as the API takes it: lowercase letters, digits and `-`, starting
+/// with a letter, at most 64 characters (the spec's `volume_base.name`; the API answers
+/// a 422 "invalid volume name. names must be lowercase and alphanumeric",
+/// terraform-provider-digitalocean#386 and pulumi-digitalocean#240).
+fn volume_name(name: &str) -> Result<(), ApiError> {
+    let valid = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(refuse(format!(
+            "name: invalid volume name '{name}': names must be lowercase letters, digits and \
+             '-', start with a letter and be at most 64 characters"
+        )))
     }
 }
 

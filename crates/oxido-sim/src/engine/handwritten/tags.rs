@@ -48,6 +48,16 @@ pub(super) fn tag_resources(call: &Call<'_>, assign: bool) -> Result<Response, A
     remember(call, [tag.as_str()]);
     // Resources this account does not hold are passed over, as tagging is idempotent.
     for (id, kind) in &resources {
+        // A Droplet snapshot or backup is an image in the typed store.
+        if kind == "image"
+            && let Ok(image) = id.parse::<u64>()
+            && call
+                .store()
+                .tag_image(call.who.account, image, &tag, assign)?
+                .is_some()
+        {
+            continue;
+        }
         let Some(collection) = tagged_collection(kind) else {
             if kind == "droplet" {
                 let droplet = id.parse::<u64>().ok();
@@ -109,6 +119,16 @@ const KINDS: [(&str, &str); 4] = [
     ("databases", "/v2/databases"),
 ];
 
+/// The ids of the account's Droplet images (snapshots, backups) that carry `tag`.
+fn tagged_images(call: &Call<'_>, tag: &str) -> Vec<u64> {
+    call.store()
+        .account_images(call.who.account, Timestamp::now())
+        .into_iter()
+        .filter(|i| i.tags.iter().any(|t| t == tag))
+        .map(|i| i.id)
+        .collect()
+}
+
 fn all_droplets(call: &Call<'_>) -> Vec<crate::state::model::Droplet> {
     let all = Paging {
         page: 1,
@@ -139,6 +159,12 @@ fn names(call: &Call<'_>) -> Vec<String> {
         .into_iter()
         .flat_map(|d| d.tags)
         .collect();
+    names.extend(
+        call.store()
+            .account_images(call.who.account, Timestamp::now())
+            .into_iter()
+            .flat_map(|i| i.tags),
+    );
     let data = call.docs();
     if let Some(items) = data.items(TAGS) {
         names.extend(items.iter().map(|(k, _)| k.to_owned()));
@@ -184,20 +210,30 @@ fn tag_object(call: &Call<'_>, name: &str) -> Value {
     resources.insert("droplets".into(), kind_entry(droplets.len(), droplet_uri));
     let docs = call.docs();
     for (member, collection) in KINDS {
-        let tagged: Vec<String> = docs
-            .items(collection)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter(|(_, o)| tags_of(o).any(|t| t == name))
-                    .map(|(key, o)| {
-                        o.get("id")
-                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                            .unwrap_or_else(|| key.to_owned())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Droplet images are counted with the account's other images.
+        let mut tagged: Vec<String> = if collection == "/v2/images" {
+            tagged_images(call, name)
+                .into_iter()
+                .map(|id| id.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        tagged.extend(
+            docs.items(collection)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter(|(_, o)| tags_of(o).any(|t| t == name))
+                        .map(|(key, o)| {
+                            o.get("id")
+                                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                                .unwrap_or_else(|| key.to_owned())
+                        })
+                        .collect::<Vec<String>>()
+                })
+                .unwrap_or_default(),
+        );
         let uri = tagged
             .last()
             .map(|id| format!("{API_ORIGIN}{collection}/{id}"));
@@ -263,6 +299,10 @@ pub(super) fn delete(call: &Call<'_>) -> Result<Response, ApiError> {
             call.store()
                 .tag_droplet(call.who.account, droplet.id, &name, false)?;
         }
+    }
+    for image in tagged_images(call, &name) {
+        call.store()
+            .tag_image(call.who.account, image, &name, false)?;
     }
     let mut docs = call.docs_mut();
     {

@@ -37,6 +37,32 @@ fn volume(call: &Call<'_>) -> Result<(String, Option<String>, u64), ApiError> {
     })
 }
 
+/// A volume made from a snapshot has the snapshot's size, whatever `size_gigabytes` says
+/// (the spec's `volume_base.size_gigabytes`: "This field does not apply when creating a
+/// volume from a snapshot"; droplet_kit#320 shows the API doing so).
+pub(super) fn sized_from_snapshot(call: &Call<'_>, volume: &mut Value) {
+    let Some(snapshot) = volume
+        .get("snapshot_id")
+        .and_then(Value::as_str)
+        .or_else(|| body_str(call, "snapshot_id"))
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    ensure_seeded(call, &[SNAPSHOTS]);
+    let size = call
+        .docs()
+        .items(SNAPSHOTS)
+        .and_then(|items| items.get(&snapshot))
+        .filter(|s| s.get("resource_type").and_then(Value::as_str) == Some("volume"))
+        .and_then(|s| s.get("min_disk_size"))
+        .and_then(Value::as_u64)
+        .filter(|size| *size > 0);
+    if let (Some(size), Some(map)) = (size, volume.as_object_mut()) {
+        map.insert("size_gigabytes".into(), Value::from(size));
+    }
+}
+
 /// POST /v2/volumes/{volume_id}/snapshots
 pub(super) fn create(call: &Call<'_>) -> Result<Response, ApiError> {
     let (volume, region, size) = volume(call)?;
