@@ -78,6 +78,24 @@ pub(crate) fn tag(field: &str, value: &str) -> Result<(), Refusal> {
     }
 }
 
+/// Applies (`assign`) or removes `tag` in a resource's `tags`, a valid tag within the
+/// per-resource cap; whether they changed.
+pub(crate) fn set_tag(tags: &mut Vec<String>, tag: &str, assign: bool) -> Result<bool, Refusal> {
+    let has = tags.iter().any(|t| t == tag);
+    if assign && !has {
+        self::tag("tag", tag)?;
+        // One more must still fit under the cap.
+        bounded_array("tags", tags, MAX_TAGS - 1)?;
+        tags.push(tag.to_owned());
+        return Ok(true);
+    }
+    if !assign && has {
+        tags.retain(|t| t != tag);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// A string of at most `max` bytes.
 pub(crate) fn bounded_str(field: &str, value: &str, max: usize) -> Result<(), Refusal> {
     if value.len() <= max {

@@ -110,19 +110,7 @@ impl Store<'_> {
         let Some(image) = data.images.get_mut(&id).filter(|i| i.account == account) else {
             return Ok(None);
         };
-        let has = image.tags.iter().any(|t| t == tag);
-        if assign && !has {
-            limits::tag("tag", tag)?;
-            // One more must still fit under the per-resource cap.
-            limits::bounded_array("tags", &image.tags, limits::MAX_TAGS - 1)?;
-            image.tags.push(tag.to_owned());
-            return Ok(Some(true));
-        }
-        if !assign && has {
-            image.tags.retain(|t| t != tag);
-            return Ok(Some(true));
-        }
-        Ok(Some(false))
+        limits::set_tag(&mut image.tags, tag, assign).map(Some)
     }
 
     /// Makes a Droplet image available in one more region; false if the account has no

@@ -582,19 +582,7 @@ impl<'t> Store<'t> {
         let Some(droplet) = data.owned_droplet_mut(account, id) else {
             return Ok(None);
         };
-        let has = droplet.tags.iter().any(|t| t == tag);
-        if assign && !has {
-            limits::tag("tag", tag)?;
-            // One more must still fit under the per-droplet cap.
-            limits::bounded_array("tags", &droplet.tags, limits::MAX_TAGS - 1)?;
-            droplet.tags.push(tag.to_owned());
-            return Ok(Some(true));
-        }
-        if !assign && has {
-            droplet.tags.retain(|t| t != tag);
-            return Ok(Some(true));
-        }
-        Ok(Some(false))
+        limits::set_tag(&mut droplet.tags, tag, assign).map(Some)
     }
 
     /// Deletes a droplet; its actions stay readable under `/v2/actions`.
