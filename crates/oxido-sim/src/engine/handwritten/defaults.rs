@@ -842,12 +842,7 @@ fn acl_ids(user: &mut Value) {
 /// An agent made in a workspace (`workspace_uuid`) shows it as its `workspace`, so the
 /// workspace's agent list finds it.
 fn workspace_of(call: &Call<'_>, object: &mut Value) {
-    let Some(uuid) = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("workspace_uuid"))
-        .and_then(Value::as_str)
-        .filter(|u| !u.is_empty())
+    let Some(uuid) = super::object::body_str(call, "workspace_uuid").filter(|u| !u.is_empty())
     else {
         return;
     };
@@ -868,13 +863,7 @@ fn workspace_of(call: &Call<'_>, object: &mut Value) {
 /// model list gives it, so a client that picks a model from `GET /v2/gen-ai/models`
 /// reads it back on the agent.
 fn agent_model(call: &Call<'_>, object: &mut Value) {
-    let Some(uuid) = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("model_uuid"))
-        .and_then(Value::as_str)
-        .filter(|u| !u.is_empty())
-    else {
+    let Some(uuid) = super::object::body_str(call, "model_uuid").filter(|u| !u.is_empty()) else {
         return;
     };
     let models = crate::engine::catalog::template(crate::engine::spec::OpId::GenaiListModels);
