@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use http::{Method, StatusCode};
+use oxido_sim::Sim;
 use serde_json::{Value, json};
 
 use crate::common::{DROPLET, act, created, demo, get, send_json, wait_action};
@@ -251,32 +252,40 @@ async fn an_uptime_alert_may_leave_out_slack_or_email() {
     assert_eq!(read["alert"]["threshold"], 300);
 }
 
-/// A Droplet snapshot is an image: tagging it (`resource_type: image`) shows in its
-/// `tags`, in `GET /v2/images?tag_name=` and in the tag's image count, and deleting the
-/// tag takes it off; a custom image without the tag is not listed under it.
-#[tokio::test]
-async fn a_droplet_snapshot_can_be_tagged_and_listed_by_tag() {
-    let sim = demo(10).await;
-    let id = act(&sim, DROPLET, r#"{"type":"snapshot","name":"tagged-snap"}"#).await;
-    wait_action(&sim, id, Duration::from_secs(5)).await;
-    let snaps = get(&sim, &format!("/v2/droplets/{DROPLET}/snapshots"))
+/// A snapshot of the demo Droplet named `snapshot` (its image id, once the action is
+/// done) and a custom image named `custom` in nyc3 (its answer).
+async fn snapshot_and_custom_image(sim: &Sim, snapshot: &str, custom: &str) -> (u64, Value) {
+    let body = json!({"type": "snapshot", "name": snapshot}).to_string();
+    let id = act(sim, DROPLET, &body).await;
+    wait_action(sim, id, Duration::from_secs(5)).await;
+    let snaps = get(sim, &format!("/v2/droplets/{DROPLET}/snapshots"))
         .await
         .json();
     let image = snaps["snapshots"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["name"] == "tagged-snap")
+        .find(|s| s["name"] == snapshot)
         .expect("snapshot")["id"]
         .as_u64()
         .unwrap();
     let custom = created(
-        &sim,
+        sim,
         "/v2/images",
-        json!({"name": "untagged-custom", "url": "https://example.com/i.qcow2", "region": "nyc3"}),
+        json!({"name": custom, "url": "https://example.com/i.qcow2", "region": "nyc3"}),
         "image",
     )
     .await;
+    (image, custom)
+}
+
+/// A Droplet snapshot is an image: tagging it (`resource_type: image`) shows in its
+/// `tags`, in `GET /v2/images?tag_name=` and in the tag's image count, and deleting the
+/// tag takes it off; a custom image without the tag is not listed under it.
+#[tokio::test]
+async fn a_droplet_snapshot_can_be_tagged_and_listed_by_tag() {
+    let sim = demo(10).await;
+    let (image, custom) = snapshot_and_custom_image(&sim, "tagged-snap", "untagged-custom").await;
     created(&sim, "/v2/tags", json!({"name": "nightly"}), "tag").await;
     let reply = send_json(
         &sim,
@@ -400,26 +409,7 @@ async fn a_spaces_key_grant_names_a_known_permission() {
 #[tokio::test]
 async fn an_image_transfer_names_a_known_region() {
     let sim = demo(10).await;
-    let id = act(&sim, DROPLET, r#"{"type":"snapshot","name":"transfer-me"}"#).await;
-    wait_action(&sim, id, Duration::from_secs(5)).await;
-    let snaps = get(&sim, &format!("/v2/droplets/{DROPLET}/snapshots"))
-        .await
-        .json();
-    let image = snaps["snapshots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "transfer-me")
-        .expect("snapshot")["id"]
-        .as_u64()
-        .unwrap();
-    let custom = created(
-        &sim,
-        "/v2/images",
-        json!({"name": "custom-transfer", "url": "https://example.com/i.qcow2", "region": "nyc3"}),
-        "image",
-    )
-    .await;
+    let (image, custom) = snapshot_and_custom_image(&sim, "transfer-me", "custom-transfer").await;
     for target in [image.to_string(), custom["id"].to_string()] {
         let before = get(&sim, &format!("/v2/images/{target}")).await.json();
         let reply = send_json(
